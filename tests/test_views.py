@@ -95,6 +95,18 @@ def corpus() -> Corpus:
     return tiny_corpus()
 
 
+@pytest.fixture(autouse=True)
+def core_only():
+    """No installed plugin takes part: these are tests of the core's composition
+    (tests/conftest.py puts the registry back afterwards)."""
+    registry._discover()
+    saved = dict(registry._plugins)
+    registry._plugins.clear()
+    yield
+    registry._plugins.clear()
+    registry._plugins.update(saved)
+
+
 CORE_VIEWS = ["entity_table", "article_reader", "timeline", "quote_explorer"]
 
 

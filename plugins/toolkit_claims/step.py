@@ -87,7 +87,7 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
         sentence = _sentence(doc, quote, base)
         sent_start, sent_end = (sentence.start_char + base, sentence.end_char + base) if sentence is not None else span
         article_mentions = mentions[mentions["article_id"] == article_id] if len(mentions) else mentions
-        claimants = _claimants(quote, article_mentions, names)
+        claimants = _claimants(quote, article_mentions, names, articles.at[article_id, "text"])
         about = _about(quote, article_mentions, (sent_start, sent_end), {c for c, _ in claimants})
         date_start, date_end, date_source = _date(article_id, (sent_start, sent_end), events, timexes,
                                                   articles.at[article_id, "published"])
@@ -211,21 +211,31 @@ def _focus_tokens(doc: Any, quote: Any, base: int, sentence: Any, reading: Readi
 
 
 # --- who and what ---------------------------------------------------------------------
-def _claimants(quote: Any, mentions: pd.DataFrame, names: Mapping[str, str]) -> list[tuple[str | None, str | None]]:
-    """One (entity_id, name) per claimant; "Pyongyang and Moscow deny" gives two."""
+def _claimants(quote: Any, mentions: pd.DataFrame, names: Mapping[str, str], text: str) -> list[tuple[str | None, str | None]]:
+    """One (entity_id, name) per claimant; "Pyongyang and Moscow deny" gives two.
+
+    Only coordinated names split a speaker ("X and Y", "X, Y"); "a Russian
+    Foreign Ministry spokeswoman Maria Zakharova" is one claimant.
+    """
     speaker_ids: list[str] = []
     if _present(quote.speaker_start) and _present(quote.speaker_end) and len(mentions):
         inside = mentions[(mentions["start"] >= int(quote.speaker_start)) & (mentions["end"] <= int(quote.speaker_end))
                           & mentions["entity_id"].notna()].sort_values("start")
-        speaker_ids = list(dict.fromkeys(str(e) for e in inside["entity_id"]))
+        spans = list(zip(inside["start"].astype(int), inside["end"].astype(int), inside["entity_id"].astype(str)))
+        if len(spans) >= 2 and all(_COORDINATION.fullmatch(text[a_end:b_start])
+                                   for (_, a_end, _), (b_start, _, _) in zip(spans, spans[1:])):
+            speaker_ids = list(dict.fromkeys(e for _, _, e in spans))
     if len(speaker_ids) < 2:
         # a single claimant: the quotes plugin's resolution (which also follows pronouns) wins
-        single = _text(quote.speaker_entity_id) or (speaker_ids[0] if speaker_ids else None)
+        single = _text(quote.speaker_entity_id)
         speaker_ids = [single] if single else []
     if not speaker_ids:
         return [(None, _text(getattr(quote, "speaker_name", None)) or None)]
     fallback = _text(getattr(quote, "speaker_name", None))
     return [(eid, names.get(eid) or (fallback if len(speaker_ids) == 1 else None) or eid) for eid in speaker_ids]
+
+
+_COORDINATION = re.compile(r"\s*(?:,\s*)?(?:and|&|as well as|or|,)\s*", re.I)
 
 
 def _about(quote: Any, mentions: pd.DataFrame, sentence: tuple[int, int], claimants: set[str | None]) -> list[str]:
