@@ -236,3 +236,12 @@ def test_every_core_view_widget_escapes_script():
         html = panel.html.value if hasattr(panel, "html") else "".join(
             c.value for c in panel.children if hasattr(c, "value") and isinstance(c.value, str))
         assert "<script>" not in html, name
+
+
+def test_reader_accepts_missing_titles_and_outlets(corpus):
+    # regression: pd.NA titles (articles without metadata) broke the article picker
+    corpus.tables["articles"]["title"] = pd.array([pd.NA] * 3, dtype="string")
+    corpus.tables["articles"]["outlet"] = pd.array([pd.NA] * 3, dtype="string")
+    widget = v.view(corpus, "article_reader")
+    assert len(widget.rows()) == 3
+    assert "a1" in widget.picker.options[1][0] or "a1" in widget.picker.options[2][0] or "a1" in widget.picker.options[3][0]

@@ -340,6 +340,11 @@ def interval_to_dates(value: Any) -> tuple[str, str] | None:
     return first, last
 
 
+def _str(value: Any) -> str:
+    """A cell as text; missing values (None, NaN, pd.NA) as ''."""
+    return "" if value is None or value is pd.NA or (isinstance(value, float) and value != value) else str(value)
+
+
 def _articles_lookup(corpus: Corpus) -> pd.DataFrame:
     return corpus.articles[["article_id", "title", "outlet", "published"]]
 
@@ -438,7 +443,7 @@ def render_article_reader(corpus: Corpus, selection: Selection | None = None, *,
     for article_id in ids:
         article = corpus.articles[corpus.articles["article_id"] == article_id].iloc[0]
         spans = _reader_spans(corpus, article_id, selection.quote if selection is not None else None)
-        head = f"<h4>{h.escape(article['title'] or article_id)} <span class=\"pl-muted\">{h.escape(article['outlet'])} {h.escape(article['published'])}</span></h4>"
+        head = f"<h4>{h.escape(_str(article['title']) or article_id)} <span class=\"pl-muted\">{h.escape(article['outlet'])} {h.escape(article['published'])}</span></h4>"
         parts.append(head + "<div>" + h.highlight(str(article["text"]), spans,
                                                   colours={"selected quote": "#D55E00"}) + "</div>")
     return h.section("Articles", listing + "".join(parts))
@@ -455,7 +460,7 @@ def article_reader_view(corpus: Corpus, selection: Selection, **_: Any) -> Any:
     import ipywidgets as widgets
 
     picker = widgets.Dropdown(options=[("all articles", "")] + [
-        (f"{p or '----'}  {t or a}", a) for a, t, p in
+        (f"{_str(p) or '----'}  {_str(t) or a}", a) for a, t, p in
         corpus.articles.sort_values("published", na_position="last")[["article_id", "title", "published"]]
         .itertuples(index=False, name=None)], description="Article")
 
