@@ -13,6 +13,8 @@ observe point underline highlight describe concede boast brag joke quip testify 
 acknowledge agree disagree demand propose recommend caution advise tout hail blast slam attack
 lament muse continue conclude counter retort rebut proclaim affirm estimate predict forecast
 defend wish name brand label term express voice
+liken compare shout yell exclaim scream whisper mutter plead beg chant read sing recount explain
+insist acknowledge signal caution stress
 """.split())
 
 # Verbs of belief, finding and showing: attributions in the broad sense (PolNeAR counts

@@ -40,6 +40,8 @@ _OPENERS = "“„«‘\"'`"
 _CLOSERS = "”»’\"'"
 _CAPTION = re.compile(r",\s*(left|right|centre|center|top|bottom|second from (left|right))\s*[,)]|\((left|right|l|r)\)",
                       re.IGNORECASE)
+# “…” ― Jane Doe: a dash, then a name closing the line
+_DASH_SPEAKER = re.compile(r"[ \t]*(?P<dash>[―—–]|--)[ \t]*(?P<name>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,4})[ \t.]*(?=\n|$)")
 _FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 _PRONOUN_CONTENT = {"it", "this", "that", "so", "these", "those", "which", "what"}
@@ -145,15 +147,20 @@ def find_quotes(doc: Doc, *, options: QuoteOptions | None = None) -> tuple[list[
     used_cues: set[int] = set()
     used_stretches: set[int] = set()
 
-    # 1. quoted stretches with a cue right after or right before
+    # 1. quoted stretches with a cue right after or right before; “A,” he said, “B.” joins B to A
     for index, stretch in enumerate(stretches):
+        previous = drafts[-1] if drafts else None
+        if previous is not None and _continues(doc, previous, stretch, stretches):
+            previous.parts.append((stretch.start, stretch.end))
+            previous.content = (previous.content[0], stretch.end)
+            used_stretches.add(index)
+            continue
         draft = _direct_quote(doc, stretch, stretches)
-        if draft is not None and draft.cue_token not in used_cues:
+        if draft is not None and (draft.cue_token is None or draft.cue_token not in used_cues):
             drafts.append(draft)
             used_stretches.add(index)
             if draft.cue_token is not None:
                 used_cues.add(draft.cue_token)
-    _merge_interrupted(drafts, text)
 
     # 2. reporting verbs with a message
     for token in doc:
@@ -340,6 +347,9 @@ def _direct_quote(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) ->
             if child.dep_ in ("ccomp", "parataxis") and child.left_edge.idx < stretch.start:
                 sent_start = max(line_start, min(sent_start, child.left_edge.idx))
         lead = text[sent_start:stretch.start]
+        if lead.rstrip().endswith(":"):
+            sent_start = stretch.start  # "… on women in the workplace: “…,” the union wrote."
+            lead = ""
         if _cue_in(doc, sent_start, stretch.start):
             return None  # a quoted fragment inside someone's reported speech: the clause pass takes it
         speaker = _subject(verb)
@@ -352,6 +362,13 @@ def _direct_quote(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) ->
         kind = _kind_for(doc, content[0], content[1], stretches)
         return _Draft(kind=kind, content=content, parts=[content], cue=_cue_span(verb), cue_token=verb.i,
                       speaker=speaker, source="quote-after")
+    dash = _DASH_SPEAKER.match(text, stretch.end)
+    if dash is not None and text[stretch.inner_end - 1:stretch.inner_end] in ".!?…" + ",":
+        speaker = doc.char_span(dash.start("name"), dash.end("name"), alignment_mode="expand")
+        if speaker is not None:
+            content = (stretch.start, stretch.end)
+            return _Draft(kind="direct", content=content, parts=[content], cue=(dash.start("dash"), dash.end("dash")),
+                          speaker=speaker, source="dash")
     before = _cue_before(doc, stretch)
     if before is not None:
         verb = before
@@ -379,7 +396,7 @@ def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> To
     sentence_closed = inner_tail.endswith((".", "!", "?"))
     next_open = min((s.start for s in stretches if s.start >= stretch.end), default=len(text))
     limit = min(next_open, len(text))
-    tokens = [t for t in doc if stretch.end <= t.idx < limit][:10]
+    tokens = [t for t in doc if stretch.end <= t.idx < limit][:40]
     if sentence_closed and tokens and tokens[0].text[:1].isupper() and tokens[0].pos_ != "PROPN":
         return None
     for token in tokens:
@@ -393,7 +410,7 @@ def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> To
 def _cue_before(doc: Doc, stretch: Stretch) -> Token | None:
     """A speech verb before the opening mark, introduced by a colon or comma (He added: “…”)."""
     text = doc.text
-    lead = text[:stretch.start].rstrip(" \t")
+    lead = text[:stretch.start].rstrip()
     if not lead:
         return None
     window_start = max(0, len(lead) - 240)
@@ -403,11 +420,13 @@ def _cue_before(doc: Doc, stretch: Stretch) -> Token | None:
     if opener is None:
         return None
     sent = opener[0].sent
-    candidates = [t for t in sent if t.idx < stretch.start]
+    candidates = [t for t in sent if t.idx < stretch.start and not t.is_space]
     if not candidates and ends_colon and prefix.endswith(":"):
         # “ opens a new sentence (or paragraph) after a colon: the cue is in the previous sentence
-        previous = doc[sent.start - 1].sent if sent.start > 0 else None
-        candidates = list(previous) if previous is not None else []
+        i = sent.start - 1
+        while i >= 0 and doc[i].is_space:
+            i -= 1
+        candidates = [t for t in doc[i].sent if not t.is_space] if i >= 0 else []
     if not candidates:
         return None
     last = candidates[-1]
@@ -426,23 +445,23 @@ def _has_cue_child(token: Token) -> bool:
     return any(_is_cue_verb(t, QuoteOptions(beliefs=False)) for t in token.subtree)
 
 
-def _merge_interrupted(drafts: list[_Draft], text: str) -> None:
-    """“A,” he said. “B.” — a quote opening right after a cued quote's cue sentence continues it."""
-    drafts.sort(key=lambda d: d.content[0])
-    merged: list[_Draft] = []
-    for draft in drafts:
-        if merged:
-            prev = merged[-1]
-            gap = text[prev.content[1]:draft.content[0]]
-            if (prev.source == "quote-after" and draft.source == "quote-before" and draft.cue_token == prev.cue_token):
-                continue
-            if (prev.source == "quote-after" and prev.kind == "direct" and draft.source == "quote-before"
-                    and len(gap) < 80 and "\n" not in gap and draft.speaker is None):
-                prev.parts.append(draft.content)
-                prev.content = (prev.content[0], draft.content[1])
-                continue
-        merged.append(draft)
-    drafts[:] = merged
+def _continues(doc: Doc, previous: _Draft, stretch: Stretch, stretches: tuple[Stretch, ...]) -> bool:
+    """Whether ``stretch`` resumes the quote just before it, interrupted only by its own cue clause."""
+    if previous.source not in ("quote-after", "dash") or previous.kind != "direct" or previous.cue is None:
+        return False
+    text = doc.text
+    gap_start, gap_end = previous.content[1], stretch.start
+    gap = text[gap_start:gap_end]
+    if not (previous.cue[0] >= gap_start and previous.cue[1] <= gap_end) or "\n" in gap or len(gap) > 200:
+        return False
+    if not gap.rstrip().endswith((",", ".", ":", "—", "–", ";")):
+        return False
+    # no second reporting verb in the gap: that would be a new quote
+    span = doc.char_span(gap_start, gap_end, alignment_mode="contract")
+    if span is not None and sum(_is_cue_verb(t, QuoteOptions(beliefs=False)) for t in span) > 1:
+        return False
+    # the resumed part must not carry its own cue after it (“A,” he said. “B,” she replied.)
+    return _cue_after(doc, stretch, stretches) is None
 
 
 # ---------------------------------------------------------------------------
