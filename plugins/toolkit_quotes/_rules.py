@@ -42,6 +42,8 @@ _CAPTION = re.compile(r",\s*(left|right|centre|center|top|bottom|second from (le
                       re.IGNORECASE)
 # “…” ― Jane Doe: a dash, then a name closing the line
 _DASH_SPEAKER = re.compile(r"[ \t]*(?P<dash>[―—–]|--)[ \t]*(?P<name>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,4})[ \t.]*(?=\n|$)")
+_SUBORDINATORS = {"when", "while", "as", "because", "after", "before", "if", "since", "although", "though",
+                  "until", "unless", "whereas", "who", "which", "that", "where"}
 _FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 _PRONOUN_CONTENT = {"it", "this", "that", "so", "these", "those", "which", "what"}
@@ -336,32 +338,9 @@ def _direct_quote(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) ->
     if _word_count(inner) < 1:
         return None
     after = _cue_after(doc, stretch, stretches)
-    if after is not None:
-        verb = after
-        sent = doc.char_span(stretch.start, stretch.end, alignment_mode="expand")
-        sent_start = sent[0].sent.start_char if sent is not None else stretch.start
-        line_start = text.rfind("\n", 0, stretch.start) + 1
-        sent_start = max(sent_start, line_start)
-        # the clause the verb reports may start before the quote ("… reached a “new level,” he said")
-        for child in verb.children:
-            if child.dep_ in ("ccomp", "parataxis") and child.left_edge.idx < stretch.start:
-                sent_start = max(line_start, min(sent_start, child.left_edge.idx))
-        lead = text[sent_start:stretch.start]
-        if lead.rstrip().endswith(":"):
-            sent_start = stretch.start  # "… on women in the workplace: “…,” the union wrote."
-            lead = ""
-        if _cue_in(doc, sent_start, stretch.start):
-            return None  # a quoted fragment inside someone's reported speech: the clause pass takes it
-        speaker = _subject(verb)
-        if speaker is not None and speaker.start_char < stretch.end and speaker.end_char > stretch.start:
-            speaker = None  # the parser took a word inside the quote as the subject
-        start = stretch.start
-        if _word_count(lead) >= 2 and not lead.rstrip().endswith(":"):
-            start = _trim(text, sent_start, stretch.start)[0]
-        content = _trim(text, start, stretch.end)
-        kind = _kind_for(doc, content[0], content[1], stretches)
-        return _Draft(kind=kind, content=content, parts=[content], cue=_cue_span(verb), cue_token=verb.i,
-                      speaker=speaker, source="quote-after")
+    draft = _quote_after(doc, stretch, stretches, after) if after is not None else None
+    if draft is not None:
+        return draft
     dash = _DASH_SPEAKER.match(text, stretch.end)
     if dash is not None and text[stretch.inner_end - 1:stretch.inner_end] in ".!?…" + ",":
         speaker = doc.char_span(dash.start("name"), dash.end("name"), alignment_mode="expand")
@@ -377,6 +356,45 @@ def _direct_quote(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) ->
         return _Draft(kind="direct", content=content, parts=[content], cue=_cue_span(verb), cue_token=verb.i,
                       speaker=speaker, source="quote-before")
     return None
+
+
+def _quote_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...], verb: Token) -> _Draft | None:
+    """“…,” he said — or "Relations reached a “new level,” he said", where the message starts before the marks."""
+    text = doc.text
+    sent = doc.char_span(stretch.start, stretch.end, alignment_mode="expand")
+    sent_start = sent[0].sent.start_char if sent is not None else stretch.start
+    sent_start = max(sent_start, _clause_floor(text, stretch.start))
+    # the clause the verb reports may start before the quote ("… reached a “new level,” he said")
+    for child in verb.children:
+        if child.dep_ in ("ccomp", "parataxis") and child.left_edge.idx < stretch.start:
+            sent_start = min(sent_start, max(_clause_floor(text, stretch.start), child.left_edge.idx))
+    lead = text[sent_start:stretch.start]
+    if lead.rstrip().endswith(":"):
+        sent_start, lead = stretch.start, ""  # "… on women in the workplace: “…,” the union wrote."
+    if _cue_in(doc, sent_start, stretch.start):
+        return None  # a quoted fragment inside someone's reported speech: the clause pass takes it
+    speaker = _subject(verb)
+    if speaker is not None and speaker.start_char < stretch.end and speaker.end_char > stretch.start:
+        speaker = None  # the parser took a word inside the quote as the subject
+    start = stretch.start
+    if _word_count(lead) >= 2:
+        start = _trim(text, sent_start, stretch.start)[0]
+    content = _trim(text, start, stretch.end)
+    kind = _kind_for(doc, content[0], content[1], stretches)
+    return _Draft(kind=kind, content=content, parts=[content], cue=_cue_span(verb), cue_token=verb.i,
+                  speaker=speaker, source="quote-after")
+
+
+_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+")
+
+
+def _clause_floor(text: str, position: int) -> int:
+    """Where the sentence holding ``position`` starts, by punctuation and line breaks (the parser may merge sentences)."""
+    line_start = text.rfind("\n", 0, position) + 1
+    floor = line_start
+    for match in _SENTENCE_END.finditer(text, line_start, position):
+        floor = match.end()
+    return floor
 
 
 def _cue_in(doc: Doc, start: int, end: int) -> bool:
@@ -402,6 +420,8 @@ def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> To
     for token in tokens:
         if token.text in (".", "!", "?", "\n") or "\n" in token.text:
             break
+        if token.pos_ == "SCONJ" or token.lower_ in _SUBORDINATORS:
+            break  # “…,” when Clinton blasted him: the verb belongs to another clause
         if _is_cue_verb(token, QuoteOptions(beliefs=False)):
             return token
     return None
@@ -460,8 +480,11 @@ def _continues(doc: Doc, previous: _Draft, stretch: Stretch, stretches: tuple[St
     span = doc.char_span(gap_start, gap_end, alignment_mode="contract")
     if span is not None and sum(_is_cue_verb(t, QuoteOptions(beliefs=False)) for t in span) > 1:
         return False
-    # the resumed part must not carry its own cue after it (“A,” he said. “B,” she replied.)
-    return _cue_after(doc, stretch, stretches) is None
+    # the resumed part ends its sentence (not “B” to drive up the price …) and carries no cue of its own
+    tail = text[stretch.end:stretch.end + 200].split("\n", 1)[0]
+    ends_sentence = text[stretch.inner_start:stretch.inner_end].rstrip()[-1:] in ".!?…" or not tail.strip() \
+        or tail.lstrip()[:1] in ".!?"
+    return ends_sentence and _cue_after(doc, stretch, stretches) is None
 
 
 # ---------------------------------------------------------------------------
@@ -471,8 +494,12 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
     lemma = verb.lemma_.lower()
     speech = lemma in SPEECH_VERBS
     message: list[Token] = []
+    if not speech and any(c.dep_ == "prt" for c in verb.children):
+        return None  # "show up", "find out": not belief
     for child in verb.children:
         if child.dep_ == "ccomp" or (child.dep_ == "parataxis" and child.i < verb.i):
+            if not speech and not any(g.dep_ in _SUBJECT_DEPS or g.dep_ == "expl" for g in child.children):
+                continue
             message = list(child.subtree)
             break
     if not message and speech:
@@ -520,7 +547,8 @@ def _line_part(text: str, span: tuple[int, int], anchor: int) -> tuple[int, int]
 def _close_quotes(text: str, start: int, end: int, stretches: tuple[Stretch, ...]) -> tuple[int, int]:
     """Take in the closing (or opening) mark of a quoted stretch the message stops just short of."""
     for stretch in stretches:
-        if start <= stretch.start < end < stretch.end and not text[end:stretch.end].strip(" ,.;:!?…" + _CLOSERS):
+        # a quotation that starts inside the message runs to its closing mark (often past the parser's sentence)
+        if start <= stretch.start < end < stretch.end and stretch.paragraphs == 1:
             end = stretch.end
         if start < stretch.end <= end and stretch.start < start and not text[stretch.start:start].strip(" " + _OPENERS):
             start = stretch.start
@@ -613,6 +641,8 @@ def _relay_phrases(doc: Doc, drafts: list[_Draft]) -> None:
         if content is None:
             continue
         start, end = _trim(text, *content)
+        stretches = scan_quotes(text)[0] if "“" in text or '"' in text or "''" in text else ()
+        start, end = _close_quotes(text, start, end, stretches)
         if _word_count(text[start:end]) < 2:
             continue
         if any(d.content[0] <= start and end <= d.content[1] and d.cue and d.cue[0] >= end for d in drafts):
