@@ -39,7 +39,7 @@ def quote_rows(corpus: Any, selection: Any = None, *, speaker: str | None = None
     """The quotes the explorer shows: filtered by the selection and the explorer's own filters, sorted by date.
 
     ``speaker`` matches the speaker's name or text (case-insensitive substring);
-    ``entity`` keeps quotes spoken by or mentioning that entity id; ``search``
+    ``entity`` keeps quotes spoken by, relayed by or mentioning that entity id; ``search``
     matches the quote's text.
     """
     quotes = corpus.quotes.copy()
@@ -61,7 +61,9 @@ def quote_rows(corpus: Any, selection: Any = None, *, speaker: str | None = None
     if wanted_entities:
         mentioned = _mentioned_entities(corpus)
         about = set(mentioned.loc[mentioned["entity_id"].isin(wanted_entities), "quote_id"])
-        frame = frame[frame["speaker_entity_id"].isin(wanted_entities) | frame["quote_id"].isin(about)]
+        # spoken by, relayed by (a news agency) or mentioned in the quote
+        frame = frame[frame["speaker_entity_id"].isin(wanted_entities) | frame["via_entity_id"].isin(wanted_entities)
+                      | frame["quote_id"].isin(about)]
     if speaker:
         needle = speaker.casefold()
         frame = frame[frame["speaker"].fillna("").str.casefold().str.contains(needle, regex=False)
@@ -193,7 +195,8 @@ def quote_explorer(corpus: Any, selection: Any, **options: Any) -> Any:
     speaker = widgets.Text(placeholder="speaker", description="Speaker")
     entity_names = sorted(zip(corpus.entities["name"].astype(str), corpus.entities["entity_id"].astype(str)))
     entity = widgets.Dropdown(options=[("any entity", "")] + entity_names, description="Entity")
-    kind = widgets.Dropdown(options=[("any kind", ""), "direct", "partial", "mixed", "indirect"], description="Kind")
+    kind = widgets.Dropdown(options=[("any kind", "")] + [(k, k) for k in ("direct", "partial", "mixed", "indirect")],
+                            description="Kind")
     search = widgets.Text(placeholder="words in the quote", description="Search")
     picker = widgets.Select(options=[], description="Quote", rows=8, layout=widgets.Layout(width="100%"))
     table = widgets.HTML()
