@@ -300,6 +300,8 @@ def _phrase(token: Token) -> Span:
     left, right = token.left_edge.i, token.right_edge.i
     # cut at a comma that opens a relative clause or apposition after the head, only if very long
     while right > token.i and doc[right].is_punct:
+        if doc[right].text == ")" and any(t.text == "(" for t in doc[left:right]):
+            break  # "Chaffetz (R-Utah)": a closed bracket belongs to the phrase
         right -= 1
     while left < token.i and doc[left].is_punct:
         left += 1
@@ -348,6 +350,12 @@ def _direct_quote(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) ->
             content = (stretch.start, stretch.end)
             return _Draft(kind="direct", content=content, parts=[content], cue=(dash.start("dash"), dash.end("dash")),
                           speaker=speaker, source="dash")
+    headline = _colon_speaker(doc, stretch)
+    if headline is not None:
+        speaker, colon = headline
+        content = (stretch.start, stretch.end)
+        return _Draft(kind="direct", content=content, parts=[content], cue=(colon, colon + 1), speaker=speaker,
+                      source="colon-headline")
     before = _cue_before(doc, stretch)
     if before is not None:
         verb = before
@@ -395,6 +403,21 @@ def _clause_floor(text: str, position: int) -> int:
     for match in _SENTENCE_END.finditer(text, line_start, position):
         floor = match.end()
     return floor
+
+
+def _colon_speaker(doc: Doc, stretch: Stretch) -> tuple[Span, int] | None:
+    """Headline style "Senator Doe: ‘We will win’": a short verbless name phrase, a colon, the quote."""
+    text = doc.text
+    colon = len(text[:stretch.start].rstrip()) - 1
+    if colon < 0 or text[colon] != ":":
+        return None
+    floor = _clause_floor(text, colon)
+    span = doc.char_span(*_trim(text, floor, colon), alignment_mode="contract")
+    if span is None or not len(span) or len(span) > 10:
+        return None
+    if any(t.pos_ in ("VERB", "AUX") and t.tag_ != "VBN" for t in span) or not any(t.pos_ == "PROPN" for t in span):
+        return None
+    return span, colon
 
 
 def _cue_in(doc: Doc, start: int, end: int) -> bool:
