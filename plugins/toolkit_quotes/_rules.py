@@ -177,7 +177,7 @@ def find_quotes(doc: Doc, *, options: QuoteOptions | None = None) -> tuple[list[
             used_stretches.add(index)
 
     # 3. relays
-    _relay_phrases(doc, drafts)
+    _relay_phrases(doc, drafts, stretches)
     # 4. colon blocks and continued quotations
     _colon_blocks(doc, drafts, blocked)
     _continuations(doc, stretches, used_stretches, drafts, options)
@@ -239,9 +239,7 @@ def _is_cue_verb(token: Token, options: QuoteOptions) -> bool:
 def _cue_span(token: Token) -> tuple[int, int]:
     """The verb and its particle ("pointed out", "called on")."""
     tokens = [token] + [c for c in token.children if c.dep_ == "prt"]
-    span = _span_of(tokens)
-    assert span is not None
-    return span
+    return min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens)
 
 
 def _subject(token: Token) -> Span | None:
@@ -428,7 +426,8 @@ def _cue_in(doc: Doc, start: int, end: int) -> bool:
 def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> Token | None:
     """A speech verb within a few words after the closing mark, in the same sentence (“…,” said X)."""
     text = doc.text
-    inner_tail = text[stretch.inner_start:stretch.inner_end].rstrip()
+    # a nested quotation may close first: “… he said, ‘we agree,’” Mitchell recalled
+    inner_tail = text[stretch.inner_start:stretch.inner_end].rstrip().rstrip(_CLOSERS)
     outer = text[stretch.end:stretch.end + 3].lstrip(" ")
     # the quote must end a clause: punctuation just inside or just outside the closing mark, or a dash
     if not (inner_tail.endswith((",", ".", "!", "?", "…", "—", "-")) or outer.startswith((",", "—", "–", "-"))):
@@ -552,8 +551,6 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
     kind = _kind_for(doc, start, end, stretches)
     if not speech and kind == "indirect" and speaker is None:
         return None  # "it is thought that …" with nobody thinking it
-    if kind == "direct":
-        kind = "direct"
     return _Draft(kind=kind, content=(start, end), parts=[(start, end)], cue=_cue_span(verb), cue_token=verb.i,
                   speaker=speaker, source="clause")
 
@@ -616,7 +613,7 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
 
 # ---------------------------------------------------------------------------
 # pass 3: relays
-def _relay_phrases(doc: Doc, drafts: list[_Draft]) -> None:
+def _relay_phrases(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...]) -> None:
     text = doc.text
     for i, token in enumerate(doc):
         phrase = _relay_at(doc, i)
@@ -664,7 +661,6 @@ def _relay_phrases(doc: Doc, drafts: list[_Draft]) -> None:
         if content is None:
             continue
         start, end = _trim(text, *content)
-        stretches = scan_quotes(text)[0] if "“" in text or '"' in text or "''" in text else ()
         start, end = _close_quotes(text, start, end, stretches)
         if _word_count(text[start:end]) < 2:
             continue
@@ -677,7 +673,9 @@ def _relay_phrases(doc: Doc, drafts: list[_Draft]) -> None:
         if token.lower_ != "in" or token.i + 2 >= len(doc):
             continue
         owner, noun = doc[token.i + 1], doc[token.i + 2]
-        if owner.tag_ != "PRP$" or noun.lower_ not in ("opinion", "view", "words", "estimation", "assessment"):
+        # third person only: "in our view" inside a quotation is the speaker's own voice
+        if owner.lower_ not in ("his", "her", "their") or noun.lower_ not in ("opinion", "view", "words",
+                                                                               "estimation", "assessment"):
             continue
         sent = token.sent
         rest = [t for t in sent if t.i > noun.i and not (t.is_punct and t.i == noun.i + 1)]
