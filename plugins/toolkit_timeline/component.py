@@ -80,31 +80,36 @@ class TimexRecogniser:
 def tense_of(verb: Token) -> str | None:
     """The tense of a verb with its auxiliaries: "past", "present", "future" or None.
 
-    "will meet" → future, "has met"/"met"/"was met" → past, "meets"/"is meeting" → present.
+    "will meet", "is to meet", "plans to meet", "would meet" → future; "has met", "met", "was met" → past;
+    "meets", "is meeting" → present. What matters is the direction of time for resolving a bare weekday
+    or month, so modals and infinitives ("to leave on Thursday") count as future.
     """
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     words = {a.lower_ for a in auxes}
-    if words & _FUTURE_AUX:
+    if words & _FUTURE_AUX or any(a.tag_ == "MD" for a in auxes):
         return "future"
-    if any(a.lower_ in ("would", "could", "might", "may", "should", "must", "can") for a in auxes):
-        return "future" if any(a.lower_ == "would" for a in auxes) and False else None
-    if "going" in words or any(c.lower_ == "going" and c.dep_ == "aux" for c in verb.children):
+    if "going" in words:
         return "future"
-    if words & _PERFECT_AUX and verb.tag_ == "VBN":
+    if any(a.tag_ == "TO" or a.lower_ == "to" for a in auxes) and verb.tag_ == "VB":
+        return "future"  # "to leave on Thursday": an intention
+    if words & _PERFECT_AUX or "had" in words:
         return "past"
+    if verb.lemma_ in _PLAN_VERBS and verb.tag_ in ("VBD", "VBN", "VBZ", "VBP"):
+        return "future"  # "planned a rally on Saturday", "the vote is scheduled for Monday"
     if any(a.tag_ == "VBD" for a in auxes) or words & _PAST_AUX:
         return "past"
     if any(a.tag_ in ("VBZ", "VBP") for a in auxes):
         return "present"
-    if verb.tag_ == "VBD":
-        return "past"
-    if verb.tag_ == "VBN":
+    if verb.tag_ in ("VBD", "VBN"):
         return "past"
     if verb.tag_ in ("VBZ", "VBP"):
         return "present"
     if verb.tag_ == "MD":
-        return "future" if verb.lower_ in _FUTURE_AUX else None
+        return "future"
     return None
+
+
+_PLAN_VERBS = {"plan", "schedule", "expect", "slate", "set", "due", "intend", "aim", "prepare", "propose"}
 
 
 def _tense_function(doc: Doc) -> Callable[[int, int], str | None]:
@@ -128,7 +133,10 @@ def _tense_at(token: Token) -> str | None:
     head = token
     for _ in range(8):
         if head.pos_ in ("VERB", "AUX") and head.tag_.startswith(("VB", "MD")) and head.dep_ not in ("aux", "auxpass"):
-            found = tense_of(head)
+            bare_participle = head.tag_ in ("VBN", "VBG") and not any(
+                c.dep_ in ("aux", "auxpass") for c in head.children)
+            # "a summit set for April": a participle modifying a noun carries no tense; look further up
+            found = None if bare_participle and head.dep_ in ("acl", "amod", "relcl", "advcl") else tense_of(head)
             if found is not None:
                 return found
         if head.head is head:

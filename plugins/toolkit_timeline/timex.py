@@ -64,7 +64,7 @@ class Timex:
     def row(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "text": self.text, "type": self.type, "value": self.value,
                 "value_start": self.value_start, "value_end": self.value_end, "granularity": self.granularity,
-                "anchor": self.anchor, "mod": self.mod}
+                "anchor": self.anchor, "mod": self.mod, "rule": self.rule}
 
 
 def parse_dct(published: str | date | None) -> date | None:
@@ -235,6 +235,9 @@ def _num(text: str | None) -> float | None:
     if text is None:
         return None
     words = re.sub(r"\s+", " ", text.strip().lower().replace("-", " "))
+    fraction = re.fullmatch(r"(\d+)\s*(?:1/2|½)", words)
+    if fraction:
+        return int(fraction.group(1)) + 0.5
     if re.fullmatch(r"\d+(\.\d+)?", words):
         return float(words)
     if words in VAGUE:
@@ -390,10 +393,10 @@ def _unknown_date(month: int | None = None, day: int | None = None) -> str:
 # ---------------------------------------------------------------------------
 # rules: absolute and partial dates
 
-_MD = (r"(?:(?P<wd>" + _WEEKDAY_NAMES + r"),?\s+)?(?:the\s+)?"
+_MD = (r"(?:(?P<wd>" + _WEEKDAY_NAMES + r"),?\s+)?"
        r"(?:(?P<month>" + _MONTH_NAMES + r")\s+(?P<day>" + _DAY + r")|(?P<day_b>" + _DAY + r")\s+(?:of\s+)?(?P<month_b>"
        + _MONTH_NAMES + r"))"
-       r"(?:(?:,\s*|\s+)(?P<year>" + _YEAR + r"))?(?![\d:])")
+       r"(?:(?:,\s*|\s+)(?P<year>" + _YEAR + r"))?(?!\d|:\d)")
 
 
 def _resolve_md(ctx: _Context, start: int, month: int, day: int, year: str | None) -> _Out | None:
@@ -418,7 +421,7 @@ def _month_day(m: re.Match[str], ctx: _Context) -> _Out | None:
 @_rule("day_range",
        r"(?:(?i:from|between)\s+)?(?P<month>" + _MONTH_NAMES + r")\s+(?P<day>" + _DAY + r")"
        r"\s*(?:-|–|—|(?i:to|through|till|until|and))\s*(?:(?P<month2>" + _MONTH_NAMES + r")\s+)?(?P<day2>" + _DAY
-       + r")(?:(?:,\s*|\s+)(?P<year>" + _YEAR + r"))?(?![\d:])", priority=2)
+       + r")(?:(?:,\s*|\s+)(?P<year>" + _YEAR + r"))?(?!\d|:\d)", priority=2)
 def _day_range(m: re.Match[str], ctx: _Context) -> Sequence[_Out] | None:
     second_start = m.start("month2") if m.group("month2") else m.start("day2")
     joiner = ctx.text[m.end("day"):second_start].strip().lower()
@@ -452,6 +455,11 @@ def _day_range(m: re.Match[str], ctx: _Context) -> Sequence[_Out] | None:
         if end_day is None:
             return None
     end_point = Point(end_day, "day")
+    if m.group("month2"):
+        # "from Aug. 26 to Oct. 20": two dates, as TimeML annotates them; the first carries the interval
+        return [_Out("DATE", first.value, first.point, first.anchor, start=m.start("month"), end=m.end("day"),
+                     value_start=first.value, value_end=end_point.value()),
+                _Out("DATE", end_point.value(), end_point, first.anchor, start=m.start("month2"), end=m.end())]
     # the span starts at the month (prepositions are not part of a TIMEX3)
     return [_Out("DATE", first.value, first.point, first.anchor, start=m.start("month"), end=m.end(),
                  value_start=first.value, value_end=end_point.value())]
@@ -469,15 +477,20 @@ _TEMPORAL_PREP = re.compile(r"(?i:\b(?:in|since|until|till|by|of|during|before|a
 
 
 # "October", "last October", "early December"
-@_rule("month", r"(?:" + _MOD_PRE + r")?(?:(?P<rel>(?i:last|next|this|coming|past|previous))\s+)?(?P<month>" + _MONTH_NAMES + r")(?!\s*\d)")
+@_rule("month", r"(?:" + _MOD_PRE + r")?(?:(?P<rel>(?i:last|next|this|coming|past|previous))\s+)?(?P<month>" + _MONTH_NAMES + r")"
+       r"(?:\s+(?:(?i:of)\s+)?(?P<rel_year>(?i:this|last|next))\s+(?i:year))?(?!\s*\d)")
 def _month(m: re.Match[str], ctx: _Context) -> _Out | None:
     name = m.group("month")
+    if len(name) <= 4 and not name.endswith(".") and name not in ("May", "June", "July"):
+        return None  # "Jan", "Sept" without a day or a full stop: more often a name than a month
     if name in ("May", "March", "MARCH") and not m.group("rel") and not m.group("mod"):
         # modal "May …", verb "March …": only a month after a temporal preposition
         if not _TEMPORAL_PREP.search(ctx.text[max(0, m.start() - 30):m.start()]):
             return None
     month = _month_of(name)
     year = _infer_year(month, None, ctx, m.start(), relation=_relation(m.group("rel")))
+    if m.group("rel_year") and ctx.dct is not None:  # "February this year", "May of last year"
+        year = ctx.dct.year + {"this": 0, "last": -1, "next": 1}[m.group("rel_year").lower()]
     mod = _mod(m.group("mod"))
     if year is None:
         return _Out("DATE", _unknown_date(month), None, "none", mod=mod)
@@ -539,7 +552,7 @@ def _decade(m: re.Match[str], ctx: _Context) -> _Out:
 
 @_rule("today", r"(?i:(?P<word>today|tonight|yesterday|tomorrow|the\s+day\s+before\s+yesterday|"
        r"the\s+day\s+after\s+tomorrow|last\s+night|this\s+(?:morning|afternoon|evening)|overnight))"
-       r"(?:(?P<part>\s+(?i:morning|afternoon|evening|night)))?(?!['’]s\s+(?:\w+))")
+       r"(?:(?P<part>\s+(?i:morning|afternoon|evening|night)))?")
 def _today(m: re.Match[str], ctx: _Context) -> _Out | None:
     word = re.sub(r"\s+", " ", m.group("word").lower())
     offset = {"yesterday": -1, "tomorrow": 1, "last night": -1, "the day before yesterday": -2,
@@ -586,6 +599,16 @@ def _calendar_unit(m: re.Match[str], ctx: _Context) -> _Out | None:
     after = ctx.text[m.end():m.end() + 40]
     if re.match(r"\s*(?:-|–)?\s*(?:old|long)\b", after):
         return None
+    ended = re.match(r"\s+(?:ended|ending|that\s+ended|which\s+ended)\s+(?P<month>" + _MONTH_NAMES + r")\s+(?P<day>" + _DAY + r")",
+                     after + ctx.text[m.end() + 40:m.end() + 60])
+    if rel in ("the", "the latest", "the just-ended", "the same", "that") and ended:
+        # "the quarter ended Sept. 30" is the quarter of that day; "the year ended …" a twelve-month period
+        if granularity == "year" or m.group("fiscal"):
+            return _Out("DURATION", "P1Y" if granularity == "year" else _duration(1, unit), None, "text",
+                        sets_anchor=False)
+        end = _resolve_md(ctx, m.end(), _month_of(ended.group("month")), int(re.sub(r"\D", "", ended.group("day"))), None)
+        if end is not None and end.point is not None:
+            return _point_out(end.point.coarsen(granularity), end.anchor)
     if rel == "the" and re.match(r"\s+(?:of|in|to|for|ended|ending|before|after|earlier|ago|through)\b", after, re.I) and not re.match(r"\s+(?:to date)", after):
         # "the year of …", "the year ended Sept. 30": not a date by itself (or a longer rule's business)
         if not re.match(r"\s+(?:earlier|ago)\b", after, re.I):
@@ -636,7 +659,9 @@ def _finer(a: str, b: str) -> bool:
 
 # "the third quarter", "third-quarter", "the fourth quarter of 1989", "the first half", "the fiscal first quarter"
 @_rule("quarter",
-       r"(?:(?P<this>(?i:this\s+year['’]s|last\s+year['’]s|next\s+year['’]s))\s+)?(?:(?i:the)\s+)?(?:(?i:fiscal|calendar)\s+)?"
+       r"(?:(?P<this>(?i:this\s+year['’]s|last\s+year['’]s|next\s+year['’]s))\s+)?(?:(?i:the)\s+)?"
+       r"(?:(?P<ago>(?i:year-ago|year-earlier|year\s+earlier|year\s+ago|prior-year|previous-year))\s+|(?P<year_pre>" + _YEAR + r")\s+)?"
+       r"(?:(?i:fiscal|calendar)[\s-]+)?"
        r"(?P<ord>(?i:first|second|third|fourth|final|last|1st|2nd|3rd|4th))[\s-]+(?:(?i:fiscal|calendar)\s+)?"
        r"(?P<unit>(?i:quarter|half|period))(?:\s+(?i:of)\s+(?:(?i:fiscal)\s+)?(?P<year>" + _YEAR + r"))?(?![-\w])")
 def _quarter(m: re.Match[str], ctx: _Context) -> _Out | None:
@@ -650,9 +675,12 @@ def _quarter(m: re.Match[str], ctx: _Context) -> _Out | None:
         n = min(n, 2)
     granularity = "quarter" if unit == "quarter" else "half"
     months = 3 if granularity == "quarter" else 6
-    if m.group("year"):
-        year = int(m.group("year"))
+    if m.group("year") or m.group("year_pre"):
+        year = int(m.group("year") or m.group("year_pre"))
         anchor = "text"
+    elif m.group("ago") and ctx.dct is not None:
+        year = (ctx.anchor.day.year if ctx.anchor is not None else ctx.dct.year) - 1
+        anchor = "narrative"
     elif ctx.dct is None:
         return _Out("DATE", f"XXXX-{'Q' if granularity == 'quarter' else 'H'}{n}", None, "none")
     else:
@@ -828,8 +856,7 @@ def _anaphoric(m: re.Match[str], ctx: _Context) -> _Out | None:
 
 # "then", "since then", "by then", "back then", "at the time", "that day"
 @_rule("then", r"(?:(?P<pre>(?i:since|until|till|by|back|even|from|before|after)\s+)?(?P<then>(?i:then))(?=[\s,.;:-])"
-       r"|(?P<time>(?i:at\s+that\s+time|at\s+the\s+time|that\s+time|that\s+same\s+day|that\s+day|the\s+same\s+day|"
-       r"the\s+same\s+time|the\s+time)))")
+       r"|(?P<time>(?i:that\s+same\s+day|that\s+day|the\s+same\s+day)))")
 def _then(m: re.Match[str], ctx: _Context) -> _Out | None:
     if m.group("then"):
         pre = m.group("pre")
@@ -875,13 +902,13 @@ _REFS = {
     "now": "PRESENT_REF", "right now": "PRESENT_REF", "just now": "PRESENT_REF", "currently": "PRESENT_REF",
     "current": "PRESENT_REF", "nowadays": "PRESENT_REF", "presently": "PRESENT_REF", "at present": "PRESENT_REF",
     "these days": "PRESENT_REF", "the present": "PRESENT_REF", "at the moment": "PRESENT_REF",
-    "at this time": "PRESENT_REF", "the moment": "PRESENT_REF", "so far": "PRESENT_REF",
+    "at this time": "PRESENT_REF", "the moment": "PRESENT_REF",
     "recently": "PAST_REF", "recent": "PAST_REF", "lately": "PAST_REF", "previously": "PAST_REF",
     "the past": "PAST_REF", "earlier": "PAST_REF", "more recently": "PAST_REF", "most recently": "PAST_REF",
     "formerly": "PAST_REF", "in the past": "PAST_REF",
-    "soon": "FUTURE_REF", "the future": "FUTURE_REF", "future": "FUTURE_REF", "the near future": "FUTURE_REF",
+    "soon": "FUTURE_REF", "in the future": "FUTURE_REF", "the future": "FUTURE_REF", "future": "FUTURE_REF", "the near future": "FUTURE_REF",
     "the near term": "FUTURE_REF", "the short term": "FUTURE_REF", "the long term": "FUTURE_REF",
-    "the long run": "FUTURE_REF", "the short run": "FUTURE_REF", "shortly": "FUTURE_REF", "later": "FUTURE_REF",
+    "later": "FUTURE_REF",
     "a later date": "FUTURE_REF", "one day": "FUTURE_REF", "some day": "FUTURE_REF", "someday": "FUTURE_REF",
     "as soon as possible": "FUTURE_REF", "the coming": "FUTURE_REF",
 }
@@ -912,8 +939,10 @@ def _ref(m: re.Match[str], ctx: _Context) -> _Out | None:
     if word == "one day" and not re.search(r"\b(?:will|would|could|might|may|hope|hopes|hoped)\b",
                                            ctx.text[ctx.sentence(m.start())[0]:m.start()].lower()):
         return None
-    if word == "so far" and not re.search(r"(?:^|[,.]\s*)$", before) and not re.match(r"\s*(?:this|[,.])", after):
-        return None
+    if word == "soon" and (re.search(r"\bas\s+$", before) or re.match(r"\s+(?:after|before|as|afterwards?)\b", after)):
+        return None  # "as soon as", "soon after the attack": a relation, not a time
+    if word == "the moment" and re.search(r"\bfor\s+$", before):
+        return _Out("DATE", "PRESENT_REF", None, "dct", sets_anchor=False)
     if word == "now" and re.match(r"\s*that\b", after):
         pass
     if unit == "times":
@@ -945,7 +974,7 @@ def _future_units(m: re.Match[str], ctx: _Context) -> _Out:
 
 
 @_rule("duration",
-       _APPROX + r"(?P<num>" + _NUM + r")(?:(?P<half>\s+(?i:and\s+a\s+half)))?[\s-]+(?P<unit>" + _UNIT + r")"
+       _APPROX + r"(?P<num>" + _NUM + r"|\d+\s+1/2|\d+½)(?:(?P<half>\s+(?i:and\s+a\s+half)))?(?:\s+(?i:more|additional|straight|consecutive|full))?[\s-]+(?P<unit>" + _UNIT + r")"
        r"(?P<half2>\s+(?i:and\s+a\s+half))?(?P<old>[\s-]+(?i:old|long))?(?:\s+(?i:or\s+so))?(?![-\w])")
 def _duration_rule(m: re.Match[str], ctx: _Context) -> _Out | None:
     unit = _unit(m.group("unit"))
@@ -959,6 +988,8 @@ def _duration_rule(m: re.Match[str], ctx: _Context) -> _Out | None:
         if re.search(r"(?:\d|%|times|twice|once|thrice|cents?|dollars?|percent|hours?|miles)\s*$", before, re.I):
             unit_code = _duration(1, unit)
             return _Out("SET", unit_code, None, "text", sets_anchor=False)
+    if m.group("old") and m.group("old").strip(" -").lower() == "old":
+        return None  # an age ("the 6-year-old boy") is not a TIMEX3 in TimeML practice
     if re.match(r"\s*(?:-|–)?\s*(?:old|long)\b", after) and not m.group("old"):
         return None
     if n is None and num_text.lower().strip() in ("some", "many") and not approx:
@@ -1147,6 +1178,115 @@ def _year_ago_adj(m: re.Match[str], ctx: _Context) -> _Out | None:
         point = point.coarsen("year")
     return _Out("DATE", point.value(), point, "narrative", start=start, end=end, sets_anchor=False)
 
+
+
+# "year-end", "by year's end", "the end of the year" (the year the narrative is in)
+@_rule("year_end", r"(?P<word>(?i:year[-\s]end|year['’]s\s+end|fiscal\s+year[-\s]end))")
+def _year_end(m: re.Match[str], ctx: _Context) -> _Out | None:
+    base = ctx.anchor if ctx.anchor is not None and ctx.anchor.granularity != "decade" else (
+        Point(ctx.dct, "day") if ctx.dct else None)
+    if base is None:
+        return _Out("DATE", "XXXX", None, "none", mod="END")
+    return _point_out(base.coarsen("year"), "dct", mod="END", sets_anchor=False)
+
+
+_SPOKEN_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_SPOKEN_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+                 "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_SPOKEN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+                "ninety": 90}
+
+
+# years as spoken in broadcast transcripts: "nineteen ninety-six", "two thousand"
+@_rule("spoken_year", r"(?i:(?P<century>nineteen|eighteen)\s+(?:(?P<teen>ten|eleven|twelve|thirteen|fourteen|fifteen|"
+       r"sixteen|seventeen|eighteen|nineteen)|(?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+       r"(?:[-\s](?P<unit>one|two|three|four|five|six|seven|eight|nine))?|hundred)"
+       r"|(?:the\s+year\s+)?(?P<two>two\s+thousand)(?:\s+(?:and\s+)?(?P<unit2>one|two|three|four|five|six|seven|eight|nine))?)")
+def _spoken_year(m: re.Match[str], ctx: _Context) -> _Out | None:
+    if m.group("two"):
+        if not m.group(0).lower().startswith("the year") and not _TEMPORAL_PREP.search(ctx.text[max(0, m.start() - 20):m.start()]):
+            return None
+        year = 2000 + _SPOKEN_UNITS.get((m.group("unit2") or "").lower(), 0)
+    else:
+        year = {"nineteen": 1900, "eighteen": 1800}[m.group("century").lower()]
+        if m.group("teen"):
+            year += _SPOKEN_TEENS[m.group("teen").lower()]
+        elif m.group("tens"):
+            year += _SPOKEN_TENS[m.group("tens").lower()] + _SPOKEN_UNITS.get((m.group("unit") or "").lower(), 0)
+    return _point_out(Point(date(year, 1, 1), "year"), "text")
+
+
+# "the 20th century", "the nineties"
+@_rule("century", r"(?:(?i:the)\s+)?(?:" + _MOD_PRE + r")?(?P<n>\d{1,2})(?:st|nd|rd|th)[\s-]+(?i:century)"
+       r"|(?:(?i:the)\s+)(?:" + _MOD_PRE.replace("?P<mod>", "?P<mod2>") + r")?(?P<tens>(?i:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))")
+def _century(m: re.Match[str], ctx: _Context) -> _Out | None:
+    if m.group("n"):
+        n = int(m.group("n"))
+        if not 1 <= n <= 30:
+            return None
+        return _point_out(Point(date((n - 1) * 100 or 1, 1, 1), "century"), "text", mod=_mod(m.group("mod")))
+    tens = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70,
+            "eighties": 80, "nineties": 90}[m.group("tens").lower()]
+    century = 1900 if ctx.dct is None or 1900 + tens <= ctx.dct.year else 1800
+    return _point_out(Point(date(century + tens, 1, 1), "decade"), "text")
+
+
+# company reports: "the latest period", "the year-earlier period", "the full year"
+@_rule("report_period", r"(?i:(?P<det>the|this|that)\s+(?P<which>latest|year-earlier|year-ago|comparable|same|full|entire|whole)"
+       r"\s+(?P<noun>period|year|fiscal\s+year))")
+def _report_period(m: re.Match[str], ctx: _Context) -> _Out | None:
+    which, noun = m.group("which").lower(), m.group("noun").lower()
+    if noun != "period":
+        if which in ("full", "entire", "whole"):
+            base = ctx.anchor if ctx.anchor is not None else (Point(ctx.dct, "day") if ctx.dct else None)
+            if base is None:
+                return _Out("DATE", "XXXX", None, "none")
+            return _point_out(base.coarsen("year") if base.granularity not in ("decade", "century") else base,
+                              "narrative", sets_anchor=False)
+        return None
+    base = ctx.anchor if ctx.anchor is not None and ctx.anchor.granularity in ("quarter", "half", "month", "year") \
+        else (Point.of(ctx.dct, "quarter").shift(-1) if ctx.dct else None)
+    if base is None:
+        return _Out("DATE", "XXXX", None, "none")
+    if which in ("year-earlier", "year-ago", "comparable"):
+        base = base.shift(-1, "year")
+    return _point_out(base, "narrative", sets_anchor=False)
+
+
+# "Election Day" (US: the Tuesday after the first Monday of November)
+@_rule("election_day", r"Election\s+Day")
+def _election_day(m: re.Match[str], ctx: _Context) -> _Out | None:
+    if ctx.dct is None:
+        return _Out("DATE", "XXXX-11-XX", None, "none")
+    year = ctx.dct.year
+    day = _nth_weekday(year, 11, 0, 1) + timedelta(days=1)
+    if day < ctx.dct and ctx.tense(m.start(), m.end()) != "past":
+        day = _nth_weekday(year + 1, 11, 0, 1) + timedelta(days=1)
+    return _point_out(Point(day, "day"), "dct")
+
+
+# "in the morning", "later in the day": a part of the day the narrative is at
+@_rule("part_of_day", r"(?i:(?:(?:early|late)\s+)?(?:in|during)\s+the\s+(?P<part>morning|afternoon|evening|night))")
+def _part_of_day(m: re.Match[str], ctx: _Context) -> _Out | None:
+    base = ctx.anchor if ctx.anchor is not None and ctx.anchor.granularity == "day" else (
+        Point(ctx.dct, "day") if ctx.dct else None)
+    start = m.start() + m.group(0).lower().index("the")
+    part = PARTS_OF_DAY[m.group("part").lower()]
+    if base is None:
+        return _Out("TIME", f"XXXX-XX-XXT{part}", None, "none", start=start)
+    return _Out("TIME", f"{base.day.isoformat()}T{part}", Point(base.day, "day", part), "narrative", start=start,
+                sets_anchor=False)
+
+
+# "for a while", "for some time", "decades-long"
+@_rule("vague_duration", r"(?i:(?:for|in)\s+(?P<what>a\s+while|some\s+time|a\s+long\s+time|a\s+short\s+time|a\s+time))"
+       r"|(?P<long>(?i:(?:days|weeks|months|years|decades|centuries|day|week|month|year|decade)-long))")
+def _vague_duration(m: re.Match[str], ctx: _Context) -> _Out | None:
+    if m.group("long"):
+        unit = _unit(m.group("long").lower().removesuffix("-long"))
+        plural = m.group("long").lower().split("-")[0].endswith("s")
+        return _Out("DURATION", _duration(None if plural else 1, unit), None, "text", sets_anchor=False)
+    return _Out("DURATION", "PXX", None, "text", start=m.start("what"), sets_anchor=False)
 
 # ---------------------------------------------------------------------------
 # the driver
