@@ -142,7 +142,9 @@ def _f1(p: float, r: float) -> float:
 
 
 def _norm(value: str) -> str:
-    return value.strip().upper()
+    """Compare values as meanings: case and zero padding of week numbers ("2000-W2" = "2000-W02") aside."""
+    value = value.strip().upper()
+    return re.sub(r"-W(\d)(?!\d)", r"-W0\1", value)
 
 
 def score(docs: list[Document], predictions: list[list[Span]]) -> tuple[dict[str, float], list[dict]]:

@@ -136,7 +136,11 @@ def _tense_at(token: Token) -> str | None:
             bare_participle = head.tag_ in ("VBN", "VBG") and not any(
                 c.dep_ in ("aux", "auxpass") for c in head.children)
             # "a summit set for April": a participle modifying a noun carries no tense; look further up
-            found = None if bare_participle and head.dep_ in ("acl", "amod", "relcl", "advcl") else tense_of(head)
+            if bare_participle and head.dep_ in ("acl", "amod", "relcl", "advcl"):
+                # "a summit set for April" looks ahead; "the decision, announced Wednesday" back
+                found = "future" if head.lemma_ in _PLAN_VERBS else "past" if head.tag_ == "VBN" else None
+            else:
+                found = tense_of(head)
             if found is not None:
                 return found
         if head.head is head:

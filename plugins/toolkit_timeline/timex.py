@@ -317,25 +317,30 @@ def _infer_year(month: int, day: int | None, ctx: _Context, start: int, *, relat
     if relation == "after":
         return dct.year if key > now or (day is None and month > dct.month) else dct.year + 1
     tense = ctx.tense(start, start + 1)
-    if tense == "past":
-        return dct.year if key <= now else dct.year - 1
-    if tense == "future":
-        return dct.year if key >= now else dct.year + 1
-    # nearest: a date more than half a year away is taken from the neighbouring year
-    months_ahead = (month - dct.month) + ((day or 15) - dct.day) / 31
+    months_ahead = (month - dct.month) + ((day or 15) - dct.day) / 31 if day else month - dct.month
     if months_ahead > 6:
-        return dct.year - 1
-    if months_ahead < -6:
-        return dct.year + 1
-    return dct.year
+        months_ahead -= 12
+        year = dct.year - 1
+    elif months_ahead < -6:
+        months_ahead += 12
+        year = dct.year + 1
+    else:
+        year = dct.year
+    # the nearest such date, unless the tense points the other way by more than a couple of months
+    # (a past-tense "on March 3" in a January article is last March; "extended to Nov. 20" is ahead)
+    if tense == "past" and months_ahead > 2:
+        return year - 1
+    if tense == "future" and months_ahead < -2:
+        return year + 1
+    return year
 
 
 def _weekday_date(weekday: int, ctx: _Context, start: int, *, relation: str | None = None) -> date | None:
     """The date of a weekday named without a date, around the publication date.
 
     Past tense: the latest such day up to the publication date (a Thursday
-    article's "said on Thursday" is that day); future and present: the next
-    one from it. ``relation`` "before"/"after"/"same" is set by "last"/"next"/"this".
+    article's "said on Thursday" is that day); future: the next one from it;
+    otherwise the nearer of the two. ``relation`` "before"/"after"/"same" is set by "last"/"next"/"this".
     """
     if ctx.dct is None:
         return None
@@ -349,11 +354,12 @@ def _weekday_date(weekday: int, ctx: _Context, start: int, *, relation: str | No
     if relation == "same":
         return dct - timedelta(days=dct.weekday()) + timedelta(days=weekday)
     tense = ctx.tense(start, start + 1)
-    if tense in ("future", "present") and ahead <= 6:
-        if tense == "present" and back <= 1:  # "says on Thursday" on a Thursday or a Friday: reported, not planned
-            return dct - timedelta(days=back)
+    if tense == "future":
         return dct + timedelta(days=ahead)
-    return dct - timedelta(days=back)
+    if tense == "past":
+        return dct - timedelta(days=back)
+    # present tense or none: the nearer one ("begins on Monday" in a Sunday paper), the past one on a tie
+    return dct + timedelta(days=ahead) if ahead < back else dct - timedelta(days=back)
 
 
 def _relation(word: str | None) -> str | None:
@@ -414,6 +420,14 @@ def _resolve_md(ctx: _Context, start: int, month: int, day: int, year: str | Non
 def _month_day(m: re.Match[str], ctx: _Context) -> _Out | None:
     month = _month_of(m.group("month") or m.group("month_b"))
     day = int(re.sub(r"\D", "", m.group("day") or m.group("day_b")))
+    if m.group("wd") and not m.group("year") and ctx.dct is not None:
+        # "Monday, Oct. 26": the year in which that day is a Monday, nearest the publication date
+        weekday = _weekday_of(m.group("wd"))
+        for year in sorted((ctx.dct.year, ctx.dct.year - 1, ctx.dct.year + 1),
+                           key=lambda y: abs(((_safe_date(y, month, day) or date.min) - ctx.dct).days)):
+            stated = _safe_date(year, month, day)
+            if stated is not None and stated.weekday() == weekday:
+                return _point_out(Point(stated, "day"), "dct")
     return _resolve_md(ctx, m.start(), month, day, m.group("year"))
 
 
@@ -629,6 +643,10 @@ def _calendar_unit(m: re.Match[str], ctx: _Context) -> _Out | None:
         return _Out("DATE", "XXXX" if granularity not in ("decade", "century") else "XXX", None, "none", mod=mod)
     now = Point.of(ctx.dct, granularity)
     tense = ctx.tense(m.start(), m.end())
+    if granularity == "weekend" and ctx.dct.weekday() < 5 and (rel in ("last", "past", "previous", "the past") or (
+            rel in ("the", "this") and tense != "future")):
+        # on a weekday "the weekend" that is talked about in the past is the one just gone
+        return _point_out(now.shift(-1), "dct", mod=mod)
     if rel in ("last", "past", "previous", "the past", "the previous"):
         if granularity in ("decade", "century") or rel == "the past" and granularity not in ("year",):
             return _Out("DURATION", _duration(1, unit), None, "dct", sets_anchor=False)
@@ -701,7 +719,7 @@ def _quarter(m: re.Match[str], ctx: _Context) -> _Out | None:
                 year = ctx.anchor.day.year  # "in 1988 … the third quarter": the year just named
                 anchor = "narrative"
     point = Point(date(year, (n - 1) * months + 1, 1), granularity)
-    return _point_out(point, anchor)
+    return _point_out(point, anchor, sets_anchor=not m.group("ago"))
 
 
 def _last_anchor_start(ctx: _Context) -> int:
@@ -793,6 +811,7 @@ def _shifted(ctx: _Context, m: re.Match[str], n: float, unit: str, *, base_kind:
     if unit in ("decade", "century"):
         n = n * (10 if unit == "decade" else 100)
         unit = "year"
+    comparison = unit in ("year", "decade", "century")  # "a year earlier": a comparison, not a new narrative time
     try:
         if _finer(granularity, base.granularity) and base.granularity not in ("day",):
             # "the day before" a month-level date: we only know the month
@@ -804,7 +823,7 @@ def _shifted(ctx: _Context, m: re.Match[str], n: float, unit: str, *, base_kind:
                              if unit != "fortnight" else base.day + timedelta(weeks=2 * int(n)), granularity)
     except (OverflowError, ValueError):
         return _Out("DATE", "XXXX", None, "none", sets_anchor=False)
-    return _point_out(point, anchor)
+    return _point_out(point, anchor, sets_anchor=not comparison)
 
 
 # "two days later", "a year earlier", "the day before", "the next day", "a month after the summit"
