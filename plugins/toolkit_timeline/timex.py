@@ -274,11 +274,13 @@ def _duration(n: float | None, unit: str) -> str:
         return f"P{prefix}X{code}"
     total = n * factor
     if not float(total).is_integer():
-        finer = {"Y": ("M", 12), "M": ("D", 30), "W": ("D", 7), "D": ("H", 24), "H": ("M", 60)}.get(code)
-        if finer:
-            small, mult = finer
-            prefix = "T" if small in ("H",) or (code == "H") else prefix
-            return f"P{prefix}{_fmt(total * mult)}{small}"
+        finer = {"Y": ("M", 12), "M": ("D", 30), "W": ("D", 7), "D": ("H", 24), "H": ("M", 60), "M_T": ("S", 60)}
+        small, mult = finer.get(code + ("_T" if prefix == "T" and code == "M" else ""), (None, 0))
+        if small:
+            whole, rest = int(total), _fmt((total - int(total)) * mult)
+            if code == "D":  # days and hours: P1DT12H
+                return f"P{whole}DT{rest}H" if whole else f"PT{rest}H"
+            return f"P{prefix}{whole}{code}{rest}{small}" if whole else f"P{prefix}{rest}{small}"
     return f"P{prefix}{_fmt(total)}{code}"
 
 
@@ -399,7 +401,7 @@ def _unknown_date(month: int | None = None, day: int | None = None) -> str:
 # ---------------------------------------------------------------------------
 # rules: absolute and partial dates
 
-_MD = (r"(?:(?P<wd>" + _WEEKDAY_NAMES + r"),?\s+)?"
+_MD = (r"(?:(?P<wd>" + _WEEKDAY_NAMES + r"),?\s+|(?P<rel>(?i:last|next|this|this\s+coming|this\s+past))\s+)?"
        r"(?:(?P<month>" + _MONTH_NAMES + r")\s+(?P<day>" + _DAY + r")|(?P<day_b>" + _DAY + r")\s+(?:of\s+)?(?P<month_b>"
        + _MONTH_NAMES + r"))"
        r"(?:(?:,\s*|\s+)(?P<year>" + _YEAR + r"))?(?!\d|:\d)")
@@ -428,6 +430,11 @@ def _month_day(m: re.Match[str], ctx: _Context) -> _Out | None:
             stated = _safe_date(year, month, day)
             if stated is not None and stated.weekday() == weekday:
                 return _point_out(Point(stated, "day"), "dct")
+    if m.group("rel") and not m.group("year") and ctx.dct is not None:
+        year = _infer_year(month, day, ctx, m.start(), relation=_relation(m.group("rel").split()[-1]))
+        stated = _safe_date(year, month, day) if year else None
+        if stated is not None:
+            return _point_out(Point(stated, "day"), "dct")
     return _resolve_md(ctx, m.start(), month, day, m.group("year"))
 
 
@@ -613,6 +620,8 @@ def _calendar_unit(m: re.Match[str], ctx: _Context) -> _Out | None:
     after = ctx.text[m.end():m.end() + 40]
     if re.match(r"\s*(?:-|–)?\s*(?:old|long)\b", after):
         return None
+    if m.group("unit")[0].isupper() and not m.group("unit").isupper():
+        return None  # "This Week", "The Year in Review": a title
     ended = re.match(r"\s+(?:ended|ending|that\s+ended|which\s+ended)\s+(?P<month>" + _MONTH_NAMES + r")\s+(?P<day>" + _DAY + r")",
                      after + ctx.text[m.end() + 40:m.end() + 60])
     if rel in ("the", "the latest", "the just-ended", "the same", "that") and ended:
@@ -921,10 +930,11 @@ _REFS = {
     "now": "PRESENT_REF", "right now": "PRESENT_REF", "just now": "PRESENT_REF", "currently": "PRESENT_REF",
     "current": "PRESENT_REF", "nowadays": "PRESENT_REF", "presently": "PRESENT_REF", "at present": "PRESENT_REF",
     "these days": "PRESENT_REF", "the present": "PRESENT_REF", "at the moment": "PRESENT_REF",
-    "at this time": "PRESENT_REF", "the moment": "PRESENT_REF",
-    "recently": "PAST_REF", "recent": "PAST_REF", "lately": "PAST_REF", "previously": "PAST_REF",
-    "the past": "PAST_REF", "earlier": "PAST_REF", "more recently": "PAST_REF", "most recently": "PAST_REF",
-    "formerly": "PAST_REF", "in the past": "PAST_REF",
+    "at this time": "PRESENT_REF",
+    # "previously", "formerly" and a bare "earlier" mostly modify a verb ("previously announced") and are
+    # not marked as TIMEX3 in TimeML practice
+    "recently": "PAST_REF", "recent": "PAST_REF", "lately": "PAST_REF",
+    "the past": "PAST_REF", "more recently": "PAST_REF", "in the past": "PAST_REF",
     "soon": "FUTURE_REF", "in the future": "FUTURE_REF", "the future": "FUTURE_REF", "future": "FUTURE_REF", "the near future": "FUTURE_REF",
     "the near term": "FUTURE_REF", "the short term": "FUTURE_REF", "the long term": "FUTURE_REF",
     "later": "FUTURE_REF",
@@ -960,8 +970,6 @@ def _ref(m: re.Match[str], ctx: _Context) -> _Out | None:
         return None
     if word == "soon" and (re.search(r"\bas\s+$", before) or re.match(r"\s+(?:after|before|as|afterwards?)\b", after)):
         return None  # "as soon as", "soon after the attack": a relation, not a time
-    if word == "the moment" and re.search(r"\bfor\s+$", before):
-        return _Out("DATE", "PRESENT_REF", None, "dct", sets_anchor=False)
     if word == "now" and re.match(r"\s*that\b", after):
         pass
     if unit == "times":
@@ -1007,6 +1015,14 @@ def _duration_rule(m: re.Match[str], ctx: _Context) -> _Out | None:
         if re.search(r"(?:\d|%|times|twice|once|thrice|cents?|dollars?|percent|hours?|miles)\s*$", before, re.I):
             unit_code = _duration(1, unit)
             return _Out("SET", unit_code, None, "text", sets_anchor=False)
+    unit_text = m.group("unit")
+    if unit_text[0].isupper() and not unit_text.isupper():
+        return None
+    if unit == "second" and num_text.lower() in ("a", "an") and not re.search(
+            r"\b(?:for|in|within|about|than|split)\s+$", ctx.text[max(0, m.start() - 12):m.start()], re.I):
+        return None
+    if unit == "quarter" and (re.match(r"\s+of\b", after) or re.search(r"-\s*$", ctx.text[m.start("num"):m.start("unit")])):
+        return None
     if m.group("old") and m.group("old").strip(" -").lower() == "old":
         return None  # an age ("the 6-year-old boy") is not a TIMEX3 in TimeML practice
     if re.match(r"\s*(?:-|–)?\s*(?:old|long)\b", after) and not m.group("old"):
@@ -1015,6 +1031,8 @@ def _duration_rule(m: re.Match[str], ctx: _Context) -> _Out | None:
         return None
     if approx and approx[-1] in ("the", "all") and len(approx) == 1 and n is not None and num_text.lower() in ("a", "an"):
         return None
+    if n is not None and (m.group("half") or m.group("half2")):
+        n += 0.5
     value = _duration(n, unit)
     if unit == "night":
         value = _duration(n, "day")
@@ -1044,8 +1062,9 @@ def _set(m: re.Match[str], ctx: _Context) -> _Out | None:
                  "yearly": "P1Y", "hourly": "PT1H", "nightly": "P1D", "biweekly": "P2W", "bimonthly": "P2M",
                  "semiannually": "P6M"}[word]
         after = ctx.text[m.end():m.end() + 15]
-        if word in ("daily", "weekly", "monthly") and re.match(r"\s+(?:newspaper|paper|magazine|news|basis)\b", after):
-            return None
+        if re.match(r"\s+(?:cash\s+|common\s+|stock\s+)?(?:dividends?|results|report|reports|earnings|loss|losses|profits?|"
+                    r"payments?|statements?|filings?|revenue|sales)\b", after):
+            return None  # "a quarterly dividend", "annual results": a kind of payment or report, not a time
         return _Out("SET", value, None, "text", sets_anchor=False)
     name = m.group("unit")
     lower = name.lower().rstrip(".")
@@ -1071,7 +1090,8 @@ def _set(m: re.Match[str], ctx: _Context) -> _Out | None:
 
 @_rule("clock", r"(?:(?i:(?:at|around|about|approximately|shortly\s+(?:before|after)|just\s+(?:before|after))\s+))?"
        r"(?P<h>[01]?\d)(?::(?P<min>[0-5]\d))?\s*(?P<ampm>(?i:a\.m\.|p\.m\.|a\.m|p\.m|am|pm)(?![a-z]))" + _TZ +
-       r"(?:(?:,\s*|\s+)(?:(?i:on\s+))?(?P<wd>" + _WEEKDAY_NAMES + r"))?"
+       r"(?:(?:,\s*|\s+)(?:(?i:on\s+))?(?P<wd>" + _WEEKDAY_NAMES + r")|(?:,\s*|\s+)(?:(?i:on\s+))?(?P<cmonth>"
+       + _MONTH_NAMES + r")\s+(?P<cday>" + _DAY + r")(?!\d))?"
        r"|(?P<word>(?i:noon|midnight|midday))(?:\s+(?P<wd2>" + _WEEKDAY_NAMES + r"|(?i:today|yesterday|tomorrow)))?"
        r"|(?P<h24>[01]?\d|2[0-3]):(?P<min24>[0-5]\d)(?:\s*(?P<tz24>(?i:GMT|UTC|local\s+time|hours|hrs)))", bound=True)
 def _clock(m: re.Match[str], ctx: _Context) -> _Out | None:
@@ -1093,6 +1113,12 @@ def _clock(m: re.Match[str], ctx: _Context) -> _Out | None:
         if ampm.startswith("a") and hour == 12:
             hour = 0
         day_word = m.group("wd")
+        if m.group("cmonth"):
+            dated = _resolve_md(ctx, m.start(), _month_of(m.group("cmonth")), int(re.sub(r"\D", "", m.group("cday"))), None)
+            if dated is not None and dated.point is not None:
+                clock = f"{hour:02d}:{minute:02d}"
+                return _Out("TIME", f"{dated.point.day.isoformat()}T{clock}", Point(dated.point.day, "day", clock),
+                            dated.anchor)
     start = m.start()
     lead = re.match(r"(?i:(?:at|around|about|approximately|shortly\s+(?:before|after)|just\s+(?:before|after))\s+)", m.group(0))
     if lead and lead.group(0).lower().startswith("at"):
@@ -1251,10 +1277,16 @@ def _century(m: re.Match[str], ctx: _Context) -> _Out | None:
 
 
 # company reports: "the latest period", "the year-earlier period", "the full year"
-@_rule("report_period", r"(?i:(?P<det>the|this|that)\s+(?P<which>latest|year-earlier|year-ago|comparable|same|full|entire|whole)"
+@_rule("report_period", r"(?i:(?P<det>the|this|that)\s+(?P<which>latest|year-earlier|year-ago|comparable|same|full|entire|whole|(?-i:" + _YEAR + r"))"
        r"\s+(?P<noun>period|year|fiscal\s+year))")
 def _report_period(m: re.Match[str], ctx: _Context) -> _Out | None:
     which, noun = m.group("which").lower(), m.group("noun").lower()
+    if which.isdigit():
+        # "the 1988 period": the period the report is about, in that year
+        base = ctx.anchor if ctx.anchor is not None and ctx.anchor.granularity in ("quarter", "half") else None
+        if base is None or noun != "period":
+            return _point_out(Point(date(int(which), 1, 1), "year"), "text", sets_anchor=False)
+        return _point_out(Point.of(date(int(which), base.day.month, 1), base.granularity), "text", sets_anchor=False)
     if noun != "period":
         if which in ("full", "entire", "whole"):
             base = ctx.anchor if ctx.anchor is not None else (Point(ctx.dct, "day") if ctx.dct else None)
@@ -1285,10 +1317,18 @@ def _election_day(m: re.Match[str], ctx: _Context) -> _Out | None:
 
 
 # "in the morning", "later in the day": a part of the day the narrative is at
-@_rule("part_of_day", r"(?i:(?:(?:early|late)\s+)?(?:in|during)\s+the\s+(?P<part>morning|afternoon|evening|night))")
+@_rule("part_of_day", r"(?i:(?:(?:early|late)\s+)?(?:in|during)\s+the\s+(?P<part>morning|afternoon|evening|night))"
+       r"|(?P<mid>(?i:mid[-\s]?(?:morning|afternoon)))(?:\s+(?P<rel>(?i:yesterday|today|tomorrow)))?")
 def _part_of_day(m: re.Match[str], ctx: _Context) -> _Out | None:
     base = ctx.anchor if ctx.anchor is not None and ctx.anchor.granularity == "day" else (
         Point(ctx.dct, "day") if ctx.dct else None)
+    if m.group("mid"):
+        part = "MO" if "morning" in m.group("mid").lower() else "AF"
+        if ctx.dct is None:
+            return _Out("TIME", f"XXXX-XX-XXT{part}", None, "none")
+        offset = {"yesterday": -1, "tomorrow": 1}.get((m.group("rel") or "").lower(), 0)
+        day = ctx.dct + timedelta(days=offset) if m.group("rel") or base is None else base.day
+        return _Out("TIME", f"{day.isoformat()}T{part}", Point(day, "day", part), "dct", sets_anchor=False)
     start = m.start() + m.group(0).lower().index("the")
     part = PARTS_OF_DAY[m.group("part").lower()]
     if base is None:
