@@ -142,8 +142,10 @@ def _f1(p: float, r: float) -> float:
 
 
 def _norm(value: str) -> str:
-    """Compare values as meanings: case and zero padding of week numbers ("2000-W2" = "2000-W02") aside."""
+    """Compare values as meanings, not spellings: case, zero padding of week numbers ("2000-W2" = "2000-W02")
+    and the two decade notations the gold uses ("199X" = "199") aside."""
     value = value.strip().upper()
+    value = re.sub(r"^(\d{3})X$", r"\1", value)
     return re.sub(r"-W(\d)(?!\d)", r"-W0\1", value)
 
 
@@ -250,7 +252,9 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps({
         "dataset": args.data.name, "documents": len(docs),
         "gold_expressions": sum(len(d.gold) for d in docs),
-        "scoring": "TempEval-3 style: strict = exact span, relaxed = overlap (one-to-one); value/type over relaxed matches",
+        "scoring": ("TempEval-3 style: strict = exact span, relaxed = overlap (one-to-one); type accuracy over relaxed "
+                    "matches; value P/R/F1 = relaxed matches with the gold value over all system/gold expressions; "
+                    "values compared case-insensitively with week numbers zero-padded and 199X read as 199"),
         "systems": results,
     }, indent=2) + "\n", "utf-8")
     print(f"\nwrote {args.out}")

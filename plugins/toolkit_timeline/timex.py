@@ -840,7 +840,7 @@ def _shifted(ctx: _Context, m: re.Match[str], n: float, unit: str, *, base_kind:
        r"(?:(?P<the>(?i:the))\s+(?P<unit1>(?i:day|week|month|year|night))\s+(?P<dir1>(?i:before|after|earlier|later|prior))"
        r"|(?P<the2>(?i:the\s+(?:next|following|previous|preceding)))\s+(?P<unit2>(?i:day|morning|evening|night|week|month|year))"
        r"|" + _APPROX + r"(?P<num>" + _NUM + r")(?:(?P<half>\s+(?i:and\s+a\s+half)))?[\s-]+(?P<unit>" + _UNIT + r")"
-       r"\s+(?P<dir>(?i:later|earlier|before|after|afterwards?|prior|previously|on|hence)))(?![-\w])", priority=3)
+       r"\s+(?P<dir>(?i:later|earlier|before|after|afterwards?|prior|previously|hence)))(?![-\w])", priority=3)
 def _anaphoric(m: re.Match[str], ctx: _Context) -> _Out | None:
     if m.group("unit1"):
         n, unit, direction = 1.0, m.group("unit1").lower(), m.group("dir1").lower()
@@ -860,15 +860,12 @@ def _anaphoric(m: re.Match[str], ctx: _Context) -> _Out | None:
         if n is not None and m.group("half"):
             n += 0.5
     unit = "day" if unit == "night" else unit
-    after = ctx.text[m.end():m.end() + 30]
-    if direction in ("before", "after", "prior") and not m.group("unit1") and not m.group("unit2"):
-        # "a month after the summit": with a date already in this sentence the phrase only measures the gap
-        followed_by_np = bool(re.match(r"\s*(?:to\s+)?[\w'’]", after)) and not re.match(r"\s*(?:that|this)\b", after)
-        if ctx.dated_in_sentence(m.start()) is not None or not followed_by_np and False:
-            return _Out("DURATION", _duration(n, unit) if unit in DURATION_CODES else "PXD", None, "text",
-                        sets_anchor=False, end=m.end("unit"), start=m.start())
-        if direction == "on":
-            return None
+    measure = direction in ("before", "after", "prior") and not m.group("unit1") and not m.group("unit2")
+    if measure and (ctx.dated_in_sentence(m.start()) is not None or ctx.anchor is None or n is None):
+        # "a month after the summit": the TIMEX3 is the gap (TimeML marks "a month" as a DURATION). With a date
+        # already in the sentence, or no earlier date to count from, it dates nothing by itself.
+        return _Out("DURATION", _duration(n, unit) if unit in DURATION_CODES else "PXD", None, "text",
+                    sets_anchor=False, end=m.end("unit"), start=m.start())
     if n is None:
         return _Out("DATE", "PAST_REF" if direction in ("earlier", "before", "prior", "previously") else "FUTURE_REF",
                     None, "narrative", sets_anchor=False)
@@ -876,9 +873,11 @@ def _anaphoric(m: re.Match[str], ctx: _Context) -> _Out | None:
         return _Out("DURATION", _duration(n, unit), None, "narrative", sets_anchor=False)
     sign = -1 if direction in ("earlier", "before", "prior", "previously") else 1
     out = _shifted(ctx, m, sign * n, unit, base_kind="narrative")
-    if direction in ("before", "after", "prior") and not m.group("unit1") and not m.group("unit2"):
-        # "two days after" + noun phrase: the TIMEX3 is the measure; keep the resolved date on the record
-        return _Out(out.type, out.value, out.point, out.anchor, start=m.start(), end=m.end("unit"))
+    if measure and out.point is not None:
+        # "A month after the summit, …": the value is the gap, the interval the date it lands on, counted
+        # from the last date of the narrative (the summit's, when the text dated it)
+        return _Out("DURATION", _duration(n, unit), out.point, "narrative", start=m.start(), end=m.end("unit"),
+                    value_start=out.point.value(), value_end=out.point.value())
     return out
 
 
@@ -991,6 +990,9 @@ def _future_units(m: re.Match[str], ctx: _Context) -> _Out:
     unit = _unit(m.group("unit"))
     if pre in ("the next few", "the past few", "the last few", "the next several"):
         return _Out("DURATION", _duration(None, unit), None, "dct", sets_anchor=False)
+    if pre in ("the coming", "coming", "recent") and unit != "year":
+        # "in recent weeks", "in the coming months": a stretch of unstated length up to or from now
+        return _Out("DURATION", _duration(None, unit), None, "dct", sets_anchor=False)
     if pre in ("the coming", "coming", "future"):
         return _Out("DATE", "FUTURE_REF", None, "dct", sets_anchor=False)
     return _Out("DATE", "PAST_REF", None, "dct", sets_anchor=False)
@@ -1018,6 +1020,8 @@ def _duration_rule(m: re.Match[str], ctx: _Context) -> _Out | None:
     unit_text = m.group("unit")
     if unit_text[0].isupper() and not unit_text.isupper():
         return None
+    if re.fullmatch(_YEAR, num_text):
+        return None  # "the 1988 quarter" is a date, not 1988 quarters
     if unit == "second" and num_text.lower() in ("a", "an") and not re.search(
             r"\b(?:for|in|within|about|than|split)\s+$", ctx.text[max(0, m.start() - 12):m.start()], re.I):
         return None
@@ -1211,6 +1215,9 @@ def _year_ago_adj(m: re.Match[str], ctx: _Context) -> _Out | None:
     if noun not in ("quarter", "period", "month", ""):
         start, end = m.start("adj"), m.end("adj")
     base = ctx.anchor if ctx.anchor is not None else (Point.of(ctx.dct, "year") if ctx.dct else None)
+    if ctx.dct is not None and base is not None and base.day.year < ctx.dct.year - 1:
+        # the comparison is with the period being reported, not with an older year mentioned on the way
+        base = Point.of(ctx.dct, "quarter").shift(-1) if base.granularity == "quarter" else Point.of(ctx.dct, "year")
     if base is None:
         return _Out("DATE", "XXXX", None, "none", start=start, end=end, sets_anchor=False)
     if noun == "quarter" and base.granularity not in ("quarter",):
@@ -1228,8 +1235,8 @@ def _year_ago_adj(m: re.Match[str], ctx: _Context) -> _Out | None:
 # "year-end", "by year's end", "the end of the year" (the year the narrative is in)
 @_rule("year_end", r"(?P<word>(?i:year[-\s]end|year['’]s\s+end|fiscal\s+year[-\s]end))")
 def _year_end(m: re.Match[str], ctx: _Context) -> _Out | None:
-    base = ctx.anchor if ctx.anchor is not None and ctx.anchor.granularity != "decade" else (
-        Point(ctx.dct, "day") if ctx.dct else None)
+    near = ctx.anchor is not None and (ctx.dct is None or abs(ctx.anchor.day.year - ctx.dct.year) <= 1)
+    base = ctx.anchor if near else (Point(ctx.dct, "day") if ctx.dct else ctx.anchor)
     if base is None:
         return _Out("DATE", "XXXX", None, "none", mod="END")
     return _point_out(base.coarsen("year"), "dct", mod="END", sets_anchor=False)
@@ -1278,18 +1285,19 @@ def _century(m: re.Match[str], ctx: _Context) -> _Out | None:
 
 # company reports: "the latest period", "the year-earlier period", "the full year"
 @_rule("report_period", r"(?i:(?P<det>the|this|that)\s+(?P<which>latest|year-earlier|year-ago|comparable|same|full|entire|whole|(?-i:" + _YEAR + r"))"
-       r"\s+(?P<noun>period|year|fiscal\s+year))")
+       r"\s+(?P<noun>period|quarter|year|fiscal\s+year))")
 def _report_period(m: re.Match[str], ctx: _Context) -> _Out | None:
     which, noun = m.group("which").lower(), m.group("noun").lower()
     if which.isdigit():
         # "the 1988 period": the period the report is about, in that year
         base = ctx.anchor if ctx.anchor is not None and ctx.anchor.granularity in ("quarter", "half") else None
-        if base is None or noun != "period":
+        if base is None or noun not in ("period", "quarter"):
             return _point_out(Point(date(int(which), 1, 1), "year"), "text", sets_anchor=False)
         return _point_out(Point.of(date(int(which), base.day.month, 1), base.granularity), "text", sets_anchor=False)
     if noun != "period":
         if which in ("full", "entire", "whole"):
-            base = ctx.anchor if ctx.anchor is not None else (Point(ctx.dct, "day") if ctx.dct else None)
+            base = ctx.anchor if ctx.anchor is not None and (ctx.dct is None or abs(ctx.anchor.day.year - ctx.dct.year) <= 1) \
+                else (Point(ctx.dct, "day") if ctx.dct else ctx.anchor)
             if base is None:
                 return _Out("DATE", "XXXX", None, "none")
             return _point_out(base.coarsen("year") if base.granularity not in ("decade", "century") else base,
@@ -1418,13 +1426,11 @@ def find_timexes(text: str, *, dct: str | date | None = None,
                 continue
             granularity = out.point.granularity if out.point is not None else None
             timex = Timex(start=s, end=e, text=text[s:e], type=out.type, value=out.value,
-                          value_start=out.value_start or (out.value if out.point is not None and out.type in ("DATE", "TIME") else None),
-                          value_end=out.value_end or (out.point.end.isoformat() if False else None),
-                          granularity=granularity, anchor=out.anchor, mod=out.mod, rule=rule.name)
-            if out.point is not None and out.type in ("DATE", "TIME"):
+                          value_start=out.value_start, value_end=out.value_end, granularity=granularity, anchor=out.anchor, mod=out.mod, rule=rule.name)
+            if out.point is not None:
                 timex = _with_interval(timex, out)
             ctx.results.append(timex)
-            if out.point is not None and out.sets_anchor and out.type in ("DATE", "TIME"):
+            if out.point is not None and out.sets_anchor:
                 ctx.anchor = Point.of(out.point.day, out.point.granularity) if out.point.granularity != "day" else Point(out.point.day, "day")
     return ctx.results
 
