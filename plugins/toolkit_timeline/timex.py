@@ -576,6 +576,10 @@ def _decade(m: re.Match[str], ctx: _Context) -> _Out:
        r"(?:(?P<part>\s+(?i:morning|afternoon|evening|night)))?")
 def _today(m: re.Match[str], ctx: _Context) -> _Out | None:
     word = re.sub(r"\s+", " ", m.group("word").lower())
+    left, _ = ctx.sentence(m.start())
+    if m.group("word")[0].isupper() and ctx.text[left:m.start()].strip() and re.search(
+            r"[A-Z][\w.-]*\s+$", ctx.text[max(left, m.start() - 30):m.start()]):
+        return None  # "Russia Today", "USA Today": a name, not a day
     offset = {"yesterday": -1, "tomorrow": 1, "last night": -1, "the day before yesterday": -2,
               "the day after tomorrow": 2}.get(word, 0)
     part = None
