@@ -264,10 +264,10 @@ def _fmt(n: float) -> str:
 
 
 def _duration(n: float | None, unit: str) -> str:
-    """P3D, PT2H, PXY …; halves become the next smaller unit where exact.
+    """P3D, PT2H, PXY …; a fraction becomes the next smaller unit (P1Y6M).
 
     >>> _duration(1.5, "year"), _duration(None, "week"), _duration(2, "decade")
-    ('P18M', 'PXW', 'P20Y')
+    ('P1Y6M', 'PXW', 'P20Y')
     """
     prefix, code, factor = DURATION_CODES[unit]
     if n is None:
