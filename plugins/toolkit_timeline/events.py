@@ -77,9 +77,8 @@ def event_rows(article_id: str, text: str, sentences: Iterable[tuple[int, int]],
 
 def extract(doc: Any, article: Any, options: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """The plugin's per-article step: ``timexes`` and ``events`` rows from a processed Doc."""
-    from .component import SPANS_KEY, timex_rows  # spaCy only when the pipeline runs
+    from .component import timex_rows  # spaCy only when the pipeline runs
 
-    del SPANS_KEY
     timexes = timex_rows(doc)
     if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
         sentences = [(s.start_char, _trim_end(doc.text, s.start_char, s.end_char)) for s in doc.sents]

@@ -315,6 +315,7 @@ def _infer_year(month: int, day: int | None, ctx: _Context, start: int, *, relat
     if relation == "same":
         return dct.year
     if relation == "before":
+        # "last October": the latest October before this month
         return dct.year if key < now or (day is None and month < dct.month) else dct.year - 1
     if relation == "after":
         return dct.year if key > now or (day is None and month > dct.month) else dct.year + 1
@@ -328,8 +329,8 @@ def _infer_year(month: int, day: int | None, ctx: _Context, start: int, *, relat
         year = dct.year + 1
     else:
         year = dct.year
-    # the nearest such date, unless the tense points the other way by more than a couple of months
-    # (a past-tense "on March 3" in a January article is last March; "extended to Nov. 20" is ahead)
+    # the nearest such date, unless the tense points the other way by more than a few months
+    # (a past-tense "in June" in a January article is last June; "extended to Nov. 20" is ahead)
     if tense == "past" and months_ahead > 2:
         return year - 1
     if tense == "future" and months_ahead < -2:
@@ -777,11 +778,17 @@ def _season(m: re.Match[str], ctx: _Context) -> _Out | None:
     relation = _relation(rel.split()[-1]) if rel else None
     before_text = ctx.text[max(0, m.start() - 8):m.start()].lower()
     tense = ctx.tense(m.start(), m.end())
-    if relation == "before" or (relation is None and (tense == "past" or "since" in before_text)):
-        if candidate.day > current.day or (relation == "before" and candidate.day >= current.day):
+    if relation == "before":
+        if candidate.day >= current.day:  # "last spring": the latest spring before the current season
             candidate = candidate.shift(-4, "season")
-    elif relation == "after" or (relation is None and tense == "future"):
-        if candidate.day < current.day or (relation == "after" and candidate.day <= current.day):
+    elif relation == "after":
+        if candidate.day <= current.day:
+            candidate = candidate.shift(4, "season")
+    elif tense == "past" or "since" in before_text:
+        if candidate.day > current.day:
+            candidate = candidate.shift(-4, "season")
+    elif tense == "future":
+        if candidate.day < current.day:
             candidate = candidate.shift(4, "season")
     return _point_out(candidate, "dct", mod=mod)
 
@@ -885,7 +892,7 @@ def _anaphoric(m: re.Match[str], ctx: _Context) -> _Out | None:
     return out
 
 
-# "then", "since then", "by then", "back then", "at the time", "that day"
+# "then", "since then", "by then", "back then", "then-president", "that day"
 @_rule("then", r"(?:(?P<pre>(?i:since|until|till|by|back|even|from|before|after)\s+)?(?P<then>(?i:then))(?=[\s,.;:-])"
        r"|(?P<time>(?i:that\s+same\s+day|that\s+day|the\s+same\s+day)))")
 def _then(m: re.Match[str], ctx: _Context) -> _Out | None:
@@ -902,8 +909,7 @@ def _then(m: re.Match[str], ctx: _Context) -> _Out | None:
             return None
         start = m.start("then")
     else:
-        start = m.start("time") + (3 if m.group("time").lower().startswith("at ") else 0)
-        start = m.start("time") + len(re.match(r"(?i:at\s+)?", m.group("time")).group(0))
+        start = m.start("time")
     anchor = ctx.anchor
     if anchor is None:
         return _Out("DATE", "PAST_REF", None, "narrative", start=start, sets_anchor=False)
@@ -914,16 +920,12 @@ def _then(m: re.Match[str], ctx: _Context) -> _Out | None:
 @_rule("anniversary", r"(?:(?i:the)\s+)?(?P<n>\d+(?:st|nd|rd|th)|(?i:first|second|third|fourth|fifth|tenth|twentieth|"
        r"fiftieth|hundredth))\s+(?i:anniversary)")
 def _anniversary(m: re.Match[str], ctx: _Context) -> _Out | None:
-    digits = re.sub(r"\D", "", m.group("n"))
-    words = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "tenth": 10, "twentieth": 20,
-             "fiftieth": 50, "hundredth": 100}
-    years = int(digits) if digits else words[m.group("n").lower()]
+    # "on the 75th anniversary" is the day the sentence dates; the founding date is rarely in the text
     same = ctx.dated_in_sentence(m.start())
     if same is not None:
         return _Out(same.type, same.value, None, "narrative", sets_anchor=False, value_start=same.value_start,
                     value_end=same.value_end)
-    # an anniversary is observed around the day it is written about
-    return _Out("DURATION", f"P{years}Y", None, "text", sets_anchor=False)
+    return None  # without a date beside it an anniversary cannot be placed
 
 
 # ---------------------------------------------------------------------------
@@ -938,9 +940,9 @@ _REFS = {
     # not marked as TIMEX3 in TimeML practice
     "recently": "PAST_REF", "recent": "PAST_REF", "lately": "PAST_REF",
     "the past": "PAST_REF", "more recently": "PAST_REF", "in the past": "PAST_REF",
-    "soon": "FUTURE_REF", "in the future": "FUTURE_REF", "the future": "FUTURE_REF", "future": "FUTURE_REF", "the near future": "FUTURE_REF",
+    "soon": "FUTURE_REF", "in the future": "FUTURE_REF", "the future": "FUTURE_REF", "the near future": "FUTURE_REF",
     "the near term": "FUTURE_REF", "the short term": "FUTURE_REF", "the long term": "FUTURE_REF",
-    "later": "FUTURE_REF",
+    # the adjective "future" ("future plans") and a bare "later" are not TIMEX3s in TimeML practice
     "a later date": "FUTURE_REF", "one day": "FUTURE_REF", "some day": "FUTURE_REF", "someday": "FUTURE_REF",
     "as soon as possible": "FUTURE_REF", "the coming": "FUTURE_REF",
 }
@@ -959,8 +961,6 @@ def _ref(m: re.Match[str], ctx: _Context) -> _Out | None:
                     r"and|or|of|to|,|\.)", after) or re.match(r"[-,.;:]", after):
             if word != "future" or not re.search(r"\b(?:the|in|near)\s+$", before):
                 return None
-        if word in ("recent",) and re.match(r"\s+(?:weeks|months|years|days|decades|quarters)", after):
-            pass
     if word == "earlier" and not re.search(r"(?:^|[.,;]\s*|\b(?:said|told|announced|reported))\s*$", before) \
             and not re.match(r"\s*[,.;]", after):
         return None  # "earlier" comparing, not locating ("earlier versions")
@@ -973,8 +973,6 @@ def _ref(m: re.Match[str], ctx: _Context) -> _Out | None:
         return None
     if word == "soon" and (re.search(r"\bas\s+$", before) or re.match(r"\s+(?:after|before|as|afterwards?)\b", after)):
         return None  # "as soon as", "soon after the attack": a relation, not a time
-    if word == "now" and re.match(r"\s*that\b", after):
-        pass
     if unit == "times":
         if word not in ("recent", "current"):
             return None
@@ -982,7 +980,7 @@ def _ref(m: re.Match[str], ctx: _Context) -> _Out | None:
     if unit and word in ("recent", "the past", "past"):
         return _Out("DATE", "PAST_REF", None, "dct", sets_anchor=False)
     if unit:
-        return _Out("DATE", _REFS[word], None, "dct", sets_anchor=False, end=m.start("unit") - 1 if False else None)
+        return _Out("DATE", _REFS[word], None, "dct", sets_anchor=False)
     return _Out("DATE", _REFS[word], None, "dct", sets_anchor=False)
 
 
@@ -1219,7 +1217,7 @@ def _year_ago_adj(m: re.Match[str], ctx: _Context) -> _Out | None:
     if noun not in ("quarter", "period", "month", ""):
         start, end = m.start("adj"), m.end("adj")
     base = ctx.anchor if ctx.anchor is not None else (Point.of(ctx.dct, "year") if ctx.dct else None)
-    if ctx.dct is not None and base is not None and base.day.year < ctx.dct.year - 1:
+    if ctx.dct is not None and base is not None and base.day.year < ctx.dct.year:
         # the comparison is with the period being reported, not with an older year mentioned on the way
         base = Point.of(ctx.dct, "quarter").shift(-1) if base.granularity == "quarter" else Point.of(ctx.dct, "year")
     if base is None:
