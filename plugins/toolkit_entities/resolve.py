@@ -213,7 +213,8 @@ class _Resolver:
         self.groups: list[_Group] = []
         self.group_of = [-1] * len(mentions)
         self.suggestions: list[Suggestion] = []
-        self._apart = [(name_key(a), name_key(b)) for a, b in table.apart_pairs()]
+        # never-merge pairs; two spellings with one key are told apart by their words
+        self._apart = [((name_key(a), _form(a)), (name_key(b), _form(b))) for a, b in table.apart_pairs()]
 
     # within each article -------------------------------------------------------------
     def run(self) -> None:
@@ -221,6 +222,7 @@ class _Resolver:
             self._link_article(str(aid), sorted(idx, key=lambda i: (self.m.at[i, "start"], self.m.at[i, "end"])))
         self.uf = _UnionFind(len(self.groups))
         self.members: dict[int, set[tuple[str, ...]]] = {g.gid: {g.key} for g in self.groups}
+        self.forms: dict[int, set[str]] = {g.gid: {_form(str(self.m.at[i, "text"])) for i in g.rows} for g in self.groups}
         self._merge_alias_table()
         self._merge_same_key()
         self._merge_parenthesised()
@@ -267,7 +269,7 @@ class _Resolver:
         return votes.most_common(1)[0][0] if votes else ""
 
     def _blocked(self, a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-        return any((x == a and y == b) or (x == b and y == a) for x, y in self._apart)
+        return any((x == a and y == b) or (x == b and y == a) for (x, _), (y, _) in self._apart)
 
     # across articles -----------------------------------------------------------------
     def _union(self, a: int, b: int, *, force: bool = False) -> bool:
@@ -275,12 +277,30 @@ class _Resolver:
         if ra == rb:
             return True
         keys_a, keys_b = self.members[ra], self.members[rb]
-        for x, y in self._apart:
-            if (x in keys_a and y in keys_b) or (y in keys_a and x in keys_b):
+        forms_a, forms_b = self.forms[ra], self.forms[rb]
+        for (x, fx), (y, fy) in self._apart:
+            if x != y and ((x in keys_a and y in keys_b) or (y in keys_a and x in keys_b)):
                 return False  # a never-merge pair (or a rejected suggestion) would meet
+            if x == y and ((fx in forms_a and fy in forms_b) or (fy in forms_a and fx in forms_b)):
+                return False  # two spellings the user keeps apart
+        if not force and (forms_a - forms_b) and (forms_b - forms_a) and keys_a & keys_b:
+            a_name, b_name = sorted(forms_a)[0], sorted(forms_b - forms_a)[0]
+            if a_name != b_name and len(a_name.split()) > 1:
+                self._note(self._surface(ra, a_name), self._surface(rb, b_name), None,
+                           "the same name after generic romanisation rules (vowels, -y/-i endings, ng/n, "
+                           "hyphens and spacing)", applied=True)
         self.uf.parent[rb] = ra
         self.members[ra] = keys_a | keys_b
+        self.forms[ra] = forms_a | forms_b
         return True
+
+    def _surface(self, root: int, form: str) -> str:
+        for g in self.groups:
+            if self.uf.find(g.gid) == root:
+                for i in g.rows:
+                    if _form(str(self.m.at[i, "text"])) == form:
+                        return str(self.m.at[i, "text"])
+        return form
 
     def _live(self) -> list[_Group]:
         return [g for g in self.groups if g.rows]
@@ -492,6 +512,10 @@ class _Resolver:
         columns = ["article_id", "start", "end", "text", "label", "entity_id", "mention_id", "spacy_label", "source",
                    "refers_to", "refers_to_name"]
         return m[columns], entities, suggestions
+
+
+def _form(text: str) -> str:
+    return " ".join(name_tokens(text))
 
 
 def _is_part(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
