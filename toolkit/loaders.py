@@ -43,6 +43,7 @@ _BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF", b"
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _MAX_TITLE = 200
+_DOC_FILE = re.compile(r"^(readme|license|licence|changelog|copying)(\.[a-z]+)?$", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------------------
@@ -52,7 +53,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
     Raises ``ValueError`` with the reason for binary or undecodable data.
 
-    >>> decode_bytes("Привет".encode("cp1251"))[1]
+    >>> decode_bytes("Министр иностранных дел заявил, что переговоры продолжатся.".encode("cp1251"))[1]
     'windows-1251'
     """
     for magic in _BINARY_MAGIC:
@@ -69,6 +70,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
                 continue
             if _control_ratio(text) < 0.05:
                 return text, encoding
+    if _byte_control_ratio(data) > 0.1:
+        raise ValueError("binary file (mostly control bytes)")
     try:
         text = data.decode("utf-8")
         encoding = "utf-8"
@@ -97,6 +100,12 @@ def _looks_utf16(data: bytes) -> bool:
         return False
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     return max(even, odd) > 0.3 * (len(sample) / 2) and min(even, odd) < 0.05 * (len(sample) / 2)
+
+
+def _byte_control_ratio(data: bytes) -> float:
+    sample = data[:20000]
+    bad = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return bad / len(sample) if sample else 0.0
 
 
 def _control_ratio(text: str) -> float:
@@ -178,7 +187,11 @@ def parse_date(value: Any) -> str | None:
 # metadata
 def read_metadata(path: str | os.PathLike[str], report: LoadReport) -> dict[str, dict[str, Any]]:
     """Read a metadata CSV keyed by ``article_id`` or ``path``; problems go to the report's warnings."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:  # pandas' ParserError is a ValueError
+        raise errors.InputError(f"Metadata CSV {path} cannot be read: {exc}. Check that fields containing "
+                                "commas are quoted and that the file is UTF-8.") from exc
     key = "article_id" if "article_id" in frame.columns else "path" if "path" in frame.columns else None
     if key is None:
         raise errors.InputError(
@@ -257,6 +270,10 @@ class _Loader:
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
                 if name.startswith("."):
+                    continue
+                if _DOC_FILE.match(name):  # a corpus folder's own README or licence is not an article
+                    self.report.add(LoadEntry(source=str(Path(dirpath) / name), status="skipped",
+                                              reason="documentation file (README/LICENSE), not an article"))
                     continue
                 yield from self._from_file(Path(dirpath) / name)
 
