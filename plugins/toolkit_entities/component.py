@@ -258,6 +258,8 @@ def _recover_repeats(doc: Doc, spans: list[Span]) -> list[Span]:
         names = [t for t in span if not t.is_punct]
         if span.label_ == "PERSON" and len(names) > 1 and names[-1].is_title and len(names[-1]) > 2:
             forms.add((names[-1].text,))  # the surname alone
+        if span.label_ == "PERSON" and len(names) > 2 and all(len(t) <= 4 for t in names[1:]) and names[0].is_title:
+            forms.add((names[0].text,))  # East Asian order: the family name comes first ("Kim Jong Un" -> "Kim")
         if upper:  # headlines and wire-style all-capitals text
             forms |= {tuple(w.upper() for w in form) for form in forms}
         for form in forms:

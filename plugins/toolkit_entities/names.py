@@ -118,7 +118,7 @@ _RULES: tuple[tuple[str, str], ...] = (
     (r"(?<=[bcdfghjklmnpqrstvwxz])y$", "i"),  # Dmitry -> Dmitri
     (r"^ye", "e"), (r"^e(?=v)", "e"),     # Yevgeny / Evgeny
     (r"x", "ks"), (r"kh", "h"), (r"tch", "ch"), (r"tsch", "ch"), (r"sch", "sh"), (r"tz", "ts"),
-    (r"yu|iu", "u"), (r"ya|ia", "a"), (r"yo", "o") ,
+    (r"iy(?=[aeou])", "i"), (r"y(?=[aeou])", "i"),  # Mariya / Maria, Yakov / Iakov
     (r"ff$", "v"), (r"(?<=o)w$", "v"),    # Romanoff, Tchaikowsky-style endings
     # Korean: vowels written several ways
     (r"eo", "o"), (r"oi|oe", "e"), (r"ui|ee|ei", "i"), (r"oo|ou", "u"), (r"ae", "e"),
