@@ -31,6 +31,7 @@ do not overlap), so downstream components see the repaired names.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -140,8 +141,40 @@ def _new_span(doc: Doc, start: int, end: int, label: str, *, source: str, spacy_
     return span
 
 
+_NUMBERED_NAMES = frozenset({"PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "FAC"})  # "Boeing 747", "Euro 2000"
+
+
+def _cut_numbers_and_lines(span: Span) -> Span | None:
+    """A name never spans a line break, and scores, ranks and dates at its edges
+    are not part of it ("Lithuania 2-1", "288 Jose Coceres", "CITY 1996-08-30")."""
+    start, end = span.start, span.end
+    doc = span.doc
+    for i in range(start, end - 1):
+        if "\n" in doc[i].whitespace_ or doc[i + 1].is_space or "\n" in doc[i + 1].text:
+            end = i + 1  # keep the first line: the model's reading started there
+            break
+    if span.label_ not in _NUMBERED_NAMES:
+        while end > start and (doc[end - 1].like_num or _is_score(doc[end - 1].text)):
+            end -= 1
+        while start < end and (doc[start].like_num or _is_score(doc[start].text)):
+            start += 1
+    if (start, end) == (span.start, span.end):
+        return span
+    if start >= end or not any(t.is_alpha for t in doc[start:end]):
+        return None
+    return _new_span(doc, start, end, span.label_, source=span._.presslens_source or "model",
+                     spacy_label=span._.presslens_spacy_label or span.label_)
+
+
+def _is_score(text: str) -> bool:
+    return bool(re.fullmatch(r"\d+(?:[-:./]\d+)*(?:st|nd|rd|th)?", text))
+
+
 def _trim(span: Span) -> Span | None:
     """The span without determiners, possessives and edge punctuation."""
+    span = _cut_numbers_and_lines(span)
+    if span is None:
+        return None
     left, right = clean_surface(span.text)
     if not left and not right:
         return span

@@ -87,6 +87,7 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=65536)
 def name_tokens(text: str, *, drop_titles: bool = True) -> tuple[str, ...]:
     """The words of a name: lower-cased, accents and apostrophes removed, split at
     spaces and hyphens (``Jong-un`` and ``Jong Un`` are the same two syllables).

@@ -207,6 +207,12 @@ class _Resolver:
         self.table = table
         self.texts = texts
         self.forced: dict[int, tuple[str | None, str | None]] = {}
+        # plain lists: pandas' per-cell access is far too slow in these loops
+        self.text_of = [str(t) for t in mentions["text"]]
+        self.start_of = [int(x) for x in mentions["start"]]
+        self.end_of = [int(x) for x in mentions["end"]]
+        self.article_of = [str(a) for a in mentions["article_id"]]
+        self._names: dict[int, str] = {}
         self.keys = [name_key(str(t)) for t in mentions["text"]]
         self.words = [name_tokens(str(t)) for t in mentions["text"]]
         self.labels = list(mentions["label"].astype(str))
@@ -219,10 +225,10 @@ class _Resolver:
     # within each article -------------------------------------------------------------
     def run(self) -> None:
         for aid, idx in self.m.groupby("article_id", sort=False).indices.items():
-            self._link_article(str(aid), sorted(idx, key=lambda i: (self.m.at[i, "start"], self.m.at[i, "end"])))
+            self._link_article(str(aid), sorted(idx, key=lambda i: (self.start_of[i], self.end_of[i])))
         self.uf = _UnionFind(len(self.groups))
         self.members: dict[int, set[tuple[str, ...]]] = {g.gid: {g.key} for g in self.groups}
-        self.forms: dict[int, set[str]] = {g.gid: {_form(str(self.m.at[i, "text"])) for i in g.rows} for g in self.groups}
+        self.forms: dict[int, set[str]] = {g.gid: {_form(self.text_of[i]) for i in g.rows} for g in self.groups}
         self._merge_alias_table()
         self._merge_same_key()
         self._merge_parenthesised()
@@ -240,7 +246,7 @@ class _Resolver:
         for i in order:
             key = self.keys[i]
             if not key:
-                key = (str(self.m.at[i, "text"]).lower(),)
+                key = (self.text_of[i].lower(),)
             group = by_key.get(key) or self._new_group(aid, key)
             by_key[key] = group
             group.rows.append(i)
@@ -255,7 +261,7 @@ class _Resolver:
             if not candidates or self._blocked(short.key, candidates[0].key):
                 continue
             for i in list(short.rows):
-                target = _nearest(candidates, self.m.at[i, "start"], self.m)
+                target = _nearest(candidates, self.start_of[i], self.start_of)
                 if target is None or self._blocked(short.key, target.key):
                     continue
                 short.rows.remove(i)
@@ -298,8 +304,8 @@ class _Resolver:
         for g in self.groups:
             if self.uf.find(g.gid) == root:
                 for i in g.rows:
-                    if _form(str(self.m.at[i, "text"])) == form:
-                        return str(self.m.at[i, "text"])
+                    if _form(self.text_of[i]) == form:
+                        return self.text_of[i]
         return form
 
     def _live(self) -> list[_Group]:
@@ -332,13 +338,13 @@ class _Resolver:
         """"Long Name (ACR)" or "ACR (Long Name)" in a text: the two are one entity."""
         m = self.m
         for aid, idx in m.groupby("article_id", sort=False).indices.items():
-            order = sorted(idx, key=lambda i: m.at[i, "start"])
+            order = sorted(idx, key=lambda i: self.start_of[i])
             for a, b in zip(order, order[1:]):
-                gap = m.at[b, "start"] - m.at[a, "end"]
-                gap_text = self.texts.get(str(aid), "")[int(m.at[a, "end"]):int(m.at[b, "start"])]
+                gap = self.start_of[b] - self.end_of[a]
+                gap_text = self.texts.get(str(aid), "")[self.end_of[a]:self.start_of[b]]
                 if gap > 3 or not re.fullmatch(r"\s*\(\s*", gap_text):
                     continue
-                first, second = str(m.at[a, "text"]), str(m.at[b, "text"])
+                first, second = self.text_of[a], self.text_of[b]
                 pair_ok = (is_acronym(second) and acronym_of(first, second)) or \
                           (is_acronym(first) and acronym_of(second, first))
                 if pair_ok and self._union(self.group_of[a], self.group_of[b]):
@@ -379,7 +385,7 @@ class _Resolver:
                 continue  # a multi-word organisation is not a partial person name
             target = candidates[0]
             if self._union(target, root):
-                short = str(self.m.at[groups[0].rows[0], "text"])
+                short = self.text_of[groups[0].rows[0]]
                 long_name = self._display_name(full[target])
                 self._note(short, long_name, "PERSON",
                            f"'{short}' is part of only one full name in the corpus ({long_name})", applied=True)
@@ -389,19 +395,26 @@ class _Resolver:
         it is, when both are read as the same kind of thing ("UN" and "United
         Nations"); with two candidates it only becomes a suggestion."""
         clusters = self._clusters()
+        names: dict[int, str] = {}
+        index: dict[str, list[int]] = defaultdict(list)
+        for other, gs in clusters.items():
+            if any(g.key[0].startswith("@") for g in gs) or max(len(g.key) for g in gs) < 2:
+                continue
+            names[other] = self._display_name(gs)
+            index[names[other][:1].upper()].append(other)
         for root, groups in list(clusters.items()):
             acronym = next((g.key[1] for g in groups if g.key[0] == "@acronym"), None)
             if acronym is None or any(g.key[0] == "@country" for g in groups):
                 continue
-            short = str(self.m.at[groups[0].rows[0], "text"])
+            short = self.text_of[groups[0].rows[0]]
             cls = _label_class(self._cluster_label(groups))
             candidates = []
-            for other, gs in clusters.items():
-                if other == root or any(g.key[0].startswith("@") for g in gs):
+            for other in index.get(acronym[:1], ()):
+                if other == root:
                     continue
-                name = self._display_name(gs)
+                name = names[other]
                 if acronym_of(name, acronym):
-                    candidates.append((other, name, _label_class(self._cluster_label(gs)) == cls))
+                    candidates.append((other, name, _label_class(self._cluster_label(clusters[other])) == cls))
             if len(candidates) == 1 and candidates[0][2] and self._union(candidates[0][0], root):
                 self._note(short, candidates[0][1], self._cluster_label(groups),
                            f"'{short}' is made of the initials of '{candidates[0][1]}', the only such name", applied=True)
@@ -441,9 +454,9 @@ class _Resolver:
         first_seen: dict[str, tuple[str, int]] = {}
         for g in groups:
             for i in g.rows:
-                text = str(self.m.at[i, "text"])
+                text = self.text_of[i]
                 forms[text] += 1
-                first_seen.setdefault(text, (g.article_id, int(self.m.at[i, "start"])))
+                first_seen.setdefault(text, (g.article_id, self.start_of[i]))
         longest = max(len(name_tokens(t)) for t in forms)
         best = [t for t in forms if len(name_tokens(t)) == longest]
         return min(best, key=lambda t: (-forms[t], first_seen[t]))
@@ -469,7 +482,7 @@ class _Resolver:
             if forced:
                 name, label = forced[0], forced[1] or label
             elif is_country:
-                name = country_canonical(str(m.at[rows[0], "text"])) or self._display_name(groups)
+                name = country_canonical(self.text_of[rows[0]]) or self._display_name(groups)
                 label = "GPE"
             if name is None:
                 name = self._display_name(groups)
@@ -479,12 +492,12 @@ class _Resolver:
             if entity_id in used_ids:  # two entities kept apart under one name
                 entity_id = "E" + hashlib.sha1(f"{label}|{name}|{m.at[rows[0], 'mention_id']}".encode()).hexdigest()[:10]
             used_ids.add(entity_id)
-            forms = Counter(str(m.at[i, "text"]) for i in rows)
+            forms = Counter(self.text_of[i] for i in rows)
             aliases = sorted(forms, key=lambda t: (-forms[t], t))
-            dates = sorted(d for d in (published.get(str(m.at[i, "article_id"])) for i in rows) if d)
+            dates = sorted(d for d in (published.get(self.article_of[i]) for i in rows) if d)
             entity_rows.append({
                 "entity_id": entity_id, "name": name, "label": label, "aliases": aliases,
-                "n_mentions": len(rows), "n_articles": len({str(m.at[i, "article_id"]) for i in rows}),
+                "n_mentions": len(rows), "n_articles": len({self.article_of[i] for i in rows}),
                 "first_published": dates[0] if dates else None, "last_published": dates[-1] if dates else None,
             })
             for i in rows:
@@ -525,11 +538,11 @@ def _is_part(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
     return n < len(full) and (full[:n] == short or full[-n:] == short)
 
 
-def _nearest(candidates: Sequence[_Group], start: int, m: pd.DataFrame) -> _Group | None:
+def _nearest(candidates: Sequence[_Group], start: int, starts: Sequence[int]) -> _Group | None:
     """The candidate mentioned most recently before ``start``, else the first one after it."""
-    before = [(max(int(m.at[i, "start"]) for i in g.rows if int(m.at[i, "start"]) < start), g) for g in candidates
-              if any(int(m.at[i, "start"]) < start for i in g.rows)]
+    before = [(max(starts[i] for i in g.rows if starts[i] < start), g) for g in candidates
+              if any(starts[i] < start for i in g.rows)]
     if before:
         return max(before, key=lambda x: x[0])[1]
-    after = [(min(int(m.at[i, "start"]) for i in g.rows), g) for g in candidates]
+    after = [(min(starts[i] for i in g.rows), g) for g in candidates]
     return min(after, key=lambda x: x[0])[1] if after else None
