@@ -40,7 +40,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .names import capital_state, clean_surface, name_tokens
+from .names import capital_state, clean_surface, is_country, name_tokens
 
 __all__ = ["make_entities", "EntitiesComponent", "SPAN_KEY", "NAME_LABELS", "ensure_extensions"]
 
@@ -76,15 +76,15 @@ def ensure_extensions() -> None:
 @Language.factory(
     "presslens_entities",
     default_config={"labels": list(NAME_LABELS), "set_ents": True, "metonymy": True, "extend_names": True,
-                    "propagate": True},
+                    "propagate": True, "teams": True},
     assigns=["doc.ents", "doc.spans"],
     requires=["doc.ents"],
 )
 def make_entities(nlp: Language, name: str, labels: list[str], set_ents: bool, metonymy: bool,
-                  extend_names: bool, propagate: bool) -> EntitiesComponent:
+                  extend_names: bool, propagate: bool, teams: bool) -> EntitiesComponent:
     """Build the component (``nlp.add_pipe("presslens_entities")``)."""
     return EntitiesComponent(name=name, labels=tuple(labels), set_ents=set_ents, metonymy=metonymy,
-                             extend_names=extend_names, propagate=propagate)
+                             extend_names=extend_names, propagate=propagate, teams=teams)
 
 
 class EntitiesComponent:
@@ -92,7 +92,7 @@ class EntitiesComponent:
 
     def __init__(self, *, name: str = "presslens_entities", labels: Sequence[str] = NAME_LABELS,
                  set_ents: bool = True, metonymy: bool = True, extend_names: bool = True,
-                 propagate: bool = True) -> None:
+                 propagate: bool = True, teams: bool = True) -> None:
         ensure_extensions()
         unknown = sorted(set(labels) - set(NAME_LABELS))
         if unknown:
@@ -104,6 +104,7 @@ class EntitiesComponent:
         self.metonymy = metonymy
         self.extend_names = extend_names
         self.propagate = propagate
+        self.teams = teams
 
     def __call__(self, doc: Doc) -> Doc:
         spans = _outlets_read_as_dates(doc, list(doc.ents))
@@ -113,6 +114,8 @@ class EntitiesComponent:
         if self.extend_names:
             spans = _extend_person_names(doc, spans)
             spans = _split_trailing_person(doc, spans)
+        if self.teams:
+            spans = _places_with_scores_are_teams(doc, spans)
         if self.propagate:
             spans = _relabel_by_agreement(spans)
             spans = _recover_repeats(doc, spans)
@@ -242,6 +245,30 @@ def _split_trailing_person(doc: Doc, spans: list[Span]) -> list[Span]:
                 continue
         out.append(span)
     return out
+
+
+def _places_with_scores_are_teams(doc: Doc, spans: list[Span]) -> list[Span]:
+    """In a line of sports results or standings ("<City> 2 <City> 1"), a city or
+    region followed by a score is a club, i.e. an organisation. Countries stay
+    places (national teams are read as their country)."""
+    out = []
+    for span in spans:
+        if span.label_ in ("GPE", "LOC") and span.end < len(doc) and _is_score(doc[span.end].text) \
+                and not is_country(span.text) and _numeric_line(doc, span.end):
+            span = _new_span(doc, span.start, span.end, "ORG", source="team", spacy_label=span.label_)
+        out.append(span)
+    return out
+
+
+def _numeric_line(doc: Doc, i: int) -> bool:
+    text = doc.text
+    start = text.rfind("\n", 0, doc[i].idx) + 1
+    end = text.find("\n", doc[i].idx)
+    line = text[start:end if end >= 0 else len(text)]
+    words = line.split()
+    numbers = sum(1 for w in words if _is_score(w))
+    lower = sum(1 for w in words if w[:1].islower())
+    return numbers >= 2 and lower <= 2
 
 
 def _name_weight(span: Span) -> float:

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 __all__ = [
     "clean_surface", "name_tokens", "token_key", "name_key", "country_canonical", "capital_state",
-    "acronym_of", "is_acronym", "TITLES",
+    "acronym_of", "is_acronym", "is_country", "TITLES", "COUNTRIES",
 ]
 
 # Words that precede a name but are not part of it (stripped from PERSON spans
@@ -202,7 +202,30 @@ _COUNTRY_FORMS: dict[str, tuple[str, ...]] = {
     "Bosnia and Herzegovina": ("Bosnia", "BiH"),
     "North Macedonia": ("Macedonia", "FYROM"),
 }
-_COUNTRY_INDEX: dict[str, str] = {}
+# The world's countries by short name (a generic gazetteer), to tell a country
+# from a city or region where the difference matters (a city's sports club).
+COUNTRIES: frozenset[str] = frozenset(n.strip() for n in """
+Afghanistan|Albania|Algeria|Andorra|Angola|Antigua and Barbuda|Argentina|Armenia|Australia|Austria|Azerbaijan|
+Bahamas|Bahrain|Bangladesh|Barbados|Belarus|Belgium|Belize|Benin|Bhutan|Bolivia|Bosnia and Herzegovina|Botswana|
+Brazil|Brunei|Bulgaria|Burkina Faso|Burundi|Cambodia|Cameroon|Canada|Cape Verde|Central African Republic|Chad|Chile|
+China|Colombia|Comoros|Congo|Costa Rica|Croatia|Cuba|Cyprus|Czech Republic|Denmark|Djibouti|Dominica|
+Dominican Republic|East Timor|Ecuador|Egypt|El Salvador|England|Equatorial Guinea|Eritrea|Estonia|Eswatini|Ethiopia|
+Fiji|Finland|France|Gabon|Gambia|Georgia|Germany|Ghana|Greece|Grenada|Guatemala|Guinea|Guinea-Bissau|Guyana|Haiti|
+Honduras|Hungary|Iceland|India|Indonesia|Iran|Iraq|Ireland|Israel|Italy|Ivory Coast|Jamaica|Japan|Jordan|
+Kazakhstan|Kenya|Kiribati|Kosovo|Kuwait|Kyrgyzstan|Laos|Latvia|Lebanon|Lesotho|Liberia|Libya|Liechtenstein|
+Lithuania|Luxembourg|Madagascar|Malawi|Malaysia|Maldives|Mali|Malta|Marshall Islands|Mauritania|Mauritius|Mexico|
+Micronesia|Moldova|Monaco|Mongolia|Montenegro|Morocco|Mozambique|Myanmar|Namibia|Nauru|Nepal|Netherlands|
+New Zealand|Nicaragua|Niger|Nigeria|North Korea|North Macedonia|Northern Ireland|Norway|Oman|Pakistan|Palau|
+Palestine|Panama|Papua New Guinea|Paraguay|Peru|Philippines|Poland|Portugal|Qatar|Romania|Russia|Rwanda|
+Saint Kitts and Nevis|Saint Lucia|Saint Vincent and the Grenadines|Samoa|San Marino|Sao Tome and Principe|
+Saudi Arabia|Scotland|Senegal|Serbia|Seychelles|Sierra Leone|Singapore|Slovakia|Slovenia|Solomon Islands|Somalia|
+South Africa|South Korea|South Sudan|Spain|Sri Lanka|Sudan|Suriname|Sweden|Switzerland|Syria|Taiwan|Tajikistan|
+Tanzania|Thailand|Togo|Tonga|Trinidad and Tobago|Tunisia|Turkey|Turkmenistan|Tuvalu|Uganda|Ukraine|
+United Arab Emirates|United Kingdom|United States|Uruguay|Uzbekistan|Vanuatu|Vatican City|Venezuela|Vietnam|
+Wales|Yemen|Yugoslavia|Zambia|Zimbabwe|Soviet Union|Czechoslovakia|Hong Kong|Puerto Rico
+""".replace("\n", "").split("|"))
+
+_COUNTRY_INDEX: dict[str, str] = {" ".join(name_tokens(c, drop_titles=False)): c for c in COUNTRIES}
 for _short, _forms in _COUNTRY_FORMS.items():
     for _form in (_short, *_forms):
         _COUNTRY_INDEX[" ".join(w for w in name_tokens(_form, drop_titles=False) if w != "the")] = _short
@@ -229,6 +252,15 @@ _CAPITALS: dict[str, str] = {
     "The Hague": "Netherlands", "Lisbon": "Portugal", "Dublin": "Ireland", "Wellington": "New Zealand",
 }
 _CAPITAL_INDEX = {" ".join(w for w in name_tokens(k, drop_titles=False) if w != "the"): v for k, v in _CAPITALS.items()}
+
+
+def is_country(text: str) -> bool:
+    """Whether ``text`` names a country (any of its forms).
+
+    >>> is_country("LITHUANIA"), is_country("Newcastle")
+    (True, False)
+    """
+    return country_canonical(text) is not None
 
 
 def country_canonical(text: str) -> str | None:
