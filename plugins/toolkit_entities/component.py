@@ -156,6 +156,9 @@ def _cut_numbers_and_lines(span: Span) -> Span | None:
         if "\n" in doc[i].whitespace_ or doc[i + 1].is_space or "\n" in doc[i + 1].text:
             end = i + 1  # keep the first line: the model's reading started there
             break
+    # a sentence-opening adverb or determiner glued to a name ("Later Choe said")
+    while end - start > 1 and doc[start].is_sent_start and doc[start].pos_ in ("ADV", "ADP", "SCONJ", "CCONJ", "DET", "PRON"):
+        start += 1
     if span.label_ not in _NUMBERED_NAMES:
         while end > start and (doc[end - 1].like_num or _is_score(doc[end - 1].text)):
             end -= 1

@@ -291,7 +291,7 @@ class _Resolver:
                 return False  # two spellings the user keeps apart
         if not force and (forms_a - forms_b) and (forms_b - forms_a) and keys_a & keys_b:
             a_name, b_name = sorted(forms_a)[0], sorted(forms_b - forms_a)[0]
-            if a_name != b_name and len(a_name.split()) > 1:
+            if a_name != b_name and len(a_name.split()) > 1 and len(b_name.split()) > 1:
                 self._note(self._surface(ra, a_name), self._surface(rb, b_name), None,
                            "the same name after generic romanisation rules (vowels, -y/-i endings, ng/n, "
                            "hyphens and spacing)", applied=True)

@@ -16,7 +16,9 @@ def nlp():
     import toolkit_entities.component  # noqa: F401  registers the factory even without entry points
     from toolkit.nlp import load_model
 
-    return load_model()
+    nlp = load_model()
+    nlp.add_pipe("presslens_entities")
+    return nlp
 
 
 @pytest.fixture(scope="session")
