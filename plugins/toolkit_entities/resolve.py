@@ -459,7 +459,14 @@ class _Resolver:
                 first_seen.setdefault(text, (g.article_id, self.start_of[i]))
         longest = max(len(name_tokens(t)) for t in forms)
         best = [t for t in forms if len(name_tokens(t)) == longest]
-        return min(best, key=lambda t: (-forms[t], first_seen[t]))
+        words = {t: {w.casefold() for w in name_tokens(t)} for t in forms}
+
+        def support(candidate: str) -> int:
+            # every mention whose words all appear in this spelling backs it: a surname-only
+            # "Choe" backs "Choe Son Hui" over a transliteration variant used as often
+            return sum(n for form, n in forms.items() if words[form] <= words[candidate])
+
+        return min(best, key=lambda t: (-support(t), -forms[t], first_seen[t]))
 
     # output ------------------------------------------------------------------------------
     def tables(self, articles: pd.DataFrame | None, *, metonymy: bool) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
