@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from .lexicon import ANAPHORIC_DETERMINERS, ANAPHORIC_HEADS, CONTENT_STANCE, CUE_STANCE, NEGATIVE_WORDS
+from .lexicon import (ANAPHORIC_DETERMINERS, ANAPHORIC_HEADS, ANAPHORIC_NOUNS, CONCEPTS, CONTENT_STANCE, CUE_STANCE,
+                      EVENT_CONCEPTS, NEGATIVE_WORDS)
 
-__all__ = ["Reading", "read_quote", "proposition_of"]
+__all__ = ["Reading", "frame_words", "read_quote", "proposition_of"]
 
 STANCES = ("assert", "deny", "accuse", "support", "call", "other")
 
@@ -34,6 +35,8 @@ class Reading:
     basis: str  # which rule decided the stance: cue / cue+negation / content / content+negation / default
     anaphoric: bool  # the content points back to an earlier sentence ("deny this transfer")
     focus_text: str  # the words the claim is about, for grouping
+    predicates: frozenset[str] = frozenset()  # what happens in the content, as concepts ("~transfer")
+    themes: frozenset[str] = frozenset()  # what it happens to ("~weapon", "container")
 
 
 def read_quote(doc: Doc, *, content: tuple[int, int] | None, cue: tuple[int, int] | None) -> Reading:
@@ -65,8 +68,10 @@ def read_quote(doc: Doc, *, content: tuple[int, int] | None, cue: tuple[int, int
     focus = _plain(content_tokens) if content_tokens else proposition
     if subject is not None:
         focus = f"{_phrase(subject)} {focus}"
+    predicates, themes = frame_words(content_tokens or ([core] if core is not None else []))
     return Reading(stance=stance, proposition=proposition, cue_lemma=cue_lemma,
-                   negated=cue_negated or content_negated, basis=basis, anaphoric=anaphoric, focus_text=focus)
+                   negated=cue_negated or content_negated, basis=basis, anaphoric=anaphoric, focus_text=focus,
+                   predicates=predicates, themes=themes)
 
 
 # --- stance -----------------------------------------------------------------
@@ -167,6 +172,12 @@ def _accused_clause(cue: Token) -> tuple[Token | None, Token | None]:
 
 
 def _is_anaphoric(tokens: list[Token], predicate: Token | None) -> bool:
+    """Does the content point back to something said before?
+
+    Either it is short and names what it answers ("this arms transfer", "the
+    allegations", "it"), or its subject is a definite noun for something said
+    ("the claims have no basis", "these reports are false"): a claim about a claim.
+    """
     if not tokens:
         return False
     content_words = [t for t in tokens if not t.is_punct]
@@ -174,7 +185,39 @@ def _is_anaphoric(tokens: list[Token], predicate: Token | None) -> bool:
         heads = {t.lemma_.lower() for t in content_words if t.dep_ in ("dobj", "ROOT", "pobj", "nsubj")}
         if any(t.lower_ in ANAPHORIC_DETERMINERS for t in content_words) or heads & ANAPHORIC_HEADS:
             return True
+    if predicate is not None:
+        for child in predicate.children:
+            if (child.dep_ in ("nsubj", "nsubjpass") and child.lemma_.lower() in ANAPHORIC_NOUNS
+                    and any(d.dep_ == "det" and d.lower_ in ("the", *ANAPHORIC_DETERMINERS) for d in child.children)):
+                return True
     return False
+
+
+def frame_words(tokens: list[Token]) -> tuple[frozenset[str], frozenset[str]]:
+    """(predicates, themes) of a proposition: event words and the things they act on,
+    lemmatised and mapped onto concept clusters, so "delivered munitions" and
+    "arms transfer" share both parts.
+
+    >>> import spacy
+    >>> from spacy.tokens import Doc
+    >>> nlp = spacy.blank("en")
+    >>> doc = Doc(nlp.vocab, words=["this", "arms", "transfer"], heads=[2, 2, 2], deps=["det", "compound", "ROOT"],
+    ...           lemmas=["this", "arm", "transfer"], pos=["DET", "NOUN", "NOUN"])
+    >>> frame_words(list(doc))
+    (frozenset({'~transfer'}), frozenset({'~weapon'}))
+    """
+    predicates: set[str] = set()
+    themes: set[str] = set()
+    for t in tokens:
+        lemma = t.lemma_.lower()
+        if t.is_punct or t.is_stop or len(lemma) < 2 or t.pos_ not in ("VERB", "NOUN"):
+            continue
+        concept = CONCEPTS.get(lemma, lemma)
+        if concept in EVENT_CONCEPTS or (t.pos_ == "VERB" and CUE_STANCE.get(lemma) != "assert"):
+            predicates.add(concept)
+        elif t.pos_ == "NOUN":
+            themes.add(concept)
+    return frozenset(predicates), frozenset(themes)
 
 
 # --- proposition ---------------------------------------------------------------
