@@ -37,6 +37,8 @@ class Reading:
     focus_text: str  # the words the claim is about, for grouping
     predicates: frozenset[str] = frozenset()  # what happens in the content, as concepts ("~transfer")
     themes: frozenset[str] = frozenset()  # what it happens to ("~weapon", "container")
+    core_span: tuple[int, int] | None = None  # the proposition's own words in the doc (for its participants)
+    core_words: tuple[tuple[str, str], ...] = ()  # (lemma, pos) of those words, for lexical similarity
 
 
 def read_quote(doc: Doc, *, content: tuple[int, int] | None, cue: tuple[int, int] | None) -> Reading:
@@ -68,10 +70,13 @@ def read_quote(doc: Doc, *, content: tuple[int, int] | None, cue: tuple[int, int
     focus = _plain(content_tokens) if content_tokens else proposition
     if subject is not None:
         focus = f"{_phrase(subject)} {focus}"
-    predicates, themes = frame_words(content_tokens or ([core] if core is not None else []))
+    scope = _frame_scope(content_tokens, core, subject)
+    predicates, themes = frame_words(scope)
+    core_span = (min(t.idx for t in scope), max(t.idx + len(t) for t in scope)) if scope else None
     return Reading(stance=stance, proposition=proposition, cue_lemma=cue_lemma,
                    negated=cue_negated or content_negated, basis=basis, anaphoric=anaphoric, focus_text=focus,
-                   predicates=predicates, themes=themes)
+                   predicates=predicates, themes=themes, core_span=core_span,
+                   core_words=tuple((t.lemma_, t.pos_) for t in scope))
 
 
 # --- stance -----------------------------------------------------------------
@@ -191,6 +196,19 @@ def _is_anaphoric(tokens: list[Token], predicate: Token | None) -> bool:
                     and any(d.dep_ == "det" and d.lower_ in ("the", *ANAPHORIC_DETERMINERS) for d in child.children)):
                 return True
     return False
+
+
+def _frame_scope(content: list[Token], core: Token | None, subject: Token | None) -> list[Token]:
+    """The words of the proposition itself: the core predicate's clause (with the
+    accused party of "accused X of ..."), not the rest of a long quote, whose
+    later sentences are usually comment ("The story is invented")."""
+    if core is None:
+        return content
+    inside = {t.i for t in content}
+    words = {t.i: t for t in core.subtree if not content or t.i in inside}
+    if subject is not None:
+        words.update({t.i: t for t in subject.subtree})
+    return [words[i] for i in sorted(words)] or content
 
 
 def frame_words(tokens: list[Token]) -> tuple[frozenset[str], frozenset[str]]:

@@ -92,7 +92,8 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
         article_mentions = mentions[mentions["article_id"] == article_id] if len(mentions) else mentions
         claimants = _claimants(quote, article_mentions, names, articles.at[article_id, "text"])
         about = _about(quote, article_mentions, (sent_start, sent_end), {c for c, _ in claimants})
-        inside = _about(quote, article_mentions, span_of_content(quote, span), {c for c, _ in claimants})
+        core = (reading.core_span[0] + base, reading.core_span[1] + base) if reading.core_span else span_of_content(quote, span)
+        inside = _about(quote, article_mentions, core, {c for c, _ in claimants}, strict=True)
         participants = frozenset(k for k in (entity_key(names.get(e, "")) for e in inside) if k)
         # an entity named in the proposition counts twice as much as one only named near it
         entity_features = frozenset({entity_key(names.get(e, e)) for e in about} | {"=" + k for k in participants})
@@ -101,7 +102,10 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
                                                   articles.at[article_id, "published"])
         focus_tokens = _focus_tokens(doc, quote, base, sentence, reading)
         text = f"{reading.proposition}. {reading.focus_text}"
-        terms = lexical_terms(focus_tokens) | lexical_terms([(w, "NOUN") for w in reading.proposition.split()])
+        # the proposition's own clause, not the whole quote: a long quote's later
+        # sentences comment on the claim and would drown what it is about
+        terms = (lexical_terms(reading.core_words or focus_tokens)
+                 | lexical_terms([(w, "NOUN") for w in reading.proposition.split()]))
         confidence = _confidence(reading, claimants, getattr(quote, "confidence", None))
         # ordered by where the content starts: two quotes of one sentence share their speaker's offset
         order = int(quote.content_start) if _present(quote.content_start) else span[0]
@@ -138,7 +142,7 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
     group_ids, method = group_claims([r["claim_id"] for r in rows], texts=[g[0] for g in grouping_inputs],
                                      terms=[g[1] for g in grouping_inputs], entities=[g[2] for g in grouping_inputs],
                                      frames=[g[3] for g in grouping_inputs],
-                                     links=links, config=options.grouping)
+                                     links=links, stances=[r["stance"] for r in rows], config=options.grouping)
     for row, group_id in zip(rows, group_ids):
         row["group_id"] = group_id
         row["grouping_method"] = method
@@ -203,7 +207,7 @@ def _inherit(inputs: list[tuple[str, frozenset[str], frozenset[str], Frame]], an
 def _paragraph_start(text: str, char: int) -> int:
     """Where the paragraph holding ``char`` starts (a paragraph is a line of text).
 
-    >>> text = "One.\n\nTwo. Three."
+    >>> text = "One.\\n\\nTwo. Three."
     >>> _paragraph_start(text, text.index("Three")), _paragraph_start(text, len(text[:6].rstrip()))
     (6, 0)
     """
@@ -290,10 +294,10 @@ def _focus_tokens(doc: Any, quote: Any, base: int, sentence: Any, reading: Readi
 
 # --- who and what ---------------------------------------------------------------------
 def _claimants(quote: Any, mentions: pd.DataFrame, names: Mapping[str, str], text: str) -> list[tuple[str | None, str | None]]:
-    """One (entity_id, name) per claimant; "Pyongyang and Moscow deny" gives two.
+    """One (entity_id, name) per claimant; "Ostland and Westmark deny" gives two.
 
-    Only coordinated names split a speaker ("X and Y", "X, Y"); "a Russian
-    Foreign Ministry spokeswoman Maria Zakharova" is one claimant.
+    Only coordinated names split a speaker ("X and Y", "X, Y"); "an Ostlandian
+    Foreign Ministry spokeswoman Anna Berg" is one claimant.
     """
     speaker_ids: list[str] = []
     if _present(quote.speaker_start) and _present(quote.speaker_end) and len(mentions):
@@ -316,11 +320,13 @@ def _claimants(quote: Any, mentions: pd.DataFrame, names: Mapping[str, str], tex
 _COORDINATION = re.compile(r"\s*(?:,\s*)?(?:and|&|as well as|or|,)\s*", re.I)
 
 
-def _about(quote: Any, mentions: pd.DataFrame, sentence: tuple[int, int], claimants: set[str | None]) -> list[str]:
+def _about(quote: Any, mentions: pd.DataFrame, sentence: tuple[int, int], claimants: set[str | None], *,
+           strict: bool = False) -> list[str]:
+    """Entities named in the sentence and the content (only in ``sentence`` when ``strict``), claimants aside."""
     if not len(mentions):
         return []
-    starts = [sentence[0]] + ([int(quote.content_start)] if _present(quote.content_start) else [])
-    ends = [sentence[1]] + ([int(quote.content_end)] if _present(quote.content_end) else [])
+    starts = [sentence[0]] + ([int(quote.content_start)] if _present(quote.content_start) and not strict else [])
+    ends = [sentence[1]] + ([int(quote.content_end)] if _present(quote.content_end) and not strict else [])
     in_scope = mentions[(mentions["start"] >= min(starts)) & (mentions["end"] <= max(ends)) & mentions["entity_id"].notna()]
     if _present(quote.speaker_start) and _present(quote.speaker_end):
         in_scope = in_scope[(in_scope["end"] <= int(quote.speaker_start)) | (in_scope["start"] >= int(quote.speaker_end))]
