@@ -129,7 +129,9 @@ def _is_negated(token: Token) -> bool:
 # --- tokens -----------------------------------------------------------------
 def _tokens_in(doc: Doc, span: tuple[int, int]) -> list[Token]:
     start, end = span
-    return [t for t in doc if t.idx >= start and t.idx + len(t) <= end and not t.is_space]
+    # "contract" keeps the tokens lying wholly inside, without walking the whole doc per quote
+    inside = doc.char_span(max(0, start), min(len(doc.text), end), alignment_mode="contract")
+    return [t for t in inside if not t.is_space] if inside is not None else []
 
 
 def _cue_head(doc: Doc, cue: tuple[int, int] | None) -> Token | None:

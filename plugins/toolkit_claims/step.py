@@ -68,6 +68,11 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
     events = _table(tables, "events")
     timexes = _table(tables, "timexes")
 
+    # per-article slices with only the columns read here, made once: filtering the
+    # whole wide tables for every quote was most of this step's time
+    mentions_by_article, no_mentions = _mention_spans(mentions), []
+    events_by_article, no_events = _by_article(events, ["article_id", "start", "end", "date_start", "date_end"])
+    timexes_by_article, no_timexes = _by_article(timexes, ["article_id", "start", "end", "value"])
     quotes = quotes.sort_values(["article_id", "content_start", "quote_id"], na_position="last")
     windows = _windows(quotes, articles)
     docs = dict(zip(windows, nlp.pipe((articles.at[a, "text"][s:e] for a, s, e in windows),
@@ -89,7 +94,7 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
                              cue=_shift(quote.cue_start, quote.cue_end, base))
         sentence = _sentence(doc, quote, base)
         sent_start, sent_end = (sentence.start_char + base, sentence.end_char + base) if sentence is not None else span
-        article_mentions = mentions[mentions["article_id"] == article_id] if len(mentions) else mentions
+        article_mentions = mentions_by_article.get(article_id, no_mentions)
         claimants = _claimants(quote, article_mentions, names, articles.at[article_id, "text"])
         about = _about(quote, article_mentions, (sent_start, sent_end), {c for c, _ in claimants})
         core = (reading.core_span[0] + base, reading.core_span[1] + base) if reading.core_span else span_of_content(quote, span)
@@ -98,7 +103,9 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
         # an entity named in the proposition counts twice as much as one only named near it
         entity_features = frozenset({entity_key(names.get(e, e)) for e in about} | {"=" + k for k in participants})
         frame = Frame(predicates=reading.predicates, themes=reading.themes, participants=participants)
-        date_start, date_end, date_source = _date(article_id, (sent_start, sent_end), events, timexes,
+        date_start, date_end, date_source = _date(article_id, (sent_start, sent_end),
+                                                  events_by_article.get(article_id, no_events),
+                                                  timexes_by_article.get(article_id, no_timexes),
                                                   articles.at[article_id, "published"])
         focus_tokens = _focus_tokens(doc, quote, base, sentence, reading)
         text = f"{reading.proposition}. {reading.focus_text}"
@@ -288,12 +295,13 @@ def _previous_sentence(doc: Any, sentence: Any) -> Any:
 
 def _focus_tokens(doc: Any, quote: Any, base: int, sentence: Any, reading: Reading) -> list[tuple[str, str]]:
     span = _shift(quote.content_start, quote.content_end, base)
-    tokens = [t for t in doc if span and span[0] <= t.idx < span[1]] if span else list(sentence or [])
+    inside = doc.char_span(max(0, span[0]), min(len(doc.text), span[1]), alignment_mode="expand") if span else None
+    tokens = list(inside) if inside is not None else list(sentence or [])
     return [(t.lemma_, t.pos_) for t in tokens]
 
 
 # --- who and what ---------------------------------------------------------------------
-def _claimants(quote: Any, mentions: pd.DataFrame, names: Mapping[str, str], text: str) -> list[tuple[str | None, str | None]]:
+def _claimants(quote: Any, mentions: Sequence[tuple[int, int, str]], names: Mapping[str, str], text: str) -> list[tuple[str | None, str | None]]:
     """One (entity_id, name) per claimant; "Ostland and Westmark deny" gives two.
 
     Only coordinated names split a speaker ("X and Y", "X, Y"); "an Ostlandian
@@ -301,9 +309,7 @@ def _claimants(quote: Any, mentions: pd.DataFrame, names: Mapping[str, str], tex
     """
     speaker_ids: list[str] = []
     if _present(quote.speaker_start) and _present(quote.speaker_end) and len(mentions):
-        inside = mentions[(mentions["start"] >= int(quote.speaker_start)) & (mentions["end"] <= int(quote.speaker_end))
-                          & mentions["entity_id"].notna()].sort_values("start")
-        spans = list(zip(inside["start"].astype(int), inside["end"].astype(int), inside["entity_id"].astype(str)))
+        spans = [m for m in mentions if m[0] >= int(quote.speaker_start) and m[1] <= int(quote.speaker_end)]
         if len(spans) >= 2 and all(_COORDINATION.fullmatch(text[a_end:b_start])
                                    for (_, a_end, _), (b_start, _, _) in zip(spans, spans[1:])):
             speaker_ids = list(dict.fromkeys(e for _, _, e in spans))
@@ -320,17 +326,17 @@ def _claimants(quote: Any, mentions: pd.DataFrame, names: Mapping[str, str], tex
 _COORDINATION = re.compile(r"\s*(?:,\s*)?(?:and|&|as well as|or|,)\s*", re.I)
 
 
-def _about(quote: Any, mentions: pd.DataFrame, sentence: tuple[int, int], claimants: set[str | None], *,
+def _about(quote: Any, mentions: Sequence[tuple[int, int, str]], sentence: tuple[int, int], claimants: set[str | None], *,
            strict: bool = False) -> list[str]:
     """Entities named in the sentence and the content (only in ``sentence`` when ``strict``), claimants aside."""
     if not len(mentions):
         return []
     starts = [sentence[0]] + ([int(quote.content_start)] if _present(quote.content_start) and not strict else [])
     ends = [sentence[1]] + ([int(quote.content_end)] if _present(quote.content_end) and not strict else [])
-    in_scope = mentions[(mentions["start"] >= min(starts)) & (mentions["end"] <= max(ends)) & mentions["entity_id"].notna()]
+    in_scope = [m for m in mentions if m[0] >= min(starts) and m[1] <= max(ends)]
     if _present(quote.speaker_start) and _present(quote.speaker_end):
-        in_scope = in_scope[(in_scope["end"] <= int(quote.speaker_start)) | (in_scope["start"] >= int(quote.speaker_end))]
-    ordered = in_scope.sort_values("start")["entity_id"].astype(str)
+        in_scope = [m for m in in_scope if m[1] <= int(quote.speaker_start) or m[0] >= int(quote.speaker_end)]
+    ordered = [e for _, _, e in in_scope]
     return [e for e in dict.fromkeys(ordered) if e not in claimants]
 
 
@@ -393,6 +399,23 @@ def _confidence(reading: Reading, claimants: Sequence[tuple[str | None, str | No
         except (TypeError, ValueError):
             pass
     return round(score, 3)
+
+
+def _mention_spans(mentions: pd.DataFrame) -> dict[str, list[tuple[int, int, str]]]:
+    """Resolved mentions per article as (start, end, entity_id), sorted by start."""
+    out: dict[str, list[tuple[int, int, str]]] = {}
+    if not len(mentions):
+        return out
+    known = mentions[mentions["entity_id"].notna()].sort_values(["article_id", "start"])
+    for article_id, start, end, entity_id in zip(known["article_id"], known["start"], known["end"], known["entity_id"]):
+        out.setdefault(str(article_id), []).append((int(start), int(end), str(entity_id)))
+    return out
+
+
+def _by_article(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    narrow = frame[[c for c in columns if c in frame.columns]]
+    groups = {str(k): g for k, g in narrow.groupby("article_id", sort=False)} if len(narrow) else {}
+    return groups, narrow.iloc[0:0]
 
 
 def _table(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
