@@ -35,6 +35,7 @@ __all__ = [
     "register",
     "registry",
     "render",
+    "sample_corpus",
     "view",
 ]
 
@@ -57,6 +58,7 @@ _LAZY = {
     "dashboard": ("toolkit.views", "dashboard"),
     "view": ("toolkit.views", "view"),
     "render": ("toolkit.views", "render"),
+    "sample_corpus": ("toolkit.samples", "sample_corpus"),
 }
 
 
