@@ -121,7 +121,9 @@ def contested_claims(corpus: Corpus) -> pd.DataFrame:
     claims = corpus.claims
     if claims.empty:
         return claims
-    stances = claims.groupby("group_id")["stance"].agg(lambda s: set(s.dropna()))
+    stances: dict[Any, set[str]] = {}
+    for group, stance in claims[["group_id", "stance"]].dropna().itertuples(index=False, name=None):
+        stances.setdefault(group, set()).add(stance)
     contested = [g for g, found in stances.items() if "deny" in found and found & POSITIVE_STANCES]
     rows = claims[claims["group_id"].isin(contested)].copy()
     names = corpus.entities.set_index("entity_id")["name"] if len(corpus.entities) else pd.Series(dtype=object)
