@@ -69,6 +69,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
                 continue
             if _control_ratio(text) < 0.05:
                 return text, encoding
+    if _byte_control_ratio(data) > 0.1:
+        raise ValueError("binary file (mostly control bytes)")
     try:
         text = data.decode("utf-8")
         encoding = "utf-8"
@@ -97,6 +99,12 @@ def _looks_utf16(data: bytes) -> bool:
         return False
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     return max(even, odd) > 0.3 * (len(sample) / 2) and min(even, odd) < 0.05 * (len(sample) / 2)
+
+
+def _byte_control_ratio(data: bytes) -> float:
+    sample = data[:20000]
+    bad = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return bad / len(sample) if sample else 0.0
 
 
 def _control_ratio(text: str) -> float:

@@ -1,0 +1,44 @@
+# PressLens: one command to set up and run the demo, one to set up and run the tests.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.presslens-installed
+SAMPLE := toolkit/data/sample
+DEMO_OUT ?= demo-out
+
+.PHONY: setup demo test test-fast browser-deps benchmarks clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev,eval]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Analyse the bundled sample corpus; write the tables and an HTML report.
+demo: setup
+	$(BIN)/presslens analyze $(SAMPLE) --metadata $(SAMPLE)/metadata.csv --out $(DEMO_OUT)
+	$(BIN)/presslens report $(SAMPLE) --metadata $(SAMPLE)/metadata.csv --out $(DEMO_OUT)/report.html \
+		--title "PressLens sample corpus"
+	@echo "Tables: $(abspath $(DEMO_OUT))/<table>.parquet   Report: $(abspath $(DEMO_OUT))/report.html"
+
+## Debian's chromium for the browser tests (Playwright's own browser download is not available offline).
+browser-deps:
+	@if command -v chromium >/dev/null 2>&1; then echo "chromium: $$(command -v chromium)"; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "chromium is missing: run 'sudo apt-get install chromium' (browser tests will be skipped)"; fi
+
+## Set up and run the whole test suite (what CI runs).
+test: setup browser-deps
+	$(BIN)/python -m pytest
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not slow and not browser"
+
+benchmarks: setup
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(DEMO_OUT) .pytest_cache .hypothesis

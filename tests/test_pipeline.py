@@ -1,0 +1,128 @@
+import json
+
+import pandas as pd
+import pytest
+
+import toolkit
+from toolkit import errors
+from toolkit.cli import main
+from toolkit.registry import Plugin, registry
+
+
+@pytest.fixture
+def counting_plugin():
+    """A plugin whose extract counts its calls, so a test can see whether NLP work was done."""
+    calls = []
+
+    def extract(doc, article, options):
+        calls.append(article.article_id)
+        first = doc[0]
+        return {"mentions": [{"start": first.idx, "end": first.idx + len(first), "text": first.text,
+                              "label": options.get("label", "TEST")}]}
+
+    registry.register(Plugin(name="counter", version="1", provides=("mentions",), extract=extract), replace=True)
+    return calls
+
+
+def write_corpus(folder, n=4):
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (folder / f"story{i}.txt").write_text(f"Headline number {i}\n\nDelegates met on day {i}. Talks went on.\n")
+    return folder
+
+
+def test_cached_rerun_does_no_nlp_work_and_gives_the_same_tables(tmp_path, counting_plugin):
+    inputs = write_corpus(tmp_path / "in")
+    first = toolkit.analyze(inputs, out=tmp_path / "out", plugins=["counter"], quiet=True)
+    assert len(counting_plugin) == 4 and first.manifest["analysed"] == 4
+    second = toolkit.analyze(inputs, out=tmp_path / "out", plugins=["counter"], quiet=True)
+    assert len(counting_plugin) == 4, "a re-run on unchanged input must not call the plugin again"
+    assert second.manifest["from_cache"] == 4
+    pd.testing.assert_frame_equal(first.mentions, second.mentions)
+    (inputs / "story2.txt").write_text("Changed headline\n\nSomething else happened.\n")
+    (inputs / "story9.txt").write_text("New headline\n\nA new story arrived.\n")
+    third = toolkit.analyze(inputs, out=tmp_path / "out", plugins=["counter"], quiet=True)
+    assert sorted(counting_plugin[4:]) == ["story2", "story9"]
+    assert third.manifest["analysed"] == 2 and len(third.articles) == 5
+
+
+def test_changed_options_invalidate_the_cache(tmp_path, counting_plugin):
+    inputs = write_corpus(tmp_path / "in", n=2)
+    toolkit.analyze(inputs, out=tmp_path / "out", plugins=["counter"], quiet=True)
+    corpus = toolkit.analyze(inputs, out=tmp_path / "out", plugins=["counter"], quiet=True,
+                             options={"counter": {"label": "OTHER"}})
+    assert len(counting_plugin) == 4
+    assert set(corpus.mentions["label"]) == {"OTHER"}
+
+
+def test_written_tables_reopen_with_contract_columns(tmp_path, counting_plugin):
+    inputs = write_corpus(tmp_path / "in", n=2)
+    toolkit.analyze(inputs, out=tmp_path / "out", plugins=["counter"], quiet=True)
+    corpus = toolkit.open(tmp_path / "out")
+    for name, schema in toolkit.SCHEMAS.items():
+        assert list(corpus.table(name).columns[: len(schema)]) == list(schema)
+        assert (tmp_path / "out" / f"{name}.parquet").exists()
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["load_report"]["loaded"] == 2
+    assert all(len(entry["sha256"]) == 64 for entry in manifest["inputs"])
+    assert manifest["versions"]["plugins"] == {"counter": "1"}
+    assert not (tmp_path / "out" / ".presslens.lock").exists()
+
+
+def test_nothing_loaded_is_an_error_and_strict_fails_on_problems(tmp_path, counting_plugin):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "blank.txt").write_text("   \n")
+    with pytest.raises(errors.NothingLoadedError, match="only whitespace"):
+        toolkit.analyze(empty, plugins=["counter"], quiet=True)
+    write_corpus(empty, n=1)
+    with pytest.raises(errors.NothingLoadedError, match="--strict"):
+        toolkit.analyze(empty, plugins=["counter"], quiet=True, strict=True)
+
+
+def test_a_second_run_on_a_locked_output_gets_a_clear_error(tmp_path, counting_plugin):
+    import os
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".presslens.lock").write_text(str(os.getpid()))  # this process is alive: the lock holds
+    with pytest.raises(errors.OutputLockedError, match="Another PressLens run"):
+        toolkit.analyze(write_corpus(tmp_path / "in", n=1), out=out, plugins=["counter"], quiet=True)
+    (out / ".presslens.lock").write_text("999999999")  # a dead process: stale lock is taken over
+    toolkit.analyze(tmp_path / "in", out=out, plugins=["counter"], quiet=True)
+
+
+def test_cli_analyze_and_export(tmp_path, counting_plugin, capsys):
+    inputs = write_corpus(tmp_path / "in", n=3)
+    assert main(["analyze", str(inputs), "--out", str(tmp_path / "out"), "--plugins", "counter", "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "loaded 3, skipped 0, failed 0" in err and "manifest.json" in err
+    assert main(["export", str(tmp_path / "out"), "--table", "articles", "--format", "jsonl"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [json.loads(line)["article_id"] for line in lines] == ["story0", "story1", "story2"]
+    assert main(["export", str(tmp_path / "out"), "--table", "nope"]) == 1
+    assert "Tables:" in capsys.readouterr().err
+
+
+def test_cli_reports_a_missing_requirement(tmp_path, capsys):
+    registry.register(Plugin(name="needy", requires=("imaginary_table",)), replace=True)
+    assert main(["analyze", str(write_corpus(tmp_path / "in", n=1)), "--out", str(tmp_path / "o"),
+                 "--plugins", "needy", "--quiet"]) == 1
+    assert "requires 'imaginary_table'" in capsys.readouterr().err
+
+
+def test_sample_news_analyze_writes_all_tables(sample_news, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["analyze", str(sample_news), "--metadata", str(sample_news / "metadata.csv"), "--out", str(out),
+                 "--quiet"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["load_report"]["loaded"] == 5
+    for name, schema in toolkit.SCHEMAS.items():
+        frame = pd.read_parquet(out / f"{name}.parquet")
+        assert list(frame.columns[: len(schema)]) == list(schema), name
+    raw_out = tmp_path / "raw"
+    assert main(["analyze", str(sample_news), "--metadata", str(sample_news / "metadata.csv"), "--out",
+                 str(raw_out), "--no-clean", "--quiet"]) == 0
+    articles = pd.read_parquet(raw_out / "articles.parquet")
+    for row in articles.itertuples():
+        assert row.text == (sample_news / f"{row.article_id}.txt").read_text(encoding="utf-8")
