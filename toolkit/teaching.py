@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Comparison", "Feedback", "SpanScore", "score_spans", "match_names", "timex_range",
-    "check_quoted", "check_claim", "check_dates", "quoted_and_mentioned", "toolkit_spans",
+    "check_quoted", "check_claim", "check_dates", "quoted_and_mentioned", "toolkit_spans", "view_or_note",
 ]
 
 POSITIVE_STANCES = frozenset({"assert", "accuse", "support", "call"})
@@ -174,15 +174,25 @@ def _aliases(corpus: Corpus) -> dict[str, tuple[str, list[str]]]:
 
 # ---------------------------------------------------------------------------
 # exercise 1: who is quoted, and who is only talked about
-def quoted_and_mentioned(corpus: Corpus, *, labels: Sequence[str] = ("PERSON",)) -> pd.DataFrame:
+def quoted_and_mentioned(corpus: Corpus, *, labels: Sequence[str] = ("PERSON",),
+                         articles: Sequence[str] | None = None) -> pd.DataFrame:
     """One row per entity with the given labels: how often mentioned, how often quoted.
 
-    Quotes without a resolved entity count under their ``speaker_name``.
+    With ``articles``, only those articles count. Quotes without a resolved
+    entity count under their ``speaker_name``.
     """
     entities = corpus.entities[corpus.entities["label"].isin(labels)]
     quotes = corpus.quotes
+    mentioned: dict[Any, int] | None = None
+    if articles is not None:
+        quotes = quotes[quotes["article_id"].isin(articles)]
+        mentions = corpus.mentions[corpus.mentions["article_id"].isin(articles)]
+        mentioned = mentions["entity_id"].dropna().value_counts().to_dict()
+        speaking = set(quotes["speaker_entity_id"].dropna())
+        entities = entities[entities["entity_id"].isin(set(mentioned) | speaking)]
     counts = quotes["speaker_entity_id"].dropna().value_counts()
-    rows = [{"entity_id": e.entity_id, "name": e.name, "n_mentions": e.n_mentions,
+    rows = [{"entity_id": e.entity_id, "name": e.name,
+             "n_mentions": int(mentioned.get(e.entity_id, 0)) if mentioned is not None else e.n_mentions,
              "n_quotes": int(counts.get(e.entity_id, 0))} for e in entities.itertuples(index=False)]
     known = set(entities["entity_id"])
     unresolved = quotes[quotes["speaker_entity_id"].isna() | ~quotes["speaker_entity_id"].isin(known)]
@@ -194,14 +204,17 @@ def quoted_and_mentioned(corpus: Corpus, *, labels: Sequence[str] = ("PERSON",))
 
 
 def check_quoted(corpus: Corpus, *, quoted: Iterable[str], only_mentioned: Iterable[str],
-                 labels: Sequence[str] = ("PERSON",)) -> Feedback:
-    """Exercise 1: compare the people you found quoted / only talked about with the toolkit's lists."""
+                 labels: Sequence[str] = ("PERSON",), articles: Sequence[str] | None = None) -> Feedback:
+    """Exercise 1: compare the people you found quoted / only talked about with the toolkit's lists.
+
+    ``articles`` limits the question to those articles (default: the whole corpus).
+    """
     title = "Who is quoted, and who is only talked about"
     if corpus.quotes.empty and corpus.entities.empty:
         return Feedback(title=title, checkable=False, notes=(
             "This analysis has no quotes and no entities: install (or enable) the plugins that provide the "
             "quotes and entities tables, then run the analysis cell again.",))
-    table = quoted_and_mentioned(corpus, labels=labels)
+    table = quoted_and_mentioned(corpus, labels=labels, articles=articles)
     aliases = _aliases(corpus)
 
     def truth(frame: pd.DataFrame) -> dict[str, list[str]]:
@@ -462,3 +475,18 @@ def toolkit_spans(corpus: Corpus, article_id: str, kind: str) -> list[tuple[int,
         rows = corpus.timexes[corpus.timexes["article_id"] == article_id]
         return [(int(s), int(e)) for s, e in zip(rows["start"], rows["end"])]
     raise ValueError(f"kind must be 'quotes' or 'dates', got {kind!r}.")
+
+
+def view_or_note(corpus: Corpus, name: str, *, selection: Any = None, **options: Any) -> Any:
+    """``toolkit.view(corpus, name)``, or a note saying which plugin to install when no plugin offers it.
+
+    Notebooks call this so that they run (and teach) with whatever plugins are installed.
+    """
+    from .views import view, views
+
+    if name in views():
+        return view(corpus, name, selection=selection, **options)
+    import ipywidgets as widgets
+
+    return widgets.HTML(f'<p class="pl-note"><b>No view named {h.escape(name)!s}</b>: the plugin that offers it is '
+                        f"not installed. Installed views: {h.escape(', '.join(views()))}.</p>")

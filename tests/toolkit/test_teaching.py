@@ -166,3 +166,20 @@ def test_annotate_dates_and_unknown_article(corpus: Corpus) -> None:
     assert len(widget.reference) == 3
     with pytest.raises(KeyError, match="No article 'zz'"):
         annotate(corpus, "zz")
+
+
+def test_quoted_and_mentioned_within_some_articles(corpus: Corpus) -> None:
+    corpus.tables["mentions"] = pd.DataFrame([
+        {"article_id": "a1", "start": 0, "end": 8, "text": "Mia Holt", "label": "PERSON", "entity_id": "E1"},
+        {"article_id": "a1", "start": 150, "end": 157, "text": "Jo Park", "label": "PERSON", "entity_id": "E3"},
+    ])
+    table = teaching.quoted_and_mentioned(corpus, articles=["a1"])
+    assert table.set_index("name")[["n_mentions", "n_quotes"]].to_dict("index") == {
+        "Mia Holt": {"n_mentions": 1, "n_quotes": 1}, "Jo Park": {"n_mentions": 1, "n_quotes": 0}}
+    assert teaching.check_quoted(corpus, quoted=["Holt"], only_mentioned=["Park"], articles=["a1"]).agrees
+
+
+def test_view_or_note_explains_a_missing_view(corpus: Corpus) -> None:
+    note = teaching.view_or_note(corpus, "no_such_view")
+    assert "not installed" in note.value and "articles" in note.value
+    assert len(teaching.view_or_note(corpus, "articles").rows()) == 2
