@@ -205,16 +205,15 @@ def section_html(corpus: Corpus, key: str, *, renderers: Mapping[str, Callable[.
     except KeyError:
         raise KeyError(f"No report section {key!r}. Sections: {', '.join(_BY_KEY)}.") from None
     catalog = _renderer_catalog() if renderers is None else dict(renderers)
-    body = ""
-    if key == "timeline":  # the report's own chart is always drawn; a plugin's view adds to it
-        body = timeline_svg(corpus)
     found = next((name for name in section.renderers if name in catalog), None)
-    if found is not None:
-        body += _call_renderer(found, catalog[found], corpus)
-    elif key != "timeline":
-        body += section.fallback(corpus) if len(corpus.table(section.table)) else _note(_missing_note(section.table))
-    if key == "timeline" and corpus.events.empty:
-        body += _note("Points show publication dates only: " + _missing_note("events"))
+    if found is not None:  # a plugin's renderer brings its own heading
+        return _call_renderer(found, catalog[found], corpus)
+    if key == "timeline":  # no timeline plugin: the report draws publication (and event) dates itself
+        body = timeline_svg(corpus)
+        if corpus.events.empty:
+            body += _note("Points show publication dates only: " + _missing_note("events"))
+    else:
+        body = section.fallback(corpus) if len(corpus.table(section.table)) else _note(_missing_note(section.table))
     return h.section(section.title, body)
 
 

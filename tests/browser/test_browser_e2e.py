@@ -133,6 +133,10 @@ def _wait_until_run(page: object, timeout_s: float = 120) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
+        errors = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').all_inner_texts()
+        failed = [e for e in errors if "Traceback" in e or "Error" in e]
+        if failed:  # Run All stops at an error: say which, rather than wait for the timeout
+            raise AssertionError(f"a cell of the tour failed in JupyterLab:\n{failed[0][-3000:]}")
         if prompts and all(p.strip() not in ("[ ]:", "[*]:", "") and "*" not in p for p in prompts):
             return
         time.sleep(1)
@@ -228,13 +232,13 @@ def test_report_renders_offline_with_charts_and_no_script_from_articles(browser:
     page.wait_for_load_state("load")
     assert page.evaluate("typeof window.__pwned") == "undefined", "a script from the articles ran"
     assert blocked == [], f"the report tried to load or alert: {blocked[:5]}"
-    charts = page.locator(".pl-chart svg")
+    charts = page.locator("svg")
     assert charts.count() >= 1
     box = charts.first.bounding_box()
     assert box and box["width"] > 100 and box["height"] > 50
     assert charts.first.locator("path").count() > 3  # marks and axes were drawn
     text = page.locator("body").inner_text()
-    for heading in ("Timeline", "Entities", "Quotes", "Contested claims", "Manifest"):
-        assert heading in text
+    for heading in ("timeline", "entit", "quote", "contested claims", "manifest"):
+        assert heading in text.lower(), heading
     assert "<script>window.__pwned=1</script>" in text  # the article's script is shown as text
     page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
