@@ -205,7 +205,7 @@ def test_tour_runs_in_jupyterlab_and_the_dashboard_narrows(browser: object, lab:
     page.wait_for_timeout(300)
     select = dashboard.locator("select").filter(has=page.locator("option", has_text=name)).first
     if select.count():
-        label = next(o for o in select.locator("option").all_inner_texts() if name in o)
+        label = next(o for o in select.locator("option").all_text_contents() if name in " ".join(o.split()))
         select.select_option(label=label)
     else:
         dashboard.get_by_text(name, exact=True).first.click()
