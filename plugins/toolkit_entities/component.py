@@ -301,9 +301,11 @@ def _places_with_scores_are_teams(doc: Doc, spans: list[Span]) -> list[Span]:
     places (national teams are read as their country)."""
     out = []
     for span in spans:
-        if span.label_ in ("GPE", "LOC") and span.end < len(doc) and _is_score(doc[span.end].text) \
+        if span.label_ in ("GPE", "LOC", "ORG") and span.end < len(doc) and _is_score(doc[span.end].text) \
                 and not is_country(span.text) and _numeric_line(doc, span.end):
-            span = _new_span(doc, span.start, span.end, "ORG", source="team", spacy_label=span.label_)
+            # an ORG there is a club too: the source records the evidence for the corpus step
+            span = _new_span(doc, span.start, span.end, "ORG", source="team",
+                             spacy_label=span._.presslens_spacy_label or span.label_)
         out.append(span)
     return out
 
@@ -341,10 +343,12 @@ def _name_weight(span: Span) -> float:
 def _relabel_by_agreement(spans: list[Span]) -> list[Span]:
     """One label per name inside the document; a surname alone takes its full name's label."""
     votes: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    counts: Counter = Counter()
     person_words: Counter = Counter()
     for span in spans:
         words = name_tokens(span.text)
         votes[words][span.label_] += _name_weight(span)
+        counts[words] += 1
         if span.label_ == "PERSON" and len(words) > 1:
             for word in words:
                 if word not in ROLE_WORDS and not is_title_word(word):
@@ -361,7 +365,7 @@ def _relabel_by_agreement(spans: list[Span]) -> list[Span]:
         if len(words) == 1 and person_words.get(words[0]) and label in ("ORG", "GPE", "NORP", "PRODUCT", "LOC", "FAC") \
                 and not (label == "NORP" and looks_like_demonym(span.text)):
             # "Lavrov" (ORG) after "Sergei Lavrov" (PERSON): a surname, not an organisation
-            if sum(votes[words].values()) <= person_words[words[0]] * 2 or label == "ORG":
+            if counts[words] <= person_words[words[0]] * 2 or label == "ORG":
                 label = "PERSON"
         if label != span.label_:
             span = _new_span(span.doc, span.start, span.end, label, source=span._.presslens_source or "model",

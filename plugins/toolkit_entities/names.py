@@ -50,8 +50,9 @@ opposition government cabinet shadow of and the for
 
 # Endings that make a demonym or a nationality adjective from a place name.
 _DEMONYM_ENDINGS = ("ian", "ean", "an", "ese", "ish", "i", "ic", "er")
-# Prepositions after which a name is a place ("in Portmere", "at the crossing").
-LOCATIVE_PREPOSITIONS = frozenset("in at near outside inside across throughout within around".split())
+# Prepositions after which a name is a place ("in Portmere", "near Kellin")
+# ("at" is left out: "yelled at Jamil" is as common as "at the crossing").
+LOCATIVE_PREPOSITIONS = frozenset("in near outside inside throughout".split())
 # Verbs whose subject is a speaker: a person so placed is a confident reading.
 SPEECH_VERBS = frozenset("""said says told tells added adds noted notes stated states insisted insists warned
 warns explained explains asked asks replied replies wrote writes argued argues stressed stresses""".split())

@@ -235,6 +235,8 @@ class _Resolver:
                         zip(self.article_of, self.start_of, self.end_of, self.labels, self.words)]
         self.outlets = frozenset(outlets)
         self.sources = [str(x) for x in mentions["source"]]
+        # a place name followed by a score in a line of results is a club: strong evidence
+        self.weights = [w + 2.0 if src == "team" else w for w, src in zip(self.weights, self.sources)]
         self._places: frozenset[str] = frozenset()
         self.groups: list[_Group] = []
         self.group_of = [-1] * len(mentions)
@@ -355,7 +357,8 @@ class _Resolver:
         a club in a line of sports results stays apart from the city."""
         first: dict[tuple[tuple[str, ...], str], int] = {}
         for g in self._live():
-            team = sum(self.sources[i] == "team" for i in g.rows) * 2 > len(g.rows)
+            # an article that lists the name with scores talks about the club throughout
+            team = any(self.sources[i] == "team" for i in g.rows)
             slot = (g.key, "team" if team else "name")
             if slot in first:
                 self._union(first[slot], g.gid)
