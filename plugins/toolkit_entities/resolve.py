@@ -237,7 +237,7 @@ class _Resolver:
         self.sources = [str(x) for x in mentions["source"]]
         # a place name followed by a score in a line of results is a club: strong evidence
         self.weights = [w + 2.0 if src == "team" else w for w, src in zip(self.weights, self.sources)]
-        self._places: frozenset[str] = frozenset()
+        self._places: dict[str, list[str]] = {}
         self.groups: list[_Group] = []
         self.group_of = [-1] * len(mentions)
         self.suggestions: list[Suggestion] = []
@@ -398,7 +398,7 @@ class _Resolver:
                           and looks_like_demonym(self.text_of[i]))
         return nationality * 2 <= sum(self.weights[i] for i in rows)
 
-    def _place_words(self) -> frozenset[str]:
+    def _place_words(self) -> dict[str, list[str]]:
         """One-word names the corpus reads as places (for telling a place's
         nationality adjective, "Kastovian", from a name of its own)."""
         votes: dict[str, Counter] = defaultdict(Counter)
@@ -408,13 +408,17 @@ class _Resolver:
                     votes[" ".join(self.words[i])][_label_class(self.labels[i])] += self.weights[i]
             elif g.key[0] == "@country":
                 votes[g.key[1]]["place"] += 1
-        return frozenset(w for w, v in votes.items() if v.most_common(1)[0][0] == "place")
+        by_prefix: dict[str, list[str]] = defaultdict(list)  # indexed by the first letters: cheap lookups
+        for word, v in votes.items():
+            if v.most_common(1)[0][0] == "place":
+                by_prefix[word[:3]].append(word)
+        return dict(by_prefix)
 
     def _is_demonym(self, groups: Iterable[_Group]) -> bool:
         words = {" ".join(self.words[i]) for g in groups for i in g.rows}
         if not words or any(" " in w or not w for w in words):
             return False
-        return all(any(demonym_of(w, p) for p in self._places if p[:3] == w[:3]) for w in words)
+        return all(any(demonym_of(w, p) for p in self._places.get(w[:3], ())) for w in words)
 
     def _merge_parenthesised(self) -> None:
         """"Long Name (ACR)" or "ACR (Long Name)" in a text: the two are one entity."""
