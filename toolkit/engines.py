@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import concurrent.futures.process
 import hashlib
 import importlib.metadata as md
 import importlib.util
@@ -285,6 +286,11 @@ def _ordered(submit: Callable[[Sequence[Article]], Any], batches: Iterable[tuple
         yield pending.popleft()
 
 
+BROKEN_POOL = ("A worker process died before finishing its articles. If this run was started from a script, "
+               "put the call under `if __name__ == \"__main__\":` (worker processes import the script again); "
+               "if memory ran out, use fewer workers or a smaller batch_size.")
+
+
 class _RemoteEngine:
     """Shared by the pool and Dask engines: ordered windowed submission, and a
     fallback to this process when workers cannot build the pipeline."""
@@ -337,6 +343,8 @@ class _RemoteEngine:
                     rows = future.result()
                 except WorkerSetupError as exc:
                     self._use_fallback(str(exc))
+                except concurrent.futures.process.BrokenProcessPool as exc:
+                    raise errors.PressLensError(BROKEN_POOL) from exc
                 except Exception as exc:  # noqa: BLE001 - Dask re-raises the remote type; check by name
                     if type(exc).__name__ != "WorkerSetupError":
                         raise

@@ -359,7 +359,21 @@ def _read_cache(cache_dir: Path, key: str) -> dict[str, list[dict[str, Any]]] | 
 
 
 def _write_cache(cache_dir: Path, key: str, rows: Mapping[str, Any]) -> None:
-    atomic_write_json(cache_dir / key[:2] / f"{key}.json", rows)
+    """Write one article's rows: compact JSON, keys in the order the plugin gave them (column
+    order must survive the cache), renamed into place. No fsync: an entry lost in a crash is
+    only a cache miss (unreadable entries are analysed again), and one fsync per article
+    would cost more than the analysis of a short one."""
+    path = cache_dir / key[:2] / f"{key}.json"
+    data = json.dumps(rows, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
 
 
 def _versions(chosen: Sequence[Plugin], model: Mapping[str, str] | None) -> dict[str, Any]:
