@@ -85,7 +85,7 @@ def clean_text(text: str) -> tuple[str, list[tuple[int, int, str]]]:
     >>> cleaned
     'Title\\nBody text here.\\n'
     >>> removed
-    [(23, 37, 'comment prompt')]
+    [(22, 36, 'comment prompt')]
     """
     kept: list[str] = []
     removed: list[tuple[int, int, str]] = []

@@ -43,6 +43,7 @@ _BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF", b"
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _MAX_TITLE = 200
+_DOC_FILE = re.compile(r"^(readme|license|licence|changelog|copying)(\.[a-z]+)?$", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------------------
@@ -52,7 +53,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
     Raises ``ValueError`` with the reason for binary or undecodable data.
 
-    >>> decode_bytes("Привет".encode("cp1251"))[1]
+    >>> decode_bytes("Министр иностранных дел заявил, что переговоры продолжатся.".encode("cp1251"))[1]
     'windows-1251'
     """
     for magic in _BINARY_MAGIC:
@@ -186,7 +187,11 @@ def parse_date(value: Any) -> str | None:
 # metadata
 def read_metadata(path: str | os.PathLike[str], report: LoadReport) -> dict[str, dict[str, Any]]:
     """Read a metadata CSV keyed by ``article_id`` or ``path``; problems go to the report's warnings."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:  # pandas' ParserError is a ValueError
+        raise errors.InputError(f"Metadata CSV {path} cannot be read: {exc}. Check that fields containing "
+                                "commas are quoted and that the file is UTF-8.") from exc
     key = "article_id" if "article_id" in frame.columns else "path" if "path" in frame.columns else None
     if key is None:
         raise errors.InputError(
@@ -265,6 +270,10 @@ class _Loader:
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
                 if name.startswith("."):
+                    continue
+                if _DOC_FILE.match(name):  # a corpus folder's own README or licence is not an article
+                    self.report.add(LoadEntry(source=str(Path(dirpath) / name), status="skipped",
+                                              reason="documentation file (README/LICENSE), not an article"))
                     continue
                 yield from self._from_file(Path(dirpath) / name)
 
