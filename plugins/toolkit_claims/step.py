@@ -69,6 +69,13 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
 
     quotes = quotes.sort_values(["article_id", "content_start", "quote_id"], na_position="last")
     windows = _windows(quotes, articles)
+    # rows per article, indexed once: filtering whole tables per quote made the step quadratic in corpus size
+    windows_by_article: dict[str, list[tuple[str, int, int]]] = {}
+    for w in windows:
+        windows_by_article.setdefault(w[0], []).append(w)
+    mentions_by_article = _by_article(mentions)
+    events_by_article = _by_article(events)
+    timexes_by_article = _by_article(timexes)
     docs = dict(zip(windows, nlp.pipe((articles.at[a, "text"][s:e] for a, s, e in windows),
                                       batch_size=options.batch_size)))
     rows: list[dict[str, Any]] = []
@@ -78,7 +85,7 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
         if article_id not in articles.index:
             continue
         span = _quote_span(quote)
-        window = next((w for w in windows if w[0] == article_id and w[1] <= span[0] and span[1] <= w[2]), None)
+        window = next((w for w in windows_by_article.get(article_id, ()) if w[1] <= span[0] and span[1] <= w[2]), None)
         if window is None:
             continue
         doc, base = docs[window], window[1]
@@ -86,10 +93,12 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
                              cue=_shift(quote.cue_start, quote.cue_end, base))
         sentence = _sentence(doc, quote, base)
         sent_start, sent_end = (sentence.start_char + base, sentence.end_char + base) if sentence is not None else span
-        article_mentions = mentions[mentions["article_id"] == article_id] if len(mentions) else mentions
+        article_mentions = mentions_by_article.get(article_id, mentions.iloc[:0])
         claimants = _claimants(quote, article_mentions, names, articles.at[article_id, "text"])
         about = _about(quote, article_mentions, (sent_start, sent_end), {c for c, _ in claimants})
-        date_start, date_end, date_source = _date(article_id, (sent_start, sent_end), events, timexes,
+        date_start, date_end, date_source = _date(article_id, (sent_start, sent_end),
+                                                  events_by_article.get(article_id, events.iloc[:0]),
+                                                  timexes_by_article.get(article_id, timexes.iloc[:0]),
                                                   articles.at[article_id, "published"])
         focus_tokens = _focus_tokens(doc, quote, base, sentence, reading)
         text = f"{reading.proposition}. {reading.focus_text}"
@@ -248,6 +257,12 @@ def _about(quote: Any, mentions: pd.DataFrame, sentence: tuple[int, int], claima
         in_scope = in_scope[(in_scope["end"] <= int(quote.speaker_start)) | (in_scope["start"] >= int(quote.speaker_end))]
     ordered = in_scope.sort_values("start")["entity_id"].astype(str)
     return [e for e in dict.fromkeys(ordered) if e not in claimants]
+
+
+def _by_article(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    if not len(frame) or "article_id" not in frame.columns:
+        return {}
+    return {str(key): group for key, group in frame.groupby("article_id", sort=False)}
 
 
 def _entity_names(entities: pd.DataFrame) -> dict[str, str]:
