@@ -115,6 +115,9 @@ class ArticleProcessor:
             return []
         with self._lock:
             nlp = self.nlp
+            # the loader decides which texts are too long (max_chars); what it let through, spaCy must take
+            longest = max(len(article.text) for article in articles)
+            nlp.max_length = max(nlp.max_length, longest + 1)
 
             def docs() -> Iterator[Any]:
                 for article in articles:
