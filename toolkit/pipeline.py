@@ -322,7 +322,9 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
         if plugin.corpus_step is None:
             continue
         context = StepContext(options=config.plugin_options(plugin), out_dir=out, quiet=quiet)
+        plugin_started = time.perf_counter()
         changed = plugin.corpus_step(tables, context) or {}
+        timings[f"corpus_step_{plugin.name}_s"] = time.perf_counter() - plugin_started  # where a re-run's time goes
         for name, frame in changed.items():
             tables[name] = conform(name, frame) if name in TABLES else frame
     timings["corpus_steps_s"] = time.perf_counter() - step_started
