@@ -127,6 +127,10 @@ def test_cached_rerun_loads_no_model_and_new_articles_alone_are_analysed(tmp_pat
 
     monkeypatch.setattr(engines, "build_nlp", no_model)
     again = toolkit.analyze(inputs, out=tmp_path / "out", plugins=["ents"], batch_size=2, quiet=True)
+    assert again.manifest["reused_previous_run"] is True
+    assert_same_tables(first, again)
+    (tmp_path / "out" / "manifest.json").unlink()  # without the previous run, the per-article cache serves
+    again = toolkit.analyze(inputs, out=tmp_path / "out", plugins=["ents"], batch_size=2, quiet=True)
     assert again.manifest["from_cache"] == 5 and again.manifest["analysed"] == 0
     assert_same_tables(first, again)
     monkeypatch.undo()
