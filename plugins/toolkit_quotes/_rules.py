@@ -27,8 +27,8 @@ from spacy.tokens import Doc, Span, Token
 
 from toolkit.cleaning import boilerplate_reason
 
-from ._lexicon import (COGNITION_VERBS, INFINITIVE_VERBS, MEDIA_NOUNS, OBJECT_COMPLEMENT_VERBS, RELAY_PHRASES,
-                       SPEECH_VERBS)
+from ._lexicon import (COGNITION_VERBS, INFINITIVE_VERBS, INTENTION_VERBS, MEDIA_NOUNS, OBJECT_COMPLEMENT_VERBS,
+                       OBJECT_MESSAGE_VERBS, RELAY_PHRASES, SPEECH_VERBS, TOPIC_VERBS)
 from ._marks import MarkProblem, Stretch, scan_quotes
 from ._speakers import EarlierSpeaker, person_mentions, resolve_speaker
 
@@ -166,7 +166,7 @@ def find_quotes(doc: Doc, *, options: QuoteOptions | None = None) -> tuple[list[
 
     # 2. reporting verbs with a message
     for token in doc:
-        if token.i in used_cues or not _is_cue_verb(token, options):
+        if token.i in used_cues or not (_is_cue_verb(token, options) or _is_message_verb(token, options)):
             continue
         draft = _clause_quote(doc, token, stretches, options)
         if draft is not None:
@@ -236,9 +236,19 @@ def _is_cue_verb(token: Token, options: QuoteOptions) -> bool:
     return lemma in SPEECH_VERBS or (options.beliefs and lemma in COGNITION_VERBS)
 
 
+def _is_message_verb(token: Token, options: QuoteOptions) -> bool:
+    """Verbs that attribute only through a particular complement (topic and intention verbs); pass 2 only."""
+    if token.pos_ != "VERB":
+        return False
+    lemma = token.lemma_.lower()
+    return lemma in TOPIC_VERBS or (options.beliefs and lemma in INTENTION_VERBS)
+
+
 def _cue_span(token: Token) -> tuple[int, int]:
     """The verb and its particle ("pointed out", "called on")."""
     tokens = [token] + [c for c in token.children if c.dep_ == "prt"]
+    if token.lemma_.lower() == "call":  # "called for", "called on": the preposition is part of the cue
+        tokens += [c for c in token.children if c.dep_ == "prep" and c.i == token.i + 1 and c.lower_ in ("for", "on")]
     return min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens)
 
 
@@ -525,6 +535,10 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
             message = list(child.subtree)
             break
     if not message and speech:
+        parenthetical = _parenthetical_quote(doc, verb, stretches)
+        if parenthetical is not None:
+            return parenthetical
+    if not message and (speech or lemma in TOPIC_VERBS or lemma in INTENTION_VERBS):
         message = _object_message(verb, lemma)
     if not message:
         return None
@@ -551,7 +565,57 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
     kind = _kind_for(doc, start, end, stretches)
     if not speech and kind == "indirect" and speaker is None:
         return None  # "it is thought that …" with nobody thinking it
+    if lemma in INTENTION_VERBS and speaker is not None and speaker.root.lower_ in ("i", "we", "you"):
+        return None  # "I want to ask you …": the speaker's own turn of phrase, not a reported aim
     return _Draft(kind=kind, content=(start, end), parts=[(start, end)], cue=_cue_span(verb), cue_token=verb.i,
+                  speaker=speaker, source="clause")
+
+
+def _parenthetical_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...]) -> _Draft | None:
+    """"The museum, she said, will open in May": the parser hangs the cue clause on the message's verb.
+
+    The message is the governing clause without the cue clause, in up to two parts around it.
+    """
+    text = doc.text
+    head = verb.head
+    if verb.dep_ != "parataxis" or head is verb or head.pos_ not in ("VERB", "AUX"):
+        return None
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if not subjects or any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in verb.children):
+        return None  # a clause of its own ("…; he said the vote was rigged"), not an aside
+    speaker = _subject(verb)
+    aside = {t.i for t in verb.subtree}
+    if speaker is not None and speaker.end <= verb.i:
+        # the parser may hang part of the speaker's phrase on the message ("The bridge, the engineer X said, …"):
+        # the aside starts after the comma that opens it
+        first = speaker.start
+        while first > head.left_edge.i and doc[first - 1].text not in (",", "—", "--", "(") \
+                and doc[first - 1].pos_ in ("DET", "ADJ", "NOUN", "PROPN", "PUNCT") and first > speaker.start - 4:
+            first -= 1
+        if doc[first - 1].text in (",", "—", "--", "("):
+            speaker = doc[first:speaker.end]
+        aside.update(range(speaker.start, verb.i))
+    tokens = [t for t in head.subtree if t.i not in aside and not t.is_space]
+    runs: list[list[Token]] = []
+    for token in tokens:
+        if runs and token.i == runs[-1][-1].i + 1:
+            runs[-1].append(token)
+        else:
+            runs.append([token])
+    parts = []
+    for run in runs:
+        span = _span_of(run)
+        if span is None:
+            continue
+        start, end = _trim(text, *_line_part(text, span, verb.idx))
+        if end > start and _word_count(text[start:end]):
+            parts.append((start, end))
+    if not parts or sum(_word_count(text[s:e]) for s, e in parts) < 3:
+        return None
+    start, end = _close_quotes(text, parts[0][0], parts[-1][1], stretches)
+    parts[0], parts[-1] = (start, parts[0][1]), (parts[-1][0], end)
+    kind = _kind_for(doc, start, end, stretches)
+    return _Draft(kind=kind, content=(start, end), parts=parts, cue=_cue_span(verb), cue_token=verb.i,
                   speaker=speaker, source="clause")
 
 
@@ -578,6 +642,10 @@ def _close_quotes(text: str, start: int, end: int, stretches: tuple[Stretch, ...
 def _object_message(verb: Token, lemma: str) -> list[Token]:
     """The message of verbs that take an object and a complement: "accused X of …", "promised to …"."""
     children = list(verb.children)
+    if lemma not in INFINITIVE_VERBS and _hypothetical(verb):
+        return []  # "wants to thank X for Y", "is required to disclose Z"
+    if lemma == "call":
+        return _call_message(verb)
     if lemma in OBJECT_COMPLEMENT_VERBS:
         objects = [c for c in children if c.dep_ in ("dobj", "dative")]
         preps = [c for c in children if c.dep_ == "prep" and c.i > verb.i and c.lower_ in ("of", "for", "on", "over")
@@ -592,7 +660,7 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
     if lemma in INFINITIVE_VERBS:
         xcomps = [c for c in children if c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)]
         if xcomps:
-            return list(xcomps[0].subtree)
+            return _right_extent(verb, xcomps[0], infinitive=True)
     # "called the move “reckless”", "wished Russia victory over the “hegemony …”": a quoted complement
     right = [c for c in children if c.i > verb.i and c.dep_ in ("dobj", "dative", "oprd", "prep", "xcomp", "attr", "ccomp")]
     tokens = [t for c in right for t in c.subtree]
@@ -602,12 +670,73 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
         objects = [c for c in children if c.dep_ == "dobj" and any(g.dep_ in ("acl", "ccomp", "relcl") for g in c.children)]
         if objects:
             return list(objects[0].subtree)
-    if lemma in ("deny", "confirm", "admit", "reject", "dismiss", "announce", "acknowledge", "reiterate", "denounce",
-                 "condemn", "criticize", "criticise", "praise", "call", "demand", "propose", "recommend", "claim"):
+    if lemma in ("speak", "talk"):
+        # "spoke of the past", "talked about jobs", "spoke out against the war"
+        preps = [c for c in children if c.dep_ == "prep" and c.lower_ in ("of", "about", "on", "against")
+                 and any(g.dep_ == "pobj" for g in c.children)]
+        return _right_extent(verb, preps[0])[1:] if preps else []
+    if lemma in OBJECT_MESSAGE_VERBS:
         objects = [c for c in children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") and
                    len(list(c.subtree)) >= 2]
         if objects:
-            return list(objects[0].subtree)
+            return _right_extent(verb, objects[0])
+    return []
+
+
+def _hypothetical(verb: Token) -> bool:
+    """"is required to disclose its donors", "refused to confirm": an act nobody performed (yet)."""
+    return verb.dep_ == "xcomp" and not _is_cue_verb(verb.head, QuoteOptions(beliefs=False))
+
+
+def _right_extent(verb: Token, first: Token, *, infinitive: bool = False) -> list[Token]:
+    """A message from ``first`` (a complement of ``verb``) to the end of the verb's clause.
+
+    The parser often hangs a message's own modifiers on the verb ("cited remarks … as
+    examples", "called for X to resign"), so the verb's later complements are taken
+    too — up to a coordinated verb with a message of its own ("… and warned that …")
+    or a comma-led participle (", saying …"), which start something else.
+    """
+    tokens = list(first.subtree)
+    for child in verb.children:
+        if child.i <= first.i or child.dep_ == "punct":
+            continue
+        if child.dep_ == "cc":
+            continue
+        if child.dep_ == "conj":
+            # "wants to cut X, raise Y and end Z": bare infinitives share the "to"
+            if infinitive and child.tag_ == "VB" and not any(g.dep_ in _SUBJECT_DEPS for g in child.children):
+                tokens += list(child.subtree)
+                continue
+            break
+        if child.dep_ in ("parataxis", "mark") or child.dep_ in ("advcl", "npadvmod") and \
+                child.left_edge.i > 0 and verb.doc[child.left_edge.i - 1].text in (",", ";", "—", "--"):
+            break
+        tokens += list(child.subtree)
+    return sorted(set(tokens), key=lambda t: t.i)
+
+
+def _call_message(verb: Token) -> list[Token]:
+    """"called for a recount", "called on X to resign", "called the plan a disaster"; never "a man called Bob"."""
+    if verb.dep_ in ("acl", "amod") or verb.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return []
+    children = list(verb.children)
+    for prep in (c for c in children if c.dep_ == "prep" and c.i > verb.i):
+        objects = [g for g in prep.children if g.dep_ == "pobj"]
+        if prep.lower_ == "for" and objects:
+            return _right_extent(verb, prep)[1:]
+        if prep.lower_ == "on" and objects:
+            # the infinitive may hang on the verb or on the object: "called on X to resign"
+            rest = [t for c in children if c.dep_ in ("xcomp", "ccomp") and c.i > prep.i for t in c.subtree]
+            tokens = list(prep.subtree)[1:] + rest
+            return tokens if any(t.lower_ == "to" for t in tokens) else []
+    objects = [c for c in children if c.dep_ == "dobj" and c.i > verb.i]
+    complements = [c for c in children if c.dep_ in ("oprd", "xcomp", "ccomp") and c.i > verb.i]
+    if objects and complements:
+        return _right_extent(verb, objects[0])
+    # "called the move a disaster" is sometimes parsed as one clause under the verb
+    clauses = [c for c in children if c.dep_ == "ccomp" and c.i > verb.i]
+    if clauses and any(g.dep_ == "nsubj" for g in clauses[0].children):
+        return list(clauses[0].subtree)
     return []
 
 

@@ -164,3 +164,53 @@ def test_random_text_never_raises_and_spans_stay_inside(nlp, words):
             if row[start] is not None:
                 assert 0 <= row[start] <= row[end] <= len(text)
         assert row["kind"] in ("direct", "partial", "indirect", "mixed")
+
+
+# --- broad attribution: asides, topic and intention verbs (PolNeAR-style) ------------------------
+def test_parenthetical_cue_splits_the_message_in_two_parts(nlp):
+    text = "The new bridge, the engineer Tomas Vik said, will open to traffic in early spring."
+    _, rows = quotes_of(nlp, text)
+    row = only(rows, cue="said")
+    assert [text[s:e] for s, e in row["content_parts"]] == ["The new bridge", "will open to traffic in early spring"]
+    assert row["speaker_text"] == "the engineer Tomas Vik"
+
+
+@pytest.mark.parametrize(("text", "cue", "content"), [
+    ("The union called for a national strike over the pension cuts.", "called for",
+     "a national strike over the pension cuts"),
+    ("Senator Ada Quist called on the governor to resign by Friday.", "called on", "the governor to resign by Friday"),
+    ("The mayor called the plan a reckless waste of money.", "called", "the plan a reckless waste of money"),
+], ids=["called-for", "called-on", "called-X-Y"])
+def test_call_patterns(nlp, text, cue, content):
+    _, rows = quotes_of(nlp, text)
+    row = only(rows, cue=cue)
+    assert row["content"] == content
+
+
+def test_called_as_a_name_is_not_speech(nlp):
+    _, rows = quotes_of(nlp, "A small village called Ostby lies north of the lake.")
+    assert rows == []
+
+
+@pytest.mark.parametrize(("text", "cue", "content_start"), [
+    ("The governor wants to cut property taxes, expand the rail network and close two prisons.", "wants",
+     "to cut property taxes, expand the rail network and close two prisons"),
+    ("The opposition party plans to challenge the budget in court.", "plans", "to challenge the budget in court"),
+    ("Professor Lee spoke of the long history of the treaty.", "spoke", "the long history of the treaty"),
+    ("The minister cited rising costs as the reason for the delay.", "cited",
+     "rising costs as the reason for the delay"),
+], ids=["wants-to", "plans-to", "spoke-of", "cited-as"])
+def test_intention_and_topic_verbs(nlp, text, cue, content_start):
+    _, rows = quotes_of(nlp, text)
+    row = only(rows, cue=cue)
+    assert row["kind"] == "indirect" and row["content"] == content_start
+
+
+def test_first_person_intention_is_not_reported(nlp):
+    _, rows = quotes_of(nlp, "I want to thank everyone for coming tonight.")
+    assert rows == []
+
+
+def test_hypothetical_object_message_is_not_reported(nlp):
+    _, rows = quotes_of(nlp, "The law requires every candidate to disclose the tax returns of the last decade.")
+    assert [r for r in rows if r["cue"] == "disclose"] == []
