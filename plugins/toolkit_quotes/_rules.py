@@ -180,6 +180,7 @@ def find_quotes(doc: Doc, *, options: QuoteOptions | None = None) -> tuple[list[
     _relay_phrases(doc, drafts, stretches)
     # 4. colon blocks and continued quotations
     _colon_blocks(doc, drafts, blocked)
+    _speaker_lines(doc, drafts, blocked)
     _continuations(doc, stretches, used_stretches, drafts, options)
 
     drafts = [d for d in drafts if not _overlaps_any(d.content[0], d.content[1], blocked)
@@ -542,6 +543,7 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
         message = _object_message(verb, lemma)
     if not message:
         return None
+    message = _cut_tail(sorted(message, key=lambda t: t.i))
     # the message never swallows the speaker or the cue
     speaker = _subject(verb)
     span = _span_of(message)
@@ -569,6 +571,40 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
         return None  # "I want to ask you …": the speaker's own turn of phrase, not a reported aim
     return _Draft(kind=kind, content=(start, end), parts=[(start, end)], cue=_cue_span(verb), cue_token=verb.i,
                   speaker=speaker, source="clause")
+
+
+def _cut_tail(message: list[Token]) -> list[Token]:
+    """Where a message stops though the parse runs on: the writer's additions after it.
+
+    - "… and warned that …": a coordinated reporting verb starts a message of its own;
+    - "…; they also …": a semicolon starts another statement;
+    - "…, which forced …" / "…, who has …" closing the message: the writer's aside;
+    - "…, arguing that …", "…, contradicting …": a participle clause describing the act of saying.
+    """
+    if not message:
+        return message
+    last = message[-1].i
+    for k, token in enumerate(message[1:], start=1):
+        cut = False
+        if token.text == ";":
+            cut = True
+        elif token.dep_ == "conj" and token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_VERBS | TOPIC_VERBS \
+                and not any(c.dep_ in _SUBJECT_DEPS for c in token.children):
+            cut = True
+        elif token.text in (",", "—", "--") and k + 1 < len(message):
+            following = message[k + 1]
+            if following.lower_ in ("which", "who") and following.head.right_edge.i >= last - 1:
+                cut = True
+            elif following.tag_ == "VBG" or (following.pos_ == "ADV" and k + 2 < len(message)
+                                             and message[k + 2].tag_ == "VBG"):
+                participle = following if following.tag_ == "VBG" else message[k + 2]
+                cut = participle.dep_ in ("advcl", "xcomp", "conj", "acl") and participle.right_edge.i >= last - 1
+        if cut:
+            kept = message[:k]
+            while kept and (kept[-1].is_punct or kept[-1].dep_ == "cc"):
+                kept.pop()
+            return kept
+    return message
 
 
 def _parenthetical_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...]) -> _Draft | None:
@@ -683,6 +719,10 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
     return []
 
 
+# prepositions that carry part of a message hung on the verb ("cited X as Y", "called for X from Y")
+_MESSAGE_PREPS = frozenset({"as", "to", "for", "of", "with", "against", "about", "from", "over", "into"})
+
+
 def _hypothetical(verb: Token) -> bool:
     """"is required to disclose its donors", "refused to confirm": an act nobody performed (yet)."""
     return verb.dep_ == "xcomp" and not _is_cue_verb(verb.head, QuoteOptions(beliefs=False))
@@ -711,6 +751,8 @@ def _right_extent(verb: Token, first: Token, *, infinitive: bool = False) -> lis
         if child.dep_ in ("parataxis", "mark") or child.dep_ in ("advcl", "npadvmod") and \
                 child.left_edge.i > 0 and verb.doc[child.left_edge.i - 1].text in (",", ";", "—", "--"):
             break
+        if child.dep_ in ("advcl", "npadvmod", "advmod") or child.dep_ == "prep" and child.lower_ not in _MESSAGE_PREPS:
+            continue  # "… in a statement on Thursday", "… during a campaign stop": circumstances of saying
         tokens += list(child.subtree)
     return sorted(set(tokens), key=lambda t: t.i)
 
@@ -884,6 +926,52 @@ def _colon_blocks(doc: Doc, drafts: list[_Draft], blocked: list[tuple[int, int]]
             continue
         drafts.append(_Draft(kind="direct", content=content, parts=[content], cue=draft.cue, cue_token=None,
                              speaker=draft.speaker, source="colon-block", via=draft.via))
+
+
+_SPEAKER_LINE = re.compile(r"(?m)^[ \t]*[\"“'‘]?(?P<name>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})[ \t]*:[ \t]+(?=\S)")
+# words that label a line rather than name who speaks ("UPDATE: …", "Photo: …")
+_LINE_LABELS = frozenset("""
+update updated note editor editors photo photos image video watch read related source sources credit caption
+breaking exclusive opinion analysis correction clarification disclosure warning live listen see also more
+q a question answer
+""".split())
+
+
+def _speaker_lines(doc: Doc, drafts: list[_Draft], blocked: list[tuple[int, int]]) -> None:
+    """Transcripts and headlines: "SMITH: We will win." / "Jane Doe: Taxes must rise" — a name, a colon, the words."""
+    text = doc.text
+    for match in _SPEAKER_LINE.finditer(text):
+        name_start, name_end = match.span("name")
+        if _overlaps_any(name_start, match.end(), blocked):
+            continue
+        if {w.lower().strip(".'’") for w in match.group("name").split()} & _LINE_LABELS:
+            continue
+        name = doc.char_span(name_start, name_end, alignment_mode="contract")
+        if name is None or not len(name) or not all(t.pos_ in ("PROPN", "NOUN") or t.is_upper for t in name):
+            continue
+        labels = {t.ent_type_ for t in name} - {""}
+        # a bare surname ("Smith: …") is a speaker when the article names that person or body elsewhere
+        labels |= {e.label_ for e in doc.ents if e.label_ in ("PERSON", "ORG") and e.start_char != name_start
+                   and name[-1].text.lower() in {t.lower_ for t in e}}
+        shouting = all(t.is_upper and t.is_alpha and len(t) > 1 for t in name)
+        if not (labels & {"PERSON", "ORG", "NORP"} or shouting) or labels == {"GPE"} and len(name) == 1 and not shouting:
+            continue  # a dateline or a section label, not a speaker
+        line_end = text.find("\n", match.end())
+        line_end = len(text) if line_end < 0 else line_end
+        start, end = _trim(text, match.end(), line_end)
+        if text[match.start():name_start].strip():  # a quoted transcript: the marks frame the whole exchange
+            end = _trim(text, start, end, keep_closing=False)[1]
+        if _word_count(text[start:end]) < 3 or text[start] in _OPENERS:
+            continue  # a quotation after the colon is the headline-quote rule's
+        if any(d.content[0] < end and start < d.content[1] and d.cue and not (start <= d.cue[0] < end)
+               and not d.content[0] < name_start for d in drafts):
+            continue  # already someone's words (a quotation framing the whole transcript does not count)
+        colon = match.end() - len(match.group()) + match.group().index(":")
+        # the parser may take the name before the colon as the subject of a verb after it ("SMITH: Do you think …")
+        drafts[:] = [d for d in drafts if not (d.speaker is not None and d.speaker.start_char == name_start
+                                               and d.cue is not None and start <= d.cue[0] < end)]
+        drafts.append(_Draft(kind="indirect", content=(start, end), parts=[(start, end)], cue=(colon, colon + 1),
+                             speaker=name, source="speaker-line"))
 
 
 def _continuations(doc: Doc, stretches: tuple[Stretch, ...], used: set[int], drafts: list[_Draft],

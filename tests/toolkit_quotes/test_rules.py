@@ -214,3 +214,38 @@ def test_first_person_intention_is_not_reported(nlp):
 def test_hypothetical_object_message_is_not_reported(nlp):
     _, rows = quotes_of(nlp, "The law requires every candidate to disclose the tax returns of the last decade.")
     assert [r for r in rows if r["cue"] == "disclose"] == []
+
+
+@pytest.mark.parametrize(("text", "cue", "content"), [
+    ("Governor Ray Holt said the port would reopen next week and warned that fuel prices could rise.", "said",
+     "the port would reopen next week"),
+    ("The senator said the audit was fair, arguing that critics had misread the figures.", "said",
+     "the audit was fair"),
+    ("The coach said he expects the striker to recover from the knee injury, which kept him out all season.",
+     "said", "he expects the striker to recover from the knee injury"),
+    ("The mayor praised the new library plan in a statement on Thursday.", "praised", "the new library plan"),
+], ids=["coordinated-cue", "participle", "trailing-which", "circumstance"])
+def test_message_stops_where_the_writer_takes_over(nlp, text, cue, content):
+    _, rows = quotes_of(nlp, text)
+    row = only(rows, cue=cue)
+    assert row["content"] == content
+
+
+def test_coordinated_cue_is_its_own_attribution(nlp):
+    text = "Governor Ray Holt said the port would reopen next week and warned that fuel prices could rise."
+    _, rows = quotes_of(nlp, text)
+    row = only(rows, cue="warned")
+    assert row["content"] == "that fuel prices could rise"
+
+
+def test_transcript_speaker_lines(nlp):
+    text = ("The debate was broadcast live on Sunday night.\n\n"
+            "HARRIS: Do you believe the tax cut will pay for itself?\n\n"
+            "MORALES: Well, look, the tax cut will create millions of jobs.\n\n"
+            "UPDATE: This story has been corrected.")
+    _, rows = quotes_of(nlp, text)
+    speakers = {r["speaker_text"]: r for r in rows if r["rule"] == "speaker-line"}
+    assert set(speakers) == {"HARRIS", "MORALES"}
+    assert speakers["MORALES"]["content"] == "Well, look, the tax cut will create millions of jobs"
+    assert speakers["HARRIS"]["content"] == "Do you believe the tax cut will pay for itself?"
+    assert speakers["MORALES"]["cue"] == ":"
