@@ -429,9 +429,11 @@ def _colon_speaker(doc: Doc, stretch: Stretch) -> tuple[Span, int] | None:
     return span, colon
 
 
-def _cue_in(doc: Doc, start: int, end: int) -> bool:
+def _cue_in(doc: Doc, start: int, end: int, *, besides: tuple[int, int] | None = None) -> bool:
+    """Whether a speech verb lies in ``[start, end)`` (other than the cue at ``besides``)."""
     span = doc.char_span(start, end, alignment_mode="contract")
-    return bool(span is not None and any(_is_cue_verb(t, QuoteOptions(beliefs=False)) for t in span))
+    return bool(span is not None and any(_is_cue_verb(t, QuoteOptions(beliefs=False)) for t in span
+                                         if besides is None or not besides[0] <= t.idx < besides[1]))
 
 
 def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> Token | None:
@@ -995,7 +997,12 @@ def _continuations(doc: Doc, stretches: tuple[Stretch, ...], used: set[int], dra
             continue
         prev = max(earlier, key=lambda d: d.content[1])
         gap = text[prev.content[1]:stretch.start]
-        if len(gap) > 200 or gap.count("\n") > 2 or _cue_in(doc, prev.content[1], stretch.start):
+        if len(gap) > 200 or gap.count("\n") > 2 or _cue_in(doc, prev.content[1], stretch.start, besides=prev.cue):
+            continue
+        if "\n" not in gap and prev.source in ("quote-after", "dash") and prev.kind == "direct":
+            # “A,” she said. “B.” — one statement in two pieces, interrupted by its cue sentence
+            prev.parts = (prev.parts or [prev.content]) + [(stretch.start, stretch.end)]
+            prev.content = (prev.content[0], stretch.end)
             continue
         content = (stretch.start, stretch.end)
         drafts.append(_Draft(kind="direct", content=content, parts=[content], cue=None, speaker=prev.speaker,

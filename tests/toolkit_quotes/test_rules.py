@@ -249,3 +249,20 @@ def test_transcript_speaker_lines(nlp):
     assert speakers["MORALES"]["content"] == "Well, look, the tax cut will create millions of jobs"
     assert speakers["HARRIS"]["content"] == "Do you believe the tax cut will pay for itself?"
     assert speakers["MORALES"]["cue"] == ":"
+
+
+def test_quote_resumed_after_its_cue_sentence_is_one_statement(nlp):
+    text = ("“The harvest was the worst in a decade,” the farmer Ines Moreau said on Monday. "
+            "“We will need help from the region to get through the winter.”")
+    _, rows = quotes_of(nlp, text)
+    row = only(rows, cue="said")
+    assert [text[s:e] for s, e in row["content_parts"]] == [
+        "“The harvest was the worst in a decade,”", "“We will need help from the region to get through the winter.”"]
+
+
+def test_quote_in_the_next_paragraph_is_a_continuation_of_its_own(nlp):
+    text = ("“The harvest was the worst in a decade,” the farmer Ines Moreau said.\n\n"
+            "“We will need help from the region to get through the winter.”")
+    _, rows = quotes_of(nlp, text)
+    assert len(rows) == 2 and rows[1]["rule"] == "continuation"
+    assert rows[1]["speaker_text"] == rows[0]["speaker_text"] == "the farmer Ines Moreau"
