@@ -578,7 +578,8 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
 def _cut_tail(message: list[Token]) -> list[Token]:
     """Where a message stops though the parse runs on: the writer's additions after it.
 
-    - "… and warned that …": a coordinated reporting verb starts a message of its own;
+    - "… and warned that …": a coordinated reporting verb starts a message of its own (a pledge
+      "… and promised to …" stays part of the statement it completes);
     - "…; they also …": a semicolon starts another statement;
     - "…, which forced …" / "…, who has …" closing the message: the writer's aside;
     - "…, arguing that …", "…, contradicting …": a participle clause describing the act of saying.
@@ -591,6 +592,7 @@ def _cut_tail(message: list[Token]) -> list[Token]:
         if token.text == ";":
             cut = True
         elif token.dep_ == "conj" and token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_VERBS | TOPIC_VERBS \
+                and token.lemma_.lower() not in INFINITIVE_VERBS \
                 and not any(c.dep_ in _SUBJECT_DEPS for c in token.children):
             cut = True
         elif token.text in (",", "—", "--") and k + 1 < len(message):
@@ -958,6 +960,8 @@ def _speaker_lines(doc: Doc, drafts: list[_Draft], blocked: list[tuple[int, int]
         shouting = all(t.is_upper and t.is_alpha and len(t) > 1 for t in name)
         if not (labels & {"PERSON", "ORG", "NORP"} or shouting) or labels == {"GPE"} and len(name) == 1 and not shouting:
             continue  # a dateline or a section label, not a speaker
+        if text[match.end():match.end() + 1] in "-–—" or _is_medium(name):
+            continue  # "AGENCY: – Headline": an outlet labelling its story, not a speaker
         line_end = text.find("\n", match.end())
         line_end = len(text) if line_end < 0 else line_end
         start, end = _trim(text, match.end(), line_end)

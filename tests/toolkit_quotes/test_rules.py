@@ -266,3 +266,9 @@ def test_quote_in_the_next_paragraph_is_a_continuation_of_its_own(nlp):
     _, rows = quotes_of(nlp, text)
     assert len(rows) == 2 and rows[1]["rule"] == "continuation"
     assert rows[1]["speaker_text"] == rows[0]["speaker_text"] == "the farmer Ines Moreau"
+
+
+def test_outlet_label_before_a_headline_is_not_a_speaker(nlp):
+    text = "NORDPRESS: – Ministers agree on new fishing quotas\n\nThe NORDPRESS news agency reported the deal late on Monday."
+    _, rows = quotes_of(nlp, text)
+    assert [r for r in rows if r["rule"] == "speaker-line"] == []
