@@ -55,6 +55,18 @@ def _build_parser() -> argparse.ArgumentParser:
     export.add_argument("--table", required=True)
     export.add_argument("--format", choices=["csv", "jsonl"], default="csv")
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
+
+    report = sub.add_parser("report", help="analyse articles and write one self-contained HTML report")
+    report.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, globs, JSONL/CSV/Parquet files")
+    report.add_argument("--out", required=True, help="the HTML file to write")
+    report.add_argument("--metadata", help="CSV keyed by article_id or path: published, outlet, title, url")
+    report.add_argument("--title", default="PressLens report")
+    report.add_argument("--model", help="spaCy pipeline name or path")
+    report.add_argument("--no-clean", action="store_true", help="keep boilerplate lines")
+    report.add_argument("--plugins", help="comma-separated plugin names (default: all installed)")
+    report.add_argument("--work-dir", help="keep the tables and the executed notebook here (default: a temporary folder)")
+    report.add_argument("--template", help="report notebook to run (default: notebooks/report.ipynb)")
+    report.add_argument("--kernel", default="python3", help="Jupyter kernel that runs the template (default python3)")
     return parser
 
 
@@ -113,7 +125,19 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"analyze": _cmd_analyze, "plugins": _cmd_plugins, "export": _cmd_export}
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import build_report
+
+    started = time.perf_counter()
+    out = build_report(
+        args.inputs, out=args.out, metadata=args.metadata, title=args.title, model=args.model,
+        clean=not args.no_clean, work_dir=args.work_dir, template=args.template, kernel_name=args.kernel,
+        plugins=[p.strip() for p in args.plugins.split(",") if p.strip()] if args.plugins else None)
+    print(f"wrote {out.resolve()} in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"analyze": _cmd_analyze, "plugins": _cmd_plugins, "export": _cmd_export, "report": _cmd_report}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
