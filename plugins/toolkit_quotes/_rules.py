@@ -581,7 +581,6 @@ def _cut_tail(message: list[Token]) -> list[Token]:
     - "… and warned that …": a coordinated reporting verb starts a message of its own (a pledge
       "… and promised to …" stays part of the statement it completes);
     - "…; they also …": a semicolon starts another statement;
-    - "…, which forced …" / "…, who has …" closing the message: the writer's aside;
     - "…, arguing that …", "…, contradicting …": a participle clause describing the act of saying.
     """
     if not message:
@@ -597,9 +596,7 @@ def _cut_tail(message: list[Token]) -> list[Token]:
             cut = True
         elif token.text in (",", "—", "--") and k + 1 < len(message):
             following = message[k + 1]
-            if following.lower_ in ("which", "who") and following.head.right_edge.i >= last - 1:
-                cut = True
-            elif following.tag_ == "VBG" or (following.pos_ == "ADV" and k + 2 < len(message)
+            if following.tag_ == "VBG" or (following.pos_ == "ADV" and k + 2 < len(message)
                                              and message[k + 2].tag_ == "VBG"):
                 participle = following if following.tag_ == "VBG" else message[k + 2]
                 cut = participle.dep_ in ("advcl", "xcomp", "conj", "acl") and participle.right_edge.i >= last - 1
@@ -937,7 +934,8 @@ _SPEAKER_LINE = re.compile(r"(?m)^[ \t]*[\"“'‘]?(?P<name>[A-Z][\w.'’-]*(?:
 _LINE_LABELS = frozenset("""
 update updated note editor editors photo photos image video watch read related source sources credit caption
 breaking exclusive opinion analysis correction clarification disclosure warning live listen see also more
-q a question answer
+q a question answer explainer factbox factcheck timeline profile interview review comment editorial obituary
+preview recap briefing podcast poll quiz
 """.split())
 
 
