@@ -31,7 +31,22 @@ OBJECT_COMPLEMENT_VERBS: frozenset[str] = frozenset(
 
 # Verbs that take a to-infinitive as their message: "promised to fight", "vowed to …".
 INFINITIVE_VERBS: frozenset[str] = frozenset(
-    "promise pledge vow threaten refuse agree offer demand urge call vow plan want intend".split())
+    "promise pledge vow threaten refuse agree offer demand urge call vow plan want intend seek aim hope expect wish".split())
+
+# Verbs of intention: their to-infinitive is the subject's stated aim ("wants to cut taxes",
+# "plans to run"). PolNeAR-style attribution in the broad sense, like COGNITION_VERBS.
+INTENTION_VERBS: frozenset[str] = frozenset("want plan intend seek aim hope expect refuse wish".split())
+
+# Verbs whose message is a noun phrase or a prepositional object, not a clause:
+# "called for a recount", "cited the audit as the reason", "spoke of reform", "mentioned the deal".
+# Recognised only in reported speech (never as the cue of a quotation, where "call" or "speak" mislead).
+TOPIC_VERBS: frozenset[str] = frozenset("call cite mention discuss speak talk endorse".split())
+
+# Speech verbs whose direct object alone can be the message ("denied the report", "defended the plan").
+OBJECT_MESSAGE_VERBS: frozenset[str] = frozenset("""
+deny confirm admit reject dismiss announce acknowledge reiterate denounce condemn criticize criticise praise
+call demand propose recommend claim mention cite discuss endorse blast slam defend echo question repeat
+""".split())
 
 # Phrases that attribute what surrounds them to their object: "according to X".
 RELAY_PHRASES: tuple[tuple[str, ...], ...] = (

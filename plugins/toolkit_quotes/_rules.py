@@ -27,8 +27,8 @@ from spacy.tokens import Doc, Span, Token
 
 from toolkit.cleaning import boilerplate_reason
 
-from ._lexicon import (COGNITION_VERBS, INFINITIVE_VERBS, MEDIA_NOUNS, OBJECT_COMPLEMENT_VERBS, RELAY_PHRASES,
-                       SPEECH_VERBS)
+from ._lexicon import (COGNITION_VERBS, INFINITIVE_VERBS, INTENTION_VERBS, MEDIA_NOUNS, OBJECT_COMPLEMENT_VERBS,
+                       OBJECT_MESSAGE_VERBS, RELAY_PHRASES, SPEECH_VERBS, TOPIC_VERBS)
 from ._marks import MarkProblem, Stretch, scan_quotes
 from ._speakers import EarlierSpeaker, person_mentions, resolve_speaker
 
@@ -166,7 +166,7 @@ def find_quotes(doc: Doc, *, options: QuoteOptions | None = None) -> tuple[list[
 
     # 2. reporting verbs with a message
     for token in doc:
-        if token.i in used_cues or not _is_cue_verb(token, options):
+        if token.i in used_cues or not (_is_cue_verb(token, options) or _is_message_verb(token, options)):
             continue
         draft = _clause_quote(doc, token, stretches, options)
         if draft is not None:
@@ -180,6 +180,7 @@ def find_quotes(doc: Doc, *, options: QuoteOptions | None = None) -> tuple[list[
     _relay_phrases(doc, drafts, stretches)
     # 4. colon blocks and continued quotations
     _colon_blocks(doc, drafts, blocked)
+    _speaker_lines(doc, drafts, blocked)
     _continuations(doc, stretches, used_stretches, drafts, options)
 
     drafts = [d for d in drafts if not _overlaps_any(d.content[0], d.content[1], blocked)
@@ -236,9 +237,19 @@ def _is_cue_verb(token: Token, options: QuoteOptions) -> bool:
     return lemma in SPEECH_VERBS or (options.beliefs and lemma in COGNITION_VERBS)
 
 
+def _is_message_verb(token: Token, options: QuoteOptions) -> bool:
+    """Verbs that attribute only through a particular complement (topic and intention verbs); pass 2 only."""
+    if token.pos_ != "VERB":
+        return False
+    lemma = token.lemma_.lower()
+    return lemma in TOPIC_VERBS or (options.beliefs and lemma in INTENTION_VERBS)
+
+
 def _cue_span(token: Token) -> tuple[int, int]:
     """The verb and its particle ("pointed out", "called on")."""
     tokens = [token] + [c for c in token.children if c.dep_ == "prt"]
+    if token.lemma_.lower() == "call":  # "called for", "called on": the preposition is part of the cue
+        tokens += [c for c in token.children if c.dep_ == "prep" and c.i == token.i + 1 and c.lower_ in ("for", "on")]
     return min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens)
 
 
@@ -418,9 +429,11 @@ def _colon_speaker(doc: Doc, stretch: Stretch) -> tuple[Span, int] | None:
     return span, colon
 
 
-def _cue_in(doc: Doc, start: int, end: int) -> bool:
+def _cue_in(doc: Doc, start: int, end: int, *, besides: tuple[int, int] | None = None) -> bool:
+    """Whether a speech verb lies in ``[start, end)`` (other than the cue at ``besides``)."""
     span = doc.char_span(start, end, alignment_mode="contract")
-    return bool(span is not None and any(_is_cue_verb(t, QuoteOptions(beliefs=False)) for t in span))
+    return bool(span is not None and any(_is_cue_verb(t, QuoteOptions(beliefs=False)) for t in span
+                                         if besides is None or not besides[0] <= t.idx < besides[1]))
 
 
 def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> Token | None:
@@ -525,9 +538,14 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
             message = list(child.subtree)
             break
     if not message and speech:
+        parenthetical = _parenthetical_quote(doc, verb, stretches)
+        if parenthetical is not None:
+            return parenthetical
+    if not message and (speech or lemma in TOPIC_VERBS or lemma in INTENTION_VERBS):
         message = _object_message(verb, lemma)
     if not message:
         return None
+    message = _cut_tail(sorted(message, key=lambda t: t.i))
     # the message never swallows the speaker or the cue
     speaker = _subject(verb)
     span = _span_of(message)
@@ -551,7 +569,90 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
     kind = _kind_for(doc, start, end, stretches)
     if not speech and kind == "indirect" and speaker is None:
         return None  # "it is thought that …" with nobody thinking it
+    if lemma in INTENTION_VERBS and speaker is not None and speaker.root.lower_ in ("i", "we", "you"):
+        return None  # "I want to ask you …": the speaker's own turn of phrase, not a reported aim
     return _Draft(kind=kind, content=(start, end), parts=[(start, end)], cue=_cue_span(verb), cue_token=verb.i,
+                  speaker=speaker, source="clause")
+
+
+def _cut_tail(message: list[Token]) -> list[Token]:
+    """Where a message stops though the parse runs on: the writer's additions after it.
+
+    - "… and warned that …": a coordinated reporting verb starts a message of its own (a pledge
+      "… and promised to …" stays part of the statement it completes);
+    - "…; they also …": a semicolon starts another statement;
+    - "…, arguing that …", "…, contradicting …": a participle clause describing the act of saying.
+    """
+    if not message:
+        return message
+    last = message[-1].i
+    for k, token in enumerate(message[1:], start=1):
+        cut = False
+        if token.text == ";":
+            cut = True
+        elif token.dep_ == "conj" and token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_VERBS | TOPIC_VERBS \
+                and token.lemma_.lower() not in INFINITIVE_VERBS \
+                and not any(c.dep_ in _SUBJECT_DEPS for c in token.children):
+            cut = True
+        elif token.text in (",", "—", "--") and k + 1 < len(message):
+            following = message[k + 1]
+            if following.tag_ == "VBG" or (following.pos_ == "ADV" and k + 2 < len(message)
+                                             and message[k + 2].tag_ == "VBG"):
+                participle = following if following.tag_ == "VBG" else message[k + 2]
+                cut = participle.dep_ in ("advcl", "xcomp", "conj", "acl") and participle.right_edge.i >= last - 1
+        if cut:
+            kept = message[:k]
+            while kept and (kept[-1].is_punct or kept[-1].dep_ == "cc"):
+                kept.pop()
+            return kept
+    return message
+
+
+def _parenthetical_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...]) -> _Draft | None:
+    """"The museum, she said, will open in May": the parser hangs the cue clause on the message's verb.
+
+    The message is the governing clause without the cue clause, in up to two parts around it.
+    """
+    text = doc.text
+    head = verb.head
+    if verb.dep_ != "parataxis" or head is verb or head.pos_ not in ("VERB", "AUX"):
+        return None
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if not subjects or any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in verb.children):
+        return None  # a clause of its own ("…; he said the vote was rigged"), not an aside
+    speaker = _subject(verb)
+    aside = {t.i for t in verb.subtree}
+    if speaker is not None and speaker.end <= verb.i:
+        # the parser may hang part of the speaker's phrase on the message ("The bridge, the engineer X said, …"):
+        # the aside starts after the comma that opens it
+        first = speaker.start
+        while first > head.left_edge.i and doc[first - 1].text not in (",", "—", "--", "(") \
+                and doc[first - 1].pos_ in ("DET", "ADJ", "NOUN", "PROPN", "PUNCT") and first > speaker.start - 4:
+            first -= 1
+        if doc[first - 1].text in (",", "—", "--", "("):
+            speaker = doc[first:speaker.end]
+        aside.update(range(speaker.start, verb.i))
+    tokens = [t for t in head.subtree if t.i not in aside and not t.is_space]
+    runs: list[list[Token]] = []
+    for token in tokens:
+        if runs and token.i == runs[-1][-1].i + 1:
+            runs[-1].append(token)
+        else:
+            runs.append([token])
+    parts = []
+    for run in runs:
+        span = _span_of(run)
+        if span is None:
+            continue
+        start, end = _trim(text, *_line_part(text, span, verb.idx))
+        if end > start and _word_count(text[start:end]):
+            parts.append((start, end))
+    if not parts or sum(_word_count(text[s:e]) for s, e in parts) < 3:
+        return None
+    start, end = _close_quotes(text, parts[0][0], parts[-1][1], stretches)
+    parts[0], parts[-1] = (start, parts[0][1]), (parts[-1][0], end)
+    kind = _kind_for(doc, start, end, stretches)
+    return _Draft(kind=kind, content=(start, end), parts=parts, cue=_cue_span(verb), cue_token=verb.i,
                   speaker=speaker, source="clause")
 
 
@@ -578,6 +679,10 @@ def _close_quotes(text: str, start: int, end: int, stretches: tuple[Stretch, ...
 def _object_message(verb: Token, lemma: str) -> list[Token]:
     """The message of verbs that take an object and a complement: "accused X of …", "promised to …"."""
     children = list(verb.children)
+    if lemma not in INFINITIVE_VERBS and _hypothetical(verb):
+        return []  # "wants to thank X for Y", "is required to disclose Z"
+    if lemma == "call":
+        return _call_message(verb)
     if lemma in OBJECT_COMPLEMENT_VERBS:
         objects = [c for c in children if c.dep_ in ("dobj", "dative")]
         preps = [c for c in children if c.dep_ == "prep" and c.i > verb.i and c.lower_ in ("of", "for", "on", "over")
@@ -592,7 +697,7 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
     if lemma in INFINITIVE_VERBS:
         xcomps = [c for c in children if c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)]
         if xcomps:
-            return list(xcomps[0].subtree)
+            return _right_extent(verb, xcomps[0], infinitive=True)
     # "called the move “reckless”", "wished Russia victory over the “hegemony …”": a quoted complement
     right = [c for c in children if c.i > verb.i and c.dep_ in ("dobj", "dative", "oprd", "prep", "xcomp", "attr", "ccomp")]
     tokens = [t for c in right for t in c.subtree]
@@ -602,12 +707,79 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
         objects = [c for c in children if c.dep_ == "dobj" and any(g.dep_ in ("acl", "ccomp", "relcl") for g in c.children)]
         if objects:
             return list(objects[0].subtree)
-    if lemma in ("deny", "confirm", "admit", "reject", "dismiss", "announce", "acknowledge", "reiterate", "denounce",
-                 "condemn", "criticize", "criticise", "praise", "call", "demand", "propose", "recommend", "claim"):
+    if lemma in ("speak", "talk"):
+        # "spoke of the past", "talked about jobs", "spoke out against the war"
+        preps = [c for c in children if c.dep_ == "prep" and c.lower_ in ("of", "about", "on", "against")
+                 and any(g.dep_ == "pobj" for g in c.children)]
+        return _right_extent(verb, preps[0])[1:] if preps else []
+    if lemma in OBJECT_MESSAGE_VERBS:
         objects = [c for c in children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") and
                    len(list(c.subtree)) >= 2]
         if objects:
-            return list(objects[0].subtree)
+            return _right_extent(verb, objects[0])
+    return []
+
+
+# prepositions that carry part of a message hung on the verb ("cited X as Y", "called for X from Y")
+_MESSAGE_PREPS = frozenset({"as", "to", "for", "of", "with", "against", "about", "from", "over", "into"})
+
+
+def _hypothetical(verb: Token) -> bool:
+    """"is required to disclose its donors", "refused to confirm": an act nobody performed (yet)."""
+    return verb.dep_ == "xcomp" and not _is_cue_verb(verb.head, QuoteOptions(beliefs=False))
+
+
+def _right_extent(verb: Token, first: Token, *, infinitive: bool = False) -> list[Token]:
+    """A message from ``first`` (a complement of ``verb``) to the end of the verb's clause.
+
+    The parser often hangs a message's own modifiers on the verb ("cited remarks … as
+    examples", "called for X to resign"), so the verb's later complements are taken
+    too — up to a coordinated verb with a message of its own ("… and warned that …")
+    or a comma-led participle (", saying …"), which start something else.
+    """
+    tokens = list(first.subtree)
+    for child in verb.children:
+        if child.i <= first.i or child.dep_ == "punct":
+            continue
+        if child.dep_ == "cc":
+            continue
+        if child.dep_ == "conj":
+            # "wants to cut X, raise Y and end Z": bare infinitives share the "to"
+            if infinitive and child.tag_ == "VB" and not any(g.dep_ in _SUBJECT_DEPS for g in child.children):
+                tokens += list(child.subtree)
+                continue
+            break
+        if child.dep_ in ("parataxis", "mark") or child.dep_ in ("advcl", "npadvmod") and \
+                child.left_edge.i > 0 and verb.doc[child.left_edge.i - 1].text in (",", ";", "—", "--"):
+            break
+        if child.dep_ in ("advcl", "npadvmod", "advmod") or child.dep_ == "prep" and child.lower_ not in _MESSAGE_PREPS:
+            continue  # "… in a statement on Thursday", "… during a campaign stop": circumstances of saying
+        tokens += list(child.subtree)
+    return sorted(set(tokens), key=lambda t: t.i)
+
+
+def _call_message(verb: Token) -> list[Token]:
+    """"called for a recount", "called on X to resign", "called the plan a disaster"; never "a man called Bob"."""
+    if verb.dep_ in ("acl", "amod") or verb.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return []
+    children = list(verb.children)
+    for prep in (c for c in children if c.dep_ == "prep" and c.i > verb.i):
+        objects = [g for g in prep.children if g.dep_ == "pobj"]
+        if prep.lower_ == "for" and objects:
+            return _right_extent(verb, prep)[1:]
+        if prep.lower_ == "on" and objects:
+            # the infinitive may hang on the verb or on the object: "called on X to resign"
+            rest = [t for c in children if c.dep_ in ("xcomp", "ccomp") and c.i > prep.i for t in c.subtree]
+            tokens = list(prep.subtree)[1:] + rest
+            return tokens if any(t.lower_ == "to" for t in tokens) else []
+    objects = [c for c in children if c.dep_ == "dobj" and c.i > verb.i]
+    complements = [c for c in children if c.dep_ in ("oprd", "xcomp", "ccomp") and c.i > verb.i]
+    if objects and complements:
+        return _right_extent(verb, objects[0])
+    # "called the move a disaster" is sometimes parsed as one clause under the verb
+    clauses = [c for c in children if c.dep_ == "ccomp" and c.i > verb.i]
+    if clauses and any(g.dep_ == "nsubj" for g in clauses[0].children):
+        return list(clauses[0].subtree)
     return []
 
 
@@ -757,6 +929,55 @@ def _colon_blocks(doc: Doc, drafts: list[_Draft], blocked: list[tuple[int, int]]
                              speaker=draft.speaker, source="colon-block", via=draft.via))
 
 
+_SPEAKER_LINE = re.compile(r"(?m)^[ \t]*[\"“'‘]?(?P<name>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})[ \t]*:[ \t]+(?=\S)")
+# words that label a line rather than name who speaks ("UPDATE: …", "Photo: …")
+_LINE_LABELS = frozenset("""
+update updated note editor editors photo photos image video watch read related source sources credit caption
+breaking exclusive opinion analysis correction clarification disclosure warning live listen see also more
+q a question answer explainer factbox factcheck timeline profile interview review comment editorial obituary
+preview recap briefing podcast poll quiz
+""".split())
+
+
+def _speaker_lines(doc: Doc, drafts: list[_Draft], blocked: list[tuple[int, int]]) -> None:
+    """Transcripts and headlines: "SMITH: We will win." / "Jane Doe: Taxes must rise" — a name, a colon, the words."""
+    text = doc.text
+    for match in _SPEAKER_LINE.finditer(text):
+        name_start, name_end = match.span("name")
+        if _overlaps_any(name_start, match.end(), blocked):
+            continue
+        if {w.lower().strip(".'’") for w in match.group("name").split()} & _LINE_LABELS:
+            continue
+        name = doc.char_span(name_start, name_end, alignment_mode="contract")
+        if name is None or not len(name) or not all(t.pos_ in ("PROPN", "NOUN") or t.is_upper for t in name):
+            continue
+        labels = {t.ent_type_ for t in name} - {""}
+        # a bare surname ("Smith: …") is a speaker when the article names that person or body elsewhere
+        labels |= {e.label_ for e in doc.ents if e.label_ in ("PERSON", "ORG") and e.start_char != name_start
+                   and name[-1].text.lower() in {t.lower_ for t in e}}
+        shouting = all(t.is_upper and t.is_alpha and len(t) > 1 for t in name)
+        if not (labels & {"PERSON", "ORG", "NORP"} or shouting) or labels == {"GPE"} and len(name) == 1 and not shouting:
+            continue  # a dateline or a section label, not a speaker
+        if text[match.end():match.end() + 1] in "-–—" or _is_medium(name):
+            continue  # "AGENCY: – Headline": an outlet labelling its story, not a speaker
+        line_end = text.find("\n", match.end())
+        line_end = len(text) if line_end < 0 else line_end
+        start, end = _trim(text, match.end(), line_end)
+        if text[match.start():name_start].strip():  # a quoted transcript: the marks frame the whole exchange
+            end = _trim(text, start, end, keep_closing=False)[1]
+        if _word_count(text[start:end]) < 3 or text[start] in _OPENERS:
+            continue  # a quotation after the colon is the headline-quote rule's
+        if any(d.content[0] < end and start < d.content[1] and d.cue and not (start <= d.cue[0] < end)
+               and not d.content[0] < name_start for d in drafts):
+            continue  # already someone's words (a quotation framing the whole transcript does not count)
+        colon = match.end() - len(match.group()) + match.group().index(":")
+        # the parser may take the name before the colon as the subject of a verb after it ("SMITH: Do you think …")
+        drafts[:] = [d for d in drafts if not (d.speaker is not None and d.speaker.start_char == name_start
+                                               and d.cue is not None and start <= d.cue[0] < end)]
+        drafts.append(_Draft(kind="indirect", content=(start, end), parts=[(start, end)], cue=(colon, colon + 1),
+                             speaker=name, source="speaker-line"))
+
+
 def _continuations(doc: Doc, stretches: tuple[Stretch, ...], used: set[int], drafts: list[_Draft],
                    options: QuoteOptions) -> None:
     """A whole quoted sentence with no cue, right after a direct quote, continues that speaker's words."""
@@ -778,7 +999,12 @@ def _continuations(doc: Doc, stretches: tuple[Stretch, ...], used: set[int], dra
             continue
         prev = max(earlier, key=lambda d: d.content[1])
         gap = text[prev.content[1]:stretch.start]
-        if len(gap) > 200 or gap.count("\n") > 2 or _cue_in(doc, prev.content[1], stretch.start):
+        if len(gap) > 200 or gap.count("\n") > 2 or _cue_in(doc, prev.content[1], stretch.start, besides=prev.cue):
+            continue
+        if "\n" not in gap and prev.source in ("quote-after", "dash") and prev.kind == "direct":
+            # “A,” she said. “B.” — one statement in two pieces, interrupted by its cue sentence
+            prev.parts = (prev.parts or [prev.content]) + [(stretch.start, stretch.end)]
+            prev.content = (prev.content[0], stretch.end)
             continue
         content = (stretch.start, stretch.end)
         drafts.append(_Draft(kind="direct", content=content, parts=[content], cue=None, speaker=prev.speaker,

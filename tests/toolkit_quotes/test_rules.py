@@ -164,3 +164,114 @@ def test_random_text_never_raises_and_spans_stay_inside(nlp, words):
             if row[start] is not None:
                 assert 0 <= row[start] <= row[end] <= len(text)
         assert row["kind"] in ("direct", "partial", "indirect", "mixed")
+
+
+# --- broad attribution: asides, topic and intention verbs (PolNeAR-style) ------------------------
+def test_parenthetical_cue_splits_the_message_in_two_parts(nlp):
+    text = "The new bridge, the engineer Tomas Vik said, will open to traffic in early spring."
+    _, rows = quotes_of(nlp, text)
+    row = only(rows, cue="said")
+    assert [text[s:e] for s, e in row["content_parts"]] == ["The new bridge", "will open to traffic in early spring"]
+    assert row["speaker_text"] == "the engineer Tomas Vik"
+
+
+@pytest.mark.parametrize(("text", "cue", "content"), [
+    ("The union called for a national strike over the pension cuts.", "called for",
+     "a national strike over the pension cuts"),
+    ("Senator Ada Quist called on the governor to resign by Friday.", "called on", "the governor to resign by Friday"),
+    ("The mayor called the plan a reckless waste of money.", "called", "the plan a reckless waste of money"),
+], ids=["called-for", "called-on", "called-X-Y"])
+def test_call_patterns(nlp, text, cue, content):
+    _, rows = quotes_of(nlp, text)
+    row = only(rows, cue=cue)
+    assert row["content"] == content
+
+
+def test_called_as_a_name_is_not_speech(nlp):
+    _, rows = quotes_of(nlp, "A small village called Ostby lies north of the lake.")
+    assert rows == []
+
+
+@pytest.mark.parametrize(("text", "cue", "content_start"), [
+    ("The governor wants to cut property taxes, expand the rail network and close two prisons.", "wants",
+     "to cut property taxes, expand the rail network and close two prisons"),
+    ("The opposition party plans to challenge the budget in court.", "plans", "to challenge the budget in court"),
+    ("Professor Lee spoke of the long history of the treaty.", "spoke", "the long history of the treaty"),
+    ("The minister cited rising costs as the reason for the delay.", "cited",
+     "rising costs as the reason for the delay"),
+], ids=["wants-to", "plans-to", "spoke-of", "cited-as"])
+def test_intention_and_topic_verbs(nlp, text, cue, content_start):
+    _, rows = quotes_of(nlp, text)
+    row = only(rows, cue=cue)
+    assert row["kind"] == "indirect" and row["content"] == content_start
+
+
+def test_first_person_intention_is_not_reported(nlp):
+    _, rows = quotes_of(nlp, "I want to thank everyone for coming tonight.")
+    assert rows == []
+
+
+def test_hypothetical_object_message_is_not_reported(nlp):
+    _, rows = quotes_of(nlp, "The law requires every candidate to disclose the tax returns of the last decade.")
+    assert [r for r in rows if r["cue"] == "disclose"] == []
+
+
+@pytest.mark.parametrize(("text", "cue", "content"), [
+    ("Governor Ray Holt said the port would reopen next week and warned that fuel prices could rise.", "said",
+     "the port would reopen next week"),
+    ("The senator said the audit was fair, arguing that critics had misread the figures.", "said",
+     "the audit was fair"),
+    ("The mayor praised the new library plan in a statement on Thursday.", "praised", "the new library plan"),
+], ids=["coordinated-cue", "participle", "circumstance"])
+def test_message_stops_where_the_writer_takes_over(nlp, text, cue, content):
+    _, rows = quotes_of(nlp, text)
+    row = only(rows, cue=cue)
+    assert row["content"] == content
+
+
+def test_coordinated_cue_is_its_own_attribution(nlp):
+    text = "Governor Ray Holt said the port would reopen next week and warned that fuel prices could rise."
+    _, rows = quotes_of(nlp, text)
+    row = only(rows, cue="warned")
+    assert row["content"] == "that fuel prices could rise"
+
+
+def test_transcript_speaker_lines(nlp):
+    text = ("The debate was broadcast live on Sunday night.\n\n"
+            "HARRIS: Do you believe the tax cut will pay for itself?\n\n"
+            "MORALES: Well, look, the tax cut will create millions of jobs.\n\n"
+            "UPDATE: This story has been corrected.")
+    _, rows = quotes_of(nlp, text)
+    speakers = {r["speaker_text"]: r for r in rows if r["rule"] == "speaker-line"}
+    assert set(speakers) == {"HARRIS", "MORALES"}
+    assert speakers["MORALES"]["content"] == "Well, look, the tax cut will create millions of jobs"
+    assert speakers["HARRIS"]["content"] == "Do you believe the tax cut will pay for itself?"
+    assert speakers["MORALES"]["cue"] == ":"
+
+
+def test_quote_resumed_after_its_cue_sentence_is_one_statement(nlp):
+    text = ("“The harvest was the worst in a decade,” the farmer Ines Moreau said on Monday. "
+            "“We will need help from the region to get through the winter.”")
+    _, rows = quotes_of(nlp, text)
+    row = only(rows, cue="said")
+    assert [text[s:e] for s, e in row["content_parts"]] == [
+        "“The harvest was the worst in a decade,”", "“We will need help from the region to get through the winter.”"]
+
+
+def test_quote_in_the_next_paragraph_is_a_continuation_of_its_own(nlp):
+    text = ("“The harvest was the worst in a decade,” the farmer Ines Moreau said.\n\n"
+            "“We will need help from the region to get through the winter.”")
+    _, rows = quotes_of(nlp, text)
+    assert len(rows) == 2 and rows[1]["rule"] == "continuation"
+    assert rows[1]["speaker_text"] == rows[0]["speaker_text"] == "the farmer Ines Moreau"
+
+
+def test_outlet_label_before_a_headline_is_not_a_speaker(nlp):
+    text = "NORDPRESS: – Ministers agree on new fishing quotas\n\nThe NORDPRESS news agency reported the deal late on Monday."
+    _, rows = quotes_of(nlp, text)
+    assert [r for r in rows if r["rule"] == "speaker-line"] == []
+
+
+def test_section_label_before_a_headline_is_not_a_speaker(nlp):
+    _, rows = quotes_of(nlp, "Explainer: how the two ports became rivals\n\nThe ports opened in the same year.")
+    assert [r for r in rows if r["rule"] == "speaker-line"] == []
