@@ -49,6 +49,10 @@ MODEL_VERSION = ("The spaCy pipeline {name!r} was built for spaCy {wanted}, but 
 NO_TEXT_COLUMN = ("{source}: no text column. Expected a column named {expected!r}; found: {found}. "
                   "Pass a column mapping, e.g. columns={{'text': 'body'}} (CLI: --text-column body).")
 NOTHING_LOADED = "Nothing loaded from {inputs}.\n{report}"
-STRICT_FAILED = "--strict: {n} input(s) were skipped or failed.\n{report}"
+STRICT_FAILED = "--strict: {n} problem(s) while loading (inputs skipped or failed, or warnings).\n{report}"
+TOO_LARGE_FILE = ("too large for one article: {size:,} bytes cannot fit the limit of {max_chars:,} characters. "
+                  "Split the file into articles, or raise the limit (Python: max_chars=N or None; CLI: --max-chars N)")
+TOO_LARGE_TEXT = ("too large for one article: {n:,} characters, over the limit of {max_chars:,}. "
+                  "Split it into articles, or raise the limit (Python: max_chars=N or None; CLI: --max-chars N)")
 OUTPUT_LOCKED = ("Another PressLens run is writing to {out} (lock file {lock}, held by process {pid}). "
                  "Wait for it to finish, or choose another --out.")
