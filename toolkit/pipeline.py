@@ -21,7 +21,7 @@ import pandas as pd
 
 from . import __version__, errors
 from ._io import atomic_write_json, output_lock, sha256_text, write_parquet
-from .loaders import iter_articles
+from .loaders import DEFAULT_MAX_CHARS, iter_articles
 from .records import Article, LoadReport
 from .registry import Plugin, StepContext, registry
 from .schemas import TABLES, conform, empty_table
@@ -156,6 +156,9 @@ class _Engine:
 
     def run(self, articles: Sequence[Article]) -> Iterator[tuple[Article, dict[str, list[dict[str, Any]]]]]:
         nlp = self.nlp
+        # the loader already refused texts over its max_chars; what it let through, spaCy must take
+        longest = max((len(article.text) for article in articles), default=0)
+        nlp.max_length = max(nlp.max_length, longest + 1)
 
         def docs() -> Iterator[Any]:
             for article in articles:
@@ -192,38 +195,41 @@ def analyze(inputs: Iterable[Any] | Any, *, out: str | os.PathLike[str] | None =
             metadata: str | os.PathLike[str] | None = None, model: str | None = None, clean: bool = True,
             plugins: Sequence[str] | None = None, options: Mapping[str, Mapping[str, Any]] | None = None,
             workers: int = 1, batch_size: int = 64, quiet: bool = False, strict: bool = False,
-            columns: Mapping[str, str] | None = None, cache: bool = True) -> Corpus:
+            columns: Mapping[str, str] | None = None, cache: bool = True,
+            max_chars: int | None = DEFAULT_MAX_CHARS) -> Corpus:
     """Analyse articles and return a :class:`Corpus`; with ``out``, also write the tables there.
 
     ``inputs`` are paths, folders, globs, JSONL/CSV/Parquet files, DataFrames or
     :class:`Article` records. ``plugins`` picks plugins by name (default: all
-    installed); ``options`` passes options per plugin name.
+    installed); ``options`` passes options per plugin name. Articles longer than
+    ``max_chars`` characters are skipped with a reason (``None``: no limit).
     """
     config = RunConfig(model=model, clean=clean, plugins=tuple(plugins) if plugins is not None else None,
                        options={k: dict(v) for k, v in (options or {}).items()}, batch_size=batch_size, workers=workers)
     if out is None:
         return _analyze(inputs, config=config, out=None, metadata=metadata, quiet=quiet, strict=strict,
-                        columns=columns, cache=False)
+                        columns=columns, cache=False, max_chars=max_chars)
     out = Path(out)
     with output_lock(out):
         return _analyze(inputs, config=config, out=out, metadata=metadata, quiet=quiet, strict=strict,
-                        columns=columns, cache=cache)
+                        columns=columns, cache=cache, max_chars=max_chars)
 
 
 def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any, quiet: bool, strict: bool,
-             columns: Mapping[str, str] | None, cache: bool) -> Corpus:
+             columns: Mapping[str, str] | None, cache: bool, max_chars: int | None = DEFAULT_MAX_CHARS) -> Corpus:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     chosen = registry.resolve(list(config.plugins) if config.plugins is not None else None)
 
     report = LoadReport()
     input_list = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
-    articles = list(iter_articles(input_list, report=report, metadata=metadata, clean=config.clean, columns=columns))
+    articles = list(iter_articles(input_list, report=report, metadata=metadata, clean=config.clean, columns=columns,
+                                  max_chars=max_chars))
     timings["load_s"] = time.perf_counter() - started
     if not articles:
         raise errors.NothingLoadedError(errors.NOTHING_LOADED.format(inputs=_describe(input_list), report=report.summary()))
-    if strict and report.problems:
-        raise errors.NothingLoadedError(errors.STRICT_FAILED.format(n=len(report.problems), report=report.summary()))
+    if strict and report.n_problems:  # skipped or failed inputs, and warnings (bad dates, renamed ids)
+        raise errors.NothingLoadedError(errors.STRICT_FAILED.format(n=report.n_problems, report=report.summary()))
 
     engine = _Engine(config, chosen)
     fingerprint_parts = {
