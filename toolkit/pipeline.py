@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from . import __version__, errors
-from ._io import atomic_write_json, output_lock, sha256_text, write_parquet
+from ._io import atomic_write_bytes, atomic_write_json, output_lock, sha256_text, write_parquet
 from .loaders import DEFAULT_MAX_CHARS, iter_articles
 from .records import Article, LoadReport
 from .registry import Plugin, StepContext, registry
@@ -30,6 +30,9 @@ __all__ = ["Corpus", "RunConfig", "analyze", "open_corpus"]
 
 CACHE_DIR = ".cache"
 MANIFEST = "manifest.json"
+# Present while tables are being written: a folder holding it was left by a run
+# that stopped half-way and is not trusted (see Corpus.open).
+INCOMPLETE = ".presslens.incomplete"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,11 +89,18 @@ class Corpus:
         return self.manifest.get("load_report", {})
 
     def save(self, out: str | os.PathLike[str]) -> Path:
-        """Write every table as ``out/<table>.parquet`` and the manifest."""
+        """Write every table as ``out/<table>.parquet`` and the manifest.
+
+        Each file is written atomically; the folder is marked incomplete until
+        the manifest, written last, is in place, so a run killed between two
+        tables never leaves a folder that mixes two runs and looks finished.
+        """
         out = Path(out)
+        atomic_write_json(out / INCOMPLETE, {"pid": os.getpid(), "tables": sorted(self.tables)})
         for name, frame in self.tables.items():
             write_parquet(out / f"{name}.parquet", frame)
         atomic_write_json(out / MANIFEST, self.manifest)
+        os.unlink(out / INCOMPLETE)
         self.path = out
         return out
 
@@ -101,12 +111,20 @@ class Corpus:
         if not path.is_dir():
             raise FileNotFoundError(f"{path} is not a folder of PressLens tables. Create one with "
                                     f"`presslens analyze INPUT --out {path}`.")
+        if (path / INCOMPLETE).exists():
+            raise errors.IncompleteOutputError(errors.INCOMPLETE_OUTPUT.format(
+                path=path, why="a run stopped while writing its tables"))
         tables = {p.stem: pd.read_parquet(p) for p in sorted(path.glob("*.parquet"))}
         if not tables:
             raise FileNotFoundError(f"{path} holds no .parquet tables. Create them with "
                                     f"`presslens analyze INPUT --out {path}`.")
         manifest_path = path / MANIFEST
         manifest = json.loads(manifest_path.read_text("utf-8")) if manifest_path.exists() else {}
+        for name, n_rows in manifest.get("tables", {}).items():  # the manifest says what a finished run wrote
+            if name not in tables or len(tables[name]) != n_rows:
+                found = "missing" if name not in tables else f"{len(tables[name])} rows"
+                raise errors.IncompleteOutputError(errors.INCOMPLETE_OUTPUT.format(
+                    path=path, why=f"table {name!r} is {found}, the manifest says {n_rows} rows"))
         return cls(tables, manifest=manifest, path=path)
 
     def __repr__(self) -> str:
@@ -261,9 +279,12 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
 
         bar = tqdm(total=len(todo), desc="analysing", unit="article", disable=quiet, smoothing=0.1)
         for article, rows in engine.run(todo):
-            per_article[article.article_id] = rows
+            # rows take the same JSON round trip as cached ones, so that a fresh run, a
+            # re-run from cache and a run resumed after a kill give equal tables
+            encoded = _encode_rows(rows)
+            per_article[article.article_id] = json.loads(encoded)
             if cache_dir is not None:
-                _write_cache(cache_dir, _cache_key(article, fingerprint), rows)
+                _write_cache(cache_dir, _cache_key(article, fingerprint), encoded)
             bar.update(1)
         bar.close()
     timings["nlp_s"] = time.perf_counter() - nlp_started
@@ -318,13 +339,20 @@ def _assemble(articles: Sequence[Article], per_article: Mapping[str, Mapping[str
 def _read_cache(cache_dir: Path, key: str) -> dict[str, list[dict[str, Any]]] | None:
     path = cache_dir / key[:2] / f"{key}.json"
     try:
-        return json.loads(path.read_text("utf-8"))
+        rows = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return None  # missing or unreadable: analyse again
+    valid = isinstance(rows, dict) and all(
+        isinstance(items, list) and all(isinstance(item, dict) for item in items) for items in rows.values())
+    return rows if valid else None  # damaged or foreign: analyse again rather than trust it
 
 
-def _write_cache(cache_dir: Path, key: str, rows: Mapping[str, Any]) -> None:
-    atomic_write_json(cache_dir / key[:2] / f"{key}.json", rows)
+def _encode_rows(rows: Mapping[str, Any]) -> str:
+    return json.dumps(rows, ensure_ascii=False, indent=1, sort_keys=True, default=str)
+
+
+def _write_cache(cache_dir: Path, key: str, encoded: str) -> None:
+    atomic_write_bytes(cache_dir / key[:2] / f"{key}.json", encoded.encode("utf-8"))
 
 
 def _versions(chosen: Sequence[Plugin], model: Mapping[str, str] | None) -> dict[str, Any]:
