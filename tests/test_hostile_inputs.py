@@ -216,20 +216,22 @@ def test_the_50mb_file_is_skipped_by_default_with_a_reason_that_names_the_fix(ho
 def test_the_50mb_file_loads_in_bounded_time_and_memory_when_the_limit_is_lifted(hostile):
     """Loaded in a fresh process so that its peak memory can be measured."""
     script = (
-        "import json, resource, sys, time\n"
+        "import json, resource, sys\n"
         "from toolkit.loaders import load\n"
-        "started = time.perf_counter()\n"
+        "cpu = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])\n"
+        "started = cpu()\n"
         "articles, report = load([sys.argv[1]], max_chars=None)\n"
-        "print(json.dumps({'seconds': time.perf_counter() - started, 'chars': len(articles[0].text),\n"
+        "print(json.dumps({'cpu_seconds': cpu() - started, 'chars': len(articles[0].text),\n"
         "                  'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,\n"
         "                  'status': report.entries[0].status}))\n")
     result = subprocess.run([sys.executable, "-c", script, str(hostile / "huge.txt")], capture_output=True,
-                            text=True, timeout=180, env={**os.environ, "PYTHONPATH": _pythonpath()})
+                            text=True, timeout=600, env={**os.environ, "PYTHONPATH": _pythonpath()})
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
     assert figures["status"] == "loaded" and figures["chars"] >= BIG_BYTES
-    # generous bounds that catch quadratic work or many copies, not a benchmark
-    assert figures["seconds"] < 90, figures
+    # generous bounds that catch quadratic work or many copies, not a benchmark (CPU time: a busy
+    # machine must not fail it); about 7 s and 270 MB when measured
+    assert figures["cpu_seconds"] < 60, figures
     assert figures["peak_mb"] < 150 + 6 * BIG_BYTES / 2**20, figures
 
 

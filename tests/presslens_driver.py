@@ -1,0 +1,65 @@
+"""Runs ``presslens`` in a subprocess for the crash, lock and determinism tests.
+
+``python tests/presslens_driver.py analyze ...`` is the ``presslens`` command
+plus a ``probe`` plugin whose rows depend on the parsed Doc (so the tests need
+no particular plugin installed). Environment switches, for tests only:
+
+- ``PRESSLENS_PROBE_SLEEP``: seconds to sleep per article, so a small corpus
+  takes long enough to be killed mid-analysis;
+- ``PRESSLENS_DIE_AFTER_TABLES``: exit abruptly (``os._exit(9)``, no clean-up,
+  like ``kill -9``) after writing that many tables.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+
+def _probe_extract(doc, article, options):
+    delay = float(os.environ.get("PRESSLENS_PROBE_SLEEP", "0"))
+    if delay:
+        time.sleep(delay)
+    rows = [{"start": ent.start_char, "end": ent.end_char, "text": ent.text, "label": ent.label_,
+             "probe_sentence": i} for i, sent in enumerate(doc.sents) for ent in sent.ents]
+    rows += [{"start": tok.idx, "end": tok.idx + len(tok), "text": tok.text, "label": "PROBE_NOUN",
+              "probe_sentence": None} for tok in doc if tok.pos_ == "PROPN"][:20]
+    return {"mentions": rows, "probe_stats": [{"n_tokens": len(doc), "n_sents": len(list(doc.sents))}]}
+
+
+def _install_probe() -> None:
+    from toolkit.registry import Plugin, registry
+
+    registry.register(Plugin(name="probe", version="1", provides=("mentions", "probe_stats"), extract=_probe_extract),
+                      replace=True)
+
+
+def _install_die_after_tables(n: int) -> None:
+    import toolkit._io
+    import toolkit.pipeline
+
+    written = []
+    real = toolkit._io.write_parquet
+
+    def write_then_maybe_die(path, frame):
+        real(path, frame)
+        written.append(path)
+        if len(written) >= n:
+            os._exit(9)
+
+    toolkit.pipeline.write_parquet = write_then_maybe_die
+    toolkit._io.write_parquet = write_then_maybe_die
+
+
+def main() -> int:
+    _install_probe()
+    if os.environ.get("PRESSLENS_DIE_AFTER_TABLES"):
+        _install_die_after_tables(int(os.environ["PRESSLENS_DIE_AFTER_TABLES"]))
+    from toolkit.cli import main as cli
+
+    return cli(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,209 @@
+"""Crash safety: a run killed at any point, then run again, gives the tables of an
+uninterrupted run; a half-written folder is never trusted; two runs on one folder
+do not corrupt it.
+
+The runs are real ``presslens analyze`` processes (tests/presslens_driver.py adds a
+``probe`` plugin whose rows come from the parsed Doc, and can slow it down or make
+it die while writing tables).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import toolkit
+from corpus_factory import write_corpus
+from toolkit import errors
+from toolkit._io import LOCK_NAME, output_lock
+from toolkit.pipeline import INCOMPLETE
+
+pytestmark = pytest.mark.slow
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+DRIVER = TESTS / "presslens_driver.py"
+N_ARTICLES = 60
+SLEEP = "0.08"  # per article: about 5 s of analysis, long enough to be killed in the middle
+VOLATILE = {"created", "timings", "analysed", "from_cache"}  # what may differ between equal runs
+
+
+def _env(**extra: str) -> dict[str, str]:
+    path = os.pathsep.join([str(REPO), str(REPO / "plugins"), os.environ.get("PYTHONPATH", "")])
+    return {**os.environ, "PYTHONPATH": path, "PYTHONHASHSEED": "random", **extra}
+
+
+def _command(corpus: Path, out: Path) -> list[str]:
+    return [sys.executable, str(DRIVER), "analyze", str(corpus), "--metadata", str(corpus / "metadata.csv"),
+            "--out", str(out), "--plugins", "probe", "--quiet"]
+
+
+def _run(corpus: Path, out: Path, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(_command(corpus, out), env=_env(**env), capture_output=True, text=True, timeout=600)
+
+
+def _cache_entries(out: Path) -> int:
+    return sum(1 for _ in (out / ".cache").glob("*/*.json")) if (out / ".cache").is_dir() else 0
+
+
+def assert_same_output(expected: Path, actual: Path) -> None:
+    """Every table equal, and the manifest equal apart from timings and cache counts."""
+    names = sorted(p.name for p in expected.glob("*.parquet"))
+    assert names == sorted(p.name for p in actual.glob("*.parquet"))
+    assert "articles.parquet" in names and "probe_stats.parquet" in names
+    for name in names:
+        pd.testing.assert_frame_equal(pd.read_parquet(expected / name), pd.read_parquet(actual / name), obj=name)
+    manifests = [json.loads((folder / "manifest.json").read_text()) for folder in (expected, actual)]
+    for manifest in manifests:
+        for key in VOLATILE:
+            manifest.pop(key, None)
+    assert manifests[0] == manifests[1]
+    assert not (actual / INCOMPLETE).exists()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("corpus") / "in", n=N_ARTICLES, seed=3)
+
+
+@pytest.fixture(scope="module")
+def reference(corpus, tmp_path_factory) -> Path:
+    """An uninterrupted run."""
+    out = tmp_path_factory.mktemp("reference") / "out"
+    result = _run(corpus, out)
+    assert result.returncode == 0, result.stderr
+    corpus_ = toolkit.open(out)
+    assert len(corpus_.articles) == N_ARTICLES and len(corpus_.mentions) > N_ARTICLES
+    return out
+
+
+def test_kill_9_mid_analysis_then_rerun_gives_the_uninterrupted_tables(corpus, reference, tmp_path):
+    out = tmp_path / "out"
+    process = subprocess.Popen(_command(corpus, out), env=_env(PRESSLENS_PROBE_SLEEP=SLEEP),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 300
+        while _cache_entries(out) < 5 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert process.poll() is None, f"the run ended before it could be killed: {process.stderr.read()}"
+        process.send_signal(signal.SIGKILL)
+        assert process.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.stderr.close()
+    done = _cache_entries(out)
+    assert 5 <= done < N_ARTICLES, "killed in the middle of the analysis"
+    assert (out / LOCK_NAME).exists(), "the killed run's lock file is left behind (its flock is gone)"
+    assert not (out / "manifest.json").exists()
+
+    rerun = _run(corpus, out)
+    assert rerun.returncode == 0, rerun.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["from_cache"] >= done and manifest["analysed"] == N_ARTICLES - manifest["from_cache"]
+    assert_same_output(reference, out)
+    assert not list(out.rglob("*.tmp")), "temporary files of the killed run are swept"
+
+
+def test_death_while_writing_tables_leaves_a_folder_that_is_refused_then_repaired(corpus, reference, tmp_path):
+    out = tmp_path / "out"
+    dying = _run(corpus, out, PRESSLENS_DIE_AFTER_TABLES="3")
+    assert dying.returncode == 9, dying.stderr
+    assert (out / INCOMPLETE).exists() and len(list(out.glob("*.parquet"))) == 3
+    with pytest.raises(errors.IncompleteOutputError, match="stopped while writing"):
+        toolkit.open(out)
+    assert _run(corpus, out).returncode == 0
+    assert_same_output(reference, out)
+    toolkit.open(out)
+
+
+def test_a_stale_earlier_output_is_not_mistaken_for_a_finished_one(corpus, reference, tmp_path):
+    """Tables from an earlier run plus a manifest that no longer matches them are refused."""
+    out = tmp_path / "out"
+    assert _run(corpus, out).returncode == 0
+    articles = pd.read_parquet(out / "articles.parquet")
+    articles.head(3).to_parquet(out / "articles.parquet", index=False)  # as if an older, smaller run wrote it
+    with pytest.raises(errors.IncompleteOutputError, match="table 'articles' is 3 rows"):
+        toolkit.open(out)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "wrong-shape", "empty"])
+def test_damaged_cache_entries_are_analysed_again_not_trusted(corpus, reference, tmp_path, damage):
+    out = tmp_path / "out"
+    assert _run(corpus, out).returncode == 0
+    entries = sorted((out / ".cache").glob("*/*.json"))
+    assert len(entries) == N_ARTICLES
+    victim = entries[7]
+    text = victim.read_text()
+    victim.write_text({"truncated": text[: len(text) // 2], "wrong-shape": json.dumps({"mentions": "oops"}),
+                       "empty": ""}[damage])
+    assert _run(corpus, out).returncode == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert (manifest["analysed"], manifest["from_cache"]) == (1, N_ARTICLES - 1)
+    assert_same_output(reference, out)
+
+
+def test_two_runs_on_one_folder_the_second_gets_a_clear_message(corpus, reference, tmp_path):
+    out = tmp_path / "out"
+    first = subprocess.Popen(_command(corpus, out), env=_env(PRESSLENS_PROBE_SLEEP="0.05"),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 300
+        while _cache_entries(out) < 1 and first.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert first.poll() is None, "the first run ended too early"
+        second = _run(corpus, out)
+        still_running = first.poll() is None
+        _, first_err = first.communicate(timeout=600)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert still_running, "the second run must have met the first one while it was running"
+    assert second.returncode == 1
+    assert "Another PressLens run is writing to" in second.stderr and f"process {first.pid}" in second.stderr
+    assert "choose another --out" in second.stderr
+    assert first.returncode == 0, first_err
+    assert_same_output(reference, out)
+
+
+def test_the_lock_is_released_when_its_holder_is_killed_and_not_held_by_forked_children(tmp_path):
+    out = tmp_path / "out"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import os, sys, time\n"
+         "from pathlib import Path\n"
+         "from toolkit._io import output_lock\n"
+         "with output_lock(Path(sys.argv[1])):\n"
+         "    child = os.fork()\n"  # a worker forked while the lock is held outlives its parent
+         "    if child == 0:\n"
+         "        time.sleep(60); os._exit(0)\n"
+         "    print('locked', child, flush=True); time.sleep(60)\n", str(out)],
+        env=_env(), stdout=subprocess.PIPE, text=True)
+    child = None
+    try:
+        word, child = holder.stdout.readline().split()
+        assert word == "locked"
+        with pytest.raises(errors.OutputLockedError, match=f"process {holder.pid}"):
+            with output_lock(out):
+                pass
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=30)
+        with output_lock(out):  # taken over although the forked child still runs
+            assert json.loads((out / LOCK_NAME).read_text())["pid"] == os.getpid()
+        assert not (out / LOCK_NAME).exists()
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+        holder.stdout.close()
+        if child is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(child), signal.SIGKILL)
