@@ -275,8 +275,9 @@ def test_tables_without_a_text_column_name_the_columns_and_the_mapping_option(tm
 @pytest.mark.parametrize(
     ("content", "reason"),
     [(b"\x89PNG\r\n\x1a\n\x00\x00binary", "unreadable"), (b"", "unreadable"),
-     (b"outlet,published\nWire,2024-01-01\n", "found: outlet, published")],
-    ids=["binary", "empty", "no-key-column"])
+     (b"outlet,published\nWire,2024-01-01\n", "found: outlet, published"),
+     (b"article_id,outlet\nb,Wire\na,Wire, Inc,and more\n", "commas are quoted")],
+    ids=["binary", "empty", "no-key-column", "unquoted-comma"])
 def test_unusable_metadata_is_one_failed_line_and_articles_load_without_it(tmp_path, content, reason):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text(ENGLISH)

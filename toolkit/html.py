@@ -72,8 +72,8 @@ def highlight(text: str, spans: Iterable[Mapping[str, Any]], *, colours: Mapping
     as stacked underlines, one per span, so a quote containing an entity that
     contains a date shows all three; the label is written after each span.
 
-    >>> highlight("Kim met Putin.", [{"start": 8, "end": 13, "label": "PERSON"}])[:60]
-    '<span class="pl-text">Kim met <mark class="pl-span" style="bo'
+    >>> highlight("Ostrovel met Endrath.", [{"start": 13, "end": 20, "label": "PERSON"}])[:56]
+    '<span class="pl-text">Ostrovel met <mark class="pl-span"'
     """
     palette = {**LABEL_COLOURS, **(colours or {})}
     clean = sorted(

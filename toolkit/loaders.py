@@ -52,6 +52,7 @@ _MAX_TITLE = 200
 # 100,000 words. Longer "articles" are usually concatenated dumps; they are
 # skipped with a reason unless the limit is raised (``max_chars=None``: no limit).
 DEFAULT_MAX_CHARS = 1_000_000
+_DOC_FILE = re.compile(r"^(readme|license|licence|changelog|copying)(\.[a-z]+)?$", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------------------
@@ -72,7 +73,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
     Raises ``ValueError`` with the reason for binary or undecodable data.
 
-    >>> decode_bytes("Привет".encode("cp1251"))[1]
+    >>> decode_bytes("Министр иностранных дел заявил, что переговоры продолжатся.".encode("cp1251"))[1]
     'windows-1251'
     >>> decode_bytes("Café crème, été".encode("latin-1"))
     ('Café crème, été', 'windows-1252')
@@ -301,8 +302,9 @@ def read_metadata(path: str | os.PathLike[str], report: LoadReport) -> dict[str,
         frame = _read_metadata_frame(Path(source))
     except (OSError, ValueError, UnicodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).strip().splitlines()[0]
-        report.add(LoadEntry(source=source, status="failed",
-                             reason=f"metadata CSV unreadable ({reason}); articles loaded without it"))
+        report.add(LoadEntry(source=source, status="failed", reason=(
+            f"metadata CSV unreadable ({reason}); articles loaded without it. Check that fields containing "
+            "commas are quoted")))
         return {}
     key = "article_id" if "article_id" in frame.columns else "path" if "path" in frame.columns else None
     if key is None:
@@ -403,6 +405,10 @@ class _Loader:
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
                 if name.startswith("."):
+                    continue
+                if _DOC_FILE.match(name):  # a corpus folder's own README or licence is not an article
+                    self.report.add(LoadEntry(source=str(Path(dirpath) / name), status="skipped",
+                                              reason="documentation file (README/LICENSE), not an article"))
                     continue
                 yield from self._from_file(Path(dirpath) / name)
 
