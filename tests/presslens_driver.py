@@ -4,8 +4,10 @@
 plus a ``probe`` plugin whose rows depend on the parsed Doc (so the tests need
 no particular plugin installed). Environment switches, for tests only:
 
-- ``PRESSLENS_PROBE_SLEEP``: seconds to sleep per article, so a small corpus
-  takes long enough to be killed mid-analysis;
+- ``PRESSLENS_PROBE_BLOCK_AFTER``: after that many articles, block for good
+  (until killed), so a test can kill the run at a known point mid-analysis;
+- ``PRESSLENS_PROBE_GATE``: a file path; the first article waits until the file
+  exists, so a test can hold a run while it starts a second one;
 - ``PRESSLENS_DIE_AFTER_TABLES``: exit abruptly (``os._exit(9)``, no clean-up,
   like ``kill -9``) after writing that many tables.
 """
@@ -17,15 +19,28 @@ import sys
 import time
 
 
+_CALLS = []
+
+
 def _probe_extract(doc, article, options):
-    delay = float(os.environ.get("PRESSLENS_PROBE_SLEEP", "0"))
-    if delay:
-        time.sleep(delay)
+    _CALLS.append(article.article_id)
+    block_after = os.environ.get("PRESSLENS_PROBE_BLOCK_AFTER")
+    if block_after and len(_CALLS) > int(block_after):
+        while True:  # the test kills this process here
+            time.sleep(1)
+    gate = os.environ.get("PRESSLENS_PROBE_GATE")
+    while gate and not os.path.exists(gate):
+        time.sleep(0.05)
     rows = [{"start": ent.start_char, "end": ent.end_char, "text": ent.text, "label": ent.label_,
              "probe_sentence": i} for i, sent in enumerate(doc.sents) for ent in sent.ents]
     rows += [{"start": tok.idx, "end": tok.idx + len(tok), "text": tok.text, "label": "PROBE_NOUN",
               "probe_sentence": None} for tok in doc if tok.pos_ == "PROPN"][:20]
     return {"mentions": rows, "probe_stats": [{"n_tokens": len(doc), "n_sents": len(list(doc.sents))}]}
+
+
+def install_probe() -> None:
+    """Register the ``probe`` plugin (also used in-process by the tests)."""
+    _install_probe()
 
 
 def _install_probe() -> None:
