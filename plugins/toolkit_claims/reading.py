@@ -1,0 +1,254 @@
+"""Reading one quote as a claim: stance, proposition, negation.
+
+Works on a parsed spaCy ``Doc`` of the passage around the quote; offsets are
+character offsets into that ``Doc`` (the caller shifts article offsets).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from .lexicon import ANAPHORIC_DETERMINERS, ANAPHORIC_HEADS, CONTENT_STANCE, CUE_STANCE, NEGATIVE_WORDS
+
+__all__ = ["Reading", "read_quote", "proposition_of"]
+
+STANCES = ("assert", "deny", "accuse", "support", "call", "other")
+
+# Words that add nothing to a proposition's meaning once the stance is known.
+_DROP_DETERMINERS = frozenset({"the", "a", "an", "any", "this", "that", "these", "those", "its", "their", "his",
+                               "her", "our", "your", "my", "such", "some", "all"})
+_MAX_WORDS = 14
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reading:
+    """What a quote claims, read from its cue and content."""
+
+    stance: str
+    proposition: str
+    cue_lemma: str | None
+    negated: bool
+    basis: str  # which rule decided the stance: cue / cue+negation / content / content+negation / default
+    anaphoric: bool  # the content points back to an earlier sentence ("deny this transfer")
+    focus_text: str  # the words the claim is about, for grouping
+
+
+def read_quote(doc: Doc, *, content: tuple[int, int] | None, cue: tuple[int, int] | None) -> Reading:
+    """Read the stance and proposition of a quote in ``doc``.
+
+    >>> import spacy
+    >>> from spacy.tokens import Doc
+    >>> nlp = spacy.blank("en")
+    >>> doc = Doc(nlp.vocab, words=["They", "deny", "it"], heads=[1, 1, 1], deps=["nsubj", "ROOT", "dobj"],
+    ...           lemmas=["they", "deny", "it"], pos=["PRON", "VERB", "PRON"])
+    >>> read_quote(doc, content=(10, 12), cue=(5, 9)).stance
+    'deny'
+    """
+    cue_token = _cue_head(doc, cue)
+    content_tokens = _tokens_in(doc, content) if content else []
+    predicate = _content_predicate(content_tokens, cue_token)
+    cue_lemma = _cue_lemma(cue_token) if cue_token is not None else None
+    cue_negated = cue_token is not None and _is_negated(cue_token)
+    content_negated = predicate is not None and predicate is not cue_token and _is_negated(predicate)
+
+    stance, basis = _stance(cue_token, cue_lemma, cue_negated, predicate, content_negated)
+    subject, core = _accused_clause(cue_token) if cue_token is not None else (None, None)
+    if core is None:
+        core = predicate
+    proposition = proposition_of(core, subject=subject) if core is not None else ""
+    if not proposition and content_tokens:
+        proposition = _plain(content_tokens)
+    anaphoric = _is_anaphoric(content_tokens, predicate)
+    focus = _plain(content_tokens) if content_tokens else proposition
+    if subject is not None:
+        focus = f"{_phrase(subject)} {focus}"
+    return Reading(stance=stance, proposition=proposition, cue_lemma=cue_lemma,
+                   negated=cue_negated or content_negated, basis=basis, anaphoric=anaphoric, focus_text=focus)
+
+
+# --- stance -----------------------------------------------------------------
+def _stance(cue: Token | None, cue_lemma: str | None, cue_negated: bool, predicate: Token | None,
+            content_negated: bool) -> tuple[str, str]:
+    cue_stance = CUE_STANCE.get(cue_lemma or "")
+    if cue_lemma == "call" and cue is not None and any(c.lower_ in ("on", "for", "upon") for c in cue.children):
+        cue_stance = "call"  # "called on X to", "called for Y"; plain "called" is naming
+    if cue_stance in ("deny", "accuse", "support", "call"):
+        if cue_negated:  # "did not deny", "stopped short of accusing": no stance taken
+            return "other", "cue+negation"
+        return cue_stance, "cue"
+    if cue_negated:  # "did not say", "would not confirm"
+        return "other", "cue+negation"
+    if predicate is not None and predicate is not cue:
+        lemma = predicate.lemma_.lower()
+        content_stance = CONTENT_STANCE.get(lemma) or _adjective_stance(predicate)
+        if lemma == "call" and not any(c.lower_ in ("on", "for", "upon") for c in predicate.children):
+            content_stance = None
+        if content_stance == "deny" and content_negated:
+            return "assert", "content+negation"  # "we do not deny it"
+        if content_stance:
+            return ("other", "content+negation") if content_negated else (content_stance, "content")
+        if content_negated:
+            return "deny", "content+negation"
+    if cue_stance == "assert":
+        return "assert", "cue"
+    return "assert", "default"
+
+
+def _adjective_stance(predicate: Token) -> str | None:
+    # "Russia is grateful to X for its support": the stance sits on the complement
+    for child in predicate.children:
+        if child.dep_ in ("acomp", "attr") and child.lemma_.lower() in CONTENT_STANCE:
+            return CONTENT_STANCE[child.lemma_.lower()]
+    return None
+
+
+def _is_negated(token: Token) -> bool:
+    for child in token.children:
+        if child.dep_ == "neg" or (child.dep_ in ("advmod", "neg") and child.lower_ in NEGATIVE_WORDS):
+            return True
+        if child.dep_ in ("dobj", "nsubj", "nsubjpass", "attr") and (
+                child.lower_ in NEGATIVE_WORDS or any(g.dep_ == "det" and g.lower_ == "no" for g in child.children)):
+            return True
+    # "we have never exported": negation on an auxiliary chain is attached to the verb above
+    return False
+
+
+# --- tokens -----------------------------------------------------------------
+def _tokens_in(doc: Doc, span: tuple[int, int]) -> list[Token]:
+    start, end = span
+    return [t for t in doc if t.idx >= start and t.idx + len(t) <= end and not t.is_space]
+
+
+def _cue_head(doc: Doc, cue: tuple[int, int] | None) -> Token | None:
+    if cue is None:
+        return None
+    tokens = _tokens_in(doc, cue) or [t for t in doc if t.idx < cue[1] and t.idx + len(t) > cue[0]]
+    if not tokens:
+        return None
+    verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX")]
+    inside = {t.i for t in tokens}
+    roots = [t for t in (verbs or tokens) if t.head.i not in inside or t.head.i == t.i]
+    return (roots or verbs or tokens)[0]
+
+
+def _cue_lemma(cue: Token) -> str:
+    lemma = cue.lemma_.lower()
+    if lemma in ("accord", "according") or (cue.pos_ == "ADP" and lemma == "to"):  # "according to X"
+        return "say"
+    return lemma
+
+
+def _content_predicate(tokens: list[Token], cue: Token | None) -> Token | None:
+    """The main predicate of the content: the first verb whose head lies outside the content."""
+    if not tokens:
+        return None
+    inside = {t.i for t in tokens}
+    roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
+    for t in roots:
+        if t.pos_ in ("VERB", "AUX"):
+            return t
+    return roots[0] if roots else tokens[0]
+
+
+def _accused_clause(cue: Token) -> tuple[Token | None, Token | None]:
+    """For "accused X of doing Y" / "thanked X for Y": (X, the Y word)."""
+    target = next((c for c in cue.children if c.dep_ in ("dobj",)), None)
+    if target is None:
+        return None, None
+    for prep in cue.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("of", "for", "over"):
+            for child in prep.children:
+                if child.dep_ in ("pcomp", "pobj"):
+                    return target, child
+    return None, None
+
+
+def _is_anaphoric(tokens: list[Token], predicate: Token | None) -> bool:
+    if not tokens:
+        return False
+    content_words = [t for t in tokens if not t.is_punct]
+    if len(content_words) <= 5:
+        heads = {t.lemma_.lower() for t in content_words if t.dep_ in ("dobj", "ROOT", "pobj", "nsubj")}
+        if any(t.lower_ in ANAPHORIC_DETERMINERS for t in content_words) or heads & ANAPHORIC_HEADS:
+            return True
+    return False
+
+
+# --- proposition ---------------------------------------------------------------
+def proposition_of(predicate: Token, *, subject: Token | None = None) -> str:
+    """A short plain-words paraphrase: subject (unless a pronoun), lemmatised predicate, object.
+
+    >>> import spacy
+    >>> from spacy.tokens import Doc
+    >>> nlp = spacy.blank("en")
+    >>> doc = Doc(nlp.vocab, words=["we", "do", "not", "sell", "any", "arms"], heads=[3, 3, 3, 3, 5, 3],
+    ...           deps=["nsubj", "aux", "neg", "ROOT", "det", "dobj"],
+    ...           lemmas=["we", "do", "not", "sell", "any", "arm"], pos=["PRON", "AUX", "PART", "VERB", "DET", "NOUN"])
+    >>> proposition_of(doc[3])
+    'sell arms'
+    """
+    words: list[str] = []
+    if subject is None:
+        subject = next((c for c in predicate.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is not None and subject.pos_ != "PRON":
+        words += _phrase(subject, max_words=5).split()
+    if predicate.pos_ in ("VERB", "AUX"):
+        words.append(predicate.lemma_.lower() if predicate.lemma_ != "-PRON-" else predicate.lower_)
+        words += [c.lower_ for c in predicate.children if c.dep_ == "prt"]
+        for child in predicate.children:
+            if child.dep_ in ("dobj", "attr", "acomp", "xcomp", "oprd", "dative"):
+                words += _phrase(child, max_words=8).split()
+            elif child.dep_ == "prep" and child.i > predicate.i:
+                words += _phrase(child, max_words=5).split()
+            elif child.dep_ == "ccomp" and child.i > predicate.i:
+                words += proposition_of(child).split()
+            if len(words) >= _MAX_WORDS:
+                break
+    else:  # a noun phrase as the whole content ("this arms transfer")
+        words += _phrase(predicate, max_words=10).split()
+    text = " ".join(words[:_MAX_WORDS])
+    return re.sub(r"\s+(?=['’]s\b)", "", text).strip(" ,.;:")
+
+
+def _phrase(token: Token, *, max_words: int = 8) -> str:
+    """The token's subtree without determiners, negation, clauses hanging off it or punctuation."""
+    skip: set[int] = set()
+    for t in token.subtree:
+        if t is not token and t.dep_ in ("relcl", "appos", "advcl", "acl", "parataxis") and t.i > token.i:
+            skip.update(x.i for x in t.subtree)
+    words: list[Token] = []
+    for t in token.subtree:
+        if t.i in skip or t.is_punct or t.is_space or t.dep_ == "neg" or t.lower_ in NEGATIVE_WORDS:
+            continue
+        if t.dep_ in ("det", "poss", "predet") and t.lower_ in _DROP_DETERMINERS:
+            continue
+        words.append(t)
+        if len(words) >= max_words:
+            break
+    return _join(words)
+
+
+def _join(words: list[Token]) -> str:
+    # a phrase cut short must not end on "of", "and", "the", "that"
+    while words and (words[-1].pos_ in ("ADP", "CCONJ", "SCONJ", "DET", "PART", "PRON", "AUX")
+                     or words[-1].lower_ in ("that", "which", "who")):
+        words = words[:-1]
+    out = ""
+    for t in words:
+        glue = t.dep_ == "case" or t.text.startswith(("'", "’")) or t.text in ("n't",)
+        out += (t.text if glue or not out else " " + t.text)
+    return out
+
+
+def _plain(tokens: list[Token]) -> str:
+    return " ".join(t.text for t in tokens if not t.is_punct and not t.is_space)
+
+
+def sentence_of(doc: Doc, char: int) -> Span | None:
+    for sent in doc.sents:
+        if sent.start_char <= char < sent.end_char:
+            return sent
+    return None

@@ -1,0 +1,215 @@
+"""Contested claims: per group, claimants by stance over time; and a corpus
+overview ranking groups by how contested they are.
+
+Both narrow to the shared selection (entities, dates, articles, claim group)
+and set it: picking a group sets ``claim_group``; clicking a claim on the chart
+sets ``quote`` so the article reader shows its evidence in context.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from toolkit import html as h
+from toolkit.views import PARTS, Selection, chart_widget, svg
+
+__all__ = ["contested_claims_view", "claims_overview_view", "render_contested_claims", "render_claims_overview",
+           "claim_rows", "group_summary"]
+
+# which side of a proposition each stance takes; support and call are positions too but not on it
+FOR, AGAINST = ("assert", "accuse"), ("deny",)
+STANCE_ORDER = ["accuse", "assert", "support", "call", "other", "deny"]
+_COLUMNS = ["date_start", "claimant", "stance", "proposition", "evidence", "outlet", "title", "article_id"]
+
+
+def claim_rows(corpus: Any, selection: Selection | None = None, *, parts: tuple[str, ...] = ("entities", "date_range", "articles", "claim_group")) -> pd.DataFrame:
+    """Claims with their claimant's name, evidence quote, article title and outlet, narrowed by the selection."""
+    claims = corpus.claims
+    if claims.empty:
+        return claims.assign(claimant=pd.Series(dtype="string"), title=pd.Series(dtype="string"),
+                             outlet=pd.Series(dtype="string"), evidence=pd.Series(dtype="string"))
+    frame = claims.merge(corpus.articles[["article_id", "title", "outlet", "published"]], on="article_id", how="left")
+    names = dict(zip(corpus.entities["entity_id"], corpus.entities["name"]))
+    fallback = frame["claimant_name"] if "claimant_name" in frame.columns else pd.Series(pd.NA, index=frame.index)
+    frame["claimant"] = [names.get(e) if isinstance(e, str) and e in names else (f if isinstance(f, str) else "unknown")
+                         for e, f in zip(frame["claimant_entity_id"], fallback)]
+    if "evidence" not in frame.columns:
+        frame["evidence"] = frame["quote_id"].map(dict(zip(corpus.quotes["quote_id"], corpus.quotes["content"])))
+    if selection is not None:
+        frame = selection.narrow(frame, corpus, parts=parts)
+    return frame.sort_values(["date_start", "article_id", "claim_id"], na_position="last")
+
+
+def group_summary(claims: pd.DataFrame) -> pd.DataFrame:
+    """One row per group: how many claimants take each side, and a contestedness score.
+
+    The score is the number of distinct claimants on the smaller side (for vs.
+    against), so a group is contested only when both sides have voices.
+
+    >>> frame = pd.DataFrame({"group_id": ["g", "g", "g"], "claimant": ["A", "B", "C"],
+    ...     "stance": ["accuse", "deny", "deny"], "proposition": ["x", "x", "y"], "article_id": ["1", "2", "2"],
+    ...     "date_start": ["2023-01-01", "2023-02-01", None]})
+    >>> group_summary(frame)[["contested", "n_for", "n_against"]].values.tolist()
+    [[1, 1, 2]]
+    """
+    if claims.empty:
+        return pd.DataFrame(columns=["group_id", "contested", "n_claims", "n_claimants", "n_articles", "n_for",
+                                     "n_against", "stances", "proposition", "first", "last"])
+    rows = []
+    for group_id, group in claims.groupby("group_id", sort=False):
+        pro = set(group.loc[group["stance"].isin(FOR), "claimant"])
+        con = set(group.loc[group["stance"].isin(AGAINST), "claimant"])
+        counts = group["stance"].value_counts()
+        stances = ", ".join(f"{s} {counts[s]}" for s in STANCE_ORDER if s in counts)
+        dates = group["date_start"].dropna().astype(str)
+        rows.append({"group_id": group_id, "contested": min(len(pro), len(con)), "n_claims": len(group),
+                     "n_claimants": group["claimant"].nunique(), "n_articles": group["article_id"].nunique(),
+                     "n_for": len(pro), "n_against": len(con), "stances": stances,
+                     "proposition": group["proposition"].mode().iloc[0] if group["proposition"].notna().any() else "",
+                     "first": dates.min() if len(dates) else None, "last": dates.max() if len(dates) else None})
+    out = pd.DataFrame(rows)
+    return out.sort_values(["contested", "n_claimants", "n_claims", "group_id"], ascending=[False, False, False, True])
+
+
+def _shown_groups(rows: pd.DataFrame, selection: Selection | None, *, max_groups: int) -> list[str]:
+    if selection is not None and selection.claim_group:
+        return [selection.claim_group]
+    return list(group_summary(rows)["group_id"].head(max_groups))
+
+
+def _chart(rows: pd.DataFrame, *, interactive: bool) -> Any:
+    import altair as alt
+
+    columns = ["claim_id", "quote_id", "date_start", "claimant", "stance", "proposition", "evidence", "outlet", "title",
+               "article_id", "group_id"]
+    data = rows[columns].astype(object).where(rows[columns].notna(), "")
+    data["evidence"] = data["evidence"].astype(str).str.slice(0, 200)
+    base = alt.Chart(data).encode(
+        x=alt.X("date_start:T", title="date"),
+        y=alt.Y("stance:N", sort=STANCE_ORDER, title="stance"),
+        tooltip=["claimant:N", "stance:N", "date_start:T", "proposition:N", "evidence:N", "outlet:N", "title:N"],
+    )
+    # shape and a text label as well as colour: stance is never shown by colour alone
+    points = base.mark_point(size=120, filled=True).encode(
+        color=alt.Color("stance:N", sort=STANCE_ORDER, scale=alt.Scale(
+            domain=STANCE_ORDER, range=["#D55E00", "#E69F00", "#009E73", "#56B4E9", "#999999", "#0072B2"])),
+        shape=alt.Shape("stance:N", sort=STANCE_ORDER))
+    labels = base.mark_text(align="left", dx=8, fontSize=11).encode(text="claimant:N")
+    if interactive:
+        points = points.add_params(alt.selection_point(name="claim", fields=["claim_id"], on="click"))
+    return alt.layer(points, labels).properties(width=560, height=200)
+
+
+def render_contested_claims(corpus: Any, selection: Selection | None = None, *, max_groups: int = 3, **_: Any) -> str:
+    """Static contested-claims panel: per group a stance-by-time chart (SVG) and its evidence table."""
+    rows = claim_rows(corpus, selection)
+    if rows.empty:
+        return h.section("Contested claims", '<p class="pl-muted">No claims in this selection.</p>')
+    summary = group_summary(rows).set_index("group_id")
+    parts = []
+    for group_id in _shown_groups(rows, selection, max_groups=max_groups):
+        group = rows[rows["group_id"] == group_id]
+        if group.empty:
+            continue
+        info = summary.loc[group_id]
+        parts.append(f"<h4>{h.escape(info['proposition'])} <span class=\"pl-muted\">group {h.escape(group_id)}: "
+                     f"{h.escape(info['n_for'])} for, {h.escape(info['n_against'])} against</span></h4>")
+        parts.append(svg(_chart(group, interactive=False)))
+        parts.append(h.table(group, columns=_COLUMNS))
+    return h.section("Contested claims", "".join(parts))
+
+
+def render_claims_overview(corpus: Any, selection: Selection | None = None, **_: Any) -> str:
+    """Static overview: claim groups ranked by how contested they are."""
+    summary = group_summary(claim_rows(corpus, selection))
+    return h.section("Claims overview", h.table(summary, columns=[
+        "contested", "proposition", "stances", "n_claimants", "n_articles", "first", "last", "group_id"]))
+
+
+def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int = 3, **_: Any) -> Any:
+    """Pick a group (or let the selection do it); click a claim to show its evidence in the article reader."""
+    import ipywidgets as widgets
+
+    picker = widgets.Dropdown(description="Group")
+    chart = chart_widget(_chart(claim_rows(corpus, None).head(0), interactive=True))
+    table = widgets.HTML()
+    syncing = {"on": False}
+
+    def visible() -> pd.DataFrame:
+        rows = claim_rows(corpus, selection)
+        return rows[rows["group_id"].isin(_shown_groups(rows, selection, max_groups=max_groups))]
+
+    def refresh(_: Any = None) -> None:
+        rows = visible()
+        everything = claim_rows(corpus, selection, parts=("entities", "date_range", "articles"))
+        summary = group_summary(everything)
+        syncing["on"] = True
+        try:
+            picker.options = [("most contested", "")] + [
+                (f"{str(p)[:60]} ({c} contested, {n} claims)", g)
+                for g, p, c, n in summary[["group_id", "proposition", "contested", "n_claims"]].itertuples(index=False, name=None)]
+            picker.value = selection.claim_group if selection.claim_group in summary["group_id"].tolist() else ""
+        finally:
+            syncing["on"] = False
+        chart.chart = _chart(rows, interactive=True)
+        table.value = h.table(rows, columns=_COLUMNS) if len(rows) else '<p class="pl-muted">No claims in this selection.</p>'
+
+    def to_group(change: Any) -> None:
+        if not syncing["on"]:
+            selection.claim_group = change["new"] or None
+
+    def on_click(change: Any) -> None:
+        state = (change["new"] or {}).get("claim", {})
+        points = ((state.get("value") or {}).get("vlPoint") or {}).get("or", []) if isinstance(state.get("value"), dict) else []
+        ids = [p.get("claim_id") for p in points if isinstance(p, dict)]
+        if ids:
+            quote = corpus.claims.loc[corpus.claims["claim_id"] == ids[0], "quote_id"]
+            if len(quote):
+                selection.quote = str(quote.iloc[0])
+
+    picker.observe(to_group, names="value")
+    chart.observe(on_click, names="_vl_selections")
+    selection.observe(refresh, names=list(PARTS))
+    refresh()
+    box = widgets.VBox([picker, chart, table])
+    box.rows = visible
+    box.chart = chart
+    box.picker = picker
+    return box
+
+
+def claims_overview_view(corpus: Any, selection: Selection, **_: Any) -> Any:
+    """Groups ranked by contestedness; choosing one sets the selection's claim group."""
+    import ipywidgets as widgets
+
+    out = widgets.HTML()
+    picker = widgets.Dropdown(description="Show group")
+    syncing = {"on": False}
+
+    def rows() -> pd.DataFrame:
+        return group_summary(claim_rows(corpus, selection))
+
+    def refresh(_: Any = None) -> None:
+        summary = rows()
+        syncing["on"] = True
+        try:
+            picker.options = [("(none)", "")] + [(f"{str(p)[:60]} — {g}", g) for g, p in
+                                                  summary[["group_id", "proposition"]].itertuples(index=False, name=None)]
+            picker.value = selection.claim_group if selection.claim_group in summary["group_id"].tolist() else ""
+        finally:
+            syncing["on"] = False
+        out.value = render_claims_overview(corpus, selection)
+
+    def to_group(change: Any) -> None:
+        if not syncing["on"]:
+            selection.claim_group = change["new"] or None
+
+    picker.observe(to_group, names="value")
+    selection.observe(refresh, names=list(PARTS))
+    refresh()
+    box = widgets.VBox([picker, out])
+    box.rows = rows
+    box.picker = picker
+    return box

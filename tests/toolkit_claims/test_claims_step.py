@@ -1,0 +1,135 @@
+"""Claims from hand-built quotes over invented sentences (the spaCy model parses them)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from toolkit.schemas import SCHEMAS, conform
+
+pytest.importorskip("spacy")
+from toolkit_claims.grouping import GroupingConfig  # noqa: E402
+from toolkit_claims.step import ClaimOptions, build_claims  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from toolkit.nlp import load_model
+
+    try:
+        return load_model(exclude=("ner",))
+    except Exception as exc:  # e.g. a spacy_factories entry point whose plugin is not installed yet
+        pytest.skip(f"spaCy model could not be loaded: {exc}")
+
+
+# (article text, speaker, cue, content, expected stance, words the proposition must hold)
+CASES = [
+    ("Officials in Ostland accused Westmark of sending tanks to the border.", "Officials in Ostland", "accused",
+     "Westmark of sending tanks to the border", "accuse", ["Westmark", "send", "tanks"]),
+    ("Westmark flatly denied the tank deliveries.", "Westmark", "denied", "the tank deliveries", "deny",
+     ["tank", "deliveries"]),
+    ("\u201cWe do not break any treaty,\u201d the minister said.", "the minister", "said", "We do not break any treaty",
+     "deny", ["break", "treaty"]),
+    ("The mayor thanked the volunteers for their help.", "The mayor", "thanked", "the volunteers for their help",
+     "support", ["volunteers", "help"]),
+    ("The union called on the company to reopen the plant.", "The union", "called on",
+     "the company to reopen the plant", "call", ["reopen", "plant"]),
+    ("The council rejected the allegations.", "The council", "rejected", "the allegations", "deny", ["allegations"]),
+    ("The agency said that prices rose by four percent.", "The agency", "said", "prices rose by four percent",
+     "assert", ["prices", "rise"]),
+    ("The ministry did not confirm the report.", "The ministry", "confirm", "the report", "other", ["report"]),
+]
+
+
+def _tables(cases):
+    articles, quotes, mentions = [], [], []
+    for i, (text, speaker, cue, content, *_rest) in enumerate(cases):
+        aid = f"t{i}"
+        articles.append({"article_id": aid, "text": text, "published": "2024-02-0%d" % (i % 9 + 1)})
+        cs = text.index(content)
+        us = text.index(cue)
+        ss = text.index(speaker)
+        quotes.append({"quote_id": f"q{i}", "article_id": aid, "kind": "indirect", "content_start": cs,
+                       "content_end": cs + len(content), "content": content, "cue_start": us, "cue_end": us + len(cue),
+                       "speaker_start": ss, "speaker_end": ss + len(speaker), "speaker_entity_id": f"S{i}",
+                       "speaker_name": speaker, "via_entity_id": None})
+        mentions.append({"article_id": aid, "start": ss, "end": ss + len(speaker), "text": speaker, "label": "ORG",
+                         "entity_id": f"S{i}"})
+    return {"articles": conform("articles", articles), "quotes": conform("quotes", quotes),
+            "mentions": conform("mentions", mentions)}
+
+
+@pytest.fixture(scope="module")
+def claims(nlp):
+    return build_claims(_tables(CASES), nlp=nlp, options=ClaimOptions(grouping=GroupingConfig(embeddings="off")))
+
+
+@pytest.mark.parametrize("index", range(len(CASES)), ids=[c[4] + ":" + c[0][:30] for c in CASES])
+def test_stance_and_proposition(claims, index):
+    _text, _speaker, _cue, _content, stance, words = CASES[index]
+    row = claims.set_index("quote_id").loc[f"q{index}"]
+    assert row["stance"] == stance, row.to_dict()
+    for word in words:
+        assert word.lower() in row["proposition"].lower(), (word, row["proposition"])
+    assert row["claimant_entity_id"] == f"S{index}"
+
+
+def test_contract_columns_dates_and_confidence(claims):
+    assert list(claims.columns[: len(SCHEMAS["claims"])]) == list(SCHEMAS["claims"])
+    assert claims["claim_id"].is_unique
+    assert (claims["date_source"] == "published").all()  # no events or timexes: the article's date
+    assert claims["confidence"].between(0, 1).all()
+    assert claims["group_id"].notna().all()
+
+
+def test_ids_are_deterministic(nlp):
+    first = build_claims(_tables(CASES), nlp=nlp, options=ClaimOptions(grouping=GroupingConfig(embeddings="off")))
+    second = build_claims(_tables(CASES[::-1]), nlp=nlp, options=ClaimOptions(grouping=GroupingConfig(embeddings="off")))
+    assert set(first["claim_id"]) == set(build_claims(_tables(CASES), nlp=nlp, options=ClaimOptions(
+        grouping=GroupingConfig(embeddings="off")))["claim_id"])
+    assert len(second) == len(first)
+
+
+def test_coordinated_speakers_each_get_a_claim_and_dates_come_from_events(nlp):
+    text = "Talks stalled in May. But Ostland and Westmark deny this tank deal."
+    speaker = "Ostland and Westmark"
+    ss = text.index(speaker)
+    cs = text.index("this tank deal")
+    us = text.index("deny")
+    tables = {
+        "articles": conform("articles", [{"article_id": "x", "text": text, "published": "2024-06-01"}]),
+        "quotes": conform("quotes", [{"quote_id": "qx", "article_id": "x", "kind": "indirect", "content_start": cs,
+                                      "content_end": cs + 14, "content": "this tank deal", "cue_start": us, "cue_end": us + 4,
+                                      "speaker_start": ss, "speaker_end": ss + len(speaker), "speaker_entity_id": None,
+                                      "speaker_name": speaker, "via_entity_id": None}]),
+        "mentions": conform("mentions", [
+            {"article_id": "x", "start": ss, "end": ss + 7, "text": "Ostland", "label": "GPE", "entity_id": "OS"},
+            {"article_id": "x", "start": ss + 12, "end": ss + 20, "text": "Westmark", "label": "GPE", "entity_id": "WM"}]),
+        "entities": conform("entities", [{"entity_id": "OS", "name": "Ostland"}, {"entity_id": "WM", "name": "Westmark"}]),
+        "events": conform("events", [{"event_id": "ev", "article_id": "x", "start": 22, "end": len(text),
+                                      "date_start": "2024-05-01", "date_end": "2024-05-31", "granularity": "month"}]),
+    }
+    claims = build_claims(tables, nlp=nlp, options=ClaimOptions(grouping=GroupingConfig(embeddings="off")))
+    assert sorted(claims["claimant_entity_id"]) == ["OS", "WM"]
+    assert set(claims["claimant_name"]) == {"Ostland", "Westmark"}
+    assert (claims["stance"] == "deny").all()
+    assert (claims["date_source"] == "event").all() and (claims["date_start"] == "2024-05-01").all()
+    assert claims["group_id"].nunique() == 1  # the same quote: one proposition
+
+
+def test_lexical_grouping_joins_paraphrases_and_separates_other_topics():
+    from toolkit_claims.grouping import group_claims, lexical_terms
+
+    terms = [lexical_terms([("export", "VERB"), ("rifle", "NOUN"), ("Ostland", "PROPN")]),
+             lexical_terms([("weapon", "NOUN"), ("delivery", "NOUN"), ("Ostland", "PROPN")]),
+             lexical_terms([("price", "NOUN"), ("rise", "VERB")])]
+    ids, method = group_claims(["a", "b", "c"], texts=["", "", ""], terms=terms,
+                               entities=[frozenset({"O"}), frozenset({"O"}), frozenset()],
+                               config=GroupingConfig(embeddings="off"))
+    assert method == "lexical"
+    assert ids[0] == ids[1] != ids[2]
+
+
+def test_empty_quotes_give_an_empty_claims_table(nlp):
+    frame = build_claims({"articles": conform("articles", []), "quotes": conform("quotes", [])}, nlp=nlp)
+    assert frame.empty and list(frame.columns) == list(SCHEMAS["claims"])
