@@ -63,3 +63,5 @@ OUTPUT_LOCKED = ("Another PressLens run is writing to {out} (lock file {lock}, h
 INCOMPLETE_OUTPUT = ("{path} is not a finished PressLens output: {why}, so its tables may mix two runs. "
                      "Run `presslens analyze INPUT... --out {path}` again; articles already analysed come from "
                      "its cache.")
+UNKNOWN_OPTION_PLUGIN = ("Options were given for {name!r}, but no plugin has that name (--option {name}.KEY=VALUE). "
+                         "Available plugins: {names}.")

@@ -238,6 +238,9 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
     timings: dict[str, float] = {}
     started = time.perf_counter()
     chosen = registry.resolve(list(config.plugins) if config.plugins is not None else None)
+    unknown = sorted(set(config.options) - set(registry.names()))
+    if unknown:  # a typo in --option would otherwise be ignored without a word
+        raise KeyError(errors.UNKNOWN_OPTION_PLUGIN.format(name=unknown[0], names=", ".join(registry.names())))
 
     report = LoadReport()
     input_list = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
