@@ -24,6 +24,12 @@ BANNED_CALLS = {"eval", "exec", "execfile", "__import__"}
 BANNED_ATTRIBUTES = {"read_pickle", "to_pickle", "unsafe_load", "full_load", "unsafe_load_all", "full_load_all",
                      "UnsafeLoader", "FullLoader", "system", "popen"}
 SAFE_YAML_LOADERS = {"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"}
+# Reviewed exceptions: (path, what) -> why it is not code from data.
+ALLOWED = {
+    ("toolkit/engines.py", "import cloudpickle"): (
+        "the parent process serialises its own configuration and plugin functions for its own worker "
+        "processes (as Dask does); the bytes never touch disk and no input data is unpickled"),
+}
 
 
 def _sources() -> list[tuple[str, str]]:
@@ -96,7 +102,8 @@ def test_the_checker_finds_each_kind_of_code_from_data():
 
 @pytest.mark.parametrize(("path", "source"), _sources(), ids=[p for p, _ in _sources()])
 def test_shipped_code_never_turns_data_into_code(path, source):
-    assert code_from_data(source) == [], f"{path} turns data into code"
+    found = [item for item in code_from_data(source) if (path, item.split(": ", 1)[1]) not in ALLOWED]
+    assert found == [], f"{path} turns data into code"
 
 
 def test_the_shipped_code_was_searched():
