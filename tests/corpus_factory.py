@@ -21,7 +21,7 @@ VERBS = ["approve", "reject", "delay", "review", "fund", "oppose"]
 THINGS = ["the harbour expansion", "the new rail line", "the budget", "the port tariffs", "the wind farm"]
 
 
-def _sentence(rng: random.Random) -> str:
+def news_sentence(rng: random.Random) -> str:
     person = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
     date = f"{rng.randint(1, 28)} {rng.choice(MONTHS)} {rng.randint(2019, 2024)}"
     org, place, verb, thing = rng.choice(ORGS), rng.choice(PLACES), rng.choice(VERBS), rng.choice(THINGS)
@@ -42,7 +42,7 @@ def write_corpus(folder: Path, *, n: int = 40, seed: int = 0, sentences: tuple[i
     rows = ["article_id,published,outlet"]
     for i in range(n):
         headline = f"{rng.choice(PLACES)} {rng.choice(['talks', 'dispute', 'vote', 'plan'])} update {i}"
-        body = " ".join(_sentence(rng) for _ in range(rng.randint(*sentences)))
+        body = " ".join(news_sentence(rng) for _ in range(rng.randint(*sentences)))
         (folder / f"article-{i:03d}.txt").write_text(f"{headline}\n\n{body}\n", encoding="utf-8")
         rows.append(f"article-{i:03d},2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d},{rng.choice(PLACES)} Post")
     (folder / "metadata.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
