@@ -33,7 +33,6 @@ __all__ = [
     "open",
     "plugins",
     "register",
-    "registry",
     "render",
     "view",
 ]
@@ -50,7 +49,6 @@ _LAZY = {
     "StepContext": ("toolkit.registry", "StepContext"),
     "plugins": ("toolkit.registry", "plugins"),
     "register": ("toolkit.registry", "register"),
-    "registry": ("toolkit.registry", "registry"),
     "SCHEMAS": ("toolkit.schemas", "SCHEMAS"),
     "empty_table": ("toolkit.schemas", "empty_table"),
     "Selection": ("toolkit.views", "Selection"),

@@ -1,0 +1,89 @@
+"""PressLens entities: one entity per real person, organisation and country across a corpus.
+
+The plugin fills the ``mentions`` and ``entities`` tables (DESIGN.md):
+
+- per article, the ``presslens_entities`` spaCy component repairs the model's
+  name mentions (:mod:`toolkit_entities.component`), and :func:`extract` turns
+  them into rows;
+- once per corpus, :func:`toolkit_entities.resolve.corpus_step` resolves the
+  mentions to entities (partial names, transliteration variants, country forms,
+  acronyms, label agreement, the alias table, metonymy);
+- views and static renderers show them (:mod:`toolkit_entities.views`).
+
+Options (``toolkit.analyze(..., options={"entities": {...}})``): ``alias_table``
+(path to a YAML or CSV alias table, read before resolution and written back
+with new suggestions), ``metonymy`` (record ``refers_to`` for capitals standing
+for their state; default True), ``recover`` (find split and missed mentions of
+known names; default True), ``write_aliases`` (default True).
+
+>>> plugin.name, plugin.provides
+('entities', ('mentions', 'entities'))
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from toolkit.registry import Plugin
+
+__all__ = ["plugin", "extract", "corpus_step"]
+__version__ = "0.1.0"
+
+
+def extract(doc: Any, article: Any, options: Any) -> Any:
+    from .mentions import extract as _extract
+
+    return _extract(doc, article, options)
+
+
+def corpus_step(tables: Any, context: Any) -> Any:
+    from .resolve import corpus_step as _step
+
+    return _step(tables, context)
+
+
+def _view(name: str):
+    def factory(corpus: Any, selection: Any, **options: Any) -> Any:
+        from . import views
+
+        return getattr(views, name)(corpus, selection, **options)
+
+    factory.__name__ = name
+    return factory
+
+
+def _renderer(name: str):
+    def render(corpus: Any, selection: Any = None, **options: Any) -> str:
+        from . import views
+
+        return getattr(views, name)(corpus, selection, **options)
+
+    render.__name__ = name
+    return render
+
+
+plugin = Plugin(
+    name="entities",
+    version=__version__,
+    description="Name mentions resolved to one entity per person, organisation and country, with views.",
+    requires=("articles",),
+    provides=("mentions", "entities"),
+    component="presslens_entities",
+    extract=extract,
+    corpus_step=corpus_step,
+    views={
+        "entity_table": _view("entity_table_view"),
+        "article_reader": _view("article_reader_view"),
+        "kwic": _view("kwic_view"),
+        "mentions_over_time": _view("mentions_over_time_view"),
+        "merge_suggestions": _view("merge_suggestions_view"),
+    },
+    renderers={
+        "entity_table": _renderer("render_entity_table"),
+        "article_reader": _renderer("render_article_reader"),
+        "kwic": _renderer("render_kwic"),
+        "mentions_over_time": _renderer("render_mentions_over_time"),
+        "merge_suggestions": _renderer("render_merge_suggestions"),
+    },
+    options={"alias_table": None, "metonymy": True, "recover": True, "write_aliases": True},
+)

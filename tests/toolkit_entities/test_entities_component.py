@@ -1,0 +1,47 @@
+"""The spaCy component in a plain spaCy pipeline."""
+
+from __future__ import annotations
+
+import spacy
+from spacy.tokens import Doc
+
+import toolkit_entities.component  # noqa: F401  registers "presslens_entities"
+from toolkit_entities.component import SPAN_KEY
+
+
+def _doc(nlp, words, ents, spaces=None):
+    doc = Doc(nlp.vocab, words=words, spaces=spaces)
+    doc.ents = [doc.char_span(*e) if False else spacy.tokens.Span(doc, s, t, label=lab) for s, t, lab in ents]
+    return doc
+
+
+def test_factory_works_in_a_blank_pipeline():
+    nlp = spacy.blank("en")
+    component = nlp.add_pipe("presslens_entities", config={"metonymy": False})
+    doc = _doc(nlp, ["the", "Russian", "Federation", "and", "Lithuania", "2-1", "today"],
+               [(0, 3, "GPE"), (4, 6, "GPE"), (6, 7, "DATE")])
+    doc = component(doc)
+    assert [(s.text, s.label_) for s in doc.spans[SPAN_KEY]] == [("Russian Federation", "GPE"), ("Lithuania", "GPE")]
+    assert "DATE" in {e.label_ for e in doc.ents}  # numeric entities are kept for the timeline
+
+
+def test_surname_takes_the_full_name_label():
+    nlp = spacy.blank("en")
+    component = nlp.add_pipe("presslens_entities")
+    doc = _doc(nlp, ["Sergei", "Lavrov", "came", ".", "Lavrov", "spoke", "."],
+               [(0, 2, "PERSON"), (4, 5, "ORG")])
+    doc = component(doc)
+    spans = doc.spans[SPAN_KEY]
+    assert [s.label_ for s in spans] == ["PERSON", "PERSON"]
+    assert spans[1]._.presslens_spacy_label == "ORG"
+
+
+def test_model_pipeline_repairs_split_names_and_records_metonymy(nlp):
+    text = ("Foreign Minister Choe Son Hui met the envoy. Later Choe said talks went well. "
+            "Moscow denounced the remarks.")
+    doc = nlp(text)
+    found = {(s.text, s.label_) for s in doc.spans[SPAN_KEY]}
+    assert ("Choe Son Hui", "PERSON") in found
+    assert ("Choe", "PERSON") in found
+    moscow = [s for s in doc.spans[SPAN_KEY] if s.text == "Moscow"]
+    assert moscow and moscow[0]._.presslens_refers_to == "Russia"

@@ -1,0 +1,126 @@
+"""Corpus-level resolution on hand-built mention tables (no model needed)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from toolkit_entities.aliases import AliasEntry, AliasTable, load_alias_table, save_alias_table
+from toolkit_entities.resolve import resolve
+
+
+def mention_table(rows: list[tuple[str, int, str, str]]) -> pd.DataFrame:
+    """Mentions from (article_id, start, text, label) tuples; end follows from the text."""
+    return pd.DataFrame([{"article_id": a, "start": s, "end": s + len(t), "text": t, "label": lab}
+                         for a, s, t, lab in rows])
+
+
+def _entities(result) -> dict[str, list[str]]:
+    return {row.name: sorted(row.aliases) for row in result["entities"].itertuples()}
+
+
+def _run(rows, **kwargs):
+    return resolve({"mentions": mention_table(rows)}, recover=False, **kwargs)
+
+
+def test_surname_links_to_full_name_and_takes_its_label():
+    result = _run([("a", 0, "Sergei Lavrov", "PERSON"), ("a", 40, "Lavrov", "ORG"), ("b", 0, "Sergey Lavrov", "PERSON"),
+                   ("b", 30, "Lavrov", "PERSON")])
+    ents = result["entities"]
+    assert len(ents) == 1 and ents.iloc[0]["label"] == "PERSON"
+    mentions = result["mentions"]
+    assert set(mentions["label"]) == {"PERSON"}
+    assert mentions.loc[mentions["text"] == "Lavrov", "spacy_label"].tolist() == ["ORG", "PERSON"]
+
+
+def test_similar_korean_names_stay_apart_but_are_suggested():
+    result = _run([("a", 0, "Kim Jong Un", "PERSON"), ("b", 0, "Kim Jong Il", "PERSON"), ("c", 0, "Kim Yo Jong", "PERSON"),
+                   ("d", 0, "Kim Jung-un", "PERSON")])
+    names = _entities(result)
+    assert len(names) == 3
+    assert any(set(aliases) == {"Kim Jong Un", "Kim Jung-un"} for aliases in names.values())
+    proposed = result["entity_suggestions"]
+    pair = proposed[(proposed["applied"] == False)]  # noqa: E712
+    assert len(pair) >= 1 and pair["evidence"].str.contains("differ").all()
+
+
+def test_ambiguous_lone_surname_is_not_guessed():
+    result = _run([("a", 0, "Kim Jong Un", "PERSON"), ("b", 0, "Kim Yo Jong", "PERSON"), ("c", 0, "Kim", "PERSON")])
+    kim = result["entities"][result["entities"]["name"] == "Kim"]
+    assert len(kim) == 1 and kim.iloc[0]["n_mentions"] == 1
+
+
+def test_within_article_partial_prefers_the_nearest_full_name():
+    result = _run([("a", 0, "Kim Jong Un", "PERSON"), ("a", 50, "Kim", "PERSON"), ("a", 100, "Kim Yo Jong", "PERSON"),
+                   ("a", 150, "Kim", "PERSON")])
+    m = result["mentions"].set_index("start")
+    assert m.loc[50, "entity_id"] == m.loc[0, "entity_id"]
+    assert m.loc[150, "entity_id"] == m.loc[100, "entity_id"]
+
+
+def test_country_forms_merge_and_ids_are_deterministic():
+    rows = [("a", 0, "DPRK", "ORG"), ("b", 0, "North Korea", "GPE"), ("b", 20, "North Korea", "GPE")]
+    first, second = _run(rows), _run(rows)
+    ents = first["entities"]
+    assert len(ents) == 1 and ents.iloc[0]["name"] == "North Korea" and ents.iloc[0]["label"] == "GPE"
+    assert first["mentions"]["entity_id"].tolist() == second["mentions"]["entity_id"].tolist()
+
+
+def test_alias_table_merges_and_never_merge_pairs(tmp_path):
+    rows = [("a", 0, "Pyongyang", "GPE"), ("a", 30, "North Korea", "GPE"), ("b", 0, "Sergei Lavrov", "PERSON"),
+            ("c", 0, "Sergey Lavrov", "PERSON")]
+    path = tmp_path / "aliases.yaml"
+    save_alias_table(AliasTable(entries=(AliasEntry(name="Capital+State", label="GPE", aliases=("Pyongyang", "North Korea")),),
+                                never_merge=(("Sergei Lavrov", "Sergey Lavrov"),)), path)
+    result = _run(rows, alias_table=path)
+    names = _entities(result)
+    assert names["Capital+State"] == ["North Korea", "Pyongyang"]
+    assert sum("Lavrov" in n for n in names) == 2  # kept apart as told
+    # the file was written back with the user's decisions intact
+    again = load_alias_table(path)
+    assert again.entries[0].name == "Capital+State" and again.never_merge == (("Sergei Lavrov", "Sergey Lavrov"),)
+
+
+def test_rejecting_a_suggestion_holds_on_rerun(tmp_path):
+    rows = [("a", 0, "Choe Son Hui", "PERSON"), ("b", 0, "Choi Song Hee", "PERSON")]
+    path = tmp_path / "aliases.csv"
+    first = _run(rows, alias_table=path)
+    assert len(first["entities"]) == 1
+    table = load_alias_table(path)
+    sid = table.suggestions[0].suggestion_id
+    save_alias_table(table.decide(sid, "rejected"), path)
+    second = _run(rows, alias_table=path)
+    assert len(second["entities"]) == 2
+    third = _run(rows, alias_table=path)  # and again: the decision persists
+    assert len(third["entities"]) == 2 and load_alias_table(path).decided(sid).status == "rejected"
+
+
+def test_acronym_in_parentheses_merges():
+    text = "The Korean Central News Agency (KCNA) said."
+    articles = pd.DataFrame({"article_id": ["a"], "text": [text], "published": [None]})
+    mentions = mention_table([("a", 4, "Korean Central News Agency", "ORG"), ("a", 32, "KCNA", "ORG")])
+    result = resolve({"mentions": mentions, "articles": articles}, recover=False)
+    assert len(result["entities"]) == 1
+
+
+def test_recovery_finds_a_missed_variant_and_joins_a_split_name():
+    text_a = "Choe Son Hui met them. Choe spoke."
+    text_b = "Yesterday Choi Son Hui arrived, said Choi Song Hee."
+    articles = pd.DataFrame({"article_id": ["a", "b"], "text": [text_a, text_b], "published": [None, None]})
+    mentions = mention_table([("a", 0, "Choe Son Hui", "PERSON"), ("a", 23, "Choe", "PERSON"),
+                              ("b", 37, "Choi Song", "PERSON"), ("b", 47, "Hee", "NORP")])
+    result = resolve({"mentions": mentions, "articles": articles})
+    m = result["mentions"]
+    assert {"Choi Son Hui", "Choi Song Hee"} <= set(m["text"])
+    assert "Hee" not in set(m["text"])
+    assert m["entity_id"].nunique() == 1 and len(result["entities"]) == 1
+
+
+def test_metonymy_refers_to_the_state_and_can_be_switched_off():
+    mentions = mention_table([("a", 0, "Moscow", "GPE"), ("a", 30, "Russia", "GPE")])
+    mentions["refers_to_name"] = ["Russia", None]
+    on = resolve({"mentions": mentions}, recover=False)["mentions"]
+    russia = on.loc[on["text"] == "Russia", "entity_id"].iloc[0]
+    assert on.loc[on["text"] == "Moscow", "refers_to"].iloc[0] == russia
+    assert on.loc[on["text"] == "Moscow", "entity_id"].iloc[0] != russia  # the city stays a mention of itself
+    off = resolve({"mentions": mentions}, recover=False, metonymy=False)["mentions"]
+    assert off["refers_to"].isna().all()
