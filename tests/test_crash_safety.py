@@ -23,6 +23,7 @@ import pandas as pd
 import pytest
 
 import toolkit
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # helpers beside the tests (--import-mode=importlib)
 from corpus_factory import write_corpus
 from toolkit import errors
 from toolkit._io import LOCK_NAME, output_lock

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # helpers beside the tests (--import-mode=importlib)
 from corpus_factory import write_corpus
 from toolkit.registry import registry
 

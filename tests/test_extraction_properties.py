@@ -14,11 +14,15 @@ import json
 import os
 import random
 
+import sys
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # helpers beside the tests (--import-mode=importlib)
 from corpus_factory import news_sentence
 from toolkit.cleaning import clean_text
 from toolkit.loaders import load
