@@ -457,7 +457,7 @@ class _Loader:
             reason = _os_reason(path, exc) if isinstance(exc, OSError) else f"unreadable: {_first_line(exc)}"
             self.report.add(LoadEntry(source=source, status="failed", reason=reason))
             return
-        if not data.strip():
+        if not data or data.isspace():  # isspace, not strip: no copy of a big file
             self.report.add(LoadEntry(source=source, status="skipped", reason="empty file" if not data else "only whitespace"))
             return
         try:
@@ -466,7 +466,7 @@ class _Loader:
             self.report.add(LoadEntry(source=source, status="skipped" if "binary" in str(exc) else "failed", reason=str(exc)))
             return
         del data  # a large file's bytes need not stay in memory beside its text
-        if not text.strip():
+        if not text or text.isspace():
             self.report.add(LoadEntry(source=source, status="skipped", reason="only whitespace"))
             return
         if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and _looks_html(text)):
