@@ -282,3 +282,39 @@ def test_report_sections_are_inert(corpus):
         pieces[f"section {key}"] = report.section_html(corpus, key)
     for name, markup in pieces.items():
         assert injection_problems(markup) == [], name
+
+
+# ---------------------------------------------------------------------------
+# in a real browser: nothing ran
+@pytest.mark.browser
+@pytest.mark.slow
+def test_no_payload_runs_in_a_browser(corpus, tmp_path):
+    import shutil
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("chromium is not installed (Debian: apt-get install chromium); browser tests need it")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+    page_file = tmp_path / "dashboard.html"
+    selection = _selections(corpus)["everything"]
+    page_file.write_text(toolkit.dashboard(corpus, static=True, selection=selection, title="Dash " + HOSTILE),
+                         encoding="utf-8")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox",
+                                                                             "--disable-gpu", "--disable-dev-shm-usage"])
+        try:
+            page = browser.new_page()
+            events: list[str] = []
+            page.on("dialog", lambda dialog: (events.append(dialog.message), dialog.dismiss()))
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                       else (events.append(route.request.url), route.abort()))
+            page.goto(page_file.as_uri())
+            # hover and focus everything, so injected onmouseover/onfocus handlers would fire
+            page.evaluate("document.querySelectorAll('body *').forEach(e => {"
+                          "e.dispatchEvent(new MouseEvent('mouseover')); e.dispatchEvent(new FocusEvent('focus'));})")
+            page.wait_for_timeout(300)
+            assert page.evaluate(f"typeof window.{MARK}") == "undefined"
+            assert page.title().startswith("Dash Evil <script>")  # the title is text, shown as written
+        finally:
+            browser.close()
+    assert events == [], "no dialog and no network request"
