@@ -51,20 +51,22 @@ def _install_probe() -> None:
 
 
 def _install_die_after_tables(n: int) -> None:
-    import toolkit._io
     import toolkit.pipeline
 
     written = []
-    real = toolkit._io.write_parquet
+    # the pipeline's own table writer (a chunked _write_table, or write_parquet)
+    name = next((name for name in ("_write_table", "write_parquet") if hasattr(toolkit.pipeline, name)), None)
+    if name is None:
+        sys.exit("presslens_driver: found no table writer in toolkit.pipeline to interrupt; update the driver")
+    real = getattr(toolkit.pipeline, name)
 
-    def write_then_maybe_die(path, frame):
-        real(path, frame)
+    def write_then_maybe_die(path, frame, *args, **kwargs):
+        real(path, frame, *args, **kwargs)
         written.append(path)
         if len(written) >= n:
             os._exit(9)
 
-    toolkit.pipeline.write_parquet = write_then_maybe_die
-    toolkit._io.write_parquet = write_then_maybe_die
+    setattr(toolkit.pipeline, name, write_then_maybe_die)
 
 
 def main() -> int:
