@@ -37,13 +37,30 @@ def test_cached_rerun_does_no_nlp_work_and_gives_the_same_tables(tmp_path, count
     assert len(counting_plugin) == 4 and first.manifest["analysed"] == 4
     second = toolkit.analyze(inputs, out=tmp_path / "out", plugins=["counter"], quiet=True)
     assert len(counting_plugin) == 4, "a re-run on unchanged input must not call the plugin again"
-    assert second.manifest["from_cache"] == 4
+    assert second.manifest["reused_previous_run"] is True
     pd.testing.assert_frame_equal(first.mentions, second.mentions)
+    (tmp_path / "out" / "manifest.json").unlink()  # without the previous run, every article comes from the cache
+    third = toolkit.analyze(inputs, out=tmp_path / "out", plugins=["counter"], quiet=True)
+    assert len(counting_plugin) == 4 and third.manifest["from_cache"] == 4
+    pd.testing.assert_frame_equal(first.mentions, third.mentions)
     (inputs / "story2.txt").write_text("Changed headline\n\nSomething else happened.\n")
     (inputs / "story9.txt").write_text("New headline\n\nA new story arrived.\n")
-    third = toolkit.analyze(inputs, out=tmp_path / "out", plugins=["counter"], quiet=True)
+    fourth = toolkit.analyze(inputs, out=tmp_path / "out", plugins=["counter"], quiet=True)
     assert sorted(counting_plugin[4:]) == ["story2", "story9"]
-    assert third.manifest["analysed"] == 2 and len(third.articles) == 5
+    assert fourth.manifest["analysed"] == 2 and len(fourth.articles) == 5
+
+
+def test_an_edited_decision_file_beside_the_tables_forces_the_corpus_steps_again(tmp_path, counting_plugin):
+    steps = []
+    registry.register(Plugin(name="stepper", provides=("notes",), uses=("mentions",),
+                             corpus_step=lambda tables, context: steps.append(1) or {}), replace=True)
+    inputs = write_corpus(tmp_path / "in", n=2)
+    for _ in range(2):
+        toolkit.analyze(inputs, out=tmp_path / "out", plugins=["counter", "stepper"], quiet=True)
+    assert len(steps) == 1
+    (tmp_path / "out" / "aliases.yaml").write_text("entities: []\n")
+    toolkit.analyze(inputs, out=tmp_path / "out", plugins=["counter", "stepper"], quiet=True)
+    assert len(steps) == 2 and len(counting_plugin) == 2
 
 
 def test_changed_options_invalidate_the_cache(tmp_path, counting_plugin):

@@ -1,7 +1,7 @@
 import toolkit
 
 EXPECTED = {"Article", "Corpus", "LoadReport", "Plugin", "Selection", "StepContext", "SCHEMAS", "analyze",
-            "dashboard", "empty_table", "load", "open", "plugins", "register", "render", "view"}
+            "dashboard", "empty_table", "load", "open", "plugins", "register", "render", "sample_corpus", "view"}
 
 
 def test_public_names_are_deliberate():

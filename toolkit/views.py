@@ -266,13 +266,11 @@ def dashboard(corpus: Corpus, *, selection: Selection | None = None, views: Sequ
     show_selection()
     clear = widgets.Button(description="Clear selection", icon="times")
     clear.on_click(lambda _: selection.clear())
-    boxes = [widgets.VBox([widgets.HTML(f"<h3>{h.escape(n.replace('_', ' ').capitalize())}</h3>"), p])
-             for n, p in zip(chosen, panels)]
-    # two columns: the pickers (entities, quotes) beside the reader and charts
-    left = [b for n, b in zip(chosen, boxes) if n in ("entity_table", "quote_explorer")]
-    right = [b for n, b in zip(chosen, boxes) if n not in ("entity_table", "quote_explorer")]
-    body = widgets.HBox([widgets.VBox(left, layout=widgets.Layout(width="40%")),
-                         widgets.VBox(right, layout=widgets.Layout(width="60%"))]) if left else widgets.VBox(right)
+    # one tab per view: a long page of every panel at once is slow to draw and hard to read;
+    # the shared selection keeps the hidden tabs in step
+    body = widgets.Tab(children=panels)
+    for i, name in enumerate(chosen):
+        body.set_title(i, name.replace("_", " "))
     box = widgets.VBox([widgets.HBox([clear, status]), body])
     box.selection = selection
     box.panels = dict(zip(chosen, panels))

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-__all__ = ["CUE_STANCE", "CONTENT_STANCE", "CONCEPTS", "NEGATIVE_WORDS", "ANAPHORIC_HEADS", "stance_of_lemma"]
+__all__ = ["CUE_STANCE", "CONTENT_STANCE", "CONCEPTS", "EVENT_CONCEPTS", "NEGATIVE_WORDS", "ANAPHORIC_HEADS",
+           "ANAPHORIC_NOUNS", "META_CONCEPTS", "stance_of_lemma"]
 
 # Reporting cues whose meaning fixes the stance towards the reported content.
 _CUES = {
@@ -48,6 +49,9 @@ ANAPHORIC_HEADS = frozenset({"claim", "allegation", "accusation", "report", "cha
                              "statement", "remark", "rumour", "rumor", "speculation", "story", "it", "this",
                              "that", "these", "those"})
 ANAPHORIC_DETERMINERS = frozenset({"this", "that", "these", "those", "such"})
+# Nouns for something said: "the claims are baseless" is about an earlier claim.
+ANAPHORIC_NOUNS = frozenset({"claim", "allegation", "accusation", "report", "charge", "assertion", "statement",
+                             "remark", "rumour", "rumor", "speculation", "story", "suggestion"})
 
 # Concept clusters: surface lemmas that news text uses interchangeably for one
 # idea. They let the lexical fallback see that "exported weapons" and "arms
@@ -65,6 +69,13 @@ _CONCEPT_LISTS = {
     "~cooperation": ("cooperation", "cooperate", "relation", "relationship", "partnership", "tie", "alliance"),
     "~evidence": ("evidence", "proof", "ground", "basis"),
 }
+# Words of a claim about a claim ("the allegations", "the claims have no basis"):
+# they say that something was said, not what it was about.
+META_CONCEPTS = ANAPHORIC_NOUNS | {"~evidence", "fiction", "invention", "lie", "truth", "remark", "word", "it"}
+
+# Clusters that name what happens (an event), as against a thing: "transfer" is a
+# predicate whether written as a verb ("shipped") or a noun ("the shipments").
+EVENT_CONCEPTS = frozenset({"~transfer", "~attack", "~violate", "~support", "~talk", "~cooperation"})
 CONCEPTS = MappingProxyType({lemma: concept for concept, lemmas in _CONCEPT_LISTS.items() for lemma in lemmas})
 
 

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from .lexicon import ANAPHORIC_DETERMINERS, ANAPHORIC_HEADS, CONTENT_STANCE, CUE_STANCE, NEGATIVE_WORDS
+from .lexicon import (ANAPHORIC_DETERMINERS, ANAPHORIC_HEADS, ANAPHORIC_NOUNS, CONCEPTS, CONTENT_STANCE, CUE_STANCE,
+                      EVENT_CONCEPTS, NEGATIVE_WORDS)
 
-__all__ = ["Reading", "read_quote", "proposition_of"]
+__all__ = ["Reading", "frame_words", "read_quote", "proposition_of"]
 
 STANCES = ("assert", "deny", "accuse", "support", "call", "other")
 
@@ -34,6 +35,10 @@ class Reading:
     basis: str  # which rule decided the stance: cue / cue+negation / content / content+negation / default
     anaphoric: bool  # the content points back to an earlier sentence ("deny this transfer")
     focus_text: str  # the words the claim is about, for grouping
+    predicates: frozenset[str] = frozenset()  # what happens in the content, as concepts ("~transfer")
+    themes: frozenset[str] = frozenset()  # what it happens to ("~weapon", "container")
+    core_span: tuple[int, int] | None = None  # the proposition's own words in the doc (for its participants)
+    core_words: tuple[tuple[str, str], ...] = ()  # (lemma, pos) of those words, for lexical similarity
 
 
 def read_quote(doc: Doc, *, content: tuple[int, int] | None, cue: tuple[int, int] | None) -> Reading:
@@ -65,8 +70,13 @@ def read_quote(doc: Doc, *, content: tuple[int, int] | None, cue: tuple[int, int
     focus = _plain(content_tokens) if content_tokens else proposition
     if subject is not None:
         focus = f"{_phrase(subject)} {focus}"
+    scope = _frame_scope(content_tokens, core, subject)
+    predicates, themes = frame_words(scope)
+    core_span = (min(t.idx for t in scope), max(t.idx + len(t) for t in scope)) if scope else None
     return Reading(stance=stance, proposition=proposition, cue_lemma=cue_lemma,
-                   negated=cue_negated or content_negated, basis=basis, anaphoric=anaphoric, focus_text=focus)
+                   negated=cue_negated or content_negated, basis=basis, anaphoric=anaphoric, focus_text=focus,
+                   predicates=predicates, themes=themes, core_span=core_span,
+                   core_words=tuple((t.lemma_, t.pos_) for t in scope))
 
 
 # --- stance -----------------------------------------------------------------
@@ -119,7 +129,9 @@ def _is_negated(token: Token) -> bool:
 # --- tokens -----------------------------------------------------------------
 def _tokens_in(doc: Doc, span: tuple[int, int]) -> list[Token]:
     start, end = span
-    return [t for t in doc if t.idx >= start and t.idx + len(t) <= end and not t.is_space]
+    # "contract" keeps the tokens lying wholly inside, without walking the whole doc per quote
+    inside = doc.char_span(max(0, start), min(len(doc.text), end), alignment_mode="contract")
+    return [t for t in inside if not t.is_space] if inside is not None else []
 
 
 def _cue_head(doc: Doc, cue: tuple[int, int] | None) -> Token | None:
@@ -167,6 +179,12 @@ def _accused_clause(cue: Token) -> tuple[Token | None, Token | None]:
 
 
 def _is_anaphoric(tokens: list[Token], predicate: Token | None) -> bool:
+    """Does the content point back to something said before?
+
+    Either it is short and names what it answers ("this arms transfer", "the
+    allegations", "it"), or its subject is a definite noun for something said
+    ("the claims have no basis", "these reports are false"): a claim about a claim.
+    """
     if not tokens:
         return False
     content_words = [t for t in tokens if not t.is_punct]
@@ -174,7 +192,52 @@ def _is_anaphoric(tokens: list[Token], predicate: Token | None) -> bool:
         heads = {t.lemma_.lower() for t in content_words if t.dep_ in ("dobj", "ROOT", "pobj", "nsubj")}
         if any(t.lower_ in ANAPHORIC_DETERMINERS for t in content_words) or heads & ANAPHORIC_HEADS:
             return True
+    if predicate is not None:
+        for child in predicate.children:
+            if (child.dep_ in ("nsubj", "nsubjpass") and child.lemma_.lower() in ANAPHORIC_NOUNS
+                    and any(d.dep_ == "det" and d.lower_ in ("the", *ANAPHORIC_DETERMINERS) for d in child.children)):
+                return True
     return False
+
+
+def _frame_scope(content: list[Token], core: Token | None, subject: Token | None) -> list[Token]:
+    """The words of the proposition itself: the core predicate's clause (with the
+    accused party of "accused X of ..."), not the rest of a long quote, whose
+    later sentences are usually comment ("The story is invented")."""
+    if core is None:
+        return content
+    inside = {t.i for t in content}
+    words = {t.i: t for t in core.subtree if not content or t.i in inside}
+    if subject is not None:
+        words.update({t.i: t for t in subject.subtree})
+    return [words[i] for i in sorted(words)] or content
+
+
+def frame_words(tokens: list[Token]) -> tuple[frozenset[str], frozenset[str]]:
+    """(predicates, themes) of a proposition: event words and the things they act on,
+    lemmatised and mapped onto concept clusters, so "delivered munitions" and
+    "arms transfer" share both parts.
+
+    >>> import spacy
+    >>> from spacy.tokens import Doc
+    >>> nlp = spacy.blank("en")
+    >>> doc = Doc(nlp.vocab, words=["this", "arms", "transfer"], heads=[2, 2, 2], deps=["det", "compound", "ROOT"],
+    ...           lemmas=["this", "arm", "transfer"], pos=["DET", "NOUN", "NOUN"])
+    >>> frame_words(list(doc))
+    (frozenset({'~transfer'}), frozenset({'~weapon'}))
+    """
+    predicates: set[str] = set()
+    themes: set[str] = set()
+    for t in tokens:
+        lemma = t.lemma_.lower()
+        if t.is_punct or t.is_stop or len(lemma) < 2 or t.pos_ not in ("VERB", "NOUN"):
+            continue
+        concept = CONCEPTS.get(lemma, lemma)
+        if concept in EVENT_CONCEPTS or (t.pos_ == "VERB" and CUE_STANCE.get(lemma) != "assert"):
+            predicates.add(concept)
+        elif t.pos_ == "NOUN":
+            themes.add(concept)
+    return frozenset(predicates), frozenset(themes)
 
 
 # --- proposition ---------------------------------------------------------------

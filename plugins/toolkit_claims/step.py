@@ -20,7 +20,8 @@ import pandas as pd
 from toolkit.registry import StepContext
 from toolkit.schemas import conform, empty_table
 
-from .grouping import GroupingConfig, group_claims, lexical_terms
+from .lexicon import META_CONCEPTS
+from .grouping import Frame, GroupingConfig, entity_key, group_claims, lexical_terms
 from .reading import Reading, read_quote
 
 __all__ = ["claims_step", "build_claims", "ClaimOptions"]
@@ -67,12 +68,19 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
     events = _table(tables, "events")
     timexes = _table(tables, "timexes")
 
+    # per-article slices with only the columns read here, made once: filtering the
+    # whole wide tables for every quote was most of this step's time
+    mentions_by_article, no_mentions = _mention_spans(mentions), []
+    events_by_article, no_events = _by_article(events, ["article_id", "start", "end", "date_start", "date_end"])
+    timexes_by_article, no_timexes = _by_article(timexes, ["article_id", "start", "end", "value"])
     quotes = quotes.sort_values(["article_id", "content_start", "quote_id"], na_position="last")
     windows = _windows(quotes, articles)
     docs = dict(zip(windows, nlp.pipe((articles.at[a, "text"][s:e] for a, s, e in windows),
                                       batch_size=options.batch_size)))
     rows: list[dict[str, Any]] = []
-    grouping_inputs: list[tuple[str, frozenset[str], frozenset[str]]] = []
+    grouping_inputs: list[tuple[str, frozenset[str], frozenset[str], Frame]] = []
+    # per quote: (article_id, paragraph start, quote start, first row index, anaphoric) for linking "deny it"
+    spoken: list[tuple[str, int, int, int, bool]] = []
     for quote in quotes.itertuples(index=False):
         article_id = str(quote.article_id)
         if article_id not in articles.index:
@@ -86,19 +94,30 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
                              cue=_shift(quote.cue_start, quote.cue_end, base))
         sentence = _sentence(doc, quote, base)
         sent_start, sent_end = (sentence.start_char + base, sentence.end_char + base) if sentence is not None else span
-        article_mentions = mentions[mentions["article_id"] == article_id] if len(mentions) else mentions
+        article_mentions = mentions_by_article.get(article_id, no_mentions)
         claimants = _claimants(quote, article_mentions, names, articles.at[article_id, "text"])
         about = _about(quote, article_mentions, (sent_start, sent_end), {c for c, _ in claimants})
-        date_start, date_end, date_source = _date(article_id, (sent_start, sent_end), events, timexes,
+        core = (reading.core_span[0] + base, reading.core_span[1] + base) if reading.core_span else span_of_content(quote, span)
+        inside = _about(quote, article_mentions, core, {c for c, _ in claimants}, strict=True)
+        participants = frozenset(k for k in (entity_key(names.get(e, "")) for e in inside) if k)
+        # an entity named in the proposition counts twice as much as one only named near it
+        entity_features = frozenset({entity_key(names.get(e, e)) for e in about} | {"=" + k for k in participants})
+        frame = Frame(predicates=reading.predicates, themes=reading.themes, participants=participants)
+        date_start, date_end, date_source = _date(article_id, (sent_start, sent_end),
+                                                  events_by_article.get(article_id, no_events),
+                                                  timexes_by_article.get(article_id, no_timexes),
                                                   articles.at[article_id, "published"])
         focus_tokens = _focus_tokens(doc, quote, base, sentence, reading)
         text = f"{reading.proposition}. {reading.focus_text}"
-        if reading.anaphoric and sentence is not None:
-            previous = _previous_sentence(doc, sentence)
-            if previous is not None:
-                text += f" ({previous.text.strip()})"
-        terms = lexical_terms(focus_tokens) | lexical_terms([(w, "NOUN") for w in reading.proposition.split()])
+        # the proposition's own clause, not the whole quote: a long quote's later
+        # sentences comment on the claim and would drown what it is about
+        terms = (lexical_terms(reading.core_words or focus_tokens)
+                 | lexical_terms([(w, "NOUN") for w in reading.proposition.split()]))
         confidence = _confidence(reading, claimants, getattr(quote, "confidence", None))
+        # ordered by where the content starts: two quotes of one sentence share their speaker's offset
+        order = int(quote.content_start) if _present(quote.content_start) else span[0]
+        spoken.append((article_id, _paragraph_start(articles.at[article_id, "text"], sent_start), order, len(rows),
+                       reading.anaphoric))
         for claimant_id, claimant_name in claimants:
             key = f"{quote.quote_id}\x00{claimant_id or claimant_name or ''}"
             rows.append({
@@ -122,17 +141,91 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
                 "sentence_start": sent_start,
                 "sentence_end": sent_end,
             })
-            grouping_inputs.append((text, terms, frozenset(about)))
+            grouping_inputs.append((text, terms, entity_features, frame))
     if not rows:
         return empty_table("claims")
+    links, antecedents = _links(spoken, articles, len(rows))
+    grouping_inputs = _inherit(grouping_inputs, antecedents, rows)
     group_ids, method = group_claims([r["claim_id"] for r in rows], texts=[g[0] for g in grouping_inputs],
                                      terms=[g[1] for g in grouping_inputs], entities=[g[2] for g in grouping_inputs],
-                                     config=options.grouping)
+                                     frames=[g[3] for g in grouping_inputs],
+                                     links=links, stances=[r["stance"] for r in rows], config=options.grouping)
     for row, group_id in zip(rows, group_ids):
         row["group_id"] = group_id
         row["grouping_method"] = method
     frame = conform("claims", rows)
     return frame.drop_duplicates("claim_id").reset_index(drop=True)
+
+
+# --- anaphora ---------------------------------------------------------------------
+def _links(spoken: Sequence[tuple[str, int, int, int, bool]], articles: pd.DataFrame,
+           n_rows: int) -> tuple[list[tuple[int, int]], dict[int, int]]:
+    """Row pairs that must share a group, and the antecedent row of each claim that points back.
+
+    The claimants of one quote ("X and Y deny ...") state one proposition; a quote
+    that points back ("deny this transfer", "the claims are baseless") states the
+    proposition of the nearest claim before it in the same article, within its
+    paragraph or the one before.
+    """
+    links: list[tuple[int, int]] = []
+    antecedents: dict[int, int] = {}
+    firsts = [first for *_, first, _ in spoken]
+    for k, (_article, _para, _start, first, _anaphoric) in enumerate(spoken):
+        end = firsts[k + 1] if k + 1 < len(spoken) else n_rows
+        links += [(first, other) for other in range(first + 1, end)]
+    by_article: dict[str, list[tuple[int, int, int, bool]]] = {}
+    for article_id, para, start, first, anaphoric in spoken:
+        by_article.setdefault(article_id, []).append((start, para, first, anaphoric))
+    for article_id, items in by_article.items():
+        items.sort()
+        text = articles.at[article_id, "text"]
+        for position, (start, para, first, anaphoric) in enumerate(items):
+            if not anaphoric or position == 0:
+                continue
+            previous_para = _paragraph_start(text, len(text[:para].rstrip()))
+            before = items[position - 1]
+            if before[0] < start and before[0] >= previous_para:
+                antecedents[first] = before[2]
+    links += [(antecedent, first) for first, antecedent in sorted(antecedents.items())]
+    return links, antecedents
+
+
+def _inherit(inputs: list[tuple[str, frozenset[str], frozenset[str], Frame]], antecedents: Mapping[int, int],
+             rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, frozenset[str], frozenset[str], Frame]]:
+    """A claim that only points back ("rejected the allegations", "the claims have no
+    basis") says nothing of its own about the topic: it is compared with other
+    claims through what its antecedent says, and so are its co-claimants."""
+    out = list(inputs)
+    for first in sorted(antecedents):
+        frame = inputs[first][3]
+        if (frame.predicates | frame.themes) - META_CONCEPTS:
+            continue  # "deny this arms transfer" names its topic: keep its own words
+        source = antecedents[first]
+        while source in antecedents and source != antecedents[source] and not (
+                (inputs[source][3].predicates | inputs[source][3].themes) - META_CONCEPTS):
+            source = antecedents[source]  # a chain of pointers: "… remarks, insisting the claims …"
+        k = first
+        while k < len(rows) and rows[k]["quote_id"] == rows[first]["quote_id"]:
+            out[k] = out[source]
+            k += 1
+    return out
+
+
+def _paragraph_start(text: str, char: int) -> int:
+    """Where the paragraph holding ``char`` starts (a paragraph is a line of text).
+
+    >>> text = "One.\\n\\nTwo. Three."
+    >>> _paragraph_start(text, text.index("Three")), _paragraph_start(text, len(text[:6].rstrip()))
+    (6, 0)
+    """
+    return text.rfind("\n", 0, char) + 1
+
+
+def span_of_content(quote: Any, fallback: tuple[int, int]) -> tuple[int, int]:
+    """The quote's content span in the article, or ``fallback`` when it has none."""
+    if _present(quote.content_start) and _present(quote.content_end):
+        return int(quote.content_start), int(quote.content_end)
+    return fallback
 
 
 # --- passages -------------------------------------------------------------------
@@ -202,26 +295,21 @@ def _previous_sentence(doc: Any, sentence: Any) -> Any:
 
 def _focus_tokens(doc: Any, quote: Any, base: int, sentence: Any, reading: Reading) -> list[tuple[str, str]]:
     span = _shift(quote.content_start, quote.content_end, base)
-    tokens = [t for t in doc if span and span[0] <= t.idx < span[1]] if span else list(sentence or [])
-    if reading.anaphoric and sentence is not None:
-        previous = _previous_sentence(doc, sentence)
-        if previous is not None:
-            tokens += list(previous)
+    inside = doc.char_span(max(0, span[0]), min(len(doc.text), span[1]), alignment_mode="expand") if span else None
+    tokens = list(inside) if inside is not None else list(sentence or [])
     return [(t.lemma_, t.pos_) for t in tokens]
 
 
 # --- who and what ---------------------------------------------------------------------
-def _claimants(quote: Any, mentions: pd.DataFrame, names: Mapping[str, str], text: str) -> list[tuple[str | None, str | None]]:
-    """One (entity_id, name) per claimant; "Pyongyang and Moscow deny" gives two.
+def _claimants(quote: Any, mentions: Sequence[tuple[int, int, str]], names: Mapping[str, str], text: str) -> list[tuple[str | None, str | None]]:
+    """One (entity_id, name) per claimant; "Ostland and Westmark deny" gives two.
 
-    Only coordinated names split a speaker ("X and Y", "X, Y"); "a Russian
-    Foreign Ministry spokeswoman Maria Zakharova" is one claimant.
+    Only coordinated names split a speaker ("X and Y", "X, Y"); "an Ostlandian
+    Foreign Ministry spokeswoman Anna Berg" is one claimant.
     """
     speaker_ids: list[str] = []
     if _present(quote.speaker_start) and _present(quote.speaker_end) and len(mentions):
-        inside = mentions[(mentions["start"] >= int(quote.speaker_start)) & (mentions["end"] <= int(quote.speaker_end))
-                          & mentions["entity_id"].notna()].sort_values("start")
-        spans = list(zip(inside["start"].astype(int), inside["end"].astype(int), inside["entity_id"].astype(str)))
+        spans = [m for m in mentions if m[0] >= int(quote.speaker_start) and m[1] <= int(quote.speaker_end)]
         if len(spans) >= 2 and all(_COORDINATION.fullmatch(text[a_end:b_start])
                                    for (_, a_end, _), (b_start, _, _) in zip(spans, spans[1:])):
             speaker_ids = list(dict.fromkeys(e for _, _, e in spans))
@@ -238,15 +326,17 @@ def _claimants(quote: Any, mentions: pd.DataFrame, names: Mapping[str, str], tex
 _COORDINATION = re.compile(r"\s*(?:,\s*)?(?:and|&|as well as|or|,)\s*", re.I)
 
 
-def _about(quote: Any, mentions: pd.DataFrame, sentence: tuple[int, int], claimants: set[str | None]) -> list[str]:
+def _about(quote: Any, mentions: Sequence[tuple[int, int, str]], sentence: tuple[int, int], claimants: set[str | None], *,
+           strict: bool = False) -> list[str]:
+    """Entities named in the sentence and the content (only in ``sentence`` when ``strict``), claimants aside."""
     if not len(mentions):
         return []
-    starts = [sentence[0]] + ([int(quote.content_start)] if _present(quote.content_start) else [])
-    ends = [sentence[1]] + ([int(quote.content_end)] if _present(quote.content_end) else [])
-    in_scope = mentions[(mentions["start"] >= min(starts)) & (mentions["end"] <= max(ends)) & mentions["entity_id"].notna()]
+    starts = [sentence[0]] + ([int(quote.content_start)] if _present(quote.content_start) and not strict else [])
+    ends = [sentence[1]] + ([int(quote.content_end)] if _present(quote.content_end) and not strict else [])
+    in_scope = [m for m in mentions if m[0] >= min(starts) and m[1] <= max(ends)]
     if _present(quote.speaker_start) and _present(quote.speaker_end):
-        in_scope = in_scope[(in_scope["end"] <= int(quote.speaker_start)) | (in_scope["start"] >= int(quote.speaker_end))]
-    ordered = in_scope.sort_values("start")["entity_id"].astype(str)
+        in_scope = [m for m in in_scope if m[1] <= int(quote.speaker_start) or m[0] >= int(quote.speaker_end)]
+    ordered = [e for _, _, e in in_scope]
     return [e for e in dict.fromkeys(ordered) if e not in claimants]
 
 
@@ -309,6 +399,23 @@ def _confidence(reading: Reading, claimants: Sequence[tuple[str | None, str | No
         except (TypeError, ValueError):
             pass
     return round(score, 3)
+
+
+def _mention_spans(mentions: pd.DataFrame) -> dict[str, list[tuple[int, int, str]]]:
+    """Resolved mentions per article as (start, end, entity_id), sorted by start."""
+    out: dict[str, list[tuple[int, int, str]]] = {}
+    if not len(mentions):
+        return out
+    known = mentions[mentions["entity_id"].notna()].sort_values(["article_id", "start"])
+    for article_id, start, end, entity_id in zip(known["article_id"], known["start"], known["end"], known["entity_id"]):
+        out.setdefault(str(article_id), []).append((int(start), int(end), str(entity_id)))
+    return out
+
+
+def _by_article(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    narrow = frame[[c for c in columns if c in frame.columns]]
+    groups = {str(k): g for k, g in narrow.groupby("article_id", sort=False)} if len(narrow) else {}
+    return groups, narrow.iloc[0:0]
 
 
 def _table(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:

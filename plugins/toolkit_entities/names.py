@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 __all__ = [
     "clean_surface", "name_tokens", "token_key", "name_key", "country_canonical", "capital_state",
-    "acronym_of", "is_acronym", "is_country", "TITLES", "COUNTRIES",
+    "acronym_of", "is_acronym", "is_country", "TITLES", "COUNTRIES", "ROLE_WORDS", "LOCATIVE_PREPOSITIONS",
+    "SPEECH_VERBS", "is_title_word", "looks_like_demonym", "demonym_of", "title_prefix", "name_boundaries",
 ]
 
 # Words that precede a name but are not part of it (stripped from PERSON spans
@@ -35,6 +37,25 @@ chancellor king queen prince princess general gen col lt sgt captain capt senato
 mayor judge justice pope rev father sister brother sheikh emir ambassador spokesman spokeswoman
 spokesperson foreign deputy premier leader comrade marshal admiral commander chief director
 """.split())
+
+# Words that qualify a title ("Defence Minister", "Deputy Foreign Minister",
+# "Secretary of State"): part of a title phrase, never of a person's name.
+ROLE_WORDS = frozenset("""
+defence defense foreign trade interior home finance treasury justice health education economy economic energy
+culture transport transportation agriculture environment labour labor industry security intelligence affairs
+state armed forces army navy deputy vice first former acting chief senior junior assistant associate executive
+attorney supreme top lead principal ministry presidential federal national regional local party
+opposition government cabinet shadow of and the for
+""".split())
+
+# Endings that make a demonym or a nationality adjective from a place name.
+_DEMONYM_ENDINGS = ("ian", "ean", "an", "ese", "ish", "i", "ic", "er")
+# Prepositions after which a name is a place ("in Portmere", "near Kellin")
+# ("at" is left out: "yelled at Jamil" is as common as "at the crossing").
+LOCATIVE_PREPOSITIONS = frozenset("in near outside inside throughout".split())
+# Verbs whose subject is a speaker: a person so placed is a confident reading.
+SPEECH_VERBS = frozenset("""said says told tells added adds noted notes stated states insisted insists warned
+warns explained explains asked asks replied replies wrote writes argued argues stressed stresses""".split())
 
 _DETERMINERS = ("the ", "The ", "THE ")
 _POSSESSIVES = ("'s", "’s", "'S", "’S", "'", "’")
@@ -106,6 +127,83 @@ def name_tokens(text: str, *, drop_titles: bool = True) -> tuple[str, ...]:
         while len(words) > 1 and words[0] in TITLES:
             words = words[1:]
     return tuple(words)
+
+
+def is_title_word(word: str) -> bool:
+    """An honorific or office ("Minister", "Mr.", "President").
+
+    >>> is_title_word("Minister"), is_title_word("Mr."), is_title_word("Paul")
+    (True, True, False)
+    """
+    return word.lower().rstrip(".") in TITLES
+
+
+def looks_like_demonym(word: str) -> bool:
+    """A capitalised word with a nationality ending ("Sundrian", "Japanese").
+    Only a weak cue on its own: it counts inside a title phrase ("Sundrian
+    Defence Minister") or next to the place name it derives from.
+
+    >>> looks_like_demonym("Kastovian"), looks_like_demonym("Paul")
+    (True, False)
+    """
+    return word[:1].isupper() and len(word) > 4 and word.lower().endswith(_DEMONYM_ENDINGS[:-1])
+
+
+def demonym_of(word: str, place: str) -> bool:
+    """Whether ``word`` is the nationality adjective of ``place`` (the place
+    name, or its stem without a final vowel or -y, plus a demonym ending).
+
+    >>> demonym_of("Kastovian", "Kastovia"), demonym_of("Ukrainian", "Ukraine"), demonym_of("Japanese", "Japan")
+    (True, True, True)
+    >>> demonym_of("Indiana", "India"), demonym_of("Kastovia", "Kastovia")
+    (False, False)
+    """
+    w, p = strip_accents(word).lower(), strip_accents(place).lower()
+    if len(p) < 4 or " " in p or not w.isalpha() or w == p:
+        return False
+    stems = {p, p[:-1]} if p[-1] in "aeiouy" else {p}
+    return any(w.startswith(stem) and w[len(stem):] in _DEMONYM_ENDINGS for stem in stems)
+
+
+def title_prefix(words: Sequence[str], *, demonym: Sequence[bool] | None = None) -> int:
+    """How many leading words of a person mention form a title phrase rather
+    than the name ("Sundrian Defence Minister Paul Ambery" -> 3). Returns
+    ``len(words)`` when the whole mention is a title ("Defence Minister",
+    "Minister"): it names an office, not a person. ``demonym`` may flag words
+    the caller knows to be nationality adjectives (e.g. tagged NORP).
+
+    >>> title_prefix(["Sundrian", "Defence", "Minister", "Paul", "Ambery"])
+    3
+    >>> title_prefix(["Martin", "Luther", "King"]), title_prefix(["Brian", "Smith"])
+    (0, 0)
+    >>> title_prefix(["Sundrian", "Defence"]), title_prefix(["Minister"]), title_prefix(["Brian"])
+    (2, 1, 0)
+    """
+    last_title, i = -1, 0
+    office = False
+    while i < len(words):
+        word = words[i]
+        flagged = demonym is not None and demonym[i]
+        if is_title_word(word):
+            last_title, office = i, True
+        elif word.lower() in ROLE_WORDS:
+            office = office or word.lower() not in ("of", "and", "the", "for")
+        elif not (flagged or looks_like_demonym(word)):
+            break
+        i += 1
+    if i == len(words):
+        return i if office else 0
+    return i if last_title >= 0 else 0
+
+
+def name_boundaries(key: Sequence[str]) -> frozenset[int]:
+    """Character positions between the words of a key, for comparing names
+    with spaces and hyphens removed ("Sol Haval" vs "Solhaval")."""
+    out, pos = set(), 0
+    for word in key[:-1]:
+        pos += len(word)
+        out.add(pos)
+    return frozenset(out)
 
 
 # Romanisation habits, applied in order to one lower-case word. Korean (Revised,

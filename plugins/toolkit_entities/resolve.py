@@ -6,14 +6,21 @@
 2. **Within an article** a surname or partial name links to the full name used
    nearest before it ("Lavrov" -> "Sergei Lavrov", "Jong Un" -> "Kim Jong Un").
 3. **Across articles** names with the same transliteration key merge
-   (Sergei/Sergey, Choe/Choi, Son/Song, Hui/Hee, hyphens and spacing), country
+   (Sergei/Sergey, Choe/Choi, Son/Song, Hui/Hee), names that differ only in
+   where hyphens and spaces split them merge (Sol-Haval/Solhaval), country
    forms merge with their short name (DPRK, Russian Federation), "Long Name
    (ACRONYM)" pairs merge, and a lone surname joins the one full name in the
    corpus that ends (or begins) with it. Names whose words differ stay apart:
    similarity alone does not decide, it only produces a suggestion.
-4. **Labels** are repaired by agreement: each entity takes the label most of its
-   confident mentions carry, and every mention of it carries that label (the
-   model's own label stays in ``spacy_label``).
+4. **Labels** are repaired by agreement: one name is one entity whatever label
+   each sentence gave it, and the entity takes the label its confident mentions
+   carry (a multi-word name, a place after "in"/"at", a person after a title or
+   before a speech verb weigh more); every mention of it carries that label
+   (the model's own label stays in ``spacy_label``). Principled exceptions: a
+   city in a line of sports results is a club and stays apart; a nationality
+   adjective of a place in the corpus ("Kastovian" beside "Kastovia") is NORP;
+   a name the article metadata gives as an outlet is an ORG. A capital read as
+   an organisation in an agent role stays the city, with ``refers_to``.
 5. The **alias table** is applied first (its merges and never-merge pairs win)
    and written back afterwards with the new suggestions.
 """
@@ -31,7 +38,9 @@ import pandas as pd
 
 from .aliases import AliasTable, Suggestion, load_alias_table, save_alias_table, suggestion_id
 from .mentions import mention_id
-from .names import acronym_of, capital_state, country_canonical, is_acronym, name_key, name_tokens, token_key
+from .names import (LOCATIVE_PREPOSITIONS, ROLE_WORDS, SPEECH_VERBS, acronym_of, capital_state, country_canonical,
+                    demonym_of, is_acronym, is_title_word, looks_like_demonym, name_boundaries, name_key, name_tokens,
+                    title_prefix, token_key)
 
 __all__ = ["resolve", "corpus_step", "recover_known_names", "SUGGESTIONS_TABLE"]
 
@@ -66,7 +75,10 @@ def resolve(tables: Mapping[str, pd.DataFrame], *, alias_table: Any = None, meto
     mentions = mentions.sort_values(["article_id", "start", "end"], kind="stable").reset_index(drop=True)
 
     texts = {} if articles is None else {str(a): str(t) for a, t in articles[["article_id", "text"]].itertuples(index=False)}
-    resolver = _Resolver(mentions, table, texts=texts)
+    outlets: set[tuple[str, ...]] = set()
+    if articles is not None and "outlet" in articles.columns:
+        outlets = {name_key(str(o)) for o in articles["outlet"].dropna().unique() if str(o).strip()}
+    resolver = _Resolver(mentions, table, texts=texts, outlets=outlets)
     resolver.run()
     mentions, entities, suggestions = resolver.tables(articles, metonymy=metonymy)
 
@@ -125,6 +137,8 @@ def _known_names(mentions: pd.DataFrame, table: AliasTable) -> dict[tuple[str, .
         if len(words) >= 2 and country_canonical(str(text)) is None:
             votes[tuple(token_key(w) for w in words)][label] += 1
     known = {key: "PERSON" for key, v in votes.items() if v.most_common(1)[0][0] == "PERSON"}
+    # a title phrase ("Defence Minister") is never worth looking for as a name
+    known = {key: label for key, label in known.items() if title_prefix(list(key)) < len(key)}
     for canonical, label, names in table.merge_groups():
         for name in names:
             words = name_tokens(name)
@@ -202,7 +216,8 @@ class _UnionFind:
 
 
 class _Resolver:
-    def __init__(self, mentions: pd.DataFrame, table: AliasTable, *, texts: Mapping[str, str]) -> None:
+    def __init__(self, mentions: pd.DataFrame, table: AliasTable, *, texts: Mapping[str, str],
+                 outlets: Iterable[tuple[str, ...]] = ()) -> None:
         self.m = mentions
         self.table = table
         self.texts = texts
@@ -216,6 +231,13 @@ class _Resolver:
         self.keys = [name_key(str(t)) for t in mentions["text"]]
         self.words = [name_tokens(str(t)) for t in mentions["text"]]
         self.labels = list(mentions["label"].astype(str))
+        self.weights = [_mention_weight(texts.get(a, ""), s, e, lab, len(w)) for a, s, e, lab, w in
+                        zip(self.article_of, self.start_of, self.end_of, self.labels, self.words)]
+        self.outlets = frozenset(outlets)
+        self.sources = [str(x) for x in mentions["source"]]
+        # a place name followed by a score in a line of results is a club: strong evidence
+        self.weights = [w + 2.0 if src == "team" else w for w, src in zip(self.weights, self.sources)]
+        self._places: dict[str, list[str]] = {}
         self.groups: list[_Group] = []
         self.group_of = [-1] * len(mentions)
         self.suggestions: list[Suggestion] = []
@@ -229,8 +251,10 @@ class _Resolver:
         self.uf = _UnionFind(len(self.groups))
         self.members: dict[int, set[tuple[str, ...]]] = {g.gid: {g.key} for g in self.groups}
         self.forms: dict[int, set[str]] = {g.gid: {_form(self.text_of[i]) for i in g.rows} for g in self.groups}
+        self._places = self._place_words()
         self._merge_alias_table()
         self._merge_same_key()
+        self._merge_joined()
         self._merge_parenthesised()
         self._merge_lone_names()
         self._merge_acronyms()
@@ -257,6 +281,8 @@ class _Resolver:
         for short in [g for g in by_key.values() if not g.key[0].startswith("@")]:
             if len(short.key) == 1 and capital_state(short.key[0]):
                 continue  # "Washington" alone is the city (or the state), not a surname
+            if not self._may_be_name_part([short]):
+                continue
             candidates = [g for g in persons if len(g.key) > len(short.key) and _is_part(short.key, g.key)]
             if not candidates or self._blocked(short.key, candidates[0].key):
                 continue
@@ -269,9 +295,12 @@ class _Resolver:
                 self.group_of[i] = target.gid
 
     def _group_label(self, group: _Group) -> str:
+        return self._vote(group.rows)
+
+    def _vote(self, rows: Iterable[int]) -> str:
         votes: Counter = Counter()
-        for i in group.rows:
-            votes[self.labels[i]] += 2.0 if len(self.words[i]) > 1 else 1.0
+        for i in rows:
+            votes[self.labels[i]] += self.weights[i]
         return votes.most_common(1)[0][0] if votes else ""
 
     def _blocked(self, a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -323,16 +352,73 @@ class _Resolver:
                 self.forced[gids[0]] = (canonical, label)
 
     def _merge_same_key(self) -> None:
+        """One entity per name: groups with the same key merge whatever label the
+        model gave them (the vote settles the label later). Only a city read as
+        a club in a line of sports results stays apart from the city."""
         first: dict[tuple[tuple[str, ...], str], int] = {}
         for g in self._live():
-            cls = "place" if g.key[0] == "@country" else _label_class(self._group_label(g))
-            if g.key[0] == "@acronym":
-                cls = "acronym"  # "UN" is one thing whatever label each sentence gave it
-            slot = (g.key, cls)
+            # an article that lists the name with scores talks about the club throughout
+            team = any(self.sources[i] == "team" for i in g.rows)
+            slot = (g.key, "team" if team else "name")
             if slot in first:
                 self._union(first[slot], g.gid)
             else:
                 first[slot] = g.gid
+
+    def _merge_joined(self) -> None:
+        """Names that differ only in where spaces and hyphens split them
+        ("Sol-Haval", "Solhaval") merge: the letters must be the same and one
+        spelling's word breaks a subset of the other's, so "Kim Jong Un" and
+        "Kim Jong Il" (different letters) or "Ab Cde" and "Abc De" (crossing
+        breaks) stay apart. Short names are left alone."""
+        by_joined: dict[str, list[_Group]] = defaultdict(list)
+        for g in self._live():
+            if g.key[0].startswith("@") or len("".join(g.key)) < 6 or not all(w.isalpha() for w in g.key):
+                continue
+            by_joined["".join(g.key)].append(g)
+        for groups in by_joined.values():
+            keys = sorted({g.key for g in groups}, key=len)
+            if len(keys) < 2:
+                continue
+            for g in groups[1:]:
+                a, b = sorted((groups[0].key, g.key), key=len)
+                if name_boundaries(a) <= name_boundaries(b) and self._union(groups[0].gid, g.gid) and a != b:
+                    self._note(self._surface(self.uf.find(groups[0].gid), _form(self.text_of[groups[0].rows[0]])),
+                               self.text_of[g.rows[0]], None,
+                               "the same letters once hyphens and spaces are removed", applied=True)
+
+    def _may_be_name_part(self, groups: Sequence[_Group]) -> bool:
+        """Whether these mentions could be part of a person's name: a title
+        ("Minister"), an office or a nationality adjective ("Sundrian") never is."""
+        rows = [i for g in groups for i in g.rows]
+        words = {w for i in rows for w in self.words[i]}
+        if not words or all(is_title_word(w) or w in ROLE_WORDS for w in words):
+            return False
+        nationality = sum(self.weights[i] for i in rows if self.labels[i] == "NORP"
+                          and looks_like_demonym(self.text_of[i]))
+        return nationality * 2 <= sum(self.weights[i] for i in rows)
+
+    def _place_words(self) -> dict[str, list[str]]:
+        """One-word names the corpus reads as places (for telling a place's
+        nationality adjective, "Kastovian", from a name of its own)."""
+        votes: dict[str, Counter] = defaultdict(Counter)
+        for g in self._live():
+            if len(g.key) == 1 and not g.key[0].startswith("@"):
+                for i in g.rows:
+                    votes[" ".join(self.words[i])][_label_class(self.labels[i])] += self.weights[i]
+            elif g.key[0] == "@country":
+                votes[g.key[1]]["place"] += 1
+        by_prefix: dict[str, list[str]] = defaultdict(list)  # indexed by the first letters: cheap lookups
+        for word, v in votes.items():
+            if v.most_common(1)[0][0] == "place":
+                by_prefix[word[:3]].append(word)
+        return dict(by_prefix)
+
+    def _is_demonym(self, groups: Iterable[_Group]) -> bool:
+        words = {" ".join(self.words[i]) for g in groups for i in g.rows}
+        if not words or any(" " in w or not w for w in words):
+            return False
+        return all(any(demonym_of(w, p) for p in self._places.get(w[:3], ())) for w in words)
 
     def _merge_parenthesised(self) -> None:
         """"Long Name (ACR)" or "ACR (Long Name)" in a text: the two are one entity."""
@@ -357,12 +443,12 @@ class _Resolver:
             clusters[self.uf.find(g.gid)].append(g)
         return clusters
 
-    def _cluster_label(self, groups: Iterable[_Group]) -> str:
-        votes: Counter = Counter()
-        for g in groups:
-            for i in g.rows:
-                votes[self.labels[i]] += 2.0 if len(self.words[i]) > 1 else 1.0
-        return votes.most_common(1)[0][0] if votes else ""
+    def _cluster_label(self, groups: Sequence[_Group]) -> str:
+        if any(g.key in self.outlets for g in groups):
+            return "ORG"  # the article metadata names it as a news outlet
+        if self._is_demonym(groups):
+            return "NORP"  # "Kastovian" beside the place "Kastovia"
+        return self._vote(i for g in groups for i in g.rows)
 
     def _merge_lone_names(self) -> None:
         """A name seen only in part in an article ("Putin") joins the one full
@@ -375,8 +461,8 @@ class _Resolver:
             if root in full or self._cluster_label(groups) not in ("PERSON", "ORG", "NORP", "GPE"):
                 continue
             key = max((g.key for g in groups), key=len)
-            if key[0].startswith("@"):
-                continue  # countries and acronyms are not partial person names
+            if key[0].startswith("@") or not self._may_be_name_part(groups):
+                continue  # countries, acronyms, titles and nationality words are not partial person names
             candidates = [r for r, gs in full.items() if any(len(g.key) > len(key) and _is_part(key, g.key) for g in gs)]
             if len(candidates) != 1:
                 continue
@@ -532,6 +618,28 @@ class _Resolver:
         columns = ["article_id", "start", "end", "text", "label", "entity_id", "mention_id", "spacy_label", "source",
                    "refers_to", "refers_to_name"]
         return m[columns], entities, suggestions
+
+
+def _mention_weight(text: str, start: int, end: int, label: str, n_words: int) -> float:
+    """How much one mention's label counts in its entity's vote (see the module
+    docstring): confident readings weigh more than the model's one-word guesses.
+
+    >>> t = "talks in Portmere; Minister Paul Ambery said; Portmere wanted"
+    >>> _mention_weight(t, 9, 17, "GPE", 1), _mention_weight(t, 28, 39, "PERSON", 2), _mention_weight(t, 46, 54, "ORG", 1)
+    (3.0, 5.0, 1.0)
+    """
+    weight = 2.0 if n_words > 1 else 1.0
+    before = re.search(r"(\S+)\s+$", text[max(0, start - 40):start])
+    after = re.match(r"\s+([A-Za-z]+)", text[end:end + 40])
+    previous = before.group(1) if before else ""
+    if label in ("GPE", "LOC", "FAC") and previous.lower() in LOCATIVE_PREPOSITIONS:
+        weight += 2.0
+    if label == "PERSON":
+        if is_title_word(previous):
+            weight += 2.0
+        if after and after.group(1).lower() in SPEECH_VERBS:
+            weight += 1.0
+    return weight
 
 
 def _form(text: str) -> str:

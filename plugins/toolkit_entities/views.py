@@ -214,7 +214,7 @@ def _reader_html(corpus: Any, selection: Any, *, article_id: str | None, labels:
         spans = [{"start": int(r.start), "end": int(r.end), "label": r.label,
                   "title": f"{names.get(r.entity_id, r.text)} ({r.label})" + (" — selected" if r.entity_id in selected else "")}
                  for r in rows[rows["article_id"] == aid].itertuples(index=False)]
-        heading = f"{h.escape(art.get('title') or aid)} <span class=\"pl-muted\">{h.escape(art.get('published') or 'date unknown')}</span>"
+        heading = f"{h.escape(h.text_or(art.get('title'), aid))} <span class=\"pl-muted\">{h.escape(h.text_or(art.get('published'), 'date unknown'))}</span>"
         parts.append(f"<article><h4>{heading}</h4><div>{h.highlight(str(art['text']), spans)}</div></article>")
     if not parts:
         parts.append('<p class="pl-muted">No article matches the selection.</p>')

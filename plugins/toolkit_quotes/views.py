@@ -211,7 +211,7 @@ def quote_explorer(corpus: Any, selection: Any, **options: Any) -> Any:
         rows = current()
         state["rows"] = rows
         table.value = h.table(rows, columns=EXPLORER_COLUMNS)
-        labels = [(f"{(r.published or '')[:10]} · {r.speaker or 'unknown'}: {str(r.content)[:80]}", r.quote_id)
+        labels = [(f"{h.text_or(r.published)[:10]} · {h.text_or(r.speaker, 'unknown')}: {str(r.content)[:80]}", r.quote_id)
                   for r in rows.itertuples()]
         picker.unobserve(pick, names="value")
         picker.options = labels

@@ -133,3 +133,53 @@ def test_lexical_grouping_joins_paraphrases_and_separates_other_topics():
 def test_empty_quotes_give_an_empty_claims_table(nlp):
     frame = build_claims({"articles": conform("articles", []), "quotes": conform("quotes", [])}, nlp=nlp)
     assert frame.empty and list(frame.columns) == list(SCHEMAS["claims"])
+
+
+def _quote(qid, aid, text, speaker, cue, content):
+    cs, us, ss = text.index(content), text.index(cue), text.index(speaker)
+    return {"quote_id": qid, "article_id": aid, "kind": "indirect", "content_start": cs, "content_end": cs + len(content),
+            "content": content, "cue_start": us, "cue_end": us + len(cue), "speaker_start": ss,
+            "speaker_end": ss + len(speaker), "speaker_entity_id": None, "speaker_name": speaker, "via_entity_id": None}
+
+
+def test_a_claim_pointing_back_joins_its_antecedent_and_paraphrases_meet_across_articles(nlp):
+    first = ("Officials in Norland said that Westmark delivered containers of munitions to Ostland.\n"
+             "Westmark and Ostland rejected the allegations.")
+    second = "Westmark has never exported weapons to Ostland, its ministry said."
+    third = "The bakers' guild said that bread prices rose by four percent."
+    tables = {
+        "articles": conform("articles", [{"article_id": "a", "text": first, "published": "2024-03-01"},
+                                         {"article_id": "b", "text": second, "published": "2024-03-02"},
+                                         {"article_id": "c", "text": third, "published": "2024-03-03"}]),
+        "quotes": conform("quotes", [
+            _quote("q1", "a", first, "Officials in Norland", "said", "Westmark delivered containers of munitions to Ostland"),
+            _quote("q2", "a", first, "Westmark and Ostland", "rejected", "the allegations"),
+            _quote("q3", "b", second, "its ministry", "said", "Westmark has never exported weapons to Ostland"),
+            _quote("q4", "c", third, "The bakers' guild", "said", "bread prices rose by four percent")]),
+        "mentions": conform("mentions", [
+            {"article_id": "a", "start": first.index("Westmark"), "end": first.index("Westmark") + 8, "text": "Westmark",
+             "label": "GPE", "entity_id": "WM"},
+            {"article_id": "a", "start": first.index("Ostland"), "end": first.index("Ostland") + 7, "text": "Ostland",
+             "label": "GPE", "entity_id": "OS"},
+            {"article_id": "b", "start": 0, "end": 8, "text": "Westmark", "label": "GPE", "entity_id": "WM"},
+            {"article_id": "b", "start": second.index("Ostland"), "end": second.index("Ostland") + 7, "text": "Ostland",
+             "label": "GPE", "entity_id": "OS"}]),
+        "entities": conform("entities", [{"entity_id": "WM", "name": "Westmark"}, {"entity_id": "OS", "name": "Ostland"}]),
+    }
+    claims = build_claims(tables, nlp=nlp, options=ClaimOptions(grouping=GroupingConfig(embeddings="off")))
+    group = dict(zip(claims["quote_id"], claims["group_id"]))
+    stance = dict(zip(claims["quote_id"], claims["stance"]))
+    assert stance["q2"] == "deny" and stance["q3"] == "deny", stance
+    assert group["q1"] == group["q2"], "'rejected the allegations' must join the claim it answers"
+    assert group["q1"] == group["q3"], "delivered munitions / exported weapons: the same proposition"
+    assert group["q4"] != group["q1"]
+
+
+def test_frame_words_map_verbs_and_nouns_onto_the_same_concepts(nlp):
+    from toolkit_claims.reading import frame_words
+
+    shipped = frame_words(list(nlp("They shipped artillery shells to the rebels")))
+    transfer = frame_words(list(nlp("this arms transfer")))
+    assert "~transfer" in shipped[0] and "~transfer" in transfer[0]
+    assert "~weapon" in shipped[1] and "~weapon" in transfer[1]
+    assert "~transfer" not in frame_words(list(nlp("prices rose sharply")))[0]

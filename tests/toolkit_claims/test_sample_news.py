@@ -17,8 +17,10 @@ NORTH = re.compile(r"north korea|dprk|pyongyang", re.I)
 RUSSIA = re.compile(r"russia|moscow|kremlin", re.I)
 
 
-@pytest.fixture(scope="module")
-def claims():
+# "auto" is what a machine without the optional embeddings package runs (as CI does);
+# "off" forces the lexical path even where the package is installed
+@pytest.fixture(scope="module", params=["auto", "off"], ids=["default", "embeddings-off"])
+def claims(request):
     if not SAMPLE.is_dir():
         pytest.skip(f"the sample articles are not at {SAMPLE}")
     from toolkit.registry import registry
@@ -29,7 +31,8 @@ def claims():
     import toolkit
 
     plugins = [p for p in ("entities", "quotes", "timeline", "claims") if p in registry.names()]
-    corpus = toolkit.analyze([str(SAMPLE)], metadata=str(SAMPLE / "metadata.csv"), plugins=plugins, quiet=True)
+    corpus = toolkit.analyze([str(SAMPLE)], metadata=str(SAMPLE / "metadata.csv"), plugins=plugins, quiet=True,
+                             options={"claims": {"embeddings": request.param}})
     frame = corpus.claims.merge(corpus.quotes[["quote_id", "content"]], on="quote_id", how="left")
     names = dict(zip(corpus.entities["entity_id"], corpus.entities["name"]))
     frame["who"] = [names.get(e, n) if isinstance(e, str) else (n if isinstance(n, str) else "")

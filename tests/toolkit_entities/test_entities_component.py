@@ -45,3 +45,23 @@ def test_model_pipeline_repairs_split_names_and_records_metonymy(nlp):
     assert ("Choe", "PERSON") in found
     moscow = [s for s in doc.spans[SPAN_KEY] if s.text == "Moscow"]
     assert moscow and moscow[0]._.presslens_refers_to == "Russia"
+
+
+def test_titles_and_nationality_are_stripped_from_person_mentions():
+    nlp = spacy.blank("en")
+    component = nlp.add_pipe("presslens_entities")
+    doc = nlp.make_doc("Freedonian Interior Minister Rufus Teasdale spoke. The Interior Minister left.")
+    doc.ents = [doc.char_span(0, 43, label="PERSON"), doc.char_span(55, 72, label="PERSON")]
+    spans = [(s.text, s.label_) for s in component(doc).spans["presslens_entities"]]
+    # the office alone ("Interior Minister") names nobody
+    assert spans == [("Rufus Teasdale", "PERSON")]
+
+
+def test_headline_rubric_is_not_a_name_but_a_repeated_speaker_is():
+    nlp = spacy.blank("en")
+    component = nlp.add_pipe("presslens_entities")
+    doc = nlp.make_doc("Analysis: Quorn talks\n\nVance: no deal\n\nVance said the talks failed.")
+    doc.ents = [doc.char_span(0, 8, label="PERSON"), doc.char_span(23, 28, label="PERSON"),
+                doc.char_span(39, 44, label="PERSON")]
+    texts = [s.text for s in component(doc).spans["presslens_entities"]]
+    assert "Analysis" not in texts and texts.count("Vance") == 2

@@ -124,3 +124,47 @@ def test_metonymy_refers_to_the_state_and_can_be_switched_off():
     assert on.loc[on["text"] == "Moscow", "entity_id"].iloc[0] != russia  # the city stays a mention of itself
     off = resolve({"mentions": mentions}, recover=False, metonymy=False)["mentions"]
     assert off["refers_to"].isna().all()
+
+
+def test_one_entity_per_name_whatever_the_label_and_the_confident_label_wins():
+    # an invented minister read as ORG twice and PERSON four times, one of them a full name
+    text = "Talks in Brenholt began. Minister Ilse Varga said so. Ilse Varga agreed. Brenholt wanted more."
+    rows = [("a", text.index("Brenholt"), "Brenholt", "GPE"), ("a", text.index("Ilse"), "Ilse Varga", "PERSON"),
+            ("b", 0, "Ilse Varga", "ORG"), ("c", 0, "Ilse Varga", "ORG"), ("d", 0, "Ilse Varga", "PERSON"),
+            ("e", 10, "Brenholt", "ORG"), ("f", 10, "Brenholt", "ORG")]
+    texts = {"a": text, "b": "", "c": "", "d": "", "e": "", "f": ""}
+    articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "published": None})
+    result = resolve({"mentions": mention_table(rows), "articles": articles}, recover=False)
+    ents = result["entities"].set_index("name")
+    assert len(ents) == 2
+    assert ents.loc["Ilse Varga", "label"] == "PERSON" and ents.loc["Ilse Varga", "n_mentions"] == 4
+    # "in Brenholt" is a confident place reading; the two one-word ORG guesses do not outvote it
+    assert ents.loc["Brenholt", "label"] == "GPE" and ents.loc["Brenholt", "n_mentions"] == 3
+
+
+def test_names_differing_only_in_hyphens_and_spaces_merge_with_guards():
+    result = _run([("a", 0, "Anna Del-Rovo", "PERSON"), ("b", 0, "Anna Delrovo", "PERSON"),
+                   ("c", 0, "Anna Del Rovo", "PERSON"),
+                   # same letters but crossing word breaks, and different letters: stay apart
+                   ("d", 0, "Ann Adelrovo", "PERSON"), ("e", 0, "Anna Delrova", "PERSON")])
+    names = _entities(result)
+    assert sorted(names["Anna Del-Rovo"]) == ["Anna Del Rovo", "Anna Del-Rovo", "Anna Delrovo"]
+    assert len(names) == 3
+
+
+def test_nationality_adjective_of_a_corpus_place_is_norp_not_a_surname():
+    result = _run([("a", 0, "Brenholtia", "GPE"), ("b", 0, "Brenholtia", "GPE"), ("a", 20, "Brenholtian", "GPE"),
+                   ("b", 20, "Brenholtian", "NORP"), ("c", 0, "Brenholtian", "GPE"),
+                   ("d", 0, "Ilse Varga", "PERSON"), ("e", 0, "Varga", "PERSON")])
+    ents = result["entities"].set_index("name")
+    assert ents.loc["Brenholtian", "label"] == "NORP" and ents.loc["Brenholtian", "n_mentions"] == 3
+    assert ents.loc["Brenholtia", "label"] == "GPE"
+    assert sorted(ents.loc["Ilse Varga", "aliases"]) == ["Ilse Varga", "Varga"]
+
+
+def test_outlet_named_in_the_metadata_is_an_organisation():
+    articles = pd.DataFrame({"article_id": ["a", "b"], "text": ["", ""], "published": None,
+                             "outlet": ["Harwick Courier", "Harwick Courier"]})
+    rows = [("a", 0, "Harwick Courier", "PERSON"), ("b", 0, "Harwick Courier", "PERSON")]
+    result = resolve({"mentions": mention_table(rows), "articles": articles}, recover=False)
+    assert result["entities"].iloc[0]["label"] == "ORG"

@@ -1,0 +1,458 @@
+"""Engines: where the per-article work (spaCy pipeline plus each plugin's
+``extract``) runs — in this process, in a pool of local worker processes, or
+as partitions on a Dask cluster.
+
+Every engine has the same small interface: :meth:`map` takes an iterable of
+``(tag, [Article, ...])`` batches and yields ``(tag, [rows, ...])`` in the SAME
+order, one ``rows`` dict (``{table: [row, ...]}``) per article. The pipeline
+owns caching, tables and corpus-level steps; engines only turn articles into
+rows. Engines start lazily (no model load, no pool, no cluster) until the first
+non-empty batch, so a run served entirely from the cache never imports spaCy.
+
+Workers rebuild the pipeline from a *payload*: the run configuration and the
+chosen :class:`~toolkit.registry.Plugin` records, serialised with cloudpickle
+so that plugins registered by hand in a notebook travel by value.
+
+>>> engine = make_engine("local", RunConfig(), [])
+>>> [(tag, rows) for tag, rows in engine.map([("a", [])])]
+[('a', [])]
+"""
+
+from __future__ import annotations
+
+import collections
+import concurrent.futures
+import concurrent.futures.process
+import hashlib
+import importlib.metadata as md
+import importlib.util
+import json
+import os
+import threading
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from . import errors
+from .records import Article
+from .registry import Plugin
+
+__all__ = ["ENGINES", "RunConfig", "ArticleProcessor", "LocalEngine", "ProcessPoolEngine", "DaskEngine",
+           "make_engine", "model_fingerprint", "extract_rows"]
+
+ENGINES = ("local", "dask")
+
+Rows = dict[str, list[dict[str, Any]]]
+Tag = TypeVar("Tag")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunConfig:
+    """Everything that decides an analysis's output (and how it is computed)."""
+
+    model: str | None = None
+    clean: bool = True
+    plugins: tuple[str, ...] | None = None  # None: every registered plugin
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # per plugin name
+    batch_size: int = 64
+    workers: int = 1
+
+    def plugin_options(self, plugin: Plugin) -> dict[str, Any]:
+        return {**plugin.options, **self.options.get(plugin.name, {})}
+
+
+# ---------------------------------------------------------------------------
+# the per-article work, identical in every engine
+def build_nlp(config: RunConfig, chosen: Sequence[Plugin]) -> Any:
+    """The spaCy pipeline for a run: the model plus each chosen plugin's component."""
+    from .nlp import load_model
+
+    nlp = load_model(config.model)
+    for plugin in chosen:
+        if plugin.component and plugin.component not in nlp.pipe_names:
+            cfg = {**plugin.component_config, **config.options.get(plugin.name, {}).get("component", {})}
+            nlp.add_pipe(plugin.component, config=cfg)
+    return nlp
+
+
+def extract_rows(doc: Any, article: Article, chosen: Sequence[Plugin], config: RunConfig) -> Rows:
+    """Every plugin's rows for one processed article, tagged with its ``article_id``."""
+    rows: Rows = {}
+    for plugin in chosen:
+        if plugin.extract is None:
+            continue
+        produced = plugin.extract(doc, article, config.plugin_options(plugin))
+        for table, items in (produced or {}).items():
+            bucket = rows.setdefault(table, [])
+            for item in items:
+                bucket.append({"article_id": article.article_id, **item})
+    return rows
+
+
+class ArticleProcessor:
+    """Holds one spaCy pipeline and turns batches of articles into rows.
+
+    The model loads on the first non-empty batch. A lock keeps one batch at a
+    time in the pipeline, since a Dask worker may run several tasks in threads.
+    """
+
+    def __init__(self, config: RunConfig, chosen: Sequence[Plugin]) -> None:
+        self.config = config
+        self.chosen = list(chosen)
+        self._nlp: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def nlp(self) -> Any:
+        if self._nlp is None:
+            self._nlp = build_nlp(self.config, self.chosen)
+        return self._nlp
+
+    def process(self, articles: Sequence[Article]) -> list[Rows]:
+        if not articles:
+            return []
+        with self._lock:
+            nlp = self.nlp
+            # the loader decides which texts are too long (max_chars); what it let through, spaCy must take
+            longest = max(len(article.text) for article in articles)
+            nlp.max_length = max(nlp.max_length, longest + 1)
+
+            def docs() -> Iterator[Any]:
+                for article in articles:
+                    doc = nlp.make_doc(article.text)
+                    doc._.presslens_article_id = article.article_id
+                    doc._.presslens_published = article.published
+                    yield doc
+
+            # one Doc at a time leaves nlp.pipe; it is dropped as soon as its rows exist
+            processed = nlp.pipe(docs(), batch_size=self.config.batch_size)
+            return [extract_rows(doc, article, self.chosen, self.config)
+                    for article, doc in zip(articles, processed, strict=True)]
+
+
+# ---------------------------------------------------------------------------
+# the model's identity without loading it (so cached runs stay cheap)
+def model_fingerprint(name: str | None) -> dict[str, str]:
+    """Name, version and spaCy version of a model package or folder, read from its ``meta.json``.
+
+    Returns the same keys as :func:`toolkit.nlp.model_info` on the loaded model.
+    Falls back to loading the model when no ``meta.json`` can be found.
+
+    >>> sorted(model_fingerprint(None))
+    ['name', 'spacy_version', 'version']
+    """
+    from .nlp import DEFAULT_MODELS
+
+    for candidate in ((name,) if name else DEFAULT_MODELS):
+        meta = _read_meta(candidate)
+        if meta is not None:
+            return {"name": f"{meta.get('lang', '')}_{meta.get('name', '')}", "version": str(meta.get("version", "")),
+                    "spacy_version": str(meta.get("spacy_version", ""))}
+    from .nlp import load_model, model_info
+
+    return model_info(load_model(name))  # raises the usual "model not found" error when absent
+
+
+def _read_meta(candidate: str) -> dict[str, Any] | None:
+    folders: list[Path] = []
+    if os.path.isdir(candidate):
+        folders.append(Path(candidate))
+    else:
+        try:
+            spec = importlib.util.find_spec(candidate)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None or not spec.submodule_search_locations:
+            return None
+        root = Path(next(iter(spec.submodule_search_locations)))
+        folders.append(root)
+        try:  # spaCy packages keep the pipeline in <package>/<package>-<version>/
+            folders.append(root / f"{candidate}-{md.version(candidate)}")
+        except md.PackageNotFoundError:
+            pass
+    for folder in folders:
+        try:
+            return json.loads((folder / "meta.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+# ---------------------------------------------------------------------------
+# serialising the work for other processes
+def make_payload(config: RunConfig, chosen: Sequence[Plugin]) -> bytes:
+    """The configuration and plugins as bytes a worker process can rebuild them from.
+
+    cloudpickle sends functions defined in a notebook or script by value, so
+    hand-registered plugins work in workers; plugins from installed packages go
+    by reference (they must be installed on the workers).
+    """
+    import cloudpickle
+
+    try:
+        return cloudpickle.dumps((config, tuple(chosen)))
+    except Exception as exc:  # lambdas closing over sockets, open files, loaded models …
+        names = ", ".join(p.name for p in chosen)
+        raise errors.PressLensError(
+            f"The plugins ({names}) cannot be sent to worker processes: {type(exc).__name__}: {exc}. "
+            "Keep plugin functions free of open files and loaded models (load them inside the function), "
+            "or run with workers=1.") from exc
+
+
+_PROCESSORS: dict[str, ArticleProcessor] = {}
+_PROCESSORS_LOCK = threading.Lock()
+
+
+def _processor_for(payload: bytes) -> ArticleProcessor:
+    key = hashlib.sha256(payload).hexdigest()
+    with _PROCESSORS_LOCK:
+        processor = _PROCESSORS.get(key)
+        if processor is None:
+            import cloudpickle
+
+            config, chosen = cloudpickle.loads(payload)
+            processor = ArticleProcessor(config, chosen)
+            _PROCESSORS.clear()  # one run's pipeline per worker process at a time
+            _PROCESSORS[key] = processor
+    return processor
+
+
+class WorkerSetupError(RuntimeError):
+    """A worker could not build the pipeline (e.g. a spaCy factory registered only in the parent)."""
+
+
+def run_partition(payload: bytes, articles: Sequence[Article]) -> list[Rows]:
+    """The task every remote engine runs: rows for one partition of articles."""
+    processor = _processor_for(payload)
+    try:
+        processor.nlp  # noqa: B018 - load here so that setup problems are told apart from plugin bugs
+    except Exception as exc:
+        raise WorkerSetupError(f"{type(exc).__name__}: {exc}") from exc
+    return processor.process(articles)
+
+
+_POOL_PAYLOAD: bytes | None = None
+
+
+def _init_pool_worker(payload: bytes) -> None:
+    global _POOL_PAYLOAD
+    _POOL_PAYLOAD = payload
+
+
+def _run_pool_task(articles: Sequence[Article]) -> list[Rows]:
+    assert _POOL_PAYLOAD is not None, "pool worker was not initialised"
+    return run_partition(_POOL_PAYLOAD, articles)
+
+
+# ---------------------------------------------------------------------------
+# engines
+class LocalEngine:
+    """In this process: one spaCy pipeline, batches in order."""
+
+    name = "local"
+
+    def __init__(self, config: RunConfig, chosen: Sequence[Plugin]) -> None:
+        self.processor = ArticleProcessor(config, chosen)
+
+    def map(self, batches: Iterable[tuple[Tag, Sequence[Article]]]) -> Iterator[tuple[Tag, list[Rows]]]:
+        for tag, articles in batches:
+            yield tag, self.processor.process(articles)
+
+    def describe(self) -> dict[str, Any]:
+        return {"engine": "local", "workers": 1}
+
+    def close(self) -> None:
+        pass
+
+
+def _ordered(submit: Callable[[Sequence[Article]], Any], batches: Iterable[tuple[Tag, Sequence[Article]]],
+             window: int) -> Iterator[tuple[Tag, Any, Sequence[Article]]]:
+    """Submit batches keeping at most ``window`` in flight; yield their futures in submission order.
+
+    The window bounds memory (articles and rows waiting in queues) while keeping
+    every worker busy; yielding in order makes the output independent of which
+    worker finishes first.
+    """
+    pending: collections.deque[tuple[Tag, Any, Sequence[Article]]] = collections.deque()
+    for tag, articles in batches:
+        if articles:
+            future = submit(articles)
+        else:
+            future = concurrent.futures.Future()
+            future.set_result([])
+        pending.append((tag, future, articles))
+        while len(pending) >= window:
+            yield pending.popleft()
+    while pending:
+        yield pending.popleft()
+
+
+BROKEN_POOL = ("A worker process died before finishing its articles. If this run was started from a script, "
+               "put the call under `if __name__ == \"__main__\":` (worker processes import the script again); "
+               "if memory ran out, use fewer workers or a smaller batch_size.")
+
+
+class _RemoteEngine:
+    """Shared by the pool and Dask engines: ordered windowed submission, and a
+    fallback to this process when workers cannot build the pipeline."""
+
+    name = "remote"
+
+    def __init__(self, config: RunConfig, chosen: Sequence[Plugin]) -> None:
+        self.config = config
+        self.chosen = list(chosen)
+        self._payload: bytes | None = None
+        self._fallback: ArticleProcessor | None = None
+        self.fallback_reason: str | None = None
+
+    # subclasses
+    def _start(self) -> None: ...
+    def _submit(self, articles: Sequence[Article]) -> Any: ...
+    def _window(self) -> int: return 4
+    def close(self) -> None: ...
+
+    def _use_fallback(self, reason: str) -> None:
+        if self._fallback is None:
+            warnings.warn(f"PressLens {self.name} engine: workers cannot run these plugins ({reason}); "
+                          "analysing in this process instead.", RuntimeWarning, stacklevel=4)
+            self.fallback_reason = reason
+            self._fallback = ArticleProcessor(self.config, self.chosen)
+            self.close()
+
+    def map(self, batches: Iterable[tuple[Tag, Sequence[Article]]]) -> Iterator[tuple[Tag, list[Rows]]]:
+        started = False
+
+        def submit(articles: Sequence[Article]) -> Any:
+            nonlocal started
+            if self._fallback is None and not started:
+                try:
+                    self._payload = make_payload(self.config, self.chosen)
+                    self._start()
+                except errors.PressLensError as exc:
+                    self._use_fallback(str(exc))
+                started = True
+            if self._fallback is not None:
+                future: concurrent.futures.Future = concurrent.futures.Future()
+                future.set_result(None)  # computed in order when its turn comes
+                return future
+            return self._submit(articles)
+
+        for tag, future, articles in _ordered(submit, batches, self._window()):
+            rows = None
+            if self._fallback is None:
+                try:
+                    rows = future.result()
+                except WorkerSetupError as exc:
+                    self._use_fallback(str(exc))
+                except concurrent.futures.process.BrokenProcessPool as exc:
+                    raise errors.PressLensError(BROKEN_POOL) from exc
+                except Exception as exc:  # noqa: BLE001 - Dask re-raises the remote type; check by name
+                    if type(exc).__name__ != "WorkerSetupError":
+                        raise
+                    self._use_fallback(str(exc))
+            if rows is None:
+                rows = self._fallback.process(articles) if self._fallback is not None and articles else []
+            yield tag, rows
+
+
+class ProcessPoolEngine(_RemoteEngine):
+    """``workers`` local processes (spawned, so safe from notebooks and threads), each with its own pipeline."""
+
+    name = "process pool"
+
+    def __init__(self, config: RunConfig, chosen: Sequence[Plugin], *, workers: int) -> None:
+        super().__init__(config, chosen)
+        self.workers = workers
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+
+    def _start(self) -> None:
+        import multiprocessing
+
+        self._pool = concurrent.futures.ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_pool_worker, initargs=(self._payload,))
+
+    def _submit(self, articles: Sequence[Article]) -> Any:
+        assert self._pool is not None
+        return self._pool.submit(_run_pool_task, list(articles))
+
+    def _window(self) -> int:
+        return 2 * self.workers + 1
+
+    def describe(self) -> dict[str, Any]:
+        return {"engine": "local", "workers": self.workers, "fallback": self.fallback_reason}
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+class DaskEngine(_RemoteEngine):
+    """Partitions of articles as tasks on a Dask cluster: the one at ``scheduler``
+    (``tcp://host:8786``), or a ``LocalCluster`` of ``workers`` processes started here."""
+
+    name = "dask"
+
+    def __init__(self, config: RunConfig, chosen: Sequence[Plugin], *, scheduler: str | None = None,
+                 workers: int | None = None) -> None:
+        super().__init__(config, chosen)
+        self.scheduler = scheduler
+        self.workers = workers
+        self._client: Any = None
+        self._cluster: Any = None
+        self._nthreads = 1
+
+    def _start(self) -> None:
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError as exc:  # pragma: no cover - dask is a dependency; kept for slim installs
+            raise errors.PressLensError("The Dask engine needs dask.distributed: pip install 'dask[distributed]'.") from exc
+        if self.scheduler:
+            try:
+                self._client = Client(self.scheduler, timeout="30s")
+            except OSError as exc:
+                raise errors.PressLensError(
+                    f"Could not reach the Dask scheduler at {self.scheduler!r} ({exc}). Check the address "
+                    "(tcp://HOST:8786), or leave --scheduler out to start a local cluster.") from exc
+        else:
+            n = self.workers or os.cpu_count() or 1
+            # one thread per worker: a spaCy pipeline uses one core, processes give the parallelism
+            self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                         dashboard_address=None, silence_logs=40)
+            self._client = Client(self._cluster)
+        self._nthreads = max(1, sum(self._client.nthreads().values()))
+
+    def _submit(self, articles: Sequence[Article]) -> Any:
+        return self._client.submit(run_partition, self._payload, list(articles), pure=False)
+
+    def _window(self) -> int:
+        return 2 * self._nthreads + 1 if self._client is not None else 4
+
+    def describe(self) -> dict[str, Any]:
+        return {"engine": "dask", "scheduler": self.scheduler or "LocalCluster", "workers": self._nthreads,
+                "fallback": self.fallback_reason}
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+
+def make_engine(engine: str, config: RunConfig, chosen: Sequence[Plugin], *, scheduler: str | None = None) -> Any:
+    """The engine named ``engine`` ("local" or "dask") for this run."""
+    if engine == "local":
+        if scheduler:
+            raise ValueError(f"scheduler={scheduler!r} is only used by engine='dask', not engine='local'. "
+                             "Pass engine='dask' or drop the scheduler.")
+        if config.workers > 1:
+            return ProcessPoolEngine(config, chosen, workers=config.workers)
+        return LocalEngine(config, chosen)
+    if engine == "dask":
+        return DaskEngine(config, chosen, scheduler=scheduler, workers=config.workers if config.workers > 1 else None)
+    raise ValueError(f"Unknown engine {engine!r}; expected one of: {', '.join(ENGINES)}.")

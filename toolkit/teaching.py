@@ -1,0 +1,492 @@
+"""Self-checks for the teaching exercises: compare a learner's answer with the toolkit's and say what differs.
+
+The toolkit is not the answer key: where the two disagree, the feedback says
+so in both directions ("the toolkit also lists …", "you listed … which the
+toolkit does not"), because finding where the toolkit is wrong is part of the
+lesson.
+
+>>> score = score_spans([(0, 10)], [(2, 10), (20, 30)])
+>>> (score.precision, score.recall)
+(1.0, 0.5)
+>>> timex_range("2024-W03")
+(datetime.date(2024, 1, 15), datetime.date(2024, 1, 21))
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from . import html as h
+
+if TYPE_CHECKING:
+    from .pipeline import Corpus
+
+__all__ = [
+    "Comparison", "Feedback", "SpanScore", "score_spans", "match_names", "timex_range",
+    "check_quoted", "check_claim", "check_dates", "quoted_and_mentioned", "toolkit_spans", "view_or_note",
+]
+
+POSITIVE_STANCES = frozenset({"assert", "accuse", "support", "call"})
+
+
+# ---------------------------------------------------------------------------
+# feedback records
+@dataclass(frozen=True, kw_only=True)
+class Comparison:
+    """One question's answer against the toolkit's.
+
+    ``matched`` pairs (your answer, the toolkit's); ``missing`` is what only the
+    toolkit has; ``extra`` what only you have; ``different`` holds
+    (item, your value, the toolkit's value) where both answered but disagree.
+    """
+
+    question: str
+    matched: tuple[tuple[str, str], ...] = ()
+    missing: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()
+    different: tuple[tuple[str, str, str], ...] = ()
+    close: tuple[tuple[str, str, str], ...] = ()  # overlapping but not equal (dates)
+
+    @property
+    def agrees(self) -> bool:
+        return not (self.missing or self.extra or self.different or self.close)
+
+    def lines(self) -> list[str]:
+        total = len(self.matched) + len(self.missing)
+        out = [f"{self.question}: you agree with the toolkit on {len(self.matched)} of {total}."]
+        for item in self.missing:
+            out.append(f"  - the toolkit also lists {item}")
+        for item in self.extra:
+            out.append(f"  + you listed {item}, which the toolkit does not: did it miss it, or did you?")
+        for item, yours, theirs in self.different:
+            out.append(f"  ≠ {item}: you said {yours}, the toolkit says {theirs}")
+        for item, yours, theirs in self.close:
+            out.append(f"  ≈ {item}: you said {yours}, the toolkit says {theirs} (they overlap)")
+        return out
+
+
+@dataclass(frozen=True, kw_only=True)
+class Feedback:
+    """What a self-check cell shows: one comparison per question, plus notes."""
+
+    title: str
+    comparisons: tuple[Comparison, ...] = ()
+    notes: tuple[str, ...] = ()
+    checkable: bool = True  # False: the toolkit has no answer (a plugin is not installed)
+
+    @property
+    def agrees(self) -> bool:
+        return self.checkable and all(c.agrees for c in self.comparisons)
+
+    @property
+    def message(self) -> str:
+        if not self.checkable:
+            head = "The toolkit cannot check this answer."
+        elif self.agrees:
+            head = "Your answer and the toolkit's agree."
+        else:
+            head = "Your answer and the toolkit's differ — look at each difference in the article."
+        lines = [f"{self.title}: {head}"]
+        for comparison in self.comparisons:
+            lines += comparison.lines()
+        lines += list(self.notes)
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def _repr_html_(self) -> str:
+        verdict = "agree" if self.agrees else ("cannot check" if not self.checkable else "differ")
+        return h.section(f"{self.title} — {verdict}", f"<pre>{h.escape(self.message)}</pre>")
+
+
+# ---------------------------------------------------------------------------
+# names
+def _norm(name: str) -> str:
+    text = unicodedata.normalize("NFKD", str(name))
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+def match_names(answers: Iterable[str], truth: Mapping[str, Sequence[str]], *,
+                threshold: float = 85.0) -> tuple[dict[str, str], list[str], list[str]]:
+    """Pair each answered name with a canonical name (by alias, surname or spelling), one to one.
+
+    ``truth`` maps canonical names to their aliases. Returns (answer -> canonical,
+    unmatched answers, canonical names nobody answered).
+
+    >>> match_names(["lavrova", "Smith"], {"Anna Lavrova": ["Lavrova"], "Bo Chen": []})
+    ({'lavrova': 'Anna Lavrova'}, ['Smith'], ['Bo Chen'])
+    """
+    from rapidfuzz import fuzz
+
+    forms = {canon: {_norm(canon), *(_norm(a) for a in aliases if a)} for canon, aliases in truth.items()}
+    candidates: list[tuple[float, int, str, str]] = []
+    answer_list = [a for a in dict.fromkeys(str(a).strip() for a in answers) if a]
+    for order, answer in enumerate(answer_list):
+        key = _norm(answer)
+        for canon, names in forms.items():
+            if key in names:
+                score = 100.0
+            elif any(key == n.split()[-1] for n in names if n):  # a surname alone
+                score = 95.0
+            else:
+                score = max((fuzz.token_sort_ratio(key, n) for n in names if n), default=0.0)
+            if score >= threshold:
+                candidates.append((score, -order, answer, canon))
+    paired: dict[str, str] = {}
+    for _score, _order, answer, canon in sorted(candidates, reverse=True):
+        if answer not in paired and canon not in paired.values():
+            paired[answer] = canon
+    unmatched = [a for a in answer_list if a not in paired]
+    unanswered = [c for c in truth if c not in paired.values()]
+    return {a: paired[a] for a in answer_list if a in paired}, unmatched, unanswered
+
+
+def _compare_names(question: str, answers: Iterable[str], truth: Mapping[str, Sequence[str]],
+                   describe: Mapping[str, str] | None = None) -> Comparison:
+    paired, extra, missing = match_names(answers, truth)
+    describe = describe or {}
+    return Comparison(
+        question=question,
+        matched=tuple(paired.items()),
+        missing=tuple(f"{name}{describe.get(name, '')}" for name in missing),
+        extra=tuple(extra),
+    )
+
+
+def _aliases(corpus: Corpus) -> dict[str, tuple[str, list[str]]]:
+    """entity_id -> (canonical name, aliases)."""
+    out = {}
+    for row in corpus.entities.itertuples(index=False):
+        aliases = row.aliases if isinstance(row.aliases, (list, tuple)) else list(row.aliases) if row.aliases is not None and not isinstance(row.aliases, float) else []
+        out[row.entity_id] = (row.name, [str(a) for a in aliases])
+    return out
+
+
+# ---------------------------------------------------------------------------
+# exercise 1: who is quoted, and who is only talked about
+def quoted_and_mentioned(corpus: Corpus, *, labels: Sequence[str] = ("PERSON",),
+                         articles: Sequence[str] | None = None) -> pd.DataFrame:
+    """One row per entity with the given labels: how often mentioned, how often quoted.
+
+    With ``articles``, only those articles count. Quotes without a resolved
+    entity count under their ``speaker_name``.
+    """
+    entities = corpus.entities[corpus.entities["label"].isin(labels)]
+    quotes = corpus.quotes
+    mentioned: dict[Any, int] | None = None
+    if articles is not None:
+        quotes = quotes[quotes["article_id"].isin(articles)]
+        mentions = corpus.mentions[corpus.mentions["article_id"].isin(articles)]
+        mentioned = mentions["entity_id"].dropna().value_counts().to_dict()
+        speaking = set(quotes["speaker_entity_id"].dropna())
+        entities = entities[entities["entity_id"].isin(set(mentioned) | speaking)]
+    counts = quotes["speaker_entity_id"].dropna().value_counts()
+    rows = [{"entity_id": e.entity_id, "name": e.name,
+             "n_mentions": int(mentioned.get(e.entity_id, 0)) if mentioned is not None else e.n_mentions,
+             "n_quotes": int(counts.get(e.entity_id, 0))} for e in entities.itertuples(index=False)]
+    known = set(entities["entity_id"])
+    unresolved = quotes[quotes["speaker_entity_id"].isna() | ~quotes["speaker_entity_id"].isin(known)]
+    for name, n in unresolved["speaker_name"].dropna().value_counts().items():
+        if not any(r["name"] == name for r in rows):
+            rows.append({"entity_id": None, "name": name, "n_mentions": 0, "n_quotes": int(n)})
+    frame = pd.DataFrame(rows, columns=["entity_id", "name", "n_mentions", "n_quotes"])
+    return frame.sort_values(["n_quotes", "n_mentions", "name"], ascending=[False, False, True], ignore_index=True)
+
+
+def check_quoted(corpus: Corpus, *, quoted: Iterable[str], only_mentioned: Iterable[str],
+                 labels: Sequence[str] = ("PERSON",), articles: Sequence[str] | None = None) -> Feedback:
+    """Exercise 1: compare the people you found quoted / only talked about with the toolkit's lists.
+
+    ``articles`` limits the question to those articles (default: the whole corpus).
+    """
+    title = "Who is quoted, and who is only talked about"
+    if corpus.quotes.empty and corpus.entities.empty:
+        return Feedback(title=title, checkable=False, notes=(
+            "This analysis has no quotes and no entities: install (or enable) the plugins that provide the "
+            "quotes and entities tables, then run the analysis cell again.",))
+    table = quoted_and_mentioned(corpus, labels=labels, articles=articles)
+    aliases = _aliases(corpus)
+
+    def truth(frame: pd.DataFrame) -> dict[str, list[str]]:
+        return {r.name: aliases.get(r.entity_id, (r.name, []))[1] for r in frame.itertuples(index=False)}
+
+    quoted_rows, mentioned_rows = table[table["n_quotes"] > 0], table[table["n_quotes"] == 0]
+    notes = []
+    if corpus.quotes.empty:
+        notes.append("The toolkit found no quotes here (is the quotes plugin installed?): every person counts as "
+                     "only talked about.")
+    describe = {r.name: f" (quoted {r.n_quotes}×)" for r in quoted_rows.itertuples(index=False)}
+    describe |= {r.name: f" (mentioned {r.n_mentions}×, never quoted)" for r in mentioned_rows.itertuples(index=False)}
+    return Feedback(title=title, notes=tuple(notes), comparisons=(
+        _compare_names("Quoted", quoted, truth(quoted_rows), describe),
+        _compare_names("Only talked about", only_mentioned, truth(mentioned_rows), describe),
+    ))
+
+
+# ---------------------------------------------------------------------------
+# exercise 2: follow a claim and its denial
+def claim_groups(corpus: Corpus) -> pd.DataFrame:
+    """Claims with claimant names and publication dates, contested groups first."""
+    claims = corpus.claims.merge(corpus.articles[["article_id", "published"]], on="article_id", how="left")
+    names = {k: v[0] for k, v in _aliases(corpus).items()}
+    claims["claimant"] = claims["claimant_entity_id"].map(names)
+    side = claims.groupby("group_id")["stance"].agg(lambda s: int("deny" in set(s)) + int(bool(set(s) & POSITIVE_STANCES)))
+    claims["contested"] = claims["group_id"].map(side).eq(2)
+    return claims.sort_values(["contested", "group_id", "published"], ascending=[False, True, True], ignore_index=True)
+
+
+def check_claim(corpus: Corpus, *, asserted_by: Iterable[str], denied_by: Iterable[str],
+                group_id: str | None = None, first_denied: str | None = None) -> Feedback:
+    """Exercise 2: who asserted a claim and who denied it (and when it was first denied in print).
+
+    Without ``group_id`` the contested group that best fits your names is used.
+    """
+    title = "Follow a claim and its denial"
+    if corpus.claims.empty:
+        return Feedback(title=title, checkable=False, notes=(
+            "The toolkit found no claims: the claims plugin is not installed or found none. Compare your answer "
+            "with a classmate's, or with the quotes table.",))
+    claims = claim_groups(corpus)
+    aliases = _aliases(corpus)
+    asserted_by, denied_by = list(asserted_by), list(denied_by)
+
+    def sides(group: pd.DataFrame) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        def named(rows: pd.DataFrame) -> dict[str, list[str]]:
+            return {aliases[e][0]: aliases[e][1] for e in rows["claimant_entity_id"].dropna().unique() if e in aliases}
+        return named(group[group["stance"].isin(POSITIVE_STANCES)]), named(group[group["stance"] == "deny"])
+
+    groups = list(claims.groupby("group_id", sort=False))
+    if group_id is None:
+        def fit(item: tuple[Any, pd.DataFrame]) -> tuple[int, bool]:
+            pro, con = sides(item[1])
+            return (len(match_names(asserted_by, pro)[0]) + len(match_names(denied_by, con)[0]),
+                    bool(item[1]["contested"].any()))
+        group_id, group = max(groups, key=fit)
+    else:
+        found = dict(groups)
+        if group_id not in found:
+            raise KeyError(f"No claim group {group_id!r}. Contested groups: "
+                           f"{', '.join(map(str, claims.loc[claims['contested'], 'group_id'].unique())) or 'none'}.")
+        group = found[group_id]
+    pro, con = sides(group)
+    proposition = group["proposition"].dropna().iloc[0] if group["proposition"].notna().any() else "?"
+    comparisons = [_compare_names("Asserted by", asserted_by, pro), _compare_names("Denied by", denied_by, con)]
+    if first_denied is not None:
+        denials = group.loc[group["stance"] == "deny", "published"].dropna()
+        theirs = str(denials.min()) if len(denials) else "no dated denial"
+        same = str(first_denied)[:10] == theirs
+        comparisons.append(Comparison(question="First denied in print",
+                                      matched=((str(first_denied), theirs),) if same else (),
+                                      different=() if same else (("the date", str(first_denied), theirs),)))
+    return Feedback(title=title, comparisons=tuple(comparisons),
+                    notes=(f"Claim group {group_id}: “{proposition}”.",))
+
+
+# ---------------------------------------------------------------------------
+# exercise 3: date detective
+_SEASONS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "AU": (9, 11), "WI": (12, 14)}
+
+
+def timex_range(value: str | None) -> tuple[dt.date, dt.date] | None:
+    """The first and last day a TIMEX3 value (or an ISO date or ``start/end`` range) covers.
+
+    >>> timex_range("2023-10")
+    (datetime.date(2023, 10, 1), datetime.date(2023, 10, 31))
+    >>> timex_range("2022-SU")
+    (datetime.date(2022, 6, 1), datetime.date(2022, 8, 31))
+    >>> timex_range("2024-01-08/2024-01-14")
+    (datetime.date(2024, 1, 8), datetime.date(2024, 1, 14))
+    >>> timex_range("XXXX-10-18") is None
+    True
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip()
+    if "/" in text:
+        left, right = (timex_range(part) for part in text.split("/", 1))
+        return (left[0], right[1]) if left and right else None
+    try:
+        if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:T.*)?", text):
+            day = dt.date(int(m[1]), int(m[2]), int(m[3]))
+            return day, day
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
+            year, month = int(m[1]), int(m[2])
+            return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+        if m := re.fullmatch(r"(\d{4})-W(\d{2})(?:-WE)?", text):
+            monday = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
+            return monday, monday + dt.timedelta(days=6)
+        if m := re.fullmatch(r"(\d{4})-Q([1-4])", text):
+            year, q = int(m[1]), int(m[2])
+            last = 3 * q
+            return dt.date(year, last - 2, 1), dt.date(year, last, calendar.monthrange(year, last)[1])
+        if m := re.fullmatch(r"(\d{4})-(SP|SU|FA|AU|WI)", text):
+            year, (first, last) = int(m[1]), _SEASONS[m[2]]
+            end_year, end_month = year + (last - 1) // 12, (last - 1) % 12 + 1
+            return dt.date(year, first, 1), dt.date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
+        if m := re.fullmatch(r"(\d{4})", text):
+            return dt.date(int(m[1]), 1, 1), dt.date(int(m[1]), 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
+def check_dates(corpus: Corpus, article_id: str, answers: Mapping[str | int, str], *,
+                types: Sequence[str] = ("DATE",)) -> Feedback:
+    """Exercise 3: the calendar dates you gave to an article's date expressions, against the toolkit's.
+
+    ``answers`` maps a date expression (its text, or its start offset when the
+    same text occurs twice) to an ISO date, month (``2024-01``) or range
+    (``2024-01-08/2024-01-14``). Overlapping answers count as close.
+    """
+    title = f"Date detective ({article_id})"
+    timexes = corpus.timexes[(corpus.timexes["article_id"] == article_id) & corpus.timexes["type"].isin(types)]
+    if corpus.timexes.empty:
+        return Feedback(title=title, checkable=False, notes=(
+            "The toolkit found no date expressions: the timeline plugin is not installed or found none.",))
+    by_text: dict[str, list[Any]] = {}
+    for row in timexes.itertuples(index=False):
+        by_text.setdefault(_norm(row.text), []).append(row)
+    matched, different, close, extra = [], [], [], []
+    answered: set[int] = set()
+    for key, value in answers.items():
+        if isinstance(key, int):
+            rows = [r for r in timexes.itertuples(index=False) if int(r.start) == key]
+        else:
+            rows = [r for r in by_text.get(_norm(key), []) if int(r.start) not in answered]
+        if not rows:
+            extra.append(f"{key!r} (the toolkit found no such date expression)")
+            continue
+        row = rows[0]
+        answered.add(int(row.start))
+        label = f"{row.text!r} at {row.start}"
+        yours, theirs = timex_range(value), timex_range(row.value)
+        if yours is None:
+            different.append((label, f"{value} (not a date I can read: use YYYY-MM-DD, YYYY-MM or A/B)", str(row.value)))
+        elif theirs is None:
+            different.append((label, str(value), f"{row.value} (the toolkit could not place it on the calendar)"))
+        elif yours == theirs:
+            matched.append((str(value), str(row.value)))
+        elif yours[0] <= theirs[1] and theirs[0] <= yours[1]:
+            close.append((label, str(value), str(row.value)))
+        else:
+            different.append((label, str(value), str(row.value)))
+    missing = tuple(f"{r.text!r} at {r.start} = {r.value}" for r in timexes.itertuples(index=False)
+                    if int(r.start) not in answered)
+    published = corpus.articles.loc[corpus.articles["article_id"] == article_id, "published"]
+    note = f"The article was published on {published.iloc[0]}." if len(published) and published.notna().iloc[0] else \
+        "The article has no publication date: relative dates cannot be anchored."
+    return Feedback(title=title, notes=(note,), comparisons=(Comparison(
+        question="Dates", matched=tuple(matched), missing=missing, extra=tuple(extra),
+        different=tuple(different), close=tuple(close)),))
+
+
+# ---------------------------------------------------------------------------
+# annotation: spans against spans
+@dataclass(frozen=True, kw_only=True)
+class SpanScore:
+    """Precision and recall of your spans against the toolkit's (and so the toolkit's against yours)."""
+
+    matched: tuple[tuple[tuple[int, int], tuple[int, int]], ...]
+    only_yours: tuple[tuple[int, int], ...]
+    only_toolkit: tuple[tuple[int, int], ...]
+    n_yours: int
+    n_toolkit: int
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def precision(self) -> float:
+        """Share of your spans that the toolkit also found (= the toolkit's recall against you)."""
+        return len(self.matched) / self.n_yours if self.n_yours else 0.0
+
+    @property
+    def recall(self) -> float:
+        """Share of the toolkit's spans that you also found (= the toolkit's precision against you)."""
+        return len(self.matched) / self.n_toolkit if self.n_toolkit else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def summary(self) -> str:
+        return (f"You marked {self.n_yours}, the toolkit {self.n_toolkit}; {len(self.matched)} agree. "
+                f"Your precision {self.precision:.0%}, recall {self.recall:.0%} (against the toolkit). "
+                f"Read the other way, the toolkit's precision against you is {self.recall:.0%} and its recall "
+                f"{self.precision:.0%}.")
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def score_spans(yours: Iterable[Sequence[int] | Mapping[str, int]], toolkit: Iterable[Sequence[int] | Mapping[str, int]],
+                *, min_overlap: float = 0.5) -> SpanScore:
+    """Pair spans one to one when they overlap by at least ``min_overlap`` of the shorter one.
+
+    ``min_overlap=1.0`` with equal lengths asks for exact boundaries. Spans are
+    ``(start, end)`` pairs or mappings with ``start``/``end``.
+
+    >>> s = score_spans([(0, 5), (10, 20)], [(0, 5), (30, 40)], min_overlap=1.0)
+    >>> s.matched, s.only_yours, s.only_toolkit
+    ((((0, 5), (0, 5)),), ((10, 20),), ((30, 40),))
+    """
+    def spans(items: Iterable[Any]) -> list[tuple[int, int]]:
+        out = []
+        for item in items:
+            start, end = (item["start"], item["end"]) if isinstance(item, Mapping) else item
+            if end > start:
+                out.append((int(start), int(end)))
+        return sorted(set(out))
+
+    mine, theirs = spans(yours), spans(toolkit)
+    pairs = []
+    for a in mine:
+        for b in theirs:
+            shared = _overlap(a, b)
+            shorter = min(a[1] - a[0], b[1] - b[0])
+            if shared and shared >= min_overlap * shorter:
+                pairs.append((shared / max(a[1] - a[0], b[1] - b[0]), a, b))
+    matched, used_a, used_b = [], set(), set()
+    for _ratio, a, b in sorted(pairs, reverse=True):
+        if a not in used_a and b not in used_b:
+            matched.append((a, b))
+            used_a.add(a)
+            used_b.add(b)
+    return SpanScore(matched=tuple(sorted(matched)), only_yours=tuple(a for a in mine if a not in used_a),
+                     only_toolkit=tuple(b for b in theirs if b not in used_b), n_yours=len(mine), n_toolkit=len(theirs))
+
+
+def toolkit_spans(corpus: Corpus, article_id: str, kind: str) -> list[tuple[int, int]]:
+    """The toolkit's spans of one kind in one article: ``quotes`` (quote content) or ``dates`` (timexes)."""
+    if kind == "quotes":
+        rows = corpus.quotes[corpus.quotes["article_id"] == article_id]
+        return [(int(s), int(e)) for s, e in zip(rows["content_start"], rows["content_end"]) if pd.notna(s) and pd.notna(e)]
+    if kind == "dates":
+        rows = corpus.timexes[corpus.timexes["article_id"] == article_id]
+        return [(int(s), int(e)) for s, e in zip(rows["start"], rows["end"])]
+    raise ValueError(f"kind must be 'quotes' or 'dates', got {kind!r}.")
+
+
+def view_or_note(corpus: Corpus, name: str, *, selection: Any = None, **options: Any) -> Any:
+    """``toolkit.view(corpus, name)``, or a note saying which plugin to install when no plugin offers it.
+
+    Notebooks call this so that they run (and teach) with whatever plugins are installed.
+    """
+    from .views import view, views
+
+    if name in views():
+        return view(corpus, name, selection=selection, **options)
+    import ipywidgets as widgets
+
+    return widgets.HTML(f'<p class="pl-note"><b>No view named {h.escape(name)!s}</b>: the plugin that offers it is '
+                        f"not installed. Installed views: {h.escape(', '.join(views()))}.</p>")
