@@ -15,7 +15,10 @@ import pandas as pd
 
 from . import errors
 
-__all__ = ["atomic_write_bytes", "atomic_write_json", "write_parquet", "output_lock", "sha256_text"]
+__all__ = ["atomic_write_bytes", "atomic_write_json", "write_parquet", "output_lock", "sha256_text",
+           "remove_temp_files", "TEMP_SUFFIX", "LOCK_NAME"]
+
+TEMP_SUFFIX = ".tmp"
 
 
 def sha256_text(text: str) -> str:
@@ -23,9 +26,13 @@ def sha256_text(text: str) -> str:
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename: readers never see half a file."""
+    """Write to a temporary file in the same folder, then rename: readers never see half a file.
+
+    The data is flushed to disk before the rename and the folder after it, so
+    that a power cut leaves the old file or the new one, never an empty one.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -37,6 +44,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    _fsync_dir(path.parent)
 
 
 def atomic_write_json(path: Path, obj: Any) -> None:
@@ -44,27 +52,138 @@ def atomic_write_json(path: Path, obj: Any) -> None:
 
 
 def write_parquet(path: Path, frame: pd.DataFrame) -> None:
+    """Write a table atomically (temporary file, fsync, rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     os.close(fd)
     try:
         frame.to_parquet(tmp, index=False)
+        _fsync_file(tmp)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_file(path: str | Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make a rename durable (POSIX); folders cannot be opened for this on Windows."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        _fsync_file(path)
+
+
+def remove_temp_files(folder: Path) -> int:
+    """Delete temporary files a killed run left in ``folder`` and its subfolders; return how many.
+
+    Only called while holding the output lock, when no other run can be writing.
+    """
+    removed = 0
+    if not folder.is_dir():
+        return 0
+    for dirpath, _, filenames in os.walk(folder):
+        for name in filenames:
+            if name.startswith(".") and name.endswith(TEMP_SUFFIX):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(dirpath, name))
+                    removed += 1
+    return removed
+
+
+# ---------------------------------------------------------------------------
+# the output lock
+#
+# An advisory lock (flock) on ``out/.presslens.lock`` that the kernel releases
+# when the holder dies, even by kill -9, so a killed run never blocks the next
+# one. The file also names the holder (pid, host, start time) for the message a
+# second run gets. Where flock does not exist (Windows), the pid in the file is
+# the lock, and a pid that no longer runs marks it stale.
+LOCK_NAME = ".presslens.lock"
+_HELD_FDS: set[int] = set()
+
+
+def _close_held_locks_in_child() -> None:
+    # A forked worker (spaCy n_process, multiprocessing) inherits the lock's file
+    # descriptor; were it kept, leftover workers of a killed run would hold the lock.
+    for fd in list(_HELD_FDS):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD_FDS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_held_locks_in_child)
 
 
 @contextlib.contextmanager
 def output_lock(out: Path) -> Iterator[None]:
     """Hold ``out/.presslens.lock`` for the duration of a run; a second run gets a clear error.
 
-    A lock left by a process that no longer exists (killed) is taken over.
+    A lock left by a process that no longer exists (killed) is taken over, and
+    the temporary files that process left are removed.
     """
     out.mkdir(parents=True, exist_ok=True)
-    lock = out / ".presslens.lock"
+    lock = out / LOCK_NAME
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        fcntl = None
+    if fcntl is None:  # pragma: no cover - Windows
+        with _pid_lock(out, lock):
+            yield
+        return
+    fd = _acquire_flock(out, lock, fcntl)
+    _HELD_FDS.add(fd)
+    try:
+        yield
+    finally:
+        _HELD_FDS.discard(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(lock)  # still holding it: nobody can have taken it in between
+        os.close(fd)
+
+
+def _acquire_flock(out: Path, lock: Path, fcntl: Any) -> int:
+    for _ in range(10):
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = _holder_text(_read_lock(fd))
+            os.close(fd)
+            raise errors.OutputLockedError(errors.OUTPUT_LOCKED.format(out=out, lock=lock, pid=holder)) from None
+        try:
+            if os.fstat(fd).st_ino != os.stat(lock).st_ino:
+                raise FileNotFoundError  # the holder removed the file as we opened it: try the new one
+        except FileNotFoundError:
+            os.close(fd)
+            continue
+        previous = _read_lock(fd)
+        if previous.get("legacy") and _alive(previous.get("pid")):
+            # a lock written without flock (older PressLens, or by hand) by a process that still runs
+            os.close(fd)
+            raise errors.OutputLockedError(errors.OUTPUT_LOCKED.format(out=out, lock=lock, pid=previous["pid"]))
+        if previous:  # its holder died without removing it: sweep what it left half-written
+            remove_temp_files(out)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps(_lock_record()).encode("utf-8"), 0)
+        return fd
+    raise errors.OutputLockedError(errors.OUTPUT_LOCKED.format(out=out, lock=lock, pid="unknown"))
+
+
+@contextlib.contextmanager
+def _pid_lock(out: Path, lock: Path) -> Iterator[None]:  # pragma: no cover - Windows
     for _ in range(2):
         try:
             fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
@@ -74,6 +193,7 @@ def output_lock(out: Path) -> Iterator[None]:
                 raise errors.OutputLockedError(errors.OUTPUT_LOCKED.format(out=out, lock=lock, pid=pid)) from None
             with contextlib.suppress(OSError):
                 os.unlink(lock)  # stale: its process is gone
+            remove_temp_files(out)
             continue
         with os.fdopen(fd, "w") as handle:
             handle.write(str(os.getpid()))
@@ -87,6 +207,41 @@ def output_lock(out: Path) -> Iterator[None]:
             os.unlink(lock)
 
 
+def _lock_record() -> dict[str, Any]:
+    import socket
+    import time
+
+    return {"pid": os.getpid(), "host": socket.gethostname(), "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+
+
+def _read_lock(fd: int) -> dict[str, Any]:
+    """What the lock file says: our JSON record, or a bare pid (``legacy``), or nothing."""
+    try:
+        raw = os.pread(fd, 4096, 0).decode("utf-8", "replace").strip()
+    except OSError:
+        return {}
+    if not raw:
+        return {}
+    with contextlib.suppress(ValueError):
+        record = json.loads(raw)
+        if isinstance(record, dict):
+            return record
+        if isinstance(record, int):
+            return {"pid": record, "legacy": True}
+    return {"pid": None, "legacy": True}
+
+
+def _holder_text(record: dict[str, Any]) -> str:
+    if not record.get("pid"):
+        return "unknown"
+    text = str(record["pid"])
+    if record.get("host"):
+        text += f" on {record['host']}"
+    if record.get("started"):
+        text += f", started {record['started']}"
+    return text
+
+
 def _read_pid(lock: Path) -> int | None:
     try:
         return int(lock.read_text().strip() or "0") or None
@@ -94,7 +249,9 @@ def _read_pid(lock: Path) -> int | None:
         return None
 
 
-def _alive(pid: int) -> bool:
+def _alive(pid: Any) -> bool:
+    if not isinstance(pid, int) or pid <= 0:
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -25,6 +25,11 @@ _LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 
+# Repeats are looked for among short lines (headlines, bylines); a longer line
+# cannot reduce to a 200-character key, and skipping it keeps big files fast.
+_MAX_REPEAT_KEY = 200
+_MAX_REPEAT_LINE = 600
+
 # Case-sensitive: "Advertisement" glued to the ad's first word ("AdvertisementThe new …").
 _AD = re.compile(r"^(Advertisement|ADVERTISEMENT|Sponsored content|Sponsored)(?=[\s:A-Z]|$)")
 _SEGMENT_SPLIT = re.compile(r"(?<=[.!?])\s+")
@@ -43,6 +48,8 @@ def boilerplate_reason(line: str) -> str | None:
     if not stripped:
         return None
     for reason, pattern in _LINE_RULES:
+        if reason == "caption credit" and ":" not in stripped:
+            continue  # every caption pattern needs a colon; skipping the scan keeps big files fast
         if pattern.search(stripped):
             return reason
     if _AD.search(stripped):
@@ -95,13 +102,15 @@ def clean_text(text: str) -> tuple[str, list[tuple[int, int, str]]]:
         start, end = offset, offset + len(line)
         offset = end
         reason = boilerplate_reason(line)
-        key = _normal_form(line)
-        if reason is None and key and len(key) <= 200 and key in seen:
-            reason = "repeated line"
-        if key and len(key) <= 200:
+        key = _normal_form(line) if len(line) <= _MAX_REPEAT_LINE else ""
+        if key and len(key) <= _MAX_REPEAT_KEY:
+            if reason is None and key in seen:
+                reason = "repeated line"
             seen.add(key)
         if reason is None:
             kept.append(line)
         else:
             removed.append((start, end, reason))
+    if not removed:
+        return text, removed  # the same string: no second copy of a big text
     return "".join(kept), removed

@@ -27,6 +27,16 @@ def _parse_option(text: str) -> tuple[str, str, object]:
     return plugin, name, value
 
 
+def _max_chars(text: str) -> int:
+    try:
+        value = int(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of characters (0: no limit), got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of characters (0: no limit), got {text!r}")
+    return value
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="presslens", description="Read news coverage as evidence.")
     parser.add_argument("--version", action="version", version=f"presslens {__version__}")
@@ -48,7 +58,10 @@ def _build_parser() -> argparse.ArgumentParser:
                          help="a plugin option, repeatable")
     analyze.add_argument("--text-column", help="the text column in CSV/JSONL/Parquet inputs")
     analyze.add_argument("--no-cache", action="store_true", help="analyse every article again")
-    analyze.add_argument("--strict", action="store_true", help="fail if any input is skipped or fails")
+    analyze.add_argument("--strict", action="store_true",
+                         help="fail if any input is skipped or fails, or the load report has warnings")
+    analyze.add_argument("--max-chars", type=_max_chars, default=None, metavar="N",
+                         help="skip articles longer than N characters (default 1,000,000; 0: no limit)")
     analyze.add_argument("--quiet", action="store_true", help="no progress bar")
 
     sub.add_parser("plugins", help="list installed plugins and what they provide")
@@ -85,7 +98,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         plugins=[p.strip() for p in args.plugins.split(",") if p.strip()] if args.plugins else None,
         options=options, workers=args.workers, batch_size=args.batch_size, quiet=args.quiet, strict=args.strict,
         columns={"text": args.text_column} if args.text_column else None, cache=not args.no_cache,
-        engine=args.engine, scheduler=args.scheduler)
+        engine=args.engine, scheduler=args.scheduler,
+        **({} if args.max_chars is None else {"max_chars": args.max_chars or None}))
     report = corpus.load_report
     print(f"loaded {report['loaded']}, skipped {report['skipped']}, failed {report['failed']} "
           f"(of {report['inputs']} inputs) in {time.perf_counter() - started:.1f}s; "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = [
     "PressLensError", "MissingRequirementError", "PluginCycleError", "ModelNotFoundError",
-    "InputError", "NothingLoadedError", "OutputLockedError",
+    "InputError", "NothingLoadedError", "OutputLockedError", "IncompleteOutputError",
 ]
 
 
@@ -36,6 +36,10 @@ class OutputLockedError(PressLensError):
     """Another run is writing to the same output directory."""
 
 
+class IncompleteOutputError(PressLensError):
+    """An output folder left half-written by a run that stopped."""
+
+
 PLUGIN_EXISTS = ("A plugin named {name!r} is already registered. Pass replace=True to replace it, "
                  "or choose another name.")
 UNKNOWN_PLUGIN = "No plugin named {name!r}. Available plugins: {names}."
@@ -49,6 +53,15 @@ MODEL_VERSION = ("The spaCy pipeline {name!r} was built for spaCy {wanted}, but 
 NO_TEXT_COLUMN = ("{source}: no text column. Expected a column named {expected!r}; found: {found}. "
                   "Pass a column mapping, e.g. columns={{'text': 'body'}} (CLI: --text-column body).")
 NOTHING_LOADED = "Nothing loaded from {inputs}.\n{report}"
-STRICT_FAILED = "--strict: {n} input(s) were skipped or failed.\n{report}"
+STRICT_FAILED = "--strict: {n} problem(s) while loading (inputs skipped or failed, or warnings).\n{report}"
+TOO_LARGE_FILE = ("too large for one article: {size:,} bytes cannot fit the limit of {max_chars:,} characters. "
+                  "Split the file into articles, or raise the limit (Python: max_chars=N or None; CLI: --max-chars N)")
+TOO_LARGE_TEXT = ("too large for one article: {n:,} characters, over the limit of {max_chars:,}. "
+                  "Split it into articles, or raise the limit (Python: max_chars=N or None; CLI: --max-chars N)")
 OUTPUT_LOCKED = ("Another PressLens run is writing to {out} (lock file {lock}, held by process {pid}). "
                  "Wait for it to finish, or choose another --out.")
+INCOMPLETE_OUTPUT = ("{path} is not a finished PressLens output: {why}, so its tables may mix two runs. "
+                     "Run `presslens analyze INPUT... --out {path}` again; articles already analysed come from "
+                     "its cache.")
+UNKNOWN_OPTION_PLUGIN = ("Options were given for {name!r}, but no plugin has that name (--option {name}.KEY=VALUE). "
+                         "Available plugins: {names}.")

@@ -8,11 +8,15 @@ A bad input costs one line in the report, never the run.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import datetime as dt
+import errno
 import glob as globmod
 import json
 import os
 import re
+import stat
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -23,7 +27,8 @@ from . import errors
 from .cleaning import clean_text
 from .records import Article, LoadEntry, LoadReport
 
-__all__ = ["load", "iter_articles", "decode_bytes", "read_metadata", "TEXT_SUFFIXES", "DEFAULT_COLUMNS"]
+__all__ = ["load", "iter_articles", "decode_bytes", "read_metadata", "TEXT_SUFFIXES", "DEFAULT_COLUMNS",
+           "DEFAULT_MAX_CHARS"]
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -43,11 +48,26 @@ _BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF", b"
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _MAX_TITLE = 200
+# spaCy's own default ``nlp.max_length``: beyond it a parser needs about 1 GB per
+# 100,000 words. Longer "articles" are usually concatenated dumps; they are
+# skipped with a reason unless the limit is raised (``max_chars=None``: no limit).
+DEFAULT_MAX_CHARS = 1_000_000
 _DOC_FILE = re.compile(r"^(readme|license|licence|changelog|copying)(\.[a-z]+)?$", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------------------
 # decoding
+# Single-byte encodings tried, in order of preference, when a file is not UTF-8.
+# Short texts defeat statistical detectors (six Cyrillic letters look like Big5
+# to charset_normalizer), so these are scored first by how word-like their
+# non-ASCII letters come out; a detector's guess competes on the same score.
+LEGACY_ENCODINGS = ("windows-1252", "windows-1251", "koi8-r", "iso8859-7")
+_SCORE_SAMPLE = 65536
+_PUNCTUATION_OK = set("\u00a0\u00ab\u00bb\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026\u2022\u00b7\u00b0"
+                      "\u00a7\u00a9\u00ae\u20ac\u00a3\u00a5\u2116\u00bd\u00bc\u00be\u00b2\u00b3\u00b1\u00d7\u2122")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode a file's bytes; return ``(text, encoding)``.
 
@@ -55,51 +75,132 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
     >>> decode_bytes("Министр иностранных дел заявил, что переговоры продолжатся.".encode("cp1251"))[1]
     'windows-1251'
+    >>> decode_bytes("Café crème, été".encode("latin-1"))
+    ('Café crème, été', 'windows-1252')
+    >>> decode_bytes("Привет, мир".encode("utf-16-le"))[1]
+    'utf-16-le'
     """
     for magic in _BINARY_MAGIC:
         if data.startswith(magic):
             raise ValueError("binary file (file signature of a non-text format)")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data.decode(encoding), encoding.replace("-sig", "") + " (BOM)"
-    if _looks_utf16(data):
-        for encoding in ("utf-16-le", "utf-16-be"):
             try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            if _control_ratio(text) < 0.05:
-                return text, encoding
+                return data.decode(encoding), encoding.replace("-sig", "") + " (BOM)"
+            except UnicodeDecodeError as exc:
+                raise ValueError(f"undecodable: starts with a {encoding} byte-order mark but is not {encoding} "
+                                 f"({exc.reason} at byte {exc.start})") from None
+    wide = _utf16_guess(data)
+    if wide is not None:
+        return wide
     if _byte_control_ratio(data) > 0.1:
         raise ValueError("binary file (mostly control bytes)")
     try:
-        text = data.decode("utf-8")
-        encoding = "utf-8"
+        text, encoding = data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data).best()
-        if best is None:
-            raise ValueError("undecodable: no text encoding fits these bytes") from None
-        text, encoding = str(best), _canonical_encoding(best.encoding)
+        text, encoding = _decode_legacy(data)
     if _control_ratio(text) > 0.1:
         raise ValueError("binary file (mostly control characters)")
     return text, encoding
 
 
+def _decode_legacy(data: bytes) -> tuple[str, str]:
+    """The most plausible non-UTF-8 decoding of ``data``."""
+    sample = data[:_SCORE_SAMPLE]
+    candidates: list[tuple[float, int, str]] = []
+    for rank, encoding in enumerate(LEGACY_ENCODINGS):
+        try:
+            candidates.append((_plausibility(sample.decode(encoding)), -rank, encoding))
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    if best is not None:
+        encoding = _canonical_encoding(best.encoding)
+        if encoding not in LEGACY_ENCODINGS:
+            with contextlib.suppress(UnicodeDecodeError, LookupError):
+                # a multi-byte guess may cut a character at the sample's end: score its text without the tail
+                text = sample.decode(encoding, errors="ignore" if len(sample) < len(data) else "strict")
+                candidates.append((_plausibility(text), -len(LEGACY_ENCODINGS), encoding))
+    if not candidates:
+        raise ValueError("undecodable: neither UTF-8 nor any single-byte encoding fits these bytes")
+    _, _, encoding = max(candidates)
+    try:
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError as exc:
+        # the sample fitted but a later byte does not: keep the text, mark the damage
+        text = data.decode(encoding, errors="replace")
+        return text, f"{encoding} (bytes not valid in it replaced with U+FFFD, first at byte {exc.start})"
+
+
+def _plausibility(text: str) -> float:
+    """Share of non-ASCII characters that read like real text: letters in single-script
+    words with ordinary casing (lower, Title or UPPER), or common punctuation.
+
+    Mis-decoded text betrays itself by words that mix scripts ("Ãâ€"), flip case
+    mid-word ("пРИВЕТ" from KOI8-R read as Windows-1251) or are made almost only
+    of accented Latin letters (Cyrillic bytes read as Windows-1252).
+    """
+    total = sum(1 for ch in text if ord(ch) > 127)
+    if total == 0:
+        return 1.0
+    good = sum(1 for ch in text if ch in _PUNCTUATION_OK)
+    for match in _WORD.finditer(text):
+        word = match.group()
+        wide = sum(1 for ch in word if ord(ch) > 127)
+        if wide == 0:
+            continue
+        scripts = {_script(ch) for ch in word}
+        if len(scripts) != 1:
+            continue
+        if not (word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower())):
+            if "CJK" not in scripts:
+                continue
+        if scripts == {"LATIN"} and wide >= 3 and wide > 0.6 * len(word):
+            continue  # Western words carry a few accents, not a word of them
+        good += wide
+    return good / total
+
+
+def _script(ch: str) -> str:
+    if ord(ch) < 128:
+        return "LATIN"
+    try:
+        name = unicodedata.name(ch)
+    except ValueError:
+        return "UNKNOWN"
+    first = name.split()[0]
+    if first in {"CJK", "HIRAGANA", "KATAKANA", "HALFWIDTH", "FULLWIDTH", "HANGUL", "IDEOGRAPHIC"}:
+        return "CJK"  # Japanese and Chinese words mix these freely
+    return first
+
+
 def _canonical_encoding(name: str) -> str:
     aliases = {"cp1251": "windows-1251", "cp1252": "windows-1252", "cp1250": "windows-1250",
-               "latin_1": "latin-1", "iso8859_1": "latin-1", "utf_8": "utf-8", "koi8_r": "koi8-r"}
+               "latin_1": "latin-1", "iso8859_1": "latin-1", "utf_8": "utf-8", "koi8_r": "koi8-r",
+               "iso8859_7": "iso8859-7"}
     return aliases.get(name.lower(), name.lower().replace("_", "-"))
 
 
-def _looks_utf16(data: bytes) -> bool:
-    """UTF-16 without a BOM: ASCII-heavy text leaves NULs at every other byte."""
+def _utf16_guess(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 without a byte-order mark: one byte of each pair repeats (NUL for
+    Latin text, 0x04 for Cyrillic), so one parity of bytes has little variety."""
     sample = data[:4000]
-    if len(sample) < 4 or sample.count(0) < len(sample) // 4:
-        return False
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    return max(even, odd) > 0.3 * (len(sample) / 2) and min(even, odd) < 0.05 * (len(sample) / 2)
+    if len(sample) < 8:
+        return None
+    halves = {"utf-16-le": sample[1::2], "utf-16-be": sample[0::2]}
+    for encoding, high in halves.items():
+        top = max(set(high), key=high.count)
+        if high.count(top) < 0.6 * len(high) or top >= 0x20:
+            continue
+        try:
+            text = data[: len(data) - len(data) % 2].decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _control_ratio(text) < 0.05 and _plausibility(text[:_SCORE_SAMPLE]) > 0.8:
+            return text, encoding
+    return None
 
 
 def _byte_control_ratio(data: bytes) -> float:
@@ -126,7 +227,8 @@ def guess_title(text: str) -> str | None:
     >>> guess_title("The ministers met on Monday. They talked.") is None
     True
     """
-    lines = [line.strip() for line in text.splitlines()]
+    # only the head matters; splitting a 50 MB text into lines to look at two of them would not
+    lines = [line.strip() for line in text[:4 * _MAX_TITLE + 2000].splitlines()]
     nonempty = [i for i, line in enumerate(lines) if line]
     if len(nonempty) < 2:
         return None
@@ -147,7 +249,7 @@ _DATELINE = re.compile(
 
 def date_from_text(text: str) -> str | None:
     """A publication date stated on its own line near the top ("Published: 12 March 2024")."""
-    for line in text.splitlines()[:6]:
+    for line in text[:2000].splitlines()[:6]:
         match = _DATELINE.match(line.strip())
         if match:
             parsed = parse_date(match.group("date"))
@@ -163,6 +265,8 @@ def parse_date(value: Any) -> str | None:
     True
     >>> parse_date("19 October 2023")
     '2023-10-19'
+    >>> parse_date("yesterday") is None  # relative dates would make runs depend on the day
+    True
     """
     if value is None or (isinstance(value, float) and value != value):
         return None
@@ -179,61 +283,92 @@ def parse_date(value: Any) -> str | None:
         return None  # ISO-shaped but impossible (2024-02-30): do not let a lenient parser guess
     import dateparser
 
-    parsed = dateparser.parse(text, languages=["en"], settings={"STRICT_PARSING": True})
+    # absolute dates only: "yesterday" or "2 days ago" would depend on the day of the run
+    parsed = dateparser.parse(text[:100], languages=["en"],
+                              settings={"STRICT_PARSING": True, "PARSERS": ["custom-formats", "absolute-time"]})
     return parsed.date().isoformat() if parsed else None
 
 
 # ---------------------------------------------------------------------------
 # metadata
 def read_metadata(path: str | os.PathLike[str], report: LoadReport) -> dict[str, dict[str, Any]]:
-    """Read a metadata CSV keyed by ``article_id`` or ``path``; problems go to the report's warnings."""
+    """Read a metadata CSV keyed by ``article_id`` or ``path``.
+
+    Bad rows go to the report's warnings; a metadata file that cannot be read at
+    all is one failed entry in the report (the articles still load, without it).
+    """
+    source = os.fspath(path)
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:  # pandas' ParserError is a ValueError
-        raise errors.InputError(f"Metadata CSV {path} cannot be read: {exc}. Check that fields containing "
-                                "commas are quoted and that the file is UTF-8.") from exc
+        frame = _read_metadata_frame(Path(source))
+    except (OSError, ValueError, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).strip().splitlines()[0]
+        report.add(LoadEntry(source=source, status="failed", reason=(
+            f"metadata CSV unreadable ({reason}); articles loaded without it. Check that fields containing "
+            "commas are quoted")))
+        return {}
     key = "article_id" if "article_id" in frame.columns else "path" if "path" in frame.columns else None
     if key is None:
-        raise errors.InputError(
-            f"Metadata CSV {path}: no 'article_id' or 'path' column to join on; found: "
-            f"{', '.join(frame.columns) or 'no columns'}.")
+        report.add(LoadEntry(source=source, status="failed", reason=(
+            f"metadata CSV has no 'article_id' or 'path' column to join on; found: "
+            f"{', '.join(map(str, frame.columns)) or 'no columns'}. Rename the key column; articles loaded without it")))
+        return {}
     metadata: dict[str, dict[str, Any]] = {}
     for number, row in enumerate(frame.to_dict("records"), start=2):
         ident = str(row.get(key, "")).strip()
         if not ident:
-            report.warnings.append(f"metadata {path} line {number}: empty {key}; row ignored")
+            report.warnings.append(f"metadata {source} row {number}: empty {key}; row ignored")
             continue
-        record = {field: (row.get(field) or None) for field in ("published", "outlet", "title", "url")}
+        record = {field: (str(row.get(field)).strip() or None) if row.get(field) else None
+                  for field in ("published", "outlet", "title", "url")}
         if record["published"] is not None:
             parsed = parse_date(record["published"])
             if parsed is None:
                 report.warnings.append(
-                    f"metadata {path} line {number}: published {record['published']!r} is not a valid date; ignored")
+                    f"metadata {source} row {number}: published {record['published']!r} is not a valid date; ignored")
             record["published"] = parsed
-        metadata[ident if key == "article_id" else os.path.normpath(ident)] = record
+        ident = ident if key == "article_id" else os.path.normpath(ident)
+        if ident in metadata:
+            report.warnings.append(f"metadata {source} row {number}: {key} {ident!r} appears again; this row wins")
+        metadata[ident] = record
     return metadata
+
+
+def _read_metadata_frame(path: Path) -> pd.DataFrame:
+    import io
+
+    data = path.read_bytes()
+    if not data.strip():
+        raise ValueError("empty file")
+    text, _ = decode_bytes(data)
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                       sep="\t" if path.suffix.lower() == ".tsv" else ",")
 
 
 # ---------------------------------------------------------------------------
 # loading
 class _Loader:
     def __init__(self, *, clean: bool, columns: Mapping[str, str] | None, report: LoadReport,
-                 metadata: dict[str, dict[str, Any]], exclude: set[str]) -> None:
+                 metadata: dict[str, dict[str, Any]], exclude: set[str], max_chars: int | None) -> None:
         self.clean = clean
         self.columns = dict(columns or {})
         self.report = report
         self.metadata = metadata
         self.exclude = exclude
+        self.max_chars = max_chars
         self.used_ids: set[str] = set()
         self.matched_metadata: set[str] = set()
+        self.seen_files: dict[tuple[int, int], str] = {}  # (device, inode) -> first path: one file, one article
 
     # inputs -----------------------------------------------------------------
     def run(self, inputs: Iterable[Any]) -> Iterator[Article]:
         for item in inputs:
             if isinstance(item, pd.DataFrame):
-                yield from self._from_frame(item, source="DataFrame")
+                try:
+                    yield from self._from_frame(item, source="DataFrame")
+                except errors.InputError as exc:
+                    self.report.add(LoadEntry(source="DataFrame", status="failed", reason=str(exc)))
             elif isinstance(item, Article):
-                yield self._finish(item, source=item.path or item.article_id)
+                yield from self._finished(item, source=item.path or item.article_id)
             else:
                 yield from self._from_path_like(item)
 
@@ -285,7 +420,31 @@ class _Loader:
         if os.path.abspath(source) in self.exclude:
             self.report.add(LoadEntry(source=source, status="skipped", reason="metadata file (passed with --metadata)"))
             return
+        try:
+            info = os.stat(path)  # follows links: what would actually be read
+        except OSError as exc:
+            self.report.add(LoadEntry(source=source, status="failed", reason=_os_reason(path, exc)))
+            return
+        if stat.S_ISDIR(info.st_mode):  # a folder named like a file (reached as a file only through a race)
+            yield from self._from_dir(path)
+            return
+        if not stat.S_ISREG(info.st_mode):
+            # a named pipe or device named *.txt: reading it could block forever or never end
+            self.report.add(LoadEntry(source=source, status="skipped",
+                                      reason=f"not a regular file ({_file_kind(info.st_mode)})"))
+            return
+        identity = (info.st_dev, info.st_ino)
+        if identity in self.seen_files:
+            self.report.add(LoadEntry(source=source, status="skipped",
+                                      reason=f"same file as {self.seen_files[identity]} (reached again through a link)"))
+            return
+        self.seen_files[identity] = source
         suffix = path.suffix.lower()
+        limit = self._byte_limit(suffix)
+        if limit is not None and info.st_size > limit:
+            self.report.add(LoadEntry(source=source, status="skipped", reason=errors.TOO_LARGE_FILE.format(
+                size=info.st_size, max_chars=self.max_chars)))
+            return
         try:
             if suffix in TABLE_SUFFIXES:
                 yield from self._from_table_file(path)
@@ -294,11 +453,11 @@ class _Loader:
         except errors.InputError as exc:
             self.report.add(LoadEntry(source=source, status="failed", reason=str(exc)))
             return
-        except (OSError, ValueError) as exc:
-            reason = f"unreadable: {exc.strerror}" if isinstance(exc, OSError) and exc.strerror else f"unreadable: {exc}"
+        except (OSError, ValueError, UnicodeError) as exc:
+            reason = _os_reason(path, exc) if isinstance(exc, OSError) else f"unreadable: {_first_line(exc)}"
             self.report.add(LoadEntry(source=source, status="failed", reason=reason))
             return
-        if not data.strip():
+        if not data or data.isspace():  # isspace, not strip: no copy of a big file
             self.report.add(LoadEntry(source=source, status="skipped", reason="empty file" if not data else "only whitespace"))
             return
         try:
@@ -306,28 +465,34 @@ class _Loader:
         except ValueError as exc:
             self.report.add(LoadEntry(source=source, status="skipped" if "binary" in str(exc) else "failed", reason=str(exc)))
             return
-        if not text.strip():
+        del data  # a large file's bytes need not stay in memory beside its text
+        if not text or text.isspace():
             self.report.add(LoadEntry(source=source, status="skipped", reason="only whitespace"))
             return
         if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and _looks_html(text)):
-            article = self._from_html(text, path, encoding)
-            if article is not None:
-                yield article
+            yield from self._from_html(text, path, encoding)
             return
-        yield self._finish(Article(article_id=path.stem, text=text, path=source, title=guess_title(text),
-                                   published=date_from_text(text), encoding=encoding,
-                                   published_source="text"), source=source)
+        yield from self._finished(Article(article_id=path.stem, text=text, path=source, title=guess_title(text),
+                                          published=date_from_text(text), encoding=encoding,
+                                          published_source="text"), source=source)
 
-    def _from_html(self, html: str, path: Path, encoding: str) -> Article | None:
+    def _byte_limit(self, suffix: str) -> int | None:
+        """File size beyond which the text cannot fit ``max_chars`` (UTF-8 needs at most 4 bytes a character)."""
+        if self.max_chars is None or suffix in TABLE_SUFFIXES:
+            return None  # tables hold many articles; each row is checked on its own
+        # an HTML page is mostly markup: allow more bytes per character of main text
+        return (20 if suffix in HTML_SUFFIXES else 4) * self.max_chars + 4
+
+    def _from_html(self, html: str, path: Path, encoding: str) -> Iterator[Article]:
         import trafilatura
 
         doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, favor_recall=True)
         text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
         if not text:
             self.report.add(LoadEntry(source=str(path), status="skipped", reason="HTML page without main text"))
-            return None
+            return
         published = parse_date(getattr(doc, "date", None))
-        return self._finish(
+        yield from self._finished(
             Article(article_id=path.stem, text=text + "\n", path=str(path), title=getattr(doc, "title", None),
                     outlet=getattr(doc, "sitename", None), url=getattr(doc, "url", None), published=published,
                     published_source="html", raw_text=text + "\n", encoding=encoding),
@@ -335,27 +500,35 @@ class _Loader:
 
     def _from_table_file(self, path: Path) -> Iterator[Article]:
         suffix = path.suffix.lower()
+        labels: list[str] | None = None
         if suffix in {".jsonl", ".ndjson"}:
-            rows, bad = [], []
+            rows, labels = [], []
             with path.open("rb") as handle:
                 for number, raw in enumerate(handle, start=1):
                     if not raw.strip():
                         continue
+                    where = f"{path}:{number}"
                     try:
-                        rows.append(json.loads(raw.decode("utf-8-sig") if number == 1 else raw.decode("utf-8")))
+                        row = json.loads(raw.decode("utf-8-sig") if number == 1 else raw.decode("utf-8"))
                     except (ValueError, UnicodeDecodeError) as exc:
-                        bad.append(f"line {number}: {type(exc).__name__}")
-            for problem in bad:
-                self.report.add(LoadEntry(source=f"{path}:{problem.split(':')[0].split()[-1]}", status="failed",
-                                          reason=f"malformed JSON ({problem})"))
-            frame = pd.DataFrame([r for r in rows if isinstance(r, dict)])
-            for extra in (r for r in rows if not isinstance(r, dict)):
-                self.report.add(LoadEntry(source=str(path), status="failed", reason=f"JSON line is not an object: {type(extra).__name__}"))
+                        self.report.add(LoadEntry(source=where, status="failed",
+                                                  reason=f"malformed JSON (line {number}: {_json_problem(exc)})"))
+                        continue
+                    if not isinstance(row, dict):
+                        self.report.add(LoadEntry(source=where, status="failed", reason=(
+                            f"line {number}: a JSON {type(row).__name__}, expected an object with a text field")))
+                        continue
+                    rows.append(row)
+                    labels.append(where)
+            frame = pd.DataFrame(rows)
         elif suffix == ".parquet":
             frame = pd.read_parquet(path)
         else:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, sep="\t" if suffix == ".tsv" else ",",
-                                encoding_errors="replace")
+            import io
+
+            text, _ = decode_bytes(path.read_bytes())
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                                sep="\t" if suffix == ".tsv" else ",")
             if not self._column(frame, "text") and self._looks_like_metadata(frame):
                 self.report.add(LoadEntry(source=str(path), status="skipped",
                                           reason="looks like a metadata CSV (no text column); pass it with --metadata"))
@@ -363,7 +536,7 @@ class _Loader:
         if frame.empty:
             self.report.add(LoadEntry(source=str(path), status="skipped", reason="table without rows"))
             return
-        yield from self._from_frame(frame, source=str(path), stem=path.stem)
+        yield from self._from_frame(frame, source=str(path), stem=path.stem, labels=labels)
 
     def _looks_like_metadata(self, frame: pd.DataFrame) -> bool:
         return bool({"article_id", "path"} & set(frame.columns)) and bool({"published", "outlet", "title", "url"} & set(frame.columns))
@@ -373,7 +546,8 @@ class _Loader:
             return self.columns[field] if self.columns[field] in frame.columns else None
         return next((c for c in DEFAULT_COLUMNS[field] if c in frame.columns), None)
 
-    def _from_frame(self, frame: pd.DataFrame, *, source: str, stem: str = "row") -> Iterator[Article]:
+    def _from_frame(self, frame: pd.DataFrame, *, source: str, stem: str = "row",
+                    labels: list[str] | None = None) -> Iterator[Article]:
         text_col = self._column(frame, "text")
         if text_col is None:
             expected = self.columns.get("text") or " / ".join(DEFAULT_COLUMNS["text"])
@@ -381,18 +555,19 @@ class _Loader:
                 source=source, expected=expected, found=", ".join(map(str, frame.columns)) or "no columns"))
         cols = {field: self._column(frame, field) for field in DEFAULT_COLUMNS}
         for number, row in enumerate(frame.to_dict("records")):
-            row_source = f"{source}#{number}"
+            row_source = labels[number] if labels is not None else f"{source}#{number}"
             text = row.get(text_col)
             if not isinstance(text, str) or not text.strip():
-                self.report.add(LoadEntry(source=row_source, status="skipped", reason=f"empty or missing {text_col!r}"))
+                found = "empty" if isinstance(text, str) or _clean_value(text) is None else f"a {type(text).__name__}, not text"
+                self.report.add(LoadEntry(source=row_source, status="skipped", reason=f"{text_col!r} is {found}"))
                 continue
-            ident = _clean_value(row.get(cols["id"])) if cols["id"] else None
+            ident = _id_value(row.get(cols["id"])) if cols["id"] else None
             published_raw = row.get(cols["published"]) if cols["published"] else None
             published = parse_date(published_raw)
-            if published_raw not in (None, "") and published is None and not (isinstance(published_raw, float)):
+            if _clean_value(published_raw) is not None and published is None:
                 self.report.warnings.append(f"{row_source}: published {published_raw!r} is not a valid date; ignored")
             article = Article(
-                article_id=str(ident) if ident is not None else f"{stem}-{number}",
+                article_id=ident if ident is not None else f"{stem}-{number}",
                 text=text, path=source,
                 title=_clean_value(row.get(cols["title"])) if cols["title"] else None,
                 outlet=_clean_value(row.get(cols["outlet"])) if cols["outlet"] else None,
@@ -400,9 +575,17 @@ class _Loader:
                 published=published, published_source="metadata" if published else "unknown", encoding=None)
             if article.title is None:
                 article = _replace(article, title=guess_title(text))
-            yield self._finish(article, source=row_source)
+            yield from self._finished(article, source=row_source)
 
-    # shared finishing: cleaning, metadata join, unique ids ---------------------
+    # shared finishing: size limit, cleaning, metadata join, unique ids ------------
+    def _finished(self, article: Article, *, source: str, cleaned_by: str | None = None) -> Iterator[Article]:
+        """The finished article (zero or one): too-large texts get a report line instead."""
+        if self.max_chars is not None and len(article.text) > self.max_chars:
+            self.report.add(LoadEntry(source=source, status="skipped", reason=errors.TOO_LARGE_TEXT.format(
+                n=len(article.text), max_chars=self.max_chars)))
+            return
+        yield self._finish(article, source=source, cleaned_by=cleaned_by)
+
     def _finish(self, article: Article, *, source: str, cleaned_by: str | None = None) -> Article:
         raw = article.text
         removed: list[tuple[int, int, str]] = []
@@ -427,19 +610,25 @@ class _Loader:
         published = changes.get("published", article.published)
         if published is None:
             changes["published_source"] = "unknown"
+        notes = []
         article_id = article.article_id
         if article_id in self.used_ids:
             n = 2
             while f"{article_id}-{n}" in self.used_ids:
                 n += 1
-            self.report.warnings.append(f"{source}: duplicate article_id {article_id!r}; renamed to '{article_id}-{n}'")
+            notes.append(f"duplicate article_id {article_id!r}; renamed to '{article_id}-{n}'")
+            self.report.warnings.append(f"{source}: {notes[-1]}")
             article_id = f"{article_id}-{n}"
         self.used_ids.add(article_id)
         changes["article_id"] = article_id
         article = _replace(article, **changes)
+        if removed:
+            notes.append("removed " + ", ".join(sorted({r for _, _, r in removed})))
+        nuls = text.count("\x00")
+        if nuls:  # kept, so that offsets and --no-clean text stay exact; said, so nobody is surprised
+            notes.append(f"contains {nuls} NUL character{'s' if nuls > 1 else ''} (kept)")
         self.report.add(LoadEntry(source=source, status="loaded", article_id=article_id, encoding=article.encoding,
-                                  removed_lines=len(removed),
-                                  reason=("removed " + ", ".join(sorted({r for _, _, r in removed}))) if removed else ""))
+                                  removed_lines=len(removed), reason="; ".join(notes)))
         return article
 
 
@@ -456,26 +645,73 @@ def _clean_value(value: Any) -> Any:
     return text or None
 
 
+def _id_value(value: Any) -> str | None:
+    """An article id from a table cell: 7.0 (a number column with gaps) reads as '7'."""
+    if isinstance(value, float) and value == value and value.is_integer():
+        value = int(value)
+    cleaned = _clean_value(value)
+    return str(cleaned) if cleaned is not None else None
+
+
+def _json_problem(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 at byte {exc.start}"
+    return _first_line(exc)
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0][:200] if lines else type(exc).__name__
+
+
+def _os_reason(path: Path, exc: OSError) -> str:
+    """Why a file could not be read, in words: broken links and link loops named as such."""
+    if path.is_symlink():
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop (the link points back to itself)"
+        if exc.errno == errno.ENOENT:
+            return f"broken symbolic link (its target {os.readlink(path)!r} does not exist)"
+    if isinstance(exc, IsADirectoryError):
+        return "a folder, not a file"
+    return f"unreadable: {exc.strerror or _first_line(exc)}"
+
+
+def _file_kind(mode: int) -> str:
+    for test, kind in ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return kind
+    return "a special file"
+
+
 def _looks_html(text: str) -> bool:
     head = text[:1000].lstrip().lower()
     return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in text)
 
 
 def iter_articles(inputs: Iterable[Any] | Any, *, report: LoadReport, metadata: str | os.PathLike[str] | None = None,
-                  clean: bool = True, columns: Mapping[str, str] | None = None) -> Iterator[Article]:
-    """Stream articles from ``inputs``, recording every input in ``report``."""
+                  clean: bool = True, columns: Mapping[str, str] | None = None,
+                  max_chars: int | None = DEFAULT_MAX_CHARS) -> Iterator[Article]:
+    """Stream articles from ``inputs``, recording every input in ``report``.
+
+    Articles longer than ``max_chars`` characters are skipped with a reason
+    (``None``: no limit).
+    """
     if isinstance(inputs, (str, os.PathLike, pd.DataFrame, Article)):
         inputs = [inputs]
+    if max_chars is not None and (not isinstance(max_chars, int) or max_chars < 1):
+        raise ValueError(f"max_chars must be a positive whole number of characters or None, got {max_chars!r}.")
     meta = read_metadata(metadata, report) if metadata is not None else {}
     exclude = {os.path.abspath(os.fspath(metadata))} if metadata is not None else set()
-    loader = _Loader(clean=clean, columns=columns, report=report, metadata=meta, exclude=exclude)
+    loader = _Loader(clean=clean, columns=columns, report=report, metadata=meta, exclude=exclude, max_chars=max_chars)
     yield from loader.run(inputs)
     for key in sorted(set(meta) - loader.matched_metadata):
         report.warnings.append(f"metadata names {key!r}, which matches no loaded article")
 
 
 def load(inputs: Iterable[Any] | Any, *, metadata: str | os.PathLike[str] | None = None, clean: bool = True,
-         columns: Mapping[str, str] | None = None) -> tuple[list[Article], LoadReport]:
+         columns: Mapping[str, str] | None = None,
+         max_chars: int | None = DEFAULT_MAX_CHARS) -> tuple[list[Article], LoadReport]:
     """Load articles from paths, folders, globs, tables or DataFrames.
 
     Returns the articles and a :class:`LoadReport` that accounts for every input.
@@ -486,5 +722,6 @@ def load(inputs: Iterable[Any] | Any, *, metadata: str | os.PathLike[str] | None
     ('a', 1)
     """
     report = LoadReport()
-    articles = list(iter_articles(inputs, report=report, metadata=metadata, clean=clean, columns=columns))
+    articles = list(iter_articles(inputs, report=report, metadata=metadata, clean=clean, columns=columns,
+                                  max_chars=max_chars))
     return articles, report

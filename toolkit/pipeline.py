@@ -26,7 +26,7 @@ import pandas as pd
 from . import __version__, errors
 from ._io import atomic_write_json, output_lock, sha256_text
 from .engines import ENGINES, RunConfig, extract_rows, make_engine, model_fingerprint
-from .loaders import iter_articles
+from .loaders import DEFAULT_MAX_CHARS, iter_articles
 from .records import Article, LoadReport
 from .registry import Plugin, StepContext, registry
 from .schemas import TABLES, SCHEMAS, conform, empty_table
@@ -35,6 +35,9 @@ __all__ = ["Corpus", "RunConfig", "analyze", "open_corpus"]
 
 CACHE_DIR = ".cache"
 MANIFEST = "manifest.json"
+# Present while tables are being written: a folder holding it was left by a run
+# that stopped half-way and is not trusted (see Corpus.open).
+INCOMPLETE = ".presslens.incomplete"
 
 
 class Corpus:
@@ -76,11 +79,18 @@ class Corpus:
         return self.manifest.get("load_report", {})
 
     def save(self, out: str | os.PathLike[str]) -> Path:
-        """Write every table as ``out/<table>.parquet`` and the manifest."""
+        """Write every table as ``out/<table>.parquet`` and the manifest.
+
+        Each file is written atomically; the folder is marked incomplete until
+        the manifest, written last, is in place, so a run killed between two
+        tables never leaves a folder that mixes two runs and looks finished.
+        """
         out = Path(out)
+        atomic_write_json(out / INCOMPLETE, {"pid": os.getpid(), "tables": sorted(self.tables)})
         for name, frame in self.tables.items():
             _write_table(out / f"{name}.parquet", frame)
         atomic_write_json(out / MANIFEST, self.manifest)
+        os.unlink(out / INCOMPLETE)
         self.path = out
         return out
 
@@ -91,12 +101,20 @@ class Corpus:
         if not path.is_dir():
             raise FileNotFoundError(f"{path} is not a folder of PressLens tables. Create one with "
                                     f"`presslens analyze INPUT --out {path}`.")
+        if (path / INCOMPLETE).exists():
+            raise errors.IncompleteOutputError(errors.INCOMPLETE_OUTPUT.format(
+                path=path, why="a run stopped while writing its tables"))
         tables = {p.stem: pd.read_parquet(p) for p in sorted(path.glob("*.parquet"))}
         if not tables:
             raise FileNotFoundError(f"{path} holds no .parquet tables. Create them with "
                                     f"`presslens analyze INPUT --out {path}`.")
         manifest_path = path / MANIFEST
         manifest = json.loads(manifest_path.read_text("utf-8")) if manifest_path.exists() else {}
+        for name, n_rows in manifest.get("tables", {}).items():  # the manifest says what a finished run wrote
+            if name not in tables or len(tables[name]) != n_rows:
+                found = "missing" if name not in tables else f"{len(tables[name])} rows"
+                raise errors.IncompleteOutputError(errors.INCOMPLETE_OUTPUT.format(
+                    path=path, why=f"table {name!r} is {found}, the manifest says {n_rows} rows"))
         return cls(tables, manifest=manifest, path=path)
 
     def __repr__(self) -> str:
@@ -165,7 +183,7 @@ def analyze(inputs: Iterable[Any] | Any, *, out: str | os.PathLike[str] | None =
             plugins: Sequence[str] | None = None, options: Mapping[str, Mapping[str, Any]] | None = None,
             workers: int = 1, batch_size: int = 64, quiet: bool = False, strict: bool = False,
             columns: Mapping[str, str] | None = None, cache: bool = True, engine: str = "local",
-            scheduler: str | None = None) -> Corpus:
+            scheduler: str | None = None, max_chars: int | None = DEFAULT_MAX_CHARS) -> Corpus:
     """Analyse articles and return a :class:`Corpus`; with ``out``, also write the tables there.
 
     ``inputs`` are paths, folders, globs, JSONL/CSV/Parquet files, DataFrames or
@@ -183,7 +201,8 @@ def analyze(inputs: Iterable[Any] | Any, *, out: str | os.PathLike[str] | None =
         raise ValueError(f"workers must be 1 or more, got {workers}.")
     config = RunConfig(model=model, clean=clean, plugins=tuple(plugins) if plugins is not None else None,
                        options={k: dict(v) for k, v in (options or {}).items()}, batch_size=batch_size, workers=workers)
-    run = dict(metadata=metadata, quiet=quiet, strict=strict, columns=columns, engine=engine, scheduler=scheduler)
+    run = dict(metadata=metadata, quiet=quiet, strict=strict, columns=columns, engine=engine, scheduler=scheduler,
+               max_chars=max_chars)
     if out is None:
         return _analyze(inputs, config=config, out=None, cache=False, **run)
     out = Path(out)
@@ -245,10 +264,14 @@ def _batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
 
 
 def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any, quiet: bool, strict: bool,
-             columns: Mapping[str, str] | None, cache: bool, engine: str, scheduler: str | None) -> Corpus:
+             columns: Mapping[str, str] | None, cache: bool, engine: str, scheduler: str | None,
+             max_chars: int | None = DEFAULT_MAX_CHARS) -> Corpus:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     chosen = registry.resolve(list(config.plugins) if config.plugins is not None else None)
+    unknown = sorted(set(config.options) - set(registry.names()))
+    if unknown:  # a typo in --option would otherwise be ignored without a word
+        raise KeyError(errors.UNKNOWN_OPTION_PLUGIN.format(name=unknown[0], names=", ".join(registry.names())))
 
     fingerprint_parts: dict[str, Any] = {
         "presslens": __version__,
@@ -266,7 +289,8 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
 
     report = LoadReport()
     input_list = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
-    stream = iter_articles(input_list, report=report, metadata=metadata, clean=config.clean, columns=columns)
+    stream = iter_articles(input_list, report=report, metadata=metadata, clean=config.clean, columns=columns,
+                           max_chars=max_chars)
     builder = _TableBuilder()
     manifest_inputs: list[dict[str, Any]] = []
     counts = {"analysed": 0, "from_cache": 0}
@@ -324,8 +348,8 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
 
     if not manifest_inputs:
         raise errors.NothingLoadedError(errors.NOTHING_LOADED.format(inputs=_describe(input_list), report=report.summary()))
-    if strict and report.problems:
-        raise errors.NothingLoadedError(errors.STRICT_FAILED.format(n=len(report.problems), report=report.summary()))
+    if strict and report.n_problems:  # skipped or failed inputs, and warnings (bad dates, renamed ids)
+        raise errors.NothingLoadedError(errors.STRICT_FAILED.format(n=report.n_problems, report=report.summary()))
 
     tables = builder.tables()
     step_started = time.perf_counter()
@@ -395,16 +419,19 @@ def _unchanged_run(out: Path, run_key: str) -> Corpus | None:
         return None
     try:
         return Corpus.open(out)
-    except (OSError, ValueError):
-        return None  # damaged tables: analyse again
+    except (OSError, ValueError, errors.IncompleteOutputError):
+        return None  # damaged or half-written tables: analyse again
 
 
 def _read_cache(cache_dir: Path, key: str) -> dict[str, list[dict[str, Any]]] | None:
     path = cache_dir / key[:2] / f"{key}.json"
     try:
-        return json.loads(path.read_text("utf-8"))
+        rows = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return None  # missing or unreadable: analyse again
+    valid = isinstance(rows, dict) and all(
+        isinstance(items, list) and all(isinstance(item, dict) for item in items) for items in rows.values())
+    return rows if valid else None  # damaged or foreign: analyse again rather than trust it
 
 
 def _write_cache(cache_dir: Path, key: str, rows: Mapping[str, Any]) -> None:

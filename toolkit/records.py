@@ -92,6 +92,18 @@ class LoadReport:
     def problems(self) -> list[LoadEntry]:
         return [entry for entry in self.entries if entry.status != "loaded"]
 
+    @property
+    def n_problems(self) -> int:
+        """Inputs skipped or failed plus warnings (bad dates, renamed ids, unmatched metadata):
+        what ``--strict`` refuses.
+
+        >>> report = LoadReport(warnings=["metadata row 3: published 'soon' is not a valid date; ignored"])
+        >>> report.add(LoadEntry(source="a.txt", status="loaded", article_id="a"))
+        >>> report.n_problems
+        1
+        """
+        return len(self.problems) + len(self.warnings)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "inputs": self.inputs,
