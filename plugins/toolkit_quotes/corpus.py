@@ -65,8 +65,12 @@ def corpus_step(tables: Mapping[str, pd.DataFrame], context: Any) -> dict[str, p
     entities = tables.get("entities")
     if entities is not None and not entities.empty:
         names = dict(zip(entities["entity_id"].astype(str), entities["name"]))
-        canonical = quotes["speaker_entity_id"].map(lambda e: names.get(str(e)) if pd.notna(e) else None)
-        quotes["speaker_name"] = canonical.where(canonical.notna(), quotes["speaker_name"]).astype("string")
+        # plain Python over object values: pandas' Series.where on an all-missing Arrow column raises
+        # "Converting strings to null" (found by the property tests)
+        fallback = quotes["speaker_name"].astype(object) if "speaker_name" in quotes else [None] * len(quotes)
+        canonical = [names.get(str(e)) if pd.notna(e) else None for e in quotes["speaker_entity_id"]]
+        quotes["speaker_name"] = pd.Series([c if c is not None else f for c, f in zip(canonical, fallback)],
+                                           index=quotes.index, dtype=object).astype("string")
     return {"quotes": quotes}
 
 
