@@ -2,7 +2,7 @@
 uninterrupted run; a half-written folder is never trusted; two runs on one folder
 do not corrupt it.
 
-The runs are real ``presslens analyze`` processes (tests/presslens_driver.py adds a
+The runs are real ``presslens analyze`` processes (tests/support/presslens_driver.py adds a
 ``probe`` plugin whose rows come from the parsed Doc, and can slow it down or make
 it die while writing tables).
 """
@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 
 import toolkit
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # helpers beside the tests (--import-mode=importlib)
+sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))  # helpers (not tests/ itself: its toolkit_* folders would shadow the plugins)
 from corpus_factory import write_corpus
 from toolkit import errors
 from toolkit._io import LOCK_NAME, output_lock
@@ -33,7 +33,7 @@ pytestmark = pytest.mark.slow
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
-DRIVER = TESTS / "presslens_driver.py"
+DRIVER = TESTS / "support" / "presslens_driver.py"
 N_ARTICLES = 30
 KILL_AFTER = 10
 # small batches: a pipeline that writes the cache per batch still has some articles done when killed

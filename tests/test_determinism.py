@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # helpers beside the tests (--import-mode=importlib)
+sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))  # helpers (not tests/ itself: its toolkit_* folders would shadow the plugins)
 from corpus_factory import write_corpus
 from toolkit.registry import registry
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
-DRIVER = TESTS / "presslens_driver.py"
+DRIVER = TESTS / "support" / "presslens_driver.py"
 SAMPLE = REPO / "toolkit" / "data" / "sample"
 STANDARD = ("entities", "quotes", "timeline", "claims")
 VOLATILE = {"created", "timings", "analysed", "from_cache"}

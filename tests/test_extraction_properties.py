@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # helpers beside the tests (--import-mode=importlib)
+sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))  # helpers (not tests/ itself: its toolkit_* folders would shadow the plugins)
 from corpus_factory import news_sentence
 from toolkit.cleaning import clean_text
 from toolkit.loaders import load

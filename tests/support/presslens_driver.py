@@ -1,6 +1,6 @@
 """Runs ``presslens`` in a subprocess for the crash, lock and determinism tests.
 
-``python tests/presslens_driver.py analyze ...`` is the ``presslens`` command
+``python tests/support/presslens_driver.py analyze ...`` is the ``presslens`` command
 plus a ``probe`` plugin whose rows depend on the parsed Doc (so the tests need
 no particular plugin installed). Environment switches, for tests only:
 
