@@ -3,10 +3,12 @@ grouped into the same proposition across articles.
 
 >>> from toolkit_claims import plugin
 >>> plugin.name, plugin.requires, plugin.provides
-('claims', ('quotes',), ('claims',))
+('claims', ('quotes',), ('claims', 'claim_readings'))
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from toolkit.registry import Plugin
 
@@ -15,7 +17,14 @@ from .views import contested_claims_view, claims_overview_view, render_claims_ov
 
 __all__ = ["plugin"]
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"  # 0.2: quotes are read per article (cached), the corpus step no longer parses
+
+
+def extract(doc: Any, article: Any, options: Any) -> dict[str, list[dict[str, Any]]]:
+    """Per-article readings of the quotes (``claim_readings``), from the Doc already parsed."""
+    from .extract import extract as _extract
+
+    return _extract(doc, article, options)
 
 plugin = Plugin(
     name="claims",
@@ -24,7 +33,9 @@ plugin = Plugin(
                 "entities, dates, and groups of the same proposition across articles.",
     requires=("quotes",),
     uses=("mentions", "entities", "events", "timexes"),
-    provides=("claims",),
+    # "claim_readings" is per-article and cached; requiring "quotes" orders this extract after the quotes component
+    provides=("claims", "claim_readings"),
+    extract=extract,
     corpus_step=claims_step,
     views={"contested_claims": contested_claims_view, "claims_overview": claims_overview_view},
     renderers={"contested_claims": render_contested_claims, "claims_overview": render_claims_overview},

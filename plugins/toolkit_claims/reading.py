@@ -130,7 +130,9 @@ def _is_negated(token: Token) -> bool:
 def _tokens_in(doc: Doc, span: tuple[int, int]) -> list[Token]:
     start, end = span
     # "contract" keeps the tokens lying wholly inside, without walking the whole doc per quote
-    inside = doc.char_span(max(0, start), min(len(doc.text), end), alignment_mode="contract")
+    # the text's length from the last token: Doc.text joins every token on each access
+    length = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
+    inside = doc.char_span(max(0, start), min(length, end), alignment_mode="contract")
     return [t for t in inside if not t.is_space] if inside is not None else []
 
 

@@ -22,7 +22,7 @@ from toolkit.schemas import conform, empty_table
 
 from .lexicon import META_CONCEPTS
 from .grouping import Frame, GroupingConfig, entity_key, group_claims, lexical_terms
-from .reading import Reading, read_quote
+from .extract import READINGS, reading_row
 
 __all__ = ["claims_step", "build_claims", "ClaimOptions"]
 
@@ -44,9 +44,13 @@ class ClaimOptions:
 
 
 def claims_step(tables: Mapping[str, pd.DataFrame], context: StepContext) -> dict[str, pd.DataFrame]:
-    """The plugin's ``corpus_step``: returns the ``claims`` table."""
+    """The plugin's ``corpus_step``: returns the ``claims`` table.
+
+    Quotes were read per article (``claim_readings``, see :mod:`.extract`); the
+    model is loaded only if some quote has no reading.
+    """
     options = ClaimOptions.from_mapping(context.options)
-    return {"claims": build_claims(tables, nlp=_nlp(options.model), options=options)}
+    return {"claims": build_claims(tables, nlp=lambda: _nlp(options.model), options=options)}
 
 
 @lru_cache(maxsize=2)
@@ -58,7 +62,12 @@ def _nlp(model: str | None) -> Any:
 
 
 def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: ClaimOptions = ClaimOptions()) -> pd.DataFrame:
-    """Claims from the ``quotes`` table, using ``mentions``, ``entities``, ``events`` and ``timexes`` when present."""
+    """Claims from the ``quotes`` table, using ``mentions``, ``entities``, ``events`` and ``timexes`` when present.
+
+    Each quote's reading comes from the ``claim_readings`` table written per
+    article; quotes without one (a quotes table made by hand) are parsed here
+    with ``nlp`` (a spaCy pipeline, or a callable returning one when needed).
+    """
     quotes = tables.get("quotes")
     if quotes is None or quotes.empty:
         return empty_table("claims")
@@ -71,53 +80,54 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
     # per-article slices with only the columns read here, made once: filtering the
     # whole wide tables for every quote was most of this step's time
     mentions_by_article, no_mentions = _mention_spans(mentions), []
-    events_by_article, no_events = _by_article(events, ["article_id", "start", "end", "date_start", "date_end"])
-    timexes_by_article, no_timexes = _by_article(timexes, ["article_id", "start", "end", "value"])
+    events_by_article = _event_tuples(events)
+    timexes_by_article = _timex_tuples(timexes)
     quotes = quotes.sort_values(["article_id", "content_start", "quote_id"], na_position="last")
-    windows = _windows(quotes, articles)
-    docs = dict(zip(windows, nlp.pipe((articles.at[a, "text"][s:e] for a, s, e in windows),
-                                      batch_size=options.batch_size)))
+    quotes = quotes[quotes["article_id"].astype(str).isin(articles.index)]
+    readings = _readings(tables.get(READINGS), quotes, articles, nlp=nlp, batch_size=options.batch_size)
+    texts = articles["text"]
+    published = articles["published"] if "published" in articles else pd.Series(dtype=object)
     rows: list[dict[str, Any]] = []
     grouping_inputs: list[tuple[str, frozenset[str], frozenset[str], Frame]] = []
     # per quote: (article_id, paragraph start, quote start, first row index, anaphoric) for linking "deny it"
     spoken: list[tuple[str, int, int, int, bool]] = []
     for quote in quotes.itertuples(index=False):
         article_id = str(quote.article_id)
-        if article_id not in articles.index:
+        reading = readings.get(str(quote.quote_id))
+        if reading is None:
             continue
         span = _quote_span(quote)
-        window = next((w for w in windows if w[0] == article_id and w[1] <= span[0] and span[1] <= w[2]), None)
-        if window is None:
-            continue
-        doc, base = docs[window], window[1]
-        reading = read_quote(doc, content=_shift(quote.content_start, quote.content_end, base),
-                             cue=_shift(quote.cue_start, quote.cue_end, base))
-        sentence = _sentence(doc, quote, base)
-        sent_start, sent_end = (sentence.start_char + base, sentence.end_char + base) if sentence is not None else span
+        text_of_article = texts.at[article_id]
+        if _present(reading["sentence_start"]) and _present(reading["sentence_end"]):
+            sent_start, sent_end = int(reading["sentence_start"]), int(reading["sentence_end"])
+        else:
+            sent_start, sent_end = span
         article_mentions = mentions_by_article.get(article_id, no_mentions)
-        claimants = _claimants(quote, article_mentions, names, articles.at[article_id, "text"])
+        claimants = _claimants(quote, article_mentions, names, text_of_article)
         about = _about(quote, article_mentions, (sent_start, sent_end), {c for c, _ in claimants})
-        core = (reading.core_span[0] + base, reading.core_span[1] + base) if reading.core_span else span_of_content(quote, span)
+        core = ((int(reading["core_start"]), int(reading["core_end"]))
+                if _present(reading["core_start"]) and _present(reading["core_end"]) else span_of_content(quote, span))
         inside = _about(quote, article_mentions, core, {c for c, _ in claimants}, strict=True)
         participants = frozenset(k for k in (entity_key(names.get(e, "")) for e in inside) if k)
         # an entity named in the proposition counts twice as much as one only named near it
         entity_features = frozenset({entity_key(names.get(e, e)) for e in about} | {"=" + k for k in participants})
-        frame = Frame(predicates=reading.predicates, themes=reading.themes, participants=participants)
-        date_start, date_end, date_source = _date(article_id, (sent_start, sent_end),
-                                                  events_by_article.get(article_id, no_events),
-                                                  timexes_by_article.get(article_id, no_timexes),
-                                                  articles.at[article_id, "published"])
-        focus_tokens = _focus_tokens(doc, quote, base, sentence, reading)
-        text = f"{reading.proposition}. {reading.focus_text}"
+        frame = Frame(predicates=frozenset(reading["predicates"]), themes=frozenset(reading["themes"]),
+                      participants=participants)
+        date_start, date_end, date_source = _date((sent_start, sent_end), events_by_article.get(article_id, ()),
+                                                  timexes_by_article.get(article_id, ()),
+                                                  published.get(article_id))
+        core_words = [tuple(w) for w in reading["core_words"]]
+        focus_tokens = [tuple(w) for w in reading["focus_tokens"]]
+        text = f"{reading['proposition']}. {reading['focus_text']}"
         # the proposition's own clause, not the whole quote: a long quote's later
         # sentences comment on the claim and would drown what it is about
-        terms = (lexical_terms(reading.core_words or focus_tokens)
-                 | lexical_terms([(w, "NOUN") for w in reading.proposition.split()]))
-        confidence = _confidence(reading, claimants, getattr(quote, "confidence", None))
+        terms = (lexical_terms(core_words or focus_tokens)
+                 | lexical_terms([(w, "NOUN") for w in reading["proposition"].split()]))
+        confidence = _confidence(reading["basis"], claimants, getattr(quote, "confidence", None))
         # ordered by where the content starts: two quotes of one sentence share their speaker's offset
         order = int(quote.content_start) if _present(quote.content_start) else span[0]
-        spoken.append((article_id, _paragraph_start(articles.at[article_id, "text"], sent_start), order, len(rows),
-                       reading.anaphoric))
+        spoken.append((article_id, _paragraph_start(text_of_article, sent_start), order, len(rows),
+                       bool(reading["anaphoric"])))
         for claimant_id, claimant_name in claimants:
             key = f"{quote.quote_id}\x00{claimant_id or claimant_name or ''}"
             rows.append({
@@ -125,16 +135,16 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
                 "article_id": article_id,
                 "quote_id": str(quote.quote_id),
                 "claimant_entity_id": claimant_id,
-                "stance": reading.stance,
-                "proposition": reading.proposition,
+                "stance": reading["stance"],
+                "proposition": reading["proposition"],
                 "about_entity_ids": about,
                 "date_start": date_start,
                 "date_end": date_end,
                 "group_id": None,
                 "claimant_name": claimant_name,
-                "cue_lemma": reading.cue_lemma,
-                "negated": reading.negated,
-                "stance_basis": reading.basis,
+                "cue_lemma": reading["cue_lemma"] if _present(reading["cue_lemma"]) else None,
+                "negated": bool(reading["negated"]),
+                "stance_basis": reading["basis"],
                 "date_source": date_source,
                 "confidence": confidence,
                 "evidence": _text(quote.content),
@@ -144,7 +154,7 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
             grouping_inputs.append((text, terms, entity_features, frame))
     if not rows:
         return empty_table("claims")
-    links, antecedents = _links(spoken, articles, len(rows))
+    links, antecedents = _links(spoken, texts, len(rows))
     grouping_inputs = _inherit(grouping_inputs, antecedents, rows)
     group_ids, method = group_claims([r["claim_id"] for r in rows], texts=[g[0] for g in grouping_inputs],
                                      terms=[g[1] for g in grouping_inputs], entities=[g[2] for g in grouping_inputs],
@@ -157,8 +167,44 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
     return frame.drop_duplicates("claim_id").reset_index(drop=True)
 
 
+def _readings(table: pd.DataFrame | None, quotes: pd.DataFrame, articles: pd.DataFrame, *, nlp: Any,
+              batch_size: int) -> dict[str, Mapping[str, Any]]:
+    """Each quote's reading by ``quote_id``: from the per-article table, else parsed here."""
+    readings: dict[str, Mapping[str, Any]] = {}
+    if table is not None and len(table) and "quote_id" in table:
+        records = table.drop(columns=["article_id"], errors="ignore").to_dict("records")
+        readings = {str(r["quote_id"]): r for r in records}
+    missing = quotes[~quotes["quote_id"].astype(str).isin(readings)]
+    if len(missing):
+        readings.update(_parse_readings(missing, articles, nlp=nlp() if callable(nlp) and not hasattr(nlp, "pipe")
+                                        else nlp, batch_size=batch_size))
+    return readings
+
+
+def _parse_readings(quotes: pd.DataFrame, articles: pd.DataFrame, *, nlp: Any,
+                    batch_size: int) -> dict[str, dict[str, Any]]:
+    """Readings of quotes that have none, from a parse of the passages around them
+    (the quote's paragraphs and the one before, for "deny this …" that points back)."""
+    windows = _windows(quotes, articles)
+    docs = dict(zip(windows, nlp.pipe((articles.at[a, "text"][s:e] for a, s, e in windows), batch_size=batch_size)))
+    by_article: dict[str, list[tuple[str, int, int]]] = {}
+    for window in windows:
+        by_article.setdefault(window[0], []).append(window)
+    out: dict[str, dict[str, Any]] = {}
+    for quote in quotes.itertuples(index=False):
+        span = _quote_span(quote)
+        window = next((w for w in by_article.get(str(quote.article_id), ()) if w[1] <= span[0] and span[1] <= w[2]),
+                      None)
+        if window is None:
+            continue
+        base = window[1]
+        out[str(quote.quote_id)] = reading_row(docs[window], content=_shift(quote.content_start, quote.content_end, base),
+                                               cue=_shift(quote.cue_start, quote.cue_end, base), base=base)
+    return out
+
+
 # --- anaphora ---------------------------------------------------------------------
-def _links(spoken: Sequence[tuple[str, int, int, int, bool]], articles: pd.DataFrame,
+def _links(spoken: Sequence[tuple[str, int, int, int, bool]], texts: pd.Series,
            n_rows: int) -> tuple[list[tuple[int, int]], dict[int, int]]:
     """Row pairs that must share a group, and the antecedent row of each claim that points back.
 
@@ -178,7 +224,7 @@ def _links(spoken: Sequence[tuple[str, int, int, int, bool]], articles: pd.DataF
         by_article.setdefault(article_id, []).append((start, para, first, anaphoric))
     for article_id, items in by_article.items():
         items.sort()
-        text = articles.at[article_id, "text"]
+        text = texts.at[article_id]
         for position, (start, para, first, anaphoric) in enumerate(items):
             if not anaphoric or position == 0:
                 continue
@@ -275,31 +321,6 @@ def _shift(start: Any, end: Any, base: int) -> tuple[int, int] | None:
     return int(start) - base, int(end) - base
 
 
-def _sentence(doc: Any, quote: Any, base: int) -> Any:
-    anchor = quote.cue_start if _present(quote.cue_start) else quote.content_start
-    if not _present(anchor):
-        return None
-    char = int(anchor) - base
-    return next((s for s in doc.sents if s.start_char <= char < s.end_char), None)
-
-
-def _previous_sentence(doc: Any, sentence: Any) -> Any:
-    previous = None
-    for sent in doc.sents:
-        if sent.start >= sentence.start:
-            return previous
-        if sent.text.strip():
-            previous = sent
-    return previous
-
-
-def _focus_tokens(doc: Any, quote: Any, base: int, sentence: Any, reading: Reading) -> list[tuple[str, str]]:
-    span = _shift(quote.content_start, quote.content_end, base)
-    inside = doc.char_span(max(0, span[0]), min(len(doc.text), span[1]), alignment_mode="expand") if span else None
-    tokens = list(inside) if inside is not None else list(sentence or [])
-    return [(t.lemma_, t.pos_) for t in tokens]
-
-
 # --- who and what ---------------------------------------------------------------------
 def _claimants(quote: Any, mentions: Sequence[tuple[int, int, str]], names: Mapping[str, str], text: str) -> list[tuple[str | None, str | None]]:
     """One (entity_id, name) per claimant; "Ostland and Westmark deny" gives two.
@@ -347,18 +368,20 @@ def _entity_names(entities: pd.DataFrame) -> dict[str, str]:
 
 
 # --- when ---------------------------------------------------------------------------
-def _date(article_id: str, sentence: tuple[int, int], events: pd.DataFrame, timexes: pd.DataFrame,
-          published: Any) -> tuple[str | None, str | None, str]:
-    if len(events):
-        hit = events[(events["article_id"] == article_id) & (events["start"] < sentence[1])
-                     & (events["end"] > sentence[0]) & events["date_start"].notna()]
-        if len(hit):
-            first = hit.sort_values("start").iloc[0]
-            return str(first["date_start"]), _text(first["date_end"]) or str(first["date_start"]), "event"
-    if len(timexes):
-        hit = timexes[(timexes["article_id"] == article_id) & (timexes["start"] >= sentence[0])
-                      & (timexes["end"] <= sentence[1])].sort_values("start")
-        for value in hit["value"]:
+def _date(sentence: tuple[int, int], events: Sequence[tuple[int, int, Any, Any]],
+          timexes: Sequence[tuple[int, int, Any]], published: Any) -> tuple[str | None, str | None, str]:
+    """The claim's dates: an event in its sentence, else a date in it, else the publication day.
+
+    ``events`` are one article's (start, end, date_start, date_end) sorted by start,
+    ``timexes`` its (start, end, value) sorted by start.
+    """
+    for start, end, date_start, date_end in events:
+        if start >= sentence[1]:
+            break
+        if end > sentence[0] and _present(date_start):
+            return str(date_start), _text(date_end) or str(date_start), "event"
+    for start, end, value in timexes:
+        if start >= sentence[0] and end <= sentence[1]:
             bounds = timex_range(_text(value))
             if bounds:
                 return bounds[0], bounds[1], "timex"
@@ -389,8 +412,8 @@ def timex_range(value: str) -> tuple[str, str] | None:
 _BASIS_CONFIDENCE = {"cue": 0.9, "content": 0.8, "content+negation": 0.75, "cue+negation": 0.7, "default": 0.55}
 
 
-def _confidence(reading: Reading, claimants: Sequence[tuple[str | None, str | None]], quote_confidence: Any) -> float:
-    score = _BASIS_CONFIDENCE.get(reading.basis, 0.5)
+def _confidence(basis: str, claimants: Sequence[tuple[str | None, str | None]], quote_confidence: Any) -> float:
+    score = _BASIS_CONFIDENCE.get(basis, 0.5)
     if not any(c for c, _ in claimants):
         score *= 0.6 if any(n for _, n in claimants) else 0.4
     if _present(quote_confidence):
@@ -412,10 +435,24 @@ def _mention_spans(mentions: pd.DataFrame) -> dict[str, list[tuple[int, int, str
     return out
 
 
-def _by_article(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    narrow = frame[[c for c in columns if c in frame.columns]]
-    groups = {str(k): g for k, g in narrow.groupby("article_id", sort=False)} if len(narrow) else {}
-    return groups, narrow.iloc[0:0]
+def _event_tuples(events: pd.DataFrame) -> dict[str, list[tuple[int, int, Any, Any]]]:
+    """One article's events as (start, end, date_start, date_end), in a stable order by start."""
+    out: dict[str, list[tuple[int, int, Any, Any]]] = {}
+    if not len(events):
+        return out
+    for row in zip(events["article_id"], events["start"], events["end"], events["date_start"], events["date_end"]):
+        out.setdefault(str(row[0]), []).append((int(row[1]), int(row[2]), row[3], row[4]))
+    return {k: sorted(v, key=lambda r: r[0]) for k, v in out.items()}
+
+
+def _timex_tuples(timexes: pd.DataFrame) -> dict[str, list[tuple[int, int, Any]]]:
+    """One article's timexes as (start, end, value), in a stable order by start."""
+    out: dict[str, list[tuple[int, int, Any]]] = {}
+    if not len(timexes):
+        return out
+    for article_id, start, end, value in zip(timexes["article_id"], timexes["start"], timexes["end"], timexes["value"]):
+        out.setdefault(str(article_id), []).append((int(start), int(end), value))
+    return {k: sorted(v, key=lambda r: r[0]) for k, v in out.items()}
 
 
 def _table(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:

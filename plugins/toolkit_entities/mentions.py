@@ -32,9 +32,10 @@ def extract(doc: Any, article: Any, options: Mapping[str, Any]) -> dict[str, lis
     if SPAN_KEY not in doc.spans:
         EntitiesComponent(set_ents=False, metonymy=bool(options.get("metonymy", True)))(doc)
     rows = []
+    text = doc.text  # Doc.text joins every token on each access: read it once per article
     for span in doc.spans[SPAN_KEY]:
         # character-level trim: the tokeniser may glue punctuation to a name ("Jong-un,…")
-        left, right = clean_surface(span.text)
+        left, right = clean_surface(text[span.start_char:span.end_char])
         start, end = span.start_char + left, span.end_char - right
         if end <= start:
             continue
@@ -42,7 +43,7 @@ def extract(doc: Any, article: Any, options: Mapping[str, Any]) -> dict[str, lis
             "mention_id": mention_id(article.article_id, start, end),
             "start": start,
             "end": end,
-            "text": doc.text[start:end],
+            "text": text[start:end],
             "label": span.label_,
             "entity_id": None,
             "spacy_label": span._.presslens_spacy_label or span.label_,

@@ -241,6 +241,7 @@ class _Resolver:
         self.groups: list[_Group] = []
         self.group_of = [-1] * len(mentions)
         self.suggestions: list[Suggestion] = []
+        self._suggestion_ids: set[str] = set()  # a set: scanning the list for each note was quadratic
         # never-merge pairs; two spellings with one key are told apart by their words
         self._apart = [((name_key(a), _form(a)), (name_key(b), _form(b))) for a, b in table.apart_pairs()]
 
@@ -457,13 +458,22 @@ class _Resolver:
         clusters = self._clusters()
         full = {root: gs for root, gs in clusters.items()
                 if self._cluster_label(gs) == "PERSON" and max(len(g.key) for g in gs) > 1}
+        order = {root: k for k, root in enumerate(full)}
+        by_end: dict[str, set[int]] = defaultdict(set)
+        for r, gs in full.items():
+            for g in gs:
+                by_end[g.key[0]].add(r)
+                by_end[g.key[-1]].add(r)
         for root, groups in list(clusters.items()):
             if root in full or self._cluster_label(groups) not in ("PERSON", "ORG", "NORP", "GPE"):
                 continue
             key = max((g.key for g in groups), key=len)
             if key[0].startswith("@") or not self._may_be_name_part(groups):
                 continue  # countries, acronyms, titles and nationality words are not partial person names
-            candidates = [r for r, gs in full.items() if any(len(g.key) > len(key) and _is_part(key, g.key) for g in gs)]
+            # through the index of first and last words: comparing with every full name was quadratic
+            near = by_end.get(key[0], set()) | by_end.get(key[-1], set())
+            candidates = [r for r in sorted(near, key=order.__getitem__)
+                          if any(len(g.key) > len(key) and _is_part(key, g.key) for g in full[r])]
             if len(candidates) != 1:
                 continue
             label = self._cluster_label(groups)
@@ -516,22 +526,30 @@ class _Resolver:
         persons = [(root, self._display_name(gs), max((g.key for g in gs), key=len)) for root, gs in clusters.items()
                    if self._cluster_label(gs) == "PERSON"]
         persons = [p for p in persons if len(p[2]) > 1]
-        for i, (ra, name_a, key_a) in enumerate(persons):
-            for rb, name_b, key_b in persons[i + 1:]:
-                score = fuzz.ratio(" ".join(key_a), " ".join(key_b))
-                shared = len(set(key_a) & set(key_b))
-                if score < 80 and shared < 2:
-                    continue
-                differ = [f"{x} ≠ {y}" for x, y in zip(name_tokens(name_a), name_tokens(name_b))
-                          if token_key(x) != token_key(y)]
-                evidence = (f"similar names (similarity {score:.0f}/100, {shared} shared words) kept apart because "
-                            f"their words differ: {', '.join(differ) or 'different length'}")
-                self._note(name_a, name_b, "PERSON", evidence, applied=False)
+        # blocking: only names sharing a word's first three letters are compared (names
+        # that share no such prefix are neither 80 % alike nor share two words)
+        blocks: dict[str, list[int]] = defaultdict(list)
+        for k, (_, _, key) in enumerate(persons):
+            for prefix in sorted({w[:3] for w in key}):
+                blocks[prefix].append(k)
+        pairs = sorted({(a, b) for ks in blocks.values() for x, a in enumerate(ks) for b in ks[x + 1:]})
+        for i, j in pairs:
+            (ra, name_a, key_a), (rb, name_b, key_b) = persons[i], persons[j]
+            score = fuzz.ratio(" ".join(key_a), " ".join(key_b))
+            shared = len(set(key_a) & set(key_b))
+            if score < 80 and shared < 2:
+                continue
+            differ = [f"{x} ≠ {y}" for x, y in zip(name_tokens(name_a), name_tokens(name_b))
+                      if token_key(x) != token_key(y)]
+            evidence = (f"similar names (similarity {score:.0f}/100, {shared} shared words) kept apart because "
+                        f"their words differ: {', '.join(differ) or 'different length'}")
+            self._note(name_a, name_b, "PERSON", evidence, applied=False)
 
     def _note(self, a: str, b: str, label: str | None, evidence: str, *, applied: bool) -> None:
         sid = suggestion_id(a, b)
-        if a.casefold() == b.casefold() or any(s.suggestion_id == sid for s in self.suggestions):
+        if a.casefold() == b.casefold() or sid in self._suggestion_ids:
             return
+        self._suggestion_ids.add(sid)
         self.suggestions.append(Suggestion(suggestion_id=sid, names=(a, b), label=label, evidence=evidence,
                                            applied=applied))
 
