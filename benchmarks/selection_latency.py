@@ -34,6 +34,10 @@ class TooSlow(Exception):
     """A step ran past the time limit."""
 
 
+class Failed(Exception):
+    """A step raised an error."""
+
+
 def _alarm(_signum: int, _frame: Any) -> None:
     raise TooSlow
 
@@ -47,6 +51,8 @@ def timed(step: Callable[[], Any], limit: float) -> float | None:
         step()
     except TooSlow:
         return None
+    except Exception as exc:  # a view that fails at this size is reported, and the others still measured
+        raise Failed(f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}") from exc
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
     return time.perf_counter() - started
@@ -125,12 +131,18 @@ def main() -> None:
     names = [n for n in args.views.split(",") if n] or views_module.views()
     results: dict[str, Any] = {}
     for name in names:
-        results[name] = measure(lambda s, n=name: toolkit.view(corpus, n, selection=s), corpus,
-                                repeats=args.repeats, limit=args.timeout)
+        try:
+            results[name] = measure(lambda s, n=name: toolkit.view(corpus, n, selection=s), corpus,
+                                    repeats=args.repeats, limit=args.timeout)
+        except Failed as exc:
+            results[name] = {"build_s": None, "error": str(exc)}
         print(f"  {name}: {results[name]}", flush=True)
     if not args.no_dashboard:
-        results["(dashboard)"] = measure(lambda s: toolkit.dashboard(corpus, selection=s), corpus,
-                                         repeats=args.repeats, limit=args.timeout)
+        try:
+            results["(dashboard)"] = measure(lambda s: toolkit.dashboard(corpus, selection=s), corpus,
+                                             repeats=args.repeats, limit=args.timeout)
+        except Failed as exc:
+            results["(dashboard)"] = {"build_s": None, "error": str(exc)}
         print(f"  (dashboard): {results['(dashboard)']}", flush=True)
     report = {"rows": args.rows, "timeout_s": args.timeout, "target_ms": TARGET_MS, "views": results}
     print_table(report)
@@ -147,7 +159,8 @@ def print_table(report: dict[str, Any]) -> None:
         ms = r.get("selection_ms", {})
         cells = "".join(f"{ms[s]:>12.1f}" if s in ms else f"{('>' + str(int(report['timeout_s'])) + ' s') if r.get('timed_out') == s else '-':>12}"
                         for s in steps)
-        build = f"{r['build_s']:.2f}" if r.get("build_s") is not None else f">{report['timeout_s']:.0f}"
+        build = f"{r['build_s']:.2f}" if r.get("build_s") is not None else (
+            "error" if r.get("error") else f">{report['timeout_s']:.0f}")
         top = f"{r['max_ms']:.1f}" if "max_ms" in r else "n/a"
         print(f"{name:<20}{build:>9}{cells}{top:>10}")
 
