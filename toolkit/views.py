@@ -206,11 +206,12 @@ def _store(owner: Any) -> dict[Any, Any]:
     return found
 
 
-def cached(owner: Any, key: Any, build: Callable[[], Any], *, sources: Sequence[Any] = ()) -> Any:
+def cached(owner: Any, key: Any, build: Callable[[], Any], *, sources: Sequence[Any] = (), state: Any = None) -> Any:
     """``build()`` once per ``owner`` (a corpus or a DataFrame) and ``key``, kept while ``owner`` lives.
 
     ``sources`` are the objects the result derives from (e.g. the corpus's tables):
-    when one of them is replaced, the result is built again.
+    when one of them is replaced, the result is built again. ``state`` (compared
+    by equality) is for results of a selection: only the latest state is kept.
 
     >>> frame = pd.DataFrame({"a": [1]})
     >>> cached(frame, "n", lambda: 41) + cached(frame, "n", lambda: 0)
@@ -218,10 +219,11 @@ def cached(owner: Any, key: Any, build: Callable[[], Any], *, sources: Sequence[
     """
     store = _store(owner)
     hit = store.get(key)
-    if hit is not None and len(hit[0]) == len(sources) and all(a is b for a, b in zip(hit[0], sources)):
+    if hit is not None and len(hit[0]) == len(sources) and all(a is b for a, b in zip(hit[0], sources)) \
+            and hit[2] == state:
         return hit[1]
     value = build()
-    store[key] = (tuple(sources), value)
+    store[key] = (tuple(sources), value, state)
     return value
 
 
@@ -490,7 +492,7 @@ def dashboard(corpus: Corpus, *, selection: Selection | None = None, views: Sequ
     def show_selection(_: Any = None) -> None:
         status.value = f"<b>Selection:</b> {h.escape(repr(selection))}"
 
-    selection.observe(show_selection)
+    selection.on_change(show_selection)
     show_selection()
     clear = widgets.Button(description="Clear selection", icon="times")
     clear.on_click(lambda _: selection.clear())
@@ -521,7 +523,7 @@ def _html_view(render_rows: Callable[[], str], rows: Callable[[], pd.DataFrame],
     def refresh(_: Any = None) -> None:
         out.value = render_rows()
 
-    selection.observe(refresh, names=list(PARTS))
+    selection.on_change(refresh)
     refresh()
     box = widgets.VBox([*controls, out]) if controls else out
     box.rows = rows
@@ -564,6 +566,17 @@ def interval_to_dates(value: Any) -> tuple[str, str] | None:
 
     first, last = sorted((iso(value[0]), iso(value[-1])))
     return first, last
+
+
+def page_note(shown: int, total: int, start: int = 0) -> str:
+    """The "showing N of M" line under a paged list (empty when everything is shown).
+
+    >>> page_note(200, 1000, 200)
+    '<p class="pl-muted">showing rows 201–400 of 1000</p>'
+    """
+    if total <= shown and start == 0:
+        return ""
+    return f'<p class="pl-muted">showing rows {start + 1}–{start + shown} of {total}</p>'
 
 
 def _str(value: Any) -> str:
@@ -825,7 +838,7 @@ def quote_explorer_view(corpus: Corpus, selection: Selection, **_: Any) -> Any:
             selection.quote = change["new"]
 
     picker.observe(to_selection, names="value")
-    selection.observe(refresh_options, names=list(PARTS))
+    selection.on_change(refresh_options)
     refresh_options()
     box = _html_view(lambda: render_quote_explorer(corpus, selection), lambda: _quote_rows(corpus, selection),
                      selection, controls=[picker])
