@@ -142,6 +142,15 @@ def render_claims_overview(corpus: Any, selection: Selection | None = None, **_:
         "contested", "proposition", "stances", "n_claimants", "n_articles", "first", "last", "group_id"]))
 
 
+_PICKER_GROUPS = 500  # groups offered in a picker: the most contested, and the selected one
+
+
+def _offered(summary: pd.DataFrame, selection: Selection) -> pd.DataFrame:
+    top = summary.head(_PICKER_GROUPS)
+    chosen = summary[(summary["group_id"] == selection.claim_group) & ~summary["group_id"].isin(top["group_id"])]
+    return pd.concat([top, chosen])
+
+
 def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int = 3, **_: Any) -> Any:
     """Pick a group (or let the selection do it); click a claim to show its evidence in the article reader."""
     import ipywidgets as widgets
@@ -163,7 +172,8 @@ def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int 
         try:
             picker.options = [("most contested", "")] + [
                 (f"{str(p)[:60]} ({c} contested, {n} claims)", g)
-                for g, p, c, n in summary[["group_id", "proposition", "contested", "n_claims"]].itertuples(index=False, name=None)]
+                for g, p, c, n in _offered(summary, selection)[["group_id", "proposition", "contested", "n_claims"]]
+                .itertuples(index=False, name=None)]
             picker.value = selection.claim_group if selection.claim_group in summary["group_id"].tolist() else ""
         finally:
             syncing["on"] = False
@@ -210,7 +220,7 @@ def claims_overview_view(corpus: Any, selection: Selection, **_: Any) -> Any:
         syncing["on"] = True
         try:
             picker.options = [("(none)", "")] + [(f"{str(p)[:60]} — {g}", g) for g, p in
-                                                  summary[["group_id", "proposition"]].itertuples(index=False, name=None)]
+                                                  _offered(summary, selection)[["group_id", "proposition"]].itertuples(index=False, name=None)]
             picker.value = selection.claim_group if selection.claim_group in summary["group_id"].tolist() else ""
         finally:
             syncing["on"] = False

@@ -448,6 +448,7 @@ def kwic_view(corpus: Any, selection: Any, *, window: int = 60, **options: Any) 
 
     width.observe(refresh, names="value")
     selection.on_change(refresh)
+    _contexts(corpus, window)  # once, while the view is built, so the first entity picked is not the slow one
     refresh()
     box = widgets.VBox([width, out])
     box.rows = lambda: state["rows"]
