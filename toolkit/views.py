@@ -13,10 +13,14 @@ receives what a view shows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import contextlib
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 import traitlets
 
@@ -29,7 +33,9 @@ if TYPE_CHECKING:
 __all__ = ["Selection", "view", "render", "dashboard", "views", "renderers", "articles_view", "render_articles",
            "article_reader_view", "render_article_reader", "entity_table_view", "render_entity_table",
            "quote_explorer_view", "render_quote_explorer", "timeline_view", "render_timeline", "chart_widget",
-           "interval_to_dates", "svg"]
+           "interval_to_dates", "svg", "cached", "page_note", "PAGE_ROWS"]
+
+PAGE_ROWS = 200  # rows a list view draws at once; rows() still returns every row the selection allows
 
 PARTS = ("entities", "date_range", "articles", "quote", "claim_group")
 # Columns through which a row of any table refers to entities (contract names; plugins' tables reuse them).
@@ -60,10 +66,56 @@ class Selection(traitlets.HasTraits):
     def is_empty(self) -> bool:
         return not (self.entities or self.date_range or self.articles or self.quote or self.claim_group)
 
+    def __init__(self, **kwargs: Any) -> None:
+        self._listeners: list[Callable[[Any], None]] = []
+        self._batch = 0
+        self._dirty = False
+        super().__init__(**kwargs)
+        self.observe(self._changed, names=list(PARTS))
+
+    def on_change(self, callback: Callable[[Any], None]) -> None:
+        """Call ``callback`` once per change of the selection, however many parts that change sets.
+
+        Views refresh here rather than observing each trait, so ``clear()`` (five
+        parts at once) redraws every view once, not five times.
+
+        >>> s, calls = Selection(), []
+        >>> s.on_change(calls.append)
+        >>> s.entities = ["E1"]; s.clear()
+        >>> len(calls)
+        2
+        """
+        self._listeners.append(callback)
+
+    def _changed(self, change: Any) -> None:
+        if self._batch:
+            self._dirty = True
+            return
+        for callback in list(self._listeners):
+            callback(change)
+
+    @contextlib.contextmanager
+    def hold_trait_notifications(self) -> Iterator[None]:
+        """Like traitlets' hold, and the :meth:`on_change` listeners run once when it ends."""
+        self._batch += 1
+        try:
+            with super().hold_trait_notifications():
+                yield
+        finally:
+            self._batch -= 1
+        if not self._batch and self._dirty:
+            self._dirty = False
+            for callback in list(self._listeners):
+                callback({"name": "selection", "owner": self, "type": "change"})
+
     def clear(self) -> None:
         with self.hold_trait_notifications():
             self.entities, self.date_range, self.articles = [], None, []
             self.quote, self.claim_group = None, None
+
+    def key(self, parts: Sequence[str] = PARTS) -> tuple[Any, ...]:
+        """A hashable snapshot of the given parts (for caching what a view derived from them)."""
+        return tuple((tuple(v) if isinstance(v, (list, tuple)) else v) for v in (getattr(self, p) for p in parts))
 
     def state(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in PARTS}
@@ -75,18 +127,10 @@ class Selection(traitlets.HasTraits):
     # helpers views share ------------------------------------------------------
     def article_ids(self, corpus: Corpus) -> set[str] | None:
         """Articles allowed by the article and date-range parts of the selection (``None``: all)."""
-        allowed: set[str] | None = set(self.articles) if self.articles else None
-        if self.date_range:
-            start, end = _range(self.date_range)
-            published = corpus.articles[["article_id", "published"]].dropna()
-            keep = published
-            if start:
-                keep = keep[keep["published"].str[:10] >= start]
-            if end:
-                keep = keep[keep["published"].str[:10] <= end]
-            ids = set(keep["article_id"])
-            allowed = ids if allowed is None else allowed & ids
-        return allowed
+        mask = _corpus_index(corpus).article_mask(self.articles, self.date_range)
+        if mask is None:
+            return None
+        return set(_corpus_index(corpus).article_ids[mask])
 
     def narrow(self, frame: pd.DataFrame, corpus: Corpus | None, *, parts: Sequence[str] = PARTS,
                date_columns: tuple[str, str] | None = None) -> pd.DataFrame:
@@ -103,76 +147,262 @@ class Selection(traitlets.HasTraits):
         """
         if frame is None or frame.empty or self.is_empty:
             return frame
-        keep = pd.Series(True, index=frame.index)
-        has_article = "article_id" in frame.columns
-        if "articles" in parts and self.articles and has_article:
-            keep &= frame["article_id"].isin(set(self.articles))
+        mask = self.mask(frame, corpus, parts=parts, date_columns=date_columns)
+        return frame if mask is None else frame[mask]
+
+    def mask(self, frame: pd.DataFrame, corpus: Corpus | None, *, parts: Sequence[str] = PARTS,
+             date_columns: tuple[str, str] | None = None) -> np.ndarray | None:
+        """The boolean row mask of :meth:`narrow` (``None``: every row), from indexes built once per frame."""
+        index = _frame_index(frame, corpus)
+        keep: np.ndarray | None = None
+
+        def both(more: np.ndarray | None) -> None:
+            nonlocal keep
+            if more is not None:
+                keep = more if keep is None else keep & more
+
+        if "articles" in parts and self.articles and index.has("article_id"):
+            both(index.in_articles(corpus, self.articles))
         if "date_range" in parts and self.date_range:
-            keep &= self._date_mask(frame, corpus, date_columns)
+            both(index.in_dates(corpus, self.date_range, date_columns))
         if "entities" in parts and self.entities:
-            keep &= self._entity_mask(frame, corpus)
+            both(index.with_entities(corpus, self.entities))
         if "quote" in parts and self.quote:
-            if "quote_id" in frame.columns:
-                keep &= frame["quote_id"] == self.quote
-            elif has_article and corpus is not None:
+            if index.has("quote_id"):
+                both(index.equal("quote_id", self.quote))
+            elif index.has("article_id") and corpus is not None:
                 article = corpus.quotes.loc[corpus.quotes["quote_id"] == self.quote, "article_id"]
-                keep &= frame["article_id"].isin(set(article))
+                both(index.in_articles(corpus, list(article)))
         if "claim_group" in parts and self.claim_group:
-            keep &= self._group_mask(frame, corpus)
-        return frame[keep.fillna(False).astype(bool)]
+            both(self._group_mask(frame, corpus, index))
+        return keep
 
-    def _date_mask(self, frame: pd.DataFrame, corpus: Corpus | None, date_columns: tuple[str, str] | None) -> pd.Series:
-        start, end = _range(self.date_range)
-        first, last = date_columns or ("date_start", "date_end")
-        if first in frame.columns:
-            lo = frame[first].astype("string").str[:10]
-            hi = frame[last].astype("string").str[:10] if last in frame.columns else lo
-            hi = hi.fillna(lo)
-            mask = pd.Series(True, index=frame.index)
-            if start:
-                mask &= hi >= start
-            if end:
-                mask &= lo <= end
-            return mask.fillna(False)
-        if "published" in frame.columns:
-            published = frame["published"].astype("string").str[:10]
-            mask = pd.Series(True, index=frame.index)
-            if start:
-                mask &= published >= start
-            if end:
-                mask &= published <= end
-            return mask.fillna(False)
-        if "article_id" in frame.columns and corpus is not None:
-            return frame["article_id"].isin(Selection(date_range=self.date_range).article_ids(corpus) or set())
-        return pd.Series(True, index=frame.index)
-
-    def _entity_mask(self, frame: pd.DataFrame, corpus: Corpus | None) -> pd.Series:
-        wanted = set(self.entities)
-        columns = [c for c in ENTITY_COLUMNS if c in frame.columns]
-        if columns:
-            mask = pd.Series(False, index=frame.index)
-            for column in columns:
-                mask |= frame[column].map(lambda v: bool(wanted & set(_as_ids(v))))
-            return mask
-        if "article_id" in frame.columns and corpus is not None and len(corpus.mentions):
-            mentioned = corpus.mentions.loc[corpus.mentions["entity_id"].isin(wanted), "article_id"]
-            return frame["article_id"].isin(set(mentioned))
-        return pd.Series(True, index=frame.index)
-
-    def _group_mask(self, frame: pd.DataFrame, corpus: Corpus | None) -> pd.Series:
-        if "group_id" in frame.columns:
-            return frame["group_id"] == self.claim_group
+    def _group_mask(self, frame: pd.DataFrame, corpus: Corpus | None, index: _FrameIndex) -> np.ndarray | None:
+        if index.has("group_id"):
+            return index.equal("group_id", self.claim_group)
         if corpus is None:
-            return pd.Series(True, index=frame.index)
+            return None
         claims = corpus.claims[corpus.claims["group_id"] == self.claim_group]
-        if "quote_id" in frame.columns:
-            return frame["quote_id"].isin(set(claims["quote_id"].dropna()))
+        if index.has("quote_id"):
+            return index.isin("quote_id", claims["quote_id"].dropna())
         if "entity_id" in frame.columns and "article_id" not in frame.columns:  # the entities table
             ids = set(claims["claimant_entity_id"].dropna()) | {e for v in claims["about_entity_ids"] for e in _as_ids(v)}
-            return frame["entity_id"].isin(ids)
-        if "article_id" in frame.columns:
-            return frame["article_id"].isin(set(claims["article_id"]))
-        return pd.Series(True, index=frame.index)
+            return index.isin("entity_id", ids)
+        if index.has("article_id"):
+            return index.in_articles(corpus, list(claims["article_id"]))
+        return None
+
+
+# --- indexes built once per table, so a selection change costs array look-ups ---------------------------
+# keyed by id() with a finaliser, because DataFrames are not hashable (a WeakKeyDictionary needs that)
+_CACHE: dict[int, dict[Any, Any]] = {}
+
+
+def _store(owner: Any) -> dict[Any, Any]:
+    found = _CACHE.get(id(owner))
+    if found is None:
+        found = _CACHE[id(owner)] = {}
+        weakref.finalize(owner, _CACHE.pop, id(owner), None)
+    return found
+
+
+def cached(owner: Any, key: Any, build: Callable[[], Any], *, sources: Sequence[Any] = (), state: Any = None) -> Any:
+    """``build()`` once per ``owner`` (a corpus or a DataFrame) and ``key``, kept while ``owner`` lives.
+
+    ``sources`` are the objects the result derives from (e.g. the corpus's tables):
+    when one of them is replaced, the result is built again. ``state`` (compared
+    by equality) is for results of a selection: only the latest state is kept.
+
+    >>> frame = pd.DataFrame({"a": [1]})
+    >>> cached(frame, "n", lambda: 41) + cached(frame, "n", lambda: 0)
+    82
+    """
+    store = _store(owner)
+    hit = store.get(key)
+    if hit is not None and len(hit[0]) == len(sources) and all(a is b for a, b in zip(hit[0], sources)) \
+            and hit[2] == state:
+        return hit[1]
+    value = build()
+    store[key] = (tuple(sources), value, state)
+    return value
+
+
+def _dates10(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """ISO dates cut to the day as a fixed-width string array ('' when missing) and a has-a-date mask."""
+    text = values.astype("string").str[:10]
+    present = text.notna().to_numpy()
+    return text.fillna("").to_numpy(dtype="U10"), present
+
+
+@dataclass(frozen=True)
+class _CorpusIndex:
+    """Per corpus: article ids and publication days, and which articles mention each entity."""
+
+    article_ids: np.ndarray
+    positions: pd.Index
+    published: np.ndarray
+    has_published: np.ndarray
+    owner: Any  # a weak reference: the index lives in a cache keyed by the corpus and must not keep it alive
+
+    @property
+    def corpus(self) -> Any:
+        return self.owner()
+
+    def codes(self, values: pd.Series | np.ndarray) -> np.ndarray:
+        """Article positions of ``values`` (-1 when not a corpus article)."""
+        return self.positions.get_indexer(pd.Index(values))
+
+    def article_mask(self, articles: Sequence[str], date_range: Any) -> np.ndarray | None:
+        """Which articles the article and date parts allow (``None``: all)."""
+        mask: np.ndarray | None = None
+        if articles:
+            mask = self.choose(articles)
+        if date_range:
+            start, end = _range(date_range)
+            dated = self.has_published.copy()
+            if start:
+                dated &= self.published >= start
+            if end:
+                dated &= self.published <= end
+            mask = dated if mask is None else mask & dated
+        return mask
+
+    def choose(self, articles: Iterable[str]) -> np.ndarray:
+        mask = np.zeros(len(self.article_ids), dtype=bool)
+        found = self.positions.get_indexer(pd.Index(list(articles)))
+        mask[found[found >= 0]] = True
+        return mask
+
+    def mentioning(self, entities: Sequence[str]) -> np.ndarray:
+        """Which articles mention any of ``entities``."""
+        mentions = self.corpus.mentions
+        pairs = cached(self.corpus, "mention-articles", lambda: (
+            pd.Index(mentions["entity_id"].astype(object)), self.codes(mentions["article_id"])), sources=(mentions,))
+        hit = pairs[0].isin(list(entities))
+        mask = np.zeros(len(self.article_ids), dtype=bool)
+        codes = pairs[1][hit]
+        mask[codes[codes >= 0]] = True
+        return mask
+
+
+def _corpus_index(corpus: Corpus) -> _CorpusIndex:
+    articles = corpus.articles
+
+    def build() -> _CorpusIndex:
+        ids = articles["article_id"].astype(str).to_numpy(dtype=object)
+        published, present = _dates10(articles["published"]) if "published" in articles.columns else (
+            np.full(len(ids), "", dtype="U10"), np.zeros(len(ids), dtype=bool))
+        return _CorpusIndex(article_ids=ids, positions=pd.Index(ids), published=published, has_published=present,
+                            owner=weakref.ref(corpus))
+
+    return cached(corpus, "index", build, sources=(articles,))
+
+
+class _FrameIndex:
+    """Per table: its columns as arrays and codes, built on first use and kept while the table lives."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = weakref.ref(frame)
+        self.columns = set(frame.columns)
+        self.n = len(frame)
+        self._parts: dict[Any, Any] = {}
+
+    def has(self, column: str) -> bool:
+        return column in self.columns
+
+    def _part(self, key: Any, build: Callable[[pd.DataFrame], Any]) -> Any:
+        if key not in self._parts:
+            self._parts[key] = build(self.frame())
+        return self._parts[key]
+
+    def _article_codes(self, corpus: Corpus) -> np.ndarray:
+        index = _corpus_index(corpus)
+        return self._part(("articles", id(index)), lambda f: index.codes(f["article_id"]))
+
+    def _by_article(self, corpus: Corpus, allowed: np.ndarray) -> np.ndarray:
+        codes = self._article_codes(corpus)
+        return np.where(codes >= 0, allowed[np.maximum(codes, 0)], False)
+
+    def in_articles(self, corpus: Corpus | None, articles: Sequence[str]) -> np.ndarray:
+        if corpus is None:
+            return self.isin("article_id", articles)
+        return self._by_article(corpus, _corpus_index(corpus).choose(articles))
+
+    def isin(self, column: str, values: Iterable[Any]) -> np.ndarray:
+        uniques, codes = self._part(("codes", column), lambda f: _factorize(f[column]))
+        wanted = np.zeros(len(uniques) + 1, dtype=bool)
+        found = uniques.get_indexer(pd.Index(list(values), dtype=object))
+        wanted[found[found >= 0]] = True
+        return wanted[codes]  # code -1 (missing) reads the last, always False, slot
+
+    def equal(self, column: str, value: Any) -> np.ndarray:
+        return self.isin(column, [value])
+
+    def in_dates(self, corpus: Corpus | None, date_range: Any, date_columns: tuple[str, str] | None) -> np.ndarray | None:
+        start, end = _range(date_range)
+        first, last = date_columns or ("date_start", "date_end")
+        if first in self.columns:
+            def build(f: pd.DataFrame) -> tuple[np.ndarray, ...]:
+                lo, has_lo = _dates10(f[first])
+                hi, has_hi = _dates10(f[last]) if last in f.columns else (lo, has_lo)
+                hi = np.where(has_hi, hi, lo)
+                return lo, has_lo, hi, has_hi | has_lo
+            lo, has_lo, hi, has_hi = self._part(("dates", first, last), build)
+            mask = np.ones(self.n, dtype=bool)
+            if start:
+                mask &= has_hi & (hi >= start)
+            if end:
+                mask &= has_lo & (lo <= end)
+            return mask
+        if "published" in self.columns:
+            published, present = self._part(("dates", "published"), lambda f: _dates10(f["published"]))
+            mask = np.ones(self.n, dtype=bool)
+            if start:
+                mask &= present & (published >= start)
+            if end:
+                mask &= present & (published <= end)
+            return mask
+        if "article_id" in self.columns and corpus is not None:
+            allowed = _corpus_index(corpus).article_mask([], date_range)
+            return None if allowed is None else self._by_article(corpus, allowed)
+        return None
+
+    def with_entities(self, corpus: Corpus | None, entities: Sequence[str]) -> np.ndarray | None:
+        columns = [c for c in ENTITY_COLUMNS if c in self.columns]
+        if columns:
+            mask = np.zeros(self.n, dtype=bool)
+            wanted = pd.Index(list(entities), dtype=object)
+            for column in columns:
+                rows, ids = self._part(("exploded", column), lambda f, c=column: _explode(f[c]))
+                mask[rows[ids.isin(wanted)]] = True
+            return mask
+        if "article_id" in self.columns and corpus is not None and len(corpus.mentions):
+            return self._by_article(corpus, _corpus_index(corpus).mentioning(entities))
+        return None
+
+
+def _factorize(values: pd.Series) -> tuple[pd.Index, np.ndarray]:
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    return pd.Index(uniques, dtype=object), codes
+
+
+def _explode(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """(row position, id) for every id in a column of ids or lists of ids."""
+    rows: list[int] = []
+    ids: list[str] = []
+    for i, value in enumerate(values.tolist()):
+        if isinstance(value, str):
+            rows.append(i)
+            ids.append(value)
+        else:
+            for e in _as_ids(value):
+                rows.append(i)
+                ids.append(e)
+    return np.asarray(rows, dtype=np.int64), pd.Index(ids, dtype=object)
+
+
+def _frame_index(frame: pd.DataFrame, corpus: Corpus | None) -> _FrameIndex:
+    return cached(frame, "frame-index", lambda: _FrameIndex(frame), sources=(frame.index, frame.columns))
 
 
 def _range(date_range: Any) -> tuple[str | None, str | None]:
@@ -262,7 +492,7 @@ def dashboard(corpus: Corpus, *, selection: Selection | None = None, views: Sequ
     def show_selection(_: Any = None) -> None:
         status.value = f"<b>Selection:</b> {h.escape(repr(selection))}"
 
-    selection.observe(show_selection)
+    selection.on_change(show_selection)
     show_selection()
     clear = widgets.Button(description="Clear selection", icon="times")
     clear.on_click(lambda _: selection.clear())
@@ -293,7 +523,7 @@ def _html_view(render_rows: Callable[[], str], rows: Callable[[], pd.DataFrame],
     def refresh(_: Any = None) -> None:
         out.value = render_rows()
 
-    selection.observe(refresh, names=list(PARTS))
+    selection.on_change(refresh)
     refresh()
     box = widgets.VBox([*controls, out]) if controls else out
     box.rows = rows
@@ -336,6 +566,17 @@ def interval_to_dates(value: Any) -> tuple[str, str] | None:
 
     first, last = sorted((iso(value[0]), iso(value[-1])))
     return first, last
+
+
+def page_note(shown: int, total: int, start: int = 0) -> str:
+    """The "showing N of M" line under a paged list (empty when everything is shown).
+
+    >>> page_note(200, 1000, 200)
+    '<p class="pl-muted">showing rows 201–400 of 1000</p>'
+    """
+    if total <= shown and start == 0:
+        return ""
+    return f'<p class="pl-muted">showing rows {start + 1}–{start + shown} of {total}</p>'
 
 
 def _str(value: Any) -> str:
@@ -597,7 +838,7 @@ def quote_explorer_view(corpus: Corpus, selection: Selection, **_: Any) -> Any:
             selection.quote = change["new"]
 
     picker.observe(to_selection, names="value")
-    selection.observe(refresh_options, names=list(PARTS))
+    selection.on_change(refresh_options)
     refresh_options()
     box = _html_view(lambda: render_quote_explorer(corpus, selection), lambda: _quote_rows(corpus, selection),
                      selection, controls=[picker])

@@ -57,19 +57,33 @@ def group_summary(claims: pd.DataFrame) -> pd.DataFrame:
     if claims.empty:
         return pd.DataFrame(columns=["group_id", "contested", "n_claims", "n_claimants", "n_articles", "n_for",
                                      "n_against", "stances", "proposition", "first", "last"])
-    rows = []
-    for group_id, group in claims.groupby("group_id", sort=False):
-        pro = set(group.loc[group["stance"].isin(FOR), "claimant"])
-        con = set(group.loc[group["stance"].isin(AGAINST), "claimant"])
-        counts = group["stance"].value_counts()
-        stances = ", ".join(f"{s} {counts[s]}" for s in STANCE_ORDER if s in counts)
-        dates = group["date_start"].dropna().astype(str)
-        rows.append({"group_id": group_id, "contested": min(len(pro), len(con)), "n_claims": len(group),
-                     "n_claimants": group["claimant"].nunique(), "n_articles": group["article_id"].nunique(),
-                     "n_for": len(pro), "n_against": len(con), "stances": stances,
-                     "proposition": group["proposition"].mode().iloc[0] if group["proposition"].notna().any() else "",
-                     "first": dates.min() if len(dates) else None, "last": dates.max() if len(dates) else None})
-    out = pd.DataFrame(rows)
+    # vectorised per group (one pass of groupby each), so 10 000 groups cost milliseconds, not a Python loop
+    frame = claims[["group_id", "claimant", "stance", "proposition", "article_id", "date_start"]]
+    groups = frame.groupby("group_id", sort=False)
+    pro = frame[frame["stance"].isin(FOR)].groupby("group_id")["claimant"].nunique()
+    con = frame[frame["stance"].isin(AGAINST)].groupby("group_id")["claimant"].nunique()
+    out = pd.DataFrame({"n_claims": groups.size()})
+    out["n_for"] = pro.reindex(out.index, fill_value=0).astype(int)
+    out["n_against"] = con.reindex(out.index, fill_value=0).astype(int)
+    out["contested"] = out[["n_for", "n_against"]].min(axis=1)
+    out["n_claimants"] = groups["claimant"].nunique()
+    out["n_articles"] = groups["article_id"].nunique()
+    counts = frame.groupby(["group_id", "stance"]).size()
+    text: dict[Any, list[str]] = {}
+    for stance in STANCE_ORDER:  # in the fixed stance order, as "accuse 2, deny 1"
+        if stance in counts.index.get_level_values(1):
+            for group_id, n in counts.xs(stance, level=1).items():
+                text.setdefault(group_id, []).append(f"{stance} {n}")
+    out["stances"] = [", ".join(text.get(g, [])) for g in out.index]
+    props = frame.dropna(subset=["proposition"]).groupby(["group_id", "proposition"]).size().reset_index(name="n")
+    props = props.sort_values(["group_id", "n", "proposition"], ascending=[True, False, True]).drop_duplicates("group_id")
+    out["proposition"] = out.index.map(dict(zip(props["group_id"], props["proposition"]))).fillna("")
+    dates = frame["date_start"].where(frame["date_start"].notna(), None).astype("string")
+    by_date = dates.groupby(frame["group_id"], sort=False)
+    out["first"] = by_date.min().reindex(out.index).astype(object).where(lambda x: x.notna(), None)
+    out["last"] = by_date.max().reindex(out.index).astype(object).where(lambda x: x.notna(), None)
+    out = out.reset_index()[["group_id", "contested", "n_claims", "n_claimants", "n_articles", "n_for", "n_against",
+                             "stances", "proposition", "first", "last"]]
     return out.sort_values(["contested", "n_claimants", "n_claims", "group_id"], ascending=[False, False, False, True])
 
 
@@ -128,6 +142,15 @@ def render_claims_overview(corpus: Any, selection: Selection | None = None, **_:
         "contested", "proposition", "stances", "n_claimants", "n_articles", "first", "last", "group_id"]))
 
 
+_PICKER_GROUPS = 500  # groups offered in a picker: the most contested, and the selected one
+
+
+def _offered(summary: pd.DataFrame, selection: Selection) -> pd.DataFrame:
+    top = summary.head(_PICKER_GROUPS)
+    chosen = summary[(summary["group_id"] == selection.claim_group) & ~summary["group_id"].isin(top["group_id"])]
+    return pd.concat([top, chosen])
+
+
 def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int = 3, **_: Any) -> Any:
     """Pick a group (or let the selection do it); click a claim to show its evidence in the article reader."""
     import ipywidgets as widgets
@@ -149,7 +172,8 @@ def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int 
         try:
             picker.options = [("most contested", "")] + [
                 (f"{str(p)[:60]} ({c} contested, {n} claims)", g)
-                for g, p, c, n in summary[["group_id", "proposition", "contested", "n_claims"]].itertuples(index=False, name=None)]
+                for g, p, c, n in _offered(summary, selection)[["group_id", "proposition", "contested", "n_claims"]]
+                .itertuples(index=False, name=None)]
             picker.value = selection.claim_group if selection.claim_group in summary["group_id"].tolist() else ""
         finally:
             syncing["on"] = False
@@ -171,7 +195,7 @@ def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int 
 
     picker.observe(to_group, names="value")
     chart.observe(on_click, names="_vl_selections")
-    selection.observe(refresh, names=list(PARTS))
+    selection.on_change(refresh)
     refresh()
     box = widgets.VBox([picker, chart, table])
     box.rows = visible
@@ -196,7 +220,7 @@ def claims_overview_view(corpus: Any, selection: Selection, **_: Any) -> Any:
         syncing["on"] = True
         try:
             picker.options = [("(none)", "")] + [(f"{str(p)[:60]} — {g}", g) for g, p in
-                                                  summary[["group_id", "proposition"]].itertuples(index=False, name=None)]
+                                                  _offered(summary, selection)[["group_id", "proposition"]].itertuples(index=False, name=None)]
             picker.value = selection.claim_group if selection.claim_group in summary["group_id"].tolist() else ""
         finally:
             syncing["on"] = False
@@ -207,7 +231,7 @@ def claims_overview_view(corpus: Any, selection: Selection, **_: Any) -> Any:
             selection.claim_group = change["new"] or None
 
     picker.observe(to_group, names="value")
-    selection.observe(refresh, names=list(PARTS))
+    selection.on_change(refresh)
     refresh()
     box = widgets.VBox([picker, out])
     box.rows = rows

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from toolkit import html as h
+from toolkit.views import PAGE_ROWS, cached, page_note
 
 __all__ = [
     "entity_rows", "reader_rows", "kwic_rows", "timeline_rows", "suggestion_rows",
@@ -31,17 +32,22 @@ __all__ = [
 
 _ENTITY_COLUMNS = ["entity_id", "name", "label", "aliases", "n_mentions", "n_articles", "first_published",
                    "last_published"]
+_PICKER_ROWS = 500  # entities offered in the picker (the filter box finds the others)
 _SORTS = ("n_mentions", "n_articles", "name", "first_published", "last_published")
 
 
 # --- data ---------------------------------------------------------------------------------
 def _mentions_in_scope(corpus: Any, selection: Any) -> pd.DataFrame:
     mentions = corpus.mentions
-    if selection is not None:
-        allowed = selection.article_ids(corpus)
-        if allowed is not None:
-            mentions = mentions[mentions["article_id"].isin(allowed)]
+    if selection is not None and (selection.articles or selection.date_range):
+        mentions = selection.narrow(mentions, corpus, parts=("articles", "date_range"))
     return mentions
+
+
+def _mention_dates(corpus: Any) -> pd.Series:
+    """Each mention's publication date (computed once per corpus)."""
+    return cached(corpus, "entities:mention-dates", lambda: corpus.mentions["article_id"].map(_published(corpus)),
+                  sources=(corpus.mentions, corpus.articles))
 
 
 def _published(corpus: Any) -> pd.Series:
@@ -59,17 +65,9 @@ def entity_rows(corpus: Any, selection: Any = None, *, label: str | None = None,
     entities = corpus.entities
     if not len(entities):
         return pd.DataFrame(columns=_ENTITY_COLUMNS)
-    mentions = _mentions_in_scope(corpus, selection)
-    mentions = mentions[mentions["entity_id"].notna()]
-    dates = mentions["article_id"].map(_published(corpus))
-    stats = pd.DataFrame({"entity_id": mentions["entity_id"], "article_id": mentions["article_id"], "date": dates})
-    grouped = stats.groupby("entity_id")
-    counts = pd.DataFrame({
-        "n_mentions": grouped.size(),
-        "n_articles": grouped["article_id"].nunique(),
-        "first_published": grouped["date"].min(),
-        "last_published": grouped["date"].max(),
-    })
+    scope = None if selection is None else selection.key(("articles", "date_range"))
+    counts = cached(corpus, "entities:counts", lambda: _entity_counts(corpus, selection),
+                    sources=(corpus.mentions, corpus.articles), state=scope)
     frame = entities[["entity_id", "name", "label", "aliases"]].merge(counts, left_on="entity_id", right_index=True)
     if label:
         frame = frame[frame["label"] == label]
@@ -82,6 +80,20 @@ def entity_rows(corpus: Any, selection: Any = None, *, label: str | None = None,
     return frame[_ENTITY_COLUMNS].reset_index(drop=True)
 
 
+def _entity_counts(corpus: Any, selection: Any) -> pd.DataFrame:
+    mentions = _mentions_in_scope(corpus, selection)
+    mentions = mentions[mentions["entity_id"].notna()]
+    dates = _mention_dates(corpus).loc[mentions.index]
+    stats = pd.DataFrame({"entity_id": mentions["entity_id"], "article_id": mentions["article_id"], "date": dates})
+    grouped = stats.groupby("entity_id")
+    return pd.DataFrame({
+        "n_mentions": grouped.size(),
+        "n_articles": grouped["article_id"].nunique(),
+        "first_published": grouped["date"].min(),
+        "last_published": grouped["date"].max(),
+    })
+
+
 def _entity_names(corpus: Any) -> dict[str, str]:
     return dict(zip(corpus.entities["entity_id"], corpus.entities["name"]))
 
@@ -90,27 +102,35 @@ def _reader_articles(corpus: Any, selection: Any, article_id: str | None) -> lis
     if article_id is not None:
         return [article_id]
     arts = corpus.articles
-    ids = list(arts["article_id"])
-    if selection is not None:
-        allowed = selection.article_ids(corpus)
-        if allowed is not None:
-            ids = [a for a in ids if a in allowed]
-        if selection.entities:
-            with_entity = set(corpus.mentions.loc[corpus.mentions["entity_id"].isin(selection.entities), "article_id"])
-            ids = [a for a in ids if a in with_entity]
-    return ids
+    if selection is None or not (selection.articles or selection.date_range or selection.entities):
+        return list(arts["article_id"])
+    return list(selection.narrow(arts, corpus, parts=("articles", "date_range", "entities"))["article_id"])
+
+
+def _sorted_mentions(corpus: Any) -> pd.DataFrame:
+    """The mentions sorted by article and offset, once per corpus; filtering keeps the order."""
+    return cached(corpus, "entities:sorted-mentions",
+                  lambda: corpus.mentions.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True),
+                  sources=(corpus.mentions,))
 
 
 def reader_rows(corpus: Any, selection: Any = None, *, article_id: str | None = None,
                 labels: Sequence[str] | None = None, only_selected: bool = False) -> pd.DataFrame:
     """The mentions highlighted in the article reader (one article, or the selection's)."""
-    ids = _reader_articles(corpus, selection, article_id)
-    mentions = corpus.mentions[corpus.mentions["article_id"].isin(ids)]
+    from toolkit.views import Selection
+
+    mentions = _sorted_mentions(corpus)
+    if article_id is not None:
+        mentions = Selection(articles=[article_id]).narrow(mentions, corpus, parts=("articles",))
+    elif selection is not None and (selection.articles or selection.date_range or selection.entities):
+        # the articles the selection allows (an entity selects the articles that mention it)
+        ids = _reader_articles(corpus, selection, None)
+        mentions = Selection(articles=ids).narrow(mentions, corpus, parts=("articles",)) if ids else mentions.head(0)
     if labels:
         mentions = mentions[mentions["label"].isin(list(labels))]
     if only_selected and selection is not None and selection.entities:
         mentions = mentions[mentions["entity_id"].isin(selection.entities)]
-    return mentions.sort_values(["article_id", "start"]).reset_index(drop=True)
+    return mentions.reset_index(drop=True)
 
 
 def kwic_rows(corpus: Any, selection: Any = None, *, entity_ids: Sequence[str] | None = None,
@@ -120,28 +140,43 @@ def kwic_rows(corpus: Any, selection: Any = None, *, entity_ids: Sequence[str] |
     columns = ["article_id", "published", "entity_id", "name", "label", "left", "mention", "right", "start", "end"]
     if not chosen:
         return pd.DataFrame(columns=columns)
-    mentions = _mentions_in_scope(corpus, selection)
-    mentions = mentions[mentions["entity_id"].isin(chosen)]
-    texts = dict(zip(corpus.articles["article_id"], corpus.articles["text"]))
-    published = _published(corpus)
-    names = _entity_names(corpus)
-    rows = []
-    for m in mentions.itertuples(index=False):
-        text = str(texts.get(m.article_id, ""))
-        start, end = int(m.start), int(m.end)
-        rows.append({
-            "article_id": m.article_id, "published": published.get(m.article_id), "entity_id": m.entity_id,
-            "name": names.get(m.entity_id), "label": m.label,
-            "left": " ".join(text[max(0, start - window):start].split()),
-            "mention": text[start:end], "right": " ".join(text[end:end + window].split()),
-            "start": start, "end": end,
-        })
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.sort_values(["published", "article_id", "start"], na_position="last").reset_index(drop=True)
+    contexts = _contexts(corpus, window)
+    from toolkit.views import Selection
+
+    scope = Selection(entities=chosen, articles=list(selection.articles) if selection is not None else [],
+                      date_range=selection.date_range if selection is not None else None)
+    frame = scope.narrow(contexts, corpus, parts=("entities", "articles", "date_range"))
+    return frame[columns].reset_index(drop=True)
 
 
-def timeline_rows(corpus: Any, selection: Any = None, *, top: int = 8) -> pd.DataFrame:
-    """Mentions per entity per publication date (the selected entities, else the ``top`` most mentioned)."""
+def _contexts(corpus: Any, window: int) -> pd.DataFrame:
+    """Every mention with its context, sorted by date (built once per corpus and window)."""
+    def build() -> pd.DataFrame:
+        columns = ["article_id", "published", "entity_id", "name", "label", "left", "mention", "right", "start", "end"]
+        mentions = corpus.mentions
+        texts = dict(zip(corpus.articles["article_id"], corpus.articles["text"]))
+        left, middle, right = [], [], []
+        for article_id, start, end in zip(mentions["article_id"], mentions["start"], mentions["end"]):
+            text = str(texts.get(article_id, ""))
+            start, end = int(start), int(end)
+            left.append(" ".join(text[max(0, start - window):start].split()))
+            middle.append(text[start:end])
+            right.append(" ".join(text[end:end + window].split()))
+        frame = pd.DataFrame({
+            "article_id": mentions["article_id"].to_numpy(), "published": _mention_dates(corpus).to_numpy(),
+            "entity_id": mentions["entity_id"].to_numpy(),
+            "name": mentions["entity_id"].map(_entity_names(corpus)).to_numpy(), "label": mentions["label"].to_numpy(),
+            "left": left, "mention": middle, "right": right,
+            "start": mentions["start"].astype(int).to_numpy(), "end": mentions["end"].astype(int).to_numpy()},
+            columns=columns)
+        return frame.sort_values(["published", "article_id", "start"], na_position="last").reset_index(drop=True)
+
+    return cached(corpus, ("entities:kwic", window), build, sources=(corpus.mentions, corpus.articles, corpus.entities))
+
+
+def timeline_rows(corpus: Any, selection: Any = None, *, top: int = 8, max_points: int = 2000) -> pd.DataFrame:
+    """Mentions per entity per publication date (the selected entities, else the ``top`` most mentioned),
+    summed by week, month or year when there are more than ``max_points`` (entity, date) rows."""
     columns = ["entity_id", "name", "label", "published", "n_mentions"]
     mentions = _mentions_in_scope(corpus, selection)
     mentions = mentions[mentions["entity_id"].notna()]
@@ -150,13 +185,33 @@ def timeline_rows(corpus: Any, selection: Any = None, *, top: int = 8) -> pd.Dat
     mentions = mentions[mentions["entity_id"].isin(chosen)]
     if not len(mentions):
         return pd.DataFrame(columns=columns)
-    frame = pd.DataFrame({"entity_id": mentions["entity_id"], "published": mentions["article_id"].map(_published(corpus))})
+    frame = pd.DataFrame({"entity_id": mentions["entity_id"], "published": _mention_dates(corpus).loc[mentions.index]})
     frame = frame.dropna(subset=["published"])
     frame = frame.groupby(["entity_id", "published"]).size().rename("n_mentions").reset_index()
+    frame = _coarsen(frame, max_points)
     ents = corpus.entities.set_index("entity_id")
     frame["name"] = frame["entity_id"].map(ents["name"])
     frame["label"] = frame["entity_id"].map(ents["label"])
     return frame[columns].sort_values(["published", "name"]).reset_index(drop=True)
+
+
+def _coarsen(counts: pd.DataFrame, max_points: int) -> pd.DataFrame:
+    """Per-day counts summed into weeks, months or years (the first unit that fits ``max_points`` rows).
+
+    The chart gets at most ``max_points`` rows whatever the corpus size; ``published``
+    is then the first day of the bin.
+    """
+    if len(counts) <= max_points:
+        return counts
+    days = pd.Series(pd.unique(counts["published"]))
+    when = pd.to_datetime(days.astype(str).str[:10], errors="coerce")
+    for unit in ("W-MON", "M", "Y"):
+        starts = when.dt.to_period(unit).dt.start_time.dt.strftime("%Y-%m-%d")
+        binned = counts.assign(published=counts["published"].map(dict(zip(days, starts))).fillna(counts["published"]))
+        binned = binned.groupby(["entity_id", "published"], as_index=False)["n_mentions"].sum()
+        if len(binned) <= max_points:
+            break
+    return binned
 
 
 def _alias_path(corpus: Any, alias_table: Any = None) -> Path | None:
@@ -200,20 +255,24 @@ def render_entity_table(corpus: Any, selection: Any = None, *, label: str | None
 
 
 def _reader_html(corpus: Any, selection: Any, *, article_id: str | None, labels: Sequence[str] | None,
-                 only_selected: bool, max_articles: int) -> str:
-    rows = reader_rows(corpus, selection, article_id=article_id, labels=labels, only_selected=only_selected)
+                 only_selected: bool, max_articles: int, rows: pd.DataFrame | None = None) -> str:
+    ids = _reader_articles(corpus, selection, article_id)[:max_articles]
+    if rows is None:
+        rows = reader_rows(corpus, selection, article_id=article_id, labels=labels, only_selected=only_selected)
+    rows = rows[rows["article_id"].isin(ids)]  # only the articles drawn
     names = _entity_names(corpus)
     arts = corpus.articles.set_index("article_id")
-    ids = _reader_articles(corpus, selection, article_id)[:max_articles]
+    by_article = rows.groupby("article_id", sort=False).indices
     parts = []
     selected = set(selection.entities) if selection is not None else set()
     for aid in ids:
         if aid not in arts.index:
             continue
         art = arts.loc[aid]
+        mine = rows.iloc[by_article.get(aid, [])]
         spans = [{"start": int(r.start), "end": int(r.end), "label": r.label,
                   "title": f"{names.get(r.entity_id, r.text)} ({r.label})" + (" — selected" if r.entity_id in selected else "")}
-                 for r in rows[rows["article_id"] == aid].itertuples(index=False)]
+                 for r in mine.itertuples(index=False)]
         heading = f"{h.escape(h.text_or(art.get('title'), aid))} <span class=\"pl-muted\">{h.escape(h.text_or(art.get('published'), 'date unknown'))}</span>"
         parts.append(f"<article><h4>{heading}</h4><div>{h.highlight(str(art['text']), spans)}</div></article>")
     if not parts:
@@ -294,21 +353,31 @@ def entity_table_view(corpus: Any, selection: Any, **options: Any) -> Any:
     sort = widgets.Dropdown(options=list(_SORTS), value="n_mentions", description="Sort by")
     picker = widgets.Select(rows=8, description="Select", layout=widgets.Layout(width="auto"))
     table = widgets.HTML()
-    state = {"syncing": False}
+
+    state: dict[str, Any] = {"syncing": False}
 
     def current() -> pd.DataFrame:
-        return entity_rows(corpus, selection, label=label.value or None, query=query.value or None, sort_by=sort.value)
+        return state["rows"]
 
     def refresh(_: Any = None) -> None:
-        rows = current()
-        table.value = render_entity_table(corpus, selection, label=label.value or None, query=query.value or None,
-                                          sort_by=sort.value)
+        rows = entity_rows(corpus, selection, label=label.value or None, query=query.value or None, sort_by=sort.value)
+        state["rows"] = rows
+        shown = rows.head(PAGE_ROWS)
+        table.value = h.section("Entities", h.table(
+            shown.assign(aliases=[", ".join(a) for a in shown["aliases"]]),
+            columns=["name", "label", "aliases", "n_mentions", "n_articles", "first_published", "last_published"],
+            max_rows=PAGE_ROWS) + page_note(len(shown), len(rows)))
+        picked = rows.head(_PICKER_ROWS)
+        extra = rows[rows["entity_id"].isin(selection.entities) & ~rows.index.isin(picked.index)]
         state["syncing"] = True
-        picker.options = [(f"{r.name} ({r.label}) — {r.n_mentions} mentions", r.entity_id)
-                          for r in rows.itertuples(index=False)]
-        chosen = [e for e in selection.entities if e in set(rows["entity_id"])]
-        picker.value = chosen[0] if chosen else None
-        state["syncing"] = False
+        try:
+            picker.options = [(f"{n} ({lab}) — {m} mentions", e) for e, n, lab, m in
+                              pd.concat([picked, extra])[["entity_id", "name", "label", "n_mentions"]]
+                              .itertuples(index=False, name=None)]
+            chosen = [e for e in selection.entities if e in set(rows["entity_id"])]
+            picker.value = chosen[0] if chosen else None
+        finally:
+            state["syncing"] = False
 
     def pick(change: Any) -> None:
         if not state["syncing"] and change["new"]:
@@ -317,7 +386,7 @@ def entity_table_view(corpus: Any, selection: Any, **options: Any) -> Any:
     for control in (query, label, sort):
         control.observe(refresh, names="value")
     picker.observe(pick, names="value")
-    selection.observe(refresh)
+    selection.on_change(refresh)
     refresh()
     box = widgets.VBox([widgets.HBox([query, label, sort]), picker, table])
     box.rows = current
@@ -334,16 +403,22 @@ def article_reader_view(corpus: Any, selection: Any, **options: Any) -> Any:
     only = widgets.Checkbox(value=False, description="only selected entities")
     out = widgets.HTML()
 
+    state: dict[str, Any] = {}
+
     def refresh_articles(_: Any = None) -> None:
         ids = _reader_articles(corpus, selection, None)
-        options_ = [("all in selection", "")] + [(a, a) for a in ids]
+        options_ = [("all in selection", "")] + [(a, a) for a in ids[:_PICKER_ROWS]]
+        if article.value and article.value in ids[_PICKER_ROWS:]:
+            options_.append((article.value, article.value))
         if list(article.options) != options_:
             article.options = options_
             article.value = ""
 
     def refresh(_: Any = None) -> None:
-        out.value = render_article_reader(corpus, selection, article_id=article.value or None,
-                                          labels=list(label_pick.value), only_selected=only.value)
+        kwargs = {"article_id": article.value or None, "labels": list(label_pick.value), "only_selected": only.value}
+        state["rows"] = reader_rows(corpus, selection, **kwargs)
+        out.value = h.section("Articles with their mentions", _reader_html(corpus, selection, max_articles=20,
+                                                                         rows=state["rows"], **kwargs))
 
     def on_selection(_: Any = None) -> None:
         refresh_articles()
@@ -351,11 +426,10 @@ def article_reader_view(corpus: Any, selection: Any, **options: Any) -> Any:
 
     for control in (article, label_pick, only):
         control.observe(refresh, names="value")
-    selection.observe(on_selection)
+    selection.on_change(on_selection)
     on_selection()
     box = widgets.VBox([widgets.HBox([article, label_pick, only]), out])
-    box.rows = lambda: reader_rows(corpus, selection, article_id=article.value or None,
-                                   labels=list(label_pick.value), only_selected=only.value)
+    box.rows = lambda: state["rows"]
     return box
 
 
@@ -365,15 +439,19 @@ def kwic_view(corpus: Any, selection: Any, *, window: int = 60, **options: Any) 
 
     width = widgets.IntSlider(value=window, min=20, max=200, step=10, description="Context")
     out = widgets.HTML()
+    state: dict[str, Any] = {}
 
     def refresh(_: Any = None) -> None:
-        out.value = render_kwic(corpus, selection, window=width.value)
+        rows = kwic_rows(corpus, selection, window=width.value)
+        state["rows"] = rows
+        out.value = h.section("Keyword in context", _kwic_html(rows, PAGE_ROWS) + page_note(min(len(rows), PAGE_ROWS), len(rows)))
 
     width.observe(refresh, names="value")
-    selection.observe(refresh)
+    selection.on_change(refresh)
+    _contexts(corpus, window)  # once, while the view is built, so the first entity picked is not the slow one
     refresh()
     box = widgets.VBox([width, out])
-    box.rows = lambda: kwic_rows(corpus, selection, window=width.value)
+    box.rows = lambda: state["rows"]
     return box
 
 
@@ -387,23 +465,33 @@ def mentions_over_time_view(corpus: Any, selection: Any, *, top: int = 8, **opti
     state: dict[str, Any] = {}
 
     def refresh(_: Any = None) -> None:
+        key = selection.key(("entities", "date_range", "articles"))
+        if state.get("key") == key:  # a change of another part (quote, claim group) does not move this chart
+            return
+        state["key"] = key
         rows = timeline_rows(corpus, selection, top=top)
+        state["rows"] = rows
         if not len(rows):
             holder.children = [widgets.HTML('<p class="pl-muted">No dated mentions to chart.</p>')]
             return
-        chart = alt.JupyterChart(mentions_chart(rows))
-        chart.selections.observe(on_pick, names=["pick"])
-        state["chart"] = chart
-        holder.children = [chart]
+        chart = state.get("chart")
+        if chart is None:
+            chart = alt.JupyterChart(mentions_chart(rows))
+            chart.selections.observe(on_pick, names=["pick"])
+            state["chart"] = chart
+        else:  # the same widget with new (aggregated) data: no new front-end view
+            chart.chart = mentions_chart(rows)
+        if list(holder.children) != [chart]:
+            holder.children = [chart]
 
     def on_pick(change: Any) -> None:
         picked = [v.get("entity_id") for v in (getattr(change["new"], "value", None) or []) if isinstance(v, dict)]
         if picked:
             selection.entities = [p for p in picked if p]
 
-    selection.observe(refresh, names=["entities", "date_range", "articles"])
+    selection.on_change(refresh)
     refresh()
-    holder.rows = lambda: timeline_rows(corpus, selection, top=top)
+    holder.rows = lambda: state["rows"]
     return holder
 
 
@@ -470,7 +558,7 @@ def merge_suggestions_view(corpus: Any, selection: Any, *, alias_table: Any = No
     reject.on_click(lambda _: decide("rejected"))
     split.on_click(do_split)
     entity.observe(refresh_aliases, names="value")
-    selection.observe(refresh)
+    selection.on_change(refresh)
     refresh()
     refresh_aliases()
     box = widgets.VBox([listing, widgets.HBox([choice, accept, reject]), widgets.HBox([entity, alias, split]), status])

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from toolkit import html as h
+from toolkit.views import PAGE_ROWS, page_note
 
 __all__ = [
     "quote_rows", "quote_context", "who_said_what_rows", "speakers_of_entity_rows",
@@ -210,9 +211,11 @@ def quote_explorer(corpus: Any, selection: Any, **options: Any) -> Any:
     def refresh(_: Any = None) -> None:
         rows = current()
         state["rows"] = rows
-        table.value = h.table(rows, columns=EXPLORER_COLUMNS)
+        page = rows.head(PAGE_ROWS)  # one page drawn; rows() keeps every row the filters allow
+        table.value = h.table(page, columns=EXPLORER_COLUMNS, max_rows=PAGE_ROWS) + page_note(len(page), len(rows))
+        picked = rows[rows["quote_id"] == selection.quote] if selection.quote else rows.head(0)
         labels = [(f"{h.text_or(r.published)[:10]} · {h.text_or(r.speaker, 'unknown')}: {str(r.content)[:80]}", r.quote_id)
-                  for r in rows.itertuples()]
+                  for r in pd.concat([page, picked[~picked["quote_id"].isin(page["quote_id"])]]).itertuples()]
         picker.unobserve(pick, names="value")
         picker.options = labels
         picker.value = selection.quote if selection.quote in set(rows["quote_id"]) else None
@@ -228,7 +231,7 @@ def quote_explorer(corpus: Any, selection: Any, **options: Any) -> Any:
 
     for control in (speaker, entity, kind, search):
         control.observe(refresh, names="value")
-    selection.observe(refresh, names=["entities", "date_range", "articles"])
+    selection.on_change(_when_changed(selection, ("entities", "date_range", "articles"), refresh))
     selection.observe(show_context, names=["quote"])
     picker.observe(pick, names="value")
     refresh()
@@ -256,7 +259,7 @@ def who_said_what(corpus: Any, selection: Any, **options: Any) -> Any:
         else:
             holder.children = [alt.JupyterChart(who_said_what_chart(rows))]
 
-    selection.observe(refresh, names=["entities", "date_range", "articles"])
+    selection.on_change(_when_changed(selection, ("entities", "date_range", "articles"), refresh))
     refresh()
     holder.rows = lambda: state["rows"]
     return holder
@@ -273,10 +276,23 @@ def speakers_of_entity(corpus: Any, selection: Any, **options: Any) -> Any:
         state["rows"] = speakers_of_entity_rows(corpus, selection)
         out.value = render_speakers_of_entity(corpus, selection)
 
-    selection.observe(refresh, names=["entities", "date_range", "articles"])
+    selection.on_change(_when_changed(selection, ("entities", "date_range", "articles"), refresh))
     refresh()
     out.rows = lambda: state["rows"]
     return out
+
+
+def _when_changed(selection: Any, parts: tuple[str, ...], refresh: Any) -> Any:
+    """``refresh`` once per selection change, and only when one of ``parts`` moved."""
+    last = {"key": selection.key(parts)}
+
+    def run(change: Any = None) -> None:
+        key = selection.key(parts)
+        if key != last["key"]:
+            last["key"] = key
+            refresh(change)
+
+    return run
 
 
 _OFFLINE = {"done": False}

@@ -49,16 +49,10 @@ def filter_events(corpus: Corpus, selection: Selection | None) -> pd.DataFrame:
     events = corpus.events
     if selection is None or not len(events):
         return events
-    keep = pd.Series(True, index=events.index)
-    if selection.entities:
-        wanted = set(selection.entities)
-        keep &= events["entity_ids"].map(lambda ids: bool(wanted.intersection(ids or ())))
-    if selection.articles:
-        keep &= events["article_id"].isin(selection.articles)
-    if selection.date_range:
-        start, end = (str(v)[:10] for v in selection.date_range)
-        keep &= (events["date_end"].astype(str) >= start) & (events["date_start"].astype(str) <= end)
-    return events[keep]
+    if not (selection.entities or selection.articles or selection.date_range):
+        return events
+    # the shared indexes: entities through entity_ids, articles, and date overlap on date_start/date_end
+    return selection.narrow(events, corpus, parts=("entities", "articles", "date_range"))
 
 
 def timeline_data(corpus: Corpus, selection: Selection | None = None, *, color: str = "entity",
@@ -286,13 +280,15 @@ def timeline_view(corpus: Corpus, selection: Selection, *, color: str = "entity"
     jchart = alt.JupyterChart(timeline_chart(corpus, selection, color=color, max_points=max_points))
     toggle = widgets.ToggleButtons(options=list(COLOR_BY), value=color, description="Rows by")
     listing = widgets.HTML()
-    state = {"color": color, "updating": False}
+    state: dict[str, Any] = {"color": color, "updating": False}
 
     def rows() -> pd.DataFrame:
-        return filter_events(corpus, selection)
+        return state["rows"]
 
     def refresh_list(_: Any = None) -> None:
-        shown = rows().sort_values(["date_start", "article_id", "start"]) if len(rows()) else rows()
+        found = filter_events(corpus, selection)
+        state["rows"] = found
+        shown = found.sort_values(["date_start", "article_id", "start"]) if len(found) else found
         table = shown.head(max_rows)[[c for c in ("date_start", "date_end", "granularity", "article_id",
                                                   "timex_text", "sentence") if c in shown.columns]]
         note = "" if len(shown) <= max_rows else f" (first {max_rows} of {len(shown)})"
@@ -335,8 +331,19 @@ def timeline_view(corpus: Corpus, selection: Selection, *, color: str = "entity"
     if selections.has_trait("pick"):
         selections.observe(on_pick, ["pick"])
     toggle.observe(on_toggle, "value")
-    selection.observe(rebuild, ["entities", "articles"])
-    selection.observe(refresh_list, ["date_range"])
+    # one redraw per selection change: the chart when its entities or articles moved, else only the list
+    seen = {"chart": selection.key(("entities", "articles")), "list": selection.key(("entities", "articles", "date_range"))}
+
+    def on_change(_: Any = None) -> None:
+        chart_key, list_key = selection.key(("entities", "articles")), selection.key(("entities", "articles", "date_range"))
+        if chart_key != seen["chart"]:
+            seen["chart"], seen["list"] = chart_key, list_key
+            rebuild()
+        elif list_key != seen["list"]:
+            seen["list"] = list_key
+            refresh_list()
+
+    selection.on_change(on_change)
     refresh_list()
 
     box = widgets.VBox([toggle, jchart, listing])
