@@ -30,6 +30,26 @@ def link_spans(spans: pd.DataFrame, mentions: pd.DataFrame) -> pd.Series:
     if mentions is None or mentions.empty or spans.empty:
         return result
     linked = mentions.dropna(subset=["entity_id", "start", "end"])
+    # plain tuples per article: one pandas filter per quote made this step the slowest of all
+    by_article: dict[Any, list[tuple[int, int, str]]] = {}
+    for aid, m_start, m_end, entity in zip(linked["article_id"], linked["start"], linked["end"], linked["entity_id"]):
+        by_article.setdefault(aid, []).append((int(m_start), int(m_end), str(entity)))
+    values: list[str | None] = []
+    for aid, start, end in zip(spans["article_id"], spans["start"], spans["end"]):
+        candidates = by_article.get(aid)
+        if not candidates or pd.isna(start) or pd.isna(end):
+            values.append(None)
+            continue
+        start, end = int(start), int(end)
+        best, best_overlap = None, 0
+        for m_start, m_end, entity in candidates:  # first mention wins ties, as idxmax did
+            overlap = min(m_end, end) - max(m_start, start)
+            if overlap > best_overlap:
+                best, best_overlap = entity, overlap
+        values.append(best)
+    result[:] = values
+    return result
+    linked = mentions.dropna(subset=["entity_id", "start", "end"])
     by_article = {aid: group for aid, group in linked.groupby("article_id", sort=False)}
     for index, row in spans.iterrows():
         start, end = row["start"], row["end"]
