@@ -11,6 +11,7 @@ rows, a corpus-level ``corpus_step``, views (widgets) and static renderers.
 from __future__ import annotations
 
 import contextlib
+import importlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
@@ -21,7 +22,7 @@ import pandas as pd
 
 from . import errors
 
-__all__ = ["Plugin", "StepContext", "PluginRegistry", "registry", "register", "plugins"]
+__all__ = ["Plugin", "StepContext", "PluginRegistry", "registry", "register", "plugins", "lazy"]
 
 ENTRY_POINT_GROUP = "presslens.plugins"
 
@@ -226,3 +227,25 @@ def register(plugin: Plugin, *, replace: bool = False) -> None:
 def plugins() -> pd.DataFrame:
     """The installed plugins, one row each, with what they require and provide."""
     return registry.table()
+
+
+def lazy(target: str) -> Callable[..., Any]:
+    """A function that imports ``"package.module:attribute"`` on first call and calls it.
+
+    Plugins declare extract functions, corpus steps, views and renderers with it, so that
+    registering a plugin imports neither spaCy nor Altair.
+
+    >>> join = lazy("posixpath:join")
+    >>> join.__name__, join("a", "b")
+    ('join', 'a/b')
+    """
+    module_name, _, attribute = target.partition(":")
+    if not module_name or not attribute:
+        raise ValueError(f"lazy() takes 'package.module:attribute', got {target!r}.")
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module_name), attribute)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = attribute
+    call.__doc__ = f"{target}, imported on first use."
+    return call

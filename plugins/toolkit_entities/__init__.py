@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from toolkit.registry import Plugin
+from toolkit.registry import Plugin, lazy
 
 __all__ = ["plugin", "extract", "corpus_step"]
 __version__ = "0.1.0"
@@ -42,26 +42,6 @@ def corpus_step(tables: Any, context: Any) -> Any:
     return _step(tables, context)
 
 
-def _view(name: str):
-    def factory(corpus: Any, selection: Any, **options: Any) -> Any:
-        from . import views
-
-        return getattr(views, name)(corpus, selection, **options)
-
-    factory.__name__ = name
-    return factory
-
-
-def _renderer(name: str):
-    def render(corpus: Any, selection: Any = None, **options: Any) -> str:
-        from . import views
-
-        return getattr(views, name)(corpus, selection, **options)
-
-    render.__name__ = name
-    return render
-
-
 plugin = Plugin(
     name="entities",
     version=__version__,
@@ -72,18 +52,18 @@ plugin = Plugin(
     extract=extract,
     corpus_step=corpus_step,
     views={
-        "entity_table": _view("entity_table_view"),
-        "article_reader": _view("article_reader_view"),
-        "kwic": _view("kwic_view"),
-        "mentions_over_time": _view("mentions_over_time_view"),
-        "merge_suggestions": _view("merge_suggestions_view"),
+        "entity_table": lazy("toolkit_entities.views:entity_table_view"),
+        "article_reader": lazy("toolkit_entities.views:article_reader_view"),
+        "kwic": lazy("toolkit_entities.views:kwic_view"),
+        "mentions_over_time": lazy("toolkit_entities.views:mentions_over_time_view"),
+        "merge_suggestions": lazy("toolkit_entities.views:merge_suggestions_view"),
     },
     renderers={
-        "entity_table": _renderer("render_entity_table"),
-        "article_reader": _renderer("render_article_reader"),
-        "kwic": _renderer("render_kwic"),
-        "mentions_over_time": _renderer("render_mentions_over_time"),
-        "merge_suggestions": _renderer("render_merge_suggestions"),
+        "entity_table": lazy("toolkit_entities.views:render_entity_table"),
+        "article_reader": lazy("toolkit_entities.views:render_article_reader"),
+        "kwic": lazy("toolkit_entities.views:render_kwic"),
+        "mentions_over_time": lazy("toolkit_entities.views:render_mentions_over_time"),
+        "merge_suggestions": lazy("toolkit_entities.views:render_merge_suggestions"),
     },
     options={"alias_table": None, "metonymy": True, "recover": True, "write_aliases": True},
 )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from toolkit.registry import Plugin
+from toolkit.registry import Plugin, lazy
 
 __all__ = ["plugin", "extract", "corpus_step"]
 
@@ -35,26 +35,6 @@ def corpus_step(tables: Any, context: Any) -> Any:
     return _corpus_step(tables, context)
 
 
-def _view(name: str):
-    def factory(corpus: Any, selection: Any, **options: Any) -> Any:
-        from . import views
-
-        return getattr(views, name)(corpus, selection, **options)
-
-    factory.__name__ = name
-    return factory
-
-
-def _renderer(name: str):
-    def render(corpus: Any, selection: Any = None, **options: Any) -> str:
-        from . import views
-
-        return getattr(views, name)(corpus, selection, **options)
-
-    render.__name__ = name
-    return render
-
-
 plugin = Plugin(
     name="quotes",
     version=__version__,
@@ -65,13 +45,13 @@ plugin = Plugin(
     extract=extract,
     corpus_step=corpus_step,
     views={
-        "quote_explorer": _view("quote_explorer"),
-        "who_said_what": _view("who_said_what"),
-        "speakers_of_entity": _view("speakers_of_entity"),
+        "quote_explorer": lazy("toolkit_quotes.views:quote_explorer"),
+        "who_said_what": lazy("toolkit_quotes.views:who_said_what"),
+        "speakers_of_entity": lazy("toolkit_quotes.views:speakers_of_entity"),
     },
     renderers={
-        "quote_explorer": _renderer("render_quote_explorer"),
-        "who_said_what": _renderer("render_who_said_what"),
-        "speakers_of_entity": _renderer("render_speakers_of_entity"),
+        "quote_explorer": lazy("toolkit_quotes.views:render_quote_explorer"),
+        "who_said_what": lazy("toolkit_quotes.views:render_who_said_what"),
+        "speakers_of_entity": lazy("toolkit_quotes.views:render_speakers_of_entity"),
     },
 )
