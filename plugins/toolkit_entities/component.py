@@ -6,9 +6,9 @@ time tagging gets wrong inside a document:
 - determiners, possessives and edge punctuation are trimmed ("the Russian
   Federation" -> "Russian Federation", "Kim Jong-un’s" -> "Kim Jong-un");
 - a person name cut short is extended over the capitalised name words that
-  follow it ("Choe Son" + "Hui");
+  follow it ("Ri Son" + "Gwon");
 - titles, offices and nationality adjectives are not part of a person's name
-  ("Foreign Minister Sergei Lavrov" -> "Sergei Lavrov"), and a "person" that is
+  ("Foreign Minister Anna Morozova" -> "Anna Morozova"), and a "person" that is
   only a title ("Defence Minister") is dropped;
 - a lone capitalised word labelling a headline ("Analysis: ...") that the text
   never repeats is not a name;
@@ -164,7 +164,7 @@ def _cut_numbers_and_lines(span: Span) -> Span | None:
         if "\n" in doc[i].whitespace_ or doc[i + 1].is_space or "\n" in doc[i + 1].text:
             end = i + 1  # keep the first line: the model's reading started there
             break
-    # a sentence-opening adverb or determiner glued to a name ("Later Choe said")
+    # a sentence-opening adverb or determiner glued to a name ("Later Ri said")
     while end - start > 1 and doc[start].is_sent_start and doc[start].pos_ in ("ADV", "ADP", "SCONJ", "CCONJ", "DET", "PRON"):
         start += 1
     if span.label_ not in _NUMBERED_NAMES:
@@ -214,7 +214,7 @@ def _is_name_word(token) -> bool:
 
 def _extend_person_names(doc: Doc, spans: list[Span]) -> list[Span]:
     """Join a PERSON span with the capitalised name words directly after it
-    ("Choe Son" + "Hui"), swallowing a one-word span the model tagged there."""
+    ("Ri Son" + "Gwon"), swallowing a one-word span the model tagged there."""
     by_start = {s.start: s for s in spans}
     dropped: set[int] = set()
     out: list[Span] = []
@@ -364,7 +364,7 @@ def _relabel_by_agreement(spans: list[Span]) -> list[Span]:
             label = ranked[0][0]
         if len(words) == 1 and person_words.get(words[0]) and label in ("ORG", "GPE", "NORP", "PRODUCT", "LOC", "FAC") \
                 and not (label == "NORP" and looks_like_demonym(span.text)):
-            # "Lavrov" (ORG) after "Sergei Lavrov" (PERSON): a surname, not an organisation
+            # "Morozova" (ORG) after "Anna Morozova" (PERSON): a surname, not an organisation
             if counts[words] <= person_words[words[0]] * 2 or label == "ORG":
                 label = "PERSON"
         if label != span.label_:
@@ -437,7 +437,7 @@ def _metonym_state(span: Span) -> str | None:
     head = span.root
     subject = head
     while subject.dep_ == "conj" and subject.head is not subject:
-        subject = subject.head  # "Pyongyang and Moscow deny": the conjunct shares the role
+        subject = subject.head  # "Seoul and Tokyo deny": the conjunct shares the role
     if subject.dep_ in ("nsubj", "nsubjpass") and subject.head.lemma_.lower() in _AGENT_VERBS:
         return state
     if subject.dep_ == "poss" and subject.head.lemma_.lower() in _STATEMENT_NOUNS | {w.rstrip("s") for w in _STATEMENT_NOUNS}:

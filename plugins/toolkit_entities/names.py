@@ -8,7 +8,7 @@ text. Nothing names a person from a particular corpus.
 True
 >>> name_key("Kim Jong Il") == name_key("Kim Jong Un")
 False
->>> name_key("Sergey Lavrov") == name_key("Sergei Lavrov")
+>>> name_key("Sergey Morozov") == name_key("Sergei Morozov")
 True
 >>> name_key("UN") == name_key("Un")
 False

@@ -2,9 +2,9 @@
 
 1. **Recovery.** A ``SpanRuler`` fed by the corpus's known person names (and
    the alias table) finds their occurrences, in any romanisation, that the
-   model split ("Choe Son" + "Hui") or missed.
+   model split ("Ri Son" + "Gwon") or missed.
 2. **Within an article** a surname or partial name links to the full name used
-   nearest before it ("Lavrov" -> "Sergei Lavrov", "Jong Un" -> "Kim Jong Un").
+   nearest before it ("Morozova" -> "Anna Morozova", "Son Gwon" -> "Ri Son Gwon").
 3. **Across articles** names with the same transliteration key merge
    (Sergei/Sergey, Choe/Choi, Son/Song, Hui/Hee), names that differ only in
    where hyphens and spaces split them merge (Sol-Haval/Solhaval), country
@@ -567,7 +567,7 @@ class _Resolver:
 
         def support(candidate: str) -> int:
             # every mention whose words all appear in this spelling backs it: a surname-only
-            # "Choe" backs "Choe Son Hui" over a transliteration variant used as often
+            # a surname-only "Ri" backs "Ri Son Gwon" over a transliteration variant used as often
             return sum(n for form, n in forms.items() if words[form] <= words[candidate])
 
         return min(best, key=lambda t: (-support(t), -forms[t], first_seen[t]))

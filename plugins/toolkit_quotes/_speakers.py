@@ -1,6 +1,6 @@
 """Speaker resolution: from the span that names a speaker to the named mention it stands for.
 
-A named speaker ("Russian Foreign Minister Sergei Lavrov", "The White House") is
+A named speaker ("Foreign Minister Anna Morozova", "The Prime Minister's office") is
 its own reference. A pronoun ("he", "she") goes to the nearest earlier person
 it can agree with, preferring the speaker of the quote just before. A
 description ("the minister", "the Russian Foreign Minister") goes to the latest
@@ -235,7 +235,7 @@ def _resolve_description(doc: Doc, speaker: Span) -> Resolution:
     if not candidates:
         return UNRESOLVED
     chosen = candidates[-1]
-    # The description is introduced with a full title once, then shortened ("Lavrov"):
+    # The description is introduced with a full title once, then shortened ("Morozova"):
     # prefer the full mention, so the reference carries the whole name.
     distinct = {_surname(c.text) for c in candidates}
     confidence = 0.8 if len(distinct) == 1 else 0.6
