@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from toolkit import html as h
-from toolkit.views import PARTS, Selection, chart_widget, svg
+from toolkit.views import PAGE_ROWS, PARTS, Selection, cached, chart_widget, page_note, svg
 
 __all__ = ["contested_claims_view", "claims_overview_view", "render_contested_claims", "render_claims_overview",
            "claim_rows", "group_summary"]
@@ -21,25 +21,44 @@ __all__ = ["contested_claims_view", "claims_overview_view", "render_contested_cl
 # which side of a proposition each stance takes; support and call are positions too but not on it
 FOR, AGAINST = ("assert", "accuse"), ("deny",)
 STANCE_ORDER = ["accuse", "assert", "support", "call", "other", "deny"]
+_OVERVIEW_COLUMNS = ["contested", "proposition", "stances", "n_claimants", "n_articles", "first", "last", "group_id"]
+_ALL = ("entities", "date_range", "articles", "claim_group")
 _COLUMNS = ["date_start", "claimant", "stance", "proposition", "evidence", "outlet", "title", "article_id"]
 
 
 def claim_rows(corpus: Any, selection: Selection | None = None, *, parts: tuple[str, ...] = ("entities", "date_range", "articles", "claim_group")) -> pd.DataFrame:
     """Claims with their claimant's name, evidence quote, article title and outlet, narrowed by the selection."""
-    claims = corpus.claims
-    if claims.empty:
-        return claims.assign(claimant=pd.Series(dtype="string"), title=pd.Series(dtype="string"),
-                             outlet=pd.Series(dtype="string"), evidence=pd.Series(dtype="string"))
-    frame = claims.merge(corpus.articles[["article_id", "title", "outlet", "published"]], on="article_id", how="left")
-    names = dict(zip(corpus.entities["entity_id"], corpus.entities["name"]))
-    fallback = frame["claimant_name"] if "claimant_name" in frame.columns else pd.Series(pd.NA, index=frame.index)
-    frame["claimant"] = [names.get(e) if isinstance(e, str) and e in names else (f if isinstance(f, str) else "unknown")
-                         for e, f in zip(frame["claimant_entity_id"], fallback)]
-    if "evidence" not in frame.columns:
-        frame["evidence"] = frame["quote_id"].map(dict(zip(corpus.quotes["quote_id"], corpus.quotes["content"])))
-    if selection is not None:
-        frame = selection.narrow(frame, corpus, parts=parts)
-    return frame.sort_values(["date_start", "article_id", "claim_id"], na_position="last")
+    base = _claim_base(corpus)
+    if selection is None or base.empty:
+        return base.copy()
+    mask = selection.mask(base, corpus, parts=parts)  # indexes of ``base`` are built once, it lives with the corpus
+    return base.copy() if mask is None else base[mask]
+
+
+def _claim_base(corpus: Any) -> pd.DataFrame:
+    """Every claim with its names and sources, sorted as shown; built once per corpus (it is the slow part)."""
+    def build() -> pd.DataFrame:
+        claims = corpus.claims
+        if claims.empty:
+            return claims.assign(claimant=pd.Series(dtype="string"), title=pd.Series(dtype="string"),
+                                 outlet=pd.Series(dtype="string"), evidence=pd.Series(dtype="string"))
+        frame = claims.merge(corpus.articles[["article_id", "title", "outlet", "published"]], on="article_id", how="left")
+        names = dict(zip(corpus.entities["entity_id"], corpus.entities["name"]))
+        fallback = frame["claimant_name"] if "claimant_name" in frame.columns else pd.Series(pd.NA, index=frame.index)
+        frame["claimant"] = [names.get(e) if isinstance(e, str) and e in names else (f if isinstance(f, str) else "unknown")
+                             for e, f in zip(frame["claimant_entity_id"], fallback)]
+        if "evidence" not in frame.columns:
+            frame["evidence"] = frame["quote_id"].map(dict(zip(corpus.quotes["quote_id"], corpus.quotes["content"])))
+        return frame.sort_values(["date_start", "article_id", "claim_id"], na_position="last")
+
+    return cached(corpus, "claims-view-base", build,
+                  sources=(corpus.claims, corpus.articles, corpus.entities, corpus.quotes))
+
+
+def _summary(corpus: Any, selection: Selection, parts: tuple[str, ...]) -> pd.DataFrame:
+    """:func:`group_summary` of the claims the selection's ``parts`` allow, kept for the latest selection."""
+    return cached(corpus, ("claims-summary", parts), lambda: group_summary(claim_rows(corpus, selection, parts=parts)),
+                  sources=(_claim_base(corpus),), state=selection.key(parts))
 
 
 def group_summary(claims: pd.DataFrame) -> pd.DataFrame:
@@ -96,11 +115,7 @@ def _shown_groups(rows: pd.DataFrame, selection: Selection | None, *, max_groups
 def _chart(rows: pd.DataFrame, *, interactive: bool) -> Any:
     import altair as alt
 
-    columns = ["claim_id", "quote_id", "date_start", "claimant", "stance", "proposition", "evidence", "outlet", "title",
-               "article_id", "group_id"]
-    data = rows[columns].astype(object).where(rows[columns].notna(), "")
-    data["evidence"] = data["evidence"].astype(str).str.slice(0, 200)
-    base = alt.Chart(data).encode(
+    base = alt.Chart(_chart_data(rows)).encode(
         x=alt.X("date_start:T", title="date"),
         y=alt.Y("stance:N", sort=STANCE_ORDER, title="stance"),
         tooltip=["claimant:N", "stance:N", "date_start:T", "proposition:N", "evidence:N", "outlet:N", "title:N"],
@@ -114,6 +129,14 @@ def _chart(rows: pd.DataFrame, *, interactive: bool) -> Any:
     if interactive:
         points = points.add_params(alt.selection_point(name="claim", fields=["claim_id"], on="click"))
     return alt.layer(points, labels).properties(width=560, height=200)
+
+
+def _chart_data(rows: pd.DataFrame) -> pd.DataFrame:
+    columns = ["claim_id", "quote_id", "date_start", "claimant", "stance", "proposition", "evidence", "outlet", "title",
+               "article_id", "group_id"]
+    data = rows[columns].astype(object).where(rows[columns].notna(), "")
+    data["evidence"] = data["evidence"].astype(str).str.slice(0, 200)
+    return data
 
 
 def render_contested_claims(corpus: Any, selection: Selection | None = None, *, max_groups: int = 3, **_: Any) -> str:
@@ -138,8 +161,7 @@ def render_contested_claims(corpus: Any, selection: Selection | None = None, *, 
 def render_claims_overview(corpus: Any, selection: Selection | None = None, **_: Any) -> str:
     """Static overview: claim groups ranked by how contested they are."""
     summary = group_summary(claim_rows(corpus, selection))
-    return h.section("Claims overview", h.table(summary, columns=[
-        "contested", "proposition", "stances", "n_claimants", "n_articles", "first", "last", "group_id"]))
+    return h.section("Claims overview", h.table(summary, columns=_OVERVIEW_COLUMNS))
 
 
 _PICKER_GROUPS = 500  # groups offered in a picker: the most contested, and the selected one
@@ -160,14 +182,21 @@ def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int 
     table = widgets.HTML()
     syncing = {"on": False}
 
+    spec = chart.spec  # built once; a change swaps only the data, since rebuilding the Altair chart is the slow part
+    spec["data"] = {"name": "claims"}
+    spec["datasets"] = {"claims": []}
+
     def visible() -> pd.DataFrame:
         rows = claim_rows(corpus, selection)
-        return rows[rows["group_id"].isin(_shown_groups(rows, selection, max_groups=max_groups))]
+        if selection.claim_group:
+            shown = [selection.claim_group]
+        else:
+            shown = list(_summary(corpus, selection, _ALL)["group_id"].head(max_groups))
+        return rows[rows["group_id"].isin(shown)]
 
     def refresh(_: Any = None) -> None:
         rows = visible()
-        everything = claim_rows(corpus, selection, parts=("entities", "date_range", "articles"))
-        summary = group_summary(everything)
+        summary = _summary(corpus, selection, ("entities", "date_range", "articles"))
         syncing["on"] = True
         try:
             picker.options = [("most contested", "")] + [
@@ -177,7 +206,7 @@ def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int 
             picker.value = selection.claim_group if selection.claim_group in summary["group_id"].tolist() else ""
         finally:
             syncing["on"] = False
-        chart.chart = _chart(rows, interactive=True)
+        chart.spec = {**spec, "datasets": {"claims": _chart_data(rows).to_dict("records")}}
         table.value = h.table(rows, columns=_COLUMNS) if len(rows) else '<p class="pl-muted">No claims in this selection.</p>'
 
     def to_group(change: Any) -> None:
@@ -213,7 +242,7 @@ def claims_overview_view(corpus: Any, selection: Selection, **_: Any) -> Any:
     syncing = {"on": False}
 
     def rows() -> pd.DataFrame:
-        return group_summary(claim_rows(corpus, selection))
+        return _summary(corpus, selection, _ALL)
 
     def refresh(_: Any = None) -> None:
         summary = rows()
@@ -224,7 +253,8 @@ def claims_overview_view(corpus: Any, selection: Selection, **_: Any) -> Any:
             picker.value = selection.claim_group if selection.claim_group in summary["group_id"].tolist() else ""
         finally:
             syncing["on"] = False
-        out.value = render_claims_overview(corpus, selection)
+        page = summary.head(PAGE_ROWS)  # one page drawn; rows() keeps every group
+        out.value = h.section("Claims overview", h.table(page, columns=_OVERVIEW_COLUMNS)) + page_note(len(page), len(summary))
 
     def to_group(change: Any) -> None:
         if not syncing["on"]:

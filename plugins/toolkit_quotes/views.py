@@ -7,12 +7,14 @@ shows; every view has a static renderer (escaped HTML, no kernel, no network).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from toolkit import html as h
-from toolkit.views import PAGE_ROWS, page_note
+from toolkit.views import PAGE_ROWS, cached, page_note
 
 __all__ = [
     "quote_rows", "quote_context", "who_said_what_rows", "speakers_of_entity_rows",
@@ -24,6 +26,93 @@ EXPLORER_COLUMNS = ["published", "speaker", "content", "kind", "cue", "article_i
 
 
 # data -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _QuoteIndex:
+    """Per corpus, built once: the explorer's base frame (sorted as shown) and the (quote, entity) pairs as codes.
+
+    A selection change then costs boolean masks over these arrays instead of a
+    merge of quotes with every mention (millions of rows on a large corpus).
+    """
+
+    base: pd.DataFrame  # every quote with published, title, speaker, cue; sorted by date, article, offset
+    article_codes: np.ndarray  # base row -> position in corpus.articles (-1: not a corpus article)
+    article_ids: pd.Index  # corpus article ids, by position
+    entity_ids: pd.Index  # every entity id a quote refers to (speaker, relay or mentioned)
+    speaker_codes: np.ndarray  # base row -> entity code of speaker_entity_id (-1: none)
+    via_codes: np.ndarray  # base row -> entity code of via_entity_id (-1: none)
+    pair_rows: np.ndarray  # (quote, mentioned entity) pairs: base row ...
+    pair_entities: np.ndarray  # ... and entity code, unique pairs
+
+    def entity_codes(self, wanted: list[str]) -> np.ndarray:
+        found = self.entity_ids.get_indexer(pd.Index(wanted, dtype=object))
+        return found[found >= 0]
+
+    def mentioning(self, codes: np.ndarray) -> np.ndarray:
+        """Base rows whose content mentions any of the entity ``codes``."""
+        mask = np.zeros(len(self.base), dtype=bool)
+        mask[self.pair_rows[np.isin(self.pair_entities, codes)]] = True
+        return mask
+
+
+def _quote_index(corpus: Any) -> _QuoteIndex:
+    return cached(corpus, "quotes-view-index", lambda: _build_quote_index(corpus),
+                  sources=(corpus.quotes, corpus.articles, corpus.mentions))
+
+
+def _build_quote_index(corpus: Any) -> _QuoteIndex:
+    articles = corpus.articles[["article_id", "published", "title"]]
+    frame = corpus.quotes.merge(articles, on="article_id", how="left")
+    names = frame["speaker_name"] if "speaker_name" in frame else pd.Series([None] * len(frame), index=frame.index)
+    texts = frame["speaker_text"] if "speaker_text" in frame else pd.Series([None] * len(frame), index=frame.index)
+    frame["speaker"] = names.where(names.notna(), texts)
+    starts = frame["cue_start"].astype("float64").to_numpy()
+    ends = frame["cue_end"].astype("float64").to_numpy()
+    frame["cue"] = [text[int(s):int(e)] if s == s and e == e else None for text, s, e in  # NaN != NaN: no cue
+                    zip(_article_texts(corpus, frame), starts, ends)]
+    base = frame.sort_values(["published", "article_id", "content_start"], na_position="last").reset_index(drop=True)
+    article_ids = pd.Index(corpus.articles["article_id"].astype(object))
+    ids = pd.Index(pd.unique(pd.concat([corpus.mentions["entity_id"].astype(object),
+                                        base["speaker_entity_id"].astype(object),
+                                        base["via_entity_id"].astype(object)]).dropna()), dtype=object)
+    rows, entities = _pairs(base, corpus.mentions, ids)
+    return _QuoteIndex(base=base, article_codes=article_ids.get_indexer(base["article_id"].astype(object)),
+                       article_ids=article_ids, entity_ids=ids,
+                       speaker_codes=ids.get_indexer(base["speaker_entity_id"].astype(object)),
+                       via_codes=ids.get_indexer(base["via_entity_id"].astype(object)),
+                       pair_rows=rows, pair_entities=entities)
+
+
+def _pairs(base: pd.DataFrame, mentions: pd.DataFrame, ids: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """(base row, entity code) for every linked mention inside a quote's content, unique pairs.
+
+    Mentions sorted by (article, start) give each quote its candidates by two
+    binary searches, instead of joining every quote with every mention of its article.
+    """
+    linked = mentions.dropna(subset=["entity_id"])
+    if base.empty or linked.empty:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    articles = pd.Index(pd.unique(pd.concat([base["article_id"], linked["article_id"]]).astype(object)))
+    span = int(max(linked["end"].max(), base["content_end"].max())) + 2
+    m_key = articles.get_indexer(linked["article_id"].astype(object)).astype(np.int64) * span + \
+        linked["start"].to_numpy(dtype=np.int64)
+    order = np.argsort(m_key, kind="stable")
+    m_key, m_end = m_key[order], linked["end"].to_numpy(dtype=np.int64)[order]
+    m_entity = ids.get_indexer(linked["entity_id"].astype(object))[order]
+    q_article = articles.get_indexer(base["article_id"].astype(object)).astype(np.int64) * span
+    has = base["content_start"].notna().to_numpy() & base["content_end"].notna().to_numpy()
+    starts = base["content_start"].fillna(0).to_numpy(dtype=np.int64)
+    ends = base["content_end"].fillna(0).to_numpy(dtype=np.int64)
+    lo = np.searchsorted(m_key, q_article + starts, side="left")
+    hi = np.where(has, np.searchsorted(m_key, q_article + ends, side="left"), lo)  # mention starts before the end
+    counts = hi - lo
+    rows = np.repeat(np.arange(len(base), dtype=np.int64), counts)
+    at = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum(), dtype=np.int64)
+    inside = m_end[at] <= ends[rows]
+    rows, entities = rows[inside], m_entity[at][inside].astype(np.int64)
+    pairs = np.unique(rows * len(ids) + entities)
+    return pairs // len(ids), pairs % len(ids)
+
+
 def _mentioned_entities(corpus: Any) -> pd.DataFrame:
     """(quote_id, entity_id) pairs: the entities a quote's content mentions."""
     quotes, mentions = corpus.quotes, corpus.mentions
@@ -35,6 +124,23 @@ def _mentioned_entities(corpus: Any) -> pd.DataFrame:
     return pairs.loc[inside, ["quote_id", "entity_id"]].drop_duplicates().reset_index(drop=True)
 
 
+def _selected(index: _QuoteIndex, corpus: Any, selection: Any, entities: list[str]) -> np.ndarray | None:
+    """Base rows the selection's articles and dates and ``entities`` allow (``None``: every row)."""
+    keep: np.ndarray | None = None
+    if selection is not None:
+        allowed = selection.article_ids(corpus)
+        if allowed is not None:
+            by_article = index.article_ids.isin(list(allowed))
+            codes = index.article_codes
+            keep = np.where(codes >= 0, by_article[np.maximum(codes, 0)], False)
+    if entities:
+        codes = index.entity_codes(entities)
+        # spoken by, relayed by (a news agency) or mentioned in the quote
+        about = np.isin(index.speaker_codes, codes) | np.isin(index.via_codes, codes) | index.mentioning(codes)
+        keep = about if keep is None else keep & about
+    return keep
+
+
 def quote_rows(corpus: Any, selection: Any = None, *, speaker: str | None = None, entity: str | None = None,
                kind: str | None = None, search: str | None = None) -> pd.DataFrame:
     """The quotes the explorer shows: filtered by the selection and the explorer's own filters, sorted by date.
@@ -43,37 +149,22 @@ def quote_rows(corpus: Any, selection: Any = None, *, speaker: str | None = None
     ``entity`` keeps quotes spoken by, relayed by or mentioning that entity id; ``search``
     matches the quote's text.
     """
-    quotes = corpus.quotes.copy()
-    articles = corpus.articles[["article_id", "published", "title"]]
-    frame = quotes.merge(articles, on="article_id", how="left")
-    names = frame["speaker_name"] if "speaker_name" in frame else pd.Series([None] * len(frame), index=frame.index)
-    texts = frame["speaker_text"] if "speaker_text" in frame else pd.Series([None] * len(frame), index=frame.index)
-    frame["speaker"] = names.where(names.notna(), texts)
-    frame["cue"] = [text[s:e] if pd.notna(s) and pd.notna(e) else None for text, s, e in
-                    zip(_article_texts(corpus, frame), frame["cue_start"], frame["cue_end"])]
-    wanted_entities: list[str] = []
-    if selection is not None:
-        allowed = selection.article_ids(corpus)
-        if allowed is not None:
-            frame = frame[frame["article_id"].isin(allowed)]
-        wanted_entities = list(selection.entities)
+    index = _quote_index(corpus)
+    wanted = list(selection.entities) if selection is not None else []
     if entity:
-        wanted_entities = [*wanted_entities, entity]
-    if wanted_entities:
-        mentioned = _mentioned_entities(corpus)
-        about = set(mentioned.loc[mentioned["entity_id"].isin(wanted_entities), "quote_id"])
-        # spoken by, relayed by (a news agency) or mentioned in the quote
-        frame = frame[frame["speaker_entity_id"].isin(wanted_entities) | frame["via_entity_id"].isin(wanted_entities)
-                      | frame["quote_id"].isin(about)]
+        wanted = [*wanted, entity]
+    keep = _selected(index, corpus, selection, wanted)
+    frame = index.base.copy() if keep is None else index.base[keep]
     if speaker:
         needle = speaker.casefold()
+        texts = frame["speaker_text"] if "speaker_text" in frame else pd.Series([None] * len(frame), index=frame.index)
         frame = frame[frame["speaker"].fillna("").str.casefold().str.contains(needle, regex=False)
-                      | texts.loc[frame.index].fillna("").str.casefold().str.contains(needle, regex=False)]
+                      | texts.fillna("").str.casefold().str.contains(needle, regex=False)]
     if kind:
         frame = frame[frame["kind"] == kind]
     if search:
         frame = frame[frame["content"].fillna("").str.casefold().str.contains(search.casefold(), regex=False)]
-    return frame.sort_values(["published", "article_id", "content_start"], na_position="last").reset_index(drop=True)
+    return frame.reset_index(drop=True)
 
 
 def _article_texts(corpus: Any, frame: pd.DataFrame) -> list[str]:
@@ -107,17 +198,41 @@ def quote_context(corpus: Any, quote_id: str, *, window: int = 400) -> str:
 
 def who_said_what_rows(corpus: Any, selection: Any = None) -> pd.DataFrame:
     """Speakers × entities their quotes mention, with counts (speaker and entity by canonical name)."""
-    frame = quote_rows(corpus, selection)
-    mentioned = _mentioned_entities(corpus)
-    if frame.empty or mentioned.empty:
+    index = _quote_index(corpus)
+    keep = _selected(index, corpus, selection, list(selection.entities) if selection is not None else [])
+    speakers, speaker_codes, names, name_codes = _who_codes(corpus, index)
+    rows, entities = index.pair_rows, index.pair_entities
+    # what they talk about, not themselves; quotes without a speaker are not counted
+    use = (speaker_codes[rows] >= 0) & (entities != index.speaker_codes[rows])
+    if keep is not None:
+        use &= keep[rows]
+    if not use.any():
         return pd.DataFrame({"speaker": pd.Series([], dtype="string"), "entity": pd.Series([], dtype="string"),
                              "quotes": pd.Series([], dtype="int64")})
-    pairs = frame[["quote_id", "speaker", "speaker_entity_id"]].dropna(subset=["speaker"]).merge(mentioned, on="quote_id")
-    pairs = pairs[pairs["entity_id"] != pairs["speaker_entity_id"]]  # what they talk about, not themselves
-    names = dict(zip(corpus.entities["entity_id"], corpus.entities["name"]))
-    pairs["entity"] = pairs["entity_id"].map(lambda e: names.get(e, e))
-    counts = pairs.groupby(["speaker", "entity"]).size().reset_index(name="quotes")
-    return counts.sort_values(["quotes", "speaker", "entity"], ascending=[False, True, True]).reset_index(drop=True)
+    who, what = speaker_codes[rows[use]].astype(np.int64), name_codes[entities[use]].astype(np.int64)
+    # codes follow the sorted names, so counting on code pairs keeps the (speaker, entity) order for free
+    if len(speakers) * len(names) <= 20_000_000:
+        counts = np.bincount(who * len(names) + what, minlength=len(speakers) * len(names))
+        cells = np.flatnonzero(counts)
+        quotes = counts[cells]
+    else:  # too many speaker × entity cells for a dense count
+        cells, quotes = np.unique(who * len(names) + what, return_counts=True)
+    order = np.argsort(-quotes, kind="stable")  # most quotes first, ties by speaker then entity
+    cells, quotes = cells[order], quotes[order]
+    return pd.DataFrame({"speaker": speakers[cells // len(names)], "entity": names[cells % len(names)],
+                         "quotes": quotes.astype("int64")})
+
+
+def _who_codes(corpus: Any, index: _QuoteIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sorted speaker names with each base row's code, and sorted entity names with each entity code's code."""
+    def build() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        speaker_codes, speakers = pd.factorize(index.base["speaker"].astype(object), sort=True)
+        known = dict(zip(corpus.entities["entity_id"], corpus.entities["name"]))
+        name_codes, names = pd.factorize(pd.Series([known.get(e, e) for e in index.entity_ids], dtype=object),
+                                         sort=True)
+        return (np.asarray(speakers, dtype=object), speaker_codes, np.asarray(names, dtype=object), name_codes)
+
+    return cached(corpus, "who-said-what-codes", build, sources=(index.base, corpus.entities))
 
 
 def speakers_of_entity_rows(corpus: Any, selection: Any = None, *, entity: str | None = None) -> pd.DataFrame:
@@ -127,20 +242,43 @@ def speakers_of_entity_rows(corpus: Any, selection: Any = None, *, entity: str |
                "articles": "int64"}
     if not wanted:
         return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in columns.items()})
-    mentioned = _mentioned_entities(corpus)
-    about = set(mentioned.loc[mentioned["entity_id"].isin(wanted), "quote_id"])
-    frame = quote_rows(corpus, selection if entity is None else None)
-    frame = frame[frame["quote_id"].isin(about)]
-    frame = frame.assign(speaker=frame["speaker"].fillna("(unknown speaker)"))
+    index = _quote_index(corpus)
+    about = index.mentioning(index.entity_codes(wanted))
+    keep = _selected(index, corpus, selection if entity is None else None, wanted)
+    frame = index.base.loc[about if keep is None else about & keep, ["speaker", "quote_id", "kind", "published",
+                                                                      "article_id"]]
     if frame.empty:
         return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in columns.items()})
-    grouped = frame.groupby("speaker").agg(
-        quotes=("quote_id", "size"), kinds=("kind", lambda k: ", ".join(sorted(set(k)))),
-        first=("published", "min"), last=("published", "max"), articles=("article_id", "nunique")).reset_index()
+    frame = frame.assign(speaker=frame["speaker"].fillna("(unknown speaker)"))
+    groups = frame.groupby("speaker")
+    grouped = groups.agg(quotes=("quote_id", "size"), first=("published", "min"), last=("published", "max"),
+                         articles=("article_id", "nunique"))
+    # the kinds each speaker used, in sorted order: one pass per kind rather than a Python call per speaker
+    kinds = pd.Series("", index=grouped.index, dtype=object)
+    for kind in sorted(frame["kind"].dropna().unique()):
+        used = frame["kind"].eq(kind).groupby(frame["speaker"]).any().reindex(grouped.index, fill_value=False)
+        kinds = kinds.where(~used, kinds.where(kinds == "", kinds + ", ") + kind)
+    grouped.insert(1, "kinds", kinds)
+    grouped = grouped.reset_index()
     return grouped.sort_values(["quotes", "speaker"], ascending=[False, True]).reset_index(drop=True)
 
 
 # charts -------------------------------------------------------------------------
+CHART_TOP = 30  # speakers and entities a heatmap shows: more cells are unreadable and slow to draw
+
+
+def top_cells(rows: pd.DataFrame, *, top: int = CHART_TOP) -> pd.DataFrame:
+    """The cells of the ``top`` speakers and ``top`` entities by quote count (the rest stays in the table).
+
+    >>> rows = pd.DataFrame({"speaker": ["A", "A", "B"], "entity": ["X", "Y", "X"], "quotes": [3, 1, 1]})
+    >>> top_cells(rows, top=1).to_dict("records")
+    [{'speaker': 'A', 'entity': 'X', 'quotes': 3}]
+    """
+    speakers = rows.groupby("speaker", sort=False)["quotes"].sum().nlargest(top).index
+    entities = rows.groupby("entity", sort=False)["quotes"].sum().nlargest(top).index
+    return rows[rows["speaker"].isin(speakers) & rows["entity"].isin(entities)].reset_index(drop=True)
+
+
 def who_said_what_chart(rows: pd.DataFrame) -> Any:
     """An Altair heatmap of speakers × entities, counts written in the cells (colour is never the only cue)."""
     import altair as alt
@@ -172,7 +310,7 @@ def render_who_said_what(corpus: Any, selection: Any = None, **_: Any) -> str:
     try:
         import vl_convert as vlc
 
-        svg = vlc.vegalite_to_svg(who_said_what_chart(rows).to_json())
+        svg = vlc.vegalite_to_svg(who_said_what_chart(top_cells(rows)).to_json())
     except Exception:  # no converter: the table below carries the same numbers
         svg = ""
     return h.section("Who said what", svg + h.table(rows))
@@ -181,9 +319,14 @@ def render_who_said_what(corpus: Any, selection: Any = None, **_: Any) -> str:
 def render_speakers_of_entity(corpus: Any, selection: Any = None, *, entity: str | None = None, **_: Any) -> str:
     rows = speakers_of_entity_rows(corpus, selection, entity=entity)
     wanted = [entity] if entity else list(selection.entities) if selection is not None else []
+    return _speakers_html(corpus, wanted, rows)
+
+
+def _speakers_html(corpus: Any, wanted: list[str], rows: pd.DataFrame) -> str:
     if not wanted:
         return h.section("Speakers of an entity", '<p class="pl-muted">Select an entity to see who is quoted about it.</p>')
-    names = dict(zip(corpus.entities["entity_id"], corpus.entities["name"]))
+    chosen = corpus.entities[corpus.entities["entity_id"].isin(wanted)]  # not a dict of every entity per change
+    names = dict(zip(chosen["entity_id"], chosen["name"]))
     title = "Who is quoted about " + ", ".join(str(names.get(e, e)) for e in wanted)
     return h.section(title, h.table(rows))
 
@@ -218,7 +361,7 @@ def quote_explorer(corpus: Any, selection: Any, **options: Any) -> Any:
                   for r in pd.concat([page, picked[~picked["quote_id"].isin(page["quote_id"])]]).itertuples()]
         picker.unobserve(pick, names="value")
         picker.options = labels
-        picker.value = selection.quote if selection.quote in set(rows["quote_id"]) else None
+        picker.value = selection.quote if selection.quote and bool((rows["quote_id"] == selection.quote).any()) else None
         picker.observe(pick, names="value")
         show_context()
 
@@ -242,26 +385,41 @@ def quote_explorer(corpus: Any, selection: Any, **options: Any) -> Any:
     return box
 
 
-def who_said_what(corpus: Any, selection: Any, **options: Any) -> Any:
-    """The who-said-what heatmap as a live chart, following the shared selection."""
+def who_said_what(corpus: Any, selection: Any, *, top: int = CHART_TOP, **options: Any) -> Any:
+    """The who-said-what heatmap as a live chart (the ``top`` speakers × entities), following the shared selection.
+
+    The chart is built once; a selection change only swaps its data (a few
+    hundred cells), because rebuilding and validating an Altair chart costs
+    more than the whole filtering. ``rows()`` keeps every speaker × entity count.
+    """
     import altair as alt
     import ipywidgets as widgets
 
     _enable_offline(alt)
-    state: dict[str, pd.DataFrame] = {"rows": who_said_what_rows(corpus, selection)}
+    state: dict[str, Any] = {"rows": who_said_what_rows(corpus, selection), "chart": None, "spec": None}
     holder = widgets.VBox()
+    empty = widgets.HTML('<p class="pl-muted">No quote mentions a linked entity.</p>')
 
     def refresh(_: Any = None) -> None:
         rows = who_said_what_rows(corpus, selection)
         state["rows"] = rows
         if rows.empty:
-            holder.children = [widgets.HTML('<p class="pl-muted">No quote mentions a linked entity.</p>')]
-        else:
-            holder.children = [alt.JupyterChart(who_said_what_chart(rows))]
+            holder.children = [empty]
+            return
+        shown = top_cells(rows, top=top)
+        if state["chart"] is None:
+            spec = who_said_what_chart(shown).to_dict()
+            spec["data"] = {"name": "cells"}  # one fixed dataset name, so later changes replace only the values
+            spec["datasets"] = {"cells": []}
+            state["spec"], state["chart"] = spec, alt.JupyterChart(who_said_what_chart(shown))
+        records = shown[["speaker", "entity", "quotes"]].astype({"quotes": int}).to_dict("records")
+        state["chart"].spec = {**state["spec"], "datasets": {"cells": records}}
+        holder.children = [state["chart"]]
 
     selection.on_change(_when_changed(selection, ("entities", "date_range", "articles"), refresh))
     refresh()
     holder.rows = lambda: state["rows"]
+    holder.chart_rows = lambda: top_cells(state["rows"], top=top)
     return holder
 
 
@@ -273,8 +431,10 @@ def speakers_of_entity(corpus: Any, selection: Any, **options: Any) -> Any:
     state: dict[str, pd.DataFrame] = {}
 
     def refresh(_: Any = None) -> None:
-        state["rows"] = speakers_of_entity_rows(corpus, selection)
-        out.value = render_speakers_of_entity(corpus, selection)
+        rows = speakers_of_entity_rows(corpus, selection)
+        state["rows"] = rows
+        page = rows.head(PAGE_ROWS)  # one page drawn; rows() keeps every speaker
+        out.value = _speakers_html(corpus, list(selection.entities), page) + page_note(len(page), len(rows))
 
     selection.on_change(_when_changed(selection, ("entities", "date_range", "articles"), refresh))
     refresh()
