@@ -87,3 +87,17 @@ def test_copies_too_thin_to_group_stay_apart():
     terms, entities = [frozenset()] * 3, [frozenset({"westmark"})] * 3
     ids, _ = group_claims(["a", "b", "c"], texts=[""] * 3, terms=terms, entities=entities, config=CONFIG)
     assert len(set(ids)) == 3
+
+
+def test_embedding_neighbours_without_copies_are_those_of_every_claim():
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    embedded = rng.normal(size=(40, 8))
+    embedded /= np.linalg.norm(embedded, axis=1, keepdims=True)
+    terms = [frozenset({f"w{i % 7}"}) for i in range(40)]
+    features = _features(terms, [frozenset()] * 40)
+    config = GroupingConfig(embedding_neighbours=3)
+    by_nodes = _candidate_pairs(features, config, embedded, nodes=list(range(40)), weights=[1] * 40)
+    assert by_nodes == _candidate_pairs(features, config, embedded)
+    assert _identical(features, config, embedded) == list(range(40))  # no two embeddings are the same
