@@ -63,6 +63,24 @@ def test_an_edited_decision_file_beside_the_tables_forces_the_corpus_steps_again
     assert len(steps) == 2 and len(counting_plugin) == 2
 
 
+def test_a_file_a_corpus_step_leaves_beside_the_tables_does_not_spoil_the_next_rerun(tmp_path, counting_plugin):
+    steps = []
+
+    def step(tables, context):
+        steps.append(1)
+        (context.out_dir / "aliases.yaml").write_text("suggestions: []\n")  # written, never read back
+        return {}
+
+    registry.register(Plugin(name="writer", provides=("notes",), uses=("mentions",), corpus_step=step), replace=True)
+    inputs = write_corpus(tmp_path / "in", n=2)
+    toolkit.analyze(inputs, out=tmp_path / "out", plugins=["counter", "writer"], quiet=True)
+    again = toolkit.analyze(inputs, out=tmp_path / "out", plugins=["counter", "writer"], quiet=True)
+    assert again.manifest.get("reused_previous_run") is True and len(steps) == 1
+    (tmp_path / "out" / "aliases.yaml").write_text("entities: []\n")  # a person's edit still counts
+    toolkit.analyze(inputs, out=tmp_path / "out", plugins=["counter", "writer"], quiet=True)
+    assert len(steps) == 2
+
+
 def test_changed_options_invalidate_the_cache(tmp_path, counting_plugin):
     inputs = write_corpus(tmp_path / "in", n=2)
     toolkit.analyze(inputs, out=tmp_path / "out", plugins=["counter"], quiet=True)

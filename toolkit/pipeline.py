@@ -363,6 +363,12 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
         for name, frame in changed.items():
             tables[name] = conform(name, frame) if name in TABLES else frame
     timings["corpus_steps_s"] = time.perf_counter() - step_started
+    if run_key is not None and not _option_files(config):
+        # a plugin may leave a file beside the tables that it never reads back (entities writes
+        # aliases.yaml for a person to edit): it was not there when the key was taken, so without
+        # this the first re-run of every new output folder would miss and redo the corpus steps.
+        # Files named in the options are read as well as written: those keep the key taken first.
+        run_key = _run_key(articles, report, fingerprint, config, chosen, out)
     timings["total_s"] = time.perf_counter() - started
 
     manifest = {
@@ -397,14 +403,19 @@ def _run_key(articles: Sequence[Article], report: LoadReport, fingerprint: str, 
                         ",".join(p.name for p in chosen), json.dumps(report.to_dict(), sort_keys=True, default=str)]
     for article in articles:
         parts.append(json.dumps(article.row(), sort_keys=True, default=str))
-    decision_files = [Path(v) for opts in config.options.values() for v in opts.values()
-                      if isinstance(v, str) and v and Path(v).is_file()]
+    decision_files = _option_files(config)
     if out.is_dir():
         decision_files += [p for p in sorted(out.iterdir()) if p.is_file() and not p.name.startswith(".")
                            and p.suffix != ".parquet" and p.name != MANIFEST]
     for path in decision_files:
         parts.append(f"{path.name}:{sha256_text(path.read_text('utf-8', errors='replace'))}")
     return sha256_text("\x00".join(parts))
+
+
+def _option_files(config: RunConfig) -> list[Path]:
+    """The existing files the plugin options name (an alias table): decisions read by the run."""
+    return [Path(v) for opts in config.options.values() for v in opts.values()
+            if isinstance(v, str) and v and Path(v).is_file()]
 
 
 def _unchanged_run(out: Path, run_key: str) -> Corpus | None:

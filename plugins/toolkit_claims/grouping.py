@@ -256,32 +256,68 @@ def group_claims(claim_ids: Sequence[str], *, texts: Sequence[str], terms: Seque
 
 
 def _candidate_pairs(features: Sequence[_Features], config: GroupingConfig,
-                     embedded: np.ndarray | None) -> set[tuple[int, int]]:
+                     embedded: np.ndarray | None, *, nodes: Sequence[int] | None = None,
+                     weights: Sequence[int] | None = None) -> set[tuple[int, int]]:
     """Pairs (i < j) worth comparing, found through an inverted index of blocking keys
     rather than by comparing every pair. A key shared by more than ``block_limit``
     claims (a corpus's main actor) is too common to propose pairs alone; its pairs
-    that share nothing rarer score low anyway, as its TF-IDF weight is small."""
+    that share nothing rarer score low anyway, as its TF-IDF weight is small.
+
+    ``nodes`` (positions, default all) are the claims to pair, each standing for
+    ``weights`` identical claims: the limit counts claims, not nodes, so merging
+    copies does not change which keys propose pairs.
+    """
+    nodes = range(len(features)) if nodes is None else nodes
+    weights = [1] * len(nodes) if weights is None else weights
     index: dict[str, list[int]] = {}
-    for i, f in enumerate(features):
-        for key in _keys(f):
+    claims: dict[str, int] = {}
+    for i, w in zip(nodes, weights):
+        for key in _keys(features[i]):
             index.setdefault(key, []).append(i)
+            claims[key] = claims.get(key, 0) + w
     pairs: set[tuple[int, int]] = set()
-    for postings in index.values():
-        if len(postings) < 2 or len(postings) > config.block_limit:
+    for key, postings in index.items():
+        if len(postings) < 2 or claims[key] > config.block_limit:
             continue
         for x, i in enumerate(postings):
             pairs.update((i, j) for j in postings[x + 1:])
     if embedded is not None:
         # paraphrases that share no word: each claim's nearest neighbours by embedding, in row blocks
-        k = min(config.embedding_neighbours, len(features) - 1)
-        for begin in range(0, len(features), 1024):
-            block = embedded[begin:begin + 1024] @ embedded.T
+        nodes = list(nodes)
+        vectors = embedded[nodes]
+        k = min(config.embedding_neighbours, len(nodes) - 1)
+        for begin in range(0, len(nodes), 1024):
+            block = vectors[begin:begin + 1024] @ vectors.T
             for row, scores in enumerate(block):
-                i = begin + row
-                scores[i] = -np.inf
+                scores[begin + row] = -np.inf
+                i = nodes[begin + row]
                 for j in np.argpartition(-scores, k)[:k] if k > 0 else ():
-                    pairs.add((min(i, int(j)), max(i, int(j))))
+                    j = nodes[int(j)]
+                    pairs.add((min(i, j), max(i, j)))
     return pairs
+
+
+def _identical(features: Sequence[_Features], config: GroupingConfig,
+               embedded: np.ndarray | None) -> list[int]:
+    """For each claim, the first position of a claim identical to it in everything it
+    is compared on (syndicated copies repeat a claim word for word), when such
+    copies would group together anyway (their similarity with each other reaches
+    the threshold); otherwise its own position.
+
+    Identical claims are then one node of that weight: candidate pairs grow with
+    the distinct claims, not with the square of the copies.
+    """
+    first: dict[tuple[Any, ...], int | None] = {}  # None: copies of this claim stay apart
+    representative = []
+    for i, f in enumerate(features):
+        key = (tuple(sorted(f.lexical.items())), f.entities, f.frame, f.stance,
+               embedded[i].tobytes() if embedded is not None else None)
+        if key not in first:
+            embedding = float(embedded[i] @ embedded[i]) if embedded is not None else None
+            first[key] = i if _similarity(f, f, config, embedding) >= config.threshold else None
+        j = first[key]
+        representative.append(i if j is None else j)
+    return representative
 
 
 def _average_linkage(features: Sequence[_Features], config: GroupingConfig, *,
@@ -304,16 +340,20 @@ def _average_linkage(features: Sequence[_Features], config: GroupingConfig, *,
     import heapq
 
     n = len(features)
+    # identical claims start as one group: their pair sums are size x size x similarity
+    representative = _identical(features, config, embedded)
+    label = list(representative)  # each claim's group, named by its lowest position
+    members: dict[int, list[int]] = {}
+    for i, r in enumerate(representative):
+        members.setdefault(r, []).append(i)
+    sizes = [len(members.get(i, ())) for i in range(n)]
+    nodes = sorted(members)
     sums: list[dict[int, float]] = [{} for _ in range(n)]
-    for i, j in sorted(_candidate_pairs(features, config, embedded)):
+    for i, j in sorted(_candidate_pairs(features, config, embedded, nodes=nodes, weights=[sizes[i] for i in nodes])):
         embedding = float(embedded[i] @ embedded[j]) if embedded is not None else None
         score = _similarity(features[i], features[j], config, embedding)
         if score > 0:
-            sums[i][j] = score
-            sums[j][i] = score
-    sizes = [1] * n
-    label = list(range(n))  # each claim's group, named by its lowest position
-    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+            sums[i][j] = sums[j][i] = score * sizes[i] * sizes[j]
     version = [0] * n
 
     def merge(i: int, j: int) -> None:

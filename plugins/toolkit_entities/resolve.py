@@ -111,20 +111,22 @@ def _prepare(frame: pd.DataFrame | None) -> pd.DataFrame:
 
 
 # --- 1. recovery of split and missed mentions ----------------------------------------------
-def _ensure_token_key() -> None:
-    from spacy.tokens import Token
+def _set_name_keys(doc: Any) -> Any:
+    """Write each token's name key into its NORM, so the ruler's patterns match on a
+    plain attribute (a getter extension cost more than the matching itself).
 
-    if not Token.has_extension("presslens_name_key"):
-        Token.set_extension("presslens_name_key", getter=_token_name_key)
-
-
-def _token_name_key(token: Any) -> str:
-    # Only capitalised words (or the syllable after a hyphen, "Jong-un") can be part of a name.
-    text = token.text
-    after_hyphen = token.i > 0 and token.doc[token.i - 1].text in ("-", "‐")
-    if not text[:1].isalpha() or not (text[:1].isupper() or after_hyphen):
-        return ""
-    return token_key(text.lower())
+    Only capitalised words (or the syllable after a hyphen, "Jong-un") can be part
+    of a name; other tokens get an empty key, which no pattern asks for.
+    """
+    previous = ""
+    for token in doc:
+        text = token.text
+        if text[:1].isalpha() and (text[:1].isupper() or previous in ("-", "‐")):
+            token.norm_ = token_key(text.lower())
+        else:
+            token.norm_ = ""
+        previous = text
+    return doc
 
 
 def _known_names(mentions: pd.DataFrame, table: AliasTable) -> dict[tuple[str, ...], str]:
@@ -154,7 +156,6 @@ def recover_known_names(mentions: pd.DataFrame, articles: pd.DataFrame, table: A
         return mentions
     import spacy
 
-    _ensure_token_key()
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("span_ruler", config={"spans_key": _KNOWN_KEY, "validate": False,
                                                "spans_filter": {"@misc": "spacy.first_longest_spans_filter.v1"}})
@@ -164,17 +165,21 @@ def recover_known_names(mentions: pd.DataFrame, articles: pd.DataFrame, table: A
         for i, part in enumerate(key):
             if i:
                 pattern.append({"ORTH": {"IN": ["-", "‐"]}, "OP": "?"})
-            pattern.append({"_": {"presslens_name_key": part}})
+            pattern.append({"NORM": part})
         patterns.append({"label": label, "pattern": pattern})
     ruler.add_patterns(patterns)
 
-    by_article = {aid: idx for aid, idx in mentions.groupby("article_id").indices.items()}
+    # plain tuples per article: a pandas selection per article cost more than the matching
+    spans_of: dict[str, list[tuple[Any, int, int, Any]]] = defaultdict(list)
+    for row in zip(mentions["article_id"], mentions.index, mentions["start"], mentions["end"], mentions["spacy_label"]):
+        spans_of[str(row[0])].append((row[1], int(row[2]), int(row[3]), row[4]))
     added: list[dict[str, Any]] = []
     drop: set[int] = set()
     texts = [(str(a), str(t)) for a, t in articles[["article_id", "text"]].itertuples(index=False)]
-    for (aid, _), doc in zip(texts, nlp.pipe(t for _, t in texts)):
-        rows = mentions.iloc[by_article.get(aid, [])]
-        spans = list(zip(rows.index, rows["start"], rows["end"]))
+    for (aid, _), doc in zip(texts, nlp.tokenizer.pipe(t for _, t in texts)):
+        doc = ruler(_set_name_keys(doc))
+        spans = [(i, s, e) for i, s, e, _ in spans_of.get(aid, ())]
+        label_of = {i: lab for i, _, _, lab in spans_of.get(aid, ())}
         for span in doc.spans[_KNOWN_KEY]:
             start, end = span.start_char, span.end_char
             overlapping = [(i, s, e) for i, s, e in spans if s < end and start < e]
@@ -183,7 +188,7 @@ def recover_known_names(mentions: pd.DataFrame, articles: pd.DataFrame, table: A
             if any(s == start and e == end for _, s, e in overlapping):
                 continue  # already there
             drop.update(i for i, _, _ in overlapping)
-            spacy_label = rows.loc[overlapping[0][0], "spacy_label"] if overlapping else None
+            spacy_label = label_of[overlapping[0][0]] if overlapping else None
             added.append({"article_id": aid, "start": start, "end": end, "text": span.text, "label": span.label_,
                           "entity_id": None, "mention_id": mention_id(aid, start, end), "spacy_label": spacy_label,
                           "source": "known-name", "refers_to_name": None})
@@ -252,6 +257,13 @@ class _Resolver:
         self.uf = _UnionFind(len(self.groups))
         self.members: dict[int, set[tuple[str, ...]]] = {g.gid: {g.key} for g in self.groups}
         self.forms: dict[int, set[str]] = {g.gid: {_form(self.text_of[i]) for i in g.rows} for g in self.groups}
+        # per entity (union-find root): each spelling's first surface text, from the lowest group;
+        # kept up to date by _union, so a note needs no scan of every group
+        self.surfaces: dict[int, dict[str, tuple[int, str]]] = {}
+        for g in self.groups:
+            first = self.surfaces[g.gid] = {}
+            for i in g.rows:
+                first.setdefault(_form(self.text_of[i]), (g.gid, self.text_of[i]))
         self._places = self._place_words()
         self._merge_alias_table()
         self._merge_same_key()
@@ -328,15 +340,16 @@ class _Resolver:
         self.uf.parent[rb] = ra
         self.members[ra] = keys_a | keys_b
         self.forms[ra] = forms_a | forms_b
+        surfaces_a = self.surfaces[ra]
+        for form, (gid, text) in self.surfaces.pop(rb).items():
+            if form not in surfaces_a or gid < surfaces_a[form][0]:
+                surfaces_a[form] = (gid, text)
         return True
 
     def _surface(self, root: int, form: str) -> str:
-        for g in self.groups:
-            if self.uf.find(g.gid) == root:
-                for i in g.rows:
-                    if _form(self.text_of[i]) == form:
-                        return self.text_of[i]
-        return form
+        """The text of the entity's first mention written ``form`` (in group order)."""
+        found = self.surfaces.get(root, {}).get(form)
+        return form if found is None else found[1]
 
     def _live(self) -> list[_Group]:
         return [g for g in self.groups if g.rows]

@@ -1,0 +1,103 @@
+"""Identical claims (syndicated copies) are grouped as one weighted node: same groups as
+plain average linkage over every claim, without pairs growing as copies squared."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from toolkit_claims.grouping import (GroupingConfig, _candidate_pairs, _Features, _identical, _similarity,
+                                     _tfidf_vectors, group_claims)
+
+CONFIG = GroupingConfig(embeddings="off")
+
+
+def _features(terms, entities):
+    vectors = _tfidf_vectors(terms)
+    return [_Features(lexical=v, entities=e, frame=None, stance=None) for v, e in zip(vectors, entities)]
+
+
+def _dense_reference(features, threshold):
+    """Textbook average linkage over every claim: all pairs, merge the best pair
+    (ties: lowest positions) while its average similarity reaches the threshold."""
+    n = len(features)
+    score = [[_similarity(features[i], features[j], CONFIG, None) for j in range(n)] for i in range(n)]
+    clusters = {i: [i] for i in range(n)}
+    while len(clusters) > 1:
+        best = None
+        keys = sorted(clusters)
+        for x, a in enumerate(keys):
+            for b in keys[x + 1:]:
+                avg = sum(score[i][j] for i in clusters[a] for j in clusters[b]) / (len(clusters[a]) * len(clusters[b]))
+                if best is None or avg > best[0]:
+                    best = (avg, a, b)
+        if best[0] < threshold:
+            break
+        _, a, b = best
+        clusters[a].extend(clusters.pop(b))
+    label = [0] * n
+    for root, members in clusters.items():
+        for m in members:
+            label[m] = root
+    return label
+
+
+def _partition(labels):
+    groups = {}
+    for i, label in enumerate(labels):
+        groups.setdefault(label, []).append(i)
+    return sorted(sorted(g) for g in groups.values())
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_copies_give_the_groups_of_plain_average_linkage(seed):
+    rng = random.Random(seed)
+    vocabulary = ["~weapon", "~transfer", "price", "law", "vote", "border", "oil", "rocket", "court"]
+    people = ["ostlandia", "westmark", "marea"]
+    distinct = [(frozenset(rng.sample(vocabulary, rng.randint(1, 3))), frozenset(rng.sample(people, rng.randint(0, 2))))
+                for _ in range(6)]
+    claims = [distinct[rng.randrange(len(distinct))] for _ in range(18)]  # many exact copies
+    terms, entities = [c[0] for c in claims], [c[1] for c in claims]
+    ids, _ = group_claims([f"c{i}" for i in range(len(claims))], texts=[""] * len(claims), terms=terms,
+                          entities=entities, config=CONFIG)
+    expected = _dense_reference(_features(terms, entities), CONFIG.threshold)
+    assert _partition(ids) == _partition(expected)
+
+
+def test_candidate_pairs_grow_with_distinct_claims_not_copies():
+    terms = [frozenset({"~weapon", "~transfer"}), frozenset({"~weapon", "rocket"})] * 150
+    entities = [frozenset({"ostlandia"})] * 300
+    features = _features(terms, entities)
+    representative = _identical(features, CONFIG, None)
+    nodes = sorted(set(representative))
+    assert nodes == [0, 1]
+    weights = [representative.count(r) for r in nodes]
+    assert _candidate_pairs(features, CONFIG, None, nodes=nodes, weights=weights) == {(0, 1)}
+    # the block limit still counts claims: a key shared by more claims than the limit proposes nothing alone
+    tight = GroupingConfig(embeddings="off", block_limit=100)
+    assert _candidate_pairs(features, tight, None, nodes=nodes, weights=weights) == set()
+    ids, _ = group_claims([f"c{i}" for i in range(300)], texts=[""] * 300, terms=terms, entities=entities,
+                          config=CONFIG)
+    assert ids[0] == ids[2] == ids[298] and ids[1] == ids[299]
+
+
+def test_copies_too_thin_to_group_stay_apart():
+    # only an entity in common: similarity with itself is below the threshold, as before
+    terms, entities = [frozenset()] * 3, [frozenset({"westmark"})] * 3
+    ids, _ = group_claims(["a", "b", "c"], texts=[""] * 3, terms=terms, entities=entities, config=CONFIG)
+    assert len(set(ids)) == 3
+
+
+def test_embedding_neighbours_without_copies_are_those_of_every_claim():
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    embedded = rng.normal(size=(40, 8))
+    embedded /= np.linalg.norm(embedded, axis=1, keepdims=True)
+    terms = [frozenset({f"w{i % 7}"}) for i in range(40)]
+    features = _features(terms, [frozenset()] * 40)
+    config = GroupingConfig(embedding_neighbours=3)
+    by_nodes = _candidate_pairs(features, config, embedded, nodes=list(range(40)), weights=[1] * 40)
+    assert by_nodes == _candidate_pairs(features, config, embedded)
+    assert _identical(features, config, embedded) == list(range(40))  # no two embeddings are the same
