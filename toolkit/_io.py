@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import errors
 
-__all__ = ["atomic_write_bytes", "atomic_write_json", "write_parquet", "output_lock", "sha256_text",
+__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_json", "write_parquet", "output_lock", "sha256_text",
            "remove_temp_files", "TEMP_SUFFIX", "LOCK_NAME"]
 
 TEMP_SUFFIX = ".tmp"
@@ -25,39 +25,18 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename: readers never see half a file.
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[str]:
+    """A temporary path beside ``path`` to write to; on success it is flushed to disk and renamed
+    over ``path`` (then the folder is flushed), on failure removed.
 
-    The data is flushed to disk before the rename and the folder after it, so
-    that a power cut leaves the old file or the new one, never an empty one.
+    Readers never see half a file, and a power cut leaves the old file or the new one.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-
-
-def atomic_write_json(path: Path, obj: Any) -> None:
-    atomic_write_bytes(path, json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=True, default=str).encode("utf-8"))
-
-
-def write_parquet(path: Path, frame: pd.DataFrame) -> None:
-    """Write a table atomically (temporary file, fsync, rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     os.close(fd)
     try:
-        frame.to_parquet(tmp, index=False)
+        yield tmp
         _fsync_file(tmp)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
@@ -66,6 +45,22 @@ def write_parquet(path: Path, frame: pd.DataFrame) -> None:
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_path`)."""
+    with atomic_path(path) as tmp, open(tmp, "wb") as handle:
+        handle.write(data)
+
+
+def atomic_write_json(path: Path, obj: Any) -> None:
+    atomic_write_bytes(path, json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=True, default=str).encode("utf-8"))
+
+
+def write_parquet(path: Path, frame: pd.DataFrame) -> None:
+    """Write a table atomically (see :func:`atomic_path`)."""
+    with atomic_path(path) as tmp:
+        frame.to_parquet(tmp, index=False)
 
 
 def _fsync_file(path: str | Path) -> None:

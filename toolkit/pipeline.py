@@ -17,14 +17,13 @@ import platform
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 import contextlib
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from . import __version__, errors
-from ._io import atomic_write_json, output_lock, sha256_text
+from ._io import atomic_path, atomic_write_json, output_lock, sha256_text
 from .engines import ENGINES, RunConfig, extract_rows, make_engine, model_fingerprint
 from .loaders import DEFAULT_MAX_CHARS, iter_articles
 from .records import Article, LoadReport
@@ -148,10 +147,7 @@ def _write_table(path: Path, frame: pd.DataFrame, *, chunk_rows: int = 50_000) -
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         # the schema from the whole frame, so a slice whose list column is all null still fits
         schema = pa.Schema.from_pandas(frame, preserve_index=False)
         with pq.ParquetWriter(tmp, schema) as writer:
@@ -160,12 +156,6 @@ def _write_table(path: Path, frame: pd.DataFrame, *, chunk_rows: int = 50_000) -
             for begin in range(0, len(frame), chunk_rows):
                 piece = frame.iloc[begin:begin + chunk_rows]
                 writer.write_table(pa.Table.from_pandas(piece, schema=schema, preserve_index=False))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def open_corpus(path: str | os.PathLike[str]) -> Corpus:
