@@ -22,7 +22,6 @@ known names; default True), ``write_aliases`` (default True).
 
 from __future__ import annotations
 
-from typing import Any
 
 from toolkit.registry import Plugin, lazy
 
@@ -30,16 +29,9 @@ __all__ = ["plugin", "extract", "corpus_step"]
 __version__ = "0.1.0"
 
 
-def extract(doc: Any, article: Any, options: Any) -> Any:
-    from .mentions import extract as _extract
-
-    return _extract(doc, article, options)
-
-
-def corpus_step(tables: Any, context: Any) -> Any:
-    from .resolve import corpus_step as _step
-
-    return _step(tables, context)
+# imported on first call, so registering the plugin imports no spaCy
+extract = lazy("toolkit_entities.mentions:extract")
+corpus_step = lazy("toolkit_entities.resolve:corpus_step")
 
 
 plugin = Plugin(

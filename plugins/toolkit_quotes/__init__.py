@@ -12,7 +12,6 @@ alone and names speakers by the text they resolve to.
 
 from __future__ import annotations
 
-from typing import Any
 
 from toolkit.registry import Plugin, lazy
 
@@ -21,18 +20,9 @@ __all__ = ["plugin", "extract", "corpus_step"]
 __version__ = "0.1.0"
 
 
-def extract(doc: Any, article: Any, options: Any) -> dict[str, list[dict[str, Any]]]:
-    """Per-article rows of the ``quotes`` table (imports spaCy lazily)."""
-    from .extract import extract as _extract
-
-    return _extract(doc, article, options)
-
-
-def corpus_step(tables: Any, context: Any) -> Any:
-    """Link speakers and relays to mentions and entities when those tables exist."""
-    from .corpus import corpus_step as _corpus_step
-
-    return _corpus_step(tables, context)
+# imported on first call, so registering the plugin imports no spaCy
+extract = lazy("toolkit_quotes.extract:extract")
+corpus_step = lazy("toolkit_quotes.corpus:corpus_step")
 
 
 plugin = Plugin(
