@@ -26,10 +26,12 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc, Span, Token
 
 from toolkit.cleaning import boilerplate_reason
+from toolkit.nlp import doc_text
 
 from ._lexicon import (COGNITION_VERBS, INFINITIVE_VERBS, INTENTION_VERBS, MEDIA_NOUNS, OBJECT_COMPLEMENT_VERBS,
                        OBJECT_MESSAGE_VERBS, RELAY_PHRASES, SPEECH_VERBS, TOPIC_VERBS)
 from ._marks import MarkProblem, Stretch, scan_quotes
+from ._memo import per_doc_memo, tokens_between
 from ._speakers import EarlierSpeaker, person_mentions, resolve_speaker
 
 __all__ = ["Quote", "QuoteOptions", "find_quotes", "KINDS"]
@@ -139,9 +141,14 @@ def find_quotes(doc: Doc, *, options: QuoteOptions | None = None) -> tuple[list[
     Needs a parser (dependency labels) and sentence boundaries; never raises on odd text.
     """
     options = options or QuoteOptions()
-    text = doc.text
+    text = doc_text(doc)
     if not len(doc):
         return [], []
+    with per_doc_memo(doc):
+        return _find_quotes(doc, text, options)
+
+
+def _find_quotes(doc: Doc, text: str, options: QuoteOptions) -> tuple[list[Quote], list[MarkProblem]]:
     stretches, problems = scan_quotes(text)
     blocked = _boilerplate_ranges(text)
     stretches = tuple(s for s in stretches if not _overlaps_any(s.start, s.end, blocked))
@@ -293,7 +300,7 @@ def _subject(token: Token) -> Span | None:
 def _clip_line(span: Span, anchor: Token) -> Span | None:
     """The part of a phrase on the anchor's line: a parse never joins a headline to the next paragraph."""
     doc = span.doc
-    text = doc.text
+    text = doc_text(doc)
     line_start = text.rfind("\n", 0, anchor.idx) + 1
     line_end = text.find("\n", anchor.idx)
     line_end = len(text) if line_end < 0 else line_end
@@ -344,7 +351,7 @@ def _word_count(text: str) -> int:
 
 
 def _direct_quote(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> _Draft | None:
-    text = doc.text
+    text = doc_text(doc)
     inner = text[stretch.inner_start:stretch.inner_end]
     if _word_count(inner) < 1:
         return None
@@ -377,7 +384,7 @@ def _direct_quote(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) ->
 
 def _quote_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...], verb: Token) -> _Draft | None:
     """“…,” he said — or "Relations reached a “new level,” he said", where the message starts before the marks."""
-    text = doc.text
+    text = doc_text(doc)
     sent = doc.char_span(stretch.start, stretch.end, alignment_mode="expand")
     sent_start = sent[0].sent.start_char if sent is not None else stretch.start
     sent_start = max(sent_start, _clause_floor(text, stretch.start))
@@ -416,7 +423,7 @@ def _clause_floor(text: str, position: int) -> int:
 
 def _colon_speaker(doc: Doc, stretch: Stretch) -> tuple[Span, int] | None:
     """Headline style "Senator Doe: ‘We will win’": a short verbless name phrase, a colon, the quote."""
-    text = doc.text
+    text = doc_text(doc)
     colon = len(text[:stretch.start].rstrip()) - 1
     if colon < 0 or text[colon] != ":":
         return None
@@ -438,7 +445,7 @@ def _cue_in(doc: Doc, start: int, end: int, *, besides: tuple[int, int] | None =
 
 def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> Token | None:
     """A speech verb within a few words after the closing mark, in the same sentence (“…,” said X)."""
-    text = doc.text
+    text = doc_text(doc)
     # a nested quotation may close first: “… he said, ‘we agree,’” Mitchell recalled
     inner_tail = text[stretch.inner_start:stretch.inner_end].rstrip().rstrip(_CLOSERS)
     outer = text[stretch.end:stretch.end + 3].lstrip(" ")
@@ -449,7 +456,7 @@ def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> To
     sentence_closed = inner_tail.endswith((".", "!", "?"))
     next_open = min((s.start for s in stretches if s.start >= stretch.end), default=len(text))
     limit = min(next_open, len(text))
-    tokens = [t for t in doc if stretch.end <= t.idx < limit][:40]
+    tokens = tokens_between(doc, stretch.end, limit)[:40]
     if sentence_closed and tokens and tokens[0].text[:1].isupper() and tokens[0].pos_ != "PROPN":
         return None
     for token in tokens:
@@ -464,7 +471,7 @@ def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> To
 
 def _cue_before(doc: Doc, stretch: Stretch) -> Token | None:
     """A speech verb before the opening mark, introduced by a colon or comma (He added: “…”)."""
-    text = doc.text
+    text = doc_text(doc)
     lead = text[:stretch.start].rstrip()
     if not lead:
         return None
@@ -504,7 +511,7 @@ def _continues(doc: Doc, previous: _Draft, stretch: Stretch, stretches: tuple[St
     """Whether ``stretch`` resumes the quote just before it, interrupted only by its own cue clause."""
     if previous.source not in ("quote-after", "dash") or previous.kind != "direct" or previous.cue is None:
         return False
-    text = doc.text
+    text = doc_text(doc)
     gap_start, gap_end = previous.content[1], stretch.start
     gap = text[gap_start:gap_end]
     if not (previous.cue[0] >= gap_start and previous.cue[1] <= gap_end) or "\n" in gap or len(gap) > 200:
@@ -525,7 +532,7 @@ def _continues(doc: Doc, previous: _Draft, stretch: Stretch, stretches: tuple[St
 # ---------------------------------------------------------------------------
 # pass 2: reporting verbs with a message
 def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options: QuoteOptions) -> _Draft | None:
-    text = doc.text
+    text = doc_text(doc)
     lemma = verb.lemma_.lower()
     speech = lemma in SPEECH_VERBS
     message: list[Token] = []
@@ -613,7 +620,7 @@ def _parenthetical_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...]) 
 
     The message is the governing clause without the cue clause, in up to two parts around it.
     """
-    text = doc.text
+    text = doc_text(doc)
     head = verb.head
     if verb.dep_ != "parataxis" or head is verb or head.pos_ not in ("VERB", "AUX"):
         return None
@@ -786,9 +793,10 @@ def _call_message(verb: Token) -> list[Token]:
 # ---------------------------------------------------------------------------
 # pass 3: relays
 def _relay_phrases(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...]) -> None:
-    text = doc.text
+    text = doc_text(doc)
     for i, token in enumerate(doc):
-        phrase = _relay_at(doc, i)
+        # this runs on every token: one set look-up rules most of them out
+        phrase = _relay_at(doc, i) if token.lower_ in _RELAY_FIRST_WORDS else None
         if phrase is None:
             continue
         last = doc[i + len(phrase) - 1]
@@ -880,6 +888,9 @@ def _relay_phrases(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
                 inner.via = (outer.speaker.start_char, outer.speaker.end_char)
 
 
+_RELAY_FIRST_WORDS = frozenset(phrase[0] for phrase in RELAY_PHRASES)
+
+
 def _relay_at(doc: Doc, i: int) -> tuple[str, ...] | None:
     for phrase in RELAY_PHRASES:
         if i + len(phrase) <= len(doc) and all(doc[i + k].lower_ == w for k, w in enumerate(phrase)):
@@ -906,7 +917,7 @@ def _is_medium(span: Span) -> bool:
 # pass 4: colon blocks and continued quotations
 def _colon_blocks(doc: Doc, drafts: list[_Draft], blocked: list[tuple[int, int]]) -> None:
     """A reporting clause ending in a colon at the end of a paragraph introduces the next paragraph."""
-    text = doc.text
+    text = doc_text(doc)
     for draft in list(drafts):
         if draft.cue is None or draft.source not in ("clause",):
             continue
@@ -941,7 +952,7 @@ preview recap briefing podcast poll quiz
 
 def _speaker_lines(doc: Doc, drafts: list[_Draft], blocked: list[tuple[int, int]]) -> None:
     """Transcripts and headlines: "SMITH: We will win." / "Jane Doe: Taxes must rise" — a name, a colon, the words."""
-    text = doc.text
+    text = doc_text(doc)
     for match in _SPEAKER_LINE.finditer(text):
         name_start, name_end = match.span("name")
         if _overlaps_any(name_start, match.end(), blocked):
@@ -981,7 +992,7 @@ def _speaker_lines(doc: Doc, drafts: list[_Draft], blocked: list[tuple[int, int]
 def _continuations(doc: Doc, stretches: tuple[Stretch, ...], used: set[int], drafts: list[_Draft],
                    options: QuoteOptions) -> None:
     """A whole quoted sentence with no cue, right after a direct quote, continues that speaker's words."""
-    text = doc.text
+    text = doc_text(doc)
     for index, stretch in enumerate(stretches):
         if index in used or any(d.content[0] <= stretch.start < d.content[1] for d in drafts):
             continue

@@ -23,6 +23,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from toolkit.nlp import doc_text
+
 from .timex import find_timexes
 
 __all__ = ["make_timexes", "TimexRecogniser", "SPANS_KEY", "tense_of"]
@@ -61,7 +63,7 @@ class TimexRecogniser:
         _ensure_extensions()
         hints = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")] \
             if self.use_entity_hints else []
-        timexes = find_timexes(doc.text, dct=doc._.presslens_published, tense=_tense_function(doc),
+        timexes = find_timexes(doc_text(doc), dct=doc._.presslens_published, tense=_tense_function(doc),
                                sentence=_sentence_function(doc), hints=hints)
         doc._.presslens_timexes = [t.row() for t in timexes]
         spans = []
