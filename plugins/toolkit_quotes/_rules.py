@@ -588,14 +588,21 @@ def _cut_tail(message: list[Token]) -> list[Token]:
     - "… and warned that …": a coordinated reporting verb starts a message of its own (a pledge
       "… and promised to …" stays part of the statement it completes);
     - "…; they also …": a semicolon starts another statement;
-    - "…, arguing that …", "…, contradicting …": a participle clause describing the act of saying.
+    - "…, arguing that …", "…, contradicting …": a participle clause describing the act of saying;
+    - "… the plan, which …", "… the senator, a former …": the writer's own gloss on the last
+      noun phrase (a comma-led relative clause or apposition) reaching to the end;
+    - "…, although he …", "…, when …": a concession or circumstance the writer adds.
     """
     if not message:
         return message
     last = message[-1].i
+    doc = message[0].doc
     for k, token in enumerate(message[1:], start=1):
         cut = False
+        following = message[k + 1] if k + 1 < len(message) else None
         if token.text == ";":
+            cut = True
+        elif following is not None and token.text == "," and _writer_gloss(token, following, last, doc):
             cut = True
         elif token.dep_ == "conj" and token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_VERBS | TOPIC_VERBS \
                 and token.lemma_.lower() not in INFINITIVE_VERBS \
@@ -613,6 +620,26 @@ def _cut_tail(message: list[Token]) -> list[Token]:
                 kept.pop()
             return kept
     return message
+
+
+_GLOSS_SUBORDINATORS = frozenset({"although", "though", "while", "whereas", "when"})
+
+
+def _writer_gloss(punct: Token, following: Token, last: int, doc: Doc) -> bool:
+    """Whether ``punct`` opens an addition by the writer that runs to the message's end (see :func:`_cut_tail`)."""
+    if following.is_punct or following.text in _OPENERS:
+        return False
+    if punct.text != ",":
+        return False  # after a dash the words are as often the speaker's own elaboration as the writer's
+    if following.lower_ in ("which", "who", "whom", "whose") and following.head.dep_ == "relcl" \
+            or following.dep_ == "relcl":
+        clause = following.head if following.head.dep_ == "relcl" else following
+        return clause.right_edge.i >= last - 1
+    if following.lower_ in _GLOSS_SUBORDINATORS or following.lower_ == "aside" and following.nbor(1).lower_ == "from":
+        return following.head.right_edge.i >= last - 1 and following.head.dep_ in ("advcl", "prep", "conj", "ROOT") \
+            or following.lower_ == "aside"
+    appositions = [t for t in doc[following.i:last + 1] if t.dep_ == "appos" and t.left_edge.i == following.i]
+    return bool(appositions) and appositions[0].right_edge.i >= last - 1
 
 
 def _parenthetical_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...]) -> _Draft | None:
