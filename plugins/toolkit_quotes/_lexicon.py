@@ -48,6 +48,26 @@ deny confirm admit reject dismiss announce acknowledge reiterate denounce condem
 call demand propose recommend claim mention cite discuss endorse blast slam defend echo question repeat
 """.split())
 
+# Verbs of stance toward what their object names — supporting, opposing, judging,
+# proposing, portraying, bringing up: "X endorsed the senator", "X attacked the plan",
+# "X touted his record". PolNeAR-style attribution in the broad sense: the object is
+# the position or topic the subject takes a stance on. Recognised only with a subject
+# and a noun-phrase object (never as the cue of a quotation).
+STANCE_VERBS: frozenset[str] = frozenset("""
+endorse support back oppose favor favour champion embrace advocate promote tout
+attack criticize criticise mock ridicule deride disparage insult blame fault chastise scold rebuke lambast
+slam blast denounce condemn decry question challenge dispute downplay dismiss reject defend
+praise applaud laud hail commend welcome
+describe portray depict characterize characterise paint label dub
+cite reference invoke mention highlight emphasize emphasise stress underscore document detail outline
+propose suggest recommend demand request unveil announce declare
+express voice concede acknowledge admit
+""".split())
+
+# Verbs whose object is told or asked to do something: "urged voters to …", "asked the court to …".
+DIRECTIVE_VERBS: frozenset[str] = frozenset(
+    "ask tell urge encourage persuade implore instruct order direct advise beg invite press push".split())
+
 # Phrases that attribute what surrounds them to their object: "according to X".
 RELAY_PHRASES: tuple[tuple[str, ...], ...] = (
     ("according", "to"),

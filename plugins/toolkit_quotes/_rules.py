@@ -28,8 +28,9 @@ from spacy.tokens import Doc, Span, Token
 from toolkit.cleaning import boilerplate_reason
 from toolkit.nlp import doc_text
 
-from ._lexicon import (COGNITION_VERBS, INFINITIVE_VERBS, INTENTION_VERBS, MEDIA_NOUNS, OBJECT_COMPLEMENT_VERBS,
-                       OBJECT_MESSAGE_VERBS, RELAY_PHRASES, SPEECH_VERBS, TOPIC_VERBS)
+from ._lexicon import (COGNITION_VERBS, DIRECTIVE_VERBS, INFINITIVE_VERBS, INTENTION_VERBS, MEDIA_NOUNS,
+                       OBJECT_COMPLEMENT_VERBS, OBJECT_MESSAGE_VERBS, RELAY_PHRASES, SPEECH_VERBS, STANCE_VERBS,
+                       TOPIC_VERBS)
 from ._marks import MarkProblem, Stretch, scan_quotes
 from ._memo import per_doc_memo, tokens_between
 from ._speakers import EarlierSpeaker, person_mentions, resolve_speaker
@@ -249,7 +250,7 @@ def _is_message_verb(token: Token, options: QuoteOptions) -> bool:
     if token.pos_ != "VERB":
         return False
     lemma = token.lemma_.lower()
-    return lemma in TOPIC_VERBS or (options.beliefs and lemma in INTENTION_VERBS)
+    return lemma in TOPIC_VERBS or (options.beliefs and lemma in INTENTION_VERBS | STANCE_VERBS | DIRECTIVE_VERBS)
 
 
 def _cue_span(token: Token) -> tuple[int, int]:
@@ -548,7 +549,7 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
         parenthetical = _parenthetical_quote(doc, verb, stretches)
         if parenthetical is not None:
             return parenthetical
-    if not message and (speech or lemma in TOPIC_VERBS or lemma in INTENTION_VERBS):
+    if not message and (speech or lemma in TOPIC_VERBS | INTENTION_VERBS | STANCE_VERBS | DIRECTIVE_VERBS):
         message = _object_message(verb, lemma)
     if not message:
         return None
@@ -606,7 +607,9 @@ def _cut_tail(message: list[Token]) -> list[Token]:
             cut = True
         elif token.dep_ == "conj" and token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_VERBS | TOPIC_VERBS \
                 and token.lemma_.lower() not in INFINITIVE_VERBS \
-                and not any(c.dep_ in _SUBJECT_DEPS for c in token.children):
+                and not any(c.dep_ in _SUBJECT_DEPS for c in token.children) \
+                and any(c.dep_ in ("ccomp", "xcomp") or c.dep_ == "prep" and c.lower_ in ("of", "for")
+                        for c in token.children):
             cut = True
         elif token.text in (",", "—", "--") and k + 1 < len(message):
             following = message[k + 1]
@@ -746,9 +749,20 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
         preps = [c for c in children if c.dep_ == "prep" and c.lower_ in ("of", "about", "on", "against")
                  and any(g.dep_ == "pobj" for g in c.children)]
         return _right_extent(verb, preps[0])[1:] if preps else []
+    if lemma in DIRECTIVE_VERBS:
+        # "urged voters to …": the addressee and what they are to do
+        objects = [c for c in children if c.dep_ in ("dobj", "dative") and c.i > verb.i]
+        xcomps = [c for c in children if c.dep_ in ("xcomp", "ccomp") and c.i > verb.i
+                  and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)]
+        if objects and xcomps:
+            return _right_extent(verb, objects[0], infinitive=True)
     if lemma in OBJECT_MESSAGE_VERBS:
         objects = [c for c in children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") and
                    len(list(c.subtree)) >= 2]
+        if objects:
+            return _right_extent(verb, objects[0])
+    if lemma in STANCE_VERBS:
+        objects = [c for c in children if c.dep_ == "dobj" and c.i > verb.i and c.pos_ in ("NOUN", "PROPN")]
         if objects:
             return _right_extent(verb, objects[0])
     return []
