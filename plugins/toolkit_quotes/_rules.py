@@ -374,13 +374,26 @@ def _direct_quote(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) ->
         return _Draft(kind="direct", content=content, parts=[content], cue=(colon, colon + 1), speaker=speaker,
                       source="colon-headline")
     before = _cue_before(doc, stretch)
-    if before is not None:
+    if before is not None and not _embedded_in_message(doc, before, stretch):
         verb = before
         speaker = _subject(verb)
         content = (stretch.start, stretch.end)
         return _Draft(kind="direct", content=content, parts=[content], cue=_cue_span(verb), cue_token=verb.i,
                       speaker=speaker, source="quote-before")
     return None
+
+
+def _embedded_in_message(doc: Doc, verb: Token, stretch: Stretch) -> bool:
+    """Whether the verb's reported clause runs on past the quotation ("said “budget reforms” would pay for it"):
+    then the quoted words are part of reported speech, which the clause pass finds whole."""
+    text = doc_text(doc)
+    for child in verb.children:
+        if child.dep_ not in ("ccomp", "dobj") or child.i < verb.i:
+            continue
+        end = child.right_edge.idx + len(child.right_edge.text)
+        if end > stretch.end and _word_count(text[stretch.end:end]) >= 2 and "\n" not in text[stretch.end:end]:
+            return True
+    return False
 
 
 def _quote_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...], verb: Token) -> _Draft | None:
@@ -437,11 +450,24 @@ def _colon_speaker(doc: Doc, stretch: Stretch) -> tuple[Span, int] | None:
     return span, colon
 
 
-def _cue_in(doc: Doc, start: int, end: int, *, besides: tuple[int, int] | None = None) -> bool:
-    """Whether a speech verb lies in ``[start, end)`` (other than the cue at ``besides``)."""
+def _cue_in(doc: Doc, start: int, end: int, *, besides: tuple[int, int] | None = None,
+            participles_of: int | None = None) -> bool:
+    """Whether a speech verb lies in ``[start, end)`` (other than the cue at ``besides``).
+
+    With ``participles_of`` (a cue's token index), a participle hung on that cue does not count:
+    “A,” she said, stressing the point. “B.” is one speaker going on.
+    """
     span = doc.char_span(start, end, alignment_mode="contract")
-    return bool(span is not None and any(_is_cue_verb(t, QuoteOptions(beliefs=False)) for t in span
-                                         if besides is None or not besides[0] <= t.idx < besides[1]))
+    if span is None:
+        return False
+    for token in span:
+        if besides is not None and besides[0] <= token.idx < besides[1]:
+            continue
+        if participles_of is not None and token.tag_ == "VBG" and token.head.i == participles_of:
+            continue
+        if _is_cue_verb(token, QuoteOptions(beliefs=False)):
+            return True
+    return False
 
 
 def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> Token | None:
@@ -1030,6 +1056,16 @@ def _speaker_lines(doc: Doc, drafts: list[_Draft], blocked: list[tuple[int, int]
                              speaker=name, source="speaker-line"))
 
 
+# a quoted stretch this long that ends a sentence is speech even when no cue names the speaker
+_ORPHAN_MIN_WORDS = 8
+
+
+def _ends_sentence(text: str, stretch: Stretch) -> bool:
+    tail = text[stretch.inner_start:stretch.inner_end].rstrip().rstrip(_CLOSERS)
+    after = text[stretch.end:stretch.end + 2].lstrip(" ")
+    return tail.endswith((".", "!", "?", "…")) or after[:1] in (".", "!", "?", "\n", "") 
+
+
 def _continuations(doc: Doc, stretches: tuple[Stretch, ...], used: set[int], drafts: list[_Draft],
                    options: QuoteOptions) -> None:
     """A whole quoted sentence with no cue, right after a direct quote, continues that speaker's words."""
@@ -1044,16 +1080,20 @@ def _continuations(doc: Doc, stretches: tuple[Stretch, ...], used: set[int], dra
         if span is None or not any(t.tag_ in _FINITE_TAGS for t in span):
             continue
         sent_start = span[0].sent.start_char
-        if text[sent_start:stretch.start].strip():
-            continue  # not a sentence of its own: a title or a scare quote
-        earlier = [d for d in drafts if d.content[1] <= stretch.start and d.kind in ("direct", "mixed")]
-        if not earlier:
+        own_sentence = not text[sent_start:stretch.start].strip()
+        earlier = [d for d in drafts if d.content[1] <= stretch.start and d.kind in ("direct", "mixed", "partial")
+                   and (d.kind != "partial" or d.source == "quote-after")]
+        prev = max(earlier, key=lambda d: d.content[1]) if earlier else None
+        gap = text[prev.content[1]:stretch.start] if prev is not None else ""
+        if not own_sentence or prev is None or len(gap) > 200 or gap.count("\n") > 2 \
+                or _cue_in(doc, prev.content[1], stretch.start, besides=prev.cue, participles_of=prev.cue_token):
+            # a long quoted sentence nobody is named for is still someone's words: kept, speaker unknown
+            if _word_count(inner) >= _ORPHAN_MIN_WORDS and _ends_sentence(text, stretch) and stretch.paragraphs == 1 \
+                    and (own_sentence or text[:stretch.start].rstrip()[-1:] in (":", ",")):
+                content = (stretch.start, stretch.end)
+                drafts.append(_Draft(kind="direct", content=content, parts=[content], source="unattributed"))
             continue
-        prev = max(earlier, key=lambda d: d.content[1])
-        gap = text[prev.content[1]:stretch.start]
-        if len(gap) > 200 or gap.count("\n") > 2 or _cue_in(doc, prev.content[1], stretch.start, besides=prev.cue):
-            continue
-        if "\n" not in gap and prev.source in ("quote-after", "dash") and prev.kind == "direct":
+        if "\n" not in gap and prev.source in ("quote-after", "dash"):
             # “A,” she said. “B.” — one statement in two pieces, interrupted by its cue sentence
             prev.parts = (prev.parts or [prev.content]) + [(stretch.start, stretch.end)]
             prev.content = (prev.content[0], stretch.end)
