@@ -68,6 +68,19 @@ express voice concede acknowledge admit
 DIRECTIVE_VERBS: frozenset[str] = frozenset(
     "ask tell urge encourage persuade implore instruct order direct advise beg invite press push".split())
 
+# Nouns naming something said, thought or decided, whose complement is the message:
+# "the claim that …", "her promise to …", "a decision to …". The holder is the noun's
+# possessor or the subject of the verb that makes, issues or voices it.
+MESSAGE_NOUNS: frozenset[str] = frozenset("""
+claim statement assertion argument charge allegation accusation suggestion insistence contention
+promise pledge vow threat warning call demand request proposal plan decision agreement offer refusal
+announcement declaration message notion idea belief view hope fear concern worry doubt conviction
+emphasis admission acknowledgment acknowledgement denial report rumor rumour speculation suspicion
+assurance commitment determination intention order recommendation prediction estimate finding conclusion
+proof evidence sign indication complaint criticism argument theory impression sense expectation
+insinuation implication reminder explanation assessment opinion position stance
+""".split())
+
 # Phrases that attribute what surrounds them to their object: "according to X".
 RELAY_PHRASES: tuple[tuple[str, ...], ...] = (
     ("according", "to"),

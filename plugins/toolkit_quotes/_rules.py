@@ -29,7 +29,7 @@ from toolkit.cleaning import boilerplate_reason
 from toolkit.nlp import doc_text
 
 from ._lexicon import (COGNITION_VERBS, DIRECTIVE_VERBS, INFINITIVE_VERBS, INTENTION_VERBS, MEDIA_NOUNS,
-                       OBJECT_COMPLEMENT_VERBS, OBJECT_MESSAGE_VERBS, RELAY_PHRASES, SPEECH_VERBS, STANCE_VERBS,
+                       MESSAGE_NOUNS, OBJECT_COMPLEMENT_VERBS, OBJECT_MESSAGE_VERBS, RELAY_PHRASES, SPEECH_VERBS, STANCE_VERBS,
                        TOPIC_VERBS)
 from ._marks import MarkProblem, Stretch, scan_quotes
 from ._memo import per_doc_memo, tokens_between
@@ -183,6 +183,9 @@ def _find_quotes(doc: Doc, text: str, options: QuoteOptions) -> tuple[list[Quote
     for index, stretch in enumerate(stretches):
         if any(d.content[0] <= stretch.start and stretch.end <= d.content[1] for d in drafts):
             used_stretches.add(index)
+
+    if options.beliefs:
+        _noun_messages(doc, drafts, stretches)
 
     # 3. relays
     _relay_phrases(doc, drafts, stretches)
@@ -855,6 +858,41 @@ def _call_message(verb: Token) -> list[Token]:
     if clauses and any(g.dep_ == "nsubj" for g in clauses[0].children):
         return list(clauses[0].subtree)
     return []
+
+
+def _noun_messages(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...]) -> None:
+    """"the claim that …", "her decision to …": a message noun with a that-clause or to-infinitive complement.
+
+    The holder is the noun's possessor ("Smith's claim") or the subject of the verb it is the
+    object of ("Smith made the claim", "the agency issued a warning"); otherwise nobody is named.
+    """
+    text = doc_text(doc)
+    cues = {d.cue_token for d in drafts if d.cue_token is not None}
+    for noun in doc:
+        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in MESSAGE_NOUNS or noun.i in cues:
+            continue
+        clause = next((c for c in noun.children if c.i > noun.i and c.dep_ in ("acl", "ccomp") and c.pos_ in ("VERB", "AUX")
+                       and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") for g in c.children)), None)
+        if clause is None:
+            continue
+        tokens = _cut_tail(list(clause.subtree))
+        span = _span_of(tokens)
+        if span is None:
+            continue
+        start, end = _close_quotes(text, *_trim(text, *_line_part(text, span, noun.idx)), stretches)
+        if _word_count(text[start:end]) < 3:
+            continue
+        owners = [c for c in noun.children if c.dep_ == "poss"]
+        speaker: Span | None = None
+        if owners:
+            speaker = _phrase(owners[0])
+            if len(speaker) > 1 and speaker[-1].tag_ == "POS":  # "Smith's": the name without the clitic
+                speaker = speaker[:-1]
+        elif noun.dep_ in ("dobj", "attr") and noun.head.pos_ in ("VERB", "AUX"):
+            speaker = _subject(noun.head)
+        drafts.append(_Draft(kind=_kind_for(doc, start, end, stretches), content=(start, end), parts=[(start, end)],
+                             cue=(noun.idx, noun.idx + len(noun.text)), cue_token=noun.i, speaker=speaker,
+                             source="noun"))
 
 
 # ---------------------------------------------------------------------------
