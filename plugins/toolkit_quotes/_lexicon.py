@@ -81,6 +81,21 @@ proof evidence sign indication complaint criticism argument theory impression se
 insinuation implication reminder explanation assessment opinion position stance
 """.split())
 
+# Nouns of talk and attitude whose prepositional object is the topic held a view on:
+# "his comments about …", "her attacks on …", "their support for …", "criticism of …".
+TOPIC_NOUNS: dict[str, frozenset[str]] = {
+    "about": frozenset("comment comments remark remarks question questions concern concerns complaint complaints "
+                       "discussion debate worry worries fear fears doubt doubts claim claims joke jokes".split()),
+    "on": frozenset("attack attacks comment comments remark remarks position view views stance criticism "
+                    "crackdown assault".split()),
+    "of": frozenset("criticism praise adulation condemnation denunciation defense defence endorsement rejection "
+                    "mention support".split()),
+    "for": frozenset("support disdain contempt praise admiration respect sympathy enthusiasm call calls "
+                     "demand demands".split()),
+    "to": frozenset("opposition objection objections commitment reference references".split()),
+    "against": frozenset("case campaign charges warning".split()),
+}
+
 # Phrases that attribute what surrounds them to their object: "according to X".
 RELAY_PHRASES: tuple[tuple[str, ...], ...] = (
     ("according", "to"),

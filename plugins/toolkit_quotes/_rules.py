@@ -29,7 +29,7 @@ from toolkit.cleaning import boilerplate_reason
 from toolkit.nlp import doc_text
 
 from ._lexicon import (COGNITION_VERBS, DIRECTIVE_VERBS, INFINITIVE_VERBS, INTENTION_VERBS, MEDIA_NOUNS,
-                       MESSAGE_NOUNS, OBJECT_COMPLEMENT_VERBS, OBJECT_MESSAGE_VERBS, RELAY_PHRASES, SPEECH_VERBS, STANCE_VERBS,
+                       MESSAGE_NOUNS, OBJECT_COMPLEMENT_VERBS, TOPIC_NOUNS, OBJECT_MESSAGE_VERBS, RELAY_PHRASES, SPEECH_VERBS, STANCE_VERBS,
                        TOPIC_VERBS)
 from ._marks import MarkProblem, Stretch, scan_quotes
 from ._memo import per_doc_memo, tokens_between
@@ -869,18 +869,27 @@ def _noun_messages(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
     text = doc_text(doc)
     cues = {d.cue_token for d in drafts if d.cue_token is not None}
     for noun in doc:
-        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in MESSAGE_NOUNS or noun.i in cues:
+        if noun.pos_ != "NOUN" or noun.i in cues:
             continue
-        clause = next((c for c in noun.children if c.i > noun.i and c.dep_ in ("acl", "ccomp") and c.pos_ in ("VERB", "AUX")
-                       and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") for g in c.children)), None)
-        if clause is None:
+        lemma = noun.lemma_.lower()
+        tokens: list[Token] = []
+        if lemma in MESSAGE_NOUNS:
+            clause = next((c for c in noun.children if c.i > noun.i and c.dep_ in ("acl", "ccomp")
+                           and c.pos_ in ("VERB", "AUX")
+                           and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") for g in c.children)), None)
+            tokens = list(clause.subtree) if clause is not None else []
+        if not tokens:
+            prep = next((c for c in noun.children if c.i == noun.i + 1 and c.dep_ == "prep"
+                         and noun.lower_ in TOPIC_NOUNS.get(c.lower_, ()) and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
+            tokens = list(prep.subtree)[1:] if prep is not None else []
+        if not tokens:
             continue
-        tokens = _cut_tail(list(clause.subtree))
+        tokens = _cut_tail(tokens)
         span = _span_of(tokens)
         if span is None:
             continue
         start, end = _close_quotes(text, *_trim(text, *_line_part(text, span, noun.idx)), stretches)
-        if _word_count(text[start:end]) < 3:
+        if _word_count(text[start:end]) < (3 if lemma in MESSAGE_NOUNS else 1):
             continue
         owners = [c for c in noun.children if c.dep_ == "poss"]
         speaker: Span | None = None
