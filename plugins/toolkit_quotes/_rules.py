@@ -580,6 +580,8 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
             return parenthetical
     if not message and (speech or lemma in TOPIC_VERBS | INTENTION_VERBS | STANCE_VERBS | DIRECTIVE_VERBS):
         message = _object_message(verb, lemma)
+    if not message and (speech or lemma in STANCE_VERBS):
+        message = _passive_message(verb)
     if not message:
         return None
     message = _cut_tail(sorted(message, key=lambda t: t.i))
@@ -794,7 +796,26 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
         objects = [c for c in children if c.dep_ == "dobj" and c.i > verb.i and c.pos_ in ("NOUN", "PROPN")]
         if objects:
             return _right_extent(verb, objects[0])
+    if lemma in SPEECH_VERBS and not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in children):
+        # "complained about the noise", "warned against haste", "joked about his age": the topic spoken of
+        preps = [c for c in children if c.dep_ == "prep" and c.i > verb.i and c.lower_ in _TOPIC_PREPS
+                 and any(g.dep_ in ("pobj", "pcomp") for g in c.children)]
+        if preps:
+            return _right_extent(verb, preps[0])[1:]
     return []
+
+
+# prepositions after a speech verb that introduce what the speech was about
+_TOPIC_PREPS = frozenset({"about", "against", "of", "on", "over"})
+
+
+def _passive_message(verb: Token) -> list[Token]:
+    """"The plan was endorsed by the union": with a named agent, the passive subject is what was said or backed."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubjpass" and c.i < verb.i and c.pos_ in ("NOUN", "PROPN")]
+    agents = [c for c in verb.children if c.dep_ == "agent" and any(g.dep_ == "pobj" for g in c.children)]
+    if not subjects or not agents:
+        return []
+    return [t for t in subjects[0].subtree if not t.is_punct or t.i != subjects[0].right_edge.i]
 
 
 # prepositions that carry part of a message hung on the verb ("cited X as Y", "called for X from Y")
