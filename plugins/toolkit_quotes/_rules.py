@@ -796,8 +796,10 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
         objects = [c for c in children if c.dep_ == "dobj" and c.i > verb.i and c.pos_ in ("NOUN", "PROPN")]
         if objects:
             return _right_extent(verb, objects[0])
-    if lemma in SPEECH_VERBS and not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in children):
+    passive_participle = verb.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in children)
+    if lemma in SPEECH_VERBS and not passive_participle and not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in children):
         # "complained about the noise", "warned against haste", "joked about his age": the topic spoken of
+        # (not "Asked about the noise, she …": there the subject answers a question put to her)
         preps = [c for c in children if c.dep_ == "prep" and c.i > verb.i and c.lower_ in _TOPIC_PREPS
                  and any(g.dep_ in ("pobj", "pcomp") for g in c.children)]
         if preps:
