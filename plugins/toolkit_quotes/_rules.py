@@ -573,6 +573,11 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
             if not speech and not any(g.dep_ in _SUBJECT_DEPS or g.dep_ == "expl" for g in child.children):
                 continue
             message = list(child.subtree)
+            # the parser sometimes splits one clause into two ccomps ("said X has A and Y was B"): rejoin them
+            for other in verb.children:
+                if other.dep_ == "ccomp" and other.i > child.i and (other.i > verb.i) == (child.i > verb.i) \
+                        and other.left_edge.i <= child.right_edge.i + 2:
+                    message += list(other.subtree)
             break
     if not message and speech:
         parenthetical = _parenthetical_quote(doc, verb, stretches)
