@@ -96,6 +96,13 @@ TOPIC_NOUNS: dict[str, frozenset[str]] = {
     "against": frozenset("case campaign charges warning".split()),
 }
 
+# Nouns of a text or a count that can frame a sentence as its source: "In a statement, …",
+# "In the latest poll, …", "In his memoir, …".
+SOURCE_NOUNS: frozenset[str] = frozenset("""
+poll survey study report statement interview letter speech memo memoir email op-ed column article book
+post tweet filing testimony analysis address remarks editorial essay lawsuit complaint ruling opinion
+""".split())
+
 # Phrases that attribute what surrounds them to their object: "according to X".
 RELAY_PHRASES: tuple[tuple[str, ...], ...] = (
     ("according", "to"),

@@ -29,7 +29,7 @@ from toolkit.cleaning import boilerplate_reason
 from toolkit.nlp import doc_text
 
 from ._lexicon import (COGNITION_VERBS, DIRECTIVE_VERBS, INFINITIVE_VERBS, INTENTION_VERBS, MEDIA_NOUNS,
-                       MESSAGE_NOUNS, OBJECT_COMPLEMENT_VERBS, TOPIC_NOUNS, OBJECT_MESSAGE_VERBS, RELAY_PHRASES, SPEECH_VERBS, STANCE_VERBS,
+                       MESSAGE_NOUNS, OBJECT_COMPLEMENT_VERBS, SOURCE_NOUNS, TOPIC_NOUNS, OBJECT_MESSAGE_VERBS, RELAY_PHRASES, SPEECH_VERBS, STANCE_VERBS,
                        TOPIC_VERBS)
 from ._marks import MarkProblem, Stretch, scan_quotes
 from ._memo import per_doc_memo, tokens_between
@@ -1009,6 +1009,7 @@ def _relay_phrases(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
             drafts.append(_Draft(kind=_kind_for(doc, start, end, ()), content=(start, end), parts=[(start, end)],
                                  cue=(token.idx, noun.idx + len(noun.text)), speaker=doc[owner.i:owner.i + 1],
                                  source="relay"))
+    _source_frames(doc, drafts, stretches)
     # a medium reporting someone else's words: "… the spokesperson said, the agency wrote"
     for verb in doc:
         if not _is_cue_verb(verb, QuoteOptions(beliefs=False)) or any(d.cue_token == verb.i for d in drafts):
@@ -1028,6 +1029,41 @@ def _relay_phrases(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
                 continue
             if outer.content[0] <= inner.cue[0] < outer.content[1] and inner.speaker is not None:
                 inner.via = (outer.speaker.start_char, outer.speaker.end_char)
+
+
+def _source_frames(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...]) -> None:
+    """"In the latest poll, the senator leads by five points": a sentence framed by the text or count it comes from.
+
+    The frame's owner ("In his memoir, …") or else the frame itself ("the latest poll") is the
+    source. A sentence whose own verb reports speech ("In a statement, the ministry said …") is
+    left to that verb.
+    """
+    text = doc_text(doc)
+    for sent in doc.sents:
+        first = next((t for t in sent if not t.is_space), None)
+        if first is None or first.lower_ != "in":
+            continue
+        objects = [c for c in first.children if c.dep_ == "pobj" and c.lemma_.lower() in SOURCE_NOUNS]
+        if not objects:
+            continue
+        frame_end = objects[0].right_edge.i + 1
+        if frame_end >= sent.end or doc[frame_end].text != ",":
+            continue
+        rest = [t for t in doc[frame_end + 1:sent.end] if not t.is_space]
+        if any(_is_cue_verb(t, QuoteOptions(beliefs=False)) and t.dep_ == "ROOT" for t in rest):
+            continue
+        content = _span_of(rest)
+        if content is None:
+            continue
+        start, end = _close_quotes(text, *_trim(text, *content), stretches)
+        if _word_count(text[start:end]) < 3:
+            continue
+        owners = [c for c in objects[0].children if c.dep_ == "poss"]
+        speaker = _phrase(owners[0]) if owners else doc[first.i + 1:frame_end]
+        if len(speaker) > 1 and speaker[-1].tag_ == "POS":
+            speaker = speaker[:-1]
+        drafts.append(_Draft(kind=_kind_for(doc, start, end, stretches), content=(start, end), parts=[(start, end)],
+                             cue=(first.idx, objects[0].idx + len(objects[0].text)), speaker=speaker, source="relay"))
 
 
 _RELAY_FIRST_WORDS = frozenset(phrase[0] for phrase in RELAY_PHRASES)
