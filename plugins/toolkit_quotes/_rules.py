@@ -245,6 +245,9 @@ def _is_cue_verb(token: Token, options: QuoteOptions) -> bool:
     if token.pos_ not in ("VERB", "AUX") and token.tag_ not in ("VBD", "VBZ", "VBP", "VBG", "VBN", "VB"):
         return False
     lemma = token.lemma_.lower()
+    if lemma == "put":  # "as the minister put it, …": a cue only in that idiom
+        return any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children) \
+            and any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children)
     return lemma in SPEECH_VERBS or (options.beliefs and lemma in COGNITION_VERBS)
 
 
