@@ -35,7 +35,7 @@ INFINITIVE_VERBS: frozenset[str] = frozenset(
 
 # Verbs of intention: their to-infinitive is the subject's stated aim ("wants to cut taxes",
 # "plans to run"). PolNeAR-style attribution in the broad sense, like COGNITION_VERBS.
-INTENTION_VERBS: frozenset[str] = frozenset("want plan intend seek aim hope expect refuse wish".split())
+INTENTION_VERBS: frozenset[str] = frozenset("want plan intend seek aim hope expect refuse wish decide decline".split())
 
 # Verbs whose message is a noun phrase or a prepositional object, not a clause:
 # "called for a recount", "cited the audit as the reason", "spoke of reform", "mentioned the deal".

@@ -608,8 +608,13 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
         else:
             start = max(start, speaker.end_char)
         start, end = _trim(text, start, end)
-    if end <= start or _word_count(text[start:end]) < 2 and not text[start:end].isupper():
+    if end <= start:
         return None
+    if _word_count(text[start:end]) < 2 and not text[start:end].isupper():
+        # one word is a message only as a named target of a stance: "endorsed Smith", "attacked Acme"
+        named = [t for t in message if t.pos_ == "PROPN" and start <= t.idx < end]
+        if not (lemma in STANCE_VERBS and named and named[0].dep_ == "dobj"):
+            return None
     words = text[start:end].split()
     if len(words) == 1 and words[0].lower().strip(".,") in _PRONOUN_CONTENT:
         return None  # "he said so", "this was stated by …": no message worth a row
