@@ -103,6 +103,13 @@ poll survey study report statement interview letter speech memo memoir email op-
 post tweet filing testimony analysis address remarks editorial essay lawsuit complaint ruling opinion
 """.split())
 
+# Adjectives of attitude after "be": "is critical of …", "was confident that …", "are eager to …".
+ATTITUDE_ADJECTIVES: frozenset[str] = frozenset("""
+concerned worried critical skeptical sceptical supportive wary confident optimistic pessimistic convinced
+adamant hopeful fearful afraid angry upset interested passionate eager willing determined committed opposed
+unwilling reluctant keen insistent
+""".split())
+
 # Phrases that attribute what surrounds them to their object: "according to X".
 RELAY_PHRASES: tuple[tuple[str, ...], ...] = (
     ("according", "to"),

@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span, Token
 from toolkit.cleaning import boilerplate_reason
 from toolkit.nlp import doc_text
 
-from ._lexicon import (COGNITION_VERBS, DIRECTIVE_VERBS, INFINITIVE_VERBS, INTENTION_VERBS, MEDIA_NOUNS,
+from ._lexicon import (ATTITUDE_ADJECTIVES, COGNITION_VERBS, DIRECTIVE_VERBS, INFINITIVE_VERBS, INTENTION_VERBS, MEDIA_NOUNS,
                        MESSAGE_NOUNS, OBJECT_COMPLEMENT_VERBS, SOURCE_NOUNS, TOPIC_NOUNS, OBJECT_MESSAGE_VERBS, RELAY_PHRASES, SPEECH_VERBS, STANCE_VERBS,
                        TOPIC_VERBS)
 from ._marks import MarkProblem, Stretch, scan_quotes
@@ -89,7 +89,9 @@ class Quote:
     speaker_resolution: str = "none"
     via_start: int | None = None
     via_end: int | None = None
-    source: str = ""  # which rule found it: quote-after, quote-before, clause, relay, colon-block, continuation
+    # which rule found it: quote-after, quote-before, dash, colon-headline, clause, noun, attitude, relay,
+    # colon-block, speaker-line, continuation, unattributed
+    source: str = ""
 
     def row(self, text: str) -> dict[str, object]:
         """The quote as a row of the ``quotes`` table (without ids and the corpus-level joins)."""
@@ -905,6 +907,11 @@ def _noun_messages(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
     text = doc_text(doc)
     cues = {d.cue_token for d in drafts if d.cue_token is not None}
     for noun in doc:
+        if noun.pos_ == "ADJ" and noun.dep_ == "acomp" and noun.lemma_.lower() in ATTITUDE_ADJECTIVES:
+            draft = _attitude(doc, noun, stretches)
+            if draft is not None:
+                drafts.append(draft)
+            continue
         if noun.pos_ != "NOUN" or noun.i in cues:
             continue
         lemma = noun.lemma_.lower()
@@ -938,6 +945,31 @@ def _noun_messages(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
         drafts.append(_Draft(kind=_kind_for(doc, start, end, stretches), content=(start, end), parts=[(start, end)],
                              cue=(noun.idx, noun.idx + len(noun.text)), cue_token=noun.i, speaker=speaker,
                              source="noun"))
+
+
+def _attitude(doc: Doc, adjective: Token, stretches: tuple[Stretch, ...]) -> _Draft | None:
+    """"The union is critical of the plan", "she was confident that …": the subject's attitude and its object."""
+    text = doc_text(doc)
+    tokens: list[Token] = []
+    for child in adjective.children:
+        if child.i < adjective.i:
+            continue
+        if child.dep_ in ("ccomp", "xcomp"):
+            tokens = list(child.subtree)
+        elif child.dep_ == "prep" and child.i == adjective.i + 1 and any(g.dep_ in ("pobj", "pcomp") for g in child.children):
+            tokens = list(child.subtree)[1:]
+        if tokens:
+            break
+    span = _span_of(_cut_tail(tokens))
+    speaker = _subject(adjective.head) if adjective.head is not adjective else None
+    if span is None or speaker is None or speaker.root.lower_ in ("i", "we", "you"):
+        return None
+    start, end = _close_quotes(text, *_trim(text, *_line_part(text, span, adjective.idx)), stretches)
+    if end <= start or not _word_count(text[start:end]):
+        return None
+    return _Draft(kind=_kind_for(doc, start, end, stretches), content=(start, end), parts=[(start, end)],
+                  cue=(adjective.idx, adjective.idx + len(adjective.text)), cue_token=adjective.i, speaker=speaker,
+                  source="attitude")
 
 
 # ---------------------------------------------------------------------------
