@@ -88,8 +88,9 @@ TOPIC_NOUNS: dict[str, frozenset[str]] = {
                        "discussion debate worry worries fear fears doubt doubts claim claims joke jokes".split()),
     "on": frozenset("attack attacks comment comments remark remarks position view views stance criticism "
                     "crackdown assault".split()),
+    # not "support of": "the support of X" names the supporter as often as the supported
     "of": frozenset("criticism praise adulation condemnation denunciation defense defence endorsement rejection "
-                    "mention support".split()),
+                    "mention".split()),
     "for": frozenset("support disdain contempt praise admiration respect sympathy enthusiasm call calls "
                      "demand demands".split()),
     "to": frozenset("opposition objection objections commitment reference references".split()),
@@ -108,6 +109,13 @@ ATTITUDE_ADJECTIVES: frozenset[str] = frozenset("""
 concerned worried critical skeptical sceptical supportive wary confident optimistic pessimistic convinced
 adamant hopeful fearful afraid angry upset interested passionate eager willing determined committed opposed
 unwilling reluctant keen insistent
+""".split())
+
+# Verbs whose subject utters or holds the message noun they take as object: "made the claim that …",
+# "issued a warning that …", "voiced the hope that …" (not "the summit stoked fears that …").
+VOICING_VERBS: frozenset[str] = frozenset("""
+make issue express voice raise repeat reiterate share offer deliver release publish give announce
+have hold reject deny dismiss renew level lodge file send post tweet write sign
 """.split())
 
 # Phrases that attribute what surrounds them to their object: "according to X".

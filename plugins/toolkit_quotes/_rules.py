@@ -29,7 +29,7 @@ from toolkit.cleaning import boilerplate_reason
 from toolkit.nlp import doc_text
 
 from ._lexicon import (ATTITUDE_ADJECTIVES, COGNITION_VERBS, DIRECTIVE_VERBS, INFINITIVE_VERBS, INTENTION_VERBS, MEDIA_NOUNS,
-                       MESSAGE_NOUNS, OBJECT_COMPLEMENT_VERBS, SOURCE_NOUNS, TOPIC_NOUNS, OBJECT_MESSAGE_VERBS, RELAY_PHRASES, SPEECH_VERBS, STANCE_VERBS,
+                       MESSAGE_NOUNS, OBJECT_COMPLEMENT_VERBS, SOURCE_NOUNS, TOPIC_NOUNS, VOICING_VERBS, OBJECT_MESSAGE_VERBS, RELAY_PHRASES, SPEECH_VERBS, STANCE_VERBS,
                        TOPIC_VERBS)
 from ._marks import MarkProblem, Stretch, scan_quotes
 from ._memo import per_doc_memo, tokens_between
@@ -940,8 +940,10 @@ def _noun_messages(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
             speaker = _phrase(owners[0])
             if len(speaker) > 1 and speaker[-1].tag_ == "POS":  # "Smith's": the name without the clitic
                 speaker = speaker[:-1]
-        elif noun.dep_ in ("dobj", "attr") and noun.head.pos_ in ("VERB", "AUX"):
+        elif noun.dep_ == "dobj" and noun.head.lemma_.lower() in VOICING_VERBS:
             speaker = _subject(noun.head)
+        if speaker is None and text.rfind("\n", 0, noun.idx) + 1 == noun.left_edge.idx:
+            continue  # "Refusal to export arms" opening a line: a subheading, not a message
         drafts.append(_Draft(kind=_kind_for(doc, start, end, stretches), content=(start, end), parts=[(start, end)],
                              cue=(noun.idx, noun.idx + len(noun.text)), cue_token=noun.i, speaker=speaker,
                              source="noun"))
@@ -961,7 +963,10 @@ def _attitude(doc: Doc, adjective: Token, stretches: tuple[Stretch, ...]) -> _Dr
         if tokens:
             break
     span = _span_of(_cut_tail(tokens))
-    speaker = _subject(adjective.head) if adjective.head is not adjective else None
+    # the copula's own subject: in "called on reporters to be interested in …" the caller is not interested
+    subjects = [c for c in adjective.head.children if c.dep_ in ("nsubj", "nsubjpass")] \
+        if adjective.head is not adjective else []
+    speaker = _clip_line(_phrase(subjects[0]), adjective) if subjects else None
     if span is None or speaker is None or speaker.root.lower_ in ("i", "we", "you"):
         return None
     start, end = _close_quotes(text, *_trim(text, *_line_part(text, span, adjective.idx)), stretches)
