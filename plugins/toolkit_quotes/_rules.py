@@ -809,6 +809,9 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
             return _right_extent(verb, objects[0])
     if lemma in STANCE_VERBS:
         objects = [c for c in children if c.dep_ == "dobj" and c.i > verb.i and c.pos_ in ("NOUN", "PROPN")]
+        if objects and lemma in _PHYSICAL_SENSES and objects[0].ent_type_ not in ("PERSON", "ORG", "NORP") \
+                and not any(c.dep_ == "prep" and c.lower_ in ("as", "for", "over") for c in children):
+            return []  # "hackers attacked the website", "backed the car": an act, not a stance
         if objects:
             return _right_extent(verb, objects[0])
     passive_participle = verb.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in children)
@@ -821,6 +824,9 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
             return _right_extent(verb, preps[0])[1:]
     return []
 
+
+# stance verbs that as often name a physical act; a stance only toward a named party or with "as/for/over"
+_PHYSICAL_SENSES = frozenset({"attack", "defend"})
 
 # prepositions after a speech verb that introduce what the speech was about
 _TOPIC_PREPS = frozenset({"about", "against", "of", "on", "over"})
@@ -916,7 +922,7 @@ def _noun_messages(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
             continue
         lemma = noun.lemma_.lower()
         tokens: list[Token] = []
-        if lemma in MESSAGE_NOUNS:
+        if lemma in MESSAGE_NOUNS and not (noun.i > 0 and doc[noun.i - 1].lower_ == "in"):  # "in order to"
             clause = next((c for c in noun.children if c.i > noun.i and c.dep_ in ("acl", "ccomp")
                            and c.pos_ in ("VERB", "AUX")
                            and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") for g in c.children)), None)
