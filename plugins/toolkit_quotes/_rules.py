@@ -23,6 +23,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from spacy.attrs import LEMMA, LOWER
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from toolkit.cleaning import boilerplate_reason
@@ -904,6 +906,10 @@ def _call_message(verb: Token) -> list[Token]:
     return []
 
 
+_NOUN_PASS_IDS = frozenset(get_string_id(word) for word in
+                           MESSAGE_NOUNS | ATTITUDE_ADJECTIVES | frozenset().union(*TOPIC_NOUNS.values()))
+
+
 def _noun_messages(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...]) -> None:
     """"the claim that …", "her decision to …": a message noun with a that-clause or to-infinitive complement.
 
@@ -912,7 +918,10 @@ def _noun_messages(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
     """
     text = doc_text(doc)
     cues = {d.cue_token for d in drafts if d.cue_token is not None}
-    for noun in doc:
+    # one pass over the token arrays instead of a Token object per word: only listed words go further
+    words = doc.to_array([LEMMA, LOWER])
+    candidates = [i for i, (lemma, lower) in enumerate(words.tolist()) if lemma in _NOUN_PASS_IDS or lower in _NOUN_PASS_IDS]
+    for noun in (doc[i] for i in candidates):
         if noun.pos_ == "ADJ" and noun.dep_ == "acomp" and noun.lemma_.lower() in ATTITUDE_ADJECTIVES:
             draft = _attitude(doc, noun, stretches)
             if draft is not None:
@@ -1090,17 +1099,22 @@ def _source_frames(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
     left to that verb.
     """
     text = doc_text(doc)
-    for sent in doc.sents:
-        first = next((t for t in sent if not t.is_space), None)
-        if first is None or first.lower_ != "in":
+    in_id = get_string_id("in")
+    for i, lower in enumerate(doc.to_array([LOWER]).tolist()):
+        if lower != in_id:
             continue
-        objects = [c for c in first.children if c.dep_ == "pobj" and c.lemma_.lower() in SOURCE_NOUNS]
+        first = doc[i]
+        opens = first.is_sent_start or i > 0 and doc[i - 1].is_space and doc[i - 1].is_sent_start
+        objects = [c for c in first.children if c.dep_ == "pobj" and c.lemma_.lower() in SOURCE_NOUNS] if opens else []
         if not objects:
             continue
         frame_end = objects[0].right_edge.i + 1
-        if frame_end >= sent.end or doc[frame_end].text != ",":
+        sent_end = frame_end + 1
+        while sent_end < len(doc) and not doc[sent_end].is_sent_start:
+            sent_end += 1
+        if frame_end >= len(doc) or doc[frame_end].text != ",":
             continue
-        rest = [t for t in doc[frame_end + 1:sent.end] if not t.is_space]
+        rest = [t for t in doc[frame_end + 1:sent_end] if not t.is_space]
         if any(_is_cue_verb(t, QuoteOptions(beliefs=False)) and t.dep_ == "ROOT" for t in rest):
             continue
         content = _span_of(rest)
