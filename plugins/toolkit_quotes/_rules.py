@@ -1115,7 +1115,8 @@ def _source_frames(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
         if frame_end >= len(doc) or doc[frame_end].text != ",":
             continue
         rest = [t for t in doc[frame_end + 1:sent_end] if not t.is_space]
-        if any(_is_cue_verb(t, QuoteOptions(beliefs=False)) and t.dep_ == "ROOT" for t in rest):
+        if any(t.dep_ == "ROOT" and (_is_cue_verb(t, QuoteOptions()) or _is_message_verb(t, QuoteOptions()))
+               for t in rest):
             continue
         content = _span_of(rest)
         if content is None:
