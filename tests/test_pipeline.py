@@ -48,6 +48,11 @@ def test_cached_rerun_does_no_nlp_work_and_gives_the_same_tables(tmp_path, count
     fourth = toolkit.analyze(inputs, out=tmp_path / "out", plugins=["counter"], quiet=True)
     assert sorted(counting_plugin[4:]) == ["story2", "story9"]
     assert fourth.manifest["analysed"] == 2 and len(fourth.articles) == 5
+    # the fixed costs of an incremental run are reported apart from the per-article work
+    timings = fourth.manifest["timings"]
+    assert {"load_inputs_s", "cache_read_s", "cache_write_s", "model_load_s", "corpus_steps_s"} <= set(timings)
+    assert 0 < timings["model_load_s"] < timings["analyse_s"] and timings["cache_read_s"] < timings["analyse_s"]
+    assert third.manifest["timings"].get("model_load_s", 0) == 0  # everything came from the cache: no model
 
 
 def test_an_edited_decision_file_beside_the_tables_forces_the_corpus_steps_again(tmp_path, counting_plugin):

@@ -30,6 +30,7 @@ import importlib.util
 import json
 import os
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -105,10 +106,14 @@ class ArticleProcessor:
         self._nlp: Any = None
         self._lock = threading.Lock()
 
+    load_s: float = 0.0  # seconds spent loading the pipeline (reported by the local engine)
+
     @property
     def nlp(self) -> Any:
         if self._nlp is None:
+            started = time.perf_counter()
             self._nlp = build_nlp(self.config, self.chosen)
+            self.load_s += time.perf_counter() - started
         return self._nlp
 
     def release(self) -> None:
@@ -274,7 +279,7 @@ class LocalEngine:
             yield tag, self.processor.process(articles)
 
     def describe(self) -> dict[str, Any]:
-        return {"engine": "local", "workers": 1}
+        return {"engine": "local", "workers": 1, "model_load_s": round(self.processor.load_s, 3)}
 
     def close(self) -> None:
         self.processor.release()
