@@ -18,10 +18,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
@@ -47,95 +49,254 @@ def filter_events(corpus: Corpus, selection: Selection | None) -> pd.DataFrame:
     Everything is kept when the selection is empty.
     """
     events = corpus.events
-    if selection is None or not len(events):
-        return events
+    keep = _event_mask(corpus, selection)
+    return events if keep is None else events[keep]
+
+
+def _event_mask(corpus: Corpus, selection: Selection | None) -> np.ndarray | None:
+    """The row mask of :func:`filter_events` (``None``: every event)."""
+    if selection is None or not len(corpus.events):
+        return None
     if not (selection.entities or selection.articles or selection.date_range):
-        return events
+        return None
     # the shared indexes: entities through entity_ids, articles, and date overlap on date_start/date_end
-    return selection.narrow(events, corpus, parts=("entities", "articles", "date_range"))
+    return selection.mask(corpus.events, corpus, parts=("entities", "articles", "date_range"))
+
+
+def _chart_selection(selection: Selection | None, ignore_date_range: bool) -> Selection | None:
+    if selection is not None and ignore_date_range and selection.date_range:
+        # the chart always shows the whole time axis so the brush can be moved; only the list narrows
+        from toolkit.views import Selection as _Selection
+
+        return _Selection(entities=list(selection.entities), articles=list(selection.articles))
+    return selection
+
+
+_DATA_COLUMNS = ["event_id", "article_id", "date_start", "date_end", "granularity", "sentence", "timex_text",
+                 "group", "title", "outlet", "published"]
 
 
 def timeline_data(corpus: Corpus, selection: Selection | None = None, *, color: str = "entity",
                   ignore_date_range: bool = True) -> pd.DataFrame:
     """One row per event with what the chart shows: dates, group, article title, outlet, publication date."""
+    _check_color(color)
+    selection = _chart_selection(selection, ignore_date_range)
+    keep = _event_mask(corpus, selection)
+    index = _event_index(corpus)
+    rows = np.arange(index.n) if keep is None else np.flatnonzero(keep)
+    if not len(rows):
+        return pd.DataFrame(columns=_DATA_COLUMNS)
+    return _event_frame(corpus, index, rows, _group_codes(index, rows, color))
+
+
+def _check_color(color: str) -> None:
     if color not in COLOR_BY:
         raise ValueError(f"color={color!r} is not supported; choose one of {', '.join(COLOR_BY)}.")
-    if selection is not None and ignore_date_range and selection.date_range:
-        # the chart always shows the whole time axis so the brush can be moved; only the list narrows
-        from toolkit.views import Selection as _Selection
 
-        selection = _Selection(entities=list(selection.entities), articles=list(selection.articles))
-    events = filter_events(corpus, selection)
-    columns = ["event_id", "article_id", "date_start", "date_end", "granularity", "sentence", "timex_text",
-               "group", "title", "outlet", "published"]
-    if not len(events):
-        return pd.DataFrame(columns=columns)
-    frame = events.copy()
-    articles = corpus.articles.set_index("article_id") if len(corpus.articles) else pd.DataFrame()
-    for col in ("title", "outlet", "published"):
-        frame[col] = frame["article_id"].map(articles[col]) if col in articles.columns else None
-    if "sentence" not in frame.columns:
-        frame["sentence"] = None
-    if "timex_text" not in frame.columns:
-        frame["timex_text"] = None
-    frame["group"] = _groups(frame, corpus, color)
+
+def _event_frame(corpus: Corpus, index: _EventIndex, rows: np.ndarray, groups: np.ndarray) -> pd.DataFrame:
+    """The :func:`timeline_data` frame of the event positions ``rows`` with their group codes."""
+    events = corpus.events
+    frame = events.iloc[rows][[c for c in ("event_id", "article_id", "date_start", "date_end", "granularity",
+                                          "sentence", "timex_text") if c in events.columns]].reset_index(drop=True)
+    for column in ("sentence", "timex_text"):
+        if column not in frame.columns:
+            frame[column] = None
+    articles = index.article_rows[rows]
+    for column in ("title", "outlet", "published"):
+        values = index.article_values.get(column)
+        frame[column] = None if values is None else pd.Series(values.take(np.maximum(articles, 0)).to_numpy(),
+                                                              dtype=values.dtype).where(articles >= 0)
+    frame["group"] = index.labels[groups]
     frame["title"] = frame["title"].fillna(frame["article_id"])
-    return frame[columns].reset_index(drop=True)
+    return frame[_DATA_COLUMNS]
 
 
-def _groups(frame: pd.DataFrame, corpus: Corpus, color: str) -> pd.Series:
+@dataclass(frozen=True)
+class _EventIndex:
+    """Per corpus, built once: what the chart needs of each event, as arrays.
+
+    A selection change then costs a mask, a count per entity and a few
+    ``np.unique`` calls over codes, instead of Python per event.
+    """
+
+    n: int
+    order: np.ndarray  # event positions in the list's order (date_start, article_id, start)
+    pair_rows: np.ndarray  # (event, entity) pairs in event order: the event position ...
+    pair_entities: np.ndarray  # ... and the entity code; codes follow the ids' text order (the tie-break)
+    entity_labels: np.ndarray  # entity code -> label code of its name
+    outlet_labels: np.ndarray  # event position -> label code of its outlet
+    labels: np.ndarray  # label code -> text; codes follow the text order (the chart's row order)
+    no_group: int  # label code of an event without entities
+    other: int  # label code of the groups folded together
+    article_rows: np.ndarray  # event position -> row in corpus.articles (-1: none)
+    article_values: dict[str, pd.Series]  # title, outlet, published of corpus.articles
+    start_days: np.ndarray  # event position -> code into ``start_dates`` (-1: none)
+    start_dates: pd.DatetimeIndex  # the distinct date_start values, parsed once
+    published_days: np.ndarray  # event position -> code into ``published_dates`` (-1: none)
+    published_dates: pd.DatetimeIndex  # the distinct publication dates, parsed once
+
+
+def _event_index(corpus: Corpus) -> _EventIndex:
+    from toolkit.views import cached
+
+    return cached(corpus, "timeline:events", lambda: _build_event_index(corpus),
+                  sources=(corpus.events, corpus.articles, corpus.entities))
+
+
+def _build_event_index(corpus: Corpus) -> _EventIndex:
+    events, articles, entities = corpus.events, corpus.articles, corpus.entities
+    rows: list[int] = []
+    ids: list[str] = []
+    for i, value in enumerate(events["entity_ids"].tolist() if "entity_ids" in events.columns else []):
+        for ident in value if value is not None and not isinstance(value, (str, float)) else ():
+            rows.append(i)
+            ids.append(str(ident))
+    codes, uniques = pd.factorize(pd.Series(ids, dtype=object), sort=True)
+    names = dict(zip(entities["entity_id"].astype(str), entities["name"].astype(str))) if len(entities) else {}
+    entity_names = [names.get(e, e) for e in uniques]
+    article_ids = pd.Index(articles["article_id"].astype(object)) if len(articles) else pd.Index([], dtype=object)
+    article_rows = article_ids.get_indexer(events["article_id"].astype(object)) if len(events) else np.zeros(0, int)
+    article_values = {c: articles[c].reset_index(drop=True) for c in ("title", "outlet", "published")
+                      if c in articles.columns}
+    outlets = article_values.get("outlet")
+    outlet_text = (pd.Series(outlets.take(np.maximum(article_rows, 0)).to_numpy(), dtype=object).where(article_rows >= 0)
+                   if outlets is not None else pd.Series([None] * len(events), dtype=object))
+    outlet_text = outlet_text.fillna("(unknown outlet)").astype(str).tolist()
+    labels, label_codes = np.unique(np.asarray([*entity_names, *outlet_text, _NO_GROUP, "other"], dtype=object),
+                                    return_inverse=True)
+    n_names = len(entity_names)
+    # dates: each distinct text parsed once (the format is inferred from the first, as pandas does for a column)
+    starts = events["date_start"].astype(object) if len(events) else pd.Series([], dtype=object)
+    published = (article_values["published"].take(np.maximum(article_rows, 0)).astype(object).where(article_rows >= 0)
+                 if "published" in article_values and len(events) else pd.Series([None] * len(events), dtype=object))
+    start_days, start_dates = _parse_days(starts)
+    published_days, published_dates = _parse_days(published)
+    keys = [c for c in ("date_start", "article_id", "start") if c in events.columns]
+    # a sort on several columns is stable, so this order, restricted to any subset, sorts the subset
+    order = events.reset_index(drop=True).sort_values(keys).index.to_numpy() if keys else np.arange(len(events))
+    return _EventIndex(
+        n=len(events), order=order, pair_rows=np.asarray(rows, dtype=np.int64), pair_entities=codes.astype(np.int64),
+        entity_labels=label_codes[:n_names], outlet_labels=label_codes[n_names:n_names + len(outlet_text)],
+        labels=labels, no_group=int(label_codes[-2]), other=int(label_codes[-1]),
+        article_rows=article_rows, article_values=article_values,
+        start_days=start_days, start_dates=start_dates, published_days=published_days, published_dates=published_dates)
+
+
+def _parse_days(values: pd.Series) -> tuple[np.ndarray, pd.DatetimeIndex]:
+    """A code per value into the distinct values parsed as dates (-1: missing)."""
+    codes, distinct = pd.factorize(values.reset_index(drop=True))
+    return codes, pd.DatetimeIndex(pd.to_datetime(pd.Series(distinct, dtype=object), errors="coerce"))
+
+
+def _bin_ranks(dates: pd.DatetimeIndex, codes: np.ndarray, period: str) -> tuple[np.ndarray, pd.PeriodIndex]:
+    """Each value's bin as a rank into the sorted distinct bins (their count: no date), and those bins."""
+    periods = dates.to_period(period)
+    bins = pd.PeriodIndex(pd.unique(periods.dropna()), freq=period).sort_values()
+    rank = bins.get_indexer(periods)
+    rank = np.where(rank >= 0, rank, len(bins))  # no date sorts last, as groupby(dropna=False) puts it
+    return np.where(codes >= 0, rank[np.maximum(codes, 0)] if len(rank) else len(bins), len(bins)), bins
+
+
+def _group_codes(index: _EventIndex, rows: np.ndarray, color: str) -> np.ndarray:
+    """The label code of each event in ``rows``: its outlet, or its main entity's name; the rest as "other".
+
+    An event's main entity is the one with the most events among ``rows``
+    (ties: the larger id), so the rows of the chart follow the selection.
+    """
     if color == "outlet":
-        groups = frame["outlet"].fillna("(unknown outlet)").astype(str)
+        groups = index.outlet_labels[rows]
     else:
-        names: dict[str, str] = {}
-        if len(corpus.entities):
-            names = dict(zip(corpus.entities["entity_id"].astype(str), corpus.entities["name"].astype(str)))
-        counts: dict[str, int] = {}
-        for ids in frame["entity_ids"]:
-            for ident in ids or ():
-                counts[ident] = counts.get(ident, 0) + 1
+        chosen = np.zeros(index.n, dtype=bool)
+        chosen[rows] = True
+        use = chosen[index.pair_rows]
+        pair_rows, pair_entities = index.pair_rows[use], index.pair_entities[use]
+        n_entities = len(index.entity_labels)
+        counts = np.bincount(pair_entities, minlength=n_entities)
+        score = counts[pair_entities] * max(n_entities, 1) + pair_entities
+        best = np.full(index.n, -1, dtype=np.int64)
+        if len(pair_rows):
+            starts = np.flatnonzero(np.r_[True, pair_rows[1:] != pair_rows[:-1]])
+            best[pair_rows[starts]] = np.maximum.reduceat(score, starts) % max(n_entities, 1)
+        best = best[rows]
+        groups = np.where(best >= 0, index.entity_labels[np.maximum(best, 0)] if n_entities else index.no_group,
+                          index.no_group)
+    # the most frequent groups keep their own row (ties: the first seen, as value_counts orders them)
+    top = pd.Series(groups).value_counts().index[:_MAX_GROUPS].to_numpy()
+    return np.where(np.isin(groups, top), groups, index.other)
 
-        def main_entity(ids: Sequence[str] | None) -> str:
-            if not ids:
-                return _NO_GROUP
-            best = max(ids, key=lambda i: (counts.get(i, 0), str(i)))  # the corpus's most eventful entity here
-            return names.get(str(best), str(best))
 
-        groups = frame["entity_ids"].map(main_entity)
-    top = groups.value_counts().index[:_MAX_GROUPS]
-    return groups.where(groups.isin(top), "other")
+_PERIODS = {"day": "D", "week": "W-MON", "month": "M", "year": "Y"}
 
 
-def _aggregate(data: pd.DataFrame, max_points: int) -> tuple[pd.DataFrame, str | None]:
-    """Bin events by the finest calendar unit that keeps the rows under ``max_points``."""
-    if len(data) <= max_points:
-        return data, None
-    start = pd.to_datetime(data["date_start"], errors="coerce")
-    published = pd.to_datetime(data["published"], errors="coerce")
+def _binned(index: _EventIndex, rows: np.ndarray, groups: np.ndarray, max_points: int
+            ) -> tuple[pd.DataFrame | None, str | None]:
+    """Events counted per (date bin, publication bin, group) in the finest unit that fits ``max_points`` rows.
+
+    ``None`` when the events fit as they are.
+    """
+    if len(rows) <= max_points:
+        return None, None
+    n_labels = len(index.labels)
     for unit in _BINS:
-        period = {"day": "D", "week": "W-MON", "month": "M", "year": "Y"}[unit]
-        keys = start.dt.to_period(period)
-        pub_keys = published.dt.to_period({"day": "D", "week": "W-MON", "month": "M", "year": "Y"}[unit])
-        frame = pd.DataFrame({"bin": keys, "pub": pub_keys, "group": data["group"]})
-        grouped = frame.groupby(["bin", "pub", "group"], dropna=False, observed=True).size().reset_index(name="count")
-        if len(grouped) <= max_points or unit == "year":
-            grouped = grouped.dropna(subset=["bin"])
+        period = _PERIODS[unit]
+        start, start_bins = _bin_ranks(index.start_dates, index.start_days[rows], period)
+        published, published_bins = _bin_ranks(index.published_dates, index.published_days[rows], period)
+        # one int per (bin, publication bin, group), counted; sorted as groupby sorts its keys
+        width = len(published_bins) + 1
+        cells, counts = np.unique((start * width + published) * n_labels + groups, return_counts=True)
+        if len(cells) <= max_points or unit == "year":
+            keys, group = np.divmod(cells, n_labels)
+            start, published = np.divmod(keys, width)
+            dated = start < len(start_bins)
+            start, published, group, counts = start[dated], published[dated], group[dated], counts[dated]
+            bins = start_bins[start]
+            has_pub = published < len(published_bins)
+            pubs = published_bins[np.where(has_pub, published, 0)] if len(published_bins) else None
             out = pd.DataFrame({
                 "event_id": None,
                 "article_id": None,
-                "date_start": grouped["bin"].map(lambda p: p.start_time.date().isoformat()),
-                "date_end": grouped["bin"].map(lambda p: p.end_time.date().isoformat()),
+                "date_start": np.asarray(bins.start_time.strftime("%Y-%m-%d"), dtype=object),
+                "date_end": np.asarray(bins.end_time.strftime("%Y-%m-%d"), dtype=object),
                 "granularity": unit,
-                "sentence": grouped["count"].map(lambda n: f"{n} events in this {unit}"),
+                "sentence": [f"{n} events in this {unit}" for n in counts.tolist()],
                 "timex_text": None,
-                "group": grouped["group"],
+                "group": index.labels[group],
                 "title": None,
                 "outlet": None,
-                "published": grouped["pub"].map(lambda p: p.start_time.date().isoformat() if pd.notna(p) else None),
-                "count": grouped["count"],
+                "published": np.where(has_pub, np.asarray(pubs.start_time.strftime("%Y-%m-%d"), dtype=object), None)
+                if pubs is not None else None,
+                "count": counts.astype(np.int64),
             })
             return out.head(max_points), unit
-    return data.head(max_points), None  # unreachable: the year bin always returns
+    raise AssertionError("unreachable: the year bin always returns")
+
+
+def _chart_frame(corpus: Corpus, selection: Selection | None, *, color: str, max_points: int
+                 ) -> tuple[pd.DataFrame, str | None]:
+    """The rows the chart draws (events, or counts per bin when there are more than ``max_points``) and the bin unit."""
+    _check_color(color)
+    index = _event_index(corpus)
+    keep = _event_mask(corpus, _chart_selection(selection, True))
+    rows = np.arange(index.n) if keep is None else np.flatnonzero(keep)
+    if not len(rows):
+        data: pd.DataFrame = pd.DataFrame(columns=_DATA_COLUMNS)
+        binned = None
+    else:
+        groups = _group_codes(index, rows, color)
+        data, binned = _binned(index, rows, groups, max_points)
+        if data is None:
+            data = _event_frame(corpus, index, rows, groups)
+    if "count" not in data.columns:
+        data = data.assign(count=1)
+    data = data.assign(
+        start=pd.to_datetime(data["date_start"], errors="coerce"),
+        # a bar covers its whole last day
+        stop=pd.to_datetime(data["date_end"], errors="coerce") + pd.Timedelta(days=1),
+        published_on=pd.to_datetime(data["published"], errors="coerce"),
+        span=data["granularity"].where(data["date_start"] != data["date_end"], "day"),
+    )
+    return data.dropna(subset=["start"]), binned
 
 
 # ---------------------------------------------------------------------------
@@ -149,22 +310,20 @@ def timeline_chart(corpus: Corpus, selection: Selection | None = None, *, color:
     With ``interactive`` it carries two parameters that ``JupyterChart`` sends
     back to Python: ``brush`` (an x interval) and ``pick`` (a clicked event).
     """
+    data, binned = _chart_frame(corpus, selection, color=color, max_points=max_points)
+    return _chart(data, binned=binned, groups=_chart_groups(data), color=color, width=width,
+                  interactive=interactive, pick=interactive and not binned)
+
+
+def _chart_groups(data: pd.DataFrame) -> list[str]:
+    return sorted(data["group"].dropna().unique().tolist())
+
+
+def _chart(data: Any, *, binned: str | None, groups: Any, color: str, width: int, interactive: bool, pick: bool,
+           height: Any = None, x_title: str | None = None) -> Any:
     import altair as alt
 
-    data = timeline_data(corpus, selection, color=color)
-    data, binned = _aggregate(data, max_points)
-    if "count" not in data.columns:
-        data = data.assign(count=1)
-    data = data.assign(
-        start=pd.to_datetime(data["date_start"], errors="coerce"),
-        # a bar covers its whole last day
-        stop=pd.to_datetime(data["date_end"], errors="coerce") + pd.Timedelta(days=1),
-        published_on=pd.to_datetime(data["published"], errors="coerce"),
-        span=data["granularity"].where(data["date_start"] != data["date_end"], "day"),
-    )
-    data = data.dropna(subset=["start"])
-    groups = sorted(data["group"].dropna().unique().tolist())
-    height = max(60, 22 * max(1, len(groups)))
+    height = height if height is not None else max(60, 22 * max(1, len(groups)))
     tooltip = [alt.Tooltip("sentence:N", title="sentence" if not binned else "events"),
                alt.Tooltip("title:N", title="article"), alt.Tooltip("outlet:N", title="outlet"),
                alt.Tooltip("date_start:N", title="from"), alt.Tooltip("date_end:N", title="to"),
@@ -173,8 +332,8 @@ def timeline_chart(corpus: Corpus, selection: Selection | None = None, *, color:
     colour = alt.Color("group:N", title=color, sort=groups, scale=alt.Scale(scheme="tableau10"))
     base = alt.Chart(data)
     brush = alt.selection_interval(name="brush", encodings=["x"])
-    pick = alt.selection_point(name="pick", fields=["event_id"], on="click", empty=False)
-    x_title = "happened on" + (f" ({binned} bins)" if binned else "")
+    picked = alt.selection_point(name="pick", fields=["event_id"], on="click", empty=False)
+    x_title = x_title if x_title is not None else "happened on" + (f" ({binned} bins)" if binned else "")
     points = base.transform_filter(alt.datum.span == "day").mark_point(filled=True, opacity=0.8).encode(
         x=alt.X("start:T", title=x_title),
         y=y,
@@ -196,11 +355,76 @@ def timeline_chart(corpus: Corpus, selection: Selection | None = None, *, color:
     ).properties(width=width, height=200, title="Reported on vs happened on")
     if interactive:
         timeline = timeline.add_params(brush)
-        if not binned:
-            timeline = alt.layer(bars, points.add_params(pick)).add_params(brush).properties(
+        if pick:
+            timeline = alt.layer(bars, points.add_params(picked)).add_params(brush).properties(
                 width=width, height=height, title="When things happened")
         reported = reported.transform_filter(brush)
     return alt.vconcat(timeline, reported).resolve_scale(color="shared")
+
+
+# The live view swaps the data of one spec rather than building and validating an Altair chart per
+# selection change (that costs more than all the filtering). A template is the spec of a chart whose
+# data, row labels, height and axis title are placeholders, filled in per change.
+_DATASET = "presslens_events"
+_GROUPS, _HEIGHT, _X_TITLE = "\x00groups", -7301, "\x00x-title"
+_TEMPLATES: dict[tuple[Any, ...], dict[str, Any]] = {}
+_CHART_COLUMNS = [*_DATA_COLUMNS, "count", "start", "stop", "published_on", "span"]
+
+
+def _template(*, binned: bool, color: str, width: int) -> dict[str, Any]:
+    key = (binned, color, width)
+    if key not in _TEMPLATES:
+        import altair as alt
+
+        # the pick parameter is in every template, so the chart's selections stay the same ones
+        # whether the events are binned or not (a click on a bin picks no event and is ignored)
+        chart = _chart(pd.DataFrame(columns=_CHART_COLUMNS), binned="bins" if binned else None, groups=[_GROUPS],
+                       color=color, width=width, interactive=True, pick=True, height=_HEIGHT, x_title=_X_TITLE)
+        spec = chart.to_dict()  # validated once, here
+        spec.pop("datasets", None)
+        spec["data"] = {"name": _DATASET}
+        _TEMPLATES[key] = spec
+    return _TEMPLATES[key]
+
+
+def _fill(node: Any, values: dict[Any, Any]) -> Any:
+    """``node`` with every placeholder replaced (a list holding only a placeholder counts as one)."""
+    if isinstance(node, dict):
+        return {k: _fill(v, values) for k, v in node.items()}
+    if isinstance(node, list):
+        if len(node) == 1 and isinstance(node[0], str) and node[0] in values:
+            return values[node[0]]
+        return [_fill(v, values) for v in node]
+    if isinstance(node, (str, int)) and not isinstance(node, bool) and node in values:
+        return values[node]
+    return node
+
+
+def _records(data: pd.DataFrame) -> list[dict[str, Any]]:
+    """``data`` as the JSON rows Altair would send: dates as full ISO strings, missing values as null."""
+    columns: list[list[Any]] = []
+    for name in data.columns:
+        values = data[name]
+        if pd.api.types.is_datetime64_any_dtype(values.dtype):
+            text = values.dt.strftime("%Y-%m-%dT%H:%M:%S")
+            columns.append(text.astype(object).where(text.notna(), "").tolist())
+        elif pd.api.types.is_integer_dtype(values.dtype) and not isinstance(values.dtype, pd.api.extensions.ExtensionDtype):
+            columns.append(values.tolist())
+        else:
+            columns.append(values.astype(object).where(values.notna(), None).tolist())
+    names = list(data.columns)
+    return [dict(zip(names, row)) for row in zip(*columns)]
+
+
+def _live_spec(corpus: Corpus, selection: Selection | None, *, color: str, max_points: int, width: int) -> dict[str, Any]:
+    """The spec :func:`timeline_chart` gives for the view (with the pick parameter always there), built from a template."""
+    data, binned = _chart_frame(corpus, selection, color=color, max_points=max_points)
+    groups = _chart_groups(data)
+    spec = _fill(_template(binned=binned is not None, color=color, width=width), {
+        _GROUPS: groups, _HEIGHT: max(60, 22 * max(1, len(groups))),
+        _X_TITLE: "happened on" + (f" ({binned} bins)" if binned else "")})
+    spec["datasets"] = {_DATASET: _records(data)}
+    return spec
 
 
 # ---------------------------------------------------------------------------
@@ -269,7 +493,8 @@ def timeline_view(corpus: Corpus, selection: Selection, *, color: str = "entity"
     """The live timeline: a JupyterChart whose brush and clicks set ``selection``, and the events it allows.
 
     The returned widget has ``rows()`` (the events the selection allows),
-    ``chart`` (the ``alt.JupyterChart``) and ``color`` (a toggle: entity / outlet).
+    ``chart`` (the ``alt.JupyterChart``; its ``spec`` is what it draws) and
+    ``color`` (a toggle: entity / outlet).
     """
     import altair as alt
     import ipywidgets as widgets
@@ -277,7 +502,11 @@ def timeline_view(corpus: Corpus, selection: Selection, *, color: str = "entity"
 
     if offline:
         _enable_offline()
-    jchart = alt.JupyterChart(timeline_chart(corpus, selection, color=color, max_points=max_points))
+    width = 640
+    # the chart is made once, from the template with both parameters, and a change swaps its spec
+    # (see _live_spec): its selections (brush, pick) then stay the ones observed below
+    jchart = alt.JupyterChart(_chart(pd.DataFrame(columns=_CHART_COLUMNS), binned=None, groups=[], color=color,
+                                     width=width, interactive=True, pick=True))
     toggle = widgets.ToggleButtons(options=list(COLOR_BY), value=color, description="Rows by")
     listing = widgets.HTML()
     state: dict[str, Any] = {"color": color, "updating": False}
@@ -286,18 +515,20 @@ def timeline_view(corpus: Corpus, selection: Selection, *, color: str = "entity"
         return state["rows"]
 
     def refresh_list(_: Any = None) -> None:
-        found = filter_events(corpus, selection)
-        state["rows"] = found
-        shown = found.sort_values(["date_start", "article_id", "start"]) if len(found) else found
-        table = shown.head(max_rows)[[c for c in ("date_start", "date_end", "granularity", "article_id",
-                                                  "timex_text", "sentence") if c in shown.columns]]
+        events = corpus.events
+        keep = _event_mask(corpus, selection)
+        state["rows"] = events if keep is None else events[keep]
+        order = _event_index(corpus).order
+        shown = order if keep is None else order[keep[order]]  # the list's order, kept by any subset
+        table = events.iloc[shown[:max_rows]][[c for c in ("date_start", "date_end", "granularity", "article_id",
+                                                           "timex_text", "sentence") if c in events.columns]]
         note = "" if len(shown) <= max_rows else f" (first {max_rows} of {len(shown)})"
         listing.value = h.section(f"Events{note}", h.table(table))
 
     def rebuild(_: Any = None) -> None:
         state["updating"] = True
         try:
-            jchart.chart = timeline_chart(corpus, selection, color=state["color"], max_points=max_points)
+            jchart.spec = _live_spec(corpus, selection, color=state["color"], max_points=max_points, width=width)
         finally:
             state["updating"] = False
         refresh_list()
@@ -344,7 +575,7 @@ def timeline_view(corpus: Corpus, selection: Selection, *, color: str = "entity"
             refresh_list()
 
     selection.on_change(on_change)
-    refresh_list()
+    rebuild()
 
     box = widgets.VBox([toggle, jchart, listing])
     box.rows = rows

@@ -88,14 +88,14 @@ def test_rows_follow_the_entity_selection_and_the_chart_is_rebuilt():
     view = timeline_view(_corpus(), selection)
     selection.entities = ["E2"]
     assert view.rows()["event_id"].tolist() == ["ev1", "ev3"]
-    [dataset] = view.chart.chart.to_dict()["datasets"].values()
+    [dataset] = view.chart.spec["datasets"].values()  # the spec is what the front end draws
     assert {row["event_id"] for row in dataset} == {"ev1", "ev3"}
 
 
 def test_colour_by_outlet_toggle():
     view = timeline_view(_corpus(), Selection())
     view.color.value = "outlet"
-    [dataset] = view.chart.chart.to_dict()["datasets"].values()
+    [dataset] = view.chart.spec["datasets"].values()
     assert {row["group"] for row in dataset} == {f"Outlet {EVIL}", "Wire"}
 
 
