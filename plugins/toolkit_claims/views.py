@@ -8,8 +8,10 @@ sets ``quote`` so the article reader shows its evidence in context.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from toolkit import html as h
@@ -56,9 +58,30 @@ def _claim_base(corpus: Any) -> pd.DataFrame:
 
 
 def _summary(corpus: Any, selection: Selection, parts: tuple[str, ...]) -> pd.DataFrame:
-    """:func:`group_summary` of the claims the selection's ``parts`` allow, kept for the latest selection."""
-    return cached(corpus, ("claims-summary", parts), lambda: group_summary(claim_rows(corpus, selection, parts=parts)),
-                  sources=(_claim_base(corpus),), state=selection.key(parts))
+    """:func:`group_summary` of the claims the selection's ``parts`` allow, kept for the latest selection.
+
+    The key holds only the parts that restrict, so the overview (every part)
+    and the group picker (all but the claim group) share one result while no
+    group is chosen.
+    """
+    base = _claim_base(corpus)
+
+    def build() -> pd.DataFrame:
+        keep = selection.mask(base, corpus, parts=parts) if not base.empty else None
+        return _claim_codes(base).summary(keep)
+
+    active = tuple((p, v) for p, v in zip(parts, selection.key(parts)) if v)
+    if not active:  # no restriction: the summary of every claim, kept for as long as the claims
+        return cached(base, "claims-summary-all", lambda: _claim_codes(base).summary(None), sources=(base.index,))
+    return cached(corpus, "claims-summary", build, sources=(base,), state=active)
+
+
+def _claim_codes(base: pd.DataFrame) -> _ClaimCodes:
+    return cached(base, "claims-codes", lambda: _ClaimCodes.of(base), sources=(base.index, base.columns))
+
+
+_SUMMARY_COLUMNS = ["group_id", "contested", "n_claims", "n_claimants", "n_articles", "n_for", "n_against",
+                    "stances", "proposition", "first", "last"]
 
 
 def group_summary(claims: pd.DataFrame) -> pd.DataFrame:
@@ -70,40 +93,153 @@ def group_summary(claims: pd.DataFrame) -> pd.DataFrame:
     >>> frame = pd.DataFrame({"group_id": ["g", "g", "g"], "claimant": ["A", "B", "C"],
     ...     "stance": ["accuse", "deny", "deny"], "proposition": ["x", "x", "y"], "article_id": ["1", "2", "2"],
     ...     "date_start": ["2023-01-01", "2023-02-01", None]})
-    >>> group_summary(frame)[["contested", "n_for", "n_against"]].values.tolist()
-    [[1, 1, 2]]
+    >>> group_summary(frame)[["contested", "n_for", "n_against", "stances", "first"]].values.tolist()
+    [[1, 1, 2, 'accuse 1, deny 2', '2023-01-01']]
     """
-    if claims.empty:
-        return pd.DataFrame(columns=["group_id", "contested", "n_claims", "n_claimants", "n_articles", "n_for",
-                                     "n_against", "stances", "proposition", "first", "last"])
-    # vectorised per group (one pass of groupby each), so 10 000 groups cost milliseconds, not a Python loop
-    frame = claims[["group_id", "claimant", "stance", "proposition", "article_id", "date_start"]]
-    groups = frame.groupby("group_id", sort=False)
-    pro = frame[frame["stance"].isin(FOR)].groupby("group_id")["claimant"].nunique()
-    con = frame[frame["stance"].isin(AGAINST)].groupby("group_id")["claimant"].nunique()
-    out = pd.DataFrame({"n_claims": groups.size()})
-    out["n_for"] = pro.reindex(out.index, fill_value=0).astype(int)
-    out["n_against"] = con.reindex(out.index, fill_value=0).astype(int)
-    out["contested"] = out[["n_for", "n_against"]].min(axis=1)
-    out["n_claimants"] = groups["claimant"].nunique()
-    out["n_articles"] = groups["article_id"].nunique()
-    counts = frame.groupby(["group_id", "stance"]).size()
-    text: dict[Any, list[str]] = {}
-    for stance in STANCE_ORDER:  # in the fixed stance order, as "accuse 2, deny 1"
-        if stance in counts.index.get_level_values(1):
-            for group_id, n in counts.xs(stance, level=1).items():
-                text.setdefault(group_id, []).append(f"{stance} {n}")
-    out["stances"] = [", ".join(text.get(g, [])) for g in out.index]
-    props = frame.dropna(subset=["proposition"]).groupby(["group_id", "proposition"]).size().reset_index(name="n")
-    props = props.sort_values(["group_id", "n", "proposition"], ascending=[True, False, True]).drop_duplicates("group_id")
-    out["proposition"] = out.index.map(dict(zip(props["group_id"], props["proposition"]))).fillna("")
-    dates = frame["date_start"].where(frame["date_start"].notna(), None).astype("string")
-    by_date = dates.groupby(frame["group_id"], sort=False)
-    out["first"] = by_date.min().reindex(out.index).astype(object).where(lambda x: x.notna(), None)
-    out["last"] = by_date.max().reindex(out.index).astype(object).where(lambda x: x.notna(), None)
-    out = out.reset_index()[["group_id", "contested", "n_claims", "n_claimants", "n_articles", "n_for", "n_against",
-                             "stances", "proposition", "first", "last"]]
-    return out.sort_values(["contested", "n_claimants", "n_claims", "group_id"], ascending=[False, False, False, True])
+    return _ClaimCodes.of(claims).summary(None)
+
+
+@dataclass(frozen=True)
+class _Pairs:
+    """The distinct (group, value) pairs of a claims table, e.g. (group, claimant).
+
+    Counting distinct values per group over a subset of rows is then "mark the
+    pairs its rows use, count marked pairs per group": no sort per change.
+    """
+
+    row_pair: np.ndarray  # row -> its pair (-1: group or value missing)
+    group: np.ndarray  # pair -> group code; pairs are sorted by group, then value
+    value: np.ndarray  # pair -> value code
+
+    @classmethod
+    def of(cls, group: np.ndarray, value: np.ndarray) -> _Pairs:
+        width = int(value.max()) + 1 if len(value) else 1
+        known = (group >= 0) & (value >= 0)
+        cells, inverse = np.unique(group[known] * width + value[known], return_inverse=True)
+        row_pair = np.full(len(group), -1, dtype=np.int64)
+        row_pair[known] = inverse.ravel()
+        return cls(row_pair=row_pair, group=cells // width, value=cells % width)
+
+    def used(self, rows: np.ndarray) -> np.ndarray:
+        """How many of ``rows`` use each pair."""
+        pairs = self.row_pair[rows]
+        return np.bincount(pairs[pairs >= 0], minlength=len(self.group))
+
+    def distinct(self, rows: np.ndarray, n_groups: int) -> np.ndarray:
+        """Per group, how many different values ``rows`` have."""
+        return np.bincount(self.group[self.used(rows) > 0], minlength=n_groups)
+
+
+@dataclass(frozen=True)
+class _ClaimCodes:
+    """The columns :func:`group_summary` reads, as integer codes (-1: missing), built once per claims table.
+
+    A summary of any subset of the rows then costs a few ``bincount`` calls
+    instead of a pandas groupby per column: 100 000 claims in 10 000 groups
+    take milliseconds. Codes of groups, propositions and dates follow their
+    text order, which gives the sort's tie-break and the earliest and latest
+    date for free.
+    """
+
+    group: np.ndarray
+    group_ids: np.ndarray
+    stance: np.ndarray
+    stances: np.ndarray
+    claimants: _Pairs
+    articles: _Pairs
+    propositions: _Pairs
+    proposition_text: np.ndarray
+    dates: _Pairs
+    date_text: np.ndarray
+
+    @classmethod
+    def of(cls, claims: pd.DataFrame) -> _ClaimCodes:
+        def codes(column: str, *, sort: bool) -> tuple[np.ndarray, np.ndarray]:
+            if column not in claims.columns:
+                return np.full(len(claims), -1, dtype=np.int64), np.zeros(0, dtype=object)
+            found, uniques = pd.factorize(claims[column].astype(object), sort=sort, use_na_sentinel=True)
+            return found.astype(np.int64), np.asarray(uniques, dtype=object)
+
+        group, group_ids = codes("group_id", sort=True)
+        stance, stances = codes("stance", sort=False)
+        proposition, proposition_text = codes("proposition", sort=True)
+        date, date_text = codes("date_start", sort=True)  # ISO dates compare as text, as the groupby did
+        return cls(group=group, group_ids=group_ids, stance=stance, stances=stances,
+                   claimants=_Pairs.of(group, codes("claimant", sort=False)[0]),
+                   articles=_Pairs.of(group, codes("article_id", sort=False)[0]),
+                   propositions=_Pairs.of(group, proposition), proposition_text=proposition_text,
+                   dates=_Pairs.of(group, date), date_text=np.asarray([str(d) for d in date_text], dtype=object))
+
+    def summary(self, keep: np.ndarray | None) -> pd.DataFrame:
+        """:func:`group_summary` of the rows ``keep`` allows (``None``: every row)."""
+        rows = np.flatnonzero(self.group >= 0 if keep is None else keep & (self.group >= 0))
+        if not len(rows):
+            return pd.DataFrame(columns=_SUMMARY_COLUMNS)
+        n_groups = len(self.group_ids)
+        group = self.group[rows]
+        sizes = np.bincount(group, minlength=n_groups)
+        present = np.flatnonzero(sizes)  # in text order of the group ids
+        # the index group_summary always had: the order in which the groups first appear
+        first_row = np.full(n_groups, len(rows), dtype=np.int64)
+        np.minimum.at(first_row, group, np.arange(len(rows)))
+        stance = self.stance[rows]
+        sides = [rows[np.isin(stance, np.flatnonzero(np.isin(self.stances, list(names))))] for names in (FOR, AGAINST)]
+        n_for, n_against = (self.claimants.distinct(side, n_groups)[present] for side in sides)
+        n_claims = sizes[present]
+        contested = np.minimum(n_for, n_against)
+        n_claimants = self.claimants.distinct(rows, n_groups)[present]
+        out = pd.DataFrame({
+            "group_id": self.group_ids[present], "contested": contested, "n_claims": n_claims,
+            "n_claimants": n_claimants, "n_articles": self.articles.distinct(rows, n_groups)[present],
+            "n_for": n_for, "n_against": n_against, "stances": self._stance_text(group, stance, present),
+            "proposition": self._main_proposition(rows, present), "first": self._date(rows, present, first=True),
+            "last": self._date(rows, present, first=False)},
+            index=np.argsort(np.argsort(first_row[present], kind="stable"), kind="stable"))
+        # most contested first; the group id (unique, and ``present`` is in its order) settles every tie
+        return out.iloc[np.lexsort((np.arange(len(present)), -n_claims, -n_claimants, -contested))]
+
+    def _stance_text(self, group: np.ndarray, stance: np.ndarray, present: np.ndarray) -> np.ndarray:
+        """Per group, "accuse 2, deny 1": the count of each stance, in the fixed stance order."""
+        width = max(len(self.stances), 1)
+        known = stance >= 0
+        counts = np.bincount(group[known] * width + stance[known], minlength=len(self.group_ids) * width)
+        counts = counts.reshape(len(self.group_ids), width)[present]
+        text = np.full(len(present), "", dtype=np.dtypes.StringDType())
+        for name in STANCE_ORDER:
+            code = np.flatnonzero(self.stances == name)
+            if not len(code):
+                continue
+            n = counts[:, code[0]]
+            piece = np.strings.add(name + " ", n.astype(np.dtypes.StringDType()))
+            joined = np.where(text == "", piece, np.strings.add(np.strings.add(text, ", "), piece))
+            text = np.where(n > 0, joined, text)
+        return text.astype(object)
+
+    def _main_proposition(self, rows: np.ndarray, present: np.ndarray) -> np.ndarray:
+        """Per group, its most frequent proposition (ties: the first in text order); "" when none."""
+        pairs = self.propositions
+        used = pairs.used(rows)
+        width = max(len(self.proposition_text), 1)
+        score = np.where(used > 0, used * width + (width - 1 - pairs.value), -1)  # more uses, then earlier text
+        best = np.full(len(self.group_ids), -1, dtype=np.int64)
+        np.maximum.at(best, pairs.group, score)
+        best = best[present]
+        out = np.full(len(present), "", dtype=object)
+        found = best >= 0
+        out[found] = self.proposition_text[width - 1 - best[found] % width]
+        return out
+
+    def _date(self, rows: np.ndarray, present: np.ndarray, *, first: bool) -> np.ndarray:
+        pairs = self.dates
+        used = pairs.used(rows) > 0
+        none = np.iinfo(np.int64).max if first else -1
+        best = np.full(len(self.group_ids), none, dtype=np.int64)
+        (np.minimum if first else np.maximum).at(best, pairs.group[used], pairs.value[used])
+        best = best[present]
+        out = np.full(len(present), None, dtype=object)
+        found = best != none
+        out[found] = self.date_text[best[found]]
+        return out
 
 
 def _shown_groups(rows: pd.DataFrame, selection: Selection | None, *, max_groups: int) -> list[str]:
@@ -186,16 +322,24 @@ def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int 
     spec["data"] = {"name": "claims"}
     spec["datasets"] = {"claims": []}
 
+    state: dict[str, pd.DataFrame] = {}
+
     def visible() -> pd.DataFrame:
-        rows = claim_rows(corpus, selection)
+        base = _claim_base(corpus)
+        if base.empty:
+            return base.copy()
         if selection.claim_group:
             shown = [selection.claim_group]
         else:
             shown = list(_summary(corpus, selection, _ALL)["group_id"].head(max_groups))
-        return rows[rows["group_id"].isin(shown)]
+        # the shown groups' rows first (a few), then the selection's other parts on those alone
+        codes = _claim_codes(base)
+        keep = np.isin(codes.group, np.flatnonzero(np.isin(codes.group_ids, shown)))
+        more = selection.mask(base, corpus, parts=_ALL)
+        return base[keep if more is None else keep & more]
 
     def refresh(_: Any = None) -> None:
-        rows = visible()
+        rows = state["rows"] = visible()
         summary = _summary(corpus, selection, ("entities", "date_range", "articles"))
         syncing["on"] = True
         try:
@@ -227,7 +371,7 @@ def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int 
     selection.on_change(refresh)
     refresh()
     box = widgets.VBox([picker, chart, table])
-    box.rows = visible
+    box.rows = lambda: state["rows"]
     box.chart = chart
     box.picker = picker
     return box
