@@ -152,30 +152,40 @@ class Selection(traitlets.HasTraits):
 
     def mask(self, frame: pd.DataFrame, corpus: Corpus | None, *, parts: Sequence[str] = PARTS,
              date_columns: tuple[str, str] | None = None) -> np.ndarray | None:
-        """The boolean row mask of :meth:`narrow` (``None``: every row), from indexes built once per frame."""
+        """The boolean row mask of :meth:`narrow` (``None``: every row), from indexes built once per frame.
+
+        Each part's mask is kept with the table for the part's latest value, so
+        the views of a dashboard, narrowing the same table after one change,
+        compute it once. The arrays are read-only: combine them with ``&``, never ``&=``.
+        """
         index = _frame_index(frame, corpus)
         keep: np.ndarray | None = None
-
-        def both(more: np.ndarray | None) -> None:
-            nonlocal keep
+        for part in PARTS:
+            value = getattr(self, part)
+            if part not in parts or not value:
+                continue
+            more = index.part_mask(corpus, part, self.key((part,))[0], date_columns,
+                                   lambda p=part: self._part_mask(frame, corpus, index, p, date_columns))
             if more is not None:
                 keep = more if keep is None else keep & more
-
-        if "articles" in parts and self.articles and index.has("article_id"):
-            both(index.in_articles(corpus, self.articles))
-        if "date_range" in parts and self.date_range:
-            both(index.in_dates(corpus, self.date_range, date_columns))
-        if "entities" in parts and self.entities:
-            both(index.with_entities(corpus, self.entities))
-        if "quote" in parts and self.quote:
-            if index.has("quote_id"):
-                both(index.equal("quote_id", self.quote))
-            elif index.has("article_id") and corpus is not None:
-                article = corpus.quotes.loc[corpus.quotes["quote_id"] == self.quote, "article_id"]
-                both(index.in_articles(corpus, list(article)))
-        if "claim_group" in parts and self.claim_group:
-            both(self._group_mask(frame, corpus, index))
         return keep
+
+    def _part_mask(self, frame: pd.DataFrame, corpus: Corpus | None, index: _FrameIndex, part: str,
+                   date_columns: tuple[str, str] | None) -> np.ndarray | None:
+        if part == "articles":
+            return index.in_articles(corpus, self.articles) if index.has("article_id") else None
+        if part == "date_range":
+            return index.in_dates(corpus, self.date_range, date_columns)
+        if part == "entities":
+            return index.with_entities(corpus, self.entities)
+        if part == "quote":
+            if index.has("quote_id"):
+                return index.equal("quote_id", self.quote)
+            if index.has("article_id") and corpus is not None:
+                article = corpus.quotes.loc[corpus.quotes["quote_id"] == self.quote, "article_id"]
+                return index.in_articles(corpus, list(article))
+            return None
+        return self._group_mask(frame, corpus, index)
 
     def _group_mask(self, frame: pd.DataFrame, corpus: Corpus | None, index: _FrameIndex) -> np.ndarray | None:
         if index.has("group_id"):
@@ -276,11 +286,14 @@ class _CorpusIndex:
     def mentioning(self, entities: Sequence[str]) -> np.ndarray:
         """Which articles mention any of ``entities``."""
         mentions = self.corpus.mentions
-        pairs = cached(self.corpus, "mention-articles", lambda: (
-            pd.Index(mentions["entity_id"].astype(object)), self.codes(mentions["article_id"])), sources=(mentions,))
-        hit = pairs[0].isin(list(entities))
+
+        def build() -> tuple[np.ndarray, pd.Index, np.ndarray]:
+            codes, ids = pd.factorize(mentions["entity_id"].astype(object))
+            return codes, pd.Index(ids, dtype=object), self.codes(mentions["article_id"])
+
+        entity_codes, ids, article_codes = cached(self.corpus, "mention-articles", build, sources=(mentions,))
         mask = np.zeros(len(self.article_ids), dtype=bool)
-        codes = pairs[1][hit]
+        codes = article_codes[_lookup(ids, entities)[entity_codes]]
         mask[codes[codes >= 0]] = True
         return mask
 
@@ -309,6 +322,19 @@ class _FrameIndex:
 
     def has(self, column: str) -> bool:
         return column in self.columns
+
+    def part_mask(self, corpus: Corpus | None, part: str, value: Any, date_columns: Any,
+                  build: Callable[[], np.ndarray | None]) -> np.ndarray | None:
+        """One part's mask for ``value``, kept until the part's value, the corpus or one of its tables changes."""
+        key = ("mask", part, date_columns)
+        hit = self._parts.get(key)
+        if hit is not None and hit[0] == value and _same_corpus(hit[1], corpus):
+            return hit[2]
+        mask = build()
+        if mask is not None:
+            mask.flags.writeable = False  # shared by every view that narrows this table
+        self._parts[key] = (value, _corpus_state(corpus), mask)
+        return mask
 
     def _part(self, key: Any, build: Callable[[pd.DataFrame], Any]) -> Any:
         if key not in self._parts:
@@ -371,14 +397,27 @@ class _FrameIndex:
         columns = [c for c in ENTITY_COLUMNS if c in self.columns]
         if columns:
             mask = np.zeros(self.n, dtype=bool)
-            wanted = pd.Index(list(entities), dtype=object)
             for column in columns:
-                rows, ids = self._part(("exploded", column), lambda f, c=column: _explode(f[c]))
-                mask[rows[ids.isin(wanted)]] = True
+                rows, codes, ids = self._part(("exploded", column), lambda f, c=column: _explode(f[c]))
+                mask[rows[_lookup(ids, entities)[codes]]] = True
             return mask
         if "article_id" in self.columns and corpus is not None and len(corpus.mentions):
             return self._by_article(corpus, _corpus_index(corpus).mentioning(entities))
         return None
+
+
+def _corpus_state(corpus: Corpus | None) -> tuple[Any, ...]:
+    """Weak references to the corpus and its tables (a mask is only valid for the tables it was made from)."""
+    if corpus is None:
+        return ()
+    return (weakref.ref(corpus), *(weakref.ref(t) for t in corpus.tables.values()))
+
+
+def _same_corpus(state: tuple[Any, ...], corpus: Corpus | None) -> bool:
+    if corpus is None:
+        return state == ()
+    tables = list(corpus.tables.values())
+    return len(state) == len(tables) + 1 and state[0]() is corpus and all(r() is t for r, t in zip(state[1:], tables))
 
 
 def _factorize(values: pd.Series) -> tuple[pd.Index, np.ndarray]:
@@ -386,8 +425,19 @@ def _factorize(values: pd.Series) -> tuple[pd.Index, np.ndarray]:
     return pd.Index(uniques, dtype=object), codes
 
 
-def _explode(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """(row position, id) for every id in a column of ids or lists of ids."""
+def _lookup(ids: pd.Index, wanted: Iterable[Any]) -> np.ndarray:
+    """A table from code (of ``ids``; -1 reads the last slot) to "is one of ``wanted``".
+
+    ``table[codes]`` is then a mask over any array of codes: one pass, no hashing per row.
+    """
+    table = np.zeros(len(ids) + 1, dtype=bool)
+    found = ids.get_indexer(pd.Index(list(wanted), dtype=object))
+    table[found[found >= 0]] = True
+    return table
+
+
+def _explode(values: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    """(row position, id code) for every id in a column of ids or lists of ids, and the distinct ids."""
     rows: list[int] = []
     ids: list[str] = []
     for i, value in enumerate(values.tolist()):
@@ -398,7 +448,8 @@ def _explode(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
             for e in _as_ids(value):
                 rows.append(i)
                 ids.append(e)
-    return np.asarray(rows, dtype=np.int64), pd.Index(ids, dtype=object)
+    codes, uniques = pd.factorize(pd.Series(ids, dtype=object))
+    return np.asarray(rows, dtype=np.int64), codes, pd.Index(uniques, dtype=object)
 
 
 def _frame_index(frame: pd.DataFrame, corpus: Corpus | None) -> _FrameIndex:
