@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 __all__ = ["Selection", "view", "render", "dashboard", "views", "renderers", "articles_view", "render_articles",
            "article_reader_view", "render_article_reader", "entity_table_view", "render_entity_table",
            "quote_explorer_view", "render_quote_explorer", "timeline_view", "render_timeline", "chart_widget",
-           "interval_to_dates", "svg", "cached", "page_note", "PAGE_ROWS"]
+           "interval_to_dates", "svg", "cached", "page_note", "PAGE_ROWS", "DistinctPairs", "chart_records",
+           "spec_template", "spec_with_data"]
 
 PAGE_ROWS = 200  # rows a list view draws at once; rows() still returns every row the selection allows
 
@@ -588,6 +589,101 @@ def chart_widget(chart: Any) -> Any:
 
     alt.JupyterChart.enable_offline()
     return alt.JupyterChart(chart)
+
+
+def spec_template(chart: Any, name: str) -> dict[str, Any]:
+    """``chart.to_dict()`` (validated once) with its data replaced by the named dataset ``name``.
+
+    A view keeps the template and, per selection change, sends
+    :func:`spec_with_data` to its ``JupyterChart.spec``: building and validating
+    an Altair chart costs more than the filtering, and the chart's selections
+    (``JupyterChart.selections``) stay the ones the view observes. The chart
+    must have its data at the top level (one ``alt.Chart(frame)`` or a
+    composition of charts of one frame).
+
+    >>> import altair as alt
+    >>> spec = spec_template(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q"), "points")
+    >>> spec["data"], "datasets" in spec
+    ({'name': 'points'}, False)
+    """
+    spec = chart.to_dict()
+    spec.pop("datasets", None)
+    spec["data"] = {"name": name}
+    return spec
+
+
+def spec_with_data(template: dict[str, Any], name: str, frame: pd.DataFrame) -> dict[str, Any]:
+    """The template with ``frame``'s rows as its dataset (the template itself is not changed).
+
+    >>> spec_with_data({"data": {"name": "d"}}, "d", pd.DataFrame({"n": [1, 2]}))["datasets"]
+    {'d': [{'n': 1}, {'n': 2}]}
+    """
+    return {**template, "datasets": {name: chart_records(frame)}}
+
+
+def chart_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """``frame`` as the JSON rows Altair sends: dates as full ISO strings ('' when missing), other gaps as null.
+
+    >>> chart_records(pd.DataFrame({"day": pd.to_datetime(["2024-01-05", None]), "n": [1, 2], "who": ["A", None]}))
+    [{'day': '2024-01-05T00:00:00', 'n': 1, 'who': 'A'}, {'day': '', 'n': 2, 'who': None}]
+    """
+    columns: list[list[Any]] = []
+    for name in frame.columns:
+        values = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(values.dtype):
+            text = values.dt.strftime("%Y-%m-%dT%H:%M:%S")
+            columns.append(text.astype(object).where(text.notna(), "").tolist())
+        elif values.dtype.kind in "iub":  # numpy ints and bools: no gaps
+            columns.append(values.tolist())
+        else:
+            columns.append(values.astype(object).where(values.notna(), None).tolist())
+    names = [str(c) for c in frame.columns]
+    return [dict(zip(names, row)) for row in zip(*columns)]
+
+
+@dataclass(frozen=True)
+class DistinctPairs:
+    """The distinct (group, value) pairs of a table, e.g. (entity, article) of the mentions.
+
+    Counting the distinct values of each group over any subset of rows is then
+    "count the pairs the subset uses": one ``bincount``, no sort or groupby per
+    selection change. Codes are non-negative ints; -1 marks a missing group or value.
+
+    >>> pairs = DistinctPairs.of(np.array([0, 0, 1, 1, -1]), np.array([5, 5, 6, 7, 5]))
+    >>> pairs.distinct(np.arange(5), n_groups=2).tolist(), pairs.distinct(np.array([0, 1, 2]), n_groups=2).tolist()
+    ([1, 2], [1, 1])
+    """
+
+    row_pair: np.ndarray  # row -> its pair (-1: group or value missing)
+    group: np.ndarray  # pair -> group code; pairs are sorted by group, then value
+    value: np.ndarray  # pair -> value code
+
+    @classmethod
+    def of(cls, group: np.ndarray, value: np.ndarray) -> DistinctPairs:
+        group, value = np.asarray(group, dtype=np.int64), np.asarray(value, dtype=np.int64)
+        width = int(value.max()) + 1 if len(value) and value.max() >= 0 else 1
+        known = (group >= 0) & (value >= 0)
+        cells, inverse = np.unique(group[known] * width + value[known], return_inverse=True)
+        row_pair = np.full(len(group), -1, dtype=np.int64)
+        row_pair[known] = inverse.ravel()
+        return cls(row_pair=row_pair, group=cells // width, value=cells % width)
+
+    def used(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """How many of ``rows`` (positions; ``None``: all) use each pair."""
+        pairs = self.row_pair if rows is None else self.row_pair[rows]
+        return np.bincount(pairs[pairs >= 0], minlength=len(self.group))
+
+    def distinct(self, rows: np.ndarray | None, n_groups: int) -> np.ndarray:
+        """Per group, how many different values ``rows`` have."""
+        return np.bincount(self.group[self.used(rows) > 0], minlength=n_groups)
+
+    def extreme(self, rows: np.ndarray | None, n_groups: int, *, lowest: bool) -> np.ndarray:
+        """Per group, the lowest (or highest) value code ``rows`` have; -1 when none."""
+        used = self.used(rows) > 0
+        none = np.iinfo(np.int64).max if lowest else -1
+        best = np.full(n_groups, none, dtype=np.int64)
+        (np.minimum if lowest else np.maximum).at(best, self.group[used], self.value[used])
+        return np.where(best == np.iinfo(np.int64).max, -1, best)
 
 
 def svg(chart: Any) -> str:

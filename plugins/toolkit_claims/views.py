@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit import html as h
-from toolkit.views import PAGE_ROWS, PARTS, Selection, cached, chart_widget, page_note, svg
+from toolkit.views import PAGE_ROWS, PARTS, DistinctPairs, Selection, cached, chart_widget, page_note, svg
 
 __all__ = ["contested_claims_view", "claims_overview_view", "render_contested_claims", "render_claims_overview",
            "claim_rows", "group_summary"]
@@ -100,37 +100,6 @@ def group_summary(claims: pd.DataFrame) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class _Pairs:
-    """The distinct (group, value) pairs of a claims table, e.g. (group, claimant).
-
-    Counting distinct values per group over a subset of rows is then "mark the
-    pairs its rows use, count marked pairs per group": no sort per change.
-    """
-
-    row_pair: np.ndarray  # row -> its pair (-1: group or value missing)
-    group: np.ndarray  # pair -> group code; pairs are sorted by group, then value
-    value: np.ndarray  # pair -> value code
-
-    @classmethod
-    def of(cls, group: np.ndarray, value: np.ndarray) -> _Pairs:
-        width = int(value.max()) + 1 if len(value) else 1
-        known = (group >= 0) & (value >= 0)
-        cells, inverse = np.unique(group[known] * width + value[known], return_inverse=True)
-        row_pair = np.full(len(group), -1, dtype=np.int64)
-        row_pair[known] = inverse.ravel()
-        return cls(row_pair=row_pair, group=cells // width, value=cells % width)
-
-    def used(self, rows: np.ndarray) -> np.ndarray:
-        """How many of ``rows`` use each pair."""
-        pairs = self.row_pair[rows]
-        return np.bincount(pairs[pairs >= 0], minlength=len(self.group))
-
-    def distinct(self, rows: np.ndarray, n_groups: int) -> np.ndarray:
-        """Per group, how many different values ``rows`` have."""
-        return np.bincount(self.group[self.used(rows) > 0], minlength=n_groups)
-
-
-@dataclass(frozen=True)
 class _ClaimCodes:
     """The columns :func:`group_summary` reads, as integer codes (-1: missing), built once per claims table.
 
@@ -145,11 +114,11 @@ class _ClaimCodes:
     group_ids: np.ndarray
     stance: np.ndarray
     stances: np.ndarray
-    claimants: _Pairs
-    articles: _Pairs
-    propositions: _Pairs
+    claimants: DistinctPairs
+    articles: DistinctPairs
+    propositions: DistinctPairs
     proposition_text: np.ndarray
-    dates: _Pairs
+    dates: DistinctPairs
     date_text: np.ndarray
 
     @classmethod
@@ -165,10 +134,10 @@ class _ClaimCodes:
         proposition, proposition_text = codes("proposition", sort=True)
         date, date_text = codes("date_start", sort=True)  # ISO dates compare as text, as the groupby did
         return cls(group=group, group_ids=group_ids, stance=stance, stances=stances,
-                   claimants=_Pairs.of(group, codes("claimant", sort=False)[0]),
-                   articles=_Pairs.of(group, codes("article_id", sort=False)[0]),
-                   propositions=_Pairs.of(group, proposition), proposition_text=proposition_text,
-                   dates=_Pairs.of(group, date), date_text=np.asarray([str(d) for d in date_text], dtype=object))
+                   claimants=DistinctPairs.of(group, codes("claimant", sort=False)[0]),
+                   articles=DistinctPairs.of(group, codes("article_id", sort=False)[0]),
+                   propositions=DistinctPairs.of(group, proposition), proposition_text=proposition_text,
+                   dates=DistinctPairs.of(group, date), date_text=np.asarray([str(d) for d in date_text], dtype=object))
 
     def summary(self, keep: np.ndarray | None) -> pd.DataFrame:
         """:func:`group_summary` of the rows ``keep`` allows (``None``: every row)."""
@@ -230,15 +199,9 @@ class _ClaimCodes:
         return out
 
     def _date(self, rows: np.ndarray, present: np.ndarray, *, first: bool) -> np.ndarray:
-        pairs = self.dates
-        used = pairs.used(rows) > 0
-        none = np.iinfo(np.int64).max if first else -1
-        best = np.full(len(self.group_ids), none, dtype=np.int64)
-        (np.minimum if first else np.maximum).at(best, pairs.group[used], pairs.value[used])
-        best = best[present]
+        best = self.dates.extreme(rows, len(self.group_ids), lowest=first)[present]
         out = np.full(len(present), None, dtype=object)
-        found = best != none
-        out[found] = self.date_text[best[found]]
+        out[best >= 0] = self.date_text[best[best >= 0]]
         return out
 
 

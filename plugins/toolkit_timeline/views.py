@@ -372,18 +372,15 @@ _CHART_COLUMNS = [*_DATA_COLUMNS, "count", "start", "stop", "published_on", "spa
 
 
 def _template(*, binned: bool, color: str, width: int) -> dict[str, Any]:
+    from toolkit.views import spec_template
+
     key = (binned, color, width)
     if key not in _TEMPLATES:
-        import altair as alt
-
         # the pick parameter is in every template, so the chart's selections stay the same ones
         # whether the events are binned or not (a click on a bin picks no event and is ignored)
         chart = _chart(pd.DataFrame(columns=_CHART_COLUMNS), binned="bins" if binned else None, groups=[_GROUPS],
                        color=color, width=width, interactive=True, pick=True, height=_HEIGHT, x_title=_X_TITLE)
-        spec = chart.to_dict()  # validated once, here
-        spec.pop("datasets", None)
-        spec["data"] = {"name": _DATASET}
-        _TEMPLATES[key] = spec
+        _TEMPLATES[key] = spec_template(chart, _DATASET)  # validated once, here
     return _TEMPLATES[key]
 
 
@@ -400,30 +397,16 @@ def _fill(node: Any, values: dict[Any, Any]) -> Any:
     return node
 
 
-def _records(data: pd.DataFrame) -> list[dict[str, Any]]:
-    """``data`` as the JSON rows Altair would send: dates as full ISO strings, missing values as null."""
-    columns: list[list[Any]] = []
-    for name in data.columns:
-        values = data[name]
-        if pd.api.types.is_datetime64_any_dtype(values.dtype):
-            text = values.dt.strftime("%Y-%m-%dT%H:%M:%S")
-            columns.append(text.astype(object).where(text.notna(), "").tolist())
-        elif pd.api.types.is_integer_dtype(values.dtype) and not isinstance(values.dtype, pd.api.extensions.ExtensionDtype):
-            columns.append(values.tolist())
-        else:
-            columns.append(values.astype(object).where(values.notna(), None).tolist())
-    names = list(data.columns)
-    return [dict(zip(names, row)) for row in zip(*columns)]
-
-
 def _live_spec(corpus: Corpus, selection: Selection | None, *, color: str, max_points: int, width: int) -> dict[str, Any]:
     """The spec :func:`timeline_chart` gives for the view (with the pick parameter always there), built from a template."""
+    from toolkit.views import chart_records
+
     data, binned = _chart_frame(corpus, selection, color=color, max_points=max_points)
     groups = _chart_groups(data)
     spec = _fill(_template(binned=binned is not None, color=color, width=width), {
         _GROUPS: groups, _HEIGHT: max(60, 22 * max(1, len(groups))),
         _X_TITLE: "happened on" + (f" ({binned} bins)" if binned else "")})
-    spec["datasets"] = {_DATASET: _records(data)}
+    spec["datasets"] = {_DATASET: chart_records(data)}
     return spec
 
 
