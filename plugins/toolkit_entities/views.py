@@ -15,13 +15,15 @@ tables, the widgets and renderers only show them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from toolkit import html as h
-from toolkit.views import PAGE_ROWS, cached, page_note
+from toolkit.views import PAGE_ROWS, DistinctPairs, cached, page_note, spec_template, spec_with_data
 
 __all__ = [
     "entity_rows", "reader_rows", "kwic_rows", "timeline_rows", "suggestion_rows",
@@ -81,17 +83,68 @@ def entity_rows(corpus: Any, selection: Any = None, *, label: str | None = None,
 
 
 def _entity_counts(corpus: Any, selection: Any) -> pd.DataFrame:
-    mentions = _mentions_in_scope(corpus, selection)
-    mentions = mentions[mentions["entity_id"].notna()]
-    dates = _mention_dates(corpus).loc[mentions.index]
-    stats = pd.DataFrame({"entity_id": mentions["entity_id"], "article_id": mentions["article_id"], "date": dates})
-    grouped = stats.groupby("entity_id")
+    """Per entity mentioned in the selection's articles and dates: mentions, articles, first and last publication.
+
+    Counted over the per-corpus codes of :class:`_MentionCodes` (one
+    ``bincount`` each), not a groupby of the mentions per change.
+    """
+    codes = _mention_codes(corpus)
+    keep = _scope_mask(corpus, selection)
+    rows = None if keep is None else np.flatnonzero(keep)
+    known = codes.entity >= 0 if rows is None else codes.entity[rows] >= 0
+    entity = codes.entity[known] if rows is None else codes.entity[rows][known]
+    n_entities = len(codes.entity_ids)
+    n_mentions = np.bincount(entity, minlength=n_entities)
+    present = np.flatnonzero(n_mentions)
+    first = codes.entity_days.extreme(rows, n_entities, lowest=True)[present]
+    last = codes.entity_days.extreme(rows, n_entities, lowest=False)[present]
     return pd.DataFrame({
-        "n_mentions": grouped.size(),
-        "n_articles": grouped["article_id"].nunique(),
-        "first_published": grouped["date"].min(),
-        "last_published": grouped["date"].max(),
-    })
+        "n_mentions": n_mentions[present],
+        "n_articles": codes.entity_articles.distinct(rows, n_entities)[present],
+        "first_published": _day_text(codes.days, first), "last_published": _day_text(codes.days, last),
+    }, index=pd.Index(codes.entity_ids[present], name="entity_id"))
+
+
+def _day_text(days: np.ndarray, found: np.ndarray) -> np.ndarray:
+    out = np.full(len(found), None, dtype=object)
+    out[found >= 0] = days[found[found >= 0]]
+    return out
+
+
+def _scope_mask(corpus: Any, selection: Any) -> np.ndarray | None:
+    """The mentions in the selection's articles and dates (``None``: all), shared with every view."""
+    if selection is None or not (selection.articles or selection.date_range) or not len(corpus.mentions):
+        return None
+    return selection.mask(corpus.mentions, corpus, parts=("articles", "date_range"))
+
+
+@dataclass(frozen=True)
+class _MentionCodes:
+    """Per corpus, built once: each mention's entity and publication date as codes (-1: none).
+
+    Entity and date codes follow the ids' and dates' text order, so ``np.unique``
+    over them sorts as a groupby on the texts would, and the lowest date code is the earliest date.
+    """
+
+    entity: np.ndarray
+    entity_ids: np.ndarray
+    day: np.ndarray
+    days: np.ndarray
+    entity_articles: DistinctPairs  # (entity, article) of the mentions
+    entity_days: DistinctPairs  # (entity, publication date) of the mentions
+
+
+def _mention_codes(corpus: Any) -> _MentionCodes:
+    def build() -> _MentionCodes:
+        mentions = corpus.mentions
+        entity, entity_ids = pd.factorize(mentions["entity_id"].astype(object), sort=True)
+        day, days = pd.factorize(_mention_dates(corpus).astype(object), sort=True)
+        article, _ = pd.factorize(mentions["article_id"].astype(object))
+        return _MentionCodes(entity=entity, entity_ids=np.asarray(entity_ids, dtype=object), day=day,
+                             days=np.asarray(days, dtype=object), entity_articles=DistinctPairs.of(entity, article),
+                             entity_days=DistinctPairs.of(entity, day))
+
+    return cached(corpus, "entities:mention-codes", build, sources=(corpus.mentions, corpus.articles))
 
 
 def _entity_names(corpus: Any) -> dict[str, str]:
@@ -101,36 +154,92 @@ def _entity_names(corpus: Any) -> dict[str, str]:
 def _reader_articles(corpus: Any, selection: Any, article_id: str | None) -> list[str]:
     if article_id is not None:
         return [article_id]
-    arts = corpus.articles
+    allowed = _allowed_articles(corpus, selection)
+    ids = corpus.articles["article_id"]
+    return list(ids if allowed is None else ids[allowed])
+
+
+def _allowed_articles(corpus: Any, selection: Any) -> np.ndarray | None:
+    """Which corpus articles the selection's articles, dates and entities allow (``None``: all); a shared mask."""
     if selection is None or not (selection.articles or selection.date_range or selection.entities):
-        return list(arts["article_id"])
-    return list(selection.narrow(arts, corpus, parts=("articles", "date_range", "entities"))["article_id"])
+        return None
+    return selection.mask(corpus.articles, corpus, parts=("articles", "date_range", "entities"))
 
 
 def _sorted_mentions(corpus: Any) -> pd.DataFrame:
     """The mentions sorted by article and offset, once per corpus; filtering keeps the order."""
-    return cached(corpus, "entities:sorted-mentions",
-                  lambda: corpus.mentions.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True),
-                  sources=(corpus.mentions,))
+    return _reader_codes(corpus).mentions
+
+
+@dataclass(frozen=True)
+class _ReaderCodes:
+    """Per corpus: the mentions sorted by article and offset, with their article, label and entity as codes."""
+
+    mentions: pd.DataFrame
+    article: np.ndarray  # sorted mention -> row in corpus.articles (-1: not a corpus article)
+    label: np.ndarray
+    labels: pd.Index
+    entity: np.ndarray
+    entity_ids: pd.Index
+    articles: pd.DataFrame  # corpus.articles by article_id (the reader looks up titles and texts)
+
+
+def _reader_codes(corpus: Any) -> _ReaderCodes:
+    def build() -> _ReaderCodes:
+        mentions = corpus.mentions.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
+        label, labels = pd.factorize(mentions["label"].astype(object))
+        entity, entity_ids = pd.factorize(mentions["entity_id"].astype(object))
+        positions = pd.Index(corpus.articles["article_id"].astype(object))
+        return _ReaderCodes(mentions=mentions, article=positions.get_indexer(mentions["article_id"].astype(object)),
+                            label=label, labels=pd.Index(labels, dtype=object), entity=entity,
+                            entity_ids=pd.Index(entity_ids, dtype=object),
+                            articles=corpus.articles.drop_duplicates("article_id").set_index("article_id"))
+
+    return cached(corpus, "entities:reader", build, sources=(corpus.mentions, corpus.articles))
+
+
+def _chosen(ids: pd.Index, wanted: Sequence[Any]) -> np.ndarray:
+    """A look-up table from code (of ``ids``; -1 reads the last slot, False) to "is one of ``wanted``"."""
+    table = np.zeros(len(ids) + 1, dtype=bool)
+    found = ids.get_indexer(pd.Index(list(wanted), dtype=object))
+    table[found[found >= 0]] = True
+    return table
+
+
+def _reader_mask(corpus: Any, selection: Any, *, article_id: str | None, labels: Sequence[str] | None,
+                 only_selected: bool, articles: Sequence[str] | None = None) -> np.ndarray | None:
+    """Which sorted mentions the reader shows (``None``: all); ``articles`` restricts to the ones drawn."""
+    codes = _reader_codes(corpus)
+    keep: np.ndarray | None = None
+
+    def both(more: np.ndarray) -> None:
+        nonlocal keep
+        keep = more if keep is None else keep & more
+
+    positions = pd.Index(corpus.articles["article_id"].astype(object))
+    if article_id is not None:
+        both(_chosen(positions, [article_id])[codes.article])
+    else:
+        allowed = _allowed_articles(corpus, selection)  # an entity selects the articles that mention it
+        if allowed is not None:
+            both(np.append(allowed, False)[codes.article])
+    if articles is not None:
+        both(_chosen(positions, articles)[codes.article])
+    if labels:
+        both(_chosen(codes.labels, labels)[codes.label])
+    if only_selected and selection is not None and selection.entities:
+        both(_chosen(codes.entity_ids, selection.entities)[codes.entity])
+    return keep
 
 
 def reader_rows(corpus: Any, selection: Any = None, *, article_id: str | None = None,
                 labels: Sequence[str] | None = None, only_selected: bool = False) -> pd.DataFrame:
     """The mentions highlighted in the article reader (one article, or the selection's)."""
-    from toolkit.views import Selection
-
     mentions = _sorted_mentions(corpus)
-    if article_id is not None:
-        mentions = Selection(articles=[article_id]).narrow(mentions, corpus, parts=("articles",))
-    elif selection is not None and (selection.articles or selection.date_range or selection.entities):
-        # the articles the selection allows (an entity selects the articles that mention it)
-        ids = _reader_articles(corpus, selection, None)
-        mentions = Selection(articles=ids).narrow(mentions, corpus, parts=("articles",)) if ids else mentions.head(0)
-    if labels:
-        mentions = mentions[mentions["label"].isin(list(labels))]
-    if only_selected and selection is not None and selection.entities:
-        mentions = mentions[mentions["entity_id"].isin(selection.entities)]
-    return mentions.reset_index(drop=True)
+    keep = _reader_mask(corpus, selection, article_id=article_id, labels=labels, only_selected=only_selected)
+    if keep is None or keep.all():
+        return mentions  # already indexed 0..n-1
+    return mentions[keep].reset_index(drop=True)
 
 
 def kwic_rows(corpus: Any, selection: Any = None, *, entity_ids: Sequence[str] | None = None,
@@ -178,16 +287,32 @@ def timeline_rows(corpus: Any, selection: Any = None, *, top: int = 8, max_point
     """Mentions per entity per publication date (the selected entities, else the ``top`` most mentioned),
     summed by week, month or year when there are more than ``max_points`` (entity, date) rows."""
     columns = ["entity_id", "name", "label", "published", "n_mentions"]
-    mentions = _mentions_in_scope(corpus, selection)
-    mentions = mentions[mentions["entity_id"].notna()]
-    chosen = list(selection.entities) if selection is not None and selection.entities else \
-        list(mentions["entity_id"].value_counts().head(top).index)
-    mentions = mentions[mentions["entity_id"].isin(chosen)]
-    if not len(mentions):
+    if not len(corpus.mentions):
         return pd.DataFrame(columns=columns)
-    frame = pd.DataFrame({"entity_id": mentions["entity_id"], "published": _mention_dates(corpus).loc[mentions.index]})
-    frame = frame.dropna(subset=["published"])
-    frame = frame.groupby(["entity_id", "published"]).size().rename("n_mentions").reset_index()
+    codes = _mention_codes(corpus)
+    keep = _scope_mask(corpus, selection)
+    rows = np.flatnonzero(codes.entity >= 0) if keep is None else np.flatnonzero(keep & (codes.entity >= 0))
+    entity = codes.entity[rows]
+    n_entities = len(codes.entity_ids)
+    wanted = np.zeros(n_entities + 1, dtype=bool)  # by entity code; the last slot stands for "none"
+    if selection is not None and selection.entities:
+        found = pd.Index(codes.entity_ids).get_indexer(pd.Index(list(selection.entities), dtype=object))
+        wanted[found[found >= 0]] = True
+    elif len(entity):
+        # the most mentioned, ties in the order they first appear (as value_counts orders them)
+        counts = np.bincount(entity, minlength=n_entities)
+        first = np.full(n_entities, len(entity), dtype=np.int64)
+        np.minimum.at(first, entity, np.arange(len(entity)))
+        order = np.lexsort((first, -counts))
+        wanted[order[:top][counts[order[:top]] > 0]] = True
+    day = codes.day[rows]
+    use = wanted[entity] & (day >= 0)
+    if not use.any():
+        return pd.DataFrame(columns=columns)
+    width = max(len(codes.days), 1)
+    cells, n = np.unique(entity[use] * width + day[use], return_counts=True)  # sorted by entity id, then date
+    frame = pd.DataFrame({"entity_id": codes.entity_ids[cells // width], "published": codes.days[cells % width],
+                          "n_mentions": n.astype(np.int64)})
     frame = _coarsen(frame, max_points)
     ents = corpus.entities.set_index("entity_id")
     frame["name"] = frame["entity_id"].map(ents["name"])
@@ -255,14 +380,17 @@ def render_entity_table(corpus: Any, selection: Any = None, *, label: str | None
 
 
 def _reader_html(corpus: Any, selection: Any, *, article_id: str | None, labels: Sequence[str] | None,
-                 only_selected: bool, max_articles: int, rows: pd.DataFrame | None = None) -> str:
+                 only_selected: bool, max_articles: int) -> str:
     ids = _reader_articles(corpus, selection, article_id)[:max_articles]
-    if rows is None:
-        rows = reader_rows(corpus, selection, article_id=article_id, labels=labels, only_selected=only_selected)
-    rows = rows[rows["article_id"].isin(ids)]  # only the articles drawn
-    names = _entity_names(corpus)
-    arts = corpus.articles.set_index("article_id")
+    codes = _reader_codes(corpus)
+    keep = _reader_mask(corpus, selection, article_id=article_id, labels=labels, only_selected=only_selected,
+                        articles=ids)  # only the articles drawn
+    rows = codes.mentions if keep is None else codes.mentions[keep]
+    arts = codes.articles
     by_article = rows.groupby("article_id", sort=False).indices
+    wanted = set(rows["entity_id"].dropna())
+    chosen = corpus.entities[corpus.entities["entity_id"].isin(wanted)]  # the names drawn, not every entity's
+    names = dict(zip(chosen["entity_id"], chosen["name"]))
     parts = []
     selected = set(selection.entities) if selection is not None else set()
     for aid in ids:
@@ -304,6 +432,10 @@ def render_kwic(corpus: Any, selection: Any = None, *, entity_ids: Sequence[str]
                 **_: Any) -> str:
     rows = kwic_rows(corpus, selection, entity_ids=entity_ids, window=window)
     return h.section("Keyword in context", _kwic_html(rows))
+
+
+_MENTIONS_DATA = "presslens_mentions"
+_MENTIONS_COLUMNS = ["entity_id", "name", "label", "published", "n_mentions"]
 
 
 def mentions_chart(rows: pd.DataFrame) -> Any:
@@ -418,7 +550,7 @@ def article_reader_view(corpus: Any, selection: Any, **options: Any) -> Any:
         kwargs = {"article_id": article.value or None, "labels": list(label_pick.value), "only_selected": only.value}
         state["rows"] = reader_rows(corpus, selection, **kwargs)
         out.value = h.section("Articles with their mentions", _reader_html(corpus, selection, max_articles=20,
-                                                                         rows=state["rows"], **kwargs))
+                                                                         **kwargs))
 
     def on_selection(_: Any = None) -> None:
         refresh_articles()
@@ -463,6 +595,7 @@ def mentions_over_time_view(corpus: Any, selection: Any, *, top: int = 8, **opti
     alt.JupyterChart.enable_offline()  # bundled JavaScript, never a CDN
     holder = widgets.VBox()
     state: dict[str, Any] = {}
+    template = spec_template(mentions_chart(pd.DataFrame(columns=_MENTIONS_COLUMNS)), _MENTIONS_DATA)
 
     def refresh(_: Any = None) -> None:
         key = selection.key(("entities", "date_range", "articles"))
@@ -479,8 +612,9 @@ def mentions_over_time_view(corpus: Any, selection: Any, *, top: int = 8, **opti
             chart = alt.JupyterChart(mentions_chart(rows))
             chart.selections.observe(on_pick, names=["pick"])
             state["chart"] = chart
-        else:  # the same widget with new (aggregated) data: no new front-end view
-            chart.chart = mentions_chart(rows)
+        # the same widget and spec with new (aggregated) data: no Altair chart to build and validate per
+        # change, and chart.selections stays the object observed above
+        chart.spec = spec_with_data(template, _MENTIONS_DATA, rows)
         if list(holder.children) != [chart]:
             holder.children = [chart]
 
