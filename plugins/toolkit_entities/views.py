@@ -386,23 +386,26 @@ def _reader_html(corpus: Any, selection: Any, *, article_id: str | None, labels:
     keep = _reader_mask(corpus, selection, article_id=article_id, labels=labels, only_selected=only_selected,
                         articles=ids)  # only the articles drawn
     rows = codes.mentions if keep is None else codes.mentions[keep]
-    arts = codes.articles
-    by_article = rows.groupby("article_id", sort=False).indices
-    wanted = set(rows["entity_id"].dropna())
+    # plain lists from here: a pandas look-up per article or per span costs more than the HTML
+    columns = {c: rows[c].tolist() for c in ("article_id", "start", "end", "label", "entity_id", "text")}
+    by_article: dict[Any, list[int]] = {}
+    for i, aid in enumerate(columns["article_id"]):
+        by_article.setdefault(aid, []).append(i)
+    wanted = {e for e in columns["entity_id"] if isinstance(e, str)}
     chosen = corpus.entities[corpus.entities["entity_id"].isin(wanted)]  # the names drawn, not every entity's
     names = dict(zip(chosen["entity_id"], chosen["name"]))
+    found = codes.articles.index.get_indexer(pd.Index(ids, dtype=object))
+    drawn = codes.articles.iloc[found[found >= 0]]
     parts = []
     selected = set(selection.entities) if selection is not None else set()
-    for aid in ids:
-        if aid not in arts.index:
-            continue
-        art = arts.loc[aid]
-        mine = rows.iloc[by_article.get(aid, [])]
-        spans = [{"start": int(r.start), "end": int(r.end), "label": r.label,
-                  "title": f"{names.get(r.entity_id, r.text)} ({r.label})" + (" — selected" if r.entity_id in selected else "")}
-                 for r in mine.itertuples(index=False)]
-        heading = f"{h.escape(h.text_or(art.get('title'), aid))} <span class=\"pl-muted\">{h.escape(h.text_or(art.get('published'), 'date unknown'))}</span>"
-        parts.append(f"<article><h4>{heading}</h4><div>{h.highlight(str(art['text']), spans)}</div></article>")
+    for aid, title, published, text in zip(drawn.index, drawn["title"].tolist(), drawn["published"].tolist(),
+                                           drawn["text"].tolist()):
+        spans = [{"start": int(columns["start"][i]), "end": int(columns["end"][i]), "label": columns["label"][i],
+                  "title": f"{names.get(columns['entity_id'][i], columns['text'][i])} ({columns['label'][i]})"
+                           + (" — selected" if columns["entity_id"][i] in selected else "")}
+                 for i in by_article.get(aid, [])]
+        heading = f"{h.escape(h.text_or(title, aid))} <span class=\"pl-muted\">{h.escape(h.text_or(published, 'date unknown'))}</span>"
+        parts.append(f"<article><h4>{heading}</h4><div>{h.highlight(str(text), spans)}</div></article>")
     if not parts:
         parts.append('<p class="pl-muted">No article matches the selection.</p>')
     return "".join(parts)
