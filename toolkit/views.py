@@ -126,6 +126,16 @@ class Selection(traitlets.HasTraits):
         return f"Selection({', '.join(f'{k}={v!r}' for k, v in active.items())})"
 
     # helpers views share ------------------------------------------------------
+    def article_mask(self, corpus: Corpus) -> np.ndarray | None:
+        """Which rows of ``corpus.articles`` the article and date-range parts allow (``None``: all).
+
+        >>> from toolkit.pipeline import Corpus
+        >>> corpus = Corpus({"articles": pd.DataFrame({"article_id": ["a", "b"], "published": ["2024-01-02", None]})})
+        >>> Selection(date_range=("2024-01-01", "2024-01-31")).article_mask(corpus).tolist()
+        [True, False]
+        """
+        return _corpus_index(corpus).article_mask(self.articles, self.date_range)
+
     def article_ids(self, corpus: Corpus) -> set[str] | None:
         """Articles allowed by the article and date-range parts of the selection (``None``: all)."""
         mask = _corpus_index(corpus).article_mask(self.articles, self.date_range)
