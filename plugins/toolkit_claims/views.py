@@ -173,16 +173,16 @@ class _ClaimCodes:
         known = stance >= 0
         counts = np.bincount(group[known] * width + stance[known], minlength=len(self.group_ids) * width)
         counts = counts.reshape(len(self.group_ids), width)[present]
-        text = np.full(len(present), "", dtype=np.dtypes.StringDType())
-        for name in STANCE_ORDER:
-            code = np.flatnonzero(self.stances == name)
-            if not len(code):
-                continue
-            n = counts[:, code[0]]
-            piece = np.strings.add(name + " ", n.astype(np.dtypes.StringDType()))
-            joined = np.where(text == "", piece, np.strings.add(np.strings.add(text, ", "), piece))
-            text = np.where(n > 0, joined, text)
-        return text.astype(object)
+        order = [(name, int(np.flatnonzero(self.stances == name)[0])) for name in STANCE_ORDER
+                 if (self.stances == name).any()]
+        if not order:
+            return np.full(len(present), "", dtype=object)
+        counts = counts[:, [code for _, code in order]]
+        # few groups differ in their counts: write each distinct row of counts once
+        kinds, inverse = np.unique(counts, axis=0, return_inverse=True)
+        text = np.asarray([", ".join(f"{name} {n}" for (name, _), n in zip(order, row) if n)
+                           for row in kinds.tolist()], dtype=object)
+        return text[inverse.ravel()]
 
     def _main_proposition(self, rows: np.ndarray, present: np.ndarray) -> np.ndarray:
         """Per group, its most frequent proposition (ties: the first in text order); "" when none."""
@@ -268,8 +268,14 @@ _PICKER_GROUPS = 500  # groups offered in a picker: the most contested, and the 
 
 def _offered(summary: pd.DataFrame, selection: Selection) -> pd.DataFrame:
     top = summary.head(_PICKER_GROUPS)
+    if not selection.claim_group or len(summary) <= _PICKER_GROUPS:
+        return top
     chosen = summary[(summary["group_id"] == selection.claim_group) & ~summary["group_id"].isin(top["group_id"])]
     return pd.concat([top, chosen])
+
+
+def _has_group(summary: pd.DataFrame, group_id: str | None) -> bool:
+    return bool(group_id) and bool((summary["group_id"] == group_id).any())
 
 
 def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int = 3, **_: Any) -> Any:
@@ -310,7 +316,7 @@ def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int 
                 (f"{str(p)[:60]} ({c} contested, {n} claims)", g)
                 for g, p, c, n in _offered(summary, selection)[["group_id", "proposition", "contested", "n_claims"]]
                 .itertuples(index=False, name=None)]
-            picker.value = selection.claim_group if selection.claim_group in summary["group_id"].tolist() else ""
+            picker.value = selection.claim_group if _has_group(summary, selection.claim_group) else ""
         finally:
             syncing["on"] = False
         chart.spec = {**spec, "datasets": {"claims": _chart_data(rows).to_dict("records")}}
@@ -357,7 +363,7 @@ def claims_overview_view(corpus: Any, selection: Selection, **_: Any) -> Any:
         try:
             picker.options = [("(none)", "")] + [(f"{str(p)[:60]} — {g}", g) for g, p in
                                                   _offered(summary, selection)[["group_id", "proposition"]].itertuples(index=False, name=None)]
-            picker.value = selection.claim_group if selection.claim_group in summary["group_id"].tolist() else ""
+            picker.value = selection.claim_group if _has_group(summary, selection.claim_group) else ""
         finally:
             syncing["on"] = False
         page = summary.head(PAGE_ROWS)  # one page drawn; rows() keeps every group
