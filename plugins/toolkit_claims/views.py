@@ -178,8 +178,15 @@ class _ClaimCodes:
         if not order:
             return np.full(len(present), "", dtype=object)
         counts = counts[:, [code for _, code in order]]
-        # few groups differ in their counts: write each distinct row of counts once
-        kinds, inverse = np.unique(counts, axis=0, return_inverse=True)
+        # few groups differ in their counts: write each distinct row of counts once (rows numbered by
+        # mixed radix when that fits in an int64, which np.unique sorts far faster than rows)
+        radix = counts.max(axis=0).astype(np.int64) + 1 if len(counts) else np.ones(len(order), dtype=np.int64)
+        if float(np.prod(radix.astype(float))) < 2 ** 62:
+            weights = np.cumprod(np.r_[1, radix[:-1]])
+            keys, inverse = np.unique(counts @ weights, return_inverse=True)
+            kinds = (keys[:, None] // weights) % radix
+        else:
+            kinds, inverse = np.unique(counts, axis=0, return_inverse=True)
         text = np.asarray([", ".join(f"{name} {n}" for (name, _), n in zip(order, row) if n)
                            for row in kinds.tolist()], dtype=object)
         return text[inverse.ravel()]
@@ -230,12 +237,24 @@ def _chart(rows: pd.DataFrame, *, interactive: bool) -> Any:
     return alt.layer(points, labels).properties(width=560, height=200)
 
 
+_CHART_COLUMNS = ["claim_id", "quote_id", "date_start", "claimant", "stance", "proposition", "evidence", "outlet",
+                  "title", "article_id", "group_id"]
+
+
 def _chart_data(rows: pd.DataFrame) -> pd.DataFrame:
-    columns = ["claim_id", "quote_id", "date_start", "claimant", "stance", "proposition", "evidence", "outlet", "title",
-               "article_id", "group_id"]
-    data = rows[columns].astype(object).where(rows[columns].notna(), "")
+    data = rows[_CHART_COLUMNS].astype(object).where(rows[_CHART_COLUMNS].notna(), "")
     data["evidence"] = data["evidence"].astype(str).str.slice(0, 200)
     return data
+
+
+def _chart_records(rows: pd.DataFrame) -> list[dict[str, Any]]:
+    """``_chart_data(rows).to_dict("records")`` from plain lists (the view's few rows: pandas costs more here)."""
+    def text(value: Any) -> Any:
+        return "" if value is None or value is pd.NA or (isinstance(value, float) and value != value) else value
+
+    columns = {c: [text(v) for v in rows[c].tolist()] for c in _CHART_COLUMNS}
+    columns["evidence"] = [str(v)[:200] for v in columns["evidence"]]
+    return [dict(zip(_CHART_COLUMNS, values)) for values in zip(*columns.values())]
 
 
 def render_contested_claims(corpus: Any, selection: Selection | None = None, *, max_groups: int = 3, **_: Any) -> str:
@@ -301,9 +320,11 @@ def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int 
             shown = [selection.claim_group]
         else:
             shown = list(_summary(corpus, selection, _ALL)["group_id"].head(max_groups))
-        # the shown groups' rows first (a few), then the selection's other parts on those alone
         codes = _claim_codes(base)
-        keep = np.isin(codes.group, np.flatnonzero(np.isin(codes.group_ids, shown)))
+        table = np.zeros(len(codes.group_ids) + 1, dtype=bool)  # by group code; -1 reads the last slot
+        found = pd.Index(codes.group_ids).get_indexer(pd.Index(shown, dtype=object))
+        table[found[found >= 0]] = True
+        keep = table[codes.group]
         more = selection.mask(base, corpus, parts=_ALL)
         return base[keep if more is None else keep & more]
 
@@ -319,7 +340,7 @@ def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int 
             picker.value = selection.claim_group if _has_group(summary, selection.claim_group) else ""
         finally:
             syncing["on"] = False
-        chart.spec = {**spec, "datasets": {"claims": _chart_data(rows).to_dict("records")}}
+        chart.spec = {**spec, "datasets": {"claims": _chart_records(rows)}}
         table.value = h.table(rows, columns=_COLUMNS) if len(rows) else '<p class="pl-muted">No claims in this selection.</p>'
 
     def to_group(change: Any) -> None:
