@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -135,6 +135,7 @@ class _EventIndex:
     start_dates: pd.DatetimeIndex  # the distinct date_start values, parsed once
     published_days: np.ndarray  # event position -> code into ``published_dates`` (-1: none)
     published_dates: pd.DatetimeIndex  # the distinct publication dates, parsed once
+    bins: dict[tuple[str, str], _Bins] = field(default_factory=dict, compare=False)  # made on first use
 
 
 def _event_index(corpus: Corpus) -> _EventIndex:
@@ -189,13 +190,32 @@ def _parse_days(values: pd.Series) -> tuple[np.ndarray, pd.DatetimeIndex]:
     return codes, pd.DatetimeIndex(pd.to_datetime(pd.Series(distinct, dtype=object), errors="coerce"))
 
 
-def _bin_ranks(dates: pd.DatetimeIndex, codes: np.ndarray, period: str) -> tuple[np.ndarray, pd.PeriodIndex]:
-    """Each value's bin as a rank into the sorted distinct bins (their count: no date), and those bins."""
-    periods = dates.to_period(period)
-    bins = pd.PeriodIndex(pd.unique(periods.dropna()), freq=period).sort_values()
-    rank = bins.get_indexer(periods)
-    rank = np.where(rank >= 0, rank, len(bins))  # no date sorts last, as groupby(dropna=False) puts it
-    return np.where(codes >= 0, rank[np.maximum(codes, 0)] if len(rank) else len(bins), len(bins)), bins
+@dataclass(frozen=True)
+class _Bins:
+    """The calendar bins of one date column in one unit: each distinct date's bin, and the bins' dates as text."""
+
+    rank: np.ndarray  # distinct-date code -> bin number (the last slot, read by code -1: no date)
+    bins: pd.PeriodIndex  # sorted
+    start_text: np.ndarray  # bin -> first day, ISO
+    end_text: np.ndarray  # bin -> last day, ISO
+
+    @classmethod
+    def of(cls, dates: pd.DatetimeIndex, period: str) -> _Bins:
+        periods = dates.to_period(period)
+        bins = pd.PeriodIndex(pd.unique(periods.dropna()), freq=period).sort_values()
+        rank = bins.get_indexer(periods)
+        rank = np.where(rank >= 0, rank, len(bins))  # no date sorts last, as groupby(dropna=False) puts it
+        return cls(rank=np.append(rank, len(bins)), bins=bins,
+                   start_text=np.asarray(bins.start_time.strftime("%Y-%m-%d"), dtype=object),
+                   end_text=np.asarray(bins.end_time.strftime("%Y-%m-%d"), dtype=object))
+
+
+def _bins(index: _EventIndex, column: str, period: str) -> _Bins:
+    """The bins of ``column`` ("start" or "published") in ``period``, made once per index."""
+    key = (column, period)
+    if key not in index.bins:
+        index.bins[key] = _Bins.of(index.start_dates if column == "start" else index.published_dates, period)
+    return index.bins[key]
 
 
 def _group_codes(index: _EventIndex, rows: np.ndarray, color: str) -> np.ndarray:
@@ -239,33 +259,29 @@ def _binned(index: _EventIndex, rows: np.ndarray, groups: np.ndarray, max_points
         return None, None
     n_labels = len(index.labels)
     for unit in _BINS:
-        period = _PERIODS[unit]
-        start, start_bins = _bin_ranks(index.start_dates, index.start_days[rows], period)
-        published, published_bins = _bin_ranks(index.published_dates, index.published_days[rows], period)
+        starts, pubs = _bins(index, "start", _PERIODS[unit]), _bins(index, "published", _PERIODS[unit])
+        start, published = starts.rank[index.start_days[rows]], pubs.rank[index.published_days[rows]]
         # one int per (bin, publication bin, group), counted; sorted as groupby sorts its keys
-        width = len(published_bins) + 1
+        width = len(pubs.bins) + 1
         cells, counts = np.unique((start * width + published) * n_labels + groups, return_counts=True)
         if len(cells) <= max_points or unit == "year":
             keys, group = np.divmod(cells, n_labels)
             start, published = np.divmod(keys, width)
-            dated = start < len(start_bins)
+            dated = start < len(starts.bins)
             start, published, group, counts = start[dated], published[dated], group[dated], counts[dated]
-            bins = start_bins[start]
-            has_pub = published < len(published_bins)
-            pubs = published_bins[np.where(has_pub, published, 0)] if len(published_bins) else None
+            has_pub = published < len(pubs.bins)
             out = pd.DataFrame({
                 "event_id": None,
                 "article_id": None,
-                "date_start": np.asarray(bins.start_time.strftime("%Y-%m-%d"), dtype=object),
-                "date_end": np.asarray(bins.end_time.strftime("%Y-%m-%d"), dtype=object),
+                "date_start": starts.start_text[start],
+                "date_end": starts.end_text[start],
                 "granularity": unit,
                 "sentence": [f"{n} events in this {unit}" for n in counts.tolist()],
                 "timex_text": None,
                 "group": index.labels[group],
                 "title": None,
                 "outlet": None,
-                "published": np.where(has_pub, np.asarray(pubs.start_time.strftime("%Y-%m-%d"), dtype=object), None)
-                if pubs is not None else None,
+                "published": np.where(has_pub, np.append(pubs.start_text, None)[published], None),
                 "count": counts.astype(np.int64),
             })
             return out.head(max_points), unit
