@@ -74,18 +74,31 @@ class Selection(traitlets.HasTraits):
         super().__init__(**kwargs)
         self.observe(self._changed, names=list(PARTS))
 
-    def on_change(self, callback: Callable[[Any], None]) -> None:
+    def on_change(self, callback: Callable[[Any], None], *, parts: Sequence[str] | None = None) -> None:
         """Call ``callback`` once per change of the selection, however many parts that change sets.
 
         Views refresh here rather than observing each trait, so ``clear()`` (five
-        parts at once) redraws every view once, not five times.
+        parts at once) redraws every view once, not five times. With ``parts``,
+        only changes that move one of those parts call it: a view whose rows do
+        not depend on the selected quote keeps what it drew when only the quote changes.
 
-        >>> s, calls = Selection(), []
+        >>> s, calls, dated = Selection(), [], []
         >>> s.on_change(calls.append)
+        >>> s.on_change(dated.append, parts=("date_range",))
         >>> s.entities = ["E1"]; s.clear()
-        >>> len(calls)
-        2
+        >>> len(calls), len(dated)
+        (2, 0)
         """
+        if parts is not None:
+            seen = {"key": self.key(parts)}
+            inner = callback
+
+            def callback(change: Any) -> None:
+                key = self.key(parts)
+                if key != seen["key"]:
+                    seen["key"] = key
+                    inner(change)
+
         self._listeners.append(callback)
 
     def _changed(self, change: Any) -> None:

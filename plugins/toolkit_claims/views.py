@@ -358,7 +358,7 @@ def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int 
 
     picker.observe(to_group, names="value")
     chart.observe(on_click, names="_vl_selections")
-    selection.on_change(refresh)
+    selection.on_change(refresh, parts=_ALL)  # the selected quote does not move claims
     refresh()
     box = widgets.VBox([picker, chart, table])
     box.rows = lambda: state["rows"]
@@ -395,7 +395,7 @@ def claims_overview_view(corpus: Any, selection: Selection, **_: Any) -> Any:
             selection.claim_group = change["new"] or None
 
     picker.observe(to_group, names="value")
-    selection.on_change(refresh)
+    selection.on_change(refresh, parts=_ALL)  # the selected quote does not move claims
     refresh()
     box = widgets.VBox([picker, out])
     box.rows = rows

@@ -495,21 +495,31 @@ def entity_table_view(corpus: Any, selection: Any, **options: Any) -> Any:
         return state["rows"]
 
     def refresh(_: Any = None) -> None:
-        rows = entity_rows(corpus, selection, label=label.value or None, query=query.value or None, sort_by=sort.value)
-        state["rows"] = rows
-        shown = rows.head(PAGE_ROWS)
-        table.value = h.section("Entities", h.table(
-            shown.assign(aliases=[", ".join(a) for a in shown["aliases"]]),
-            columns=["name", "label", "aliases", "n_mentions", "n_articles", "first_published", "last_published"],
-            max_rows=PAGE_ROWS) + page_note(len(shown), len(rows)))
-        picked = rows.head(_PICKER_ROWS)
-        extra = rows[rows["entity_id"].isin(selection.entities) & ~rows.index.isin(picked.index)]
+        # the rows depend on the articles and dates chosen and the filters, not on the entity picked:
+        # picking one only moves the picker (unless it is outside the offered rows)
+        key = (selection.key(("articles", "date_range")), label.value, query.value, sort.value)
+        if state.get("key") != key:
+            rows = entity_rows(corpus, selection, label=label.value or None, query=query.value or None,
+                               sort_by=sort.value)
+            shown = rows.head(PAGE_ROWS)
+            table.value = h.section("Entities", h.table(
+                shown.assign(aliases=[", ".join(a) for a in shown["aliases"]]),
+                columns=["name", "label", "aliases", "n_mentions", "n_articles", "first_published", "last_published"],
+                max_rows=PAGE_ROWS) + page_note(len(shown), len(rows)))
+            picked = rows.head(_PICKER_ROWS)
+            state.update(key=key, rows=rows, picked=picked, offered=set(picked["entity_id"]),
+                         ids=set(rows["entity_id"]), extra=None)
+        rows, picked = state["rows"], state["picked"]
+        extra = tuple(e for e in selection.entities if e in state["ids"] and e not in state["offered"])
         state["syncing"] = True
         try:
-            picker.options = [(f"{n} ({lab}) — {m} mentions", e) for e, n, lab, m in
-                              pd.concat([picked, extra])[["entity_id", "name", "label", "n_mentions"]]
-                              .itertuples(index=False, name=None)]
-            chosen = [e for e in selection.entities if e in set(rows["entity_id"])]
+            if state["extra"] != extra:  # the offered rows, and the picked entity when it is not among them
+                state["extra"] = extra
+                more = rows[rows["entity_id"].isin(extra)] if extra else rows.head(0)
+                picker.options = [(f"{n} ({lab}) — {m} mentions", e) for e, n, lab, m in
+                                  pd.concat([picked, more])[["entity_id", "name", "label", "n_mentions"]]
+                                  .itertuples(index=False, name=None)]
+            chosen = [e for e in selection.entities if e in state["ids"]]
             picker.value = chosen[0] if chosen else None
         finally:
             state["syncing"] = False
@@ -561,7 +571,7 @@ def article_reader_view(corpus: Any, selection: Any, **options: Any) -> Any:
 
     for control in (article, label_pick, only):
         control.observe(refresh, names="value")
-    selection.on_change(on_selection)
+    selection.on_change(on_selection, parts=("entities", "articles", "date_range"))  # what the reader shows
     on_selection()
     box = widgets.VBox([widgets.HBox([article, label_pick, only]), out])
     box.rows = lambda: state["rows"]
@@ -582,7 +592,7 @@ def kwic_view(corpus: Any, selection: Any, *, window: int = 60, **options: Any) 
         out.value = h.section("Keyword in context", _kwic_html(rows, PAGE_ROWS) + page_note(min(len(rows), PAGE_ROWS), len(rows)))
 
     width.observe(refresh, names="value")
-    selection.on_change(refresh)
+    selection.on_change(refresh, parts=("entities", "articles", "date_range"))
     _contexts(corpus, window)  # once, while the view is built, so the first entity picked is not the slow one
     refresh()
     box = widgets.VBox([width, out])
@@ -695,7 +705,7 @@ def merge_suggestions_view(corpus: Any, selection: Any, *, alias_table: Any = No
     reject.on_click(lambda _: decide("rejected"))
     split.on_click(do_split)
     entity.observe(refresh_aliases, names="value")
-    selection.on_change(refresh)
+    selection.on_change(refresh, parts=("entities",))  # the suggestions about the selected entities
     refresh()
     refresh_aliases()
     box = widgets.VBox([listing, widgets.HBox([choice, accept, reject]), widgets.HBox([entity, alias, split]), status])

@@ -135,7 +135,10 @@ class _EventIndex:
     start_dates: pd.DatetimeIndex  # the distinct date_start values, parsed once
     published_days: np.ndarray  # event position -> code into ``published_dates`` (-1: none)
     published_dates: pd.DatetimeIndex  # the distinct publication dates, parsed once
+    end_days: np.ndarray  # event position -> code into ``end_dates`` (-1: none)
+    end_dates: pd.DatetimeIndex  # the distinct date_end values, parsed once
     bins: dict[tuple[str, str], _Bins] = field(default_factory=dict, compare=False)  # made on first use
+    iso: dict[str, np.ndarray] = field(default_factory=dict, compare=False)  # made on first use
 
 
 def _event_index(corpus: Corpus) -> _EventIndex:
@@ -173,6 +176,7 @@ def _build_event_index(corpus: Corpus) -> _EventIndex:
                  if "published" in article_values and len(events) else pd.Series([None] * len(events), dtype=object))
     start_days, start_dates = _parse_days(starts)
     published_days, published_dates = _parse_days(published)
+    end_days, end_dates = _parse_days(events["date_end"].astype(object) if len(events) else pd.Series([], dtype=object))
     keys = [c for c in ("date_start", "article_id", "start") if c in events.columns]
     # a sort on several columns is stable, so this order, restricted to any subset, sorts the subset
     order = events.reset_index(drop=True).sort_values(keys).index.to_numpy() if keys else np.arange(len(events))
@@ -181,7 +185,8 @@ def _build_event_index(corpus: Corpus) -> _EventIndex:
         entity_labels=label_codes[:n_names], outlet_labels=label_codes[n_names:n_names + len(outlet_text)],
         labels=labels, no_group=int(label_codes[-2]), other=int(label_codes[-1]),
         article_rows=article_rows, article_values=article_values,
-        start_days=start_days, start_dates=start_dates, published_days=published_days, published_dates=published_dates)
+        start_days=start_days, start_dates=start_dates, published_days=published_days, published_dates=published_dates,
+        end_days=end_days, end_dates=end_dates)
 
 
 def _parse_days(values: pd.Series) -> tuple[np.ndarray, pd.DatetimeIndex]:
@@ -198,6 +203,8 @@ class _Bins:
     bins: pd.PeriodIndex  # sorted
     start_text: np.ndarray  # bin -> first day, ISO
     end_text: np.ndarray  # bin -> last day, ISO
+    start_iso: np.ndarray  # bin -> its first moment, as the chart's data has it ("2024-01-01T00:00:00")
+    stop_iso: np.ndarray  # bin -> the moment after its last day
 
     @classmethod
     def of(cls, dates: pd.DatetimeIndex, period: str) -> _Bins:
@@ -207,7 +214,13 @@ class _Bins:
         rank = np.where(rank >= 0, rank, len(bins))  # no date sorts last, as groupby(dropna=False) puts it
         return cls(rank=np.append(rank, len(bins)), bins=bins,
                    start_text=np.asarray(bins.start_time.strftime("%Y-%m-%d"), dtype=object),
-                   end_text=np.asarray(bins.end_time.strftime("%Y-%m-%d"), dtype=object))
+                   end_text=np.asarray(bins.end_time.strftime("%Y-%m-%d"), dtype=object),
+                   start_iso=_iso(bins.start_time), stop_iso=_iso(bins.end_time.normalize() + pd.Timedelta(days=1)))
+
+
+def _iso(moments: pd.DatetimeIndex) -> np.ndarray:
+    """Moments as the chart's data holds them: Altair's full ISO text (local time in Vega); '' when missing."""
+    return np.asarray(["" if m is pd.NaT else m.isoformat() for m in moments], dtype=object)
 
 
 def _bins(index: _EventIndex, column: str, period: str) -> _Bins:
@@ -283,6 +296,9 @@ def _binned(index: _EventIndex, rows: np.ndarray, groups: np.ndarray, max_points
                 "outlet": None,
                 "published": np.where(has_pub, np.append(pubs.start_text, None)[published], None),
                 "count": counts.astype(np.int64),
+                "start": starts.start_iso[start],
+                "stop": starts.stop_iso[start],
+                "published_on": np.append(pubs.start_iso, "")[published],
             })
             return out.head(max_points), unit
     raise AssertionError("unreachable: the year bin always returns")
@@ -303,16 +319,24 @@ def _chart_frame(corpus: Corpus, selection: Selection | None, *, color: str, max
         data, binned = _binned(index, rows, groups, max_points)
         if data is None:
             data = _event_frame(corpus, index, rows, groups)
-    if "count" not in data.columns:
-        data = data.assign(count=1)
-    data = data.assign(
-        start=pd.to_datetime(data["date_start"], errors="coerce"),
-        # a bar covers its whole last day
-        stop=pd.to_datetime(data["date_end"], errors="coerce") + pd.Timedelta(days=1),
-        published_on=pd.to_datetime(data["published"], errors="coerce"),
-        span=data["granularity"].where(data["date_start"] != data["date_end"], "day"),
-    )
-    return data.dropna(subset=["start"]), binned
+    if binned is None:
+        # the dates each distinct text parses to, written once per corpus (not parsed per change)
+        dates = _dates_iso(index)
+        data = data.assign(count=1, start=dates["start"][index.start_days[rows]] if len(rows) else [],
+                           # a bar covers its whole last day
+                           stop=dates["stop"][index.end_days[rows]] if len(rows) else [],
+                           published_on=dates["published"][index.published_days[rows]] if len(rows) else [])
+    data = data.assign(span=data["granularity"].where(data["date_start"] != data["date_end"], "day"))
+    return data[data["start"].astype(bool)].reset_index(drop=True), binned
+
+
+def _dates_iso(index: _EventIndex) -> dict[str, np.ndarray]:
+    """Per distinct date (and code -1, the last slot: none), the chart's text for start, stop and publication."""
+    if not index.iso:
+        index.iso.update(start=np.append(_iso(index.start_dates), ""),
+                         stop=np.append(_iso(index.end_dates + pd.Timedelta(days=1)), ""),
+                         published=np.append(_iso(index.published_dates), ""))
+    return index.iso
 
 
 # ---------------------------------------------------------------------------

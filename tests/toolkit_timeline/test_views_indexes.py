@@ -151,6 +151,11 @@ def test_binned_chart_rows_equal_the_plain_pandas_version(seed, n, selection, co
     want = want.assign(start=pd.to_datetime(want["date_start"], errors="coerce")).dropna(subset=["start"])
     assert _plain(got[columns]) == _plain(want[columns])
     assert len(got) <= max_points
+    # the chart's moments, as Altair writes parsed dates (full ISO text, '' when missing)
+    iso = lambda s: ["" if v is pd.NaT else v.isoformat() for v in s]  # noqa: E731
+    assert got["start"].tolist() == iso(want["start"])
+    assert got["stop"].tolist() == iso(pd.to_datetime(want["date_end"], errors="coerce") + pd.Timedelta(days=1))
+    assert got["published_on"].tolist() == iso(pd.to_datetime(want["published"], errors="coerce"))
 
 
 @pytest.mark.parametrize("n, selection", [(40, Selection()), (40, Selection(entities=["E1"])),
