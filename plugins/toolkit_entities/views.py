@@ -15,7 +15,7 @@ tables, the widgets and renderers only show them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +132,18 @@ class _MentionCodes:
     days: np.ndarray
     entity_articles: DistinctPairs  # (entity, article) of the mentions
     entity_days: DistinctPairs  # (entity, publication date) of the mentions
+    binned: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, compare=False)
+
+    def bins(self, unit: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per date code, the code of its ``unit`` bin (codes in text order) and per bin code its first day."""
+        if unit not in self.binned:
+            days = pd.Series(self.days, dtype=object)
+            when = pd.to_datetime(days.astype(str).str[:10], errors="coerce")
+            starts = when.dt.to_period(unit).dt.start_time.dt.strftime("%Y-%m-%d").astype(object)
+            starts = starts.where(starts.notna(), days)  # an unreadable date stays as it is
+            code, names = pd.factorize(starts, sort=True)
+            self.binned[unit] = (code, np.asarray(names, dtype=object))
+        return self.binned[unit]
 
 
 def _mention_codes(corpus: Any) -> _MentionCodes:
@@ -156,7 +168,7 @@ def _reader_articles(corpus: Any, selection: Any, article_id: str | None) -> lis
         return [article_id]
     allowed = _allowed_articles(corpus, selection)
     ids = corpus.articles["article_id"]
-    return list(ids if allowed is None else ids[allowed])
+    return (ids if allowed is None else ids[allowed]).tolist()  # tolist: one conversion, not one per id
 
 
 def _allowed_articles(corpus: Any, selection: Any) -> np.ndarray | None:
@@ -309,34 +321,24 @@ def timeline_rows(corpus: Any, selection: Any = None, *, top: int = 8, max_point
     use = wanted[entity] & (day >= 0)
     if not use.any():
         return pd.DataFrame(columns=columns)
+    entity, day = entity[use], day[use]
     width = max(len(codes.days), 1)
-    cells, n = np.unique(entity[use] * width + day[use], return_counts=True)  # sorted by entity id, then date
-    frame = pd.DataFrame({"entity_id": codes.entity_ids[cells // width], "published": codes.days[cells % width],
+    cells, n = np.unique(entity * width + day, return_counts=True)  # sorted by entity id, then date
+    when, names = cells % width, codes.days
+    daily, daily_n = cells, n
+    for unit in ("W-MON", "M", "Y"):  # more (entity, date) rows than a chart shows: sum them by week, month, year
+        if len(cells) <= max_points:
+            break
+        bin_of, names = codes.bins(unit)  # per date code its bin code (bins in text order) and the bins' first days
+        cells, inverse = np.unique(daily // width * width + bin_of[daily % width], return_inverse=True)
+        n = np.bincount(inverse.ravel(), weights=daily_n).astype(np.int64)
+        when = cells % width
+    frame = pd.DataFrame({"entity_id": codes.entity_ids[cells // width], "published": names[when],
                           "n_mentions": n.astype(np.int64)})
-    frame = _coarsen(frame, max_points)
     ents = corpus.entities.set_index("entity_id")
     frame["name"] = frame["entity_id"].map(ents["name"])
     frame["label"] = frame["entity_id"].map(ents["label"])
     return frame[columns].sort_values(["published", "name"]).reset_index(drop=True)
-
-
-def _coarsen(counts: pd.DataFrame, max_points: int) -> pd.DataFrame:
-    """Per-day counts summed into weeks, months or years (the first unit that fits ``max_points`` rows).
-
-    The chart gets at most ``max_points`` rows whatever the corpus size; ``published``
-    is then the first day of the bin.
-    """
-    if len(counts) <= max_points:
-        return counts
-    days = pd.Series(pd.unique(counts["published"]))
-    when = pd.to_datetime(days.astype(str).str[:10], errors="coerce")
-    for unit in ("W-MON", "M", "Y"):
-        starts = when.dt.to_period(unit).dt.start_time.dt.strftime("%Y-%m-%d")
-        binned = counts.assign(published=counts["published"].map(dict(zip(days, starts))).fillna(counts["published"]))
-        binned = binned.groupby(["entity_id", "published"], as_index=False)["n_mentions"].sum()
-        if len(binned) <= max_points:
-            break
-    return binned
 
 
 def _alias_path(corpus: Any, alias_table: Any = None) -> Path | None:

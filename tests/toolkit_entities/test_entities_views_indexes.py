@@ -59,11 +59,30 @@ def _reference_timeline(corpus: Corpus, selection: Selection | None, top: int, m
     frame = frame.dropna(subset=["published"]).groupby(["entity_id", "published"]).size().rename("n_mentions").reset_index()
     if not len(frame):
         return pd.DataFrame(columns=columns)
-    frame = ev._coarsen(frame, max_points)
+    frame = _reference_coarsen(frame, max_points)
     ents = corpus.entities.set_index("entity_id")
     frame["name"] = frame["entity_id"].map(ents["name"])
     frame["label"] = frame["entity_id"].map(ents["label"])
     return frame[columns].sort_values(["published", "name"]).reset_index(drop=True)
+
+
+def _reference_coarsen(counts: pd.DataFrame, max_points: int) -> pd.DataFrame:
+    """Per-day counts summed into weeks, months or years (the first unit that fits ``max_points`` rows).
+
+    The chart gets at most ``max_points`` rows whatever the corpus size; ``published``
+    is then the first day of the bin.
+    """
+    if len(counts) <= max_points:
+        return counts
+    days = pd.Series(pd.unique(counts["published"]))
+    when = pd.to_datetime(days.astype(str).str[:10], errors="coerce")
+    for unit in ("W-MON", "M", "Y"):
+        starts = when.dt.to_period(unit).dt.start_time.dt.strftime("%Y-%m-%d")
+        binned = counts.assign(published=counts["published"].map(dict(zip(days, starts))).fillna(counts["published"]))
+        binned = binned.groupby(["entity_id", "published"], as_index=False)["n_mentions"].sum()
+        if len(binned) <= max_points:
+            break
+    return binned
 
 
 def _plain(frame: pd.DataFrame) -> list[list[object]]:
