@@ -41,7 +41,10 @@ class _QuoteIndex:
     speaker_codes: np.ndarray  # base row -> entity code of speaker_entity_id (-1: none)
     via_codes: np.ndarray  # base row -> entity code of via_entity_id (-1: none)
     pair_rows: np.ndarray  # (quote, mentioned entity) pairs: base row ...
-    pair_entities: np.ndarray  # ... and entity code, unique pairs
+    pair_entities: np.ndarray  # ... and entity code, unique pairs, sorted by row
+    row_starts: np.ndarray  # base row r's pairs are pair_rows[row_starts[r]:row_starts[r + 1]]
+    by_entity: np.ndarray  # pair numbers sorted by entity ...
+    entity_starts: np.ndarray  # ... entity e's pairs are by_entity[entity_starts[e]:entity_starts[e + 1]]
 
     def entity_codes(self, wanted: list[str]) -> np.ndarray:
         found = self.entity_ids.get_indexer(pd.Index(wanted, dtype=object))
@@ -54,10 +57,25 @@ class _QuoteIndex:
         return table
 
     def mentioning(self, codes: np.ndarray) -> np.ndarray:
-        """Base rows whose content mentions any of the entity ``codes``."""
+        """Base rows whose content mentions any of the entity ``codes`` (read from the entities' pair lists)."""
         mask = np.zeros(len(self.base), dtype=bool)
-        mask[self.pair_rows[self.chosen(codes)[self.pair_entities]]] = True
+        codes = np.unique(codes)
+        mask[self.pair_rows[self.by_entity[_ranges(self.entity_starts[codes], self.entity_starts[codes + 1])]]] = True
         return mask
+
+    def pairs_of(self, rows: np.ndarray) -> np.ndarray:
+        """The pair numbers of the base ``rows`` (positions), from the rows' pair lists."""
+        return _ranges(self.row_starts[rows], self.row_starts[rows + 1])
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """``starts[0]..ends[0]-1, starts[1]..ends[1]-1, ...`` as one array, without a Python loop.
+
+    >>> _ranges(np.array([2, 7]), np.array([4, 8])).tolist()
+    [2, 3, 7]
+    """
+    lengths = (ends - starts).astype(np.int64)
+    return np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
 
 
 def _quote_index(corpus: Any) -> _QuoteIndex:
@@ -81,7 +99,10 @@ def _build_quote_index(corpus: Any) -> _QuoteIndex:
                                         base["speaker_entity_id"].astype(object),
                                         base["via_entity_id"].astype(object)]).dropna()), dtype=object)
     rows, entities = _pairs(base, corpus.mentions, ids)
-    return _QuoteIndex(base=base, article_codes=article_ids.get_indexer(base["article_id"].astype(object)),
+    by_entity = np.argsort(entities, kind="stable")
+    return _QuoteIndex(row_starts=np.searchsorted(rows, np.arange(len(base) + 1)), by_entity=by_entity,
+                       entity_starts=np.searchsorted(entities[by_entity], np.arange(len(ids) + 1)),
+                       base=base, article_codes=article_ids.get_indexer(base["article_id"].astype(object)),
                        article_ids=article_ids, entity_ids=ids,
                        speaker_codes=ids.get_indexer(base["speaker_entity_id"].astype(object)),
                        via_codes=ids.get_indexer(base["via_entity_id"].astype(object)),
@@ -131,7 +152,22 @@ def _mentioned_entities(corpus: Any) -> pd.DataFrame:
 
 
 def _selected(index: _QuoteIndex, corpus: Any, selection: Any, entities: list[str]) -> np.ndarray | None:
-    """Base rows the selection's articles and dates and ``entities`` allow (``None``: every row)."""
+    """Base rows the selection's articles and dates and ``entities`` allow (``None``: every row).
+
+    Kept for the latest arguments, so the quotes views of one dashboard filter once per change.
+    """
+    state = (None if selection is None else selection.key(("articles", "date_range")), tuple(entities))
+    return cached(corpus, "quotes:selected", lambda: _read_only(_select(index, corpus, selection, entities)),
+                  sources=(index.base,), state=state)
+
+
+def _read_only(mask: np.ndarray | None) -> np.ndarray | None:
+    if mask is not None:
+        mask.flags.writeable = False  # shared by the views: combine with &, never &=
+    return mask
+
+
+def _select(index: _QuoteIndex, corpus: Any, selection: Any, entities: list[str]) -> np.ndarray | None:
     keep: np.ndarray | None = None
     if selection is not None:
         allowed = selection.article_mask(corpus)  # by row of corpus.articles, the order of index.article_ids
@@ -206,8 +242,8 @@ def who_said_what_rows(corpus: Any, selection: Any = None) -> pd.DataFrame:
     index = _quote_index(corpus)
     keep = _selected(index, corpus, selection, list(selection.entities) if selection is not None else [])
     cells = _who_cells(corpus, index)
-    use = cells.counted if keep is None else cells.counted & keep[index.pair_rows]
-    counts = np.bincount(cells.cell[use], minlength=len(cells.speaker))
+    pairs = cells.cell[cells.counted] if keep is None else cells.cell[_counted(cells, index.pairs_of(np.flatnonzero(keep)))]
+    counts = np.bincount(pairs, minlength=len(cells.speaker))
     found = np.flatnonzero(counts)  # cells are in (speaker, entity) name order
     if not len(found):
         return pd.DataFrame({"speaker": pd.Series([], dtype="string"), "entity": pd.Series([], dtype="string"),
@@ -215,6 +251,10 @@ def who_said_what_rows(corpus: Any, selection: Any = None) -> pd.DataFrame:
     found = found[np.argsort(-counts[found], kind="stable")]  # most quotes first, ties by speaker then entity
     return pd.DataFrame({"speaker": cells.speaker[found], "entity": cells.entity[found],
                          "quotes": counts[found].astype("int64")})
+
+
+def _counted(cells: _WhoCells, pairs: np.ndarray) -> np.ndarray:
+    return pairs[cells.counted[pairs]]
 
 
 @dataclass(frozen=True)
