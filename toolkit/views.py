@@ -659,7 +659,10 @@ def chart_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         elif values.dtype.kind in "iub":  # numpy ints and bools: no gaps
             columns.append(values.tolist())
         else:
-            columns.append(values.astype(object).where(values.notna(), None).tolist())
+            column = values.tolist()
+            if values.hasnans:  # NaN, None and pd.NA all become null
+                column = [None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v for v in column]
+            columns.append(column)
     names = [str(c) for c in frame.columns]
     return [dict(zip(names, row)) for row in zip(*columns)]
 

@@ -446,8 +446,13 @@ def _live_spec(corpus: Corpus, selection: Selection | None, *, color: str, max_p
     spec = _fill(_template(binned=binned is not None, color=color, width=width), {
         _GROUPS: groups, _HEIGHT: max(60, 22 * max(1, len(groups))),
         _X_TITLE: "happened on" + (f" ({binned} bins)" if binned else "")})
-    spec["datasets"] = {_DATASET: chart_records(data)}
+    spec["datasets"] = {_DATASET: chart_records(data[[c for c in data.columns if c in _DRAWN]])}
     return spec
+
+
+# the fields the chart encodes, shows in a tooltip or picks by: the live view sends only these
+_DRAWN = {"event_id", "date_start", "date_end", "sentence", "group", "title", "outlet", "published", "count", "start",
+          "stop", "published_on", "span"}
 
 
 # ---------------------------------------------------------------------------
