@@ -41,6 +41,8 @@ def escape(value: Any) -> str:
     >>> escape('<script>alert("x")</script>')
     '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'
     """
+    if type(value) is str:  # the common case first: tables escape thousands of cells per change
+        return _html.escape(value, quote=True)
     if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
         return ""
     if isinstance(value, (list, tuple)):

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from toolkit import html as h
-from toolkit.views import PAGE_ROWS, PARTS, DistinctPairs, Selection, cached, chart_widget, page_note, svg
+from toolkit.views import (PAGE_ROWS, PARTS, DistinctPairs, Selection, cached, chart_widget, columns_frame,
+                           page_note, svg)
 
 __all__ = ["contested_claims_view", "claims_overview_view", "render_contested_claims", "render_claims_overview",
            "claim_rows", "group_summary"]
@@ -157,7 +158,7 @@ class _ClaimCodes:
         n_claims = sizes[present]
         contested = np.minimum(n_for, n_against)
         n_claimants = self.claimants.distinct(rows, n_groups)[present]
-        out = pd.DataFrame({
+        out = columns_frame({
             "group_id": self.group_ids[present], "contested": contested, "n_claims": n_claims,
             "n_claimants": n_claimants, "n_articles": self.articles.distinct(rows, n_groups)[present],
             "n_for": n_for, "n_against": n_against, "stances": self._stance_text(group, stance, present),

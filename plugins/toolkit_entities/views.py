@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit import html as h
-from toolkit.views import PAGE_ROWS, DistinctPairs, cached, page_note, spec_template, spec_with_data
+from toolkit.views import PAGE_ROWS, DistinctPairs, cached, columns_frame, page_note, spec_template, spec_with_data
 
 __all__ = [
     "entity_rows", "reader_rows", "kwic_rows", "timeline_rows", "suggestion_rows",
@@ -98,7 +98,7 @@ def _entity_counts(corpus: Any, selection: Any) -> pd.DataFrame:
     present = np.flatnonzero(n_mentions)
     first = codes.entity_days.extreme(rows, n_entities, lowest=True)[present]
     last = codes.entity_days.extreme(rows, n_entities, lowest=False)[present]
-    return pd.DataFrame({
+    return columns_frame({
         "n_mentions": n_mentions[present],
         "n_articles": codes.entity_articles.distinct(rows, n_entities)[present],
         "first_published": _day_text(codes.days, first), "last_published": _day_text(codes.days, last),
@@ -267,7 +267,7 @@ def kwic_rows(corpus: Any, selection: Any = None, *, entity_ids: Sequence[str] |
     scope = Selection(entities=chosen, articles=list(selection.articles) if selection is not None else [],
                       date_range=selection.date_range if selection is not None else None)
     frame = scope.narrow(contexts, corpus, parts=("entities", "articles", "date_range"))
-    return frame[columns].reset_index(drop=True)
+    return frame.reset_index(drop=True)  # the contexts have exactly ``columns``
 
 
 def _contexts(corpus: Any, window: int) -> pd.DataFrame:
@@ -333,8 +333,8 @@ def timeline_rows(corpus: Any, selection: Any = None, *, top: int = 8, max_point
         cells, inverse = np.unique(daily // width * width + bin_of[daily % width], return_inverse=True)
         n = np.bincount(inverse.ravel(), weights=daily_n).astype(np.int64)
         when = cells % width
-    frame = pd.DataFrame({"entity_id": codes.entity_ids[cells // width], "published": names[when],
-                          "n_mentions": n.astype(np.int64)})
+    frame = columns_frame({"entity_id": codes.entity_ids[cells // width], "published": names[when],
+                           "n_mentions": n.astype(np.int64)})
     ents = corpus.entities.set_index("entity_id")
     frame["name"] = frame["entity_id"].map(ents["name"])
     frame["label"] = frame["entity_id"].map(ents["label"])
@@ -423,12 +423,12 @@ def render_article_reader(corpus: Any, selection: Any = None, *, article_id: str
 def _kwic_html(rows: pd.DataFrame, max_rows: int = 500) -> str:
     if not len(rows):
         return '<p class="pl-muted">Select an entity to see its mentions in context.</p>'
-    body = []
-    for r in rows.head(max_rows).itertuples(index=False):
-        body.append(f"<tr><td>{h.escape(r.published)}</td><td>{h.escape(r.article_id)}</td>"
-                    f"<td style=\"text-align:right\">{h.escape(r.left)}</td>"
-                    f"<td><b>{h.escape(r.mention)}</b> <span class=\"pl-muted\">{h.escape(r.label)}</span></td>"
-                    f"<td>{h.escape(r.right)}</td></tr>")
+    shown = rows.head(max_rows)
+    cells = [[h.escape(v) for v in shown[c].tolist()] for c in ("published", "article_id", "left", "mention", "label",
+                                                                 "right")]
+    body = [f"<tr><td>{published}</td><td>{article}</td><td style=\"text-align:right\">{left}</td>"
+            f"<td><b>{mention}</b> <span class=\"pl-muted\">{label}</span></td><td>{right}</td></tr>"
+            for published, article, left, mention, label, right in zip(*cells)]
     return ('<table class="pl-table"><thead><tr><th>published</th><th>article</th><th>before</th><th>mention</th>'
             f'<th>after</th></tr></thead><tbody>{"".join(body)}</tbody></table>')
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit import html as h
-from toolkit.views import PAGE_ROWS, DistinctPairs, cached, page_note
+from toolkit.views import PAGE_ROWS, DistinctPairs, cached, columns_frame, page_note
 
 __all__ = [
     "quote_rows", "quote_context", "who_said_what_rows", "speakers_of_entity_rows",
@@ -249,8 +249,8 @@ def who_said_what_rows(corpus: Any, selection: Any = None) -> pd.DataFrame:
         return pd.DataFrame({"speaker": pd.Series([], dtype="string"), "entity": pd.Series([], dtype="string"),
                              "quotes": pd.Series([], dtype="int64")})
     found = found[np.argsort(-counts[found], kind="stable")]  # most quotes first, ties by speaker then entity
-    return pd.DataFrame({"speaker": cells.speaker[found], "entity": cells.entity[found],
-                         "quotes": counts[found].astype("int64")})
+    return columns_frame({"speaker": cells.speaker[found], "entity": cells.entity[found],
+                          "quotes": counts[found].astype("int64")})
 
 
 def _counted(cells: _WhoCells, pairs: np.ndarray) -> np.ndarray:
@@ -320,7 +320,7 @@ def speakers_of_entity_rows(corpus: Any, selection: Any = None, *, entity: str |
     kinds = np.full(n_speakers, "", dtype=object)
     for who, kind in zip(codes.kinds.group[used].tolist(), codes.kinds.value[used].tolist()):
         kinds[who] = f"{kinds[who]}, {codes.kind_names[kind]}" if kinds[who] else codes.kind_names[kind]
-    out = pd.DataFrame({"speaker": codes.names[present], "quotes": quotes[present].astype("int64"),
+    out = columns_frame({"speaker": codes.names[present], "quotes": quotes[present].astype("int64"),
                         "kinds": kinds[present], "first": _texts(codes.day_names, first),
                         "last": _texts(codes.day_names, last),
                         "articles": codes.articles.distinct(rows, n_speakers)[present].astype("int64")})

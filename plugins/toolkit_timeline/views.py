@@ -268,6 +268,8 @@ def _binned(index: _EventIndex, rows: np.ndarray, groups: np.ndarray, max_points
 
     ``None`` when the events fit as they are.
     """
+    from toolkit.views import columns_frame
+
     if len(rows) <= max_points:
         return None, None
     n_labels = len(index.labels)
@@ -283,7 +285,7 @@ def _binned(index: _EventIndex, rows: np.ndarray, groups: np.ndarray, max_points
             dated = start < len(starts.bins)
             start, published, group, counts = start[dated], published[dated], group[dated], counts[dated]
             has_pub = published < len(pubs.bins)
-            out = pd.DataFrame({
+            out = columns_frame({
                 "event_id": None,
                 "article_id": None,
                 "date_start": starts.start_text[start],
@@ -299,7 +301,7 @@ def _binned(index: _EventIndex, rows: np.ndarray, groups: np.ndarray, max_points
                 "start": starts.start_iso[start],
                 "stop": starts.stop_iso[start],
                 "published_on": np.append(pubs.start_iso, "")[published],
-            })
+            }, index=pd.RangeIndex(len(counts)))
             return out.head(max_points), unit
     raise AssertionError("unreachable: the year bin always returns")
 

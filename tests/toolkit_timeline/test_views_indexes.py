@@ -174,7 +174,9 @@ def test_live_spec_is_the_altair_spec_with_its_data_swapped(n, selection):
     fields = set(re.findall(r'"field": "([^"]+)"', text)) | set(re.findall(r"datum\.(\w+)", text))
     fields |= {f for found in re.findall(r'"fields": \[([^\]]*)\]', text) for f in re.findall(r'"([^"]+)"', found)}
     assert got_values and fields <= set(got_values[0]) <= fields | {"count"}  # count: read when binned
-    assert got_values == [{k: v for k, v in row.items() if k in fields | {"count"}} for row in values]
+    # (a gap is null in JSON; Altair leaves NaN in object columns, which JSON cannot hold)
+    assert got_values == [{k: None if isinstance(v, float) and v != v else v for k, v in row.items()
+                           if k in fields | {"count"}} for row in values]
     assert spec.pop("data") == {"name": tv._DATASET}
     want.pop("data")
     assert _named(spec) == _named(want)
