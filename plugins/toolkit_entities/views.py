@@ -70,7 +70,11 @@ def entity_rows(corpus: Any, selection: Any = None, *, label: str | None = None,
     scope = None if selection is None else selection.key(("articles", "date_range"))
     counts = cached(corpus, "entities:counts", lambda: _entity_counts(corpus, selection),
                     sources=(corpus.mentions, corpus.articles), state=scope)
-    frame = entities[["entity_id", "name", "label", "aliases"]].merge(counts, left_on="entity_id", right_index=True)
+    # the entities that have counts, in the table's order, with their counts (a merge, without its overhead)
+    where = counts.index.get_indexer(entities["entity_id"].astype(object))
+    frame = entities.loc[where >= 0, ["entity_id", "name", "label", "aliases"]]
+    for column in counts.columns:
+        frame[column] = counts[column].to_numpy()[where[where >= 0]]
     if label:
         frame = frame[frame["label"] == label]
     if query:
@@ -90,7 +94,14 @@ def _entity_counts(corpus: Any, selection: Any) -> pd.DataFrame:
     """
     codes = _mention_codes(corpus)
     keep = _scope_mask(corpus, selection)
-    rows = None if keep is None else np.flatnonzero(keep)
+    if keep is None:  # the counts over the whole corpus: made once
+        if "counts" not in codes.whole:
+            codes.whole["counts"] = _counts(codes, None)
+        return codes.whole["counts"]
+    return _counts(codes, np.flatnonzero(keep))
+
+
+def _counts(codes: _MentionCodes, rows: np.ndarray | None) -> pd.DataFrame:
     known = codes.entity >= 0 if rows is None else codes.entity[rows] >= 0
     entity = codes.entity[known] if rows is None else codes.entity[rows][known]
     n_entities = len(codes.entity_ids)
@@ -133,6 +144,7 @@ class _MentionCodes:
     entity_articles: DistinctPairs  # (entity, article) of the mentions
     entity_days: DistinctPairs  # (entity, publication date) of the mentions
     binned: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, compare=False)
+    whole: dict[Any, pd.DataFrame] = field(default_factory=dict, compare=False)  # results for the whole corpus
 
     def bins(self, unit: str) -> tuple[np.ndarray, np.ndarray]:
         """Per date code, the code of its ``unit`` bin (codes in text order) and per bin code its first day."""
@@ -303,6 +315,18 @@ def timeline_rows(corpus: Any, selection: Any = None, *, top: int = 8, max_point
         return pd.DataFrame(columns=columns)
     codes = _mention_codes(corpus)
     keep = _scope_mask(corpus, selection)
+    if keep is None and not (selection is not None and selection.entities):
+        # the chart of the whole corpus comes back whenever the selection is cleared: made once
+        key = ("timeline", top, max_points)
+        if key not in codes.whole:
+            codes.whole[key] = _timeline_rows(corpus, codes, None, selection, top=top, max_points=max_points)
+        return codes.whole[key]
+    return _timeline_rows(corpus, codes, keep, selection, top=top, max_points=max_points)
+
+
+def _timeline_rows(corpus: Any, codes: _MentionCodes, keep: np.ndarray | None, selection: Any, *, top: int,
+                   max_points: int) -> pd.DataFrame:
+    columns = ["entity_id", "name", "label", "published", "n_mentions"]
     rows = np.flatnonzero(codes.entity >= 0) if keep is None else np.flatnonzero(keep & (codes.entity >= 0))
     entity = codes.entity[rows]
     n_entities = len(codes.entity_ids)

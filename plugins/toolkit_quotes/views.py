@@ -7,7 +7,7 @@ shows; every view has a static renderer (escaped HTML, no kernel, no network).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -242,7 +242,15 @@ def who_said_what_rows(corpus: Any, selection: Any = None) -> pd.DataFrame:
     index = _quote_index(corpus)
     keep = _selected(index, corpus, selection, list(selection.entities) if selection is not None else [])
     cells = _who_cells(corpus, index)
-    pairs = cells.cell[cells.counted] if keep is None else cells.cell[_counted(cells, index.pairs_of(np.flatnonzero(keep)))]
+    if keep is None:  # every quote: the same table whenever the selection is cleared, so made once
+        if "all" not in cells.whole:
+            cells.whole["all"] = _who_rows(cells, cells.cell[cells.counted])
+        return cells.whole["all"]
+    return _who_rows(cells, cells.cell[_counted(cells, index.pairs_of(np.flatnonzero(keep)))])
+
+
+def _who_rows(cells: _WhoCells, pairs: np.ndarray) -> pd.DataFrame:
+    """The who-said-what table of the counted pairs' cells ``pairs``."""
     counts = np.bincount(pairs, minlength=len(cells.speaker))
     found = np.flatnonzero(counts)  # cells are in (speaker, entity) name order
     if not len(found):
@@ -265,6 +273,7 @@ class _WhoCells:
     cell: np.ndarray  # pair -> cell code; cells sorted by speaker name, then entity name
     speaker: np.ndarray  # cell -> speaker name
     entity: np.ndarray  # cell -> entity name
+    whole: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False)  # the table of every quote
 
 
 def _who_cells(corpus: Any, index: _QuoteIndex) -> _WhoCells:

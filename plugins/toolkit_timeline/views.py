@@ -139,6 +139,7 @@ class _EventIndex:
     end_dates: pd.DatetimeIndex  # the distinct date_end values, parsed once
     bins: dict[tuple[str, str], _Bins] = field(default_factory=dict, compare=False)  # made on first use
     iso: dict[str, np.ndarray] = field(default_factory=dict, compare=False)  # made on first use
+    whole: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False)  # the unrestricted chart, kept
 
 
 def _event_index(corpus: Corpus) -> _EventIndex:
@@ -273,12 +274,20 @@ def _binned(index: _EventIndex, rows: np.ndarray, groups: np.ndarray, max_points
     if len(rows) <= max_points:
         return None, None
     n_labels = len(index.labels)
+    # the events counted once per (date, publication date, group) as written; each unit then sums those
+    # cells (far fewer than events) instead of sorting every event again
+    n_starts, n_pubs = len(index.start_dates) + 1, len(index.published_dates) + 1  # code -1 -> the last slot
+    first = (index.start_days[rows] % n_starts * n_pubs + index.published_days[rows] % n_pubs) * n_labels + groups
+    first, first_counts = np.unique(first, return_counts=True)
+    first_dates, first_group = np.divmod(first, n_labels)
+    first_start, first_pub = np.divmod(first_dates, n_pubs)
     for unit in _BINS:
         starts, pubs = _bins(index, "start", _PERIODS[unit]), _bins(index, "published", _PERIODS[unit])
-        start, published = starts.rank[index.start_days[rows]], pubs.rank[index.published_days[rows]]
+        start, published = starts.rank[first_start], pubs.rank[first_pub]
         # one int per (bin, publication bin, group), counted; sorted as groupby sorts its keys
         width = len(pubs.bins) + 1
-        cells, counts = np.unique((start * width + published) * n_labels + groups, return_counts=True)
+        cells, inverse = np.unique((start * width + published) * n_labels + first_group, return_inverse=True)
+        counts = np.bincount(inverse.ravel(), weights=first_counts, minlength=len(cells)).astype(np.int64)
         if len(cells) <= max_points or unit == "year":
             keys, group = np.divmod(cells, n_labels)
             start, published = np.divmod(keys, width)
@@ -312,7 +321,17 @@ def _chart_frame(corpus: Corpus, selection: Selection | None, *, color: str, max
     _check_color(color)
     index = _event_index(corpus)
     keep = _event_mask(corpus, _chart_selection(selection, True))
-    rows = np.arange(index.n) if keep is None else np.flatnonzero(keep)
+    if keep is None:  # every event: the same chart whenever the selection is cleared, so made once
+        key = ("frame", color, max_points)
+        if key not in index.whole:
+            index.whole[key] = _chart_rows(corpus, index, np.arange(index.n), color=color, max_points=max_points)
+        return index.whole[key]
+    return _chart_rows(corpus, index, np.flatnonzero(keep), color=color, max_points=max_points)
+
+
+def _chart_rows(corpus: Corpus, index: _EventIndex, rows: np.ndarray, *, color: str, max_points: int
+                ) -> tuple[pd.DataFrame, str | None]:
+    """:func:`_chart_frame` of the event positions ``rows``."""
     if not len(rows):
         data: pd.DataFrame = pd.DataFrame(columns=_DATA_COLUMNS)
         binned = None
@@ -443,12 +462,19 @@ def _live_spec(corpus: Corpus, selection: Selection | None, *, color: str, max_p
     """The spec :func:`timeline_chart` gives for the view (with the pick parameter always there), built from a template."""
     from toolkit.views import chart_records
 
+    index = _event_index(corpus)
+    whole = ("spec", color, max_points, width)
+    unrestricted = _event_mask(corpus, _chart_selection(selection, True)) is None
+    if unrestricted and whole in index.whole:
+        return index.whole[whole]
     data, binned = _chart_frame(corpus, selection, color=color, max_points=max_points)
     groups = _chart_groups(data)
     spec = _fill(_template(binned=binned is not None, color=color, width=width), {
         _GROUPS: groups, _HEIGHT: max(60, 22 * max(1, len(groups))),
         _X_TITLE: "happened on" + (f" ({binned} bins)" if binned else "")})
     spec["datasets"] = {_DATASET: chart_records(data[[c for c in data.columns if c in _DRAWN]])}
+    if unrestricted:
+        index.whole[whole] = spec  # never changed in place: a change makes a new spec
     return spec
 
 

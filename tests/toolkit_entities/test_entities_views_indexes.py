@@ -151,3 +151,15 @@ def test_mentions_chart_swaps_data_and_keeps_its_pick_observed():
                                      "store": [{"unit": "", "fields": [{"field": "entity_id", "type": "E"}],
                                                 "values": ["E4"]}]}}
     assert selection.entities == ["E4"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), n=st.integers(0, 60), selection=st.one_of(st.none(), selections),
+       sort_by=st.sampled_from(["n_mentions", "n_articles", "name", "first_published", "last_published"]))
+def test_entity_rows_equal_the_merge_of_counts(seed, n, selection, sort_by):
+    corpus = _corpus(seed, n)
+    got = ev.entity_rows(corpus, selection, sort_by=sort_by)
+    counts = _reference_counts(corpus, selection)
+    want = corpus.entities[["entity_id", "name", "label", "aliases"]].merge(counts, left_on="entity_id", right_index=True)
+    want = want.sort_values([sort_by, "name"], ascending=[sort_by in ("name", "first_published"), True], kind="stable")
+    assert _plain(got.reset_index(drop=True)) == _plain(want[list(got.columns)].reset_index(drop=True))
