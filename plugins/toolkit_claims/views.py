@@ -9,6 +9,7 @@ sets ``quote`` so the article reader shows its evidence in context.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -139,6 +140,11 @@ class _ClaimCodes:
                    articles=DistinctPairs.of(group, codes("article_id", sort=False)[0]),
                    propositions=DistinctPairs.of(group, proposition), proposition_text=proposition_text,
                    dates=DistinctPairs.of(group, date), date_text=np.asarray([str(d) for d in date_text], dtype=object))
+
+    @cached_property
+    def group_index(self) -> pd.Index:
+        """The group ids as an index (its hash table is built once)."""
+        return pd.Index(self.group_ids, dtype=object)
 
     def summary(self, keep: np.ndarray | None) -> pd.DataFrame:
         """:func:`group_summary` of the rows ``keep`` allows (``None``: every row)."""
@@ -323,7 +329,7 @@ def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int 
             shown = list(_summary(corpus, selection, _ALL)["group_id"].head(max_groups))
         codes = _claim_codes(base)
         table = np.zeros(len(codes.group_ids) + 1, dtype=bool)  # by group code; -1 reads the last slot
-        found = pd.Index(codes.group_ids).get_indexer(pd.Index(shown, dtype=object))
+        found = codes.group_index.get_indexer(pd.Index(shown, dtype=object))
         table[found[found >= 0]] = True
         keep = table[codes.group]
         more = selection.mask(base, corpus, parts=_ALL)

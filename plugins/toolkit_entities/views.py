@@ -144,7 +144,7 @@ class _MentionCodes:
     entity_articles: DistinctPairs  # (entity, article) of the mentions
     entity_days: DistinctPairs  # (entity, publication date) of the mentions
     binned: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, compare=False)
-    whole: dict[Any, pd.DataFrame] = field(default_factory=dict, compare=False)  # results for the whole corpus
+    whole: dict[Any, Any] = field(default_factory=dict, compare=False)  # results for the whole corpus
 
     def bins(self, unit: str) -> tuple[np.ndarray, np.ndarray]:
         """Per date code, the code of its ``unit`` bin (codes in text order) and per bin code its first day."""
@@ -168,7 +168,8 @@ def _mention_codes(corpus: Any) -> _MentionCodes:
                              days=np.asarray(days, dtype=object), entity_articles=DistinctPairs.of(entity, article),
                              entity_days=DistinctPairs.of(entity, day))
 
-    return cached(corpus, "entities:mention-codes", build, sources=(corpus.mentions, corpus.articles))
+    return cached(corpus, "entities:mention-codes", build,
+                  sources=(corpus.mentions, corpus.articles, corpus.entities))  # names are kept with the results
 
 
 def _entity_names(corpus: Any) -> dict[str, str]:
@@ -357,12 +358,29 @@ def _timeline_rows(corpus: Any, codes: _MentionCodes, keep: np.ndarray | None, s
         cells, inverse = np.unique(daily // width * width + bin_of[daily % width], return_inverse=True)
         n = np.bincount(inverse.ravel(), weights=daily_n).astype(np.int64)
         when = cells % width
-    frame = columns_frame({"entity_id": codes.entity_ids[cells // width], "published": names[when],
-                           "n_mentions": n.astype(np.int64)})
-    ents = corpus.entities.set_index("entity_id")
-    frame["name"] = frame["entity_id"].map(ents["name"])
-    frame["label"] = frame["entity_id"].map(ents["label"])
-    return frame[columns].sort_values(["published", "name"]).reset_index(drop=True)
+    entity = cells // width
+    name, name_rank, label = _entity_lookup(corpus, codes)
+    order = np.lexsort((name_rank[entity], when))  # by date, then name (stable): date codes follow the text
+    entity, when, n = entity[order], when[order], n[order]
+    return columns_frame({"entity_id": codes.entity_ids[entity], "name": name[entity], "label": label[entity],
+                          "published": names[when], "n_mentions": n.astype(np.int64)})
+
+
+def _entity_lookup(corpus: Any, codes: _MentionCodes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per mention entity code: its name, the name's rank in text order (no name: last) and its label."""
+    if "lookup" not in codes.whole:
+        entities = corpus.entities.drop_duplicates("entity_id").set_index("entity_id")
+        found = pd.Index(entities.index.astype(object)).get_indexer(pd.Index(codes.entity_ids, dtype=object))
+        def column(name: str) -> np.ndarray:
+            values = np.full(len(found), None, dtype=object)
+            if name in entities.columns:
+                values[found >= 0] = entities[name].astype(object).to_numpy()[found[found >= 0]]
+            return np.asarray([None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v
+                               for v in values], dtype=object)
+        name = column("name")
+        rank, _ = pd.factorize(pd.Series(name, dtype=object), sort=True)
+        codes.whole["lookup"] = (name, np.where(rank >= 0, rank, len(name)), column("label"))
+    return codes.whole["lookup"]
 
 
 def _alias_path(corpus: Any, alias_table: Any = None) -> Path | None:
