@@ -261,6 +261,7 @@ def _group_codes(index: _EventIndex, rows: np.ndarray, color: str) -> np.ndarray
 
 
 _PERIODS = {"day": "D", "week": "W-MON", "month": "M", "year": "Y"}
+_DENSE_CELLS = 1_000_000  # up to this many possible chart cells (beyond 8 per event) are counted densely
 
 
 def _binned(index: _EventIndex, rows: np.ndarray, groups: np.ndarray, max_points: int
@@ -274,20 +275,19 @@ def _binned(index: _EventIndex, rows: np.ndarray, groups: np.ndarray, max_points
     if len(rows) <= max_points:
         return None, None
     n_labels = len(index.labels)
-    # the events counted once per (date, publication date, group) as written; each unit then sums those
-    # cells (far fewer than events) instead of sorting every event again
-    n_starts, n_pubs = len(index.start_dates) + 1, len(index.published_dates) + 1  # code -1 -> the last slot
-    first = (index.start_days[rows] % n_starts * n_pubs + index.published_days[rows] % n_pubs) * n_labels + groups
-    first, first_counts = np.unique(first, return_counts=True)
-    first_dates, first_group = np.divmod(first, n_labels)
-    first_start, first_pub = np.divmod(first_dates, n_pubs)
     for unit in _BINS:
         starts, pubs = _bins(index, "start", _PERIODS[unit]), _bins(index, "published", _PERIODS[unit])
-        start, published = starts.rank[first_start], pubs.rank[first_pub]
-        # one int per (bin, publication bin, group), counted; sorted as groupby sorts its keys
+        start, published = starts.rank[index.start_days[rows]], pubs.rank[index.published_days[rows]]
+        # one int per (bin, publication bin, group), counted; in key order, which is groupby's order
         width = len(pubs.bins) + 1
-        cells, inverse = np.unique((start * width + published) * n_labels + first_group, return_inverse=True)
-        counts = np.bincount(inverse.ravel(), weights=first_counts, minlength=len(cells)).astype(np.int64)
+        keys = (start * width + published) * n_labels + groups
+        space = (len(starts.bins) + 1) * width * n_labels
+        if space <= 8 * len(rows) + _DENSE_CELLS:  # few possible cells: count them all, no sort
+            counts = np.bincount(keys, minlength=space)
+            cells = np.flatnonzero(counts)
+            counts = counts[cells]
+        else:
+            cells, counts = np.unique(keys, return_counts=True)
         if len(cells) <= max_points or unit == "year":
             keys, group = np.divmod(cells, n_labels)
             start, published = np.divmod(keys, width)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from unittest.mock import patch
 
 import numpy as np
 import pandas as pd
@@ -141,10 +142,11 @@ def test_timeline_data_equals_the_plain_pandas_version(seed, n, selection, color
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), n=st.integers(1, 300), selection=selections,
-       color=st.sampled_from(tv.COLOR_BY), max_points=st.sampled_from([3, 10, 40, 1000]))
-def test_binned_chart_rows_equal_the_plain_pandas_version(seed, n, selection, color, max_points):
+       color=st.sampled_from(tv.COLOR_BY), max_points=st.sampled_from([3, 10, 40, 1000]), dense=st.booleans())
+def test_binned_chart_rows_equal_the_plain_pandas_version(seed, n, selection, color, max_points, dense):
     corpus = _corpus(seed, n)
-    got, unit = tv._chart_frame(corpus, selection, color=color, max_points=max_points)
+    with patch.object(tv, "_DENSE_CELLS", 1_000_000 if dense else -10**9):  # counted densely, or sorted
+        got, unit = tv._chart_frame(corpus, selection, color=color, max_points=max_points)
     want, want_unit = _reference_aggregate(_reference_data(corpus, selection, color), max_points)
     assert unit == want_unit
     columns = list(want.columns)
