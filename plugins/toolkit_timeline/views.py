@@ -180,7 +180,8 @@ def _build_event_index(corpus: Corpus) -> _EventIndex:
     end_days, end_dates = _parse_days(events["date_end"].astype(object) if len(events) else pd.Series([], dtype=object))
     keys = [c for c in ("date_start", "article_id", "start") if c in events.columns]
     # a sort on several columns is stable, so this order, restricted to any subset, sorts the subset
-    order = events.reset_index(drop=True).sort_values(keys).index.to_numpy() if keys else np.arange(len(events))
+    order = (events.reset_index(drop=True).sort_values(keys, kind="stable").index.to_numpy() if keys
+             else np.arange(len(events)))
     return _EventIndex(
         n=len(events), order=order, pair_rows=np.asarray(rows, dtype=np.int64), pair_entities=codes.astype(np.int64),
         entity_labels=label_codes[:n_names], outlet_labels=label_codes[n_names:n_names + len(outlet_text)],
