@@ -23,6 +23,7 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import concurrent.futures.process
+import gc
 import hashlib
 import importlib.metadata as md
 import importlib.util
@@ -109,6 +110,18 @@ class ArticleProcessor:
         if self._nlp is None:
             self._nlp = build_nlp(self.config, self.chosen)
         return self._nlp
+
+    def release(self) -> None:
+        """Drop the pipeline (it loads again if more batches come).
+
+        The corpus-level steps run after the last batch; without this they would
+        hold the model's few hundred megabytes on top of the whole corpus's
+        tables, and the run's peak memory would grow with the corpus.
+        """
+        with self._lock:
+            if self._nlp is not None:
+                self._nlp = None
+                gc.collect()
 
     def process(self, articles: Sequence[Article]) -> list[Rows]:
         if not articles:
@@ -264,7 +277,7 @@ class LocalEngine:
         return {"engine": "local", "workers": 1}
 
     def close(self) -> None:
-        pass
+        self.processor.release()
 
 
 def _ordered(submit: Callable[[Sequence[Article]], Any], batches: Iterable[tuple[Tag, Sequence[Article]]],

@@ -8,8 +8,9 @@ from . import errors
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
-__all__ = ["DEFAULT_MODELS", "load_model", "ensure_extensions", "model_info"]
+__all__ = ["DEFAULT_MODELS", "load_model", "ensure_extensions", "model_info", "doc_text"]
 
 # The official package is preferred when present; the PyPI re-upload is the
 # default that installs without network access beyond PyPI.
@@ -23,6 +24,29 @@ def ensure_extensions() -> None:
     for name in ("presslens_article_id", "presslens_published"):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
+
+
+# where doc_text keeps a Doc's text (a PressLens name, so no other user_data is touched)
+_TEXT_KEY = ("presslens", "text")
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc.
+
+    spaCy rebuilds ``Doc.text`` from every token on each access, so a rule
+    that reads it once per sentence or per quote turns linear work
+    quadratic. A Doc's text never changes (retokenising keeps it), so it is
+    kept in ``doc.user_data`` after the first call.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("Talks resumed on Monday.")
+    >>> doc_text(doc) == doc.text and doc_text(doc) is doc_text(doc)
+    True
+    """
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
 
 
 def load_model(name: str | None = None, *, exclude: tuple[str, ...] = ()) -> Language:

@@ -149,13 +149,35 @@ def _write_table(path: Path, frame: pd.DataFrame, *, chunk_rows: int = 50_000) -
 
     with atomic_path(path) as tmp:
         # the schema from the whole frame, so a slice whose list column is all null still fits
-        schema = pa.Schema.from_pandas(frame, preserve_index=False)
+        schema = _portable_schema(pa.Schema.from_pandas(frame, preserve_index=False))
         with pq.ParquetWriter(tmp, schema) as writer:
             if len(frame) == 0:
                 writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
             for begin in range(0, len(frame), chunk_rows):
                 piece = frame.iloc[begin:begin + chunk_rows]
-                writer.write_table(pa.Table.from_pandas(piece, schema=schema, preserve_index=False))
+                table = pa.Table.from_pandas(piece, schema=schema, preserve_index=False)
+                writer.write_table(table.replace_schema_metadata(schema.metadata))
+
+
+def _portable_schema(schema: Any) -> Any:
+    """``schema`` with Arrow-backed nested columns recorded as plain object columns.
+
+    pandas cannot read back the dtype name of a nested ``pd.ArrowDtype``
+    ("list<item: string>[pyarrow]") from a Parquet file's pandas metadata, so
+    such columns are described as ``object`` (lists) instead.
+    """
+    raw = (schema.metadata or {}).get(b"pandas")
+    if raw is None:
+        return schema
+    meta = json.loads(raw)
+    changed = False
+    for column in meta.get("columns", []):
+        numpy_type = str(column.get("numpy_type") or "")
+        if numpy_type.endswith("[pyarrow]") and "<" in numpy_type:
+            column["numpy_type"], changed = "object", True
+    if not changed:
+        return schema
+    return schema.with_metadata({**schema.metadata, b"pandas": json.dumps(meta).encode("utf-8")})
 
 
 def open_corpus(path: str | os.PathLike[str]) -> Corpus:
@@ -201,13 +223,28 @@ def analyze(inputs: Iterable[Any] | Any, *, out: str | os.PathLike[str] | None =
 
 
 class _TableBuilder:
-    """Rows arrive article by article; they are turned into typed DataFrame chunks every
-    ``flush_rows`` rows, so what is held is compact columns, not millions of dicts."""
+    """Rows arrive article by article; every ``flush_rows`` rows of a table become one
+    Arrow chunk, and :meth:`tables` turns each table's chunks into one DataFrame.
 
-    def __init__(self, *, flush_rows: int = 20_000) -> None:
+    Holding Arrow chunks rather than DataFrames of Python objects is what keeps
+    memory flat while a big corpus streams through: the row dicts and their
+    strings die as soon as their chunk is built, so the allocator reuses that
+    memory for the next rows instead of keeping partly used pages of long-lived
+    small objects. Nested columns (lists, records) of tables outside the contract
+    stay Arrow-backed (``pd.ArrowDtype``) in the result; the contract's own list
+    columns come back as Python lists.
+
+    >>> builder = _TableBuilder(flush_rows=2)
+    >>> for i in range(3):
+    ...     builder.add("timexes", [{"article_id": "a", "start": i, "end": i + 4, "text": "2024"}])
+    >>> builder.tables()["timexes"]["start"].tolist()
+    [0, 1, 2]
+    """
+
+    def __init__(self, *, flush_rows: int = 5_000) -> None:
         self.flush_rows = flush_rows
         self._pending: dict[str, list[dict[str, Any]]] = {}
-        self._chunks: dict[str, list[pd.DataFrame]] = {}
+        self._chunks: dict[str, list[Any]] = {}
 
     def add(self, table: str, rows: list[dict[str, Any]]) -> None:
         bucket = self._pending.setdefault(table, [])
@@ -219,27 +256,54 @@ class _TableBuilder:
         rows = self._pending.pop(table, [])
         if rows:
             frame = conform(table, rows) if table in TABLES else pd.DataFrame(rows)
-            self._chunks.setdefault(table, []).append(frame)
+            self._chunks.setdefault(table, []).append(_to_arrow(frame))
 
     def tables(self) -> dict[str, pd.DataFrame]:
         for table in list(self._pending):
             self._flush(table)
         tables: dict[str, pd.DataFrame] = {}
-        for name in TABLES:
+        for name in [*TABLES, *(n for n in self._chunks if n not in TABLES)]:
             chunks = self._chunks.pop(name, [])
-            tables[name] = _concat(name, chunks)
-        for name, chunks in self._chunks.items():  # third-party tables
-            tables[name] = pd.concat(chunks, ignore_index=True)
-        self._chunks.clear()
+            if name in TABLES:
+                tables[name] = _concat(name, chunks)
+            elif chunks:  # third-party tables
+                tables[name] = _from_chunks(chunks)
         return tables
 
 
-def _concat(name: str, chunks: list[pd.DataFrame]) -> pd.DataFrame:
+def _to_arrow(frame: pd.DataFrame) -> Any:
+    """``frame`` as an Arrow table, or unchanged when Arrow cannot type a column (mixed values)."""
+    import pyarrow as pa
+
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return frame
+
+
+def _from_chunks(chunks: list[Any]) -> pd.DataFrame:
+    import pyarrow as pa
+
+    def nested_as_arrow(arrow_type: Any) -> Any:
+        return pd.ArrowDtype(arrow_type) if pa.types.is_nested(arrow_type) else None
+
+    if all(isinstance(c, pa.Table) for c in chunks):
+        try:
+            table = pa.concat_tables(chunks, promote_options="permissive")
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass  # chunks whose columns Arrow cannot unify: go through pandas
+        else:
+            chunks.clear()
+            return table.to_pandas(types_mapper=nested_as_arrow, ignore_metadata=False)
+    frames = [c.to_pandas(types_mapper=nested_as_arrow) if isinstance(c, pa.Table) else c for c in chunks]
+    chunks.clear()
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+
+def _concat(name: str, chunks: list[Any]) -> pd.DataFrame:
     if not chunks:
         return empty_table(name)
-    if len(chunks) == 1:
-        return chunks[0]
-    return conform(name, pd.concat(chunks, ignore_index=True))
+    return conform(name, _from_chunks(chunks))
 
 
 def _batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:

@@ -85,8 +85,10 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
     quotes = quotes.sort_values(["article_id", "content_start", "quote_id"], na_position="last")
     quotes = quotes[quotes["article_id"].astype(str).isin(articles.index)]
     readings = _readings(tables.get(READINGS), quotes, articles, nlp=nlp, batch_size=options.batch_size)
-    texts = articles["text"]
-    published = articles["published"] if "published" in articles else pd.Series(dtype=object)
+    # plain dicts: a pandas look-up per quote (Series.at on Arrow strings) cost more than the rest of the loop
+    texts: dict[str, str] = dict(zip(articles.index.astype(str), articles["text"].astype(object)))
+    published: dict[str, Any] = (dict(zip(articles.index.astype(str), articles["published"].astype(object)))
+                                 if "published" in articles else {})
     rows: list[dict[str, Any]] = []
     grouping_inputs: list[tuple[str, frozenset[str], frozenset[str], Frame]] = []
     # per quote: (article_id, paragraph start, quote start, first row index, anaphoric) for linking "deny it"
@@ -97,7 +99,7 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
         if reading is None:
             continue
         span = _quote_span(quote)
-        text_of_article = texts.at[article_id]
+        text_of_article = texts[article_id]
         if _present(reading["sentence_start"]) and _present(reading["sentence_end"]):
             sent_start, sent_end = int(reading["sentence_start"]), int(reading["sentence_end"])
         else:
@@ -204,7 +206,7 @@ def _parse_readings(quotes: pd.DataFrame, articles: pd.DataFrame, *, nlp: Any,
 
 
 # --- anaphora ---------------------------------------------------------------------
-def _links(spoken: Sequence[tuple[str, int, int, int, bool]], texts: pd.Series,
+def _links(spoken: Sequence[tuple[str, int, int, int, bool]], texts: Mapping[str, str],
            n_rows: int) -> tuple[list[tuple[int, int]], dict[int, int]]:
     """Row pairs that must share a group, and the antecedent row of each claim that points back.
 
@@ -224,7 +226,7 @@ def _links(spoken: Sequence[tuple[str, int, int, int, bool]], texts: pd.Series,
         by_article.setdefault(article_id, []).append((start, para, first, anaphoric))
     for article_id, items in by_article.items():
         items.sort()
-        text = texts.at[article_id]
+        text = texts[article_id]
         for position, (start, para, first, anaphoric) in enumerate(items):
             if not anaphoric or position == 0:
                 continue

@@ -45,6 +45,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from toolkit.nlp import doc_text
+
 from .names import (LOCATIVE_PREPOSITIONS, ROLE_WORDS, SPEECH_VERBS, capital_state, clean_surface, is_country,
                     is_title_word, looks_like_demonym, name_tokens, title_prefix)
 
@@ -284,7 +286,7 @@ def _drop_headline_labels(doc: Doc, spans: list[Span]) -> list[Span]:
     ("Analysis: ...", "Explainer: ...") is a rubric, unless the text uses the
     word again elsewhere (then it is a speaker, "Ostrovel: ...")."""
     out = []
-    text = doc.text
+    text = doc_text(doc)
     for span in spans:
         if (len(span) == 1 and span.label_ in ("PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART")
                 and span.end < len(doc) and doc[span.end].text == ":" and span[0].is_title
@@ -311,7 +313,7 @@ def _places_with_scores_are_teams(doc: Doc, spans: list[Span]) -> list[Span]:
 
 
 def _numeric_line(doc: Doc, i: int) -> bool:
-    text = doc.text
+    text = doc_text(doc)
     start = text.rfind("\n", 0, doc[i].idx) + 1
     end = text.find("\n", doc[i].idx)
     line = text[start:end if end >= 0 else len(text)]
@@ -408,7 +410,7 @@ def _recover_repeats(doc: Doc, spans: list[Span]) -> list[Span]:
 
 
 def _mostly_upper(doc: Doc) -> bool:
-    letters = [c for c in doc.text[:2000] if c.isalpha()]
+    letters = [c for c in doc_text(doc)[:2000] if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) > 0.2 * len(letters)
 
 

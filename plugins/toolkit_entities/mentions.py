@@ -6,6 +6,8 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
+from toolkit.nlp import doc_text
+
 from .names import clean_surface
 
 __all__ = ["extract", "mention_id"]
@@ -32,7 +34,7 @@ def extract(doc: Any, article: Any, options: Mapping[str, Any]) -> dict[str, lis
     if SPAN_KEY not in doc.spans:
         EntitiesComponent(set_ents=False, metonymy=bool(options.get("metonymy", True)))(doc)
     rows = []
-    text = doc.text  # Doc.text joins every token on each access: read it once per article
+    text = doc_text(doc)  # Doc.text joins every token on each access: read it once per article
     for span in doc.spans[SPAN_KEY]:
         # character-level trim: the tokeniser may glue punctuation to a name ("Jong-un,…")
         left, right = clean_surface(text[span.start_char:span.end_char])

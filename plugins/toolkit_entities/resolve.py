@@ -45,7 +45,6 @@ from .names import (LOCATIVE_PREPOSITIONS, ROLE_WORDS, SPEECH_VERBS, acronym_of,
 __all__ = ["resolve", "corpus_step", "recover_known_names", "SUGGESTIONS_TABLE"]
 
 SUGGESTIONS_TABLE = "entity_suggestions"
-_KNOWN_KEY = "presslens_known_names"
 
 # Label classes that may share an entity: a place is a place whatever spaCy called it.
 _CLASS = {"PERSON": "per", "GPE": "place", "LOC": "place", "FAC": "place", "ORG": "org", "NORP": "norp"}
@@ -111,22 +110,76 @@ def _prepare(frame: pd.DataFrame | None) -> pd.DataFrame:
 
 
 # --- 1. recovery of split and missed mentions ----------------------------------------------
-def _set_name_keys(doc: Any) -> Any:
-    """Write each token's name key into its NORM, so the ruler's patterns match on a
-    plain attribute (a getter extension cost more than the matching itself).
+class _KnownNameFinder:
+    """Finds the word sequences of known names in tokenised articles.
 
-    Only capitalised words (or the syllable after a hyphen, "Jong-un") can be part
-    of a name; other tokens get an empty key, which no pattern asks for.
+    A token's *name key* is the transliteration-folded key of a capitalised word
+    (or of the syllable after a hyphen, "Jong-un"); other tokens have none. A
+    known name matches where its keys follow one another, with an optional
+    hyphen between two words; overlapping matches keep the longest, then the
+    first (spaCy's ``filter_spans`` rule). Keys are worked out once per distinct
+    word of the corpus and compared as integer arrays: a Python loop over every
+    token of every article, or spaCy's Matcher on a per-token attribute, cost
+    more than the rest of this step.
     """
-    previous = ""
-    for token in doc:
-        text = token.text
-        if text[:1].isalpha() and (text[:1].isupper() or previous in ("-", "‐")):
-            token.norm_ = token_key(text.lower())
-        else:
-            token.norm_ = ""
-        previous = text
-    return doc
+
+    def __init__(self, known: Mapping[tuple[str, ...], str], strings: Any) -> None:
+        import numpy as np
+
+        self.strings = strings
+        self.by_first: dict[int, list[tuple[tuple[int, ...], str]]] = defaultdict(list)
+        for key, label in sorted(known.items()):
+            hashes = tuple(strings.add(part) for part in key)
+            self.by_first[hashes[0]].append((hashes, label))
+        self.firsts = np.array(sorted(self.by_first), dtype=np.uint64)
+        self.hyphens = np.array([strings.add("-"), strings.add("‐")], dtype=np.uint64)
+        self._keys: dict[int, tuple[int, int]] = {}  # ORTH -> (key as a capitalised word, key after a hyphen)
+
+    def find(self, doc: Any) -> list[tuple[int, int, str]]:
+        """``(start_char, end_char, label)`` of each known name in ``doc``, in text order."""
+        import numpy as np
+        from spacy.attrs import IDX, LENGTH, ORTH
+
+        if not len(doc):
+            return []
+        table = doc.to_array([ORTH, IDX, LENGTH])
+        orths = table[:, 0]
+        distinct, inverse = np.unique(orths, return_inverse=True)
+        pairs = np.array([self._key_pair(int(orth)) for orth in distinct.tolist()], dtype=np.uint64)
+        is_hyphen = np.isin(orths, self.hyphens)
+        follows_hyphen = np.zeros(len(orths), dtype=bool)
+        follows_hyphen[1:] = is_hyphen[:-1]
+        keys = np.where(follows_hyphen, pairs[inverse, 1], pairs[inverse, 0])
+        norms, hyphen, n = keys.tolist(), is_hyphen.tolist(), len(keys)
+        found: set[tuple[int, int, str]] = set()
+        for i in np.flatnonzero(np.isin(keys, self.firsts)).tolist():
+            for hashes, label in self.by_first[norms[i]]:
+                j = i + 1
+                for part in hashes[1:]:
+                    if j + 1 < n and hyphen[j] and norms[j + 1] == part:
+                        j += 2
+                    elif j < n and norms[j] == part:
+                        j += 1
+                    else:
+                        break
+                else:
+                    found.add((i, j, label))
+        # the longest match wins, then the first; a match touching a kept one is dropped
+        kept, seen = [], set()
+        for i, j, label in sorted(sorted(found), key=lambda m: (m[1] - m[0], -m[0]), reverse=True):
+            if i not in seen and j - 1 not in seen:
+                kept.append((i, j, label))
+                seen.update(range(i, j))
+        starts, lengths = table[:, 1].tolist(), table[:, 2].tolist()
+        return [(starts[i], starts[j - 1] + lengths[j - 1], label) for i, j, label in sorted(kept)]
+
+    def _key_pair(self, orth: int) -> tuple[int, int]:
+        pair = self._keys.get(orth)
+        if pair is None:
+            text = self.strings[orth]
+            key = self.strings.add(token_key(text.lower())) if text[:1].isalpha() else 0
+            pair = self._keys[orth] = (key if text[:1].isupper() else 0, key)
+        return pair
 
 
 def _known_names(mentions: pd.DataFrame, table: AliasTable) -> dict[tuple[str, ...], str]:
@@ -156,18 +209,8 @@ def recover_known_names(mentions: pd.DataFrame, articles: pd.DataFrame, table: A
         return mentions
     import spacy
 
-    nlp = spacy.blank("en")
-    ruler = nlp.add_pipe("span_ruler", config={"spans_key": _KNOWN_KEY, "validate": False,
-                                               "spans_filter": {"@misc": "spacy.first_longest_spans_filter.v1"}})
-    patterns = []
-    for key, label in sorted(known.items()):
-        pattern: list[dict[str, Any]] = []
-        for i, part in enumerate(key):
-            if i:
-                pattern.append({"ORTH": {"IN": ["-", "‐"]}, "OP": "?"})
-            pattern.append({"NORM": part})
-        patterns.append({"label": label, "pattern": pattern})
-    ruler.add_patterns(patterns)
+    tokenizer = spacy.blank("en").tokenizer  # the model's own tokenisation rules, without a pipeline
+    finder = _KnownNameFinder(known, tokenizer.vocab.strings)
 
     # plain tuples per article: a pandas selection per article cost more than the matching
     spans_of: dict[str, list[tuple[Any, int, int, Any]]] = defaultdict(list)
@@ -176,12 +219,10 @@ def recover_known_names(mentions: pd.DataFrame, articles: pd.DataFrame, table: A
     added: list[dict[str, Any]] = []
     drop: set[int] = set()
     texts = [(str(a), str(t)) for a, t in articles[["article_id", "text"]].itertuples(index=False)]
-    for (aid, _), doc in zip(texts, nlp.tokenizer.pipe(t for _, t in texts)):
-        doc = ruler(_set_name_keys(doc))
+    for (aid, text), doc in zip(texts, tokenizer.pipe(t for _, t in texts)):
         spans = [(i, s, e) for i, s, e, _ in spans_of.get(aid, ())]
         label_of = {i: lab for i, _, _, lab in spans_of.get(aid, ())}
-        for span in doc.spans[_KNOWN_KEY]:
-            start, end = span.start_char, span.end_char
+        for start, end, name_label in finder.find(doc):
             overlapping = [(i, s, e) for i, s, e in spans if s < end and start < e]
             if any(s < start or e > end for _, s, e in overlapping):
                 continue  # the match sits inside (or across) a longer mention: leave it
@@ -189,7 +230,7 @@ def recover_known_names(mentions: pd.DataFrame, articles: pd.DataFrame, table: A
                 continue  # already there
             drop.update(i for i, _, _ in overlapping)
             spacy_label = label_of[overlapping[0][0]] if overlapping else None
-            added.append({"article_id": aid, "start": start, "end": end, "text": span.text, "label": span.label_,
+            added.append({"article_id": aid, "start": start, "end": end, "text": text[start:end], "label": name_label,
                           "entity_id": None, "mention_id": mention_id(aid, start, end), "spacy_label": spacy_label,
                           "source": "known-name", "refers_to_name": None})
     if not added:
@@ -296,7 +337,8 @@ class _Resolver:
                 continue  # "Washington" alone is the city (or the state), not a surname
             if not self._may_be_name_part([short]):
                 continue
-            candidates = [g for g in persons if len(g.key) > len(short.key) and _is_part(short.key, g.key)]
+            # a longer name whose mentions all joined a still longer one is no candidate any more
+            candidates = [g for g in persons if g.rows and len(g.key) > len(short.key) and _is_part(short.key, g.key)]
             if not candidates or self._blocked(short.key, candidates[0].key):
                 continue
             for i in list(short.rows):

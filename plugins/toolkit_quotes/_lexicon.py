@@ -35,7 +35,7 @@ INFINITIVE_VERBS: frozenset[str] = frozenset(
 
 # Verbs of intention: their to-infinitive is the subject's stated aim ("wants to cut taxes",
 # "plans to run"). PolNeAR-style attribution in the broad sense, like COGNITION_VERBS.
-INTENTION_VERBS: frozenset[str] = frozenset("want plan intend seek aim hope expect refuse wish".split())
+INTENTION_VERBS: frozenset[str] = frozenset("want plan intend seek aim hope expect refuse wish decide decline".split())
 
 # Verbs whose message is a noun phrase or a prepositional object, not a clause:
 # "called for a recount", "cited the audit as the reason", "spoke of reform", "mentioned the deal".
@@ -46,6 +46,76 @@ TOPIC_VERBS: frozenset[str] = frozenset("call cite mention discuss speak talk en
 OBJECT_MESSAGE_VERBS: frozenset[str] = frozenset("""
 deny confirm admit reject dismiss announce acknowledge reiterate denounce condemn criticize criticise praise
 call demand propose recommend claim mention cite discuss endorse blast slam defend echo question repeat
+""".split())
+
+# Verbs of stance toward what their object names — supporting, opposing, judging,
+# proposing, portraying, bringing up: "X endorsed the senator", "X attacked the plan",
+# "X touted his record". PolNeAR-style attribution in the broad sense: the object is
+# the position or topic the subject takes a stance on. Recognised only with a subject
+# and a noun-phrase object (never as the cue of a quotation).
+STANCE_VERBS: frozenset[str] = frozenset("""
+endorse support back oppose favor favour champion embrace advocate promote tout
+attack criticize criticise mock ridicule deride disparage insult blame fault chastise scold rebuke lambast
+slam blast denounce condemn decry question challenge dispute downplay dismiss reject defend
+praise applaud laud hail commend welcome
+describe portray depict characterize characterise paint label dub
+cite reference invoke mention highlight emphasize emphasise stress underscore document detail outline
+propose suggest recommend demand request unveil announce declare
+express voice concede acknowledge admit
+""".split())
+
+# Verbs whose object is told or asked to do something: "urged voters to …", "asked the court to …".
+DIRECTIVE_VERBS: frozenset[str] = frozenset(
+    "ask tell urge encourage persuade implore instruct order direct advise beg invite press push".split())
+
+# Nouns naming something said, thought or decided, whose complement is the message:
+# "the claim that …", "her promise to …", "a decision to …". The holder is the noun's
+# possessor or the subject of the verb that makes, issues or voices it.
+MESSAGE_NOUNS: frozenset[str] = frozenset("""
+claim statement assertion argument charge allegation accusation suggestion insistence contention
+promise pledge vow threat warning call demand request proposal plan decision agreement offer refusal
+announcement declaration message notion idea belief view hope fear concern worry doubt conviction
+emphasis admission acknowledgment acknowledgement denial report rumor rumour speculation suspicion
+assurance commitment determination intention order recommendation prediction estimate finding conclusion
+proof evidence sign indication complaint criticism argument theory impression sense expectation
+insinuation implication reminder explanation assessment opinion position stance
+""".split())
+
+# Nouns of talk and attitude whose prepositional object is the topic held a view on:
+# "his comments about …", "her attacks on …", "their support for …", "criticism of …".
+TOPIC_NOUNS: dict[str, frozenset[str]] = {
+    "about": frozenset("comment comments remark remarks question questions concern concerns complaint complaints "
+                       "discussion debate worry worries fear fears doubt doubts claim claims joke jokes".split()),
+    "on": frozenset("attack attacks comment comments remark remarks position view views stance criticism "
+                    "crackdown assault".split()),
+    # not "support of": "the support of X" names the supporter as often as the supported
+    "of": frozenset("criticism praise adulation condemnation denunciation defense defence endorsement rejection "
+                    "mention".split()),
+    "for": frozenset("support disdain contempt praise admiration respect sympathy enthusiasm call calls "
+                     "demand demands".split()),
+    "to": frozenset("opposition objection objections commitment reference references".split()),
+    "against": frozenset("case campaign charges warning".split()),
+}
+
+# Nouns of a text or a count that can frame a sentence as its source: "In a statement, …",
+# "In the latest poll, …", "In his memoir, …".
+SOURCE_NOUNS: frozenset[str] = frozenset("""
+poll survey study report statement interview letter speech memo memoir email op-ed column article book
+post tweet filing testimony analysis address remarks editorial essay lawsuit complaint ruling opinion
+""".split())
+
+# Adjectives of attitude after "be": "is critical of …", "was confident that …", "are eager to …".
+ATTITUDE_ADJECTIVES: frozenset[str] = frozenset("""
+concerned worried critical skeptical sceptical supportive wary confident optimistic pessimistic convinced
+adamant hopeful fearful afraid angry upset interested passionate eager willing determined committed opposed
+unwilling reluctant keen insistent
+""".split())
+
+# Verbs whose subject utters or holds the message noun they take as object: "made the claim that …",
+# "issued a warning that …", "voiced the hope that …" (not "the summit stoked fears that …").
+VOICING_VERBS: frozenset[str] = frozenset("""
+make issue express voice raise repeat reiterate share offer deliver release publish give announce
+have hold reject deny dismiss renew level lodge file send post tweet write sign
 """.split())
 
 # Phrases that attribute what surrounds them to their object: "according to X".

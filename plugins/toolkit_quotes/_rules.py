@@ -23,13 +23,18 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from spacy.attrs import LEMMA, LOWER
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from toolkit.cleaning import boilerplate_reason
+from toolkit.nlp import doc_text
 
-from ._lexicon import (COGNITION_VERBS, INFINITIVE_VERBS, INTENTION_VERBS, MEDIA_NOUNS, OBJECT_COMPLEMENT_VERBS,
-                       OBJECT_MESSAGE_VERBS, RELAY_PHRASES, SPEECH_VERBS, TOPIC_VERBS)
+from ._lexicon import (ATTITUDE_ADJECTIVES, COGNITION_VERBS, DIRECTIVE_VERBS, INFINITIVE_VERBS, INTENTION_VERBS, MEDIA_NOUNS,
+                       MESSAGE_NOUNS, OBJECT_COMPLEMENT_VERBS, SOURCE_NOUNS, TOPIC_NOUNS, VOICING_VERBS, OBJECT_MESSAGE_VERBS, RELAY_PHRASES, SPEECH_VERBS, STANCE_VERBS,
+                       TOPIC_VERBS)
 from ._marks import MarkProblem, Stretch, scan_quotes
+from ._memo import per_doc_memo, tokens_between
 from ._speakers import EarlierSpeaker, person_mentions, resolve_speaker
 
 __all__ = ["Quote", "QuoteOptions", "find_quotes", "KINDS"]
@@ -86,7 +91,9 @@ class Quote:
     speaker_resolution: str = "none"
     via_start: int | None = None
     via_end: int | None = None
-    source: str = ""  # which rule found it: quote-after, quote-before, clause, relay, colon-block, continuation
+    # which rule found it: quote-after, quote-before, dash, colon-headline, clause, noun, attitude, relay,
+    # colon-block, speaker-line, continuation, unattributed
+    source: str = ""
 
     def row(self, text: str) -> dict[str, object]:
         """The quote as a row of the ``quotes`` table (without ids and the corpus-level joins)."""
@@ -139,9 +146,14 @@ def find_quotes(doc: Doc, *, options: QuoteOptions | None = None) -> tuple[list[
     Needs a parser (dependency labels) and sentence boundaries; never raises on odd text.
     """
     options = options or QuoteOptions()
-    text = doc.text
+    text = doc_text(doc)
     if not len(doc):
         return [], []
+    with per_doc_memo(doc):
+        return _find_quotes(doc, text, options)
+
+
+def _find_quotes(doc: Doc, text: str, options: QuoteOptions) -> tuple[list[Quote], list[MarkProblem]]:
     stretches, problems = scan_quotes(text)
     blocked = _boilerplate_ranges(text)
     stretches = tuple(s for s in stretches if not _overlaps_any(s.start, s.end, blocked))
@@ -175,6 +187,9 @@ def find_quotes(doc: Doc, *, options: QuoteOptions | None = None) -> tuple[list[
     for index, stretch in enumerate(stretches):
         if any(d.content[0] <= stretch.start and stretch.end <= d.content[1] for d in drafts):
             used_stretches.add(index)
+
+    if options.beliefs:
+        _noun_messages(doc, drafts, stretches)
 
     # 3. relays
     _relay_phrases(doc, drafts, stretches)
@@ -234,6 +249,9 @@ def _is_cue_verb(token: Token, options: QuoteOptions) -> bool:
     if token.pos_ not in ("VERB", "AUX") and token.tag_ not in ("VBD", "VBZ", "VBP", "VBG", "VBN", "VB"):
         return False
     lemma = token.lemma_.lower()
+    if lemma == "put":  # "as the minister put it, …": a cue only in that idiom
+        return any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children) \
+            and any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children)
     return lemma in SPEECH_VERBS or (options.beliefs and lemma in COGNITION_VERBS)
 
 
@@ -242,7 +260,7 @@ def _is_message_verb(token: Token, options: QuoteOptions) -> bool:
     if token.pos_ != "VERB":
         return False
     lemma = token.lemma_.lower()
-    return lemma in TOPIC_VERBS or (options.beliefs and lemma in INTENTION_VERBS)
+    return lemma in TOPIC_VERBS or (options.beliefs and lemma in INTENTION_VERBS | STANCE_VERBS | DIRECTIVE_VERBS)
 
 
 def _cue_span(token: Token) -> tuple[int, int]:
@@ -293,7 +311,7 @@ def _subject(token: Token) -> Span | None:
 def _clip_line(span: Span, anchor: Token) -> Span | None:
     """The part of a phrase on the anchor's line: a parse never joins a headline to the next paragraph."""
     doc = span.doc
-    text = doc.text
+    text = doc_text(doc)
     line_start = text.rfind("\n", 0, anchor.idx) + 1
     line_end = text.find("\n", anchor.idx)
     line_end = len(text) if line_end < 0 else line_end
@@ -344,7 +362,7 @@ def _word_count(text: str) -> int:
 
 
 def _direct_quote(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> _Draft | None:
-    text = doc.text
+    text = doc_text(doc)
     inner = text[stretch.inner_start:stretch.inner_end]
     if _word_count(inner) < 1:
         return None
@@ -366,7 +384,7 @@ def _direct_quote(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) ->
         return _Draft(kind="direct", content=content, parts=[content], cue=(colon, colon + 1), speaker=speaker,
                       source="colon-headline")
     before = _cue_before(doc, stretch)
-    if before is not None:
+    if before is not None and not _embedded_in_message(doc, before, stretch):
         verb = before
         speaker = _subject(verb)
         content = (stretch.start, stretch.end)
@@ -375,9 +393,22 @@ def _direct_quote(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) ->
     return None
 
 
+def _embedded_in_message(doc: Doc, verb: Token, stretch: Stretch) -> bool:
+    """Whether the verb's reported clause runs on past the quotation ("said “budget reforms” would pay for it"):
+    then the quoted words are part of reported speech, which the clause pass finds whole."""
+    text = doc_text(doc)
+    for child in verb.children:
+        if child.dep_ not in ("ccomp", "dobj") or child.i < verb.i:
+            continue
+        end = child.right_edge.idx + len(child.right_edge.text)
+        if end > stretch.end and _word_count(text[stretch.end:end]) >= 2 and "\n" not in text[stretch.end:end]:
+            return True
+    return False
+
+
 def _quote_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...], verb: Token) -> _Draft | None:
     """“…,” he said — or "Relations reached a “new level,” he said", where the message starts before the marks."""
-    text = doc.text
+    text = doc_text(doc)
     sent = doc.char_span(stretch.start, stretch.end, alignment_mode="expand")
     sent_start = sent[0].sent.start_char if sent is not None else stretch.start
     sent_start = max(sent_start, _clause_floor(text, stretch.start))
@@ -416,7 +447,7 @@ def _clause_floor(text: str, position: int) -> int:
 
 def _colon_speaker(doc: Doc, stretch: Stretch) -> tuple[Span, int] | None:
     """Headline style "Senator Doe: ‘We will win’": a short verbless name phrase, a colon, the quote."""
-    text = doc.text
+    text = doc_text(doc)
     colon = len(text[:stretch.start].rstrip()) - 1
     if colon < 0 or text[colon] != ":":
         return None
@@ -429,16 +460,29 @@ def _colon_speaker(doc: Doc, stretch: Stretch) -> tuple[Span, int] | None:
     return span, colon
 
 
-def _cue_in(doc: Doc, start: int, end: int, *, besides: tuple[int, int] | None = None) -> bool:
-    """Whether a speech verb lies in ``[start, end)`` (other than the cue at ``besides``)."""
+def _cue_in(doc: Doc, start: int, end: int, *, besides: tuple[int, int] | None = None,
+            participles_of: int | None = None) -> bool:
+    """Whether a speech verb lies in ``[start, end)`` (other than the cue at ``besides``).
+
+    With ``participles_of`` (a cue's token index), a participle hung on that cue does not count:
+    “A,” she said, stressing the point. “B.” is one speaker going on.
+    """
     span = doc.char_span(start, end, alignment_mode="contract")
-    return bool(span is not None and any(_is_cue_verb(t, QuoteOptions(beliefs=False)) for t in span
-                                         if besides is None or not besides[0] <= t.idx < besides[1]))
+    if span is None:
+        return False
+    for token in span:
+        if besides is not None and besides[0] <= token.idx < besides[1]:
+            continue
+        if participles_of is not None and token.tag_ == "VBG" and token.head.i == participles_of:
+            continue
+        if _is_cue_verb(token, QuoteOptions(beliefs=False)):
+            return True
+    return False
 
 
 def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> Token | None:
     """A speech verb within a few words after the closing mark, in the same sentence (“…,” said X)."""
-    text = doc.text
+    text = doc_text(doc)
     # a nested quotation may close first: “… he said, ‘we agree,’” Mitchell recalled
     inner_tail = text[stretch.inner_start:stretch.inner_end].rstrip().rstrip(_CLOSERS)
     outer = text[stretch.end:stretch.end + 3].lstrip(" ")
@@ -449,7 +493,7 @@ def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> To
     sentence_closed = inner_tail.endswith((".", "!", "?"))
     next_open = min((s.start for s in stretches if s.start >= stretch.end), default=len(text))
     limit = min(next_open, len(text))
-    tokens = [t for t in doc if stretch.end <= t.idx < limit][:40]
+    tokens = tokens_between(doc, stretch.end, limit)[:40]
     if sentence_closed and tokens and tokens[0].text[:1].isupper() and tokens[0].pos_ != "PROPN":
         return None
     for token in tokens:
@@ -464,7 +508,7 @@ def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> To
 
 def _cue_before(doc: Doc, stretch: Stretch) -> Token | None:
     """A speech verb before the opening mark, introduced by a colon or comma (He added: “…”)."""
-    text = doc.text
+    text = doc_text(doc)
     lead = text[:stretch.start].rstrip()
     if not lead:
         return None
@@ -504,7 +548,7 @@ def _continues(doc: Doc, previous: _Draft, stretch: Stretch, stretches: tuple[St
     """Whether ``stretch`` resumes the quote just before it, interrupted only by its own cue clause."""
     if previous.source not in ("quote-after", "dash") or previous.kind != "direct" or previous.cue is None:
         return False
-    text = doc.text
+    text = doc_text(doc)
     gap_start, gap_end = previous.content[1], stretch.start
     gap = text[gap_start:gap_end]
     if not (previous.cue[0] >= gap_start and previous.cue[1] <= gap_end) or "\n" in gap or len(gap) > 200:
@@ -525,7 +569,7 @@ def _continues(doc: Doc, previous: _Draft, stretch: Stretch, stretches: tuple[St
 # ---------------------------------------------------------------------------
 # pass 2: reporting verbs with a message
 def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options: QuoteOptions) -> _Draft | None:
-    text = doc.text
+    text = doc_text(doc)
     lemma = verb.lemma_.lower()
     speech = lemma in SPEECH_VERBS
     message: list[Token] = []
@@ -536,13 +580,20 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
             if not speech and not any(g.dep_ in _SUBJECT_DEPS or g.dep_ == "expl" for g in child.children):
                 continue
             message = list(child.subtree)
+            # the parser sometimes splits one clause into two ccomps ("said X has A and Y was B"): rejoin them
+            for other in verb.children:
+                if other.dep_ == "ccomp" and other.i > child.i and (other.i > verb.i) == (child.i > verb.i) \
+                        and other.left_edge.i <= child.right_edge.i + 2:
+                    message += list(other.subtree)
             break
     if not message and speech:
         parenthetical = _parenthetical_quote(doc, verb, stretches)
         if parenthetical is not None:
             return parenthetical
-    if not message and (speech or lemma in TOPIC_VERBS or lemma in INTENTION_VERBS):
+    if not message and (speech or lemma in TOPIC_VERBS | INTENTION_VERBS | STANCE_VERBS | DIRECTIVE_VERBS):
         message = _object_message(verb, lemma)
+    if not message and (speech or lemma in STANCE_VERBS):
+        message = _passive_message(verb)
     if not message:
         return None
     message = _cut_tail(sorted(message, key=lambda t: t.i))
@@ -561,8 +612,13 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
         else:
             start = max(start, speaker.end_char)
         start, end = _trim(text, start, end)
-    if end <= start or _word_count(text[start:end]) < 2 and not text[start:end].isupper():
+    if end <= start:
         return None
+    if _word_count(text[start:end]) < 2 and not text[start:end].isupper():
+        # one word is a message only as a named target of a stance: "endorsed Smith", "attacked Acme"
+        named = [t for t in message if t.pos_ == "PROPN" and start <= t.idx < end]
+        if not (lemma in STANCE_VERBS and named and named[0].dep_ == "dobj"):
+            return None
     words = text[start:end].split()
     if len(words) == 1 and words[0].lower().strip(".,") in _PRONOUN_CONTENT:
         return None  # "he said so", "this was stated by …": no message worth a row
@@ -581,18 +637,27 @@ def _cut_tail(message: list[Token]) -> list[Token]:
     - "… and warned that …": a coordinated reporting verb starts a message of its own (a pledge
       "… and promised to …" stays part of the statement it completes);
     - "…; they also …": a semicolon starts another statement;
-    - "…, arguing that …", "…, contradicting …": a participle clause describing the act of saying.
+    - "…, arguing that …", "…, contradicting …": a participle clause describing the act of saying;
+    - "… the plan, which …", "… the senator, a former …": the writer's own gloss on the last
+      noun phrase (a comma-led relative clause or apposition) reaching to the end;
+    - "…, although he …", "…, when …": a concession or circumstance the writer adds.
     """
     if not message:
         return message
     last = message[-1].i
+    doc = message[0].doc
     for k, token in enumerate(message[1:], start=1):
         cut = False
+        following = message[k + 1] if k + 1 < len(message) else None
         if token.text == ";":
+            cut = True
+        elif following is not None and token.text == "," and _writer_gloss(token, following, last, doc):
             cut = True
         elif token.dep_ == "conj" and token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_VERBS | TOPIC_VERBS \
                 and token.lemma_.lower() not in INFINITIVE_VERBS \
-                and not any(c.dep_ in _SUBJECT_DEPS for c in token.children):
+                and not any(c.dep_ in _SUBJECT_DEPS for c in token.children) \
+                and any(c.dep_ in ("ccomp", "xcomp") or c.dep_ == "prep" and c.lower_ in ("of", "for")
+                        for c in token.children):
             cut = True
         elif token.text in (",", "—", "--") and k + 1 < len(message):
             following = message[k + 1]
@@ -608,12 +673,32 @@ def _cut_tail(message: list[Token]) -> list[Token]:
     return message
 
 
+_GLOSS_SUBORDINATORS = frozenset({"although", "though", "while", "whereas", "when"})
+
+
+def _writer_gloss(punct: Token, following: Token, last: int, doc: Doc) -> bool:
+    """Whether ``punct`` opens an addition by the writer that runs to the message's end (see :func:`_cut_tail`)."""
+    if following.is_punct or following.text in _OPENERS:
+        return False
+    if punct.text != ",":
+        return False  # after a dash the words are as often the speaker's own elaboration as the writer's
+    if following.lower_ in ("which", "who", "whom", "whose") and following.head.dep_ == "relcl" \
+            or following.dep_ == "relcl":
+        clause = following.head if following.head.dep_ == "relcl" else following
+        return clause.right_edge.i >= last - 1
+    if following.lower_ in _GLOSS_SUBORDINATORS or following.lower_ == "aside" and following.nbor(1).lower_ == "from":
+        return following.head.right_edge.i >= last - 1 and following.head.dep_ in ("advcl", "prep", "conj", "ROOT") \
+            or following.lower_ == "aside"
+    appositions = [t for t in doc[following.i:last + 1] if t.dep_ == "appos" and t.left_edge.i == following.i]
+    return bool(appositions) and appositions[0].right_edge.i >= last - 1
+
+
 def _parenthetical_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...]) -> _Draft | None:
     """"The museum, she said, will open in May": the parser hangs the cue clause on the message's verb.
 
     The message is the governing clause without the cue clause, in up to two parts around it.
     """
-    text = doc.text
+    text = doc_text(doc)
     head = verb.head
     if verb.dep_ != "parataxis" or head is verb or head.pos_ not in ("VERB", "AUX"):
         return None
@@ -712,12 +797,50 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
         preps = [c for c in children if c.dep_ == "prep" and c.lower_ in ("of", "about", "on", "against")
                  and any(g.dep_ == "pobj" for g in c.children)]
         return _right_extent(verb, preps[0])[1:] if preps else []
+    if lemma in DIRECTIVE_VERBS:
+        # "urged voters to …": the addressee and what they are to do
+        objects = [c for c in children if c.dep_ in ("dobj", "dative") and c.i > verb.i]
+        xcomps = [c for c in children if c.dep_ in ("xcomp", "ccomp") and c.i > verb.i
+                  and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)]
+        if objects and xcomps:
+            return _right_extent(verb, objects[0], infinitive=True)
     if lemma in OBJECT_MESSAGE_VERBS:
         objects = [c for c in children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") and
                    len(list(c.subtree)) >= 2]
         if objects:
             return _right_extent(verb, objects[0])
+    if lemma in STANCE_VERBS:
+        objects = [c for c in children if c.dep_ == "dobj" and c.i > verb.i and c.pos_ in ("NOUN", "PROPN")]
+        if objects and lemma in _PHYSICAL_SENSES and objects[0].ent_type_ not in ("PERSON", "ORG", "NORP") \
+                and not any(c.dep_ == "prep" and c.lower_ in ("as", "for", "over") for c in children):
+            return []  # "hackers attacked the website", "backed the car": an act, not a stance
+        if objects:
+            return _right_extent(verb, objects[0])
+    passive_participle = verb.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in children)
+    if lemma in SPEECH_VERBS and not passive_participle and not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in children):
+        # "complained about the noise", "warned against haste", "joked about his age": the topic spoken of
+        # (not "Asked about the noise, she …": there the subject answers a question put to her)
+        preps = [c for c in children if c.dep_ == "prep" and c.i > verb.i and c.lower_ in _TOPIC_PREPS
+                 and any(g.dep_ in ("pobj", "pcomp") for g in c.children)]
+        if preps:
+            return _right_extent(verb, preps[0])[1:]
     return []
+
+
+# stance verbs that as often name a physical act; a stance only toward a named party or with "as/for/over"
+_PHYSICAL_SENSES = frozenset({"attack", "defend"})
+
+# prepositions after a speech verb that introduce what the speech was about
+_TOPIC_PREPS = frozenset({"about", "against", "of", "on", "over"})
+
+
+def _passive_message(verb: Token) -> list[Token]:
+    """"The plan was endorsed by the union": with a named agent, the passive subject is what was said or backed."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubjpass" and c.i < verb.i and c.pos_ in ("NOUN", "PROPN")]
+    agents = [c for c in verb.children if c.dep_ == "agent" and any(g.dep_ == "pobj" for g in c.children)]
+    if not subjects or not agents:
+        return []
+    return [t for t in subjects[0].subtree if not t.is_punct or t.i != subjects[0].right_edge.i]
 
 
 # prepositions that carry part of a message hung on the verb ("cited X as Y", "called for X from Y")
@@ -783,12 +906,99 @@ def _call_message(verb: Token) -> list[Token]:
     return []
 
 
+_NOUN_PASS_IDS = frozenset(get_string_id(word) for word in
+                           MESSAGE_NOUNS | ATTITUDE_ADJECTIVES | frozenset().union(*TOPIC_NOUNS.values()))
+
+
+def _noun_messages(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...]) -> None:
+    """"the claim that …", "her decision to …": a message noun with a that-clause or to-infinitive complement.
+
+    The holder is the noun's possessor ("Smith's claim") or the subject of the verb it is the
+    object of ("Smith made the claim", "the agency issued a warning"); otherwise nobody is named.
+    """
+    text = doc_text(doc)
+    cues = {d.cue_token for d in drafts if d.cue_token is not None}
+    # one pass over the token arrays instead of a Token object per word: only listed words go further
+    words = doc.to_array([LEMMA, LOWER])
+    candidates = [i for i, (lemma, lower) in enumerate(words.tolist()) if lemma in _NOUN_PASS_IDS or lower in _NOUN_PASS_IDS]
+    for noun in (doc[i] for i in candidates):
+        if noun.pos_ == "ADJ" and noun.dep_ == "acomp" and noun.lemma_.lower() in ATTITUDE_ADJECTIVES:
+            draft = _attitude(doc, noun, stretches)
+            if draft is not None:
+                drafts.append(draft)
+            continue
+        if noun.pos_ != "NOUN" or noun.i in cues:
+            continue
+        lemma = noun.lemma_.lower()
+        tokens: list[Token] = []
+        if lemma in MESSAGE_NOUNS and not (noun.i > 0 and doc[noun.i - 1].lower_ == "in"):  # "in order to"
+            clause = next((c for c in noun.children if c.i > noun.i and c.dep_ in ("acl", "ccomp")
+                           and c.pos_ in ("VERB", "AUX")
+                           and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") for g in c.children)), None)
+            tokens = list(clause.subtree) if clause is not None else []
+        if not tokens:
+            prep = next((c for c in noun.children if c.i == noun.i + 1 and c.dep_ == "prep"
+                         and noun.lower_ in TOPIC_NOUNS.get(c.lower_, ()) and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
+            tokens = list(prep.subtree)[1:] if prep is not None else []
+        if not tokens:
+            continue
+        tokens = _cut_tail(tokens)
+        span = _span_of(tokens)
+        if span is None:
+            continue
+        start, end = _close_quotes(text, *_trim(text, *_line_part(text, span, noun.idx)), stretches)
+        if _word_count(text[start:end]) < (3 if lemma in MESSAGE_NOUNS else 1):
+            continue
+        owners = [c for c in noun.children if c.dep_ == "poss"]
+        speaker: Span | None = None
+        if owners:
+            speaker = _phrase(owners[0])
+            if len(speaker) > 1 and speaker[-1].tag_ == "POS":  # "Smith's": the name without the clitic
+                speaker = speaker[:-1]
+        elif noun.dep_ == "dobj" and noun.head.lemma_.lower() in VOICING_VERBS:
+            speaker = _subject(noun.head)
+        if speaker is None and text.rfind("\n", 0, noun.idx) + 1 == noun.left_edge.idx:
+            continue  # "Refusal to export arms" opening a line: a subheading, not a message
+        drafts.append(_Draft(kind=_kind_for(doc, start, end, stretches), content=(start, end), parts=[(start, end)],
+                             cue=(noun.idx, noun.idx + len(noun.text)), cue_token=noun.i, speaker=speaker,
+                             source="noun"))
+
+
+def _attitude(doc: Doc, adjective: Token, stretches: tuple[Stretch, ...]) -> _Draft | None:
+    """"The union is critical of the plan", "she was confident that …": the subject's attitude and its object."""
+    text = doc_text(doc)
+    tokens: list[Token] = []
+    for child in adjective.children:
+        if child.i < adjective.i:
+            continue
+        if child.dep_ in ("ccomp", "xcomp"):
+            tokens = list(child.subtree)
+        elif child.dep_ == "prep" and child.i == adjective.i + 1 and any(g.dep_ in ("pobj", "pcomp") for g in child.children):
+            tokens = list(child.subtree)[1:]
+        if tokens:
+            break
+    span = _span_of(_cut_tail(tokens))
+    # the copula's own subject: in "called on reporters to be interested in …" the caller is not interested
+    subjects = [c for c in adjective.head.children if c.dep_ in ("nsubj", "nsubjpass")] \
+        if adjective.head is not adjective else []
+    speaker = _clip_line(_phrase(subjects[0]), adjective) if subjects else None
+    if span is None or speaker is None or speaker.root.lower_ in ("i", "we", "you"):
+        return None
+    start, end = _close_quotes(text, *_trim(text, *_line_part(text, span, adjective.idx)), stretches)
+    if end <= start or not _word_count(text[start:end]):
+        return None
+    return _Draft(kind=_kind_for(doc, start, end, stretches), content=(start, end), parts=[(start, end)],
+                  cue=(adjective.idx, adjective.idx + len(adjective.text)), cue_token=adjective.i, speaker=speaker,
+                  source="attitude")
+
+
 # ---------------------------------------------------------------------------
 # pass 3: relays
 def _relay_phrases(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...]) -> None:
-    text = doc.text
+    text = doc_text(doc)
     for i, token in enumerate(doc):
-        phrase = _relay_at(doc, i)
+        # this runs on every token: one set look-up rules most of them out
+        phrase = _relay_at(doc, i) if token.lower_ in _RELAY_FIRST_WORDS else None
         if phrase is None:
             continue
         last = doc[i + len(phrase) - 1]
@@ -859,6 +1069,7 @@ def _relay_phrases(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
             drafts.append(_Draft(kind=_kind_for(doc, start, end, ()), content=(start, end), parts=[(start, end)],
                                  cue=(token.idx, noun.idx + len(noun.text)), speaker=doc[owner.i:owner.i + 1],
                                  source="relay"))
+    _source_frames(doc, drafts, stretches)
     # a medium reporting someone else's words: "… the spokesperson said, the agency wrote"
     for verb in doc:
         if not _is_cue_verb(verb, QuoteOptions(beliefs=False)) or any(d.cue_token == verb.i for d in drafts):
@@ -878,6 +1089,50 @@ def _relay_phrases(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
                 continue
             if outer.content[0] <= inner.cue[0] < outer.content[1] and inner.speaker is not None:
                 inner.via = (outer.speaker.start_char, outer.speaker.end_char)
+
+
+def _source_frames(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...]) -> None:
+    """"In the latest poll, the senator leads by five points": a sentence framed by the text or count it comes from.
+
+    The frame's owner ("In his memoir, …") or else the frame itself ("the latest poll") is the
+    source. A sentence whose own verb reports speech ("In a statement, the ministry said …") is
+    left to that verb.
+    """
+    text = doc_text(doc)
+    in_id = get_string_id("in")
+    for i, lower in enumerate(doc.to_array([LOWER]).tolist()):
+        if lower != in_id:
+            continue
+        first = doc[i]
+        opens = first.is_sent_start or i > 0 and doc[i - 1].is_space and doc[i - 1].is_sent_start
+        objects = [c for c in first.children if c.dep_ == "pobj" and c.lemma_.lower() in SOURCE_NOUNS] if opens else []
+        if not objects:
+            continue
+        frame_end = objects[0].right_edge.i + 1
+        sent_end = frame_end + 1
+        while sent_end < len(doc) and not doc[sent_end].is_sent_start:
+            sent_end += 1
+        if frame_end >= len(doc) or doc[frame_end].text != ",":
+            continue
+        rest = [t for t in doc[frame_end + 1:sent_end] if not t.is_space]
+        if any(t.dep_ == "ROOT" and (_is_cue_verb(t, QuoteOptions()) or _is_message_verb(t, QuoteOptions()))
+               for t in rest):
+            continue
+        content = _span_of(rest)
+        if content is None:
+            continue
+        start, end = _close_quotes(text, *_trim(text, *content), stretches)
+        if _word_count(text[start:end]) < 3:
+            continue
+        owners = [c for c in objects[0].children if c.dep_ == "poss"]
+        speaker = _phrase(owners[0]) if owners else doc[first.i + 1:frame_end]
+        if len(speaker) > 1 and speaker[-1].tag_ == "POS":
+            speaker = speaker[:-1]
+        drafts.append(_Draft(kind=_kind_for(doc, start, end, stretches), content=(start, end), parts=[(start, end)],
+                             cue=(first.idx, objects[0].idx + len(objects[0].text)), speaker=speaker, source="relay"))
+
+
+_RELAY_FIRST_WORDS = frozenset(phrase[0] for phrase in RELAY_PHRASES)
 
 
 def _relay_at(doc: Doc, i: int) -> tuple[str, ...] | None:
@@ -906,7 +1161,7 @@ def _is_medium(span: Span) -> bool:
 # pass 4: colon blocks and continued quotations
 def _colon_blocks(doc: Doc, drafts: list[_Draft], blocked: list[tuple[int, int]]) -> None:
     """A reporting clause ending in a colon at the end of a paragraph introduces the next paragraph."""
-    text = doc.text
+    text = doc_text(doc)
     for draft in list(drafts):
         if draft.cue is None or draft.source not in ("clause",):
             continue
@@ -941,7 +1196,7 @@ preview recap briefing podcast poll quiz
 
 def _speaker_lines(doc: Doc, drafts: list[_Draft], blocked: list[tuple[int, int]]) -> None:
     """Transcripts and headlines: "SMITH: We will win." / "Jane Doe: Taxes must rise" — a name, a colon, the words."""
-    text = doc.text
+    text = doc_text(doc)
     for match in _SPEAKER_LINE.finditer(text):
         name_start, name_end = match.span("name")
         if _overlaps_any(name_start, match.end(), blocked):
@@ -978,10 +1233,20 @@ def _speaker_lines(doc: Doc, drafts: list[_Draft], blocked: list[tuple[int, int]
                              speaker=name, source="speaker-line"))
 
 
+# a quoted stretch this long that ends a sentence is speech even when no cue names the speaker
+_ORPHAN_MIN_WORDS = 8
+
+
+def _ends_sentence(text: str, stretch: Stretch) -> bool:
+    tail = text[stretch.inner_start:stretch.inner_end].rstrip().rstrip(_CLOSERS)
+    after = text[stretch.end:stretch.end + 2].lstrip(" ")
+    return tail.endswith((".", "!", "?", "…")) or after[:1] in (".", "!", "?", "\n", "") 
+
+
 def _continuations(doc: Doc, stretches: tuple[Stretch, ...], used: set[int], drafts: list[_Draft],
                    options: QuoteOptions) -> None:
     """A whole quoted sentence with no cue, right after a direct quote, continues that speaker's words."""
-    text = doc.text
+    text = doc_text(doc)
     for index, stretch in enumerate(stretches):
         if index in used or any(d.content[0] <= stretch.start < d.content[1] for d in drafts):
             continue
@@ -992,16 +1257,20 @@ def _continuations(doc: Doc, stretches: tuple[Stretch, ...], used: set[int], dra
         if span is None or not any(t.tag_ in _FINITE_TAGS for t in span):
             continue
         sent_start = span[0].sent.start_char
-        if text[sent_start:stretch.start].strip():
-            continue  # not a sentence of its own: a title or a scare quote
-        earlier = [d for d in drafts if d.content[1] <= stretch.start and d.kind in ("direct", "mixed")]
-        if not earlier:
+        own_sentence = not text[sent_start:stretch.start].strip()
+        earlier = [d for d in drafts if d.content[1] <= stretch.start and d.kind in ("direct", "mixed", "partial")
+                   and (d.kind != "partial" or d.source == "quote-after")]
+        prev = max(earlier, key=lambda d: d.content[1]) if earlier else None
+        gap = text[prev.content[1]:stretch.start] if prev is not None else ""
+        if not own_sentence or prev is None or len(gap) > 200 or gap.count("\n") > 2 \
+                or _cue_in(doc, prev.content[1], stretch.start, besides=prev.cue, participles_of=prev.cue_token):
+            # a long quoted sentence nobody is named for is still someone's words: kept, speaker unknown
+            if _word_count(inner) >= _ORPHAN_MIN_WORDS and _ends_sentence(text, stretch) and stretch.paragraphs == 1 \
+                    and (own_sentence or text[:stretch.start].rstrip()[-1:] in (":", ",")):
+                content = (stretch.start, stretch.end)
+                drafts.append(_Draft(kind="direct", content=content, parts=[content], source="unattributed"))
             continue
-        prev = max(earlier, key=lambda d: d.content[1])
-        gap = text[prev.content[1]:stretch.start]
-        if len(gap) > 200 or gap.count("\n") > 2 or _cue_in(doc, prev.content[1], stretch.start, besides=prev.cue):
-            continue
-        if "\n" not in gap and prev.source in ("quote-after", "dash") and prev.kind == "direct":
+        if "\n" not in gap and prev.source in ("quote-after", "dash"):
             # “A,” she said. “B.” — one statement in two pieces, interrupted by its cue sentence
             prev.parts = (prev.parts or [prev.content]) + [(stretch.start, stretch.end)]
             prev.content = (prev.content[0], stretch.end)

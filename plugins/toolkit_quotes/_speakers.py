@@ -16,6 +16,9 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from toolkit.nlp import doc_text
+
+from ._memo import memoised
 from ._lexicon import FEMININE_TITLES, MASCULINE_TITLES, ORGANISATION_HEADS, PERSON_PRONOUNS, ROLE_NOUNS
 
 __all__ = ["Resolution", "resolve_speaker"]
@@ -83,7 +86,7 @@ def _named_part(span: Span) -> Span | None:
         return max(people, key=len)
     if root.lower_ in ROLE_NOUNS or root.lemma_.lower() in ROLE_NOUNS:
         return None  # "The Russian Foreign Minister": a description, resolved elsewhere
-    ents = [e for e in span.doc.ents if e.start >= span.start and e.end <= span.end
+    ents = [e for e in memoised(span.doc, "ents", lambda d: d.ents) if e.start >= span.start and e.end <= span.end
             and e.label_ in _NAMED_LABELS and e.start <= root.i < e.end]
     if ents:
         return max(ents, key=len)
@@ -99,6 +102,11 @@ def _named_part(span: Span) -> Span | None:
 
 
 def person_mentions(doc: Doc) -> list[Span]:
+    """Spans that name a person (computed once per :func:`~toolkit_quotes._memo.per_doc_memo` scope)."""
+    return memoised(doc, "person_mentions", _person_mentions)
+
+
+def _person_mentions(doc: Doc) -> list[Span]:
     """Spans that name a person, tolerant of a small tagger's slips.
 
     PERSON entities; a person's name glued to an organisation ("… Foreign Ministry
@@ -160,7 +168,7 @@ def _resolve_pronoun(doc: Doc, speaker: Span, earlier: Sequence[EarlierSpeaker],
     recent = [s for s in earlier if s.at < speaker.start_char and s.ref_end <= speaker.start_char]
     if recent:
         last = max(recent, key=lambda s: s.at)
-        last_text = doc.text[last.ref_start:last.ref_end]
+        last_text = doc_text(doc)[last.ref_start:last.ref_end]
         since = [e for e in outside_messages if e.start_char > last.at and not _same_person(e.text, last_text)]
         if last.label in ("PERSON", "") and last.at >= window_start and not since:
             gendered = _gender_at(doc, last.ref_start, last.ref_end)

@@ -8,6 +8,8 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from toolkit.nlp import doc_text
+
 from ._rules import Quote, QuoteOptions, find_quotes
 from .component import ensure_extensions
 
@@ -32,7 +34,7 @@ def quote_rows(doc: Doc, article_id: str, quotes: tuple[Quote, ...] | list[Quote
     with the entity's canonical name when the entities plugin ran.
     """
     rows = []
-    text = doc.text  # Doc.text joins every token on each access: read it once, not once per quote
+    text = doc_text(doc)  # Doc.text joins every token on each access: read it once, not once per quote
     for quote in quotes:
         row = quote.row(text)
         row["quote_id"] = quote_id(article_id, quote)

@@ -20,8 +20,11 @@ import bisect
 from collections.abc import Callable
 from typing import Any
 
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
+
+from toolkit.nlp import doc_text
 
 from .timex import find_timexes
 
@@ -61,7 +64,7 @@ class TimexRecogniser:
         _ensure_extensions()
         hints = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")] \
             if self.use_entity_hints else []
-        timexes = find_timexes(doc.text, dct=doc._.presslens_published, tense=_tense_function(doc),
+        timexes = find_timexes(doc_text(doc), dct=doc._.presslens_published, tense=_tense_function(doc),
                                sentence=_sentence_function(doc), hints=hints)
         doc._.presslens_timexes = [t.row() for t in timexes]
         spans = []
@@ -113,22 +116,25 @@ _PLAN_VERBS = {"plan", "schedule", "expect", "slate", "set", "due", "intend", "a
 
 
 def _tense_function(doc: Doc) -> Callable[[int, int], str | None]:
-    starts = [t.idx for t in doc]
+    starts: list[int] = []  # token offsets, read on the first question (many articles ask none)
     cache: dict[int, str | None] = {}
+    verbs: dict[tuple[int, int], list[tuple[int, str]]] = {}  # per sentence: its tensed verbs, in order
 
     def tense(start: int, end: int) -> str | None:
         if not len(doc):
             return None
+        if not starts:
+            starts.extend(doc.to_array(IDX).tolist())
         i = max(0, bisect.bisect_right(starts, start) - 1)
         if i in cache:
             return cache[i]
-        cache[i] = _tense_at(doc[i])
+        cache[i] = _tense_at(doc[i], verbs)
         return cache[i]
 
     return tense
 
 
-def _tense_at(token: Token) -> str | None:
+def _tense_at(token: Token, verbs: dict[tuple[int, int], list[tuple[int, str]]] | None = None) -> str | None:
     # the verb that governs the expression ("said on Thursday"), else the nearest verb of the sentence
     head = token
     for _ in range(8):
@@ -147,29 +153,43 @@ def _tense_at(token: Token) -> str | None:
             break
         head = head.head
     sent = token.sent if token.doc.has_annotation("SENT_START") or token.doc.has_annotation("DEP") else token.doc[:]
+    # the sentence's tensed verbs do not depend on the token: find them once per sentence
+    key = (sent.start, sent.end)
+    found_verbs = verbs.get(key) if verbs is not None else None
+    if found_verbs is None:
+        found_verbs = _tensed_verbs(sent)
+        if verbs is not None:
+            verbs[key] = found_verbs
     best: tuple[int, str] | None = None
+    for i, found in found_verbs:
+        distance = abs(i - token.i)
+        if best is None or distance < best[0]:
+            best = (distance, found)
+    return best[1] if best else None
+
+
+def _tensed_verbs(sent: Span) -> list[tuple[int, str]]:
+    """(token index, tense) of the verbs and modals of a sentence that have a tense, in order."""
+    out = []
     for other in sent:
         if other.tag_.startswith("VB") or other.tag_ == "MD":
             if other.dep_ in ("aux", "auxpass") and other.tag_ != "MD":
                 continue
             found = tense_of(other) if other.tag_ != "MD" else ("future" if other.lower_ in _FUTURE_AUX else None)
-            if found is None:
-                continue
-            distance = abs(other.i - token.i)
-            if best is None or distance < best[0]:
-                best = (distance, found)
-    return best[1] if best else None
+            if found is not None:
+                out.append((other.i, found))
+    return out
 
 
 def _sentence_function(doc: Doc) -> Callable[[int], tuple[int, int]] | None:
     if not (doc.has_annotation("SENT_START") or doc.has_annotation("DEP")):
         return None
-    sents: list[Span] = list(doc.sents)
-    starts = [s.start_char for s in sents]
+    bounds = [(sent.start_char, sent.end_char) for sent in doc.sents]
+    starts = [start for start, _ in bounds]
 
     def sentence(offset: int) -> tuple[int, int]:
         i = max(0, bisect.bisect_right(starts, offset) - 1)
-        return sents[i].start_char, sents[i].end_char
+        return bounds[i]
 
     return sentence
 

@@ -20,6 +20,8 @@ from typing import Any
 
 import pandas as pd
 
+from toolkit.nlp import doc_text
+
 __all__ = ["extract", "corpus_step", "event_rows", "link_events", "EVENT_COLUMNS"]
 
 # contract columns first, then what the views use
@@ -80,15 +82,16 @@ def extract(doc: Any, article: Any, options: Mapping[str, Any]) -> dict[str, lis
     from .component import timex_rows  # spaCy only when the pipeline runs
 
     timexes = timex_rows(doc)
+    text = doc_text(doc)
     if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
-        sentences = [(s.start_char, _trim_end(doc.text, s.start_char, s.end_char)) for s in doc.sents]
+        sentences = [(s.start_char, _trim_end(text, s.start_char, s.end_char)) for s in doc.sents]
     else:
-        sentences = [(0, len(doc.text))]
+        sentences = [(0, len(text))]
     keep = set(options.get("types", ("DATE", "TIME", "DURATION", "SET")))
     timex_out = [{k: t.get(k) for k in ("start", "end", "text", "type", "value", "value_start", "value_end",
                                         "granularity", "anchor", "mod", "rule")}
                  for t in timexes if t["type"] in keep]
-    return {"timexes": timex_out, "events": event_rows(article.article_id, doc.text, sentences, timexes)}
+    return {"timexes": timex_out, "events": event_rows(article.article_id, text, sentences, timexes)}
 
 
 def _trim_end(text: str, start: int, end: int) -> int:

@@ -168,3 +168,13 @@ def test_outlet_named_in_the_metadata_is_an_organisation():
     rows = [("a", 0, "Harwick Courier", "PERSON"), ("b", 0, "Harwick Courier", "PERSON")]
     result = resolve({"mentions": mention_table(rows), "articles": articles}, recover=False)
     assert result["entities"].iloc[0]["label"] == "ORG"
+
+
+def test_partial_name_before_a_longer_name_whose_mentions_moved_away():
+    # "Ana Maria" joins "Ana Maria Ruiz" first, leaving its own group empty; the lone
+    # "Maria", mentioned before any other candidate, must not trip over the emptied group
+    result = _run([("a", 0, "Ana Maria", "PERSON"), ("a", 30, "Maria", "PERSON"), ("a", 60, "Maria Lopez", "PERSON"),
+                   ("a", 90, "Ana Maria Ruiz", "PERSON")])
+    ids = result["mentions"].set_index("start")["entity_id"]
+    assert ids[0] == ids[90]
+    assert ids[30] == ids[60]

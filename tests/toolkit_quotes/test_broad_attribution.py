@@ -1,0 +1,105 @@
+"""Attribution in the broad (PolNeAR) sense: stances, directives, message nouns, attitudes, frames.
+
+Sentences are written for these tests; none is taken from the shared data.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+def rows_of(nlp, text):
+    return [q.row(text) for q in nlp(text)._.presslens_quotes]
+
+
+def only(rows, **where):
+    found = [r for r in rows if all(r.get(k) == v for k, v in where.items())]
+    assert len(found) == 1, f"expected one quote with {where}, found {len(found)} in {rows}"
+    return found[0]
+
+
+@pytest.mark.parametrize("text, content, cue, speaker", [
+    ("The teachers' union endorsed Senator Maya Ortiz on Tuesday.", "Senator Maya Ortiz", "endorsed",
+     "The teachers' union"),
+    ("Governor Paul Reyes attacked the new toll plan as a tax on commuters.",
+     "the new toll plan as a tax on commuters", "attacked", "Governor Paul Reyes"),
+    ("The mayor urged residents to conserve water during the heat wave.",
+     "residents to conserve water during the heat wave", "urged", "The mayor"),
+    ("The new budget was endorsed by the chamber of commerce.", "The new budget", "endorsed",
+     "the chamber of commerce"),
+])
+def test_stance_and_directive_verbs(nlp, text, content, cue, speaker):
+    row = only(rows_of(nlp, text), content=content)
+    assert (row["kind"], row["cue"], row["speaker_text"]) == ("indirect", cue, speaker)
+
+
+def test_a_physical_attack_is_not_a_stance(nlp):
+    assert rows_of(nlp, "Hackers attacked the city's website overnight.") == []
+
+
+def test_asked_about_is_the_question_not_the_speakers_topic(nlp):
+    rows = rows_of(nlp, "Asked about the bridge, Lena Okafor said the works would end in May.")
+    assert [r["content"] for r in rows] == ["the works would end in May"]
+
+
+@pytest.mark.parametrize("text, content, cue, speaker", [
+    ("Her claim that the audit was rigged drew little support.", "that the audit was rigged", "claim", "Her"),
+    ("The ministry issued a warning that the dam could fail.", "that the dam could fail", "warning", "The ministry"),
+    ("The farmers' group is critical of the water rules.", "the water rules", "critical", "The farmers' group"),
+])
+def test_message_nouns_and_attitudes(nlp, text, content, cue, speaker):
+    row = only(rows_of(nlp, text), content=content)
+    assert (row["cue"], row["speaker_text"]) == (cue, speaker)
+
+
+def test_in_order_to_is_not_a_message(nlp):
+    assert rows_of(nlp, "In order to save money, the council closed two libraries.") == []
+
+
+def test_a_statement_frames_the_sentence_but_a_reporting_verb_keeps_its_own_quote(nlp):
+    row = only(rows_of(nlp, "In a statement, the company apologised for the outage."), rule="relay")
+    assert row["content"] == "the company apologised for the outage" and row["cue"] == "In a statement"
+    rows = rows_of(nlp, "In its latest survey, the institute found that rents rose by six percent.")
+    assert [(r["content"], r["cue"]) for r in rows] == [("that rents rose by six percent", "found")]
+
+
+@pytest.mark.parametrize("text, content", [
+    ("Dana Cole said the city would sell the old depot, which has stood empty since 1990.",
+     "the city would sell the old depot"),
+    ("Officials said the road would reopen in June, although no date has been set.", "the road would reopen in June"),
+    ("The engineer Tomas Lind said the pumps had failed and the valves were rusted.",
+     "the pumps had failed and the valves were rusted"),
+])
+def test_message_boundaries(nlp, text, content):
+    assert [r["content"] for r in rows_of(nlp, text)] == [content]
+
+
+def test_quoted_words_inside_a_reported_clause_are_one_partial_quote(nlp):
+    text = "Lena Dahl said “budget cuts” would hurt the schools in the north."
+    row = only(rows_of(nlp, text))
+    assert row["kind"] == "partial" and row["content"] == "“budget cuts” would hurt the schools in the north"
+
+
+def test_as_x_put_it(nlp):
+    text = "The harbour is, as the port director Ivo Marek put it, “a city inside the city.”"
+    row = only(rows_of(nlp, text), kind="direct")
+    assert row["content"] == "“a city inside the city.”" and row["speaker_text"] == "the port director Ivo Marek"
+
+
+def test_long_quoted_sentence_without_cue_is_kept_without_a_speaker(nlp):
+    text = "The river rose again.\n\n“Nobody in this town has ever seen water rise this fast, and nobody wants that again.”"
+    row = only(rows_of(nlp, text), kind="direct")
+    assert row["rule"] == "unattributed" and row["speaker_text"] is None and row["cue"] is None
+    # a short scare quote stays out
+    assert rows_of(nlp, "The so-called “reform” passed.") == []
+
+
+@pytest.mark.parametrize("text, parts", [
+    ("“You cannot fix a bridge you never inspect,” Ada Brenner said, stressing the cost of delay. "
+     "“We have waited long enough.”", ["“You cannot fix a bridge you never inspect,”", "“We have waited long enough.”"]),
+    ("The ferry would run again, “as soon as the weather allows,” the operator said. “Our crews are ready.”",
+     ["The ferry would run again, “as soon as the weather allows,”", "“Our crews are ready.”"]),
+])
+def test_a_quote_resumed_after_its_cue_sentence_is_one_quote(nlp, text, parts):
+    rows = rows_of(nlp, text)
+    assert len(rows) == 1 and [text[s:e] for s, e in rows[0]["content_parts"]] == parts
