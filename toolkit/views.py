@@ -34,7 +34,7 @@ __all__ = ["Selection", "view", "render", "dashboard", "views", "renderers", "ar
            "article_reader_view", "render_article_reader", "entity_table_view", "render_entity_table",
            "quote_explorer_view", "render_quote_explorer", "timeline_view", "render_timeline", "chart_widget",
            "interval_to_dates", "svg", "cached", "page_note", "PAGE_ROWS", "DistinctPairs", "chart_records",
-           "spec_template", "spec_with_data", "columns_frame"]
+           "spec_template", "spec_with_data", "columns_frame", "prepare"]
 
 PAGE_ROWS = 200  # rows a list view draws at once; rows() still returns every row the selection allows
 
@@ -442,6 +442,34 @@ def _same_corpus(state: tuple[Any, ...], corpus: Corpus | None) -> bool:
         return state == ()
     tables = list(corpus.tables.values())
     return len(state) == len(tables) + 1 and state[0]() is corpus and all(r() is t for r, t in zip(state[1:], tables))
+
+
+def prepare(frame: pd.DataFrame, corpus: Corpus | None, *, parts: Sequence[str] = PARTS,
+            date_columns: tuple[str, str] | None = None) -> None:
+    """Build now the indexes :meth:`Selection.mask` needs for ``frame`` and ``parts``.
+
+    They are otherwise built on first use, so the reader's first pick of an
+    entity (or a date range) would pay for them; a view calls this while it is
+    built instead.
+
+    >>> frame = pd.DataFrame({"article_id": ["a"], "entity_id": ["E1"]})
+    >>> prepare(frame, None, parts=("entities",))
+    >>> sorted(k[1] for k in _frame_index(frame, None)._parts)
+    ['entity_id']
+    """
+    if frame is None or frame.empty:
+        return
+    index = _frame_index(frame, corpus)
+    if "articles" in parts and index.has("article_id"):
+        index.in_articles(corpus, [])
+    if "date_range" in parts:
+        index.in_dates(corpus, ("0001-01-01", "9999-12-31"), date_columns)
+    if "entities" in parts:
+        index.with_entities(corpus, [])
+    if "quote" in parts and index.has("quote_id"):
+        index.equal("quote_id", None)
+    if "claim_group" in parts and index.has("group_id"):
+        index.equal("group_id", None)
 
 
 def _factorize(values: pd.Series) -> tuple[pd.Index, np.ndarray]:

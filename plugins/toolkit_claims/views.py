@@ -17,7 +17,7 @@ import pandas as pd
 
 from toolkit import html as h
 from toolkit.views import (PAGE_ROWS, PARTS, DistinctPairs, Selection, cached, chart_widget, columns_frame,
-                           page_note, svg)
+                           page_note, prepare, svg)
 
 __all__ = ["contested_claims_view", "claims_overview_view", "render_contested_claims", "render_claims_overview",
            "claim_rows", "group_summary"]
@@ -308,6 +308,8 @@ def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int 
     """Pick a group (or let the selection do it); click a claim to show its evidence in the article reader."""
     import ipywidgets as widgets
 
+    prepare(_claim_base(corpus), corpus, parts=_ALL)  # the indexes a change reads, built with the view
+
     picker = widgets.Dropdown(description="Group")
     chart = chart_widget(_chart(claim_rows(corpus, None).head(0), interactive=True))
     table = widgets.HTML()
@@ -377,6 +379,8 @@ def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int 
 def claims_overview_view(corpus: Any, selection: Selection, **_: Any) -> Any:
     """Groups ranked by contestedness; choosing one sets the selection's claim group."""
     import ipywidgets as widgets
+
+    prepare(_claim_base(corpus), corpus, parts=_ALL)  # the indexes a change reads, built with the view
 
     out = widgets.HTML()
     picker = widgets.Dropdown(description="Show group")

@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from toolkit import html as h
-from toolkit.views import PAGE_ROWS, DistinctPairs, cached, columns_frame, page_note, spec_template, spec_with_data
+from toolkit.views import (PAGE_ROWS, DistinctPairs, cached, columns_frame, page_note, prepare, spec_template,
+                           spec_with_data)
 
 __all__ = [
     "entity_rows", "reader_rows", "kwic_rows", "timeline_rows", "suggestion_rows",
@@ -526,6 +527,8 @@ def entity_table_view(corpus: Any, selection: Any, **options: Any) -> Any:
     """Sortable, filterable entity table; picking a row sets ``selection.entities``."""
     import ipywidgets as widgets
 
+    prepare(corpus.mentions, corpus, parts=("articles", "date_range"))  # so the first change is not the slow one
+
     labels = sorted(corpus.entities["label"].dropna().unique()) if len(corpus.entities) else []
     query = widgets.Text(placeholder="filter names and aliases", description="Filter")
     label = widgets.Dropdown(options=[("all labels", "")] + [(x, x) for x in labels], description="Label")
@@ -586,6 +589,8 @@ def article_reader_view(corpus: Any, selection: Any, **options: Any) -> Any:
     """One article (or the selection's articles) with mentions highlighted, filterable by label and entity."""
     import ipywidgets as widgets
 
+    prepare(corpus.articles, corpus, parts=("articles", "date_range", "entities"))
+
     labels = sorted(corpus.mentions["label"].dropna().unique()) if len(corpus.mentions) else []
     article = widgets.Dropdown(description="Article")
     label_pick = widgets.SelectMultiple(options=labels, value=tuple(labels), description="Labels", rows=min(6, max(1, len(labels))))
@@ -637,7 +642,8 @@ def kwic_view(corpus: Any, selection: Any, *, window: int = 60, **options: Any) 
 
     width.observe(refresh, names="value")
     selection.on_change(refresh, parts=("entities", "articles", "date_range"))
-    _contexts(corpus, window)  # once, while the view is built, so the first entity picked is not the slow one
+    # once, while the view is built, so the first entity picked is not the slow one
+    prepare(_contexts(corpus, window), corpus, parts=("entities", "articles", "date_range"))
     refresh()
     box = widgets.VBox([width, out])
     box.rows = lambda: state["rows"]
@@ -650,6 +656,7 @@ def mentions_over_time_view(corpus: Any, selection: Any, *, top: int = 8, **opti
     import ipywidgets as widgets
 
     alt.JupyterChart.enable_offline()  # bundled JavaScript, never a CDN
+    prepare(corpus.mentions, corpus, parts=("articles", "date_range"))
     holder = widgets.VBox()
     state: dict[str, Any] = {}
     template = spec_template(mentions_chart(pd.DataFrame(columns=_MENTIONS_COLUMNS)), _MENTIONS_DATA)

@@ -534,6 +534,7 @@ def speakers_of_entity(corpus: Any, selection: Any, **options: Any) -> Any:
     """Who is quoted about the selected entity: one table that follows ``selection.entities``."""
     import ipywidgets as widgets
 
+    _speaker_codes(corpus, _quote_index(corpus))  # built with the view, not at the first entity picked
     out = widgets.HTML()
     state: dict[str, pd.DataFrame] = {}
 

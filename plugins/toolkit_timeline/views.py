@@ -557,9 +557,17 @@ def timeline_view(corpus: Corpus, selection: Selection, *, color: str = "entity"
     import ipywidgets as widgets
     from toolkit import html as h
 
+    from toolkit.views import prepare
+
     if offline:
         _enable_offline()
     width = 640
+    # the indexes a change reads, built with the view rather than at the reader's first pick
+    prepare(corpus.events, corpus, parts=("entities", "articles", "date_range"))
+    index = _event_index(corpus)
+    for period in _PERIODS.values():
+        _bins(index, "start", period), _bins(index, "published", period)
+    _dates_iso(index)
     # the chart is made once, from the template with both parameters, and a change swaps its spec
     # (see _live_spec): its selections (brush, pick) then stay the ones observed below
     jchart = alt.JupyterChart(_chart(pd.DataFrame(columns=_CHART_COLUMNS), binned=None, groups=[], color=color,
