@@ -96,20 +96,23 @@ def _check_color(color: str) -> None:
 
 def _event_frame(corpus: Corpus, index: _EventIndex, rows: np.ndarray, groups: np.ndarray) -> pd.DataFrame:
     """The :func:`timeline_data` frame of the event positions ``rows`` with their group codes."""
-    events = corpus.events
-    frame = events.iloc[rows][[c for c in ("event_id", "article_id", "date_start", "date_end", "granularity",
-                                          "sentence", "timex_text") if c in events.columns]].reset_index(drop=True)
-    for column in ("sentence", "timex_text"):
-        if column not in frame.columns:
-            frame[column] = None
+    from toolkit.views import columns_frame
+
+    columns = {c: index.column(corpus, c)[rows] for c in ("event_id", "article_id", "date_start", "date_end",
+                                                           "granularity", "sentence", "timex_text")}
     articles = index.article_rows[rows]
-    for column in ("title", "outlet", "published"):
-        values = index.article_values.get(column)
-        frame[column] = None if values is None else pd.Series(values.take(np.maximum(articles, 0)).to_numpy(),
-                                                              dtype=values.dtype).where(articles >= 0)
-    frame["group"] = index.labels[groups]
-    frame["title"] = frame["title"].fillna(frame["article_id"])
-    return frame[_DATA_COLUMNS]
+    for c in ("title", "outlet", "published"):
+        columns[c] = np.append(index.article_column(corpus, c), None)[articles]  # -1 (no article) reads None
+    columns["group"] = index.labels[groups]
+    columns["title"] = np.where(columns["title"] == None, columns["article_id"], columns["title"])  # noqa: E711
+    return columns_frame({c: columns[c] for c in _DATA_COLUMNS})
+
+
+def _objects(values: pd.Series | None, n: int) -> np.ndarray:
+    """A column as Python objects, gaps as None (a missing column: all None)."""
+    if values is None:
+        return np.full(n, None, dtype=object)
+    return values.astype(object).where(values.notna(), None).to_numpy(dtype=object)
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,20 @@ class _EventIndex:
     bins: dict[tuple[str, str], _Bins] = field(default_factory=dict, compare=False)  # made on first use
     iso: dict[str, np.ndarray] = field(default_factory=dict, compare=False)  # made on first use
     whole: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False)  # the unrestricted chart, kept
+    objects: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, compare=False)  # columns as objects
+
+    def column(self, corpus: Corpus, name: str) -> np.ndarray:
+        """An events column as Python objects (made once: taking rows from it is then one NumPy take)."""
+        if ("events", name) not in self.objects:
+            events = corpus.events
+            self.objects[("events", name)] = _objects(events[name] if name in events.columns else None, len(events))
+        return self.objects[("events", name)]
+
+    def article_column(self, corpus: Corpus, name: str) -> np.ndarray:
+        """A corpus.articles column as Python objects, by article row."""
+        if ("articles", name) not in self.objects:
+            self.objects[("articles", name)] = _objects(self.article_values.get(name), len(corpus.articles))
+        return self.objects[("articles", name)]
 
 
 def _event_index(corpus: Corpus) -> _EventIndex:
@@ -568,6 +585,9 @@ def timeline_view(corpus: Corpus, selection: Selection, *, color: str = "entity"
     for period in _PERIODS.values():
         _bins(index, "start", period), _bins(index, "published", period)
     _dates_iso(index)
+    for binned in (False, True):  # both specs validated now: a few events or many, a change only fills one
+        _template(binned=binned, color=color, width=width)
+    _event_frame(corpus, index, np.arange(min(1, index.n)), np.zeros(min(1, index.n), dtype=np.int64))
     # the chart is made once, from the template with both parameters, and a change swaps its spec
     # (see _live_spec): its selections (brush, pick) then stay the ones observed below
     jchart = alt.JupyterChart(_chart(pd.DataFrame(columns=_CHART_COLUMNS), binned=None, groups=[], color=color,
@@ -619,7 +639,7 @@ def timeline_view(corpus: Corpus, selection: Selection, *, color: str = "entity"
 
     def on_toggle(change: Any) -> None:
         state["color"] = change["new"]
-        rebuild()
+        rebuild()  # the first time per colour it also validates that colour's template
 
     selections = jchart.selections
     if selections.has_trait("brush"):
