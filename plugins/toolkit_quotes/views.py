@@ -381,9 +381,17 @@ def top_cells(rows: pd.DataFrame, *, top: int = CHART_TOP) -> pd.DataFrame:
     >>> top_cells(rows, top=1).to_dict("records")
     [{'speaker': 'A', 'entity': 'X', 'quotes': 3}]
     """
-    speakers = rows.groupby("speaker", sort=False)["quotes"].sum().nlargest(top).index
-    entities = rows.groupby("entity", sort=False)["quotes"].sum().nlargest(top).index
-    return rows[rows["speaker"].isin(speakers) & rows["entity"].isin(entities)].reset_index(drop=True)
+    quotes = rows["quotes"].to_numpy()
+
+    def leading(column: str) -> np.ndarray:
+        """Per row, whether its speaker (or entity) is among the ``top`` by quotes (ties: the first seen)."""
+        codes, uniques = pd.factorize(rows[column].astype(object))  # codes in order of first appearance
+        sums = np.bincount(codes[codes >= 0], weights=quotes[codes >= 0], minlength=len(uniques))
+        chosen = np.zeros(len(uniques) + 1, dtype=bool)
+        chosen[np.argsort(-sums, kind="stable")[:top]] = True
+        return chosen[codes]
+
+    return rows[leading("speaker") & leading("entity")].reset_index(drop=True)
 
 
 def who_said_what_chart(rows: pd.DataFrame) -> Any:
@@ -519,7 +527,8 @@ def who_said_what(corpus: Any, selection: Any, *, top: int = CHART_TOP, **option
             spec["data"] = {"name": "cells"}  # one fixed dataset name, so later changes replace only the values
             spec["datasets"] = {"cells": []}
             state["spec"], state["chart"] = spec, alt.JupyterChart(who_said_what_chart(shown))
-        records = shown[["speaker", "entity", "quotes"]].astype({"quotes": int}).to_dict("records")
+        records = [{"speaker": a, "entity": b, "quotes": int(n)} for a, b, n in
+                   zip(shown["speaker"].tolist(), shown["entity"].tolist(), shown["quotes"].tolist())]
         state["chart"].spec = {**state["spec"], "datasets": {"cells": records}}
         holder.children = [state["chart"]]
 

@@ -574,7 +574,7 @@ def timeline_view(corpus: Corpus, selection: Selection, *, color: str = "entity"
     import ipywidgets as widgets
     from toolkit import html as h
 
-    from toolkit.views import prepare
+    from toolkit.views import columns_frame, prepare
 
     if offline:
         _enable_offline()
@@ -603,10 +603,10 @@ def timeline_view(corpus: Corpus, selection: Selection, *, color: str = "entity"
         events = corpus.events
         keep = _event_mask(corpus, selection)
         state["rows"] = events if keep is None else events[keep]
-        order = _event_index(corpus).order
-        shown = order if keep is None else order[keep[order]]  # the list's order, kept by any subset
-        table = events.iloc[shown[:max_rows]][[c for c in ("date_start", "date_end", "granularity", "article_id",
-                                                           "timex_text", "sentence") if c in events.columns]]
+        index = _event_index(corpus)
+        shown = index.order if keep is None else index.order[keep[index.order]]  # the list's order, kept by any subset
+        table = columns_frame({c: index.column(corpus, c)[shown[:max_rows]] for c in (
+            "date_start", "date_end", "granularity", "article_id", "timex_text", "sentence") if c in events.columns})
         note = "" if len(shown) <= max_rows else f" (first {max_rows} of {len(shown)})"
         listing.value = h.section(f"Events{note}", h.table(table))
 

@@ -117,3 +117,15 @@ def test_speakers_of_entity_equals_the_groupby(seed, n_quotes, n_mentions, selec
     assert list(got.columns) == ["speaker", "quotes", "kinds", "first", "last", "articles"]
     want = _reference_speakers(corpus, selection) if selection.entities else []
     assert _plain(got.itertuples(index=False, name=None)) == _plain(want)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), n_quotes=st.integers(0, 30), n_mentions=st.integers(0, 60),
+       top=st.integers(1, 4))
+def test_top_cells_equal_the_groupby_nlargest(seed, n_quotes, n_mentions, top):
+    rows = qv.who_said_what_rows(_corpus(seed, n_quotes, n_mentions))
+    speakers = rows.groupby("speaker", sort=False)["quotes"].sum().nlargest(top).index
+    entities = rows.groupby("entity", sort=False)["quotes"].sum().nlargest(top).index
+    want = rows[rows["speaker"].isin(speakers) & rows["entity"].isin(entities)].reset_index(drop=True)
+    assert _plain(qv.top_cells(rows, top=top).itertuples(index=False, name=None)) == \
+        _plain(want.itertuples(index=False, name=None))
