@@ -208,6 +208,10 @@ class _ReaderCodes:
     entity: np.ndarray
     entity_ids: pd.Index
     articles: pd.DataFrame  # corpus.articles by article_id (the reader looks up titles and texts)
+    drawn: dict[Any, str] = field(default_factory=dict, compare=False)  # (article, spans) -> its HTML
+
+
+_DRAWN_ARTICLES = 400  # articles' HTML kept per corpus for the reader
 
 
 def _reader_codes(corpus: Any) -> _ReaderCodes:
@@ -445,12 +449,21 @@ def _reader_html(corpus: Any, selection: Any, *, article_id: str | None, labels:
     selected = set(selection.entities) if selection is not None else set()
     for aid, title, published, text in zip(drawn.index, drawn["title"].tolist(), drawn["published"].tolist(),
                                            drawn["text"].tolist()):
-        spans = [{"start": int(columns["start"][i]), "end": int(columns["end"][i]), "label": columns["label"][i],
-                  "title": f"{names.get(columns['entity_id'][i], columns['text'][i])} ({columns['label'][i]})"
-                           + (" — selected" if columns["entity_id"][i] in selected else "")}
-                 for i in by_article.get(aid, [])]
-        heading = f"{h.escape(h.text_or(title, aid))} <span class=\"pl-muted\">{h.escape(h.text_or(published, 'date unknown'))}</span>"
-        parts.append(f"<article><h4>{heading}</h4><div>{h.highlight(str(text), spans)}</div></article>")
+        spans = tuple((int(columns["start"][i]), int(columns["end"][i]), columns["label"][i],
+                       f"{names.get(columns['entity_id'][i], columns['text'][i])} ({columns['label'][i]})"
+                       + (" — selected" if columns["entity_id"][i] in selected else ""))
+                      for i in by_article.get(aid, []))
+        # an article drawn with the same spans as before is the same HTML: kept (a bounded number) per corpus
+        drawn_html = codes.drawn.get((aid, spans))
+        if drawn_html is None:
+            heading = (f"{h.escape(h.text_or(title, aid))} "
+                       f"<span class=\"pl-muted\">{h.escape(h.text_or(published, 'date unknown'))}</span>")
+            marks = [{"start": a, "end": b, "label": label, "title": tip} for a, b, label, tip in spans]
+            drawn_html = f"<article><h4>{heading}</h4><div>{h.highlight(str(text), marks)}</div></article>"
+            if len(codes.drawn) >= _DRAWN_ARTICLES:
+                codes.drawn.pop(next(iter(codes.drawn)))  # the oldest first
+            codes.drawn[(aid, spans)] = drawn_html
+        parts.append(drawn_html)
     if not parts:
         parts.append('<p class="pl-muted">No article matches the selection.</p>')
     return "".join(parts)

@@ -163,3 +163,14 @@ def test_entity_rows_equal_the_merge_of_counts(seed, n, selection, sort_by):
     want = corpus.entities[["entity_id", "name", "label", "aliases"]].merge(counts, left_on="entity_id", right_index=True)
     want = want.sort_values([sort_by, "name"], ascending=[sort_by in ("name", "first_published"), True], kind="stable")
     assert _plain(got.reset_index(drop=True)) == _plain(want[list(got.columns)].reset_index(drop=True))
+
+
+def test_reader_html_kept_per_article_follows_the_selected_marks():
+    corpus = _corpus(11, 40)
+    entity = corpus.mentions["entity_id"].dropna().iloc[0]
+    kwargs = {"article_id": None, "labels": None, "only_selected": False, "max_articles": 5}
+    plain = ev._reader_html(corpus, Selection(), **kwargs)
+    marked = ev._reader_html(corpus, Selection(entities=[entity]), **kwargs)
+    assert "— selected" not in plain and "— selected" in marked
+    assert ev._reader_html(corpus, Selection(), **kwargs) == plain  # drawn again from what was kept
+    assert ev._reader_codes(corpus).drawn  # and it was kept
