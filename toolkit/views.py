@@ -722,6 +722,8 @@ class DistinctPairs:
     >>> pairs = DistinctPairs.of(np.array([0, 0, 1, 1, -1]), np.array([5, 5, 6, 7, 5]))
     >>> pairs.distinct(np.arange(5), n_groups=2).tolist(), pairs.distinct(np.array([0, 1, 2]), n_groups=2).tolist()
     ([1, 2], [1, 1])
+    >>> pairs.extreme(None, 3, lowest=True).tolist(), pairs.extreme(np.array([3]), 3, lowest=False).tolist()
+    ([5, 6, -1], [-1, 7, -1])
     """
 
     row_pair: np.ndarray  # row -> its pair (-1: group or value missing)
@@ -749,11 +751,14 @@ class DistinctPairs:
 
     def extreme(self, rows: np.ndarray | None, n_groups: int, *, lowest: bool) -> np.ndarray:
         """Per group, the lowest (or highest) value code ``rows`` have; -1 when none."""
-        used = self.used(rows) > 0
-        none = np.iinfo(np.int64).max if lowest else -1
-        best = np.full(n_groups, none, dtype=np.int64)
-        (np.minimum if lowest else np.maximum).at(best, self.group[used], self.value[used])
-        return np.where(best == np.iinfo(np.int64).max, -1, best)
+        used = np.flatnonzero(self.used(rows))
+        best = np.full(n_groups, -1, dtype=np.int64)
+        if len(used):
+            group = self.group[used]
+            # pairs are sorted by group, then value: a group's first used pair has its lowest value, its last the highest
+            edge = np.r_[True, group[1:] != group[:-1]] if lowest else np.r_[group[1:] != group[:-1], True]
+            best[group[edge]] = self.value[used][edge]
+        return best
 
 
 def svg(chart: Any) -> str:

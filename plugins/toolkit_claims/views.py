@@ -201,13 +201,18 @@ class _ClaimCodes:
     def _main_proposition(self, rows: np.ndarray, present: np.ndarray) -> np.ndarray:
         """Per group, its most frequent proposition (ties: the first in text order); "" when none."""
         pairs = self.propositions
-        used = pairs.used(rows)
-        width = max(len(self.proposition_text), 1)
-        score = np.where(used > 0, used * width + (width - 1 - pairs.value), -1)  # more uses, then earlier text
-        best = np.full(len(self.group_ids), -1, dtype=np.int64)
-        np.maximum.at(best, pairs.group, score)
-        best = best[present]
+        counts = pairs.used(rows)
+        used = np.flatnonzero(counts)
         out = np.full(len(present), "", dtype=object)
+        if not len(used):
+            return out
+        width = max(len(self.proposition_text), 1)
+        score = counts[used] * width + (width - 1 - pairs.value[used])  # more uses, then earlier text
+        group = pairs.group[used]  # sorted: each group's used pairs are one run
+        starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+        best = np.full(len(self.group_ids), -1, dtype=np.int64)
+        best[group[starts]] = np.maximum.reduceat(score, starts)
+        best = best[present]
         found = best >= 0
         out[found] = self.proposition_text[width - 1 - best[found] % width]
         return out
