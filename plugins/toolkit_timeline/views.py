@@ -616,13 +616,20 @@ def timeline_view(corpus: Corpus, selection: Selection, *, color: str = "entity"
             jchart.spec = _live_spec(corpus, selection, color=state["color"], max_points=max_points, width=width)
         finally:
             state["updating"] = False
+        if selection.date_range:
+            state["redrawn"] = True  # see on_brush
         refresh_list()
 
     def on_brush(change: Any) -> None:
         if state["updating"]:
             return
-        value = getattr(change["new"], "value", None)
-        selection.date_range = date_range_from_brush(value)
+        dates = date_range_from_brush(getattr(change["new"], "value", None))
+        if dates is None and state.pop("redrawn", False):
+            # the front end redraws a new spec with an empty brush and reports it: that is not the reader
+            # clearing the date range, which stays (the list still narrows to it)
+            return
+        state.pop("redrawn", None)
+        selection.date_range = dates
 
     def on_pick(change: Any) -> None:
         if state["updating"]:
