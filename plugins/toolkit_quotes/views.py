@@ -42,7 +42,6 @@ class _QuoteIndex:
     via_codes: np.ndarray  # base row -> entity code of via_entity_id (-1: none)
     pair_rows: np.ndarray  # (quote, mentioned entity) pairs: base row ...
     pair_entities: np.ndarray  # ... and entity code, unique pairs, sorted by row
-    row_starts: np.ndarray  # base row r's pairs are pair_rows[row_starts[r]:row_starts[r + 1]]
     by_entity: np.ndarray  # pair numbers sorted by entity ...
     entity_starts: np.ndarray  # ... entity e's pairs are by_entity[entity_starts[e]:entity_starts[e + 1]]
 
@@ -62,10 +61,6 @@ class _QuoteIndex:
         codes = np.unique(codes)
         mask[self.pair_rows[self.by_entity[_ranges(self.entity_starts[codes], self.entity_starts[codes + 1])]]] = True
         return mask
-
-    def pairs_of(self, rows: np.ndarray) -> np.ndarray:
-        """The pair numbers of the base ``rows`` (positions), from the rows' pair lists."""
-        return _ranges(self.row_starts[rows], self.row_starts[rows + 1])
 
 
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -100,7 +95,7 @@ def _build_quote_index(corpus: Any) -> _QuoteIndex:
                                         base["via_entity_id"].astype(object)]).dropna()), dtype=object)
     rows, entities = _pairs(base, corpus.mentions, ids)
     by_entity = np.argsort(entities, kind="stable")
-    return _QuoteIndex(row_starts=np.searchsorted(rows, np.arange(len(base) + 1)), by_entity=by_entity,
+    return _QuoteIndex(by_entity=by_entity,
                        entity_starts=np.searchsorted(entities[by_entity], np.arange(len(ids) + 1)),
                        base=base, article_codes=article_ids.get_indexer(base["article_id"].astype(object)),
                        article_ids=article_ids, entity_ids=ids,
@@ -244,9 +239,10 @@ def who_said_what_rows(corpus: Any, selection: Any = None) -> pd.DataFrame:
     cells = _who_cells(corpus, index)
     if keep is None:  # every quote: the same table whenever the selection is cleared, so made once
         if "all" not in cells.whole:
-            cells.whole["all"] = _who_rows(cells, cells.cell[cells.counted])
+            cells.whole["all"] = _who_rows(cells, cells.counted_cell)
         return cells.whole["all"]
-    return _who_rows(cells, cells.cell[_counted(cells, index.pairs_of(np.flatnonzero(keep)))])
+    rows = np.flatnonzero(keep)
+    return _who_rows(cells, cells.counted_cell[_ranges(cells.row_starts[rows], cells.row_starts[rows + 1])])
 
 
 def _who_rows(cells: _WhoCells, pairs: np.ndarray) -> pd.DataFrame:
@@ -261,17 +257,13 @@ def _who_rows(cells: _WhoCells, pairs: np.ndarray) -> pd.DataFrame:
                           "quotes": counts[found].astype("int64")})
 
 
-def _counted(cells: _WhoCells, pairs: np.ndarray) -> np.ndarray:
-    return pairs[cells.counted[pairs]]
-
-
 @dataclass(frozen=True)
 class _WhoCells:
     """Per corpus: each (quote, mentioned entity) pair's (speaker name, entity name) cell, counted per change."""
 
-    counted: np.ndarray  # pair -> counts at all (a speaker, and not the speaker talking about themselves)
-    cell: np.ndarray  # pair -> cell code; cells sorted by speaker name, then entity name
-    speaker: np.ndarray  # cell -> speaker name
+    counted_cell: np.ndarray  # the cell of each counted pair (a speaker, not talking about themselves), by row ...
+    row_starts: np.ndarray  # ... base row r's are counted_cell[row_starts[r]:row_starts[r + 1]]
+    speaker: np.ndarray  # cell -> speaker name; cells sorted by speaker name, then entity name
     entity: np.ndarray  # cell -> entity name
     whole: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False)  # the table of every quote
 
@@ -287,8 +279,10 @@ def _who_cells(corpus: Any, index: _QuoteIndex) -> _WhoCells:
         cell = cell.ravel()
         if len(cells) and cells[0] == -1:  # the uncounted pairs share one code, never read
             cells, cell = cells[1:], np.maximum(cell - 1, 0)
-        return _WhoCells(counted=counted, cell=cell, speaker=speakers[cells // max(len(names), 1)],
-                         entity=names[cells % max(len(names), 1)])
+        # pairs are sorted by row, so the counted ones are too: one list of cells per quote
+        return _WhoCells(counted_cell=cell[counted],
+                         row_starts=np.searchsorted(rows[counted], np.arange(len(index.base) + 1)),
+                         speaker=speakers[cells // max(len(names), 1)], entity=names[cells % max(len(names), 1)])
 
     return cached(corpus, "who-said-what-cells", build, sources=(index.base, corpus.entities))
 
