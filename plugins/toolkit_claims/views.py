@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit import html as h
-from toolkit.views import (PAGE_ROWS, PARTS, DistinctPairs, Selection, cached, chart_widget, columns_frame,
+from toolkit.views import (PAGE_ROWS, DistinctPairs, Selection, cached, chart_widget, columns_frame,
                            page_note, prepare, svg)
 
 __all__ = ["contested_claims_view", "claims_overview_view", "render_contested_claims", "render_claims_overview",
