@@ -10,6 +10,11 @@ exceeds ``--timeout`` seconds in one step is stopped and marked as such.
 Prints a table and writes ``benchmarks/results/selection.json``.
 
     python benchmarks/selection_latency.py --rows 100000
+
+The table's last column is the slowest change of the first round, which
+also pays for indexes built on first use (kept in the JSON as ``first_round_ms``).
+Timings are wall-clock (the target); on a shared machine other processes show
+up in them, so the JSON also keeps the median CPU time per change (``selection_cpu_ms``).
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ def timed(step: Callable[[], Any], limit: float) -> float | None:
     """Seconds ``step`` took, or None when it ran past ``limit`` seconds (it is interrupted)."""
     signal.signal(signal.SIGALRM, _alarm)
     signal.setitimer(signal.ITIMER_REAL, limit)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     try:
         step()
     except TooSlow:
@@ -55,7 +60,11 @@ def timed(step: Callable[[], Any], limit: float) -> float | None:
         raise Failed(f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}") from exc
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+    CPU.append(time.process_time() - cpu)
     return time.perf_counter() - started
+
+
+CPU: list[float] = []  # the CPU seconds of each timed step, beside its wall time (a busy machine inflates the latter)
 
 
 def changes(corpus: Any) -> list[tuple[str, Callable[[Any], None]]]:
@@ -95,14 +104,19 @@ def measure(build: Callable[[Any], Any], corpus: Any, *, repeats: int, limit: fl
                 len(panel.rows())
 
     timings: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
     for _ in range(repeats):
         for name, change in changes(corpus):
             took = timed(lambda: (change(selection), rows()), limit)
             if took is None:
                 return {**result, "timed_out": name, "selection_ms": {k: _median(v) for k, v in timings.items()}}
             timings.setdefault(name, []).append(took)
+            cpu.setdefault(name, []).append(CPU[-1])
     per_change = {k: _median(v) for k, v in timings.items()}
-    return {**result, "selection_ms": per_change, "max_ms": max(per_change.values())}
+    result["selection_cpu_ms"] = {k: _median(v) for k, v in cpu.items()}
+    # the first round as well: it pays for indexes a view builds on first use, which the median hides
+    first = {k: round(1000 * v[0], 1) for k, v in timings.items()}
+    return {**result, "selection_ms": per_change, "max_ms": max(per_change.values()), "first_round_ms": first}
 
 
 def _median(values: list[float]) -> float:
@@ -112,7 +126,7 @@ def _median(values: list[float]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000, help="quotes, events and claims in the corpus")
-    parser.add_argument("--repeats", type=int, default=3, help="times each change is measured (median kept)")
+    parser.add_argument("--repeats", type=int, default=5, help="times each change is measured (median kept)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds one step may take before it is stopped")
     parser.add_argument("--views", default="", help="comma-separated views to measure (default: every installed view)")
     parser.add_argument("--no-dashboard", action="store_true", help="skip the whole-dashboard measurement")
@@ -154,7 +168,7 @@ def main() -> None:
 def print_table(report: dict[str, Any]) -> None:
     steps = ["entities", "date_range", "articles", "quote", "clear"]
     print(f"\nselection latency at {report['rows']} rows (ms, median; target ≤ {report['target_ms']:.0f} ms per change)")
-    print(f"{'view':<20}{'build s':>9}" + "".join(f"{s:>12}" for s in steps) + f"{'max':>10}")
+    print(f"{'view':<20}{'build s':>9}" + "".join(f"{s:>12}" for s in steps) + f"{'max':>10}{'1st round':>12}")
     for name, r in report["views"].items():
         ms = r.get("selection_ms", {})
         cells = "".join(f"{ms[s]:>12.1f}" if s in ms else f"{('>' + str(int(report['timeout_s'])) + ' s') if r.get('timed_out') == s else '-':>12}"
@@ -162,7 +176,8 @@ def print_table(report: dict[str, Any]) -> None:
         build = f"{r['build_s']:.2f}" if r.get("build_s") is not None else (
             "error" if r.get("error") else f">{report['timeout_s']:.0f}")
         top = f"{r['max_ms']:.1f}" if "max_ms" in r else "n/a"
-        print(f"{name:<20}{build:>9}{cells}{top:>10}")
+        first = max(r.get("first_round_ms", {}).values(), default=None)
+        print(f"{name:<20}{build:>9}{cells}{top:>10}" + (f"{first:>12.1f}" if first is not None else ""))
 
 
 if __name__ == "__main__":

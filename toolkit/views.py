@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 __all__ = ["Selection", "view", "render", "dashboard", "views", "renderers", "articles_view", "render_articles",
            "article_reader_view", "render_article_reader", "entity_table_view", "render_entity_table",
            "quote_explorer_view", "render_quote_explorer", "timeline_view", "render_timeline", "chart_widget",
-           "interval_to_dates", "svg", "cached", "page_note", "PAGE_ROWS"]
+           "interval_to_dates", "svg", "cached", "page_note", "PAGE_ROWS", "DistinctPairs", "chart_records",
+           "spec_template", "spec_with_data", "columns_frame", "prepare"]
 
 PAGE_ROWS = 200  # rows a list view draws at once; rows() still returns every row the selection allows
 
@@ -73,18 +74,31 @@ class Selection(traitlets.HasTraits):
         super().__init__(**kwargs)
         self.observe(self._changed, names=list(PARTS))
 
-    def on_change(self, callback: Callable[[Any], None]) -> None:
+    def on_change(self, callback: Callable[[Any], None], *, parts: Sequence[str] | None = None) -> None:
         """Call ``callback`` once per change of the selection, however many parts that change sets.
 
         Views refresh here rather than observing each trait, so ``clear()`` (five
-        parts at once) redraws every view once, not five times.
+        parts at once) redraws every view once, not five times. With ``parts``,
+        only changes that move one of those parts call it: a view whose rows do
+        not depend on the selected quote keeps what it drew when only the quote changes.
 
-        >>> s, calls = Selection(), []
+        >>> s, calls, dated = Selection(), [], []
         >>> s.on_change(calls.append)
+        >>> s.on_change(dated.append, parts=("date_range",))
         >>> s.entities = ["E1"]; s.clear()
-        >>> len(calls)
-        2
+        >>> len(calls), len(dated)
+        (2, 0)
         """
+        if parts is not None:
+            seen = {"key": self.key(parts)}
+            inner = callback
+
+            def callback(change: Any) -> None:
+                key = self.key(parts)
+                if key != seen["key"]:
+                    seen["key"] = key
+                    inner(change)
+
         self._listeners.append(callback)
 
     def _changed(self, change: Any) -> None:
@@ -125,6 +139,16 @@ class Selection(traitlets.HasTraits):
         return f"Selection({', '.join(f'{k}={v!r}' for k, v in active.items())})"
 
     # helpers views share ------------------------------------------------------
+    def article_mask(self, corpus: Corpus) -> np.ndarray | None:
+        """Which rows of ``corpus.articles`` the article and date-range parts allow (``None``: all).
+
+        >>> from toolkit.pipeline import Corpus
+        >>> corpus = Corpus({"articles": pd.DataFrame({"article_id": ["a", "b"], "published": ["2024-01-02", None]})})
+        >>> Selection(date_range=("2024-01-01", "2024-01-31")).article_mask(corpus).tolist()
+        [True, False]
+        """
+        return _corpus_index(corpus).article_mask(self.articles, self.date_range)
+
     def article_ids(self, corpus: Corpus) -> set[str] | None:
         """Articles allowed by the article and date-range parts of the selection (``None``: all)."""
         mask = _corpus_index(corpus).article_mask(self.articles, self.date_range)
@@ -152,30 +176,40 @@ class Selection(traitlets.HasTraits):
 
     def mask(self, frame: pd.DataFrame, corpus: Corpus | None, *, parts: Sequence[str] = PARTS,
              date_columns: tuple[str, str] | None = None) -> np.ndarray | None:
-        """The boolean row mask of :meth:`narrow` (``None``: every row), from indexes built once per frame."""
+        """The boolean row mask of :meth:`narrow` (``None``: every row), from indexes built once per frame.
+
+        Each part's mask is kept with the table for the part's latest value, so
+        the views of a dashboard, narrowing the same table after one change,
+        compute it once. The arrays are read-only: combine them with ``&``, never ``&=``.
+        """
         index = _frame_index(frame, corpus)
         keep: np.ndarray | None = None
-
-        def both(more: np.ndarray | None) -> None:
-            nonlocal keep
+        for part in PARTS:
+            value = getattr(self, part)
+            if part not in parts or not value:
+                continue
+            more = index.part_mask(corpus, part, self.key((part,))[0], date_columns,
+                                   lambda p=part: self._part_mask(frame, corpus, index, p, date_columns))
             if more is not None:
                 keep = more if keep is None else keep & more
-
-        if "articles" in parts and self.articles and index.has("article_id"):
-            both(index.in_articles(corpus, self.articles))
-        if "date_range" in parts and self.date_range:
-            both(index.in_dates(corpus, self.date_range, date_columns))
-        if "entities" in parts and self.entities:
-            both(index.with_entities(corpus, self.entities))
-        if "quote" in parts and self.quote:
-            if index.has("quote_id"):
-                both(index.equal("quote_id", self.quote))
-            elif index.has("article_id") and corpus is not None:
-                article = corpus.quotes.loc[corpus.quotes["quote_id"] == self.quote, "article_id"]
-                both(index.in_articles(corpus, list(article)))
-        if "claim_group" in parts and self.claim_group:
-            both(self._group_mask(frame, corpus, index))
         return keep
+
+    def _part_mask(self, frame: pd.DataFrame, corpus: Corpus | None, index: _FrameIndex, part: str,
+                   date_columns: tuple[str, str] | None) -> np.ndarray | None:
+        if part == "articles":
+            return index.in_articles(corpus, self.articles) if index.has("article_id") else None
+        if part == "date_range":
+            return index.in_dates(corpus, self.date_range, date_columns)
+        if part == "entities":
+            return index.with_entities(corpus, self.entities)
+        if part == "quote":
+            if index.has("quote_id"):
+                return index.equal("quote_id", self.quote)
+            if index.has("article_id") and corpus is not None:
+                article = corpus.quotes.loc[corpus.quotes["quote_id"] == self.quote, "article_id"]
+                return index.in_articles(corpus, list(article))
+            return None
+        return self._group_mask(frame, corpus, index)
 
     def _group_mask(self, frame: pd.DataFrame, corpus: Corpus | None, index: _FrameIndex) -> np.ndarray | None:
         if index.has("group_id"):
@@ -276,11 +310,14 @@ class _CorpusIndex:
     def mentioning(self, entities: Sequence[str]) -> np.ndarray:
         """Which articles mention any of ``entities``."""
         mentions = self.corpus.mentions
-        pairs = cached(self.corpus, "mention-articles", lambda: (
-            pd.Index(mentions["entity_id"].astype(object)), self.codes(mentions["article_id"])), sources=(mentions,))
-        hit = pairs[0].isin(list(entities))
+
+        def build() -> tuple[np.ndarray, pd.Index, np.ndarray]:
+            codes, ids = pd.factorize(mentions["entity_id"].astype(object))
+            return codes, pd.Index(ids, dtype=object), self.codes(mentions["article_id"])
+
+        entity_codes, ids, article_codes = cached(self.corpus, "mention-articles", build, sources=(mentions,))
         mask = np.zeros(len(self.article_ids), dtype=bool)
-        codes = pairs[1][hit]
+        codes = article_codes[_lookup(ids, entities)[entity_codes]]
         mask[codes[codes >= 0]] = True
         return mask
 
@@ -309,6 +346,19 @@ class _FrameIndex:
 
     def has(self, column: str) -> bool:
         return column in self.columns
+
+    def part_mask(self, corpus: Corpus | None, part: str, value: Any, date_columns: Any,
+                  build: Callable[[], np.ndarray | None]) -> np.ndarray | None:
+        """One part's mask for ``value``, kept until the part's value, the corpus or one of its tables changes."""
+        key = ("mask", part, date_columns)
+        hit = self._parts.get(key)
+        if hit is not None and hit[0] == value and _same_corpus(hit[1], corpus):
+            return hit[2]
+        mask = build()
+        if mask is not None:
+            mask.flags.writeable = False  # shared by every view that narrows this table
+        self._parts[key] = (value, _corpus_state(corpus), mask)
+        return mask
 
     def _part(self, key: Any, build: Callable[[pd.DataFrame], Any]) -> Any:
         if key not in self._parts:
@@ -371,14 +421,55 @@ class _FrameIndex:
         columns = [c for c in ENTITY_COLUMNS if c in self.columns]
         if columns:
             mask = np.zeros(self.n, dtype=bool)
-            wanted = pd.Index(list(entities), dtype=object)
             for column in columns:
-                rows, ids = self._part(("exploded", column), lambda f, c=column: _explode(f[c]))
-                mask[rows[ids.isin(wanted)]] = True
+                rows, codes, ids = self._part(("exploded", column), lambda f, c=column: _explode(f[c]))
+                mask[rows[_lookup(ids, entities)[codes]]] = True
             return mask
         if "article_id" in self.columns and corpus is not None and len(corpus.mentions):
             return self._by_article(corpus, _corpus_index(corpus).mentioning(entities))
         return None
+
+
+def _corpus_state(corpus: Corpus | None) -> tuple[Any, ...]:
+    """Weak references to the corpus and its tables (a mask is only valid for the tables it was made from)."""
+    if corpus is None:
+        return ()
+    return (weakref.ref(corpus), *(weakref.ref(t) for t in corpus.tables.values()))
+
+
+def _same_corpus(state: tuple[Any, ...], corpus: Corpus | None) -> bool:
+    if corpus is None:
+        return state == ()
+    tables = list(corpus.tables.values())
+    return len(state) == len(tables) + 1 and state[0]() is corpus and all(r() is t for r, t in zip(state[1:], tables))
+
+
+def prepare(frame: pd.DataFrame, corpus: Corpus | None, *, parts: Sequence[str] = PARTS,
+            date_columns: tuple[str, str] | None = None) -> None:
+    """Build now the indexes :meth:`Selection.mask` needs for ``frame`` and ``parts``.
+
+    They are otherwise built on first use, so the reader's first pick of an
+    entity (or a date range) would pay for them; a view calls this while it is
+    built instead.
+
+    >>> frame = pd.DataFrame({"article_id": ["a"], "entity_id": ["E1"]})
+    >>> prepare(frame, None, parts=("entities",))
+    >>> sorted(k[1] for k in _frame_index(frame, None)._parts)
+    ['entity_id']
+    """
+    if frame is None or frame.empty:
+        return
+    index = _frame_index(frame, corpus)
+    if "articles" in parts and index.has("article_id"):
+        index.in_articles(corpus, [])
+    if "date_range" in parts:
+        index.in_dates(corpus, ("0001-01-01", "9999-12-31"), date_columns)
+    if "entities" in parts:
+        index.with_entities(corpus, [])
+    if "quote" in parts and index.has("quote_id"):
+        index.equal("quote_id", None)
+    if "claim_group" in parts and index.has("group_id"):
+        index.equal("group_id", None)
 
 
 def _factorize(values: pd.Series) -> tuple[pd.Index, np.ndarray]:
@@ -386,8 +477,19 @@ def _factorize(values: pd.Series) -> tuple[pd.Index, np.ndarray]:
     return pd.Index(uniques, dtype=object), codes
 
 
-def _explode(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """(row position, id) for every id in a column of ids or lists of ids."""
+def _lookup(ids: pd.Index, wanted: Iterable[Any]) -> np.ndarray:
+    """A table from code (of ``ids``; -1 reads the last slot) to "is one of ``wanted``".
+
+    ``table[codes]`` is then a mask over any array of codes: one pass, no hashing per row.
+    """
+    table = np.zeros(len(ids) + 1, dtype=bool)
+    found = ids.get_indexer(pd.Index(list(wanted), dtype=object))
+    table[found[found >= 0]] = True
+    return table
+
+
+def _explode(values: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    """(row position, id code) for every id in a column of ids or lists of ids, and the distinct ids."""
     rows: list[int] = []
     ids: list[str] = []
     for i, value in enumerate(values.tolist()):
@@ -398,7 +500,8 @@ def _explode(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
             for e in _as_ids(value):
                 rows.append(i)
                 ids.append(e)
-    return np.asarray(rows, dtype=np.int64), pd.Index(ids, dtype=object)
+    codes, uniques = pd.factorize(pd.Series(ids, dtype=object))
+    return np.asarray(rows, dtype=np.int64), codes, pd.Index(uniques, dtype=object)
 
 
 def _frame_index(frame: pd.DataFrame, corpus: Corpus | None) -> _FrameIndex:
@@ -537,6 +640,125 @@ def chart_widget(chart: Any) -> Any:
 
     alt.JupyterChart.enable_offline()
     return alt.JupyterChart(chart)
+
+
+def spec_template(chart: Any, name: str) -> dict[str, Any]:
+    """``chart.to_dict()`` (validated once) with its data replaced by the named dataset ``name``.
+
+    A view keeps the template and, per selection change, sends
+    :func:`spec_with_data` to its ``JupyterChart.spec``: building and validating
+    an Altair chart costs more than the filtering, and the chart's selections
+    (``JupyterChart.selections``) stay the ones the view observes. The chart
+    must have its data at the top level (one ``alt.Chart(frame)`` or a
+    composition of charts of one frame).
+
+    >>> import altair as alt
+    >>> spec = spec_template(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q"), "points")
+    >>> spec["data"], "datasets" in spec
+    ({'name': 'points'}, False)
+    """
+    spec = chart.to_dict()
+    spec.pop("datasets", None)
+    spec["data"] = {"name": name}
+    return spec
+
+
+def spec_with_data(template: dict[str, Any], name: str, frame: pd.DataFrame) -> dict[str, Any]:
+    """The template with ``frame``'s rows as its dataset (the template itself is not changed).
+
+    >>> spec_with_data({"data": {"name": "d"}}, "d", pd.DataFrame({"n": [1, 2]}))["datasets"]
+    {'d': [{'n': 1}, {'n': 2}]}
+    """
+    return {**template, "datasets": {name: chart_records(frame)}}
+
+
+def chart_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """``frame`` as the JSON rows Altair sends: dates as full ISO strings ('' when missing), other gaps as null.
+
+    >>> chart_records(pd.DataFrame({"day": pd.to_datetime(["2024-01-05", None]), "n": [1, 2], "who": ["A", None]}))
+    [{'day': '2024-01-05T00:00:00', 'n': 1, 'who': 'A'}, {'day': '', 'n': 2, 'who': None}]
+    """
+    columns: list[list[Any]] = []
+    for name in frame.columns:
+        values = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(values.dtype):
+            text = values.dt.strftime("%Y-%m-%dT%H:%M:%S")
+            columns.append(text.astype(object).where(text.notna(), "").tolist())
+        elif values.dtype.kind in "iub":  # numpy ints and bools: no gaps
+            columns.append(values.tolist())
+        else:
+            column = values.tolist()
+            if values.hasnans:  # NaN, None and pd.NA all become null
+                column = [None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v for v in column]
+            columns.append(column)
+    names = [str(c) for c in frame.columns]
+    return [dict(zip(names, row)) for row in zip(*columns)]
+
+
+def columns_frame(columns: dict[str, Any], index: Any = None) -> pd.DataFrame:
+    """A DataFrame of ready-made columns; NumPy arrays of Python objects (texts) stay objects.
+
+    pandas would convert each text column to Arrow strings, which costs more
+    than a view's filtering; the values are the same either way.
+
+    >>> frame = columns_frame({"name": np.array(["A", None], dtype=object), "n": np.array([1, 2])}, index=[5, 6])
+    >>> frame.dtypes.tolist(), frame["name"].tolist()
+    ([dtype('O'), dtype('int64')], ['A', None])
+    """
+    index = pd.RangeIndex(len(next(iter(columns.values())))) if index is None and columns else index
+    return pd.DataFrame({name: pd.Series(values, index=index, dtype=object, copy=False)
+                         if isinstance(values, np.ndarray) and values.dtype == object else values
+                         for name, values in columns.items()}, index=index)
+
+
+@dataclass(frozen=True)
+class DistinctPairs:
+    """The distinct (group, value) pairs of a table, e.g. (entity, article) of the mentions.
+
+    Counting the distinct values of each group over any subset of rows is then
+    "count the pairs the subset uses": one ``bincount``, no sort or groupby per
+    selection change. Codes are non-negative ints; -1 marks a missing group or value.
+
+    >>> pairs = DistinctPairs.of(np.array([0, 0, 1, 1, -1]), np.array([5, 5, 6, 7, 5]))
+    >>> pairs.distinct(np.arange(5), n_groups=2).tolist(), pairs.distinct(np.array([0, 1, 2]), n_groups=2).tolist()
+    ([1, 2], [1, 1])
+    >>> pairs.extreme(None, 3, lowest=True).tolist(), pairs.extreme(np.array([3]), 3, lowest=False).tolist()
+    ([5, 6, -1], [-1, 7, -1])
+    """
+
+    row_pair: np.ndarray  # row -> its pair (-1: group or value missing)
+    group: np.ndarray  # pair -> group code; pairs are sorted by group, then value
+    value: np.ndarray  # pair -> value code
+
+    @classmethod
+    def of(cls, group: np.ndarray, value: np.ndarray) -> DistinctPairs:
+        group, value = np.asarray(group, dtype=np.int64), np.asarray(value, dtype=np.int64)
+        width = int(value.max()) + 1 if len(value) and value.max() >= 0 else 1
+        known = (group >= 0) & (value >= 0)
+        cells, inverse = np.unique(group[known] * width + value[known], return_inverse=True)
+        row_pair = np.full(len(group), -1, dtype=np.int64)
+        row_pair[known] = inverse.ravel()
+        return cls(row_pair=row_pair, group=cells // width, value=cells % width)
+
+    def used(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """How many of ``rows`` (positions; ``None``: all) use each pair."""
+        pairs = self.row_pair if rows is None else self.row_pair[rows]
+        return np.bincount(pairs[pairs >= 0], minlength=len(self.group))
+
+    def distinct(self, rows: np.ndarray | None, n_groups: int) -> np.ndarray:
+        """Per group, how many different values ``rows`` have."""
+        return np.bincount(self.group[self.used(rows) > 0], minlength=n_groups)
+
+    def extreme(self, rows: np.ndarray | None, n_groups: int, *, lowest: bool) -> np.ndarray:
+        """Per group, the lowest (or highest) value code ``rows`` have; -1 when none."""
+        used = np.flatnonzero(self.used(rows))
+        best = np.full(n_groups, -1, dtype=np.int64)
+        if len(used):
+            group = self.group[used]
+            # pairs are sorted by group, then value: a group's first used pair has its lowest value, its last the highest
+            edge = np.r_[True, group[1:] != group[:-1]] if lowest else np.r_[group[1:] != group[:-1], True]
+            best[group[edge]] = self.value[used][edge]
+        return best
 
 
 def svg(chart: Any) -> str:

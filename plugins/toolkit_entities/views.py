@@ -15,13 +15,16 @@ tables, the widgets and renderers only show them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from toolkit import html as h
-from toolkit.views import PAGE_ROWS, cached, page_note
+from toolkit.views import (PAGE_ROWS, DistinctPairs, cached, columns_frame, page_note, prepare, spec_template,
+                           spec_with_data)
 
 __all__ = [
     "entity_rows", "reader_rows", "kwic_rows", "timeline_rows", "suggestion_rows",
@@ -68,7 +71,11 @@ def entity_rows(corpus: Any, selection: Any = None, *, label: str | None = None,
     scope = None if selection is None else selection.key(("articles", "date_range"))
     counts = cached(corpus, "entities:counts", lambda: _entity_counts(corpus, selection),
                     sources=(corpus.mentions, corpus.articles), state=scope)
-    frame = entities[["entity_id", "name", "label", "aliases"]].merge(counts, left_on="entity_id", right_index=True)
+    # the entities that have counts, in the table's order, with their counts (a merge, without its overhead)
+    where = counts.index.get_indexer(entities["entity_id"].astype(object))
+    frame = entities.loc[where >= 0, ["entity_id", "name", "label", "aliases"]]
+    for column in counts.columns:
+        frame[column] = counts[column].to_numpy()[where[where >= 0]]
     if label:
         frame = frame[frame["label"] == label]
     if query:
@@ -81,17 +88,89 @@ def entity_rows(corpus: Any, selection: Any = None, *, label: str | None = None,
 
 
 def _entity_counts(corpus: Any, selection: Any) -> pd.DataFrame:
-    mentions = _mentions_in_scope(corpus, selection)
-    mentions = mentions[mentions["entity_id"].notna()]
-    dates = _mention_dates(corpus).loc[mentions.index]
-    stats = pd.DataFrame({"entity_id": mentions["entity_id"], "article_id": mentions["article_id"], "date": dates})
-    grouped = stats.groupby("entity_id")
-    return pd.DataFrame({
-        "n_mentions": grouped.size(),
-        "n_articles": grouped["article_id"].nunique(),
-        "first_published": grouped["date"].min(),
-        "last_published": grouped["date"].max(),
-    })
+    """Per entity mentioned in the selection's articles and dates: mentions, articles, first and last publication.
+
+    Counted over the per-corpus codes of :class:`_MentionCodes` (one
+    ``bincount`` each), not a groupby of the mentions per change.
+    """
+    codes = _mention_codes(corpus)
+    keep = _scope_mask(corpus, selection)
+    if keep is None:  # the counts over the whole corpus: made once
+        if "counts" not in codes.whole:
+            codes.whole["counts"] = _counts(codes, None)
+        return codes.whole["counts"]
+    return _counts(codes, np.flatnonzero(keep))
+
+
+def _counts(codes: _MentionCodes, rows: np.ndarray | None) -> pd.DataFrame:
+    known = codes.entity >= 0 if rows is None else codes.entity[rows] >= 0
+    entity = codes.entity[known] if rows is None else codes.entity[rows][known]
+    n_entities = len(codes.entity_ids)
+    n_mentions = np.bincount(entity, minlength=n_entities)
+    present = np.flatnonzero(n_mentions)
+    first = codes.entity_days.extreme(rows, n_entities, lowest=True)[present]
+    last = codes.entity_days.extreme(rows, n_entities, lowest=False)[present]
+    return columns_frame({
+        "n_mentions": n_mentions[present],
+        "n_articles": codes.entity_articles.distinct(rows, n_entities)[present],
+        "first_published": _day_text(codes.days, first), "last_published": _day_text(codes.days, last),
+    }, index=pd.Index(codes.entity_ids[present], name="entity_id"))
+
+
+def _day_text(days: np.ndarray, found: np.ndarray) -> np.ndarray:
+    out = np.full(len(found), None, dtype=object)
+    out[found >= 0] = days[found[found >= 0]]
+    return out
+
+
+def _scope_mask(corpus: Any, selection: Any) -> np.ndarray | None:
+    """The mentions in the selection's articles and dates (``None``: all), shared with every view."""
+    if selection is None or not (selection.articles or selection.date_range) or not len(corpus.mentions):
+        return None
+    return selection.mask(corpus.mentions, corpus, parts=("articles", "date_range"))
+
+
+@dataclass(frozen=True)
+class _MentionCodes:
+    """Per corpus, built once: each mention's entity and publication date as codes (-1: none).
+
+    Entity and date codes follow the ids' and dates' text order, so ``np.unique``
+    over them sorts as a groupby on the texts would, and the lowest date code is the earliest date.
+    """
+
+    entity: np.ndarray
+    entity_ids: np.ndarray
+    day: np.ndarray
+    days: np.ndarray
+    entity_articles: DistinctPairs  # (entity, article) of the mentions
+    entity_days: DistinctPairs  # (entity, publication date) of the mentions
+    binned: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, compare=False)
+    whole: dict[Any, Any] = field(default_factory=dict, compare=False)  # results for the whole corpus
+
+    def bins(self, unit: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per date code, the code of its ``unit`` bin (codes in text order) and per bin code its first day."""
+        if unit not in self.binned:
+            days = pd.Series(self.days, dtype=object)
+            when = pd.to_datetime(days.astype(str).str[:10], errors="coerce")
+            starts = when.dt.to_period(unit).dt.start_time.dt.strftime("%Y-%m-%d").astype(object)
+            starts = starts.where(starts.notna(), days)  # an unreadable date stays as it is
+            code, names = pd.factorize(starts, sort=True)
+            self.binned[unit] = (code, np.asarray(names, dtype=object))
+        return self.binned[unit]
+
+
+def _mention_codes(corpus: Any) -> _MentionCodes:
+    def build() -> _MentionCodes:
+        mentions = corpus.mentions
+        entity, entity_ids = pd.factorize(mentions["entity_id"].astype(object), sort=True)
+        day, days = pd.factorize(_mention_dates(corpus).astype(object), sort=True)
+        article, _ = pd.factorize(mentions["article_id"].astype(object))
+        return _MentionCodes(entity=entity, entity_ids=np.asarray(entity_ids, dtype=object), day=day,
+                             days=np.asarray(days, dtype=object), entity_articles=DistinctPairs.of(entity, article),
+                             entity_days=DistinctPairs.of(entity, day))
+
+    return cached(corpus, "entities:mention-codes", build,
+                  sources=(corpus.mentions, corpus.articles, corpus.entities))  # names are kept with the results
 
 
 def _entity_names(corpus: Any) -> dict[str, str]:
@@ -101,36 +180,96 @@ def _entity_names(corpus: Any) -> dict[str, str]:
 def _reader_articles(corpus: Any, selection: Any, article_id: str | None) -> list[str]:
     if article_id is not None:
         return [article_id]
-    arts = corpus.articles
+    allowed = _allowed_articles(corpus, selection)
+    ids = corpus.articles["article_id"]
+    return (ids if allowed is None else ids[allowed]).tolist()  # tolist: one conversion, not one per id
+
+
+def _allowed_articles(corpus: Any, selection: Any) -> np.ndarray | None:
+    """Which corpus articles the selection's articles, dates and entities allow (``None``: all); a shared mask."""
     if selection is None or not (selection.articles or selection.date_range or selection.entities):
-        return list(arts["article_id"])
-    return list(selection.narrow(arts, corpus, parts=("articles", "date_range", "entities"))["article_id"])
+        return None
+    return selection.mask(corpus.articles, corpus, parts=("articles", "date_range", "entities"))
 
 
 def _sorted_mentions(corpus: Any) -> pd.DataFrame:
     """The mentions sorted by article and offset, once per corpus; filtering keeps the order."""
-    return cached(corpus, "entities:sorted-mentions",
-                  lambda: corpus.mentions.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True),
-                  sources=(corpus.mentions,))
+    return _reader_codes(corpus).mentions
+
+
+@dataclass(frozen=True)
+class _ReaderCodes:
+    """Per corpus: the mentions sorted by article and offset, with their article, label and entity as codes."""
+
+    mentions: pd.DataFrame
+    article: np.ndarray  # sorted mention -> row in corpus.articles (-1: not a corpus article)
+    label: np.ndarray
+    labels: pd.Index
+    entity: np.ndarray
+    entity_ids: pd.Index
+    articles: pd.DataFrame  # corpus.articles by article_id (the reader looks up titles and texts)
+    drawn: dict[Any, str] = field(default_factory=dict, compare=False)  # (article, spans) -> its HTML
+
+
+_DRAWN_ARTICLES = 400  # articles' HTML kept per corpus for the reader
+
+
+def _reader_codes(corpus: Any) -> _ReaderCodes:
+    def build() -> _ReaderCodes:
+        mentions = corpus.mentions.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
+        label, labels = pd.factorize(mentions["label"].astype(object))
+        entity, entity_ids = pd.factorize(mentions["entity_id"].astype(object))
+        positions = pd.Index(corpus.articles["article_id"].astype(object))
+        return _ReaderCodes(mentions=mentions, article=positions.get_indexer(mentions["article_id"].astype(object)),
+                            label=label, labels=pd.Index(labels, dtype=object), entity=entity,
+                            entity_ids=pd.Index(entity_ids, dtype=object),
+                            articles=corpus.articles.drop_duplicates("article_id").set_index("article_id"))
+
+    return cached(corpus, "entities:reader", build, sources=(corpus.mentions, corpus.articles))
+
+
+def _chosen(ids: pd.Index, wanted: Sequence[Any]) -> np.ndarray:
+    """A look-up table from code (of ``ids``; -1 reads the last slot, False) to "is one of ``wanted``"."""
+    table = np.zeros(len(ids) + 1, dtype=bool)
+    found = ids.get_indexer(pd.Index(list(wanted), dtype=object))
+    table[found[found >= 0]] = True
+    return table
+
+
+def _reader_mask(corpus: Any, selection: Any, *, article_id: str | None, labels: Sequence[str] | None,
+                 only_selected: bool, articles: Sequence[str] | None = None) -> np.ndarray | None:
+    """Which sorted mentions the reader shows (``None``: all); ``articles`` restricts to the ones drawn."""
+    codes = _reader_codes(corpus)
+    keep: np.ndarray | None = None
+
+    def both(more: np.ndarray) -> None:
+        nonlocal keep
+        keep = more if keep is None else keep & more
+
+    positions = pd.Index(corpus.articles["article_id"].astype(object))
+    if article_id is not None:
+        both(_chosen(positions, [article_id])[codes.article])
+    else:
+        allowed = _allowed_articles(corpus, selection)  # an entity selects the articles that mention it
+        if allowed is not None:
+            both(np.append(allowed, False)[codes.article])
+    if articles is not None:
+        both(_chosen(positions, articles)[codes.article])
+    if labels:
+        both(_chosen(codes.labels, labels)[codes.label])
+    if only_selected and selection is not None and selection.entities:
+        both(_chosen(codes.entity_ids, selection.entities)[codes.entity])
+    return keep
 
 
 def reader_rows(corpus: Any, selection: Any = None, *, article_id: str | None = None,
                 labels: Sequence[str] | None = None, only_selected: bool = False) -> pd.DataFrame:
     """The mentions highlighted in the article reader (one article, or the selection's)."""
-    from toolkit.views import Selection
-
     mentions = _sorted_mentions(corpus)
-    if article_id is not None:
-        mentions = Selection(articles=[article_id]).narrow(mentions, corpus, parts=("articles",))
-    elif selection is not None and (selection.articles or selection.date_range or selection.entities):
-        # the articles the selection allows (an entity selects the articles that mention it)
-        ids = _reader_articles(corpus, selection, None)
-        mentions = Selection(articles=ids).narrow(mentions, corpus, parts=("articles",)) if ids else mentions.head(0)
-    if labels:
-        mentions = mentions[mentions["label"].isin(list(labels))]
-    if only_selected and selection is not None and selection.entities:
-        mentions = mentions[mentions["entity_id"].isin(selection.entities)]
-    return mentions.reset_index(drop=True)
+    keep = _reader_mask(corpus, selection, article_id=article_id, labels=labels, only_selected=only_selected)
+    if keep is None or keep.all():
+        return mentions  # already indexed 0..n-1
+    return mentions[keep].reset_index(drop=True)
 
 
 def kwic_rows(corpus: Any, selection: Any = None, *, entity_ids: Sequence[str] | None = None,
@@ -146,7 +285,7 @@ def kwic_rows(corpus: Any, selection: Any = None, *, entity_ids: Sequence[str] |
     scope = Selection(entities=chosen, articles=list(selection.articles) if selection is not None else [],
                       date_range=selection.date_range if selection is not None else None)
     frame = scope.narrow(contexts, corpus, parts=("entities", "articles", "date_range"))
-    return frame[columns].reset_index(drop=True)
+    return frame.reset_index(drop=True)  # the contexts have exactly ``columns``
 
 
 def _contexts(corpus: Any, window: int) -> pd.DataFrame:
@@ -178,40 +317,75 @@ def timeline_rows(corpus: Any, selection: Any = None, *, top: int = 8, max_point
     """Mentions per entity per publication date (the selected entities, else the ``top`` most mentioned),
     summed by week, month or year when there are more than ``max_points`` (entity, date) rows."""
     columns = ["entity_id", "name", "label", "published", "n_mentions"]
-    mentions = _mentions_in_scope(corpus, selection)
-    mentions = mentions[mentions["entity_id"].notna()]
-    chosen = list(selection.entities) if selection is not None and selection.entities else \
-        list(mentions["entity_id"].value_counts().head(top).index)
-    mentions = mentions[mentions["entity_id"].isin(chosen)]
-    if not len(mentions):
+    if not len(corpus.mentions):
         return pd.DataFrame(columns=columns)
-    frame = pd.DataFrame({"entity_id": mentions["entity_id"], "published": _mention_dates(corpus).loc[mentions.index]})
-    frame = frame.dropna(subset=["published"])
-    frame = frame.groupby(["entity_id", "published"]).size().rename("n_mentions").reset_index()
-    frame = _coarsen(frame, max_points)
-    ents = corpus.entities.set_index("entity_id")
-    frame["name"] = frame["entity_id"].map(ents["name"])
-    frame["label"] = frame["entity_id"].map(ents["label"])
-    return frame[columns].sort_values(["published", "name"]).reset_index(drop=True)
+    codes = _mention_codes(corpus)
+    keep = _scope_mask(corpus, selection)
+    if keep is None and not (selection is not None and selection.entities):
+        # the chart of the whole corpus comes back whenever the selection is cleared: made once
+        key = ("timeline", top, max_points)
+        if key not in codes.whole:
+            codes.whole[key] = _timeline_rows(corpus, codes, None, selection, top=top, max_points=max_points)
+        return codes.whole[key]
+    return _timeline_rows(corpus, codes, keep, selection, top=top, max_points=max_points)
 
 
-def _coarsen(counts: pd.DataFrame, max_points: int) -> pd.DataFrame:
-    """Per-day counts summed into weeks, months or years (the first unit that fits ``max_points`` rows).
-
-    The chart gets at most ``max_points`` rows whatever the corpus size; ``published``
-    is then the first day of the bin.
-    """
-    if len(counts) <= max_points:
-        return counts
-    days = pd.Series(pd.unique(counts["published"]))
-    when = pd.to_datetime(days.astype(str).str[:10], errors="coerce")
-    for unit in ("W-MON", "M", "Y"):
-        starts = when.dt.to_period(unit).dt.start_time.dt.strftime("%Y-%m-%d")
-        binned = counts.assign(published=counts["published"].map(dict(zip(days, starts))).fillna(counts["published"]))
-        binned = binned.groupby(["entity_id", "published"], as_index=False)["n_mentions"].sum()
-        if len(binned) <= max_points:
+def _timeline_rows(corpus: Any, codes: _MentionCodes, keep: np.ndarray | None, selection: Any, *, top: int,
+                   max_points: int) -> pd.DataFrame:
+    columns = ["entity_id", "name", "label", "published", "n_mentions"]
+    rows = np.flatnonzero(codes.entity >= 0) if keep is None else np.flatnonzero(keep & (codes.entity >= 0))
+    entity = codes.entity[rows]
+    n_entities = len(codes.entity_ids)
+    wanted = np.zeros(n_entities + 1, dtype=bool)  # by entity code; the last slot stands for "none"
+    if selection is not None and selection.entities:
+        found = pd.Index(codes.entity_ids).get_indexer(pd.Index(list(selection.entities), dtype=object))
+        wanted[found[found >= 0]] = True
+    elif len(entity):
+        # the most mentioned, ties in the order they first appear (as value_counts orders them)
+        counts = np.bincount(entity, minlength=n_entities)
+        first = np.full(n_entities, len(entity), dtype=np.int64)
+        np.minimum.at(first, entity, np.arange(len(entity)))
+        order = np.lexsort((first, -counts))
+        wanted[order[:top][counts[order[:top]] > 0]] = True
+    day = codes.day[rows]
+    use = wanted[entity] & (day >= 0)
+    if not use.any():
+        return pd.DataFrame(columns=columns)
+    entity, day = entity[use], day[use]
+    width = max(len(codes.days), 1)
+    cells, n = np.unique(entity * width + day, return_counts=True)  # sorted by entity id, then date
+    when, names = cells % width, codes.days
+    daily, daily_n = cells, n
+    for unit in ("W-MON", "M", "Y"):  # more (entity, date) rows than a chart shows: sum them by week, month, year
+        if len(cells) <= max_points:
             break
-    return binned
+        bin_of, names = codes.bins(unit)  # per date code its bin code (bins in text order) and the bins' first days
+        cells, inverse = np.unique(daily // width * width + bin_of[daily % width], return_inverse=True)
+        n = np.bincount(inverse.ravel(), weights=daily_n).astype(np.int64)
+        when = cells % width
+    entity = cells // width
+    name, name_rank, label = _entity_lookup(corpus, codes)
+    order = np.lexsort((name_rank[entity], when))  # by date, then name (stable): date codes follow the text
+    entity, when, n = entity[order], when[order], n[order]
+    return columns_frame({"entity_id": codes.entity_ids[entity], "name": name[entity], "label": label[entity],
+                          "published": names[when], "n_mentions": n.astype(np.int64)})
+
+
+def _entity_lookup(corpus: Any, codes: _MentionCodes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per mention entity code: its name, the name's rank in text order (no name: last) and its label."""
+    if "lookup" not in codes.whole:
+        entities = corpus.entities.drop_duplicates("entity_id").set_index("entity_id")
+        found = pd.Index(entities.index.astype(object)).get_indexer(pd.Index(codes.entity_ids, dtype=object))
+        def column(name: str) -> np.ndarray:
+            values = np.full(len(found), None, dtype=object)
+            if name in entities.columns:
+                values[found >= 0] = entities[name].astype(object).to_numpy()[found[found >= 0]]
+            return np.asarray([None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v
+                               for v in values], dtype=object)
+        name = column("name")
+        rank, _ = pd.factorize(pd.Series(name, dtype=object), sort=True)
+        codes.whole["lookup"] = (name, np.where(rank >= 0, rank, len(name)), column("label"))
+    return codes.whole["lookup"]
 
 
 def _alias_path(corpus: Any, alias_table: Any = None) -> Path | None:
@@ -255,26 +429,41 @@ def render_entity_table(corpus: Any, selection: Any = None, *, label: str | None
 
 
 def _reader_html(corpus: Any, selection: Any, *, article_id: str | None, labels: Sequence[str] | None,
-                 only_selected: bool, max_articles: int, rows: pd.DataFrame | None = None) -> str:
+                 only_selected: bool, max_articles: int) -> str:
     ids = _reader_articles(corpus, selection, article_id)[:max_articles]
-    if rows is None:
-        rows = reader_rows(corpus, selection, article_id=article_id, labels=labels, only_selected=only_selected)
-    rows = rows[rows["article_id"].isin(ids)]  # only the articles drawn
-    names = _entity_names(corpus)
-    arts = corpus.articles.set_index("article_id")
-    by_article = rows.groupby("article_id", sort=False).indices
+    codes = _reader_codes(corpus)
+    keep = _reader_mask(corpus, selection, article_id=article_id, labels=labels, only_selected=only_selected,
+                        articles=ids)  # only the articles drawn
+    rows = codes.mentions if keep is None else codes.mentions[keep]
+    # plain lists from here: a pandas look-up per article or per span costs more than the HTML
+    columns = {c: rows[c].tolist() for c in ("article_id", "start", "end", "label", "entity_id", "text")}
+    by_article: dict[Any, list[int]] = {}
+    for i, aid in enumerate(columns["article_id"]):
+        by_article.setdefault(aid, []).append(i)
+    wanted = {e for e in columns["entity_id"] if isinstance(e, str)}
+    chosen = corpus.entities[corpus.entities["entity_id"].isin(wanted)]  # the names drawn, not every entity's
+    names = dict(zip(chosen["entity_id"], chosen["name"]))
+    found = codes.articles.index.get_indexer(pd.Index(ids, dtype=object))
+    drawn = codes.articles.iloc[found[found >= 0]]
     parts = []
     selected = set(selection.entities) if selection is not None else set()
-    for aid in ids:
-        if aid not in arts.index:
-            continue
-        art = arts.loc[aid]
-        mine = rows.iloc[by_article.get(aid, [])]
-        spans = [{"start": int(r.start), "end": int(r.end), "label": r.label,
-                  "title": f"{names.get(r.entity_id, r.text)} ({r.label})" + (" — selected" if r.entity_id in selected else "")}
-                 for r in mine.itertuples(index=False)]
-        heading = f"{h.escape(h.text_or(art.get('title'), aid))} <span class=\"pl-muted\">{h.escape(h.text_or(art.get('published'), 'date unknown'))}</span>"
-        parts.append(f"<article><h4>{heading}</h4><div>{h.highlight(str(art['text']), spans)}</div></article>")
+    for aid, title, published, text in zip(drawn.index, drawn["title"].tolist(), drawn["published"].tolist(),
+                                           drawn["text"].tolist()):
+        spans = tuple((int(columns["start"][i]), int(columns["end"][i]), columns["label"][i],
+                       f"{names.get(columns['entity_id'][i], columns['text'][i])} ({columns['label'][i]})"
+                       + (" — selected" if columns["entity_id"][i] in selected else ""))
+                      for i in by_article.get(aid, []))
+        # an article drawn with the same spans as before is the same HTML: kept (a bounded number) per corpus
+        drawn_html = codes.drawn.get((aid, spans))
+        if drawn_html is None:
+            heading = (f"{h.escape(h.text_or(title, aid))} "
+                       f"<span class=\"pl-muted\">{h.escape(h.text_or(published, 'date unknown'))}</span>")
+            marks = [{"start": a, "end": b, "label": label, "title": tip} for a, b, label, tip in spans]
+            drawn_html = f"<article><h4>{heading}</h4><div>{h.highlight(str(text), marks)}</div></article>"
+            if len(codes.drawn) >= _DRAWN_ARTICLES:
+                codes.drawn.pop(next(iter(codes.drawn)))  # the oldest first
+            codes.drawn[(aid, spans)] = drawn_html
+        parts.append(drawn_html)
     if not parts:
         parts.append('<p class="pl-muted">No article matches the selection.</p>')
     return "".join(parts)
@@ -290,12 +479,12 @@ def render_article_reader(corpus: Any, selection: Any = None, *, article_id: str
 def _kwic_html(rows: pd.DataFrame, max_rows: int = 500) -> str:
     if not len(rows):
         return '<p class="pl-muted">Select an entity to see its mentions in context.</p>'
-    body = []
-    for r in rows.head(max_rows).itertuples(index=False):
-        body.append(f"<tr><td>{h.escape(r.published)}</td><td>{h.escape(r.article_id)}</td>"
-                    f"<td style=\"text-align:right\">{h.escape(r.left)}</td>"
-                    f"<td><b>{h.escape(r.mention)}</b> <span class=\"pl-muted\">{h.escape(r.label)}</span></td>"
-                    f"<td>{h.escape(r.right)}</td></tr>")
+    shown = rows.head(max_rows)
+    cells = [[h.escape(v) for v in shown[c].tolist()] for c in ("published", "article_id", "left", "mention", "label",
+                                                                 "right")]
+    body = [f"<tr><td>{published}</td><td>{article}</td><td style=\"text-align:right\">{left}</td>"
+            f"<td><b>{mention}</b> <span class=\"pl-muted\">{label}</span></td><td>{right}</td></tr>"
+            for published, article, left, mention, label, right in zip(*cells)]
     return ('<table class="pl-table"><thead><tr><th>published</th><th>article</th><th>before</th><th>mention</th>'
             f'<th>after</th></tr></thead><tbody>{"".join(body)}</tbody></table>')
 
@@ -304,6 +493,10 @@ def render_kwic(corpus: Any, selection: Any = None, *, entity_ids: Sequence[str]
                 **_: Any) -> str:
     rows = kwic_rows(corpus, selection, entity_ids=entity_ids, window=window)
     return h.section("Keyword in context", _kwic_html(rows))
+
+
+_MENTIONS_DATA = "presslens_mentions"
+_MENTIONS_COLUMNS = ["entity_id", "name", "label", "published", "n_mentions"]
 
 
 def mentions_chart(rows: pd.DataFrame) -> Any:
@@ -347,6 +540,8 @@ def entity_table_view(corpus: Any, selection: Any, **options: Any) -> Any:
     """Sortable, filterable entity table; picking a row sets ``selection.entities``."""
     import ipywidgets as widgets
 
+    prepare(corpus.mentions, corpus, parts=("articles", "date_range"))  # so the first change is not the slow one
+
     labels = sorted(corpus.entities["label"].dropna().unique()) if len(corpus.entities) else []
     query = widgets.Text(placeholder="filter names and aliases", description="Filter")
     label = widgets.Dropdown(options=[("all labels", "")] + [(x, x) for x in labels], description="Label")
@@ -360,21 +555,31 @@ def entity_table_view(corpus: Any, selection: Any, **options: Any) -> Any:
         return state["rows"]
 
     def refresh(_: Any = None) -> None:
-        rows = entity_rows(corpus, selection, label=label.value or None, query=query.value or None, sort_by=sort.value)
-        state["rows"] = rows
-        shown = rows.head(PAGE_ROWS)
-        table.value = h.section("Entities", h.table(
-            shown.assign(aliases=[", ".join(a) for a in shown["aliases"]]),
-            columns=["name", "label", "aliases", "n_mentions", "n_articles", "first_published", "last_published"],
-            max_rows=PAGE_ROWS) + page_note(len(shown), len(rows)))
-        picked = rows.head(_PICKER_ROWS)
-        extra = rows[rows["entity_id"].isin(selection.entities) & ~rows.index.isin(picked.index)]
+        # the rows depend on the articles and dates chosen and the filters, not on the entity picked:
+        # picking one only moves the picker (unless it is outside the offered rows)
+        key = (selection.key(("articles", "date_range")), label.value, query.value, sort.value)
+        if state.get("key") != key:
+            rows = entity_rows(corpus, selection, label=label.value or None, query=query.value or None,
+                               sort_by=sort.value)
+            shown = rows.head(PAGE_ROWS)
+            table.value = h.section("Entities", h.table(
+                shown.assign(aliases=[", ".join(a) for a in shown["aliases"]]),
+                columns=["name", "label", "aliases", "n_mentions", "n_articles", "first_published", "last_published"],
+                max_rows=PAGE_ROWS) + page_note(len(shown), len(rows)))
+            picked = rows.head(_PICKER_ROWS)
+            state.update(key=key, rows=rows, picked=picked, offered=set(picked["entity_id"]),
+                         ids=set(rows["entity_id"]), extra=None)
+        rows, picked = state["rows"], state["picked"]
+        extra = tuple(e for e in selection.entities if e in state["ids"] and e not in state["offered"])
         state["syncing"] = True
         try:
-            picker.options = [(f"{n} ({lab}) — {m} mentions", e) for e, n, lab, m in
-                              pd.concat([picked, extra])[["entity_id", "name", "label", "n_mentions"]]
-                              .itertuples(index=False, name=None)]
-            chosen = [e for e in selection.entities if e in set(rows["entity_id"])]
+            if state["extra"] != extra:  # the offered rows, and the picked entity when it is not among them
+                state["extra"] = extra
+                more = rows[rows["entity_id"].isin(extra)] if extra else rows.head(0)
+                picker.options = [(f"{n} ({lab}) — {m} mentions", e) for e, n, lab, m in
+                                  pd.concat([picked, more])[["entity_id", "name", "label", "n_mentions"]]
+                                  .itertuples(index=False, name=None)]
+            chosen = [e for e in selection.entities if e in state["ids"]]
             picker.value = chosen[0] if chosen else None
         finally:
             state["syncing"] = False
@@ -397,6 +602,8 @@ def article_reader_view(corpus: Any, selection: Any, **options: Any) -> Any:
     """One article (or the selection's articles) with mentions highlighted, filterable by label and entity."""
     import ipywidgets as widgets
 
+    prepare(corpus.articles, corpus, parts=("articles", "date_range", "entities"))
+
     labels = sorted(corpus.mentions["label"].dropna().unique()) if len(corpus.mentions) else []
     article = widgets.Dropdown(description="Article")
     label_pick = widgets.SelectMultiple(options=labels, value=tuple(labels), description="Labels", rows=min(6, max(1, len(labels))))
@@ -418,7 +625,7 @@ def article_reader_view(corpus: Any, selection: Any, **options: Any) -> Any:
         kwargs = {"article_id": article.value or None, "labels": list(label_pick.value), "only_selected": only.value}
         state["rows"] = reader_rows(corpus, selection, **kwargs)
         out.value = h.section("Articles with their mentions", _reader_html(corpus, selection, max_articles=20,
-                                                                         rows=state["rows"], **kwargs))
+                                                                         **kwargs))
 
     def on_selection(_: Any = None) -> None:
         refresh_articles()
@@ -426,7 +633,7 @@ def article_reader_view(corpus: Any, selection: Any, **options: Any) -> Any:
 
     for control in (article, label_pick, only):
         control.observe(refresh, names="value")
-    selection.on_change(on_selection)
+    selection.on_change(on_selection, parts=("entities", "articles", "date_range"))  # what the reader shows
     on_selection()
     box = widgets.VBox([widgets.HBox([article, label_pick, only]), out])
     box.rows = lambda: state["rows"]
@@ -447,8 +654,9 @@ def kwic_view(corpus: Any, selection: Any, *, window: int = 60, **options: Any) 
         out.value = h.section("Keyword in context", _kwic_html(rows, PAGE_ROWS) + page_note(min(len(rows), PAGE_ROWS), len(rows)))
 
     width.observe(refresh, names="value")
-    selection.on_change(refresh)
-    _contexts(corpus, window)  # once, while the view is built, so the first entity picked is not the slow one
+    selection.on_change(refresh, parts=("entities", "articles", "date_range"))
+    # once, while the view is built, so the first entity picked is not the slow one
+    prepare(_contexts(corpus, window), corpus, parts=("entities", "articles", "date_range"))
     refresh()
     box = widgets.VBox([width, out])
     box.rows = lambda: state["rows"]
@@ -461,8 +669,10 @@ def mentions_over_time_view(corpus: Any, selection: Any, *, top: int = 8, **opti
     import ipywidgets as widgets
 
     alt.JupyterChart.enable_offline()  # bundled JavaScript, never a CDN
+    prepare(corpus.mentions, corpus, parts=("articles", "date_range"))
     holder = widgets.VBox()
     state: dict[str, Any] = {}
+    template = spec_template(mentions_chart(pd.DataFrame(columns=_MENTIONS_COLUMNS)), _MENTIONS_DATA)
 
     def refresh(_: Any = None) -> None:
         key = selection.key(("entities", "date_range", "articles"))
@@ -479,8 +689,9 @@ def mentions_over_time_view(corpus: Any, selection: Any, *, top: int = 8, **opti
             chart = alt.JupyterChart(mentions_chart(rows))
             chart.selections.observe(on_pick, names=["pick"])
             state["chart"] = chart
-        else:  # the same widget with new (aggregated) data: no new front-end view
-            chart.chart = mentions_chart(rows)
+        # the same widget and spec with new (aggregated) data: no Altair chart to build and validate per
+        # change, and chart.selections stays the object observed above
+        chart.spec = spec_with_data(template, _MENTIONS_DATA, rows)
         if list(holder.children) != [chart]:
             holder.children = [chart]
 
@@ -558,7 +769,7 @@ def merge_suggestions_view(corpus: Any, selection: Any, *, alias_table: Any = No
     reject.on_click(lambda _: decide("rejected"))
     split.on_click(do_split)
     entity.observe(refresh_aliases, names="value")
-    selection.on_change(refresh)
+    selection.on_change(refresh, parts=("entities",))  # the suggestions about the selected entities
     refresh()
     refresh_aliases()
     box = widgets.VBox([listing, widgets.HBox([choice, accept, reject]), widgets.HBox([entity, alias, split]), status])

@@ -7,14 +7,14 @@ shows; every view has a static renderer (escaped HTML, no kernel, no network).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from toolkit import html as h
-from toolkit.views import PAGE_ROWS, cached, page_note
+from toolkit.views import PAGE_ROWS, DistinctPairs, cached, columns_frame, page_note
 
 __all__ = [
     "quote_rows", "quote_context", "who_said_what_rows", "speakers_of_entity_rows",
@@ -41,17 +41,36 @@ class _QuoteIndex:
     speaker_codes: np.ndarray  # base row -> entity code of speaker_entity_id (-1: none)
     via_codes: np.ndarray  # base row -> entity code of via_entity_id (-1: none)
     pair_rows: np.ndarray  # (quote, mentioned entity) pairs: base row ...
-    pair_entities: np.ndarray  # ... and entity code, unique pairs
+    pair_entities: np.ndarray  # ... and entity code, unique pairs, sorted by row
+    by_entity: np.ndarray  # pair numbers sorted by entity ...
+    entity_starts: np.ndarray  # ... entity e's pairs are by_entity[entity_starts[e]:entity_starts[e + 1]]
 
     def entity_codes(self, wanted: list[str]) -> np.ndarray:
         found = self.entity_ids.get_indexer(pd.Index(wanted, dtype=object))
         return found[found >= 0]
 
+    def chosen(self, codes: np.ndarray) -> np.ndarray:
+        """A table from entity code (-1 reads the last slot, False) to "is one of ``codes``"."""
+        table = np.zeros(len(self.entity_ids) + 1, dtype=bool)
+        table[codes] = True
+        return table
+
     def mentioning(self, codes: np.ndarray) -> np.ndarray:
-        """Base rows whose content mentions any of the entity ``codes``."""
+        """Base rows whose content mentions any of the entity ``codes`` (read from the entities' pair lists)."""
         mask = np.zeros(len(self.base), dtype=bool)
-        mask[self.pair_rows[np.isin(self.pair_entities, codes)]] = True
+        codes = np.unique(codes)
+        mask[self.pair_rows[self.by_entity[_ranges(self.entity_starts[codes], self.entity_starts[codes + 1])]]] = True
         return mask
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """``starts[0]..ends[0]-1, starts[1]..ends[1]-1, ...`` as one array, without a Python loop.
+
+    >>> _ranges(np.array([2, 7]), np.array([4, 8])).tolist()
+    [2, 3, 7]
+    """
+    lengths = (ends - starts).astype(np.int64)
+    return np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
 
 
 def _quote_index(corpus: Any) -> _QuoteIndex:
@@ -75,7 +94,10 @@ def _build_quote_index(corpus: Any) -> _QuoteIndex:
                                         base["speaker_entity_id"].astype(object),
                                         base["via_entity_id"].astype(object)]).dropna()), dtype=object)
     rows, entities = _pairs(base, corpus.mentions, ids)
-    return _QuoteIndex(base=base, article_codes=article_ids.get_indexer(base["article_id"].astype(object)),
+    by_entity = np.argsort(entities, kind="stable")
+    return _QuoteIndex(by_entity=by_entity,
+                       entity_starts=np.searchsorted(entities[by_entity], np.arange(len(ids) + 1)),
+                       base=base, article_codes=article_ids.get_indexer(base["article_id"].astype(object)),
                        article_ids=article_ids, entity_ids=ids,
                        speaker_codes=ids.get_indexer(base["speaker_entity_id"].astype(object)),
                        via_codes=ids.get_indexer(base["via_entity_id"].astype(object)),
@@ -125,18 +147,32 @@ def _mentioned_entities(corpus: Any) -> pd.DataFrame:
 
 
 def _selected(index: _QuoteIndex, corpus: Any, selection: Any, entities: list[str]) -> np.ndarray | None:
-    """Base rows the selection's articles and dates and ``entities`` allow (``None``: every row)."""
+    """Base rows the selection's articles and dates and ``entities`` allow (``None``: every row).
+
+    Kept for the latest arguments, so the quotes views of one dashboard filter once per change.
+    """
+    state = (None if selection is None else selection.key(("articles", "date_range")), tuple(entities))
+    return cached(corpus, "quotes:selected", lambda: _read_only(_select(index, corpus, selection, entities)),
+                  sources=(index.base,), state=state)
+
+
+def _read_only(mask: np.ndarray | None) -> np.ndarray | None:
+    if mask is not None:
+        mask.flags.writeable = False  # shared by the views: combine with &, never &=
+    return mask
+
+
+def _select(index: _QuoteIndex, corpus: Any, selection: Any, entities: list[str]) -> np.ndarray | None:
     keep: np.ndarray | None = None
     if selection is not None:
-        allowed = selection.article_ids(corpus)
+        allowed = selection.article_mask(corpus)  # by row of corpus.articles, the order of index.article_ids
         if allowed is not None:
-            by_article = index.article_ids.isin(list(allowed))
-            codes = index.article_codes
-            keep = np.where(codes >= 0, by_article[np.maximum(codes, 0)], False)
+            keep = np.append(allowed, False)[index.article_codes]  # -1 (not a corpus article) reads False
     if entities:
         codes = index.entity_codes(entities)
+        chosen = index.chosen(codes)
         # spoken by, relayed by (a news agency) or mentioned in the quote
-        about = np.isin(index.speaker_codes, codes) | np.isin(index.via_codes, codes) | index.mentioning(codes)
+        about = chosen[index.speaker_codes] | chosen[index.via_codes] | index.mentioning(codes)
         keep = about if keep is None else keep & about
     return keep
 
@@ -154,7 +190,7 @@ def quote_rows(corpus: Any, selection: Any = None, *, speaker: str | None = None
     if entity:
         wanted = [*wanted, entity]
     keep = _selected(index, corpus, selection, wanted)
-    frame = index.base.copy() if keep is None else index.base[keep]
+    frame = index.base if keep is None else index.base[keep]  # copy-on-write: callers cannot change the base
     if speaker:
         needle = speaker.casefold()
         texts = frame["speaker_text"] if "speaker_text" in frame else pd.Series([None] * len(frame), index=frame.index)
@@ -200,27 +236,55 @@ def who_said_what_rows(corpus: Any, selection: Any = None) -> pd.DataFrame:
     """Speakers × entities their quotes mention, with counts (speaker and entity by canonical name)."""
     index = _quote_index(corpus)
     keep = _selected(index, corpus, selection, list(selection.entities) if selection is not None else [])
-    speakers, speaker_codes, names, name_codes = _who_codes(corpus, index)
-    rows, entities = index.pair_rows, index.pair_entities
-    # what they talk about, not themselves; quotes without a speaker are not counted
-    use = (speaker_codes[rows] >= 0) & (entities != index.speaker_codes[rows])
-    if keep is not None:
-        use &= keep[rows]
-    if not use.any():
+    cells = _who_cells(corpus, index)
+    if keep is None:  # every quote: the same table whenever the selection is cleared, so made once
+        if "all" not in cells.whole:
+            cells.whole["all"] = _who_rows(cells, cells.counted_cell)
+        return cells.whole["all"]
+    rows = np.flatnonzero(keep)
+    return _who_rows(cells, cells.counted_cell[_ranges(cells.row_starts[rows], cells.row_starts[rows + 1])])
+
+
+def _who_rows(cells: _WhoCells, pairs: np.ndarray) -> pd.DataFrame:
+    """The who-said-what table of the counted pairs' cells ``pairs``."""
+    counts = np.bincount(pairs, minlength=len(cells.speaker))
+    found = np.flatnonzero(counts)  # cells are in (speaker, entity) name order
+    if not len(found):
         return pd.DataFrame({"speaker": pd.Series([], dtype="string"), "entity": pd.Series([], dtype="string"),
                              "quotes": pd.Series([], dtype="int64")})
-    who, what = speaker_codes[rows[use]].astype(np.int64), name_codes[entities[use]].astype(np.int64)
-    # codes follow the sorted names, so counting on code pairs keeps the (speaker, entity) order for free
-    if len(speakers) * len(names) <= 20_000_000:
-        counts = np.bincount(who * len(names) + what, minlength=len(speakers) * len(names))
-        cells = np.flatnonzero(counts)
-        quotes = counts[cells]
-    else:  # too many speaker × entity cells for a dense count
-        cells, quotes = np.unique(who * len(names) + what, return_counts=True)
-    order = np.argsort(-quotes, kind="stable")  # most quotes first, ties by speaker then entity
-    cells, quotes = cells[order], quotes[order]
-    return pd.DataFrame({"speaker": speakers[cells // len(names)], "entity": names[cells % len(names)],
-                         "quotes": quotes.astype("int64")})
+    found = found[np.argsort(-counts[found], kind="stable")]  # most quotes first, ties by speaker then entity
+    return columns_frame({"speaker": cells.speaker[found], "entity": cells.entity[found],
+                          "quotes": counts[found].astype("int64")})
+
+
+@dataclass(frozen=True)
+class _WhoCells:
+    """Per corpus: each (quote, mentioned entity) pair's (speaker name, entity name) cell, counted per change."""
+
+    counted_cell: np.ndarray  # the cell of each counted pair (a speaker, not talking about themselves), by row ...
+    row_starts: np.ndarray  # ... base row r's are counted_cell[row_starts[r]:row_starts[r + 1]]
+    speaker: np.ndarray  # cell -> speaker name; cells sorted by speaker name, then entity name
+    entity: np.ndarray  # cell -> entity name
+    whole: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False)  # the table of every quote
+
+
+def _who_cells(corpus: Any, index: _QuoteIndex) -> _WhoCells:
+    def build() -> _WhoCells:
+        speakers, speaker_codes, names, name_codes = _who_codes(corpus, index)
+        rows, entities = index.pair_rows, index.pair_entities
+        # what they talk about, not themselves; quotes without a speaker are not counted
+        counted = (speaker_codes[rows] >= 0) & (entities != index.speaker_codes[rows])
+        key = speaker_codes[rows].astype(np.int64) * max(len(names), 1) + name_codes[entities].astype(np.int64)
+        cells, cell = np.unique(np.where(counted, key, -1), return_inverse=True)
+        cell = cell.ravel()
+        if len(cells) and cells[0] == -1:  # the uncounted pairs share one code, never read
+            cells, cell = cells[1:], np.maximum(cell - 1, 0)
+        # pairs are sorted by row, so the counted ones are too: one list of cells per quote
+        return _WhoCells(counted_cell=cell[counted],
+                         row_starts=np.searchsorted(rows[counted], np.arange(len(index.base) + 1)),
+                         speaker=speakers[cells // max(len(names), 1)], entity=names[cells % max(len(names), 1)])
+
+    return cached(corpus, "who-said-what-cells", build, sources=(index.base, corpus.entities))
 
 
 def _who_codes(corpus: Any, index: _QuoteIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -245,22 +309,59 @@ def speakers_of_entity_rows(corpus: Any, selection: Any = None, *, entity: str |
     index = _quote_index(corpus)
     about = index.mentioning(index.entity_codes(wanted))
     keep = _selected(index, corpus, selection if entity is None else None, wanted)
-    frame = index.base.loc[about if keep is None else about & keep, ["speaker", "quote_id", "kind", "published",
-                                                                      "article_id"]]
-    if frame.empty:
+    rows = np.flatnonzero(about if keep is None else about & keep)
+    if not len(rows):
         return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in columns.items()})
-    frame = frame.assign(speaker=frame["speaker"].fillna("(unknown speaker)"))
-    groups = frame.groupby("speaker")
-    grouped = groups.agg(quotes=("quote_id", "size"), first=("published", "min"), last=("published", "max"),
-                         articles=("article_id", "nunique"))
-    # the kinds each speaker used, in sorted order: one pass per kind rather than a Python call per speaker
-    kinds = pd.Series("", index=grouped.index, dtype=object)
-    for kind in sorted(frame["kind"].dropna().unique()):
-        used = frame["kind"].eq(kind).groupby(frame["speaker"]).any().reindex(grouped.index, fill_value=False)
-        kinds = kinds.where(~used, kinds.where(kinds == "", kinds + ", ") + kind)
-    grouped.insert(1, "kinds", kinds)
-    grouped = grouped.reset_index()
-    return grouped.sort_values(["quotes", "speaker"], ascending=[False, True]).reset_index(drop=True)
+    codes = _speaker_codes(corpus, index)
+    n_speakers = len(codes.names)
+    quotes = np.bincount(codes.speaker[rows], minlength=n_speakers)
+    present = np.flatnonzero(quotes)  # in name order
+    first = codes.days.extreme(rows, n_speakers, lowest=True)[present]
+    last = codes.days.extreme(rows, n_speakers, lowest=False)[present]
+    # the kinds each speaker used, in sorted order: the (speaker, kind) pairs the rows use
+    used = codes.kinds.used(rows) > 0
+    kinds = np.full(n_speakers, "", dtype=object)
+    for who, kind in zip(codes.kinds.group[used].tolist(), codes.kinds.value[used].tolist()):
+        kinds[who] = f"{kinds[who]}, {codes.kind_names[kind]}" if kinds[who] else codes.kind_names[kind]
+    out = columns_frame({"speaker": codes.names[present], "quotes": quotes[present].astype("int64"),
+                        "kinds": kinds[present], "first": _texts(codes.day_names, first),
+                        "last": _texts(codes.day_names, last),
+                        "articles": codes.articles.distinct(rows, n_speakers)[present].astype("int64")})
+    return out.iloc[np.lexsort((np.arange(len(present)), -out["quotes"].to_numpy()))].reset_index(drop=True)
+
+
+def _texts(names: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    out = np.full(len(codes), None, dtype=object)
+    out[codes >= 0] = names[codes[codes >= 0]]
+    return out
+
+
+@dataclass(frozen=True)
+class _SpeakerCodes:
+    """Per corpus: each quote's speaker (unknown ones as one speaker), kind, date and article as codes."""
+
+    speaker: np.ndarray  # base row -> speaker code; codes follow the names' text order
+    names: np.ndarray
+    kinds: DistinctPairs  # (speaker, kind); kind codes follow the kinds' text order
+    kind_names: np.ndarray
+    days: DistinctPairs  # (speaker, publication date); date codes follow the dates' text order
+    day_names: np.ndarray
+    articles: DistinctPairs  # (speaker, article)
+
+
+def _speaker_codes(corpus: Any, index: _QuoteIndex) -> _SpeakerCodes:
+    def build() -> _SpeakerCodes:
+        base = index.base
+        speaker, names = pd.factorize(base["speaker"].astype(object).fillna("(unknown speaker)"), sort=True)
+        kind, kind_names = pd.factorize(base["kind"].astype(object), sort=True)
+        day, day_names = pd.factorize(base["published"].astype(object), sort=True)
+        article, _ = pd.factorize(base["article_id"].astype(object))
+        return _SpeakerCodes(speaker=speaker, names=np.asarray(names, dtype=object),
+                             kinds=DistinctPairs.of(speaker, kind), kind_names=np.asarray(kind_names, dtype=object),
+                             days=DistinctPairs.of(speaker, day), day_names=np.asarray(day_names, dtype=object),
+                             articles=DistinctPairs.of(speaker, article))
+
+    return cached(corpus, "quotes:speaker-codes", build, sources=(index.base,))
 
 
 # charts -------------------------------------------------------------------------
@@ -274,9 +375,17 @@ def top_cells(rows: pd.DataFrame, *, top: int = CHART_TOP) -> pd.DataFrame:
     >>> top_cells(rows, top=1).to_dict("records")
     [{'speaker': 'A', 'entity': 'X', 'quotes': 3}]
     """
-    speakers = rows.groupby("speaker", sort=False)["quotes"].sum().nlargest(top).index
-    entities = rows.groupby("entity", sort=False)["quotes"].sum().nlargest(top).index
-    return rows[rows["speaker"].isin(speakers) & rows["entity"].isin(entities)].reset_index(drop=True)
+    quotes = rows["quotes"].to_numpy()
+
+    def leading(column: str) -> np.ndarray:
+        """Per row, whether its speaker (or entity) is among the ``top`` by quotes (ties: the first seen)."""
+        codes, uniques = pd.factorize(rows[column].astype(object))  # codes in order of first appearance
+        sums = np.bincount(codes[codes >= 0], weights=quotes[codes >= 0], minlength=len(uniques))
+        chosen = np.zeros(len(uniques) + 1, dtype=bool)
+        chosen[np.argsort(-sums, kind="stable")[:top]] = True
+        return chosen[codes]
+
+    return rows[leading("speaker") & leading("entity")].reset_index(drop=True)
 
 
 def who_said_what_chart(rows: pd.DataFrame) -> Any:
@@ -412,7 +521,8 @@ def who_said_what(corpus: Any, selection: Any, *, top: int = CHART_TOP, **option
             spec["data"] = {"name": "cells"}  # one fixed dataset name, so later changes replace only the values
             spec["datasets"] = {"cells": []}
             state["spec"], state["chart"] = spec, alt.JupyterChart(who_said_what_chart(shown))
-        records = shown[["speaker", "entity", "quotes"]].astype({"quotes": int}).to_dict("records")
+        records = [{"speaker": a, "entity": b, "quotes": int(n)} for a, b, n in
+                   zip(shown["speaker"].tolist(), shown["entity"].tolist(), shown["quotes"].tolist())]
         state["chart"].spec = {**state["spec"], "datasets": {"cells": records}}
         holder.children = [state["chart"]]
 
@@ -427,6 +537,7 @@ def speakers_of_entity(corpus: Any, selection: Any, **options: Any) -> Any:
     """Who is quoted about the selected entity: one table that follows ``selection.entities``."""
     import ipywidgets as widgets
 
+    _speaker_codes(corpus, _quote_index(corpus))  # built with the view, not at the first entity picked
     out = widgets.HTML()
     state: dict[str, pd.DataFrame] = {}
 

@@ -113,3 +113,10 @@ def test_claims_widgets_escape_script():
 def test_static_dashboard_includes_the_claims_panels(corpus):
     page = v.dashboard(corpus, static=True)
     assert "<h3>Contested claims</h3>" in page and "<h3>Claims overview</h3>" in page
+
+
+def test_chart_records_are_the_chart_data_rows():
+    from toolkit_claims.views import _chart_data, _chart_records, claim_rows
+
+    rows = claim_rows(_tiny_corpus(evil=True))
+    assert len(rows) and _chart_records(rows) == _chart_data(rows).to_dict("records")

@@ -88,14 +88,14 @@ def test_rows_follow_the_entity_selection_and_the_chart_is_rebuilt():
     view = timeline_view(_corpus(), selection)
     selection.entities = ["E2"]
     assert view.rows()["event_id"].tolist() == ["ev1", "ev3"]
-    [dataset] = view.chart.chart.to_dict()["datasets"].values()
+    [dataset] = view.chart.spec["datasets"].values()  # the spec is what the front end draws
     assert {row["event_id"] for row in dataset} == {"ev1", "ev3"}
 
 
 def test_colour_by_outlet_toggle():
     view = timeline_view(_corpus(), Selection())
     view.color.value = "outlet"
-    [dataset] = view.chart.chart.to_dict()["datasets"].values()
+    [dataset] = view.chart.spec["datasets"].values()
     assert {row["group"] for row in dataset} == {f"Outlet {EVIL}", "Wire"}
 
 
@@ -120,3 +120,20 @@ def test_static_render_follows_the_selection():
 def test_brush_value_conversion():
     assert date_range_from_brush({"start": ["2023-10-20T00:00:00", "2023-10-01"]}) == ("2023-10-01", "2023-10-20")
     assert date_range_from_brush(None) is None
+
+
+def test_brushing_still_reaches_the_selection_after_a_redraw_and_the_redraw_keeps_the_range():
+    # regression: replacing the chart replaced chart.selections, so brushing stopped working after the
+    # first entity change; and a redrawn chart reports an empty brush, which must not clear the range
+    selection = Selection()
+    view = timeline_view(_corpus(), selection)
+    chart = view.chart
+    chart._vl_selections = {"brush": {"value": {"start": [_ms("2023-09-13"), _ms("2023-09-14")]}, "store": []}}
+    selection.entities = ["E2"]  # the chart is redrawn
+    chart._vl_selections = {"brush": {"value": {}, "store": []}}  # what the front end sends after redrawing
+    assert selection.date_range == ("2023-09-13", "2023-09-14")
+    assert view.rows()["event_id"].tolist() == ["ev1"]
+    chart._vl_selections = {"brush": {"value": {"start": [_ms("2023-09-12"), _ms("2023-09-15")]}, "store": []}}
+    assert selection.date_range == ("2023-09-12", "2023-09-15")
+    chart._vl_selections = {"brush": {"value": {}, "store": []}}  # the reader clears the brush
+    assert selection.date_range is None
