@@ -407,9 +407,7 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
         bar.close()
         runner.close()
     timings["analyse_s"] = time.perf_counter() - started
-    engine_info = runner.describe()
-    if "model_load_s" in engine_info:
-        timings["model_load_s"] = engine_info["model_load_s"]
+    timings.update(getattr(runner, "timings", dict)())  # the local engine reports its model loading
 
     if not manifest_inputs:
         raise errors.NothingLoadedError(errors.NOTHING_LOADED.format(inputs=_describe(input_list), report=report.summary()))
@@ -443,7 +441,7 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
         "configuration": {"model": config.model, "clean": config.clean, "plugins": [p.name for p in chosen],
                           "options": config.options, "batch_size": config.batch_size, "workers": config.workers,
                           "engine": engine},
-        "engine": engine_info,
+        "engine": runner.describe(),
         "versions": _versions(chosen, fingerprint_parts.get("model_info")),
         "model": fingerprint_parts.get("model_info"),
         "timings": {k: round(v, 3) for k, v in timings.items()},
