@@ -573,7 +573,8 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
     lemma = verb.lemma_.lower()
     speech = lemma in SPEECH_VERBS
     message: list[Token] = []
-    if not speech and any(c.dep_ == "prt" for c in verb.children):
+    if not speech and any(c.dep_ == "prt" and not (lemma in ("speak", "talk") and c.lower_ == "out")
+                          for c in verb.children):
         return None  # "show up", "find out": not belief
     for child in verb.children:
         if child.dep_ == "ccomp" or (child.dep_ == "parataxis" and child.i < verb.i):
@@ -795,7 +796,7 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
     if lemma in ("speak", "talk"):
         # "spoke of the past", "talked about jobs", "spoke out against the war"
         preps = [c for c in children if c.dep_ == "prep" and c.lower_ in ("of", "about", "on", "against")
-                 and any(g.dep_ == "pobj" for g in c.children)]
+                 and any(g.dep_ in ("pobj", "pcomp") for g in c.children)]
         return _right_extent(verb, preps[0])[1:] if preps else []
     if lemma in DIRECTIVE_VERBS:
         # "urged voters to …": the addressee and what they are to do
@@ -817,7 +818,9 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
         if objects:
             return _right_extent(verb, objects[0])
     passive_participle = verb.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in children)
-    if lemma in SPEECH_VERBS and not passive_participle and not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in children):
+    # the addressee of a question may stand between: "asked the senator about the vote"
+    blocking = ("ccomp", "xcomp") if lemma in _QUESTION_VERBS else ("dobj", "ccomp", "xcomp")
+    if lemma in SPEECH_VERBS and not passive_participle and not any(c.dep_ in blocking for c in children):
         # "complained about the noise", "warned against haste", "joked about his age": the topic spoken of
         # (not "Asked about the noise, she …": there the subject answers a question put to her)
         preps = [c for c in children if c.dep_ == "prep" and c.i > verb.i and c.lower_ in _TOPIC_PREPS
@@ -826,6 +829,9 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
             return _right_extent(verb, preps[0])[1:]
     return []
 
+
+# speech verbs whose object is the person questioned, not the message
+_QUESTION_VERBS = frozenset({"ask", "question", "press"})
 
 # stance verbs that as often name a physical act; a stance only toward a named party or with "as/for/over"
 _PHYSICAL_SENSES = frozenset({"attack", "defend"})
@@ -875,10 +881,26 @@ def _right_extent(verb: Token, first: Token, *, infinitive: bool = False) -> lis
         if child.dep_ in ("parataxis", "mark") or child.dep_ in ("advcl", "npadvmod") and \
                 child.left_edge.i > 0 and verb.doc[child.left_edge.i - 1].text in (",", ";", "—", "--"):
             break
-        if child.dep_ in ("advcl", "npadvmod", "advmod") or child.dep_ == "prep" and child.lower_ not in _MESSAGE_PREPS:
+        if child.dep_ in ("advcl", "npadvmod", "advmod") or child.dep_ == "prep" and child.lower_ not in _MESSAGE_PREPS \
+                and _circumstance(child):
             continue  # "… in a statement on Thursday", "… during a campaign stop": circumstances of saying
         tokens += list(child.subtree)
     return sorted(set(tokens), key=lambda t: t.i)
+
+
+def _circumstance(prep: Token) -> bool:
+    """Whether a preposition hung on a message verb tells when, where or in what the saying happened."""
+    objects = [g for g in prep.children if g.dep_ == "pobj"]
+    if not objects:
+        return True
+    head = objects[0]
+    return head.ent_type_ in ("DATE", "TIME", "GPE", "LOC", "FAC", "EVENT") or head.lemma_.lower() in SOURCE_NOUNS \
+        or head.lemma_.lower() in _SAYING_OCCASIONS
+
+
+# what a statement is made at or during: "told reporters at a rally", "said in an interview"
+_SAYING_OCCASIONS = frozenset("rally event conference briefing hearing meeting debate appearance visit trip stop "
+                              "show program programme broadcast session forum summit campaign".split())
 
 
 def _call_message(verb: Token) -> list[Token]:
@@ -888,8 +910,8 @@ def _call_message(verb: Token) -> list[Token]:
     children = list(verb.children)
     for prep in (c for c in children if c.dep_ == "prep" and c.i > verb.i):
         objects = [g for g in prep.children if g.dep_ == "pobj"]
-        if prep.lower_ == "for" and objects:
-            return _right_extent(verb, prep)[1:]
+        if prep.lower_ == "for" and (objects or any(g.dep_ == "pcomp" for g in prep.children)):
+            return _right_extent(verb, prep)[1:]  # "called for a recount", "called for cutting taxes"
         if prep.lower_ == "on" and objects:
             # the infinitive may hang on the verb or on the object: "called on X to resign"
             rest = [t for c in children if c.dep_ in ("xcomp", "ccomp") and c.i > prep.i for t in c.subtree]
