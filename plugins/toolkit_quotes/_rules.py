@@ -581,6 +581,12 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
             if not speech and not any(g.dep_ in _SUBJECT_DEPS or g.dep_ == "expl" for g in child.children):
                 continue
             message = list(child.subtree)
+            # "cited remarks Trump had made about …": the parser takes a contact relative clause for the
+            # verb's clause; an object noun right before it is the head the clause describes
+            objects = [c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN" and verb.i < c.i
+                       and c.right_edge.i + 1 == child.left_edge.i]
+            if objects and lemma in TOPIC_VERBS | STANCE_VERBS | OBJECT_MESSAGE_VERBS and lemma not in _ADDRESSEE_VERBS:
+                message = list(objects[0].subtree) + message
             # the parser sometimes splits one clause into two ccomps ("said X has A and Y was B"): rejoin them
             for other in verb.children:
                 if other.dep_ == "ccomp" and other.i > child.i and (other.i > verb.i) == (child.i > verb.i) \
@@ -652,7 +658,7 @@ def _cut_tail(message: list[Token]) -> list[Token]:
         following = message[k + 1] if k + 1 < len(message) else None
         if token.text == ";":
             cut = True
-        elif following is not None and token.text == "," and _writer_gloss(token, following, last, doc):
+        elif following is not None and token.text in _GLOSS_OPENERS and _writer_gloss(token, following, last, doc):
             cut = True
         elif token.dep_ == "conj" and token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_VERBS | TOPIC_VERBS \
                 and token.lemma_.lower() not in INFINITIVE_VERBS \
@@ -674,6 +680,11 @@ def _cut_tail(message: list[Token]) -> list[Token]:
     return message
 
 
+# nouns by which a writer names a remark just reported: "… — a jab at his rival", "… — a metaphor for …"
+_REMARK_NOUNS = frozenset("metaphor reference remark comment move step jab dig swipe nod allusion sentiment phrase "
+                          "line echo rebuke retort".split())
+_GLOSS_OPENERS = frozenset({",", "—", "–", "--", "-", "―"})
+
 _GLOSS_SUBORDINATORS = frozenset({"although", "though", "while", "whereas", "when"})
 
 
@@ -682,7 +693,11 @@ def _writer_gloss(punct: Token, following: Token, last: int, doc: Doc) -> bool:
     if following.is_punct or following.text in _OPENERS:
         return False
     if punct.text != ",":
-        return False  # after a dash the words are as often the speaker's own elaboration as the writer's
+        # after a dash the words are as often the speaker's own elaboration as the writer's; the writer names
+        # the remark itself ("— a charge that …", "— a nod to …")
+        noun = next((t for t in doc[following.i:min(last + 1, following.i + 4)] if t.pos_ == "NOUN"), None)
+        return following.lower_ in ("a", "an") and noun is not None and noun.right_edge.i >= last - 1 \
+            and noun.lemma_.lower() in MESSAGE_NOUNS | _REMARK_NOUNS
     if following.lower_ in ("which", "who", "whom", "whose") and following.head.dep_ == "relcl" \
             or following.dep_ == "relcl":
         clause = following.head if following.head.dep_ == "relcl" else following
@@ -829,6 +844,10 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
             return _right_extent(verb, preps[0])[1:]
     return []
 
+
+# speech verbs whose object can be the person addressed: "told reporters he …", "warned voters it …"
+_ADDRESSEE_VERBS = frozenset("tell ask warn remind assure inform promise show teach convince notify advise urge "
+                             "thank praise blame criticize criticise accuse question".split())
 
 # speech verbs whose object is the person questioned, not the message
 _QUESTION_VERBS = frozenset({"ask", "question", "press"})

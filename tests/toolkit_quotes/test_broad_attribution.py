@@ -27,6 +27,14 @@ def only(rows, **where):
      "residents to conserve water during the heat wave", "urged", "The mayor"),
     ("The new budget was endorsed by the chamber of commerce.", "The new budget", "endorsed",
      "the chamber of commerce"),
+    # a preposition that belongs to the message stays in it; one that says when or where stays out
+    ("The nurses' union endorsed Ana Reyes in the race for mayor on Monday.", "Ana Reyes in the race for mayor",
+     "endorsed", "The nurses' union"),
+    ("The council member called for closing the landfill by next spring.", "closing the landfill by next spring",
+     "called for", "The council member"),
+    ("The bishop spoke out against cuts to the shelter budget.", "cuts to the shelter budget", "spoke out",
+     "The bishop"),
+    ("A reporter asked the governor about the missing audit.", "the missing audit", "asked", "A reporter"),
 ])
 def test_stance_and_directive_verbs(nlp, text, content, cue, speaker):
     row = only(rows_of(nlp, text), content=content)
@@ -69,6 +77,9 @@ def test_a_statement_frames_the_sentence_but_a_reporting_verb_keeps_its_own_quot
     ("Officials said the road would reopen in June, although no date has been set.", "the road would reopen in June"),
     ("The engineer Tomas Lind said the pumps had failed and the valves were rusted.",
      "the pumps had failed and the valves were rusted"),
+    # after a dash, a noun naming the remark is the writer's, not the speaker's words
+    ("Ruth Amin likened the new fees to “a toll on breathing” - a charge that angered the board.",
+     "the new fees to “a toll on breathing”"),
 ])
 def test_message_boundaries(nlp, text, content):
     assert [r["content"] for r in rows_of(nlp, text)] == [content]
