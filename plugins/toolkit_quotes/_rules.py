@@ -455,9 +455,21 @@ def _colon_speaker(doc: Doc, stretch: Stretch) -> tuple[Span, int] | None:
     span = doc.char_span(*_trim(text, floor, colon), alignment_mode="contract")
     if span is None or not len(span) or len(span) > 10:
         return None
-    if any(t.pos_ in ("VERB", "AUX") and t.tag_ != "VBN" for t in span) or not any(t.pos_ == "PROPN" for t in span):
+    if any(t.pos_ in ("VERB", "AUX") and t.tag_ != "VBN" for t in span):
+        return None
+    # "Her answer: “…”", "The senator's reply: “…”": a noun of speech names its speaker as possessor
+    owners = [c for c in span.root.children if c.dep_ == "poss"] if span.root.lemma_.lower() in _ANSWER_NOUNS else []
+    if owners:
+        owner = _phrase(owners[0])
+        return (owner[:-1] if len(owner) > 1 and owner[-1].tag_ == "POS" else owner), colon
+    if not any(t.pos_ == "PROPN" for t in span):
         return None
     return span, colon
+
+
+# nouns of a turn in a conversation: "His reply: “…”"
+_ANSWER_NOUNS = frozenset("answer reply response retort message verdict advice warning explanation reaction "
+                          "comment view take plea promise".split())
 
 
 def _cue_in(doc: Doc, start: int, end: int, *, besides: tuple[int, int] | None = None,
@@ -499,6 +511,9 @@ def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> To
     for token in tokens:
         if token.text in (".", "!", "?", "\n") or "\n" in token.text:
             break
+        if token.lower_ == "as" and token.dep_ == "mark" and _is_cue_verb(token.head, QuoteOptions(beliefs=False)) \
+                and token.head.i > token.i:
+            return token.head  # “…,” as one aide put it / as the report noted
         if token.pos_ == "SCONJ" or token.lower_ in _SUBORDINATORS:
             break  # “…,” when Clinton blasted him: the verb belongs to another clause
         if _is_cue_verb(token, QuoteOptions(beliefs=False)):
@@ -834,7 +849,10 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
             return _right_extent(verb, objects[0])
     passive_participle = verb.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in children)
     # the addressee of a question may stand between: "asked the senator about the vote"
+    # ("was asked about the vote": the one asked is the subject, the asker unnamed)
     blocking = ("ccomp", "xcomp") if lemma in _QUESTION_VERBS else ("dobj", "ccomp", "xcomp")
+    if lemma in _QUESTION_VERBS and any(c.dep_ in ("auxpass", "nsubjpass") for c in children):
+        return []
     if lemma in SPEECH_VERBS and not passive_participle and not any(c.dep_ in blocking for c in children):
         # "complained about the noise", "warned against haste", "joked about his age": the topic spoken of
         # (not "Asked about the noise, she …": there the subject answers a question put to her)

@@ -97,6 +97,20 @@ def test_as_x_put_it(nlp):
     assert row["content"] == "“a city inside the city.”" and row["speaker_text"] == "the port director Ivo Marek"
 
 
+def test_as_x_put_it_after_the_quote(nlp):
+    text = "The new stadium is “a palace built on sand,” as one council member Ines Vidal put it."
+    row = only(rows_of(nlp, text), cue="put")
+    assert "“a palace built on sand,”" in row["content"] and row["speaker_text"] == "one council member Ines Vidal"
+
+
+def test_a_possessed_answer_before_a_colon_names_the_speaker(nlp):
+    text = "Pablo Ruiz was asked about the flooding. His answer: “We will rebuild every house on this street.”"
+    row = only(rows_of(nlp, text), kind="direct")
+    assert row["content"] == "“We will rebuild every house on this street.”" and row["speaker_text"] == "His"
+    # the one asked is no speaker of the question's topic
+    assert [r for r in rows_of(nlp, text) if r["cue"] == "asked"] == []
+
+
 def test_long_quoted_sentence_without_cue_is_kept_without_a_speaker(nlp):
     text = "The river rose again.\n\n“Nobody in this town has ever seen water rise this fast, and nobody wants that again.”"
     row = only(rows_of(nlp, text), kind="direct")
