@@ -31,7 +31,8 @@ OBJECT_COMPLEMENT_VERBS: frozenset[str] = frozenset(
 
 # Verbs that take a to-infinitive as their message: "promised to fight", "vowed to …".
 INFINITIVE_VERBS: frozenset[str] = frozenset(
-    "promise pledge vow threaten refuse agree offer demand urge call vow plan want intend seek aim hope expect wish".split())
+    "promise pledge vow threaten refuse agree offer demand urge call vow plan want intend seek aim hope expect wish "
+    "decide decline".split())
 
 # Verbs of intention: their to-infinitive is the subject's stated aim ("wants to cut taxes",
 # "plans to run"). PolNeAR-style attribution in the broad sense, like COGNITION_VERBS.

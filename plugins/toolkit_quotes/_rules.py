@@ -614,6 +614,8 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
             return parenthetical
     if not message and (speech or lemma in TOPIC_VERBS | INTENTION_VERBS | STANCE_VERBS | DIRECTIVE_VERBS):
         message = _object_message(verb, lemma)
+    if not message and lemma == "show":
+        message = _shown(verb)
     if not message and (speech or lemma in STANCE_VERBS):
         message = _passive_message(verb)
     if not message:
@@ -875,6 +877,23 @@ _PHYSICAL_SENSES = frozenset({"attack", "defend"})
 
 # prepositions after a speech verb that introduce what the speech was about
 _TOPIC_PREPS = frozenset({"about", "against", "of", "on", "over"})
+
+
+def _shown(verb: Token) -> list[Token]:
+    """"Polls show Smith with a narrow lead", "the survey showed her ahead": what a poll or study shows.
+
+    Only with a source of evidence as subject: "she showed him the garden" shows nothing said.
+    """
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if not subjects or subjects[0].lemma_.lower() not in SOURCE_NOUNS | _EVIDENCE_NOUNS:
+        return []
+    objects = [c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i]
+    return _right_extent(verb, objects[0]) if objects else []
+
+
+# what can show a finding besides the texts in SOURCE_NOUNS
+_EVIDENCE_NOUNS = frozenset("data number figure average result record document chart map count tally "
+                            "estimate model forecast research test".split())
 
 
 def _passive_message(verb: Token) -> list[Token]:

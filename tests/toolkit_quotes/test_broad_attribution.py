@@ -35,6 +35,9 @@ def only(rows, **where):
     ("The bishop spoke out against cuts to the shelter budget.", "cuts to the shelter budget", "spoke out",
      "The bishop"),
     ("A reporter asked the governor about the missing audit.", "the missing audit", "asked", "A reporter"),
+    ("A spokeswoman for the port declined to comment.", "to comment", "declined", "A spokeswoman for the port"),
+    ("Recent polls show Vera Lind with a narrow lead in the county.", "Vera Lind with a narrow lead in the county",
+     "show", "Recent polls"),
 ])
 def test_stance_and_directive_verbs(nlp, text, content, cue, speaker):
     row = only(rows_of(nlp, text), content=content)
@@ -43,6 +46,10 @@ def test_stance_and_directive_verbs(nlp, text, content, cue, speaker):
 
 def test_a_physical_attack_is_not_a_stance(nlp):
     assert rows_of(nlp, "Hackers attacked the city's website overnight.") == []
+
+
+def test_showing_is_a_finding_only_of_a_source_of_evidence(nlp):
+    assert rows_of(nlp, "The guide showed the visitors the old mill.") == []
 
 
 def test_asked_about_is_the_question_not_the_speakers_topic(nlp):
