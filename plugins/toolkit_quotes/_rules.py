@@ -612,6 +612,8 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
         parenthetical = _parenthetical_quote(doc, verb, stretches)
         if parenthetical is not None:
             return parenthetical
+    if not message and lemma in _HOLDING_VERBS and any(c.dep_ == "dobj" and _noun_message(c) for c in verb.children):
+        return None  # "expressed concern about the plan": the noun pass gives the plan, held by the subject
     if not message and (speech or lemma in TOPIC_VERBS | INTENTION_VERBS | STANCE_VERBS | DIRECTIVE_VERBS):
         message = _object_message(verb, lemma)
     if not message and lemma == "show":
@@ -865,6 +867,9 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
     return []
 
 
+# verbs whose subject holds the message noun they take: "voiced concern about …", "raised doubts about …"
+_HOLDING_VERBS = frozenset("express voice raise share air".split())
+
 # speech verbs whose object can be the person addressed: "told reporters he …", "warned voters it …"
 _ADDRESSEE_VERBS = frozenset("tell ask warn remind assure inform promise show teach convince notify advise urge "
                              "thank praise blame criticize criticise accuse question".split())
@@ -1009,15 +1014,7 @@ def _noun_messages(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
             continue
         lemma = noun.lemma_.lower()
         tokens: list[Token] = []
-        if lemma in MESSAGE_NOUNS and not (noun.i > 0 and doc[noun.i - 1].lower_ == "in"):  # "in order to"
-            clause = next((c for c in noun.children if c.i > noun.i and c.dep_ in ("acl", "ccomp")
-                           and c.pos_ in ("VERB", "AUX")
-                           and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") for g in c.children)), None)
-            tokens = list(clause.subtree) if clause is not None else []
-        if not tokens:
-            prep = next((c for c in noun.children if c.i == noun.i + 1 and c.dep_ == "prep"
-                         and noun.lower_ in TOPIC_NOUNS.get(c.lower_, ()) and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
-            tokens = list(prep.subtree)[1:] if prep is not None else []
+        tokens = _noun_message(noun)
         if not tokens:
             continue
         tokens = _cut_tail(tokens)
@@ -1040,6 +1037,21 @@ def _noun_messages(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
         drafts.append(_Draft(kind=_kind_for(doc, start, end, stretches), content=(start, end), parts=[(start, end)],
                              cue=(noun.idx, noun.idx + len(noun.text)), cue_token=noun.i, speaker=speaker,
                              source="noun"))
+
+
+def _noun_message(noun: Token) -> list[Token]:
+    """The message a noun of saying or attitude carries: "the claim that …", "concern about …"."""
+    lemma = noun.lemma_.lower()
+    doc = noun.doc
+    if lemma in MESSAGE_NOUNS and not (noun.i > 0 and doc[noun.i - 1].lower_ == "in"):  # "in order to"
+        clause = next((c for c in noun.children if c.i > noun.i and c.dep_ in ("acl", "ccomp")
+                       and c.pos_ in ("VERB", "AUX")
+                       and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") for g in c.children)), None)
+        if clause is not None:
+            return list(clause.subtree)
+    prep = next((c for c in noun.children if c.i == noun.i + 1 and c.dep_ == "prep"
+                 and noun.lower_ in TOPIC_NOUNS.get(c.lower_, ()) and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
+    return list(prep.subtree)[1:] if prep is not None else []
 
 
 def _attitude(doc: Doc, adjective: Token, stretches: tuple[Stretch, ...]) -> _Draft | None:
@@ -1126,8 +1138,8 @@ def _relay_phrases(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
             continue
         if any(d.content[0] <= start and end <= d.content[1] and d.cue and d.cue[0] >= end for d in drafts):
             continue
-        drafts.append(_Draft(kind="indirect", content=(start, end), parts=[(start, end)], cue=cue, speaker=source,
-                             source="relay"))
+        drafts.append(_Draft(kind=_kind_for(doc, start, end, stretches), content=(start, end), parts=[(start, end)],
+                             cue=cue, speaker=source, source="relay"))
     # "In his opinion, …": the possessor holds the view
     for token in doc:
         if token.lower_ != "in" or token.i + 2 >= len(doc):

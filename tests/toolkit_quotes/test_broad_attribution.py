@@ -61,6 +61,8 @@ def test_asked_about_is_the_question_not_the_speakers_topic(nlp):
     ("Her claim that the audit was rigged drew little support.", "that the audit was rigged", "claim", "Her"),
     ("The ministry issued a warning that the dam could fail.", "that the dam could fail", "warning", "The ministry"),
     ("The farmers' group is critical of the water rules.", "the water rules", "critical", "The farmers' group"),
+    # the subject holds the concern it voices: the message is what the concern is about
+    ("Parents have voiced concerns about the new bus routes.", "the new bus routes", "concerns", "Parents"),
 ])
 def test_message_nouns_and_attitudes(nlp, text, content, cue, speaker):
     row = only(rows_of(nlp, text), content=content)
@@ -116,6 +118,13 @@ def test_a_possessed_answer_before_a_colon_names_the_speaker(nlp):
     assert row["content"] == "“We will rebuild every house on this street.”" and row["speaker_text"] == "His"
     # the one asked is no speaker of the question's topic
     assert [r for r in rows_of(nlp, text) if r["cue"] == "asked"] == []
+
+
+def test_manner_of_speaking_cues_and_a_quoted_relay(nlp):
+    row = only(rows_of(nlp, "“That is not how any of this works,” Petra Holm scoffed."))
+    assert (row["kind"], row["cue"], row["speaker_text"]) == ("direct", "scoffed", "Petra Holm")
+    row = only(rows_of(nlp, "According to Petra Holm, “the deal is dead and nobody will revive it.”"))
+    assert (row["kind"], row["rule"], row["speaker_text"]) == ("direct", "relay", "Petra Holm")
 
 
 def test_long_quoted_sentence_without_cue_is_kept_without_a_speaker(nlp):
