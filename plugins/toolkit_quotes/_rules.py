@@ -685,7 +685,7 @@ def _cut_tail(message: list[Token]) -> list[Token]:
                 and any(c.dep_ in ("ccomp", "xcomp") or c.dep_ == "prep" and c.lower_ in ("of", "for")
                         for c in token.children):
             cut = True
-        elif token.text in (",", "—", "--") and k + 1 < len(message):
+        elif token.text in _GLOSS_OPENERS and k + 1 < len(message):
             following = message[k + 1]
             if following.tag_ == "VBG" or (following.pos_ == "ADV" and k + 2 < len(message)
                                              and message[k + 2].tag_ == "VBG"):
@@ -722,8 +722,7 @@ def _writer_gloss(punct: Token, following: Token, last: int, doc: Doc) -> bool:
         clause = following.head if following.head.dep_ == "relcl" else following
         return clause.right_edge.i >= last - 1
     if following.lower_ in _GLOSS_SUBORDINATORS or following.lower_ == "aside" and following.nbor(1).lower_ == "from":
-        return following.head.right_edge.i >= last - 1 and following.head.dep_ in ("advcl", "prep", "conj", "ROOT") \
-            or following.lower_ == "aside"
+        return following.head.right_edge.i >= last - 1 or following.lower_ == "aside"
     appositions = [t for t in doc[following.i:last + 1] if t.dep_ == "appos" and t.left_edge.i == following.i]
     return bool(appositions) and appositions[0].right_edge.i >= last - 1
 
@@ -952,12 +951,15 @@ def _right_extent(verb: Token, first: Token, *, infinitive: bool = False) -> lis
 def _circumstance(prep: Token) -> bool:
     """Whether a preposition hung on a message verb tells when, where or in what the saying happened."""
     objects = [g for g in prep.children if g.dep_ == "pobj"]
-    if not objects:
+    if not objects or prep.lower_ in _TIME_PREPS:
         return True
     head = objects[0]
     return head.ent_type_ in ("DATE", "TIME", "GPE", "LOC", "FAC", "EVENT") or head.lemma_.lower() in SOURCE_NOUNS \
         or head.lemma_.lower() in _SAYING_OCCASIONS
 
+
+# prepositions that only ever say when: "… during the debate", "… amid the protests"
+_TIME_PREPS = frozenset("during amid throughout since until".split())
 
 # what a statement is made at or during: "told reporters at a rally", "said in an interview"
 _SAYING_OCCASIONS = frozenset("rally event conference briefing hearing meeting debate appearance visit trip stop "

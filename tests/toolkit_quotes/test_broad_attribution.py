@@ -86,6 +86,7 @@ def test_a_statement_frames_the_sentence_but_a_reporting_verb_keeps_its_own_quot
     ("Officials said the road would reopen in June, although no date has been set.", "the road would reopen in June"),
     ("The engineer Tomas Lind said the pumps had failed and the valves were rusted.",
      "the pumps had failed and the valves were rusted"),
+    ("The nurses' union endorsed Vera Lind for mayor during a rally in the capital.", "Vera Lind for mayor"),
     # after a dash, a noun naming the remark is the writer's, not the speaker's words
     ("Ruth Amin likened the new fees to “a toll on breathing” - a charge that angered the board.",
      "the new fees to “a toll on breathing”"),
