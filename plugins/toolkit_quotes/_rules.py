@@ -937,6 +937,10 @@ def _right_extent(verb: Token, first: Token, *, infinitive: bool = False) -> lis
             if infinitive and child.tag_ == "VB" and not any(g.dep_ in _SUBJECT_DEPS for g in child.children):
                 tokens += list(child.subtree)
                 continue
+            # "emphasized fairness, and a need to …": the parser hangs a second object on the verb
+            if child.pos_ in ("NOUN", "PROPN") and not any(g.dep_ in _SUBJECT_DEPS for g in child.children):
+                tokens += list(child.subtree)
+                continue
             break
         if child.dep_ in ("parataxis", "mark") or child.dep_ in ("advcl", "npadvmod") and \
                 child.left_edge.i > 0 and verb.doc[child.left_edge.i - 1].text in (",", ";", "—", "--"):

@@ -87,6 +87,9 @@ def test_a_statement_frames_the_sentence_but_a_reporting_verb_keeps_its_own_quot
     ("The engineer Tomas Lind said the pumps had failed and the valves were rusted.",
      "the pumps had failed and the valves were rusted"),
     ("The nurses' union endorsed Vera Lind for mayor during a rally in the capital.", "Vera Lind for mayor"),
+    # a second object the parser hangs on the verb is still part of the message
+    ("The mayor praised the firefighters, and the volunteers who stayed all night.",
+     "the firefighters, and the volunteers who stayed all night"),
     # after a dash, a noun naming the remark is the writer's, not the speaker's words
     ("Ruth Amin likened the new fees to “a toll on breathing” - a charge that angered the board.",
      "the new fees to “a toll on breathing”"),
