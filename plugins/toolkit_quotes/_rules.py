@@ -588,6 +588,9 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
     lemma = verb.lemma_.lower()
     speech = lemma in SPEECH_VERBS
     message: list[Token] = []
+    if lemma == "compare" and verb.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in verb.children) \
+            and not _quoted_share(doc, verb.left_edge.idx, verb.right_edge.idx + len(verb.right_edge), stretches)[1]:
+        return None  # "earned $98,000, compared with $93,000": a comparison by the writer, not a likening
     if not speech and any(c.dep_ == "prt" and not (lemma in ("speak", "talk") and c.lower_ == "out")
                           for c in verb.children):
         return None  # "show up", "find out": not belief

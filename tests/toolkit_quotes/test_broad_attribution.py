@@ -52,6 +52,11 @@ def test_showing_is_a_finding_only_of_a_source_of_evidence(nlp):
     assert rows_of(nlp, "The guide showed the visitors the old mill.") == []
 
 
+def test_compared_with_is_the_writers_comparison(nlp):
+    text = "Nurses in the north earned a median wage of $61,000, compared with nurses' $58,000 in the south."
+    assert rows_of(nlp, text) == []
+
+
 def test_asked_about_is_the_question_not_the_speakers_topic(nlp):
     rows = rows_of(nlp, "Asked about the bridge, Lena Okafor said the works would end in May.")
     assert [r["content"] for r in rows] == ["the works would end in May"]
