@@ -961,8 +961,8 @@ def _circumstance(prep: Token) -> bool:
     if not objects or prep.lower_ in _TIME_PREPS:
         return True
     head = objects[0]
-    return head.ent_type_ in ("DATE", "TIME", "GPE", "LOC", "FAC", "EVENT") or head.lemma_.lower() in SOURCE_NOUNS \
-        or head.lemma_.lower() in _SAYING_OCCASIONS
+    return head.ent_type_ in ("DATE", "TIME", "GPE", "LOC", "FAC", "EVENT") \
+        or head.lemma_.lower() in SOURCE_NOUNS | MEDIA_NOUNS | _SAYING_OCCASIONS
 
 
 # prepositions that only ever say when: "… during the debate", "… amid the protests"
