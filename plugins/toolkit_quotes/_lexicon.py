@@ -48,6 +48,7 @@ TOPIC_VERBS: frozenset[str] = frozenset("call cite mention discuss speak talk en
 OBJECT_MESSAGE_VERBS: frozenset[str] = frozenset("""
 deny confirm admit reject dismiss announce acknowledge reiterate denounce condemn criticize criticise praise
 call demand propose recommend claim mention cite discuss endorse blast slam defend echo question repeat
+promise pledge vow threaten predict forecast
 """.split())
 
 # Verbs of stance toward what their object names — supporting, opposing, judging,

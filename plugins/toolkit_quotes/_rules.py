@@ -245,10 +245,33 @@ def _span_of(tokens: Iterable[Token]) -> tuple[int, int] | None:
     return min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens)
 
 
+_ALL_VERBS = SPEECH_VERBS | COGNITION_VERBS | INFINITIVE_VERBS | INTENTION_VERBS | TOPIC_VERBS | STANCE_VERBS \
+    | DIRECTIVE_VERBS | OBJECT_MESSAGE_VERBS
+
+
+def _verb_lemma(token: Token) -> str:
+    """The token's lemma, or the listed verb its inflected form plainly comes from when the
+    lemmatiser strayed ("hopes" -> "hop"): a regular -s/-d/-ed/-ing ending on a listed verb.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("She hopes")
+    >>> _verb_lemma(doc[1])
+    'hope'
+    """
+    lemma = token.lemma_.lower() or token.lower_
+    if lemma in _ALL_VERBS or token.pos_ not in ("VERB", "AUX", ""):
+        return lemma
+    word = token.lower_
+    for ending, restore in (("es", "e"), ("s", ""), ("ed", "e"), ("ed", ""), ("d", ""), ("ing", "e"), ("ing", "")):
+        if word.endswith(ending) and word[: len(word) - len(ending)] + restore in _ALL_VERBS:
+            return word[: len(word) - len(ending)] + restore
+    return lemma
+
+
 def _is_cue_verb(token: Token, options: QuoteOptions) -> bool:
     if token.pos_ not in ("VERB", "AUX") and token.tag_ not in ("VBD", "VBZ", "VBP", "VBG", "VBN", "VB"):
         return False
-    lemma = token.lemma_.lower()
+    lemma = _verb_lemma(token)
     if lemma == "put":  # "as the minister put it, …": a cue only in that idiom
         return any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children) \
             and any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children)
@@ -259,7 +282,7 @@ def _is_message_verb(token: Token, options: QuoteOptions) -> bool:
     """Verbs that attribute only through a particular complement (topic and intention verbs); pass 2 only."""
     if token.pos_ != "VERB":
         return False
-    lemma = token.lemma_.lower()
+    lemma = _verb_lemma(token)
     return lemma in TOPIC_VERBS or (options.beliefs and lemma in INTENTION_VERBS | STANCE_VERBS | DIRECTIVE_VERBS)
 
 
@@ -585,7 +608,7 @@ def _continues(doc: Doc, previous: _Draft, stretch: Stretch, stretches: tuple[St
 # pass 2: reporting verbs with a message
 def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options: QuoteOptions) -> _Draft | None:
     text = doc_text(doc)
-    lemma = verb.lemma_.lower()
+    lemma = _verb_lemma(verb)
     speech = lemma in SPEECH_VERBS
     message: list[Token] = []
     if lemma == "compare" and verb.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in verb.children) \
@@ -846,6 +869,12 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
                    len(list(c.subtree)) >= 2]
         if objects:
             return _right_extent(verb, objects[0])
+    if lemma in SPEECH_VERBS:
+        # "admitted using the loophole", "proposed cutting the rate": a gerund clause as the object
+        gerunds = [c for c in children if c.dep_ in ("xcomp", "ccomp", "dobj") and c.tag_ == "VBG" and c.i > verb.i
+                   and not any(g.dep_ in _SUBJECT_DEPS for g in c.children)]
+        if gerunds and not any(c.dep_ == "dobj" and c.i < gerunds[0].i for c in children):
+            return _right_extent(verb, gerunds[0])
     if lemma in STANCE_VERBS:
         objects = [c for c in children if c.dep_ == "dobj" and c.i > verb.i and c.pos_ in ("NOUN", "PROPN")]
         if objects and lemma in _PHYSICAL_SENSES and objects[0].ent_type_ not in ("PERSON", "ORG", "NORP") \

@@ -35,6 +35,11 @@ def only(rows, **where):
     ("The bishop spoke out against cuts to the shelter budget.", "cuts to the shelter budget", "spoke out",
      "The bishop"),
     ("A reporter asked the governor about the missing audit.", "the missing audit", "asked", "A reporter"),
+    # the lemmatiser may stray ("hopes" -> "hop"); the listed verb is still recognised
+    ("Ivo Marek hopes to offset the emissions with credits.", "to offset the emissions with credits", "hopes",
+     "Ivo Marek"),
+    ("The senator has admitted using the loophole.", "using the loophole", "admitted", "The senator"),
+    ("The governor has promised a swift veto.", "a swift veto", "promised", "The governor"),
     ("A spokeswoman for the port declined to comment.", "to comment", "declined", "A spokeswoman for the port"),
     ("Recent polls show Vera Lind with a narrow lead in the county.", "Vera Lind with a narrow lead in the county",
      "show", "Recent polls"),
