@@ -15,7 +15,7 @@ lament muse continue conclude counter retort rebut proclaim affirm estimate pred
 defend wish name brand label term express voice
 liken compare shout yell exclaim scream whisper mutter plead beg chant read sing recount explain
 insist acknowledge signal caution stress
-opine elaborate interject gripe grumble chide scoff snap fume gush rave vent marvel deadpan laugh sigh
+rail rule opine elaborate interject gripe grumble chide scoff snap fume gush rave vent marvel deadpan laugh sigh
 """.split())
 
 # Verbs of belief, finding and showing: attributions in the broad sense (PolNeAR counts

@@ -891,7 +891,8 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
     if lemma in SPEECH_VERBS and not passive_participle and not any(c.dep_ in blocking for c in children):
         # "complained about the noise", "warned against haste", "joked about his age": the topic spoken of
         # (not "Asked about the noise, she …": there the subject answers a question put to her)
-        preps = [c for c in children if c.dep_ == "prep" and c.i > verb.i and c.lower_ in _TOPIC_PREPS
+        topic_preps = _TOPIC_PREPS | {"to"} if lemma in _ANSWERING_VERBS else _TOPIC_PREPS
+        preps = [c for c in children if c.dep_ == "prep" and c.i > verb.i and c.lower_ in topic_preps
                  and any(g.dep_ in ("pobj", "pcomp") for g in c.children)]
         if preps:
             return _right_extent(verb, preps[0])[1:]
@@ -910,6 +911,9 @@ _QUESTION_VERBS = frozenset({"ask", "question", "press"})
 
 # stance verbs that as often name a physical act; a stance only toward a named party or with "as/for/over"
 _PHYSICAL_SENSES = frozenset({"attack", "defend"})
+
+# speech verbs whose "to" names what they answer or point at: "responded to the charge", "pointed to the data"
+_ANSWERING_VERBS = frozenset("respond reply react point object".split())
 
 # prepositions after a speech verb that introduce what the speech was about
 _TOPIC_PREPS = frozenset({"about", "against", "of", "on", "over"})
@@ -1027,8 +1031,13 @@ def _call_message(verb: Token) -> list[Token]:
     return []
 
 
+# nouns for someone by the stance they hold: "X is a staunch opponent of Y"
+_HOLDER_NOUNS = frozenset("opponent supporter critic defender advocate proponent champion backer foe fan "
+                          "skeptic sceptic admirer detractor".split())
+
+
 _NOUN_PASS_IDS = frozenset(get_string_id(word) for word in
-                           MESSAGE_NOUNS | ATTITUDE_ADJECTIVES | frozenset().union(*TOPIC_NOUNS.values()))
+                           MESSAGE_NOUNS | ATTITUDE_ADJECTIVES | frozenset().union(*TOPIC_NOUNS.values()) | _HOLDER_NOUNS)
 
 
 def _noun_messages(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...]) -> None:
@@ -1045,6 +1054,11 @@ def _noun_messages(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
     for noun in (doc[i] for i in candidates):
         if noun.pos_ == "ADJ" and noun.dep_ == "acomp" and noun.lemma_.lower() in ATTITUDE_ADJECTIVES:
             draft = _attitude(doc, noun, stretches)
+            if draft is not None:
+                drafts.append(draft)
+            continue
+        if noun.pos_ == "NOUN" and noun.dep_ == "attr" and noun.lemma_.lower() in _HOLDER_NOUNS:
+            draft = _holder(doc, noun, stretches)
             if draft is not None:
                 drafts.append(draft)
             continue
@@ -1090,6 +1104,25 @@ def _noun_message(noun: Token) -> list[Token]:
     prep = next((c for c in noun.children if c.i == noun.i + 1 and c.dep_ == "prep"
                  and noun.lower_ in TOPIC_NOUNS.get(c.lower_, ()) and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
     return list(prep.subtree)[1:] if prep is not None else []
+
+
+def _holder(doc: Doc, noun: Token, stretches: tuple[Stretch, ...]) -> _Draft | None:
+    """"The mayor is a staunch opponent of the stadium": the subject holds a stance toward the noun's object."""
+    text = doc_text(doc)
+    prep = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" and c.i > noun.i
+                 and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
+    subjects = [c for c in noun.head.children if c.dep_ == "nsubj"] if noun.head.lemma_ == "be" else []
+    if prep is None or not subjects:
+        return None
+    speaker = _clip_line(_phrase(subjects[0]), noun)
+    span = _span_of(_cut_tail(list(prep.subtree)[1:]))
+    if span is None or speaker is None or speaker.root.lower_ in ("i", "we", "you"):
+        return None
+    start, end = _close_quotes(text, *_trim(text, *_line_part(text, span, noun.idx)), stretches)
+    if end <= start or not _word_count(text[start:end]):
+        return None
+    return _Draft(kind=_kind_for(doc, start, end, stretches), content=(start, end), parts=[(start, end)],
+                  cue=(noun.idx, noun.idx + len(noun.text)), cue_token=noun.i, speaker=speaker, source="attitude")
 
 
 def _attitude(doc: Doc, adjective: Token, stretches: tuple[Stretch, ...]) -> _Draft | None:

@@ -40,6 +40,10 @@ def only(rows, **where):
      "Ivo Marek"),
     ("The senator has admitted using the loophole.", "using the loophole", "admitted", "The senator"),
     ("The governor has promised a swift veto.", "a swift veto", "promised", "The governor"),
+    ("The port authority did not respond to requests for comment.", "requests for comment", "respond",
+     "The port authority"),
+    ("The appeals court ruled against the county's new map.", "the county's new map", "ruled",
+     "The appeals court"),
     ("A spokeswoman for the port declined to comment.", "to comment", "declined", "A spokeswoman for the port"),
     ("Recent polls show Vera Lind with a narrow lead in the county.", "Vera Lind with a narrow lead in the county",
      "show", "Recent polls"),
@@ -71,6 +75,7 @@ def test_asked_about_is_the_question_not_the_speakers_topic(nlp):
     ("Her claim that the audit was rigged drew little support.", "that the audit was rigged", "claim", "Her"),
     ("The ministry issued a warning that the dam could fail.", "that the dam could fail", "warning", "The ministry"),
     ("The farmers' group is critical of the water rules.", "the water rules", "critical", "The farmers' group"),
+    ("The bishop is a staunch opponent of the new casino.", "the new casino", "opponent", "The bishop"),
     # the subject holds the concern it voices: the message is what the concern is about
     ("Parents have voiced concerns about the new bus routes.", "the new bus routes", "concerns", "Parents"),
 ])
