@@ -95,7 +95,7 @@ TOPIC_NOUNS: dict[str, frozenset[str]] = {
     "of": frozenset("criticism praise adulation condemnation denunciation defense defence endorsement rejection "
                     "mention".split()),
     "for": frozenset("support disdain contempt praise admiration respect sympathy enthusiasm call calls "
-                     "demand demands".split()),
+                     "demand demands case argument".split()),
     "to": frozenset("opposition objection objections commitment reference references".split()),
     "against": frozenset("case campaign charges warning".split()),
 }
@@ -111,7 +111,7 @@ post tweet filing testimony analysis address remarks editorial essay lawsuit com
 ATTITUDE_ADJECTIVES: frozenset[str] = frozenset("""
 concerned worried critical skeptical sceptical supportive wary confident optimistic pessimistic convinced
 adamant hopeful fearful afraid angry upset interested passionate eager willing determined committed opposed
-unwilling reluctant keen insistent
+unwilling reluctant keen insistent vocal sure certain
 """.split())
 
 # Verbs whose subject utters or holds the message noun they take as object: "made the claim that …",

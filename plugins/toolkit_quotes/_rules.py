@@ -283,7 +283,11 @@ def _is_message_verb(token: Token, options: QuoteOptions) -> bool:
     if token.pos_ != "VERB":
         return False
     lemma = _verb_lemma(token)
-    return lemma in TOPIC_VERBS or (options.beliefs and lemma in INTENTION_VERBS | STANCE_VERBS | DIRECTIVE_VERBS)
+    if lemma in TOPIC_VERBS or (options.beliefs and lemma in INTENTION_VERBS | STANCE_VERBS | DIRECTIVE_VERBS):
+        return True
+    if lemma == "make":  # "made clear that …"
+        return any(c.lower_ in ("clear", "plain") for c in token.children)
+    return options.beliefs and lemma in _REGARD_VERBS
 
 
 def _cue_span(token: Token) -> tuple[int, int]:
@@ -617,7 +621,9 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
     if not speech and any(c.dep_ == "prt" and not (lemma in ("speak", "talk") and c.lower_ == "out")
                           for c in verb.children):
         return None  # "show up", "find out": not belief
-    for child in verb.children:
+    if lemma == "make":
+        message = _made_clear(verb)
+    for child in () if message else verb.children:
         if child.dep_ == "ccomp" or (child.dep_ == "parataxis" and child.i < verb.i):
             if not speech and not any(g.dep_ in _SUBJECT_DEPS or g.dep_ == "expl" for g in child.children):
                 continue
@@ -644,6 +650,8 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
         message = _object_message(verb, lemma)
     if not message and lemma == "show":
         message = _shown(verb)
+    if not message and lemma in _REGARD_VERBS:
+        message = _regarded(verb)
     if not message and (speech or lemma in STANCE_VERBS):
         message = _passive_message(verb)
     if not message:
@@ -760,7 +768,7 @@ def _parenthetical_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...]) 
     """
     text = doc_text(doc)
     head = verb.head
-    if verb.dep_ != "parataxis" or head is verb or head.pos_ not in ("VERB", "AUX"):
+    if verb.dep_ != "parataxis" or head.i == verb.i or head.pos_ not in ("VERB", "AUX"):
         return None
     subjects = [c for c in verb.children if c.dep_ == "nsubj"]
     if not subjects or any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in verb.children):
@@ -917,6 +925,32 @@ _ANSWERING_VERBS = frozenset("respond reply react point object".split())
 
 # prepositions after a speech verb that introduce what the speech was about
 _TOPIC_PREPS = frozenset({"about", "against", "of", "on", "over"})
+
+
+# verbs of seeing one thing as another: "saw the remark as a dig", "regards the tower as an eyesore"
+_REGARD_VERBS = frozenset("see view regard perceive deem".split())
+
+
+def _regarded(verb: Token) -> list[Token]:
+    """"Veterans saw the remark as a dig at the army": the object and what it is taken for."""
+    objects = [c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i]
+    as_phrase = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > verb.i]
+    if not objects or not as_phrase or not any(c.dep_ in _SUBJECT_DEPS for c in verb.children):
+        return []
+    return _right_extent(verb, objects[0])
+
+
+def _made_clear(verb: Token) -> list[Token]:
+    """"She made (it) clear that she would not run": the that-clause is her message."""
+    clear = next((c for c in verb.children if c.lower_ in ("clear", "plain") and c.i > verb.i), None)
+    if clear is None:
+        return []
+    clause = next((c for c in clear.subtree if c.dep_ in ("advcl", "ccomp") and c.head.i == clear.i
+                   and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)), None)
+    if clause is None:
+        clause = next((c for c in verb.children if c.dep_ in ("ccomp", "advcl") and c.i > clear.i
+                       and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)), None)
+    return list(clause.subtree) if clause is not None else []
 
 
 def _shown(verb: Token) -> list[Token]:
@@ -1141,7 +1175,7 @@ def _attitude(doc: Doc, adjective: Token, stretches: tuple[Stretch, ...]) -> _Dr
     span = _span_of(_cut_tail(tokens))
     # the copula's own subject: in "called on reporters to be interested in …" the caller is not interested
     subjects = [c for c in adjective.head.children if c.dep_ in ("nsubj", "nsubjpass")] \
-        if adjective.head is not adjective else []
+        if adjective.head.i != adjective.i else []
     speaker = _clip_line(_phrase(subjects[0]), adjective) if subjects else None
     if span is None or speaker is None or speaker.root.lower_ in ("i", "we", "you"):
         return None

@@ -75,6 +75,12 @@ def test_asked_about_is_the_question_not_the_speakers_topic(nlp):
     ("Her claim that the audit was rigged drew little support.", "that the audit was rigged", "claim", "Her"),
     ("The ministry issued a warning that the dam could fail.", "that the dam could fail", "warning", "The ministry"),
     ("The farmers' group is critical of the water rules.", "the water rules", "critical", "The farmers' group"),
+    ("The fishermen's guild regards the new quota as a betrayal.", "the new quota as a betrayal", "regards",
+     "The fishermen's guild"),
+    ("The chief made it clear that no officers would be fired.", "that no officers would be fired", "made",
+     "The chief"),
+    ("The tenants' group has been vocal about the rent increases.", "the rent increases", "vocal",
+     "The tenants' group"),
     ("The bishop is a staunch opponent of the new casino.", "the new casino", "opponent", "The bishop"),
     # the subject holds the concern it voices: the message is what the concern is about
     ("Parents have voiced concerns about the new bus routes.", "the new bus routes", "concerns", "Parents"),
