@@ -738,7 +738,7 @@ _REMARK_NOUNS = frozenset("metaphor reference remark comment move step jab dig s
                           "line echo rebuke retort".split())
 _GLOSS_OPENERS = frozenset({",", "—", "–", "--", "-", "―"})
 
-_GLOSS_SUBORDINATORS = frozenset({"although", "though", "while", "whereas", "when"})
+_GLOSS_SUBORDINATORS = frozenset({"although", "though", "while", "whereas", "when", "after", "before"})
 
 
 def _writer_gloss(punct: Token, following: Token, last: int, doc: Doc) -> bool:

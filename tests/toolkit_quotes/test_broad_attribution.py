@@ -105,6 +105,8 @@ def test_a_statement_frames_the_sentence_but_a_reporting_verb_keeps_its_own_quot
     ("Dana Cole said the city would sell the old depot, which has stood empty since 1990.",
      "the city would sell the old depot"),
     ("Officials said the road would reopen in June, although no date has been set.", "the road would reopen in June"),
+    ("Officials said the bridge would reopen in June, after a long dispute over the contract.",
+     "the bridge would reopen in June"),
     ("The engineer Tomas Lind said the pumps had failed and the valves were rusted.",
      "the pumps had failed and the valves were rusted"),
     ("The nurses' union endorsed Vera Lind for mayor during a rally in the capital.", "Vera Lind for mayor"),
