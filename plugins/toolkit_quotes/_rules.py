@@ -417,7 +417,32 @@ def _direct_quote(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) ->
         content = (stretch.start, stretch.end)
         return _Draft(kind="direct", content=content, parts=[content], cue=_cue_span(verb), cue_token=verb.i,
                       speaker=speaker, source="quote-before")
-    return None
+    return _person_colon(doc, stretch)
+
+
+def _person_colon(doc: Doc, stretch: Stretch) -> _Draft | None:
+    """"Smith was blunt about the vote: “…”": a clause about a person, closed by a colon, introduces
+    their words (only with a person as subject: "The plan has three parts: “…”" introduces none)."""
+    text = doc_text(doc)
+    colon = len(text[:stretch.start].rstrip()) - 1
+    if colon < 0 or text[colon] != ":" or "\n" in text[colon:stretch.start]:
+        return None
+    tokens = tokens_between(doc, colon, colon + 1)
+    if not tokens:
+        return None
+    root = tokens[0].head
+    while root.dep_ != "ROOT" and root.head.i != root.i and root.head.i < tokens[0].i:
+        root = root.head
+    subjects = [c for c in root.children if c.dep_ == "nsubj" and c.i < root.i]
+    if not subjects:
+        return None
+    speaker = _phrase(subjects[0])
+    people = {(p.start, p.end) for p in person_mentions(doc)}
+    if not (speaker.root.lower_ in ("he", "she") or any(s <= speaker.root.i < e for s, e in people)):
+        return None
+    content = (stretch.start, stretch.end)
+    return _Draft(kind="direct", content=content, parts=[content], cue=(colon, colon + 1), speaker=speaker,
+                  source="colon-headline")
 
 
 def _embedded_in_message(doc: Doc, verb: Token, stretch: Stretch) -> bool:
@@ -444,8 +469,9 @@ def _quote_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...], ver
         if child.dep_ in ("ccomp", "parataxis") and child.left_edge.idx < stretch.start:
             sent_start = min(sent_start, max(_clause_floor(text, stretch.start), child.left_edge.idx))
     lead = text[sent_start:stretch.start]
-    if lead.rstrip().endswith(":"):
-        sent_start, lead = stretch.start, ""  # "… on women in the workplace: “…,” the union wrote."
+    if lead.rstrip().endswith((":", "--", "—", "–")):
+        # "… on women in the workplace: “…,” the union wrote."; "The senator -- “…,” as an aide put it --"
+        sent_start, lead = stretch.start, ""
     if _cue_in(doc, sent_start, stretch.start):
         return None  # a quoted fragment inside someone's reported speech: the clause pass takes it
     speaker = _subject(verb)

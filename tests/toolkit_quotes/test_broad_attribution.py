@@ -154,6 +154,19 @@ def test_manner_of_speaking_cues_and_a_quoted_relay(nlp):
     assert (row["kind"], row["rule"], row["speaker_text"]) == ("direct", "relay", "Petra Holm")
 
 
+def test_a_clause_about_a_person_closed_by_a_colon_introduces_their_words(nlp):
+    row = only(rows_of(nlp, "He was blunt about the vote: “Nobody here wants another vote on the budget.”"))
+    assert (row["kind"], row["cue"], row["speaker_text"]) == ("direct", ":", "He")
+    row = only(rows_of(nlp, "The plan has three parts: “Nobody here wants another vote on the budget.”"))
+    assert row["speaker_text"] is None
+
+
+def test_a_dash_set_quote_starts_at_its_mark(nlp):
+    text = "The senator -- “a man of very few words,” as one aide put it -- left early."
+    row = only(rows_of(nlp, text))
+    assert row["content"] == "“a man of very few words,”" and row["speaker_text"] == "one aide"
+
+
 def test_long_quoted_sentence_without_cue_is_kept_without_a_speaker(nlp):
     text = "The river rose again.\n\n“Nobody in this town has ever seen water rise this fast, and nobody wants that again.”"
     row = only(rows_of(nlp, text), kind="direct")
