@@ -428,15 +428,26 @@ def _person_colon(doc: Doc, stretch: Stretch) -> _Draft | None:
     if colon < 0 or text[colon] != ":" or "\n" in text[colon:stretch.start]:
         return None
     tokens = tokens_between(doc, colon, colon + 1)
-    if not tokens:
+    if not tokens or tokens[0].i == 0:
         return None
-    root = tokens[0].head
-    while root.dep_ != "ROOT" and root.head.i != root.i and root.head.i < tokens[0].i:
+    # the clause before the colon: climb from its last word while the head stays before the colon
+    root = doc[tokens[0].i - 1]
+    while root.head.i != root.i and root.head.i < tokens[0].i:
         root = root.head
     subjects = [c for c in root.children if c.dep_ == "nsubj" and c.i < root.i]
     if not subjects:
         return None
     speaker = _phrase(subjects[0])
+    # "Smith's response was short: “…”": the possessor of the answer speaks
+    owners = [c for c in subjects[0].children if c.dep_ == "poss"] \
+        if subjects[0].lemma_.lower() in _ANSWER_NOUNS else []
+    if owners:
+        speaker = _phrase(owners[0])
+        speaker = speaker[:-1] if len(speaker) > 1 and speaker[-1].tag_ == "POS" else speaker
+        if speaker.root.pos_ in ("PROPN", "PRON"):
+            content = (stretch.start, stretch.end)
+            return _Draft(kind="direct", content=content, parts=[content], cue=(colon, colon + 1), speaker=speaker,
+                          source="colon-headline")
     people = {(p.start, p.end) for p in person_mentions(doc)}
     if not (speaker.root.lower_ in ("he", "she") or any(s <= speaker.root.i < e for s, e in people)):
         return None

@@ -159,6 +159,8 @@ def test_a_clause_about_a_person_closed_by_a_colon_introduces_their_words(nlp):
     assert (row["kind"], row["cue"], row["speaker_text"]) == ("direct", ":", "He")
     row = only(rows_of(nlp, "The plan has three parts: “Nobody here wants another vote on the budget.”"))
     assert row["speaker_text"] is None
+    row = only(rows_of(nlp, "His answer was simple: “We will appeal the ruling.”"))
+    assert (row["kind"], row["speaker_text"]) == ("direct", "His")
 
 
 def test_a_dash_set_quote_starts_at_its_mark(nlp):
