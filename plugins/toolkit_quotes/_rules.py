@@ -914,8 +914,9 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
                    len(list(c.subtree)) >= 2]
         if objects:
             return _right_extent(verb, objects[0])
-    if lemma in SPEECH_VERBS:
+    if lemma in OBJECT_MESSAGE_VERBS | _GERUND_OBJECT_VERBS:
         # "admitted using the loophole", "proposed cutting the rate": a gerund clause as the object
+        # (not "tweeted using his account": there the gerund says how)
         gerunds = [c for c in children if c.dep_ in ("xcomp", "ccomp", "dobj") and c.tag_ == "VBG" and c.i > verb.i
                    and not any(g.dep_ in _SUBJECT_DEPS for g in c.children)]
         if gerunds and not any(c.dep_ == "dobj" and c.i < gerunds[0].i for c in children):
@@ -953,6 +954,9 @@ _ADDRESSEE_VERBS = frozenset("tell ask warn remind assure inform promise show te
 
 # speech verbs whose object is the person questioned, not the message
 _QUESTION_VERBS = frozenset({"ask", "question", "press"})
+
+# speech verbs besides OBJECT_MESSAGE_VERBS that take a gerund as what is said: "suggested raising …"
+_GERUND_OBJECT_VERBS = frozenset("suggest advocate regret recall".split())
 
 # stance verbs that as often name a physical act; a stance only toward a named party or with "as/for/over"
 _PHYSICAL_SENSES = frozenset({"attack", "defend"})

@@ -61,6 +61,10 @@ def test_showing_is_a_finding_only_of_a_source_of_evidence(nlp):
     assert rows_of(nlp, "The guide showed the visitors the old mill.") == []
 
 
+def test_a_gerund_saying_how_is_not_the_message(nlp):
+    assert [r for r in rows_of(nlp, "The governor tweeted using her official account.") if r["cue"] == "tweeted"] == []
+
+
 def test_compared_with_is_the_writers_comparison(nlp):
     text = "Nurses in the north earned a median wage of $61,000, compared with nurses' $58,000 in the south."
     assert rows_of(nlp, text) == []
