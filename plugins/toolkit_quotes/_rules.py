@@ -660,6 +660,8 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
         return None  # "show up", "find out": not belief
     if lemma == "make":
         message = _made_clear(verb)
+        if not message:
+            return None  # "made this clear", "made a profit": no message of its own
     for child in () if message else verb.children:
         if child.dep_ == "ccomp" or (child.dep_ == "parataxis" and child.i < verb.i):
             if not speech and not any(g.dep_ in _SUBJECT_DEPS or g.dep_ == "expl" for g in child.children):
@@ -986,11 +988,13 @@ def _made_clear(verb: Token) -> list[Token]:
     clear = next((c for c in verb.children if c.lower_ in ("clear", "plain") and c.i > verb.i), None)
     if clear is None:
         return []
-    clause = next((c for c in clear.subtree if c.dep_ in ("advcl", "ccomp") and c.head.i == clear.i
-                   and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)), None)
+    def says_something(c: Token) -> bool:  # a clause with "that" or a subject of its own
+        return c.dep_ in ("advcl", "ccomp") and c.i > clear.i and \
+            any(g.dep_ == "mark" and g.lower_ == "that" or g.dep_ in _SUBJECT_DEPS for g in c.children)
+
+    clause = next((c for c in clear.children if says_something(c)), None)
     if clause is None:
-        clause = next((c for c in verb.children if c.dep_ in ("ccomp", "advcl") and c.i > clear.i
-                       and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)), None)
+        clause = next((c for c in verb.children if says_something(c)), None)
     return list(clause.subtree) if clause is not None else []
 
 

@@ -61,6 +61,10 @@ def test_showing_is_a_finding_only_of_a_source_of_evidence(nlp):
     assert rows_of(nlp, "The guide showed the visitors the old mill.") == []
 
 
+def test_made_clear_without_a_clause_is_no_message(nlp):
+    assert rows_of(nlp, "The director made this clear in an interview.") == []
+
+
 def test_a_gerund_saying_how_is_not_the_message(nlp):
     assert [r for r in rows_of(nlp, "The governor tweeted using her official account.") if r["cue"] == "tweeted"] == []
 
