@@ -15,6 +15,7 @@ lament muse continue conclude counter retort rebut proclaim affirm estimate pred
 defend wish name brand label term express voice
 liken compare shout yell exclaim scream whisper mutter plead beg chant read sing recount explain
 insist acknowledge signal caution stress
+rail rule opine elaborate interject gripe grumble chide scoff snap fume gush rave vent marvel deadpan laugh sigh
 """.split())
 
 # Verbs of belief, finding and showing: attributions in the broad sense (PolNeAR counts
@@ -31,7 +32,8 @@ OBJECT_COMPLEMENT_VERBS: frozenset[str] = frozenset(
 
 # Verbs that take a to-infinitive as their message: "promised to fight", "vowed to …".
 INFINITIVE_VERBS: frozenset[str] = frozenset(
-    "promise pledge vow threaten refuse agree offer demand urge call vow plan want intend seek aim hope expect wish".split())
+    "promise pledge vow threaten refuse agree offer demand urge call vow plan want intend seek aim hope expect wish "
+    "decide decline".split())
 
 # Verbs of intention: their to-infinitive is the subject's stated aim ("wants to cut taxes",
 # "plans to run"). PolNeAR-style attribution in the broad sense, like COGNITION_VERBS.
@@ -46,6 +48,7 @@ TOPIC_VERBS: frozenset[str] = frozenset("call cite mention discuss speak talk en
 OBJECT_MESSAGE_VERBS: frozenset[str] = frozenset("""
 deny confirm admit reject dismiss announce acknowledge reiterate denounce condemn criticize criticise praise
 call demand propose recommend claim mention cite discuss endorse blast slam defend echo question repeat
+promise pledge vow threaten predict forecast
 """.split())
 
 # Verbs of stance toward what their object names — supporting, opposing, judging,
@@ -92,7 +95,7 @@ TOPIC_NOUNS: dict[str, frozenset[str]] = {
     "of": frozenset("criticism praise adulation condemnation denunciation defense defence endorsement rejection "
                     "mention".split()),
     "for": frozenset("support disdain contempt praise admiration respect sympathy enthusiasm call calls "
-                     "demand demands".split()),
+                     "demand demands case argument".split()),
     "to": frozenset("opposition objection objections commitment reference references".split()),
     "against": frozenset("case campaign charges warning".split()),
 }
@@ -108,7 +111,7 @@ post tweet filing testimony analysis address remarks editorial essay lawsuit com
 ATTITUDE_ADJECTIVES: frozenset[str] = frozenset("""
 concerned worried critical skeptical sceptical supportive wary confident optimistic pessimistic convinced
 adamant hopeful fearful afraid angry upset interested passionate eager willing determined committed opposed
-unwilling reluctant keen insistent
+unwilling reluctant keen insistent vocal sure certain
 """.split())
 
 # Verbs whose subject utters or holds the message noun they take as object: "made the claim that …",

@@ -245,10 +245,33 @@ def _span_of(tokens: Iterable[Token]) -> tuple[int, int] | None:
     return min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens)
 
 
+_ALL_VERBS = SPEECH_VERBS | COGNITION_VERBS | INFINITIVE_VERBS | INTENTION_VERBS | TOPIC_VERBS | STANCE_VERBS \
+    | DIRECTIVE_VERBS | OBJECT_MESSAGE_VERBS
+
+
+def _verb_lemma(token: Token) -> str:
+    """The token's lemma, or the listed verb its inflected form plainly comes from when the
+    lemmatiser strayed ("hopes" -> "hop"): a regular -s/-d/-ed/-ing ending on a listed verb.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("She hopes")
+    >>> _verb_lemma(doc[1])
+    'hope'
+    """
+    lemma = token.lemma_.lower() or token.lower_
+    if lemma in _ALL_VERBS or token.pos_ not in ("VERB", "AUX", ""):
+        return lemma
+    word = token.lower_
+    for ending, restore in (("es", "e"), ("s", ""), ("ed", "e"), ("ed", ""), ("d", ""), ("ing", "e"), ("ing", "")):
+        if word.endswith(ending) and word[: len(word) - len(ending)] + restore in _ALL_VERBS:
+            return word[: len(word) - len(ending)] + restore
+    return lemma
+
+
 def _is_cue_verb(token: Token, options: QuoteOptions) -> bool:
     if token.pos_ not in ("VERB", "AUX") and token.tag_ not in ("VBD", "VBZ", "VBP", "VBG", "VBN", "VB"):
         return False
-    lemma = token.lemma_.lower()
+    lemma = _verb_lemma(token)
     if lemma == "put":  # "as the minister put it, …": a cue only in that idiom
         return any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children) \
             and any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children)
@@ -259,8 +282,12 @@ def _is_message_verb(token: Token, options: QuoteOptions) -> bool:
     """Verbs that attribute only through a particular complement (topic and intention verbs); pass 2 only."""
     if token.pos_ != "VERB":
         return False
-    lemma = token.lemma_.lower()
-    return lemma in TOPIC_VERBS or (options.beliefs and lemma in INTENTION_VERBS | STANCE_VERBS | DIRECTIVE_VERBS)
+    lemma = _verb_lemma(token)
+    if lemma in TOPIC_VERBS or (options.beliefs and lemma in INTENTION_VERBS | STANCE_VERBS | DIRECTIVE_VERBS):
+        return True
+    if lemma == "make":  # "made clear that …"
+        return any(c.lower_ in ("clear", "plain") for c in token.children)
+    return options.beliefs and lemma in _REGARD_VERBS
 
 
 def _cue_span(token: Token) -> tuple[int, int]:
@@ -390,7 +417,43 @@ def _direct_quote(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) ->
         content = (stretch.start, stretch.end)
         return _Draft(kind="direct", content=content, parts=[content], cue=_cue_span(verb), cue_token=verb.i,
                       speaker=speaker, source="quote-before")
-    return None
+    return _person_colon(doc, stretch)
+
+
+def _person_colon(doc: Doc, stretch: Stretch) -> _Draft | None:
+    """"Smith was blunt about the vote: “…”": a clause about a person, closed by a colon, introduces
+    their words (only with a person as subject: "The plan has three parts: “…”" introduces none)."""
+    text = doc_text(doc)
+    colon = len(text[:stretch.start].rstrip()) - 1
+    if colon < 0 or text[colon] != ":" or "\n" in text[colon:stretch.start]:
+        return None
+    tokens = tokens_between(doc, colon, colon + 1)
+    if not tokens or tokens[0].i == 0:
+        return None
+    # the clause before the colon: climb from its last word while the head stays before the colon
+    root = doc[tokens[0].i - 1]
+    while root.head.i != root.i and root.head.i < tokens[0].i:
+        root = root.head
+    subjects = [c for c in root.children if c.dep_ == "nsubj" and c.i < root.i]
+    if not subjects:
+        return None
+    speaker = _phrase(subjects[0])
+    # "Smith's response was short: “…”": the possessor of the answer speaks
+    owners = [c for c in subjects[0].children if c.dep_ == "poss"] \
+        if subjects[0].lemma_.lower() in _ANSWER_NOUNS else []
+    if owners:
+        speaker = _phrase(owners[0])
+        speaker = speaker[:-1] if len(speaker) > 1 and speaker[-1].tag_ == "POS" else speaker
+        if speaker.root.pos_ in ("PROPN", "PRON"):
+            content = (stretch.start, stretch.end)
+            return _Draft(kind="direct", content=content, parts=[content], cue=(colon, colon + 1), speaker=speaker,
+                          source="colon-headline")
+    people = {(p.start, p.end) for p in person_mentions(doc)}
+    if not (speaker.root.lower_ in ("he", "she") or any(s <= speaker.root.i < e for s, e in people)):
+        return None
+    content = (stretch.start, stretch.end)
+    return _Draft(kind="direct", content=content, parts=[content], cue=(colon, colon + 1), speaker=speaker,
+                  source="colon-headline")
 
 
 def _embedded_in_message(doc: Doc, verb: Token, stretch: Stretch) -> bool:
@@ -417,8 +480,9 @@ def _quote_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...], ver
         if child.dep_ in ("ccomp", "parataxis") and child.left_edge.idx < stretch.start:
             sent_start = min(sent_start, max(_clause_floor(text, stretch.start), child.left_edge.idx))
     lead = text[sent_start:stretch.start]
-    if lead.rstrip().endswith(":"):
-        sent_start, lead = stretch.start, ""  # "… on women in the workplace: “…,” the union wrote."
+    if lead.rstrip().endswith((":", "--", "—", "–")):
+        # "… on women in the workplace: “…,” the union wrote."; "The senator -- “…,” as an aide put it --"
+        sent_start, lead = stretch.start, ""
     if _cue_in(doc, sent_start, stretch.start):
         return None  # a quoted fragment inside someone's reported speech: the clause pass takes it
     speaker = _subject(verb)
@@ -455,9 +519,21 @@ def _colon_speaker(doc: Doc, stretch: Stretch) -> tuple[Span, int] | None:
     span = doc.char_span(*_trim(text, floor, colon), alignment_mode="contract")
     if span is None or not len(span) or len(span) > 10:
         return None
-    if any(t.pos_ in ("VERB", "AUX") and t.tag_ != "VBN" for t in span) or not any(t.pos_ == "PROPN" for t in span):
+    if any(t.pos_ in ("VERB", "AUX") and t.tag_ != "VBN" for t in span):
+        return None
+    # "Her answer: “…”", "The senator's reply: “…”": a noun of speech names its speaker as possessor
+    owners = [c for c in span.root.children if c.dep_ == "poss"] if span.root.lemma_.lower() in _ANSWER_NOUNS else []
+    if owners:
+        owner = _phrase(owners[0])
+        return (owner[:-1] if len(owner) > 1 and owner[-1].tag_ == "POS" else owner), colon
+    if not any(t.pos_ == "PROPN" for t in span):
         return None
     return span, colon
+
+
+# nouns of a turn in a conversation: "His reply: “…”"
+_ANSWER_NOUNS = frozenset("answer reply response retort message verdict advice warning explanation reaction "
+                          "comment view take plea promise".split())
 
 
 def _cue_in(doc: Doc, start: int, end: int, *, besides: tuple[int, int] | None = None,
@@ -499,6 +575,9 @@ def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> To
     for token in tokens:
         if token.text in (".", "!", "?", "\n") or "\n" in token.text:
             break
+        if token.lower_ == "as" and token.dep_ == "mark" and _is_cue_verb(token.head, QuoteOptions(beliefs=False)) \
+                and token.head.i > token.i:
+            return token.head  # “…,” as one aide put it / as the report noted
         if token.pos_ == "SCONJ" or token.lower_ in _SUBORDINATORS:
             break  # “…,” when Clinton blasted him: the verb belongs to another clause
         if _is_cue_verb(token, QuoteOptions(beliefs=False)):
@@ -570,16 +649,30 @@ def _continues(doc: Doc, previous: _Draft, stretch: Stretch, stretches: tuple[St
 # pass 2: reporting verbs with a message
 def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options: QuoteOptions) -> _Draft | None:
     text = doc_text(doc)
-    lemma = verb.lemma_.lower()
+    lemma = _verb_lemma(verb)
     speech = lemma in SPEECH_VERBS
     message: list[Token] = []
-    if not speech and any(c.dep_ == "prt" for c in verb.children):
+    if lemma == "compare" and verb.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in verb.children) \
+            and not _quoted_share(doc, verb.left_edge.idx, verb.right_edge.idx + len(verb.right_edge), stretches)[1]:
+        return None  # "earned $98,000, compared with $93,000": a comparison by the writer, not a likening
+    if not speech and any(c.dep_ == "prt" and not (lemma in ("speak", "talk") and c.lower_ == "out")
+                          for c in verb.children):
         return None  # "show up", "find out": not belief
-    for child in verb.children:
+    if lemma == "make":
+        message = _made_clear(verb)
+        if not message:
+            return None  # "made this clear", "made a profit": no message of its own
+    for child in () if message else verb.children:
         if child.dep_ == "ccomp" or (child.dep_ == "parataxis" and child.i < verb.i):
             if not speech and not any(g.dep_ in _SUBJECT_DEPS or g.dep_ == "expl" for g in child.children):
                 continue
             message = list(child.subtree)
+            # "cited remarks Trump had made about …": the parser takes a contact relative clause for the
+            # verb's clause; an object noun right before it is the head the clause describes
+            objects = [c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN" and verb.i < c.i
+                       and c.right_edge.i + 1 == child.left_edge.i]
+            if objects and lemma in TOPIC_VERBS | STANCE_VERBS | OBJECT_MESSAGE_VERBS and lemma not in _ADDRESSEE_VERBS:
+                message = list(objects[0].subtree) + message
             # the parser sometimes splits one clause into two ccomps ("said X has A and Y was B"): rejoin them
             for other in verb.children:
                 if other.dep_ == "ccomp" and other.i > child.i and (other.i > verb.i) == (child.i > verb.i) \
@@ -590,8 +683,14 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
         parenthetical = _parenthetical_quote(doc, verb, stretches)
         if parenthetical is not None:
             return parenthetical
+    if not message and lemma in _HOLDING_VERBS and any(c.dep_ == "dobj" and _noun_message(c) for c in verb.children):
+        return None  # "expressed concern about the plan": the noun pass gives the plan, held by the subject
     if not message and (speech or lemma in TOPIC_VERBS | INTENTION_VERBS | STANCE_VERBS | DIRECTIVE_VERBS):
         message = _object_message(verb, lemma)
+    if not message and lemma == "show":
+        message = _shown(verb)
+    if not message and lemma in _REGARD_VERBS:
+        message = _regarded(verb)
     if not message and (speech or lemma in STANCE_VERBS):
         message = _passive_message(verb)
     if not message:
@@ -651,7 +750,7 @@ def _cut_tail(message: list[Token]) -> list[Token]:
         following = message[k + 1] if k + 1 < len(message) else None
         if token.text == ";":
             cut = True
-        elif following is not None and token.text == "," and _writer_gloss(token, following, last, doc):
+        elif following is not None and token.text in _GLOSS_OPENERS and _writer_gloss(token, following, last, doc):
             cut = True
         elif token.dep_ == "conj" and token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_VERBS | TOPIC_VERBS \
                 and token.lemma_.lower() not in INFINITIVE_VERBS \
@@ -659,7 +758,7 @@ def _cut_tail(message: list[Token]) -> list[Token]:
                 and any(c.dep_ in ("ccomp", "xcomp") or c.dep_ == "prep" and c.lower_ in ("of", "for")
                         for c in token.children):
             cut = True
-        elif token.text in (",", "—", "--") and k + 1 < len(message):
+        elif token.text in _GLOSS_OPENERS and k + 1 < len(message):
             following = message[k + 1]
             if following.tag_ == "VBG" or (following.pos_ == "ADV" and k + 2 < len(message)
                                              and message[k + 2].tag_ == "VBG"):
@@ -673,7 +772,12 @@ def _cut_tail(message: list[Token]) -> list[Token]:
     return message
 
 
-_GLOSS_SUBORDINATORS = frozenset({"although", "though", "while", "whereas", "when"})
+# nouns by which a writer names a remark just reported: "… — a jab at his rival", "… — a metaphor for …"
+_REMARK_NOUNS = frozenset("metaphor reference remark comment move step jab dig swipe nod allusion sentiment phrase "
+                          "line echo rebuke retort".split())
+_GLOSS_OPENERS = frozenset({",", "—", "–", "--", "-", "―"})
+
+_GLOSS_SUBORDINATORS = frozenset({"although", "though", "while", "whereas", "when", "after", "before"})
 
 
 def _writer_gloss(punct: Token, following: Token, last: int, doc: Doc) -> bool:
@@ -681,14 +785,17 @@ def _writer_gloss(punct: Token, following: Token, last: int, doc: Doc) -> bool:
     if following.is_punct or following.text in _OPENERS:
         return False
     if punct.text != ",":
-        return False  # after a dash the words are as often the speaker's own elaboration as the writer's
+        # after a dash the words are as often the speaker's own elaboration as the writer's; the writer names
+        # the remark itself ("— a charge that …", "— a nod to …")
+        noun = next((t for t in doc[following.i:min(last + 1, following.i + 4)] if t.pos_ == "NOUN"), None)
+        return following.lower_ in ("a", "an") and noun is not None and noun.right_edge.i >= last - 1 \
+            and noun.lemma_.lower() in MESSAGE_NOUNS | _REMARK_NOUNS
     if following.lower_ in ("which", "who", "whom", "whose") and following.head.dep_ == "relcl" \
             or following.dep_ == "relcl":
         clause = following.head if following.head.dep_ == "relcl" else following
         return clause.right_edge.i >= last - 1
     if following.lower_ in _GLOSS_SUBORDINATORS or following.lower_ == "aside" and following.nbor(1).lower_ == "from":
-        return following.head.right_edge.i >= last - 1 and following.head.dep_ in ("advcl", "prep", "conj", "ROOT") \
-            or following.lower_ == "aside"
+        return following.head.right_edge.i >= last - 1 or following.lower_ == "aside"
     appositions = [t for t in doc[following.i:last + 1] if t.dep_ == "appos" and t.left_edge.i == following.i]
     return bool(appositions) and appositions[0].right_edge.i >= last - 1
 
@@ -700,7 +807,7 @@ def _parenthetical_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...]) 
     """
     text = doc_text(doc)
     head = verb.head
-    if verb.dep_ != "parataxis" or head is verb or head.pos_ not in ("VERB", "AUX"):
+    if verb.dep_ != "parataxis" or head.i == verb.i or head.pos_ not in ("VERB", "AUX"):
         return None
     subjects = [c for c in verb.children if c.dep_ == "nsubj"]
     if not subjects or any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in verb.children):
@@ -795,7 +902,7 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
     if lemma in ("speak", "talk"):
         # "spoke of the past", "talked about jobs", "spoke out against the war"
         preps = [c for c in children if c.dep_ == "prep" and c.lower_ in ("of", "about", "on", "against")
-                 and any(g.dep_ == "pobj" for g in c.children)]
+                 and any(g.dep_ in ("pobj", "pcomp") for g in c.children)]
         return _right_extent(verb, preps[0])[1:] if preps else []
     if lemma in DIRECTIVE_VERBS:
         # "urged voters to …": the addressee and what they are to do
@@ -809,6 +916,13 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
                    len(list(c.subtree)) >= 2]
         if objects:
             return _right_extent(verb, objects[0])
+    if lemma in OBJECT_MESSAGE_VERBS | _GERUND_OBJECT_VERBS:
+        # "admitted using the loophole", "proposed cutting the rate": a gerund clause as the object
+        # (not "tweeted using his account": there the gerund says how)
+        gerunds = [c for c in children if c.dep_ in ("xcomp", "ccomp", "dobj") and c.tag_ == "VBG" and c.i > verb.i
+                   and not any(g.dep_ in _SUBJECT_DEPS for g in c.children)]
+        if gerunds and not any(c.dep_ == "dobj" and c.i < gerunds[0].i for c in children):
+            return _right_extent(verb, gerunds[0])
     if lemma in STANCE_VERBS:
         objects = [c for c in children if c.dep_ == "dobj" and c.i > verb.i and c.pos_ in ("NOUN", "PROPN")]
         if objects and lemma in _PHYSICAL_SENSES and objects[0].ent_type_ not in ("PERSON", "ORG", "NORP") \
@@ -817,21 +931,88 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
         if objects:
             return _right_extent(verb, objects[0])
     passive_participle = verb.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in children)
-    if lemma in SPEECH_VERBS and not passive_participle and not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in children):
+    # the addressee of a question may stand between: "asked the senator about the vote"
+    # ("was asked about the vote": the one asked is the subject, the asker unnamed)
+    blocking = ("ccomp", "xcomp") if lemma in _QUESTION_VERBS else ("dobj", "ccomp", "xcomp")
+    if lemma in _QUESTION_VERBS and any(c.dep_ in ("auxpass", "nsubjpass") for c in children):
+        return []
+    if lemma in SPEECH_VERBS and not passive_participle and not any(c.dep_ in blocking for c in children):
         # "complained about the noise", "warned against haste", "joked about his age": the topic spoken of
         # (not "Asked about the noise, she …": there the subject answers a question put to her)
-        preps = [c for c in children if c.dep_ == "prep" and c.i > verb.i and c.lower_ in _TOPIC_PREPS
+        topic_preps = _TOPIC_PREPS | {"to"} if lemma in _ANSWERING_VERBS else _TOPIC_PREPS
+        preps = [c for c in children if c.dep_ == "prep" and c.i > verb.i and c.lower_ in topic_preps
                  and any(g.dep_ in ("pobj", "pcomp") for g in c.children)]
         if preps:
             return _right_extent(verb, preps[0])[1:]
     return []
 
 
+# verbs whose subject holds the message noun they take: "voiced concern about …", "raised doubts about …"
+_HOLDING_VERBS = frozenset("express voice raise share air".split())
+
+# speech verbs whose object can be the person addressed: "told reporters he …", "warned voters it …"
+_ADDRESSEE_VERBS = frozenset("tell ask warn remind assure inform promise show teach convince notify advise urge "
+                             "thank praise blame criticize criticise accuse question".split())
+
+# speech verbs whose object is the person questioned, not the message
+_QUESTION_VERBS = frozenset({"ask", "question", "press"})
+
+# speech verbs besides OBJECT_MESSAGE_VERBS that take a gerund as what is said: "suggested raising …"
+_GERUND_OBJECT_VERBS = frozenset("suggest advocate regret recall".split())
+
 # stance verbs that as often name a physical act; a stance only toward a named party or with "as/for/over"
 _PHYSICAL_SENSES = frozenset({"attack", "defend"})
 
+# speech verbs whose "to" names what they answer or point at: "responded to the charge", "pointed to the data"
+_ANSWERING_VERBS = frozenset("respond reply react point object".split())
+
 # prepositions after a speech verb that introduce what the speech was about
 _TOPIC_PREPS = frozenset({"about", "against", "of", "on", "over"})
+
+
+# verbs of seeing one thing as another: "saw the remark as a dig", "regards the tower as an eyesore"
+_REGARD_VERBS = frozenset("see view regard perceive deem".split())
+
+
+def _regarded(verb: Token) -> list[Token]:
+    """"Veterans saw the remark as a dig at the army": the object and what it is taken for."""
+    objects = [c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i]
+    as_phrase = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > verb.i]
+    if not objects or not as_phrase or not any(c.dep_ in _SUBJECT_DEPS for c in verb.children):
+        return []
+    return _right_extent(verb, objects[0])
+
+
+def _made_clear(verb: Token) -> list[Token]:
+    """"She made (it) clear that she would not run": the that-clause is her message."""
+    clear = next((c for c in verb.children if c.lower_ in ("clear", "plain") and c.i > verb.i), None)
+    if clear is None:
+        return []
+    def says_something(c: Token) -> bool:  # a clause with "that" or a subject of its own
+        return c.dep_ in ("advcl", "ccomp") and c.i > clear.i and \
+            any(g.dep_ == "mark" and g.lower_ == "that" or g.dep_ in _SUBJECT_DEPS for g in c.children)
+
+    clause = next((c for c in clear.children if says_something(c)), None)
+    if clause is None:
+        clause = next((c for c in verb.children if says_something(c)), None)
+    return list(clause.subtree) if clause is not None else []
+
+
+def _shown(verb: Token) -> list[Token]:
+    """"Polls show Smith with a narrow lead", "the survey showed her ahead": what a poll or study shows.
+
+    Only with a source of evidence as subject: "she showed him the garden" shows nothing said.
+    """
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if not subjects or subjects[0].lemma_.lower() not in SOURCE_NOUNS | _EVIDENCE_NOUNS:
+        return []
+    objects = [c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i]
+    return _right_extent(verb, objects[0]) if objects else []
+
+
+# what can show a finding besides the texts in SOURCE_NOUNS
+_EVIDENCE_NOUNS = frozenset("data number figure average result record document chart map count tally "
+                            "estimate model forecast research test".split())
 
 
 def _passive_message(verb: Token) -> list[Token]:
@@ -871,14 +1052,37 @@ def _right_extent(verb: Token, first: Token, *, infinitive: bool = False) -> lis
             if infinitive and child.tag_ == "VB" and not any(g.dep_ in _SUBJECT_DEPS for g in child.children):
                 tokens += list(child.subtree)
                 continue
+            # "emphasized fairness, and a need to …": the parser hangs a second object on the verb
+            if child.pos_ in ("NOUN", "PROPN") and not any(g.dep_ in _SUBJECT_DEPS for g in child.children):
+                tokens += list(child.subtree)
+                continue
             break
         if child.dep_ in ("parataxis", "mark") or child.dep_ in ("advcl", "npadvmod") and \
                 child.left_edge.i > 0 and verb.doc[child.left_edge.i - 1].text in (",", ";", "—", "--"):
             break
-        if child.dep_ in ("advcl", "npadvmod", "advmod") or child.dep_ == "prep" and child.lower_ not in _MESSAGE_PREPS:
+        if child.dep_ in ("advcl", "npadvmod", "advmod") or child.dep_ == "prep" and child.lower_ not in _MESSAGE_PREPS \
+                and _circumstance(child):
             continue  # "… in a statement on Thursday", "… during a campaign stop": circumstances of saying
         tokens += list(child.subtree)
     return sorted(set(tokens), key=lambda t: t.i)
+
+
+def _circumstance(prep: Token) -> bool:
+    """Whether a preposition hung on a message verb tells when, where or in what the saying happened."""
+    objects = [g for g in prep.children if g.dep_ == "pobj"]
+    if not objects or prep.lower_ in _TIME_PREPS:
+        return True
+    head = objects[0]
+    return head.ent_type_ in ("DATE", "TIME", "GPE", "LOC", "FAC", "EVENT") \
+        or head.lemma_.lower() in SOURCE_NOUNS | MEDIA_NOUNS | _SAYING_OCCASIONS
+
+
+# prepositions that only ever say when: "… during the debate", "… amid the protests"
+_TIME_PREPS = frozenset("during amid throughout since until".split())
+
+# what a statement is made at or during: "told reporters at a rally", "said in an interview"
+_SAYING_OCCASIONS = frozenset("rally event conference briefing hearing meeting debate appearance visit trip stop "
+                              "show program programme broadcast session forum summit campaign".split())
 
 
 def _call_message(verb: Token) -> list[Token]:
@@ -888,8 +1092,8 @@ def _call_message(verb: Token) -> list[Token]:
     children = list(verb.children)
     for prep in (c for c in children if c.dep_ == "prep" and c.i > verb.i):
         objects = [g for g in prep.children if g.dep_ == "pobj"]
-        if prep.lower_ == "for" and objects:
-            return _right_extent(verb, prep)[1:]
+        if prep.lower_ == "for" and (objects or any(g.dep_ == "pcomp" for g in prep.children)):
+            return _right_extent(verb, prep)[1:]  # "called for a recount", "called for cutting taxes"
         if prep.lower_ == "on" and objects:
             # the infinitive may hang on the verb or on the object: "called on X to resign"
             rest = [t for c in children if c.dep_ in ("xcomp", "ccomp") and c.i > prep.i for t in c.subtree]
@@ -906,8 +1110,13 @@ def _call_message(verb: Token) -> list[Token]:
     return []
 
 
+# nouns for someone by the stance they hold: "X is a staunch opponent of Y"
+_HOLDER_NOUNS = frozenset("opponent supporter critic defender advocate proponent champion backer foe fan "
+                          "skeptic sceptic admirer detractor".split())
+
+
 _NOUN_PASS_IDS = frozenset(get_string_id(word) for word in
-                           MESSAGE_NOUNS | ATTITUDE_ADJECTIVES | frozenset().union(*TOPIC_NOUNS.values()))
+                           MESSAGE_NOUNS | ATTITUDE_ADJECTIVES | frozenset().union(*TOPIC_NOUNS.values()) | _HOLDER_NOUNS)
 
 
 def _noun_messages(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...]) -> None:
@@ -927,19 +1136,16 @@ def _noun_messages(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
             if draft is not None:
                 drafts.append(draft)
             continue
+        if noun.pos_ == "NOUN" and noun.dep_ == "attr" and noun.lemma_.lower() in _HOLDER_NOUNS:
+            draft = _holder(doc, noun, stretches)
+            if draft is not None:
+                drafts.append(draft)
+            continue
         if noun.pos_ != "NOUN" or noun.i in cues:
             continue
         lemma = noun.lemma_.lower()
         tokens: list[Token] = []
-        if lemma in MESSAGE_NOUNS and not (noun.i > 0 and doc[noun.i - 1].lower_ == "in"):  # "in order to"
-            clause = next((c for c in noun.children if c.i > noun.i and c.dep_ in ("acl", "ccomp")
-                           and c.pos_ in ("VERB", "AUX")
-                           and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") for g in c.children)), None)
-            tokens = list(clause.subtree) if clause is not None else []
-        if not tokens:
-            prep = next((c for c in noun.children if c.i == noun.i + 1 and c.dep_ == "prep"
-                         and noun.lower_ in TOPIC_NOUNS.get(c.lower_, ()) and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
-            tokens = list(prep.subtree)[1:] if prep is not None else []
+        tokens = _noun_message(noun)
         if not tokens:
             continue
         tokens = _cut_tail(tokens)
@@ -964,6 +1170,40 @@ def _noun_messages(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
                              source="noun"))
 
 
+def _noun_message(noun: Token) -> list[Token]:
+    """The message a noun of saying or attitude carries: "the claim that …", "concern about …"."""
+    lemma = noun.lemma_.lower()
+    doc = noun.doc
+    if lemma in MESSAGE_NOUNS and not (noun.i > 0 and doc[noun.i - 1].lower_ == "in"):  # "in order to"
+        clause = next((c for c in noun.children if c.i > noun.i and c.dep_ in ("acl", "ccomp")
+                       and c.pos_ in ("VERB", "AUX")
+                       and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") for g in c.children)), None)
+        if clause is not None:
+            return list(clause.subtree)
+    prep = next((c for c in noun.children if c.i == noun.i + 1 and c.dep_ == "prep"
+                 and noun.lower_ in TOPIC_NOUNS.get(c.lower_, ()) and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
+    return list(prep.subtree)[1:] if prep is not None else []
+
+
+def _holder(doc: Doc, noun: Token, stretches: tuple[Stretch, ...]) -> _Draft | None:
+    """"The mayor is a staunch opponent of the stadium": the subject holds a stance toward the noun's object."""
+    text = doc_text(doc)
+    prep = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" and c.i > noun.i
+                 and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
+    subjects = [c for c in noun.head.children if c.dep_ == "nsubj"] if noun.head.lemma_ == "be" else []
+    if prep is None or not subjects:
+        return None
+    speaker = _clip_line(_phrase(subjects[0]), noun)
+    span = _span_of(_cut_tail(list(prep.subtree)[1:]))
+    if span is None or speaker is None or speaker.root.lower_ in ("i", "we", "you"):
+        return None
+    start, end = _close_quotes(text, *_trim(text, *_line_part(text, span, noun.idx)), stretches)
+    if end <= start or not _word_count(text[start:end]):
+        return None
+    return _Draft(kind=_kind_for(doc, start, end, stretches), content=(start, end), parts=[(start, end)],
+                  cue=(noun.idx, noun.idx + len(noun.text)), cue_token=noun.i, speaker=speaker, source="attitude")
+
+
 def _attitude(doc: Doc, adjective: Token, stretches: tuple[Stretch, ...]) -> _Draft | None:
     """"The union is critical of the plan", "she was confident that …": the subject's attitude and its object."""
     text = doc_text(doc)
@@ -980,7 +1220,7 @@ def _attitude(doc: Doc, adjective: Token, stretches: tuple[Stretch, ...]) -> _Dr
     span = _span_of(_cut_tail(tokens))
     # the copula's own subject: in "called on reporters to be interested in …" the caller is not interested
     subjects = [c for c in adjective.head.children if c.dep_ in ("nsubj", "nsubjpass")] \
-        if adjective.head is not adjective else []
+        if adjective.head.i != adjective.i else []
     speaker = _clip_line(_phrase(subjects[0]), adjective) if subjects else None
     if span is None or speaker is None or speaker.root.lower_ in ("i", "we", "you"):
         return None
@@ -1048,8 +1288,8 @@ def _relay_phrases(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
             continue
         if any(d.content[0] <= start and end <= d.content[1] and d.cue and d.cue[0] >= end for d in drafts):
             continue
-        drafts.append(_Draft(kind="indirect", content=(start, end), parts=[(start, end)], cue=cue, speaker=source,
-                             source="relay"))
+        drafts.append(_Draft(kind=_kind_for(doc, start, end, stretches), content=(start, end), parts=[(start, end)],
+                             cue=cue, speaker=source, source="relay"))
     # "In his opinion, …": the possessor holds the view
     for token in doc:
         if token.lower_ != "in" or token.i + 2 >= len(doc):
