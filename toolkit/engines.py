@@ -105,8 +105,7 @@ class ArticleProcessor:
         self.chosen = list(chosen)
         self._nlp: Any = None
         self._lock = threading.Lock()
-
-    load_s: float = 0.0  # seconds spent loading the pipeline (reported by the local engine)
+        self.load_s = 0.0  # seconds spent loading the pipeline (reported by the local engine)
 
     @property
     def nlp(self) -> Any:

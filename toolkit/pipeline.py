@@ -264,10 +264,8 @@ class _TableBuilder:
         tables: dict[str, pd.DataFrame] = {}
         for name in [*TABLES, *(n for n in self._chunks if n not in TABLES)]:
             chunks = self._chunks.pop(name, [])
-            if name in TABLES:
-                tables[name] = _concat(name, chunks)
-            elif chunks:  # third-party tables
-                tables[name] = _from_chunks(chunks)
+            # third-party tables keep the columns their plugin gave them
+            tables[name] = _concat(name, chunks) if name in TABLES else _from_chunks(chunks)
         return tables
 
 
@@ -294,7 +292,7 @@ def _from_chunks(chunks: list[Any]) -> pd.DataFrame:
             pass  # chunks whose columns Arrow cannot unify: go through pandas
         else:
             chunks.clear()
-            return table.to_pandas(types_mapper=nested_as_arrow, ignore_metadata=False)
+            return table.to_pandas(types_mapper=nested_as_arrow)
     frames = [c.to_pandas(types_mapper=nested_as_arrow) if isinstance(c, pa.Table) else c for c in chunks]
     chunks.clear()
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)

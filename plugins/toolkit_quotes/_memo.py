@@ -24,6 +24,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Token
 
 __all__ = ["per_doc_memo", "memoised", "tokens_between"]
@@ -57,6 +58,6 @@ def memoised(doc: Doc, name: str, compute: Callable[[Doc], T]) -> T:
 
 def tokens_between(doc: Doc, start: int, end: int) -> list[Token]:
     """The tokens that begin at a character offset in ``[start, end)``, found by bisection."""
-    starts: list[int] = memoised(doc, "token_starts", lambda d: [t.idx for t in d])
+    starts: list[int] = memoised(doc, "token_starts", lambda d: d.to_array(IDX).tolist())
     first, last = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
     return [doc[i] for i in range(first, last)]
