@@ -34,7 +34,7 @@ from ._lexicon import (ATTITUDE_ADJECTIVES, COGNITION_VERBS, DIRECTIVE_VERBS, IN
                        MESSAGE_NOUNS, OBJECT_COMPLEMENT_VERBS, SOURCE_NOUNS, TOPIC_NOUNS, VOICING_VERBS, OBJECT_MESSAGE_VERBS, RELAY_PHRASES, SPEECH_VERBS, STANCE_VERBS,
                        TOPIC_VERBS)
 from ._marks import MarkProblem, Stretch, scan_quotes
-from ._memo import per_doc_memo, tokens_between
+from ._memo import per_doc_memo, tokens_between, tokens_lowered, verb_like_tokens
 from ._speakers import EarlierSpeaker, person_mentions, resolve_speaker
 
 __all__ = ["Quote", "QuoteOptions", "find_quotes", "KINDS"]
@@ -177,7 +177,7 @@ def _find_quotes(doc: Doc, text: str, options: QuoteOptions) -> tuple[list[Quote
                 used_cues.add(draft.cue_token)
 
     # 2. reporting verbs with a message
-    for token in doc:
+    for token in verb_like_tokens(doc):
         if token.i in used_cues or not (_is_cue_verb(token, options) or _is_message_verb(token, options)):
             continue
         draft = _clause_quote(doc, token, stretches, options)
@@ -1236,9 +1236,9 @@ def _attitude(doc: Doc, adjective: Token, stretches: tuple[Stretch, ...]) -> _Dr
 # pass 3: relays
 def _relay_phrases(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...]) -> None:
     text = doc_text(doc)
-    for i, token in enumerate(doc):
-        # this runs on every token: one set look-up rules most of them out
-        phrase = _relay_at(doc, i) if token.lower_ in _RELAY_FIRST_WORDS else None
+    for token in tokens_lowered(doc, _RELAY_FIRST_WORDS):
+        i = token.i
+        phrase = _relay_at(doc, i)
         if phrase is None:
             continue
         last = doc[i + len(phrase) - 1]
@@ -1291,8 +1291,8 @@ def _relay_phrases(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
         drafts.append(_Draft(kind=_kind_for(doc, start, end, stretches), content=(start, end), parts=[(start, end)],
                              cue=cue, speaker=source, source="relay"))
     # "In his opinion, …": the possessor holds the view
-    for token in doc:
-        if token.lower_ != "in" or token.i + 2 >= len(doc):
+    for token in tokens_lowered(doc, frozenset({"in"})):
+        if token.i + 2 >= len(doc):
             continue
         owner, noun = doc[token.i + 1], doc[token.i + 2]
         # third person only: "in our view" inside a quotation is the speaker's own voice
@@ -1311,7 +1311,7 @@ def _relay_phrases(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
                                  source="relay"))
     _source_frames(doc, drafts, stretches)
     # a medium reporting someone else's words: "… the spokesperson said, the agency wrote"
-    for verb in doc:
+    for verb in verb_like_tokens(doc):
         if not _is_cue_verb(verb, QuoteOptions(beliefs=False)) or any(d.cue_token == verb.i for d in drafts):
             continue
         medium = _subject(verb)
