@@ -166,3 +166,22 @@ def test_sample_news_analyze_writes_all_tables(sample_news, tmp_path, capsys):
     articles = pd.read_parquet(raw_out / "articles.parquet")
     for row in articles.itertuples():
         assert row.text == (sample_news / f"{row.article_id}.txt").read_text(encoding="utf-8")
+
+
+def test_cache_keeps_rows_exactly_numpy_scalars_included(tmp_path):
+    """What goes into the cache comes back unchanged: column order, text outside ASCII, nested
+    lists, and numpy scalars as numbers (not their string forms)."""
+    import numpy as np
+
+    from toolkit.pipeline import _read_cache, _write_cache
+
+    rows = {"claims": [{"b": 1, "a": "Zürich “quoted” ✓", "ids": ["x", "y"], "score": np.float64(0.25),
+                        "n": np.int64(7), "none": None}]}
+    _write_cache(tmp_path, "abcdef", rows)
+    back = _read_cache(tmp_path, "abcdef")
+    assert back == {"claims": [{"b": 1, "a": "Zürich “quoted” ✓", "ids": ["x", "y"], "score": 0.25, "n": 7,
+                                "none": None}]}
+    assert list(back["claims"][0]) == ["b", "a", "ids", "score", "n", "none"]
+    assert isinstance(back["claims"][0]["n"], int)
+    (tmp_path / "ab" / "abcdef.json").write_bytes(b"{not json")
+    assert _read_cache(tmp_path, "abcdef") is None  # damaged: analysed again, never an error
