@@ -16,7 +16,7 @@ time tagging gets wrong inside a document:
   and the same name gets one label throughout the document (majority vote,
   full names weigh more);
 - occurrences of a name the document has already tagged, but which the model
-  missed elsewhere, are added (a ``PhraseMatcher`` fed by the document's names);
+  missed elsewhere, are added (found by the document's names, spelled token by token);
 - a capital standing for its state as the subject of a statement ("Moscow
   denounced ...") is recorded with ``Span._.presslens_refers_to`` (the state's
   short name), the mention itself stays the city's.
@@ -41,7 +41,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -394,24 +393,51 @@ def _recover_repeats(doc: Doc, spans: list[Span]) -> list[Span]:
             forms |= {tuple(w.upper() for w in form) for form in forms}
         for form in forms:
             form_votes[form][span.label_] += 1
-    matcher = PhraseMatcher(doc.vocab, attr="ORTH")
-    for form, votes in form_votes.items():
-        matcher.add(votes.most_common(1)[0][0], [Doc(doc.vocab, words=list(form))])
     taken = {i for s in spans for i in range(s.start, s.end)}
     found = []
-    for match_id, start, end in matcher(doc):
+    for start, end, label in _occurrences(doc, {form: votes.most_common(1)[0][0] for form, votes in form_votes.items()}):
         if any(i in taken for i in range(start, end)):
             continue
-        label = doc.vocab.strings[match_id]
         if end - start == 1 and (doc[start].is_sent_start and not doc[start].pos_ == "PROPN"):
             continue  # a capitalised common word opening a sentence
         found.append(_new_span(doc, start, end, label, source="propagated", spacy_label=None))
     return filter_spans([*spans, *found]) if found else spans
 
 
+def _occurrences(doc: Doc, forms: dict[tuple[str, ...], str]) -> list[tuple[int, int, str]]:
+    """``(start, end, label)`` of every place, overlapping ones included, where the tokens
+    spell one of ``forms`` exactly (what a ``PhraseMatcher`` on ORTH finds, without
+    building one per document).
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("Tam met Tam Orel and Tam Orel Vask")
+    >>> _occurrences(doc, {("Tam", "Orel"): "PERSON", ("Vask",): "PERSON"})
+    [(2, 4, 'PERSON'), (5, 7, 'PERSON'), (7, 8, 'PERSON')]
+    """
+    import numpy as np
+    from spacy.attrs import ORTH
+
+    by_first: dict[int, list[tuple[tuple[int, ...], str]]] = defaultdict(list)
+    for form, label in forms.items():
+        if form:
+            hashes = tuple(doc.vocab.strings.add(word) for word in form)
+            by_first[hashes[0]].append((hashes, label))
+    if not by_first or not len(doc):
+        return []
+    orths = doc.to_array(ORTH)
+    firsts = np.fromiter(by_first, dtype=orths.dtype, count=len(by_first))
+    words = orths.tolist()
+    found = []
+    for i in np.flatnonzero(np.isin(orths, firsts)).tolist():
+        for hashes, label in by_first[words[i]]:
+            if tuple(words[i:i + len(hashes)]) == hashes:
+                found.append((i, i + len(hashes), label))
+    return sorted(found)
+
+
 def _mostly_upper(doc: Doc) -> bool:
-    letters = [c for c in doc_text(doc)[:2000] if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) > 0.2 * len(letters)
+    letters = list(filter(str.isalpha, doc_text(doc)[:2000]))
+    return bool(letters) and sum(map(str.isupper, letters)) > 0.2 * len(letters)
 
 
 def _outlets_read_as_dates(doc: Doc, ents: list[Span]) -> list[Span]:
