@@ -21,6 +21,7 @@ so that plugins registered by hand in a notebook travel by value.
 from __future__ import annotations
 
 import collections
+import contextlib
 import concurrent.futures
 import concurrent.futures.process
 import gc
@@ -93,6 +94,30 @@ def extract_rows(doc: Any, article: Article, chosen: Sequence[Plugin], config: R
     return rows
 
 
+@contextlib.contextmanager
+def fewer_collections(*, allocations: int = 20_000) -> Iterator[None]:
+    """Let the garbage collector's youngest generation grow to ``allocations`` objects before a
+    collection, for the duration of the block (the previous thresholds come back after it).
+
+    Analysing an article allocates tens of thousands of short-lived objects (spans, row dicts),
+    almost none in reference cycles. At Python's default of 700 the collector ran ~800 times
+    per 300 articles and cost as much as a plugin component; at 20 000 it runs ~25 times.
+
+    >>> before = gc.get_threshold()
+    >>> with fewer_collections():
+    ...     gc.get_threshold()[0]
+    20000
+    >>> gc.get_threshold() == before
+    True
+    """
+    previous = gc.get_threshold()
+    gc.set_threshold(max(previous[0], allocations), *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
 class ArticleProcessor:
     """Holds one spaCy pipeline and turns batches of articles into rows.
 
@@ -134,7 +159,7 @@ class ArticleProcessor:
     def process(self, articles: Sequence[Article]) -> list[Rows]:
         if not articles:
             return []
-        with self._lock:
+        with self._lock, fewer_collections():
             nlp = self.nlp
             # the loader decides which texts are too long (max_chars); what it let through, spaCy must take
             longest = max(len(article.text) for article in articles)

@@ -25,7 +25,7 @@ import pandas as pd
 
 from . import __version__, errors
 from ._io import atomic_path, atomic_write_json, output_lock, sha256_text
-from .engines import ENGINES, RunConfig, extract_rows, make_engine, model_fingerprint
+from .engines import ENGINES, RunConfig, extract_rows, fewer_collections, make_engine, model_fingerprint
 from .loaders import DEFAULT_MAX_CHARS, iter_articles
 from .records import Article, LoadReport
 from .registry import Plugin, StepContext, registry
@@ -216,11 +216,13 @@ def analyze(inputs: Iterable[Any] | Any, *, out: str | os.PathLike[str] | None =
                        options={k: dict(v) for k, v in (options or {}).items()}, batch_size=batch_size, workers=workers)
     run = dict(metadata=metadata, quiet=quiet, strict=strict, columns=columns, engine=engine, scheduler=scheduler,
                max_chars=max_chars)
-    if out is None:
-        return _analyze(inputs, config=config, out=None, cache=False, **run)
-    out = Path(out)
-    with output_lock(out):
-        return _analyze(inputs, config=config, out=out, cache=cache, **run)
+    # the rows, tables and corpus steps allocate millions of short-lived objects as well
+    with fewer_collections():
+        if out is None:
+            return _analyze(inputs, config=config, out=None, cache=False, **run)
+        out = Path(out)
+        with output_lock(out):
+            return _analyze(inputs, config=config, out=out, cache=cache, **run)
 
 
 class _TableBuilder:
