@@ -15,10 +15,14 @@ parsed as one sentence with the paragraph after it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from spacy.attrs import IDX, IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+
+from toolkit.nlp import doc_text
 
 from ._rules import Quote, QuoteOptions, find_quotes
 
@@ -71,9 +75,27 @@ def make_quotes(nlp: Language, name: str, *, beliefs: bool = True, min_direct_wo
 
 @Language.component("presslens_line_sentences")
 def make_line_sentences(doc: Doc) -> Doc:
-    """Start a sentence after every line break (the parser keeps boundaries set before it runs)."""
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
-        if not token.is_space and ("\n" in previous.text or "\n" in previous.whitespace_):
-            token.is_sent_start = True
+    """Start a sentence after every line break (the parser keeps boundaries set before it runs).
+
+    The token after a line break is found from the break's offset (a token owns its text and
+    the whitespace after it), so only those tokens are touched, not every token of the Doc.
+
+    >>> import spacy
+    >>> doc = make_line_sentences(spacy.blank("en")("A title\\n\\nFirst line.\\nSecond"))
+    >>> [t.text for t in doc if t.is_sent_start]
+    ['A', 'First', 'Second']
+    """
+    import numpy as np
+
+    breaks = [m.start() for m in _NEWLINE.finditer(doc_text(doc))]
+    if not breaks or len(doc) < 2:
+        return doc
+    starts, spaces = doc.to_array([IDX, IS_SPACE]).T
+    after = np.unique(np.searchsorted(starts, breaks, side="right"))  # the index after the break's owner
+    for i in after.tolist():
+        if i < len(doc) and not spaces[i]:
+            doc[i].is_sent_start = True
     return doc
+
+
+_NEWLINE = re.compile("\n")
