@@ -114,7 +114,8 @@ class EntitiesComponent:
         self.teams = teams
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = _outlets_read_as_dates(doc, list(doc.ents))
+        ents = list(doc.ents)  # Doc.ents walks every token on each access: read it once
+        spans = _outlets_read_as_dates(doc, ents)
         spans = [s for s in (_trim(s) for s in spans if s.label_ in self.labels) if s is not None]
         for span in spans:
             span._.presslens_source = span._.presslens_source or "model"
@@ -136,7 +137,7 @@ class EntitiesComponent:
         doc.spans[SPAN_KEY] = spans
         if self.set_ents:
             taken = {i for s in spans for i in range(s.start, s.end)}
-            others = [e for e in doc.ents if e.label_ not in NAME_LABELS and not any(i in taken for i in range(e.start, e.end))]
+            others = [e for e in ents if e.label_ not in NAME_LABELS and not any(i in taken for i in range(e.start, e.end))]
             doc.ents = sorted([*spans, *others], key=lambda s: s.start)
         return doc
 

@@ -114,7 +114,7 @@ def _person_mentions(doc: Doc) -> list[Span]:
     word, when it is the subject of a verb (a surname the tagger took for an ORG).
     """
     found: list[Span] = []
-    for ent in doc.ents:
+    for ent in memoised(doc, "ents", lambda d: d.ents):  # Doc.ents walks every token on each access
         if ent.label_ == "PERSON":
             found.append(ent)
         elif ent.label_ == "ORG":
