@@ -55,8 +55,10 @@ promise pledge vow threaten predict forecast
 # proposing, portraying, bringing up: "X endorsed the senator", "X attacked the plan",
 # "X touted his record". PolNeAR-style attribution in the broad sense: the object is
 # the position or topic the subject takes a stance on. Recognised only with a subject
-# and a noun-phrase object (never as the cue of a quotation).
-STANCE_VERBS: frozenset[str] = frozenset("""
+# and a noun-phrase object (never as the cue of a quotation). The classes below follow
+# the general English verb classes of communication and attitude (VerbNet-style), not
+# any corpus.
+_TAKING_SIDES = frozenset("""
 endorse support back oppose favor favour champion embrace advocate promote tout
 attack criticize criticise mock ridicule deride disparage insult blame fault chastise scold rebuke lambast
 slam blast denounce condemn decry question challenge dispute downplay dismiss reject defend
@@ -66,6 +68,39 @@ cite reference invoke mention highlight emphasize emphasise stress underscore do
 propose suggest recommend demand request unveil announce declare
 express voice concede acknowledge admit
 """.split())
+
+# presenting and making known: "explained the rules", "revealed a plan", "echoed the view"
+PRESENTING_VERBS: frozenset[str] = frozenset("""
+explain reveal recite relate present detail outline sketch specify clarify articulate express convey communicate
+publish echo repeat reiterate summarize summarise recount narrate relay disclose divulge indicate signal imply
+illustrate demonstrate prove reflect expose document chronicle underscore answer address acknowledge recognize
+recognise report note write tweet retweet post
+""".split())
+
+# feeling and judging: "admires the senator", "ignored the warning", "understates the cost"
+JUDGING_VERBS: frozenset[str] = frozenset("""
+admire appreciate respect value love like dislike hate despise loathe resent fear dread envy trust distrust
+mistrust prefer relish regret lament bemoan deplore mourn cherish doubt dispute contest ignore neglect
+overlook disregard discount minimize minimise exaggerate overstate understate misstate misrepresent justify
+excuse rationalize rationalise
+""".split())
+
+# relating one thing to another: "likened the plan to a tax", "linked the attack to the group"
+RELATING_VERBS: frozenset[str] = frozenset("compare liken link tie connect associate equate contrast conflate".split())
+
+# holding, weighing and examining in mind: "believed the polls", "is weighing a run"
+CONSIDERING_VERBS: frozenset[str] = frozenset("""
+believe expect understand realize realise accept assume imagine envision envisage foresee anticipate
+consider weigh ponder contemplate examine study investigate explore analyze analyse assess evaluate review debate
+judge fathom grasp remember recall forget notice sense perceive
+""".split())
+
+# deciding for a body: "the Senate passed the bill", "the court overturned the ruling"
+RULING_VERBS: frozenset[str] = frozenset(
+    "approve enact pass sign veto repeal overturn overrule uphold ratify adopt block sponsor introduce".split())
+
+STANCE_VERBS: frozenset[str] = (_TAKING_SIDES | PRESENTING_VERBS | JUDGING_VERBS | RELATING_VERBS
+                                | CONSIDERING_VERBS | RULING_VERBS)
 
 # Verbs whose object is told or asked to do something: "urged voters to …", "asked the court to …".
 DIRECTIVE_VERBS: frozenset[str] = frozenset(

@@ -23,7 +23,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from spacy.attrs import LEMMA, LOWER
+from spacy.attrs import LEMMA, LOWER, POS, TAG
+from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
@@ -34,7 +35,7 @@ from ._lexicon import (ATTITUDE_ADJECTIVES, COGNITION_VERBS, DIRECTIVE_VERBS, IN
                        MESSAGE_NOUNS, OBJECT_COMPLEMENT_VERBS, SOURCE_NOUNS, TOPIC_NOUNS, VOICING_VERBS, OBJECT_MESSAGE_VERBS, RELAY_PHRASES, SPEECH_VERBS, STANCE_VERBS,
                        TOPIC_VERBS)
 from ._marks import MarkProblem, Stretch, scan_quotes
-from ._memo import per_doc_memo, tokens_between
+from ._memo import memoised, per_doc_memo, tokens_between
 from ._speakers import EarlierSpeaker, person_mentions, resolve_speaker
 
 __all__ = ["Quote", "QuoteOptions", "find_quotes", "KINDS"]
@@ -177,7 +178,7 @@ def _find_quotes(doc: Doc, text: str, options: QuoteOptions) -> tuple[list[Quote
                 used_cues.add(draft.cue_token)
 
     # 2. reporting verbs with a message
-    for token in doc:
+    for token in (doc[i] for i in _verb_indices(doc)):
         if token.i in used_cues or not (_is_cue_verb(token, options) or _is_message_verb(token, options)):
             continue
         draft = _clause_quote(doc, token, stretches, options)
@@ -266,6 +267,18 @@ def _verb_lemma(token: Token) -> str:
         if word.endswith(ending) and word[: len(word) - len(ending)] + restore in _ALL_VERBS:
             return word[: len(word) - len(ending)] + restore
     return lemma
+
+
+def _verb_indices(doc: Doc) -> list[int]:
+    """The tokens that can be a cue or message verb (a verb by part of speech or tag), read from the arrays once."""
+    def compute(d: Doc) -> list[int]:
+        return [i for i, (pos, tag) in enumerate(d.to_array([POS, TAG]).tolist())
+                if pos in _VERB_POS_IDS or tag in _VERB_TAG_IDS]
+    return memoised(doc, "verb_indices", compute)
+
+
+_VERB_POS_IDS = frozenset({POS_IDS["VERB"], POS_IDS["AUX"]})
+_VERB_TAG_IDS = frozenset(get_string_id(tag) for tag in ("VBD", "VBZ", "VBP", "VBG", "VBN", "VB"))
 
 
 def _is_cue_verb(token: Token, options: QuoteOptions) -> bool:
@@ -1236,9 +1249,10 @@ def _attitude(doc: Doc, adjective: Token, stretches: tuple[Stretch, ...]) -> _Dr
 # pass 3: relays
 def _relay_phrases(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...]) -> None:
     text = doc_text(doc)
-    for i, token in enumerate(doc):
-        # this runs on every token: one set look-up rules most of them out
-        phrase = _relay_at(doc, i) if token.lower_ in _RELAY_FIRST_WORDS else None
+    lowers = doc.to_array([LOWER]).tolist()
+    for i in (i for i, lower in enumerate(lowers) if lower in _RELAY_FIRST_IDS):
+        token = doc[i]
+        phrase = _relay_at(doc, i)
         if phrase is None:
             continue
         last = doc[i + len(phrase) - 1]
@@ -1291,8 +1305,9 @@ def _relay_phrases(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
         drafts.append(_Draft(kind=_kind_for(doc, start, end, stretches), content=(start, end), parts=[(start, end)],
                              cue=cue, speaker=source, source="relay"))
     # "In his opinion, …": the possessor holds the view
-    for token in doc:
-        if token.lower_ != "in" or token.i + 2 >= len(doc):
+    in_id = get_string_id("in")
+    for token in (doc[i] for i, lower in enumerate(lowers) if lower == in_id):
+        if token.i + 2 >= len(doc):
             continue
         owner, noun = doc[token.i + 1], doc[token.i + 2]
         # third person only: "in our view" inside a quotation is the speaker's own voice
@@ -1311,7 +1326,7 @@ def _relay_phrases(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
                                  source="relay"))
     _source_frames(doc, drafts, stretches)
     # a medium reporting someone else's words: "… the spokesperson said, the agency wrote"
-    for verb in doc:
+    for verb in (doc[i] for i in _verb_indices(doc)):
         if not _is_cue_verb(verb, QuoteOptions(beliefs=False)) or any(d.cue_token == verb.i for d in drafts):
             continue
         medium = _subject(verb)
@@ -1373,6 +1388,7 @@ def _source_frames(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
 
 
 _RELAY_FIRST_WORDS = frozenset(phrase[0] for phrase in RELAY_PHRASES)
+_RELAY_FIRST_IDS = frozenset(get_string_id(word) for word in _RELAY_FIRST_WORDS)
 
 
 def _relay_at(doc: Doc, i: int) -> tuple[str, ...] | None:
@@ -1388,13 +1404,20 @@ def _is_medium(span: Span) -> bool:
         return True
     # an acronym introduced as a medium earlier in the article ("KCNA news agency", "the agency TASS")
     if root.pos_ == "PROPN" and root.text.isupper() and len(root.text) >= 2:
-        doc = span.doc
-        for token in doc:
-            if token.text == root.text and token.i != root.i:
-                window = doc[max(0, token.i - 3):min(len(doc), token.i + 3)]
-                if any(t.lemma_.lower() in MEDIA_NOUNS for t in window):
-                    return True
+        return any(i != root.i for i in memoised(span.doc, "media_neighbours", _media_neighbours).get(root.text, ()))
     return False
+
+
+def _media_neighbours(doc: Doc) -> dict[str, set[int]]:
+    """Every token within a few words of a media noun (``i - 3 <= noun < i + 3``), by its text."""
+    strings = doc.vocab.strings
+    media = {lemma for lemma in set(doc.to_array([LEMMA]).tolist()) if strings[lemma].lower() in MEDIA_NOUNS}
+    found: dict[str, set[int]] = {}
+    for k in (k for k, lemma in enumerate(doc.to_array([LEMMA]).tolist()) if lemma in media):
+        for i in range(max(0, k - 2), min(len(doc), k + 4)):
+            found.setdefault(doc[i].text, set()).add(i)
+    return found
+
 
 
 # ---------------------------------------------------------------------------
