@@ -102,6 +102,25 @@ RULING_VERBS: frozenset[str] = frozenset(
 STANCE_VERBS: frozenset[str] = (_TAKING_SIDES | PRESENTING_VERBS | JUDGING_VERBS | RELATING_VERBS
                                 | CONSIDERING_VERBS | RULING_VERBS)
 
+# Verbs that take a side or a topic through a preposition: "voted against the bill",
+# "sided with the union", "balked at the cost", "worried about the deficit". The
+# preposition's object is the position or topic held a view on (general English
+# prepositional-verb classes; a verb counts only with the prepositions listed for it).
+PREPOSITIONAL_STANCE_VERBS: dict[str, frozenset[str]] = {
+    "against": frozenset("vote argue campaign fight lobby rail speak testify rule decide protest side turn "
+                         "rally mobilize mobilise petition sue".split()),
+    "for": frozenset("vote argue campaign fight lobby push press advocate plead clamor clamour root stump "
+                     "vouch".split()),
+    "with": frozenset("agree disagree side sympathize sympathise concur quarrel clash break differ".split()),
+    "on": frozenset("focus dwell insist comment elaborate expound harp seize capitalize capitalise speculate "
+                    "reflect ruminate remark".split()),
+    "at": frozenset("balk scoff hint jab sneer marvel bristle chafe bridle lash poke swipe".split()),
+    "to": frozenset("object refer allude subscribe attest testify".split()),
+    "about": frozenset("worry care fret boast brag complain joke think wonder muse rave speculate".split()),
+    "of": frozenset("approve disapprove speak think despair dream".split()),
+    "over": frozenset("worry fret clash argue agonize agonise bicker quarrel".split()),
+}
+
 # Verbs whose object is told or asked to do something: "urged voters to …", "asked the court to …".
 DIRECTIVE_VERBS: frozenset[str] = frozenset(
     "ask tell urge encourage persuade implore instruct order direct advise beg invite press push".split())

@@ -32,7 +32,7 @@ from toolkit.cleaning import boilerplate_reason
 from toolkit.nlp import doc_text
 
 from ._lexicon import (ATTITUDE_ADJECTIVES, COGNITION_VERBS, DIRECTIVE_VERBS, INFINITIVE_VERBS, INTENTION_VERBS, MEDIA_NOUNS,
-                       MESSAGE_NOUNS, OBJECT_COMPLEMENT_VERBS, SOURCE_NOUNS, TOPIC_NOUNS, VOICING_VERBS, OBJECT_MESSAGE_VERBS, RELAY_PHRASES, SPEECH_VERBS, STANCE_VERBS,
+                       MESSAGE_NOUNS, OBJECT_COMPLEMENT_VERBS, PREPOSITIONAL_STANCE_VERBS, SOURCE_NOUNS, TOPIC_NOUNS, VOICING_VERBS, OBJECT_MESSAGE_VERBS, RELAY_PHRASES, SPEECH_VERBS, STANCE_VERBS,
                        TOPIC_VERBS)
 from ._marks import MarkProblem, Stretch, scan_quotes
 from ._memo import memoised, per_doc_memo, tokens_between
@@ -246,8 +246,9 @@ def _span_of(tokens: Iterable[Token]) -> tuple[int, int] | None:
     return min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens)
 
 
+_PREPOSITIONAL_VERBS = frozenset().union(*PREPOSITIONAL_STANCE_VERBS.values())
 _ALL_VERBS = SPEECH_VERBS | COGNITION_VERBS | INFINITIVE_VERBS | INTENTION_VERBS | TOPIC_VERBS | STANCE_VERBS \
-    | DIRECTIVE_VERBS | OBJECT_MESSAGE_VERBS
+    | DIRECTIVE_VERBS | OBJECT_MESSAGE_VERBS | _PREPOSITIONAL_VERBS
 
 
 def _verb_lemma(token: Token) -> str:
@@ -296,7 +297,8 @@ def _is_message_verb(token: Token, options: QuoteOptions) -> bool:
     if token.pos_ != "VERB":
         return False
     lemma = _verb_lemma(token)
-    if lemma in TOPIC_VERBS or (options.beliefs and lemma in INTENTION_VERBS | STANCE_VERBS | DIRECTIVE_VERBS):
+    if lemma in TOPIC_VERBS or (options.beliefs and lemma in INTENTION_VERBS | STANCE_VERBS | DIRECTIVE_VERBS
+                                or options.beliefs and lemma in _PREPOSITIONAL_VERBS):
         return True
     if lemma == "make":  # "made clear that …"
         return any(c.lower_ in ("clear", "plain") for c in token.children)
@@ -700,6 +702,8 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
         return None  # "expressed concern about the plan": the noun pass gives the plan, held by the subject
     if not message and (speech or lemma in TOPIC_VERBS | INTENTION_VERBS | STANCE_VERBS | DIRECTIVE_VERBS):
         message = _object_message(verb, lemma)
+    if not message and lemma in _PREPOSITIONAL_VERBS:
+        message = _prepositional_message(verb, lemma)
     if not message and lemma == "show":
         message = _shown(verb)
     if not message and lemma in _REGARD_VERBS:
@@ -958,6 +962,16 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
         if preps:
             return _right_extent(verb, preps[0])[1:]
     return []
+
+
+def _prepositional_message(verb: Token, lemma: str) -> list[Token]:
+    """"voted against the bill", "sided with the union": the object of a preposition listed for the verb."""
+    if _hypothetical(verb):
+        return []
+    prep = next((c for c in verb.children if c.dep_ == "prep" and c.i > verb.i
+                 and lemma in PREPOSITIONAL_STANCE_VERBS.get(c.lower_, ())
+                 and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
+    return _right_extent(verb, prep)[1:] if prep is not None else []
 
 
 # verbs whose subject holds the message noun they take: "voiced concern about …", "raised doubts about …"
