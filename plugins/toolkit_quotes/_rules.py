@@ -741,10 +741,14 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
     kind = _kind_for(doc, start, end, stretches)
     if not speech and kind == "indirect" and speaker is None:
         return None  # "it is thought that …" with nobody thinking it
-    if lemma in INTENTION_VERBS and speaker is not None and speaker.root.lower_ in ("i", "we", "you"):
-        return None  # "I want to ask you …": the speaker's own turn of phrase, not a reported aim
+    if lemma in INTENTION_VERBS | _HEDGE_VERBS and speaker is not None and speaker.root.lower_ in ("i", "we", "you"):
+        return None  # "I want to ask you …", "I think …": the speaker's own turn of phrase, not a reported view
     return _Draft(kind=kind, content=(start, end), parts=[(start, end)], cue=_cue_span(verb), cue_token=verb.i,
                   speaker=speaker, source="clause")
+
+
+# verbs of opinion that in the first or second person hedge the speaker's own words ("I think …", "I guess …")
+_HEDGE_VERBS = frozenset("think believe guess suppose reckon feel imagine".split())
 
 
 def _cut_tail(message: list[Token]) -> list[Token]:
