@@ -140,18 +140,37 @@ insinuation implication reminder explanation assessment opinion position stance
 
 # Nouns of talk and attitude whose prepositional object is the topic held a view on:
 # "his comments about …", "her attacks on …", "their support for …", "criticism of …".
+def _forms(words: str) -> frozenset[str]:
+    """Each noun with its regular plural ("claim" -> "claim claims"); irregular forms are listed as they are."""
+    out = set()
+    for word in words.split():
+        out.add(word)
+        out.add(word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else
+                word + "es" if word.endswith(("s", "sh", "ch", "x")) else word + "s")
+    return frozenset(out)
+
+
 TOPIC_NOUNS: dict[str, frozenset[str]] = {
-    "about": frozenset("comment comments remark remarks question questions concern concerns complaint complaints "
-                       "discussion debate worry worries fear fears doubt doubts claim claims joke jokes".split()),
-    "on": frozenset("attack attacks comment comments remark remarks position view views stance criticism "
-                    "crackdown assault".split()),
+    "about": _forms("comment remark question concern complaint discussion debate worry fear doubt claim joke idea "
+                    "rhetoric disagreement answer argument speculation statement warning assertion assumption view "
+                    "opinion thought feeling misgiving reservation qualm illusion"),
+    "on": _forms("attack comment remark position view stance criticism crackdown assault focus emphasis take "
+                 "statement warning"),
     # not "support of": "the support of X" names the supporter as often as the supported
-    "of": frozenset("criticism praise adulation condemnation denunciation defense defence endorsement rejection "
-                    "mention".split()),
-    "for": frozenset("support disdain contempt praise admiration respect sympathy enthusiasm call calls "
-                     "demand demands case argument".split()),
-    "to": frozenset("opposition objection objections commitment reference references".split()),
-    "against": frozenset("case campaign charges warning".split()),
+    "of": _forms("criticism praise adulation condemnation denunciation defense defence endorsement rejection "
+                 "mention abandonment approval disapproval theory vision understanding"),
+    "for": _forms("support disdain contempt praise admiration respect sympathy enthusiasm call demand case "
+                  "argument affection hope push plan proposal preference appetite backing advocacy"),
+    "to": _forms("opposition objection commitment reference response reply answer allusion threat challenge "
+                 "resistance hostility aversion devotion loyalty"),
+    "against": _forms("case campaign charge warning argument protest criticism allegation accusation complaint "
+                      "lawsuit suit fight crusade"),
+    "over": _forms("concern worry fear anger outrage frustration dispute disagreement debate controversy "
+                   "criticism question doubt"),
+    "with": _forms("obsession fascination frustration disagreement dissatisfaction displeasure agreement "
+                   "impatience"),
+    "toward": _forms("attitude hostility stance position"),
+    "towards": _forms("attitude hostility stance position"),
 }
 
 # Nouns of a text or a count that can frame a sentence as its source: "In a statement, …",
