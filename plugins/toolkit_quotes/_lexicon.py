@@ -65,7 +65,7 @@ slam blast denounce condemn decry question challenge dispute downplay dismiss re
 praise applaud laud hail commend welcome
 describe portray depict characterize characterise paint label dub
 cite reference invoke mention highlight emphasize emphasise stress underscore document detail outline
-propose suggest recommend demand request unveil announce declare
+propose suggest recommend demand request unveil announce declare offer
 express voice concede acknowledge admit
 """.split())
 
