@@ -165,8 +165,8 @@ TOPIC_NOUNS: dict[str, frozenset[str]] = {
                  "resistance hostility aversion devotion loyalty"),
     "against": _forms("case campaign charge warning argument protest criticism allegation accusation complaint "
                       "lawsuit suit fight crusade"),
-    "over": _forms("concern worry fear anger outrage frustration dispute disagreement debate controversy "
-                   "criticism question doubt"),
+    # not "dispute over", "debate over": an event between parties, not a view someone holds
+    "over": _forms("concern worry fear anger outrage frustration criticism question doubt"),
     "with": _forms("obsession fascination frustration disagreement dissatisfaction displeasure agreement "
                    "impatience"),
     "toward": _forms("attitude hostility stance position"),
