@@ -55,17 +55,71 @@ promise pledge vow threaten predict forecast
 # proposing, portraying, bringing up: "X endorsed the senator", "X attacked the plan",
 # "X touted his record". PolNeAR-style attribution in the broad sense: the object is
 # the position or topic the subject takes a stance on. Recognised only with a subject
-# and a noun-phrase object (never as the cue of a quotation).
-STANCE_VERBS: frozenset[str] = frozenset("""
+# and a noun-phrase object (never as the cue of a quotation). The classes below follow
+# the general English verb classes of communication and attitude (VerbNet-style), not
+# any corpus.
+_TAKING_SIDES = frozenset("""
 endorse support back oppose favor favour champion embrace advocate promote tout
 attack criticize criticise mock ridicule deride disparage insult blame fault chastise scold rebuke lambast
 slam blast denounce condemn decry question challenge dispute downplay dismiss reject defend
 praise applaud laud hail commend welcome
 describe portray depict characterize characterise paint label dub
 cite reference invoke mention highlight emphasize emphasise stress underscore document detail outline
-propose suggest recommend demand request unveil announce declare
+propose suggest recommend demand request unveil announce declare offer
 express voice concede acknowledge admit
 """.split())
+
+# presenting and making known: "explained the rules", "revealed a plan", "echoed the view"
+PRESENTING_VERBS: frozenset[str] = frozenset("""
+explain reveal recite relate present detail outline sketch specify clarify articulate express convey communicate
+publish echo repeat reiterate summarize summarise recount narrate relay disclose divulge indicate signal imply
+illustrate demonstrate prove reflect expose document chronicle underscore answer address acknowledge recognize
+recognise report note write tweet retweet post
+""".split())
+
+# feeling and judging: "admires the senator", "ignored the warning", "understates the cost"
+JUDGING_VERBS: frozenset[str] = frozenset("""
+admire appreciate respect value love like dislike hate despise loathe resent fear dread envy trust distrust
+mistrust prefer relish regret lament bemoan deplore mourn cherish doubt dispute contest ignore neglect
+overlook disregard discount minimize minimise exaggerate overstate understate misstate misrepresent justify
+excuse rationalize rationalise
+""".split())
+
+# relating one thing to another: "likened the plan to a tax", "linked the attack to the group"
+RELATING_VERBS: frozenset[str] = frozenset("compare liken link tie connect associate equate contrast conflate".split())
+
+# holding, weighing and examining in mind: "believed the polls", "is weighing a run"
+CONSIDERING_VERBS: frozenset[str] = frozenset("""
+believe expect understand realize realise accept assume imagine envision envisage foresee anticipate
+consider weigh ponder contemplate examine study investigate explore analyze analyse assess evaluate review debate
+judge fathom grasp remember recall forget notice sense perceive
+""".split())
+
+# deciding for a body: "the Senate passed the bill", "the court overturned the ruling"
+RULING_VERBS: frozenset[str] = frozenset(
+    "approve enact pass sign veto repeal overturn overrule uphold ratify adopt block sponsor introduce".split())
+
+STANCE_VERBS: frozenset[str] = (_TAKING_SIDES | PRESENTING_VERBS | JUDGING_VERBS | RELATING_VERBS
+                                | CONSIDERING_VERBS | RULING_VERBS)
+
+# Verbs that take a side or a topic through a preposition: "voted against the bill",
+# "sided with the union", "balked at the cost", "worried about the deficit". The
+# preposition's object is the position or topic held a view on (general English
+# prepositional-verb classes; a verb counts only with the prepositions listed for it).
+PREPOSITIONAL_STANCE_VERBS: dict[str, frozenset[str]] = {
+    "against": frozenset("vote argue campaign fight lobby rail speak testify rule decide protest side turn "
+                         "rally mobilize mobilise petition sue".split()),
+    "for": frozenset("vote argue campaign fight lobby push press advocate plead clamor clamour root stump "
+                     "vouch".split()),
+    "with": frozenset("agree disagree side sympathize sympathise concur quarrel clash break differ".split()),
+    "on": frozenset("focus dwell insist comment elaborate expound harp seize capitalize capitalise speculate "
+                    "reflect ruminate remark".split()),
+    "at": frozenset("balk scoff hint jab sneer marvel bristle chafe bridle lash poke swipe".split()),
+    "to": frozenset("object refer allude subscribe attest testify".split()),
+    "about": frozenset("worry care fret boast brag complain joke think wonder muse rave speculate".split()),
+    "of": frozenset("approve disapprove speak think despair dream".split()),
+    "over": frozenset("worry fret clash argue agonize agonise bicker quarrel".split()),
+}
 
 # Verbs whose object is told or asked to do something: "urged voters to …", "asked the court to …".
 DIRECTIVE_VERBS: frozenset[str] = frozenset(
@@ -86,18 +140,37 @@ insinuation implication reminder explanation assessment opinion position stance
 
 # Nouns of talk and attitude whose prepositional object is the topic held a view on:
 # "his comments about …", "her attacks on …", "their support for …", "criticism of …".
+def _forms(words: str) -> frozenset[str]:
+    """Each noun with its regular plural ("claim" -> "claim claims"); irregular forms are listed as they are."""
+    out = set()
+    for word in words.split():
+        out.add(word)
+        out.add(word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else
+                word + "es" if word.endswith(("s", "sh", "ch", "x")) else word + "s")
+    return frozenset(out)
+
+
 TOPIC_NOUNS: dict[str, frozenset[str]] = {
-    "about": frozenset("comment comments remark remarks question questions concern concerns complaint complaints "
-                       "discussion debate worry worries fear fears doubt doubts claim claims joke jokes".split()),
-    "on": frozenset("attack attacks comment comments remark remarks position view views stance criticism "
-                    "crackdown assault".split()),
+    "about": _forms("comment remark question concern complaint discussion debate worry fear doubt claim joke idea "
+                    "rhetoric disagreement answer argument speculation statement warning assertion assumption view "
+                    "opinion thought feeling misgiving reservation qualm illusion"),
+    "on": _forms("attack comment remark position view stance criticism crackdown assault focus emphasis take "
+                 "statement warning"),
     # not "support of": "the support of X" names the supporter as often as the supported
-    "of": frozenset("criticism praise adulation condemnation denunciation defense defence endorsement rejection "
-                    "mention".split()),
-    "for": frozenset("support disdain contempt praise admiration respect sympathy enthusiasm call calls "
-                     "demand demands case argument".split()),
-    "to": frozenset("opposition objection objections commitment reference references".split()),
-    "against": frozenset("case campaign charges warning".split()),
+    "of": _forms("criticism praise adulation condemnation denunciation defense defence endorsement rejection "
+                 "mention abandonment approval disapproval theory vision understanding"),
+    "for": _forms("support disdain contempt praise admiration respect sympathy enthusiasm call demand case "
+                  "argument affection hope push plan proposal preference appetite backing advocacy"),
+    "to": _forms("opposition objection commitment reference response reply answer allusion threat challenge "
+                 "resistance hostility aversion devotion loyalty"),
+    "against": _forms("case campaign charge warning argument protest criticism allegation accusation complaint "
+                      "lawsuit suit fight crusade"),
+    # not "dispute over", "debate over": an event between parties, not a view someone holds
+    "over": _forms("concern worry fear anger outrage frustration criticism question doubt"),
+    "with": _forms("obsession fascination frustration disagreement dissatisfaction displeasure agreement "
+                   "impatience"),
+    "toward": _forms("attitude hostility stance position"),
+    "towards": _forms("attitude hostility stance position"),
 }
 
 # Nouns of a text or a count that can frame a sentence as its source: "In a statement, …",

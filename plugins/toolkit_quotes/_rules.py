@@ -31,10 +31,10 @@ from toolkit.cleaning import boilerplate_reason
 from toolkit.nlp import doc_text
 
 from ._lexicon import (ATTITUDE_ADJECTIVES, COGNITION_VERBS, DIRECTIVE_VERBS, INFINITIVE_VERBS, INTENTION_VERBS, MEDIA_NOUNS,
-                       MESSAGE_NOUNS, OBJECT_COMPLEMENT_VERBS, SOURCE_NOUNS, TOPIC_NOUNS, VOICING_VERBS, OBJECT_MESSAGE_VERBS, RELAY_PHRASES, SPEECH_VERBS, STANCE_VERBS,
+                       MESSAGE_NOUNS, OBJECT_COMPLEMENT_VERBS, PREPOSITIONAL_STANCE_VERBS, SOURCE_NOUNS, TOPIC_NOUNS, VOICING_VERBS, OBJECT_MESSAGE_VERBS, RELAY_PHRASES, SPEECH_VERBS, STANCE_VERBS,
                        TOPIC_VERBS)
 from ._marks import MarkProblem, Stretch, scan_quotes
-from ._memo import per_doc_memo, tokens_between, tokens_lowered, verb_like_tokens
+from ._memo import memoised, per_doc_memo, tokens_between, tokens_lowered, verb_like_tokens
 from ._speakers import EarlierSpeaker, person_mentions, resolve_speaker
 
 __all__ = ["Quote", "QuoteOptions", "find_quotes", "KINDS"]
@@ -245,8 +245,9 @@ def _span_of(tokens: Iterable[Token]) -> tuple[int, int] | None:
     return min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens)
 
 
+_PREPOSITIONAL_VERBS = frozenset().union(*PREPOSITIONAL_STANCE_VERBS.values())
 _ALL_VERBS = SPEECH_VERBS | COGNITION_VERBS | INFINITIVE_VERBS | INTENTION_VERBS | TOPIC_VERBS | STANCE_VERBS \
-    | DIRECTIVE_VERBS | OBJECT_MESSAGE_VERBS
+    | DIRECTIVE_VERBS | OBJECT_MESSAGE_VERBS | _PREPOSITIONAL_VERBS
 
 
 def _verb_lemma(token: Token) -> str:
@@ -283,7 +284,8 @@ def _is_message_verb(token: Token, options: QuoteOptions) -> bool:
     if token.pos_ != "VERB":
         return False
     lemma = _verb_lemma(token)
-    if lemma in TOPIC_VERBS or (options.beliefs and lemma in INTENTION_VERBS | STANCE_VERBS | DIRECTIVE_VERBS):
+    if lemma in TOPIC_VERBS or (options.beliefs and lemma in INTENTION_VERBS | STANCE_VERBS | DIRECTIVE_VERBS
+                                or options.beliefs and lemma in _PREPOSITIONAL_VERBS):
         return True
     if lemma == "make":  # "made clear that …"
         return any(c.lower_ in ("clear", "plain") for c in token.children)
@@ -687,6 +689,8 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
         return None  # "expressed concern about the plan": the noun pass gives the plan, held by the subject
     if not message and (speech or lemma in TOPIC_VERBS | INTENTION_VERBS | STANCE_VERBS | DIRECTIVE_VERBS):
         message = _object_message(verb, lemma)
+    if not message and lemma in _PREPOSITIONAL_VERBS:
+        message = _prepositional_message(verb, lemma)
     if not message and lemma == "show":
         message = _shown(verb)
     if not message and lemma in _REGARD_VERBS:
@@ -724,10 +728,14 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
     kind = _kind_for(doc, start, end, stretches)
     if not speech and kind == "indirect" and speaker is None:
         return None  # "it is thought that …" with nobody thinking it
-    if lemma in INTENTION_VERBS and speaker is not None and speaker.root.lower_ in ("i", "we", "you"):
-        return None  # "I want to ask you …": the speaker's own turn of phrase, not a reported aim
+    if lemma in INTENTION_VERBS | _HEDGE_VERBS and speaker is not None and speaker.root.lower_ in ("i", "we", "you"):
+        return None  # "I want to ask you …", "I think …": the speaker's own turn of phrase, not a reported view
     return _Draft(kind=kind, content=(start, end), parts=[(start, end)], cue=_cue_span(verb), cue_token=verb.i,
                   speaker=speaker, source="clause")
+
+
+# verbs of opinion that in the first or second person hedge the speaker's own words ("I think …", "I guess …")
+_HEDGE_VERBS = frozenset("think believe guess suppose reckon feel imagine".split())
 
 
 def _cut_tail(message: list[Token]) -> list[Token]:
@@ -945,6 +953,16 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
         if preps:
             return _right_extent(verb, preps[0])[1:]
     return []
+
+
+def _prepositional_message(verb: Token, lemma: str) -> list[Token]:
+    """"voted against the bill", "sided with the union": the object of a preposition listed for the verb."""
+    if _hypothetical(verb):
+        return []
+    prep = next((c for c in verb.children if c.dep_ == "prep" and c.i > verb.i
+                 and lemma in PREPOSITIONAL_STANCE_VERBS.get(c.lower_, ())
+                 and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
+    return _right_extent(verb, prep)[1:] if prep is not None else []
 
 
 # verbs whose subject holds the message noun they take: "voiced concern about …", "raised doubts about …"
@@ -1388,13 +1406,20 @@ def _is_medium(span: Span) -> bool:
         return True
     # an acronym introduced as a medium earlier in the article ("KCNA news agency", "the agency TASS")
     if root.pos_ == "PROPN" and root.text.isupper() and len(root.text) >= 2:
-        doc = span.doc
-        for token in doc:
-            if token.text == root.text and token.i != root.i:
-                window = doc[max(0, token.i - 3):min(len(doc), token.i + 3)]
-                if any(t.lemma_.lower() in MEDIA_NOUNS for t in window):
-                    return True
+        return any(i != root.i for i in memoised(span.doc, "media_neighbours", _media_neighbours).get(root.text, ()))
     return False
+
+
+def _media_neighbours(doc: Doc) -> dict[str, set[int]]:
+    """Every token within a few words of a media noun (``i - 3 <= noun < i + 3``), by its text."""
+    strings = doc.vocab.strings
+    media = {lemma for lemma in set(doc.to_array([LEMMA]).tolist()) if strings[lemma].lower() in MEDIA_NOUNS}
+    found: dict[str, set[int]] = {}
+    for k in (k for k, lemma in enumerate(doc.to_array([LEMMA]).tolist()) if lemma in media):
+        for i in range(max(0, k - 2), min(len(doc), k + 4)):
+            found.setdefault(doc[i].text, set()).add(i)
+    return found
+
 
 
 # ---------------------------------------------------------------------------

@@ -194,3 +194,43 @@ def test_long_quoted_sentence_without_cue_is_kept_without_a_speaker(nlp):
 def test_a_quote_resumed_after_its_cue_sentence_is_one_quote(nlp, text, parts):
     rows = rows_of(nlp, text)
     assert len(rows) == 1 and [text[s:e] for s, e in rows[0]["content_parts"]] == parts
+
+
+@pytest.mark.parametrize("text, content, cue, speaker", [
+    # presenting, judging, relating, considering, ruling: general verb classes whose noun-phrase object
+    # is what the subject takes a stance on
+    ("The auditor explained the new billing rules to the board.", "the new billing rules to the board",
+     "explained", "The auditor"),
+    ("The fire chief ignored the warnings about the old boiler.", "the warnings about the old boiler", "ignored",
+     "The fire chief"),
+    ("Councilwoman Dana Prell likened the parking fee to a tax on shoppers.",
+     "the parking fee to a tax on shoppers", "likened", "Councilwoman Dana Prell"),
+    ("The school board is weighing a four-day week.", "a four-day week", "weighing", "The school board"),
+    ("The state senate passed the water bill on Friday.", "the water bill", "passed", "The state senate"),
+    ("The ferry company offered free rides to stranded travelers.", "free rides to stranded travelers",
+     "offered", "The ferry company"),
+    # prepositional stance verbs: the preposition's object is the position or topic
+    ("Two council members voted against the stadium deal.", "the stadium deal", "voted", "Two council members"),
+    ("The dockworkers' union sided with the harbor pilots.", "the harbor pilots", "sided", "The dockworkers' union"),
+    ("Farmers balked at the new water fees.", "the new water fees", "balked", "Farmers"),
+])
+def test_general_verb_classes_of_stance(nlp, text, content, cue, speaker):
+    row = only(rows_of(nlp, text), content=content)
+    assert (row["kind"], row["cue"], row["speaker_text"]) == ("indirect", cue, speaker)
+
+
+@pytest.mark.parametrize("text, content, cue, speaker", [
+    ("The tenants voiced reservations about the new lease terms.", "the new lease terms", "reservations",
+     "The tenants"),
+    ("Her obsession with the old harbor plan worried the council.", "the old harbor plan", "obsession", "Her"),
+    ("His hostility toward the transit agency is well known.", "the transit agency", "hostility", "His"),
+])
+def test_nouns_of_view_with_their_topic(nlp, text, content, cue, speaker):
+    row = only(rows_of(nlp, text), content=content)
+    assert (row["cue"], row["speaker_text"]) == (cue, speaker)
+
+
+def test_first_person_opinion_verbs_hedge_and_report_nothing(nlp):
+    assert rows_of(nlp, "I think the vote will be close.") == []
+    row = only(rows_of(nlp, "The mayor thinks the vote will be close."))
+    assert (row["content"], row["speaker_text"]) == ("the vote will be close", "The mayor")
