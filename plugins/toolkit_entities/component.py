@@ -118,7 +118,8 @@ class EntitiesComponent:
         spans = _outlets_read_as_dates(doc, ents)
         spans = [s for s in (_trim(s) for s in spans if s.label_ in self.labels) if s is not None]
         for span in spans:
-            span._.presslens_source = span._.presslens_source or "model"
+            extension = span._  # each ``span._`` builds a new accessor object: take it once
+            extension.presslens_source = extension.presslens_source or "model"
         if self.extend_names:
             spans = _extend_person_names(doc, spans)
             spans = _split_trailing_person(doc, spans)
@@ -131,9 +132,10 @@ class EntitiesComponent:
             spans = _recover_repeats(doc, spans)
         spans = sorted(filter_spans(spans), key=lambda s: s.start)
         for span in spans:
-            if span._.presslens_spacy_label is None:
-                span._.presslens_spacy_label = span.label_
-            span._.presslens_refers_to = _metonym_state(span) if self.metonymy else None
+            extension = span._
+            if extension.presslens_spacy_label is None:
+                extension.presslens_spacy_label = span.label_
+            extension.presslens_refers_to = _metonym_state(span) if self.metonymy else None
         doc.spans[SPAN_KEY] = spans
         if self.set_ents:
             taken = {i for s in spans for i in range(s.start, s.end)}
@@ -149,8 +151,9 @@ class EntitiesComponent:
 # --- the repairs, each a small function over spans -----------------------------------
 def _new_span(doc: Doc, start: int, end: int, label: str, *, source: str, spacy_label: str | None) -> Span:
     span = Span(doc, start, end, label=label)
-    span._.presslens_source = source
-    span._.presslens_spacy_label = spacy_label
+    extension = span._
+    extension.presslens_source = source
+    extension.presslens_spacy_label = spacy_label
     return span
 
 

@@ -35,12 +35,14 @@ def extract(doc: Any, article: Any, options: Mapping[str, Any]) -> dict[str, lis
         EntitiesComponent(set_ents=False, metonymy=bool(options.get("metonymy", True)))(doc)
     rows = []
     text = doc_text(doc)  # Doc.text joins every token on each access: read it once per article
+    metonymy = options.get("metonymy", True)
     for span in doc.spans[SPAN_KEY]:
         # character-level trim: the tokeniser may glue punctuation to a name ("Jong-un,…")
         left, right = clean_surface(text[span.start_char:span.end_char])
         start, end = span.start_char + left, span.end_char - right
         if end <= start:
             continue
+        extension = span._  # each ``span._`` builds a new accessor object: take it once
         rows.append({
             "mention_id": mention_id(article.article_id, start, end),
             "start": start,
@@ -48,8 +50,8 @@ def extract(doc: Any, article: Any, options: Mapping[str, Any]) -> dict[str, lis
             "text": text[start:end],
             "label": span.label_,
             "entity_id": None,
-            "spacy_label": span._.presslens_spacy_label or span.label_,
-            "source": span._.presslens_source or "model",
-            "refers_to_name": span._.presslens_refers_to if options.get("metonymy", True) else None,
+            "spacy_label": extension.presslens_spacy_label or span.label_,
+            "source": extension.presslens_source or "model",
+            "refers_to_name": extension.presslens_refers_to if metonymy else None,
         })
     return {"mentions": rows}
