@@ -280,12 +280,13 @@ def proposition_of(predicate: Token, *, subject: Token | None = None) -> str:
 
 def _phrase(token: Token, *, max_words: int = 8) -> str:
     """The token's subtree without determiners, negation, clauses hanging off it or punctuation."""
+    subtree = list(token.subtree)  # walked once: spaCy builds it by recursion over children
     skip: set[int] = set()
-    for t in token.subtree:
-        if t is not token and t.dep_ in ("relcl", "appos", "advcl", "acl", "parataxis") and t.i > token.i:
+    for t in subtree:
+        if t.i > token.i and t.dep_ in ("relcl", "appos", "advcl", "acl", "parataxis"):
             skip.update(x.i for x in t.subtree)
     words: list[Token] = []
-    for t in token.subtree:
+    for t in subtree:
         if t.i in skip or t.is_punct or t.is_space or t.dep_ == "neg" or t.lower_ in NEGATIVE_WORDS:
             continue
         if t.dep_ in ("det", "poss", "predet") and t.lower_ in _DROP_DETERMINERS:
