@@ -331,10 +331,10 @@ def _release_free_memory() -> None:
     pa.default_memory_pool().release_unused()
     if platform.system() == "Linux":
         import ctypes
-        import ctypes.util
 
+        # the process's own symbols hold glibc's malloc_trim (absent elsewhere, e.g. musl: skipped)
         with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+            ctypes.CDLL(None).malloc_trim(0)
 
 
 def _batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
