@@ -11,6 +11,7 @@ NLP work and adding articles analyses only the new ones.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -307,6 +308,38 @@ def _concat(name: str, chunks: list[Any]) -> pd.DataFrame:
     return conform(name, _from_chunks(chunks))
 
 
+def _drain(items: list[Article]) -> Iterator[Article]:
+    """The items of ``items`` in order, each let go by the list as it is handed on, so
+    what was analysed is freed while the rest of the corpus streams through.
+
+    >>> items = ["a", "b"]
+    >>> handed = _drain(items)
+    >>> next(handed), items
+    ('a', [None, 'b'])
+    """
+    for k in range(len(items)):
+        item, items[k] = items[k], None
+        yield item
+
+
+def _release_free_memory() -> None:
+    """Give memory freed by a finished stage back to the system.
+
+    The allocators keep freed memory for reuse (Arrow's pool, and glibc's heap
+    behind Python's small objects), so without this the process's resident size
+    would stay at each stage's peak and every later stage would start from it.
+    """
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    if platform.system() == "Linux":
+        import ctypes
+
+        # the process's own symbols hold glibc's malloc_trim (absent elsewhere, e.g. musl: skipped)
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).malloc_trim(0)
+
+
 def _batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
     batch: list[Article] = []
     for item in items:
@@ -352,9 +385,11 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
     runner = make_engine(engine, config, chosen, scheduler=scheduler)
 
     # the articles themselves are small next to their analysis; holding them lets an unchanged
-    # re-run be recognised before any cache entry is read
+    # re-run be recognised before any cache entry is read. Each is let go once the engine has
+    # had it (see _drain); what the run key needs of them is kept as a running hash
     articles = list(stream)
-    run_key = _run_key(articles, report, fingerprint, config, chosen, out) if (out is not None and cache) else None
+    key_start = _run_key_start(articles, report, fingerprint, config, chosen) if (out is not None and cache) else None
+    run_key = _run_key(key_start, config, out) if key_start is not None else None
     timings["load_inputs_s"] = time.perf_counter() - started
     if run_key is not None and not strict:
         previous = _unchanged_run(out, run_key)
@@ -365,7 +400,7 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
 
     def batches() -> Iterator[tuple[tuple[list[Article], dict[str, Any]], list[Article]]]:
         # articles go to the engine one batch at a time; cache hits never reach the engine
-        for batch in _batched(articles, max(1, config.batch_size)):
+        for batch in _batched(_drain(articles), max(1, config.batch_size)):
             cached: dict[str, Any] = {}
             todo: list[Article] = []
             for article in batch:
@@ -416,6 +451,8 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
         raise errors.NothingLoadedError(errors.STRICT_FAILED.format(n=report.n_problems, report=report.summary()))
 
     tables = builder.tables()
+    del builder
+    _release_free_memory()
     step_started = time.perf_counter()
     for plugin in chosen:
         if plugin.corpus_step is None:
@@ -426,13 +463,15 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
         timings[f"corpus_step_{plugin.name}_s"] = time.perf_counter() - plugin_started  # where a re-run's time goes
         for name, frame in changed.items():
             tables[name] = conform(name, frame) if name in TABLES else frame
+        del changed
+        _release_free_memory()  # what the step freed, before the next step allocates its own
     timings["corpus_steps_s"] = time.perf_counter() - step_started
     if run_key is not None and not _option_files(config):
         # a plugin may leave a file beside the tables that it never reads back (entities writes
         # aliases.yaml for a person to edit): it was not there when the key was taken, so without
         # this the first re-run of every new output folder would miss and redo the corpus steps.
         # Files named in the options are read as well as written: those keep the key taken first.
-        run_key = _run_key(articles, report, fingerprint, config, chosen, out)
+        run_key = _run_key(key_start, config, out)
     timings["total_s"] = time.perf_counter() - started
 
     manifest = {
@@ -458,22 +497,34 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
     return corpus
 
 
-def _run_key(articles: Sequence[Article], report: LoadReport, fingerprint: str, config: RunConfig,
-             chosen: Sequence[Plugin], out: Path) -> str:
-    """What decides a run's tables: every article's content and metadata, the configuration, the
-    versions, and the decision files a person may edit between runs (an alias table named in the
-    options, or the files plugins keep beside the tables, such as ``aliases.yaml``)."""
-    parts: list[str] = [fingerprint, json.dumps(config.options, sort_keys=True, default=str),
-                        ",".join(p.name for p in chosen), json.dumps(report.to_dict(), sort_keys=True, default=str)]
+def _run_key_start(articles: Sequence[Article], report: LoadReport, fingerprint: str, config: RunConfig,
+                   chosen: Sequence[Plugin]) -> Any:
+    """The run key's hash over every article's content and metadata, the configuration and the
+    versions; :func:`_run_key` adds the decision files. A hash object, not the articles: it
+    outlives them (the key is taken again after the corpus steps)."""
+    head = [fingerprint, json.dumps(config.options, sort_keys=True, default=str), ",".join(p.name for p in chosen),
+            json.dumps(report.to_dict(), sort_keys=True, default=str)]
+    # the bytes of sha256_text("\x00".join(parts)) as it was, one part at a time: no copy of the corpus
+    digest = hashlib.sha256("\x00".join(head).encode("utf-8", "surrogatepass"))
     for article in articles:
-        parts.append(json.dumps(article.row(), sort_keys=True, default=str))
+        digest.update(("\x00" + json.dumps(article.row(), sort_keys=True, default=str)).encode("utf-8", "surrogatepass"))
+    return digest
+
+
+def _run_key(start: Any, config: RunConfig, out: Path) -> str:
+    """What decides a run's tables: every article's content and metadata, the configuration, the
+    versions (all hashed in ``start``, see :func:`_run_key_start`), and the decision files a person
+    may edit between runs (an alias table named in the options, or the files plugins keep beside
+    the tables, such as ``aliases.yaml``)."""
+    digest = start.copy()
     decision_files = _option_files(config)
     if out.is_dir():
         decision_files += [p for p in sorted(out.iterdir()) if p.is_file() and not p.name.startswith(".")
                            and p.suffix != ".parquet" and p.name != MANIFEST]
     for path in decision_files:
-        parts.append(f"{path.name}:{sha256_text(path.read_text('utf-8', errors='replace'))}")
-    return sha256_text("\x00".join(parts))
+        part = f"{path.name}:{sha256_text(path.read_text('utf-8', errors='replace'))}"
+        digest.update(("\x00" + part).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def _option_files(config: RunConfig) -> list[Path]:

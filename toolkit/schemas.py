@@ -113,7 +113,9 @@ def conform(name: str, rows: pd.DataFrame | Iterable[Mapping[str, Any]] | None) 
     schema = _schema(name)
     if rows is None:
         return empty_table(name)
-    frame = rows.copy() if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+    # a shallow copy: columns are only ever replaced below (never written into), so the caller's
+    # frame is untouched, and a big table is not held twice while it is conformed
+    frame = rows.copy(deep=False) if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
     if frame.empty and not len(frame.columns):
         return empty_table(name)
     for col, dtype in schema.items():

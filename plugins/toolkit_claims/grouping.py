@@ -79,17 +79,31 @@ def lexical_terms(tokens: Sequence[tuple[str, str]]) -> frozenset[str]:
     >>> sorted(lexical_terms([("export", "VERB"), ("weapon", "NOUN"), ("the", "DET"), ("say", "VERB")]))
     ['~transfer', '~weapon']
     """
-    terms = set()
-    for lemma, pos in tokens:
-        lemma = lemma.lower()
-        if pos not in ("NOUN", "VERB", "PROPN", "ADJ", "NUM") or len(lemma) < 2:
-            continue
-        if pos == "VERB" and CUE_STANCE.get(lemma) == "assert" and lemma not in CONCEPTS:
-            continue  # "say", "add": how something was said, not what
-        if lemma in ("be", "have", "do", "will", "would", "can", "could", "may", "might", "should", "must"):
-            continue
-        terms.add(CONCEPTS.get(lemma, lemma))
+    terms = {_term(lemma, pos) for lemma, pos in tokens}
+    terms.discard(None)
     return frozenset(terms)
+
+
+_AUXILIARIES = frozenset(("be", "have", "do", "will", "would", "can", "could", "may", "might", "should", "must"))
+
+
+@lru_cache(maxsize=65_536)
+def _term(lemma: str, pos: str) -> str | None:
+    """One token's term, or ``None`` when it is no content word. Cached: a corpus
+    repeats its words, and one string per distinct word (rather than one per
+    occurrence) is what keeps a big corpus's claim features small.
+
+    >>> _term("Weapons", "NOUN") == _term("weapons", "NOUN"), _term("say", "VERB"), _term("the", "DET")
+    (True, None, None)
+    """
+    lemma = lemma.lower()
+    if pos not in ("NOUN", "VERB", "PROPN", "ADJ", "NUM") or len(lemma) < 2:
+        return None
+    if pos == "VERB" and CUE_STANCE.get(lemma) == "assert" and lemma not in CONCEPTS:
+        return None  # "say", "add": how something was said, not what
+    if lemma in _AUXILIARIES:
+        return None
+    return CONCEPTS.get(lemma, lemma)
 
 
 def entity_key(name: str) -> str:

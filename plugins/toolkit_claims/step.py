@@ -10,13 +10,15 @@ from __future__ import annotations
 import calendar
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 import pandas as pd
 
+from toolkit._columns import itertuples, values
 from toolkit.registry import StepContext
 from toolkit.schemas import conform, empty_table
 
@@ -61,12 +63,14 @@ def _nlp(model: str | None) -> Any:
     return load_model(model, exclude=("ner",))
 
 
-def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: ClaimOptions = ClaimOptions()) -> pd.DataFrame:
+def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: ClaimOptions = ClaimOptions(),
+                 chunk_rows: int = 2048) -> pd.DataFrame:
     """Claims from the ``quotes`` table, using ``mentions``, ``entities``, ``events`` and ``timexes`` when present.
 
     Each quote's reading comes from the ``claim_readings`` table written per
     article; quotes without one (a quotes table made by hand) are parsed here
     with ``nlp`` (a spaCy pipeline, or a callable returning one when needed).
+    Readings are turned into Python values ``chunk_rows`` quotes at a time.
     """
     quotes = tables.get("quotes")
     if quotes is None or quotes.empty:
@@ -84,20 +88,25 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
     timexes_by_article = _timex_tuples(timexes)
     quotes = quotes.sort_values(["article_id", "content_start", "quote_id"], na_position="last")
     quotes = quotes[quotes["article_id"].astype(str).isin(articles.index)]
-    readings = _readings(tables.get(READINGS), quotes, articles, nlp=nlp, batch_size=options.batch_size)
+    readings = _Readings(tables.get(READINGS), quotes, articles, nlp=nlp, batch_size=options.batch_size)
     # plain dicts: a pandas look-up per quote (Series.at on Arrow strings) cost more than the rest of the loop
     texts: dict[str, str] = dict(zip(articles.index.astype(str), articles["text"].astype(object)))
     published: dict[str, Any] = (dict(zip(articles.index.astype(str), articles["published"].astype(object)))
                                  if "published" in articles else {})
-    rows: list[dict[str, Any]] = []
+    # one list per column, not one dict per claim: 19 keys a row cost more than the values themselves
+    columns: dict[str, list[Any]] = {name: [] for name in _CLAIM_COLUMNS}
     grouping_inputs: list[tuple[str, frozenset[str], frozenset[str], Frame]] = []
     # per quote: (article_id, paragraph start, quote start, first row index, anaphoric) for linking "deny it"
     spoken: list[tuple[str, int, int, int, bool]] = []
-    for quote in quotes.itertuples(index=False):
-        article_id = str(quote.article_id)
-        reading = readings.get(str(quote.quote_id))
+    # one object per distinct value: claims repeat their article, stance, dates and (in syndicated
+    # copies) their whole features, which for a big corpus would otherwise be held once per claim
+    same: dict[Any, Any] = {}
+    one = same.setdefault
+    for quote, reading in readings.pairs(quotes, chunk_rows=chunk_rows):
         if reading is None:
             continue
+        article_id = str(quote.article_id)
+        article_id = one(article_id, article_id)
         span = _quote_span(quote)
         text_of_article = texts[article_id]
         if _present(reading["sentence_start"]) and _present(reading["sentence_end"]):
@@ -111,76 +120,115 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
                 if _present(reading["core_start"]) and _present(reading["core_end"]) else span_of_content(quote, span))
         inside = _about(quote, article_mentions, core, {c for c, _ in claimants}, strict=True)
         participants = frozenset(k for k in (entity_key(names.get(e, "")) for e in inside) if k)
+        participants = one(participants, participants)
         # an entity named in the proposition counts twice as much as one only named near it
         entity_features = frozenset({entity_key(names.get(e, e)) for e in about} | {"=" + k for k in participants})
-        frame = Frame(predicates=frozenset(reading["predicates"]), themes=frozenset(reading["themes"]),
-                      participants=participants)
+        entity_features = one(entity_features, entity_features)
+        predicates, themes = frozenset(reading["predicates"]), frozenset(reading["themes"])
+        frame = Frame(predicates=one(predicates, predicates), themes=one(themes, themes), participants=participants)
+        frame = one(frame, frame)
         date_start, date_end, date_source = _date((sent_start, sent_end), events_by_article.get(article_id, ()),
                                                   timexes_by_article.get(article_id, ()),
                                                   published.get(article_id))
-        core_words = [tuple(w) for w in reading["core_words"]]
-        focus_tokens = [tuple(w) for w in reading["focus_tokens"]]
         text = f"{reading['proposition']}. {reading['focus_text']}"
         # the proposition's own clause, not the whole quote: a long quote's later
         # sentences comment on the claim and would drown what it is about
-        terms = (lexical_terms(core_words or focus_tokens)
+        words = [tuple(w) for w in reading["core_words"]] or [tuple(w) for w in reading["focus_tokens"]]
+        terms = (lexical_terms(words)
                  | lexical_terms([(w, "NOUN") for w in reading["proposition"].split()]))
+        terms = one(terms, terms)
+        text = one(text, text)
         confidence = _confidence(reading["basis"], claimants, getattr(quote, "confidence", None))
         # ordered by where the content starts: two quotes of one sentence share their speaker's offset
         order = int(quote.content_start) if _present(quote.content_start) else span[0]
-        spoken.append((article_id, _paragraph_start(text_of_article, sent_start), order, len(rows),
+        spoken.append((article_id, _paragraph_start(text_of_article, sent_start), order, len(columns["claim_id"]),
                        bool(reading["anaphoric"])))
+        quote_id, evidence = str(quote.quote_id), _text(quote.content)
+        cue_lemma = reading["cue_lemma"] if _present(reading["cue_lemma"]) else None
+        stance, basis = one(reading["stance"], reading["stance"]), one(reading["basis"], reading["basis"])
+        cue_lemma, date_start, date_end = one(cue_lemma, cue_lemma), one(date_start, date_start), one(date_end, date_end)
         for claimant_id, claimant_name in claimants:
-            key = f"{quote.quote_id}\x00{claimant_id or claimant_name or ''}"
-            rows.append({
-                "claim_id": "C" + hashlib.sha1(key.encode()).hexdigest()[:12],
-                "article_id": article_id,
-                "quote_id": str(quote.quote_id),
-                "claimant_entity_id": claimant_id,
-                "stance": reading["stance"],
-                "proposition": reading["proposition"],
-                "about_entity_ids": about,
-                "date_start": date_start,
-                "date_end": date_end,
-                "group_id": None,
-                "claimant_name": claimant_name,
-                "cue_lemma": reading["cue_lemma"] if _present(reading["cue_lemma"]) else None,
-                "negated": bool(reading["negated"]),
-                "stance_basis": reading["basis"],
-                "date_source": date_source,
-                "confidence": confidence,
-                "evidence": _text(quote.content),
-                "sentence_start": sent_start,
-                "sentence_end": sent_end,
-            })
+            key = f"{quote_id}\x00{claimant_id or claimant_name or ''}"
+            for name, value in zip(_CLAIM_COLUMNS, (
+                    "C" + hashlib.sha1(key.encode()).hexdigest()[:12], article_id, quote_id, claimant_id,
+                    stance, reading["proposition"], about, date_start, date_end, None, claimant_name,
+                    cue_lemma, bool(reading["negated"]), basis, date_source, confidence, evidence,
+                    sent_start, sent_end)):
+                columns[name].append(value)
             grouping_inputs.append((text, terms, entity_features, frame))
-    if not rows:
+    del readings, mentions_by_article, events_by_article, timexes_by_article, same
+    n_rows = len(columns["claim_id"])
+    if not n_rows:
         return empty_table("claims")
-    links, antecedents = _links(spoken, texts, len(rows))
-    grouping_inputs = _inherit(grouping_inputs, antecedents, rows)
-    group_ids, method = group_claims([r["claim_id"] for r in rows], texts=[g[0] for g in grouping_inputs],
+    links, antecedents = _links(spoken, texts, n_rows)
+    grouping_inputs = _inherit(grouping_inputs, antecedents, columns["quote_id"])
+    group_ids, method = group_claims(columns["claim_id"], texts=[g[0] for g in grouping_inputs],
                                      terms=[g[1] for g in grouping_inputs], entities=[g[2] for g in grouping_inputs],
                                      frames=[g[3] for g in grouping_inputs],
-                                     links=links, stances=[r["stance"] for r in rows], config=options.grouping)
-    for row, group_id in zip(rows, group_ids):
-        row["group_id"] = group_id
-        row["grouping_method"] = method
-    frame = conform("claims", rows)
+                                     links=links, stances=columns["stance"], config=options.grouping)
+    del grouping_inputs
+    columns["group_id"] = group_ids
+    columns["grouping_method"] = [method] * n_rows
+    frame = conform("claims", pd.DataFrame(columns))
     return frame.drop_duplicates("claim_id").reset_index(drop=True)
 
 
-def _readings(table: pd.DataFrame | None, quotes: pd.DataFrame, articles: pd.DataFrame, *, nlp: Any,
-              batch_size: int) -> dict[str, Mapping[str, Any]]:
-    """Each quote's reading by ``quote_id``: from the per-article table, else parsed here."""
-    readings: dict[str, Mapping[str, Any]] = {}
-    if table is not None and len(table) and "quote_id" in table:
-        records = table.drop(columns=["article_id"], errors="ignore").to_dict("records")
-        readings = {str(r["quote_id"]): r for r in records}
-    missing = quotes[~quotes["quote_id"].astype(str).isin(readings)]
-    if len(missing):
-        readings.update(_parse_readings(missing, articles, nlp=nlp() if callable(nlp) and not hasattr(nlp, "pipe")
-                                        else nlp, batch_size=batch_size))
-    return readings
+# the claims table's columns as the loop fills them (contract columns first)
+_CLAIM_COLUMNS = ("claim_id", "article_id", "quote_id", "claimant_entity_id", "stance", "proposition",
+                  "about_entity_ids", "date_start", "date_end", "group_id", "claimant_name", "cue_lemma", "negated",
+                  "stance_basis", "date_source", "confidence", "evidence", "sentence_start", "sentence_end")
+
+# the reading fields the loop reads (the table's article_id and quote_id are only for joining)
+_READING_FIELDS = ("stance", "proposition", "cue_lemma", "negated", "basis", "anaphoric", "focus_text", "predicates",
+                   "themes", "core_start", "core_end", "core_words", "focus_tokens", "sentence_start", "sentence_end")
+
+
+class _Readings:
+    """Each quote's reading: from the per-article ``claim_readings`` table, else parsed here.
+
+    The table's rows are turned into Python values a slice of quotes at a time
+    (:meth:`pairs`): its nested columns (the lemmas and tags of every quote's
+    words) as Python lists for the whole corpus took more memory than every
+    other table together.
+    """
+
+    def __init__(self, table: pd.DataFrame | None, quotes: pd.DataFrame, articles: pd.DataFrame, *, nlp: Any,
+                 batch_size: int) -> None:
+        self.table = table if table is not None and len(table) and "quote_id" in table else None
+        # a quote id seen twice keeps its last reading, as a dict built from the rows would
+        self.position: dict[str, int] = ({} if self.table is None else
+                                         {str(q): i for i, q in enumerate(values(self.table["quote_id"]))})
+        self.fields = [] if self.table is None else [f for f in _READING_FIELDS if f in self.table.columns]
+        self.parsed: dict[str, Mapping[str, Any]] = {}
+        missing = quotes[~quotes["quote_id"].astype(str).isin(self.position)]
+        if len(missing):
+            self.parsed = _parse_readings(missing, articles, nlp=nlp() if callable(nlp) and not hasattr(nlp, "pipe")
+                                          else nlp, batch_size=batch_size)
+
+    def pairs(self, quotes: pd.DataFrame, *, chunk_rows: int) -> Iterator[tuple[Any, Mapping[str, Any] | None]]:
+        """``(quote, reading or None)`` for each row of ``quotes``, in order."""
+        rows = itertuples(quotes, chunk_rows=chunk_rows)
+        while chunk := list(islice(rows, max(1, chunk_rows))):
+            yield from zip(chunk, self._chunk([str(q.quote_id) for q in chunk]))
+
+    def _chunk(self, quote_ids: Sequence[str]) -> list[Mapping[str, Any] | None]:
+        found = [(k, self.position[q]) for k, q in enumerate(quote_ids) if q in self.position]
+        out: list[Mapping[str, Any] | None] = [self.parsed.get(q) for q in quote_ids]
+        if not found:
+            return out
+        rows = self.table.iloc[[i for _, i in found]]
+        # a quote's words are read only when its proposition has none (see build_claims):
+        # converting both nested columns was most of this step's time
+        fields = [f for f in self.fields if f != "focus_tokens"]
+        records = [dict(zip(fields, record)) for record in zip(*(values(rows[f]) for f in fields))]
+        if "focus_tokens" in self.fields:
+            wanted = [n for n, record in enumerate(records) if not len(record.get("core_words", ()))]
+            tokens = dict(zip(wanted, values(rows["focus_tokens"].iloc[wanted]))) if wanted else {}
+            for n, record in enumerate(records):
+                record["focus_tokens"] = tokens.get(n, ())
+        for (k, _), record in zip(found, records):
+            out[k] = record
+        return out
 
 
 def _parse_readings(quotes: pd.DataFrame, articles: pd.DataFrame, *, nlp: Any,
@@ -239,7 +287,7 @@ def _links(spoken: Sequence[tuple[str, int, int, int, bool]], texts: Mapping[str
 
 
 def _inherit(inputs: list[tuple[str, frozenset[str], frozenset[str], Frame]], antecedents: Mapping[int, int],
-             rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, frozenset[str], frozenset[str], Frame]]:
+             quote_ids: Sequence[str]) -> list[tuple[str, frozenset[str], frozenset[str], Frame]]:
     """A claim that only points back ("rejected the allegations", "the claims have no
     basis") says nothing of its own about the topic: it is compared with other
     claims through what its antecedent says, and so are its co-claimants."""
@@ -253,7 +301,7 @@ def _inherit(inputs: list[tuple[str, frozenset[str], frozenset[str], Frame]], an
                 (inputs[source][3].predicates | inputs[source][3].themes) - META_CONCEPTS):
             source = antecedents[source]  # a chain of pointers: "… remarks, insisting the claims …"
         k = first
-        while k < len(rows) and rows[k]["quote_id"] == rows[first]["quote_id"]:
+        while k < len(quote_ids) and quote_ids[k] == quote_ids[first]:
             out[k] = out[source]
             k += 1
     return out
@@ -432,8 +480,10 @@ def _mention_spans(mentions: pd.DataFrame) -> dict[str, list[tuple[int, int, str
     if not len(mentions):
         return out
     known = mentions[mentions["entity_id"].notna()].sort_values(["article_id", "start"])
-    for article_id, start, end, entity_id in zip(known["article_id"], known["start"], known["end"], known["entity_id"]):
-        out.setdefault(str(article_id), []).append((int(start), int(end), str(entity_id)))
+    same: dict[str, str] = {}  # one string per entity, not one per mention
+    for article_id, start, end, entity_id in zip(*(values(known[c]) for c in ("article_id", "start", "end", "entity_id"))):
+        entity_id = str(entity_id)
+        out.setdefault(str(article_id), []).append((int(start), int(end), same.setdefault(entity_id, entity_id)))
     return out
 
 
@@ -442,7 +492,7 @@ def _event_tuples(events: pd.DataFrame) -> dict[str, list[tuple[int, int, Any, A
     out: dict[str, list[tuple[int, int, Any, Any]]] = {}
     if not len(events):
         return out
-    for row in zip(events["article_id"], events["start"], events["end"], events["date_start"], events["date_end"]):
+    for row in zip(*(values(events[c]) for c in ("article_id", "start", "end", "date_start", "date_end"))):
         out.setdefault(str(row[0]), []).append((int(row[1]), int(row[2]), row[3], row[4]))
     return {k: sorted(v, key=lambda r: r[0]) for k, v in out.items()}
 
@@ -452,7 +502,7 @@ def _timex_tuples(timexes: pd.DataFrame) -> dict[str, list[tuple[int, int, Any]]
     out: dict[str, list[tuple[int, int, Any]]] = {}
     if not len(timexes):
         return out
-    for article_id, start, end, value in zip(timexes["article_id"], timexes["start"], timexes["end"], timexes["value"]):
+    for article_id, start, end, value in zip(*(values(timexes[c]) for c in ("article_id", "start", "end", "value"))):
         out.setdefault(str(article_id), []).append((int(start), int(end), value))
     return {k: sorted(v, key=lambda r: r[0]) for k, v in out.items()}
 

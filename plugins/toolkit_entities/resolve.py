@@ -36,6 +36,8 @@ from typing import Any
 
 import pandas as pd
 
+from toolkit._columns import TextsById, itertuples, values
+
 from .aliases import AliasTable, Suggestion, load_alias_table, save_alias_table, suggestion_id
 from .mentions import mention_id
 from .names import (LOCATIVE_PREPOSITIONS, ROLE_WORDS, SPEECH_VERBS, acronym_of, capital_state, country_canonical,
@@ -73,7 +75,8 @@ def resolve(tables: Mapping[str, pd.DataFrame], *, alias_table: Any = None, meto
         mentions = recover_known_names(mentions, articles, table)
     mentions = mentions.sort_values(["article_id", "start", "end"], kind="stable").reset_index(drop=True)
 
-    texts = {} if articles is None else {str(a): str(t) for a, t in articles[["article_id", "text"]].itertuples(index=False)}
+    # the texts stay in the table: a Python string per article for the whole corpus cost more than the mentions
+    texts = {} if articles is None else TextsById(articles["article_id"], articles["text"])
     outlets: set[tuple[str, ...]] = set()
     if articles is not None and "outlet" in articles.columns:
         outlets = {name_key(str(o)) for o in articles["outlet"].dropna().unique() if str(o).strip()}
@@ -214,12 +217,14 @@ def recover_known_names(mentions: pd.DataFrame, articles: pd.DataFrame, table: A
 
     # plain tuples per article: a pandas selection per article cost more than the matching
     spans_of: dict[str, list[tuple[Any, int, int, Any]]] = defaultdict(list)
-    for row in zip(mentions["article_id"], mentions.index, mentions["start"], mentions["end"], mentions["spacy_label"]):
-        spans_of[str(row[0])].append((row[1], int(row[2]), int(row[3]), row[4]))
+    for row in zip(*(values(mentions[c]) for c in ("article_id", "start", "end", "spacy_label")), mentions.index):
+        spans_of[str(row[0])].append((row[4], int(row[1]), int(row[2]), row[3]))
     added: list[dict[str, Any]] = []
     drop: set[int] = set()
-    texts = [(str(a), str(t)) for a, t in articles[["article_id", "text"]].itertuples(index=False)]
-    for (aid, text), doc in zip(texts, tokenizer.pipe(t for _, t in texts)):
+    # one article's text at a time: the whole corpus as Python strings is not needed at once
+    for aid, text in itertuples(articles[["article_id", "text"]]):
+        aid, text = str(aid), str(text)
+        doc = tokenizer(text)
         spans = [(i, s, e) for i, s, e, _ in spans_of.get(aid, ())]
         label_of = {i: lab for i, _, _, lab in spans_of.get(aid, ())}
         for start, end, name_label in finder.find(doc):
@@ -268,19 +273,24 @@ class _Resolver:
         self.table = table
         self.texts = texts
         self.forced: dict[int, tuple[str | None, str | None]] = {}
-        # plain lists: pandas' per-cell access is far too slow in these loops
-        self.text_of = [str(t) for t in mentions["text"]]
-        self.start_of = [int(x) for x in mentions["start"]]
-        self.end_of = [int(x) for x in mentions["end"]]
-        self.article_of = [str(a) for a in mentions["article_id"]]
+        # plain lists: pandas' per-cell access is far too slow in these loops. One object per
+        # distinct value (a corpus names the same few hundred things over and over): a string,
+        # key and word list per mention were most of this step's memory on a big corpus
+        same: dict[Any, Any] = {}
+        self.text_of = [same.setdefault(t, t) for t in map(str, values(mentions["text"]))]
+        self.start_of = [int(x) for x in values(mentions["start"])]
+        self.end_of = [int(x) for x in values(mentions["end"])]
+        self.article_of = [same.setdefault(a, a) for a in map(str, values(mentions["article_id"]))]
         self._names: dict[int, str] = {}
-        self.keys = [name_key(str(t)) for t in mentions["text"]]
-        self.words = [name_tokens(str(t)) for t in mentions["text"]]
-        self.labels = list(mentions["label"].astype(str))
+        keys: dict[str, tuple[str, ...]] = {}
+        words: dict[str, list[str]] = {}  # shared lists: never changed in place
+        self.keys = [keys[t] if t in keys else keys.setdefault(t, name_key(t)) for t in self.text_of]
+        self.words = [words[t] if t in words else words.setdefault(t, name_tokens(t)) for t in self.text_of]
+        self.labels = [same.setdefault(x, x) for x in values(mentions["label"].astype(str))]
         self.weights = [_mention_weight(texts.get(a, ""), s, e, lab, len(w)) for a, s, e, lab, w in
                         zip(self.article_of, self.start_of, self.end_of, self.labels, self.words)]
         self.outlets = frozenset(outlets)
-        self.sources = [str(x) for x in mentions["source"]]
+        self.sources = [same.setdefault(x, x) for x in map(str, values(mentions["source"]))]
         # a place name followed by a score in a line of results is a club: strong evidence
         self.weights = [w + 2.0 if src == "team" else w for w, src in zip(self.weights, self.sources)]
         self._places: dict[str, list[str]] = {}
@@ -296,15 +306,13 @@ class _Resolver:
         for aid, idx in self.m.groupby("article_id", sort=False).indices.items():
             self._link_article(str(aid), sorted(idx, key=lambda i: (self.start_of[i], self.end_of[i])))
         self.uf = _UnionFind(len(self.groups))
-        self.members: dict[int, set[tuple[str, ...]]] = {g.gid: {g.key} for g in self.groups}
-        self.forms: dict[int, set[str]] = {g.gid: {_form(self.text_of[i]) for i in g.rows} for g in self.groups}
-        # per entity (union-find root): each spelling's first surface text, from the lowest group;
-        # kept up to date by _union, so a note needs no scan of every group
+        # per entity (union-find root): its keys, its spellings, and each spelling's first surface
+        # text from the lowest group, kept up to date by _union so a note needs no scan of every
+        # group. A group never merged has none stored: they are worked out from its mentions when
+        # first needed (see _entity), as most groups of a big corpus are never merged
+        self.members: dict[int, set[tuple[str, ...]]] = {}
+        self.forms: dict[int, set[str]] = {}
         self.surfaces: dict[int, dict[str, tuple[int, str]]] = {}
-        for g in self.groups:
-            first = self.surfaces[g.gid] = {}
-            for i in g.rows:
-                first.setdefault(_form(self.text_of[i]), (g.gid, self.text_of[i]))
         self._places = self._place_words()
         self._merge_alias_table()
         self._merge_same_key()
@@ -366,6 +374,8 @@ class _Resolver:
         ra, rb = self.uf.find(a), self.uf.find(b)
         if ra == rb:
             return True
+        self._entity(ra)
+        self._entity(rb)
         keys_a, keys_b = self.members[ra], self.members[rb]
         forms_a, forms_b = self.forms[ra], self.forms[rb]
         for (x, fx), (y, fy) in self._apart:
@@ -382,14 +392,27 @@ class _Resolver:
         self.uf.parent[rb] = ra
         self.members[ra] = keys_a | keys_b
         self.forms[ra] = forms_a | forms_b
+        del self.members[rb], self.forms[rb]  # rb is no root any more: nothing reads them again
         surfaces_a = self.surfaces[ra]
         for form, (gid, text) in self.surfaces.pop(rb).items():
             if form not in surfaces_a or gid < surfaces_a[form][0]:
                 surfaces_a[form] = (gid, text)
         return True
 
+    def _entity(self, root: int) -> None:
+        """Store the keys, spellings and surfaces of ``root`` if it is a group never merged yet."""
+        if root in self.members or self.uf.parent[root] != root:
+            return  # stored already, or merged into another entity (whose root holds them)
+        g = self.groups[root]
+        self.members[root] = {g.key}
+        self.forms[root] = {_form(self.text_of[i]) for i in g.rows}
+        first = self.surfaces[root] = {}
+        for i in g.rows:
+            first.setdefault(_form(self.text_of[i]), (g.gid, self.text_of[i]))
+
     def _surface(self, root: int, form: str) -> str:
         """The text of the entity's first mention written ``form`` (in group order)."""
+        self._entity(root)
         found = self.surfaces.get(root, {}).get(form)
         return form if found is None else found[1]
 
@@ -629,7 +652,7 @@ class _Resolver:
 
     # output ------------------------------------------------------------------------------
     def tables(self, articles: pd.DataFrame | None, *, metonymy: bool) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-        m = self.m.copy()
+        m = self.m  # the resolver's own sorted copy (see resolve): filled in place, not copied again
         published = {}
         if articles is not None and len(articles):
             published = {str(a): (None if pd.isna(p) else str(p)) for a, p in

@@ -15,6 +15,8 @@ from typing import Any
 
 import pandas as pd
 
+from toolkit._columns import values
+
 __all__ = ["corpus_step", "link_spans"]
 
 
@@ -32,13 +34,15 @@ def link_spans(spans: pd.DataFrame, mentions: pd.DataFrame) -> pd.Series:
     linked = mentions.dropna(subset=["entity_id", "start", "end"])
     # plain tuples per article: one pandas filter per quote made this step the slowest of all
     by_article: dict[Any, list[tuple[int, int, str]]] = {}
-    for aid, m_start, m_end, entity in zip(linked["article_id"], linked["start"], linked["end"], linked["entity_id"]):
-        by_article.setdefault(aid, []).append((int(m_start), int(m_end), str(entity)))
-    values: list[str | None] = []
-    for aid, start, end in zip(spans["article_id"], spans["start"], spans["end"]):
+    same: dict[str, str] = {}  # one string per entity, not one per mention
+    for aid, m_start, m_end, entity in zip(*(values(linked[c]) for c in ("article_id", "start", "end", "entity_id"))):
+        entity = str(entity)
+        by_article.setdefault(aid, []).append((int(m_start), int(m_end), same.setdefault(entity, entity)))
+    found: list[str | None] = []
+    for aid, start, end in zip(*(values(spans[c]) for c in ("article_id", "start", "end"))):
         candidates = by_article.get(aid)
         if not candidates or pd.isna(start) or pd.isna(end):
-            values.append(None)
+            found.append(None)
             continue
         start, end = int(start), int(end)
         best, best_overlap = None, 0
@@ -46,8 +50,8 @@ def link_spans(spans: pd.DataFrame, mentions: pd.DataFrame) -> pd.Series:
             overlap = min(m_end, end) - max(m_start, start)
             if overlap > best_overlap:
                 best, best_overlap = entity, overlap
-        values.append(best)
-    result[:] = values
+        found.append(best)
+    result[:] = found
     return result
     linked = mentions.dropna(subset=["entity_id", "start", "end"])
     by_article = {aid: group for aid, group in linked.groupby("article_id", sort=False)}
@@ -71,7 +75,7 @@ def corpus_step(tables: Mapping[str, pd.DataFrame], context: Any) -> dict[str, p
     mentions = tables.get("mentions")
     if quotes is None or quotes.empty or mentions is None or mentions.empty or "entity_id" not in mentions:
         return {}
-    quotes = quotes.copy()
+    quotes = quotes.copy(deep=False)  # a few columns change: the others are shared, not copied
     ref_start = _column(quotes, "speaker_ref_start").fillna(_column(quotes, "speaker_start"))
     ref_end = _column(quotes, "speaker_ref_end").fillna(_column(quotes, "speaker_end"))
     speakers = pd.DataFrame({"article_id": quotes["article_id"], "start": ref_start, "end": ref_end})

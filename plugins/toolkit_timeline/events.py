@@ -18,6 +18,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from toolkit.nlp import doc_text
@@ -114,14 +115,21 @@ def link_events(events: pd.DataFrame, mentions: pd.DataFrame | None = None,
     >>> link_events(ev, me)["entity_ids"].tolist()
     [['E9']]
     """
-    out = events.copy()
+    out = events.copy(deep=False)  # two columns change: the others are shared, not copied
     out["entity_ids"] = _contained(out, mentions, "start", "end", "entity_id", within=True)
     out["quote_ids"] = _contained(out, quotes, "content_start", "content_end", "quote_id", within=False)
     return out
 
 
 def _contained(events: pd.DataFrame, items: pd.DataFrame | None, start_col: str, end_col: str, id_col: str, *,
-               within: bool) -> list[list[str]]:
+               within: bool, block_rows: int = 200_000) -> list[list[str]]:
+    """Per event, the ids of the items of its article inside it (``within``) or overlapping it,
+    in the items' order, each once.
+
+    Events and items are joined on the article a block of articles at a time, each block
+    holding about ``block_rows`` event x item pairs: one join of the whole tables held
+    every pair of the corpus at once.
+    """
     empty: list[list[str]] = [[] for _ in range(len(events))]
     if items is None or not len(items) or not len(events) or id_col not in items.columns:
         return empty
@@ -133,18 +141,34 @@ def _contained(events: pd.DataFrame, items: pd.DataFrame | None, start_col: str,
         columns={start_col: "_s", end_col: "_e", id_col: "_id"})
     left["article_id"] = left["article_id"].astype(str)
     right = right.assign(article_id=right["article_id"].astype(str))
-    joined = left.merge(right, on="article_id", how="inner")  # per article: events × mentions, both small
-    s, e = joined["_s"].astype("int64"), joined["_e"].astype("int64")
-    if within:
-        mask = (s >= joined["start"].astype("int64")) & (e <= joined["end"].astype("int64"))
-    else:
-        mask = (s < joined["end"].astype("int64")) & (e > joined["start"].astype("int64"))
-    hits = joined[mask]
+    # articles numbered in one code space, so a block is a range of codes on both sides
+    codes, _ = pd.factorize(pd.concat([left["article_id"], right["article_id"]], ignore_index=True))
+    left_code, right_code = codes[: len(left)], codes[len(left):]
+    n_left = np.bincount(left_code, minlength=codes.max() + 1)
+    n_right = np.bincount(right_code, minlength=codes.max() + 1)
+    pairs = np.cumsum(n_left.astype("int64") * n_right)
     found: dict[int, list[str]] = {}
-    for row, ident in zip(hits["_row"], hits["_id"].astype(str)):
-        bucket = found.setdefault(int(row), [])
-        if ident not in bucket:
-            bucket.append(ident)
+    same: dict[str, str] = {}  # one string per id, not one per event that lists it
+    low = 0
+    while low <= codes.max():
+        # the codes up to the one where the pairs pass the block size (at least one article)
+        high = max(low + 1, int(np.searchsorted(pairs, (pairs[low - 1] if low else 0) + block_rows, side="right")))
+        in_left = (left_code >= low) & (left_code < high)
+        in_right = (right_code >= low) & (right_code < high)
+        low = high
+        if not in_left.any() or not in_right.any():
+            continue
+        joined = left[in_left].merge(right[in_right], on="article_id", how="inner")  # per article: both small
+        s, e = joined["_s"].astype("int64"), joined["_e"].astype("int64")
+        if within:
+            mask = (s >= joined["start"].astype("int64")) & (e <= joined["end"].astype("int64"))
+        else:
+            mask = (s < joined["end"].astype("int64")) & (e > joined["start"].astype("int64"))
+        hits = joined[mask]
+        for row, ident in zip(hits["_row"].tolist(), hits["_id"].astype(str).tolist()):
+            bucket = found.setdefault(int(row), [])
+            if ident not in bucket:
+                bucket.append(same.setdefault(ident, ident))
     return [found.get(i, []) for i in range(len(events))]
 
 

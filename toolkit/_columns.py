@@ -1,0 +1,96 @@
+"""Table columns as plain Python values, fast.
+
+Corpus steps walk their tables row by row in Python. Iterating an Arrow-backed
+pandas column (``Series.tolist``, ``zip`` over columns, ``itertuples``) turns
+each cell into a Python value one call at a time, which cost more than the
+steps' own work on a big corpus; Arrow's ``to_pylist`` does the same in C.
+These helpers give exactly the values pandas would (missing cells as the
+column's own missing value: ``pd.NA``, or ``nan`` for the ``str`` dtype).
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["values", "itertuples", "TextsById"]
+
+
+def values(column: pd.Series) -> list[Any]:
+    """``column.tolist()``, converted by Arrow when the column is Arrow-backed or nullable.
+
+    >>> values(pd.Series(["a", None], dtype="string")), values(pd.Series([1, None], dtype="Int64"))
+    (['a', <NA>], [1, <NA>])
+    >>> values(pd.Series([1.5, 2.0]))
+    [1.5, 2.0]
+    """
+    array = column.array
+    if isinstance(column.dtype, np.dtype) or not hasattr(array, "__arrow_array__"):
+        return column.tolist()  # numpy-backed: already converted in C
+    import pyarrow as pa
+
+    try:
+        converted = pa.array(array)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError):
+        return column.tolist()
+    out = converted.to_pylist()
+    if converted.null_count:
+        missing = column.dtype.na_value
+        out = [missing if value is None else value for value in out]
+    return out
+
+
+def itertuples(frame: pd.DataFrame, *, chunk_rows: int = 4096) -> Iterator[Any]:
+    """``frame.itertuples(index=False)`` (same field names, same values), converted a
+    slice of ``chunk_rows`` rows at a time so a big table is never all Python objects.
+
+    >>> frame = pd.DataFrame({"a": pd.Series(["x", None], dtype="string"), "b": [1, 2]})
+    >>> [(row.a, row.b) for row in itertuples(frame)]
+    [('x', 1), (<NA>, 2)]
+    """
+    fields = namedtuple("Pandas", [str(c) for c in frame.columns], rename=True)
+    if not len(frame.columns):
+        yield from (fields() for _ in range(len(frame)))
+        return
+    for begin in range(0, len(frame), max(1, chunk_rows)):
+        chunk = frame.iloc[begin:begin + chunk_rows]
+        yield from map(fields._make, zip(*(values(chunk.iloc[:, k]) for k in range(chunk.shape[1]))))
+
+
+class TextsById(Mapping[str, str]):
+    """``{str(article_id): str(text)}`` for a table's rows, without a Python string per article.
+
+    The texts stay in the table (Arrow memory); a text becomes a Python string
+    when asked for, and the last one asked for is kept, since steps walk the
+    articles one at a time. A duplicated id maps to its last row, as a dict
+    built from the rows would.
+
+    >>> texts = TextsById(pd.Series(["a", "b", "a"]), pd.Series(["one", "two", "three"], dtype="string"))
+    >>> texts["a"], texts.get("b"), texts.get("c", ""), len(texts)
+    ('three', 'two', '', 2)
+    """
+
+    def __init__(self, ids: pd.Series, texts: pd.Series) -> None:
+        self._position = {str(a): i for i, a in enumerate(values(ids))}
+        self._texts = texts
+        self._last: tuple[str | None, str] = (None, "")
+
+    def __getitem__(self, key: str) -> str:
+        if key == self._last[0]:
+            return self._last[1]
+        text = str(self._texts.iat[self._position[key]])
+        self._last = (key, text)
+        return text
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._position
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._position)
+
+    def __len__(self) -> int:
+        return len(self._position)
