@@ -582,6 +582,8 @@ def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> To
             return token.head  # “…,” as one aide put it / as the report noted
         if token.pos_ == "SCONJ" or token.lower_ in _SUBORDINATORS:
             break  # “…,” when Clinton blasted him: the verb belongs to another clause
+        if token.tag_ == "VBG" and token.head.i < token.i and any(c.dep_ == "ccomp" for c in token.children):
+            continue  # “…,” adding that …: the participle reports a message of its own; the quote's cue is elsewhere
         if _is_cue_verb(token, QuoteOptions(beliefs=False)):
             return token
     return None
@@ -664,7 +666,11 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
         message = _made_clear(verb)
         if not message:
             return None  # "made this clear", "made a profit": no message of its own
-    for child in () if message else verb.children:
+    # a that-clause after the verb is its message even when the parser also hangs a fronted clause on it
+    # ("Should the firm fail, critics worry that …")
+    children = sorted(verb.children, key=lambda c: not (c.i > verb.i and c.dep_ == "ccomp" and any(
+        g.dep_ == "mark" and g.lower_ == "that" for g in c.children)))
+    for child in () if message else children:
         if child.dep_ == "ccomp" or (child.dep_ == "parataxis" and child.i < verb.i):
             if not speech and not any(g.dep_ in _SUBJECT_DEPS or g.dep_ == "expl" for g in child.children):
                 continue
