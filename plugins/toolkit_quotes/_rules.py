@@ -1187,6 +1187,11 @@ def _noun_messages(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
                 speaker = speaker[:-1]
         elif noun.dep_ == "dobj" and noun.head.lemma_.lower() in VOICING_VERBS:
             speaker = _subject(noun.head)
+        elif noun.dep_ == "ROOT" and noun.tag_ == "NNS" and lemma in SPEECH_VERBS and noun.i > noun.left_edge.i \
+                and all(t.dep_ == "compound" and t.head.i == noun.i for t in doc[noun.left_edge.i:noun.i]):
+            # "Smith charges that …" with no verb in the sentence: the tagger took the verb for a plural noun
+            # and its subject for a modifier of it
+            speaker = doc[noun.left_edge.i:noun.i]
         if speaker is None and text.rfind("\n", 0, noun.idx) + 1 == noun.left_edge.idx:
             continue  # "Refusal to export arms" opening a line: a subheading, not a message
         drafts.append(_Draft(kind=_kind_for(doc, start, end, stretches), content=(start, end), parts=[(start, end)],
@@ -1199,9 +1204,12 @@ def _noun_message(noun: Token) -> list[Token]:
     lemma = noun.lemma_.lower()
     doc = noun.doc
     if lemma in MESSAGE_NOUNS and not (noun.i > 0 and doc[noun.i - 1].lower_ == "in"):  # "in order to"
-        clause = next((c for c in noun.children if c.i > noun.i and c.dep_ in ("acl", "ccomp")
-                       and c.pos_ in ("VERB", "AUX")
-                       and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") for g in c.children)), None)
+        # the parser may call a complement clause a relative one ("a report that X had …"); its "that"
+        # is then still a conjunction (mark), where a true relative's "that" is a subject or object
+        clause = next((c for c in noun.children if c.i > noun.i and c.pos_ in ("VERB", "AUX") and (
+                       c.dep_ in ("acl", "ccomp") and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to")
+                                                          for g in c.children)
+                       or c.dep_ == "relcl" and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children))), None)
         if clause is not None:
             return list(clause.subtree)
     prep = next((c for c in noun.children if c.i == noun.i + 1 and c.dep_ == "prep"
