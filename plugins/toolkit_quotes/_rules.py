@@ -675,6 +675,8 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
             if not speech and not any(g.dep_ in _SUBJECT_DEPS or g.dep_ == "expl" for g in child.children):
                 continue
             message = list(child.subtree)
+            if child.i < verb.i:
+                message = _whole_fronted_message(verb, message)
             # "cited remarks Trump had made about …": the parser takes a contact relative clause for the
             # verb's clause; an object noun right before it is the head the clause describes
             objects = [c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN" and verb.i < c.i
@@ -738,6 +740,20 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
         return None  # "I want to ask you …", "I think …": the speaker's own turn of phrase, not a reported view
     return _Draft(kind=kind, content=(start, end), parts=[(start, end)], cue=_cue_span(verb), cue_token=verb.i,
                   speaker=speaker, source="clause")
+
+
+def _whole_fronted_message(verb: Token, message: list[Token]) -> list[Token]:
+    """"A told B that C, but D, the source added": a trailing cue reports the whole sentence before it,
+    though the parser hangs only the last coordinated clause (D) on it."""
+    doc = verb.doc
+    first = message[0].i
+    if first < 2 or doc[first - 1].dep_ != "cc" or doc[first - 2].text != ",":
+        return message
+    start = verb.sent.start
+    if doc[start].i >= first or any(t.text in (";", ":")
+                                    for t in doc[start:first]):
+        return message  # a cue before it speaks for the first part
+    return list(doc[start:first]) + message
 
 
 # verbs of opinion that in the first or second person hedge the speaker's own words ("I think …", "I guess …")
