@@ -1096,6 +1096,11 @@ def _right_extent(verb: Token, first: Token, *, infinitive: bool = False) -> lis
             if child.pos_ in ("NOUN", "PROPN") and not any(g.dep_ in _SUBJECT_DEPS for g in child.children):
                 tokens += list(child.subtree)
                 continue
+            # "has mentioned refinancing loans and forcing …": a gerund coordinated with a finite verb
+            # is a second object, not a second act (that would share the verb's tense: "… and forced …")
+            if child.tag_ == "VBG" and verb.tag_ != "VBG" and not any(g.dep_ in _SUBJECT_DEPS for g in child.children):
+                tokens += list(child.subtree)
+                continue
             break
         if child.dep_ in ("parataxis", "mark") or child.dep_ in ("advcl", "npadvmod") and \
                 child.left_edge.i > 0 and verb.doc[child.left_edge.i - 1].text in (",", ";", "—", "--"):
