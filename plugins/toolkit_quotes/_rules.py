@@ -1109,7 +1109,29 @@ def _right_extent(verb: Token, first: Token, *, infinitive: bool = False) -> lis
                 and _circumstance(child):
             continue  # "… in a statement on Thursday", "… during a campaign stop": circumstances of saying
         tokens += list(child.subtree)
+    tokens += _stranded_conjunct(verb, max(t.i for t in tokens))
     return sorted(set(tokens), key=lambda t: t.i)
+
+
+def _stranded_conjunct(verb: Token, last: int) -> list[Token]:
+    """"… promising to meet and in some cases exceed the goals", "… by emphasizing X, and a need to …":
+    a subjectless conjunct right after a message whose cue is a participle is the message's own second
+    half, though the parser hangs it on the clause the participle modifies."""
+    doc = verb.doc
+    if verb.dep_ not in ("advcl", "pcomp", "xcomp") or verb.tag_ != "VBG":
+        return []
+    i = last + 1
+    while i < len(doc) and (doc[i].dep_ == "cc" or doc[i].text == ","):
+        i += 1
+    if i == last + 1 or i >= len(doc) or not any(doc[k].dep_ == "cc" for k in range(last + 1, i)):
+        return []
+    for ancestor in verb.ancestors:
+        conjunct = next((c for c in ancestor.children if c.dep_ == "conj" and c.left_edge.i == i), None)
+        if conjunct is not None:
+            if any(g.dep_ in _SUBJECT_DEPS for g in conjunct.children):
+                return []
+            return list(conjunct.subtree)
+    return []
 
 
 def _circumstance(prep: Token) -> bool:
