@@ -1237,6 +1237,8 @@ def _noun_messages(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
             speaker = doc[noun.left_edge.i:noun.i]
         if speaker is None and text.rfind("\n", 0, noun.idx) + 1 == noun.left_edge.idx:
             continue  # "Refusal to export arms" opening a line: a subheading, not a message
+        if speaker is None and len(tokens) <= 3 and not any(t.pos_ in ("VERB", "AUX") for t in tokens):
+            continue  # "an attack on the island", "demand for coal": a short topic nobody is named as holding
         drafts.append(_Draft(kind=_kind_for(doc, start, end, stretches), content=(start, end), parts=[(start, end)],
                              cue=(noun.idx, noun.idx + len(noun.text)), cue_token=noun.i, speaker=speaker,
                              source="noun"))
