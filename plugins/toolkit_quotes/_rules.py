@@ -493,6 +493,9 @@ def _quote_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...], ver
     start = stretch.start
     if _word_count(lead) >= 2:
         start = _trim(text, sent_start, stretch.start)[0]
+        if lead.lstrip()[:1].isupper() and not any(t.tag_ in _FINITE_TAGS for t in tokens_between(doc, start, stretch.end)):
+            # "In his book, “Make Your Kid Rich,” Smith suggested …": a title inside an opening phrase, no statement
+            return None
     content = _trim(text, start, stretch.end)
     kind = _kind_for(doc, content[0], content[1], stretches)
     return _Draft(kind=kind, content=content, parts=[content], cue=_cue_span(verb), cue_token=verb.i,
