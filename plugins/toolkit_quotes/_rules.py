@@ -1581,7 +1581,7 @@ def _continuations(doc: Doc, stretches: tuple[Stretch, ...], used: set[int], dra
         if _word_count(inner) < max(options.min_direct_words, 4):
             continue
         span = doc.char_span(stretch.start, stretch.end, alignment_mode="expand")
-        if span is None or not any(t.tag_ in _FINITE_TAGS for t in span):
+        if span is None or not any(t.tag_ in _FINITE_TAGS for t in span) or _quoted_heading(text, stretch):
             continue
         sent_start = span[0].sent.start_char
         own_sentence = not text[sent_start:stretch.start].strip()
@@ -1605,6 +1605,22 @@ def _continuations(doc: Doc, stretches: tuple[Stretch, ...], used: set[int], dra
         content = (stretch.start, stretch.end)
         drafts.append(_Draft(kind="direct", content=content, parts=[content], cue=None, speaker=prev.speaker,
                              source="continuation", via=prev.via, inherited_from=prev))
+
+
+def _quoted_heading(text: str, stretch: Stretch) -> bool:
+    """A quoted line in title case (a line of its own: ‘All Is Well.’): a section heading quoting the text below.
+
+    >>> _quoted_heading("x\\n“All Is Well.”\\ny", scan_quotes("x\\n“All Is Well.”\\ny")[0][0])
+    True
+    """
+    line_start = text.rfind("\n", 0, stretch.start) + 1
+    line_end = text.find("\n", stretch.end)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start:stretch.start].strip() or text[stretch.end:line_end].strip(" .!?"):
+        return False
+    words = re.findall(r"[A-Za-z][\w’']*", text[stretch.inner_start:stretch.inner_end])
+    long_words = [w for w in words if len(w) > 3]
+    return len(words) <= 12 and bool(long_words) and all(w[0].isupper() for w in long_words)
 
 
 # ---------------------------------------------------------------------------
