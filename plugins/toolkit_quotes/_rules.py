@@ -311,7 +311,13 @@ def _subject(token: Token) -> Span | None:
         if subjects:
             # "…, says X": with two subjects the one after the verb is the speaker
             after = [c for c in subjects if c.i > current.i]
-            return _clip_line(_phrase(after[0] if after and len(subjects) > 1 else subjects[0]), current)
+            subject = after[0] if after and len(subjects) > 1 else subjects[0]
+            phrase = _phrase(subject)
+            if phrase.start < current.i < phrase.end and subject.i < current.i:
+                # "A majority of voters expect X, the first …": the parser hung a later apposition on the
+                # subject across the verb; the speaker's phrase ends before the verb
+                phrase = doc[phrase.start:current.i]
+            return _clip_line(phrase, current)
         passive = [c for c in current.children if c.dep_ == "nsubjpass"]
         agents = [g for c in current.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         if agents:
