@@ -683,6 +683,9 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
         if child.dep_ == "ccomp" or (child.dep_ == "parataxis" and child.i < verb.i):
             if not speech and not any(g.dep_ in _SUBJECT_DEPS or g.dep_ == "expl" for g in child.children):
                 continue
+            if child.i < verb.i and not any(t.tag_ in _FINITE_TAGS for t in child.subtree) \
+                    and any(t.text in _OPENERS for t in child.subtree):
+                continue  # "In his book, “…,” X suggested …": an opening phrase with no statement in it
             message = list(child.subtree)
             if child.i < verb.i:
                 message = _whole_fronted_message(verb, message)
