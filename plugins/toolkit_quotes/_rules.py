@@ -701,6 +701,8 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
                         and other.left_edge.i <= child.right_edge.i + 2:
                     message += list(other.subtree)
             break
+    if not message and lemma in _ADDRESSEE_VERBS:
+        message = _told_that(verb)
     if not message and speech:
         parenthetical = _parenthetical_quote(doc, verb, stretches)
         if parenthetical is not None:
@@ -752,6 +754,18 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
         return None  # "I want to ask you …", "I think …": the speaker's own turn of phrase, not a reported view
     return _Draft(kind=kind, content=(start, end), parts=[(start, end)], cue=_cue_span(verb), cue_token=verb.i,
                   speaker=speaker, source="clause")
+
+
+def _told_that(verb: Token) -> list[Token]:
+    """"told a meeting of leaders that few people understood …": the parser may take the that-clause for a
+    relative clause on the addressee; its "that" is then a conjunction (mark) and it has a subject of its own."""
+    for obj in (c for c in verb.children if c.dep_ in ("dobj", "dative") and c.i > verb.i):
+        for token in obj.subtree:
+            if token.dep_ == "relcl" and any(g.dep_ == "mark" and g.lower_ == "that" and g.i < token.i
+                                             for g in token.children) \
+                    and any(g.dep_ in _SUBJECT_DEPS and g.lower_ != "that" for g in token.children):
+                return [t for t in token.subtree if t.i > verb.i]
+    return []
 
 
 def _whole_fronted_message(verb: Token, message: list[Token]) -> list[Token]:

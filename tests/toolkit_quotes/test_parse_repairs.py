@@ -34,6 +34,10 @@ def only(rows, **where):
     # an apposition the parser hangs on the subject across the verb must not swallow the message
     ("A majority of voters expect Ortiz to win Tuesday's debate, the first of the campaign, at the state "
      "university -- 44 percent to 34 percent.", "Ortiz to win Tuesday's debate", "expect", "A majority of voters"),
+    # the that-clause after an addressee read as a relative clause on it
+    ("In Oslo last week, she told a gathering of regional mayors that few towns understood the cost of flooding "
+     "better than their own.", "that few towns understood the cost of flooding better than their own", "told",
+     "she"),
     # a trailing cue after a coordinated sentence reports all of it
     ("Ms. Ortiz had told police officials that she didn't want the escort at all, but the department overruled "
      "that request, the source added.",
