@@ -811,7 +811,8 @@ def _cut_tail(message: list[Token]) -> list[Token]:
         elif token.dep_ == "conj" and token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_VERBS | TOPIC_VERBS \
                 and token.lemma_.lower() not in INFINITIVE_VERBS \
                 and not any(c.dep_ in _SUBJECT_DEPS for c in token.children) \
-                and any(c.dep_ in ("ccomp", "xcomp") or c.dep_ == "prep" and c.lower_ in _TOPIC_PREPS | {"for"}
+                and any(c.dep_ in ("ccomp", "xcomp") or c.dep_ == "prep" and c.lower_ in ("of", "for")
+                        or c.dep_ == "prep" and c.lower_ in _TOPIC_PREPS and token.lemma_.lower() in SPEECH_VERBS
                         for c in token.children):
             cut = True
         elif token.text in _GLOSS_OPENERS and k + 1 < len(message):
