@@ -423,6 +423,13 @@ def _direct_quote(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) ->
         verb = before
         speaker = _subject(verb)
         content = (stretch.start, stretch.end)
+        # "said the answer was simple: “…”": the reported clause before the colon is part of the message
+        clause = next((c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i and c.idx < stretch.start
+                       and text[:stretch.start].rstrip().endswith(":")), None)
+        if clause is not None and "\n" not in text[clause.left_edge.idx:stretch.start]:
+            content = (clause.left_edge.idx, stretch.end)
+            return _Draft(kind=_kind_for(doc, *content, stretches), content=content, parts=[content],
+                          cue=_cue_span(verb), cue_token=verb.i, speaker=speaker, source="quote-before")
         return _Draft(kind="direct", content=content, parts=[content], cue=_cue_span(verb), cue_token=verb.i,
                       speaker=speaker, source="quote-before")
     return _person_colon(doc, stretch)

@@ -88,3 +88,10 @@ def test_a_quoted_heading_line_does_not_continue_the_quote_before_it(nlp):
 
 def test_a_short_topic_nobody_holds_is_no_attribution(nlp):
     assert rows_of(nlp, "The navy staged an attack on the island last year.") == []
+
+
+def test_a_reported_clause_before_a_colon_is_part_of_the_quote_it_introduces(nlp):
+    text = 'The mayor said the answer was simple: "We build the bridge and we build it now."'
+    row = only(rows_of(nlp, text), cue="said")
+    assert row["content"] == 'the answer was simple: "We build the bridge and we build it now."'
+    assert (row["kind"], row["speaker_text"]) == ("mixed", "The mayor")
