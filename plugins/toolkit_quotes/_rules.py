@@ -195,6 +195,7 @@ def _find_quotes(doc: Doc, text: str, options: QuoteOptions) -> tuple[list[Quote
     _relay_phrases(doc, drafts, stretches)
     # 4. colon blocks and continued quotations
     _colon_blocks(doc, drafts, blocked)
+    _paragraph_openers(doc, drafts)
     _speaker_lines(doc, drafts, blocked)
     _continuations(doc, stretches, used_stretches, drafts, options)
 
@@ -691,7 +692,7 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
             if not speech and not any(g.dep_ in _SUBJECT_DEPS or g.dep_ == "expl" for g in child.children):
                 continue
             if child.i < verb.i and not any(t.tag_ in _FINITE_TAGS for t in child.subtree) \
-                    and any(t.text in _OPENERS for t in child.subtree):
+                    and any(t.text in _OPENERS or t.tag_ in ("``", "''") for t in child.subtree):
                 continue  # "In his book, “…,” X suggested …": an opening phrase with no statement in it
             message = list(child.subtree)
             if child.i < verb.i:
@@ -1636,6 +1637,42 @@ def _continuations(doc: Doc, stretches: tuple[Stretch, ...], used: set[int], dra
         content = (stretch.start, stretch.end)
         drafts.append(_Draft(kind="direct", content=content, parts=[content], cue=None, speaker=prev.speaker,
                              source="continuation", via=prev.via, inherited_from=prev))
+
+
+def _paragraph_openers(doc: Doc, drafts: list[_Draft]) -> None:
+    """"The firm plants trees. The trees absorb carbon. An acre absorbs a ton, Smith said.": a closing
+    "…, X said" after the last sentence of a paragraph speaks for the sentences before it too, when
+    they carry no attribution, quotation or reporting verb of their own."""
+    text = doc_text(doc)
+    for draft in drafts:
+        if draft.source != "clause" or draft.cue_token is None or draft.cue is None or draft.cue[0] < draft.content[1]:
+            continue
+        verb = doc[draft.cue_token]
+        sent = verb.sent
+        # only the closing attribution ("…, Smith said.", "…, she said on Monday.")
+        if not text[draft.content[1]:draft.cue[0]].lstrip().startswith(",") \
+                or _word_count(text[draft.cue[1]:sent.end_char]) > 3 or verb.lemma_.lower() not in SPEECH_VERBS:
+            continue
+        line_start = text.rfind("\n", 0, sent.start_char) + 1
+        if draft.content[0] > _trim(text, sent.start_char, sent.end_char)[0] or line_start >= sent.start_char:
+            continue
+        before = doc.char_span(line_start, sent.start_char, alignment_mode="contract")
+        if before is None or not len(before) or any(ch in text[line_start:sent.start_char] for ch in '"“”«»'):
+            continue
+        if any(_is_cue_verb(t, QuoteOptions(beliefs=False)) for t in before) \
+                or any(d is not draft and d.content[0] < sent.start_char and d.content[1] > line_start for d in drafts):
+            continue
+        # a sentence naming the speaker introduces them ("One believer is Jo Hale, a founder of …"): the
+        # words start after it
+        names = {w for w in re.findall(r"[A-Z][\w’'-]{2,}", draft.speaker.text)} if draft.speaker is not None else set()
+        start = line_start
+        for earlier in before.sents:
+            if names & set(re.findall(r"[A-Z][\w’'-]{2,}", earlier.text)):
+                start = earlier.end_char
+        if start >= sent.start_char:
+            continue
+        draft.content = (_trim(text, start, draft.content[1])[0], draft.content[1])
+        draft.parts = [draft.content]
 
 
 def _quoted_heading(text: str, stretch: Stretch) -> bool:

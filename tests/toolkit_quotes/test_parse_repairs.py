@@ -95,3 +95,21 @@ def test_a_reported_clause_before_a_colon_is_part_of_the_quote_it_introduces(nlp
     row = only(rows_of(nlp, text), cue="said")
     assert row["content"] == 'the answer was simple: "We build the bridge and we build it now."'
     assert (row["kind"], row["speaker_text"]) == ("mixed", "The mayor")
+
+
+def test_a_closing_attribution_speaks_for_the_unattributed_sentences_before_it(nlp):
+    text = ("The mill has new backers.\n\nOne of them is Jo Hale, a founder of Treeline, a firm outside Leeds. "
+            "Treeline's business is planting trees. The trees soak up carbon and turn it into wood. An acre of trees "
+            "can absorb 150 tons of carbon over the years, Mr. Hale said.\n\nThe council meets on Monday.")
+    row = only(rows_of(nlp, text), cue="said")
+    # the sentence introducing the speaker is the writer's; the ones after it are the speaker's
+    assert row["content"] == ("Treeline's business is planting trees. The trees soak up carbon and turn it into "
+                              "wood. An acre of trees can absorb 150 tons of carbon over the years")
+    assert row["speaker_text"] == "Mr. Hale"
+
+
+def test_a_closing_attribution_does_not_take_sentences_with_their_own_reporting_verb(nlp):
+    text = ("The council met on Monday. The mayor said the budget was tight. Taxes will rise next year, "
+            "the treasurer said.")
+    row = only(rows_of(nlp, text), speaker_text="the treasurer")
+    assert row["content"] == "Taxes will rise next year"
