@@ -123,7 +123,8 @@ PREPOSITIONAL_STANCE_VERBS: dict[str, frozenset[str]] = {
 
 # Verbs whose object is told or asked to do something: "urged voters to …", "asked the court to …".
 DIRECTIVE_VERBS: frozenset[str] = frozenset(
-    "ask tell urge encourage persuade implore instruct order direct advise beg invite press push".split())
+    "ask tell urge encourage persuade implore instruct order direct advise beg invite press push "
+    "exhort beseech entreat command remind convince pressure prod nudge".split())
 
 # Nouns naming something said, thought or decided, whose complement is the message:
 # "the claim that …", "her promise to …", "a decision to …". The holder is the noun's

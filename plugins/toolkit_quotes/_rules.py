@@ -195,6 +195,7 @@ def _find_quotes(doc: Doc, text: str, options: QuoteOptions) -> tuple[list[Quote
     _relay_phrases(doc, drafts, stretches)
     # 4. colon blocks and continued quotations
     _colon_blocks(doc, drafts, blocked)
+    _paragraph_openers(doc, drafts)
     _speaker_lines(doc, drafts, blocked)
     _continuations(doc, stretches, used_stretches, drafts, options)
 
@@ -311,7 +312,13 @@ def _subject(token: Token) -> Span | None:
         if subjects:
             # "…, says X": with two subjects the one after the verb is the speaker
             after = [c for c in subjects if c.i > current.i]
-            return _clip_line(_phrase(after[0] if after and len(subjects) > 1 else subjects[0]), current)
+            subject = after[0] if after and len(subjects) > 1 else subjects[0]
+            phrase = _phrase(subject)
+            if phrase.start < current.i < phrase.end and subject.i < current.i:
+                # "A majority of voters expect X, the first …": the parser hung a later apposition on the
+                # subject across the verb; the speaker's phrase ends before the verb
+                phrase = doc[phrase.start:current.i]
+            return _clip_line(phrase, current)
         passive = [c for c in current.children if c.dep_ == "nsubjpass"]
         agents = [g for c in current.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         if agents:
@@ -417,6 +424,13 @@ def _direct_quote(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) ->
         verb = before
         speaker = _subject(verb)
         content = (stretch.start, stretch.end)
+        # "said the answer was simple: “…”": the reported clause before the colon is part of the message
+        clause = next((c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i and c.idx < stretch.start
+                       and text[:stretch.start].rstrip().endswith(":")), None)
+        if clause is not None and "\n" not in text[clause.left_edge.idx:stretch.start]:
+            content = (clause.left_edge.idx, stretch.end)
+            return _Draft(kind=_kind_for(doc, *content, stretches), content=content, parts=[content],
+                          cue=_cue_span(verb), cue_token=verb.i, speaker=speaker, source="quote-before")
         return _Draft(kind="direct", content=content, parts=[content], cue=_cue_span(verb), cue_token=verb.i,
                       speaker=speaker, source="quote-before")
     return _person_colon(doc, stretch)
@@ -493,6 +507,9 @@ def _quote_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...], ver
     start = stretch.start
     if _word_count(lead) >= 2:
         start = _trim(text, sent_start, stretch.start)[0]
+        if lead.lstrip()[:1].isupper() and not any(t.tag_ in _FINITE_TAGS for t in tokens_between(doc, start, stretch.end)):
+            # "In his book, “Make Your Kid Rich,” Smith suggested …": a title inside an opening phrase, no statement
+            return None
     content = _trim(text, start, stretch.end)
     kind = _kind_for(doc, content[0], content[1], stretches)
     return _Draft(kind=kind, content=content, parts=[content], cue=_cue_span(verb), cue_token=verb.i,
@@ -582,6 +599,8 @@ def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> To
             return token.head  # “…,” as one aide put it / as the report noted
         if token.pos_ == "SCONJ" or token.lower_ in _SUBORDINATORS:
             break  # “…,” when Clinton blasted him: the verb belongs to another clause
+        if token.tag_ == "VBG" and token.head.i < token.i and any(c.dep_ == "ccomp" for c in token.children):
+            continue  # “…,” adding that …: the participle reports a message of its own; the quote's cue is elsewhere
         if _is_cue_verb(token, QuoteOptions(beliefs=False)):
             return token
     return None
@@ -664,11 +683,20 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
         message = _made_clear(verb)
         if not message:
             return None  # "made this clear", "made a profit": no message of its own
-    for child in () if message else verb.children:
+    # a that-clause after the verb is its message even when the parser also hangs a fronted clause on it
+    # ("Should the firm fail, critics worry that …")
+    children = sorted(verb.children, key=lambda c: not (c.i > verb.i and c.dep_ == "ccomp" and any(
+        g.dep_ == "mark" and g.lower_ == "that" for g in c.children)))
+    for child in () if message else children:
         if child.dep_ == "ccomp" or (child.dep_ == "parataxis" and child.i < verb.i):
             if not speech and not any(g.dep_ in _SUBJECT_DEPS or g.dep_ == "expl" for g in child.children):
                 continue
+            if child.i < verb.i and not any(t.tag_ in _FINITE_TAGS for t in child.subtree) \
+                    and any(t.text in _OPENERS or t.tag_ in ("``", "''") for t in child.subtree):
+                continue  # "In his book, “…,” X suggested …": an opening phrase with no statement in it
             message = list(child.subtree)
+            if child.i < verb.i:
+                message = _whole_fronted_message(verb, message)
             # "cited remarks Trump had made about …": the parser takes a contact relative clause for the
             # verb's clause; an object noun right before it is the head the clause describes
             objects = [c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN" and verb.i < c.i
@@ -681,6 +709,8 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
                         and other.left_edge.i <= child.right_edge.i + 2:
                     message += list(other.subtree)
             break
+    if not message and lemma in _ADDRESSEE_VERBS:
+        message = _told_that(verb)
     if not message and speech:
         parenthetical = _parenthetical_quote(doc, verb, stretches)
         if parenthetical is not None:
@@ -734,6 +764,32 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
                   speaker=speaker, source="clause")
 
 
+def _told_that(verb: Token) -> list[Token]:
+    """"told a meeting of leaders that few people understood …": the parser may take the that-clause for a
+    relative clause on the addressee; its "that" is then a conjunction (mark) and it has a subject of its own."""
+    for obj in (c for c in verb.children if c.dep_ in ("dobj", "dative") and c.i > verb.i):
+        for token in obj.subtree:
+            if token.dep_ == "relcl" and any(g.dep_ == "mark" and g.lower_ == "that" and g.i < token.i
+                                             for g in token.children) \
+                    and any(g.dep_ in _SUBJECT_DEPS and g.lower_ != "that" for g in token.children):
+                return [t for t in token.subtree if t.i > verb.i]
+    return []
+
+
+def _whole_fronted_message(verb: Token, message: list[Token]) -> list[Token]:
+    """"A told B that C, but D, the source added": a trailing cue reports the whole sentence before it,
+    though the parser hangs only the last coordinated clause (D) on it."""
+    doc = verb.doc
+    first = message[0].i
+    if first < 2 or doc[first - 1].dep_ != "cc" or doc[first - 2].text != ",":
+        return message
+    start = verb.sent.start
+    if doc[start].i >= first or any(t.text in (";", ":")
+                                    for t in doc[start:first]):
+        return message  # a cue before it speaks for the first part
+    return list(doc[start:first]) + message
+
+
 # verbs of opinion that in the first or second person hedge the speaker's own words ("I think …", "I guess …")
 _HEDGE_VERBS = frozenset("think believe guess suppose reckon feel imagine".split())
 
@@ -764,6 +820,7 @@ def _cut_tail(message: list[Token]) -> list[Token]:
                 and token.lemma_.lower() not in INFINITIVE_VERBS \
                 and not any(c.dep_ in _SUBJECT_DEPS for c in token.children) \
                 and any(c.dep_ in ("ccomp", "xcomp") or c.dep_ == "prep" and c.lower_ in ("of", "for")
+                        or c.dep_ == "prep" and c.lower_ in _TOPIC_PREPS and token.lemma_.lower() in SPEECH_VERBS
                         for c in token.children):
             cut = True
         elif token.text in _GLOSS_OPENERS and k + 1 < len(message):
@@ -1074,6 +1131,11 @@ def _right_extent(verb: Token, first: Token, *, infinitive: bool = False) -> lis
             if child.pos_ in ("NOUN", "PROPN") and not any(g.dep_ in _SUBJECT_DEPS for g in child.children):
                 tokens += list(child.subtree)
                 continue
+            # "has mentioned refinancing loans and forcing …": a gerund coordinated with a finite verb
+            # is a second object, not a second act (that would share the verb's tense: "… and forced …")
+            if child.tag_ == "VBG" and verb.tag_ != "VBG" and not any(g.dep_ in _SUBJECT_DEPS for g in child.children):
+                tokens += list(child.subtree)
+                continue
             break
         if child.dep_ in ("parataxis", "mark") or child.dep_ in ("advcl", "npadvmod") and \
                 child.left_edge.i > 0 and verb.doc[child.left_edge.i - 1].text in (",", ";", "—", "--"):
@@ -1082,7 +1144,29 @@ def _right_extent(verb: Token, first: Token, *, infinitive: bool = False) -> lis
                 and _circumstance(child):
             continue  # "… in a statement on Thursday", "… during a campaign stop": circumstances of saying
         tokens += list(child.subtree)
+    tokens += _stranded_conjunct(verb, max(t.i for t in tokens))
     return sorted(set(tokens), key=lambda t: t.i)
+
+
+def _stranded_conjunct(verb: Token, last: int) -> list[Token]:
+    """"… promising to meet and in some cases exceed the goals", "… by emphasizing X, and a need to …":
+    a subjectless conjunct right after a message whose cue is a participle is the message's own second
+    half, though the parser hangs it on the clause the participle modifies."""
+    doc = verb.doc
+    if verb.dep_ not in ("advcl", "pcomp", "xcomp") or verb.tag_ != "VBG":
+        return []
+    i = last + 1
+    while i < len(doc) and (doc[i].dep_ == "cc" or doc[i].text == ","):
+        i += 1
+    if i == last + 1 or i >= len(doc) or not any(doc[k].dep_ == "cc" for k in range(last + 1, i)):
+        return []
+    for ancestor in verb.ancestors:
+        conjunct = next((c for c in ancestor.children if c.dep_ == "conj" and c.left_edge.i == i), None)
+        if conjunct is not None:
+            if any(g.dep_ in _SUBJECT_DEPS for g in conjunct.children):
+                return []
+            return list(conjunct.subtree)
+    return []
 
 
 def _circumstance(prep: Token) -> bool:
@@ -1181,8 +1265,15 @@ def _noun_messages(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
                 speaker = speaker[:-1]
         elif noun.dep_ == "dobj" and noun.head.lemma_.lower() in VOICING_VERBS:
             speaker = _subject(noun.head)
+        elif noun.dep_ == "ROOT" and noun.tag_ == "NNS" and lemma in SPEECH_VERBS and noun.i > noun.left_edge.i \
+                and all(t.dep_ == "compound" and t.head.i == noun.i for t in doc[noun.left_edge.i:noun.i]):
+            # "Smith charges that …" with no verb in the sentence: the tagger took the verb for a plural noun
+            # and its subject for a modifier of it
+            speaker = doc[noun.left_edge.i:noun.i]
         if speaker is None and text.rfind("\n", 0, noun.idx) + 1 == noun.left_edge.idx:
             continue  # "Refusal to export arms" opening a line: a subheading, not a message
+        if speaker is None and len(tokens) <= 3 and not any(t.pos_ in ("VERB", "AUX") for t in tokens):
+            continue  # "an attack on the island", "demand for coal": a short topic nobody is named as holding
         drafts.append(_Draft(kind=_kind_for(doc, start, end, stretches), content=(start, end), parts=[(start, end)],
                              cue=(noun.idx, noun.idx + len(noun.text)), cue_token=noun.i, speaker=speaker,
                              source="noun"))
@@ -1193,9 +1284,12 @@ def _noun_message(noun: Token) -> list[Token]:
     lemma = noun.lemma_.lower()
     doc = noun.doc
     if lemma in MESSAGE_NOUNS and not (noun.i > 0 and doc[noun.i - 1].lower_ == "in"):  # "in order to"
-        clause = next((c for c in noun.children if c.i > noun.i and c.dep_ in ("acl", "ccomp")
-                       and c.pos_ in ("VERB", "AUX")
-                       and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") for g in c.children)), None)
+        # the parser may call a complement clause a relative one ("a report that X had …"); its "that"
+        # is then still a conjunction (mark), where a true relative's "that" is a subject or object
+        clause = next((c for c in noun.children if c.i > noun.i and c.pos_ in ("VERB", "AUX") and (
+                       c.dep_ in ("acl", "ccomp") and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to")
+                                                          for g in c.children)
+                       or c.dep_ == "relcl" and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children))), None)
         if clause is not None:
             return list(clause.subtree)
     prep = next((c for c in noun.children if c.i == noun.i + 1 and c.dep_ == "prep"
@@ -1519,7 +1613,7 @@ def _continuations(doc: Doc, stretches: tuple[Stretch, ...], used: set[int], dra
         if _word_count(inner) < max(options.min_direct_words, 4):
             continue
         span = doc.char_span(stretch.start, stretch.end, alignment_mode="expand")
-        if span is None or not any(t.tag_ in _FINITE_TAGS for t in span):
+        if span is None or not any(t.tag_ in _FINITE_TAGS for t in span) or _quoted_heading(text, stretch):
             continue
         sent_start = span[0].sent.start_char
         own_sentence = not text[sent_start:stretch.start].strip()
@@ -1543,6 +1637,58 @@ def _continuations(doc: Doc, stretches: tuple[Stretch, ...], used: set[int], dra
         content = (stretch.start, stretch.end)
         drafts.append(_Draft(kind="direct", content=content, parts=[content], cue=None, speaker=prev.speaker,
                              source="continuation", via=prev.via, inherited_from=prev))
+
+
+def _paragraph_openers(doc: Doc, drafts: list[_Draft]) -> None:
+    """"The firm plants trees. The trees absorb carbon. An acre absorbs a ton, Smith said.": a closing
+    "…, X said" after the last sentence of a paragraph speaks for the sentences before it too, when
+    they carry no attribution, quotation or reporting verb of their own."""
+    text = doc_text(doc)
+    for draft in drafts:
+        if draft.source != "clause" or draft.cue_token is None or draft.cue is None or draft.cue[0] < draft.content[1]:
+            continue
+        verb = doc[draft.cue_token]
+        sent = verb.sent
+        # only the closing attribution ("…, Smith said.", "…, she said on Monday.")
+        if not text[draft.content[1]:draft.cue[0]].lstrip().startswith(",") \
+                or _word_count(text[draft.cue[1]:sent.end_char]) > 3 or verb.lemma_.lower() not in SPEECH_VERBS:
+            continue
+        line_start = text.rfind("\n", 0, sent.start_char) + 1
+        if draft.content[0] > _trim(text, sent.start_char, sent.end_char)[0] or line_start >= sent.start_char:
+            continue
+        before = doc.char_span(line_start, sent.start_char, alignment_mode="contract")
+        if before is None or not len(before) or any(ch in text[line_start:sent.start_char] for ch in '"“”«»'):
+            continue
+        if any(_is_cue_verb(t, QuoteOptions(beliefs=False)) for t in before) \
+                or any(d is not draft and d.content[0] < sent.start_char and d.content[1] > line_start for d in drafts):
+            continue
+        # a sentence naming the speaker introduces them ("One believer is Jo Hale, a founder of …"): the
+        # words start after it
+        names = {w for w in re.findall(r"[A-Z][\w’'-]{2,}", draft.speaker.text)} if draft.speaker is not None else set()
+        start = line_start
+        for earlier in before.sents:
+            if names & set(re.findall(r"[A-Z][\w’'-]{2,}", earlier.text)):
+                start = earlier.end_char
+        if start >= sent.start_char:
+            continue
+        draft.content = (_trim(text, start, draft.content[1])[0], draft.content[1])
+        draft.parts = [draft.content]
+
+
+def _quoted_heading(text: str, stretch: Stretch) -> bool:
+    """A quoted line in title case (a line of its own: ‘All Is Well.’): a section heading quoting the text below.
+
+    >>> _quoted_heading("x\\n“All Is Well.”\\ny", scan_quotes("x\\n“All Is Well.”\\ny")[0][0])
+    True
+    """
+    line_start = text.rfind("\n", 0, stretch.start) + 1
+    line_end = text.find("\n", stretch.end)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start:stretch.start].strip() or text[stretch.end:line_end].strip(" .!?"):
+        return False
+    words = re.findall(r"[A-Za-z][\w’']*", text[stretch.inner_start:stretch.inner_end])
+    long_words = [w for w in words if len(w) > 3]
+    return len(words) <= 12 and bool(long_words) and all(w[0].isupper() for w in long_words)
 
 
 # ---------------------------------------------------------------------------
