@@ -8,17 +8,13 @@ quoted title inside an opening phrase, a quoted heading line.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
-
-def rows_of(nlp, text):
-    return [q.row(text) for q in nlp(text)._.presslens_quotes]
-
-
-def only(rows, **where):
-    found = [r for r in rows if all(r.get(k) == v for k, v in where.items())]
-    assert len(found) == 1, f"expected one quote with {where}, found {len(found)} in {rows}"
-    return found[0]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))  # helpers (not tests/ itself: its toolkit_* folders would shadow the plugins)
+from quote_checks import only, rows_of
 
 
 @pytest.mark.parametrize("text, content, cue, speaker", [

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))  # helpers (not tests/ itself: its toolkit_* folders would shadow the plugins)
+from quote_checks import only
 
 
 def quotes_of(nlp, text):
     doc = nlp(text)
     return doc, [q.row(text) for q in doc._.presslens_quotes]
-
-
-def only(rows, **where):
-    found = [r for r in rows if all(r.get(k) == v for k, v in where.items())]
-    assert len(found) == 1, f"expected one quote with {where}, found {len(found)} in {rows}"
-    return found[0]
 
 
 def test_direct_quote_with_cue_after(nlp):
