@@ -1246,7 +1246,6 @@ def _noun_messages(doc: Doc, drafts: list[_Draft], stretches: tuple[Stretch, ...
         if noun.pos_ != "NOUN" or noun.i in cues:
             continue
         lemma = noun.lemma_.lower()
-        tokens: list[Token] = []
         tokens = _noun_message(noun)
         if not tokens:
             continue
@@ -1299,26 +1298,16 @@ def _noun_message(noun: Token) -> list[Token]:
 
 def _holder(doc: Doc, noun: Token, stretches: tuple[Stretch, ...]) -> _Draft | None:
     """"The mayor is a staunch opponent of the stadium": the subject holds a stance toward the noun's object."""
-    text = doc_text(doc)
     prep = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" and c.i > noun.i
                  and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
     subjects = [c for c in noun.head.children if c.dep_ == "nsubj"] if noun.head.lemma_ == "be" else []
     if prep is None or not subjects:
         return None
-    speaker = _clip_line(_phrase(subjects[0]), noun)
-    span = _span_of(_cut_tail(list(prep.subtree)[1:]))
-    if span is None or speaker is None or speaker.root.lower_ in ("i", "we", "you"):
-        return None
-    start, end = _close_quotes(text, *_trim(text, *_line_part(text, span, noun.idx)), stretches)
-    if end <= start or not _word_count(text[start:end]):
-        return None
-    return _Draft(kind=_kind_for(doc, start, end, stretches), content=(start, end), parts=[(start, end)],
-                  cue=(noun.idx, noun.idx + len(noun.text)), cue_token=noun.i, speaker=speaker, source="attitude")
+    return _subject_stance(doc, noun, list(prep.subtree)[1:], _clip_line(_phrase(subjects[0]), noun), stretches)
 
 
 def _attitude(doc: Doc, adjective: Token, stretches: tuple[Stretch, ...]) -> _Draft | None:
     """"The union is critical of the plan", "she was confident that …": the subject's attitude and its object."""
-    text = doc_text(doc)
     tokens: list[Token] = []
     for child in adjective.children:
         if child.i < adjective.i:
@@ -1329,19 +1318,26 @@ def _attitude(doc: Doc, adjective: Token, stretches: tuple[Stretch, ...]) -> _Dr
             tokens = list(child.subtree)[1:]
         if tokens:
             break
-    span = _span_of(_cut_tail(tokens))
     # the copula's own subject: in "called on reporters to be interested in …" the caller is not interested
     subjects = [c for c in adjective.head.children if c.dep_ in ("nsubj", "nsubjpass")] \
         if adjective.head.i != adjective.i else []
     speaker = _clip_line(_phrase(subjects[0]), adjective) if subjects else None
+    return _subject_stance(doc, adjective, tokens, speaker, stretches)
+
+
+def _subject_stance(doc: Doc, cue: Token, tokens: list[Token], speaker: Span | None,
+                    stretches: tuple[Stretch, ...]) -> _Draft | None:
+    """The draft for ``speaker``'s stance, named by ``cue`` (an attitude noun or adjective), toward ``tokens``;
+    none for a first- or second-person holder or when nothing is left of the object."""
+    text = doc_text(doc)
+    span = _span_of(_cut_tail(tokens))
     if span is None or speaker is None or speaker.root.lower_ in ("i", "we", "you"):
         return None
-    start, end = _close_quotes(text, *_trim(text, *_line_part(text, span, adjective.idx)), stretches)
+    start, end = _close_quotes(text, *_trim(text, *_line_part(text, span, cue.idx)), stretches)
     if end <= start or not _word_count(text[start:end]):
         return None
     return _Draft(kind=_kind_for(doc, start, end, stretches), content=(start, end), parts=[(start, end)],
-                  cue=(adjective.idx, adjective.idx + len(adjective.text)), cue_token=adjective.i, speaker=speaker,
-                  source="attitude")
+                  cue=(cue.idx, cue.idx + len(cue.text)), cue_token=cue.i, speaker=speaker, source="attitude")
 
 
 # ---------------------------------------------------------------------------
