@@ -218,7 +218,7 @@ def analyze(inputs: Iterable[Any] | Any, *, out: str | os.PathLike[str] | None =
     run = dict(metadata=metadata, quiet=quiet, strict=strict, columns=columns, engine=engine, scheduler=scheduler,
                max_chars=max_chars)
     # the rows, tables and corpus steps allocate millions of short-lived objects as well
-    with fewer_collections():
+    with fewer_collections(), _arrow_memory_from_system():
         if out is None:
             return _analyze(inputs, config=config, out=None, cache=False, **run)
         out = Path(out)
@@ -338,6 +338,34 @@ def _release_free_memory() -> None:
         # the process's own symbols hold glibc's malloc_trim (absent elsewhere, e.g. musl: skipped)
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None).malloc_trim(0)
+
+
+@contextlib.contextmanager
+def _arrow_memory_from_system() -> Iterator[None]:
+    """Have Arrow allocate from the system allocator for the duration of the block.
+
+    Arrow's default pool (mimalloc) keeps pages it has used: after the table chunks
+    and the corpus steps' temporary columns were freed, a cached 10 000-article run
+    still held ~100 MB more than with the system allocator, whose freed pages
+    :func:`_release_free_memory` hands back. Buffers remember their pool, so the
+    tables stay valid after the previous default comes back.
+
+    >>> import pyarrow as pa
+    >>> before = pa.default_memory_pool().backend_name
+    >>> with _arrow_memory_from_system():
+    ...     pa.default_memory_pool().backend_name
+    'system'
+    >>> pa.default_memory_pool().backend_name == before
+    True
+    """
+    import pyarrow as pa
+
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
 
 
 def _batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
