@@ -185,3 +185,23 @@ def test_cache_keeps_rows_exactly_numpy_scalars_included(tmp_path):
     assert isinstance(back["claims"][0]["n"], int)
     (tmp_path / "ab" / "abcdef.json").write_bytes(b"{not json")
     assert _read_cache(tmp_path, "abcdef") is None  # damaged: analysed again, never an error
+
+
+def test_cache_writer_writes_every_entry_and_reports_a_failed_write(tmp_path):
+    """Entries written on the background thread are all there after close(); a write that
+    fails (here a file stands where a shard folder must go) is raised, not swallowed."""
+    from toolkit.pipeline import _CacheWriter, _read_cache
+
+    writer = _CacheWriter(tmp_path / "cache", backlog=2)  # a small backlog: put() must wait, not drop
+    keys = [f"{k:02x}{'e' * 6}" for k in range(40)]
+    for n, key in enumerate(keys):
+        writer.put(key, {"timexes": [{"start": n}]})
+    writer.close()
+    assert [_read_cache(tmp_path / "cache", key) for key in keys] == [{"timexes": [{"start": n}]} for n in range(40)]
+
+    (tmp_path / "blocked").mkdir()
+    (tmp_path / "blocked" / "ff").write_text("not a folder")
+    writer = _CacheWriter(tmp_path / "blocked")
+    writer.put("ff000000", {"quotes": []})
+    with pytest.raises(OSError):
+        writer.close()

@@ -15,6 +15,8 @@ import hashlib
 import json
 import os
 import platform
+import queue
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 import contextlib
@@ -471,6 +473,8 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
     from tqdm.auto import tqdm
 
     bar = tqdm(desc="analysing", unit="article", disable=quiet, smoothing=0.1)
+    writer = _CacheWriter(cache_dir) if cache_dir is not None else None
+    finished = False
     try:
         for (batch, cached), results in runner.map(batches()):
             fresh = iter(results)
@@ -480,18 +484,23 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
                 if rows is None and needs_nlp:
                     rows = next(fresh)
                     counts["analysed"] += 1
-                    if cache_dir is not None:
+                    if writer is not None:
                         write_started = time.perf_counter()
-                        _write_cache(cache_dir, _cache_key(article, fingerprint), rows)
+                        writer.put(_cache_key(article, fingerprint), rows)
                         timings["cache_write_s"] += time.perf_counter() - write_started
                 elif rows is not None:
                     counts["from_cache"] += 1
                 for table, items in (rows or {}).items():
                     builder.add(table, items)
             bar.update(len(batch))
+        finished = True
     finally:
         bar.close()
         runner.close()
+        if writer is not None:
+            write_started = time.perf_counter()
+            writer.close(raise_errors=finished)  # an error already on its way is the one to see
+            timings["cache_write_s"] += time.perf_counter() - write_started
     timings["analyse_s"] = time.perf_counter() - started
     timings.update(getattr(runner, "timings", dict)())  # the local engine reports its model loading
 
@@ -614,16 +623,22 @@ def _write_cache(cache_dir: Path, key: str, rows: Mapping[str, Any]) -> None:
     """Write one article's rows: compact JSON, keys in the order the plugin gave them (column
     order must survive the cache), renamed into place. No fsync: an entry lost in a crash is
     only a cache miss (unreadable entries are analysed again), and one fsync per article
-    would cost more than the analysis of a short one.
+    would cost more than the analysis of a short one."""
+    _write_cache_bytes(cache_dir, key, _encode_cache(rows))
 
-    orjson writes the same bytes as ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))``
+
+def _encode_cache(rows: Mapping[str, Any]) -> bytes:
+    """orjson writes the same bytes as ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))``
     about eight times faster (and reads them back about twice as fast): with the standard
     library, encoding the cache was a tenth of what PressLens adds to spaCy's own time.
     The one difference: a NaN float is written as null, which reads back as a missing value."""
+    return orjson.dumps(rows, default=str, option=orjson.OPT_SERIALIZE_NUMPY)  # numpy scalars as numbers
+
+
+def _write_cache_bytes(cache_dir: Path, key: str, data: bytes) -> None:
     path = cache_dir / key[:2] / f"{key}.json"
-    data = orjson.dumps(rows, default=str, option=orjson.OPT_SERIALIZE_NUMPY)  # numpy scalars as numbers
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         tmp.write_bytes(data)
         os.replace(tmp, path)
@@ -631,6 +646,58 @@ def _write_cache(cache_dir: Path, key: str, rows: Mapping[str, Any]) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+class _CacheWriter:
+    """Writes cache entries on a background thread while the next articles are analysed.
+
+    Creating, writing and renaming a file per article is system-call time (0.3 s per
+    2 000 articles here), during which the thread does not hold the GIL: on a second core
+    it overlaps with spaCy instead of adding to it. The rows are encoded on the calling
+    thread, so a later change to them cannot reach the file. At most ``backlog`` entries
+    wait, so a slow disk holds back the run rather than filling memory. The first error
+    is raised by the next :meth:`put` or by :meth:`close`.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     writer = _CacheWriter(Path(folder))
+    ...     writer.put("ab12", {"quotes": [{"start": 1}]})
+    ...     writer.close()
+    ...     _read_cache(Path(folder), "ab12")
+    {'quotes': [{'start': 1}]}
+    """
+
+    def __init__(self, cache_dir: Path, *, backlog: int = 256) -> None:
+        self.cache_dir = cache_dir
+        self._queue: queue.Queue[tuple[str, bytes] | None] = queue.Queue(maxsize=backlog)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="presslens-cache-writer", daemon=True)
+        self._thread.start()
+
+    def put(self, key: str, rows: Mapping[str, Any]) -> None:
+        self._raise()
+        self._queue.put((key, _encode_cache(rows)))
+
+    def close(self, *, raise_errors: bool = True) -> None:
+        """Wait until every entry is written."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        if raise_errors:
+            self._raise()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._error is None:  # after a failure the rest is drained unwritten
+                try:
+                    _write_cache_bytes(self.cache_dir, *item)
+                except BaseException as error:  # handed to the analysing thread
+                    self._error = error
 
 
 def _versions(chosen: Sequence[Plugin], model: Mapping[str, str] | None) -> dict[str, Any]:
