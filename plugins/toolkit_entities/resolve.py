@@ -30,7 +30,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -487,8 +487,9 @@ class _Resolver:
         self.labels = column("label", astype_str=True)
         self.sources = column("source")
         # a place name followed by a score in a line of results is a club: strong evidence
-        self.weights = _shared((self._weight(i) + (2.0 if self.sources[i] == "team" else 0.0)
-                                for i in range(len(order))), same)
+        self.weights = _shared((weight + (2.0 if self.sources[i] == "team" else 0.0)
+                                for i, weight in enumerate(self._weights())), same)
+        self._team_rows = frozenset(i for i, source in enumerate(self.sources) if source == "team")
         self.outlets = frozenset(outlets)
         self._places: dict[str, list[str]] = {}
         self.groups: list[_Group] = []
@@ -498,11 +499,12 @@ class _Resolver:
         # never-merge pairs; two spellings with one key are told apart by their words
         self._apart = [((name_key(a), _form(a)), (name_key(b), _form(b))) for a, b in table.apart_pairs()]
 
-    def _weight(self, i: int) -> float:
-        label, n_words = self.labels[i], len(self.words[i])
-        if label not in ("GPE", "LOC", "FAC", "PERSON"):
-            return 2.0 if n_words > 1 else 1.0  # the context only counts for places and persons: no text needed
-        return _mention_weight(self.texts.get(self.article_of[i], ""), self.start_of[i], self.end_of[i], label, n_words)
+    def _weights(self) -> Iterator[float]:
+        """Each row's :func:`_mention_weight`, an article's text fetched once for all its rows."""
+        for aid, lo, hi in self.article_rows:
+            text = self.texts.get(aid, "")
+            for i in range(lo, hi):
+                yield _mention_weight(text, self.start_of[i], self.end_of[i], self.labels[i], len(self.words[i]))
 
     # within each article -------------------------------------------------------------
     def run(self) -> None:
@@ -655,7 +657,7 @@ class _Resolver:
         first: dict[tuple[tuple[str, ...], str], int] = {}
         for g in self._live():
             # an article that lists the name with scores talks about the club throughout
-            team = any(self.sources[i] == "team" for i in g.rows)
+            team = bool(self._team_rows) and any(i in self._team_rows for i in g.rows)
             slot = (g.key, "team" if team else "name")
             if slot in first:
                 self._union(first[slot], g.gid)
@@ -719,18 +721,19 @@ class _Resolver:
         return dict(by_prefix)
 
     def _is_demonym(self, groups: Iterable[_Group]) -> bool:
-        words = {" ".join(self.words[i]) for g in groups for i in g.rows}
+        words = {" ".join(self._words_of[text]) for text in {self.text_of[i] for g in groups for i in g.rows}}
         if not words or any(" " in w or not w for w in words):
             return False
         return all(any(demonym_of(w, p) for p in self._places.get(w[:3], ())) for w in words)
 
     def _merge_parenthesised(self) -> None:
         """"Long Name (ACR)" or "ACR (Long Name)" in a text: the two are one entity."""
+        starts, ends = self.start_of, self.end_of
         for aid, lo, hi in self.article_rows:  # rows sorted by (article, start, end)
             for a, b in zip(range(lo, hi), range(lo + 1, hi)):
-                gap = self.start_of[b] - self.end_of[a]
-                gap_text = self.texts.get(aid, "")[self.end_of[a]:self.start_of[b]]
-                if gap > 3 or not re.fullmatch(r"\s*\(\s*", gap_text):
+                if starts[b] - ends[a] > 3:
+                    continue  # the text is read only for close pairs
+                if not re.fullmatch(r"\s*\(\s*", self.texts.get(aid, "")[ends[a]:starts[b]]):
                     continue
                 first, second = self.text_of[a], self.text_of[b]
                 pair_ok = (is_acronym(second) and acronym_of(first, second)) or \
