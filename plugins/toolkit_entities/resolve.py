@@ -36,7 +36,7 @@ from typing import Any
 
 import pandas as pd
 
-from toolkit._columns import TextsById, itertuples, values
+from toolkit._columns import itertuples, values
 
 from .aliases import AliasTable, Suggestion, load_alias_table, save_alias_table, suggestion_id
 from .mentions import mention_id
@@ -77,12 +77,10 @@ def resolve(tables: Mapping[str, pd.DataFrame], *, alias_table: Any = None, meto
     # (37 MB on 10 000 articles) is made once, for the returned table, after resolution
     order = _sorted_order(mentions)
 
-    # the texts stay in the table: a Python string per article for the whole corpus cost more than the mentions
-    texts = {} if articles is None else TextsById(articles["article_id"], articles["text"])
     outlets: set[tuple[str, ...]] = set()
     if articles is not None and "outlet" in articles.columns:
         outlets = {name_key(str(o)) for o in articles["outlet"].dropna().unique() if str(o).strip()}
-    resolver = _Resolver(mentions, order, table, texts=texts, outlets=outlets)
+    resolver = _Resolver(mentions, order, table, articles=articles, outlets=outlets)
     resolver.run()
     mentions, entities, suggestions = resolver.tables(articles, metonymy=metonymy)
 
@@ -419,6 +417,32 @@ def _recover_chunk(chunk: Sequence[tuple[str, str]], tokenizer: Any, finder: _Kn
                           "source": "known-name", "refers_to_name": None})
 
 
+class _ArticleTexts:
+    """``(article id, text)`` of the articles table's rows whose id is wanted, in table order, a
+    chunk of rows converted at a time (never the whole corpus as Python strings); a duplicated id
+    comes twice, its last row last. A pandas lookup per article (90 µs) cost more than the
+    weights it served on 2 000 articles. ``ids``: the wanted ids the table has; ids appended to
+    ``missing`` (with a default text) come after the table's rows.
+    """
+
+    def __init__(self, articles: pd.DataFrame | None, wanted: frozenset[str]) -> None:
+        self.frame = None
+        self.ids: frozenset[str] = frozenset()
+        self.missing: list[tuple[str, str]] = []
+        self.wanted = wanted
+        if articles is not None and len(articles) and wanted:
+            # all rows, the unwanted skipped: selecting the wanted ones first copied their texts
+            self.frame = articles[["article_id", "text"]]
+            self.ids = wanted & frozenset(map(str, values(articles["article_id"])))
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        if self.frame is not None:
+            for aid, text in itertuples(self.frame):
+                if str(aid) in self.wanted:
+                    yield str(aid), str(text)
+        yield from self.missing
+
+
 # --- 2-4. resolution --------------------------------------------------------------------
 @dataclass(slots=True)  # ~150 000 groups on 10 000 articles: no __dict__ each
 class _Group:
@@ -442,14 +466,15 @@ class _UnionFind:
 
 
 class _Resolver:
-    def __init__(self, mentions: pd.DataFrame, order: Any, table: AliasTable, *, texts: Mapping[str, str],
+    def __init__(self, mentions: pd.DataFrame, order: Any, table: AliasTable, *, articles: pd.DataFrame | None,
                  outlets: Iterable[tuple[str, ...]] = ()) -> None:
         import numpy as np
 
         self.m = mentions  # as given; row ``i`` of the resolver is row ``order[i]`` of the table
         self.order = order
         self.table = table
-        self.texts = texts
+        # the texts stay in the table: a Python string per article for the whole corpus cost more than the mentions
+        self.articles = articles
         self.forced: dict[int, tuple[str | None, str | None]] = {}
         # plain lists in sorted order: pandas' per-cell access is far too slow in these loops. One
         # object per distinct value (a corpus names the same few hundred things over and over),
@@ -499,12 +524,23 @@ class _Resolver:
         # never-merge pairs; two spellings with one key are told apart by their words
         self._apart = [((name_key(a), _form(a)), (name_key(b), _form(b))) for a, b in table.apart_pairs()]
 
-    def _weights(self) -> Iterator[float]:
-        """Each row's :func:`_mention_weight`, an article's text fetched once for all its rows."""
-        for aid, lo, hi in self.article_rows:
-            text = self.texts.get(aid, "")
+    def _weights(self) -> list[float]:
+        """Each row's :func:`_mention_weight`, an article's text read once for all its rows."""
+        weights: list[float | None] = [None] * len(self.order)
+        rows_of = {aid: (lo, hi) for aid, lo, hi in self.article_rows}
+        texts = self._article_texts(rows_of)
+        for aid, (lo, hi) in rows_of.items():
+            if aid not in texts.ids:
+                texts.missing.append((aid, ""))  # mentions of an article the table lacks: no context
+        for aid, text in texts:
+            lo, hi = rows_of[aid]
             for i in range(lo, hi):
-                yield _mention_weight(text, self.start_of[i], self.end_of[i], self.labels[i], len(self.words[i]))
+                weights[i] = _mention_weight(text, self.start_of[i], self.end_of[i], self.labels[i], len(self.words[i]))
+        return weights
+
+    def _article_texts(self, wanted: Iterable[str]) -> _ArticleTexts:
+        """The texts of the ``wanted`` articles, streamed from the articles table (see :class:`_ArticleTexts`)."""
+        return _ArticleTexts(self.articles, frozenset(wanted))
 
     # within each article -------------------------------------------------------------
     def run(self) -> None:
@@ -729,11 +765,19 @@ class _Resolver:
     def _merge_parenthesised(self) -> None:
         """"Long Name (ACR)" or "ACR (Long Name)" in a text: the two are one entity."""
         starts, ends = self.start_of, self.end_of
+        # pairs of names at most 3 characters apart, in row order; only their articles' texts are read
+        close: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for aid, lo, hi in self.article_rows:  # rows sorted by (article, start, end)
             for a, b in zip(range(lo, hi), range(lo + 1, hi)):
-                if starts[b] - ends[a] > 3:
-                    continue  # the text is read only for close pairs
-                if not re.fullmatch(r"\s*\(\s*", self.texts.get(aid, "")[ends[a]:starts[b]]):
+                if starts[b] - ends[a] <= 3:
+                    close[aid].append((a, b))
+        gaps: dict[tuple[int, int], str] = {}  # the few characters between each close pair, not whole texts
+        for aid, text in self._article_texts(close):
+            for a, b in close[aid]:
+                gaps[a, b] = text[ends[a]:starts[b]]
+        for aid, lo, hi in self.article_rows:
+            for a, b in close.get(aid, ()):
+                if not re.fullmatch(r"\s*\(\s*", gaps.get((a, b), "")):
                     continue
                 first, second = self.text_of[a], self.text_of[b]
                 pair_ok = (is_acronym(second) and acronym_of(first, second)) or \
