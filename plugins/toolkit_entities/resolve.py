@@ -639,8 +639,8 @@ class _Resolver:
                            "the same name after generic romanisation rules (vowels, -y/-i endings, ng/n, "
                            "hyphens and spacing)", applied=True)
         self.uf.parent[rb] = ra
-        self.members[ra] = keys_a | keys_b
-        self.forms[ra] = forms_a | forms_b
+        keys_a |= keys_b  # in place: the root's own sets, held nowhere else
+        forms_a |= forms_b
         del self.members[rb], self.forms[rb]  # rb is no root any more: nothing reads them again
         surfaces_a = self.surfaces[ra]
         for form, (gid, text) in self.surfaces.pop(rb).items():
@@ -788,8 +788,11 @@ class _Resolver:
 
     def _clusters(self) -> dict[int, list[_Group]]:
         clusters: dict[int, list[_Group]] = defaultdict(list)
-        for g in self._live():
-            clusters[self.uf.find(g.gid)].append(g)
+        parent, find = self.uf.parent, self.uf.find
+        for g in self.groups:
+            if g.rows:
+                up = parent[g.gid]  # after path compression most groups point at their root already
+                clusters[up if parent[up] == up else find(g.gid)].append(g)
         return clusters
 
     def _cluster_label(self, groups: Sequence[_Group]) -> str:
@@ -957,12 +960,14 @@ class _Resolver:
             if entity_id in used_ids:  # two entities kept apart under one name
                 entity_id = "E" + hashlib.sha1(f"{label}|{name}|{self.m['mention_id'].iat[int(self.order[rows[0]])]}".encode()).hexdigest()[:10]
             used_ids.add(entity_id)
-            forms = Counter(self.text_of[i] for i in rows)
+            forms = Counter(map(self.text_of.__getitem__, rows))
             aliases = sorted(forms, key=lambda t: (-forms[t], t))
-            dates = sorted(d for d in (published.get(self.article_of[i]) for i in rows) if d)
+            in_articles = set(map(self.article_of.__getitem__, rows))
+            # first and last dates over the entity's articles, not over each of its mentions
+            dates = sorted(d for d in map(published.get, in_articles) if d)
             entity_rows.append({
                 "entity_id": entity_id, "name": name, "label": label, "aliases": aliases,
-                "n_mentions": len(rows), "n_articles": len({self.article_of[i] for i in rows}),
+                "n_mentions": len(rows), "n_articles": len(in_articles),
                 "first_published": dates[0] if dates else None, "last_published": dates[-1] if dates else None,
             })
             for i in rows:
