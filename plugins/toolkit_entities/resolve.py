@@ -504,17 +504,19 @@ class _Resolver:
         self._names: dict[int, str] = {}
         keys: dict[str, tuple[str, ...]] = {}
         words: dict[str, list[str]] = {}  # shared lists: never changed in place
-        self.keys = [keys[t] if t in keys else keys.setdefault(t, name_key(t)) for t in self.text_of]
-        self.words = [words[t] if t in words else words.setdefault(t, name_tokens(t)) for t in self.text_of]
-        self._words_of = words  # text -> its words, for work per distinct text
+        # a name's key and words per distinct text, not per row (a list per row each was 2 MB on 10 000 articles)
+        for text in set(self.text_of):
+            keys[text], words[text] = name_key(text), name_tokens(text)
+        self._keys_of, self._words_of = keys, words
         self._demonyms: dict[str, bool] = {}
         self._forms: dict[str, str] = {}  # text -> _form(text)
         self.labels = column("label", astype_str=True)
-        self.sources = column("source")
+        sources = column("source")  # read here only: for the weights and the team rows
         # a place name followed by a score in a line of results is a club: strong evidence
-        self.weights = _shared((weight + (2.0 if self.sources[i] == "team" else 0.0)
+        self.weights = _shared((weight + (2.0 if sources[i] == "team" else 0.0)
                                 for i, weight in enumerate(self._weights())), same)
-        self._team_rows = frozenset(i for i, source in enumerate(self.sources) if source == "team")
+        self._team_rows = frozenset(i for i, source in enumerate(sources) if source == "team")
+        del sources
         self.outlets = frozenset(outlets)
         self._places: dict[str, list[str]] = {}
         self.groups: list[_Group] = []
@@ -535,7 +537,8 @@ class _Resolver:
         for aid, text in texts:
             lo, hi = rows_of[aid]
             for i in range(lo, hi):
-                weights[i] = _mention_weight(text, self.start_of[i], self.end_of[i], self.labels[i], len(self.words[i]))
+                weights[i] = _mention_weight(text, self.start_of[i], self.end_of[i], self.labels[i],
+                                              len(self._words_of[self.text_of[i]]))
         return weights
 
     def _article_texts(self, wanted: Iterable[str]) -> _ArticleTexts:
@@ -571,7 +574,7 @@ class _Resolver:
     def _link_article(self, aid: str, order: Sequence[int]) -> None:
         by_key: dict[tuple[str, ...], _Group] = {}
         for i in order:
-            key = self.keys[i]
+            key = self._keys_of[self.text_of[i]]
             if not key:
                 key = (self.text_of[i].lower(),)
             group = by_key.get(key) or self._new_group(aid, key)
@@ -747,7 +750,7 @@ class _Resolver:
         for g in self._live():
             if len(g.key) == 1 and not g.key[0].startswith("@"):
                 for i in g.rows:
-                    votes[" ".join(self.words[i])][_label_class(self.labels[i])] += self.weights[i]
+                    votes[" ".join(self._words_of[self.text_of[i]])][_label_class(self.labels[i])] += self.weights[i]
             elif g.key[0] == "@country":
                 votes[g.key[1]]["place"] += 1
         by_prefix: dict[str, list[str]] = defaultdict(list)  # indexed by the first letters: cheap lookups
@@ -898,7 +901,7 @@ class _Resolver:
 
     def _release(self) -> None:
         """Drop the per-mention lists and groups once the entities are decided (suggestions stay)."""
-        for name in ("text_of", "start_of", "end_of", "article_of", "keys", "words", "labels", "sources", "weights",
+        for name in ("text_of", "start_of", "end_of", "article_of", "labels", "weights",
                      "group_of", "groups", "members", "forms", "surfaces", "article_rows"):
             setattr(self, name, None)
 
