@@ -211,7 +211,8 @@ class _KnownNameFinder:
         is_hyphen = np.isin(orths, self.hyphens)
         follows_hyphen = np.zeros(len(orths), dtype=bool)
         follows_hyphen[1:] = is_hyphen[:-1]
-        follows_hyphen[bounds[:-1]] = False  # an article's first token follows no hyphen of the one before
+        firsts_of_docs = bounds[:-1][bounds[:-1] < len(orths)]  # an empty last document has no first token
+        follows_hyphen[firsts_of_docs] = False  # a document's first token follows no hyphen of the one before
         keys = np.where(follows_hyphen, pairs[:, 1], pairs[:, 0])
         candidates = np.flatnonzero(np.isin(keys, self.firsts))
         if not len(candidates):
