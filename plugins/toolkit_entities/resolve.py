@@ -28,6 +28,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -422,14 +423,12 @@ class _ArticleTexts:
     """``(article id, text)`` of the articles table's rows whose id is wanted, in table order, a
     chunk of rows converted at a time (never the whole corpus as Python strings); a duplicated id
     comes twice, its last row last. A pandas lookup per article (90 µs) cost more than the
-    weights it served on 2 000 articles. ``ids``: the wanted ids the table has; ids appended to
-    ``missing`` (with a default text) come after the table's rows.
+    weights it served on 2 000 articles. ``ids``: the wanted ids the table has.
     """
 
     def __init__(self, articles: pd.DataFrame | None, wanted: frozenset[str]) -> None:
         self.frame = None
         self.ids: frozenset[str] = frozenset()
-        self.missing: list[tuple[str, str]] = []
         self.wanted = wanted
         if articles is not None and len(articles) and wanted:
             # all rows, the unwanted skipped: selecting the wanted ones first copied their texts
@@ -441,7 +440,6 @@ class _ArticleTexts:
             for aid, text in itertuples(self.frame):
                 if str(aid) in self.wanted:
                     yield str(aid), str(text)
-        yield from self.missing
 
 
 # --- 2-4. resolution --------------------------------------------------------------------
@@ -532,10 +530,8 @@ class _Resolver:
         weights: list[float | None] = [None] * len(self.order)
         rows_of = {aid: (lo, hi) for aid, lo, hi in self.article_rows}
         texts = self._article_texts(rows_of)
-        for aid, (lo, hi) in rows_of.items():
-            if aid not in texts.ids:
-                texts.missing.append((aid, ""))  # mentions of an article the table lacks: no context
-        for aid, text in texts:
+        lacking = [(aid, "") for aid in rows_of if aid not in texts.ids]  # not in the table: no context
+        for aid, text in itertools.chain(texts, lacking):
             lo, hi = rows_of[aid]
             for i in range(lo, hi):
                 weights[i] = _mention_weight(text, self.start_of[i], self.end_of[i], self.labels[i],

@@ -122,3 +122,26 @@ def test_resolve_returns_rows_sorted_with_the_input_untouched():
     assert list(zip(out["article_id"], out["start"])) == [("a", 0), ("a", 20), ("b", 0), ("b", 30)]
     assert out["label"].tolist() == ["PERSON", "GPE", "PERSON", "PERSON"]
     assert out["entity_id"].iloc[0] == out["entity_id"].iloc[2] == out["entity_id"].iloc[3]
+
+
+def test_texts_come_from_the_table_and_an_absent_article_reads_as_empty():
+    text = "Talks with the Northern Grain Board (NGB) ended. In Portmere, Minister Ana Moro said no."
+    long_start, acr_start = text.index("Northern"), text.index("NGB")
+    rows = []
+    for aid in ("a", "b"):  # the same mentions in a listed article and in one the table lacks
+        rows += [(aid, long_start, "Northern Grain Board", "ORG"), (aid, acr_start, "NGB", "ORG"),
+                 (aid, text.index("Portmere"), "Portmere", "GPE"), (aid, text.index("Ana"), "Ana Moro", "PERSON")]
+    mentions = pd.DataFrame([{"article_id": a, "start": s, "end": s + len(t), "text": t, "label": lab}
+                             for a, s, t, lab in rows])
+    articles = pd.DataFrame({"article_id": ["a", "z", "a"], "text": ["no names here", "", text],
+                             "published": ["2024-01-01", None, "2024-01-02"]})
+    result = resolve({"mentions": mentions, "articles": articles}, recover=False)
+    out = result["mentions"]
+    ids = dict(zip(zip(out["article_id"], out["text"]), out["entity_id"]))
+    # "a" is read from its last row: the name and its acronym in parentheses are one entity
+    assert ids["a", "NGB"] == ids["a", "Northern Grain Board"]
+    suggestion = result["entity_suggestions"]
+    assert suggestion["evidence"].str.contains("parentheses").sum() == 1
+    by_name = result["entities"].set_index("name")
+    assert by_name.loc["Northern Grain Board", "n_articles"] == 2
+    assert by_name.loc["Northern Grain Board", "first_published"] == "2024-01-02"
