@@ -564,7 +564,7 @@ class _Resolver:
         self._propose_similar()
 
     def _new_group(self, aid: str, key: tuple[str, ...]) -> _Group:
-        group = _Group(gid=len(self.groups), article_id=aid, key=key)
+        group = _Group(gid=len(self.groups), article_id=aid, key=key, rows=[])
         self.groups.append(group)
         return group
 
@@ -583,7 +583,12 @@ class _Resolver:
                    and self._group_label(g) == "PERSON"]
         if not persons:
             return  # no full name to join (the checks below have no side effects: skipping them changes nothing)
+        # a part begins or ends its full name: a name whose first and last words begin and end
+        # no person's name has no candidate (most names of an article), so the scan is skipped
+        person_firsts, person_lasts = {g.key[0] for g in persons}, {g.key[-1] for g in persons}
         for short in [g for g in by_key.values() if not g.key[0].startswith("@")]:
+            if short.key[0] not in person_firsts and short.key[-1] not in person_lasts:
+                continue
             # a longer name whose mentions all joined a still longer one is no candidate any more;
             # the candidates first, as they are cheapest and most often none
             candidates = [g for g in persons if g.rows and len(g.key) > len(short.key) and _is_part(short.key, g.key)]
