@@ -10,20 +10,23 @@ from __future__ import annotations
 import calendar
 import hashlib
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import islice
+from operator import itemgetter
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from toolkit._columns import itertuples, values
+from toolkit._columns import TextsById, itertuples, values
 from toolkit.registry import StepContext
 from toolkit.schemas import conform, empty_table
 
 from .lexicon import META_CONCEPTS
-from .grouping import Frame, GroupingConfig, entity_key, group_claims, lexical_terms
+from .grouping import Frame, GroupingConfig, entity_key, group_claims, lexical_terms, load_encoder
 from .extract import READINGS, reading_row
 
 __all__ = ["claims_step", "build_claims", "ClaimOptions"]
@@ -70,107 +73,127 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
     Each quote's reading comes from the ``claim_readings`` table written per
     article; quotes without one (a quotes table made by hand) are parsed here
     with ``nlp`` (a spaCy pipeline, or a callable returning one when needed).
-    Readings are turned into Python values ``chunk_rows`` quotes at a time.
+
+    Quotes are taken ``chunk_rows`` at a time, in article order: their readings,
+    their articles' mentions, events and timexes become Python values for that
+    slice only, and the slice's claims become a table at once. What outlives a
+    slice is what grouping needs, one small int per claim (which distinct
+    features it has) and its stance: at 10 000 articles, per-claim Python rows
+    and whole-corpus per-article tuples had taken this step to +248 MB.
     """
     quotes = tables.get("quotes")
     if quotes is None or quotes.empty:
         return empty_table("claims")
     articles = tables["articles"].set_index("article_id")
-    mentions = _table(tables, "mentions")
     names = _entity_names(_table(tables, "entities"))
-    events = _table(tables, "events")
-    timexes = _table(tables, "timexes")
-
-    # per-article slices with only the columns read here, made once: filtering the
-    # whole wide tables for every quote was most of this step's time
-    mentions_by_article, no_mentions = _mention_spans(mentions), []
-    events_by_article = _event_tuples(events)
-    timexes_by_article = _timex_tuples(timexes)
-    quotes = quotes.sort_values(["article_id", "content_start", "quote_id"], na_position="last")
-    quotes = quotes[quotes["article_id"].astype(str).isin(articles.index)]
+    quotes = _quotes_in_order(quotes, articles)
     readings = _Readings(tables.get(READINGS), quotes, articles, nlp=nlp, batch_size=options.batch_size)
-    # plain dicts: a pandas look-up per quote (Series.at on Arrow strings) cost more than the rest of the loop
-    texts: dict[str, str] = dict(zip(articles.index.astype(str), articles["text"].astype(object)))
+    entity_ids: dict[str, str] = {}  # one string per entity, not one per mention
+    mentions = _ByArticle(_resolved(_table(tables, "mentions")), ("start", "end", "entity_id"),
+                          lambda start, end, e: (int(start), int(end), entity_ids.setdefault(str(e), str(e))))
+    events = _ByArticle(_table(tables, "events"), ("start", "end", "date_start", "date_end"),
+                        lambda start, end, date_start, date_end: (int(start), int(end), date_start, date_end))
+    timexes = _ByArticle(_table(tables, "timexes"), ("start", "end", "value"),
+                         lambda start, end, value: (int(start), int(end), value))
+    # the article texts stay in their table: as Python strings they were 20 MB at 10 000 articles
+    texts = TextsById(pd.Series(articles.index), articles["text"])
     published: dict[str, Any] = (dict(zip(articles.index.astype(str), articles["published"].astype(object)))
                                  if "published" in articles else {})
-    # one list per column, not one dict per claim: 19 keys a row cost more than the values themselves
-    columns: dict[str, list[Any]] = {name: [] for name in _CLAIM_COLUMNS}
-    grouping_inputs: list[tuple[str, frozenset[str], frozenset[str], Frame]] = []
-    # per quote: (article_id, paragraph start, quote start, first row index, anaphoric) for linking "deny it"
-    spoken: list[tuple[str, int, int, int, bool]] = []
+    # texts are only compared when sentence embeddings are (see group_claims)
+    embedded = options.grouping.embeddings != "off" and load_encoder() is not None
+    state = _Grouping(texts=[] if embedded else None)
+    frames: list[pd.DataFrame] = []
+    article_quotes: list[tuple[int, int, int, bool]] = []  # the current article's quotes, see _antecedents
+    current: str | None = None
+    last_quote_id: str | None = None
     # one object per distinct value: claims repeat their article, stance, dates and (in syndicated
     # copies) their whole features, which for a big corpus would otherwise be held once per claim
     same: dict[Any, Any] = {}
     one = same.setdefault
-    for quote, reading in readings.pairs(quotes, chunk_rows=chunk_rows):
-        if reading is None:
-            continue
-        article_id = str(quote.article_id)
-        article_id = one(article_id, article_id)
-        span = _quote_span(quote)
-        text_of_article = texts[article_id]
-        if _present(reading["sentence_start"]) and _present(reading["sentence_end"]):
-            sent_start, sent_end = int(reading["sentence_start"]), int(reading["sentence_end"])
-        else:
-            sent_start, sent_end = span
-        article_mentions = mentions_by_article.get(article_id, no_mentions)
-        claimants = _claimants(quote, article_mentions, names, text_of_article)
-        about = _about(quote, article_mentions, (sent_start, sent_end), {c for c, _ in claimants})
-        core = ((int(reading["core_start"]), int(reading["core_end"]))
-                if _present(reading["core_start"]) and _present(reading["core_end"]) else span_of_content(quote, span))
-        inside = _about(quote, article_mentions, core, {c for c, _ in claimants}, strict=True)
-        participants = frozenset(k for k in (entity_key(names.get(e, "")) for e in inside) if k)
-        participants = one(participants, participants)
-        # an entity named in the proposition counts twice as much as one only named near it
-        entity_features = frozenset({entity_key(names.get(e, e)) for e in about} | {"=" + k for k in participants})
-        entity_features = one(entity_features, entity_features)
-        predicates, themes = frozenset(reading["predicates"]), frozenset(reading["themes"])
-        frame = Frame(predicates=one(predicates, predicates), themes=one(themes, themes), participants=participants)
-        frame = one(frame, frame)
-        date_start, date_end, date_source = _date((sent_start, sent_end), events_by_article.get(article_id, ()),
-                                                  timexes_by_article.get(article_id, ()),
-                                                  published.get(article_id))
-        text = f"{reading['proposition']}. {reading['focus_text']}"
-        # the proposition's own clause, not the whole quote: a long quote's later
-        # sentences comment on the claim and would drown what it is about
-        words = [tuple(w) for w in reading["core_words"]] or [tuple(w) for w in reading["focus_tokens"]]
-        terms = (lexical_terms(words)
-                 | lexical_terms([(w, "NOUN") for w in reading["proposition"].split()]))
-        terms = one(terms, terms)
-        text = one(text, text)
-        confidence = _confidence(reading["basis"], claimants, getattr(quote, "confidence", None))
-        # ordered by where the content starts: two quotes of one sentence share their speaker's offset
-        order = int(quote.content_start) if _present(quote.content_start) else span[0]
-        spoken.append((article_id, _paragraph_start(text_of_article, sent_start), order, len(columns["claim_id"]),
-                       bool(reading["anaphoric"])))
-        quote_id, evidence = str(quote.quote_id), _text(quote.content)
-        cue_lemma = reading["cue_lemma"] if _present(reading["cue_lemma"]) else None
-        stance, basis = one(reading["stance"], reading["stance"]), one(reading["basis"], reading["basis"])
-        cue_lemma, date_start, date_end = one(cue_lemma, cue_lemma), one(date_start, date_start), one(date_end, date_end)
-        for claimant_id, claimant_name in claimants:
-            key = f"{quote_id}\x00{claimant_id or claimant_name or ''}"
-            for name, value in zip(_CLAIM_COLUMNS, (
-                    "C" + hashlib.sha1(key.encode()).hexdigest()[:12], article_id, quote_id, claimant_id,
-                    stance, reading["proposition"], about, date_start, date_end, None, claimant_name,
-                    cue_lemma, bool(reading["negated"]), basis, date_source, confidence, evidence,
-                    sent_start, sent_end)):
-                columns[name].append(value)
-            grouping_inputs.append((text, terms, entity_features, frame))
-    del readings, mentions_by_article, events_by_article, timexes_by_article, same
-    n_rows = len(columns["claim_id"])
-    if not n_rows:
+    for chunk in readings.chunks(quotes, chunk_rows=chunk_rows):
+        chunk_articles = {str(quote.article_id) for quote, _ in chunk}
+        mentions_by_article, events_by_article, timexes_by_article = (
+            table.rows(chunk_articles) for table in (mentions, events, timexes))
+        # one list per column, not one dict per claim: 19 keys a row cost more than the values themselves
+        columns: dict[str, list[Any]] = {name: [] for name in _CLAIM_COLUMNS}
+        for quote, reading in chunk:
+            if reading is None:
+                continue
+            article_id = str(quote.article_id)
+            article_id = one(article_id, article_id)
+            if article_id != current:
+                if current is not None:
+                    _antecedents(article_quotes, texts[current], state.antecedents)
+                article_quotes, current = [], article_id
+            span = _quote_span(quote)
+            text_of_article = texts[article_id]
+            if _present(reading["sentence_start"]) and _present(reading["sentence_end"]):
+                sent_start, sent_end = int(reading["sentence_start"]), int(reading["sentence_end"])
+            else:
+                sent_start, sent_end = span
+            article_mentions = mentions_by_article.get(article_id, ())
+            claimants = _claimants(quote, article_mentions, names, text_of_article)
+            about = _about(quote, article_mentions, (sent_start, sent_end), {c for c, _ in claimants})
+            core = ((int(reading["core_start"]), int(reading["core_end"]))
+                    if _present(reading["core_start"]) and _present(reading["core_end"]) else span_of_content(quote, span))
+            inside = _about(quote, article_mentions, core, {c for c, _ in claimants}, strict=True)
+            participants = frozenset(k for k in (entity_key(names.get(e, "")) for e in inside) if k)
+            participants = one(participants, participants)
+            # an entity named in the proposition counts twice as much as one only named near it
+            entity_features = frozenset({entity_key(names.get(e, e)) for e in about} | {"=" + k for k in participants})
+            entity_features = one(entity_features, entity_features)
+            predicates, themes = frozenset(reading["predicates"]), frozenset(reading["themes"])
+            frame = Frame(predicates=one(predicates, predicates), themes=one(themes, themes), participants=participants)
+            frame = one(frame, frame)
+            date_start, date_end, date_source = _date((sent_start, sent_end), events_by_article.get(article_id, ()),
+                                                      timexes_by_article.get(article_id, ()),
+                                                      published.get(article_id))
+            # the proposition's own clause, not the whole quote: a long quote's later
+            # sentences comment on the claim and would drown what it is about
+            words = [tuple(w) for w in reading["core_words"]] or [tuple(w) for w in reading["focus_tokens"]]
+            terms = (lexical_terms(words)
+                     | lexical_terms([(w, "NOUN") for w in reading["proposition"].split()]))
+            terms = one(terms, terms)
+            confidence = _confidence(reading["basis"], claimants, getattr(quote, "confidence", None))
+            # ordered by where the content starts: two quotes of one sentence share their speaker's offset
+            order = int(quote.content_start) if _present(quote.content_start) else span[0]
+            first = state.n_rows
+            article_quotes.append((order, _paragraph_start(text_of_article, sent_start), first,
+                                   bool(reading["anaphoric"])))
+            quote_id, evidence = str(quote.quote_id), _text(quote.content)
+            if quote_id != last_quote_id:
+                state.quote_runs += 1
+                last_quote_id = quote_id
+            cue_lemma = reading["cue_lemma"] if _present(reading["cue_lemma"]) else None
+            stance, basis = one(reading["stance"], reading["stance"]), one(reading["basis"], reading["basis"])
+            cue_lemma, date_start, date_end = one(cue_lemma, cue_lemma), one(date_start, date_start), one(date_end, date_end)
+            text = f"{reading['proposition']}. {reading['focus_text']}" if state.texts is not None else ""
+            for claimant_id, claimant_name in claimants:
+                key = f"{quote_id}\x00{claimant_id or claimant_name or ''}"
+                for name, value in zip(_CLAIM_COLUMNS, (
+                        "C" + hashlib.sha1(key.encode()).hexdigest()[:12], article_id, quote_id, claimant_id,
+                        stance, reading["proposition"], about, date_start, date_end, None, claimant_name,
+                        cue_lemma, bool(reading["negated"]), basis, date_source, confidence, evidence,
+                        sent_start, sent_end)):
+                    columns[name].append(value)
+                state.add(terms, entity_features, frame, stance, one(text, text))
+            # the claimants of one quote ("X and Y deny ...") state one proposition
+            state.links += [(first, other) for other in range(first + 1, state.n_rows)]
+        if columns["claim_id"]:
+            frames.append(conform("claims", pd.DataFrame(columns)))
+    if current is not None:
+        _antecedents(article_quotes, texts[current], state.antecedents)
+    del readings, mentions, events, timexes, same
+    if not state.n_rows:
         return empty_table("claims")
-    links, antecedents = _links(spoken, texts, n_rows)
-    grouping_inputs = _inherit(grouping_inputs, antecedents, columns["quote_id"])
-    group_ids, method = group_claims(columns["claim_id"], texts=[g[0] for g in grouping_inputs],
-                                     terms=[g[1] for g in grouping_inputs], entities=[g[2] for g in grouping_inputs],
-                                     frames=[g[3] for g in grouping_inputs],
-                                     links=links, stances=columns["stance"], config=options.grouping)
-    del grouping_inputs
-    columns["group_id"] = group_ids
-    columns["grouping_method"] = [method] * n_rows
-    frame = conform("claims", pd.DataFrame(columns))
-    return frame.drop_duplicates("claim_id").reset_index(drop=True)
+    claims = _concat(frames)
+    del frames
+    group_ids, method = state.group(values(claims["claim_id"]), config=options.grouping)
+    claims["group_id"] = pd.array(group_ids, dtype=claims["group_id"].dtype)
+    claims["grouping_method"] = [method] * len(claims)
+    duplicated = claims["claim_id"].duplicated().to_numpy()
+    # a quote id seen twice gives its claims twice: the first is kept
+    return claims[~duplicated].reset_index(drop=True) if duplicated.any() else claims
 
 
 # the claims table's columns as the loop fills them (contract columns first)
@@ -178,16 +201,125 @@ _CLAIM_COLUMNS = ("claim_id", "article_id", "quote_id", "claimant_entity_id", "s
                   "about_entity_ids", "date_start", "date_end", "group_id", "claimant_name", "cue_lemma", "negated",
                   "stance_basis", "date_source", "confidence", "evidence", "sentence_start", "sentence_end")
 
+# the quote columns the step reads (a quotes table from the pipeline has 25)
+_QUOTE_COLUMNS = ("quote_id", "article_id", "content_start", "content_end", "content", "cue_start", "cue_end",
+                  "speaker_start", "speaker_end", "speaker_entity_id", "speaker_name", "confidence")
+
 # the reading fields the loop reads (the table's article_id and quote_id are only for joining)
 _READING_FIELDS = ("stance", "proposition", "cue_lemma", "negated", "basis", "anaphoric", "focus_text", "predicates",
                    "themes", "core_start", "core_end", "core_words", "focus_tokens", "sentence_start", "sentence_end")
+
+
+def _quotes_in_order(quotes: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """The quotes of known articles, only the columns read here, by article and position.
+
+    Sorting and filtering the 25-column table copied all of it twice.
+    """
+    quotes = quotes[[c for c in _QUOTE_COLUMNS if c in quotes.columns]]
+    quotes = quotes.sort_values(["article_id", "content_start", "quote_id"], na_position="last")
+    return quotes[quotes["article_id"].astype(str).isin(articles.index)]
+
+
+@dataclass(kw_only=True)
+class _Grouping:
+    """What grouping needs of the claims, gathered while they are made: per claim an
+    index into its distinct features (syndicated copies share theirs) and its stance.
+
+    Mutable on purpose: it is filled by one loop and read once.
+    """
+
+    texts: list[str] | None  # what sentence embeddings read; None when no encoder will
+    features: dict[tuple[frozenset[str], frozenset[str], Frame], int] = field(default_factory=dict)
+    feature_of: array = field(default_factory=lambda: array("i"))
+    stances: list[str] = field(default_factory=list)
+    quote_run: array = field(default_factory=lambda: array("i"))  # rows sharing a quote id share a run, see _inherit
+    quote_runs: int = 0
+    links: list[tuple[int, int]] = field(default_factory=list)
+    antecedents: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.feature_of)
+
+    def add(self, terms: frozenset[str], entities: frozenset[str], frame: Frame, stance: str, text: str) -> None:
+        self.feature_of.append(self.features.setdefault((terms, entities, frame), len(self.features)))
+        self.stances.append(stance)
+        self.quote_run.append(self.quote_runs)
+        if self.texts is not None:
+            self.texts.append(text)
+
+    def group(self, claim_ids: Sequence[str], *, config: GroupingConfig) -> tuple[list[str], str]:
+        """Group ids (see :func:`group_claims`), after pointing-back claims took their antecedents' features."""
+        distinct = list(self.features)
+        takes = _inherit(self.feature_of, self.antecedents, self.quote_run, [f[2] for f in distinct])
+        feature_of = [self.feature_of[k] for k in takes]
+        links = self.links + [(antecedent, first) for first, antecedent in sorted(self.antecedents.items())]
+        return group_claims(claim_ids, texts=[self.texts[k] for k in takes] if self.texts is not None else (),
+                            terms=[distinct[k][0] for k in feature_of], entities=[distinct[k][1] for k in feature_of],
+                            frames=[distinct[k][2] for k in feature_of], links=links, stances=self.stances,
+                            config=config)
+
+
+def _concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """The slices' claims as one table, with the dtypes one table made at once would have.
+
+    A slice whose claims all lack a value (no claimant name, no cue) gets an
+    object column of ``None`` where the others have strings: it takes theirs.
+
+    >>> a = pd.DataFrame({"name": ["x", None]}); b = pd.DataFrame({"name": [None]})
+    >>> _concat([a, b])["name"].dtype == pd.DataFrame({"name": ["x", None, None]})["name"].dtype
+    True
+    """
+    dtypes: dict[str, Any] = {}
+    for frame in frames:
+        for name, dtype in frame.dtypes.items():
+            if isinstance(dtype, pd.StringDtype):
+                dtypes.setdefault(name, dtype)
+    frames = [frame.astype({n: d for n, d in dtypes.items() if frame[n].dtype != d}) for frame in frames]
+    return pd.concat(frames, ignore_index=True)
+
+
+class _ByArticle:
+    """One table's rows as tuples of ``columns`` per article, sorted by start, made
+    for a slice of articles at a time (the table stays as it is stored): for the
+    whole corpus, mentions, events and timexes as tuples were ~45 MB at 10 000 articles.
+    """
+
+    def __init__(self, frame: pd.DataFrame, columns: Sequence[str], make: Callable[..., tuple[Any, ...]]) -> None:
+        self.columns, self.make = tuple(columns), make
+        self.bounds: dict[str, tuple[int, int]] = {}
+        frame = frame[["article_id", *self.columns]]
+        frame = frame[frame["article_id"].notna()]
+        # stable (pandas sorts several keys with a stable lexsort): rows with one start keep the table's order
+        self.frame = frame.sort_values(["article_id", "start"]).reset_index(drop=True)
+        if not len(self.frame):
+            return
+        codes, uniques = pd.factorize(self.frame["article_id"])
+        breaks = np.flatnonzero(np.diff(codes)) + 1
+        for article_id, start, end in zip(uniques, np.r_[0, breaks], np.r_[breaks, len(codes)]):
+            self.bounds[str(article_id)] = (int(start), int(end))
+
+    def rows(self, article_ids: Iterable[str]) -> dict[str, list[tuple[Any, ...]]]:
+        """``{article_id: [row tuple, ...]}`` for those of ``article_ids`` that have rows."""
+        bounds = {a: self.bounds[a] for a in article_ids if a in self.bounds}
+        if not bounds:
+            return {}
+        begin, end = min(s for s, _ in bounds.values()), max(e for _, e in bounds.values())
+        part = self.frame.iloc[begin:end]
+        made = list(map(self.make, *(values(part[c]) for c in self.columns)))
+        return {a: made[s - begin:e - begin] for a, (s, e) in bounds.items()}
+
+
+def _resolved(mentions: pd.DataFrame) -> pd.DataFrame:
+    """The mentions linked to an entity."""
+    return mentions[mentions["entity_id"].notna()] if len(mentions) else mentions
 
 
 class _Readings:
     """Each quote's reading: from the per-article ``claim_readings`` table, else parsed here.
 
     The table's rows are turned into Python values a slice of quotes at a time
-    (:meth:`pairs`): its nested columns (the lemmas and tags of every quote's
+    (:meth:`chunks`): its nested columns (the lemmas and tags of every quote's
     words) as Python lists for the whole corpus took more memory than every
     other table together.
     """
@@ -195,38 +327,44 @@ class _Readings:
     def __init__(self, table: pd.DataFrame | None, quotes: pd.DataFrame, articles: pd.DataFrame, *, nlp: Any,
                  batch_size: int) -> None:
         self.table = table if table is not None and len(table) and "quote_id" in table else None
-        # a quote id seen twice keeps its last reading, as a dict built from the rows would
-        self.position: dict[str, int] = ({} if self.table is None else
-                                         {str(q): i for i, q in enumerate(values(self.table["quote_id"]))})
         self.fields = [] if self.table is None else [f for f in _READING_FIELDS if f in self.table.columns]
+        # each quote's row in the table, -1 for none; a quote id seen twice keeps its last
+        # reading, as a dict built from the rows would (matched by Arrow, not a dict of 70 000 strings)
+        self.rows = np.full(len(quotes), -1, dtype=np.int64)
+        if self.table is not None:
+            ids = self.table["quote_id"].astype(str)
+            last = ~ids.duplicated(keep="last").to_numpy()
+            found = pd.Index(ids[last]).get_indexer(quotes["quote_id"].astype(str))
+            self.rows = np.where(found >= 0, np.flatnonzero(last)[found], -1)
         self.parsed: dict[str, Mapping[str, Any]] = {}
-        missing = quotes[~quotes["quote_id"].astype(str).isin(self.position)]
+        missing = quotes[self.rows < 0]
         if len(missing):
             self.parsed = _parse_readings(missing, articles, nlp=nlp() if callable(nlp) and not hasattr(nlp, "pipe")
                                           else nlp, batch_size=batch_size)
 
-    def pairs(self, quotes: pd.DataFrame, *, chunk_rows: int) -> Iterator[tuple[Any, Mapping[str, Any] | None]]:
-        """``(quote, reading or None)`` for each row of ``quotes``, in order."""
-        rows = itertuples(quotes, chunk_rows=chunk_rows)
-        while chunk := list(islice(rows, max(1, chunk_rows))):
-            yield from zip(chunk, self._chunk([str(q.quote_id) for q in chunk]))
+    def chunks(self, quotes: pd.DataFrame, *, chunk_rows: int) -> Iterator[list[tuple[Any, Mapping[str, Any] | None]]]:
+        """``[(quote, reading or None), ...]`` for each slice of ``chunk_rows`` rows of ``quotes``, in order."""
+        size = max(1, chunk_rows)
+        for begin in range(0, len(quotes), size):
+            chunk = list(itertuples(quotes.iloc[begin:begin + size], chunk_rows=size))
+            yield list(zip(chunk, self._chunk(chunk, self.rows[begin:begin + size])))
 
-    def _chunk(self, quote_ids: Sequence[str]) -> list[Mapping[str, Any] | None]:
-        found = [(k, self.position[q]) for k, q in enumerate(quote_ids) if q in self.position]
-        out: list[Mapping[str, Any] | None] = [self.parsed.get(q) for q in quote_ids]
-        if not found:
+    def _chunk(self, quotes: Sequence[Any], rows: np.ndarray) -> list[Mapping[str, Any] | None]:
+        out: list[Mapping[str, Any] | None] = [self.parsed.get(str(q.quote_id)) for q in quotes]
+        found = np.flatnonzero(rows >= 0)
+        if not len(found):
             return out
-        rows = self.table.iloc[[i for _, i in found]]
+        part = self.table.iloc[rows[found]]
         # a quote's words are read only when its proposition has none (see build_claims):
         # converting both nested columns was most of this step's time
         fields = [f for f in self.fields if f != "focus_tokens"]
-        records = [dict(zip(fields, record)) for record in zip(*(values(rows[f]) for f in fields))]
+        records = [dict(zip(fields, record)) for record in zip(*(values(part[f]) for f in fields))]
         if "focus_tokens" in self.fields:
             wanted = [n for n, record in enumerate(records) if not len(record.get("core_words", ()))]
-            tokens = dict(zip(wanted, values(rows["focus_tokens"].iloc[wanted]))) if wanted else {}
+            tokens = dict(zip(wanted, values(part["focus_tokens"].iloc[wanted]))) if wanted else {}
             for n, record in enumerate(records):
                 record["focus_tokens"] = tokens.get(n, ())
-        for (k, _), record in zip(found, records):
+        for k, record in zip(found, records):
             out[k] = record
         return out
 
@@ -254,57 +392,56 @@ def _parse_readings(quotes: pd.DataFrame, articles: pd.DataFrame, *, nlp: Any,
 
 
 # --- anaphora ---------------------------------------------------------------------
-def _links(spoken: Sequence[tuple[str, int, int, int, bool]], texts: Mapping[str, str],
-           n_rows: int) -> tuple[list[tuple[int, int]], dict[int, int]]:
-    """Row pairs that must share a group, and the antecedent row of each claim that points back.
+def _antecedents(quotes: list[tuple[int, int, int, bool]], text: str, antecedents: dict[int, int]) -> None:
+    """Add to ``antecedents`` the antecedent row of each claim of one article that points back.
 
-    The claimants of one quote ("X and Y deny ...") state one proposition; a quote
-    that points back ("deny this transfer", "the claims are baseless") states the
-    proposition of the nearest claim before it in the same article, within its
+    ``quotes`` are the article's (start, paragraph start, first row, anaphoric). A
+    quote that points back ("deny this transfer", "the claims are baseless") states
+    the proposition of the nearest claim before it in the same article, within its
     paragraph or the one before.
+
+    >>> found = {}
+    >>> _antecedents([(30, 30, 4, True), (0, 0, 3, False)], "One said this.\\n\\nThey deny that.", found)
+    >>> found
+    {4: 3}
     """
-    links: list[tuple[int, int]] = []
-    antecedents: dict[int, int] = {}
-    firsts = [first for *_, first, _ in spoken]
-    for k, (_article, _para, _start, first, _anaphoric) in enumerate(spoken):
-        end = firsts[k + 1] if k + 1 < len(spoken) else n_rows
-        links += [(first, other) for other in range(first + 1, end)]
-    by_article: dict[str, list[tuple[int, int, int, bool]]] = {}
-    for article_id, para, start, first, anaphoric in spoken:
-        by_article.setdefault(article_id, []).append((start, para, first, anaphoric))
-    for article_id, items in by_article.items():
-        items.sort()
-        text = texts[article_id]
-        for position, (start, para, first, anaphoric) in enumerate(items):
-            if not anaphoric or position == 0:
-                continue
-            previous_para = _paragraph_start(text, len(text[:para].rstrip()))
-            before = items[position - 1]
-            if before[0] < start and before[0] >= previous_para:
-                antecedents[first] = before[2]
-    links += [(antecedent, first) for first, antecedent in sorted(antecedents.items())]
-    return links, antecedents
+    quotes.sort()
+    for position, (start, para, first, anaphoric) in enumerate(quotes):
+        if not anaphoric or position == 0:
+            continue
+        previous_para = _paragraph_start(text, len(text[:para].rstrip()))
+        before = quotes[position - 1]
+        if before[0] < start and before[0] >= previous_para:
+            antecedents[first] = before[2]
 
 
-def _inherit(inputs: list[tuple[str, frozenset[str], frozenset[str], Frame]], antecedents: Mapping[int, int],
-             quote_ids: Sequence[str]) -> list[tuple[str, frozenset[str], frozenset[str], Frame]]:
-    """A claim that only points back ("rejected the allegations", "the claims have no
-    basis") says nothing of its own about the topic: it is compared with other
-    claims through what its antecedent says, and so are its co-claimants."""
-    out = list(inputs)
+def _inherit(feature_of: Sequence[int], antecedents: Mapping[int, int], quote_run: Sequence[int],
+             frames: Sequence[Frame]) -> list[int]:
+    """For each claim, the claim whose features it is compared with: its own, or, for a
+    claim that only points back ("rejected the allegations", "the claims have no
+    basis") and so says nothing of its own about the topic, its antecedent's; its
+    co-claimants (the rows of its quote) follow it.
+
+    ``feature_of`` gives each claim's index into ``frames``.
+
+    >>> idle, topic = Frame(themes=frozenset({"~claim"})), Frame(themes=frozenset({"~weapon"}))
+    >>> _inherit([0, 1, 1, 0], {1: 0, 3: 2}, [0, 1, 1, 2], [topic, idle])
+    [0, 0, 0, 3]
+    """
+    takes = list(range(len(feature_of)))
     for first in sorted(antecedents):
-        frame = inputs[first][3]
+        frame = frames[feature_of[first]]
         if (frame.predicates | frame.themes) - META_CONCEPTS:
             continue  # "deny this arms transfer" names its topic: keep its own words
         source = antecedents[first]
         while source in antecedents and source != antecedents[source] and not (
-                (inputs[source][3].predicates | inputs[source][3].themes) - META_CONCEPTS):
+                (frames[feature_of[source]].predicates | frames[feature_of[source]].themes) - META_CONCEPTS):
             source = antecedents[source]  # a chain of pointers: "… remarks, insisting the claims …"
         k = first
-        while k < len(quote_ids) and quote_ids[k] == quote_ids[first]:
-            out[k] = out[source]
+        while k < len(quote_run) and quote_run[k] == quote_run[first]:
+            takes[k] = takes[source]
             k += 1
-    return out
+    return takes
 
 
 def _paragraph_start(text: str, char: int) -> int:
@@ -380,7 +517,7 @@ def _claimants(quote: Any, mentions: Sequence[tuple[int, int, str]], names: Mapp
     """
     speaker_ids: list[str] = []
     if _present(quote.speaker_start) and _present(quote.speaker_end) and len(mentions):
-        spans = [m for m in mentions if m[0] >= int(quote.speaker_start) and m[1] <= int(quote.speaker_end)]
+        spans = _within(mentions, int(quote.speaker_start), int(quote.speaker_end))
         if len(spans) >= 2 and all(_COORDINATION.fullmatch(text[a_end:b_start])
                                    for (_, a_end, _), (b_start, _, _) in zip(spans, spans[1:])):
             speaker_ids = list(dict.fromkeys(e for _, _, e in spans))
@@ -404,11 +541,27 @@ def _about(quote: Any, mentions: Sequence[tuple[int, int, str]], sentence: tuple
         return []
     starts = [sentence[0]] + ([int(quote.content_start)] if _present(quote.content_start) and not strict else [])
     ends = [sentence[1]] + ([int(quote.content_end)] if _present(quote.content_end) and not strict else [])
-    in_scope = [m for m in mentions if m[0] >= min(starts) and m[1] <= max(ends)]
+    in_scope = _within(mentions, min(starts), max(ends))
     if _present(quote.speaker_start) and _present(quote.speaker_end):
         in_scope = [m for m in in_scope if m[1] <= int(quote.speaker_start) or m[0] >= int(quote.speaker_end)]
     ordered = [e for _, _, e in in_scope]
     return [e for e in dict.fromkeys(ordered) if e not in claimants]
+
+
+def _within(mentions: Sequence[tuple[int, int, str]], start: int, end: int) -> list[tuple[int, int, str]]:
+    """The mentions inside ``start``..``end``, in order; ``mentions`` are sorted by start (and end after start).
+
+    Found by bisection: scanning an article's mentions twice per quote was the step's largest cost.
+
+    >>> _within([(0, 3, "a"), (5, 9, "b"), (6, 12, "c"), (20, 24, "d")], 5, 12)
+    [(5, 9, 'b'), (6, 12, 'c')]
+    """
+    begin = bisect_left(mentions, start, key=_START)
+    stop = bisect_right(mentions, end, key=_START, lo=begin)
+    return [m for m in mentions[begin:stop] if m[1] <= end]
+
+
+_START = itemgetter(0)
 
 
 def _entity_names(entities: pd.DataFrame) -> dict[str, str]:
@@ -472,39 +625,6 @@ def _confidence(basis: str, claimants: Sequence[tuple[str | None, str | None]], 
         except (TypeError, ValueError):
             pass
     return round(score, 3)
-
-
-def _mention_spans(mentions: pd.DataFrame) -> dict[str, list[tuple[int, int, str]]]:
-    """Resolved mentions per article as (start, end, entity_id), sorted by start."""
-    out: dict[str, list[tuple[int, int, str]]] = {}
-    if not len(mentions):
-        return out
-    known = mentions[mentions["entity_id"].notna()].sort_values(["article_id", "start"])
-    same: dict[str, str] = {}  # one string per entity, not one per mention
-    for article_id, start, end, entity_id in zip(*(values(known[c]) for c in ("article_id", "start", "end", "entity_id"))):
-        entity_id = str(entity_id)
-        out.setdefault(str(article_id), []).append((int(start), int(end), same.setdefault(entity_id, entity_id)))
-    return out
-
-
-def _event_tuples(events: pd.DataFrame) -> dict[str, list[tuple[int, int, Any, Any]]]:
-    """One article's events as (start, end, date_start, date_end), in a stable order by start."""
-    out: dict[str, list[tuple[int, int, Any, Any]]] = {}
-    if not len(events):
-        return out
-    for row in zip(*(values(events[c]) for c in ("article_id", "start", "end", "date_start", "date_end"))):
-        out.setdefault(str(row[0]), []).append((int(row[1]), int(row[2]), row[3], row[4]))
-    return {k: sorted(v, key=lambda r: r[0]) for k, v in out.items()}
-
-
-def _timex_tuples(timexes: pd.DataFrame) -> dict[str, list[tuple[int, int, Any]]]:
-    """One article's timexes as (start, end, value), in a stable order by start."""
-    out: dict[str, list[tuple[int, int, Any]]] = {}
-    if not len(timexes):
-        return out
-    for article_id, start, end, value in zip(*(values(timexes[c]) for c in ("article_id", "start", "end", "value"))):
-        out.setdefault(str(article_id), []).append((int(start), int(end), value))
-    return {k: sorted(v, key=lambda r: r[0]) for k, v in out.items()}
 
 
 def _table(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
