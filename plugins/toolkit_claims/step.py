@@ -26,7 +26,8 @@ from toolkit.registry import StepContext
 from toolkit.schemas import conform, empty_table
 
 from .lexicon import META_CONCEPTS
-from .grouping import Frame, GroupingConfig, entity_key, group_claims, lexical_terms, load_encoder
+from .grouping import (Frame, GroupingConfig, entity_key, group_claims, lexical_terms, load_encoder, term_set,
+                       word_term)
 from .extract import READINGS, reading_row
 
 __all__ = ["claims_step", "build_claims", "ClaimOptions"]
@@ -88,13 +89,9 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
     names = _entity_names(_table(tables, "entities"))
     quotes = _quotes_in_order(quotes, articles)
     readings = _Readings(tables.get(READINGS), quotes, articles, nlp=nlp, batch_size=options.batch_size)
-    entity_ids: dict[str, str] = {}  # one string per entity, not one per mention
-    mentions = _ByArticle(_resolved(_table(tables, "mentions")), ("start", "end", "entity_id"),
-                          lambda start, end, e: (int(start), int(end), entity_ids.setdefault(str(e), str(e))))
-    events = _ByArticle(_table(tables, "events"), ("start", "end", "date_start", "date_end"),
-                        lambda start, end, date_start, date_end: (int(start), int(end), date_start, date_end))
-    timexes = _ByArticle(_table(tables, "timexes"), ("start", "end", "value"),
-                         lambda start, end, value: (int(start), int(end), value))
+    mentions = _ByArticle(_resolved(_table(tables, "mentions")), ("start", "end", "entity_id"), text=("entity_id",))
+    events = _ByArticle(_table(tables, "events"), ("start", "end", "date_start", "date_end"))
+    timexes = _ByArticle(_table(tables, "timexes"), ("start", "end", "value"))
     # the article texts stay in their table: as Python strings they were 20 MB at 10 000 articles
     texts = TextsById(pd.Series(articles.index), articles["text"])
     published: dict[str, Any] = (dict(zip(articles.index.astype(str), articles["published"].astype(object)))
@@ -150,8 +147,7 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
                                                       published.get(article_id))
             # the proposition's own clause, not the whole quote: a long quote's later
             # sentences comment on the claim and would drown what it is about
-            words = [tuple(w) for w in reading["core_words"]] or [tuple(w) for w in reading["focus_tokens"]]
-            terms = (lexical_terms(words)
+            terms = (term_set(reading["word_terms"])
                      | lexical_terms([(w, "NOUN") for w in reading["proposition"].split()]))
             terms = one(terms, terms)
             confidence = _confidence(reading["basis"], claimants, getattr(quote, "confidence", None))
@@ -283,10 +279,14 @@ class _ByArticle:
     """One table's rows as tuples of ``columns`` per article, sorted by start, made
     for a slice of articles at a time (the table stays as it is stored): for the
     whole corpus, mentions, events and timexes as tuples were ~45 MB at 10 000 articles.
+
+    ``start`` and ``end`` become ints, the ``text`` columns strings (one object per
+    distinct value), the others stay as the table gives them.
     """
 
-    def __init__(self, frame: pd.DataFrame, columns: Sequence[str], make: Callable[..., tuple[Any, ...]]) -> None:
-        self.columns, self.make = tuple(columns), make
+    def __init__(self, frame: pd.DataFrame, columns: Sequence[str], *, text: Sequence[str] = ()) -> None:
+        self.columns, self.text = tuple(columns), frozenset(text)
+        self.strings: dict[str, str] = {}
         self.bounds: dict[str, tuple[int, int]] = {}
         frame = frame[["article_id", *self.columns]]
         frame = frame[frame["article_id"].notna()]
@@ -306,8 +306,16 @@ class _ByArticle:
             return {}
         begin, end = min(s for s, _ in bounds.values()), max(e for _, e in bounds.values())
         part = self.frame.iloc[begin:end]
-        made = list(map(self.make, *(values(part[c]) for c in self.columns)))
+        made = list(zip(*(self._column(part[c]) for c in self.columns)))
         return {a: made[s - begin:e - begin] for a, (s, e) in bounds.items()}
+
+    def _column(self, column: pd.Series) -> list[Any]:
+        if column.name in ("start", "end"):
+            return column.to_numpy(dtype=np.int64).tolist()  # as int() of each value, NA an error as there
+        if column.name in self.text:
+            one = self.strings.setdefault
+            return [one(v, v) for v in map(str, values(column))]
+        return values(column)
 
 
 def _resolved(mentions: pd.DataFrame) -> pd.DataFrame:
@@ -350,23 +358,66 @@ class _Readings:
             yield list(zip(chunk, self._chunk(chunk, self.rows[begin:begin + size])))
 
     def _chunk(self, quotes: Sequence[Any], rows: np.ndarray) -> list[Mapping[str, Any] | None]:
-        out: list[Mapping[str, Any] | None] = [self.parsed.get(str(q.quote_id)) for q in quotes]
+        """The readings of ``quotes`` (``rows``: their rows in the table), each with its
+        ``word_terms``: the term of each word of its proposition (see ``build_claims``)."""
+        out: list[Mapping[str, Any] | None] = []
+        for quote in quotes:
+            reading = self.parsed.get(str(quote.quote_id))
+            if reading is not None:
+                words = [tuple(w) for w in reading["core_words"]] or [tuple(w) for w in reading["focus_tokens"]]
+                reading = {**reading, "word_terms": [word_term(lemma, pos) for lemma, pos in words]}
+            out.append(reading)
         found = np.flatnonzero(rows >= 0)
         if not len(found):
             return out
         part = self.table.iloc[rows[found]]
-        # a quote's words are read only when its proposition has none (see build_claims):
-        # converting both nested columns was most of this step's time
-        fields = [f for f in self.fields if f != "focus_tokens"]
+        fields = [f for f in self.fields if f not in ("core_words", "focus_tokens")]
         records = [dict(zip(fields, record)) for record in zip(*(values(part[f]) for f in fields))]
-        if "focus_tokens" in self.fields:
-            wanted = [n for n, record in enumerate(records) if not len(record.get("core_words", ()))]
-            tokens = dict(zip(wanted, values(part["focus_tokens"].iloc[wanted]))) if wanted else {}
-            for n, record in enumerate(records):
-                record["focus_tokens"] = tokens.get(n, ())
-        for k, record in zip(found, records):
+        # the words as terms straight from Arrow: as Python lists of [lemma, tag] lists they were
+        # a third of this step's time; a quote's other words are read only when its proposition has none
+        core = _word_terms(part["core_words"]) if "core_words" in self.fields else [[] for _ in records]
+        wanted = [n for n, terms in enumerate(core) if not terms]
+        if wanted and "focus_tokens" in self.fields:
+            for n, terms in zip(wanted, _word_terms(part["focus_tokens"].iloc[wanted])):
+                core[n] = terms
+        for k, record, terms in zip(found, records, core):
+            record["word_terms"] = terms
             out[k] = record
         return out
+
+
+def _word_terms(column: pd.Series) -> list[list[str | None]]:
+    """Each row's words (``[[lemma, tag], ...]``) as their terms (see ``word_term``), in order.
+
+    The nested lists never become Python objects: each distinct (lemma, tag) pair
+    is mapped once and the rows are slices of one list.
+
+    >>> _word_terms(pd.Series([[["export", "VERB"], ["the", "DET"]], [], [["weapon", "NOUN"]]]))
+    [['~transfer', None], [], ['~weapon']]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = column.array
+    data = pa.array(array) if hasattr(array, "__arrow_array__") else pa.array(list(array))
+    if isinstance(data, pa.ChunkedArray):
+        data = data.combine_chunks()
+    if not len(data):
+        return []
+    if pa.types.is_null(data.type) or not len(data.flatten()):
+        return [[] for _ in range(len(data))]
+    words = data.flatten()
+    lemmas = pc.list_element(words, 0).dictionary_encode()
+    tags = pc.list_element(words, 1).dictionary_encode()
+    n_tags = max(1, len(tags.dictionary))
+    pairs = lemmas.indices.to_numpy().astype(np.int64) * n_tags + tags.indices.to_numpy()
+    distinct, inverse = np.unique(pairs, return_inverse=True)
+    lemma_of, tag_of = lemmas.dictionary.to_pylist(), tags.dictionary.to_pylist()
+    terms = [word_term(lemma_of[p // n_tags], tag_of[p % n_tags]) for p in distinct.tolist()]
+    per_word = [terms[k] for k in inverse.tolist()]
+    offsets = data.offsets.to_numpy()
+    offsets = (offsets - offsets[0]).tolist()
+    return [per_word[begin:end] for begin, end in zip(offsets, offsets[1:])]
 
 
 def _parse_readings(quotes: pd.DataFrame, articles: pd.DataFrame, *, nlp: Any,
