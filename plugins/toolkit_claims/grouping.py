@@ -395,7 +395,7 @@ def _average_linkage(features: Sequence[_Features], config: GroupingConfig, *,
         members.setdefault(r, []).append(i)
     sizes = [len(members.get(i, ())) for i in range(n)]
     nodes = sorted(members)
-    sums: list[dict[int, float]] = [{} for _ in range(n)]
+    sums: dict[int, dict[int, float]] = {i: {} for i in nodes}  # by group: copies have none of their own
     for i, j in sorted(_candidate_pairs(features, config, embedded, nodes=nodes, weights=[sizes[i] for i in nodes])):
         embedding = float(embedded[i] @ embedded[j]) if embedded is not None else None
         score = _similarity(features[i], features[j], config, embedding)
@@ -433,7 +433,7 @@ def _average_linkage(features: Sequence[_Features], config: GroupingConfig, *,
         if 0 <= i < n and 0 <= j < n and i != j and label[i] != label[j]:
             merge(label[i], label[j])
     heap = [(-value / (sizes[i] * sizes[j]), i, j, version[i], version[j])
-            for i in range(n) if i in members for j, value in sums[i].items() if i < j]
+            for i in sorted(members) for j, value in sums[i].items() if i < j]
     heapq.heapify(heap)
     while heap:
         negative, i, j, version_i, version_j = heapq.heappop(heap)
