@@ -218,7 +218,7 @@ def analyze(inputs: Iterable[Any] | Any, *, out: str | os.PathLike[str] | None =
     run = dict(metadata=metadata, quiet=quiet, strict=strict, columns=columns, engine=engine, scheduler=scheduler,
                max_chars=max_chars)
     # the rows, tables and corpus steps allocate millions of short-lived objects as well
-    with fewer_collections():
+    with fewer_collections(), _arrow_memory_from_system():
         if out is None:
             return _analyze(inputs, config=config, out=None, cache=False, **run)
         out = Path(out)
@@ -259,8 +259,7 @@ class _TableBuilder:
     def _flush(self, table: str) -> None:
         rows = self._pending.pop(table, [])
         if rows:
-            frame = conform(table, rows) if table in TABLES else pd.DataFrame(rows)
-            self._chunks.setdefault(table, []).append(_to_arrow(frame))
+            self._chunks.setdefault(table, []).append(_rows_to_arrow(table, rows))
 
     def tables(self) -> dict[str, pd.DataFrame]:
         for table in list(self._pending):
@@ -271,6 +270,29 @@ class _TableBuilder:
             # third-party tables keep the columns their plugin gave them
             tables[name] = _concat(name, chunks) if name in TABLES else _from_chunks(chunks)
         return tables
+
+
+def _rows_to_arrow(table: str, rows: list[dict[str, Any]]) -> Any:
+    """``rows`` as an Arrow table, a column at a time, its columns in the order they first appear.
+
+    Arrow types each column straight from the Python values, without a DataFrame of
+    Python objects in between (for the mentions rows of 2 000 articles 0.07 s instead of
+    0.13 s, and no pandas temporaries). The contract's dtypes are applied once, to the
+    whole table (see :meth:`_TableBuilder.tables`). A column Arrow cannot type alone
+    (mixed values) sends the chunk through pandas, as before.
+
+    >>> _rows_to_arrow("timexes", [{"start": 1}, {"start": None, "text": "May"}]).to_pydict()
+    {'start': [1, None], 'text': [None, 'May']}
+    """
+    import pyarrow as pa
+
+    names = list(dict.fromkeys(key for row in rows for key in row))
+    if not names:  # rows without fields: an Arrow table without columns has no rows either
+        return conform(table, rows) if table in TABLES else pd.DataFrame(rows)
+    try:
+        return pa.table({name: pa.array([row.get(name) for row in rows]) for name in names})
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
+        return _to_arrow(conform(table, rows) if table in TABLES else pd.DataFrame(rows))
 
 
 def _to_arrow(frame: pd.DataFrame) -> Any:
@@ -338,6 +360,34 @@ def _release_free_memory() -> None:
         # the process's own symbols hold glibc's malloc_trim (absent elsewhere, e.g. musl: skipped)
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None).malloc_trim(0)
+
+
+@contextlib.contextmanager
+def _arrow_memory_from_system() -> Iterator[None]:
+    """Have Arrow allocate from the system allocator for the duration of the block.
+
+    Arrow's default pool (mimalloc) keeps pages it has used: after the table chunks
+    and the corpus steps' temporary columns were freed, a cached 10 000-article run
+    still held ~100 MB more than with the system allocator, whose freed pages
+    :func:`_release_free_memory` hands back. Buffers remember their pool, so the
+    tables stay valid after the previous default comes back.
+
+    >>> import pyarrow as pa
+    >>> before = pa.default_memory_pool().backend_name
+    >>> with _arrow_memory_from_system():
+    ...     pa.default_memory_pool().backend_name
+    'system'
+    >>> pa.default_memory_pool().backend_name == before
+    True
+    """
+    import pyarrow as pa
+
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
 
 
 def _batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:

@@ -116,13 +116,14 @@ def conform(name: str, rows: pd.DataFrame | Iterable[Mapping[str, Any]] | None) 
     # a shallow copy: columns are only ever replaced below (never written into), so the caller's
     # frame is untouched, and a big table is not held twice while it is conformed
     frame = rows.copy(deep=False) if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
-    if frame.empty and not len(frame.columns):
-        return empty_table(name)
+    if not len(frame) and not len(frame.columns):
+        return empty_table(name)  # rows without fields are still rows: only no rows at all is an empty table
     for col, dtype in schema.items():
-        if col not in frame.columns:
-            frame[col] = pd.Series([None] * len(frame), dtype=dtype if dtype != "object" else object, index=frame.index)
-        elif dtype == "object":
-            frame[col] = frame[col].map(_as_list)
+        if col not in frame.columns:  # a list column's missing cells are empty lists, as when present but null
+            missing = [[] for _ in range(len(frame))] if dtype == "object" else [None] * len(frame)
+            frame[col] = pd.Series(missing, dtype=dtype if dtype != "object" else object, index=frame.index)
+        elif dtype == "object":  # plain Python lists, whatever held them (an Arrow list column too)
+            frame[col] = pd.Series([_as_list(v) for v in frame[col].tolist()], dtype=object, index=frame.index)
         else:
             frame[col] = frame[col].astype(dtype)
     extra = [c for c in frame.columns if c not in schema]
@@ -130,7 +131,7 @@ def conform(name: str, rows: pd.DataFrame | Iterable[Mapping[str, Any]] | None) 
 
 
 def _as_list(value: Any) -> list:
-    if value is None:
+    if value is None or value is pd.NA:
         return []
     if isinstance(value, float) and value != value:  # NaN from a missing cell
         return []

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from spacy.attrs import LEMMA, LOWER
 from spacy.strings import get_string_id
@@ -247,6 +248,10 @@ def _span_of(tokens: Iterable[Token]) -> tuple[int, int] | None:
 
 
 _PREPOSITIONAL_VERBS = frozenset().union(*PREPOSITIONAL_STANCE_VERBS.values())
+# unions asked of every verb, made once rather than per call
+_BELIEF_MESSAGE_VERBS = INTENTION_VERBS | STANCE_VERBS | DIRECTIVE_VERBS | _PREPOSITIONAL_VERBS
+_MESSAGE_VERBS = TOPIC_VERBS | INTENTION_VERBS | STANCE_VERBS | DIRECTIVE_VERBS
+_OBJECT_TAKING_VERBS = TOPIC_VERBS | STANCE_VERBS | OBJECT_MESSAGE_VERBS
 _ALL_VERBS = SPEECH_VERBS | COGNITION_VERBS | INFINITIVE_VERBS | INTENTION_VERBS | TOPIC_VERBS | STANCE_VERBS \
     | DIRECTIVE_VERBS | OBJECT_MESSAGE_VERBS | _PREPOSITIONAL_VERBS
 
@@ -260,10 +265,16 @@ def _verb_lemma(token: Token) -> str:
     >>> _verb_lemma(doc[1])
     'hope'
     """
-    lemma = token.lemma_.lower() or token.lower_
-    if lemma in _ALL_VERBS or token.pos_ not in ("VERB", "AUX", ""):
+    return _lemma_of_verb(token.lemma_, token.lower_, token.pos_)
+
+
+@lru_cache(maxsize=4096)
+def _lemma_of_verb(lemma: str, word: str, pos: str) -> str:
+    """:func:`_verb_lemma` from the token's strings, kept per distinct word: the same few
+    hundred verbs come back in every article, and the endings were tried each time."""
+    lemma = lemma.lower() or word
+    if lemma in _ALL_VERBS or pos not in ("VERB", "AUX", ""):
         return lemma
-    word = token.lower_
     for ending, restore in (("es", "e"), ("s", ""), ("ed", "e"), ("ed", ""), ("d", ""), ("ing", "e"), ("ing", "")):
         if word.endswith(ending) and word[: len(word) - len(ending)] + restore in _ALL_VERBS:
             return word[: len(word) - len(ending)] + restore
@@ -285,8 +296,7 @@ def _is_message_verb(token: Token, options: QuoteOptions) -> bool:
     if token.pos_ != "VERB":
         return False
     lemma = _verb_lemma(token)
-    if lemma in TOPIC_VERBS or (options.beliefs and lemma in INTENTION_VERBS | STANCE_VERBS | DIRECTIVE_VERBS
-                                or options.beliefs and lemma in _PREPOSITIONAL_VERBS):
+    if lemma in TOPIC_VERBS or (options.beliefs and lemma in _BELIEF_MESSAGE_VERBS):
         return True
     if lemma == "make":  # "made clear that …"
         return any(c.lower_ in ("clear", "plain") for c in token.children)
@@ -701,7 +711,7 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
             # verb's clause; an object noun right before it is the head the clause describes
             objects = [c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN" and verb.i < c.i
                        and c.right_edge.i + 1 == child.left_edge.i]
-            if objects and lemma in TOPIC_VERBS | STANCE_VERBS | OBJECT_MESSAGE_VERBS and lemma not in _ADDRESSEE_VERBS:
+            if objects and lemma in _OBJECT_TAKING_VERBS and lemma not in _ADDRESSEE_VERBS:
                 message = list(objects[0].subtree) + message
             # the parser sometimes splits one clause into two ccomps ("said X has A and Y was B"): rejoin them
             for other in verb.children:
@@ -717,7 +727,7 @@ def _clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options
             return parenthetical
     if not message and lemma in _HOLDING_VERBS and any(c.dep_ == "dobj" and _noun_message(c) for c in verb.children):
         return None  # "expressed concern about the plan": the noun pass gives the plan, held by the subject
-    if not message and (speech or lemma in TOPIC_VERBS | INTENTION_VERBS | STANCE_VERBS | DIRECTIVE_VERBS):
+    if not message and (speech or lemma in _MESSAGE_VERBS):
         message = _object_message(verb, lemma)
     if not message and lemma in _PREPOSITIONAL_VERBS:
         message = _prepositional_message(verb, lemma)
@@ -981,7 +991,7 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
                    len(list(c.subtree)) >= 2]
         if objects:
             return _right_extent(verb, objects[0])
-    if lemma in OBJECT_MESSAGE_VERBS | _GERUND_OBJECT_VERBS:
+    if lemma in _OBJECT_OR_GERUND_VERBS:
         # "admitted using the loophole", "proposed cutting the rate": a gerund clause as the object
         # (not "tweeted using his account": there the gerund says how)
         gerunds = [c for c in children if c.dep_ in ("xcomp", "ccomp", "dobj") and c.tag_ == "VBG" and c.i > verb.i
@@ -1034,6 +1044,7 @@ _QUESTION_VERBS = frozenset({"ask", "question", "press"})
 
 # speech verbs besides OBJECT_MESSAGE_VERBS that take a gerund as what is said: "suggested raising …"
 _GERUND_OBJECT_VERBS = frozenset("suggest advocate regret recall".split())
+_OBJECT_OR_GERUND_VERBS = OBJECT_MESSAGE_VERBS | _GERUND_OBJECT_VERBS
 
 # stance verbs that as often name a physical act; a stance only toward a named party or with "as/for/over"
 _PHYSICAL_SENSES = frozenset({"attack", "defend"})
