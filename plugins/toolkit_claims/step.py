@@ -487,7 +487,7 @@ def _antecedents(quotes: list[tuple[int, int, int, bool]], text: str, antecedent
     paragraph or the one before.
 
     >>> found = {}
-    >>> _antecedents([(30, 30, 4, True), (0, 0, 3, False)], "One said this.\\n\\nThey deny that.", found)
+    >>> _antecedents([(21, 16, 4, True), (0, 0, 3, False)], "One said this.\\n\\nThey deny that.", found)
     >>> found
     {4: 3}
     """
@@ -510,7 +510,7 @@ def _inherit(feature_of: Sequence[int], antecedents: Mapping[int, int], quote_ru
 
     ``feature_of`` gives each claim's index into ``frames``.
 
-    >>> idle, topic = Frame(themes=frozenset({"~claim"})), Frame(themes=frozenset({"~weapon"}))
+    >>> idle, topic = Frame(themes=frozenset({"remark"})), Frame(themes=frozenset({"~weapon"}))
     >>> _inherit([0, 1, 1, 0], {1: 0, 3: 2}, [0, 1, 1, 2], [topic, idle])
     [0, 0, 0, 3]
     """
