@@ -11,13 +11,13 @@ column's own missing value: ``pd.NA``, or ``nan`` for the ``str`` dtype).
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["values", "itertuples", "TextsById"]
+__all__ = ["values", "itertuples"]
 
 
 def values(column: pd.Series) -> list[Any]:
@@ -59,38 +59,3 @@ def itertuples(frame: pd.DataFrame, *, chunk_rows: int = 4096) -> Iterator[Any]:
     for begin in range(0, len(frame), max(1, chunk_rows)):
         chunk = frame.iloc[begin:begin + chunk_rows]
         yield from map(fields._make, zip(*(values(chunk.iloc[:, k]) for k in range(chunk.shape[1]))))
-
-
-class TextsById(Mapping[str, str]):
-    """``{str(article_id): str(text)}`` for a table's rows, without a Python string per article.
-
-    The texts stay in the table (Arrow memory); a text becomes a Python string
-    when asked for, and the last one asked for is kept, since steps walk the
-    articles one at a time. A duplicated id maps to its last row, as a dict
-    built from the rows would.
-
-    >>> texts = TextsById(pd.Series(["a", "b", "a"]), pd.Series(["one", "two", "three"], dtype="string"))
-    >>> texts["a"], texts.get("b"), texts.get("c", ""), len(texts)
-    ('three', 'two', '', 2)
-    """
-
-    def __init__(self, ids: pd.Series, texts: pd.Series) -> None:
-        self._position = {str(a): i for i, a in enumerate(values(ids))}
-        self._texts = texts
-        self._last: tuple[str | None, str] = (None, "")
-
-    def __getitem__(self, key: str) -> str:
-        if key == self._last[0]:
-            return self._last[1]
-        text = str(self._texts.iat[self._position[key]])
-        self._last = (key, text)
-        return text
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._position
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._position)
-
-    def __len__(self) -> int:
-        return len(self._position)

@@ -27,8 +27,9 @@ import orjson
 import pandas as pd
 
 from . import __version__, errors
+from ._memory import release_free_memory
 from ._io import atomic_path, atomic_write_json, output_lock, sha256_text
-from .engines import ENGINES, RunConfig, extract_rows, fewer_collections, make_engine, model_fingerprint
+from .engines import ENGINES, RunConfig, fewer_collections, make_engine, model_fingerprint
 from .loaders import DEFAULT_MAX_CHARS, iter_articles
 from .records import Article, LoadReport
 from .registry import Plugin, StepContext, registry
@@ -346,24 +347,6 @@ def _drain(items: list[Article]) -> Iterator[Article]:
         yield item
 
 
-def _release_free_memory() -> None:
-    """Give memory freed by a finished stage back to the system.
-
-    The allocators keep freed memory for reuse (Arrow's pool, and glibc's heap
-    behind Python's small objects), so without this the process's resident size
-    would stay at each stage's peak and every later stage would start from it.
-    """
-    import pyarrow as pa
-
-    pa.default_memory_pool().release_unused()
-    if platform.system() == "Linux":
-        import ctypes
-
-        # the process's own symbols hold glibc's malloc_trim (absent elsewhere, e.g. musl: skipped)
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None).malloc_trim(0)
-
-
 @contextlib.contextmanager
 def _arrow_memory_from_system() -> Iterator[None]:
     """Have Arrow allocate from the system allocator for the duration of the block.
@@ -511,7 +494,7 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
 
     tables = builder.tables()
     del builder
-    _release_free_memory()
+    release_free_memory()
     step_started = time.perf_counter()
     for plugin in chosen:
         if plugin.corpus_step is None:
@@ -523,7 +506,7 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
         for name, frame in changed.items():
             tables[name] = conform(name, frame) if name in TABLES else frame
         del changed
-        _release_free_memory()  # what the step freed, before the next step allocates its own
+        release_free_memory()  # what the step freed, before the next step allocates its own
     timings["corpus_steps_s"] = time.perf_counter() - step_started
     if run_key is not None and not _option_files(config):
         # a plugin may leave a file beside the tables that it never reads back (entities writes

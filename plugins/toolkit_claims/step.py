@@ -8,9 +8,7 @@ grows with the number of quotes, not with the length of the articles.
 from __future__ import annotations
 
 import calendar
-import contextlib
 import hashlib
-import platform
 import re
 from array import array
 from bisect import bisect_left, bisect_right
@@ -24,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit._columns import itertuples, values
+from toolkit._memory import release_free_memory
 from toolkit.registry import StepContext
 from toolkit.schemas import conform, empty_table
 
@@ -100,7 +99,7 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
     article_rows = {str(a): i for i, a in enumerate(values(pd.Series(articles.index)))}
     published: dict[str, Any] = (dict(zip(articles.index.astype(str), articles["published"].astype(object)))
                                  if "published" in articles else {})
-    _give_back_free_memory()  # sorting the quotes' keys left ~25 MB of freed Python strings resident
+    release_free_memory()  # sorting the quotes' keys left ~25 MB of freed Python strings resident
     # texts are only compared when sentence embeddings are (see group_claims)
     embedded = options.grouping.embeddings != "off" and load_encoder() is not None
     state = _Grouping(texts=[] if embedded else None)
@@ -189,7 +188,7 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
         if rows:
             frames.append(conform("claims", pd.DataFrame(dict(zip(_CLAIM_COLUMNS, map(list, zip(*rows)))))))
         del rows, chunk, texts, mentions_by_article, events_by_article, timexes_by_article
-        _give_back_free_memory()
+        release_free_memory()
     if current is not None:
         _antecedents(article_quotes, current_text, state.antecedents)
     del readings, mentions, events, timexes, same
@@ -748,26 +747,6 @@ def _confidence(basis: str, claimants: Sequence[tuple[str | None, str | None]], 
         except (TypeError, ValueError):
             pass
     return round(score, 3)
-
-
-def _give_back_free_memory() -> None:
-    """Hand the pages freed by a slice back to the system (glibc's ``malloc_trim``; elsewhere nothing).
-
-    Each slice frees its Python values and Arrow temporaries, but its claims (kept)
-    sit between them in glibc's heap: the freed pages stayed resident, and at
-    10 000 articles the step's peak varied from +140 to +330 MB with the hash seed
-    (how allocations interleave). Trimming after each slice costs ~1 ms.
-    """
-    if platform.system() == "Linux":
-        with contextlib.suppress(OSError, AttributeError):
-            _libc().malloc_trim(0)
-
-
-@lru_cache(maxsize=1)
-def _libc() -> Any:
-    import ctypes
-
-    return ctypes.CDLL(None)  # the process's own symbols hold glibc's malloc_trim (absent e.g. in musl)
 
 
 def _table(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
