@@ -54,7 +54,28 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def atomic_write_json(path: Path, obj: Any) -> None:
-    atomic_write_bytes(path, json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=True, default=str).encode("utf-8"))
+    """Write ``obj`` as indented JSON with sorted keys, atomically.
+
+    orjson, not the json module: with ``indent`` the json module encodes in Python, a
+    string per token, and for the manifest of 10 000 articles (4.6 MB) that took 28 MB,
+    the run's peak memory.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     atomic_write_json(Path(folder) / "m.json", {"b": [1], "a": Path("x"), 2: "é"})
+    ...     print((Path(folder) / "m.json").read_text("utf-8"))
+    {
+      "2": "é",
+      "a": "x",
+      "b": [
+        1
+      ]
+    }
+    """
+    import orjson
+
+    options = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
+    atomic_write_bytes(path, orjson.dumps(obj, default=str, option=options))
 
 
 def write_parquet(path: Path, frame: pd.DataFrame) -> None:
