@@ -29,7 +29,7 @@ def extract(doc: Any, article: Any, options: Mapping[str, Any]) -> dict[str, lis
     Runs the ``presslens_entities`` repairs itself when the pipeline did not
     include the component (e.g. a Doc from someone else's pipeline).
     """
-    from .component import SPAN_KEY, EntitiesComponent
+    from .component import SPAN_KEY, EntitiesComponent, span_value
 
     if SPAN_KEY not in doc.spans:
         EntitiesComponent(set_ents=False, metonymy=bool(options.get("metonymy", True)))(doc)
@@ -42,16 +42,16 @@ def extract(doc: Any, article: Any, options: Mapping[str, Any]) -> dict[str, lis
         start, end = span.start_char + left, span.end_char - right
         if end <= start:
             continue
-        extension = span._  # each ``span._`` builds a new accessor object: take it once
+        label = span.label_
         rows.append({
             "mention_id": mention_id(article.article_id, start, end),
             "start": start,
             "end": end,
             "text": text[start:end],
-            "label": span.label_,
+            "label": label,
             "entity_id": None,
-            "spacy_label": extension.presslens_spacy_label or span.label_,
-            "source": extension.presslens_source or "model",
-            "refers_to_name": extension.presslens_refers_to if metonymy else None,
+            "spacy_label": span_value(span, "presslens_spacy_label") or label,
+            "source": span_value(span, "presslens_source") or "model",
+            "refers_to_name": span_value(span, "presslens_refers_to") if metonymy else None,
         })
     return {"mentions": rows}

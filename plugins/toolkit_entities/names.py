@@ -62,6 +62,10 @@ _POSSESSIVES = ("'s", "’s", "'S", "’S", "'", "’")
 _EDGE_PUNCT = " \t\n,;:.!?\"“”‘’'()[]{}*-–—/"
 
 
+# The pure functions of one word or name below are cached: the entities component
+# and the mention rows call them for every mention, and news repeats its names
+# (clean_surface alone took 0.04 ms/article uncached).
+@lru_cache(maxsize=65536)
 def clean_surface(text: str) -> tuple[int, int]:
     """How many characters to drop from the left and right of a mention so that
     determiners, possessives and edge punctuation are not part of the name.
@@ -129,6 +133,7 @@ def name_tokens(text: str, *, drop_titles: bool = True) -> tuple[str, ...]:
     return tuple(words)
 
 
+@lru_cache(maxsize=65536)
 def is_title_word(word: str) -> bool:
     """An honorific or office ("Minister", "Mr.", "President").
 
@@ -138,6 +143,7 @@ def is_title_word(word: str) -> bool:
     return word.lower().rstrip(".") in TITLES
 
 
+@lru_cache(maxsize=65536)
 def looks_like_demonym(word: str) -> bool:
     """A capitalised word with a nationality ending ("Sundrian", "Japanese").
     Only a weak cue on its own: it counts inside a title phrase ("Sundrian
@@ -361,6 +367,7 @@ def is_country(text: str) -> bool:
     return country_canonical(text) is not None
 
 
+@lru_cache(maxsize=65536)
 def country_canonical(text: str) -> str | None:
     """The short name of the country ``text`` names, or None.
 
@@ -370,6 +377,7 @@ def country_canonical(text: str) -> str | None:
     return _COUNTRY_INDEX.get(_lookup_key(text))
 
 
+@lru_cache(maxsize=65536)
 def capital_state(text: str) -> str | None:
     """The state a capital or seat of government can stand for ("Moscow" -> "Russia").
 
