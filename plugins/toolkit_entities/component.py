@@ -156,7 +156,8 @@ class EntitiesComponent:
         if self.set_ents:
             taken = {i for s in spans for i in range(s.start, s.end)}
             others = [e for e in ents if e.label_ not in NAME_LABELS and not any(i in taken for i in range(e.start, e.end))]
-            doc.ents = sorted([*spans, *others], key=lambda s: s.start)
+            # what ``doc.ents = ...`` does, without first rebuilding every Span from its (label, start, end)
+            doc.set_ents(sorted([*spans, *others], key=lambda s: s.start), default="outside")
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
@@ -408,8 +409,9 @@ def _recover_repeats(doc: Doc, spans: list[Span]) -> list[Span]:
     form_votes: dict[tuple[str, ...], Counter] = defaultdict(Counter)
     upper = _mostly_upper(doc)
     for span in spans:
-        forms = {tuple(t.text for t in span)}
-        names = [t for t in span if not t.is_punct]
+        tokens = list(span)  # each iteration of a Span builds its Token objects anew
+        forms = {tuple(t.text for t in tokens)}
+        names = [t for t in tokens if not t.is_punct]
         if span.label_ == "PERSON" and len(names) > 1 and names[-1].is_title and len(names[-1]) > 2:
             forms.add((names[-1].text,))  # the surname alone
         if span.label_ == "PERSON" and len(names) > 2 and all(len(t) <= 4 for t in names[1:]) and names[0].is_title:
