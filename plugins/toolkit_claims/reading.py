@@ -121,9 +121,10 @@ def _adjective_stance(predicate: Token) -> str | None:
 
 def _is_negated(token: Token) -> bool:
     for child in token.children:
-        if child.dep_ == "neg" or (child.dep_ in ("advmod", "neg") and child.lower_ in NEGATIVE_WORDS):
+        dep = child.dep_  # each Token.dep_/lower_ is a string look-up: read once per word
+        if dep == "neg" or (dep == "advmod" and child.lower_ in NEGATIVE_WORDS):
             return True
-        if child.dep_ in ("dobj", "nsubj", "nsubjpass", "attr") and (
+        if dep in ("dobj", "nsubj", "nsubjpass", "attr") and (
                 child.lower_ in NEGATIVE_WORDS or any(g.dep_ == "det" and g.lower_ == "no" for g in child.children)):
             return True
     # "we have never exported": negation on an auxiliary chain is attached to the verb above
@@ -148,7 +149,7 @@ def _cue_head(doc: Doc, cue: tuple[int, int] | None) -> Token | None:
         return None
     verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX")]
     inside = {t.i for t in tokens}
-    roots = [t for t in (verbs or tokens) if t.head.i not in inside or t.head.i == t.i]
+    roots = [t for t in (verbs or tokens) if (head := t.head.i) not in inside or head == t.i]
     return (roots or verbs or tokens)[0]
 
 
@@ -164,7 +165,7 @@ def _content_predicate(tokens: list[Token], cue: Token | None) -> Token | None:
     if not tokens:
         return None
     inside = {t.i for t in tokens}
-    roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
+    roots = [t for t in tokens if (head := t.head.i) not in inside or head == t.i]
     for t in roots:
         if t.pos_ in ("VERB", "AUX"):
             return t
@@ -269,14 +270,16 @@ def proposition_of(predicate: Token, *, subject: Token | None = None) -> str:
     if subject is not None and subject.pos_ != "PRON":
         words += _phrase(subject, max_words=5).split()
     if predicate.pos_ in ("VERB", "AUX"):
-        words.append(predicate.lemma_.lower() if predicate.lemma_ != "-PRON-" else predicate.lower_)
+        lemma = predicate.lemma_
+        words.append(lemma.lower() if lemma != "-PRON-" else predicate.lower_)
         words += [c.lower_ for c in predicate.children if c.dep_ == "prt"]
         for child in predicate.children:
-            if child.dep_ in ("dobj", "attr", "acomp", "xcomp", "oprd", "dative"):
+            dep = child.dep_
+            if dep in ("dobj", "attr", "acomp", "xcomp", "oprd", "dative"):
                 words += _phrase(child, max_words=8).split()
-            elif child.dep_ == "prep" and child.i > predicate.i:
+            elif dep == "prep" and child.i > predicate.i:
                 words += _phrase(child, max_words=5).split()
-            elif child.dep_ == "ccomp" and child.i > predicate.i:
+            elif dep == "ccomp" and child.i > predicate.i:
                 words += proposition_of(child).split()
             if len(words) >= _MAX_WORDS:
                 break
@@ -313,8 +316,9 @@ def _join(words: list[Token]) -> str:
         words = words[:-1]
     out = ""
     for t in words:
-        glue = t.dep_ == "case" or t.text.startswith(("'", "’")) or t.text in ("n't",)
-        out += (t.text if glue or not out else " " + t.text)
+        text = t.text
+        glue = text.startswith(("'", "’")) or text == "n't" or t.dep_ == "case"
+        out += (text if glue or not out else " " + text)
     return out
 
 
