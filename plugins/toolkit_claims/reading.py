@@ -57,7 +57,8 @@ def read_quote(doc: Doc, *, content: tuple[int, int] | None, cue: tuple[int, int
     """
     cue_token = _cue_head(doc, cue)
     content_tokens = _tokens_in(doc, content) if content else []
-    predicate = _content_predicate(content_tokens, cue_token)
+    content_ids = {t.i for t in content_tokens}  # built once: the predicate and the frame scope both test it
+    predicate = _content_predicate(content_tokens, content_ids)
     cue_lemma = _cue_lemma(cue_token) if cue_token is not None else None
     cue_negated = cue_token is not None and _is_negated(cue_token)
     content_negated = predicate is not None and predicate is not cue_token and _is_negated(predicate)
@@ -73,7 +74,7 @@ def read_quote(doc: Doc, *, content: tuple[int, int] | None, cue: tuple[int, int
     focus = _plain(content_tokens) if content_tokens else proposition
     if subject is not None:
         focus = f"{_phrase(subject)} {focus}"
-    scope = _frame_scope(content_tokens, core, subject)
+    scope = _frame_scope(content_tokens, content_ids, core, subject)
     predicates, themes = frame_words(scope)
     # scope is in document order (sorted, or the content's own order), so its ends bound it
     core_span = (scope[0].idx, scope[-1].idx + len(scope[-1])) if scope else None
@@ -160,11 +161,10 @@ def _cue_lemma(cue: Token) -> str:
     return lemma
 
 
-def _content_predicate(tokens: list[Token], cue: Token | None) -> Token | None:
-    """The main predicate of the content: the first verb whose head lies outside the content."""
+def _content_predicate(tokens: list[Token], inside: set[int]) -> Token | None:
+    """The main predicate of the content (``inside``: its token indices): the first verb whose head lies outside."""
     if not tokens:
         return None
-    inside = {t.i for t in tokens}
     roots = [t for t in tokens if (head := t.head.i) not in inside or head == t.i]
     for t in roots:
         if t.pos_ in ("VERB", "AUX"):
@@ -207,14 +207,16 @@ def _is_anaphoric(tokens: list[Token], predicate: Token | None) -> bool:
     return False
 
 
-def _frame_scope(content: list[Token], core: Token | None, subject: Token | None) -> list[Token]:
+def _frame_scope(content: list[Token], inside: set[int], core: Token | None, subject: Token | None) -> list[Token]:
     """The words of the proposition itself: the core predicate's clause (with the
     accused party of "accused X of ..."), not the rest of a long quote, whose
     later sentences are usually comment ("The story is invented")."""
     if core is None:
         return content
-    inside = {t.i for t in content}
-    words = {t.i: t for t in core.subtree if not content or t.i in inside}
+    if content:  # ``inside``: the content's token indices
+        words = {i: t for t in core.subtree if (i := t.i) in inside}
+    else:
+        words = {t.i: t for t in core.subtree}
     if subject is not None:
         words.update({t.i: t for t in subject.subtree})
     return [words[i] for i in sorted(words)] or content
