@@ -17,7 +17,7 @@ from .views import contested_claims_view, claims_overview_view, render_claims_ov
 
 __all__ = ["plugin"]
 
-__version__ = "0.2.0"  # 0.2: quotes are read per article (cached), the corpus step no longer parses
+__version__ = "0.3.0"  # 0.2: quotes are read per article (cached); 0.3: focus_tokens only where core_words are empty
 
 
 def extract(doc: Any, article: Any, options: Any) -> dict[str, list[dict[str, Any]]]:
