@@ -42,10 +42,17 @@ def snapshot(out: Path) -> None:
         print(f"{name}: written to {out / name}")
 
 
+def _plain(value: object) -> object:
+    # list cells (numpy arrays after a Parquet round trip, nested for lists of pairs) compare as tuples
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+        return value
+    if isinstance(value, dict):
+        return tuple(sorted((k, _plain(v)) for k, v in value.items()))
+    return tuple(_plain(v) for v in value)
+
+
 def _comparable(frame: pd.DataFrame) -> pd.DataFrame:
-    # list cells (numpy arrays after a Parquet round trip) compare as tuples
-    return frame.apply(lambda column: column.map(lambda v: tuple(v) if hasattr(v, "__len__") and not isinstance(v, str) else v)
-                       if column.dtype == object else column)
+    return frame.apply(lambda column: column.map(_plain) if column.dtype == object else column)
 
 
 def compare(before: Path, after: Path) -> int:

@@ -24,21 +24,25 @@ READINGS = "claim_readings"
 
 
 def extract(doc: Doc, article: Any, options: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """The plugin's ``extract``: one reading per quote found by the quotes component."""
-    from toolkit_quotes.extract import quote_id
+    """The plugin's ``extract``: one reading per quote found by the quotes component.
 
-    quotes = getattr(doc._, "presslens_quotes", None) if Doc.has_extension("presslens_quotes") else None
-    if not quotes:
+    The quotes come from ``doc._.presslens_quote_records``, which the quotes
+    component writes (each quote's id and offsets as plain values), so this
+    plugin depends on that component's output, never on its code.
+    """
+    records = (getattr(doc._, "presslens_quote_records", None)
+               if Doc.has_extension("presslens_quote_records") else None)
+    if not records:
         return {READINGS: []}
-    article_id = getattr(article, "article_id", None) or doc._.presslens_article_id or ""
     sentences = _sentences(doc)
     starts = [s for s, _ in sentences]
     rows = []
-    for quote in quotes:
-        row = reading_row(doc, content=(quote.content_start, quote.content_end),
-                          cue=(quote.cue_start, quote.cue_end) if quote.cue_start is not None else None,
+    for record in records:
+        cue_start, cue_end = record["cue_start"], record["cue_end"]
+        row = reading_row(doc, content=(record["content_start"], record["content_end"]),
+                          cue=(cue_start, cue_end) if cue_start is not None else None,
                           sentences=sentences, starts=starts)
-        rows.append({"quote_id": quote_id(article_id, quote), **row})
+        rows.append({"quote_id": record["quote_id"], **row})
     return {READINGS: rows}
 
 

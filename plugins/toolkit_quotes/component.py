@@ -7,6 +7,13 @@ Works in any spaCy pipeline with a parser::
     doc = nlp(text)
     doc.spans["presslens_quotes"]      # content spans, label = kind
     doc._.presslens_quotes             # the full records (speaker, cue, via …)
+    doc._.presslens_quote_records      # per quote: its id and offsets, as plain dicts
+
+``presslens_quote_records`` is what other components and plugins read: a tuple
+of dicts with ``quote_id``, ``kind``, ``content_start``, ``content_end``,
+``cue_start`` and ``cue_end`` (character offsets into the Doc's text; the cue's
+are None when there is none), in the order of ``doc._.presslens_quotes``. The
+ids are the ``quote_id`` values of the ``quotes`` table.
 
 Adding it also puts a small ``presslens_line_sentences`` step before the parser
 (``split_lines=True``): a headline or caption without a full stop must not be
@@ -23,18 +30,22 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from toolkit.nlp import doc_text
+from toolkit.sdk import stable_id
 
 from ._rules import Quote, QuoteOptions, find_quotes
 
-__all__ = ["make_quotes", "make_line_sentences", "QuotesComponent", "SPAN_KEY", "ensure_extensions"]
+__all__ = ["make_quotes", "make_line_sentences", "QuotesComponent", "SPAN_KEY", "ensure_extensions", "quote_id",
+           "quote_records"]
 
 SPAN_KEY = "presslens_quotes"
 
 
 def ensure_extensions() -> None:
-    """Register ``doc._.presslens_quotes`` and ``doc._.presslens_quote_problems`` (idempotent)."""
+    """Register ``doc._.presslens_quotes``, ``presslens_quote_records`` and ``presslens_quote_problems`` (idempotent)."""
     if not Doc.has_extension("presslens_quotes"):
         Doc.set_extension("presslens_quotes", default=None)
+    if not Doc.has_extension("presslens_quote_records"):
+        Doc.set_extension("presslens_quote_records", default=None)
     if not Doc.has_extension("presslens_quote_problems"):
         Doc.set_extension("presslens_quote_problems", default=None)
 
@@ -49,9 +60,30 @@ class QuotesComponent:
         ensure_extensions()
         quotes, problems = find_quotes(doc, options=self.options)
         doc._.presslens_quotes = tuple(quotes)
+        doc._.presslens_quote_records = quote_records(doc._.presslens_article_id or "", quotes)
         doc._.presslens_quote_problems = tuple(problems)
         doc.spans[SPAN_KEY] = [span for span in (_content_span(doc, q) for q in quotes) if span is not None]
         return doc
+
+
+def quote_id(article_id: str, quote: Quote) -> str:
+    """A deterministic id from the article and the quote's offsets.
+
+    >>> quote_id("a1", Quote(kind="direct", content_start=0, content_end=5))
+    'q-aaf1ac44c0b96f27'
+    """
+    return stable_id(article_id, quote.content_start, quote.content_end, quote.cue_start, prefix="q-", length=16)
+
+
+def quote_records(article_id: str, quotes: tuple[Quote, ...] | list[Quote]) -> tuple[dict[str, object], ...]:
+    """What ``doc._.presslens_quote_records`` holds: each quote's id and offsets as a plain dict.
+
+    >>> quote_records("a1", [Quote(kind="direct", content_start=0, content_end=5)])[0]["quote_id"]
+    'q-aaf1ac44c0b96f27'
+    """
+    return tuple({"quote_id": quote_id(article_id, quote), "kind": quote.kind,
+                  "content_start": quote.content_start, "content_end": quote.content_end,
+                  "cue_start": quote.cue_start, "cue_end": quote.cue_end} for quote in quotes)
 
 
 def _content_span(doc: Doc, quote: Quote) -> Span | None:
@@ -60,7 +92,7 @@ def _content_span(doc: Doc, quote: Quote) -> Span | None:
 
 @Language.factory(
     "presslens_quotes",
-    assigns=["doc.spans", "doc._.presslens_quotes"],
+    assigns=["doc.spans", "doc._.presslens_quotes", "doc._.presslens_quote_records"],
     requires=["token.dep", "token.lemma", "token.pos", "doc.sents"],
     default_config={"beliefs": True, "min_direct_words": 3, "split_lines": True},
 )

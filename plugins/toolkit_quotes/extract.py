@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,20 +10,9 @@ from spacy.tokens import Doc
 from toolkit.nlp import doc_text
 
 from ._rules import Quote, QuoteOptions, find_quotes
-from .component import ensure_extensions
+from .component import ensure_extensions, quote_id
 
-__all__ = ["extract", "quote_id", "quote_rows"]
-
-
-def quote_id(article_id: str, quote: Quote) -> str:
-    """A deterministic id from the article and the quote's offsets.
-
-    >>> from toolkit_quotes._rules import Quote
-    >>> quote_id("a1", Quote(kind="direct", content_start=0, content_end=5))
-    'q-aaf1ac44c0b96f27'
-    """
-    key = f"{article_id}\x00{quote.content_start}\x00{quote.content_end}\x00{quote.cue_start}"
-    return "q-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+__all__ = ["extract", "quote_rows"]
 
 
 def quote_rows(doc: Doc, article_id: str, quotes: tuple[Quote, ...] | list[Quote]) -> list[dict[str, Any]]:
