@@ -113,13 +113,10 @@ def _class_chars(op: Any, av: Any, constants: Any) -> tuple[set[str], bool, bool
     return chars, digit, other, False
 
 
-# function words that make poor triggers (they are in most sentences)
-_COMMON_WORDS = FUNCTION_WORDS
-
-
 def _trigger_cost(pieces: frozenset[str]) -> int:
-    # a trigger should be rare in text: digits, one- or two-letter pieces ("a", "am") and function words are not
-    return sum(100 if p == _DIGIT else 50 if len(p) == 1 else 30 if p in _COMMON_WORDS else 10 if len(p) == 2
+    # a trigger should be rare in text: digits, one- or two-letter pieces ("a", "am") and function words
+    # (lexicon/function_words.txt: they are in most sentences) are not
+    return sum(100 if p == _DIGIT else 50 if len(p) == 1 else 30 if p in FUNCTION_WORDS else 10 if len(p) == 2
                else 1 for p in pieces)
 
 
