@@ -7,62 +7,26 @@ in it when those plugins ran), the spaCy component ``presslens_timexes``, the
 ``timeline`` view and its static renderer.
 
 Importing this package is cheap: spaCy, Altair and ipywidgets load when used.
+The recogniser works without spaCy too: ``from toolkit_timeline.rules import
+find_timexes``.
 
 >>> plugin.name, plugin.provides
 ('timeline', ('timexes', 'events'))
 """
 
-from __future__ import annotations
+from toolkit.sdk import Plugin, lazy
 
-from typing import Any
-
-from toolkit.registry import Plugin
-
-__all__ = ["plugin", "find_timexes"]
-
-__version__ = "0.1.0"
-
-
-def _extract(doc: Any, article: Any, options: Any) -> Any:
-    from .events import extract
-
-    return extract(doc, article, options)
-
-
-def _corpus_step(tables: Any, context: Any) -> Any:
-    from .events import corpus_step
-
-    return corpus_step(tables, context)
-
-
-def _timeline_view(corpus: Any, selection: Any, **options: Any) -> Any:
-    from .views import timeline_view
-
-    return timeline_view(corpus, selection, **options)
-
-
-def _render_timeline(corpus: Any, selection: Any = None, **options: Any) -> str:
-    from .views import render_timeline
-
-    return render_timeline(corpus, selection, **options)
-
-
-def find_timexes(text: str, **kwargs: Any) -> Any:
-    """Temporal expressions in ``text`` without spaCy (see :func:`toolkit_timeline.timex.find_timexes`)."""
-    from .timex import find_timexes as _find
-
-    return _find(text, **kwargs)
-
+__all__ = ["plugin"]
 
 plugin = Plugin(
     name="timeline",
-    version=__version__,
+    version="0.1.0",
     description="Temporal expressions (TIMEX3) resolved against the publication date, and dated events.",
     uses=("mentions", "entities", "quotes"),
     provides=("timexes", "events"),
     component="presslens_timexes",
-    extract=_extract,
-    corpus_step=_corpus_step,
-    views={"timeline": _timeline_view},
-    renderers={"timeline": _render_timeline},
+    extract=lazy("toolkit_timeline.component:extract"),
+    corpus_step=lazy("toolkit_timeline.step:corpus_step"),
+    views={"timeline": lazy("toolkit_timeline.views:timeline_view")},
+    renderers={"timeline": lazy("toolkit_timeline.views:render_timeline")},
 )

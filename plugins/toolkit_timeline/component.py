@@ -1,4 +1,4 @@
-"""The spaCy component ``presslens_timexes``: temporal expressions on the Doc.
+"""The spaCy component ``presslens_timexes`` and the plugin's per-article step.
 
 Registered through the ``spacy_factories`` entry point, so it also works in a
 plain spaCy pipeline::
@@ -9,31 +9,41 @@ plain spaCy pipeline::
     doc._.presslens_timexes   # [{"start", "end", "text", "type", "value", …}, …]
     doc.spans["presslens_timexes"]  # the same, as spans labelled with the TIMEX3 type
 
-The recogniser itself is :func:`toolkit_timeline.timex.find_timexes`; this
+The recogniser itself is :func:`toolkit_timeline.rules.find_timexes`; this
 component gives it the tense of the verb governing each expression (from the
 tagger and parser) and spaCy's DATE/TIME entities as hints.
+
+:func:`extract` is the plugin's per-article step: the ``timexes`` rows and the
+``events`` rows. An *event* is a sentence that carries a resolved date: its
+character span, the date range and granularity it happened at, and the timex
+that dated it. A sentence with two different dates ("the December 30 and
+January 2 attacks") gives two events; dates repeated by anaphora ("then", "the
+75th anniversary" on the same day) are not counted twice. Their ``entity_ids``
+and ``quote_ids`` are filled by the corpus step (:mod:`toolkit_timeline.step`).
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from toolkit.nlp import doc_text
+from toolkit.sdk import doc_text, lexicon, stable_id, word_list
 
-from .timex import find_timexes
+from .rules import find_timexes
 
-__all__ = ["make_timexes", "TimexRecogniser", "SPANS_KEY", "tense_of"]
+__all__ = ["make_timexes", "TimexRecogniser", "SPANS_KEY", "tense_of", "timex_rows", "extract", "event_rows"]
 
 SPANS_KEY = "presslens_timexes"
-_FUTURE_AUX = {"will", "'ll", "shall", "wo", "’ll"}
-_PAST_AUX = {"had", "did", "was", "were"}
-_PERFECT_AUX = {"has", "have", "'ve", "’ve"}
+_AUXILIARIES = lexicon("auxiliaries", package="toolkit_timeline")
+_FUTURE_AUX = frozenset(_AUXILIARIES["future"])
+_PAST_AUX = frozenset(_AUXILIARIES["past"])
+_PERFECT_AUX = frozenset(_AUXILIARIES["perfect"])
+_PLAN_VERBS = word_list("plan_verbs", package="toolkit_timeline")
 
 
 def _ensure_extensions() -> None:
@@ -111,8 +121,6 @@ def tense_of(verb: Token) -> str | None:
         return "future"
     return None
 
-
-_PLAN_VERBS = {"plan", "schedule", "expect", "slate", "set", "due", "intend", "aim", "prepare", "propose"}
 
 
 def _tense_function(doc: Doc) -> Callable[[int, int], str | None]:
@@ -200,3 +208,75 @@ def timex_rows(doc: Doc) -> list[dict[str, Any]]:
     if doc._.presslens_timexes is None:
         TimexRecogniser()(doc)
     return list(doc._.presslens_timexes)
+
+
+# ---------------------------------------------------------------------------
+# the per-article step
+
+
+def _event_id(article_id: str, start: int, timex_start: int) -> str:
+    # the recipe of the first release, kept so that ids in saved tables stay valid
+    return stable_id(article_id, start, timex_start, prefix="ev_", length=16)
+
+
+def event_rows(article_id: str, text: str, sentences: Iterable[tuple[int, int]],
+               timexes: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Events from sentence spans and timex rows (as the component stores them).
+
+    >>> rows = event_rows("a1", "He came on May 3. Fine.", [(0, 17), (18, 23)],
+    ...                   [{"start": 11, "end": 16, "text": "May 3", "type": "DATE", "value": "2024-05-03",
+    ...                     "value_start": "2024-05-03", "value_end": "2024-05-03", "granularity": "day"}])
+    >>> [(r["start"], r["end"], r["date_start"], r["granularity"]) for r in rows]
+    [(0, 17, '2024-05-03', 'day')]
+    """
+    dated = sorted((t for t in timexes if t.get("value_start") and t.get("value_end") and t.get("type") != "SET"),
+                   key=lambda t: t["start"])
+    rows: list[dict[str, Any]] = []
+    for left, right in sentences:
+        seen: set[tuple[str, str]] = set()
+        for timex in dated:
+            if not (left <= timex["start"] < right):
+                continue
+            key = (timex["value_start"], timex["value_end"])
+            if key in seen:
+                continue
+            seen.add(key)
+            rows.append({
+                "event_id": _event_id(article_id, left, int(timex["start"])),
+                "start": left,
+                "end": right,
+                "date_start": timex["value_start"],
+                "date_end": timex["value_end"],
+                "granularity": timex.get("granularity") or "day",
+                "timex_start": int(timex["start"]),
+                "timex_end": int(timex["end"]),
+                "entity_ids": [],
+                "quote_ids": [],
+                "timex_text": timex.get("text"),
+                "timex_type": timex.get("type"),
+                "timex_value": timex.get("value"),
+                "anchor": timex.get("anchor"),
+                "sentence": text[left:right],
+            })
+    return rows
+
+
+def extract(doc: Any, article: Any, options: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The plugin's per-article step: ``timexes`` and ``events`` rows from a processed Doc."""
+    timexes = timex_rows(doc)
+    text = doc_text(doc)
+    if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
+        sentences = [(s.start_char, _trim_end(text, s.start_char, s.end_char)) for s in doc.sents]
+    else:
+        sentences = [(0, len(text))]
+    keep = set(options.get("types", ("DATE", "TIME", "DURATION", "SET")))
+    timex_out = [{k: t.get(k) for k in ("start", "end", "text", "type", "value", "value_start", "value_end",
+                                        "granularity", "anchor", "mod", "rule")}
+                 for t in timexes if t["type"] in keep]
+    return {"timexes": timex_out, "events": event_rows(article.article_id, text, sentences, timexes)}
+
+
+def _trim_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end

@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from toolkit.pipeline import Corpus
-    from toolkit.views import Selection
+    from toolkit import Corpus
+    from toolkit.sdk import Selection
 
 __all__ = ["timeline_data", "timeline_chart", "timeline_view", "render_timeline", "filter_events",
            "date_range_from_brush"]
@@ -66,7 +66,7 @@ def _event_mask(corpus: Corpus, selection: Selection | None) -> np.ndarray | Non
 def _chart_selection(selection: Selection | None, ignore_date_range: bool) -> Selection | None:
     if selection is not None and ignore_date_range and selection.date_range:
         # the chart always shows the whole time axis so the brush can be moved; only the list narrows
-        from toolkit.views import Selection as _Selection
+        from toolkit.sdk import Selection as _Selection
 
         return _Selection(entities=list(selection.entities), articles=list(selection.articles))
     return selection
@@ -96,7 +96,7 @@ def _check_color(color: str) -> None:
 
 def _event_frame(corpus: Corpus, index: _EventIndex, rows: np.ndarray, groups: np.ndarray) -> pd.DataFrame:
     """The :func:`timeline_data` frame of the event positions ``rows`` with their group codes."""
-    from toolkit.views import columns_frame
+    from toolkit.sdk import columns_frame
 
     columns = {c: index.column(corpus, c)[rows] for c in ("event_id", "article_id", "date_start", "date_end",
                                                            "granularity", "sentence", "timex_text")}
@@ -160,7 +160,7 @@ class _EventIndex:
 
 
 def _event_index(corpus: Corpus) -> _EventIndex:
-    from toolkit.views import cached
+    from toolkit.sdk import cached
 
     return cached(corpus, "timeline:events", lambda: _build_event_index(corpus),
                   sources=(corpus.events, corpus.articles, corpus.entities))
@@ -288,7 +288,7 @@ def _binned(index: _EventIndex, rows: np.ndarray, groups: np.ndarray, max_points
 
     ``None`` when the events fit as they are.
     """
-    from toolkit.views import columns_frame
+    from toolkit.sdk import columns_frame
 
     if len(rows) <= max_points:
         return None, None
@@ -451,7 +451,7 @@ _CHART_COLUMNS = [*_DATA_COLUMNS, "count", "start", "stop", "published_on", "spa
 
 
 def _template(*, binned: bool, color: str, width: int) -> dict[str, Any]:
-    from toolkit.views import spec_template
+    from toolkit.sdk import spec_template
 
     key = (binned, color, width)
     if key not in _TEMPLATES:
@@ -478,7 +478,7 @@ def _fill(node: Any, values: dict[Any, Any]) -> Any:
 
 def _live_spec(corpus: Corpus, selection: Selection | None, *, color: str, max_points: int, width: int) -> dict[str, Any]:
     """The spec :func:`timeline_chart` gives for the view (with the pick parameter always there), built from a template."""
-    from toolkit.views import chart_records
+    from toolkit.sdk import chart_records
 
     index = _event_index(corpus)
     whole = ("spec", color, max_points, width)
@@ -574,7 +574,7 @@ def timeline_view(corpus: Corpus, selection: Selection, *, color: str = "entity"
     import ipywidgets as widgets
     from toolkit import html as h
 
-    from toolkit.views import columns_frame, prepare
+    from toolkit.sdk import columns_frame, prepare
 
     if offline:
         _enable_offline()

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from toolkit.registry import StepContext
-from toolkit_timeline.events import corpus_step, event_rows, link_events
+from toolkit_timeline.component import event_rows
+from toolkit_timeline.step import corpus_step, link_events
 
 TEXT = "Talks began on December 30 and January 2. Nothing dated here. Then it ended."
 

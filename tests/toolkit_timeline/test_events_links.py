@@ -8,7 +8,7 @@ import pandas as pd
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from toolkit_timeline.events import _contained
+from toolkit_timeline.step import _contained
 
 _SPAN = st.tuples(st.sampled_from(["a", "b", "c", "d"]), st.integers(0, 30), st.integers(0, 12))
 

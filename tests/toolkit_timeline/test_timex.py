@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit_timeline.timex import Timex, find_timexes, parse_dct
+from toolkit_timeline.rules import Timex, find_timexes, parse_dct
 
 
 def _past(start: int, end: int) -> str:

@@ -9,15 +9,17 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from toolkit_timeline import timex
-from toolkit_timeline.timex import _find_timexes_reference, _scan, _scan_reference, find_timexes
+from toolkit_timeline.rules import find_timexes, search
+from toolkit_timeline.rules.driver import find_timexes_reference
+from toolkit_timeline.rules.registry import RULES
+from toolkit_timeline.rules.search import scan, scan_reference
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO / ".." / "shared" / "data"
 
 
 def _spans(found: list) -> list[tuple[str, int, int, dict]]:
-    return [(timex._RULES[index].name, m.start(), m.end(), m.groupdict()) for index, m in found]
+    return [(RULES[index].name, m.start(), m.end(), m.groupdict()) for index, m in found]
 
 
 def _outcome(find, text: str, dct: str | None) -> object:
@@ -28,15 +30,15 @@ def _outcome(find, text: str, dct: str | None) -> object:
 
 
 def _assert_same(text: str, dct: str | None = "2023-05-01") -> None:
-    assert _spans(_scan(text)) == _spans(_scan_reference(text))
-    assert _outcome(find_timexes, text, dct) == _outcome(_find_timexes_reference, text, dct)
+    assert _spans(scan(text)) == _spans(scan_reference(text))
+    assert _outcome(find_timexes, text, dct) == _outcome(find_timexes_reference, text, dct)
 
 
 # ---------------------------------------------------------------------------
 # generated texts: the rules' own vocabulary, glued or spaced, in any case, with numbers and punctuation
 
 def _vocabulary_words() -> list[str]:
-    gates = timex._gates()
+    gates = search._gates()
     return sorted(set(gates.piece_masks) | set(gates.trigger_masks) | set(gates.word_lead_masks)
                   | set(gates.lead_masks))
 
@@ -85,7 +87,7 @@ def test_fast_search_equals_full_scan_on_edge_cases(text: str) -> None:
 
 def test_every_rule_has_a_gate() -> None:
     # a rule the parse-tree analysis cannot read is still correct (scanned in full), but slow: say which
-    slow = [rule.name for rule, full in zip(timex._RULES, timex._gates().full_scan) if full]
+    slow = [rule.name for rule, full in zip(RULES, search._gates().full_scan) if full]
     assert slow == [], f"rules scanned at every character: {slow}; see _vocabulary for what it understands"
 
 

@@ -14,10 +14,13 @@ back), and :meth:`Point.value` writes the TIMEX3 value.
 from __future__ import annotations
 
 import calendar as _calendar  # the standard library module
+import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-__all__ = ["Point", "GRANULARITIES", "SEASONS", "add_months", "parse_value"]
+from toolkit.sdk import timex_range
+
+__all__ = ["Point", "GRANULARITIES", "SEASONS", "add_months", "parse_value", "nth_weekday", "easter"]
 
 # finest first; "weekend" sits next to "week" because it is a part of one
 GRANULARITIES = ("day", "weekend", "week", "month", "season", "quarter", "half", "year", "decade", "century")
@@ -141,50 +144,65 @@ class Point:
         return f"{d.year // 100:02d}"
 
 
+# the granularity a TIMEX3 date value is written at; the days it covers come from toolkit.sdk.timex_range
+_GRANULARITY_OF = tuple((re.compile(pattern), granularity) for pattern, granularity in (
+    (r"\d{4}-\d\d-\d\d(?:T.*)?", "day"), (r"\d{4}-W\d\d-WE", "weekend"), (r"\d{4}-W\d\d", "week"),
+    (r"\d{4}-\d\d", "month"), (r"\d{4}-Q[1-4]", "quarter"), (r"\d{4}-H[12]", "half"),
+    (r"\d{4}-(?:SP|SU|FA|WI)", "season"), (r"\d{4}", "year"), (r"\d{3}", "decade"), (r"\d{2}", "century"),
+))
+
+
 def parse_value(value: str | None) -> tuple[date, date, str] | None:
     """The first day, last day and granularity a TIMEX3 date value stands for (None if not a date).
 
+    The days are :func:`toolkit.sdk.timex_range`'s, the one reading of TIMEX3
+    values that the claims and the exercises share; this adds the granularity
+    the value is written at.
+
     >>> parse_value("2023-W42")
     (datetime.date(2023, 10, 16), datetime.date(2023, 10, 22), 'week')
+    >>> parse_value("2023-WI")
+    (datetime.date(2023, 12, 1), datetime.date(2024, 2, 29), 'season')
     >>> parse_value("PAST_REF") is None
     True
     """
-    import re
-
     if not value:
         return None
-    text = value.split("T", 1)[0] if re.match(r"^\d{4}-\d\d-\d\dT", value) else value
-    patterns = (
-        (r"^(\d{4})-(\d\d)-(\d\d)$", "day"), (r"^(\d{4})-W(\d\d)-WE$", "weekend"), (r"^(\d{4})-W(\d\d)$", "week"),
-        (r"^(\d{4})-(\d\d)$", "month"), (r"^(\d{4})-Q([1-4])$", "quarter"), (r"^(\d{4})-H([12])$", "half"),
-        (r"^(\d{4})-(SP|SU|FA|WI)$", "season"), (r"^(\d{4})$", "year"), (r"^(\d{3})$", "decade"),
-        (r"^(\d{2})$", "century"),
-    )
-    for pattern, granularity in patterns:
-        match = re.match(pattern, text)
-        if not match:
-            continue
-        try:
-            head = int(match.group(1))
-            if granularity == "day":
-                point = Point(date(head, int(match.group(2)), int(match.group(3))), "day")
-            elif granularity in ("week", "weekend"):
-                point = Point.of(date.fromisocalendar(head, int(match.group(2)), 1), granularity)
-            elif granularity == "month":
-                point = Point(date(head, int(match.group(2)), 1), "month")
-            elif granularity == "quarter":
-                point = Point(date(head, 3 * int(match.group(2)) - 2, 1), "quarter")
-            elif granularity == "half":
-                point = Point(date(head, 1 if match.group(2) == "1" else 7, 1), "half")
-            elif granularity == "season":
-                point = Point(date(head, SEASONS[match.group(2)], 1), "season")
-            elif granularity == "year":
-                point = Point(date(head, 1, 1), "year")
-            elif granularity == "decade":
-                point = Point(date(max(1, head * 10), 1, 1), "decade")
-            else:
-                point = Point(date(max(1, head * 100), 1, 1), "century")
-        except ValueError:
-            return None
-        return point.day, point.end, granularity
+    for pattern, granularity in _GRANULARITY_OF:
+        if pattern.fullmatch(value):
+            days = timex_range(value)
+            return None if days is None else (days[0], days[1], granularity)
     return None
+
+
+def nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    """The ``n``-th ``weekday`` (Monday 0) of a month; ``n`` = -1 is the last one.
+
+    >>> nth_weekday(2024, 11, 3, 4), nth_weekday(2024, 5, 0, -1)
+    (datetime.date(2024, 11, 28), datetime.date(2024, 5, 27))
+    """
+    if n > 0:
+        first = date(year, month, 1)
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = add_months(date(year, month, 1), 1) - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def easter(year: int) -> date:
+    """Easter Sunday of a year (Gregorian calendar).
+
+    >>> easter(2024)
+    datetime.date(2024, 3, 31)
+    """
+    # Anonymous Gregorian algorithm (Meeus/Jones/Butcher)
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+

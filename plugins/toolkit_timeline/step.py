@@ -1,108 +1,20 @@
-"""Per-article rows (timexes, events) and the corpus step that links events to entities and quotes.
+"""The plugin's corpus step: link each event to the entities mentioned and the quotes given in it.
 
-An *event* is a sentence that carries a resolved date: its character span, the
-date range and granularity it happened at, and the timex that dated it. A
-sentence with two different dates ("the December 30 and January 2 attacks")
-gives two events; dates repeated by anaphora ("then", "the 75th anniversary"
-on the same day) are not counted twice.
-
-``entity_ids`` are filled by :func:`corpus_step`, after the entities plugin's
-own corpus step has given each mention its entity: every entity with a mention
-inside the sentence. ``quote_ids`` (an extra column) lists the quotes whose
-content overlaps the sentence.
+``entity_ids`` are filled after the entities plugin's own corpus step has given
+each mention its entity: every entity with a mention inside the sentence.
+``quote_ids`` (an extra column) lists the quotes whose content overlaps the
+sentence.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from toolkit.nlp import doc_text
-
-__all__ = ["extract", "corpus_step", "event_rows", "link_events", "EVENT_COLUMNS"]
-
-# contract columns first, then what the views use
-EVENT_COLUMNS = ("event_id", "article_id", "start", "end", "date_start", "date_end", "granularity", "timex_start",
-                 "timex_end", "entity_ids", "quote_ids", "timex_text", "timex_type", "timex_value", "anchor",
-                 "sentence")
-
-
-def _event_id(article_id: str, start: int, timex_start: int) -> str:
-    digest = hashlib.sha1(f"{article_id}\x00{start}\x00{timex_start}".encode()).hexdigest()
-    return f"ev_{digest[:16]}"
-
-
-def event_rows(article_id: str, text: str, sentences: Iterable[tuple[int, int]],
-               timexes: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Events from sentence spans and timex rows (as the component stores them).
-
-    >>> rows = event_rows("a1", "He came on May 3. Fine.", [(0, 17), (18, 23)],
-    ...                   [{"start": 11, "end": 16, "text": "May 3", "type": "DATE", "value": "2024-05-03",
-    ...                     "value_start": "2024-05-03", "value_end": "2024-05-03", "granularity": "day"}])
-    >>> [(r["start"], r["end"], r["date_start"], r["granularity"]) for r in rows]
-    [(0, 17, '2024-05-03', 'day')]
-    """
-    dated = sorted((t for t in timexes if t.get("value_start") and t.get("value_end") and t.get("type") != "SET"),
-                   key=lambda t: t["start"])
-    rows: list[dict[str, Any]] = []
-    for left, right in sentences:
-        seen: set[tuple[str, str]] = set()
-        for timex in dated:
-            if not (left <= timex["start"] < right):
-                continue
-            key = (timex["value_start"], timex["value_end"])
-            if key in seen:
-                continue
-            seen.add(key)
-            rows.append({
-                "event_id": _event_id(article_id, left, int(timex["start"])),
-                "start": left,
-                "end": right,
-                "date_start": timex["value_start"],
-                "date_end": timex["value_end"],
-                "granularity": timex.get("granularity") or "day",
-                "timex_start": int(timex["start"]),
-                "timex_end": int(timex["end"]),
-                "entity_ids": [],
-                "quote_ids": [],
-                "timex_text": timex.get("text"),
-                "timex_type": timex.get("type"),
-                "timex_value": timex.get("value"),
-                "anchor": timex.get("anchor"),
-                "sentence": text[left:right],
-            })
-    return rows
-
-
-def extract(doc: Any, article: Any, options: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """The plugin's per-article step: ``timexes`` and ``events`` rows from a processed Doc."""
-    from .component import timex_rows  # spaCy only when the pipeline runs
-
-    timexes = timex_rows(doc)
-    text = doc_text(doc)
-    if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
-        sentences = [(s.start_char, _trim_end(text, s.start_char, s.end_char)) for s in doc.sents]
-    else:
-        sentences = [(0, len(text))]
-    keep = set(options.get("types", ("DATE", "TIME", "DURATION", "SET")))
-    timex_out = [{k: t.get(k) for k in ("start", "end", "text", "type", "value", "value_start", "value_end",
-                                        "granularity", "anchor", "mod", "rule")}
-                 for t in timexes if t["type"] in keep]
-    return {"timexes": timex_out, "events": event_rows(article.article_id, text, sentences, timexes)}
-
-
-def _trim_end(text: str, start: int, end: int) -> int:
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return end
-
-
-# ---------------------------------------------------------------------------
-# corpus step
+__all__ = ["corpus_step", "link_events"]
 
 
 def link_events(events: pd.DataFrame, mentions: pd.DataFrame | None = None,
