@@ -16,14 +16,16 @@ import numpy as np
 import pandas as pd
 
 from toolkit import html as h
-from toolkit.views import (PAGE_ROWS, DistinctPairs, Selection, cached, chart_widget, columns_frame,
-                           page_note, prepare, svg)
+from toolkit.sdk import (PAGE_ROWS, DistinctPairs, Selection, cached, chart_widget, columns_frame, page_note,
+                         prepare, svg)
+
+from .step import AGAINST, FOR
 
 __all__ = ["contested_claims_view", "claims_overview_view", "render_contested_claims", "render_claims_overview",
            "claim_rows", "group_summary"]
 
-# which side of a proposition each stance takes; support and call are positions too but not on it
-FOR, AGAINST = ("assert", "accuse"), ("deny",)
+# which side of a proposition each stance takes (FOR, AGAINST): defined once, with "contested", in
+# toolkit_claims.step.contested_claims
 STANCE_ORDER = ["accuse", "assert", "support", "call", "other", "deny"]
 _OVERVIEW_COLUMNS = ["contested", "proposition", "stances", "n_claimants", "n_articles", "first", "last", "group_id"]
 _ALL = ("entities", "date_range", "articles", "claim_group")
@@ -90,7 +92,8 @@ def group_summary(claims: pd.DataFrame) -> pd.DataFrame:
     """One row per group: how many claimants take each side, and a contestedness score.
 
     The score is the number of distinct claimants on the smaller side (for vs.
-    against), so a group is contested only when both sides have voices.
+    against, see :func:`toolkit_claims.step.contested_claims`), so a group is
+    contested only when both sides have voices.
 
     >>> frame = pd.DataFrame({"group_id": ["g", "g", "g"], "claimant": ["A", "B", "C"],
     ...     "stance": ["accuse", "deny", "deny"], "proposition": ["x", "x", "y"], "article_id": ["1", "2", "2"],

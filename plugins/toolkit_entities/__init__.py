@@ -3,9 +3,9 @@
 The plugin fills the ``mentions`` and ``entities`` tables (DESIGN.md):
 
 - per article, the ``presslens_entities`` spaCy component repairs the model's
-  name mentions (:mod:`toolkit_entities.component`), and :func:`extract` turns
-  them into rows;
-- once per corpus, :func:`toolkit_entities.resolve.corpus_step` resolves the
+  name mentions and :func:`toolkit_entities.component.extract` turns them into
+  rows;
+- once per corpus, :func:`toolkit_entities.step.corpus_step` resolves the
   mentions to entities (partial names, transliteration variants, country forms,
   acronyms, label agreement, the alias table, metonymy);
 - views and static renderers show them (:mod:`toolkit_entities.views`).
@@ -20,29 +20,19 @@ known names; default True), ``write_aliases`` (default True).
 ('entities', ('mentions', 'entities'))
 """
 
-from __future__ import annotations
+from toolkit.sdk import Plugin, lazy
 
-
-from toolkit.registry import Plugin, lazy
-
-__all__ = ["plugin", "extract", "corpus_step"]
-__version__ = "0.1.0"
-
-
-# imported on first call, so registering the plugin imports no spaCy
-extract = lazy("toolkit_entities.mentions:extract")
-corpus_step = lazy("toolkit_entities.resolve:corpus_step")
-
+__all__ = ["plugin"]
 
 plugin = Plugin(
     name="entities",
-    version=__version__,
+    version="0.1.0",
     description="Name mentions resolved to one entity per person, organisation and country, with views.",
     requires=("articles",),
     provides=("mentions", "entities"),
     component="presslens_entities",
-    extract=extract,
-    corpus_step=corpus_step,
+    extract=lazy("toolkit_entities.component:extract"),
+    corpus_step=lazy("toolkit_entities.step:corpus_step"),
     views={
         "entity_table": lazy("toolkit_entities.views:entity_table_view"),
         "article_reader": lazy("toolkit_entities.views:article_reader_view"),

@@ -21,13 +21,14 @@ True
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
+
+from toolkit.sdk import stable_id
 
 __all__ = ["AliasEntry", "Suggestion", "AliasTable", "load_alias_table", "save_alias_table", "suggestion_id"]
 
@@ -77,7 +78,7 @@ def suggestion_id(a: str, b: str) -> str:
     True
     """
     first, second = sorted((a, b))
-    return "s" + hashlib.sha1(f"{first}\x00{second}".encode()).hexdigest()[:10]
+    return stable_id(first, second, prefix="s", length=10)
 
 
 @dataclass(frozen=True, kw_only=True)

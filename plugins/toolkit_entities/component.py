@@ -1,4 +1,4 @@
-"""The ``presslens_entities`` spaCy component: name mentions for one document.
+"""The per-article work: the ``presslens_entities`` spaCy component and the ``mentions`` rows of one ``Doc``.
 
 It reads the statistical NER's ``doc.ents`` and repairs what one-sentence-at-a-
 time tagging gets wrong inside a document:
@@ -39,18 +39,21 @@ from __future__ import annotations
 import re
 import string
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from toolkit.nlp import doc_text
+from toolkit.sdk import doc_text, word_list
 
-from .names import (LOCATIVE_PREPOSITIONS, ROLE_WORDS, SPEECH_VERBS, capital_state, clean_surface, is_country,
-                    is_title_word, looks_like_demonym, name_tokens, title_prefix)
+from .rules.context import LOCATIVE_PREPOSITIONS, REPORTING_VERB_FORMS
+from .rules.ids import mention_id
+from .rules.names import (ROLE_WORDS, capital_state, clean_surface, is_country, is_title_word, looks_like_demonym,
+                          name_tokens, title_prefix)
 
-__all__ = ["make_entities", "EntitiesComponent", "SPAN_KEY", "NAME_LABELS", "ensure_extensions"]
+__all__ = ["make_entities", "EntitiesComponent", "extract", "SPAN_KEY", "NAME_LABELS", "ensure_extensions"]
 
 SPAN_KEY = "presslens_entities"
 
@@ -58,20 +61,11 @@ SPAN_KEY = "presslens_entities"
 NAME_LABELS: tuple[str, ...] = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT",
                                 "WORK_OF_ART", "LAW", "LANGUAGE")
 
-_MONTHS_DAYS = frozenset("""january february march april may june july august september october november december
-jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday""".split())
-
-# Verbs whose subject is an agent that speaks or acts: a capital as their
-# subject stands for its government.
-_AGENT_VERBS = frozenset("""say tell state announce deny reject accuse denounce condemn claim insist warn urge
-call demand acknowledge confirm agree refuse threaten respond reply criticize criticise praise welcome support
-oppose protest propose vow pledge promise sign recognize recognise decide want plan seek provide send supply
-export import launch sanction argue declare report note stress emphasize emphasise add believe hope expect
-consider appreciate thank blame allege dismiss slam retaliate negotiate order ban impose expel summon veto
-approve ratify endorse dispute counter""".split())
-_STATEMENT_NOUNS = frozenset("""remark remarks statement statements position response claim claims accusation
-accusations decision policy stance view views plan plans proposal offer denial threat warning demand refusal
-support objection protest allegation allegations""".split())
+_MONTHS_DAYS = word_list("months_days", package="toolkit_entities")
+# Verbs whose subject is an agent that speaks or acts, and nouns for what it states or does: a
+# capital as their subject ("Moscow denounced") or owner ("Seoul's remarks") stands for its government.
+_AGENT_VERBS = word_list("agent_verbs", package="toolkit_entities")
+_STATEMENT_NOUNS = word_list("statement_nouns", package="toolkit_entities")
 _STATEMENT_NOUN_FORMS = _STATEMENT_NOUNS | {w.rstrip("s") for w in _STATEMENT_NOUNS}  # and their singulars
 
 
@@ -163,6 +157,39 @@ class EntitiesComponent:
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
         for doc in docs:
             yield self(doc)
+
+
+def extract(doc: Any, article: Any, options: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """One row per name mention: offsets into the article text, the label, the
+    model's own label, how the mention was found and the state a capital stands for.
+
+    Runs the ``presslens_entities`` repairs itself when the pipeline did not
+    include the component (e.g. a Doc from someone else's pipeline).
+    """
+    if SPAN_KEY not in doc.spans:
+        EntitiesComponent(set_ents=False, metonymy=bool(options.get("metonymy", True)))(doc)
+    rows = []
+    text = doc_text(doc)  # Doc.text joins every token on each access: read it once per article
+    metonymy = options.get("metonymy", True)
+    for span in doc.spans[SPAN_KEY]:
+        # character-level trim: the tokeniser may glue punctuation to a name ("Jong-un,…")
+        left, right = clean_surface(text[span.start_char:span.end_char])
+        start, end = span.start_char + left, span.end_char - right
+        if end <= start:
+            continue
+        label = span.label_
+        rows.append({
+            "mention_id": mention_id(article.article_id, start, end),
+            "start": start,
+            "end": end,
+            "text": text[start:end],
+            "label": label,
+            "entity_id": None,
+            "spacy_label": span_value(span, "presslens_spacy_label") or label,
+            "source": span_value(span, "presslens_source") or "model",
+            "refers_to_name": span_value(span, "presslens_refers_to") if metonymy else None,
+        })
+    return {"mentions": rows}
 
 
 # --- the repairs, each a small function over spans -----------------------------------
@@ -361,7 +388,7 @@ def _name_weight(span: Span, words: tuple[str, ...]) -> float:
     if span.label_ == "PERSON":
         if before is not None and is_title_word(before.text):
             weight += 2.0
-        if after is not None and after.lower_ in SPEECH_VERBS:
+        if after is not None and after.lower_ in REPORTING_VERB_FORMS:
             weight += 1.0
     return weight
 

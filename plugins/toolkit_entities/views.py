@@ -6,7 +6,7 @@ with no kernel and no network. Data first: the ``*_rows`` functions compute the
 tables, the widgets and renderers only show them.
 
 >>> import pandas as pd
->>> from toolkit.pipeline import Corpus
+>>> from toolkit import Corpus
 >>> corpus = Corpus({})
 >>> entity_rows(corpus).columns.tolist()[:3]
 ['entity_id', 'name', 'label']
@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from toolkit import html as h
-from toolkit.views import (PAGE_ROWS, DistinctPairs, cached, columns_frame, page_note, prepare, spec_template,
-                           spec_with_data)
+from toolkit.sdk import (PAGE_ROWS, DistinctPairs, cached, columns_frame, page_note, prepare, spec_template,
+                         spec_with_data)
 
 __all__ = [
     "entity_rows", "reader_rows", "kwic_rows", "timeline_rows", "suggestion_rows",
@@ -280,7 +280,7 @@ def kwic_rows(corpus: Any, selection: Any = None, *, entity_ids: Sequence[str] |
     if not chosen:
         return pd.DataFrame(columns=columns)
     contexts = _contexts(corpus, window)
-    from toolkit.views import Selection
+    from toolkit.sdk import Selection
 
     scope = Selection(entities=chosen, articles=list(selection.articles) if selection is not None else [],
                       date_range=selection.date_range if selection is not None else None)

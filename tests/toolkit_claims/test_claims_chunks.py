@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 pytest.importorskip("spacy")
-from toolkit_claims.grouping import GroupingConfig, lexical_terms  # noqa: E402
-from toolkit_claims.lexicon import CONCEPTS, CUE_STANCE  # noqa: E402
-from toolkit_claims.step import ClaimOptions, _parse_readings, build_claims  # noqa: E402
+from toolkit_claims.rules.grouping import GroupingConfig, lexical_terms  # noqa: E402
+from toolkit_claims.rules.words import CONCEPTS, CUE_STANCE  # noqa: E402
+from toolkit_claims.rules.passages import _parse_readings  # noqa: E402
+from toolkit_claims.step import ClaimOptions, build_claims  # noqa: E402
 
 from .test_claims_step import CASES, _tables  # noqa: E402
 

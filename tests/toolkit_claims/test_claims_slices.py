@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 pytest.importorskip("spacy")
 from toolkit.schemas import conform  # noqa: E402
-from toolkit_claims.grouping import _tfidf_vectors, word_term  # noqa: E402
-from toolkit_claims.step import _ByArticle, _quotes_in_order, _within, _word_terms  # noqa: E402
+from toolkit_claims.rules.grouping import _tfidf_vectors, word_term  # noqa: E402
+from toolkit_claims.rules.claimants import _within  # noqa: E402
+from toolkit_claims.rules.slices import _ByArticle, _quotes_in_order, _word_terms  # noqa: E402
 
 ARTICLES = ["a1", "a2", "b"]
 

@@ -8,7 +8,7 @@ import pytest
 from toolkit.schemas import SCHEMAS, conform
 
 pytest.importorskip("spacy")
-from toolkit_claims.grouping import GroupingConfig  # noqa: E402
+from toolkit_claims.rules.grouping import GroupingConfig  # noqa: E402
 from toolkit_claims.step import ClaimOptions, build_claims  # noqa: E402
 
 
@@ -118,7 +118,7 @@ def test_coordinated_speakers_each_get_a_claim_and_dates_come_from_events(nlp):
 
 
 def test_lexical_grouping_joins_paraphrases_and_separates_other_topics():
-    from toolkit_claims.grouping import group_claims, lexical_terms
+    from toolkit_claims.rules.grouping import group_claims, lexical_terms
 
     terms = [lexical_terms([("export", "VERB"), ("rifle", "NOUN"), ("Ostland", "PROPN")]),
              lexical_terms([("weapon", "NOUN"), ("delivery", "NOUN"), ("Ostland", "PROPN")]),
@@ -176,7 +176,7 @@ def test_a_claim_pointing_back_joins_its_antecedent_and_paraphrases_meet_across_
 
 
 def test_frame_words_map_verbs_and_nouns_onto_the_same_concepts(nlp):
-    from toolkit_claims.reading import frame_words
+    from toolkit_claims.rules.reading import frame_words
 
     shipped = frame_words(list(nlp("They shipped artillery shells to the rebels")))
     transfer = frame_words(list(nlp("this arms transfer")))

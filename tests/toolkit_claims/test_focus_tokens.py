@@ -7,7 +7,7 @@ from __future__ import annotations
 import spacy
 from spacy.tokens import Doc
 
-from toolkit_claims.extract import reading_row
+from toolkit_claims.component import reading_row
 
 
 def _doc() -> Doc:

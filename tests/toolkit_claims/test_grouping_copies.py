@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from toolkit_claims.grouping import (GroupingConfig, _candidate_pairs, _Features, _identical, _similarity,
+from toolkit_claims.rules.grouping import (GroupingConfig, _candidate_pairs, _Features, _identical, _similarity,
                                      _tfidf_vectors, group_claims)
 
 CONFIG = GroupingConfig(embeddings="off")

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 pytest.importorskip("spacy")
-reading = importlib.import_module("toolkit_claims.reading")
+reading = importlib.import_module("toolkit_claims.rules.reading")
 
 # invented sentences: a relative clause, an accusation, a negation, a possessive, a call
 TEXT = ("The ministry, which had long stayed silent, said on Monday that its agents never sold rifles to the rebels. "

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit_entities.names import name_tokens, title_prefix
+from toolkit_entities.rules.names import name_tokens, title_prefix
 
 SAMPLE = Path(__file__).resolve().parents[2] / "toolkit" / "data" / "sample"
 

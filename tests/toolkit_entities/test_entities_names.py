@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from toolkit_entities.names import acronym_of, capital_state, clean_surface, country_canonical, name_key
+from toolkit_entities.rules.names import acronym_of, capital_state, clean_surface, country_canonical, name_key
 
 SAME = [
     ("Sergei Lavrov", "Sergey Lavrov"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from toolkit_entities.aliases import AliasEntry, AliasTable, load_alias_table, save_alias_table
-from toolkit_entities.resolve import resolve
+from toolkit_entities.step import resolve
 
 
 def mention_table(rows: list[tuple[str, int, str, str]]) -> pd.DataFrame:

@@ -17,9 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit_entities.aliases import load_alias_table
-from toolkit_entities.names import LOCATIVE_PREPOSITIONS, SPEECH_VERBS, is_title_word, token_key
-from toolkit_entities.resolve import (_first_seen_counts, _KnownNameFinder, _mention_weight, _sorted_order,
-                                      recover_known_names, resolve)
+from toolkit_entities.rules.context import LOCATIVE_PREPOSITIONS, REPORTING_VERB_FORMS, mention_weight
+from toolkit_entities.rules.names import is_title_word, token_key
+from toolkit_entities.rules.recovery import _first_seen_counts, _KnownNameFinder, recover_known_names
+from toolkit_entities.step import _sorted_order, resolve
 
 
 def _weight_by_regex(text: str, start: int, end: int, label: str, n_words: int) -> float:
@@ -33,7 +34,7 @@ def _weight_by_regex(text: str, start: int, end: int, label: str, n_words: int) 
     if label == "PERSON":
         if is_title_word(previous):
             weight += 2.0
-        if after and after.group(1).lower() in SPEECH_VERBS:
+        if after and after.group(1).lower() in REPORTING_VERB_FORMS:
             weight += 1.0
     return weight
 
@@ -49,7 +50,7 @@ def test_mention_weight_matches_the_regex_version(pieces, start, length, label, 
     text = "".join(pieces)
     start = min(start, len(text))
     end = min(len(text), start + length)
-    assert _mention_weight(text, start, end, label, n_words) == _weight_by_regex(text, start, end, label, n_words)
+    assert mention_weight(text, start, end, label, n_words) == _weight_by_regex(text, start, end, label, n_words)
 
 
 @settings(max_examples=200, deadline=None)
@@ -93,7 +94,7 @@ def test_finding_names_in_a_chunk_equals_one_article_at_a_time(tokenizer):
 
 
 def test_recovery_in_small_chunks_adds_the_same_rows(monkeypatch):
-    import toolkit_entities.resolve as module
+    import toolkit_entities.rules.recovery as module
 
     articles = pd.DataFrame({"article_id": [f"a{k}" for k in range(5)],
                              "text": ["Ana Moro spoke. Later Ana Moro left."] * 5})

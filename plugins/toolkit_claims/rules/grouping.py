@@ -15,7 +15,6 @@ memory grow with the pairs that matter, not with the square of the claims.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,7 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from .lexicon import CONCEPTS, CUE_STANCE
+from toolkit.sdk import stable_id, word_list
+
+from .words import CONCEPTS, CUE_STANCE
 
 __all__ = ["Frame", "GroupingConfig", "entity_key", "group_claims", "load_encoder", "lexical_terms", "term_set",
            "word_term"]
@@ -97,7 +98,7 @@ def term_set(terms: Iterable[str | None]) -> frozenset[str]:
     return frozenset(found)
 
 
-_AUXILIARIES = frozenset(("be", "have", "do", "will", "would", "can", "could", "may", "might", "should", "must"))
+_AUXILIARIES = word_list("auxiliaries", package="toolkit_claims")
 
 
 @lru_cache(maxsize=65_536)
@@ -293,7 +294,7 @@ def group_claims(claim_ids: Sequence[str], *, texts: Sequence[str], terms: Seque
     for claim_id, label in zip(claim_ids, labels):
         members.setdefault(label, []).append(claim_id)
     # the id names the members, so it is the same on every run over the same input
-    names = {label: "G" + hashlib.sha1("\x00".join(sorted(ids)).encode()).hexdigest()[:10]
+    names = {label: stable_id(*sorted(ids), prefix="G", length=10)
              for label, ids in members.items()}
     return [names[label] for label in labels], method
 

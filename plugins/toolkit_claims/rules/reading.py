@@ -11,16 +11,14 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from .lexicon import (ANAPHORIC_DETERMINERS, ANAPHORIC_HEADS, ANAPHORIC_NOUNS, CONCEPTS, CONTENT_STANCE, CUE_STANCE,
+from toolkit.sdk import word_list
+
+from .words import (ANAPHORIC_DETERMINERS, ANAPHORIC_HEADS, ANAPHORIC_NOUNS, CONCEPTS, CONTENT_STANCE, CUE_STANCE,
                       EVENT_CONCEPTS, NEGATIVE_WORDS)
 
 __all__ = ["Reading", "frame_words", "read_quote", "proposition_of"]
 
-STANCES = ("assert", "deny", "accuse", "support", "call", "other")
-
-# Words that add nothing to a proposition's meaning once the stance is known.
-_DROP_DETERMINERS = frozenset({"the", "a", "an", "any", "this", "that", "these", "those", "its", "their", "his",
-                               "her", "our", "your", "my", "such", "some", "all"})
+_DROP_DETERMINERS = word_list("drop_determiners", package="toolkit_claims")
 _MAX_WORDS = 14
 # the space before a possessive "'s" that joining words by spaces put there (compiled once: 2 % of the reading time
 # went to re's pattern cache)

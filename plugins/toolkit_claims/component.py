@@ -16,11 +16,10 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from .reading import read_quote
+from .rules.reading import read_quote
+from .step import READINGS
 
-__all__ = ["extract", "reading_row", "READINGS"]
-
-READINGS = "claim_readings"
+__all__ = ["extract", "reading_row"]
 
 
 def extract(doc: Doc, article: Any, options: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:

@@ -23,39 +23,27 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
+from toolkit.sdk import lexicon, word_list
+
+_PACKAGE = "toolkit_entities"
+
 __all__ = [
     "clean_surface", "name_tokens", "token_key", "name_key", "country_canonical", "capital_state",
-    "acronym_of", "is_acronym", "is_country", "TITLES", "COUNTRIES", "ROLE_WORDS", "LOCATIVE_PREPOSITIONS",
-    "SPEECH_VERBS", "is_title_word", "looks_like_demonym", "demonym_of", "title_prefix", "name_boundaries",
+    "acronym_of", "is_acronym", "is_country", "TITLES", "COUNTRIES", "ROLE_WORDS", "is_title_word",
+    "looks_like_demonym", "demonym_of", "title_prefix", "name_boundaries",
 ]
 
 # Words that precede a name but are not part of it (stripped from PERSON spans
 # so that "President Putin" and "Putin" are one surface form).
-TITLES = frozenset("""
-mr mrs ms miss dr prof sir dame lord lady president vice prime minister secretary chairman chairwoman
-chancellor king queen prince princess general gen col lt sgt captain capt senator sen rep governor gov
-mayor judge justice pope rev father sister brother sheikh emir ambassador spokesman spokeswoman
-spokesperson foreign deputy premier leader comrade marshal admiral commander chief director
-""".split())
+TITLES = word_list("titles", package=_PACKAGE)
 
-# Words that qualify a title ("Defence Minister", "Deputy Foreign Minister",
-# "Secretary of State"): part of a title phrase, never of a person's name.
-ROLE_WORDS = frozenset("""
-defence defense foreign trade interior home finance treasury justice health education economy economic energy
-culture transport transportation agriculture environment labour labor industry security intelligence affairs
-state armed forces army navy deputy vice first former acting chief senior junior assistant associate executive
-attorney supreme top lead principal ministry presidential federal national regional local party
-opposition government cabinet shadow of and the for
-""".split())
+# Words that qualify a title ("Defence Minister"): part of a title phrase, never of a person's name.
+ROLE_WORDS = word_list("role_words", package=_PACKAGE)
 
-# Endings that make a demonym or a nationality adjective from a place name.
-_DEMONYM_ENDINGS = ("ian", "ean", "an", "ese", "ish", "i", "ic", "er")
-# Prepositions after which a name is a place ("in Portmere", "near Kellin")
-# ("at" is left out: "yelled at Jamil" is as common as "at the crossing").
-LOCATIVE_PREPOSITIONS = frozenset("in near outside inside throughout".split())
-# Verbs whose subject is a speaker: a person so placed is a confident reading.
-SPEECH_VERBS = frozenset("""said says told tells added adds noted notes stated states insisted insists warned
-warns explained explains asked asks replied replies wrote writes argued argues stressed stresses""".split())
+# Endings that make a demonym or a nationality adjective from a place name ("Kastovian");
+# "-er" (a Londoner) counts only beside the place name it derives from.
+_DEMONYM_ENDINGS = tuple(sorted(word_list("demonym_endings", package=_PACKAGE)))
+_NATIONALITY_ENDINGS = tuple(e for e in _DEMONYM_ENDINGS if e != "er")
 
 _DETERMINERS = ("the ", "The ", "THE ")
 _POSSESSIVES = ("'s", "’s", "'S", "’S", "'", "’")
@@ -152,7 +140,7 @@ def looks_like_demonym(word: str) -> bool:
     >>> looks_like_demonym("Kastovian"), looks_like_demonym("Paul")
     (True, False)
     """
-    return word[:1].isupper() and len(word) > 4 and word.lower().endswith(_DEMONYM_ENDINGS[:-1])
+    return word[:1].isupper() and len(word) > 4 and word.lower().endswith(_NATIONALITY_ENDINGS)
 
 
 def demonym_of(word: str, place: str) -> bool:
@@ -275,59 +263,12 @@ def name_key(text: str) -> tuple[str, ...]:
     return tuple(token_key(w) for w in name_tokens(text))
 
 
-# Official names, acronyms and short forms of countries that news text mixes.
-# A generic gazetteer (not from any corpus): each short name with its other forms.
-_COUNTRY_FORMS: dict[str, tuple[str, ...]] = {
-    "North Korea": ("DPRK", "D.P.R.K.", "Democratic People's Republic of Korea", "N. Korea"),
-    "South Korea": ("ROK", "Republic of Korea", "S. Korea"),
-    "Russia": ("Russian Federation",),
-    "United States": ("US", "U.S.", "USA", "U.S.A.", "United States of America", "America"),
-    "United Kingdom": ("UK", "U.K.", "Britain", "Great Britain", "United Kingdom of Great Britain and Northern Ireland"),
-    "China": ("PRC", "People's Republic of China", "Mainland China"),
-    "Taiwan": ("ROC", "Republic of China"),
-    "United Arab Emirates": ("UAE", "U.A.E."),
-    "Soviet Union": ("USSR", "U.S.S.R.", "Union of Soviet Socialist Republics"),
-    "Iran": ("Islamic Republic of Iran",),
-    "Syria": ("Syrian Arab Republic",),
-    "Vietnam": ("Viet Nam", "Socialist Republic of Vietnam"),
-    "Laos": ("Lao PDR", "Lao People's Democratic Republic"),
-    "Congo": ("Republic of the Congo", "Congo-Brazzaville"),
-    "Democratic Republic of the Congo": ("DRC", "DR Congo", "Congo-Kinshasa", "Zaire"),
-    "Czech Republic": ("Czechia",),
-    "Netherlands": ("Holland", "The Netherlands"),
-    "Ivory Coast": ("Cote d'Ivoire", "Côte d'Ivoire"),
-    "Myanmar": ("Burma",),
-    "Eswatini": ("Swaziland",),
-    "Turkey": ("Türkiye", "Turkiye"),
-    "Saudi Arabia": ("KSA", "Kingdom of Saudi Arabia"),
-    "Ukraine": ("the Ukraine",),
-    "Belarus": ("Byelorussia",),
-    "Moldova": ("Republic of Moldova",),
-    "Bosnia and Herzegovina": ("Bosnia", "BiH"),
-    "North Macedonia": ("Macedonia", "FYROM"),
-}
-# The world's countries by short name (a generic gazetteer), to tell a country
-# from a city or region where the difference matters (a city's sports club).
-COUNTRIES: frozenset[str] = frozenset(n.strip() for n in """
-Afghanistan|Albania|Algeria|Andorra|Angola|Antigua and Barbuda|Argentina|Armenia|Australia|Austria|Azerbaijan|
-Bahamas|Bahrain|Bangladesh|Barbados|Belarus|Belgium|Belize|Benin|Bhutan|Bolivia|Bosnia and Herzegovina|Botswana|
-Brazil|Brunei|Bulgaria|Burkina Faso|Burundi|Cambodia|Cameroon|Canada|Cape Verde|Central African Republic|Chad|Chile|
-China|Colombia|Comoros|Congo|Costa Rica|Croatia|Cuba|Cyprus|Czech Republic|Denmark|Djibouti|Dominica|
-Dominican Republic|East Timor|Ecuador|Egypt|El Salvador|England|Equatorial Guinea|Eritrea|Estonia|Eswatini|Ethiopia|
-Fiji|Finland|France|Gabon|Gambia|Georgia|Germany|Ghana|Greece|Grenada|Guatemala|Guinea|Guinea-Bissau|Guyana|Haiti|
-Honduras|Hungary|Iceland|India|Indonesia|Iran|Iraq|Ireland|Israel|Italy|Ivory Coast|Jamaica|Japan|Jordan|
-Kazakhstan|Kenya|Kiribati|Kosovo|Kuwait|Kyrgyzstan|Laos|Latvia|Lebanon|Lesotho|Liberia|Libya|Liechtenstein|
-Lithuania|Luxembourg|Madagascar|Malawi|Malaysia|Maldives|Mali|Malta|Marshall Islands|Mauritania|Mauritius|Mexico|
-Micronesia|Moldova|Monaco|Mongolia|Montenegro|Morocco|Mozambique|Myanmar|Namibia|Nauru|Nepal|Netherlands|
-New Zealand|Nicaragua|Niger|Nigeria|North Korea|North Macedonia|Northern Ireland|Norway|Oman|Pakistan|Palau|
-Palestine|Panama|Papua New Guinea|Paraguay|Peru|Philippines|Poland|Portugal|Qatar|Romania|Russia|Rwanda|
-Saint Kitts and Nevis|Saint Lucia|Saint Vincent and the Grenadines|Samoa|San Marino|Sao Tome and Principe|
-Saudi Arabia|Scotland|Senegal|Serbia|Seychelles|Sierra Leone|Singapore|Slovakia|Slovenia|Solomon Islands|Somalia|
-South Africa|South Korea|South Sudan|Spain|Sri Lanka|Sudan|Suriname|Sweden|Switzerland|Syria|Taiwan|Tajikistan|
-Tanzania|Thailand|Togo|Tonga|Trinidad and Tobago|Tunisia|Turkey|Turkmenistan|Tuvalu|Uganda|Ukraine|
-United Arab Emirates|United Kingdom|United States|Uruguay|Uzbekistan|Vanuatu|Vatican City|Venezuela|Vietnam|
-Wales|Yemen|Yugoslavia|Zambia|Zimbabwe|Soviet Union|Czechoslovakia|Hong Kong|Puerto Rico
-""".replace("\n", "").split("|"))
+# Official names, acronyms and short forms of countries that news text mixes (a generic gazetteer):
+# each short name with its other forms.
+_COUNTRY_FORMS: dict[str, list[str]] = lexicon("country_forms", package=_PACKAGE)
+# The world's countries by short name, to tell a country from a city or region where the
+# difference matters (a city's sports club).
+COUNTRIES: frozenset[str] = word_list("countries", package=_PACKAGE)
 
 _COUNTRY_INDEX: dict[str, str] = {" ".join(name_tokens(c, drop_titles=False)): c for c in COUNTRIES}
 for _short, _forms in _COUNTRY_FORMS.items():
@@ -335,26 +276,7 @@ for _short, _forms in _COUNTRY_FORMS.items():
         _COUNTRY_INDEX[" ".join(w for w in name_tokens(_form, drop_titles=False) if w != "the")] = _short
 
 # Capitals and the seats of government news uses for the state ("Pyongyang said").
-_CAPITALS: dict[str, str] = {
-    "Pyongyang": "North Korea", "Seoul": "South Korea", "Moscow": "Russia", "Kremlin": "Russia",
-    "Washington": "United States", "White House": "United States", "Beijing": "China", "Tokyo": "Japan",
-    "London": "United Kingdom", "Downing Street": "United Kingdom", "Paris": "France", "Elysee": "France",
-    "Berlin": "Germany", "Rome": "Italy", "Madrid": "Spain", "Kyiv": "Ukraine", "Kiev": "Ukraine",
-    "Minsk": "Belarus", "Tehran": "Iran", "Ankara": "Turkey", "Damascus": "Syria", "Baghdad": "Iraq",
-    "Riyadh": "Saudi Arabia", "Cairo": "Egypt", "Jerusalem": "Israel", "New Delhi": "India", "Delhi": "India",
-    "Islamabad": "Pakistan", "Kabul": "Afghanistan", "Hanoi": "Vietnam", "Bangkok": "Thailand",
-    "Jakarta": "Indonesia", "Manila": "Philippines", "Canberra": "Australia", "Ottawa": "Canada",
-    "Mexico City": "Mexico", "Brasilia": "Brazil", "Buenos Aires": "Argentina", "Havana": "Cuba",
-    "Caracas": "Venezuela", "Warsaw": "Poland", "Budapest": "Hungary", "Prague": "Czech Republic",
-    "Vienna": "Austria", "Bern": "Switzerland", "Stockholm": "Sweden", "Oslo": "Norway",
-    "Helsinki": "Finland", "Copenhagen": "Denmark", "Athens": "Greece", "Belgrade": "Serbia",
-    "Bucharest": "Romania", "Sofia": "Bulgaria", "Tbilisi": "Georgia", "Yerevan": "Armenia",
-    "Baku": "Azerbaijan", "Astana": "Kazakhstan", "Tashkent": "Uzbekistan", "Naypyidaw": "Myanmar",
-    "Taipei": "Taiwan", "Abu Dhabi": "United Arab Emirates", "Doha": "Qatar", "Amman": "Jordan",
-    "Beirut": "Lebanon", "Tripoli": "Libya", "Khartoum": "Sudan", "Addis Ababa": "Ethiopia",
-    "Nairobi": "Kenya", "Pretoria": "South Africa", "Abuja": "Nigeria", "Brussels": "Belgium",
-    "The Hague": "Netherlands", "Lisbon": "Portugal", "Dublin": "Ireland", "Wellington": "New Zealand",
-}
+_CAPITALS: dict[str, str] = lexicon("capitals", package=_PACKAGE)
 _CAPITAL_INDEX = {" ".join(w for w in name_tokens(k, drop_titles=False) if w != "the"): v for k, v in _CAPITALS.items()}
 
 
@@ -394,7 +316,7 @@ def _lookup_key(text: str) -> str:
     return " ".join(words)
 
 
-_MINOR = frozenset("of the and for de la du des del di da van von on in at to & 's".split())
+_MINOR = word_list("minor_words", package=_PACKAGE)
 
 
 def is_acronym(text: str) -> bool:

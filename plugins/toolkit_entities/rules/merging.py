@@ -1,0 +1,227 @@
+"""The merge rules across articles: which groups of mentions are one entity.
+
+Each rule is a method of the resolver (mixed into :class:`.resolver.Resolver`) and joins groups
+through its ``_union``, which refuses what the alias table keeps apart; a rule that only
+finds two names alike records a suggestion (``_note``), never a merge.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+from .groups import _form, _Group, _is_part, _label_class
+from .names import (ROLE_WORDS, acronym_of, demonym_of, is_acronym, is_title_word, looks_like_demonym, name_boundaries,
+                    name_key, name_tokens, token_key)
+
+__all__ = ["_Merges"]
+
+
+class _Merges:
+    """The merge rules; run in this order by :meth:`.resolver.Resolver.run`."""
+
+    def _merge_alias_table(self) -> None:
+        by_key: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for g in self._live():
+            by_key[g.key].append(g.gid)
+        for canonical, label, names in self.table.merge_groups():
+            gids = [gid for name in names for gid in by_key.get(name_key(name), [])]
+            for gid in gids[1:]:
+                self._union(gids[0], gid, force=True)
+            if gids and canonical:
+                self.forced[gids[0]] = (canonical, label)
+
+    def _merge_same_key(self) -> None:
+        """One entity per name: groups with the same key merge whatever label the
+        model gave them (the vote settles the label later). Only a city read as
+        a club in a line of sports results stays apart from the city."""
+        first: dict[tuple[tuple[str, ...], str], int] = {}
+        for g in self._live():
+            # an article that lists the name with scores talks about the club throughout
+            team = bool(self._team_rows) and any(i in self._team_rows for i in g.rows)
+            slot = (g.key, "team" if team else "name")
+            if slot in first:
+                self._union(first[slot], g.gid)
+            else:
+                first[slot] = g.gid
+
+    def _merge_joined(self) -> None:
+        """Names that differ only in where spaces and hyphens split them
+        ("Sol-Haval", "Solhaval") merge: the letters must be the same and one
+        spelling's word breaks a subset of the other's, so "Kim Jong Un" and
+        "Kim Jong Il" (different letters) or "Ab Cde" and "Abc De" (crossing
+        breaks) stay apart. Short names are left alone."""
+        by_joined: dict[str, list[_Group]] = defaultdict(list)
+        for g in self._live():
+            if g.key[0].startswith("@") or len("".join(g.key)) < 6 or not all(w.isalpha() for w in g.key):
+                continue
+            by_joined["".join(g.key)].append(g)
+        for groups in by_joined.values():
+            keys = sorted({g.key for g in groups}, key=len)
+            if len(keys) < 2:
+                continue
+            for g in groups[1:]:
+                a, b = sorted((groups[0].key, g.key), key=len)
+                if name_boundaries(a) <= name_boundaries(b) and self._union(groups[0].gid, g.gid) and a != b:
+                    self._note(self._surface(self.uf.find(groups[0].gid), _form(self.text_of[groups[0].rows[0]])),
+                               self.text_of[g.rows[0]], None,
+                               "the same letters once hyphens and spaces are removed", applied=True)
+
+    def _may_be_name_part(self, groups: Sequence[_Group]) -> bool:
+        """Whether these mentions could be part of a person's name: a title
+        ("Minister"), an office or a nationality adjective ("Sundrian") never is."""
+        rows = [i for g in groups for i in g.rows]
+        words = {w for text in {self.text_of[i] for i in rows} for w in self._words_of[text]}
+        if not words or all(is_title_word(w) or w in ROLE_WORDS for w in words):
+            return False
+        nationality = sum(self.weights[i] for i in rows if self.labels[i] == "NORP"
+                          and self._demonym(self.text_of[i]))
+        return nationality * 2 <= sum(self.weights[i] for i in rows)
+
+    def _demonym(self, text: str) -> bool:
+        """:func:`looks_like_demonym`, once per distinct text."""
+        found = self._demonyms.get(text)
+        if found is None:
+            found = self._demonyms[text] = looks_like_demonym(text)
+        return found
+
+    def _place_words(self) -> dict[str, list[str]]:
+        """One-word names the corpus reads as places (for telling a place's
+        nationality adjective, "Kastovian", from a name of its own)."""
+        votes: dict[str, Counter] = defaultdict(Counter)
+        for g in self._live():
+            if len(g.key) == 1 and not g.key[0].startswith("@"):
+                for i in g.rows:
+                    votes[" ".join(self._words_of[self.text_of[i]])][_label_class(self.labels[i])] += self.weights[i]
+            elif g.key[0] == "@country":
+                votes[g.key[1]]["place"] += 1
+        by_prefix: dict[str, list[str]] = defaultdict(list)  # indexed by the first letters: cheap lookups
+        for word, v in votes.items():
+            if v.most_common(1)[0][0] == "place":
+                by_prefix[word[:3]].append(word)
+        return dict(by_prefix)
+
+    def _is_demonym(self, groups: Iterable[_Group]) -> bool:
+        words = {" ".join(self._words_of[text]) for text in {self.text_of[i] for g in groups for i in g.rows}}
+        if not words or any(" " in w or not w for w in words):
+            return False
+        return all(any(demonym_of(w, p) for p in self._places.get(w[:3], ())) for w in words)
+
+    def _merge_parenthesised(self) -> None:
+        """"Long Name (ACR)" or "ACR (Long Name)" in a text: the two are one entity."""
+        starts, ends = self.start_of, self.end_of
+        # pairs of names at most 3 characters apart, in row order; only their articles' texts are read
+        close: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for aid, lo, hi in self.article_rows:  # rows sorted by (article, start, end)
+            for a, b in zip(range(lo, hi), range(lo + 1, hi)):
+                if starts[b] - ends[a] <= 3:
+                    close[aid].append((a, b))
+        gaps: dict[tuple[int, int], str] = {}  # the few characters between each close pair, not whole texts
+        for aid, text in self._article_texts(close):
+            for a, b in close[aid]:
+                gaps[a, b] = text[ends[a]:starts[b]]
+        for aid, lo, hi in self.article_rows:
+            for a, b in close.get(aid, ()):
+                if not re.fullmatch(r"\s*\(\s*", gaps.get((a, b), "")):
+                    continue
+                first, second = self.text_of[a], self.text_of[b]
+                pair_ok = (is_acronym(second) and acronym_of(first, second)) or \
+                          (is_acronym(first) and acronym_of(second, first))
+                if pair_ok and self._union(self.group_of[a], self.group_of[b]):
+                    self._note(first, second, self.labels[a], "written as a name and its acronym in parentheses",
+                               applied=True)
+
+    def _merge_lone_names(self) -> None:
+        """A name seen only in part in an article ("Putin") joins the one full
+        person name in the corpus that begins or ends with it; with two or more
+        candidates ("Kim" with several Kims) it stays alone."""
+        clusters = self._clusters()
+        full = {root: gs for root, gs in clusters.items()
+                if self._cluster_label(gs) == "PERSON" and max(len(g.key) for g in gs) > 1}
+        order = {root: k for k, root in enumerate(full)}
+        by_end: dict[str, set[int]] = defaultdict(set)
+        for r, gs in full.items():
+            for g in gs:
+                by_end[g.key[0]].add(r)
+                by_end[g.key[-1]].add(r)
+        for root, groups in list(clusters.items()):
+            if root in full or self._cluster_label(groups) not in ("PERSON", "ORG", "NORP", "GPE"):
+                continue
+            key = max((g.key for g in groups), key=len)
+            if key[0].startswith("@") or not self._may_be_name_part(groups):
+                continue  # countries, acronyms, titles and nationality words are not partial person names
+            # through the index of first and last words: comparing with every full name was quadratic
+            near = by_end.get(key[0], set()) | by_end.get(key[-1], set())
+            candidates = [r for r in sorted(near, key=order.__getitem__)
+                          if any(len(g.key) > len(key) and _is_part(key, g.key) for g in full[r])]
+            if len(candidates) != 1:
+                continue
+            label = self._cluster_label(groups)
+            if label != "PERSON" and len(key) > 1:
+                continue  # a multi-word organisation is not a partial person name
+            target = candidates[0]
+            if self._union(target, root):
+                short = self.text_of[groups[0].rows[0]]
+                long_name = self._display_name(full[target])
+                self._note(short, long_name, "PERSON",
+                           f"'{short}' is part of only one full name in the corpus ({long_name})", applied=True)
+
+    def _merge_acronyms(self) -> None:
+        """An acronym joins the one multi-word name in the corpus whose initials
+        it is, when both are read as the same kind of thing ("UN" and "United
+        Nations"); with two candidates it only becomes a suggestion."""
+        clusters = self._clusters()
+        names: dict[int, str] = {}
+        index: dict[str, list[int]] = defaultdict(list)
+        for other, gs in clusters.items():
+            if any(g.key[0].startswith("@") for g in gs) or max(len(g.key) for g in gs) < 2:
+                continue
+            names[other] = self._display_name(gs)
+            index[names[other][:1].upper()].append(other)
+        for root, groups in list(clusters.items()):
+            acronym = next((g.key[1] for g in groups if g.key[0] == "@acronym"), None)
+            if acronym is None or any(g.key[0] == "@country" for g in groups):
+                continue
+            short = self.text_of[groups[0].rows[0]]
+            cls = _label_class(self._cluster_label(groups))
+            candidates = []
+            for other in index.get(acronym[:1], ()):
+                if other == root:
+                    continue
+                name = names[other]
+                if acronym_of(name, acronym):
+                    candidates.append((other, name, _label_class(self._cluster_label(clusters[other])) == cls))
+            if len(candidates) == 1 and candidates[0][2] and self._union(candidates[0][0], root):
+                self._note(short, candidates[0][1], self._cluster_label(groups),
+                           f"'{short}' is made of the initials of '{candidates[0][1]}', the only such name", applied=True)
+            else:
+                for _, name, _ in candidates:
+                    self._note(short, name, None, f"'{short}' is made of the initials of '{name}'", applied=False)
+
+    def _propose_similar(self) -> None:
+        """Person names that look alike but differ in a word: a suggestion, never a merge."""
+        from rapidfuzz import fuzz
+
+        clusters = self._clusters()
+        persons = [(root, self._display_name(gs), max((g.key for g in gs), key=len)) for root, gs in clusters.items()
+                   if self._cluster_label(gs) == "PERSON"]
+        persons = [p for p in persons if len(p[2]) > 1]
+        # blocking: only names sharing a word's first three letters are compared (names
+        # that share no such prefix are neither 80 % alike nor share two words)
+        blocks: dict[str, list[int]] = defaultdict(list)
+        for k, (_, _, key) in enumerate(persons):
+            for prefix in sorted({w[:3] for w in key}):
+                blocks[prefix].append(k)
+        pairs = sorted({(a, b) for ks in blocks.values() for x, a in enumerate(ks) for b in ks[x + 1:]})
+        for i, j in pairs:
+            (_, name_a, key_a), (_, name_b, key_b) = persons[i], persons[j]
+            score = fuzz.ratio(" ".join(key_a), " ".join(key_b))
+            shared = len(set(key_a) & set(key_b))
+            if score < 80 and shared < 2:
+                continue
+            differ = [f"{x} ≠ {y}" for x, y in zip(name_tokens(name_a), name_tokens(name_b))
+                      if token_key(x) != token_key(y)]
+            evidence = (f"similar names (similarity {score:.0f}/100, {shared} shared words) kept apart because "
+                        f"their words differ: {', '.join(differ) or 'different length'}")
+            self._note(name_a, name_b, "PERSON", evidence, applied=False)
