@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from spacy.tokens import Doc, Span, Token
+
 from toolkit.sdk import doc_text
 
 from .marks import Stretch

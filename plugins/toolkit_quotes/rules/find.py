@@ -23,6 +23,7 @@ Boilerplate lines (bios, comment prompts, captions) never yield a quote.
 from __future__ import annotations
 
 from spacy.tokens import Doc
+
 from toolkit.sdk import doc_text
 
 from .direct import direct_quote, resumes_quote

@@ -6,6 +6,7 @@ from __future__ import annotations
 from spacy.attrs import LEMMA, LOWER
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
+
 from toolkit.sdk import doc_text
 
 from .marks import Stretch
@@ -106,6 +107,7 @@ def _holder(doc: Doc, noun: Token, stretches: tuple[Stretch, ...]) -> Draft | No
     """"The mayor is a staunch opponent of the stadium": the subject holds a stance toward the noun's object."""
     prep = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" and c.i > noun.i
                  and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
+    # "be" is the copula, a grammatical test rather than a word list
     subjects = [c for c in noun.head.children if c.dep_ == "nsubj"] if noun.head.lemma_ == "be" else []
     if prep is None or not subjects:
         return None

@@ -30,7 +30,7 @@ class Quote:
     (“A,” he said. “B.”); ``speaker_ref_*`` is the named mention the speaker resolves to.
     """
 
-    kind: str
+    kind: str  # direct, partial, indirect or mixed
     content_start: int
     content_end: int
     content_parts: tuple[tuple[int, int], ...] = ()
@@ -81,7 +81,7 @@ class Quote:
 class Draft:
     """A quote being built; frozen into :class:`Quote` once speakers are resolved."""
 
-    kind: str
+    kind: str  # direct, partial, indirect or mixed
     content: tuple[int, int]
     parts: list[tuple[int, int]] = field(default_factory=list)
     cue: tuple[int, int] | None = None

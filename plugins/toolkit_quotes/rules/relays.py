@@ -12,6 +12,7 @@ from __future__ import annotations
 from spacy.attrs import LEMMA, LOWER
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
+
 from toolkit.sdk import doc_text
 
 from .marks import Stretch

@@ -9,6 +9,7 @@ object ("endorsed the senator") or the subject of a passive with a named agent.
 from __future__ import annotations
 
 from spacy.tokens import Doc, Token
+
 from toolkit.sdk import doc_text
 
 from .marks import Stretch
@@ -70,6 +71,8 @@ def clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options:
     lemma = verb_lemma(verb)
     speech = lemma in SPEECH_VERBS
     message: list[Token] = []
+    # "compare", "make", "show" and "call" are tested by name: each has a construction of its own
+    # (a rule, below or in its own function), not a class of verbs a list would name
     if lemma == "compare" and verb.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in verb.children) \
             and not quoted_share(doc, verb.left_edge.idx, verb.right_edge.idx + len(verb.right_edge), stretches)[1]:
         return None  # "earned $98,000, compared with $93,000": a comparison by the writer, not a likening

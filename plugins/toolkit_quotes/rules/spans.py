@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 
 from spacy.tokens import Doc, Token
+
 from toolkit.sdk import boilerplate_reason
 
 from .marks import Stretch

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
+
 from toolkit.sdk import doc_text
 
 from .memo import memoised

@@ -48,9 +48,11 @@ def _lemma_of_verb(lemma: str, word: str, pos: str) -> str:
 
 
 def is_cue_verb(token: Token, options: QuoteOptions) -> bool:
+    """Whether the token is a reporting verb that can cue a quotation (with ``beliefs``, a belief verb too)."""
     if token.pos_ not in ("VERB", "AUX") and token.tag_ not in ("VBD", "VBZ", "VBP", "VBG", "VBN", "VB"):
         return False
     lemma = verb_lemma(token)
+    # single verbs tested by name below have a rule of their own, not a class: a list would name one word
     if lemma == "put":  # "as the minister put it, …": a cue only in that idiom
         return any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children) \
             and any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children)
@@ -72,7 +74,9 @@ def is_message_verb(token: Token, options: QuoteOptions) -> bool:
 def cue_span(token: Token) -> tuple[int, int]:
     """The verb and its particle ("pointed out", "called on")."""
     tokens = [token] + [c for c in token.children if c.dep_ == "prt"]
-    if token.lemma_.lower() == "call":  # "called for", "called on": the preposition is part of the cue
+    # "called for", "called on": the preposition is part of the cue (these two are the ones the
+    # message rule for "call" reads, each its own way: see reported._call_message)
+    if token.lemma_.lower() == "call":
         tokens += [c for c in token.children if c.dep_ == "prep" and c.i == token.i + 1 and c.lower_ in ("for", "on")]
     return min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens)
 
