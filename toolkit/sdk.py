@@ -44,7 +44,7 @@ __all__ = [
     # ids and tables
     "stable_id", "conform", "empty_table", "SCHEMAS", "values", "itertuples",
     # documents
-    "doc_text", "load_model",
+    "doc_text", "load_model", "boilerplate_reason",
     # word lists
     "word_list", "lexicon",
     # dates
@@ -68,6 +68,7 @@ _LAZY = {
     "itertuples": ("toolkit._columns", "itertuples"),
     "doc_text": ("toolkit.nlp", "doc_text"),
     "load_model": ("toolkit.nlp", "load_model"),
+    "boilerplate_reason": ("toolkit.cleaning", "boilerplate_reason"),
     "Selection": ("toolkit.views", "Selection"),
     "cached": ("toolkit.views", "cached"),
     "prepare": ("toolkit.views", "prepare"),

@@ -12,28 +12,20 @@ alone and names speakers by the text they resolve to.
 
 from __future__ import annotations
 
+from toolkit.sdk import Plugin, lazy
 
-from toolkit.registry import Plugin, lazy
+__all__ = ["plugin"]
 
-__all__ = ["plugin", "extract", "corpus_step"]
-
-__version__ = "0.1.0"
-
-
-# imported on first call, so registering the plugin imports no spaCy
-extract = lazy("toolkit_quotes.extract:extract")
-corpus_step = lazy("toolkit_quotes.corpus:corpus_step")
-
-
+# every callable is a lazy target, imported on first call: registering the plugin imports no spaCy
 plugin = Plugin(
     name="quotes",
-    version=__version__,
+    version="0.1.0",
     description="Direct, partial, mixed and reported speech with cues, resolved speakers and relays.",
     uses=("mentions", "entities"),
     provides=("quotes",),
     component="presslens_quotes",
-    extract=extract,
-    corpus_step=corpus_step,
+    extract=lazy("toolkit_quotes.component:extract"),
+    corpus_step=lazy("toolkit_quotes.step:corpus_step"),
     views={
         "quote_explorer": lazy("toolkit_quotes.views:quote_explorer"),
         "who_said_what": lazy("toolkit_quotes.views:who_said_what"),

@@ -1,4 +1,6 @@
-"""The spaCy component ``presslens_quotes``: attributions as ``doc.spans["presslens_quotes"]``.
+"""The spaCy component ``presslens_quotes`` and the plugin's per-article ``extract``.
+
+The component stores attributions as ``doc.spans["presslens_quotes"]``.
 
 Works in any spaCy pipeline with a parser::
 
@@ -18,24 +20,27 @@ ids are the ``quote_id`` values of the ``quotes`` table.
 Adding it also puts a small ``presslens_line_sentences`` step before the parser
 (``split_lines=True``): a headline or caption without a full stop must not be
 parsed as one sentence with the paragraph after it.
+
+:func:`extract` turns a Doc's attributions into rows of the ``quotes`` table.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from spacy.attrs import IDX, IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from toolkit.nlp import doc_text
-from toolkit.sdk import stable_id
+from toolkit.sdk import doc_text, stable_id
 
-from ._rules import Quote, QuoteOptions, find_quotes
+from .rules import Quote, QuoteOptions, find_quotes
 
 __all__ = ["make_quotes", "make_line_sentences", "QuotesComponent", "SPAN_KEY", "ensure_extensions", "quote_id",
-           "quote_records"]
+           "quote_records", "quote_rows", "extract"]
 
 SPAN_KEY = "presslens_quotes"
 
@@ -98,7 +103,7 @@ def _content_span(doc: Doc, quote: Quote) -> Span | None:
 )
 def make_quotes(nlp: Language, name: str, *, beliefs: bool = True, min_direct_words: int = 3,
                 split_lines: bool = True) -> QuotesComponent:
-    """Create the quotes component; see :class:`toolkit_quotes._rules.QuoteOptions` for the options."""
+    """Create the quotes component; see :class:`toolkit_quotes.rules.QuoteOptions` for the options."""
     ensure_extensions()
     if split_lines and "parser" in nlp.pipe_names and "presslens_line_sentences" not in nlp.pipe_names:
         nlp.add_pipe("presslens_line_sentences", before="parser")
@@ -131,3 +136,33 @@ def make_line_sentences(doc: Doc) -> Doc:
 
 
 _NEWLINE = re.compile("\n")
+
+
+# per-article extraction ----------------------------------------------------------
+def quote_rows(doc: Doc, article_id: str, quotes: tuple[Quote, ...] | list[Quote]) -> list[dict[str, Any]]:
+    """Rows with the contract columns plus the extra ones (speaker text, references, confidence, via …).
+
+    ``speaker_name`` is the text the speaker resolves to; the corpus step replaces it
+    with the entity's canonical name when the entities plugin ran.
+    """
+    rows = []
+    text = doc_text(doc)  # Doc.text joins every token on each access: read it once, not once per quote
+    for quote in quotes:
+        row = quote.row(text)
+        row["quote_id"] = quote_id(article_id, quote)
+        row["speaker_entity_id"] = None
+        row["speaker_name"] = row["speaker_ref_text"]
+        row["via_entity_id"] = None
+        rows.append(row)
+    return rows
+
+
+def extract(doc: Doc, article: Any, options: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The plugin's ``extract``: reads ``doc._.presslens_quotes`` (or finds them if the component did not run)."""
+    ensure_extensions()
+    quotes = doc._.presslens_quotes
+    if quotes is None:
+        known = {k: options[k] for k in ("beliefs", "min_direct_words") if k in options}
+        quotes, _ = find_quotes(doc, options=QuoteOptions(**known))
+    article_id = getattr(article, "article_id", None) or doc._.presslens_article_id or ""
+    return {"quotes": quote_rows(doc, article_id, quotes)}

@@ -1,7 +1,7 @@
 """Views of the quotes table: the quote explorer, who said what, and the speakers of an entity.
 
 Every view is one data-backed widget (plus its filters) observing the shared
-:class:`toolkit.views.Selection`, with a ``rows()`` method giving the rows it
+:class:`toolkit.sdk.Selection`, with a ``rows()`` method giving the rows it
 shows; every view has a static renderer (escaped HTML, no kernel, no network).
 """
 
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit import html as h
-from toolkit.views import PAGE_ROWS, DistinctPairs, cached, columns_frame, page_note
+from toolkit.sdk import PAGE_ROWS, DistinctPairs, cached, columns_frame, page_note
 
 __all__ = [
     "quote_rows", "quote_context", "who_said_what_rows", "speakers_of_entity_rows",

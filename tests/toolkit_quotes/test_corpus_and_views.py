@@ -9,7 +9,7 @@ from toolkit.pipeline import Corpus
 from toolkit.registry import StepContext
 from toolkit.views import Selection
 from toolkit_quotes import plugin
-from toolkit_quotes.corpus import corpus_step
+from toolkit_quotes.step import corpus_step
 
 TEXT = "<script>x</script> Minister Ada Park said: “Trade with <b>Norland</b> will grow.” He added more."
 #       0                  19       28 32       37    43

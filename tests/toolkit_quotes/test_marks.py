@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit_quotes._marks import scan_quotes
+from toolkit_quotes.rules import scan_quotes
 
 STYLES = [
     ("curly double", "He said “we will win,” and left."),

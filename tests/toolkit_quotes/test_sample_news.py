@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from toolkit.cleaning import boilerplate_reason
-from toolkit_quotes._marks import scan_quotes
+from toolkit_quotes.rules import scan_quotes
 
 SAMPLE = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "sample-news"
 PEOPLE = ("Lavrov", "Zakharova", "Choe", "Kim Jong", "Peskov", "Zinoviev")

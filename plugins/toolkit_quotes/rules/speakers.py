@@ -1,12 +1,14 @@
-"""Speaker resolution: from the span that names a speaker to the named mention it stands for.
+"""Speakers: the phrase naming who speaks, and the named mention it stands for.
 
-A named speaker ("Foreign Minister Anna Morozova", "The Prime Minister's office") is
-its own reference. A pronoun ("he", "she") goes to the nearest earlier person
-it can agree with, preferring the speaker of the quote just before. A
-description ("the minister", "the Russian Foreign Minister") goes to the latest
-earlier named person introduced with the same title. Anything else stays
-unresolved: its text is kept, its reference is empty and its confidence is 0 —
-a wrong guess dressed up as certain is worse than no answer.
+:func:`speaker_of` finds the phrase (the subject, a passive's agent, the
+governing verb's subject). :func:`resolve_speaker` resolves it: a named speaker
+("Foreign Minister Anna Morozova", "The Prime Minister's office") is its own
+reference. A pronoun ("he", "she") goes to the nearest earlier person it can
+agree with, preferring the speaker of the quote just before. A description ("the
+minister", "the Russian Foreign Minister") goes to the latest earlier named
+person introduced with the same title. Anything else stays unresolved: its text
+is kept, its reference is empty and its confidence is 0 — a wrong guess dressed
+up as certain is worse than no answer.
 """
 
 from __future__ import annotations
@@ -14,14 +16,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
-from toolkit.nlp import doc_text
+from toolkit.sdk import doc_text
 
-from ._memo import memoised
-from ._lexicon import FEMININE_TITLES, MASCULINE_TITLES, ORGANISATION_HEADS, PERSON_PRONOUNS, ROLE_NOUNS
-
-__all__ = ["Resolution", "resolve_speaker"]
+from .memo import memoised
+from .records import QuoteOptions
+from .verbs import is_cue_verb
+from .words import (
+    FEMININE_TITLES,
+    INDEFINITE_DETERMINERS,
+    MASCULINE_TITLES,
+    ORGANISATION_HEADS,
+    PERSON_PRONOUNS,
+    ROLE_NOUNS,
+    SPEECH_VERBS,
+)
 
 _NAMED_LABELS = ("PERSON", "ORG", "GPE", "NORP", "FAC")
 _PRONOUN_WINDOW_SENTS = 4
@@ -70,7 +80,7 @@ def resolve_speaker(doc: Doc, speaker: Span | None, *, earlier: Sequence[Earlier
     if len(speaker) == 1 and root.lower_ in PERSON_PRONOUNS:
         return _resolve_pronoun(doc, speaker, earlier, exclude, messages)
     if root.pos_ in ("NOUN", "PROPN") and (root.lemma_.lower() in ROLE_NOUNS or root.lower_ in ROLE_NOUNS):
-        if any(t.lower_ in ("a", "an", "some", "one", "another") for t in speaker if t.i < root.i):
+        if any(t.lower_ in INDEFINITE_DETERMINERS for t in speaker if t.i < root.i):
             return UNRESOLVED  # an indefinite description introduces someone new
         return _resolve_description(doc, speaker)
     return UNRESOLVED
@@ -102,7 +112,7 @@ def _named_part(span: Span) -> Span | None:
 
 
 def person_mentions(doc: Doc) -> list[Span]:
-    """Spans that name a person (computed once per :func:`~toolkit_quotes._memo.per_doc_memo` scope)."""
+    """Spans that name a person (computed once per :func:`~toolkit_quotes.rules.memo.per_doc_memo` scope)."""
     return memoised(doc, "person_mentions", _person_mentions)
 
 
@@ -248,3 +258,73 @@ def _resolve_description(doc: Doc, speaker: Span) -> Resolution:
     distinct = {_surname(c.text) for c in candidates}
     confidence = 0.8 if len(distinct) == 1 else 0.6
     return Resolution(ref_start=chosen.start_char, ref_end=chosen.end_char, confidence=confidence, how="description")
+
+
+def speaker_of(token: Token) -> Span | None:
+    """The phrase naming who speaks: the subject, the agent of a passive, or the governing verb's subject."""
+    doc = token.doc
+    seen = 0
+    current = token
+    while current is not None and seen < 6:
+        seen += 1
+        subjects = [c for c in current.children if c.dep_ in ("nsubj", "csubj")]
+        if subjects:
+            # "…, says X": with two subjects the one after the verb is the speaker
+            after = [c for c in subjects if c.i > current.i]
+            subject = after[0] if after and len(subjects) > 1 else subjects[0]
+            phrase = noun_phrase(subject)
+            if phrase.start < current.i < phrase.end and subject.i < current.i:
+                # "A majority of voters expect X, the first …": the parser hung a later apposition on the
+                # subject across the verb; the speaker's phrase ends before the verb
+                phrase = doc[phrase.start:current.i]
+            return clip_line(phrase, current)
+        passive = [c for c in current.children if c.dep_ == "nsubjpass"]
+        agents = [g for c in current.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        if agents:
+            return clip_line(noun_phrase(agents[0]), current)
+        if passive:
+            return None  # "it is believed that …": nobody named
+        if current.dep_ == "conj" and current.head.dep_ == "ccomp" and current.lemma_.lower() in SPEECH_VERBS \
+                and is_cue_verb(current.head.head, QuoteOptions(beliefs=False)):
+            # "X said A were B and promised C": the parser hung "promised" inside the reported clause
+            current = current.head.head
+            continue
+        if current.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acl") and current.head is not current:
+            current = current.head
+            if current.pos_ == "ADP":  # "by saying": the preposition hangs on the verb
+                current = current.head
+            continue
+        break
+    # a headline inversion the parser read as an object: "…, says Foreign Minister X"
+    followers = [c for c in token.children if c.i > token.i and c.dep_ in ("dobj", "attr", "npadvmod", "dative")
+                 and c.pos_ == "PROPN" and c.ent_type_ in ("PERSON", "ORG", "")]
+    if followers and token.i > 0 and doc[token.i - 1].text in (",", "’", "”", "'", '"'):
+        return clip_line(noun_phrase(followers[0]), token)
+    return None
+
+
+def clip_line(span: Span, anchor: Token) -> Span | None:
+    """The part of a phrase on the anchor's line: a parse never joins a headline to the next paragraph."""
+    doc = span.doc
+    text = doc_text(doc)
+    line_start = text.rfind("\n", 0, anchor.idx) + 1
+    line_end = text.find("\n", anchor.idx)
+    line_end = len(text) if line_end < 0 else line_end
+    tokens = [t for t in span if line_start <= t.idx < line_end and not t.is_space]
+    if not tokens:
+        return None
+    return doc[tokens[0].i:tokens[-1].i + 1]
+
+
+def noun_phrase(token: Token) -> Span:
+    """A noun phrase without trailing punctuation or a relative clause set off by commas."""
+    doc = token.doc
+    left, right = token.left_edge.i, token.right_edge.i
+    # cut at a comma that opens a relative clause or apposition after the head, only if very long
+    while right > token.i and doc[right].is_punct:
+        if doc[right].text == ")" and any(t.text == "(" for t in doc[left:right]):
+            break  # "Chaffetz (R-Utah)": a closed bracket belongs to the phrase
+        right -= 1
+    while left < token.i and doc[left].is_punct:
+        left += 1
+    return doc[left:right + 1]

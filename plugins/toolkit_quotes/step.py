@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from toolkit._columns import values
+from toolkit.sdk import StepContext, values
 
 __all__ = ["corpus_step", "link_spans"]
 
@@ -53,24 +53,10 @@ def link_spans(spans: pd.DataFrame, mentions: pd.DataFrame) -> pd.Series:
         found.append(best)
     result[:] = found
     return result
-    linked = mentions.dropna(subset=["entity_id", "start", "end"])
-    by_article = {aid: group for aid, group in linked.groupby("article_id", sort=False)}
-    for index, row in spans.iterrows():
-        start, end = row["start"], row["end"]
-        if pd.isna(start) or pd.isna(end):
-            continue
-        group = by_article.get(row["article_id"])
-        if group is None:
-            continue
-        overlap = (group["end"].clip(upper=int(end)) - group["start"].clip(lower=int(start))).astype("int64")
-        if overlap.max() <= 0:
-            continue
-        best = group.loc[overlap.idxmax()]
-        result.at[index] = str(best["entity_id"])
-    return result
 
 
-def corpus_step(tables: Mapping[str, pd.DataFrame], context: Any) -> dict[str, pd.DataFrame]:
+def corpus_step(tables: Mapping[str, pd.DataFrame], context: StepContext) -> dict[str, pd.DataFrame]:
+    """The plugin's corpus step: ``speaker_entity_id``, ``via_entity_id`` and canonical ``speaker_name`` filled in."""
     quotes = tables.get("quotes")
     mentions = tables.get("mentions")
     if quotes is None or quotes.empty or mentions is None or mentions.empty or "entity_id" not in mentions:

@@ -1,0 +1,193 @@
+"""Finding attributions in a parsed Doc: the passes in order, then one attribution per stretch of text.
+
+The order of the passes matters:
+
+1. quoted stretches (:mod:`.marks`) attached to a reporting verb just after them
+   (“…,” he said) or just before them (He added: “…”) are *direct* quotes
+   (:mod:`.direct`);
+2. every other reporting verb with a message (a that-clause, an inverted clause,
+   "accused X of …", "promised to …") gives an *indirect* quote — *partial* or
+   *mixed* when its message contains quoted words (:mod:`.reported`, and
+   :mod:`.nouns` for nouns and adjectives);
+3. relay phrases ("according to X", "cited by X") either name the medium of a
+   quote in the same or the previous sentence (``via``) or, alone, attribute
+   the clause around them to X (:mod:`.relays`);
+4. a paragraph introduced by a reporting clause ending in a colon is that
+   speaker's words, and a quoted paragraph right after a quote continues it
+   (:mod:`.paragraphs`);
+5. speakers are resolved (:mod:`.speakers`).
+
+Boilerplate lines (bios, comment prompts, captions) never yield a quote.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from toolkit.sdk import doc_text
+
+from .direct import direct_quote, resumes_quote
+from .marks import MarkProblem, scan_quotes
+from .memo import per_doc_memo, verb_like_tokens
+from .nouns import noun_messages
+from .paragraphs import colon_blocks, continuations, paragraph_openers, speaker_lines
+from .records import Draft, Quote, QuoteOptions
+from .relays import is_medium, relay_quotes
+from .reported import clause_quote
+from .spans import boilerplate_ranges, overlaps_any
+from .speakers import EarlierSpeaker, person_mentions, resolve_speaker
+from .verbs import is_cue_verb, is_message_verb
+
+
+# ---------------------------------------------------------------------------
+def find_quotes(doc: Doc, *, options: QuoteOptions | None = None) -> tuple[list[Quote], list[MarkProblem]]:
+    """All attributions in a parsed ``doc``, in text order, and the quote marks that could not be paired.
+
+    Needs a parser (dependency labels) and sentence boundaries; never raises on odd text.
+    """
+    options = options or QuoteOptions()
+    text = doc_text(doc)
+    if not len(doc):
+        return [], []
+    with per_doc_memo(doc):
+        return _find_quotes(doc, text, options)
+
+
+def _find_quotes(doc: Doc, text: str, options: QuoteOptions) -> tuple[list[Quote], list[MarkProblem]]:
+    stretches, problems = scan_quotes(text)
+    blocked = boilerplate_ranges(text)
+    stretches = tuple(s for s in stretches if not overlaps_any(s.start, s.end, blocked))
+    drafts: list[Draft] = []
+    used_cues: set[int] = set()
+    used_stretches: set[int] = set()
+
+    # 1. quoted stretches with a cue right after or right before; “A,” he said, “B.” joins B to A
+    for index, stretch in enumerate(stretches):
+        previous = drafts[-1] if drafts else None
+        if previous is not None and resumes_quote(doc, previous, stretch, stretches):
+            previous.parts.append((stretch.start, stretch.end))
+            previous.content = (previous.content[0], stretch.end)
+            used_stretches.add(index)
+            continue
+        draft = direct_quote(doc, stretch, stretches)
+        if draft is not None and (draft.cue_token is None or draft.cue_token not in used_cues):
+            drafts.append(draft)
+            used_stretches.add(index)
+            if draft.cue_token is not None:
+                used_cues.add(draft.cue_token)
+
+    # 2. reporting verbs with a message
+    for token in verb_like_tokens(doc):
+        if token.i in used_cues or not (is_cue_verb(token, options) or is_message_verb(token, options)):
+            continue
+        draft = clause_quote(doc, token, stretches, options)
+        if draft is not None:
+            drafts.append(draft)
+            used_cues.add(token.i)
+    for index, stretch in enumerate(stretches):
+        if any(d.content[0] <= stretch.start and stretch.end <= d.content[1] for d in drafts):
+            used_stretches.add(index)
+
+    if options.beliefs:
+        noun_messages(doc, drafts, stretches)
+
+    # 3. relays
+    relay_quotes(doc, drafts, stretches)
+    # 4. colon blocks and continued quotations
+    colon_blocks(doc, drafts, blocked)
+    paragraph_openers(doc, drafts)
+    speaker_lines(doc, drafts, blocked)
+    continuations(doc, stretches, used_stretches, drafts, options)
+
+    drafts = [d for d in drafts if not overlaps_any(d.content[0], d.content[1], blocked)
+              and not (d.cue and overlaps_any(d.cue[0], d.cue[1], blocked))]
+    drafts = _drop_nested(_dedupe(drafts))
+    drafts.sort(key=lambda d: (d.content[0], d.content[1]))
+    return _resolve_all(doc, drafts), list(problems)
+
+
+# ---------------------------------------------------------------------------
+def _dedupe(drafts: list[Draft]) -> list[Draft]:
+    """Same content twice (a direct quote also reached through its verb): keep the first rule's."""
+    seen: dict[tuple[int, int], Draft] = {}
+    for draft in drafts:
+        key = draft.content
+        if key not in seen:
+            seen[key] = draft
+    return list(seen.values())
+
+
+def _drop_nested(drafts: list[Draft]) -> list[Draft]:
+    """One attribution per stretch of text: a cue inside another quote's message is not reported twice.
+
+    Inside quotation marks a speaker's own "we say that …" is part of the quote. In
+    reported speech the outer attribution is kept ("the office stated that the
+    country considers …") — except when the outer speaker is a medium relaying
+    someone (then the inner quote is kept with the medium as ``via``) or the same
+    speaker through a more specific verb ("defended by saying: …").
+    """
+    dropped: set[int] = set()
+    by_size = sorted(range(len(drafts)), key=lambda i: drafts[i].content[1] - drafts[i].content[0], reverse=True)
+    for i in by_size:
+        outer = drafts[i]
+        if i in dropped:
+            continue
+        for j, inner in enumerate(drafts):
+            if j == i or j in dropped or inner.cue is None or inner.source == "colon-block":
+                continue
+            if not (outer.content[0] <= inner.cue[0] < outer.content[1]):
+                continue
+            same_speaker = (outer.speaker is not None and inner.speaker is not None
+                            and outer.speaker.start == inner.speaker.start and outer.speaker.end == inner.speaker.end)
+            if outer.kind == "direct" and outer.source != "clause":
+                dropped.add(j)
+            elif outer.speaker is not None and is_medium(outer.speaker) and inner.speaker is not None:
+                inner.via = inner.via or (outer.speaker.start_char, outer.speaker.end_char)
+                dropped.add(i)
+                break
+            elif same_speaker and (inner.content[1] - inner.content[0]) >= 0.6 * (outer.content[1] - outer.content[0]):
+                dropped.add(i)
+                break
+            else:
+                dropped.add(j)
+    return [d for k, d in enumerate(drafts) if k not in dropped]
+
+
+def _resolve_all(doc: Doc, drafts: list[Draft]) -> list[Quote]:
+    quotes: list[Quote] = []
+    earlier: list[EarlierSpeaker] = []
+    contents = [d.content for d in drafts if d.kind in ("direct", "mixed", "partial")]
+    messages = [d.content for d in drafts]
+    people = {(p.start_char, p.end_char) for p in person_mentions(doc)}
+    resolved: dict[int, tuple] = {}
+    for draft in sorted(drafts, key=lambda d: (d.cue[0] if d.cue else d.content[0])):
+        speaker = draft.speaker
+        if draft.inherited_from is not None and id(draft.inherited_from) in resolved:
+            res = resolved[id(draft.inherited_from)]
+            ref_start, ref_end, confidence, how = res
+            confidence = round(confidence * 0.9, 3)
+        else:
+            exclude = [c for c in contents if not (speaker is not None and c[0] <= speaker.start_char < c[1])]
+            resolution = resolve_speaker(doc, speaker, earlier=earlier, exclude=exclude, messages=messages)
+            ref_start, ref_end = resolution.ref_start, resolution.ref_end
+            confidence, how = resolution.confidence, resolution.how
+        resolved[id(draft)] = (ref_start, ref_end, confidence, how)
+        if ref_start is not None and ref_end is not None:
+            ref = doc.char_span(ref_start, ref_end, alignment_mode="expand")
+            if (ref_start, ref_end) in people or how in ("pronoun", "description"):
+                label = "PERSON"
+            else:
+                label = ref.root.ent_type_ if ref is not None else ""
+            at = speaker.start_char if speaker is not None else draft.content[0]
+            earlier.append(EarlierSpeaker(at=at, ref_start=ref_start, ref_end=ref_end, label=label))
+        parts = tuple(sorted(set(draft.parts or [draft.content])))
+        quotes.append(Quote(
+            kind=draft.kind, content_start=draft.content[0], content_end=draft.content[1], content_parts=parts,
+            cue_start=draft.cue[0] if draft.cue else None, cue_end=draft.cue[1] if draft.cue else None,
+            speaker_start=speaker.start_char if speaker is not None else None,
+            speaker_end=speaker.end_char if speaker is not None else None,
+            speaker_ref_start=ref_start, speaker_ref_end=ref_end, speaker_confidence=confidence,
+            speaker_resolution=how, via_start=draft.via[0] if draft.via else None,
+            via_end=draft.via[1] if draft.via else None, source=draft.source))
+    quotes.sort(key=lambda q: (q.content_start, q.content_end))
+    return quotes
