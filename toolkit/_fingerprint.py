@@ -207,7 +207,8 @@ def _root_of_callable(obj: Any) -> Path | None:
         defined_in = inspect.getsourcefile(inspect.unwrap(obj))
     except TypeError:  # a built-in or a callable instance: no code object to ask
         return None
-    if script and defined_in and os.path.isfile(script) and os.path.samefile(script, defined_in):
+    if script and defined_in and os.path.isfile(script) and os.path.isfile(defined_in) \
+            and os.path.samefile(script, defined_in):
         return Path(script).resolve()
     return None
 
