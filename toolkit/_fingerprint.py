@@ -278,7 +278,7 @@ def _factory_of(component: str) -> tuple[str | None, Callable[..., Any] | None]:
         internal = Language.get_factory_name(component)
         name = internal if internal in registry.factories else component
         factory = registry.factories.get(name)
-    except Exception:  # not registered (a typo shows later, when the pipeline is built)
+    except ValueError:  # catalogue.RegistryError: not registered (a typo shows when the pipeline is built)
         return None, None
     return _module_of(factory), factory
 
