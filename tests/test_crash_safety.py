@@ -69,7 +69,7 @@ def _run_here(corpus: Path, out: Path) -> None:
 
 
 def _cache_entries(out: Path) -> list[Path]:
-    return sorted((out / ".cache").glob("*/*.json")) if (out / ".cache").is_dir() else []
+    return sorted((out / ".cache").glob("*/*/*.json")) if (out / ".cache").is_dir() else []
 
 
 def _wait_for(condition, process: subprocess.Popen, what: str, timeout: float = 600) -> None:

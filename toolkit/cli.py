@@ -104,6 +104,10 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     print(f"loaded {report['loaded']}, skipped {report['skipped']}, failed {report['failed']} "
           f"(of {report['inputs']} inputs) in {time.perf_counter() - started:.1f}s; "
           f"{corpus.manifest.get('from_cache', 0)} from cache", file=sys.stderr)
+    dropped = (corpus.manifest.get("cache") or {}).get("dropped_stale", 0)
+    if dropped:
+        print(f"dropped {dropped} stale cache {'entry' if dropped == 1 else 'entries'}: code, configuration or "
+              f"model changed since {'it was' if dropped == 1 else 'they were'} written", file=sys.stderr)
     for entry in report["entries"]:
         if entry["status"] != "loaded":
             print(f"  {entry['status']}: {entry['source']} — {entry['reason']}", file=sys.stderr)

@@ -5,8 +5,10 @@ and the tables are written as Parquet in row groups, with a manifest. No Doc
 outlives its batch, so memory grows only with the tables themselves.
 
 Per-article results are cached on disk (JSON, keyed by the article's content,
-the configuration and the versions), so a re-run on unchanged input does no
-NLP work and adding articles analyses only the new ones.
+the configuration, the model, and a digest of the core's and each plugin's code and
+data, see :mod:`toolkit._fingerprint`), so a re-run on unchanged input does no NLP
+work, adding articles analyses only the new ones, and a changed rule is never served
+from an old entry.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 import os
 import platform
 import queue
+import shutil
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -27,6 +30,7 @@ import orjson
 import pandas as pd
 
 from . import __version__, errors
+from ._fingerprint import code_fingerprint
 from ._memory import release_free_memory
 from ._io import atomic_path, atomic_write_json, output_lock, sha256_text
 from .engines import ENGINES, RunConfig, fewer_collections, make_engine, model_fingerprint
@@ -37,6 +41,8 @@ from .schemas import TABLES, SCHEMAS, conform, empty_table
 
 __all__ = ["Corpus", "RunConfig", "analyze", "open_corpus"]
 
+# one sub-folder per cache key (see _analyze): entries written under another key are
+# recognised by their folder alone, and dropped
 CACHE_DIR = ".cache"
 MANIFEST = "manifest.json"
 # Present while tables are being written: a folder holding it was left by a run
@@ -399,19 +405,25 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
     if unknown:  # a typo in --option would otherwise be ignored without a word
         raise KeyError(errors.UNKNOWN_OPTION_PLUGIN.format(name=unknown[0], names=", ".join(registry.names())))
 
+    # What decides a cached row: the configuration, the code and data of the core and of each
+    # plugin (digests of their files; hand-set versions were never bumped when a rule changed,
+    # so they stay in the manifest only), and the model's name and version.
+    code_started = time.perf_counter()
+    code = code_fingerprint(chosen)
+    timings["code_fingerprint_s"] = time.perf_counter() - code_started
     fingerprint_parts: dict[str, Any] = {
-        "presslens": __version__,
         "model": config.model or "default",
         "clean": config.clean,
-        "plugins": {p.name: [p.version, config.plugin_options(p)] for p in chosen},
+        "plugins": {p.name: config.plugin_options(p) for p in chosen},
+        "code": code,
     }
     needs_nlp = any(p.extract or p.component for p in chosen)
-    fingerprint = ""
     if needs_nlp:
         # read from the model's meta.json, not by loading it: a cached run never loads spaCy
         fingerprint_parts["model_info"] = model_fingerprint(config.model)
-        fingerprint = json.dumps(fingerprint_parts, sort_keys=True, default=str)
-    cache_dir = out / CACHE_DIR if (out is not None and cache and needs_nlp) else None
+    fingerprint = json.dumps(fingerprint_parts, sort_keys=True, default=str)
+    cache_key = sha256_text(fingerprint)[:16]
+    cache_dir = out / CACHE_DIR / cache_key if (out is not None and cache and needs_nlp) else None
 
     report = LoadReport()
     input_list = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
@@ -458,6 +470,7 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
     timings.update(cache_read_s=0.0, cache_write_s=0.0)
     from tqdm.auto import tqdm
 
+    dropped_stale = _drop_stale_cache(cache_dir) if cache_dir is not None else 0
     bar = tqdm(desc="analysing", unit="article", disable=quiet, smoothing=0.1)
     writer = _CacheWriter(cache_dir) if cache_dir is not None else None
     finished = False
@@ -527,11 +540,12 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
                           "options": config.options, "batch_size": config.batch_size, "workers": config.workers,
                           "engine": engine},
         "engine": runner.describe(),
-        "versions": _versions(chosen, fingerprint_parts.get("model_info")),
+        "versions": _versions(chosen, fingerprint_parts.get("model_info"), code),
         "model": fingerprint_parts.get("model_info"),
         "timings": {k: round(v, 3) for k, v in timings.items()},
         "analysed": counts["analysed"],
         "from_cache": counts["from_cache"],
+        "cache": ({"key": cache_key, "dropped_stale": dropped_stale} if cache_dir is not None else None),
         "load_report": report.to_dict(),
         "tables": {name: len(frame) for name, frame in tables.items()},
         "run_key": run_key,
@@ -592,6 +606,33 @@ def _unchanged_run(out: Path, run_key: str) -> Corpus | None:
         return Corpus.open(out)
     except (OSError, ValueError, errors.IncompleteOutputError):
         return None  # damaged or half-written tables: analyse again
+
+
+def _drop_stale_cache(cache_dir: Path) -> int:
+    """Delete the cache entries written under another key than ``cache_dir``'s; return how many.
+
+    They can never be read again (their key folder names code, configuration or a model that
+    is no longer the run's), and kept they would only grow the folder. Entries of the layout
+    before key folders (``.cache/<xx>/<key>.json``) go the same way. Only called while holding
+    the output lock, so no other run is writing them.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _write_cache(Path(folder) / "old-key", "ab12", {"quotes": []})
+    ...     _write_cache(Path(folder) / "new-key", "cd34", {"quotes": []})
+    ...     _drop_stale_cache(Path(folder) / "new-key"), sorted(p.name for p in Path(folder).iterdir())
+    (1, ['new-key'])
+    """
+    root = cache_dir.parent
+    if not root.is_dir():
+        return 0
+    dropped = 0
+    for folder in root.iterdir():
+        if folder.name == cache_dir.name or not folder.is_dir():
+            continue  # the run's own entries; loose files are a killed run's temporaries, swept by the lock
+        dropped += sum(1 for path in folder.rglob("*.json") if not path.name.startswith("."))
+        shutil.rmtree(folder, ignore_errors=True)
+    return dropped
 
 
 def _read_cache(cache_dir: Path, key: str) -> dict[str, list[dict[str, Any]]] | None:
@@ -686,7 +727,7 @@ class _CacheWriter:
                     self._error = error
 
 
-def _versions(chosen: Sequence[Plugin], model: Mapping[str, str] | None) -> dict[str, Any]:
+def _versions(chosen: Sequence[Plugin], model: Mapping[str, str] | None, code: Mapping[str, Any]) -> dict[str, Any]:
     import importlib.metadata as md
 
     versions: dict[str, Any] = {"presslens": __version__, "python": platform.python_version()}
@@ -695,7 +736,8 @@ def _versions(chosen: Sequence[Plugin], model: Mapping[str, str] | None) -> dict
             versions[package] = md.version(package)
         except md.PackageNotFoundError:
             versions[package] = None
-    versions["plugins"] = {p.name: p.version for p in chosen}
+    versions["plugins"] = {p.name: p.version for p in chosen}  # information only: the key uses ``code``
+    versions["code"] = dict(code)
     if model:
         versions["model"] = model
     return versions

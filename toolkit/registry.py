@@ -248,4 +248,5 @@ def lazy(target: str) -> Callable[..., Any]:
 
     call.__name__ = call.__qualname__ = attribute
     call.__doc__ = f"{target}, imported on first use."
+    call.__presslens_target__ = target  # type: ignore[attr-defined]  # the cache key hashes the target's package
     return call
