@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pyarrow as pa
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-pytest.importorskip("spacy")
 from toolkit.schemas import conform  # noqa: E402
 from toolkit_claims.grouping import _tfidf_vectors, word_term  # noqa: E402
 from toolkit_claims.step import _ByArticle, _quotes_in_order, _within, _word_terms  # noqa: E402
