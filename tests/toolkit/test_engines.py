@@ -15,7 +15,7 @@ from toolkit import engines
 from toolkit.cli import main
 from toolkit.registry import Plugin, registry
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def entity_rows(doc, article, options):
