@@ -8,13 +8,13 @@ DEMO_OUT ?= demo-out
 
 .PHONY: setup demo lint test test-fast browser-deps benchmarks clean
 
+# the example third-party plugin, installed as a user would: CI sees it discovered and in the dashboard
 EXAMPLE := examples/presslens-amounts
 
 $(STAMP): pyproject.toml $(EXAMPLE)/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev,eval]"
-	# the example third-party plugin, installed as a user would: CI sees it discovered and in the dashboard
 	$(BIN)/python -m pip install --quiet -e $(EXAMPLE)
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
