@@ -6,12 +6,16 @@ STAMP := $(VENV)/.presslens-installed
 SAMPLE := toolkit/data/sample
 DEMO_OUT ?= demo-out
 
-.PHONY: setup demo test test-fast browser-deps benchmarks clean
+.PHONY: setup demo lint test test-fast browser-deps benchmarks clean
 
-$(STAMP): pyproject.toml
+# the example third-party plugin, installed as a user would: CI sees it discovered and in the dashboard
+EXAMPLE := examples/presslens-amounts
+
+$(STAMP): pyproject.toml $(EXAMPLE)/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev,eval]"
+	$(BIN)/python -m pip install --quiet -e $(EXAMPLE)
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
@@ -30,13 +34,20 @@ browser-deps:
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "chromium is missing: run 'sudo apt-get install chromium' (browser tests will be skipped)"; fi
 
-## Set up and run the whole test suite (what CI runs).
-test: setup browser-deps
+## Lint (ruff), formatting (ruff format) and types (mypy on toolkit/); configured in pyproject.toml.
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+## Set up, lint and run the whole test suite (what CI runs).
+test: setup browser-deps lint
 	$(BIN)/python -m pytest
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow and not browser"
 
+## Every benchmark in a quick configuration (minutes); `benchmarks/run_all.py --full` for the published figures.
 benchmarks: setup
 	$(BIN)/python benchmarks/run_all.py
 

@@ -1,4 +1,10 @@
-"""Shared fixtures: isolated plugin registry, paths to ../shared data (skipped when absent)."""
+"""Shared fixtures: isolated plugin registry, standard plugins that must load, paths to ../shared data.
+
+A test of a standard plugin (``tests/toolkit_<plugin>/``) fails, never skips, when
+that plugin is not installed or does not load: a broken plugin must not go
+unnoticed. Tests that read ../shared (not shipped with the repository) skip when
+it is absent.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,32 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SAMPLE_NEWS = SHARED / "data" / "sample-news"
 BUNDLED_SAMPLE = REPO / "toolkit" / "data" / "sample"
+
+
+# test folder -> the standard plugin it tests (folder names are the plugins' import names)
+STANDARD_PLUGINS = {"toolkit_entities": "entities", "toolkit_quotes": "quotes", "toolkit_timeline": "timeline",
+                    "toolkit_claims": "claims"}
+
+
+def standard_plugin_problem(name: str) -> str | None:
+    """Why the standard plugin ``name`` is not usable (None when it loaded)."""
+    from toolkit.registry import registry
+
+    if name in registry.names():
+        return None
+    if name in registry.load_errors:
+        return f"the standard plugin {name!r} failed to load: {registry.load_errors[name]}"
+    return (f"the standard plugin {name!r} is not installed (no 'presslens.plugins' entry point named {name!r}); "
+            "run `make setup` (pip install -e '.[dev,eval]')")
+
+
+@pytest.fixture(autouse=True)
+def _standard_plugin_loads(request):
+    """Fail (not skip) every test of a standard plugin whose plugin does not load."""
+    folder = Path(str(request.node.path)).parent.name
+    name = STANDARD_PLUGINS.get(folder)
+    if name is not None and (problem := standard_plugin_problem(name)) is not None:
+        pytest.fail(problem)
 
 
 @pytest.fixture(autouse=True)

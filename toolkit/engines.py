@@ -21,9 +21,9 @@ so that plugins registered by hand in a notebook travel by value.
 from __future__ import annotations
 
 import collections
-import contextlib
 import concurrent.futures
 import concurrent.futures.process
+import contextlib
 import gc
 import hashlib
 import importlib.metadata as md
@@ -214,10 +214,9 @@ def _read_meta(candidate: str) -> dict[str, Any] | None:
             return None
         root = Path(next(iter(spec.submodule_search_locations)))
         folders.append(root)
-        try:  # spaCy packages keep the pipeline in <package>/<package>-<version>/
+        # spaCy packages keep the pipeline in <package>/<package>-<version>/
+        with contextlib.suppress(md.PackageNotFoundError):
             folders.append(root / f"{candidate}-{md.version(candidate)}")
-        except md.PackageNotFoundError:
-            pass
     for folder in folders:
         try:
             return json.loads((folder / "meta.json").read_text("utf-8"))
@@ -398,7 +397,7 @@ class _RemoteEngine:
                     self._use_fallback(str(exc))
                 except concurrent.futures.process.BrokenProcessPool as exc:
                     raise errors.PressLensError(BROKEN_POOL) from exc
-                except Exception as exc:  # noqa: BLE001 - Dask re-raises the remote type; check by name
+                except Exception as exc:
                     if type(exc).__name__ != "WorkerSetupError":
                         raise
                     self._use_fallback(str(exc))
@@ -420,6 +419,7 @@ class ProcessPoolEngine(_RemoteEngine):
     def _start(self) -> None:
         import multiprocessing
 
+        assert self._payload is not None, "map() makes the payload before it starts the pool"
         self._pool = concurrent.futures.ProcessPoolExecutor(
             max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_pool_worker, initargs=(self._payload,))
@@ -459,7 +459,8 @@ class DaskEngine(_RemoteEngine):
         try:
             from dask.distributed import Client, LocalCluster
         except ImportError as exc:  # pragma: no cover - dask is a dependency; kept for slim installs
-            raise errors.PressLensError("The Dask engine needs dask.distributed: pip install 'dask[distributed]'.") from exc
+            raise errors.PressLensError(
+                "The Dask engine needs dask.distributed: pip install 'dask[distributed]'.") from exc
         if self.scheduler:
             try:
                 self._client = Client(self.scheduler, timeout="30s")

@@ -154,9 +154,9 @@ def _plausibility(text: str) -> float:
         scripts = {_script(ch) for ch in word}
         if len(scripts) != 1:
             continue
-        if not (word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower())):
-            if "CJK" not in scripts:
-                continue
+        if (not (word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower()))
+                and "CJK" not in scripts):
+            continue
         if scripts == {"LATIN"} and wide >= 3 and wide > 0.6 * len(word):
             continue  # Western words carry a few accents, not a word of them
         good += wide
@@ -310,7 +310,8 @@ def read_metadata(path: str | os.PathLike[str], report: LoadReport) -> dict[str,
     if key is None:
         report.add(LoadEntry(source=source, status="failed", reason=(
             f"metadata CSV has no 'article_id' or 'path' column to join on; found: "
-            f"{', '.join(map(str, frame.columns)) or 'no columns'}. Rename the key column; articles loaded without it")))
+            f"{', '.join(map(str, frame.columns)) or 'no columns'}. "
+            "Rename the key column; articles loaded without it")))
         return {}
     metadata: dict[str, dict[str, Any]] = {}
     for number, row in enumerate(frame.to_dict("records"), start=2):
@@ -394,11 +395,13 @@ class _Loader:
             try:
                 stat = os.stat(dirpath)
             except OSError as exc:
-                self.report.add(LoadEntry(source=dirpath, status="failed", reason=f"unreadable directory: {exc.strerror}"))
+                self.report.add(LoadEntry(source=dirpath, status="failed",
+                                          reason=f"unreadable directory: {exc.strerror}"))
                 dirnames[:] = []
                 continue
             if (stat.st_dev, stat.st_ino) in seen_dirs:  # a symlink loop
-                self.report.add(LoadEntry(source=dirpath, status="skipped", reason="directory already visited (symlink loop)"))
+                self.report.add(LoadEntry(source=dirpath, status="skipped",
+                                          reason="directory already visited (symlink loop)"))
                 dirnames[:] = []
                 continue
             seen_dirs.add((stat.st_dev, stat.st_ino))
@@ -435,8 +438,9 @@ class _Loader:
             return
         identity = (info.st_dev, info.st_ino)
         if identity in self.seen_files:
-            self.report.add(LoadEntry(source=source, status="skipped",
-                                      reason=f"same file as {self.seen_files[identity]} (reached again through a link)"))
+            self.report.add(LoadEntry(
+                source=source, status="skipped",
+                reason=f"same file as {self.seen_files[identity]} (reached again through a link)"))
             return
         self.seen_files[identity] = source
         suffix = path.suffix.lower()
@@ -458,12 +462,14 @@ class _Loader:
             self.report.add(LoadEntry(source=source, status="failed", reason=reason))
             return
         if not data or data.isspace():  # isspace, not strip: no copy of a big file
-            self.report.add(LoadEntry(source=source, status="skipped", reason="empty file" if not data else "only whitespace"))
+            self.report.add(LoadEntry(source=source, status="skipped",
+                                      reason="empty file" if not data else "only whitespace"))
             return
         try:
             text, encoding = decode_bytes(data)
         except ValueError as exc:
-            self.report.add(LoadEntry(source=source, status="skipped" if "binary" in str(exc) else "failed", reason=str(exc)))
+            self.report.add(LoadEntry(source=source, status="skipped" if "binary" in str(exc) else "failed",
+                                      reason=str(exc)))
             return
         del data  # a large file's bytes need not stay in memory beside its text
         if not text or text.isspace():
@@ -539,7 +545,8 @@ class _Loader:
         yield from self._from_frame(frame, source=str(path), stem=path.stem, labels=labels)
 
     def _looks_like_metadata(self, frame: pd.DataFrame) -> bool:
-        return bool({"article_id", "path"} & set(frame.columns)) and bool({"published", "outlet", "title", "url"} & set(frame.columns))
+        columns = set(frame.columns)
+        return bool({"article_id", "path"} & columns) and bool({"published", "outlet", "title", "url"} & columns)
 
     def _column(self, frame: pd.DataFrame, field: str) -> str | None:
         if field in self.columns:
@@ -558,7 +565,8 @@ class _Loader:
             row_source = labels[number] if labels is not None else f"{source}#{number}"
             text = row.get(text_col)
             if not isinstance(text, str) or not text.strip():
-                found = "empty" if isinstance(text, str) or _clean_value(text) is None else f"a {type(text).__name__}, not text"
+                found = ("empty" if isinstance(text, str) or _clean_value(text) is None
+                         else f"a {type(text).__name__}, not text")
                 self.report.add(LoadEntry(source=row_source, status="skipped", reason=f"{text_col!r} is {found}"))
                 continue
             ident = _id_value(row.get(cols["id"])) if cols["id"] else None

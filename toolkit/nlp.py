@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import errors
 
@@ -43,10 +43,12 @@ def doc_text(doc: Doc) -> str:
     >>> doc_text(doc) == doc.text and doc_text(doc) is doc_text(doc)
     True
     """
-    text = doc.user_data.get(_TEXT_KEY)
+    # spaCy types user_data as str-keyed, yet keys its own extension values with tuples as we do
+    user_data: dict[Any, Any] = doc.user_data
+    text = user_data.get(_TEXT_KEY)
     if text is None:
-        text = doc.user_data[_TEXT_KEY] = doc.text
-    return text
+        text = user_data[_TEXT_KEY] = doc.text
+    return str(text)
 
 
 def load_model(name: str | None = None, *, exclude: tuple[str, ...] = ()) -> Language:

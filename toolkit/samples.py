@@ -14,8 +14,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import errors
+
+if TYPE_CHECKING:  # the pipeline imports pandas and spaCy: only for the annotation
+    from .pipeline import Corpus
 
 __all__ = ["SampleCorpus", "sample_corpus", "BUNDLED_SAMPLE", "SAMPLE_ENV"]
 
@@ -42,7 +46,7 @@ class SampleCorpus:
         return [p for p in self.folder.iterdir() if p.is_file() and p.name != "metadata.csv"
                 and not p.name.startswith(".")] if self.folder.is_dir() else []
 
-    def analyze(self, **options: object):  # noqa: ANN201 - returns toolkit.Corpus, imported lazily
+    def analyze(self, **options: Any) -> Corpus:
         """Analyse the sample with ``toolkit.analyze`` (same keyword options)."""
         from .pipeline import analyze
 

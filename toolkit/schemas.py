@@ -120,12 +120,12 @@ def conform(name: str, rows: pd.DataFrame | Iterable[Mapping[str, Any]] | None) 
         return empty_table(name)  # rows without fields are still rows: only no rows at all is an empty table
     for col, dtype in schema.items():
         if col not in frame.columns:  # a list column's missing cells are empty lists, as when present but null
-            missing = [[] for _ in range(len(frame))] if dtype == "object" else [None] * len(frame)
+            missing: list[Any] = [[] for _ in range(len(frame))] if dtype == "object" else [None] * len(frame)
             frame[col] = pd.Series(missing, dtype=dtype if dtype != "object" else object, index=frame.index)
         elif dtype == "object":  # plain Python lists, whatever held them (an Arrow list column too)
             frame[col] = pd.Series([_as_list(v) for v in frame[col].tolist()], dtype=object, index=frame.index)
         else:
-            frame[col] = frame[col].astype(dtype)
+            frame[col] = frame[col].astype(pd.api.types.pandas_dtype(dtype))
     extra = [c for c in frame.columns if c not in schema]
     return frame[list(schema) + extra].reset_index(drop=True)
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pyarrow as pa
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-pytest.importorskip("spacy")
 from toolkit.schemas import conform  # noqa: E402
 from toolkit_claims.rules.grouping import _tfidf_vectors, word_term  # noqa: E402
 from toolkit_claims.rules.claimants import _within  # noqa: E402

@@ -15,7 +15,7 @@ from toolkit_claims import plugin
 
 def _tiny_corpus(**kwargs):
     # the hand-built corpus of the core view tests (invented text, every table filled)
-    path = Path(__file__).resolve().parents[1] / "test_views.py"
+    path = Path(__file__).resolve().parents[1] / "toolkit" / "test_views.py"
     spec = importlib.util.spec_from_file_location("_presslens_test_views", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

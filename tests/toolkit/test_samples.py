@@ -16,7 +16,7 @@ from pathlib import Path
 from toolkit.cleaning import clean_text
 from toolkit.loaders import guess_title, load
 
-SAMPLE = Path(__file__).resolve().parents[1] / "toolkit" / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "toolkit" / "data" / "sample"
 METADATA = SAMPLE / "metadata.csv"
 README = SAMPLE / "README.md"
 ARTICLE_NAME = re.compile(r"^\d{3}_[a-z0-9]+(?:_[a-z0-9]+)*\.txt$")

@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 
 import toolkit
-sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))  # helpers (not tests/ itself: its toolkit_* folders would shadow the plugins)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))  # helpers (not tests/ itself: its toolkit_* folders would shadow the plugins)
 from corpus_factory import write_corpus
 from toolkit import errors
 from toolkit._io import LOCK_NAME, output_lock
@@ -31,7 +31,7 @@ from toolkit.pipeline import INCOMPLETE
 
 pytestmark = pytest.mark.slow
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]
 REPO = TESTS.parent
 DRIVER = TESTS / "support" / "presslens_driver.py"
 N_ARTICLES = 30

@@ -26,7 +26,7 @@ from toolkit.cli import main
 from toolkit.loaders import DEFAULT_MAX_CHARS, decode_bytes, load, parse_date
 from toolkit.registry import Plugin, registry
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 BIG_BYTES = 50 * 1024 * 1024
 
 # Text written for these tests (not taken from any corpus).

@@ -17,13 +17,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))  # helpers (not tests/ itself: its toolkit_* folders would shadow the plugins)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))  # helpers (not tests/ itself: its toolkit_* folders would shadow the plugins)
 from corpus_factory import write_corpus
 from toolkit.registry import registry
 
 pytestmark = pytest.mark.slow
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]
 REPO = TESTS.parent
 DRIVER = TESTS / "support" / "presslens_driver.py"
 SAMPLE = REPO / "toolkit" / "data" / "sample"

@@ -15,7 +15,7 @@ from toolkit import engines
 from toolkit.cli import main
 from toolkit.registry import Plugin, registry
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def entity_rows(doc, article, options):
@@ -187,7 +187,6 @@ def test_unknown_engine_and_misplaced_scheduler_say_what_to_do(tmp_path, ents_pl
 
 
 def test_model_fingerprint_matches_the_loaded_model():
-    pytest.importorskip("spacy")
     from toolkit.nlp import load_model, model_info
 
     assert engines.model_fingerprint(None) == model_info(load_model())
