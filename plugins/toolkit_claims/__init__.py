@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from toolkit.registry import Plugin
+from toolkit.sdk import ReportSection, SelectionPart, lazy
 
 from .step import claims_step
 from .views import contested_claims_view, claims_overview_view, render_claims_overview, render_contested_claims
@@ -40,4 +41,14 @@ plugin = Plugin(
     views={"contested_claims": contested_claims_view, "claims_overview": claims_overview_view},
     renderers={"contested_claims": render_contested_claims, "claims_overview": render_claims_overview},
     options={"embeddings": "auto", "threshold": 0.34},
+    selection_parts=(SelectionPart(name="claim_group", table="claims", column="group_id", links=("quote_id",),
+                                   via_entities=True,
+                                   description="one group of claims: its claims, their quotes, entities, articles"),),
+    entity_columns=("claimant_entity_id", "about_entity_ids"),
+    dashboard={"contested_claims": 50, "claims_overview": 55},
+    report_sections=(ReportSection(key="claims", title="Contested claims", renderers=("contested_claims",),
+                                   table="contested_claims",
+                                   columns=("group_id", "proposition", "claimant_entity_id", "stance", "date_start",
+                                            "article_id"), order=40),),
+    derived={"contested_claims": lazy("toolkit_claims.step:contested_claims")},
 )

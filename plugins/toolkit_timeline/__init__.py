@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from toolkit.registry import Plugin
+from toolkit.sdk import HighlightLayer, ReportSection, lazy
 
 __all__ = ["plugin", "find_timexes"]
 
@@ -65,4 +66,11 @@ plugin = Plugin(
     corpus_step=_corpus_step,
     views={"timeline": _timeline_view},
     renderers={"timeline": _render_timeline},
+    entity_columns=("entity_ids",),
+    dashboard={"timeline": 30},
+    highlights=(HighlightLayer(name="dates", spans=lazy("toolkit_timeline.views:timex_spans"), order=20,
+                               colours={"DATE": "#0072B2", "TIME": "#0072B2", "DURATION": "#0072B2",
+                                        "SET": "#0072B2"}),),
+    report_sections=(ReportSection(key="timeline", title="Timeline", renderers=("timeline",), table="events",
+                                   columns=("date_start", "date_end", "granularity", "article_id"), order=10),),
 )
