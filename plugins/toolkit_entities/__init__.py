@@ -57,7 +57,7 @@ plugin = Plugin(
         "merge_suggestions": lazy("toolkit_entities.views:render_merge_suggestions"),
     },
     options={"alias_table": None, "metonymy": True, "recover": True, "write_aliases": True},
-    dashboard={"entity_table": 10, "kwic": 60, "mentions_over_time": 70, "merge_suggestions": 90},
+    dashboard={"entity_table": 10},
     highlights=(HighlightLayer(name="mentions", spans=lazy("toolkit_entities.views:mention_spans"), order=10,
                                colours={"PERSON": "#E69F00", "ORG": "#56B4E9", "GPE": "#009E73", "LOC": "#009E73",
                                         "NORP": "#F0E442"}),),

@@ -48,7 +48,7 @@ plugin = Plugin(
     selection_parts=(SelectionPart(name="quote", table="quotes", column="quote_id",
                                    description="one quote: its rows, else its article's"),),
     entity_columns=("speaker_entity_id", "via_entity_id"),
-    dashboard={"quote_explorer": 40, "who_said_what": 45, "speakers_of_entity": 46},
+    dashboard={"quote_explorer": 40},
     highlights=(HighlightLayer(name="quotes", spans=lazy("toolkit_quotes.views:quote_spans"), order=30,
                                colours={"content": "#999999", "cue": "#CC79A7", "speaker": "#D55E00",
                                         "selected quote": "#D55E00"}),),
