@@ -52,7 +52,7 @@ class SelectionPart:
 
     A table with ``column`` keeps the rows whose ``column`` is the selected id.
     Any other table keeps the rows that share a ``links`` column value with the
-    selected rows of ``table`` (e.g. their ``quote_id``), else the rows of their
+    selected rows of ``table`` (an id both tables hold), else the rows of their
     articles; with ``via_entities`` the entities table keeps the entities those
     rows name (through the plugin's ``entity_columns``).
 

@@ -38,7 +38,7 @@ __all__ = [
 # who denied). Which groups are contested is the claims plugin's answer, not the exercises'.
 POSITIVE_STANCES = frozenset({"assert", "accuse", "support", "call"})
 # Derived tables the standard plugins declare (``Plugin.derived``); the exercises read them, not plugin tables.
-SPEAKERS = "quote_speakers"  # one row per quote: quote_id, article_id, entity_id, name, start, end (its content)
+SPEAKERS = "quote_speakers"  # one row per quote: article_id, the speaker (entity_id, name), start, end (its content)
 CONTESTED = "contested_claims"  # the claims of the groups the claims plugin finds contested
 
 
@@ -183,7 +183,7 @@ def _speakers(corpus: Corpus) -> pd.DataFrame:
     """Who is quoted where (the quotes plugin's derived table); empty, with its columns, without that plugin."""
     found = derived_table(corpus, SPEAKERS)
     if found is None:
-        return pd.DataFrame(columns=["quote_id", "article_id", "entity_id", "name", "start", "end"])
+        return pd.DataFrame(columns=["article_id", "entity_id", "name", "start", "end"])
     return found
 
 
