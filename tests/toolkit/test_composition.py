@@ -105,7 +105,7 @@ def test_nothing_is_left_registered(corpus):
 # names of the standard plugins' views, selection parts and table columns the core must not know
 PLUGIN_NAMES = ["quote_explorer", "entity_table", "contested_claims_view", "claims_overview", "who_said_what",
                 "speakers_of_entity", "merge_suggestions", "mentions_over_time", "claim_group", "selection.quote",
-                '"quote"', "speaker_entity_id", "via_entity_id", "claimant_entity_id", "about_entity_ids",
+                '"quote"', "speaker_entity_id", "via_entity_id", "about_entity_ids",
                 "entity_ids", "speaker_name", "content_start", "cue_start", "quote_id",
                 "corpus.claims", "corpus.quotes", "corpus.events"]
 # The output contract (schemas, the Corpus's table attributes) names every table's columns by design. The

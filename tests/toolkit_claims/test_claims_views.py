@@ -70,7 +70,7 @@ def test_group_picker_and_chart_click_set_the_selection(corpus):
     selection = board.selection
     board.panels["claims_overview"].picker.value = "G2"
     assert selection.claim_group == "G2"
-    assert set(board.panels["quote_explorer"].rows()["quote_id"]) == {"q4"}
+    assert set(board.panels["article_reader"].rows()["article_id"]) == {"a3"}  # the core's reader follows the group
     assert set(board.panels["contested_claims"].rows()["claim_id"]) == {"c4"}
     selection.claim_group = None
     # clicking a point on the Altair chart: set its selection state as Altair's tests do
