@@ -10,6 +10,7 @@ import pytest
 from toolkit import views as v
 from toolkit.registry import registry
 from toolkit_claims import plugin
+from toolkit_quotes import plugin as quotes_plugin
 
 
 
@@ -29,11 +30,13 @@ def corpus():
 
 @pytest.fixture(autouse=True)
 def claims_plugin():
-    # only the core and this plugin, so other plugins' views cannot change what these tests see
+    # only the core, this plugin and the quotes plugin it requires (which adds the selection's quote part),
+    # so other plugins' views cannot change what these tests see
     registry._discover()
     saved = dict(registry._plugins)
     registry._plugins.clear()
     registry._plugins["claims"] = plugin
+    registry._plugins["quotes"] = quotes_plugin
     yield
     registry._plugins.clear()
     registry._plugins.update(saved)
