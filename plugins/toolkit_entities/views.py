@@ -209,7 +209,7 @@ def mention_spans(corpus: Any, article_id: str, selection: Any = None) -> pd.Dat
     mentions, ids = _mentions_by_article(corpus)
     first, last = np.searchsorted(ids, str(article_id), "left"), np.searchsorted(ids, str(article_id), "right")
     rows = mentions.iloc[first:last]
-    names = _entity_names(corpus) if len(corpus.entities) else {}
+    names = cached(corpus, "entities:names", lambda: _entity_names(corpus), sources=(corpus.entities,))
     selected = set(selection.entities) if selection is not None else set()
     titles = [f"{names.get(e, t)} ({lab})" + (" — selected" if e in selected else "")
               for e, t, lab in zip(rows["entity_id"].tolist(), rows["text"].tolist(), rows["label"].tolist())]

@@ -590,6 +590,16 @@ def _enable_offline(alt: Any) -> None:
 # the article reader's layer and the table the exercises read ----------------------------------
 
 
+def _quotes_of_article(corpus: Any, article_id: str) -> pd.DataFrame:
+    """One article's quotes: a slice of the quotes sorted by article once per corpus (two binary searches)."""
+    def build() -> tuple[pd.DataFrame, np.ndarray]:
+        quotes = corpus.quotes.sort_values(["article_id", "content_start"], kind="stable").reset_index(drop=True)
+        return quotes, quotes["article_id"].astype(str).to_numpy(dtype=object)
+
+    quotes, ids = cached(corpus, "quotes:by-article", build, sources=(corpus.quotes,))
+    return quotes.iloc[np.searchsorted(ids, str(article_id), "left"):np.searchsorted(ids, str(article_id), "right")]
+
+
 def quote_spans(corpus: Any, article_id: str, selection: Any = None) -> pd.DataFrame:
     """The reader's quotes layer: each quote's content, cue and speaker in one article.
 
@@ -604,8 +614,7 @@ def quote_spans(corpus: Any, article_id: str, selection: Any = None) -> pd.DataF
     >>> quote_spans(Corpus({"quotes": quotes}), "a", Selection(quote="q1"))["label"].tolist()
     ['selected quote', 'cue']
     """
-    quotes = corpus.quotes
-    quotes = quotes[quotes["article_id"].to_numpy() == article_id] if len(quotes) else quotes
+    quotes = _quotes_of_article(corpus, article_id)
     chosen = getattr(selection, "quote", None)
     rows = []
     for q in quotes.itertuples(index=False):

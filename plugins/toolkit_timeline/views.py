@@ -722,8 +722,14 @@ def timex_spans(corpus: Corpus, article_id: str, selection: Selection | None = N
     >>> timex_spans(Corpus({"timexes": timexes}), "a").values.tolist()
     [[3, 8, 'DATE', 'DATE: 2023-03']]
     """
-    timexes = corpus.timexes
-    rows = timexes[timexes["article_id"].to_numpy() == article_id] if len(timexes) else timexes
+    from toolkit.views import cached
+
+    def build() -> tuple[pd.DataFrame, np.ndarray]:  # sorted by article once per corpus: a slice per article
+        timexes = corpus.timexes.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
+        return timexes, timexes["article_id"].astype(str).to_numpy(dtype=object)
+
+    timexes, ids = cached(corpus, "timeline:timexes-by-article", build, sources=(corpus.timexes,))
+    rows = timexes.iloc[np.searchsorted(ids, str(article_id), "left"):np.searchsorted(ids, str(article_id), "right")]
     return pd.DataFrame({"start": rows["start"].tolist(), "end": rows["end"].tolist(),
                          "label": rows["type"].astype(object).tolist(),
                          "title": [f"{t}: {v}" for t, v in zip(rows["type"].tolist(), rows["value"].tolist())]},
