@@ -14,11 +14,11 @@ import pandas as pd
 
 __all__ = ["escape", "text_or", "table", "highlight", "page", "section", "STYLE", "LABEL_COLOURS"]
 
-# Colour-blind-safe palette (Okabe–Ito); labels are also written out, never colour alone.
+# Colour-blind-safe palette (Okabe–Ito) for the model's entity labels and TIMEX3 types; labels are also
+# written out, never colour alone. A plugin's own labels come with its highlight layer (``colours``).
 LABEL_COLOURS: dict[str, str] = {
     "PERSON": "#E69F00", "ORG": "#56B4E9", "GPE": "#009E73", "LOC": "#009E73", "NORP": "#F0E442",
     "DATE": "#0072B2", "TIME": "#0072B2", "DURATION": "#0072B2", "SET": "#0072B2",
-    "speaker": "#D55E00", "cue": "#CC79A7", "content": "#999999",
 }
 _DEFAULT_COLOUR = "#BBBBBB"
 

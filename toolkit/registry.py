@@ -6,13 +6,20 @@ that says what it needs (``requires``: tables or ``table.column`` names), what
 it adds (``provides``), and offers any of: a spaCy component (by factory name),
 a per-article ``extract`` function turning the processed ``Doc`` into table
 rows, a corpus-level ``corpus_step``, views (widgets) and static renderers.
+
+What the core composes from every plugin without naming any — the selection
+parts it adds (:class:`SelectionPart`), the columns of its tables that hold
+entity ids, where its views go on the dashboard, its highlight layers in the
+article reader (:class:`HighlightLayer`), its report sections
+(:class:`ReportSection`) and its derived tables — the plugin declares in its
+record, as plain data or ``lazy("module:function")`` targets.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -22,7 +29,8 @@ import pandas as pd
 
 from . import errors
 
-__all__ = ["Plugin", "StepContext", "PluginRegistry", "registry", "register", "plugins", "lazy"]
+__all__ = ["Plugin", "StepContext", "SelectionPart", "HighlightLayer", "ReportSection", "PluginRegistry", "registry",
+           "register", "plugins", "derived_table", "lazy"]
 
 ENTRY_POINT_GROUP = "presslens.plugins"
 
@@ -39,6 +47,62 @@ class StepContext:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SelectionPart:
+    """A part a plugin adds to the shared selection: one id of its ``table`` (``None``: no restriction).
+
+    A table with ``column`` keeps the rows whose ``column`` is the selected id.
+    Any other table keeps the rows that share a ``links`` column value with the
+    selected rows of ``table`` (an id both tables hold), else the rows of their
+    articles; with ``via_entities`` the entities table keeps the entities those
+    rows name (through the plugin's ``entity_columns``).
+
+    >>> SelectionPart(name="pick", table="picks", column="pick_id").links
+    ()
+    """
+
+    name: str
+    table: str
+    column: str
+    links: tuple[str, ...] = ()
+    via_entities: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class HighlightLayer:
+    """Spans a plugin marks in the article reader's text.
+
+    ``spans(corpus, article_id, selection) -> DataFrame`` with columns ``start``,
+    ``end`` (character offsets into the article's text, end exclusive),
+    ``label`` (written after the span) and ``title`` (its tooltip); the reader
+    adds ``layer`` (this layer's ``name``) when the rows lack it. ``colours``
+    maps labels to colours; ``order`` places the layer among the others.
+    """
+
+    name: str
+    spans: Callable[..., Any]
+    colours: Mapping[str, str] = field(default_factory=dict)
+    order: int = 100
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportSection:
+    """One section of the report: the first of ``renderers`` the installed plugins offer draws it.
+
+    ``table`` is the table (or derived table) the section shows; when no
+    renderer is installed the report draws it as a plain table of ``columns``,
+    and when it is empty the report says so. Sections are ordered by ``order``.
+    """
+
+    key: str
+    title: str
+    renderers: tuple[str, ...] = ()
+    table: str = ""
+    columns: tuple[str, ...] = ()
+    order: int = 100
+
+
+@dataclass(frozen=True, kw_only=True)
 class Plugin:
     """What a plugin declares.
 
@@ -49,6 +113,16 @@ class Plugin:
     ``factory(corpus, selection, **options) -> widget`` (the widget has a
     ``rows()`` method giving the rows it shows); renderers are
     ``render(corpus, selection=None, **options) -> html``.
+
+    What the core composes: ``selection_parts`` it adds to the shared
+    selection; ``entity_columns``, the columns of its tables holding entity ids
+    (or lists of them), through which the entities part narrows them;
+    ``dashboard``, view name -> position on the dashboard (lower first; views
+    not placed come after, by name); ``highlights``, its layers in the article
+    reader; ``report_sections``; and ``derived``, table name ->
+    ``table(corpus) -> DataFrame`` for tables computed from the others when
+    asked (e.g. the claims of contested groups), so the one definition lives
+    with the plugin.
     """
 
     name: str
@@ -64,6 +138,12 @@ class Plugin:
     views: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     renderers: Mapping[str, Callable[..., str]] = field(default_factory=dict)
     options: Mapping[str, Any] = field(default_factory=dict)  # defaults, overridable per run
+    selection_parts: tuple[SelectionPart, ...] = ()
+    entity_columns: tuple[str, ...] = ()
+    dashboard: Mapping[str, int] = field(default_factory=dict)
+    highlights: tuple[HighlightLayer, ...] = ()
+    report_sections: tuple[ReportSection, ...] = ()
+    derived: Mapping[str, Callable[..., pd.DataFrame]] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -75,10 +155,16 @@ class Plugin:
             "component": self.component,
             "views": sorted(self.views),
             "renderers": sorted(self.renderers),
+            "selection_parts": [p.name for p in self.selection_parts],
+            "highlights": [layer.name for layer in self.highlights],
+            "report_sections": [s.key for s in self.report_sections],
+            "derived": sorted(self.derived),
         }
 
 
 CORE_PROVIDES = ("articles",)
+CORE_PARTS = ("entities", "date_range", "articles")  # the selection parts the core itself knows
+CORE_ENTITY_COLUMNS = ("entity_id",)
 
 
 class PluginRegistry:
@@ -147,7 +233,45 @@ class PluginRegistry:
         """One row per plugin with what it requires and provides."""
         rows = [p.summary() for p in self.all()]
         return pd.DataFrame(rows, columns=["name", "version", "description", "requires", "provides",
-                                           "component", "views", "renderers"])
+                                           "component", "views", "renderers", "selection_parts", "highlights",
+                                           "report_sections", "derived"])
+
+    # what the core composes ----------------------------------------------------------
+    def selection_parts(self) -> tuple[SelectionPart, ...]:
+        """Every plugin's selection parts, by plugin name; a part declared twice is an error naming both."""
+        found: dict[str, tuple[str, SelectionPart]] = {}
+        for plugin in sorted(self.all(), key=lambda p: p.name):
+            for part in plugin.selection_parts:
+                if part.name in found or part.name in CORE_PARTS:
+                    owner = found[part.name][0] if part.name in found else "the core"
+                    raise ValueError(f"Plugin {plugin.name!r} declares the selection part {part.name!r}, which "
+                                     f"{owner} already declares. Rename the part in one of them.")
+                found[part.name] = (plugin.name, part)
+        return tuple(part for _, part in found.values())
+
+    def entity_columns(self) -> tuple[str, ...]:
+        """The columns through which a table refers to entities: ``entity_id`` and every plugin's own."""
+        columns = dict.fromkeys(CORE_ENTITY_COLUMNS)
+        for plugin in sorted(self.all(), key=lambda p: p.name):
+            columns.update(dict.fromkeys(plugin.entity_columns))
+        return tuple(columns)
+
+    def dashboard_order(self, names: Iterable[str], *, core: Mapping[str, int] | None = None) -> list[str]:
+        """``names`` in the order the plugins (and the core, ``core``) place them; the others after, by name."""
+        placed = dict(core or {})
+        for plugin in self.all():
+            placed.update(plugin.dashboard)
+        return sorted(names, key=lambda n: (n not in placed, placed.get(n, 0), n))
+
+    def highlights(self) -> list[HighlightLayer]:
+        return sorted((layer for p in self.all() for layer in p.highlights), key=lambda layer: (layer.order, layer.name))
+
+    def report_sections(self) -> list[ReportSection]:
+        return sorted((s for p in self.all() for s in p.report_sections), key=lambda s: (s.order, s.key))
+
+    def derived(self) -> dict[str, Callable[..., pd.DataFrame]]:
+        """Derived table name -> the function that computes it from a corpus."""
+        return {name: table for p in sorted(self.all(), key=lambda p: p.name) for name, table in p.derived.items()}
 
     def resolve(self, names: list[str] | None = None) -> list[Plugin]:
         """The plugins to run, ordered so that each comes after what it needs.
@@ -227,6 +351,28 @@ def register(plugin: Plugin, *, replace: bool = False) -> None:
 def plugins() -> pd.DataFrame:
     """The installed plugins, one row each, with what they require and provide."""
     return registry.table()
+
+
+def derived_table(corpus: Any, name: str) -> pd.DataFrame | None:
+    """The derived table ``name`` of ``corpus``, computed by the plugin that declares it (``None``: none does).
+
+    Computed once per corpus and kept until one of its tables is replaced.
+
+    >>> from toolkit.pipeline import Corpus
+    >>> demo = Plugin(name="demo", derived={"long_titles": lambda c: c.articles[c.articles["title"].str.len() > 3]})
+    >>> corpus = Corpus({"articles": pd.DataFrame({"article_id": ["a", "b"], "title": ["Hi", "Hello"]})})
+    >>> with registry.enabled(demo):
+    ...     derived_table(corpus, "long_titles")["article_id"].tolist()
+    ['b']
+    >>> derived_table(corpus, "long_titles") is None
+    True
+    """
+    build = registry.derived().get(name)
+    if build is None:
+        return None
+    from .views import cached
+
+    return cached(corpus, ("derived", name, build), lambda: build(corpus), sources=tuple(corpus.tables.values()))
 
 
 def lazy(target: str) -> Callable[..., Any]:

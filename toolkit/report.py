@@ -4,10 +4,11 @@ Live widgets do not survive export (anywidget charts come out blank and the
 exporter would load widget code from a CDN), so the report takes the static
 path: every section is HTML from the plugins' renderers (or a plain table when
 a plugin offers none), charts are inline SVG drawn by vl-convert, and the page
-carries no script at all.
+carries no script at all. The sections are the ones the installed plugins
+declare (``Plugin.report_sections``); the report names none of them.
 
 The report template calls the section functions below; they also work in any
-notebook (``toolkit.report.section_html(corpus, "quotes")``).
+notebook (``toolkit.report.section_html(corpus, key)``, keys from :func:`sections`).
 
 >>> external_resources('<script src="https://cdn.example/x.js"></script><p>ok</p>')
 ['<script src="https://cdn.example/x.js">']
@@ -26,7 +27,6 @@ import shlex
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,14 +35,15 @@ import pandas as pd
 from . import errors
 from . import html as h
 from ._io import atomic_write_bytes
+from .registry import ReportSection, derived_table
 
 if TYPE_CHECKING:
     from .pipeline import Corpus
 
 __all__ = [
-    "ReportError", "Section", "SECTIONS", "build_report", "default_template", "export_html",
-    "external_resources", "section_html", "timeline_svg", "manifest_html", "overview_html",
-    "other_renderers_html", "report_command", "show",
+    "ReportError", "sections", "build_report", "default_template", "export_html", "external_resources",
+    "section_html", "sections_html", "manifest_html", "overview_html", "other_renderers_html", "report_command",
+    "show",
 ]
 
 TEMPLATE_ENV = "PRESSLENS_REPORT_TEMPLATE"
@@ -64,103 +65,11 @@ class ReportError(errors.PressLensError):
 
 # ---------------------------------------------------------------------------
 # sections
-@dataclass(frozen=True, kw_only=True)
-class Section:
-    """One part of the report: the renderers that draw it (first found wins) and the table behind it."""
+def sections() -> list[ReportSection]:
+    """The report's sections, in order: every installed plugin's declared ones (``Plugin.report_sections``)."""
+    from .registry import registry
 
-    key: str
-    title: str
-    renderers: tuple[str, ...]
-    table: str
-    fallback: Callable[[Corpus], str]
-
-
-def _entity_rows(corpus: Corpus) -> pd.DataFrame:
-    entities = corpus.entities.copy()
-    if entities.empty:
-        return entities
-    if len(corpus.mentions):
-        dated = corpus.mentions[["article_id", "entity_id"]].merge(
-            corpus.articles[["article_id", "published"]], on="article_id", how="left")
-        span = dated.dropna(subset=["published"]).groupby("entity_id")["published"].agg(["min", "max"])
-        entities = entities.merge(span.rename(columns={"min": "first_published", "max": "last_published"}),
-                                  left_on="entity_id", right_index=True, how="left")
-    return entities.sort_values(["n_mentions", "name"], ascending=[False, True])
-
-
-def _entities_table(corpus: Corpus) -> str:
-    rows = _entity_rows(corpus)
-    columns = [c for c in ("name", "label", "aliases", "n_mentions", "n_articles", "first_published",
-                           "last_published") if c in rows.columns]
-    return h.table(rows, columns=columns, max_rows=MAX_ROWS)
-
-
-def _quote_rows(corpus: Corpus) -> pd.DataFrame:
-    quotes = corpus.quotes.merge(corpus.articles[["article_id", "published", "title"]], on="article_id", how="left")
-    return quotes.sort_values(["published", "article_id", "content_start"], na_position="last")
-
-
-def _quotes_table(corpus: Corpus) -> str:
-    return h.table(_quote_rows(corpus), columns=["published", "speaker_name", "kind", "content", "article_id"],
-                   max_rows=MAX_ROWS)
-
-
-POSITIVE_STANCES = frozenset({"assert", "accuse", "support", "call"})
-
-
-def contested_claims(corpus: Corpus) -> pd.DataFrame:
-    """Claims in groups where some claimants assert (or accuse, support, call) and others deny.
-
-    >>> from toolkit.pipeline import Corpus
-    >>> claims = pd.DataFrame({"claim_id": ["c1", "c2", "c3"], "article_id": ["a", "b", "b"],
-    ...     "stance": ["assert", "deny", "assert"], "group_id": ["g1", "g1", "g2"],
-    ...     "proposition": ["p", "p", "q"]})
-    >>> contested_claims(Corpus({"claims": claims}))["claim_id"].tolist()
-    ['c1', 'c2']
-    """
-    claims = corpus.claims
-    if claims.empty:
-        return claims
-    stances: dict[Any, set[str]] = {}
-    for group, stance in claims[["group_id", "stance"]].dropna().itertuples(index=False, name=None):
-        stances.setdefault(group, set()).add(stance)
-    contested = [g for g, found in stances.items() if "deny" in found and found & POSITIVE_STANCES]
-    rows = claims[claims["group_id"].isin(contested)].copy()
-    names = corpus.entities.set_index("entity_id")["name"] if len(corpus.entities) else pd.Series(dtype=object)
-    rows["claimant"] = rows["claimant_entity_id"].map(names)
-    rows = rows.merge(corpus.articles[["article_id", "published"]], on="article_id", how="left")
-    if len(corpus.quotes) and "quote_id" in rows:
-        rows = rows.merge(corpus.quotes[["quote_id", "content"]].rename(columns={"content": "evidence"}),
-                          on="quote_id", how="left")
-    return rows.sort_values(["group_id", "published", "claim_id"], na_position="last")
-
-
-def _claims_table(corpus: Corpus) -> str:
-    rows = contested_claims(corpus)
-    if rows.empty:
-        return _note("No contested claims: no group of claims has one side asserting and another denying.")
-    columns = [c for c in ("group_id", "proposition", "claimant", "stance", "published", "evidence", "article_id")
-               if c in rows.columns]
-    return h.table(rows, columns=columns, max_rows=MAX_ROWS)
-
-
-def _timeline_fallback(corpus: Corpus) -> str:
-    return timeline_svg(corpus)
-
-
-SECTIONS: tuple[Section, ...] = (
-    Section(key="timeline", title="Timeline", renderers=("timeline",), table="events", fallback=_timeline_fallback),
-    Section(key="entities", title="Entities", renderers=("entity_table", "entities"), table="entities",
-            fallback=_entities_table),
-    Section(key="quotes", title="Quotes", renderers=("quote_explorer", "quote_table", "quotes"), table="quotes",
-            fallback=_quotes_table),
-    Section(key="claims", title="Contested claims", renderers=("contested_claims", "claims"), table="claims",
-            fallback=_claims_table),
-)
-_BY_KEY = {s.key: s for s in SECTIONS}
-# renderers the report never adds under "More views": the article list is in the overview, and the
-# full text of every article would make a large corpus's report unreadable
-_NOT_EXTRA = frozenset({"articles", "article_reader"})
+    return registry.report_sections()
 
 
 def _note(text: str) -> str:
@@ -176,7 +85,8 @@ def _renderer_catalog() -> dict[str, Callable[..., str]]:
 def _providers(table: str) -> list[str]:
     from .registry import registry
 
-    return [p.name for p in registry.all() if table in p.provides or any(x.startswith(f"{table}.") for x in p.provides)]
+    return [p.name for p in registry.all()
+            if table in p.provides or table in p.derived or any(x.startswith(f"{table}.") for x in p.provides)]
 
 
 def _missing_note(table: str) -> str:
@@ -186,6 +96,14 @@ def _missing_note(table: str) -> str:
                 f"in these articles.")
     return (f"No {table} in this report: no installed plugin provides the {table} table. Install or enable "
             f"a plugin that does (run `presslens plugins` to see what is installed).")
+
+
+def _table(corpus: Corpus, name: str) -> pd.DataFrame:
+    """A table of the corpus, or a derived table a plugin declares; empty when neither has it."""
+    if name in corpus.tables:
+        return corpus.tables[name]
+    derived = derived_table(corpus, name)
+    return derived if derived is not None else pd.DataFrame()
 
 
 def _call_renderer(name: str, render: Callable[..., str], corpus: Corpus) -> str:
@@ -198,78 +116,41 @@ def _call_renderer(name: str, render: Callable[..., str], corpus: Corpus) -> str
 def section_html(corpus: Corpus, key: str, *, renderers: Mapping[str, Callable[..., str]] | None = None) -> str:
     """One report section: the first installed renderer for it, else a plain table, else a note saying why not.
 
-    ``key`` is one of ``timeline``, ``entities``, ``quotes``, ``claims``.
+    ``key`` is a section an installed plugin declares (:func:`sections`).
     """
+    declared = {s.key: s for s in sections()}
     try:
-        section = _BY_KEY[key]
+        section = declared[key]
     except KeyError:
-        raise KeyError(f"No report section {key!r}. Sections: {', '.join(_BY_KEY)}.") from None
+        raise KeyError(f"No report section {key!r}. The installed plugins declare: "
+                       f"{', '.join(declared) or 'none'}.") from None
     catalog = _renderer_catalog() if renderers is None else dict(renderers)
     found = next((name for name in section.renderers if name in catalog), None)
     if found is not None:  # a plugin's renderer brings its own heading
         return _call_renderer(found, catalog[found], corpus)
-    if key == "timeline":  # no timeline plugin: the report draws publication (and event) dates itself
-        body = timeline_svg(corpus)
-        if corpus.events.empty:
-            body += _note("Points show publication dates only: " + _missing_note("events"))
-    else:
-        body = section.fallback(corpus) if len(corpus.table(section.table)) else _note(_missing_note(section.table))
-    return h.section(section.title, body)
+    rows = _table(corpus, section.table) if section.table else pd.DataFrame()
+    if rows.empty:
+        return h.section(section.title, _note(_missing_note(section.table or section.key)))
+    columns = [c for c in section.columns if c in rows.columns] or None
+    return h.section(section.title, h.table(rows, columns=columns, max_rows=MAX_ROWS))
+
+
+def sections_html(corpus: Corpus, *, renderers: Mapping[str, Callable[..., str]] | None = None) -> str:
+    """Every declared section, in order (what the report template shows between overview and manifest)."""
+    return "".join(section_html(corpus, s.key, renderers=renderers) for s in sections())
 
 
 def other_renderers_html(corpus: Corpus, *, renderers: Mapping[str, Callable[..., str]] | None = None) -> str:
     """Every installed renderer the sections did not use (a third-party plugin's view lands here)."""
     catalog = _renderer_catalog() if renderers is None else dict(renderers)
-    used = {next((n for n in s.renderers if n in catalog), None) for s in SECTIONS}
+    used = {next((n for n in s.renderers if n in catalog), None) for s in sections()}
     extra = [n for n in sorted(catalog) if n not in used and n not in _NOT_EXTRA]
     return "".join(h.section(n.replace("_", " ").capitalize(), _call_renderer(n, catalog[n], corpus)) for n in extra)
 
 
-# ---------------------------------------------------------------------------
-# the chart
-def timeline_frame(corpus: Corpus) -> pd.DataFrame:
-    """Counts per day: articles by publication date, and events by the date they happened on."""
-    parts = []
-    published = pd.to_datetime(corpus.articles["published"], errors="coerce").dropna()
-    if len(published):
-        parts.append(pd.DataFrame({"date": published.dt.normalize(), "what": "article published"}))
-    if len(corpus.events):
-        happened = pd.to_datetime(corpus.events["date_start"], errors="coerce").dropna()
-        parts.append(pd.DataFrame({"date": happened.dt.normalize(), "what": "event happened"}))
-    if not parts:
-        return pd.DataFrame(columns=["date", "what", "n"])
-    frame = pd.concat(parts, ignore_index=True)
-    counts = frame.groupby(["date", "what"]).size().rename("n").reset_index()
-    counts["date"] = counts["date"].dt.strftime("%Y-%m-%d")
-    return counts
-
-
-def timeline_spec(corpus: Corpus) -> dict[str, Any]:
-    """The Vega-Lite spec of the report's timeline (data inline, already aggregated)."""
-    import altair as alt
-
-    data = timeline_frame(corpus)
-    chart = alt.Chart(data).mark_circle(opacity=0.8).encode(
-        x=alt.X("date:T", title="date"),
-        # rows are labelled, so the two kinds never rely on colour alone
-        y=alt.Y("what:N", title=None, sort=["article published", "event happened"]),
-        size=alt.Size("n:Q", title="count", scale=alt.Scale(range=[40, 400]),
-                      legend=alt.Legend(format="d", tickMinStep=1)),
-        color=alt.Color("what:N", legend=None, scale=alt.Scale(range=["#0072B2", "#D55E00"])),
-        tooltip=[alt.Tooltip("date:T"), alt.Tooltip("what:N"), alt.Tooltip("n:Q", title="count")],
-    ).properties(width=760, height=110, title="What happened when, and when it was reported")
-    return chart.to_dict()
-
-
-def timeline_svg(corpus: Corpus) -> str:
-    """The timeline as inline SVG (vl-convert draws it here: no script, no network in the page)."""
-    if timeline_frame(corpus).empty:
-        return _note("No dates to draw: no article has a publication date and no event is dated.")
-    import vl_convert as vlc
-
-    svg = vlc.vegalite_to_svg(vl_spec=timeline_spec(corpus))
-    svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
-    return f'<figure class="pl-chart" role="img" aria-label="timeline of publication and event dates">{svg}</figure>'
+# renderers the report never adds under "More views": the article list is in the overview, and the
+# full text of every article would make a large corpus's report unreadable
+_NOT_EXTRA = frozenset({"articles", "article_reader"})
 
 
 # ---------------------------------------------------------------------------

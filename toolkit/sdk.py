@@ -5,7 +5,9 @@ A plugin (standard or third-party) imports ``toolkit.sdk`` and the public
 test reads every plugin's imports and holds them to that. What is here is
 stable for plugin authors:
 
-- registration: :class:`Plugin`, :func:`lazy`, :class:`StepContext`;
+- registration: :class:`Plugin`, :func:`lazy`, :class:`StepContext`, and the
+  records a plugin declares what the core composes with: :class:`SelectionPart`,
+  :class:`HighlightLayer`, :class:`ReportSection`;
 - ids and tables: :func:`stable_id`, :func:`conform`, :func:`empty_table`,
   :func:`values`, :func:`itertuples`;
 - documents: :func:`doc_text`, :func:`load_model`;
@@ -40,7 +42,7 @@ from typing import Any
 
 __all__ = [
     # registration
-    "Plugin", "StepContext", "lazy",
+    "Plugin", "StepContext", "lazy", "SelectionPart", "HighlightLayer", "ReportSection",
     # ids and tables
     "stable_id", "conform", "empty_table", "SCHEMAS", "values", "itertuples",
     # documents
@@ -61,6 +63,9 @@ _LAZY = {
     "Plugin": ("toolkit.registry", "Plugin"),
     "StepContext": ("toolkit.registry", "StepContext"),
     "lazy": ("toolkit.registry", "lazy"),
+    "SelectionPart": ("toolkit.registry", "SelectionPart"),
+    "HighlightLayer": ("toolkit.registry", "HighlightLayer"),
+    "ReportSection": ("toolkit.registry", "ReportSection"),
     "conform": ("toolkit.schemas", "conform"),
     "empty_table": ("toolkit.schemas", "empty_table"),
     "SCHEMAS": ("toolkit.schemas", "SCHEMAS"),

@@ -14,8 +14,6 @@ lesson.
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import html as h
+from .registry import derived_table
+from .sdk import timex_range
 
 if TYPE_CHECKING:
     from .pipeline import Corpus
@@ -34,7 +34,12 @@ __all__ = [
     "check_quoted", "check_claim", "check_dates", "quoted_and_mentioned", "toolkit_spans", "view_or_note",
 ]
 
+# Which stances put a claimant on the asserting side of a group (the exercise's question: who asserted,
+# who denied). Which groups are contested is the claims plugin's answer, not the exercises'.
 POSITIVE_STANCES = frozenset({"assert", "accuse", "support", "call"})
+# Derived tables the standard plugins declare (``Plugin.derived``); the exercises read them, not plugin tables.
+SPEAKERS = "quote_speakers"  # one row per quote: article_id, the speaker (entity_id, name), start, end (its content)
+CONTESTED = "contested_claims"  # the claims of the groups the claims plugin finds contested
 
 
 # ---------------------------------------------------------------------------
@@ -174,29 +179,37 @@ def _aliases(corpus: Corpus) -> dict[str, tuple[str, list[str]]]:
 
 # ---------------------------------------------------------------------------
 # exercise 1: who is quoted, and who is only talked about
+def _speakers(corpus: Corpus) -> pd.DataFrame:
+    """Who is quoted where (the quotes plugin's derived table); empty, with its columns, without that plugin."""
+    found = derived_table(corpus, SPEAKERS)
+    if found is None:
+        return pd.DataFrame(columns=["article_id", "entity_id", "name", "start", "end"])
+    return found
+
+
 def quoted_and_mentioned(corpus: Corpus, *, labels: Sequence[str] = ("PERSON",),
                          articles: Sequence[str] | None = None) -> pd.DataFrame:
     """One row per entity with the given labels: how often mentioned, how often quoted.
 
     With ``articles``, only those articles count. Quotes without a resolved
-    entity count under their ``speaker_name``.
+    entity count under their speaker's name.
     """
     entities = corpus.entities[corpus.entities["label"].isin(labels)]
-    quotes = corpus.quotes
+    quotes = _speakers(corpus)
     mentioned: dict[Any, int] | None = None
     if articles is not None:
         quotes = quotes[quotes["article_id"].isin(articles)]
         mentions = corpus.mentions[corpus.mentions["article_id"].isin(articles)]
         mentioned = mentions["entity_id"].dropna().value_counts().to_dict()
-        speaking = set(quotes["speaker_entity_id"].dropna())
+        speaking = set(quotes["entity_id"].dropna())
         entities = entities[entities["entity_id"].isin(set(mentioned) | speaking)]
-    counts = quotes["speaker_entity_id"].dropna().value_counts()
+    counts = quotes["entity_id"].dropna().value_counts()
     rows = [{"entity_id": e.entity_id, "name": e.name,
              "n_mentions": int(mentioned.get(e.entity_id, 0)) if mentioned is not None else e.n_mentions,
              "n_quotes": int(counts.get(e.entity_id, 0))} for e in entities.itertuples(index=False)]
     known = set(entities["entity_id"])
-    unresolved = quotes[quotes["speaker_entity_id"].isna() | ~quotes["speaker_entity_id"].isin(known)]
-    for name, n in unresolved["speaker_name"].dropna().value_counts().items():
+    unresolved = quotes[quotes["entity_id"].isna() | ~quotes["entity_id"].isin(known)]
+    for name, n in unresolved["name"].dropna().value_counts().items():
         if not any(r["name"] == name for r in rows):
             rows.append({"entity_id": None, "name": name, "n_mentions": 0, "n_quotes": int(n)})
     frame = pd.DataFrame(rows, columns=["entity_id", "name", "n_mentions", "n_quotes"])
@@ -210,7 +223,8 @@ def check_quoted(corpus: Corpus, *, quoted: Iterable[str], only_mentioned: Itera
     ``articles`` limits the question to those articles (default: the whole corpus).
     """
     title = "Who is quoted, and who is only talked about"
-    if corpus.quotes.empty and corpus.entities.empty:
+    speakers = _speakers(corpus)
+    if speakers.empty and corpus.entities.empty:
         return Feedback(title=title, checkable=False, notes=(
             "This analysis has no quotes and no entities: install (or enable) the plugins that provide the "
             "quotes and entities tables, then run the analysis cell again.",))
@@ -222,7 +236,7 @@ def check_quoted(corpus: Corpus, *, quoted: Iterable[str], only_mentioned: Itera
 
     quoted_rows, mentioned_rows = table[table["n_quotes"] > 0], table[table["n_quotes"] == 0]
     notes = []
-    if corpus.quotes.empty:
+    if speakers.empty:
         notes.append("The toolkit found no quotes here (is the quotes plugin installed?): every person counts as "
                      "only talked about.")
     describe = {r.name: f" (quoted {r.n_quotes}×)" for r in quoted_rows.itertuples(index=False)}
@@ -235,28 +249,45 @@ def check_quoted(corpus: Corpus, *, quoted: Iterable[str], only_mentioned: Itera
 
 # ---------------------------------------------------------------------------
 # exercise 2: follow a claim and its denial
-def claim_groups(corpus: Corpus) -> pd.DataFrame:
-    """Claims with claimant names and publication dates, contested groups first."""
-    claims = corpus.claims.merge(corpus.articles[["article_id", "published"]], on="article_id", how="left")
+def claim_groups(corpus: Corpus) -> pd.DataFrame | None:
+    """The contested claims (the claims plugin's ``contested_claims``) with claimant names and publication dates.
+
+    ``None`` when no installed plugin declares that table.
+    """
+    claims = derived_table(corpus, CONTESTED)
+    if claims is None:
+        return None
+    claims = claims.drop(columns=[c for c in ("published", "claimant") if c in claims.columns])
+    claims = claims.merge(corpus.articles[["article_id", "published"]], on="article_id", how="left")
     names = {k: v[0] for k, v in _aliases(corpus).items()}
     claims["claimant"] = claims["claimant_entity_id"].map(names)
-    side = claims.groupby("group_id")["stance"].agg(lambda s: int("deny" in set(s)) + int(bool(set(s) & POSITIVE_STANCES)))
-    claims["contested"] = claims["group_id"].map(side).eq(2)
-    return claims.sort_values(["contested", "group_id", "published"], ascending=[False, True, True], ignore_index=True)
+    claims["contested"] = True
+    return claims.sort_values(["group_id", "published"], ignore_index=True)
 
 
 def check_claim(corpus: Corpus, *, asserted_by: Iterable[str], denied_by: Iterable[str],
                 group_id: str | None = None, first_denied: str | None = None) -> Feedback:
-    """Exercise 2: who asserted a claim and who denied it (and when it was first denied in print).
+    """Exercise 2: who asserted a contested claim and who denied it (and when it was first denied in print).
 
-    Without ``group_id`` the contested group that best fits your names is used.
+    The contested groups are the claims plugin's (its derived table
+    ``contested_claims``). Without ``group_id`` the group that best fits your
+    names is used.
     """
     title = "Follow a claim and its denial"
-    if corpus.claims.empty:
+    try:
+        claims = claim_groups(corpus)
+    except Exception as exc:  # a broken plugin: the exercise says so instead of failing the notebook
         return Feedback(title=title, checkable=False, notes=(
-            "The toolkit found no claims: the claims plugin is not installed or found none. Compare your answer "
-            "with a classmate's, or with the quotes table.",))
-    claims = claim_groups(corpus)
+            f"The claims plugin could not list the contested claims ({type(exc).__name__}: {exc}). Compare your "
+            "answer with a classmate's, or with the quotes table.",))
+    if claims is None:
+        return Feedback(title=title, checkable=False, notes=(
+            "The toolkit cannot list contested claims: the claims plugin (which declares the contested_claims "
+            "table) is not installed. Install or enable it, or compare your answer with a classmate's.",))
+    if claims.empty:
+        return Feedback(title=title, checkable=False, notes=(
+            "The toolkit found no contested claims here (no group has one side asserting and another denying). "
+            "Compare your answer with a classmate's, or with the quotes table.",))
     aliases = _aliases(corpus)
     asserted_by, denied_by = list(asserted_by), list(denied_by)
 
@@ -267,16 +298,15 @@ def check_claim(corpus: Corpus, *, asserted_by: Iterable[str], denied_by: Iterab
 
     groups = list(claims.groupby("group_id", sort=False))
     if group_id is None:
-        def fit(item: tuple[Any, pd.DataFrame]) -> tuple[int, bool]:
+        def fit(item: tuple[Any, pd.DataFrame]) -> int:
             pro, con = sides(item[1])
-            return (len(match_names(asserted_by, pro)[0]) + len(match_names(denied_by, con)[0]),
-                    bool(item[1]["contested"].any()))
+            return len(match_names(asserted_by, pro)[0]) + len(match_names(denied_by, con)[0])
         group_id, group = max(groups, key=fit)
     else:
         found = dict(groups)
         if group_id not in found:
-            raise KeyError(f"No claim group {group_id!r}. Contested groups: "
-                           f"{', '.join(map(str, claims.loc[claims['contested'], 'group_id'].unique())) or 'none'}.")
+            raise KeyError(f"No contested claim group {group_id!r}. Contested groups: "
+                           f"{', '.join(map(str, claims['group_id'].unique())) or 'none'}.")
         group = found[group_id]
     pro, con = sides(group)
     proposition = group["proposition"].dropna().iloc[0] if group["proposition"].notna().any() else "?"
@@ -293,51 +323,7 @@ def check_claim(corpus: Corpus, *, asserted_by: Iterable[str], denied_by: Iterab
 
 
 # ---------------------------------------------------------------------------
-# exercise 3: date detective
-_SEASONS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "AU": (9, 11), "WI": (12, 14)}
-
-
-def timex_range(value: str | None) -> tuple[dt.date, dt.date] | None:
-    """The first and last day a TIMEX3 value (or an ISO date or ``start/end`` range) covers.
-
-    >>> timex_range("2023-10")
-    (datetime.date(2023, 10, 1), datetime.date(2023, 10, 31))
-    >>> timex_range("2022-SU")
-    (datetime.date(2022, 6, 1), datetime.date(2022, 8, 31))
-    >>> timex_range("2024-01-08/2024-01-14")
-    (datetime.date(2024, 1, 8), datetime.date(2024, 1, 14))
-    >>> timex_range("XXXX-10-18") is None
-    True
-    """
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    text = str(value).strip()
-    if "/" in text:
-        left, right = (timex_range(part) for part in text.split("/", 1))
-        return (left[0], right[1]) if left and right else None
-    try:
-        if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:T.*)?", text):
-            day = dt.date(int(m[1]), int(m[2]), int(m[3]))
-            return day, day
-        if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
-            year, month = int(m[1]), int(m[2])
-            return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
-        if m := re.fullmatch(r"(\d{4})-W(\d{2})(?:-WE)?", text):
-            monday = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
-            return monday, monday + dt.timedelta(days=6)
-        if m := re.fullmatch(r"(\d{4})-Q([1-4])", text):
-            year, q = int(m[1]), int(m[2])
-            last = 3 * q
-            return dt.date(year, last - 2, 1), dt.date(year, last, calendar.monthrange(year, last)[1])
-        if m := re.fullmatch(r"(\d{4})-(SP|SU|FA|AU|WI)", text):
-            year, (first, last) = int(m[1]), _SEASONS[m[2]]
-            end_year, end_month = year + (last - 1) // 12, (last - 1) % 12 + 1
-            return dt.date(year, first, 1), dt.date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
-        if m := re.fullmatch(r"(\d{4})", text):
-            return dt.date(int(m[1]), 1, 1), dt.date(int(m[1]), 12, 31)
-    except ValueError:
-        return None
-    return None
+# exercise 3: date detective (dates are read with the one TIMEX-value-to-range function, toolkit.sdk.timex_range)
 
 
 def check_dates(corpus: Corpus, article_id: str, answers: Mapping[str | int, str], *,
@@ -469,8 +455,9 @@ def score_spans(yours: Iterable[Sequence[int] | Mapping[str, int]], toolkit: Ite
 def toolkit_spans(corpus: Corpus, article_id: str, kind: str) -> list[tuple[int, int]]:
     """The toolkit's spans of one kind in one article: ``quotes`` (quote content) or ``dates`` (timexes)."""
     if kind == "quotes":
-        rows = corpus.quotes[corpus.quotes["article_id"] == article_id]
-        return [(int(s), int(e)) for s, e in zip(rows["content_start"], rows["content_end"]) if pd.notna(s) and pd.notna(e)]
+        speakers = _speakers(corpus)
+        rows = speakers[speakers["article_id"] == article_id]
+        return [(int(s), int(e)) for s, e in zip(rows["start"], rows["end"]) if pd.notna(s) and pd.notna(e)]
     if kind == "dates":
         rows = corpus.timexes[corpus.timexes["article_id"] == article_id]
         return [(int(s), int(e)) for s, e in zip(rows["start"], rows["end"])]

@@ -3,9 +3,11 @@
 Plugins declare views (``factory(corpus, selection) -> widget``, the widget has
 a ``rows()`` method giving the rows it shows) and static renderers
 (``render(corpus, selection=None) -> html``); the dashboard composes whatever
-the installed plugins declare, with no plugin named here. The core offers a
-default view for each contract table (entity table, article reader, timeline,
-quote explorer); a plugin that declares a view under the same name replaces it.
+the installed plugins declare, with no plugin named here: the selection's
+parts, the columns that hold entity ids, the order of the views and the
+highlight layers all come from the plugins' registry entries. The core's one
+view is the article reader (the core knows articles), which draws every
+plugin's highlight layers over the text.
 
 Everything is filtered in Python (:meth:`Selection.narrow`) so the browser only
 receives what a view shows.
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -25,34 +27,62 @@ import pandas as pd
 import traitlets
 
 from . import html as h
-from .registry import registry
+from .registry import CORE_PARTS, HighlightLayer, SelectionPart, registry
 
 if TYPE_CHECKING:
     from .pipeline import Corpus
 
-__all__ = ["Selection", "view", "render", "dashboard", "views", "renderers", "articles_view", "render_articles",
-           "article_reader_view", "render_article_reader", "entity_table_view", "render_entity_table",
-           "quote_explorer_view", "render_quote_explorer", "timeline_view", "render_timeline", "chart_widget",
-           "interval_to_dates", "svg", "cached", "page_note", "PAGE_ROWS", "DistinctPairs", "chart_records",
-           "spec_template", "spec_with_data", "columns_frame", "prepare"]
+__all__ = ["Selection", "parts", "entity_columns", "view", "render", "dashboard", "views", "renderers",
+           "articles_view", "render_articles", "article_reader_view", "render_article_reader", "reader_rows",
+           "highlight_rows", "chart_widget", "interval_to_dates", "svg", "cached", "page_note", "PAGE_ROWS",
+           "DistinctPairs", "chart_records", "spec_template", "spec_with_data", "columns_frame", "prepare"]
 
 PAGE_ROWS = 200  # rows a list view draws at once; rows() still returns every row the selection allows
 
-PARTS = ("entities", "date_range", "articles", "quote", "claim_group")
-# Columns through which a row of any table refers to entities (contract names; plugins' tables reuse them).
-ENTITY_COLUMNS = ("entity_id", "speaker_entity_id", "claimant_entity_id", "via_entity_id", "about_entity_ids",
-                  "entity_ids")
+PARTS = CORE_PARTS  # the core's own parts; :func:`parts` adds the installed plugins'
+
+
+def parts() -> tuple[str, ...]:
+    """Every part of the selection: the core's (entities, date range, articles) and the installed plugins'."""
+    return CORE_PARTS + tuple(p.name for p in registry.selection_parts())
+
+
+def entity_columns() -> tuple[str, ...]:
+    """Columns through which a row of any table refers to entities (``entity_id`` and the plugins' declared ones)."""
+    return registry.entity_columns()
+
+
+_CLASSES: dict[tuple[SelectionPart, ...], type] = {}
+
+
+def _selection_class(declared: tuple[SelectionPart, ...]) -> type:
+    """A :class:`Selection` subclass with one trait per plugin part, made once per set of parts.
+
+    Traits must live on a class for traitlets' observers; one class per set
+    of installed parts keeps creating a selection as cheap as before.
+    """
+    found = _CLASSES.get(declared)
+    if found is None:
+        traits = {part.name: traitlets.Unicode(allow_none=True, default_value=None, help=part.description)
+                  for part in declared}
+        found = _CLASSES[declared] = type("Selection", (Selection,), {**traits, "_plugin_parts": declared,
+                                                                         "__module__": __name__,
+                                                                         "__doc__": Selection.__doc__})
+    return found
 
 
 class Selection(traitlets.HasTraits):
     """What the reader has picked; every view narrows to it.
 
-    Empty lists / ``None`` mean "no restriction".
+    Empty lists / ``None`` mean "no restriction". The core's parts are
+    ``entities``, ``date_range`` and ``articles``; each installed plugin may
+    add parts (:class:`toolkit.sdk.SelectionPart`), which are traits like the
+    core's, holding one id or ``None``.
 
     >>> s = Selection(entities=["E1"])
     >>> s.is_empty
     False
-    >>> frame = pd.DataFrame({"article_id": ["a", "b"], "speaker_entity_id": ["E1", "E2"]})
+    >>> frame = pd.DataFrame({"article_id": ["a", "b"], "entity_id": ["E1", "E2"]})
     >>> s.narrow(frame, corpus=None)["article_id"].tolist()
     ['a']
     """
@@ -60,27 +90,41 @@ class Selection(traitlets.HasTraits):
     entities = traitlets.List(traitlets.Unicode())
     date_range = traitlets.Tuple(allow_none=True, default_value=None)  # (start ISO, end ISO), inclusive
     articles = traitlets.List(traitlets.Unicode())
-    quote = traitlets.Unicode(allow_none=True, default_value=None)
-    claim_group = traitlets.Unicode(allow_none=True, default_value=None)
+    _plugin_parts: tuple[SelectionPart, ...] = ()
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Selection:
+        if cls is Selection:  # the installed plugins' parts, read from the registry when a selection is made
+            cls = _selection_class(registry.selection_parts())
+        return super().__new__(cls, *args, **kwargs)
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The names of this selection's parts, the core's first."""
+        return CORE_PARTS + tuple(p.name for p in self._plugin_parts)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.entities or self.date_range or self.articles or self.quote or self.claim_group)
+        return not any(getattr(self, name) for name in self.parts)
 
     def __init__(self, **kwargs: Any) -> None:
+        unknown = sorted(set(kwargs) - set(self.parts))
+        if unknown:
+            raise TypeError(f"Selection has no part {', '.join(map(repr, unknown))}. Its parts: "
+                            f"{', '.join(self.parts)}. A plugin adds its own parts: enable the plugin that "
+                            f"declares it (toolkit.plugins() lists them).")
         self._listeners: list[Callable[[Any], None]] = []
         self._batch = 0
         self._dirty = False
         super().__init__(**kwargs)
-        self.observe(self._changed, names=list(PARTS))
+        self.observe(self._changed, names=list(self.parts))
 
     def on_change(self, callback: Callable[[Any], None], *, parts: Sequence[str] | None = None) -> None:
         """Call ``callback`` once per change of the selection, however many parts that change sets.
 
-        Views refresh here rather than observing each trait, so ``clear()`` (five
-        parts at once) redraws every view once, not five times. With ``parts``,
+        Views refresh here rather than observing each trait, so ``clear()`` (every
+        part at once) redraws every view once, not once per part. With ``parts``,
         only changes that move one of those parts call it: a view whose rows do
-        not depend on the selected quote keeps what it drew when only the quote changes.
+        not depend on a part keeps what it drew when only that part changes.
 
         >>> s, calls, dated = Selection(), [], []
         >>> s.on_change(calls.append)
@@ -90,6 +134,7 @@ class Selection(traitlets.HasTraits):
         (2, 0)
         """
         if parts is not None:
+            parts = [p for p in parts if p in self.parts]  # a part no installed plugin adds never changes
             seen = {"key": self.key(parts)}
             inner = callback
 
@@ -125,14 +170,20 @@ class Selection(traitlets.HasTraits):
     def clear(self) -> None:
         with self.hold_trait_notifications():
             self.entities, self.date_range, self.articles = [], None, []
-            self.quote, self.claim_group = None, None
+            for part in self._plugin_parts:
+                setattr(self, part.name, None)
 
-    def key(self, parts: Sequence[str] = PARTS) -> tuple[Any, ...]:
-        """A hashable snapshot of the given parts (for caching what a view derived from them)."""
-        return tuple((tuple(v) if isinstance(v, (list, tuple)) else v) for v in (getattr(self, p) for p in parts))
+    def key(self, parts: Sequence[str] | None = None) -> tuple[Any, ...]:
+        """A hashable snapshot of the given parts (default: all; for caching what a view derived from them).
+
+        A part no installed plugin adds reads as ``None``.
+        """
+        names = self.parts if parts is None else parts
+        return tuple((tuple(v) if isinstance(v, (list, tuple)) else v)
+                     for v in (getattr(self, p, None) for p in names))
 
     def state(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in PARTS}
+        return {name: getattr(self, name) for name in self.parts}
 
     def __repr__(self) -> str:
         active = {k: v for k, v in self.state().items() if v}
@@ -156,25 +207,24 @@ class Selection(traitlets.HasTraits):
             return None
         return set(_corpus_index(corpus).article_ids[mask])
 
-    def narrow(self, frame: pd.DataFrame, corpus: Corpus | None, *, parts: Sequence[str] = PARTS,
+    def narrow(self, frame: pd.DataFrame, corpus: Corpus | None, *, parts: Sequence[str] | None = None,
                date_columns: tuple[str, str] | None = None) -> pd.DataFrame:
-        """``frame``'s rows that the selection allows, judged by the contract columns it has.
+        """``frame``'s rows that the selection allows, judged by the columns it has.
 
-        ``parts`` says which parts of the selection apply (a quote explorer does
-        not narrow to the one quote it selected). Rows are matched by
-        ``article_id``; entities through any of :data:`ENTITY_COLUMNS` (or, for
-        a table without them, the articles that mention the entity); the date
-        range through ``date_columns`` (default ``date_start``/``date_end`` when
-        present, else the article's publication date); the quote by
-        ``quote_id`` or its article; the claim group by ``group_id`` or the
-        claims' quotes and articles.
+        ``parts`` says which parts of the selection apply (default: all; a
+        quote list does not narrow to the one quote it selected). Rows are
+        matched by ``article_id``; entities through any of :func:`entity_columns`
+        (or, for a table without them, the articles that mention the entity);
+        the date range through ``date_columns`` (default ``date_start``/``date_end``
+        when present, else the article's publication date); a plugin's part as
+        its :class:`~toolkit.sdk.SelectionPart` says.
         """
         if frame is None or frame.empty or self.is_empty:
             return frame
         mask = self.mask(frame, corpus, parts=parts, date_columns=date_columns)
         return frame if mask is None else frame[mask]
 
-    def mask(self, frame: pd.DataFrame, corpus: Corpus | None, *, parts: Sequence[str] = PARTS,
+    def mask(self, frame: pd.DataFrame, corpus: Corpus | None, *, parts: Sequence[str] | None = None,
              date_columns: tuple[str, str] | None = None) -> np.ndarray | None:
         """The boolean row mask of :meth:`narrow` (``None``: every row), from indexes built once per frame.
 
@@ -184,17 +234,17 @@ class Selection(traitlets.HasTraits):
         """
         index = _frame_index(frame, corpus)
         keep: np.ndarray | None = None
-        for part in PARTS:
+        for part in self.parts:
             value = getattr(self, part)
-            if part not in parts or not value:
+            if (parts is not None and part not in parts) or not value:
                 continue
             more = index.part_mask(corpus, part, self.key((part,))[0], date_columns,
-                                   lambda p=part: self._part_mask(frame, corpus, index, p, date_columns))
+                                   lambda p=part: self._part_mask(corpus, index, p, date_columns))
             if more is not None:
                 keep = more if keep is None else keep & more
         return keep
 
-    def _part_mask(self, frame: pd.DataFrame, corpus: Corpus | None, index: _FrameIndex, part: str,
+    def _part_mask(self, corpus: Corpus | None, index: _FrameIndex, part: str,
                    date_columns: tuple[str, str] | None) -> np.ndarray | None:
         if part == "articles":
             return index.in_articles(corpus, self.articles) if index.has("article_id") else None
@@ -202,29 +252,28 @@ class Selection(traitlets.HasTraits):
             return index.in_dates(corpus, self.date_range, date_columns)
         if part == "entities":
             return index.with_entities(corpus, self.entities)
-        if part == "quote":
-            if index.has("quote_id"):
-                return index.equal("quote_id", self.quote)
-            if index.has("article_id") and corpus is not None:
-                article = corpus.quotes.loc[corpus.quotes["quote_id"] == self.quote, "article_id"]
-                return index.in_articles(corpus, list(article))
-            return None
-        return self._group_mask(frame, corpus, index)
+        declared = next(p for p in self._plugin_parts if p.name == part)
+        return _plugin_part_mask(declared, getattr(self, part), corpus, index)
 
-    def _group_mask(self, frame: pd.DataFrame, corpus: Corpus | None, index: _FrameIndex) -> np.ndarray | None:
-        if index.has("group_id"):
-            return index.equal("group_id", self.claim_group)
-        if corpus is None:
-            return None
-        claims = corpus.claims[corpus.claims["group_id"] == self.claim_group]
-        if index.has("quote_id"):
-            return index.isin("quote_id", claims["quote_id"].dropna())
-        if "entity_id" in frame.columns and "article_id" not in frame.columns:  # the entities table
-            ids = set(claims["claimant_entity_id"].dropna()) | {e for v in claims["about_entity_ids"] for e in _as_ids(v)}
-            return index.isin("entity_id", ids)
-        if index.has("article_id"):
-            return index.in_articles(corpus, list(claims["article_id"]))
+
+def _plugin_part_mask(part: SelectionPart, value: str, corpus: Corpus | None, index: _FrameIndex) -> np.ndarray | None:
+    """A plugin part's mask: its column when the table has it, else through the part table's selected rows."""
+    if index.has(part.column):
+        return index.equal(part.column, value)
+    if corpus is None or part.table not in corpus.tables:
         return None
+    table = corpus.tables[part.table]
+    chosen = table[table[part.column] == value] if part.column in table.columns else table.head(0)
+    for link in part.links:
+        if index.has(link) and link in chosen.columns:
+            return index.isin(link, chosen[link].dropna())
+    if part.via_entities and index.has("entity_id") and not index.has("article_id"):  # the entities table
+        ids = {e for column in entity_columns() if column in chosen.columns
+               for value in chosen[column].tolist() for e in _as_ids(value)}
+        return index.isin("entity_id", ids)
+    if index.has("article_id") and "article_id" in chosen.columns:
+        return index.in_articles(corpus, list(chosen["article_id"]))
+    return None
 
 
 # --- indexes built once per table, so a selection change costs array look-ups ---------------------------
@@ -418,7 +467,7 @@ class _FrameIndex:
         return None
 
     def with_entities(self, corpus: Corpus | None, entities: Sequence[str]) -> np.ndarray | None:
-        columns = [c for c in ENTITY_COLUMNS if c in self.columns]
+        columns = [c for c in entity_columns() if c in self.columns]
         if columns:
             mask = np.zeros(self.n, dtype=bool)
             for column in columns:
@@ -444,9 +493,9 @@ def _same_corpus(state: tuple[Any, ...], corpus: Corpus | None) -> bool:
     return len(state) == len(tables) + 1 and state[0]() is corpus and all(r() is t for r, t in zip(state[1:], tables))
 
 
-def prepare(frame: pd.DataFrame, corpus: Corpus | None, *, parts: Sequence[str] = PARTS,
+def prepare(frame: pd.DataFrame, corpus: Corpus | None, *, parts: Sequence[str] | None = None,
             date_columns: tuple[str, str] | None = None) -> None:
-    """Build now the indexes :meth:`Selection.mask` needs for ``frame`` and ``parts``.
+    """Build now the indexes :meth:`Selection.mask` needs for ``frame`` and ``parts`` (default: all).
 
     They are otherwise built on first use, so the reader's first pick of an
     entity (or a date range) would pay for them; a view calls this while it is
@@ -459,17 +508,17 @@ def prepare(frame: pd.DataFrame, corpus: Corpus | None, *, parts: Sequence[str] 
     """
     if frame is None or frame.empty:
         return
+    wanted = set(CORE_PARTS if parts is None else parts)
     index = _frame_index(frame, corpus)
-    if "articles" in parts and index.has("article_id"):
+    if "articles" in wanted and index.has("article_id"):
         index.in_articles(corpus, [])
-    if "date_range" in parts:
+    if "date_range" in wanted:
         index.in_dates(corpus, ("0001-01-01", "9999-12-31"), date_columns)
-    if "entities" in parts:
+    if "entities" in wanted:
         index.with_entities(corpus, [])
-    if "quote" in parts and index.has("quote_id"):
-        index.equal("quote_id", None)
-    if "claim_group" in parts and index.has("group_id"):
-        index.equal("group_id", None)
+    for part in registry.selection_parts():
+        if (parts is None or part.name in wanted) and index.has(part.column):
+            index.equal(part.column, None)
 
 
 def _factorize(values: pd.Series) -> tuple[pd.Index, np.ndarray]:
@@ -525,17 +574,17 @@ def _as_ids(value: Any) -> list[str]:
 
 
 # --- the catalog ------------------------------------------------------------------
+# The core's one view: it knows articles, and draws the highlight layers the plugins declare.
+_CORE_PLACES = {"article_reader": 20}
+
+
 def _core(kind: str) -> dict[str, Callable[..., Any]]:
-    if kind == "views":
-        return {"entity_table": entity_table_view, "article_reader": article_reader_view,
-                "timeline": timeline_view, "quote_explorer": quote_explorer_view}
-    return {"entity_table": render_entity_table, "article_reader": render_article_reader,
-            "timeline": render_timeline, "quote_explorer": render_quote_explorer}
+    return {"article_reader": article_reader_view if kind == "views" else render_article_reader}
 
 
 def _catalog(kind: str) -> dict[str, Callable[..., Any]]:
     found = _core(kind)
-    for plugin in registry.all():  # a plugin's view under a core name replaces the core default
+    for plugin in registry.all():  # a plugin's view under the core's name replaces it
         for name, factory in getattr(plugin, kind).items():
             found[name] = factory
     return found
@@ -572,7 +621,8 @@ def dashboard(corpus: Corpus, *, selection: Selection | None = None, views: Sequ
               static: bool = False, title: str = "PressLens dashboard") -> Any:
     """Every view around one shared selection: pick an entity and all views narrow to it.
 
-    With ``static=True`` the same panels come back as one standalone HTML page
+    Views come in the order the plugins declare (``Plugin.dashboard``). With
+    ``static=True`` the same panels come back as one standalone HTML page
     (for reports and places without a kernel). The widget has ``.selection``
     and ``.panels`` (name -> view) so notebooks and tests can drive it.
     """
@@ -610,9 +660,8 @@ def dashboard(corpus: Corpus, *, selection: Selection | None = None, views: Sequ
     return box
 
 
-def _dashboard_order(catalog: dict[str, Any]) -> list[str]:
-    preferred = ["entity_table", "article_reader", "timeline", "quote_explorer", "contested_claims", "claims_overview"]
-    return [n for n in preferred if n in catalog] + sorted(n for n in catalog if n not in preferred)
+def _dashboard_order(catalog: Mapping[str, Any]) -> list[str]:
+    return registry.dashboard_order(catalog, core=_CORE_PLACES)
 
 
 # --- widget helpers ------------------------------------------------------------------
@@ -806,120 +855,79 @@ def _str(value: Any) -> str:
     return "" if value is None or value is pd.NA or (isinstance(value, float) and value != value) else str(value)
 
 
-def _articles_lookup(corpus: Corpus) -> pd.DataFrame:
-    return corpus.articles[["article_id", "title", "outlet", "published"]]
+# --- article reader: the core's articles with every plugin's highlight layers ---------------------
+_SPAN_COLUMNS = ["start", "end", "layer", "label", "title"]
 
 
-# --- entity table --------------------------------------------------------------------------
-def _entity_rows(corpus: Corpus, selection: Selection | None) -> pd.DataFrame:
-    entities = corpus.entities
-    if selection is None or selection.is_empty or entities.empty:
-        return entities.assign(selected=False) if "selected" not in entities.columns else entities
-    mentions = selection.narrow(corpus.mentions, corpus, parts=("articles", "date_range", "quote"))
-    if selection.claim_group:
-        entities = selection.narrow(entities, corpus, parts=("claim_group",))
-    if mentions is not corpus.mentions:
-        counts = mentions.groupby("entity_id").agg(n=("article_id", "size"), a=("article_id", "nunique"))
-        entities = entities[entities["entity_id"].isin(counts.index)].copy()
-        entities["n_mentions"] = entities["entity_id"].map(counts["n"]).astype("Int64")
-        entities["n_articles"] = entities["entity_id"].map(counts["a"]).astype("Int64")
-    entities = entities.assign(selected=entities["entity_id"].isin(set(selection.entities)))
-    return entities.sort_values(["selected", "n_mentions"], ascending=False)
+def highlight_rows(corpus: Corpus, article_id: str, selection: Selection | None = None, *,
+                   layers: Sequence[HighlightLayer] | None = None) -> pd.DataFrame:
+    """Every installed highlight layer's spans in one article: ``start, end, layer, label, title``.
 
-
-def render_entity_table(corpus: Corpus, selection: Selection | None = None, **_: Any) -> str:
-    rows = _entity_rows(corpus, selection).sort_values("n_mentions", ascending=False)
-    rows = rows.assign(selected=rows["selected"].map({True: "selected", False: ""}))
-    return h.section("Entities", h.table(rows, columns=["selected", "name", "label", "n_mentions", "n_articles", "aliases"]))
-
-
-def entity_table_view(corpus: Corpus, selection: Selection, **_: Any) -> Any:
-    import ipywidgets as widgets
-
-    options = [(f"{n} ({lab}, {m})", e) for e, n, lab, m in
-               corpus.entities.sort_values("n_mentions", ascending=False)[["entity_id", "name", "label", "n_mentions"]]
-               .itertuples(index=False, name=None)]
-    picker = widgets.SelectMultiple(options=options, rows=8, description="Entities")
-    syncing = {"on": False}
-
-    def to_selection(change: Any) -> None:
-        if not syncing["on"]:
-            selection.entities = [str(v) for v in change["new"]]
-
-    def from_selection(change: Any) -> None:
-        syncing["on"] = True
+    A layer that fails is left out (its error is in ``.attrs["errors"]``, which
+    the reader shows), so one broken plugin does not cost the reader the text.
+    """
+    frames, errors = [], []
+    for layer in (registry.highlights() if layers is None else layers):
         try:
-            picker.value = tuple(v for v in change["new"] if v in {o[1] for o in options})
-        finally:
-            syncing["on"] = False
+            found = layer.spans(corpus, article_id, selection)
+        except Exception as exc:  # one plugin's layer must not hide the article
+            errors.append(f"The {layer.name!r} layer failed ({type(exc).__name__}: {exc}) and is not shown.")
+            continue
+        frame = pd.DataFrame(found) if not isinstance(found, pd.DataFrame) else found
+        if frame.empty:
+            continue
+        if "layer" not in frame.columns:
+            frame = frame.assign(layer=layer.name)
+        for column in ("label", "title"):
+            if column not in frame.columns:
+                frame = frame.assign(**{column: layer.name})
+        frames.append(frame[_SPAN_COLUMNS])
+    spans = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_SPAN_COLUMNS)
+    spans = spans[spans["start"].notna() & spans["end"].notna()].reset_index(drop=True)
+    spans.attrs["errors"] = errors
+    return spans
 
-    picker.observe(to_selection, names="value")
-    selection.observe(from_selection, names="entities")
-    box = _html_view(lambda: render_entity_table(corpus, selection), lambda: _entity_rows(corpus, selection),
-                     selection, controls=[picker])
-    box.picker = picker
-    return box
 
-
-# --- article reader -----------------------------------------------------------------------------
-def _article_rows(corpus: Corpus, selection: Selection | None) -> pd.DataFrame:
+def reader_rows(corpus: Corpus, selection: Selection | None) -> pd.DataFrame:
+    """The articles the selection allows (every part: a plugin's part narrows to its rows' articles), by date."""
     frame = corpus.articles
     if selection is not None:
         frame = selection.narrow(frame, corpus, date_columns=("published", "published"))
     return frame.sort_values("published", na_position="last")
 
 
-def _reader_spans(corpus: Corpus, article_id: str, quote_id: str | None) -> list[dict[str, Any]]:
-    spans: list[dict[str, Any]] = []
-    for m in corpus.mentions[corpus.mentions["article_id"] == article_id].itertuples(index=False):
-        spans.append({"start": m.start, "end": m.end, "label": m.label, "title": f"{m.label}: {m.entity_id}"})
-    for t in corpus.timexes[corpus.timexes["article_id"] == article_id].itertuples(index=False):
-        spans.append({"start": t.start, "end": t.end, "label": t.type, "title": f"{t.type}: {t.value}"})
-    quotes = corpus.quotes[corpus.quotes["article_id"] == article_id]
-    for q in quotes.itertuples(index=False):
-        chosen = quote_id is not None and q.quote_id == quote_id
-        who = q.speaker_name if isinstance(q.speaker_name, str) else "unknown speaker"
-        spans.append({"start": q.content_start, "end": q.content_end,
-                      "label": "selected quote" if chosen else "content", "title": f"{q.kind} quote by {who}"})
-        spans.append({"start": q.cue_start, "end": q.cue_end, "label": "cue", "title": "cue"})
-        spans.append({"start": q.speaker_start, "end": q.speaker_end, "label": "speaker", "title": f"speaker: {who}"})
-    return [s for s in spans if not (pd.isna(s["start"]) or pd.isna(s["end"]))]
+def _article_html(corpus: Corpus, article: Mapping[str, Any], selection: Selection | None,
+                  layers: Sequence[HighlightLayer]) -> str:
+    article_id = str(article["article_id"])
+    spans = highlight_rows(corpus, article_id, selection, layers=layers)
+    colours = {label: colour for layer in layers for label, colour in layer.colours.items()}
+    head = (f"<h4>{h.escape(_str(article.get('title')) or article_id)} <span class=\"pl-muted\">"
+            f"{h.escape(article.get('outlet'))} {h.escape(article.get('published'))}</span></h4>")
+    marks = spans.to_dict("records")
+    head += "".join(f'<p class="pl-muted">{h.escape(e)}</p>' for e in spans.attrs.get("errors", []))
+    return head + "<div>" + h.highlight(str(article["text"]), marks, colours=colours) + "</div>"
 
 
-def _reader_article(corpus: Corpus, selection: Selection | None, rows: pd.DataFrame) -> str | None:
-    if selection is not None and selection.quote:
-        hit = corpus.quotes.loc[corpus.quotes["quote_id"] == selection.quote, "article_id"]
-        if len(hit):
-            return str(hit.iloc[0])
-    return str(rows["article_id"].iloc[0]) if len(rows) else None
-
-
-def render_article_reader(corpus: Corpus, selection: Selection | None = None, *, max_articles: int | None = 1, **_: Any) -> str:
-    """The article list and the text of the chosen article (or the selected quote's) with every span marked."""
-    rows = _article_rows(corpus, selection)
-    listing = h.table(rows, columns=["article_id", "published", "published_source", "outlet", "title"])
-    chosen = _reader_article(corpus, selection, rows)
-    ids = [chosen] if chosen and max_articles == 1 else list(rows["article_id"])[:max_articles]
-    parts = []
-    for article_id in ids:
-        article = corpus.articles[corpus.articles["article_id"] == article_id].iloc[0]
-        spans = _reader_spans(corpus, article_id, selection.quote if selection is not None else None)
-        head = f"<h4>{h.escape(_str(article['title']) or article_id)} <span class=\"pl-muted\">{h.escape(article['outlet'])} {h.escape(article['published'])}</span></h4>"
-        parts.append(head + "<div>" + h.highlight(str(article["text"]), spans,
-                                                  colours={"selected quote": "#D55E00"}) + "</div>")
+def render_article_reader(corpus: Corpus, selection: Selection | None = None, *, article_id: str | None = None,
+                          max_articles: int = 1, **_: Any) -> str:
+    """The article list and the text of the chosen article (the first the selection allows), every layer marked."""
+    rows = reader_rows(corpus, selection)
+    listing = h.table(rows, columns=[c for c in ("article_id", "published", "published_source", "outlet", "title")
+                                     if c in rows.columns], max_rows=PAGE_ROWS)
+    ids = [article_id] if article_id else [str(a) for a in rows["article_id"].head(max_articles)]
+    layers = registry.highlights()
+    texts = corpus.articles.set_index("article_id", drop=False)
+    parts = [_article_html(corpus, texts.loc[a].to_dict(), selection, layers) for a in ids if a in texts.index]
+    if not parts:
+        parts.append('<p class="pl-muted">No article matches the selection.</p>')
     return h.section("Articles", listing + "".join(parts))
 
 
-def _reader_rows(corpus: Corpus, selection: Selection) -> pd.DataFrame:
-    rows = _article_rows(corpus, selection)
-    if selection.quote:  # the reader narrows to the quote's article, shown in context
-        rows = selection.narrow(rows, corpus, parts=("quote",))
-    return rows
-
-
 def article_reader_view(corpus: Corpus, selection: Selection, **_: Any) -> Any:
+    """Pick an article (it sets the selection's articles) and read it with every plugin's layers marked."""
     import ipywidgets as widgets
 
+    prepare(corpus.articles, corpus)
     picker = widgets.Dropdown(options=[("all articles", "")] + [
         (f"{_str(p) or '----'}  {_str(t) or a}", a) for a, t, p in
         corpus.articles.sort_values("published", na_position="last")[["article_id", "title", "published"]]
@@ -929,7 +937,7 @@ def article_reader_view(corpus: Corpus, selection: Selection, **_: Any) -> Any:
         selection.articles = [change["new"]] if change["new"] else []
 
     picker.observe(to_selection, names="value")
-    box = _html_view(lambda: render_article_reader(corpus, selection), lambda: _reader_rows(corpus, selection),
+    box = _html_view(lambda: render_article_reader(corpus, selection), lambda: reader_rows(corpus, selection),
                      selection, controls=[picker])
     box.picker = picker
     return box
@@ -938,135 +946,3 @@ def article_reader_view(corpus: Corpus, selection: Selection, **_: Any) -> Any:
 # kept for callers of the first core release
 articles_view = article_reader_view
 render_articles = render_article_reader
-
-
-# --- timeline ------------------------------------------------------------------------------------------
-def _timeline_rows(corpus: Corpus, selection: Selection | None) -> pd.DataFrame:
-    """Dated events when the timeline plugin ran, else articles by publication date."""
-    events = corpus.events.dropna(subset=["date_start"]) if len(corpus.events) else corpus.events
-    if len(events):
-        frame = events.merge(_articles_lookup(corpus), on="article_id", how="left")
-        frame = frame.assign(date=frame["date_start"].str[:10], what="event")
-    else:
-        frame = _articles_lookup(corpus).dropna(subset=["published"])
-        frame = frame.assign(date=frame["published"].str[:10], date_start=frame["published"],
-                             date_end=frame["published"], what="article published")
-    if selection is not None:
-        frame = selection.narrow(frame, corpus, parts=("entities", "date_range", "articles", "claim_group"))
-    return frame.sort_values("date")
-
-
-def _timeline_chart(rows: pd.DataFrame, *, brush: bool) -> Any:
-    import altair as alt
-
-    data = rows[["date", "what", "article_id", "title", "outlet"]].astype(object).where(rows[["date", "what", "article_id", "title", "outlet"]].notna(), "")
-    chart = alt.Chart(data).mark_tick(thickness=3, size=28).encode(
-        x=alt.X("date:T", title="date"),
-        y=alt.Y("what:N", title=None),
-        tooltip=["date:T", "what:N", "article_id:N", "title:N", "outlet:N"],
-    ).properties(width=560, height=90)
-    if brush:
-        chart = chart.add_params(alt.selection_interval(name="brush", encodings=["x"]))
-    return chart
-
-
-def render_timeline(corpus: Corpus, selection: Selection | None = None, **_: Any) -> str:
-    rows = _timeline_rows(corpus, selection)
-    if rows.empty:
-        return h.section("Timeline", '<p class="pl-muted">No dated events or articles in this selection.</p>')
-    table = h.table(rows, columns=["date", "what", "article_id", "outlet", "title"], max_rows=200)
-    return h.section("Timeline", svg(_timeline_chart(rows, brush=False)) + table)
-
-
-def timeline_view(corpus: Corpus, selection: Selection, **_: Any) -> Any:
-    """Brush the chart to set the selection's date range; it redraws with the other parts of the selection."""
-    import ipywidgets as widgets
-
-    base = _timeline_rows(corpus, None)
-    chart = chart_widget(_timeline_chart(base if len(base) else base.assign(date=[]), brush=True))
-
-    def on_brush(change: Any) -> None:
-        value = change["new"].get("brush", {}).get("value") if change["new"] else None
-        dates = interval_to_dates(next(iter(value.values()))) if value else None
-        if dates != (tuple(selection.date_range) if selection.date_range else None):
-            selection.date_range = dates
-
-    chart.observe(on_brush, names="_vl_selections")
-    table = widgets.HTML()
-
-    def redraw(_: Any = None) -> None:
-        # a new chart resets its brush; that reset must not clear the reader's date range
-        chart.unobserve(on_brush, names="_vl_selections")
-        try:
-            chart.chart = _timeline_chart(_timeline_rows(corpus, Selection(
-                entities=selection.entities, articles=selection.articles, claim_group=selection.claim_group)), brush=True)
-        finally:
-            chart.observe(on_brush, names="_vl_selections")
-        refresh()
-
-    def refresh(_: Any = None) -> None:
-        rows = _timeline_rows(corpus, selection)
-        table.value = h.table(rows, columns=["date", "what", "article_id", "outlet", "title"], max_rows=200)
-
-    selection.observe(redraw, names=["entities", "articles", "claim_group"])
-    selection.observe(refresh, names=["date_range"])
-    redraw()
-    box = widgets.VBox([chart, table])
-    box.chart = chart
-    box.rows = lambda: _timeline_rows(corpus, selection)
-    return box
-
-
-# --- quote explorer ------------------------------------------------------------------------------------
-def _quote_rows(corpus: Corpus, selection: Selection | None) -> pd.DataFrame:
-    quotes = corpus.quotes.merge(_articles_lookup(corpus), on="article_id", how="left")
-    if selection is not None:
-        quotes = selection.narrow(quotes, corpus, parts=("entities", "date_range", "articles", "claim_group"),
-                                  date_columns=("published", "published"))
-    return quotes.sort_values(["published", "article_id", "content_start"], na_position="last")
-
-
-def render_quote_explorer(corpus: Corpus, selection: Selection | None = None, **_: Any) -> str:
-    rows = _quote_rows(corpus, selection)
-    if selection is not None and selection.quote:
-        rows = rows.assign(selected=(rows["quote_id"] == selection.quote).map({True: "selected", False: ""}))
-    else:
-        rows = rows.assign(selected="")
-    return h.section("Quotes", h.table(rows, columns=["selected", "speaker_name", "kind", "content", "published",
-                                                      "outlet", "article_id"]))
-
-
-def quote_explorer_view(corpus: Corpus, selection: Selection, **_: Any) -> Any:
-    import ipywidgets as widgets
-
-    picker = widgets.Select(options=[], rows=8, description="Quote")
-    syncing = {"on": False}
-
-    def options() -> list[tuple[str, str]]:
-        rows = _quote_rows(corpus, selection)
-        return [(f"{s if isinstance(s, str) else '?'}: {str(c)[:80]}", q)
-                for q, s, c in rows[["quote_id", "speaker_name", "content"]].itertuples(index=False, name=None)]
-
-    def refresh_options(_: Any = None) -> None:
-        syncing["on"] = True
-        try:
-            picker.options = options()
-            picker.value = selection.quote if selection.quote in {o[1] for o in picker.options} else None
-        finally:
-            syncing["on"] = False
-
-    def to_selection(change: Any) -> None:
-        if not syncing["on"]:
-            selection.quote = change["new"]
-
-    picker.observe(to_selection, names="value")
-    selection.on_change(refresh_options)
-    refresh_options()
-    box = _html_view(lambda: render_quote_explorer(corpus, selection), lambda: _quote_rows(corpus, selection),
-                     selection, controls=[picker])
-    box.picker = picker
-    return box
-
-
-def iter_ids(values: Iterable[Any]) -> list[str]:
-    return [str(v) for v in values if v is not None and not (isinstance(v, float) and v != v)]

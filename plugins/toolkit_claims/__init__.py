@@ -18,7 +18,7 @@ Options (``toolkit.analyze(..., options={"claims": {...}})``): ``embeddings``
 ('claims', ('quotes',), ('claims', 'claim_readings'))
 """
 
-from toolkit.sdk import Plugin, lazy
+from toolkit.sdk import Plugin, ReportSection, SelectionPart, lazy
 
 __all__ = ["plugin"]
 
@@ -43,4 +43,14 @@ plugin = Plugin(
         "claims_overview": lazy("toolkit_claims.views:render_claims_overview"),
     },
     options={"embeddings": "auto", "threshold": 0.34},
+    selection_parts=(SelectionPart(name="claim_group", table="claims", column="group_id", links=("quote_id",),
+                                   via_entities=True,
+                                   description="one group of claims: its claims, their quotes, entities, articles"),),
+    entity_columns=("claimant_entity_id", "about_entity_ids"),
+    dashboard={"contested_claims": 50, "claims_overview": 55},
+    report_sections=(ReportSection(key="claims", title="Contested claims", renderers=("contested_claims",),
+                                   table="contested_claims",
+                                   columns=("group_id", "proposition", "claimant_entity_id", "stance", "date_start",
+                                            "article_id"), order=40),),
+    derived={"contested_claims": lazy("toolkit_claims.step:contested_claims")},
 )

@@ -370,7 +370,7 @@ def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int 
         ids = [p.get("claim_id") for p in points if isinstance(p, dict)]
         if ids:
             quote = corpus.claims.loc[corpus.claims["claim_id"] == ids[0], "quote_id"]
-            if len(quote):
+            if len(quote) and "quote" in selection.parts:  # the quotes plugin adds that part
                 selection.quote = str(quote.iloc[0])
 
     picker.observe(to_group, names="value")

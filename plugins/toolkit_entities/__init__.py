@@ -20,7 +20,7 @@ known names; default True), ``write_aliases`` (default True).
 ('entities', ('mentions', 'entities'))
 """
 
-from toolkit.sdk import Plugin, lazy
+from toolkit.sdk import HighlightLayer, Plugin, ReportSection, lazy
 
 __all__ = ["plugin"]
 
@@ -35,17 +35,21 @@ plugin = Plugin(
     corpus_step=lazy("toolkit_entities.step:corpus_step"),
     views={
         "entity_table": lazy("toolkit_entities.views:entity_table_view"),
-        "article_reader": lazy("toolkit_entities.views:article_reader_view"),
         "kwic": lazy("toolkit_entities.views:kwic_view"),
         "mentions_over_time": lazy("toolkit_entities.views:mentions_over_time_view"),
         "merge_suggestions": lazy("toolkit_entities.views:merge_suggestions_view"),
     },
     renderers={
         "entity_table": lazy("toolkit_entities.views:render_entity_table"),
-        "article_reader": lazy("toolkit_entities.views:render_article_reader"),
         "kwic": lazy("toolkit_entities.views:render_kwic"),
         "mentions_over_time": lazy("toolkit_entities.views:render_mentions_over_time"),
         "merge_suggestions": lazy("toolkit_entities.views:render_merge_suggestions"),
     },
     options={"alias_table": None, "metonymy": True, "recover": True, "write_aliases": True},
+    dashboard={"entity_table": 10},
+    highlights=(HighlightLayer(name="mentions", spans=lazy("toolkit_entities.views:mention_spans"), order=10,
+                               colours={"PERSON": "#E69F00", "ORG": "#56B4E9", "GPE": "#009E73", "LOC": "#009E73",
+                                        "NORP": "#F0E442"}),),
+    report_sections=(ReportSection(key="entities", title="Entities", renderers=("entity_table",), table="entities",
+                                   columns=("name", "label", "aliases", "n_mentions", "n_articles"), order=20),),
 )

@@ -27,9 +27,9 @@ from toolkit.sdk import (PAGE_ROWS, DistinctPairs, cached, columns_frame, page_n
                          spec_with_data)
 
 __all__ = [
-    "entity_rows", "reader_rows", "kwic_rows", "timeline_rows", "suggestion_rows",
-    "render_entity_table", "render_article_reader", "render_kwic", "render_mentions_over_time",
-    "render_merge_suggestions", "entity_table_view", "article_reader_view", "kwic_view",
+    "entity_rows", "kwic_rows", "timeline_rows", "suggestion_rows", "mention_spans",
+    "render_entity_table", "render_kwic", "render_mentions_over_time",
+    "render_merge_suggestions", "entity_table_view", "kwic_view",
     "mentions_over_time_view", "merge_suggestions_view", "mentions_chart",
 ]
 
@@ -177,99 +177,44 @@ def _entity_names(corpus: Any) -> dict[str, str]:
     return dict(zip(corpus.entities["entity_id"], corpus.entities["name"]))
 
 
-def _reader_articles(corpus: Any, selection: Any, article_id: str | None) -> list[str]:
-    if article_id is not None:
-        return [article_id]
-    allowed = _allowed_articles(corpus, selection)
-    ids = corpus.articles["article_id"]
-    return (ids if allowed is None else ids[allowed]).tolist()  # tolist: one conversion, not one per id
+# --- the article reader's layer ----------------------------------------------------------------
 
+def _mentions_by_article(corpus: Any) -> tuple[pd.DataFrame, np.ndarray]:
+    """The mentions sorted by article and offset, with their article ids as an array; once per corpus.
 
-def _allowed_articles(corpus: Any, selection: Any) -> np.ndarray | None:
-    """Which corpus articles the selection's articles, dates and entities allow (``None``: all); a shared mask."""
-    if selection is None or not (selection.articles or selection.date_range or selection.entities):
-        return None
-    return selection.mask(corpus.articles, corpus, parts=("articles", "date_range", "entities"))
-
-
-def _sorted_mentions(corpus: Any) -> pd.DataFrame:
-    """The mentions sorted by article and offset, once per corpus; filtering keeps the order."""
-    return _reader_codes(corpus).mentions
-
-
-@dataclass(frozen=True)
-class _ReaderCodes:
-    """Per corpus: the mentions sorted by article and offset, with their article, label and entity as codes."""
-
-    mentions: pd.DataFrame
-    article: np.ndarray  # sorted mention -> row in corpus.articles (-1: not a corpus article)
-    label: np.ndarray
-    labels: pd.Index
-    entity: np.ndarray
-    entity_ids: pd.Index
-    articles: pd.DataFrame  # corpus.articles by article_id (the reader looks up titles and texts)
-    drawn: dict[Any, str] = field(default_factory=dict, compare=False)  # (article, spans) -> its HTML
-
-
-_DRAWN_ARTICLES = 400  # articles' HTML kept per corpus for the reader
-
-
-def _reader_codes(corpus: Any) -> _ReaderCodes:
-    def build() -> _ReaderCodes:
+    An article's mentions are then one slice found by two binary searches, not a scan of every mention.
+    """
+    def build() -> tuple[pd.DataFrame, np.ndarray]:
         mentions = corpus.mentions.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
-        label, labels = pd.factorize(mentions["label"].astype(object))
-        entity, entity_ids = pd.factorize(mentions["entity_id"].astype(object))
-        positions = pd.Index(corpus.articles["article_id"].astype(object))
-        return _ReaderCodes(mentions=mentions, article=positions.get_indexer(mentions["article_id"].astype(object)),
-                            label=label, labels=pd.Index(labels, dtype=object), entity=entity,
-                            entity_ids=pd.Index(entity_ids, dtype=object),
-                            articles=corpus.articles.drop_duplicates("article_id").set_index("article_id"))
+        return mentions, mentions["article_id"].astype(str).to_numpy(dtype=object)
 
-    return cached(corpus, "entities:reader", build, sources=(corpus.mentions, corpus.articles))
+    return cached(corpus, "entities:mentions-by-article", build, sources=(corpus.mentions,))
 
 
-def _chosen(ids: pd.Index, wanted: Sequence[Any]) -> np.ndarray:
-    """A look-up table from code (of ``ids``; -1 reads the last slot, False) to "is one of ``wanted``"."""
-    table = np.zeros(len(ids) + 1, dtype=bool)
-    found = ids.get_indexer(pd.Index(list(wanted), dtype=object))
-    table[found[found >= 0]] = True
-    return table
+def mention_spans(corpus: Any, article_id: str, selection: Any = None) -> pd.DataFrame:
+    """The reader's mentions layer: each name mention of one article, labelled, with its entity's name.
 
+    Mentions of the selected entities say so in their tooltip.
 
-def _reader_mask(corpus: Any, selection: Any, *, article_id: str | None, labels: Sequence[str] | None,
-                 only_selected: bool, articles: Sequence[str] | None = None) -> np.ndarray | None:
-    """Which sorted mentions the reader shows (``None``: all); ``articles`` restricts to the ones drawn."""
-    codes = _reader_codes(corpus)
-    keep: np.ndarray | None = None
-
-    def both(more: np.ndarray) -> None:
-        nonlocal keep
-        keep = more if keep is None else keep & more
-
-    positions = pd.Index(corpus.articles["article_id"].astype(object))
-    if article_id is not None:
-        both(_chosen(positions, [article_id])[codes.article])
-    else:
-        allowed = _allowed_articles(corpus, selection)  # an entity selects the articles that mention it
-        if allowed is not None:
-            both(np.append(allowed, False)[codes.article])
-    if articles is not None:
-        both(_chosen(positions, articles)[codes.article])
-    if labels:
-        both(_chosen(codes.labels, labels)[codes.label])
-    if only_selected and selection is not None and selection.entities:
-        both(_chosen(codes.entity_ids, selection.entities)[codes.entity])
-    return keep
-
-
-def reader_rows(corpus: Any, selection: Any = None, *, article_id: str | None = None,
-                labels: Sequence[str] | None = None, only_selected: bool = False) -> pd.DataFrame:
-    """The mentions highlighted in the article reader (one article, or the selection's)."""
-    mentions = _sorted_mentions(corpus)
-    keep = _reader_mask(corpus, selection, article_id=article_id, labels=labels, only_selected=only_selected)
-    if keep is None or keep.all():
-        return mentions  # already indexed 0..n-1
-    return mentions[keep].reset_index(drop=True)
+    >>> from toolkit.pipeline import Corpus
+    >>> mentions = pd.DataFrame({"article_id": ["a", "a", "b"], "start": [9, 0, 0], "end": [12, 4, 4],
+    ...     "text": ["Bob", "Anna", "Anna"], "label": ["PERSON"] * 3, "entity_id": ["E2", "E1", "E1"]})
+    >>> entities = pd.DataFrame({"entity_id": ["E1", "E2"], "name": ["Anna Berg", "Bob"]})
+    >>> mention_spans(Corpus({"mentions": mentions, "entities": entities}), "a")["title"].tolist()
+    ['Anna Berg (PERSON)', 'Bob (PERSON)']
+    """
+    columns = ["start", "end", "label", "title"]
+    if not len(corpus.mentions):
+        return pd.DataFrame(columns=columns)
+    mentions, ids = _mentions_by_article(corpus)
+    first, last = np.searchsorted(ids, str(article_id), "left"), np.searchsorted(ids, str(article_id), "right")
+    rows = mentions.iloc[first:last]
+    names = cached(corpus, "entities:names", lambda: _entity_names(corpus), sources=(corpus.entities,))
+    selected = set(selection.entities) if selection is not None else set()
+    titles = [f"{names.get(e, t)} ({lab})" + (" — selected" if e in selected else "")
+              for e, t, lab in zip(rows["entity_id"].tolist(), rows["text"].tolist(), rows["label"].tolist())]
+    return pd.DataFrame({"start": rows["start"].tolist(), "end": rows["end"].tolist(),
+                         "label": rows["label"].tolist(), "title": titles}, columns=columns)
 
 
 def kwic_rows(corpus: Any, selection: Any = None, *, entity_ids: Sequence[str] | None = None,
@@ -428,54 +373,6 @@ def render_entity_table(corpus: Any, selection: Any = None, *, label: str | None
                                                          "first_published", "last_published"], max_rows=max_rows))
 
 
-def _reader_html(corpus: Any, selection: Any, *, article_id: str | None, labels: Sequence[str] | None,
-                 only_selected: bool, max_articles: int) -> str:
-    ids = _reader_articles(corpus, selection, article_id)[:max_articles]
-    codes = _reader_codes(corpus)
-    keep = _reader_mask(corpus, selection, article_id=article_id, labels=labels, only_selected=only_selected,
-                        articles=ids)  # only the articles drawn
-    rows = codes.mentions if keep is None else codes.mentions[keep]
-    # plain lists from here: a pandas look-up per article or per span costs more than the HTML
-    columns = {c: rows[c].tolist() for c in ("article_id", "start", "end", "label", "entity_id", "text")}
-    by_article: dict[Any, list[int]] = {}
-    for i, aid in enumerate(columns["article_id"]):
-        by_article.setdefault(aid, []).append(i)
-    wanted = {e for e in columns["entity_id"] if isinstance(e, str)}
-    chosen = corpus.entities[corpus.entities["entity_id"].isin(wanted)]  # the names drawn, not every entity's
-    names = dict(zip(chosen["entity_id"], chosen["name"]))
-    found = codes.articles.index.get_indexer(pd.Index(ids, dtype=object))
-    drawn = codes.articles.iloc[found[found >= 0]]
-    parts = []
-    selected = set(selection.entities) if selection is not None else set()
-    for aid, title, published, text in zip(drawn.index, drawn["title"].tolist(), drawn["published"].tolist(),
-                                           drawn["text"].tolist()):
-        spans = tuple((int(columns["start"][i]), int(columns["end"][i]), columns["label"][i],
-                       f"{names.get(columns['entity_id'][i], columns['text'][i])} ({columns['label'][i]})"
-                       + (" — selected" if columns["entity_id"][i] in selected else ""))
-                      for i in by_article.get(aid, []))
-        # an article drawn with the same spans as before is the same HTML: kept (a bounded number) per corpus
-        drawn_html = codes.drawn.get((aid, spans))
-        if drawn_html is None:
-            heading = (f"{h.escape(h.text_or(title, aid))} "
-                       f"<span class=\"pl-muted\">{h.escape(h.text_or(published, 'date unknown'))}</span>")
-            marks = [{"start": a, "end": b, "label": label, "title": tip} for a, b, label, tip in spans]
-            drawn_html = f"<article><h4>{heading}</h4><div>{h.highlight(str(text), marks)}</div></article>"
-            if len(codes.drawn) >= _DRAWN_ARTICLES:
-                codes.drawn.pop(next(iter(codes.drawn)))  # the oldest first
-            codes.drawn[(aid, spans)] = drawn_html
-        parts.append(drawn_html)
-    if not parts:
-        parts.append('<p class="pl-muted">No article matches the selection.</p>')
-    return "".join(parts)
-
-
-def render_article_reader(corpus: Any, selection: Any = None, *, article_id: str | None = None,
-                          labels: Sequence[str] | None = None, only_selected: bool = False,
-                          max_articles: int = 20, **_: Any) -> str:
-    return h.section("Articles with their mentions", _reader_html(corpus, selection, article_id=article_id, labels=labels,
-                                                                 only_selected=only_selected, max_articles=max_articles))
-
-
 def _kwic_html(rows: pd.DataFrame, max_rows: int = 500) -> str:
     if not len(rows):
         return '<p class="pl-muted">Select an entity to see its mentions in context.</p>'
@@ -595,48 +492,6 @@ def entity_table_view(corpus: Any, selection: Any, **options: Any) -> Any:
     refresh()
     box = widgets.VBox([widgets.HBox([query, label, sort]), picker, table])
     box.rows = current
-    return box
-
-
-def article_reader_view(corpus: Any, selection: Any, **options: Any) -> Any:
-    """One article (or the selection's articles) with mentions highlighted, filterable by label and entity."""
-    import ipywidgets as widgets
-
-    prepare(corpus.articles, corpus, parts=("articles", "date_range", "entities"))
-
-    labels = sorted(corpus.mentions["label"].dropna().unique()) if len(corpus.mentions) else []
-    article = widgets.Dropdown(description="Article")
-    label_pick = widgets.SelectMultiple(options=labels, value=tuple(labels), description="Labels", rows=min(6, max(1, len(labels))))
-    only = widgets.Checkbox(value=False, description="only selected entities")
-    out = widgets.HTML()
-
-    state: dict[str, Any] = {}
-
-    def refresh_articles(_: Any = None) -> None:
-        ids = _reader_articles(corpus, selection, None)
-        options_ = [("all in selection", "")] + [(a, a) for a in ids[:_PICKER_ROWS]]
-        if article.value and article.value in ids[_PICKER_ROWS:]:
-            options_.append((article.value, article.value))
-        if list(article.options) != options_:
-            article.options = options_
-            article.value = ""
-
-    def refresh(_: Any = None) -> None:
-        kwargs = {"article_id": article.value or None, "labels": list(label_pick.value), "only_selected": only.value}
-        state["rows"] = reader_rows(corpus, selection, **kwargs)
-        out.value = h.section("Articles with their mentions", _reader_html(corpus, selection, max_articles=20,
-                                                                         **kwargs))
-
-    def on_selection(_: Any = None) -> None:
-        refresh_articles()
-        refresh()
-
-    for control in (article, label_pick, only):
-        control.observe(refresh, names="value")
-    selection.on_change(on_selection, parts=("entities", "articles", "date_range"))  # what the reader shows
-    on_selection()
-    box = widgets.VBox([widgets.HBox([article, label_pick, only]), out])
-    box.rows = lambda: state["rows"]
     return box
 
 

@@ -12,7 +12,7 @@ alone and names speakers by the text they resolve to.
 
 from __future__ import annotations
 
-from toolkit.sdk import Plugin, lazy
+from toolkit.sdk import HighlightLayer, Plugin, ReportSection, SelectionPart, lazy
 
 __all__ = ["plugin"]
 
@@ -36,4 +36,14 @@ plugin = Plugin(
         "who_said_what": lazy("toolkit_quotes.views:render_who_said_what"),
         "speakers_of_entity": lazy("toolkit_quotes.views:render_speakers_of_entity"),
     },
+    selection_parts=(SelectionPart(name="quote", table="quotes", column="quote_id",
+                                   description="one quote: its rows, else its article's"),),
+    entity_columns=("speaker_entity_id", "via_entity_id"),
+    dashboard={"quote_explorer": 40},
+    highlights=(HighlightLayer(name="quotes", spans=lazy("toolkit_quotes.views:quote_spans"), order=30,
+                               colours={"content": "#999999", "cue": "#CC79A7", "speaker": "#D55E00",
+                                        "selected quote": "#D55E00"}),),
+    report_sections=(ReportSection(key="quotes", title="Quotes", renderers=("quote_explorer",), table="quotes",
+                                   columns=("speaker_name", "kind", "content", "article_id"), order=30),),
+    derived={"quote_speakers": lazy("toolkit_quotes.views:quote_speakers")},
 )

@@ -20,6 +20,7 @@ __all__ = [
     "quote_rows", "quote_context", "who_said_what_rows", "speakers_of_entity_rows",
     "quote_explorer", "who_said_what", "speakers_of_entity",
     "render_quote_explorer", "render_who_said_what", "render_speakers_of_entity", "who_said_what_chart",
+    "quote_spans", "quote_speakers",
 ]
 
 EXPLORER_COLUMNS = ["published", "speaker", "content", "kind", "cue", "article_id", "title"]
@@ -208,6 +209,13 @@ def _article_texts(corpus: Any, frame: pd.DataFrame) -> list[str]:
     return [texts.get(a, "") or "" for a in frame["article_id"]]
 
 
+def _colours() -> dict[str, str]:
+    """The colours the plugin declares for its reader layer (one place for them)."""
+    from . import plugin
+
+    return {label: colour for layer in plugin.highlights for label, colour in layer.colours.items()}
+
+
 def quote_context(corpus: Any, quote_id: str, *, window: int = 400) -> str:
     """The quote in its article, speaker, cue, content (and relay) highlighted and labelled; escaped HTML."""
     quotes = corpus.quotes
@@ -228,7 +236,7 @@ def quote_context(corpus: Any, quote_id: str, *, window: int = 400) -> str:
     name = quote.get("speaker_name")
     header = (f"<p><b>{h.escape(name if pd.notna(name) else 'unknown speaker')}</b> · {h.escape(quote['kind'])} · "
               f"{h.escape(quote['article_id'])}</p>")
-    body = h.highlight(text[left:right], shown)
+    body = h.highlight(text[left:right], shown, colours=_colours())
     return header + ("… " if left else "") + body + (" …" if right < len(text) else "")
 
 
@@ -577,3 +585,61 @@ def _enable_offline(alt: Any) -> None:
         except Exception:  # an old anywidget/altair pair: charts still render where the kernel can load them
             pass
         _OFFLINE["done"] = True
+
+
+# the article reader's layer and the table the exercises read ----------------------------------
+
+
+def _quotes_of_article(corpus: Any, article_id: str) -> pd.DataFrame:
+    """One article's quotes: a slice of the quotes sorted by article once per corpus (two binary searches)."""
+    def build() -> tuple[pd.DataFrame, np.ndarray]:
+        quotes = corpus.quotes.sort_values(["article_id", "content_start"], kind="stable").reset_index(drop=True)
+        return quotes, quotes["article_id"].astype(str).to_numpy(dtype=object)
+
+    quotes, ids = cached(corpus, "quotes:by-article", build, sources=(corpus.quotes,))
+    return quotes.iloc[np.searchsorted(ids, str(article_id), "left"):np.searchsorted(ids, str(article_id), "right")]
+
+
+def quote_spans(corpus: Any, article_id: str, selection: Any = None) -> pd.DataFrame:
+    """The reader's quotes layer: each quote's content, cue and speaker in one article.
+
+    The quote the selection picked is labelled ``selected quote`` (its own
+    colour), so it stands out among the others of its article.
+
+    >>> from toolkit.pipeline import Corpus
+    >>> from toolkit.sdk import Selection
+    >>> quotes = pd.DataFrame({"quote_id": ["q1"], "article_id": ["a"], "kind": ["direct"], "content_start": [10],
+    ...     "content_end": [20], "cue_start": [0], "cue_end": [4], "speaker_start": [None], "speaker_end": [None],
+    ...     "speaker_name": [None]})
+    >>> quote_spans(Corpus({"quotes": quotes}), "a", Selection(quote="q1"))["label"].tolist()
+    ['selected quote', 'cue']
+    """
+    quotes = _quotes_of_article(corpus, article_id)
+    chosen = getattr(selection, "quote", None)
+    rows = []
+    for q in quotes.itertuples(index=False):
+        who = h.text_or(getattr(q, "speaker_name", None), "unknown speaker")
+        picked = chosen is not None and q.quote_id == chosen
+        rows.append((q.content_start, q.content_end, "selected quote" if picked else "content",
+                     f"{q.kind} quote by {who}" + (" (selected)" if picked else "")))
+        rows.append((q.cue_start, q.cue_end, "cue", "cue"))
+        rows.append((q.speaker_start, q.speaker_end, "speaker", f"speaker: {who}"))
+    frame = pd.DataFrame(rows, columns=["start", "end", "label", "title"])
+    return frame[frame["start"].notna() & frame["end"].notna()].reset_index(drop=True)
+
+
+def quote_speakers(corpus: Any) -> pd.DataFrame:
+    """One row per quote: ``quote_id``, ``article_id``, the speaker (``entity_id``, ``name``), its content span.
+
+    A derived table (``Plugin.derived``): exercises and annotation read who is
+    quoted where through it, without knowing the quotes table's columns.
+    """
+    quotes = corpus.quotes
+    columns = {"quote_id": "quote_id", "article_id": "article_id", "speaker_entity_id": "entity_id",
+               "speaker_name": "name", "content_start": "start", "content_end": "end"}
+    present = {k: v for k, v in columns.items() if k in quotes.columns}
+    frame = quotes[list(present)].rename(columns=present)
+    for name in columns.values():
+        if name not in frame.columns:
+            frame[name] = pd.Series(pd.NA, index=frame.index, dtype=object)
+    return frame[list(columns.values())].reset_index(drop=True)

@@ -14,7 +14,7 @@ find_timexes``.
 ('timeline', ('timexes', 'events'))
 """
 
-from toolkit.sdk import Plugin, lazy
+from toolkit.sdk import HighlightLayer, Plugin, ReportSection, lazy
 
 __all__ = ["plugin"]
 
@@ -29,4 +29,11 @@ plugin = Plugin(
     corpus_step=lazy("toolkit_timeline.step:corpus_step"),
     views={"timeline": lazy("toolkit_timeline.views:timeline_view")},
     renderers={"timeline": lazy("toolkit_timeline.views:render_timeline")},
+    entity_columns=("entity_ids",),
+    dashboard={"timeline": 30},
+    highlights=(HighlightLayer(name="dates", spans=lazy("toolkit_timeline.views:timex_spans"), order=20,
+                               colours={"DATE": "#0072B2", "TIME": "#0072B2", "DURATION": "#0072B2",
+                                        "SET": "#0072B2"}),),
+    report_sections=(ReportSection(key="timeline", title="Timeline", renderers=("timeline",), table="events",
+                                   columns=("date_start", "date_end", "granularity", "article_id"), order=10),),
 )

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from toolkit.sdk import Selection
 
 __all__ = ["timeline_data", "timeline_chart", "timeline_view", "render_timeline", "filter_events",
-           "date_range_from_brush"]
+           "date_range_from_brush", "timex_spans"]
 
 COLOR_BY = ("entity", "outlet")
 _NO_GROUP = "(no entity)"
@@ -708,3 +708,29 @@ def _svg(chart: Any) -> str:
         return vlc.vegalite_to_svg(spec, vl_version=version)
     except ValueError:  # an older vl-convert that does not know this Vega-Lite version
         return vlc.vegalite_to_svg(spec)
+
+
+# ---------------------------------------------------------------------------
+# the article reader's layer
+
+def timex_spans(corpus: Corpus, article_id: str, selection: Selection | None = None) -> pd.DataFrame:
+    """The reader's dates layer: each temporal expression of one article, labelled by type, its value as tooltip.
+
+    >>> from toolkit.pipeline import Corpus
+    >>> timexes = pd.DataFrame({"article_id": ["a"], "start": [3], "end": [8], "text": ["March"], "type": ["DATE"],
+    ...     "value": ["2023-03"]})
+    >>> timex_spans(Corpus({"timexes": timexes}), "a").values.tolist()
+    [[3, 8, 'DATE', 'DATE: 2023-03']]
+    """
+    from toolkit.views import cached
+
+    def build() -> tuple[pd.DataFrame, np.ndarray]:  # sorted by article once per corpus: a slice per article
+        timexes = corpus.timexes.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
+        return timexes, timexes["article_id"].astype(str).to_numpy(dtype=object)
+
+    timexes, ids = cached(corpus, "timeline:timexes-by-article", build, sources=(corpus.timexes,))
+    rows = timexes.iloc[np.searchsorted(ids, str(article_id), "left"):np.searchsorted(ids, str(article_id), "right")]
+    return pd.DataFrame({"start": rows["start"].tolist(), "end": rows["end"].tolist(),
+                         "label": rows["type"].astype(object).tolist(),
+                         "title": [f"{t}: {v}" for t, v in zip(rows["type"].tolist(), rows["value"].tolist())]},
+                        columns=["start", "end", "label", "title"])

@@ -15,6 +15,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from toolkit import report
 from toolkit.pipeline import Corpus
+from toolkit.registry import Plugin, ReportSection, registry
 
 REPO = Path(__file__).resolve().parents[2]
 PAYLOAD = "<script>window.__pwned=1</script>"
@@ -62,6 +63,21 @@ def _corpus() -> Corpus:
                 "created": "2024-01-01T00:00:00"}
     return Corpus({"articles": articles, "entities": entities, "mentions": mentions, "quotes": quotes,
                    "events": events, "claims": claims}, manifest=manifest)
+
+
+def _contested_stand_in(corpus: Corpus) -> pd.DataFrame:
+    """Stands in for the claims plugin's ``contested_claims`` (the claims rows of contested groups)."""
+    claims = corpus.claims
+    return claims[claims["group_id"] == "g1"]
+
+
+@pytest.fixture(autouse=True)
+def claims_with_a_contested_table(_isolated_registry):
+    """The claims plugin as installed, its derived table replaced by a stand-in (the registry is restored after)."""
+    import dataclasses
+
+    claims = registry.get("claims")
+    registry.register(dataclasses.replace(claims, derived={"contested_claims": _contested_stand_in}), replace=True)
 
 
 def _assert_inert(markup: str) -> None:
@@ -124,21 +140,26 @@ def test_other_renderers_lists_only_unused_ones() -> None:
     assert "N-view" in markup and ">E<" not in markup and ">A<" not in markup
 
 
-def test_contested_claims_need_both_sides() -> None:
-    rows = report.contested_claims(_corpus())
-    assert set(rows["claim_id"]) == {"c1", "c2"}
-    assert set(rows["claimant"]) == {f"Ann {PAYLOAD}", "Bob Roe"}
-    assert rows.loc[rows["claim_id"] == "c1", "evidence"].item() == f"{PAYLOAD} was true"
+def test_contested_claims_come_from_the_claims_plugins_table() -> None:
+    markup = report.section_html(_corpus(), "claims", renderers={})
+    assert "<h3>Contested claims</h3>" in markup
+    assert "c1" not in markup  # the plain table shows the declared columns of the derived table's rows
+    assert markup.count("<tr>") == 3 and "g2" not in markup  # header + the two rows of the contested group
 
 
-def test_timeline_is_inline_svg_with_both_kinds_of_date() -> None:
-    corpus = _corpus()
-    frame = report.timeline_frame(corpus)
-    assert set(frame["what"]) == {"article published", "event happened"}
-    assert frame["n"].sum() == 3
-    svg = report.timeline_svg(corpus)
-    assert svg.count("<svg") == 1 and "<script" not in svg
-    assert "article published" in svg and "event happened" in svg
+def test_sections_are_the_declared_ones_in_order() -> None:
+    assert [s.key for s in report.sections()] == ["timeline", "entities", "quotes", "claims"]
+    extra = Plugin(name="zz_picks", report_sections=(ReportSection(key="picks", title="Picks", order=15,
+                                                                     renderers=("picks",), table="articles"),))
+    with registry.enabled(extra):
+        assert [s.key for s in report.sections()] == ["timeline", "picks", "entities", "quotes", "claims"]
+    with pytest.raises(KeyError, match="No report section 'picks'. The installed plugins declare: timeline"):
+        report.section_html(_corpus(), "picks")
+
+
+def test_the_timeline_is_the_timeline_plugins_inline_svg() -> None:
+    markup = report.section_html(_corpus(), "timeline")
+    assert markup.count("<svg") == 1 and "<script" not in markup and "<h3>Timeline</h3>" in markup
 
 
 def test_manifest_escapes_paths_and_shows_the_rerun_command() -> None:

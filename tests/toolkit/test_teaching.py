@@ -10,9 +10,26 @@ import pytest
 from toolkit import teaching
 from toolkit.annotate import SpanAnnotator, annotate
 from toolkit.pipeline import Corpus
+from toolkit.registry import registry
 
 TEXT = ('Mia Holt said on Monday that "the bridge will open next week." Critics, including Olaf Brandt, '
         "disagreed. Brandt denied the plan last month. Mayor Jo Park was mentioned too.")
+
+
+def _contested_stand_in(corpus: Corpus) -> pd.DataFrame:
+    """Stands in for the claims plugin's ``contested_claims``: the claims rows of groups asserted and denied."""
+    claims = corpus.claims
+    sides = claims.groupby("group_id")["stance"].agg(lambda s: "deny" in set(s) and len(set(s) - {"deny"}) > 0)
+    return claims[claims["group_id"].map(sides)]
+
+
+@pytest.fixture(autouse=True)
+def claims_with_a_contested_table(_isolated_registry):
+    """The claims plugin as installed, its derived table a stand-in (the registry is restored after)."""
+    import dataclasses
+
+    claims = registry.get("claims")
+    registry.register(dataclasses.replace(claims, derived={"contested_claims": _contested_stand_in}), replace=True)
 
 
 @pytest.fixture()
@@ -97,7 +114,33 @@ def test_check_claim_finds_the_group_from_the_names(corpus: Corpus) -> None:
 
 
 def test_check_claim_without_claims_cannot_check() -> None:
-    assert not teaching.check_claim(Corpus({}), asserted_by=["x"], denied_by=[]).checkable
+    assert not teaching.check_claim(Corpus({"claims": pd.DataFrame({"group_id": [], "stance": []})}),
+                                    asserted_by=["x"], denied_by=[]).checkable
+
+
+def test_check_claim_without_the_claims_plugin_says_what_to_install(corpus: Corpus) -> None:
+    registry.unregister("claims")
+    feedback = teaching.check_claim(corpus, asserted_by=["Mia Holt"], denied_by=["Brandt"])
+    assert not feedback.checkable
+    assert "claims plugin" in feedback.message and "not installed" in feedback.message
+
+
+def test_a_broken_contested_table_is_a_note_not_an_error(corpus: Corpus) -> None:
+    import dataclasses
+
+    def broken(corpus: Corpus) -> pd.DataFrame:
+        raise RuntimeError("no table")
+
+    registry.register(dataclasses.replace(registry.get("claims"), derived={"contested_claims": broken}), replace=True)
+    feedback = teaching.check_claim(corpus, asserted_by=["Mia Holt"], denied_by=["Brandt"])
+    assert not feedback.checkable and "RuntimeError: no table" in feedback.message
+
+
+def test_without_the_quotes_plugin_every_person_is_only_talked_about(corpus: Corpus) -> None:
+    registry.unregister("quotes")
+    table = teaching.quoted_and_mentioned(corpus)
+    assert table["n_quotes"].sum() == 0 and set(table["name"]) == {"Mia Holt", "Olaf Brandt", "Jo Park"}
+    assert "found no quotes" in teaching.check_quoted(corpus, quoted=[], only_mentioned=["Jo Park"]).message
 
 
 @pytest.mark.parametrize(("answers", "verdict"), [

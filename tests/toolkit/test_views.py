@@ -1,8 +1,9 @@
 """The shared selection drives every view: set its traitlets (or an Altair
 chart's selection state, as Altair's own tests do) and check each view's rows.
 
-The corpus is built by hand (invented text) so these tests need no plugin and
-no spaCy model.
+The corpus is built by hand (invented text) so these tests need no spaCy model.
+The views are the standard plugins' (the core's only view is the article
+reader); the core composes them from what the plugins declare.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import pytest
 
 from toolkit import views as v
 from toolkit.pipeline import Corpus
-from toolkit.registry import Plugin, registry
+from toolkit.registry import HighlightLayer, Plugin, registry
 
 EVIL = "<script>alert(1)</script>"
 
@@ -95,24 +96,28 @@ def corpus() -> Corpus:
     return tiny_corpus()
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture()
 def core_only():
-    """No installed plugin takes part: these are tests of the core's composition
-    (tests/conftest.py puts the registry back afterwards)."""
+    """No installed plugin takes part (tests/conftest.py puts the registry back afterwards)."""
     registry._discover()
-    saved = dict(registry._plugins)
     registry._plugins.clear()
     yield
-    registry._plugins.clear()
-    registry._plugins.update(saved)
 
 
-CORE_VIEWS = ["entity_table", "article_reader", "timeline", "quote_explorer"]
+STANDARD_VIEWS = ["entity_table", "article_reader", "timeline", "quote_explorer", "contested_claims"]
 
 
-def test_core_views_are_in_the_catalog():
-    assert set(CORE_VIEWS) <= set(v.views())
-    assert set(CORE_VIEWS) <= set(v.renderers())
+def test_the_core_offers_only_the_article_reader(core_only):
+    assert v.views() == ["article_reader"] and v.renderers() == ["article_reader"]
+    assert v.Selection().parts == ("entities", "date_range", "articles")
+    with pytest.raises(TypeError, match="no part 'quote'.*enable the plugin"):
+        v.Selection(quote="q1")
+
+
+def test_standard_views_are_the_plugins_in_their_declared_order():
+    assert v._dashboard_order({n: None for n in v.views()})[:len(STANDARD_VIEWS)] == [
+        "entity_table", "article_reader", "timeline", "quote_explorer", "contested_claims"]
+    assert {"quote", "claim_group"} <= set(v.Selection().parts)  # parts the quotes and claims plugins add
 
 
 def test_selection_narrow_by_each_part(corpus):
@@ -125,19 +130,23 @@ def test_selection_narrow_by_each_part(corpus):
     assert set(in_spring["claim_id"]) == {"c1", "c4"}
     # about_entity_ids count as well as the claimant
     assert set(v.Selection(entities=["FR"]).narrow(corpus.claims, corpus)["claim_id"]) == {"c1", "c2", "c4"}
+    # the claim group's entities (claimants and what the claims are about), and the quote's article
+    assert set(v.Selection(claim_group="G2").narrow(corpus.entities, corpus)["entity_id"]) == {"SY", "FR"}
+    assert set(v.Selection(quote="q3").narrow(corpus.events, corpus)["event_id"]) == set()
+    assert set(v.Selection(quote="q4").narrow(corpus.events, corpus)["event_id"]) == {"e3"}
 
 
 @pytest.mark.parametrize("name, change, before, after", [
     ("entity_table", {"articles": ["a2"]}, {"RU", "FR", "SY", "RF"}, {"RF"}),
     ("article_reader", {"entities": ["SY"]}, {"a1", "a2", "a3"}, {"a3"}),
     ("article_reader", {"quote": "q3"}, {"a1", "a2", "a3"}, {"a2"}),
+    ("article_reader", {"claim_group": "G2"}, {"a1", "a2", "a3"}, {"a3"}),
     ("timeline", {"entities": ["SY"]}, {"e1", "e3"}, {"e3"}),
     ("timeline", {"date_range": ("2023-04-01", "2023-12-31")}, {"e1", "e3"}, {"e1"}),
     ("quote_explorer", {"entities": ["RU"]}, {"q1", "q2", "q3", "q4"}, {"q1"}),
-    ("quote_explorer", {"claim_group": "G2"}, {"q1", "q2", "q3", "q4"}, {"q4"}),
     ("quote_explorer", {"date_range": ("2023-06-01", "2023-06-30")}, {"q1", "q2", "q3", "q4"}, {"q3"}),
 ], ids=lambda x: x if isinstance(x, str) else None)
-def test_each_core_view_follows_the_selection(corpus, name, change, before, after):
+def test_each_view_follows_the_selection(corpus, name, change, before, after):
     key = {"entity_table": "entity_id", "article_reader": "article_id", "timeline": "event_id",
            "quote_explorer": "quote_id"}[name]
     selection = v.Selection()
@@ -150,40 +159,27 @@ def test_each_core_view_follows_the_selection(corpus, name, change, before, afte
     assert set(widget.rows()[key]) == before
 
 
-def test_entity_picker_sets_the_selection_and_follows_it(corpus):
-    selection = v.Selection()
-    widget = v.view(corpus, "entity_table", selection=selection)
-    widget.picker.value = ("FR",)
-    assert selection.entities == ["FR"]
-    selection.entities = ["SY"]
-    assert widget.picker.value == ("SY",)
-    assert widget.rows()["selected"].sum() == 1
-
-
-def test_quote_picker_sets_the_quote_and_the_reader_shows_it(corpus):
+def test_the_selected_quote_is_emphasised_in_the_reader(corpus):
     selection = v.Selection()
     board = v.dashboard(corpus, selection=selection, views=["quote_explorer", "article_reader"])
-    board.panels["quote_explorer"].picker.value = "q4"
-    assert selection.quote == "q4"
+    selection.quote = "q4"
     reader = board.panels["article_reader"]
     assert reader.rows()["article_id"].tolist() == ["a3"]
     assert "selected quote" in reader.html.value
+    # every plugin's layer is drawn: the mention, the date and the quote's parts
+    spans = v.highlight_rows(corpus, "a3", selection)
+    assert set(spans["layer"]) == {"mentions", "dates", "quotes"}
+    assert {"GPE", "DATE", "selected quote", "cue", "speaker"} <= set(spans["label"])
 
 
-def test_timeline_brush_sets_the_date_range(corpus):
-    selection = v.Selection()
-    widget = v.view(corpus, "timeline", selection=selection)
-    assert widget.chart.spec is not None
-    # Vega sends an interval on a temporal field as epoch milliseconds
-    start = pd.Timestamp("2023-04-01", tz="UTC").value // 10**6
-    end = pd.Timestamp("2023-04-30", tz="UTC").value // 10**6
-    widget.chart._vl_selections = {"brush": {"value": {"date": [start, end]},
-                                             "store": [{"unit": "", "fields": [{"field": "date", "channel": "x", "type": "R"}],
-                                                        "values": [[start, end]]}]}}
-    assert selection.date_range == ("2023-04-01", "2023-04-30")
-    assert set(widget.rows()["event_id"]) == {"e1"}
-    quotes = v.view(corpus, "quote_explorer", selection=selection)
-    assert quotes.rows().empty  # no article published in April: the quotes follow the brush
+def test_a_failing_layer_leaves_the_others_and_says_so(corpus):
+    def broken(corpus, article_id, selection=None):
+        raise RuntimeError("layer <b>down</b>")
+
+    with registry.enabled(Plugin(name="zz_broken", highlights=(HighlightLayer(name="broken", spans=broken),))):
+        html = v.render(corpus, "article_reader", selection=v.Selection(articles=["a3"]))
+    assert "layer &lt;b&gt;down&lt;/b&gt;" in html and "&#x27;broken&#x27; layer failed" in html
+    assert "Sylvania" in html  # the text and the other layers are still there
 
 
 def test_dashboard_composes_core_and_plugin_views_without_core_edits(corpus):
@@ -197,10 +193,12 @@ def test_dashboard_composes_core_and_plugin_views_without_core_edits(corpus):
     def counter_render(corpus, selection=None, **_):
         return "<section>counter panel</section>"
 
-    extra = Plugin(name="zz_counter", views={"counter": counter_view}, renderers={"counter": counter_render})
+    extra = Plugin(name="zz_counter", views={"counter": counter_view}, renderers={"counter": counter_render},
+                   dashboard={"counter": 1})
     with registry.enabled(extra):
         board = v.dashboard(corpus)
-        assert {"entity_table", "article_reader", "timeline", "quote_explorer", "counter"} <= set(board.panels)
+        assert list(board.panels)[:2] == ["counter", "entity_table"]  # placed first, as declared
+        assert {"entity_table", "article_reader", "timeline", "quote_explorer"} <= set(board.panels)
         board.selection.entities = ["RF"]
         assert set(board.panels["counter"].rows()["article_id"]) == {"a2"}
         for name, panel in board.panels.items():
@@ -219,8 +217,8 @@ def test_static_dashboard_is_one_standalone_page_without_network(corpus):
     assert "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page
 
 
-@pytest.mark.parametrize("name", CORE_VIEWS)
-def test_every_core_renderer_escapes_script(name):
+@pytest.mark.parametrize("name", STANDARD_VIEWS)
+def test_every_standard_renderer_escapes_script(name):
     corpus = tiny_corpus(evil=True)
     selection = v.Selection(quote="q1")  # the reader shows article a1 with its quote marked
     html = v.render(corpus, name, selection=selection) + v.render(corpus, name)
@@ -228,9 +226,9 @@ def test_every_core_renderer_escapes_script(name):
     assert "&lt;script&gt;" in html or "&amp;lt;script" in html
 
 
-def test_every_core_view_widget_escapes_script():
+def test_every_standard_view_widget_escapes_script():
     corpus = tiny_corpus(evil=True)
-    board = v.dashboard(corpus, views=CORE_VIEWS)
+    board = v.dashboard(corpus, views=STANDARD_VIEWS)
     board.selection.quote = "q1"
     for name, panel in board.panels.items():
         html = panel.html.value if hasattr(panel, "html") else "".join(
@@ -244,4 +242,4 @@ def test_reader_accepts_missing_titles_and_outlets(corpus):
     corpus.tables["articles"]["outlet"] = pd.array([pd.NA] * 3, dtype="string")
     widget = v.view(corpus, "article_reader")
     assert len(widget.rows()) == 3
-    assert "a1" in widget.picker.options[1][0] or "a1" in widget.picker.options[2][0] or "a1" in widget.picker.options[3][0]
+    assert any("a1" in label for label, _ in widget.picker.options)

@@ -1,5 +1,9 @@
 """Selection.mask: the shared, cached per-part masks equal a plain row-by-row filter, change after change.
 
+The quote and claim-group parts are the ones the quotes and claims plugins
+declare; the core applies them generically, and the written-out filter below
+is what their declarations (column, links, via_entities) mean.
+
 The masks are kept with each table for the latest value of each part, so one
 selection change is filtered once for every view of a dashboard; these tests
 drive one table through random sequences of selections and compare each answer
@@ -15,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from toolkit.pipeline import Corpus
-from toolkit.views import ENTITY_COLUMNS, PARTS, Selection
+from toolkit.views import Selection, entity_columns, parts
 
 ARTICLES = ["a1", "a2", "a3", "a4"]
 ENTITIES = ["E1", "E2", "E3"]
@@ -72,7 +76,7 @@ def _naive(frame: pd.DataFrame, corpus: Corpus, selection: Selection, parts: tup
                 lo = hi = _day(published.get(row["article_id"]))
             ok &= (hi is not None and hi >= start) and (lo is not None and lo <= end)
         if "entities" in parts and selection.entities:
-            columns = [c for c in ENTITY_COLUMNS if c in row]
+            columns = [c for c in entity_columns() if c in row]
             if columns:
                 ok &= any(e in selection.entities for c in columns for e in _ids(row[c]))
             else:  # a table without entity columns: the articles that mention the entity
@@ -102,7 +106,7 @@ states = st.fixed_dictionaries({
     "quote": st.one_of(st.none(), st.sampled_from(["q1", "q5", "q-none"])),
     "claim_group": st.one_of(st.none(), st.sampled_from(["g1", "g2"])),
 })
-part_sets = st.sampled_from([PARTS, ("entities", "articles", "date_range"), ("articles", "date_range"), ("entities",),
+part_sets = st.sampled_from([parts(), ("entities", "articles", "date_range"), ("articles", "date_range"), ("entities",),
                              ("quote", "claim_group")])
 
 

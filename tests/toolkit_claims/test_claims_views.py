@@ -10,6 +10,7 @@ import pytest
 from toolkit import views as v
 from toolkit.registry import registry
 from toolkit_claims import plugin
+from toolkit_quotes import plugin as quotes_plugin
 
 
 
@@ -29,11 +30,13 @@ def corpus():
 
 @pytest.fixture(autouse=True)
 def claims_plugin():
-    # only the core and this plugin, so other plugins' views cannot change what these tests see
+    # only the core, this plugin and the quotes plugin it requires (which adds the selection's quote part),
+    # so other plugins' views cannot change what these tests see
     registry._discover()
     saved = dict(registry._plugins)
     registry._plugins.clear()
     registry._plugins["claims"] = plugin
+    registry._plugins["quotes"] = quotes_plugin
     yield
     registry._plugins.clear()
     registry._plugins.update(saved)
@@ -70,7 +73,7 @@ def test_group_picker_and_chart_click_set_the_selection(corpus):
     selection = board.selection
     board.panels["claims_overview"].picker.value = "G2"
     assert selection.claim_group == "G2"
-    assert set(board.panels["quote_explorer"].rows()["quote_id"]) == {"q4"}
+    assert set(board.panels["article_reader"].rows()["article_id"]) == {"a3"}  # the core's reader follows the group
     assert set(board.panels["contested_claims"].rows()["claim_id"]) == {"c4"}
     selection.claim_group = None
     # clicking a point on the Altair chart: set its selection state as Altair's tests do

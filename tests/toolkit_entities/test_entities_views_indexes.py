@@ -119,21 +119,13 @@ def test_mentions_over_time_rows_equal_the_groupby(seed, n, selection, top, max_
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 10_000), n=st.integers(0, 60), selection=st.one_of(st.none(), selections),
-       labels=st.one_of(st.none(), st.lists(st.sampled_from(["PERSON", "ORG", "GPE"]), max_size=2, unique=True)),
-       only=st.booleans())
-def test_reader_rows_equal_the_plain_filter(seed, n, selection, labels, only):
+@given(seed=st.integers(0, 10_000), n=st.integers(0, 60), article=st.sampled_from(ARTICLES + ["a-none"]))
+def test_mention_spans_equal_the_plain_filter(seed, n, article):
+    """The reader's mentions layer (a slice of the mentions sorted once) is the article's mentions in order."""
     corpus = _corpus(seed, n)
-    got = ev.reader_rows(corpus, selection, labels=labels, only_selected=only)
-    mentions = corpus.mentions.sort_values(["article_id", "start"], kind="stable")
-    if selection is not None and (selection.articles or selection.date_range or selection.entities):
-        ids = list(selection.narrow(corpus.articles, corpus, parts=("articles", "date_range", "entities"))["article_id"])
-        mentions = mentions[mentions["article_id"].isin(ids)]
-    if labels:
-        mentions = mentions[mentions["label"].isin(labels)]
-    if only and selection is not None and selection.entities:
-        mentions = mentions[mentions["entity_id"].isin(selection.entities)]
-    assert _plain(got) == _plain(mentions.reset_index(drop=True))
+    got = ev.mention_spans(corpus, article)
+    mentions = corpus.mentions[corpus.mentions["article_id"] == article].sort_values("start", kind="stable")
+    assert got[["start", "end", "label"]].values.tolist() == mentions[["start", "end", "label"]].values.tolist()
 
 
 def test_mentions_chart_swaps_data_and_keeps_its_pick_observed():
@@ -165,12 +157,9 @@ def test_entity_rows_equal_the_merge_of_counts(seed, n, selection, sort_by):
     assert _plain(got.reset_index(drop=True)) == _plain(want[list(got.columns)].reset_index(drop=True))
 
 
-def test_reader_html_kept_per_article_follows_the_selected_marks():
+def test_mention_spans_mark_the_selected_entities():
     corpus = _corpus(11, 40)
-    entity = corpus.mentions["entity_id"].dropna().iloc[0]
-    kwargs = {"article_id": None, "labels": None, "only_selected": False, "max_articles": 5}
-    plain = ev._reader_html(corpus, Selection(), **kwargs)
-    marked = ev._reader_html(corpus, Selection(entities=[entity]), **kwargs)
-    assert "— selected" not in plain and "— selected" in marked
-    assert ev._reader_html(corpus, Selection(), **kwargs) == plain  # drawn again from what was kept
-    assert ev._reader_codes(corpus).drawn  # and it was kept
+    row = corpus.mentions.dropna(subset=["entity_id"]).iloc[0]
+    plain = ev.mention_spans(corpus, row["article_id"], Selection())
+    marked = ev.mention_spans(corpus, row["article_id"], Selection(entities=[row["entity_id"]]))
+    assert not plain["title"].str.contains("— selected").any() and marked["title"].str.contains("— selected").any()
