@@ -117,7 +117,7 @@ def test_the_shipped_code_was_searched():
 def aliases():
     import importlib
 
-    return importlib.import_module("toolkit_entities.aliases")  # a standard plugin: missing is a failure
+    return importlib.import_module("toolkit_entities.rules.aliases")  # a standard plugin: missing is a failure
 
 
 def test_a_yaml_tag_that_would_run_code_is_refused_without_running(aliases, tmp_path):

@@ -35,7 +35,7 @@ from typing import Any
 
 import pandas as pd
 
-from .aliases import AliasTable, load_alias_table, save_alias_table
+from .rules.aliases import AliasTable, load_alias_table, save_alias_table
 from .rules.ids import mention_id
 from .rules.names import name_key
 from .rules.recovery import recover_known_names

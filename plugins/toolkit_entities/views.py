@@ -196,7 +196,7 @@ def mention_spans(corpus: Any, article_id: str, selection: Any = None) -> pd.Dat
 
     Mentions of the selected entities say so in their tooltip.
 
-    >>> from toolkit.pipeline import Corpus
+    >>> from toolkit import Corpus
     >>> mentions = pd.DataFrame({"article_id": ["a", "a", "b"], "start": [9, 0, 0], "end": [12, 4, 4],
     ...     "text": ["Bob", "Anna", "Anna"], "label": ["PERSON"] * 3, "entity_id": ["E2", "E1", "E1"]})
     >>> entities = pd.DataFrame({"entity_id": ["E1", "E2"], "name": ["Anna Berg", "Bob"]})
@@ -346,7 +346,7 @@ def _alias_path(corpus: Any, alias_table: Any = None) -> Path | None:
 
 def suggestion_rows(corpus: Any, selection: Any = None, *, alias_table: Any = None) -> pd.DataFrame:
     """The merge suggestions, with the decision the alias table holds now."""
-    from .aliases import load_alias_table
+    from .rules.aliases import load_alias_table
 
     columns = ["suggestion_id", "name_a", "name_b", "label", "evidence", "applied", "status"]
     frame = corpus.tables.get("entity_suggestions")
@@ -565,7 +565,7 @@ def merge_suggestions_view(corpus: Any, selection: Any, *, alias_table: Any = No
     """Accept, reject or split: each decision is written to the alias table at once."""
     import ipywidgets as widgets
 
-    from .aliases import AliasTable, Suggestion, load_alias_table, save_alias_table
+    from .rules.aliases import AliasTable, Suggestion, load_alias_table, save_alias_table
 
     path = _alias_path(corpus, alias_table)
     listing = widgets.HTML()

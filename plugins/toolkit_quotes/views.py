@@ -606,7 +606,7 @@ def quote_spans(corpus: Any, article_id: str, selection: Any = None) -> pd.DataF
     The quote the selection picked is labelled ``selected quote`` (its own
     colour), so it stands out among the others of its article.
 
-    >>> from toolkit.pipeline import Corpus
+    >>> from toolkit import Corpus
     >>> from toolkit.sdk import Selection
     >>> quotes = pd.DataFrame({"quote_id": ["q1"], "article_id": ["a"], "kind": ["direct"], "content_start": [10],
     ...     "content_end": [20], "cue_start": [0], "cue_end": [4], "speaker_start": [None], "speaker_end": [None],

@@ -716,13 +716,13 @@ def _svg(chart: Any) -> str:
 def timex_spans(corpus: Corpus, article_id: str, selection: Selection | None = None) -> pd.DataFrame:
     """The reader's dates layer: each temporal expression of one article, labelled by type, its value as tooltip.
 
-    >>> from toolkit.pipeline import Corpus
+    >>> from toolkit import Corpus
     >>> timexes = pd.DataFrame({"article_id": ["a"], "start": [3], "end": [8], "text": ["March"], "type": ["DATE"],
     ...     "value": ["2023-03"]})
     >>> timex_spans(Corpus({"timexes": timexes}), "a").values.tolist()
     [[3, 8, 'DATE', 'DATE: 2023-03']]
     """
-    from toolkit.views import cached
+    from toolkit.sdk import cached
 
     def build() -> tuple[pd.DataFrame, np.ndarray]:  # sorted by article once per corpus: a slice per article
         timexes = corpus.timexes.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)

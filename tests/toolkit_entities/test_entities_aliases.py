@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from toolkit_entities.aliases import (AliasEntry, AliasTable, Suggestion, load_alias_table, save_alias_table,
+from toolkit_entities.rules.aliases import (AliasEntry, AliasTable, Suggestion, load_alias_table, save_alias_table,
                                       suggestion_id)
 
 

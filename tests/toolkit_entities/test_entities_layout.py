@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from toolkit.sdk import word_list
-from toolkit_entities.aliases import suggestion_id
+from toolkit_entities.rules.aliases import suggestion_id
 from toolkit_entities.rules.context import is_reporting_verb
 from toolkit_entities.rules.ids import entity_id, mention_id
 

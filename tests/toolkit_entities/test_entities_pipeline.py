@@ -27,7 +27,7 @@ def test_analyze_with_entities_and_alias_round_trip(tmp_path):
     assert len(kims) == 2
 
     # the user keeps the two spellings apart; the decision holds on re-run
-    from toolkit_entities.aliases import load_alias_table, save_alias_table
+    from toolkit_entities.rules.aliases import load_alias_table, save_alias_table
 
     table = load_alias_table(aliases).split("Sergey Lavrov", "Sergei Lavrov")
     save_alias_table(table, aliases)

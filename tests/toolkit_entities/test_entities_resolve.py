@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from toolkit_entities.aliases import AliasEntry, AliasTable, load_alias_table, save_alias_table
+from toolkit_entities.rules.aliases import AliasEntry, AliasTable, load_alias_table, save_alias_table
 from toolkit_entities.step import resolve
 
 

@@ -70,7 +70,7 @@ def test_metonymy_is_recorded_not_merged(real_corpus):
 
 
 def test_alias_table_written_beside_the_tables(real_corpus):
-    from toolkit_entities.aliases import load_alias_table
+    from toolkit_entities.rules.aliases import load_alias_table
 
     table = load_alias_table(real_corpus.path / "aliases.yaml")
     assert table.suggestions, "the run should list its merges for review"

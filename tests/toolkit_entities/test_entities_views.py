@@ -8,7 +8,7 @@ import pytest
 from toolkit.pipeline import Corpus
 from toolkit.views import Selection
 from toolkit_entities import plugin
-from toolkit_entities.aliases import load_alias_table
+from toolkit_entities.rules.aliases import load_alias_table
 from toolkit_entities.step import resolve
 
 EVIL = "<script>alert(1)</script>"

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit_entities.aliases import load_alias_table
+from toolkit_entities.rules.aliases import load_alias_table
 from toolkit_entities.rules.context import LOCATIVE_PREPOSITIONS, REPORTING_VERB_FORMS, mention_weight
 from toolkit_entities.rules.names import is_title_word, token_key
 from toolkit_entities.rules.recovery import _first_seen_counts, _KnownNameFinder, recover_known_names

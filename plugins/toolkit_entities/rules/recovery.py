@@ -16,7 +16,7 @@ import pandas as pd
 
 from toolkit.sdk import itertuples
 
-from ..aliases import AliasTable
+from .aliases import AliasTable
 from .ids import mention_id
 from .names import country_canonical, name_tokens, title_prefix, token_key
 

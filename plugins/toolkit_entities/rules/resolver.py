@@ -16,7 +16,7 @@ import pandas as pd
 
 from toolkit.sdk import values
 
-from ..aliases import AliasTable, Suggestion, suggestion_id
+from .aliases import AliasTable, Suggestion, suggestion_id
 from .context import mention_weight
 from .groups import _ArticleTexts, _form, _Group, _is_part, _nearest, _UnionFind
 from .merging import _Merges
