@@ -33,7 +33,7 @@ import pandas as pd
 from toolkit.sdk import StepContext, conform, stable_id, values, word_list
 
 from .rules.clustering import average_link, copy_groups
-from .rules.vectors import Links, SparseRows, join_blocks, neighbours, row_dot, tfidf_rows
+from .rules.vectors import Links, SparseRows, join_blocks, neighbours, row_dot, strongest, tfidf_rows
 
 __all__ = ["stories_step", "StoryOptions", "article_vectors", "cluster_articles", "STORY_LABELS"]
 
@@ -48,11 +48,12 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 class StoryOptions:
     """The step's options (see the plugin's docstring); the defaults were tuned on the tune half of fnc1-train."""
 
-    threshold: float = 0.2
+    threshold: float = 0.125
     duplicate_threshold: float = 0.9
     entity_weight: float = 0.3
     neighbours: int = 30
     date_window_days: float = 7.0
+    features: int = 0  # heaviest features per article kept for the neighbour search; 0: all
 
     @classmethod
     def of(cls, options: Mapping[str, Any]) -> StoryOptions:
@@ -110,7 +111,8 @@ def cluster_articles(text_rows: SparseRows, entity_rows: SparseRows, *, days: np
     """Stories and copies from the two blocks of features (see the module docstring)."""
     n = text_rows.n_rows
     joined = join_blocks(text_rows, entity_rows, second_weight=options.entity_weight)
-    links = neighbours(joined, k=options.neighbours, floor=min(0.05, options.threshold),
+    search = strongest(joined, keep=options.features) if options.features > 0 else joined
+    links = neighbours(search, k=options.neighbours, floor=min(0.05, options.threshold),
                        days=days, window_days=options.date_window_days)
     # copies share nearly all their words; checking only links already this strong keeps it cheap
     strong = links.weight >= (1.0 - options.entity_weight) * options.duplicate_threshold * 0.9
