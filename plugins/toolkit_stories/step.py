@@ -77,9 +77,9 @@ def stories_step(tables: Mapping[str, pd.DataFrame], context: StepContext) -> di
     articles = conform("articles", articles)
     if articles.empty:
         return {"stories": conform("stories", None), "articles": articles.assign(duplicate_of=pd.Series([], dtype="string"))}
-    text_rows, vocabulary, entity_rows, entity_features = article_vectors(tables, articles)
+    text_rows, vocabulary, entity_rows, _ = article_vectors(tables, articles)
     clustering = cluster_articles(text_rows, entity_rows, days=_days(articles), options=options)
-    return _tables(articles, tables, clustering, text_rows, vocabulary, entity_features)
+    return _tables(articles, tables, clustering, text_rows, vocabulary)
 
 
 def article_vectors(tables: Mapping[str, pd.DataFrame], articles: pd.DataFrame
@@ -166,7 +166,7 @@ def _days(articles: pd.DataFrame) -> np.ndarray | None:
 
 
 def _tables(articles: pd.DataFrame, tables: Mapping[str, pd.DataFrame], clustering: Clustering,
-            text_rows: SparseRows, vocabulary: list[str], entity_features: list[str]) -> dict[str, pd.DataFrame]:
+            text_rows: SparseRows, vocabulary: list[str]) -> dict[str, pd.DataFrame]:
     ids = values(articles["article_id"])
     published = [p if isinstance(p, str) and p else None for p in values(articles["published"])]
     titles = [t if isinstance(t, str) and t.strip() else None for t in values(articles["title"])]
