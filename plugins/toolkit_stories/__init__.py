@@ -45,6 +45,6 @@ plugin = Plugin(
     corpus_step=lazy("toolkit_stories.step:stories_step"),
     views={"stories": lazy("toolkit_stories.views:stories_view")},
     renderers={"stories": lazy("toolkit_stories.views:render_stories")},
-    options={"threshold": 0.125, "duplicate_threshold": 0.9, "entity_weight": 0.3, "neighbours": 30,
+    options={"threshold": 0.225, "duplicate_threshold": 0.9, "entity_weight": 0.2, "neighbours": 30,
              "date_window_days": 7, "features": 0},
 )

@@ -48,9 +48,9 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 class StoryOptions:
     """The step's options (see the plugin's docstring); the defaults were tuned on the tune half of fnc1-train."""
 
-    threshold: float = 0.125
+    threshold: float = 0.225
     duplicate_threshold: float = 0.9
-    entity_weight: float = 0.3
+    entity_weight: float = 0.2
     neighbours: int = 30
     date_window_days: float = 7.0
     features: int = 0  # heaviest features per article kept for the neighbour search; 0: all
