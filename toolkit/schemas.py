@@ -24,6 +24,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "published": "string",
         "published_source": "string",
         "text": "string",
+        "story_id": "string",
     },
     "mentions": {
         "article_id": "string",
@@ -87,6 +88,14 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "date_start": "string",
         "date_end": "string",
         "group_id": "string",
+    },
+    "stories": {
+        "story_id": "string",
+        "label": "string",
+        "article_ids": "object",
+        "date_start": "string",
+        "date_end": "string",
+        "entity_ids": "object",
     },
 }
 
