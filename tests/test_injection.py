@@ -151,9 +151,15 @@ def _hostile_corpus() -> Corpus:
     # an extra table a plugin's view reads (the entities plugin's merge suggestions)
     suggestions = [{"suggestion_id": "S" + HOSTILE, "name_a": names["E1"], "name_b": HOSTILE, "label": "PERSON",
                     "evidence": HOSTILE, "applied": False, "status": "open " + HOSTILE}]
+    # the stories plugin's table: one story of both articles, its label and ids from user data
+    for article in articles:
+        article["story_id"] = "S" + HOSTILE
+    stories = [{"story_id": "S" + HOSTILE, "label": "Story " + HOSTILE, "article_ids": [a["article_id"] for a in articles],
+                "date_start": "2024-05-01", "date_end": "2024-05-02", "entity_ids": [ids["E1"], ids["E2"]],
+                "n_articles": len(articles), "duplicates": []}]
     tables = {"articles": articles, "mentions": mentions, "entities": entities, "quotes": quotes,
               "timexes": timexes, "events": events, "claims": claims, "entity_suggestions": suggestions,
-              "amounts": amounts}
+              "amounts": amounts, "stories": stories}
     manifest = {"created": HOSTILE, "configuration": {"plugins": [HOSTILE]}, "inputs": [{"path": HOSTILE}],
                 "load_report": {"inputs": 1, "loaded": 1, "skipped": 0, "failed": 0, "warnings": [HOSTILE],
                                 "entries": [{"source": HOSTILE, "status": "loaded", "reason": HOSTILE}]}}

@@ -179,8 +179,9 @@ def neighbours(rows: SparseRows, *, k: int, floor: float, days: np.ndarray | Non
     post_start = np.searchsorted(rows.indices[order], np.arange(rows.n_features + 1))
     post_len = np.diff(post_start)
     gathered = post_len[rows.indices]  # postings each entry of each row will touch
-    per_row = np.add.reduceat(gathered, rows.indptr[:-1]) if len(gathered) else np.zeros(n, dtype=np.int64)
-    per_row[np.diff(rows.indptr) == 0] = 0  # reduceat repeats the next value for empty rows
+    # per row, the sum of its entries' postings; by prefix sums, because add.reduceat fails on trailing empty rows
+    running = np.concatenate(([0], np.cumsum(gathered, dtype=np.int64)))
+    per_row = running[rows.indptr[1:]] - running[rows.indptr[:-1]]
     max_rows = max(1, 2_000_000 // n)  # the dense block of scores: at most 2 M floats
     sources: list[np.ndarray] = []
     targets: list[np.ndarray] = []
