@@ -61,15 +61,24 @@ def seeds() -> list[tuple[str, str, str | None]]:
     if meta.exists():
         with meta.open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
-                dates[Path(row.get("path") or row.get("file") or row.get("article_id") or "").stem] = row.get("published")
+                dates[Path(row.get("path") or row.get("file") or row.get("article_id") or "").stem] = row.get(
+                    "published"
+                )
     out = [(p.stem, p.read_text("utf-8"), dates.get(p.stem)) for p in sorted(SAMPLE.glob("*.txt"))]
     if not out:
         raise SystemExit(f"No sample articles in {SAMPLE}: run from a PressLens checkout.")
     return out
 
 
-def run(n: int, *, nlp: Any, chosen: list[Any], config: Any, parsed: list[tuple[Any, str, str | None]],
-        nlp_per_article: float) -> dict[str, Any]:
+def run(
+    n: int,
+    *,
+    nlp: Any,
+    chosen: list[Any],
+    config: Any,
+    parsed: list[tuple[Any, str, str | None]],
+    nlp_per_article: float,
+) -> dict[str, Any]:
     from toolkit.engines import extract_rows  # noqa: F401  (same per-plugin loop, timed here per plugin)
     from toolkit.pipeline import _TableBuilder
     from toolkit.records import Article
@@ -81,7 +90,9 @@ def run(n: int, *, nlp: Any, chosen: list[Any], config: Any, parsed: list[tuple[
     for i in range(n):
         doc, stem, published = parsed[i % len(parsed)]
         copy = i // len(parsed)
-        date = (dt.date.fromisoformat(published[:10]) + dt.timedelta(days=copy % 900)).isoformat() if published else None
+        date = (
+            (dt.date.fromisoformat(published[:10]) + dt.timedelta(days=copy % 900)).isoformat() if published else None
+        )
         article = Article(article_id=f"{stem}-{i:06d}", text=doc.text, published=date)
         doc._.presslens_article_id, doc._.presslens_published = article.article_id, date
         builder.add("articles", [article.row()])
@@ -149,11 +160,15 @@ def main() -> None:
         result = run(n, nlp=nlp, chosen=chosen, config=config, parsed=parsed, nlp_per_article=nlp_per_article)
         results.append(result)
         for name in names:
-            print(f"{n:>6} {name:<10} {result['extract_ms_per_article'].get(name, 0):>15.2f} "
-                  f"{result['corpus_step_s'].get(name, 0):>14.2f}")
-        print(f"{n:>6} {'all steps':<10} {'':>15} {result['corpus_steps_total_s']:>14.2f}   "
-              f"= {100 * result['steps_over_spacy']:.1f} % of spaCy's {result['spacy_s_estimated']} s; "
-              f"peak RSS {result['peak_rss_mb_during_steps']} MB")
+            print(
+                f"{n:>6} {name:<10} {result['extract_ms_per_article'].get(name, 0):>15.2f} "
+                f"{result['corpus_step_s'].get(name, 0):>14.2f}"
+            )
+        print(
+            f"{n:>6} {'all steps':<10} {'':>15} {result['corpus_steps_total_s']:>14.2f}   "
+            f"= {100 * result['steps_over_spacy']:.1f} % of spaCy's {result['spacy_s_estimated']} s; "
+            f"peak RSS {result['peak_rss_mb_during_steps']} MB"
+        )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"nlp_ms_per_article": round(1000 * nlp_per_article, 2), "runs": results}, indent=2))

@@ -88,7 +88,7 @@ def link_score(predicted: Mapping[str, str], gold: Mapping[str, str], articles: 
     """
     chosen = {a for a in articles if a in gold}
     cluster = {a: predicted.get(a, f"alone:{a}") for a in gold}
-    pairs = lambda counts: sum(c * (c - 1) // 2 for c in counts)  # noqa: E731 - one line, used four times
+    pairs = lambda counts: sum(c * (c - 1) // 2 for c in counts)
     whole = Counter(cluster.values())
     outside = Counter(c for a, c in cluster.items() if a not in chosen)
     touched = {cluster[a] for a in chosen}
@@ -99,8 +99,17 @@ def link_score(predicted: Mapping[str, str], gold: Mapping[str, str], articles: 
     p = hits / n_pred if n_pred else 1.0
     r = hits / n_gold if n_gold else 1.0
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return LinkScore(p, r, f, n_pred, n_gold, max((whole[c] for c in touched), default=0),
-                     max(true.values(), default=0), len(touched), len(chosen))
+    return LinkScore(
+        p,
+        r,
+        f,
+        n_pred,
+        n_gold,
+        max((whole[c] for c in touched), default=0),
+        max(true.values(), default=0),
+        len(touched),
+        len(chosen),
+    )
 
 
 def components(n: int, pairs: Iterable[tuple[int, int]]) -> list[int]:
@@ -119,11 +128,14 @@ def components(n: int, pairs: Iterable[tuple[int, int]]) -> list[int]:
     return [root(i) for i in range(n)]
 
 
-def tfidf_baseline(ids: Sequence[str], texts: Sequence[str], *, threshold: float = BASELINE_THRESHOLD) -> dict[str, str]:
+def tfidf_baseline(
+    ids: Sequence[str], texts: Sequence[str], *, threshold: float = BASELINE_THRESHOLD
+) -> dict[str, str]:
     """Connected components of TF-IDF cosine >= ``threshold`` (raw term counts, idf ``ln((1+n)/(1+df)) + 1``,
     lower-cased words of two letters or more, function words out; the usual defaults, untuned)."""
-    from toolkit.sdk import word_list
     from toolkit_stories.rules.vectors import SparseRows, neighbours
+
+    from toolkit.sdk import word_list
 
     stop = word_list("stop_words", package="toolkit_stories")
     bags = [Counter(w for w in _TOKEN.findall(t.lower()) if w not in stop) for t in texts]
@@ -164,20 +176,25 @@ def claim_pair_score(claims: pd.DataFrame, gold: Mapping[str, str], articles: Se
     grouped = claims.dropna(subset=["group_id"])
     for _, members in grouped.groupby("group_id")["article_id"]:
         inside = sorted(set(members) & chosen)
-        linked.update((a, b) for i, a in enumerate(inside) for b in inside[i + 1:])
+        linked.update((a, b) for i, a in enumerate(inside) for b in inside[i + 1 :])
     hits = sum(gold[a] == gold[b] for a, b in linked)
     n_gold = sum(c * (c - 1) // 2 for c in Counter(gold[a] for a in chosen).values())
     p = hits / len(linked) if linked else 1.0
     r = hits / n_gold if n_gold else 1.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4),
-            "predicted_pairs": len(linked), "gold_pairs": n_gold}
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4),
+        "predicted_pairs": len(linked),
+        "gold_pairs": n_gold,
+    }
 
 
 def analyse(data: Path, out: Path, ids: Sequence[str], *, quiet: bool):
+    import toolkit_stories
+
     import toolkit
     from toolkit.registry import registry
-
-    import toolkit_stories
 
     if "stories" not in registry.names():  # until the distribution is installed with the stories entry point
         registry.register(toolkit_stories.plugin)
@@ -195,10 +212,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
-    gold_rows = [json.loads(line) for line in (args.data / "gold.jsonl").read_text("utf-8").splitlines() if line.strip()]
+    gold_rows = [
+        json.loads(line) for line in (args.data / "gold.jsonl").read_text("utf-8").splitlines() if line.strip()
+    ]
     gold_rows.sort(key=lambda g: g["article_id"])
     if args.limit:
-        gold_rows = gold_rows[:args.limit]
+        gold_rows = gold_rows[: args.limit]
     gold = {g["article_id"]: g["story"] for g in gold_rows}
     stance = {g["article_id"]: g["stance"] for g in gold_rows}
     ids = list(gold)
@@ -219,38 +238,57 @@ def main(argv: Sequence[str] | None = None) -> int:
         systems["claim_groups"] = claim_group_clusters(claims, ids)
 
     results: dict[str, object] = {
-        "data": str(args.data.resolve().relative_to(ROOT.parent.resolve()) if args.data.resolve().is_relative_to(
-            ROOT.parent.resolve()) else args.data),
-        "articles": len(ids), "gold_stories": len(set(gold.values())),
+        "data": str(
+            args.data.resolve().relative_to(ROOT.parent.resolve())
+            if args.data.resolve().is_relative_to(ROOT.parent.resolve())
+            else args.data
+        ),
+        "articles": len(ids),
+        "gold_stories": len(set(gold.values())),
         "halves": {h: {"articles": len(a), "stories": len({gold[x] for x in a})} for h, a in halves.items()},
-        "seconds": {"analyse": round(analyse_s, 1), "baseline": round(baseline_s, 1),
-                    "stories_step": corpus.manifest.get("timings", {}).get("corpus_step_stories_s")},
-        "story_links": {}, "claim_links": {}, "diagnostics": {},
+        "seconds": {
+            "analyse": round(analyse_s, 1),
+            "baseline": round(baseline_s, 1),
+            "stories_step": corpus.manifest.get("timings", {}).get("corpus_step_stories_s"),
+        },
+        "story_links": {},
+        "claim_links": {},
+        "diagnostics": {},
     }
-    print(f"{len(ids)} articles, {len(set(gold.values()))} gold stories "
-          f"(tune {results['halves']['tune']}, held-out {results['halves']['held_out']})")
+    print(
+        f"{len(ids)} articles, {len(set(gold.values()))} gold stories "
+        f"(tune {results['halves']['tune']}, held-out {results['halves']['held_out']})"
+    )
     print(f"\n{'system':<20} {'half':<9} {'P':>6} {'R':>6} {'F1':>6} {'largest':>8} {'gold max':>8} {'clusters':>8}")
     for name, predicted in systems.items():
         results["story_links"][name] = {}
         for half, members in halves.items():
             score = link_score(predicted, gold, members)
             results["story_links"][name][half] = score.row()
-            print(f"{name:<20} {half:<9} {score.precision:6.3f} {score.recall:6.3f} {score.f1:6.3f} "
-                  f"{score.largest_cluster:8d} {score.largest_story:8d} {score.clusters:8d}")
+            print(
+                f"{name:<20} {half:<9} {score.precision:6.3f} {score.recall:6.3f} {score.f1:6.3f} "
+                f"{score.largest_cluster:8d} {score.largest_story:8d} {score.clusters:8d}"
+            )
     if len(claims):
         print("\nclaim groups, pairs of articles sharing a group (no closure) — simple, see the docstring:")
         for half, members in halves.items():
             score = claim_pair_score(claims, gold, members)
             results["claim_links"][half] = score
-            print(f"  {half:<9} P {score['precision']:.3f}  R {score['recall']:.3f}  F1 {score['f1']:.3f}  "
-                  f"({score['predicted_pairs']} pairs)")
+            print(
+                f"  {half:<9} P {score['precision']:.3f}  R {score['recall']:.3f}  F1 {score['f1']:.3f}  "
+                f"({score['predicted_pairs']} pairs)"
+            )
         disagree = [a for a in ids if stance[a] == "disagree"]
         deny = set(claims.loc[claims["stance"] == "deny", "article_id"])
         share = sum(a in deny for a in disagree) / len(disagree) if disagree else None
-        results["diagnostics"]["disagree_with_deny_claim"] = {"articles": len(disagree),
-                                                             "share": None if share is None else round(share, 4)}
-        print(f"diagnostic: {len(disagree)} articles labelled 'disagree', share with a deny claim: "
-              f"{'n/a' if share is None else f'{share:.2f}'}")
+        results["diagnostics"]["disagree_with_deny_claim"] = {
+            "articles": len(disagree),
+            "share": None if share is None else round(share, 4),
+        }
+        print(
+            f"diagnostic: {len(disagree)} articles labelled 'disagree', share with a deny claim: "
+            f"{'n/a' if share is None else f'{share:.2f}'}"
+        )
     copies = int(articles["duplicate_of"].notna().sum()) if "duplicate_of" in articles.columns else 0
     results["diagnostics"]["articles_marked_copies"] = copies
     print(f"articles marked as copies: {copies}")
@@ -265,8 +303,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def grid(corpus, gold: Mapping[str, str], tune: Sequence[str]) -> list[dict[str, float]]:
     """Story F1 on the tune half for a few settings (the analysis is reused; only the step runs again)."""
-    from toolkit.sdk import StepContext
     from toolkit_stories.step import stories_step
+
+    from toolkit.sdk import StepContext
 
     rows = []
     print("\ngrid on the tune half:")
@@ -277,8 +316,10 @@ def grid(corpus, gold: Mapping[str, str], tune: Sequence[str]) -> list[dict[str,
             predicted = dict(zip(changed["articles"]["article_id"], changed["articles"]["story_id"]))
             score = link_score(predicted, gold, tune)
             rows.append({**options, **score.row()})
-            print(f"  entity_weight {entity_weight:.2f} threshold {threshold:.3f}: P {score.precision:.3f} "
-                  f"R {score.recall:.3f} F1 {score.f1:.3f} largest {score.largest_cluster}")
+            print(
+                f"  entity_weight {entity_weight:.2f} threshold {threshold:.3f}: P {score.precision:.3f} "
+                f"R {score.recall:.3f} F1 {score.f1:.3f} largest {score.largest_cluster}"
+            )
     return rows
 
 

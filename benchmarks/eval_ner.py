@@ -28,8 +28,19 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "eval" / "conll2003-dev"
-LABEL_MAP = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC", "NORP": "MISC", "EVENT": "MISC",
-             "WORK_OF_ART": "MISC", "LAW": "MISC", "LANGUAGE": "MISC", "PRODUCT": "MISC"}
+LABEL_MAP = {
+    "PERSON": "PER",
+    "ORG": "ORG",
+    "GPE": "LOC",
+    "LOC": "LOC",
+    "FAC": "LOC",
+    "NORP": "MISC",
+    "EVENT": "MISC",
+    "WORK_OF_ART": "MISC",
+    "LAW": "MISC",
+    "LANGUAGE": "MISC",
+    "PRODUCT": "MISC",
+}
 TYPES = ("PER", "ORG", "LOC", "MISC")
 _DATELINE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -98,8 +109,14 @@ def score(gold: list[set], predicted: list[set]) -> dict[str, dict[str, float]]:
         precision = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
         recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        result[t] = {"precision": round(100 * precision, 2), "recall": round(100 * recall, 2), "f1": round(100 * f1, 2),
-                     "tp": c["tp"], "fp": c["fp"], "fn": c["fn"]}
+        result[t] = {
+            "precision": round(100 * precision, 2),
+            "recall": round(100 * recall, 2),
+            "f1": round(100 * f1, 2),
+            "tp": c["tp"],
+            "fp": c["fp"],
+            "fn": c["fn"],
+        }
     return result
 
 
@@ -113,8 +130,11 @@ def main(argv: list[str] | None = None) -> int:
 
     files = sorted(args.data.glob("*.txt")) if args.data.is_dir() else [args.data]
     if not files or not files[0].exists():
-        print(f"No CoNLL data at {args.data}. The evaluation sets live in ../shared/data/eval beside the repository; "
-              f"pass --data PATH to point elsewhere.", file=sys.stderr)
+        print(
+            f"No CoNLL data at {args.data}. The evaluation sets live in ../shared/data/eval beside the repository; "
+            f"pass --data PATH to point elsewhere.",
+            file=sys.stderr,
+        )
         return 2
 
     import pandas as pd
@@ -129,14 +149,22 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     nlp = load_model(args.model)
-    raw = [{(e.start_char, e.end_char, LABEL_MAP[e.label_]) for e in doc.ents if e.label_ in LABEL_MAP}
-           for doc in nlp.pipe(texts, batch_size=32)]
+    raw = [
+        {(e.start_char, e.end_char, LABEL_MAP[e.label_]) for e in doc.ents if e.label_ in LABEL_MAP}
+        for doc in nlp.pipe(texts, batch_size=32)
+    ]
     raw_s = time.perf_counter() - started
 
     started = time.perf_counter()
     frame = pd.DataFrame({"article_id": ids, "text": texts})
-    corpus = toolkit.analyze(frame, plugins=["entities"], model=args.model, clean=False, quiet=True,
-                             options={"entities": {"write_aliases": False}})
+    corpus = toolkit.analyze(
+        frame,
+        plugins=["entities"],
+        model=args.model,
+        clean=False,
+        quiet=True,
+        options={"entities": {"write_aliases": False}},
+    )
     by_article = {aid: set() for aid in ids}
     for m in corpus.mentions.itertuples(index=False):
         if m.label in LABEL_MAP:
@@ -145,8 +173,10 @@ def main(argv: list[str] | None = None) -> int:
     presslens_s = time.perf_counter() - started
 
     results = {"raw spaCy": score(list(golds), raw), "PressLens": score(list(golds), presslens)}
-    print(f"CoNLL-2003 dev: {len(texts)} documents, {sum(len(g) for g in golds)} gold mentions, "
-          f"model {model_info(nlp)['name']} {model_info(nlp)['version']}")
+    print(
+        f"CoNLL-2003 dev: {len(texts)} documents, {sum(len(g) for g in golds)} gold mentions, "
+        f"model {model_info(nlp)['name']} {model_info(nlp)['version']}"
+    )
     print(f"{'system':<11} {'type':<5} {'P':>6} {'R':>6} {'F1':>6}")
     for system, table in results.items():
         for t in (*TYPES, "ALL"):
@@ -156,11 +186,22 @@ def main(argv: list[str] | None = None) -> int:
     print(f"PressLens - raw spaCy: {gain:+.2f} F1 points")
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({
-        "dataset": str(files[0].name), "documents": len(texts), "gold_mentions": sum(len(g) for g in golds),
-        "model": model_info(nlp), "label_map": LABEL_MAP, "results": results, "f1_gain": round(gain, 2),
-        "seconds": {"raw spaCy": round(raw_s, 1), "PressLens": round(presslens_s, 1)},
-    }, indent=2), "utf-8")
+    args.out.write_text(
+        json.dumps(
+            {
+                "dataset": str(files[0].name),
+                "documents": len(texts),
+                "gold_mentions": sum(len(g) for g in golds),
+                "model": model_info(nlp),
+                "label_map": LABEL_MAP,
+                "results": results,
+                "f1_gain": round(gain, 2),
+                "seconds": {"raw spaCy": round(raw_s, 1), "PressLens": round(presslens_s, 1)},
+            },
+            indent=2,
+        ),
+        "utf-8",
+    )
     print(f"wrote {args.out}")
     return 0
 

@@ -73,9 +73,14 @@ class Tally:
         ep, er, ef = prf(self.exact)
         op, orr, of = prf(self.overlap)
         out: dict[str, float | int] = {
-            "gold": self.n_gold, "predicted": self.n_pred,
-            "exact_precision": ep, "exact_recall": er, "exact_f1": ef,
-            "overlap_precision": op, "overlap_recall": orr, "overlap_f1": of,
+            "gold": self.n_gold,
+            "predicted": self.n_pred,
+            "exact_precision": ep,
+            "exact_recall": er,
+            "exact_f1": ef,
+            "overlap_precision": op,
+            "overlap_recall": orr,
+            "overlap_f1": of,
         }
         for kind in ("direct", "partial/mixed", "indirect"):
             total = self.by_kind_gold.get(kind, 0)
@@ -119,10 +124,10 @@ def load_gold(data: Path) -> list[tuple[str, str, list[Attribution]]]:
 
 
 def gold_kind(text: str, parts: tuple[tuple[int, int], ...]) -> str:
-    pieces = [text[s:e].strip().rstrip(".,;:") .strip() for s, e in parts]
+    pieces = [text[s:e].strip().rstrip(".,;:").strip() for s, e in parts]
     if pieces and all(p[:1] in _OPEN and p[-1:] in _CLOSE and len(p) > 1 for p in pieces):
         return "direct"
-    if any(ch in text[s:e] for s, e in parts for ch in "\"“”«»"):
+    if any(ch in text[s:e] for s, e in parts for ch in '"“”«»'):
         return "partial/mixed"
     return "indirect"
 
@@ -154,8 +159,9 @@ def score(text: str, gold: list[Attribution], predicted: list[tuple[tuple, tuple
             free.discard(hit)
             tally.exact += 1
     # overlap, greedy by Jaccard
-    pairs = sorted(((jaccard(gw, pw), i, j) for i, gw in enumerate(gold_words) for j, pw in enumerate(pred_words)),
-                   reverse=True)
+    pairs = sorted(
+        ((jaccard(gw, pw), i, j) for i, gw in enumerate(gold_words) for j, pw in enumerate(pred_words)), reverse=True
+    )
     used_g, used_p = set(), set()
     for value, i, j in pairs:
         if value < 0.5:
@@ -210,8 +216,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=None)
     args = parser.parse_args(argv)
     if not (args.data / "attributions").is_dir():
-        print(f"PolNeAR dev set not found at {args.data.resolve()} (expected attributions/ and text/ folders). "
-              f"Pass --data PATH to the polnear-dev folder.", file=sys.stderr)
+        print(
+            f"PolNeAR dev set not found at {args.data.resolve()} (expected attributions/ and text/ folders). "
+            f"Pass --data PATH to the polnear-dev folder.",
+            file=sys.stderr,
+        )
         return 2
 
     import toolkit_quotes.component  # noqa: F401  (registers the factory)
@@ -244,8 +253,10 @@ def main(argv: list[str] | None = None) -> int:
     summaries = {name: tally.summary() for name, tally in tallies.items()}
     rows = [k for k in summaries["PressLens"] if k not in ("gold",)]
     width = max(len(r) for r in rows)
-    print(f"PolNeAR dev: {len(documents)} articles, {summaries['PressLens']['gold']} gold attributions "
-          f"(first annotator per article), {time.perf_counter() - started:.1f}s")
+    print(
+        f"PolNeAR dev: {len(documents)} articles, {summaries['PressLens']['gold']} gold attributions "
+        f"(first annotator per article), {time.perf_counter() - started:.1f}s"
+    )
     print(f"{'measure':<{width}}  {'PressLens':>10}  {'textacy':>10}")
     for row in rows:
         a, b = summaries["PressLens"][row], summaries["textacy"][row]
@@ -253,14 +264,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{row:<{width}}  {fmt(a)}  {fmt(b)}")
     half_summaries = {name: tally.summary() for name, tally in halves.items()}
     for name, summary in half_summaries.items():
-        print(f"PressLens, {name} half ({summary['gold']} gold): overlap F1 {summary['overlap_f1']:.3f} "
-              f"(P {summary['overlap_precision']:.3f}, R {summary['overlap_recall']:.3f}), "
-              f"direct recall {summary['recall_direct']:.3f}, speaker accuracy {summary['speaker_accuracy']:.3f}")
+        print(
+            f"PressLens, {name} half ({summary['gold']} gold): overlap F1 {summary['overlap_f1']:.3f} "
+            f"(P {summary['overlap_precision']:.3f}, R {summary['overlap_recall']:.3f}), "
+            f"direct recall {summary['recall_direct']:.3f}, speaker accuracy {summary['speaker_accuracy']:.3f}"
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({
-        "dataset": "polnear-dev", "articles": len(documents), "gold_file_choice": "first annotator id in sort order",
-        "model": nlp.meta.get("name"), "systems": summaries, "presslens_halves": half_summaries,
-    }, indent=2), "utf-8")
+    args.out.write_text(
+        json.dumps(
+            {
+                "dataset": "polnear-dev",
+                "articles": len(documents),
+                "gold_file_choice": "first annotator id in sort order",
+                "model": nlp.meta.get("name"),
+                "systems": summaries,
+                "presslens_halves": half_summaries,
+            },
+            indent=2,
+        ),
+        "utf-8",
+    )
     print(f"written {args.out}")
     return 0
 

@@ -85,9 +85,8 @@ def read_timeml(path: Path) -> Document:
 
 
 def run_presslens(docs: list[Document]) -> list[list[Span]]:
-    from toolkit.nlp import load_model
-
     import toolkit_timeline.component  # noqa: F401  (registers the factory when not installed)
+    from toolkit.nlp import load_model
 
     nlp = load_model()
     nlp.add_pipe("presslens_timexes")
@@ -99,7 +98,9 @@ def run_presslens(docs: list[Document]) -> list[list[Span]]:
 
     out = []
     for processed in nlp.pipe((make(d) for d in docs), batch_size=16):
-        out.append([Span(r["start"], r["end"], r["text"], r["type"], r["value"]) for r in processed._.presslens_timexes])
+        out.append(
+            [Span(r["start"], r["end"], r["text"], r["type"], r["value"]) for r in processed._.presslens_timexes]
+        )
     return out
 
 
@@ -126,8 +127,9 @@ def run_dateparser(docs: list[Document]) -> list[list[Span]]:
                     cursor = at + len(substring)
                     timed = bool(re.search(r"\d:\d|[ap]\.?m\b|noon|midnight", substring, re.I))
                     value = moment.strftime("%Y-%m-%dT%H:%M") if timed else moment.date().isoformat()
-                    found.append(Span(offset + at, offset + at + len(substring), substring,
-                                      "TIME" if timed else "DATE", value))
+                    found.append(
+                        Span(offset + at, offset + at + len(substring), substring, "TIME" if timed else "DATE", value)
+                    )
             offset += len(paragraph)
         out.append(found)
     return out
@@ -165,8 +167,16 @@ def score(docs: list[Document], predictions: list[list[Span]]) -> tuple[dict[str
                     match = i
                     break
             if match is None:
-                errors.append({"doc": doc.name, "kind": "false_positive", "text": p.text, "value": p.value,
-                               "type": p.type, "context": _context(doc.text, p.start, p.end)})
+                errors.append(
+                    {
+                        "doc": doc.name,
+                        "kind": "false_positive",
+                        "text": p.text,
+                        "value": p.value,
+                        "type": p.type,
+                        "context": _context(doc.text, p.start, p.end),
+                    }
+                )
                 continue
             used.add(match)
             g = doc.gold[match]
@@ -175,29 +185,55 @@ def score(docs: list[Document], predictions: list[list[Span]]) -> tuple[dict[str
             if _norm(g.value) == _norm(p.value):
                 value_ok += 1
             else:
-                errors.append({"doc": doc.name, "kind": "wrong_value", "text": p.text, "gold_text": g.text,
-                               "value": p.value, "gold_value": g.value, "type": p.type, "gold_type": g.type,
-                               "dct": doc.dct, "context": _context(doc.text, g.start, g.end)})
+                errors.append(
+                    {
+                        "doc": doc.name,
+                        "kind": "wrong_value",
+                        "text": p.text,
+                        "gold_text": g.text,
+                        "value": p.value,
+                        "gold_value": g.value,
+                        "type": p.type,
+                        "gold_type": g.type,
+                        "dct": doc.dct,
+                        "context": _context(doc.text, g.start, g.end),
+                    }
+                )
         for i, g in enumerate(doc.gold):
             if i not in used:
-                errors.append({"doc": doc.name, "kind": "missed", "gold_text": g.text, "gold_value": g.value,
-                               "gold_type": g.type, "context": _context(doc.text, g.start, g.end)})
+                errors.append(
+                    {
+                        "doc": doc.name,
+                        "kind": "missed",
+                        "gold_text": g.text,
+                        "gold_value": g.value,
+                        "gold_type": g.type,
+                        "context": _context(doc.text, g.start, g.end),
+                    }
+                )
     sp, sr = strict / n_sys if n_sys else 0.0, strict / n_gold if n_gold else 0.0
     rp, rr = relaxed / n_sys if n_sys else 0.0, relaxed / n_gold if n_gold else 0.0
     vp, vr = value_ok / n_sys if n_sys else 0.0, value_ok / n_gold if n_gold else 0.0
     metrics = {
-        "gold": n_gold, "system": n_sys,
-        "strict_p": sp, "strict_r": sr, "strict_f1": _f1(sp, sr),
-        "relaxed_p": rp, "relaxed_r": rr, "relaxed_f1": _f1(rp, rr),
+        "gold": n_gold,
+        "system": n_sys,
+        "strict_p": sp,
+        "strict_r": sr,
+        "strict_f1": _f1(sp, sr),
+        "relaxed_p": rp,
+        "relaxed_r": rr,
+        "relaxed_f1": _f1(rp, rr),
         "type_accuracy": type_ok / relaxed if relaxed else 0.0,
-        "value_p": vp, "value_r": vr, "value_f1": _f1(vp, vr),
+        "value_p": vp,
+        "value_r": vr,
+        "value_f1": _f1(vp, vr),
     }
     return metrics, errors
 
 
 def _context(text: str, start: int, end: int, width: int = 60) -> str:
-    left = text[max(0, start - width):start].replace("\n", " ")
-    right = text[end:end + width].replace("\n", " ")
+    left = text[max(0, start - width) : start].replace("\n", " ")
+    right = text[end : end + width].replace("\n", " ")
     return f"{left}[[{text[start:end]}]]{right}"
 
 
@@ -212,8 +248,11 @@ def main(argv: list[str] | None = None) -> int:
 
     files = sorted(args.data.resolve().glob("**/*.tml")) if args.data.exists() else []
     if not files:
-        print(f"No TimeML files (*.tml) under {args.data}. This benchmark needs the TempEval-3 TBAQ set at "
-              f"../shared/data/eval/tbaq-dev (see shared/README.md); pass --data to point elsewhere.", file=sys.stderr)
+        print(
+            f"No TimeML files (*.tml) under {args.data}. This benchmark needs the TempEval-3 TBAQ set at "
+            f"../shared/data/eval/tbaq-dev (see shared/README.md); pass --data to point elsewhere.",
+            file=sys.stderr,
+        )
         return 2
     docs = [read_timeml(f) for f in files[: args.limit]]
 
@@ -230,10 +269,18 @@ def main(argv: list[str] | None = None) -> int:
         results[name], all_errors[name] = score(docs, predictions)
         results[name]["seconds"] = round(timings[name], 2)
 
-    columns = [("strict_p", "strict P"), ("strict_r", "strict R"), ("strict_f1", "strict F1"),
-               ("relaxed_p", "relax P"), ("relaxed_r", "relax R"), ("relaxed_f1", "relax F1"),
-               ("type_accuracy", "type acc"), ("value_p", "value P"), ("value_r", "value R"),
-               ("value_f1", "value F1")]
+    columns = [
+        ("strict_p", "strict P"),
+        ("strict_r", "strict R"),
+        ("strict_f1", "strict F1"),
+        ("relaxed_p", "relax P"),
+        ("relaxed_r", "relax R"),
+        ("relaxed_f1", "relax F1"),
+        ("type_accuracy", "type acc"),
+        ("value_p", "value P"),
+        ("value_r", "value R"),
+        ("value_f1", "value F1"),
+    ]
     print(f"TIMEX3 on {args.data.name}: {len(docs)} documents, {sum(len(d.gold) for d in docs)} gold expressions")
     print(f"{'system':<12}" + "".join(f"{label:>10}" for _, label in columns) + f"{'seconds':>10}")
     for name, metrics in results.items():
@@ -249,14 +296,24 @@ def main(argv: list[str] | None = None) -> int:
                 print("  ", json.dumps({k: v for k, v in error.items() if k != "kind"}, ensure_ascii=False))
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({
-        "dataset": args.data.name, "documents": len(docs),
-        "gold_expressions": sum(len(d.gold) for d in docs),
-        "scoring": ("TempEval-3 style: strict = exact span, relaxed = overlap (one-to-one); type accuracy over relaxed "
+    args.out.write_text(
+        json.dumps(
+            {
+                "dataset": args.data.name,
+                "documents": len(docs),
+                "gold_expressions": sum(len(d.gold) for d in docs),
+                "scoring": (
+                    "TempEval-3 style: strict = exact span, relaxed = overlap (one-to-one); type accuracy over relaxed "
                     "matches; value P/R/F1 = relaxed matches with the gold value over all system/gold expressions; "
-                    "values compared case-insensitively with week numbers zero-padded and 199X read as 199"),
-        "systems": results,
-    }, indent=2) + "\n", "utf-8")
+                    "values compared case-insensitively with week numbers zero-padded and 199X read as 199"
+                ),
+                "systems": results,
+            },
+            indent=2,
+        )
+        + "\n",
+        "utf-8",
+    )
     print(f"\nwrote {args.out}")
     return 0
 

@@ -54,8 +54,10 @@ def source_texts(source: str) -> list[tuple[str, str, str]]:
     """(stem, text, published) of the seed articles."""
     if source == "eval":
         if not EVAL_TEXTS.is_dir():
-            sys.exit(f"--source eval needs {EVAL_TEXTS} (the evaluation sets live in ../shared); "
-                     "use --source sample to run on the bundled sample corpus.")
+            sys.exit(
+                f"--source eval needs {EVAL_TEXTS} (the evaluation sets live in ../shared); "
+                "use --source sample to run on the bundled sample corpus."
+            )
         return [(p.stem, p.read_text("utf-8"), "2016-09-01") for p in sorted(EVAL_TEXTS.glob("*.txt"))]
     import csv
 
@@ -148,13 +150,26 @@ def child(kind: str, spec: dict[str, Any]) -> dict[str, Any]:
         elif kind == "analyze":
             import toolkit
 
-            corpus = toolkit.analyze(spec["inputs"], out=spec["out"], workers=spec["workers"], engine=spec["engine"],
-                                     batch_size=spec["batch_size"], model=spec.get("model"), quiet=True,
-                                     plugins=spec.get("plugins"))
+            corpus = toolkit.analyze(
+                spec["inputs"],
+                out=spec["out"],
+                workers=spec["workers"],
+                engine=spec["engine"],
+                batch_size=spec["batch_size"],
+                model=spec.get("model"),
+                quiet=True,
+                plugins=spec.get("plugins"),
+            )
             manifest = corpus.manifest
-            result.update(articles=len(corpus.articles), analysed=manifest["analysed"],
-                          from_cache=manifest["from_cache"], timings=manifest["timings"], tables=manifest["tables"],
-                          engine=manifest["engine"], plugins=manifest["configuration"]["plugins"])
+            result.update(
+                articles=len(corpus.articles),
+                analysed=manifest["analysed"],
+                from_cache=manifest["from_cache"],
+                timings=manifest["timings"],
+                tables=manifest["tables"],
+                engine=manifest["engine"],
+                plugins=manifest["configuration"]["plugins"],
+            )
         elif kind == "selection":
             result.update(selection_latency(spec["rows"], spec["repeats"]))
         result["seconds"] = time.perf_counter() - started
@@ -177,39 +192,100 @@ def synthetic_corpus(rows: int) -> Any:
     article_ids = np.array([f"a{i:06d}" for i in range(n_articles)], dtype=object)
     entity_ids = np.array([f"e{i:05d}" for i in range(n_entities)], dtype=object)
     days = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 1500, n_articles), unit="D")
-    articles = pd.DataFrame({"article_id": article_ids, "path": None, "title": [f"Story {i}" for i in range(n_articles)],
-                             "outlet": "Wire", "published": days.strftime("%Y-%m-%d"), "published_source": "metadata",
-                             "text": "Ministers met and talked. " * 20})
+    articles = pd.DataFrame(
+        {
+            "article_id": article_ids,
+            "path": None,
+            "title": [f"Story {i}" for i in range(n_articles)],
+            "outlet": "Wire",
+            "published": days.strftime("%Y-%m-%d"),
+            "published_source": "metadata",
+            "text": "Ministers met and talked. " * 20,
+        }
+    )
     # entities follow a Zipf-like popularity, as in news
     popularity = rng.zipf(1.6, size=rows * 2) % n_entities
     art_of = rng.integers(0, n_articles, rows * 2)
-    mentions = pd.DataFrame({"article_id": article_ids[art_of], "start": 0, "end": 8, "text": "Minister",
-                             "label": "PERSON", "entity_id": entity_ids[popularity]})
-    entities = pd.DataFrame({"entity_id": entity_ids, "name": [f"Person {i}" for i in range(n_entities)],
-                             "label": "PERSON", "aliases": [[f"Person {i}"] for i in range(n_entities)],
-                             "n_mentions": np.bincount(popularity, minlength=n_entities),
-                             "n_articles": 1})
+    mentions = pd.DataFrame(
+        {
+            "article_id": article_ids[art_of],
+            "start": 0,
+            "end": 8,
+            "text": "Minister",
+            "label": "PERSON",
+            "entity_id": entity_ids[popularity],
+        }
+    )
+    entities = pd.DataFrame(
+        {
+            "entity_id": entity_ids,
+            "name": [f"Person {i}" for i in range(n_entities)],
+            "label": "PERSON",
+            "aliases": [[f"Person {i}"] for i in range(n_entities)],
+            "n_mentions": np.bincount(popularity, minlength=n_entities),
+            "n_articles": 1,
+        }
+    )
     q_art = rng.integers(0, n_articles, rows)
     speakers = entity_ids[rng.zipf(1.6, size=rows) % n_entities]
     quote_ids = np.array([f"q{i:07d}" for i in range(rows)], dtype=object)
-    quotes = pd.DataFrame({"quote_id": quote_ids, "article_id": article_ids[q_art], "kind": "direct",
-                           "content_start": 0, "content_end": 20, "content": "We will keep talking.", "cue_start": 21,
-                           "cue_end": 25, "speaker_start": 0, "speaker_end": 8, "speaker_entity_id": speakers,
-                           "speaker_name": "Person", "via_entity_id": None})
+    quotes = pd.DataFrame(
+        {
+            "quote_id": quote_ids,
+            "article_id": article_ids[q_art],
+            "kind": "direct",
+            "content_start": 0,
+            "content_end": 20,
+            "content": "We will keep talking.",
+            "cue_start": 21,
+            "cue_end": 25,
+            "speaker_start": 0,
+            "speaker_end": 8,
+            "speaker_entity_id": speakers,
+            "speaker_name": "Person",
+            "via_entity_id": None,
+        }
+    )
     e_art = rng.integers(0, n_articles, rows)
     e_days = (pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 1500, rows), unit="D")).strftime("%Y-%m-%d")
-    events = pd.DataFrame({"event_id": [f"v{i:07d}" for i in range(rows)], "article_id": article_ids[e_art],
-                           "start": 0, "end": 25, "date_start": e_days, "date_end": e_days, "granularity": "day",
-                           "timex_start": 0, "timex_end": 5,
-                           "entity_ids": [[e] for e in entity_ids[rng.zipf(1.6, size=rows) % n_entities]]})
-    claims = pd.DataFrame({"claim_id": [f"c{i:07d}" for i in range(rows)], "article_id": article_ids[q_art],
-                           "quote_id": quote_ids, "claimant_entity_id": speakers,
-                           "stance": rng.choice(["assert", "deny", "accuse", "support", "call"], rows),
-                           "proposition": "talks continue", "about_entity_ids": [[e] for e in speakers],
-                           "date_start": e_days, "date_end": e_days,
-                           "group_id": [f"g{i % (rows // 10 or 1):06d}" for i in range(rows)]})
-    return toolkit.Corpus({"articles": articles, "mentions": mentions, "entities": entities, "quotes": quotes,
-                           "events": events, "claims": claims})
+    events = pd.DataFrame(
+        {
+            "event_id": [f"v{i:07d}" for i in range(rows)],
+            "article_id": article_ids[e_art],
+            "start": 0,
+            "end": 25,
+            "date_start": e_days,
+            "date_end": e_days,
+            "granularity": "day",
+            "timex_start": 0,
+            "timex_end": 5,
+            "entity_ids": [[e] for e in entity_ids[rng.zipf(1.6, size=rows) % n_entities]],
+        }
+    )
+    claims = pd.DataFrame(
+        {
+            "claim_id": [f"c{i:07d}" for i in range(rows)],
+            "article_id": article_ids[q_art],
+            "quote_id": quote_ids,
+            "claimant_entity_id": speakers,
+            "stance": rng.choice(["assert", "deny", "accuse", "support", "call"], rows),
+            "proposition": "talks continue",
+            "about_entity_ids": [[e] for e in speakers],
+            "date_start": e_days,
+            "date_end": e_days,
+            "group_id": [f"g{i % (rows // 10 or 1):06d}" for i in range(rows)],
+        }
+    )
+    return toolkit.Corpus(
+        {
+            "articles": articles,
+            "mentions": mentions,
+            "entities": entities,
+            "quotes": quotes,
+            "events": events,
+            "claims": claims,
+        }
+    )
 
 
 def selection_latency(rows: int, repeats: int) -> dict[str, Any]:
@@ -244,9 +320,15 @@ def selection_latency(rows: int, repeats: int) -> dict[str, Any]:
             timings[name].append(time.perf_counter() - started)
             shown[name] = counts
     per_change = {name: round(1000 * statistics.median(values), 1) for name, values in timings.items()}
-    return {"rows": rows, "views": sorted(panels), "installed_views": views_module.views(),
-            "dashboard_build_s": round(build_s, 3), "selection_ms": per_change,
-            "selection_ms_max": max(per_change.values()), "rows_shown": shown}
+    return {
+        "rows": rows,
+        "views": sorted(panels),
+        "installed_views": views_module.views(),
+        "dashboard_build_s": round(build_s, 3),
+        "selection_ms": per_change,
+        "selection_ms_max": max(per_change.values()),
+        "rows_shown": shown,
+    }
 
 
 def _set_quote(selection: Any, quote_id: str) -> None:
@@ -262,12 +344,21 @@ def _set_quote(selection: Any, quote_id: str) -> None:
 
 def run_child(kind: str, spec: dict[str, Any], log: Path) -> dict[str, Any]:
     """Run one configuration in a fresh interpreter; its last stdout line is its JSON result."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "plugins"), os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "plugins"), os.environ.get("PYTHONPATH", "")]),
+    }
     with log.open("a", encoding="utf-8") as err:
         err.write(f"\n=== {kind} {json.dumps(spec)}\n")
         err.flush()
-        done = subprocess.run([sys.executable, __file__, "--child", kind, "--spec", json.dumps(spec)], env=env,
-                              stdout=subprocess.PIPE, stderr=err, text=True, cwd=REPO)
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", kind, "--spec", json.dumps(spec)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+            cwd=REPO,
+        )
     if done.returncode != 0:
         raise SystemExit(f"{kind} failed (exit {done.returncode}); see {log}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -280,7 +371,9 @@ def compare_tables(left: Path, right: Path) -> dict[str, Any]:
     names = sorted({p.stem for p in left.glob("*.parquet")} | {p.stem for p in right.glob("*.parquet")})
     for name in names:
         try:
-            pd.testing.assert_frame_equal(pd.read_parquet(left / f"{name}.parquet"), pd.read_parquet(right / f"{name}.parquet"))
+            pd.testing.assert_frame_equal(
+                pd.read_parquet(left / f"{name}.parquet"), pd.read_parquet(right / f"{name}.parquet")
+            )
         except (AssertionError, FileNotFoundError) as exc:
             differences[name] = str(exc).splitlines()[0][:200]
     return {"equal": not differences, "tables": names, "differences": differences}
@@ -298,8 +391,12 @@ def main() -> None:
     parser.add_argument("--model", help="spaCy model (default: PressLens's default)")
     parser.add_argument("--plugins", help="comma-separated plugins (default: all installed)")
     parser.add_argument("--rows", type=int, default=100_000, help="rows for the selection-latency measurement")
-    parser.add_argument("--skip", default="", help="comma-separated steps to skip: bare,single,workers,cached,"
-                                                       "incremental,incremental_more,dask,large,selection")
+    parser.add_argument(
+        "--skip",
+        default="",
+        help="comma-separated steps to skip: bare,single,workers,cached,"
+        "incremental,incremental_more,dask,large,selection",
+    )
     parser.add_argument("--work", default="/tmp/presslens-scale", help="scratch folder (emptied first)")
     parser.add_argument("--output", default=str(RESULTS / "scale.json"))
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -327,14 +424,23 @@ def main() -> None:
     corpus_in = [str(work / "corpus")]
     print(f"corpus: {args.n} articles, {words} words ({args.source}); logs in {log}", file=sys.stderr)
 
-    results: dict[str, Any] = {"n": args.n, "words": words, "source": args.source, "cpus": os.cpu_count(),
-                               "python": sys.version.split()[0], "command": " ".join([Path(sys.executable).name, *sys.argv])}
+    results: dict[str, Any] = {
+        "n": args.n,
+        "words": words,
+        "source": args.source,
+        "cpus": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+    }
     measured: dict[str, dict[str, Any]] = {}
     active = active_plugins(plugins)
     results["plugins"] = active
     if not active["per_article"]:
-        print("warning: no installed plugin has per-article work (extract or spaCy component); analyze will do "
-              "no NLP and its timings say nothing about throughput", file=sys.stderr)
+        print(
+            "warning: no installed plugin has per-article work (extract or spaCy component); analyze will do "
+            "no NLP and its timings say nothing about throughput",
+            file=sys.stderr,
+        )
 
     def step(name: str, kind: str, spec: dict[str, Any]) -> None:
         if name in skip:
@@ -350,17 +456,30 @@ def main() -> None:
         shutil.copytree(work / "out-single", work / "out-more")  # the first run, cache included
     step("cached", "analyze", {**base, "inputs": corpus_in, "out": str(work / "out-single")})
     step("incremental", "analyze", {**base, "inputs": corpus_in + [str(work / "new")], "out": str(work / "out-single")})
-    step("incremental_more", "analyze", {**base, "inputs": corpus_in + [str(work / "more")],
-                                         "out": str(work / "out-more")})
+    step(
+        "incremental_more",
+        "analyze",
+        {**base, "inputs": corpus_in + [str(work / "more")], "out": str(work / "out-more")},
+    )
     step("workers", "analyze", {**base, "workers": args.workers, "inputs": corpus_in, "out": str(work / "out-workers")})
-    step("dask", "analyze", {**base, "engine": "dask", "workers": args.workers, "inputs": corpus_in,
-                             "out": str(work / "out-dask")})
+    step(
+        "dask",
+        "analyze",
+        {**base, "engine": "dask", "workers": args.workers, "inputs": corpus_in, "out": str(work / "out-dask")},
+    )
     if args.n_large and "large" not in skip:
         results["words_large"] = write_corpus(work / "large", seeds, args.n_large)
         if args.rss_workers != 1:  # the run at N must use the same configuration as the large one
-            step("rss_n", "analyze", {**base, "workers": args.rss_workers, "inputs": corpus_in, "out": str(work / "out-rss")})
-        step("large", "analyze", {**base, "workers": args.rss_workers, "inputs": [str(work / "large")],
-                                  "out": str(work / "out-large")})
+            step(
+                "rss_n",
+                "analyze",
+                {**base, "workers": args.rss_workers, "inputs": corpus_in, "out": str(work / "out-rss")},
+            )
+        step(
+            "large",
+            "analyze",
+            {**base, "workers": args.rss_workers, "inputs": [str(work / "large")], "out": str(work / "out-large")},
+        )
     step("selection", "selection", {"rows": args.rows, "repeats": 5})
 
     results["measured"] = measured
@@ -376,8 +495,11 @@ def active_plugins(names: list[str] | None) -> dict[str, Any]:
     from toolkit.registry import registry
 
     chosen = registry.resolve(names)
-    return {"chosen": [p.name for p in chosen], "per_article": [p.name for p in chosen if p.extract or p.component],
-            "load_errors": dict(registry.load_errors)}
+    return {
+        "chosen": [p.name for p in chosen],
+        "per_article": [p.name for p in chosen if p.extract or p.component],
+        "load_errors": dict(registry.load_errors),
+    }
 
 
 def _per_article_s(run: dict[str, Any]) -> float | None:
@@ -390,8 +512,9 @@ def _per_article_s(run: dict[str, Any]) -> float | None:
     return (t["analyse_s"] - fixed) / run["analysed"]
 
 
-def incremental_summary(single: dict[str, Any], cached: dict[str, Any], inc: dict[str, Any], *,
-                        more: dict[str, Any] | None = None) -> dict[str, Any]:
+def incremental_summary(
+    single: dict[str, Any], cached: dict[str, Any], inc: dict[str, Any], *, more: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """How an incremental run's time splits: per-article work on the new articles only (compared with
     the first run's cost per article: ~1 means proportional), fixed costs, and the corpus-level steps
     that re-run over every table by design.
@@ -410,15 +533,20 @@ def incremental_summary(single: dict[str, Any], cached: dict[str, Any], inc: dic
     expected = single["seconds"] * new / max(1, single.get("analysed", 1))
     t = inc.get("timings", {})
     first, now = _per_article_s(single), _per_article_s(inc)
-    return {"new_articles": new, "from_cache": inc.get("from_cache"), "seconds": round(inc["seconds"], 2),
-            "per_new_article_s": round(now, 4) if now is not None else None,
-            "first_run_per_article_s": round(first, 4) if first is not None else None,
-            "per_article_ratio": round(now / first, 2) if now and first else None,
-            "fixed_s": {k: round(t.get(k, 0), 2) for k in ("load_inputs_s", "cache_read_s", "model_load_s")},
-            "corpus_steps_s": round(t.get("corpus_steps_s", 0), 2),
-            "extra_s_over_cached": round(extra, 2), "proportional_share_of_first_run_s": round(expected, 2),
-            "whole_run_ratio": round(extra / expected, 2) if expected else None,
-            **_marginal(single, inc, more)}
+    return {
+        "new_articles": new,
+        "from_cache": inc.get("from_cache"),
+        "seconds": round(inc["seconds"], 2),
+        "per_new_article_s": round(now, 4) if now is not None else None,
+        "first_run_per_article_s": round(first, 4) if first is not None else None,
+        "per_article_ratio": round(now / first, 2) if now and first else None,
+        "fixed_s": {k: round(t.get(k, 0), 2) for k in ("load_inputs_s", "cache_read_s", "model_load_s")},
+        "corpus_steps_s": round(t.get("corpus_steps_s", 0), 2),
+        "extra_s_over_cached": round(extra, 2),
+        "proportional_share_of_first_run_s": round(expected, 2),
+        "whole_run_ratio": round(extra / expected, 2) if expected else None,
+        **_marginal(single, inc, more),
+    }
 
 
 def _marginal(single: dict[str, Any], inc: dict[str, Any], more: dict[str, Any] | None) -> dict[str, Any]:
@@ -426,9 +554,13 @@ def _marginal(single: dict[str, Any], inc: dict[str, Any], more: dict[str, Any] 
         return {}
     per_article = (more["seconds"] - inc["seconds"]) / (more["analysed"] - inc["analysed"])
     first = single["seconds"] / max(1, single.get("analysed", 1))
-    return {"more_new_articles": more["analysed"], "more_seconds": round(more["seconds"], 2),
-            "marginal_per_article_s": round(per_article, 4), "first_run_whole_per_article_s": round(first, 4),
-            "marginal_ratio": round(per_article / first, 2)}
+    return {
+        "more_new_articles": more["analysed"],
+        "more_seconds": round(more["seconds"], 2),
+        "marginal_per_article_s": round(per_article, 4),
+        "first_run_whole_per_article_s": round(first, 4),
+        "marginal_ratio": round(per_article / first, 2),
+    }
 
 
 def peak(m: dict[str, Any]) -> float:
@@ -453,8 +585,9 @@ def summarise(args: argparse.Namespace, m: dict[str, dict[str, Any]], work: Path
     if "cached" in m and "single" in m:
         s["cached_speedup"] = round(m["single"]["seconds"] / m["cached"]["seconds"], 1)
     if "incremental" in m and "cached" in m and "single" in m:
-        s["incremental"] = incremental_summary(m["single"], m["cached"], m["incremental"],
-                                               more=m.get("incremental_more"))
+        s["incremental"] = incremental_summary(
+            m["single"], m["cached"], m["incremental"], more=m.get("incremental_more")
+        )
     if "dask" in m and "single" in m:
         s["dask_tables"] = compare_tables(work / "out-single-first", work / "out-dask")
     if "workers" in m and "single" in m:
@@ -472,16 +605,22 @@ def summarise(args: argparse.Namespace, m: dict[str, dict[str, Any]], work: Path
     s["targets"] = TARGETS
     s["met"] = {
         "single_vs_bare": s.get("single_vs_bare", 0) >= TARGETS["single_vs_bare"] if "single_vs_bare" in s else None,
-        "workers_vs_single": s["workers_vs_single"] >= TARGETS["workers_vs_single"] if "workers_vs_single" in s else None,
+        "workers_vs_single": s["workers_vs_single"] >= TARGETS["workers_vs_single"]
+        if "workers_vs_single" in s
+        else None,
         "cached_speedup": s["cached_speedup"] >= TARGETS["cached_speedup"] if "cached_speedup" in s else None,
         "rss_large": (s["rss_large_mb"] <= TARGETS["rss_large_max_mb"] and s["rss_growth"] <= TARGETS["rss_growth_max"])
-        if "rss_large_mb" in s else None,
+        if "rss_large_mb" in s
+        else None,
         "dask_tables_equal": s["dask_tables"]["equal"] if "dask_tables" in s else None,
         # the new articles cost what articles cost in the first run (fixed costs and corpus steps aside)
-        "incremental_per_article": (s["incremental"]["per_article_ratio"] or 99) <= TARGETS["incremental_per_article_max"]
-        if "incremental" in s else None,
+        "incremental_per_article": (s["incremental"]["per_article_ratio"] or 99)
+        <= TARGETS["incremental_per_article_max"]
+        if "incremental" in s
+        else None,
         "incremental_marginal": 0 < s["incremental"]["marginal_ratio"] <= TARGETS["incremental_per_article_max"]
-        if "marginal_ratio" in s.get("incremental", {}) else None,
+        if "marginal_ratio" in s.get("incremental", {})
+        else None,
         "selection": s["selection_ms_max"] <= TARGETS["selection_ms_max"] if "selection_ms_max" in s else None,
     }
     return s
@@ -492,20 +631,26 @@ def print_table(results: dict[str, Any]) -> None:
     words = results["words"]
     bare = m.get("bare", {}).get("seconds")
     print(f"\nPressLens scale benchmark: {results['n']} articles, {words} words, {results['cpus']} CPUs")
-    print(f"{'configuration':<14}{'seconds':>9}{'words/s':>10}{'× bare':>8}{'analysed':>10}{'cached':>8}"
-          f"{'peak RSS MB':>13}{'tree RSS MB':>13}")
+    print(
+        f"{'configuration':<14}{'seconds':>9}{'words/s':>10}{'× bare':>8}{'analysed':>10}{'cached':>8}"
+        f"{'peak RSS MB':>13}{'tree RSS MB':>13}"
+    )
     for name, row in m.items():
         if name == "selection":
             continue
         n_words = results.get("words_large", 0) if name == "large" else words
         speed = n_words / row["seconds"]
         ratio = (speed / (words / bare)) if bare else float("nan")
-        print(f"{name:<14}{row['seconds']:>9.1f}{speed:>10.0f}{ratio:>8.2f}{row.get('analysed', '-')!s:>10}"
-              f"{row.get('from_cache', '-')!s:>8}{peak(row):>13.0f}{row['rss_tree_peak_mb']:>13.0f}")
+        print(
+            f"{name:<14}{row['seconds']:>9.1f}{speed:>10.0f}{ratio:>8.2f}{row.get('analysed', '-')!s:>10}"
+            f"{row.get('from_cache', '-')!s:>8}{peak(row):>13.0f}{row['rss_tree_peak_mb']:>13.0f}"
+        )
     if "selection" in m:
         sel = m["selection"]
-        print(f"\nselection latency at {sel['rows']} rows (views: {', '.join(sel['views']) or 'none'}): "
-              + ", ".join(f"{k} {v} ms" for k, v in sel["selection_ms"].items()))
+        print(
+            f"\nselection latency at {sel['rows']} rows (views: {', '.join(sel['views']) or 'none'}): "
+            + ", ".join(f"{k} {v} ms" for k, v in sel["selection_ms"].items())
+        )
     print("\nsummary:")
     for key, value in s.items():
         if key not in {"targets"}:

@@ -133,28 +133,34 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=RESULTS / "selection.json")
     args = parser.parse_args()
 
-    import toolkit
     from scale import synthetic_corpus
+
+    import toolkit
     from toolkit import views as views_module
 
     started = time.perf_counter()
     corpus = synthetic_corpus(args.rows)
-    print(f"synthetic corpus: {args.rows} quotes/events/claims, {len(corpus.mentions)} mentions, "
-          f"{len(corpus.entities)} entities, {len(corpus.articles)} articles "
-          f"({time.perf_counter() - started:.1f} s)", flush=True)
+    print(
+        f"synthetic corpus: {args.rows} quotes/events/claims, {len(corpus.mentions)} mentions, "
+        f"{len(corpus.entities)} entities, {len(corpus.articles)} articles "
+        f"({time.perf_counter() - started:.1f} s)",
+        flush=True,
+    )
     names = [n for n in args.views.split(",") if n] or views_module.views()
     results: dict[str, Any] = {}
     for name in names:
         try:
-            results[name] = measure(lambda s, n=name: toolkit.view(corpus, n, selection=s), corpus,
-                                    repeats=args.repeats, limit=args.timeout)
+            results[name] = measure(
+                lambda s, n=name: toolkit.view(corpus, n, selection=s), corpus, repeats=args.repeats, limit=args.timeout
+            )
         except Failed as exc:
             results[name] = {"build_s": None, "error": str(exc)}
         print(f"  {name}: {results[name]}", flush=True)
     if not args.no_dashboard:
         try:
-            results["(dashboard)"] = measure(lambda s: toolkit.dashboard(corpus, selection=s), corpus,
-                                             repeats=args.repeats, limit=args.timeout)
+            results["(dashboard)"] = measure(
+                lambda s: toolkit.dashboard(corpus, selection=s), corpus, repeats=args.repeats, limit=args.timeout
+            )
         except Failed as exc:
             results["(dashboard)"] = {"build_s": None, "error": str(exc)}
         print(f"  (dashboard): {results['(dashboard)']}", flush=True)
@@ -167,14 +173,23 @@ def main() -> None:
 
 def print_table(report: dict[str, Any]) -> None:
     steps = ["entities", "date_range", "articles", "quote", "clear"]
-    print(f"\nselection latency at {report['rows']} rows (ms, median; target ≤ {report['target_ms']:.0f} ms per change)")
+    print(
+        f"\nselection latency at {report['rows']} rows (ms, median; target ≤ {report['target_ms']:.0f} ms per change)"
+    )
     print(f"{'view':<20}{'build s':>9}" + "".join(f"{s:>12}" for s in steps) + f"{'max':>10}{'1st round':>12}")
     for name, r in report["views"].items():
         ms = r.get("selection_ms", {})
-        cells = "".join(f"{ms[s]:>12.1f}" if s in ms else f"{('>' + str(int(report['timeout_s'])) + ' s') if r.get('timed_out') == s else '-':>12}"
-                        for s in steps)
-        build = f"{r['build_s']:.2f}" if r.get("build_s") is not None else (
-            "error" if r.get("error") else f">{report['timeout_s']:.0f}")
+        cells = "".join(
+            f"{ms[s]:>12.1f}"
+            if s in ms
+            else f"{('>' + str(int(report['timeout_s'])) + ' s') if r.get('timed_out') == s else '-':>12}"
+            for s in steps
+        )
+        build = (
+            f"{r['build_s']:.2f}"
+            if r.get("build_s") is not None
+            else ("error" if r.get("error") else f">{report['timeout_s']:.0f}")
+        )
         top = f"{r['max_ms']:.1f}" if "max_ms" in r else "n/a"
         first = max(r.get("first_round_ms", {}).values(), default=None)
         print(f"{name:<20}{build:>9}{cells}{top:>10}" + (f"{first:>12.1f}" if first is not None else ""))

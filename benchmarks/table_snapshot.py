@@ -34,8 +34,17 @@ def snapshot(out: Path) -> None:
         if not folder.exists():
             print(f"{name}: skipped, {folder} is absent")
             continue
-        command = [sys.executable, "-m", "toolkit.cli", "analyze", str(folder), "--out", str(out / name),
-                   "--no-cache", "--quiet"]
+        command = [
+            sys.executable,
+            "-m",
+            "toolkit.cli",
+            "analyze",
+            str(folder),
+            "--out",
+            str(out / name),
+            "--no-cache",
+            "--quiet",
+        ]
         if metadata is not None and metadata.exists():
             command += ["--metadata", str(metadata)]
         subprocess.run(command, check=True, cwd=ROOT)
@@ -68,7 +77,9 @@ def compare(before: Path, after: Path) -> int:
             added = sorted(set(new.columns) - set(old.columns))
             removed = sorted(set(old.columns) - set(new.columns))
             shared = [c for c in old.columns if c in new.columns]
-            same = len(old) == len(new) and old[shared].reset_index(drop=True).equals(new[shared].reset_index(drop=True))
+            same = len(old) == len(new) and old[shared].reset_index(drop=True).equals(
+                new[shared].reset_index(drop=True)
+            )
             status = "identical" if same and not removed else "DIFFERENT"
             extra = f" (+columns {added})" if added else ""
             extra += f" (-columns {removed})" if removed else ""
@@ -76,7 +87,9 @@ def compare(before: Path, after: Path) -> int:
             if not same:
                 differences += 1
                 for column in shared:
-                    if len(old) == len(new) and not old[column].reset_index(drop=True).equals(new[column].reset_index(drop=True)):
+                    if len(old) == len(new) and not old[column].reset_index(drop=True).equals(
+                        new[column].reset_index(drop=True)
+                    ):
                         print(f"    column {column} differs")
     return differences
 

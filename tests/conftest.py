@@ -19,8 +19,12 @@ BUNDLED_SAMPLE = REPO / "toolkit" / "data" / "sample"
 
 
 # test folder -> the standard plugin it tests (folder names are the plugins' import names)
-STANDARD_PLUGINS = {"toolkit_entities": "entities", "toolkit_quotes": "quotes", "toolkit_timeline": "timeline",
-                    "toolkit_claims": "claims"}
+STANDARD_PLUGINS = {
+    "toolkit_entities": "entities",
+    "toolkit_quotes": "quotes",
+    "toolkit_timeline": "timeline",
+    "toolkit_claims": "claims",
+}
 
 
 def standard_plugin_problem(name: str) -> str | None:
@@ -31,8 +35,10 @@ def standard_plugin_problem(name: str) -> str | None:
         return None
     if name in registry.load_errors:
         return f"the standard plugin {name!r} failed to load: {registry.load_errors[name]}"
-    return (f"the standard plugin {name!r} is not installed (no 'presslens.plugins' entry point named {name!r}); "
-            "run `make setup` (pip install -e '.[dev,eval]')")
+    return (
+        f"the standard plugin {name!r} is not installed (no 'presslens.plugins' entry point named {name!r}); "
+        "run `make setup` (pip install -e '.[dev,eval]')"
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -20,6 +20,8 @@ def test_environment_yml_mirrors_pyproject_dependencies():
     env = yaml.safe_load((REPO / "environment.yml").read_text())
     pip_section = next(item["pip"] for item in env["dependencies"] if isinstance(item, dict) and "pip" in item)
     listed = {_normal(r) for r in pip_section if not r.startswith("-e")}
-    assert listed == wanted, f"only in pyproject: {sorted(wanted - listed)}; only in environment.yml: {sorted(listed - wanted)}"
+    assert listed == wanted, (
+        f"only in pyproject: {sorted(wanted - listed)}; only in environment.yml: {sorted(listed - wanted)}"
+    )
     python = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python"))
     assert python.replace(" ", "") == "python=3.11" and project["requires-python"] == ">=3.11"

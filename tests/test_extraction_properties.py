@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import random
-
 import sys
 from pathlib import Path
 
@@ -22,8 +21,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))  # helpers (not tests/ itself: its toolkit_* folders would shadow the plugins)
+sys.path.insert(
+    0, str(Path(__file__).resolve().parent / "support")
+)  # helpers (not tests/ itself: its toolkit_* folders would shadow the plugins)
 from corpus_factory import news_sentence
+
 from toolkit.cleaning import clean_text
 from toolkit.loaders import load
 from toolkit.records import Article
@@ -31,19 +33,76 @@ from toolkit.registry import StepContext, registry
 from toolkit.schemas import TABLES, conform
 
 STANDARD = ("entities", "quotes", "timeline", "claims")
-QUOTE_MARKS = ['"', "'", "\u201c", "\u201d", "\u2018", "\u2019", "\u00ab", "\u00bb", "\u201e", "\u201a", "\u2039",
-               "\u203a", "\u300c", "\u300d", "`", "''", "``", "\u2014", "-"]
-WORDS = ["said", "says", "told", "according to", "denied", "Anna Berg", "the ministry", "he", "she", "they",
-         "Monday", "3 May 2024", "last week", "in 2019", ".", ",", ":", "\n", "\n\n", "Reuters", "news agency",
-         "accused", "called for", "Port Vell", "not", "no"]
+QUOTE_MARKS = [
+    '"',
+    "'",
+    "\u201c",
+    "\u201d",
+    "\u2018",
+    "\u2019",
+    "\u00ab",
+    "\u00bb",
+    "\u201e",
+    "\u201a",
+    "\u2039",
+    "\u203a",
+    "\u300c",
+    "\u300d",
+    "`",
+    "''",
+    "``",
+    "\u2014",
+    "-",
+]
+WORDS = [
+    "said",
+    "says",
+    "told",
+    "according to",
+    "denied",
+    "Anna Berg",
+    "the ministry",
+    "he",
+    "she",
+    "they",
+    "Monday",
+    "3 May 2024",
+    "last week",
+    "in 2019",
+    ".",
+    ",",
+    ":",
+    "\n",
+    "\n\n",
+    "Reuters",
+    "news agency",
+    "accused",
+    "called for",
+    "Port Vell",
+    "not",
+    "no",
+]
 # span columns: (start, end) pairs that must lie inside the text when both are set
-SPAN_PAIRS = (("start", "end"), ("content_start", "content_end"), ("cue_start", "cue_end"),
-              ("speaker_start", "speaker_end"), ("timex_start", "timex_end"))
+SPAN_PAIRS = (
+    ("start", "end"),
+    ("content_start", "content_end"),
+    ("cue_start", "cue_end"),
+    ("speaker_start", "speaker_end"),
+    ("timex_start", "timex_end"),
+)
 # the column that must equal text[start:end] in each table
-SPAN_TEXT = {"mentions": ("start", "end", "text"), "timexes": ("start", "end", "text"),
-             "quotes": ("content_start", "content_end", "content")}
-SETTINGS = settings(max_examples=40, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SPAN_TEXT = {
+    "mentions": ("start", "end", "text"),
+    "timexes": ("start", "end", "text"),
+    "quotes": ("content_start", "content_end", "content"),
+}
+SETTINGS = settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +175,7 @@ def assert_spans_inside(tables: dict[str, pd.DataFrame], texts: list[str]) -> No
             if name in SPAN_TEXT:
                 start_col, end_col, text_col = SPAN_TEXT[name]
                 if not pd.isna(row.get(start_col)) and not pd.isna(row.get(text_col)):
-                    assert text[int(row[start_col]):int(row[end_col])] == row[text_col], (name, row)
+                    assert text[int(row[start_col]) : int(row[end_col])] == row[text_col], (name, row)
 
 
 def _quote_soup(draw_list: list[str]) -> str:
@@ -127,7 +186,8 @@ random_unicode = st.text(st.characters(blacklist_categories=("Cs",)), max_size=3
 quote_soup = st.lists(st.sampled_from(QUOTE_MARKS + WORDS), max_size=80).map(_quote_soup)
 no_sentences = st.text(st.sampled_from(" \n\t\r.,;:!?-\u2014\u2026\"'\u201c\u201d\u00ab\u00bb()[]"), max_size=200)
 news_like = st.integers(min_value=0, max_value=10**6).map(
-    lambda seed: " ".join(news_sentence(random.Random(seed)) for _ in range(6)))
+    lambda seed: " ".join(news_sentence(random.Random(seed)) for _ in range(6))
+)
 
 
 def _with_marks(pair: tuple[str, list[tuple[int, str]]]) -> str:
@@ -139,8 +199,9 @@ def _with_marks(pair: tuple[str, list[tuple[int, str]]]) -> str:
     return text
 
 
-damaged_news = st.tuples(news_like, st.lists(st.tuples(st.integers(0, 10**4), st.sampled_from(QUOTE_MARKS)),
-                                             max_size=6)).map(_with_marks)
+damaged_news = st.tuples(
+    news_like, st.lists(st.tuples(st.integers(0, 10**4), st.sampled_from(QUOTE_MARKS)), max_size=6)
+).map(_with_marks)
 
 
 @SETTINGS
@@ -150,20 +211,29 @@ def test_plugins_never_crash_and_keep_spans_inside_the_text(analyser, texts):
     assert_spans_inside(tables, texts)
 
 
-@settings(max_examples=4, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(words=st.lists(st.sampled_from(WORDS[:-5] + ["and", "the", "minister", "\u201c", "\u201d"]),
-                      min_size=800, max_size=1500))
+@settings(
+    max_examples=4,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    words=st.lists(
+        st.sampled_from(WORDS[:-5] + ["and", "the", "minister", "\u201c", "\u201d"]), min_size=800, max_size=1500
+    )
+)
 def test_a_very_long_sentence_is_analysed(analyser, words):
     text = " ".join(w for w in words if w not in {".", "\n", "\n\n"}) + "."
     tables = run_all(analyser, [text])
     assert_spans_inside(tables, [text])
 
 
-@pytest.mark.parametrize("text", ["", " ", "\n\n\n", "\u201c", "\u201d\u201c", "\"\"\"", "\x00\x00", "\ufeff",
-                                  "\u200b\u200b said \u200b"],
-                         ids=["empty", "space", "newlines", "open-quote", "reversed-quotes", "three-quotes", "nuls",
-                              "bom", "zero-width"])
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "\n\n\n", "\u201c", "\u201d\u201c", '"""', "\x00\x00", "\ufeff", "\u200b\u200b said \u200b"],
+    ids=["empty", "space", "newlines", "open-quote", "reversed-quotes", "three-quotes", "nuls", "bom", "zero-width"],
+)
 def test_degenerate_texts(analyser, text):
     assert_spans_inside(run_all(analyser, [text]), [text])
 
@@ -176,8 +246,16 @@ def test_the_sample_corpus_and_hostile_markup_keep_spans_valid(analyser):
 
 # ---------------------------------------------------------------------------
 # cleaning keeps offsets meaningful
-BOILERPLATE = ["Leave a Reply", "Read also: Another story", "Advertisement", "Share this article",
-               "\u00a9 2024 Some Outlet", "Back to top", "Photo: A. Person / Agency", "Comments"]
+BOILERPLATE = [
+    "Leave a Reply",
+    "Read also: Another story",
+    "Advertisement",
+    "Share this article",
+    "\u00a9 2024 Some Outlet",
+    "Back to top",
+    "Photo: A. Person / Agency",
+    "Comments",
+]
 line_text = st.one_of(st.sampled_from(BOILERPLATE), st.text(st.characters(blacklist_categories=("Cs",)), max_size=60))
 endings = st.sampled_from(["\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\u2028", "\u0085", ""])
 

@@ -59,7 +59,7 @@ class _Inspector(HTMLParser):
                 self.problems.append(f"<{tag} {name}={value[:40]!r}> script URL")
         if MARK in " ".join(name for name, _ in attrs):
             self.problems.append(f"<{tag}> attribute name made of data")
-        if tag == "img" and dict(attrs).get("src") == "x" or tag == "svg" and any(n == "onload" for n, _ in attrs):
+        if (tag == "img" and dict(attrs).get("src") == "x") or (tag == "svg" and any(n == "onload" for n, _ in attrs)):
             self.problems.append(f"<{tag}> element injected")
         if tag in ("script", "style"):
             self._raw = (tag, [])
@@ -97,8 +97,11 @@ def test_the_checker_catches_each_payload_unescaped_and_passes_it_escaped():
         if payload.startswith(('"', "'")):
             markup = f'<p title="{payload}">x</p>' if payload[0] == '"' else f"<p title='{payload}'>x</p>"
         else:
-            markup = f"<style>p{{}}</style><div>{payload}</div>" if "</style>" not in payload else \
-                f"<style>p{{content:'{payload}'}}</style>"
+            markup = (
+                f"<style>p{{}}</style><div>{payload}</div>"
+                if "</style>" not in payload
+                else f"<style>p{{content:'{payload}'}}</style>"
+            )
         assert injection_problems(markup), f"the checker misses {payload!r}"
         assert injection_problems(f'<p title="{h.escape(payload)}">{h.escape(payload)}</p>') == []
 
@@ -117,52 +120,178 @@ def _hostile_corpus() -> Corpus:
         quote_start = text.index("\u201c") + 1
         cue = text.index("said", quote_start)
         date = text.index("3 May 2024")
-        articles.append({"article_id": aid, "path": f"/in/{HOSTILE}.txt", "title": "Title " + HOSTILE,
-                         "outlet": "Outlet " + HOSTILE, "published": f"2024-05-0{n}", "published_source": "metadata",
-                         "text": text, "url": f"javascript:window.{MARK}=8"})
+        articles.append(
+            {
+                "article_id": aid,
+                "path": f"/in/{HOSTILE}.txt",
+                "title": "Title " + HOSTILE,
+                "outlet": "Outlet " + HOSTILE,
+                "published": f"2024-05-0{n}",
+                "published_source": "metadata",
+                "text": text,
+                "url": f"javascript:window.{MARK}=8",
+            }
+        )
         mentions += [
-            {"article_id": aid, "start": person, "end": person + len(names["E1"]), "text": names["E1"],
-             "label": "PERSON", "entity_id": ids["E1"]},
-            {"article_id": aid, "start": len(head), "end": len(head) + len(HOSTILE), "text": HOSTILE,
-             "label": "ORG", "entity_id": ids["E2"]},
-            {"article_id": aid, "start": quote_start, "end": quote_start + len(HOSTILE), "text": HOSTILE,
-             "label": "ORG", "entity_id": ids["E2"]},  # an entity named inside the quote
+            {
+                "article_id": aid,
+                "start": person,
+                "end": person + len(names["E1"]),
+                "text": names["E1"],
+                "label": "PERSON",
+                "entity_id": ids["E1"],
+            },
+            {
+                "article_id": aid,
+                "start": len(head),
+                "end": len(head) + len(HOSTILE),
+                "text": HOSTILE,
+                "label": "ORG",
+                "entity_id": ids["E2"],
+            },
+            {
+                "article_id": aid,
+                "start": quote_start,
+                "end": quote_start + len(HOSTILE),
+                "text": HOSTILE,
+                "label": "ORG",
+                "entity_id": ids["E2"],
+            },  # an entity named inside the quote
         ]
         quote_id = f"Q{n}{HOSTILE}"
-        quotes.append({"quote_id": quote_id, "article_id": aid, "kind": "direct", "content_start": quote_start,
-                       "content_end": quote_start + len(HOSTILE), "content": HOSTILE, "cue_start": cue,
-                       "cue_end": cue + 4, "speaker_start": person, "speaker_end": person + len(names["E1"]),
-                       "speaker_entity_id": ids["E1"], "speaker_name": names["E1"], "via_entity_id": ids["E2"]})
-        timexes.append({"article_id": aid, "start": date, "end": date + 10, "text": "3 May 2024", "type": "DATE",
-                        "value": "2024-05-03"})
+        quotes.append(
+            {
+                "quote_id": quote_id,
+                "article_id": aid,
+                "kind": "direct",
+                "content_start": quote_start,
+                "content_end": quote_start + len(HOSTILE),
+                "content": HOSTILE,
+                "cue_start": cue,
+                "cue_end": cue + 4,
+                "speaker_start": person,
+                "speaker_end": person + len(names["E1"]),
+                "speaker_entity_id": ids["E1"],
+                "speaker_name": names["E1"],
+                "via_entity_id": ids["E2"],
+            }
+        )
+        timexes.append(
+            {
+                "article_id": aid,
+                "start": date,
+                "end": date + 10,
+                "text": "3 May 2024",
+                "type": "DATE",
+                "value": "2024-05-03",
+            }
+        )
         sentence_end = text.index("come.") + 5
-        events.append({"event_id": f"V{n}{HOSTILE}", "article_id": aid, "start": 0, "end": sentence_end,
-                       "date_start": "2024-05-03", "date_end": "2024-05-03", "granularity": "day",
-                       "timex_start": date, "timex_end": date + 10, "entity_ids": [ids["E1"], ids["E2"]]})
+        events.append(
+            {
+                "event_id": f"V{n}{HOSTILE}",
+                "article_id": aid,
+                "start": 0,
+                "end": sentence_end,
+                "date_start": "2024-05-03",
+                "date_end": "2024-05-03",
+                "granularity": "day",
+                "timex_start": date,
+                "timex_end": date + 10,
+                "entity_ids": [ids["E1"], ids["E2"]],
+            }
+        )
         # the example plugin's table (examples/presslens-amounts, installed by make setup)
-        amounts.append({"amount_id": f"A{n}{HOSTILE}", "article_id": aid, "start": 0, "end": len(HOSTILE),
-                        "text": HOSTILE, "value": 3.0, "unit": HOSTILE, "kind": "count", "n_articles": 1})
-        claims.append({"claim_id": f"C{n}{HOSTILE}", "article_id": aid, "quote_id": quote_id,
-                       "claimant_entity_id": ids["E1"], "stance": stance, "proposition": HOSTILE,
-                       "about_entity_ids": [ids["E2"]], "date_start": "2024-05-03", "date_end": "2024-05-03",
-                       "group_id": "G" + HOSTILE})
-    entities = [{"entity_id": ids[key], "name": names[key], "label": label, "aliases": [names[key], HOSTILE, "x" + PAYLOADS[5]],
-                 "n_mentions": 2, "n_articles": 2} for key, label in (("E1", "PERSON"), ("E2", "ORG"))]
+        amounts.append(
+            {
+                "amount_id": f"A{n}{HOSTILE}",
+                "article_id": aid,
+                "start": 0,
+                "end": len(HOSTILE),
+                "text": HOSTILE,
+                "value": 3.0,
+                "unit": HOSTILE,
+                "kind": "count",
+                "n_articles": 1,
+            }
+        )
+        claims.append(
+            {
+                "claim_id": f"C{n}{HOSTILE}",
+                "article_id": aid,
+                "quote_id": quote_id,
+                "claimant_entity_id": ids["E1"],
+                "stance": stance,
+                "proposition": HOSTILE,
+                "about_entity_ids": [ids["E2"]],
+                "date_start": "2024-05-03",
+                "date_end": "2024-05-03",
+                "group_id": "G" + HOSTILE,
+            }
+        )
+    entities = [
+        {
+            "entity_id": ids[key],
+            "name": names[key],
+            "label": label,
+            "aliases": [names[key], HOSTILE, "x" + PAYLOADS[5]],
+            "n_mentions": 2,
+            "n_articles": 2,
+        }
+        for key, label in (("E1", "PERSON"), ("E2", "ORG"))
+    ]
     # an extra table a plugin's view reads (the entities plugin's merge suggestions)
-    suggestions = [{"suggestion_id": "S" + HOSTILE, "name_a": names["E1"], "name_b": HOSTILE, "label": "PERSON",
-                    "evidence": HOSTILE, "applied": False, "status": "open " + HOSTILE}]
+    suggestions = [
+        {
+            "suggestion_id": "S" + HOSTILE,
+            "name_a": names["E1"],
+            "name_b": HOSTILE,
+            "label": "PERSON",
+            "evidence": HOSTILE,
+            "applied": False,
+            "status": "open " + HOSTILE,
+        }
+    ]
     # the stories plugin's table: one story of both articles, its label and ids from user data
     for article in articles:
         article["story_id"] = "S" + HOSTILE
-    stories = [{"story_id": "S" + HOSTILE, "label": "Story " + HOSTILE, "article_ids": [a["article_id"] for a in articles],
-                "date_start": "2024-05-01", "date_end": "2024-05-02", "entity_ids": [ids["E1"], ids["E2"]],
-                "n_articles": len(articles), "duplicates": []}]
-    tables = {"articles": articles, "mentions": mentions, "entities": entities, "quotes": quotes,
-              "timexes": timexes, "events": events, "claims": claims, "entity_suggestions": suggestions,
-              "amounts": amounts, "stories": stories}
-    manifest = {"created": HOSTILE, "configuration": {"plugins": [HOSTILE]}, "inputs": [{"path": HOSTILE}],
-                "load_report": {"inputs": 1, "loaded": 1, "skipped": 0, "failed": 0, "warnings": [HOSTILE],
-                                "entries": [{"source": HOSTILE, "status": "loaded", "reason": HOSTILE}]}}
+    stories = [
+        {
+            "story_id": "S" + HOSTILE,
+            "label": "Story " + HOSTILE,
+            "article_ids": [a["article_id"] for a in articles],
+            "date_start": "2024-05-01",
+            "date_end": "2024-05-02",
+            "entity_ids": [ids["E1"], ids["E2"]],
+            "n_articles": len(articles),
+            "duplicates": [],
+        }
+    ]
+    tables = {
+        "articles": articles,
+        "mentions": mentions,
+        "entities": entities,
+        "quotes": quotes,
+        "timexes": timexes,
+        "events": events,
+        "claims": claims,
+        "entity_suggestions": suggestions,
+        "amounts": amounts,
+        "stories": stories,
+    }
+    manifest = {
+        "created": HOSTILE,
+        "configuration": {"plugins": [HOSTILE]},
+        "inputs": [{"path": HOSTILE}],
+        "load_report": {
+            "inputs": 1,
+            "loaded": 1,
+            "skipped": 0,
+            "failed": 0,
+            "warnings": [HOSTILE],
+            "entries": [{"source": HOSTILE, "status": "loaded", "reason": HOSTILE}],
+        },
+    }
     return Corpus({name: pd.DataFrame(rows) for name, rows in tables.items()}, manifest=manifest)
 
 
@@ -176,9 +305,13 @@ def _selections(corpus: Corpus) -> dict[str, Selection | None]:
     return {
         "none": None,
         "entity": Selection(entities=[entity]),
-        "everything": Selection(entities=[entity], articles=list(corpus.articles["article_id"]),
-                                quote=corpus.quotes["quote_id"].iloc[0], claim_group=corpus.claims["group_id"].iloc[0],
-                                date_range=("2024-01-01", "2024-12-31")),
+        "everything": Selection(
+            entities=[entity],
+            articles=list(corpus.articles["article_id"]),
+            quote=corpus.quotes["quote_id"].iloc[0],
+            claim_group=corpus.claims["group_id"].iloc[0],
+            date_range=("2024-01-01", "2024-12-31"),
+        ),
     }
 
 
@@ -203,8 +336,10 @@ def test_the_static_dashboard_is_inert(corpus):
 
 def test_html_helpers_escape_every_argument():
     frame = pd.DataFrame({HOSTILE: [HOSTILE, None], "n": [1, 2]})
-    spans = [{"start": 0, "end": 10, "label": HOSTILE, "title": HOSTILE},
-             {"start": 5, "end": len(HOSTILE), "label": "PERSON", "title": PAYLOADS[4]}]
+    spans = [
+        {"start": 0, "end": 10, "label": HOSTILE, "title": HOSTILE},
+        {"start": 5, "end": len(HOSTILE), "label": "PERSON", "title": PAYLOADS[4]},
+    ]
     pieces = {
         "escape": h.escape(HOSTILE),
         "table": h.table(frame, caption=HOSTILE, css_class=PAYLOADS[4]),
@@ -282,8 +417,12 @@ def test_the_live_dashboard_is_inert(corpus):
 def test_report_sections_are_inert(corpus):
     from toolkit import report
 
-    pieces = {"overview": report.overview_html(corpus), "manifest": report.manifest_html(corpus, command=HOSTILE),
-              "header": report.header_html(HOSTILE, corpus), "others": report.other_renderers_html(corpus)}
+    pieces = {
+        "overview": report.overview_html(corpus),
+        "manifest": report.manifest_html(corpus, command=HOSTILE),
+        "header": report.header_html(HOSTILE, corpus),
+        "others": report.other_renderers_html(corpus),
+    }
     for section in report.sections():  # the sections the installed plugins declare
         pieces[f"section {section.key}"] = report.section_html(corpus, section.key)
     for name, markup in pieces.items():
@@ -303,21 +442,31 @@ def test_no_payload_runs_in_a_browser(corpus, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
     page_file = tmp_path / "dashboard.html"
     selection = _selections(corpus)["everything"]
-    page_file.write_text(toolkit.dashboard(corpus, static=True, selection=selection, title="Dash " + HOSTILE),
-                         encoding="utf-8")
+    page_file.write_text(
+        toolkit.dashboard(corpus, static=True, selection=selection, title="Dash " + HOSTILE), encoding="utf-8"
+    )
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox",
-                                                                             "--disable-gpu", "--disable-dev-shm-usage"])
+        browser = playwright.chromium.launch(
+            executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+        )
         try:
             page = browser.new_page()
             events: list[str] = []
             page.on("dialog", lambda dialog: (events.append(dialog.message), dialog.dismiss()))
-            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
-                       else (events.append(route.request.url), route.abort()))
+            page.route(
+                "**/*",
+                lambda route: (
+                    route.continue_()
+                    if route.request.url.startswith("file:")
+                    else (events.append(route.request.url), route.abort())
+                ),
+            )
             page.goto(page_file.as_uri())
             # hover and focus everything, so injected onmouseover/onfocus handlers would fire
-            page.evaluate("document.querySelectorAll('body *').forEach(e => {"
-                          "e.dispatchEvent(new MouseEvent('mouseover')); e.dispatchEvent(new FocusEvent('focus'));})")
+            page.evaluate(
+                "document.querySelectorAll('body *').forEach(e => {"
+                "e.dispatchEvent(new MouseEvent('mouseover')); e.dispatchEvent(new FocusEvent('focus'));})"
+            )
             page.wait_for_timeout(300)
             assert page.evaluate(f"typeof window.{MARK}") == "undefined"
             assert page.title().startswith("Dash Evil <script>")  # the title is text, shown as written

@@ -21,24 +21,42 @@ SHIPPED = [REPO / "toolkit", REPO / "plugins"]
 
 BANNED_MODULES = {"pickle", "cPickle", "_pickle", "dill", "cloudpickle", "shelve", "marshal", "joblib"}
 BANNED_CALLS = {"eval", "exec", "execfile", "__import__"}
-BANNED_ATTRIBUTES = {"read_pickle", "to_pickle", "unsafe_load", "full_load", "unsafe_load_all", "full_load_all",
-                     "UnsafeLoader", "FullLoader", "system", "popen"}
+BANNED_ATTRIBUTES = {
+    "read_pickle",
+    "to_pickle",
+    "unsafe_load",
+    "full_load",
+    "unsafe_load_all",
+    "full_load_all",
+    "UnsafeLoader",
+    "FullLoader",
+    "system",
+    "popen",
+}
 SAFE_YAML_LOADERS = {"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"}
 # Reviewed exceptions: (path, what) -> why it is not code from data.
 ALLOWED = {
     ("toolkit/engines.py", "import cloudpickle"): (
         "the parent process serialises its own configuration and plugin functions for its own worker "
-        "processes (as Dask does); the bytes never touch disk and no input data is unpickled"),
+        "processes (as Dask does); the bytes never touch disk and no input data is unpickled"
+    ),
 }
 
 
 def _sources() -> list[tuple[str, str]]:
-    found = [(str(path.relative_to(REPO)), path.read_text("utf-8"))
-             for root in SHIPPED for path in sorted(root.rglob("*.py")) if "__pycache__" not in path.parts]
+    found = [
+        (str(path.relative_to(REPO)), path.read_text("utf-8"))
+        for root in SHIPPED
+        for path in sorted(root.rglob("*.py"))
+        if "__pycache__" not in path.parts
+    ]
     for notebook in sorted((REPO / "notebooks").rglob("*.ipynb")) if (REPO / "notebooks").is_dir() else []:
         cells = json.loads(notebook.read_text("utf-8")).get("cells", [])
-        code = "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-                         for c in cells if c.get("cell_type") == "code")
+        code = "\n".join(
+            "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+            for c in cells
+            if c.get("cell_type") == "code"
+        )
         # notebook magics are not Python
         code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in code.splitlines())
         found.append((str(notebook.relative_to(REPO)), code))
@@ -82,8 +100,11 @@ def code_from_data(source: str) -> list[str]:
                 allow = keywords.get("allow_pickle")
                 if name.split(".")[0] == "torch" or (isinstance(allow, ast.Constant) and allow.value):
                     found.append(f"{line}: {name} that unpickles")
-            elif name.split(".")[0] == "subprocess" and isinstance(keywords.get("shell"), ast.Constant) \
-                    and keywords["shell"].value:
+            elif (
+                name.split(".")[0] == "subprocess"
+                and isinstance(keywords.get("shell"), ast.Constant)
+                and keywords["shell"].value
+            ):
                 found.append(f"{line}: {name}(shell=True)")
         if isinstance(node, ast.Attribute) and node.attr in BANNED_ATTRIBUTES:
             owner = _name(node.value)
@@ -94,9 +115,11 @@ def code_from_data(source: str) -> list[str]:
 
 
 def test_the_checker_finds_each_kind_of_code_from_data():
-    sample = ("import pickle\nfrom dill import loads\neval(x)\nexec(y)\nyaml.load(s)\nyaml.load(s, Loader=yaml.Loader)\n"
-              "yaml.unsafe_load(s)\npd.read_pickle(p)\nnp.load(p, allow_pickle=True)\nos.system(c)\n"
-              "subprocess.run(c, shell=True)\nyaml.safe_load(s)\nnp.load(p)\n")
+    sample = (
+        "import pickle\nfrom dill import loads\neval(x)\nexec(y)\nyaml.load(s)\nyaml.load(s, Loader=yaml.Loader)\n"
+        "yaml.unsafe_load(s)\npd.read_pickle(p)\nnp.load(p, allow_pickle=True)\nos.system(c)\n"
+        "subprocess.run(c, shell=True)\nyaml.safe_load(s)\nnp.load(p)\n"
+    )
     assert [item.split(":")[0] for item in code_from_data(sample)] == [str(n) for n in range(1, 12)]
 
 
@@ -132,11 +155,14 @@ def test_a_yaml_tag_that_would_run_code_is_refused_without_running(aliases, tmp_
 
 @pytest.mark.parametrize(
     ("content", "field"),
-    [("- just\n- a list\n", "expected a mapping"),
-     ("entities:\n  - label: PERSON\n", "entities[0]"),
-     ("never_merge:\n  - [only one]\n", "never_merge[0]"),
-     ("suggestions:\n  - names: [A, B]\n    status: maybe\n", "suggestions[0]")],
-    ids=["not-a-mapping", "entity-without-name", "pair-of-one", "bad-status"])
+    [
+        ("- just\n- a list\n", "expected a mapping"),
+        ("entities:\n  - label: PERSON\n", "entities[0]"),
+        ("never_merge:\n  - [only one]\n", "never_merge[0]"),
+        ("suggestions:\n  - names: [A, B]\n    status: maybe\n", "suggestions[0]"),
+    ],
+    ids=["not-a-mapping", "entity-without-name", "pair-of-one", "bad-status"],
+)
 def test_alias_file_errors_name_the_field(aliases, tmp_path, content, field):
     path = tmp_path / "aliases.yaml"
     path.write_text(content)

@@ -58,5 +58,5 @@ def itertuples(frame: pd.DataFrame, *, chunk_rows: int = 4096) -> Iterator[Any]:
         yield from (fields() for _ in range(len(frame)))
         return
     for begin in range(0, len(frame), max(1, chunk_rows)):
-        chunk = frame.iloc[begin:begin + chunk_rows]
+        chunk = frame.iloc[begin : begin + chunk_rows]
         yield from map(fields._make, zip(*(values(chunk.iloc[:, k]) for k in range(chunk.shape[1]))))

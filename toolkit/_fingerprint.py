@@ -51,8 +51,9 @@ from .registry import Plugin
 __all__ = ["CORE_PACKAGE", "HASHED_SUFFIXES", "code_fingerprint", "core_digest", "files_digest", "plugin_digest"]
 
 # what a package's results may depend on: its code, compiled or not, and the data files it reads
-HASHED_SUFFIXES = frozenset({".py", ".pyx", ".pxd", ".so", ".pyd", ".txt", ".json", ".jsonl", ".yaml", ".yml",
-                             ".csv", ".tsv", ".toml", ".cfg"})
+HASHED_SUFFIXES = frozenset(
+    {".py", ".pyx", ".pxd", ".so", ".pyd", ".txt", ".json", ".jsonl", ".yaml", ".yml", ".csv", ".tsv", ".toml", ".cfg"}
+)
 SKIPPED_DIRS = frozenset({"__pycache__"})
 CORE_PACKAGE = Path(__file__).resolve().parent
 # the core's folders that hold no code: the bundled sample articles
@@ -105,7 +106,9 @@ def plugin_digest(plugin: Plugin) -> str:
         if root is not None:
             roots.add(root)
         else:
-            unlocated.append(_source_or_version(factory, plugin) if factory is not None else f"version:{plugin.version}")
+            unlocated.append(
+                _source_or_version(factory, plugin) if factory is not None else f"version:{plugin.version}"
+            )
     if not roots and not unlocated:  # a plugin made of declarations only: nothing but its version decides
         unlocated.append(f"version:{plugin.version}")
     digest = hashlib.sha256()
@@ -169,8 +172,7 @@ def _hashed_files(root: Path, skip: frozenset[str]) -> Iterator[Path]:
         return
     for folder, dirs, files in os.walk(root):
         top = Path(folder) == root
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith(".")
-                         and not (top and d in skip))
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith(".") and not (top and d in skip))
         for name in sorted(files):
             if not name.startswith(".") and os.path.splitext(name)[1] in HASHED_SUFFIXES:
                 yield Path(folder) / name
@@ -208,8 +210,13 @@ def _root_of_callable(obj: Any) -> Path | None:
         defined_in = inspect.getsourcefile(inspect.unwrap(obj))
     except TypeError:  # a built-in or a callable instance: no code object to ask
         return None
-    if script and defined_in and os.path.isfile(script) and os.path.isfile(defined_in) \
-            and os.path.samefile(script, defined_in):
+    if (
+        script
+        and defined_in
+        and os.path.isfile(script)
+        and os.path.isfile(defined_in)
+        and os.path.samefile(script, defined_in)
+    ):
         return Path(script).resolve()
     return None
 

@@ -15,8 +15,17 @@ import pandas as pd
 
 from . import errors
 
-__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_json", "write_parquet", "output_lock", "sha256_text",
-           "remove_temp_files", "TEMP_SUFFIX", "LOCK_NAME"]
+__all__ = [
+    "atomic_path",
+    "atomic_write_bytes",
+    "atomic_write_json",
+    "write_parquet",
+    "output_lock",
+    "sha256_text",
+    "remove_temp_files",
+    "TEMP_SUFFIX",
+    "LOCK_NAME",
+]
 
 TEMP_SUFFIX = ".tmp"
 

@@ -157,8 +157,10 @@ class SpanAnnotator(anywidget.AnyWidget):
 
     def rows(self) -> pd.DataFrame:
         """Your spans with their text, in reading order."""
-        frame = pd.DataFrame([{"start": s["start"], "end": s["end"], "text": self.text[s["start"]:s["end"]]}
-                              for s in self.spans], columns=["start", "end", "text"])
+        frame = pd.DataFrame(
+            [{"start": s["start"], "end": s["end"], "text": self.text[s["start"] : s["end"]]} for s in self.spans],
+            columns=["start", "end", "text"],
+        )
         return frame.sort_values("start", ignore_index=True)
 
     def score(self, *, min_overlap: float = 0.5) -> SpanScore:
@@ -166,8 +168,9 @@ class SpanAnnotator(anywidget.AnyWidget):
 
     def _update_report(self, _: Any = None) -> None:
         if not self.show_reference:
-            self.report_html = (f"<p>{len(self.spans)} span(s) marked. Press <b>Compare with the toolkit</b> "
-                                f"when you are done.</p>")
+            self.report_html = (
+                f"<p>{len(self.spans)} span(s) marked. Press <b>Compare with the toolkit</b> when you are done.</p>"
+            )
             return
         score = self.score()
 
@@ -182,7 +185,8 @@ class SpanAnnotator(anywidget.AnyWidget):
             f"<p>{h.escape(score.summary())}</p>"
             + listing(f"Only you marked these {noun} (did the toolkit miss them?)", score.only_yours)
             + listing(f"Only the toolkit marked these {noun} (did you miss them, or is it wrong?)", score.only_toolkit)
-            + '<p class="pl-muted">Your spans: solid underline. The toolkit\'s: dotted underline.</p>')
+            + '<p class="pl-muted">Your spans: solid underline. The toolkit\'s: dotted underline.</p>'
+        )
 
 
 def annotate(corpus: Corpus, article_id: str | None = None, *, kind: str = "quotes") -> SpanAnnotator:
@@ -198,8 +202,10 @@ def annotate(corpus: Corpus, article_id: str | None = None, *, kind: str = "quot
         article_id = str(counts.index[0]) if len(counts) else str(articles["article_id"].iloc[0])
     match = articles[articles["article_id"] == article_id]
     if match.empty:
-        raise KeyError(f"No article {article_id!r}. Articles: {', '.join(articles['article_id'].head(10))}"
-                       f"{' …' if len(articles) > 10 else ''}.")
+        raise KeyError(
+            f"No article {article_id!r}. Articles: {', '.join(articles['article_id'].head(10))}"
+            f"{' …' if len(articles) > 10 else ''}."
+        )
     reference = [{"start": s, "end": e} for s, e in toolkit_spans(corpus, article_id, kind)]
     widget = SpanAnnotator(text=str(match["text"].iloc[0]), reference=reference, kind=kind)
     widget.article_id = article_id

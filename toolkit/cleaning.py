@@ -15,15 +15,21 @@ __all__ = ["clean_text", "boilerplate_reason"]
 _LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (reason, re.compile(pattern, re.IGNORECASE))
     for reason, pattern in (
-        ("comment prompt",
-         r"^(leave a (reply|comment)|post a comment|add a comment|\d+\s+comments?|comments?)\b.{0,40}$"),
+        (
+            "comment prompt",
+            r"^(leave a (reply|comment)|post a comment|add a comment|\d+\s+comments?|comments?)\b.{0,40}$",
+        ),
         ("comment prompt", r"your email address will not be published|required fields are marked"),
-        ("navigation",
-         r"^(back to top( button)?|show more|show less|load more|scroll to top|skip to (main )?content)\W*$"),
+        (
+            "navigation",
+            r"^(back to top( button)?|show more|show less|load more|scroll to top|skip to (main )?content)\W*$",
+        ),
         ("related link", r"^(read|see) (also|more)\b|^related( articles?| stories)?\s*:|^more on this\b"),
         ("share prompt", r"^(share|share this( article| story)?|follow us|subscribe|sign up)\b.{0,60}$"),
-        ("caption credit",
-         r"\b(video|photo|image|footage)\s*:\s*\S.{0,80}(reporter|credit|©|/)|^(close|photo|image|video)\s*:"),
+        (
+            "caption credit",
+            r"\b(video|photo|image|footage)\s*:\s*\S.{0,80}(reporter|credit|©|/)|^(close|photo|image|video)\s*:",
+        ),
         ("copyright", r"^(©|copyright\b|all rights reserved)"),
     )
 )

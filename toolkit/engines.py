@@ -42,8 +42,17 @@ from . import errors
 from .records import Article
 from .registry import Plugin
 
-__all__ = ["ENGINES", "RunConfig", "ArticleProcessor", "LocalEngine", "ProcessPoolEngine", "DaskEngine",
-           "make_engine", "model_fingerprint", "extract_rows"]
+__all__ = [
+    "ENGINES",
+    "RunConfig",
+    "ArticleProcessor",
+    "LocalEngine",
+    "ProcessPoolEngine",
+    "DaskEngine",
+    "make_engine",
+    "model_fingerprint",
+    "extract_rows",
+]
 
 ENGINES = ("local", "dask")
 
@@ -174,8 +183,10 @@ class ArticleProcessor:
 
             # one Doc at a time leaves nlp.pipe; it is dropped as soon as its rows exist
             processed = nlp.pipe(docs(), batch_size=self.config.batch_size)
-            return [extract_rows(doc, article, self.chosen, self.config)
-                    for article, doc in zip(articles, processed, strict=True)]
+            return [
+                extract_rows(doc, article, self.chosen, self.config)
+                for article, doc in zip(articles, processed, strict=True)
+            ]
 
 
 # ---------------------------------------------------------------------------
@@ -191,11 +202,14 @@ def model_fingerprint(name: str | None) -> dict[str, str]:
     """
     from .nlp import DEFAULT_MODELS
 
-    for candidate in ((name,) if name else DEFAULT_MODELS):
+    for candidate in (name,) if name else DEFAULT_MODELS:
         meta = _read_meta(candidate)
         if meta is not None:
-            return {"name": f"{meta.get('lang', '')}_{meta.get('name', '')}", "version": str(meta.get("version", "")),
-                    "spacy_version": str(meta.get("spacy_version", ""))}
+            return {
+                "name": f"{meta.get('lang', '')}_{meta.get('name', '')}",
+                "version": str(meta.get("version", "")),
+                "spacy_version": str(meta.get("spacy_version", "")),
+            }
     from .nlp import load_model, model_info
 
     return model_info(load_model(name))  # raises the usual "model not found" error when absent
@@ -243,7 +257,8 @@ def make_payload(config: RunConfig, chosen: Sequence[Plugin]) -> bytes:
         raise errors.PressLensError(
             f"The plugins ({names}) cannot be sent to worker processes: {type(exc).__name__}: {exc}. "
             "Keep plugin functions free of open files and loaded models (load them inside the function), "
-            "or run with workers=1.") from exc
+            "or run with workers=1."
+        ) from exc
 
 
 _PROCESSORS: dict[str, ArticleProcessor] = {}
@@ -316,8 +331,9 @@ class LocalEngine:
         self.processor.release()
 
 
-def _ordered(submit: Callable[[Sequence[Article]], Any], batches: Iterable[tuple[Tag, Sequence[Article]]],
-             window: int) -> Iterator[tuple[Tag, Any, Sequence[Article]]]:
+def _ordered(
+    submit: Callable[[Sequence[Article]], Any], batches: Iterable[tuple[Tag, Sequence[Article]]], window: int
+) -> Iterator[tuple[Tag, Any, Sequence[Article]]]:
     """Submit batches keeping at most ``window`` in flight; yield their futures in submission order.
 
     The window bounds memory (articles and rows waiting in queues) while keeping
@@ -338,9 +354,11 @@ def _ordered(submit: Callable[[Sequence[Article]], Any], batches: Iterable[tuple
         yield pending.popleft()
 
 
-BROKEN_POOL = ("A worker process died before finishing its articles. If this run was started from a script, "
-               "put the call under `if __name__ == \"__main__\":` (worker processes import the script again); "
-               "if memory ran out, use fewer workers or a smaller batch_size.")
+BROKEN_POOL = (
+    "A worker process died before finishing its articles. If this run was started from a script, "
+    'put the call under `if __name__ == "__main__":` (worker processes import the script again); '
+    "if memory ran out, use fewer workers or a smaller batch_size."
+)
 
 
 class _RemoteEngine:
@@ -359,13 +377,19 @@ class _RemoteEngine:
     # subclasses
     def _start(self) -> None: ...
     def _submit(self, articles: Sequence[Article]) -> Any: ...
-    def _window(self) -> int: return 4
+    def _window(self) -> int:
+        return 4
+
     def close(self) -> None: ...
 
     def _use_fallback(self, reason: str) -> None:
         if self._fallback is None:
-            warnings.warn(f"PressLens {self.name} engine: workers cannot run these plugins ({reason}); "
-                          "analysing in this process instead.", RuntimeWarning, stacklevel=4)
+            warnings.warn(
+                f"PressLens {self.name} engine: workers cannot run these plugins ({reason}); "
+                "analysing in this process instead.",
+                RuntimeWarning,
+                stacklevel=4,
+            )
             self.fallback_reason = reason
             self._fallback = ArticleProcessor(self.config, self.chosen)
             self.close()
@@ -421,8 +445,11 @@ class ProcessPoolEngine(_RemoteEngine):
 
         assert self._payload is not None, "map() makes the payload before it starts the pool"
         self._pool = concurrent.futures.ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_pool_worker, initargs=(self._payload,))
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_pool_worker,
+            initargs=(self._payload,),
+        )
 
     def _submit(self, articles: Sequence[Article]) -> Any:
         assert self._pool is not None
@@ -446,8 +473,9 @@ class DaskEngine(_RemoteEngine):
 
     name = "dask"
 
-    def __init__(self, config: RunConfig, chosen: Sequence[Plugin], *, scheduler: str | None = None,
-                 workers: int | None = None) -> None:
+    def __init__(
+        self, config: RunConfig, chosen: Sequence[Plugin], *, scheduler: str | None = None, workers: int | None = None
+    ) -> None:
         super().__init__(config, chosen)
         self.scheduler = scheduler
         self.workers = workers
@@ -460,19 +488,22 @@ class DaskEngine(_RemoteEngine):
             from dask.distributed import Client, LocalCluster
         except ImportError as exc:  # pragma: no cover - dask is a dependency; kept for slim installs
             raise errors.PressLensError(
-                "The Dask engine needs dask.distributed: pip install 'dask[distributed]'.") from exc
+                "The Dask engine needs dask.distributed: pip install 'dask[distributed]'."
+            ) from exc
         if self.scheduler:
             try:
                 self._client = Client(self.scheduler, timeout="30s")
             except OSError as exc:
                 raise errors.PressLensError(
                     f"Could not reach the Dask scheduler at {self.scheduler!r} ({exc}). Check the address "
-                    "(tcp://HOST:8786), or leave --scheduler out to start a local cluster.") from exc
+                    "(tcp://HOST:8786), or leave --scheduler out to start a local cluster."
+                ) from exc
         else:
             n = self.workers or os.cpu_count() or 1
             # one thread per worker: a spaCy pipeline uses one core, processes give the parallelism
-            self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                         dashboard_address=None, silence_logs=40)
+            self._cluster = LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+            )
             self._client = Client(self._cluster)
         self._nthreads = max(1, sum(self._client.nthreads().values()))
 
@@ -483,8 +514,12 @@ class DaskEngine(_RemoteEngine):
         return 2 * self._nthreads + 1 if self._client is not None else 4
 
     def describe(self) -> dict[str, Any]:
-        return {"engine": "dask", "scheduler": self.scheduler or "LocalCluster", "workers": self._nthreads,
-                "fallback": self.fallback_reason}
+        return {
+            "engine": "dask",
+            "scheduler": self.scheduler or "LocalCluster",
+            "workers": self._nthreads,
+            "fallback": self.fallback_reason,
+        }
 
     def close(self) -> None:
         if self._client is not None:
@@ -499,8 +534,10 @@ def make_engine(engine: str, config: RunConfig, chosen: Sequence[Plugin], *, sch
     """The engine named ``engine`` ("local" or "dask") for this run."""
     if engine == "local":
         if scheduler:
-            raise ValueError(f"scheduler={scheduler!r} is only used by engine='dask', not engine='local'. "
-                             "Pass engine='dask' or drop the scheduler.")
+            raise ValueError(
+                f"scheduler={scheduler!r} is only used by engine='dask', not engine='local'. "
+                "Pass engine='dask' or drop the scheduler."
+            )
         if config.workers > 1:
             return ProcessPoolEngine(config, chosen, workers=config.workers)
         return LocalEngine(config, chosen)

@@ -17,8 +17,15 @@ __all__ = ["escape", "text_or", "table", "highlight", "page", "section", "STYLE"
 # Colour-blind-safe palette (Okabe–Ito) for the model's entity labels and TIMEX3 types; labels are also
 # written out, never colour alone. A plugin's own labels come with its highlight layer (``colours``).
 LABEL_COLOURS: dict[str, str] = {
-    "PERSON": "#E69F00", "ORG": "#56B4E9", "GPE": "#009E73", "LOC": "#009E73", "NORP": "#F0E442",
-    "DATE": "#0072B2", "TIME": "#0072B2", "DURATION": "#0072B2", "SET": "#0072B2",
+    "PERSON": "#E69F00",
+    "ORG": "#56B4E9",
+    "GPE": "#009E73",
+    "LOC": "#009E73",
+    "NORP": "#F0E442",
+    "DATE": "#0072B2",
+    "TIME": "#0072B2",
+    "DURATION": "#0072B2",
+    "SET": "#0072B2",
 }
 _DEFAULT_COLOUR = "#BBBBBB"
 
@@ -64,8 +71,14 @@ def text_or(value: Any, default: str = "") -> str:
     return text if text else default
 
 
-def table(frame: pd.DataFrame, *, columns: Sequence[str] | None = None, max_rows: int = 500,
-          caption: str | None = None, css_class: str = "pl-table") -> str:
+def table(
+    frame: pd.DataFrame,
+    *,
+    columns: Sequence[str] | None = None,
+    max_rows: int = 500,
+    caption: str | None = None,
+    css_class: str = "pl-table",
+) -> str:
     """A DataFrame as an escaped HTML table (the first ``max_rows`` rows, with a note if cut)."""
     columns = list(columns) if columns is not None else list(frame.columns)
     head = "".join(f"<th>{escape(c)}</th>" for c in columns)
@@ -80,8 +93,9 @@ def table(frame: pd.DataFrame, *, columns: Sequence[str] | None = None, max_rows
     return f'<table class="{escape(css_class)}">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{note}'
 
 
-def highlight(text: str, spans: Iterable[Mapping[str, Any]], *, colours: Mapping[str, str] | None = None,
-              show_labels: bool = True) -> str:
+def highlight(
+    text: str, spans: Iterable[Mapping[str, Any]], *, colours: Mapping[str, str] | None = None, show_labels: bool = True
+) -> str:
     """``text`` with spans marked; overlapping and nested spans are all shown.
 
     Each span is a mapping with ``start``, ``end`` (character offsets, end
@@ -94,9 +108,18 @@ def highlight(text: str, spans: Iterable[Mapping[str, Any]], *, colours: Mapping
     """
     palette = {**LABEL_COLOURS, **(colours or {})}
     clean = sorted(
-        ({"start": max(0, int(s["start"])), "end": min(len(text), int(s["end"])), "label": str(s.get("label", "")),
-          "title": s.get("title")} for s in spans if s.get("start") is not None and s.get("end") is not None),
-        key=lambda s: (s["start"], -s["end"]))
+        (
+            {
+                "start": max(0, int(s["start"])),
+                "end": min(len(text), int(s["end"])),
+                "label": str(s.get("label", "")),
+                "title": s.get("title"),
+            }
+            for s in spans
+            if s.get("start") is not None and s.get("end") is not None
+        ),
+        key=lambda s: (s["start"], -s["end"]),
+    )
     clean = [s for s in clean if s["end"] > s["start"]]
     bounds = sorted({0, len(text), *(s["start"] for s in clean), *(s["end"] for s in clean)})
     parts = []
@@ -104,8 +127,10 @@ def highlight(text: str, spans: Iterable[Mapping[str, Any]], *, colours: Mapping
         active = [i for i, s in enumerate(clean) if s["start"] <= left and s["end"] >= right]
         piece = escape(text[left:right])
         if active:
-            shadows = ",".join(f"inset 0 -{2 + 3 * depth}px 0 0 {palette.get(clean[i]['label'], _DEFAULT_COLOUR)}"
-                               for depth, i in enumerate(active))
+            shadows = ",".join(
+                f"inset 0 -{2 + 3 * depth}px 0 0 {palette.get(clean[i]['label'], _DEFAULT_COLOUR)}"
+                for depth, i in enumerate(active)
+            )
             titles = "; ".join(escape(clean[i]["title"] or clean[i]["label"]) for i in active)
             piece = f'<mark class="pl-span" style="box-shadow:{shadows}" title="{titles}">{piece}</mark>'
         ending = [clean[i] for i in active if clean[i]["end"] == right] if show_labels else []
@@ -118,9 +143,11 @@ def highlight(text: str, spans: Iterable[Mapping[str, Any]], *, colours: Mapping
 
 def page(body: str, *, title: str = "PressLens", extra_head: str = "") -> str:
     """A complete standalone HTML document around ``body`` (no external resources)."""
-    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{escape(title)}</title>"
-            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<style>{STYLE}</style>{extra_head}</head><body class=\"pl-root\">{body}</body></html>")
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<style>{STYLE}</style>{extra_head}</head><body class="pl-root">{body}</body></html>'
+    )
 
 
 def section(title: str, body: str) -> str:

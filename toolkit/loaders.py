@@ -27,8 +27,15 @@ from . import errors
 from .cleaning import clean_text
 from .records import Article, LoadEntry, LoadReport
 
-__all__ = ["load", "iter_articles", "decode_bytes", "read_metadata", "TEXT_SUFFIXES", "DEFAULT_COLUMNS",
-           "DEFAULT_MAX_CHARS"]
+__all__ = [
+    "load",
+    "iter_articles",
+    "decode_bytes",
+    "read_metadata",
+    "TEXT_SUFFIXES",
+    "DEFAULT_COLUMNS",
+    "DEFAULT_MAX_CHARS",
+]
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -45,8 +52,13 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 _BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF", b"GIF8", b"\xff\xd8\xff", b"BZh", b"MZ")
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 _MAX_TITLE = 200
 # spaCy's own default ``nlp.max_length``: beyond it a parser needs about 1 GB per
 # 100,000 words. Longer "articles" are usually concatenated dumps; they are
@@ -63,8 +75,10 @@ _DOC_FILE = re.compile(r"^(readme|license|licence|changelog|copying)(\.[a-z]+)?$
 # non-ASCII letters come out; a detector's guess competes on the same score.
 LEGACY_ENCODINGS = ("windows-1252", "windows-1251", "koi8-r", "iso8859-7")
 _SCORE_SAMPLE = 65536
-_PUNCTUATION_OK = set("\u00a0\u00ab\u00bb\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026\u2022\u00b7\u00b0"
-                      "\u00a7\u00a9\u00ae\u20ac\u00a3\u00a5\u2116\u00bd\u00bc\u00be\u00b2\u00b3\u00b1\u00d7\u2122")
+_PUNCTUATION_OK = set(
+    "\u00a0\u00ab\u00bb\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026\u2022\u00b7\u00b0"
+    "\u00a7\u00a9\u00ae\u20ac\u00a3\u00a5\u2116\u00bd\u00bc\u00be\u00b2\u00b3\u00b1\u00d7\u2122"
+)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -88,8 +102,10 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             try:
                 return data.decode(encoding), encoding.replace("-sig", "") + " (BOM)"
             except UnicodeDecodeError as exc:
-                raise ValueError(f"undecodable: starts with a {encoding} byte-order mark but is not {encoding} "
-                                 f"({exc.reason} at byte {exc.start})") from None
+                raise ValueError(
+                    f"undecodable: starts with a {encoding} byte-order mark but is not {encoding} "
+                    f"({exc.reason} at byte {exc.start})"
+                ) from None
     wide = _utf16_guess(data)
     if wide is not None:
         return wide
@@ -154,8 +170,10 @@ def _plausibility(text: str) -> float:
         scripts = {_script(ch) for ch in word}
         if len(scripts) != 1:
             continue
-        if (not (word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower()))
-                and "CJK" not in scripts):
+        if (
+            not (word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower()))
+            and "CJK" not in scripts
+        ):
             continue
         if scripts == {"LATIN"} and wide >= 3 and wide > 0.6 * len(word):
             continue  # Western words carry a few accents, not a word of them
@@ -177,9 +195,16 @@ def _script(ch: str) -> str:
 
 
 def _canonical_encoding(name: str) -> str:
-    aliases = {"cp1251": "windows-1251", "cp1252": "windows-1252", "cp1250": "windows-1250",
-               "latin_1": "latin-1", "iso8859_1": "latin-1", "utf_8": "utf-8", "koi8_r": "koi8-r",
-               "iso8859_7": "iso8859-7"}
+    aliases = {
+        "cp1251": "windows-1251",
+        "cp1252": "windows-1252",
+        "cp1250": "windows-1250",
+        "latin_1": "latin-1",
+        "iso8859_1": "latin-1",
+        "utf_8": "utf-8",
+        "koi8_r": "koi8-r",
+        "iso8859_7": "iso8859-7",
+    }
     return aliases.get(name.lower(), name.lower().replace("_", "-"))
 
 
@@ -228,7 +253,7 @@ def guess_title(text: str) -> str | None:
     True
     """
     # only the head matters; splitting a 50 MB text into lines to look at two of them would not
-    lines = [line.strip() for line in text[:4 * _MAX_TITLE + 2000].splitlines()]
+    lines = [line.strip() for line in text[: 4 * _MAX_TITLE + 2000].splitlines()]
     nonempty = [i for i, line in enumerate(lines) if line]
     if len(nonempty) < 2:
         return None
@@ -284,8 +309,9 @@ def parse_date(value: Any) -> str | None:
     import dateparser
 
     # absolute dates only: "yesterday" or "2 days ago" would depend on the day of the run
-    parsed = dateparser.parse(text[:100], languages=["en"],
-                              settings={"STRICT_PARSING": True, "PARSERS": ["custom-formats", "absolute-time"]})
+    parsed = dateparser.parse(
+        text[:100], languages=["en"], settings={"STRICT_PARSING": True, "PARSERS": ["custom-formats", "absolute-time"]}
+    )
     return parsed.date().isoformat() if parsed else None
 
 
@@ -302,16 +328,30 @@ def read_metadata(path: str | os.PathLike[str], report: LoadReport) -> dict[str,
         frame = _read_metadata_frame(Path(source))
     except (OSError, ValueError, UnicodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).strip().splitlines()[0]
-        report.add(LoadEntry(source=source, status="failed", reason=(
-            f"metadata CSV unreadable ({reason}); articles loaded without it. Check that fields containing "
-            "commas are quoted")))
+        report.add(
+            LoadEntry(
+                source=source,
+                status="failed",
+                reason=(
+                    f"metadata CSV unreadable ({reason}); articles loaded without it. Check that fields containing "
+                    "commas are quoted"
+                ),
+            )
+        )
         return {}
     key = "article_id" if "article_id" in frame.columns else "path" if "path" in frame.columns else None
     if key is None:
-        report.add(LoadEntry(source=source, status="failed", reason=(
-            f"metadata CSV has no 'article_id' or 'path' column to join on; found: "
-            f"{', '.join(map(str, frame.columns)) or 'no columns'}. "
-            "Rename the key column; articles loaded without it")))
+        report.add(
+            LoadEntry(
+                source=source,
+                status="failed",
+                reason=(
+                    f"metadata CSV has no 'article_id' or 'path' column to join on; found: "
+                    f"{', '.join(map(str, frame.columns)) or 'no columns'}. "
+                    "Rename the key column; articles loaded without it"
+                ),
+            )
+        )
         return {}
     metadata: dict[str, dict[str, Any]] = {}
     for number, row in enumerate(frame.to_dict("records"), start=2):
@@ -319,13 +359,16 @@ def read_metadata(path: str | os.PathLike[str], report: LoadReport) -> dict[str,
         if not ident:
             report.warnings.append(f"metadata {source} row {number}: empty {key}; row ignored")
             continue
-        record = {field: (str(row.get(field)).strip() or None) if row.get(field) else None
-                  for field in ("published", "outlet", "title", "url")}
+        record = {
+            field: (str(row.get(field)).strip() or None) if row.get(field) else None
+            for field in ("published", "outlet", "title", "url")
+        }
         if record["published"] is not None:
             parsed = parse_date(record["published"])
             if parsed is None:
                 report.warnings.append(
-                    f"metadata {source} row {number}: published {record['published']!r} is not a valid date; ignored")
+                    f"metadata {source} row {number}: published {record['published']!r} is not a valid date; ignored"
+                )
             record["published"] = parsed
         ident = ident if key == "article_id" else os.path.normpath(ident)
         if ident in metadata:
@@ -341,15 +384,24 @@ def _read_metadata_frame(path: Path) -> pd.DataFrame:
     if not data.strip():
         raise ValueError("empty file")
     text, _ = decode_bytes(data)
-    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                       sep="\t" if path.suffix.lower() == ".tsv" else ",")
+    return pd.read_csv(
+        io.StringIO(text), dtype=str, keep_default_na=False, sep="\t" if path.suffix.lower() == ".tsv" else ","
+    )
 
 
 # ---------------------------------------------------------------------------
 # loading
 class _Loader:
-    def __init__(self, *, clean: bool, columns: Mapping[str, str] | None, report: LoadReport,
-                 metadata: dict[str, dict[str, Any]], exclude: set[str], max_chars: int | None) -> None:
+    def __init__(
+        self,
+        *,
+        clean: bool,
+        columns: Mapping[str, str] | None,
+        report: LoadReport,
+        metadata: dict[str, dict[str, Any]],
+        exclude: set[str],
+        max_chars: int | None,
+    ) -> None:
         self.clean = clean
         self.columns = dict(columns or {})
         self.report = report
@@ -395,13 +447,15 @@ class _Loader:
             try:
                 stat = os.stat(dirpath)
             except OSError as exc:
-                self.report.add(LoadEntry(source=dirpath, status="failed",
-                                          reason=f"unreadable directory: {exc.strerror}"))
+                self.report.add(
+                    LoadEntry(source=dirpath, status="failed", reason=f"unreadable directory: {exc.strerror}")
+                )
                 dirnames[:] = []
                 continue
             if (stat.st_dev, stat.st_ino) in seen_dirs:  # a symlink loop
-                self.report.add(LoadEntry(source=dirpath, status="skipped",
-                                          reason="directory already visited (symlink loop)"))
+                self.report.add(
+                    LoadEntry(source=dirpath, status="skipped", reason="directory already visited (symlink loop)")
+                )
                 dirnames[:] = []
                 continue
             seen_dirs.add((stat.st_dev, stat.st_ino))
@@ -410,8 +464,13 @@ class _Loader:
                 if name.startswith("."):
                     continue
                 if _DOC_FILE.match(name):  # a corpus folder's own README or licence is not an article
-                    self.report.add(LoadEntry(source=str(Path(dirpath) / name), status="skipped",
-                                              reason="documentation file (README/LICENSE), not an article"))
+                    self.report.add(
+                        LoadEntry(
+                            source=str(Path(dirpath) / name),
+                            status="skipped",
+                            reason="documentation file (README/LICENSE), not an article",
+                        )
+                    )
                     continue
                 yield from self._from_file(Path(dirpath) / name)
 
@@ -433,21 +492,31 @@ class _Loader:
             return
         if not stat.S_ISREG(info.st_mode):
             # a named pipe or device named *.txt: reading it could block forever or never end
-            self.report.add(LoadEntry(source=source, status="skipped",
-                                      reason=f"not a regular file ({_file_kind(info.st_mode)})"))
+            self.report.add(
+                LoadEntry(source=source, status="skipped", reason=f"not a regular file ({_file_kind(info.st_mode)})")
+            )
             return
         identity = (info.st_dev, info.st_ino)
         if identity in self.seen_files:
-            self.report.add(LoadEntry(
-                source=source, status="skipped",
-                reason=f"same file as {self.seen_files[identity]} (reached again through a link)"))
+            self.report.add(
+                LoadEntry(
+                    source=source,
+                    status="skipped",
+                    reason=f"same file as {self.seen_files[identity]} (reached again through a link)",
+                )
+            )
             return
         self.seen_files[identity] = source
         suffix = path.suffix.lower()
         limit = self._byte_limit(suffix)
         if limit is not None and info.st_size > limit:
-            self.report.add(LoadEntry(source=source, status="skipped", reason=errors.TOO_LARGE_FILE.format(
-                size=info.st_size, max_chars=self.max_chars)))
+            self.report.add(
+                LoadEntry(
+                    source=source,
+                    status="skipped",
+                    reason=errors.TOO_LARGE_FILE.format(size=info.st_size, max_chars=self.max_chars),
+                )
+            )
             return
         try:
             if suffix in TABLE_SUFFIXES:
@@ -462,14 +531,16 @@ class _Loader:
             self.report.add(LoadEntry(source=source, status="failed", reason=reason))
             return
         if not data or data.isspace():  # isspace, not strip: no copy of a big file
-            self.report.add(LoadEntry(source=source, status="skipped",
-                                      reason="empty file" if not data else "only whitespace"))
+            self.report.add(
+                LoadEntry(source=source, status="skipped", reason="empty file" if not data else "only whitespace")
+            )
             return
         try:
             text, encoding = decode_bytes(data)
         except ValueError as exc:
-            self.report.add(LoadEntry(source=source, status="skipped" if "binary" in str(exc) else "failed",
-                                      reason=str(exc)))
+            self.report.add(
+                LoadEntry(source=source, status="skipped" if "binary" in str(exc) else "failed", reason=str(exc))
+            )
             return
         del data  # a large file's bytes need not stay in memory beside its text
         if not text or text.isspace():
@@ -478,9 +549,18 @@ class _Loader:
         if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and _looks_html(text)):
             yield from self._from_html(text, path, encoding)
             return
-        yield from self._finished(Article(article_id=path.stem, text=text, path=source, title=guess_title(text),
-                                          published=date_from_text(text), encoding=encoding,
-                                          published_source="text"), source=source)
+        yield from self._finished(
+            Article(
+                article_id=path.stem,
+                text=text,
+                path=source,
+                title=guess_title(text),
+                published=date_from_text(text),
+                encoding=encoding,
+                published_source="text",
+            ),
+            source=source,
+        )
 
     def _byte_limit(self, suffix: str) -> int | None:
         """File size beyond which the text cannot fit ``max_chars`` (UTF-8 needs at most 4 bytes a character)."""
@@ -499,10 +579,21 @@ class _Loader:
             return
         published = parse_date(getattr(doc, "date", None))
         yield from self._finished(
-            Article(article_id=path.stem, text=text + "\n", path=str(path), title=getattr(doc, "title", None),
-                    outlet=getattr(doc, "sitename", None), url=getattr(doc, "url", None), published=published,
-                    published_source="html", raw_text=text + "\n", encoding=encoding),
-            source=str(path), cleaned_by="trafilatura")
+            Article(
+                article_id=path.stem,
+                text=text + "\n",
+                path=str(path),
+                title=getattr(doc, "title", None),
+                outlet=getattr(doc, "sitename", None),
+                url=getattr(doc, "url", None),
+                published=published,
+                published_source="html",
+                raw_text=text + "\n",
+                encoding=encoding,
+            ),
+            source=str(path),
+            cleaned_by="trafilatura",
+        )
 
     def _from_table_file(self, path: Path) -> Iterator[Article]:
         suffix = path.suffix.lower()
@@ -517,12 +608,24 @@ class _Loader:
                     try:
                         row = json.loads(raw.decode("utf-8-sig") if number == 1 else raw.decode("utf-8"))
                     except (ValueError, UnicodeDecodeError) as exc:
-                        self.report.add(LoadEntry(source=where, status="failed",
-                                                  reason=f"malformed JSON (line {number}: {_json_problem(exc)})"))
+                        self.report.add(
+                            LoadEntry(
+                                source=where,
+                                status="failed",
+                                reason=f"malformed JSON (line {number}: {_json_problem(exc)})",
+                            )
+                        )
                         continue
                     if not isinstance(row, dict):
-                        self.report.add(LoadEntry(source=where, status="failed", reason=(
-                            f"line {number}: a JSON {type(row).__name__}, expected an object with a text field")))
+                        self.report.add(
+                            LoadEntry(
+                                source=where,
+                                status="failed",
+                                reason=(
+                                    f"line {number}: a JSON {type(row).__name__}, expected an object with a text field"
+                                ),
+                            )
+                        )
                         continue
                     rows.append(row)
                     labels.append(where)
@@ -533,11 +636,17 @@ class _Loader:
             import io
 
             text, _ = decode_bytes(path.read_bytes())
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                                sep="\t" if suffix == ".tsv" else ",")
+            frame = pd.read_csv(
+                io.StringIO(text), dtype=str, keep_default_na=False, sep="\t" if suffix == ".tsv" else ","
+            )
             if not self._column(frame, "text") and self._looks_like_metadata(frame):
-                self.report.add(LoadEntry(source=str(path), status="skipped",
-                                          reason="looks like a metadata CSV (no text column); pass it with --metadata"))
+                self.report.add(
+                    LoadEntry(
+                        source=str(path),
+                        status="skipped",
+                        reason="looks like a metadata CSV (no text column); pass it with --metadata",
+                    )
+                )
                 return
         if frame.empty:
             self.report.add(LoadEntry(source=str(path), status="skipped", reason="table without rows"))
@@ -553,20 +662,27 @@ class _Loader:
             return self.columns[field] if self.columns[field] in frame.columns else None
         return next((c for c in DEFAULT_COLUMNS[field] if c in frame.columns), None)
 
-    def _from_frame(self, frame: pd.DataFrame, *, source: str, stem: str = "row",
-                    labels: list[str] | None = None) -> Iterator[Article]:
+    def _from_frame(
+        self, frame: pd.DataFrame, *, source: str, stem: str = "row", labels: list[str] | None = None
+    ) -> Iterator[Article]:
         text_col = self._column(frame, "text")
         if text_col is None:
             expected = self.columns.get("text") or " / ".join(DEFAULT_COLUMNS["text"])
-            raise errors.InputError(errors.NO_TEXT_COLUMN.format(
-                source=source, expected=expected, found=", ".join(map(str, frame.columns)) or "no columns"))
+            raise errors.InputError(
+                errors.NO_TEXT_COLUMN.format(
+                    source=source, expected=expected, found=", ".join(map(str, frame.columns)) or "no columns"
+                )
+            )
         cols = {field: self._column(frame, field) for field in DEFAULT_COLUMNS}
         for number, row in enumerate(frame.to_dict("records")):
             row_source = labels[number] if labels is not None else f"{source}#{number}"
             text = row.get(text_col)
             if not isinstance(text, str) or not text.strip():
-                found = ("empty" if isinstance(text, str) or _clean_value(text) is None
-                         else f"a {type(text).__name__}, not text")
+                found = (
+                    "empty"
+                    if isinstance(text, str) or _clean_value(text) is None
+                    else f"a {type(text).__name__}, not text"
+                )
                 self.report.add(LoadEntry(source=row_source, status="skipped", reason=f"{text_col!r} is {found}"))
                 continue
             ident = _id_value(row.get(cols["id"])) if cols["id"] else None
@@ -576,11 +692,15 @@ class _Loader:
                 self.report.warnings.append(f"{row_source}: published {published_raw!r} is not a valid date; ignored")
             article = Article(
                 article_id=ident if ident is not None else f"{stem}-{number}",
-                text=text, path=source,
+                text=text,
+                path=source,
                 title=_clean_value(row.get(cols["title"])) if cols["title"] else None,
                 outlet=_clean_value(row.get(cols["outlet"])) if cols["outlet"] else None,
                 url=_clean_value(row.get(cols["url"])) if cols["url"] else None,
-                published=published, published_source="metadata" if published else "unknown", encoding=None)
+                published=published,
+                published_source="metadata" if published else "unknown",
+                encoding=None,
+            )
             if article.title is None:
                 article = _replace(article, title=guess_title(text))
             yield from self._finished(article, source=row_source)
@@ -589,8 +709,13 @@ class _Loader:
     def _finished(self, article: Article, *, source: str, cleaned_by: str | None = None) -> Iterator[Article]:
         """The finished article (zero or one): too-large texts get a report line instead."""
         if self.max_chars is not None and len(article.text) > self.max_chars:
-            self.report.add(LoadEntry(source=source, status="skipped", reason=errors.TOO_LARGE_TEXT.format(
-                n=len(article.text), max_chars=self.max_chars)))
+            self.report.add(
+                LoadEntry(
+                    source=source,
+                    status="skipped",
+                    reason=errors.TOO_LARGE_TEXT.format(n=len(article.text), max_chars=self.max_chars),
+                )
+            )
             return
         yield self._finish(article, source=source, cleaned_by=cleaned_by)
 
@@ -635,8 +760,16 @@ class _Loader:
         nuls = text.count("\x00")
         if nuls:  # kept, so that offsets and --no-clean text stay exact; said, so nobody is surprised
             notes.append(f"contains {nuls} NUL character{'s' if nuls > 1 else ''} (kept)")
-        self.report.add(LoadEntry(source=source, status="loaded", article_id=article_id, encoding=article.encoding,
-                                  removed_lines=len(removed), reason="; ".join(notes)))
+        self.report.add(
+            LoadEntry(
+                source=source,
+                status="loaded",
+                article_id=article_id,
+                encoding=article.encoding,
+                removed_lines=len(removed),
+                reason="; ".join(notes),
+            )
+        )
         return article
 
 
@@ -685,8 +818,12 @@ def _os_reason(path: Path, exc: OSError) -> str:
 
 
 def _file_kind(mode: int) -> str:
-    for test, kind in ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+    for test, kind in (
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
         if test(mode):
             return kind
     return "a special file"
@@ -697,9 +834,15 @@ def _looks_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in text)
 
 
-def iter_articles(inputs: Iterable[Any] | Any, *, report: LoadReport, metadata: str | os.PathLike[str] | None = None,
-                  clean: bool = True, columns: Mapping[str, str] | None = None,
-                  max_chars: int | None = DEFAULT_MAX_CHARS) -> Iterator[Article]:
+def iter_articles(
+    inputs: Iterable[Any] | Any,
+    *,
+    report: LoadReport,
+    metadata: str | os.PathLike[str] | None = None,
+    clean: bool = True,
+    columns: Mapping[str, str] | None = None,
+    max_chars: int | None = DEFAULT_MAX_CHARS,
+) -> Iterator[Article]:
     """Stream articles from ``inputs``, recording every input in ``report``.
 
     Articles longer than ``max_chars`` characters are skipped with a reason
@@ -717,9 +860,14 @@ def iter_articles(inputs: Iterable[Any] | Any, *, report: LoadReport, metadata: 
         report.warnings.append(f"metadata names {key!r}, which matches no loaded article")
 
 
-def load(inputs: Iterable[Any] | Any, *, metadata: str | os.PathLike[str] | None = None, clean: bool = True,
-         columns: Mapping[str, str] | None = None,
-         max_chars: int | None = DEFAULT_MAX_CHARS) -> tuple[list[Article], LoadReport]:
+def load(
+    inputs: Iterable[Any] | Any,
+    *,
+    metadata: str | os.PathLike[str] | None = None,
+    clean: bool = True,
+    columns: Mapping[str, str] | None = None,
+    max_chars: int | None = DEFAULT_MAX_CHARS,
+) -> tuple[list[Article], LoadReport]:
     """Load articles from paths, folders, globs, tables or DataFrames.
 
     Returns the articles and a :class:`LoadReport` that accounts for every input.
@@ -730,6 +878,7 @@ def load(inputs: Iterable[Any] | Any, *, metadata: str | os.PathLike[str] | None
     ('a', 1)
     """
     report = LoadReport()
-    articles = list(iter_articles(inputs, report=report, metadata=metadata, clean=clean, columns=columns,
-                                  max_chars=max_chars))
+    articles = list(
+        iter_articles(inputs, report=report, metadata=metadata, clean=clean, columns=columns, max_chars=max_chars)
+    )
     return articles, report

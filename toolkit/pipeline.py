@@ -13,6 +13,7 @@ from an old entry.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -22,7 +23,6 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +31,13 @@ import pandas as pd
 
 from . import __version__, errors
 from ._fingerprint import code_fingerprint
-from ._memory import release_free_memory
 from ._io import atomic_path, atomic_write_json, output_lock, sha256_text
+from ._memory import release_free_memory
 from .engines import ENGINES, RunConfig, fewer_collections, make_engine, model_fingerprint
 from .loaders import DEFAULT_MAX_CHARS, iter_articles
 from .records import Article, LoadReport
 from .registry import Plugin, StepContext, registry
-from .schemas import TABLES, SCHEMAS, conform, empty_table
+from .schemas import SCHEMAS, TABLES, conform, empty_table
 
 __all__ = ["Corpus", "RunConfig", "analyze", "open_corpus"]
 
@@ -58,8 +58,13 @@ class Corpus:
     ['quote_id', 'article_id', 'kind']
     """
 
-    def __init__(self, tables: Mapping[str, pd.DataFrame], *, manifest: Mapping[str, Any] | None = None,
-                 path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self,
+        tables: Mapping[str, pd.DataFrame],
+        *,
+        manifest: Mapping[str, Any] | None = None,
+        path: str | os.PathLike[str] | None = None,
+    ) -> None:
         self.tables: dict[str, pd.DataFrame] = {name: _conformed(name, tables.get(name)) for name in TABLES}
         for name, frame in tables.items():  # tables added by third-party plugins
             if name not in self.tables:
@@ -112,22 +117,28 @@ class Corpus:
         """Read the tables and manifest written by :func:`analyze` or ``presslens analyze``."""
         path = Path(path)
         if not path.is_dir():
-            raise FileNotFoundError(f"{path} is not a folder of PressLens tables. Create one with "
-                                    f"`presslens analyze INPUT --out {path}`.")
+            raise FileNotFoundError(
+                f"{path} is not a folder of PressLens tables. Create one with `presslens analyze INPUT --out {path}`."
+            )
         if (path / INCOMPLETE).exists():
-            raise errors.IncompleteOutputError(errors.INCOMPLETE_OUTPUT.format(
-                path=path, why="a run stopped while writing its tables"))
+            raise errors.IncompleteOutputError(
+                errors.INCOMPLETE_OUTPUT.format(path=path, why="a run stopped while writing its tables")
+            )
         tables = {p.stem: pd.read_parquet(p) for p in sorted(path.glob("*.parquet"))}
         if not tables:
-            raise FileNotFoundError(f"{path} holds no .parquet tables. Create them with "
-                                    f"`presslens analyze INPUT --out {path}`.")
+            raise FileNotFoundError(
+                f"{path} holds no .parquet tables. Create them with `presslens analyze INPUT --out {path}`."
+            )
         manifest_path = path / MANIFEST
         manifest = json.loads(manifest_path.read_text("utf-8")) if manifest_path.exists() else {}
         for name, n_rows in manifest.get("tables", {}).items():  # the manifest says what a finished run wrote
             if name not in tables or len(tables[name]) != n_rows:
                 found = "missing" if name not in tables else f"{len(tables[name])} rows"
-                raise errors.IncompleteOutputError(errors.INCOMPLETE_OUTPUT.format(
-                    path=path, why=f"table {name!r} is {found}, the manifest says {n_rows} rows"))
+                raise errors.IncompleteOutputError(
+                    errors.INCOMPLETE_OUTPUT.format(
+                        path=path, why=f"table {name!r} is {found}, the manifest says {n_rows} rows"
+                    )
+                )
         return cls(tables, manifest=manifest, path=path)
 
     def __repr__(self) -> str:
@@ -148,8 +159,9 @@ def _conformed(name: str, frame: pd.DataFrame | None) -> pd.DataFrame:
     if isinstance(frame, pd.DataFrame):
         schema = SCHEMAS[name]
         head = list(frame.columns[: len(schema)])
-        if head == list(schema) and all(str(frame[col].dtype) == str(pd.Series([], dtype=dtype).dtype)
-                                        for col, dtype in schema.items()):
+        if head == list(schema) and all(
+            str(frame[col].dtype) == str(pd.Series([], dtype=dtype).dtype) for col, dtype in schema.items()
+        ):
             return frame
     return conform(name, frame)
 
@@ -168,7 +180,7 @@ def _write_table(path: Path, frame: pd.DataFrame, *, chunk_rows: int = 50_000) -
             if len(frame) == 0:
                 writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
             for begin in range(0, len(frame), chunk_rows):
-                piece = frame.iloc[begin:begin + chunk_rows]
+                piece = frame.iloc[begin : begin + chunk_rows]
                 table = pa.Table.from_pandas(piece, schema=schema, preserve_index=False)
                 writer.write_table(table.replace_schema_metadata(schema.metadata))
 
@@ -204,12 +216,25 @@ def _cache_key(article: Article, fingerprint: str) -> str:
     return sha256_text("\x00".join([fingerprint, article.article_id, article.published or "", article.text]))
 
 
-def analyze(inputs: Iterable[Any] | Any, *, out: str | os.PathLike[str] | None = None,
-            metadata: str | os.PathLike[str] | None = None, model: str | None = None, clean: bool = True,
-            plugins: Sequence[str] | None = None, options: Mapping[str, Mapping[str, Any]] | None = None,
-            workers: int = 1, batch_size: int = 64, quiet: bool = False, strict: bool = False,
-            columns: Mapping[str, str] | None = None, cache: bool = True, engine: str = "local",
-            scheduler: str | None = None, max_chars: int | None = DEFAULT_MAX_CHARS) -> Corpus:
+def analyze(
+    inputs: Iterable[Any] | Any,
+    *,
+    out: str | os.PathLike[str] | None = None,
+    metadata: str | os.PathLike[str] | None = None,
+    model: str | None = None,
+    clean: bool = True,
+    plugins: Sequence[str] | None = None,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    workers: int = 1,
+    batch_size: int = 64,
+    quiet: bool = False,
+    strict: bool = False,
+    columns: Mapping[str, str] | None = None,
+    cache: bool = True,
+    engine: str = "local",
+    scheduler: str | None = None,
+    max_chars: int | None = DEFAULT_MAX_CHARS,
+) -> Corpus:
     """Analyse articles and return a :class:`Corpus`; with ``out``, also write the tables there.
 
     ``inputs`` are paths, folders, globs, JSONL/CSV/Parquet files, DataFrames or
@@ -225,10 +250,23 @@ def analyze(inputs: Iterable[Any] | Any, *, out: str | os.PathLike[str] | None =
         raise ValueError(f"Unknown engine {engine!r}; expected one of: {', '.join(ENGINES)}.")
     if workers < 1:
         raise ValueError(f"workers must be 1 or more, got {workers}.")
-    config = RunConfig(model=model, clean=clean, plugins=tuple(plugins) if plugins is not None else None,
-                       options={k: dict(v) for k, v in (options or {}).items()}, batch_size=batch_size, workers=workers)
-    run = dict(metadata=metadata, quiet=quiet, strict=strict, columns=columns, engine=engine, scheduler=scheduler,
-               max_chars=max_chars)
+    config = RunConfig(
+        model=model,
+        clean=clean,
+        plugins=tuple(plugins) if plugins is not None else None,
+        options={k: dict(v) for k, v in (options or {}).items()},
+        batch_size=batch_size,
+        workers=workers,
+    )
+    run = dict(
+        metadata=metadata,
+        quiet=quiet,
+        strict=strict,
+        columns=columns,
+        engine=engine,
+        scheduler=scheduler,
+        max_chars=max_chars,
+    )
     # the rows, tables and corpus steps allocate millions of short-lived objects as well
     with fewer_collections(), _arrow_memory_from_system():
         if out is None:
@@ -395,9 +433,20 @@ def _batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield batch
 
 
-def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any, quiet: bool, strict: bool,
-             columns: Mapping[str, str] | None, cache: bool, engine: str, scheduler: str | None,
-             max_chars: int | None = DEFAULT_MAX_CHARS) -> Corpus:
+def _analyze(
+    inputs: Any,
+    *,
+    config: RunConfig,
+    out: Path | None,
+    metadata: Any,
+    quiet: bool,
+    strict: bool,
+    columns: Mapping[str, str] | None,
+    cache: bool,
+    engine: str,
+    scheduler: str | None,
+    max_chars: int | None = DEFAULT_MAX_CHARS,
+) -> Corpus:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     chosen = registry.resolve(list(config.plugins) if config.plugins is not None else None)
@@ -427,8 +476,9 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
 
     report = LoadReport()
     input_list = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
-    stream = iter_articles(input_list, report=report, metadata=metadata, clean=config.clean, columns=columns,
-                           max_chars=max_chars)
+    stream = iter_articles(
+        input_list, report=report, metadata=metadata, clean=config.clean, columns=columns, max_chars=max_chars
+    )
     builder = _TableBuilder()
     manifest_inputs: list[dict[str, Any]] = []
     counts = {"analysed": 0, "from_cache": 0}
@@ -454,8 +504,13 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
             cached: dict[str, Any] = {}
             todo: list[Article] = []
             for article in batch:
-                manifest_inputs.append({"article_id": article.article_id, "path": article.path,
-                                        "sha256": sha256_text(article.raw_text or article.text)})
+                manifest_inputs.append(
+                    {
+                        "article_id": article.article_id,
+                        "path": article.path,
+                        "sha256": sha256_text(article.raw_text or article.text),
+                    }
+                )
                 read_started = time.perf_counter()
                 hit = _read_cache(cache_dir, _cache_key(article, fingerprint)) if cache_dir else None
                 timings["cache_read_s"] += time.perf_counter() - read_started
@@ -504,7 +559,9 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
     timings.update(getattr(runner, "timings", dict)())  # the local engine reports its model loading
 
     if not manifest_inputs:
-        raise errors.NothingLoadedError(errors.NOTHING_LOADED.format(inputs=_describe(input_list), report=report.summary()))
+        raise errors.NothingLoadedError(
+            errors.NOTHING_LOADED.format(inputs=_describe(input_list), report=report.summary())
+        )
     if strict and report.n_problems:  # skipped or failed inputs, and warnings (bad dates, renamed ids)
         raise errors.NothingLoadedError(errors.STRICT_FAILED.format(n=report.n_problems, report=report.summary()))
 
@@ -536,9 +593,15 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
         "presslens_version": __version__,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "inputs": manifest_inputs,
-        "configuration": {"model": config.model, "clean": config.clean, "plugins": [p.name for p in chosen],
-                          "options": config.options, "batch_size": config.batch_size, "workers": config.workers,
-                          "engine": engine},
+        "configuration": {
+            "model": config.model,
+            "clean": config.clean,
+            "plugins": [p.name for p in chosen],
+            "options": config.options,
+            "batch_size": config.batch_size,
+            "workers": config.workers,
+            "engine": engine,
+        },
         "engine": runner.describe(),
         "versions": _versions(chosen, fingerprint_parts.get("model_info"), code),
         "model": fingerprint_parts.get("model_info"),
@@ -556,17 +619,24 @@ def _analyze(inputs: Any, *, config: RunConfig, out: Path | None, metadata: Any,
     return corpus
 
 
-def _run_key_start(articles: Sequence[Article], report: LoadReport, fingerprint: str, config: RunConfig,
-                   chosen: Sequence[Plugin]) -> Any:
+def _run_key_start(
+    articles: Sequence[Article], report: LoadReport, fingerprint: str, config: RunConfig, chosen: Sequence[Plugin]
+) -> Any:
     """The run key's hash over every article's content and metadata, the configuration and the
     versions; :func:`_run_key` adds the decision files. A hash object, not the articles: it
     outlives them (the key is taken again after the corpus steps)."""
-    head = [fingerprint, json.dumps(config.options, sort_keys=True, default=str), ",".join(p.name for p in chosen),
-            json.dumps(report.to_dict(), sort_keys=True, default=str)]
+    head = [
+        fingerprint,
+        json.dumps(config.options, sort_keys=True, default=str),
+        ",".join(p.name for p in chosen),
+        json.dumps(report.to_dict(), sort_keys=True, default=str),
+    ]
     # the bytes of sha256_text("\x00".join(parts)) as it was, one part at a time: no copy of the corpus
     digest = hashlib.sha256("\x00".join(head).encode("utf-8", "surrogatepass"))
     for article in articles:
-        digest.update(("\x00" + json.dumps(article.row(), sort_keys=True, default=str)).encode("utf-8", "surrogatepass"))
+        digest.update(
+            ("\x00" + json.dumps(article.row(), sort_keys=True, default=str)).encode("utf-8", "surrogatepass")
+        )
     return digest
 
 
@@ -578,8 +648,11 @@ def _run_key(start: Any, config: RunConfig, out: Path) -> str:
     digest = start.copy()
     decision_files = _option_files(config)
     if out.is_dir():
-        decision_files += [p for p in sorted(out.iterdir()) if p.is_file() and not p.name.startswith(".")
-                           and p.suffix != ".parquet" and p.name != MANIFEST]
+        decision_files += [
+            p
+            for p in sorted(out.iterdir())
+            if p.is_file() and not p.name.startswith(".") and p.suffix != ".parquet" and p.name != MANIFEST
+        ]
     for path in decision_files:
         part = f"{path.name}:{sha256_text(path.read_text('utf-8', errors='replace'))}"
         digest.update(("\x00" + part).encode("utf-8", "surrogatepass"))
@@ -588,8 +661,12 @@ def _run_key(start: Any, config: RunConfig, out: Path) -> str:
 
 def _option_files(config: RunConfig) -> list[Path]:
     """The existing files the plugin options name (an alias table): decisions read by the run."""
-    return [Path(v) for opts in config.options.values() for v in opts.values()
-            if isinstance(v, str) and v and Path(v).is_file()]
+    return [
+        Path(v)
+        for opts in config.options.values()
+        for v in opts.values()
+        if isinstance(v, str) and v and Path(v).is_file()
+    ]
 
 
 def _unchanged_run(out: Path, run_key: str) -> Corpus | None:
@@ -642,7 +719,8 @@ def _read_cache(cache_dir: Path, key: str) -> dict[str, list[dict[str, Any]]] | 
     except (OSError, ValueError):  # orjson's decode error is a ValueError
         return None  # missing or unreadable: analyse again
     valid = isinstance(rows, dict) and all(
-        isinstance(items, list) and all(isinstance(item, dict) for item in items) for items in rows.values())
+        isinstance(items, list) and all(isinstance(item, dict) for item in items) for items in rows.values()
+    )
     return rows if valid else None  # damaged or foreign: analyse again rather than trust it
 
 
@@ -744,6 +822,12 @@ def _versions(chosen: Sequence[Plugin], model: Mapping[str, str] | None, code: M
 
 
 def _describe(inputs: Sequence[Any]) -> str:
-    names = [type(i).__name__ if isinstance(i, pd.DataFrame) else os.fspath(i) if isinstance(i, (str, os.PathLike)) else repr(i)
-             for i in inputs]
+    names = [
+        type(i).__name__
+        if isinstance(i, pd.DataFrame)
+        else os.fspath(i)
+        if isinstance(i, (str, os.PathLike))
+        else repr(i)
+        for i in inputs
+    ]
     return ", ".join(names[:5]) + (" …" if len(names) > 5 else "")

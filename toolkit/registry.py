@@ -29,8 +29,19 @@ import pandas as pd
 
 from . import errors
 
-__all__ = ["Plugin", "StepContext", "SelectionPart", "HighlightLayer", "ReportSection", "PluginRegistry", "registry",
-           "register", "plugins", "derived_table", "lazy"]
+__all__ = [
+    "Plugin",
+    "StepContext",
+    "SelectionPart",
+    "HighlightLayer",
+    "ReportSection",
+    "PluginRegistry",
+    "registry",
+    "register",
+    "plugins",
+    "derived_table",
+    "lazy",
+]
 
 ENTRY_POINT_GROUP = "presslens.plugins"
 
@@ -232,9 +243,23 @@ class PluginRegistry:
     def table(self) -> pd.DataFrame:
         """One row per plugin with what it requires and provides."""
         rows = [p.summary() for p in self.all()]
-        return pd.DataFrame(rows, columns=["name", "version", "description", "requires", "provides",
-                                           "component", "views", "renderers", "selection_parts", "highlights",
-                                           "report_sections", "derived"])
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "name",
+                "version",
+                "description",
+                "requires",
+                "provides",
+                "component",
+                "views",
+                "renderers",
+                "selection_parts",
+                "highlights",
+                "report_sections",
+                "derived",
+            ],
+        )
 
     # what the core composes ----------------------------------------------------------
     def selection_parts(self) -> tuple[SelectionPart, ...]:
@@ -244,8 +269,10 @@ class PluginRegistry:
             for part in plugin.selection_parts:
                 if part.name in found or part.name in CORE_PARTS:
                     owner = found[part.name][0] if part.name in found else "the core"
-                    raise ValueError(f"Plugin {plugin.name!r} declares the selection part {part.name!r}, which "
-                                     f"{owner} already declares. Rename the part in one of them.")
+                    raise ValueError(
+                        f"Plugin {plugin.name!r} declares the selection part {part.name!r}, which "
+                        f"{owner} already declares. Rename the part in one of them."
+                    )
                 found[part.name] = (plugin.name, part)
         return tuple(part for _, part in found.values())
 
@@ -264,7 +291,9 @@ class PluginRegistry:
         return sorted(names, key=lambda n: (n not in placed, placed.get(n, 0), n))
 
     def highlights(self) -> list[HighlightLayer]:
-        return sorted((layer for p in self.all() for layer in p.highlights), key=lambda layer: (layer.order, layer.name))
+        return sorted(
+            (layer for p in self.all() for layer in p.highlights), key=lambda layer: (layer.order, layer.name)
+        )
 
     def report_sections(self) -> list[ReportSection]:
         return sorted((s for p in self.all() for s in p.report_sections), key=lambda s: (s.order, s.key))
@@ -287,11 +316,15 @@ class PluginRegistry:
         for plugin in chosen:
             for need in plugin.requires:
                 if _provider(need, provided) is None:
-                    candidates = [p.name for p in self.all() if _provider(need, {i: p.name for i in p.provides})]
-                    hint = (f"Enable plugin {' or '.join(repr(c) for c in candidates)}, which provides it."
-                            if candidates else "No installed plugin provides it; install one that does.")
+                    candidates = [p.name for p in self.all() if _provider(need, dict.fromkeys(p.provides, p.name))]
+                    hint = (
+                        f"Enable plugin {' or '.join(repr(c) for c in candidates)}, which provides it."
+                        if candidates
+                        else "No installed plugin provides it; install one that does."
+                    )
                     raise errors.MissingRequirementError(
-                        errors.MISSING_REQUIREMENT.format(plugin=plugin.name, need=need, hint=hint))
+                        errors.MISSING_REQUIREMENT.format(plugin=plugin.name, need=need, hint=hint)
+                    )
         return _toposort(chosen, provided)
 
     @contextlib.contextmanager

@@ -41,8 +41,18 @@ if TYPE_CHECKING:
     from .pipeline import Corpus
 
 __all__ = [
-    "ReportError", "sections", "build_report", "default_template", "export_html", "external_resources",
-    "section_html", "sections_html", "manifest_html", "overview_html", "other_renderers_html", "report_command",
+    "ReportError",
+    "sections",
+    "build_report",
+    "default_template",
+    "export_html",
+    "external_resources",
+    "section_html",
+    "sections_html",
+    "manifest_html",
+    "overview_html",
+    "other_renderers_html",
+    "report_command",
     "show",
 ]
 
@@ -85,17 +95,24 @@ def _renderer_catalog() -> dict[str, Callable[..., str]]:
 def _providers(table: str) -> list[str]:
     from .registry import registry
 
-    return [p.name for p in registry.all()
-            if table in p.provides or table in p.derived or any(x.startswith(f"{table}.") for x in p.provides)]
+    return [
+        p.name
+        for p in registry.all()
+        if table in p.provides or table in p.derived or any(x.startswith(f"{table}.") for x in p.provides)
+    ]
 
 
 def _missing_note(table: str) -> str:
     providers = _providers(table)
     if providers:
-        return (f"The {table} table is empty: the plugin that fills it ({', '.join(providers)}) found nothing "
-                f"in these articles.")
-    return (f"No {table} in this report: no installed plugin provides the {table} table. Install or enable "
-            f"a plugin that does (run `presslens plugins` to see what is installed).")
+        return (
+            f"The {table} table is empty: the plugin that fills it ({', '.join(providers)}) found nothing "
+            f"in these articles."
+        )
+    return (
+        f"No {table} in this report: no installed plugin provides the {table} table. Install or enable "
+        f"a plugin that does (run `presslens plugins` to see what is installed)."
+    )
 
 
 def _table(corpus: Corpus, name: str) -> pd.DataFrame:
@@ -122,8 +139,9 @@ def section_html(corpus: Corpus, key: str, *, renderers: Mapping[str, Callable[.
     try:
         section = declared[key]
     except KeyError:
-        raise KeyError(f"No report section {key!r}. The installed plugins declare: "
-                       f"{', '.join(declared) or 'none'}.") from None
+        raise KeyError(
+            f"No report section {key!r}. The installed plugins declare: {', '.join(declared) or 'none'}."
+        ) from None
     catalog = _renderer_catalog() if renderers is None else dict(renderers)
     found = next((name for name in section.renderers if name in catalog), None)
     if found is not None:  # a plugin's renderer brings its own heading
@@ -163,9 +181,11 @@ def overview_html(corpus: Corpus) -> str:
     problems = [e for e in report.get("entries", []) if e.get("status") != "loaded"]
     if problems:
         body += "<h4>Inputs not analysed</h4>" + h.table(pd.DataFrame(problems), columns=["source", "status", "reason"])
-    body += "<h4>Articles</h4>" + h.table(corpus.articles.sort_values("published", na_position="last"),
-                                          columns=["article_id", "published", "published_source", "outlet", "title"],
-                                          max_rows=MAX_ROWS)
+    body += "<h4>Articles</h4>" + h.table(
+        corpus.articles.sort_values("published", na_position="last"),
+        columns=["article_id", "published", "published_source", "outlet", "title"],
+        max_rows=MAX_ROWS,
+    )
     return h.section("Overview", body)
 
 
@@ -192,10 +212,15 @@ def manifest_html(corpus: Corpus, *, command: str | None = None, metadata: str |
         body += h.table(pd.DataFrame([{"metadata": metadata, "sha256": file_sha256(metadata)}]))
     for key, heading in (("versions", "Versions"), ("model", "Model"), ("configuration", "Configuration")):
         body += f"<h4>{heading}</h4>" + _json_block(manifest.get(key))
-    body += f"<p class=\"pl-muted\">Analysed {h.escape(manifest.get('created', ''))}; " \
-            f"PressLens {h.escape(manifest.get('presslens_version', ''))}.</p>"
-    body += "<details><summary>Full manifest (JSON)</summary>" + _json_block(
-        {k: v for k, v in manifest.items() if k != "inputs"}) + "</details>"
+    body += (
+        f'<p class="pl-muted">Analysed {h.escape(manifest.get("created", ""))}; '
+        f"PressLens {h.escape(manifest.get('presslens_version', ''))}.</p>"
+    )
+    body += (
+        "<details><summary>Full manifest (JSON)</summary>"
+        + _json_block({k: v for k, v in manifest.items() if k != "inputs"})
+        + "</details>"
+    )
     return h.section("Manifest", body)
 
 
@@ -203,13 +228,22 @@ def header_html(title: str, corpus: Corpus) -> str:
     n = len(corpus.articles)
     dates = corpus.articles["published"].dropna()
     when = f", published {dates.min()} to {dates.max()}" if len(dates) else ""
-    return (f'<header class="pl-report-header"><h1>{h.escape(title)}</h1>'
-            f'<p class="pl-muted">{n} article{"s" if n != 1 else ""}{h.escape(when)}. '
-            f'Made with PressLens; every finding points to the characters of its article.</p></header>')
+    return (
+        f'<header class="pl-report-header"><h1>{h.escape(title)}</h1>'
+        f'<p class="pl-muted">{n} article{"s" if n != 1 else ""}{h.escape(when)}. '
+        f"Made with PressLens; every finding points to the characters of its article.</p></header>"
+    )
 
 
-def report_command(inputs: Sequence[str], *, out: str = "report.html", metadata: str | None = None,
-                   title: str | None = None, model: str | None = None, clean: bool = True) -> str:
+def report_command(
+    inputs: Sequence[str],
+    *,
+    out: str = "report.html",
+    metadata: str | None = None,
+    title: str | None = None,
+    model: str | None = None,
+    clean: bool = True,
+) -> str:
     """The command line that makes this report again.
 
     >>> report_command(["news/"], metadata="m.csv", title="Q3 coverage")
@@ -253,8 +287,11 @@ def external_resources(markup: str) -> list[str]:
     return found
 
 
-_DROP_MIME = ("application/vnd.jupyter.widget-view+json", "application/vnd.jupyter.widget-state+json",
-              "application/javascript")
+_DROP_MIME = (
+    "application/vnd.jupyter.widget-view+json",
+    "application/vnd.jupyter.widget-state+json",
+    "application/javascript",
+)
 
 
 def _static_outputs(nb: Any) -> Any:
@@ -290,17 +327,32 @@ def export_html(notebook: str | os.PathLike[str] | Any, *, title: str = "PressLe
     config = Config()
     config.TagRemovePreprocessor.remove_cell_tags = {"remove"}  # the template's notes to its editor
     config.TagRemovePreprocessor.enabled = True
-    exporter = HTMLExporter(config=config, template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, anchor_link_text="")
+    exporter = HTMLExporter(
+        config=config,
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        anchor_link_text="",
+    )
     body, _ = exporter.from_notebook_node(nb)
     return h.page(body, title=title, extra_head=f"<style>{REPORT_CSS}</style>")
 
 
-def build_report(inputs: Iterable[str | os.PathLike[str]], *, out: str | os.PathLike[str],
-                 metadata: str | os.PathLike[str] | None = None, title: str = "PressLens report",
-                 model: str | None = None, clean: bool = True, work_dir: str | os.PathLike[str] | None = None,
-                 template: str | os.PathLike[str] | None = None, plugins: Sequence[str] | None = None,
-                 kernel_name: str = "python3", timeout: int | None = None) -> Path:
+def build_report(
+    inputs: Iterable[str | os.PathLike[str]],
+    *,
+    out: str | os.PathLike[str],
+    metadata: str | os.PathLike[str] | None = None,
+    title: str = "PressLens report",
+    model: str | None = None,
+    clean: bool = True,
+    work_dir: str | os.PathLike[str] | None = None,
+    template: str | os.PathLike[str] | None = None,
+    plugins: Sequence[str] | None = None,
+    kernel_name: str = "python3",
+    timeout: int | None = None,
+) -> Path:
     """Run the report notebook on ``inputs`` and write one self-contained HTML file to ``out``.
 
     The analysis tables and the executed notebook go to ``work_dir`` (kept) or a
@@ -311,8 +363,10 @@ def build_report(inputs: Iterable[str | os.PathLike[str]], *, out: str | os.Path
 
     template = Path(template) if template else default_template()
     if not template.is_file():
-        raise ReportError(f"Report template not found at {template}. Expected notebooks/report.ipynb beside the "
-                          f"toolkit package; pass template=PATH (CLI: --template) or set ${TEMPLATE_ENV}.")
+        raise ReportError(
+            f"Report template not found at {template}. Expected notebooks/report.ipynb beside the "
+            f"toolkit package; pass template=PATH (CLI: --template) or set ${TEMPLATE_ENV}."
+        )
     inputs = [os.fspath(i) for i in inputs]
     if not inputs:
         raise ReportError("No inputs given: pass at least one file or folder of articles.")
@@ -328,20 +382,38 @@ def build_report(inputs: Iterable[str | os.PathLike[str]], *, out: str | os.Path
         "clean": clean,
         "plugins": list(plugins) if plugins is not None else None,
         "tables_dir": str((work / "tables").resolve()),
-        "command": report_command(inputs, out=os.fspath(out), metadata=os.fspath(metadata) if metadata else None,
-                                  title=title, model=model, clean=clean),
+        "command": report_command(
+            inputs,
+            out=os.fspath(out),
+            metadata=os.fspath(metadata) if metadata else None,
+            title=title,
+            model=model,
+            clean=clean,
+        ),
     }
     try:
-        papermill.execute_notebook(str(template), str(executed), parameters=parameters, kernel_name=kernel_name,
-                                   cwd=os.getcwd(), progress_bar=False, log_output=False, execution_timeout=timeout)
+        papermill.execute_notebook(
+            str(template),
+            str(executed),
+            parameters=parameters,
+            kernel_name=kernel_name,
+            cwd=os.getcwd(),
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=timeout,
+        )
     except papermill.PapermillExecutionError as exc:
-        raise ReportError(f"The report notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}\n"
-                          f"The executed notebook is kept at {executed} for inspection.") from None
+        raise ReportError(
+            f"The report notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}\n"
+            f"The executed notebook is kept at {executed} for inspection."
+        ) from None
     page = export_html(executed, title=title)
     loads = external_resources(page)
     if loads:  # a renderer tried to pull code or style from the network: the page would not work offline
-        raise ReportError(f"The report would load {len(loads)} resource(s) from the network, e.g. {loads[0]!r}. "
-                          f"A renderer must inline everything; the executed notebook is at {executed}.")
+        raise ReportError(
+            f"The report would load {len(loads)} resource(s) from the network, e.g. {loads[0]!r}. "
+            f"A renderer must inline everything; the executed notebook is at {executed}."
+        )
     out = Path(out)
     atomic_write_bytes(out, page.encode("utf-8"))
     if not keep:

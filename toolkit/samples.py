@@ -43,8 +43,15 @@ class SampleCorpus:
         return self.folder.is_dir() and any(self._article_files())
 
     def _article_files(self) -> list[Path]:
-        return [p for p in self.folder.iterdir() if p.is_file() and p.name != "metadata.csv"
-                and not p.name.startswith(".")] if self.folder.is_dir() else []
+        return (
+            [
+                p
+                for p in self.folder.iterdir()
+                if p.is_file() and p.name != "metadata.csv" and not p.name.startswith(".")
+            ]
+            if self.folder.is_dir()
+            else []
+        )
 
     def analyze(self, **options: Any) -> Corpus:
         """Analyse the sample with ``toolkit.analyze`` (same keyword options)."""
@@ -68,5 +75,6 @@ def sample_corpus(*, required: bool = True) -> SampleCorpus:
         raise errors.InputError(
             f"No sample articles found in {folder} ({where}). Expected a folder of article files with an "
             f"optional metadata.csv. Reinstall PressLens to restore the bundled sample, or set {SAMPLE_ENV} "
-            f"to a folder of your own articles.")
+            f"to a folder of your own articles."
+        )
     return sample

@@ -42,18 +42,43 @@ from typing import Any
 
 __all__ = [
     # registration
-    "Plugin", "StepContext", "lazy", "SelectionPart", "HighlightLayer", "ReportSection",
+    "Plugin",
+    "StepContext",
+    "lazy",
+    "SelectionPart",
+    "HighlightLayer",
+    "ReportSection",
     # ids and tables
-    "stable_id", "conform", "empty_table", "SCHEMAS", "values", "itertuples",
+    "stable_id",
+    "conform",
+    "empty_table",
+    "SCHEMAS",
+    "values",
+    "itertuples",
     # documents
-    "doc_text", "load_model", "boilerplate_reason",
+    "doc_text",
+    "load_model",
+    "boilerplate_reason",
     # word lists
-    "word_list", "lexicon",
+    "word_list",
+    "lexicon",
     # dates
     "timex_range",
     # views
-    "Selection", "cached", "prepare", "columns_frame", "chart_records", "chart_widget", "spec_template",
-    "spec_with_data", "svg", "interval_to_dates", "page_note", "PAGE_ROWS", "DistinctPairs", "html",
+    "Selection",
+    "cached",
+    "prepare",
+    "columns_frame",
+    "chart_records",
+    "chart_widget",
+    "spec_template",
+    "spec_with_data",
+    "svg",
+    "interval_to_dates",
+    "page_note",
+    "PAGE_ROWS",
+    "DistinctPairs",
+    "html",
     # memory
     "release_free_memory",
 ]
@@ -140,8 +165,10 @@ def word_list(name: str, *, package: str = "toolkit") -> frozenset[str]:
     try:
         text = source.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise FileNotFoundError(f"No word list {name!r} in package {package!r}: expected the file "
-                                f"{package.replace('.', '/')}/lexicon/{name}.txt.") from None
+        raise FileNotFoundError(
+            f"No word list {name!r} in package {package!r}: expected the file "
+            f"{package.replace('.', '/')}/lexicon/{name}.txt."
+        ) from None
     entries = (line.split("#", 1)[0].strip() for line in text.splitlines())
     return frozenset(entry for entry in entries if entry)
 
@@ -156,8 +183,10 @@ def lexicon(name: str, *, package: str = "toolkit") -> Any:
     try:
         return json.loads(source.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise FileNotFoundError(f"No lexicon {name!r} in package {package!r}: expected the file "
-                                f"{package.replace('.', '/')}/lexicon/{name}.json.") from None
+        raise FileNotFoundError(
+            f"No lexicon {name!r} in package {package!r}: expected the file "
+            f"{package.replace('.', '/')}/lexicon/{name}.json."
+        ) from None
 
 
 # TIMEX3 season codes -> (first month, last month); winter runs into the next year

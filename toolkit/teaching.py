@@ -30,8 +30,18 @@ if TYPE_CHECKING:
     from .pipeline import Corpus
 
 __all__ = [
-    "Comparison", "Feedback", "SpanScore", "score_spans", "match_names", "timex_range",
-    "check_quoted", "check_claim", "check_dates", "quoted_and_mentioned", "toolkit_spans", "view_or_note",
+    "Comparison",
+    "Feedback",
+    "SpanScore",
+    "score_spans",
+    "match_names",
+    "timex_range",
+    "check_quoted",
+    "check_claim",
+    "check_dates",
+    "quoted_and_mentioned",
+    "toolkit_spans",
+    "view_or_note",
 ]
 
 # Which stances put a claimant on the asserting side of a group (the exercise's question: who asserted,
@@ -121,8 +131,9 @@ def _norm(name: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", text).split())
 
 
-def match_names(answers: Iterable[str], truth: Mapping[str, Sequence[str]], *,
-                threshold: float = 85.0) -> tuple[dict[str, str], list[str], list[str]]:
+def match_names(
+    answers: Iterable[str], truth: Mapping[str, Sequence[str]], *, threshold: float = 85.0
+) -> tuple[dict[str, str], list[str], list[str]]:
     """Pair each answered name with a canonical name (by alias, surname or spelling), one to one.
 
     ``truth`` maps canonical names to their aliases. Returns (answer -> canonical,
@@ -156,8 +167,9 @@ def match_names(answers: Iterable[str], truth: Mapping[str, Sequence[str]], *,
     return {a: paired[a] for a in answer_list if a in paired}, unmatched, unanswered
 
 
-def _compare_names(question: str, answers: Iterable[str], truth: Mapping[str, Sequence[str]],
-                   describe: Mapping[str, str] | None = None) -> Comparison:
+def _compare_names(
+    question: str, answers: Iterable[str], truth: Mapping[str, Sequence[str]], describe: Mapping[str, str] | None = None
+) -> Comparison:
     paired, extra, missing = match_names(answers, truth)
     describe = describe or {}
     return Comparison(
@@ -172,7 +184,13 @@ def _aliases(corpus: Corpus) -> dict[str, tuple[str, list[str]]]:
     """entity_id -> (canonical name, aliases)."""
     out = {}
     for row in corpus.entities.itertuples(index=False):
-        aliases = row.aliases if isinstance(row.aliases, (list, tuple)) else list(row.aliases) if row.aliases is not None and not isinstance(row.aliases, float) else []
+        aliases = (
+            row.aliases
+            if isinstance(row.aliases, (list, tuple))
+            else list(row.aliases)
+            if row.aliases is not None and not isinstance(row.aliases, float)
+            else []
+        )
         out[row.entity_id] = (row.name, [str(a) for a in aliases])
     return out
 
@@ -187,8 +205,9 @@ def _speakers(corpus: Corpus) -> pd.DataFrame:
     return found
 
 
-def quoted_and_mentioned(corpus: Corpus, *, labels: Sequence[str] = ("PERSON",),
-                         articles: Sequence[str] | None = None) -> pd.DataFrame:
+def quoted_and_mentioned(
+    corpus: Corpus, *, labels: Sequence[str] = ("PERSON",), articles: Sequence[str] | None = None
+) -> pd.DataFrame:
     """One row per entity with the given labels: how often mentioned, how often quoted.
 
     With ``articles``, only those articles count. Quotes without a resolved
@@ -204,9 +223,15 @@ def quoted_and_mentioned(corpus: Corpus, *, labels: Sequence[str] = ("PERSON",),
         speaking = set(quotes["entity_id"].dropna())
         entities = entities[entities["entity_id"].isin(set(mentioned) | speaking)]
     counts = quotes["entity_id"].dropna().value_counts()
-    rows = [{"entity_id": e.entity_id, "name": e.name,
-             "n_mentions": int(mentioned.get(e.entity_id, 0)) if mentioned is not None else e.n_mentions,
-             "n_quotes": int(counts.get(e.entity_id, 0))} for e in entities.itertuples(index=False)]
+    rows = [
+        {
+            "entity_id": e.entity_id,
+            "name": e.name,
+            "n_mentions": int(mentioned.get(e.entity_id, 0)) if mentioned is not None else e.n_mentions,
+            "n_quotes": int(counts.get(e.entity_id, 0)),
+        }
+        for e in entities.itertuples(index=False)
+    ]
     known = set(entities["entity_id"])
     unresolved = quotes[quotes["entity_id"].isna() | ~quotes["entity_id"].isin(known)]
     for name, n in unresolved["name"].dropna().value_counts().items():
@@ -216,8 +241,14 @@ def quoted_and_mentioned(corpus: Corpus, *, labels: Sequence[str] = ("PERSON",),
     return frame.sort_values(["n_quotes", "n_mentions", "name"], ascending=[False, False, True], ignore_index=True)
 
 
-def check_quoted(corpus: Corpus, *, quoted: Iterable[str], only_mentioned: Iterable[str],
-                 labels: Sequence[str] = ("PERSON",), articles: Sequence[str] | None = None) -> Feedback:
+def check_quoted(
+    corpus: Corpus,
+    *,
+    quoted: Iterable[str],
+    only_mentioned: Iterable[str],
+    labels: Sequence[str] = ("PERSON",),
+    articles: Sequence[str] | None = None,
+) -> Feedback:
     """Exercise 1: compare the people you found quoted / only talked about with the toolkit's lists.
 
     ``articles`` limits the question to those articles (default: the whole corpus).
@@ -225,9 +256,14 @@ def check_quoted(corpus: Corpus, *, quoted: Iterable[str], only_mentioned: Itera
     title = "Who is quoted, and who is only talked about"
     speakers = _speakers(corpus)
     if speakers.empty and corpus.entities.empty:
-        return Feedback(title=title, checkable=False, notes=(
-            "This analysis has no quotes and no entities: install (or enable) the plugins that provide the "
-            "quotes and entities tables, then run the analysis cell again.",))
+        return Feedback(
+            title=title,
+            checkable=False,
+            notes=(
+                "This analysis has no quotes and no entities: install (or enable) the plugins that provide the "
+                "quotes and entities tables, then run the analysis cell again.",
+            ),
+        )
     table = quoted_and_mentioned(corpus, labels=labels, articles=articles)
     aliases = _aliases(corpus)
 
@@ -237,14 +273,20 @@ def check_quoted(corpus: Corpus, *, quoted: Iterable[str], only_mentioned: Itera
     quoted_rows, mentioned_rows = table[table["n_quotes"] > 0], table[table["n_quotes"] == 0]
     notes = []
     if speakers.empty:
-        notes.append("The toolkit found no quotes here (is the quotes plugin installed?): every person counts as "
-                     "only talked about.")
+        notes.append(
+            "The toolkit found no quotes here (is the quotes plugin installed?): every person counts as "
+            "only talked about."
+        )
     describe = {r.name: f" (quoted {r.n_quotes}×)" for r in quoted_rows.itertuples(index=False)}
     describe |= {r.name: f" (mentioned {r.n_mentions}×, never quoted)" for r in mentioned_rows.itertuples(index=False)}
-    return Feedback(title=title, notes=tuple(notes), comparisons=(
-        _compare_names("Quoted", quoted, truth(quoted_rows), describe),
-        _compare_names("Only talked about", only_mentioned, truth(mentioned_rows), describe),
-    ))
+    return Feedback(
+        title=title,
+        notes=tuple(notes),
+        comparisons=(
+            _compare_names("Quoted", quoted, truth(quoted_rows), describe),
+            _compare_names("Only talked about", only_mentioned, truth(mentioned_rows), describe),
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -265,8 +307,14 @@ def claim_groups(corpus: Corpus) -> pd.DataFrame | None:
     return claims.sort_values(["group_id", "published"], ignore_index=True)
 
 
-def check_claim(corpus: Corpus, *, asserted_by: Iterable[str], denied_by: Iterable[str],
-                group_id: str | None = None, first_denied: str | None = None) -> Feedback:
+def check_claim(
+    corpus: Corpus,
+    *,
+    asserted_by: Iterable[str],
+    denied_by: Iterable[str],
+    group_id: str | None = None,
+    first_denied: str | None = None,
+) -> Feedback:
     """Exercise 2: who asserted a contested claim and who denied it (and when it was first denied in print).
 
     The contested groups are the claims plugin's (its derived table
@@ -277,36 +325,56 @@ def check_claim(corpus: Corpus, *, asserted_by: Iterable[str], denied_by: Iterab
     try:
         claims = claim_groups(corpus)
     except Exception as exc:  # a broken plugin: the exercise says so instead of failing the notebook
-        return Feedback(title=title, checkable=False, notes=(
-            f"The claims plugin could not list the contested claims ({type(exc).__name__}: {exc}). Compare your "
-            "answer with a classmate's, or with the quotes table.",))
+        return Feedback(
+            title=title,
+            checkable=False,
+            notes=(
+                f"The claims plugin could not list the contested claims ({type(exc).__name__}: {exc}). Compare your "
+                "answer with a classmate's, or with the quotes table.",
+            ),
+        )
     if claims is None:
-        return Feedback(title=title, checkable=False, notes=(
-            "The toolkit cannot list contested claims: the claims plugin (which declares the contested_claims "
-            "table) is not installed. Install or enable it, or compare your answer with a classmate's.",))
+        return Feedback(
+            title=title,
+            checkable=False,
+            notes=(
+                "The toolkit cannot list contested claims: the claims plugin (which declares the contested_claims "
+                "table) is not installed. Install or enable it, or compare your answer with a classmate's.",
+            ),
+        )
     if claims.empty:
-        return Feedback(title=title, checkable=False, notes=(
-            "The toolkit found no contested claims here (no group has one side asserting and another denying). "
-            "Compare your answer with a classmate's, or with the quotes table.",))
+        return Feedback(
+            title=title,
+            checkable=False,
+            notes=(
+                "The toolkit found no contested claims here (no group has one side asserting and another denying). "
+                "Compare your answer with a classmate's, or with the quotes table.",
+            ),
+        )
     aliases = _aliases(corpus)
     asserted_by, denied_by = list(asserted_by), list(denied_by)
 
     def sides(group: pd.DataFrame) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         def named(rows: pd.DataFrame) -> dict[str, list[str]]:
             return {aliases[e][0]: aliases[e][1] for e in rows["claimant_entity_id"].dropna().unique() if e in aliases}
+
         return named(group[group["stance"].isin(POSITIVE_STANCES)]), named(group[group["stance"] == "deny"])
 
     groups = list(claims.groupby("group_id", sort=False))
     if group_id is None:
+
         def fit(item: tuple[Any, pd.DataFrame]) -> int:
             pro, con = sides(item[1])
             return len(match_names(asserted_by, pro)[0]) + len(match_names(denied_by, con)[0])
+
         group_id, group = max(groups, key=fit)
     else:
         found = dict(groups)
         if group_id not in found:
-            raise KeyError(f"No contested claim group {group_id!r}. Contested groups: "
-                           f"{', '.join(map(str, claims['group_id'].unique())) or 'none'}.")
+            raise KeyError(
+                f"No contested claim group {group_id!r}. Contested groups: "
+                f"{', '.join(map(str, claims['group_id'].unique())) or 'none'}."
+            )
         group = found[group_id]
     pro, con = sides(group)
     proposition = group["proposition"].dropna().iloc[0] if group["proposition"].notna().any() else "?"
@@ -315,19 +383,23 @@ def check_claim(corpus: Corpus, *, asserted_by: Iterable[str], denied_by: Iterab
         denials = group.loc[group["stance"] == "deny", "published"].dropna()
         theirs = str(denials.min()) if len(denials) else "no dated denial"
         same = str(first_denied)[:10] == theirs
-        comparisons.append(Comparison(question="First denied in print",
-                                      matched=((str(first_denied), theirs),) if same else (),
-                                      different=() if same else (("the date", str(first_denied), theirs),)))
-    return Feedback(title=title, comparisons=tuple(comparisons),
-                    notes=(f"Claim group {group_id}: “{proposition}”.",))
+        comparisons.append(
+            Comparison(
+                question="First denied in print",
+                matched=((str(first_denied), theirs),) if same else (),
+                different=() if same else (("the date", str(first_denied), theirs),),
+            )
+        )
+    return Feedback(title=title, comparisons=tuple(comparisons), notes=(f"Claim group {group_id}: “{proposition}”.",))
 
 
 # ---------------------------------------------------------------------------
 # exercise 3: date detective (dates are read with the one TIMEX-value-to-range function, toolkit.sdk.timex_range)
 
 
-def check_dates(corpus: Corpus, article_id: str, answers: Mapping[str | int, str], *,
-                types: Sequence[str] = ("DATE",)) -> Feedback:
+def check_dates(
+    corpus: Corpus, article_id: str, answers: Mapping[str | int, str], *, types: Sequence[str] = ("DATE",)
+) -> Feedback:
     """Exercise 3: the calendar dates you gave to an article's date expressions, against the toolkit's.
 
     ``answers`` maps a date expression (its text, or its start offset when the
@@ -337,8 +409,11 @@ def check_dates(corpus: Corpus, article_id: str, answers: Mapping[str | int, str
     title = f"Date detective ({article_id})"
     timexes = corpus.timexes[(corpus.timexes["article_id"] == article_id) & corpus.timexes["type"].isin(types)]
     if corpus.timexes.empty:
-        return Feedback(title=title, checkable=False, notes=(
-            "The toolkit found no date expressions: the timeline plugin is not installed or found none.",))
+        return Feedback(
+            title=title,
+            checkable=False,
+            notes=("The toolkit found no date expressions: the timeline plugin is not installed or found none.",),
+        )
     by_text: dict[str, list[Any]] = {}
     for row in timexes.itertuples(index=False):
         by_text.setdefault(_norm(row.text), []).append(row)
@@ -357,7 +432,9 @@ def check_dates(corpus: Corpus, article_id: str, answers: Mapping[str | int, str
         label = f"{row.text!r} at {row.start}"
         yours, theirs = timex_range(value), timex_range(row.value)
         if yours is None:
-            different.append((label, f"{value} (not a date I can read: use YYYY-MM-DD, YYYY-MM or A/B)", str(row.value)))
+            different.append(
+                (label, f"{value} (not a date I can read: use YYYY-MM-DD, YYYY-MM or A/B)", str(row.value))
+            )
         elif theirs is None:
             different.append((label, str(value), f"{row.value} (the toolkit could not place it on the calendar)"))
         elif yours == theirs:
@@ -366,14 +443,29 @@ def check_dates(corpus: Corpus, article_id: str, answers: Mapping[str | int, str
             close.append((label, str(value), str(row.value)))
         else:
             different.append((label, str(value), str(row.value)))
-    missing = tuple(f"{r.text!r} at {r.start} = {r.value}" for r in timexes.itertuples(index=False)
-                    if int(r.start) not in answered)
+    missing = tuple(
+        f"{r.text!r} at {r.start} = {r.value}" for r in timexes.itertuples(index=False) if int(r.start) not in answered
+    )
     published = corpus.articles.loc[corpus.articles["article_id"] == article_id, "published"]
-    note = f"The article was published on {published.iloc[0]}." if len(published) and published.notna().iloc[0] else \
-        "The article has no publication date: relative dates cannot be anchored."
-    return Feedback(title=title, notes=(note,), comparisons=(Comparison(
-        question="Dates", matched=tuple(matched), missing=missing, extra=tuple(extra),
-        different=tuple(different), close=tuple(close)),))
+    note = (
+        f"The article was published on {published.iloc[0]}."
+        if len(published) and published.notna().iloc[0]
+        else "The article has no publication date: relative dates cannot be anchored."
+    )
+    return Feedback(
+        title=title,
+        notes=(note,),
+        comparisons=(
+            Comparison(
+                question="Dates",
+                matched=tuple(matched),
+                missing=missing,
+                extra=tuple(extra),
+                different=tuple(different),
+                close=tuple(close),
+            ),
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -405,18 +497,24 @@ class SpanScore:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def summary(self) -> str:
-        return (f"You marked {self.n_yours}, the toolkit {self.n_toolkit}; {len(self.matched)} agree. "
-                f"Your precision {self.precision:.0%}, recall {self.recall:.0%} (against the toolkit). "
-                f"Read the other way, the toolkit's precision against you is {self.recall:.0%} and its recall "
-                f"{self.precision:.0%}.")
+        return (
+            f"You marked {self.n_yours}, the toolkit {self.n_toolkit}; {len(self.matched)} agree. "
+            f"Your precision {self.precision:.0%}, recall {self.recall:.0%} (against the toolkit). "
+            f"Read the other way, the toolkit's precision against you is {self.recall:.0%} and its recall "
+            f"{self.precision:.0%}."
+        )
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
-def score_spans(yours: Iterable[Sequence[int] | Mapping[str, int]], toolkit: Iterable[Sequence[int] | Mapping[str, int]],
-                *, min_overlap: float = 0.5) -> SpanScore:
+def score_spans(
+    yours: Iterable[Sequence[int] | Mapping[str, int]],
+    toolkit: Iterable[Sequence[int] | Mapping[str, int]],
+    *,
+    min_overlap: float = 0.5,
+) -> SpanScore:
     """Pair spans one to one when they overlap by at least ``min_overlap`` of the shorter one.
 
     ``min_overlap=1.0`` with equal lengths asks for exact boundaries. Spans are
@@ -426,6 +524,7 @@ def score_spans(yours: Iterable[Sequence[int] | Mapping[str, int]], toolkit: Ite
     >>> s.matched, s.only_yours, s.only_toolkit
     ((((0, 5), (0, 5)),), ((10, 20),), ((30, 40),))
     """
+
     def spans(items: Iterable[Any]) -> list[tuple[int, int]]:
         out = []
         for item in items:
@@ -448,8 +547,13 @@ def score_spans(yours: Iterable[Sequence[int] | Mapping[str, int]], toolkit: Ite
             matched.append((a, b))
             used_a.add(a)
             used_b.add(b)
-    return SpanScore(matched=tuple(sorted(matched)), only_yours=tuple(a for a in mine if a not in used_a),
-                     only_toolkit=tuple(b for b in theirs if b not in used_b), n_yours=len(mine), n_toolkit=len(theirs))
+    return SpanScore(
+        matched=tuple(sorted(matched)),
+        only_yours=tuple(a for a in mine if a not in used_a),
+        only_toolkit=tuple(b for b in theirs if b not in used_b),
+        n_yours=len(mine),
+        n_toolkit=len(theirs),
+    )
 
 
 def toolkit_spans(corpus: Corpus, article_id: str, kind: str) -> list[tuple[int, int]]:
@@ -475,5 +579,7 @@ def view_or_note(corpus: Corpus, name: str, *, selection: Any = None, **options:
         return view(corpus, name, selection=selection, **options)
     import ipywidgets as widgets
 
-    return widgets.HTML(f'<p class="pl-note"><b>No view named {h.escape(name)!s}</b>: the plugin that offers it is '
-                        f"not installed. Installed views: {h.escape(', '.join(views()))}.</p>")
+    return widgets.HTML(
+        f'<p class="pl-note"><b>No view named {h.escape(name)!s}</b>: the plugin that offers it is '
+        f"not installed. Installed views: {h.escape(', '.join(views()))}.</p>"
+    )

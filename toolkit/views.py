@@ -19,7 +19,7 @@ import contextlib
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -32,10 +32,34 @@ from .registry import CORE_PARTS, HighlightLayer, SelectionPart, registry
 if TYPE_CHECKING:
     from .pipeline import Corpus
 
-__all__ = ["Selection", "parts", "entity_columns", "view", "render", "dashboard", "views", "renderers",
-           "articles_view", "render_articles", "article_reader_view", "render_article_reader", "reader_rows",
-           "highlight_rows", "chart_widget", "interval_to_dates", "svg", "cached", "page_note", "PAGE_ROWS",
-           "DistinctPairs", "chart_records", "spec_template", "spec_with_data", "columns_frame", "prepare"]
+__all__ = [
+    "Selection",
+    "parts",
+    "entity_columns",
+    "view",
+    "render",
+    "dashboard",
+    "views",
+    "renderers",
+    "articles_view",
+    "render_articles",
+    "article_reader_view",
+    "render_article_reader",
+    "reader_rows",
+    "highlight_rows",
+    "chart_widget",
+    "interval_to_dates",
+    "svg",
+    "cached",
+    "page_note",
+    "PAGE_ROWS",
+    "DistinctPairs",
+    "chart_records",
+    "spec_template",
+    "spec_with_data",
+    "columns_frame",
+    "prepare",
+]
 
 PAGE_ROWS = 200  # rows a list view draws at once; rows() still returns every row the selection allows
 
@@ -63,11 +87,15 @@ def _selection_class(declared: tuple[SelectionPart, ...]) -> type:
     """
     found = _CLASSES.get(declared)
     if found is None:
-        traits = {part.name: traitlets.Unicode(allow_none=True, default_value=None, help=part.description)
-                  for part in declared}
-        found = _CLASSES[declared] = type("Selection", (Selection,), {**traits, "_plugin_parts": declared,
-                                                                         "__module__": __name__,
-                                                                         "__doc__": Selection.__doc__})
+        traits = {
+            part.name: traitlets.Unicode(allow_none=True, default_value=None, help=part.description)
+            for part in declared
+        }
+        found = _CLASSES[declared] = type(
+            "Selection",
+            (Selection,),
+            {**traits, "_plugin_parts": declared, "__module__": __name__, "__doc__": Selection.__doc__},
+        )
     return found
 
 
@@ -109,9 +137,11 @@ class Selection(traitlets.HasTraits):
     def __init__(self, **kwargs: Any) -> None:
         unknown = sorted(set(kwargs) - set(self.parts))
         if unknown:
-            raise TypeError(f"Selection has no part {', '.join(map(repr, unknown))}. Its parts: "
-                            f"{', '.join(self.parts)}. A plugin adds its own parts: enable the plugin that "
-                            f"declares it (toolkit.plugins() lists them).")
+            raise TypeError(
+                f"Selection has no part {', '.join(map(repr, unknown))}. Its parts: "
+                f"{', '.join(self.parts)}. A plugin adds its own parts: enable the plugin that "
+                f"declares it (toolkit.plugins() lists them)."
+            )
         self._listeners: list[Callable[[Any], None]] = []
         self._batch = 0
         self._dirty = False
@@ -179,8 +209,7 @@ class Selection(traitlets.HasTraits):
         A part no installed plugin adds reads as ``None``.
         """
         names = self.parts if parts is None else parts
-        return tuple((tuple(v) if isinstance(v, (list, tuple)) else v)
-                     for v in (getattr(self, p, None) for p in names))
+        return tuple((tuple(v) if isinstance(v, (list, tuple)) else v) for v in (getattr(self, p, None) for p in names))
 
     def state(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.parts}
@@ -207,8 +236,14 @@ class Selection(traitlets.HasTraits):
             return None
         return set(_corpus_index(corpus).article_ids[mask])
 
-    def narrow(self, frame: pd.DataFrame, corpus: Corpus | None, *, parts: Sequence[str] | None = None,
-               date_columns: tuple[str, str] | None = None) -> pd.DataFrame:
+    def narrow(
+        self,
+        frame: pd.DataFrame,
+        corpus: Corpus | None,
+        *,
+        parts: Sequence[str] | None = None,
+        date_columns: tuple[str, str] | None = None,
+    ) -> pd.DataFrame:
         """``frame``'s rows that the selection allows, judged by the columns it has.
 
         ``parts`` says which parts of the selection apply (default: all; a
@@ -224,8 +259,14 @@ class Selection(traitlets.HasTraits):
         mask = self.mask(frame, corpus, parts=parts, date_columns=date_columns)
         return frame if mask is None else frame[mask]
 
-    def mask(self, frame: pd.DataFrame, corpus: Corpus | None, *, parts: Sequence[str] | None = None,
-             date_columns: tuple[str, str] | None = None) -> np.ndarray | None:
+    def mask(
+        self,
+        frame: pd.DataFrame,
+        corpus: Corpus | None,
+        *,
+        parts: Sequence[str] | None = None,
+        date_columns: tuple[str, str] | None = None,
+    ) -> np.ndarray | None:
         """The boolean row mask of :meth:`narrow` (``None``: every row), from indexes built once per frame.
 
         Each part's mask is kept with the table for the part's latest value, so
@@ -238,14 +279,20 @@ class Selection(traitlets.HasTraits):
             value = getattr(self, part)
             if (parts is not None and part not in parts) or not value:
                 continue
-            more = index.part_mask(corpus, part, self.key((part,))[0], date_columns,
-                                   lambda p=part: self._part_mask(corpus, index, p, date_columns))
+            more = index.part_mask(
+                corpus,
+                part,
+                self.key((part,))[0],
+                date_columns,
+                lambda p=part: self._part_mask(corpus, index, p, date_columns),
+            )
             if more is not None:
                 keep = more if keep is None else keep & more
         return keep
 
-    def _part_mask(self, corpus: Corpus | None, index: _FrameIndex, part: str,
-                   date_columns: tuple[str, str] | None) -> np.ndarray | None:
+    def _part_mask(
+        self, corpus: Corpus | None, index: _FrameIndex, part: str, date_columns: tuple[str, str] | None
+    ) -> np.ndarray | None:
         if part == "articles":
             return index.in_articles(corpus, self.articles) if index.has("article_id") else None
         if part == "date_range":
@@ -268,8 +315,13 @@ def _plugin_part_mask(part: SelectionPart, value: str, corpus: Corpus | None, in
         if index.has(link) and link in chosen.columns:
             return index.isin(link, chosen[link].dropna())
     if part.via_entities and index.has("entity_id") and not index.has("article_id"):  # the entities table
-        ids = {e for column in entity_columns() if column in chosen.columns
-               for value in chosen[column].tolist() for e in _as_ids(value)}
+        ids = {
+            e
+            for column in entity_columns()
+            if column in chosen.columns
+            for value in chosen[column].tolist()
+            for e in _as_ids(value)
+        }
         return index.isin("entity_id", ids)
     if index.has("article_id") and "article_id" in chosen.columns:
         return index.in_articles(corpus, list(chosen["article_id"]))
@@ -302,8 +354,12 @@ def cached(owner: Any, key: Any, build: Callable[[], Any], *, sources: Sequence[
     """
     store = _store(owner)
     hit = store.get(key)
-    if hit is not None and len(hit[0]) == len(sources) and all(a is b for a, b in zip(hit[0], sources)) \
-            and hit[2] == state:
+    if (
+        hit is not None
+        and len(hit[0]) == len(sources)
+        and all(a is b for a, b in zip(hit[0], sources))
+        and hit[2] == state
+    ):
         return hit[1]
     value = build()
     store[key] = (tuple(sources), value, state)
@@ -376,10 +432,18 @@ def _corpus_index(corpus: Corpus) -> _CorpusIndex:
 
     def build() -> _CorpusIndex:
         ids = articles["article_id"].astype(str).to_numpy(dtype=object)
-        published, present = _dates10(articles["published"]) if "published" in articles.columns else (
-            np.full(len(ids), "", dtype="U10"), np.zeros(len(ids), dtype=bool))
-        return _CorpusIndex(article_ids=ids, positions=pd.Index(ids), published=published, has_published=present,
-                            owner=weakref.ref(corpus))
+        published, present = (
+            _dates10(articles["published"])
+            if "published" in articles.columns
+            else (np.full(len(ids), "", dtype="U10"), np.zeros(len(ids), dtype=bool))
+        )
+        return _CorpusIndex(
+            article_ids=ids,
+            positions=pd.Index(ids),
+            published=published,
+            has_published=present,
+            owner=weakref.ref(corpus),
+        )
 
     return cached(corpus, "index", build, sources=(articles,))
 
@@ -396,8 +460,9 @@ class _FrameIndex:
     def has(self, column: str) -> bool:
         return column in self.columns
 
-    def part_mask(self, corpus: Corpus | None, part: str, value: Any, date_columns: Any,
-                  build: Callable[[], np.ndarray | None]) -> np.ndarray | None:
+    def part_mask(
+        self, corpus: Corpus | None, part: str, value: Any, date_columns: Any, build: Callable[[], np.ndarray | None]
+    ) -> np.ndarray | None:
         """One part's mask for ``value``, kept until the part's value, the corpus or one of its tables changes."""
         key = ("mask", part, date_columns)
         hit = self._parts.get(key)
@@ -437,15 +502,19 @@ class _FrameIndex:
     def equal(self, column: str, value: Any) -> np.ndarray:
         return self.isin(column, [value])
 
-    def in_dates(self, corpus: Corpus | None, date_range: Any, date_columns: tuple[str, str] | None) -> np.ndarray | None:
+    def in_dates(
+        self, corpus: Corpus | None, date_range: Any, date_columns: tuple[str, str] | None
+    ) -> np.ndarray | None:
         start, end = _range(date_range)
         first, last = date_columns or ("date_start", "date_end")
         if first in self.columns:
+
             def build(f: pd.DataFrame) -> tuple[np.ndarray, ...]:
                 lo, has_lo = _dates10(f[first])
                 hi, has_hi = _dates10(f[last]) if last in f.columns else (lo, has_lo)
                 hi = np.where(has_hi, hi, lo)
                 return lo, has_lo, hi, has_hi | has_lo
+
             lo, has_lo, hi, has_hi = self._part(("dates", first, last), build)
             mask = np.ones(self.n, dtype=bool)
             if start:
@@ -493,8 +562,13 @@ def _same_corpus(state: tuple[Any, ...], corpus: Corpus | None) -> bool:
     return len(state) == len(tables) + 1 and state[0]() is corpus and all(r() is t for r, t in zip(state[1:], tables))
 
 
-def prepare(frame: pd.DataFrame, corpus: Corpus | None, *, parts: Sequence[str] | None = None,
-            date_columns: tuple[str, str] | None = None) -> None:
+def prepare(
+    frame: pd.DataFrame,
+    corpus: Corpus | None,
+    *,
+    parts: Sequence[str] | None = None,
+    date_columns: tuple[str, str] | None = None,
+) -> None:
     """Build now the indexes :meth:`Selection.mask` needs for ``frame`` and ``parts`` (default: all).
 
     They are otherwise built on first use, so the reader's first pick of an
@@ -617,8 +691,14 @@ def render(corpus: Corpus, name: str | None = None, *, selection: Selection | No
     return "\n".join(catalog[n](corpus, selection, **options) for n in names)
 
 
-def dashboard(corpus: Corpus, *, selection: Selection | None = None, views: Sequence[str] | None = None,
-              static: bool = False, title: str = "PressLens dashboard") -> Any:
+def dashboard(
+    corpus: Corpus,
+    *,
+    selection: Selection | None = None,
+    views: Sequence[str] | None = None,
+    static: bool = False,
+    title: str = "PressLens dashboard",
+) -> Any:
     """Every view around one shared selection: pick an entity and all views narrow to it.
 
     Views come in the order the plugins declare (``Plugin.dashboard``). With
@@ -631,7 +711,9 @@ def dashboard(corpus: Corpus, *, selection: Selection | None = None, views: Sequ
     catalog = _catalog(kind)
     unknown = [n for n in (views or ()) if n not in catalog]
     if unknown:
-        raise KeyError(f"No {kind[:-1]} named {', '.join(map(repr, unknown))}. Available: {', '.join(sorted(catalog))}.")
+        raise KeyError(
+            f"No {kind[:-1]} named {', '.join(map(repr, unknown))}. Available: {', '.join(sorted(catalog))}."
+        )
     chosen = list(views) if views else _dashboard_order(catalog)
     if static:
         state = "" if selection.is_empty else f'<p class="pl-muted">Selection: {h.escape(repr(selection))}</p>'
@@ -665,8 +747,9 @@ def _dashboard_order(catalog: Mapping[str, Any]) -> list[str]:
 
 
 # --- widget helpers ------------------------------------------------------------------
-def _html_view(render_rows: Callable[[], str], rows: Callable[[], pd.DataFrame], selection: Selection,
-               controls: Sequence[Any] = ()) -> Any:
+def _html_view(
+    render_rows: Callable[[], str], rows: Callable[[], pd.DataFrame], selection: Selection, controls: Sequence[Any] = ()
+) -> Any:
     """One HTML widget (plus optional controls) re-rendered when the selection changes."""
     import ipywidgets as widgets
 
@@ -755,9 +838,15 @@ def columns_frame(columns: dict[str, Any], index: Any = None) -> pd.DataFrame:
     ([dtype('O'), dtype('int64')], ['A', None])
     """
     index = pd.RangeIndex(len(next(iter(columns.values())))) if index is None and columns else index
-    return pd.DataFrame({name: pd.Series(values, index=index, dtype=object, copy=False)
-                         if isinstance(values, np.ndarray) and values.dtype == object else values
-                         for name, values in columns.items()}, index=index)
+    return pd.DataFrame(
+        {
+            name: pd.Series(values, index=index, dtype=object, copy=False)
+            if isinstance(values, np.ndarray) and values.dtype == object
+            else values
+            for name, values in columns.items()
+        },
+        index=index,
+    )
 
 
 @dataclass(frozen=True)
@@ -832,7 +921,7 @@ def interval_to_dates(value: Any) -> tuple[str, str] | None:
 
     def iso(x: Any) -> str:
         if isinstance(x, (int, float)):
-            return datetime.fromtimestamp(x / 1000, tz=timezone.utc).strftime("%Y-%m-%d")
+            return datetime.fromtimestamp(x / 1000, tz=UTC).strftime("%Y-%m-%d")
         return str(x)[:10]
 
     first, last = sorted((iso(value[0]), iso(value[-1])))
@@ -859,15 +948,20 @@ def _str(value: Any) -> str:
 _SPAN_COLUMNS = ["start", "end", "layer", "label", "title"]
 
 
-def highlight_rows(corpus: Corpus, article_id: str, selection: Selection | None = None, *,
-                   layers: Sequence[HighlightLayer] | None = None) -> pd.DataFrame:
+def highlight_rows(
+    corpus: Corpus,
+    article_id: str,
+    selection: Selection | None = None,
+    *,
+    layers: Sequence[HighlightLayer] | None = None,
+) -> pd.DataFrame:
     """Every installed highlight layer's spans in one article: ``start, end, layer, label, title``.
 
     A layer that fails is left out (its error is in ``.attrs["errors"]``, which
     the reader shows), so one broken plugin does not cost the reader the text.
     """
     frames, errors = [], []
-    for layer in (registry.highlights() if layers is None else layers):
+    for layer in registry.highlights() if layers is None else layers:
         try:
             found = layer.spans(corpus, article_id, selection)
         except Exception as exc:  # one plugin's layer must not hide the article
@@ -896,24 +990,36 @@ def reader_rows(corpus: Corpus, selection: Selection | None) -> pd.DataFrame:
     return frame.sort_values("published", na_position="last")
 
 
-def _article_html(corpus: Corpus, article: Mapping[str, Any], selection: Selection | None,
-                  layers: Sequence[HighlightLayer]) -> str:
+def _article_html(
+    corpus: Corpus, article: Mapping[str, Any], selection: Selection | None, layers: Sequence[HighlightLayer]
+) -> str:
     article_id = str(article["article_id"])
     spans = highlight_rows(corpus, article_id, selection, layers=layers)
     colours = {label: colour for layer in layers for label, colour in layer.colours.items()}
-    head = (f"<h4>{h.escape(_str(article.get('title')) or article_id)} <span class=\"pl-muted\">"
-            f"{h.escape(article.get('outlet'))} {h.escape(article.get('published'))}</span></h4>")
+    head = (
+        f'<h4>{h.escape(_str(article.get("title")) or article_id)} <span class="pl-muted">'
+        f"{h.escape(article.get('outlet'))} {h.escape(article.get('published'))}</span></h4>"
+    )
     marks = spans.to_dict("records")
     head += "".join(f'<p class="pl-muted">{h.escape(e)}</p>' for e in spans.attrs.get("errors", []))
     return head + "<div>" + h.highlight(str(article["text"]), marks, colours=colours) + "</div>"
 
 
-def render_article_reader(corpus: Corpus, selection: Selection | None = None, *, article_id: str | None = None,
-                          max_articles: int = 1, **_: Any) -> str:
+def render_article_reader(
+    corpus: Corpus,
+    selection: Selection | None = None,
+    *,
+    article_id: str | None = None,
+    max_articles: int = 1,
+    **_: Any,
+) -> str:
     """The article list and the text of the chosen article (the first the selection allows), every layer marked."""
     rows = reader_rows(corpus, selection)
-    listing = h.table(rows, columns=[c for c in ("article_id", "published", "published_source", "outlet", "title")
-                                     if c in rows.columns], max_rows=PAGE_ROWS)
+    listing = h.table(
+        rows,
+        columns=[c for c in ("article_id", "published", "published_source", "outlet", "title") if c in rows.columns],
+        max_rows=PAGE_ROWS,
+    )
     ids = [article_id] if article_id else [str(a) for a in rows["article_id"].head(max_articles)]
     layers = registry.highlights()
     texts = corpus.articles.set_index("article_id", drop=False)
@@ -928,17 +1034,27 @@ def article_reader_view(corpus: Corpus, selection: Selection, **_: Any) -> Any:
     import ipywidgets as widgets
 
     prepare(corpus.articles, corpus)
-    picker = widgets.Dropdown(options=[("all articles", "")] + [
-        (f"{_str(p) or '----'}  {_str(t) or a}", a) for a, t, p in
-        corpus.articles.sort_values("published", na_position="last")[["article_id", "title", "published"]]
-        .itertuples(index=False, name=None)], description="Article")
+    picker = widgets.Dropdown(
+        options=[("all articles", "")]
+        + [
+            (f"{_str(p) or '----'}  {_str(t) or a}", a)
+            for a, t, p in corpus.articles.sort_values("published", na_position="last")[
+                ["article_id", "title", "published"]
+            ].itertuples(index=False, name=None)
+        ],
+        description="Article",
+    )
 
     def to_selection(change: Any) -> None:
         selection.articles = [change["new"]] if change["new"] else []
 
     picker.observe(to_selection, names="value")
-    box = _html_view(lambda: render_article_reader(corpus, selection), lambda: reader_rows(corpus, selection),
-                     selection, controls=[picker])
+    box = _html_view(
+        lambda: render_article_reader(corpus, selection),
+        lambda: reader_rows(corpus, selection),
+        selection,
+        controls=[picker],
+    )
     box.picker = picker
     return box
 

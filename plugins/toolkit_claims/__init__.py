@@ -27,7 +27,7 @@ plugin = Plugin(
     # 0.2: quotes are read per article (cached); 0.3: focus_tokens only where core_words are empty
     version="0.3.0",
     description="Claims from quotes: claimant, stance (assert/deny/accuse/support/call/other), proposition, "
-                "entities, dates, and groups of the same proposition across articles.",
+    "entities, dates, and groups of the same proposition across articles.",
     requires=("quotes",),
     uses=("mentions", "entities", "events", "timexes"),
     # "claim_readings" is per-article and cached; requiring "quotes" orders this extract after the quotes component
@@ -43,14 +43,27 @@ plugin = Plugin(
         "claims_overview": lazy("toolkit_claims.views:render_claims_overview"),
     },
     options={"embeddings": "auto", "threshold": 0.34},
-    selection_parts=(SelectionPart(name="claim_group", table="claims", column="group_id", links=("quote_id",),
-                                   via_entities=True,
-                                   description="one group of claims: its claims, their quotes, entities, articles"),),
+    selection_parts=(
+        SelectionPart(
+            name="claim_group",
+            table="claims",
+            column="group_id",
+            links=("quote_id",),
+            via_entities=True,
+            description="one group of claims: its claims, their quotes, entities, articles",
+        ),
+    ),
     entity_columns=("claimant_entity_id", "about_entity_ids"),
     dashboard={"contested_claims": 50, "claims_overview": 55},
-    report_sections=(ReportSection(key="claims", title="Contested claims", renderers=("contested_claims",),
-                                   table="contested_claims",
-                                   columns=("group_id", "proposition", "claimant_entity_id", "stance", "date_start",
-                                            "article_id"), order=40),),
+    report_sections=(
+        ReportSection(
+            key="claims",
+            title="Contested claims",
+            renderers=("contested_claims",),
+            table="contested_claims",
+            columns=("group_id", "proposition", "claimant_entity_id", "stance", "date_start", "article_id"),
+            order=40,
+        ),
+    ),
     derived={"contested_claims": lazy("toolkit_claims.step:contested_claims")},
 )

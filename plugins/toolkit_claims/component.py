@@ -29,8 +29,7 @@ def extract(doc: Doc, article: Any, options: Mapping[str, Any]) -> dict[str, lis
     component writes (each quote's id and offsets as plain values), so this
     plugin depends on that component's output, never on its code.
     """
-    records = (getattr(doc._, "presslens_quote_records", None)
-               if Doc.has_extension("presslens_quote_records") else None)
+    records = getattr(doc._, "presslens_quote_records", None) if Doc.has_extension("presslens_quote_records") else None
     if not records:
         return {READINGS: []}
     sentences = _sentences(doc)
@@ -38,15 +37,26 @@ def extract(doc: Doc, article: Any, options: Mapping[str, Any]) -> dict[str, lis
     rows = []
     for record in records:
         cue_start, cue_end = record["cue_start"], record["cue_end"]
-        row = reading_row(doc, content=(record["content_start"], record["content_end"]),
-                          cue=(cue_start, cue_end) if cue_start is not None else None,
-                          sentences=sentences, starts=starts)
+        row = reading_row(
+            doc,
+            content=(record["content_start"], record["content_end"]),
+            cue=(cue_start, cue_end) if cue_start is not None else None,
+            sentences=sentences,
+            starts=starts,
+        )
         rows.append({"quote_id": record["quote_id"], **row})
     return {READINGS: rows}
 
 
-def reading_row(doc: Doc, *, content: tuple[int, int] | None, cue: tuple[int, int] | None, base: int = 0,
-                sentences: list[tuple[int, int]] | None = None, starts: list[int] | None = None) -> dict[str, Any]:
+def reading_row(
+    doc: Doc,
+    *,
+    content: tuple[int, int] | None,
+    cue: tuple[int, int] | None,
+    base: int = 0,
+    sentences: list[tuple[int, int]] | None = None,
+    starts: list[int] | None = None,
+) -> dict[str, Any]:
     """A quote's reading as a JSON-serialisable row; offsets in ``doc`` shifted by ``base`` into the article.
 
     ``content`` and ``cue`` are offsets into ``doc``. ``sentences`` (with their
@@ -109,8 +119,7 @@ def _sentences(doc: Doc) -> list[tuple[int, int]]:
 
 def _focus_tokens(doc: Doc, content: tuple[int, int] | None, sentence: tuple[int, int] | None) -> list[tuple[str, str]]:
     length = len(doc.text) if not len(doc) else doc[-1].idx + len(doc[-1].text_with_ws)
-    inside = (doc.char_span(max(0, content[0]), min(length, content[1]), alignment_mode="expand")
-              if content else None)
+    inside = doc.char_span(max(0, content[0]), min(length, content[1]), alignment_mode="expand") if content else None
     if inside is not None:
         tokens = list(inside)
     elif sentence is not None:

@@ -42,10 +42,16 @@ class ClaimOptions:
 
     @classmethod
     def from_mapping(cls, options: Mapping[str, Any]) -> ClaimOptions:
-        grouping = {k: options[k] for k in ("threshold", "embeddings", "weight_embedding", "weight_lexical",
-                                             "weight_entities") if k in options}
-        return cls(model=options.get("model"), batch_size=int(options.get("batch_size", 32)),
-                   grouping=GroupingConfig(**grouping))
+        grouping = {
+            k: options[k]
+            for k in ("threshold", "embeddings", "weight_embedding", "weight_lexical", "weight_entities")
+            if k in options
+        }
+        return cls(
+            model=options.get("model"),
+            batch_size=int(options.get("batch_size", 32)),
+            grouping=GroupingConfig(**grouping),
+        )
 
 
 def claims_step(tables: Mapping[str, pd.DataFrame], context: StepContext) -> dict[str, pd.DataFrame]:
@@ -73,8 +79,9 @@ def claim_id(quote_id: str, claimant: str) -> str:
     return stable_id(quote_id, claimant, prefix="C", length=12)
 
 
-def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: ClaimOptions = ClaimOptions(),
-                 chunk_rows: int = 2048) -> pd.DataFrame:
+def build_claims(
+    tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: ClaimOptions = ClaimOptions(), chunk_rows: int = 2048
+) -> pd.DataFrame:
     """Claims from the ``quotes`` table, using ``mentions``, ``entities``, ``events`` and ``timexes`` when present.
 
     Each quote's reading comes from the ``claim_readings`` table written per
@@ -97,15 +104,17 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
     names = _entity_names(_table(tables, "entities"))
     quotes = _quotes_in_order(quotes, articles)
     readings = _Readings(tables.get(READINGS), quotes, articles, nlp=nlp, batch_size=options.batch_size)
-    mentions = _ByArticle(_table(tables, "mentions"), ("start", "end", "entity_id"), text=("entity_id",),
-                          required=("entity_id",))
+    mentions = _ByArticle(
+        _table(tables, "mentions"), ("start", "end", "entity_id"), text=("entity_id",), required=("entity_id",)
+    )
     events = _ByArticle(_table(tables, "events"), ("start", "end", "date_start", "date_end"))
     timexes = _ByArticle(_table(tables, "timexes"), ("start", "end", "value"))
     # the article texts stay in their table, made strings a slice at a time: as Python strings
     # they were 20 MB at 10 000 articles (a duplicated id gives its last row, as a dict would)
     article_rows = {str(a): i for i, a in enumerate(values(pd.Series(articles.index)))}
-    published: dict[str, Any] = (dict(zip(articles.index.astype(str), articles["published"].astype(object)))
-                                 if "published" in articles else {})
+    published: dict[str, Any] = (
+        dict(zip(articles.index.astype(str), articles["published"].astype(object))) if "published" in articles else {}
+    )
     release_free_memory()  # sorting the quotes' keys left ~25 MB of freed Python strings resident
     # texts are only compared when sentence embeddings are (see group_claims)
     embedded = options.grouping.embeddings != "off" and load_encoder() is not None
@@ -124,7 +133,8 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
         known = [a for a in chunk_articles if a in article_rows]
         texts = dict(zip(known, values(articles["text"].iloc[[article_rows[a] for a in known]])))
         mentions_by_article, events_by_article, timexes_by_article = (
-            table.rows(chunk_articles) for table in (mentions, events, timexes))
+            table.rows(chunk_articles) for table in (mentions, events, timexes)
+        )
         contexts: dict[str, ArticleContext] = {}  # this slice's articles
         # one tuple per claim, made columns once per slice (19 appends a claim were a tenth of the time)
         rows: list[tuple[Any, ...]] = []
@@ -140,21 +150,44 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
             article = contexts.get(article_id)
             if article is None:
                 article = contexts[article_id] = ArticleContext(
-                    text=current_text, mentions=mentions_by_article.get(article_id, ()),
-                    events=events_by_article.get(article_id, ()), timexes=timexes_by_article.get(article_id, ()),
-                    published=published.get(article_id), names=names)
+                    text=current_text,
+                    mentions=mentions_by_article.get(article_id, ()),
+                    events=events_by_article.get(article_id, ()),
+                    timexes=timexes_by_article.get(article_id, ()),
+                    published=published.get(article_id),
+                    names=names,
+                )
             claim = _shared(read_claim(quote, offsets, reading, article, with_text=state.texts is not None), one)
             first = state.n_rows
-            article_quotes.append((claim.order, _paragraph_start(current_text, claim.sentence[0]), first,
-                                   claim.anaphoric))
+            article_quotes.append(
+                (claim.order, _paragraph_start(current_text, claim.sentence[0]), first, claim.anaphoric)
+            )
             if claim.quote_id != last_quote_id:
                 state.quote_runs += 1
                 last_quote_id = claim.quote_id
             for claimant_id, claimant_name in claim.claimants:
-                rows.append((claim_id(claim.quote_id, claimant_id or claimant_name or ""), article_id,
-                             claim.quote_id, claimant_id, claim.stance, claim.proposition, claim.about,
-                             claim.date_start, claim.date_end, None, claimant_name, claim.cue_lemma, claim.negated,
-                             claim.basis, claim.date_source, claim.confidence, claim.evidence, *claim.sentence))
+                rows.append(
+                    (
+                        claim_id(claim.quote_id, claimant_id or claimant_name or ""),
+                        article_id,
+                        claim.quote_id,
+                        claimant_id,
+                        claim.stance,
+                        claim.proposition,
+                        claim.about,
+                        claim.date_start,
+                        claim.date_end,
+                        None,
+                        claimant_name,
+                        claim.cue_lemma,
+                        claim.negated,
+                        claim.basis,
+                        claim.date_source,
+                        claim.confidence,
+                        claim.evidence,
+                        *claim.sentence,
+                    )
+                )
                 state.add(claim.terms, claim.entities, claim.frame, claim.stance, claim.text)
             # the claimants of one quote ("X and Y deny ...") state one proposition
             state.links += [(first, other) for other in range(first + 1, state.n_rows)]
@@ -179,21 +212,49 @@ def build_claims(tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: Claim
 
 def _shared(claim: QuoteClaim, one: Callable[[Any, Any], Any]) -> QuoteClaim:
     """``claim`` with its repeated values replaced by one shared object per distinct value (see build_claims)."""
+
     def same(value: Any) -> Any:
         return one(value, value)
 
     frame = claim.frame
-    frame = same(Frame(predicates=same(frame.predicates), themes=same(frame.themes),
-                       participants=same(frame.participants)))
-    return claim._replace(stance=same(claim.stance), basis=same(claim.basis), cue_lemma=same(claim.cue_lemma),
-                          date_start=same(claim.date_start), date_end=same(claim.date_end), frame=frame,
-                          entities=same(claim.entities), terms=same(claim.terms), text=same(claim.text))
+    frame = same(
+        Frame(predicates=same(frame.predicates), themes=same(frame.themes), participants=same(frame.participants))
+    )
+    return claim._replace(
+        stance=same(claim.stance),
+        basis=same(claim.basis),
+        cue_lemma=same(claim.cue_lemma),
+        date_start=same(claim.date_start),
+        date_end=same(claim.date_end),
+        frame=frame,
+        entities=same(claim.entities),
+        terms=same(claim.terms),
+        text=same(claim.text),
+    )
 
 
 # the claims table's columns as the loop fills them (contract columns first)
-_CLAIM_COLUMNS = ("claim_id", "article_id", "quote_id", "claimant_entity_id", "stance", "proposition",
-                  "about_entity_ids", "date_start", "date_end", "group_id", "claimant_name", "cue_lemma", "negated",
-                  "stance_basis", "date_source", "confidence", "evidence", "sentence_start", "sentence_end")
+_CLAIM_COLUMNS = (
+    "claim_id",
+    "article_id",
+    "quote_id",
+    "claimant_entity_id",
+    "stance",
+    "proposition",
+    "about_entity_ids",
+    "date_start",
+    "date_end",
+    "group_id",
+    "claimant_name",
+    "cue_lemma",
+    "negated",
+    "stance_basis",
+    "date_source",
+    "confidence",
+    "evidence",
+    "sentence_start",
+    "sentence_end",
+)
 
 
 def _table(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
@@ -229,16 +290,22 @@ def contested_claims(corpus: Any) -> pd.DataFrame:
     extra = ["claimant", "side", "published", "n_for", "n_against", "contested"]
     if claims is None or claims.empty:
         return (claims if claims is not None else empty_table("claims")).reindex(
-            columns=[*(claims.columns if claims is not None else []), *extra])
+            columns=[*(claims.columns if claims is not None else []), *extra]
+        )
     rows = claims.copy()
     entities = getattr(corpus, "entities", None)
-    names = (dict(zip(entities["entity_id"], entities["name"]))
-             if entities is not None and len(entities) and "entity_id" in entities else {})
+    names = (
+        dict(zip(entities["entity_id"], entities["name"]))
+        if entities is not None and len(entities) and "entity_id" in entities
+        else {}
+    )
     fallback = rows["claimant_name"] if "claimant_name" in rows else pd.Series(None, index=rows.index, dtype=object)
     # the claimant as the claims views name them: two claims by one name are one voice
-    rows["claimant"] = [names[e] if isinstance(e, str) and e in names else (f if isinstance(f, str) else "unknown")
-                        for e, f in zip(rows["claimant_entity_id"], fallback)]
-    rows["side"] = rows["stance"].map({**{s: "for" for s in FOR}, **{s: "against" for s in AGAINST}})
+    rows["claimant"] = [
+        names[e] if isinstance(e, str) and e in names else (f if isinstance(f, str) else "unknown")
+        for e, f in zip(rows["claimant_entity_id"], fallback)
+    ]
+    rows["side"] = rows["stance"].map({**dict.fromkeys(FOR, "for"), **dict.fromkeys(AGAINST, "against")})
     voices = rows.dropna(subset=["group_id", "side"]).groupby(["group_id", "side"])["claimant"].nunique().unstack()
     counts = voices.reindex(columns=["for", "against"]).fillna(0).astype(int)
     counts.columns = ["n_for", "n_against"]

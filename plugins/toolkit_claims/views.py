@@ -16,13 +16,28 @@ import numpy as np
 import pandas as pd
 
 from toolkit import html as h
-from toolkit.sdk import (PAGE_ROWS, DistinctPairs, Selection, cached, chart_widget, columns_frame, page_note,
-                         prepare, svg)
+from toolkit.sdk import (
+    PAGE_ROWS,
+    DistinctPairs,
+    Selection,
+    cached,
+    chart_widget,
+    columns_frame,
+    page_note,
+    prepare,
+    svg,
+)
 
 from .step import AGAINST, FOR
 
-__all__ = ["contested_claims_view", "claims_overview_view", "render_contested_claims", "render_claims_overview",
-           "claim_rows", "group_summary"]
+__all__ = [
+    "contested_claims_view",
+    "claims_overview_view",
+    "render_contested_claims",
+    "render_claims_overview",
+    "claim_rows",
+    "group_summary",
+]
 
 # which side of a proposition each stance takes (FOR, AGAINST): defined once, with "contested", in
 # toolkit_claims.step.contested_claims
@@ -32,7 +47,12 @@ _ALL = ("entities", "date_range", "articles", "claim_group")
 _COLUMNS = ["date_start", "claimant", "stance", "proposition", "evidence", "outlet", "title", "article_id"]
 
 
-def claim_rows(corpus: Any, selection: Selection | None = None, *, parts: tuple[str, ...] = ("entities", "date_range", "articles", "claim_group")) -> pd.DataFrame:
+def claim_rows(
+    corpus: Any,
+    selection: Selection | None = None,
+    *,
+    parts: tuple[str, ...] = ("entities", "date_range", "articles", "claim_group"),
+) -> pd.DataFrame:
     """Claims with their claimant's name, evidence quote, article title and outlet, narrowed by the selection."""
     base = _claim_base(corpus)
     if selection is None or base.empty:
@@ -43,22 +63,32 @@ def claim_rows(corpus: Any, selection: Selection | None = None, *, parts: tuple[
 
 def _claim_base(corpus: Any) -> pd.DataFrame:
     """Every claim with its names and sources, sorted as shown; built once per corpus (it is the slow part)."""
+
     def build() -> pd.DataFrame:
         claims = corpus.claims
         if claims.empty:
-            return claims.assign(claimant=pd.Series(dtype="string"), title=pd.Series(dtype="string"),
-                                 outlet=pd.Series(dtype="string"), evidence=pd.Series(dtype="string"))
-        frame = claims.merge(corpus.articles[["article_id", "title", "outlet", "published"]], on="article_id", how="left")
+            return claims.assign(
+                claimant=pd.Series(dtype="string"),
+                title=pd.Series(dtype="string"),
+                outlet=pd.Series(dtype="string"),
+                evidence=pd.Series(dtype="string"),
+            )
+        frame = claims.merge(
+            corpus.articles[["article_id", "title", "outlet", "published"]], on="article_id", how="left"
+        )
         names = dict(zip(corpus.entities["entity_id"], corpus.entities["name"]))
         fallback = frame["claimant_name"] if "claimant_name" in frame.columns else pd.Series(pd.NA, index=frame.index)
-        frame["claimant"] = [names.get(e) if isinstance(e, str) and e in names else (f if isinstance(f, str) else "unknown")
-                             for e, f in zip(frame["claimant_entity_id"], fallback)]
+        frame["claimant"] = [
+            names.get(e) if isinstance(e, str) and e in names else (f if isinstance(f, str) else "unknown")
+            for e, f in zip(frame["claimant_entity_id"], fallback)
+        ]
         if "evidence" not in frame.columns:
             frame["evidence"] = frame["quote_id"].map(dict(zip(corpus.quotes["quote_id"], corpus.quotes["content"])))
         return frame.sort_values(["date_start", "article_id", "claim_id"], na_position="last")
 
-    return cached(corpus, "claims-view-base", build,
-                  sources=(corpus.claims, corpus.articles, corpus.entities, corpus.quotes))
+    return cached(
+        corpus, "claims-view-base", build, sources=(corpus.claims, corpus.articles, corpus.entities, corpus.quotes)
+    )
 
 
 def _summary(corpus: Any, selection: Selection, parts: tuple[str, ...]) -> pd.DataFrame:
@@ -84,8 +114,19 @@ def _claim_codes(base: pd.DataFrame) -> _ClaimCodes:
     return cached(base, "claims-codes", lambda: _ClaimCodes.of(base), sources=(base.index, base.columns))
 
 
-_SUMMARY_COLUMNS = ["group_id", "contested", "n_claims", "n_claimants", "n_articles", "n_for", "n_against",
-                    "stances", "proposition", "first", "last"]
+_SUMMARY_COLUMNS = [
+    "group_id",
+    "contested",
+    "n_claims",
+    "n_claimants",
+    "n_articles",
+    "n_for",
+    "n_against",
+    "stances",
+    "proposition",
+    "first",
+    "last",
+]
 
 
 def group_summary(claims: pd.DataFrame) -> pd.DataFrame:
@@ -138,11 +179,18 @@ class _ClaimCodes:
         stance, stances = codes("stance", sort=False)
         proposition, proposition_text = codes("proposition", sort=True)
         date, date_text = codes("date_start", sort=True)  # ISO dates compare as text, as the groupby did
-        return cls(group=group, group_ids=group_ids, stance=stance, stances=stances,
-                   claimants=DistinctPairs.of(group, codes("claimant", sort=False)[0]),
-                   articles=DistinctPairs.of(group, codes("article_id", sort=False)[0]),
-                   propositions=DistinctPairs.of(group, proposition), proposition_text=proposition_text,
-                   dates=DistinctPairs.of(group, date), date_text=np.asarray([str(d) for d in date_text], dtype=object))
+        return cls(
+            group=group,
+            group_ids=group_ids,
+            stance=stance,
+            stances=stances,
+            claimants=DistinctPairs.of(group, codes("claimant", sort=False)[0]),
+            articles=DistinctPairs.of(group, codes("article_id", sort=False)[0]),
+            propositions=DistinctPairs.of(group, proposition),
+            proposition_text=proposition_text,
+            dates=DistinctPairs.of(group, date),
+            date_text=np.asarray([str(d) for d in date_text], dtype=object),
+        )
 
     @cached_property
     def group_index(self) -> pd.Index:
@@ -167,13 +215,22 @@ class _ClaimCodes:
         n_claims = sizes[present]
         contested = np.minimum(n_for, n_against)
         n_claimants = self.claimants.distinct(rows, n_groups)[present]
-        out = columns_frame({
-            "group_id": self.group_ids[present], "contested": contested, "n_claims": n_claims,
-            "n_claimants": n_claimants, "n_articles": self.articles.distinct(rows, n_groups)[present],
-            "n_for": n_for, "n_against": n_against, "stances": self._stance_text(group, stance, present),
-            "proposition": self._main_proposition(rows, present), "first": self._date(rows, present, first=True),
-            "last": self._date(rows, present, first=False)},
-            index=np.argsort(np.argsort(first_row[present], kind="stable"), kind="stable"))
+        out = columns_frame(
+            {
+                "group_id": self.group_ids[present],
+                "contested": contested,
+                "n_claims": n_claims,
+                "n_claimants": n_claimants,
+                "n_articles": self.articles.distinct(rows, n_groups)[present],
+                "n_for": n_for,
+                "n_against": n_against,
+                "stances": self._stance_text(group, stance, present),
+                "proposition": self._main_proposition(rows, present),
+                "first": self._date(rows, present, first=True),
+                "last": self._date(rows, present, first=False),
+            },
+            index=np.argsort(np.argsort(first_row[present], kind="stable"), kind="stable"),
+        )
         # most contested first; the group id (unique, and ``present`` is in its order) settles every tie
         return out.iloc[np.lexsort((np.arange(len(present)), -n_claims, -n_claimants, -contested))]
 
@@ -183,22 +240,26 @@ class _ClaimCodes:
         known = stance >= 0
         counts = np.bincount(group[known] * width + stance[known], minlength=len(self.group_ids) * width)
         counts = counts.reshape(len(self.group_ids), width)[present]
-        order = [(name, int(np.flatnonzero(self.stances == name)[0])) for name in STANCE_ORDER
-                 if (self.stances == name).any()]
+        order = [
+            (name, int(np.flatnonzero(self.stances == name)[0]))
+            for name in STANCE_ORDER
+            if (self.stances == name).any()
+        ]
         if not order:
             return np.full(len(present), "", dtype=object)
         counts = counts[:, [code for _, code in order]]
         # few groups differ in their counts: write each distinct row of counts once (rows numbered by
         # mixed radix when that fits in an int64, which np.unique sorts far faster than rows)
         radix = counts.max(axis=0).astype(np.int64) + 1 if len(counts) else np.ones(len(order), dtype=np.int64)
-        if float(np.prod(radix.astype(float))) < 2 ** 62:
+        if float(np.prod(radix.astype(float))) < 2**62:
             weights = np.cumprod(np.r_[1, radix[:-1]])
             keys, inverse = np.unique(counts @ weights, return_inverse=True)
             kinds = (keys[:, None] // weights) % radix
         else:
             kinds, inverse = np.unique(counts, axis=0, return_inverse=True)
-        text = np.asarray([", ".join(f"{name} {n}" for (name, _), n in zip(order, row) if n)
-                           for row in kinds.tolist()], dtype=object)
+        text = np.asarray(
+            [", ".join(f"{name} {n}" for (name, _), n in zip(order, row) if n) for row in kinds.tolist()], dtype=object
+        )
         return text[inverse.ravel()]
 
     def _main_proposition(self, rows: np.ndarray, present: np.ndarray) -> np.ndarray:
@@ -243,17 +304,34 @@ def _chart(rows: pd.DataFrame, *, interactive: bool) -> Any:
     )
     # shape and a text label as well as colour: stance is never shown by colour alone
     points = base.mark_point(size=120, filled=True).encode(
-        color=alt.Color("stance:N", sort=STANCE_ORDER, scale=alt.Scale(
-            domain=STANCE_ORDER, range=["#D55E00", "#E69F00", "#009E73", "#56B4E9", "#999999", "#0072B2"])),
-        shape=alt.Shape("stance:N", sort=STANCE_ORDER))
+        color=alt.Color(
+            "stance:N",
+            sort=STANCE_ORDER,
+            scale=alt.Scale(
+                domain=STANCE_ORDER, range=["#D55E00", "#E69F00", "#009E73", "#56B4E9", "#999999", "#0072B2"]
+            ),
+        ),
+        shape=alt.Shape("stance:N", sort=STANCE_ORDER),
+    )
     labels = base.mark_text(align="left", dx=8, fontSize=11).encode(text="claimant:N")
     if interactive:
         points = points.add_params(alt.selection_point(name="claim", fields=["claim_id"], on="click"))
     return alt.layer(points, labels).properties(width=560, height=200)
 
 
-_CHART_COLUMNS = ["claim_id", "quote_id", "date_start", "claimant", "stance", "proposition", "evidence", "outlet",
-                  "title", "article_id", "group_id"]
+_CHART_COLUMNS = [
+    "claim_id",
+    "quote_id",
+    "date_start",
+    "claimant",
+    "stance",
+    "proposition",
+    "evidence",
+    "outlet",
+    "title",
+    "article_id",
+    "group_id",
+]
 
 
 def _chart_data(rows: pd.DataFrame) -> pd.DataFrame:
@@ -264,6 +342,7 @@ def _chart_data(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _chart_records(rows: pd.DataFrame) -> list[dict[str, Any]]:
     """``_chart_data(rows).to_dict("records")`` from plain lists (the view's few rows: pandas costs more here)."""
+
     def text(value: Any) -> Any:
         return "" if value is None or value is pd.NA or (isinstance(value, float) and value != value) else value
 
@@ -284,8 +363,10 @@ def render_contested_claims(corpus: Any, selection: Selection | None = None, *, 
         if group.empty:
             continue
         info = summary.loc[group_id]
-        parts.append(f"<h4>{h.escape(info['proposition'])} <span class=\"pl-muted\">group {h.escape(group_id)}: "
-                     f"{h.escape(info['n_for'])} for, {h.escape(info['n_against'])} against</span></h4>")
+        parts.append(
+            f'<h4>{h.escape(info["proposition"])} <span class="pl-muted">group {h.escape(group_id)}: '
+            f"{h.escape(info['n_for'])} for, {h.escape(info['n_against'])} against</span></h4>"
+        )
         parts.append(svg(_chart(group, interactive=False)))
         parts.append(h.table(group, columns=_COLUMNS))
     return h.section("Contested claims", "".join(parts))
@@ -352,13 +433,17 @@ def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int 
         try:
             picker.options = [("most contested", "")] + [
                 (f"{str(p)[:60]} ({c} contested, {n} claims)", g)
-                for g, p, c, n in _offered(summary, selection)[["group_id", "proposition", "contested", "n_claims"]]
-                .itertuples(index=False, name=None)]
+                for g, p, c, n in _offered(summary, selection)[
+                    ["group_id", "proposition", "contested", "n_claims"]
+                ].itertuples(index=False, name=None)
+            ]
             picker.value = selection.claim_group if _has_group(summary, selection.claim_group) else ""
         finally:
             syncing["on"] = False
         chart.spec = {**spec, "datasets": {"claims": _chart_records(rows)}}
-        table.value = h.table(rows, columns=_COLUMNS) if len(rows) else '<p class="pl-muted">No claims in this selection.</p>'
+        table.value = (
+            h.table(rows, columns=_COLUMNS) if len(rows) else '<p class="pl-muted">No claims in this selection.</p>'
+        )
 
     def to_group(change: Any) -> None:
         if not syncing["on"]:
@@ -366,7 +451,11 @@ def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int 
 
     def on_click(change: Any) -> None:
         state = (change["new"] or {}).get("claim", {})
-        points = ((state.get("value") or {}).get("vlPoint") or {}).get("or", []) if isinstance(state.get("value"), dict) else []
+        points = (
+            ((state.get("value") or {}).get("vlPoint") or {}).get("or", [])
+            if isinstance(state.get("value"), dict)
+            else []
+        )
         ids = [p.get("claim_id") for p in points if isinstance(p, dict)]
         if ids:
             quote = corpus.claims.loc[corpus.claims["claim_id"] == ids[0], "quote_id"]
@@ -401,13 +490,17 @@ def claims_overview_view(corpus: Any, selection: Selection, **_: Any) -> Any:
         summary = rows()
         syncing["on"] = True
         try:
-            picker.options = [("(none)", "")] + [(f"{str(p)[:60]} — {g}", g) for g, p in
-                                                  _offered(summary, selection)[["group_id", "proposition"]].itertuples(index=False, name=None)]
+            picker.options = [("(none)", "")] + [
+                (f"{str(p)[:60]} — {g}", g)
+                for g, p in _offered(summary, selection)[["group_id", "proposition"]].itertuples(index=False, name=None)
+            ]
             picker.value = selection.claim_group if _has_group(summary, selection.claim_group) else ""
         finally:
             syncing["on"] = False
         page = summary.head(PAGE_ROWS)  # one page drawn; rows() keeps every group
-        out.value = h.section("Claims overview", h.table(page, columns=_OVERVIEW_COLUMNS)) + page_note(len(page), len(summary))
+        out.value = h.section("Claims overview", h.table(page, columns=_OVERVIEW_COLUMNS)) + page_note(
+            len(page), len(summary)
+        )
 
     def to_group(change: Any) -> None:
         if not syncing["on"]:

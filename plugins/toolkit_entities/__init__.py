@@ -47,9 +47,22 @@ plugin = Plugin(
     },
     options={"alias_table": None, "metonymy": True, "recover": True, "write_aliases": True},
     dashboard={"entity_table": 10},
-    highlights=(HighlightLayer(name="mentions", spans=lazy("toolkit_entities.views:mention_spans"), order=10,
-                               colours={"PERSON": "#E69F00", "ORG": "#56B4E9", "GPE": "#009E73", "LOC": "#009E73",
-                                        "NORP": "#F0E442"}),),
-    report_sections=(ReportSection(key="entities", title="Entities", renderers=("entity_table",), table="entities",
-                                   columns=("name", "label", "aliases", "n_mentions", "n_articles"), order=20),),
+    highlights=(
+        HighlightLayer(
+            name="mentions",
+            spans=lazy("toolkit_entities.views:mention_spans"),
+            order=10,
+            colours={"PERSON": "#E69F00", "ORG": "#56B4E9", "GPE": "#009E73", "LOC": "#009E73", "NORP": "#F0E442"},
+        ),
+    ),
+    report_sections=(
+        ReportSection(
+            key="entities",
+            title="Entities",
+            renderers=("entity_table",),
+            table="entities",
+            columns=("name", "label", "aliases", "n_mentions", "n_articles"),
+            order=20,
+        ),
+    ),
 )

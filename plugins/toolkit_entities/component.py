@@ -50,16 +50,35 @@ from toolkit.sdk import doc_text, word_list
 
 from .rules.context import LOCATIVE_PREPOSITIONS, REPORTING_VERB_FORMS
 from .rules.ids import mention_id
-from .rules.names import (ROLE_WORDS, capital_state, clean_surface, is_country, is_title_word, looks_like_demonym,
-                          name_tokens, title_prefix)
+from .rules.names import (
+    ROLE_WORDS,
+    capital_state,
+    clean_surface,
+    is_country,
+    is_title_word,
+    looks_like_demonym,
+    name_tokens,
+    title_prefix,
+)
 
 __all__ = ["make_entities", "EntitiesComponent", "extract", "SPAN_KEY", "NAME_LABELS", "ensure_extensions"]
 
 SPAN_KEY = "presslens_entities"
 
 # OntoNotes labels that name something (the numeric ones belong to the timeline).
-NAME_LABELS: tuple[str, ...] = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT",
-                                "WORK_OF_ART", "LAW", "LANGUAGE")
+NAME_LABELS: tuple[str, ...] = (
+    "PERSON",
+    "NORP",
+    "FAC",
+    "ORG",
+    "GPE",
+    "LOC",
+    "PRODUCT",
+    "EVENT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+)
 
 _MONTHS_DAYS = word_list("months_days", package="toolkit_entities")
 # Verbs whose subject is an agent that speaks or acts, and nouns for what it states or does: a
@@ -93,29 +112,59 @@ def _set_span_value(span: Span, name: str, value: object) -> None:
 
 @Language.factory(
     "presslens_entities",
-    default_config={"labels": list(NAME_LABELS), "set_ents": True, "metonymy": True, "extend_names": True,
-                    "propagate": True, "teams": True},
+    default_config={
+        "labels": list(NAME_LABELS),
+        "set_ents": True,
+        "metonymy": True,
+        "extend_names": True,
+        "propagate": True,
+        "teams": True,
+    },
     assigns=["doc.ents", "doc.spans"],
     requires=["doc.ents"],
 )
-def make_entities(nlp: Language, name: str, labels: list[str], set_ents: bool, metonymy: bool,
-                  extend_names: bool, propagate: bool, teams: bool) -> EntitiesComponent:
+def make_entities(
+    nlp: Language,
+    name: str,
+    labels: list[str],
+    set_ents: bool,
+    metonymy: bool,
+    extend_names: bool,
+    propagate: bool,
+    teams: bool,
+) -> EntitiesComponent:
     """Build the component (``nlp.add_pipe("presslens_entities")``)."""
-    return EntitiesComponent(name=name, labels=tuple(labels), set_ents=set_ents, metonymy=metonymy,
-                             extend_names=extend_names, propagate=propagate, teams=teams)
+    return EntitiesComponent(
+        name=name,
+        labels=tuple(labels),
+        set_ents=set_ents,
+        metonymy=metonymy,
+        extend_names=extend_names,
+        propagate=propagate,
+        teams=teams,
+    )
 
 
 class EntitiesComponent:
     """Repairs and records the name mentions of one ``Doc`` (see the module docstring)."""
 
-    def __init__(self, *, name: str = "presslens_entities", labels: Sequence[str] = NAME_LABELS,
-                 set_ents: bool = True, metonymy: bool = True, extend_names: bool = True,
-                 propagate: bool = True, teams: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        name: str = "presslens_entities",
+        labels: Sequence[str] = NAME_LABELS,
+        set_ents: bool = True,
+        metonymy: bool = True,
+        extend_names: bool = True,
+        propagate: bool = True,
+        teams: bool = True,
+    ) -> None:
         ensure_extensions()
         unknown = sorted(set(labels) - set(NAME_LABELS))
         if unknown:
-            raise ValueError(f"presslens_entities: labels {unknown} are not name labels. "
-                             f"Choose among: {', '.join(NAME_LABELS)}.")
+            raise ValueError(
+                f"presslens_entities: labels {unknown} are not name labels. Choose among: {', '.join(NAME_LABELS)}."
+            )
         self.name = name
         self.labels = tuple(labels)
         self.set_ents = set_ents
@@ -149,7 +198,9 @@ class EntitiesComponent:
         doc.spans[SPAN_KEY] = spans
         if self.set_ents:
             taken = {i for s in spans for i in range(s.start, s.end)}
-            others = [e for e in ents if e.label_ not in NAME_LABELS and not any(i in taken for i in range(e.start, e.end))]
+            others = [
+                e for e in ents if e.label_ not in NAME_LABELS and not any(i in taken for i in range(e.start, e.end))
+            ]
             # what ``doc.ents = ...`` does, without first rebuilding every Span from its (label, start, end)
             doc.set_ents(sorted([*spans, *others], key=lambda s: s.start), default="outside")
         return doc
@@ -173,22 +224,24 @@ def extract(doc: Any, article: Any, options: Mapping[str, Any]) -> dict[str, lis
     metonymy = options.get("metonymy", True)
     for span in doc.spans[SPAN_KEY]:
         # character-level trim: the tokeniser may glue punctuation to a name ("Jong-un,…")
-        left, right = clean_surface(text[span.start_char:span.end_char])
+        left, right = clean_surface(text[span.start_char : span.end_char])
         start, end = span.start_char + left, span.end_char - right
         if end <= start:
             continue
         label = span.label_
-        rows.append({
-            "mention_id": mention_id(article.article_id, start, end),
-            "start": start,
-            "end": end,
-            "text": text[start:end],
-            "label": label,
-            "entity_id": None,
-            "spacy_label": span_value(span, "presslens_spacy_label") or label,
-            "source": span_value(span, "presslens_source") or "model",
-            "refers_to_name": span_value(span, "presslens_refers_to") if metonymy else None,
-        })
+        rows.append(
+            {
+                "mention_id": mention_id(article.article_id, start, end),
+                "start": start,
+                "end": end,
+                "text": text[start:end],
+                "label": label,
+                "entity_id": None,
+                "spacy_label": span_value(span, "presslens_spacy_label") or label,
+                "source": span_value(span, "presslens_source") or "model",
+                "refers_to_name": span_value(span, "presslens_refers_to") if metonymy else None,
+            }
+        )
     return {"mentions": rows}
 
 
@@ -213,7 +266,11 @@ def _cut_numbers_and_lines(span: Span) -> Span | None:
             end = i + 1  # keep the first line: the model's reading started there
             break
     # a sentence-opening adverb or determiner glued to a name ("Later Ri said")
-    while end - start > 1 and doc[start].is_sent_start and doc[start].pos_ in ("ADV", "ADP", "SCONJ", "CCONJ", "DET", "PRON"):
+    while (
+        end - start > 1
+        and doc[start].is_sent_start
+        and doc[start].pos_ in ("ADV", "ADP", "SCONJ", "CCONJ", "DET", "PRON")
+    ):
         start += 1
     if span.label_ not in _NUMBERED_NAMES:
         while end > start and (doc[end - 1].like_num or _is_score(doc[end - 1].text)):
@@ -224,8 +281,14 @@ def _cut_numbers_and_lines(span: Span) -> Span | None:
         return span
     if start >= end or not any(t.is_alpha for t in doc[start:end]):
         return None
-    return _new_span(doc, start, end, span.label_, source=span_value(span, "presslens_source") or "model",
-                     spacy_label=span_value(span, "presslens_spacy_label") or span.label_)
+    return _new_span(
+        doc,
+        start,
+        end,
+        span.label_,
+        source=span_value(span, "presslens_source") or "model",
+        spacy_label=span_value(span, "presslens_spacy_label") or span.label_,
+    )
 
 
 _SCORE = re.compile(r"\d+(?:[-:./]\d+)*(?:st|nd|rd|th)?")
@@ -241,7 +304,7 @@ def _trim(span: Span) -> Span | None:
     if span is None:
         return None
     text = doc_text(span.doc)  # Span.text joins its tokens on each access; a slice does not
-    left, right = clean_surface(text[span.start_char:span.end_char])
+    left, right = clean_surface(text[span.start_char : span.end_char])
     if not left and not right:
         return span
     start_char, end_char = span.start_char + left, span.end_char - right
@@ -252,7 +315,7 @@ def _trim(span: Span) -> Span | None:
         # the tokeniser glued punctuation to the name ("Jong-un,…"): keep the whole
         # token here; the mention rows trim to the characters of the name
         trimmed = span.doc.char_span(start_char, end_char, label=span.label_, alignment_mode="expand")
-    if trimmed is None or not text[trimmed.start_char:trimmed.end_char].strip():
+    if trimmed is None or not text[trimmed.start_char : trimmed.end_char].strip():
         return None
     _set_span_value(trimmed, "presslens_source", span_value(span, "presslens_source"))
     _set_span_value(trimmed, "presslens_spacy_label", span_value(span, "presslens_spacy_label") or span.label_)
@@ -260,8 +323,14 @@ def _trim(span: Span) -> Span | None:
 
 
 def _is_name_word(token) -> bool:
-    return (token.is_alpha and token.is_title and token.pos_ in ("PROPN", "")
-            and token.lower_ not in _MONTHS_DAYS and not token.is_sent_start and not is_title_word(token.text))
+    return (
+        token.is_alpha
+        and token.is_title
+        and token.pos_ in ("PROPN", "")
+        and token.lower_ not in _MONTHS_DAYS
+        and not token.is_sent_start
+        and not is_title_word(token.text)
+    )
 
 
 def _extend_person_names(doc: Doc, spans: list[Span]) -> list[Span]:
@@ -284,7 +353,7 @@ def _extend_person_names(doc: Doc, spans: list[Span]) -> list[Span]:
             if follower is not None:
                 dropped.add(id(follower))
             end += 1
-        if end > span.end and "\n" not in doc[span.start:end].text:
+        if end > span.end and "\n" not in doc[span.start : end].text:
             span = _new_span(doc, span.start, end, "PERSON", source="extended", spacy_label=span.label_)
         out.append(span)
     return [s for s in out if id(s) not in dropped]
@@ -301,7 +370,7 @@ def _split_trailing_person(doc: Doc, spans: list[Span]) -> list[Span]:
             first = span.end - 1
             if span.end - 2 > span.start and doc[span.end - 2].is_title and doc[span.end - 2].pos_ == "PROPN":
                 first = span.end - 2  # one given name before the surname
-            head = span.doc[span.start:first]
+            head = span.doc[span.start : first]
             if head and head[-1].is_title:
                 out.append(_new_span(doc, span.start, first, span.label_, source="split", spacy_label=span.label_))
                 out.append(_new_span(doc, first, span.end, "PERSON", source="split", spacy_label=span.label_))
@@ -315,7 +384,7 @@ def _strip_person_titles(doc: Doc, spans: list[Span]) -> list[Span]:
     Minister Paul Ambery" -> "Paul Ambery"); a mention that is only a title or
     an office ("Defence Minister", "Minister") names no person and is dropped."""
     text = doc_text(doc)
-    nationality = {text[s.start_char:s.end_char] for s in spans if s.label_ == "NORP"}
+    nationality = {text[s.start_char : s.end_char] for s in spans if s.label_ == "NORP"}
     out = []
     for span in spans:
         if span.label_ != "PERSON":
@@ -327,8 +396,16 @@ def _strip_person_titles(doc: Doc, spans: list[Span]) -> list[Span]:
         if cut == 0:
             out.append(span)
         elif cut < len(words) and any(t.is_alpha for t in words[cut:]):
-            out.append(_new_span(doc, span.start + cut, span.end, "PERSON", source=span_value(span, "presslens_source") or "model",
-                                 spacy_label=span_value(span, "presslens_spacy_label") or span.label_))
+            out.append(
+                _new_span(
+                    doc,
+                    span.start + cut,
+                    span.end,
+                    "PERSON",
+                    source=span_value(span, "presslens_source") or "model",
+                    spacy_label=span_value(span, "presslens_spacy_label") or span.label_,
+                )
+            )
     return out
 
 
@@ -339,10 +416,15 @@ def _drop_headline_labels(doc: Doc, spans: list[Span]) -> list[Span]:
     out = []
     text = doc_text(doc)
     for span in spans:
-        if (len(span) == 1 and span.label_ in ("PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART")
-                and span.end < len(doc) and doc[span.end].text == ":" and span[0].is_title
-                and not text[text.rfind("\n", 0, span.start_char) + 1:span.start_char].strip()
-                and len(re.findall(rf"\b{re.escape(span.text)}\b", text)) == 1):
+        if (
+            len(span) == 1
+            and span.label_ in ("PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART")
+            and span.end < len(doc)
+            and doc[span.end].text == ":"
+            and span[0].is_title
+            and not text[text.rfind("\n", 0, span.start_char) + 1 : span.start_char].strip()
+            and len(re.findall(rf"\b{re.escape(span.text)}\b", text)) == 1
+        ):
             continue
         out.append(span)
     return out
@@ -354,11 +436,22 @@ def _places_with_scores_are_teams(doc: Doc, spans: list[Span]) -> list[Span]:
     places (national teams are read as their country)."""
     out = []
     for span in spans:
-        if span.label_ in ("GPE", "LOC", "ORG") and span.end < len(doc) and _is_score(doc[span.end].text) \
-                and not is_country(span.text) and _numeric_line(doc, span.end):
+        if (
+            span.label_ in ("GPE", "LOC", "ORG")
+            and span.end < len(doc)
+            and _is_score(doc[span.end].text)
+            and not is_country(span.text)
+            and _numeric_line(doc, span.end)
+        ):
             # an ORG there is a club too: the source records the evidence for the corpus step
-            span = _new_span(doc, span.start, span.end, "ORG", source="team",
-                             spacy_label=span_value(span, "presslens_spacy_label") or span.label_)
+            span = _new_span(
+                doc,
+                span.start,
+                span.end,
+                "ORG",
+                source="team",
+                spacy_label=span_value(span, "presslens_spacy_label") or span.label_,
+            )
         out.append(span)
     return out
 
@@ -367,7 +460,7 @@ def _numeric_line(doc: Doc, i: int) -> bool:
     text = doc_text(doc)
     start = text.rfind("\n", 0, doc[i].idx) + 1
     end = text.find("\n", doc[i].idx)
-    line = text[start:end if end >= 0 else len(text)]
+    line = text[start : end if end >= 0 else len(text)]
     words = line.split()
     numbers = sum(1 for w in words if _is_score(w))
     lower = sum(1 for w in words if w[:1].islower())
@@ -399,7 +492,7 @@ def _relabel_by_agreement(spans: list[Span]) -> list[Span]:
     counts: Counter = Counter()
     person_words: Counter = Counter()
     text = doc_text(spans[0].doc) if spans else ""
-    texts = [text[span.start_char:span.end_char] for span in spans]  # Span.text joins tokens on each access
+    texts = [text[span.start_char : span.end_char] for span in spans]  # Span.text joins tokens on each access
     span_words = [name_tokens(span_text) for span_text in texts]
     for span, words in zip(spans, span_words):
         votes[words][span.label_] += _name_weight(span, words)
@@ -412,18 +505,26 @@ def _relabel_by_agreement(spans: list[Span]) -> list[Span]:
     for span, span_text, words in zip(spans, texts, span_words):
         label = span.label_
         ranked = votes[words].most_common(2)
-        if len(ranked) > 1 and ranked[0][1] > ranked[1][1]:
+        if (len(ranked) > 1 and ranked[0][1] > ranked[1][1]) or len(ranked) == 1:
             label = ranked[0][0]
-        elif len(ranked) == 1:
-            label = ranked[0][0]
-        if len(words) == 1 and person_words.get(words[0]) and label in ("ORG", "GPE", "NORP", "PRODUCT", "LOC", "FAC") \
-                and not (label == "NORP" and looks_like_demonym(span_text)):
+        if (
+            len(words) == 1
+            and person_words.get(words[0])
+            and label in ("ORG", "GPE", "NORP", "PRODUCT", "LOC", "FAC")
+            and not (label == "NORP" and looks_like_demonym(span_text))
+        ):
             # "Morozova" (ORG) after "Anna Morozova" (PERSON): a surname, not an organisation
             if counts[words] <= person_words[words[0]] * 2 or label == "ORG":
                 label = "PERSON"
         if label != span.label_:
-            span = _new_span(span.doc, span.start, span.end, label, source=span_value(span, "presslens_source") or "model",
-                             spacy_label=span_value(span, "presslens_spacy_label") or span.label_)
+            span = _new_span(
+                span.doc,
+                span.start,
+                span.end,
+                label,
+                source=span_value(span, "presslens_source") or "model",
+                spacy_label=span_value(span, "presslens_spacy_label") or span.label_,
+            )
         out.append(span)
     return out
 
@@ -449,7 +550,9 @@ def _recover_repeats(doc: Doc, spans: list[Span]) -> list[Span]:
             form_votes[form][span.label_] += 1
     taken = {i for s in spans for i in range(s.start, s.end)}
     found = []
-    for start, end, label in _occurrences(doc, {form: votes.most_common(1)[0][0] for form, votes in form_votes.items()}):
+    for start, end, label in _occurrences(
+        doc, {form: votes.most_common(1)[0][0] for form, votes in form_votes.items()}
+    ):
         if any(i in taken for i in range(start, end)):
             continue
         if end - start == 1 and (doc[start].is_sent_start and not doc[start].pos_ == "PROPN"):
@@ -482,7 +585,7 @@ def _occurrences(doc: Doc, forms: dict[tuple[str, ...], str]) -> list[tuple[int,
     # dict look-ups over the Python list: numpy's isin sorts both arrays and cost ~4 x as much on an article
     for i in [i for i, word in enumerate(words) if word in by_first]:
         for hashes, label in by_first[words[i]]:
-            if tuple(words[i:i + len(hashes)]) == hashes:
+            if tuple(words[i : i + len(hashes)]) == hashes:
                 found.append((i, i + len(hashes), label))
     return sorted(found)
 
@@ -524,9 +627,16 @@ def _outlets_read_as_dates(doc: Doc, ents: list[Span]) -> list[Span]:
     out: list[Span] = []
     for ent in ents:
         prev = out[-1] if out else None
-        if (ent.label_ in ("DATE", "TIME") and len(ent) == 1 and ent[0].is_title and not ent[0].is_sent_start
-                and ent[0].lower_ not in _MONTHS_DAYS and prev is not None and prev.end == ent.start
-                and prev.label_ in ("GPE", "ORG", "PERSON", "NORP")):
+        if (
+            ent.label_ in ("DATE", "TIME")
+            and len(ent) == 1
+            and ent[0].is_title
+            and not ent[0].is_sent_start
+            and ent[0].lower_ not in _MONTHS_DAYS
+            and prev is not None
+            and prev.end == ent.start
+            and prev.label_ in ("GPE", "ORG", "PERSON", "NORP")
+        ):
             out[-1] = _new_span(doc, prev.start, ent.end, "ORG", source="outlet", spacy_label=prev.label_)
             continue
         out.append(ent)
@@ -538,7 +648,7 @@ def _metonym_state(span: Span, text: str) -> str | None:
     (``text`` is the document's text)."""
     if span.label_ not in ("GPE", "ORG", "FAC", "LOC"):
         return None
-    state = capital_state(text[span.start_char:span.end_char])
+    state = capital_state(text[span.start_char : span.end_char])
     if state is None:
         return None
     head = span.root

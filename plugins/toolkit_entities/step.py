@@ -50,13 +50,25 @@ def corpus_step(tables: Mapping[str, pd.DataFrame], context: Any) -> dict[str, p
     """The plugin's ``corpus_step``: see :func:`resolve`."""
     options = dict(getattr(context, "options", {}) or {})
     out_dir = getattr(context, "out_dir", None)
-    return resolve(tables, alias_table=options.get("alias_table"), metonymy=bool(options.get("metonymy", True)),
-                   recover=bool(options.get("recover", True)),
-                   write_aliases=bool(options.get("write_aliases", True)), out_dir=out_dir)
+    return resolve(
+        tables,
+        alias_table=options.get("alias_table"),
+        metonymy=bool(options.get("metonymy", True)),
+        recover=bool(options.get("recover", True)),
+        write_aliases=bool(options.get("write_aliases", True)),
+        out_dir=out_dir,
+    )
 
 
-def resolve(tables: Mapping[str, pd.DataFrame], *, alias_table: Any = None, metonymy: bool = True,
-            recover: bool = True, write_aliases: bool = True, out_dir: Any = None) -> dict[str, pd.DataFrame]:
+def resolve(
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    alias_table: Any = None,
+    metonymy: bool = True,
+    recover: bool = True,
+    write_aliases: bool = True,
+    out_dir: Any = None,
+) -> dict[str, pd.DataFrame]:
     """Resolve ``tables["mentions"]`` to entities; returns mentions, entities and suggestions."""
     table = alias_table if isinstance(alias_table, AliasTable) else load_alias_table(alias_table)
     mentions = _prepare(tables.get("mentions"))
@@ -98,8 +110,18 @@ def _sorted_order(mentions: pd.DataFrame) -> Any:
 
 
 def _prepare(frame: pd.DataFrame | None) -> pd.DataFrame:
-    columns = ["article_id", "start", "end", "text", "label", "entity_id", "mention_id", "spacy_label", "source",
-               "refers_to_name"]
+    columns = [
+        "article_id",
+        "start",
+        "end",
+        "text",
+        "label",
+        "entity_id",
+        "mention_id",
+        "spacy_label",
+        "source",
+        "refers_to_name",
+    ]
     if frame is None or not len(frame):
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
     frame = frame.copy()
@@ -110,8 +132,10 @@ def _prepare(frame: pd.DataFrame | None) -> pd.DataFrame:
     frame["end"] = frame["end"].astype(int)
     missing = frame["mention_id"].isna()
     if missing.any():
-        frame.loc[missing, "mention_id"] = [mention_id(a, s, e) for a, s, e in
-                                            frame.loc[missing, ["article_id", "start", "end"]].itertuples(index=False)]
+        frame.loc[missing, "mention_id"] = [
+            mention_id(a, s, e)
+            for a, s, e in frame.loc[missing, ["article_id", "start", "end"]].itertuples(index=False)
+        ]
     frame["spacy_label"] = frame["spacy_label"].where(frame["spacy_label"].notna(), frame["label"])
     frame["source"] = frame["source"].fillna("model")
     return frame

@@ -23,18 +23,44 @@ import numpy as np
 import pandas as pd
 
 from toolkit import html as h
-from toolkit.sdk import (PAGE_ROWS, DistinctPairs, cached, columns_frame, page_note, prepare, spec_template,
-                         spec_with_data)
+from toolkit.sdk import (
+    PAGE_ROWS,
+    DistinctPairs,
+    cached,
+    columns_frame,
+    page_note,
+    prepare,
+    spec_template,
+    spec_with_data,
+)
 
 __all__ = [
-    "entity_rows", "kwic_rows", "timeline_rows", "suggestion_rows", "mention_spans",
-    "render_entity_table", "render_kwic", "render_mentions_over_time",
-    "render_merge_suggestions", "entity_table_view", "kwic_view",
-    "mentions_over_time_view", "merge_suggestions_view", "mentions_chart",
+    "entity_rows",
+    "kwic_rows",
+    "timeline_rows",
+    "suggestion_rows",
+    "mention_spans",
+    "render_entity_table",
+    "render_kwic",
+    "render_mentions_over_time",
+    "render_merge_suggestions",
+    "entity_table_view",
+    "kwic_view",
+    "mentions_over_time_view",
+    "merge_suggestions_view",
+    "mentions_chart",
 ]
 
-_ENTITY_COLUMNS = ["entity_id", "name", "label", "aliases", "n_mentions", "n_articles", "first_published",
-                   "last_published"]
+_ENTITY_COLUMNS = [
+    "entity_id",
+    "name",
+    "label",
+    "aliases",
+    "n_mentions",
+    "n_articles",
+    "first_published",
+    "last_published",
+]
 _PICKER_ROWS = 500  # entities offered in the picker (the filter box finds the others)
 _SORTS = ("n_mentions", "n_articles", "name", "first_published", "last_published")
 
@@ -49,17 +75,29 @@ def _mentions_in_scope(corpus: Any, selection: Any) -> pd.DataFrame:
 
 def _mention_dates(corpus: Any) -> pd.Series:
     """Each mention's publication date (computed once per corpus)."""
-    return cached(corpus, "entities:mention-dates", lambda: corpus.mentions["article_id"].map(_published(corpus)),
-                  sources=(corpus.mentions, corpus.articles))
+    return cached(
+        corpus,
+        "entities:mention-dates",
+        lambda: corpus.mentions["article_id"].map(_published(corpus)),
+        sources=(corpus.mentions, corpus.articles),
+    )
 
 
 def _published(corpus: Any) -> pd.Series:
     arts = corpus.articles
-    return pd.Series(arts["published"].values, index=arts["article_id"].values) if len(arts) else pd.Series(dtype=object)
+    return (
+        pd.Series(arts["published"].values, index=arts["article_id"].values) if len(arts) else pd.Series(dtype=object)
+    )
 
 
-def entity_rows(corpus: Any, selection: Any = None, *, label: str | None = None, query: str | None = None,
-                sort_by: str = "n_mentions") -> pd.DataFrame:
+def entity_rows(
+    corpus: Any,
+    selection: Any = None,
+    *,
+    label: str | None = None,
+    query: str | None = None,
+    sort_by: str = "n_mentions",
+) -> pd.DataFrame:
     """The entity table: counts (and first/last publication date) within the
     selection's articles and dates, filtered by label and by a text query on
     names and aliases."""
@@ -69,8 +107,13 @@ def entity_rows(corpus: Any, selection: Any = None, *, label: str | None = None,
     if not len(entities):
         return pd.DataFrame(columns=_ENTITY_COLUMNS)
     scope = None if selection is None else selection.key(("articles", "date_range"))
-    counts = cached(corpus, "entities:counts", lambda: _entity_counts(corpus, selection),
-                    sources=(corpus.mentions, corpus.articles), state=scope)
+    counts = cached(
+        corpus,
+        "entities:counts",
+        lambda: _entity_counts(corpus, selection),
+        sources=(corpus.mentions, corpus.articles),
+        state=scope,
+    )
     # the entities that have counts, in the table's order, with their counts (a merge, without its overhead)
     where = counts.index.get_indexer(entities["entity_id"].astype(object))
     frame = entities.loc[where >= 0, ["entity_id", "name", "label", "aliases"]]
@@ -80,8 +123,12 @@ def entity_rows(corpus: Any, selection: Any = None, *, label: str | None = None,
         frame = frame[frame["label"] == label]
     if query:
         needle = query.casefold()
-        frame = frame[[needle in str(n).casefold() or any(needle in str(a).casefold() for a in al)
-                       for n, al in zip(frame["name"], frame["aliases"])]]
+        frame = frame[
+            [
+                needle in str(n).casefold() or any(needle in str(a).casefold() for a in al)
+                for n, al in zip(frame["name"], frame["aliases"])
+            ]
+        ]
     ascending = sort_by in ("name", "first_published")
     frame = frame.sort_values([sort_by, "name"], ascending=[ascending, True], kind="stable")
     return frame[_ENTITY_COLUMNS].reset_index(drop=True)
@@ -110,11 +157,15 @@ def _counts(codes: _MentionCodes, rows: np.ndarray | None) -> pd.DataFrame:
     present = np.flatnonzero(n_mentions)
     first = codes.entity_days.extreme(rows, n_entities, lowest=True)[present]
     last = codes.entity_days.extreme(rows, n_entities, lowest=False)[present]
-    return columns_frame({
-        "n_mentions": n_mentions[present],
-        "n_articles": codes.entity_articles.distinct(rows, n_entities)[present],
-        "first_published": _day_text(codes.days, first), "last_published": _day_text(codes.days, last),
-    }, index=pd.Index(codes.entity_ids[present], name="entity_id"))
+    return columns_frame(
+        {
+            "n_mentions": n_mentions[present],
+            "n_articles": codes.entity_articles.distinct(rows, n_entities)[present],
+            "first_published": _day_text(codes.days, first),
+            "last_published": _day_text(codes.days, last),
+        },
+        index=pd.Index(codes.entity_ids[present], name="entity_id"),
+    )
 
 
 def _day_text(days: np.ndarray, found: np.ndarray) -> np.ndarray:
@@ -165,12 +216,18 @@ def _mention_codes(corpus: Any) -> _MentionCodes:
         entity, entity_ids = pd.factorize(mentions["entity_id"].astype(object), sort=True)
         day, days = pd.factorize(_mention_dates(corpus).astype(object), sort=True)
         article, _ = pd.factorize(mentions["article_id"].astype(object))
-        return _MentionCodes(entity=entity, entity_ids=np.asarray(entity_ids, dtype=object), day=day,
-                             days=np.asarray(days, dtype=object), entity_articles=DistinctPairs.of(entity, article),
-                             entity_days=DistinctPairs.of(entity, day))
+        return _MentionCodes(
+            entity=entity,
+            entity_ids=np.asarray(entity_ids, dtype=object),
+            day=day,
+            days=np.asarray(days, dtype=object),
+            entity_articles=DistinctPairs.of(entity, article),
+            entity_days=DistinctPairs.of(entity, day),
+        )
 
-    return cached(corpus, "entities:mention-codes", build,
-                  sources=(corpus.mentions, corpus.articles, corpus.entities))  # names are kept with the results
+    return cached(
+        corpus, "entities:mention-codes", build, sources=(corpus.mentions, corpus.articles, corpus.entities)
+    )  # names are kept with the results
 
 
 def _entity_names(corpus: Any) -> dict[str, str]:
@@ -179,11 +236,13 @@ def _entity_names(corpus: Any) -> dict[str, str]:
 
 # --- the article reader's layer ----------------------------------------------------------------
 
+
 def _mentions_by_article(corpus: Any) -> tuple[pd.DataFrame, np.ndarray]:
     """The mentions sorted by article and offset, with their article ids as an array; once per corpus.
 
     An article's mentions are then one slice found by two binary searches, not a scan of every mention.
     """
+
     def build() -> tuple[pd.DataFrame, np.ndarray]:
         mentions = corpus.mentions.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
         return mentions, mentions["article_id"].astype(str).to_numpy(dtype=object)
@@ -211,14 +270,24 @@ def mention_spans(corpus: Any, article_id: str, selection: Any = None) -> pd.Dat
     rows = mentions.iloc[first:last]
     names = cached(corpus, "entities:names", lambda: _entity_names(corpus), sources=(corpus.entities,))
     selected = set(selection.entities) if selection is not None else set()
-    titles = [f"{names.get(e, t)} ({lab})" + (" — selected" if e in selected else "")
-              for e, t, lab in zip(rows["entity_id"].tolist(), rows["text"].tolist(), rows["label"].tolist())]
-    return pd.DataFrame({"start": rows["start"].tolist(), "end": rows["end"].tolist(),
-                         "label": rows["label"].tolist(), "title": titles}, columns=columns)
+    titles = [
+        f"{names.get(e, t)} ({lab})" + (" — selected" if e in selected else "")
+        for e, t, lab in zip(rows["entity_id"].tolist(), rows["text"].tolist(), rows["label"].tolist())
+    ]
+    return pd.DataFrame(
+        {
+            "start": rows["start"].tolist(),
+            "end": rows["end"].tolist(),
+            "label": rows["label"].tolist(),
+            "title": titles,
+        },
+        columns=columns,
+    )
 
 
-def kwic_rows(corpus: Any, selection: Any = None, *, entity_ids: Sequence[str] | None = None,
-              window: int = 60) -> pd.DataFrame:
+def kwic_rows(
+    corpus: Any, selection: Any = None, *, entity_ids: Sequence[str] | None = None, window: int = 60
+) -> pd.DataFrame:
     """Keyword in context: each mention of the chosen entities with the text around it."""
     chosen = list(entity_ids) if entity_ids else (list(selection.entities) if selection is not None else [])
     columns = ["article_id", "published", "entity_id", "name", "label", "left", "mention", "right", "start", "end"]
@@ -227,14 +296,18 @@ def kwic_rows(corpus: Any, selection: Any = None, *, entity_ids: Sequence[str] |
     contexts = _contexts(corpus, window)
     from toolkit.sdk import Selection
 
-    scope = Selection(entities=chosen, articles=list(selection.articles) if selection is not None else [],
-                      date_range=selection.date_range if selection is not None else None)
+    scope = Selection(
+        entities=chosen,
+        articles=list(selection.articles) if selection is not None else [],
+        date_range=selection.date_range if selection is not None else None,
+    )
     frame = scope.narrow(contexts, corpus, parts=("entities", "articles", "date_range"))
     return frame.reset_index(drop=True)  # the contexts have exactly ``columns``
 
 
 def _contexts(corpus: Any, window: int) -> pd.DataFrame:
     """Every mention with its context, sorted by date (built once per corpus and window)."""
+
     def build() -> pd.DataFrame:
         columns = ["article_id", "published", "entity_id", "name", "label", "left", "mention", "right", "start", "end"]
         mentions = corpus.mentions
@@ -243,16 +316,24 @@ def _contexts(corpus: Any, window: int) -> pd.DataFrame:
         for article_id, start, end in zip(mentions["article_id"], mentions["start"], mentions["end"]):
             text = str(texts.get(article_id, ""))
             start, end = int(start), int(end)
-            left.append(" ".join(text[max(0, start - window):start].split()))
+            left.append(" ".join(text[max(0, start - window) : start].split()))
             middle.append(text[start:end])
-            right.append(" ".join(text[end:end + window].split()))
-        frame = pd.DataFrame({
-            "article_id": mentions["article_id"].to_numpy(), "published": _mention_dates(corpus).to_numpy(),
-            "entity_id": mentions["entity_id"].to_numpy(),
-            "name": mentions["entity_id"].map(_entity_names(corpus)).to_numpy(), "label": mentions["label"].to_numpy(),
-            "left": left, "mention": middle, "right": right,
-            "start": mentions["start"].astype(int).to_numpy(), "end": mentions["end"].astype(int).to_numpy()},
-            columns=columns)
+            right.append(" ".join(text[end : end + window].split()))
+        frame = pd.DataFrame(
+            {
+                "article_id": mentions["article_id"].to_numpy(),
+                "published": _mention_dates(corpus).to_numpy(),
+                "entity_id": mentions["entity_id"].to_numpy(),
+                "name": mentions["entity_id"].map(_entity_names(corpus)).to_numpy(),
+                "label": mentions["label"].to_numpy(),
+                "left": left,
+                "mention": middle,
+                "right": right,
+                "start": mentions["start"].astype(int).to_numpy(),
+                "end": mentions["end"].astype(int).to_numpy(),
+            },
+            columns=columns,
+        )
         return frame.sort_values(["published", "article_id", "start"], na_position="last").reset_index(drop=True)
 
     return cached(corpus, ("entities:kwic", window), build, sources=(corpus.mentions, corpus.articles, corpus.entities))
@@ -275,8 +356,9 @@ def timeline_rows(corpus: Any, selection: Any = None, *, top: int = 8, max_point
     return _timeline_rows(corpus, codes, keep, selection, top=top, max_points=max_points)
 
 
-def _timeline_rows(corpus: Any, codes: _MentionCodes, keep: np.ndarray | None, selection: Any, *, top: int,
-                   max_points: int) -> pd.DataFrame:
+def _timeline_rows(
+    corpus: Any, codes: _MentionCodes, keep: np.ndarray | None, selection: Any, *, top: int, max_points: int
+) -> pd.DataFrame:
     columns = ["entity_id", "name", "label", "published", "n_mentions"]
     rows = np.flatnonzero(codes.entity >= 0) if keep is None else np.flatnonzero(keep & (codes.entity >= 0))
     entity = codes.entity[rows]
@@ -312,8 +394,15 @@ def _timeline_rows(corpus: Any, codes: _MentionCodes, keep: np.ndarray | None, s
     name, name_rank, label = _entity_lookup(corpus, codes)
     order = np.lexsort((name_rank[entity], when))  # by date, then name (stable): date codes follow the text
     entity, when, n = entity[order], when[order], n[order]
-    return columns_frame({"entity_id": codes.entity_ids[entity], "name": name[entity], "label": label[entity],
-                          "published": names[when], "n_mentions": n.astype(np.int64)})
+    return columns_frame(
+        {
+            "entity_id": codes.entity_ids[entity],
+            "name": name[entity],
+            "label": label[entity],
+            "published": names[when],
+            "n_mentions": n.astype(np.int64),
+        }
+    )
 
 
 def _entity_lookup(corpus: Any, codes: _MentionCodes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -321,12 +410,16 @@ def _entity_lookup(corpus: Any, codes: _MentionCodes) -> tuple[np.ndarray, np.nd
     if "lookup" not in codes.whole:
         entities = corpus.entities.drop_duplicates("entity_id").set_index("entity_id")
         found = pd.Index(entities.index.astype(object)).get_indexer(pd.Index(codes.entity_ids, dtype=object))
+
         def column(name: str) -> np.ndarray:
             values = np.full(len(found), None, dtype=object)
             if name in entities.columns:
                 values[found >= 0] = entities[name].astype(object).to_numpy()[found[found >= 0]]
-            return np.asarray([None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v
-                               for v in values], dtype=object)
+            return np.asarray(
+                [None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v for v in values],
+                dtype=object,
+            )
+
         name = column("name")
         rank, _ = pd.factorize(pd.Series(name, dtype=object), sort=True)
         codes.whole["lookup"] = (name, np.where(rank >= 0, rank, len(name)), column("label"))
@@ -336,7 +429,9 @@ def _entity_lookup(corpus: Any, codes: _MentionCodes) -> tuple[np.ndarray, np.nd
 def _alias_path(corpus: Any, alias_table: Any = None) -> Path | None:
     if alias_table is not None:
         return Path(alias_table)
-    configured = (corpus.manifest.get("configuration", {}).get("options", {}).get("entities", {}) or {}).get("alias_table")
+    configured = (corpus.manifest.get("configuration", {}).get("options", {}).get("entities", {}) or {}).get(
+        "alias_table"
+    )
     if configured:
         return Path(configured)
     if corpus.path is not None:
@@ -357,37 +452,59 @@ def suggestion_rows(corpus: Any, selection: Any = None, *, alias_table: Any = No
         frame["status"] = [decided.get(sid, st) for sid, st in zip(frame["suggestion_id"], frame["status"])]
     if selection is not None and selection.entities and len(frame):
         names = set()
-        for aliases, name in corpus.entities.loc[corpus.entities["entity_id"].isin(selection.entities),
-                                                 ["aliases", "name"]].itertuples(index=False):
+        for aliases, name in corpus.entities.loc[
+            corpus.entities["entity_id"].isin(selection.entities), ["aliases", "name"]
+        ].itertuples(index=False):
             names |= {name, *aliases}
         frame = frame[frame["name_a"].isin(names) | frame["name_b"].isin(names)]
     return frame[columns].reset_index(drop=True)
 
 
 # --- static renderers ------------------------------------------------------------------------
-def render_entity_table(corpus: Any, selection: Any = None, *, label: str | None = None, query: str | None = None,
-                        sort_by: str = "n_mentions", max_rows: int = 500, **_: Any) -> str:
+def render_entity_table(
+    corpus: Any,
+    selection: Any = None,
+    *,
+    label: str | None = None,
+    query: str | None = None,
+    sort_by: str = "n_mentions",
+    max_rows: int = 500,
+    **_: Any,
+) -> str:
     rows = entity_rows(corpus, selection, label=label, query=query, sort_by=sort_by)
     shown = rows.assign(aliases=[", ".join(a) for a in rows["aliases"]])
-    return h.section("Entities", h.table(shown, columns=["name", "label", "aliases", "n_mentions", "n_articles",
-                                                         "first_published", "last_published"], max_rows=max_rows))
+    return h.section(
+        "Entities",
+        h.table(
+            shown,
+            columns=["name", "label", "aliases", "n_mentions", "n_articles", "first_published", "last_published"],
+            max_rows=max_rows,
+        ),
+    )
 
 
 def _kwic_html(rows: pd.DataFrame, max_rows: int = 500) -> str:
     if not len(rows):
         return '<p class="pl-muted">Select an entity to see its mentions in context.</p>'
     shown = rows.head(max_rows)
-    cells = [[h.escape(v) for v in shown[c].tolist()] for c in ("published", "article_id", "left", "mention", "label",
-                                                                 "right")]
-    body = [f"<tr><td>{published}</td><td>{article}</td><td style=\"text-align:right\">{left}</td>"
-            f"<td><b>{mention}</b> <span class=\"pl-muted\">{label}</span></td><td>{right}</td></tr>"
-            for published, article, left, mention, label, right in zip(*cells)]
-    return ('<table class="pl-table"><thead><tr><th>published</th><th>article</th><th>before</th><th>mention</th>'
-            f'<th>after</th></tr></thead><tbody>{"".join(body)}</tbody></table>')
+    cells = [
+        [h.escape(v) for v in shown[c].tolist()]
+        for c in ("published", "article_id", "left", "mention", "label", "right")
+    ]
+    body = [
+        f'<tr><td>{published}</td><td>{article}</td><td style="text-align:right">{left}</td>'
+        f'<td><b>{mention}</b> <span class="pl-muted">{label}</span></td><td>{right}</td></tr>'
+        for published, article, left, mention, label, right in zip(*cells)
+    ]
+    return (
+        '<table class="pl-table"><thead><tr><th>published</th><th>article</th><th>before</th><th>mention</th>'
+        f"<th>after</th></tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
 
 
-def render_kwic(corpus: Any, selection: Any = None, *, entity_ids: Sequence[str] | None = None, window: int = 60,
-                **_: Any) -> str:
+def render_kwic(
+    corpus: Any, selection: Any = None, *, entity_ids: Sequence[str] | None = None, window: int = 60, **_: Any
+) -> str:
     rows = kwic_rows(corpus, selection, entity_ids=entity_ids, window=window)
     return h.section("Keyword in context", _kwic_html(rows))
 
@@ -401,15 +518,20 @@ def mentions_chart(rows: pd.DataFrame) -> Any:
     import altair as alt
 
     pick = alt.selection_point(fields=["entity_id"], name="pick")
-    return (alt.Chart(rows).mark_line(point=True)
-            .encode(x=alt.X("published:T", title="publication date"),
-                    y=alt.Y("n_mentions:Q", title="mentions"),
-                    color=alt.Color("name:N", title="entity"),
-                    strokeDash=alt.StrokeDash("label:N", title="label"),  # a second cue besides colour
-                    opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
-                    tooltip=["name:N", "label:N", "published:T", "n_mentions:Q"])
-            .add_params(pick)
-            .properties(width=560, height=240, title="Mentions over time"))
+    return (
+        alt.Chart(rows)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("published:T", title="publication date"),
+            y=alt.Y("n_mentions:Q", title="mentions"),
+            color=alt.Color("name:N", title="entity"),
+            strokeDash=alt.StrokeDash("label:N", title="label"),  # a second cue besides colour
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
+            tooltip=["name:N", "label:N", "published:T", "n_mentions:Q"],
+        )
+        .add_params(pick)
+        .properties(width=560, height=240, title="Mentions over time")
+    )
 
 
 def render_mentions_over_time(corpus: Any, selection: Any = None, *, top: int = 8, **_: Any) -> str:
@@ -456,16 +578,36 @@ def entity_table_view(corpus: Any, selection: Any, **options: Any) -> Any:
         # picking one only moves the picker (unless it is outside the offered rows)
         key = (selection.key(("articles", "date_range")), label.value, query.value, sort.value)
         if state.get("key") != key:
-            rows = entity_rows(corpus, selection, label=label.value or None, query=query.value or None,
-                               sort_by=sort.value)
+            rows = entity_rows(
+                corpus, selection, label=label.value or None, query=query.value or None, sort_by=sort.value
+            )
             shown = rows.head(PAGE_ROWS)
-            table.value = h.section("Entities", h.table(
-                shown.assign(aliases=[", ".join(a) for a in shown["aliases"]]),
-                columns=["name", "label", "aliases", "n_mentions", "n_articles", "first_published", "last_published"],
-                max_rows=PAGE_ROWS) + page_note(len(shown), len(rows)))
+            table.value = h.section(
+                "Entities",
+                h.table(
+                    shown.assign(aliases=[", ".join(a) for a in shown["aliases"]]),
+                    columns=[
+                        "name",
+                        "label",
+                        "aliases",
+                        "n_mentions",
+                        "n_articles",
+                        "first_published",
+                        "last_published",
+                    ],
+                    max_rows=PAGE_ROWS,
+                )
+                + page_note(len(shown), len(rows)),
+            )
             picked = rows.head(_PICKER_ROWS)
-            state.update(key=key, rows=rows, picked=picked, offered=set(picked["entity_id"]),
-                         ids=set(rows["entity_id"]), extra=None)
+            state.update(
+                key=key,
+                rows=rows,
+                picked=picked,
+                offered=set(picked["entity_id"]),
+                ids=set(rows["entity_id"]),
+                extra=None,
+            )
         rows, picked = state["rows"], state["picked"]
         extra = tuple(e for e in selection.entities if e in state["ids"] and e not in state["offered"])
         state["syncing"] = True
@@ -473,9 +615,12 @@ def entity_table_view(corpus: Any, selection: Any, **options: Any) -> Any:
             if state["extra"] != extra:  # the offered rows, and the picked entity when it is not among them
                 state["extra"] = extra
                 more = rows[rows["entity_id"].isin(extra)] if extra else rows.head(0)
-                picker.options = [(f"{n} ({lab}) — {m} mentions", e) for e, n, lab, m in
-                                  pd.concat([picked, more])[["entity_id", "name", "label", "n_mentions"]]
-                                  .itertuples(index=False, name=None)]
+                picker.options = [
+                    (f"{n} ({lab}) — {m} mentions", e)
+                    for e, n, lab, m in pd.concat([picked, more])[
+                        ["entity_id", "name", "label", "n_mentions"]
+                    ].itertuples(index=False, name=None)
+                ]
             chosen = [e for e in selection.entities if e in state["ids"]]
             picker.value = chosen[0] if chosen else None
         finally:
@@ -506,7 +651,9 @@ def kwic_view(corpus: Any, selection: Any, *, window: int = 60, **options: Any) 
     def refresh(_: Any = None) -> None:
         rows = kwic_rows(corpus, selection, window=width.value)
         state["rows"] = rows
-        out.value = h.section("Keyword in context", _kwic_html(rows, PAGE_ROWS) + page_note(min(len(rows), PAGE_ROWS), len(rows)))
+        out.value = h.section(
+            "Keyword in context", _kwic_html(rows, PAGE_ROWS) + page_note(min(len(rows), PAGE_ROWS), len(rows))
+        )
 
     width.observe(refresh, names="value")
     selection.on_change(refresh, parts=("entities", "articles", "date_range"))
@@ -579,19 +726,34 @@ def merge_suggestions_view(corpus: Any, selection: Any, *, alias_table: Any = No
 
     def table_now() -> AliasTable:
         if path is None:
-            raise ValueError("No alias table to write: pass alias_table='aliases.yaml' to the view, or analyse with "
-                             "out=... so the table lives beside the corpus.")
+            raise ValueError(
+                "No alias table to write: pass alias_table='aliases.yaml' to the view, or analyse with "
+                "out=... so the table lives beside the corpus."
+            )
         current = load_alias_table(path)
         rows = corpus.tables.get("entity_suggestions")
-        found = [] if rows is None else [Suggestion(suggestion_id=r.suggestion_id, names=(r.name_a, r.name_b),
-                                                    label=None if pd.isna(r.label) else r.label, evidence=r.evidence,
-                                                    applied=bool(r.applied)) for r in rows.itertuples(index=False)]
+        found = (
+            []
+            if rows is None
+            else [
+                Suggestion(
+                    suggestion_id=r.suggestion_id,
+                    names=(r.name_a, r.name_b),
+                    label=None if pd.isna(r.label) else r.label,
+                    evidence=r.evidence,
+                    applied=bool(r.applied),
+                )
+                for r in rows.itertuples(index=False)
+            ]
+        )
         return current.with_suggestions(found)
 
     def refresh(_: Any = None) -> None:
         rows = suggestion_rows(corpus, selection, alias_table=path)
         listing.value = render_merge_suggestions(corpus, selection, alias_table=path)
-        choice.options = [(f"{r.name_a} ↔ {r.name_b} [{r.status}]", r.suggestion_id) for r in rows.itertuples(index=False)]
+        choice.options = [
+            (f"{r.name_a} ↔ {r.name_b} [{r.status}]", r.suggestion_id) for r in rows.itertuples(index=False)
+        ]
 
     def refresh_aliases(_: Any = None) -> None:
         ents = corpus.entities.set_index("entity_id")
@@ -615,8 +777,10 @@ def merge_suggestions_view(corpus: Any, selection: Any, *, alias_table: Any = No
                 return
             name = _entity_names(corpus)[entity.value]
             target = save_alias_table(table_now().split(alias.value, name), path)
-            status.value = (f"Saved: {h.escape(alias.value)} stays apart from {h.escape(name)} in "
-                            f"<code>{h.escape(target)}</code>. Re-run the analysis to apply it.")
+            status.value = (
+                f"Saved: {h.escape(alias.value)} stays apart from {h.escape(name)} in "
+                f"<code>{h.escape(target)}</code>. Re-run the analysis to apply it."
+            )
         except (ValueError, KeyError, OSError) as exc:
             status.value = f"<b>Not saved:</b> {h.escape(exc)}"
 

@@ -36,14 +36,30 @@ plugin = Plugin(
         "who_said_what": lazy("toolkit_quotes.views:render_who_said_what"),
         "speakers_of_entity": lazy("toolkit_quotes.views:render_speakers_of_entity"),
     },
-    selection_parts=(SelectionPart(name="quote", table="quotes", column="quote_id",
-                                   description="one quote: its rows, else its article's"),),
+    selection_parts=(
+        SelectionPart(
+            name="quote", table="quotes", column="quote_id", description="one quote: its rows, else its article's"
+        ),
+    ),
     entity_columns=("speaker_entity_id", "via_entity_id"),
     dashboard={"quote_explorer": 40},
-    highlights=(HighlightLayer(name="quotes", spans=lazy("toolkit_quotes.views:quote_spans"), order=30,
-                               colours={"content": "#999999", "cue": "#CC79A7", "speaker": "#D55E00",
-                                        "selected quote": "#D55E00"}),),
-    report_sections=(ReportSection(key="quotes", title="Quotes", renderers=("quote_explorer",), table="quotes",
-                                   columns=("speaker_name", "kind", "content", "article_id"), order=30),),
+    highlights=(
+        HighlightLayer(
+            name="quotes",
+            spans=lazy("toolkit_quotes.views:quote_spans"),
+            order=30,
+            colours={"content": "#999999", "cue": "#CC79A7", "speaker": "#D55E00", "selected quote": "#D55E00"},
+        ),
+    ),
+    report_sections=(
+        ReportSection(
+            key="quotes",
+            title="Quotes",
+            renderers=("quote_explorer",),
+            table="quotes",
+            columns=("speaker_name", "kind", "content", "article_id"),
+            order=30,
+        ),
+    ),
     derived={"quote_speakers": lazy("toolkit_quotes.views:quote_speakers")},
 )

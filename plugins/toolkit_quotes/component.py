@@ -39,8 +39,17 @@ from toolkit.sdk import doc_text, stable_id
 
 from .rules import Quote, QuoteOptions, find_quotes
 
-__all__ = ["make_quotes", "make_line_sentences", "QuotesComponent", "SPAN_KEY", "ensure_extensions", "quote_id",
-           "quote_records", "quote_rows", "extract"]
+__all__ = [
+    "make_quotes",
+    "make_line_sentences",
+    "QuotesComponent",
+    "SPAN_KEY",
+    "ensure_extensions",
+    "quote_id",
+    "quote_records",
+    "quote_rows",
+    "extract",
+]
 
 SPAN_KEY = "presslens_quotes"
 
@@ -86,9 +95,17 @@ def quote_records(article_id: str, quotes: tuple[Quote, ...] | list[Quote]) -> t
     >>> quote_records("a1", [Quote(kind="direct", content_start=0, content_end=5)])[0]["quote_id"]
     'q-aaf1ac44c0b96f27'
     """
-    return tuple({"quote_id": quote_id(article_id, quote), "kind": quote.kind,
-                  "content_start": quote.content_start, "content_end": quote.content_end,
-                  "cue_start": quote.cue_start, "cue_end": quote.cue_end} for quote in quotes)
+    return tuple(
+        {
+            "quote_id": quote_id(article_id, quote),
+            "kind": quote.kind,
+            "content_start": quote.content_start,
+            "content_end": quote.content_end,
+            "cue_start": quote.cue_start,
+            "cue_end": quote.cue_end,
+        }
+        for quote in quotes
+    )
 
 
 def _content_span(doc: Doc, quote: Quote) -> Span | None:
@@ -101,8 +118,9 @@ def _content_span(doc: Doc, quote: Quote) -> Span | None:
     requires=["token.dep", "token.lemma", "token.pos", "doc.sents"],
     default_config={"beliefs": True, "min_direct_words": 3, "split_lines": True},
 )
-def make_quotes(nlp: Language, name: str, *, beliefs: bool = True, min_direct_words: int = 3,
-                split_lines: bool = True) -> QuotesComponent:
+def make_quotes(
+    nlp: Language, name: str, *, beliefs: bool = True, min_direct_words: int = 3, split_lines: bool = True
+) -> QuotesComponent:
     """Create the quotes component; see :class:`toolkit_quotes.rules.QuoteOptions` for the options."""
     ensure_extensions()
     if split_lines and "parser" in nlp.pipe_names and "presslens_line_sentences" not in nlp.pipe_names:

@@ -69,8 +69,9 @@ def corpus_step(tables: Mapping[str, pd.DataFrame], context: StepContext) -> dic
     unresolved = _column(quotes, "speaker_resolution").isin(["unresolved", "none"])
     speakers.loc[unresolved, ["start", "end"]] = pd.NA
     quotes["speaker_entity_id"] = link_spans(speakers, mentions).astype("string")
-    via = pd.DataFrame({"article_id": quotes["article_id"], "start": _column(quotes, "via_start"),
-                        "end": _column(quotes, "via_end")})
+    via = pd.DataFrame(
+        {"article_id": quotes["article_id"], "start": _column(quotes, "via_start"), "end": _column(quotes, "via_end")}
+    )
     quotes["via_entity_id"] = link_spans(via, mentions).astype("string")
     entities = tables.get("entities")
     if entities is not None and not entities.empty:
@@ -79,8 +80,9 @@ def corpus_step(tables: Mapping[str, pd.DataFrame], context: StepContext) -> dic
         # "Converting strings to null" (found by the property tests)
         fallback = quotes["speaker_name"].astype(object) if "speaker_name" in quotes else [None] * len(quotes)
         canonical = [names.get(str(e)) if pd.notna(e) else None for e in quotes["speaker_entity_id"]]
-        quotes["speaker_name"] = pd.Series([c if c is not None else f for c, f in zip(canonical, fallback)],
-                                           index=quotes.index, dtype=object).astype("string")
+        quotes["speaker_name"] = pd.Series(
+            [c if c is not None else f for c, f in zip(canonical, fallback)], index=quotes.index, dtype=object
+        ).astype("string")
     return {"quotes": quotes}
 
 

@@ -17,10 +17,19 @@ from toolkit import html as h
 from toolkit.sdk import PAGE_ROWS, DistinctPairs, cached, columns_frame, page_note
 
 __all__ = [
-    "quote_rows", "quote_context", "who_said_what_rows", "speakers_of_entity_rows",
-    "quote_explorer", "who_said_what", "speakers_of_entity",
-    "render_quote_explorer", "render_who_said_what", "render_speakers_of_entity", "who_said_what_chart",
-    "quote_spans", "quote_speakers",
+    "quote_rows",
+    "quote_context",
+    "who_said_what_rows",
+    "speakers_of_entity_rows",
+    "quote_explorer",
+    "who_said_what",
+    "speakers_of_entity",
+    "render_quote_explorer",
+    "render_who_said_what",
+    "render_speakers_of_entity",
+    "who_said_what_chart",
+    "quote_spans",
+    "quote_speakers",
 ]
 
 EXPLORER_COLUMNS = ["published", "speaker", "content", "kind", "cue", "article_id", "title"]
@@ -75,8 +84,12 @@ def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
 
 
 def _quote_index(corpus: Any) -> _QuoteIndex:
-    return cached(corpus, "quotes-view-index", lambda: _build_quote_index(corpus),
-                  sources=(corpus.quotes, corpus.articles, corpus.mentions))
+    return cached(
+        corpus,
+        "quotes-view-index",
+        lambda: _build_quote_index(corpus),
+        sources=(corpus.quotes, corpus.articles, corpus.mentions),
+    )
 
 
 def _build_quote_index(corpus: Any) -> _QuoteIndex:
@@ -87,22 +100,38 @@ def _build_quote_index(corpus: Any) -> _QuoteIndex:
     frame["speaker"] = names.where(names.notna(), texts)
     starts = frame["cue_start"].astype("float64").to_numpy()
     ends = frame["cue_end"].astype("float64").to_numpy()
-    frame["cue"] = [text[int(s):int(e)] if s == s and e == e else None for text, s, e in  # NaN != NaN: no cue
-                    zip(_article_texts(corpus, frame), starts, ends)]
+    frame["cue"] = [
+        text[int(s) : int(e)] if s == s and e == e else None
+        for text, s, e in zip(_article_texts(corpus, frame), starts, ends)  # NaN != NaN: no cue
+    ]
     base = frame.sort_values(["published", "article_id", "content_start"], na_position="last").reset_index(drop=True)
     article_ids = pd.Index(corpus.articles["article_id"].astype(object))
-    ids = pd.Index(pd.unique(pd.concat([corpus.mentions["entity_id"].astype(object),
-                                        base["speaker_entity_id"].astype(object),
-                                        base["via_entity_id"].astype(object)]).dropna()), dtype=object)
+    ids = pd.Index(
+        pd.unique(
+            pd.concat(
+                [
+                    corpus.mentions["entity_id"].astype(object),
+                    base["speaker_entity_id"].astype(object),
+                    base["via_entity_id"].astype(object),
+                ]
+            ).dropna()
+        ),
+        dtype=object,
+    )
     rows, entities = _pairs(base, corpus.mentions, ids)
     by_entity = np.argsort(entities, kind="stable")
-    return _QuoteIndex(by_entity=by_entity,
-                       entity_starts=np.searchsorted(entities[by_entity], np.arange(len(ids) + 1)),
-                       base=base, article_codes=article_ids.get_indexer(base["article_id"].astype(object)),
-                       article_ids=article_ids, entity_ids=ids,
-                       speaker_codes=ids.get_indexer(base["speaker_entity_id"].astype(object)),
-                       via_codes=ids.get_indexer(base["via_entity_id"].astype(object)),
-                       pair_rows=rows, pair_entities=entities)
+    return _QuoteIndex(
+        by_entity=by_entity,
+        entity_starts=np.searchsorted(entities[by_entity], np.arange(len(ids) + 1)),
+        base=base,
+        article_codes=article_ids.get_indexer(base["article_id"].astype(object)),
+        article_ids=article_ids,
+        entity_ids=ids,
+        speaker_codes=ids.get_indexer(base["speaker_entity_id"].astype(object)),
+        via_codes=ids.get_indexer(base["via_entity_id"].astype(object)),
+        pair_rows=rows,
+        pair_entities=entities,
+    )
 
 
 def _pairs(base: pd.DataFrame, mentions: pd.DataFrame, ids: pd.Index) -> tuple[np.ndarray, np.ndarray]:
@@ -116,8 +145,9 @@ def _pairs(base: pd.DataFrame, mentions: pd.DataFrame, ids: pd.Index) -> tuple[n
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     articles = pd.Index(pd.unique(pd.concat([base["article_id"], linked["article_id"]]).astype(object)))
     span = int(max(linked["end"].max(), base["content_end"].max())) + 2
-    m_key = articles.get_indexer(linked["article_id"].astype(object)).astype(np.int64) * span + \
-        linked["start"].to_numpy(dtype=np.int64)
+    m_key = articles.get_indexer(linked["article_id"].astype(object)).astype(np.int64) * span + linked[
+        "start"
+    ].to_numpy(dtype=np.int64)
     order = np.argsort(m_key, kind="stable")
     m_key, m_end = m_key[order], linked["end"].to_numpy(dtype=np.int64)[order]
     m_entity = ids.get_indexer(linked["entity_id"].astype(object))[order]
@@ -153,8 +183,13 @@ def _selected(index: _QuoteIndex, corpus: Any, selection: Any, entities: list[st
     Kept for the latest arguments, so the quotes views of one dashboard filter once per change.
     """
     state = (None if selection is None else selection.key(("articles", "date_range")), tuple(entities))
-    return cached(corpus, "quotes:selected", lambda: _read_only(_select(index, corpus, selection, entities)),
-                  sources=(index.base,), state=state)
+    return cached(
+        corpus,
+        "quotes:selected",
+        lambda: _read_only(_select(index, corpus, selection, entities)),
+        sources=(index.base,),
+        state=state,
+    )
 
 
 def _read_only(mask: np.ndarray | None) -> np.ndarray | None:
@@ -178,8 +213,15 @@ def _select(index: _QuoteIndex, corpus: Any, selection: Any, entities: list[str]
     return keep
 
 
-def quote_rows(corpus: Any, selection: Any = None, *, speaker: str | None = None, entity: str | None = None,
-               kind: str | None = None, search: str | None = None) -> pd.DataFrame:
+def quote_rows(
+    corpus: Any,
+    selection: Any = None,
+    *,
+    speaker: str | None = None,
+    entity: str | None = None,
+    kind: str | None = None,
+    search: str | None = None,
+) -> pd.DataFrame:
     """The quotes the explorer shows: filtered by the selection and the explorer's own filters, sorted by date.
 
     ``speaker`` matches the speaker's name or text (case-insensitive substring);
@@ -195,8 +237,10 @@ def quote_rows(corpus: Any, selection: Any = None, *, speaker: str | None = None
     if speaker:
         needle = speaker.casefold()
         texts = frame["speaker_text"] if "speaker_text" in frame else pd.Series([None] * len(frame), index=frame.index)
-        frame = frame[frame["speaker"].fillna("").str.casefold().str.contains(needle, regex=False)
-                      | texts.fillna("").str.casefold().str.contains(needle, regex=False)]
+        frame = frame[
+            frame["speaker"].fillna("").str.casefold().str.contains(needle, regex=False)
+            | texts.fillna("").str.casefold().str.contains(needle, regex=False)
+        ]
     if kind:
         frame = frame[frame["kind"] == kind]
     if search:
@@ -226,16 +270,21 @@ def quote_context(corpus: Any, quote_id: str, *, window: int = 400) -> str:
     article = corpus.articles[corpus.articles["article_id"] == quote["article_id"]]
     text = str(article.iloc[0]["text"]) if len(article) else ""
     spans = [{"start": quote["content_start"], "end": quote["content_end"], "label": "content"}]
-    for label, start, end in (("cue", "cue_start", "cue_end"), ("speaker", "speaker_start", "speaker_end"),
-                              ("via", "via_start", "via_end")):
+    for label, start, end in (
+        ("cue", "cue_start", "cue_end"),
+        ("speaker", "speaker_start", "speaker_end"),
+        ("via", "via_start", "via_end"),
+    ):
         if start in quote and pd.notna(quote[start]) and pd.notna(quote[end]):
             spans.append({"start": int(quote[start]), "end": int(quote[end]), "label": label})
     offsets = [int(s["start"]) for s in spans] + [int(s["end"]) for s in spans]
     left, right = max(0, min(offsets) - window), min(len(text), max(offsets) + window)
     shown = [{**s, "start": int(s["start"]) - left, "end": int(s["end"]) - left} for s in spans]
     name = quote.get("speaker_name")
-    header = (f"<p><b>{h.escape(name if pd.notna(name) else 'unknown speaker')}</b> · {h.escape(quote['kind'])} · "
-              f"{h.escape(quote['article_id'])}</p>")
+    header = (
+        f"<p><b>{h.escape(name if pd.notna(name) else 'unknown speaker')}</b> · {h.escape(quote['kind'])} · "
+        f"{h.escape(quote['article_id'])}</p>"
+    )
     body = h.highlight(text[left:right], shown, colours=_colours())
     return header + ("… " if left else "") + body + (" …" if right < len(text) else "")
 
@@ -258,11 +307,17 @@ def _who_rows(cells: _WhoCells, pairs: np.ndarray) -> pd.DataFrame:
     counts = np.bincount(pairs, minlength=len(cells.speaker))
     found = np.flatnonzero(counts)  # cells are in (speaker, entity) name order
     if not len(found):
-        return pd.DataFrame({"speaker": pd.Series([], dtype="string"), "entity": pd.Series([], dtype="string"),
-                             "quotes": pd.Series([], dtype="int64")})
+        return pd.DataFrame(
+            {
+                "speaker": pd.Series([], dtype="string"),
+                "entity": pd.Series([], dtype="string"),
+                "quotes": pd.Series([], dtype="int64"),
+            }
+        )
     found = found[np.argsort(-counts[found], kind="stable")]  # most quotes first, ties by speaker then entity
-    return columns_frame({"speaker": cells.speaker[found], "entity": cells.entity[found],
-                          "quotes": counts[found].astype("int64")})
+    return columns_frame(
+        {"speaker": cells.speaker[found], "entity": cells.entity[found], "quotes": counts[found].astype("int64")}
+    )
 
 
 @dataclass(frozen=True)
@@ -288,20 +343,25 @@ def _who_cells(corpus: Any, index: _QuoteIndex) -> _WhoCells:
         if len(cells) and cells[0] == -1:  # the uncounted pairs share one code, never read
             cells, cell = cells[1:], np.maximum(cell - 1, 0)
         # pairs are sorted by row, so the counted ones are too: one list of cells per quote
-        return _WhoCells(counted_cell=cell[counted],
-                         row_starts=np.searchsorted(rows[counted], np.arange(len(index.base) + 1)),
-                         speaker=speakers[cells // max(len(names), 1)], entity=names[cells % max(len(names), 1)])
+        return _WhoCells(
+            counted_cell=cell[counted],
+            row_starts=np.searchsorted(rows[counted], np.arange(len(index.base) + 1)),
+            speaker=speakers[cells // max(len(names), 1)],
+            entity=names[cells % max(len(names), 1)],
+        )
 
     return cached(corpus, "who-said-what-cells", build, sources=(index.base, corpus.entities))
 
 
 def _who_codes(corpus: Any, index: _QuoteIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Sorted speaker names with each base row's code, and sorted entity names with each entity code's code."""
+
     def build() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         speaker_codes, speakers = pd.factorize(index.base["speaker"].astype(object), sort=True)
         known = dict(zip(corpus.entities["entity_id"], corpus.entities["name"]))
-        name_codes, names = pd.factorize(pd.Series([known.get(e, e) for e in index.entity_ids], dtype=object),
-                                         sort=True)
+        name_codes, names = pd.factorize(
+            pd.Series([known.get(e, e) for e in index.entity_ids], dtype=object), sort=True
+        )
         return (np.asarray(speakers, dtype=object), speaker_codes, np.asarray(names, dtype=object), name_codes)
 
     return cached(corpus, "who-said-what-codes", build, sources=(index.base, corpus.entities))
@@ -310,8 +370,14 @@ def _who_codes(corpus: Any, index: _QuoteIndex) -> tuple[np.ndarray, np.ndarray,
 def speakers_of_entity_rows(corpus: Any, selection: Any = None, *, entity: str | None = None) -> pd.DataFrame:
     """Who is quoted about the selected entity (or ``entity``): one row per speaker."""
     wanted = [entity] if entity else list(selection.entities) if selection is not None else []
-    columns = {"speaker": "string", "quotes": "int64", "kinds": "string", "first": "string", "last": "string",
-               "articles": "int64"}
+    columns = {
+        "speaker": "string",
+        "quotes": "int64",
+        "kinds": "string",
+        "first": "string",
+        "last": "string",
+        "articles": "int64",
+    }
     if not wanted:
         return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in columns.items()})
     index = _quote_index(corpus)
@@ -331,10 +397,16 @@ def speakers_of_entity_rows(corpus: Any, selection: Any = None, *, entity: str |
     kinds = np.full(n_speakers, "", dtype=object)
     for who, kind in zip(codes.kinds.group[used].tolist(), codes.kinds.value[used].tolist()):
         kinds[who] = f"{kinds[who]}, {codes.kind_names[kind]}" if kinds[who] else codes.kind_names[kind]
-    out = columns_frame({"speaker": codes.names[present], "quotes": quotes[present].astype("int64"),
-                        "kinds": kinds[present], "first": _texts(codes.day_names, first),
-                        "last": _texts(codes.day_names, last),
-                        "articles": codes.articles.distinct(rows, n_speakers)[present].astype("int64")})
+    out = columns_frame(
+        {
+            "speaker": codes.names[present],
+            "quotes": quotes[present].astype("int64"),
+            "kinds": kinds[present],
+            "first": _texts(codes.day_names, first),
+            "last": _texts(codes.day_names, last),
+            "articles": codes.articles.distinct(rows, n_speakers)[present].astype("int64"),
+        }
+    )
     return out.iloc[np.lexsort((np.arange(len(present)), -out["quotes"].to_numpy()))].reset_index(drop=True)
 
 
@@ -364,10 +436,15 @@ def _speaker_codes(corpus: Any, index: _QuoteIndex) -> _SpeakerCodes:
         kind, kind_names = pd.factorize(base["kind"].astype(object), sort=True)
         day, day_names = pd.factorize(base["published"].astype(object), sort=True)
         article, _ = pd.factorize(base["article_id"].astype(object))
-        return _SpeakerCodes(speaker=speaker, names=np.asarray(names, dtype=object),
-                             kinds=DistinctPairs.of(speaker, kind), kind_names=np.asarray(kind_names, dtype=object),
-                             days=DistinctPairs.of(speaker, day), day_names=np.asarray(day_names, dtype=object),
-                             articles=DistinctPairs.of(speaker, article))
+        return _SpeakerCodes(
+            speaker=speaker,
+            names=np.asarray(names, dtype=object),
+            kinds=DistinctPairs.of(speaker, kind),
+            kind_names=np.asarray(kind_names, dtype=object),
+            days=DistinctPairs.of(speaker, day),
+            day_names=np.asarray(day_names, dtype=object),
+            articles=DistinctPairs.of(speaker, article),
+        )
 
     return cached(corpus, "quotes:speaker-codes", build, sources=(index.base,))
 
@@ -403,7 +480,8 @@ def who_said_what_chart(rows: pd.DataFrame) -> Any:
     base = alt.Chart(rows).encode(
         x=alt.X("entity:N", title="entity mentioned", sort="-color"),
         y=alt.Y("speaker:N", title="speaker", sort="-color"),
-        tooltip=["speaker", "entity", "quotes"])
+        tooltip=["speaker", "entity", "quotes"],
+    )
     cells = base.mark_rect().encode(color=alt.Color("quotes:Q", title="quotes", scale=alt.Scale(scheme="blues")))
     labels = base.mark_text(baseline="middle").encode(text="quotes:Q")
     return (cells + labels).properties(title="Who said what about whom")
@@ -421,8 +499,10 @@ def render_quote_explorer(corpus: Any, selection: Any = None, **filters: Any) ->
 def render_who_said_what(corpus: Any, selection: Any = None, **_: Any) -> str:
     rows = who_said_what_rows(corpus, selection)
     if rows.empty:
-        return h.section("Who said what", '<p class="pl-muted">No quote mentions a linked entity '
-                                          "(run the entities plugin for this view).</p>")
+        return h.section(
+            "Who said what",
+            '<p class="pl-muted">No quote mentions a linked entity (run the entities plugin for this view).</p>',
+        )
     svg = ""
     try:
         import vl_convert as vlc
@@ -441,7 +521,9 @@ def render_speakers_of_entity(corpus: Any, selection: Any = None, *, entity: str
 
 def _speakers_html(corpus: Any, wanted: list[str], rows: pd.DataFrame) -> str:
     if not wanted:
-        return h.section("Speakers of an entity", '<p class="pl-muted">Select an entity to see who is quoted about it.</p>')
+        return h.section(
+            "Speakers of an entity", '<p class="pl-muted">Select an entity to see who is quoted about it.</p>'
+        )
     chosen = corpus.entities[corpus.entities["entity_id"].isin(wanted)]  # not a dict of every entity per change
     names = dict(zip(chosen["entity_id"], chosen["name"]))
     title = "Who is quoted about " + ", ".join(str(names.get(e, e)) for e in wanted)
@@ -456,8 +538,9 @@ def quote_explorer(corpus: Any, selection: Any, **options: Any) -> Any:
     speaker = widgets.Text(placeholder="speaker", description="Speaker")
     entity_names = sorted(zip(corpus.entities["name"].astype(str), corpus.entities["entity_id"].astype(str)))
     entity = widgets.Dropdown(options=[("any entity", "")] + entity_names, description="Entity")
-    kind = widgets.Dropdown(options=[("any kind", "")] + [(k, k) for k in ("direct", "partial", "mixed", "indirect")],
-                            description="Kind")
+    kind = widgets.Dropdown(
+        options=[("any kind", "")] + [(k, k) for k in ("direct", "partial", "mixed", "indirect")], description="Kind"
+    )
     search = widgets.Text(placeholder="words in the quote", description="Search")
     picker = widgets.Select(options=[], description="Quote", rows=8, layout=widgets.Layout(width="100%"))
     table = widgets.HTML()
@@ -465,8 +548,14 @@ def quote_explorer(corpus: Any, selection: Any, **options: Any) -> Any:
     state: dict[str, pd.DataFrame] = {"rows": quote_rows(corpus, selection)}
 
     def current() -> pd.DataFrame:
-        return quote_rows(corpus, selection, speaker=speaker.value or None, entity=entity.value or None,
-                          kind=kind.value or None, search=search.value or None)
+        return quote_rows(
+            corpus,
+            selection,
+            speaker=speaker.value or None,
+            entity=entity.value or None,
+            kind=kind.value or None,
+            search=search.value or None,
+        )
 
     def refresh(_: Any = None) -> None:
         rows = current()
@@ -474,11 +563,15 @@ def quote_explorer(corpus: Any, selection: Any, **options: Any) -> Any:
         page = rows.head(PAGE_ROWS)  # one page drawn; rows() keeps every row the filters allow
         table.value = h.table(page, columns=EXPLORER_COLUMNS, max_rows=PAGE_ROWS) + page_note(len(page), len(rows))
         picked = rows[rows["quote_id"] == selection.quote] if selection.quote else rows.head(0)
-        labels = [(f"{h.text_or(r.published)[:10]} · {h.text_or(r.speaker, 'unknown')}: {str(r.content)[:80]}", r.quote_id)
-                  for r in pd.concat([page, picked[~picked["quote_id"].isin(page["quote_id"])]]).itertuples()]
+        labels = [
+            (f"{h.text_or(r.published)[:10]} · {h.text_or(r.speaker, 'unknown')}: {str(r.content)[:80]}", r.quote_id)
+            for r in pd.concat([page, picked[~picked["quote_id"].isin(page["quote_id"])]]).itertuples()
+        ]
         picker.unobserve(pick, names="value")
         picker.options = labels
-        picker.value = selection.quote if selection.quote and bool((rows["quote_id"] == selection.quote).any()) else None
+        picker.value = (
+            selection.quote if selection.quote and bool((rows["quote_id"] == selection.quote).any()) else None
+        )
         picker.observe(pick, names="value")
         show_context()
 
@@ -529,8 +622,10 @@ def who_said_what(corpus: Any, selection: Any, *, top: int = CHART_TOP, **option
             spec["data"] = {"name": "cells"}  # one fixed dataset name, so later changes replace only the values
             spec["datasets"] = {"cells": []}
             state["spec"], state["chart"] = spec, alt.JupyterChart(who_said_what_chart(shown))
-        records = [{"speaker": a, "entity": b, "quotes": int(n)} for a, b, n in
-                   zip(shown["speaker"].tolist(), shown["entity"].tolist(), shown["quotes"].tolist())]
+        records = [
+            {"speaker": a, "entity": b, "quotes": int(n)}
+            for a, b, n in zip(shown["speaker"].tolist(), shown["entity"].tolist(), shown["quotes"].tolist())
+        ]
         state["chart"].spec = {**state["spec"], "datasets": {"cells": records}}
         holder.children = [state["chart"]]
 
@@ -592,12 +687,13 @@ def _enable_offline(alt: Any) -> None:
 
 def _quotes_of_article(corpus: Any, article_id: str) -> pd.DataFrame:
     """One article's quotes: a slice of the quotes sorted by article once per corpus (two binary searches)."""
+
     def build() -> tuple[pd.DataFrame, np.ndarray]:
         quotes = corpus.quotes.sort_values(["article_id", "content_start"], kind="stable").reset_index(drop=True)
         return quotes, quotes["article_id"].astype(str).to_numpy(dtype=object)
 
     quotes, ids = cached(corpus, "quotes:by-article", build, sources=(corpus.quotes,))
-    return quotes.iloc[np.searchsorted(ids, str(article_id), "left"):np.searchsorted(ids, str(article_id), "right")]
+    return quotes.iloc[np.searchsorted(ids, str(article_id), "left") : np.searchsorted(ids, str(article_id), "right")]
 
 
 def quote_spans(corpus: Any, article_id: str, selection: Any = None) -> pd.DataFrame:
@@ -620,8 +716,14 @@ def quote_spans(corpus: Any, article_id: str, selection: Any = None) -> pd.DataF
     for q in quotes.itertuples(index=False):
         who = h.text_or(getattr(q, "speaker_name", None), "unknown speaker")
         picked = chosen is not None and q.quote_id == chosen
-        rows.append((q.content_start, q.content_end, "selected quote" if picked else "content",
-                     f"{q.kind} quote by {who}" + (" (selected)" if picked else "")))
+        rows.append(
+            (
+                q.content_start,
+                q.content_end,
+                "selected quote" if picked else "content",
+                f"{q.kind} quote by {who}" + (" (selected)" if picked else ""),
+            )
+        )
         rows.append((q.cue_start, q.cue_end, "cue", "cue"))
         rows.append((q.speaker_start, q.speaker_end, "speaker", f"speaker: {who}"))
     frame = pd.DataFrame(rows, columns=["start", "end", "label", "title"])
@@ -635,8 +737,14 @@ def quote_speakers(corpus: Any) -> pd.DataFrame:
     quoted where through it, without knowing the quotes table's columns.
     """
     quotes = corpus.quotes
-    columns = {"quote_id": "quote_id", "article_id": "article_id", "speaker_entity_id": "entity_id",
-               "speaker_name": "name", "content_start": "start", "content_end": "end"}
+    columns = {
+        "quote_id": "quote_id",
+        "article_id": "article_id",
+        "speaker_entity_id": "entity_id",
+        "speaker_name": "name",
+        "content_start": "start",
+        "content_end": "end",
+    }
     present = {k: v for k, v in columns.items() if k in quotes.columns}
     frame = quotes[list(present)].rename(columns=present)
     for name in columns.values():

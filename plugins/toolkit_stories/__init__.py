@@ -37,7 +37,7 @@ plugin = Plugin(
     name="stories",
     version=__version__,
     description="Articles clustered into news stories (shared words, named entities and dates), "
-                "with near-duplicate and syndicated copies marked.",
+    "with near-duplicate and syndicated copies marked.",
     requires=("articles",),
     uses=("mentions", "entities", "timexes"),
     provides=("stories", "story_terms", "articles.story_id", "articles.duplicate_of"),
@@ -45,6 +45,12 @@ plugin = Plugin(
     corpus_step=lazy("toolkit_stories.step:stories_step"),
     views={"stories": lazy("toolkit_stories.views:stories_view")},
     renderers={"stories": lazy("toolkit_stories.views:render_stories")},
-    options={"threshold": 0.225, "duplicate_threshold": 0.9, "entity_weight": 0.2, "neighbours": 30,
-             "date_window_days": 7, "features": 0},
+    options={
+        "threshold": 0.225,
+        "duplicate_threshold": 0.9,
+        "entity_weight": 0.2,
+        "neighbours": 30,
+        "date_window_days": 7,
+        "features": 0,
+    },
 )

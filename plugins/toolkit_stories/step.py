@@ -76,14 +76,18 @@ def stories_step(tables: Mapping[str, pd.DataFrame], context: StepContext) -> di
     articles = tables.get("articles")
     articles = conform("articles", articles)
     if articles.empty:
-        return {"stories": conform("stories", None), "articles": articles.assign(duplicate_of=pd.Series([], dtype="string"))}
+        return {
+            "stories": conform("stories", None),
+            "articles": articles.assign(duplicate_of=pd.Series([], dtype="string")),
+        }
     text_rows, vocabulary, entity_rows, _ = article_vectors(tables, articles)
     clustering = cluster_articles(text_rows, entity_rows, days=_days(articles), options=options)
     return _tables(articles, tables, clustering, text_rows, vocabulary)
 
 
-def article_vectors(tables: Mapping[str, pd.DataFrame], articles: pd.DataFrame
-                    ) -> tuple[SparseRows, list[str], SparseRows, list[str]]:
+def article_vectors(
+    tables: Mapping[str, pd.DataFrame], articles: pd.DataFrame
+) -> tuple[SparseRows, list[str], SparseRows, list[str]]:
     """The word block and the entity-and-day block of every article (in ``articles`` order), with their features."""
     ids = values(articles["article_id"])
     ignored = word_list("generic_words", package=PACKAGE) | word_list("speech_verbs")
@@ -106,20 +110,32 @@ def article_vectors(tables: Mapping[str, pd.DataFrame], articles: pd.DataFrame
     return text_rows, vocabulary, entity_rows, entity_features
 
 
-def cluster_articles(text_rows: SparseRows, entity_rows: SparseRows, *, days: np.ndarray | None,
-                     options: StoryOptions) -> Clustering:
+def cluster_articles(
+    text_rows: SparseRows, entity_rows: SparseRows, *, days: np.ndarray | None, options: StoryOptions
+) -> Clustering:
     """Stories and copies from the two blocks of features (see the module docstring)."""
     n = text_rows.n_rows
     joined = join_blocks(text_rows, entity_rows, second_weight=options.entity_weight)
     search = strongest(joined, keep=options.features) if options.features > 0 else joined
-    links = neighbours(search, k=options.neighbours, floor=min(0.05, options.threshold),
-                       days=days, window_days=options.date_window_days)
+    links = neighbours(
+        search,
+        k=options.neighbours,
+        floor=min(0.05, options.threshold),
+        days=days,
+        window_days=options.date_window_days,
+    )
     # copies share nearly all their words; checking only links already this strong keeps it cheap
     strong = links.weight >= (1.0 - options.entity_weight) * options.duplicate_threshold * 0.9
-    copies = [(a, b) for a, b in zip(links.source[strong].tolist(), links.target[strong].tolist())
-              if row_dot(text_rows, a, b) >= options.duplicate_threshold]
-    copy_links = Links(np.array([a for a, _ in copies], dtype=np.int64), np.array([b for _, b in copies], dtype=np.int64),
-                       np.ones(len(copies)))
+    copies = [
+        (a, b)
+        for a, b in zip(links.source[strong].tolist(), links.target[strong].tolist())
+        if row_dot(text_rows, a, b) >= options.duplicate_threshold
+    ]
+    copy_links = Links(
+        np.array([a for a, _ in copies], dtype=np.int64),
+        np.array([b for _, b in copies], dtype=np.int64),
+        np.ones(len(copies)),
+    )
     labels = average_link(n, links, threshold=options.threshold, must_join=copy_links)
     roots = copy_groups(n, copy_links)
     copy_of = np.full(n, -1, dtype=np.int64)
@@ -145,28 +161,43 @@ def _word_bags(terms: pd.DataFrame | None, articles: pd.DataFrame) -> list[dict[
     """Each article's content words with counts: its ``story_terms`` row, else words of its text."""
     parsed: dict[str, dict[str, int]] = {}
     if terms is not None and len(terms) and {"terms", "counts"} <= set(terms.columns):
-        for article_id, words, counts in zip(values(terms["article_id"]), values(terms["terms"]), values(terms["counts"])):
+        for article_id, words, counts in zip(
+            values(terms["article_id"]), values(terms["terms"]), values(terms["counts"])
+        ):
             parsed[article_id] = dict(zip(list(words), (int(c) for c in counts)))
     stop = word_list("stop_words", package=PACKAGE)
     bags = []
     for article_id, text in zip(values(articles["article_id"]), values(articles["text"])):
         bag = parsed.get(article_id)
         if bag is None:  # no parse for this article (a hand-made table): plain lower-cased words
-            bag = dict(Counter(w for w in (m.lower() for m in _WORD.findall(text if isinstance(text, str) else "")) if w not in stop))
+            bag = dict(
+                Counter(
+                    w
+                    for w in (m.lower() for m in _WORD.findall(text if isinstance(text, str) else ""))
+                    if w not in stop
+                )
+            )
         bags.append(bag)
     return bags
 
 
 def _days(articles: pd.DataFrame) -> np.ndarray | None:
     """Publication dates as days since 1970 (NaN when unknown); ``None`` when no article has one."""
-    published = pd.to_datetime(articles["published"].astype("string").str.slice(0, 10), errors="coerce", format="%Y-%m-%d")
+    published = pd.to_datetime(
+        articles["published"].astype("string").str.slice(0, 10), errors="coerce", format="%Y-%m-%d"
+    )
     if published.isna().all():
         return None
     return ((published - pd.Timestamp("1970-01-01")) / pd.Timedelta(days=1)).to_numpy(dtype=float, na_value=np.nan)
 
 
-def _tables(articles: pd.DataFrame, tables: Mapping[str, pd.DataFrame], clustering: Clustering,
-            text_rows: SparseRows, vocabulary: list[str]) -> dict[str, pd.DataFrame]:
+def _tables(
+    articles: pd.DataFrame,
+    tables: Mapping[str, pd.DataFrame],
+    clustering: Clustering,
+    text_rows: SparseRows,
+    vocabulary: list[str],
+) -> dict[str, pd.DataFrame]:
     ids = values(articles["article_id"])
     published = [p if isinstance(p, str) and p else None for p in values(articles["published"])]
     titles = [t if isinstance(t, str) and t.strip() else None for t in values(articles["title"])]
@@ -194,21 +225,32 @@ def _tables(articles: pd.DataFrame, tables: Mapping[str, pd.DataFrame], clusteri
         label = titles[seed] or titles[central] or _word_label(group, text_rows, vocabulary, top_entities, names)
         for i in group:
             story_of[i] = story_id
-        rows.append({"story_id": story_id, "label": label, "article_ids": [ids[i] for i in group],
-                     "date_start": dated[0][0][:10] if dated else None, "date_end": dated[-1][0][:10] if dated else None,
-                     "entity_ids": top_entities, "n_articles": len(group),
-                     "duplicates": [ids[i] for i in group if clustering.copy_of[i] >= 0]})
-    stories = conform("stories", rows).sort_values(["n_articles", "date_start", "story_id"],
-                                                   ascending=[False, True, True], na_position="last",
-                                                   ignore_index=True)
+        rows.append(
+            {
+                "story_id": story_id,
+                "label": label,
+                "article_ids": [ids[i] for i in group],
+                "date_start": dated[0][0][:10] if dated else None,
+                "date_end": dated[-1][0][:10] if dated else None,
+                "entity_ids": top_entities,
+                "n_articles": len(group),
+                "duplicates": [ids[i] for i in group if clustering.copy_of[i] >= 0],
+            }
+        )
+    stories = conform("stories", rows).sort_values(
+        ["n_articles", "date_start", "story_id"], ascending=[False, True, True], na_position="last", ignore_index=True
+    )
     duplicate_of = [ids[j] if j >= 0 else None for j in clustering.copy_of.tolist()]
-    changed = articles.assign(story_id=pd.Series(story_of, dtype="string", index=articles.index),
-                              duplicate_of=pd.Series(duplicate_of, dtype="string", index=articles.index))
+    changed = articles.assign(
+        story_id=pd.Series(story_of, dtype="string", index=articles.index),
+        duplicate_of=pd.Series(duplicate_of, dtype="string", index=articles.index),
+    )
     return {"stories": stories, "articles": changed}
 
 
-def _word_label(group: list[int], text_rows: SparseRows, vocabulary: list[str], entities: list[str],
-                names: Mapping[str, str]) -> str:
+def _word_label(
+    group: list[int], text_rows: SparseRows, vocabulary: list[str], entities: list[str], names: Mapping[str, str]
+) -> str:
     """A label from what the articles share: up to two entity names and three words of most summed weight."""
     weight: Counter[int] = Counter()
     for i in group:

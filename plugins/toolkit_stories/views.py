@@ -52,8 +52,9 @@ def story_rows(corpus: Any, selection: Selection | None = None) -> pd.DataFrame:
     frame = _display(corpus)
     if selection is None or not (selection.entities or selection.date_range) or frame.empty:
         return frame
-    allowed = selection.narrow(corpus.articles, corpus, parts=("entities", "date_range"),
-                               date_columns=("published", "published"))
+    allowed = selection.narrow(
+        corpus.articles, corpus, parts=("entities", "date_range"), date_columns=("published", "published")
+    )
     keep = set(allowed["article_id"].tolist())
     return frame[[any(a in keep for a in ids) for ids in frame["article_ids"]]]
 
@@ -109,7 +110,8 @@ def stories_view(corpus: Any, selection: Selection, **options: Any) -> Any:
         try:
             picker.options = [("all stories", "")] + [
                 (f"{str(label)[:70]} ({n})", str(story_id))
-                for story_id, label, n in zip(rows["story_id"].head(PAGE_ROWS), rows["label"], rows["n_articles"])]
+                for story_id, label, n in zip(rows["story_id"].head(PAGE_ROWS), rows["label"], rows["n_articles"])
+            ]
             picked = _picked(rows, selection)
             picker.value = picked if picked in {v for _, v in picker.options} else ""
         finally:

@@ -31,9 +31,22 @@ plugin = Plugin(
     renderers={"timeline": lazy("toolkit_timeline.views:render_timeline")},
     entity_columns=("entity_ids",),
     dashboard={"timeline": 30},
-    highlights=(HighlightLayer(name="dates", spans=lazy("toolkit_timeline.views:timex_spans"), order=20,
-                               colours={"DATE": "#0072B2", "TIME": "#0072B2", "DURATION": "#0072B2",
-                                        "SET": "#0072B2"}),),
-    report_sections=(ReportSection(key="timeline", title="Timeline", renderers=("timeline",), table="events",
-                                   columns=("date_start", "date_end", "granularity", "article_id"), order=10),),
+    highlights=(
+        HighlightLayer(
+            name="dates",
+            spans=lazy("toolkit_timeline.views:timex_spans"),
+            order=20,
+            colours={"DATE": "#0072B2", "TIME": "#0072B2", "DURATION": "#0072B2", "SET": "#0072B2"},
+        ),
+    ),
+    report_sections=(
+        ReportSection(
+            key="timeline",
+            title="Timeline",
+            renderers=("timeline",),
+            table="events",
+            columns=("date_start", "date_end", "granularity", "article_id"),
+            order=10,
+        ),
+    ),
 )

@@ -72,10 +72,18 @@ class TimexRecogniser:
 
     def __call__(self, doc: Doc) -> Doc:
         _ensure_extensions()
-        hints = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")] \
-            if self.use_entity_hints else []
-        timexes = find_timexes(doc_text(doc), dct=doc._.presslens_published, tense=_tense_function(doc),
-                               sentence=_sentence_function(doc), hints=hints)
+        hints = (
+            [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")]
+            if self.use_entity_hints
+            else []
+        )
+        timexes = find_timexes(
+            doc_text(doc),
+            dct=doc._.presslens_published,
+            tense=_tense_function(doc),
+            sentence=_sentence_function(doc),
+            hints=hints,
+        )
         doc._.presslens_timexes = [t.row() for t in timexes]
         spans = []
         for timex in timexes:
@@ -122,7 +130,6 @@ def tense_of(verb: Token) -> str | None:
     return None
 
 
-
 def _tense_function(doc: Doc) -> Callable[[int, int], str | None]:
     starts: list[int] = []  # token offsets, read on the first question (many articles ask none)
     cache: dict[int, str | None] = {}
@@ -148,7 +155,8 @@ def _tense_at(token: Token, verbs: dict[tuple[int, int], list[tuple[int, str]]] 
     for _ in range(8):
         if head.pos_ in ("VERB", "AUX") and head.tag_.startswith(("VB", "MD")) and head.dep_ not in ("aux", "auxpass"):
             bare_participle = head.tag_ in ("VBN", "VBG") and not any(
-                c.dep_ in ("aux", "auxpass") for c in head.children)
+                c.dep_ in ("aux", "auxpass") for c in head.children
+            )
             # "a summit set for April": a participle modifying a noun carries no tense; look further up
             if bare_participle and head.dep_ in ("acl", "amod", "relcl", "advcl"):
                 # "a summit set for April" looks ahead; "the decision, announced Wednesday" back
@@ -219,8 +227,9 @@ def _event_id(article_id: str, start: int, timex_start: int) -> str:
     return stable_id(article_id, start, timex_start, prefix="ev_", length=16)
 
 
-def event_rows(article_id: str, text: str, sentences: Iterable[tuple[int, int]],
-               timexes: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def event_rows(
+    article_id: str, text: str, sentences: Iterable[tuple[int, int]], timexes: Iterable[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
     """Events from sentence spans and timex rows (as the component stores them).
 
     >>> rows = event_rows("a1", "He came on May 3. Fine.", [(0, 17), (18, 23)],
@@ -229,8 +238,10 @@ def event_rows(article_id: str, text: str, sentences: Iterable[tuple[int, int]],
     >>> [(r["start"], r["end"], r["date_start"], r["granularity"]) for r in rows]
     [(0, 17, '2024-05-03', 'day')]
     """
-    dated = sorted((t for t in timexes if t.get("value_start") and t.get("value_end") and t.get("type") != "SET"),
-                   key=lambda t: t["start"])
+    dated = sorted(
+        (t for t in timexes if t.get("value_start") and t.get("value_end") and t.get("type") != "SET"),
+        key=lambda t: t["start"],
+    )
     rows: list[dict[str, Any]] = []
     for left, right in sentences:
         seen: set[tuple[str, str]] = set()
@@ -241,23 +252,25 @@ def event_rows(article_id: str, text: str, sentences: Iterable[tuple[int, int]],
             if key in seen:
                 continue
             seen.add(key)
-            rows.append({
-                "event_id": _event_id(article_id, left, int(timex["start"])),
-                "start": left,
-                "end": right,
-                "date_start": timex["value_start"],
-                "date_end": timex["value_end"],
-                "granularity": timex.get("granularity") or "day",
-                "timex_start": int(timex["start"]),
-                "timex_end": int(timex["end"]),
-                "entity_ids": [],
-                "quote_ids": [],
-                "timex_text": timex.get("text"),
-                "timex_type": timex.get("type"),
-                "timex_value": timex.get("value"),
-                "anchor": timex.get("anchor"),
-                "sentence": text[left:right],
-            })
+            rows.append(
+                {
+                    "event_id": _event_id(article_id, left, int(timex["start"])),
+                    "start": left,
+                    "end": right,
+                    "date_start": timex["value_start"],
+                    "date_end": timex["value_end"],
+                    "granularity": timex.get("granularity") or "day",
+                    "timex_start": int(timex["start"]),
+                    "timex_end": int(timex["end"]),
+                    "entity_ids": [],
+                    "quote_ids": [],
+                    "timex_text": timex.get("text"),
+                    "timex_type": timex.get("type"),
+                    "timex_value": timex.get("value"),
+                    "anchor": timex.get("anchor"),
+                    "sentence": text[left:right],
+                }
+            )
     return rows
 
 
@@ -270,9 +283,26 @@ def extract(doc: Any, article: Any, options: Mapping[str, Any]) -> dict[str, lis
     else:
         sentences = [(0, len(text))]
     keep = set(options.get("types", ("DATE", "TIME", "DURATION", "SET")))
-    timex_out = [{k: t.get(k) for k in ("start", "end", "text", "type", "value", "value_start", "value_end",
-                                        "granularity", "anchor", "mod", "rule")}
-                 for t in timexes if t["type"] in keep]
+    timex_out = [
+        {
+            k: t.get(k)
+            for k in (
+                "start",
+                "end",
+                "text",
+                "type",
+                "value",
+                "value_start",
+                "value_end",
+                "granularity",
+                "anchor",
+                "mod",
+                "rule",
+            )
+        }
+        for t in timexes
+        if t["type"] in keep
+    ]
     return {"timexes": timex_out, "events": event_rows(article.article_id, text, sentences, timexes)}
 
 

@@ -17,8 +17,9 @@ import pandas as pd
 __all__ = ["corpus_step", "link_events"]
 
 
-def link_events(events: pd.DataFrame, mentions: pd.DataFrame | None = None,
-                quotes: pd.DataFrame | None = None) -> pd.DataFrame:
+def link_events(
+    events: pd.DataFrame, mentions: pd.DataFrame | None = None, quotes: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """``events`` with ``entity_ids`` (mentions inside the sentence) and ``quote_ids`` (quotes overlapping it).
 
     >>> ev = pd.DataFrame([{"event_id": "e1", "article_id": "a", "start": 0, "end": 20}])
@@ -33,8 +34,9 @@ def link_events(events: pd.DataFrame, mentions: pd.DataFrame | None = None,
     return out
 
 
-def _contained(events: pd.DataFrame, items: pd.DataFrame | None, start_col: str, end_col: str, id_col: str, *,
-               within: bool) -> list[list[str]]:
+def _contained(
+    events: pd.DataFrame, items: pd.DataFrame | None, start_col: str, end_col: str, id_col: str, *, within: bool
+) -> list[list[str]]:
     """Per event, the ids of the items of its article inside it (``within``) or overlapping it,
     in the items' order, each once.
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -30,8 +30,15 @@ if TYPE_CHECKING:
     from toolkit import Corpus
     from toolkit.sdk import Selection
 
-__all__ = ["timeline_data", "timeline_chart", "timeline_view", "render_timeline", "filter_events",
-           "date_range_from_brush", "timex_spans"]
+__all__ = [
+    "timeline_data",
+    "timeline_chart",
+    "timeline_view",
+    "render_timeline",
+    "filter_events",
+    "date_range_from_brush",
+    "timex_spans",
+]
 
 COLOR_BY = ("entity", "outlet")
 _NO_GROUP = "(no entity)"
@@ -72,12 +79,24 @@ def _chart_selection(selection: Selection | None, ignore_date_range: bool) -> Se
     return selection
 
 
-_DATA_COLUMNS = ["event_id", "article_id", "date_start", "date_end", "granularity", "sentence", "timex_text",
-                 "group", "title", "outlet", "published"]
+_DATA_COLUMNS = [
+    "event_id",
+    "article_id",
+    "date_start",
+    "date_end",
+    "granularity",
+    "sentence",
+    "timex_text",
+    "group",
+    "title",
+    "outlet",
+    "published",
+]
 
 
-def timeline_data(corpus: Corpus, selection: Selection | None = None, *, color: str = "entity",
-                  ignore_date_range: bool = True) -> pd.DataFrame:
+def timeline_data(
+    corpus: Corpus, selection: Selection | None = None, *, color: str = "entity", ignore_date_range: bool = True
+) -> pd.DataFrame:
     """One row per event with what the chart shows: dates, group, article title, outlet, publication date."""
     _check_color(color)
     selection = _chart_selection(selection, ignore_date_range)
@@ -98,8 +117,10 @@ def _event_frame(corpus: Corpus, index: _EventIndex, rows: np.ndarray, groups: n
     """The :func:`timeline_data` frame of the event positions ``rows`` with their group codes."""
     from toolkit.sdk import columns_frame
 
-    columns = {c: index.column(corpus, c)[rows] for c in ("event_id", "article_id", "date_start", "date_end",
-                                                           "granularity", "sentence", "timex_text")}
+    columns = {
+        c: index.column(corpus, c)[rows]
+        for c in ("event_id", "article_id", "date_start", "date_end", "granularity", "sentence", "timex_text")
+    }
     articles = index.article_rows[rows]
     for c in ("title", "outlet", "published"):
         columns[c] = np.append(index.article_column(corpus, c), None)[articles]  # -1 (no article) reads None
@@ -162,8 +183,12 @@ class _EventIndex:
 def _event_index(corpus: Corpus) -> _EventIndex:
     from toolkit.sdk import cached
 
-    return cached(corpus, "timeline:events", lambda: _build_event_index(corpus),
-                  sources=(corpus.events, corpus.articles, corpus.entities))
+    return cached(
+        corpus,
+        "timeline:events",
+        lambda: _build_event_index(corpus),
+        sources=(corpus.events, corpus.articles, corpus.entities),
+    )
 
 
 def _build_event_index(corpus: Corpus) -> _EventIndex:
@@ -179,33 +204,56 @@ def _build_event_index(corpus: Corpus) -> _EventIndex:
     entity_names = [names.get(e, e) for e in uniques]
     article_ids = pd.Index(articles["article_id"].astype(object)) if len(articles) else pd.Index([], dtype=object)
     article_rows = article_ids.get_indexer(events["article_id"].astype(object)) if len(events) else np.zeros(0, int)
-    article_values = {c: articles[c].reset_index(drop=True) for c in ("title", "outlet", "published")
-                      if c in articles.columns}
+    article_values = {
+        c: articles[c].reset_index(drop=True) for c in ("title", "outlet", "published") if c in articles.columns
+    }
     outlets = article_values.get("outlet")
-    outlet_text = (pd.Series(outlets.take(np.maximum(article_rows, 0)).to_numpy(), dtype=object).where(article_rows >= 0)
-                   if outlets is not None else pd.Series([None] * len(events), dtype=object))
+    outlet_text = (
+        pd.Series(outlets.take(np.maximum(article_rows, 0)).to_numpy(), dtype=object).where(article_rows >= 0)
+        if outlets is not None
+        else pd.Series([None] * len(events), dtype=object)
+    )
     outlet_text = outlet_text.fillna("(unknown outlet)").astype(str).tolist()
-    labels, label_codes = np.unique(np.asarray([*entity_names, *outlet_text, _NO_GROUP, "other"], dtype=object),
-                                    return_inverse=True)
+    labels, label_codes = np.unique(
+        np.asarray([*entity_names, *outlet_text, _NO_GROUP, "other"], dtype=object), return_inverse=True
+    )
     n_names = len(entity_names)
     # dates: each distinct text parsed once (the format is inferred from the first, as pandas does for a column)
     starts = events["date_start"].astype(object) if len(events) else pd.Series([], dtype=object)
-    published = (article_values["published"].take(np.maximum(article_rows, 0)).astype(object).where(article_rows >= 0)
-                 if "published" in article_values and len(events) else pd.Series([None] * len(events), dtype=object))
+    published = (
+        article_values["published"].take(np.maximum(article_rows, 0)).astype(object).where(article_rows >= 0)
+        if "published" in article_values and len(events)
+        else pd.Series([None] * len(events), dtype=object)
+    )
     start_days, start_dates = _parse_days(starts)
     published_days, published_dates = _parse_days(published)
     end_days, end_dates = _parse_days(events["date_end"].astype(object) if len(events) else pd.Series([], dtype=object))
     keys = [c for c in ("date_start", "article_id", "start") if c in events.columns]
     # a sort on several columns is stable, so this order, restricted to any subset, sorts the subset
-    order = (events.reset_index(drop=True).sort_values(keys, kind="stable").index.to_numpy() if keys
-             else np.arange(len(events)))
+    order = (
+        events.reset_index(drop=True).sort_values(keys, kind="stable").index.to_numpy()
+        if keys
+        else np.arange(len(events))
+    )
     return _EventIndex(
-        n=len(events), order=order, pair_rows=np.asarray(rows, dtype=np.int64), pair_entities=codes.astype(np.int64),
-        entity_labels=label_codes[:n_names], outlet_labels=label_codes[n_names:n_names + len(outlet_text)],
-        labels=labels, no_group=int(label_codes[-2]), other=int(label_codes[-1]),
-        article_rows=article_rows, article_values=article_values,
-        start_days=start_days, start_dates=start_dates, published_days=published_days, published_dates=published_dates,
-        end_days=end_days, end_dates=end_dates)
+        n=len(events),
+        order=order,
+        pair_rows=np.asarray(rows, dtype=np.int64),
+        pair_entities=codes.astype(np.int64),
+        entity_labels=label_codes[:n_names],
+        outlet_labels=label_codes[n_names : n_names + len(outlet_text)],
+        labels=labels,
+        no_group=int(label_codes[-2]),
+        other=int(label_codes[-1]),
+        article_rows=article_rows,
+        article_values=article_values,
+        start_days=start_days,
+        start_dates=start_dates,
+        published_days=published_days,
+        published_dates=published_dates,
+        end_days=end_days,
+        end_dates=end_dates,
+    )
 
 
 def _parse_days(values: pd.Series) -> tuple[np.ndarray, pd.DatetimeIndex]:
@@ -231,10 +279,14 @@ class _Bins:
         bins = pd.PeriodIndex(pd.unique(periods.dropna()), freq=period).sort_values()
         rank = bins.get_indexer(periods)
         rank = np.where(rank >= 0, rank, len(bins))  # no date sorts last, as groupby(dropna=False) puts it
-        return cls(rank=np.append(rank, len(bins)), bins=bins,
-                   start_text=np.asarray(bins.start_time.strftime("%Y-%m-%d"), dtype=object),
-                   end_text=np.asarray(bins.end_time.strftime("%Y-%m-%d"), dtype=object),
-                   start_iso=_iso(bins.start_time), stop_iso=_iso(bins.end_time.normalize() + pd.Timedelta(days=1)))
+        return cls(
+            rank=np.append(rank, len(bins)),
+            bins=bins,
+            start_text=np.asarray(bins.start_time.strftime("%Y-%m-%d"), dtype=object),
+            end_text=np.asarray(bins.end_time.strftime("%Y-%m-%d"), dtype=object),
+            start_iso=_iso(bins.start_time),
+            stop_iso=_iso(bins.end_time.normalize() + pd.Timedelta(days=1)),
+        )
 
 
 def _iso(moments: pd.DatetimeIndex) -> np.ndarray:
@@ -271,8 +323,9 @@ def _group_codes(index: _EventIndex, rows: np.ndarray, color: str) -> np.ndarray
             starts = np.flatnonzero(np.r_[True, pair_rows[1:] != pair_rows[:-1]])
             best[pair_rows[starts]] = np.maximum.reduceat(score, starts) % max(n_entities, 1)
         best = best[rows]
-        groups = np.where(best >= 0, index.entity_labels[np.maximum(best, 0)] if n_entities else index.no_group,
-                          index.no_group)
+        groups = np.where(
+            best >= 0, index.entity_labels[np.maximum(best, 0)] if n_entities else index.no_group, index.no_group
+        )
     # the most frequent groups keep their own row (ties: the first seen, as value_counts orders them)
     top = pd.Series(groups).value_counts().index[:_MAX_GROUPS].to_numpy()
     return np.where(np.isin(groups, top), groups, index.other)
@@ -282,8 +335,9 @@ _PERIODS = {"day": "D", "week": "W-MON", "month": "M", "year": "Y"}
 _DENSE_CELLS = 1_000_000  # up to this many possible chart cells (beyond 8 per event) are counted densely
 
 
-def _binned(index: _EventIndex, rows: np.ndarray, groups: np.ndarray, max_points: int
-            ) -> tuple[pd.DataFrame | None, str | None]:
+def _binned(
+    index: _EventIndex, rows: np.ndarray, groups: np.ndarray, max_points: int
+) -> tuple[pd.DataFrame | None, str | None]:
     """Events counted per (date bin, publication bin, group) in the finest unit that fits ``max_points`` rows.
 
     ``None`` when the events fit as they are.
@@ -312,29 +366,33 @@ def _binned(index: _EventIndex, rows: np.ndarray, groups: np.ndarray, max_points
             dated = start < len(starts.bins)
             start, published, group, counts = start[dated], published[dated], group[dated], counts[dated]
             has_pub = published < len(pubs.bins)
-            out = columns_frame({
-                "event_id": None,
-                "article_id": None,
-                "date_start": starts.start_text[start],
-                "date_end": starts.end_text[start],
-                "granularity": unit,
-                "sentence": [f"{n} events in this {unit}" for n in counts.tolist()],
-                "timex_text": None,
-                "group": index.labels[group],
-                "title": None,
-                "outlet": None,
-                "published": np.where(has_pub, np.append(pubs.start_text, None)[published], None),
-                "count": counts.astype(np.int64),
-                "start": starts.start_iso[start],
-                "stop": starts.stop_iso[start],
-                "published_on": np.append(pubs.start_iso, "")[published],
-            }, index=pd.RangeIndex(len(counts)))
+            out = columns_frame(
+                {
+                    "event_id": None,
+                    "article_id": None,
+                    "date_start": starts.start_text[start],
+                    "date_end": starts.end_text[start],
+                    "granularity": unit,
+                    "sentence": [f"{n} events in this {unit}" for n in counts.tolist()],
+                    "timex_text": None,
+                    "group": index.labels[group],
+                    "title": None,
+                    "outlet": None,
+                    "published": np.where(has_pub, np.append(pubs.start_text, None)[published], None),
+                    "count": counts.astype(np.int64),
+                    "start": starts.start_iso[start],
+                    "stop": starts.stop_iso[start],
+                    "published_on": np.append(pubs.start_iso, "")[published],
+                },
+                index=pd.RangeIndex(len(counts)),
+            )
             return out.head(max_points), unit
     raise AssertionError("unreachable: the year bin always returns")
 
 
-def _chart_frame(corpus: Corpus, selection: Selection | None, *, color: str, max_points: int
-                 ) -> tuple[pd.DataFrame, str | None]:
+def _chart_frame(
+    corpus: Corpus, selection: Selection | None, *, color: str, max_points: int
+) -> tuple[pd.DataFrame, str | None]:
     """The rows the chart draws (events, or counts per bin when there are more than ``max_points``) and the bin unit."""
     _check_color(color)
     index = _event_index(corpus)
@@ -347,8 +405,9 @@ def _chart_frame(corpus: Corpus, selection: Selection | None, *, color: str, max
     return _chart_rows(corpus, index, np.flatnonzero(keep), color=color, max_points=max_points)
 
 
-def _chart_rows(corpus: Corpus, index: _EventIndex, rows: np.ndarray, *, color: str, max_points: int
-                ) -> tuple[pd.DataFrame, str | None]:
+def _chart_rows(
+    corpus: Corpus, index: _EventIndex, rows: np.ndarray, *, color: str, max_points: int
+) -> tuple[pd.DataFrame, str | None]:
     """:func:`_chart_frame` of the event positions ``rows``."""
     if not len(rows):
         data: pd.DataFrame = pd.DataFrame(columns=_DATA_COLUMNS)
@@ -361,10 +420,13 @@ def _chart_rows(corpus: Corpus, index: _EventIndex, rows: np.ndarray, *, color: 
     if binned is None:
         # the dates each distinct text parses to, written once per corpus (not parsed per change)
         dates = _dates_iso(index)
-        data = data.assign(count=1, start=dates["start"][index.start_days[rows]] if len(rows) else [],
-                           # a bar covers its whole last day
-                           stop=dates["stop"][index.end_days[rows]] if len(rows) else [],
-                           published_on=dates["published"][index.published_days[rows]] if len(rows) else [])
+        data = data.assign(
+            count=1,
+            start=dates["start"][index.start_days[rows]] if len(rows) else [],
+            # a bar covers its whole last day
+            stop=dates["stop"][index.end_days[rows]] if len(rows) else [],
+            published_on=dates["published"][index.published_days[rows]] if len(rows) else [],
+        )
     data = data.assign(span=data["granularity"].where(data["date_start"] != data["date_end"], "day"))
     return data[data["start"].astype(bool)].reset_index(drop=True), binned
 
@@ -372,9 +434,11 @@ def _chart_rows(corpus: Corpus, index: _EventIndex, rows: np.ndarray, *, color: 
 def _dates_iso(index: _EventIndex) -> dict[str, np.ndarray]:
     """Per distinct date (and code -1, the last slot: none), the chart's text for start, stop and publication."""
     if not index.iso:
-        index.iso.update(start=np.append(_iso(index.start_dates), ""),
-                         stop=np.append(_iso(index.end_dates + pd.Timedelta(days=1)), ""),
-                         published=np.append(_iso(index.published_dates), ""))
+        index.iso.update(
+            start=np.append(_iso(index.start_dates), ""),
+            stop=np.append(_iso(index.end_dates + pd.Timedelta(days=1)), ""),
+            published=np.append(_iso(index.published_dates), ""),
+        )
     return index.iso
 
 
@@ -382,61 +446,109 @@ def _dates_iso(index: _EventIndex) -> dict[str, np.ndarray]:
 # chart
 
 
-def timeline_chart(corpus: Corpus, selection: Selection | None = None, *, color: str = "entity",
-                   max_points: int = 5000, width: int = 640, interactive: bool = True) -> Any:
+def timeline_chart(
+    corpus: Corpus,
+    selection: Selection | None = None,
+    *,
+    color: str = "entity",
+    max_points: int = 5000,
+    width: int = 640,
+    interactive: bool = True,
+) -> Any:
     """The Altair chart (a ``VConcatChart``) of the corpus's events.
 
     With ``interactive`` it carries two parameters that ``JupyterChart`` sends
     back to Python: ``brush`` (an x interval) and ``pick`` (a clicked event).
     """
     data, binned = _chart_frame(corpus, selection, color=color, max_points=max_points)
-    return _chart(data, binned=binned, groups=_chart_groups(data), color=color, width=width,
-                  interactive=interactive, pick=interactive and not binned)
+    return _chart(
+        data,
+        binned=binned,
+        groups=_chart_groups(data),
+        color=color,
+        width=width,
+        interactive=interactive,
+        pick=interactive and not binned,
+    )
 
 
 def _chart_groups(data: pd.DataFrame) -> list[str]:
     return sorted(data["group"].dropna().unique().tolist())
 
 
-def _chart(data: Any, *, binned: str | None, groups: Any, color: str, width: int, interactive: bool, pick: bool,
-           height: Any = None, x_title: str | None = None) -> Any:
+def _chart(
+    data: Any,
+    *,
+    binned: str | None,
+    groups: Any,
+    color: str,
+    width: int,
+    interactive: bool,
+    pick: bool,
+    height: Any = None,
+    x_title: str | None = None,
+) -> Any:
     import altair as alt
 
     height = height if height is not None else max(60, 22 * max(1, len(groups)))
-    tooltip = [alt.Tooltip("sentence:N", title="sentence" if not binned else "events"),
-               alt.Tooltip("title:N", title="article"), alt.Tooltip("outlet:N", title="outlet"),
-               alt.Tooltip("date_start:N", title="from"), alt.Tooltip("date_end:N", title="to"),
-               alt.Tooltip("published:N", title="reported on"), alt.Tooltip("group:N", title=color)]
+    tooltip = [
+        alt.Tooltip("sentence:N", title="sentence" if not binned else "events"),
+        alt.Tooltip("title:N", title="article"),
+        alt.Tooltip("outlet:N", title="outlet"),
+        alt.Tooltip("date_start:N", title="from"),
+        alt.Tooltip("date_end:N", title="to"),
+        alt.Tooltip("published:N", title="reported on"),
+        alt.Tooltip("group:N", title=color),
+    ]
     y = alt.Y("group:N", title=None, sort=groups, axis=alt.Axis(labelLimit=220))
     colour = alt.Color("group:N", title=color, sort=groups, scale=alt.Scale(scheme="tableau10"))
     base = alt.Chart(data)
     brush = alt.selection_interval(name="brush", encodings=["x"])
     picked = alt.selection_point(name="pick", fields=["event_id"], on="click", empty=False)
     x_title = x_title if x_title is not None else "happened on" + (f" ({binned} bins)" if binned else "")
-    points = base.transform_filter(alt.datum.span == "day").mark_point(filled=True, opacity=0.8).encode(
-        x=alt.X("start:T", title=x_title),
-        y=y,
-        color=colour,
-        size=alt.Size("count:Q", legend=None, scale=alt.Scale(range=[40, 400])) if binned else alt.value(60),
-        shape=alt.Shape("group:N", legend=None),  # shape as well as colour: never colour alone
-        tooltip=tooltip,
+    points = (
+        base.transform_filter(alt.datum.span == "day")
+        .mark_point(filled=True, opacity=0.8)
+        .encode(
+            x=alt.X("start:T", title=x_title),
+            y=y,
+            color=colour,
+            size=alt.Size("count:Q", legend=None, scale=alt.Scale(range=[40, 400])) if binned else alt.value(60),
+            shape=alt.Shape("group:N", legend=None),  # shape as well as colour: never colour alone
+            tooltip=tooltip,
+        )
     )
-    bars = base.transform_filter(alt.datum.span != "day").mark_bar(height=8, opacity=0.55).encode(
-        x=alt.X("start:T", title=x_title), x2="stop:T", y=y, color=colour, tooltip=tooltip,
+    bars = (
+        base.transform_filter(alt.datum.span != "day")
+        .mark_bar(height=8, opacity=0.55)
+        .encode(
+            x=alt.X("start:T", title=x_title),
+            x2="stop:T",
+            y=y,
+            color=colour,
+            tooltip=tooltip,
+        )
     )
     timeline = alt.layer(bars, points).properties(width=width, height=height, title="When things happened")
-    reported = base.mark_circle(opacity=0.7).encode(
-        x=alt.X("start:T", title="happened on"),
-        y=alt.Y("published_on:T", title="reported on"),
-        color=colour,
-        size=alt.Size("count:Q", legend=None) if binned else alt.value(50),
-        tooltip=tooltip,
-    ).properties(width=width, height=200, title="Reported on vs happened on")
+    reported = (
+        base.mark_circle(opacity=0.7)
+        .encode(
+            x=alt.X("start:T", title="happened on"),
+            y=alt.Y("published_on:T", title="reported on"),
+            color=colour,
+            size=alt.Size("count:Q", legend=None) if binned else alt.value(50),
+            tooltip=tooltip,
+        )
+        .properties(width=width, height=200, title="Reported on vs happened on")
+    )
     if interactive:
         timeline = timeline.add_params(brush)
         if pick:
-            timeline = alt.layer(bars, points.add_params(picked)).add_params(brush).properties(
-                width=width, height=height, title="When things happened")
+            timeline = (
+                alt.layer(bars, points.add_params(picked))
+                .add_params(brush)
+                .properties(width=width, height=height, title="When things happened")
+            )
         reported = reported.transform_filter(brush)
     return alt.vconcat(timeline, reported).resolve_scale(color="shared")
 
@@ -457,8 +569,17 @@ def _template(*, binned: bool, color: str, width: int) -> dict[str, Any]:
     if key not in _TEMPLATES:
         # the pick parameter is in every template, so the chart's selections stay the same ones
         # whether the events are binned or not (a click on a bin picks no event and is ignored)
-        chart = _chart(pd.DataFrame(columns=_CHART_COLUMNS), binned="bins" if binned else None, groups=[_GROUPS],
-                       color=color, width=width, interactive=True, pick=True, height=_HEIGHT, x_title=_X_TITLE)
+        chart = _chart(
+            pd.DataFrame(columns=_CHART_COLUMNS),
+            binned="bins" if binned else None,
+            groups=[_GROUPS],
+            color=color,
+            width=width,
+            interactive=True,
+            pick=True,
+            height=_HEIGHT,
+            x_title=_X_TITLE,
+        )
         _TEMPLATES[key] = spec_template(chart, _DATASET)  # validated once, here
     return _TEMPLATES[key]
 
@@ -476,7 +597,9 @@ def _fill(node: Any, values: dict[Any, Any]) -> Any:
     return node
 
 
-def _live_spec(corpus: Corpus, selection: Selection | None, *, color: str, max_points: int, width: int) -> dict[str, Any]:
+def _live_spec(
+    corpus: Corpus, selection: Selection | None, *, color: str, max_points: int, width: int
+) -> dict[str, Any]:
     """The spec :func:`timeline_chart` gives for the view (with the pick parameter always there), built from a template."""
     from toolkit.sdk import chart_records
 
@@ -487,9 +610,14 @@ def _live_spec(corpus: Corpus, selection: Selection | None, *, color: str, max_p
         return index.whole[whole]
     data, binned = _chart_frame(corpus, selection, color=color, max_points=max_points)
     groups = _chart_groups(data)
-    spec = _fill(_template(binned=binned is not None, color=color, width=width), {
-        _GROUPS: groups, _HEIGHT: max(60, 22 * max(1, len(groups))),
-        _X_TITLE: "happened on" + (f" ({binned} bins)" if binned else "")})
+    spec = _fill(
+        _template(binned=binned is not None, color=color, width=width),
+        {
+            _GROUPS: groups,
+            _HEIGHT: max(60, 22 * max(1, len(groups))),
+            _X_TITLE: "happened on" + (f" ({binned} bins)" if binned else ""),
+        },
+    )
     spec["datasets"] = {_DATASET: chart_records(data[[c for c in data.columns if c in _DRAWN]])}
     if unrestricted:
         index.whole[whole] = spec  # never changed in place: a change makes a new spec
@@ -497,8 +625,21 @@ def _live_spec(corpus: Corpus, selection: Selection | None, *, color: str, max_p
 
 
 # the fields the chart encodes, shows in a tooltip or picks by: the live view sends only these
-_DRAWN = {"event_id", "date_start", "date_end", "sentence", "group", "title", "outlet", "published", "count", "start",
-          "stop", "published_on", "span"}
+_DRAWN = {
+    "event_id",
+    "date_start",
+    "date_end",
+    "sentence",
+    "group",
+    "title",
+    "outlet",
+    "published",
+    "count",
+    "start",
+    "stop",
+    "published_on",
+    "span",
+}
 
 
 # ---------------------------------------------------------------------------
@@ -510,7 +651,7 @@ def _to_iso(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, (int, float)) and not math.isnan(value):
-        return datetime.fromtimestamp(value / 1000, tz=timezone.utc).date().isoformat()
+        return datetime.fromtimestamp(value / 1000, tz=UTC).date().isoformat()
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
@@ -562,8 +703,16 @@ def _enable_offline() -> None:
     _OFFLINE_DONE = True
 
 
-def timeline_view(corpus: Corpus, selection: Selection, *, color: str = "entity", max_points: int = 5000,
-                  max_rows: int = 200, offline: bool = True, **_: Any) -> Any:
+def timeline_view(
+    corpus: Corpus,
+    selection: Selection,
+    *,
+    color: str = "entity",
+    max_points: int = 5000,
+    max_rows: int = 200,
+    offline: bool = True,
+    **_: Any,
+) -> Any:
     """The live timeline: a JupyterChart whose brush and clicks set ``selection``, and the events it allows.
 
     The returned widget has ``rows()`` (the events the selection allows),
@@ -572,8 +721,8 @@ def timeline_view(corpus: Corpus, selection: Selection, *, color: str = "entity"
     """
     import altair as alt
     import ipywidgets as widgets
-    from toolkit import html as h
 
+    from toolkit import html as h
     from toolkit.sdk import columns_frame, prepare
 
     if offline:
@@ -590,8 +739,17 @@ def timeline_view(corpus: Corpus, selection: Selection, *, color: str = "entity"
     _event_frame(corpus, index, np.arange(min(1, index.n)), np.zeros(min(1, index.n), dtype=np.int64))
     # the chart is made once, from the template with both parameters, and a change swaps its spec
     # (see _live_spec): its selections (brush, pick) then stay the ones observed below
-    jchart = alt.JupyterChart(_chart(pd.DataFrame(columns=_CHART_COLUMNS), binned=None, groups=[], color=color,
-                                     width=width, interactive=True, pick=True))
+    jchart = alt.JupyterChart(
+        _chart(
+            pd.DataFrame(columns=_CHART_COLUMNS),
+            binned=None,
+            groups=[],
+            color=color,
+            width=width,
+            interactive=True,
+            pick=True,
+        )
+    )
     toggle = widgets.ToggleButtons(options=list(COLOR_BY), value=color, description="Rows by")
     listing = widgets.HTML()
     state: dict[str, Any] = {"color": color, "updating": False}
@@ -605,8 +763,13 @@ def timeline_view(corpus: Corpus, selection: Selection, *, color: str = "entity"
         state["rows"] = events if keep is None else events[keep]
         index = _event_index(corpus)
         shown = index.order if keep is None else index.order[keep[index.order]]  # the list's order, kept by any subset
-        table = columns_frame({c: index.column(corpus, c)[shown[:max_rows]] for c in (
-            "date_start", "date_end", "granularity", "article_id", "timex_text", "sentence") if c in events.columns})
+        table = columns_frame(
+            {
+                c: index.column(corpus, c)[shown[:max_rows]]
+                for c in ("date_start", "date_end", "granularity", "article_id", "timex_text", "sentence")
+                if c in events.columns
+            }
+        )
         note = "" if len(shown) <= max_rows else f" (first {max_rows} of {len(shown)})"
         listing.value = h.section(f"Events{note}", h.table(table))
 
@@ -655,10 +818,16 @@ def timeline_view(corpus: Corpus, selection: Selection, *, color: str = "entity"
         selections.observe(on_pick, ["pick"])
     toggle.observe(on_toggle, "value")
     # one redraw per selection change: the chart when its entities or articles moved, else only the list
-    seen = {"chart": selection.key(("entities", "articles")), "list": selection.key(("entities", "articles", "date_range"))}
+    seen = {
+        "chart": selection.key(("entities", "articles")),
+        "list": selection.key(("entities", "articles", "date_range")),
+    }
 
     def on_change(_: Any = None) -> None:
-        chart_key, list_key = selection.key(("entities", "articles")), selection.key(("entities", "articles", "date_range"))
+        chart_key, list_key = (
+            selection.key(("entities", "articles")),
+            selection.key(("entities", "articles", "date_range")),
+        )
         if chart_key != seen["chart"]:
             seen["chart"], seen["list"] = chart_key, list_key
             rebuild()
@@ -681,8 +850,16 @@ def timeline_view(corpus: Corpus, selection: Selection, *, color: str = "entity"
 # static
 
 
-def render_timeline(corpus: Corpus, selection: Selection | None = None, *, color: str = "entity",
-                    max_points: int = 5000, max_rows: int = 500, width: int = 640, **_: Any) -> str:
+def render_timeline(
+    corpus: Corpus,
+    selection: Selection | None = None,
+    *,
+    color: str = "entity",
+    max_points: int = 5000,
+    max_rows: int = 500,
+    width: int = 640,
+    **_: Any,
+) -> str:
     """The timeline as static HTML: the chart as inline SVG (vl-convert, no network) and the events as a table."""
     from toolkit import html as h
 
@@ -692,8 +869,16 @@ def render_timeline(corpus: Corpus, selection: Selection | None = None, *, color
     chart = timeline_chart(corpus, selection, color=color, max_points=max_points, width=width, interactive=False)
     svg = _svg(chart)
     shown = events.sort_values(["date_start", "article_id", "start"])
-    table = h.table(shown[[c for c in ("date_start", "date_end", "granularity", "article_id", "timex_text",
-                                       "sentence") if c in shown.columns]], max_rows=max_rows)
+    table = h.table(
+        shown[
+            [
+                c
+                for c in ("date_start", "date_end", "granularity", "article_id", "timex_text", "sentence")
+                if c in shown.columns
+            ]
+        ],
+        max_rows=max_rows,
+    )
     return h.section("Timeline", f'<div class="pl-chart">{svg}</div>{table}')
 
 
@@ -713,6 +898,7 @@ def _svg(chart: Any) -> str:
 # ---------------------------------------------------------------------------
 # the article reader's layer
 
+
 def timex_spans(corpus: Corpus, article_id: str, selection: Selection | None = None) -> pd.DataFrame:
     """The reader's dates layer: each temporal expression of one article, labelled by type, its value as tooltip.
 
@@ -729,8 +915,13 @@ def timex_spans(corpus: Corpus, article_id: str, selection: Selection | None = N
         return timexes, timexes["article_id"].astype(str).to_numpy(dtype=object)
 
     timexes, ids = cached(corpus, "timeline:timexes-by-article", build, sources=(corpus.timexes,))
-    rows = timexes.iloc[np.searchsorted(ids, str(article_id), "left"):np.searchsorted(ids, str(article_id), "right")]
-    return pd.DataFrame({"start": rows["start"].tolist(), "end": rows["end"].tolist(),
-                         "label": rows["type"].astype(object).tolist(),
-                         "title": [f"{t}: {v}" for t, v in zip(rows["type"].tolist(), rows["value"].tolist())]},
-                        columns=["start", "end", "label", "title"])
+    rows = timexes.iloc[np.searchsorted(ids, str(article_id), "left") : np.searchsorted(ids, str(article_id), "right")]
+    return pd.DataFrame(
+        {
+            "start": rows["start"].tolist(),
+            "end": rows["end"].tolist(),
+            "label": rows["type"].astype(object).tolist(),
+            "title": [f"{t}: {v}" for t, v in zip(rows["type"].tolist(), rows["value"].tolist())],
+        },
+        columns=["start", "end", "label", "title"],
+    )

@@ -25,8 +25,13 @@ sys.path.insert(0, str(REPO / "tests" / "toolkit"))
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-dev-shm-usage"]
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-dev-shm-usage",
+]
 
 
 def _env() -> dict[str, str]:
@@ -50,7 +55,9 @@ def _offline_page(browser: object, blocked: list[str]) -> object:
 
     def route(route: object) -> None:
         url = route.request.url
-        if url.startswith(("file:", "data:", "blob:", "about:")) or url.startswith(("http://127.0.0.1", "ws://127.0.0.1")):
+        if url.startswith(("file:", "data:", "blob:", "about:")) or url.startswith(
+            ("http://127.0.0.1", "ws://127.0.0.1")
+        ):
             route.continue_()
         else:
             blocked.append(url)
@@ -78,8 +85,13 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     shutil.copy(REPO / "notebooks" / "01-tour.ipynb", root / "01-tour.ipynb")  # Lab autosaves: not the repo's copy
     port, token = _free_port(), secrets.token_hex(16)
     home = tmp_path_factory.mktemp("jupyter-home")
-    env = {**_env(), "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-           "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"), "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces")}
+    env = {
+        **_env(),
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+    }
     # render every cell (no virtual scrolling), so the test can read every prompt and output
     settings = home / "settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
@@ -89,11 +101,25 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (news / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
     log = (home / "lab.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.extension_manager=readonly",
-         *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])],
-        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root)
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+            "--ServerApp.port_retries=0",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.extension_manager=readonly",
+            *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=root,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
@@ -133,7 +159,9 @@ def _wait_until_run(page: object, timeout_s: float = 120) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
-        errors = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').all_inner_texts()
+        errors = page.locator(
+            '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+        ).all_inner_texts()
         failed = [e for e in errors if "Traceback" in e or "Error" in e]
         if failed:  # Run All stops at an error: say which, rather than wait for the timeout
             raise AssertionError(f"a cell of the tour failed in JupyterLab:\n{failed[0][-3000:]}")
@@ -174,15 +202,18 @@ def test_tour_runs_in_jupyterlab_and_the_dashboard_narrows(browser: object, lab:
     page.locator(".jp-Notebook").wait_for(timeout=60_000)
     page.locator(".jp-Notebook-ExecutionIndicator, #jp-main-statusbar").first.wait_for(timeout=30_000)
     _accept_kernel(page)
-    page.wait_for_function("(document.querySelector('#jp-main-statusbar') || {innerText: ''}).innerText"
-                           ".includes('Idle')", timeout=60_000)  # the kernel is up
+    page.wait_for_function(
+        "(document.querySelector('#jp-main-statusbar') || {innerText: ''}).innerText.includes('Idle')", timeout=60_000
+    )  # the kernel is up
     _run_all(page)
     _accept_kernel(page)
     _wait_until_run(page)
     body = page.locator(".jp-Notebook").inner_text()
-    assert "Traceback" not in body, body[body.find("Traceback") - 500:][:2000]
+    assert "Traceback" not in body, body[body.find("Traceback") - 500 :][:2000]
     # the dashboard drew: its clear button, its selection line and its tabs
-    dashboard = page.locator(".jp-OutputArea-output").filter(has=page.get_by_role("button", name="Clear selection")).first
+    dashboard = (
+        page.locator(".jp-OutputArea-output").filter(has=page.get_by_role("button", name="Clear selection")).first
+    )
     dashboard.wait_for(timeout=30_000)
     assert "Selection:" in dashboard.inner_text()
     tabs = dashboard.locator(".lm-TabBar-tab")
@@ -191,13 +222,17 @@ def test_tour_runs_in_jupyterlab_and_the_dashboard_narrows(browser: object, lab:
 
     pick = _speaker_to_pick()
     if pick is None:
-        pytest.fail("no speaker to click through: the standard entity_table and quote_explorer views should "
-                    "both be installed and the sample should have a quoted entity")
+        pytest.fail(
+            "no speaker to click through: the standard entity_table and quote_explorer views should "
+            "both be installed and the sample should have a quoted entity"
+        )
     entity_id, name, before_py, after_py = pick
 
     def quote_rows() -> int:
         dashboard.locator(".lm-TabBar-tab", has_text="quote explorer").first.click()
-        panel = dashboard.locator(".widget-tab-contents > .lm-Widget:not(.lm-mod-hidden), .lm-TabPanel-stackedPanel > .lm-Widget:not(.lm-mod-hidden)").first
+        panel = dashboard.locator(
+            ".widget-tab-contents > .lm-Widget:not(.lm-mod-hidden), .lm-TabPanel-stackedPanel > .lm-Widget:not(.lm-mod-hidden)"
+        ).first
         page.wait_for_timeout(500)
         return panel.locator("table tbody tr").count()
 
@@ -210,22 +245,41 @@ def test_tour_runs_in_jupyterlab_and_the_dashboard_narrows(browser: object, lab:
         select.select_option(label=label)
     else:
         dashboard.get_by_text(name, exact=True).first.click()
-    page.wait_for_function("(id) => [...document.querySelectorAll('.jp-OutputArea-output')]"
-                           ".some(e => e.innerText.includes('Selection(entities=') && e.innerText.includes(id))",
-                           arg=entity_id, timeout=15_000)
+    page.wait_for_function(
+        "(id) => [...document.querySelectorAll('.jp-OutputArea-output')]"
+        ".some(e => e.innerText.includes('Selection(entities=') && e.innerText.includes(id))",
+        arg=entity_id,
+        timeout=15_000,
+    )
     rows_after = quote_rows()
     assert 0 < rows_after < rows_before, (rows_before, rows_after, before_py, after_py)
 
 
-def test_report_renders_offline_with_charts_and_no_script_from_articles(browser: object,
-                                                                        tmp_path: Path) -> None:
+def test_report_renders_offline_with_charts_and_no_script_from_articles(browser: object, tmp_path: Path) -> None:
     from test_report import hostile_corpus
 
     folder, metadata = hostile_corpus(tmp_path / "news")
     out = tmp_path / "report.html"
-    done = subprocess.run([sys.executable, "-m", "toolkit.cli", "report", str(folder), "--metadata", str(metadata),
-                           "--out", str(out), "--title", "Browser <script>window.__pwned=9</script>"],
-                          capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "toolkit.cli",
+            "report",
+            str(folder),
+            "--metadata",
+            str(metadata),
+            "--out",
+            str(out),
+            "--title",
+            "Browser <script>window.__pwned=9</script>",
+        ],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=tmp_path,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     blocked: list[str] = []
     page = _offline_page(browser, blocked)

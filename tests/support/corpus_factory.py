@@ -13,8 +13,14 @@ from pathlib import Path
 
 FIRST = ["Maria", "Jonas", "Aiko", "Pedro", "Leila", "Tomasz", "Grace", "Omar", "Ingrid", "Kwame"]
 LAST = ["Keller", "Varga", "Tanaka", "Silva", "Haddad", "Nowak", "Okafor", "Lindqvist", "Mensah", "Ortiz"]
-ORGS = ["the Northport Council", "the Ministry of Transport", "Harbour Energy", "the Union of Dock Workers",
-        "the Regional Court", "Coastal Wire news agency"]
+ORGS = [
+    "the Northport Council",
+    "the Ministry of Transport",
+    "Harbour Energy",
+    "the Union of Dock Workers",
+    "the Regional Court",
+    "Coastal Wire news agency",
+]
 PLACES = ["Northport", "Valmera", "Eastbridge", "Lake Orin", "Santa Ilda"]
 MONTHS = ["January", "March", "May", "July", "September", "November"]
 VERBS = ["approve", "reject", "delay", "review", "fund", "oppose"]
@@ -25,14 +31,16 @@ def news_sentence(rng: random.Random) -> str:
     person = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
     date = f"{rng.randint(1, 28)} {rng.choice(MONTHS)} {rng.randint(2019, 2024)}"
     org, place, verb, thing = rng.choice(ORGS), rng.choice(PLACES), rng.choice(VERBS), rng.choice(THINGS)
-    return rng.choice([
-        f"{person} said on {date} that {org} would {verb} {thing}.",
-        f"\u201cWe will {verb} {thing},\u201d {person} told reporters in {place}.",
-        f"{org.capitalize()} denied that it had agreed to {verb} {thing}, according to {person}.",
-        f"In {place}, {person} accused {org} of trying to {verb} {thing} last week.",
-        f"The talks in {place} continued on {date}, officials said.",
-        f"\"Nobody asked us,\" said {person}, who leads {org}.",
-    ])
+    return rng.choice(
+        [
+            f"{person} said on {date} that {org} would {verb} {thing}.",
+            f"\u201cWe will {verb} {thing},\u201d {person} told reporters in {place}.",
+            f"{org.capitalize()} denied that it had agreed to {verb} {thing}, according to {person}.",
+            f"In {place}, {person} accused {org} of trying to {verb} {thing} last week.",
+            f"The talks in {place} continued on {date}, officials said.",
+            f'"Nobody asked us," said {person}, who leads {org}.',
+        ]
+    )
 
 
 def write_corpus(folder: Path, *, n: int = 40, seed: int = 0, sentences: tuple[int, int] = (4, 10)) -> Path:

@@ -18,7 +18,6 @@ import os
 import sys
 import time
 
-
 _CALLS = []
 
 
@@ -31,10 +30,16 @@ def _probe_extract(doc, article, options):
     gate = os.environ.get("PRESSLENS_PROBE_GATE")
     while gate and not os.path.exists(gate):
         time.sleep(0.05)
-    rows = [{"start": ent.start_char, "end": ent.end_char, "text": ent.text, "label": ent.label_,
-             "probe_sentence": i} for i, sent in enumerate(doc.sents) for ent in sent.ents]
-    rows += [{"start": tok.idx, "end": tok.idx + len(tok), "text": tok.text, "label": "PROBE_NOUN",
-              "probe_sentence": None} for tok in doc if tok.pos_ == "PROPN"][:20]
+    rows = [
+        {"start": ent.start_char, "end": ent.end_char, "text": ent.text, "label": ent.label_, "probe_sentence": i}
+        for i, sent in enumerate(doc.sents)
+        for ent in sent.ents
+    ]
+    rows += [
+        {"start": tok.idx, "end": tok.idx + len(tok), "text": tok.text, "label": "PROBE_NOUN", "probe_sentence": None}
+        for tok in doc
+        if tok.pos_ == "PROPN"
+    ][:20]
     return {"mentions": rows, "probe_stats": [{"n_tokens": len(doc), "n_sents": len(list(doc.sents))}]}
 
 
@@ -46,8 +51,9 @@ def install_probe() -> None:
 def _install_probe() -> None:
     from toolkit.registry import Plugin, registry
 
-    registry.register(Plugin(name="probe", version="1", provides=("mentions", "probe_stats"), extract=_probe_extract),
-                      replace=True)
+    registry.register(
+        Plugin(name="probe", version="1", provides=("mentions", "probe_stats"), extract=_probe_extract), replace=True
+    )
 
 
 def _install_die_after_tables(n: int) -> None:

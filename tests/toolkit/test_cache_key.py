@@ -23,7 +23,7 @@ from toolkit.registry import Plugin, lazy, registry
 
 PACKAGE = "presslens_cachekey_probe"  # a name no installed package uses
 
-RULES = '''
+RULES = """
 LABEL = "{label}"
 
 
@@ -31,7 +31,7 @@ def extract(doc, article, options):
     first = doc[0]
     return {{"mentions": [{{"start": first.idx, "end": first.idx + len(first), "text": first.text,
                            "label": LABEL}}]}}
-'''
+"""
 
 
 @pytest.fixture
@@ -65,8 +65,9 @@ def blank_model(monkeypatch):
 
 
 def probe_plugin(*, version: str = "1") -> Plugin:
-    return Plugin(name="cachekey_probe", version=version, provides=("mentions",),
-                  extract=lazy(f"{PACKAGE}.rules:extract"))
+    return Plugin(
+        name="cachekey_probe", version=version, provides=("mentions",), extract=lazy(f"{PACKAGE}.rules:extract")
+    )
 
 
 def write_articles(folder):
@@ -83,7 +84,8 @@ def change_rule(package, label: str) -> None:
 
 
 def test_a_changed_rule_is_analysed_again_and_the_stale_entries_are_dropped(
-        tmp_path, probe_package, blank_model, capsys):
+    tmp_path, probe_package, blank_model, capsys
+):
     inputs, out = write_articles(tmp_path / "in"), tmp_path / "out"
     with registry.enabled(probe_plugin()):
         first = toolkit.analyze(inputs, out=out, plugins=["cachekey_probe"], quiet=True)
@@ -137,20 +139,23 @@ def test_the_digest_follows_the_package_data_and_ignores_its_bytecode(probe_pack
 
 def test_a_plugin_with_code_in_no_file_falls_back_to_its_version():
     namespace: dict[str, object] = {"__name__": "__main__"}
-    exec("def extract(doc, article, options):\n    return {}\n", namespace)  # noqa: S102 - code without a file
-    digests = {plugin_digest(Plugin(name="typed", version=version, extract=namespace["extract"]))
-               for version in ("1", "2")}
+    exec("def extract(doc, article, options):\n    return {}\n", namespace)
+    digests = {
+        plugin_digest(Plugin(name="typed", version=version, extract=namespace["extract"])) for version in ("1", "2")
+    }
     assert len(digests) == 2
 
 
 def test_a_plugin_defined_in_a_script_is_keyed_on_the_script(tmp_path, monkeypatch):
     script = tmp_path / "my_analysis.py"
-    script.write_text(textwrap.dedent("""
+    script.write_text(
+        textwrap.dedent("""
         def extract(doc, article, options):
             return {}
-    """))
+    """)
+    )
     namespace: dict[str, object] = {"__name__": "__main__"}
-    exec(compile(script.read_text(), str(script), "exec"), namespace)  # noqa: S102 - as `python my_analysis.py`
+    exec(compile(script.read_text(), str(script), "exec"), namespace)
     monkeypatch.setattr(sys.modules["__main__"], "__file__", str(script), raising=False)
     plugin = Plugin(name="scripted", extract=namespace["extract"])
     before = plugin_digest(plugin)

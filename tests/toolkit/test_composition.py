@@ -23,9 +23,14 @@ def _pick_spans(corpus: Corpus, article_id: str, selection: object = None) -> pd
     picks = corpus.tables["picks"]
     rows = picks[picks["article_id"] == article_id]
     chosen = getattr(selection, "pick", None)
-    return pd.DataFrame({"start": rows["start"], "end": rows["end"],
-                         "label": ["picked" if p == chosen else f"pick{EVIL}" for p in rows["pick_id"]],
-                         "title": [f"note {EVIL}"] * len(rows)})
+    return pd.DataFrame(
+        {
+            "start": rows["start"],
+            "end": rows["end"],
+            "label": ["picked" if p == chosen else f"pick{EVIL}" for p in rows["pick_id"]],
+            "title": [f"note {EVIL}"] * len(rows),
+        }
+    )
 
 
 def _render_picks(corpus: Corpus, selection: object = None, **_: object) -> str:
@@ -44,8 +49,16 @@ PICKS = Plugin(
     entity_columns=("owner_entity_id",),
     dashboard={"article_reader": 1},
     highlights=(HighlightLayer(name="picks", spans=_pick_spans, colours={"picked": "#000000"}),),
-    report_sections=(ReportSection(key="picks", title="Picks", renderers=("picks",), table="starred",
-                                   columns=("pick_id", "article_id"), order=5),),
+    report_sections=(
+        ReportSection(
+            key="picks",
+            title="Picks",
+            renderers=("picks",),
+            table="starred",
+            columns=("pick_id", "article_id"),
+            order=5,
+        ),
+    ),
     renderers={"picks": _render_picks},
     derived={"starred": _starred},
 )
@@ -53,11 +66,26 @@ PICKS = Plugin(
 
 @pytest.fixture()
 def corpus() -> Corpus:
-    articles = pd.DataFrame({"article_id": ["a1", "a2"], "title": ["One", "Two"], "outlet": ["O", "O"],
-                             "published": ["2024-01-01", "2024-01-02"], "published_source": ["metadata"] * 2,
-                             "text": ["Alpha beta gamma.", "Delta epsilon."]})
-    picks = pd.DataFrame({"pick_id": ["p1", "p2", "p3"], "article_id": ["a1", "a1", "a2"], "start": [0, 6, 0],
-                          "end": [5, 10, 5], "owner_entity_id": ["E1", "E2", "E2"], "starred": [True, False, True]})
+    articles = pd.DataFrame(
+        {
+            "article_id": ["a1", "a2"],
+            "title": ["One", "Two"],
+            "outlet": ["O", "O"],
+            "published": ["2024-01-01", "2024-01-02"],
+            "published_source": ["metadata"] * 2,
+            "text": ["Alpha beta gamma.", "Delta epsilon."],
+        }
+    )
+    picks = pd.DataFrame(
+        {
+            "pick_id": ["p1", "p2", "p3"],
+            "article_id": ["a1", "a1", "a2"],
+            "start": [0, 6, 0],
+            "end": [5, 10, 5],
+            "owner_entity_id": ["E1", "E2", "E2"],
+            "starred": [True, False, True],
+        }
+    )
     return Corpus({"articles": articles, "picks": picks})
 
 
@@ -86,7 +114,7 @@ def test_its_layer_is_drawn_in_the_reader_escaped(corpus, picks_plugin):
     html = v.render(corpus, "article_reader", selection=v.Selection(pick="p1"))
     assert "picked" in html and "#000000" in html  # the selected pick, in the colour the layer declares
     assert "<script>" not in html and "pick&lt;script&gt;" in html and "note &lt;script&gt;" in html
-    assert v._dashboard_order({n: None for n in v.views()})[0] == "article_reader"  # placed first, as declared
+    assert v._dashboard_order(dict.fromkeys(v.views()))[0] == "article_reader"  # placed first, as declared
 
 
 def test_its_section_and_derived_table_are_in_the_report(corpus, picks_plugin):
@@ -103,11 +131,30 @@ def test_nothing_is_left_registered(corpus):
 
 
 # names of the standard plugins' views, selection parts and table columns the core must not know
-PLUGIN_NAMES = ["quote_explorer", "entity_table", "contested_claims_view", "claims_overview", "who_said_what",
-                "speakers_of_entity", "merge_suggestions", "mentions_over_time", "claim_group", "selection.quote",
-                '"quote"', "speaker_entity_id", "via_entity_id", "about_entity_ids",
-                "entity_ids", "speaker_name", "content_start", "cue_start", "quote_id",
-                "corpus.claims", "corpus.quotes", "corpus.events"]
+PLUGIN_NAMES = [
+    "quote_explorer",
+    "entity_table",
+    "contested_claims_view",
+    "claims_overview",
+    "who_said_what",
+    "speakers_of_entity",
+    "merge_suggestions",
+    "mentions_over_time",
+    "claim_group",
+    "selection.quote",
+    '"quote"',
+    "speaker_entity_id",
+    "via_entity_id",
+    "about_entity_ids",
+    "entity_ids",
+    "speaker_name",
+    "content_start",
+    "cue_start",
+    "quote_id",
+    "corpus.claims",
+    "corpus.quotes",
+    "corpus.events",
+]
 # The output contract (schemas, the Corpus's table attributes) names every table's columns by design. The
 # exercises read the claims plugin's derived table ``contested_claims``, whose columns (group_id, stance,
 # claimant_entity_id) are that table's contract, so those are not in the list above.

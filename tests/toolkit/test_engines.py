@@ -4,7 +4,6 @@ cached runs load no model; importing the toolkit stays cheap."""
 import json
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -21,8 +20,16 @@ REPO = Path(__file__).resolve().parents[2]
 def entity_rows(doc, article, options):
     """A plugin that depends on the model's output, so equal tables mean equal NLP work."""
     return {
-        "mentions": [{"start": ent.start_char, "end": ent.end_char, "text": ent.text, "label": ent.label_,
-                      "entity_id": f"{article.article_id}:{ent.start_char}"} for ent in doc.ents],
+        "mentions": [
+            {
+                "start": ent.start_char,
+                "end": ent.end_char,
+                "text": ent.text,
+                "label": ent.label_,
+                "entity_id": f"{article.article_id}:{ent.start_char}",
+            }
+            for ent in doc.ents
+        ],
         "sentences": [{"start": sent.start_char, "end": sent.end_char} for sent in doc.sents],
     }
 
@@ -30,8 +37,11 @@ def entity_rows(doc, article, options):
 def count_step(tables, context):
     """A corpus-level step: it must see every article's rows, whichever engine made them."""
     mentions = tables["mentions"]
-    entities = mentions.groupby("text", sort=True).agg(n_mentions=("article_id", "size"),
-                                                       n_articles=("article_id", "nunique")).reset_index()
+    entities = (
+        mentions.groupby("text", sort=True)
+        .agg(n_mentions=("article_id", "size"), n_articles=("article_id", "nunique"))
+        .reset_index()
+    )
     entities = entities.rename(columns={"text": "name"})
     entities["entity_id"] = "e:" + entities["name"]
     entities["label"] = None
@@ -41,8 +51,16 @@ def count_step(tables, context):
 
 @pytest.fixture
 def ents_plugin():
-    registry.register(Plugin(name="ents", version="1", provides=("mentions", "entities", "sentences"),
-                             extract=entity_rows, corpus_step=count_step), replace=True)
+    registry.register(
+        Plugin(
+            name="ents",
+            version="1",
+            provides=("mentions", "entities", "sentences"),
+            extract=entity_rows,
+            corpus_step=count_step,
+        ),
+        replace=True,
+    )
 
 
 def write_corpus(folder: Path, n: int) -> Path:
@@ -52,7 +70,8 @@ def write_corpus(folder: Path, n: int) -> Path:
         city = cities[i % len(cities)]
         (folder / f"story{i:02d}.txt").write_text(
             f"Talks in {city} resume\n\nMinisters from Canada and Kenya met in {city} on Monday, "
-            f"the foreign ministry said. The United Nations sent {i + 2} observers.\n")
+            f"the foreign ministry said. The United Nations sent {i + 2} observers.\n"
+        )
     return folder
 
 
@@ -63,8 +82,9 @@ def tables_of(corpus):
 def assert_same_tables(left, right):
     assert set(left.tables) == set(right.tables)
     for name in left.tables:
-        pd.testing.assert_frame_equal(left.table(name).reset_index(drop=True),
-                                      right.table(name).reset_index(drop=True), obj=name)
+        pd.testing.assert_frame_equal(
+            left.table(name).reset_index(drop=True), right.table(name).reset_index(drop=True), obj=name
+        )
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +95,16 @@ def corpus_dir(tmp_path_factory):
 @pytest.fixture(scope="module")
 def local_tables(corpus_dir):
     """The reference: one process, no workers."""
-    registry.register(Plugin(name="ents", version="1", provides=("mentions", "entities", "sentences"),
-                             extract=entity_rows, corpus_step=count_step), replace=True)
+    registry.register(
+        Plugin(
+            name="ents",
+            version="1",
+            provides=("mentions", "entities", "sentences"),
+            extract=entity_rows,
+            corpus_step=count_step,
+        ),
+        replace=True,
+    )
     try:
         return toolkit.analyze(corpus_dir, plugins=["ents"], batch_size=2, quiet=True)
     finally:
@@ -95,8 +123,26 @@ def test_two_worker_processes_give_the_local_tables_in_input_order(corpus_dir, l
 @pytest.mark.slow
 def test_dask_local_cluster_with_two_workers_gives_the_local_tables(corpus_dir, local_tables, ents_plugin, tmp_path):
     out = tmp_path / "dask-out"
-    assert main(["analyze", str(corpus_dir), "--out", str(out), "--plugins", "ents", "--engine", "dask",
-                 "--workers", "2", "--batch-size", "2", "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "analyze",
+                str(corpus_dir),
+                "--out",
+                str(out),
+                "--plugins",
+                "ents",
+                "--engine",
+                "dask",
+                "--workers",
+                "2",
+                "--batch-size",
+                "2",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["engine"]["engine"] == "dask" and manifest["engine"]["workers"] == 2
     assert manifest["engine"]["fallback"] is None
@@ -109,9 +155,18 @@ def test_a_spacy_factory_registered_only_here_falls_back_to_this_process(corpus_
 
     name = "presslens_test_only_here"
     if name not in Language.factories:  # registered at run time: a spawned worker never sees it
-        Language.factory(name, func=lambda nlp, name: (lambda doc: doc))
-    registry.register(Plugin(name="ents", version="1", provides=("mentions", "entities", "sentences"),
-                             component=name, extract=entity_rows, corpus_step=count_step), replace=True)
+        Language.factory(name, func=lambda nlp, name: lambda doc: doc)
+    registry.register(
+        Plugin(
+            name="ents",
+            version="1",
+            provides=("mentions", "entities", "sentences"),
+            component=name,
+            extract=entity_rows,
+            corpus_step=count_step,
+        ),
+        replace=True,
+    )
     with pytest.warns(RuntimeWarning, match="analysing in this process instead"):
         corpus = toolkit.analyze(corpus_dir, plugins=["ents"], batch_size=2, workers=2, quiet=True)
     assert corpus.manifest["engine"]["fallback"]
@@ -146,14 +201,18 @@ def test_tables_are_built_in_chunks_with_the_contract_dtypes(tmp_path, monkeypat
 
     def extract(doc, article, options):
         calls.append(article.article_id)
-        return {"timexes": [{"start": 0, "end": 1, "text": article.text[0], "type": "DATE", "value": None}],
-                "extra": [{"n": len(calls)}]}
+        return {
+            "timexes": [{"start": 0, "end": 1, "text": article.text[0], "type": "DATE", "value": None}],
+            "extra": [{"n": len(calls)}],
+        }
 
     registry.register(Plugin(name="tiny", provides=("timexes", "extra"), extract=extract), replace=True)
-    monkeypatch.setattr(toolkit.pipeline._TableBuilder, "__init__",
-                        lambda self, flush_rows=2: _builder_init(self, flush_rows))
-    corpus = toolkit.analyze(write_corpus(tmp_path / "in", n=5), out=tmp_path / "out", plugins=["tiny"],
-                             batch_size=2, quiet=True)
+    monkeypatch.setattr(
+        toolkit.pipeline._TableBuilder, "__init__", lambda self, flush_rows=2: _builder_init(self, flush_rows)
+    )
+    corpus = toolkit.analyze(
+        write_corpus(tmp_path / "in", n=5), out=tmp_path / "out", plugins=["tiny"], batch_size=2, quiet=True
+    )
     assert corpus.timexes["article_id"].tolist() == [f"story{i:02d}" for i in range(5)]
     assert str(corpus.timexes["start"].dtype) == "Int64"
     assert corpus.table("extra")["n"].tolist() == [1, 2, 3, 4, 5]
@@ -171,8 +230,9 @@ def test_written_parquet_keeps_lists_when_the_first_row_group_has_none(tmp_path)
     from toolkit.pipeline import _write_table
 
     frame = toolkit.empty_table("events")
-    frame = pd.concat([frame, pd.DataFrame({"event_id": ["a", "b", "c"], "entity_ids": [None, None, ["x", "y"]]})],
-                      ignore_index=True)
+    frame = pd.concat(
+        [frame, pd.DataFrame({"event_id": ["a", "b", "c"], "entity_ids": [None, None, ["x", "y"]]})], ignore_index=True
+    )
     _write_table(tmp_path / "events.parquet", frame, chunk_rows=2)
     back = pd.read_parquet(tmp_path / "events.parquet")
     assert back["entity_ids"].iloc[0] is None and list(back["entity_ids"].iloc[2]) == ["x", "y"]
@@ -193,10 +253,12 @@ def test_model_fingerprint_matches_the_loaded_model():
 
 
 def test_importing_the_toolkit_and_its_engines_loads_no_spacy_altair_dask_or_plugin():
-    code = ("import sys, toolkit, toolkit.pipeline, toolkit.engines, toolkit.cli\n"
-            "heavy = [m for m in sys.modules if m.split('.')[0] in "
-            "{'spacy', 'thinc', 'torch', 'altair', 'dask', 'distributed', 'toolkit_entities', 'toolkit_quotes', "
-            "'toolkit_timeline', 'toolkit_claims'}]\n"
-            "print(sorted({m.split('.')[0] for m in heavy}))")
+    code = (
+        "import sys, toolkit, toolkit.pipeline, toolkit.engines, toolkit.cli\n"
+        "heavy = [m for m in sys.modules if m.split('.')[0] in "
+        "{'spacy', 'thinc', 'torch', 'altair', 'dask', 'distributed', 'toolkit_entities', 'toolkit_quotes', "
+        "'toolkit_timeline', 'toolkit_claims'}]\n"
+        "print(sorted({m.split('.')[0] for m in heavy}))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert result.stdout.strip() == "[]"

@@ -16,7 +16,9 @@ def mixed_folder(tmp_path):
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 8)
     (folder / "empty.txt").write_bytes(b"")
     (folder / "cyrillic.txt").write_bytes(("Заголовок новости\n\n" + RUSSIAN * 3).encode("cp1251"))
-    (folder / "wide.txt").write_bytes(("Wide headline\n\nThe talks ended on Friday, officials said.\n").encode("utf-16"))
+    (folder / "wide.txt").write_bytes(
+        ("Wide headline\n\nThe talks ended on Friday, officials said.\n").encode("utf-16")
+    )
     (folder / "plain.txt").write_text("Plain headline\n\nThe delegation arrived on Monday.\n", encoding="utf-8")
     return folder
 
@@ -38,7 +40,7 @@ def test_mixed_folder_loads_text_files_and_accounts_for_the_rest(mixed_folder):
 @pytest.mark.parametrize(
     ("data", "encoding"),
     [
-        ("Ünïcödé straße".encode("utf-8"), "utf-8"),
+        ("Ünïcödé straße".encode(), "utf-8"),
         ("Plain text with no BOM".encode("utf-16-le"), "utf-16-le"),
         ("Texte en français, été".encode("utf-8-sig"), "utf-8 (BOM)"),
     ],
@@ -69,10 +71,12 @@ def test_metadata_joins_by_id_and_by_path_and_reports_bad_dates(tmp_path):
     (tmp_path / "one.txt").write_text("One headline\n\nText one.\n")
     (tmp_path / "two.txt").write_text("Two headline\n\nText two.\n")
     meta = tmp_path / "meta.csv"
-    meta.write_text("path,published,outlet\n"
-                    f"{tmp_path / 'one.txt'},2024-01-05,Daily Wire Service\n"
-                    f"{tmp_path / 'two.txt'},2024-02-30,Evening Post\n"
-                    f"{tmp_path / 'ghost.txt'},2024-01-01,Nowhere\n")
+    meta.write_text(
+        "path,published,outlet\n"
+        f"{tmp_path / 'one.txt'},2024-01-05,Daily Wire Service\n"
+        f"{tmp_path / 'two.txt'},2024-02-30,Evening Post\n"
+        f"{tmp_path / 'ghost.txt'},2024-01-01,Nowhere\n"
+    )
     articles, report = load(tmp_path, metadata=meta)
     by_id = {a.article_id: a for a in articles}
     assert by_id["one"].published == "2024-01-05" and by_id["one"].published_source == "metadata"
@@ -86,8 +90,13 @@ def test_metadata_joins_by_id_and_by_path_and_reports_bad_dates(tmp_path):
 
 def test_jsonl_keeps_good_lines_and_reports_bad_ones(tmp_path):
     path = tmp_path / "feed.jsonl"
-    lines = [json.dumps({"id": "a1", "text": "First story text.", "date": "2023-09-01"}), "{not json", "",
-             json.dumps({"id": "a2", "body": "", "text": "Second story."}), json.dumps(["a", "list"])]
+    lines = [
+        json.dumps({"id": "a1", "text": "First story text.", "date": "2023-09-01"}),
+        "{not json",
+        "",
+        json.dumps({"id": "a2", "body": "", "text": "Second story."}),
+        json.dumps(["a", "list"]),
+    ]
     path.write_text("\n".join(lines) + "\n")
     articles, report = load(path)
     assert [a.article_id for a in articles] == ["a1", "a2"]
@@ -108,8 +117,14 @@ def test_csv_without_text_column_names_the_columns_and_the_fix(tmp_path):
 
 
 def test_dataframe_mapping_and_duplicate_ids_are_made_unique():
-    frame = pd.DataFrame({"article_id": ["x", "x"], "content": ["Text one.", "Text two."],
-                          "outlet": ["Wire", None], "published": ["2023-10-01", "not a date"]})
+    frame = pd.DataFrame(
+        {
+            "article_id": ["x", "x"],
+            "content": ["Text one.", "Text two."],
+            "outlet": ["Wire", None],
+            "published": ["2023-10-01", "not a date"],
+        }
+    )
     articles, report = load(frame)
     assert [a.article_id for a in articles] == ["x", "x-2"]
     assert articles[0].outlet == "Wire" and articles[1].outlet is None
@@ -119,11 +134,13 @@ def test_dataframe_mapping_and_duplicate_ids_are_made_unique():
 
 def test_html_page_gives_main_text_title_and_date(tmp_path):
     body = " ".join(["The committee met in the capital to discuss the harbour project."] * 6)
-    page = (f"<html><head><title>Harbour talks resume</title>"
-            f'<meta property="article:published_time" content="2023-11-02T10:00:00Z">'
-            f'<meta property="og:site_name" content="Coastal Courier"></head>'
-            f"<body><nav>Home | World</nav><article><h1>Harbour talks resume</h1><p>{body}</p>"
-            f"<p>{body}</p></article><footer>Subscribe now</footer></body></html>")
+    page = (
+        f"<html><head><title>Harbour talks resume</title>"
+        f'<meta property="article:published_time" content="2023-11-02T10:00:00Z">'
+        f'<meta property="og:site_name" content="Coastal Courier"></head>'
+        f"<body><nav>Home | World</nav><article><h1>Harbour talks resume</h1><p>{body}</p>"
+        f"<p>{body}</p></article><footer>Subscribe now</footer></body></html>"
+    )
     (tmp_path / "page.html").write_text(page)
     [article], report = load(tmp_path)
     assert "committee met in the capital" in article.text

@@ -57,15 +57,31 @@ EXPECTED = {
     "page.html": ("loaded", ""),
     "metadata.csv": ("skipped", "metadata file"),
 }
-GOOD_IDS = {"cp1251", "latin1", "utf16-bom", "utf16le-nobom", "utf16le-cyrillic-nobom", "mixed-endings",
-            "nul-bytes", "story", "page", "inside", "feed-a", "feed-b", "story-2", "feed-a-2"}
+GOOD_IDS = {
+    "cp1251",
+    "latin1",
+    "utf16-bom",
+    "utf16le-nobom",
+    "utf16le-cyrillic-nobom",
+    "mixed-endings",
+    "nul-bytes",
+    "story",
+    "page",
+    "inside",
+    "feed-a",
+    "feed-b",
+    "story-2",
+    "feed-a-2",
+}
 
 
 def _big_text(n_bytes: int) -> str:
     """Numbered paragraphs (so that cleaning does not drop them as repeats) of about ``n_bytes``."""
     rng = random.Random(7)
-    words = ("the committee met again on tuesday and said talks would continue next week while officials "
-             "from both ministries described progress on the harbour project as slow but steady").split()
+    words = (
+        "the committee met again on tuesday and said talks would continue next week while officials "
+        "from both ministries described progress on the harbour project as slow but steady"
+    ).split()
     pool = [" ".join(rng.choice(words) for _ in range(rng.randint(20, 120))) + ".\n" for _ in range(400)]
     parts, size, number = ["Very long file\n\n"], 0, 0
     while size < n_bytes:
@@ -89,21 +105,27 @@ def hostile(tmp_path_factory) -> Path:
     (root / "utf16-bom.txt").write_bytes(ENGLISH.encode("utf-16"))
     (root / "utf16le-nobom.txt").write_bytes(ENGLISH.encode("utf-16-le"))
     (root / "utf16le-cyrillic-nobom.txt").write_bytes(RUSSIAN.encode("utf-16-le"))
-    (root / "mixed-endings.txt").write_bytes(b"Mixed endings headline\r\n\r\nFirst line.\rSecond line.\nThird line.\r\n")
+    (root / "mixed-endings.txt").write_bytes(
+        b"Mixed endings headline\r\n\r\nFirst line.\rSecond line.\nThird line.\r\n"
+    )
     (root / "nul-bytes.txt").write_bytes(b"Headline with NULs\n\nBefore\x00after, and\x00again.\n")
     (root / "huge.txt").write_text(_big_text(BIG_BYTES), encoding="utf-8")
     (root / "story.txt").write_text(ENGLISH, encoding="utf-8")
     (root / "page.html").write_text(
         "<html><head><title>Page title</title><script>document.title='owned'</script></head><body><article>"
         + "<p>The council voted on the budget after a long debate about schools and roads.</p>" * 5
-        + "</article></body></html>", encoding="utf-8")
-    lines = [json.dumps({"id": "feed-a", "text": "First feed story about the port.", "date": "2023-09-01"}),
-             '{"id": "broken", "text": "unterminated',
-             json.dumps(["not", "an", "object"]),
-             json.dumps({"id": "feed-b", "text": "Second feed story.", "date": "2023-02-30"}),
-             json.dumps({"id": "no-text", "title": "A row without its text"}),
-             json.dumps({"id": "story", "text": "A feed row whose id is also a file name."}),
-             json.dumps({"id": "feed-a", "text": "A second row reusing the first id."})]
+        + "</article></body></html>",
+        encoding="utf-8",
+    )
+    lines = [
+        json.dumps({"id": "feed-a", "text": "First feed story about the port.", "date": "2023-09-01"}),
+        '{"id": "broken", "text": "unterminated',
+        json.dumps(["not", "an", "object"]),
+        json.dumps({"id": "feed-b", "text": "Second feed story.", "date": "2023-02-30"}),
+        json.dumps({"id": "no-text", "title": "A row without its text"}),
+        json.dumps({"id": "story", "text": "A feed row whose id is also a file name."}),
+        json.dumps({"id": "feed-a", "text": "A second row reusing the first id."}),
+    ]
     not_utf8 = b'{"id": "latin", "text": "caf\xe9"}'  # line 8: Latin-1 bytes inside a UTF-8 feed
     (root / "feed.jsonl").write_bytes("\n".join(lines).encode("utf-8") + b"\n" + not_utf8 + b"\n")
     (root / "export.csv").write_text("headline,story_body\nA headline,Some body text\n", encoding="utf-8")
@@ -112,7 +134,9 @@ def hostile(tmp_path_factory) -> Path:
         f"{root / 'story.txt'},2024-02-30,Harbour Herald,\n"
         f"{root / 'cp1251.txt'},not a date at all,Evening Wire,\n"
         f"{root / 'latin1.txt'},yesterday,Morning Post,\n"
-        f"{root / 'ghost.txt'},2024-01-01,Nowhere News,\n", encoding="utf-8")
+        f"{root / 'ghost.txt'},2024-01-01,Nowhere News,\n",
+        encoding="utf-8",
+    )
     os.symlink("self-loop.txt", root / "self-loop.txt")
     os.symlink("does-not-exist.txt", root / "dangling.txt")
     os.mkfifo(root / "pipe.txt")
@@ -144,8 +168,9 @@ def test_the_hostile_folder_loads_every_good_article_and_accounts_for_every_file
             assert _entries_for(report, path), f"{path} has no line in the load report"
 
 
-@pytest.mark.parametrize(("name", "status", "reason"), [(n, s, r) for n, (s, r) in EXPECTED.items()],
-                         ids=list(EXPECTED))
+@pytest.mark.parametrize(
+    ("name", "status", "reason"), [(n, s, r) for n, (s, r) in EXPECTED.items()], ids=list(EXPECTED)
+)
 def test_each_hostile_file_gets_the_right_status_and_reason(hostile, loaded, name, status, reason):
     _, report = loaded
     entries = _entries_for(report, hostile / name)
@@ -201,8 +226,13 @@ def test_bad_dates_and_ghost_files_in_metadata_are_reported_and_articles_still_l
     assert by_id["latin1"].published is None, "a relative date would make the run depend on the day"
     assert by_id["feed-b"].published is None
     warnings = "\n".join(report.warnings)
-    for needle in ("'2024-02-30' is not a valid date", "'not a date at all'", "'yesterday'", "'2023-02-30'",
-                   "ghost.txt"):
+    for needle in (
+        "'2024-02-30' is not a valid date",
+        "'not a date at all'",
+        "'yesterday'",
+        "'2023-02-30'",
+        "ghost.txt",
+    ):
         assert needle in warnings
 
 
@@ -226,9 +256,15 @@ def test_the_50mb_file_loads_in_bounded_time_and_memory_when_the_limit_is_lifted
         "print(json.dumps({'cpu_seconds': cpu() - started, 'chars': len(articles[0].text),\n"
         # VmHWM, not ru_maxrss: the latter inherits the forking parent's peak across exec on Linux
         "                  'peak_mb': int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0]) / 1024,\n"
-        "                  'status': report.entries[0].status}))\n")
-    result = subprocess.run([sys.executable, "-c", script, str(hostile / "huge.txt")], capture_output=True,
-                            text=True, timeout=600, env={**os.environ, "PYTHONPATH": _pythonpath()})
+        "                  'status': report.entries[0].status}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(hostile / "huge.txt")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONPATH": _pythonpath()},
+    )
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
     print(f"50 MB load without a limit: {figures}")  # shown with -s / -rP; the figures the report quotes
@@ -264,7 +300,9 @@ def test_the_same_file_reached_through_a_link_loads_once(tmp_path):
     os.link(tmp_path / "a.txt", tmp_path / "c.txt")
     articles, report = load(tmp_path)
     assert [a.article_id for a in articles] == ["a"]
-    assert [e.reason for e in report.problems] == [f"same file as {tmp_path / 'a.txt'} (reached again through a link)"] * 2
+    assert [e.reason for e in report.problems] == [
+        f"same file as {tmp_path / 'a.txt'} (reached again through a link)"
+    ] * 2
 
 
 def test_tables_without_a_text_column_name_the_columns_and_the_mapping_option(tmp_path):
@@ -279,10 +317,14 @@ def test_tables_without_a_text_column_name_the_columns_and_the_mapping_option(tm
 
 @pytest.mark.parametrize(
     ("content", "reason"),
-    [(b"\x89PNG\r\n\x1a\n\x00\x00binary", "unreadable"), (b"", "unreadable"),
-     (b"outlet,published\nWire,2024-01-01\n", "found: outlet, published"),
-     (b"article_id,outlet\nb,Wire\na,Wire, Inc,and more\n", "commas are quoted")],
-    ids=["binary", "empty", "no-key-column", "unquoted-comma"])
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00binary", "unreadable"),
+        (b"", "unreadable"),
+        (b"outlet,published\nWire,2024-01-01\n", "found: outlet, published"),
+        (b"article_id,outlet\nb,Wire\na,Wire, Inc,and more\n", "commas are quoted"),
+    ],
+    ids=["binary", "empty", "no-key-column", "unquoted-comma"],
+)
 def test_unusable_metadata_is_one_failed_line_and_articles_load_without_it(tmp_path, content, reason):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text(ENGLISH)
@@ -303,17 +345,28 @@ def test_metadata_in_a_legacy_encoding_is_decoded(tmp_path):
 
 @pytest.mark.parametrize(
     ("text", "codec"),
-    [("Привет", "cp1251"), ("Привет, как дела у вас сегодня?", "koi8-r"), ("Grüße aus München", "latin-1"),
-     ("Καλημέρα κόσμε", "iso8859-7"), ("日本語のテキストです。", "shift_jis"), ("Привет, мир", "utf-16-be")],
-    ids=["short-cp1251", "koi8-r", "latin-1", "greek", "shift-jis", "utf16-be-cyrillic"])
+    [
+        ("Привет", "cp1251"),
+        ("Привет, как дела у вас сегодня?", "koi8-r"),
+        ("Grüße aus München", "latin-1"),
+        ("Καλημέρα κόσμε", "iso8859-7"),
+        ("日本語のテキストです。", "shift_jis"),
+        ("Привет, мир", "utf-16-be"),
+    ],
+    ids=["short-cp1251", "koi8-r", "latin-1", "greek", "shift-jis", "utf16-be-cyrillic"],
+)
 def test_short_legacy_texts_decode_exactly(text, codec):
     decoded, _ = decode_bytes(text.encode(codec))
     assert decoded == text
 
 
 def test_relative_dates_are_not_dates():
-    assert [parse_date(v) for v in ("yesterday", "2 days ago", "today", "March 3, 2024")] == [None, None, None,
-                                                                                                 "2024-03-03"]
+    assert [parse_date(v) for v in ("yesterday", "2 days ago", "today", "March 3, 2024")] == [
+        None,
+        None,
+        None,
+        "2024-03-03",
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -324,20 +377,25 @@ def probe_plugin():
 
     def extract(doc, article, options):
         tokens = [t for t in doc if not t.is_space]
-        return {"mentions": [{"start": t.idx, "end": t.idx + len(t), "text": t.text, "label": "PROBE"}
-                             for t in tokens[:1] + tokens[-1:]]}
+        return {
+            "mentions": [
+                {"start": t.idx, "end": t.idx + len(t), "text": t.text, "label": "PROBE"}
+                for t in tokens[:1] + tokens[-1:]
+            ]
+        }
 
     registry.register(Plugin(name="probe", version="1", provides=("mentions",), extract=extract), replace=True)
 
 
 def test_analyze_on_the_hostile_folder_holds_every_good_article(hostile, probe_plugin, tmp_path):
-    corpus = toolkit.analyze(hostile, out=tmp_path / "out", metadata=hostile / "metadata.csv", plugins=["probe"],
-                             quiet=True)
+    corpus = toolkit.analyze(
+        hostile, out=tmp_path / "out", metadata=hostile / "metadata.csv", plugins=["probe"], quiet=True
+    )
     assert set(corpus.articles["article_id"]) == GOOD_IDS
     assert set(corpus.mentions["article_id"]) == GOOD_IDS
     for row in corpus.mentions.itertuples():
         text = corpus.articles.set_index("article_id").at[row.article_id, "text"]
-        assert text[row.start:row.end] == row.text
+        assert text[row.start : row.end] == row.text
     report = corpus.load_report
     assert report["inputs"] == report["loaded"] + report["skipped"] + report["failed"]
     reopened = toolkit.open(tmp_path / "out")
@@ -348,8 +406,20 @@ def test_strict_turns_any_problem_into_a_failure(hostile, probe_plugin, tmp_path
     with pytest.raises(errors.NothingLoadedError, match="--strict") as caught:
         toolkit.analyze(hostile, metadata=hostile / "metadata.csv", plugins=["probe"], quiet=True, strict=True)
     assert "binary" in str(caught.value) and "2024-02-30" in str(caught.value)
-    code = main(["analyze", str(hostile), "--metadata", str(hostile / "metadata.csv"), "--out",
-                 str(tmp_path / "out"), "--plugins", "probe", "--quiet", "--strict"])
+    code = main(
+        [
+            "analyze",
+            str(hostile),
+            "--metadata",
+            str(hostile / "metadata.csv"),
+            "--out",
+            str(tmp_path / "out"),
+            "--plugins",
+            "probe",
+            "--quiet",
+            "--strict",
+        ]
+    )
     assert code == 1
     err = capsys.readouterr().err
     assert "--strict" in err and "symbolic link loop" in err
@@ -361,8 +431,7 @@ def test_strict_counts_warnings_too(tmp_path, probe_plugin):
     (tmp_path / "meta.csv").write_text("article_id,published\na,2024-02-30\n")
     toolkit.analyze(tmp_path / "a.txt", metadata=tmp_path / "meta.csv", plugins=["probe"], quiet=True)
     with pytest.raises(errors.NothingLoadedError, match="2024-02-30"):
-        toolkit.analyze(tmp_path / "a.txt", metadata=tmp_path / "meta.csv", plugins=["probe"], quiet=True,
-                        strict=True)
+        toolkit.analyze(tmp_path / "a.txt", metadata=tmp_path / "meta.csv", plugins=["probe"], quiet=True, strict=True)
 
 
 def _pythonpath() -> str:

@@ -17,8 +17,16 @@ def counting_plugin():
     def extract(doc, article, options):
         calls.append(article.article_id)
         first = doc[0]
-        return {"mentions": [{"start": first.idx, "end": first.idx + len(first), "text": first.text,
-                              "label": options.get("label", "TEST")}]}
+        return {
+            "mentions": [
+                {
+                    "start": first.idx,
+                    "end": first.idx + len(first),
+                    "text": first.text,
+                    "label": options.get("label", "TEST"),
+                }
+            ]
+        }
 
     registry.register(Plugin(name="counter", version="1", provides=("mentions",), extract=extract), replace=True)
     return calls
@@ -57,8 +65,15 @@ def test_cached_rerun_does_no_nlp_work_and_gives_the_same_tables(tmp_path, count
 
 def test_an_edited_decision_file_beside_the_tables_forces_the_corpus_steps_again(tmp_path, counting_plugin):
     steps = []
-    registry.register(Plugin(name="stepper", provides=("notes",), uses=("mentions",),
-                             corpus_step=lambda tables, context: steps.append(1) or {}), replace=True)
+    registry.register(
+        Plugin(
+            name="stepper",
+            provides=("notes",),
+            uses=("mentions",),
+            corpus_step=lambda tables, context: steps.append(1) or {},
+        ),
+        replace=True,
+    )
     inputs = write_corpus(tmp_path / "in", n=2)
     for _ in range(2):
         toolkit.analyze(inputs, out=tmp_path / "out", plugins=["counter", "stepper"], quiet=True)
@@ -89,8 +104,9 @@ def test_a_file_a_corpus_step_leaves_beside_the_tables_does_not_spoil_the_next_r
 def test_changed_options_invalidate_the_cache(tmp_path, counting_plugin):
     inputs = write_corpus(tmp_path / "in", n=2)
     toolkit.analyze(inputs, out=tmp_path / "out", plugins=["counter"], quiet=True)
-    corpus = toolkit.analyze(inputs, out=tmp_path / "out", plugins=["counter"], quiet=True,
-                             options={"counter": {"label": "OTHER"}})
+    corpus = toolkit.analyze(
+        inputs, out=tmp_path / "out", plugins=["counter"], quiet=True, options={"counter": {"label": "OTHER"}}
+    )
     assert len(counting_plugin) == 4
     assert set(corpus.mentions["label"]) == {"OTHER"}
 
@@ -146,23 +162,52 @@ def test_cli_analyze_and_export(tmp_path, counting_plugin, capsys):
 
 def test_cli_reports_a_missing_requirement(tmp_path, capsys):
     registry.register(Plugin(name="needy", requires=("imaginary_table",)), replace=True)
-    assert main(["analyze", str(write_corpus(tmp_path / "in", n=1)), "--out", str(tmp_path / "o"),
-                 "--plugins", "needy", "--quiet"]) == 1
+    assert (
+        main(
+            [
+                "analyze",
+                str(write_corpus(tmp_path / "in", n=1)),
+                "--out",
+                str(tmp_path / "o"),
+                "--plugins",
+                "needy",
+                "--quiet",
+            ]
+        )
+        == 1
+    )
     assert "requires 'imaginary_table'" in capsys.readouterr().err
 
 
 def test_sample_news_analyze_writes_all_tables(sample_news, tmp_path, capsys):
     out = tmp_path / "out"
-    assert main(["analyze", str(sample_news), "--metadata", str(sample_news / "metadata.csv"), "--out", str(out),
-                 "--quiet"]) == 0
+    assert (
+        main(
+            ["analyze", str(sample_news), "--metadata", str(sample_news / "metadata.csv"), "--out", str(out), "--quiet"]
+        )
+        == 0
+    )
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["load_report"]["loaded"] == 5
     for name, schema in toolkit.SCHEMAS.items():
         frame = pd.read_parquet(out / f"{name}.parquet")
         assert list(frame.columns[: len(schema)]) == list(schema), name
     raw_out = tmp_path / "raw"
-    assert main(["analyze", str(sample_news), "--metadata", str(sample_news / "metadata.csv"), "--out",
-                 str(raw_out), "--no-clean", "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "analyze",
+                str(sample_news),
+                "--metadata",
+                str(sample_news / "metadata.csv"),
+                "--out",
+                str(raw_out),
+                "--no-clean",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     articles = pd.read_parquet(raw_out / "articles.parquet")
     for row in articles.itertuples():
         assert row.text == (sample_news / f"{row.article_id}.txt").read_text(encoding="utf-8")
@@ -175,12 +220,23 @@ def test_cache_keeps_rows_exactly_numpy_scalars_included(tmp_path):
 
     from toolkit.pipeline import _read_cache, _write_cache
 
-    rows = {"claims": [{"b": 1, "a": "Zürich “quoted” ✓", "ids": ["x", "y"], "score": np.float64(0.25),
-                        "n": np.int64(7), "none": None}]}
+    rows = {
+        "claims": [
+            {
+                "b": 1,
+                "a": "Zürich “quoted” ✓",
+                "ids": ["x", "y"],
+                "score": np.float64(0.25),
+                "n": np.int64(7),
+                "none": None,
+            }
+        ]
+    }
     _write_cache(tmp_path, "abcdef", rows)
     back = _read_cache(tmp_path, "abcdef")
-    assert back == {"claims": [{"b": 1, "a": "Zürich “quoted” ✓", "ids": ["x", "y"], "score": 0.25, "n": 7,
-                                "none": None}]}
+    assert back == {
+        "claims": [{"b": 1, "a": "Zürich “quoted” ✓", "ids": ["x", "y"], "score": 0.25, "n": 7, "none": None}]
+    }
     assert list(back["claims"][0]) == ["b", "a", "ids", "score", "n", "none"]
     assert isinstance(back["claims"][0]["n"], int)
     (tmp_path / "ab" / "abcdef.json").write_bytes(b"{not json")

@@ -23,8 +23,12 @@ import pandas as pd
 import pytest
 
 import toolkit
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))  # helpers (not tests/ itself: its toolkit_* folders would shadow the plugins)
+
+sys.path.insert(
+    0, str(Path(__file__).resolve().parents[1] / "support")
+)  # helpers (not tests/ itself: its toolkit_* folders would shadow the plugins)
 from corpus_factory import write_corpus
+
 from toolkit import errors
 from toolkit._io import LOCK_NAME, output_lock
 from toolkit.pipeline import INCOMPLETE
@@ -47,8 +51,19 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 def _args(corpus: Path, out: Path) -> list[str]:
-    return ["analyze", str(corpus), "--metadata", str(corpus / "metadata.csv"), "--out", str(out),
-            "--plugins", "probe", "--quiet", "--batch-size", BATCH]
+    return [
+        "analyze",
+        str(corpus),
+        "--metadata",
+        str(corpus / "metadata.csv"),
+        "--out",
+        str(out),
+        "--plugins",
+        "probe",
+        "--quiet",
+        "--batch-size",
+        BATCH,
+    ]
 
 
 def _command(corpus: Path, out: Path) -> list[str]:
@@ -62,6 +77,7 @@ def _run(corpus: Path, out: Path, **env: str) -> subprocess.CompletedProcess:
 def _run_here(corpus: Path, out: Path) -> None:
     """The same command in this process (cheaper than a subprocess where no kill is involved)."""
     from presslens_driver import install_probe
+
     from toolkit.cli import main
 
     install_probe()
@@ -113,8 +129,13 @@ def reference(corpus, tmp_path_factory) -> Path:
 
 def test_kill_9_mid_analysis_then_rerun_gives_the_uninterrupted_tables(corpus, reference, tmp_path):
     out = tmp_path / "out"
-    process = subprocess.Popen(_command(corpus, out), env=_env(PRESSLENS_PROBE_BLOCK_AFTER=str(KILL_AFTER)),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        _command(corpus, out),
+        env=_env(PRESSLENS_PROBE_BLOCK_AFTER=str(KILL_AFTER)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         _wait_for(lambda: len(_cache_entries(out)) >= int(BATCH), process, "the first articles were analysed")
         time.sleep(1.0)  # the run is blocked at article KILL_AFTER + 1; let what came before reach the cache
@@ -178,9 +199,15 @@ def test_damaged_cache_entries_are_analysed_again_not_trusted(corpus, reference,
 
 def test_two_runs_on_one_folder_the_second_gets_a_clear_message(corpus, reference, tmp_path):
     out, gate = tmp_path / "out", tmp_path / "gate"
-    first = subprocess.Popen(_command(corpus, out), env=_env(PRESSLENS_PROBE_GATE=str(gate)),
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        _command(corpus, out),
+        env=_env(PRESSLENS_PROBE_GATE=str(gate)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
+
         def holds_lock() -> bool:
             with contextlib.suppress(OSError, ValueError):
                 return json.loads((out / LOCK_NAME).read_text())["pid"] == first.pid
@@ -204,23 +231,29 @@ def test_two_runs_on_one_folder_the_second_gets_a_clear_message(corpus, referenc
 def test_the_lock_is_released_when_its_holder_is_killed_and_not_held_by_forked_children(tmp_path):
     out = tmp_path / "out"
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import os, sys, time\n"
-         "from pathlib import Path\n"
-         "from toolkit._io import output_lock\n"
-         "with output_lock(Path(sys.argv[1])):\n"
-         "    child = os.fork()\n"  # a worker forked while the lock is held outlives its parent
-         "    if child == 0:\n"
-         "        time.sleep(60); os._exit(0)\n"
-         "    print('locked', child, flush=True); time.sleep(60)\n", str(out)],
-        env=_env(), stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import os, sys, time\n"
+            "from pathlib import Path\n"
+            "from toolkit._io import output_lock\n"
+            "with output_lock(Path(sys.argv[1])):\n"
+            "    child = os.fork()\n"  # a worker forked while the lock is held outlives its parent
+            "    if child == 0:\n"
+            "        time.sleep(60); os._exit(0)\n"
+            "    print('locked', child, flush=True); time.sleep(60)\n",
+            str(out),
+        ],
+        env=_env(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     child = None
     try:
         word, child = holder.stdout.readline().split()
         assert word == "locked"
-        with pytest.raises(errors.OutputLockedError, match=f"process {holder.pid}"):
-            with output_lock(out):
-                pass
+        with pytest.raises(errors.OutputLockedError, match=f"process {holder.pid}"), output_lock(out):
+            pass
         holder.send_signal(signal.SIGKILL)
         holder.wait(timeout=30)
         with output_lock(out):  # taken over although the forked child still runs

@@ -17,8 +17,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))  # helpers (not tests/ itself: its toolkit_* folders would shadow the plugins)
+sys.path.insert(
+    0, str(Path(__file__).resolve().parents[1] / "support")
+)  # helpers (not tests/ itself: its toolkit_* folders would shadow the plugins)
 from corpus_factory import write_corpus
+
 from toolkit.registry import registry
 
 pytestmark = pytest.mark.slow
@@ -38,12 +41,26 @@ def _installed() -> list[str]:
 
 def _analyze(inputs: Path, out: Path, plugins: list[str], *, seed: str, metadata: Path | None) -> None:
     path = os.pathsep.join([str(REPO), str(REPO / "plugins"), os.environ.get("PYTHONPATH", "")])
-    command = [sys.executable, str(DRIVER), "analyze", str(inputs), "--out", str(out), "--quiet",
-               "--plugins", ",".join(["probe", *plugins])]
+    command = [
+        sys.executable,
+        str(DRIVER),
+        "analyze",
+        str(inputs),
+        "--out",
+        str(out),
+        "--quiet",
+        "--plugins",
+        ",".join(["probe", *plugins]),
+    ]
     if metadata is not None:
         command += ["--metadata", str(metadata)]
-    result = subprocess.run(command, env={**os.environ, "PYTHONPATH": path, "PYTHONHASHSEED": seed},
-                            capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        command,
+        env={**os.environ, "PYTHONPATH": path, "PYTHONHASHSEED": seed},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, result.stderr
 
 

@@ -18,11 +18,18 @@ from toolkit.registry import Plugin
 
 def _reference_key(articles, report, fingerprint, config, chosen, out: Path) -> str:
     """The run key as it was taken from the articles themselves."""
-    parts = [fingerprint, json.dumps(config.options, sort_keys=True, default=str), ",".join(p.name for p in chosen),
-             json.dumps(report.to_dict(), sort_keys=True, default=str)]
+    parts = [
+        fingerprint,
+        json.dumps(config.options, sort_keys=True, default=str),
+        ",".join(p.name for p in chosen),
+        json.dumps(report.to_dict(), sort_keys=True, default=str),
+    ]
     parts += [json.dumps(a.row(), sort_keys=True, default=str) for a in articles]
-    files = [p for p in sorted(out.iterdir()) if p.is_file() and not p.name.startswith(".")
-             and p.suffix != ".parquet" and p.name != "manifest.json"]
+    files = [
+        p
+        for p in sorted(out.iterdir())
+        if p.is_file() and not p.name.startswith(".") and p.suffix != ".parquet" and p.name != "manifest.json"
+    ]
     parts += [f"{p.name}:{sha256_text(p.read_text('utf-8', errors='replace'))}" for p in files]
     return sha256_text("\x00".join(parts))
 
@@ -37,8 +44,9 @@ def test_run_key_equals_the_key_over_every_article(tmp_path_factory, texts, fing
     if aliases is not None:  # a decision file beside the tables
         (out / "aliases.yaml").write_text(aliases, "utf-8")
     (out / "mentions.parquet").write_bytes(b"not read")
-    articles = [Article(article_id=f"a{i}", text=t, published="2024-01-02" if i % 2 else None)
-                for i, t in enumerate(texts)]
+    articles = [
+        Article(article_id=f"a{i}", text=t, published="2024-01-02" if i % 2 else None) for i, t in enumerate(texts)
+    ]
     config = RunConfig(options={"entities": {"metonymy": False}})
     chosen = [Plugin(name="p1", version="1"), Plugin(name="p2", version="2")]
     report = LoadReport()
@@ -62,8 +70,9 @@ def test_conform_leaves_the_callers_frame_as_it_was():
 
     from toolkit.schemas import conform
 
-    frame = pd.DataFrame({"entity_ids": [("E1",), None], "start": [3, 4], "article_id": ["a", "b"],
-                          "extra": [1.5, 2.5]})
+    frame = pd.DataFrame(
+        {"entity_ids": [("E1",), None], "start": [3, 4], "article_id": ["a", "b"], "extra": [1.5, 2.5]}
+    )
     before = frame.copy()
     events = conform("events", frame)
     assert events["entity_ids"].tolist() == [["E1"], []] and str(events["start"].dtype) == "Int64"

@@ -28,16 +28,18 @@ _ROW = st.fixed_dictionaries({}, optional=_VALUES)
 def _build(table: str, rows: list[dict], flush_rows: int) -> pd.DataFrame:
     builder = pipeline._TableBuilder(flush_rows=flush_rows)
     for k in range(0, len(rows), 2):  # rows arrive a few at a time, as articles do
-        builder.add(table, rows[k:k + 2])
+        builder.add(table, rows[k : k + 2])
     return builder.tables()[table]
 
 
 def _cells(frame: pd.DataFrame) -> list[list[object]]:
     """The frame's values as Python objects, every kind of missing value as None."""
+
     def cell(value: object) -> object:
         if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
             return [cell(v) for v in (value.tolist() if hasattr(value, "tolist") else value)]
         return None if pd.api.types.is_scalar(value) and pd.isna(value) else value
+
     return [[cell(v) for v in frame[c].tolist()] for c in frame.columns]
 
 

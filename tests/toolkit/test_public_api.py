@@ -1,7 +1,24 @@
 import toolkit
 
-EXPECTED = {"Article", "Corpus", "LoadReport", "Plugin", "Selection", "StepContext", "SCHEMAS", "analyze",
-            "dashboard", "empty_table", "load", "open", "plugins", "register", "render", "sample_corpus", "view"}
+EXPECTED = {
+    "Article",
+    "Corpus",
+    "LoadReport",
+    "Plugin",
+    "Selection",
+    "StepContext",
+    "SCHEMAS",
+    "analyze",
+    "dashboard",
+    "empty_table",
+    "load",
+    "open",
+    "plugins",
+    "register",
+    "render",
+    "sample_corpus",
+    "view",
+}
 
 
 def test_public_names_are_deliberate():
@@ -18,4 +35,5 @@ def test_empty_tables_have_contract_columns_and_dtypes():
         frame = toolkit.empty_table(name)
         assert list(frame.columns) == list(schema)
         assert {c: str(t) for c, t in frame.dtypes.items()} == {
-            c: ("object" if t == "object" else str(frame[c].dtype)) for c, t in schema.items()}
+            c: ("object" if t == "object" else str(frame[c].dtype)) for c, t in schema.items()
+        }

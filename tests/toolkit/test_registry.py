@@ -4,7 +4,6 @@ import textwrap
 
 import pytest
 
-import toolkit
 from toolkit import errors
 from toolkit.registry import Plugin, PluginRegistry
 
@@ -17,15 +16,19 @@ def fresh(*plugins):
 
 
 def test_resolve_orders_plugins_after_what_they_need():
-    reg = fresh(Plugin(name="claims", requires=("quotes",), provides=("claims",)),
-                Plugin(name="quotes", uses=("mentions",), provides=("quotes",)),
-                Plugin(name="ents", provides=("mentions", "entities")))
+    reg = fresh(
+        Plugin(name="claims", requires=("quotes",), provides=("claims",)),
+        Plugin(name="quotes", uses=("mentions",), provides=("quotes",)),
+        Plugin(name="ents", provides=("mentions", "entities")),
+    )
     assert [p.name for p in reg.resolve()] == ["ents", "quotes", "claims"]
 
 
 def test_missing_requirement_names_the_plugin_that_provides_it():
-    reg = fresh(Plugin(name="claims", requires=("quotes.speaker_entity_id",), provides=("claims",)),
-                Plugin(name="quotes", provides=("quotes",)))
+    reg = fresh(
+        Plugin(name="claims", requires=("quotes.speaker_entity_id",), provides=("claims",)),
+        Plugin(name="quotes", provides=("quotes",)),
+    )
     with pytest.raises(errors.MissingRequirementError, match="Enable plugin 'quotes'"):
         reg.resolve(["claims"])
     with pytest.raises(errors.MissingRequirementError, match="No installed plugin provides it"):
@@ -33,8 +36,10 @@ def test_missing_requirement_names_the_plugin_that_provides_it():
 
 
 def test_cycles_are_reported():
-    reg = fresh(Plugin(name="a", requires=("b_out",), provides=("a_out",)),
-                Plugin(name="b", requires=("a_out",), provides=("b_out",)))
+    reg = fresh(
+        Plugin(name="a", requires=("b_out",), provides=("a_out",)),
+        Plugin(name="b", requires=("a_out",), provides=("b_out",)),
+    )
     with pytest.raises(errors.PluginCycleError, match="a -> b -> a"):
         reg.resolve()
 
@@ -58,7 +63,8 @@ def test_register_twice_needs_replace_and_enabled_is_temporary():
 @pytest.fixture
 def throwaway_dist(tmp_path, monkeypatch):
     """A plugin installed the way a third party would: a distribution with an entry point."""
-    (tmp_path / "throwaway_plugin.py").write_text(textwrap.dedent('''
+    (tmp_path / "throwaway_plugin.py").write_text(
+        textwrap.dedent("""
         from toolkit.registry import Plugin
 
         def extract(doc, article, options):
@@ -66,12 +72,14 @@ def throwaway_dist(tmp_path, monkeypatch):
 
         plugin = Plugin(name="wordcount", version="0.1", provides=("word_counts",), extract=extract,
                         description="counts tokens per article")
-    '''))
+    """)
+    )
     dist = tmp_path / "throwaway-0.1.dist-info"
     dist.mkdir()
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: throwaway\nVersion: 0.1\n")
-    (dist / "entry_points.txt").write_text("[presslens.plugins]\nwordcount = throwaway_plugin:plugin\n"
-                                           "broken = throwaway_plugin:does_not_exist\n")
+    (dist / "entry_points.txt").write_text(
+        "[presslens.plugins]\nwordcount = throwaway_plugin:plugin\nbroken = throwaway_plugin:does_not_exist\n"
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     return tmp_path
 
@@ -85,15 +93,19 @@ def test_entry_point_plugin_is_discovered_and_run(throwaway_dist, tmp_path, monk
     monkeypatch.setattr(toolkit.pipeline, "registry", reg)
     corpus = toolkit.pipeline.analyze(
         [toolkit.Article(article_id="a", text="One sentence here. And another one.")],
-        plugins=["wordcount"], quiet=True, out=tmp_path / "out")
+        plugins=["wordcount"],
+        quiet=True,
+        out=tmp_path / "out",
+    )
     counts = corpus.table("word_counts")
     assert counts.loc[0, "article_id"] == "a" and counts.loc[0, "n_sentences"] == 2
     assert (tmp_path / "out" / "word_counts.parquet").exists()
 
 
 def test_importing_toolkit_loads_no_spacy_altair_or_plugins():
-    code = ("import sys, toolkit; toolkit.__all__; "
-            "print(sorted(m for m in ('spacy','altair','ipywidgets','toolkit_entities','toolkit_quotes') if m in sys.modules))")
+    code = (
+        "import sys, toolkit; toolkit.__all__; "
+        "print(sorted(m for m in ('spacy','altair','ipywidgets','toolkit_entities','toolkit_quotes') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
-

@@ -101,14 +101,16 @@ def test_metadata_rows_match_the_files_one_to_one():
     stems = {path.stem for path in article_files()}
     assert set(ids) == stems, (
         f"metadata.csv and the .txt files disagree: only in metadata {sorted(set(ids) - stems)}, "
-        f"only as files {sorted(stems - set(ids))}")
+        f"only as files {sorted(stems - set(ids))}"
+    )
     for row in rows:
         headline = read_text(SAMPLE / f"{row['article_id']}.txt").split("\n", 1)[0]
         if row["title"]:
             assert row["title"] == headline, f"{row['article_id']}: metadata title differs from the headline"
         if row["url"]:
             assert row["url"].startswith("https://") and ".example/" in row["url"], (
-                f"{row['article_id']}: invented URLs must use the reserved .example domain, found {row['url']!r}")
+                f"{row['article_id']}: invented URLs must use the reserved .example domain, found {row['url']!r}"
+            )
         assert row["outlet"], f"{row['article_id']}: every article needs an outlet"
 
 
@@ -149,7 +151,8 @@ def test_loader_reads_every_article_with_its_metadata():
         assert article.outlet == row["outlet"]
         assert article.published_source == ("metadata" if row["published"] else "unknown"), (
             f"{row['article_id']}: published_source {article.published_source!r}; the undated article must stay "
-            "undated (no date line in its text)")
+            "undated (no date line in its text)"
+        )
 
 
 def test_every_documented_phrase_occurs_in_its_file():
@@ -166,8 +169,7 @@ def test_every_documented_phrase_occurs_in_its_file():
 
 
 def test_name_variants_of_one_person_are_at_least_four():
-    variants = [BACKTICKED.findall(row[2])[0] for row in readme_table(PHENOMENA)
-                if row[0].startswith("name variant")]
+    variants = [BACKTICKED.findall(row[2])[0] for row in readme_table(PHENOMENA) if row[0].startswith("name variant")]
     assert len(set(variants)) >= 4, f"expected at least 4 spelling variants of one name, found {variants}"
 
 
@@ -182,6 +184,5 @@ def test_cleaning_removes_exactly_the_documented_boilerplate_lines():
         raw = read_text(SAMPLE / name)
         cleaned, removed = clean_text(raw)
         removed_lines = [raw[start:end].rstrip("\n") for start, end, _reason in removed]
-        assert removed_lines == lines, (
-            f"{name}: cleaning removed {removed_lines}, the README documents {lines}")
+        assert removed_lines == lines, f"{name}: cleaning removed {removed_lines}, the README documents {lines}"
         assert len(cleaned) == len(raw) - sum(end - start for start, end, _reason in removed)

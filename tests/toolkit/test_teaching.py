@@ -12,8 +12,10 @@ from toolkit.annotate import SpanAnnotator, annotate
 from toolkit.pipeline import Corpus
 from toolkit.registry import registry
 
-TEXT = ('Mia Holt said on Monday that "the bridge will open next week." Critics, including Olaf Brandt, '
-        "disagreed. Brandt denied the plan last month. Mayor Jo Park was mentioned too.")
+TEXT = (
+    'Mia Holt said on Monday that "the bridge will open next week." Critics, including Olaf Brandt, '
+    "disagreed. Brandt denied the plan last month. Mayor Jo Park was mentioned too."
+)
 
 
 def _contested_stand_in(corpus: Corpus) -> pd.DataFrame:
@@ -34,38 +36,128 @@ def claims_with_a_contested_table(_isolated_registry):
 
 @pytest.fixture()
 def corpus() -> Corpus:
-    articles = pd.DataFrame([{"article_id": "a1", "text": TEXT, "published": "2024-03-14", "title": "t"},
-                             {"article_id": "a2", "text": TEXT, "published": "2024-03-20", "title": "u"}])
-    entities = pd.DataFrame([
-        {"entity_id": "E1", "name": "Mia Holt", "label": "PERSON", "aliases": ["Mia Holt", "Holt"], "n_mentions": 3, "n_articles": 2},
-        {"entity_id": "E2", "name": "Olaf Brandt", "label": "PERSON", "aliases": ["Olaf Brandt", "Brandt"], "n_mentions": 4, "n_articles": 2},
-        {"entity_id": "E3", "name": "Jo Park", "label": "PERSON", "aliases": ["Jo Park"], "n_mentions": 1, "n_articles": 1},
-        {"entity_id": "E4", "name": "City Hall", "label": "ORG", "aliases": [], "n_mentions": 1, "n_articles": 1},
-    ])
-    quotes = pd.DataFrame([
-        {"quote_id": "q1", "article_id": "a1", "kind": "direct", "content_start": 29, "content_end": 61,
-         "content": TEXT[29:61], "speaker_entity_id": "E1", "speaker_name": "Mia Holt"},
-        {"quote_id": "q2", "article_id": "a2", "kind": "indirect", "content_start": 113, "content_end": 138,
-         "content": TEXT[113:138], "speaker_entity_id": "E2", "speaker_name": "Olaf Brandt"},
-    ])
-    claims = pd.DataFrame([
-        {"claim_id": "c1", "article_id": "a1", "quote_id": "q1", "claimant_entity_id": "E1", "stance": "assert",
-         "proposition": "the bridge opens", "group_id": "g1"},
-        {"claim_id": "c2", "article_id": "a2", "quote_id": "q2", "claimant_entity_id": "E2", "stance": "deny",
-         "proposition": "the bridge opens", "group_id": "g1"},
-        {"claim_id": "c3", "article_id": "a2", "quote_id": None, "claimant_entity_id": "E3", "stance": "assert",
-         "proposition": "taxes rise", "group_id": "g2"},
-    ])
+    articles = pd.DataFrame(
+        [
+            {"article_id": "a1", "text": TEXT, "published": "2024-03-14", "title": "t"},
+            {"article_id": "a2", "text": TEXT, "published": "2024-03-20", "title": "u"},
+        ]
+    )
+    entities = pd.DataFrame(
+        [
+            {
+                "entity_id": "E1",
+                "name": "Mia Holt",
+                "label": "PERSON",
+                "aliases": ["Mia Holt", "Holt"],
+                "n_mentions": 3,
+                "n_articles": 2,
+            },
+            {
+                "entity_id": "E2",
+                "name": "Olaf Brandt",
+                "label": "PERSON",
+                "aliases": ["Olaf Brandt", "Brandt"],
+                "n_mentions": 4,
+                "n_articles": 2,
+            },
+            {
+                "entity_id": "E3",
+                "name": "Jo Park",
+                "label": "PERSON",
+                "aliases": ["Jo Park"],
+                "n_mentions": 1,
+                "n_articles": 1,
+            },
+            {"entity_id": "E4", "name": "City Hall", "label": "ORG", "aliases": [], "n_mentions": 1, "n_articles": 1},
+        ]
+    )
+    quotes = pd.DataFrame(
+        [
+            {
+                "quote_id": "q1",
+                "article_id": "a1",
+                "kind": "direct",
+                "content_start": 29,
+                "content_end": 61,
+                "content": TEXT[29:61],
+                "speaker_entity_id": "E1",
+                "speaker_name": "Mia Holt",
+            },
+            {
+                "quote_id": "q2",
+                "article_id": "a2",
+                "kind": "indirect",
+                "content_start": 113,
+                "content_end": 138,
+                "content": TEXT[113:138],
+                "speaker_entity_id": "E2",
+                "speaker_name": "Olaf Brandt",
+            },
+        ]
+    )
+    claims = pd.DataFrame(
+        [
+            {
+                "claim_id": "c1",
+                "article_id": "a1",
+                "quote_id": "q1",
+                "claimant_entity_id": "E1",
+                "stance": "assert",
+                "proposition": "the bridge opens",
+                "group_id": "g1",
+            },
+            {
+                "claim_id": "c2",
+                "article_id": "a2",
+                "quote_id": "q2",
+                "claimant_entity_id": "E2",
+                "stance": "deny",
+                "proposition": "the bridge opens",
+                "group_id": "g1",
+            },
+            {
+                "claim_id": "c3",
+                "article_id": "a2",
+                "quote_id": None,
+                "claimant_entity_id": "E3",
+                "stance": "assert",
+                "proposition": "taxes rise",
+                "group_id": "g2",
+            },
+        ]
+    )
     start = TEXT.index("on Monday") + 3
     week = TEXT.index("next week")
     month = TEXT.index("last month")
-    timexes = pd.DataFrame([
-        {"article_id": "a1", "start": start, "end": start + 6, "text": "Monday", "type": "DATE", "value": "2024-03-11"},
-        {"article_id": "a1", "start": week, "end": week + 9, "text": "next week", "type": "DATE", "value": "2024-W12"},
-        {"article_id": "a1", "start": month, "end": month + 10, "text": "last month", "type": "DATE", "value": "2024-02"},
-    ])
-    return Corpus({"articles": articles, "entities": entities, "quotes": quotes, "claims": claims,
-                   "timexes": timexes})
+    timexes = pd.DataFrame(
+        [
+            {
+                "article_id": "a1",
+                "start": start,
+                "end": start + 6,
+                "text": "Monday",
+                "type": "DATE",
+                "value": "2024-03-11",
+            },
+            {
+                "article_id": "a1",
+                "start": week,
+                "end": week + 9,
+                "text": "next week",
+                "type": "DATE",
+                "value": "2024-W12",
+            },
+            {
+                "article_id": "a1",
+                "start": month,
+                "end": month + 10,
+                "text": "last month",
+                "type": "DATE",
+                "value": "2024-02",
+            },
+        ]
+    )
+    return Corpus({"articles": articles, "entities": entities, "quotes": quotes, "claims": claims, "timexes": timexes})
 
 
 def test_quoted_and_mentioned_counts_quotes_per_person(corpus: Corpus) -> None:
@@ -105,8 +197,9 @@ def test_check_claim_finds_the_group_from_the_names(corpus: Corpus) -> None:
     good = teaching.check_claim(corpus, asserted_by=["Mia Holt"], denied_by=["Brandt"], first_denied="2024-03-20")
     assert good.agrees, good.message
     assert "g1" in good.message and "the bridge opens" in good.message
-    swapped = teaching.check_claim(corpus, asserted_by=["Brandt"], denied_by=["Mia Holt"], group_id="g1",
-                                   first_denied="2024-03-14")
+    swapped = teaching.check_claim(
+        corpus, asserted_by=["Brandt"], denied_by=["Mia Holt"], group_id="g1", first_denied="2024-03-14"
+    )
     assert not swapped.agrees
     assert ("the date", "2024-03-14", "2024-03-20") in swapped.comparisons[2].different
     with pytest.raises(KeyError, match="Contested groups: g1"):
@@ -114,8 +207,9 @@ def test_check_claim_finds_the_group_from_the_names(corpus: Corpus) -> None:
 
 
 def test_check_claim_without_claims_cannot_check() -> None:
-    assert not teaching.check_claim(Corpus({"claims": pd.DataFrame({"group_id": [], "stance": []})}),
-                                    asserted_by=["x"], denied_by=[]).checkable
+    assert not teaching.check_claim(
+        Corpus({"claims": pd.DataFrame({"group_id": [], "stance": []})}), asserted_by=["x"], denied_by=[]
+    ).checkable
 
 
 def test_check_claim_without_the_claims_plugin_says_what_to_install(corpus: Corpus) -> None:
@@ -143,13 +237,17 @@ def test_without_the_quotes_plugin_every_person_is_only_talked_about(corpus: Cor
     assert "found no quotes" in teaching.check_quoted(corpus, quoted=[], only_mentioned=["Jo Park"]).message
 
 
-@pytest.mark.parametrize(("answers", "verdict"), [
-    ({"Monday": "2024-03-11", "next week": "2024-03-18/2024-03-24", "last month": "2024-02"}, "agree"),
-    ({"Monday": "2024-03-11", "next week": "2024-03-20", "last month": "2024-02"}, "close"),
-    ({"Monday": "2024-03-04", "next week": "2024-W12", "last month": "2024-02"}, "different"),
-    ({"Monday": "2024-03-11", "next week": "2024-W12"}, "missing"),
-    ({"Monday": "2024-03-11", "next week": "2024-W12", "last month": "2024-02", "tomorrow": "2024-03-15"}, "extra"),
-], ids=["all-right", "a-day-inside-the-week", "wrong-monday", "one-left-out", "one-invented"])
+@pytest.mark.parametrize(
+    ("answers", "verdict"),
+    [
+        ({"Monday": "2024-03-11", "next week": "2024-03-18/2024-03-24", "last month": "2024-02"}, "agree"),
+        ({"Monday": "2024-03-11", "next week": "2024-03-20", "last month": "2024-02"}, "close"),
+        ({"Monday": "2024-03-04", "next week": "2024-W12", "last month": "2024-02"}, "different"),
+        ({"Monday": "2024-03-11", "next week": "2024-W12"}, "missing"),
+        ({"Monday": "2024-03-11", "next week": "2024-W12", "last month": "2024-02", "tomorrow": "2024-03-15"}, "extra"),
+    ],
+    ids=["all-right", "a-day-inside-the-week", "wrong-monday", "one-left-out", "one-invented"],
+)
 def test_check_dates(corpus: Corpus, answers: dict[str, str], verdict: str) -> None:
     feedback = teaching.check_dates(corpus, "a1", answers)
     (comparison,) = feedback.comparisons
@@ -159,14 +257,17 @@ def test_check_dates(corpus: Corpus, answers: dict[str, str], verdict: str) -> N
     assert "published on 2024-03-14" in feedback.message
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("2024-02-29", (dt.date(2024, 2, 29), dt.date(2024, 2, 29))),
-    ("2023-Q4", (dt.date(2023, 10, 1), dt.date(2023, 12, 31))),
-    ("2023-WI", (dt.date(2023, 12, 1), dt.date(2024, 2, 29))),
-    ("2024", (dt.date(2024, 1, 1), dt.date(2024, 12, 31))),
-    ("PAST_REF", None),
-    ("2024-02-30", None),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-02-29", (dt.date(2024, 2, 29), dt.date(2024, 2, 29))),
+        ("2023-Q4", (dt.date(2023, 10, 1), dt.date(2023, 12, 31))),
+        ("2023-WI", (dt.date(2023, 12, 1), dt.date(2024, 2, 29))),
+        ("2024", (dt.date(2024, 1, 1), dt.date(2024, 12, 31))),
+        ("PAST_REF", None),
+        ("2024-02-30", None),
+    ],
+)
 def test_timex_range(value: str, expected: object) -> None:
     assert teaching.timex_range(value) == expected
 
@@ -212,13 +313,17 @@ def test_annotate_dates_and_unknown_article(corpus: Corpus) -> None:
 
 
 def test_quoted_and_mentioned_within_some_articles(corpus: Corpus) -> None:
-    corpus.tables["mentions"] = pd.DataFrame([
-        {"article_id": "a1", "start": 0, "end": 8, "text": "Mia Holt", "label": "PERSON", "entity_id": "E1"},
-        {"article_id": "a1", "start": 150, "end": 157, "text": "Jo Park", "label": "PERSON", "entity_id": "E3"},
-    ])
+    corpus.tables["mentions"] = pd.DataFrame(
+        [
+            {"article_id": "a1", "start": 0, "end": 8, "text": "Mia Holt", "label": "PERSON", "entity_id": "E1"},
+            {"article_id": "a1", "start": 150, "end": 157, "text": "Jo Park", "label": "PERSON", "entity_id": "E3"},
+        ]
+    )
     table = teaching.quoted_and_mentioned(corpus, articles=["a1"])
     assert table.set_index("name")[["n_mentions", "n_quotes"]].to_dict("index") == {
-        "Mia Holt": {"n_mentions": 1, "n_quotes": 1}, "Jo Park": {"n_mentions": 1, "n_quotes": 0}}
+        "Mia Holt": {"n_mentions": 1, "n_quotes": 1},
+        "Jo Park": {"n_mentions": 1, "n_quotes": 0},
+    }
     assert teaching.check_quoted(corpus, quoted=["Holt"], only_mentioned=["Park"], articles=["a1"]).agrees
 
 

@@ -33,62 +33,173 @@ def tiny_corpus(*, evil: bool = False) -> Corpus:
     """Three invented articles with every contract table filled by hand."""
     tag = EVIL if evil else ""
     texts = {k: (t + tag if evil else t) for k, t in TEXTS.items()}
-    articles = pd.DataFrame({
-        "article_id": ["a1", "a2", "a3"], "path": [None] * 3,
-        "title": [f"Arms row{tag}", f"Denial{tag}", f"Thanks{tag}"],
-        "outlet": [f"Daily{tag}", "Herald", "Daily"],
-        "published": ["2023-05-02", "2023-06-10", "2023-08-01"], "published_source": ["metadata"] * 3,
-        "text": [texts["a1"], texts["a2"], texts["a3"]]})
+    articles = pd.DataFrame(
+        {
+            "article_id": ["a1", "a2", "a3"],
+            "path": [None] * 3,
+            "title": [f"Arms row{tag}", f"Denial{tag}", f"Thanks{tag}"],
+            "outlet": [f"Daily{tag}", "Herald", "Daily"],
+            "published": ["2023-05-02", "2023-06-10", "2023-08-01"],
+            "published_source": ["metadata"] * 3,
+            "text": [texts["a1"], texts["a2"], texts["a3"]],
+        }
+    )
     ents = {"RU": f"Ruritania{tag}", "FR": "Freedonia", "SY": "Sylvania", "RF": f"Rufus Firefly{tag}"}
     mention_rows = []
-    for article, piece, label, eid in [("a1", "Ruritania", "GPE", "RU"), ("a1", "Freedonia", "GPE", "FR"),
-                                       ("a2", "Rufus Firefly", "PERSON", "RF"), ("a3", "Sylvania", "GPE", "SY"),
-                                       ("a3", "Freedonia", "GPE", "FR")]:
+    for article, piece, label, eid in [
+        ("a1", "Ruritania", "GPE", "RU"),
+        ("a1", "Freedonia", "GPE", "FR"),
+        ("a2", "Rufus Firefly", "PERSON", "RF"),
+        ("a3", "Sylvania", "GPE", "SY"),
+        ("a3", "Freedonia", "GPE", "FR"),
+    ]:
         s, e = _span(article, piece)
-        mention_rows.append({"article_id": article, "start": s, "end": e, "text": piece, "label": label, "entity_id": eid})
+        mention_rows.append(
+            {"article_id": article, "start": s, "end": e, "text": piece, "label": label, "entity_id": eid}
+        )
     mentions = pd.DataFrame(mention_rows)
-    entities = pd.DataFrame({"entity_id": list(ents), "name": list(ents.values()),
-                             "label": ["GPE", "GPE", "GPE", "PERSON"], "aliases": [[n] for n in ents.values()],
-                             "n_mentions": [1, 2, 1, 1], "n_articles": [1, 2, 1, 1]})
+    entities = pd.DataFrame(
+        {
+            "entity_id": list(ents),
+            "name": list(ents.values()),
+            "label": ["GPE", "GPE", "GPE", "PERSON"],
+            "aliases": [[n] for n in ents.values()],
+            "n_mentions": [1, 2, 1, 1],
+            "n_articles": [1, 2, 1, 1],
+        }
+    )
 
     def quote(qid, article, content, cue, speaker, eid, kind="indirect"):
         cs, ce = _span(article, content)
         us, ue = _span(article, cue)
         ss, se = _span(article, speaker)
-        return {"quote_id": qid, "article_id": article, "kind": kind, "content_start": cs, "content_end": ce,
-                "content": content + tag, "cue_start": us, "cue_end": ue, "speaker_start": ss, "speaker_end": se,
-                "speaker_entity_id": eid, "speaker_name": ents[eid], "via_entity_id": None}
+        return {
+            "quote_id": qid,
+            "article_id": article,
+            "kind": kind,
+            "content_start": cs,
+            "content_end": ce,
+            "content": content + tag,
+            "cue_start": us,
+            "cue_end": ue,
+            "speaker_start": ss,
+            "speaker_end": se,
+            "speaker_entity_id": eid,
+            "speaker_name": ents[eid],
+            "via_entity_id": None,
+        }
 
-    quotes = pd.DataFrame([
-        quote("q1", "a1", "Freedonia of shipping rifles to the rebels", "accused", "Ruritania", "RU"),
-        quote("q2", "a1", "the shipment", "denies", "Freedonia", "FR"),
-        quote("q3", "a2", "We never sent weapons to anyone", "said", "Rufus Firefly", "RF", kind="direct"),
-        quote("q4", "a3", "Freedonia for its support", "thanked", "Sylvania", "SY"),
-    ])
+    quotes = pd.DataFrame(
+        [
+            quote("q1", "a1", "Freedonia of shipping rifles to the rebels", "accused", "Ruritania", "RU"),
+            quote("q2", "a1", "the shipment", "denies", "Freedonia", "FR"),
+            quote("q3", "a2", "We never sent weapons to anyone", "said", "Rufus Firefly", "RF", kind="direct"),
+            quote("q4", "a3", "Freedonia for its support", "thanked", "Sylvania", "SY"),
+        ]
+    )
     ts, te = _span("a3", "March")
-    timexes = pd.DataFrame([{"article_id": "a3", "start": ts, "end": te, "text": "March", "type": "DATE", "value": "2023-03"}])
-    events = pd.DataFrame([
-        {"event_id": "e1", "article_id": "a1", "start": 0, "end": 60, "date_start": "2023-04-20", "date_end": "2023-04-20",
-         "granularity": "day", "timex_start": None, "timex_end": None, "entity_ids": ["RU", "FR"]},
-        {"event_id": "e3", "article_id": "a3", "start": 0, "end": len(TEXTS["a3"]), "date_start": "2023-03-01",
-         "date_end": "2023-03-31", "granularity": "month", "timex_start": ts, "timex_end": te, "entity_ids": ["SY", "FR"]},
-    ])
-    claims = pd.DataFrame([
-        {"claim_id": "c1", "article_id": "a1", "quote_id": "q1", "claimant_entity_id": "RU", "stance": "accuse",
-         "proposition": f"Freedonia ship rifles{tag}", "about_entity_ids": ["FR"], "date_start": "2023-04-20",
-         "date_end": "2023-04-20", "group_id": "G1", "claimant_name": ents["RU"], "evidence": f"shipping rifles{tag}"},
-        {"claim_id": "c2", "article_id": "a1", "quote_id": "q2", "claimant_entity_id": "FR", "stance": "deny",
-         "proposition": "shipment", "about_entity_ids": [], "date_start": "2023-05-02", "date_end": "2023-05-02",
-         "group_id": "G1", "claimant_name": "Freedonia", "evidence": "the shipment"},
-        {"claim_id": "c3", "article_id": "a2", "quote_id": "q3", "claimant_entity_id": "RF", "stance": "deny",
-         "proposition": "send weapons", "about_entity_ids": [], "date_start": "2023-06-10", "date_end": "2023-06-10",
-         "group_id": "G1", "claimant_name": ents["RF"], "evidence": "We never sent weapons"},
-        {"claim_id": "c4", "article_id": "a3", "quote_id": "q4", "claimant_entity_id": "SY", "stance": "support",
-         "proposition": "Freedonia support", "about_entity_ids": ["FR"], "date_start": "2023-03-01",
-         "date_end": "2023-03-31", "group_id": "G2", "claimant_name": "Sylvania", "evidence": "its support"},
-    ])
-    return Corpus({"articles": articles, "mentions": mentions, "entities": entities, "quotes": quotes,
-                   "timexes": timexes, "events": events, "claims": claims})
+    timexes = pd.DataFrame(
+        [{"article_id": "a3", "start": ts, "end": te, "text": "March", "type": "DATE", "value": "2023-03"}]
+    )
+    events = pd.DataFrame(
+        [
+            {
+                "event_id": "e1",
+                "article_id": "a1",
+                "start": 0,
+                "end": 60,
+                "date_start": "2023-04-20",
+                "date_end": "2023-04-20",
+                "granularity": "day",
+                "timex_start": None,
+                "timex_end": None,
+                "entity_ids": ["RU", "FR"],
+            },
+            {
+                "event_id": "e3",
+                "article_id": "a3",
+                "start": 0,
+                "end": len(TEXTS["a3"]),
+                "date_start": "2023-03-01",
+                "date_end": "2023-03-31",
+                "granularity": "month",
+                "timex_start": ts,
+                "timex_end": te,
+                "entity_ids": ["SY", "FR"],
+            },
+        ]
+    )
+    claims = pd.DataFrame(
+        [
+            {
+                "claim_id": "c1",
+                "article_id": "a1",
+                "quote_id": "q1",
+                "claimant_entity_id": "RU",
+                "stance": "accuse",
+                "proposition": f"Freedonia ship rifles{tag}",
+                "about_entity_ids": ["FR"],
+                "date_start": "2023-04-20",
+                "date_end": "2023-04-20",
+                "group_id": "G1",
+                "claimant_name": ents["RU"],
+                "evidence": f"shipping rifles{tag}",
+            },
+            {
+                "claim_id": "c2",
+                "article_id": "a1",
+                "quote_id": "q2",
+                "claimant_entity_id": "FR",
+                "stance": "deny",
+                "proposition": "shipment",
+                "about_entity_ids": [],
+                "date_start": "2023-05-02",
+                "date_end": "2023-05-02",
+                "group_id": "G1",
+                "claimant_name": "Freedonia",
+                "evidence": "the shipment",
+            },
+            {
+                "claim_id": "c3",
+                "article_id": "a2",
+                "quote_id": "q3",
+                "claimant_entity_id": "RF",
+                "stance": "deny",
+                "proposition": "send weapons",
+                "about_entity_ids": [],
+                "date_start": "2023-06-10",
+                "date_end": "2023-06-10",
+                "group_id": "G1",
+                "claimant_name": ents["RF"],
+                "evidence": "We never sent weapons",
+            },
+            {
+                "claim_id": "c4",
+                "article_id": "a3",
+                "quote_id": "q4",
+                "claimant_entity_id": "SY",
+                "stance": "support",
+                "proposition": "Freedonia support",
+                "about_entity_ids": ["FR"],
+                "date_start": "2023-03-01",
+                "date_end": "2023-03-31",
+                "group_id": "G2",
+                "claimant_name": "Sylvania",
+                "evidence": "its support",
+            },
+        ]
+    )
+    return Corpus(
+        {
+            "articles": articles,
+            "mentions": mentions,
+            "entities": entities,
+            "quotes": quotes,
+            "timexes": timexes,
+            "events": events,
+            "claims": claims,
+        }
+    )
 
 
 @pytest.fixture()
@@ -115,8 +226,13 @@ def test_the_core_offers_only_the_article_reader(core_only):
 
 
 def test_standard_views_are_the_plugins_in_their_declared_order():
-    assert v._dashboard_order({n: None for n in v.views()})[:len(STANDARD_VIEWS)] == [
-        "entity_table", "article_reader", "timeline", "quote_explorer", "contested_claims"]
+    assert v._dashboard_order(dict.fromkeys(v.views()))[: len(STANDARD_VIEWS)] == [
+        "entity_table",
+        "article_reader",
+        "timeline",
+        "quote_explorer",
+        "contested_claims",
+    ]
     assert {"quote", "claim_group"} <= set(v.Selection().parts)  # parts the quotes and claims plugins add
 
 
@@ -136,19 +252,27 @@ def test_selection_narrow_by_each_part(corpus):
     assert set(v.Selection(quote="q4").narrow(corpus.events, corpus)["event_id"]) == {"e3"}
 
 
-@pytest.mark.parametrize("name, change, before, after", [
-    ("entity_table", {"articles": ["a2"]}, {"RU", "FR", "SY", "RF"}, {"RF"}),
-    ("article_reader", {"entities": ["SY"]}, {"a1", "a2", "a3"}, {"a3"}),
-    ("article_reader", {"quote": "q3"}, {"a1", "a2", "a3"}, {"a2"}),
-    ("article_reader", {"claim_group": "G2"}, {"a1", "a2", "a3"}, {"a3"}),
-    ("timeline", {"entities": ["SY"]}, {"e1", "e3"}, {"e3"}),
-    ("timeline", {"date_range": ("2023-04-01", "2023-12-31")}, {"e1", "e3"}, {"e1"}),
-    ("quote_explorer", {"entities": ["RU"]}, {"q1", "q2", "q3", "q4"}, {"q1"}),
-    ("quote_explorer", {"date_range": ("2023-06-01", "2023-06-30")}, {"q1", "q2", "q3", "q4"}, {"q3"}),
-], ids=lambda x: x if isinstance(x, str) else None)
+@pytest.mark.parametrize(
+    "name, change, before, after",
+    [
+        ("entity_table", {"articles": ["a2"]}, {"RU", "FR", "SY", "RF"}, {"RF"}),
+        ("article_reader", {"entities": ["SY"]}, {"a1", "a2", "a3"}, {"a3"}),
+        ("article_reader", {"quote": "q3"}, {"a1", "a2", "a3"}, {"a2"}),
+        ("article_reader", {"claim_group": "G2"}, {"a1", "a2", "a3"}, {"a3"}),
+        ("timeline", {"entities": ["SY"]}, {"e1", "e3"}, {"e3"}),
+        ("timeline", {"date_range": ("2023-04-01", "2023-12-31")}, {"e1", "e3"}, {"e1"}),
+        ("quote_explorer", {"entities": ["RU"]}, {"q1", "q2", "q3", "q4"}, {"q1"}),
+        ("quote_explorer", {"date_range": ("2023-06-01", "2023-06-30")}, {"q1", "q2", "q3", "q4"}, {"q3"}),
+    ],
+    ids=lambda x: x if isinstance(x, str) else None,
+)
 def test_each_view_follows_the_selection(corpus, name, change, before, after):
-    key = {"entity_table": "entity_id", "article_reader": "article_id", "timeline": "event_id",
-           "quote_explorer": "quote_id"}[name]
+    key = {
+        "entity_table": "entity_id",
+        "article_reader": "article_id",
+        "timeline": "event_id",
+        "quote_explorer": "quote_id",
+    }[name]
     selection = v.Selection()
     widget = v.view(corpus, name, selection=selection)
     assert set(widget.rows()[key]) == before
@@ -193,8 +317,12 @@ def test_dashboard_composes_core_and_plugin_views_without_core_edits(corpus):
     def counter_render(corpus, selection=None, **_):
         return "<section>counter panel</section>"
 
-    extra = Plugin(name="zz_counter", views={"counter": counter_view}, renderers={"counter": counter_render},
-                   dashboard={"counter": 1})
+    extra = Plugin(
+        name="zz_counter",
+        views={"counter": counter_view},
+        renderers={"counter": counter_render},
+        dashboard={"counter": 1},
+    )
     with registry.enabled(extra):
         board = v.dashboard(corpus)
         assert list(board.panels)[:2] == ["counter", "entity_table"]  # placed first, as declared
@@ -231,8 +359,11 @@ def test_every_standard_view_widget_escapes_script():
     board = v.dashboard(corpus, views=STANDARD_VIEWS)
     board.selection.quote = "q1"
     for name, panel in board.panels.items():
-        html = panel.html.value if hasattr(panel, "html") else "".join(
-            c.value for c in panel.children if hasattr(c, "value") and isinstance(c.value, str))
+        html = (
+            panel.html.value
+            if hasattr(panel, "html")
+            else "".join(c.value for c in panel.children if hasattr(c, "value") and isinstance(c.value, str))
+        )
         assert "<script>" not in html, name
 
 

@@ -33,19 +33,51 @@ def _corpus(seed: int) -> Corpus:
     def pick(values: list, size: int = n) -> list:
         return [values[i] for i in rng.integers(0, len(values), size)]
 
-    articles = pd.DataFrame({"article_id": ARTICLES, "title": "T", "outlet": "O", "text": "x",
-                             "published": pick(DAYS, len(ARTICLES))})
-    mentions = pd.DataFrame({"article_id": pick(ARTICLES), "start": 0, "end": 1, "text": "x", "label": "PERSON",
-                             "entity_id": pick(ENTITIES + [None])})
-    quotes = pd.DataFrame({"quote_id": [f"q{i}" for i in range(n)], "article_id": pick(ARTICLES), "kind": "direct",
-                           "speaker_entity_id": pick(ENTITIES + [None]), "via_entity_id": pick(ENTITIES + [None] * 3)})
-    events = pd.DataFrame({"event_id": [f"v{i}" for i in range(n)], "article_id": pick(ARTICLES), "start": 0, "end": 1,
-                           "date_start": pick(DAYS), "date_end": pick(DAYS),
-                           "entity_ids": [pick(ENTITIES, int(k)) for k in rng.integers(0, 3, n)]})
-    claims = pd.DataFrame({"claim_id": [f"c{i}" for i in range(n)], "article_id": pick(ARTICLES),
-                           "quote_id": pick([f"q{i}" for i in range(n)]), "claimant_entity_id": pick(ENTITIES),
-                           "about_entity_ids": [pick(ENTITIES, int(k)) for k in rng.integers(0, 2, n)],
-                           "date_start": pick(DAYS), "date_end": pick(DAYS), "group_id": pick(["g1", "g2"])})
+    articles = pd.DataFrame(
+        {"article_id": ARTICLES, "title": "T", "outlet": "O", "text": "x", "published": pick(DAYS, len(ARTICLES))}
+    )
+    mentions = pd.DataFrame(
+        {
+            "article_id": pick(ARTICLES),
+            "start": 0,
+            "end": 1,
+            "text": "x",
+            "label": "PERSON",
+            "entity_id": pick(ENTITIES + [None]),
+        }
+    )
+    quotes = pd.DataFrame(
+        {
+            "quote_id": [f"q{i}" for i in range(n)],
+            "article_id": pick(ARTICLES),
+            "kind": "direct",
+            "speaker_entity_id": pick(ENTITIES + [None]),
+            "via_entity_id": pick(ENTITIES + [None] * 3),
+        }
+    )
+    events = pd.DataFrame(
+        {
+            "event_id": [f"v{i}" for i in range(n)],
+            "article_id": pick(ARTICLES),
+            "start": 0,
+            "end": 1,
+            "date_start": pick(DAYS),
+            "date_end": pick(DAYS),
+            "entity_ids": [pick(ENTITIES, int(k)) for k in rng.integers(0, 3, n)],
+        }
+    )
+    claims = pd.DataFrame(
+        {
+            "claim_id": [f"c{i}" for i in range(n)],
+            "article_id": pick(ARTICLES),
+            "quote_id": pick([f"q{i}" for i in range(n)]),
+            "claimant_entity_id": pick(ENTITIES),
+            "about_entity_ids": [pick(ENTITIES, int(k)) for k in rng.integers(0, 2, n)],
+            "date_start": pick(DAYS),
+            "date_end": pick(DAYS),
+            "group_id": pick(["g1", "g2"]),
+        }
+    )
     return Corpus({"articles": articles, "mentions": mentions, "quotes": quotes, "events": events, "claims": claims})
 
 
@@ -80,39 +112,61 @@ def _naive(frame: pd.DataFrame, corpus: Corpus, selection: Selection, parts: tup
             if columns:
                 ok &= any(e in selection.entities for c in columns for e in _ids(row[c]))
             else:  # a table without entity columns: the articles that mention the entity
-                mentioned = set(corpus.mentions.loc[corpus.mentions["entity_id"].isin(selection.entities), "article_id"])
+                mentioned = set(
+                    corpus.mentions.loc[corpus.mentions["entity_id"].isin(selection.entities), "article_id"]
+                )
                 ok &= row["article_id"] in mentioned
         if "quote" in parts and selection.quote:
             if "quote_id" in row:
                 ok &= row["quote_id"] == selection.quote
             else:
-                ok &= row["article_id"] in set(corpus.quotes.loc[corpus.quotes["quote_id"] == selection.quote, "article_id"])
+                ok &= row["article_id"] in set(
+                    corpus.quotes.loc[corpus.quotes["quote_id"] == selection.quote, "article_id"]
+                )
         if "claim_group" in parts and selection.claim_group:
             if "group_id" in row:
                 ok &= row["group_id"] == selection.claim_group
             elif "quote_id" in row:
-                ok &= row["quote_id"] in set(corpus.claims.loc[corpus.claims["group_id"] == selection.claim_group, "quote_id"])
+                ok &= row["quote_id"] in set(
+                    corpus.claims.loc[corpus.claims["group_id"] == selection.claim_group, "quote_id"]
+                )
             else:
-                ok &= row["article_id"] in set(corpus.claims.loc[corpus.claims["group_id"] == selection.claim_group, "article_id"])
+                ok &= row["article_id"] in set(
+                    corpus.claims.loc[corpus.claims["group_id"] == selection.claim_group, "article_id"]
+                )
         keep.append(bool(ok))
     return keep
 
 
-states = st.fixed_dictionaries({
-    "entities": st.lists(st.sampled_from(ENTITIES + ["E-none"]), max_size=2, unique=True),
-    "articles": st.lists(st.sampled_from(ARTICLES), max_size=2, unique=True),
-    "date_range": st.one_of(st.none(), st.tuples(st.sampled_from(["2023-01-01", "2023-02-10"]),
-                                                 st.sampled_from(["2023-02-10", "2023-12-31"]))),
-    "quote": st.one_of(st.none(), st.sampled_from(["q1", "q5", "q-none"])),
-    "claim_group": st.one_of(st.none(), st.sampled_from(["g1", "g2"])),
-})
-part_sets = st.sampled_from([parts(), ("entities", "articles", "date_range"), ("articles", "date_range"), ("entities",),
-                             ("quote", "claim_group")])
+states = st.fixed_dictionaries(
+    {
+        "entities": st.lists(st.sampled_from(ENTITIES + ["E-none"]), max_size=2, unique=True),
+        "articles": st.lists(st.sampled_from(ARTICLES), max_size=2, unique=True),
+        "date_range": st.one_of(
+            st.none(),
+            st.tuples(st.sampled_from(["2023-01-01", "2023-02-10"]), st.sampled_from(["2023-02-10", "2023-12-31"])),
+        ),
+        "quote": st.one_of(st.none(), st.sampled_from(["q1", "q5", "q-none"])),
+        "claim_group": st.one_of(st.none(), st.sampled_from(["g1", "g2"])),
+    }
+)
+part_sets = st.sampled_from(
+    [
+        parts(),
+        ("entities", "articles", "date_range"),
+        ("articles", "date_range"),
+        ("entities",),
+        ("quote", "claim_group"),
+    ]
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 1000), table=st.sampled_from(["mentions", "quotes", "events", "claims", "articles"]),
-       steps=st.lists(st.tuples(states, part_sets), min_size=1, max_size=6))
+@given(
+    seed=st.integers(0, 1000),
+    table=st.sampled_from(["mentions", "quotes", "events", "claims", "articles"]),
+    steps=st.lists(st.tuples(states, part_sets), min_size=1, max_size=6),
+)
 def test_cached_masks_equal_the_row_by_row_filter_after_every_change(seed, table, steps):
     corpus = _corpus(seed)
     frame = corpus.tables[table]

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit_claims.rules.grouping import GroupingConfig, lexical_terms  # noqa: E402
-from toolkit_claims.rules.words import CONCEPTS, CUE_STANCE  # noqa: E402
-from toolkit_claims.rules.passages import _parse_readings  # noqa: E402
-from toolkit_claims.step import ClaimOptions, build_claims  # noqa: E402
+from toolkit_claims.rules.grouping import GroupingConfig, lexical_terms
+from toolkit_claims.rules.passages import _parse_readings
+from toolkit_claims.rules.words import CONCEPTS, CUE_STANCE
+from toolkit_claims.step import ClaimOptions, build_claims
 
-from .test_claims_step import CASES, _tables  # noqa: E402
+from .test_claims_step import CASES, _tables
 
 OPTIONS = ClaimOptions(grouping=GroupingConfig(embeddings="off"))
 
@@ -74,12 +74,14 @@ def _reference_lexical_terms(tokens):
     return frozenset(terms)
 
 
-_LEMMAS = st.one_of(st.sampled_from(sorted(CONCEPTS)[:50] + sorted(CUE_STANCE)[:50] + ["be", "Must", "x"]),
-                    st.text(max_size=6))
+_LEMMAS = st.one_of(
+    st.sampled_from(sorted(CONCEPTS)[:50] + sorted(CUE_STANCE)[:50] + ["be", "Must", "x"]), st.text(max_size=6)
+)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(_LEMMAS, st.sampled_from(["NOUN", "VERB", "PROPN", "ADJ", "NUM", "DET", "ADP"])),
-                max_size=12))
+@given(
+    st.lists(st.tuples(_LEMMAS, st.sampled_from(["NOUN", "VERB", "PROPN", "ADJ", "NUM", "DET", "ADP"])), max_size=12)
+)
 def test_lexical_terms_equal_the_uncached_version(tokens):
     assert lexical_terms(tokens) == _reference_lexical_terms(tokens)

@@ -8,10 +8,10 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.schemas import conform  # noqa: E402
-from toolkit_claims.rules.grouping import _tfidf_vectors, word_term  # noqa: E402
-from toolkit_claims.rules.claimants import _within  # noqa: E402
-from toolkit_claims.rules.slices import _ByArticle, _quotes_in_order, _word_terms  # noqa: E402
+from toolkit.schemas import conform
+from toolkit_claims.rules.claimants import _within
+from toolkit_claims.rules.grouping import _tfidf_vectors, word_term
+from toolkit_claims.rules.slices import _ByArticle, _quotes_in_order, _word_terms
 
 ARTICLES = ["a1", "a2", "b"]
 
@@ -29,8 +29,16 @@ def test_within_is_the_scan_it_replaced(mentions, start, end):
     assert _within(mentions, start, end) == [m for m in mentions if m[0] >= start and m[1] <= end]
 
 
-_WORDS = st.lists(st.lists(st.tuples(st.sampled_from(["export", "weapon", "the", "say", "Rocket", "x"]),
-                                     st.sampled_from(["NOUN", "VERB", "DET", "PROPN"])), max_size=5), max_size=8)
+_WORDS = st.lists(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["export", "weapon", "the", "say", "Rocket", "x"]),
+            st.sampled_from(["NOUN", "VERB", "DET", "PROPN"]),
+        ),
+        max_size=5,
+    ),
+    max_size=8,
+)
 
 
 @settings(max_examples=100, deadline=None)
@@ -49,12 +57,14 @@ def test_word_terms_are_the_terms_of_each_word(rows, arrow_backed, skip):
 @st.composite
 def _table(draw: st.DrawFn) -> pd.DataFrame:
     n = draw(st.integers(0, 30))
-    return pd.DataFrame({
-        "article_id": pd.array([draw(st.sampled_from(ARTICLES + [None])) for _ in range(n)], dtype="string"),
-        "start": pd.array([draw(st.integers(0, 9)) for _ in range(n)], dtype="Int64"),
-        "end": pd.array([draw(st.integers(10, 19)) for _ in range(n)], dtype="Int64"),
-        "entity_id": pd.array([draw(st.sampled_from(["E1", "E2", None])) for _ in range(n)], dtype="string"),
-    })
+    return pd.DataFrame(
+        {
+            "article_id": pd.array([draw(st.sampled_from(ARTICLES + [None])) for _ in range(n)], dtype="string"),
+            "start": pd.array([draw(st.integers(0, 9)) for _ in range(n)], dtype="Int64"),
+            "end": pd.array([draw(st.integers(10, 19)) for _ in range(n)], dtype="Int64"),
+            "entity_id": pd.array([draw(st.sampled_from(["E1", "E2", None])) for _ in range(n)], dtype="string"),
+        }
+    )
 
 
 def _by_article_before(frame: pd.DataFrame) -> dict[str, list[tuple[int, int, str]]]:
@@ -77,14 +87,17 @@ def test_rows_by_article_are_the_tuples_made_for_the_whole_table(frame, wanted):
 @settings(max_examples=60, deadline=None)
 @given(_table(), st.lists(st.sampled_from(["q1", "q2", "q3"]), min_size=30, max_size=30))
 def test_quotes_in_order_are_the_sorted_and_filtered_table(frame, quote_ids):
-    quotes = conform("quotes", frame.rename(columns={"start": "content_start", "end": "content_end"}).assign(
-        quote_id=pd.array(quote_ids[:len(frame)], dtype="string")))
+    quotes = conform(
+        "quotes",
+        frame.rename(columns={"start": "content_start", "end": "content_end"}).assign(
+            quote_id=pd.array(quote_ids[: len(frame)], dtype="string")
+        ),
+    )
     articles = conform("articles", [{"article_id": a, "text": "t"} for a in ARTICLES[:2]]).set_index("article_id")
     before = quotes.sort_values(["article_id", "content_start", "quote_id"], na_position="last")
     before = before[before["article_id"].astype(str).isin(articles.index)]
     ordered = _quotes_in_order(quotes, articles).take(slice(None))
-    pd.testing.assert_frame_equal(ordered.reset_index(drop=True),
-                                  before[ordered.columns].reset_index(drop=True))
+    pd.testing.assert_frame_equal(ordered.reset_index(drop=True), before[ordered.columns].reset_index(drop=True))
 
 
 def test_claims_sharing_a_term_set_share_one_vector_equal_to_its_own():

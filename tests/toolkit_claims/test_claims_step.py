@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from toolkit.schemas import SCHEMAS, conform
-
-from toolkit_claims.rules.grouping import GroupingConfig  # noqa: E402
-from toolkit_claims.step import ClaimOptions, build_claims  # noqa: E402
+from toolkit_claims.rules.grouping import GroupingConfig
+from toolkit_claims.step import ClaimOptions, build_claims
 
 
 @pytest.fixture(scope="module")
@@ -20,19 +18,55 @@ def nlp():
 
 # (article text, speaker, cue, content, expected stance, words the proposition must hold)
 CASES = [
-    ("Officials in Ostland accused Westmark of sending tanks to the border.", "Officials in Ostland", "accused",
-     "Westmark of sending tanks to the border", "accuse", ["Westmark", "send", "tanks"]),
-    ("Westmark flatly denied the tank deliveries.", "Westmark", "denied", "the tank deliveries", "deny",
-     ["tank", "deliveries"]),
-    ("\u201cWe do not break any treaty,\u201d the minister said.", "the minister", "said", "We do not break any treaty",
-     "deny", ["break", "treaty"]),
-    ("The mayor thanked the volunteers for their help.", "The mayor", "thanked", "the volunteers for their help",
-     "support", ["volunteers", "help"]),
-    ("The union called on the company to reopen the plant.", "The union", "called on",
-     "the company to reopen the plant", "call", ["reopen", "plant"]),
+    (
+        "Officials in Ostland accused Westmark of sending tanks to the border.",
+        "Officials in Ostland",
+        "accused",
+        "Westmark of sending tanks to the border",
+        "accuse",
+        ["Westmark", "send", "tanks"],
+    ),
+    (
+        "Westmark flatly denied the tank deliveries.",
+        "Westmark",
+        "denied",
+        "the tank deliveries",
+        "deny",
+        ["tank", "deliveries"],
+    ),
+    (
+        "\u201cWe do not break any treaty,\u201d the minister said.",
+        "the minister",
+        "said",
+        "We do not break any treaty",
+        "deny",
+        ["break", "treaty"],
+    ),
+    (
+        "The mayor thanked the volunteers for their help.",
+        "The mayor",
+        "thanked",
+        "the volunteers for their help",
+        "support",
+        ["volunteers", "help"],
+    ),
+    (
+        "The union called on the company to reopen the plant.",
+        "The union",
+        "called on",
+        "the company to reopen the plant",
+        "call",
+        ["reopen", "plant"],
+    ),
     ("The council rejected the allegations.", "The council", "rejected", "the allegations", "deny", ["allegations"]),
-    ("The agency said that prices rose by four percent.", "The agency", "said", "prices rose by four percent",
-     "assert", ["prices", "rise"]),
+    (
+        "The agency said that prices rose by four percent.",
+        "The agency",
+        "said",
+        "prices rose by four percent",
+        "assert",
+        ["prices", "rise"],
+    ),
     ("The ministry did not confirm the report.", "The ministry", "confirm", "the report", "other", ["report"]),
 ]
 
@@ -45,14 +79,38 @@ def _tables(cases):
         cs = text.index(content)
         us = text.index(cue)
         ss = text.index(speaker)
-        quotes.append({"quote_id": f"q{i}", "article_id": aid, "kind": "indirect", "content_start": cs,
-                       "content_end": cs + len(content), "content": content, "cue_start": us, "cue_end": us + len(cue),
-                       "speaker_start": ss, "speaker_end": ss + len(speaker), "speaker_entity_id": f"S{i}",
-                       "speaker_name": speaker, "via_entity_id": None})
-        mentions.append({"article_id": aid, "start": ss, "end": ss + len(speaker), "text": speaker, "label": "ORG",
-                         "entity_id": f"S{i}"})
-    return {"articles": conform("articles", articles), "quotes": conform("quotes", quotes),
-            "mentions": conform("mentions", mentions)}
+        quotes.append(
+            {
+                "quote_id": f"q{i}",
+                "article_id": aid,
+                "kind": "indirect",
+                "content_start": cs,
+                "content_end": cs + len(content),
+                "content": content,
+                "cue_start": us,
+                "cue_end": us + len(cue),
+                "speaker_start": ss,
+                "speaker_end": ss + len(speaker),
+                "speaker_entity_id": f"S{i}",
+                "speaker_name": speaker,
+                "via_entity_id": None,
+            }
+        )
+        mentions.append(
+            {
+                "article_id": aid,
+                "start": ss,
+                "end": ss + len(speaker),
+                "text": speaker,
+                "label": "ORG",
+                "entity_id": f"S{i}",
+            }
+        )
+    return {
+        "articles": conform("articles", articles),
+        "quotes": conform("quotes", quotes),
+        "mentions": conform("mentions", mentions),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -80,9 +138,14 @@ def test_contract_columns_dates_and_confidence(claims):
 
 def test_ids_are_deterministic(nlp):
     first = build_claims(_tables(CASES), nlp=nlp, options=ClaimOptions(grouping=GroupingConfig(embeddings="off")))
-    second = build_claims(_tables(CASES[::-1]), nlp=nlp, options=ClaimOptions(grouping=GroupingConfig(embeddings="off")))
-    assert set(first["claim_id"]) == set(build_claims(_tables(CASES), nlp=nlp, options=ClaimOptions(
-        grouping=GroupingConfig(embeddings="off")))["claim_id"])
+    second = build_claims(
+        _tables(CASES[::-1]), nlp=nlp, options=ClaimOptions(grouping=GroupingConfig(embeddings="off"))
+    )
+    assert set(first["claim_id"]) == set(
+        build_claims(_tables(CASES), nlp=nlp, options=ClaimOptions(grouping=GroupingConfig(embeddings="off")))[
+            "claim_id"
+        ]
+    )
     assert len(second) == len(first)
 
 
@@ -94,16 +157,57 @@ def test_coordinated_speakers_each_get_a_claim_and_dates_come_from_events(nlp):
     us = text.index("deny")
     tables = {
         "articles": conform("articles", [{"article_id": "x", "text": text, "published": "2024-06-01"}]),
-        "quotes": conform("quotes", [{"quote_id": "qx", "article_id": "x", "kind": "indirect", "content_start": cs,
-                                      "content_end": cs + 14, "content": "this tank deal", "cue_start": us, "cue_end": us + 4,
-                                      "speaker_start": ss, "speaker_end": ss + len(speaker), "speaker_entity_id": None,
-                                      "speaker_name": speaker, "via_entity_id": None}]),
-        "mentions": conform("mentions", [
-            {"article_id": "x", "start": ss, "end": ss + 7, "text": "Ostland", "label": "GPE", "entity_id": "OS"},
-            {"article_id": "x", "start": ss + 12, "end": ss + 20, "text": "Westmark", "label": "GPE", "entity_id": "WM"}]),
-        "entities": conform("entities", [{"entity_id": "OS", "name": "Ostland"}, {"entity_id": "WM", "name": "Westmark"}]),
-        "events": conform("events", [{"event_id": "ev", "article_id": "x", "start": 22, "end": len(text),
-                                      "date_start": "2024-05-01", "date_end": "2024-05-31", "granularity": "month"}]),
+        "quotes": conform(
+            "quotes",
+            [
+                {
+                    "quote_id": "qx",
+                    "article_id": "x",
+                    "kind": "indirect",
+                    "content_start": cs,
+                    "content_end": cs + 14,
+                    "content": "this tank deal",
+                    "cue_start": us,
+                    "cue_end": us + 4,
+                    "speaker_start": ss,
+                    "speaker_end": ss + len(speaker),
+                    "speaker_entity_id": None,
+                    "speaker_name": speaker,
+                    "via_entity_id": None,
+                }
+            ],
+        ),
+        "mentions": conform(
+            "mentions",
+            [
+                {"article_id": "x", "start": ss, "end": ss + 7, "text": "Ostland", "label": "GPE", "entity_id": "OS"},
+                {
+                    "article_id": "x",
+                    "start": ss + 12,
+                    "end": ss + 20,
+                    "text": "Westmark",
+                    "label": "GPE",
+                    "entity_id": "WM",
+                },
+            ],
+        ),
+        "entities": conform(
+            "entities", [{"entity_id": "OS", "name": "Ostland"}, {"entity_id": "WM", "name": "Westmark"}]
+        ),
+        "events": conform(
+            "events",
+            [
+                {
+                    "event_id": "ev",
+                    "article_id": "x",
+                    "start": 22,
+                    "end": len(text),
+                    "date_start": "2024-05-01",
+                    "date_end": "2024-05-31",
+                    "granularity": "month",
+                }
+            ],
+        ),
     }
     claims = build_claims(tables, nlp=nlp, options=ClaimOptions(grouping=GroupingConfig(embeddings="off")))
     assert sorted(claims["claimant_entity_id"]) == ["OS", "WM"]
@@ -116,12 +220,18 @@ def test_coordinated_speakers_each_get_a_claim_and_dates_come_from_events(nlp):
 def test_lexical_grouping_joins_paraphrases_and_separates_other_topics():
     from toolkit_claims.rules.grouping import group_claims, lexical_terms
 
-    terms = [lexical_terms([("export", "VERB"), ("rifle", "NOUN"), ("Ostland", "PROPN")]),
-             lexical_terms([("weapon", "NOUN"), ("delivery", "NOUN"), ("Ostland", "PROPN")]),
-             lexical_terms([("price", "NOUN"), ("rise", "VERB")])]
-    ids, method = group_claims(["a", "b", "c"], texts=["", "", ""], terms=terms,
-                               entities=[frozenset({"O"}), frozenset({"O"}), frozenset()],
-                               config=GroupingConfig(embeddings="off"))
+    terms = [
+        lexical_terms([("export", "VERB"), ("rifle", "NOUN"), ("Ostland", "PROPN")]),
+        lexical_terms([("weapon", "NOUN"), ("delivery", "NOUN"), ("Ostland", "PROPN")]),
+        lexical_terms([("price", "NOUN"), ("rise", "VERB")]),
+    ]
+    ids, method = group_claims(
+        ["a", "b", "c"],
+        texts=["", "", ""],
+        terms=terms,
+        entities=[frozenset({"O"}), frozenset({"O"}), frozenset()],
+        config=GroupingConfig(embeddings="off"),
+    )
     assert method == "lexical"
     assert ids[0] == ids[1] != ids[2]
 
@@ -133,34 +243,88 @@ def test_empty_quotes_give_an_empty_claims_table(nlp):
 
 def _quote(qid, aid, text, speaker, cue, content):
     cs, us, ss = text.index(content), text.index(cue), text.index(speaker)
-    return {"quote_id": qid, "article_id": aid, "kind": "indirect", "content_start": cs, "content_end": cs + len(content),
-            "content": content, "cue_start": us, "cue_end": us + len(cue), "speaker_start": ss,
-            "speaker_end": ss + len(speaker), "speaker_entity_id": None, "speaker_name": speaker, "via_entity_id": None}
+    return {
+        "quote_id": qid,
+        "article_id": aid,
+        "kind": "indirect",
+        "content_start": cs,
+        "content_end": cs + len(content),
+        "content": content,
+        "cue_start": us,
+        "cue_end": us + len(cue),
+        "speaker_start": ss,
+        "speaker_end": ss + len(speaker),
+        "speaker_entity_id": None,
+        "speaker_name": speaker,
+        "via_entity_id": None,
+    }
 
 
 def test_a_claim_pointing_back_joins_its_antecedent_and_paraphrases_meet_across_articles(nlp):
-    first = ("Officials in Norland said that Westmark delivered containers of munitions to Ostland.\n"
-             "Westmark and Ostland rejected the allegations.")
+    first = (
+        "Officials in Norland said that Westmark delivered containers of munitions to Ostland.\n"
+        "Westmark and Ostland rejected the allegations."
+    )
     second = "Westmark has never exported weapons to Ostland, its ministry said."
     third = "The bakers' guild said that bread prices rose by four percent."
     tables = {
-        "articles": conform("articles", [{"article_id": "a", "text": first, "published": "2024-03-01"},
-                                         {"article_id": "b", "text": second, "published": "2024-03-02"},
-                                         {"article_id": "c", "text": third, "published": "2024-03-03"}]),
-        "quotes": conform("quotes", [
-            _quote("q1", "a", first, "Officials in Norland", "said", "Westmark delivered containers of munitions to Ostland"),
-            _quote("q2", "a", first, "Westmark and Ostland", "rejected", "the allegations"),
-            _quote("q3", "b", second, "its ministry", "said", "Westmark has never exported weapons to Ostland"),
-            _quote("q4", "c", third, "The bakers' guild", "said", "bread prices rose by four percent")]),
-        "mentions": conform("mentions", [
-            {"article_id": "a", "start": first.index("Westmark"), "end": first.index("Westmark") + 8, "text": "Westmark",
-             "label": "GPE", "entity_id": "WM"},
-            {"article_id": "a", "start": first.index("Ostland"), "end": first.index("Ostland") + 7, "text": "Ostland",
-             "label": "GPE", "entity_id": "OS"},
-            {"article_id": "b", "start": 0, "end": 8, "text": "Westmark", "label": "GPE", "entity_id": "WM"},
-            {"article_id": "b", "start": second.index("Ostland"), "end": second.index("Ostland") + 7, "text": "Ostland",
-             "label": "GPE", "entity_id": "OS"}]),
-        "entities": conform("entities", [{"entity_id": "WM", "name": "Westmark"}, {"entity_id": "OS", "name": "Ostland"}]),
+        "articles": conform(
+            "articles",
+            [
+                {"article_id": "a", "text": first, "published": "2024-03-01"},
+                {"article_id": "b", "text": second, "published": "2024-03-02"},
+                {"article_id": "c", "text": third, "published": "2024-03-03"},
+            ],
+        ),
+        "quotes": conform(
+            "quotes",
+            [
+                _quote(
+                    "q1",
+                    "a",
+                    first,
+                    "Officials in Norland",
+                    "said",
+                    "Westmark delivered containers of munitions to Ostland",
+                ),
+                _quote("q2", "a", first, "Westmark and Ostland", "rejected", "the allegations"),
+                _quote("q3", "b", second, "its ministry", "said", "Westmark has never exported weapons to Ostland"),
+                _quote("q4", "c", third, "The bakers' guild", "said", "bread prices rose by four percent"),
+            ],
+        ),
+        "mentions": conform(
+            "mentions",
+            [
+                {
+                    "article_id": "a",
+                    "start": first.index("Westmark"),
+                    "end": first.index("Westmark") + 8,
+                    "text": "Westmark",
+                    "label": "GPE",
+                    "entity_id": "WM",
+                },
+                {
+                    "article_id": "a",
+                    "start": first.index("Ostland"),
+                    "end": first.index("Ostland") + 7,
+                    "text": "Ostland",
+                    "label": "GPE",
+                    "entity_id": "OS",
+                },
+                {"article_id": "b", "start": 0, "end": 8, "text": "Westmark", "label": "GPE", "entity_id": "WM"},
+                {
+                    "article_id": "b",
+                    "start": second.index("Ostland"),
+                    "end": second.index("Ostland") + 7,
+                    "text": "Ostland",
+                    "label": "GPE",
+                    "entity_id": "OS",
+                },
+            ],
+        ),
+        "entities": conform(
+            "entities", [{"entity_id": "WM", "name": "Westmark"}, {"entity_id": "OS", "name": "Ostland"}]
+        ),
     }
     claims = build_claims(tables, nlp=nlp, options=ClaimOptions(grouping=GroupingConfig(embeddings="off")))
     group = dict(zip(claims["quote_id"], claims["group_id"]))

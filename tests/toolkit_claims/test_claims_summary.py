@@ -30,34 +30,57 @@ def _reference(claims: pd.DataFrame) -> pd.DataFrame:
                 text.setdefault(group_id, []).append(f"{stance} {n}")
     out["stances"] = [", ".join(text.get(g, [])) for g in out.index]
     props = frame.dropna(subset=["proposition"]).groupby(["group_id", "proposition"]).size().reset_index(name="n")
-    props = props.sort_values(["group_id", "n", "proposition"], ascending=[True, False, True]).drop_duplicates("group_id")
+    props = props.sort_values(["group_id", "n", "proposition"], ascending=[True, False, True]).drop_duplicates(
+        "group_id"
+    )
     out["proposition"] = out.index.map(dict(zip(props["group_id"], props["proposition"]))).fillna("")
     dates = frame["date_start"].where(frame["date_start"].notna(), None).astype("string")
     by_date = dates.groupby(frame["group_id"], sort=False)
     out["first"] = by_date.min().reindex(out.index).astype(object).where(lambda x: x.notna(), None)
     out["last"] = by_date.max().reindex(out.index).astype(object).where(lambda x: x.notna(), None)
-    out = out.reset_index()[["group_id", "contested", "n_claims", "n_claimants", "n_articles", "n_for", "n_against",
-                             "stances", "proposition", "first", "last"]]
+    out = out.reset_index()[
+        [
+            "group_id",
+            "contested",
+            "n_claims",
+            "n_claimants",
+            "n_articles",
+            "n_for",
+            "n_against",
+            "stances",
+            "proposition",
+            "first",
+            "last",
+        ]
+    ]
     return out.sort_values(["contested", "n_claimants", "n_claims", "group_id"], ascending=[False, False, False, True])
 
 
 def _plain(frame: pd.DataFrame) -> list[list[object]]:
-    return [[None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else
-             (int(v) if isinstance(v, np.integer) else v) for v in row]
-            for row in frame.astype(object).itertuples(index=False, name=None)]
+    return [
+        [
+            None
+            if v is None or v is pd.NA or (isinstance(v, float) and v != v)
+            else (int(v) if isinstance(v, np.integer) else v)
+            for v in row
+        ]
+        for row in frame.astype(object).itertuples(index=False, name=None)
+    ]
 
 
 def _claims(seed: int, n: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    pick = lambda values, p=None: [values[i] for i in rng.choice(len(values), n, p=p)]  # noqa: E731
-    return pd.DataFrame({
-        "group_id": pick(["g1", "g2", "g3", "g10", None], [0.3, 0.3, 0.2, 0.15, 0.05]),
-        "claimant": pick(["A", "B", "C", "D", None]),
-        "stance": pick(["assert", "deny", "accuse", "support", "call", "other", "hedge", None]),
-        "proposition": pick(["x", "y", "z", None]),
-        "article_id": pick(["a1", "a2", "a3"]),
-        "date_start": pick(["2023-01-05", "2023-02-01", "2022-12-31", None]),
-    }).astype("string")
+    pick = lambda values, p=None: [values[i] for i in rng.choice(len(values), n, p=p)]
+    return pd.DataFrame(
+        {
+            "group_id": pick(["g1", "g2", "g3", "g10", None], [0.3, 0.3, 0.2, 0.15, 0.05]),
+            "claimant": pick(["A", "B", "C", "D", None]),
+            "stance": pick(["assert", "deny", "accuse", "support", "call", "other", "hedge", None]),
+            "proposition": pick(["x", "y", "z", None]),
+            "article_id": pick(["a1", "a2", "a3"]),
+            "date_start": pick(["2023-01-05", "2023-02-01", "2022-12-31", None]),
+        }
+    ).astype("string")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -13,7 +13,6 @@ from toolkit_claims import plugin
 from toolkit_quotes import plugin as quotes_plugin
 
 
-
 def _tiny_corpus(**kwargs):
     # the hand-built corpus of the core view tests (invented text, every table filled)
     path = Path(__file__).resolve().parents[1] / "toolkit" / "test_views.py"
@@ -49,14 +48,18 @@ def test_overview_ranks_contested_groups_first(corpus):
     assert summary.iloc[0]["contested"] == 1 and summary.iloc[0]["n_against"] == 2
 
 
-@pytest.mark.parametrize("name, change, before, after", [
-    ("contested_claims", {"entities": ["SY"]}, {"c1", "c2", "c3"}, {"c4"}),
-    ("contested_claims", {"claim_group": "G2"}, {"c1", "c2", "c3"}, {"c4"}),
-    ("contested_claims", {"date_range": ("2023-06-01", "2023-06-30")}, {"c1", "c2", "c3"}, {"c3"}),
-    ("contested_claims", {"articles": ["a1"]}, {"c1", "c2", "c3"}, {"c1", "c2"}),
-    ("claims_overview", {"entities": ["SY"]}, {"G1", "G2"}, {"G2"}),
-    ("claims_overview", {"articles": ["a2"]}, {"G1", "G2"}, {"G1"}),
-], ids=lambda x: x if isinstance(x, str) else None)
+@pytest.mark.parametrize(
+    "name, change, before, after",
+    [
+        ("contested_claims", {"entities": ["SY"]}, {"c1", "c2", "c3"}, {"c4"}),
+        ("contested_claims", {"claim_group": "G2"}, {"c1", "c2", "c3"}, {"c4"}),
+        ("contested_claims", {"date_range": ("2023-06-01", "2023-06-30")}, {"c1", "c2", "c3"}, {"c3"}),
+        ("contested_claims", {"articles": ["a1"]}, {"c1", "c2", "c3"}, {"c1", "c2"}),
+        ("claims_overview", {"entities": ["SY"]}, {"G1", "G2"}, {"G2"}),
+        ("claims_overview", {"articles": ["a2"]}, {"G1", "G2"}, {"G1"}),
+    ],
+    ids=lambda x: x if isinstance(x, str) else None,
+)
 def test_claims_views_follow_the_selection(corpus, name, change, before, after):
     selection = v.Selection()
     widget = v.view(corpus, name, selection=selection, **({"max_groups": 1} if name == "contested_claims" else {}))
@@ -78,9 +81,12 @@ def test_group_picker_and_chart_click_set_the_selection(corpus):
     selection.claim_group = None
     # clicking a point on the Altair chart: set its selection state as Altair's tests do
     chart = board.panels["contested_claims"].chart
-    chart._vl_selections = {"claim": {"value": {"vlPoint": {"or": [{"claim_id": "c3"}]}},
-                                      "store": [{"unit": "layer_0", "fields": [{"field": "claim_id", "type": "E"}],
-                                                 "values": ["c3"]}]}}
+    chart._vl_selections = {
+        "claim": {
+            "value": {"vlPoint": {"or": [{"claim_id": "c3"}]}},
+            "store": [{"unit": "layer_0", "fields": [{"field": "claim_id", "type": "E"}], "values": ["c3"]}],
+        }
+    }
     assert selection.quote == "q3"
     assert board.panels["article_reader"].rows()["article_id"].tolist() == ["a2"]  # the evidence in context
 

@@ -12,9 +12,15 @@ from toolkit_claims.component import reading_row
 
 def _doc() -> Doc:
     nlp = spacy.blank("en")
-    return Doc(nlp.vocab, words=["Officials", "deny", "the", "report", "."], heads=[1, 1, 3, 1, 1],
-               deps=["nsubj", "ROOT", "det", "dobj", "punct"], lemmas=["official", "deny", "the", "report", "."],
-               pos=["NOUN", "VERB", "DET", "NOUN", "PUNCT"], sent_starts=[True, False, False, False, False])
+    return Doc(
+        nlp.vocab,
+        words=["Officials", "deny", "the", "report", "."],
+        heads=[1, 1, 3, 1, 1],
+        deps=["nsubj", "ROOT", "det", "dobj", "punct"],
+        lemmas=["official", "deny", "the", "report", "."],
+        pos=["NOUN", "VERB", "DET", "NOUN", "PUNCT"],
+        sent_starts=[True, False, False, False, False],
+    )
 
 
 def test_a_quote_with_words_of_its_own_stores_no_focus_tokens():

@@ -7,8 +7,15 @@ import random
 
 import pytest
 
-from toolkit_claims.rules.grouping import (GroupingConfig, _candidate_pairs, _Features, _identical, _similarity,
-                                     _tfidf_vectors, group_claims)
+from toolkit_claims.rules.grouping import (
+    GroupingConfig,
+    _candidate_pairs,
+    _Features,
+    _identical,
+    _similarity,
+    _tfidf_vectors,
+    group_claims,
+)
 
 CONFIG = GroupingConfig(embeddings="off")
 
@@ -28,7 +35,7 @@ def _dense_reference(features, threshold):
         best = None
         keys = sorted(clusters)
         for x, a in enumerate(keys):
-            for b in keys[x + 1:]:
+            for b in keys[x + 1 :]:
                 avg = sum(score[i][j] for i in clusters[a] for j in clusters[b]) / (len(clusters[a]) * len(clusters[b]))
                 if best is None or avg > best[0]:
                     best = (avg, a, b)
@@ -55,12 +62,15 @@ def test_copies_give_the_groups_of_plain_average_linkage(seed):
     rng = random.Random(seed)
     vocabulary = ["~weapon", "~transfer", "price", "law", "vote", "border", "oil", "rocket", "court"]
     people = ["ostlandia", "westmark", "marea"]
-    distinct = [(frozenset(rng.sample(vocabulary, rng.randint(1, 3))), frozenset(rng.sample(people, rng.randint(0, 2))))
-                for _ in range(6)]
+    distinct = [
+        (frozenset(rng.sample(vocabulary, rng.randint(1, 3))), frozenset(rng.sample(people, rng.randint(0, 2))))
+        for _ in range(6)
+    ]
     claims = [distinct[rng.randrange(len(distinct))] for _ in range(18)]  # many exact copies
     terms, entities = [c[0] for c in claims], [c[1] for c in claims]
-    ids, _ = group_claims([f"c{i}" for i in range(len(claims))], texts=[""] * len(claims), terms=terms,
-                          entities=entities, config=CONFIG)
+    ids, _ = group_claims(
+        [f"c{i}" for i in range(len(claims))], texts=[""] * len(claims), terms=terms, entities=entities, config=CONFIG
+    )
     expected = _dense_reference(_features(terms, entities), CONFIG.threshold)
     assert _partition(ids) == _partition(expected)
 
@@ -77,8 +87,9 @@ def test_candidate_pairs_grow_with_distinct_claims_not_copies():
     # the block limit still counts claims: a key shared by more claims than the limit proposes nothing alone
     tight = GroupingConfig(embeddings="off", block_limit=100)
     assert _candidate_pairs(features, tight, None, nodes=nodes, weights=weights) == set()
-    ids, _ = group_claims([f"c{i}" for i in range(300)], texts=[""] * 300, terms=terms, entities=entities,
-                          config=CONFIG)
+    ids, _ = group_claims(
+        [f"c{i}" for i in range(300)], texts=[""] * 300, terms=terms, entities=entities, config=CONFIG
+    )
     assert ids[0] == ids[2] == ids[298] and ids[1] == ids[299]
 
 

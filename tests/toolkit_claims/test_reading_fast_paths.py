@@ -11,10 +11,12 @@ from hypothesis import strategies as st
 reading = importlib.import_module("toolkit_claims.rules.reading")
 
 # invented sentences: a relative clause, an accusation, a negation, a possessive, a call
-TEXT = ("The ministry, which had long stayed silent, said on Monday that its agents never sold rifles to the rebels. "
-        "Critics accused the port authority of hiding the cargo's origin.\n\n"
-        "\"We do not deny that the shipment left the harbour,\" a spokesman told reporters. "
-        "The council called on both sides to stop the fighting.")
+TEXT = (
+    "The ministry, which had long stayed silent, said on Monday that its agents never sold rifles to the rebels. "
+    "Critics accused the port authority of hiding the cargo's origin.\n\n"
+    '"We do not deny that the shipment left the harbour," a spokesman told reporters. '
+    "The council called on both sides to stop the fighting."
+)
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +51,11 @@ def test_core_span_is_the_frame_scopes_first_and_last_word(doc, content, cue):
 def test_frame_words_match_the_rule_read_word_by_word(doc, content):
     # frame_words tests the part of speech before the lemma: the same words must pass
     tokens = reading._tokens_in(doc, tuple(content))
-    kept = [t for t in tokens if not (t.is_punct or t.is_stop or len(t.lemma_.lower()) < 2
-                                      or t.pos_ not in ("VERB", "NOUN"))]
+    kept = [
+        t
+        for t in tokens
+        if not (t.is_punct or t.is_stop or len(t.lemma_.lower()) < 2 or t.pos_ not in ("VERB", "NOUN"))
+    ]
     expected_predicates, expected_themes = set(), set()
     for t in kept:
         lemma = t.lemma_.lower()

@@ -30,12 +30,19 @@ def claims(request):
     import toolkit
 
     plugins = [p for p in ("entities", "quotes", "timeline", "claims") if p in registry.names()]
-    corpus = toolkit.analyze([str(SAMPLE)], metadata=str(SAMPLE / "metadata.csv"), plugins=plugins, quiet=True,
-                             options={"claims": {"embeddings": request.param}})
+    corpus = toolkit.analyze(
+        [str(SAMPLE)],
+        metadata=str(SAMPLE / "metadata.csv"),
+        plugins=plugins,
+        quiet=True,
+        options={"claims": {"embeddings": request.param}},
+    )
     frame = corpus.claims.merge(corpus.quotes[["quote_id", "content"]], on="quote_id", how="left")
     names = dict(zip(corpus.entities["entity_id"], corpus.entities["name"]))
-    frame["who"] = [names.get(e, n) if isinstance(e, str) else (n if isinstance(n, str) else "")
-                    for e, n in zip(frame["claimant_entity_id"], frame["claimant_name"])]
+    frame["who"] = [
+        names.get(e, n) if isinstance(e, str) else (n if isinstance(n, str) else "")
+        for e, n in zip(frame["claimant_entity_id"], frame["claimant_name"])
+    ]
     frame["content"] = frame["content"].fillna("")
     return frame
 
@@ -46,22 +53,32 @@ def _one(frame, description):
 
 
 def test_arms_transfer_group_holds_accusations_and_denials(claims):
-    white_house = _one(claims[claims["who"].str.contains("White House") & (claims["stance"] == "accuse")
-                              & claims["content"].str.contains("containers")], "White House accusation")
+    white_house = _one(
+        claims[
+            claims["who"].str.contains("White House")
+            & (claims["stance"] == "accuse")
+            & claims["content"].str.contains("containers")
+        ],
+        "White House accusation",
+    )
     group = claims[claims["group_id"] == white_house["group_id"]]
     shown = group[["who", "stance", "proposition"]].to_string()
 
     south = group[group["who"].str.contains("South Korea") & group["stance"].isin(["accuse", "assert"])]
     assert len(south), f"South Korea's container estimate is not in the group:\n{shown}"
 
-    north_denial = group[group["who"].str.contains(NORTH) & (group["stance"] == "deny")
-                         & group["content"].str.contains("export", case=False)]
+    north_denial = group[
+        group["who"].str.contains(NORTH)
+        & (group["stance"] == "deny")
+        & group["content"].str.contains("export", case=False)
+    ]
     assert len(north_denial), f"North Korea's denial is not in the group:\n{shown}"
 
     both = group[group["content"].str.contains("arms transfer") & (group["stance"] == "deny")]
     assert len(both), f"'Pyongyang and Moscow deny this arms transfer' is not in the group:\n{shown}"
-    assert any(NORTH.search(w) for w in both["who"]) and any(RUSSIA.search(w) for w in both["who"]), \
+    assert any(NORTH.search(w) for w in both["who"]) and any(RUSSIA.search(w) for w in both["who"]), (
         f"both deniers should be claimants: {both['who'].tolist()}"
+    )
 
 
 def test_lavrov_denies_violating_international_law(claims):

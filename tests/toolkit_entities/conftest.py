@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
@@ -30,5 +29,6 @@ def real_corpus(tmp_path_factory):
     import toolkit_entities.component  # noqa: F401
 
     out = tmp_path_factory.mktemp("sample-run")
-    return toolkit.analyze([str(SAMPLE_NEWS)], metadata=str(SAMPLE_NEWS / "metadata.csv"), plugins=["entities"],
-                           out=out, quiet=True)
+    return toolkit.analyze(
+        [str(SAMPLE_NEWS)], metadata=str(SAMPLE_NEWS / "metadata.csv"), plugins=["entities"], out=out, quiet=True
+    )

@@ -4,16 +4,29 @@ from __future__ import annotations
 
 import pytest
 
-from toolkit_entities.rules.aliases import (AliasEntry, AliasTable, Suggestion, load_alias_table, save_alias_table,
-                                      suggestion_id)
+from toolkit_entities.rules.aliases import (
+    AliasEntry,
+    AliasTable,
+    Suggestion,
+    load_alias_table,
+    save_alias_table,
+    suggestion_id,
+)
 
 
 def _table() -> AliasTable:
     return AliasTable(
         entries=(AliasEntry(name="North Korea", label="GPE", aliases=("DPRK", "N. Korea")),),
         never_merge=(("Kim Jong Un", "Kim Jong Il"),),
-        suggestions=(Suggestion(suggestion_id=suggestion_id("A B", "A C"), names=("A B", "A C"), label="PERSON",
-                                evidence="similar <b>", applied=False),),
+        suggestions=(
+            Suggestion(
+                suggestion_id=suggestion_id("A B", "A C"),
+                names=("A B", "A C"),
+                label="PERSON",
+                evidence="similar <b>",
+                applied=False,
+            ),
+        ),
     )
 
 

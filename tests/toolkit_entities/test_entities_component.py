@@ -18,8 +18,11 @@ def _doc(nlp, words, ents, spaces=None):
 def test_factory_works_in_a_blank_pipeline():
     nlp = spacy.blank("en")
     component = nlp.add_pipe("presslens_entities", config={"metonymy": False})
-    doc = _doc(nlp, ["the", "Russian", "Federation", "and", "Lithuania", "2-1", "today"],
-               [(0, 3, "GPE"), (4, 6, "GPE"), (6, 7, "DATE")])
+    doc = _doc(
+        nlp,
+        ["the", "Russian", "Federation", "and", "Lithuania", "2-1", "today"],
+        [(0, 3, "GPE"), (4, 6, "GPE"), (6, 7, "DATE")],
+    )
     doc = component(doc)
     assert [(s.text, s.label_) for s in doc.spans[SPAN_KEY]] == [("Russian Federation", "GPE"), ("Lithuania", "GPE")]
     assert "DATE" in {e.label_ for e in doc.ents}  # numeric entities are kept for the timeline
@@ -28,8 +31,7 @@ def test_factory_works_in_a_blank_pipeline():
 def test_surname_takes_the_full_name_label():
     nlp = spacy.blank("en")
     component = nlp.add_pipe("presslens_entities")
-    doc = _doc(nlp, ["Sergei", "Lavrov", "came", ".", "Lavrov", "spoke", "."],
-               [(0, 2, "PERSON"), (4, 5, "ORG")])
+    doc = _doc(nlp, ["Sergei", "Lavrov", "came", ".", "Lavrov", "spoke", "."], [(0, 2, "PERSON"), (4, 5, "ORG")])
     doc = component(doc)
     spans = doc.spans[SPAN_KEY]
     assert [s.label_ for s in spans] == ["PERSON", "PERSON"]
@@ -37,8 +39,7 @@ def test_surname_takes_the_full_name_label():
 
 
 def test_model_pipeline_repairs_split_names_and_records_metonymy(nlp):
-    text = ("Foreign Minister Choe Son Hui met the envoy. Later Choe said talks went well. "
-            "Moscow denounced the remarks.")
+    text = "Foreign Minister Choe Son Hui met the envoy. Later Choe said talks went well. Moscow denounced the remarks."
     doc = nlp(text)
     found = {(s.text, s.label_) for s in doc.spans[SPAN_KEY]}
     assert ("Choe Son Hui", "PERSON") in found
@@ -61,7 +62,10 @@ def test_headline_rubric_is_not_a_name_but_a_repeated_speaker_is():
     nlp = spacy.blank("en")
     component = nlp.add_pipe("presslens_entities")
     doc = nlp.make_doc("Analysis: Quorn talks\n\nVance: no deal\n\nVance said the talks failed.")
-    doc.ents = [doc.char_span(0, 8, label="PERSON"), doc.char_span(23, 28, label="PERSON"),
-                doc.char_span(39, 44, label="PERSON")]
+    doc.ents = [
+        doc.char_span(0, 8, label="PERSON"),
+        doc.char_span(23, 28, label="PERSON"),
+        doc.char_span(39, 44, label="PERSON"),
+    ]
     texts = [s.text for s in component(doc).spans["presslens_entities"]]
     assert "Analysis" not in texts and texts.count("Vance") == 2

@@ -13,8 +13,10 @@ from toolkit_entities.rules.ids import entity_id, mention_id
 
 
 def test_importing_the_plugin_imports_neither_spacy_nor_altair():
-    code = ("import sys, toolkit, toolkit_entities; toolkit.plugins(); "
-            "print(sorted(m for m in ('spacy', 'altair') if m in sys.modules))")
+    code = (
+        "import sys, toolkit, toolkit_entities; toolkit.plugins(); "
+        "print(sorted(m for m in ('spacy', 'altair') if m in sys.modules))"
+    )
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert found.stdout.strip() == "[]", found.stderr
 

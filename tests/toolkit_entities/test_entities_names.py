@@ -37,10 +37,16 @@ def test_different_names_keep_different_keys(a, b):
     assert name_key(a) != name_key(b)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("the Russian Federation", (4, 0)), ("Kim Jong-un’s", (0, 2)), ("U.S.", (0, 0)), ("Lavrov,", (0, 1)),
-    ("“Putin", (1, 0)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the Russian Federation", (4, 0)),
+        ("Kim Jong-un’s", (0, 2)),
+        ("U.S.", (0, 0)),
+        ("Lavrov,", (0, 1)),
+        ("“Putin", (1, 0)),
+    ],
+)
 def test_clean_surface(text, expected):
     assert clean_surface(text) == expected
 
@@ -53,11 +59,14 @@ def test_country_forms_and_capitals_are_generic():
     assert capital_state("Moscow Times") is None
 
 
-@pytest.mark.parametrize(("long", "short", "ok"), [
-    ("North Atlantic Treaty Organization", "NATO", True),
-    ("United Nations", "UN", True),
-    ("Korean Central News Agency", "KCNA", True),
-    ("United Nations", "NATO", False),
-])
+@pytest.mark.parametrize(
+    ("long", "short", "ok"),
+    [
+        ("North Atlantic Treaty Organization", "NATO", True),
+        ("United Nations", "UN", True),
+        ("Korean Central News Agency", "KCNA", True),
+        ("United Nations", "NATO", False),
+    ],
+)
 def test_acronyms(long, short, ok):
     assert acronym_of(long, short) is ok

@@ -14,10 +14,17 @@ pytestmark = pytest.mark.slow
 def test_analyze_with_entities_and_alias_round_trip(tmp_path):
     text_a = "Sergei Lavrov met Kim Jong Un in Pyongyang. Lavrov said the talks went well."
     text_b = "Sergey Lavrov flew home. Kim Jong Il was not there."
-    frame = pd.DataFrame({"article_id": ["a", "b"], "text": [text_a, text_b], "published": ["2024-01-01", "2024-01-05"]})
+    frame = pd.DataFrame(
+        {"article_id": ["a", "b"], "text": [text_a, text_b], "published": ["2024-01-01", "2024-01-05"]}
+    )
     aliases = tmp_path / "aliases.yaml"
-    corpus = toolkit.analyze(frame, plugins=["entities"], quiet=True, out=tmp_path / "out",
-                             options={"entities": {"alias_table": str(aliases)}})
+    corpus = toolkit.analyze(
+        frame,
+        plugins=["entities"],
+        quiet=True,
+        out=tmp_path / "out",
+        options={"entities": {"alias_table": str(aliases)}},
+    )
     ents = corpus.entities
     lavrov = ents[[("Sergey Lavrov" in a) for a in ents["aliases"]]]
     assert len(lavrov) == 1 and "Sergei Lavrov" in lavrov.iloc[0]["aliases"]
@@ -31,8 +38,13 @@ def test_analyze_with_entities_and_alias_round_trip(tmp_path):
 
     table = load_alias_table(aliases).split("Sergey Lavrov", "Sergei Lavrov")
     save_alias_table(table, aliases)
-    again = toolkit.analyze(frame, plugins=["entities"], quiet=True, out=tmp_path / "out",
-                            options={"entities": {"alias_table": str(aliases)}})
+    again = toolkit.analyze(
+        frame,
+        plugins=["entities"],
+        quiet=True,
+        out=tmp_path / "out",
+        options={"entities": {"alias_table": str(aliases)}},
+    )
     holders = again.entities[[any("Lavrov" in x for x in a) for a in again.entities["aliases"]]]
     assert len(holders) == 2
     reopened = toolkit.open(tmp_path / "out")

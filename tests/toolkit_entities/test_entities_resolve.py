@@ -10,8 +10,9 @@ from toolkit_entities.step import resolve
 
 def mention_table(rows: list[tuple[str, int, str, str]]) -> pd.DataFrame:
     """Mentions from (article_id, start, text, label) tuples; end follows from the text."""
-    return pd.DataFrame([{"article_id": a, "start": s, "end": s + len(t), "text": t, "label": lab}
-                         for a, s, t, lab in rows])
+    return pd.DataFrame(
+        [{"article_id": a, "start": s, "end": s + len(t), "text": t, "label": lab} for a, s, t, lab in rows]
+    )
 
 
 def _entities(result) -> dict[str, list[str]]:
@@ -23,8 +24,14 @@ def _run(rows, **kwargs):
 
 
 def test_surname_links_to_full_name_and_takes_its_label():
-    result = _run([("a", 0, "Sergei Lavrov", "PERSON"), ("a", 40, "Lavrov", "ORG"), ("b", 0, "Sergey Lavrov", "PERSON"),
-                   ("b", 30, "Lavrov", "PERSON")])
+    result = _run(
+        [
+            ("a", 0, "Sergei Lavrov", "PERSON"),
+            ("a", 40, "Lavrov", "ORG"),
+            ("b", 0, "Sergey Lavrov", "PERSON"),
+            ("b", 30, "Lavrov", "PERSON"),
+        ]
+    )
     ents = result["entities"]
     assert len(ents) == 1 and ents.iloc[0]["label"] == "PERSON"
     mentions = result["mentions"]
@@ -33,8 +40,14 @@ def test_surname_links_to_full_name_and_takes_its_label():
 
 
 def test_similar_korean_names_stay_apart_but_are_suggested():
-    result = _run([("a", 0, "Kim Jong Un", "PERSON"), ("b", 0, "Kim Jong Il", "PERSON"), ("c", 0, "Kim Yo Jong", "PERSON"),
-                   ("d", 0, "Kim Jung-un", "PERSON")])
+    result = _run(
+        [
+            ("a", 0, "Kim Jong Un", "PERSON"),
+            ("b", 0, "Kim Jong Il", "PERSON"),
+            ("c", 0, "Kim Yo Jong", "PERSON"),
+            ("d", 0, "Kim Jung-un", "PERSON"),
+        ]
+    )
     names = _entities(result)
     assert len(names) == 3
     assert any(set(aliases) == {"Kim Jong Un", "Kim Jung-un"} for aliases in names.values())
@@ -50,8 +63,14 @@ def test_ambiguous_lone_surname_is_not_guessed():
 
 
 def test_within_article_partial_prefers_the_nearest_full_name():
-    result = _run([("a", 0, "Kim Jong Un", "PERSON"), ("a", 50, "Kim", "PERSON"), ("a", 100, "Kim Yo Jong", "PERSON"),
-                   ("a", 150, "Kim", "PERSON")])
+    result = _run(
+        [
+            ("a", 0, "Kim Jong Un", "PERSON"),
+            ("a", 50, "Kim", "PERSON"),
+            ("a", 100, "Kim Yo Jong", "PERSON"),
+            ("a", 150, "Kim", "PERSON"),
+        ]
+    )
     m = result["mentions"].set_index("start")
     assert m.loc[50, "entity_id"] == m.loc[0, "entity_id"]
     assert m.loc[150, "entity_id"] == m.loc[100, "entity_id"]
@@ -66,11 +85,20 @@ def test_country_forms_merge_and_ids_are_deterministic():
 
 
 def test_alias_table_merges_and_never_merge_pairs(tmp_path):
-    rows = [("a", 0, "Pyongyang", "GPE"), ("a", 30, "North Korea", "GPE"), ("b", 0, "Sergei Lavrov", "PERSON"),
-            ("c", 0, "Sergey Lavrov", "PERSON")]
+    rows = [
+        ("a", 0, "Pyongyang", "GPE"),
+        ("a", 30, "North Korea", "GPE"),
+        ("b", 0, "Sergei Lavrov", "PERSON"),
+        ("c", 0, "Sergey Lavrov", "PERSON"),
+    ]
     path = tmp_path / "aliases.yaml"
-    save_alias_table(AliasTable(entries=(AliasEntry(name="Capital+State", label="GPE", aliases=("Pyongyang", "North Korea")),),
-                                never_merge=(("Sergei Lavrov", "Sergey Lavrov"),)), path)
+    save_alias_table(
+        AliasTable(
+            entries=(AliasEntry(name="Capital+State", label="GPE", aliases=("Pyongyang", "North Korea")),),
+            never_merge=(("Sergei Lavrov", "Sergey Lavrov"),),
+        ),
+        path,
+    )
     result = _run(rows, alias_table=path)
     names = _entities(result)
     assert names["Capital+State"] == ["North Korea", "Pyongyang"]
@@ -106,8 +134,14 @@ def test_recovery_finds_a_missed_variant_and_joins_a_split_name():
     text_a = "Choe Son Hui met them. Choe spoke."
     text_b = "Yesterday Choi Son Hui arrived, said Choi Song Hee."
     articles = pd.DataFrame({"article_id": ["a", "b"], "text": [text_a, text_b], "published": [None, None]})
-    mentions = mention_table([("a", 0, "Choe Son Hui", "PERSON"), ("a", 23, "Choe", "PERSON"),
-                              ("b", 37, "Choi Song", "PERSON"), ("b", 47, "Hee", "NORP")])
+    mentions = mention_table(
+        [
+            ("a", 0, "Choe Son Hui", "PERSON"),
+            ("a", 23, "Choe", "PERSON"),
+            ("b", 37, "Choi Song", "PERSON"),
+            ("b", 47, "Hee", "NORP"),
+        ]
+    )
     result = resolve({"mentions": mentions, "articles": articles})
     m = result["mentions"]
     assert {"Choi Son Hui", "Choi Song Hee"} <= set(m["text"])
@@ -129,9 +163,15 @@ def test_metonymy_refers_to_the_state_and_can_be_switched_off():
 def test_one_entity_per_name_whatever_the_label_and_the_confident_label_wins():
     # an invented minister read as ORG twice and PERSON four times, one of them a full name
     text = "Talks in Brenholt began. Minister Ilse Varga said so. Ilse Varga agreed. Brenholt wanted more."
-    rows = [("a", text.index("Brenholt"), "Brenholt", "GPE"), ("a", text.index("Ilse"), "Ilse Varga", "PERSON"),
-            ("b", 0, "Ilse Varga", "ORG"), ("c", 0, "Ilse Varga", "ORG"), ("d", 0, "Ilse Varga", "PERSON"),
-            ("e", 10, "Brenholt", "ORG"), ("f", 10, "Brenholt", "ORG")]
+    rows = [
+        ("a", text.index("Brenholt"), "Brenholt", "GPE"),
+        ("a", text.index("Ilse"), "Ilse Varga", "PERSON"),
+        ("b", 0, "Ilse Varga", "ORG"),
+        ("c", 0, "Ilse Varga", "ORG"),
+        ("d", 0, "Ilse Varga", "PERSON"),
+        ("e", 10, "Brenholt", "ORG"),
+        ("f", 10, "Brenholt", "ORG"),
+    ]
     texts = {"a": text, "b": "", "c": "", "d": "", "e": "", "f": ""}
     articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "published": None})
     result = resolve({"mentions": mention_table(rows), "articles": articles}, recover=False)
@@ -143,19 +183,33 @@ def test_one_entity_per_name_whatever_the_label_and_the_confident_label_wins():
 
 
 def test_names_differing_only_in_hyphens_and_spaces_merge_with_guards():
-    result = _run([("a", 0, "Anna Del-Rovo", "PERSON"), ("b", 0, "Anna Delrovo", "PERSON"),
-                   ("c", 0, "Anna Del Rovo", "PERSON"),
-                   # same letters but crossing word breaks, and different letters: stay apart
-                   ("d", 0, "Ann Adelrovo", "PERSON"), ("e", 0, "Anna Delrova", "PERSON")])
+    result = _run(
+        [
+            ("a", 0, "Anna Del-Rovo", "PERSON"),
+            ("b", 0, "Anna Delrovo", "PERSON"),
+            ("c", 0, "Anna Del Rovo", "PERSON"),
+            # same letters but crossing word breaks, and different letters: stay apart
+            ("d", 0, "Ann Adelrovo", "PERSON"),
+            ("e", 0, "Anna Delrova", "PERSON"),
+        ]
+    )
     names = _entities(result)
     assert sorted(names["Anna Del-Rovo"]) == ["Anna Del Rovo", "Anna Del-Rovo", "Anna Delrovo"]
     assert len(names) == 3
 
 
 def test_nationality_adjective_of_a_corpus_place_is_norp_not_a_surname():
-    result = _run([("a", 0, "Brenholtia", "GPE"), ("b", 0, "Brenholtia", "GPE"), ("a", 20, "Brenholtian", "GPE"),
-                   ("b", 20, "Brenholtian", "NORP"), ("c", 0, "Brenholtian", "GPE"),
-                   ("d", 0, "Ilse Varga", "PERSON"), ("e", 0, "Varga", "PERSON")])
+    result = _run(
+        [
+            ("a", 0, "Brenholtia", "GPE"),
+            ("b", 0, "Brenholtia", "GPE"),
+            ("a", 20, "Brenholtian", "GPE"),
+            ("b", 20, "Brenholtian", "NORP"),
+            ("c", 0, "Brenholtian", "GPE"),
+            ("d", 0, "Ilse Varga", "PERSON"),
+            ("e", 0, "Varga", "PERSON"),
+        ]
+    )
     ents = result["entities"].set_index("name")
     assert ents.loc["Brenholtian", "label"] == "NORP" and ents.loc["Brenholtian", "n_mentions"] == 3
     assert ents.loc["Brenholtia", "label"] == "GPE"
@@ -163,8 +217,14 @@ def test_nationality_adjective_of_a_corpus_place_is_norp_not_a_surname():
 
 
 def test_outlet_named_in_the_metadata_is_an_organisation():
-    articles = pd.DataFrame({"article_id": ["a", "b"], "text": ["", ""], "published": None,
-                             "outlet": ["Harwick Courier", "Harwick Courier"]})
+    articles = pd.DataFrame(
+        {
+            "article_id": ["a", "b"],
+            "text": ["", ""],
+            "published": None,
+            "outlet": ["Harwick Courier", "Harwick Courier"],
+        }
+    )
     rows = [("a", 0, "Harwick Courier", "PERSON"), ("b", 0, "Harwick Courier", "PERSON")]
     result = resolve({"mentions": mention_table(rows), "articles": articles}, recover=False)
     assert result["entities"].iloc[0]["label"] == "ORG"
@@ -173,8 +233,14 @@ def test_outlet_named_in_the_metadata_is_an_organisation():
 def test_partial_name_before_a_longer_name_whose_mentions_moved_away():
     # "Ana Maria" joins "Ana Maria Ruiz" first, leaving its own group empty; the lone
     # "Maria", mentioned before any other candidate, must not trip over the emptied group
-    result = _run([("a", 0, "Ana Maria", "PERSON"), ("a", 30, "Maria", "PERSON"), ("a", 60, "Maria Lopez", "PERSON"),
-                   ("a", 90, "Ana Maria Ruiz", "PERSON")])
+    result = _run(
+        [
+            ("a", 0, "Ana Maria", "PERSON"),
+            ("a", 30, "Maria", "PERSON"),
+            ("a", 60, "Maria Lopez", "PERSON"),
+            ("a", 90, "Ana Maria Ruiz", "PERSON"),
+        ]
+    )
     ids = result["mentions"].set_index("start")["entity_id"]
     assert ids[0] == ids[90]
     assert ids[30] == ids[60]

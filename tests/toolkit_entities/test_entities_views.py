@@ -18,23 +18,50 @@ EVIL = "<script>alert(1)</script>"
 def corpus(tmp_path):
     text_a = f"{EVIL} Kim Jong Un met {EVIL}Putin{EVIL}. Moscow said so."
     text_b = "Kim Jong Il and Kim Jong-un. Putin too."
-    articles = pd.DataFrame({"article_id": ["a<1>", "b"], "path": [None, None], "title": [EVIL, "plain"],
-                             "outlet": [None, None], "published": ["2024-01-02", "2024-02-03"],
-                             "published_source": ["metadata"] * 2, "text": [text_a, text_b]})
+    articles = pd.DataFrame(
+        {
+            "article_id": ["a<1>", "b"],
+            "path": [None, None],
+            "title": [EVIL, "plain"],
+            "outlet": [None, None],
+            "published": ["2024-01-02", "2024-02-03"],
+            "published_source": ["metadata"] * 2,
+            "text": [text_a, text_b],
+        }
+    )
     rows = []
     for aid, text in (("a<1>", text_a), ("b", text_b)):
-        for needle, label in (("Kim Jong Un", "PERSON"), ("Kim Jong Il", "PERSON"), ("Kim Jong-un", "PERSON"),
-                              (f"{EVIL}Putin", "PERSON"), ("Putin", "PERSON"), ("Moscow", "GPE")):
+        for needle, label in (
+            ("Kim Jong Un", "PERSON"),
+            ("Kim Jong Il", "PERSON"),
+            ("Kim Jong-un", "PERSON"),
+            (f"{EVIL}Putin", "PERSON"),
+            ("Putin", "PERSON"),
+            ("Moscow", "GPE"),
+        ):
             at = text.find(needle)
             if at >= 0 and not any(r["article_id"] == aid and r["start"] <= at < r["end"] for r in rows):
                 rows.append({"article_id": aid, "start": at, "end": at + len(needle), "text": needle, "label": label})
     tables = {"articles": articles, "mentions": pd.DataFrame(rows)}
     tables.update(resolve(tables, recover=False, alias_table=tmp_path / "aliases.yaml"))
     # names in suggestions come from a user-editable file: they must be escaped too
-    evil = pd.DataFrame([{"suggestion_id": "sevil", "name_a": EVIL, "name_b": f"{EVIL}Putin", "label": "PERSON",
-                          "evidence": EVIL, "applied": False, "status": "pending"}])
+    evil = pd.DataFrame(
+        [
+            {
+                "suggestion_id": "sevil",
+                "name_a": EVIL,
+                "name_b": f"{EVIL}Putin",
+                "label": "PERSON",
+                "evidence": EVIL,
+                "applied": False,
+                "status": "pending",
+            }
+        ]
+    )
     tables["entity_suggestions"] = pd.concat([tables["entity_suggestions"], evil], ignore_index=True)
-    return Corpus(tables, manifest={"configuration": {"options": {"entities": {"alias_table": str(tmp_path / "aliases.yaml")}}}})
+    return Corpus(
+        tables, manifest={"configuration": {"options": {"entities": {"alias_table": str(tmp_path / "aliases.yaml")}}}}
+    )
 
 
 @pytest.mark.parametrize("name", sorted(plugin.renderers))

@@ -17,15 +17,38 @@ ENTITIES = [f"E{i}" for i in range(6)]
 
 def _corpus(seed: int, n: int) -> Corpus:
     rng = np.random.default_rng(seed)
-    articles = pd.DataFrame({"article_id": ARTICLES, "path": None, "title": "T", "outlet": "O",
-                             "published": [None if i == 3 else f"2023-0{1 + i % 3}-0{1 + i}" for i in range(5)],
-                             "published_source": "metadata", "text": "Some text about things. " * 4})
+    articles = pd.DataFrame(
+        {
+            "article_id": ARTICLES,
+            "path": None,
+            "title": "T",
+            "outlet": "O",
+            "published": [None if i == 3 else f"2023-0{1 + i % 3}-0{1 + i}" for i in range(5)],
+            "published_source": "metadata",
+            "text": "Some text about things. " * 4,
+        }
+    )
     entity = [ENTITIES[i] if i < len(ENTITIES) else None for i in rng.integers(0, len(ENTITIES) + 1, n)]
-    mentions = pd.DataFrame({"article_id": [ARTICLES[i] for i in rng.integers(0, 5, n)],
-                             "start": rng.integers(0, 80, n), "end": 90, "text": "x",
-                             "label": [["PERSON", "ORG", "GPE"][i] for i in rng.integers(0, 3, n)], "entity_id": entity})
-    entities = pd.DataFrame({"entity_id": ENTITIES, "name": [f"N{i % 4}" for i in range(6)], "label": "PERSON",
-                             "aliases": [[] for _ in ENTITIES], "n_mentions": 1, "n_articles": 1})
+    mentions = pd.DataFrame(
+        {
+            "article_id": [ARTICLES[i] for i in rng.integers(0, 5, n)],
+            "start": rng.integers(0, 80, n),
+            "end": 90,
+            "text": "x",
+            "label": [["PERSON", "ORG", "GPE"][i] for i in rng.integers(0, 3, n)],
+            "entity_id": entity,
+        }
+    )
+    entities = pd.DataFrame(
+        {
+            "entity_id": ENTITIES,
+            "name": [f"N{i % 4}" for i in range(6)],
+            "label": "PERSON",
+            "aliases": [[] for _ in ENTITIES],
+            "n_mentions": 1,
+            "n_articles": 1,
+        }
+    )
     return Corpus({"articles": articles, "mentions": mentions, "entities": entities})
 
 
@@ -36,11 +59,22 @@ def _reference_counts(corpus: Corpus, selection: Selection | None) -> pd.DataFra
         mentions = selection.narrow(mentions, corpus, parts=("articles", "date_range"))
     mentions = mentions[mentions["entity_id"].notna()]
     published = pd.Series(corpus.articles["published"].values, index=corpus.articles["article_id"].values)
-    stats = pd.DataFrame({"entity_id": mentions["entity_id"], "article_id": mentions["article_id"],
-                          "date": mentions["article_id"].map(published)})
+    stats = pd.DataFrame(
+        {
+            "entity_id": mentions["entity_id"],
+            "article_id": mentions["article_id"],
+            "date": mentions["article_id"].map(published),
+        }
+    )
     grouped = stats.groupby("entity_id")
-    return pd.DataFrame({"n_mentions": grouped.size(), "n_articles": grouped["article_id"].nunique(),
-                         "first_published": grouped["date"].min(), "last_published": grouped["date"].max()})
+    return pd.DataFrame(
+        {
+            "n_mentions": grouped.size(),
+            "n_articles": grouped["article_id"].nunique(),
+            "first_published": grouped["date"].min(),
+            "last_published": grouped["date"].max(),
+        }
+    )
 
 
 def _reference_timeline(corpus: Corpus, selection: Selection | None, top: int, max_points: int) -> pd.DataFrame:
@@ -49,14 +83,19 @@ def _reference_timeline(corpus: Corpus, selection: Selection | None, top: int, m
     if selection is not None and (selection.articles or selection.date_range):
         mentions = selection.narrow(mentions, corpus, parts=("articles", "date_range"))
     mentions = mentions[mentions["entity_id"].notna()]
-    chosen = list(selection.entities) if selection is not None and selection.entities else \
-        list(mentions["entity_id"].value_counts().head(top).index)
+    chosen = (
+        list(selection.entities)
+        if selection is not None and selection.entities
+        else list(mentions["entity_id"].value_counts().head(top).index)
+    )
     mentions = mentions[mentions["entity_id"].isin(chosen)]
     if not len(mentions):
         return pd.DataFrame(columns=columns)
     published = pd.Series(corpus.articles["published"].values, index=corpus.articles["article_id"].values)
     frame = pd.DataFrame({"entity_id": mentions["entity_id"], "published": mentions["article_id"].map(published)})
-    frame = frame.dropna(subset=["published"]).groupby(["entity_id", "published"]).size().rename("n_mentions").reset_index()
+    frame = (
+        frame.dropna(subset=["published"]).groupby(["entity_id", "published"]).size().rename("n_mentions").reset_index()
+    )
     if not len(frame):
         return pd.DataFrame(columns=columns)
     frame = _reference_coarsen(frame, max_points)
@@ -86,16 +125,26 @@ def _reference_coarsen(counts: pd.DataFrame, max_points: int) -> pd.DataFrame:
 
 
 def _plain(frame: pd.DataFrame) -> list[list[object]]:
-    return [[None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else
-             (int(v) if isinstance(v, np.integer) else v) for v in row]
-            for row in frame.astype(object).itertuples(index=True, name=None)]
+    return [
+        [
+            None
+            if v is None or v is pd.NA or (isinstance(v, float) and v != v)
+            else (int(v) if isinstance(v, np.integer) else v)
+            for v in row
+        ]
+        for row in frame.astype(object).itertuples(index=True, name=None)
+    ]
 
 
 selections = st.builds(
     lambda entities, articles, dates: Selection(entities=entities, articles=articles, date_range=dates),
     st.lists(st.sampled_from(ENTITIES + ["E-none"]), max_size=2, unique=True),
     st.lists(st.sampled_from(ARTICLES), max_size=3, unique=True),
-    st.one_of(st.none(), st.tuples(st.sampled_from(["2023-01-01", "2023-02-02"]), st.sampled_from(["2023-02-03", "2023-12-31"]))))
+    st.one_of(
+        st.none(),
+        st.tuples(st.sampled_from(["2023-01-01", "2023-02-02"]), st.sampled_from(["2023-02-03", "2023-12-31"])),
+    ),
+)
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -108,8 +157,13 @@ def test_entity_counts_equal_the_groupby(seed, n, selection):
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 10_000), n=st.integers(0, 80), selection=st.one_of(st.none(), selections),
-       top=st.integers(1, 4), max_points=st.sampled_from([1, 3, 2000]))
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(0, 80),
+    selection=st.one_of(st.none(), selections),
+    top=st.integers(1, 4),
+    max_points=st.sampled_from([1, 3, 2000]),
+)
 def test_mentions_over_time_rows_equal_the_groupby(seed, n, selection, top, max_points):
     corpus = _corpus(seed, n)
     got = ev.timeline_rows(corpus, selection, top=top, max_points=max_points)
@@ -139,20 +193,29 @@ def test_mentions_chart_swaps_data_and_keeps_its_pick_observed():
     [values] = chart.spec["datasets"].values()
     assert {r["entity_id"] for r in values} == {"E2"} and len(values) == len(view.rows())
     # a click on a line after the redraw still reaches the selection
-    chart._vl_selections = {"pick": {"value": {"vlPoint": {"or": [{"entity_id": "E4"}]}},
-                                     "store": [{"unit": "", "fields": [{"field": "entity_id", "type": "E"}],
-                                                "values": ["E4"]}]}}
+    chart._vl_selections = {
+        "pick": {
+            "value": {"vlPoint": {"or": [{"entity_id": "E4"}]}},
+            "store": [{"unit": "", "fields": [{"field": "entity_id", "type": "E"}], "values": ["E4"]}],
+        }
+    }
     assert selection.entities == ["E4"]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 10_000), n=st.integers(0, 60), selection=st.one_of(st.none(), selections),
-       sort_by=st.sampled_from(["n_mentions", "n_articles", "name", "first_published", "last_published"]))
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(0, 60),
+    selection=st.one_of(st.none(), selections),
+    sort_by=st.sampled_from(["n_mentions", "n_articles", "name", "first_published", "last_published"]),
+)
 def test_entity_rows_equal_the_merge_of_counts(seed, n, selection, sort_by):
     corpus = _corpus(seed, n)
     got = ev.entity_rows(corpus, selection, sort_by=sort_by)
     counts = _reference_counts(corpus, selection)
-    want = corpus.entities[["entity_id", "name", "label", "aliases"]].merge(counts, left_on="entity_id", right_index=True)
+    want = corpus.entities[["entity_id", "name", "label", "aliases"]].merge(
+        counts, left_on="entity_id", right_index=True
+    )
     want = want.sort_values([sort_by, "name"], ascending=[sort_by in ("name", "first_published"), True], kind="stable")
     assert _plain(got.reset_index(drop=True)) == _plain(want[list(got.columns)].reset_index(drop=True))
 

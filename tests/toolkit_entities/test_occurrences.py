@@ -13,9 +13,12 @@ WORDS = st.sampled_from(["Tam", "Orel", "Vask", "-", "of", "TAM", "tam"])
 
 
 @settings(max_examples=150, deadline=None)
-@given(words=st.lists(WORDS, max_size=30),
-       forms=st.dictionaries(st.lists(WORDS, min_size=1, max_size=3).map(tuple),
-                             st.sampled_from(["PERSON", "ORG", "GPE"]), max_size=5))
+@given(
+    words=st.lists(WORDS, max_size=30),
+    forms=st.dictionaries(
+        st.lists(WORDS, min_size=1, max_size=3).map(tuple), st.sampled_from(["PERSON", "ORG", "GPE"]), max_size=5
+    ),
+)
 def test_occurrences_equal_the_phrase_matcher(words, forms):
     doc = Doc(NLP.vocab, words=words)
     matcher = PhraseMatcher(NLP.vocab, attr="ORTH")

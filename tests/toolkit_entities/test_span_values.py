@@ -33,7 +33,7 @@ def _letter_counts_by_character(text: str) -> tuple[int, int]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.one_of(st.characters(max_codepoint=0x7f), st.characters()), max_size=80))
+@given(st.text(alphabet=st.one_of(st.characters(max_codepoint=0x7F), st.characters()), max_size=80))
 def test_letter_counts_equal_counting_each_character(text):
     assert _letter_counts(text) == _letter_counts_by_character(text)
 

@@ -20,35 +20,94 @@ HE = (TEXT.index("He added"), TEXT.index("He added") + 2)
 
 
 def quotes_table():
-    return pd.DataFrame([
-        {"quote_id": "q1", "article_id": "a1", "kind": "direct", "content_start": CONTENT[0],
-         "content_end": CONTENT[1], "content": TEXT[CONTENT[0]:CONTENT[1]], "cue_start": ADA[1] + 1,
-         "cue_end": ADA[1] + 5, "speaker_start": ADA[0], "speaker_end": ADA[1], "speaker_ref_start": ADA[0],
-         "speaker_ref_end": ADA[1], "speaker_resolution": "named", "speaker_text": "Ada Park",
-         "speaker_name": "Ada Park", "via_start": None, "via_end": None},
-        {"quote_id": "q2", "article_id": "a1", "kind": "indirect", "content_start": HE[1] + 7,
-         "content_end": len(TEXT) - 1, "content": "more", "cue_start": HE[1] + 1, "cue_end": HE[1] + 6,
-         "speaker_start": HE[0], "speaker_end": HE[1], "speaker_ref_start": None, "speaker_ref_end": None,
-         "speaker_resolution": "unresolved", "speaker_text": "He", "speaker_name": None,
-         "via_start": NORLAND[0], "via_end": NORLAND[1]},
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "quote_id": "q1",
+                "article_id": "a1",
+                "kind": "direct",
+                "content_start": CONTENT[0],
+                "content_end": CONTENT[1],
+                "content": TEXT[CONTENT[0] : CONTENT[1]],
+                "cue_start": ADA[1] + 1,
+                "cue_end": ADA[1] + 5,
+                "speaker_start": ADA[0],
+                "speaker_end": ADA[1],
+                "speaker_ref_start": ADA[0],
+                "speaker_ref_end": ADA[1],
+                "speaker_resolution": "named",
+                "speaker_text": "Ada Park",
+                "speaker_name": "Ada Park",
+                "via_start": None,
+                "via_end": None,
+            },
+            {
+                "quote_id": "q2",
+                "article_id": "a1",
+                "kind": "indirect",
+                "content_start": HE[1] + 7,
+                "content_end": len(TEXT) - 1,
+                "content": "more",
+                "cue_start": HE[1] + 1,
+                "cue_end": HE[1] + 6,
+                "speaker_start": HE[0],
+                "speaker_end": HE[1],
+                "speaker_ref_start": None,
+                "speaker_ref_end": None,
+                "speaker_resolution": "unresolved",
+                "speaker_text": "He",
+                "speaker_name": None,
+                "via_start": NORLAND[0],
+                "via_end": NORLAND[1],
+            },
+        ]
+    )
 
 
 def mentions_table():
-    return pd.DataFrame([
-        {"article_id": "a1", "start": ADA[0], "end": ADA[1], "text": "Ada Park", "label": "PERSON", "entity_id": "E-ada"},
-        {"article_id": "a1", "start": NORLAND[0], "end": NORLAND[1], "text": "Norland", "label": "GPE",
-         "entity_id": "E-nor"},
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "article_id": "a1",
+                "start": ADA[0],
+                "end": ADA[1],
+                "text": "Ada Park",
+                "label": "PERSON",
+                "entity_id": "E-ada",
+            },
+            {
+                "article_id": "a1",
+                "start": NORLAND[0],
+                "end": NORLAND[1],
+                "text": "Norland",
+                "label": "GPE",
+                "entity_id": "E-nor",
+            },
+        ]
+    )
 
 
 def entities_table():
-    return pd.DataFrame([
-        {"entity_id": "E-ada", "name": "Ada <i>Park</i>", "label": "PERSON", "aliases": ["Ada Park"],
-         "n_mentions": 1, "n_articles": 1},
-        {"entity_id": "E-nor", "name": "Norland", "label": "GPE", "aliases": ["Norland"], "n_mentions": 1,
-         "n_articles": 1},
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "entity_id": "E-ada",
+                "name": "Ada <i>Park</i>",
+                "label": "PERSON",
+                "aliases": ["Ada Park"],
+                "n_mentions": 1,
+                "n_articles": 1,
+            },
+            {
+                "entity_id": "E-nor",
+                "name": "Norland",
+                "label": "GPE",
+                "aliases": ["Norland"],
+                "n_mentions": 1,
+                "n_articles": 1,
+            },
+        ]
+    )
 
 
 def test_plugin_declares_the_contract():
@@ -77,9 +136,19 @@ def test_corpus_step_without_entities_changes_nothing():
 def corpus():
     tables = {"quotes": quotes_table(), "mentions": mentions_table(), "entities": entities_table()}
     tables["quotes"] = corpus_step(tables, StepContext())["quotes"]
-    tables["articles"] = pd.DataFrame([{"article_id": "a1", "path": None, "title": "<script>t</script>",
-                                        "outlet": None, "published": "2024-01-02", "published_source": "metadata",
-                                        "text": TEXT}])
+    tables["articles"] = pd.DataFrame(
+        [
+            {
+                "article_id": "a1",
+                "path": None,
+                "title": "<script>t</script>",
+                "outlet": None,
+                "published": "2024-01-02",
+                "published_source": "metadata",
+                "text": TEXT,
+            }
+        ]
+    )
     return Corpus(tables)
 
 

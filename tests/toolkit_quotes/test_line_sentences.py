@@ -12,8 +12,7 @@ PIECES = st.sampled_from(["word", "Word", ".", " ", "  ", "\n", "\n\n", " \n ", 
 
 
 def reference(doc):
-    return [t.i for t in doc[1:] if not t.is_space
-            and ("\n" in doc[t.i - 1].text or "\n" in doc[t.i - 1].whitespace_)]
+    return [t.i for t in doc[1:] if not t.is_space and ("\n" in doc[t.i - 1].text or "\n" in doc[t.i - 1].whitespace_)]
 
 
 @settings(max_examples=200, deadline=None)

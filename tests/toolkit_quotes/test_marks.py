@@ -22,7 +22,7 @@ def test_every_mark_style_pairs(style, text):
     stretches, problems = scan_quotes(text)
     assert problems == ()
     assert len(stretches) == 1
-    inner = text[stretches[0].inner_start:stretches[0].inner_end]
+    inner = text[stretches[0].inner_start : stretches[0].inner_end]
     assert inner == "we will win,"
 
 
@@ -42,7 +42,7 @@ def test_unbalanced_mark_is_reported_not_raised():
     text = "“An opener that never closes.\n\nA plain paragraph. “Balanced,” he said."
     stretches, problems = scan_quotes(text)
     assert [p.offset for p in problems] == [0]
-    assert [text[s.start:s.end] for s in stretches] == ["“Balanced,”"]
+    assert [text[s.start : s.end] for s in stretches] == ["“Balanced,”"]
 
 
 MARKS = st.sampled_from(list("\"'“”‘’«»„`") + ["''", "``"])

@@ -9,7 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))  # helpers (not tests/ itself: its toolkit_* folders would shadow the plugins)
+sys.path.insert(
+    0, str(Path(__file__).resolve().parents[1] / "support")
+)  # helpers (not tests/ itself: its toolkit_* folders would shadow the plugins)
 from quote_checks import only
 
 
@@ -43,8 +45,10 @@ def test_interrupted_quote_is_one_quote_in_two_parts(nlp):
 
 
 def test_multi_paragraph_quote(nlp):
-    text = ("Joan Kimani said: “The first part of the plan is ready.\n\n"
-            "“The second part needs another year of work.”\n\nThe council meets on Friday.")
+    text = (
+        "Joan Kimani said: “The first part of the plan is ready.\n\n"
+        "“The second part needs another year of work.”\n\nThe council meets on Friday."
+    )
     _, rows = quotes_of(nlp, text)
     row = only(rows, kind="direct")
     assert row["content"].startswith("“The first part") and row["content"].endswith("year of work.”")
@@ -64,11 +68,15 @@ def test_inverted_reported_speech(nlp):
     assert row["speaker_ref_text"] == "Lena Dahl"
 
 
-@pytest.mark.parametrize(("text", "cue", "content_start"), [
-    ("The Health Ministry accused the company of hiding the test results.", "accused", "the company of hiding"),
-    ("The company denied it had hidden any results.", "denied", "it had hidden"),
-    ("Omar Haddad told reporters that the strike would end soon.", "told", "that the strike"),
-], ids=["accused-of", "denied", "told-that"])
+@pytest.mark.parametrize(
+    ("text", "cue", "content_start"),
+    [
+        ("The Health Ministry accused the company of hiding the test results.", "accused", "the company of hiding"),
+        ("The company denied it had hidden any results.", "denied", "it had hidden"),
+        ("Omar Haddad told reporters that the strike would end soon.", "told", "that the strike"),
+    ],
+    ids=["accused-of", "denied", "told-that"],
+)
 def test_reported_speech_patterns(nlp, text, cue, content_start):
     _, rows = quotes_of(nlp, text)
     row = only(rows, cue=cue)
@@ -101,8 +109,7 @@ def test_relay_is_via_not_speaker(nlp):
 
 
 def test_pronoun_resolves_to_previous_speaker(nlp):
-    text = ("Defence Secretary Tom Walsh said the army was ready. "
-            "“Our troops are prepared for anything,” he added.")
+    text = "Defence Secretary Tom Walsh said the army was ready. “Our troops are prepared for anything,” he added."
     _, rows = quotes_of(nlp, text)
     row = only(rows, kind="direct")
     assert row["speaker_text"] == "he"
@@ -111,8 +118,10 @@ def test_pronoun_resolves_to_previous_speaker(nlp):
 
 
 def test_description_resolves_through_earlier_title(nlp):
-    text = ("Foreign Minister Karin Holm arrived in Oslo on Monday.\n\n"
-            "The minister said that the visit would strengthen trade.")
+    text = (
+        "Foreign Minister Karin Holm arrived in Oslo on Monday.\n\n"
+        "The minister said that the visit would strengthen trade."
+    )
     _, rows = quotes_of(nlp, text)
     row = only(rows, cue="said")
     assert row["speaker_text"] == "The minister"
@@ -128,9 +137,11 @@ def test_indefinite_description_stays_unresolved(nlp):
 
 
 def test_boilerplate_is_never_a_quote(nlp):
-    text = ("The mayor said that the park would open in May.\n\n"
-            "Leave a Reply\n\nYour email address will not be published. Required fields are marked *\n\n"
-            "“Coffee fan. Music nerd. Avid reader. Travel buff.”")
+    text = (
+        "The mayor said that the park would open in May.\n\n"
+        "Leave a Reply\n\nYour email address will not be published. Required fields are marked *\n\n"
+        "“Coffee fan. Music nerd. Avid reader. Travel buff.”"
+    )
     _, rows = quotes_of(nlp, text)
     assert [r["cue"] for r in rows] == ["said"]
 
@@ -147,8 +158,36 @@ def test_doc_spans_hold_the_contents(nlp):
     assert [(s.label_, s.text) for s in spans] == [("direct", "“We will build the bridge next year,”")]
 
 
-WORDS = st.sampled_from(["He", "said", "she", "told", "that", "the", "minister", "“", "”", '"', "'", "‘", "’",
-                         "«", "»", "„", ",", ".", ":", "\n\n", "according", "to", "Anna", "Berg", "We", "win"])
+WORDS = st.sampled_from(
+    [
+        "He",
+        "said",
+        "she",
+        "told",
+        "that",
+        "the",
+        "minister",
+        "“",
+        "”",
+        '"',
+        "'",
+        "‘",
+        "’",
+        "«",
+        "»",
+        "„",
+        ",",
+        ".",
+        ":",
+        "\n\n",
+        "according",
+        "to",
+        "Anna",
+        "Berg",
+        "We",
+        "win",
+    ]
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -158,9 +197,13 @@ def test_random_text_never_raises_and_spans_stay_inside(nlp, words):
     doc = nlp(text)
     for quote in doc._.presslens_quotes:
         row = quote.row(text)
-        for start, end in (("content_start", "content_end"), ("cue_start", "cue_end"),
-                           ("speaker_start", "speaker_end"), ("speaker_ref_start", "speaker_ref_end"),
-                           ("via_start", "via_end")):
+        for start, end in (
+            ("content_start", "content_end"),
+            ("cue_start", "cue_end"),
+            ("speaker_start", "speaker_end"),
+            ("speaker_ref_start", "speaker_ref_end"),
+            ("via_start", "via_end"),
+        ):
             if row[start] is not None:
                 assert 0 <= row[start] <= row[end] <= len(text)
         assert row["kind"] in ("direct", "partial", "indirect", "mixed")
@@ -175,12 +218,23 @@ def test_parenthetical_cue_splits_the_message_in_two_parts(nlp):
     assert row["speaker_text"] == "the engineer Tomas Vik"
 
 
-@pytest.mark.parametrize(("text", "cue", "content"), [
-    ("The union called for a national strike over the pension cuts.", "called for",
-     "a national strike over the pension cuts"),
-    ("Senator Ada Quist called on the governor to resign by Friday.", "called on", "the governor to resign by Friday"),
-    ("The mayor called the plan a reckless waste of money.", "called", "the plan a reckless waste of money"),
-], ids=["called-for", "called-on", "called-X-Y"])
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        (
+            "The union called for a national strike over the pension cuts.",
+            "called for",
+            "a national strike over the pension cuts",
+        ),
+        (
+            "Senator Ada Quist called on the governor to resign by Friday.",
+            "called on",
+            "the governor to resign by Friday",
+        ),
+        ("The mayor called the plan a reckless waste of money.", "called", "the plan a reckless waste of money"),
+    ],
+    ids=["called-for", "called-on", "called-X-Y"],
+)
 def test_call_patterns(nlp, text, cue, content):
     _, rows = quotes_of(nlp, text)
     row = only(rows, cue=cue)
@@ -192,14 +246,24 @@ def test_called_as_a_name_is_not_speech(nlp):
     assert rows == []
 
 
-@pytest.mark.parametrize(("text", "cue", "content_start"), [
-    ("The governor wants to cut property taxes, expand the rail network and close two prisons.", "wants",
-     "to cut property taxes, expand the rail network and close two prisons"),
-    ("The opposition party plans to challenge the budget in court.", "plans", "to challenge the budget in court"),
-    ("Professor Lee spoke of the long history of the treaty.", "spoke", "the long history of the treaty"),
-    ("The minister cited rising costs as the reason for the delay.", "cited",
-     "rising costs as the reason for the delay"),
-], ids=["wants-to", "plans-to", "spoke-of", "cited-as"])
+@pytest.mark.parametrize(
+    ("text", "cue", "content_start"),
+    [
+        (
+            "The governor wants to cut property taxes, expand the rail network and close two prisons.",
+            "wants",
+            "to cut property taxes, expand the rail network and close two prisons",
+        ),
+        ("The opposition party plans to challenge the budget in court.", "plans", "to challenge the budget in court"),
+        ("Professor Lee spoke of the long history of the treaty.", "spoke", "the long history of the treaty"),
+        (
+            "The minister cited rising costs as the reason for the delay.",
+            "cited",
+            "rising costs as the reason for the delay",
+        ),
+    ],
+    ids=["wants-to", "plans-to", "spoke-of", "cited-as"],
+)
 def test_intention_and_topic_verbs(nlp, text, cue, content_start):
     _, rows = quotes_of(nlp, text)
     row = only(rows, cue=cue)
@@ -216,13 +280,23 @@ def test_hypothetical_object_message_is_not_reported(nlp):
     assert [r for r in rows if r["cue"] == "disclose"] == []
 
 
-@pytest.mark.parametrize(("text", "cue", "content"), [
-    ("Governor Ray Holt said the port would reopen next week and warned that fuel prices could rise.", "said",
-     "the port would reopen next week"),
-    ("The senator said the audit was fair, arguing that critics had misread the figures.", "said",
-     "the audit was fair"),
-    ("The mayor praised the new library plan in a statement on Thursday.", "praised", "the new library plan"),
-], ids=["coordinated-cue", "participle", "circumstance"])
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        (
+            "Governor Ray Holt said the port would reopen next week and warned that fuel prices could rise.",
+            "said",
+            "the port would reopen next week",
+        ),
+        (
+            "The senator said the audit was fair, arguing that critics had misread the figures.",
+            "said",
+            "the audit was fair",
+        ),
+        ("The mayor praised the new library plan in a statement on Thursday.", "praised", "the new library plan"),
+    ],
+    ids=["coordinated-cue", "participle", "circumstance"],
+)
 def test_message_stops_where_the_writer_takes_over(nlp, text, cue, content):
     _, rows = quotes_of(nlp, text)
     row = only(rows, cue=cue)
@@ -237,10 +311,12 @@ def test_coordinated_cue_is_its_own_attribution(nlp):
 
 
 def test_transcript_speaker_lines(nlp):
-    text = ("The debate was broadcast live on Sunday night.\n\n"
-            "HARRIS: Do you believe the tax cut will pay for itself?\n\n"
-            "MORALES: Well, look, the tax cut will create millions of jobs.\n\n"
-            "UPDATE: This story has been corrected.")
+    text = (
+        "The debate was broadcast live on Sunday night.\n\n"
+        "HARRIS: Do you believe the tax cut will pay for itself?\n\n"
+        "MORALES: Well, look, the tax cut will create millions of jobs.\n\n"
+        "UPDATE: This story has been corrected."
+    )
     _, rows = quotes_of(nlp, text)
     speakers = {r["speaker_text"]: r for r in rows if r["rule"] == "speaker-line"}
     assert set(speakers) == {"HARRIS", "MORALES"}
@@ -250,17 +326,23 @@ def test_transcript_speaker_lines(nlp):
 
 
 def test_quote_resumed_after_its_cue_sentence_is_one_statement(nlp):
-    text = ("“The harvest was the worst in a decade,” the farmer Ines Moreau said on Monday. "
-            "“We will need help from the region to get through the winter.”")
+    text = (
+        "“The harvest was the worst in a decade,” the farmer Ines Moreau said on Monday. "
+        "“We will need help from the region to get through the winter.”"
+    )
     _, rows = quotes_of(nlp, text)
     row = only(rows, cue="said")
     assert [text[s:e] for s, e in row["content_parts"]] == [
-        "“The harvest was the worst in a decade,”", "“We will need help from the region to get through the winter.”"]
+        "“The harvest was the worst in a decade,”",
+        "“We will need help from the region to get through the winter.”",
+    ]
 
 
 def test_quote_in_the_next_paragraph_is_a_continuation_of_its_own(nlp):
-    text = ("“The harvest was the worst in a decade,” the farmer Ines Moreau said.\n\n"
-            "“We will need help from the region to get through the winter.”")
+    text = (
+        "“The harvest was the worst in a decade,” the farmer Ines Moreau said.\n\n"
+        "“We will need help from the region to get through the winter.”"
+    )
     _, rows = quotes_of(nlp, text)
     assert len(rows) == 2 and rows[1]["rule"] == "continuation"
     assert rows[1]["speaker_text"] == rows[0]["speaker_text"] == "the farmer Ines Moreau"

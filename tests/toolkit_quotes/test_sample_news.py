@@ -56,19 +56,23 @@ def test_every_quoted_statement_is_attributed(corpus):
         for stretch in stretches:
             line_start = text.rfind("\n", 0, stretch.start) + 1
             line_end = text.find("\n", stretch.end)
-            line = text[line_start:line_end if line_end >= 0 else len(text)]
-            if boilerplate_reason(line) or len(re.findall(r"\w+", text[stretch.inner_start:stretch.inner_end])) < 4:
+            line = text[line_start : line_end if line_end >= 0 else len(text)]
+            if boilerplate_reason(line) or len(re.findall(r"\w+", text[stretch.inner_start : stretch.inner_end])) < 4:
                 continue
             covering = rows[(rows["content_start"] <= stretch.start + 1) & (rows["content_end"] >= stretch.end - 1)]
             assert len(covering), f"{article.article_id}: quoted stretch at {stretch.start} not attributed"
-            assert any(speaker_of(r) for r in covering.to_dict("records")), \
+            assert any(speaker_of(r) for r in covering.to_dict("records")), (
                 f"{article.article_id}: quoted stretch at {stretch.start} has no resolved speaker"
+            )
 
 
 def test_pronoun_speaker_with_relay(corpus):
     rows = corpus.quotes.to_dict("records")
-    relayed = [r for r in rows if r.get("speaker_text") in ("he", "He") and isinstance(r.get("via_text"), str)
-               and "TASS" in r["via_text"]]
+    relayed = [
+        r
+        for r in rows
+        if r.get("speaker_text") in ("he", "He") and isinstance(r.get("via_text"), str) and "TASS" in r["via_text"]
+    ]
     assert relayed and all("Lavrov" in speaker_of(r) for r in relayed)
     if corpus.entities is not None and len(corpus.entities):
         assert all(pd.notna(r["via_entity_id"]) for r in relayed)
@@ -97,5 +101,5 @@ def test_no_boilerplate_line_is_a_quote(corpus):
                 continue
             line_start = text.rfind("\n", 0, int(start)) + 1
             line_end = text.find("\n", int(start))
-            line = text[line_start:line_end if line_end >= 0 else len(text)]
+            line = text[line_start : line_end if line_end >= 0 else len(text)]
             assert boilerplate_reason(line) is None, f"quote in a boilerplate line: {line[:60]!r}"

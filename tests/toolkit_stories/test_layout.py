@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 import toolkit_stories
+
 from toolkit.sdk import word_list
 
 PACKAGE = Path(toolkit_stories.__file__).resolve().parent
@@ -45,9 +45,12 @@ def test_init_declares_the_plugin_and_nothing_else():
 
 def test_every_callable_is_a_lazy_target_in_this_package():
     plugin = toolkit_stories.plugin
-    callables = {"extract": plugin.extract, "corpus_step": plugin.corpus_step,
-                 **{f"view {k}": v for k, v in plugin.views.items()},
-                 **{f"renderer {k}": v for k, v in plugin.renderers.items()}}
+    callables = {
+        "extract": plugin.extract,
+        "corpus_step": plugin.corpus_step,
+        **{f"view {k}": v for k, v in plugin.views.items()},
+        **{f"renderer {k}": v for k, v in plugin.renderers.items()},
+    }
     for role, function in callables.items():
         target = (function.__doc__ or "").split(",")[0]
         module, _, name = target.partition(":")
@@ -56,10 +59,17 @@ def test_every_callable_is_a_lazy_target_in_this_package():
 
 
 def test_importing_the_plugin_loads_neither_spacy_nor_the_step():
-    code = ("import sys, toolkit_stories; "
-            "print(sorted(m for m in ('spacy', 'toolkit_stories.step', 'altair', 'ipywidgets') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={**os.environ, "PYTHONPATH": ":".join(sys.path)})
+    code = (
+        "import sys, toolkit_stories; "
+        "print(sorted(m for m in ('spacy', 'toolkit_stories.step', 'altair', 'ipywidgets') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": ":".join(sys.path)},
+    )
     assert out.stdout.strip() == "[]"
 
 

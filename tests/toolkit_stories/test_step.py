@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from toolkit_stories.step import stories_step
 
 from toolkit.sdk import SCHEMAS, StepContext, conform
-from toolkit_stories.step import stories_step
 
 DAM = [
     "The Velmora dam burst on Tuesday after heavy rain, flooding the valley below Kessock. Rescue crews "
@@ -28,9 +28,18 @@ COPY_HEADER = "Distributed by the Orin Valley Wire.\n\n"
 
 
 def _articles(texts: list[str], *, published: list[str | None] | None = None) -> pd.DataFrame:
-    rows = [{"article_id": f"a{i:02d}", "path": None, "title": None, "outlet": None,
-             "published": (published[i] if published else None), "published_source": "unknown", "text": text}
-            for i, text in enumerate(texts)]
+    rows = [
+        {
+            "article_id": f"a{i:02d}",
+            "path": None,
+            "title": None,
+            "outlet": None,
+            "published": (published[i] if published else None),
+            "published_source": "unknown",
+            "text": text,
+        }
+        for i, text in enumerate(texts)
+    ]
     return conform("articles", rows)
 
 
@@ -74,13 +83,14 @@ def test_stories_table_follows_the_schema_and_covers_every_article_once():
     published = ["2031-04-02", "2031-04-03", "2031-04-05", None, "2031-05-01", "2031-05-02"]
     changed = _run(_articles(DAM + VOTE, published=published))
     stories = changed["stories"]
-    assert list(stories.columns[:len(SCHEMAS["stories"])]) == list(SCHEMAS["stories"])
+    assert list(stories.columns[: len(SCHEMAS["stories"])]) == list(SCHEMAS["stories"])
     assert dict(stories.dtypes.astype(str).head(len(SCHEMAS["stories"]))) == {
-        c: ("object" if t == "object" else t.lower() if t == "string" else t) for c, t in SCHEMAS["stories"].items()}
+        c: ("object" if t == "object" else t.lower() if t == "string" else t) for c, t in SCHEMAS["stories"].items()
+    }
     members = [a for ids in stories["article_ids"] for a in ids]
     assert sorted(members) == sorted(changed["articles"]["article_id"])
     assert stories["story_id"].is_unique
-    dam = stories[[ "a00" in ids for ids in stories["article_ids"]]].iloc[0]
+    dam = stories[["a00" in ids for ids in stories["article_ids"]]].iloc[0]
     assert (dam["date_start"], dam["date_end"]) == ("2031-04-02", "2031-04-05")
     vote = stories[["a03" in ids for ids in stories["article_ids"]]].iloc[0]
     assert (vote["date_start"], vote["date_end"]) == ("2031-05-01", "2031-05-02")  # the undated article adds no date
@@ -99,12 +109,29 @@ def test_labels_use_titles_when_there_are_some_and_shared_words_otherwise():
 
 
 def test_shared_named_entities_count_and_are_listed():
-    mentions = conform("mentions", [
-        {"article_id": f"a{i:02d}", "start": 0, "end": 4, "text": "x", "label": label, "entity_id": entity}
-        for i, (label, entity) in enumerate([("GPE", "E-velmora"), ("GPE", "E-velmora"), ("GPE", "E-velmora"),
-                                              ("PERSON", "E-salvik"), ("PERSON", "E-salvik"), ("DATE", "E-sunday")])])
-    entities = conform("entities", [{"entity_id": "E-velmora", "name": "Velmora", "label": "GPE"},
-                                    {"entity_id": "E-salvik", "name": "Imre Salvik", "label": "PERSON"}])
+    mentions = conform(
+        "mentions",
+        [
+            {"article_id": f"a{i:02d}", "start": 0, "end": 4, "text": "x", "label": label, "entity_id": entity}
+            for i, (label, entity) in enumerate(
+                [
+                    ("GPE", "E-velmora"),
+                    ("GPE", "E-velmora"),
+                    ("GPE", "E-velmora"),
+                    ("PERSON", "E-salvik"),
+                    ("PERSON", "E-salvik"),
+                    ("DATE", "E-sunday"),
+                ]
+            )
+        ],
+    )
+    entities = conform(
+        "entities",
+        [
+            {"entity_id": "E-velmora", "name": "Velmora", "label": "GPE"},
+            {"entity_id": "E-salvik", "name": "Imre Salvik", "label": "PERSON"},
+        ],
+    )
     changed = _run(_articles(DAM + VOTE), mentions=mentions, entities=entities)
     stories = changed["stories"].set_index("story_id")
     story = _story_of(changed)
@@ -151,8 +178,12 @@ def test_articles_published_far_apart_are_not_joined_by_words_alone():
 def test_the_per_article_terms_are_used_when_present():
     # the step reads the parsed lemmas; here they make a00 and a03 share everything despite their texts
     articles = _articles(DAM[:1] + VOTE[:1] + DAM[1:2] + VOTE[1:2])
-    terms = pd.DataFrame({"article_id": ["a00", "a01", "a02", "a03"],
-                          "terms": [["quarry", "collapse"], ["ferry", "strike"], ["ferry", "strike"], ["quarry", "collapse"]],
-                          "counts": [[3, 2], [2, 2], [1, 1], [2, 1]]})
+    terms = pd.DataFrame(
+        {
+            "article_id": ["a00", "a01", "a02", "a03"],
+            "terms": [["quarry", "collapse"], ["ferry", "strike"], ["ferry", "strike"], ["quarry", "collapse"]],
+            "counts": [[3, 2], [2, 2], [1, 1], [2, 1]],
+        }
+    )
     story = _story_of(_run(articles, story_terms=terms))
     assert story["a00"] == story["a03"] and story["a01"] == story["a02"] and story["a00"] != story["a01"]

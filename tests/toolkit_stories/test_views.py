@@ -2,37 +2,83 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
+import toolkit_stories
+from toolkit_stories.views import render_stories, stories_view, story_rows
 
 import toolkit
-import toolkit_stories
 from toolkit.sdk import Selection, conform
-from toolkit_stories.views import render_stories, stories_view, story_rows
 
 
 @pytest.fixture()
 def corpus():
-    articles = conform("articles", [
-        {"article_id": "a1", "title": "<b>Dam</b> bursts", "outlet": "Orin Wire", "published": "2031-04-02", "text": "x",
-         "story_id": "story-1"},
-        {"article_id": "a2", "title": "Dam copy", "outlet": "Kessock Post", "published": "2031-04-03", "text": "x",
-         "story_id": "story-1", "duplicate_of": "a1"},
-        {"article_id": "a3", "title": "Tarsk votes", "outlet": "Tarsk Daily", "published": "2031-05-01", "text": "y",
-         "story_id": "story-2"},
-    ])
-    stories = conform("stories", [
-        {"story_id": "story-1", "label": "<script>alert(1)</script> dam", "article_ids": ["a1", "a2"],
-         "date_start": "2031-04-02", "date_end": "2031-04-03", "entity_ids": ["E1"], "duplicates": ["a2"]},
-        {"story_id": "story-2", "label": "Tarsk votes", "article_ids": ["a3"], "date_start": "2031-05-01",
-         "date_end": "2031-05-01", "entity_ids": ["E2"], "duplicates": []},
-    ])
-    entities = conform("entities", [{"entity_id": "E1", "name": "Velmora & Co", "label": "ORG"},
-                                    {"entity_id": "E2", "name": "Imre Salvik", "label": "PERSON"}])
-    mentions = conform("mentions", [{"article_id": "a1", "start": 0, "end": 1, "text": "x", "label": "ORG",
-                                     "entity_id": "E1"},
-                                    {"article_id": "a3", "start": 0, "end": 1, "text": "y", "label": "PERSON",
-                                     "entity_id": "E2"}])
+    articles = conform(
+        "articles",
+        [
+            {
+                "article_id": "a1",
+                "title": "<b>Dam</b> bursts",
+                "outlet": "Orin Wire",
+                "published": "2031-04-02",
+                "text": "x",
+                "story_id": "story-1",
+            },
+            {
+                "article_id": "a2",
+                "title": "Dam copy",
+                "outlet": "Kessock Post",
+                "published": "2031-04-03",
+                "text": "x",
+                "story_id": "story-1",
+                "duplicate_of": "a1",
+            },
+            {
+                "article_id": "a3",
+                "title": "Tarsk votes",
+                "outlet": "Tarsk Daily",
+                "published": "2031-05-01",
+                "text": "y",
+                "story_id": "story-2",
+            },
+        ],
+    )
+    stories = conform(
+        "stories",
+        [
+            {
+                "story_id": "story-1",
+                "label": "<script>alert(1)</script> dam",
+                "article_ids": ["a1", "a2"],
+                "date_start": "2031-04-02",
+                "date_end": "2031-04-03",
+                "entity_ids": ["E1"],
+                "duplicates": ["a2"],
+            },
+            {
+                "story_id": "story-2",
+                "label": "Tarsk votes",
+                "article_ids": ["a3"],
+                "date_start": "2031-05-01",
+                "date_end": "2031-05-01",
+                "entity_ids": ["E2"],
+                "duplicates": [],
+            },
+        ],
+    )
+    entities = conform(
+        "entities",
+        [
+            {"entity_id": "E1", "name": "Velmora & Co", "label": "ORG"},
+            {"entity_id": "E2", "name": "Imre Salvik", "label": "PERSON"},
+        ],
+    )
+    mentions = conform(
+        "mentions",
+        [
+            {"article_id": "a1", "start": 0, "end": 1, "text": "x", "label": "ORG", "entity_id": "E1"},
+            {"article_id": "a3", "start": 0, "end": 1, "text": "y", "label": "PERSON", "entity_id": "E2"},
+        ],
+    )
     return toolkit.Corpus({"articles": articles, "stories": stories, "entities": entities, "mentions": mentions})
 
 

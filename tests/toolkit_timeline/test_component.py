@@ -13,9 +13,8 @@ SAMPLE = SHARED / "data" / "sample-news"
 
 @pytest.fixture(scope="module")
 def nlp():
-    from toolkit.nlp import load_model
-
     import toolkit_timeline.component  # noqa: F401  (registers the factory without an installed entry point)
+    from toolkit.nlp import load_model
 
     pipeline = load_model()
     pipeline.add_pipe("presslens_timexes")
@@ -32,7 +31,9 @@ def test_component_fills_the_extension_and_spans(nlp):
     doc = _doc(nlp, "Lavrov said on Thursday that talks lasted three days.", "2023-10-19")
     rows = doc._.presslens_timexes
     assert [(r["text"], r["type"], r["value"]) for r in rows] == [
-        ("Thursday", "DATE", "2023-10-19"), ("three days", "DURATION", "P3D")]
+        ("Thursday", "DATE", "2023-10-19"),
+        ("three days", "DURATION", "P3D"),
+    ]
     assert [s.label_ for s in doc.spans["presslens_timexes"]] == ["DATE", "DURATION"]
 
 

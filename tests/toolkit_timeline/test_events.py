@@ -13,13 +13,25 @@ TEXT = "Talks began on December 30 and January 2. Nothing dated here. Then it en
 
 
 def _timex(start, end, value_start, value_end, granularity="day", type_="DATE", value=None):
-    return {"start": start, "end": end, "text": TEXT[start:end], "type": type_, "value": value or value_start,
-            "value_start": value_start, "value_end": value_end, "granularity": granularity, "anchor": "dct"}
+    return {
+        "start": start,
+        "end": end,
+        "text": TEXT[start:end],
+        "type": type_,
+        "value": value or value_start,
+        "value_start": value_start,
+        "value_end": value_end,
+        "granularity": granularity,
+        "anchor": "dct",
+    }
 
 
 SENTENCES = [(0, 41), (42, 61), (62, 76)]
-TIMEXES = [_timex(15, 26, "2023-12-30", "2023-12-30"), _timex(31, 40, "2024-01-02", "2024-01-02"),
-           _timex(62, 66, "2024-01-02", "2024-01-02")]
+TIMEXES = [
+    _timex(15, 26, "2023-12-30", "2023-12-30"),
+    _timex(31, 40, "2024-01-02", "2024-01-02"),
+    _timex(62, 66, "2024-01-02", "2024-01-02"),
+]
 
 
 def test_each_distinct_date_of_a_sentence_is_an_event_and_undated_sentences_are_not():
@@ -36,9 +48,11 @@ def test_event_ids_are_deterministic_and_distinct():
 
 
 def test_refs_durations_without_dates_and_sets_are_not_events():
-    timexes = [_timex(0, 5, None, None, type_="DATE", value="PAST_REF"),
-               _timex(6, 10, None, None, type_="DURATION", value="P3D"),
-               _timex(11, 14, "2024-01-01", "2024-01-01", type_="SET", value="P1D")]
+    timexes = [
+        _timex(0, 5, None, None, type_="DATE", value="PAST_REF"),
+        _timex(6, 10, None, None, type_="DURATION", value="P3D"),
+        _timex(11, 14, "2024-01-01", "2024-01-01", type_="SET", value="P1D"),
+    ]
     assert event_rows("a1", TEXT, SENTENCES, timexes) == []
 
 
@@ -50,13 +64,15 @@ def test_a_repeated_date_in_one_sentence_counts_once():
 @pytest.fixture
 def tables():
     events = pd.DataFrame(event_rows("a1", TEXT, SENTENCES, TIMEXES)).assign(article_id="a1")
-    mentions = pd.DataFrame([
-        {"article_id": "a1", "start": 0, "end": 5, "text": "Talks", "label": "EVENT", "entity_id": "E1"},
-        {"article_id": "a1", "start": 62, "end": 66, "text": "Then", "label": "X", "entity_id": "E2"},
-        {"article_id": "a1", "start": 40, "end": 45, "text": "xx", "label": "X", "entity_id": "E3"},  # crosses
-        {"article_id": "a2", "start": 0, "end": 5, "text": "Other", "label": "ORG", "entity_id": "E4"},
-        {"article_id": "a1", "start": 6, "end": 11, "text": "began", "label": "X", "entity_id": None},
-    ])
+    mentions = pd.DataFrame(
+        [
+            {"article_id": "a1", "start": 0, "end": 5, "text": "Talks", "label": "EVENT", "entity_id": "E1"},
+            {"article_id": "a1", "start": 62, "end": 66, "text": "Then", "label": "X", "entity_id": "E2"},
+            {"article_id": "a1", "start": 40, "end": 45, "text": "xx", "label": "X", "entity_id": "E3"},  # crosses
+            {"article_id": "a2", "start": 0, "end": 5, "text": "Other", "label": "ORG", "entity_id": "E4"},
+            {"article_id": "a1", "start": 6, "end": 11, "text": "began", "label": "X", "entity_id": None},
+        ]
+    )
     quotes = pd.DataFrame([{"quote_id": "Q1", "article_id": "a1", "content_start": 30, "content_end": 50}])
     return {"events": events, "mentions": mentions, "quotes": quotes}
 

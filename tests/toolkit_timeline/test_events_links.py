@@ -22,14 +22,25 @@ def _frame(spans, ids=None):
 
 
 @settings(max_examples=80, deadline=None)
-@given(events=st.lists(_SPAN, max_size=12), items=st.lists(_SPAN, max_size=25),
-       ids=st.lists(st.one_of(st.none(), st.sampled_from(["E1", "E2", "E3"])), min_size=25, max_size=25),
-       within=st.booleans())
+@given(
+    events=st.lists(_SPAN, max_size=12),
+    items=st.lists(_SPAN, max_size=25),
+    ids=st.lists(st.one_of(st.none(), st.sampled_from(["E1", "E2", "E3"])), min_size=25, max_size=25),
+    within=st.booleans(),
+)
 # a zero-length item at the event's very end is inside it; one at its start does not overlap it
-@example(events=[("a", 4, 6)], items=[("a", 10, 0), ("a", 4, 0), ("a", 3, 1)], ids=["E1", "E2", "E3"] + [None] * 22,
-         within=True)
-@example(events=[("a", 4, 6)], items=[("a", 10, 0), ("a", 4, 0), ("a", 3, 1)], ids=["E1", "E2", "E3"] + [None] * 22,
-         within=False)
+@example(
+    events=[("a", 4, 6)],
+    items=[("a", 10, 0), ("a", 4, 0), ("a", 3, 1)],
+    ids=["E1", "E2", "E3"] + [None] * 22,
+    within=True,
+)
+@example(
+    events=[("a", 4, 6)],
+    items=[("a", 10, 0), ("a", 4, 0), ("a", 3, 1)],
+    ids=["E1", "E2", "E3"] + [None] * 22,
+    within=False,
+)
 def test_links_are_those_a_scan_of_every_pair_finds(events, items, ids, within):
     events, items = _frame(events), _frame(items, ids)
     whole = _contained(events, items, "start", "end", "entity_id", within=within)

@@ -47,17 +47,28 @@ def test_analyze_sample_articles_writes_contract_tables(tmp_path):
     from toolkit.registry import registry
 
     with registry.enabled(toolkit_timeline.plugin):
-        corpus = toolkit.analyze(SAMPLE, metadata=SAMPLE / "metadata.csv", plugins=["timeline"], out=tmp_path,
-                                 quiet=True)
+        corpus = toolkit.analyze(
+            SAMPLE, metadata=SAMPLE / "metadata.csv", plugins=["timeline"], out=tmp_path, quiet=True
+        )
     for table in ("timexes", "events"):
-        assert list(corpus.tables[table].columns[:len(SCHEMAS[table])]) == list(SCHEMAS[table])
+        assert list(corpus.tables[table].columns[: len(SCHEMAS[table])]) == list(SCHEMAS[table])
         assert (tmp_path / f"{table}.parquet").exists()
     timexes = corpus.timexes
     articles = corpus.articles.set_index("article_id")["text"]
     for row in timexes.itertuples():
-        assert articles[row.article_id][row.start:row.end] == row.text
+        assert articles[row.article_id][row.start : row.end] == row.text
     events = corpus.events
     assert events["event_id"].is_unique
-    assert set(events["granularity"]) <= {"day", "week", "weekend", "month", "season", "quarter", "half", "year",
-                                          "decade", "century"}
+    assert set(events["granularity"]) <= {
+        "day",
+        "week",
+        "weekend",
+        "month",
+        "season",
+        "quarter",
+        "half",
+        "year",
+        "decade",
+        "century",
+    }
     assert (events["date_start"] <= events["date_end"]).all()

@@ -23,16 +23,24 @@ def _values(text: str, dct: str | None, tense=None) -> list[tuple[str, str, str]
 
 CASES = [
     # (text, dct, tense, expected (text, type, value) subset)
-    ("They met on December 30 and January 2.", "2024-01-14", _past,
-     [("December 30", "DATE", "2023-12-30"), ("January 2", "DATE", "2024-01-02")]),
+    (
+        "They met on December 30 and January 2.",
+        "2024-01-14",
+        _past,
+        [("December 30", "DATE", "2023-12-30"), ("January 2", "DATE", "2024-01-02")],
+    ),
     ("Lavrov visited last October.", "2024-01-14", _past, [("last October", "DATE", "2023-10")]),
     ("He said on Thursday.", "2023-10-19", _past, [("Thursday", "DATE", "2023-10-19")]),
     ("The visit begins on Monday.", "2024-01-14", None, [("Monday", "DATE", "2024-01-15")]),
     ("The talks will resume on Monday.", "2024-01-17", _future, [("Monday", "DATE", "2024-01-22")]),
     ("It happened last week.", "2024-01-14", _past, [("last week", "DATE", "2024-W01")]),
     ("Earlier this week, they denied it.", "2023-10-19", _past, [("Earlier this week", "DATE", "2023-W42")]),
-    ("A year and a half ago the pipeline was hit.", "2024-01-23", _past,
-     [("A year and a half ago", "DATE", "2022-07")]),
+    (
+        "A year and a half ago the pipeline was hit.",
+        "2024-01-23",
+        _past,
+        [("A year and a half ago", "DATE", "2022-07")],
+    ),
     ("Three days ago it rained.", "2024-03-02", _past, [("Three days ago", "DATE", "2024-02-28")]),
     ("Containers moved since the summer.", "2024-01-14", _past, [("the summer", "DATE", "2023-SU")]),
     ("It was popular in the 1990s.", "2024-01-14", _past, [("the 1990s", "DATE", "199")]),
@@ -47,8 +55,7 @@ CASES = [
     ("The deal was signed on 18 October 2023.", None, None, [("18 October 2023", "DATE", "2023-10-18")]),
     ("He arrived on October 18.", None, _past, [("October 18", "DATE", "XXXX-10-18")]),
     ("He arrived on Friday.", None, _past, [("Friday", "DATE", "XXXX-WXX-5")]),
-    ("The ceasefire starts on December 28 and lasts.", "2023-12-20", _future,
-     [("December 28", "DATE", "2023-12-28")]),
+    ("The ceasefire starts on December 28 and lasts.", "2023-12-20", _future, [("December 28", "DATE", "2023-12-28")]),
 ]
 
 
@@ -105,8 +112,18 @@ def test_without_a_publication_date_the_unknown_parts_stay_unknown():
     assert [t.value for t in timexes] == ["XXXX-XX-XX", "XXXX-10"]
 
 
-@pytest.mark.parametrize("text", ["The 6-year-old boy", "He may come", "Jan Kavan said", "prices fall sharply",
-                                  "the current account", "a quarter of the shares", "on CBS's 60 Minutes"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The 6-year-old boy",
+        "He may come",
+        "Jan Kavan said",
+        "prices fall sharply",
+        "the current account",
+        "a quarter of the shares",
+        "on CBS's 60 Minutes",
+    ],
+)
 def test_not_temporal(text):
     assert find_timexes(text, dct="2024-01-14") == []
 
@@ -123,20 +140,48 @@ def test_type_error_names_what_was_expected():
         find_timexes(b"bytes")  # type: ignore[arg-type]
 
 
-_ALPHABET = st.sampled_from(list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,.;:-'/\n")
-                            + ["January ", "Friday ", "last ", "next ", "week ", "ago ", "later ", "the ",
-                               "day ", "before ", "1990", " 2023", "-", " and ", " to ", "12", "31", "a.m.",
-                               "then ", "summer ", "quarter ", "year ", "Sept. ", "since ", "every "])
+_ALPHABET = st.sampled_from(
+    list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,.;:-'/\n")
+    + [
+        "January ",
+        "Friday ",
+        "last ",
+        "next ",
+        "week ",
+        "ago ",
+        "later ",
+        "the ",
+        "day ",
+        "before ",
+        "1990",
+        " 2023",
+        "-",
+        " and ",
+        " to ",
+        "12",
+        "31",
+        "a.m.",
+        "then ",
+        "summer ",
+        "quarter ",
+        "year ",
+        "Sept. ",
+        "since ",
+        "every ",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=st.lists(_ALPHABET, max_size=40).map("".join), dct=st.sampled_from([None, "2024-01-14", "0001-01-01",
-                                                                                "9999-12-31", "2000-02-29"]))
+@given(
+    text=st.lists(_ALPHABET, max_size=40).map("".join),
+    dct=st.sampled_from([None, "2024-01-14", "0001-01-01", "9999-12-31", "2000-02-29"]),
+)
 def test_random_text_never_raises_and_spans_lie_inside(text, dct):
     for timex in find_timexes(text, dct=dct):
         assert isinstance(timex, Timex)
         assert 0 <= timex.start < timex.end <= len(text)
-        assert text[timex.start:timex.end] == timex.text
+        assert text[timex.start : timex.end] == timex.text
         assert timex.type in ("DATE", "TIME", "DURATION", "SET")
         assert timex.value
 
@@ -145,4 +190,4 @@ def test_random_text_never_raises_and_spans_lie_inside(text, dct):
 @given(text=st.text(max_size=200))
 def test_arbitrary_unicode_never_raises(text):
     for timex in find_timexes(text, dct="2024-01-14"):
-        assert text[timex.start:timex.end] == timex.text
+        assert text[timex.start : timex.end] == timex.text

@@ -37,17 +37,80 @@ def _assert_same(text: str, dct: str | None = "2023-05-01") -> None:
 # ---------------------------------------------------------------------------
 # generated texts: the rules' own vocabulary, glued or spaced, in any case, with numbers and punctuation
 
+
 def _vocabulary_words() -> list[str]:
     gates = search._gates()
-    return sorted(set(gates.piece_masks) | set(gates.trigger_masks) | set(gates.word_lead_masks)
-                  | set(gates.lead_masks))
+    return sorted(
+        set(gates.piece_masks) | set(gates.trigger_masks) | set(gates.word_lead_masks) | set(gates.lead_masks)
+    )
 
 
-GENERIC = ["the", "a", "an", "of", "in", "on", "at", "said", "was", "will", "meet", "talks", "Chicago", "afternoon",
-           "paper", "per", "cent", "percent", "%", "$", "#", "old", "long", "ago", "1990", "2023", "1988", "05", "12",
-           "3.5", "1/2", "½", "11:30", "7", "30th", "1980s", "'80s", "a.m.", "p.m.", "GMT", "May", "March", "Sept.",
-           "Jan", "Mon.", "Thurs.", "Today", "USA", "Russia", "FY", "Q3", "٣", "２", "ſecond", "\u212aST", "İn",
-           "_", "day_one", "twenty-one", "year-ago", "mid-1980s", "year’s", "New Year's", "Election Day"]
+GENERIC = [
+    "the",
+    "a",
+    "an",
+    "of",
+    "in",
+    "on",
+    "at",
+    "said",
+    "was",
+    "will",
+    "meet",
+    "talks",
+    "Chicago",
+    "afternoon",
+    "paper",
+    "per",
+    "cent",
+    "percent",
+    "%",
+    "$",
+    "#",
+    "old",
+    "long",
+    "ago",
+    "1990",
+    "2023",
+    "1988",
+    "05",
+    "12",
+    "3.5",
+    "1/2",
+    "½",
+    "11:30",
+    "7",
+    "30th",
+    "1980s",
+    "'80s",
+    "a.m.",
+    "p.m.",
+    "GMT",
+    "May",
+    "March",
+    "Sept.",
+    "Jan",
+    "Mon.",
+    "Thurs.",
+    "Today",
+    "USA",
+    "Russia",
+    "FY",
+    "Q3",
+    "٣",
+    "２",
+    "ſecond",
+    "\u212aST",
+    "İn",
+    "_",
+    "day_one",
+    "twenty-one",
+    "year-ago",
+    "mid-1980s",
+    "year’s",
+    "New Year's",
+    "Election Day",
+]
 SEPARATORS = [" ", " ", " ", "  ", "\n", "\n\n", "-", "–", ", ", ". ", "/", ":", "'", "’", "(", ")", '"', "", "\t"]
 
 
@@ -75,12 +138,33 @@ def test_fast_search_equals_full_scan_on_generated_text(text: str) -> None:
     _assert_same(text, dct="2023-05-01" if len(text) % 2 else None)
 
 
-@pytest.mark.parametrize("text", [
-    "", "   ", "-", "ago", "Three days ago", "three-days ago", "x-three days ago",
-    "a year and a half ago", "December 30 and January 2", "from Aug. 26 to Oct. 20, 2023",
-    "at 5 p.m. Monday", "5 pmX", "noonday", "the nineties", "bathe nineties", "mid-afternoon yesterday",
-    "decades-long", "for a while", "every other week", "semi-annually", "the fourth quarter of 1989",
-], ids=repr)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "-",
+        "ago",
+        "Three days ago",
+        "three-days ago",
+        "x-three days ago",
+        "a year and a half ago",
+        "December 30 and January 2",
+        "from Aug. 26 to Oct. 20, 2023",
+        "at 5 p.m. Monday",
+        "5 pmX",
+        "noonday",
+        "the nineties",
+        "bathe nineties",
+        "mid-afternoon yesterday",
+        "decades-long",
+        "for a while",
+        "every other week",
+        "semi-annually",
+        "the fourth quarter of 1989",
+    ],
+    ids=repr,
+)
 def test_fast_search_equals_full_scan_on_edge_cases(text: str) -> None:
     _assert_same(text)
 
@@ -94,11 +178,13 @@ def test_every_rule_has_a_gate() -> None:
 # ---------------------------------------------------------------------------
 # real texts
 
+
 def _texts(folder: Path, pattern: str) -> list[str]:
     texts = [path.read_text("utf-8") for path in sorted(folder.glob(pattern))]
     # TimeML: the article inside <TEXT>, tags dropped (entities left escaped: any string will do)
-    return [re.sub(r"<[^>]+>", "", re.search(r"<TEXT>(.*)</TEXT>", t, re.S).group(1)) if "<TEXT>" in t else t
-            for t in texts]
+    return [
+        re.sub(r"<[^>]+>", "", re.search(r"<TEXT>(.*)</TEXT>", t, re.S).group(1)) if "<TEXT>" in t else t for t in texts
+    ]
 
 
 def test_fast_search_equals_full_scan_on_bundled_sample() -> None:
@@ -108,8 +194,9 @@ def test_fast_search_equals_full_scan_on_bundled_sample() -> None:
         _assert_same(text)
 
 
-@pytest.mark.parametrize("name,pattern", [("eval/tbaq-dev", "**/*.tml"), ("sample-news", "*.txt"),
-                                          ("eval/polnear-dev/text", "*.txt")])
+@pytest.mark.parametrize(
+    "name,pattern", [("eval/tbaq-dev", "**/*.tml"), ("sample-news", "*.txt"), ("eval/polnear-dev/text", "*.txt")]
+)
 def test_fast_search_equals_full_scan_on_shared_texts(name: str, pattern: str) -> None:
     folder = SHARED / name
     if not folder.is_dir():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
@@ -15,33 +15,63 @@ EVIL = "<script>alert('x')</script>"
 
 
 def _corpus(n_events: int = 4) -> Corpus:
-    articles = pd.DataFrame([
-        {"article_id": "a1", "path": None, "title": f"Title {EVIL}", "outlet": f"Outlet {EVIL}",
-         "published": "2023-10-19", "published_source": "metadata", "text": f"Talks {EVIL} began."},
-        {"article_id": "a2", "path": None, "title": "Second", "outlet": "Wire", "published": "2024-01-14",
-         "published_source": "metadata", "text": "Second text."},
-    ])
-    entities = pd.DataFrame([{"entity_id": "E1", "name": f"Name {EVIL}", "label": "PERSON", "aliases": [],
-                              "n_mentions": 1, "n_articles": 1},
-                             {"entity_id": "E2", "name": "Moscow", "label": "GPE", "aliases": [],
-                              "n_mentions": 1, "n_articles": 1}])
+    articles = pd.DataFrame(
+        [
+            {
+                "article_id": "a1",
+                "path": None,
+                "title": f"Title {EVIL}",
+                "outlet": f"Outlet {EVIL}",
+                "published": "2023-10-19",
+                "published_source": "metadata",
+                "text": f"Talks {EVIL} began.",
+            },
+            {
+                "article_id": "a2",
+                "path": None,
+                "title": "Second",
+                "outlet": "Wire",
+                "published": "2024-01-14",
+                "published_source": "metadata",
+                "text": "Second text.",
+            },
+        ]
+    )
+    entities = pd.DataFrame(
+        [
+            {
+                "entity_id": "E1",
+                "name": f"Name {EVIL}",
+                "label": "PERSON",
+                "aliases": [],
+                "n_mentions": 1,
+                "n_articles": 1,
+            },
+            {"entity_id": "E2", "name": "Moscow", "label": "GPE", "aliases": [], "n_mentions": 1, "n_articles": 1},
+        ]
+    )
     days = pd.date_range("2023-09-12", periods=n_events, freq="D")
-    events = pd.DataFrame({
-        "event_id": [f"ev{i}" for i in range(n_events)],
-        "article_id": ["a1" if i % 2 == 0 else "a2" for i in range(n_events)],
-        "start": 0, "end": 10,
-        "date_start": [d.date().isoformat() for d in days],
-        "date_end": [(d + pd.Timedelta(days=5 if i == 1 else 0)).date().isoformat() for i, d in enumerate(days)],
-        "granularity": "day", "timex_start": 0, "timex_end": 4,
-        "entity_ids": [["E1"] if i % 2 == 0 else ["E2"] for i in range(n_events)],
-        "sentence": [f"Sentence {i} {EVIL}" for i in range(n_events)],
-        "timex_text": "Friday",
-    })
+    events = pd.DataFrame(
+        {
+            "event_id": [f"ev{i}" for i in range(n_events)],
+            "article_id": ["a1" if i % 2 == 0 else "a2" for i in range(n_events)],
+            "start": 0,
+            "end": 10,
+            "date_start": [d.date().isoformat() for d in days],
+            "date_end": [(d + pd.Timedelta(days=5 if i == 1 else 0)).date().isoformat() for i, d in enumerate(days)],
+            "granularity": "day",
+            "timex_start": 0,
+            "timex_end": 4,
+            "entity_ids": [["E1"] if i % 2 == 0 else ["E2"] for i in range(n_events)],
+            "sentence": [f"Sentence {i} {EVIL}" for i in range(n_events)],
+            "timex_text": "Friday",
+        }
+    )
     return Corpus({"articles": articles, "entities": entities, "events": events})
 
 
 def _ms(day: str) -> float:
-    return datetime.fromisoformat(day).replace(tzinfo=timezone.utc).timestamp() * 1000
+    return datetime.fromisoformat(day).replace(tzinfo=UTC).timestamp() * 1000
 
 
 def test_chart_spec_has_brush_pick_rows_and_reported_panel():

@@ -17,6 +17,7 @@ from .words import META_CONCEPTS
 
 __all__ = ["_antecedents", "_inherit", "_Grouping"]
 
+
 def _antecedents(quotes: list[tuple[int, int, int, bool]], text: str, antecedents: dict[int, int]) -> None:
     """Add to ``antecedents`` the antecedent row of each claim of one article that points back.
 
@@ -40,8 +41,9 @@ def _antecedents(quotes: list[tuple[int, int, int, bool]], text: str, antecedent
             antecedents[first] = before[2]
 
 
-def _inherit(feature_of: Sequence[int], antecedents: Mapping[int, int], quote_run: Sequence[int],
-             frames: Sequence[Frame]) -> list[int]:
+def _inherit(
+    feature_of: Sequence[int], antecedents: Mapping[int, int], quote_run: Sequence[int], frames: Sequence[Frame]
+) -> list[int]:
     """For each claim, the claim whose features it is compared with: its own, or, for a
     claim that only points back ("rejected the allegations", "the claims have no
     basis") and so says nothing of its own about the topic, its antecedent's; its
@@ -59,8 +61,11 @@ def _inherit(feature_of: Sequence[int], antecedents: Mapping[int, int], quote_ru
         if (frame.predicates | frame.themes) - META_CONCEPTS:
             continue  # "deny this arms transfer" names its topic: keep its own words
         source = antecedents[first]
-        while source in antecedents and source != antecedents[source] and not (
-                (frames[feature_of[source]].predicates | frames[feature_of[source]].themes) - META_CONCEPTS):
+        while (
+            source in antecedents
+            and source != antecedents[source]
+            and not ((frames[feature_of[source]].predicates | frames[feature_of[source]].themes) - META_CONCEPTS)
+        ):
             source = antecedents[source]  # a chain of pointers: "… remarks, insisting the claims …"
         k = first
         while k < len(quote_run) and quote_run[k] == quote_run[first]:
@@ -103,7 +108,13 @@ class _Grouping:
         takes = _inherit(self.feature_of, self.antecedents, self.quote_run, [f[2] for f in distinct])
         feature_of = [self.feature_of[k] for k in takes]
         links = self.links + [(antecedent, first) for first, antecedent in sorted(self.antecedents.items())]
-        return group_claims(claim_ids, texts=[self.texts[k] for k in takes] if self.texts is not None else (),
-                            terms=[distinct[k][0] for k in feature_of], entities=[distinct[k][1] for k in feature_of],
-                            frames=[distinct[k][2] for k in feature_of], links=links, stances=self.stances,
-                            config=config)
+        return group_claims(
+            claim_ids,
+            texts=[self.texts[k] for k in takes] if self.texts is not None else (),
+            terms=[distinct[k][0] for k in feature_of],
+            entities=[distinct[k][1] for k in feature_of],
+            frames=[distinct[k][2] for k in feature_of],
+            links=links,
+            stances=self.stances,
+            config=config,
+        )

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
-from operator import itemgetter
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
@@ -23,10 +23,22 @@ from .grouping import Frame, entity_key, lexical_terms, term_set
 if TYPE_CHECKING:
     from .slices import _Offsets
 
-__all__ = ["ArticleContext", "QuoteClaim", "read_claim", "_claimants", "_about", "_within", "_entity_names", "_date", "_confidence"]
+__all__ = [
+    "ArticleContext",
+    "QuoteClaim",
+    "read_claim",
+    "_claimants",
+    "_about",
+    "_within",
+    "_entity_names",
+    "_date",
+    "_confidence",
+]
 
-def _claimants(quote: Any, offsets: _Offsets, mentions: Sequence[tuple[int, int, str]], names: Mapping[str, str],
-               text: str) -> list[tuple[str | None, str | None]]:
+
+def _claimants(
+    quote: Any, offsets: _Offsets, mentions: Sequence[tuple[int, int, str]], names: Mapping[str, str], text: str
+) -> list[tuple[str | None, str | None]]:
     """One (entity_id, name) per claimant; "Ostland and Westmark deny" gives two.
 
     Only coordinated names split a speaker ("X and Y", "X, Y"); "an Ostlandian
@@ -35,8 +47,9 @@ def _claimants(quote: Any, offsets: _Offsets, mentions: Sequence[tuple[int, int,
     speaker_ids: list[str] = []
     if offsets.speaker_start is not None and offsets.speaker_end is not None and len(mentions):
         spans = _within(mentions, offsets.speaker_start, offsets.speaker_end)
-        if len(spans) >= 2 and all(_COORDINATION.fullmatch(text[a_end:b_start])
-                                   for (_, a_end, _), (b_start, _, _) in zip(spans, spans[1:])):
+        if len(spans) >= 2 and all(
+            _COORDINATION.fullmatch(text[a_end:b_start]) for (_, a_end, _), (b_start, _, _) in zip(spans, spans[1:])
+        ):
             speaker_ids = list(dict.fromkeys(e for _, _, e in spans))
     if len(speaker_ids) < 2:
         # a single claimant: the quotes plugin's resolution (which also follows pronouns) wins
@@ -51,8 +64,14 @@ def _claimants(quote: Any, offsets: _Offsets, mentions: Sequence[tuple[int, int,
 _COORDINATION = re.compile(r"\s*(?:,\s*)?(?:and|&|as well as|or|,)\s*", re.I)
 
 
-def _about(offsets: _Offsets, mentions: Sequence[tuple[int, int, str]], sentence: tuple[int, int],
-           claimants: set[str | None], *, strict: bool = False) -> list[str]:
+def _about(
+    offsets: _Offsets,
+    mentions: Sequence[tuple[int, int, str]],
+    sentence: tuple[int, int],
+    claimants: set[str | None],
+    *,
+    strict: bool = False,
+) -> list[str]:
     """Entities named in the sentence and the content (only in ``sentence`` when ``strict``), claimants aside."""
     if not len(mentions):
         return []
@@ -90,8 +109,12 @@ def _entity_names(entities: pd.DataFrame) -> dict[str, str]:
 
 
 # --- when ---------------------------------------------------------------------------
-def _date(sentence: tuple[int, int], events: Sequence[tuple[int, int, Any, Any]],
-          timexes: Sequence[tuple[int, int, Any]], published: Any) -> tuple[str | None, str | None, str]:
+def _date(
+    sentence: tuple[int, int],
+    events: Sequence[tuple[int, int, Any, Any]],
+    timexes: Sequence[tuple[int, int, Any]],
+    published: Any,
+) -> tuple[str | None, str | None, str]:
     """The claim's dates: an event in its sentence, else a date in it, else the publication day.
 
     ``events`` are one article's (start, end, date_start, date_end) sorted by start,
@@ -168,8 +191,9 @@ class QuoteClaim(NamedTuple):
     anaphoric: bool
 
 
-def read_claim(quote: Any, offsets: _Offsets, reading: Mapping[str, Any], article: ArticleContext, *,
-               with_text: bool) -> QuoteClaim:
+def read_claim(
+    quote: Any, offsets: _Offsets, reading: Mapping[str, Any], article: ArticleContext, *, with_text: bool
+) -> QuoteClaim:
     """One quote as a claim: its claimants, what it is about, when, and its grouping features.
 
     ``reading`` is the quote's per-article reading (see :mod:`toolkit_claims.component`)
@@ -194,19 +218,32 @@ def read_claim(quote: Any, offsets: _Offsets, reading: Mapping[str, Any], articl
     participants = frozenset(k for k in (entity_key(names.get(e, "")) for e in inside) if k)
     # an entity named in the proposition counts twice as much as one only named near it
     entities = frozenset({entity_key(names.get(e, e)) for e in about} | {"=" + k for k in participants})
-    frame = Frame(predicates=frozenset(reading["predicates"]), themes=frozenset(reading["themes"]),
-                  participants=participants)
+    frame = Frame(
+        predicates=frozenset(reading["predicates"]), themes=frozenset(reading["themes"]), participants=participants
+    )
     date_start, date_end, date_source = _date(sentence, article.events, article.timexes, article.published)
     # the proposition's own clause, not the whole quote: a long quote's later
     # sentences comment on the claim and would drown what it is about
     terms = term_set(reading["word_terms"]) | lexical_terms([(w, "NOUN") for w in reading["proposition"].split()])
     return QuoteClaim(
-        quote_id=str(quote.quote_id), claimants=claimants, stance=reading["stance"],
-        proposition=reading["proposition"], about=about, date_start=date_start, date_end=date_end,
-        date_source=date_source, cue_lemma=reading["cue_lemma"] if present(reading["cue_lemma"]) else None,
-        negated=bool(reading["negated"]), basis=reading["basis"],
+        quote_id=str(quote.quote_id),
+        claimants=claimants,
+        stance=reading["stance"],
+        proposition=reading["proposition"],
+        about=about,
+        date_start=date_start,
+        date_end=date_end,
+        date_source=date_source,
+        cue_lemma=reading["cue_lemma"] if present(reading["cue_lemma"]) else None,
+        negated=bool(reading["negated"]),
+        basis=reading["basis"],
         confidence=_confidence(reading["basis"], claimants, getattr(quote, "confidence", None)),
-        evidence=text_of(quote.content), sentence=sentence, terms=terms, entities=entities, frame=frame,
+        evidence=text_of(quote.content),
+        sentence=sentence,
+        terms=terms,
+        entities=entities,
+        frame=frame,
         text=f"{reading['proposition']}. {reading['focus_text']}" if with_text else "",
         order=offsets.content_start if offsets.content_start is not None else span[0],
-        anaphoric=bool(reading["anaphoric"]))
+        anaphoric=bool(reading["anaphoric"]),
+    )

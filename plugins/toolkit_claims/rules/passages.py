@@ -19,8 +19,9 @@ __all__ = ["_parse_readings", "_paragraph_start", "_windows"]
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 
 
-def _parse_readings(quotes: pd.DataFrame, articles: pd.DataFrame, *, nlp: Any,
-                    batch_size: int) -> dict[str, dict[str, Any]]:
+def _parse_readings(
+    quotes: pd.DataFrame, articles: pd.DataFrame, *, nlp: Any, batch_size: int
+) -> dict[str, dict[str, Any]]:
     """Readings of quotes that have none, from a parse of the passages around them
     (the quote's paragraphs and the one before, for "deny this …" that points back)."""
     from ..component import reading_row  # spaCy: only when some quote has no stored reading
@@ -33,13 +34,18 @@ def _parse_readings(quotes: pd.DataFrame, articles: pd.DataFrame, *, nlp: Any,
     out: dict[str, dict[str, Any]] = {}
     for quote in quotes.itertuples(index=False):
         span = _quote_span(quote)
-        window = next((w for w in by_article.get(str(quote.article_id), ()) if w[1] <= span[0] and span[1] <= w[2]),
-                      None)
+        window = next(
+            (w for w in by_article.get(str(quote.article_id), ()) if w[1] <= span[0] and span[1] <= w[2]), None
+        )
         if window is None:
             continue
         base = window[1]
-        out[str(quote.quote_id)] = reading_row(docs[window], content=_shift(quote.content_start, quote.content_end, base),
-                                               cue=_shift(quote.cue_start, quote.cue_end, base), base=base)
+        out[str(quote.quote_id)] = reading_row(
+            docs[window],
+            content=_shift(quote.content_start, quote.content_end, base),
+            cue=_shift(quote.cue_start, quote.cue_end, base),
+            base=base,
+        )
     return out
 
 
@@ -54,8 +60,18 @@ def _paragraph_start(text: str, char: int) -> int:
 
 
 def _quote_span(quote: Any) -> tuple[int, int]:
-    points = [int(v) for v in (quote.content_start, quote.content_end, quote.cue_start, quote.cue_end,
-                               quote.speaker_start, quote.speaker_end) if present(v)]
+    points = [
+        int(v)
+        for v in (
+            quote.content_start,
+            quote.content_end,
+            quote.cue_start,
+            quote.cue_end,
+            quote.speaker_start,
+            quote.speaker_end,
+        )
+        if present(v)
+    ]
     return (min(points), max(points)) if points else (0, 0)
 
 

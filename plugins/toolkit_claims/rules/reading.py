@@ -13,8 +13,16 @@ from spacy.tokens import Doc, Span, Token
 
 from toolkit.sdk import word_list
 
-from .words import (ANAPHORIC_DETERMINERS, ANAPHORIC_HEADS, ANAPHORIC_NOUNS, CONCEPTS, CONTENT_STANCE, CUE_STANCE,
-                      EVENT_CONCEPTS, NEGATIVE_WORDS)
+from .words import (
+    ANAPHORIC_DETERMINERS,
+    ANAPHORIC_HEADS,
+    ANAPHORIC_NOUNS,
+    CONCEPTS,
+    CONTENT_STANCE,
+    CUE_STANCE,
+    EVENT_CONCEPTS,
+    NEGATIVE_WORDS,
+)
 
 __all__ = ["Reading", "frame_words", "read_quote", "proposition_of"]
 
@@ -76,15 +84,25 @@ def read_quote(doc: Doc, *, content: tuple[int, int] | None, cue: tuple[int, int
     predicates, themes = frame_words(scope)
     # scope is in document order (sorted, or the content's own order), so its ends bound it
     core_span = (scope[0].idx, scope[-1].idx + len(scope[-1])) if scope else None
-    return Reading(stance=stance, proposition=proposition, cue_lemma=cue_lemma,
-                   negated=cue_negated or content_negated, basis=basis, anaphoric=anaphoric, focus_text=focus,
-                   predicates=predicates, themes=themes, core_span=core_span,
-                   core_words=tuple((t.lemma_, t.pos_) for t in scope))
+    return Reading(
+        stance=stance,
+        proposition=proposition,
+        cue_lemma=cue_lemma,
+        negated=cue_negated or content_negated,
+        basis=basis,
+        anaphoric=anaphoric,
+        focus_text=focus,
+        predicates=predicates,
+        themes=themes,
+        core_span=core_span,
+        core_words=tuple((t.lemma_, t.pos_) for t in scope),
+    )
 
 
 # --- stance -----------------------------------------------------------------
-def _stance(cue: Token | None, cue_lemma: str | None, cue_negated: bool, predicate: Token | None,
-            content_negated: bool) -> tuple[str, str]:
+def _stance(
+    cue: Token | None, cue_lemma: str | None, cue_negated: bool, predicate: Token | None, content_negated: bool
+) -> tuple[str, str]:
     cue_stance = CUE_STANCE.get(cue_lemma or "")
     if cue_lemma == "call" and cue is not None and any(c.lower_ in ("on", "for", "upon") for c in cue.children):
         cue_stance = "call"  # "called on X to", "called for Y"; plain "called" is naming
@@ -124,7 +142,8 @@ def _is_negated(token: Token) -> bool:
         if dep == "neg" or (dep == "advmod" and child.lower_ in NEGATIVE_WORDS):
             return True
         if dep in ("dobj", "nsubj", "nsubjpass", "attr") and (
-                child.lower_ in NEGATIVE_WORDS or any(g.dep_ == "det" and g.lower_ == "no" for g in child.children)):
+            child.lower_ in NEGATIVE_WORDS or any(g.dep_ == "det" and g.lower_ == "no" for g in child.children)
+        ):
             return True
     # "we have never exported": negation on an auxiliary chain is attached to the verb above
     return False
@@ -199,8 +218,11 @@ def _is_anaphoric(tokens: list[Token], predicate: Token | None) -> bool:
             return True
     if predicate is not None:
         for child in predicate.children:
-            if (child.dep_ in ("nsubj", "nsubjpass") and child.lemma_.lower() in ANAPHORIC_NOUNS
-                    and any(d.dep_ == "det" and d.lower_ in ("the", *ANAPHORIC_DETERMINERS) for d in child.children)):
+            if (
+                child.dep_ in ("nsubj", "nsubjpass")
+                and child.lemma_.lower() in ANAPHORIC_NOUNS
+                and any(d.dep_ == "det" and d.lower_ in ("the", *ANAPHORIC_DETERMINERS) for d in child.children)
+            ):
                 return True
     return False
 
@@ -238,7 +260,7 @@ def frame_words(tokens: list[Token]) -> tuple[frozenset[str], frozenset[str]]:
     for t in tokens:
         pos = t.pos_
         # the part of speech first: it rules out most words before their lemma is looked up
-        if pos != "VERB" and pos != "NOUN" or t.is_punct or t.is_stop:
+        if (pos != "VERB" and pos != "NOUN") or t.is_punct or t.is_stop:
             continue
         lemma = t.lemma_.lower()
         if len(lemma) < 2:
@@ -311,14 +333,16 @@ def _phrase(token: Token, *, max_words: int = 8) -> str:
 
 def _join(words: list[Token]) -> str:
     # a phrase cut short must not end on "of", "and", "the", "that"
-    while words and (words[-1].pos_ in ("ADP", "CCONJ", "SCONJ", "DET", "PART", "PRON", "AUX")
-                     or words[-1].lower_ in ("that", "which", "who")):
+    while words and (
+        words[-1].pos_ in ("ADP", "CCONJ", "SCONJ", "DET", "PART", "PRON", "AUX")
+        or words[-1].lower_ in ("that", "which", "who")
+    ):
         words = words[:-1]
     out = ""
     for t in words:
         text = t.text
         glue = text.startswith(("'", "’")) or text == "n't" or t.dep_ == "case"
-        out += (text if glue or not out else " " + text)
+        out += text if glue or not out else " " + text
     return out
 
 

@@ -23,12 +23,39 @@ from .passages import _parse_readings
 
 __all__ = ["_QuotesInOrder", "_quotes_in_order", "_concat", "_ByArticle", "_Readings", "_word_terms", "_Offsets"]
 
-_QUOTE_COLUMNS = ("quote_id", "article_id", "content_start", "content_end", "content", "cue_start", "cue_end",
-                  "speaker_start", "speaker_end", "speaker_entity_id", "speaker_name", "confidence")
+_QUOTE_COLUMNS = (
+    "quote_id",
+    "article_id",
+    "content_start",
+    "content_end",
+    "content",
+    "cue_start",
+    "cue_end",
+    "speaker_start",
+    "speaker_end",
+    "speaker_entity_id",
+    "speaker_name",
+    "confidence",
+)
 
 # the reading fields the loop reads (the table's article_id and quote_id are only for joining)
-_READING_FIELDS = ("stance", "proposition", "cue_lemma", "negated", "basis", "anaphoric", "focus_text", "predicates",
-                   "themes", "core_start", "core_end", "core_words", "focus_tokens", "sentence_start", "sentence_end")
+_READING_FIELDS = (
+    "stance",
+    "proposition",
+    "cue_lemma",
+    "negated",
+    "basis",
+    "anaphoric",
+    "focus_text",
+    "predicates",
+    "themes",
+    "core_start",
+    "core_end",
+    "core_words",
+    "focus_tokens",
+    "sentence_start",
+    "sentence_end",
+)
 
 
 @dataclass(frozen=True)
@@ -87,8 +114,9 @@ class _ByArticle:
     stay as the table gives them.
     """
 
-    def __init__(self, frame: pd.DataFrame, columns: Sequence[str], *, text: Sequence[str] = (),
-                 required: Sequence[str] = ()) -> None:
+    def __init__(
+        self, frame: pd.DataFrame, columns: Sequence[str], *, text: Sequence[str] = (), required: Sequence[str] = ()
+    ) -> None:
         self.columns, self.text = tuple(columns), frozenset(text)
         self.strings: dict[str, str] = {}
         self.bounds: dict[str, tuple[int, int]] = {}
@@ -115,7 +143,7 @@ class _ByArticle:
         begin, end = min(s for s, _ in bounds.values()), max(e for _, e in bounds.values())
         part = self.frame.iloc[self.order[begin:end]]
         made = list(zip(*(self._column(part[c]) for c in self.columns)))
-        return {a: made[s - begin:e - begin] for a, (s, e) in bounds.items()}
+        return {a: made[s - begin : e - begin] for a, (s, e) in bounds.items()}
 
     def _column(self, column: pd.Series) -> list[Any]:
         if column.name in ("start", "end"):
@@ -136,8 +164,9 @@ class _Readings:
     other table together.
     """
 
-    def __init__(self, table: pd.DataFrame | None, quotes: _QuotesInOrder, articles: pd.DataFrame, *, nlp: Any,
-                 batch_size: int) -> None:
+    def __init__(
+        self, table: pd.DataFrame | None, quotes: _QuotesInOrder, articles: pd.DataFrame, *, nlp: Any, batch_size: int
+    ) -> None:
         self.table = table if table is not None and len(table) and "quote_id" in table else None
         self.fields = [] if self.table is None else [f for f in _READING_FIELDS if f in self.table.columns]
         # each quote's row in the table, -1 for none; a quote id seen twice keeps its last
@@ -151,18 +180,23 @@ class _Readings:
         self.parsed: dict[str, Mapping[str, Any]] = {}
         missing = quotes.take(self.rows < 0)
         if len(missing):
-            self.parsed = _parse_readings(missing, articles, nlp=nlp() if callable(nlp) and not hasattr(nlp, "pipe")
-                                          else nlp, batch_size=batch_size)
+            self.parsed = _parse_readings(
+                missing,
+                articles,
+                nlp=nlp() if callable(nlp) and not hasattr(nlp, "pipe") else nlp,
+                batch_size=batch_size,
+            )
 
-    def chunks(self, quotes: _QuotesInOrder, *,
-               chunk_rows: int) -> Iterator[list[tuple[Any, _Offsets, Mapping[str, Any] | None]]]:
+    def chunks(
+        self, quotes: _QuotesInOrder, *, chunk_rows: int
+    ) -> Iterator[list[tuple[Any, _Offsets, Mapping[str, Any] | None]]]:
         """``[(quote, its offsets, reading or None), ...]`` for each slice of ``chunk_rows`` rows of ``quotes``, in order."""
         size = max(1, chunk_rows)
         for begin in range(0, len(quotes), size):
             part = quotes.take(slice(begin, begin + size))
             chunk = list(itertuples(part, chunk_rows=size))
             offsets = map(_Offsets._make, zip(*(_ints(part[c]) for c in _Offsets._fields)))
-            yield list(zip(chunk, offsets, self._chunk(chunk, self.rows[begin:begin + size])))
+            yield list(zip(chunk, offsets, self._chunk(chunk, self.rows[begin : begin + size])))
 
     def _chunk(self, quotes: Sequence[Any], rows: np.ndarray) -> list[Mapping[str, Any] | None]:
         """The readings of ``quotes`` (``rows``: their rows in the table), each with its

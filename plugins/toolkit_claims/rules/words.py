@@ -14,8 +14,17 @@ from types import MappingProxyType
 
 from toolkit.sdk import lexicon, word_list
 
-__all__ = ["CUE_STANCE", "CONTENT_STANCE", "CONCEPTS", "EVENT_CONCEPTS", "NEGATIVE_WORDS", "ANAPHORIC_HEADS",
-           "ANAPHORIC_DETERMINERS", "ANAPHORIC_NOUNS", "META_CONCEPTS"]
+__all__ = [
+    "CUE_STANCE",
+    "CONTENT_STANCE",
+    "CONCEPTS",
+    "EVENT_CONCEPTS",
+    "NEGATIVE_WORDS",
+    "ANAPHORIC_HEADS",
+    "ANAPHORIC_DETERMINERS",
+    "ANAPHORIC_NOUNS",
+    "META_CONCEPTS",
+]
 
 _PACKAGE = "toolkit_claims"
 
@@ -39,4 +48,3 @@ ANAPHORIC_DETERMINERS = word_list("anaphoric_determiners", package=_PACKAGE)
 ANAPHORIC_NOUNS = word_list("anaphoric_nouns", package=_PACKAGE)
 META_CONCEPTS = ANAPHORIC_NOUNS | word_list("meta_words", package=_PACKAGE)
 EVENT_CONCEPTS = word_list("event_concepts", package=_PACKAGE)
-

@@ -123,13 +123,19 @@ class AliasTable:
         if self.decided(sid) is None:
             ids = ", ".join(s.suggestion_id for s in self.suggestions) or "none"
             raise KeyError(f"No suggestion {sid!r} in the alias table. Suggestions: {ids}.")
-        return replace(self, suggestions=tuple(replace(s, status=status) if s.suggestion_id == sid else s
-                                               for s in self.suggestions))
+        return replace(
+            self,
+            suggestions=tuple(replace(s, status=status) if s.suggestion_id == sid else s for s in self.suggestions),
+        )
 
     def split(self, name: str, from_name: str) -> AliasTable:
         """Keep ``name`` apart from the entity called ``from_name`` from now on."""
-        entries = tuple(replace(e, aliases=tuple(a for a in e.aliases if a.casefold() != name.casefold()))
-                        if e.name.casefold() == from_name.casefold() else e for e in self.entries)
+        entries = tuple(
+            replace(e, aliases=tuple(a for a in e.aliases if a.casefold() != name.casefold()))
+            if e.name.casefold() == from_name.casefold()
+            else e
+            for e in self.entries
+        )
         never = self.never_merge if self.keeps_apart(name, from_name) else self.never_merge + ((name, from_name),)
         return replace(self, entries=entries, never_merge=never)
 
@@ -142,26 +148,41 @@ class AliasTable:
         return {
             "entities": [{"name": e.name, "label": e.label, "aliases": list(e.aliases)} for e in self.entries],
             "never_merge": [list(pair) for pair in self.never_merge],
-            "suggestions": [{"id": s.suggestion_id, "names": list(s.names), "label": s.label, "evidence": s.evidence,
-                             "applied": s.applied, "status": s.status} for s in self.suggestions],
+            "suggestions": [
+                {
+                    "id": s.suggestion_id,
+                    "names": list(s.names),
+                    "label": s.label,
+                    "evidence": s.evidence,
+                    "applied": s.applied,
+                    "status": s.status,
+                }
+                for s in self.suggestions
+            ],
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None, *, source: str = "alias table") -> AliasTable:
         data = data or {}
         if not isinstance(data, Mapping):
-            raise ValueError(f"{source}: expected a mapping with keys entities, never_merge, suggestions; "
-                             f"found {type(data).__name__}.")
+            raise ValueError(
+                f"{source}: expected a mapping with keys entities, never_merge, suggestions; "
+                f"found {type(data).__name__}."
+            )
         entries = []
         for i, item in enumerate(data.get("entities") or []):
             if not isinstance(item, Mapping) or not item.get("name"):
-                raise ValueError(f"{source}: entities[{i}] needs a 'name' (and optionally 'label', 'aliases'); "
-                                 f"found {item!r}.")
+                raise ValueError(
+                    f"{source}: entities[{i}] needs a 'name' (and optionally 'label', 'aliases'); found {item!r}."
+                )
             aliases = item.get("aliases") or []
             if isinstance(aliases, str):
                 aliases = [a.strip() for a in aliases.split("|") if a.strip()]
-            entries.append(AliasEntry(name=str(item["name"]), label=item.get("label") or None,
-                                      aliases=tuple(str(a) for a in aliases)))
+            entries.append(
+                AliasEntry(
+                    name=str(item["name"]), label=item.get("label") or None, aliases=tuple(str(a) for a in aliases)
+                )
+            )
         never = []
         for i, pair in enumerate(data.get("never_merge") or []):
             if not isinstance(pair, (list, tuple)) or len(pair) != 2:
@@ -174,12 +195,19 @@ class AliasTable:
                 raise ValueError(f"{source}: suggestions[{i}] needs 'names' with two names; found {item!r}.")
             status = item.get("status") or "pending"
             if status not in _STATUSES:
-                raise ValueError(f"{source}: suggestions[{i}] status must be one of {', '.join(_STATUSES)}; "
-                                 f"found {status!r}.")
-            suggestions.append(Suggestion(suggestion_id=str(item.get("id") or suggestion_id(*names)),
-                                          names=(str(names[0]), str(names[1])), label=item.get("label") or None,
-                                          evidence=str(item.get("evidence") or ""),
-                                          applied=_truthy(item.get("applied")), status=status))
+                raise ValueError(
+                    f"{source}: suggestions[{i}] status must be one of {', '.join(_STATUSES)}; found {status!r}."
+                )
+            suggestions.append(
+                Suggestion(
+                    suggestion_id=str(item.get("id") or suggestion_id(*names)),
+                    names=(str(names[0]), str(names[1])),
+                    label=item.get("label") or None,
+                    evidence=str(item.get("evidence") or ""),
+                    applied=_truthy(item.get("applied")),
+                    status=status,
+                )
+            )
         return cls(entries=tuple(entries), never_merge=tuple(never), suggestions=tuple(suggestions))
 
 
@@ -214,17 +242,20 @@ def save_alias_table(table: AliasTable, path: str | os.PathLike[str] | None = No
     """Write the table (format from the suffix); returns the path written."""
     target = Path(path) if path is not None else table.path
     if target is None:
-        raise ValueError("save_alias_table: no path given and the table was not loaded from a file. "
-                         "Pass path='aliases.yaml'.")
+        raise ValueError(
+            "save_alias_table: no path given and the table was not loaded from a file. Pass path='aliases.yaml'."
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.suffix.lower() == ".csv":
         text = _to_csv(table)
     else:
         import yaml
 
-        text = ("# PressLens alias table: edit freely and re-run. 'entities' are merged, 'never_merge' pairs\n"
-                "# stay apart; set a suggestion's status to accepted or rejected to decide it.\n"
-                + yaml.safe_dump(table.to_dict(), sort_keys=False, allow_unicode=True, width=120))
+        text = (
+            "# PressLens alias table: edit freely and re-run. 'entities' are merged, 'never_merge' pairs\n"
+            "# stay apart; set a suggestion's status to accepted or rejected to decide it.\n"
+            + yaml.safe_dump(table.to_dict(), sort_keys=False, allow_unicode=True, width=120)
+        )
     tmp = target.with_name(target.name + ".tmp")
     tmp.write_text(text, "utf-8")
     tmp.replace(target)
@@ -240,9 +271,18 @@ def _to_csv(table: AliasTable) -> str:
     for a, b in table.never_merge:
         writer.writerow({"kind": "never_merge", "name": a, "other": b})
     for s in table.suggestions:
-        writer.writerow({"kind": "suggestion", "name": s.names[0], "other": s.names[1], "label": s.label or "",
-                         "status": s.status, "applied": str(s.applied).lower(), "evidence": s.evidence,
-                         "id": s.suggestion_id})
+        writer.writerow(
+            {
+                "kind": "suggestion",
+                "name": s.names[0],
+                "other": s.names[1],
+                "label": s.label or "",
+                "status": s.status,
+                "applied": str(s.applied).lower(),
+                "evidence": s.evidence,
+                "id": s.suggestion_id,
+            }
+        )
     return out.getvalue()
 
 
@@ -250,19 +290,29 @@ def _from_csv(text: str, *, source: str) -> AliasTable:
     reader = csv.DictReader(io.StringIO(text))
     missing = {"kind", "name"} - set(reader.fieldnames or ())
     if missing:
-        raise ValueError(f"{source}: an alias CSV needs the columns {', '.join(_CSV_COLUMNS)}; "
-                         f"missing {', '.join(sorted(missing))}.")
+        raise ValueError(
+            f"{source}: an alias CSV needs the columns {', '.join(_CSV_COLUMNS)}; missing {', '.join(sorted(missing))}."
+        )
     data: dict[str, list[Any]] = {"entities": [], "never_merge": [], "suggestions": []}
     for line, row in enumerate(reader, start=2):
         kind = (row.get("kind") or "entity").strip()
         if kind == "entity":
-            data["entities"].append({"name": row["name"], "label": row.get("label"), "aliases": row.get("aliases") or ""})
+            data["entities"].append(
+                {"name": row["name"], "label": row.get("label"), "aliases": row.get("aliases") or ""}
+            )
         elif kind == "never_merge":
             data["never_merge"].append([row["name"], row.get("other") or ""])
         elif kind == "suggestion":
-            data["suggestions"].append({"id": row.get("id"), "names": [row["name"], row.get("other") or ""],
-                                        "label": row.get("label"), "evidence": row.get("evidence"),
-                                        "applied": row.get("applied"), "status": row.get("status") or "pending"})
+            data["suggestions"].append(
+                {
+                    "id": row.get("id"),
+                    "names": [row["name"], row.get("other") or ""],
+                    "label": row.get("label"),
+                    "evidence": row.get("evidence"),
+                    "applied": row.get("applied"),
+                    "status": row.get("status") or "pending",
+                }
+            )
         else:
             raise ValueError(f"{source}, line {line}: kind must be entity, never_merge or suggestion; found {kind!r}.")
     return AliasTable.from_dict(data, source=source)

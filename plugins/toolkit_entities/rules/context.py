@@ -38,8 +38,8 @@ def _inflections(lemma: str) -> set[str]:
 # shows: a mention is followed by "said" or "denies", never by a lemma. Made once here, so a
 # look-up is one set membership test per mention (no lemmatiser: the corpus step has only text).
 REPORTING_VERB_FORMS: frozenset[str] = frozenset(
-    form for lemma in word_list("speech_verbs") for form in _inflections(lemma)) | frozenset(
-    form for forms in lexicon("irregular_verb_forms", package=_PACKAGE).values() for form in forms)
+    form for lemma in word_list("speech_verbs") for form in _inflections(lemma)
+) | frozenset(form for forms in lexicon("irregular_verb_forms", package=_PACKAGE).values() for form in forms)
 
 
 def is_reporting_verb(word: str) -> bool:
@@ -60,7 +60,7 @@ def mention_weight(text: str, start: int, end: int, label: str, n_words: int) ->
         return weight  # the context only counts for places and persons
     # the word before, if whitespace separates it from the name: the last whitespace-free run of
     # the 40 characters before (as a regex "(\S+)\s+$" finds it, at a third of the cost)
-    window = text[max(0, start - 40):start]
+    window = text[max(0, start - 40) : start]
     stripped = window.rstrip()
     previous = stripped.split()[-1] if stripped and len(stripped) < len(window) else ""
     if label != "PERSON":

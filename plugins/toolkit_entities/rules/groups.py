@@ -80,8 +80,11 @@ def _is_part(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
 
 def _nearest(candidates: Sequence[_Group], start: int, starts: Sequence[int]) -> _Group | None:
     """The candidate mentioned most recently before ``start``, else the first one after it."""
-    before = [(max(starts[i] for i in g.rows if starts[i] < start), g) for g in candidates
-              if any(starts[i] < start for i in g.rows)]
+    before = [
+        (max(starts[i] for i in g.rows if starts[i] < start), g)
+        for g in candidates
+        if any(starts[i] < start for i in g.rows)
+    ]
     if before:
         return max(before, key=lambda x: x[0])[1]
     after = [(min(starts[i] for i in g.rows), g) for g in candidates]

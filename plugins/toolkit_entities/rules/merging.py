@@ -12,8 +12,18 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 from .groups import _form, _Group, _is_part, _label_class
-from .names import (ROLE_WORDS, acronym_of, demonym_of, is_acronym, is_title_word, looks_like_demonym, name_boundaries,
-                    name_key, name_tokens, token_key)
+from .names import (
+    ROLE_WORDS,
+    acronym_of,
+    demonym_of,
+    is_acronym,
+    is_title_word,
+    looks_like_demonym,
+    name_boundaries,
+    name_key,
+    name_tokens,
+    token_key,
+)
 
 __all__ = ["_Merges"]
 
@@ -64,9 +74,13 @@ class _Merges:
             for g in groups[1:]:
                 a, b = sorted((groups[0].key, g.key), key=len)
                 if name_boundaries(a) <= name_boundaries(b) and self._union(groups[0].gid, g.gid) and a != b:
-                    self._note(self._surface(self.uf.find(groups[0].gid), _form(self.text_of[groups[0].rows[0]])),
-                               self.text_of[g.rows[0]], None,
-                               "the same letters once hyphens and spaces are removed", applied=True)
+                    self._note(
+                        self._surface(self.uf.find(groups[0].gid), _form(self.text_of[groups[0].rows[0]])),
+                        self.text_of[g.rows[0]],
+                        None,
+                        "the same letters once hyphens and spaces are removed",
+                        applied=True,
+                    )
 
     def _may_be_name_part(self, groups: Sequence[_Group]) -> bool:
         """Whether these mentions could be part of a person's name: a title
@@ -75,8 +89,7 @@ class _Merges:
         words = {w for text in {self.text_of[i] for i in rows} for w in self._words_of[text]}
         if not words or all(is_title_word(w) or w in ROLE_WORDS for w in words):
             return False
-        nationality = sum(self.weights[i] for i in rows if self.labels[i] == "NORP"
-                          and self._demonym(self.text_of[i]))
+        nationality = sum(self.weights[i] for i in rows if self.labels[i] == "NORP" and self._demonym(self.text_of[i]))
         return nationality * 2 <= sum(self.weights[i] for i in rows)
 
     def _demonym(self, text: str) -> bool:
@@ -109,7 +122,7 @@ class _Merges:
         return all(any(demonym_of(w, p) for p in self._places.get(w[:3], ())) for w in words)
 
     def _merge_parenthesised(self) -> None:
-        """"Long Name (ACR)" or "ACR (Long Name)" in a text: the two are one entity."""
+        """ "Long Name (ACR)" or "ACR (Long Name)" in a text: the two are one entity."""
         starts, ends = self.start_of, self.end_of
         # pairs of names at most 3 characters apart, in row order; only their articles' texts are read
         close: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -120,25 +133,30 @@ class _Merges:
         gaps: dict[tuple[int, int], str] = {}  # the few characters between each close pair, not whole texts
         for aid, text in self._article_texts(close):
             for a, b in close[aid]:
-                gaps[a, b] = text[ends[a]:starts[b]]
+                gaps[a, b] = text[ends[a] : starts[b]]
         for aid, lo, hi in self.article_rows:
             for a, b in close.get(aid, ()):
                 if not re.fullmatch(r"\s*\(\s*", gaps.get((a, b), "")):
                     continue
                 first, second = self.text_of[a], self.text_of[b]
-                pair_ok = (is_acronym(second) and acronym_of(first, second)) or \
-                          (is_acronym(first) and acronym_of(second, first))
+                pair_ok = (is_acronym(second) and acronym_of(first, second)) or (
+                    is_acronym(first) and acronym_of(second, first)
+                )
                 if pair_ok and self._union(self.group_of[a], self.group_of[b]):
-                    self._note(first, second, self.labels[a], "written as a name and its acronym in parentheses",
-                               applied=True)
+                    self._note(
+                        first, second, self.labels[a], "written as a name and its acronym in parentheses", applied=True
+                    )
 
     def _merge_lone_names(self) -> None:
         """A name seen only in part in an article ("Putin") joins the one full
         person name in the corpus that begins or ends with it; with two or more
         candidates ("Kim" with several Kims) it stays alone."""
         clusters = self._clusters()
-        full = {root: gs for root, gs in clusters.items()
-                if self._cluster_label(gs) == "PERSON" and max(len(g.key) for g in gs) > 1}
+        full = {
+            root: gs
+            for root, gs in clusters.items()
+            if self._cluster_label(gs) == "PERSON" and max(len(g.key) for g in gs) > 1
+        }
         order = {root: k for k, root in enumerate(full)}
         by_end: dict[str, set[int]] = defaultdict(set)
         for r, gs in full.items():
@@ -153,8 +171,11 @@ class _Merges:
                 continue  # countries, acronyms, titles and nationality words are not partial person names
             # through the index of first and last words: comparing with every full name was quadratic
             near = by_end.get(key[0], set()) | by_end.get(key[-1], set())
-            candidates = [r for r in sorted(near, key=order.__getitem__)
-                          if any(len(g.key) > len(key) and _is_part(key, g.key) for g in full[r])]
+            candidates = [
+                r
+                for r in sorted(near, key=order.__getitem__)
+                if any(len(g.key) > len(key) and _is_part(key, g.key) for g in full[r])
+            ]
             if len(candidates) != 1:
                 continue
             label = self._cluster_label(groups)
@@ -164,8 +185,13 @@ class _Merges:
             if self._union(target, root):
                 short = self.text_of[groups[0].rows[0]]
                 long_name = self._display_name(full[target])
-                self._note(short, long_name, "PERSON",
-                           f"'{short}' is part of only one full name in the corpus ({long_name})", applied=True)
+                self._note(
+                    short,
+                    long_name,
+                    "PERSON",
+                    f"'{short}' is part of only one full name in the corpus ({long_name})",
+                    applied=True,
+                )
 
     def _merge_acronyms(self) -> None:
         """An acronym joins the one multi-word name in the corpus whose initials
@@ -193,8 +219,13 @@ class _Merges:
                 if acronym_of(name, acronym):
                     candidates.append((other, name, _label_class(self._cluster_label(clusters[other])) == cls))
             if len(candidates) == 1 and candidates[0][2] and self._union(candidates[0][0], root):
-                self._note(short, candidates[0][1], self._cluster_label(groups),
-                           f"'{short}' is made of the initials of '{candidates[0][1]}', the only such name", applied=True)
+                self._note(
+                    short,
+                    candidates[0][1],
+                    self._cluster_label(groups),
+                    f"'{short}' is made of the initials of '{candidates[0][1]}', the only such name",
+                    applied=True,
+                )
             else:
                 for _, name, _ in candidates:
                     self._note(short, name, None, f"'{short}' is made of the initials of '{name}'", applied=False)
@@ -204,8 +235,11 @@ class _Merges:
         from rapidfuzz import fuzz
 
         clusters = self._clusters()
-        persons = [(root, self._display_name(gs), max((g.key for g in gs), key=len)) for root, gs in clusters.items()
-                   if self._cluster_label(gs) == "PERSON"]
+        persons = [
+            (root, self._display_name(gs), max((g.key for g in gs), key=len))
+            for root, gs in clusters.items()
+            if self._cluster_label(gs) == "PERSON"
+        ]
         persons = [p for p in persons if len(p[2]) > 1]
         # blocking: only names sharing a word's first three letters are compared (names
         # that share no such prefix are neither 80 % alike nor share two words)
@@ -213,15 +247,18 @@ class _Merges:
         for k, (_, _, key) in enumerate(persons):
             for prefix in sorted({w[:3] for w in key}):
                 blocks[prefix].append(k)
-        pairs = sorted({(a, b) for ks in blocks.values() for x, a in enumerate(ks) for b in ks[x + 1:]})
+        pairs = sorted({(a, b) for ks in blocks.values() for x, a in enumerate(ks) for b in ks[x + 1 :]})
         for i, j in pairs:
             (_, name_a, key_a), (_, name_b, key_b) = persons[i], persons[j]
             score = fuzz.ratio(" ".join(key_a), " ".join(key_b))
             shared = len(set(key_a) & set(key_b))
             if score < 80 and shared < 2:
                 continue
-            differ = [f"{x} ≠ {y}" for x, y in zip(name_tokens(name_a), name_tokens(name_b))
-                      if token_key(x) != token_key(y)]
-            evidence = (f"similar names (similarity {score:.0f}/100, {shared} shared words) kept apart because "
-                        f"their words differ: {', '.join(differ) or 'different length'}")
+            differ = [
+                f"{x} ≠ {y}" for x, y in zip(name_tokens(name_a), name_tokens(name_b)) if token_key(x) != token_key(y)
+            ]
+            evidence = (
+                f"similar names (similarity {score:.0f}/100, {shared} shared words) kept apart because "
+                f"their words differ: {', '.join(differ) or 'different length'}"
+            )
             self._note(name_a, name_b, "PERSON", evidence, applied=False)

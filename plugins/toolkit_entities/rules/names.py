@@ -21,16 +21,30 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from toolkit.sdk import lexicon, word_list
 
 _PACKAGE = "toolkit_entities"
 
 __all__ = [
-    "clean_surface", "name_tokens", "token_key", "name_key", "country_canonical", "capital_state",
-    "acronym_of", "is_acronym", "is_country", "TITLES", "COUNTRIES", "ROLE_WORDS", "is_title_word",
-    "looks_like_demonym", "demonym_of", "title_prefix", "name_boundaries",
+    "clean_surface",
+    "name_tokens",
+    "token_key",
+    "name_key",
+    "country_canonical",
+    "capital_state",
+    "acronym_of",
+    "is_acronym",
+    "is_country",
+    "TITLES",
+    "COUNTRIES",
+    "ROLE_WORDS",
+    "is_title_word",
+    "looks_like_demonym",
+    "demonym_of",
+    "title_prefix",
+    "name_boundaries",
 ]
 
 # Words that precede a name but are not part of it (stripped from PERSON spans
@@ -93,7 +107,9 @@ def clean_surface(text: str) -> tuple[int, int]:
 
 def _keeps_final_dot(segment: str) -> bool:
     # "U.S." and "Inc." keep their final full stop: it belongs to the abbreviation.
-    return segment.endswith(".") and bool(re.search(r"(?:\b[A-Za-z]\.){2,}$|\b(?:Inc|Corp|Ltd|Co|Jr|Sr|St)\.$", segment))
+    return segment.endswith(".") and bool(
+        re.search(r"(?:\b[A-Za-z]\.){2,}$|\b(?:Inc|Corp|Ltd|Co|Jr|Sr|St)\.$", segment)
+    )
 
 
 def strip_accents(text: str) -> str:
@@ -156,7 +172,7 @@ def demonym_of(word: str, place: str) -> bool:
     if len(p) < 4 or " " in p or not w.isalpha() or w == p:
         return False
     stems = {p, p[:-1]} if p[-1] in "aeiouy" else {p}
-    return any(w.startswith(stem) and w[len(stem):] in _DEMONYM_ENDINGS for stem in stems)
+    return any(w.startswith(stem) and w[len(stem) :] in _DEMONYM_ENDINGS for stem in stems)
 
 
 def title_prefix(words: Sequence[str], *, demonym: Sequence[bool] | None = None) -> int:
@@ -207,14 +223,26 @@ def name_boundaries(key: Sequence[str]) -> frozenset[int]:
 _RULES: tuple[tuple[str, str], ...] = (
     # Russian: final -y/-iy/-ii/-ei/-ey and the soft sign as apostrophe
     (r"(?<=[a-z])(?:iy|ii|yi|ij)$", "i"),
-    (r"(?<=[aeiou])y$", "i"),             # Sergey -> Sergei
+    (r"(?<=[aeiou])y$", "i"),  # Sergey -> Sergei
     (r"(?<=[bcdfghjklmnpqrstvwxz])y$", "i"),  # Dmitry -> Dmitri
-    (r"^ye", "e"), (r"^e(?=v)", "e"),     # Yevgeny / Evgeny
-    (r"x", "ks"), (r"kh", "h"), (r"tch", "ch"), (r"tsch", "ch"), (r"sch", "sh"), (r"tz", "ts"),
-    (r"iy(?=[aeou])", "i"), (r"y(?=[aeou])", "i"),  # Mariya / Maria, Yakov / Iakov
-    (r"ff$", "v"), (r"(?<=o)w$", "v"),    # Romanoff, Tchaikowsky-style endings
+    (r"^ye", "e"),
+    (r"^e(?=v)", "e"),  # Yevgeny / Evgeny
+    (r"x", "ks"),
+    (r"kh", "h"),
+    (r"tch", "ch"),
+    (r"tsch", "ch"),
+    (r"sch", "sh"),
+    (r"tz", "ts"),
+    (r"iy(?=[aeou])", "i"),
+    (r"y(?=[aeou])", "i"),  # Mariya / Maria, Yakov / Iakov
+    (r"ff$", "v"),
+    (r"(?<=o)w$", "v"),  # Romanoff, Tchaikowsky-style endings
     # Korean: vowels written several ways
-    (r"eo", "o"), (r"oi|oe", "e"), (r"ui|ee|ei", "i"), (r"oo|ou", "u"), (r"ae", "e"),
+    (r"eo", "o"),
+    (r"oi|oe", "e"),
+    (r"ui|ee|ei", "i"),
+    (r"oo|ou", "u"),
+    (r"ae", "e"),
     # doubled consonants carry no distinction in romanised names
     (r"([bcdfgklmnprstvz])\1", r"\1"),
 )
@@ -223,7 +251,8 @@ _SYLLABLE_RULES: tuple[tuple[str, str], ...] = (
     # Only for short syllable-like words (romanised Korean/Chinese): the ng/n
     # and o/u alternations press spellings mix up. Initial voicing (k/g, ch/j)
     # is left out on purpose: it would join English names such as Tom and Don.
-    (r"ng$", "n"), (r"u(?=n$)", "o"),
+    (r"ng$", "n"),
+    (r"u(?=n$)", "o"),
 )
 
 
@@ -345,7 +374,7 @@ def acronym_of(long_name: str, acronym: str) -> bool:
     if not letters or len(words) < 2:
         return False
 
-    @lru_cache(maxsize=None)
+    @cache
     def match(i: int, j: int) -> bool:
         if j == len(letters):
             return all(w.lower() in _MINOR for w in words[i:])

@@ -16,11 +16,15 @@ class _Output:
     """The tables of a resolver that has run (mixed into :class:`.resolver.Resolver`)."""
 
     # output ------------------------------------------------------------------------------
-    def tables(self, articles: pd.DataFrame | None, *, metonymy: bool) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    def tables(
+        self, articles: pd.DataFrame | None, *, metonymy: bool
+    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         published = {}
         if articles is not None and len(articles):
-            published = {str(a): (None if pd.isna(p) else str(p)) for a, p in
-                         articles[["article_id", "published"]].itertuples(index=False)}
+            published = {
+                str(a): (None if pd.isna(p) else str(p))
+                for a, p in articles[["article_id", "published"]].itertuples(index=False)
+            }
         entity_rows = []
         # per sorted row, lists rather than dicts: a dict entry per mention cost 20 MB on 10 000 articles
         entity_of_row: list[str | None] = [None] * len(self.order)
@@ -51,27 +55,51 @@ class _Output:
             in_articles = set(map(self.article_of.__getitem__, rows))
             # first and last dates over the entity's articles, not over each of its mentions
             dates = sorted(d for d in map(published.get, in_articles) if d)
-            entity_rows.append({
-                "entity_id": eid, "name": name, "label": label, "aliases": aliases,
-                "n_mentions": len(rows), "n_articles": len(in_articles),
-                "first_published": dates[0] if dates else None, "last_published": dates[-1] if dates else None,
-            })
+            entity_rows.append(
+                {
+                    "entity_id": eid,
+                    "name": name,
+                    "label": label,
+                    "aliases": aliases,
+                    "n_mentions": len(rows),
+                    "n_articles": len(in_articles),
+                    "first_published": dates[0] if dates else None,
+                    "last_published": dates[-1] if dates else None,
+                }
+            )
             for i in rows:
                 entity_of_row[i] = eid
                 label_of_row[i] = label
         if any(label is None for label in label_of_row):  # a row in no entity keeps its own label
             own = self.m["label"].take(self.order).tolist()
             label_of_row = [own[i] if label is None else label for i, label in enumerate(label_of_row)]
-        entities = pd.DataFrame(entity_rows, columns=["entity_id", "name", "label", "aliases", "n_mentions",
-                                                       "n_articles", "first_published", "last_published"])
+        entities = pd.DataFrame(
+            entity_rows,
+            columns=[
+                "entity_id",
+                "name",
+                "label",
+                "aliases",
+                "n_mentions",
+                "n_articles",
+                "first_published",
+                "last_published",
+            ],
+        )
         # metonymy: the capital stays a mention of itself; refers_to points at the state
         by_key = {}
         for row in entity_rows:
             by_key.setdefault(name_key(row["name"]), row["entity_id"])
         refers_to_name = self.m["refers_to_name"].take(self.order)
         refers_to: dict[str, str | None] = {}  # per distinct name, not per mention
-        refers_to_of_row = [None if not (metonymy and isinstance(s, str) and s) else refers_to[s] if s in refers_to
-                            else refers_to.setdefault(s, by_key.get(name_key(s))) for s in refers_to_name]
+        refers_to_of_row = [
+            None
+            if not (metonymy and isinstance(s, str) and s)
+            else refers_to[s]
+            if s in refers_to
+            else refers_to.setdefault(s, by_key.get(name_key(s)))
+            for s in refers_to_name
+        ]
         del refers_to_name
         self._release()
         # the returned table: one sorted copy of the columns passed through, made only now that the
@@ -86,11 +114,31 @@ class _Output:
             m["refers_to_name"] = None
         decided = {s.suggestion_id: s for s in self.table.suggestions}
         suggestions = pd.DataFrame(
-            [{"suggestion_id": s.suggestion_id, "name_a": s.names[0], "name_b": s.names[1], "label": s.label,
-              "evidence": s.evidence, "applied": s.applied,
-              "status": decided[s.suggestion_id].status if s.suggestion_id in decided else s.status}
-             for s in self.suggestions],
-            columns=["suggestion_id", "name_a", "name_b", "label", "evidence", "applied", "status"])
-        columns = ["article_id", "start", "end", "text", "label", "entity_id", "mention_id", "spacy_label", "source",
-                   "refers_to", "refers_to_name"]
+            [
+                {
+                    "suggestion_id": s.suggestion_id,
+                    "name_a": s.names[0],
+                    "name_b": s.names[1],
+                    "label": s.label,
+                    "evidence": s.evidence,
+                    "applied": s.applied,
+                    "status": decided[s.suggestion_id].status if s.suggestion_id in decided else s.status,
+                }
+                for s in self.suggestions
+            ],
+            columns=["suggestion_id", "name_a", "name_b", "label", "evidence", "applied", "status"],
+        )
+        columns = [
+            "article_id",
+            "start",
+            "end",
+            "text",
+            "label",
+            "entity_id",
+            "mention_id",
+            "spacy_label",
+            "source",
+            "refers_to",
+            "refers_to_name",
+        ]
         return m[columns], entities, suggestions

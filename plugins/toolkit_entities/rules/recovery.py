@@ -92,12 +92,18 @@ class _KnownNameFinder:
         for d in np.unique(owner).tolist():
             lo, hi = int(bounds[d]), int(bounds[d + 1])
             firsts = (candidates[owner == d] - lo).tolist()
-            results[d] = self._matches(keys[lo:hi].tolist(), is_hyphen[lo:hi].tolist(), firsts,
-                                       table[lo:hi, 1].tolist(), table[lo:hi, 2].tolist())
+            results[d] = self._matches(
+                keys[lo:hi].tolist(),
+                is_hyphen[lo:hi].tolist(),
+                firsts,
+                table[lo:hi, 1].tolist(),
+                table[lo:hi, 2].tolist(),
+            )
         return results
 
-    def _matches(self, norms: list[int], hyphen: list[bool], firsts: list[int], starts: list[int],
-                 lengths: list[int]) -> list[tuple[int, int, str]]:
+    def _matches(
+        self, norms: list[int], hyphen: list[bool], firsts: list[int], starts: list[int], lengths: list[int]
+    ) -> list[tuple[int, int, str]]:
         n = len(norms)
         found: set[tuple[int, int, str]] = set()
         for i in firsts:
@@ -178,8 +184,9 @@ def _known_names(mentions: pd.DataFrame, table: AliasTable) -> dict[tuple[str, .
     # met in the same order as row by row (ties keep the first); per row took 1 s on 10 000 articles
     counted: dict[tuple[Any, Any], int] = {}  # in order of first appearance, chunk after chunk
     for begin in range(0, len(mentions), _COUNT_CHUNK):  # a chunk at a time: the codes stay small
-        pairs, counts = _first_seen_counts(mentions["text"].iloc[begin:begin + _COUNT_CHUNK],
-                                           mentions["label"].iloc[begin:begin + _COUNT_CHUNK])
+        pairs, counts = _first_seen_counts(
+            mentions["text"].iloc[begin : begin + _COUNT_CHUNK], mentions["label"].iloc[begin : begin + _COUNT_CHUNK]
+        )
         for pair, count in zip(pairs, counts.tolist()):
             counted[pair] = counted.get(pair, 0) + count
     for (text, label), count in counted.items():
@@ -193,7 +200,9 @@ def _known_names(mentions: pd.DataFrame, table: AliasTable) -> dict[tuple[str, .
         for name in names:
             words = name_tokens(name)
             if words:
-                known[tuple(token_key(w) for w in words)] = label or known.get(tuple(token_key(w) for w in words)) or "PERSON"
+                known[tuple(token_key(w) for w in words)] = (
+                    label or known.get(tuple(token_key(w) for w in words)) or "PERSON"
+                )
     return known
 
 
@@ -220,9 +229,12 @@ def recover_known_names(mentions: pd.DataFrame, articles: pd.DataFrame, table: A
     by_article = np.argsort(codes, kind="stable")
     edges = np.searchsorted(codes[by_article], np.arange(len(ids) + 1))
     span_of = {str(a): (int(edges[k]), int(edges[k + 1])) for k, a in enumerate(ids)}
-    columns = _RowColumns(index=mentions.index.to_numpy(), start=mentions["start"].to_numpy(dtype=np.int64),
-                          end=mentions["end"].to_numpy(dtype=np.int64),
-                          spacy_label=_codes_and_values(mentions["spacy_label"]))
+    columns = _RowColumns(
+        index=mentions.index.to_numpy(),
+        start=mentions["start"].to_numpy(dtype=np.int64),
+        end=mentions["end"].to_numpy(dtype=np.int64),
+        spacy_label=_codes_and_values(mentions["spacy_label"]),
+    )
 
     added: list[dict[str, Any]] = []
     drop: set[Any] = set()
@@ -260,9 +272,16 @@ class _RowColumns:
     spacy_label: tuple[Any, Any]
 
 
-def _recover_chunk(chunk: Sequence[tuple[str, str]], tokenizer: Any, finder: _KnownNameFinder, columns: _RowColumns,
-                   span_of: Mapping[str, tuple[int, int]], by_article: Any, added: list[dict[str, Any]],
-                   drop: set[Any]) -> None:
+def _recover_chunk(
+    chunk: Sequence[tuple[str, str]],
+    tokenizer: Any,
+    finder: _KnownNameFinder,
+    columns: _RowColumns,
+    span_of: Mapping[str, tuple[int, int]],
+    by_article: Any,
+    added: list[dict[str, Any]],
+    drop: set[Any],
+) -> None:
     if not chunk:
         return
     # only the token arrays are kept, not the Docs: a chunk of Docs held 30 MB on 10 000 articles
@@ -284,6 +303,17 @@ def _recover_chunk(chunk: Sequence[tuple[str, str]], tokenizer: Any, finder: _Kn
                 continue  # already there
             drop.update(i for i, _, _ in overlapping)
             spacy_label = label_of[overlapping[0][0]] if overlapping else None
-            added.append({"article_id": aid, "start": start, "end": end, "text": text[start:end], "label": name_label,
-                          "entity_id": None, "mention_id": mention_id(aid, start, end), "spacy_label": spacy_label,
-                          "source": "known-name", "refers_to_name": None})
+            added.append(
+                {
+                    "article_id": aid,
+                    "start": start,
+                    "end": end,
+                    "text": text[start:end],
+                    "label": name_label,
+                    "entity_id": None,
+                    "mention_id": mention_id(aid, start, end),
+                    "spacy_label": spacy_label,
+                    "source": "known-name",
+                    "refers_to_name": None,
+                }
+            )

@@ -55,8 +55,15 @@ class Resolver(_Merges, _Output):
     union of groups (the merges across articles are in :mod:`.merging`, the tables in :mod:`.output`).
     """
 
-    def __init__(self, mentions: pd.DataFrame, order: Any, table: AliasTable, *, articles: pd.DataFrame | None,
-                 outlets: Iterable[tuple[str, ...]] = ()) -> None:
+    def __init__(
+        self,
+        mentions: pd.DataFrame,
+        order: Any,
+        table: AliasTable,
+        *,
+        articles: pd.DataFrame | None,
+        outlets: Iterable[tuple[str, ...]] = (),
+    ) -> None:
         import numpy as np
 
         self.m = mentions  # as given; row ``i`` of the resolver is row ``order[i]`` of the table
@@ -88,8 +95,11 @@ class Resolver(_Merges, _Output):
         self.article_of = column("article_id")
         # each article's rows are one run of the sorted rows: (article id, first row, end row)
         boundaries = [0] + [i for i in range(1, len(order)) if self.article_of[i] is not self.article_of[i - 1]]
-        self.article_rows = [(self.article_of[lo], lo, hi) for lo, hi in zip(boundaries, boundaries[1:] + [len(order)])
-                             ] if len(order) else []
+        self.article_rows = (
+            [(self.article_of[lo], lo, hi) for lo, hi in zip(boundaries, boundaries[1:] + [len(order)])]
+            if len(order)
+            else []
+        )
         self._names: dict[int, str] = {}
         keys: dict[str, tuple[str, ...]] = {}
         words: dict[str, list[str]] = {}  # shared lists: never changed in place
@@ -102,8 +112,9 @@ class Resolver(_Merges, _Output):
         self.labels = column("label", astype_str=True)
         sources = column("source")  # read here only: for the weights and the team rows
         # a place name followed by a score in a line of results is a club: strong evidence
-        self.weights = _shared((weight + (2.0 if sources[i] == "team" else 0.0)
-                                for i, weight in enumerate(self._weights())), same)
+        self.weights = _shared(
+            (weight + (2.0 if sources[i] == "team" else 0.0) for i, weight in enumerate(self._weights())), same
+        )
         self._team_rows = frozenset(i for i, source in enumerate(sources) if source == "team")
         del sources
         self.outlets = frozenset(outlets)
@@ -124,8 +135,9 @@ class Resolver(_Merges, _Output):
         for aid, text in itertools.chain(texts, lacking):
             lo, hi = rows_of[aid]
             for i in range(lo, hi):
-                weights[i] = mention_weight(text, self.start_of[i], self.end_of[i], self.labels[i],
-                                              len(self._words_of[self.text_of[i]]))
+                weights[i] = mention_weight(
+                    text, self.start_of[i], self.end_of[i], self.labels[i], len(self._words_of[self.text_of[i]])
+                )
         return weights
 
     def _article_texts(self, wanted: Iterable[str]) -> _ArticleTexts:
@@ -169,8 +181,11 @@ class Resolver(_Merges, _Output):
             group.rows.append(i)
             self.group_of[i] = group.gid
         # partial names: a shorter key that begins or ends a longer person name in the article
-        persons = [g for g in by_key.values() if len(g.key) > 1 and not g.key[0].startswith("@")
-                   and self._group_label(g) == "PERSON"]
+        persons = [
+            g
+            for g in by_key.values()
+            if len(g.key) > 1 and not g.key[0].startswith("@") and self._group_label(g) == "PERSON"
+        ]
         if not persons:
             return  # no full name to join (the checks below have no side effects: skipping them changes nothing)
         # a part begins or ends its full name: a name whose first and last words begin and end
@@ -230,9 +245,13 @@ class Resolver(_Merges, _Output):
         if not force and (forms_a - forms_b) and (forms_b - forms_a) and keys_a & keys_b:
             a_name, b_name = sorted(forms_a)[0], sorted(forms_b - forms_a)[0]
             if a_name != b_name and len(a_name.split()) > 1 and len(b_name.split()) > 1:
-                self._note(self._surface(ra, a_name), self._surface(rb, b_name), None,
-                           "the same name after generic romanisation rules (vowels, -y/-i endings, ng/n, "
-                           "hyphens and spacing)", applied=True)
+                self._note(
+                    self._surface(ra, a_name),
+                    self._surface(rb, b_name),
+                    None,
+                    "the same name after generic romanisation rules (vowels, -y/-i endings, ng/n, hyphens and spacing)",
+                    applied=True,
+                )
         self.uf.parent[rb] = ra
         keys_a |= keys_b  # in place: the root's own sets, held nowhere else
         forms_a |= forms_b
@@ -288,8 +307,20 @@ class Resolver(_Merges, _Output):
 
     def _release(self) -> None:
         """Drop the per-mention lists and groups once the entities are decided (suggestions stay)."""
-        for name in ("text_of", "start_of", "end_of", "article_of", "labels", "weights",
-                     "group_of", "groups", "members", "forms", "surfaces", "article_rows"):
+        for name in (
+            "text_of",
+            "start_of",
+            "end_of",
+            "article_of",
+            "labels",
+            "weights",
+            "group_of",
+            "groups",
+            "members",
+            "forms",
+            "surfaces",
+            "article_rows",
+        ):
             setattr(self, name, None)
 
     def _note(self, a: str, b: str, label: str | None, evidence: str, *, applied: bool) -> None:
@@ -297,8 +328,9 @@ class Resolver(_Merges, _Output):
         if a.casefold() == b.casefold() or sid in self._suggestion_ids:
             return
         self._suggestion_ids.add(sid)
-        self.suggestions.append(Suggestion(suggestion_id=sid, names=(a, b), label=label, evidence=evidence,
-                                           applied=applied))
+        self.suggestions.append(
+            Suggestion(suggestion_id=sid, names=(a, b), label=label, evidence=evidence, applied=applied)
+        )
 
     def _display_name(self, groups: Sequence[_Group]) -> str:
         forms = Counter()

@@ -28,5 +28,13 @@ from .marks import MarkProblem, Stretch, scan_quotes
 from .records import Quote, QuoteOptions
 from .speakers import Resolution, resolve_speaker
 
-__all__ = ["find_quotes", "Quote", "QuoteOptions", "scan_quotes", "Stretch", "MarkProblem", "Resolution",
-           "resolve_speaker"]
+__all__ = [
+    "find_quotes",
+    "Quote",
+    "QuoteOptions",
+    "scan_quotes",
+    "Stretch",
+    "MarkProblem",
+    "Resolution",
+    "resolve_speaker",
+]

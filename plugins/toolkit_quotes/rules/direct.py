@@ -23,14 +23,17 @@ from .verbs import cue_in, cue_span, has_cue_child, is_cue_verb
 from .words import ANSWER_NOUNS, PERSON_SUBJECT_PRONOUNS, SPEECH_VERBS, SUBORDINATORS
 
 # “…” ― Jane Doe: a dash, then a name closing the line
-_DASH_SPEAKER = re.compile(r"[ \t]*(?P<dash>[―—–]|--)[ \t]*(?P<name>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,4})[ \t.]*(?=\n|$)")
+_DASH_SPEAKER = re.compile(
+    r"[ \t]*(?P<dash>[―—–]|--)[ \t]*(?P<name>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,4})[ \t.]*(?=\n|$)"
+)
 
 # ---------------------------------------------------------------------------
 # pass 1: direct quotes
 
+
 def direct_quote(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> Draft | None:
     text = doc_text(doc)
-    inner = text[stretch.inner_start:stretch.inner_end]
+    inner = text[stretch.inner_start : stretch.inner_end]
     if word_count(inner) < 1:
         return None
     after = _cue_after(doc, stretch, stretches)
@@ -38,41 +41,76 @@ def direct_quote(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> 
     if draft is not None:
         return draft
     dash = _DASH_SPEAKER.match(text, stretch.end)
-    if dash is not None and text[stretch.inner_end - 1:stretch.inner_end] in ".!?…" + ",":
+    if dash is not None and text[stretch.inner_end - 1 : stretch.inner_end] in ".!?…" + ",":
         speaker = doc.char_span(dash.start("name"), dash.end("name"), alignment_mode="expand")
         if speaker is not None:
             content = (stretch.start, stretch.end)
-            return Draft(kind="direct", content=content, parts=[content], cue=(dash.start("dash"), dash.end("dash")),
-                         speaker=speaker, source="dash")
+            return Draft(
+                kind="direct",
+                content=content,
+                parts=[content],
+                cue=(dash.start("dash"), dash.end("dash")),
+                speaker=speaker,
+                source="dash",
+            )
     headline = _colon_speaker(doc, stretch)
     if headline is not None:
         speaker, colon = headline
         content = (stretch.start, stretch.end)
-        return Draft(kind="direct", content=content, parts=[content], cue=(colon, colon + 1), speaker=speaker,
-                     source="colon-headline")
+        return Draft(
+            kind="direct",
+            content=content,
+            parts=[content],
+            cue=(colon, colon + 1),
+            speaker=speaker,
+            source="colon-headline",
+        )
     before = _cue_before(doc, stretch)
     if before is not None and not _embedded_in_message(doc, before, stretch):
         verb = before
         speaker = speaker_of(verb)
         content = (stretch.start, stretch.end)
         # "said the answer was simple: “…”": the reported clause before the colon is part of the message
-        clause = next((c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i and c.idx < stretch.start
-                       and text[:stretch.start].rstrip().endswith(":")), None)
-        if clause is not None and "\n" not in text[clause.left_edge.idx:stretch.start]:
+        clause = next(
+            (
+                c
+                for c in verb.children
+                if c.dep_ == "ccomp"
+                and c.i > verb.i
+                and c.idx < stretch.start
+                and text[: stretch.start].rstrip().endswith(":")
+            ),
+            None,
+        )
+        if clause is not None and "\n" not in text[clause.left_edge.idx : stretch.start]:
             content = (clause.left_edge.idx, stretch.end)
-            return Draft(kind=kind_for(doc, *content, stretches), content=content, parts=[content],
-                         cue=cue_span(verb), cue_token=verb.i, speaker=speaker, source="quote-before")
-        return Draft(kind="direct", content=content, parts=[content], cue=cue_span(verb), cue_token=verb.i,
-                     speaker=speaker, source="quote-before")
+            return Draft(
+                kind=kind_for(doc, *content, stretches),
+                content=content,
+                parts=[content],
+                cue=cue_span(verb),
+                cue_token=verb.i,
+                speaker=speaker,
+                source="quote-before",
+            )
+        return Draft(
+            kind="direct",
+            content=content,
+            parts=[content],
+            cue=cue_span(verb),
+            cue_token=verb.i,
+            speaker=speaker,
+            source="quote-before",
+        )
     return _person_colon(doc, stretch)
 
 
 def _person_colon(doc: Doc, stretch: Stretch) -> Draft | None:
-    """"Smith was blunt about the vote: “…”": a clause about a person, closed by a colon, introduces
+    """ "Smith was blunt about the vote: “…”": a clause about a person, closed by a colon, introduces
     their words (only with a person as subject: "The plan has three parts: “…”" introduces none)."""
     text = doc_text(doc)
-    colon = len(text[:stretch.start].rstrip()) - 1
-    if colon < 0 or text[colon] != ":" or "\n" in text[colon:stretch.start]:
+    colon = len(text[: stretch.start].rstrip()) - 1
+    if colon < 0 or text[colon] != ":" or "\n" in text[colon : stretch.start]:
         return None
     tokens = tokens_between(doc, colon, colon + 1)
     if not tokens or tokens[0].i == 0:
@@ -86,21 +124,32 @@ def _person_colon(doc: Doc, stretch: Stretch) -> Draft | None:
         return None
     speaker = noun_phrase(subjects[0])
     # "Smith's response was short: “…”": the possessor of the answer speaks
-    owners = [c for c in subjects[0].children if c.dep_ == "poss"] \
-        if subjects[0].lemma_.lower() in ANSWER_NOUNS else []
+    owners = [c for c in subjects[0].children if c.dep_ == "poss"] if subjects[0].lemma_.lower() in ANSWER_NOUNS else []
     if owners:
         speaker = noun_phrase(owners[0])
         speaker = speaker[:-1] if len(speaker) > 1 and speaker[-1].tag_ == "POS" else speaker
         if speaker.root.pos_ in ("PROPN", "PRON"):
             content = (stretch.start, stretch.end)
-            return Draft(kind="direct", content=content, parts=[content], cue=(colon, colon + 1), speaker=speaker,
-                         source="colon-headline")
+            return Draft(
+                kind="direct",
+                content=content,
+                parts=[content],
+                cue=(colon, colon + 1),
+                speaker=speaker,
+                source="colon-headline",
+            )
     people = {(p.start, p.end) for p in person_mentions(doc)}
     if not (speaker.root.lower_ in PERSON_SUBJECT_PRONOUNS or any(s <= speaker.root.i < e for s, e in people)):
         return None
     content = (stretch.start, stretch.end)
-    return Draft(kind="direct", content=content, parts=[content], cue=(colon, colon + 1), speaker=speaker,
-                 source="colon-headline")
+    return Draft(
+        kind="direct",
+        content=content,
+        parts=[content],
+        cue=(colon, colon + 1),
+        speaker=speaker,
+        source="colon-headline",
+    )
 
 
 def _embedded_in_message(doc: Doc, verb: Token, stretch: Stretch) -> bool:
@@ -111,7 +160,7 @@ def _embedded_in_message(doc: Doc, verb: Token, stretch: Stretch) -> bool:
         if child.dep_ not in ("ccomp", "dobj") or child.i < verb.i:
             continue
         end = child.right_edge.idx + len(child.right_edge.text)
-        if end > stretch.end and word_count(text[stretch.end:end]) >= 2 and "\n" not in text[stretch.end:end]:
+        if end > stretch.end and word_count(text[stretch.end : end]) >= 2 and "\n" not in text[stretch.end : end]:
             return True
     return False
 
@@ -126,7 +175,7 @@ def _quote_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...], ver
     for child in verb.children:
         if child.dep_ in ("ccomp", "parataxis") and child.left_edge.idx < stretch.start:
             sent_start = min(sent_start, max(clause_floor(text, stretch.start), child.left_edge.idx))
-    lead = text[sent_start:stretch.start]
+    lead = text[sent_start : stretch.start]
     if lead.rstrip().endswith((":", "--", "—", "–")):
         # "… on women in the workplace: “…,” the union wrote."; "The senator -- “…,” as an aide put it --"
         sent_start, lead = stretch.start, ""
@@ -138,19 +187,28 @@ def _quote_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...], ver
     start = stretch.start
     if word_count(lead) >= 2:
         start = trim(text, sent_start, stretch.start)[0]
-        if lead.lstrip()[:1].isupper() and not any(t.tag_ in FINITE_TAGS for t in tokens_between(doc, start, stretch.end)):
+        if lead.lstrip()[:1].isupper() and not any(
+            t.tag_ in FINITE_TAGS for t in tokens_between(doc, start, stretch.end)
+        ):
             # "In his book, “Make Your Kid Rich,” Smith suggested …": a title inside an opening phrase, no statement
             return None
     content = trim(text, start, stretch.end)
     kind = kind_for(doc, content[0], content[1], stretches)
-    return Draft(kind=kind, content=content, parts=[content], cue=cue_span(verb), cue_token=verb.i,
-                 speaker=speaker, source="quote-after")
+    return Draft(
+        kind=kind,
+        content=content,
+        parts=[content],
+        cue=cue_span(verb),
+        cue_token=verb.i,
+        speaker=speaker,
+        source="quote-after",
+    )
 
 
 def _colon_speaker(doc: Doc, stretch: Stretch) -> tuple[Span, int] | None:
     """Headline style "Senator Doe: ‘We will win’": a short verbless name phrase, a colon, the quote."""
     text = doc_text(doc)
-    colon = len(text[:stretch.start].rstrip()) - 1
+    colon = len(text[: stretch.start].rstrip()) - 1
     if colon < 0 or text[colon] != ":":
         return None
     floor = clause_floor(text, colon)
@@ -169,14 +227,12 @@ def _colon_speaker(doc: Doc, stretch: Stretch) -> tuple[Span, int] | None:
     return span, colon
 
 
-
-
 def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> Token | None:
     """A speech verb within a few words after the closing mark, in the same sentence (“…,” said X)."""
     text = doc_text(doc)
     # a nested quotation may close first: “… he said, ‘we agree,’” Mitchell recalled
-    inner_tail = text[stretch.inner_start:stretch.inner_end].rstrip().rstrip(CLOSERS)
-    outer = text[stretch.end:stretch.end + 3].lstrip(" ")
+    inner_tail = text[stretch.inner_start : stretch.inner_end].rstrip().rstrip(CLOSERS)
+    outer = text[stretch.end : stretch.end + 3].lstrip(" ")
     # the quote must end a clause: punctuation just inside or just outside the closing mark, or a dash
     if not (inner_tail.endswith((",", ".", "!", "?", "…", "—", "-")) or outer.startswith((",", "—", "–", "-"))):
         return None
@@ -190,8 +246,12 @@ def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> To
     for token in tokens:
         if token.text in (".", "!", "?", "\n") or "\n" in token.text:
             break
-        if token.lower_ == "as" and token.dep_ == "mark" and is_cue_verb(token.head, QuoteOptions(beliefs=False)) \
-                and token.head.i > token.i:
+        if (
+            token.lower_ == "as"
+            and token.dep_ == "mark"
+            and is_cue_verb(token.head, QuoteOptions(beliefs=False))
+            and token.head.i > token.i
+        ):
             return token.head  # “…,” as one aide put it / as the report noted
         if token.pos_ == "SCONJ" or token.lower_ in SUBORDINATORS:
             break  # “…,” when Clinton blasted him: the verb belongs to another clause
@@ -205,7 +265,7 @@ def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> To
 def _cue_before(doc: Doc, stretch: Stretch) -> Token | None:
     """A speech verb before the opening mark, introduced by a colon or comma (He added: “…”)."""
     text = doc_text(doc)
-    lead = text[:stretch.start].rstrip()
+    lead = text[: stretch.start].rstrip()
     if not lead:
         return None
     window_start = max(0, len(lead) - 240)
@@ -230,8 +290,13 @@ def _cue_before(doc: Doc, stretch: Stretch) -> Token | None:
     for token in reversed(candidates):
         if is_cue_verb(token, QuoteOptions(beliefs=False)):
             return token
-        if token.text in (".", "!", "?") or token.pos_ == "VERB" and token.dep_ == "ROOT" and \
-                token.lemma_.lower() not in SPEECH_VERBS and not has_cue_child(token):
+        if (
+            token.text in (".", "!", "?")
+            or (token.pos_ == "VERB"
+            and token.dep_ == "ROOT"
+            and token.lemma_.lower() not in SPEECH_VERBS
+            and not has_cue_child(token))
+        ):
             break
     return None
 
@@ -252,7 +317,10 @@ def resumes_quote(doc: Doc, previous: Draft, stretch: Stretch, stretches: tuple[
     if span is not None and sum(is_cue_verb(t, QuoteOptions(beliefs=False)) for t in span) > 1:
         return False
     # the resumed part ends its sentence (not “B” to drive up the price …) and carries no cue of its own
-    tail = text[stretch.end:stretch.end + 200].split("\n", 1)[0]
-    ends_sentence = text[stretch.inner_start:stretch.inner_end].rstrip()[-1:] in ".!?…" or not tail.strip() \
+    tail = text[stretch.end : stretch.end + 200].split("\n", 1)[0]
+    ends_sentence = (
+        text[stretch.inner_start : stretch.inner_end].rstrip()[-1:] in ".!?…"
+        or not tail.strip()
         or tail.lstrip()[:1] in ".!?"
+    )
     return ends_sentence and _cue_after(doc, stretch, stretches) is None

@@ -99,8 +99,12 @@ def _find_quotes(doc: Doc, text: str, options: QuoteOptions) -> tuple[list[Quote
     speaker_lines(doc, drafts, blocked)
     continuations(doc, stretches, used_stretches, drafts, options)
 
-    drafts = [d for d in drafts if not overlaps_any(d.content[0], d.content[1], blocked)
-              and not (d.cue and overlaps_any(d.cue[0], d.cue[1], blocked))]
+    drafts = [
+        d
+        for d in drafts
+        if not overlaps_any(d.content[0], d.content[1], blocked)
+        and not (d.cue and overlaps_any(d.cue[0], d.cue[1], blocked))
+    ]
     drafts = _drop_nested(_dedupe(drafts))
     drafts.sort(key=lambda d: (d.content[0], d.content[1]))
     return _resolve_all(doc, drafts), list(problems)
@@ -137,8 +141,12 @@ def _drop_nested(drafts: list[Draft]) -> list[Draft]:
                 continue
             if not (outer.content[0] <= inner.cue[0] < outer.content[1]):
                 continue
-            same_speaker = (outer.speaker is not None and inner.speaker is not None
-                            and outer.speaker.start == inner.speaker.start and outer.speaker.end == inner.speaker.end)
+            same_speaker = (
+                outer.speaker is not None
+                and inner.speaker is not None
+                and outer.speaker.start == inner.speaker.start
+                and outer.speaker.end == inner.speaker.end
+            )
             if outer.kind == "direct" and outer.source != "clause":
                 dropped.add(j)
             elif outer.speaker is not None and is_medium(outer.speaker) and inner.speaker is not None:
@@ -160,7 +168,7 @@ def _resolve_all(doc: Doc, drafts: list[Draft]) -> list[Quote]:
     messages = [d.content for d in drafts]
     people = {(p.start_char, p.end_char) for p in person_mentions(doc)}
     resolved: dict[int, tuple] = {}
-    for draft in sorted(drafts, key=lambda d: (d.cue[0] if d.cue else d.content[0])):
+    for draft in sorted(drafts, key=lambda d: d.cue[0] if d.cue else d.content[0]):
         speaker = draft.speaker
         if draft.inherited_from is not None and id(draft.inherited_from) in resolved:
             res = resolved[id(draft.inherited_from)]
@@ -181,13 +189,24 @@ def _resolve_all(doc: Doc, drafts: list[Draft]) -> list[Quote]:
             at = speaker.start_char if speaker is not None else draft.content[0]
             earlier.append(EarlierSpeaker(at=at, ref_start=ref_start, ref_end=ref_end, label=label))
         parts = tuple(sorted(set(draft.parts or [draft.content])))
-        quotes.append(Quote(
-            kind=draft.kind, content_start=draft.content[0], content_end=draft.content[1], content_parts=parts,
-            cue_start=draft.cue[0] if draft.cue else None, cue_end=draft.cue[1] if draft.cue else None,
-            speaker_start=speaker.start_char if speaker is not None else None,
-            speaker_end=speaker.end_char if speaker is not None else None,
-            speaker_ref_start=ref_start, speaker_ref_end=ref_end, speaker_confidence=confidence,
-            speaker_resolution=how, via_start=draft.via[0] if draft.via else None,
-            via_end=draft.via[1] if draft.via else None, source=draft.source))
+        quotes.append(
+            Quote(
+                kind=draft.kind,
+                content_start=draft.content[0],
+                content_end=draft.content[1],
+                content_parts=parts,
+                cue_start=draft.cue[0] if draft.cue else None,
+                cue_end=draft.cue[1] if draft.cue else None,
+                speaker_start=speaker.start_char if speaker is not None else None,
+                speaker_end=speaker.end_char if speaker is not None else None,
+                speaker_ref_start=ref_start,
+                speaker_ref_end=ref_end,
+                speaker_confidence=confidence,
+                speaker_resolution=how,
+                via_start=draft.via[0] if draft.via else None,
+                via_end=draft.via[1] if draft.via else None,
+                source=draft.source,
+            )
+        )
     quotes.sort(key=lambda q: (q.content_start, q.content_end))
     return quotes

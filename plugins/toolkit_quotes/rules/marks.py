@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 __all__ = ["Stretch", "MarkProblem", "scan_quotes", "DOUBLE_MARKS", "SINGLE_MARKS"]
 
-DOUBLE_MARKS = "\"“”„«»"
+DOUBLE_MARKS = '"“”„«»'
 SINGLE_MARKS = "'‘’‚"
 
 # A mark token: doubled apostrophes/backticks first so that '' is not read as two single marks.
@@ -81,13 +81,15 @@ def scan_quotes(text: str) -> tuple[tuple[Stretch, ...], tuple[MarkProblem, ...]
         if carried is not None:
             # A continued quotation: this paragraph must open with a double mark.
             first = marks[0] if marks else None
-            lead = text[para_start:first.start].strip() if first else "x"
+            lead = text[para_start : first.start].strip() if first else "x"
             if first is not None and first.family == "double" and first.can_open and not lead:
                 marks = marks[1:]
                 opened: _Mark | None = carried
                 carried_paragraphs += 1
             else:
-                problems.append(MarkProblem(offset=carried.start, mark=carried.text, reason="opening mark never closed"))
+                problems.append(
+                    MarkProblem(offset=carried.start, mark=carried.text, reason="opening mark never closed")
+                )
                 opened = None
         else:
             opened = None
@@ -110,7 +112,7 @@ def scan_quotes(text: str) -> tuple[tuple[Stretch, ...], tuple[MarkProblem, ...]
 def _paragraphs(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for match in _PARAGRAPH.finditer(text):
-        if text[start:match.start()].strip():
+        if text[start : match.start()].strip():
             spans.append((start, match.start()))
         start = match.end()
     if text[start:].strip():
@@ -152,8 +154,9 @@ def _classify(text: str, match: re.Match[str]) -> _Mark | None:
     return None
 
 
-def _pair(text: str, marks: list[_Mark], opened: _Mark | None,
-          paragraphs: int) -> tuple[list[Stretch], _Mark | None, list[MarkProblem]]:
+def _pair(
+    text: str, marks: list[_Mark], opened: _Mark | None, paragraphs: int
+) -> tuple[list[Stretch], _Mark | None, list[MarkProblem]]:
     """Pair marks within one paragraph; double marks first, single marks inside or outside them."""
     stretches: list[Stretch] = []
     problems: list[MarkProblem] = []
@@ -166,8 +169,16 @@ def _pair(text: str, marks: list[_Mark], opened: _Mark | None,
             continue
         if stack and mark.can_close:
             top = stack.pop()
-            stretches.append(Stretch(start=top.start, end=mark.end, inner_start=top.end, inner_end=mark.start,
-                                     family="double", paragraphs=carried_paragraphs.get(id(top), 1)))
+            stretches.append(
+                Stretch(
+                    start=top.start,
+                    end=mark.end,
+                    inner_start=top.end,
+                    inner_end=mark.start,
+                    family="double",
+                    paragraphs=carried_paragraphs.get(id(top), 1),
+                )
+            )
         elif mark.can_open:
             if stack:  # a second opener before a close: the first one was stray
                 stray = stack.pop()
@@ -188,8 +199,9 @@ def _pair_singles(marks: list[_Mark]) -> list[Stretch]:
             if mark.can_open:
                 opener = mark
         elif mark.can_close:
-            found.append(Stretch(start=opener.start, end=mark.end, inner_start=opener.end, inner_end=mark.start,
-                                 family="single"))
+            found.append(
+                Stretch(start=opener.start, end=mark.end, inner_start=opener.end, inner_end=mark.start, family="single")
+            )
             opener = None
         elif mark.can_open:
             opener = mark

@@ -98,6 +98,7 @@ def _hashes(words: frozenset[str]) -> frozenset[int]:
 
 def verb_like_tokens(doc: Doc) -> list[Token]:
     """The tokens tagged as verbs or auxiliaries (by part of speech or by fine-grained tag)."""
+
     def compute(d: Doc) -> list[int]:
         wanted_pos, wanted_tags = _hashes(frozenset({"VERB", "AUX"})), _hashes(frozenset(_VERB_TAGS))
         pos, tags = d.to_array(POS).tolist(), d.to_array(TAG).tolist()

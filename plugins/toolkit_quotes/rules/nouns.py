@@ -24,12 +24,14 @@ from .words import (
     VOICING_VERBS,
 )
 
-_NOUN_PASS_IDS = frozenset(get_string_id(word) for word in
-                           MESSAGE_NOUNS | ATTITUDE_ADJECTIVES | frozenset().union(*TOPIC_NOUNS.values()) | HOLDER_NOUNS)
+_NOUN_PASS_IDS = frozenset(
+    get_string_id(word)
+    for word in MESSAGE_NOUNS | ATTITUDE_ADJECTIVES | frozenset().union(*TOPIC_NOUNS.values()) | HOLDER_NOUNS
+)
 
 
 def noun_messages(doc: Doc, drafts: list[Draft], stretches: tuple[Stretch, ...]) -> None:
-    """"the claim that …", "her decision to …": a message noun with a that-clause or to-infinitive complement.
+    """ "the claim that …", "her decision to …": a message noun with a that-clause or to-infinitive complement.
 
     The holder is the noun's possessor ("Smith's claim") or the subject of the verb it is the
     object of ("Smith made the claim", "the agency issued a warning"); otherwise nobody is named.
@@ -38,7 +40,9 @@ def noun_messages(doc: Doc, drafts: list[Draft], stretches: tuple[Stretch, ...])
     cues = {d.cue_token for d in drafts if d.cue_token is not None}
     # one pass over the token arrays instead of a Token object per word: only listed words go further
     words = doc.to_array([LEMMA, LOWER])
-    candidates = [i for i, (lemma, lower) in enumerate(words.tolist()) if lemma in _NOUN_PASS_IDS or lower in _NOUN_PASS_IDS]
+    candidates = [
+        i for i, (lemma, lower) in enumerate(words.tolist()) if lemma in _NOUN_PASS_IDS or lower in _NOUN_PASS_IDS
+    ]
     for noun in (doc[i] for i in candidates):
         if noun.pos_ == "ADJ" and noun.dep_ == "acomp" and noun.lemma_.lower() in ATTITUDE_ADJECTIVES:
             draft = _attitude(doc, noun, stretches)
@@ -71,18 +75,31 @@ def noun_messages(doc: Doc, drafts: list[Draft], stretches: tuple[Stretch, ...])
                 speaker = speaker[:-1]
         elif noun.dep_ == "dobj" and noun.head.lemma_.lower() in VOICING_VERBS:
             speaker = speaker_of(noun.head)
-        elif noun.dep_ == "ROOT" and noun.tag_ == "NNS" and lemma in SPEECH_VERBS and noun.i > noun.left_edge.i \
-                and all(t.dep_ == "compound" and t.head.i == noun.i for t in doc[noun.left_edge.i:noun.i]):
+        elif (
+            noun.dep_ == "ROOT"
+            and noun.tag_ == "NNS"
+            and lemma in SPEECH_VERBS
+            and noun.i > noun.left_edge.i
+            and all(t.dep_ == "compound" and t.head.i == noun.i for t in doc[noun.left_edge.i : noun.i])
+        ):
             # "Smith charges that …" with no verb in the sentence: the tagger took the verb for a plural noun
             # and its subject for a modifier of it
-            speaker = doc[noun.left_edge.i:noun.i]
+            speaker = doc[noun.left_edge.i : noun.i]
         if speaker is None and text.rfind("\n", 0, noun.idx) + 1 == noun.left_edge.idx:
             continue  # "Refusal to export arms" opening a line: a subheading, not a message
         if speaker is None and len(tokens) <= 3 and not any(t.pos_ in ("VERB", "AUX") for t in tokens):
             continue  # "an attack on the island", "demand for coal": a short topic nobody is named as holding
-        drafts.append(Draft(kind=kind_for(doc, start, end, stretches), content=(start, end), parts=[(start, end)],
-                            cue=(noun.idx, noun.idx + len(noun.text)), cue_token=noun.i, speaker=speaker,
-                            source="noun"))
+        drafts.append(
+            Draft(
+                kind=kind_for(doc, start, end, stretches),
+                content=(start, end),
+                parts=[(start, end)],
+                cue=(noun.idx, noun.idx + len(noun.text)),
+                cue_token=noun.i,
+                speaker=speaker,
+                source="noun",
+            )
+        )
 
 
 def noun_message(noun: Token) -> list[Token]:
@@ -92,21 +109,50 @@ def noun_message(noun: Token) -> list[Token]:
     if lemma in MESSAGE_NOUNS and not (noun.i > 0 and doc[noun.i - 1].lower_ == "in"):  # "in order to"
         # the parser may call a complement clause a relative one ("a report that X had …"); its "that"
         # is then still a conjunction (mark), where a true relative's "that" is a subject or object
-        clause = next((c for c in noun.children if c.i > noun.i and c.pos_ in ("VERB", "AUX") and (
-                       c.dep_ in ("acl", "ccomp") and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to")
-                                                          for g in c.children)
-                       or c.dep_ == "relcl" and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children))), None)
+        clause = next(
+            (
+                c
+                for c in noun.children
+                if c.i > noun.i
+                and c.pos_ in ("VERB", "AUX")
+                and (
+                    (c.dep_ in ("acl", "ccomp")
+                    and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") for g in c.children))
+                    or (c.dep_ == "relcl"
+                    and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children))
+                )
+            ),
+            None,
+        )
         if clause is not None:
             return list(clause.subtree)
-    prep = next((c for c in noun.children if c.i == noun.i + 1 and c.dep_ == "prep"
-                 and noun.lower_ in TOPIC_NOUNS.get(c.lower_, ()) and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
+    prep = next(
+        (
+            c
+            for c in noun.children
+            if c.i == noun.i + 1
+            and c.dep_ == "prep"
+            and noun.lower_ in TOPIC_NOUNS.get(c.lower_, ())
+            and any(g.dep_ in ("pobj", "pcomp") for g in c.children)
+        ),
+        None,
+    )
     return list(prep.subtree)[1:] if prep is not None else []
 
 
 def _holder(doc: Doc, noun: Token, stretches: tuple[Stretch, ...]) -> Draft | None:
-    """"The mayor is a staunch opponent of the stadium": the subject holds a stance toward the noun's object."""
-    prep = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" and c.i > noun.i
-                 and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
+    """ "The mayor is a staunch opponent of the stadium": the subject holds a stance toward the noun's object."""
+    prep = next(
+        (
+            c
+            for c in noun.children
+            if c.dep_ == "prep"
+            and c.lower_ == "of"
+            and c.i > noun.i
+            and any(g.dep_ in ("pobj", "pcomp") for g in c.children)
+        ),
+        None,
+    )
     # "be" is the copula, a grammatical test rather than a word list
     subjects = [c for c in noun.head.children if c.dep_ == "nsubj"] if noun.head.lemma_ == "be" else []
     if prep is None or not subjects:
@@ -115,26 +161,34 @@ def _holder(doc: Doc, noun: Token, stretches: tuple[Stretch, ...]) -> Draft | No
 
 
 def _attitude(doc: Doc, adjective: Token, stretches: tuple[Stretch, ...]) -> Draft | None:
-    """"The union is critical of the plan", "she was confident that …": the subject's attitude and its object."""
+    """ "The union is critical of the plan", "she was confident that …": the subject's attitude and its object."""
     tokens: list[Token] = []
     for child in adjective.children:
         if child.i < adjective.i:
             continue
         if child.dep_ in ("ccomp", "xcomp"):
             tokens = list(child.subtree)
-        elif child.dep_ == "prep" and child.i == adjective.i + 1 and any(g.dep_ in ("pobj", "pcomp") for g in child.children):
+        elif (
+            child.dep_ == "prep"
+            and child.i == adjective.i + 1
+            and any(g.dep_ in ("pobj", "pcomp") for g in child.children)
+        ):
             tokens = list(child.subtree)[1:]
         if tokens:
             break
     # the copula's own subject: in "called on reporters to be interested in …" the caller is not interested
-    subjects = [c for c in adjective.head.children if c.dep_ in ("nsubj", "nsubjpass")] \
-        if adjective.head.i != adjective.i else []
+    subjects = (
+        [c for c in adjective.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if adjective.head.i != adjective.i
+        else []
+    )
     speaker = clip_line(noun_phrase(subjects[0]), adjective) if subjects else None
     return _subject_stance(doc, adjective, tokens, speaker, stretches)
 
 
-def _subject_stance(doc: Doc, cue: Token, tokens: list[Token], speaker: Span | None,
-                    stretches: tuple[Stretch, ...]) -> Draft | None:
+def _subject_stance(
+    doc: Doc, cue: Token, tokens: list[Token], speaker: Span | None, stretches: tuple[Stretch, ...]
+) -> Draft | None:
     """The draft for ``speaker``'s stance, named by ``cue`` (an attitude noun or adjective), toward ``tokens``;
     none for a first- or second-person holder or when nothing is left of the object."""
     text = doc_text(doc)
@@ -144,5 +198,12 @@ def _subject_stance(doc: Doc, cue: Token, tokens: list[Token], speaker: Span | N
     start, end = close_quotes(text, *trim(text, *line_part(text, span, cue.idx)), stretches)
     if end <= start or not word_count(text[start:end]):
         return None
-    return Draft(kind=kind_for(doc, start, end, stretches), content=(start, end), parts=[(start, end)],
-                 cue=(cue.idx, cue.idx + len(cue.text)), cue_token=cue.i, speaker=speaker, source="attitude")
+    return Draft(
+        kind=kind_for(doc, start, end, stretches),
+        content=(start, end),
+        parts=[(start, end)],
+        cue=(cue.idx, cue.idx + len(cue.text)),
+        cue_token=cue.i,
+        speaker=speaker,
+        source="attitude",
+    )

@@ -50,6 +50,7 @@ class Quote:
 
     def row(self, text: str) -> dict[str, object]:
         """The quote as a row of the ``quotes`` table (without ids and the corpus-level joins)."""
+
         def piece(start: int | None, end: int | None) -> str | None:
             return text[start:end] if start is not None and end is not None else None
 
@@ -57,7 +58,7 @@ class Quote:
             "kind": self.kind,
             "content_start": self.content_start,
             "content_end": self.content_end,
-            "content": text[self.content_start:self.content_end],
+            "content": text[self.content_start : self.content_end],
             "cue_start": self.cue_start,
             "cue_end": self.cue_end,
             "speaker_start": self.speaker_start,

@@ -41,8 +41,9 @@ def relay_quotes(doc: Doc, drafts: list[Draft], stretches: tuple[Stretch, ...]) 
         if phrase is None:
             continue
         last = doc[i + len(phrase) - 1]
-        objects = [c for c in last.children if c.dep_ == "pobj"] or \
-                  [t for t in doc[last.i + 1:min(len(doc), last.i + 3)] if t.pos_ in ("PROPN", "NOUN")][:1]
+        objects = [c for c in last.children if c.dep_ == "pobj"] or [
+            t for t in doc[last.i + 1 : min(len(doc), last.i + 3)] if t.pos_ in ("PROPN", "NOUN")
+        ][:1]
         if not objects:
             continue
         source = noun_phrase(objects[0])
@@ -52,8 +53,14 @@ def relay_quotes(doc: Doc, drafts: list[Draft], stretches: tuple[Stretch, ...]) 
         direct = [d.content for d in drafts if d.kind == "direct"]
         # a quote cued in the same sentence before the relay (not a cue nested inside a quotation):
         # the relay is its medium
-        same = [d for d in drafts if d.cue and sent.start_char <= d.cue[0] < cue[0] and d.via is None
-                and not any(s <= d.cue[0] < e for s, e in direct)]
+        same = [
+            d
+            for d in drafts
+            if d.cue
+            and sent.start_char <= d.cue[0] < cue[0]
+            and d.via is None
+            and not any(s <= d.cue[0] < e for s, e in direct)
+        ]
         if same:
             target = max(same, key=lambda d: d.cue[0])
             target.via = via
@@ -65,10 +72,15 @@ def relay_quotes(doc: Doc, drafts: list[Draft], stretches: tuple[Stretch, ...]) 
         before = [d for d in drafts if d.content[1] <= cue[0] and d.via is None and d.kind == "direct"]
         latest = max(before, key=lambda d: d.content[1]) if before else None
         fragment_start = max(sent.start_char, latest.content[1]) if latest else sent.start_char
-        has_clause = any(t.dep_ in SUBJECT_DEPS for t in sent
-                         if t.idx >= fragment_start and not (cue[0] <= t.idx < via[1]))
-        if latest is not None and not has_clause and len(text[latest.content[1]:cue[0]]) < 120 \
-                and text[latest.content[1]:cue[0]].count("\n") == 0:
+        has_clause = any(
+            t.dep_ in SUBJECT_DEPS for t in sent if t.idx >= fragment_start and not (cue[0] <= t.idx < via[1])
+        )
+        if (
+            latest is not None
+            and not has_clause
+            and len(text[latest.content[1] : cue[0]]) < 120
+            and text[latest.content[1] : cue[0]].count("\n") == 0
+        ):
             latest.via = via
             continue
         if phrase[0] != "according" and phrase[:2] != ("in", "the"):
@@ -77,7 +89,11 @@ def relay_quotes(doc: Doc, drafts: list[Draft], stretches: tuple[Stretch, ...]) 
         outside = [t for t in sent if not (cue[0] <= t.idx < source.end_char)]
         before = [t for t in outside if t.idx < cue[0]]
         after = [t for t in outside if t.idx >= source.end_char]
-        side = before if word_count(" ".join(t.text for t in before)) >= word_count(" ".join(t.text for t in after)) else after
+        side = (
+            before
+            if word_count(" ".join(t.text for t in before)) >= word_count(" ".join(t.text for t in after))
+            else after
+        )
         content = span_of(side)
         if content is None:
             continue
@@ -87,8 +103,16 @@ def relay_quotes(doc: Doc, drafts: list[Draft], stretches: tuple[Stretch, ...]) 
             continue
         if any(d.content[0] <= start and end <= d.content[1] and d.cue and d.cue[0] >= end for d in drafts):
             continue
-        drafts.append(Draft(kind=kind_for(doc, start, end, stretches), content=(start, end), parts=[(start, end)],
-                            cue=cue, speaker=source, source="relay"))
+        drafts.append(
+            Draft(
+                kind=kind_for(doc, start, end, stretches),
+                content=(start, end),
+                parts=[(start, end)],
+                cue=cue,
+                speaker=source,
+                source="relay",
+            )
+        )
     # "In his opinion, …": the possessor holds the view
     for token in tokens_lowered(doc, frozenset({"in"})):
         if token.i + 2 >= len(doc):
@@ -100,13 +124,20 @@ def relay_quotes(doc: Doc, drafts: list[Draft], stretches: tuple[Stretch, ...]) 
         sent = token.sent
         rest = [t for t in sent if t.i > noun.i and not (t.is_punct and t.i == noun.i + 1)]
         content = span_of(rest)
-        if content is None or token.i != sent.start and doc[token.i - 1].text not in (",", "“"):
+        if content is None or (token.i != sent.start and doc[token.i - 1].text not in (",", "“")):
             continue
         start, end = trim(text, *content)
         if word_count(text[start:end]) >= 3:
-            drafts.append(Draft(kind=kind_for(doc, start, end, ()), content=(start, end), parts=[(start, end)],
-                                cue=(token.idx, noun.idx + len(noun.text)), speaker=doc[owner.i:owner.i + 1],
-                                source="relay"))
+            drafts.append(
+                Draft(
+                    kind=kind_for(doc, start, end, ()),
+                    content=(start, end),
+                    parts=[(start, end)],
+                    cue=(token.idx, noun.idx + len(noun.text)),
+                    speaker=doc[owner.i : owner.i + 1],
+                    source="relay",
+                )
+            )
     _source_frames(doc, drafts, stretches)
     # a medium reporting someone else's words: "… the spokesperson said, the agency wrote"
     for verb in verb_like_tokens(doc):
@@ -115,8 +146,11 @@ def relay_quotes(doc: Doc, drafts: list[Draft], stretches: tuple[Stretch, ...]) 
         medium = speaker_of(verb)
         if medium is None or not is_medium(medium):
             continue
-        earlier = [d for d in drafts if d.cue and verb.sent.start_char <= d.cue[0] < verb.idx and d.via is None
-                   and d.speaker is not None]
+        earlier = [
+            d
+            for d in drafts
+            if d.cue and verb.sent.start_char <= d.cue[0] < verb.idx and d.via is None and d.speaker is not None
+        ]
         if earlier:
             max(earlier, key=lambda d: d.cue[0]).via = (medium.start_char, medium.end_char)
     for outer in drafts:
@@ -130,7 +164,7 @@ def relay_quotes(doc: Doc, drafts: list[Draft], stretches: tuple[Stretch, ...]) 
 
 
 def _source_frames(doc: Doc, drafts: list[Draft], stretches: tuple[Stretch, ...]) -> None:
-    """"In the latest poll, the senator leads by five points": a sentence framed by the text or count it comes from.
+    """ "In the latest poll, the senator leads by five points": a sentence framed by the text or count it comes from.
 
     The frame's owner ("In his memoir, …") or else the frame itself ("the latest poll") is the
     source. A sentence whose own verb reports speech ("In a statement, the ministry said …") is
@@ -142,7 +176,7 @@ def _source_frames(doc: Doc, drafts: list[Draft], stretches: tuple[Stretch, ...]
         if lower != in_id:
             continue
         first = doc[i]
-        opens = first.is_sent_start or i > 0 and doc[i - 1].is_space and doc[i - 1].is_sent_start
+        opens = first.is_sent_start or (i > 0 and doc[i - 1].is_space and doc[i - 1].is_sent_start)
         objects = [c for c in first.children if c.dep_ == "pobj" and c.lemma_.lower() in SOURCE_NOUNS] if opens else []
         if not objects:
             continue
@@ -152,9 +186,10 @@ def _source_frames(doc: Doc, drafts: list[Draft], stretches: tuple[Stretch, ...]
             sent_end += 1
         if frame_end >= len(doc) or doc[frame_end].text != ",":
             continue
-        rest = [t for t in doc[frame_end + 1:sent_end] if not t.is_space]
-        if any(t.dep_ == "ROOT" and (is_cue_verb(t, QuoteOptions()) or is_message_verb(t, QuoteOptions()))
-               for t in rest):
+        rest = [t for t in doc[frame_end + 1 : sent_end] if not t.is_space]
+        if any(
+            t.dep_ == "ROOT" and (is_cue_verb(t, QuoteOptions()) or is_message_verb(t, QuoteOptions())) for t in rest
+        ):
             continue
         content = span_of(rest)
         if content is None:
@@ -163,13 +198,19 @@ def _source_frames(doc: Doc, drafts: list[Draft], stretches: tuple[Stretch, ...]
         if word_count(text[start:end]) < 3:
             continue
         owners = [c for c in objects[0].children if c.dep_ == "poss"]
-        speaker = noun_phrase(owners[0]) if owners else doc[first.i + 1:frame_end]
+        speaker = noun_phrase(owners[0]) if owners else doc[first.i + 1 : frame_end]
         if len(speaker) > 1 and speaker[-1].tag_ == "POS":
             speaker = speaker[:-1]
-        drafts.append(Draft(kind=kind_for(doc, start, end, stretches), content=(start, end), parts=[(start, end)],
-                            cue=(first.idx, objects[0].idx + len(objects[0].text)), speaker=speaker, source="relay"))
-
-
+        drafts.append(
+            Draft(
+                kind=kind_for(doc, start, end, stretches),
+                content=(start, end),
+                parts=[(start, end)],
+                cue=(first.idx, objects[0].idx + len(objects[0].text)),
+                speaker=speaker,
+                source="relay",
+            )
+        )
 
 
 def _relay_at(doc: Doc, i: int) -> tuple[str, ...] | None:

@@ -30,32 +30,30 @@ from .words import (
 
 
 def told_that(verb: Token) -> list[Token]:
-    """"told a meeting of leaders that few people understood …": the parser may take the that-clause for a
+    """ "told a meeting of leaders that few people understood …": the parser may take the that-clause for a
     relative clause on the addressee; its "that" is then a conjunction (mark) and it has a subject of its own."""
     for obj in (c for c in verb.children if c.dep_ in ("dobj", "dative") and c.i > verb.i):
         for token in obj.subtree:
-            if token.dep_ == "relcl" and any(g.dep_ == "mark" and g.lower_ == "that" and g.i < token.i
-                                             for g in token.children) \
-                    and any(g.dep_ in SUBJECT_DEPS and g.lower_ != "that" for g in token.children):
+            if (
+                token.dep_ == "relcl"
+                and any(g.dep_ == "mark" and g.lower_ == "that" and g.i < token.i for g in token.children)
+                and any(g.dep_ in SUBJECT_DEPS and g.lower_ != "that" for g in token.children)
+            ):
                 return [t for t in token.subtree if t.i > verb.i]
     return []
 
 
 def whole_fronted_message(verb: Token, message: list[Token]) -> list[Token]:
-    """"A told B that C, but D, the source added": a trailing cue reports the whole sentence before it,
+    """ "A told B that C, but D, the source added": a trailing cue reports the whole sentence before it,
     though the parser hangs only the last coordinated clause (D) on it."""
     doc = verb.doc
     first = message[0].i
     if first < 2 or doc[first - 1].dep_ != "cc" or doc[first - 2].text != ",":
         return message
     start = verb.sent.start
-    if doc[start].i >= first or any(t.text in (";", ":")
-                                    for t in doc[start:first]):
+    if doc[start].i >= first or any(t.text in (";", ":") for t in doc[start:first]):
         return message  # a cue before it speaks for the first part
     return list(doc[start:first]) + message
-
-
-
 
 
 def cut_tail(message: list[Token]) -> list[Token]:
@@ -76,21 +74,28 @@ def cut_tail(message: list[Token]) -> list[Token]:
     for k, token in enumerate(message[1:], start=1):
         cut = False
         following = message[k + 1] if k + 1 < len(message) else None
-        if token.text == ";":
-            cut = True
-        elif following is not None and token.text in _GLOSS_OPENERS and _writer_gloss(token, following, last, doc):
-            cut = True
-        elif token.dep_ == "conj" and token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_VERBS | TOPIC_VERBS \
-                and token.lemma_.lower() not in INFINITIVE_VERBS \
-                and not any(c.dep_ in SUBJECT_DEPS for c in token.children) \
-                and any(c.dep_ in ("ccomp", "xcomp") or c.dep_ == "prep" and c.lower_ in ("of", "for")
-                        or c.dep_ == "prep" and c.lower_ in TOPIC_PREPOSITIONS and token.lemma_.lower() in SPEECH_VERBS
-                        for c in token.children):
+        if token.text == ";" or (following is not None and token.text in _GLOSS_OPENERS and _writer_gloss(token, following, last, doc)) or (
+            token.dep_ == "conj"
+            and token.pos_ == "VERB"
+            and token.lemma_.lower() in SPEECH_VERBS | TOPIC_VERBS
+            and token.lemma_.lower() not in INFINITIVE_VERBS
+            and not any(c.dep_ in SUBJECT_DEPS for c in token.children)
+            and any(
+                c.dep_ in ("ccomp", "xcomp")
+                or (c.dep_ == "prep"
+                and c.lower_ in ("of", "for"))
+                or (c.dep_ == "prep"
+                and c.lower_ in TOPIC_PREPOSITIONS
+                and token.lemma_.lower() in SPEECH_VERBS)
+                for c in token.children
+            )
+        ):
             cut = True
         elif token.text in _GLOSS_OPENERS and k + 1 < len(message):
             following = message[k + 1]
-            if following.tag_ == "VBG" or (following.pos_ == "ADV" and k + 2 < len(message)
-                                             and message[k + 2].tag_ == "VBG"):
+            if following.tag_ == "VBG" or (
+                following.pos_ == "ADV" and k + 2 < len(message) and message[k + 2].tag_ == "VBG"
+            ):
                 participle = following if following.tag_ == "VBG" else message[k + 2]
                 cut = participle.dep_ in ("advcl", "xcomp", "conj", "acl") and participle.right_edge.i >= last - 1
         if cut:
@@ -104,7 +109,6 @@ def cut_tail(message: list[Token]) -> list[Token]:
 _GLOSS_OPENERS = frozenset({",", "—", "–", "--", "-", "―"})
 
 
-
 def _writer_gloss(punct: Token, following: Token, last: int, doc: Doc) -> bool:
     """Whether ``punct`` opens an addition by the writer that runs to the message's end (see :func:`cut_tail`)."""
     if following.is_punct or following.text in OPENERS:
@@ -112,16 +116,19 @@ def _writer_gloss(punct: Token, following: Token, last: int, doc: Doc) -> bool:
     if punct.text != ",":
         # after a dash the words are as often the speaker's own elaboration as the writer's; the writer names
         # the remark itself ("— a charge that …", "— a nod to …")
-        noun = next((t for t in doc[following.i:min(last + 1, following.i + 4)] if t.pos_ == "NOUN"), None)
-        return following.lower_ in ("a", "an") and noun is not None and noun.right_edge.i >= last - 1 \
+        noun = next((t for t in doc[following.i : min(last + 1, following.i + 4)] if t.pos_ == "NOUN"), None)
+        return (
+            following.lower_ in ("a", "an")
+            and noun is not None
+            and noun.right_edge.i >= last - 1
             and noun.lemma_.lower() in MESSAGE_NOUNS | REMARK_NOUNS
-    if following.lower_ in RELATIVE_PRONOUNS and following.head.dep_ == "relcl" \
-            or following.dep_ == "relcl":
+        )
+    if (following.lower_ in RELATIVE_PRONOUNS and following.head.dep_ == "relcl") or following.dep_ == "relcl":
         clause = following.head if following.head.dep_ == "relcl" else following
         return clause.right_edge.i >= last - 1
-    if following.lower_ in GLOSS_SUBORDINATORS or following.lower_ == "aside" and following.nbor(1).lower_ == "from":
+    if following.lower_ in GLOSS_SUBORDINATORS or (following.lower_ == "aside" and following.nbor(1).lower_ == "from"):
         return following.head.right_edge.i >= last - 1 or following.lower_ == "aside"
-    appositions = [t for t in doc[following.i:last + 1] if t.dep_ == "appos" and t.left_edge.i == following.i]
+    appositions = [t for t in doc[following.i : last + 1] if t.dep_ == "appos" and t.left_edge.i == following.i]
     return bool(appositions) and appositions[0].right_edge.i >= last - 1
 
 
@@ -154,11 +161,19 @@ def right_extent(verb: Token, first: Token, *, infinitive: bool = False) -> list
                 tokens += list(child.subtree)
                 continue
             break
-        if child.dep_ in ("parataxis", "mark") or child.dep_ in ("advcl", "npadvmod") and \
-                child.left_edge.i > 0 and verb.doc[child.left_edge.i - 1].text in (",", ";", "—", "--"):
+        if (
+            child.dep_ in ("parataxis", "mark")
+            or (child.dep_ in ("advcl", "npadvmod")
+            and child.left_edge.i > 0
+            and verb.doc[child.left_edge.i - 1].text in (",", ";", "—", "--"))
+        ):
             break
-        if child.dep_ in ("advcl", "npadvmod", "advmod") or child.dep_ == "prep" and child.lower_ not in MESSAGE_PREPOSITIONS \
-                and _circumstance(child):
+        if (
+            child.dep_ in ("advcl", "npadvmod", "advmod")
+            or (child.dep_ == "prep"
+            and child.lower_ not in MESSAGE_PREPOSITIONS
+            and _circumstance(child))
+        ):
             continue  # "… in a statement on Thursday", "… during a campaign stop": circumstances of saying
         tokens += list(child.subtree)
     tokens += _stranded_conjunct(verb, max(t.i for t in tokens))
@@ -166,7 +181,7 @@ def right_extent(verb: Token, first: Token, *, infinitive: bool = False) -> list
 
 
 def _stranded_conjunct(verb: Token, last: int) -> list[Token]:
-    """"… promising to meet and in some cases exceed the goals", "… by emphasizing X, and a need to …":
+    """ "… promising to meet and in some cases exceed the goals", "… by emphasizing X, and a need to …":
     a subjectless conjunct right after a message whose cue is a participle is the message's own second
     half, though the parser hangs it on the clause the participle modifies."""
     doc = verb.doc
@@ -192,5 +207,7 @@ def _circumstance(prep: Token) -> bool:
     if not objects or prep.lower_ in TIME_PREPOSITIONS:
         return True
     head = objects[0]
-    return head.ent_type_ in ("DATE", "TIME", "GPE", "LOC", "FAC", "EVENT") \
+    return (
+        head.ent_type_ in ("DATE", "TIME", "GPE", "LOC", "FAC", "EVENT")
         or head.lemma_.lower() in SOURCE_NOUNS | MEDIA_NOUNS | SAYING_OCCASIONS
+    )

@@ -73,11 +73,14 @@ def clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options:
     message: list[Token] = []
     # "compare", "make", "show" and "call" are tested by name: each has a construction of its own
     # (a rule, below or in its own function), not a class of verbs a list would name
-    if lemma == "compare" and verb.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in verb.children) \
-            and not quoted_share(doc, verb.left_edge.idx, verb.right_edge.idx + len(verb.right_edge), stretches)[1]:
+    if (
+        lemma == "compare"
+        and verb.tag_ == "VBN"
+        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+        and not quoted_share(doc, verb.left_edge.idx, verb.right_edge.idx + len(verb.right_edge), stretches)[1]
+    ):
         return None  # "earned $98,000, compared with $93,000": a comparison by the writer, not a likening
-    if not speech and any(c.dep_ == "prt" and not (lemma in TALK_VERBS and c.lower_ == "out")
-                          for c in verb.children):
+    if not speech and any(c.dep_ == "prt" and not (lemma in TALK_VERBS and c.lower_ == "out") for c in verb.children):
         return None  # "show up", "find out": not belief
     if lemma == "make":
         message = _made_clear(verb)
@@ -85,28 +88,44 @@ def clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options:
             return None  # "made this clear", "made a profit": no message of its own
     # a that-clause after the verb is its message even when the parser also hangs a fronted clause on it
     # ("Should the firm fail, critics worry that …")
-    children = sorted(verb.children, key=lambda c: not (c.i > verb.i and c.dep_ == "ccomp" and any(
-        g.dep_ == "mark" and g.lower_ == "that" for g in c.children)))
+    children = sorted(
+        verb.children,
+        key=lambda c: (
+            not (
+                c.i > verb.i and c.dep_ == "ccomp" and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+            )
+        ),
+    )
     for child in () if message else children:
         if child.dep_ == "ccomp" or (child.dep_ == "parataxis" and child.i < verb.i):
             if not speech and not any(g.dep_ in SUBJECT_DEPS or g.dep_ == "expl" for g in child.children):
                 continue
-            if child.i < verb.i and not any(t.tag_ in FINITE_TAGS for t in child.subtree) \
-                    and any(t.text in OPENERS or t.tag_ in ("``", "''") for t in child.subtree):
+            if (
+                child.i < verb.i
+                and not any(t.tag_ in FINITE_TAGS for t in child.subtree)
+                and any(t.text in OPENERS or t.tag_ in ("``", "''") for t in child.subtree)
+            ):
                 continue  # "In his book, “…,” X suggested …": an opening phrase with no statement in it
             message = list(child.subtree)
             if child.i < verb.i:
                 message = whole_fronted_message(verb, message)
             # "cited remarks Trump had made about …": the parser takes a contact relative clause for the
             # verb's clause; an object noun right before it is the head the clause describes
-            objects = [c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN" and verb.i < c.i
-                       and c.right_edge.i + 1 == child.left_edge.i]
+            objects = [
+                c
+                for c in verb.children
+                if c.dep_ == "dobj" and c.pos_ == "NOUN" and verb.i < c.i and c.right_edge.i + 1 == child.left_edge.i
+            ]
             if objects and lemma in OBJECT_TAKING_VERBS and lemma not in ADDRESSEE_VERBS:
                 message = list(objects[0].subtree) + message
             # the parser sometimes splits one clause into two ccomps ("said X has A and Y was B"): rejoin them
             for other in verb.children:
-                if other.dep_ == "ccomp" and other.i > child.i and (other.i > verb.i) == (child.i > verb.i) \
-                        and other.left_edge.i <= child.right_edge.i + 2:
+                if (
+                    other.dep_ == "ccomp"
+                    and other.i > child.i
+                    and (other.i > verb.i) == (child.i > verb.i)
+                    and other.left_edge.i <= child.right_edge.i + 2
+                ):
                     message += list(other.subtree)
             break
     if not message and lemma in ADDRESSEE_VERBS:
@@ -160,13 +179,19 @@ def clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options:
         return None  # "it is thought that …" with nobody thinking it
     if lemma in INTENTION_VERBS | HEDGE_VERBS and speaker is not None and speaker.root.lower_ in FIRST_SECOND_PERSON:
         return None  # "I want to ask you …", "I think …": the speaker's own turn of phrase, not a reported view
-    return Draft(kind=kind, content=(start, end), parts=[(start, end)], cue=cue_span(verb), cue_token=verb.i,
-                 speaker=speaker, source="clause")
-
+    return Draft(
+        kind=kind,
+        content=(start, end),
+        parts=[(start, end)],
+        cue=cue_span(verb),
+        cue_token=verb.i,
+        speaker=speaker,
+        source="clause",
+    )
 
 
 def _parenthetical_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...]) -> Draft | None:
-    """"The museum, she said, will open in May": the parser hangs the cue clause on the message's verb.
+    """ "The museum, she said, will open in May": the parser hangs the cue clause on the message's verb.
 
     The message is the governing clause without the cue clause, in up to two parts around it.
     """
@@ -183,11 +208,15 @@ def _parenthetical_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...]) 
         # the parser may hang part of the speaker's phrase on the message ("The bridge, the engineer X said, …"):
         # the aside starts after the comma that opens it
         first = speaker.start
-        while first > head.left_edge.i and doc[first - 1].text not in (",", "—", "--", "(") \
-                and doc[first - 1].pos_ in ("DET", "ADJ", "NOUN", "PROPN", "PUNCT") and first > speaker.start - 4:
+        while (
+            first > head.left_edge.i
+            and doc[first - 1].text not in (",", "—", "--", "(")
+            and doc[first - 1].pos_ in ("DET", "ADJ", "NOUN", "PROPN", "PUNCT")
+            and first > speaker.start - 4
+        ):
             first -= 1
         if doc[first - 1].text in (",", "—", "--", "("):
-            speaker = doc[first:speaker.end]
+            speaker = doc[first : speaker.end]
         aside.update(range(speaker.start, verb.i))
     tokens = [t for t in head.subtree if t.i not in aside and not t.is_space]
     runs: list[list[Token]] = []
@@ -209,9 +238,15 @@ def _parenthetical_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...]) 
     start, end = close_quotes(text, parts[0][0], parts[-1][1], stretches)
     parts[0], parts[-1] = (start, parts[0][1]), (parts[-1][0], end)
     kind = kind_for(doc, start, end, stretches)
-    return Draft(kind=kind, content=(start, end), parts=parts, cue=cue_span(verb), cue_token=verb.i,
-                 speaker=speaker, source="clause")
-
+    return Draft(
+        kind=kind,
+        content=(start, end),
+        parts=parts,
+        cue=cue_span(verb),
+        cue_token=verb.i,
+        speaker=speaker,
+        source="clause",
+    )
 
 
 def _object_message(verb: Token, lemma: str) -> list[Token]:
@@ -223,8 +258,14 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
         return _call_message(verb)
     if lemma in OBJECT_COMPLEMENT_VERBS:
         objects = [c for c in children if c.dep_ in ("dobj", "dative")]
-        preps = [c for c in children if c.dep_ == "prep" and c.i > verb.i and c.lower_ in COMPLEMENT_PREPOSITIONS
-                 and any(g.dep_ in ("pcomp", "pobj") for g in c.children)]
+        preps = [
+            c
+            for c in children
+            if c.dep_ == "prep"
+            and c.i > verb.i
+            and c.lower_ in COMPLEMENT_PREPOSITIONS
+            and any(g.dep_ in ("pcomp", "pobj") for g in c.children)
+        ]
         if preps:
             tokens = [t for p in preps for t in p.subtree]
             tokens += [t for o in objects for t in o.subtree]
@@ -233,46 +274,73 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
         if xcomps:
             return [t for c in xcomps for t in c.subtree] + [t for o in objects for t in o.subtree]
     if lemma in INFINITIVE_VERBS:
-        xcomps = [c for c in children if c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)]
+        xcomps = [
+            c for c in children if c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+        ]
         if xcomps:
             return right_extent(verb, xcomps[0], infinitive=True)
     # "called the move “reckless”", "wished Russia victory over the “hegemony …”": a quoted complement
-    right = [c for c in children if c.i > verb.i and c.dep_ in ("dobj", "dative", "oprd", "prep", "xcomp", "attr", "ccomp")]
+    right = [
+        c for c in children if c.i > verb.i and c.dep_ in ("dobj", "dative", "oprd", "prep", "xcomp", "attr", "ccomp")
+    ]
     tokens = [t for c in right for t in c.subtree]
     if tokens and any(t.text in OPENERS for t in tokens):
         return tokens
     if lemma in EXPRESSING_VERBS:
-        objects = [c for c in children if c.dep_ == "dobj" and any(g.dep_ in ("acl", "ccomp", "relcl") for g in c.children)]
+        objects = [
+            c for c in children if c.dep_ == "dobj" and any(g.dep_ in ("acl", "ccomp", "relcl") for g in c.children)
+        ]
         if objects:
             return list(objects[0].subtree)
     if lemma in TALK_VERBS:
         # "spoke of the past", "talked about jobs", "spoke out against the war"
-        preps = [c for c in children if c.dep_ == "prep" and c.lower_ in TALK_PREPOSITIONS
-                 and any(g.dep_ in ("pobj", "pcomp") for g in c.children)]
+        preps = [
+            c
+            for c in children
+            if c.dep_ == "prep"
+            and c.lower_ in TALK_PREPOSITIONS
+            and any(g.dep_ in ("pobj", "pcomp") for g in c.children)
+        ]
         return right_extent(verb, preps[0])[1:] if preps else []
     if lemma in DIRECTIVE_VERBS:
         # "urged voters to …": the addressee and what they are to do
         objects = [c for c in children if c.dep_ in ("dobj", "dative") and c.i > verb.i]
-        xcomps = [c for c in children if c.dep_ in ("xcomp", "ccomp") and c.i > verb.i
-                  and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)]
+        xcomps = [
+            c
+            for c in children
+            if c.dep_ in ("xcomp", "ccomp")
+            and c.i > verb.i
+            and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+        ]
         if objects and xcomps:
             return right_extent(verb, objects[0], infinitive=True)
     if lemma in OBJECT_MESSAGE_VERBS:
-        objects = [c for c in children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") and
-                   len(list(c.subtree)) >= 2]
+        objects = [
+            c for c in children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN") and len(list(c.subtree)) >= 2
+        ]
         if objects:
             return right_extent(verb, objects[0])
     if lemma in OBJECT_OR_GERUND_VERBS:
         # "admitted using the loophole", "proposed cutting the rate": a gerund clause as the object
         # (not "tweeted using his account": there the gerund says how)
-        gerunds = [c for c in children if c.dep_ in ("xcomp", "ccomp", "dobj") and c.tag_ == "VBG" and c.i > verb.i
-                   and not any(g.dep_ in SUBJECT_DEPS for g in c.children)]
+        gerunds = [
+            c
+            for c in children
+            if c.dep_ in ("xcomp", "ccomp", "dobj")
+            and c.tag_ == "VBG"
+            and c.i > verb.i
+            and not any(g.dep_ in SUBJECT_DEPS for g in c.children)
+        ]
         if gerunds and not any(c.dep_ == "dobj" and c.i < gerunds[0].i for c in children):
             return right_extent(verb, gerunds[0])
     if lemma in STANCE_VERBS:
         objects = [c for c in children if c.dep_ == "dobj" and c.i > verb.i and c.pos_ in ("NOUN", "PROPN")]
-        if objects and lemma in PHYSICAL_SENSE_VERBS and objects[0].ent_type_ not in ("PERSON", "ORG", "NORP") \
-                and not any(c.dep_ == "prep" and c.lower_ in STANCE_PREPOSITIONS for c in children):
+        if (
+            objects
+            and lemma in PHYSICAL_SENSE_VERBS
+            and objects[0].ent_type_ not in ("PERSON", "ORG", "NORP")
+            and not any(c.dep_ == "prep" and c.lower_ in STANCE_PREPOSITIONS for c in children)
+        ):
             return []  # "hackers attacked the website", "backed the car": an act, not a stance
         if objects:
             return right_extent(verb, objects[0])
@@ -286,27 +354,39 @@ def _object_message(verb: Token, lemma: str) -> list[Token]:
         # "complained about the noise", "warned against haste", "joked about his age": the topic spoken of
         # (not "Asked about the noise, she …": there the subject answers a question put to her)
         topic_preps = TOPIC_PREPOSITIONS | {"to"} if lemma in ANSWERING_VERBS else TOPIC_PREPOSITIONS
-        preps = [c for c in children if c.dep_ == "prep" and c.i > verb.i and c.lower_ in topic_preps
-                 and any(g.dep_ in ("pobj", "pcomp") for g in c.children)]
+        preps = [
+            c
+            for c in children
+            if c.dep_ == "prep"
+            and c.i > verb.i
+            and c.lower_ in topic_preps
+            and any(g.dep_ in ("pobj", "pcomp") for g in c.children)
+        ]
         if preps:
             return right_extent(verb, preps[0])[1:]
     return []
 
 
 def _prepositional_message(verb: Token, lemma: str) -> list[Token]:
-    """"voted against the bill", "sided with the union": the object of a preposition listed for the verb."""
+    """ "voted against the bill", "sided with the union": the object of a preposition listed for the verb."""
     if hypothetical(verb):
         return []
-    prep = next((c for c in verb.children if c.dep_ == "prep" and c.i > verb.i
-                 and lemma in PREPOSITIONAL_STANCE_VERBS.get(c.lower_, ())
-                 and any(g.dep_ in ("pobj", "pcomp") for g in c.children)), None)
+    prep = next(
+        (
+            c
+            for c in verb.children
+            if c.dep_ == "prep"
+            and c.i > verb.i
+            and lemma in PREPOSITIONAL_STANCE_VERBS.get(c.lower_, ())
+            and any(g.dep_ in ("pobj", "pcomp") for g in c.children)
+        ),
+        None,
+    )
     return right_extent(verb, prep)[1:] if prep is not None else []
 
 
-
-
 def _regarded(verb: Token) -> list[Token]:
-    """"Veterans saw the remark as a dig at the army": the object and what it is taken for."""
+    """ "Veterans saw the remark as a dig at the army": the object and what it is taken for."""
     objects = [c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i]
     as_phrase = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > verb.i]
     if not objects or not as_phrase or not any(c.dep_ in SUBJECT_DEPS for c in verb.children):
@@ -315,13 +395,17 @@ def _regarded(verb: Token) -> list[Token]:
 
 
 def _made_clear(verb: Token) -> list[Token]:
-    """"She made (it) clear that she would not run": the that-clause is her message."""
+    """ "She made (it) clear that she would not run": the that-clause is her message."""
     clear = next((c for c in verb.children if c.lower_ in CLARITY_ADJECTIVES and c.i > verb.i), None)
     if clear is None:
         return []
+
     def says_something(c: Token) -> bool:  # a clause with "that" or a subject of its own
-        return c.dep_ in ("advcl", "ccomp") and c.i > clear.i and \
-            any(g.dep_ == "mark" and g.lower_ == "that" or g.dep_ in SUBJECT_DEPS for g in c.children)
+        return (
+            c.dep_ in ("advcl", "ccomp")
+            and c.i > clear.i
+            and any((g.dep_ == "mark" and g.lower_ == "that") or g.dep_ in SUBJECT_DEPS for g in c.children)
+        )
 
     clause = next((c for c in clear.children if says_something(c)), None)
     if clause is None:
@@ -330,7 +414,7 @@ def _made_clear(verb: Token) -> list[Token]:
 
 
 def _shown(verb: Token) -> list[Token]:
-    """"Polls show Smith with a narrow lead", "the survey showed her ahead": what a poll or study shows.
+    """ "Polls show Smith with a narrow lead", "the survey showed her ahead": what a poll or study shows.
 
     Only with a source of evidence as subject: "she showed him the garden" shows nothing said.
     """
@@ -341,10 +425,8 @@ def _shown(verb: Token) -> list[Token]:
     return right_extent(verb, objects[0]) if objects else []
 
 
-
-
 def _passive_message(verb: Token) -> list[Token]:
-    """"The plan was endorsed by the union": with a named agent, the passive subject is what was said or backed."""
+    """ "The plan was endorsed by the union": with a named agent, the passive subject is what was said or backed."""
     subjects = [c for c in verb.children if c.dep_ == "nsubjpass" and c.i < verb.i and c.pos_ in ("NOUN", "PROPN")]
     agents = [c for c in verb.children if c.dep_ == "agent" and any(g.dep_ == "pobj" for g in c.children)]
     if not subjects or not agents:
@@ -352,12 +434,13 @@ def _passive_message(verb: Token) -> list[Token]:
     return [t for t in subjects[0].subtree if not t.is_punct or t.i != subjects[0].right_edge.i]
 
 
-
-
-
 def _call_message(verb: Token) -> list[Token]:
-    """"called for a recount", "called on X to resign", "called the plan a disaster"; never "a man called Bob"."""
-    if verb.dep_ in ("acl", "amod") or verb.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+    """ "called for a recount", "called on X to resign", "called the plan a disaster"; never "a man called Bob"."""
+    if (
+        verb.dep_ in ("acl", "amod")
+        or (verb.tag_ == "VBN"
+        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children))
+    ):
         return []
     children = list(verb.children)
     for prep in (c for c in children if c.dep_ == "prep" and c.i > verb.i):

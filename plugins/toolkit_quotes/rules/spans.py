@@ -18,11 +18,13 @@ from .marks import Stretch
 _EDGE_PUNCT = " \t\n,;:.—–-"
 OPENERS = "“„«‘\"'`"
 CLOSERS = "”»’\"'"
-_CAPTION = re.compile(r",\s*(left|right|centre|center|top|bottom|second from (left|right))\s*[,)]|\((left|right|l|r)\)",
-                      re.IGNORECASE)
+_CAPTION = re.compile(
+    r",\s*(left|right|centre|center|top|bottom|second from (left|right))\s*[,)]|\((left|right|l|r)\)", re.IGNORECASE
+)
 
 FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+
 
 # ---------------------------------------------------------------------------
 # helpers: ranges and tokens
@@ -115,6 +117,10 @@ def close_quotes(text: str, start: int, end: int, stretches: tuple[Stretch, ...]
         # a quotation that starts inside the message runs to its closing mark (often past the parser's sentence)
         if start <= stretch.start < end < stretch.end and stretch.paragraphs == 1:
             end = stretch.end
-        if start < stretch.end <= end and stretch.start < start and not text[stretch.start:start].strip(" " + OPENERS):
+        if (
+            start < stretch.end <= end
+            and stretch.start < start
+            and not text[stretch.start : start].strip(" " + OPENERS)
+        ):
             start = stretch.start
     return start, end

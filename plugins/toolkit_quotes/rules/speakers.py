@@ -62,8 +62,14 @@ UNRESOLVED = Resolution(ref_start=None, ref_end=None, confidence=0.0, how="unres
 NO_SPEAKER = Resolution(ref_start=None, ref_end=None, confidence=0.0, how="none")
 
 
-def resolve_speaker(doc: Doc, speaker: Span | None, *, earlier: Sequence[EarlierSpeaker] = (),
-                    exclude: Sequence[tuple[int, int]] = (), messages: Sequence[tuple[int, int]] = ()) -> Resolution:
+def resolve_speaker(
+    doc: Doc,
+    speaker: Span | None,
+    *,
+    earlier: Sequence[EarlierSpeaker] = (),
+    exclude: Sequence[tuple[int, int]] = (),
+    messages: Sequence[tuple[int, int]] = (),
+) -> Resolution:
     """Resolve one speaker span.
 
     ``exclude`` holds quoted contents (a name inside quotation marks is never an
@@ -96,8 +102,11 @@ def _named_part(span: Span) -> Span | None:
         return max(people, key=len)
     if root.lower_ in ROLE_NOUNS or root.lemma_.lower() in ROLE_NOUNS:
         return None  # "The Russian Foreign Minister": a description, resolved elsewhere
-    ents = [e for e in memoised(span.doc, "ents", lambda d: d.ents) if e.start >= span.start and e.end <= span.end
-            and e.label_ in _NAMED_LABELS and e.start <= root.i < e.end]
+    ents = [
+        e
+        for e in memoised(span.doc, "ents", lambda d: d.ents)
+        if e.start >= span.start and e.end <= span.end and e.label_ in _NAMED_LABELS and e.start <= root.i < e.end
+    ]
     if ents:
         return max(ents, key=len)
     if root.pos_ == "PROPN":
@@ -107,7 +116,7 @@ def _named_part(span: Span) -> Span | None:
             start -= 1
         while end + 1 < span.end and span.doc[end + 1].pos_ == "PROPN":
             end += 1
-        return span.doc[start:end + 1]
+        return span.doc[start : end + 1]
     return None
 
 
@@ -131,18 +140,23 @@ def _person_mentions(doc: Doc) -> list[Span]:
             words = [t.lower_ for t in ent]
             heads = [i for i, w in enumerate(words) if w in ORGANISATION_HEADS]
             if heads and heads[-1] < len(ent) - 1:
-                tail = ent[heads[-1] + 1:]
+                tail = ent[heads[-1] + 1 :]
                 if 1 <= len(tail) <= 3 and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in tail):
                     found.append(tail)
-            elif not heads and len(ent) <= 3 and all(t.pos_ == "PROPN" for t in ent) \
-                    and not ent.text.isupper() and ent.root.dep_ in ("nsubj", "nsubjpass", "pobj"):
+            elif (
+                not heads
+                and len(ent) <= 3
+                and all(t.pos_ == "PROPN" for t in ent)
+                and not ent.text.isupper()
+                and ent.root.dep_ in ("nsubj", "nsubjpass", "pobj")
+            ):
                 found.append(ent)
     return sorted(found, key=lambda e: e.start)
 
 
 def _gender_of(doc: Doc, ent: Span) -> str | None:
     """Gender only where the text states it (an honorific or gendered title right before the name)."""
-    for token in doc[max(0, ent.start - 3):ent.start]:
+    for token in doc[max(0, ent.start - 3) : ent.start]:
         word = token.lower_
         if word in MASCULINE_TITLES:
             return "Masc"
@@ -155,8 +169,13 @@ def _inside(start: int, end: int, ranges: Sequence[tuple[int, int]]) -> bool:
     return any(s <= start and end <= e for s, e in ranges)
 
 
-def _resolve_pronoun(doc: Doc, speaker: Span, earlier: Sequence[EarlierSpeaker],
-                     exclude: Sequence[tuple[int, int]], messages: Sequence[tuple[int, int]]) -> Resolution:
+def _resolve_pronoun(
+    doc: Doc,
+    speaker: Span,
+    earlier: Sequence[EarlierSpeaker],
+    exclude: Sequence[tuple[int, int]],
+    messages: Sequence[tuple[int, int]],
+) -> Resolution:
     token = speaker.root
     gender = PERSON_PRONOUNS[token.lower_]
     morph_gender = token.morph.get("Gender")
@@ -166,19 +185,22 @@ def _resolve_pronoun(doc: Doc, speaker: Span, earlier: Sequence[EarlierSpeaker],
     sent_index = next((i for i, s in enumerate(sents) if s.start <= token.i < s.end), 0)
     window_start = sents[max(0, sent_index - _PRONOUN_WINDOW_SENTS)].start_char
     # a name used as a modifier ("the Smith program") is not a person being talked about
-    people = [e for e in person_mentions(doc)
-              if window_start <= e.start_char and e.end_char <= speaker.start_char
-              and e.root.dep_ != "compound"]
+    people = [
+        e
+        for e in person_mentions(doc)
+        if window_start <= e.start_char and e.end_char <= speaker.start_char and e.root.dep_ != "compound"
+    ]
     direct_free = [e for e in people if not _inside(e.start_char, e.end_char, exclude)]
     compatible = [e for e in direct_free if _gender_of(doc, e) in (None, gender)]
     # names inside any earlier message were talked about, not speaking: they do not interrupt a speaker's turn
-    outside_messages = [e for e in people if not _inside(e.start_char, e.end_char, messages)
-                        and _gender_of(doc, e) in (None, gender)]
+    outside_messages = [
+        e for e in people if not _inside(e.start_char, e.end_char, messages) and _gender_of(doc, e) in (None, gender)
+    ]
     # The speaker of the latest earlier quote, when no other person has been named since.
     recent = [s for s in earlier if s.at < speaker.start_char and s.ref_end <= speaker.start_char]
     if recent:
         last = max(recent, key=lambda s: s.at)
-        last_text = doc_text(doc)[last.ref_start:last.ref_end]
+        last_text = doc_text(doc)[last.ref_start : last.ref_end]
         since = [e for e in outside_messages if e.start_char > last.at and not _same_person(e.text, last_text)]
         if last.label in ("PERSON", "") and last.at >= window_start and not since:
             gendered = _gender_at(doc, last.ref_start, last.ref_end)
@@ -219,9 +241,17 @@ def _title_context(doc: Doc, ent: Span) -> set[str]:
     steps = 0
     while i >= ent.sent.start and steps < 14:
         token = doc[i]
-        if token.pos_ in ("VERB", "AUX", "CCONJ") or token.text in (",", ";", ":", "(", ")", ".", "“", "”", '"') \
-                or (token.ent_type_ == "PERSON" and token.ent_iob_ != "" and i < ent.start - 1 and token.ent_type_ and
-                    not any(e.start <= i < e.end for e in [ent])):
+        if (
+            token.pos_ in ("VERB", "AUX", "CCONJ")
+            or token.text in (",", ";", ":", "(", ")", ".", "“", "”", '"')
+            or (
+                token.ent_type_ == "PERSON"
+                and token.ent_iob_ != ""
+                and i < ent.start - 1
+                and token.ent_type_
+                and not any(e.start <= i < e.end for e in [ent])
+            )
+        ):
             break
         words.add(token.lemma_.lower())
         words.add(token.lower_)
@@ -240,8 +270,11 @@ def _title_context(doc: Doc, ent: Span) -> set[str]:
 
 def _resolve_description(doc: Doc, speaker: Span) -> Resolution:
     head = speaker.root.lemma_.lower()
-    modifiers = {t.lemma_.lower() for t in speaker
-                 if t.i < speaker.root.i and t.dep_ in ("amod", "compound") and t.pos_ in ("ADJ", "PROPN", "NOUN")}
+    modifiers = {
+        t.lemma_.lower()
+        for t in speaker
+        if t.i < speaker.root.i and t.dep_ in ("amod", "compound") and t.pos_ in ("ADJ", "PROPN", "NOUN")
+    }
     window_start = max(0, speaker.start_char - _DESCRIPTION_WINDOW_CHARS)
     candidates = []
     for ent in person_mentions(doc):
@@ -276,7 +309,7 @@ def speaker_of(token: Token) -> Span | None:
             if phrase.start < current.i < phrase.end and subject.i < current.i:
                 # "A majority of voters expect X, the first …": the parser hung a later apposition on the
                 # subject across the verb; the speaker's phrase ends before the verb
-                phrase = doc[phrase.start:current.i]
+                phrase = doc[phrase.start : current.i]
             return clip_line(phrase, current)
         passive = [c for c in current.children if c.dep_ == "nsubjpass"]
         agents = [g for c in current.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
@@ -284,8 +317,12 @@ def speaker_of(token: Token) -> Span | None:
             return clip_line(noun_phrase(agents[0]), current)
         if passive:
             return None  # "it is believed that …": nobody named
-        if current.dep_ == "conj" and current.head.dep_ == "ccomp" and current.lemma_.lower() in SPEECH_VERBS \
-                and is_cue_verb(current.head.head, QuoteOptions(beliefs=False)):
+        if (
+            current.dep_ == "conj"
+            and current.head.dep_ == "ccomp"
+            and current.lemma_.lower() in SPEECH_VERBS
+            and is_cue_verb(current.head.head, QuoteOptions(beliefs=False))
+        ):
             # "X said A were B and promised C": the parser hung "promised" inside the reported clause
             current = current.head.head
             continue
@@ -296,8 +333,14 @@ def speaker_of(token: Token) -> Span | None:
             continue
         break
     # a headline inversion the parser read as an object: "…, says Foreign Minister X"
-    followers = [c for c in token.children if c.i > token.i and c.dep_ in ("dobj", "attr", "npadvmod", "dative")
-                 and c.pos_ == "PROPN" and c.ent_type_ in ("PERSON", "ORG", "")]
+    followers = [
+        c
+        for c in token.children
+        if c.i > token.i
+        and c.dep_ in ("dobj", "attr", "npadvmod", "dative")
+        and c.pos_ == "PROPN"
+        and c.ent_type_ in ("PERSON", "ORG", "")
+    ]
     if followers and token.i > 0 and doc[token.i - 1].text in (",", "’", "”", "'", '"'):
         return clip_line(noun_phrase(followers[0]), token)
     return None
@@ -313,7 +356,7 @@ def clip_line(span: Span, anchor: Token) -> Span | None:
     tokens = [t for t in span if line_start <= t.idx < line_end and not t.is_space]
     if not tokens:
         return None
-    return doc[tokens[0].i:tokens[-1].i + 1]
+    return doc[tokens[0].i : tokens[-1].i + 1]
 
 
 def noun_phrase(token: Token) -> Span:
@@ -327,4 +370,4 @@ def noun_phrase(token: Token) -> Span:
         right -= 1
     while left < token.i and doc[left].is_punct:
         left += 1
-    return doc[left:right + 1]
+    return doc[left : right + 1]

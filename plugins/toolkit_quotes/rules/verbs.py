@@ -54,8 +54,9 @@ def is_cue_verb(token: Token, options: QuoteOptions) -> bool:
     lemma = verb_lemma(token)
     # single verbs tested by name below have a rule of their own, not a class: a list would name one word
     if lemma == "put":  # "as the minister put it, …": a cue only in that idiom
-        return any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children) \
-            and any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children)
+        return any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children) and any(
+            c.dep_ == "mark" and c.lower_ == "as" for c in token.children
+        )
     return lemma in SPEECH_VERBS or (options.beliefs and lemma in COGNITION_VERBS)
 
 
@@ -81,8 +82,9 @@ def cue_span(token: Token) -> tuple[int, int]:
     return min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens)
 
 
-def cue_in(doc: Doc, start: int, end: int, *, besides: tuple[int, int] | None = None,
-           participles_of: int | None = None) -> bool:
+def cue_in(
+    doc: Doc, start: int, end: int, *, besides: tuple[int, int] | None = None, participles_of: int | None = None
+) -> bool:
     """Whether a speech verb lies in ``[start, end)`` (other than the cue at ``besides``).
 
     With ``participles_of`` (a cue's token index), a participle hung on that cue does not count:
@@ -106,5 +108,5 @@ def has_cue_child(token: Token) -> bool:
 
 
 def hypothetical(verb: Token) -> bool:
-    """"is required to disclose its donors", "refused to confirm": an act nobody performed (yet)."""
+    """ "is required to disclose its donors", "refused to confirm": an act nobody performed (yet)."""
     return verb.dep_ == "xcomp" and not is_cue_verb(verb.head, QuoteOptions(beliefs=False))

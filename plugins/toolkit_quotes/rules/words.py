@@ -36,8 +36,13 @@ def _forms(words: list[str]) -> frozenset[str]:
     out = set()
     for word in words:
         out.add(word)
-        out.add(word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else
-                word + "es" if word.endswith(("s", "sh", "ch", "x")) else word + "s")
+        out.add(
+            word[:-1] + "ies"
+            if word.endswith("y") and word[-2:-1] not in "aeiou"
+            else word + "es"
+            if word.endswith(("s", "sh", "ch", "x"))
+            else word + "s"
+        )
     return frozenset(out)
 
 
@@ -49,10 +54,17 @@ INFINITIVE_VERBS = _own("infinitive_verbs")
 INTENTION_VERBS = _own("intention_verbs")
 TOPIC_VERBS = _own("topic_verbs")
 OBJECT_MESSAGE_VERBS = _own("object_message_verbs")
-STANCE_VERBS = (_own("taking_sides_verbs") | _own("presenting_verbs") | _own("judging_verbs")
-                | _own("relating_verbs") | _own("considering_verbs") | _own("ruling_verbs"))
+STANCE_VERBS = (
+    _own("taking_sides_verbs")
+    | _own("presenting_verbs")
+    | _own("judging_verbs")
+    | _own("relating_verbs")
+    | _own("considering_verbs")
+    | _own("ruling_verbs")
+)
 PREPOSITIONAL_STANCE_VERBS: dict[str, frozenset[str]] = {
-    preposition: frozenset(verbs) for preposition, verbs in _mapping("prepositional_stance_verbs").items()}
+    preposition: frozenset(verbs) for preposition, verbs in _mapping("prepositional_stance_verbs").items()
+}
 DIRECTIVE_VERBS = _own("directive_verbs")
 VOICING_VERBS = _own("voicing_verbs")
 HOLDING_VERBS = _own("holding_verbs")
@@ -69,7 +81,8 @@ EXPRESSING_VERBS = _own("expressing_verbs")
 # --- nouns and adjectives
 MESSAGE_NOUNS = _own("message_nouns")
 TOPIC_NOUNS: dict[str, frozenset[str]] = {
-    preposition: _forms(nouns) for preposition, nouns in _mapping("topic_nouns").items()}
+    preposition: _forms(nouns) for preposition, nouns in _mapping("topic_nouns").items()
+}
 SOURCE_NOUNS = _own("source_nouns")
 EVIDENCE_NOUNS = _own("evidence_nouns")
 MEDIA_NOUNS = _own("media_nouns")
@@ -107,7 +120,8 @@ STANCE_PREPOSITIONS = _own("stance_prepositions")
 
 # --- relay phrases, in the order they are tried
 RELAY_PHRASES: tuple[tuple[str, ...], ...] = tuple(
-    tuple(phrase) for phrase in lexicon("relay_phrases", package=_PACKAGE)["phrases"])
+    tuple(phrase) for phrase in lexicon("relay_phrases", package=_PACKAGE)["phrases"]
+)
 RELAY_FIRST_WORDS = frozenset(phrase[0] for phrase in RELAY_PHRASES)
 
 # --- unions the rules ask of every verb, made once rather than per call
@@ -116,5 +130,14 @@ BELIEF_MESSAGE_VERBS = INTENTION_VERBS | STANCE_VERBS | DIRECTIVE_VERBS | PREPOS
 MESSAGE_VERBS = TOPIC_VERBS | INTENTION_VERBS | STANCE_VERBS | DIRECTIVE_VERBS
 OBJECT_TAKING_VERBS = TOPIC_VERBS | STANCE_VERBS | OBJECT_MESSAGE_VERBS
 OBJECT_OR_GERUND_VERBS = OBJECT_MESSAGE_VERBS | GERUND_OBJECT_VERBS
-ALL_VERBS = (SPEECH_VERBS | COGNITION_VERBS | INFINITIVE_VERBS | INTENTION_VERBS | TOPIC_VERBS | STANCE_VERBS
-             | DIRECTIVE_VERBS | OBJECT_MESSAGE_VERBS | PREPOSITIONAL_VERBS)
+ALL_VERBS = (
+    SPEECH_VERBS
+    | COGNITION_VERBS
+    | INFINITIVE_VERBS
+    | INTENTION_VERBS
+    | TOPIC_VERBS
+    | STANCE_VERBS
+    | DIRECTIVE_VERBS
+    | OBJECT_MESSAGE_VERBS
+    | PREPOSITIONAL_VERBS
+)

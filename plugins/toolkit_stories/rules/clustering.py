@@ -33,7 +33,7 @@ def average_link(n: int, links: Links, *, threshold: float, must_join: Links | N
     [0, 0, 0, 0]
     """
     parent = np.arange(n)
-    size = {i: 1 for i in range(n)}
+    size = dict.fromkeys(range(n), 1)
     between: dict[int, dict[int, float]] = {i: {} for i in range(n)}  # summed similarity between two groups
     for a, b, w in zip(links.source.tolist(), links.target.tolist(), links.weight.tolist()):
         if a != b:

@@ -34,7 +34,7 @@ class SparseRows:
         return len(self.indptr) - 1
 
     def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
-        return self.indices[self.indptr[i]:self.indptr[i + 1]], self.data[self.indptr[i]:self.indptr[i + 1]]
+        return self.indices[self.indptr[i] : self.indptr[i + 1]], self.data[self.indptr[i] : self.indptr[i + 1]]
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,9 @@ class Links:
         return len(self.source)
 
 
-def tfidf_rows(bags: Sequence[Iterable[tuple[str, float]]], *, max_df_share: float = 0.5,
-               min_df: int = 2) -> tuple[SparseRows, list[str]]:
+def tfidf_rows(
+    bags: Sequence[Iterable[tuple[str, float]]], *, max_df_share: float = 0.5, min_df: int = 2
+) -> tuple[SparseRows, list[str]]:
     """TF-IDF vectors (sublinear counts times ``log(n / df)``), L2-normalised, and the vocabulary.
 
     A feature in fewer than ``min_df`` articles cannot link two articles and is
@@ -79,12 +80,16 @@ def tfidf_rows(bags: Sequence[Iterable[tuple[str, float]]], *, max_df_share: flo
     for bag in counted:
         row = sorted((ids[f], c) for f, c in bag.items() if f in ids and c > 0)
         weights = np.array([(1.0 + math.log(c)) * idf[i] for i, c in row])
-        norm = float(np.sqrt((weights ** 2).sum())) if len(weights) else 0.0
+        norm = float(np.sqrt((weights**2).sum())) if len(weights) else 0.0
         indices.extend(i for i, _ in row)
         data.extend((weights / norm).tolist() if norm else [])
         indptr.append(len(indices))
-    return SparseRows(np.array(indptr, dtype=np.int64), np.array(indices, dtype=np.int64),
-                      np.array(data, dtype=np.float64), len(vocabulary)), vocabulary
+    return SparseRows(
+        np.array(indptr, dtype=np.int64),
+        np.array(indices, dtype=np.int64),
+        np.array(data, dtype=np.float64),
+        len(vocabulary),
+    ), vocabulary
 
 
 def join_blocks(first: SparseRows, second: SparseRows, *, second_weight: float) -> SparseRows:
@@ -105,13 +110,16 @@ def join_blocks(first: SparseRows, second: SparseRows, *, second_weight: float) 
         f_idx, f_val = first.row(i)
         s_idx, s_val = second.row(i)
         values = np.concatenate([f_val * one, s_val * two])
-        norm = float(np.sqrt((values ** 2).sum()))
+        norm = float(np.sqrt((values**2).sum()))
         indices.append(np.concatenate([f_idx, s_idx + first.n_features]))
         data.append(values / norm if norm else values)
         indptr.append(indptr[-1] + len(values))
-    return SparseRows(np.array(indptr, dtype=np.int64),
-                      np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64),
-                      np.concatenate(data) if data else np.zeros(0), first.n_features + second.n_features)
+    return SparseRows(
+        np.array(indptr, dtype=np.int64),
+        np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64),
+        np.concatenate(data) if data else np.zeros(0),
+        first.n_features + second.n_features,
+    )
 
 
 def strongest(rows: SparseRows, *, keep: int) -> SparseRows:
@@ -133,13 +141,16 @@ def strongest(rows: SparseRows, *, keep: int) -> SparseRows:
         if len(idx) > keep:
             top = np.sort(np.argpartition(-val, keep - 1)[:keep])  # sorted positions keep the indices sorted
             idx, val = idx[top], val[top]
-            val = val / float(np.sqrt((val ** 2).sum()))
+            val = val / float(np.sqrt((val**2).sum()))
         indices.append(idx)
         data.append(val)
         indptr.append(indptr[-1] + len(idx))
-    return SparseRows(np.array(indptr, dtype=np.int64),
-                      np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64),
-                      np.concatenate(data) if data else np.zeros(0), rows.n_features)
+    return SparseRows(
+        np.array(indptr, dtype=np.int64),
+        np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64),
+        np.concatenate(data) if data else np.zeros(0),
+        rows.n_features,
+    )
 
 
 def row_dot(rows: SparseRows, i: int, j: int) -> float:
@@ -150,8 +161,16 @@ def row_dot(rows: SparseRows, i: int, j: int) -> float:
     return float((a_val[a_at] * b_val[b_at]).sum())
 
 
-def neighbours(rows: SparseRows, *, k: int, floor: float, days: np.ndarray | None = None,
-               window_days: float = 7.0, scale_days: float = 30.0, budget: int = 4_000_000) -> Links:
+def neighbours(
+    rows: SparseRows,
+    *,
+    k: int,
+    floor: float,
+    days: np.ndarray | None = None,
+    window_days: float = 7.0,
+    scale_days: float = 30.0,
+    budget: int = 4_000_000,
+) -> Links:
     """Each article's ``k`` most similar articles with similarity >= ``floor``, as undirected links.
 
     Similarity is the cosine of the rows; when both articles have a publication
@@ -216,14 +235,21 @@ def neighbours(rows: SparseRows, *, k: int, floor: float, days: np.ndarray | Non
     return Links(unique // n, unique % n, weight[first])
 
 
-def _block_scores(rows: SparseRows, start: int, stop: int, post_doc: np.ndarray, post_val: np.ndarray,
-                  post_start: np.ndarray, post_len: np.ndarray) -> np.ndarray:
+def _block_scores(
+    rows: SparseRows,
+    start: int,
+    stop: int,
+    post_doc: np.ndarray,
+    post_val: np.ndarray,
+    post_start: np.ndarray,
+    post_len: np.ndarray,
+) -> np.ndarray:
     """Dot products of rows ``start:stop`` with every row (a dense block, ``stop - start`` by n)."""
     n = rows.n_rows
     lo, hi = rows.indptr[start], rows.indptr[stop]
     features = rows.indices[lo:hi]
     values = rows.data[lo:hi]
-    local_row = np.repeat(np.arange(stop - start, dtype=np.int64), np.diff(rows.indptr[start:stop + 1]))
+    local_row = np.repeat(np.arange(stop - start, dtype=np.int64), np.diff(rows.indptr[start : stop + 1]))
     lengths = post_len[features]
     total = int(lengths.sum())
     block = np.zeros((stop - start) * n)

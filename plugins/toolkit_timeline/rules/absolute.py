@@ -11,17 +11,36 @@ from collections.abc import Sequence
 from datetime import date
 
 from .dates import Point
-from .normalise import (infer_year, mod_of, month_of, point_out, relation_of, resolve_month_day, safe_date,
-                        unknown_date, weekday_of)
+from .normalise import (
+    infer_year,
+    mod_of,
+    month_of,
+    point_out,
+    relation_of,
+    resolve_month_day,
+    safe_date,
+    unknown_date,
+    weekday_of,
+)
 from .patterns import DAY, MOD_PRE, MONTH_NAMES, TEMPORAL_PREP, WEEKDAY_NAMES, YEAR
 from .records import Context, Out, rule
 
 # rules: absolute and partial dates
 
-_MD = (r"(?:(?P<wd>" + WEEKDAY_NAMES + r"),?\s+|(?P<rel>(?i:last|next|this|this\s+coming|this\s+past))\s+)?"
-       r"(?:(?P<month>" + MONTH_NAMES + r")\s+(?P<day>" + DAY + r")|(?P<day_b>" + DAY + r")\s+(?:of\s+)?(?P<month_b>"
-       + MONTH_NAMES + r"))"
-       r"(?:(?:,\s*|\s+)(?P<year>" + YEAR + r"))?(?!\d|:\d)")
+_MD = (
+    r"(?:(?P<wd>" + WEEKDAY_NAMES + r"),?\s+|(?P<rel>(?i:last|next|this|this\s+coming|this\s+past))\s+)?"
+    r"(?:(?P<month>"
+    + MONTH_NAMES
+    + r")\s+(?P<day>"
+    + DAY
+    + r")|(?P<day_b>"
+    + DAY
+    + r")\s+(?:of\s+)?(?P<month_b>"
+    + MONTH_NAMES
+    + r"))"
+    r"(?:(?:,\s*|\s+)(?P<year>" + YEAR + r"))?(?!\d|:\d)"
+)
+
 
 @rule("month_day", _MD)
 def _month_day(m: re.Match[str], ctx: Context) -> Out | None:
@@ -30,8 +49,10 @@ def _month_day(m: re.Match[str], ctx: Context) -> Out | None:
     if m.group("wd") and not m.group("year") and ctx.dct is not None:
         # "Monday, Oct. 26": the year in which that day is a Monday, nearest the publication date
         weekday = weekday_of(m.group("wd"))
-        for year in sorted((ctx.dct.year, ctx.dct.year - 1, ctx.dct.year + 1),
-                           key=lambda y: abs(((safe_date(y, month, day) or date.min) - ctx.dct).days)):
+        for year in sorted(
+            (ctx.dct.year, ctx.dct.year - 1, ctx.dct.year + 1),
+            key=lambda y: abs(((safe_date(y, month, day) or date.min) - ctx.dct).days),
+        ):
             stated = safe_date(year, month, day)
             if stated is not None and stated.weekday() == weekday:
                 return point_out(Point(stated, "day"), "dct")
@@ -44,13 +65,21 @@ def _month_day(m: re.Match[str], ctx: Context) -> Out | None:
 
 
 # "from September 12 to 17", "Sept. 12-17, 2023", "between March 3 and 5": one interval
-@rule("day_range",
-       r"(?:(?i:from|between)\s+)?(?P<month>" + MONTH_NAMES + r")\s+(?P<day>" + DAY + r")"
-       r"\s*(?:-|–|—|(?i:to|through|till|until|and))\s*(?:(?P<month2>" + MONTH_NAMES + r")\s+)?(?P<day2>" + DAY
-       + r")(?:(?:,\s*|\s+)(?P<year>" + YEAR + r"))?(?!\d|:\d)", priority=2)
+@rule(
+    "day_range",
+    r"(?:(?i:from|between)\s+)?(?P<month>" + MONTH_NAMES + r")\s+(?P<day>" + DAY + r")"
+    r"\s*(?:-|–|—|(?i:to|through|till|until|and))\s*(?:(?P<month2>"
+    + MONTH_NAMES
+    + r")\s+)?(?P<day2>"
+    + DAY
+    + r")(?:(?:,\s*|\s+)(?P<year>"
+    + YEAR
+    + r"))?(?!\d|:\d)",
+    priority=2,
+)
 def _day_range(m: re.Match[str], ctx: Context) -> Sequence[Out] | None:
     second_start = m.start("month2") if m.group("month2") else m.start("day2")
-    joiner = ctx.text[m.end("day"):second_start].strip().lower()
+    joiner = ctx.text[m.end("day") : second_start].strip().lower()
     starts_between = m.group(0).lower().startswith("between")
     month = month_of(m.group("month"))
     month2 = month_of(m.group("month2")) if m.group("month2") else month
@@ -71,8 +100,7 @@ def _day_range(m: re.Match[str], ctx: Context) -> Sequence[Out] | None:
     if first is None or first.point is None:
         if first is None:
             return None
-        return [Out("DATE", first.value, None, "none", value_start=first.value,
-                     value_end=unknown_date(month2, day2))]
+        return [Out("DATE", first.value, None, "none", value_start=first.value, value_end=unknown_date(month2, day2))]
     end_day = safe_date(first.point.day.year, month2, day2)
     if end_day is None:
         return None
@@ -83,30 +111,57 @@ def _day_range(m: re.Match[str], ctx: Context) -> Sequence[Out] | None:
     end_point = Point(end_day, "day")
     if m.group("month2"):
         # "from Aug. 26 to Oct. 20": two dates, as TimeML annotates them; the first carries the interval
-        return [Out("DATE", first.value, first.point, first.anchor, start=m.start("month"), end=m.end("day"),
-                     value_start=first.value, value_end=end_point.value()),
-                Out("DATE", end_point.value(), end_point, first.anchor, start=m.start("month2"), end=m.end())]
+        return [
+            Out(
+                "DATE",
+                first.value,
+                first.point,
+                first.anchor,
+                start=m.start("month"),
+                end=m.end("day"),
+                value_start=first.value,
+                value_end=end_point.value(),
+            ),
+            Out("DATE", end_point.value(), end_point, first.anchor, start=m.start("month2"), end=m.end()),
+        ]
     # the span starts at the month (prepositions are not part of a TIMEX3)
-    return [Out("DATE", first.value, first.point, first.anchor, start=m.start("month"), end=m.end(),
-                 value_start=first.value, value_end=end_point.value())]
+    return [
+        Out(
+            "DATE",
+            first.value,
+            first.point,
+            first.anchor,
+            start=m.start("month"),
+            end=m.end(),
+            value_start=first.value,
+            value_end=end_point.value(),
+        )
+    ]
 
 
 # "November 2022", "October of 2023"
-@rule("month_year", r"(?:" + MOD_PRE + r")?(?P<month>" + MONTH_NAMES + r"),?\s+(?:(?i:of)\s+)?(?P<year>" + YEAR + r")(?![\d:])")
+@rule(
+    "month_year",
+    r"(?:" + MOD_PRE + r")?(?P<month>" + MONTH_NAMES + r"),?\s+(?:(?i:of)\s+)?(?P<year>" + YEAR + r")(?![\d:])",
+)
 def _month_year(m: re.Match[str], ctx: Context) -> Out:
     point = Point(date(int(m.group("year")), month_of(m.group("month")), 1), "month")
     return point_out(point, "text", mod=mod_of(m.group("mod")))
 
+
 # "October", "last October", "early December"
-@rule("month", r"(?:" + MOD_PRE + r")?(?:(?P<rel>(?i:last|next|this|coming|past|previous))\s+)?(?P<month>" + MONTH_NAMES + r")"
-       r"(?:\s+(?:(?i:of)\s+)?(?P<rel_year>(?i:this|last|next))\s+(?i:year))?(?!\s*\d)")
+@rule(
+    "month",
+    r"(?:" + MOD_PRE + r")?(?:(?P<rel>(?i:last|next|this|coming|past|previous))\s+)?(?P<month>" + MONTH_NAMES + r")"
+    r"(?:\s+(?:(?i:of)\s+)?(?P<rel_year>(?i:this|last|next))\s+(?i:year))?(?!\s*\d)",
+)
 def _month(m: re.Match[str], ctx: Context) -> Out | None:
     name = m.group("month")
     if len(name) <= 4 and not name.endswith(".") and name not in ("May", "June", "July"):
         return None  # "Jan", "Sept" without a day or a full stop: more often a name than a month
     if name in ("May", "March", "MARCH") and not m.group("rel") and not m.group("mod"):
         # modal "May …", verb "March …": only a month after a temporal preposition
-        if not TEMPORAL_PREP.search(ctx.text[max(0, m.start() - 30):m.start()]):
+        if not TEMPORAL_PREP.search(ctx.text[max(0, m.start() - 30) : m.start()]):
             return None
     month = month_of(name)
     year = infer_year(month, None, ctx, m.start(), relation=relation_of(m.group("rel")))
@@ -124,6 +179,7 @@ _NUMERIC_DATES = (
     (r"(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>\d{4})", "dmy"),
 )
 for _pattern, _name in _NUMERIC_DATES:
+
     @rule(f"numeric_{_name}", _pattern + r"(?![\d/.-]\d)")
     def _numeric(m: re.Match[str], ctx: Context) -> Out | None:
         year = int(m.group("y"))
@@ -134,14 +190,19 @@ for _pattern, _name in _NUMERIC_DATES:
 
 
 # "1990", "fiscal 1989", "early 2023", "the year 2000"
-@rule("year", r"(?:" + MOD_PRE + r")?(?:(?P<fiscal>(?i:fiscal|calendar|the\s+year|model\s+year|FY))\s*)?"
-       r"(?P<year>" + YEAR + r")(?:(?P<span>-|–|/)(?P<year2>\d\d(?:\d\d)?))?(?!\s*(?:%|percent|per\s+cent))(?![\d,.]\d)")
+@rule(
+    "year",
+    r"(?:" + MOD_PRE + r")?(?:(?P<fiscal>(?i:fiscal|calendar|the\s+year|model\s+year|FY))\s*)?"
+    r"(?P<year>" + YEAR + r")(?:(?P<span>-|–|/)(?P<year2>\d\d(?:\d\d)?))?(?!\s*(?:%|percent|per\s+cent))(?![\d,.]\d)",
+)
 def _year(m: re.Match[str], ctx: Context) -> Out | Sequence[Out] | None:
-    before = ctx.text[max(0, m.start() - 2):m.start()]
+    before = ctx.text[max(0, m.start() - 2) : m.start()]
     if re.search(r"[$£€¥#]\s?$", before):  # an amount, not a year
         return None
-    after = ctx.text[m.end():m.end() + 12].lower()
-    if re.match(r"\s*(?:people|shares|tons|tonnes|troops|cars|units|km|miles|metres|meters|feet|dollars|yuan|rubles)\b", after):
+    after = ctx.text[m.end() : m.end() + 12].lower()
+    if re.match(
+        r"\s*(?:people|shares|tons|tonnes|troops|cars|units|km|miles|metres|meters|feet|dollars|yuan|rubles)\b", after
+    ):
         return None
     mod = mod_of(m.group("mod"))
     point = Point(date(int(m.group("year")), 1, 1), "year")

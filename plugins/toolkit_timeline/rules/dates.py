@@ -28,8 +28,20 @@ GRANULARITIES = ("day", "weekend", "week", "month", "season", "quarter", "half",
 # TIMEX3 season codes and the month each season is taken to start in
 # (northern hemisphere, meteorological seasons).
 SEASONS = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
-_SEASON_OF_MONTH = {12: "WI", 1: "WI", 2: "WI", 3: "SP", 4: "SP", 5: "SP", 6: "SU", 7: "SU", 8: "SU",
-                    9: "FA", 10: "FA", 11: "FA"}
+_SEASON_OF_MONTH = {
+    12: "WI",
+    1: "WI",
+    2: "WI",
+    3: "SP",
+    4: "SP",
+    5: "SP",
+    6: "SU",
+    7: "SU",
+    8: "SU",
+    9: "FA",
+    10: "FA",
+    11: "FA",
+}
 
 
 def add_months(day: date, months: int) -> date:
@@ -92,8 +104,9 @@ class Point:
         elif unit == "week":
             moved = self.day + timedelta(weeks=whole)
         elif unit in ("month", "quarter", "half", "year", "decade", "century", "season"):
-            months = {"month": 1, "quarter": 3, "season": 3, "half": 6, "year": 12, "decade": 120,
-                      "century": 1200}[unit]
+            months = {"month": 1, "quarter": 3, "season": 3, "half": 6, "year": 12, "decade": 120, "century": 1200}[
+                unit
+            ]
             moved = add_months(self.day, round(n * months))
         else:
             raise ValueError(f"Cannot shift by {unit!r}; expected one of {', '.join(GRANULARITIES)}.")
@@ -145,11 +158,21 @@ class Point:
 
 
 # the granularity a TIMEX3 date value is written at; the days it covers come from toolkit.sdk.timex_range
-_GRANULARITY_OF = tuple((re.compile(pattern), granularity) for pattern, granularity in (
-    (r"\d{4}-\d\d-\d\d(?:T.*)?", "day"), (r"\d{4}-W\d\d-WE", "weekend"), (r"\d{4}-W\d\d", "week"),
-    (r"\d{4}-\d\d", "month"), (r"\d{4}-Q[1-4]", "quarter"), (r"\d{4}-H[12]", "half"),
-    (r"\d{4}-(?:SP|SU|FA|WI)", "season"), (r"\d{4}", "year"), (r"\d{3}", "decade"), (r"\d{2}", "century"),
-))
+_GRANULARITY_OF = tuple(
+    (re.compile(pattern), granularity)
+    for pattern, granularity in (
+        (r"\d{4}-\d\d-\d\d(?:T.*)?", "day"),
+        (r"\d{4}-W\d\d-WE", "weekend"),
+        (r"\d{4}-W\d\d", "week"),
+        (r"\d{4}-\d\d", "month"),
+        (r"\d{4}-Q[1-4]", "quarter"),
+        (r"\d{4}-H[12]", "half"),
+        (r"\d{4}-(?:SP|SU|FA|WI)", "season"),
+        (r"\d{4}", "year"),
+        (r"\d{3}", "decade"),
+        (r"\d{2}", "century"),
+    )
+)
 
 
 def parse_value(value: str | None) -> tuple[date, date, str] | None:
@@ -205,4 +228,3 @@ def easter(year: int) -> date:
     m = (a + 11 * h + 22 * l_) // 451
     month, day = divmod(h + l_ - 7 * m + 114, 31)
     return date(year, month, day + 1)
-

@@ -33,10 +33,14 @@ def _default_sentence(text: str) -> Callable[[int], tuple[int, int]]:
     return sentence
 
 
-def find_timexes(text: str, *, dct: str | date | None = None,
-                 tense: Callable[[int, int], str | None] | None = None,
-                 sentence: Callable[[int], tuple[int, int]] | None = None,
-                 hints: Sequence[tuple[int, int]] = ()) -> list[Timex]:
+def find_timexes(
+    text: str,
+    *,
+    dct: str | date | None = None,
+    tense: Callable[[int, int], str | None] | None = None,
+    sentence: Callable[[int], tuple[int, int]] | None = None,
+    hints: Sequence[tuple[int, int]] = (),
+) -> list[Timex]:
     """Every temporal expression in ``text``, normalised against ``dct``.
 
     ``tense(start, end)`` gives the tense ("past", "present", "future" or
@@ -55,10 +59,14 @@ def find_timexes(text: str, *, dct: str | date | None = None,
     return _find(text, dct=dct, tense=tense, sentence=sentence, hints=hints, scan=scan)
 
 
-def find_timexes_reference(text: str, *, dct: str | date | None = None,
-                            tense: Callable[[int, int], str | None] | None = None,
-                            sentence: Callable[[int], tuple[int, int]] | None = None,
-                            hints: Sequence[tuple[int, int]] = ()) -> list[Timex]:
+def find_timexes_reference(
+    text: str,
+    *,
+    dct: str | date | None = None,
+    tense: Callable[[int, int], str | None] | None = None,
+    sentence: Callable[[int], tuple[int, int]] | None = None,
+    hints: Sequence[tuple[int, int]] = (),
+) -> list[Timex]:
     """:func:`find_timexes` with every rule scanned over the whole text: what the fast search must equal.
 
     >>> text = "Three days ago, on May 2, talks began."
@@ -68,11 +76,18 @@ def find_timexes_reference(text: str, *, dct: str | date | None = None,
     return _find(text, dct=dct, tense=tense, sentence=sentence, hints=hints, scan=scan_reference)
 
 
-def _find(text: str, *, dct: str | date | None, tense: Callable[[int, int], str | None] | None,
-          sentence: Callable[[int], tuple[int, int]] | None, hints: Sequence[tuple[int, int]],
-          scan: Callable[[str], list[tuple[int, re.Match[str]]]]) -> list[Timex]:
-    ctx = Context(text=text, dct=parse_dct(dct), tense=tense or (lambda s, e: None),
-                   sentence=sentence or _default_sentence(text))
+def _find(
+    text: str,
+    *,
+    dct: str | date | None,
+    tense: Callable[[int, int], str | None] | None,
+    sentence: Callable[[int], tuple[int, int]] | None,
+    hints: Sequence[tuple[int, int]],
+    scan: Callable[[str], list[tuple[int, re.Match[str]]]],
+) -> list[Timex]:
+    ctx = Context(
+        text=text, dct=parse_dct(dct), tense=tense or (lambda s, e: None), sentence=sentence or _default_sentence(text)
+    )
     candidates: list[tuple[int, int, int, int, Rule, re.Match[str]]] = []
     for index, match in scan(text):
         if match.end() > match.start() and match.group(0).strip():
@@ -98,20 +113,35 @@ def _find(text: str, *, dct: str | date | None, tense: Callable[[int, int], str 
             produced = None  # a date outside the calendar: not a usable TIMEX3
         if produced is None:
             continue
-        for out in ([produced] if isinstance(produced, Out) else produced):
+        for out in [produced] if isinstance(produced, Out) else produced:
             s = out.start if out.start is not None else start
             e = out.end if out.end is not None else end
             s, e = _trim(text, s, e)
             if e <= s:
                 continue
             granularity = out.point.granularity if out.point is not None else None
-            timex = Timex(start=s, end=e, text=text[s:e], type=out.type, value=out.value,
-                          value_start=out.value_start, value_end=out.value_end, granularity=granularity, anchor=out.anchor, mod=out.mod, rule=rule.name)
+            timex = Timex(
+                start=s,
+                end=e,
+                text=text[s:e],
+                type=out.type,
+                value=out.value,
+                value_start=out.value_start,
+                value_end=out.value_end,
+                granularity=granularity,
+                anchor=out.anchor,
+                mod=out.mod,
+                rule=rule.name,
+            )
             if out.point is not None:
                 timex = _with_interval(timex, out)
             ctx.results.append(timex)
             if out.point is not None and out.sets_anchor:
-                ctx.anchor = Point.of(out.point.day, out.point.granularity) if out.point.granularity != "day" else Point(out.point.day, "day")
+                ctx.anchor = (
+                    Point.of(out.point.day, out.point.granularity)
+                    if out.point.granularity != "day"
+                    else Point(out.point.day, "day")
+                )
     return ctx.results
 
 
@@ -130,10 +160,10 @@ def _year_ok(match: re.Match[str], text: str, hints: Sequence[tuple[int, int]]) 
     start, end = match.span()
     if any(s <= start and end <= e for s, e in hints):
         return True
-    before = text[max(0, start - 25):start]
+    before = text[max(0, start - 25) : start]
     if TEMPORAL_PREP.search(before) or re.search(r"(?:[,(]|\b(?:year|since|in|of|by))\s*$", before, re.I):
         return True
-    after = text[end:end + 3]
+    after = text[end : end + 3]
     return bool(re.match(r"(?:\s*[,.;:)]|\s*$|['’]s)", after)) and not re.search(r"\d\s*$", before)
 
 

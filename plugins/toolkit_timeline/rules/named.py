@@ -14,13 +14,17 @@ from .patterns import MOD_PRE, TEEN_WORDS, TEMPORAL_PREP, TEN_WORDS, UNIT_WORDS,
 from .records import Context, Out, rule
 from .vocabulary import HOLIDAYS, TEENS, TENS, UNITS
 
-@rule("holiday", r"(?P<name>(?i:christmas\s+eve|christmas\s+day|new\s+year['’]s\s+eve|new\s+year['’]s\s+day|"
-       r"valentine['’]s\s+day|the\s+fourth\s+of\s+july|july\s+fourth|boxing\s+day|veterans\s+day)|Christmas|Halloween|"
-       r"Independence\s+Day|May\s+Day|Thanksgiving(?:\s+Day)?|Labor\s+Day|Memorial\s+Day|Easter(?:\s+Sunday)?)"
-       r"(?:,?\s+(?P<year>" + YEAR + r"))?")
+
+@rule(
+    "holiday",
+    r"(?P<name>(?i:christmas\s+eve|christmas\s+day|new\s+year['’]s\s+eve|new\s+year['’]s\s+day|"
+    r"valentine['’]s\s+day|the\s+fourth\s+of\s+july|july\s+fourth|boxing\s+day|veterans\s+day)|Christmas|Halloween|"
+    r"Independence\s+Day|May\s+Day|Thanksgiving(?:\s+Day)?|Labor\s+Day|Memorial\s+Day|Easter(?:\s+Sunday)?)"
+    r"(?:,?\s+(?P<year>" + YEAR + r"))?",
+)
 def _holiday(m: re.Match[str], ctx: Context) -> Out | None:
     name = re.sub(r"\s+", " ", m.group("name").lower()).replace("’", "'")
-    if name == "independence day" and ctx.text[m.end():m.end() + 4].lower().startswith(" of"):
+    if name == "independence day" and ctx.text[m.end() : m.end() + 4].lower().startswith(" of"):
         return None
     year = int(m.group("year")) if m.group("year") else None
 
@@ -53,12 +57,22 @@ def _holiday(m: re.Match[str], ctx: Context) -> Out | None:
 
 
 # years as spoken in broadcast transcripts: "nineteen ninety-six", "two thousand"
-@rule("spoken_year", r"(?i:(?P<century>nineteen|eighteen)\s+(?:(?P<teen>" + TEEN_WORDS + r")|(?P<tens>" + TEN_WORDS
-      + r")(?:[-\s](?P<unit>" + UNIT_WORDS + r"))?|hundred)"
-      r"|(?:the\s+year\s+)?(?P<two>two\s+thousand)(?:\s+(?:and\s+)?(?P<unit2>" + UNIT_WORDS + r"))?)")
+@rule(
+    "spoken_year",
+    r"(?i:(?P<century>nineteen|eighteen)\s+(?:(?P<teen>"
+    + TEEN_WORDS
+    + r")|(?P<tens>"
+    + TEN_WORDS
+    + r")(?:[-\s](?P<unit>"
+    + UNIT_WORDS
+    + r"))?|hundred)"
+    r"|(?:the\s+year\s+)?(?P<two>two\s+thousand)(?:\s+(?:and\s+)?(?P<unit2>" + UNIT_WORDS + r"))?)",
+)
 def _spoken_year(m: re.Match[str], ctx: Context) -> Out | None:
     if m.group("two"):
-        if not m.group(0).lower().startswith("the year") and not TEMPORAL_PREP.search(ctx.text[max(0, m.start() - 20):m.start()]):
+        if not m.group(0).lower().startswith("the year") and not TEMPORAL_PREP.search(
+            ctx.text[max(0, m.start() - 20) : m.start()]
+        ):
             return None
         year = 2000 + UNITS.get((m.group("unit2") or "").lower(), 0)
     else:
@@ -71,16 +85,29 @@ def _spoken_year(m: re.Match[str], ctx: Context) -> Out | None:
 
 
 # "the 20th century", "the nineties"
-@rule("century", r"(?:(?i:the)\s+)?(?:" + MOD_PRE + r")?(?P<n>\d{1,2})(?:st|nd|rd|th)[\s-]+(?i:century)"
-       r"|(?:(?i:the)\s+)(?:" + MOD_PRE.replace("?P<mod>", "?P<mod2>") + r")?(?P<tens>(?i:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))")
+@rule(
+    "century",
+    r"(?:(?i:the)\s+)?(?:" + MOD_PRE + r")?(?P<n>\d{1,2})(?:st|nd|rd|th)[\s-]+(?i:century)"
+    r"|(?:(?i:the)\s+)(?:"
+    + MOD_PRE.replace("?P<mod>", "?P<mod2>")
+    + r")?(?P<tens>(?i:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))",
+)
 def _century(m: re.Match[str], ctx: Context) -> Out | None:
     if m.group("n"):
         n = int(m.group("n"))
         if not 1 <= n <= 30:
             return None
         return point_out(Point(date((n - 1) * 100 or 1, 1, 1), "century"), "text", mod=mod_of(m.group("mod")))
-    tens = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70,
-            "eighties": 80, "nineties": 90}[m.group("tens").lower()]
+    tens = {
+        "twenties": 20,
+        "thirties": 30,
+        "forties": 40,
+        "fifties": 50,
+        "sixties": 60,
+        "seventies": 70,
+        "eighties": 80,
+        "nineties": 90,
+    }[m.group("tens").lower()]
     century = 1900 if ctx.dct is None or 1900 + tens <= ctx.dct.year else 1800
     return point_out(Point(date(century + tens, 1, 1), "decade"), "text")
 

@@ -191,6 +191,7 @@ def point_out(point: Point, anchor: str, *, type_: str = "DATE", mod: str | None
 def unknown_date(month: int | None = None, day: int | None = None) -> str:
     return f"XXXX-{month:02d}-{day:02d}" if day else (f"XXXX-{month:02d}" if month else "XXXX")
 
+
 def resolve_month_day(ctx: Context, start: int, month: int, day: int, year: str | None) -> Out | None:
     if year:
         stated = safe_date(int(year), month, day)
@@ -200,6 +201,8 @@ def resolve_month_day(ctx: Context, start: int, month: int, day: int, year: str 
         return Out("DATE", unknown_date(month, day), None, "none")
     stated = safe_date(inferred, month, day)
     return point_out(Point(stated, "day"), "dct") if stated else None
+
+
 def finer(a: str, b: str) -> bool:
     order = ("day", "weekend", "week", "month", "season", "quarter", "half", "year", "decade", "century")
     return order.index(a) < order.index(b)

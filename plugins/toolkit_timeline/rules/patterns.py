@@ -21,9 +21,28 @@ from collections.abc import Iterable
 
 from .vocabulary import MONTH_ENTRIES, ORDINALS, QUANTITIES, SEASON_CODES, TEENS, TENS, UNITS, WEEKDAY_ENTRIES
 
-__all__ = ["alternation", "phrases", "MONTH_NAMES", "WEEKDAY_NAMES", "NUM_WORDS", "NUM", "UNIT", "UNIT_CAL",
-           "YEAR", "DAY", "TZ", "PART", "MOD_PRE", "APPROX", "TEMPORAL_PREP", "UNIT_WORDS", "TEEN_WORDS",
-           "TEN_WORDS", "ORDINAL_WORDS", "SEASON_WORDS"]
+__all__ = [
+    "alternation",
+    "phrases",
+    "MONTH_NAMES",
+    "WEEKDAY_NAMES",
+    "NUM_WORDS",
+    "NUM",
+    "UNIT",
+    "UNIT_CAL",
+    "YEAR",
+    "DAY",
+    "TZ",
+    "PART",
+    "MOD_PRE",
+    "APPROX",
+    "TEMPORAL_PREP",
+    "UNIT_WORDS",
+    "TEEN_WORDS",
+    "TEN_WORDS",
+    "ORDINAL_WORDS",
+    "SEASON_WORDS",
+]
 
 
 def phrases(words: Iterable[str]) -> str:
@@ -40,8 +59,11 @@ def _names(entries: list[dict[str, object]]) -> str:
     # full names, then abbreviations (with their full stop, optional unless required), then the
     # all-capitals spellings of headlines
     full = [str(entry["name"]) for entry in entries]
-    short = [re.escape(abbreviation) + (r"\." if entry.get("stop_required") else r"\.?")
-             for entry in entries for abbreviation in entry.get("abbreviations", ())]  # type: ignore[attr-defined]
+    short = [
+        re.escape(abbreviation) + (r"\." if entry.get("stop_required") else r"\.?")
+        for entry in entries
+        for abbreviation in entry.get("abbreviations", ())
+    ]  # type: ignore[attr-defined]
     upper = [str(entry["name"]).upper() for entry in entries if entry.get("upper_case", True)]
     return "(?:" + "|".join(full + short + upper) + ")"
 
@@ -53,24 +75,42 @@ TEEN_WORDS = phrases(TEENS)
 TEN_WORDS = phrases(TENS)
 ORDINAL_WORDS = phrases(ORDINALS)
 SEASON_WORDS = phrases(SEASON_CODES)
-NUM_WORDS = ("(?:(?:" + TEN_WORDS + r")(?:[-\s](?:" + UNIT_WORDS + "))?|" + UNIT_WORDS + "|" + TEEN_WORDS
-             + "|hundred|" + phrases(phrase for phrase, _ in QUANTITIES) + ")")
+NUM_WORDS = (
+    "(?:(?:"
+    + TEN_WORDS
+    + r")(?:[-\s](?:"
+    + UNIT_WORDS
+    + "))?|"
+    + UNIT_WORDS
+    + "|"
+    + TEEN_WORDS
+    + "|hundred|"
+    + phrases(phrase for phrase, _ in QUANTITIES)
+    + ")"
+)
 NUM = r"(?:\d+(?:\.\d+)?|(?i:" + NUM_WORDS + r"))"
-UNIT = (r"(?i:(?:second|minute|hour|day|night|weekend|week|fortnight|month|quarter|year|decade|millenni(?:um|a)"
-        r"|centur(?:y|ies))s?)")
+UNIT = (
+    r"(?i:(?:second|minute|hour|day|night|weekend|week|fortnight|month|quarter|year|decade|millenni(?:um|a)"
+    r"|centur(?:y|ies))s?)"
+)
 UNIT_CAL = r"(?i:week|weekend|month|quarter|year|decade|century)"
 YEAR = r"(?:1[5-9]\d\d|20\d\d)"
 DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 TZ = r"(?:\s+(?:[ECMP][SD]T|GMT|UTC|BST|CET|MSK|KST|JST)\b)?"
 PART = r"(?i:morning|afternoon|evening|night|overnight)"
-MOD_PRE = (r"(?i:(?P<mod>(?:the\s+)?(?:very\s+)?(?:early|earlier|late|later|mid|middle\s+of|end\s+of|beginning\s+of|"
-           r"start\s+of|rest\s+of)(?:\s+in)?)[\s-]+(?:the\s+)?)")
-APPROX = (r"(?i:(?P<approx>(?:about|around|approximately|roughly|nearly|almost|some|over|more\s+than|less\s+than|"
-          r"at\s+least|at\s+most|up\s+to|fewer\s+than|under|just|only|barely|within|the\s+past|the\s+last|the\s+next|"
-          r"the\s+first|the\s+final|the\s+coming|the\s+previous|the\s+following|past|last|next|first|previous|"
-          r"coming|recent|the\s+latest|the\s+entire|the\s+whole|a\s+full|the\s+full|an\s+additional|another|"
-          r"the\s+remaining|the|each\s+of\s+the\s+past|each\s+of\s+the\s+last|all)\s+)+)?")
+MOD_PRE = (
+    r"(?i:(?P<mod>(?:the\s+)?(?:very\s+)?(?:early|earlier|late|later|mid|middle\s+of|end\s+of|beginning\s+of|"
+    r"start\s+of|rest\s+of)(?:\s+in)?)[\s-]+(?:the\s+)?)"
+)
+APPROX = (
+    r"(?i:(?P<approx>(?:about|around|approximately|roughly|nearly|almost|some|over|more\s+than|less\s+than|"
+    r"at\s+least|at\s+most|up\s+to|fewer\s+than|under|just|only|barely|within|the\s+past|the\s+last|the\s+next|"
+    r"the\s+first|the\s+final|the\s+coming|the\s+previous|the\s+following|past|last|next|first|previous|"
+    r"coming|recent|the\s+latest|the\s+entire|the\s+whole|a\s+full|the\s+full|an\s+additional|another|"
+    r"the\s+remaining|the|each\s+of\s+the\s+past|each\s+of\s+the\s+last|all)\s+)+)?"
+)
 # a preposition or modifier that makes the next word a time ("in May", "until March", "since early 1990")
-TEMPORAL_PREP = re.compile(r"(?i:\b(?:in|since|until|till|by|of|during|before|after|from|to|through|last|next|this|"
-                           r"early|late|mid|and|or|between|every|each|until|throughout)\s+(?:the\s+)?(?:early\s+|late\s+|mid-?)?$)")
-
+TEMPORAL_PREP = re.compile(
+    r"(?i:\b(?:in|since|until|till|by|of|during|before|after|from|to|through|last|next|this|"
+    r"early|late|mid|and|or|between|every|each|until|throughout)\s+(?:the\s+)?(?:early\s+|late\s+|mid-?)?$)"
+)

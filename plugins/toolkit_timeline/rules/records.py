@@ -51,9 +51,19 @@ class Timex:
     rule: str = ""
 
     def row(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "text": self.text, "type": self.type, "value": self.value,
-                "value_start": self.value_start, "value_end": self.value_end, "granularity": self.granularity,
-                "anchor": self.anchor, "mod": self.mod, "rule": self.rule}
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "type": self.type,
+            "value": self.value,
+            "value_start": self.value_start,
+            "value_end": self.value_end,
+            "granularity": self.granularity,
+            "anchor": self.anchor,
+            "mod": self.mod,
+            "rule": self.rule,
+        }
 
 
 def parse_dct(published: str | date | None) -> date | None:

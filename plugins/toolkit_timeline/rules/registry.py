@@ -17,26 +17,55 @@ __all__ = ["RULES", "ORDER"]
 
 ORDER = (
     # dates stated in the text
-    "month_day", "day_range", "month_year", "month", "numeric_ymd", "numeric_mdy", "numeric_dmy", "year", "decade",
+    "month_day",
+    "day_range",
+    "month_year",
+    "month",
+    "numeric_ymd",
+    "numeric_mdy",
+    "numeric_dmy",
+    "year",
+    "decade",
     # relative to the publication date
-    "today", "weekday", "calendar_unit", "quarter", "season",
+    "today",
+    "weekday",
+    "calendar_unit",
+    "quarter",
+    "season",
     # counted from another date
-    "ago", "anaphoric", "then", "anniversary",
+    "ago",
+    "anaphoric",
+    "then",
+    "anniversary",
     # references without a date
-    "ref", "future_units",
+    "ref",
+    "future_units",
     # durations and sets
-    "duration", "months_of_year", "bare_units", "set",
+    "duration",
+    "months_of_year",
+    "bare_units",
+    "set",
     # times of day, named days, report periods
-    "clock", "holiday", "year_ago_adj", "year_end", "spoken_year", "century", "report_period", "election_day",
-    "part_of_day", "vague_duration",
+    "clock",
+    "holiday",
+    "year_ago_adj",
+    "year_end",
+    "spoken_year",
+    "century",
+    "report_period",
+    "election_day",
+    "part_of_day",
+    "vague_duration",
 )
 
 
 def _ordered(registered: list[Rule]) -> tuple[Rule, ...]:
     names = [rule.name for rule in registered]
     if sorted(names) != sorted(ORDER):
-        raise RuntimeError(f"The timex rules registered ({sorted(set(names) ^ set(ORDER))} differ) do not match "
-                           "registry.ORDER; add a new rule's name to ORDER where it should break ties.")
+        raise RuntimeError(
+            f"The timex rules registered ({sorted(set(names) ^ set(ORDER))} differ) do not match "
+            "registry.ORDER; add a new rule's name to ORDER where it should break ties."
+        )
     position = {name: index for index, name in enumerate(ORDER)}
     return tuple(sorted(registered, key=lambda rule: position[rule.name]))
 

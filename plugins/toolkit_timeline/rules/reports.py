@@ -12,9 +12,13 @@ from .normalise import point_out
 from .patterns import YEAR
 from .records import Context, Out, rule
 
+
 # financial year-on-year: "year-earlier", "the year-ago quarter", "a year earlier" handled by "anaphoric"
-@rule("year_ago_adj", r"(?:(?i:the)\s+)?(?P<adj>(?i:year-earlier|year-ago|year\s+earlier|year\s+ago|prior-year|"
-       r"previous-year|year-before))(?:\s+(?P<noun>(?i:quarter|period|month|level|levels|results|figure|figures)))?(?![-\w])")
+@rule(
+    "year_ago_adj",
+    r"(?:(?i:the)\s+)?(?P<adj>(?i:year-earlier|year-ago|year\s+earlier|year\s+ago|prior-year|"
+    r"previous-year|year-before))(?:\s+(?P<noun>(?i:quarter|period|month|level|levels|results|figure|figures)))?(?![-\w])",
+)
 def _year_ago_adj(m: re.Match[str], ctx: Context) -> Out | None:
     noun = (m.group("noun") or "").lower()
     start, end = m.start(), m.end()
@@ -48,8 +52,13 @@ def _year_end(m: re.Match[str], ctx: Context) -> Out | None:
 
 
 # company reports: "the latest period", "the year-earlier period", "the full year"
-@rule("report_period", r"(?i:(?P<det>the|this|that)\s+(?P<which>latest|year-earlier|year-ago|comparable|same|full|entire|whole|(?-i:" + YEAR + r"))"
-       r"\s+(?P<noun>period|quarter|year|fiscal\s+year))")
+@rule(
+    "report_period",
+    r"(?i:(?P<det>the|this|that)\s+(?P<which>latest|year-earlier|year-ago|comparable|same|full|entire|whole|(?-i:"
+    + YEAR
+    + r"))"
+    r"\s+(?P<noun>period|quarter|year|fiscal\s+year))",
+)
 def _report_period(m: re.Match[str], ctx: Context) -> Out | None:
     which, noun = m.group("which").lower(), m.group("noun").lower()
     if which.isdigit():
@@ -60,15 +69,24 @@ def _report_period(m: re.Match[str], ctx: Context) -> Out | None:
         return point_out(Point.of(date(int(which), base.day.month, 1), base.granularity), "text", sets_anchor=False)
     if noun != "period":
         if which in ("full", "entire", "whole"):
-            base = ctx.anchor if ctx.anchor is not None and (ctx.dct is None or abs(ctx.anchor.day.year - ctx.dct.year) <= 1) \
+            base = (
+                ctx.anchor
+                if ctx.anchor is not None and (ctx.dct is None or abs(ctx.anchor.day.year - ctx.dct.year) <= 1)
                 else (Point(ctx.dct, "day") if ctx.dct else ctx.anchor)
+            )
             if base is None:
                 return Out("DATE", "XXXX", None, "none")
-            return point_out(base.coarsen("year") if base.granularity not in ("decade", "century") else base,
-                              "narrative", sets_anchor=False)
+            return point_out(
+                base.coarsen("year") if base.granularity not in ("decade", "century") else base,
+                "narrative",
+                sets_anchor=False,
+            )
         return None
-    base = ctx.anchor if ctx.anchor is not None and ctx.anchor.granularity in ("quarter", "half", "month", "year") \
+    base = (
+        ctx.anchor
+        if ctx.anchor is not None and ctx.anchor.granularity in ("quarter", "half", "month", "year")
         else (Point.of(ctx.dct, "quarter").shift(-1) if ctx.dct else None)
+    )
     if base is None:
         return Out("DATE", "XXXX", None, "none")
     if which in ("year-earlier", "year-ago", "comparable"):

@@ -104,9 +104,12 @@ def _class_chars(op: Any, av: Any, constants: Any) -> tuple[set[str], bool, bool
                 add(chr(code))
         elif item_op is constants.CATEGORY and item_av in (constants.CATEGORY_DIGIT, constants.CATEGORY_UNI_DIGIT):
             digit = True
-        elif item_op is constants.CATEGORY and item_av in (constants.CATEGORY_SPACE, constants.CATEGORY_UNI_SPACE,
-                                                           constants.CATEGORY_NOT_WORD,
-                                                           constants.CATEGORY_UNI_NOT_WORD):
+        elif item_op is constants.CATEGORY and item_av in (
+            constants.CATEGORY_SPACE,
+            constants.CATEGORY_UNI_SPACE,
+            constants.CATEGORY_NOT_WORD,
+            constants.CATEGORY_UNI_NOT_WORD,
+        ):
             other = True
         else:  # NEGATE, \w, \S, \D …
             return chars, digit, other, True
@@ -116,8 +119,10 @@ def _class_chars(op: Any, av: Any, constants: Any) -> tuple[set[str], bool, bool
 def _trigger_cost(pieces: frozenset[str]) -> int:
     # a trigger should be rare in text: digits, one- or two-letter pieces ("a", "am") and function words
     # (lexicon/function_words.txt: they are in most sentences) are not
-    return sum(100 if p == _DIGIT else 50 if len(p) == 1 else 30 if p in FUNCTION_WORDS else 10 if len(p) == 2
-               else 1 for p in pieces)
+    return sum(
+        100 if p == _DIGIT else 50 if len(p) == 1 else 30 if p in FUNCTION_WORDS else 10 if len(p) == 2 else 1
+        for p in pieces
+    )
 
 
 def _vocabulary(pattern: str) -> _Vocabulary:
@@ -277,8 +282,9 @@ def _vocabulary(pattern: str) -> _Vocabulary:
                 (word_leads if left else leads).update(starting)
     except Exception:  # a parse-tree shape this code does not know
         return _FULL_SCAN
-    return _Vocabulary(frozenset(pieces), frozenset(required) if worded else None, frozenset(word_leads),
-                       frozenset(leads), False)
+    return _Vocabulary(
+        frozenset(pieces), frozenset(required) if worded else None, frozenset(word_leads), frozenset(leads), False
+    )
 
 
 @dataclass(frozen=True)
@@ -314,17 +320,35 @@ def _gates() -> _Gates:
         bit = 1 << index
         vocabulary = _vocabulary(rule.pattern.pattern)
         full_scan.append(vocabulary.full_scan)
-        for kind, masks in (("pieces", piece_masks), ("required", trigger_masks), ("word_leads", word_lead_masks),
-                            ("leads", lead_masks)):
+        for kind, masks in (
+            ("pieces", piece_masks),
+            ("required", trigger_masks),
+            ("word_leads", word_lead_masks),
+            ("leads", lead_masks),
+        ):
             for piece in getattr(vocabulary, kind) or ():
                 if piece == _DIGIT:
                     digits[kind] |= bit
                 else:
                     masks[piece] = masks.get(piece, 0) | bit
-    lengths = tuple(sorted({len(p) for masks in (piece_masks, trigger_masks, word_lead_masks, lead_masks)
-                            for p in masks}))
-    _GATES[:] = [_Gates(piece_masks, trigger_masks, digits["pieces"], digits["required"], word_lead_masks, lead_masks,
-                        digits["word_leads"], digits["leads"], tuple(full_scan), lengths, {})]
+    lengths = tuple(
+        sorted({len(p) for masks in (piece_masks, trigger_masks, word_lead_masks, lead_masks) for p in masks})
+    )
+    _GATES[:] = [
+        _Gates(
+            piece_masks,
+            trigger_masks,
+            digits["pieces"],
+            digits["required"],
+            word_lead_masks,
+            lead_masks,
+            digits["word_leads"],
+            digits["leads"],
+            tuple(full_scan),
+            lengths,
+            {},
+        )
+    ]
     return _GATES[0]
 
 
