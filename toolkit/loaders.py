@@ -710,7 +710,11 @@ class _Loader:
                 feed.position = start + 1  # whatever the record swallowed is read again
                 reader = csv.reader(feed, delimiter=delimiter, strict=True)
                 if lenient is None:
-                    self._malformed_csv_row(source, start + 1, f"{exc}: a quote mark opens a field it never closes")
+                    self._malformed_csv_row(
+                        source,
+                        start + 1,
+                        f"a quote mark opens a field that does not close where a field ends (csv: {exc})",
+                    )
                     continue
                 record = lenient
             if not record:
