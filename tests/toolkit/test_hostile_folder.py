@@ -328,8 +328,20 @@ def _assert_good_tables_complete(corpus: toolkit.Corpus, alone: toolkit.Corpus) 
 
 
 @pytest.fixture
-def probe_plugin():
-    """Rows that depend on the Doc (every token's offsets), without any real plugin: fast."""
+def probe_plugin(monkeypatch):
+    """Rows that depend on the Doc (every token's offsets), from a blank pipeline: tokens only, fast.
+
+    The input side is what these tests check; the standard plugins run the folder in the slow test.
+    """
+    spacy = pytest.importorskip("spacy")
+    from toolkit import engines
+    from toolkit.nlp import ensure_extensions
+
+    def blank(config, chosen):
+        ensure_extensions()  # as load_model does
+        return spacy.blank("en")
+
+    monkeypatch.setattr(engines, "build_nlp", blank)
 
     def extract(doc, article, options):
         return {
