@@ -90,10 +90,10 @@ class LoadReport:
 
     def add(self, entry: LoadEntry) -> None:
         # a report must always be writable (manifest, terminal): no lone surrogate gets in, whatever the input
-        fields = {"source": entry.source, "reason": entry.reason, "article_id": entry.article_id}
-        repaired = {name: repair_unicode(value)[0] for name, value in fields.items() if value is not None}
-        if repaired != {name: value for name, value in fields.items() if value is not None}:
-            entry = replace(entry, **repaired)
+        source, reason = repair_unicode(entry.source)[0], repair_unicode(entry.reason)[0]
+        article_id = repair_unicode(entry.article_id)[0] if entry.article_id is not None else None
+        if (source, reason, article_id) != (entry.source, entry.reason, entry.article_id):
+            entry = replace(entry, source=source, reason=reason, article_id=article_id)
         self.entries.append(entry)
 
     def _count(self, status: str) -> int:
