@@ -258,22 +258,29 @@ def analyze(
         batch_size=batch_size,
         workers=workers,
     )
-    run = dict(
-        metadata=metadata,
-        quiet=quiet,
-        strict=strict,
-        columns=columns,
-        engine=engine,
-        scheduler=scheduler,
-        max_chars=max_chars,
-    )
+
+    def run(out: Path | None, *, cache: bool) -> Corpus:
+        return _analyze(
+            inputs,
+            config=config,
+            out=out,
+            cache=cache,
+            metadata=metadata,
+            quiet=quiet,
+            strict=strict,
+            columns=columns,
+            engine=engine,
+            scheduler=scheduler,
+            max_chars=max_chars,
+        )
+
     # the rows, tables and corpus steps allocate millions of short-lived objects as well
     with fewer_collections(), _arrow_memory_from_system():
         if out is None:
-            return _analyze(inputs, config=config, out=None, cache=False, **run)
-        out = Path(out)
-        with output_lock(out):
-            return _analyze(inputs, config=config, out=out, cache=cache, **run)
+            return run(None, cache=False)
+        folder = Path(out)
+        with output_lock(folder):
+            return run(folder, cache=cache)
 
 
 class _TableBuilder:

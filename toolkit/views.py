@@ -893,7 +893,8 @@ class DistinctPairs:
         best = np.full(n_groups, -1, dtype=np.int64)
         if len(used):
             group = self.group[used]
-            # pairs are sorted by group, then value: a group's first used pair has its lowest value, its last the highest
+            # pairs are sorted by group, then value:
+            # a group's first used pair has its lowest value, its last the highest
             edge = np.r_[True, group[1:] != group[:-1]] if lowest else np.r_[group[1:] != group[:-1], True]
             best[group[edge]] = self.value[used][edge]
         return best
