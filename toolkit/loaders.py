@@ -500,7 +500,7 @@ class _Loader:
         repairs = (
             ("file name is not valid UTF-8 (its undecodable bytes are shown as \\xNN)",) if source != str(path) else ()
         )
-        if os.path.abspath(source) in self.exclude:
+        if os.path.abspath(path) in self.exclude:
             self.report.add(LoadEntry(source=source, status="skipped", reason="metadata file (passed with --metadata)"))
             return
         try:
