@@ -133,13 +133,13 @@ def dialogue_lines(lines: list[str]) -> range:
     >>> dialogue_lines(["Title", "Q: Were you there?", "A: Yes.", "Q: Did you see him?", "A: Yes.", "", "End."])
     range(1, 5)
     """
-    turns: dict[str, set[str]] = {}
+    turns: dict[str, set[int]] = {}  # label -> hashes of what it said: kept small for big texts
     labelled = []
     for index, line in enumerate(lines):
         label = _speaker_label(line)
         if label is None:
             continue
-        turns.setdefault(label, set()).add(_normal_form(line[:_MAX_REPEAT_LINE]))
+        turns.setdefault(label, set()).add(hash(_normal_form(line[:_MAX_REPEAT_LINE])))
         labelled.append((index, label))
     opened = Counter(label for _, label in labelled)
     speakers = {label for label, n in opened.items() if n >= 2}
