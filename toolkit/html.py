@@ -40,7 +40,8 @@ STYLE = """
 .pl-root .pl-text{white-space:pre-wrap;overflow-wrap:anywhere}
 .pl-root mark.pl-span{background:transparent;color:inherit;padding:0 1px;border-radius:2px}
 .pl-root mark.pl-fill{background:color-mix(in srgb,var(--pl-c) 28%,transparent)}
-.pl-root mark.pl-underline{text-decoration:underline solid var(--pl-c);text-decoration-thickness:3px;text-underline-offset:4px}
+.pl-root mark.pl-underline{text-decoration:underline solid var(--pl-c);
+ text-decoration-thickness:3px;text-underline-offset:4px}
 .pl-root mark.pl-box{outline:2px dotted var(--pl-c);outline-offset:-1px}
 .pl-root mark.pl-dashed{border-bottom:2px dashed var(--pl-c)}
 .pl-root .pl-label{font-size:10px;font-weight:700;padding:0 3px;margin-left:2px;border-radius:2px;vertical-align:super;color:#000}
@@ -143,7 +144,7 @@ def highlight(
     well formed. The label is written after each span. ``styles`` maps a
     ``layer`` to one of :data:`MARK_STYLES` (default ``fill``).
 
-    >>> highlight("Ostrovel met Endrath.", [{"start": 13, "end": 20, "label": "PERSON"}])[:60]
+    >>> highlight("Ostrovel met Endrath.", [{"start": 13, "end": 20, "label": "PERSON"}])[:64]
     '<span class="pl-text">Ostrovel met <mark class="pl-span pl-fill"'
     >>> marks = [{"start": 0, "end": 12, "label": "Q"}, {"start": 4, "end": 12, "label": "E"},
     ...          {"start": 8, "end": 12, "label": "D"}]

@@ -80,7 +80,8 @@ MAX_ARTICLES = 200  # articles whose full text the report shows (the list above 
 # print, in light and dark; a wide table or chart scrolls or shrinks inside its own box, never the page.
 REPORT_CSS = """
 :root{color-scheme:light dark}
-body.pl-root{max-width:1100px;margin:0 auto;padding:.8em 1.2em 3em;background:#fff;color:#1d1d1f;overflow-wrap:break-word}
+body.pl-root{max-width:1100px;margin:0 auto;padding:.8em 1.2em 3em;background:#fff;color:#1d1d1f;
+ overflow-wrap:break-word}
 .pl-root a{color:#0b5cad}
 .pl-report-header h1{margin:.2em 0 .1em;font-size:1.6em;line-height:1.2}
 .pl-report-header p{margin:.1em 0}

@@ -497,7 +497,8 @@ def _kwic_html(rows: pd.DataFrame, max_rows: int = 500) -> str:
         for published, article, left, mention, label, right in zip(*cells)
     ]
     return (
-        '<div class="pl-scroll"><table class="pl-table"><thead><tr><th>published</th><th>article</th><th>before</th><th>mention</th>'
+        '<div class="pl-scroll"><table class="pl-table"><thead><tr><th>published</th><th>article</th>'
+        "<th>before</th><th>mention</th>"
         f"<th>after</th></tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 
