@@ -367,7 +367,7 @@ def articles_html(corpus: Corpus, *, max_articles: int = MAX_ARTICLES) -> str:
     parts = [
         "<h3>Articles, with their findings marked</h3>",
         _legend(layers, styles) if layers else "",
-        '<p class="pl-muted">Hover a mark for what it is; a label follows each span.</p>' if layers else "",
+        '<p class="pl-muted">Each marked span is followed by its label; the legend says what each kind of mark is.</p>' if layers else "",
     ]
     for article in rows.to_dict("records"):
         article_id = str(article["article_id"])
