@@ -9,7 +9,7 @@ from __future__ import annotations
 import html as _html
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -47,7 +47,7 @@ STYLE = """
 .pl-root .pl-label{font-size:10px;font-weight:700;padding:0 3px;margin-left:2px;border-radius:2px;vertical-align:super;color:#000}
 .pl-root .pl-muted{opacity:.7}
 .pl-root h3{margin:.6em 0 .3em}
-""".strip()
+""".strip()  # noqa: E501  (one CSS rule a line, as the browser's inspector shows it)
 
 
 def escape(value: Any) -> str:
@@ -126,6 +126,14 @@ def _colour(value: Any) -> str:
     return text if _COLOUR.fullmatch(text) else _DEFAULT_COLOUR
 
 
+class _Span(NamedTuple):
+    start: int
+    end: int
+    label: str
+    title: Any  # shown as the tooltip when set, else the label
+    layer: str
+
+
 def highlight(
     text: str,
     spans: Iterable[Mapping[str, Any]],
@@ -154,57 +162,55 @@ def highlight(
     palette = {**LABEL_COLOURS, **(colours or {})}
     chosen = dict(styles or {})
     clean = [
-        {
-            "start": max(0, int(s["start"])),
-            "end": min(len(text), int(s["end"])),
-            "label": str(s.get("label", "")),
-            "title": s.get("title"),
-            "layer": str(s.get("layer", "")),
-        }
+        _Span(
+            start=max(0, int(s["start"])),
+            end=min(len(text), int(s["end"])),
+            label=str(s.get("label", "")),
+            title=s.get("title"),
+            layer=str(s.get("layer", "")),
+        )
         for s in spans
         if s.get("start") is not None and s.get("end") is not None
     ]
     # outer spans open first (longest first at one start); at a tie the caller's order holds
-    order = sorted(
-        (i for i, s in enumerate(clean) if s["end"] > s["start"]), key=lambda i: (clean[i]["start"], -clean[i]["end"])
-    )
+    order = sorted((i for i, s in enumerate(clean) if s.end > s.start), key=lambda i: (clean[i].start, -clean[i].end))
 
     def opening(i: int) -> str:
         span = clean[i]
-        style = chosen.get(span["layer"], "fill")
+        style = chosen.get(span.layer, "fill")
         style = style if style in MARK_STYLES else "fill"
-        colour = _colour(palette.get(span["label"], _DEFAULT_COLOUR))
-        title = escape(span["title"] or span["label"])
+        colour = _colour(palette.get(span.label, _DEFAULT_COLOUR))
+        title = escape(span.title or span.label)
         return f'<mark class="pl-span pl-{style}" style="--pl-c:{colour}" title="{title}">'
 
     def label(i: int) -> str:
         if not show_labels:
             return ""
         span = clean[i]
-        colour = _colour(palette.get(span["label"], _DEFAULT_COLOUR))
-        return f'<span class="pl-label" style="background:{colour}">{escape(span["label"])}</span>'
+        colour = _colour(palette.get(span.label, _DEFAULT_COLOUR))
+        return f'<span class="pl-label" style="background:{colour}">{escape(span.label)}</span>'
 
     starting: dict[int, list[int]] = {}
     for i in order:
-        starting.setdefault(clean[i]["start"], []).append(i)
-    bounds = sorted({*(clean[i]["start"] for i in order), *(clean[i]["end"] for i in order)})
+        starting.setdefault(clean[i].start, []).append(i)
+    bounds = sorted({*(clean[i].start for i in order), *(clean[i].end for i in order)})
     parts: list[str] = []
     stack: list[int] = []  # open spans, outermost first
     position = 0
     for bound in bounds:
         parts.append(escape(text[position:bound]))
         position = bound
-        ending = [depth for depth, i in enumerate(stack) if clean[i]["end"] == bound]
+        ending = [depth for depth, i in enumerate(stack) if clean[i].end == bound]
         if ending:
             # close from the outermost span that ends here inwards; spans inside it that go on are reopened
             closed = stack[ending[0] :]
             del stack[ending[0] :]
             for i in reversed(closed):
                 parts.append("</mark>")
-                if clean[i]["end"] == bound:
+                if clean[i].end == bound:
                     parts.append(label(i))
             for i in closed:
-                if clean[i]["end"] != bound:
+                if clean[i].end != bound:
                     parts.append(opening(i))
                     stack.append(i)
         for i in starting.get(bound, ()):

@@ -367,7 +367,9 @@ def articles_html(corpus: Corpus, *, max_articles: int = MAX_ARTICLES) -> str:
     parts = [
         "<h3>Articles, with their findings marked</h3>",
         _legend(layers, styles) if layers else "",
-        '<p class="pl-muted">Each marked span is followed by its label; the legend says what each kind of mark is.</p>' if layers else "",
+        '<p class="pl-muted">Each marked span is followed by its label; the legend says what each kind of mark is.</p>'
+        if layers
+        else "",
     ]
     for article in rows.to_dict("records"):
         article_id = str(article["article_id"])
@@ -376,7 +378,7 @@ def articles_html(corpus: Corpus, *, max_articles: int = MAX_ARTICLES) -> str:
         meta.append(f'<span class="pl-date">{h.escape(h.text_or(article.get("published"), "undated"))}</span>')
         meta.append(f"id {h.escape(article_id)}")
         errors = "".join(_note(e) for e in spans.attrs.get("errors", []))
-        text = h.highlight(str(article.get("text") or ""), spans.to_dict("records"), colours=colours, styles=styles)
+        text = h.highlight(str(article.get("text") or ""), _records(spans), colours=colours, styles=styles)
         parts.append(
             f'<article class="pl-article" id="{anchors.get(article_id, "")}">'
             f"<h4>{h.escape(h.text_or(article.get('title'), article_id))}</h4>"
@@ -386,6 +388,10 @@ def articles_html(corpus: Corpus, *, max_articles: int = MAX_ARTICLES) -> str:
     if len(corpus.articles) > max_articles:
         parts.append(_note(f"The text of the first {max_articles} of {len(corpus.articles)} articles is shown."))
     return f'<section class="pl-root">{"".join(parts)}</section>'
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def registry_highlights() -> list[HighlightLayer]:
@@ -651,11 +657,11 @@ def build_report(
     executed notebook is kept in ``work_dir`` (or, on failure, in a temporary
     folder it names).
     """
-    inputs = [os.fspath(i) for i in inputs]
-    if not inputs:
+    paths = [os.fspath(i) for i in inputs]
+    if not paths:
         raise ReportError("No inputs given: pass at least one file or folder of articles.")
     command = report_command(
-        inputs,
+        paths,
         out=os.fspath(out),
         metadata=os.fspath(metadata) if metadata else None,
         title=title,
@@ -666,7 +672,7 @@ def build_report(
         from .pipeline import analyze
 
         corpus = analyze(
-            inputs,
+            paths,
             out=os.fspath(work_dir) if work_dir is not None else None,
             metadata=os.fspath(metadata) if metadata else None,
             model=model,
@@ -680,7 +686,7 @@ def build_report(
         return target
     return _run_template(
         Path(template),
-        inputs,
+        paths,
         out=Path(out),
         metadata=metadata,
         title=title,
@@ -696,7 +702,7 @@ def build_report(
 
 def _run_template(
     template: Path,
-    inputs: list[str],
+    paths: list[str],
     *,
     out: Path,
     metadata: str | os.PathLike[str] | None,
@@ -718,11 +724,11 @@ def _run_template(
             f"(the default is {default_template()}); pass template=PATH (CLI: --template) or set ${TEMPLATE_ENV}."
         )
     keep = work_dir is not None
-    work = Path(work_dir) if keep else Path(tempfile.mkdtemp(prefix="presslens-report-"))
+    work = Path(work_dir) if work_dir is not None else Path(tempfile.mkdtemp(prefix="presslens-report-"))
     work.mkdir(parents=True, exist_ok=True)
     executed = work / "report.ipynb"
     parameters = {
-        "inputs": inputs,
+        "inputs": paths,
         "metadata": os.fspath(metadata) if metadata else None,
         "title": title,
         "model": model,

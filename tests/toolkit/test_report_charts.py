@@ -12,7 +12,7 @@ import toolkit
 from toolkit import report
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-from svg_labels import labels, overlapping, svgs  # noqa: E402
+from svg_labels import labels, overlapping, svgs
 
 DRAWN = (
     '<svg xmlns="http://www.w3.org/2000/svg"><g transform="translate(10,20)">'

@@ -272,5 +272,5 @@ def test_a_folder_without_a_manifest_is_not_analysed_without_out(tmp_path: Path,
     (tmp_path / "news").mkdir()
     assert cli.main(["report", str(tmp_path / "news")]) == 1
     assert "--out is required when analysing" in capsys.readouterr().err
-    with pytest.raises(report.ReportError, match="not an analysis folder: expected .*manifest.json"):
+    with pytest.raises(report.ReportError, match=r"not an analysis folder: expected .*manifest\.json"):
         report.report_from_folder(tmp_path / "news")
