@@ -92,19 +92,27 @@ def _build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["csv", "jsonl"], default="csv")
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
 
-    report = sub.add_parser("report", help="analyse articles and write one self-contained HTML report")
-    report.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, globs, JSONL/CSV/Parquet files")
-    report.add_argument("--out", required=True, help="the HTML file to write")
+    report = sub.add_parser(
+        "report",
+        help="write one self-contained HTML report (of an analysis folder, or of articles analysed first)",
+        description="presslens report OUT_DIR: a report of a folder `presslens analyze` wrote, without analysing "
+        "again (written to OUT_DIR/report.html unless --out). presslens report INPUT... --out report.html: "
+        "analyse the articles, then write the report.",
+    )
+    report.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="an analysis folder, or files, folders, globs, JSONL/CSV/Parquet"
+    )
+    report.add_argument("--out", help="the HTML file to write (required when analysing; default OUT_DIR/report.html)")
     report.add_argument("--metadata", help="CSV keyed by article_id or path: published, outlet, title, url")
     report.add_argument("--title", default="PressLens report")
     report.add_argument("--model", help="spaCy pipeline name or path")
     report.add_argument("--no-clean", action="store_true", help="keep boilerplate lines")
     report.add_argument("--plugins", help="comma-separated plugin names (default: all installed)")
+    report.add_argument("--work-dir", help="keep the tables (and an executed --template notebook) here")
     report.add_argument(
-        "--work-dir", help="keep the tables and the executed notebook here (default: a temporary folder)"
+        "--template", help="run this report notebook with papermill instead (e.g. notebooks/report.ipynb)"
     )
-    report.add_argument("--template", help="report notebook to run (default: notebooks/report.ipynb)")
-    report.add_argument("--kernel", default="python3", help="Jupyter kernel that runs the template (default python3)")
+    report.add_argument("--kernel", default="python3", help="Jupyter kernel that runs --template (default python3)")
     return parser
 
 
@@ -187,21 +195,31 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import build_report
+    from .report import build_report, is_analysis_folder, lean_chart_imports, report_from_folder
 
     started = time.perf_counter()
-    out = build_report(
-        args.inputs,
-        out=args.out,
-        metadata=args.metadata,
-        title=args.title,
-        model=args.model,
-        clean=not args.no_clean,
-        work_dir=args.work_dir,
-        template=args.template,
-        kernel_name=args.kernel,
-        plugins=[p.strip() for p in args.plugins.split(",") if p.strip()] if args.plugins else None,
-    )
+    from_folder = len(args.inputs) == 1 and is_analysis_folder(args.inputs[0]) and args.template is None
+    with lean_chart_imports():
+        if from_folder:
+            out = report_from_folder(args.inputs[0], out=args.out, title=args.title)
+        elif args.out is None:
+            raise errors.PressLensError(
+                f"--out is required when analysing articles ({' '.join(args.inputs)} is not a folder holding "
+                "manifest.json). Pass --out report.html, or give the folder `presslens analyze --out` wrote."
+            )
+        else:
+            out = build_report(
+                args.inputs,
+                out=args.out,
+                metadata=args.metadata,
+                title=args.title,
+                model=args.model,
+                clean=not args.no_clean,
+                work_dir=args.work_dir,
+                template=args.template,
+                kernel_name=args.kernel,
+                plugins=[p.strip() for p in args.plugins.split(",") if p.strip()] if args.plugins else None,
+            )
     print(f"wrote {out.resolve()} in {time.perf_counter() - started:.1f}s", file=sys.stderr)
     return 0
 

@@ -103,6 +103,12 @@ class ReportSection:
     ``table`` is the table (or derived table) the section shows; when no
     renderer is installed the report draws it as a plain table of ``columns``,
     and when it is empty the report says so. Sections are ordered by ``order``.
+
+    ``summary(corpus) -> html`` is the section's piece of the report's first
+    screen (a few lines or a small chart that tell the story: who matters, what
+    is contested, when); pieces are placed by ``summary_order`` and an empty
+    string leaves the piece out. Like every renderer it returns escaped HTML
+    with no script.
     """
 
     key: str
@@ -111,6 +117,8 @@ class ReportSection:
     table: str = ""
     columns: tuple[str, ...] = ()
     order: int = 100
+    summary: Callable[..., str] | None = None
+    summary_order: int = 100
 
 
 @dataclass(frozen=True, kw_only=True)

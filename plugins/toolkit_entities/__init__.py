@@ -63,6 +63,8 @@ plugin = Plugin(
             table="entities",
             columns=("name", "label", "aliases", "n_mentions", "n_articles"),
             order=20,
+            summary=lazy("toolkit_entities.views:summary_key_entities"),
+            summary_order=20,
         ),
     ),
 )
