@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 import pandas as pd
@@ -38,6 +38,9 @@ from .loaders import DEFAULT_MAX_CHARS, iter_articles
 from .records import Article, LoadReport
 from .registry import Plugin, StepContext, registry
 from .schemas import SCHEMAS, TABLES, conform, empty_table
+
+if TYPE_CHECKING:
+    from .export import ExportResult
 
 __all__ = ["Corpus", "RunConfig", "analyze", "open_corpus"]
 
@@ -92,6 +95,25 @@ class Corpus:
     @property
     def load_report(self) -> dict[str, Any]:
         return self.manifest.get("load_report", {})
+
+    def export(
+        self,
+        table: str,
+        target: str | os.PathLike[str] | IO[str] | None = None,
+        *,
+        format: str | None = None,
+        with_context: bool = False,
+        neutralise: bool = True,
+    ) -> ExportResult:
+        """Write one table for a spreadsheet or for code (csv, jsonl, parquet, xlsx); see :mod:`toolkit.export`.
+
+        ``corpus.export("claims", "claims.xlsx", with_context=True)``. Returns an
+        :class:`~toolkit.export.ExportResult`. (A method, not ``toolkit.export``: that
+        name is the module's, and importing it would replace a function of that name.)
+        """
+        from .export import export
+
+        return export(self, table, target, format=format, with_context=with_context, neutralise=neutralise)
 
     def save(self, out: str | os.PathLike[str]) -> Path:
         """Write every table as ``out/<table>.parquet`` and the manifest.
