@@ -182,7 +182,12 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     print(
         f"loaded {report['loaded']}, skipped {report['skipped']}, failed {report['failed']} "
         f"(of {report['inputs']} inputs) in {time.perf_counter() - started:.1f}s; "
-        f"{corpus.manifest.get('from_cache', 0)} from cache",
+        f"{corpus.manifest.get('from_cache', 0)} from cache"
+        + (
+            " (nothing changed since the last run: its tables were kept)"
+            if corpus.manifest.get("reused_previous_run")
+            else ""
+        ),
         file=sys.stderr,
     )
     dropped = (corpus.manifest.get("cache") or {}).get("dropped_stale", 0)

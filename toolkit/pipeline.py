@@ -517,6 +517,11 @@ def _analyze(
         previous = _unchanged_run(out, run_key)
         if previous is not None:
             previous.manifest["reused_previous_run"] = True
+            # what this run did, not what the run that wrote the tables did: every article's rows
+            # came from the previous run's tables ("0 from cache" on an unchanged re-run was this)
+            previous.manifest.update(analysed=0, from_cache=len(articles))
+            if previous.manifest.get("cache"):  # nor did this run drop what that run dropped
+                previous.manifest["cache"] = {**previous.manifest["cache"], "dropped_stale": 0}
             previous.manifest["timings_this_run"] = {"total_s": round(time.perf_counter() - started, 3)}
             return previous
 
@@ -548,7 +553,8 @@ def _analyze(
     from tqdm.auto import tqdm
 
     dropped_stale = _drop_stale_cache(cache_dir) if cache_dir is not None else 0
-    bar = tqdm(desc="analysing", unit="article", disable=quiet, smoothing=0.1)
+    # the inputs are loaded before the first batch (see above), so the bar knows its total and an ETA
+    bar = tqdm(total=len(articles), desc="analysing", unit="article", disable=quiet, smoothing=0.1)
     writer = _CacheWriter(cache_dir) if cache_dir is not None else None
     finished = False
     try:
