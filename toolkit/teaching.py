@@ -24,7 +24,7 @@ import pandas as pd
 
 from . import html as h
 from .registry import derived_table
-from .sdk import timex_range
+from .sdk import itertuples, timex_range
 
 if TYPE_CHECKING:
     from .pipeline import Corpus
@@ -293,7 +293,7 @@ def check_quoted(
     aliases = _aliases(corpus)
 
     def truth(frame: pd.DataFrame) -> dict[str, list[str]]:
-        return {str(r.name): aliases.get(str(r.entity_id), (str(r.name), []))[1] for r in frame.itertuples(index=False)}
+        return {r.name: aliases.get(r.entity_id, (r.name, []))[1] for r in itertuples(frame)}
 
     quoted_rows, mentioned_rows = table[table["n_quotes"] > 0], table[table["n_quotes"] == 0]
     notes = []
@@ -302,8 +302,8 @@ def check_quoted(
             "The toolkit found no quotes here (is the quotes plugin installed?): every person counts as "
             "only talked about."
         )
-    describe = {r.name: f" (quoted {r.n_quotes}×)" for r in quoted_rows.itertuples(index=False)}
-    describe |= {r.name: f" (mentioned {r.n_mentions}×, never quoted)" for r in mentioned_rows.itertuples(index=False)}
+    describe = {r.name: f" (quoted {r.n_quotes}×)" for r in itertuples(quoted_rows)}
+    describe |= {r.name: f" (mentioned {r.n_mentions}×, never quoted)" for r in itertuples(mentioned_rows)}
     explain = _Explainer(corpus, labels=labels, articles=articles)
     quoted_truth, mentioned_truth = truth(quoted_rows), truth(mentioned_rows)
     q_matched, q_extra, q_missing = match_names(quoted, quoted_truth)
@@ -367,8 +367,8 @@ class _Explainer:
             present = set(corpus.mentions.loc[corpus.mentions["article_id"].isin(articles), "entity_id"].dropna())
             entities = entities[entities["entity_id"].isin(present)]
         aliases = _aliases(corpus)
-        self.others = {str(e.name): aliases.get(e.entity_id, (e.name, []))[1] for e in entities.itertuples()}
-        self.other_labels = {str(e.name): str(e.label) for e in entities.itertuples()}
+        self.others = {str(e.name): aliases.get(e.entity_id, (e.name, []))[1] for e in itertuples(entities)}
+        self.other_labels = {str(e.name): str(e.label) for e in itertuples(entities)}
         texts = corpus.articles[["article_id", "text"]].dropna()
         inside = texts["article_id"].isin(articles) if articles is not None else pd.Series(True, index=texts.index)
         self.here = " ".join(f" {_norm(t)} " for t in texts.loc[inside, "text"])
@@ -461,7 +461,8 @@ def check_claim(
 
         return named(group[group["stance"].isin(POSITIVE_STANCES)]), named(group[group["stance"] == "deny"])
 
-    groups = list(claims.groupby("group_id", sort=False))
+    # a group's key is a value of the group_id column: the checker cannot know its type
+    groups: list[tuple[Any, pd.DataFrame]] = list(claims.groupby("group_id", sort=False))
     if group_id is None:
 
         def fit(item: tuple[Any, pd.DataFrame]) -> int:
