@@ -5,7 +5,9 @@ an editor opening it in Excel or LibreOffice. So for CSV and xlsx:
 
 - list columns become text, items joined by ``"; "``: entity ids become entity
   names, offset pairs become ``"0-81"``;
-- a ``*_entity_id`` column (``claimant_entity_id``) gets a ``*_name`` column beside it;
+- a column of one entity id per row (``<role>_entity_id``) gets a ``<role>_name`` column
+  beside it. Which columns hold entity ids is what the plugins declare
+  (``Plugin.entity_columns``), so a third-party plugin's columns are read the same way;
 - ``with_context`` adds each row's article title, outlet, published date and url;
 - a text cell a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
   ``@``, a tab or a carriage return) is written with a leading ``'``, OWASP's rule
@@ -15,14 +17,9 @@ JSONL and Parquet are for code and keep the table's own values (lists stay lists
 
 >>> import pandas as pd
 >>> from toolkit.pipeline import Corpus
->>> corpus = Corpus({
-...     "entities": pd.DataFrame({"entity_id": ["E1", "E2"], "name": ["Ana Ruiz", "Oslo"], "label": ["PERSON", "GPE"]}),
-...     "claims": pd.DataFrame({"claim_id": ["c1"], "article_id": ["a1"], "claimant_entity_id": ["E1"],
-...                             "proposition": ["=1+1"], "about_entity_ids": [["E1", "E2"]]}),
-... })
->>> row = readable_table(corpus, "claims").iloc[0]
->>> row["about_entity_ids"], row["claimant_name"], row["proposition"]
-('Ana Ruiz; Oslo', 'Ana Ruiz', "'=1+1")
+>>> corpus = Corpus({"notes": pd.DataFrame({"note": ["=1+1"], "spans": [[[0, 5], [9, 12]]]})})
+>>> readable_table(corpus, "notes").iloc[0].tolist()
+["'=1+1", '0-5; 9-12']
 """
 
 from __future__ import annotations
@@ -40,6 +37,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .registry import registry
+
 if TYPE_CHECKING:
     from .pipeline import Corpus
 
@@ -53,6 +52,8 @@ CONTEXT_COLUMNS = ("title", "outlet", "published", "url")
 LIST_SEPARATOR = "; "
 # Excel refuses longer cells (it "repairs" the file and drops them); an article's text can be longer
 XLSX_MAX_CELL = 32_767
+# a column naming one entity per row (``<role>_entity_id``): its names go beside it as ``<role>_name``
+_ONE_ENTITY = "_entity_id"
 _TRUNCATED = " …[truncated]"
 
 
@@ -95,8 +96,9 @@ def _readable(
     """:func:`readable_table`, and how many cells (headers included) were neutralised."""
     frame = corpus.table(table).copy()
     names = _entity_names(corpus)
-    for column in [c for c in frame.columns if str(c).endswith("_entity_id")]:
-        name_column = str(column)[: -len("_entity_id")] + "_name"
+    entity_columns = set(registry.entity_columns())
+    for column in [c for c in frame.columns if c in entity_columns and str(c).endswith(_ONE_ENTITY)]:
+        name_column = str(column)[: -len(_ONE_ENTITY)] + "_name"
         if name_column not in frame.columns:
             where = list(frame.columns).index(column) + 1
             frame.insert(where, name_column, [names.get(v) if isinstance(v, str) else None for v in frame[column]])
@@ -109,7 +111,7 @@ def _readable(
         dtype = frame[column].dtype
         if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
             continue  # numbers stay numbers
-        by_name = names if str(column).endswith("entity_ids") else None
+        by_name = names if column in entity_columns else None
         cells = [_cell_text(v, names=by_name) for v in frame[column].tolist()]
         if neutralise:
             safe = [neutralise_cell(c) if isinstance(c, str) else c for c in cells]
@@ -139,9 +141,9 @@ def export(
     >>> import tempfile, csv
     >>> from toolkit.pipeline import Corpus
     >>> with tempfile.TemporaryDirectory() as folder:
-    ...     result = export(Corpus({}), "quotes", Path(folder) / "quotes.csv")
+    ...     result = export(Corpus({}), "mentions", Path(folder) / "mentions.csv")
     ...     result.rows, result.columns[:2]
-    (0, ('quote_id', 'article_id'))
+    (0, ('article_id', 'start'))
     """
     path = Path(target) if isinstance(target, (str, os.PathLike)) else None
     chosen = format or (path.suffix.lstrip(".").lower() if path is not None else "csv")
