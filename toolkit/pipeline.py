@@ -484,6 +484,12 @@ def _analyze(
     unknown = sorted(set(config.options) - set(registry.names()))
     if unknown:  # a typo in --option would otherwise be ignored without a word
         raise KeyError(errors.UNKNOWN_OPTION_PLUGIN.format(name=unknown[0], names=", ".join(registry.names())))
+    for plugin in chosen:  # a broken file a plugin reads (an alias table) fails now, not after the NLP
+        if plugin.validate is not None:
+            try:
+                plugin.validate(config.plugin_options(plugin), out)
+            except ValueError as exc:
+                raise errors.InputError(str(exc)) from exc
 
     # What decides a cached row: the configuration, the code and data of the core and of each
     # plugin (digests of their files; hand-set versions were never bumped when a rule changed,
@@ -691,7 +697,7 @@ def _run_key(start: Any, config: RunConfig, out: Path) -> str:
             if p.is_file() and not p.name.startswith(".") and p.suffix != ".parquet" and p.name != MANIFEST
         ]
     for path in decision_files:
-        part = f"{path.name}:{sha256_text(path.read_text('utf-8', errors='replace'))}"
+        part = f"{path.name}:{hashlib.sha256(path.read_bytes()).hexdigest()}"  # bytes: a UTF-16 edit counts too
         digest.update(("\x00" + part).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
@@ -702,7 +708,7 @@ def _option_files(config: RunConfig) -> list[Path]:
         Path(v)
         for opts in config.options.values()
         for v in opts.values()
-        if isinstance(v, str) and v and Path(v).is_file()
+        if isinstance(v, (str, os.PathLike)) and str(v) and Path(v).is_file()  # a Path counts as a str does
     ]
 
 

@@ -427,16 +427,15 @@ def _entity_lookup(corpus: Any, codes: _MentionCodes) -> tuple[np.ndarray, np.nd
 
 
 def _alias_path(corpus: Any, alias_table: Any = None) -> Path | None:
+    """The table the panel saves to: the one the next run into the corpus's folder reads back."""
+    from .rules.aliases import alias_table_path
+
     if alias_table is not None:
         return Path(alias_table)
     configured = (corpus.manifest.get("configuration", {}).get("options", {}).get("entities", {}) or {}).get(
         "alias_table"
     )
-    if configured:
-        return Path(configured)
-    if corpus.path is not None:
-        return Path(corpus.path) / "aliases.yaml"
-    return None
+    return alias_table_path(configured, corpus.path)
 
 
 def suggestion_rows(corpus: Any, selection: Any = None, *, alias_table: Any = None) -> pd.DataFrame:
