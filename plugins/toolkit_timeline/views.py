@@ -500,57 +500,77 @@ def _chart(
         alt.Tooltip("published:N", title="reported on"),
         alt.Tooltip("group:N", title=color),
     ]
+    from toolkit.sdk import date_axis
+
     y = alt.Y("group:N", title=None, sort=groups, axis=alt.Axis(labelLimit=220))
+    # one legend for both panels: colour and shape share the field, title and order, so Vega-Lite
+    # draws them as one; the timeline's rows name their group as well, the "reported" panel has no rows
     colour = alt.Color("group:N", title=color, sort=groups, scale=alt.Scale(scheme="tableau10"))
+    shape = alt.Shape("group:N", title=color, sort=groups)  # shape as well as colour: never colour alone
     base = alt.Chart(data)
-    brush = alt.selection_interval(name="brush", encodings=["x"])
-    picked = alt.selection_point(name="pick", fields=["event_id"], on="click", empty=False)
     x_title = x_title if x_title is not None else "happened on" + (f" ({binned} bins)" if binned else "")
+    x = alt.X("start:T", title=x_title, axis=date_axis())
     points = (
         base.transform_filter(alt.datum.span == "day")
         .mark_point(filled=True, opacity=0.8)
         .encode(
-            x=alt.X("start:T", title=x_title),
+            x=x,
             y=y,
             color=colour,
             size=alt.Size("count:Q", legend=None, scale=alt.Scale(range=[40, 400])) if binned else alt.value(60),
-            shape=alt.Shape("group:N", legend=None),  # shape as well as colour: never colour alone
+            shape=shape,
             tooltip=tooltip,
         )
+        .properties(name=_POINTS_VIEW)
     )
     bars = (
         base.transform_filter(alt.datum.span != "day")
         .mark_bar(height=8, opacity=0.55)
-        .encode(
-            x=alt.X("start:T", title=x_title),
-            x2="stop:T",
-            y=y,
-            color=colour,
-            tooltip=tooltip,
-        )
+        .encode(x=x, x2="stop:T", y=y, color=colour, tooltip=tooltip)
+        .properties(name=_BARS_VIEW)
     )
     timeline = alt.layer(bars, points).properties(width=width, height=height, title="When things happened")
+    brush = alt.selection_interval(name="brush", encodings=["x"])
     reported = (
-        base.mark_circle(opacity=0.7)
+        base.mark_point(filled=True, opacity=0.7)
         .encode(
-            x=alt.X("start:T", title="happened on"),
-            y=alt.Y("published_on:T", title="reported on"),
+            x=alt.X("start:T", title="happened on", axis=date_axis()),
+            y=alt.Y("published_on:T", title="reported on", axis=date_axis()),
             color=colour,
+            shape=shape,
             size=alt.Size("count:Q", legend=None) if binned else alt.value(50),
             tooltip=tooltip,
         )
         .properties(width=width, height=200, title="Reported on vs happened on")
     )
     if interactive:
-        timeline = timeline.add_params(brush)
-        if pick:
-            timeline = (
-                alt.layer(bars, points.add_params(picked))
-                .add_params(brush)
-                .properties(width=width, height=height, title="When things happened")
-            )
         reported = reported.transform_filter(brush)
-    return alt.vconcat(timeline, reported).resolve_scale(color="shared")
+    chart = alt.vconcat(timeline, reported).resolve_scale(color="shared", shape="shared")
+    if interactive:
+        chart.params = _params(brush, pick=pick)
+    return chart
+
+
+# Each selection has one home, a single layer of the timeline: a parameter that Altair lifts to the top
+# with both layers as its views compiles to Vega with its signals defined twice ("Duplicate signal name:
+# pick_tuple", the live timeline's JavaScript error). The brush lives on the bars (an x interval spans the
+# whole layer), the click on the points. Altair names a layer inside a concatenation "<name>_<position>".
+_BARS_VIEW, _POINTS_VIEW, _TIMELINE_POSITION = "timeline_bars", "timeline_points", 0
+
+
+def _params(brush: Any, *, pick: bool) -> list[Any]:
+    import altair as alt
+
+    def home(param: Any, view: str) -> Any:
+        return alt.TopLevelSelectionParameter(
+            name=param.name, select=param.param.select, views=[f"{view}_{_TIMELINE_POSITION}"]
+        )
+
+    params = [home(brush, _BARS_VIEW)]
+    if pick:
+        picked = alt.selection_point(name="pick", fields=["event_id"], on="click", empty=False)
+        params.append(home(picked, _POINTS_VIEW))
+    return params
 
 
 # The live view swaps the data of one spec rather than building and validating an Altair chart per
