@@ -517,15 +517,19 @@ def mentions_chart(rows: pd.DataFrame) -> Any:
     """The Altair chart of mentions over time (a spec: test it with ``to_dict()``)."""
     import altair as alt
 
+    from toolkit.sdk import date_axis
+
     pick = alt.selection_point(fields=["entity_id"], name="pick")
     return (
         alt.Chart(rows)
-        .mark_line(point=True)
+        .mark_line(point=alt.OverlayMarkDef(filled=True, size=60))
         .encode(
-            x=alt.X("published:T", title="publication date"),
-            y=alt.Y("n_mentions:Q", title="mentions"),
-            color=alt.Color("name:N", title="entity"),
-            strokeDash=alt.StrokeDash("label:N", title="label"),  # a second cue besides colour
+            x=alt.X("published:T", title="publication date", axis=date_axis()),
+            y=alt.Y("n_mentions:Q", title="mentions", axis=alt.Axis(tickMinStep=1)),
+            # colour and point shape name the entity in one legend; the dash tells the entity type
+            color=alt.Color("name:N", title="entity", scale=alt.Scale(scheme="tableau10")),
+            shape=alt.Shape("name:N", title="entity"),
+            strokeDash=alt.StrokeDash("label:N", title="entity type"),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
             tooltip=["name:N", "label:N", "published:T", "n_mentions:Q"],
         )
