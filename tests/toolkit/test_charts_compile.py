@@ -12,6 +12,7 @@ are the specs it hands to vl-convert.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -172,7 +173,7 @@ def test_chart_labels_do_not_print_over_each_other(
     for spec in recorded_specs:
         for axis_labels in _axis_label_boxes(vlc.vegalite_to_scenegraph(spec)):
             checked += len(axis_labels)
-            for a, b in zip(axis_labels, axis_labels[1:], strict=False):
+            for a, b in itertools.pairwise(axis_labels):
                 assert not _overlap(a, b), f"labels {a[4]!r} and {b[4]!r} overlap in {spec.get('title')!r}"
     assert checked > 10, f"only {checked} axis labels found in the charts' scenegraphs: the walk misses them"
 
