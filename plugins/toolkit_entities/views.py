@@ -27,6 +27,7 @@ from toolkit.sdk import (
     PAGE_ROWS,
     DistinctPairs,
     cached,
+    chart_widget,
     columns_frame,
     page_note,
     prepare,
@@ -671,10 +672,8 @@ def kwic_view(corpus: Any, selection: Any, *, window: int = 60, **options: Any) 
 
 def mentions_over_time_view(corpus: Any, selection: Any, *, top: int = 8, **options: Any) -> Any:
     """Altair chart of mentions per publication date; clicking a line selects the entity."""
-    import altair as alt
     import ipywidgets as widgets
 
-    alt.JupyterChart.enable_offline()  # bundled JavaScript, never a CDN
     prepare(corpus.mentions, corpus, parts=("articles", "date_range"))
     holder = widgets.VBox()
     state: dict[str, Any] = {}
@@ -692,7 +691,7 @@ def mentions_over_time_view(corpus: Any, selection: Any, *, top: int = 8, **opti
             return
         chart = state.get("chart")
         if chart is None:
-            chart = alt.JupyterChart(mentions_chart(rows))
+            chart = chart_widget(mentions_chart(rows))
             chart.selections.observe(on_pick, names=["pick"])
             state["chart"] = chart
         # the same widget and spec with new (aggregated) data: no Altair chart to build and validate per

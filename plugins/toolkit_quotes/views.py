@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit import html as h
-from toolkit.sdk import PAGE_ROWS, DistinctPairs, cached, columns_frame, page_note, svg
+from toolkit.sdk import PAGE_ROWS, DistinctPairs, cached, chart_widget, columns_frame, page_note, svg
 
 __all__ = [
     "quote_rows",
@@ -622,10 +622,8 @@ def who_said_what(corpus: Any, selection: Any, *, top: int = CHART_TOP, **option
     hundred cells), because rebuilding and validating an Altair chart costs
     more than the whole filtering. ``rows()`` keeps every speaker × entity count.
     """
-    import altair as alt
     import ipywidgets as widgets
 
-    _enable_offline(alt)
     state: dict[str, Any] = {"rows": who_said_what_rows(corpus, selection), "chart": None, "spec": None}
     holder = widgets.VBox()
     empty = widgets.HTML('<p class="pl-muted">No quote mentions a linked entity.</p>')
@@ -641,7 +639,7 @@ def who_said_what(corpus: Any, selection: Any, *, top: int = CHART_TOP, **option
             spec = who_said_what_chart(shown).to_dict()
             spec["data"] = {"name": "cells"}  # one fixed dataset name, so later changes replace only the values
             spec["datasets"] = {"cells": []}
-            state["spec"], state["chart"] = spec, alt.JupyterChart(who_said_what_chart(shown))
+            state["spec"], state["chart"] = spec, chart_widget(who_said_what_chart(shown))
         records = [
             {"speaker": a, "entity": b, "quotes": int(n)}
             for a, b, n in zip(shown["speaker"].tolist(), shown["entity"].tolist(), shown["quotes"].tolist())
@@ -687,19 +685,6 @@ def _when_changed(selection: Any, parts: tuple[str, ...], refresh: Any) -> Any:
             refresh(change)
 
     return run
-
-
-_OFFLINE = {"done": False}
-
-
-def _enable_offline(alt: Any) -> None:
-    """Serve the chart's JavaScript from the installed package, never a CDN (once per session)."""
-    if not _OFFLINE["done"]:
-        try:
-            alt.JupyterChart.enable_offline()
-        except Exception:  # an old anywidget/altair pair: charts still render where the kernel can load them
-            pass
-        _OFFLINE["done"] = True
 
 
 # the article reader's layer and the table the exercises read ----------------------------------

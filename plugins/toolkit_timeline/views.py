@@ -503,10 +503,12 @@ def _chart(
     from toolkit.sdk import date_axis
 
     y = alt.Y("group:N", title=None, sort=groups, axis=alt.Axis(labelLimit=220))
-    # one legend for both panels: colour and shape share the field, title and order, so Vega-Lite
-    # draws them as one; the timeline's rows name their group as well, the "reported" panel has no rows
+    # one legend for both panels, of colour and shape together (the "reported" panel's, which has no
+    # rows to name its groups); the timeline's shape adds none of its own: with the bars' colour-only
+    # marks in its layer it would not merge, and two legends titled alike would show
     colour = alt.Color("group:N", title=color, sort=groups, scale=alt.Scale(scheme="tableau10"))
     shape = alt.Shape("group:N", title=color, sort=groups)  # shape as well as colour: never colour alone
+    unlisted_shape = alt.Shape("group:N", title=color, sort=groups, legend=None)
     base = alt.Chart(data)
     x_title = x_title if x_title is not None else "happened on" + (f" ({binned} bins)" if binned else "")
     x = alt.X("start:T", title=x_title, axis=date_axis())
@@ -518,7 +520,7 @@ def _chart(
             y=y,
             color=colour,
             size=alt.Size("count:Q", legend=None, scale=alt.Scale(range=[40, 400])) if binned else alt.value(60),
-            shape=shape,
+            shape=unlisted_shape,
             tooltip=tooltip,
         )
         .properties(name=_POINTS_VIEW)
@@ -709,20 +711,6 @@ def _sort_key(value: Any) -> Any:
     return pd.Timestamp(iso).value / 1e6 if iso else 0
 
 
-_OFFLINE_DONE = False
-
-
-def _enable_offline() -> None:
-    """Serve JupyterChart's JavaScript from vl-convert (no CDN), once per process."""
-    global _OFFLINE_DONE
-    if _OFFLINE_DONE:
-        return
-    import altair as alt
-
-    alt.JupyterChart.enable_offline()
-    _OFFLINE_DONE = True
-
-
 def timeline_view(
     corpus: Corpus,
     selection: Selection,
@@ -739,14 +727,11 @@ def timeline_view(
     ``chart`` (the ``alt.JupyterChart``; its ``spec`` is what it draws) and
     ``color`` (a toggle: entity / outlet).
     """
-    import altair as alt
     import ipywidgets as widgets
 
     from toolkit import html as h
-    from toolkit.sdk import columns_frame, prepare
+    from toolkit.sdk import chart_widget, columns_frame, prepare
 
-    if offline:
-        _enable_offline()
     width = 640
     # the indexes a change reads, built with the view rather than at the reader's first pick
     prepare(corpus.events, corpus, parts=("entities", "articles", "date_range"))
@@ -759,7 +744,7 @@ def timeline_view(
     _event_frame(corpus, index, np.arange(min(1, index.n)), np.zeros(min(1, index.n), dtype=np.int64))
     # the chart is made once, from the template with both parameters, and a change swaps its spec
     # (see _live_spec): its selections (brush, pick) then stay the ones observed below
-    jchart = alt.JupyterChart(
+    jchart = chart_widget(
         _chart(
             pd.DataFrame(columns=_CHART_COLUMNS),
             binned=None,
@@ -768,7 +753,8 @@ def timeline_view(
             width=width,
             interactive=True,
             pick=True,
-        )
+        ),
+        offline=offline,
     )
     toggle = widgets.ToggleButtons(options=list(COLOR_BY), value=color, description="Rows by")
     listing = widgets.HTML()
