@@ -527,9 +527,10 @@ def mentions_chart(rows: pd.DataFrame) -> Any:
         .encode(
             x=alt.X("published:T", title="publication date", axis=date_axis()),
             y=alt.Y("n_mentions:Q", title="mentions", axis=alt.Axis(tickMinStep=1)),
-            # colour and point shape name the entity in one legend; the dash tells the entity type
+            # colour names the entity in the legend; the point shape is a second cue with no legend of its own
+            # (the line's colour-only marks would not merge with it: two legends titled "entity" showed)
             color=alt.Color("name:N", title="entity", scale=alt.Scale(scheme="tableau10")),
-            shape=alt.Shape("name:N", title="entity"),
+            shape=alt.Shape("name:N", title="entity", legend=None),
             strokeDash=alt.StrokeDash("label:N", title="entity type"),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
             tooltip=["name:N", "label:N", "published:T", "n_mentions:Q"],

@@ -178,6 +178,33 @@ def test_chart_labels_do_not_print_over_each_other(
     assert checked > 10, f"only {checked} axis labels found in the charts' scenegraphs: the walk misses them"
 
 
+@pytest.mark.parametrize("which", ["sample", pytest.param("real", marks=pytest.mark.slow)])
+def test_one_legend_per_title(which: str, request: pytest.FixtureRequest, recorded_specs: list[dict]) -> None:
+    """Regression: two legends both titled "stance" (colour and shape on scales that did not merge)."""
+    corpus = request.getfixturevalue(which)
+    for name in V.renderers():
+        V.render(corpus, name)
+    titled = 0
+    for spec in recorded_specs:
+        titles = _legend_titles(vlc.vegalite_to_scenegraph(spec))
+        titled += len(titles)
+        assert len(titles) == len(set(titles)), f"legends titled alike in {spec.get('title')!r}: {titles}"
+    assert titled, "no chart has a legend: the scenegraph walk misses them"
+
+
+def _legend_titles(node: Any) -> list[str]:
+    found: list[str] = []
+    if isinstance(node, dict):
+        if node.get("role") == "legend-title":
+            found += [str(item.get("text")) for item in node.get("items", []) if item.get("text")]
+        for value in node.values():
+            found += _legend_titles(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _legend_titles(value)
+    return found
+
+
 def _axis_label_boxes(scenegraph: dict[str, Any]) -> Iterator[list[tuple[float, float, float, float, str]]]:
     """Per axis, the visible labels' approximate boxes (x0, y0, x1, y1, text), in drawing order."""
 
