@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import orjson
 import pandas as pd
@@ -38,6 +38,9 @@ from .loaders import DEFAULT_MAX_CHARS, iter_articles
 from .records import Article, LoadReport
 from .registry import Plugin, StepContext, registry
 from .schemas import SCHEMAS, TABLES, conform, empty_table
+
+if TYPE_CHECKING:
+    from .export import ExportResult
 
 __all__ = ["Corpus", "RunConfig", "analyze", "open_corpus"]
 
@@ -92,6 +95,25 @@ class Corpus:
     @property
     def load_report(self) -> dict[str, Any]:
         return self.manifest.get("load_report", {})
+
+    def export(
+        self,
+        table: str,
+        target: str | os.PathLike[str] | IO[str] | None = None,
+        *,
+        format: str | None = None,
+        with_context: bool = False,
+        neutralise: bool = True,
+    ) -> ExportResult:
+        """Write one table for a spreadsheet or for code (csv, jsonl, parquet, xlsx); see :mod:`toolkit.export`.
+
+        ``corpus.export("claims", "claims.xlsx", with_context=True)``. Returns an
+        :class:`~toolkit.export.ExportResult`. (A method, not ``toolkit.export``: that
+        name is the module's, and importing it would replace a function of that name.)
+        """
+        from .export import export
+
+        return export(self, table, target, format=format, with_context=with_context, neutralise=neutralise)
 
     def save(self, out: str | os.PathLike[str]) -> Path:
         """Write every table as ``out/<table>.parquet`` and the manifest.
@@ -258,22 +280,29 @@ def analyze(
         batch_size=batch_size,
         workers=workers,
     )
-    run = dict(
-        metadata=metadata,
-        quiet=quiet,
-        strict=strict,
-        columns=columns,
-        engine=engine,
-        scheduler=scheduler,
-        max_chars=max_chars,
-    )
+
+    def run(out: Path | None, *, cache: bool) -> Corpus:
+        return _analyze(
+            inputs,
+            config=config,
+            out=out,
+            cache=cache,
+            metadata=metadata,
+            quiet=quiet,
+            strict=strict,
+            columns=columns,
+            engine=engine,
+            scheduler=scheduler,
+            max_chars=max_chars,
+        )
+
     # the rows, tables and corpus steps allocate millions of short-lived objects as well
     with fewer_collections(), _arrow_memory_from_system():
         if out is None:
-            return _analyze(inputs, config=config, out=None, cache=False, **run)
-        out = Path(out)
-        with output_lock(out):
-            return _analyze(inputs, config=config, out=out, cache=cache, **run)
+            return run(None, cache=False)
+        folder = Path(out)
+        with output_lock(folder):
+            return run(folder, cache=cache)
 
 
 class _TableBuilder:
@@ -389,8 +418,10 @@ def _drain(items: list[Article]) -> Iterator[Article]:
     >>> next(handed), items
     ('a', [None, 'b'])
     """
+    # the caller's list holds None where an item was handed on: it is not used as a list of articles after
+    slots = cast("list[Article | None]", items)
     for k in range(len(items)):
-        item, items[k] = items[k], None
+        item, slots[k] = items[k], None
         yield item
 
 
@@ -453,6 +484,12 @@ def _analyze(
     unknown = sorted(set(config.options) - set(registry.names()))
     if unknown:  # a typo in --option would otherwise be ignored without a word
         raise KeyError(errors.UNKNOWN_OPTION_PLUGIN.format(name=unknown[0], names=", ".join(registry.names())))
+    for plugin in chosen:  # a broken file a plugin reads (an alias table) fails now, not after the NLP
+        if plugin.validate is not None:
+            try:
+                plugin.validate(config.plugin_options(plugin), out)
+            except ValueError as exc:
+                raise errors.InputError(str(exc)) from exc
 
     # What decides a cached row: the configuration, the code and data of the core and of each
     # plugin (digests of their files; hand-set versions were never bumped when a rule changed,
@@ -489,12 +526,17 @@ def _analyze(
     # had it (see _drain); what the run key needs of them is kept as a running hash
     articles = list(stream)
     key_start = _run_key_start(articles, report, fingerprint, config, chosen) if (out is not None and cache) else None
-    run_key = _run_key(key_start, config, out) if key_start is not None else None
+    run_key = _run_key(key_start, config, out) if (key_start is not None and out is not None) else None
     timings["load_inputs_s"] = time.perf_counter() - started
-    if run_key is not None and not strict:
+    if run_key is not None and out is not None and not strict:  # (a run key is only taken with an output folder)
         previous = _unchanged_run(out, run_key)
         if previous is not None:
             previous.manifest["reused_previous_run"] = True
+            # what this run did, not what the run that wrote the tables did: every article's rows
+            # came from the previous run's tables ("0 from cache" on an unchanged re-run was this)
+            previous.manifest.update(analysed=0, from_cache=len(articles))
+            if previous.manifest.get("cache"):  # nor did this run drop what that run dropped
+                previous.manifest["cache"] = {**previous.manifest["cache"], "dropped_stale": 0}
             previous.manifest["timings_this_run"] = {"total_s": round(time.perf_counter() - started, 3)}
             return previous
 
@@ -526,7 +568,8 @@ def _analyze(
     from tqdm.auto import tqdm
 
     dropped_stale = _drop_stale_cache(cache_dir) if cache_dir is not None else 0
-    bar = tqdm(desc="analysing", unit="article", disable=quiet, smoothing=0.1)
+    # the inputs are loaded before the first batch (see above), so the bar knows its total and an ETA
+    bar = tqdm(total=len(articles), desc="analysing", unit="article", disable=quiet, smoothing=0.1)
     writer = _CacheWriter(cache_dir) if cache_dir is not None else None
     finished = False
     try:
@@ -581,7 +624,7 @@ def _analyze(
         del changed
         release_free_memory()  # what the step freed, before the next step allocates its own
     timings["corpus_steps_s"] = time.perf_counter() - step_started
-    if run_key is not None and not _option_files(config):
+    if run_key is not None and out is not None and not _option_files(config):
         # a plugin may leave a file beside the tables that it never reads back (entities writes
         # aliases.yaml for a person to edit): it was not there when the key was taken, so without
         # this the first re-run of every new output folder would miss and redo the corpus steps.
@@ -654,7 +697,7 @@ def _run_key(start: Any, config: RunConfig, out: Path) -> str:
             if p.is_file() and not p.name.startswith(".") and p.suffix != ".parquet" and p.name != MANIFEST
         ]
     for path in decision_files:
-        part = f"{path.name}:{sha256_text(path.read_text('utf-8', errors='replace'))}"
+        part = f"{path.name}:{hashlib.sha256(path.read_bytes()).hexdigest()}"  # bytes: a UTF-16 edit counts too
         digest.update(("\x00" + part).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
@@ -665,7 +708,7 @@ def _option_files(config: RunConfig) -> list[Path]:
         Path(v)
         for opts in config.options.values()
         for v in opts.values()
-        if isinstance(v, str) and v and Path(v).is_file()
+        if isinstance(v, (str, os.PathLike)) and str(v) and Path(v).is_file()  # a Path counts as a str does
     ]
 
 

@@ -17,12 +17,8 @@ from .vocabulary import DURATION_CODES, MONTHS, PARTS_OF_DAY, SEASON_CODES, WEEK
 
 @rule(
     "duration",
-    APPROX
-    + r"(?P<num>"
-    + NUM
-    + r"|\d+\s+1/2|\d+½)(?:(?P<half>\s+(?i:and\s+a\s+half)))?(?:\s+(?i:more|additional|straight|consecutive|full))?[\s-]+(?P<unit>"
-    + UNIT
-    + r")"
+    APPROX + r"(?P<num>" + NUM + r"|\d+\s+1/2|\d+½)(?:(?P<half>\s+(?i:and\s+a\s+half)))?"
+    r"(?:\s+(?i:more|additional|straight|consecutive|full))?[\s-]+(?P<unit>" + UNIT + r")"
     r"(?P<half2>\s+(?i:and\s+a\s+half))?(?P<old>[\s-]+(?i:old|long))?(?:\s+(?i:or\s+so))?(?![-\w])",
 )
 def _duration_rule(m: re.Match[str], ctx: Context) -> Out | None:
@@ -34,7 +30,7 @@ def _duration_rule(m: re.Match[str], ctx: Context) -> Out | None:
     if num_text.lower() in ("a", "an") and not approx:
         # "$5 a year", "twice a week": a set, handled by the set rule; "a year" alone is a duration
         before = ctx.text[max(0, m.start() - 25) : m.start()]
-        if re.search(r"(?:\d|%|times|twice|once|thrice|cents?|dollars?|percent|hours?|miles)\s*$", before, re.I):
+        if re.search(r"(?:\d|%|\b(?:times|twice|once|thrice|cents?|dollars?|percent|hours?|miles))\s*$", before, re.I):
             unit_code = duration_value(1, unit)
             return Out("SET", unit_code, None, "text", sets_anchor=False)
     unit_text = m.group("unit")
