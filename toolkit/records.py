@@ -67,6 +67,14 @@ class LoadReport:
     warnings: list[str] = field(default_factory=list)
 
     def add(self, entry: LoadEntry) -> None:
+        # a file name may hold terminal escape sequences: every message shows the escaped form
+        from dataclasses import replace
+
+        from .errors import printable
+
+        source, reason = printable(entry.source), printable(entry.reason)
+        if source != entry.source or reason != entry.reason:
+            entry = replace(entry, source=source, reason=reason)
         self.entries.append(entry)
 
     def _count(self, status: str) -> int:
