@@ -37,7 +37,7 @@ _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: object) -> str:
-    """``text`` with control characters and terminal escape sequences made visible, for messages.
+    r"""``text`` with control characters and terminal escape sequences made visible, for messages.
 
     Every message that shows a file name, an article id or another input's text goes
     through this one helper (load report entries, CLI output), so a name crafted to

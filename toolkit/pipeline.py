@@ -777,7 +777,7 @@ def _read_cache(cache_dir: Path, key: str) -> dict[str, list[dict[str, Any]]] | 
 
 
 def _read_cache_entry(cache_dir: Path, key: str) -> tuple[dict[str, list[dict[str, Any]]] | None, bool]:
-    """``(rows, damaged)``: the entry's rows when it is intact, else ``None``; ``damaged`` is true
+    r"""``(rows, damaged)``: the entry's rows when it is intact, else ``None``; ``damaged`` is true
     when an entry exists but fails its checksum or its shape, so the run recomputes and counts it.
 
     An entry is ``<sha256 of payload, hex>\n<payload JSON>`` (see :func:`_encode_cache`). Without
