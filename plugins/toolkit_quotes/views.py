@@ -532,7 +532,10 @@ def _speakers_html(corpus: Any, wanted: list[str], rows: pd.DataFrame) -> str:
 
 # widgets --------------------------------------------------------------------------
 def quote_explorer(corpus: Any, selection: Any, **options: Any) -> Any:
-    """Filters (speaker, entity, kind, text), one table, and the picked quote in context; picking sets ``selection.quote``."""
+    """Filters (speaker, entity, kind, text), one table, and the picked quote in context.
+
+    Picking a quote sets ``selection.quote``.
+    """
     import ipywidgets as widgets
 
     speaker = widgets.Text(placeholder="speaker", description="Speaker")

@@ -46,7 +46,7 @@ def truncate(data: bytes) -> bytes:
 def list_as_string_with_a_valid_checksum(data: bytes) -> bytes:
     """A foreign entry whose checksum is right but whose shape is not: the shape check must catch it."""
     rows = json.loads(data.split(b"\n", 1)[1])
-    rows = {table: "not a list of rows" for table in rows}
+    rows = dict.fromkeys(rows, "not a list of rows")
     payload = json.dumps(rows).encode()
     return hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
 
