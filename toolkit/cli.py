@@ -296,7 +296,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             import traceback
 
             traceback.print_exc()
-        print(f"presslens {args.command}: error: {errors.printable(_message(exc))}", file=sys.stderr)
+        # escaped line by line: PressLens's own messages may span lines (the load report's summary)
+        message = "\n".join(errors.printable(line) for line in _message(exc).splitlines())
+        print(f"presslens {args.command}: error: {message}", file=sys.stderr)
         return errors.EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else errors.EXIT_FAILED
 
 

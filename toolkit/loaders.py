@@ -450,7 +450,7 @@ class _Loader:
         manifest and alias file as articles on the next run (3 → 33 → 137 articles).
         Another PressLens output folder is known by its manifest beside Parquet tables.
         """
-        absolute = os.path.abspath(path)
+        absolute = os.path.realpath(path)  # a symlink to the output folder is the output folder
         if self.output is not None and (absolute == self.output or absolute.startswith(self.output + os.sep)):
             return "the output folder of this run (--out): never read as input"
         if os.path.isdir(absolute) and _is_output_folder(absolute):
@@ -505,7 +505,7 @@ class _Loader:
         if os.path.abspath(source) in self.exclude:
             self.report.add(LoadEntry(source=source, status="skipped", reason="metadata file (passed with --metadata)"))
             return
-        if self.output is not None and os.path.abspath(source).startswith(self.output + os.sep):
+        if self.output is not None and os.path.realpath(source).startswith(self.output + os.sep):
             self.report.add(
                 LoadEntry(source=source, status="skipped", reason="in the output folder of this run (--out)")
             )
@@ -903,7 +903,7 @@ def iter_articles(
         metadata=meta,
         exclude=exclude,
         max_chars=max_chars,
-        output=os.path.abspath(os.fspath(output)) if output is not None else None,
+        output=os.path.realpath(os.fspath(output)) if output is not None else None,
     )
     yield from loader.run(inputs)
     for key in sorted(set(meta) - loader.matched_metadata):

@@ -185,3 +185,13 @@ def test_an_invalid_article_timeout_is_a_usage_error(capsys):
         main(["analyze", "x", "--out", "y", "--article-timeout", "soon"])
     assert stop.value.code == errors.EXIT_USAGE
     assert "number of seconds" in capsys.readouterr().err
+
+
+def test_a_multi_line_message_keeps_its_lines_and_escapes_what_they_show(capsys, plugin, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty\x1b[2J.txt").write_text("")  # nothing loads: the message lists the load report
+    code, err = run(capsys, str(folder), "--out", str(tmp_path / "out"))
+    assert code == errors.EXIT_FAILED and "Traceback" not in err
+    assert "Nothing loaded" in err and "\n  skipped: " in err
+    assert "\x1b" not in err and "empty\\x1b[2J.txt" in err

@@ -126,3 +126,14 @@ def test_another_presslens_output_folder_and_a_file_inside_out_are_skipped_with_
     assert "PressLens output folder" in next(
         e["reason"] for e in result.load_report["entries"] if e["status"] == "skipped"
     )
+
+
+def test_a_symlink_to_the_output_folder_is_the_output_folder(tmp_path, spans):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "story.txt").write_text("Ministers met in Paris on Monday.")
+    out = tmp_path / "out"
+    (corpus / "link-to-out").symlink_to(out, target_is_directory=True)
+    toolkit.analyze(corpus, plugins=["spans"], quiet=True, out=out)
+    result = toolkit.analyze(corpus, plugins=["spans"], quiet=True, out=out)
+    assert len(result.articles) == 1
