@@ -156,6 +156,24 @@ def _add_plugin_rows(rows: Rows, plugin: Plugin, doc: Any, article: Article, con
             bucket.append({"article_id": article.article_id, **item})
 
 
+def _batch_budget(article_timeout: float | None, n_articles: int) -> float | None:
+    """The time a batch of ``n_articles`` may take in ``nlp.pipe`` before it is analysed again
+    one article at a time: one article's budget, plus a tenth of it for each other article.
+
+    spaCy sees a batch's articles together, so one article's time cannot be measured there.
+    ``n × article_timeout`` would let one runaway article hold a batch of 64 for two hours
+    at the default; one budget for the whole batch would re-analyse every batch of long but
+    normal articles. An article takes seconds, so a tenth of the budget each is ample, and a
+    runaway one is caught after ~7 budgets (14 min at the default), then alone after one.
+
+    >>> _batch_budget(120, 64), _batch_budget(120, 1), _batch_budget(None, 64)
+    (876.0, 120.0, None)
+    """
+    if not article_timeout:
+        return None
+    return article_timeout * (1 + (n_articles - 1) / 10)
+
+
 @contextlib.contextmanager
 def time_budget(seconds: float | None) -> Iterator[None]:
     """Raise :class:`~toolkit.errors.ArticleTimeout` inside the block once it has run ``seconds``.
@@ -309,8 +327,8 @@ class ArticleProcessor:
     def process(self, articles: Sequence[Article]) -> list[Result]:
         """One result per article, in order: its rows, or an :class:`ArticleFailure`.
 
-        The batch goes through ``nlp.pipe`` (spaCy's fast path) under a time budget of
-        ``article_timeout`` per article. An exception inside a plugin's ``extract`` costs
+        The batch goes through ``nlp.pipe`` (spaCy's fast path) under a time budget (see
+        :func:`_batch_budget`). An exception inside a plugin's ``extract`` costs
         that article alone. An exception or a timeout inside the pipe cannot be pinned on
         one article (components see the batch together), so the batch is analysed again
         one article at a time, component by component, each under its own budget: the
@@ -325,7 +343,7 @@ class ArticleProcessor:
             nlp.max_length = max(nlp.max_length, longest + 1)
             budget = self.config.article_timeout
             try:
-                with time_budget(budget * len(articles) if budget else None):
+                with time_budget(_batch_budget(budget, len(articles))):
                     # one Doc at a time leaves nlp.pipe; it is dropped as soon as its rows exist
                     processed = nlp.pipe(
                         (self._doc(article) for article in articles), batch_size=self.config.batch_size
