@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 import time
@@ -37,6 +38,25 @@ def _max_chars(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds (0: no limit), got {text!r}")
+    return value
+
+
+EXIT_CODES = f"""exit codes:
+  {errors.EXIT_OK}    the run finished (articles that failed are listed in the load report)
+  {errors.EXIT_FAILED}    the run stopped on an error, or --strict found a problem
+  {errors.EXIT_USAGE}    the command line is wrong (unknown option, missing argument)
+  {errors.EXIT_INTERRUPTED}  interrupted (Ctrl-C); analysed articles are kept in the cache
+
+Errors are one line saying what happened and what to do; --debug adds the traceback."""
+
+
 def _tables_help(folder: str | None) -> str:
     """The tables ``export`` can write: the folder's own when it names one, else the contract's."""
     from .schemas import TABLES
@@ -66,8 +86,14 @@ def _export_folder(argv: Sequence[str]) -> str | None:
 
 
 def _build_parser(*, export_folder: str | None = None) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="presslens", description="Read news coverage as evidence.")
+    parser = argparse.ArgumentParser(
+        prog="presslens",
+        description="Read news coverage as evidence.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"presslens {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     analyze = sub.add_parser("analyze", help="analyse articles and write the tables")
@@ -109,6 +135,13 @@ def _build_parser(*, export_folder: str | None = None) -> argparse.ArgumentParse
         default=None,
         metavar="N",
         help="skip articles longer than N characters (default 1,000,000; 0: no limit)",
+    )
+    analyze.add_argument(
+        "--article-timeout",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="report an article taking longer than this as failed and go on (default 120; 0: no limit)",
     )
     analyze.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -158,6 +191,10 @@ def _build_parser(*, export_folder: str | None = None) -> argparse.ArgumentParse
         "--template", help="run this report notebook with papermill instead (e.g. notebooks/report.ipynb)"
     )
     report.add_argument("--kernel", default="python3", help="Jupyter kernel that runs --template (default python3)")
+    for command in sub.choices.values():  # --debug before or after the command: `presslens analyze … --debug`
+        command.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help="show the traceback of an error"
+        )
     return parser
 
 
@@ -185,6 +222,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         engine=args.engine,
         scheduler=args.scheduler,
         **({} if args.max_chars is None else {"max_chars": args.max_chars or None}),
+        **({} if args.article_timeout is None else {"article_timeout": args.article_timeout or None}),
     )
     report = corpus.load_report
     print(
@@ -205,14 +243,24 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             f"model changed since {'it was' if dropped == 1 else 'they were'} written",
             file=sys.stderr,
         )
+    damaged = (corpus.manifest.get("cache") or {}).get("damaged", 0)
+    if damaged:
+        print(
+            f"recomputed {damaged} damaged cache {'entry' if damaged == 1 else 'entries'} "
+            "(checksum or shape did not match)",
+            file=sys.stderr,
+        )
     for entry in report["entries"]:
         if entry["status"] != "loaded":
-            print(f"  {entry['status']}: {entry['source']} — {entry['reason']}", file=sys.stderr)
+            print(
+                f"  {entry['status']}: {errors.printable(entry['source'])} — {errors.printable(entry['reason'])}",
+                file=sys.stderr,
+            )
     for warning in report["warnings"]:
-        print(f"  warning: {warning}", file=sys.stderr)
+        print(f"  warning: {errors.printable(warning)}", file=sys.stderr)
     sizes = ", ".join(f"{name} {n}" for name, n in corpus.manifest["tables"].items())
     print(f"tables: {sizes}", file=sys.stderr)
-    print(f"wrote {Path(args.out).resolve()}/<table>.parquet and manifest.json", file=sys.stderr)
+    print(f"wrote {errors.printable(Path(args.out).resolve())}/<table>.parquet and manifest.json", file=sys.stderr)
     return 0
 
 
@@ -299,19 +347,50 @@ def _cmd_report(args: argparse.Namespace) -> int:
 COMMANDS = {"analyze": _cmd_analyze, "plugins": _cmd_plugins, "export": _cmd_export, "report": _cmd_report}
 
 
+def _message(exc: BaseException) -> str:
+    """One line (or PressLens's own few) saying what happened and what to do, for any error."""
+    if isinstance(exc, KeyboardInterrupt):
+        return errors.INTERRUPTED
+    if isinstance(exc, (errors.PressLensError, FileNotFoundError)) or (
+        isinstance(exc, KeyError) and exc.args and str(exc.args[0]).endswith(".")
+    ):  # PressLens's own messages (its KeyErrors end with a sentence, a missing dict key does not)
+        return str(exc.args[0]) if isinstance(exc, KeyError) else str(exc)
+    if isinstance(exc, OSError):
+        where = exc.filename if exc.filename is not None else "a file"
+        if exc.errno == errno.ENOSPC:
+            return errors.DISK_FULL.format(path=where)
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            why = "read-only file system" if exc.errno == errno.EROFS else "permission denied"
+            return errors.OUT_NOT_WRITABLE.format(out=where, why=why)
+        if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+            return f"{where} is a file where a folder was expected. Choose another --out (a folder path)."
+        return f"Could not read or write {where}: {exc.strerror or exc}. Check the path and try again."
+    return errors.UNEXPECTED.format(error=type(exc).__name__, message=exc)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit code (see ``EXIT_CODES``).
+
+    Every error ends as one message on standard error with no traceback, unless ``--debug``.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _build_parser(export_folder=_export_folder(argv))
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
-        return 2
+        return errors.EXIT_USAGE
+    debug = getattr(args, "debug", False)
     try:
         return COMMANDS[args.command](args)
-    except (errors.PressLensError, FileNotFoundError, KeyError) as exc:
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+    except (Exception, KeyboardInterrupt) as exc:
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        # escaped line by line: PressLens's own messages may span lines (the load report's summary)
+        message = "\n".join(errors.printable(line) for line in _message(exc).splitlines())
         print(f"presslens {args.command}: error: {message}", file=sys.stderr)
-        return 1
+        return errors.EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else errors.EXIT_FAILED
 
 
 if __name__ == "__main__":  # pragma: no cover

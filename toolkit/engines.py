@@ -4,7 +4,9 @@ as partitions on a Dask cluster.
 
 Every engine has the same small interface: :meth:`map` takes an iterable of
 ``(tag, [Article, ...])`` batches and yields ``(tag, [rows, ...])`` in the SAME
-order, one ``rows`` dict (``{table: [row, ...]}``) per article. The pipeline
+order, one result per article: a ``rows`` dict (``{table: [row, ...]}``), or an
+:class:`ArticleFailure` saying which plugin raised what (or that the article went
+over its time budget), so one bad article costs its own rows and no more. The pipeline
 owns caching, tables and corpus-level steps; engines only turn articles into
 rows. Engines start lazily (no model load, no pool, no cluster) until the first
 non-empty batch, so a run served entirely from the cache never imports spaCy.
@@ -30,6 +32,7 @@ import importlib.metadata as md
 import importlib.util
 import json
 import os
+import signal
 import threading
 import time
 import warnings
@@ -52,12 +55,57 @@ __all__ = [
     "make_engine",
     "model_fingerprint",
     "extract_rows",
+    "ArticleFailure",
+    "time_budget",
 ]
 
 ENGINES = ("local", "dask")
 
 Rows = dict[str, list[dict[str, Any]]]
 Tag = TypeVar("Tag")
+
+# the default per-article time budget: generous (a long article takes a few seconds), so that
+# only an input that makes a rule run away reaches it
+DEFAULT_ARTICLE_TIMEOUT = 120.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArticleFailure:
+    """Why one article has no rows: where the analysis raised, and what.
+
+    ``plugin`` is the plugin's name, or ``"spaCy"`` for a component of the model itself;
+    ``step`` says which part of it ("component presslens_quotes", "extract", "ner").
+
+    >>> ArticleFailure(plugin="quotes", step="extract", error="KeyError", message="'x'").reason
+    "plugin 'quotes' (extract) raised KeyError: 'x'"
+    """
+
+    plugin: str
+    step: str
+    error: str
+    message: str
+
+    @property
+    def reason(self) -> str:
+        where = f"plugin {self.plugin!r}" if self.plugin != "spaCy" else "spaCy"
+        if self.error == "ArticleTimeout":
+            return f"{where} ({self.step}) {self.message}"
+        return f"{where} ({self.step}) raised {self.error}: {self.message}"
+
+    @classmethod
+    def of(cls, exc: BaseException, *, plugin: str, step: str, budget: float | None) -> ArticleFailure:
+        from .errors import ARTICLE_TIMED_OUT, printable
+
+        if isinstance(exc, errors.ArticleTimeout):
+            message = ARTICLE_TIMED_OUT.format(budget=budget or 0)
+        else:
+            message = printable(str(exc))
+            if len(message) > 300:  # an exception may carry a whole article's text
+                message = message[:300] + "…"
+        return cls(plugin=plugin, step=step, error=type(exc).__name__, message=message)
+
+
+Result = Rows | ArticleFailure
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,6 +118,7 @@ class RunConfig:
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # per plugin name
     batch_size: int = 64
     workers: int = 1
+    article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT  # seconds per article; None: no limit
 
     def plugin_options(self, plugin: Plugin) -> dict[str, Any]:
         return {**plugin.options, **self.options.get(plugin.name, {})}
@@ -93,14 +142,123 @@ def extract_rows(doc: Any, article: Article, chosen: Sequence[Plugin], config: R
     """Every plugin's rows for one processed article, tagged with its ``article_id``."""
     rows: Rows = {}
     for plugin in chosen:
-        if plugin.extract is None:
-            continue
-        produced = plugin.extract(doc, article, config.plugin_options(plugin))
-        for table, items in (produced or {}).items():
-            bucket = rows.setdefault(table, [])
-            for item in items:
-                bucket.append({"article_id": article.article_id, **item})
+        _add_plugin_rows(rows, plugin, doc, article, config)
     return rows
+
+
+def _add_plugin_rows(rows: Rows, plugin: Plugin, doc: Any, article: Article, config: RunConfig) -> None:
+    if plugin.extract is None:
+        return
+    produced = plugin.extract(doc, article, config.plugin_options(plugin))
+    for table, items in (produced or {}).items():
+        bucket = rows.setdefault(table, [])
+        for item in items:
+            bucket.append({"article_id": article.article_id, **item})
+
+
+def _batch_budget(article_timeout: float | None, n_articles: int) -> float | None:
+    """The time a batch of ``n_articles`` may take in ``nlp.pipe`` before it is analysed again
+    one article at a time: one article's budget, plus a tenth of it for each other article.
+
+    spaCy sees a batch's articles together, so one article's time cannot be measured there.
+    ``n × article_timeout`` would let one runaway article hold a batch of 64 for two hours
+    at the default; one budget for the whole batch would re-analyse every batch of long but
+    normal articles. An article takes seconds, so a tenth of the budget each is ample, and a
+    runaway one is caught after ~7 budgets (14 min at the default), then alone after one.
+
+    >>> _batch_budget(120, 64), _batch_budget(120, 1), _batch_budget(None, 64)
+    (876.0, 120.0, None)
+    """
+    if not article_timeout:
+        return None
+    return article_timeout * (1 + (n_articles - 1) / 10)
+
+
+@contextlib.contextmanager
+def time_budget(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`~toolkit.errors.ArticleTimeout` inside the block once it has run ``seconds``.
+
+    Two mechanisms, because Python lets only the main thread receive signals:
+
+    - **main thread** (one process, and each ``--workers`` pool process, whose tasks run in
+      its main thread): ``SIGALRM`` through ``setitimer``. The handler raises in the main
+      thread at the next bytecode boundary, and a blocking call (``time.sleep``, I/O) is
+      interrupted too. A timer or handler already set (by a test runner, say) is put back
+      on exit, with the time the block used taken off.
+    - **any other thread** (Dask workers run tasks in threads, notebooks may call
+      ``analyze`` from one): a watchdog ``threading.Timer`` that sets an asynchronous
+      exception on the analysing thread (``PyThreadState_SetAsyncExc``). It is delivered
+      when that thread next runs Python bytecode, so a single long call into C finishes
+      first; spaCy's and the plugins' loops run bytecode between tokens, which is enough
+      for the runaway rules this budget is for. A pending exception is cleared on exit, so
+      it can never fire outside the block.
+
+    ``None`` or ``0`` means no limit.
+
+    >>> import time
+    >>> try:
+    ...     with time_budget(0.05):
+    ...         time.sleep(5)
+    ... except errors.ArticleTimeout:
+    ...     print("stopped")
+    stopped
+    """
+    if not seconds or seconds <= 0:
+        yield
+        return
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        with _alarm(seconds):
+            yield
+    else:
+        with _watchdog(seconds):
+            yield
+
+
+@contextlib.contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise errors.ArticleTimeout(f"over {seconds:g} s")
+
+    started = time.monotonic()
+    previous_handler = signal.signal(signal.SIGALRM, on_alarm)
+    previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous_handler)
+        if previous_delay > 0:  # someone else's alarm: re-armed for what is left of it
+            left = max(previous_delay - (time.monotonic() - started), 1e-3)
+            signal.setitimer(signal.ITIMER_REAL, left, previous_interval)
+
+
+@contextlib.contextmanager
+def _watchdog(seconds: float) -> Iterator[None]:
+    import ctypes
+
+    thread_id = threading.get_ident()
+    lock = threading.Lock()
+    state = {"done": False, "fired": False}
+
+    def fire() -> None:
+        with lock:
+            if not state["done"]:
+                state["fired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                    ctypes.c_ulong(thread_id), ctypes.py_object(errors.ArticleTimeout)
+                )
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            state["done"] = True
+            timer.cancel()
+            if state["fired"]:  # not delivered yet (the block ended first): never deliver it
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), None)
 
 
 @contextlib.contextmanager
@@ -140,6 +298,7 @@ class ArticleProcessor:
         self._nlp: Any = None
         self._lock = threading.Lock()
         self.load_s = 0.0  # seconds spent loading the pipeline (reported by the local engine)
+        self._extracting = ""  # the plugin whose extract is running
 
     @property
     def nlp(self) -> Any:
@@ -165,7 +324,16 @@ class ArticleProcessor:
                 gc.unfreeze()  # frozen objects are never collected: give the model back to the collector
                 gc.collect()
 
-    def process(self, articles: Sequence[Article]) -> list[Rows]:
+    def process(self, articles: Sequence[Article]) -> list[Result]:
+        """One result per article, in order: its rows, or an :class:`ArticleFailure`.
+
+        The batch goes through ``nlp.pipe`` (spaCy's fast path) under a time budget (see
+        :func:`_batch_budget`). An exception inside a plugin's ``extract`` costs
+        that article alone. An exception or a timeout inside the pipe cannot be pinned on
+        one article (components see the batch together), so the batch is analysed again
+        one article at a time, component by component, each under its own budget: the
+        good articles keep their rows and the culprit's failure names the component.
+        """
         if not articles:
             return []
         with self._lock, fewer_collections():
@@ -173,20 +341,61 @@ class ArticleProcessor:
             # the loader decides which texts are too long (max_chars); what it let through, spaCy must take
             longest = max(len(article.text) for article in articles)
             nlp.max_length = max(nlp.max_length, longest + 1)
+            budget = self.config.article_timeout
+            try:
+                with time_budget(_batch_budget(budget, len(articles))):
+                    # one Doc at a time leaves nlp.pipe; it is dropped as soon as its rows exist
+                    processed = nlp.pipe(
+                        (self._doc(article) for article in articles), batch_size=self.config.batch_size
+                    )
+                    return [self._extract(doc, article) for article, doc in zip(articles, processed, strict=True)]
+            except Exception:  # ArticleTimeout included: find which article, one at a time
+                return [self._one(article) for article in articles]
 
-            def docs() -> Iterator[Any]:
-                for article in articles:
-                    doc = nlp.make_doc(article.text)
-                    doc._.presslens_article_id = article.article_id
-                    doc._.presslens_published = article.published
-                    yield doc
+    def _doc(self, article: Article) -> Any:
+        doc = self.nlp.make_doc(article.text)
+        doc._.presslens_article_id = article.article_id
+        doc._.presslens_published = article.published
+        return doc
 
-            # one Doc at a time leaves nlp.pipe; it is dropped as soon as its rows exist
-            processed = nlp.pipe(docs(), batch_size=self.config.batch_size)
-            return [
-                extract_rows(doc, article, self.chosen, self.config)
-                for article, doc in zip(articles, processed, strict=True)
-            ]
+    def _owner(self, component: str) -> str:
+        """The plugin whose spaCy component this is, or ``"spaCy"`` for the model's own."""
+        return next((p.name for p in self.chosen if p.component == component), "spaCy")
+
+    def _extract(self, doc: Any, article: Article) -> Result:
+        """Every plugin's rows for ``doc``, or the failure of the first plugin that raised.
+
+        A timeout passes through: under a batch's budget it does not say which article was slow.
+        """
+        rows: Rows = {}
+        for plugin in self.chosen:
+            self._extracting = plugin.name  # for a timeout's message (see _one)
+            try:
+                _add_plugin_rows(rows, plugin, doc, article, self.config)
+            except errors.ArticleTimeout:
+                raise
+            except Exception as exc:
+                return ArticleFailure.of(exc, plugin=plugin.name, step="extract", budget=self.config.article_timeout)
+        return rows
+
+    def _one(self, article: Article) -> Result:
+        budget = self.config.article_timeout
+        plugin, step = "spaCy", "tokenizer"
+        try:
+            with time_budget(budget):
+                doc = self._doc(article)
+                for name, component in self.nlp.pipeline:
+                    plugin = self._owner(name)
+                    step = f"component {name}" if plugin != "spaCy" else name
+                    doc = component(doc)
+                step, self._extracting = "extract", ""
+                return self._extract(doc, article)
+        except errors.ArticleTimeout as exc:
+            if step == "extract":
+                plugin = self._extracting
+            return ArticleFailure.of(exc, plugin=plugin, step=step, budget=budget)
+        except Exception as exc:
+            return ArticleFailure.of(exc, plugin=plugin, step=step, budget=budget)
 
 
 # ---------------------------------------------------------------------------
@@ -283,7 +492,7 @@ class WorkerSetupError(RuntimeError):
     """A worker could not build the pipeline (e.g. a spaCy factory registered only in the parent)."""
 
 
-def run_partition(payload: bytes, articles: Sequence[Article]) -> list[Rows]:
+def run_partition(payload: bytes, articles: Sequence[Article]) -> list[Result]:
     """The task every remote engine runs: rows for one partition of articles."""
     processor = _processor_for(payload)
     try:
@@ -301,7 +510,7 @@ def _init_pool_worker(payload: bytes) -> None:
     _POOL_PAYLOAD = payload
 
 
-def _run_pool_task(articles: Sequence[Article]) -> list[Rows]:
+def _run_pool_task(articles: Sequence[Article]) -> list[Result]:
     assert _POOL_PAYLOAD is not None, "pool worker was not initialised"
     return run_partition(_POOL_PAYLOAD, articles)
 
@@ -316,7 +525,7 @@ class LocalEngine:
     def __init__(self, config: RunConfig, chosen: Sequence[Plugin]) -> None:
         self.processor = ArticleProcessor(config, chosen)
 
-    def map(self, batches: Iterable[tuple[Tag, Sequence[Article]]]) -> Iterator[tuple[Tag, list[Rows]]]:
+    def map(self, batches: Iterable[tuple[Tag, Sequence[Article]]]) -> Iterator[tuple[Tag, list[Result]]]:
         for tag, articles in batches:
             yield tag, self.processor.process(articles)
 
@@ -394,7 +603,7 @@ class _RemoteEngine:
             self._fallback = ArticleProcessor(self.config, self.chosen)
             self.close()
 
-    def map(self, batches: Iterable[tuple[Tag, Sequence[Article]]]) -> Iterator[tuple[Tag, list[Rows]]]:
+    def map(self, batches: Iterable[tuple[Tag, Sequence[Article]]]) -> Iterator[tuple[Tag, list[Result]]]:
         started = False
 
         def submit(articles: Sequence[Article]) -> Any:

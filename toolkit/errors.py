@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "PressLensError",
     "MissingRequirementError",
@@ -11,7 +13,53 @@ __all__ = [
     "NothingLoadedError",
     "OutputLockedError",
     "IncompleteOutputError",
+    "OutputError",
+    "ArticleFailedError",
+    "CorpusStepError",
+    "ArticleTimeout",
+    "printable",
+    "EXIT_OK",
+    "EXIT_FAILED",
+    "EXIT_USAGE",
+    "EXIT_INTERRUPTED",
 ]
+
+# The command line's exit codes (``presslens --help`` and the README list them).
+EXIT_OK = 0  # the run finished (failed articles, if any, are in the load report)
+EXIT_FAILED = 1  # the run stopped: an error, or --strict found a problem
+EXIT_USAGE = 2  # the command line itself was wrong (argparse's own code)
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, what shells report)
+
+# C0 and C1 control characters, DEL, and the bidirectional overrides that reorder what a
+# terminal shows: printed raw, a file name holding ESC [ ... can move the cursor, recolour
+# or retitle the terminal, or hide the rest of a message.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object) -> str:
+    r"""``text`` with control characters and terminal escape sequences made visible, for messages.
+
+    Every message that shows a file name, an article id or another input's text goes
+    through this one helper (load report entries, CLI output), so a name crafted to
+    drive the terminal prints as inert text. Lone surrogates (from undecodable file
+    names) are shown as escapes too, so the message itself can always be printed.
+
+    >>> printable("a\x1b[31mred\x1b[0m.txt")
+    'a\\x1b[31mred\\x1b[0m.txt'
+    >>> printable("tab\there")
+    'tab\\there'
+    >>> printable("caf\u00e9")
+    'café'
+    """
+    text = str(text)
+    text = _UNPRINTABLE.sub(_escape_one, text)
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
+def _escape_one(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
 
 
 class PressLensError(Exception):
@@ -44,6 +92,26 @@ class OutputLockedError(PressLensError):
 
 class IncompleteOutputError(PressLensError):
     """An output folder left half-written by a run that stopped."""
+
+
+class OutputError(PressLensError):
+    """The output folder cannot be written (a file is in the way, no permission, a full disk)."""
+
+
+class ArticleFailedError(PressLensError):
+    """``strict``: analysing one article raised, and strict runs stop at the first failure."""
+
+
+class CorpusStepError(PressLensError):
+    """A plugin's corpus-level step raised: the tables it should have made do not exist."""
+
+
+class ArticleTimeout(Exception):
+    """Raised inside the analysis of an article that went over its time budget.
+
+    Not a :class:`PressLensError`: it travels through plugin code, which may catch broad
+    ``PressLensError``s of its own, and must reach the engine that set the budget.
+    """
 
 
 PLUGIN_EXISTS = (
@@ -87,4 +155,33 @@ INCOMPLETE_OUTPUT = (
 UNKNOWN_OPTION_PLUGIN = (
     "Options were given for {name!r}, but no plugin has that name (--option {name}.KEY=VALUE). "
     "Available plugins: {names}."
+)
+ARTICLE_FAILED = "{plugin}: {error}: {message}"
+ARTICLE_TIMED_OUT = (
+    "ran over the time budget of {budget:g} s per article. Split the article, or raise the "
+    "budget (Python: article_timeout=SECONDS or None; CLI: --article-timeout SECONDS, 0: no limit)"
+)
+STRICT_ARTICLE_FAILED = (
+    "--strict: analysing article {article!r} failed in {reason}. Without --strict this article "
+    "would be reported as failed and the run would go on."
+)
+CORPUS_STEP_FAILED = (
+    "Plugin {plugin!r}'s corpus step failed: {error}: {message}. The per-article work is cached in "
+    "{cache}; fix or disable the plugin (--plugins without {plugin!r}) and run again."
+)
+OUT_IS_FILE = "--out {out} is a file, not a folder. Choose a folder path for the tables (it is created if missing)."
+OUT_NOT_WRITABLE = (
+    "Cannot write to the output folder {out} ({why}). Choose a folder you can write to, or fix its permissions."
+)
+DISK_FULL = (
+    "The disk is full: could not write {path}. Free some space or choose --out on another disk, then run "
+    "again; articles already analysed are kept in the cache."
+)
+INTERRUPTED = (
+    "Interrupted. Nothing half-written is kept; articles already analysed are in the cache, so running "
+    "the same command again continues from there."
+)
+UNEXPECTED = (
+    "Unexpected {error}: {message}. This is a bug in PressLens or a plugin; run again with --debug for the "
+    "traceback and report it."
 )

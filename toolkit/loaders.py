@@ -401,12 +401,14 @@ class _Loader:
         metadata: dict[str, dict[str, Any]],
         exclude: Mapping[str, str],  # absolute path -> why it is not an article
         max_chars: int | None,
+        output: str | None = None,
     ) -> None:
         self.clean = clean
         self.columns = dict(columns or {})
         self.report = report
         self.metadata = metadata
         self.exclude = exclude
+        self.output = output  # absolute path of the run's output folder: never read as input
         self.max_chars = max_chars
         self.used_ids: set[str] = set()
         self.matched_metadata: dict[str, list[str]] = {}  # metadata key -> the inputs its row was applied to
@@ -441,8 +443,25 @@ class _Loader:
         else:
             self.report.add(LoadEntry(source=text, status="failed", reason="no such file or directory"))
 
+    def _output_reason(self, path: str) -> str | None:
+        """Why ``path`` is not read (an output folder, or inside one), or ``None``.
+
+        Without this, ``analyze corpus --out corpus/analysis`` read its own Parquet tables,
+        manifest and alias file as articles on the next run (3 → 33 → 137 articles).
+        Another PressLens output folder is known by its manifest beside Parquet tables.
+        """
+        absolute = os.path.realpath(path)  # a symlink to the output folder is the output folder
+        if self.output is not None and (absolute == self.output or absolute.startswith(self.output + os.sep)):
+            return "the output folder of this run (--out): never read as input"
+        if os.path.isdir(absolute) and _is_output_folder(absolute):
+            return "a PressLens output folder (manifest.json beside .parquet tables): not read as input"
+        return None
+
     def _from_dir(self, root: Path) -> Iterator[Article]:
         seen_dirs: set[tuple[int, int]] = set()
+        if (why := self._output_reason(str(root))) is not None:
+            self.report.add(LoadEntry(source=str(root), status="skipped", reason=why))
+            return
         for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=self._walk_error):
             try:
                 stat = os.stat(dirpath)
@@ -470,6 +489,10 @@ class _Loader:
                     )
                 )
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in list(dirnames):
+                if (why := self._output_reason(os.path.join(dirpath, name))) is not None:
+                    self.report.add(LoadEntry(source=os.path.join(dirpath, name), status="skipped", reason=why))
+                    dirnames.remove(name)
             for name in sorted(filenames):
                 if name.startswith("."):
                     self.report.add(
@@ -502,6 +525,11 @@ class _Loader:
         )
         if os.path.abspath(path) in self.exclude:
             self.report.add(LoadEntry(source=source, status="skipped", reason=self.exclude[os.path.abspath(path)]))
+            return
+        if self.output is not None and os.path.realpath(source).startswith(self.output + os.sep):
+            self.report.add(
+                LoadEntry(source=source, status="skipped", reason="in the output folder of this run (--out)")
+            )
             return
         try:
             info = os.stat(path)  # follows links: what would actually be read
@@ -1020,6 +1048,18 @@ def _file_kind(mode: int) -> str:
     return "a special file"
 
 
+def _is_output_folder(folder: str) -> bool:
+    """A folder ``presslens analyze`` wrote: its manifest names a PressLens version, beside Parquet tables."""
+    manifest = os.path.join(folder, "manifest.json")
+    if not os.path.isfile(manifest) or not any(name.endswith(".parquet") for name in os.listdir(folder)):
+        return False
+    try:
+        with open(manifest, "rb") as handle:
+            return b'"presslens_version"' in handle.read(4096)
+    except OSError:
+        return False
+
+
 def _looks_html(text: str) -> bool:
     head = text[:1000].lstrip().lower()
     return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in text)
@@ -1046,11 +1086,13 @@ def iter_articles(
     clean: bool = True,
     columns: Mapping[str, str] | None = None,
     max_chars: int | None = DEFAULT_MAX_CHARS,
+    output: str | os.PathLike[str] | None = None,
 ) -> Iterator[Article]:
     """Stream articles from ``inputs``, recording every input in ``report``.
 
     Articles longer than ``max_chars`` characters are skipped with a reason
-    (``None``: no limit).
+    (``None``: no limit). Nothing inside the folder ``output`` (the run's ``--out``),
+    nor any other folder PressLens wrote, is read: each is skipped with a reason.
     """
     if isinstance(inputs, (str, os.PathLike, pd.DataFrame, Article)):
         inputs = [inputs]
@@ -1073,7 +1115,15 @@ def iter_articles(
             )
         else:
             exclude[where] = f"metadata file {METADATA_FILE} in the input folder: not used, --metadata names another"
-    loader = _Loader(clean=clean, columns=columns, report=report, metadata=meta, exclude=exclude, max_chars=max_chars)
+    loader = _Loader(
+        clean=clean,
+        columns=columns,
+        report=report,
+        metadata=meta,
+        exclude=exclude,
+        max_chars=max_chars,
+        output=os.path.realpath(os.fspath(output)) if output is not None else None,
+    )
     yield from loader.run(inputs)
     for key in sorted(set(meta) - set(loader.matched_metadata)):
         report.warnings.append(f"metadata names {key!r}, which matches no loaded article")

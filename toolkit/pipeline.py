@@ -33,9 +33,17 @@ from . import __version__, errors
 from ._fingerprint import code_fingerprint
 from ._io import atomic_path, atomic_write_json, output_lock, sha256_text
 from ._memory import release_free_memory
-from .engines import ENGINES, RunConfig, fewer_collections, make_engine, model_fingerprint
+from .engines import (
+    DEFAULT_ARTICLE_TIMEOUT,
+    ENGINES,
+    ArticleFailure,
+    RunConfig,
+    fewer_collections,
+    make_engine,
+    model_fingerprint,
+)
 from .loaders import DEFAULT_MAX_CHARS, iter_articles
-from .records import Article, LoadReport
+from .records import Article, LoadEntry, LoadReport
 from .registry import Plugin, StepContext, registry
 from .schemas import SCHEMAS, TABLES, conform, empty_table
 
@@ -256,6 +264,7 @@ def analyze(
     engine: str = "local",
     scheduler: str | None = None,
     max_chars: int | None = DEFAULT_MAX_CHARS,
+    article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT,
 ) -> Corpus:
     """Analyse articles and return a :class:`Corpus`; with ``out``, also write the tables there.
 
@@ -267,11 +276,20 @@ def analyze(
     ``engine="dask"`` runs it as partitions on the Dask cluster at ``scheduler``
     (a ``LocalCluster`` of ``workers`` processes when no address is given). The
     tables are the same whichever engine computes them, in input order.
+
+    An article whose analysis raises (in spaCy, a plugin's component or its ``extract``)
+    or runs over ``article_timeout`` seconds is marked ``failed`` in the load report with
+    the plugin, the exception and its message, and the run goes on; ``strict=True``
+    stops the run instead. ``article_timeout=None`` sets no time limit.
     """
     if engine not in ENGINES:
         raise ValueError(f"Unknown engine {engine!r}; expected one of: {', '.join(ENGINES)}.")
     if workers < 1:
         raise ValueError(f"workers must be 1 or more, got {workers}.")
+    if article_timeout is not None and not article_timeout > 0:
+        raise ValueError(
+            f"article_timeout must be a number of seconds above 0, or None (no limit); got {article_timeout!r}."
+        )
     config = RunConfig(
         model=model,
         clean=clean,
@@ -279,6 +297,7 @@ def analyze(
         options={k: dict(v) for k, v in (options or {}).items()},
         batch_size=batch_size,
         workers=workers,
+        article_timeout=article_timeout,
     )
 
     def run(out: Path | None, *, cache: bool) -> Corpus:
@@ -301,6 +320,7 @@ def analyze(
         if out is None:
             return run(None, cache=False)
         folder = Path(out)
+        _check_output(folder)
         with output_lock(folder):
             return run(folder, cache=cache)
 
@@ -514,11 +534,17 @@ def _analyze(
     report = LoadReport()
     input_list = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
     stream = iter_articles(
-        input_list, report=report, metadata=metadata, clean=config.clean, columns=columns, max_chars=max_chars
+        input_list,
+        report=report,
+        metadata=metadata,
+        clean=config.clean,
+        columns=columns,
+        max_chars=max_chars,
+        output=out,
     )
     builder = _TableBuilder()
     manifest_inputs: list[dict[str, Any]] = []
-    counts = {"analysed": 0, "from_cache": 0}
+    counts = {"analysed": 0, "from_cache": 0, "failed": 0, "cache_damaged": 0}
     runner = make_engine(engine, config, chosen, scheduler=scheduler)
 
     # the articles themselves are small next to their analysis; holding them lets an unchanged
@@ -554,7 +580,10 @@ def _analyze(
                     }
                 )
                 read_started = time.perf_counter()
-                hit = _read_cache(cache_dir, _cache_key(article, fingerprint)) if cache_dir else None
+                hit, damaged = (
+                    _read_cache_entry(cache_dir, _cache_key(article, fingerprint)) if cache_dir else (None, False)
+                )
+                counts["cache_damaged"] += damaged
                 timings["cache_read_s"] += time.perf_counter() - read_started
                 if hit is not None:
                     cached[article.article_id] = hit
@@ -575,11 +604,20 @@ def _analyze(
     try:
         for (batch, cached), results in runner.map(batches()):
             fresh = iter(results)
-            builder.add("articles", [a.row() for a in batch])
             for article in batch:  # input order, so output does not depend on what came from cache
                 rows = cached.get(article.article_id)
                 if rows is None and needs_nlp:
-                    rows = next(fresh)
+                    result = next(fresh)
+                    if isinstance(result, ArticleFailure):
+                        # never cached: a fixed plugin, or a machine less busy, gets the article next run
+                        counts["failed"] += 1
+                        if strict:
+                            raise errors.ArticleFailedError(
+                                errors.STRICT_ARTICLE_FAILED.format(article=article.article_id, reason=result.reason)
+                            )
+                        _mark_failed(report, article, result.reason)
+                        continue
+                    rows = result
                     counts["analysed"] += 1
                     if writer is not None:
                         write_started = time.perf_counter()
@@ -587,6 +625,7 @@ def _analyze(
                         timings["cache_write_s"] += time.perf_counter() - write_started
                 elif rows is not None:
                     counts["from_cache"] += 1
+                builder.add("articles", [article.row()])
                 for table, items in (rows or {}).items():
                     builder.add(table, items)
             bar.update(len(batch))
@@ -617,13 +656,27 @@ def _analyze(
             continue
         context = StepContext(options=config.plugin_options(plugin), out_dir=out, quiet=quiet)
         plugin_started = time.perf_counter()
-        changed = plugin.corpus_step(tables, context) or {}
+        try:
+            changed = plugin.corpus_step(tables, context) or {}
+        except (errors.PressLensError, OSError):
+            raise  # already says what happened (a bad alias table, a full disk)
+        except Exception as exc:
+            raise errors.CorpusStepError(
+                errors.CORPUS_STEP_FAILED.format(
+                    plugin=plugin.name,
+                    error=type(exc).__name__,
+                    message=errors.printable(exc),
+                    cache=cache_dir if cache_dir is not None else "no cache (no --out)",
+                )
+            ) from exc
         timings[f"corpus_step_{plugin.name}_s"] = time.perf_counter() - plugin_started  # where a re-run's time goes
         for name, frame in changed.items():
             tables[name] = conform(name, frame) if name in TABLES else frame
         del changed
         release_free_memory()  # what the step freed, before the next step allocates its own
     timings["corpus_steps_s"] = time.perf_counter() - step_started
+    if counts["failed"]:
+        run_key = None  # failed articles are tried again next run, not served from this one
     if run_key is not None and out is not None and not _option_files(config):
         # a plugin may leave a file beside the tables that it never reads back (entities writes
         # aliases.yaml for a person to edit): it was not there when the key was taken, so without
@@ -644,6 +697,7 @@ def _analyze(
             "batch_size": config.batch_size,
             "workers": config.workers,
             "engine": engine,
+            "article_timeout": config.article_timeout,
         },
         "engine": runner.describe(),
         "versions": _versions(chosen, fingerprint_parts.get("model_info"), code),
@@ -651,7 +705,12 @@ def _analyze(
         "timings": {k: round(v, 3) for k, v in timings.items()},
         "analysed": counts["analysed"],
         "from_cache": counts["from_cache"],
-        "cache": ({"key": cache_key, "dropped_stale": dropped_stale} if cache_dir is not None else None),
+        "failed_articles": counts["failed"],
+        "cache": (
+            {"key": cache_key, "dropped_stale": dropped_stale, "damaged": counts["cache_damaged"]}
+            if cache_dir is not None
+            else None
+        ),
         "load_report": report.to_dict(),
         "tables": {name: len(frame) for name, frame in tables.items()},
         "run_key": run_key,
@@ -756,15 +815,79 @@ def _drop_stale_cache(cache_dir: Path) -> int:
 
 
 def _read_cache(cache_dir: Path, key: str) -> dict[str, list[dict[str, Any]]] | None:
+    """One article's cached rows, or ``None`` when missing or damaged (see :func:`_read_cache_entry`)."""
+    return _read_cache_entry(cache_dir, key)[0]
+
+
+def _read_cache_entry(cache_dir: Path, key: str) -> tuple[dict[str, list[dict[str, Any]]] | None, bool]:
+    r"""``(rows, damaged)``: the entry's rows when it is intact, else ``None``; ``damaged`` is true
+    when an entry exists but fails its checksum or its shape, so the run recomputes and counts it.
+
+    An entry is ``<sha256 of payload, hex>\n<payload JSON>`` (see :func:`_encode_cache`). Without
+    the checksum, one changed digit gave quote offsets that no longer matched the quote text, and
+    nothing could tell the entry was wrong.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _write_cache(Path(folder), "ab12", {"quotes": [{"start": 17}]})
+    ...     path = Path(folder) / "ab" / "ab12.json"
+    ...     _ = path.write_bytes(path.read_bytes().replace(b"17", b"18"))
+    ...     _read_cache_entry(Path(folder), "ab12")
+    (None, True)
+    """
     path = cache_dir / key[:2] / f"{key}.json"
     try:
-        rows = orjson.loads(path.read_bytes())
-    except (OSError, ValueError):  # orjson's decode error is a ValueError
-        return None  # missing or unreadable: analyse again
+        data = path.read_bytes()
+    except OSError:
+        return None, False  # missing (or unreadable): analyse again
+    head, newline, payload = data[:_CHECKSUM_LEN], data[_CHECKSUM_LEN : _CHECKSUM_LEN + 1], data[_CHECKSUM_LEN + 1 :]
+    if newline != b"\n" or hashlib.sha256(payload).hexdigest().encode("ascii") != head:
+        return None, True
+    try:
+        rows = orjson.loads(payload)
+    except ValueError:  # orjson's decode error is a ValueError
+        return None, True
     valid = isinstance(rows, dict) and all(
         isinstance(items, list) and all(isinstance(item, dict) for item in items) for items in rows.values()
     )
-    return rows if valid else None  # damaged or foreign: analyse again rather than trust it
+    return (rows, False) if valid else (None, True)  # damaged or foreign: analyse again rather than trust it
+
+
+_CHECKSUM_LEN = 64  # a SHA-256 in hex
+
+
+def _mark_failed(report: LoadReport, article: Article, reason: str) -> None:
+    """Turn the article's ``loaded`` entry in ``report`` into ``failed`` with ``reason``, so the
+    report still accounts for every input exactly once."""
+    from dataclasses import replace
+
+    for k in range(len(report.entries) - 1, -1, -1):  # recent entries first: the article was loaded lately
+        entry = report.entries[k]
+        if entry.article_id == article.article_id and entry.status == "loaded":
+            report.entries[k] = replace(entry, status="failed", reason=errors.printable(reason))
+            return
+    report.add(
+        LoadEntry(
+            source=errors.printable(article.path or article.article_id),
+            status="failed",
+            reason=errors.printable(reason),
+            article_id=article.article_id,
+        )
+    )
+
+
+def _check_output(out: Path) -> None:
+    """Fail before any work when ``out`` cannot hold the tables: a file in the way, or no permission."""
+    where = errors.printable(out)
+    if out.exists() and not out.is_dir():
+        raise errors.OutputError(errors.OUT_IS_FILE.format(out=where))
+    existing = next((p for p in (out, *out.parents) if p.exists()), None)
+    if existing is not None and existing.is_dir() and not os.access(existing, os.W_OK | os.X_OK):
+        raise errors.OutputError(
+            errors.OUT_NOT_WRITABLE.format(out=where, why=f"{errors.printable(existing)} is not writable")
+        )
+    if existing is not None and not existing.is_dir():
+        raise errors.OutputError(errors.OUT_IS_FILE.format(out=errors.printable(existing)))
 
 
 def _write_cache(cache_dir: Path, key: str, rows: Mapping[str, Any]) -> None:
@@ -779,8 +902,10 @@ def _encode_cache(rows: Mapping[str, Any]) -> bytes:
     """orjson writes the same bytes as ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))``
     about eight times faster (and reads them back about twice as fast): with the standard
     library, encoding the cache was a tenth of what PressLens adds to spaCy's own time.
-    The one difference: a NaN float is written as null, which reads back as a missing value."""
-    return orjson.dumps(rows, default=str, option=orjson.OPT_SERIALIZE_NUMPY)  # numpy scalars as numbers
+    The one difference: a NaN float is written as null, which reads back as a missing value.
+    The payload follows its SHA-256 (hex) and a newline, checked when read."""
+    payload = orjson.dumps(rows, default=str, option=orjson.OPT_SERIALIZE_NUMPY)  # numpy scalars as numbers
+    return hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload
 
 
 def _write_cache_bytes(cache_dir: Path, key: str, data: bytes) -> None:

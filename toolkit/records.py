@@ -89,8 +89,11 @@ class LoadReport:
     warnings: list[str] = field(default_factory=list)
 
     def add(self, entry: LoadEntry) -> None:
-        # a report must always be writable (manifest, terminal): no lone surrogate gets in, whatever the input
-        source, reason = repair_unicode(entry.source)[0], repair_unicode(entry.reason)[0]
+        # a report must always be writable (manifest, terminal): no lone surrogate gets in, whatever the input,
+        # and a file name may hold terminal escape sequences: every message shows the escaped form
+        from .errors import printable
+
+        source, reason = printable(repair_unicode(entry.source)[0]), printable(repair_unicode(entry.reason)[0])
         article_id = repair_unicode(entry.article_id)[0] if entry.article_id is not None else None
         if (source, reason, article_id) != (entry.source, entry.reason, entry.article_id):
             entry = replace(entry, source=source, reason=reason, article_id=article_id)
