@@ -118,7 +118,8 @@ _CSS = """
 .pl-row-table{color:var(--jp-ui-font-color1,inherit);max-height:var(--pl-table-height,28em);overflow:auto}
 .pl-row-table .pl-table-tools{display:flex;justify-content:flex-end;margin:2px 0}
 .pl-row-table .pl-csv{font:inherit;font-size:12px;cursor:pointer;color:var(--jp-ui-font-color1,inherit);
-  background:var(--jp-layout-color2,transparent);border:1px solid var(--jp-border-color1,#888);border-radius:3px;padding:1px 8px}
+  background:var(--jp-layout-color2,transparent);border:1px solid var(--jp-border-color1,#888);
+  border-radius:3px;padding:1px 8px}
 .pl-row-table table{border-collapse:collapse;width:100%}
 .pl-row-table th,.pl-row-table td{border-bottom:1px solid var(--jp-border-color2,rgba(128,128,128,.35));
   padding:3px 6px;text-align:left;vertical-align:top}
@@ -130,10 +131,15 @@ _CSS = """
   background:var(--jp-layout-color3,rgba(128,128,128,.2));font-weight:600}
 .pl-row-table td.pl-marker{width:1.2em;text-align:center}
 .pl-row-table .pl-muted{opacity:.7}
+.pl-reader.pl-row-table{max-height:none}
+.pl-row-table .pl-reader-list{max-height:12em;overflow:auto}
+.pl-row-table .pl-reader-text{max-height:30em;overflow:auto;
+  border-top:1px solid var(--jp-border-color2,rgba(128,128,128,.35))}
 .pl-row-table mark.pl-span{background:transparent;color:inherit;padding:0 1px}
 .pl-row-table mark.pl-picked{outline:2px solid var(--jp-brand-color1,#1976d2);font-weight:600}
 .pl-row-table .pl-text{white-space:pre-wrap}
-.pl-row-table .pl-label{font-size:10px;font-weight:700;padding:0 3px;margin-left:2px;border-radius:2px;vertical-align:super;color:#000}
+.pl-row-table .pl-label{font-size:10px;font-weight:700;padding:0 3px;margin-left:2px;border-radius:2px;
+  vertical-align:super;color:#000}
 """
 
 
@@ -215,13 +221,15 @@ def row_table_html(
     headers: Sequence[str] | None = None,
     selected: Sequence[str] = (),
     max_rows: int = 200,
+    total: int | None = None,
     caption: str = "",
 ) -> str:
     """``frame``'s first ``max_rows`` rows as an escaped table of focusable, pickable rows.
 
     Each row carries ``data-row-id`` (its ``id_column`` value); the rows in
     ``selected`` are marked with ``aria-selected="true"`` and a ▶ marker, not
-    only a colour.
+    only a colour. ``total`` is how many rows the view has when ``frame`` is
+    already cut to a page (for the "showing N of M" note).
 
     >>> html = row_table_html(pd.DataFrame({"id": ["r1", "r2"], "name": ["<A>", "B"]}), id_column="id", selected=["r2"])
     >>> 'data-row-id="r1"' in html, "&lt;A&gt;" in html, html.count('aria-selected="true"')
@@ -247,9 +255,10 @@ def row_table_html(
     )
     cap = f"<caption>{h.escape(caption)}</caption>" if caption else ""
     note = ""
-    if len(frame) > len(shown):
-        note = f'<p class="pl-muted">showing {len(shown)} of {len(frame)} rows; filter to see the others</p>'
-    if not len(frame):
+    total = len(frame) if total is None else total
+    if total > len(shown):
+        note = f'<p class="pl-muted">showing {len(shown)} of {total} rows; filter to see the others</p>'
+    if not total:
         note = '<p class="pl-muted">No rows match the selection.</p>'
     return (
         f'<table class="pl-table pl-rows" role="grid">{cap}<thead><tr>{head}</tr></thead>'

@@ -36,6 +36,7 @@ STYLE = """
 .pl-root .pl-table th{font-weight:600}
 .pl-root .pl-text{white-space:pre-wrap}
 .pl-root mark.pl-span{background:transparent;color:inherit;padding:0 1px;border-radius:2px}
+.pl-root mark.pl-picked{outline:2px solid currentColor;font-weight:600}
 .pl-root .pl-label{font-size:10px;font-weight:700;padding:0 3px;margin-left:2px;border-radius:2px;vertical-align:super;color:#000}
 .pl-root .pl-muted{opacity:.7}
 .pl-root h3{margin:.6em 0 .3em}
@@ -99,7 +100,9 @@ def highlight(
     """``text`` with spans marked; overlapping and nested spans are all shown.
 
     Each span is a mapping with ``start``, ``end`` (character offsets, end
-    exclusive), ``label`` and optionally ``title`` (a tooltip). Overlaps are drawn
+    exclusive), ``label`` and optionally ``title`` (a tooltip) and ``picked``
+    (the reader's chosen span: outlined, not only coloured, and its first piece
+    carries ``data-scroll-id="picked"`` so the reader can scroll to it). Overlaps are drawn
     as stacked underlines, one per span, so a quote containing an entity that
     contains a date shows all three; the label is written after each span.
 
@@ -114,6 +117,7 @@ def highlight(
                 "end": min(len(text), int(s["end"])),
                 "label": str(s.get("label", "")),
                 "title": s.get("title"),
+                "picked": s.get("picked") is True or str(s.get("picked")) == "True",
             }
             for s in spans
             if s.get("start") is not None and s.get("end") is not None
@@ -123,6 +127,7 @@ def highlight(
     clean = [s for s in clean if s["end"] > s["start"]]
     bounds = sorted({0, len(text), *(s["start"] for s in clean), *(s["end"] for s in clean)})
     parts = []
+    anchored = False
     for left, right in zip(bounds, bounds[1:]):
         active = [i for i, s in enumerate(clean) if s["start"] <= left and s["end"] >= right]
         piece = escape(text[left:right])
@@ -132,7 +137,12 @@ def highlight(
                 for depth, i in enumerate(active)
             )
             titles = "; ".join(escape(clean[i]["title"] or clean[i]["label"]) for i in active)
-            piece = f'<mark class="pl-span" style="box-shadow:{shadows}" title="{titles}">{piece}</mark>'
+            picked = any(clean[i]["picked"] for i in active)
+            attrs = ' class="pl-span pl-picked"' if picked else ' class="pl-span"'
+            if picked and not anchored:
+                attrs += ' data-scroll-id="picked"'
+                anchored = True
+            piece = f'<mark{attrs} style="box-shadow:{shadows}" title="{titles}">{piece}</mark>'
         ending = [clean[i] for i in active if clean[i]["end"] == right] if show_labels else []
         for span in ending:
             colour = palette.get(span["label"], _DEFAULT_COLOUR)

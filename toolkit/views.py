@@ -814,12 +814,12 @@ def remove_chip(selection: Selection, chip: Chip) -> None:
 
 _DASHBOARD_CSS = """
 .pl-dashboard{color:var(--jp-ui-font-color1,inherit);font-family:var(--jp-ui-font-family,system-ui,sans-serif)}
-.pl-dashboard .pl-place{border:1px solid var(--jp-border-color2,rgba(128,128,128,.35));border-radius:4px;padding:4px 8px;
-  background:var(--jp-layout-color1,transparent);box-sizing:border-box}
+.pl-dashboard .pl-place{border:1px solid var(--jp-border-color2,rgba(128,128,128,.35));border-radius:4px;
+  padding:4px 8px;  background:var(--jp-layout-color1,transparent);box-sizing:border-box}
 .pl-dashboard .pl-place-title{margin:2px 0 6px;font-size:var(--jp-content-font-size2,1.1em);white-space:normal}
 .pl-dashboard .pl-view-title{margin:8px 0 2px;font-size:var(--jp-content-font-size1,1em);white-space:normal}
-.pl-dashboard .pl-chip{border-radius:1em;border:1px solid var(--jp-border-color1,#888);background:var(--jp-layout-color2,transparent);
-  color:var(--jp-ui-font-color1,inherit);height:auto;white-space:normal;text-align:left}
+.pl-dashboard .pl-chip{border-radius:1em;border:1px solid var(--jp-border-color1,#888);
+  background:var(--jp-layout-color2,transparent);  color:var(--jp-ui-font-color1,inherit);height:auto;white-space:normal;text-align:left}
 .pl-dashboard .pl-chip-none{opacity:.7}
 .pl-dashboard .pl-busy{opacity:0}
 .pl-dashboard .pl-busy.pl-busy-on{animation:pl-appear 0s linear .2s forwards}
@@ -852,10 +852,15 @@ def _dashboard_class() -> type:
             self.errors: dict[str, str] = {}
             self.status = widgets.HTML(layout=widgets.Layout(width="auto"))
             self.status.add_class("pl-busy")
-            self.chip_box = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap", align_items="center", flex="1 1 auto"))
+            self.chip_box = widgets.HBox(
+                layout=widgets.Layout(flex_flow="row wrap", align_items="center", flex="1 1 auto")
+            )
             self.chips: list[Any] = []
             clear = widgets.Button(
-                description="Clear all", icon="times", tooltip="Clear the whole selection", layout=widgets.Layout(width="auto")
+                description="Clear all",
+                icon="times",
+                tooltip="Clear the whole selection",
+                layout=widgets.Layout(width="auto"),
             )
             clear.add_class("pl-clear-all")
             clear.on_click(lambda _: selection.clear())
@@ -883,7 +888,9 @@ def _dashboard_class() -> type:
                 box.add_class(f"pl-place-{place}")
                 self.places[place] = box
                 main.append(box)
-            row = widgets.HBox(main, layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start", width="100%"))
+            row = widgets.HBox(
+                main, layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start", width="100%")
+            )
             children = [style, header, row]
             if groups["more"]:
                 more = widgets.Accordion(
@@ -1059,9 +1066,8 @@ def dashboard(
                 body = "".join(
                     f'<div class="pl-view pl-view-{h.escape(n)}">{catalog[n](corpus, selection)}</div>' for n in names
                 )
-                places.append(
-                    f'<section class="pl-place pl-place-{place}"><h2>{h.escape(PLACE_TITLES[place])}</h2>{body}</section>'
-                )
+                heading = f"<h2>{h.escape(PLACE_TITLES[place])}</h2>"
+                places.append(f'<section class="pl-place pl-place-{place}">{heading}{body}</section>')
         return h.page(f"<h1>{h.escape(title)}</h1>{state}{''.join(places)}", title=title)
     board = _dashboard_class()(corpus, selection, catalog, chosen)
     if not (progressive is not False and _build_progressively(board)):
@@ -1272,7 +1278,7 @@ def _str(value: Any) -> str:
 
 
 # --- article reader: the core's articles with every plugin's highlight layers ---------------------
-_SPAN_COLUMNS = ["start", "end", "layer", "label", "title"]
+_SPAN_COLUMNS = ["start", "end", "layer", "label", "title", "picked"]
 
 
 def highlight_rows(
@@ -1302,6 +1308,8 @@ def highlight_rows(
         for column in ("label", "title"):
             if column not in frame.columns:
                 frame = frame.assign(**{column: layer.name})
+        if "picked" not in frame.columns:  # the span the selection picked (e.g. the selected quote): scrolled to
+            frame = frame.assign(picked=False)
         frames.append(frame[_SPAN_COLUMNS])
     spans = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_SPAN_COLUMNS)
     spans = spans[spans["start"].notna() & spans["end"].notna()].reset_index(drop=True)
@@ -1357,32 +1365,45 @@ def render_article_reader(
 
 
 def article_reader_view(corpus: Corpus, selection: Selection, **_: Any) -> Any:
-    """Pick an article (it sets the selection's articles) and read it with every plugin's layers marked."""
+    """The articles the selection allows and the text of the first, every plugin's layers marked.
+
+    Clicking an article's row (or Enter on it) selects that article (again: lets
+    go); a span a layer marks as picked (the selected quote) is outlined and
+    scrolled into view.
+    """
     import ipywidgets as widgets
 
+    from ._table_widget import RowTable, row_table_html
+
     prepare(corpus.articles, corpus)
-    picker = widgets.Dropdown(
-        options=[("all articles", "")]
-        + [
-            (f"{_str(p) or '----'}  {_str(t) or a}", a)
-            for a, t, p in corpus.articles.sort_values("published", na_position="last")[
-                ["article_id", "title", "published"]
-            ].itertuples(index=False, name=None)
-        ],
-        description="Article",
-    )
+    state: dict[str, Any] = {}
+    table = RowTable(rows=lambda: state["rows"], filename="articles.csv")
+    table.add_class("pl-reader")
 
-    def to_selection(change: Any) -> None:
-        selection.articles = [change["new"]] if change["new"] else []
+    def refresh(_: Any = None) -> None:
+        rows = state["rows"] = reader_rows(corpus, selection)
+        columns = [c for c in ("published", "outlet", "title", "article_id") if c in rows.columns]
+        chosen = [str(a) for a in rows["article_id"].head(1)]
+        listing = row_table_html(rows, id_column="article_id", columns=columns, selected=chosen, max_rows=PAGE_ROWS)
+        layers = registry.highlights()
+        texts = corpus.articles.set_index("article_id", drop=False)
+        text = (
+            _article_html(corpus, texts.loc[chosen[0]].to_dict(), selection, layers)
+            if chosen and chosen[0] in texts.index
+            else '<p class="pl-muted">No article matches the selection.</p>'
+        )
+        table.html = f'<div class="pl-reader-list">{listing}</div><article class="pl-reader-text">{text}</article>'
+        table.scroll_to = "picked" if 'data-scroll-id="picked"' in text else ""
 
-    picker.observe(to_selection, names="value")
-    box = _html_view(
-        lambda: render_article_reader(corpus, selection),
-        lambda: reader_rows(corpus, selection),
-        selection,
-        controls=[picker],
-    )
-    box.picker = picker
+    def pick(article_id: str) -> None:
+        selection.articles = [] if list(selection.articles) == [article_id] else [article_id]
+
+    table.on_pick(pick)
+    selection.on_change(refresh)
+    refresh()
+    box = widgets.VBox([table])
+    box.rows = lambda: state["rows"]
+    box.table = box.html = table
     return box
 
 

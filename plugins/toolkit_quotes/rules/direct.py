@@ -290,12 +290,11 @@ def _cue_before(doc: Doc, stretch: Stretch) -> Token | None:
     for token in reversed(candidates):
         if is_cue_verb(token, QuoteOptions(beliefs=False)):
             return token
-        if (
-            token.text in (".", "!", "?")
-            or (token.pos_ == "VERB"
+        if token.text in (".", "!", "?") or (
+            token.pos_ == "VERB"
             and token.dep_ == "ROOT"
             and token.lemma_.lower() not in SPEECH_VERBS
-            and not has_cue_child(token))
+            and not has_cue_child(token)
         ):
             break
     return None

@@ -116,10 +116,11 @@ def noun_message(noun: Token) -> list[Token]:
                 if c.i > noun.i
                 and c.pos_ in ("VERB", "AUX")
                 and (
-                    (c.dep_ in ("acl", "ccomp")
-                    and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") for g in c.children))
-                    or (c.dep_ == "relcl"
-                    and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children))
+                    (
+                        c.dep_ in ("acl", "ccomp")
+                        and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") for g in c.children)
+                    )
+                    or (c.dep_ == "relcl" and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children))
                 )
             ),
             None,

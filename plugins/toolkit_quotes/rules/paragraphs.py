@@ -86,11 +86,8 @@ def speaker_lines(doc: Doc, drafts: list[Draft], blocked: list[tuple[int, int]])
             and name[-1].text.lower() in {t.lower_ for t in e}
         }
         shouting = all(t.is_upper and t.is_alpha and len(t) > 1 for t in name)
-        if (
-            not (labels & {"PERSON", "ORG", "NORP"} or shouting)
-            or (labels == {"GPE"}
-            and len(name) == 1
-            and not shouting)
+        if not (labels & {"PERSON", "ORG", "NORP"} or shouting) or (
+            labels == {"GPE"} and len(name) == 1 and not shouting
         ):
             continue  # a dateline or a section label, not a speaker
         if text[match.end() : match.end() + 1] in "-–—" or is_medium(name):

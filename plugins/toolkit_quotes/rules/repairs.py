@@ -74,20 +74,21 @@ def cut_tail(message: list[Token]) -> list[Token]:
     for k, token in enumerate(message[1:], start=1):
         cut = False
         following = message[k + 1] if k + 1 < len(message) else None
-        if token.text == ";" or (following is not None and token.text in _GLOSS_OPENERS and _writer_gloss(token, following, last, doc)) or (
-            token.dep_ == "conj"
-            and token.pos_ == "VERB"
-            and token.lemma_.lower() in SPEECH_VERBS | TOPIC_VERBS
-            and token.lemma_.lower() not in INFINITIVE_VERBS
-            and not any(c.dep_ in SUBJECT_DEPS for c in token.children)
-            and any(
-                c.dep_ in ("ccomp", "xcomp")
-                or (c.dep_ == "prep"
-                and c.lower_ in ("of", "for"))
-                or (c.dep_ == "prep"
-                and c.lower_ in TOPIC_PREPOSITIONS
-                and token.lemma_.lower() in SPEECH_VERBS)
-                for c in token.children
+        if (
+            token.text == ";"
+            or (following is not None and token.text in _GLOSS_OPENERS and _writer_gloss(token, following, last, doc))
+            or (
+                token.dep_ == "conj"
+                and token.pos_ == "VERB"
+                and token.lemma_.lower() in SPEECH_VERBS | TOPIC_VERBS
+                and token.lemma_.lower() not in INFINITIVE_VERBS
+                and not any(c.dep_ in SUBJECT_DEPS for c in token.children)
+                and any(
+                    c.dep_ in ("ccomp", "xcomp")
+                    or (c.dep_ == "prep" and c.lower_ in ("of", "for"))
+                    or (c.dep_ == "prep" and c.lower_ in TOPIC_PREPOSITIONS and token.lemma_.lower() in SPEECH_VERBS)
+                    for c in token.children
+                )
             )
         ):
             cut = True
@@ -161,18 +162,14 @@ def right_extent(verb: Token, first: Token, *, infinitive: bool = False) -> list
                 tokens += list(child.subtree)
                 continue
             break
-        if (
-            child.dep_ in ("parataxis", "mark")
-            or (child.dep_ in ("advcl", "npadvmod")
+        if child.dep_ in ("parataxis", "mark") or (
+            child.dep_ in ("advcl", "npadvmod")
             and child.left_edge.i > 0
-            and verb.doc[child.left_edge.i - 1].text in (",", ";", "—", "--"))
+            and verb.doc[child.left_edge.i - 1].text in (",", ";", "—", "--")
         ):
             break
-        if (
-            child.dep_ in ("advcl", "npadvmod", "advmod")
-            or (child.dep_ == "prep"
-            and child.lower_ not in MESSAGE_PREPOSITIONS
-            and _circumstance(child))
+        if child.dep_ in ("advcl", "npadvmod", "advmod") or (
+            child.dep_ == "prep" and child.lower_ not in MESSAGE_PREPOSITIONS and _circumstance(child)
         ):
             continue  # "… in a statement on Thursday", "… during a campaign stop": circumstances of saying
         tokens += list(child.subtree)

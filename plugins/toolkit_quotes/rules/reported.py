@@ -436,10 +436,8 @@ def _passive_message(verb: Token) -> list[Token]:
 
 def _call_message(verb: Token) -> list[Token]:
     """ "called for a recount", "called on X to resign", "called the plan a disaster"; never "a man called Bob"."""
-    if (
-        verb.dep_ in ("acl", "amod")
-        or (verb.tag_ == "VBN"
-        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children))
+    if verb.dep_ in ("acl", "amod") or (
+        verb.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
     ):
         return []
     children = list(verb.children)
