@@ -818,17 +818,13 @@ def timeline_view(
     if selections.has_trait("pick"):
         selections.observe(on_pick, ["pick"])
     toggle.observe(on_toggle, "value")
-    # one redraw per selection change: the chart when its entities or articles moved, else only the list
-    seen = {
-        "chart": selection.key(("entities", "articles")),
-        "list": selection.key(("entities", "articles", "date_range")),
-    }
+    # one redraw per selection change: the chart when a part other than the date range moved (the chart
+    # keeps its whole time axis for the brush), else only the list; the plugins' parts narrow both
+    chart_parts = tuple(p for p in selection.parts if p != "date_range")
+    seen = {"chart": selection.key(chart_parts), "list": selection.key()}
 
     def on_change(_: Any = None) -> None:
-        chart_key, list_key = (
-            selection.key(("entities", "articles")),
-            selection.key(("entities", "articles", "date_range")),
-        )
+        chart_key, list_key = selection.key(chart_parts), selection.key()
         if chart_key != seen["chart"]:
             seen["chart"], seen["list"] = chart_key, list_key
             rebuild()
