@@ -143,7 +143,7 @@ _CSS = """
 """
 
 
-class RowTable(anywidget.AnyWidget):  # type: ignore[misc]  # anywidget ships no type information
+class RowTable(anywidget.AnyWidget):
     """One view's rows as one table whose rows are picked by click, Enter or Space.
 
     ``rows`` gives the rows the view shows (for the CSV download, made only when

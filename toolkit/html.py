@@ -110,7 +110,7 @@ def highlight(
     '<span class="pl-text">Ostrovel met <mark class="pl-span"'
     """
     palette = {**LABEL_COLOURS, **(colours or {})}
-    clean = sorted(
+    clean: list[dict[str, Any]] = sorted(
         (
             {
                 "start": max(0, int(s["start"])),

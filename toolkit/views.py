@@ -807,7 +807,7 @@ def remove_chip(selection: Selection, chip: Chip) -> None:
     if isinstance(current, list):
         setattr(selection, chip.part, [v for v in current if v != chip.value] if chip.value is not None else [])
     elif chip.part == "date_range":
-        selection.date_range = None
+        setattr(selection, "date_range", None)  # noqa: B010  # the trait holds None; its type says tuple
     else:
         setattr(selection, chip.part, None)
 
@@ -819,7 +819,8 @@ _DASHBOARD_CSS = """
 .pl-dashboard .pl-place-title{margin:2px 0 6px;font-size:var(--jp-content-font-size2,1.1em);white-space:normal}
 .pl-dashboard .pl-view-title{margin:8px 0 2px;font-size:var(--jp-content-font-size1,1em);white-space:normal}
 .pl-dashboard .pl-chip{border-radius:1em;border:1px solid var(--jp-border-color1,#888);
-  background:var(--jp-layout-color2,transparent);  color:var(--jp-ui-font-color1,inherit);height:auto;white-space:normal;text-align:left}
+  background:var(--jp-layout-color2,transparent);color:var(--jp-ui-font-color1,inherit);
+  height:auto;white-space:normal;text-align:left}
 .pl-dashboard .pl-chip-none{opacity:.7}
 .pl-dashboard .pl-busy{opacity:0}
 .pl-dashboard .pl-busy.pl-busy-on{animation:pl-appear 0s linear .2s forwards}
@@ -833,7 +834,7 @@ def _dashboard_class() -> type:
     """The live dashboard's widget class, made on first use so importing the core imports no ipywidgets."""
     import ipywidgets as widgets
 
-    class Dashboard(widgets.VBox):  # type: ignore[misc]  # ipywidgets ships no type information
+    class Dashboard(widgets.VBox):
         """The places, the selection's chips and a busy line; views are built in place, first things first.
 
         ``.selection`` is the shared selection; ``.panels`` (name -> view) builds
