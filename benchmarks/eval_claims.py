@@ -171,7 +171,7 @@ def claim_group_clusters(claims: pd.DataFrame, ids: Sequence[str]) -> dict[str, 
 
 def claim_pair_score(claims: pd.DataFrame, gold: Mapping[str, str], articles: Sequence[str]) -> dict[str, float | int]:
     """P/R/F1 of the links "these two articles have a claim in the same group" (no transitive closure)."""
-    chosen = set(a for a in articles if a in gold)
+    chosen = {a for a in articles if a in gold}
     linked: set[tuple[str, str]] = set()
     grouped = claims.dropna(subset=["group_id"])
     for _, members in grouped.groupby("group_id")["article_id"]:

@@ -235,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     halves = {"even": Tally(), "odd": Tally()}
     seconds = {"PressLens": 0.0, "textacy": 0.0}
     started = time.perf_counter()
-    for position, (stem, text, gold) in enumerate(documents):
+    for position, (_, text, gold) in enumerate(documents):
         doc = nlp(text)
         t0 = time.perf_counter()
         ours = presslens_predictions(doc)

@@ -107,7 +107,7 @@ def measure(build: Callable[[Any], Any], corpus: Any, *, repeats: int, limit: fl
     cpu: dict[str, list[float]] = {}
     for _ in range(repeats):
         for name, change in changes(corpus):
-            took = timed(lambda: (change(selection), rows()), limit)
+            took = timed(lambda change=change: (change(selection), rows()), limit)
             if took is None:
                 return {**result, "timed_out": name, "selection_ms": {k: _median(v) for k, v in timings.items()}}
             timings.setdefault(name, []).append(took)

@@ -22,7 +22,8 @@ from toolkit.registry import registry
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "presslens-amounts"
 INSTALL = f"pip install -e {EXAMPLE.relative_to(REPO)} (make setup does it)"
-STANDARD = ("entities", "quotes", "timeline", "claims")
+# the standard plugins are the packages under plugins/ (toolkit_<name>), whatever their number
+STANDARD = tuple(sorted(path.name.removeprefix("toolkit_") for path in (REPO / "plugins").glob("toolkit_*")))
 
 
 def test_found_through_its_entry_points():

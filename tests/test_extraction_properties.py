@@ -32,7 +32,7 @@ from toolkit.records import Article
 from toolkit.registry import StepContext, registry
 from toolkit.schemas import TABLES, conform
 
-STANDARD = ("entities", "quotes", "timeline", "claims")
+STANDARD = ("entities", "quotes", "timeline", "claims", "stories")
 QUOTE_MARKS = [
     '"',
     "'",

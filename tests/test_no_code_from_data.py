@@ -177,5 +177,5 @@ def test_options_for_a_plugin_that_does_not_exist_are_an_error_naming_it(tmp_pat
 
     registry.register(Plugin(name="solo", provides=("solo_table",)), replace=True)
     (tmp_path / "a.txt").write_text("A headline\n\nSome text.\n")
-    with pytest.raises(KeyError, match="'solo_typo'.*Available plugins:.*solo"):
+    with pytest.raises(KeyError, match=r"'solo_typo'.*Available plugins:.*solo"):
         toolkit.analyze(tmp_path / "a.txt", plugins=["solo"], options={"solo_typo": {"x": 1}}, quiet=True)

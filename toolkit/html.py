@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html as _html
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -40,7 +40,7 @@ STYLE = """
 .pl-root .pl-label{font-size:10px;font-weight:700;padding:0 3px;margin-left:2px;border-radius:2px;vertical-align:super;color:#000}
 .pl-root .pl-muted{opacity:.7}
 .pl-root h3{margin:.6em 0 .3em}
-""".strip()
+""".strip()  # noqa: E501  (one CSS rule a line, as the browser's inspector shows it)
 
 
 def escape(value: Any) -> str:
@@ -91,7 +91,18 @@ def table(
     if len(frame) > max_rows:
         note = f'<p class="pl-muted">showing {max_rows} of {len(frame)} rows</p>'
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    return f'<table class="{escape(css_class)}">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{note}'
+    return (
+        f'<table class="{escape(css_class)}">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>{note}"
+    )
+
+
+class _Span(NamedTuple):
+    start: int
+    end: int
+    label: str
+    title: Any  # shown as the tooltip when set, else the label
+    picked: bool = False  # the reader's chosen span: outlined, and scrolled to
 
 
 def highlight(
@@ -110,43 +121,43 @@ def highlight(
     '<span class="pl-text">Ostrovel met <mark class="pl-span"'
     """
     palette = {**LABEL_COLOURS, **(colours or {})}
-    clean: list[dict[str, Any]] = sorted(
+    clean = sorted(
         (
-            {
-                "start": max(0, int(s["start"])),
-                "end": min(len(text), int(s["end"])),
-                "label": str(s.get("label", "")),
-                "title": s.get("title"),
-                "picked": s.get("picked") is True or str(s.get("picked")) == "True",
-            }
+            _Span(
+                start=max(0, int(s["start"])),
+                end=min(len(text), int(s["end"])),
+                label=str(s.get("label", "")),
+                title=s.get("title"),
+                picked=s.get("picked") is True or str(s.get("picked")) == "True",  # numpy's True too
+            )
             for s in spans
             if s.get("start") is not None and s.get("end") is not None
         ),
-        key=lambda s: (s["start"], -s["end"]),
+        key=lambda s: (s.start, -s.end),
     )
-    clean = [s for s in clean if s["end"] > s["start"]]
-    bounds = sorted({0, len(text), *(s["start"] for s in clean), *(s["end"] for s in clean)})
+    clean = [s for s in clean if s.end > s.start]
+    bounds = sorted({0, len(text), *(s.start for s in clean), *(s.end for s in clean)})
     parts = []
     anchored = False
     for left, right in zip(bounds, bounds[1:]):
-        active = [i for i, s in enumerate(clean) if s["start"] <= left and s["end"] >= right]
+        active = [i for i, s in enumerate(clean) if s.start <= left and s.end >= right]
         piece = escape(text[left:right])
         if active:
             shadows = ",".join(
-                f"inset 0 -{2 + 3 * depth}px 0 0 {palette.get(clean[i]['label'], _DEFAULT_COLOUR)}"
+                f"inset 0 -{2 + 3 * depth}px 0 0 {palette.get(clean[i].label, _DEFAULT_COLOUR)}"
                 for depth, i in enumerate(active)
             )
-            titles = "; ".join(escape(clean[i]["title"] or clean[i]["label"]) for i in active)
-            picked = any(clean[i]["picked"] for i in active)
+            titles = "; ".join(escape(clean[i].title or clean[i].label) for i in active)
+            picked = any(clean[i].picked for i in active)
             attrs = ' class="pl-span pl-picked"' if picked else ' class="pl-span"'
             if picked and not anchored:
                 attrs += ' data-scroll-id="picked"'
                 anchored = True
             piece = f'<mark{attrs} style="box-shadow:{shadows}" title="{titles}">{piece}</mark>'
-        ending = [clean[i] for i in active if clean[i]["end"] == right] if show_labels else []
+        ending = [clean[i] for i in active if clean[i].end == right] if show_labels else []
         for span in ending:
-            colour = palette.get(span["label"], _DEFAULT_COLOUR)
-            piece += f'<span class="pl-label" style="background:{colour}">{escape(span["label"])}</span>'
+            colour = palette.get(span.label, _DEFAULT_COLOUR)
+            piece += f'<span class="pl-label" style="background:{colour}">{escape(span.label)}</span>'
         parts.append(piece)
     return f'<span class="pl-text">{"".join(parts)}</span>'
 

@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import orjson
 import pandas as pd
@@ -258,22 +258,29 @@ def analyze(
         batch_size=batch_size,
         workers=workers,
     )
-    run = dict(
-        metadata=metadata,
-        quiet=quiet,
-        strict=strict,
-        columns=columns,
-        engine=engine,
-        scheduler=scheduler,
-        max_chars=max_chars,
-    )
+
+    def run(out: Path | None, *, cache: bool) -> Corpus:
+        return _analyze(
+            inputs,
+            config=config,
+            out=out,
+            cache=cache,
+            metadata=metadata,
+            quiet=quiet,
+            strict=strict,
+            columns=columns,
+            engine=engine,
+            scheduler=scheduler,
+            max_chars=max_chars,
+        )
+
     # the rows, tables and corpus steps allocate millions of short-lived objects as well
     with fewer_collections(), _arrow_memory_from_system():
         if out is None:
-            return _analyze(inputs, config=config, out=None, cache=False, **run)
-        out = Path(out)
-        with output_lock(out):
-            return _analyze(inputs, config=config, out=out, cache=cache, **run)
+            return run(None, cache=False)
+        folder = Path(out)
+        with output_lock(folder):
+            return run(folder, cache=cache)
 
 
 class _TableBuilder:
@@ -389,8 +396,10 @@ def _drain(items: list[Article]) -> Iterator[Article]:
     >>> next(handed), items
     ('a', [None, 'b'])
     """
+    # the caller's list holds None where an item was handed on: it is not used as a list of articles after
+    slots = cast("list[Article | None]", items)
     for k in range(len(items)):
-        item, items[k] = items[k], None
+        item, slots[k] = items[k], None
         yield item
 
 
@@ -489,9 +498,9 @@ def _analyze(
     # had it (see _drain); what the run key needs of them is kept as a running hash
     articles = list(stream)
     key_start = _run_key_start(articles, report, fingerprint, config, chosen) if (out is not None and cache) else None
-    run_key = _run_key(key_start, config, out) if key_start is not None else None
+    run_key = _run_key(key_start, config, out) if (key_start is not None and out is not None) else None
     timings["load_inputs_s"] = time.perf_counter() - started
-    if run_key is not None and not strict:
+    if run_key is not None and out is not None and not strict:  # (a run key is only taken with an output folder)
         previous = _unchanged_run(out, run_key)
         if previous is not None:
             previous.manifest["reused_previous_run"] = True
@@ -581,7 +590,7 @@ def _analyze(
         del changed
         release_free_memory()  # what the step freed, before the next step allocates its own
     timings["corpus_steps_s"] = time.perf_counter() - step_started
-    if run_key is not None and not _option_files(config):
+    if run_key is not None and out is not None and not _option_files(config):
         # a plugin may leave a file beside the tables that it never reads back (entities writes
         # aliases.yaml for a person to edit): it was not there when the key was taken, so without
         # this the first re-run of every new output folder would miss and redo the corpus steps.

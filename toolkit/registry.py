@@ -206,7 +206,7 @@ class PluginRegistry:
 
     # discovery ---------------------------------------------------------------
     def _discover(self) -> None:
-        if self._discovered:
+        if self._discovered or self._group is None:  # no entry-point group: only plugins registered by hand
             return
         self._discovered = True
         for ep in entry_points(group=self._group):

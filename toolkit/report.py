@@ -367,15 +367,15 @@ def build_report(
             f"Report template not found at {template}. Expected notebooks/report.ipynb beside the "
             f"toolkit package; pass template=PATH (CLI: --template) or set ${TEMPLATE_ENV}."
         )
-    inputs = [os.fspath(i) for i in inputs]
-    if not inputs:
+    paths = [os.fspath(i) for i in inputs]
+    if not paths:
         raise ReportError("No inputs given: pass at least one file or folder of articles.")
     keep = work_dir is not None
-    work = Path(work_dir) if keep else Path(tempfile.mkdtemp(prefix="presslens-report-"))
+    work = Path(work_dir) if work_dir is not None else Path(tempfile.mkdtemp(prefix="presslens-report-"))
     work.mkdir(parents=True, exist_ok=True)
     executed = work / "report.ipynb"
     parameters = {
-        "inputs": inputs,
+        "inputs": paths,
         "metadata": os.fspath(metadata) if metadata else None,
         "title": title,
         "model": model,
@@ -383,7 +383,7 @@ def build_report(
         "plugins": list(plugins) if plugins is not None else None,
         "tables_dir": str((work / "tables").resolve()),
         "command": report_command(
-            inputs,
+            paths,
             out=os.fspath(out),
             metadata=os.fspath(metadata) if metadata else None,
             title=title,

@@ -24,7 +24,7 @@ import pandas as pd
 
 from . import html as h
 from .registry import derived_table
-from .sdk import timex_range
+from .sdk import itertuples, timex_range
 
 if TYPE_CHECKING:
     from .pipeline import Corpus
@@ -268,7 +268,7 @@ def check_quoted(
     aliases = _aliases(corpus)
 
     def truth(frame: pd.DataFrame) -> dict[str, list[str]]:
-        return {r.name: aliases.get(r.entity_id, (r.name, []))[1] for r in frame.itertuples(index=False)}
+        return {r.name: aliases.get(r.entity_id, (r.name, []))[1] for r in itertuples(frame)}
 
     quoted_rows, mentioned_rows = table[table["n_quotes"] > 0], table[table["n_quotes"] == 0]
     notes = []
@@ -277,8 +277,8 @@ def check_quoted(
             "The toolkit found no quotes here (is the quotes plugin installed?): every person counts as "
             "only talked about."
         )
-    describe = {r.name: f" (quoted {r.n_quotes}×)" for r in quoted_rows.itertuples(index=False)}
-    describe |= {r.name: f" (mentioned {r.n_mentions}×, never quoted)" for r in mentioned_rows.itertuples(index=False)}
+    describe = {r.name: f" (quoted {r.n_quotes}×)" for r in itertuples(quoted_rows)}
+    describe |= {r.name: f" (mentioned {r.n_mentions}×, never quoted)" for r in itertuples(mentioned_rows)}
     return Feedback(
         title=title,
         notes=tuple(notes),
@@ -360,7 +360,8 @@ def check_claim(
 
         return named(group[group["stance"].isin(POSITIVE_STANCES)]), named(group[group["stance"] == "deny"])
 
-    groups = list(claims.groupby("group_id", sort=False))
+    # a group's key is a value of the group_id column: the checker cannot know its type
+    groups: list[tuple[Any, pd.DataFrame]] = list(claims.groupby("group_id", sort=False))
     if group_id is None:
 
         def fit(item: tuple[Any, pd.DataFrame]) -> int:

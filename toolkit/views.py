@@ -22,7 +22,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -215,7 +215,8 @@ class Selection(traitlets.HasTraits):
 
     def clear(self) -> None:
         with self.hold_trait_notifications():
-            self.entities, self.date_range, self.articles = [], None, []
+            # traitlets' stubs type Tuple as never None, whatever allow_none says (date_range allows it)
+            self.entities, self.date_range, self.articles = [], None, []  # type: ignore[assignment]
             for part in self._plugin_parts:
                 setattr(self, part.name, None)
 
@@ -300,7 +301,7 @@ class Selection(traitlets.HasTraits):
                 part,
                 self.key((part,))[0],
                 date_columns,
-                lambda p=part: self._part_mask(corpus, index, p, date_columns),
+                functools.partial(self._part_mask, corpus, index, part, date_columns),
             )
             if more is not None:
                 keep = more if keep is None else keep & more
@@ -492,7 +493,12 @@ class _FrameIndex:
 
     def _part(self, key: Any, build: Callable[[pd.DataFrame], Any]) -> Any:
         if key not in self._parts:
-            self._parts[key] = build(self.frame())
+            frame = self.frame()
+            if frame is None:  # the index lives in a cache keyed by its frame, so this is a bug, not a user error
+                raise RuntimeError(
+                    "A table index outlived the table it indexes; rebuild the index from the table (this is a bug)."
+                )
+            self._parts[key] = build(frame)
         return self._parts[key]
 
     def _article_codes(self, corpus: Corpus) -> np.ndarray:
@@ -556,7 +562,7 @@ class _FrameIndex:
         if columns:
             mask = np.zeros(self.n, dtype=bool)
             for column in columns:
-                rows, codes, ids = self._part(("exploded", column), lambda f, c=column: _explode(f[c]))
+                rows, codes, ids = self._part(("exploded", column), functools.partial(_explode_column, column=column))
                 mask[rows[_lookup(ids, entities)[codes]]] = True
             return mask
         if "article_id" in self.columns and corpus is not None and len(corpus.mentions):
@@ -625,6 +631,10 @@ def _lookup(ids: pd.Index, wanted: Iterable[Any]) -> np.ndarray:
     found = ids.get_indexer(pd.Index(list(wanted), dtype=object))
     table[found[found >= 0]] = True
     return table
+
+
+def _explode_column(frame: pd.DataFrame, *, column: str) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    return _explode(frame[column])
 
 
 def _explode(values: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Index]:
@@ -1227,7 +1237,8 @@ class DistinctPairs:
         best = np.full(n_groups, -1, dtype=np.int64)
         if len(used):
             group = self.group[used]
-            # pairs are sorted by group, then value: a group's first used pair has its lowest value, its last the highest
+            # pairs are sorted by group, then value:
+            # a group's first used pair has its lowest value, its last the highest
             edge = np.r_[True, group[1:] != group[:-1]] if lowest else np.r_[group[1:] != group[:-1], True]
             best[group[edge]] = self.value[used][edge]
         return best
@@ -1336,7 +1347,8 @@ def _article_html(
         f'<h4>{h.escape(_str(article.get("title")) or article_id)} <span class="pl-muted">'
         f"{h.escape(article.get('outlet'))} {h.escape(article.get('published'))}</span></h4>"
     )
-    marks = spans.to_dict("records")
+    # the span table's columns are named by strings; pandas' stubs allow any hashable
+    marks = cast("list[dict[str, Any]]", spans.to_dict("records"))
     head += "".join(f'<p class="pl-muted">{h.escape(e)}</p>' for e in spans.attrs.get("errors", []))
     return head + "<div>" + h.highlight(str(article["text"]), marks, colours=colours) + "</div>"
 

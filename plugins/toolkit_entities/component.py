@@ -555,7 +555,7 @@ def _recover_repeats(doc: Doc, spans: list[Span]) -> list[Span]:
     ):
         if any(i in taken for i in range(start, end)):
             continue
-        if end - start == 1 and (doc[start].is_sent_start and not doc[start].pos_ == "PROPN"):
+        if end - start == 1 and (doc[start].is_sent_start and doc[start].pos_ != "PROPN"):
             continue  # a capitalised common word opening a sentence
         found.append(_new_span(doc, start, end, label, source="propagated", spacy_label=None))
     return filter_spans([*spans, *found]) if found else spans

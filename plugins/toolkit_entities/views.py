@@ -734,7 +734,10 @@ def merge_suggestions_view(corpus: Any, selection: Any, *, alias_table: Any = No
                 status.value = "<b>Pick a suggestion first.</b>"
                 return
             target = save_alias_table(table_now().decide(choice.value, status_value), path)
-            status.value = f"Saved: suggestion {h.escape(status_value)} in <code>{h.escape(target)}</code>. Re-run the analysis to apply it."
+            status.value = (
+                f"Saved: suggestion {h.escape(status_value)} in <code>{h.escape(target)}</code>."
+                " Re-run the analysis to apply it."
+            )
         except (ValueError, KeyError, OSError) as exc:
             status.value = f"<b>Not saved:</b> {h.escape(exc)}"
         refresh()

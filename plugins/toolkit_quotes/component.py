@@ -55,7 +55,10 @@ SPAN_KEY = "presslens_quotes"
 
 
 def ensure_extensions() -> None:
-    """Register ``doc._.presslens_quotes``, ``presslens_quote_records`` and ``presslens_quote_problems`` (idempotent)."""
+    """Register ``doc._.presslens_quotes``, ``presslens_quote_records`` and ``presslens_quote_problems``.
+
+    Idempotent: an extension already registered is left as it is.
+    """
     if not Doc.has_extension("presslens_quotes"):
         Doc.set_extension("presslens_quotes", default=None)
     if not Doc.has_extension("presslens_quote_records"):

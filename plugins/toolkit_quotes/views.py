@@ -631,7 +631,9 @@ def quote_label(corpus: Any, quote_id: str, *, words: int = 8) -> str:
     """How the dashboard names a picked quote: its speaker and first words.
 
     >>> from toolkit import Corpus
-    >>> quotes = pd.DataFrame({"quote_id": ["q1"], "speaker_name": ["Ada Park"], "content": ["We will not sign it today or ever"]})
+    >>> quotes = pd.DataFrame(
+    ...     {"quote_id": ["q1"], "speaker_name": ["Ada Park"], "content": ["We will not sign it today or ever"]}
+    ... )
     >>> quote_label(Corpus({"quotes": quotes}), "q1", words=4)
     'Ada Park: “We will not sign…”'
     """

@@ -601,7 +601,10 @@ def _fill(node: Any, values: dict[Any, Any]) -> Any:
 def _live_spec(
     corpus: Corpus, selection: Selection | None, *, color: str, max_points: int, width: int
 ) -> dict[str, Any]:
-    """The spec :func:`timeline_chart` gives for the view (with the pick parameter always there), built from a template."""
+    """The spec :func:`timeline_chart` gives for the view, built from a template.
+
+    The pick parameter is always there.
+    """
     from toolkit.sdk import chart_records
 
     index = _event_index(corpus)

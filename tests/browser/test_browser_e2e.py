@@ -55,9 +55,7 @@ def _offline_page(browser: object, blocked: list[str]) -> object:
 
     def route(route: object) -> None:
         url = route.request.url
-        if url.startswith(("file:", "data:", "blob:", "about:")) or url.startswith(
-            ("http://127.0.0.1", "ws://127.0.0.1")
-        ):
+        if url.startswith(("file:", "data:", "blob:", "about:", "http://127.0.0.1", "ws://127.0.0.1")):
             route.continue_()
         else:
             blocked.append(url)
@@ -231,7 +229,8 @@ def test_tour_runs_in_jupyterlab_and_the_dashboard_narrows(browser: object, lab:
     def quote_rows() -> int:
         dashboard.locator(".lm-TabBar-tab", has_text="quote explorer").first.click()
         panel = dashboard.locator(
-            ".widget-tab-contents > .lm-Widget:not(.lm-mod-hidden), .lm-TabPanel-stackedPanel > .lm-Widget:not(.lm-mod-hidden)"
+            ".widget-tab-contents > .lm-Widget:not(.lm-mod-hidden),"
+            " .lm-TabPanel-stackedPanel > .lm-Widget:not(.lm-mod-hidden)"
         ).first
         page.wait_for_timeout(500)
         return panel.locator("table tbody tr").count()

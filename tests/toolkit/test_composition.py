@@ -118,7 +118,7 @@ def test_its_layer_is_drawn_in_the_reader_escaped(corpus, picks_plugin):
 
 
 def test_its_section_and_derived_table_are_in_the_report(corpus, picks_plugin):
-    assert [s.key for s in report.sections()][0] == "picks"
+    assert report.sections()[0].key == "picks"
     assert "from the picks renderer" in report.sections_html(corpus)
     plain = report.section_html(corpus, "picks", renderers={})  # no renderer: the derived table, plainly
     assert "<h3>Picks</h3>" in plain and "p3" in plain and "p2" not in plain

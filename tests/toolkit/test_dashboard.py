@@ -81,7 +81,7 @@ def test_views_sit_in_few_labelled_places_with_full_titles(board):
 
 def test_a_plugin_place_that_does_not_exist_is_named_with_the_valid_places():
     bad = Plugin(name="zz_misplaced", views={"odd": lambda corpus, selection: None}, places={"odd": "sideways"})
-    with registry.enabled(bad), pytest.raises(ValueError, match="'sideways'.*Places: who, when, read, more"):
+    with registry.enabled(bad), pytest.raises(ValueError, match=r"'sideways'.*Places: who, when, read, more"):
         registry.places()
 
 

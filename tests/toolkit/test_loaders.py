@@ -142,7 +142,7 @@ def test_html_page_gives_main_text_title_and_date(tmp_path):
         f"<p>{body}</p></article><footer>Subscribe now</footer></body></html>"
     )
     (tmp_path / "page.html").write_text(page)
-    [article], report = load(tmp_path)
+    [article], _report = load(tmp_path)
     assert "committee met in the capital" in article.text
     assert "Home | World" not in article.text
     assert article.published == "2023-11-02" and article.published_source == "html"

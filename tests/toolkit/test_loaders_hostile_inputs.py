@@ -181,7 +181,7 @@ def test_each_hostile_file_gets_the_right_status_and_reason(hostile, loaded, nam
 
 
 def test_legacy_and_wide_encodings_decode_to_the_written_text(loaded):
-    articles, report = loaded
+    articles, _report = loaded
     by_id = {a.article_id: a for a in articles}
     assert by_id["cp1251"].raw_text == RUSSIAN
     assert by_id["latin1"].raw_text == FRENCH + GERMAN

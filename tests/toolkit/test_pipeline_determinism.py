@@ -30,7 +30,7 @@ TESTS = Path(__file__).resolve().parents[1]
 REPO = TESTS.parent
 DRIVER = TESTS / "support" / "presslens_driver.py"
 SAMPLE = REPO / "toolkit" / "data" / "sample"
-STANDARD = ("entities", "quotes", "timeline", "claims")
+STANDARD = ("entities", "quotes", "timeline", "claims", "stories")
 VOLATILE = {"created", "timings", "analysed", "from_cache"}
 
 

@@ -105,7 +105,8 @@ def test_entry_point_plugin_is_discovered_and_run(throwaway_dist, tmp_path, monk
 def test_importing_toolkit_loads_no_spacy_altair_or_plugins():
     code = (
         "import sys, toolkit; toolkit.__all__; "
-        "print(sorted(m for m in ('spacy','altair','ipywidgets','toolkit_entities','toolkit_quotes') if m in sys.modules))"
+        "print(sorted(m for m in ('spacy','altair','ipywidgets','toolkit_entities','toolkit_quotes')"
+        " if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -265,7 +265,7 @@ def test_sections_are_the_declared_ones_in_order() -> None:
     )
     with registry.enabled(extra):
         assert [s.key for s in report.sections()] == ["timeline", "picks", "entities", "quotes", "claims"]
-    with pytest.raises(KeyError, match="No report section 'picks'. The installed plugins declare: timeline"):
+    with pytest.raises(KeyError, match=r"No report section 'picks'\. The installed plugins declare: timeline"):
         report.section_html(_corpus(), "picks")
 
 

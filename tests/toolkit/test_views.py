@@ -221,7 +221,7 @@ STANDARD_VIEWS = ["entity_table", "article_reader", "timeline", "quote_explorer"
 def test_the_core_offers_only_the_article_reader(core_only):
     assert v.views() == ["article_reader"] and v.renderers() == ["article_reader"]
     assert v.Selection().parts == ("entities", "date_range", "articles")
-    with pytest.raises(TypeError, match="no part 'quote'.*enable the plugin"):
+    with pytest.raises(TypeError, match=r"no part 'quote'.*enable the plugin"):
         v.Selection(quote="q1")
 
 
@@ -360,7 +360,7 @@ def test_every_standard_view_widget_escapes_script():
     board.selection.quote = "q1"
     for name, panel in board.panels.items():
         html = "".join(
-            [getattr(panel, "table", None) and panel.table.html or ""]
+            [panel.table.html if hasattr(panel, "table") else ""]
             + [c.value for c in getattr(panel, "children", ()) if isinstance(getattr(c, "value", None), str)]
         )
         assert "<script>" not in html, name

@@ -171,15 +171,15 @@ def test_cached_masks_equal_the_row_by_row_filter_after_every_change(seed, table
     corpus = _corpus(seed)
     frame = corpus.tables[table]
     selection = Selection()  # one selection changed step after step, as a reader does
-    for state, parts in steps:
+    for state, chosen in steps:
         with selection.hold_trait_notifications():
             for name, value in state.items():
                 setattr(selection, name, value)
-        mask = selection.mask(frame, corpus, parts=parts)
+        mask = selection.mask(frame, corpus, parts=chosen)
         got = [True] * len(frame) if mask is None else mask.tolist()
-        assert got == _naive(frame, corpus, selection, parts), (state, parts)
+        assert got == _naive(frame, corpus, selection, chosen), (state, chosen)
         # a second Selection with the same state (as views make for their own scopes) gets the same answer
-        again = Selection(**state).mask(frame, corpus, parts=parts)
+        again = Selection(**state).mask(frame, corpus, parts=chosen)
         assert ([True] * len(frame) if again is None else again.tolist()) == got
 
 

@@ -75,7 +75,7 @@ def _tables(cases):
     articles, quotes, mentions = [], [], []
     for i, (text, speaker, cue, content, *_rest) in enumerate(cases):
         aid = f"t{i}"
-        articles.append({"article_id": aid, "text": text, "published": "2024-02-0%d" % (i % 9 + 1)})
+        articles.append({"article_id": aid, "text": text, "published": f"2024-02-0{i % 9 + 1}"})
         cs = text.index(content)
         us = text.index(cue)
         ss = text.index(speaker)

@@ -55,7 +55,7 @@ def test_bad_files_explain_themselves(tmp_path):
         load_alias_table(bad)
     with pytest.raises(ValueError, match="one of pending, accepted, rejected"):
         _table().decide(_table().suggestions[0].suggestion_id, "maybe")
-    with pytest.raises(ValueError, match=".yaml, .yml or .csv"):
+    with pytest.raises(ValueError, match=r"\.yaml, \.yml or \.csv"):
         (tmp_path / "aliases.txt").write_text("x", "utf-8")
         load_alias_table(tmp_path / "aliases.txt")
 

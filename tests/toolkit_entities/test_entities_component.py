@@ -11,7 +11,7 @@ from toolkit_entities.component import SPAN_KEY
 
 def _doc(nlp, words, ents, spaces=None):
     doc = Doc(nlp.vocab, words=words, spaces=spaces)
-    doc.ents = [doc.char_span(*e) if False else spacy.tokens.Span(doc, s, t, label=lab) for s, t, lab in ents]
+    doc.ents = [spacy.tokens.Span(doc, s, t, label=lab) for s, t, lab in ents]
     return doc
 
 

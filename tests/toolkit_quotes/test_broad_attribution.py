@@ -263,7 +263,10 @@ def test_a_dash_set_quote_starts_at_its_mark(nlp):
 
 
 def test_long_quoted_sentence_without_cue_is_kept_without_a_speaker(nlp):
-    text = "The river rose again.\n\n“Nobody in this town has ever seen water rise this fast, and nobody wants that again.”"
+    text = (
+        "The river rose again.\n\n"
+        "“Nobody in this town has ever seen water rise this fast, and nobody wants that again.”"
+    )
     row = only(rows_of(nlp, text), kind="direct")
     assert row["rule"] == "unattributed" and row["speaker_text"] is None and row["cue"] is None
     # a short scare quote stays out

@@ -21,7 +21,7 @@ def quotes_of(nlp, text):
 
 
 def test_direct_quote_with_cue_after(nlp):
-    doc, rows = quotes_of(nlp, "“We will build the bridge next year,” Mayor Anna Berg said on Monday.")
+    _, rows = quotes_of(nlp, "“We will build the bridge next year,” Mayor Anna Berg said on Monday.")
     row = only(rows, kind="direct")
     assert row["content"] == "“We will build the bridge next year,”"
     assert row["cue"] == "said"
@@ -349,7 +349,10 @@ def test_quote_in_the_next_paragraph_is_a_continuation_of_its_own(nlp):
 
 
 def test_outlet_label_before_a_headline_is_not_a_speaker(nlp):
-    text = "NORDPRESS: – Ministers agree on new fishing quotas\n\nThe NORDPRESS news agency reported the deal late on Monday."
+    text = (
+        "NORDPRESS: – Ministers agree on new fishing quotas\n\n"
+        "The NORDPRESS news agency reported the deal late on Monday."
+    )
     _, rows = quotes_of(nlp, text)
     assert [r for r in rows if r["rule"] == "speaker-line"] == []
 

@@ -96,7 +96,7 @@ def test_no_boilerplate_line_is_a_quote(corpus):
     texts = dict(zip(corpus.articles["article_id"], corpus.articles["text"]))
     for row in corpus.quotes.to_dict("records"):
         text = texts[row["article_id"]]
-        for start, end in ((row["content_start"], row["content_end"]), (row["cue_start"], row["cue_end"])):
+        for start, _end in ((row["content_start"], row["content_end"]), (row["cue_start"], row["cue_end"])):
             if pd.isna(start):
                 continue
             line_start = text.rfind("\n", 0, int(start)) + 1

@@ -148,7 +148,7 @@ def _reference_aggregate(data: pd.DataFrame, max_points: int) -> tuple[pd.DataFr
                     "date_start": grouped["bin"].map(lambda p: p.start_time.date().isoformat()),
                     "date_end": grouped["bin"].map(lambda p: p.end_time.date().isoformat()),
                     "granularity": unit,
-                    "sentence": grouped["count"].map(lambda n: f"{n} events in this {unit}"),
+                    "sentence": grouped["count"].map(lambda n, unit=unit: f"{n} events in this {unit}"),
                     "timex_text": None,
                     "group": grouped["group"],
                     "title": None,

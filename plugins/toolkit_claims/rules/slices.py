@@ -190,7 +190,10 @@ class _Readings:
     def chunks(
         self, quotes: _QuotesInOrder, *, chunk_rows: int
     ) -> Iterator[list[tuple[Any, _Offsets, Mapping[str, Any] | None]]]:
-        """``[(quote, its offsets, reading or None), ...]`` for each slice of ``chunk_rows`` rows of ``quotes``, in order."""
+        """``[(quote, its offsets, reading or None), ...]`` for each slice of ``chunk_rows`` rows of ``quotes``.
+
+        The slices come in order.
+        """
         size = max(1, chunk_rows)
         for begin in range(0, len(quotes), size):
             part = quotes.take(slice(begin, begin + size))

@@ -134,7 +134,7 @@ class _Merges:
         for aid, text in self._article_texts(close):
             for a, b in close[aid]:
                 gaps[a, b] = text[ends[a] : starts[b]]
-        for aid, lo, hi in self.article_rows:
+        for aid, _, _ in self.article_rows:
             for a, b in close.get(aid, ()):
                 if not re.fullmatch(r"\s*\(\s*", gaps.get((a, b), "")):
                     continue

@@ -31,7 +31,7 @@ class _Output:
         label_of_row: list[str | None] = [None] * len(self.order)
         used_ids: set[str] = set()
         clusters = self._clusters()
-        for root, groups in sorted(clusters.items(), key=lambda kv: min(min(g.rows) for g in kv[1])):
+        for _, groups in sorted(clusters.items(), key=lambda kv: min(min(g.rows) for g in kv[1])):
             rows = sorted(i for g in groups for i in g.rows)
             label = self._cluster_label(groups)
             is_country = any(g.key[0] == "@country" for g in groups)

@@ -196,7 +196,7 @@ def _known_names(mentions: pd.DataFrame, table: AliasTable) -> dict[tuple[str, .
     known = {key: "PERSON" for key, v in votes.items() if v.most_common(1)[0][0] == "PERSON"}
     # a title phrase ("Defence Minister") is never worth looking for as a name
     known = {key: label for key, label in known.items() if title_prefix(list(key)) < len(key)}
-    for canonical, label, names in table.merge_groups():
+    for _, label, names in table.merge_groups():
         for name in names:
             words = name_tokens(name)
             if words:

@@ -73,7 +73,10 @@ def quoted_share(doc: Doc, start: int, end: int, stretches: tuple[Stretch, ...])
 
 
 def kind_for(doc: Doc, start: int, end: int, stretches: tuple[Stretch, ...]) -> str:
-    """direct: wholly quoted; partial: quoted fragments (no finite verb) in reported speech; mixed: quoted clauses too."""
+    """The quote's kind.
+
+    direct: wholly quoted; partial: quoted fragments (no finite verb) in reported speech; mixed: quoted clauses too.
+    """
     share, inside = quoted_share(doc, start, end, stretches)
     if not inside:
         return "indirect"
@@ -94,7 +97,10 @@ _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+")
 
 
 def clause_floor(text: str, position: int) -> int:
-    """Where the sentence holding ``position`` starts, by punctuation and line breaks (the parser may merge sentences)."""
+    """Where the sentence holding ``position`` starts, by punctuation and line breaks.
+
+    Not by the parser's sentences: it may merge two.
+    """
     line_start = text.rfind("\n", 0, position) + 1
     floor = line_start
     for match in _SENTENCE_END.finditer(text, line_start, position):

@@ -17,12 +17,8 @@ from .vocabulary import DURATION_CODES, MONTHS, PARTS_OF_DAY, SEASON_CODES, WEEK
 
 @rule(
     "duration",
-    APPROX
-    + r"(?P<num>"
-    + NUM
-    + r"|\d+\s+1/2|\d+½)(?:(?P<half>\s+(?i:and\s+a\s+half)))?(?:\s+(?i:more|additional|straight|consecutive|full))?[\s-]+(?P<unit>"
-    + UNIT
-    + r")"
+    APPROX + r"(?P<num>" + NUM + r"|\d+\s+1/2|\d+½)(?:(?P<half>\s+(?i:and\s+a\s+half)))?"
+    r"(?:\s+(?i:more|additional|straight|consecutive|full))?[\s-]+(?P<unit>" + UNIT + r")"
     r"(?P<half2>\s+(?i:and\s+a\s+half))?(?P<old>[\s-]+(?i:old|long))?(?:\s+(?i:or\s+so))?(?![-\w])",
 )
 def _duration_rule(m: re.Match[str], ctx: Context) -> Out | None:
