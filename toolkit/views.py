@@ -917,8 +917,9 @@ def _dashboard_class() -> type:
                 self.places["more"] = box
                 children.append(box)
             self.children = children
-            # primary places first, then "more": what the reader looks at first is built first
-            self._queue = [n for place in PLACES for n in groups[place]]
+            # primary places first, then "more": what the reader looks at first is built first; the
+            # core's reader (plain HTML, quick) before the charts of "when", which load Altair on first use
+            self._queue = [n for place in ("who", "read", "when", "more") for n in groups[place]]
             selection.on_change(self._show_selection)
             selection.observe(self._show_busy, names=["busy"])
             self._show_selection()
