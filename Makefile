@@ -6,7 +6,7 @@ STAMP := $(VENV)/.presslens-installed
 SAMPLE := toolkit/data/sample
 DEMO_OUT ?= demo-out
 
-.PHONY: setup demo lint test test-fast browser-deps benchmarks clean
+.PHONY: setup demo lab lint test test-fast browser-deps benchmarks clean
 
 # the example third-party plugin, installed as a user would: CI sees it discovered and in the dashboard
 EXAMPLE := examples/presslens-amounts
@@ -27,6 +27,10 @@ demo: setup
 	$(BIN)/presslens report $(SAMPLE) --metadata $(SAMPLE)/metadata.csv --out $(DEMO_OUT)/report.html \
 		--title "PressLens sample corpus"
 	@echo "Tables: $(abspath $(DEMO_OUT))/<table>.parquet   Report: $(abspath $(DEMO_OUT))/report.html"
+
+## Open the tour in JupyterLab, served on this machine only.
+lab: setup
+	$(BIN)/jupyter lab notebooks/01-tour.ipynb --ServerApp.ip=127.0.0.1
 
 ## Debian's chromium for the browser tests (Playwright's own browser download is not available offline).
 browser-deps:

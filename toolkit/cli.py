@@ -37,7 +37,35 @@ def _max_chars(text: str) -> int:
     return value
 
 
-def _build_parser() -> argparse.ArgumentParser:
+def _tables_help(folder: str | None) -> str:
+    """The tables ``export`` can write: the folder's own when it names one, else the contract's."""
+    from .schemas import TABLES
+
+    if folder and Path(folder).is_dir():
+        found = sorted(p.stem for p in Path(folder).glob("*.parquet"))
+        if found:
+            return f"tables in {folder}: {', '.join(found)}"
+    return f"tables: {', '.join(TABLES)} (a folder may hold more, written by plugins)"
+
+
+def _export_folder(argv: Sequence[str]) -> str | None:
+    """The folder argument of ``presslens export DIR …`` if it comes before ``--help``, for the help text."""
+    args = list(argv)
+    if not args or args[0] != "export":
+        return None
+    takes_value = {"--table", "--format", "--output", "-o"}
+    skip = False
+    for arg in args[1:]:
+        if skip:
+            skip = False
+        elif arg in takes_value:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def _build_parser(*, export_folder: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="presslens", description="Read news coverage as evidence.")
     parser.add_argument("--version", action="version", version=f"presslens {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -86,25 +114,50 @@ def _build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("plugins", help="list installed plugins and what they provide")
 
-    export = sub.add_parser("export", help="export one table as CSV or JSONL")
-    export.add_argument("dir", help="a folder written by `presslens analyze`")
-    export.add_argument("--table", required=True)
-    export.add_argument("--format", choices=["csv", "jsonl"], default="csv")
-    export.add_argument("--output", "-o", help="file to write (default: standard output)")
+    from .export import EXPORT_FORMATS
 
-    report = sub.add_parser("report", help="analyse articles and write one self-contained HTML report")
-    report.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, globs, JSONL/CSV/Parquet files")
-    report.add_argument("--out", required=True, help="the HTML file to write")
+    tables = _tables_help(export_folder)
+    export = sub.add_parser(
+        "export",
+        help="export one table as CSV, JSONL, Parquet or an Excel workbook",
+        description="Export one table. CSV and xlsx are for people: list columns are written as '; '-joined "
+        "text (entity ids as names, offsets as start-end) and formula-like cells are neutralised. " + tables + ".",
+    )
+    export.add_argument("dir", help="a folder written by `presslens analyze`")
+    export.add_argument("--table", required=True, help=tables)
+    export.add_argument("--format", choices=EXPORT_FORMATS, help="default: from the -o file's suffix, else csv")
+    export.add_argument("--output", "-o", help="file to write (default: standard output; required for parquet, xlsx)")
+    export.add_argument(
+        "--with-context", action="store_true", help="add each row's article title, outlet, published date and url"
+    )
+    export.add_argument(
+        "--no-neutralise",
+        action="store_true",
+        help="write cells starting with = + - @ tab or CR as they are (by default they get a leading ', "
+        "so a spreadsheet never runs them as formulas)",
+    )
+
+    report = sub.add_parser(
+        "report",
+        help="write one self-contained HTML report (of an analysis folder, or of articles analysed first)",
+        description="presslens report OUT_DIR: a report of a folder `presslens analyze` wrote, without analysing "
+        "again (written to OUT_DIR/report.html unless --out). presslens report INPUT... --out report.html: "
+        "analyse the articles, then write the report.",
+    )
+    report.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="an analysis folder, or files, folders, globs, JSONL/CSV/Parquet"
+    )
+    report.add_argument("--out", help="the HTML file to write (required when analysing; default OUT_DIR/report.html)")
     report.add_argument("--metadata", help="CSV keyed by article_id or path: published, outlet, title, url")
     report.add_argument("--title", default="PressLens report")
     report.add_argument("--model", help="spaCy pipeline name or path")
     report.add_argument("--no-clean", action="store_true", help="keep boilerplate lines")
     report.add_argument("--plugins", help="comma-separated plugin names (default: all installed)")
+    report.add_argument("--work-dir", help="keep the tables (and an executed --template notebook) here")
     report.add_argument(
-        "--work-dir", help="keep the tables and the executed notebook here (default: a temporary folder)"
+        "--template", help="run this report notebook with papermill instead (e.g. notebooks/report.ipynb)"
     )
-    report.add_argument("--template", help="report notebook to run (default: notebooks/report.ipynb)")
-    report.add_argument("--kernel", default="python3", help="Jupyter kernel that runs the template (default python3)")
+    report.add_argument("--kernel", default="python3", help="Jupyter kernel that runs --template (default python3)")
     return parser
 
 
@@ -137,7 +190,12 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     print(
         f"loaded {report['loaded']}, skipped {report['skipped']}, failed {report['failed']} "
         f"(of {report['inputs']} inputs) in {time.perf_counter() - started:.1f}s; "
-        f"{corpus.manifest.get('from_cache', 0)} from cache",
+        f"{corpus.manifest.get('from_cache', 0)} from cache"
+        + (
+            " (nothing changed since the last run: its tables were kept)"
+            if corpus.manifest.get("reused_previous_run")
+            else ""
+        ),
         file=sys.stderr,
     )
     dropped = (corpus.manifest.get("cache") or {}).get("dropped_stale", 0)
@@ -175,33 +233,65 @@ def _cmd_plugins(_: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    from .export import EXPORT_FORMATS, export
     from .pipeline import Corpus
 
-    frame = Corpus.open(args.dir).table(args.table)
-    target = args.output or sys.stdout
-    if args.format == "csv":
-        frame.to_csv(target, index=False)
-    else:
-        frame.to_json(target, orient="records", lines=True, force_ascii=False)
+    output = args.output
+    chosen = args.format
+    if chosen is None:
+        suffix = Path(output).suffix.lstrip(".").lower() if output else ""
+        chosen = suffix if suffix in EXPORT_FORMATS else "csv"
+    try:
+        result = export(
+            Corpus.open(args.dir),
+            args.table,
+            output,
+            format=chosen,
+            with_context=args.with_context,
+            neutralise=not args.no_neutralise,
+        )
+    except ValueError as exc:  # a format that needs a file, a table without articles for --with-context
+        print(f"presslens export: error: {exc}", file=sys.stderr)
+        return 2
+    if result.path is not None:
+        print(f"wrote {result.rows} rows of {result.table} to {result.path.resolve()}", file=sys.stderr)
+    if result.neutralised:
+        print(
+            f"  {result.neutralised} cells started like a spreadsheet formula and were written with a leading ' "
+            "(--no-neutralise to write them as they are)",
+            file=sys.stderr,
+        )
+    if result.truncated:
+        print(f"  {result.truncated} cells were cut at Excel's limit of 32 767 characters", file=sys.stderr)
     return 0
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import build_report
+    from .report import build_report, is_analysis_folder, lean_chart_imports, report_from_folder
 
     started = time.perf_counter()
-    out = build_report(
-        args.inputs,
-        out=args.out,
-        metadata=args.metadata,
-        title=args.title,
-        model=args.model,
-        clean=not args.no_clean,
-        work_dir=args.work_dir,
-        template=args.template,
-        kernel_name=args.kernel,
-        plugins=[p.strip() for p in args.plugins.split(",") if p.strip()] if args.plugins else None,
-    )
+    from_folder = len(args.inputs) == 1 and is_analysis_folder(args.inputs[0]) and args.template is None
+    with lean_chart_imports():
+        if from_folder:
+            out = report_from_folder(args.inputs[0], out=args.out, title=args.title)
+        elif args.out is None:
+            raise errors.PressLensError(
+                f"--out is required when analysing articles ({' '.join(args.inputs)} is not a folder holding "
+                "manifest.json). Pass --out report.html, or give the folder `presslens analyze --out` wrote."
+            )
+        else:
+            out = build_report(
+                args.inputs,
+                out=args.out,
+                metadata=args.metadata,
+                title=args.title,
+                model=args.model,
+                clean=not args.no_clean,
+                work_dir=args.work_dir,
+                template=args.template,
+                kernel_name=args.kernel,
+                plugins=[p.strip() for p in args.plugins.split(",") if p.strip()] if args.plugins else None,
+            )
     print(f"wrote {out.resolve()} in {time.perf_counter() - started:.1f}s", file=sys.stderr)
     return 0
 
@@ -210,7 +300,8 @@ COMMANDS = {"analyze": _cmd_analyze, "plugins": _cmd_plugins, "export": _cmd_exp
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _build_parser(export_folder=_export_folder(argv))
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()

@@ -399,7 +399,7 @@ class _Loader:
         columns: Mapping[str, str] | None,
         report: LoadReport,
         metadata: dict[str, dict[str, Any]],
-        exclude: set[str],
+        exclude: Mapping[str, str],  # absolute path -> why it is not an article
         max_chars: int | None,
     ) -> None:
         self.clean = clean
@@ -480,7 +480,7 @@ class _Loader:
     def _from_file(self, path: Path) -> Iterator[Article]:
         source = str(path)
         if os.path.abspath(source) in self.exclude:
-            self.report.add(LoadEntry(source=source, status="skipped", reason="metadata file (passed with --metadata)"))
+            self.report.add(LoadEntry(source=source, status="skipped", reason=self.exclude[os.path.abspath(source)]))
             return
         try:
             info = os.stat(path)  # follows links: what would actually be read
@@ -834,6 +834,19 @@ def _looks_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in text)
 
 
+METADATA_FILE = "metadata.csv"
+
+
+def _folder_metadata(inputs: Iterable[Any]) -> list[Path]:
+    """``metadata.csv`` files at the top of the input folders, in input order (not in sub-folders: one
+    metadata file per corpus folder, where its ``path`` column is relative to the folder)."""
+    return [
+        Path(item) / METADATA_FILE
+        for item in inputs
+        if isinstance(item, (str, os.PathLike)) and Path(item).is_dir() and (Path(item) / METADATA_FILE).is_file()
+    ]
+
+
 def iter_articles(
     inputs: Iterable[Any] | Any,
     *,
@@ -853,7 +866,22 @@ def iter_articles(
     if max_chars is not None and (not isinstance(max_chars, int) or max_chars < 1):
         raise ValueError(f"max_chars must be a positive whole number of characters or None, got {max_chars!r}.")
     meta = read_metadata(metadata, report) if metadata is not None else {}
-    exclude = {os.path.abspath(os.fspath(metadata))} if metadata is not None else set()
+    exclude: dict[str, str] = {}
+    if metadata is not None:
+        exclude[os.path.abspath(os.fspath(metadata))] = "metadata file (passed with --metadata)"
+    # a corpus folder often carries its own metadata.csv: used when no other is given, reported either way
+    for folder_metadata in _folder_metadata(inputs) if isinstance(inputs, (list, tuple)) else []:
+        where = os.path.abspath(folder_metadata)
+        if where in exclude:
+            continue
+        if metadata is None:
+            meta.update(read_metadata(folder_metadata, report))
+            exclude[where] = (
+                f"metadata file {METADATA_FILE} found in the input folder: used as the articles' metadata "
+                "(pass --metadata FILE to use another)"
+            )
+        else:
+            exclude[where] = f"metadata file {METADATA_FILE} in the input folder: not used, --metadata names another"
     loader = _Loader(clean=clean, columns=columns, report=report, metadata=meta, exclude=exclude, max_chars=max_chars)
     yield from loader.run(inputs)
     for key in sorted(set(meta) - loader.matched_metadata):

@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import orjson
 import pandas as pd
@@ -38,6 +38,9 @@ from .loaders import DEFAULT_MAX_CHARS, iter_articles
 from .records import Article, LoadReport
 from .registry import Plugin, StepContext, registry
 from .schemas import SCHEMAS, TABLES, conform, empty_table
+
+if TYPE_CHECKING:
+    from .export import ExportResult
 
 __all__ = ["Corpus", "RunConfig", "analyze", "open_corpus"]
 
@@ -92,6 +95,25 @@ class Corpus:
     @property
     def load_report(self) -> dict[str, Any]:
         return self.manifest.get("load_report", {})
+
+    def export(
+        self,
+        table: str,
+        target: str | os.PathLike[str] | IO[str] | None = None,
+        *,
+        format: str | None = None,
+        with_context: bool = False,
+        neutralise: bool = True,
+    ) -> ExportResult:
+        """Write one table for a spreadsheet or for code (csv, jsonl, parquet, xlsx); see :mod:`toolkit.export`.
+
+        ``corpus.export("claims", "claims.xlsx", with_context=True)``. Returns an
+        :class:`~toolkit.export.ExportResult`. (A method, not ``toolkit.export``: that
+        name is the module's, and importing it would replace a function of that name.)
+        """
+        from .export import export
+
+        return export(self, table, target, format=format, with_context=with_context, neutralise=neutralise)
 
     def save(self, out: str | os.PathLike[str]) -> Path:
         """Write every table as ``out/<table>.parquet`` and the manifest.
@@ -462,6 +484,12 @@ def _analyze(
     unknown = sorted(set(config.options) - set(registry.names()))
     if unknown:  # a typo in --option would otherwise be ignored without a word
         raise KeyError(errors.UNKNOWN_OPTION_PLUGIN.format(name=unknown[0], names=", ".join(registry.names())))
+    for plugin in chosen:  # a broken file a plugin reads (an alias table) fails now, not after the NLP
+        if plugin.validate is not None:
+            try:
+                plugin.validate(config.plugin_options(plugin), out)
+            except ValueError as exc:
+                raise errors.InputError(str(exc)) from exc
 
     # What decides a cached row: the configuration, the code and data of the core and of each
     # plugin (digests of their files; hand-set versions were never bumped when a rule changed,
@@ -504,6 +532,11 @@ def _analyze(
         previous = _unchanged_run(out, run_key)
         if previous is not None:
             previous.manifest["reused_previous_run"] = True
+            # what this run did, not what the run that wrote the tables did: every article's rows
+            # came from the previous run's tables ("0 from cache" on an unchanged re-run was this)
+            previous.manifest.update(analysed=0, from_cache=len(articles))
+            if previous.manifest.get("cache"):  # nor did this run drop what that run dropped
+                previous.manifest["cache"] = {**previous.manifest["cache"], "dropped_stale": 0}
             previous.manifest["timings_this_run"] = {"total_s": round(time.perf_counter() - started, 3)}
             return previous
 
@@ -535,7 +568,8 @@ def _analyze(
     from tqdm.auto import tqdm
 
     dropped_stale = _drop_stale_cache(cache_dir) if cache_dir is not None else 0
-    bar = tqdm(desc="analysing", unit="article", disable=quiet, smoothing=0.1)
+    # the inputs are loaded before the first batch (see above), so the bar knows its total and an ETA
+    bar = tqdm(total=len(articles), desc="analysing", unit="article", disable=quiet, smoothing=0.1)
     writer = _CacheWriter(cache_dir) if cache_dir is not None else None
     finished = False
     try:
@@ -663,7 +697,7 @@ def _run_key(start: Any, config: RunConfig, out: Path) -> str:
             if p.is_file() and not p.name.startswith(".") and p.suffix != ".parquet" and p.name != MANIFEST
         ]
     for path in decision_files:
-        part = f"{path.name}:{sha256_text(path.read_text('utf-8', errors='replace'))}"
+        part = f"{path.name}:{hashlib.sha256(path.read_bytes()).hexdigest()}"  # bytes: a UTF-16 edit counts too
         digest.update(("\x00" + part).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
@@ -674,7 +708,7 @@ def _option_files(config: RunConfig) -> list[Path]:
         Path(v)
         for opts in config.options.values()
         for v in opts.values()
-        if isinstance(v, str) and v and Path(v).is_file()
+        if isinstance(v, (str, os.PathLike)) and str(v) and Path(v).is_file()  # a Path counts as a str does
     ]
 
 

@@ -108,6 +108,12 @@ class ReportSection:
     ``table`` is the table (or derived table) the section shows; when no
     renderer is installed the report draws it as a plain table of ``columns``,
     and when it is empty the report says so. Sections are ordered by ``order``.
+
+    ``summary(corpus) -> html`` is the section's piece of the report's first
+    screen (a few lines or a small chart that tell the story: who matters, what
+    is contested, when); pieces are placed by ``summary_order`` and an empty
+    string leaves the piece out. Like every renderer it returns escaped HTML
+    with no script.
     """
 
     key: str
@@ -116,6 +122,8 @@ class ReportSection:
     table: str = ""
     columns: tuple[str, ...] = ()
     order: int = 100
+    summary: Callable[..., str] | None = None
+    summary_order: int = 100
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -125,7 +133,11 @@ class Plugin:
     ``extract(doc, article, options) -> {table: [row dict, ...]}`` runs once per
     article after the spaCy pipeline (it only reads the ``Doc``; ``article_id`` is
     added to each row); ``corpus_step(tables, context) -> {table: DataFrame}`` runs
-    once over all tables and returns the tables it changed. Views are
+    once over all tables and returns the tables it changed. ``validate(options,
+    out_dir) -> None`` runs when a run starts, before any input is read: it checks
+    the plugin's options and the files they (or ``out_dir``) hold, raising
+    ``ValueError`` with what was expected, so a broken file fails in a second
+    rather than after the analysis. Views are
     ``factory(corpus, selection, **options) -> widget`` (the widget has a
     ``rows()`` method giving the rows it shows); renderers are
     ``render(corpus, selection=None, **options) -> html``.
@@ -153,6 +165,7 @@ class Plugin:
     component_config: Mapping[str, Any] = field(default_factory=dict)
     extract: Callable[..., Mapping[str, list[dict[str, Any]]]] | None = None
     corpus_step: Callable[..., Mapping[str, pd.DataFrame]] | None = None
+    validate: Callable[[Mapping[str, Any], Path | None], None] | None = None
     views: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     renderers: Mapping[str, Callable[..., str]] = field(default_factory=dict)
     options: Mapping[str, Any] = field(default_factory=dict)  # defaults, overridable per run

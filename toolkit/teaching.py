@@ -69,18 +69,24 @@ class Comparison:
     extra: tuple[str, ...] = ()
     different: tuple[tuple[str, str, str], ...] = ()
     close: tuple[tuple[str, str, str], ...] = ()  # overlapping but not equal (dates)
+    # why an item of ``extra`` is not the toolkit's (not a person, not in these articles …), where known
+    reasons: tuple[tuple[str, str], ...] = ()
+    total: int | None = None  # how many the toolkit has (default: matched + missing)
 
     @property
     def agrees(self) -> bool:
         return not (self.missing or self.extra or self.different or self.close)
 
     def lines(self) -> list[str]:
-        total = len(self.matched) + len(self.missing)
+        total = self.total if self.total is not None else len(self.matched) + len(self.missing)
         out = [f"{self.question}: you agree with the toolkit on {len(self.matched)} of {total}."]
-        for item in self.missing:
-            out.append(f"  - the toolkit also lists {item}")
+        out += [f"  - the toolkit also lists {item}" for item in self.missing]
+        reasons = dict(self.reasons)
         for item in self.extra:
-            out.append(f"  + you listed {item}, which the toolkit does not: did it miss it, or did you?")
+            if item in reasons:
+                out.append(f"  ✗ {item}: {reasons[item]}")
+            else:
+                out.append(f"  + you listed {item}, which the toolkit does not: did it miss it, or did you?")
         for item, yours, theirs in self.different:
             out.append(f"  ≠ {item}: you said {yours}, the toolkit says {theirs}")
         for item, yours, theirs in self.close:
@@ -96,15 +102,18 @@ class Feedback:
     comparisons: tuple[Comparison, ...] = ()
     notes: tuple[str, ...] = ()
     checkable: bool = True  # False: the toolkit has no answer (a plugin is not installed)
+    pending: bool = False  # True: nothing answered yet, so nothing is compared (and nothing given away)
 
     @property
     def agrees(self) -> bool:
-        return self.checkable and all(c.agrees for c in self.comparisons)
+        return self.checkable and not self.pending and all(c.agrees for c in self.comparisons)
 
     @property
     def message(self) -> str:
         if not self.checkable:
             head = "The toolkit cannot check this answer."
+        elif self.pending:
+            head = "Your answer and the toolkit's: nothing to compare yet."
         elif self.agrees:
             head = "Your answer and the toolkit's agree."
         else:
@@ -119,7 +128,15 @@ class Feedback:
         return self.message
 
     def _repr_html_(self) -> str:
-        verdict = "agree" if self.agrees else ("cannot check" if not self.checkable else "differ")
+        verdict = (
+            "agree"
+            if self.agrees
+            else "cannot check"
+            if not self.checkable
+            else "waiting for your answer"
+            if self.pending
+            else "differ"
+        )
         return h.section(f"{self.title} — {verdict}", f"<pre>{h.escape(self.message)}</pre>")
 
 
@@ -210,8 +227,10 @@ def quoted_and_mentioned(
 ) -> pd.DataFrame:
     """One row per entity with the given labels: how often mentioned, how often quoted.
 
-    With ``articles``, only those articles count. Quotes without a resolved
-    entity count under their speaker's name.
+    With ``articles``, only those articles count. Only speakers resolved to an
+    entity with one of ``labels`` count: a quote attributed to a country, a
+    ministry or a nationality ("Sundria said", "the ministry denied") is not a
+    person's, and a speaker the toolkit could not name is nobody to answer with.
     """
     entities = corpus.entities[corpus.entities["label"].isin(labels)]
     quotes = _speakers(corpus)
@@ -232,11 +251,6 @@ def quoted_and_mentioned(
         }
         for e in entities.itertuples(index=False)
     ]
-    known = set(entities["entity_id"])
-    unresolved = quotes[quotes["entity_id"].isna() | ~quotes["entity_id"].isin(known)]
-    for name, n in unresolved["name"].dropna().value_counts().items():
-        if not any(r["name"] == name for r in rows):
-            rows.append({"entity_id": None, "name": name, "n_mentions": 0, "n_quotes": int(n)})
     frame = pd.DataFrame(rows, columns=["entity_id", "name", "n_mentions", "n_quotes"])
     return frame.sort_values(["n_quotes", "n_mentions", "name"], ascending=[False, False, True], ignore_index=True)
 
@@ -252,6 +266,10 @@ def check_quoted(
     """Exercise 1: compare the people you found quoted / only talked about with the toolkit's lists.
 
     ``articles`` limits the question to those articles (default: the whole corpus).
+    Each name only you listed is explained: in the other list, not a person (the
+    toolkit reads it as a place, an organisation …), not in these articles, or in
+    them but missed by the toolkit (or wrongly listed by you). Before anything is
+    answered, nothing is compared, so running every cell gives no answer away.
     """
     title = "Who is quoted, and who is only talked about"
     speakers = _speakers(corpus)
@@ -263,6 +281,13 @@ def check_quoted(
                 "This analysis has no quotes and no entities: install (or enable) the plugins that provide the "
                 "quotes and entities tables, then run the analysis cell again.",
             ),
+        )
+    quoted, only_mentioned = [str(a) for a in quoted], [str(a) for a in only_mentioned]
+    if not any(a.strip() for a in [*quoted, *only_mentioned]):
+        return Feedback(
+            title=title,
+            pending=True,
+            notes=("Write the names you found in the two lists above, then run this cell again.",),
         )
     table = quoted_and_mentioned(corpus, labels=labels, articles=articles)
     aliases = _aliases(corpus)
@@ -279,14 +304,90 @@ def check_quoted(
         )
     describe = {r.name: f" (quoted {r.n_quotes}×)" for r in itertuples(quoted_rows)}
     describe |= {r.name: f" (mentioned {r.n_mentions}×, never quoted)" for r in itertuples(mentioned_rows)}
+    explain = _Explainer(corpus, labels=labels, articles=articles)
+    quoted_truth, mentioned_truth = truth(quoted_rows), truth(mentioned_rows)
+    q_matched, q_extra, q_missing = match_names(quoted, quoted_truth)
+    m_matched, m_extra, m_missing = match_names(only_mentioned, mentioned_truth)
+    # a person the toolkit has in the other list: the same person, a different verdict (said once, not also missed)
+    q_swapped, q_extra, _ = match_names(q_extra, {c: mentioned_truth[c] for c in m_missing})
+    m_swapped, m_extra, _ = match_names(m_extra, {c: quoted_truth[c] for c in q_missing})
+    q_missing = [c for c in q_missing if c not in set(m_swapped.values())]
+    m_missing = [c for c in m_missing if c not in set(q_swapped.values())]
+
+    def compare(
+        question: str,
+        other: str,
+        matched: dict[str, str],
+        extra: list[str],
+        missing: list[str],
+        swapped: dict[str, str],
+    ) -> Comparison:
+        return Comparison(
+            question=question,
+            matched=tuple(matched.items()),
+            missing=tuple(f"{name}{describe.get(name, '')}: missed by you, or by the toolkit?" for name in missing),
+            extra=tuple(extra),
+            different=tuple((a, question.lower(), f"{other.lower()}{describe.get(n, '')}") for a, n in swapped.items()),
+            reasons=tuple((answer, explain(answer)) for answer in extra),
+            total=len(lists[question]),
+        )
+
+    lists = {"Quoted": quoted_truth, "Only talked about": mentioned_truth}
+
     return Feedback(
         title=title,
         notes=tuple(notes),
         comparisons=(
-            _compare_names("Quoted", quoted, truth(quoted_rows), describe),
-            _compare_names("Only talked about", only_mentioned, truth(mentioned_rows), describe),
+            compare("Quoted", "Only talked about", q_matched, q_extra, q_missing, q_swapped),
+            compare("Only talked about", "Quoted", m_matched, m_extra, m_missing, m_swapped),
         ),
     )
+
+
+class _Explainer:
+    """Why a name a learner listed is not among the toolkit's people in these articles."""
+
+    # what the toolkit's labels mean, in the exercise's words (the README's glossary says more)
+    LABELS: Mapping[str, str] = {
+        "GPE": "a country, city or state",
+        "NORP": "a nationality, religious or political group",
+        "ORG": "an organisation",
+        "LOC": "a place",
+        "FAC": "a building or structure",
+        "PRODUCT": "a product",
+        "EVENT": "an event",
+        "WORK_OF_ART": "a title",
+        "LAW": "a law",
+        "LANGUAGE": "a language",
+    }
+
+    def __init__(self, corpus: Corpus, *, labels: Sequence[str], articles: Sequence[str] | None) -> None:
+        entities = corpus.entities[~corpus.entities["label"].isin(labels)]
+        if articles is not None:
+            present = set(corpus.mentions.loc[corpus.mentions["article_id"].isin(articles), "entity_id"].dropna())
+            entities = entities[entities["entity_id"].isin(present)]
+        aliases = _aliases(corpus)
+        self.others = {str(e.name): aliases.get(e.entity_id, (e.name, []))[1] for e in itertuples(entities)}
+        self.other_labels = {str(e.name): str(e.label) for e in itertuples(entities)}
+        texts = corpus.articles[["article_id", "text"]].dropna()
+        inside = texts["article_id"].isin(articles) if articles is not None else pd.Series(True, index=texts.index)
+        self.here = " ".join(f" {_norm(t)} " for t in texts.loc[inside, "text"])
+        self.elsewhere = " ".join(f" {_norm(t)} " for t in texts.loc[~inside, "text"])
+
+    def __call__(self, answer: str) -> str:
+        paired, _, _ = match_names([answer], self.others)
+        if answer in paired:
+            label = self.other_labels[paired[answer]]
+            what = self.LABELS.get(label, f"a {label}")
+            return f"not a person — the toolkit reads {paired[answer]!r} as {what} ({label})"
+        key = f" {_norm(answer)} "
+        if key.strip() and key in self.here:
+            return (
+                "in these articles, but not among the people the toolkit found: missed by the toolkit, or not a person?"
+            )
+        if key.strip() and key in self.elsewhere:
+            return "not in these articles (it is in other articles of the corpus)"
+        return "not in these articles — check the spelling"
 
 
 # ---------------------------------------------------------------------------

@@ -67,6 +67,8 @@ plugin = Plugin(
             table="contested_claims",
             columns=("group_id", "proposition", "claimant_entity_id", "stance", "date_start", "article_id"),
             order=40,
+            summary=lazy("toolkit_claims.views:summary_contested"),
+            summary_order=10,
         ),
     ),
     derived={"contested_claims": lazy("toolkit_claims.step:contested_claims")},

@@ -537,10 +537,67 @@ def claim_group_label(corpus: Any, group_id: str) -> str:
     """How the dashboard names a picked claim group: its proposition (the most common wording).
 
     >>> from toolkit import Corpus
-    >>> claims = pd.DataFrame({"group_id": ["G1", "G1"], "proposition": ["the deal is signed", "the deal is signed"]})
+    >>> claims = pd.DataFrame({"group_id": ["G1", "G1"], "proposition": ["the deal is signed"] * 2})
     >>> claim_group_label(Corpus({"claims": claims}), "G1")
     'the deal is signed'
     """
     claims = corpus.claims
     wordings = claims.loc[claims["group_id"] == group_id, "proposition"].dropna().astype(str)
     return str(wordings.mode().iloc[0]) if len(wordings) else str(group_id)
+
+
+# --- the report's first screen -----------------------------------------------------------------
+# a stance as a verb in "who asserts, who denies" (the stances of the claims table)
+_STANCE_VERBS = {
+    "assert": "asserts",
+    "deny": "denies",
+    "accuse": "accuses",
+    "support": "supports",
+    "call": "calls for",
+    "other": "says",
+}
+_UNKNOWN = "unknown"  # contested_claims' claimant when neither an entity nor a name in the text is known
+
+
+def _voices(rows: pd.DataFrame) -> str:
+    """Named claimants with their stances, then how many unnamed ones: an unknown source is not an actor."""
+    named = rows[rows["claimant"] != _UNKNOWN]
+    stances: dict[str, list[str]] = {}
+    for claimant, stance in zip(named["claimant"].tolist(), named["stance"].tolist()):
+        verb = _STANCE_VERBS.get(str(stance), str(stance))
+        if verb not in stances.setdefault(claimant, []):
+            stances[claimant].append(verb)
+    parts = [f"<b>{h.escape(who)}</b> ({h.escape(', '.join(verbs))})" for who, verbs in stances.items()]
+    unnamed = int((rows["claimant"] == _UNKNOWN).sum())
+    if unnamed:
+        parts.append(f"{unnamed} unnamed source{'s' if unnamed != 1 else ''}")
+    return ", ".join(parts) or "—"
+
+
+def summary_contested(corpus: Any, *, top: int = 3, **_: Any) -> str:
+    """The report's "most contested claims": per group, its proposition, who is for it and who denies it."""
+    from .step import contested_claims
+
+    rows = contested_claims(corpus)
+    if rows.empty:
+        return (
+            '<h3>Contested claims</h3><p class="pl-muted">No claim in these articles is both asserted and denied.</p>'
+        )
+    summary = group_summary(rows).head(top)
+    items = []
+    for group_id, proposition in zip(summary["group_id"].tolist(), summary["proposition"].tolist()):
+        group = rows[rows["group_id"] == group_id]
+        dates = group["published"].dropna().astype(str)
+        when = f"{dates.min()} – {dates.max()}" if len(dates) else "undated"
+        items.append(
+            f'<li><p class="pl-claim">“{h.escape(proposition)}” '
+            f'<span class="pl-muted pl-date">{h.escape(when)}</span></p>'
+            f'<p><span class="pl-side">For:</span> {_voices(group[group["side"] == "for"])}</p>'
+            f'<p><span class="pl-side">Against:</span> {_voices(group[group["side"] == "against"])}</p></li>'
+        )
+    more = group_summary(rows)
+    note = (
+        f'<p class="pl-muted">{len(more)} contested group{"s" if len(more) != 1 else ""} in all; '
+        "the section below shows each with its evidence.</p>"
+    )
+    return f'<h3>Most contested claims</h3><ol class="pl-contested">{"".join(items)}</ol>{note}'

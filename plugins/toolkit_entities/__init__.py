@@ -12,7 +12,8 @@ The plugin fills the ``mentions`` and ``entities`` tables (DESIGN.md):
 
 Options (``toolkit.analyze(..., options={"entities": {...}})``): ``alias_table``
 (path to a YAML or CSV alias table, read before resolution and written back
-with new suggestions), ``metonymy`` (record ``refers_to`` for capitals standing
+with new suggestions; default ``OUT/aliases.yaml``, read back on every re-run
+and checked before any NLP by the ``validate`` hook), ``metonymy`` (record ``refers_to`` for capitals standing
 for their state; default True), ``recover`` (find split and missed mentions of
 known names; default True), ``write_aliases`` (default True).
 
@@ -33,6 +34,7 @@ plugin = Plugin(
     component="presslens_entities",
     extract=lazy("toolkit_entities.component:extract"),
     corpus_step=lazy("toolkit_entities.step:corpus_step"),
+    validate=lazy("toolkit_entities.step:validate"),
     views={
         "entity_table": lazy("toolkit_entities.views:entity_table_view"),
         "kwic": lazy("toolkit_entities.views:kwic_view"),
@@ -70,6 +72,8 @@ plugin = Plugin(
             table="entities",
             columns=("name", "label", "aliases", "n_mentions", "n_articles"),
             order=20,
+            summary=lazy("toolkit_entities.views:summary_key_entities"),
+            summary_order=20,
         ),
     ),
 )

@@ -51,6 +51,7 @@ from toolkit.sdk import doc_text, word_list
 from .rules.context import LOCATIVE_PREPOSITIONS, REPORTING_VERB_FORMS
 from .rules.ids import mention_id
 from .rules.names import (
+    NAME_LABELS,
     ROLE_WORDS,
     capital_state,
     clean_surface,
@@ -65,20 +66,6 @@ __all__ = ["make_entities", "EntitiesComponent", "extract", "SPAN_KEY", "NAME_LA
 
 SPAN_KEY = "presslens_entities"
 
-# OntoNotes labels that name something (the numeric ones belong to the timeline).
-NAME_LABELS: tuple[str, ...] = (
-    "PERSON",
-    "NORP",
-    "FAC",
-    "ORG",
-    "GPE",
-    "LOC",
-    "PRODUCT",
-    "EVENT",
-    "WORK_OF_ART",
-    "LAW",
-    "LANGUAGE",
-)
 
 _MONTHS_DAYS = word_list("months_days", package="toolkit_entities")
 # Verbs whose subject is an agent that speaks or acts, and nouns for what it states or does: a

@@ -24,8 +24,11 @@
    "Kastovia") is NORP; a name the article metadata gives as an outlet is an
    ORG. A capital read as an organisation in an agent role stays the city, with
    ``refers_to``. The tables are written by :mod:`.rules.output`.
-5. The **alias table** (:mod:`.aliases`) is applied first (its merges and
-   never-merge pairs win) and written back afterwards with the new suggestions.
+5. The **alias table** (:mod:`.rules.aliases`; the ``alias_table`` option, else
+   ``OUT/aliases.yaml``) is read back on every run and applied first (its merges
+   and never-merge pairs win), then written back with the new suggestions and
+   every decision it held. :func:`validate` reads it before any NLP, so a
+   broken table stops the run at once.
 """
 
 from __future__ import annotations
@@ -35,24 +38,40 @@ from typing import Any
 
 import pandas as pd
 
-from .rules.aliases import AliasTable, load_alias_table, save_alias_table
+from .rules.aliases import AliasTable, alias_table_path, load_alias_table, save_alias_table
 from .rules.ids import mention_id
 from .rules.names import name_key
 from .rules.recovery import recover_known_names
 from .rules.resolver import Resolver
 
-__all__ = ["resolve", "corpus_step", "SUGGESTIONS_TABLE"]
+__all__ = ["resolve", "corpus_step", "validate", "SUGGESTIONS_TABLE"]
 
 SUGGESTIONS_TABLE = "entity_suggestions"
 
 
+def validate(options: Mapping[str, Any], out_dir: Any) -> None:
+    """The plugin's ``validate`` hook: read the alias table the run will use, before any NLP.
+
+    Raises :class:`~.rules.aliases.AliasTableError` (a ``ValueError``) naming the file, the
+    entry and the field; a missing file is fine (the run creates it).
+    """
+    option = options.get("alias_table")
+    if not isinstance(option, AliasTable):
+        load_alias_table(alias_table_path(option, out_dir))
+
+
 def corpus_step(tables: Mapping[str, pd.DataFrame], context: Any) -> dict[str, pd.DataFrame]:
-    """The plugin's ``corpus_step``: see :func:`resolve`."""
+    """The plugin's ``corpus_step``: see :func:`resolve`.
+
+    With no ``alias_table`` option the table is ``OUT/aliases.yaml``, read back so that a
+    re-run keeps what the user (or the merge panel) decided there.
+    """
     options = dict(getattr(context, "options", {}) or {})
     out_dir = getattr(context, "out_dir", None)
+    option = options.get("alias_table")
     return resolve(
         tables,
-        alias_table=options.get("alias_table"),
+        alias_table=option if isinstance(option, AliasTable) else alias_table_path(option, out_dir),
         metonymy=bool(options.get("metonymy", True)),
         recover=bool(options.get("recover", True)),
         write_aliases=bool(options.get("write_aliases", True)),
@@ -86,10 +105,8 @@ def resolve(
     resolver.run()
     mentions, entities, suggestions = resolver.tables(articles, metonymy=metonymy)
 
-    if write_aliases and (table.path is not None or out_dir is not None):
-        from pathlib import Path
-
-        target = table.path if table.path is not None else Path(out_dir) / "aliases.yaml"
+    target = table.path if table.path is not None else alias_table_path(None, out_dir)
+    if write_aliases and target is not None:
         save_alias_table(table.with_suggestions(resolver.suggestions), target)
     return {"mentions": mentions, "entities": entities, SUGGESTIONS_TABLE: suggestions}
 

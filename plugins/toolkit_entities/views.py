@@ -428,16 +428,15 @@ def _entity_lookup(corpus: Any, codes: _MentionCodes) -> tuple[np.ndarray, np.nd
 
 
 def _alias_path(corpus: Any, alias_table: Any = None) -> Path | None:
+    """The table the panel saves to: the one the next run into the corpus's folder reads back."""
+    from .rules.aliases import alias_table_path
+
     if alias_table is not None:
         return Path(alias_table)
     configured = (corpus.manifest.get("configuration", {}).get("options", {}).get("entities", {}) or {}).get(
         "alias_table"
     )
-    if configured:
-        return Path(configured)
-    if corpus.path is not None:
-        return Path(corpus.path) / "aliases.yaml"
-    return None
+    return alias_table_path(configured, corpus.path)
 
 
 def suggestion_rows(corpus: Any, selection: Any = None, *, alias_table: Any = None) -> pd.DataFrame:
@@ -493,20 +492,30 @@ def _kwic_html(rows: pd.DataFrame, max_rows: int = 500) -> str:
         for c in ("published", "article_id", "left", "mention", "label", "right")
     ]
     body = [
-        f'<tr><td>{published}</td><td>{article}</td><td style="text-align:right">{left}</td>'
+        f'<tr><td class="pl-date">{published}</td><td>{article}</td><td style="text-align:right">{left}</td>'
         f'<td><b>{mention}</b> <span class="pl-muted">{label}</span></td><td>{right}</td></tr>'
         for published, article, left, mention, label, right in zip(*cells)
     ]
     return (
-        '<table class="pl-table"><thead><tr><th>published</th><th>article</th><th>before</th><th>mention</th>'
-        f"<th>after</th></tr></thead><tbody>{''.join(body)}</tbody></table>"
+        '<div class="pl-scroll"><table class="pl-table"><thead><tr><th>published</th><th>article</th>'
+        "<th>before</th><th>mention</th>"
+        f"<th>after</th></tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 
 
 def render_kwic(
-    corpus: Any, selection: Any = None, *, entity_ids: Sequence[str] | None = None, window: int = 60, **_: Any
+    corpus: Any,
+    selection: Any = None,
+    *,
+    entity_ids: Sequence[str] | None = None,
+    window: int = 60,
+    static: bool = False,
+    **_: Any,
 ) -> str:
+    """Mentions of the chosen entities in context; ``static`` (a page with no scripts): nothing when none is chosen."""
     rows = kwic_rows(corpus, selection, entity_ids=entity_ids, window=window)
+    if static and not len(rows):  # "select an entity" is a hint nobody can follow in a page without scripts
+        return ""
     return h.section("Keyword in context", _kwic_html(rows))
 
 
@@ -768,3 +777,40 @@ def merge_suggestions_view(corpus: Any, selection: Any, *, alias_table: Any = No
     box.decide = decide  # so notebooks and tests can drive it without clicks
     box.choice, box.entity_picker, box.alias_picker, box.split_button = choice, entity, alias, split
     return box
+
+
+# --- the report's first screen -----------------------------------------------------------------
+# who the coverage is about, by kind: the labels a reader calls people, organisations and places
+_SUMMARY_KINDS = (("People", ("PERSON",)), ("Organisations", ("ORG",)), ("Countries and places", ("GPE", "LOC")))
+
+
+def summary_key_entities(corpus: Any, *, top: int = 6, **_: Any) -> str:
+    """The report's "key people and organisations": the entities in most articles, by kind, named.
+
+    >>> from toolkit import Corpus
+    >>> entities = pd.DataFrame({"entity_id": ["E1", "E2"], "name": ["Anna Berg", "Nordic News"],
+    ...     "label": ["PERSON", "ORG"], "n_articles": [3, 1], "n_mentions": [5, 1]})
+    >>> "Anna Berg" in summary_key_entities(Corpus({"entities": entities}))
+    True
+    """
+    entities = corpus.entities
+    if not len(entities):
+        return ""
+    ranked = entities.sort_values(["n_articles", "n_mentions", "name"], ascending=[False, False, True])
+    lines = []
+    for heading, labels in _SUMMARY_KINDS:
+        rows = ranked[ranked["label"].isin(labels)].head(top)
+        if rows.empty:
+            continue
+        names = ", ".join(
+            f'{h.escape(name)}&nbsp;<span class="pl-muted">({int(n)})</span>'
+            for name, n in zip(rows["name"].tolist(), rows["n_articles"].tolist())
+        )
+        lines.append(f"<dt>{h.escape(heading)}</dt><dd>{names}</dd>")
+    if not lines:
+        return ""
+    return (
+        "<h3>Key people and organisations</h3>"
+        f'<dl class="pl-summary-list">{"".join(lines)}</dl>'
+        '<p class="pl-muted">In brackets: the number of articles that name them.</p>'
+    )

@@ -496,8 +496,8 @@ def who_said_what_chart(rows: pd.DataFrame) -> Any:
 
 
 # static renderers ---------------------------------------------------------------
-def render_quote_explorer(corpus: Any, selection: Any = None, **filters: Any) -> str:
-    rows = quote_rows(corpus, selection, **filters)
+def render_quote_explorer(corpus: Any, selection: Any = None, *, static: bool = False, **filters: Any) -> str:
+    rows = quote_rows(corpus, selection, **filters)  # ``static``: this table has no hint to leave out
     body = h.table(rows, columns=EXPLORER_COLUMNS)
     if selection is not None and selection.quote:
         body = quote_context(corpus, selection.quote) + body
@@ -521,9 +521,14 @@ def render_who_said_what(corpus: Any, selection: Any = None, **_: Any) -> str:
     return h.section("Who said what", svg + h.table(rows))
 
 
-def render_speakers_of_entity(corpus: Any, selection: Any = None, *, entity: str | None = None, **_: Any) -> str:
-    rows = speakers_of_entity_rows(corpus, selection, entity=entity)
+def render_speakers_of_entity(
+    corpus: Any, selection: Any = None, *, entity: str | None = None, static: bool = False, **_: Any
+) -> str:
+    """Who is quoted about the chosen entity; ``static`` (a page with no scripts): nothing when none is chosen."""
     wanted = [entity] if entity else list(selection.entities) if selection is not None else []
+    if static and not wanted:  # "select an entity" is a hint nobody can follow in a page without scripts
+        return ""
+    rows = speakers_of_entity_rows(corpus, selection, entity=entity)
     return _speakers_html(corpus, wanted, rows)
 
 

@@ -49,6 +49,8 @@ plugin = Plugin(
             table="events",
             columns=("date_start", "date_end", "granularity", "article_id"),
             order=10,
+            summary=lazy("toolkit_timeline.views:summary_timeline"),
+            summary_order=30,
         ),
     ),
 )

@@ -925,3 +925,49 @@ def timex_spans(corpus: Corpus, article_id: str, selection: Selection | None = N
         },
         columns=["start", "end", "label", "title"],
     )
+
+
+# ---------------------------------------------------------------------------
+# the report's first screen
+
+
+def summary_timeline(corpus: Corpus, *, width: int = 380, height: int = 90, **_: Any) -> str:
+    """The report's small timeline: dated events per month, as inline SVG (the full chart is in its section).
+
+    Axis labels are few and horizontal (Vega drops any that would overlap), so the strip reads at a glance.
+    """
+    from toolkit import html as h
+
+    events = corpus.events
+    dates = pd.to_datetime(events["date_start"], errors="coerce").dropna() if len(events) else pd.Series([])
+    if not len(dates):
+        return ""
+    import altair as alt
+
+    months = dates.dt.to_period("M").dt.to_timestamp()
+    counts = months.value_counts().sort_index()
+    data = pd.DataFrame({"month": counts.index.strftime("%Y-%m-01"), "events": counts.to_numpy()})
+    span_years = dates.max().year - dates.min().year
+    chart = (
+        alt.Chart(data)
+        .mark_bar(color="#0072B2", width={"band": 1} if span_years < 1 else 3)
+        .encode(
+            x=alt.X(
+                "month:T",
+                title=None,
+                axis=alt.Axis(
+                    format="%Y" if span_years >= 3 else "%b %Y", labelAngle=0, labelOverlap=True, tickCount=5
+                ),
+            ),
+            y=alt.Y("events:Q", title="events", axis=alt.Axis(tickCount=2)),
+            tooltip=[alt.Tooltip("month:T", format="%B %Y"), "events:Q"],
+        )
+        .properties(width=width, height=height)
+    )
+    first, last = dates.min().date().isoformat(), dates.max().date().isoformat()
+    return (
+        "<h3>When things happened</h3>"
+        f'<div class="pl-chart">{_svg(chart)}</div>'
+        f'<p class="pl-muted">{len(dates)} dated events per month, <span class="pl-date">{h.escape(first)}</span> '
+        f'to <span class="pl-date">{h.escape(last)}</span>.</p>'
+    )

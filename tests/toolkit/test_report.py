@@ -360,7 +360,8 @@ def hostile_corpus(folder: Path) -> tuple[Path, Path]:
 
 
 @pytest.mark.slow
-def test_report_command_writes_one_inert_offline_page(tmp_path: Path) -> None:
+@pytest.mark.parametrize("template", [None, REPO / "notebooks" / "report.ipynb"], ids=["kernel-free", "notebook"])
+def test_report_command_writes_one_inert_offline_page(tmp_path: Path, template: Path | None) -> None:
     folder, metadata = hostile_corpus(tmp_path / "news")
     out = tmp_path / "r.html"
     done = subprocess.run(
@@ -378,6 +379,7 @@ def test_report_command_writes_one_inert_offline_page(tmp_path: Path) -> None:
             f"Report {PAYLOAD}",
             "--work-dir",
             str(tmp_path / "work"),
+            *(["--template", str(template)] if template else []),
         ],
         capture_output=True,
         text=True,
@@ -392,13 +394,18 @@ def test_report_command_writes_one_inert_offline_page(tmp_path: Path) -> None:
     assert "<img" not in page.lower()
     assert page.count("&lt;script&gt;window.__pwned=1&lt;/script&gt;") >= 2  # title and text, visible as text
     assert page.count("<svg") >= 1
-    for heading in ("Overview", "Manifest"):
+    if template is None:  # no kernel, so no kernel warnings: the result and nothing else
+        assert re.fullmatch(r"wrote \S+ in \d+\.\ds\n", done.stderr), done.stderr
+    for heading in ("Articles", "Manifest"):
         assert f"<h3>{heading}</h3>" in page
     for topic in ("Timeline", "Entities", "Quotes", "Contested claims"):  # a plugin's or the report's own heading
         assert re.search(rf"<h3>[^<]*{topic}", page, re.I), topic
     # the manifest names both inputs with their hashes, and how to rerun
     assert page.count("hostile-") >= 4 and re.search(r"[0-9a-f]{64}", page)
     assert "presslens report" in page
-    assert (tmp_path / "work" / "report.ipynb").is_file() and (
-        tmp_path / "work" / "tables" / "quotes.parquet"
-    ).is_file()
+    if template is None:  # the tables are kept in the work folder
+        assert (tmp_path / "work" / "quotes.parquet").is_file()
+    else:
+        assert (tmp_path / "work" / "report.ipynb").is_file() and (
+            tmp_path / "work" / "tables" / "quotes.parquet"
+        ).is_file()

@@ -171,15 +171,47 @@ def test_a_right_answer_agrees_with_spellings_and_surnames(corpus: Corpus) -> No
     assert "agree" in feedback.message
 
 
-def test_a_wrong_answer_says_what_differs_both_ways(corpus: Corpus) -> None:
-    feedback = teaching.check_quoted(corpus, quoted=["Mia Holt", "Jo Park"], only_mentioned=["Nobody Known"])
+def test_a_wrong_answer_says_why_each_name_differs(corpus: Corpus) -> None:
+    feedback = teaching.check_quoted(
+        corpus, quoted=["Mia Holt", "Jo Park", "City Hall", "Critics"], only_mentioned=["Nobdy Knwn"]
+    )
     assert not feedback.agrees
     quoted, mentioned = feedback.comparisons
-    assert quoted.extra == ("Jo Park",)
-    assert quoted.missing == ("Olaf Brandt (quoted 1×)",)
-    assert mentioned.extra == ("Nobody Known",) and mentioned.missing[0].startswith("Jo Park")
-    assert "the toolkit also lists Olaf Brandt" in feedback.message
-    assert "you listed Jo Park, which the toolkit does not" in feedback.message
+    reasons = dict(quoted.reasons) | dict(mentioned.reasons)
+    assert reasons["City Hall"].startswith("not a person") and "(ORG)" in reasons["City Hall"]
+    assert reasons["Critics"].startswith("in these articles") and "missed by the toolkit" in reasons["Critics"]
+    assert reasons["Nobdy Knwn"].startswith("not in these articles")
+    # the same person in the other list is a different verdict, said once (not also "missed")
+    assert quoted.different == (("Jo Park", "quoted", "only talked about (mentioned 1×, never quoted)"),)
+    assert mentioned.missing == ()
+    assert quoted.missing == ("Olaf Brandt (quoted 1×): missed by you, or by the toolkit?",)
+    assert "agree with the toolkit on 1 of 2" in feedback.message  # of the toolkit's two quoted people
+    assert len({reasons["City Hall"], reasons["Critics"], reasons["Nobdy Knwn"]}) == 3  # three different messages
+
+
+def test_a_name_from_other_articles_is_not_in_these(corpus: Corpus) -> None:
+    corpus.tables["articles"].loc[1, "text"] = "Ines Vale opened the bridge."
+    feedback = teaching.check_quoted(corpus, quoted=["Mia Holt"], only_mentioned=["Ines Vale"], articles=["a1"])
+    _, mentioned = feedback.comparisons
+    assert dict(mentioned.reasons)["Ines Vale"] == "not in these articles (it is in other articles of the corpus)"
+
+
+def test_run_all_with_no_answer_gives_nothing_away(corpus: Corpus) -> None:
+    """Regression: with the lists still empty, the check printed every name of the answer key."""
+    feedback = teaching.check_quoted(corpus, quoted=[], only_mentioned=["  "])
+    assert feedback.pending and not feedback.agrees and feedback.comparisons == ()
+    assert not any(name in feedback.message for name in ("Mia Holt", "Olaf Brandt", "Jo Park"))
+    assert "nothing to compare yet" in feedback.message
+
+
+def test_the_answer_key_holds_people_only(corpus: Corpus) -> None:
+    """Regression: quotes by a country, a ministry or a nationality put those names in the answer key."""
+    quotes = corpus.tables["quotes"]
+    extra = quotes.iloc[[0]].assign(quote_id="q3", speaker_entity_id="E4", speaker_name="City Hall")
+    unresolved = quotes.iloc[[0]].assign(quote_id="q4", speaker_entity_id=None, speaker_name="Varnesian")
+    corpus.tables["quotes"] = pd.concat([quotes, extra, unresolved], ignore_index=True)
+    table = teaching.quoted_and_mentioned(corpus)
+    assert set(table["name"]) == {"Mia Holt", "Olaf Brandt", "Jo Park"}
 
 
 def test_without_quotes_or_entities_the_check_says_it_cannot_check() -> None:

@@ -51,7 +51,7 @@ def test_decisions_and_splits_are_kept(tmp_path):
 def test_bad_files_explain_themselves(tmp_path):
     bad = tmp_path / "aliases.yaml"
     bad.write_text("never_merge:\n  - [only one]\n", "utf-8")
-    with pytest.raises(ValueError, match="pair of names"):
+    with pytest.raises(ValueError, match="list of two names"):
         load_alias_table(bad)
     with pytest.raises(ValueError, match="one of pending, accepted, rejected"):
         _table().decide(_table().suggestions[0].suggestion_id, "maybe")

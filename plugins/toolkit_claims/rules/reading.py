@@ -7,6 +7,7 @@ character offsets into that ``Doc`` (the caller shifts article offsets).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -286,29 +287,63 @@ def proposition_of(predicate: Token, *, subject: Token | None = None) -> str:
     >>> proposition_of(doc[3])
     'sell arms'
     """
-    words: list[str] = []
-    if subject is None:
-        subject = next((c for c in predicate.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subject is not None and subject.pos_ != "PRON":
-        words += _phrase(subject, max_words=5).split()
-    if predicate.pos_ in ("VERB", "AUX"):
-        lemma = predicate.lemma_
-        words.append(lemma.lower() if lemma != "-PRON-" else predicate.lower_)
-        words += [c.lower_ for c in predicate.children if c.dep_ == "prt"]
-        for child in predicate.children:
+    # the clauses of "A said that B said that …" nest as deep as the text goes (hundreds of levels in a
+    # hostile article): the nested clauses are read with an explicit stack, not by recursion, and no
+    # deeper than _MAX_WORDS levels, since each level gives at least its verb and the paraphrase keeps
+    # only _MAX_WORDS words
+    stack = [_PropositionFrame(predicate, subject)]
+    finished: str | None = None
+    while stack:
+        frame = stack[-1]
+        if finished is not None:  # the clause this frame descended into is done
+            frame.words += finished.split()
+            finished = None
+            frame.full = len(frame.words) >= _MAX_WORDS
+        nested = None if frame.full else frame.advance(descend=len(stack) < _MAX_WORDS)
+        if nested is not None:
+            stack.append(_PropositionFrame(nested, None))
+            continue
+        stack.pop()
+        text = " ".join(frame.words[:_MAX_WORDS])
+        finished = _SPACE_BEFORE_POSSESSIVE.sub("", text).strip(" ,.;:")
+    return finished or ""
+
+
+class _PropositionFrame:
+    """One clause of :func:`proposition_of` being read: its words so far and the children left to read."""
+
+    def __init__(self, predicate: Token, subject: Token | None) -> None:
+        self.predicate = predicate
+        self.words: list[str] = []
+        self.full = False
+        if subject is None:
+            subject = next((c for c in predicate.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None and subject.pos_ != "PRON":
+            self.words += _phrase(subject, max_words=5).split()
+        self.children: Iterator[Token] = iter(())
+        if predicate.pos_ in ("VERB", "AUX"):
+            lemma = predicate.lemma_
+            self.words.append(lemma.lower() if lemma != "-PRON-" else predicate.lower_)
+            self.words += [c.lower_ for c in predicate.children if c.dep_ == "prt"]
+            self.children = iter(predicate.children)
+        else:  # a noun phrase as the whole content ("this arms transfer")
+            self.words += _phrase(predicate, max_words=10).split()
+
+    def advance(self, *, descend: bool) -> Token | None:
+        """Read children up to the next clausal complement to descend into (returned), or to the end (None)."""
+        predicate = self.predicate
+        for child in self.children:
             dep = child.dep_
             if dep in ("dobj", "attr", "acomp", "xcomp", "oprd", "dative"):
-                words += _phrase(child, max_words=8).split()
+                self.words += _phrase(child, max_words=8).split()
             elif dep == "prep" and child.i > predicate.i:
-                words += _phrase(child, max_words=5).split()
-            elif dep == "ccomp" and child.i > predicate.i:
-                words += proposition_of(child).split()
-            if len(words) >= _MAX_WORDS:
-                break
-    else:  # a noun phrase as the whole content ("this arms transfer")
-        words += _phrase(predicate, max_words=10).split()
-    text = " ".join(words[:_MAX_WORDS])
-    return _SPACE_BEFORE_POSSESSIVE.sub("", text).strip(" ,.;:")
+                self.words += _phrase(child, max_words=5).split()
+            elif dep == "ccomp" and child.i > predicate.i and descend:
+                return child
+            if len(self.words) >= _MAX_WORDS:
+                self.full = True
+                return None
+        return None
 
 
 def _phrase(token: Token, *, max_words: int = 8) -> str:

@@ -27,7 +27,24 @@ from toolkit.sdk import lexicon, word_list
 
 _PACKAGE = "toolkit_entities"
 
+# OntoNotes labels that name something (the numeric ones belong to the timeline):
+# what the component keeps and what an alias table's ``label`` may say.
+NAME_LABELS: tuple[str, ...] = (
+    "PERSON",
+    "NORP",
+    "FAC",
+    "ORG",
+    "GPE",
+    "LOC",
+    "PRODUCT",
+    "EVENT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+)
+
 __all__ = [
+    "NAME_LABELS",
     "clean_surface",
     "name_tokens",
     "token_key",

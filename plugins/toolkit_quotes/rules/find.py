@@ -35,7 +35,7 @@ from .records import Draft, Quote, QuoteOptions
 from .relays import is_medium, relay_quotes
 from .reported import clause_quote
 from .spans import boilerplate_ranges, overlaps_any
-from .speakers import EarlierSpeaker, person_mentions, resolve_speaker
+from .speakers import EarlierSpeaker, EarlierSpeakers, RangeIndex, person_mentions, resolve_speaker
 from .verbs import is_cue_verb, is_message_verb
 
 
@@ -163,9 +163,10 @@ def _drop_nested(drafts: list[Draft]) -> list[Draft]:
 
 def _resolve_all(doc: Doc, drafts: list[Draft]) -> list[Quote]:
     quotes: list[Quote] = []
-    earlier: list[EarlierSpeaker] = []
-    contents = [d.content for d in drafts if d.kind in ("direct", "mixed", "partial")]
-    messages = [d.content for d in drafts]
+    # built once: each speaker asks them by bisection
+    earlier = EarlierSpeakers()
+    contents = RangeIndex([d.content for d in drafts if d.kind in ("direct", "mixed", "partial")])
+    messages = RangeIndex([d.content for d in drafts])
     people = {(p.start_char, p.end_char) for p in person_mentions(doc)}
     resolved: dict[int, tuple] = {}
     for draft in sorted(drafts, key=lambda d: d.cue[0] if d.cue else d.content[0]):
@@ -175,8 +176,15 @@ def _resolve_all(doc: Doc, drafts: list[Draft]) -> list[Quote]:
             ref_start, ref_end, confidence, how = res
             confidence = round(confidence * 0.9, 3)
         else:
-            exclude = [c for c in contents if not (speaker is not None and c[0] <= speaker.start_char < c[1])]
-            resolution = resolve_speaker(doc, speaker, earlier=earlier, exclude=exclude, messages=messages)
+            # the contents around the speaker do not count: a speaker inside a quote is quoting someone
+            resolution = resolve_speaker(
+                doc,
+                speaker,
+                earlier=earlier,
+                exclude=contents,
+                messages=messages,
+                exclude_around=speaker.start_char if speaker is not None else None,
+            )
             ref_start, ref_end = resolution.ref_start, resolution.ref_end
             confidence, how = resolution.confidence, resolution.how
         resolved[id(draft)] = (ref_start, ref_end, confidence, how)
@@ -187,7 +195,7 @@ def _resolve_all(doc: Doc, drafts: list[Draft]) -> list[Quote]:
             else:
                 label = ref.root.ent_type_ if ref is not None else ""
             at = speaker.start_char if speaker is not None else draft.content[0]
-            earlier.append(EarlierSpeaker(at=at, ref_start=ref_start, ref_end=ref_end, label=label))
+            earlier.add(EarlierSpeaker(at=at, ref_start=ref_start, ref_end=ref_end, label=label))
         parts = tuple(sorted(set(draft.parts or [draft.content])))
         quotes.append(
             Quote(

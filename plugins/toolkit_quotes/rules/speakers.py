@@ -13,7 +13,9 @@ up as certain is worse than no answer.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import bisect
+import itertools
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -58,6 +60,61 @@ class EarlierSpeaker:
     label: str
 
 
+class RangeIndex:
+    """Character ranges, asked which of them hold a span by bisection: a quote-heavy article asks this for
+    every speaker, and a scan of every range per question made 10 000 one-word quotes quadratic.
+
+    >>> index = RangeIndex([(0, 10), (20, 30), (22, 25)])
+    >>> list(index.holding(23, 24)), index.holds(11, 12), index.holds(21, 24, unless_around=21)
+    ([(22, 25), (20, 30)], False, False)
+    """
+
+    def __init__(self, ranges: Sequence[tuple[int, int]]) -> None:
+        self.ranges = sorted(ranges)
+        self.starts = [start for start, _ in self.ranges]
+        # the furthest end among the ranges up to each one: the walk back stops once nothing reaches the span
+        self.reach = list(itertools.accumulate((end for _, end in self.ranges), max))
+
+    def holding(self, start: int, end: int) -> Iterator[tuple[int, int]]:
+        """The ranges with ``range_start <= start`` and ``end <= range_end``, latest start first."""
+        k = bisect.bisect_right(self.starts, start) - 1
+        while k >= 0 and self.reach[k] >= end:
+            if end <= self.ranges[k][1]:
+                yield self.ranges[k]
+            k -= 1
+
+    def holds(self, start: int, end: int, *, unless_around: int | None = None) -> bool:
+        """Whether a range holds the span (ranges holding the offset ``unless_around`` do not count)."""
+        return any(unless_around is None or not (s <= unless_around < e) for s, e in self.holding(start, end))
+
+
+class EarlierSpeakers:
+    """The resolved speakers so far, kept in order of position so that the latest before a point is found
+    by bisection (a scan of all of them for every pronoun was quadratic in the number of quotes)."""
+
+    def __init__(self, speakers: Sequence[EarlierSpeaker] = ()) -> None:
+        self._keys: list[tuple[int, int]] = []
+        self._speakers: list[EarlierSpeaker] = []
+        for speaker in speakers:
+            self.add(speaker)
+
+    def add(self, speaker: EarlierSpeaker) -> None:
+        # among speakers at the same offset the first added counts as the latest (as max() picks the first)
+        key = (speaker.at, -len(self._keys))
+        index = bisect.bisect_left(self._keys, key)
+        self._keys.insert(index, key)
+        self._speakers.insert(index, speaker)
+
+    def latest(self, *, before: int, since: int) -> EarlierSpeaker | None:
+        """The speaker with the greatest ``at`` in ``[since, before)`` whose reference ends by ``before``."""
+        k = bisect.bisect_left(self._keys, (before, -len(self._keys) - 1)) - 1
+        while k >= 0 and self._keys[k][0] >= since:
+            if self._speakers[k].ref_end <= before:
+                return self._speakers[k]
+            k -= 1
+        return None
+
+
 UNRESOLVED = Resolution(ref_start=None, ref_end=None, confidence=0.0, how="unresolved")
 NO_SPEAKER = Resolution(ref_start=None, ref_end=None, confidence=0.0, how="none")
 
@@ -66,15 +123,18 @@ def resolve_speaker(
     doc: Doc,
     speaker: Span | None,
     *,
-    earlier: Sequence[EarlierSpeaker] = (),
-    exclude: Sequence[tuple[int, int]] = (),
-    messages: Sequence[tuple[int, int]] = (),
+    earlier: Sequence[EarlierSpeaker] | EarlierSpeakers = (),
+    exclude: Sequence[tuple[int, int]] | RangeIndex = (),
+    messages: Sequence[tuple[int, int]] | RangeIndex = (),
+    exclude_around: int | None = None,
 ) -> Resolution:
     """Resolve one speaker span.
 
     ``exclude`` holds quoted contents (a name inside quotation marks is never an
-    antecedent); ``messages`` holds every quote's content (a name there does not
-    end the previous speaker's turn).
+    antecedent), less those around the offset ``exclude_around``; ``messages`` holds
+    every quote's content (a name there does not end the previous speaker's turn).
+    A caller resolving many speakers passes them as :class:`RangeIndex` and
+    :class:`EarlierSpeakers`, built once.
     """
     if speaker is None or not len(speaker):
         return NO_SPEAKER
@@ -84,7 +144,14 @@ def resolve_speaker(
         return Resolution(ref_start=named.start_char, ref_end=named.end_char, confidence=confidence, how="named")
     root = speaker.root
     if len(speaker) == 1 and root.lower_ in PERSON_PRONOUNS:
-        return _resolve_pronoun(doc, speaker, earlier, exclude, messages)
+        return _resolve_pronoun(
+            doc,
+            speaker,
+            earlier if isinstance(earlier, EarlierSpeakers) else EarlierSpeakers(earlier),
+            exclude if isinstance(exclude, RangeIndex) else RangeIndex(exclude),
+            messages if isinstance(messages, RangeIndex) else RangeIndex(messages),
+            exclude_around,
+        )
     if root.pos_ in ("NOUN", "PROPN") and (root.lemma_.lower() in ROLE_NOUNS or root.lower_ in ROLE_NOUNS):
         if any(t.lower_ in INDEFINITE_DETERMINERS for t in speaker if t.i < root.i):
             return UNRESOLVED  # an indefinite description introduces someone new
@@ -165,47 +232,54 @@ def _gender_of(doc: Doc, ent: Span) -> str | None:
     return None
 
 
-def _inside(start: int, end: int, ranges: Sequence[tuple[int, int]]) -> bool:
-    return any(s <= start and end <= e for s, e in ranges)
-
-
 def _resolve_pronoun(
     doc: Doc,
     speaker: Span,
-    earlier: Sequence[EarlierSpeaker],
-    exclude: Sequence[tuple[int, int]],
-    messages: Sequence[tuple[int, int]],
+    earlier: EarlierSpeakers,
+    exclude: RangeIndex,
+    messages: RangeIndex,
+    exclude_around: int | None,
 ) -> Resolution:
     token = speaker.root
     gender = PERSON_PRONOUNS[token.lower_]
     morph_gender = token.morph.get("Gender")
     if morph_gender:
         gender = morph_gender[0]
-    sents = list(doc.sents)
-    sent_index = next((i for i, s in enumerate(sents) if s.start <= token.i < s.end), 0)
+    # the sentences and the people are found by bisection: a scan of the whole document per pronoun
+    # made an article of many quotes quadratic
+    sents = memoised(doc, "sents", lambda d: list(d.sents))
+    sent_starts = memoised(
+        doc, "sent_starts", lambda d: [s.start for s in memoised(d, "sents", lambda e: list(e.sents))]
+    )
+    sent_index = max(0, bisect.bisect_right(sent_starts, token.i) - 1) if sents else 0
+    if sents and not (sents[sent_index].start <= token.i < sents[sent_index].end):
+        sent_index = 0
     window_start = sents[max(0, sent_index - _PRONOUN_WINDOW_SENTS)].start_char
+    mentions = person_mentions(doc)
+    mention_starts = memoised(doc, "person_mention_starts", lambda d: [e.start_char for e in person_mentions(d)])
+    first, last = (
+        bisect.bisect_left(mention_starts, window_start),
+        bisect.bisect_left(mention_starts, speaker.start_char),
+    )
     # a name used as a modifier ("the Smith program") is not a person being talked about
-    people = [
-        e
-        for e in person_mentions(doc)
-        if window_start <= e.start_char and e.end_char <= speaker.start_char and e.root.dep_ != "compound"
-    ]
-    direct_free = [e for e in people if not _inside(e.start_char, e.end_char, exclude)]
+    people = [e for e in mentions[first:last] if e.end_char <= speaker.start_char and e.root.dep_ != "compound"]
+    direct_free = [e for e in people if not exclude.holds(e.start_char, e.end_char, unless_around=exclude_around)]
     compatible = [e for e in direct_free if _gender_of(doc, e) in (None, gender)]
     # names inside any earlier message were talked about, not speaking: they do not interrupt a speaker's turn
     outside_messages = [
-        e for e in people if not _inside(e.start_char, e.end_char, messages) and _gender_of(doc, e) in (None, gender)
+        e for e in people if not messages.holds(e.start_char, e.end_char) and _gender_of(doc, e) in (None, gender)
     ]
     # The speaker of the latest earlier quote, when no other person has been named since.
-    recent = [s for s in earlier if s.at < speaker.start_char and s.ref_end <= speaker.start_char]
-    if recent:
-        last = max(recent, key=lambda s: s.at)
-        last_text = doc_text(doc)[last.ref_start : last.ref_end]
-        since = [e for e in outside_messages if e.start_char > last.at and not _same_person(e.text, last_text)]
-        if last.label in ("PERSON", "") and last.at >= window_start and not since:
-            gendered = _gender_at(doc, last.ref_start, last.ref_end)
+    last_speaker = earlier.latest(before=speaker.start_char, since=window_start)
+    if last_speaker is not None:
+        last_text = doc_text(doc)[last_speaker.ref_start : last_speaker.ref_end]
+        since = [e for e in outside_messages if e.start_char > last_speaker.at and not _same_person(e.text, last_text)]
+        if last_speaker.label in ("PERSON", "") and not since:
+            gendered = _gender_at(doc, last_speaker.ref_start, last_speaker.ref_end)
             if gendered in (None, gender):
-                return Resolution(ref_start=last.ref_start, ref_end=last.ref_end, confidence=0.85, how="pronoun")
+                return Resolution(
+                    ref_start=last_speaker.ref_start, ref_end=last_speaker.ref_end, confidence=0.85, how="pronoun"
+                )
     if not compatible:
         return UNRESOLVED
     nearest = compatible[-1]

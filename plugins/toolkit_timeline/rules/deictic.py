@@ -240,9 +240,16 @@ def _last_anchor_start(ctx: Context) -> int:
     return -1
 
 
+# the words that make an unmarked season or unit future; whole words only ("William", "planet" are not "will", "plan")
+_FUTURE_WORDS = re.compile(
+    r"(?i)\b(?:expect(?:s|ed|ing|ations?)?|forecast(?:s|ed|ing)?|project(?:s|ed|ing|ions?)?|will|would"
+    r"|plan(?:s|ned|ning)?|estimat(?:e|es|ed|ing))\b"
+)
+
+
 def _future_words(ctx: Context, m: re.Match[str]) -> bool:
     left, right = ctx.sentence(m.start())
-    return bool(re.search(r"(?i)\b(?:expect|forecast|project|will|would|plan|estimate)", ctx.text[left:right]))
+    return bool(_FUTURE_WORDS.search(ctx.text[left:right]))
 
 
 # seasons: "this summer", "last fall", "since the summer", "the winter of 2022"

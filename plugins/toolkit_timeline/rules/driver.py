@@ -22,6 +22,10 @@ from .search import scan, scan_reference
 __all__ = ["find_timexes", "find_timexes_reference"]
 
 
+# the characters re's case-insensitive matching equates with an ASCII letter that lower() does not give
+_ASCII_FOLDS = str.maketrans({"\u0130": "I", "\u0131": "i", "\u017f": "s", "\u212a": "K"})
+
+
 def _default_sentence(text: str) -> Callable[[int], tuple[int, int]]:
     bounds = [0] + [m.end() for m in re.finditer(r"[.!?]['\"”’)]*\s+(?=[A-Z\"“‘(])|\n\s*\n", text)] + [len(text)]
 
@@ -85,6 +89,12 @@ def _find(
     hints: Sequence[tuple[int, int]],
     scan: Callable[[str], list[tuple[int, re.Match[str]]]],
 ) -> list[Timex]:
+    original = text
+    # the rules match case-insensitively, and Python's re equates four non-ASCII letters with ASCII ones
+    # (dotted İ, dotless ı, long ſ, Kelvin K); their lower() is not that letter (İ even lowers to two
+    # characters), so "mornıng" matched and then failed the lookup of its lowered text. Folding them to
+    # the ASCII letter they match keeps every offset and lets each lookup see what the pattern saw.
+    text = text.translate(_ASCII_FOLDS)
     ctx = Context(
         text=text, dct=parse_dct(dct), tense=tense or (lambda s, e: None), sentence=sentence or _default_sentence(text)
     )
@@ -123,7 +133,7 @@ def _find(
             timex = Timex(
                 start=s,
                 end=e,
-                text=text[s:e],
+                text=original[s:e],
                 type=out.type,
                 value=out.value,
                 value_start=out.value_start,

@@ -30,7 +30,7 @@ def _duration_rule(m: re.Match[str], ctx: Context) -> Out | None:
     if num_text.lower() in ("a", "an") and not approx:
         # "$5 a year", "twice a week": a set, handled by the set rule; "a year" alone is a duration
         before = ctx.text[max(0, m.start() - 25) : m.start()]
-        if re.search(r"(?:\d|%|times|twice|once|thrice|cents?|dollars?|percent|hours?|miles)\s*$", before, re.I):
+        if re.search(r"(?:\d|%|\b(?:times|twice|once|thrice|cents?|dollars?|percent|hours?|miles))\s*$", before, re.I):
             unit_code = duration_value(1, unit)
             return Out("SET", unit_code, None, "text", sets_anchor=False)
     unit_text = m.group("unit")

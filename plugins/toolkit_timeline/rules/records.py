@@ -88,8 +88,16 @@ def parse_dct(published: str | date | None) -> date | None:
 
 
 def bounded(pattern: str) -> str:
-    """Bound a pattern at word edges (letters or digits on neither side)."""
-    return r"(?<![\w\-])" + pattern + r"(?![\w])"
+    """Bound a pattern at word edges (letters or digits on neither side).
+
+    The pattern goes inside a group: a top-level ``|`` in it would otherwise leave the first
+    alternative without the closing bound and the last without the opening one ("nightclub",
+    "humid morning" and "afternoon" once matched "night", "mid morning" and "noon").
+
+    >>> [bool(re.search(bounded("noon|night"), text)) for text in ("at noon", "afternoon", "nightclub")]
+    [True, False, False]
+    """
+    return r"(?<![\w\-])(?:" + pattern + r")(?![\w])"
 
 
 # ---------------------------------------------------------------------------

@@ -28,8 +28,8 @@ def _ref(m: re.Match[str], ctx: Context) -> Out | None:
     if word in ("recent", "current") and not unit:
         # adjectives: a TIMEX3 only before a plain noun ("current account" is a banking term)
         if re.match(
-            r"\s+(?:account|accounts|affairs|events|event|generation|generations|tense|"
-            r"and|or|of|to|,|\.)",
+            r"\s+(?:(?:account|accounts|affairs|events|event|generation|generations|tense|"
+            r"and|or|of|to)\b|,|\.)",
             after,
         ) or re.match(r"[-,.;:]", after):
             return None
