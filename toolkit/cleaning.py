@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
-__all__ = ["clean_text", "boilerplate_reason"]
+__all__ = ["clean_text", "boilerplate_reason", "dialogue_lines"]
 
 # Each rule: (reason, pattern matched against the stripped line).
 _LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -91,11 +92,93 @@ def _normal_form(line: str) -> str:
     return re.sub(r"[\W_]+", " ", text).strip()
 
 
+# A speaker label opening a line: one to four capitalised words or initials ("Q", "INTERVIEWER",
+# "Dr. Ana Ruiz") and a colon, then the turn or the end of the line. Times ("10:30") and links
+# ("https://") do not fit: they start with a digit or have no space after the colon.
+_SPEAKER = re.compile(r"^\s*(?P<label>[^\W\d_][\w.'’-]*(?:[ \t]+[^\W\d_][\w.'’-]*){0,3})[ \t]*:(?:\s|$)")
+_MAX_LABEL = 40
+
+
+def _speaker_label(line: str) -> str | None:
+    """The speaker label opening ``line``, or ``None``.
+
+    >>> _speaker_label("INTERVIEWER: Were you at the harbour?")
+    'INTERVIEWER'
+    >>> _speaker_label("The minister said: no.") is None  # lowercase words are prose, not a label
+    True
+    """
+    match = _SPEAKER.match(line)
+    if match is None:
+        return None
+    label = match.group("label")
+    if len(label) > _MAX_LABEL or not all(word[0].isupper() for word in label.split()):
+        return None
+    return label
+
+
+def dialogue_lines(lines: list[str]) -> range:
+    """The lines (as a range of indexes) of the dialogue or transcript in ``lines``, empty if there is none.
+
+    A dialogue is turn-taking: speaker labels that come back, with something
+    new to say. A label opening at least two lines is a speaker; there is a
+    dialogue when two speakers take turns and at least one says different
+    things ("Q:" asks, "A:" may answer "Yes." each time), or when one speaker
+    says three different things (an interviewer whose answers are unlabelled).
+    Labels that only repeat the same words ("Agency: - Talks begin" printed
+    twice) are a repeated headline, not a dialogue. The dialogue runs from
+    the first turn to the last, and on to the end of the last turn's
+    paragraph (its answer). Within it, repeats are what dialogue is made of
+    ("A: Yes.").
+
+    >>> dialogue_lines(["Title", "Q: Were you there?", "A: Yes.", "Q: Did you see him?", "A: Yes.", "", "End."])
+    range(1, 5)
+    """
+    turns: dict[str, set[int]] = {}  # label -> hashes of what it said: kept small for big texts
+    labelled = []
+    for index, line in enumerate(lines):
+        label = _speaker_label(line)
+        if label is None:
+            continue
+        turns.setdefault(label, set()).add(hash(_normal_form(line[:_MAX_REPEAT_LINE])))
+        labelled.append((index, label))
+    opened = Counter(label for _, label in labelled)
+    speakers = {label for label, n in opened.items() if n >= 2}
+    varied = [label for label in speakers if len(turns[label]) >= 2]
+    asks = (
+        label
+        for label in varied
+        if len(turns[label]) >= 3 and _answered(lines, [index for index, used in labelled if used == label])
+    )
+    if not ((len(speakers) >= 2 and varied) or any(asks)):
+        return range(0)
+    indexes = [index for index, label in labelled if label in speakers]
+    end = indexes[-1] + 1
+    while end < len(lines) and lines[end].strip() and _speaker_label(lines[end]) is None:
+        end += 1  # the last turn's answer, up to the paragraph's end
+    return range(indexes[0], end)
+
+
+def _answered(lines: list[str], indexes: list[int]) -> bool:
+    """Whether at least two of the turns opening at ``indexes`` are followed by an unlabelled line (an answer).
+
+    Lines that all open with the same label and nothing between ("Paragraph 3: ...") are numbering, not turns.
+    """
+    bounds = zip(indexes, [*indexes[1:], len(lines)], strict=True)
+    answered = sum(
+        1
+        for index, following in bounds
+        if any(lines[i].strip() and _speaker_label(lines[i]) is None for i in range(index + 1, following))
+    )
+    return answered >= 2
+
+
 def clean_text(text: str) -> tuple[str, list[tuple[int, int, str]]]:
     """Remove boilerplate lines; return the cleaned text and the removed ``(start, end, reason)`` spans.
 
     Repeated headlines (a short line equal, up to punctuation, to an earlier
-    line) and repeated bylines are removed too.
+    line) and repeated bylines are removed too, except inside a dialogue or
+    transcript (see :func:`dialogue_lines`), where speaker labels and short
+    answers repeat by nature.
 
     >>> cleaned, removed = clean_text("Title\\nBody text here.\\nLeave a Reply\\n")
     >>> cleaned
@@ -107,13 +190,15 @@ def clean_text(text: str) -> tuple[str, list[tuple[int, int, str]]]:
     removed: list[tuple[int, int, str]] = []
     seen: set[str] = set()
     offset = 0
-    for line in text.splitlines(keepends=True):
+    lines = text.splitlines(keepends=True)
+    dialogue = dialogue_lines(lines) if ":" in text else range(0)
+    for index, line in enumerate(lines):
         start, end = offset, offset + len(line)
         offset = end
         reason = boilerplate_reason(line)
         key = _normal_form(line) if len(line) <= _MAX_REPEAT_LINE else ""
         if key and len(key) <= _MAX_REPEAT_KEY:
-            if reason is None and key in seen:
+            if reason is None and key in seen and index not in dialogue:
                 reason = "repeated line"
             seen.add(key)
         if reason is None:

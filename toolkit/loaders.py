@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import csv
 import datetime as dt
 import errno
 import glob as globmod
+import io
 import json
 import os
 import re
@@ -25,7 +27,7 @@ import pandas as pd
 
 from . import errors
 from .cleaning import clean_text
-from .records import Article, LoadEntry, LoadReport
+from .records import Article, LoadEntry, LoadReport, repair_unicode
 
 __all__ = [
     "load",
@@ -378,8 +380,6 @@ def read_metadata(path: str | os.PathLike[str], report: LoadReport) -> dict[str,
 
 
 def _read_metadata_frame(path: Path) -> pd.DataFrame:
-    import io
-
     data = path.read_bytes()
     if not data.strip():
         raise ValueError("empty file")
@@ -409,7 +409,7 @@ class _Loader:
         self.exclude = exclude
         self.max_chars = max_chars
         self.used_ids: set[str] = set()
-        self.matched_metadata: set[str] = set()
+        self.matched_metadata: dict[str, list[str]] = {}  # metadata key -> the inputs its row was applied to
         self.seen_files: dict[tuple[int, int], str] = {}  # (device, inode) -> first path: one file, one article
 
     # inputs -----------------------------------------------------------------
@@ -459,14 +459,31 @@ class _Loader:
                 dirnames[:] = []
                 continue
             seen_dirs.add((stat.st_dev, stat.st_ino))
+            # hidden entries (.git, .DS_Store, editor backups) are not articles, but each gets its line so that
+            # nothing in the folder goes unaccounted; a hidden folder is one line, its contents are not read
+            for name in sorted(d for d in dirnames if d.startswith(".")):
+                self.report.add(
+                    LoadEntry(
+                        source=_printable_path(os.path.join(dirpath, name)),
+                        status="skipped",
+                        reason="hidden folder (its name starts with a dot; not read)",
+                    )
+                )
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
                 if name.startswith("."):
+                    self.report.add(
+                        LoadEntry(
+                            source=_printable_path(os.path.join(dirpath, name)),
+                            status="skipped",
+                            reason="hidden file (its name starts with a dot)",
+                        )
+                    )
                     continue
                 if _DOC_FILE.match(name):  # a corpus folder's own README or licence is not an article
                     self.report.add(
                         LoadEntry(
-                            source=str(Path(dirpath) / name),
+                            source=_printable_path(os.path.join(dirpath, name)),
                             status="skipped",
                             reason="documentation file (README/LICENSE), not an article",
                         )
@@ -478,9 +495,13 @@ class _Loader:
         self.report.add(LoadEntry(source=str(exc.filename), status="failed", reason=f"unreadable: {exc.strerror}"))
 
     def _from_file(self, path: Path) -> Iterator[Article]:
-        source = str(path)
-        if os.path.abspath(source) in self.exclude:
-            self.report.add(LoadEntry(source=source, status="skipped", reason=self.exclude[os.path.abspath(source)]))
+        source = _printable_path(str(path))
+        # undecodable bytes in a file name: reading uses the real name, everything shown or stored the escaped one
+        repairs = (
+            ("file name is not valid UTF-8 (its undecodable bytes are shown as \\xNN)",) if source != str(path) else ()
+        )
+        if os.path.abspath(path) in self.exclude:
+            self.report.add(LoadEntry(source=source, status="skipped", reason=self.exclude[os.path.abspath(path)]))
             return
         try:
             info = os.stat(path)  # follows links: what would actually be read
@@ -547,11 +568,11 @@ class _Loader:
             self.report.add(LoadEntry(source=source, status="skipped", reason="only whitespace"))
             return
         if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and _looks_html(text)):
-            yield from self._from_html(text, path, encoding)
+            yield from self._from_html(text, path, encoding, repairs=repairs)
             return
         yield from self._finished(
             Article(
-                article_id=path.stem,
+                article_id=_printable_path(path.stem),
                 text=text,
                 path=source,
                 title=guess_title(text),
@@ -560,6 +581,7 @@ class _Loader:
                 published_source="text",
             ),
             source=source,
+            repairs=repairs,
         )
 
     def _byte_limit(self, suffix: str) -> int | None:
@@ -569,20 +591,21 @@ class _Loader:
         # an HTML page is mostly markup: allow more bytes per character of main text
         return (20 if suffix in HTML_SUFFIXES else 4) * self.max_chars + 4
 
-    def _from_html(self, html: str, path: Path, encoding: str) -> Iterator[Article]:
+    def _from_html(self, html: str, path: Path, encoding: str, *, repairs: tuple[str, ...] = ()) -> Iterator[Article]:
         import trafilatura
 
+        source = _printable_path(str(path))
         doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, favor_recall=True)
         text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
         if not text:
-            self.report.add(LoadEntry(source=str(path), status="skipped", reason="HTML page without main text"))
+            self.report.add(LoadEntry(source=source, status="skipped", reason="HTML page without main text"))
             return
         published = parse_date(getattr(doc, "date", None))
         yield from self._finished(
             Article(
-                article_id=path.stem,
+                article_id=_printable_path(path.stem),
                 text=text + "\n",
-                path=str(path),
+                path=source,
                 title=getattr(doc, "title", None),
                 outlet=getattr(doc, "sitename", None),
                 url=getattr(doc, "url", None),
@@ -591,20 +614,23 @@ class _Loader:
                 raw_text=text + "\n",
                 encoding=encoding,
             ),
-            source=str(path),
+            source=source,
             cleaned_by="trafilatura",
+            repairs=repairs,
         )
 
     def _from_table_file(self, path: Path) -> Iterator[Article]:
         suffix = path.suffix.lower()
+        source = _printable_path(str(path))
         labels: list[str] | None = None
+        reported = len(self.report.entries)
         if suffix in {".jsonl", ".ndjson"}:
             rows, labels = [], []
             with path.open("rb") as handle:
                 for number, raw in enumerate(handle, start=1):
                     if not raw.strip():
                         continue
-                    where = f"{path}:{number}"
+                    where = f"{source}:{number}"
                     try:
                         row = json.loads(raw.decode("utf-8-sig") if number == 1 else raw.decode("utf-8"))
                     except (ValueError, UnicodeDecodeError) as exc:
@@ -629,29 +655,99 @@ class _Loader:
                         continue
                     rows.append(row)
                     labels.append(where)
-            frame = pd.DataFrame(rows)
+            # object columns: a string column would go through Arrow, which refuses a lone surrogate
+            # ("\ud800" is valid JSON) for the whole file; _finished repairs it in its one article instead
+            frame = pd.DataFrame(rows, dtype=object)
         elif suffix == ".parquet":
             frame = pd.read_parquet(path)
         else:
-            import io
-
             text, _ = decode_bytes(path.read_bytes())
-            frame = pd.read_csv(
-                io.StringIO(text), dtype=str, keep_default_na=False, sep="\t" if suffix == ".tsv" else ","
-            )
+            frame, labels = self._csv_frame(text, source=source, delimiter="\t" if suffix == ".tsv" else ",")
             if not self._column(frame, "text") and self._looks_like_metadata(frame):
                 self.report.add(
                     LoadEntry(
-                        source=str(path),
+                        source=source,
                         status="skipped",
                         reason="looks like a metadata CSV (no text column); pass it with --metadata",
                     )
                 )
                 return
         if frame.empty:
-            self.report.add(LoadEntry(source=str(path), status="skipped", reason="table without rows"))
+            if len(self.report.entries) == reported:  # rows that were all bad have their own lines already
+                self.report.add(LoadEntry(source=source, status="skipped", reason="table without rows"))
             return
-        yield from self._from_frame(frame, source=str(path), stem=path.stem, labels=labels)
+        yield from self._from_frame(frame, source=source, stem=_printable_path(path.stem), labels=labels)
+
+    def _csv_frame(self, text: str, *, source: str, delimiter: str) -> tuple[pd.DataFrame, list[str]]:
+        """The rows of a CSV file that parse cleanly, labelled ``source:line``; each malformed row is a failed line.
+
+        A quote left open swallows the rows after it into one field: a lenient
+        parser (pandas, ``csv`` by default) returns them as one row whose text
+        runs on into its neighbours, or as one row too many fields long. Records
+        are therefore read with ``strict=True``, where the ``csv`` module stops at
+        a quote that does not close where a field ends, and a record that fails,
+        or runs over several lines into the wrong number of fields, costs its
+        first line only: reading resumes on the next line, so the rows it
+        swallowed load on their own. A stray quote inside a one-line record
+        (``a,"He said "no" twice",b``) merges nothing, so that record is read
+        leniently as before.
+        """
+        # newline="": split on line ends only, as csv expects (str.splitlines would also split at \f or U+2028)
+        lines = list(io.StringIO(text, newline=""))
+        feed = _LineFeed(lines)
+        reader = csv.reader(feed, delimiter=delimiter, strict=True)
+        header: list[str] | None = None
+        rows: list[list[str]] = []
+        labels: list[str] = []
+        while True:
+            start = feed.position
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                lenient = _one_line_record(lines[start], delimiter=delimiter, width=len(header or []))
+                feed.position = start + 1  # whatever the record swallowed is read again
+                reader = csv.reader(feed, delimiter=delimiter, strict=True)
+                if lenient is None:
+                    self._malformed_csv_row(
+                        source,
+                        start + 1,
+                        f"a quote mark opens a field that does not close where a field ends (csv: {exc})",
+                    )
+                    continue
+                record = lenient
+            if not record:
+                continue  # a blank line
+            if header is None:
+                header = _unique_columns(record)
+                continue
+            if len(record) != len(header):
+                spanned = feed.position - start
+                hint = (
+                    f"the record ran over {spanned} lines, so a quote mark is probably left open"
+                    if spanned > 1
+                    else "a field containing the delimiter must be quoted"
+                )
+                self._malformed_csv_row(
+                    source, start + 1, f"{len(record)} fields where the header has {len(header)}; {hint}"
+                )
+                if spanned > 1:
+                    feed.position = start + 1
+                    reader = csv.reader(feed, delimiter=delimiter, strict=True)
+                continue
+            rows.append(record)
+            labels.append(f"{source}:{start + 1}")
+        return pd.DataFrame(rows, columns=header or [], dtype=object), labels
+
+    def _malformed_csv_row(self, source: str, line: int, problem: str) -> None:
+        self.report.add(
+            LoadEntry(
+                source=f"{source}:{line}",
+                status="failed",
+                reason=f"malformed CSV row (line {line}: {problem}); the other rows load. Fix the row and re-run",
+            )
+        )
 
     def _looks_like_metadata(self, frame: pd.DataFrame) -> bool:
         columns = set(frame.columns)
@@ -706,8 +802,34 @@ class _Loader:
             yield from self._finished(article, source=row_source)
 
     # shared finishing: size limit, cleaning, metadata join, unique ids ------------
-    def _finished(self, article: Article, *, source: str, cleaned_by: str | None = None) -> Iterator[Article]:
-        """The finished article (zero or one): too-large texts get a report line instead."""
+    def _metadata_key(self, article: Article) -> str | None:
+        """The metadata row for ``article``: its id, else the most specific path that names it.
+
+        A ``path`` key may be the path as given, absolute, or relative to any folder above the
+        file ("2023/a.txt", or just "a.txt"): the longest one present wins, so that a row keyed
+        by relative path overrides a row keyed by bare file name. A key that still matches
+        several files (a bare "a.txt" with an a.txt in two subfolders) is applied to each and
+        named in a warning at the end, with the files (see :func:`iter_articles`).
+        """
+        if article.article_id in self.metadata:
+            return article.article_id
+        if not article.path or not self.metadata:
+            return None
+        path = os.path.normpath(article.path)
+        parts = Path(path).parts
+        candidates = [path, os.path.abspath(path)] + [os.path.join(*parts[i:]) for i in range(1, len(parts))]
+        return next((key for key in candidates if key in self.metadata), None)
+
+    def _finished(
+        self, article: Article, *, source: str, cleaned_by: str | None = None, repairs: tuple[str, ...] = ()
+    ) -> Iterator[Article]:
+        """The finished article (zero or one): too-large texts get a report line instead.
+
+        ``repairs`` says what was already mended on the way in (an undecodable file name); lone
+        surrogates in any field are mended here, in the one article that has them.
+        """
+        article, mended = _repair_fields(article)
+        repairs += mended
         if self.max_chars is not None and len(article.text) > self.max_chars:
             self.report.add(
                 LoadEntry(
@@ -717,24 +839,21 @@ class _Loader:
                 )
             )
             return
-        yield self._finish(article, source=source, cleaned_by=cleaned_by)
+        yield self._finish(article, source=source, cleaned_by=cleaned_by, repairs=repairs)
 
-    def _finish(self, article: Article, *, source: str, cleaned_by: str | None = None) -> Article:
+    def _finish(
+        self, article: Article, *, source: str, cleaned_by: str | None = None, repairs: tuple[str, ...] = ()
+    ) -> Article:
         raw = article.text
         removed: list[tuple[int, int, str]] = []
         text = raw
         if self.clean and cleaned_by is None:
             text, removed = clean_text(raw)
-        meta = self.metadata.get(article.article_id)
-        meta_key = article.article_id
-        if meta is None and article.path:
-            meta_key = os.path.normpath(article.path)
-            meta = self.metadata.get(meta_key) or self.metadata.get(os.path.basename(article.path))
-            if meta is not None and meta_key not in self.metadata:
-                meta_key = os.path.basename(article.path)
+        meta_key = self._metadata_key(article)
+        meta = self.metadata.get(meta_key) if meta_key is not None else None
         changes: dict[str, Any] = {"text": text, "raw_text": raw, "removed": tuple(removed)}
-        if meta is not None:
-            self.matched_metadata.add(meta_key)
+        if meta_key is not None and meta is not None:
+            self.matched_metadata.setdefault(meta_key, []).append(source)
             for field in ("outlet", "title", "url"):
                 if meta.get(field):
                     changes[field] = meta[field]
@@ -743,7 +862,8 @@ class _Loader:
         published = changes.get("published", article.published)
         if published is None:
             changes["published_source"] = "unknown"
-        notes = []
+        notes = list(repairs)
+        self.report.warnings.extend(f"{source}: {repair}" for repair in repairs)
         article_id = article.article_id
         if article_id in self.used_ids:
             n = 2
@@ -771,6 +891,77 @@ class _Loader:
             )
         )
         return article
+
+
+class _LineFeed:
+    """The lines of a text fed one at a time to ``csv.reader``; ``position`` moves back to read lines again."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.position = 0
+
+    def __iter__(self) -> _LineFeed:
+        return self
+
+    def __next__(self) -> str:
+        if self.position >= len(self.lines):
+            raise StopIteration
+        self.position += 1
+        return self.lines[self.position - 1]
+
+
+def _one_line_record(line: str, *, delimiter: str, width: int) -> list[str] | None:
+    """A record read leniently from one physical line, or ``None`` if it still looks broken."""
+    record = next(csv.reader([line], delimiter=delimiter), [])
+    if len(record) != width or any("\n" in field or "\r" in field for field in record):
+        return None  # a quote still open at the line's end: the record would run on into the next line
+    return record
+
+
+def _unique_columns(names: list[str]) -> list[str]:
+    """Header names made unique the way pandas does it ("date", "date.1"), so that no column hides another."""
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        if name in seen:
+            seen[name] += 1
+            unique.append(f"{name}.{seen[name]}")
+        else:
+            seen[name] = 0
+            unique.append(name)
+    return unique
+
+
+def _printable_path(text: str) -> str:
+    r"""A file path that any UTF-8 writer accepts: the bytes of a name that are not valid UTF-8 (which
+    Python keeps as surrogate escapes) become ``\xNN`` escapes, so that two such names stay distinct.
+
+    >>> _printable_path("caf\udce9.txt")
+    'caf\\xe9.txt'
+    """
+    if repair_unicode(text)[1] == 0:
+        return text
+    try:
+        return os.fsencode(text).decode("utf-8", errors="backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that is no escaped byte: not from the file system
+        return repair_unicode(text)[0]
+
+
+_TEXT_FIELDS = ("article_id", "text", "raw_text", "path", "title", "outlet", "url")
+
+
+def _repair_fields(article: Article) -> tuple[Article, tuple[str, ...]]:
+    """``article`` with lone surrogates replaced by U+FFFD in every text field, and a note per field mended."""
+    changes: dict[str, str] = {}
+    notes = []
+    for name in _TEXT_FIELDS:
+        value = getattr(article, name)
+        if isinstance(value, str):
+            repaired, n = repair_unicode(value)
+            if n:
+                changes[name] = repaired
+                notes.append(f"{n} lone surrogate{'s' if n > 1 else ''} in {name} replaced by U+FFFD")
+    return (_replace(article, **changes), tuple(notes)) if changes else (article, ())
 
 
 def _replace(article: Article, **changes: Any) -> Article:
@@ -884,8 +1075,15 @@ def iter_articles(
             exclude[where] = f"metadata file {METADATA_FILE} in the input folder: not used, --metadata names another"
     loader = _Loader(clean=clean, columns=columns, report=report, metadata=meta, exclude=exclude, max_chars=max_chars)
     yield from loader.run(inputs)
-    for key in sorted(set(meta) - loader.matched_metadata):
+    for key in sorted(set(meta) - set(loader.matched_metadata)):
         report.warnings.append(f"metadata names {key!r}, which matches no loaded article")
+    for key, sources in sorted(loader.matched_metadata.items()):
+        if len(sources) > 1:  # streaming: known only at the end, so the row was applied to each
+            report.warnings.append(
+                f"metadata row {key!r} matches {len(sources)} inputs ({', '.join(sources)}) and was applied to each; "
+                "key the rows by path relative to the input folder (a 'path' column, e.g. "
+                f"{os.path.join(*Path(sources[0]).parts[-2:])!r}) to give each file its own row"
+            )
 
 
 def load(

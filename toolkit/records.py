@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import re
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
-__all__ = ["Article", "LoadEntry", "LoadReport"]
+__all__ = ["Article", "LoadEntry", "LoadReport", "repair_unicode"]
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def repair_unicode(text: str) -> tuple[str, int]:
+    """``text`` with every lone surrogate replaced by U+FFFD, and how many were replaced.
+
+    A lone surrogate (a ``\\ud800`` escape in JSON, half of a pair cut by a
+    scraper) is a valid Python string that no UTF-8 writer accepts: Parquet,
+    JSON manifests and terminals all raise on it. One replacement character per
+    surrogate keeps every other character at its offset.
+
+    >>> repair_unicode("caf\\ud800 noir") == ("caf\\ufffd noir", 1)
+    True
+    >>> repair_unicode("plain")
+    ('plain', 0)
+    """
+    if _SURROGATE.search(text) is None:  # the common case: no copy
+        return text, 0
+    return _SURROGATE.subn("\ufffd", text)
+
 
 PublishedSource = Literal["metadata", "html", "text", "unknown"]
 
@@ -67,6 +89,11 @@ class LoadReport:
     warnings: list[str] = field(default_factory=list)
 
     def add(self, entry: LoadEntry) -> None:
+        # a report must always be writable (manifest, terminal): no lone surrogate gets in, whatever the input
+        source, reason = repair_unicode(entry.source)[0], repair_unicode(entry.reason)[0]
+        article_id = repair_unicode(entry.article_id)[0] if entry.article_id is not None else None
+        if (source, reason, article_id) != (entry.source, entry.reason, entry.article_id):
+            entry = replace(entry, source=source, reason=reason, article_id=article_id)
         self.entries.append(entry)
 
     def _count(self, status: str) -> int:
@@ -111,14 +138,14 @@ class LoadReport:
             "skipped": self.skipped,
             "failed": self.failed,
             "entries": [asdict(entry) for entry in self.entries],
-            "warnings": list(self.warnings),
+            "warnings": [repair_unicode(warning)[0] for warning in self.warnings],
         }
 
     def summary(self) -> str:
         lines = [f"inputs {self.inputs}: loaded {self.loaded}, skipped {self.skipped}, failed {self.failed}"]
         lines += [f"  {e.status}: {e.source} — {e.reason}" for e in self.problems]
         lines += [f"  warning: {w}" for w in self.warnings]
-        return "\n".join(lines)
+        return repair_unicode("\n".join(lines))[0]
 
     def __repr__(self) -> str:
         return f"LoadReport(loaded={self.loaded}, skipped={self.skipped}, failed={self.failed})"

@@ -41,6 +41,7 @@ __all__ = [
 # which side of a proposition each stance takes (FOR, AGAINST): defined once, with "contested", in
 # toolkit_claims.step.contested_claims
 STANCE_ORDER = ["accuse", "assert", "support", "call", "other", "deny"]
+UNKNOWN_CLAIMANT = "unknown"  # the claimant column's value when no claimant is named
 _OVERVIEW_COLUMNS = ["contested", "proposition", "stances", "n_claimants", "n_articles", "first", "last", "group_id"]
 _ALL = ("entities", "date_range", "articles", "claim_group")
 _COLUMNS = ["date_start", "claimant", "stance", "proposition", "evidence", "outlet", "title", "article_id"]
@@ -78,7 +79,7 @@ def _claim_base(corpus: Any) -> pd.DataFrame:
         names = dict(zip(corpus.entities["entity_id"], corpus.entities["name"]))
         fallback = frame["claimant_name"] if "claimant_name" in frame.columns else pd.Series(pd.NA, index=frame.index)
         frame["claimant"] = [
-            names.get(e) if isinstance(e, str) and e in names else (f if isinstance(f, str) else "unknown")
+            names.get(e) if isinstance(e, str) and e in names else (f if isinstance(f, str) else UNKNOWN_CLAIMANT)
             for e, f in zip(frame["claimant_entity_id"], fallback)
         ]
         if "evidence" not in frame.columns:
@@ -293,29 +294,74 @@ def _shown_groups(rows: pd.DataFrame, selection: Selection | None, *, max_groups
     return list(group_summary(rows)["group_id"].head(max_groups))
 
 
-def _chart(rows: pd.DataFrame, *, interactive: bool) -> Any:
+# One look per stance in every chart: colour (Okabe-Ito, safe for colour-blind readers) and shape, given
+# for both channels with one domain, so Vega-Lite draws a single "stance" legend and a stance keeps its
+# colour and shape whatever subset of stances a chart happens to show.
+STANCE_COLOURS = {
+    "accuse": "#D55E00",
+    "assert": "#E69F00",
+    "support": "#009E73",
+    "call": "#56B4E9",
+    "other": "#999999",
+    "deny": "#0072B2",
+}
+STANCE_SHAPES = {
+    "accuse": "triangle-up",
+    "assert": "circle",
+    "support": "square",
+    "call": "diamond",
+    "other": "cross",
+    "deny": "triangle-down",
+}
+
+
+def stance_encodings() -> dict[str, Any]:
+    """The ``color`` and ``shape`` channels of a chart that shows stance (one legend, titled "stance")."""
     import altair as alt
 
-    base = alt.Chart(_chart_data(rows)).encode(
-        x=alt.X("date_start:T", title="date"),
-        y=alt.Y("stance:N", sort=STANCE_ORDER, title="stance"),
+    return {
+        "color": alt.Color(
+            "stance:N",
+            title="stance",
+            scale=alt.Scale(domain=STANCE_ORDER, range=[STANCE_COLOURS[s] for s in STANCE_ORDER]),
+        ),
+        "shape": alt.Shape(
+            "stance:N",
+            title="stance",
+            scale=alt.Scale(domain=STANCE_ORDER, range=[STANCE_SHAPES[s] for s in STANCE_ORDER]),
+        ),
+    }
+
+
+def _attributed(rows: pd.DataFrame) -> pd.DataFrame:
+    """The claims with a known claimant: a claim nobody is named for is counted, never drawn as an actor."""
+    return rows[rows["claimant"].astype(object).ne(UNKNOWN_CLAIMANT).to_numpy(dtype=bool)]
+
+
+def _unattributed_note(rows: pd.DataFrame) -> str:
+    n = int(len(rows) - len(_attributed(rows)))
+    return f"{n} claim{'s' if n != 1 else ''} with no named claimant not shown" if n else ""
+
+
+def _chart(rows: pd.DataFrame, *, interactive: bool) -> Any:
+    """Claims of a group: one row per claimant, the date across, the stance as colour and shape."""
+    import altair as alt
+
+    from toolkit.sdk import date_axis
+
+    note = _unattributed_note(rows)
+    base = alt.Chart(_chart_data(_attributed(rows))).encode(
+        x=alt.X("date_start:T", title="date", axis=date_axis()),
+        y=alt.Y("claimant:N", title=None, sort="ascending", axis=alt.Axis(labelLimit=200)),
         tooltip=["claimant:N", "stance:N", "date_start:T", "proposition:N", "evidence:N", "outlet:N", "title:N"],
     )
-    # shape and a text label as well as colour: stance is never shown by colour alone
-    points = base.mark_point(size=120, filled=True).encode(
-        color=alt.Color(
-            "stance:N",
-            sort=STANCE_ORDER,
-            scale=alt.Scale(
-                domain=STANCE_ORDER, range=["#D55E00", "#E69F00", "#009E73", "#56B4E9", "#999999", "#0072B2"]
-            ),
-        ),
-        shape=alt.Shape("stance:N", sort=STANCE_ORDER),
-    )
-    labels = base.mark_text(align="left", dx=8, fontSize=11).encode(text="claimant:N")
+    # shape as well as colour, and the stance in the tooltip: stance is never shown by colour alone
+    points = base.mark_point(size=140, filled=True, opacity=0.9).encode(**stance_encodings())
     if interactive:
         points = points.add_params(alt.selection_point(name="claim", fields=["claim_id"], on="click"))
-    return alt.layer(points, labels).properties(width=560, height=200)
+    return points.properties(
+        width=560, height=alt.Step(26), title=alt.TitleParams("Who claims what, when", subtitle=note or "")
+    )
 
 
 _CHART_COLUMNS = [
@@ -441,7 +487,9 @@ def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int 
             picker.value = selection.claim_group if _has_group(summary, selection.claim_group) else ""
         finally:
             syncing["on"] = False
-        chart.spec = {**spec, "datasets": {"claims": _chart_records(rows)}}
+        # the spec's data and its subtitle (the count of claims with no named claimant) follow the rows
+        title = {**spec.get("title", {}), "subtitle": _unattributed_note(rows)}
+        chart.spec = {**spec, "title": title, "datasets": {"claims": _chart_records(_attributed(rows))}}
         quote = getattr(selection, "quote", None)
         picked = rows.loc[rows["quote_id"] == quote, "claim_id"].tolist() if quote and "quote_id" in rows else []
         table.html = row_table_html(rows, id_column="claim_id", columns=_COLUMNS, selected=picked, max_rows=PAGE_ROWS)

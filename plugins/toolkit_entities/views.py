@@ -27,6 +27,7 @@ from toolkit.sdk import (
     PAGE_ROWS,
     DistinctPairs,
     cached,
+    chart_widget,
     columns_frame,
     page_note,
     prepare,
@@ -527,15 +528,20 @@ def mentions_chart(rows: pd.DataFrame) -> Any:
     """The Altair chart of mentions over time (a spec: test it with ``to_dict()``)."""
     import altair as alt
 
+    from toolkit.sdk import date_axis
+
     pick = alt.selection_point(fields=["entity_id"], name="pick")
     return (
         alt.Chart(rows)
-        .mark_line(point=True)
+        .mark_line(point=alt.OverlayMarkDef(filled=True, size=60))
         .encode(
-            x=alt.X("published:T", title="publication date"),
-            y=alt.Y("n_mentions:Q", title="mentions"),
-            color=alt.Color("name:N", title="entity"),
-            strokeDash=alt.StrokeDash("label:N", title="label"),  # a second cue besides colour
+            x=alt.X("published:T", title="publication date", axis=date_axis()),
+            y=alt.Y("n_mentions:Q", title="mentions", axis=alt.Axis(tickMinStep=1)),
+            # colour names the entity in the legend; the point shape is a second cue with no legend of its own
+            # (the line's colour-only marks would not merge with it: two legends titled "entity" showed)
+            color=alt.Color("name:N", title="entity", scale=alt.Scale(scheme="tableau10")),
+            shape=alt.Shape("name:N", title="entity", legend=None),
+            strokeDash=alt.StrokeDash("label:N", title="entity type"),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
             tooltip=["name:N", "label:N", "published:T", "n_mentions:Q"],
         )
@@ -645,10 +651,8 @@ def kwic_view(corpus: Any, selection: Any, *, window: int = 60, **options: Any) 
 
 def mentions_over_time_view(corpus: Any, selection: Any, *, top: int = 8, **options: Any) -> Any:
     """Altair chart of mentions per publication date; clicking a line selects the entity."""
-    import altair as alt
     import ipywidgets as widgets
 
-    alt.JupyterChart.enable_offline()  # bundled JavaScript, never a CDN
     prepare(corpus.mentions, corpus, parts=("articles", "date_range"))
     holder = widgets.VBox()
     state: dict[str, Any] = {}
@@ -666,7 +670,7 @@ def mentions_over_time_view(corpus: Any, selection: Any, *, top: int = 8, **opti
             return
         chart = state.get("chart")
         if chart is None:
-            chart = alt.JupyterChart(mentions_chart(rows))
+            chart = chart_widget(mentions_chart(rows))
             chart.selections.observe(on_pick, names=["pick"])
             state["chart"] = chart
         # the same widget and spec with new (aggregated) data: no Altair chart to build and validate per

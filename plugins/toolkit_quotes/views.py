@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit import html as h
-from toolkit.sdk import PAGE_ROWS, DistinctPairs, cached, columns_frame, page_note
+from toolkit.sdk import PAGE_ROWS, DistinctPairs, cached, chart_widget, columns_frame, page_note, svg
 
 __all__ = [
     "quote_rows",
@@ -482,17 +482,43 @@ def top_cells(rows: pd.DataFrame, *, top: int = CHART_TOP) -> pd.DataFrame:
 
 
 def who_said_what_chart(rows: pd.DataFrame) -> Any:
-    """An Altair heatmap of speakers × entities, counts written in the cells (colour is never the only cue)."""
+    """An Altair heatmap of speakers × entities, counts written in the cells (colour is never the only cue).
+
+    Speakers and entities are ordered by their quote counts, most first. The
+    order is computed here and given as a list: ``sort="-color"`` on a layer
+    whose text layer has no colour channel does not compile in Vega-Lite
+    ("Cannot destructure property 'aggregate'", the live view's JavaScript error).
+    """
     import altair as alt
 
+    def order(column: str) -> list[str]:
+        totals = rows.groupby(rows[column].astype(str), sort=True)["quotes"].sum()
+        return totals.sort_values(ascending=False, kind="stable").index.tolist()
+
+    most = int(rows["quotes"].max()) if len(rows) else 0
     base = alt.Chart(rows).encode(
-        x=alt.X("entity:N", title="entity mentioned", sort="-color"),
-        y=alt.Y("speaker:N", title="speaker", sort="-color"),
-        tooltip=["speaker", "entity", "quotes"],
+        x=alt.X(
+            "entity:N",
+            title="entity mentioned",
+            sort=order("entity"),
+            axis=alt.Axis(labelAngle=-40, labelLimit=140, labelOverlap=False, orient="top"),
+        ),
+        y=alt.Y("speaker:N", title="speaker", sort=order("speaker"), axis=alt.Axis(labelLimit=180)),
+        tooltip=["speaker:N", "entity:N", "quotes:Q"],
     )
-    cells = base.mark_rect().encode(color=alt.Color("quotes:Q", title="quotes", scale=alt.Scale(scheme="blues")))
-    labels = base.mark_text(baseline="middle").encode(text="quotes:Q")
-    return (cells + labels).properties(title="Who said what about whom")
+    cells = base.mark_rect(stroke="#ffffff", strokeWidth=1).encode(
+        color=alt.Color("quotes:Q", title="quotes", scale=alt.Scale(scheme="blues", domainMin=0))
+    )
+    # the count in each cell, light on the darker half of the scale so it stays readable
+    labels = base.mark_text(baseline="middle", fontSize=11).encode(
+        text="quotes:Q",
+        color=alt.condition(alt.datum.quotes > most / 2, alt.value("#ffffff"), alt.value("#1a1a1a")),
+    )
+    return (
+        alt.layer(cells, labels)
+        .resolve_scale(color="independent")
+        .properties(title="Who said what about whom", width=alt.Step(26), height=alt.Step(20))
+    )
 
 
 # static renderers ---------------------------------------------------------------
@@ -511,14 +537,8 @@ def render_who_said_what(corpus: Any, selection: Any = None, **_: Any) -> str:
             "Who said what",
             '<p class="pl-muted">No quote mentions a linked entity (run the entities plugin for this view).</p>',
         )
-    svg = ""
-    try:
-        import vl_convert as vlc
-
-        svg = vlc.vegalite_to_svg(who_said_what_chart(top_cells(rows)).to_json())
-    except Exception:  # no converter: the table below carries the same numbers
-        svg = ""
-    return h.section("Who said what", svg + h.table(rows))
+    chart = svg(who_said_what_chart(top_cells(rows)))  # a note when vl-convert is missing; the table has the numbers
+    return h.section("Who said what", f'<div class="pl-chart">{chart}</div>' + h.table(rows))
 
 
 def render_speakers_of_entity(
@@ -660,10 +680,8 @@ def who_said_what(corpus: Any, selection: Any, *, top: int = CHART_TOP, **option
     hundred cells), because rebuilding and validating an Altair chart costs
     more than the whole filtering. ``rows()`` keeps every speaker × entity count.
     """
-    import altair as alt
     import ipywidgets as widgets
 
-    _enable_offline(alt)
     state: dict[str, Any] = {"rows": who_said_what_rows(corpus, selection), "chart": None, "spec": None}
     holder = widgets.VBox()
     empty = widgets.HTML('<p class="pl-muted">No quote mentions a linked entity.</p>')
@@ -679,7 +697,7 @@ def who_said_what(corpus: Any, selection: Any, *, top: int = CHART_TOP, **option
             spec = who_said_what_chart(shown).to_dict()
             spec["data"] = {"name": "cells"}  # one fixed dataset name, so later changes replace only the values
             spec["datasets"] = {"cells": []}
-            state["spec"], state["chart"] = spec, alt.JupyterChart(who_said_what_chart(shown))
+            state["spec"], state["chart"] = spec, chart_widget(who_said_what_chart(shown))
         records = [
             {"speaker": a, "entity": b, "quotes": int(n)}
             for a, b, n in zip(shown["speaker"].tolist(), shown["entity"].tolist(), shown["quotes"].tolist())
@@ -725,19 +743,6 @@ def _when_changed(selection: Any, parts: tuple[str, ...], refresh: Any) -> Any:
             refresh(change)
 
     return run
-
-
-_OFFLINE = {"done": False}
-
-
-def _enable_offline(alt: Any) -> None:
-    """Serve the chart's JavaScript from the installed package, never a CDN (once per session)."""
-    if not _OFFLINE["done"]:
-        try:
-            alt.JupyterChart.enable_offline()
-        except Exception:  # an old anywidget/altair pair: charts still render where the kernel can load them
-            pass
-        _OFFLINE["done"] = True
 
 
 # the article reader's layer and the table the exercises read ----------------------------------

@@ -501,57 +501,79 @@ def _chart(
         alt.Tooltip("published:N", title="reported on"),
         alt.Tooltip("group:N", title=color),
     ]
+    from toolkit.sdk import date_axis
+
     y = alt.Y("group:N", title=None, sort=groups, axis=alt.Axis(labelLimit=220))
+    # one legend for both panels, of colour and shape together (the "reported" panel's, which has no
+    # rows to name its groups); the timeline's shape adds none of its own: with the bars' colour-only
+    # marks in its layer it would not merge, and two legends titled alike would show
     colour = alt.Color("group:N", title=color, sort=groups, scale=alt.Scale(scheme="tableau10"))
+    shape = alt.Shape("group:N", title=color, sort=groups)  # shape as well as colour: never colour alone
+    unlisted_shape = alt.Shape("group:N", title=color, sort=groups, legend=None)
     base = alt.Chart(data)
-    brush = alt.selection_interval(name="brush", encodings=["x"])
-    picked = alt.selection_point(name="pick", fields=["event_id"], on="click", empty=False)
     x_title = x_title if x_title is not None else "happened on" + (f" ({binned} bins)" if binned else "")
+    x = alt.X("start:T", title=x_title, axis=date_axis())
     points = (
         base.transform_filter(alt.datum.span == "day")
         .mark_point(filled=True, opacity=0.8)
         .encode(
-            x=alt.X("start:T", title=x_title),
+            x=x,
             y=y,
             color=colour,
             size=alt.Size("count:Q", legend=None, scale=alt.Scale(range=[40, 400])) if binned else alt.value(60),
-            shape=alt.Shape("group:N", legend=None),  # shape as well as colour: never colour alone
+            shape=unlisted_shape,
             tooltip=tooltip,
         )
+        .properties(name=_POINTS_VIEW)
     )
     bars = (
         base.transform_filter(alt.datum.span != "day")
         .mark_bar(height=8, opacity=0.55)
-        .encode(
-            x=alt.X("start:T", title=x_title),
-            x2="stop:T",
-            y=y,
-            color=colour,
-            tooltip=tooltip,
-        )
+        .encode(x=x, x2="stop:T", y=y, color=colour, tooltip=tooltip)
+        .properties(name=_BARS_VIEW)
     )
     timeline = alt.layer(bars, points).properties(width=width, height=height, title="When things happened")
+    brush = alt.selection_interval(name="brush", encodings=["x"])
     reported = (
-        base.mark_circle(opacity=0.7)
+        base.mark_point(filled=True, opacity=0.7)
         .encode(
-            x=alt.X("start:T", title="happened on"),
-            y=alt.Y("published_on:T", title="reported on"),
+            x=alt.X("start:T", title="happened on", axis=date_axis()),
+            y=alt.Y("published_on:T", title="reported on", axis=date_axis()),
             color=colour,
+            shape=shape,
             size=alt.Size("count:Q", legend=None) if binned else alt.value(50),
             tooltip=tooltip,
         )
         .properties(width=width, height=200, title="Reported on vs happened on")
     )
     if interactive:
-        timeline = timeline.add_params(brush)
-        if pick:
-            timeline = (
-                alt.layer(bars, points.add_params(picked))
-                .add_params(brush)
-                .properties(width=width, height=height, title="When things happened")
-            )
         reported = reported.transform_filter(brush)
-    return alt.vconcat(timeline, reported).resolve_scale(color="shared")
+    chart = alt.vconcat(timeline, reported).resolve_scale(color="shared", shape="shared")
+    if interactive:
+        chart.params = _params(brush, pick=pick)
+    return chart
+
+
+# Each selection has one home, a single layer of the timeline: a parameter that Altair lifts to the top
+# with both layers as its views compiles to Vega with its signals defined twice ("Duplicate signal name:
+# pick_tuple", the live timeline's JavaScript error). The brush lives on the bars (an x interval spans the
+# whole layer), the click on the points. Altair names a layer inside a concatenation "<name>_<position>".
+_BARS_VIEW, _POINTS_VIEW, _TIMELINE_POSITION = "timeline_bars", "timeline_points", 0
+
+
+def _params(brush: Any, *, pick: bool) -> list[Any]:
+    import altair as alt
+
+    def home(param: Any, view: str) -> Any:
+        return alt.TopLevelSelectionParameter(
+            name=param.name, select=param.param.select, views=[f"{view}_{_TIMELINE_POSITION}"]
+        )
+
+    params = [home(brush, _BARS_VIEW)]
+    if pick:
+        picked = alt.selection_point(name="pick", fields=["event_id"], on="click", empty=False)
+        params.append(home(picked, _POINTS_VIEW))
+    return params
 
 
 # The live view swaps the data of one spec rather than building and validating an Altair chart per
@@ -693,20 +715,6 @@ def _sort_key(value: Any) -> Any:
     return pd.Timestamp(iso).value / 1e6 if iso else 0
 
 
-_OFFLINE_DONE = False
-
-
-def _enable_offline() -> None:
-    """Serve JupyterChart's JavaScript from vl-convert (no CDN), once per process."""
-    global _OFFLINE_DONE
-    if _OFFLINE_DONE:
-        return
-    import altair as alt
-
-    alt.JupyterChart.enable_offline()
-    _OFFLINE_DONE = True
-
-
 def timeline_view(
     corpus: Corpus,
     selection: Selection,
@@ -723,14 +731,11 @@ def timeline_view(
     ``chart`` (the ``alt.JupyterChart``; its ``spec`` is what it draws) and
     ``color`` (a toggle: entity / outlet).
     """
-    import altair as alt
     import ipywidgets as widgets
 
     from toolkit import html as h
-    from toolkit.sdk import columns_frame, prepare
+    from toolkit.sdk import chart_widget, columns_frame, prepare
 
-    if offline:
-        _enable_offline()
     width = 640
     # the indexes a change reads, built with the view rather than at the reader's first pick
     prepare(corpus.events, corpus, parts=("entities", "articles", "date_range"))
@@ -743,7 +748,7 @@ def timeline_view(
     _event_frame(corpus, index, np.arange(min(1, index.n)), np.zeros(min(1, index.n), dtype=np.int64))
     # the chart is made once, from the template with both parameters, and a change swaps its spec
     # (see _live_spec): its selections (brush, pick) then stay the ones observed below
-    jchart = alt.JupyterChart(
+    jchart = chart_widget(
         _chart(
             pd.DataFrame(columns=_CHART_COLUMNS),
             binned=None,
@@ -752,7 +757,8 @@ def timeline_view(
             width=width,
             interactive=True,
             pick=True,
-        )
+        ),
+        offline=offline,
     )
     toggle = widgets.ToggleButtons(options=list(COLOR_BY), value=color, description="Rows by")
     listing = widgets.HTML()

@@ -6,6 +6,7 @@ that leaves 127.0.0.1 or file:// is blocked and recorded: nothing may load from 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -73,14 +74,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from toolkit.samples import sample_corpus
-
-    if not sample_corpus(required=False).exists:
-        pytest.skip("the bundled sample corpus (toolkit/data/sample/) is missing; the tour reads it")
-    root = tmp_path_factory.mktemp("lab")
-    shutil.copy(REPO / "notebooks" / "01-tour.ipynb", root / "01-tour.ipynb")  # Lab autosaves: not the repo's copy
+@contextlib.contextmanager
+def start_lab(tmp_path_factory: pytest.TempPathFactory, root: Path) -> Iterator[tuple[str, str]]:
+    """A JupyterLab server on a free 127.0.0.1 port serving ``root``: yields (base url, token)."""
     port, token = _free_port(), secrets.token_hex(16)
     home = tmp_path_factory.mktemp("jupyter-home")
     env = {
@@ -129,7 +125,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 if server.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"JupyterLab did not start: {(home / 'lab.log').read_text()[-2000:]}")
                 time.sleep(0.5)
-        yield f"{base}/lab/tree/01-tour.ipynb?reset&token={token}"
+        yield base, token
     finally:
         server.terminate()
         try:
@@ -137,6 +133,18 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from toolkit.samples import sample_corpus
+
+    if not sample_corpus(required=False).exists:
+        pytest.skip("the bundled sample corpus (toolkit/data/sample/) is missing; the tour reads it")
+    root = tmp_path_factory.mktemp("lab")
+    shutil.copy(REPO / "notebooks" / "01-tour.ipynb", root / "01-tour.ipynb")  # Lab autosaves: not the repo's copy
+    with start_lab(tmp_path_factory, root) as (base, token):
+        yield f"{base}/lab/tree/01-tour.ipynb?reset&token={token}"
 
 
 def _run_all(page: object) -> None:

@@ -41,3 +41,106 @@ def test_removed_spans_point_at_raw_text_and_repeated_headline_goes():
     assert cleaned == "Agency: - Talks begin\n\n\nBody line.\n"
     assert [raw[s:e] for s, e, _ in removed] == ["Agency: – Talks begin\n", "Leave a comment\n"]
     assert [r for _, _, r in removed] == ["repeated line", "comment prompt"]
+
+
+# ---------------------------------------------------------------------------
+# dialogue and transcripts: repeats are what turn-taking is made of
+# (issue #20: default cleaning removed an interview's repeated speaker labels and answers)
+# An invented interview: the answers repeat, word for word.
+QA_TRANSCRIPT = """Harbour pilot describes the night of the storm
+
+Q: Were you on duty that night?
+A: Yes.
+Q: Did the tug reach the ship before midnight?
+A: No.
+Q: Was the radio working?
+A: Yes.
+Q: And the second radio?
+A: No.
+
+The inquiry resumes on Thursday.
+"""
+
+LABELLED_SPEAKERS = """Transcript of the hearing
+
+INTERVIEWER: Can you state your role?
+Ms. Okafor: I was the shift supervisor.
+INTERVIEWER: Did you sign the log?
+Ms. Okafor: I did.
+INTERVIEWER: Did you sign the log?
+Ms. Okafor: I did.
+"""
+
+INTERVIEWER_ONLY = """Interview with a ferry captain
+
+INTERVIEWER: Did the engines fail?
+Yes.
+INTERVIEWER: Both of them?
+Yes.
+INTERVIEWER: Had you reported the fault before?
+Twice.
+"""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [QA_TRANSCRIPT, LABELLED_SPEAKERS, INTERVIEWER_ONLY],
+    ids=["q-and-a", "named-speakers-repeat-a-whole-exchange", "interviewer-labelled-answers-bare"],
+)
+def test_a_transcript_keeps_every_repeated_turn(text):
+    cleaned, removed = clean_text(text)
+    assert cleaned == text, [text[s:e] for s, e, _ in removed]
+
+
+def test_boilerplate_around_a_transcript_still_goes():
+    raw = "Pilot speaks\n\nPilot speaks\n\n" + QA_TRANSCRIPT.split("\n", 2)[2] + "Share this article\nPilot speaks\n"
+    cleaned, removed = clean_text(raw)
+    assert [(raw[s:e], r) for s, e, r in removed] == [
+        ("Pilot speaks\n", "repeated line"),
+        ("Share this article\n", "share prompt"),
+        ("Pilot speaks\n", "repeated line"),
+    ]
+    assert cleaned.count("A: Yes.") == 2 and cleaned.count("A: No.") == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Agency: - Talks begin\n\nAgency: – Talks begin\n\nBody line.\n",
+        "Paragraph 1: one.\nParagraph 2: two.\nParagraph 3: three.\nParagraph 3: three.\n",
+        "Update: the road is closed.\nUpdate: the road is closed.\nBody.\n",
+    ],
+    ids=["same-label-same-words", "numbering-not-turns", "one-label-repeated"],
+)
+def test_labels_that_are_not_turn_taking_do_not_protect_repeats(text):
+    _, removed = clean_text(text)
+    assert [r for _, _, r in removed] == ["repeated line"]
+
+
+@pytest.mark.parametrize(
+    ("line", "label"),
+    [
+        ("Q: Where?", "Q"),
+        ("INTERVIEWER: Where?", "INTERVIEWER"),
+        ("Dr. Ana Ruiz: Here.", "Dr. Ana Ruiz"),
+        ("Émile: Oui.", "Émile"),
+        ("Q:", "Q"),
+        ("At 10:30 the ship left.", None),
+        ("https://example.invalid/page", None),
+        ("The minister said: no.", None),
+        ("Ten words is far too many for a speaker label to hold here: no.", None),
+    ],
+    ids=["initial", "upper", "titled-name", "accented", "label-alone", "time", "link", "prose", "long"],
+)
+def test_speaker_labels(line, label):
+    from toolkit.cleaning import _speaker_label
+
+    assert _speaker_label(line) == label
+
+
+def test_dialogue_lines_span_the_turns_and_the_last_answer():
+    from toolkit.cleaning import dialogue_lines
+
+    lines = INTERVIEWER_ONLY.splitlines()
+    assert dialogue_lines(lines) == range(2, 8)
+    assert dialogue_lines(["Headline", "Body one.", "Body two."]) == range(0)

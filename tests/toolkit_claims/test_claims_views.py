@@ -95,10 +95,23 @@ def test_chart_spec_encodes_stance_by_shape_as_well_as_colour(corpus):
     from toolkit_claims.views import _chart, claim_rows
 
     spec = _chart(claim_rows(corpus), interactive=True).to_dict()
-    point_layer = spec["layer"][0]
+    point_layer = spec["layer"][0] if "layer" in spec else spec  # one unit: claimants are rows, not text labels
     assert point_layer["encoding"]["shape"]["field"] == "stance"
     assert point_layer["encoding"]["color"]["field"] == "stance"
     assert any(p["name"] == "claim" for p in spec.get("params", []) + point_layer.get("params", []))
+    # one legend: colour and shape of stance share their domain (two legends titled "stance" showed before)
+    assert point_layer["encoding"]["shape"]["scale"]["domain"] == point_layer["encoding"]["color"]["scale"]["domain"]
+
+
+def test_an_unnamed_claimant_is_counted_not_plotted_as_an_actor(corpus):
+    from toolkit_claims.views import UNKNOWN_CLAIMANT, _chart, claim_rows
+
+    rows = claim_rows(corpus)
+    rows = rows.assign(claimant=[UNKNOWN_CLAIMANT] + rows["claimant"].tolist()[1:])
+    spec = _chart(rows, interactive=False).to_dict()
+    [data] = spec["datasets"].values()
+    assert UNKNOWN_CLAIMANT not in {row["claimant"] for row in data} and len(data) == len(rows) - 1
+    assert "1 claim with no named claimant" in str(spec["title"])
 
 
 @pytest.mark.parametrize("name", ["contested_claims", "claims_overview"])

@@ -49,18 +49,18 @@ class _Vocabulary:
 
     A rule is a list of alternatives. Those bounded at both ends (``bounded`` around them) are found
     through words: ``pieces`` are the lowercase pieces (``_DIGIT``: any decimal digit) their words are
-    made of, ``required`` pieces one of which each of their matches contains. The others (a top-level
-    ``|`` in a rule leaves its alternatives bounded at one end at most) are found by the strings they
-    start with: ``word_leads`` at the start of a word (bounded on the left), ``leads`` anywhere.
+    made of, ``required`` pieces one of which each of their matches contains. The others (a rule written
+    without ``bounded``, or bounded at one end only) are found by the strings they start with:
+    ``word_leads`` at the start of a word (bounded on the left), ``leads`` anywhere.
     ``full_scan``: none of this works; try the rule everywhere.
 
     >>> from toolkit_timeline.rules.records import bounded
     >>> v = _vocabulary(bounded(r"(?P<n>\d+|(?i:a|two))\s+(?i:day|week)s?\s+(?i:ago)"))
     >>> sorted(v.pieces), sorted(v.required), v.full_scan
     (['\\d', 'a', 'ago', 'day', 's', 'two', 'week'], ['ago'], False)
-    >>> v = _vocabulary(bounded(r"(?i:at\s+)?\d+\s*(?i:am|pm)|(?i:noon)"))
-    >>> v.required, sorted(v.word_leads), sorted(v.leads)
-    (None, ['\\d', 'at'], ['noon'])
+    >>> v = _vocabulary(bounded(r"(?i:at\s+)?\d+\s*(?i:am|pm)|(?i:noon)"))  # both alternatives bounded
+    >>> sorted(v.required), v.word_leads, v.leads
+    (['am', 'noon', 'pm'], frozenset(), frozenset())
     """
 
     pieces: frozenset[str]

@@ -1,0 +1,300 @@
+"""Every registered view, alone and in the dashboard, drawn by JupyterLab 4 in Debian's chromium.
+
+Regressions pinned: the live timeline showed "JavaScript Error: Duplicate signal name: pick_tuple"
+and who-said-what "Cannot destructure property 'aggregate'"; the tour test never drew those views.
+
+A notebook shows every registered view (one cell each, all around one shared selection) and the
+dashboard, on the bundled sample and on the real articles (../shared, skipped where absent). Any
+JavaScript error in an output or in the console fails the test. Then, with the real mouse: a brush
+on the timeline, a click on a chart mark, and a pick in the entity table must each narrow the other
+views' rows (counted in the rendered HTML tables); the time from the input until the other views
+repainted is measured in the page and printed. The bundled sample's run writes a screenshot per
+view to docs/screenshots/ (the README shows some).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the tour test's helpers: one way to start Lab
+from test_browser_e2e import _accept_kernel, _offline_page, _run_all, browser, start_lab  # noqa: F401
+
+REPO = Path(__file__).resolve().parents[2]
+SHOTS = REPO / "docs" / "screenshots"
+SAMPLE_NEWS = REPO.parent / "shared" / "data" / "sample-news"
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# what an output area shows when something failed: a traceback, a Vega error, a widget that did not draw
+ERROR_OUTPUTS = (
+    '.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"], '
+    ".jp-OutputArea-output:has-text('JavaScript Error'), "
+    ".jp-OutputArea-output:has-text('Error displaying widget'), "
+    ".jp-OutputArea-output:has-text('Failed to load model class')"
+)
+
+CORPORA = {
+    "sample": (
+        "sample = toolkit.sample_corpus()\n"
+        "corpus = toolkit.analyze(sample.folder, metadata=sample.metadata, quiet=True)"
+    ),
+    "real": (
+        f"corpus = toolkit.analyze({str(SAMPLE_NEWS)!r}, metadata={str(SAMPLE_NEWS / 'metadata.csv')!r}, quiet=True)"
+    ),
+}
+
+
+def _notebook(views: list[str], corpus_code: str) -> dict[str, Any]:
+    def cell(source: str) -> dict[str, Any]:
+        return {"cell_type": "code", "metadata": {}, "source": source, "outputs": [], "execution_count": None}
+
+    setup = (
+        "import ipywidgets as W\nimport toolkit\n"
+        + corpus_code
+        + "\nselection = toolkit.Selection()\n"
+        + "clear = W.Button(description='Clear the shared selection')\n"
+        + "clear.on_click(lambda _: selection.clear())\nclear"
+    )
+    # a heading names each view's output, so the test finds it without knowing how the view draws
+    shown = [
+        cell(
+            f"W.VBox([W.HTML('<h3 class=\"pl-view-name\">{name}</h3>'),"
+            f" toolkit.view(corpus, {name!r}, selection=selection)])"
+        )
+        for name in views
+    ]
+    return {
+        "cells": [cell(setup), *shown, cell("toolkit.dashboard(corpus)")],
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One JupyterLab for the module, with a notebook per corpus (each runs in its own kernel)."""
+    from toolkit import views as V
+
+    root = tmp_path_factory.mktemp("views-lab")
+    names = V.views()
+    for which, code in CORPORA.items():
+        (root / f"views-{which}.ipynb").write_text(json.dumps(_notebook(names, code)))
+    with start_lab(tmp_path_factory, root) as (base, token):
+        yield base, token, names
+
+
+def _wait_run(page: Any, timeout_s: float = 300) -> None:
+    deadline = time.monotonic() + timeout_s
+    prompts: list[str] = []
+    while time.monotonic() < deadline:
+        prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
+        if prompts and all(p.strip() not in ("[ ]:", "") and "*" not in p for p in prompts):
+            return
+        time.sleep(1)
+    raise AssertionError(f"the notebook did not finish in {timeout_s}s: {prompts}")
+
+
+def _rows(output: Any) -> int:
+    return output.locator("table tbody tr").count()
+
+
+def _screenshot(page: Any, output: Any, path: Path, *, height: int = 860) -> None:
+    """The top of one output (at most ``height`` px): what a reader sees first, at a size fit to commit.
+
+    An element screenshot of an output taller than the window captures Lab's scrolled panel wrongly,
+    so the output is scrolled to the top of the notebook and the window is clipped instead.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    output.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)
+    box = output.bounding_box()
+    bottom = page.viewport_size["height"] - 30  # above Lab's status bar
+    clip = {"x": box["x"], "y": box["y"], "width": min(box["width"], 1000), "height": min(box["height"], height)}
+    clip["height"] = min(clip["height"], bottom - box["y"])
+    page.screenshot(path=str(path), clip=clip)
+
+
+# Marks each other view's output with the moment (performance.now()) its DOM first changed after
+# the input, so the latency is measured in the page, not by polling from the test.
+WATCH = """([names, ids]) => {
+  window.__repaint = {};
+  window.__watchers = (window.__watchers || []).filter(o => o.disconnect() && false);
+  names.forEach((name, i) => {
+    const el = document.querySelector(`[data-pl-view="${ids[i]}"]`);
+    const watcher = new MutationObserver(() => {
+      if (!(name in window.__repaint)) window.__repaint[name] = performance.now();
+    });
+    watcher.observe(el, {subtree: true, childList: true, characterData: true});
+    window.__watchers.push(watcher);
+  });
+  return performance.now();
+}"""
+
+
+class Page:
+    """The rendered notebook: each view's output by name, their table rows, and what changed after an input."""
+
+    def __init__(self, page: Any, names: list[str]) -> None:
+        self.page = page
+        self.outputs: dict[str, Any] = {}
+        for i, name in enumerate(names):
+            heading = page.locator("h3.pl-view-name", has_text=name).first
+            output = page.locator(".jp-OutputArea-output").filter(has=heading).first
+            output.wait_for(timeout=60_000)
+            output.evaluate("(e, i) => e.setAttribute('data-pl-view', String(i))", i)
+            self.outputs[name] = output
+
+    def rows(self) -> dict[str, int]:
+        return {name: _rows(output) for name, output in self.outputs.items()}
+
+    def clear(self) -> dict[str, int]:
+        """Clear the shared selection and wait until every view shows its rows again."""
+        self.page.get_by_role("button", name="Clear the shared selection").click()
+        self.page.wait_for_timeout(1500)
+        return self.rows()
+
+    def narrowing(self, act: Any, *, source: str, timeout_s: float = 20) -> tuple[dict[str, tuple[int, int]], float]:
+        """Run ``act`` (the input); the views whose rows narrowed, and ms until the last of them repainted."""
+        others = [n for n in self.outputs if n != source]
+        before = self.rows()
+        ids = [self.outputs[n].get_attribute("data-pl-view") for n in others]
+        start = self.page.evaluate(WATCH, [others, ids])
+        start = act() or start  # an input may give its own start (the moment the mouse button went up)
+        deadline = time.monotonic() + timeout_s
+        narrowed: dict[str, tuple[int, int]] = {}
+        while time.monotonic() < deadline:
+            self.page.wait_for_timeout(250)
+            now = self.rows()
+            narrowed = {n: (before[n], now[n]) for n in others if now[n] < before[n]}
+            if narrowed and now == self.rows():  # settled
+                break
+        repaint = self.page.evaluate("() => window.__repaint")
+        times = [repaint[n] - start for n in narrowed if n in repaint]
+        return narrowed, max(times) if times else float("nan")
+
+
+@pytest.mark.parametrize("which", ["sample", "real"])
+def test_every_view_draws_without_javascript_errors_and_narrows(
+    browser: Any,  # noqa: F811 (the fixture imported above)
+    lab: Any,
+    which: str,
+    tmp_path: Path,
+) -> None:
+    if which == "real" and not SAMPLE_NEWS.is_dir():
+        pytest.skip(f"the real articles are not here ({SAMPLE_NEWS}); they live in ../shared beside the repository")
+    base, token, names = lab
+    blocked: list[str] = []
+    page = _offline_page(browser, blocked)
+    console: list[str] = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+    page.goto(f"{base}/lab/tree/views-{which}.ipynb?reset&token={token}")
+    page.locator(".jp-Notebook").wait_for(timeout=60_000)
+    _accept_kernel(page)
+    page.wait_for_function(
+        "(document.querySelector('#jp-main-statusbar') || {innerText: ''}).innerText.includes('Idle')", timeout=60_000
+    )
+    _run_all(page)
+    _accept_kernel(page)
+    _wait_run(page)
+    notebook = Page(page, names)
+    page.wait_for_timeout(2000)  # charts draw after their widgets arrive
+    charts = {n: o.locator(".vega-embed svg.marks").count() for n, o in notebook.outputs.items()}
+    assert sum(charts.values()) >= 1, f"no chart was drawn: {charts}"
+    errors = page.locator(ERROR_OUTPUTS).all_inner_texts()
+    assert not errors, f"errors shown in outputs: {[e[:500] for e in errors]}"
+    dashboard = page.locator(".jp-OutputArea-output").filter(has=page.get_by_role("button", name="Clear selection"))
+    dashboard.first.wait_for(timeout=60_000)
+    if which == "sample":
+        for name, output in notebook.outputs.items():
+            _screenshot(page, output, SHOTS / f"{name}.png")
+        _screenshot(page, dashboard.first, SHOTS / "dashboard.png")
+    assert not console, f"console errors: {console[:5]}"
+
+    everything = notebook.rows()
+    report = []
+
+    # 1. a real mouse brush over the first half of the timeline's events
+    # the timeline's event points: the first panel's symbols (role-mark: not the legend's, drawn alike)
+    events = notebook.outputs["timeline"].locator(".vega-embed svg.marks g.mark-symbol.role-mark").first.locator("path")
+    assert events.count() >= 2, "the timeline drew fewer than two events"
+
+    def brush() -> float:
+        events.first.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        boxes = [b for b in (events.nth(i).bounding_box() for i in range(events.count())) if b]
+        xs = sorted(b["x"] + b["width"] / 2 for b in boxes)
+        y = boxes[0]["y"] + boxes[0]["height"] / 2
+        left, right = xs[0] - 8, xs[len(xs) // 2] + 8  # from the first event to the middle one
+        page.mouse.move(left, y)
+        # from the button going down: the chart reports the brush while it is drawn, before the button is up
+        started = page.evaluate("() => performance.now()")
+        page.mouse.down()
+        page.mouse.move(right, y, steps=10)
+        page.mouse.up()
+        return started
+
+    narrowed, ms = notebook.narrowing(brush, source="timeline")
+    page.screenshot(path=str(tmp_path / f"{which}-after-brush.png"))  # for a failure's post-mortem
+    report.append(f"brush on the timeline: {ms:.0f} ms, {narrowed}")
+    assert any(0 < after < before for before, after in narrowed.values()), f"the brush narrowed nothing: {narrowed}"
+    assert notebook.clear() == everything
+
+    # 2. a click on a chart mark: a point of the mentions chart picks its entity
+    charted = [n for n, count in charts.items() if count and n not in ("timeline",)]
+    marks = {
+        n: notebook.outputs[n].locator(".vega-embed svg.marks g.role-mark:is(.mark-symbol, .mark-rect) path")
+        for n in charted
+    }
+    clicked = None
+    for name, mark in marks.items():
+        if not mark.count():
+            continue
+
+        def click(mark: Any = mark) -> float:
+            mark.first.scroll_into_view_if_needed()
+            box = mark.first.bounding_box()
+            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            started = page.evaluate("() => performance.now()")
+            page.mouse.down()
+            page.mouse.up()
+            return started
+
+        narrowed, ms = notebook.narrowing(click, source=name)
+        if narrowed:
+            clicked = name
+            report.append(f"click on a mark of {name}: {ms:.0f} ms, {narrowed}")
+            break
+    assert clicked, f"a click on a mark of {list(marks)} narrowed no other view"
+    assert notebook.clear() == everything
+
+    # 3. a pick in the entity table (its row picker: the table rows themselves are not clickable yet)
+    table = notebook.outputs["entity_table"]
+    picker = table.locator("select").last
+    option = picker.locator("option").first.get_attribute("value")
+
+    def pick() -> float:
+        picker.scroll_into_view_if_needed()
+        started = page.evaluate("() => performance.now()")
+        picker.select_option(option)
+        return started
+
+    narrowed, ms = notebook.narrowing(pick, source="entity_table")
+    report.append(f"entity picked in the entity table: {ms:.0f} ms, {narrowed}")
+    assert {"timeline"} <= set(narrowed), f"picking an entity did not narrow the timeline: {narrowed}"
+    print(f"\n[{which}] " + "\n  ".join(report))
+
+    errors = page.locator(ERROR_OUTPUTS).all_inner_texts()
+    assert not errors, f"errors shown after the interactions: {[e[:500] for e in errors]}"
+    assert not console, f"console errors after the interactions: {console[:5]}"
+    assert not [u for u in blocked if not u.startswith("dialog")], f"requests left the machine: {blocked[:5]}"
