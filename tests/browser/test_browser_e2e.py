@@ -216,14 +216,12 @@ def test_tour_runs_in_jupyterlab_and_the_dashboard_narrows(browser: object, lab:
     _wait_until_run(page)
     body = page.locator(".jp-Notebook").inner_text()
     assert "Traceback" not in body, body[body.find("Traceback") - 500 :][:2000]
-    # the dashboard drew: its clear button, its selection line and its tabs
-    dashboard = (
-        page.locator(".jp-OutputArea-output").filter(has=page.get_by_role("button", name="Clear selection")).first
-    )
+    # the dashboard drew: its "Clear all" button, its selection chips line and its labelled places
+    dashboard = page.locator(".jp-OutputArea-output .pl-dashboard").first
     dashboard.wait_for(timeout=30_000)
+    assert dashboard.get_by_role("button", name="Clear all").count() == 1
     assert "Selection:" in dashboard.inner_text()
-    tabs = dashboard.locator(".lm-TabBar-tab")
-    assert tabs.count() >= 1
+    assert dashboard.locator(".pl-place").count() >= 1
     assert not [u for u in blocked if not u.startswith("dialog")], f"requests left the machine: {blocked[:5]}"
 
     pick = _speaker_to_pick()
@@ -233,32 +231,20 @@ def test_tour_runs_in_jupyterlab_and_the_dashboard_narrows(browser: object, lab:
             "both be installed and the sample should have a quoted entity"
         )
     entity_id, name, before_py, after_py = pick
-
-    def quote_rows() -> int:
-        dashboard.locator(".lm-TabBar-tab", has_text="quote explorer").first.click()
-        panel = dashboard.locator(
-            ".widget-tab-contents > .lm-Widget:not(.lm-mod-hidden),"
-            " .lm-TabPanel-stackedPanel > .lm-Widget:not(.lm-mod-hidden)"
-        ).first
-        page.wait_for_timeout(500)
-        return panel.locator("table tbody tr").count()
-
-    rows_before = quote_rows()
-    dashboard.locator(".lm-TabBar-tab", has_text="entity table").first.click()
-    page.wait_for_timeout(300)
-    select = dashboard.locator("select").filter(has=page.locator("option", has_text=name)).first
-    if select.count():
-        label = next(o for o in select.locator("option").all_text_contents() if name in " ".join(o.split()))
-        select.select_option(label=label)
-    else:
-        dashboard.get_by_text(name, exact=True).first.click()
+    quotes = dashboard.locator(".pl-view-quote_explorer tr[data-row-id]")
+    row = dashboard.locator(f'.pl-view-entity_table tr[data-row-id="{entity_id}"]')
+    # the views are built in place after the cell returned: wait for the rows before counting or clicking
+    quotes.first.wait_for(timeout=60_000)
+    row.wait_for(timeout=60_000)
+    rows_before = quotes.count()
+    row.click()  # the "click on a table row"
+    dashboard.locator(".pl-chip", has_text=name).first.wait_for(timeout=15_000)
     page.wait_for_function(
-        "(id) => [...document.querySelectorAll('.jp-OutputArea-output')]"
-        ".some(e => e.innerText.includes('Selection(entities=') && e.innerText.includes(id))",
-        arg=entity_id,
+        "([sel, n]) => document.querySelectorAll(sel).length < n",
+        arg=[".pl-dashboard .pl-view-quote_explorer tr[data-row-id]", rows_before],
         timeout=15_000,
     )
-    rows_after = quote_rows()
+    rows_after = quotes.count()
     assert 0 < rows_after < rows_before, (rows_before, rows_after, before_py, after_py)
 
 

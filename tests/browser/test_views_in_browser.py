@@ -6,9 +6,11 @@ and who-said-what "Cannot destructure property 'aggregate'"; the tour test never
 A notebook shows every registered view (one cell each, all around one shared selection) and the
 dashboard, on the bundled sample and on the real articles (../shared, skipped where absent). Any
 JavaScript error in an output or in the console fails the test. Then, with the real mouse: a brush
-on the timeline, a click on a chart mark, and a pick in the entity table must each narrow the other
-views' rows (counted in the rendered HTML tables); the time from the input until the other views
-repainted is measured in the page and printed. The bundled sample's run writes a screenshot per
+on the timeline, a click on a chart mark, and a click on a row of the entity table must each narrow
+the other views' rows (counted in the rendered HTML tables); in the dashboard a click on an entity
+row narrows the timeline and the claims (issue #15), and a click on a quote scrolls the article
+reader to it. The time from the input until the other views repainted is measured in the page and
+printed. The bundled sample's run writes a screenshot per
 view to docs/screenshots/ (the README shows some).
 """
 
@@ -105,6 +107,7 @@ def _wait_run(page: Any, timeout_s: float = 300) -> None:
 
 
 def _rows(output: Any) -> int:
+    # pickable tables (RowTable) mark each row with data-row-id; plain-HTML views are counted by their body rows
     return output.locator("table tbody tr").count()
 
 
@@ -144,22 +147,36 @@ WATCH = """([names, ids]) => {
 class Page:
     """The rendered notebook: each view's output by name, their table rows, and what changed after an input."""
 
-    def __init__(self, page: Any, names: list[str]) -> None:
+    def __init__(self, page: Any, outputs: dict[str, Any], *, clear: Any, tag: str) -> None:
         self.page = page
-        self.outputs: dict[str, Any] = {}
-        for i, name in enumerate(names):
+        self.outputs = outputs
+        self.clear_button = clear
+        for i, output in enumerate(outputs.values()):
+            output.wait_for(state="attached", timeout=60_000)
+            output.evaluate("(e, i) => e.setAttribute('data-pl-view', i)", f"{tag}{i}")
+
+    @classmethod
+    def cells(cls, page: Any, names: list[str]) -> Page:
+        """One cell per view, each found by the heading the notebook put above it."""
+        outputs = {}
+        for name in names:
             heading = page.locator("h3.pl-view-name", has_text=name).first
-            output = page.locator(".jp-OutputArea-output").filter(has=heading).first
-            output.wait_for(timeout=60_000)
-            output.evaluate("(e, i) => e.setAttribute('data-pl-view', String(i))", i)
-            self.outputs[name] = output
+            outputs[name] = page.locator(".jp-OutputArea-output").filter(has=heading).first
+        return cls(page, outputs, clear=page.get_by_role("button", name="Clear the shared selection"), tag="cell")
+
+    @classmethod
+    def dashboard(cls, page: Any, names: list[str]) -> Page:
+        """The dashboard's views, each in its ``.pl-view-<name>`` holder (views it has no place for are left out)."""
+        board = page.locator(".jp-OutputArea-output .pl-dashboard").first
+        outputs = {n: board.locator(f".pl-view-{n}").first for n in names if board.locator(f".pl-view-{n}").count()}
+        return cls(page, outputs, clear=board.get_by_role("button", name="Clear all"), tag="board")
 
     def rows(self) -> dict[str, int]:
         return {name: _rows(output) for name, output in self.outputs.items()}
 
     def clear(self) -> dict[str, int]:
         """Clear the shared selection and wait until every view shows its rows again."""
-        self.page.get_by_role("button", name="Clear the shared selection").click()
+        self.clear_button.click()
         self.page.wait_for_timeout(1500)
         return self.rows()
 
@@ -207,18 +224,24 @@ def test_every_view_draws_without_javascript_errors_and_narrows(
     _run_all(page)
     _accept_kernel(page)
     _wait_run(page)
-    notebook = Page(page, names)
+    notebook = Page.cells(page, names)
+    # the dashboard builds its views in place after its cell returned: wait until its last table has rows
+    board = page.locator(".jp-OutputArea-output").filter(has=page.locator(".pl-dashboard")).first
+    board.wait_for(timeout=60_000)
+    page.wait_for_function(
+        "() => !document.querySelector('.pl-dashboard .pl-building')"
+        " && document.querySelectorAll('.pl-dashboard .pl-view-entity_table tr[data-row-id]').length > 0",
+        timeout=120_000,
+    )
     page.wait_for_timeout(2000)  # charts draw after their widgets arrive
     charts = {n: o.locator(".vega-embed svg.marks").count() for n, o in notebook.outputs.items()}
     assert sum(charts.values()) >= 1, f"no chart was drawn: {charts}"
     errors = page.locator(ERROR_OUTPUTS).all_inner_texts()
     assert not errors, f"errors shown in outputs: {[e[:500] for e in errors]}"
-    dashboard = page.locator(".jp-OutputArea-output").filter(has=page.get_by_role("button", name="Clear selection"))
-    dashboard.first.wait_for(timeout=60_000)
     if which == "sample":
         for name, output in notebook.outputs.items():
             _screenshot(page, output, SHOTS / f"{name}.png")
-        _screenshot(page, dashboard.first, SHOTS / "dashboard.png")
+        _screenshot(page, board, SHOTS / "dashboard.png")
     assert not console, f"console errors: {console[:5]}"
 
     everything = notebook.rows()
@@ -278,20 +301,63 @@ def test_every_view_draws_without_javascript_errors_and_narrows(
     assert clicked, f"a click on a mark of {list(marks)} narrowed no other view"
     assert notebook.clear() == everything
 
-    # 3. a pick in the entity table (its row picker: the table rows themselves are not clickable yet)
-    table = notebook.outputs["entity_table"]
-    picker = table.locator("select").last
-    option = picker.locator("option").first.get_attribute("value")
+    # 3. a click on a row of the entity table (its first row: the entity mentioned most)
+    row = notebook.outputs["entity_table"].locator("tr[data-row-id]").first
 
-    def pick() -> float:
-        picker.scroll_into_view_if_needed()
+    def pick(row: Any = row) -> float:
+        row.scroll_into_view_if_needed()
+        box = row.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         started = page.evaluate("() => performance.now()")
-        picker.select_option(option)
+        page.mouse.down()
+        page.mouse.up()
         return started
 
     narrowed, ms = notebook.narrowing(pick, source="entity_table")
-    report.append(f"entity picked in the entity table: {ms:.0f} ms, {narrowed}")
-    assert {"timeline"} <= set(narrowed), f"picking an entity did not narrow the timeline: {narrowed}"
+    report.append(f"click on an entity row: {ms:.0f} ms, {narrowed}")
+    assert {"timeline"} <= set(narrowed), f"clicking an entity row did not narrow the timeline: {narrowed}"
+
+    # 4. the dashboard (its own selection): a click on an entity row narrows the timeline and the claims,
+    # the entity's chip appears; Enter on a focused row does the same as a click
+    dash = Page.dashboard(page, names)
+    undone = dash.rows()
+    entity = dash.outputs["entity_table"].locator("tr[data-row-id]").first
+    entity_id = entity.get_attribute("data-row-id")
+    entity_name = entity.locator("td").nth(1).inner_text().strip()
+    narrowed, ms = dash.narrowing(lambda: pick(entity), source="entity_table")
+    report.append(f"dashboard, click on entity {entity_id}: {ms:.0f} ms, {narrowed}")
+    page.locator(".pl-dashboard .pl-chip", has_text=entity_name).first.wait_for(timeout=15_000)
+    claims = {n for n in dash.outputs if "claim" in n}
+    assert "timeline" in narrowed and claims & set(narrowed), (
+        f"clicking entity {entity_id} in the dashboard should narrow the timeline and {claims}: {narrowed}"
+    )
+    assert dash.clear() == undone
+    page.locator(".pl-dashboard .pl-chip").first.wait_for(state="detached", timeout=15_000)
+
+    def enter() -> float:
+        entity.focus()
+        started = page.evaluate("() => performance.now()")
+        page.keyboard.press("Enter")
+        return started
+
+    narrowed, ms = dash.narrowing(enter, source="entity_table")
+    report.append(f"dashboard, Enter on entity {entity_id}: {ms:.0f} ms")
+    assert "timeline" in narrowed, f"Enter on a focused entity row did not narrow the timeline: {narrowed}"
+    assert dash.clear() == undone
+
+    # 5. a click on a quote in the dashboard scrolls the article reader to it
+    quote = dash.outputs["quote_explorer"].locator("tr[data-row-id]").first
+    pick(quote)
+    picked = dash.outputs["article_reader"].locator("mark[data-scroll-id=picked]")
+    picked.first.wait_for(timeout=15_000)
+    page.wait_for_timeout(1000)  # the reader scrolls smoothly
+    shown = picked.first.evaluate(
+        """m => { const box = m.closest('.pl-reader-text') || m.parentElement;
+                  const a = m.getBoundingClientRect(), b = box.getBoundingClientRect();
+                  return a.top >= b.top - 1 && a.bottom <= b.bottom + 1; }"""
+    )
+    assert shown, "the article reader did not scroll the picked quote into its view"
+    dash.clear()
     print(f"\n[{which}] " + "\n  ".join(report))
 
     errors = page.locator(ERROR_OUTPUTS).all_inner_texts()
