@@ -35,6 +35,15 @@ LAUNCH_ARGS = [
 ]
 
 
+# what an output area shows when something failed: a traceback, a Vega error, a widget that did not draw
+ERROR_OUTPUTS = (
+    '.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"], '
+    ".jp-OutputArea-output:has-text('JavaScript Error'), "
+    ".jp-OutputArea-output:has-text('Error displaying widget'), "
+    ".jp-OutputArea-output:has-text('Failed to load model class')"
+)
+
+
 def _env() -> dict[str, str]:
     paths = [str(REPO), str(REPO / "plugins"), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     return {**os.environ, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}
@@ -204,6 +213,9 @@ def _speaker_to_pick() -> tuple[str, str, int, int] | None:
 def test_tour_runs_in_jupyterlab_and_the_dashboard_narrows(browser: object, lab: str) -> None:
     blocked: list[str] = []
     page = _offline_page(browser, blocked)
+    console: list[str] = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
     page.goto(lab)
     page.locator(".jp-Notebook").wait_for(timeout=60_000)
     page.locator(".jp-Notebook-ExecutionIndicator, #jp-main-statusbar").first.wait_for(timeout=30_000)
@@ -246,6 +258,9 @@ def test_tour_runs_in_jupyterlab_and_the_dashboard_narrows(browser: object, lab:
     )
     rows_after = quotes.count()
     assert 0 < rows_after < rows_before, (rows_before, rows_after, before_py, after_py)
+    errors = page.locator(ERROR_OUTPUTS).all_inner_texts()
+    assert not errors, f"errors shown in the tour's outputs: {[e[:500] for e in errors]}"
+    assert not console, f"console errors: {console[:5]}"
 
 
 def test_report_renders_offline_with_charts_and_no_script_from_articles(browser: object, tmp_path: Path) -> None:

@@ -25,21 +25,13 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the tour test's helpers: one way to start Lab
-from test_browser_e2e import _accept_kernel, _offline_page, _run_all, browser, start_lab  # noqa: F401
+from test_browser_e2e import ERROR_OUTPUTS, _accept_kernel, _offline_page, _run_all, browser, start_lab  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "docs" / "screenshots"
 SAMPLE_NEWS = REPO.parent / "shared" / "data" / "sample-news"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-# what an output area shows when something failed: a traceback, a Vega error, a widget that did not draw
-ERROR_OUTPUTS = (
-    '.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"], '
-    ".jp-OutputArea-output:has-text('JavaScript Error'), "
-    ".jp-OutputArea-output:has-text('Error displaying widget'), "
-    ".jp-OutputArea-output:has-text('Failed to load model class')"
-)
 
 CORPORA = {
     "sample": (
@@ -111,7 +103,7 @@ def _rows(output: Any) -> int:
     return output.locator("table tbody tr").count()
 
 
-def _screenshot(page: Any, output: Any, path: Path, *, height: int = 860) -> None:
+def _screenshot(page: Any, output: Any, path: Path, *, height: int = 860, width: int = 1000) -> None:
     """The top of one output (at most ``height`` px): what a reader sees first, at a size fit to commit.
 
     An element screenshot of an output taller than the window captures Lab's scrolled panel wrongly,
@@ -122,7 +114,7 @@ def _screenshot(page: Any, output: Any, path: Path, *, height: int = 860) -> Non
     page.wait_for_timeout(300)
     box = output.bounding_box()
     bottom = page.viewport_size["height"] - 30  # above Lab's status bar
-    clip = {"x": box["x"], "y": box["y"], "width": min(box["width"], 1000), "height": min(box["height"], height)}
+    clip = {"x": box["x"], "y": box["y"], "width": min(box["width"], width), "height": min(box["height"], height)}
     clip["height"] = min(clip["height"], bottom - box["y"])
     page.screenshot(path=str(path), clip=clip)
 
@@ -233,6 +225,10 @@ def test_every_view_draws_without_javascript_errors_and_narrows(
         " && document.querySelectorAll('.pl-dashboard .pl-view-entity_table tr[data-row-id]').length > 0",
         timeout=120_000,
     )
+    # open every view of "More views" too: a chart first drawn when its panel opens must not fail either
+    more = board.locator(".pl-place-more .jupyter-widget-Collapse-header, .pl-place-more .lm-AccordionPanel-title")
+    for i in range(more.count()):
+        more.nth(i).click()
     page.wait_for_timeout(2000)  # charts draw after their widgets arrive
     charts = {n: o.locator(".vega-embed svg.marks").count() for n, o in notebook.outputs.items()}
     assert sum(charts.values()) >= 1, f"no chart was drawn: {charts}"
@@ -241,7 +237,7 @@ def test_every_view_draws_without_javascript_errors_and_narrows(
     if which == "sample":
         for name, output in notebook.outputs.items():
             _screenshot(page, output, SHOTS / f"{name}.png")
-        _screenshot(page, board, SHOTS / "dashboard.png")
+        _screenshot(page, board, SHOTS / "dashboard.png", width=1400)  # its places side by side, as on a screen
     assert not console, f"console errors: {console[:5]}"
 
     everything = notebook.rows()
