@@ -237,7 +237,12 @@ def test_every_view_draws_without_javascript_errors_and_narrows(
     if which == "sample":
         for name, output in notebook.outputs.items():
             _screenshot(page, output, SHOTS / f"{name}.png")
-        _screenshot(page, board, SHOTS / "dashboard.png", width=1400)  # its places side by side, as on a screen
+        # a wide window, as on a desktop screen: the dashboard's places side by side
+        page.set_viewport_size({"width": 1900, "height": 1000})
+        page.wait_for_timeout(1500)
+        _screenshot(page, board, SHOTS / "dashboard.png", width=1600)
+        page.set_viewport_size({"width": 1400, "height": 1000})
+        page.wait_for_timeout(1500)
     assert not console, f"console errors: {console[:5]}"
 
     everything = notebook.rows()
