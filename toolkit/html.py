@@ -39,6 +39,7 @@ STYLE = """
 .pl-root .pl-table td.pl-date,.pl-root .pl-date{white-space:nowrap;overflow-wrap:normal}
 .pl-root .pl-text{white-space:pre-wrap;overflow-wrap:anywhere}
 .pl-root mark.pl-span{background:transparent;color:inherit;padding:0 1px;border-radius:2px}
+.pl-root mark.pl-picked{outline:2px solid currentColor;font-weight:600}
 .pl-root mark.pl-fill{background:color-mix(in srgb,var(--pl-c) 28%,transparent)}
 .pl-root mark.pl-underline{text-decoration:underline solid var(--pl-c);
  text-decoration-thickness:3px;text-underline-offset:4px}
@@ -132,6 +133,7 @@ class _Span(NamedTuple):
     label: str
     title: Any  # shown as the tooltip when set, else the label
     layer: str
+    picked: bool = False  # the reader's chosen span: outlined, and scrolled to
 
 
 def highlight(
@@ -145,7 +147,9 @@ def highlight(
     """``text`` with spans marked as nested ``<mark>`` elements; overlapping spans are all shown.
 
     Each span is a mapping with ``start``, ``end`` (character offsets, end
-    exclusive), ``label``, optionally ``title`` (a tooltip) and ``layer``. A span
+    exclusive), ``label``, optionally ``title`` (a tooltip), ``layer`` and
+    ``picked`` (the reader's chosen span: outlined, not only coloured, its first
+    mark carrying ``data-scroll-id="picked"`` for the reader to scroll to). A span
     inside another is a mark inside its mark (a quote containing an entity that
     contains a date: three nested marks); two spans that cross are split where
     they cross, the second reopened after the first closes, so the HTML stays
@@ -168,6 +172,7 @@ def highlight(
             label=str(s.get("label", "")),
             title=s.get("title"),
             layer=str(s.get("layer", "")),
+            picked=s.get("picked") is True or str(s.get("picked")) == "True",  # numpy's True too
         )
         for s in spans
         if s.get("start") is not None and s.get("end") is not None
@@ -175,13 +180,19 @@ def highlight(
     # outer spans open first (longest first at one start); at a tie the caller's order holds
     order = sorted((i for i, s in enumerate(clean) if s.end > s.start), key=lambda i: (clean[i].start, -clean[i].end))
 
+    anchored: list[bool] = []  # whether the picked span's scroll anchor is written (once)
+
     def opening(i: int) -> str:
         span = clean[i]
         style = chosen.get(span.layer, "fill")
         style = style if style in MARK_STYLES else "fill"
         colour = _colour(palette.get(span.label, _DEFAULT_COLOUR))
         title = escape(span.title or span.label)
-        return f'<mark class="pl-span pl-{style}" style="--pl-c:{colour}" title="{title}">'
+        picked = ""
+        if span.picked:
+            picked = " pl-picked" + ("" if anchored else '" data-scroll-id="picked')
+            anchored.append(True)
+        return f'<mark class="pl-span pl-{style}{picked}" style="--pl-c:{colour}" title="{title}">'
 
     def label(i: int) -> str:
         if not show_labels:

@@ -41,6 +41,7 @@ __all__ = [
     "plugins",
     "derived_table",
     "lazy",
+    "PLACES",
 ]
 
 ENTRY_POINT_GROUP = "presslens.plugins"
@@ -77,6 +78,10 @@ class SelectionPart:
     links: tuple[str, ...] = ()
     via_entities: bool = False
     description: str = ""
+    # how the dashboard names a picked value on its chip: ``title`` ("Quote"), and
+    # ``label(corpus, value) -> str`` (e.g. the speaker and first words); the id when not given
+    title: str = ""
+    label: Callable[..., str] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -141,7 +146,9 @@ class Plugin:
     selection; ``entity_columns``, the columns of its tables holding entity ids
     (or lists of them), through which the entities part narrows them;
     ``dashboard``, view name -> position on the dashboard (lower first; views
-    not placed come after, by name); ``highlights``, its layers in the article
+    not placed come after, by name); ``places``, view name -> the dashboard
+    place it goes in (one of :data:`PLACES`; views not placed go in "more");
+    ``titles``, view name -> its full label on the dashboard; ``highlights``, its layers in the article
     reader; ``report_sections``; and ``derived``, table name ->
     ``table(corpus) -> DataFrame`` for tables computed from the others when
     asked (e.g. the claims of contested groups), so the one definition lives
@@ -165,6 +172,8 @@ class Plugin:
     selection_parts: tuple[SelectionPart, ...] = ()
     entity_columns: tuple[str, ...] = ()
     dashboard: Mapping[str, int] = field(default_factory=dict)
+    places: Mapping[str, str] = field(default_factory=dict)
+    titles: Mapping[str, str] = field(default_factory=dict)
     highlights: tuple[HighlightLayer, ...] = ()
     report_sections: tuple[ReportSection, ...] = ()
     derived: Mapping[str, Callable[..., pd.DataFrame]] = field(default_factory=dict)
@@ -186,6 +195,8 @@ class Plugin:
         }
 
 
+# the dashboard's places, in reading order: people and organisations, what was said when, the articles, the rest
+PLACES = ("who", "when", "read", "more")
 CORE_PROVIDES = ("articles",)
 CORE_PARTS = ("entities", "date_range", "articles")  # the selection parts the core itself knows
 CORE_ENTITY_COLUMNS = ("entity_id",)
@@ -302,6 +313,26 @@ class PluginRegistry:
         for plugin in self.all():
             placed.update(plugin.dashboard)
         return sorted(names, key=lambda n: (n not in placed, placed.get(n, 0), n))
+
+    def places(self, *, core: Mapping[str, str] | None = None) -> dict[str, str]:
+        """View name -> the dashboard place the plugins (and the core, ``core``) put it in.
+
+        A place outside :data:`PLACES` is an error naming the plugin and the valid places.
+        """
+        found = dict(core or {})
+        for plugin in sorted(self.all(), key=lambda p: p.name):
+            for name, place in plugin.places.items():
+                if place not in PLACES:
+                    raise ValueError(
+                        f"Plugin {plugin.name!r} puts view {name!r} in the dashboard place {place!r}, "
+                        f"which does not exist. Places: {', '.join(PLACES)}."
+                    )
+                found[name] = place
+        return found
+
+    def view_titles(self) -> dict[str, str]:
+        """View name -> the full label the plugins give it on the dashboard."""
+        return {name: title for p in sorted(self.all(), key=lambda p: p.name) for name, title in p.titles.items()}
 
     def highlights(self) -> list[HighlightLayer]:
         return sorted(

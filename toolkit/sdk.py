@@ -17,7 +17,9 @@ stable for plugin authors:
 - dates: :func:`timex_range` (the TIMEX3 ``value`` column of the output contract
   as the days it covers);
 - views: :class:`Selection` and the view helpers (offline charts, SVG export,
-  brush to dates, paging, escaped HTML in :mod:`toolkit.html`);
+  brush to dates, paging, escaped HTML in :mod:`toolkit.html`), and
+  :class:`RowTable`, the one clickable table every list view draws its rows in
+  (:func:`row_table_html`, :func:`csv_text`);
 - memory: :func:`release_free_memory`.
 
 Names resolve on first use, so ``from toolkit.sdk import Plugin, lazy`` in a
@@ -79,6 +81,9 @@ __all__ = [
     "page_note",
     "PAGE_ROWS",
     "DistinctPairs",
+    "RowTable",
+    "row_table_html",
+    "csv_text",
     "html",
     # memory
     "release_free_memory",
@@ -114,6 +119,9 @@ _LAZY = {
     "page_note": ("toolkit.views", "page_note"),
     "PAGE_ROWS": ("toolkit.views", "PAGE_ROWS"),
     "DistinctPairs": ("toolkit.views", "DistinctPairs"),
+    "RowTable": ("toolkit._table_widget", "RowTable"),
+    "row_table_html": ("toolkit._table_widget", "row_table_html"),
+    "csv_text": ("toolkit._table_widget", "csv_text"),
     "html": ("toolkit.html", None),
     "release_free_memory": ("toolkit._memory", "release_free_memory"),
 }

@@ -15,6 +15,7 @@ receives what a view shows.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import weakref
@@ -28,7 +29,7 @@ import pandas as pd
 import traitlets
 
 from . import html as h
-from .registry import CORE_PARTS, HighlightLayer, SelectionPart, registry
+from .registry import CORE_PARTS, PLACES, HighlightLayer, SelectionPart, registry
 
 if TYPE_CHECKING:
     from .pipeline import Corpus
@@ -40,6 +41,12 @@ __all__ = [
     "view",
     "render",
     "dashboard",
+    "PLACE_TITLES",
+    "view_title",
+    "view_places",
+    "Chip",
+    "selection_chips",
+    "remove_chip",
     "views",
     "renderers",
     "articles_view",
@@ -119,6 +126,8 @@ class Selection(traitlets.HasTraits):
     entities = traitlets.List(traitlets.Unicode())
     date_range = traitlets.Tuple(allow_none=True, default_value=None)  # (start ISO, end ISO), inclusive
     articles = traitlets.List(traitlets.Unicode())
+    # True while the views redraw after a change: the dashboard shows "updating…" (after 200 ms, in CSS)
+    busy = traitlets.Bool(False)
     _plugin_parts: tuple[SelectionPart, ...] = ()
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Selection:
@@ -181,8 +190,15 @@ class Selection(traitlets.HasTraits):
         if self._batch:
             self._dirty = True
             return
-        for callback in list(self._listeners):
-            callback(change)
+        self._notify(change)
+
+    def _notify(self, change: Any) -> None:
+        self.busy = True  # set before the work and cleared after, so a slow redraw shows as busy
+        try:
+            for callback in list(self._listeners):
+                callback(change)
+        finally:
+            self.busy = False
 
     @contextlib.contextmanager
     def hold_trait_notifications(self) -> Iterator[None]:
@@ -195,8 +211,7 @@ class Selection(traitlets.HasTraits):
             self._batch -= 1
         if not self._batch and self._dirty:
             self._dirty = False
-            for callback in list(self._listeners):
-                callback({"name": "selection", "owner": self, "type": "change"})
+            self._notify({"name": "selection", "owner": self, "type": "change"})
 
     def clear(self) -> None:
         with self.hold_trait_notifications():
@@ -702,20 +717,342 @@ def render(corpus: Corpus, name: str | None = None, *, selection: Selection | No
     return "\n".join(catalog[n](corpus, selection, **options) for n in names)
 
 
+# --- the dashboard: a few labelled places around one selection ------------------------
+PLACE_TITLES = {
+    "who": "Who — people, organisations and places",
+    "when": "When, and who said what",
+    "read": "Read the articles",
+    "more": "More views",
+}
+_CORE_PLACE = {"article_reader": "read"}
+_CORE_TITLES = {"article_reader": "Article reader"}
+
+
+def view_title(name: str) -> str:
+    """A view's full label on the dashboard: the plugin's declared title, else its name in words.
+
+    >>> view_title("article_reader"), view_title("some_new_view")
+    ('Article reader', 'Some new view')
+    """
+    titles = {**_CORE_TITLES, **registry.view_titles()}
+    return titles.get(name) or name.replace("_", " ").capitalize()
+
+
+def view_places(names: Iterable[str]) -> dict[str, list[str]]:
+    """``names`` (in the order given) by the dashboard place the plugins put them in; unplaced views go in "more"."""
+    placed = registry.places(core=_CORE_PLACE)
+    found: dict[str, list[str]] = {place: [] for place in PLACES}
+    for name in names:
+        found[placed.get(name, "more")].append(name)
+    return found
+
+
+@dataclass(frozen=True)
+class Chip:
+    """One removable piece of the selection as the reader reads it: ``kind`` ("Entity") and ``text`` (a name).
+
+    ``value`` is the one id the chip removes from a list part (``None``: the whole part).
+    """
+
+    part: str
+    kind: str
+    text: str
+    value: str | None = None
+
+
+def _entity_names(corpus: Corpus) -> dict[str, str]:
+    entities = corpus.tables.get("entities")
+    if entities is None or not {"entity_id", "name"} <= set(entities.columns):
+        return {}
+    return cached(
+        corpus,
+        "entity-names",
+        lambda: dict(zip(entities["entity_id"].astype(str), entities["name"].map(_str))),
+        sources=(entities,),
+    )
+
+
+def _article_titles(corpus: Corpus) -> dict[str, str]:
+    articles = corpus.articles
+    titles = articles["title"] if "title" in articles.columns else pd.Series([None] * len(articles))
+    return cached(
+        corpus,
+        "article-titles",
+        lambda: dict(zip(articles["article_id"].astype(str), map(_str, titles.tolist()))),
+        sources=(articles,),
+    )
+
+
+_MAX_ARTICLE_CHIPS = 3  # more chosen articles (a story, a brushed bar) read as one chip "N articles"
+
+
+def selection_chips(corpus: Corpus, selection: Selection) -> list[Chip]:
+    """The selection as named chips: entity names, the date range, article titles, each plugin part's label."""
+    chips: list[Chip] = []
+    names = _entity_names(corpus)
+    chips += [Chip("entities", "Entity", names.get(e) or e, e) for e in selection.entities]
+    if selection.date_range:
+        start, end = _range(selection.date_range)
+        chips.append(Chip("date_range", "Dates", f"{start or 'any'} to {end or 'any'}"))
+    if len(selection.articles) > _MAX_ARTICLE_CHIPS:
+        chips.append(Chip("articles", "Articles", f"{len(selection.articles)} articles"))
+    else:
+        titles = _article_titles(corpus)
+        chips += [Chip("articles", "Article", titles.get(a) or a, a) for a in selection.articles]
+    for part in selection._plugin_parts:
+        value = getattr(selection, part.name)
+        if not value:
+            continue
+        text = str(value)
+        if part.label is not None:
+            with contextlib.suppress(Exception):  # a plugin's label that fails must not hide the chip: the id shows
+                text = _str(part.label(corpus, value)) or text
+        chips.append(Chip(part.name, part.title or part.name.replace("_", " ").capitalize(), text, str(value)))
+    return chips
+
+
+def remove_chip(selection: Selection, chip: Chip) -> None:
+    """Take ``chip``'s piece out of the selection (what its × does)."""
+    current = getattr(selection, chip.part)
+    if isinstance(current, list):
+        setattr(selection, chip.part, [v for v in current if v != chip.value] if chip.value is not None else [])
+    elif chip.part == "date_range":
+        setattr(selection, "date_range", None)  # noqa: B010  # the trait holds None; its type says tuple
+    else:
+        setattr(selection, chip.part, None)
+
+
+_DASHBOARD_CSS = """
+.pl-dashboard{color:var(--jp-ui-font-color1,inherit);font-family:var(--jp-ui-font-family,system-ui,sans-serif)}
+.pl-dashboard .pl-place{border:1px solid var(--jp-border-color2,rgba(128,128,128,.35));border-radius:4px;
+  padding:4px 8px;  background:var(--jp-layout-color1,transparent);box-sizing:border-box}
+.pl-dashboard .pl-place-title{margin:2px 0 6px;font-size:var(--jp-content-font-size2,1.1em);white-space:normal}
+.pl-dashboard .pl-view-title{margin:8px 0 2px;font-size:var(--jp-content-font-size1,1em);white-space:normal}
+.pl-dashboard .pl-chip{border-radius:1em;border:1px solid var(--jp-border-color1,#888);
+  background:var(--jp-layout-color2,transparent);color:var(--jp-ui-font-color1,inherit);
+  height:auto;white-space:normal;text-align:left}
+.pl-dashboard .pl-chip-none{opacity:.7}
+.pl-dashboard .pl-busy{opacity:0}
+.pl-dashboard .pl-busy.pl-busy-on{animation:pl-appear 0s linear .2s forwards}
+.pl-dashboard .pl-building{opacity:.75;font-style:italic}
+@keyframes pl-appear{to{opacity:1}}
+"""
+
+
+@functools.cache
+def _dashboard_class() -> type:
+    """The live dashboard's widget class, made on first use so importing the core imports no ipywidgets."""
+    import ipywidgets as widgets
+
+    class Dashboard(widgets.VBox):
+        """The places, the selection's chips and a busy line; views are built in place, first things first.
+
+        ``.selection`` is the shared selection; ``.panels`` (name -> view) builds
+        any view not built yet; ``.wait()`` builds them all; ``.ready`` says whether
+        they are; ``.places`` (place -> box), ``.chips`` (the chip buttons) and
+        ``.status`` (the busy line) are there for notebooks and tests to drive.
+        """
+
+        def __init__(self, corpus: Corpus, selection: Selection, catalog: Mapping[str, Any], order: list[str]):
+            super().__init__()
+            self.add_class("pl-dashboard")
+            self.add_class("pl-root")
+            self.corpus, self.selection = corpus, selection
+            self._catalog, self._order = catalog, order
+            self._built: dict[str, Any] = {}
+            self.errors: dict[str, str] = {}
+            self.status = widgets.HTML(layout=widgets.Layout(width="auto"))
+            self.status.add_class("pl-busy")
+            self.chip_box = widgets.HBox(
+                layout=widgets.Layout(flex_flow="row wrap", align_items="center", flex="1 1 auto")
+            )
+            self.chips: list[Any] = []
+            clear = widgets.Button(
+                description="Clear all",
+                icon="times",
+                tooltip="Clear the whole selection",
+                layout=widgets.Layout(width="auto"),
+            )
+            clear.add_class("pl-clear-all")
+            clear.on_click(lambda _: selection.clear())
+            self.clear_all = clear
+            style = widgets.HTML(f"<style>{_DASHBOARD_CSS}</style>", layout=widgets.Layout(height="0px"))
+            header = widgets.HBox(
+                [widgets.HTML("<b>Selection:</b>"), self.chip_box, clear, self.status],
+                layout=widgets.Layout(flex_flow="row wrap", align_items="center", width="100%"),
+            )
+            header.add_class("pl-selection-bar")
+            self._holders: dict[str, Any] = {}
+            groups = view_places(order)
+            self.places: dict[str, Any] = {}
+            main = []
+            grow = {"who": "1 1 300px", "when": "2 1 440px", "read": "1.5 1 360px"}
+            for place in ("who", "when", "read"):
+                if not groups[place]:
+                    continue
+                holders = [self._holder(n, heading=True) for n in groups[place]]
+                box = widgets.VBox(
+                    [widgets.HTML(f'<h3 class="pl-place-title">{h.escape(PLACE_TITLES[place])}</h3>'), *holders],
+                    layout=widgets.Layout(flex=grow[place], min_width="280px", margin="2px"),
+                )
+                box.add_class("pl-place")
+                box.add_class(f"pl-place-{place}")
+                self.places[place] = box
+                main.append(box)
+            row = widgets.HBox(
+                main, layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start", width="100%")
+            )
+            children = [style, header, row]
+            if groups["more"]:
+                more = widgets.Accordion(
+                    children=[self._holder(n, heading=False) for n in groups["more"]],
+                    titles=tuple(view_title(n) for n in groups["more"]),
+                )
+                box = widgets.VBox(
+                    [widgets.HTML(f'<h3 class="pl-place-title">{h.escape(PLACE_TITLES["more"])}</h3>'), more],
+                    layout=widgets.Layout(width="100%", margin="2px"),
+                )
+                box.add_class("pl-place")
+                box.add_class("pl-place-more")
+                self.places["more"] = box
+                children.append(box)
+            self.children = children
+            # primary places first, then "more": what the reader looks at first is built first; the
+            # core's reader (plain HTML, quick) before the charts of "when", which load Altair on first use
+            self._queue = [n for place in ("who", "read", "when", "more") for n in groups[place]]
+            selection.on_change(self._show_selection)
+            selection.observe(self._show_busy, names=["busy"])
+            self._show_selection()
+            self._progress()
+
+        def _holder(self, name: str, *, heading: bool) -> Any:
+            title = view_title(name)
+            waiting = widgets.HTML(f'<p class="pl-building">building “{h.escape(title)}”…</p>')
+            parts = [widgets.HTML(f'<h4 class="pl-view-title">{h.escape(title)}</h4>')] if heading else []
+            holder = widgets.VBox([*parts, waiting], layout=widgets.Layout(width="100%"))
+            holder.add_class("pl-view")
+            holder.add_class(f"pl-view-{name}")
+            holder._pl_heading = parts
+            self._holders[name] = holder
+            return holder
+
+        # building ----------------------------------------------------------------
+        @property
+        def ready(self) -> bool:
+            return not self._queue
+
+        @property
+        def panels(self) -> dict[str, Any]:
+            self.wait()
+            return {name: self._built[name] for name in self._order}
+
+        def build_next(self) -> bool:
+            """Build the next view not built yet; ``False`` when none is left."""
+            if not self._queue:
+                return False
+            name = self._queue.pop(0)
+            try:
+                panel = self._catalog[name](self.corpus, self.selection)
+            except Exception as exc:  # one view that fails costs its place, not the dashboard
+                self.errors[name] = f"{type(exc).__name__}: {exc}"
+                panel = widgets.HTML(
+                    f'<p class="pl-muted">The view “{h.escape(view_title(name))}” failed: '
+                    f"{h.escape(self.errors[name])}</p>"
+                )
+                panel.rows = pd.DataFrame
+            holder = self._holders[name]
+            holder.children = [*holder._pl_heading, panel]
+            self._built[name] = panel
+            self._progress()
+            return True
+
+        def wait(self) -> None:
+            """Build every view not built yet, now."""
+            while self.build_next():
+                pass
+
+        def _progress(self) -> None:
+            if self._queue:
+                self._busy(f"building views ({len(self._built)} of {len(self._order)} ready)…")
+            else:
+                self._busy("")
+
+        def _busy(self, text: str) -> None:
+            self.status.value = f'<span role="status">⏳ {h.escape(text)}</span>' if text else ""
+            if text:
+                self.status.add_class("pl-busy-on")
+            else:
+                self.status.remove_class("pl-busy-on")
+
+        def _show_busy(self, change: Any) -> None:
+            if change["new"]:
+                self._busy("updating…")
+            else:
+                self._progress()
+
+        def _show_selection(self, _: Any = None) -> None:
+            chips = []
+            for chip in selection_chips(self.corpus, self.selection):
+                button = widgets.Button(
+                    description=f"{chip.kind}: {chip.text}  ×",
+                    tooltip=f"Remove {chip.kind.lower()} “{chip.text}” from the selection",
+                    layout=widgets.Layout(width="auto", max_width="100%"),
+                )
+                button.add_class("pl-chip")
+                button.add_class(f"pl-chip-{chip.part}")
+                button.chip = chip
+                button.on_click(lambda _, c=chip: remove_chip(self.selection, c))
+                chips.append(button)
+            self.chips = chips
+            if not chips:
+                none = widgets.HTML('<span class="pl-chip-none">nothing selected: click a row or a mark</span>')
+                self.chip_box.children = [none]
+            else:
+                self.chip_box.children = chips
+
+    return Dashboard
+
+
+def _build_progressively(board: Any) -> bool:
+    """Fill ``board``'s views one per turn of the running event loop (a kernel's); ``False`` when none runs.
+
+    The frame is on the screen as soon as the cell returns; each view then
+    replaces its "building …" line, and the kernel stays free between views.
+    """
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+
+    def step() -> None:
+        if board.build_next():
+            loop.call_soon(step)
+
+    loop.call_soon(step)
+    return True
+
+
 def dashboard(
     corpus: Corpus,
     *,
     selection: Selection | None = None,
     views: Sequence[str] | None = None,
     static: bool = False,
+    progressive: bool | None = None,
     title: str = "PressLens dashboard",
 ) -> Any:
-    """Every view around one shared selection: pick an entity and all views narrow to it.
+    """Every view around one shared selection, in a few labelled places: pick an entity and all views narrow.
 
-    Views come in the order the plugins declare (``Plugin.dashboard``). With
-    ``static=True`` the same panels come back as one standalone HTML page
-    (for reports and places without a kernel). The widget has ``.selection``
-    and ``.panels`` (name -> view) so notebooks and tests can drive it.
+    The places are "who" (entities), "when" (timeline, quotes, claims), "read"
+    (the article reader) and "more" (the other views), as the plugins declare
+    (``Plugin.places``; views are ordered by ``Plugin.dashboard``). The
+    selection shows as named chips, each with an × that removes it. With
+    ``progressive`` (default: when an event loop runs, as in a kernel) the
+    dashboard returns at once and builds its views in place, first things
+    first; otherwise every view is built before it returns. With
+    ``static=True`` the same places come back as one standalone HTML page (for
+    reports and places without a kernel). The widget has ``.selection`` and
+    ``.panels`` (name -> view) so notebooks and tests can drive it.
     """
     selection = selection if selection is not None else Selection()
     kind = "renderers" if static else "views"
@@ -727,30 +1064,27 @@ def dashboard(
         )
     chosen = list(views) if views else _dashboard_order(catalog)
     if static:
-        state = "" if selection.is_empty else f'<p class="pl-muted">Selection: {h.escape(repr(selection))}</p>'
-        body = "".join(catalog[n](corpus, selection) for n in chosen)
-        return h.page(f"<h2>{h.escape(title)}</h2>{state}{body}", title=title)
-    import ipywidgets as widgets
-
-    panels = [catalog[n](corpus, selection) for n in chosen]
-    status = widgets.HTML()
-
-    def show_selection(_: Any = None) -> None:
-        status.value = f"<b>Selection:</b> {h.escape(repr(selection))}"
-
-    selection.on_change(show_selection)
-    show_selection()
-    clear = widgets.Button(description="Clear selection", icon="times")
-    clear.on_click(lambda _: selection.clear())
-    # one tab per view: a long page of every panel at once is slow to draw and hard to read;
-    # the shared selection keeps the hidden tabs in step
-    body = widgets.Tab(children=panels)
-    for i, name in enumerate(chosen):
-        body.set_title(i, name.replace("_", " "))
-    box = widgets.VBox([widgets.HBox([clear, status]), body])
-    box.selection = selection
-    box.panels = dict(zip(chosen, panels))
-    return box
+        chips = selection_chips(corpus, selection)
+        state = (
+            '<p class="pl-muted">Selection: '
+            + " · ".join(f"{h.escape(c.kind)}: {h.escape(c.text)}" for c in chips)
+            + "</p>"
+            if chips
+            else ""
+        )
+        places = []
+        for place, names in view_places(chosen).items():
+            if names:
+                body = "".join(
+                    f'<div class="pl-view pl-view-{h.escape(n)}">{catalog[n](corpus, selection)}</div>' for n in names
+                )
+                heading = f"<h2>{h.escape(PLACE_TITLES[place])}</h2>"
+                places.append(f'<section class="pl-place pl-place-{place}">{heading}{body}</section>')
+        return h.page(f"<h1>{h.escape(title)}</h1>{state}{''.join(places)}", title=title)
+    board = _dashboard_class()(corpus, selection, catalog, chosen)
+    if not (progressive is not False and _build_progressively(board)):
+        board.wait()
+    return board
 
 
 def _dashboard_order(catalog: Mapping[str, Any]) -> list[str]:
@@ -992,7 +1326,7 @@ def _str(value: Any) -> str:
 
 
 # --- article reader: the core's articles with every plugin's highlight layers ---------------------
-_SPAN_COLUMNS = ["start", "end", "layer", "label", "title"]
+_SPAN_COLUMNS = ["start", "end", "layer", "label", "title", "picked"]
 
 
 def highlight_rows(
@@ -1022,6 +1356,8 @@ def highlight_rows(
         for column in ("label", "title"):
             if column not in frame.columns:
                 frame = frame.assign(**{column: layer.name})
+        if "picked" not in frame.columns:  # the span the selection picked (e.g. the selected quote): scrolled to
+            frame = frame.assign(picked=False)
         frames.append(frame[_SPAN_COLUMNS])
     spans = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_SPAN_COLUMNS)
     spans = spans[spans["start"].notna() & spans["end"].notna()].reset_index(drop=True)
@@ -1078,32 +1414,45 @@ def render_article_reader(
 
 
 def article_reader_view(corpus: Corpus, selection: Selection, **_: Any) -> Any:
-    """Pick an article (it sets the selection's articles) and read it with every plugin's layers marked."""
+    """The articles the selection allows and the text of the first, every plugin's layers marked.
+
+    Clicking an article's row (or Enter on it) selects that article (again: lets
+    go); a span a layer marks as picked (the selected quote) is outlined and
+    scrolled into view.
+    """
     import ipywidgets as widgets
 
+    from ._table_widget import RowTable, row_table_html
+
     prepare(corpus.articles, corpus)
-    picker = widgets.Dropdown(
-        options=[("all articles", "")]
-        + [
-            (f"{_str(p) or '----'}  {_str(t) or a}", a)
-            for a, t, p in corpus.articles.sort_values("published", na_position="last")[
-                ["article_id", "title", "published"]
-            ].itertuples(index=False, name=None)
-        ],
-        description="Article",
-    )
+    state: dict[str, Any] = {}
+    table = RowTable(rows=lambda: state["rows"], filename="articles.csv")
+    table.add_class("pl-reader")
 
-    def to_selection(change: Any) -> None:
-        selection.articles = [change["new"]] if change["new"] else []
+    def refresh(_: Any = None) -> None:
+        rows = state["rows"] = reader_rows(corpus, selection)
+        columns = [c for c in ("published", "outlet", "title", "article_id") if c in rows.columns]
+        chosen = [str(a) for a in rows["article_id"].head(1)]
+        listing = row_table_html(rows, id_column="article_id", columns=columns, selected=chosen, max_rows=PAGE_ROWS)
+        layers = registry.highlights()
+        texts = corpus.articles.set_index("article_id", drop=False)
+        text = (
+            _article_html(corpus, texts.loc[chosen[0]].to_dict(), selection, layers)
+            if chosen and chosen[0] in texts.index
+            else '<p class="pl-muted">No article matches the selection.</p>'
+        )
+        table.html = f'<div class="pl-reader-list">{listing}</div><article class="pl-reader-text">{text}</article>'
+        table.scroll_to = "picked" if 'data-scroll-id="picked"' in text else ""
 
-    picker.observe(to_selection, names="value")
-    box = _html_view(
-        lambda: render_article_reader(corpus, selection),
-        lambda: reader_rows(corpus, selection),
-        selection,
-        controls=[picker],
-    )
-    box.picker = picker
+    def pick(article_id: str) -> None:
+        selection.articles = [] if list(selection.articles) == [article_id] else [article_id]
+
+    table.on_pick(pick)
+    selection.on_change(refresh)
+    refresh()
+    box = widgets.VBox([table])
+    box.rows = lambda: state["rows"]
+    box.table = box.html = table
     return box
 
 

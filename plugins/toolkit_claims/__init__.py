@@ -51,10 +51,14 @@ plugin = Plugin(
             links=("quote_id",),
             via_entities=True,
             description="one group of claims: its claims, their quotes, entities, articles",
+            title="Claim",
+            label=lazy("toolkit_claims.views:claim_group_label"),
         ),
     ),
     entity_columns=("claimant_entity_id", "about_entity_ids"),
     dashboard={"contested_claims": 50, "claims_overview": 55},
+    places={"contested_claims": "when", "claims_overview": "more"},
+    titles={"contested_claims": "Contested claims", "claims_overview": "All claim groups"},
     report_sections=(
         ReportSection(
             key="claims",

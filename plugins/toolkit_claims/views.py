@@ -23,7 +23,6 @@ from toolkit.sdk import (
     cached,
     chart_widget,
     columns_frame,
-    page_note,
     prepare,
     svg,
 )
@@ -445,9 +444,11 @@ def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int 
 
     prepare(_claim_base(corpus), corpus, parts=_ALL)  # the indexes a change reads, built with the view
 
+    from toolkit.sdk import RowTable, row_table_html
+
     picker = widgets.Dropdown(description="Group")
     chart = chart_widget(_chart(claim_rows(corpus, None).head(0), interactive=True))
-    table = widgets.HTML()
+    table = RowTable(rows=lambda: state["rows"], filename="contested_claims.csv")
     syncing = {"on": False}
 
     spec = chart.spec  # built once; a change swaps only the data, since rebuilding the Altair chart is the slow part
@@ -489,9 +490,9 @@ def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int 
         # the spec's data and its subtitle (the count of claims with no named claimant) follow the rows
         title = {**spec.get("title", {}), "subtitle": _unattributed_note(rows)}
         chart.spec = {**spec, "title": title, "datasets": {"claims": _chart_records(_attributed(rows))}}
-        table.value = (
-            h.table(rows, columns=_COLUMNS) if len(rows) else '<p class="pl-muted">No claims in this selection.</p>'
-        )
+        quote = getattr(selection, "quote", None)
+        picked = rows.loc[rows["quote_id"] == quote, "claim_id"].tolist() if quote and "quote_id" in rows else []
+        table.html = row_table_html(rows, id_column="claim_id", columns=_COLUMNS, selected=picked, max_rows=PAGE_ROWS)
 
     def to_group(change: Any) -> None:
         if not syncing["on"]:
@@ -506,10 +507,19 @@ def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int 
         )
         ids = [p.get("claim_id") for p in points if isinstance(p, dict)]
         if ids:
-            quote = corpus.claims.loc[corpus.claims["claim_id"] == ids[0], "quote_id"]
-            if len(quote) and "quote" in selection.parts:  # the quotes plugin adds that part
-                selection.quote = str(quote.iloc[0])
+            show_evidence(str(ids[0]))
 
+    def show_evidence(claim_id: str) -> None:
+        quote = corpus.claims.loc[corpus.claims["claim_id"] == claim_id, "quote_id"]
+        if len(quote) and "quote" in selection.parts:  # the quotes plugin adds that part
+            selection.quote = str(quote.iloc[0])
+        else:  # no quotes plugin: the claim's group stands for it
+            group = corpus.claims.loc[corpus.claims["claim_id"] == claim_id, "group_id"]
+            selection.claim_group = str(group.iloc[0]) if len(group) else None
+
+    table.on_pick(show_evidence)
+    if "quote" in selection.parts:  # the claim whose quote is picked is marked
+        selection.on_change(refresh, parts=("quote",))
     picker.observe(to_group, names="value")
     chart.observe(on_click, names="_vl_selections")
     selection.on_change(refresh, parts=_ALL)  # the selected quote does not move claims
@@ -518,6 +528,7 @@ def contested_claims_view(corpus: Any, selection: Selection, *, max_groups: int 
     box.rows = lambda: state["rows"]
     box.chart = chart
     box.picker = picker
+    box.table = table
     return box
 
 
@@ -527,7 +538,9 @@ def claims_overview_view(corpus: Any, selection: Selection, **_: Any) -> Any:
 
     prepare(_claim_base(corpus), corpus, parts=_ALL)  # the indexes a change reads, built with the view
 
-    out = widgets.HTML()
+    from toolkit.sdk import RowTable, row_table_html
+
+    out = RowTable(rows=lambda: _summary(corpus, selection, _ALL), filename="claim_groups.csv")
     picker = widgets.Dropdown(description="Show group")
     syncing = {"on": False}
 
@@ -545,22 +558,40 @@ def claims_overview_view(corpus: Any, selection: Selection, **_: Any) -> Any:
             picker.value = selection.claim_group if _has_group(summary, selection.claim_group) else ""
         finally:
             syncing["on"] = False
-        page = summary.head(PAGE_ROWS)  # one page drawn; rows() keeps every group
-        out.value = h.section("Claims overview", h.table(page, columns=_OVERVIEW_COLUMNS)) + page_note(
-            len(page), len(summary)
+        chosen = [selection.claim_group] if selection.claim_group else []
+        out.html = row_table_html(
+            summary, id_column="group_id", columns=_OVERVIEW_COLUMNS, selected=chosen, max_rows=PAGE_ROWS
         )
 
     def to_group(change: Any) -> None:
         if not syncing["on"]:
             selection.claim_group = change["new"] or None
 
+    def pick(group_id: str) -> None:
+        selection.claim_group = None if selection.claim_group == group_id else group_id
+
     picker.observe(to_group, names="value")
+    out.on_pick(pick)
     selection.on_change(refresh, parts=_ALL)  # the selected quote does not move claims
     refresh()
     box = widgets.VBox([picker, out])
     box.rows = rows
     box.picker = picker
+    box.table = out
     return box
+
+
+def claim_group_label(corpus: Any, group_id: str) -> str:
+    """How the dashboard names a picked claim group: its proposition (the most common wording).
+
+    >>> from toolkit import Corpus
+    >>> claims = pd.DataFrame({"group_id": ["G1", "G1"], "proposition": ["the deal is signed"] * 2})
+    >>> claim_group_label(Corpus({"claims": claims}), "G1")
+    'the deal is signed'
+    """
+    claims = corpus.claims
+    wordings = claims.loc[claims["group_id"] == group_id, "proposition"].dropna().astype(str)
+    return str(wordings.mode().iloc[0]) if len(wordings) else str(group_id)
 
 
 # --- the report's first screen -----------------------------------------------------------------

@@ -49,6 +49,13 @@ plugin = Plugin(
     },
     options={"alias_table": None, "metonymy": True, "recover": True, "write_aliases": True},
     dashboard={"entity_table": 10},
+    places={"entity_table": "who", "kwic": "more", "mentions_over_time": "more", "merge_suggestions": "more"},
+    titles={
+        "entity_table": "Entities",
+        "kwic": "Keyword in context",
+        "mentions_over_time": "Mentions over time",
+        "merge_suggestions": "Merge suggestions",
+    },
     highlights=(
         HighlightLayer(
             name="mentions",

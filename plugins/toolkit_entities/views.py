@@ -62,7 +62,8 @@ _ENTITY_COLUMNS = [
     "first_published",
     "last_published",
 ]
-_PICKER_ROWS = 500  # entities offered in the picker (the filter box finds the others)
+_TABLE_COLUMNS = ["name", "label", "aliases", "n_mentions", "n_articles", "first_published", "last_published"]
+_TABLE_HEADERS = ["name", "label", "aliases", "mentions", "articles", "first", "last"]
 _SORTS = ("n_mentions", "n_articles", "name", "first_published", "last_published")
 
 
@@ -571,8 +572,10 @@ def render_merge_suggestions(corpus: Any, selection: Any = None, *, alias_table:
 
 # --- widgets -----------------------------------------------------------------------------------
 def entity_table_view(corpus: Any, selection: Any, **options: Any) -> Any:
-    """Sortable, filterable entity table; picking a row sets ``selection.entities``."""
+    """Sortable, filterable entity table; clicking a row (or Enter on it) selects that entity, again lets go."""
     import ipywidgets as widgets
+
+    from toolkit.sdk import RowTable, row_table_html
 
     prepare(corpus.mentions, corpus, parts=("articles", "date_range"))  # so the first change is not the slow one
 
@@ -580,78 +583,44 @@ def entity_table_view(corpus: Any, selection: Any, **options: Any) -> Any:
     query = widgets.Text(placeholder="filter names and aliases", description="Filter")
     label = widgets.Dropdown(options=[("all labels", "")] + [(x, x) for x in labels], description="Label")
     sort = widgets.Dropdown(options=list(_SORTS), value="n_mentions", description="Sort by")
-    picker = widgets.Select(rows=8, description="Select", layout=widgets.Layout(width="auto"))
-    table = widgets.HTML()
-
-    state: dict[str, Any] = {"syncing": False}
-
-    def current() -> pd.DataFrame:
-        return state["rows"]
+    state: dict[str, Any] = {}
+    table = RowTable(rows=lambda: state["rows"], filename="entities.csv")
 
     def refresh(_: Any = None) -> None:
         # the rows depend on the articles and dates chosen and the filters, not on the entity picked:
-        # picking one only moves the picker (unless it is outside the offered rows)
+        # picking one only moves the marker
         key = (selection.key(("articles", "date_range")), label.value, query.value, sort.value)
         if state.get("key") != key:
             rows = entity_rows(
                 corpus, selection, label=label.value or None, query=query.value or None, sort_by=sort.value
             )
-            shown = rows.head(PAGE_ROWS)
-            table.value = h.section(
-                "Entities",
-                h.table(
-                    shown.assign(aliases=[", ".join(a) for a in shown["aliases"]]),
-                    columns=[
-                        "name",
-                        "label",
-                        "aliases",
-                        "n_mentions",
-                        "n_articles",
-                        "first_published",
-                        "last_published",
-                    ],
-                    max_rows=PAGE_ROWS,
-                )
-                + page_note(len(shown), len(rows)),
-            )
-            picked = rows.head(_PICKER_ROWS)
-            state.update(
-                key=key,
-                rows=rows,
-                picked=picked,
-                offered=set(picked["entity_id"]),
-                ids=set(rows["entity_id"]),
-                extra=None,
-            )
-        rows, picked = state["rows"], state["picked"]
-        extra = tuple(e for e in selection.entities if e in state["ids"] and e not in state["offered"])
-        state["syncing"] = True
-        try:
-            if state["extra"] != extra:  # the offered rows, and the picked entity when it is not among them
-                state["extra"] = extra
-                more = rows[rows["entity_id"].isin(extra)] if extra else rows.head(0)
-                picker.options = [
-                    (f"{n} ({lab}) — {m} mentions", e)
-                    for e, n, lab, m in pd.concat([picked, more])[
-                        ["entity_id", "name", "label", "n_mentions"]
-                    ].itertuples(index=False, name=None)
-                ]
-            chosen = [e for e in selection.entities if e in state["ids"]]
-            picker.value = chosen[0] if chosen else None
-        finally:
-            state["syncing"] = False
+            state.update(key=key, rows=rows)
+        rows = state["rows"]
+        shown = rows.head(PAGE_ROWS)
+        picked = rows[rows["entity_id"].isin(selection.entities)] if selection.entities else rows.head(0)
+        shown = pd.concat([picked, shown[~shown["entity_id"].isin(picked["entity_id"])]]) if len(picked) else shown
+        table.html = row_table_html(
+            shown,
+            id_column="entity_id",
+            columns=_TABLE_COLUMNS,
+            headers=_TABLE_HEADERS,
+            selected=selection.entities,
+            max_rows=PAGE_ROWS + len(picked),
+            total=len(rows),
+        )
 
-    def pick(change: Any) -> None:
-        if not state["syncing"] and change["new"]:
-            selection.entities = [change["new"]]
+    def pick(entity_id: str) -> None:
+        selection.entities = [] if list(selection.entities) == [entity_id] else [entity_id]
 
     for control in (query, label, sort):
         control.observe(refresh, names="value")
-    picker.observe(pick, names="value")
-    selection.on_change(refresh)
+    table.on_pick(pick)
+    selection.on_change(refresh, parts=("entities", "articles", "date_range"))
     refresh()
-    box = widgets.VBox([widgets.HBox([query, label, sort]), picker, table])
-    box.rows = current
+    box = widgets.VBox([widgets.HBox([query, label, sort], layout=widgets.Layout(flex_flow="row wrap")), table])
+    box.rows = lambda: state["rows"]
+    box.table = table
+    box.filters = {"query": query, "label": label, "sort": sort}
     return box
 
 

@@ -38,11 +38,22 @@ plugin = Plugin(
     },
     selection_parts=(
         SelectionPart(
-            name="quote", table="quotes", column="quote_id", description="one quote: its rows, else its article's"
+            name="quote",
+            table="quotes",
+            column="quote_id",
+            description="one quote: its rows, else its article's",
+            title="Quote",
+            label=lazy("toolkit_quotes.views:quote_label"),
         ),
     ),
     entity_columns=("speaker_entity_id", "via_entity_id"),
     dashboard={"quote_explorer": 40},
+    places={"quote_explorer": "when", "who_said_what": "more", "speakers_of_entity": "more"},
+    titles={
+        "quote_explorer": "Quotes",
+        "who_said_what": "Who said what: speakers and the entities they talk about",
+        "speakers_of_entity": "Who quotes the selected entity",
+    },
     highlights=(
         HighlightLayer(
             name="quotes",

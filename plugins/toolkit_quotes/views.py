@@ -32,6 +32,8 @@ __all__ = [
     "quote_speakers",
 ]
 
+# the parts quote_rows reads itself (or, for the picked quote, never narrows by)
+_OWN_PARTS = ("entities", "date_range", "articles", "quote")
 EXPLORER_COLUMNS = ["published", "speaker", "content", "kind", "cue", "article_id", "title"]
 
 
@@ -233,6 +235,12 @@ def quote_rows(
     if entity:
         wanted = [*wanted, entity]
     keep = _selected(index, corpus, selection, wanted)
+    # the parts other plugins add (a claim group: its quotes) narrow the list too; the picked quote does not
+    others = tuple(p for p in getattr(selection, "parts", ()) if p not in _OWN_PARTS)
+    if others and any(getattr(selection, p) for p in others):
+        more = selection.mask(index.base, corpus, parts=others)
+        if more is not None:
+            keep = more if keep is None else keep & more
     frame = index.base if keep is None else index.base[keep]  # copy-on-write: callers cannot change the base
     if speaker:
         needle = speaker.casefold()
@@ -557,70 +565,112 @@ def _speakers_html(corpus: Any, wanted: list[str], rows: pd.DataFrame) -> str:
 
 # widgets --------------------------------------------------------------------------
 def quote_explorer(corpus: Any, selection: Any, **options: Any) -> Any:
-    """Filters (speaker, entity, kind, text), one table, and the picked quote in context.
+    """Filters, one table of quotes and the picked quote in context; clicking a row sets ``selection.quote``.
 
-    Picking a quote sets ``selection.quote``.
+    The entity filter is the shared selection's entities (choosing one here
+    selects it everywhere, and picking an entity elsewhere shows here); the
+    other filters (speaker, kind, words) are the explorer's own.
     """
     import ipywidgets as widgets
+
+    from toolkit.sdk import RowTable, row_table_html
 
     speaker = widgets.Text(placeholder="speaker", description="Speaker")
     entity_names = sorted(zip(corpus.entities["name"].astype(str), corpus.entities["entity_id"].astype(str)))
     entity = widgets.Dropdown(options=[("any entity", "")] + entity_names, description="Entity")
+    known = {e for _, e in entity_names}
     kind = widgets.Dropdown(
         options=[("any kind", "")] + [(k, k) for k in ("direct", "partial", "mixed", "indirect")], description="Kind"
     )
     search = widgets.Text(placeholder="words in the quote", description="Search")
-    picker = widgets.Select(options=[], description="Quote", rows=8, layout=widgets.Layout(width="100%"))
-    table = widgets.HTML()
     context = widgets.HTML()
-    state: dict[str, pd.DataFrame] = {"rows": quote_rows(corpus, selection)}
+    state: dict[str, Any] = {"syncing": False}
+    table = RowTable(rows=lambda: state["rows"], filename="quotes.csv")
+    # every part but the picked quote narrows the list (the quote is shown marked among the others)
+    narrowing = tuple(p for p in selection.parts if p != "quote")
 
     def current() -> pd.DataFrame:
         return quote_rows(
             corpus,
             selection,
             speaker=speaker.value or None,
-            entity=entity.value or None,
             kind=kind.value or None,
             search=search.value or None,
         )
 
-    def refresh(_: Any = None) -> None:
-        rows = current()
-        state["rows"] = rows
+    def draw() -> None:
+        rows = state["rows"]
         page = rows.head(PAGE_ROWS)  # one page drawn; rows() keeps every row the filters allow
-        table.value = h.table(page, columns=EXPLORER_COLUMNS, max_rows=PAGE_ROWS) + page_note(len(page), len(rows))
         picked = rows[rows["quote_id"] == selection.quote] if selection.quote else rows.head(0)
-        labels = [
-            (f"{h.text_or(r.published)[:10]} · {h.text_or(r.speaker, 'unknown')}: {str(r.content)[:80]}", r.quote_id)
-            for r in pd.concat([page, picked[~picked["quote_id"].isin(page["quote_id"])]]).itertuples()
-        ]
-        picker.unobserve(pick, names="value")
-        picker.options = labels
-        picker.value = (
-            selection.quote if selection.quote and bool((rows["quote_id"] == selection.quote).any()) else None
+        if len(picked) and not picked["quote_id"].isin(page["quote_id"]).any():
+            page = pd.concat([picked, page])
+        table.html = row_table_html(
+            page,
+            id_column="quote_id",
+            columns=EXPLORER_COLUMNS,
+            selected=[selection.quote] if selection.quote else [],
+            max_rows=len(page),
+            total=len(rows),
         )
-        picker.observe(pick, names="value")
-        show_context()
-
-    def pick(change: Any) -> None:
-        if change["new"] is not None:
-            selection.quote = change["new"]
-
-    def show_context(_: Any = None) -> None:
         context.value = quote_context(corpus, selection.quote) if selection.quote else ""
 
-    for control in (speaker, entity, kind, search):
+    def refresh(_: Any = None) -> None:
+        state["rows"] = current()
+        draw()
+
+    def follow_entities(_: Any = None) -> None:
+        # the dropdown shows the shared selection's entity; an entity it does not list reads "any entity"
+        chosen = next((e for e in selection.entities if e in known), "")
+        state["syncing"] = True
+        try:
+            entity.value = chosen
+        finally:
+            state["syncing"] = False
+
+    def to_selection(change: Any) -> None:
+        if not state["syncing"]:
+            selection.entities = [change["new"]] if change["new"] else []
+
+    def pick(quote_id: str) -> None:
+        selection.quote = None if selection.quote == quote_id else quote_id
+
+    for control in (speaker, kind, search):
         control.observe(refresh, names="value")
-    selection.on_change(_when_changed(selection, ("entities", "date_range", "articles"), refresh))
-    selection.observe(show_context, names=["quote"])
-    picker.observe(pick, names="value")
+    entity.observe(to_selection, names="value")
+    table.on_pick(pick)
+    selection.on_change(_when_changed(selection, narrowing, refresh))
+    selection.on_change(_when_changed(selection, ("entities",), follow_entities))
+    selection.on_change(_when_changed(selection, ("quote",), lambda _: draw()))
+    follow_entities()
     refresh()
-    box = widgets.VBox([widgets.HBox([speaker, entity]), widgets.HBox([kind, search]), picker, context, table])
+    box = widgets.VBox(
+        [widgets.HBox([speaker, entity, kind, search], layout=widgets.Layout(flex_flow="row wrap")), table, context]
+    )
     box.rows = lambda: state["rows"]
     box.filters = {"speaker": speaker, "entity": entity, "kind": kind, "search": search}
-    box.picker = picker
+    box.table = table
     return box
+
+
+def quote_label(corpus: Any, quote_id: str, *, words: int = 8) -> str:
+    """How the dashboard names a picked quote: its speaker and first words.
+
+    >>> from toolkit import Corpus
+    >>> quotes = pd.DataFrame(
+    ...     {"quote_id": ["q1"], "speaker_name": ["Ada Park"], "content": ["We will not sign it today or ever"]}
+    ... )
+    >>> quote_label(Corpus({"quotes": quotes}), "q1", words=4)
+    'Ada Park: “We will not sign…”'
+    """
+    quotes = corpus.quotes
+    match = quotes[quotes["quote_id"] == quote_id]
+    if match.empty:
+        return str(quote_id)
+    quote = match.iloc[0]
+    who = h.text_or(quote.get("speaker_name"), "unknown speaker")
+    content = h.text_or(quote.get("content")).split()
+    first = " ".join(content[:words]) + ("…" if len(content) > words else "")
+    return f"{who}: “{first}”"
 
 
 def who_said_what(corpus: Any, selection: Any, *, top: int = CHART_TOP, **options: Any) -> Any:
@@ -735,11 +785,12 @@ def quote_spans(corpus: Any, article_id: str, selection: Any = None) -> pd.DataF
                 q.content_end,
                 "selected quote" if picked else "content",
                 f"{q.kind} quote by {who}" + (" (selected)" if picked else ""),
+                picked,
             )
         )
-        rows.append((q.cue_start, q.cue_end, "cue", "cue"))
-        rows.append((q.speaker_start, q.speaker_end, "speaker", f"speaker: {who}"))
-    frame = pd.DataFrame(rows, columns=["start", "end", "label", "title"])
+        rows.append((q.cue_start, q.cue_end, "cue", "cue", False))
+        rows.append((q.speaker_start, q.speaker_end, "speaker", f"speaker: {who}", False))
+    frame = pd.DataFrame(rows, columns=["start", "end", "label", "title", "picked"])
     return frame[frame["start"].notna() & frame["end"].notna()].reset_index(drop=True)
 
 

@@ -45,6 +45,8 @@ plugin = Plugin(
     corpus_step=lazy("toolkit_stories.step:stories_step"),
     views={"stories": lazy("toolkit_stories.views:stories_view")},
     renderers={"stories": lazy("toolkit_stories.views:render_stories")},
+    places={"stories": "more"},
+    titles={"stories": "News stories"},
     options={
         "threshold": 0.225,
         "duplicate_threshold": 0.9,

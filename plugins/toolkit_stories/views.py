@@ -97,11 +97,14 @@ def render_stories(corpus: Any, selection: Selection | None = None, *, max_stori
 
 
 def stories_view(corpus: Any, selection: Selection, **options: Any) -> Any:
-    """A story picker and the stories table; picking a story selects its articles."""
+    """The stories table (click a row, or Enter on it, to select the story's articles; again to let go) and a picker."""
     import ipywidgets as widgets
+
+    from toolkit.sdk import RowTable, row_table_html
 
     picker = widgets.Dropdown(description="Story")
     out = widgets.HTML()
+    table = RowTable(rows=lambda: story_rows(corpus, selection), filename="stories.csv")
     syncing = {"on": False}
 
     def refresh(_: Any = None) -> None:
@@ -116,20 +119,31 @@ def stories_view(corpus: Any, selection: Selection, **options: Any) -> Any:
             picker.value = picked if picked in {v for _, v in picker.options} else ""
         finally:
             syncing["on"] = False
-        out.value = render_stories(corpus, selection, **options)
+        table.html = row_table_html(
+            rows, id_column="story_id", columns=_COLUMNS, selected=[picked] if picked else [], max_rows=PAGE_ROWS
+        )
+        story = rows[rows["story_id"] == picked] if picked is not None else rows.head(0)
+        out.value = html.section("Articles of the story", _story_articles(corpus, story.iloc[0])) if len(story) else ""
 
-    def to_selection(change: Any) -> None:
-        if syncing["on"]:
-            return
+    def choose(story_id: str) -> None:
         frame = _display(corpus)
-        chosen = frame[frame["story_id"] == change["new"]]
+        chosen = frame[frame["story_id"] == story_id]
         selection.articles = [str(a) for a in chosen.iloc[0]["article_ids"]] if len(chosen) else []
 
+    def to_selection(change: Any) -> None:
+        if not syncing["on"]:
+            choose(change["new"])
+
+    def pick(story_id: str) -> None:
+        choose("" if _picked(story_rows(corpus, selection), selection) == story_id else story_id)
+
     picker.observe(to_selection, names="value")
+    table.on_pick(pick)
     selection.on_change(refresh, parts=("entities", "date_range", "articles"))
     refresh()
-    box = widgets.VBox([picker, out])
+    box = widgets.VBox([picker, table, out])
     box.rows = lambda: story_rows(corpus, selection)
     box.picker = picker
+    box.table = table
     box.html = out
     return box

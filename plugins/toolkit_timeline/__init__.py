@@ -31,6 +31,8 @@ plugin = Plugin(
     renderers={"timeline": lazy("toolkit_timeline.views:render_timeline")},
     entity_columns=("entity_ids",),
     dashboard={"timeline": 30},
+    places={"timeline": "when"},
+    titles={"timeline": "Timeline of dated events"},
     highlights=(
         HighlightLayer(
             name="dates",

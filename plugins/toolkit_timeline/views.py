@@ -51,7 +51,7 @@ _MAX_GROUPS = 12  # rows on the chart; the rest are folded into "other"
 
 
 def filter_events(corpus: Corpus, selection: Selection | None) -> pd.DataFrame:
-    """The events the selection allows: its entities, articles and date range (overlap).
+    """The events the selection allows: its entities, articles, date range (overlap) and the plugins' parts.
 
     Everything is kept when the selection is empty.
     """
@@ -64,10 +64,11 @@ def _event_mask(corpus: Corpus, selection: Selection | None) -> np.ndarray | Non
     """The row mask of :func:`filter_events` (``None``: every event)."""
     if selection is None or not len(corpus.events):
         return None
-    if not (selection.entities or selection.articles or selection.date_range):
+    if selection.is_empty:
         return None
-    # the shared indexes: entities through entity_ids, articles, and date overlap on date_start/date_end
-    return selection.mask(corpus.events, corpus, parts=("entities", "articles", "date_range"))
+    # the shared indexes: entities through entity_ids, articles, date overlap on date_start/date_end, and
+    # every part another plugin adds (a claim group narrows the timeline to its claims' events or articles)
+    return selection.mask(corpus.events, corpus)
 
 
 def _chart_selection(selection: Selection | None, ignore_date_range: bool) -> Selection | None:
@@ -75,7 +76,7 @@ def _chart_selection(selection: Selection | None, ignore_date_range: bool) -> Se
         # the chart always shows the whole time axis so the brush can be moved; only the list narrows
         from toolkit.sdk import Selection as _Selection
 
-        return _Selection(entities=list(selection.entities), articles=list(selection.articles))
+        return _Selection(**{p: getattr(selection, p) for p in selection.parts if p != "date_range"})
     return selection
 
 
@@ -826,17 +827,13 @@ def timeline_view(
     if selections.has_trait("pick"):
         selections.observe(on_pick, ["pick"])
     toggle.observe(on_toggle, "value")
-    # one redraw per selection change: the chart when its entities or articles moved, else only the list
-    seen = {
-        "chart": selection.key(("entities", "articles")),
-        "list": selection.key(("entities", "articles", "date_range")),
-    }
+    # one redraw per selection change: the chart when a part other than the date range moved (the chart
+    # keeps its whole time axis for the brush), else only the list; the plugins' parts narrow both
+    chart_parts = tuple(p for p in selection.parts if p != "date_range")
+    seen = {"chart": selection.key(chart_parts), "list": selection.key()}
 
     def on_change(_: Any = None) -> None:
-        chart_key, list_key = (
-            selection.key(("entities", "articles")),
-            selection.key(("entities", "articles", "date_range")),
-        )
+        chart_key, list_key = selection.key(chart_parts), selection.key()
         if chart_key != seen["chart"]:
             seen["chart"], seen["list"] = chart_key, list_key
             rebuild()

@@ -35,6 +35,15 @@ LAUNCH_ARGS = [
 ]
 
 
+# what an output area shows when something failed: a traceback, a Vega error, a widget that did not draw
+ERROR_OUTPUTS = (
+    '.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"], '
+    ".jp-OutputArea-output:has-text('JavaScript Error'), "
+    ".jp-OutputArea-output:has-text('Error displaying widget'), "
+    ".jp-OutputArea-output:has-text('Failed to load model class')"
+)
+
+
 def _env() -> dict[str, str]:
     paths = [str(REPO), str(REPO / "plugins"), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     return {**os.environ, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}
@@ -204,6 +213,9 @@ def _speaker_to_pick() -> tuple[str, str, int, int] | None:
 def test_tour_runs_in_jupyterlab_and_the_dashboard_narrows(browser: object, lab: str) -> None:
     blocked: list[str] = []
     page = _offline_page(browser, blocked)
+    console: list[str] = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
     page.goto(lab)
     page.locator(".jp-Notebook").wait_for(timeout=60_000)
     page.locator(".jp-Notebook-ExecutionIndicator, #jp-main-statusbar").first.wait_for(timeout=30_000)
@@ -216,14 +228,12 @@ def test_tour_runs_in_jupyterlab_and_the_dashboard_narrows(browser: object, lab:
     _wait_until_run(page)
     body = page.locator(".jp-Notebook").inner_text()
     assert "Traceback" not in body, body[body.find("Traceback") - 500 :][:2000]
-    # the dashboard drew: its clear button, its selection line and its tabs
-    dashboard = (
-        page.locator(".jp-OutputArea-output").filter(has=page.get_by_role("button", name="Clear selection")).first
-    )
+    # the dashboard drew: its "Clear all" button, its selection chips line and its labelled places
+    dashboard = page.locator(".jp-OutputArea-output .pl-dashboard").first
     dashboard.wait_for(timeout=30_000)
+    assert dashboard.get_by_role("button", name="Clear all").count() == 1
     assert "Selection:" in dashboard.inner_text()
-    tabs = dashboard.locator(".lm-TabBar-tab")
-    assert tabs.count() >= 1
+    assert dashboard.locator(".pl-place").count() >= 1
     assert not [u for u in blocked if not u.startswith("dialog")], f"requests left the machine: {blocked[:5]}"
 
     pick = _speaker_to_pick()
@@ -233,33 +243,24 @@ def test_tour_runs_in_jupyterlab_and_the_dashboard_narrows(browser: object, lab:
             "both be installed and the sample should have a quoted entity"
         )
     entity_id, name, before_py, after_py = pick
-
-    def quote_rows() -> int:
-        dashboard.locator(".lm-TabBar-tab", has_text="quote explorer").first.click()
-        panel = dashboard.locator(
-            ".widget-tab-contents > .lm-Widget:not(.lm-mod-hidden),"
-            " .lm-TabPanel-stackedPanel > .lm-Widget:not(.lm-mod-hidden)"
-        ).first
-        page.wait_for_timeout(500)
-        return panel.locator("table tbody tr").count()
-
-    rows_before = quote_rows()
-    dashboard.locator(".lm-TabBar-tab", has_text="entity table").first.click()
-    page.wait_for_timeout(300)
-    select = dashboard.locator("select").filter(has=page.locator("option", has_text=name)).first
-    if select.count():
-        label = next(o for o in select.locator("option").all_text_contents() if name in " ".join(o.split()))
-        select.select_option(label=label)
-    else:
-        dashboard.get_by_text(name, exact=True).first.click()
+    quotes = dashboard.locator(".pl-view-quote_explorer tr[data-row-id]")
+    row = dashboard.locator(f'.pl-view-entity_table tr[data-row-id="{entity_id}"]')
+    # the views are built in place after the cell returned: wait for the rows before counting or clicking
+    quotes.first.wait_for(timeout=60_000)
+    row.wait_for(timeout=60_000)
+    rows_before = quotes.count()
+    row.click()  # the "click on a table row"
+    dashboard.locator(".pl-chip", has_text=name).first.wait_for(timeout=15_000)
     page.wait_for_function(
-        "(id) => [...document.querySelectorAll('.jp-OutputArea-output')]"
-        ".some(e => e.innerText.includes('Selection(entities=') && e.innerText.includes(id))",
-        arg=entity_id,
+        "([sel, n]) => document.querySelectorAll(sel).length < n",
+        arg=[".pl-dashboard .pl-view-quote_explorer tr[data-row-id]", rows_before],
         timeout=15_000,
     )
-    rows_after = quote_rows()
+    rows_after = quotes.count()
     assert 0 < rows_after < rows_before, (rows_before, rows_after, before_py, after_py)
+    errors = page.locator(ERROR_OUTPUTS).all_inner_texts()
+    assert not errors, f"errors shown in the tour's outputs: {[e[:500] for e in errors]}"
+    assert not console, f"console errors: {console[:5]}"
 
 
 def test_report_renders_offline_with_charts_and_no_script_from_articles(browser: object, tmp_path: Path) -> None:

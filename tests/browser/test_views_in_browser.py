@@ -6,9 +6,11 @@ and who-said-what "Cannot destructure property 'aggregate'"; the tour test never
 A notebook shows every registered view (one cell each, all around one shared selection) and the
 dashboard, on the bundled sample and on the real articles (../shared, skipped where absent). Any
 JavaScript error in an output or in the console fails the test. Then, with the real mouse: a brush
-on the timeline, a click on a chart mark, and a pick in the entity table must each narrow the other
-views' rows (counted in the rendered HTML tables); the time from the input until the other views
-repainted is measured in the page and printed. The bundled sample's run writes a screenshot per
+on the timeline, a click on a chart mark, and a click on a row of the entity table must each narrow
+the other views' rows (counted in the rendered HTML tables); in the dashboard a click on an entity
+row narrows the timeline and the claims (issue #15), and a click on a quote scrolls the article
+reader to it. The time from the input until the other views repainted is measured in the page and
+printed. The bundled sample's run writes a screenshot per
 view to docs/screenshots/ (the README shows some).
 """
 
@@ -23,21 +25,13 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the tour test's helpers: one way to start Lab
-from test_browser_e2e import _accept_kernel, _offline_page, _run_all, browser, start_lab  # noqa: F401
+from test_browser_e2e import ERROR_OUTPUTS, _accept_kernel, _offline_page, _run_all, browser, start_lab  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "docs" / "screenshots"
 SAMPLE_NEWS = REPO.parent / "shared" / "data" / "sample-news"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-# what an output area shows when something failed: a traceback, a Vega error, a widget that did not draw
-ERROR_OUTPUTS = (
-    '.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"], '
-    ".jp-OutputArea-output:has-text('JavaScript Error'), "
-    ".jp-OutputArea-output:has-text('Error displaying widget'), "
-    ".jp-OutputArea-output:has-text('Failed to load model class')"
-)
 
 CORPORA = {
     "sample": (
@@ -105,10 +99,11 @@ def _wait_run(page: Any, timeout_s: float = 300) -> None:
 
 
 def _rows(output: Any) -> int:
+    # pickable tables (RowTable) mark each row with data-row-id; plain-HTML views are counted by their body rows
     return output.locator("table tbody tr").count()
 
 
-def _screenshot(page: Any, output: Any, path: Path, *, height: int = 860) -> None:
+def _screenshot(page: Any, output: Any, path: Path, *, height: int = 860, width: int = 1000) -> None:
     """The top of one output (at most ``height`` px): what a reader sees first, at a size fit to commit.
 
     An element screenshot of an output taller than the window captures Lab's scrolled panel wrongly,
@@ -119,7 +114,7 @@ def _screenshot(page: Any, output: Any, path: Path, *, height: int = 860) -> Non
     page.wait_for_timeout(300)
     box = output.bounding_box()
     bottom = page.viewport_size["height"] - 30  # above Lab's status bar
-    clip = {"x": box["x"], "y": box["y"], "width": min(box["width"], 1000), "height": min(box["height"], height)}
+    clip = {"x": box["x"], "y": box["y"], "width": min(box["width"], width), "height": min(box["height"], height)}
     clip["height"] = min(clip["height"], bottom - box["y"])
     page.screenshot(path=str(path), clip=clip)
 
@@ -144,22 +139,36 @@ WATCH = """([names, ids]) => {
 class Page:
     """The rendered notebook: each view's output by name, their table rows, and what changed after an input."""
 
-    def __init__(self, page: Any, names: list[str]) -> None:
+    def __init__(self, page: Any, outputs: dict[str, Any], *, clear: Any, tag: str) -> None:
         self.page = page
-        self.outputs: dict[str, Any] = {}
-        for i, name in enumerate(names):
+        self.outputs = outputs
+        self.clear_button = clear
+        for i, output in enumerate(outputs.values()):
+            output.wait_for(state="attached", timeout=60_000)
+            output.evaluate("(e, i) => e.setAttribute('data-pl-view', i)", f"{tag}{i}")
+
+    @classmethod
+    def cells(cls, page: Any, names: list[str]) -> Page:
+        """One cell per view, each found by the heading the notebook put above it."""
+        outputs = {}
+        for name in names:
             heading = page.locator("h3.pl-view-name", has_text=name).first
-            output = page.locator(".jp-OutputArea-output").filter(has=heading).first
-            output.wait_for(timeout=60_000)
-            output.evaluate("(e, i) => e.setAttribute('data-pl-view', String(i))", i)
-            self.outputs[name] = output
+            outputs[name] = page.locator(".jp-OutputArea-output").filter(has=heading).first
+        return cls(page, outputs, clear=page.get_by_role("button", name="Clear the shared selection"), tag="cell")
+
+    @classmethod
+    def dashboard(cls, page: Any, names: list[str]) -> Page:
+        """The dashboard's views, each in its ``.pl-view-<name>`` holder (views it has no place for are left out)."""
+        board = page.locator(".jp-OutputArea-output .pl-dashboard").first
+        outputs = {n: board.locator(f".pl-view-{n}").first for n in names if board.locator(f".pl-view-{n}").count()}
+        return cls(page, outputs, clear=board.get_by_role("button", name="Clear all"), tag="board")
 
     def rows(self) -> dict[str, int]:
         return {name: _rows(output) for name, output in self.outputs.items()}
 
     def clear(self) -> dict[str, int]:
         """Clear the shared selection and wait until every view shows its rows again."""
-        self.page.get_by_role("button", name="Clear the shared selection").click()
+        self.clear_button.click()
         self.page.wait_for_timeout(1500)
         return self.rows()
 
@@ -207,18 +216,33 @@ def test_every_view_draws_without_javascript_errors_and_narrows(
     _run_all(page)
     _accept_kernel(page)
     _wait_run(page)
-    notebook = Page(page, names)
+    notebook = Page.cells(page, names)
+    # the dashboard builds its views in place after its cell returned: wait until its last table has rows
+    board = page.locator(".jp-OutputArea-output").filter(has=page.locator(".pl-dashboard")).first
+    board.wait_for(timeout=60_000)
+    page.wait_for_function(
+        "() => !document.querySelector('.pl-dashboard .pl-building')"
+        " && document.querySelectorAll('.pl-dashboard .pl-view-entity_table tr[data-row-id]').length > 0",
+        timeout=120_000,
+    )
+    # open every view of "More views" too: a chart first drawn when its panel opens must not fail either
+    more = board.locator(".pl-place-more .jupyter-widget-Collapse-header, .pl-place-more .lm-AccordionPanel-title")
+    for i in range(more.count()):
+        more.nth(i).click()
     page.wait_for_timeout(2000)  # charts draw after their widgets arrive
     charts = {n: o.locator(".vega-embed svg.marks").count() for n, o in notebook.outputs.items()}
     assert sum(charts.values()) >= 1, f"no chart was drawn: {charts}"
     errors = page.locator(ERROR_OUTPUTS).all_inner_texts()
     assert not errors, f"errors shown in outputs: {[e[:500] for e in errors]}"
-    dashboard = page.locator(".jp-OutputArea-output").filter(has=page.get_by_role("button", name="Clear selection"))
-    dashboard.first.wait_for(timeout=60_000)
     if which == "sample":
         for name, output in notebook.outputs.items():
             _screenshot(page, output, SHOTS / f"{name}.png")
-        _screenshot(page, dashboard.first, SHOTS / "dashboard.png")
+        # a wide window, as on a desktop screen: the dashboard's places side by side
+        page.set_viewport_size({"width": 1900, "height": 1000})
+        page.wait_for_timeout(1500)
+        _screenshot(page, board, SHOTS / "dashboard.png", width=1600)
+        page.set_viewport_size({"width": 1400, "height": 1000})
+        page.wait_for_timeout(1500)
     assert not console, f"console errors: {console[:5]}"
 
     everything = notebook.rows()
@@ -278,20 +302,63 @@ def test_every_view_draws_without_javascript_errors_and_narrows(
     assert clicked, f"a click on a mark of {list(marks)} narrowed no other view"
     assert notebook.clear() == everything
 
-    # 3. a pick in the entity table (its row picker: the table rows themselves are not clickable yet)
-    table = notebook.outputs["entity_table"]
-    picker = table.locator("select").last
-    option = picker.locator("option").first.get_attribute("value")
+    # 3. a click on a row of the entity table (its first row: the entity mentioned most)
+    row = notebook.outputs["entity_table"].locator("tr[data-row-id]").first
 
-    def pick() -> float:
-        picker.scroll_into_view_if_needed()
+    def pick(row: Any = row) -> float:
+        row.scroll_into_view_if_needed()
+        box = row.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         started = page.evaluate("() => performance.now()")
-        picker.select_option(option)
+        page.mouse.down()
+        page.mouse.up()
         return started
 
     narrowed, ms = notebook.narrowing(pick, source="entity_table")
-    report.append(f"entity picked in the entity table: {ms:.0f} ms, {narrowed}")
-    assert {"timeline"} <= set(narrowed), f"picking an entity did not narrow the timeline: {narrowed}"
+    report.append(f"click on an entity row: {ms:.0f} ms, {narrowed}")
+    assert {"timeline"} <= set(narrowed), f"clicking an entity row did not narrow the timeline: {narrowed}"
+
+    # 4. the dashboard (its own selection): a click on an entity row narrows the timeline and the claims,
+    # the entity's chip appears; Enter on a focused row does the same as a click
+    dash = Page.dashboard(page, names)
+    undone = dash.rows()
+    entity = dash.outputs["entity_table"].locator("tr[data-row-id]").first
+    entity_id = entity.get_attribute("data-row-id")
+    entity_name = entity.locator("td").nth(1).inner_text().strip()
+    narrowed, ms = dash.narrowing(lambda: pick(entity), source="entity_table")
+    report.append(f"dashboard, click on entity {entity_id}: {ms:.0f} ms, {narrowed}")
+    page.locator(".pl-dashboard .pl-chip", has_text=entity_name).first.wait_for(timeout=15_000)
+    claims = {n for n in dash.outputs if "claim" in n}
+    assert "timeline" in narrowed and claims & set(narrowed), (
+        f"clicking entity {entity_id} in the dashboard should narrow the timeline and {claims}: {narrowed}"
+    )
+    assert dash.clear() == undone
+    page.locator(".pl-dashboard .pl-chip").first.wait_for(state="detached", timeout=15_000)
+
+    def enter() -> float:
+        entity.focus()
+        started = page.evaluate("() => performance.now()")
+        page.keyboard.press("Enter")
+        return started
+
+    narrowed, ms = dash.narrowing(enter, source="entity_table")
+    report.append(f"dashboard, Enter on entity {entity_id}: {ms:.0f} ms")
+    assert "timeline" in narrowed, f"Enter on a focused entity row did not narrow the timeline: {narrowed}"
+    assert dash.clear() == undone
+
+    # 5. a click on a quote in the dashboard scrolls the article reader to it
+    quote = dash.outputs["quote_explorer"].locator("tr[data-row-id]").first
+    pick(quote)
+    picked = dash.outputs["article_reader"].locator("mark[data-scroll-id=picked]")
+    picked.first.wait_for(timeout=15_000)
+    page.wait_for_timeout(1000)  # the reader scrolls smoothly
+    shown = picked.first.evaluate(
+        """m => { const box = m.closest('.pl-reader-text') || m.parentElement;
+                  const a = m.getBoundingClientRect(), b = box.getBoundingClientRect();
+                  return a.top >= b.top - 1 && a.bottom <= b.bottom + 1; }"""
+    )
+    assert shown, "the article reader did not scroll the picked quote into its view"
+    dash.clear()
     print(f"\n[{which}] " + "\n  ".join(report))
 
     errors = page.locator(ERROR_OUTPUTS).all_inner_texts()

@@ -289,7 +289,7 @@ def test_the_selected_quote_is_emphasised_in_the_reader(corpus):
     selection.quote = "q4"
     reader = board.panels["article_reader"]
     assert reader.rows()["article_id"].tolist() == ["a3"]
-    assert "selected quote" in reader.html.value
+    assert "selected quote" in reader.table.html
     # every plugin's layer is drawn: the mention, the date and the quote's parts
     spans = v.highlight_rows(corpus, "a3", selection)
     assert set(spans["layer"]) == {"mentions", "dates", "quotes"}
@@ -359,10 +359,9 @@ def test_every_standard_view_widget_escapes_script():
     board = v.dashboard(corpus, views=STANDARD_VIEWS)
     board.selection.quote = "q1"
     for name, panel in board.panels.items():
-        html = (
-            panel.html.value
-            if hasattr(panel, "html")
-            else "".join(c.value for c in panel.children if hasattr(c, "value") and isinstance(c.value, str))
+        html = "".join(
+            [panel.table.html if hasattr(panel, "table") else ""]
+            + [c.value for c in getattr(panel, "children", ()) if isinstance(getattr(c, "value", None), str)]
         )
         assert "<script>" not in html, name
 
@@ -373,4 +372,4 @@ def test_reader_accepts_missing_titles_and_outlets(corpus):
     corpus.tables["articles"]["outlet"] = pd.array([pd.NA] * 3, dtype="string")
     widget = v.view(corpus, "article_reader")
     assert len(widget.rows()) == 3
-    assert any("a1" in label for label, _ in widget.picker.options)
+    assert 'data-row-id="a1"' in widget.table.html

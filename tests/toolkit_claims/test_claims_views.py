@@ -128,6 +128,7 @@ def test_claims_widgets_escape_script():
     board = v.dashboard(corpus, views=["contested_claims", "claims_overview"])
     for name, panel in board.panels.items():
         html = "".join(c.value for c in panel.children if isinstance(getattr(c, "value", None), str))
+        html += panel.table.html  # the clickable table of the rows
         assert "<script>" not in html, name
         assert "&lt;script&gt;" in html, name
 

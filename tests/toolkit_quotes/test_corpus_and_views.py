@@ -166,7 +166,7 @@ def test_explorer_filters_and_selection(corpus):
     assert list(widget.rows()["quote_id"]) == ["q1", "q2"]
     selection.entities = ["E-ada"]
     assert list(widget.rows()["quote_id"]) == ["q1"]
-    widget.picker.value = "q1"
+    widget.table.pick("q1")  # what a click on its row does
     assert selection.quote == "q1"
 
 

@@ -37,4 +37,6 @@ plugin = Plugin(
     corpus_step=lazy("presslens_amounts.step:corpus_step"),
     views={"amounts": lazy("presslens_amounts.views:amounts_view")},
     renderers={"amounts": lazy("presslens_amounts.views:render_amounts")},
+    places={"amounts": "more"},
+    titles={"amounts": "Amounts and figures"},
 )
