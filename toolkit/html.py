@@ -34,7 +34,7 @@ STYLE = """
 .pl-root{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;font-size:14px;line-height:1.5;color:inherit}
 .pl-root .pl-scroll{overflow-x:auto;max-width:100%}
 .pl-root table.pl-table{border-collapse:collapse;width:100%}
-.pl-root .pl-table th,.pl-root .pl-table td{border-bottom:1px solid rgba(128,128,128,.35);padding:3px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+.pl-root .pl-table th,.pl-root .pl-table td{border-bottom:1px solid rgba(128,128,128,.35);padding:3px 6px;text-align:left;vertical-align:top;overflow-wrap:break-word}
 .pl-root .pl-table th{font-weight:600}
 .pl-root .pl-table td.pl-date,.pl-root .pl-date{white-space:nowrap;overflow-wrap:normal}
 .pl-root .pl-text{white-space:pre-wrap;overflow-wrap:anywhere}
