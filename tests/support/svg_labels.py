@@ -3,7 +3,9 @@
 Vega writes each label as ``<text transform="translate(x,y) rotate(a)" text-anchor=… font-size=…>`` inside
 groups moved by ``translate``. A label's box is estimated from its position, font size and length (an
 average glyph is ~0.55 of the font size in the sans-serif fonts Vega uses), turned by its rotation: close
-enough to tell labels printed over each other from labels that merely sit near each other.
+enough to tell labels printed over each other from labels that merely sit near each other. Turned labels
+are compared as turned rectangles (separating axes), not by their upright bounding boxes: two parallel
+labels at 45 degrees have bounding boxes that overlap although their text does not.
 """
 
 from __future__ import annotations
@@ -19,19 +21,43 @@ _ROTATE = re.compile(r"rotate\(\s*([-\d.e]+)")
 _SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 
 
+Point = tuple[float, float]
+
+
 @dataclass(frozen=True)
 class Label:
     text: str
-    left: float
-    top: float
-    right: float
-    bottom: float
+    corners: tuple[Point, Point, Point, Point]  # in order around the rectangle
 
-    def overlap(self, other: Label) -> tuple[float, float]:
-        return (
-            min(self.right, other.right) - max(self.left, other.left),
-            min(self.bottom, other.bottom) - max(self.top, other.top),
-        )
+    @property
+    def left(self) -> float:
+        return min(x for x, _ in self.corners)
+
+    @property
+    def top(self) -> float:
+        return min(y for _, y in self.corners)
+
+    @property
+    def right(self) -> float:
+        return max(x for x, _ in self.corners)
+
+    @property
+    def bottom(self) -> float:
+        return max(y for _, y in self.corners)
+
+    def overlap(self, other: Label) -> float:
+        """How far the two rectangles overlap along the axis where they overlap least (<= 0: apart)."""
+        least = math.inf
+        for shape in (self, other):
+            for (x1, y1), (x2, y2) in zip(shape.corners, shape.corners[1:] + shape.corners[:1]):
+                length = math.hypot(x2 - x1, y2 - y1)
+                if not length:
+                    continue
+                axis = (-(y2 - y1) / length, (x2 - x1) / length)  # the edge's normal
+                mine = [x * axis[0] + y * axis[1] for x, y in self.corners]
+                theirs = [x * axis[0] + y * axis[1] for x, y in other.corners]
+                least = min(least, min(max(mine), max(theirs)) - max(min(mine), min(theirs)))
+        return least
 
 
 def svgs(markup: str) -> list[str]:
@@ -70,24 +96,36 @@ def _box(element: ET.Element, text: str, x: float, y: float) -> Label:
     width, height = len(text) * GLYPH_WIDTH * size, size
     anchor = element.get("text-anchor", "start")
     left = {"start": 0.0, "middle": -width / 2, "end": -width}.get(anchor, 0.0)
-    corners = [(left, -0.8 * height), (left + width, -0.8 * height), (left, 0.2 * height), (left + width, 0.2 * height)]
+    # around the rectangle, so consecutive corners are its edges
+    corners = [(left, -0.8 * height), (left + width, -0.8 * height), (left + width, 0.2 * height), (left, 0.2 * height)]
     turned = _ROTATE.search(element.get("transform", ""))
     angle = math.radians(float(turned[1])) if turned else 0.0
-    points = [
+    a, b, c, d = (
         (x + cx * math.cos(angle) - cy * math.sin(angle), y + cx * math.sin(angle) + cy * math.cos(angle))
         for cx, cy in corners
-    ]
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    return Label(text, min(xs), min(ys), max(xs), max(ys))
+    )
+    return Label(text, (a, b, c, d))
 
 
 def overlapping(svg: str, *, tolerance: float = 1.0) -> list[tuple[str, str]]:
-    """Pairs of labels of one chart whose boxes overlap by more than ``tolerance`` pixels both ways."""
+    """Pairs of labels of one chart whose boxes overlap by more than ``tolerance`` pixels every way.
+
+    >>> def chart(*texts: str) -> str:
+    ...     return "<svg>" + "".join(texts) + "</svg>"
+    >>> upright = chart(
+    ...     '<text transform="translate(0,10)">Kastovia</text>', '<text transform="translate(20,10)">Sundria</text>'
+    ... )
+    >>> overlapping(upright)
+    [('Kastovia', 'Sundria')]
+    >>> def turned(x: int) -> str:
+    ...     return f'<text transform="translate({x},50) rotate(-45)">Kastovia</text>'
+    >>> overlapping(chart(turned(0), turned(26))), overlapping(chart(turned(0), turned(6)))
+    ([], [('Kastovia', 'Kastovia')])
+    """
     found = labels(svg)
     pairs = []
     for i, a in enumerate(found):
         for b in found[i + 1 :]:
-            width, height = a.overlap(b)
-            if width > tolerance and height > tolerance:
+            if a.overlap(b) > tolerance:
                 pairs.append((a.text, b.text))
     return pairs

@@ -64,5 +64,4 @@ def test_the_plugins_charts_in_the_report_have_no_overlapping_labels(page: str) 
     sections = [(where, svg) for where, svg in _charts(page) if not where.startswith("summary:")]
     assert sections, "the report's sections have no chart"
     clashes = {where: overlapping(svg)[:3] for where, svg in sections if overlapping(svg)}
-    if clashes:  # plugin chart specs are fixed with the charts themselves (issue #15, "every chart draws")
-        pytest.xfail(f"labels printed over each other in plugin charts: {clashes}")
+    assert not clashes, f"labels printed over each other in plugin charts: {clashes}"
