@@ -56,15 +56,7 @@ def direct_quote(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> 
     headline = _colon_speaker(doc, stretch)
     if headline is not None:
         speaker, colon = headline
-        content = (stretch.start, stretch.end)
-        return Draft(
-            kind="direct",
-            content=content,
-            parts=[content],
-            cue=(colon, colon + 1),
-            speaker=speaker,
-            source="colon-headline",
-        )
+        return _after_colon(stretch, colon, speaker)
     before = _cue_before(doc, stretch)
     if before is not None and not _embedded_in_message(doc, before, stretch):
         verb = before
@@ -129,18 +121,15 @@ def _person_colon(doc: Doc, stretch: Stretch) -> Draft | None:
         speaker = noun_phrase(owners[0])
         speaker = speaker[:-1] if len(speaker) > 1 and speaker[-1].tag_ == "POS" else speaker
         if speaker.root.pos_ in ("PROPN", "PRON"):
-            content = (stretch.start, stretch.end)
-            return Draft(
-                kind="direct",
-                content=content,
-                parts=[content],
-                cue=(colon, colon + 1),
-                speaker=speaker,
-                source="colon-headline",
-            )
+            return _after_colon(stretch, colon, speaker)
     people = {(p.start, p.end) for p in person_mentions(doc)}
     if not (speaker.root.lower_ in PERSON_SUBJECT_PRONOUNS or any(s <= speaker.root.i < e for s, e in people)):
         return None
+    return _after_colon(stretch, colon, speaker)
+
+
+def _after_colon(stretch: Stretch, colon: int, speaker: Span) -> Draft:
+    """The whole quoted stretch as the words of ``speaker``, introduced by the colon at ``colon``."""
     content = (stretch.start, stretch.end)
     return Draft(
         kind="direct",
