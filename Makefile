@@ -6,7 +6,10 @@ STAMP := $(VENV)/.presslens-installed
 SAMPLE := toolkit/data/sample
 DEMO_OUT ?= demo-out
 
-.PHONY: setup demo lab lint test test-fast browser-deps benchmarks clean
+.PHONY: setup demo lab lint test test-fast browser-deps benchmarks wheelhouse clean-wheelhouse clean
+
+# what setup installs: the base package and every extra (README, "Install", says what each brings)
+EXTRAS := dev,eval,lab,dask,sql
 
 # the example third-party plugin, installed as a user would: CI sees it discovered and in the dashboard
 EXAMPLE := examples/presslens-amounts
@@ -14,7 +17,7 @@ EXAMPLE := examples/presslens-amounts
 $(STAMP): pyproject.toml $(EXAMPLE)/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,eval]"
+	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
 	$(BIN)/python -m pip install --quiet -e $(EXAMPLE)
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
@@ -54,6 +57,29 @@ test-fast: setup
 ## Every benchmark in a quick configuration (minutes); `benchmarks/run_all.py --full` for the published figures.
 benchmarks: setup
 	$(BIN)/python benchmarks/run_all.py
+
+## One folder of wheels for this platform and Python: PressLens with every extra, the spaCy model and the
+## example plugin. Copy it to a laptop with no network and run
+##   pip install --no-index --find-links wheelhouse "presslens[lab]"
+## Built once and reused (tests/test_wheelhouse.py installs from it); `make clean-wheelhouse` starts again.
+WHEELHOUSE ?= wheelhouse
+WHEELHOUSE_EXTRAS ?= lab
+WHEELHOUSE_STAMP := $(WHEELHOUSE)/.presslens-dependencies
+
+# the dependencies (hundreds of MB): downloaded again only when a pyproject.toml changes
+$(WHEELHOUSE_STAMP): pyproject.toml $(EXAMPLE)/pyproject.toml
+	mkdir -p $(WHEELHOUSE)
+	$(PYTHON) -m pip wheel --quiet --wheel-dir $(WHEELHOUSE) ".[$(WHEELHOUSE_EXTRAS)]" $(EXAMPLE)
+	touch $(WHEELHOUSE_STAMP)
+
+wheelhouse: $(WHEELHOUSE_STAMP)
+	@# the two projects themselves: rebuilt every time, so the folder has this checkout's code
+	rm -f $(WHEELHOUSE)/presslens-*.whl $(WHEELHOUSE)/presslens_amounts-*.whl
+	$(PYTHON) -m pip wheel --quiet --no-deps --wheel-dir $(WHEELHOUSE) . $(EXAMPLE)
+	@echo "Wheelhouse: $(abspath $(WHEELHOUSE)) ($$(ls $(WHEELHOUSE)/*.whl | wc -l) wheels, $$(du -sh $(WHEELHOUSE) | cut -f1))"
+
+clean-wheelhouse:
+	rm -rf $(WHEELHOUSE)
 
 clean:
 	rm -rf $(DEMO_OUT) .pytest_cache .hypothesis

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import errors
+from . import _extras, errors
 from .records import Article
 from .registry import Plugin
 
@@ -685,6 +685,8 @@ class DaskEngine(_RemoteEngine):
     def __init__(
         self, config: RunConfig, chosen: Sequence[Plugin], *, scheduler: str | None = None, workers: int | None = None
     ) -> None:
+        # checked here, before any work: a missing package is the user's to fix, not a reason to fall back
+        _extras.require("dask", feature="The Dask engine (engine='dask', --engine dask)")
         super().__init__(config, chosen)
         self.scheduler = scheduler
         self.workers = workers
@@ -693,12 +695,8 @@ class DaskEngine(_RemoteEngine):
         self._nthreads = 1
 
     def _start(self) -> None:
-        try:
-            from dask.distributed import Client, LocalCluster
-        except ImportError as exc:  # pragma: no cover - dask is a dependency; kept for slim installs
-            raise errors.PressLensError(
-                "The Dask engine needs dask.distributed: pip install 'dask[distributed]'."
-            ) from exc
+        from dask.distributed import Client, LocalCluster
+
         if self.scheduler:
             try:
                 self._client = Client(self.scheduler, timeout="30s")
