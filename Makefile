@@ -58,23 +58,26 @@ test-fast: setup
 benchmarks: setup
 	$(BIN)/python benchmarks/run_all.py
 
-## One folder of wheels for this platform and Python: PressLens with every extra, the spaCy model and the
-## example plugin. Copy it to a laptop with no network and run
+## One folder of wheels for this platform and Python: PressLens with the lab extra, the spaCy model and the
+## example plugin. Copy it to a laptop with no network (same OS, same Python minor version) and run
 ##   pip install --no-index --find-links wheelhouse "presslens[lab]"
-## Built once and reused (tests/test_wheelhouse.py installs from it); `make clean-wheelhouse` starts again.
+## The dependencies (hundreds of MB) are downloaded once per content of the pyproject.toml files and Python
+## version (the stamp's name says which), so a rerun or a fresh clone pointing at the same folder costs seconds;
+## the two project wheels are rebuilt every time from this checkout. `make clean-wheelhouse` starts again.
 WHEELHOUSE ?= wheelhouse
 WHEELHOUSE_EXTRAS ?= lab
-WHEELHOUSE_STAMP := $(WHEELHOUSE)/.presslens-dependencies
+WHEELHOUSE_KEY = $(shell { cat pyproject.toml $(EXAMPLE)/pyproject.toml; echo "$(WHEELHOUSE_EXTRAS)"; \
+	$(PYTHON) -c 'import sys, sysconfig; print(sys.version_info[:2], sysconfig.get_platform())'; } | sha256sum | cut -c1-16)
+WHEELHOUSE_STAMP = $(WHEELHOUSE)/.dependencies-$(WHEELHOUSE_KEY)
 
-# the dependencies (hundreds of MB): downloaded again only when a pyproject.toml changes
-$(WHEELHOUSE_STAMP): pyproject.toml $(EXAMPLE)/pyproject.toml
-	mkdir -p $(WHEELHOUSE)
-	$(PYTHON) -m pip wheel --quiet --wheel-dir $(WHEELHOUSE) ".[$(WHEELHOUSE_EXTRAS)]" $(EXAMPLE)
-	touch $(WHEELHOUSE_STAMP)
-
-wheelhouse: $(WHEELHOUSE_STAMP)
-	@# the two projects themselves: rebuilt every time, so the folder has this checkout's code
-	rm -f $(WHEELHOUSE)/presslens-*.whl $(WHEELHOUSE)/presslens_amounts-*.whl
+wheelhouse:
+	@mkdir -p $(WHEELHOUSE)
+	@if [ ! -f $(WHEELHOUSE_STAMP) ]; then \
+		echo "Downloading the dependencies into $(WHEELHOUSE) (once; minutes)"; \
+		$(PYTHON) -m pip wheel --quiet --wheel-dir $(WHEELHOUSE) --find-links $(WHEELHOUSE) ".$(if $(WHEELHOUSE_EXTRAS),[$(WHEELHOUSE_EXTRAS)])" $(EXAMPLE) \
+			&& touch $(WHEELHOUSE_STAMP); \
+	fi
+	@rm -f $(WHEELHOUSE)/presslens-*.whl $(WHEELHOUSE)/presslens_amounts-*.whl
 	$(PYTHON) -m pip wheel --quiet --no-deps --wheel-dir $(WHEELHOUSE) . $(EXAMPLE)
 	@echo "Wheelhouse: $(abspath $(WHEELHOUSE)) ($$(ls $(WHEELHOUSE)/*.whl | wc -l) wheels, $$(du -sh $(WHEELHOUSE) | cut -f1))"
 

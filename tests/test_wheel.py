@@ -16,7 +16,17 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))  # helpers, as the other tests do
-from installs import REPO, Stopwatch, build_wheel, clean_env, make_venv, run, wheel_names
+from installs import (
+    REPO,
+    Stopwatch,
+    build_wheel,
+    clean_env,
+    ensure_wheelhouse,
+    make_venv,
+    offline_pip_env,
+    run,
+    wheel_names,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -65,7 +75,10 @@ def test_every_package_data_pattern_matches_something(wheel: Path) -> None:
 def test_installed_wheel_analyses_and_reports_outside_the_checkout(wheel: Path, tmp_path: Path) -> None:
     clock = Stopwatch()
     venv = make_venv(tmp_path / "venv")
-    venv.pip("install", "--quiet", wheel)  # the base install: no extras
+    # the base install, no extras; its dependencies come from the cached wheelhouse (the same pins as PyPI's,
+    # without downloading them on every run)
+    wheelhouse = ensure_wheelhouse()
+    venv.pip("install", "--quiet", "--no-index", "--find-links", wheelhouse, wheel, env=offline_pip_env())
     clock.lap("install")
     # what the base install leaves out (README, "Install")
     for module in ("jupyterlab", "ipywidgets", "anywidget", "papermill", "dask", "duckdb"):

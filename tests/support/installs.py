@@ -17,6 +17,35 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 
+def wheel_cache() -> Path:
+    """Where the install tests keep their wheelhouse between runs: outside the checkout, since CI clones afresh.
+
+    ``$PRESSLENS_WHEEL_CACHE`` overrides it; one folder per Python version (wheels are built for one).
+    """
+    base = os.environ.get("PRESSLENS_WHEEL_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "presslens"
+    )
+    return Path(base) / f"wheelhouse-py{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def ensure_wheelhouse(extras: str = "lab") -> Path:
+    """`make wheelhouse` into :func:`wheel_cache` (dependencies downloaded only when the pyprojects change)."""
+    folder = wheel_cache()
+    run(
+        [
+            "make",
+            "--no-print-directory",
+            "wheelhouse",
+            f"WHEELHOUSE={folder}",
+            f"PYTHON={sys.executable}",
+            f"WHEELHOUSE_EXTRAS={extras}",
+        ],
+        cwd=REPO,
+        timeout=3600,
+    )
+    return folder
+
+
 def clean_env(**extra: str) -> dict[str, str]:
     """This process's environment without anything that would make Python import from the checkout."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
