@@ -4,7 +4,7 @@ Every ``<table>.parquet`` that ``presslens analyze --out FOLDER`` wrote becomes 
 same name, so a query reads like the table list in the README::
 
     db = toolkit.sql.connect("deal")
-    db.sql("select speaker_name, count(*) from quotes group by 1 order by 2 desc").df()
+    db.sql("select outlet, count(*) from articles group by 1 order by 2 desc").df()
 
 The views read the files where they are: nothing is copied, and a later run's tables are
 seen by a new connection.
