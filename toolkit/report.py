@@ -721,7 +721,9 @@ def _run_template(
     command: str,
 ) -> Path:
     """Run a report notebook with papermill and export its outputs as one page."""
-    _extras.require("lab", feature="A report notebook (template=, --template)")
+    _extras.require(
+        "lab", feature="A report notebook (template=, --template)", modules=("papermill", "nbconvert", "ipykernel")
+    )
     import papermill
 
     if not template.is_file():
