@@ -32,6 +32,7 @@ def test_wheelhouse_installs_with_no_index_and_runs_the_demo(tmp_path: Path) -> 
     venv.pip(
         "install",
         "--quiet",
+        "--no-compile",  # bytecode is written on first import anyway; compiling every file here costs minutes
         "--no-index",
         "--find-links",
         wheelhouse,
