@@ -42,7 +42,7 @@ from .engines import (
     make_engine,
     model_fingerprint,
 )
-from .loaders import DEFAULT_MAX_CHARS, iter_articles
+from .loaders import DEFAULT_MAX_CHARS, ColumnsSpec, iter_articles, resolve_layout
 from .records import Article, LoadEntry, LoadReport
 from .registry import Plugin, StepContext, registry
 from .schemas import SCHEMAS, TABLES, conform, empty_table
@@ -259,7 +259,7 @@ def analyze(
     batch_size: int = 64,
     quiet: bool = False,
     strict: bool = False,
-    columns: Mapping[str, str] | None = None,
+    columns: ColumnsSpec = None,
     cache: bool = True,
     engine: str = "local",
     scheduler: str | None = None,
@@ -268,9 +268,11 @@ def analyze(
 ) -> Corpus:
     """Analyse articles and return a :class:`Corpus`; with ``out``, also write the tables there.
 
-    ``inputs`` are paths, folders, globs, JSONL/CSV/Parquet files, DataFrames or
-    :class:`Article` records. ``plugins`` picks plugins by name (default: all
-    installed); ``options`` passes options per plugin name.
+    ``inputs`` are paths, folders, globs, JSONL/JSON/CSV/Parquet files, web archives
+    (WARC/ARC), DataFrames or :class:`Article` records. ``columns`` says where tables keep
+    each field: a preset (``"mediacloud"``, ``"factiva"`` ...), a mapping file or a mapping.
+    ``plugins`` picks plugins by name (default: all installed); ``options`` passes options
+    per plugin name.
 
     ``workers=N`` runs the per-article work in N local processes;
     ``engine="dask"`` runs it as partitions on the Dask cluster at ``scheduler``
@@ -284,6 +286,7 @@ def analyze(
     """
     if engine not in ENGINES:
         raise ValueError(f"Unknown engine {engine!r}; expected one of: {', '.join(ENGINES)}.")
+    columns = resolve_layout(columns)  # a bad mapping file fails now, before the output folder is touched
     if workers < 1:
         raise ValueError(f"workers must be 1 or more, got {workers}.")
     if article_timeout is not None and not article_timeout > 0:
@@ -492,7 +495,7 @@ def _analyze(
     metadata: Any,
     quiet: bool,
     strict: bool,
-    columns: Mapping[str, str] | None,
+    columns: ColumnsSpec,
     cache: bool,
     engine: str,
     scheduler: str | None,
