@@ -15,6 +15,7 @@ import codecs
 import contextlib
 import hashlib
 import io
+import os
 import re
 import zlib
 from collections.abc import Iterator
@@ -108,47 +109,108 @@ def read_archive(path: Path, *, source: str, max_bytes: int | None, seen: Seen) 
     A garbled stretch (a broken gzip member, a record whose header does not parse) is one
     failed line; reading resumes at the next record found after it.
     """
+    gzipped = path.name.lower().endswith(".gz")
+    done, known = 0, dict(seen.digests)
+    try:
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            for outcome in _read(
+                handle, source=source, max_bytes=max_bytes, seen=seen, gzip_members=gzipped, size=size
+            ):
+                done += 1
+                yield outcome
+    except _OneGzipStream:
+        # gzipped whole (`gzip crawl.warc`) instead of a gzip member per record: read it as one
+        # decompressed stream (offsets are then into the decompressed data), past the records already given
+        import gzip
+
+        seen.digests = known  # the records read again must not count as their own duplicates
+        with gzip.open(path, "rb") as stream:
+            outcomes = _read(stream, source=source, max_bytes=max_bytes, seen=seen, gzip_members=False, size=None)
+            for number, outcome in enumerate(outcomes):
+                if number >= done:
+                    yield outcome
+
+
+class _OneGzipStream(Exception):
+    """The file is one gzip stream, not one gzip member per record."""
+
+
+def _read(
+    handle: Any, *, source: str, max_bytes: int | None, seen: Seen, gzip_members: bool, size: int | None
+) -> Iterator[Capture | Passed]:
+    """The records of ``handle`` (a file, or a decompressed stream); ``size`` is the file's, to notice a cut end."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    gzipped = path.name.lower().endswith(".gz")
-    with path.open("rb") as handle:
-        start: int | None = 0
-        while start is not None:
-            handle.seek(start)
-            iterator = ArchiveIterator(handle, arc2warc=True)
-            records = iter(iterator)
-            offset, reported = start, -1
-            try:
-                while True:
-                    noise = io.StringIO()
-                    with contextlib.redirect_stderr(noise):  # warcio prints its warnings; they go in the report
-                        record = next(records, None)
-                        if record is None:
-                            break
-                        offset = iterator.offset  # where this record starts (`warcio extract FILE OFFSET`)
-                        where = f"{source}@{offset}"
-                        outcome = _classify(record, max_bytes=max_bytes, seen=seen, where=where)
-                    if isinstance(outcome, tuple):
-                        status, reason = outcome
-                        outcome = Passed(source=where, status=status, reason=reason)
-                        reported = offset if status == "failed" else reported
-                    if noise.getvalue().strip():
-                        outcome = _noted(outcome, "warcio: " + " ".join(noise.getvalue().split())[:300])
-                    yield outcome
-                start = None
-            except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError) as exc:
-                offset = max(offset, getattr(iterator, "offset", offset))
-                resume = _next_record_start(handle, after=offset, gzipped=gzipped)
-                if offset != reported:  # a record already failed for this damage needs no second line
-                    problem = " ".join(str(exc).split())[:200] or type(exc).__name__
-                    tail = f"reading resumes at byte {resume}" if resume is not None else "nothing readable after it"
-                    yield Passed(
-                        source=f"{source}@{offset}",
-                        status="failed",
-                        reason=f"garbled or truncated archive data ({problem}); {tail}",
-                    )
-                start = resume
+    start: int | None = 0
+    while start is not None:
+        handle.seek(start)
+        iterator = ArchiveIterator(handle, arc2warc=True)
+        records = iter(iterator)
+        offset, reported = start, -1
+        try:
+            while True:
+                noise = io.StringIO()
+                with contextlib.redirect_stderr(noise):  # warcio prints its warnings; they go in the report
+                    record = next(records, None)
+                    if record is None:
+                        lost = _unread_tail(handle, iterator, size)
+                        if lost:  # warcio ends quietly at a gzip member cut short: the record in it is lost
+                            yield Passed(
+                                source=f"{source}@{iterator.offset}",
+                                status="failed",
+                                reason=f"the file ends inside a record ({lost} bytes that are no whole record; "
+                                "a download cut short?)",
+                            )
+                        break
+                    offset = iterator.offset  # where this record starts (`warcio extract FILE OFFSET`)
+                    where = f"{source}@{offset}"
+                    classified = _classify(record, max_bytes=max_bytes, seen=seen, where=where)
+                outcome: Capture | Passed
+                if isinstance(classified, tuple):
+                    status, reason = classified
+                    outcome = Passed(source=where, status=status, reason=reason)
+                    reported = offset if status == "failed" else reported
+                else:
+                    outcome = classified
+                if noise.getvalue().strip():
+                    outcome = _noted(outcome, "warcio: " + " ".join(noise.getvalue().split())[:300])
+                yield outcome
+            start = None
+        except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError) as exc:
+            if gzip_members and "non-chunked gzip" in str(exc):
+                raise _OneGzipStream from exc
+            offset = max(offset, getattr(iterator, "offset", offset))
+            resume = _next_record_start(handle, after=offset, gzipped=gzip_members)
+            if offset != reported:  # a record already failed for this damage needs no second line
+                problem = _problem(exc)
+                tail = f"reading resumes at byte {resume}" if resume is not None else "nothing readable after it"
+                yield Passed(
+                    source=f"{source}@{offset}",
+                    status="failed",
+                    reason=f"garbled or truncated archive data ({problem}); {tail}",
+                )
+            start = resume
+
+
+def _problem(exc: BaseException) -> str:
+    """warcio's complaint in a few words: its own quotes the undecodable bytes at length."""
+    text = " ".join(str(exc).split())
+    if text.startswith("Unknown archive format"):
+        return "no WARC or ARC record header where a record should start"
+    if isinstance(exc, zlib.error):
+        return f"gzip data corrupt: {text[:120]}"
+    return text[:200] or type(exc).__name__
+
+
+def _unread_tail(handle: Any, iterator: Any, size: int | None) -> int:
+    """How many bytes after the last whole record are more than blank lines (0: none)."""
+    if size is None or iterator.offset >= size:
+        return 0
+    handle.seek(iterator.offset)
+    tail = handle.read(min(size - iterator.offset, 1 << 16))
+    return size - iterator.offset if tail.strip(b"\r\n\x00") else 0
 
 
 def _noted(outcome: Capture | Passed, note: str) -> Capture | Passed:
@@ -181,7 +243,7 @@ def _classify(record: Any, *, max_bytes: int | None, seen: Seen, where: str) -> 
         return "skipped", f"WARC {kind} record, not a captured page"
     http = record.http_headers
     if kind == "response" and (http is None or not (url or "").lower().startswith(("http:", "https:"))):
-        return "skipped", f"not an HTTP capture ({url or 'no URL'}, {record.content_type or 'no content type'})"
+        return "skipped", f"not an HTTP capture ({(url or 'no URL')[:200]}, {record.content_type or 'no content type'})"
     if http is not None:
         status = http.get_statuscode() or ""
         if status.startswith(("4", "5")):

@@ -1159,7 +1159,7 @@ def _json_articles(path: Path) -> tuple[list[dict[str, Any]], str] | str:
     )
 
 
-def _row_metadata(row: Mapping[str, Any], columns: list[Any]) -> dict[str, Any]:
+def _row_metadata(row: Mapping[Any, Any], columns: list[Any]) -> dict[str, Any]:
     """The cells of ``columns`` that hold something, as JSON-ready values (text, numbers, lists)."""
     kept: dict[str, Any] = {}
     for column in columns:
@@ -1168,7 +1168,7 @@ def _row_metadata(row: Mapping[str, Any], columns: list[Any]) -> dict[str, Any]:
             if value:
                 kept[str(column)] = value
             continue
-        if hasattr(value, "tolist"):  # numpy scalars and arrays (Parquet list cells)
+        if value is not None and hasattr(value, "tolist"):  # numpy scalars and arrays (Parquet list cells)
             value = value.tolist()
             if isinstance(value, list):
                 if value:
