@@ -30,6 +30,7 @@ import orjson
 import pandas as pd
 
 from . import __version__, errors
+from ._exports import ColumnLayout
 from ._fingerprint import code_fingerprint
 from ._io import atomic_path, atomic_write_json, output_lock, sha256_text
 from ._memory import release_free_memory
@@ -286,7 +287,7 @@ def analyze(
     """
     if engine not in ENGINES:
         raise ValueError(f"Unknown engine {engine!r}; expected one of: {', '.join(ENGINES)}.")
-    columns = resolve_layout(columns)  # a bad mapping file fails now, before the output folder is touched
+    layout = resolve_layout(columns)  # a bad mapping file fails now, before the output folder is touched
     if workers < 1:
         raise ValueError(f"workers must be 1 or more, got {workers}.")
     if article_timeout is not None and not article_timeout > 0:
@@ -312,7 +313,7 @@ def analyze(
             metadata=metadata,
             quiet=quiet,
             strict=strict,
-            columns=columns,
+            columns=layout,
             engine=engine,
             scheduler=scheduler,
             max_chars=max_chars,
@@ -495,7 +496,7 @@ def _analyze(
     metadata: Any,
     quiet: bool,
     strict: bool,
-    columns: ColumnsSpec,
+    columns: ColumnLayout | None,
     cache: bool,
     engine: str,
     scheduler: str | None,
@@ -701,6 +702,8 @@ def _analyze(
             "workers": config.workers,
             "engine": engine,
             "article_timeout": config.article_timeout,
+            # how table columns were read (--columns): a rerun needs the same mapping
+            **({"columns": {"name": columns.name, "fields": columns.fields}} if columns is not None else {}),
         },
         "engine": runner.describe(),
         "versions": _versions(chosen, fingerprint_parts.get("model_info"), code),

@@ -240,6 +240,10 @@ def test_cli_columns_preset_reaches_the_articles_table(tmp_path, first_word_plug
     row = articles.iloc[0]
     assert (row["article_id"], row["outlet"], row["published"]) == ("8012345567", "Halvering Gazette", "2024-03-01")
     assert json.loads(row["metadata"])["lang"] == "eng"
+    # the manifest says how the columns were read, so that a rerun can use the same mapping
+    configuration = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["configuration"]
+    assert configuration["columns"]["name"] == "eventregistry"
+    assert configuration["columns"]["fields"]["outlet"] == ["source.title", "source.uri"]
 
 
 def test_cli_bad_columns_value_is_one_error_line(tmp_path, capsys):
