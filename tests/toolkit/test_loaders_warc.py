@@ -37,6 +37,12 @@ FRENCH = [
     "Les associations du quartier ont salué une décision attendue depuis près de dix années déjà.",
 ]
 
+LIGHTHOUSE = [
+    "The keeper of the Skerrow lighthouse retired on Saturday after thirty-one years on the rock.",
+    "Neighbours gathered on the jetty to thank Orla Penhallow for guiding boats through the fog.",
+    "The light has been automatic since spring, and the cottage will become a small museum.",
+]
+
 
 def page(title, paragraphs, *, head=""):
     body = "".join(f"<p>{text}</p>" for text in paragraphs)
@@ -51,13 +57,13 @@ def http(status, content_type, extra=()):
     return StatusAndHeaders(status, [("Content-Type", content_type), *extra], protocol="HTTP/1.1")
 
 
-def response(writer, url, body, *, status="200 OK", content_type="text/html; charset=utf-8", date=None):
+def response(writer, url, body, *, status="200 OK", content_type="text/html; charset=utf-8", date=None, extra=()):
     warc_headers = {"WARC-Date": date} if date else None
     record = writer.create_warc_record(
         url,
         "response",
         payload=BytesIO(body),
-        http_headers=http(status, content_type),
+        http_headers=http(status, content_type, extra),
         warc_headers_dict=warc_headers,
     )
     writer.write_record(record)
@@ -113,6 +119,14 @@ def crawl(tmp_path):
             page("Le théâtre rénové", FRENCH).encode("cp1252"),
             content_type="text/html; charset=windows-1252",
             date="2024-05-02T09:00:00Z",
+        )
+        # sent gzipped (Content-Encoding), as most servers do
+        response(
+            writer,
+            "https://lighthouse-weekly.example/coast/keeper-retires",
+            gzip.compress(page("Keeper retires", LIGHTHOUSE).encode("utf-8")),
+            extra=[("Content-Encoding", "gzip")],
+            date="2024-06-11T07:00:00Z",
         )
         # the same page again, reached with a tracking parameter: a duplicate
         response(
@@ -170,14 +184,14 @@ def record_offsets(path):
 def test_every_record_of_a_warc_is_loaded_or_has_a_reason(crawl):
     _, report = load(crawl)
     records = record_offsets(crawl)
-    assert len(records) == 12
+    assert len(records) == 13
     # one report line per record, at the record's own offset
     assert sorted(entry.source for entry in report.entries) == sorted(f"{crawl}@{offset}" for offset, _, _ in records)
     by_url = {
         url: next(e for e in report.entries if e.source == f"{crawl}@{offset}") for offset, _, url in records if url
     }
     kind = {offset: rec_type for offset, rec_type, _ in records}
-    assert report.loaded == 4
+    assert report.loaded == 5
     skipped = {e.source: e.reason for e in report.entries if e.status == "skipped"}
     failed = {e.source: e.reason for e in report.entries if e.status == "failed"}
     assert (
@@ -204,7 +218,10 @@ def test_warc_pages_get_text_url_date_and_outlet_from_page_or_record(crawl):
         "https://dunvale-courier.example/farming/pear-harvest",
         "https://news.orskmarin.example/culture/granary-library",
         "https://www.varenne-journal.example/ville/theatre",
+        "https://lighthouse-weekly.example/coast/keeper-retires",
     }
+    keeper = by_url["https://lighthouse-weekly.example/coast/keeper-retires"]
+    assert all(sentence in keeper.text for sentence in LIGHTHOUSE)  # the gzip content encoding undone
     ferry = by_url["https://www.velmora-tribune.example/news/ferry-schedule"]
     assert all(sentence in ferry.text for sentence in PARAGRAPHS["harbour"])
     assert "Contact us" not in ferry.text  # boilerplate left out by trafilatura, as for HTML files
@@ -231,7 +248,7 @@ def test_warc_article_ids_are_the_same_on_every_run_and_unique(crawl, tmp_path):
     copy.write_bytes(crawl.read_bytes())
     second, _ = load(copy)
     assert [a.article_id for a in first] == [a.article_id for a in second]
-    assert len({a.article_id for a in first}) == 4
+    assert len({a.article_id for a in first}) == 5
     assert any(a.article_id.startswith("dunvale-courier.example-pear-harvest-") for a in first)
 
 
@@ -241,9 +258,9 @@ def test_a_folder_meets_archives_beside_text_files(crawl, tmp_path):
     plain = folder / "plain.warc"
     plain.write_bytes(gzip.decompress(crawl.read_bytes()))  # the same crawl, uncompressed: all duplicates
     articles, report = load(folder)
-    assert len(articles) == 5  # four pages once, and the text file
+    assert len(articles) == 6  # five pages once, and the text file
     plain_entries = [e for e in report.entries if e.source.startswith(f"{plain}@")]
-    assert len(plain_entries) == 12 and not any(e.status == "loaded" for e in plain_entries)
+    assert len(plain_entries) == 13 and not any(e.status == "loaded" for e in plain_entries)
 
 
 def test_a_garbled_record_costs_its_line_and_reading_resumes(crawl, tmp_path):
@@ -262,6 +279,7 @@ def test_a_garbled_record_costs_its_line_and_reading_resumes(crawl, tmp_path):
         "https://dunvale-courier.example/farming/pear-harvest",
         "https://news.orskmarin.example/culture/granary-library",
         "https://www.varenne-journal.example/ville/theatre",
+        "https://lighthouse-weekly.example/coast/keeper-retires",
     }
     assert any("image/png" in e.reason for e in report.entries)
 
@@ -327,3 +345,12 @@ def test_an_arc_file_is_read_like_a_warc(tmp_path):
         again, again_report = load(gzipped)
         assert [a.article_id for a in again] == [article.article_id], again_report.summary()
         assert (again_report.inputs, again_report.loaded) == (3, 1)
+
+
+def test_a_page_over_the_size_limit_is_skipped_with_the_limit(crawl):
+    # 5 characters allow 104 bytes of HTML (20 a character): every page here is larger, so none is read whole
+    articles, report = load(crawl, max_chars=5)
+    assert not articles
+    over = [e for e in report.entries if "over 104 bytes" in e.reason]
+    assert len(over) == 6 and all(e.status == "skipped" and "--max-chars" in e.reason for e in over)
+    assert report.inputs == 13  # the pages over the limit are not read, yet still accounted for
