@@ -75,7 +75,9 @@ class Article:
             "n_removed_lines": len(self.removed),
         }
         if self.metadata:  # no column at all for inputs that carry none: their tables stay as they were
-            row["metadata"] = json.dumps(self.metadata, sort_keys=True, ensure_ascii=False, default=str)
+            # a lone surrogate (valid in JSON input) would make the Parquet write fail: mended like the text fields
+            text = json.dumps(self.metadata, sort_keys=True, ensure_ascii=False, default=str)
+            row["metadata"] = repair_unicode(text)[0]
         return row
 
 

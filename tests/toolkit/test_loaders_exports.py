@@ -252,3 +252,12 @@ def test_cli_bad_columns_value_is_one_error_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "--columns 'nosuch' is neither a preset nor a mapping file" in err and "factiva" in err
     assert not (tmp_path / "out").exists()  # refused before the output folder was made
+
+
+def test_a_lone_surrogate_in_an_extra_column_cannot_break_the_articles_table(tmp_path):
+    """A metadata value is written to Parquet too: "\\ud800" (valid JSON) must not make that write fail."""
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({"id": "s1", "text": STORY, "byline": "Ana \ud800 Perl"}), encoding="utf-8")
+    (article,), _ = load(path)
+    pd.DataFrame([article.row()]).to_parquet(tmp_path / "articles.parquet")
+    assert json.loads(article.row()["metadata"]) == {"byline": "Ana \ufffd Perl"}
