@@ -101,7 +101,12 @@ def _build_parser(*, export_folder: str | None = None) -> argparse.ArgumentParse
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     analyze = sub.add_parser("analyze", help="analyse articles and write the tables")
-    analyze.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, globs, JSONL/CSV/Parquet files")
+    analyze.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="files, folders, globs, JSONL/JSON/CSV/Parquet files, WARC/ARC web archives",
+    )
     analyze.add_argument("--out", required=True, help="folder for <table>.parquet and manifest.json")
     analyze.add_argument("--metadata", help="CSV keyed by article_id or path: published, outlet, title, url")
     analyze.add_argument(
