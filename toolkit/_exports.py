@@ -37,7 +37,7 @@ class ColumnLayout:
     versions and a column a version lacks is left empty, not an error.
     """
 
-    name: str
+    name: str  # the preset or the mapping file; "" for a mapping given in Python
     fields: dict[str, tuple[str, ...]]
     required: frozenset[str] = frozenset()
 
@@ -151,7 +151,7 @@ def _from_file(path: Path) -> ColumnLayout:
     return _from_mapping(data, where=f"Column mapping {path}", name=str(path))
 
 
-def _from_mapping(data: Mapping[str, Any], *, where: str, name: str = "mapping") -> ColumnLayout:
+def _from_mapping(data: Mapping[str, Any], *, where: str, name: str = "") -> ColumnLayout:
     fields: dict[str, tuple[str, ...]] = {}
     body: Mapping[str, Any] = data
     if "columns" in data or "preset" in data:

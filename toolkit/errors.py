@@ -134,7 +134,7 @@ NO_TEXT_COLUMN = (
     "Pass a column mapping, e.g. columns={{'text': 'body'}} (CLI: --text-column body)."
 )
 MAPPED_COLUMN_MISSING = (
-    "{source}: the column mapping {layout} names {columns} for {field!r}, which this table does not have; "
+    "{source}: the column mapping{layout} names {columns} for {field!r}, which this table does not have; "
     "found: {found}. Correct the mapping (or drop the field from it)."
 )
 UNKNOWN_COLUMNS_SPEC = (

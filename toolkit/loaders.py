@@ -883,7 +883,7 @@ class _Loader:
                 raise errors.InputError(
                     errors.MAPPED_COLUMN_MISSING.format(
                         source=source,
-                        layout=self.layout.name if self.layout.name == "mapping" else repr(self.layout.name),
+                        layout=f" {self.layout.name!r}" if self.layout.name else "",
                         columns=" / ".join(map(repr, candidates)),
                         field=field,
                         found=", ".join(map(str, frame.columns)) or "no columns",
