@@ -89,9 +89,9 @@ def url_article_id(url: str | None, record_id: str | None) -> str:
     """A readable id that is the same on every run: host, the URL's last path part, a hash of the URL.
 
     >>> url_article_id("https://www.example.org/world/2024/talks-resume.html?ref=rss", None)
-    'example.org-talks-resume-6b4bb5ed'
+    'example.org-talks-resume-2b2dac6f'
     >>> url_article_id(None, "<urn:uuid:1234>")
-    'warc-record-69fb0f3fa0a0'
+    'warc-record-cd6b50a135f3'
     """
     if not url:
         return "warc-record-" + hashlib.sha1((record_id or "").encode("utf-8")).hexdigest()[:12]
