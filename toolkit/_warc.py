@@ -229,6 +229,8 @@ def _classify(record: Any, *, max_bytes: int | None, seen: Seen, where: str) -> 
     kind = record.rec_type
     headers = record.rec_headers
     url = headers.get_header("WARC-Target-URI")
+    if url and any(ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return "failed", "garbled record header (control characters in its WARC-Target-URI)"
     if kind in _NOT_PAGES:
         return "skipped", _NOT_PAGES[kind]
     if kind == "revisit":

@@ -354,3 +354,25 @@ def test_a_page_over_the_size_limit_is_skipped_with_the_limit(crawl):
     over = [e for e in report.entries if "over 104 bytes" in e.reason]
     assert len(over) == 6 and all(e.status == "skipped" and "--max-chars" in e.reason for e in over)
     assert report.inputs == 13  # the pages over the limit are not read, yet still accounted for
+
+
+def test_an_uncompressed_warc_resumes_at_the_next_version_line_after_garbage(crawl, tmp_path):
+    plain = gzip.decompress(crawl.read_bytes())
+    # the header of the pear-harvest page overwritten: no record can be read there
+    uri = plain.index(b"WARC-Target-URI: https://dunvale-courier.example/farming/pear-harvest\r\n")
+    start = plain.rindex(b"WARC/1.0", 0, uri)
+    broken = tmp_path / "broken.warc"
+    broken.write_bytes(plain[:start] + b"\x00garbled header\x00" * 4 + plain[start + 72 :])
+    articles, report = load(broken)
+    failed = [e for e in report.entries if e.status == "failed" and "garbled" in e.reason]
+    # warcio reads on into the damage as far as it can parse: each stretch it cannot read is one line
+    assert failed[0].source == f"{broken}@{start}" and "garbled record header" in failed[0].reason
+    assert "reading resumes at byte" in failed[-1].reason
+    # every page after the damage is read; the copy reached through a feed link is no duplicate now
+    assert {a.url for a in articles} == {
+        "https://www.velmora-tribune.example/news/ferry-schedule",
+        "https://news.orskmarin.example/culture/granary-library",
+        "https://www.varenne-journal.example/ville/theatre",
+        "https://lighthouse-weekly.example/coast/keeper-retires",
+        "https://dunvale-courier.example/farming/pear-harvest?utm_source=feed",
+    }
