@@ -1,6 +1,7 @@
-"""Loaders: files, folders, globs, JSONL/CSV/Parquet tables, HTML pages and
-DataFrames become :class:`~toolkit.records.Article`\\ s, and every input gets a
-line in the :class:`~toolkit.records.LoadReport`.
+"""Loaders: files, folders, globs, JSONL/JSON/CSV/Parquet tables, HTML pages, web
+archives (WARC/ARC, one article per HTML record) and DataFrames become
+:class:`~toolkit.records.Article`\\ s, and every input (every record of an archive)
+gets a line in the :class:`~toolkit.records.LoadReport`.
 
 A bad input costs one line in the report, never the run.
 """
