@@ -77,7 +77,8 @@ wheelhouse:
 		$(PYTHON) -m pip wheel --quiet --wheel-dir $(WHEELHOUSE) --find-links $(WHEELHOUSE) ".$(if $(WHEELHOUSE_EXTRAS),[$(WHEELHOUSE_EXTRAS)])" $(EXAMPLE) \
 			&& touch $(WHEELHOUSE_STAMP); \
 	fi
-	@rm -f $(WHEELHOUSE)/presslens-*.whl $(WHEELHOUSE)/presslens_amounts-*.whl
+	@# (a stale build/ from an earlier run would put deleted modules into the wheel)
+	@rm -rf build $(EXAMPLE)/build $(WHEELHOUSE)/presslens-*.whl $(WHEELHOUSE)/presslens_amounts-*.whl
 	$(PYTHON) -m pip wheel --quiet --no-deps --wheel-dir $(WHEELHOUSE) . $(EXAMPLE)
 	@echo "Wheelhouse: $(abspath $(WHEELHOUSE)) ($$(ls $(WHEELHOUSE)/*.whl | wc -l) wheels, $$(du -sh $(WHEELHOUSE) | cut -f1))"
 

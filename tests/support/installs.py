@@ -7,6 +7,7 @@ Every command runs with PYTHONPATH unset and from a folder outside the checkout,
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -100,11 +101,19 @@ def make_venv(root: Path, python: str | Path = sys.executable) -> Venv:
     return Venv(root)
 
 
+# left out of the source copy a wheel is built from: a stale build/ would put deleted modules in the wheel
+_NOT_SOURCE = shutil.ignore_patterns(
+    ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", "demo-out", "wheelhouse", ".ci-logs", ".hypothesis"
+)
+
+
 def build_wheel(project: Path, out: Path) -> Path:
-    """Build ``project``'s wheel as a release would (pip's isolated PEP 517 build), return its path."""
+    """Build ``project``'s wheel as a release would (pip's isolated PEP 517 build, from a clean copy)."""
     out.mkdir(parents=True, exist_ok=True)
+    source = out / "source"
+    shutil.copytree(project, source, ignore=_NOT_SOURCE)
     before = set(out.glob("*.whl"))
-    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", out, project], cwd=out)
+    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", out, source], cwd=out)
     made = sorted(set(out.glob("*.whl")) - before) or sorted(out.glob("*.whl"))
     assert made, f"pip wheel wrote no wheel into {out}"
     return made[-1]
