@@ -38,7 +38,8 @@ class Article:
 
     ``raw_text`` is the decoded input before cleaning; ``removed`` lists the
     boilerplate lines cleaning took out, each as ``(start, end, reason)`` in
-    ``raw_text`` offsets.
+    ``raw_text`` offsets. ``author`` is who the removed byline names (``None`` when cleaning
+    found none): recorded, and kept out of the text so that it is never an entity of the story.
     """
 
     article_id: str
@@ -52,6 +53,7 @@ class Article:
     raw_text: str | None = None
     encoding: str | None = None
     removed: tuple[tuple[int, int, str], ...] = ()
+    author: str | None = None
 
     def row(self) -> dict[str, Any]:
         """The article's row in the ``articles`` table."""
@@ -66,6 +68,7 @@ class Article:
             "url": self.url,
             "encoding": self.encoding,
             "n_removed_lines": len(self.removed),
+            "author": self.author,
         }
 
 
