@@ -62,6 +62,7 @@ __all__ = [
     "demonym_of",
     "title_prefix",
     "name_boundaries",
+    "nationality_country",
 ]
 
 # Words that precede a name but are not part of it (stripped from PERSON spans
@@ -409,3 +410,39 @@ def acronym_of(long_name: str, acronym: str) -> bool:
         return bool(inner) and j + 1 < len(letters) and inner[0] == letters[j + 1] and match(i + 1, j + 2)
 
     return match(0, 0)
+
+
+# Nationality adjectives the rule below cannot derive ("French", "Dutch"): adjective -> country.
+_IRREGULAR_DEMONYMS: dict[str, str] = {
+    k.lower(): v for k, v in lexicon("irregular_demonyms", package=_PACKAGE).items() if not k.startswith("_")
+}
+
+
+@lru_cache(maxsize=65536)
+def nationality_country(text: str) -> str | None:
+    """The country a nationality adjective belongs to ("North Korean" -> "North Korea"), or None.
+
+    Worked out from the country's names (its last word plus a demonym ending, the words
+    before it unchanged) and a short list of irregular adjectives, so any country's
+    adjective is found without a list of them.
+
+    >>> nationality_country("North Korean"), nationality_country("Ukrainian"), nationality_country("Dutch")
+    ('North Korea', 'Ukraine', 'Netherlands')
+    >>> nationality_country("Korean") is None, nationality_country("Indiana") is None  # ambiguous; not a demonym
+    (True, True)
+    """
+    words = name_tokens(text, drop_titles=False)
+    if not words or len(words) > 3:
+        return None
+    if len(words) == 1 and words[0] in _IRREGULAR_DEMONYMS:
+        return _IRREGULAR_DEMONYMS[words[0]]
+    found = {
+        country
+        for key, country in _COUNTRY_INDEX.items()
+        if (parts := key.split())
+        and len(parts) == len(words)
+        and parts[:-1] == list(words[:-1])
+        and demonym_of(words[-1], parts[-1])
+    }
+    # "Korean" fits North and South Korea alike: an adjective of two countries names neither
+    return found.pop() if len(found) == 1 else None
