@@ -14,7 +14,11 @@ from collections.abc import Iterable, Sequence
 from .groups import _form, _Group, _is_part, _label_class
 from .names import (
     ROLE_WORDS,
+    BodyName,
     acronym_of,
+    body_name,
+    capital_state,
+    country_canonical,
     demonym_of,
     is_acronym,
     is_title_word,
@@ -22,6 +26,7 @@ from .names import (
     name_boundaries,
     name_key,
     name_tokens,
+    nationality_country,
     token_key,
 )
 
@@ -48,6 +53,8 @@ class _Merges:
         a club in a line of sports results stays apart from the city."""
         first: dict[tuple[tuple[str, ...], str], int] = {}
         for g in self._live():
+            if self._countryless_body(g) is not None:
+                continue  # "the Foreign Ministry" of one article may be another country's: see _merge_bodies
             # an article that lists the name with scores talks about the club throughout
             team = bool(self._team_rows) and any(i in self._team_rows for i in g.rows)
             slot = (g.key, "team" if team else "name")
@@ -229,6 +236,91 @@ class _Merges:
             else:
                 for _, name, _ in candidates:
                     self._note(short, name, None, f"'{short}' is made of the initials of '{name}'", applied=False)
+
+    def _body(self, g: _Group) -> BodyName | None:
+        """The government body a group names (see :func:`.names.body_name`), for organisations only."""
+        if g.key[0].startswith("@") or _label_class(self._vote(g.rows)) != "org":
+            return None
+        return body_name(self.text_of[g.rows[0]])
+
+    def _countryless_body(self, g: _Group) -> BodyName | None:
+        body = self._body(g)
+        return body if body is not None and body.country is None else None
+
+    def _article_countries(self) -> dict[str, Counter]:
+        """Per article, the countries its names point at: the country, its capital, its adjective."""
+        found: dict[str, Counter] = defaultdict(Counter)
+        for g in self._live():
+            if g.key[0] == "@country":
+                country = country_canonical(self.text_of[g.rows[0]])
+            else:
+                text = self.text_of[g.rows[0]]
+                country = capital_state(text) or nationality_country(text)
+                if country is None and (body := self._body(g)) is not None:
+                    country = body.country
+            if country:
+                found[g.article_id][country] += len(g.rows)
+        return found
+
+    def _merge_bodies(self) -> None:
+        """A government body is one entity however it is written ("Russian Ministry of Foreign
+        Affairs", "Russia's Foreign Ministry"), apart from its country and from the same body of
+        another country. Named without its country ("the Foreign Ministry"), it joins the body of
+        the country its article makes clear: the one whose full name the article uses, else the one
+        country among the article's countries that has that body in the corpus. Otherwise it stays
+        with the same words elsewhere, as any name does."""
+        full: dict[BodyName, int] = {}
+        by_kind: dict[tuple[str, frozenset[str]], set[str]] = defaultdict(set)
+        short: list[tuple[_Group, BodyName]] = []
+        for g in self._live():
+            body = self._body(g)
+            if body is None:
+                continue
+            if body.country is None:
+                short.append((g, body))
+                continue
+            by_kind[body.kind].add(body.country)
+            if body in full:
+                if (
+                    self._union(full[body], g.gid)
+                    and self.text_of[g.rows[0]] != self.text_of[self.groups[full[body]].rows[0]]
+                ):
+                    self._note(
+                        self.text_of[self.groups[full[body]].rows[0]],
+                        self.text_of[g.rows[0]],
+                        "ORG",
+                        "the same government body of the same country, written two ways",
+                        applied=True,
+                    )
+            else:
+                full[body] = g.gid
+        if not short:
+            return
+        countries = self._article_countries()
+        unresolved: dict[tuple[str, ...], int] = {}
+        for g, body in short:
+            in_article = countries.get(g.article_id, Counter())
+            candidates = [c for c in sorted(by_kind.get(body.kind, ())) if c in in_article]
+            if len(candidates) > 1:
+                # the body of the country the article names most, if it clearly leads
+                ranked = sorted(candidates, key=lambda c: -in_article[c])
+                if in_article[ranked[0]] >= 2 * in_article[ranked[1]]:
+                    candidates = ranked[:1]
+            if len(candidates) == 1:
+                target = full[BodyName((candidates[0], *body.kind))]
+                if self._union(target, g.gid):
+                    self._note(
+                        self.text_of[self.groups[target].rows[0]],
+                        self.text_of[g.rows[0]],
+                        "ORG",
+                        f"the body named without its country, in an article about {candidates[0]}",
+                        applied=True,
+                    )
+                continue
+            if g.key in unresolved:
+                self._union(unresolved[g.key], g.gid)
+            else:
+                unresolved[g.key] = g.gid
 
     def _propose_similar(self) -> None:
         """Person names that look alike but differ in a word: a suggestion, never a merge."""
