@@ -13,7 +13,11 @@ Conventions, the same for both systems:
 - Only selected sentences are annotated, so a predicted mention that matches no
   gold mention is not scored (neither right nor wrong).
 - A predicted mention matches a gold mention when their spans are equal after
-  dropping a leading "the " and a trailing possessive "'s" from both.
+  dropping a leading "the " and a trailing possessive "'s" from both; failing
+  that, when it ends where the gold span ends and the gold words before it are
+  all lower-case ("in Queens", "the city of Bandar Abbas": ECB+ annotates some
+  named mentions as the phrase around the name, and the name is what is
+  clustered).
 - The response holds exactly the gold mentions: a matched one sits in its
   predicted cluster (``mentions.entity_id`` for PressLens; the exact string for
   the baseline), restricted to the topic; an unmatched one (the system found no
@@ -127,7 +131,7 @@ def clusterings(
         if g.type not in wanted or (topics is not None and g.topic not in topics):
             continue
         key[g.topic][g.cluster].add(i)
-        found = predicted.get(g.article_id, {}).get(span_key(texts[g.article_id], g.start, g.end))
+        found = match(predicted.get(g.article_id, {}), texts[g.article_id], g.start, g.end)
         response[g.topic][("found", found) if found is not None else ("missed", i)].add(i)
     return {t: (list(key[t].values()), list(response[t].values())) for t in key}
 
@@ -154,6 +158,19 @@ def evaluate(
     row["CoNLL F1"] = round(100 * conll_f1(pooled), 2)
     row["mentions"] = total
     return row
+
+
+def match(predicted: dict[tuple[int, int], Hashable], text: str, start: int, end: int) -> Hashable | None:
+    """The cluster of the predicted mention matching the gold span ``start:end`` (see the conventions)."""
+    key = span_key(text, start, end)
+    if key in predicted:
+        return predicted[key]
+    ends_here = sorted(s for s, e in predicted if e == key[1] and key[0] < s)
+    for s in ends_here:
+        before = text[key[0] : s].split()
+        if all(w.islower() for w in before):
+            return predicted[(s, key[1])]
+    return None
 
 
 def predicted_by_article(rows: Iterable[tuple[str, int, int, Hashable]], texts: dict[str, str]) -> dict[str, dict]:

@@ -178,6 +178,7 @@ class EntitiesComponent:
             spans = _extend_person_names(doc, spans)
             spans = _split_trailing_person(doc, spans)
         spans = _strip_person_titles(doc, spans)
+        spans = _cut_headline_persons(doc, spans)
         spans = _drop_headline_labels(doc, spans)
         spans = _drop_office_title_words(doc, spans)
         spans = _labels_from_cues(spans)
@@ -517,6 +518,41 @@ def _labels_from_cues(spans: list[Span]) -> list[Span]:
                 source=span_value(span, "presslens_source") or "model",
                 spacy_label=span_value(span, "presslens_spacy_label") or span.label_,
             )
+        out.append(span)
+    return out
+
+
+def _title_case_line(text: str, start: int, end: int) -> bool:
+    """Whether the line around ``start:end`` is a headline in title case ("Ana Berg Checks Into Rehab")."""
+    left = text.rfind("\n", 0, start) + 1
+    right = text.find("\n", end)
+    words = [w for w in text[left : right if right >= 0 else len(text)].split() if w[:1].isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def _cut_headline_persons(doc: Doc, spans: list[Span]) -> list[Span]:
+    """In a title-case headline the model runs a person's name into the words after it ("Ana Berg
+    Checks Into Rehab"): the span is cut after its last word that the text uses elsewhere ("Ana Berg"
+    when the story says "Berg"), when the whole span is found nowhere else."""
+    text = doc_text(doc)
+    out = []
+    for span in spans:
+        if span.label_ == "PERSON" and len(span) >= 3 and _title_case_line(text, span.start_char, span.end_char):
+            whole = text[span.start_char : span.end_char]
+            elsewhere = text[: span.start_char] + "\n" + text[span.end_char :]
+            if whole not in elsewhere:
+                for end in range(span.end - 1, span.start, -1):
+                    word = doc[end - 1].text
+                    if word[:1].isupper() and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", elsewhere):
+                        span = _new_span(
+                            doc,
+                            span.start,
+                            end,
+                            "PERSON",
+                            source=span_value(span, "presslens_source") or "model",
+                            spacy_label=span_value(span, "presslens_spacy_label") or span.label_,
+                        )
+                        break
         out.append(span)
     return out
 

@@ -57,7 +57,7 @@ def test_persons_by_the_models_guess_that_the_words_call_places_are_places(nlp):
         "regions into the federation.",
         ["Velmor", "Ostrak People's Republics", "Dunavik", "Hestrel"],
     )
-    assert labels == {n: "GPE" for n in ("Velmor", "Ostrak People's Republics", "Dunavik", "Hestrel")}
+    assert labels == dict.fromkeys(("Velmor", "Ostrak People's Republics", "Dunavik", "Hestrel"), "GPE")
 
 
 def test_a_person_before_a_programme_word_is_a_work_and_a_real_person_stays(nlp):
@@ -145,3 +145,52 @@ def test_nationality_adjectives_refer_to_their_country_and_leave_the_who_views()
     assert "NORP" not in set(shown["label"])
     assert "NORP" in set(entity_rows(corpus, nationalities=True)["label"])
     assert "NORP" not in set(timeline_rows(corpus, top=20)["label"])
+
+
+def _resolved(rows: list[tuple[str, int, str, str]]) -> pd.DataFrame:
+    from toolkit_entities.step import resolve
+
+    mentions = pd.DataFrame(
+        [{"article_id": a, "start": s, "end": s + len(t), "text": t, "label": lab} for a, s, t, lab in rows]
+    )
+    return resolve({"mentions": mentions}, recover=False, write_aliases=False)["mentions"]
+
+
+def _same(mentions: pd.DataFrame, a: str, b: str) -> bool:
+    ids = mentions.groupby("text")["entity_id"].agg(set)
+    return bool(ids[a] & ids[b])
+
+
+def test_a_lone_surname_joins_the_full_name_its_articles_keep_company_with():
+    # issue #18: a surname seen alone stayed apart whenever the corpus had two full names ending with it
+    rows = [
+        ("a", 0, "Tessa Marlow", "PERSON"),
+        ("a", 30, "Kestrel Bank", "ORG"),
+        ("a", 60, "Portavel", "GPE"),
+        ("b", 0, "Marlow", "PERSON"),
+        ("b", 30, "Kestrel Bank", "ORG"),
+        ("b", 60, "Portavel", "GPE"),
+        ("c", 0, "Ivo Marlow", "PERSON"),
+        ("c", 30, "Dunavik Rovers", "ORG"),
+        ("c", 60, "Hestrel", "GPE"),
+    ]
+    m = _resolved(rows)
+    assert _same(m, "Marlow", "Tessa Marlow")
+    assert not _same(m, "Marlow", "Ivo Marlow")
+    # with nothing in common with either, it stays alone
+    m = _resolved([r for r in rows if r[0] != "b"] + [("b", 0, "Marlow", "PERSON")])
+    assert not _same(m, "Marlow", "Tessa Marlow") and not _same(m, "Marlow", "Ivo Marlow")
+
+
+def test_a_lone_organisation_word_joins_the_organisation_it_ends():
+    # issue #18: "Saints" stayed apart from "New Orleans Saints"
+    m = _resolved(
+        [
+            ("a", 0, "Portavel Saints", "ORG"),
+            ("b", 0, "Saints", "ORG"),
+            ("e", 0, "Police", "ORG"),
+            ("e", 20, "Portavel Police", "ORG"),
+        ]
+    )
+    assert _same(m, "Saints", "Portavel Saints")
+    assert not _same(m, "Police", "Portavel Police")  # a kind of body, not a name

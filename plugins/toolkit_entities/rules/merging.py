@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from .groups import _form, _Group, _is_part, _label_class
 from .names import (
+    BODY_HEADS,
     ROLE_WORDS,
     BodyName,
     acronym_of,
@@ -31,6 +32,30 @@ from .names import (
 )
 
 __all__ = ["_Merges"]
+
+
+class _CoMentions:
+    """Which entities each article names, to choose between candidates by the company they keep."""
+
+    def __init__(self, clusters: dict[int, list[_Group]]) -> None:
+        self.roots_of_article: dict[str, set[int]] = defaultdict(set)
+        self.articles_of_root: dict[int, set[str]] = defaultdict(set)
+        for root, groups in clusters.items():
+            for g in groups:
+                self.roots_of_article[g.article_id].add(root)
+                self.articles_of_root[root].add(g.article_id)
+
+    def around(self, root: int) -> set[int]:
+        return {r for a in self.articles_of_root.get(root, ()) for r in self.roots_of_article[a]}
+
+    def best(self, root: int, candidates: Sequence[int]) -> list[int]:
+        """The candidate whose articles name the most entities that ``root``'s articles name too,
+        when it leads the next by at least two; else none."""
+        mine = self.around(root) - {root}
+        scores = sorted(((len((self.around(c) - {c}) & mine), c) for c in candidates), reverse=True)
+        if scores and scores[0][0] >= 2 and (len(scores) == 1 or scores[0][0] >= scores[1][0] + 2):
+            return [scores[0][1]]
+        return []
 
 
 class _Merges:
@@ -155,39 +180,54 @@ class _Merges:
                     )
 
     def _merge_lone_names(self) -> None:
-        """A name seen only in part in an article ("Putin") joins the one full
-        person name in the corpus that begins or ends with it; with two or more
-        candidates ("Kim" with several Kims) it stays alone."""
+        """A name seen only in part in an article ("Putin") joins the full name in the corpus that
+        begins or ends with it: the only one, else the one whose articles share the most other names
+        with its own (a corpus often has several Bushes; the story around tells them apart). A lone
+        organisation word ("Saints") joins an organisation's full name ("New Orleans Saints") the
+        same way. With no clear choice it stays alone."""
         clusters = self._clusters()
         full = {
             root: gs
             for root, gs in clusters.items()
-            if self._cluster_label(gs) == "PERSON" and max(len(g.key) for g in gs) > 1
+            if self._cluster_label(gs) in ("PERSON", "ORG")
+            and max(len(g.key) for g in gs) > 1
+            and not any(g.key[0].startswith("@") for g in gs)
         }
+        full_label = {root: self._cluster_label(gs) for root, gs in full.items()}
         order = {root: k for k, root in enumerate(full)}
         by_end: dict[str, set[int]] = defaultdict(set)
         for r, gs in full.items():
             for g in gs:
                 by_end[g.key[0]].add(r)
                 by_end[g.key[-1]].add(r)
+        context = _CoMentions(clusters)
         for root, groups in list(clusters.items()):
             if root in full or self._cluster_label(groups) not in ("PERSON", "ORG", "NORP", "GPE"):
                 continue
             key = max((g.key for g in groups), key=len)
             if key[0].startswith("@") or not self._may_be_name_part(groups):
                 continue  # countries, acronyms, titles and nationality words are not partial person names
+            label = self._cluster_label(groups)
+            if label != "PERSON" and len(key) > 1:
+                continue  # a multi-word organisation is not a partial person name
+            # an organisation word joins organisations only ("Saints"), a person word persons only,
+            # unless the model read a surname as an organisation ("Morozova"): then persons too
+            wanted = ("PERSON", "ORG") if label == "ORG" else ("PERSON",)
+            if label == "ORG" and len(key) == 1 and key[0] in BODY_HEADS:
+                continue  # "the Police", "the Ministry": a kind of body, not a name
             # through the index of first and last words: comparing with every full name was quadratic
             near = by_end.get(key[0], set()) | by_end.get(key[-1], set())
             candidates = [
                 r
                 for r in sorted(near, key=order.__getitem__)
-                if any(len(g.key) > len(key) and _is_part(key, g.key) for g in full[r])
+                if full_label[r] in wanted and any(len(g.key) > len(key) and _is_part(key, g.key) for g in full[r])
             ]
+            if label == "ORG" and any(full_label[r] == "ORG" for r in candidates):
+                candidates = [r for r in candidates if full_label[r] == "ORG"]
+            if len(candidates) > 1:
+                candidates = context.best(root, candidates)
             if len(candidates) != 1:
                 continue
-            label = self._cluster_label(groups)
-            if label != "PERSON" and len(key) > 1:
-                continue  # a multi-word organisation is not a partial person name
             target = candidates[0]
             if self._union(target, root):
                 short = self.text_of[groups[0].rows[0]]
@@ -195,8 +235,9 @@ class _Merges:
                 self._note(
                     short,
                     long_name,
-                    "PERSON",
-                    f"'{short}' is part of only one full name in the corpus ({long_name})",
+                    full_label[target],
+                    f"'{short}' is part of only one full name in the corpus ({long_name}), "
+                    "or of the one named in articles about the same things",
                     applied=True,
                 )
 
@@ -212,6 +253,7 @@ class _Merges:
                 continue
             names[other] = self._display_name(gs)
             index[names[other][:1].upper()].append(other)
+        context = _CoMentions(clusters)
         for root, groups in list(clusters.items()):
             acronym = next((g.key[1] for g in groups if g.key[0] == "@acronym"), None)
             if acronym is None or any(g.key[0] == "@country" for g in groups):
@@ -225,6 +267,10 @@ class _Merges:
                 name = names[other]
                 if acronym_of(name, acronym):
                     candidates.append((other, name, _label_class(self._cluster_label(clusters[other])) == cls))
+            if len(candidates) > 1:
+                # several names with these initials: the one named in articles about the same things
+                chosen = context.best(root, [c[0] for c in candidates if c[2]])
+                candidates = [c for c in candidates if c[0] in chosen] or candidates
             if len(candidates) == 1 and candidates[0][2] and self._union(candidates[0][0], root):
                 self._note(
                     short,

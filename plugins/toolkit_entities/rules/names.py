@@ -64,6 +64,7 @@ __all__ = [
     "name_boundaries",
     "nationality_country",
     "BodyName",
+    "BODY_HEADS",
     "body_name",
 ]
 
@@ -451,7 +452,7 @@ def nationality_country(text: str) -> str | None:
 
 
 # Head nouns of government bodies ("Ministry", "Department"): lexicon/body_heads.txt.
-_BODY_HEADS = word_list("body_heads", package=_PACKAGE)
+BODY_HEADS = _BODY_HEADS = word_list("body_heads", package=_PACKAGE)
 # Words that add nothing to which body it is: "Ministry of Foreign Affairs" is the "Foreign Ministry".
 _BODY_FILLER = frozenset({"of", "the", "for", "and", "affairs", "s"})
 _SPELLINGS = {"defence": "defense", "labour": "labor", "ministries": "ministry", "departments": "department"}
