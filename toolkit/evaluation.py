@@ -125,7 +125,7 @@ def score_mentions(gold: list[frozenset[Mention]], predicted: list[set[Mention]]
     >>> score_mentions([frozenset({(0, 4, "PER"), (9, 13, "LOC")})], [{(0, 4, "PER"), (9, 13, "ORG")}])["ALL"]["f1"]
     0.5
     """
-    counts = {t: Counter() for t in (*CONLL_TYPES, "ALL")}
+    counts: dict[str, Counter[str]] = {t: Counter() for t in (*CONLL_TYPES, "ALL")}
     for g, p in zip(gold, predicted, strict=True):
         for kind, items in (("tp", g & p), ("fp", p - g), ("fn", g - p)):
             for _, _, label in items:
