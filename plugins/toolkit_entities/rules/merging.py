@@ -80,6 +80,8 @@ class _Merges:
         for g in self._live():
             if self._countryless_body(g) is not None:
                 continue  # "the Foreign Ministry" of one article may be another country's: see _merge_bodies
+            if self._lone_person(g):
+                continue  # "Bush" of one article may be another Bush: see _merge_lone_names
             # an article that lists the name with scores talks about the club throughout
             team = bool(self._team_rows) and any(i in self._team_rows for i in g.rows)
             slot = (g.key, "team" if team else "name")
@@ -179,6 +181,10 @@ class _Merges:
                         first, second, self.labels[a], "written as a name and its acronym in parentheses", applied=True
                     )
 
+    def _lone_person(self, g: _Group) -> bool:
+        """A one-word person name ("Bush"): which full name it is, is decided article by article."""
+        return len(g.key) == 1 and not g.key[0].startswith("@") and self._vote(g.rows) == "PERSON"
+
     def _merge_lone_names(self) -> None:
         """A name seen only in part in an article ("Putin") joins the full name in the corpus that
         begins or ends with it: the only one, else the one whose articles share the most other names
@@ -240,6 +246,24 @@ class _Merges:
                     "or of the one named in articles about the same things",
                     applied=True,
                 )
+
+        # one-word person names no article settled: with the rest of their spelling, as any name; and
+        # where every settled one went to the same full name, there too
+        settled: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        open_groups: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        after = self._clusters()
+        for g in self._live():
+            if self._lone_person(g):
+                root = self.uf.find(g.gid)
+                if len(after[root]) == 1:
+                    open_groups[g.key].append(g.gid)
+                else:
+                    settled[g.key].add(root)
+        for key, gids in open_groups.items():
+            targets = {self.uf.find(r) for r in settled.get(key, ())}
+            first = next(iter(targets)) if len(targets) == 1 else gids[0]
+            for gid in gids:
+                self._union(first, gid)
 
     def _merge_acronyms(self) -> None:
         """An acronym joins the one multi-word name in the corpus whose initials
