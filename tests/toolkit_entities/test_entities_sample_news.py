@@ -103,9 +103,9 @@ def test_the_byline_is_recorded_and_never_an_entity(real_corpus):
 def test_no_office_title_word_is_an_entity(real_corpus):
     from toolkit_entities.rules.names import ROLE_WORDS
 
+    # "State" from "Chairman of State Affairs"; a body's name ("Foreign Ministry") is made of such words too
     for text in set(real_corpus.mentions["text"]):
-        words = [w.lower() for w in text.split()]
-        assert not all(w in ROLE_WORDS for w in words), text
+        assert " " in text or text.lower() not in ROLE_WORDS, text
 
 
 def test_one_entity_per_government_body_and_country(real_corpus):
