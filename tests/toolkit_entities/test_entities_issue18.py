@@ -24,7 +24,7 @@ def _analyze(*texts: str) -> toolkit.Corpus:
         {
             "article_id": [f"a{i}" for i in range(len(texts))],
             "text": list(texts),
-            "published": ["2024-03-0%d" % (i + 1) for i in range(len(texts))],
+            "published": [f"2024-03-0{i + 1}" for i in range(len(texts))],
         }
     )
     return toolkit.analyze(frame, plugins=["entities"], quiet=True, options={"entities": {"write_aliases": False}})
