@@ -74,6 +74,8 @@ def byline_author(line: str, *, alone: bool) -> str | None:
     if match is None:
         return None
     name = match.group("name").strip()
+    if name.endswith(".") and not re.search(r"(?:^|\s)\w\.$", name):
+        name = name[:-1]  # a signature's closing full stop ("Ana Ruiz."), not an initial's ("Ana R.")
     words = re.split(r"[ \t]+|,|&", name)
     # every word of a name is capitalised (or is the "and" joining two names)
     if not all(w[:1].isupper() for w in words if w and w.lower() != "and"):

@@ -194,3 +194,10 @@ def test_loader_records_the_author_and_reports_it(tmp_path):
     assert articles[0].row()["author"] == "Ilse Marrow"
     assert "Ilse Marrow" not in articles[0].text
     assert "Ilse Marrow" in report.entries[0].reason
+
+
+def test_a_signature_s_closing_full_stop_is_not_part_of_the_author():
+    from toolkit.cleaning import byline_author
+
+    assert byline_author("Ilse Marrow.", alone=True) == "Ilse Marrow"
+    assert byline_author("Ilse M.", alone=True) == "Ilse M."
