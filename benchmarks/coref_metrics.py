@@ -26,7 +26,6 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 Cluster = frozenset[Hashable]
 
@@ -118,9 +117,63 @@ def ceaf_e(key: Iterable[Iterable[Hashable]], response: Iterable[Iterable[Hashab
             if m in where:
                 j = where[m]
                 similarity[i, j] = 2 * len(cluster & r[j]) / (len(cluster) + len(r[j]))
-    rows, cols = linear_sum_assignment(similarity, maximize=True)
-    total = float(similarity[rows, cols].sum())
+    total = max_assignment(similarity)
     return Counts(total, len(k), total, len(r))
+
+
+def max_assignment(weights: np.ndarray) -> float:
+    """The largest total of a one-to-one pairing of rows with columns (the Hungarian method,
+    O(n³); written out here so the scorer needs only numpy).
+
+    >>> max_assignment(np.array([[0.8, 0.4, 0.0], [0.0, 1 / 3, 0.5]]))
+    1.3
+    """
+    n = max(weights.shape)
+    cost = np.zeros((n, n))
+    cost[: weights.shape[0], : weights.shape[1]] = -weights  # padded with zeros: a square problem
+    inf = float("inf")
+    u, v = np.zeros(n + 1), np.zeros(n + 1)
+    match = np.zeros(n + 1, dtype=int)  # match[column] = row (1-based; 0 = none)
+    for row in range(1, n + 1):
+        match[0] = row
+        column = 0
+        least = np.full(n + 1, inf)
+        used = np.zeros(n + 1, dtype=bool)
+        way = np.zeros(n + 1, dtype=int)
+        while True:
+            used[column] = True
+            r = match[column]
+            delta, nxt = inf, 0
+            for c in range(1, n + 1):
+                if not used[c]:
+                    reduced = cost[r - 1, c - 1] - u[r] - v[c]
+                    if reduced < least[c]:
+                        least[c], way[c] = reduced, column
+                    if least[c] < delta:
+                        delta, nxt = least[c], c
+            for c in range(n + 1):
+                if used[c]:
+                    u[match[c]] += delta
+                    v[c] -= delta
+                else:
+                    least[c] -= delta
+            column = nxt
+            if match[column] == 0:
+                break
+        while column:
+            previous = way[column]
+            match[column] = match[previous]
+            column = previous
+    return round(
+        float(
+            sum(
+                weights[match[c] - 1, c - 1]
+                for c in range(1, n + 1)
+                if match[c] - 1 < weights.shape[0] and c - 1 < weights.shape[1]
+            )
+        ),
+        12,
+    )
 
 
 METRICS = {"MUC": muc, "B3": b_cubed, "CEAF-e": ceaf_e}

@@ -65,3 +65,23 @@ def test_counts_pool_across_topics_before_dividing():
     pooled = one + two
     assert pooled.recall == pytest.approx(1 / 3)
     assert pooled == Counts(1, 3, 1, 1)
+
+
+def test_max_assignment_equals_the_best_pairing_found_by_trying_all():
+    import itertools
+    import random
+
+    import numpy as np
+
+    from coref_metrics import max_assignment
+
+    rng = random.Random(7)
+    for _ in range(60):
+        rows, cols = rng.randint(1, 5), rng.randint(1, 5)
+        weights = np.array([[rng.choice([0.0, rng.random()]) for _ in range(cols)] for _ in range(rows)])
+        small, large = sorted((rows, cols))
+        best = 0.0
+        for chosen in itertools.permutations(range(large), small):
+            pairs = zip(range(small), chosen) if rows <= cols else zip(chosen, range(small))
+            best = max(best, sum(weights[r, c] for r, c in pairs))
+        assert max_assignment(weights) == pytest.approx(best)
