@@ -72,7 +72,6 @@ def test_max_assignment_equals_the_best_pairing_found_by_trying_all():
     import random
 
     import numpy as np
-
     from coref_metrics import max_assignment
 
     rng = random.Random(7)
