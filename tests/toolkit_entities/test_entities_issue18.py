@@ -194,3 +194,12 @@ def test_a_lone_organisation_word_joins_the_organisation_it_ends():
     )
     assert _same(m, "Saints", "Portavel Saints")
     assert not _same(m, "Police", "Portavel Police")  # a kind of body, not a name
+
+
+def test_a_company_with_and_without_its_legal_form_is_one():
+    # issue #18: "Microsoft" and "Microsoft Corp." were two organisations
+    m = _resolved(
+        [("a", 0, "Vesta Holdings Corp.", "ORG"), ("b", 0, "Vesta Holdings", "ORG"), ("c", 0, "Ana Co", "PERSON")]
+    )
+    assert _same(m, "Vesta Holdings Corp.", "Vesta Holdings")
+    assert m.loc[m["text"] == "Ana Co", "label"].tolist() == ["PERSON"]

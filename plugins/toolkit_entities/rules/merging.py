@@ -11,6 +11,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
+from toolkit.sdk import word_list
+
 from .groups import _form, _Group, _is_part, _label_class
 from .names import (
     BODY_HEADS,
@@ -32,6 +34,9 @@ from .names import (
 )
 
 __all__ = ["_Merges"]
+
+# Legal-form words that end a company's name ("Corp.", "Ltd"): lexicon/company_suffixes.txt.
+COMPANY_SUFFIXES = word_list("company_suffixes", package="toolkit_entities")
 
 
 class _CoMentions:
@@ -84,7 +89,10 @@ class _Merges:
                 continue  # "Bush" of one article may be another Bush: see _merge_lone_names
             # an article that lists the name with scores talks about the club throughout
             team = bool(self._team_rows) and any(i in self._team_rows for i in g.rows)
-            slot = (g.key, "team" if team else "name")
+            key = g.key
+            if len(key) > 1 and key[-1] in COMPANY_SUFFIXES and _label_class(self._vote(g.rows)) == "org":
+                key = key[:-1]  # "Vesta Holdings Corp." is "Vesta Holdings"
+            slot = (key, "team" if team else "name")
             if slot in first:
                 self._union(first[slot], g.gid)
             else:
