@@ -106,8 +106,24 @@ def test_a_quote_repeated_inside_one_article_is_no_provenance():
             "the union said the ferry will not sail again unless wages rise by a tenth",
             False,
         ),
+        # a trimmed relay: most of the quote, word for word
+        (FERRY, "ferry to Hollin Island will not sail again until the harbour wall", True),
+        # regression: two reports of one request, worded apart, were linked as one quotation on the bundled sample
+        (
+            "Tarsk would ask the Harbour Board of Orin Safety Panel to hold an emergency session",
+            "the Harbour Board of Orin Safety Panel for an emergency session",
+            False,
+        ),
     ],
-    ids=["case-and-marks", "relay-changes-a-word", "different", "excerpt-too-short", "shared-phrase-only"],
+    ids=[
+        "case-and-marks",
+        "relay-changes-a-word",
+        "different",
+        "excerpt-too-short",
+        "shared-phrase-only",
+        "trimmed-relay",
+        "paraphrase-of-one-request",
+    ],
 )
 def test_same_quotation_or_not(left, right, linked):
     ids = link_quotes(["x", "y"], ["a", "b"], [left, right])

@@ -10,7 +10,7 @@ date never needs a re-run.
 Two quotes are the same quotation when their normalised texts (case, quote
 marks, punctuation and spacing ignored) have a rapidfuzz ``ratio`` of at least
 ``similarity``, or when the shorter one is nearly all inside the longer one
-(``partial_ratio``: a relay that trims a quote). Both must have ``min_words``
+(``partial_ratio`` of at least ``containment``: a relay that trims a quote). Both must have ``min_words``
 words: short generic quotes ("we will not comment") are said by many people and
 link nothing. Only pairs that share a run of ``shingle`` words are compared, so
 the work grows with the number of quotes, not with its square.
@@ -55,6 +55,7 @@ class ProvenanceOptions:
 
     min_words: int = 8
     similarity: float = 90.0
+    containment: float = 96.0
     min_share: float = 0.6
     shingle: int = 4
     max_postings: int = 500
@@ -147,4 +148,4 @@ def _same_quotation(left: str, right: str, opts: ProvenanceOptions) -> bool:
         return True
     shorter, longer = sorted((left, right), key=len)
     # a relay that trims the quote: most of the longer one, nearly word for word
-    return len(shorter) >= opts.min_share * len(longer) and fuzz.partial_ratio(shorter, longer) >= opts.similarity
+    return len(shorter) >= opts.min_share * len(longer) and fuzz.partial_ratio(shorter, longer) >= opts.containment
