@@ -61,7 +61,7 @@ plugin = Plugin(
     dashboard={"quote_explorer": 40},
     places={
         "quote_explorer": "when",
-        "quote_provenance": "who",
+        "quote_provenance": "more",
         "who_said_what": "more",
         "speakers_of_entity": "more",
     },
