@@ -839,7 +839,7 @@ PROVENANCE_COLUMNS = [
     "content",
 ]
 ORIGIN_COLUMNS = ["speaker", "content", "first_published", "first_outlet", "n_articles", "n_outlets", "relays"]
-CHAIN_COLUMNS = ["rank", "published", "outlet", "speaker_name", "via", "title", "content"]
+CHAIN_COLUMNS = ["rank", "published", "outlet", "speaker", "via", "title", "content"]
 
 
 def quote_provenance(corpus: Any) -> pd.DataFrame:
@@ -871,7 +871,10 @@ def quote_provenance(corpus: Any) -> pd.DataFrame:
     )
     frame["rank"] = frame.groupby("provenance_id", sort=False).cumcount() + 1
     # groups in the order their quotation first appeared
-    first = frame[frame["rank"] == 1].sort_values(["published", "article_id"], na_position="last", kind="stable")
+    # (same day, same article: in reading order)
+    first = frame[frame["rank"] == 1].sort_values(
+        ["published", "article_id", "content_start"], na_position="last", kind="stable"
+    )
     order = {g: i for i, g in enumerate(first["provenance_id"].tolist())}
     frame = frame.assign(_group=frame["provenance_id"].map(order)).sort_values(["_group", "rank"], kind="stable")
     return frame[PROVENANCE_COLUMNS].reset_index(drop=True)
@@ -920,7 +923,8 @@ def _origins(corpus: Any, chains: pd.DataFrame) -> pd.DataFrame:
                 }
             )
         columns = ["provenance_id", *ORIGIN_COLUMNS, "first_article"]
-        return pd.DataFrame(rows, columns=columns)
+        # the most repeated first: a quotation in five outlets says more than one copied once
+        return pd.DataFrame(rows, columns=columns).sort_values("n_articles", ascending=False, kind="stable")
 
     return cached(chains, "quote-origins", build, sources=(chains,))
 
@@ -939,7 +943,8 @@ def _chain_html(chains: pd.DataFrame, provenance_id: str) -> str:
         f"<p><strong>First seen:</strong> {who}, in {where} on {when} (“{title}”). "
         f"Repeated in {len(chain) - 1} more quote{'s' if len(chain) != 2 else ''}, earliest first:</p>"
     )
-    return head + h.table(chain, columns=CHAIN_COLUMNS, max_rows=PAGE_ROWS)
+    shown = chain.rename(columns={"speaker_name": "speaker"})
+    return head + h.table(shown, columns=CHAIN_COLUMNS, max_rows=PAGE_ROWS)
 
 
 def render_quote_provenance(corpus: Any, selection: Any = None, *, max_quotes: int = 10, **_: Any) -> str:

@@ -187,3 +187,15 @@ def test_picking_a_quotation_selects_it_and_narrows_quotes_to_its_copies():
         assert "Mira Okonjo" in provenance_label(corpus, group)
         view.table.pick(group)  # again: let go
         assert selection.provenance is None and view.chain.value == ""
+
+
+def test_the_most_repeated_quotation_comes_first_and_chains_keep_date_order():
+    corpus = _corpus()
+    pier = conform("quotes", [_quote("q-g", "a", OTHER, speaker_name="Ivo Brand")])
+    tables = {**corpus.tables, "quotes": pd.concat([corpus.quotes, pier], ignore_index=True)}
+    changed = corpus_step(tables, StepContext(options=dict(plugin.options)))
+    relinked = Corpus({**tables, **changed})
+    rows = provenance_rows(relinked)
+    assert rows["n_articles"].tolist() == [3, 2]  # the ferry quote (3 articles) before the pier quote (2)
+    pier_chain = quote_provenance(relinked).query("quote_id in ['q-d', 'q-g']")
+    assert pier_chain["article_id"].tolist() == ["a", "d"]  # 4 March before 5 March
