@@ -123,7 +123,9 @@ def story_chart_data(corpus: Any, rows: pd.DataFrame, *, top: int = CHART_STORIE
 def stories_chart(data: pd.DataFrame, *, width: int = 520) -> Any:
     """Stories over time: a row per story (biggest first), a line over its span and a dot per article.
 
-    Copies are hollow dots, originals filled; the tooltip names the article and outlet.
+    Copies are hollow dots, originals filled; the tooltip names the article and
+    outlet. The point selection ``pick`` (on ``story_id``) is what a click on a
+    dot sets; the live view picks that story.
     """
     import altair as alt
 
@@ -133,14 +135,20 @@ def stories_chart(data: pd.DataFrame, *, width: int = 520) -> Any:
     span = base.mark_rule(color="#999999").encode(
         x=alt.X("min(published):T", axis=date_axis(title="published")), x2="max(published):T", y=y
     )
-    dots = base.mark_point(size=70, color="#0072B2", opacity=0.9).encode(
-        x="published:T",
-        y=y,
-        shape=alt.Shape("copy:N", title="article", scale=alt.Scale(domain=["original", "copy"])),
-        fill=alt.Fill(
-            "copy:N", scale=alt.Scale(domain=["original", "copy"], range=["#0072B2", "transparent"]), legend=None
-        ),
-        tooltip=["story:N", "title:N", "outlet:N", alt.Tooltip("published:T", format="%-d %b %Y"), "copy:N"],
+    pick = alt.selection_point(fields=["story_id"], name="pick")  # a click on a dot picks its story
+    dots = (
+        base.mark_point(size=70, color="#0072B2")
+        .encode(
+            x="published:T",
+            y=y,
+            shape=alt.Shape("copy:N", title="article", scale=alt.Scale(domain=["original", "copy"])),
+            fill=alt.Fill(
+                "copy:N", scale=alt.Scale(domain=["original", "copy"], range=["#0072B2", "transparent"]), legend=None
+            ),
+            opacity=alt.condition(pick, alt.value(0.95), alt.value(0.35)),
+            tooltip=["story:N", "title:N", "outlet:N", alt.Tooltip("published:T", format="%-d %b %Y"), "copy:N"],
+        )
+        .add_params(pick)
     )
     return (span + dots).properties(title="Stories over time", width=width, height=alt.Step(22))
 
@@ -210,6 +218,7 @@ def stories_view(corpus: Any, selection: Selection, **options: Any) -> Any:
             if "widget" not in charts:  # built once; a selection change only swaps its rows
                 charts["template"] = spec_template(stories_chart(data), "stories")
                 charts["widget"] = chart_widget(stories_chart(data))
+                charts["widget"].selections.observe(from_chart, names=["pick"])
             charts["widget"].spec = spec_with_data(charts["template"], "stories", data)
             chart_box.children = [charts["widget"]]
         story = rows[rows["story_id"] == picked] if picked is not None else rows.head(0)
@@ -219,6 +228,11 @@ def stories_view(corpus: Any, selection: Selection, **options: Any) -> Any:
         frame = _display(corpus)
         chosen = frame[frame["story_id"] == story_id]
         selection.articles = [str(a) for a in chosen.iloc[0]["article_ids"]] if len(chosen) else []
+
+    def from_chart(change: Any) -> None:
+        picked = [v.get("story_id") for v in (getattr(change["new"], "value", None) or []) if isinstance(v, dict)]
+        if picked and picked[0]:
+            choose(str(picked[0]))
 
     def to_selection(change: Any) -> None:
         if not syncing["on"]:

@@ -150,6 +150,17 @@ def test_view_draws_the_chart_and_keeps_it_when_the_selection_moves(corpus):
     assert {r["story_id"] for r in rows} == {"story-2"}
 
 
+def test_a_click_on_a_dot_of_the_chart_picks_its_story(corpus):
+    from altair.jupyter.jupyter_chart import PointSelection
+
+    selection = Selection()
+    view = stories_view(corpus, selection)
+    chart = view.chart.children[0]
+    # what the front end does on a click (Python may not set a selection; Altair's own setter may)
+    chart.selections._set_value("pick", PointSelection(name="pick", value=[{"story_id": "story-2"}], store=[]))
+    assert selection.articles == ["a3"] and view.picker.value == "story-2"
+
+
 def test_a_corpus_without_stories_says_so():
     empty = toolkit.Corpus({"articles": conform("articles", [{"article_id": "a", "text": "x"}])})
     assert "has not run" in render_stories(empty)
