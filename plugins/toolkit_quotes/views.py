@@ -883,15 +883,20 @@ def quote_provenance(corpus: Any) -> pd.DataFrame:
 def provenance_rows(corpus: Any, selection: Any = None) -> pd.DataFrame:
     """One row per quotation in several articles the selection allows: who said it, where first, who relayed it.
 
-    A quotation is kept when one of its copies is in the selection's articles,
-    date range or names one of its entities (speaker or relay).
+    A quotation is kept when one of its copies is a quote the explorer would
+    show for the selection's articles, dates and entities (spoken by, relayed
+    by or mentioning one), so the two views narrow alike. The picked quotation
+    narrows nothing here: the others stay listed, to pick another.
     """
     chains = _provenance(corpus)
     origins = _origins(corpus, chains)
     if selection is None or origins.empty:
         return origins
-    parts = tuple(p for p in ("entities", "date_range", "articles") if p in selection.parts)
-    allowed = selection.narrow(chains, corpus, parts=parts, date_columns=("published", "published"))
+    index = _quote_index(corpus)
+    keep = _selected(index, corpus, selection, list(selection.entities))
+    if keep is None:
+        return origins
+    allowed = chains[chains["quote_id"].isin(set(index.base["quote_id"][keep].tolist()))]
     return origins[origins["provenance_id"].isin(set(allowed["provenance_id"].tolist()))]
 
 

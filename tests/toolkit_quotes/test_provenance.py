@@ -42,15 +42,48 @@ def _quote(quote_id: str, article_id: str, content: str, **extra: object) -> dic
     }
 
 
+# each article's text holds its quotes at offset 10, where _quote puts them
+TEXTS = {
+    "a": f"Tollan — “{FERRY},” she said. {SHORT}.",
+    "b": f"Brell — “{FERRY_RELAYED}”, she said.",
+    "c": f"Coastal — {FERRY}, said Mira Okonjo.",
+    "d": f"Tollan P — {OTHER}. {SHORT}.",
+}
+
+
 def _corpus() -> Corpus:
     articles = conform(
         "articles",
         [
             # listed out of date order on purpose: the earliest article is c, not a
-            {"article_id": "a", "title": "Ferry halted", "outlet": "Tollan Post", "published": "2031-03-04"},
-            {"article_id": "b", "title": "<i>Island</i> cut off", "outlet": "Brell Gazette", "published": "2031-03-06"},
-            {"article_id": "c", "title": "Harbour wall", "outlet": "Coastline Wire", "published": "2031-03-02"},
-            {"article_id": "d", "title": "Pier checked", "outlet": "Tollan Post", "published": "2031-03-05"},
+            {
+                "article_id": "a",
+                "text": TEXTS["a"],
+                "title": "Ferry halted",
+                "outlet": "Tollan Post",
+                "published": "2031-03-04",
+            },
+            {
+                "article_id": "b",
+                "text": TEXTS["b"],
+                "title": "<i>Island</i> cut off",
+                "outlet": "Brell Gazette",
+                "published": "2031-03-06",
+            },
+            {
+                "article_id": "c",
+                "text": TEXTS["c"],
+                "title": "Harbour wall",
+                "outlet": "Coastline Wire",
+                "published": "2031-03-02",
+            },
+            {
+                "article_id": "d",
+                "text": TEXTS["d"],
+                "title": "Pier checked",
+                "outlet": "Tollan Post",
+                "published": "2031-03-05",
+            },
         ],
     )
     quotes = conform(
@@ -199,3 +232,19 @@ def test_the_most_repeated_quotation_comes_first_and_chains_keep_date_order():
     assert rows["n_articles"].tolist() == [3, 2]  # the ferry quote (3 articles) before the pier quote (2)
     pier_chain = quote_provenance(relinked).query("quote_id in ['q-d', 'q-g']")
     assert pier_chain["article_id"].tolist() == ["a", "d"]  # 4 March before 5 March
+
+
+def test_provenance_rows_keep_quotations_that_mention_the_selected_entity():
+    # regression: in the browser, picking a country emptied the list although its quotes mentioned it,
+    # while the quote explorer kept them (it narrows by speaker, relay or a mention in the quote)
+    corpus = _corpus()
+    start = FERRY.index("Hollin Island")
+    mentions = conform(
+        "mentions",
+        [{"article_id": "c", "start": 10 + start, "end": 10 + start + 13, "text": "Hollin Island", "entity_id": "E-h"}],
+    )
+    entities = conform("entities", [{"entity_id": "E-h", "name": "Hollin Island", "label": "GPE"}])
+    with_mentions = Corpus({**corpus.tables, "mentions": mentions, "entities": entities})
+    with registry.enabled(plugin):
+        assert len(provenance_rows(with_mentions, Selection(entities=["E-h"]))) == 1
+        assert provenance_rows(with_mentions, Selection(entities=["E-other"])).empty
