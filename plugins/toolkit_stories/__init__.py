@@ -46,8 +46,9 @@ plugin = Plugin(
     corpus_step=lazy("toolkit_stories.step:stories_step"),
     views={"stories": lazy("toolkit_stories.views:stories_view")},
     renderers={"stories": lazy("toolkit_stories.views:render_stories")},
-    # with the reader: pick a story, then read its articles (the picked story narrows the reader's list)
-    places={"stories": "read"},
+    # full width, first of "More views": the table and the chart of when each story ran need the width
+    # (beside the reader, in a third of the screen, the chart was cut off)
+    places={"stories": "more"},
     dashboard={"stories": 15},
     titles={"stories": "News stories"},
     report_sections=(
