@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from toolkit.sdk import stable_id
@@ -49,6 +49,7 @@ class ProvenanceOptions:
     much of the longer quote the shorter must be for a trimmed relay to count
     (a five-word excerpt of a long speech is not the same quotation);
     ``shingle``: words in a run two quotes must share to be compared;
+    ``probes``: how many of a quote's rarest shared runs propose partners;
     ``max_postings``: a run of words found in more quotes than this is a stock
     phrase and proposes no pairs.
     """
@@ -58,6 +59,7 @@ class ProvenanceOptions:
     containment: float = 96.0
     min_share: float = 0.6
     shingle: int = 4
+    probes: int = 4
     max_postings: int = 500
 
 
@@ -123,22 +125,34 @@ def link_quotes(
     return found
 
 
-def _candidate_pairs(texts: list[str], opts: ProvenanceOptions) -> set[tuple[int, int]]:
-    """Pairs of texts that share a run of ``opts.shingle`` words (an inverted index, never all pairs)."""
+def _candidate_pairs(texts: list[str], opts: ProvenanceOptions) -> Iterator[tuple[int, int]]:
+    """Pairs of texts that share a run of ``opts.shingle`` words (an inverted index, never all pairs).
+
+    Each text proposes partners through its ``opts.probes`` rarest shared runs
+    only: a copy shares nearly all its runs, the rarest included, while a run
+    common to hundreds of quotes ("said in a statement that") would propose
+    hundreds of pairs that are no copies. Pairs too unequal in length to pass
+    :func:`_same_quotation` are not proposed.
+    """
     postings: dict[tuple[str, ...], list[int]] = {}
+    runs_of: list[set[tuple[str, ...]]] = []
     for index, text in enumerate(texts):
         words = text.split()
         runs = {tuple(words[k : k + opts.shingle]) for k in range(max(1, len(words) - opts.shingle + 1))}
+        runs_of.append(runs)
         for run in runs:
             postings.setdefault(run, []).append(index)
-    pairs: set[tuple[int, int]] = set()
-    for indices in postings.values():
-        if len(indices) < 2 or len(indices) > opts.max_postings:
-            continue
-        for a, first in enumerate(indices):
-            for second in indices[a + 1 :]:
-                pairs.add((first, second))
-    return pairs
+    lengths = [len(text) for text in texts]
+    for index, runs in enumerate(runs_of):
+        shared = sorted(
+            (run for run in runs if 2 <= len(postings[run]) <= opts.max_postings), key=lambda r: (len(postings[r]), r)
+        )
+        for run in shared[: opts.probes]:
+            for other in postings[run]:
+                if other > index and min(lengths[index], lengths[other]) >= opts.min_share * max(
+                    lengths[index], lengths[other]
+                ):
+                    yield index, other
 
 
 def _same_quotation(left: str, right: str, opts: ProvenanceOptions) -> bool:
