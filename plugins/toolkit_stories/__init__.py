@@ -46,10 +46,10 @@ plugin = Plugin(
     corpus_step=lazy("toolkit_stories.step:stories_step"),
     views={"stories": lazy("toolkit_stories.views:stories_view")},
     renderers={"stories": lazy("toolkit_stories.views:render_stories")},
-    # full width, first of "More views": the table and the chart of when each story ran need the width
-    # (beside the reader, in a third of the screen, the chart was cut off)
+    # full width, first of "More views" (before claims_overview, 55): the table and the chart of when
+    # each story ran need the width (beside the reader, in a third of the screen, the chart was cut off)
     places={"stories": "more"},
-    dashboard={"stories": 15},
+    dashboard={"stories": 52},
     titles={"stories": "News stories"},
     report_sections=(
         ReportSection(
