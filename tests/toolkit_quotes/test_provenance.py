@@ -248,3 +248,26 @@ def test_provenance_rows_keep_quotations_that_mention_the_selected_entity():
     with registry.enabled(plugin):
         assert len(provenance_rows(with_mentions, Selection(entities=["E-h"]))) == 1
         assert provenance_rows(with_mentions, Selection(entities=["E-other"])).empty
+
+
+@pytest.mark.slow
+def test_the_bundled_sample_shows_a_relayed_quote_and_a_syndicated_copy(tmp_path):
+    import toolkit
+
+    sample = toolkit.sample_corpus()
+    corpus = toolkit.analyze(sample.folder, metadata=sample.metadata, out=tmp_path / "out", quiet=True)
+    chains = quote_provenance(corpus)
+    relayed = chains[chains["via"].fillna("").str.contains("Broadcasting Network")]
+    assert len(relayed) == 1, "015 relays Ambery's words 'according to the Sundrian Broadcasting Network'"
+    chain = chains[chains["provenance_id"] == relayed["provenance_id"].item()]
+    # the original report first, then the syndicated copy a day later, then the relay
+    assert chain["article_id"].tolist() == [
+        "008_kellin_strikes",
+        "014_kellin_strikes_syndicated",
+        "015_kellin_evidence_to_council",
+    ]
+    assert set(chain["speaker_name"]) == {"Paul Ambery"}
+    articles = corpus.articles.set_index("article_id")
+    assert articles.loc["014_kellin_strikes_syndicated", "duplicate_of"] == "008_kellin_strikes"
+    page = render_quote_provenance(corpus)
+    assert "First seen:</strong> Paul Ambery, in Eastbridge Monitor on 2024-01-05" in page
