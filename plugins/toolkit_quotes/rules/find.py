@@ -23,6 +23,7 @@ Boilerplate lines (bios, comment prompts, captions) never yield a quote.
 from __future__ import annotations
 
 import bisect
+import itertools
 
 from spacy.tokens import Doc
 
@@ -86,8 +87,14 @@ def _find_quotes(doc: Doc, text: str, options: QuoteOptions) -> tuple[list[Quote
         if draft is not None:
             drafts.append(draft)
             used_cues.add(token.i)
+    # whether a draft holds the stretch, by bisection over the drafts in order of start with the furthest
+    # end reached so far (asking every draft for every stretch was quadratic in the article's quotes)
+    held = sorted(d.content for d in drafts)
+    held_starts = [start for start, _ in held]
+    reach = list(itertools.accumulate((end for _, end in held), max))
     for index, stretch in enumerate(stretches):
-        if any(d.content[0] <= stretch.start and stretch.end <= d.content[1] for d in drafts):
+        k = bisect.bisect_right(held_starts, stretch.start)
+        if k and reach[k - 1] >= stretch.end:
             used_stretches.add(index)
 
     if options.beliefs:

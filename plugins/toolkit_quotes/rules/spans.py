@@ -177,14 +177,14 @@ def line_part(text: str, span: tuple[int, int], anchor: int) -> tuple[int, int]:
 def close_quotes(text: str, start: int, end: int, stretches: tuple[Stretch, ...]) -> tuple[int, int]:
     """Take in the closing (or opening) mark of a quoted stretch the message stops just short of."""
     index = stretch_index(stretches)
-    candidates: Iterable[Stretch] = stretches
-    if index is not None:
-        # the stretches before the first that reaches past ``start`` cannot apply (``start`` only moves
-        # back to a stretch that does), nor can any from the first that starts at or after ``end``
-        # (``end`` only grows to the end of a stretch that starts before it)
-        first = bisect.bisect_right(index.reach, start)
-        candidates = itertools.takewhile(lambda s: s.start < end, itertools.islice(stretches, first, None))
-    for stretch in candidates:
+    # the stretches before the first that reaches past ``start`` cannot apply (``start`` only moves back
+    # to a stretch that does), nor can any from the first that starts at or after ``end`` (``end`` only
+    # grows to the end of a stretch that starts before it)
+    first = 0 if index is None else bisect.bisect_right(index.reach, start)
+    for k in range(first, len(stretches)):
+        stretch = stretches[k]
+        if index is not None and stretch.start >= end:
+            break
         # a quotation that starts inside the message runs to its closing mark (often past the parser's sentence)
         if start <= stretch.start < end < stretch.end and stretch.paragraphs == 1:
             end = stretch.end
