@@ -124,9 +124,8 @@ def bound_sentences(doc: Doc, *, limit: int = MAX_SENTENCE_TOKENS) -> Doc:
     if len(doc) <= limit:
         return doc
     import numpy as np
-    from spacy.attrs import IDX, IS_SPACE, ORTH, SENT_START
 
-    orth, space, start, idx = doc.to_array([ORTH, IS_SPACE, SENT_START, IDX]).T
+    orth, space, start, idx = doc.to_array(["ORTH", "IS_SPACE", "SENT_START", "IDX"]).T
     breaks = [m.start() for m in _NEWLINE.finditer(doc_text(doc))]
     # the token after a line break's owner starts afresh (a token owns the whitespace after it)
     after_break = set(np.searchsorted(idx, breaks, side="right").tolist())
