@@ -9,8 +9,12 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__, errors
+
+if TYPE_CHECKING:
+    from ._exports import ColumnLayout
 
 __all__ = ["main"]
 
@@ -97,7 +101,12 @@ def _build_parser(*, export_folder: str | None = None) -> argparse.ArgumentParse
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     analyze = sub.add_parser("analyze", help="analyse articles and write the tables")
-    analyze.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, globs, JSONL/CSV/Parquet files")
+    analyze.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="files, folders, globs, JSONL/JSON/CSV/Parquet files, WARC/ARC web archives",
+    )
     analyze.add_argument("--out", required=True, help="folder for <table>.parquet and manifest.json")
     analyze.add_argument("--metadata", help="CSV keyed by article_id or path: published, outlet, title, url")
     analyze.add_argument(
@@ -125,6 +134,12 @@ def _build_parser(*, export_folder: str | None = None) -> argparse.ArgumentParse
         help="a plugin option, repeatable",
     )
     analyze.add_argument("--text-column", help="the text column in CSV/JSONL/Parquet inputs")
+    analyze.add_argument(
+        "--columns",
+        metavar="PRESET|FILE",
+        help="where tables keep each field: a news-export preset (mediacloud, gdelt, eventregistry, newsapi, "
+        "factiva, lexisnexis) or a YAML/JSON file mapping id, text, title, published, outlet, url to column names",
+    )
     analyze.add_argument("--no-cache", action="store_true", help="analyse every article again")
     analyze.add_argument(
         "--strict", action="store_true", help="fail if any input is skipped or fails, or the load report has warnings"
@@ -191,11 +206,43 @@ def _build_parser(*, export_folder: str | None = None) -> argparse.ArgumentParse
         "--template", help="run this report notebook with papermill instead (e.g. notebooks/report.ipynb)"
     )
     report.add_argument("--kernel", default="python3", help="Jupyter kernel that runs --template (default python3)")
-    for command in sub.choices.values():  # --debug before or after the command: `presslens analyze … --debug`
+    evaluate = sub.add_parser(
+        "evaluate",
+        help="score PressLens against your own gold annotations",
+        description="presslens evaluate WHAT --gold FILE: analyse the gold file's text and score what PressLens "
+        "finds against it.",
+    )
+    what = evaluate.add_subparsers(dest="what", metavar="WHAT", required=True)
+    mentions = what.add_parser(
+        "mentions",
+        help="name mentions against a CoNLL-format NER file (token and tag per line, BIO or IOB)",
+        description="Exact-match precision, recall and F1 per type (PER, ORG, LOC, MISC), OntoNotes labels "
+        "mapped to CoNLL types.",
+    )
+    mentions.add_argument("--gold", required=True, help="the CoNLL-format NER file")
+    mentions.add_argument("--model", help="spaCy pipeline name or path")
+    mentions.add_argument("--json", action="store_true", help="print the scores as JSON")
+    for command in [
+        *sub.choices.values(),
+        *what.choices.values(),
+    ]:  # --debug before or after the command: `presslens analyze … --debug`
         command.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help="show the traceback of an error"
         )
     return parser
+
+
+def _columns(spec: str | None, *, text_column: str | None) -> ColumnLayout | None:
+    """The column layout ``--columns`` names, with ``--text-column`` (if given) as its text column."""
+    from ._exports import ColumnLayout, column_layout
+
+    if spec is None:
+        return column_layout({"text": text_column}) if text_column else None
+    layout = column_layout(spec)
+    if text_column:
+        fields = {**layout.fields, "text": (text_column,)}
+        return ColumnLayout(name=layout.name, fields=fields, required=layout.required | {"text"})
+    return layout
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
@@ -217,7 +264,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         quiet=args.quiet,
         strict=args.strict,
-        columns={"text": args.text_column} if args.text_column else None,
+        columns=_columns(args.columns, text_column=args.text_column),
         cache=not args.no_cache,
         engine=args.engine,
         scheduler=args.scheduler,
@@ -344,7 +391,36 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"analyze": _cmd_analyze, "plugins": _cmd_plugins, "export": _cmd_export, "report": _cmd_report}
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    return EVALUATIONS[args.what](args)
+
+
+def _evaluate_mentions(args: argparse.Namespace) -> int:
+    from .evaluation import evaluate_mentions
+
+    scores = evaluate_mentions(args.gold, model=args.model)
+    if args.json:
+        print(json.dumps(scores, indent=2))
+        return 0
+    print(f"{'type':<5} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6}")
+    for label, row in scores.items():
+        gold = int(row["tp"] + row["fn"])
+        print(
+            f"{label:<5} {100 * row['precision']:>6.2f} {100 * row['recall']:>6.2f} {100 * row['f1']:>6.2f} {gold:>6}"
+        )
+    return 0
+
+
+# ``presslens evaluate <what>``: one function per kind of gold
+EVALUATIONS = {"mentions": _evaluate_mentions}
+
+COMMANDS = {
+    "analyze": _cmd_analyze,
+    "plugins": _cmd_plugins,
+    "export": _cmd_export,
+    "report": _cmd_report,
+    "evaluate": _cmd_evaluate,
+}
 
 
 def _message(exc: BaseException) -> str:
