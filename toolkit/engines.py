@@ -128,13 +128,17 @@ class RunConfig:
 # the per-article work, identical in every engine
 def build_nlp(config: RunConfig, chosen: Sequence[Plugin]) -> Any:
     """The spaCy pipeline for a run: the model plus each chosen plugin's component."""
-    from .nlp import load_model
+    from .nlp import BOUNDED_SENTENCES, ensure_components, load_model
 
     nlp = load_model(config.model)
     for plugin in chosen:
         if plugin.component and plugin.component not in nlp.pipe_names:
             cfg = {**plugin.component_config, **config.options.get(plugin.name, {}).get("component", {})}
             nlp.add_pipe(plugin.component, config=cfg)
+    if "parser" in nlp.pipe_names and BOUNDED_SENTENCES not in nlp.pipe_names:
+        # right before the parser, after any component that sets boundaries of its own (see bound_sentences)
+        ensure_components()
+        nlp.add_pipe(BOUNDED_SENTENCES, before="parser")
     return nlp
 
 
