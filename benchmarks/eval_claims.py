@@ -170,13 +170,17 @@ def claim_group_clusters(claims: pd.DataFrame, ids: Sequence[str]) -> dict[str, 
 
 
 def claim_pair_score(claims: pd.DataFrame, gold: Mapping[str, str], articles: Sequence[str]) -> dict[str, float | int]:
-    """P/R/F1 of the links "these two articles have a claim in the same group" (no transitive closure)."""
+    """P/R/F1 of the links "these two articles have a claim in the same group" (no transitive closure).
+
+    As in :func:`link_score`, every linked pair with at least one article in ``articles`` counts, so
+    a half is charged for a group that joins one of its stories to a story of the other half.
+    """
     chosen = {a for a in articles if a in gold}
     linked: set[tuple[str, str]] = set()
     grouped = claims.dropna(subset=["group_id"])
     for _, members in grouped.groupby("group_id")["article_id"]:
-        inside = sorted(set(members) & chosen)
-        linked.update((a, b) for i, a in enumerate(inside) for b in inside[i + 1 :])
+        inside = sorted({a for a in members if a in gold})
+        linked.update((a, b) for i, a in enumerate(inside) for b in inside[i + 1 :] if a in chosen or b in chosen)
     hits = sum(gold[a] == gold[b] for a, b in linked)
     n_gold = sum(c * (c - 1) // 2 for c in Counter(gold[a] for a in chosen).values())
     p = hits / len(linked) if linked else 1.0

@@ -29,7 +29,8 @@ plugin = Plugin(
     description="Claims from quotes: claimant, stance (assert/deny/accuse/support/call/other), proposition, "
     "entities, dates, and groups of the same proposition across articles.",
     requires=("quotes",),
-    uses=("mentions", "entities", "events", "timexes"),
+    # articles.story_id: claims are grouped within a story, so this step runs after the stories step when present
+    uses=("mentions", "entities", "events", "timexes", "articles.story_id"),
     # "claim_readings" is per-article and cached; requiring "quotes" orders this extract after the quotes component
     provides=("claims", "claim_readings"),
     extract=lazy("toolkit_claims.component:extract"),
@@ -42,7 +43,7 @@ plugin = Plugin(
         "contested_claims": lazy("toolkit_claims.views:render_contested_claims"),
         "claims_overview": lazy("toolkit_claims.views:render_claims_overview"),
     },
-    options={"embeddings": "auto", "threshold": 0.34},
+    options={"embeddings": "auto", "threshold": 0.36},
     selection_parts=(
         SelectionPart(
             name="claim_group",
