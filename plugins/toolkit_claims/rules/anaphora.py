@@ -49,10 +49,10 @@ def _antecedents(quotes: list[ArticleQuote], text: str, antecedents: dict[int, i
     >>> q = lambda start, para, first, anaphoric, stance="assert", named=True: ArticleQuote(
     ...     start, para, first, anaphoric, stance, named)
     >>> found = {}
-    >>> _antecedents([q(21, 16, 4, True), q(0, 0, 3, False)], "One said this.\n\nThey deny that.", found)
+    >>> _antecedents([q(21, 16, 4, True), q(0, 0, 3, False)], "One said this.\\n\\nThey deny that.", found)
     >>> found
     {4: 3}
-    >>> text = "X accused Y of theft.\n\nIn July Y was seen.\n\nZ rejected the allegations."
+    >>> text = "X accused Y of theft.\\n\\nIn July Y was seen.\\n\\nZ rejected the allegations."
     >>> found = {}
     >>> _antecedents([q(2, 0, 0, False, "accuse"), q(25, 23, 1, False, "assert", False),
     ...               q(45, 43, 2, True, "deny")], text, found)
