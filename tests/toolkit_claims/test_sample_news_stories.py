@@ -112,4 +112,4 @@ def test_every_proposition_is_the_articles_own_words(corpus):
     for row in corpus.claims.itertuples():
         text = texts[row.article_id]
         assert row.proposition == text[row.proposition_start : row.proposition_end], row
-        assert row.proposition.strip() == row.proposition
+        assert row.proposition and row.proposition.strip() == row.proposition

@@ -230,6 +230,10 @@ def read_claim(
     # sentences comment on the claim and would drown what it is about
     terms = term_set(reading["word_terms"]) | lexical_terms([(w, "NOUN") for w in reading["proposition"].split()])
     start, end = proposition_span(article.text, core)
+    for wider in (span, sentence):  # a clause of punctuation only: the quote's words, else its sentence
+        if start < end:
+            break
+        start, end = proposition_span(article.text, wider)
     return QuoteClaim(
         quote_id=str(quote.quote_id),
         claimants=claimants,
