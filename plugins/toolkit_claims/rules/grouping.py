@@ -1,5 +1,10 @@
 """Grouping claims about the same proposition across articles.
 
+In a corpus of many stories, claims are compared only within their story (the
+same words name different things in different stories); across stories they
+join only on strong evidence, and a generic proposition joins nothing (see
+:func:`group_claims`, :func:`generic_claims`).
+
 Similarity of two claims mixes three signals: sentence embeddings of what the
 claim is about (when a local model is installed), lexical overlap of content
 lemmas mapped onto generic concept clusters, and overlap of the entities the
