@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 
-from toolkit.sdk import timex_range
+from toolkit.sdk import timex_range, word_list
 
 from .cells import present, text_of
 from .grouping import Frame, entity_key, lexical_terms, term_set
@@ -277,6 +277,9 @@ def proposition_span(text: str, core: tuple[int, int]) -> tuple[int, int]:
     >>> text = "She said that the port was closed."
     >>> text[slice(*proposition_span(text, (9, 34)))]
     'the port was closed'
+    >>> text = "They denied it, saying that would never happen."
+    >>> text[slice(*proposition_span(text, (23, 46)))]
+    'that would never happen'
     """
     start, end = max(0, core[0]), min(len(text), core[1])
     if end - start > _MAX_PROPOSITION_CHARS:
@@ -286,9 +289,24 @@ def proposition_span(text: str, core: tuple[int, int]) -> tuple[int, int]:
         start += 1
     while end > start and text[end - 1] in _EDGE:
         end -= 1
-    if _COMPLEMENTISER.match(text, start, end):  # "said that X": the proposition is X
-        start = _COMPLEMENTISER.match(text, start, end).end()  # type: ignore[union-attr]
+    found = _COMPLEMENTISER.match(text, start, end)
+    # "said that X": the proposition is X; but in "saying that would never happen" "that" is the subject
+    if found and found.group(1).lower() not in _VERB_NEXT:
+        start = found.end()
     return start, end
 
 
-_COMPLEMENTISER = re.compile(r"that\s+(?=\S)", re.I)
+_COMPLEMENTISER = re.compile(r"that\s+(?=(\w+))", re.I)
+# a verb right after "that" makes "that" a pronoun: the auxiliaries and the forms of be, have and do
+_VERB_NEXT = word_list("auxiliaries", package="toolkit_claims") | {
+    "is",
+    "are",
+    "was",
+    "were",
+    "am",
+    "has",
+    "had",
+    "does",
+    "did",
+    "'s",
+}
