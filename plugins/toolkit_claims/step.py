@@ -366,7 +366,8 @@ def contested_claims(corpus: Any) -> pd.DataFrame:
     contested when some claimant takes a position for it (stance ``assert``,
     ``accuse``, ``support`` or ``call``: :data:`FOR`) and some *other* claimant
     denies it (``deny``: :data:`AGAINST`); see :func:`contest_score`. Claims
-    stated as ``other``, and claims whose speaker is not named, take no side.
+    stated as ``other`` take no side; claims whose speaker is not named keep
+    their side but do not count towards contested.
 
     ``corpus`` is anything with a ``claims`` table (a :class:`toolkit.Corpus`);
     its ``entities`` and ``articles`` are read when it has them. Returns every
@@ -406,8 +407,8 @@ def contested_claims(corpus: Any) -> pd.DataFrame:
         for e, f in zip(rows["claimant_entity_id"], fallback)
     ]
     rows["side"] = rows["stance"].map({**dict.fromkeys(FOR, "for"), **dict.fromkeys(AGAINST, "against")})
-    rows.loc[rows["claimant"] == UNKNOWN_CLAIMANT, "side"] = None
-    sided = rows.dropna(subset=["group_id", "side"])
+    # an unnamed source is shown on its side, but only named claimants make a group contested
+    sided = rows[rows["claimant"] != UNKNOWN_CLAIMANT].dropna(subset=["group_id", "side"])
     voices = sided.groupby(["group_id", "side"])["claimant"].nunique().unstack()
     counts = voices.reindex(columns=["for", "against"]).fillna(0).astype(int)
     counts.columns = ["n_for", "n_against"]
