@@ -454,6 +454,7 @@ def generic_claims(
     ignore: frozenset[str] = frozenset(),
     spread_share: float = 0.02,
     min_spread: int = 3,
+    named_min_stories: int = 20,
 ) -> list[bool]:
     """Which claims' propositions are too generic to link articles.
 
@@ -468,7 +469,9 @@ def generic_claims(
       anonymity"), and so does a corpus's running topic ("the watch will cost
       $500" in every rumour about one product): either way the words do not
       tell which story's claim it is. Precision first: a dispute reported in
-      many separate stories is then not grouped by these words.
+      many separate stories is then not grouped by these words. A proposition
+      naming its parties is judged so only among ``named_min_stories`` stories
+      or more.
 
     >>> f = [Frame(predicates=frozenset({"happen"})), Frame(themes=frozenset({"it"})),
     ...      Frame(predicates=frozenset({"~transfer"}), themes=frozenset({"~weapon"}))]
@@ -477,6 +480,9 @@ def generic_claims(
     >>> phrase = Frame(predicates=frozenset({"speak"}), themes=frozenset({"condition", "anonymity"}))
     >>> generic_claims([phrase] * 6 + [f[2]], [0, 1, 2, 3, 4, 5, 0])
     [True, True, True, True, True, True, False]
+    >>> named = Frame(predicates=frozenset({"~transfer"}), themes=frozenset({"~weapon"}), participants=frozenset({"x"}))
+    >>> generic_claims([named] * 6, [0, 1, 2, 3, 4, 5])  # one dispute across a handful of stories
+    [False, False, False, False, False, False]
     """
     words: dict[int, frozenset[str]] = {}  # by frame object: copies share theirs
     own: list[frozenset[str]] = []
@@ -490,7 +496,11 @@ def generic_claims(
     for found, block in zip(own, blocks):
         for word in found:
             stories.setdefault(word, set()).add(block)
-    limit = max(min_spread, spread_share * len(set(blocks)))
+    n_stories = len(set(blocks))
+    limit = max(min_spread, spread_share * n_stories)
+    # a proposition that names its parties recurs across stories as a corpus's running topic only where
+    # there are many stories; among a handful, recurring in four is one dispute told in several articles
+    named_spread = n_stories >= named_min_stories
     out = []
     spread_of: dict[frozenset[str], int] = {}
     for frame, found in zip(frames, own):
@@ -499,6 +509,9 @@ def generic_claims(
             continue
         if not frame.participants and not (frame.themes - ignore) and len(frame.predicates - ignore) <= 1:
             out.append(True)
+            continue
+        if frame.participants and not named_spread:
+            out.append(False)
             continue
         spread = spread_of.get(found)
         if spread is None:
