@@ -191,6 +191,15 @@ def _build_parser(*, export_folder: str | None = None) -> argparse.ArgumentParse
         "--template", help="run this report notebook with papermill instead (e.g. notebooks/report.ipynb)"
     )
     report.add_argument("--kernel", default="python3", help="Jupyter kernel that runs --template (default python3)")
+    evaluate = sub.add_parser(
+        "evaluate",
+        help="score a plugin against your own gold annotations (e.g. quotes on brat attribution files)",
+        description="presslens evaluate quotes --gold DIR: score quote attribution on DIR/text/*.txt with brat "
+        "gold in DIR/attributions/*.ann (PolNeAR's layout), rules-only and the learned model side by side.",
+    )
+    evaluate.add_argument("plugin", help="the plugin to score (one that can be evaluated, e.g. quotes)")
+    evaluate.add_argument("--gold", required=True, help="the gold folder")
+    evaluate.add_argument("--model", help="spaCy pipeline name or path")
     for command in sub.choices.values():  # --debug before or after the command: `presslens analyze … --debug`
         command.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help="show the traceback of an error"
@@ -280,6 +289,21 @@ def _cmd_plugins(_: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from .registry import registry
+
+    scorable = {plugin.name: plugin.evaluate for plugin in registry.all() if plugin.evaluate is not None}
+    if args.plugin not in scorable:
+        print(
+            f"presslens evaluate: no plugin {args.plugin!r} that can be evaluated; "
+            f"expected one of: {', '.join(sorted(scorable)) or '(none installed)'}",
+            file=sys.stderr,
+        )
+        return errors.EXIT_USAGE
+    print(scorable[args.plugin](Path(args.gold), model=args.model))
+    return errors.EXIT_OK
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     from .export import EXPORT_FORMATS, export
     from .pipeline import Corpus
@@ -344,7 +368,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"analyze": _cmd_analyze, "plugins": _cmd_plugins, "export": _cmd_export, "report": _cmd_report}
+COMMANDS = {
+    "analyze": _cmd_analyze,
+    "plugins": _cmd_plugins,
+    "export": _cmd_export,
+    "report": _cmd_report,
+    "evaluate": _cmd_evaluate,
+}
 
 
 def _message(exc: BaseException) -> str:

@@ -6,6 +6,11 @@ relay) and, through the spaCy component ``presslens_quotes``,
 corpus step links speakers and relays to entities; without it the plugin works
 alone and names speakers by the text they resolve to.
 
+Options (``toolkit.analyze(..., options={"quotes": {...}})``): ``model`` —
+``"learned"`` (default: the rules, then a model trained on annotated news that
+accepts their quotes and finds reported speech they miss, with a calibrated
+``confidence`` per quote) or ``"rules-only"``.
+
 >>> plugin.name, plugin.provides, plugin.component
 ('quotes', ('quotes',), 'presslens_quotes')
 """
@@ -24,6 +29,7 @@ plugin = Plugin(
     uses=("mentions", "entities"),
     provides=("quotes",),
     component="presslens_quotes",
+    options={"model": "learned"},
     extract=lazy("toolkit_quotes.component:extract"),
     corpus_step=lazy("toolkit_quotes.step:corpus_step"),
     views={
@@ -73,4 +79,5 @@ plugin = Plugin(
         ),
     ),
     derived={"quote_speakers": lazy("toolkit_quotes.views:quote_speakers")},
+    evaluate=lazy("toolkit_quotes.rules.scoring:evaluate"),
 )

@@ -1,0 +1,393 @@
+"""The learned attribution model: parse rules propose candidates, a logistic model accepts them.
+
+The rules (:func:`.find.find_quotes`) find quotations well but reported speech
+without quote marks only about half the time. This pass adds what a model
+trained on annotated news (PolNeAR's train split; see ``MODEL_CARD.md``) knows:
+
+1. **candidates** — every quote the rules found, and for every other token whose
+   lemma was a cue in the training annotations, a few ways to cut its content
+   (its clausal complement, everything after it in the sentence, its object, the
+   sentence before a trailing "…, he said"); the speaker is the cue's subject or
+   agent (:func:`.speakers.speaker_of`);
+2. **scoring** — one linear model over sparse string features (cue lemma,
+   dependency labels, position, punctuation, tense, speaker type, the cut), its
+   weights a JSON file; inference is a sum of weights per candidate, no second
+   model pass;
+3. **choice** — per cue the best-scoring cut, kept when its calibrated
+   probability reaches the tuned threshold; of two kept candidates whose contents
+   are mostly the same words, the more probable one stays.
+
+The probability, calibrated on PolNeAR dev (Platt scaling), is the quote's
+``confidence``. :func:`candidates` is shared with the training script
+(``benchmarks/train_quotes.py``), so the features seen in training are the ones
+scored here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Doc, Span, Token
+
+from toolkit.sdk import doc_text
+
+from .marks import scan_quotes
+from .records import Quote
+from .spans import kind_for, line_part, trim
+from .speakers import resolve_speaker, speaker_of
+
+__all__ = ["Candidate", "LearnedModel", "candidates", "load_model", "refine", "WEIGHTS"]
+
+WEIGHTS = Path(__file__).with_name("learned_weights.json")
+
+# the ways an extra cue's content can be cut (the model picks one per cue)
+_CUTS = ("comp", "right", "object", "left", "rest")
+_CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "parataxis"})
+_OBJECT_DEPS = frozenset({"dobj", "attr", "oprd", "acomp", "pobj", "dative"})
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Candidate:
+    """One proposed attribution, the cue it competes for (``group``) and the features the model scores."""
+
+    quote: Quote
+    group: int
+    features: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class LearnedModel:
+    """The weights and what training learned besides them (cue lemmas, threshold, calibration)."""
+
+    weights: dict[str, float]
+    bias: float
+    cue_lemmas: dict[str, float]  # lemma -> share of its occurrences that were cues in training
+    threshold: float  # on the calibrated probability, for a cue the rules did not use
+    rule_threshold: float  # on the calibrated probability, for a rule's quote or another cut of its cue
+    platt: tuple[float, float]  # calibrated p = sigmoid(a * raw_logit + b)
+    speaker_bins: tuple[tuple[float, float], ...] = ()  # (raw speaker confidence up to, observed accuracy)
+
+    def logit(self, features: Iterable[str]) -> float:
+        weights = self.weights
+        return self.bias + sum(weights.get(f, 0.0) for f in features)
+
+    def probability(self, features: Iterable[str]) -> float:
+        a, b = self.platt
+        return _sigmoid(a * self.logit(features) + b)
+
+    def speaker_probability(self, raw: float) -> float:
+        """The observed share of right speakers among dev quotes with this raw resolution confidence."""
+        for upto, observed in self.speaker_bins:
+            if raw <= upto:
+                return observed
+        return raw
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, x))))
+
+
+@lru_cache(maxsize=2)
+def load_model(path: Path = WEIGHTS) -> LearnedModel:
+    """Read the weights file shipped with the plugin (no network); raises with the retrain command if absent."""
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"The learned quotes model {path} is missing. Expected the weights file shipped with the plugin; "
+            "run `python benchmarks/train_quotes.py` to rebuild it, or use the option model='rules-only'."
+        )
+    data = json.loads(path.read_text("utf-8"))
+    return LearnedModel(
+        weights={str(k): float(v) for k, v in data["weights"].items()},
+        bias=float(data["bias"]),
+        cue_lemmas={str(k): float(v) for k, v in data["cue_lemmas"].items()},
+        threshold=float(data["threshold"]),
+        rule_threshold=float(data["rule_threshold"]),
+        platt=(float(data["platt"][0]), float(data["platt"][1])),
+        speaker_bins=tuple((float(a), float(b)) for a, b in data.get("speaker_bins", ())),
+    )
+
+
+# candidates -------------------------------------------------------------------------------------------
+def candidates(doc: Doc, rule_quotes: list[Quote], cue_lemmas: dict[str, float]) -> list[Candidate]:
+    """The rules' quotes and the extra cues' cuts, each with its features."""
+    text = doc_text(doc)
+    stretches, _ = scan_quotes(text)
+    found: list[Candidate] = []
+    rule_cues: set[int] = set()
+    group = 0
+    for quote in rule_quotes:
+        cue = _cue_token(doc, quote)
+        if cue is not None:
+            rule_cues.update(t.i for t in doc.char_span(quote.cue_start, quote.cue_end, alignment_mode="expand") or ())
+        own = _rule_features(doc, quote, cue, cue_lemmas)
+        found.append(Candidate(quote=quote, group=group, features=own))
+        group += 1
+    for token in doc:
+        if token.i in rule_cues or token.is_punct or token.is_space:
+            continue
+        lemma = token.lemma_.lower()
+        rate = cue_lemmas.get(lemma)
+        if rate is None or token.pos_ not in ("VERB", "NOUN", "ADJ", "AUX"):
+            continue
+        speaker = speaker_of(token) if token.pos_ in ("VERB", "AUX") else _noun_holder(token)
+        base = _cue_features(token, lemma, rate, speaker)
+        for cut, span in _cuts(doc, text, token, speaker):
+            start, end = span
+            kind = kind_for(doc, start, end, stretches)
+            quote = Quote(
+                kind=kind,
+                content_start=start,
+                content_end=end,
+                content_parts=((start, end),),
+                cue_start=token.idx,
+                cue_end=token.idx + len(token.text),
+                speaker_start=speaker.start_char if speaker is not None else None,
+                speaker_end=speaker.end_char if speaker is not None else None,
+                source="learned",
+            )
+            found.append(
+                Candidate(quote=quote, group=group, features=base + _cut_features(doc, text, token, cut, span, kind))
+            )
+        group += 1
+    return found
+
+
+def _cue_token(doc: Doc, quote: Quote) -> Token | None:
+    if quote.cue_start is None or quote.cue_end is None:
+        return None
+    span = doc.char_span(quote.cue_start, quote.cue_end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def _bucket(value: float, edges: tuple[float, ...]) -> int:
+    return sum(value > e for e in edges)
+
+
+def _speaker_kind(speaker: Span | None) -> str:
+    if speaker is None:
+        return "none"
+    root = speaker.root
+    if root.pos_ == "PRON":
+        return "pron:" + root.lower_
+    if root.ent_type_:
+        return "ent:" + root.ent_type_
+    return "pos:" + root.pos_
+
+
+def _cue_features(token: Token, lemma: str, rate: float, speaker: Span | None) -> tuple[str, ...]:
+    children = sorted({c.dep_ for c in token.children})
+    head = token.head
+    sent = token.sent
+    position = (token.i - sent.start) / max(1, len(sent))
+    features = [
+        "extra",
+        f"lemma={lemma}",
+        f"rate={_bucket(rate, (0.02, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8))}",
+        f"pos={token.pos_}",
+        f"tag={token.tag_}",
+        f"dep={token.dep_}",
+        f"head_dep={head.dep_}",
+        f"head_pos={head.pos_}",
+        f"speaker={_speaker_kind(speaker)}",
+        f"speaker_side={'none' if speaker is None else ('before' if speaker.start < token.i else 'after')}",
+        f"where={_bucket(position, (0.2, 0.5, 0.8))}",
+        f"lemma_speaker={lemma}|{'none' if speaker is None else 'some'}",
+        f"lemma_tag={lemma}|{token.tag_}",
+    ]
+    features += [f"child={d}" for d in children]
+    features += [f"lemma_child={lemma}|{d}" for d in children if d in _CLAUSE_DEPS or d in _OBJECT_DEPS or d == "prep"]
+    if any(c.dep_ == "neg" for c in token.children):
+        features.append("negated")
+    if any(
+        c.dep_ in ("aux", "auxpass") and c.lower_ in ("will", "would", "could", "might", "may") for c in token.children
+    ):
+        features.append("modal")
+    return tuple(features)
+
+
+def _cut_features(doc: Doc, text: str, token: Token, cut: str, span: tuple[int, int], kind: str) -> tuple[str, ...]:
+    start, end = span
+    content = text[start:end]
+    n_words = len(_WORD.findall(content))
+    lemma = token.lemma_.lower()
+    first = doc.char_span(start, end, alignment_mode="expand")
+    features = [
+        f"cut={cut}",
+        f"cut_lemma={cut}|{lemma}",
+        f"cut_pos={cut}|{token.pos_}",
+        f"cut_dep={cut}|{token.dep_}",
+        f"cut_kind={cut}|{kind}",
+        f"cut_len={cut}|{_bucket(n_words, (1, 2, 4, 8, 16, 32))}",
+        f"kind={kind}",
+    ]
+    if first is not None and len(first):
+        features.append(f"cut_first={cut}|{first[0].lower_ if first[0].is_stop else first[0].pos_}")
+        features.append(f"cut_root={cut}|{first.root.pos_}|{first.root.dep_}")
+        if any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in first):
+            features.append(f"cut_finite={cut}")
+    if content.rstrip()[-1:] in '.!?"”':
+        features.append(f"cut_ends_sentence={cut}")
+    return tuple(features)
+
+
+def _rule_features(doc: Doc, quote: Quote, cue: Token | None, cue_lemmas: dict[str, float]) -> tuple[str, ...]:
+    text = doc_text(doc)
+    content = text[quote.content_start : quote.content_end]
+    n_words = len(_WORD.findall(content))
+    speaker = None
+    if quote.speaker_start is not None and quote.speaker_end is not None:
+        speaker = doc.char_span(quote.speaker_start, quote.speaker_end, alignment_mode="expand")
+    features = [
+        "rule",
+        f"rule={quote.source}",
+        f"rule_kind={quote.source}|{quote.kind}",
+        f"kind={quote.kind}",
+        f"rule_len={_bucket(n_words, (1, 2, 4, 8, 16, 32))}",
+        f"rule_speaker={_speaker_kind(speaker)}",
+        f"rule_resolution={quote.speaker_resolution}",
+        f"rule_via={quote.via_start is not None}",
+    ]
+    if cue is not None:
+        lemma = cue.lemma_.lower()
+        rate = cue_lemmas.get(lemma, 0.0)
+        features += [
+            f"rule_lemma={lemma}",
+            f"rule_rate={_bucket(rate, (0.0, 0.02, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8))}",
+            f"rule_cue_pos={cue.pos_}",
+            f"rule_cue_tag={cue.tag_}",
+            f"rule_source_lemma={quote.source}|{lemma}",
+        ]
+        if any(c.dep_ == "neg" for c in cue.children):
+            features.append("rule_negated")
+    else:
+        features.append("rule_no_cue")
+    return tuple(features)
+
+
+def _noun_holder(noun: Token) -> Span | None:
+    """Who holds a message noun: its possessor ("Smith's claim") or the by-phrase ("a claim by Smith")."""
+    from .speakers import noun_phrase
+
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return noun_phrase(child)
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+            objects = [g for g in child.children if g.dep_ == "pobj"]
+            if objects:
+                return noun_phrase(objects[0])
+    if noun.dep_ in ("dobj", "attr") and noun.head.pos_ in ("VERB", "AUX"):
+        return speaker_of(noun.head)
+    return None
+
+
+def _cuts(doc: Doc, text: str, token: Token, speaker: Span | None) -> list[tuple[str, tuple[int, int]]]:
+    """The ways to cut the cue's content, each trimmed to the cue's paragraph and clear of cue and speaker."""
+    sent = token.sent
+    proposals: list[tuple[str, list[Token]]] = []
+    clauses = [c for c in token.children if c.dep_ in _CLAUSE_DEPS or (token.pos_ == "NOUN" and c.dep_ == "acl")]
+    if clauses:
+        proposals.append(("comp", [t for c in clauses for t in c.subtree]))
+    right = [t for c in token.children if c.i > token.i and c.dep_ not in ("punct", "cc", "conj") for t in c.subtree]
+    if right:
+        proposals.append(("right", right))
+    objects = [c for c in token.children if c.dep_ in _OBJECT_DEPS or c.dep_ == "prep"]
+    if objects:
+        proposals.append(("object", [t for c in objects[:1] for t in c.subtree]))
+    if token.i + 1 < sent.end:
+        proposals.append(("rest", list(doc[token.i + 1 : sent.end])))
+    if (speaker is not None and speaker.start > token.i) or (token.i - sent.start) > 3:
+        left_end = min(token.i, speaker.start) if speaker is not None and speaker.start < token.i else token.i
+        if left_end > sent.start:
+            proposals.append(("left", list(doc[sent.start : left_end])))
+    cuts: list[tuple[str, tuple[int, int]]] = []
+    seen: set[tuple[int, int]] = set()
+    for cut, tokens in proposals:
+        tokens = [t for t in tokens if sent.start <= t.i < sent.end]
+        if speaker is not None:
+            tokens = [t for t in tokens if not (speaker.start <= t.i < speaker.end)]
+        tokens = [t for t in tokens if t.i != token.i]
+        if not tokens:
+            continue
+        # one contiguous stretch: the side of the cue where most of the proposal lies
+        before = [t for t in tokens if t.i < token.i]
+        after = [t for t in tokens if t.i > token.i]
+        side = after if len(after) >= len(before) else before
+        if speaker is not None:
+            if side is after and speaker.start > token.i:
+                side = [t for t in side if t.i < speaker.start] or side
+        start = min(t.idx for t in side)
+        end = max(t.idx + len(t.text) for t in side)
+        start, end = line_part(text, (start, end), token.idx)
+        start, end = trim(text, start, end)
+        if end <= start or (start, end) in seen or not _WORD.search(text[start:end]):
+            continue
+        seen.add((start, end))
+        cuts.append((cut, (start, end)))
+    return cuts
+
+
+# choice ------------------------------------------------------------------------------------------------
+def words_of(text: str, start: int, end: int) -> frozenset[tuple[int, int]]:
+    return frozenset((m.start(), m.end()) for m in _WORD.finditer(text, start, end))
+
+
+def choose(
+    text: str, scored: list[tuple[Candidate, float]], threshold: float, rule_threshold: float
+) -> list[tuple[Candidate, float]]:
+    """Per cue the most probable cut over its threshold; of two kept that share most words, the more probable.
+
+    A rule's quote (or another cut of its cue) has a threshold of its own: the rules are precise, so the
+    evidence a rule found a quote counts for more than the model's features say on their own.
+    """
+    best: dict[int, tuple[Candidate, float]] = {}
+    for candidate, p in scored:
+        if candidate.group not in best or p > best[candidate.group][1]:
+            best[candidate.group] = (candidate, p)
+    kept: list[tuple[Candidate, float, frozenset[tuple[int, int]]]] = []
+    for candidate, p in sorted(best.values(), key=lambda pair: -pair[1]):
+        if p < (threshold if candidate.features[0] == "extra" else rule_threshold):
+            continue
+        q = candidate.quote
+        mine = words_of(text, q.content_start, q.content_end)
+        if any(len(mine & other) / max(1, len(mine | other)) >= 0.5 for _, _, other in kept):
+            continue
+        kept.append((candidate, p, mine))
+    return [(c, p) for c, p, _ in kept]
+
+
+def refine(doc: Doc, rule_quotes: list[Quote], model: LearnedModel | None = None) -> list[Quote]:
+    """The learned model's attributions: the rules' quotes it accepts plus the extra cues it finds."""
+    model = model or load_model()
+    text = doc_text(doc)
+    scored = [(c, model.probability(c.features)) for c in candidates(doc, rule_quotes, model.cue_lemmas)]
+    quotes = []
+    for candidate, p in choose(text, scored, model.threshold, model.rule_threshold):
+        quote = candidate.quote
+        if quote.source == "learned" and quote.speaker_start is not None and quote.speaker_end is not None:
+            speaker = doc.char_span(quote.speaker_start, quote.speaker_end, alignment_mode="expand")
+            resolution = resolve_speaker(doc, speaker, exclude_around=quote.speaker_start)
+            quote = replace(
+                quote,
+                speaker_ref_start=resolution.ref_start,
+                speaker_ref_end=resolution.ref_end,
+                speaker_confidence=resolution.confidence,
+                speaker_resolution=resolution.how,
+            )
+        quote = replace(
+            quote,
+            confidence=round(p, 3),
+            speaker_confidence=round(model.speaker_probability(quote.speaker_confidence), 3)
+            if quote.speaker_start is not None
+            else 0.0,
+        )
+        quotes.append(quote)
+    quotes.sort(key=lambda q: (q.content_start, q.content_end))
+    return quotes
