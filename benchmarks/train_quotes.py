@@ -39,8 +39,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / ".." / "shared" / "data" / "eval"
 SEED = 0
-THRESHOLDS = (0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85)
-RULE_THRESHOLDS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+RULE_THRESHOLDS = (0.0, 0.1, 0.2, 0.3, 0.4)
 MIN_RATE = 0.02  # a lemma heading cues less often than this proposes too many candidates for what it finds
 
 
@@ -101,12 +101,17 @@ def featurise(documents, rates):
 
     out = []
     for _, text, gold, doc in documents:
-        cands = candidates(doc, rule_quotes(doc), rates)
+        rules = rule_quotes(doc)
+        cands = candidates(doc, rules, rates)
         gold_words = [words(text, g.content) for g in gold]
+        # a new cue is worth keeping only for a gold attribution no rule quote already finds
+        rule_words = [words(text, q.content_parts or ((q.content_start, q.content_end),)) for q in rules]
+        found = {i for i, g in enumerate(gold_words) if any(jaccard(r, g) >= 0.5 for r in rule_words if r & g)}
         labels = []
         for c in cands:
             mine = words(text, c.quote.content_parts or ((c.quote.content_start, c.quote.content_end),))
-            labels.append(int(any(jaccard(mine, g) >= 0.5 for g in gold_words if g & mine)))
+            targets = range(len(gold_words)) if c.features[0] != "extra" else set(range(len(gold_words))) - found
+            labels.append(int(any(jaccard(mine, gold_words[i]) >= 0.5 for i in targets if gold_words[i] & mine)))
         out.append((text, gold, doc, cands, labels))
     return out
 
@@ -201,6 +206,16 @@ def main(argv: list[str] | None = None) -> int:
     calibrated_threshold = 1 / (1 + math.exp(-(a * raw_threshold + b)))
     raw_rule = math.log(max(rule_threshold, 1e-6) / (1 - rule_threshold))
     calibrated_rule = 1 / (1 + math.exp(-(a * raw_rule + b))) if rule_threshold > 0 else 0.0
+    # the lemmas whose candidates ever pass the threshold on train: the only ones worth trying at run time
+    active = sorted(
+        {
+            c.features[1].removeprefix("lemma=")
+            for *_, cands, _ in train_f
+            for c in cands
+            if c.features[0] == "extra" and chosen_logit(c.features) >= raw_threshold
+        }
+    )
+    print(f"{len(active)} of {len(rates)} cue lemmas ever pass the threshold on train", flush=True)
     speaker_bins = speaker_calibration(tune, weights, bias, rates, threshold, rule_threshold)
     artefact = {
         "format": 1,
@@ -215,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         "platt": [round(a, 5), round(b, 5)],
         "speaker_bins": speaker_bins,
         "cue_lemmas": rates,
+        "active_lemmas": active,
         "weights": {k: round(v, 5) for k, v in sorted(weights.items())},
     }
     args.out.write_text(json.dumps(artefact, indent=0, sort_keys=False) + "\n", "utf-8")

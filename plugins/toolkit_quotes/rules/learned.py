@@ -14,8 +14,13 @@ trained on annotated news (PolNeAR's train split; see ``MODEL_CARD.md``) knows:
    weights a JSON file; inference is a sum of weights per candidate, no second
    model pass;
 3. **choice** — per cue the best-scoring cut, kept when its calibrated
-   probability reaches the tuned threshold; of two kept candidates whose contents
-   are mostly the same words, the more probable one stays.
+   probability reaches its threshold (one for the rules' quotes, a stricter one
+   for new cues, both tuned on dev's even half); of two kept candidates whose
+   contents are mostly the same words, the more probable one stays.
+
+At run time only the cue lemmas whose candidates ever passed the threshold in
+training propose new cues (``active_lemmas``): the others could not be kept, and
+trying them would cost a fifth of the parse.
 
 The probability, calibrated on PolNeAR dev (Platt scaling), is the quote's
 ``confidence``. :func:`candidates` is shared with the training script
@@ -73,6 +78,9 @@ class LearnedModel:
     rule_threshold: float  # on the calibrated probability, for a rule's quote or another cut of its cue
     platt: tuple[float, float]  # calibrated p = sigmoid(a * raw_logit + b)
     speaker_bins: tuple[tuple[float, float], ...] = ()  # (raw speaker confidence up to, observed accuracy)
+    # the cue lemmas whose candidates ever passed the threshold in training: only they are tried at run
+    # time, which keeps the pass cheap (None: all of ``cue_lemmas``, as in training)
+    active_lemmas: frozenset[str] | None = None
 
     def logit(self, features: Iterable[str]) -> float:
         weights = self.weights
@@ -111,12 +119,15 @@ def load_model(path: Path = WEIGHTS) -> LearnedModel:
         rule_threshold=float(data["rule_threshold"]),
         platt=(float(data["platt"][0]), float(data["platt"][1])),
         speaker_bins=tuple((float(a), float(b)) for a, b in data.get("speaker_bins", ())),
+        active_lemmas=frozenset(data["active_lemmas"]) if "active_lemmas" in data else None,
     )
 
 
 # candidates -------------------------------------------------------------------------------------------
-def candidates(doc: Doc, rule_quotes: list[Quote], cue_lemmas: dict[str, float]) -> list[Candidate]:
-    """The rules' quotes and the extra cues' cuts, each with its features."""
+def candidates(
+    doc: Doc, rule_quotes: list[Quote], cue_lemmas: dict[str, float], *, active: frozenset[str] | None = None
+) -> list[Candidate]:
+    """The rules' quotes and the extra cues' cuts (for lemmas in ``active``, all when None), with their features."""
     text = doc_text(doc)
     stretches, _ = scan_quotes(text)
     found: list[Candidate] = []
@@ -129,16 +140,26 @@ def candidates(doc: Doc, rule_quotes: list[Quote], cue_lemmas: dict[str, float])
         own = _rule_features(doc, quote, cue, cue_lemmas)
         found.append(Candidate(quote=quote, group=group, features=own))
         group += 1
+    rule_words = [words_of(text, q.content_start, q.content_end) for q in rule_quotes]
+    bounds = _sentence_bounds(doc)
     for token in doc:
         if token.i in rule_cues or token.is_punct or token.is_space:
             continue
         lemma = token.lemma_.lower()
         rate = cue_lemmas.get(lemma)
-        if rate is None or token.pos_ not in ("VERB", "NOUN", "ADJ", "AUX"):
+        if (
+            rate is None
+            or token.pos_ not in ("VERB", "NOUN", "ADJ", "AUX")
+            or (active is not None and lemma not in active)
+        ):
             continue
+        sent = bounds[token.i]
         speaker = speaker_of(token) if token.pos_ in ("VERB", "AUX") else _noun_holder(token)
-        base = _cue_features(token, lemma, rate, speaker)
-        for cut, span in _cuts(doc, text, token, speaker):
+        base = _cue_features(token, lemma, rate, speaker, sent)
+        inside_rule = any(token.idx <= q.content_end and q.content_start <= token.idx for q in rule_quotes)
+        if inside_rule:
+            base += ("cue_inside_rule_quote",)
+        for cut, span in _cuts(doc, text, token, speaker, sent):
             start, end = span
             kind = kind_for(doc, start, end, stretches)
             quote = Quote(
@@ -152,9 +173,12 @@ def candidates(doc: Doc, rule_quotes: list[Quote], cue_lemmas: dict[str, float])
                 speaker_end=speaker.end_char if speaker is not None else None,
                 source="learned",
             )
-            found.append(
-                Candidate(quote=quote, group=group, features=base + _cut_features(doc, text, token, cut, span, kind))
-            )
+            mine = words_of(text, start, end)
+            # how much of a rule's quote this cut repeats: a repeat adds nothing the rules did not find
+            overlap = max((len(mine & other) / len(mine | other) for other in rule_words if mine & other), default=0.0)
+            features = base + _cut_features(doc, text, token, cut, span, kind)
+            features += (f"rule_overlap={_bucket(overlap, (0.0, 0.25, 0.5, 0.75))}",)
+            found.append(Candidate(quote=quote, group=group, features=features))
         group += 1
     return found
 
@@ -181,11 +205,21 @@ def _speaker_kind(speaker: Span | None) -> str:
     return "pos:" + root.pos_
 
 
-def _cue_features(token: Token, lemma: str, rate: float, speaker: Span | None) -> tuple[str, ...]:
+def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) of each token's sentence: ``Token.sent`` walks the parse on every call."""
+    bounds: list[tuple[int, int]] = [(0, len(doc))] * len(doc)
+    for sent in doc.sents:
+        for i in range(sent.start, sent.end):
+            bounds[i] = (sent.start, sent.end)
+    return bounds
+
+
+def _cue_features(
+    token: Token, lemma: str, rate: float, speaker: Span | None, sent: tuple[int, int]
+) -> tuple[str, ...]:
     children = sorted({c.dep_ for c in token.children})
     head = token.head
-    sent = token.sent
-    position = (token.i - sent.start) / max(1, len(sent))
+    position = (token.i - sent[0]) / max(1, sent[1] - sent[0])
     features = [
         "extra",
         f"lemma={lemma}",
@@ -288,9 +322,11 @@ def _noun_holder(noun: Token) -> Span | None:
     return None
 
 
-def _cuts(doc: Doc, text: str, token: Token, speaker: Span | None) -> list[tuple[str, tuple[int, int]]]:
+def _cuts(
+    doc: Doc, text: str, token: Token, speaker: Span | None, bounds: tuple[int, int]
+) -> list[tuple[str, tuple[int, int]]]:
     """The ways to cut the cue's content, each trimmed to the cue's paragraph and clear of cue and speaker."""
-    sent = token.sent
+    sent = doc[bounds[0] : bounds[1]]
     proposals: list[tuple[str, list[Token]]] = []
     clauses = [c for c in token.children if c.dep_ in _CLAUSE_DEPS or (token.pos_ == "NOUN" and c.dep_ == "acl")]
     if clauses:
@@ -353,7 +389,10 @@ def choose(
             best[candidate.group] = (candidate, p)
     kept: list[tuple[Candidate, float, frozenset[tuple[int, int]]]] = []
     for candidate, p in sorted(best.values(), key=lambda pair: -pair[1]):
-        if p < (threshold if candidate.features[0] == "extra" else rule_threshold):
+        marked = candidate.features[0] == "rule" and candidate.quote.kind != "indirect"
+        # words in quotation marks are evidence the model was not trained to overrule: it only judges
+        # reported speech, so a quoted statement is never left without its attribution
+        if not marked and p < (threshold if candidate.features[0] == "extra" else rule_threshold):
             continue
         q = candidate.quote
         mine = words_of(text, q.content_start, q.content_end)
@@ -367,7 +406,10 @@ def refine(doc: Doc, rule_quotes: list[Quote], model: LearnedModel | None = None
     """The learned model's attributions: the rules' quotes it accepts plus the extra cues it finds."""
     model = model or load_model()
     text = doc_text(doc)
-    scored = [(c, model.probability(c.features)) for c in candidates(doc, rule_quotes, model.cue_lemmas)]
+    scored = [
+        (c, model.probability(c.features))
+        for c in candidates(doc, rule_quotes, model.cue_lemmas, active=model.active_lemmas)
+    ]
     quotes = []
     for candidate, p in choose(text, scored, model.threshold, model.rule_threshold):
         quote = candidate.quote
