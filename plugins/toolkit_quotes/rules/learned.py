@@ -38,6 +38,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from spacy.attrs import LEMMA
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from toolkit.sdk import doc_text
@@ -140,9 +142,14 @@ def candidates(
         own = _rule_features(doc, quote, cue, cue_lemmas)
         found.append(Candidate(quote=quote, group=group, features=own))
         group += 1
+    rule_ranges = [(q.content_start, q.content_end) for q in rule_quotes]
     rule_words = [words_of(text, q.content_start, q.content_end) for q in rule_quotes]
     bounds = _sentence_bounds(doc)
-    for token in doc:
+    # only tokens whose lemma is a cue lemma, found on the lemma ids: most tokens never become Token objects
+    wanted = {get_string_id(lemma) for lemma in (cue_lemmas if active is None else active)}
+    lemma_ids = doc.to_array([LEMMA])
+    for i in [i for i, lemma_id in enumerate(lemma_ids.tolist()) if lemma_id in wanted]:
+        token = doc[i]
         if token.i in rule_cues or token.is_punct or token.is_space:
             continue
         lemma = token.lemma_.lower()
@@ -156,8 +163,7 @@ def candidates(
         sent = bounds[token.i]
         speaker = speaker_of(token) if token.pos_ in ("VERB", "AUX") else _noun_holder(token)
         base = _cue_features(token, lemma, rate, speaker, sent)
-        inside_rule = any(token.idx <= q.content_end and q.content_start <= token.idx for q in rule_quotes)
-        if inside_rule:
+        if any(s <= token.idx <= e for s, e in rule_ranges):
             base += ("cue_inside_rule_quote",)
         for cut, span in _cuts(doc, text, token, speaker, sent):
             start, end = span
@@ -173,9 +179,13 @@ def candidates(
                 speaker_end=speaker.end_char if speaker is not None else None,
                 source="learned",
             )
-            mine = words_of(text, start, end)
             # how much of a rule's quote this cut repeats: a repeat adds nothing the rules did not find
-            overlap = max((len(mine & other) / len(mine | other) for other in rule_words if mine & other), default=0.0)
+            overlap = 0.0
+            if any(s < end and start < e for s, e in rule_ranges):
+                mine = words_of(text, start, end)
+                overlap = max(
+                    (len(mine & other) / len(mine | other) for other in rule_words if mine & other), default=0.0
+                )
             features = base + _cut_features(doc, text, token, cut, span, kind)
             features += (f"rule_overlap={_bucket(overlap, (0.0, 0.25, 0.5, 0.75))}",)
             found.append(Candidate(quote=quote, group=group, features=features))
@@ -325,49 +335,54 @@ def _noun_holder(noun: Token) -> Span | None:
 def _cuts(
     doc: Doc, text: str, token: Token, speaker: Span | None, bounds: tuple[int, int]
 ) -> list[tuple[str, tuple[int, int]]]:
-    """The ways to cut the cue's content, each trimmed to the cue's paragraph and clear of cue and speaker."""
-    sent = doc[bounds[0] : bounds[1]]
-    proposals: list[tuple[str, list[Token]]] = []
+    """The ways to cut the cue's content, each trimmed to the cue's paragraph and clear of cue and speaker.
+
+    Proposals are token indices, not Tokens (a subtree by its edges): this runs for every cue-like token
+    of every article, and making Token objects was most of its cost.
+    """
+    sent_start, sent_end = bounds
+    proposals: list[tuple[str, list[int]]] = []
     clauses = [c for c in token.children if c.dep_ in _CLAUSE_DEPS or (token.pos_ == "NOUN" and c.dep_ == "acl")]
     if clauses:
-        proposals.append(("comp", [t for c in clauses for t in c.subtree]))
-    right = [t for c in token.children if c.i > token.i and c.dep_ not in ("punct", "cc", "conj") for t in c.subtree]
+        proposals.append(("comp", [i for c in clauses for i in _subtree(c)]))
+    right = [i for c in token.children if c.i > token.i and c.dep_ not in ("punct", "cc", "conj") for i in _subtree(c)]
     if right:
         proposals.append(("right", right))
     objects = [c for c in token.children if c.dep_ in _OBJECT_DEPS or c.dep_ == "prep"]
     if objects:
-        proposals.append(("object", [t for c in objects[:1] for t in c.subtree]))
-    if token.i + 1 < sent.end:
-        proposals.append(("rest", list(doc[token.i + 1 : sent.end])))
-    if (speaker is not None and speaker.start > token.i) or (token.i - sent.start) > 3:
+        proposals.append(("object", list(_subtree(objects[0]))))
+    if token.i + 1 < sent_end:
+        proposals.append(("rest", list(range(token.i + 1, sent_end))))
+    if (speaker is not None and speaker.start > token.i) or (token.i - sent_start) > 3:
         left_end = min(token.i, speaker.start) if speaker is not None and speaker.start < token.i else token.i
-        if left_end > sent.start:
-            proposals.append(("left", list(doc[sent.start : left_end])))
+        if left_end > sent_start:
+            proposals.append(("left", list(range(sent_start, left_end))))
     cuts: list[tuple[str, tuple[int, int]]] = []
     seen: set[tuple[int, int]] = set()
-    for cut, tokens in proposals:
-        tokens = [t for t in tokens if sent.start <= t.i < sent.end]
+    for cut, indices in proposals:
+        indices = [i for i in indices if sent_start <= i < sent_end and i != token.i]
         if speaker is not None:
-            tokens = [t for t in tokens if not (speaker.start <= t.i < speaker.end)]
-        tokens = [t for t in tokens if t.i != token.i]
-        if not tokens:
+            indices = [i for i in indices if not (speaker.start <= i < speaker.end)]
+        if not indices:
             continue
         # one contiguous stretch: the side of the cue where most of the proposal lies
-        before = [t for t in tokens if t.i < token.i]
-        after = [t for t in tokens if t.i > token.i]
+        before = [i for i in indices if i < token.i]
+        after = [i for i in indices if i > token.i]
         side = after if len(after) >= len(before) else before
-        if speaker is not None:
-            if side is after and speaker.start > token.i:
-                side = [t for t in side if t.i < speaker.start] or side
-        start = min(t.idx for t in side)
-        end = max(t.idx + len(t.text) for t in side)
-        start, end = line_part(text, (start, end), token.idx)
+        if speaker is not None and side is after and speaker.start > token.i:
+            side = [i for i in side if i < speaker.start] or side
+        first, last = doc[min(side)], doc[max(side)]
+        start, end = line_part(text, (first.idx, last.idx + len(last.text)), token.idx)
         start, end = trim(text, start, end)
         if end <= start or (start, end) in seen or not _WORD.search(text[start:end]):
             continue
         seen.add((start, end))
         cuts.append((cut, (start, end)))
     return cuts
+
+
+def _subtree(token: Token) -> range:
+    return range(token.left_edge.i, token.right_edge.i + 1)
 
 
 # choice ------------------------------------------------------------------------------------------------
