@@ -93,7 +93,9 @@ class LearnedModel:
         return _sigmoid(a * self.logit(features) + b)
 
     def speaker_probability(self, raw: float) -> float:
-        """The observed share of right speakers among dev quotes with this raw resolution confidence."""
+        """The observed share of right speaker spans among dev quotes with this raw resolution confidence.
+
+        Reported, not applied to ``speaker_confidence`` (see :func:`refine`)."""
         for upto, observed in self.speaker_bins:
             if raw <= upto:
                 return observed
@@ -438,13 +440,10 @@ def refine(doc: Doc, rule_quotes: list[Quote], model: LearnedModel | None = None
                 speaker_confidence=resolution.confidence,
                 speaker_resolution=resolution.how,
             )
-        quote = replace(
-            quote,
-            confidence=round(p, 3),
-            speaker_confidence=round(model.speaker_probability(quote.speaker_confidence), 3)
-            if quote.speaker_start is not None
-            else 0.0,
-        )
+        # speaker_confidence stays the rules' resolution confidence: the dev bins (speaker_probability) measure
+        # whether the speaker *span* is right (PolNeAR's Source is "he" as often as a name), not whether the
+        # name it resolves to is, so mapping through them would give an unresolved "he" 0.88
+        quote = replace(quote, confidence=round(p, 3))
         quotes.append(quote)
     quotes.sort(key=lambda q: (q.content_start, q.content_end))
     return quotes
