@@ -208,14 +208,28 @@ def _build_parser(*, export_folder: str | None = None) -> argparse.ArgumentParse
     report.add_argument("--kernel", default="python3", help="Jupyter kernel that runs --template (default python3)")
     evaluate = sub.add_parser(
         "evaluate",
-        help="score a plugin against your own gold annotations (e.g. quotes on brat attribution files)",
-        description="presslens evaluate quotes --gold DIR: score quote attribution on DIR/text/*.txt with brat "
-        "gold in DIR/attributions/*.ann (PolNeAR's layout), rules-only and the learned model side by side.",
+        help="score PressLens against your own gold annotations",
+        description="presslens evaluate WHAT --gold FILE: analyse the gold file's text and score what PressLens "
+        "finds against it.",
     )
-    evaluate.add_argument("plugin", help="the plugin to score (one that can be evaluated, e.g. quotes)")
-    evaluate.add_argument("--gold", required=True, help="the gold folder")
-    evaluate.add_argument("--model", help="spaCy pipeline name or path")
-    for command in sub.choices.values():  # --debug before or after the command: `presslens analyze … --debug`
+    what = evaluate.add_subparsers(dest="what", metavar="WHAT", required=True)
+    mentions = what.add_parser(
+        "mentions",
+        help="name mentions against a CoNLL-format NER file (token and tag per line, BIO or IOB)",
+        description="Exact-match precision, recall and F1 per type (PER, ORG, LOC, MISC), OntoNotes labels "
+        "mapped to CoNLL types.",
+    )
+    mentions.add_argument("--gold", required=True, help="the CoNLL-format NER file")
+    mentions.add_argument("--model", help="spaCy pipeline name or path")
+    mentions.add_argument("--json", action="store_true", help="print the scores as JSON")
+    for name in _evaluable_plugins():  # plugins that score themselves (Plugin.evaluate), e.g. quotes
+        scored = what.add_parser(name, help=f"{name}: scored by its plugin against a gold folder")
+        scored.add_argument("--gold", required=True, help="the gold folder (the plugin's docs say its layout)")
+        scored.add_argument("--model", help="spaCy pipeline name or path")
+    for command in [
+        *sub.choices.values(),
+        *what.choices.values(),
+    ]:  # --debug before or after the command: `presslens analyze … --debug`
         command.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help="show the traceback of an error"
         )
@@ -317,21 +331,6 @@ def _cmd_plugins(_: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from .registry import registry
-
-    scorable = {plugin.name: plugin.evaluate for plugin in registry.all() if plugin.evaluate is not None}
-    if args.plugin not in scorable:
-        print(
-            f"presslens evaluate: no plugin {args.plugin!r} that can be evaluated; "
-            f"expected one of: {', '.join(sorted(scorable)) or '(none installed)'}",
-            file=sys.stderr,
-        )
-        return errors.EXIT_USAGE
-    print(scorable[args.plugin](Path(args.gold), model=args.model))
-    return errors.EXIT_OK
-
-
 def _cmd_export(args: argparse.Namespace) -> int:
     from .export import EXPORT_FORMATS, export
     from .pipeline import Corpus
@@ -395,6 +394,46 @@ def _cmd_report(args: argparse.Namespace) -> int:
     print(f"wrote {out.resolve()} in {time.perf_counter() - started:.1f}s", file=sys.stderr)
     return 0
 
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    if args.what in EVALUATIONS:
+        return EVALUATIONS[args.what](args)
+    from .registry import registry
+
+    plugin = registry.get(args.what)
+    assert plugin.evaluate is not None  # argparse offered only plugins that can be evaluated
+    print(plugin.evaluate(Path(args.gold), model=args.model))
+    return errors.EXIT_OK
+
+
+def _evaluable_plugins() -> list[str]:
+    """Installed plugins with an ``evaluate`` hook; none when the registry cannot load (the core still works)."""
+    try:
+        from .registry import registry
+
+        return sorted(p.name for p in registry.all() if p.evaluate is not None and p.name not in EVALUATIONS)
+    except Exception:  # a broken plugin must not break `presslens --help`; `presslens plugins` reports it
+        return []
+
+
+def _evaluate_mentions(args: argparse.Namespace) -> int:
+    from .evaluation import evaluate_mentions
+
+    scores = evaluate_mentions(args.gold, model=args.model)
+    if args.json:
+        print(json.dumps(scores, indent=2))
+        return 0
+    print(f"{'type':<5} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6}")
+    for label, row in scores.items():
+        gold = int(row["tp"] + row["fn"])
+        print(
+            f"{label:<5} {100 * row['precision']:>6.2f} {100 * row['recall']:>6.2f} {100 * row['f1']:>6.2f} {gold:>6}"
+        )
+    return 0
+
+
+# ``presslens evaluate <what>``: one function per kind of gold
+EVALUATIONS = {"mentions": _evaluate_mentions}
 
 COMMANDS = {
     "analyze": _cmd_analyze,

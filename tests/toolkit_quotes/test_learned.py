@@ -165,5 +165,7 @@ def test_presslens_evaluate_quotes_prints_both_modes(tmp_path, capsys):
 def test_presslens_evaluate_names_the_plugins_it_can_score(capsys):
     from toolkit.cli import main
 
-    assert main(["evaluate", "nothing-here", "--gold", "."]) == 2
+    with pytest.raises(SystemExit) as exit_:
+        main(["evaluate", "nothing-here", "--gold", "."])
+    assert exit_.value.code == 2
     assert "quotes" in capsys.readouterr().err
