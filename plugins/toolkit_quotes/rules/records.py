@@ -47,6 +47,8 @@ class Quote:
     # which rule found it: quote-after, quote-before, dash, colon-headline, clause, noun, attitude, relay,
     # colon-block, speaker-line, continuation, unattributed
     source: str = ""
+    # the learned model's calibrated probability that this is an attribution; None from the rules alone
+    confidence: float | None = None
 
     def row(self, text: str) -> dict[str, object]:
         """The quote as a row of the ``quotes`` table (without ids and the corpus-level joins)."""
@@ -75,6 +77,7 @@ class Quote:
             "via_text": piece(self.via_start, self.via_end),
             "content_parts": [list(p) for p in self.content_parts],
             "rule": self.source,
+            "confidence": self.confidence,
         }
 
 
