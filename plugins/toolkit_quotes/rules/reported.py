@@ -49,13 +49,14 @@ from .words import (
     OBJECT_OR_GERUND_VERBS,
     OBJECT_TAKING_VERBS,
     PHYSICAL_SENSE_VERBS,
-    PROMPT_NOUNS,
-    PROMPTED_VERBS,
     PREPOSITIONAL_STANCE_VERBS,
     PREPOSITIONAL_VERBS,
+    PROMPT_NOUNS,
+    PROMPTED_VERBS,
     PRONOUN_CONTENT,
     QUESTION_VERBS,
     REGARD_VERBS,
+    RELAYING_VERBS,
     SOURCE_NOUNS,
     SPEECH_VERBS,
     STANCE_PREPOSITIONS,
@@ -263,13 +264,19 @@ def _no_message(verb: Token, lemma: str, message: list[Token]) -> bool:
     the journalists"), or what a negated verb did not report ("hasn't reported about the meeting")."""
     inside = {t.i for t in message}
     heads = [t for t in message if t.head.i not in inside]
-    if lemma in PROMPTED_VERBS and heads and heads[0].pos_ == "NOUN" and heads[0].lower_ in PROMPT_NOUNS:
-        return True  # "the question whether …" is still what was asked
+    if (
+        lemma in PROMPTED_VERBS
+        and heads
+        and heads[0].dep_ == "dobj"
+        and heads[0].pos_ == "NOUN"
+        and heads[0].lower_ in PROMPT_NOUNS
+    ):
+        return True  # "the question whether …" is still what was asked ("did not respond to requests" is a stance)
     if any(t.pos_ in ("VERB", "AUX") for t in message):
         return False  # a clause says something
-    # a speech verb only: "did not rule out new taxes" still takes a stance on them
+    # an outlet's report only: "did not rule out new taxes", "did not respond to requests" still take a stance
     return (
-        lemma in SPEECH_VERBS
+        lemma in RELAYING_VERBS
         and any(c.dep_ == "neg" for c in verb.children)
         and not any(t.text in OPENERS for t in message)
     )

@@ -30,7 +30,6 @@ from .words import (
     GROUP_PRONOUNS,
     INDEFINITE_DETERMINERS,
     MASCULINE_TITLES,
-    MEDIA_NOUNS,
     ORGANISATION_HEADS,
     ORGANISATION_KINDS,
     PERSON_PRONOUNS,
@@ -189,9 +188,7 @@ def resolve_speaker(
 def _definite(speaker: Span) -> bool:
     """ "the report", "this study", "the firm's lawyers": a phrase pointing back at something named before."""
     root = speaker.root
-    return any(
-        c.dep_ in ("det", "poss") and c.lower_ in _DEFINITE_DETERMINERS or c.dep_ == "poss" for c in root.children
-    )
+    return any((c.dep_ == "det" and c.lower_ in _DEFINITE_DETERMINERS) or c.dep_ == "poss" for c in root.children)
 
 
 _DEFINITE_DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
@@ -279,10 +276,8 @@ def _office_of(speaker: Span) -> Resolution | None:
     words ("the office of assistants"); ``None`` when the phrase is not of that shape.
     """
     root = speaker.root
-    if (
-        root.pos_ != "NOUN"
-        or root.lower_ not in REPRESENTATIVE_NOUNS
-        and root.lemma_.lower() not in REPRESENTATIVE_NOUNS
+    if root.pos_ != "NOUN" or (
+        root.lower_ not in REPRESENTATIVE_NOUNS and root.lemma_.lower() not in REPRESENTATIVE_NOUNS
     ):
         return None
     ents = [
