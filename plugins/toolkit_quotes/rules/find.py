@@ -37,7 +37,7 @@ from .reported import clause_quote
 from .spans import boilerplate_ranges, overlaps_any
 from .speakers import EarlierSpeaker, EarlierSpeakers, RangeIndex, conjuncts, person_mentions, resolve_speaker
 from .verbs import is_cue_verb, is_message_verb
-from .words import RELAYING_VERBS
+from .words import RELAYING_VERBS, REPRESENTATIVE_NOUNS, ROLE_NOUNS
 
 
 # ---------------------------------------------------------------------------
@@ -260,8 +260,13 @@ def _resolve_all(doc: Doc, drafts: list[Draft]) -> list[Quote]:
                 label = "PLURAL"  # "the report's authors": what a later "they" stands for
             at = speaker.start_char if speaker is not None else draft.content[0]
             earlier.add(EarlierSpeaker(at=at, ref_start=ref_start, ref_end=ref_end, label=label))
-        elif speaker is not None and len(speaker) > 1 and speaker.root.tag_ in ("NNS", "NNPS"):
-            # an unresolved group ("the report's authors") is still who a later "they" is
+        elif (
+            speaker is not None
+            and len(speaker) > 1
+            and speaker.root.tag_ in ("NNS", "NNPS")
+            and speaker.root.lemma_.lower() in ROLE_NOUNS | REPRESENTATIVE_NOUNS
+        ):
+            # an unresolved group of people ("the report's authors") is still who a later "they" is
             earlier.add(
                 EarlierSpeaker(
                     at=speaker.start_char, ref_start=speaker.start_char, ref_end=speaker.end_char, label="PLURAL"
