@@ -40,6 +40,24 @@ def test_one_name_across_a_coordination_is_one_speaker(nlp):
     assert len(row["speakers"]) == 1
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # one person with two titles: the second shares the first's determiner
+        "The former senator and current nominee said that taxes would fall.",
+        # an apposition coordinated inside the subject is still one speaker
+        "Even Norvia, Ostland's only ally and its economic lifeline, said that the sanctions were unfair.",
+    ],
+)
+def test_one_speaker_with_coordinated_titles_is_not_split(nlp, text):
+    assert len(only(rows_of(nlp, text), cue="said")["speakers"]) == 1
+
+
+def test_pronoun_and_named_person_are_two_speakers(nlp):
+    text = "She and her Varnesian counterpart Dragan Ostrov said that the talks went well."
+    assert only(rows_of(nlp, text), cue="said")["speakers"] == ["She", "Dragan Ostrov"]
+
+
 def test_single_speaker_list_matches_contract_columns(nlp):
     text = "Mayor Ana Reyes said that the bridge would reopen in June."
     row = only(rows_of(nlp, text), cue="said")
@@ -121,6 +139,12 @@ def test_spokesperson_for_a_ministry_goes_to_the_ministry(nlp):
     # the same spokesperson again: the same ministry
     again = only(rows, speaker_text="the spokesperson")
     assert again["speaker_ref_text"] == first["speaker_ref_text"]
+
+
+def test_where_an_office_stands_is_not_whom_it_speaks_for(nlp):
+    text = "Its embassy in Tollerburg said that the ambassador had left."
+    row = only(rows_of(nlp, text), cue="said")
+    assert row["speaker_resolution"] != "office" and row["speaker_ref_text"] is None
 
 
 def test_named_spokesperson_stays_the_person(nlp):

@@ -286,7 +286,12 @@ def _office_of(speaker: Span) -> Resolution | None:
         if e.start >= speaker.start and e.end <= speaker.end and not (e.start <= root.i < e.end)
     ]
     people = [e for e in person_mentions(speaker.doc) if e.start >= speaker.start and e.end <= speaker.end]
-    spoken_for = [e for e in [*ents, *people] if _hangs_on(e.root, root)]
+    # whom it speaks for hangs on it by "of", "for" or "to", or as a possessor; "its embassy in X" is where it is
+    spoken_for = [
+        e
+        for e in [*ents, *people]
+        if _hangs_on(e.root, root) and not (e.root.dep_ == "pobj" and e.root.head.lower_ not in ("of", "for", "to"))
+    ]
     if not spoken_for:
         return None
     # an organisation it speaks for ("a spokesperson for the Defence Ministry"); a country only as the
@@ -295,7 +300,15 @@ def _office_of(speaker: Span) -> Resolution | None:
         e
         for e in spoken_for
         if e not in people
-        and (e.label_ == "ORG" or (e.label_ == "GPE" and e.root.dep_ == "pobj" and e.root.head.head == root))
+        and (
+            e.label_ == "ORG"
+            or (
+                e.label_ == "GPE"
+                and e.root.dep_ == "pobj"
+                and e.root.head.head == root
+                and e.root.head.lower_ in ("of", "for", "to")  # "its embassy in X" is only where it stands
+            )
+        )
     ]
     person_branches = [c for c in root.children if c.i > root.i and c.dep_ == "prep" and _holds_any(c, people)]
     # "the office of assistants to Ostland's Minister X": a name modifying the person is not the office's
@@ -707,7 +720,7 @@ def conjuncts(speaker: Span) -> list[Span]:
         end = min(end, speaker.end)
         while end > start + 1 and doc[end - 1].is_punct:
             end -= 1
-        if start >= end:
+        if start >= end or not _speaks_alone(head, k=len(phrases)):
             return [speaker]
         phrases.append(doc[start:end])
     ents = memoised(doc, "ents", lambda d: d.ents)
@@ -716,6 +729,19 @@ def conjuncts(speaker: Span) -> list[Span]:
         if len(inside) > 1:
             return [speaker]
     return phrases
+
+
+def _speaks_alone(head: Token, *, k: int) -> bool:
+    """Whether a conjunct names a speaker of its own: a name, a pronoun, or a noun with its own determiner
+    or in the plural ("regulators and environmental groups"). "The former senator and current nominee" is one
+    person with two titles (the second shares the first's determiner); "Trump and has" is a misparse."""
+    if head.pos_ in ("PROPN", "PRON") or head.ent_type_:
+        return True
+    if head.pos_ != "NOUN":
+        return False
+    if head.tag_ in ("NNS", "NNPS"):
+        return True
+    return k == 0 or any(c.dep_ in ("det", "poss") for c in head.children)
 
 
 def clip_line(span: Span, anchor: Token) -> Span | None:
