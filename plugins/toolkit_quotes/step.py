@@ -66,8 +66,13 @@ def corpus_step(tables: Mapping[str, pd.DataFrame], context: StepContext) -> dic
     ref_end = _column(quotes, "speaker_ref_end").fillna(_column(quotes, "speaker_end"))
     speakers = pd.DataFrame({"article_id": quotes["article_id"], "start": ref_start, "end": ref_end})
     # an unresolved pronoun or description has no reference: never link its bare text
-    unresolved = _column(quotes, "speaker_resolution").isin(["unresolved", "none"])
+    resolution = _column(quotes, "speaker_resolution")
+    unresolved = resolution.isin(["unresolved", "none"])
     speakers.loc[unresolved, ["start", "end"]] = pd.NA
+    # an office or a description resolved to a phrase ("Ostland's embassy", "the latest poll by the Herald")
+    # is linked by its last word, its head: never to a name inside it
+    by_head = resolution.isin(["office", "description"]) & speakers["end"].notna()
+    speakers.loc[by_head, "start"] = speakers.loc[by_head, "end"] - 1
     quotes["speaker_entity_id"] = link_spans(speakers, mentions).astype("string")
     via = pd.DataFrame(
         {"article_id": quotes["article_id"], "start": _column(quotes, "via_start"), "end": _column(quotes, "via_end")}
@@ -106,6 +111,7 @@ def _link_speakers(
     for q, (aid, spans) in enumerate(zip(quotes["article_id"], spans_per_quote)):
         for k, span in enumerate(_listed(spans)):
             if k and span is not None and len(span) == 2:
+                # the other speakers are names or pronouns resolved to names: their whole span links
                 flat_rows.append((aid, int(span[0]), int(span[1])))
                 owners.append((q, k))
     linked: dict[tuple[int, int], str | None] = {}

@@ -174,7 +174,9 @@ def resolve_speaker(
         found = _resolve_description(doc, speaker)
         if found is UNRESOLVED and (root.lower_ in REPRESENTATIVE_NOUNS or root.lemma_.lower() in REPRESENTATIVE_NOUNS):
             found = _earlier_office(doc, speaker)
-        return found if found is not UNRESOLVED else _same_head(doc, speaker, exclude)
+        # a person's title alone ("the nominee") is left open: an earlier phrase with the same title
+        # often carries an organisation's name ("the GOP nominee") and would link to it
+        return found
     if root.pos_ in ("NOUN", "PROPN") and _kind_of(root) is not None:
         if any(t.lower_ in INDEFINITE_DETERMINERS for t in speaker if t.i < root.i):
             return UNRESOLVED
@@ -246,9 +248,8 @@ def _resolve_group_pronoun(
             continue
         if candidate.dep_ not in ("nsubj", "nsubjpass", "pobj", "dobj", "appos"):
             continue
-        if candidate.ent_type_ in ("ORG", "GPE", "NORP") and candidate.ent_iob_ in ("B", "I"):
-            if (candidate.ent_type_ == "NORP") != plural and candidate.ent_type_ != "ORG":
-                continue  # "it" is no nationality, "they" no single country
+        if not plural and candidate.ent_type_ in ("ORG", "GPE") and candidate.ent_iob_ in ("B", "I"):
+            # "they" is not looked for among names: a tagger's ORG is too often a person or a court
             ent = next((e for e in memoised(doc, "ents", lambda d: d.ents) if e.start <= candidate.i < e.end), None)
             if ent is not None:
                 best = ent
@@ -316,6 +317,13 @@ def _office_of(speaker: Span) -> Resolution | None:
     if organisations:
         chosen = max(organisations, key=lambda e: (e.label_ == "ORG", len(e)))
         return Resolution(ref_start=chosen.start_char, ref_end=chosen.end_char, confidence=0.8, how="office")
+    if not any(c.dep_ == "prep" and c.i > root.i and _holds_any(c, spoken_for) for c in root.children) and not [
+        t for t in speaker.doc[root.i + 1 : speaker.end] if t.dep_ == "prep" and _holds_any(t, spoken_for)
+    ]:
+        # "Ostland's embassy", "the minister's aides": the whole phrase names the office (the corpus step
+        # links an office by its head, the last word, so never to the possessor)
+        whole = speaker.doc[max(speaker.start, root.left_edge.i) : root.i + 1]
+        return Resolution(ref_start=whole.start_char, ref_end=whole.end_char, confidence=0.7, how="office")
     # the head's own words, before the phrase naming whom it speaks for
     cut = min(
         (c.left_edge.i for c in root.children if c.i > root.i and c.dep_ == "prep" and _holds_any(c, spoken_for)),
