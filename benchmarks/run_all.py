@@ -52,6 +52,7 @@ def benchmarks(work: Path) -> list[Benchmark]:
         Benchmark("eval_quotes.py", "quotes.json", ("--limit", "10"), needs=EVAL / "polnear-dev"),
         Benchmark("corpus_steps.py", "corpus_steps.json", ("--n", "50")),
         Benchmark("selection_latency.py", "selection.json", ("--rows", "5000", "--repeats", "1")),
+        Benchmark("warc_memory.py", "warc_memory.json", ("--pages", "40", "--factor", "5", "--image-kb", "128")),
         # dask starts a local cluster (a minute on its own): measured in the full run only
         Benchmark(
             "scale.py",

@@ -9,8 +9,12 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__, errors
+
+if TYPE_CHECKING:
+    from ._exports import ColumnLayout
 
 __all__ = ["main"]
 
@@ -97,7 +101,12 @@ def _build_parser(*, export_folder: str | None = None) -> argparse.ArgumentParse
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     analyze = sub.add_parser("analyze", help="analyse articles and write the tables")
-    analyze.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, globs, JSONL/CSV/Parquet files")
+    analyze.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="files, folders, globs, JSONL/JSON/CSV/Parquet files, WARC/ARC web archives",
+    )
     analyze.add_argument("--out", required=True, help="folder for <table>.parquet and manifest.json")
     analyze.add_argument("--metadata", help="CSV keyed by article_id or path: published, outlet, title, url")
     analyze.add_argument(
@@ -125,6 +134,12 @@ def _build_parser(*, export_folder: str | None = None) -> argparse.ArgumentParse
         help="a plugin option, repeatable",
     )
     analyze.add_argument("--text-column", help="the text column in CSV/JSONL/Parquet inputs")
+    analyze.add_argument(
+        "--columns",
+        metavar="PRESET|FILE",
+        help="where tables keep each field: a news-export preset (mediacloud, gdelt, eventregistry, newsapi, "
+        "factiva, lexisnexis) or a YAML/JSON file mapping id, text, title, published, outlet, url to column names",
+    )
     analyze.add_argument("--no-cache", action="store_true", help="analyse every article again")
     analyze.add_argument(
         "--strict", action="store_true", help="fail if any input is skipped or fails, or the load report has warnings"
@@ -198,6 +213,19 @@ def _build_parser(*, export_folder: str | None = None) -> argparse.ArgumentParse
     return parser
 
 
+def _columns(spec: str | None, *, text_column: str | None) -> ColumnLayout | None:
+    """The column layout ``--columns`` names, with ``--text-column`` (if given) as its text column."""
+    from ._exports import ColumnLayout, column_layout
+
+    if spec is None:
+        return column_layout({"text": text_column}) if text_column else None
+    layout = column_layout(spec)
+    if text_column:
+        fields = {**layout.fields, "text": (text_column,)}
+        return ColumnLayout(name=layout.name, fields=fields, required=layout.required | {"text"})
+    return layout
+
+
 def _cmd_analyze(args: argparse.Namespace) -> int:
     from .pipeline import analyze
 
@@ -217,7 +245,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         quiet=args.quiet,
         strict=args.strict,
-        columns={"text": args.text_column} if args.text_column else None,
+        columns=_columns(args.columns, text_column=args.text_column),
         cache=not args.no_cache,
         engine=args.engine,
         scheduler=args.scheduler,

@@ -133,6 +133,14 @@ NO_TEXT_COLUMN = (
     "{source}: no text column. Expected a column named {expected!r}; found: {found}. "
     "Pass a column mapping, e.g. columns={{'text': 'body'}} (CLI: --text-column body)."
 )
+MAPPED_COLUMN_MISSING = (
+    "{source}: the column mapping{layout} names {columns} for {field!r}, which this table does not have; "
+    "found: {found}. Correct the mapping (or drop the field from it)."
+)
+UNKNOWN_COLUMNS_SPEC = (
+    "--columns {spec!r} is neither a preset nor a mapping file. Presets: {presets}; or give a "
+    ".yaml/.yml/.json file that maps fields (id, text, title, published, outlet, url) to column names."
+)
 NOTHING_LOADED = "Nothing loaded from {inputs}.\n{report}"
 STRICT_FAILED = "--strict: {n} problem(s) while loading (inputs skipped or failed, or warnings).\n{report}"
 TOO_LARGE_FILE = (

@@ -1,6 +1,7 @@
-"""Loaders: files, folders, globs, JSONL/CSV/Parquet tables, HTML pages and
-DataFrames become :class:`~toolkit.records.Article`\\ s, and every input gets a
-line in the :class:`~toolkit.records.LoadReport`.
+"""Loaders: files, folders, globs, JSONL/JSON/CSV/Parquet tables, HTML pages, web
+archives (WARC/ARC, one article per HTML record) and DataFrames become
+:class:`~toolkit.records.Article`\\ s, and every input (every record of an archive)
+gets a line in the :class:`~toolkit.records.LoadReport`.
 
 A bad input costs one line in the report, never the run.
 """
@@ -26,8 +27,10 @@ from typing import Any
 import pandas as pd
 
 from . import errors
+from ._exports import ColumnLayout, column_layout
+from ._warc import Capture, Passed, Seen, is_archive, read_archive, url_article_id
 from .cleaning import clean_text
-from .records import Article, LoadEntry, LoadReport, repair_unicode
+from .records import Article, LoadEntry, LoadReport, PublishedSource, repair_unicode
 
 __all__ = [
     "load",
@@ -41,7 +44,9 @@ __all__ = [
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-TABLE_SUFFIXES = {".jsonl", ".ndjson", ".csv", ".tsv", ".parquet"}
+TABLE_SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".parquet"}
+# JSON exports wrap their list of articles: NewsAPI in "articles", Event Registry in "articles.results"
+_JSON_LIST_KEYS = ("articles", "results", "stories", "data", "items", "documents", "docs", "hits")
 
 # Column names tried, in order, for each field of an article in a table.
 DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -61,6 +66,8 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# where tables keep each field: a preset name, a mapping file, a mapping, or a layout made from one
+ColumnsSpec = str | os.PathLike[str] | Mapping[str, str | list[str]] | ColumnLayout | None
 _MAX_TITLE = 200
 # spaCy's own default ``nlp.max_length``: beyond it a parser needs about 1 GB per
 # 100,000 words. Longer "articles" are usually concatenated dumps; they are
@@ -285,6 +292,9 @@ def date_from_text(text: str) -> str | None:
     return None
 
 
+_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})(?:T?\d{2}(?:\d{2}(?:\d{2})?)?Z?)?")
+
+
 def parse_date(value: Any) -> str | None:
     """An ISO date string from a metadata value, or ``None`` if it is not a real date.
 
@@ -292,6 +302,8 @@ def parse_date(value: Any) -> str | None:
     True
     >>> parse_date("19 October 2023")
     '2023-10-19'
+    >>> parse_date("20240315T123000Z")
+    '2024-03-15'
     >>> parse_date("yesterday") is None  # relative dates would make runs depend on the day
     True
     """
@@ -302,6 +314,12 @@ def parse_date(value: Any) -> str | None:
     text = str(value).strip()
     if not text:
         return None
+    compact = _COMPACT_DATE.fullmatch(text)
+    if compact:  # GDELT's 20240315T123000Z and 20240315123000: no separators for a parser to go by
+        try:
+            return dt.date(*map(int, compact.groups())).isoformat()
+        except ValueError:
+            return None
     try:
         return dt.date.fromisoformat(text[:10]).isoformat()
     except ValueError:
@@ -396,7 +414,7 @@ class _Loader:
         self,
         *,
         clean: bool,
-        columns: Mapping[str, str] | None,
+        layout: ColumnLayout | None,
         report: LoadReport,
         metadata: dict[str, dict[str, Any]],
         exclude: Mapping[str, str],  # absolute path -> why it is not an article
@@ -404,7 +422,7 @@ class _Loader:
         output: str | None = None,
     ) -> None:
         self.clean = clean
-        self.columns = dict(columns or {})
+        self.layout = layout
         self.report = report
         self.metadata = metadata
         self.exclude = exclude
@@ -413,6 +431,7 @@ class _Loader:
         self.used_ids: set[str] = set()
         self.matched_metadata: dict[str, list[str]] = {}  # metadata key -> the inputs its row was applied to
         self.seen_files: dict[tuple[int, int], str] = {}  # (device, inode) -> first path: one file, one article
+        self.pages_seen = Seen()  # web archive payloads already read: a page captured twice is one article
 
     # inputs -----------------------------------------------------------------
     def run(self, inputs: Iterable[Any]) -> Iterator[Article]:
@@ -556,6 +575,9 @@ class _Loader:
             )
             return
         self.seen_files[identity] = source
+        if is_archive(path):  # many pages in one file: each record is checked against the size limit
+            yield from self._from_archive(path, source=source, repairs=repairs)
+            return
         suffix = path.suffix.lower()
         limit = self._byte_limit(suffix)
         if limit is not None and info.st_size > limit:
@@ -596,7 +618,9 @@ class _Loader:
             self.report.add(LoadEntry(source=source, status="skipped", reason="only whitespace"))
             return
         if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and _looks_html(text)):
-            yield from self._from_html(text, path, encoding, repairs=repairs)
+            yield from self._from_html(
+                text, source=source, article_id=_printable_path(path.stem), encoding=encoding, repairs=repairs
+            )
             return
         yield from self._finished(
             Article(
@@ -619,33 +643,85 @@ class _Loader:
         # an HTML page is mostly markup: allow more bytes per character of main text
         return (20 if suffix in HTML_SUFFIXES else 4) * self.max_chars + 4
 
-    def _from_html(self, html: str, path: Path, encoding: str, *, repairs: tuple[str, ...] = ()) -> Iterator[Article]:
+    def _from_html(
+        self,
+        html: str,
+        *,
+        source: str,
+        article_id: str,
+        encoding: str,
+        repairs: tuple[str, ...] = (),
+        capture: Capture | None = None,
+    ) -> Iterator[Article]:
+        """The article of an HTML page, its main text found by trafilatura.
+
+        A page from a web archive (``capture``) takes its URL from the record, and the
+        site and date from it when the page states none; the capture date is kept in
+        the article's metadata either way, because it is not the publication date.
+        """
         import trafilatura
 
-        source = _printable_path(str(path))
-        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, favor_recall=True)
+        url = capture.url if capture is not None else None
+        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False, favor_recall=True)
         text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
         if not text:
-            self.report.add(LoadEntry(source=source, status="skipped", reason="HTML page without main text"))
+            where = f" ({url})" if url else ""
+            self.report.add(LoadEntry(source=source, status="skipped", reason=f"HTML page without main text{where}"))
             return
         published = parse_date(getattr(doc, "date", None))
+        published_source: PublishedSource = "html"
+        outlet = getattr(doc, "sitename", None)
+        metadata: dict[str, Any] = {}
+        if capture is not None:
+            metadata = capture.metadata()
+            outlet = outlet or capture.site
+            if published is None and capture.captured:
+                published, published_source = parse_date(capture.captured), "capture"
         yield from self._finished(
             Article(
-                article_id=_printable_path(path.stem),
+                article_id=article_id,
                 text=text + "\n",
                 path=source,
                 title=getattr(doc, "title", None),
-                outlet=getattr(doc, "sitename", None),
-                url=getattr(doc, "url", None),
+                outlet=outlet,
+                url=url or getattr(doc, "url", None),
                 published=published,
-                published_source="html",
+                published_source=published_source,
                 raw_text=text + "\n",
                 encoding=encoding,
+                metadata=metadata,
             ),
             source=source,
             cleaned_by="trafilatura",
             repairs=repairs,
         )
+
+    def _from_archive(self, path: Path, *, source: str, repairs: tuple[str, ...]) -> Iterator[Article]:
+        """The pages of a WARC or ARC file, one record at a time; every record gets its report line."""
+        reported = len(self.report.entries)
+        try:
+            for item in read_archive(path, source=source, max_bytes=self._byte_limit(".html"), seen=self.pages_seen):
+                if isinstance(item, Passed):
+                    self.report.add(LoadEntry(source=item.source, status=item.status, reason=item.reason))
+                    continue
+                try:
+                    html, encoding = _decode_page(item)
+                except ValueError as exc:
+                    self.report.add(LoadEntry(source=item.source, status="failed", reason=f"{exc} ({item.url})"))
+                    continue
+                yield from self._from_html(
+                    html,
+                    source=item.source,
+                    article_id=url_article_id(item.url, item.record_id),
+                    encoding=encoding,
+                    repairs=repairs + item.notes,
+                    capture=item,
+                )
+        except OSError as exc:
+            self.report.add(LoadEntry(source=source, status="failed", reason=_os_reason(path, exc)))
+            return
+        if len(self.report.entries) == reported:
+            self.report.add(LoadEntry(source=source, status="skipped", reason="web archive without records"))
 
     def _from_table_file(self, path: Path) -> Iterator[Article]:
         suffix = path.suffix.lower()
@@ -681,11 +757,19 @@ class _Loader:
                             )
                         )
                         continue
-                    rows.append(row)
+                    rows.append(_flat(row))
                     labels.append(where)
             # object columns: a string column would go through Arrow, which refuses a lone surrogate
             # ("\ud800" is valid JSON) for the whole file; _finished repairs it in its one article instead
             frame = pd.DataFrame(rows, dtype=object)
+        elif suffix == ".json":
+            found = _json_articles(path)
+            if isinstance(found, str):
+                self.report.add(LoadEntry(source=source, status="skipped", reason=found))
+                return
+            rows, where_list = found
+            labels = [f"{source}:{where_list}[{number}]" for number in range(len(rows))]
+            frame = pd.DataFrame([_flat(row) for row in rows], dtype=object)
         elif suffix == ".parquet":
             frame = pd.read_parquet(path)
         else:
@@ -781,23 +865,49 @@ class _Loader:
         columns = set(frame.columns)
         return bool({"article_id", "path"} & columns) and bool({"published", "outlet", "title", "url"} & columns)
 
-    def _column(self, frame: pd.DataFrame, field: str) -> str | None:
-        if field in self.columns:
-            return self.columns[field] if self.columns[field] in frame.columns else None
+    def _column(self, frame: pd.DataFrame, field: str, *, source: str = "") -> str | None:
+        """The column holding ``field``: the layout's first candidate present (exact name, else
+        the same name in other case: exports differ in capitals), else the default names.
+
+        A field the user's own mapping names must be found: a typo there would otherwise load
+        every article without its title or date, silently.
+        """
+        if self.layout is not None and field in self.layout.fields:
+            candidates = self.layout.fields[field]
+            by_case = {str(c).casefold(): c for c in reversed(list(frame.columns))}
+            found = next((c for c in candidates if c in frame.columns), None) or next(
+                (by_case[c.casefold()] for c in candidates if c.casefold() in by_case), None
+            )
+            if found is not None:
+                return str(found)
+            if field in self.layout.required:
+                raise errors.InputError(
+                    errors.MAPPED_COLUMN_MISSING.format(
+                        source=source,
+                        layout=f" {self.layout.name!r}" if self.layout.name else "",
+                        columns=" / ".join(map(repr, candidates)),
+                        field=field,
+                        found=", ".join(map(str, frame.columns)) or "no columns",
+                    )
+                )
         return next((c for c in DEFAULT_COLUMNS[field] if c in frame.columns), None)
 
     def _from_frame(
         self, frame: pd.DataFrame, *, source: str, stem: str = "row", labels: list[str] | None = None
     ) -> Iterator[Article]:
-        text_col = self._column(frame, "text")
+        text_col = self._column(frame, "text", source=source)
         if text_col is None:
-            expected = self.columns.get("text") or " / ".join(DEFAULT_COLUMNS["text"])
+            layout_text = self.layout.fields.get("text") if self.layout is not None else None
+            expected = " / ".join(layout_text or DEFAULT_COLUMNS["text"])
             raise errors.InputError(
                 errors.NO_TEXT_COLUMN.format(
                     source=source, expected=expected, found=", ".join(map(str, frame.columns)) or "no columns"
                 )
             )
-        cols = {field: self._column(frame, field) for field in DEFAULT_COLUMNS}
+        cols = {field: self._column(frame, field, source=source) for field in DEFAULT_COLUMNS}
+        # the columns no field took are kept, per article, as its metadata (a news export's section,
+        # byline, language ...): nothing the input said is dropped
+        extra = [c for c in frame.columns if c not in set(cols.values())]
         for number, row in enumerate(frame.to_dict("records")):
             row_source = labels[number] if labels is not None else f"{source}#{number}"
             text = row.get(text_col)
@@ -824,6 +934,7 @@ class _Loader:
                 published=published,
                 published_source="metadata" if published else "unknown",
                 encoding=None,
+                metadata=_row_metadata(row, extra),
             )
             if article.title is None:
                 article = _replace(article, title=guess_title(text))
@@ -998,6 +1109,81 @@ def _replace(article: Article, **changes: Any) -> Article:
     return replace(article, **changes)
 
 
+def _flat(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A JSON object with nested objects spread into dotted keys ({"source": {"title": "X"}} →
+    {"source.title": "X"}), so that a column mapping can name them; lists stay as they are.
+
+    >>> _flat({"title": "T", "source": {"uri": "a.org", "meta": {"lang": "en"}}})
+    {'title': 'T', 'source.uri': 'a.org', 'source.meta.lang': 'en'}
+    """
+    flat: dict[str, Any] = {}
+    for key, value in row.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            flat.update(_flat(value, prefix=f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def _json_articles(path: Path) -> tuple[list[dict[str, Any]], str] | str:
+    """The article objects of a JSON document and where they were (``"articles.results"``),
+    or why there are none.
+
+    A JSON export is one document, read whole: a list of objects, or an object that
+    keeps the list under a key such as ``articles`` (NewsAPI) or ``articles.results``
+    (Event Registry).
+    """
+    try:
+        document = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise errors.InputError(f"malformed JSON ({_json_problem(exc)})") from None
+    trail: list[str] = []
+    for _ in range(3):  # Event Registry nests two deep; deeper is not a known export
+        if isinstance(document, list):
+            objects = [item for item in document if isinstance(item, dict)]
+            if objects and len(objects) == len(document):
+                return objects, ".".join(trail) or "$"
+            break
+        if not isinstance(document, dict):
+            break
+        key = next((k for k in _JSON_LIST_KEYS if isinstance(document.get(k), (list, dict))), None)
+        if key is None:
+            if "text" in document or "body" in document:  # one article alone
+                return [document], ".".join(trail) or "$"
+            break
+        trail.append(key)
+        document = document[key]
+    return (
+        "JSON without a list of article objects (expected a list of objects, or one under "
+        f"{' / '.join(repr(k) for k in _JSON_LIST_KEYS)})"
+    )
+
+
+def _row_metadata(row: Mapping[Any, Any], columns: list[Any]) -> dict[str, Any]:
+    """The cells of ``columns`` that hold something, as JSON-ready values (text, numbers, lists)."""
+    kept: dict[str, Any] = {}
+    for column in columns:
+        value = row.get(column)
+        if isinstance(value, (list, dict)):
+            if value:
+                kept[str(column)] = value
+            continue
+        if value is not None and hasattr(value, "tolist"):  # numpy scalars and arrays (Parquet list cells)
+            value = value.tolist()
+            if isinstance(value, list):
+                if value:
+                    kept[str(column)] = value
+                continue
+        if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+            continue
+        if isinstance(value, (bool, int, float)):
+            kept[str(column)] = value
+        elif (cleaned := _clean_value(value)) is not None:
+            kept[str(column)] = cleaned
+    return kept
+
+
 def _clean_value(value: Any) -> Any:
     if value is None or (isinstance(value, float) and value != value):
         return None
@@ -1060,6 +1246,17 @@ def _is_output_folder(folder: str) -> bool:
         return False
 
 
+def _decode_page(capture: Capture) -> tuple[str, str]:
+    """A captured page's text and encoding: the charset its server or page declares, when the
+    bytes fit it, else what :func:`decode_bytes` finds."""
+    if capture.charset is not None:
+        try:
+            return capture.body.decode(capture.charset), f"{capture.charset} (declared)"
+        except UnicodeDecodeError:
+            pass  # a wrong declaration is common: judge by the bytes, as for files
+    return decode_bytes(capture.body)
+
+
 def _looks_html(text: str) -> bool:
     head = text[:1000].lstrip().lower()
     return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in text)
@@ -1078,17 +1275,30 @@ def _folder_metadata(inputs: Iterable[Any]) -> list[Path]:
     ]
 
 
+def resolve_layout(columns: ColumnsSpec) -> ColumnLayout | None:
+    """The :class:`ColumnLayout` that ``columns`` names (``None``: the default column names).
+
+    >>> resolve_layout("newsapi").fields["published"]
+    ('publishedAt',)
+    """
+    return columns if isinstance(columns, ColumnLayout) or columns is None else column_layout(columns)
+
+
 def iter_articles(
     inputs: Iterable[Any] | Any,
     *,
     report: LoadReport,
     metadata: str | os.PathLike[str] | None = None,
     clean: bool = True,
-    columns: Mapping[str, str] | None = None,
+    columns: ColumnsSpec = None,
     max_chars: int | None = DEFAULT_MAX_CHARS,
     output: str | os.PathLike[str] | None = None,
 ) -> Iterator[Article]:
     """Stream articles from ``inputs``, recording every input in ``report``.
+
+    ``columns`` says where tables keep each field: a preset name (``"factiva"``, see
+    :data:`toolkit._exports.PRESETS`), a mapping file (.yaml/.yml/.json), or a mapping
+    such as ``{"text": "body"}``. A bad mapping raises ``ValueError`` before anything loads.
 
     Articles longer than ``max_chars`` characters are skipped with a reason
     (``None``: no limit). Nothing inside the folder ``output`` (the run's ``--out``),
@@ -1098,6 +1308,7 @@ def iter_articles(
         inputs = [inputs]
     if max_chars is not None and (not isinstance(max_chars, int) or max_chars < 1):
         raise ValueError(f"max_chars must be a positive whole number of characters or None, got {max_chars!r}.")
+    layout = resolve_layout(columns)
     meta = read_metadata(metadata, report) if metadata is not None else {}
     exclude: dict[str, str] = {}
     if metadata is not None:
@@ -1117,7 +1328,7 @@ def iter_articles(
             exclude[where] = f"metadata file {METADATA_FILE} in the input folder: not used, --metadata names another"
     loader = _Loader(
         clean=clean,
-        columns=columns,
+        layout=layout,
         report=report,
         metadata=meta,
         exclude=exclude,
@@ -1141,12 +1352,13 @@ def load(
     *,
     metadata: str | os.PathLike[str] | None = None,
     clean: bool = True,
-    columns: Mapping[str, str] | None = None,
+    columns: ColumnsSpec = None,
     max_chars: int | None = DEFAULT_MAX_CHARS,
 ) -> tuple[list[Article], LoadReport]:
     """Load articles from paths, folders, globs, tables or DataFrames.
 
     Returns the articles and a :class:`LoadReport` that accounts for every input.
+    ``columns`` maps table columns onto article fields (see :func:`iter_articles`).
 
     >>> import pandas as pd
     >>> articles, report = load(pd.DataFrame({"id": ["a"], "body": ["Talks resumed."]}))

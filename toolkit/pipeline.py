@@ -30,6 +30,7 @@ import orjson
 import pandas as pd
 
 from . import __version__, errors
+from ._exports import ColumnLayout
 from ._fingerprint import code_fingerprint
 from ._io import atomic_path, atomic_write_json, output_lock, sha256_text
 from ._memory import release_free_memory
@@ -42,7 +43,7 @@ from .engines import (
     make_engine,
     model_fingerprint,
 )
-from .loaders import DEFAULT_MAX_CHARS, iter_articles
+from .loaders import DEFAULT_MAX_CHARS, ColumnsSpec, iter_articles, resolve_layout
 from .records import Article, LoadEntry, LoadReport
 from .registry import Plugin, StepContext, registry
 from .schemas import SCHEMAS, TABLES, conform, empty_table
@@ -259,7 +260,7 @@ def analyze(
     batch_size: int = 64,
     quiet: bool = False,
     strict: bool = False,
-    columns: Mapping[str, str] | None = None,
+    columns: ColumnsSpec = None,
     cache: bool = True,
     engine: str = "local",
     scheduler: str | None = None,
@@ -268,9 +269,11 @@ def analyze(
 ) -> Corpus:
     """Analyse articles and return a :class:`Corpus`; with ``out``, also write the tables there.
 
-    ``inputs`` are paths, folders, globs, JSONL/CSV/Parquet files, DataFrames or
-    :class:`Article` records. ``plugins`` picks plugins by name (default: all
-    installed); ``options`` passes options per plugin name.
+    ``inputs`` are paths, folders, globs, JSONL/JSON/CSV/Parquet files, web archives
+    (WARC/ARC), DataFrames or :class:`Article` records. ``columns`` says where tables keep
+    each field: a preset (``"mediacloud"``, ``"factiva"`` ...), a mapping file or a mapping.
+    ``plugins`` picks plugins by name (default: all installed); ``options`` passes options
+    per plugin name.
 
     ``workers=N`` runs the per-article work in N local processes;
     ``engine="dask"`` runs it as partitions on the Dask cluster at ``scheduler``
@@ -284,6 +287,7 @@ def analyze(
     """
     if engine not in ENGINES:
         raise ValueError(f"Unknown engine {engine!r}; expected one of: {', '.join(ENGINES)}.")
+    layout = resolve_layout(columns)  # a bad mapping file fails now, before the output folder is touched
     if workers < 1:
         raise ValueError(f"workers must be 1 or more, got {workers}.")
     if article_timeout is not None and not article_timeout > 0:
@@ -309,7 +313,7 @@ def analyze(
             metadata=metadata,
             quiet=quiet,
             strict=strict,
-            columns=columns,
+            columns=layout,
             engine=engine,
             scheduler=scheduler,
             max_chars=max_chars,
@@ -492,7 +496,7 @@ def _analyze(
     metadata: Any,
     quiet: bool,
     strict: bool,
-    columns: Mapping[str, str] | None,
+    columns: ColumnLayout | None,
     cache: bool,
     engine: str,
     scheduler: str | None,
@@ -698,6 +702,8 @@ def _analyze(
             "workers": config.workers,
             "engine": engine,
             "article_timeout": config.article_timeout,
+            # how table columns were read (--columns): a rerun needs the same mapping
+            **({"columns": {"name": columns.name, "fields": columns.fields}} if columns is not None else {}),
         },
         "engine": runner.describe(),
         "versions": _versions(chosen, fingerprint_parts.get("model_info"), code),

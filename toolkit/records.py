@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
@@ -29,7 +30,8 @@ def repair_unicode(text: str) -> tuple[str, int]:
     return _SURROGATE.subn("\ufffd", text)
 
 
-PublishedSource = Literal["metadata", "html", "text", "unknown"]
+# "capture": the date a web archive captured the page (WARC-Date), used when the page states none
+PublishedSource = Literal["metadata", "html", "text", "capture", "unknown"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,7 +40,10 @@ class Article:
 
     ``raw_text`` is the decoded input before cleaning; ``removed`` lists the
     boilerplate lines cleaning took out, each as ``(start, end, reason)`` in
-    ``raw_text`` offsets.
+    ``raw_text`` offsets. ``metadata`` holds what the input said beyond the named
+    fields (a news export's other columns, a web archive record's capture date
+    and record id); it reaches the ``articles`` table as one JSON column,
+    ``metadata``, only when some article has any.
     """
 
     article_id: str
@@ -52,10 +57,12 @@ class Article:
     raw_text: str | None = None
     encoding: str | None = None
     removed: tuple[tuple[int, int, str], ...] = ()
+    # compare=False: a dict cannot be hashed, and two records of one article are the same without it
+    metadata: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def row(self) -> dict[str, Any]:
         """The article's row in the ``articles`` table."""
-        return {
+        row = {
             "article_id": self.article_id,
             "path": self.path,
             "title": self.title,
@@ -67,6 +74,11 @@ class Article:
             "encoding": self.encoding,
             "n_removed_lines": len(self.removed),
         }
+        if self.metadata:  # no column at all for inputs that carry none: their tables stay as they were
+            # a lone surrogate (valid in JSON input) would make the Parquet write fail: mended like the text fields
+            text = json.dumps(self.metadata, sort_keys=True, ensure_ascii=False, default=str)
+            row["metadata"] = repair_unicode(text)[0]
+        return row
 
 
 @dataclass(frozen=True, kw_only=True)
