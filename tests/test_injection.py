@@ -174,6 +174,9 @@ def _hostile_corpus() -> Corpus:
                 "speaker_entity_id": ids["E1"],
                 "speaker_name": names["E1"],
                 "via_entity_id": ids["E2"],
+                "via_text": HOSTILE,
+                # the same quotation in both articles: the quotes step's provenance link, an id from user data
+                "provenance_id": "P" + HOSTILE,
             }
         )
         timexes.append(

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections import Counter
 
-__all__ = ["clean_text", "boilerplate_reason", "dialogue_lines"]
+__all__ = ["clean_text", "boilerplate_reason", "dialogue_lines", "byline_author", "BYLINE"]
 
 # Each rule: (reason, pattern matched against the stripped line).
 _LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -34,6 +34,54 @@ _LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("copyright", r"^(©|copyright\b|all rights reserved)"),
     )
 )
+
+BYLINE = "byline"
+
+# A name as a byline writes it: two to four capitalised words or initials ("Ana Ruiz", "J. R. Okafor",
+# "Mary-Jane O'Neil"), optionally joined by "and" to a second name. No digits, no sentence punctuation.
+_NAME_WORD = r"[^\W\d_][\w'’.-]*"
+_NAME = rf"(?:{_NAME_WORD}\.?)(?:[ \t]+(?:{_NAME_WORD})){{1,3}}"
+_BYLINE_NAME = re.compile(rf"^(?P<name>{_NAME}(?:[ \t]*(?:,|and|&)[ \t]*{_NAME})?)\s*$")
+# "By Ana Ruiz", "Written by Ana Ruiz", "Reporting by Ana Ruiz", with an optional role after a comma or dash
+_BY = re.compile(
+    rf"^(?:by|written by|reporting by|words by|text by)[ \t]+(?P<name>{_NAME}(?:[ \t]+and[ \t]+{_NAME})?)"
+    r"(?:\s*(?:,|\||[-–—])\s*[^.!?]{0,60})?\s*$",
+    re.IGNORECASE,
+)
+_MAX_BYLINE = 80
+
+
+def byline_author(line: str, *, alone: bool) -> str | None:
+    """The author named by a byline ``line``, or ``None`` if it is not one.
+
+    ``alone`` says whether a bare name counts: only where the line's position makes it a
+    signature (in the article's closing block, or just above an author bio); a bare name
+    inside the story could be a heading.
+
+    >>> byline_author("By Ana Ruiz, Staff Writer", alone=False)
+    'Ana Ruiz'
+    >>> byline_author("Ana Ruiz", alone=True), byline_author("Ana Ruiz", alone=False)
+    ('Ana Ruiz', None)
+    >>> byline_author("By the way, talks resumed.", alone=False) is None
+    True
+    """
+    stripped = line.strip()
+    if not stripped or len(stripped) > _MAX_BYLINE:
+        return None
+    match = _BY.match(stripped)
+    if match is None and alone:
+        match = _BYLINE_NAME.match(stripped)
+    if match is None:
+        return None
+    name = match.group("name").strip()
+    if name.endswith(".") and not re.search(r"(?:^|\s)\w\.$", name):
+        name = name[:-1]  # a signature's closing full stop ("Ana Ruiz."), not an initial's ("Ana R.")
+    words = re.split(r"[ \t]+|,|&", name)
+    # every word of a name is capitalised (or is the "and" joining two names)
+    if not all(w[:1].isupper() for w in words if w and w.lower() != "and"):
+        return None
+    return name
+
 
 # Repeats are looked for among short lines (headlines, bylines); a longer line
 # cannot reduce to a 200-character key, and skipping it keeps big files fast.
@@ -172,6 +220,36 @@ def _answered(lines: list[str], indexes: list[int]) -> bool:
     return answered >= 2
 
 
+def _byline_lines(lines: list[str], dialogue: range) -> set[int]:
+    """Indexes of the byline lines: "By <name>" in the first or last lines, and a bare name where
+    its position makes it a signature: in the closing block (nothing but blank lines, boilerplate,
+    author bios and other signatures after it) or just above an author bio.
+    """
+    found: set[int] = set()
+    n = len(lines)
+    for index in [*range(min(n, 4)), *range(max(4, n - 8), n)]:
+        if index not in dialogue and _BY.match(lines[index].strip()) and byline_author(lines[index], alone=False):
+            found.add(index)
+    closing = True  # walking up from the end: still inside the closing block
+    below_bio = False
+    for index in range(n - 1, -1, -1):
+        line = lines[index]
+        if not line.strip():
+            continue
+        reason = boilerplate_reason(line)
+        if reason is not None:
+            below_bio = reason == "author bio"
+            continue
+        if index in found or ((closing or below_bio) and byline_author(line, alone=True) is not None):
+            found.add(index)
+            below_bio = False
+            continue
+        closing = below_bio = False
+        if index < n - 12:
+            break  # a byline sits at an article's end; the rest of a long text is not scanned
+    return found
+
+
 def clean_text(text: str) -> tuple[str, list[tuple[int, int, str]]]:
     """Remove boilerplate lines; return the cleaned text and the removed ``(start, end, reason)`` spans.
 
@@ -192,10 +270,11 @@ def clean_text(text: str) -> tuple[str, list[tuple[int, int, str]]]:
     offset = 0
     lines = text.splitlines(keepends=True)
     dialogue = dialogue_lines(lines) if ":" in text else range(0)
+    bylines = _byline_lines(lines, dialogue)
     for index, line in enumerate(lines):
         start, end = offset, offset + len(line)
         offset = end
-        reason = boilerplate_reason(line)
+        reason = BYLINE if index in bylines else boilerplate_reason(line)
         key = _normal_form(line) if len(line) <= _MAX_REPEAT_LINE else ""
         if key and len(key) <= _MAX_REPEAT_KEY:
             if reason is None and key in seen and index not in dialogue:

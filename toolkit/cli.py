@@ -206,7 +206,26 @@ def _build_parser(*, export_folder: str | None = None) -> argparse.ArgumentParse
         "--template", help="run this report notebook with papermill instead (e.g. notebooks/report.ipynb)"
     )
     report.add_argument("--kernel", default="python3", help="Jupyter kernel that runs --template (default python3)")
-    for command in sub.choices.values():  # --debug before or after the command: `presslens analyze … --debug`
+    evaluate = sub.add_parser(
+        "evaluate",
+        help="score PressLens against your own gold annotations",
+        description="presslens evaluate WHAT --gold FILE: analyse the gold file's text and score what PressLens "
+        "finds against it.",
+    )
+    what = evaluate.add_subparsers(dest="what", metavar="WHAT", required=True)
+    mentions = what.add_parser(
+        "mentions",
+        help="name mentions against a CoNLL-format NER file (token and tag per line, BIO or IOB)",
+        description="Exact-match precision, recall and F1 per type (PER, ORG, LOC, MISC), OntoNotes labels "
+        "mapped to CoNLL types.",
+    )
+    mentions.add_argument("--gold", required=True, help="the CoNLL-format NER file")
+    mentions.add_argument("--model", help="spaCy pipeline name or path")
+    mentions.add_argument("--json", action="store_true", help="print the scores as JSON")
+    for command in [
+        *sub.choices.values(),
+        *what.choices.values(),
+    ]:  # --debug before or after the command: `presslens analyze … --debug`
         command.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help="show the traceback of an error"
         )
@@ -372,7 +391,36 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"analyze": _cmd_analyze, "plugins": _cmd_plugins, "export": _cmd_export, "report": _cmd_report}
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    return EVALUATIONS[args.what](args)
+
+
+def _evaluate_mentions(args: argparse.Namespace) -> int:
+    from .evaluation import evaluate_mentions
+
+    scores = evaluate_mentions(args.gold, model=args.model)
+    if args.json:
+        print(json.dumps(scores, indent=2))
+        return 0
+    print(f"{'type':<5} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6}")
+    for label, row in scores.items():
+        gold = int(row["tp"] + row["fn"])
+        print(
+            f"{label:<5} {100 * row['precision']:>6.2f} {100 * row['recall']:>6.2f} {100 * row['f1']:>6.2f} {gold:>6}"
+        )
+    return 0
+
+
+# ``presslens evaluate <what>``: one function per kind of gold
+EVALUATIONS = {"mentions": _evaluate_mentions}
+
+COMMANDS = {
+    "analyze": _cmd_analyze,
+    "plugins": _cmd_plugins,
+    "export": _cmd_export,
+    "report": _cmd_report,
+    "evaluate": _cmd_evaluate,
+}
 
 
 def _message(exc: BaseException) -> str:

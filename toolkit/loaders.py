@@ -29,7 +29,7 @@ import pandas as pd
 from . import errors
 from ._exports import ColumnLayout, column_layout
 from ._warc import Capture, Passed, Seen, is_archive, read_archive, url_article_id
-from .cleaning import clean_text
+from .cleaning import BYLINE, byline_author, clean_text
 from .records import Article, LoadEntry, LoadReport, PublishedSource, repair_unicode
 
 __all__ = [
@@ -991,6 +991,9 @@ class _Loader:
         meta_key = self._metadata_key(article)
         meta = self.metadata.get(meta_key) if meta_key is not None else None
         changes: dict[str, Any] = {"text": text, "raw_text": raw, "removed": tuple(removed)}
+        authors = _authors(raw, removed)
+        if authors:
+            changes["author"] = authors
         if meta_key is not None and meta is not None:
             self.matched_metadata.setdefault(meta_key, []).append(source)
             for field in ("outlet", "title", "url"):
@@ -1016,6 +1019,8 @@ class _Loader:
         article = _replace(article, **changes)
         if removed:
             notes.append("removed " + ", ".join(sorted({r for _, _, r in removed})))
+        if authors:
+            notes.append(f"author {authors!r} (from the byline)")
         nuls = text.count("\x00")
         if nuls:  # kept, so that offsets and --no-clean text stay exact; said, so nobody is surprised
             notes.append(f"contains {nuls} NUL character{'s' if nuls > 1 else ''} (kept)")
@@ -1030,6 +1035,17 @@ class _Loader:
             )
         )
         return article
+
+
+def _authors(raw: str, removed: list[tuple[int, int, str]]) -> str | None:
+    """The author(s) the removed byline lines name, in order, once each ("Ana Ruiz; Li Wei")."""
+    names: list[str] = []
+    for start, end, reason in removed:
+        if reason == BYLINE:
+            name = byline_author(raw[start:end], alone=True)
+            if name and name not in names:
+                names.append(name)
+    return "; ".join(names) or None
 
 
 class _LineFeed:

@@ -43,7 +43,9 @@ class Article:
     ``raw_text`` offsets. ``metadata`` holds what the input said beyond the named
     fields (a news export's other columns, a web archive record's capture date
     and record id); it reaches the ``articles`` table as one JSON column,
-    ``metadata``, only when some article has any.
+    ``metadata``, only when some article has any. ``author`` is who the removed byline
+    names (``None`` when cleaning found none): recorded, and kept out of the text so that it
+    is never an entity of the story.
     """
 
     article_id: str
@@ -57,6 +59,7 @@ class Article:
     raw_text: str | None = None
     encoding: str | None = None
     removed: tuple[tuple[int, int, str], ...] = ()
+    author: str | None = None
     # compare=False: a dict cannot be hashed, and two records of one article are the same without it
     metadata: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -73,6 +76,7 @@ class Article:
             "url": self.url,
             "encoding": self.encoding,
             "n_removed_lines": len(self.removed),
+            "author": self.author,
         }
         if self.metadata:  # no column at all for inputs that carry none: their tables stay as they were
             # a lone surrogate (valid in JSON input) would make the Parquet write fail: mended like the text fields

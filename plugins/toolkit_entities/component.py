@@ -46,7 +46,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from toolkit.sdk import doc_text, word_list
+from toolkit.sdk import doc_text, lexicon, word_list
 
 from .rules.context import LOCATIVE_PREPOSITIONS, REPORTING_VERB_FORMS
 from .rules.ids import mention_id
@@ -73,6 +73,14 @@ _MONTHS_DAYS = word_list("months_days", package="toolkit_entities")
 _AGENT_VERBS = word_list("agent_verbs", package="toolkit_entities")
 _STATEMENT_NOUNS = word_list("statement_nouns", package="toolkit_entities")
 _STATEMENT_NOUN_FORMS = _STATEMENT_NOUNS | {w.rstrip("s") for w in _STATEMENT_NOUNS}  # and their singulars
+# Nouns that make a name a place ("Velm region", "Marl People's Republic") and nouns that make it a
+# work or a publication ("the programme Vel Nocturno"): cues from the words around a name, never names.
+_PLACE_NOUNS = word_list("place_nouns", package="toolkit_entities")
+_WORK_NOUNS: dict[str, str] = {
+    k: v for k, v in lexicon("work_nouns", package="toolkit_entities").items() if not k.startswith("_")
+}
+# after a name, these read as adjectives or verbs more often than as the work's noun ("Ana daily ...")
+_WORK_NOUNS_BEFORE_ONLY = frozenset({"daily", "weekly", "broadcast", "show"})
 
 
 def ensure_extensions() -> None:
@@ -170,7 +178,10 @@ class EntitiesComponent:
             spans = _extend_person_names(doc, spans)
             spans = _split_trailing_person(doc, spans)
         spans = _strip_person_titles(doc, spans)
+        spans = _cut_headline_persons(doc, spans)
         spans = _drop_headline_labels(doc, spans)
+        spans = _drop_office_title_words(doc, spans)
+        spans = _labels_from_cues(spans)
         if self.teams:
             spans = _places_with_scores_are_teams(doc, spans)
         if self.propagate:
@@ -454,6 +465,121 @@ def _numeric_line(doc: Doc, i: int) -> bool:
     return numbers >= 2 and lower <= 2
 
 
+def cue_label(span: Span) -> str | None:
+    """The label the words around ``span`` give it, or None: a place noun after it or at its end
+    ("Velm region", "the Velm and Torsk regions", "Marl People's Republic") makes it a place; a
+    work noun before or after it ("the programme Vel Nocturno", "Vel Nocturno show") a work or
+    a publication. Cues, not names: they hold for names never seen before."""
+    doc = span.doc
+    last = doc[span.end - 1]
+    if last.lower_ in _PLACE_NOUNS and span.end - span.start > 1:
+        return "GPE"
+    # walk right over a list of names ("X, Y and Z regions") to the noun that ends it
+    comma = conjunction = False
+    for token in doc[span.end : min(len(doc), span.end + 10)]:
+        if token.lower_ in _PLACE_NOUNS:
+            if not comma or conjunction:
+                return "GPE"
+            break
+        if token.text == ",":
+            comma = True
+        elif token.lower_ in ("and", "or", "&"):
+            conjunction = True
+        elif not (token.is_title or token.is_upper or token.lower_ in ("'s", "’s", "-")):
+            break
+        if "\n" in token.whitespace_:
+            break
+    before = doc[span.start - 1] if span.start > 0 else None
+    after = doc[span.end] if span.end < len(doc) else None
+    if before is not None and before.lower_ in _WORK_NOUNS and before.pos_ == "NOUN":
+        return _WORK_NOUNS[before.lower_]
+    if (
+        after is not None
+        and after.lower_ in _WORK_NOUNS
+        and after.lower_ not in _WORK_NOUNS_BEFORE_ONLY
+        and after.pos_ == "NOUN"
+    ):
+        return _WORK_NOUNS[after.lower_]
+    return None
+
+
+def _labels_from_cues(spans: list[Span]) -> list[Span]:
+    """A person by the model's guess that the words around it call a place or a work takes that label:
+    places, regions, "People's Republic" names and titles of programmes or newspapers are never persons."""
+    out = []
+    for span in spans:
+        cue = cue_label(span) if span.label_ in ("PERSON", "ORG", "NORP", "PRODUCT") else None
+        if cue is not None and cue != span.label_ and (span.label_ == "PERSON" or cue == "GPE"):
+            span = _new_span(
+                span.doc,
+                span.start,
+                span.end,
+                cue,
+                source=span_value(span, "presslens_source") or "model",
+                spacy_label=span_value(span, "presslens_spacy_label") or span.label_,
+            )
+        out.append(span)
+    return out
+
+
+def _title_case_line(text: str, start: int, end: int) -> bool:
+    """Whether the line around ``start:end`` is a headline in title case ("Ana Berg Checks Into Rehab")."""
+    left = text.rfind("\n", 0, start) + 1
+    right = text.find("\n", end)
+    words = [w for w in text[left : right if right >= 0 else len(text)].split() if w[:1].isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def _cut_headline_persons(doc: Doc, spans: list[Span]) -> list[Span]:
+    """In a title-case headline the model runs a person's name into the words after it ("Ana Berg
+    Checks Into Rehab"): the span is cut after its last word that the text uses elsewhere ("Ana Berg"
+    when the story says "Berg"), when the whole span is found nowhere else."""
+    text = doc_text(doc)
+    out = []
+    for span in spans:
+        if span.label_ == "PERSON" and len(span) >= 3 and _title_case_line(text, span.start_char, span.end_char):
+            whole = text[span.start_char : span.end_char]
+            elsewhere = text[: span.start_char] + "\n" + text[span.end_char :]
+            if whole not in elsewhere:
+                for end in range(span.end - 1, span.start, -1):
+                    word = doc[end - 1].text
+                    if word[:1].isupper() and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", elsewhere):
+                        span = _new_span(
+                            doc,
+                            span.start,
+                            end,
+                            "PERSON",
+                            source=span_value(span, "presslens_source") or "model",
+                            spacy_label=span_value(span, "presslens_spacy_label") or span.label_,
+                        )
+                        break
+        out.append(span)
+    return out
+
+
+def _drop_office_title_words(doc: Doc, spans: list[Span]) -> list[Span]:
+    """A capitalised common word inside an office title ("Chairman of State Affairs", "Secretary of
+    State") is part of the title, not a name of its own: a span right after "<title> of" whose words
+    are title-qualifying words, or that the next title-qualifying word continues, is dropped."""
+    out = []
+    for span in spans:
+        if span.label_ != "PERSON" and span.start >= 2 and doc[span.start - 1].lower_ in ("of", "for"):
+            title = doc[span.start - 2]
+            after = doc[span.end] if span.end < len(doc) else None
+            words = [t.lower_ for t in span if not t.is_punct]
+            if (
+                is_title_word(title.text)
+                and not is_country(span.text)
+                and (
+                    all(w in ROLE_WORDS for w in words)
+                    or (after is not None and after.is_title and after.lower_ in ROLE_WORDS)
+                )
+            ):
+                continue
+        out.append(span)
+    return out
+
+
 def _name_weight(span: Span, words: tuple[str, ...]) -> float:
     """How much one mention's label counts in the document's vote: a multi-word
     name, a place after a locative preposition ("in X") and a person after a
@@ -470,6 +596,8 @@ def _name_weight(span: Span, words: tuple[str, ...]) -> float:
             weight += 2.0
         if after is not None and after.lower_ in REPORTING_VERB_FORMS:
             weight += 1.0
+    elif span.label_ in ("GPE", "ORG", "WORK_OF_ART") and cue_label(span) == span.label_:
+        weight += 3.0  # "Velm region", "the programme Vel Nocturno": the words say what it is
     return weight
 
 

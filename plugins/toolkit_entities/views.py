@@ -99,10 +99,16 @@ def entity_rows(
     label: str | None = None,
     query: str | None = None,
     sort_by: str = "n_mentions",
+    nationalities: bool = False,
 ) -> pd.DataFrame:
     """The entity table: counts (and first/last publication date) within the
     selection's articles and dates, filtered by label and by a text query on
-    names and aliases."""
+    names and aliases.
+
+    Nationality adjectives ("Russian", label NORP) are left out unless ``nationalities``
+    (or ``label="NORP"``) asks for them: they stand for their country (``mentions.refers_to``)
+    and are not among who acts in the story.
+    """
     if sort_by not in _SORTS:
         raise ValueError(f"sort_by must be one of {', '.join(_SORTS)}; got {sort_by!r}.")
     entities = corpus.entities
@@ -123,6 +129,8 @@ def entity_rows(
         frame[column] = counts[column].to_numpy()[where[where >= 0]]
     if label:
         frame = frame[frame["label"] == label]
+    elif not nationalities:
+        frame = frame[frame["label"] != "NORP"]
     if query:
         needle = query.casefold()
         frame = frame[
@@ -341,9 +349,12 @@ def _contexts(corpus: Any, window: int) -> pd.DataFrame:
     return cached(corpus, ("entities:kwic", window), build, sources=(corpus.mentions, corpus.articles, corpus.entities))
 
 
-def timeline_rows(corpus: Any, selection: Any = None, *, top: int = 8, max_points: int = 2000) -> pd.DataFrame:
+def timeline_rows(
+    corpus: Any, selection: Any = None, *, top: int = 8, max_points: int = 2000, nationalities: bool = False
+) -> pd.DataFrame:
     """Mentions per entity per publication date (the selected entities, else the ``top`` most mentioned),
-    summed by week, month or year when there are more than ``max_points`` (entity, date) rows."""
+    summed by week, month or year when there are more than ``max_points`` (entity, date) rows.
+    Nationality adjectives (NORP) are not among the top unless ``nationalities``."""
     columns = ["entity_id", "name", "label", "published", "n_mentions"]
     if not len(corpus.mentions):
         return pd.DataFrame(columns=columns)
@@ -351,15 +362,24 @@ def timeline_rows(corpus: Any, selection: Any = None, *, top: int = 8, max_point
     keep = _scope_mask(corpus, selection)
     if keep is None and not (selection is not None and selection.entities):
         # the chart of the whole corpus comes back whenever the selection is cleared: made once
-        key = ("timeline", top, max_points)
+        key = ("timeline", top, max_points, nationalities)
         if key not in codes.whole:
-            codes.whole[key] = _timeline_rows(corpus, codes, None, selection, top=top, max_points=max_points)
+            codes.whole[key] = _timeline_rows(
+                corpus, codes, None, selection, top=top, max_points=max_points, nationalities=nationalities
+            )
         return codes.whole[key]
-    return _timeline_rows(corpus, codes, keep, selection, top=top, max_points=max_points)
+    return _timeline_rows(corpus, codes, keep, selection, top=top, max_points=max_points, nationalities=nationalities)
 
 
 def _timeline_rows(
-    corpus: Any, codes: _MentionCodes, keep: np.ndarray | None, selection: Any, *, top: int, max_points: int
+    corpus: Any,
+    codes: _MentionCodes,
+    keep: np.ndarray | None,
+    selection: Any,
+    *,
+    top: int,
+    max_points: int,
+    nationalities: bool = False,
 ) -> pd.DataFrame:
     columns = ["entity_id", "name", "label", "published", "n_mentions"]
     rows = np.flatnonzero(codes.entity >= 0) if keep is None else np.flatnonzero(keep & (codes.entity >= 0))
@@ -372,6 +392,8 @@ def _timeline_rows(
     elif len(entity):
         # the most mentioned, ties in the order they first appear (as value_counts orders them)
         counts = np.bincount(entity, minlength=n_entities)
+        if not nationalities:
+            counts[_entity_lookup(corpus, codes)[2][:n_entities] == "NORP"] = 0
         first = np.full(n_entities, len(entity), dtype=np.int64)
         np.minimum.at(first, entity, np.arange(len(entity)))
         order = np.lexsort((first, -counts))
@@ -470,9 +492,10 @@ def render_entity_table(
     query: str | None = None,
     sort_by: str = "n_mentions",
     max_rows: int = 500,
+    nationalities: bool = False,
     **_: Any,
 ) -> str:
-    rows = entity_rows(corpus, selection, label=label, query=query, sort_by=sort_by)
+    rows = entity_rows(corpus, selection, label=label, query=query, sort_by=sort_by, nationalities=nationalities)
     shown = rows.assign(aliases=[", ".join(a) for a in rows["aliases"]])
     return h.section(
         "Entities",
@@ -550,8 +573,10 @@ def mentions_chart(rows: pd.DataFrame) -> Any:
     )
 
 
-def render_mentions_over_time(corpus: Any, selection: Any = None, *, top: int = 8, **_: Any) -> str:
-    rows = timeline_rows(corpus, selection, top=top)
+def render_mentions_over_time(
+    corpus: Any, selection: Any = None, *, top: int = 8, nationalities: bool = False, **_: Any
+) -> str:
+    rows = timeline_rows(corpus, selection, top=top, nationalities=nationalities)
     if not len(rows):
         return h.section("Mentions over time", '<p class="pl-muted">No dated mentions to chart.</p>')
     table = h.table(rows, columns=["published", "name", "label", "n_mentions"])
@@ -583,16 +608,23 @@ def entity_table_view(corpus: Any, selection: Any, **options: Any) -> Any:
     query = widgets.Text(placeholder="filter names and aliases", description="Filter")
     label = widgets.Dropdown(options=[("all labels", "")] + [(x, x) for x in labels], description="Label")
     sort = widgets.Dropdown(options=list(_SORTS), value="n_mentions", description="Sort by")
+    # nationality adjectives stand for their country: hidden unless asked for
+    nationalities = widgets.Checkbox(value=bool(options.get("nationalities", False)), description="nationalities")
     state: dict[str, Any] = {}
     table = RowTable(rows=lambda: state["rows"], filename="entities.csv")
 
     def refresh(_: Any = None) -> None:
         # the rows depend on the articles and dates chosen and the filters, not on the entity picked:
         # picking one only moves the marker
-        key = (selection.key(("articles", "date_range")), label.value, query.value, sort.value)
+        key = (selection.key(("articles", "date_range")), label.value, query.value, sort.value, nationalities.value)
         if state.get("key") != key:
             rows = entity_rows(
-                corpus, selection, label=label.value or None, query=query.value or None, sort_by=sort.value
+                corpus,
+                selection,
+                label=label.value or None,
+                query=query.value or None,
+                sort_by=sort.value,
+                nationalities=nationalities.value,
             )
             state.update(key=key, rows=rows)
         rows = state["rows"]
@@ -612,15 +644,16 @@ def entity_table_view(corpus: Any, selection: Any, **options: Any) -> Any:
     def pick(entity_id: str) -> None:
         selection.entities = [] if list(selection.entities) == [entity_id] else [entity_id]
 
-    for control in (query, label, sort):
+    for control in (query, label, sort, nationalities):
         control.observe(refresh, names="value")
     table.on_pick(pick)
     selection.on_change(refresh, parts=("entities", "articles", "date_range"))
     refresh()
-    box = widgets.VBox([widgets.HBox([query, label, sort], layout=widgets.Layout(flex_flow="row wrap")), table])
+    controls = widgets.HBox([query, label, sort, nationalities], layout=widgets.Layout(flex_flow="row wrap"))
+    box = widgets.VBox([controls, table])
     box.rows = lambda: state["rows"]
     box.table = table
-    box.filters = {"query": query, "label": label, "sort": sort}
+    box.filters = {"query": query, "label": label, "sort": sort, "nationalities": nationalities}
     return box
 
 
@@ -649,7 +682,9 @@ def kwic_view(corpus: Any, selection: Any, *, window: int = 60, **options: Any) 
     return box
 
 
-def mentions_over_time_view(corpus: Any, selection: Any, *, top: int = 8, **options: Any) -> Any:
+def mentions_over_time_view(
+    corpus: Any, selection: Any, *, top: int = 8, nationalities: bool = False, **options: Any
+) -> Any:
     """Altair chart of mentions per publication date; clicking a line selects the entity."""
     import ipywidgets as widgets
 
@@ -663,7 +698,7 @@ def mentions_over_time_view(corpus: Any, selection: Any, *, top: int = 8, **opti
         if state.get("key") == key:  # a change of another part (quote, claim group) does not move this chart
             return
         state["key"] = key
-        rows = timeline_rows(corpus, selection, top=top)
+        rows = timeline_rows(corpus, selection, top=top, nationalities=nationalities)
         state["rows"] = rows
         if not len(rows):
             holder.children = [widgets.HTML('<p class="pl-muted">No dated mentions to chart.</p>')]

@@ -1,10 +1,11 @@
 """PressLens quotes plugin: who said what — direct, partial, mixed and reported speech.
 
 Fills the ``quotes`` table (one row per attribution: content, cue, speaker,
-relay) and, through the spaCy component ``presslens_quotes``,
-``doc.spans["presslens_quotes"]``. With the entities plugin in the same run the
-corpus step links speakers and relays to entities; without it the plugin works
-alone and names speakers by the text they resolve to.
+relay; ``provenance_id`` links the same quotation in several articles) and,
+through the spaCy component ``presslens_quotes``, ``doc.spans["presslens_quotes"]``.
+With the entities plugin in the same run the corpus step links speakers and
+relays to entities; without it the plugin works alone and names speakers by
+the text they resolve to.
 
 >>> plugin.name, plugin.provides, plugin.component
 ('quotes', ('quotes',), 'presslens_quotes')
@@ -30,11 +31,13 @@ plugin = Plugin(
         "quote_explorer": lazy("toolkit_quotes.views:quote_explorer"),
         "who_said_what": lazy("toolkit_quotes.views:who_said_what"),
         "speakers_of_entity": lazy("toolkit_quotes.views:speakers_of_entity"),
+        "quote_provenance": lazy("toolkit_quotes.views:quote_provenance_view"),
     },
     renderers={
         "quote_explorer": lazy("toolkit_quotes.views:render_quote_explorer"),
         "who_said_what": lazy("toolkit_quotes.views:render_who_said_what"),
         "speakers_of_entity": lazy("toolkit_quotes.views:render_speakers_of_entity"),
+        "quote_provenance": lazy("toolkit_quotes.views:render_quote_provenance"),
     },
     selection_parts=(
         SelectionPart(
@@ -45,14 +48,28 @@ plugin = Plugin(
             title="Quote",
             label=lazy("toolkit_quotes.views:quote_label"),
         ),
+        SelectionPart(
+            name="provenance",
+            table="quotes",
+            column="provenance_id",
+            description="one quotation seen in several articles: its copies, else their articles",
+            title="Quotation",
+            label=lazy("toolkit_quotes.views:provenance_label"),
+        ),
     ),
     entity_columns=("speaker_entity_id", "via_entity_id"),
     dashboard={"quote_explorer": 40},
-    places={"quote_explorer": "when", "who_said_what": "more", "speakers_of_entity": "more"},
+    places={
+        "quote_explorer": "when",
+        "quote_provenance": "more",
+        "who_said_what": "more",
+        "speakers_of_entity": "more",
+    },
     titles={
         "quote_explorer": "Quotes",
         "who_said_what": "Who said what: speakers and the entities they talk about",
         "speakers_of_entity": "Who quotes the selected entity",
+        "quote_provenance": "Quote provenance: who said it first, who repeated it",
     },
     highlights=(
         HighlightLayer(
@@ -71,6 +88,18 @@ plugin = Plugin(
             columns=("speaker_name", "kind", "content", "article_id"),
             order=30,
         ),
+        ReportSection(
+            key="quote_provenance",
+            title="Quote provenance",
+            renderers=("quote_provenance",),
+            table="quote_provenance",
+            columns=("provenance_id", "rank", "published", "outlet", "speaker_name", "via", "content"),
+            order=35,
+        ),
     ),
-    derived={"quote_speakers": lazy("toolkit_quotes.views:quote_speakers")},
+    derived={
+        "quote_speakers": lazy("toolkit_quotes.views:quote_speakers"),
+        "quote_provenance": lazy("toolkit_quotes.views:quote_provenance"),
+    },
+    options={"provenance_min_words": 8, "provenance_similarity": 90.0},
 )

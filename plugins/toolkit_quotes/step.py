@@ -1,4 +1,5 @@
-"""The corpus step: speakers and relays joined to mentions (entity ids) and entities (canonical names).
+"""The corpus step: speakers and relays joined to mentions (entity ids) and entities (canonical names),
+and the same quotation in several articles linked (``provenance_id``).
 
 A speaker's reference span (the name it resolves to, or the speaker span itself)
 is matched to the mention of the same article that overlaps it most; the
@@ -6,6 +7,10 @@ mention's ``entity_id`` becomes ``speaker_entity_id`` and the entity's ``name``
 becomes ``speaker_name``. The relay span is matched the same way for
 ``via_entity_id``. Without a mentions table nothing is joined and the quotes
 keep the names they were extracted with.
+
+Provenance is linked here, in the plugin that owns the quotes table, because
+it needs only the quotes' own text: which copy came first is read from
+``articles.published`` when asked (the derived table ``quote_provenance``).
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from typing import Any
 import pandas as pd
 
 from toolkit.sdk import StepContext, values
+
+from .rules.provenance import ProvenanceOptions, link_quotes
 
 __all__ = ["corpus_step", "link_spans"]
 
@@ -56,12 +63,36 @@ def link_spans(spans: pd.DataFrame, mentions: pd.DataFrame) -> pd.Series:
 
 
 def corpus_step(tables: Mapping[str, pd.DataFrame], context: StepContext) -> dict[str, pd.DataFrame]:
-    """The plugin's corpus step: ``speaker_entity_id``, ``via_entity_id`` and canonical ``speaker_name`` filled in."""
+    """The plugin's corpus step: ``speaker_entity_id``, ``via_entity_id`` and canonical ``speaker_name``
+    filled in, and ``provenance_id`` linking the same quotation across articles."""
     quotes = tables.get("quotes")
-    mentions = tables.get("mentions")
-    if quotes is None or quotes.empty or mentions is None or mentions.empty or "entity_id" not in mentions:
+    if quotes is None or quotes.empty:
         return {}
     quotes = quotes.copy(deep=False)  # a few columns change: the others are shared, not copied
+    mentions = tables.get("mentions")
+    if mentions is not None and not mentions.empty and "entity_id" in mentions:
+        _link_entities(quotes, mentions, tables.get("entities"))
+    quotes["provenance_id"] = pd.Series(
+        link_quotes(
+            [str(q) for q in values(quotes["quote_id"])],
+            [str(a) for a in values(quotes["article_id"])],
+            list(values(quotes["content"])),
+            options=provenance_options(context.options),
+        ),
+        index=quotes.index,
+        dtype=object,
+    ).astype("string")
+    return {"quotes": quotes}
+
+
+def provenance_options(options: Mapping[str, Any]) -> ProvenanceOptions:
+    """The run's ``provenance_*`` options (``min_words``, ``similarity``) as a record; defaults for the rest."""
+    known = {"provenance_min_words": "min_words", "provenance_similarity": "similarity"}
+    return ProvenanceOptions(**{field: options[key] for key, field in known.items() if key in options})
+
+
+def _link_entities(quotes: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame | None) -> None:
+    """Fill ``speaker_entity_id``, ``via_entity_id`` and the canonical ``speaker_name`` of ``quotes`` in place."""
     ref_start = _column(quotes, "speaker_ref_start").fillna(_column(quotes, "speaker_start"))
     ref_end = _column(quotes, "speaker_ref_end").fillna(_column(quotes, "speaker_end"))
     speakers = pd.DataFrame({"article_id": quotes["article_id"], "start": ref_start, "end": ref_end})
@@ -78,7 +109,6 @@ def corpus_step(tables: Mapping[str, pd.DataFrame], context: StepContext) -> dic
         {"article_id": quotes["article_id"], "start": _column(quotes, "via_start"), "end": _column(quotes, "via_end")}
     )
     quotes["via_entity_id"] = link_spans(via, mentions).astype("string")
-    entities = tables.get("entities")
     names = (
         dict(zip(entities["entity_id"].astype(str), entities["name"]))
         if entities is not None and not entities.empty
@@ -94,7 +124,6 @@ def corpus_step(tables: Mapping[str, pd.DataFrame], context: StepContext) -> dic
         quotes["speaker_name"] = pd.Series(
             [c if c is not None else f for c, f in zip(canonical, fallback)], index=quotes.index, dtype=object
         ).astype("string")
-    return {"quotes": quotes}
 
 
 def _link_speakers(

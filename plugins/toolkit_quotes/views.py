@@ -30,6 +30,11 @@ __all__ = [
     "who_said_what_chart",
     "quote_spans",
     "quote_speakers",
+    "quote_provenance",
+    "provenance_rows",
+    "provenance_label",
+    "quote_provenance_view",
+    "render_quote_provenance",
 ]
 
 # the parts quote_rows reads itself (or, for the picked quote, never narrows by)
@@ -815,3 +820,206 @@ def quote_speakers(corpus: Any) -> pd.DataFrame:
         if name not in frame.columns:
             frame[name] = pd.Series(pd.NA, index=frame.index, dtype=object)
     return frame[list(columns.values())].reset_index(drop=True)
+
+
+# quote provenance: who said it first, who repeated it --------------------------------------------
+PROVENANCE_COLUMNS = [
+    "provenance_id",
+    "rank",
+    "quote_id",
+    "article_id",
+    "published",
+    "outlet",
+    "title",
+    "speaker_name",
+    "speaker_entity_id",
+    "via",
+    "via_entity_id",
+    "kind",
+    "content",
+]
+ORIGIN_COLUMNS = ["speaker", "content", "first_published", "first_outlet", "n_articles", "n_outlets", "relays"]
+CHAIN_COLUMNS = ["rank", "published", "outlet", "speaker", "via", "title", "content"]
+
+
+def quote_provenance(corpus: Any) -> pd.DataFrame:
+    """One row per quote seen in two or more articles, earliest article first (the derived ``quote_provenance``).
+
+    ``provenance_id`` (the quotes corpus step's link) groups the copies of one
+    quotation; within a group ``rank`` 1 is the earliest ``published`` article
+    (ties and unknown dates by article id, last), the rest are the repeats.
+    ``via`` names the relay the article credits (an agency, "according to …"):
+    the entity's name when linked, else the words of the article.
+    """
+    quotes = corpus.quotes
+    if "provenance_id" not in quotes.columns or quotes.empty:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in PROVENANCE_COLUMNS})
+    linked = quotes[quotes["provenance_id"].notna()]
+    articles = corpus.articles
+    meta = articles[[c for c in ("article_id", "published", "outlet", "title") if c in articles.columns]]
+    frame = linked.merge(meta, on="article_id", how="left")
+    for column in ("published", "outlet", "title", "speaker_name", "speaker_entity_id", "via_entity_id", "via_text"):
+        if column not in frame.columns:
+            frame[column] = pd.Series(pd.NA, index=frame.index, dtype=object)
+    names = dict(zip(corpus.entities["entity_id"].astype(str), corpus.entities["name"])) if len(corpus.entities) else {}
+    frame["via"] = [
+        names.get(str(e), t) if pd.notna(e) else t
+        for e, t in zip(frame["via_entity_id"].tolist(), frame["via_text"].tolist())
+    ]
+    frame = frame.sort_values(
+        ["provenance_id", "published", "article_id", "content_start"], na_position="last", kind="stable"
+    )
+    frame["rank"] = frame.groupby("provenance_id", sort=False).cumcount() + 1
+    # groups in the order their quotation first appeared
+    # (same day, same article: in reading order)
+    first = frame[frame["rank"] == 1].sort_values(
+        ["published", "article_id", "content_start"], na_position="last", kind="stable"
+    )
+    order = {g: i for i, g in enumerate(first["provenance_id"].tolist())}
+    frame = frame.assign(_group=frame["provenance_id"].map(order)).sort_values(["_group", "rank"], kind="stable")
+    return frame[PROVENANCE_COLUMNS].reset_index(drop=True)
+
+
+def provenance_rows(corpus: Any, selection: Any = None) -> pd.DataFrame:
+    """One row per quotation in several articles the selection allows: who said it, where first, who relayed it.
+
+    A quotation is kept when one of its copies is a quote the explorer would
+    show for the selection's articles, dates and entities (spoken by, relayed
+    by or mentioning one), so the two views narrow alike. The picked quotation
+    narrows nothing here: the others stay listed, to pick another.
+    """
+    chains = _provenance(corpus)
+    origins = _origins(corpus, chains)
+    if selection is None or origins.empty:
+        return origins
+    index = _quote_index(corpus)
+    keep = _selected(index, corpus, selection, list(selection.entities))
+    if keep is None:
+        return origins
+    allowed = chains[chains["quote_id"].isin(set(index.base["quote_id"][keep].tolist()))]
+    return origins[origins["provenance_id"].isin(set(allowed["provenance_id"].tolist()))]
+
+
+def _provenance(corpus: Any) -> pd.DataFrame:
+    """The derived ``quote_provenance`` table, built once per corpus (until its quotes or articles change)."""
+    sources = (corpus.quotes, corpus.articles, corpus.entities)
+    return cached(corpus, "quote-provenance", lambda: quote_provenance(corpus), sources=sources)
+
+
+def _origins(corpus: Any, chains: pd.DataFrame) -> pd.DataFrame:
+    def build() -> pd.DataFrame:
+        rows = []
+        for group_id, chain in chains.groupby("provenance_id", sort=False):
+            first = chain.iloc[0]
+            speakers = chain["speaker_name"].dropna()
+            relays = sorted({str(v) for v in chain["via"].dropna().tolist() if str(v)})
+            rows.append(
+                {
+                    "provenance_id": group_id,
+                    # the first article may name no speaker ("a source said"): a repeat may
+                    "speaker": h.text_or(first["speaker_name"], h.text_or(speakers.iloc[0] if len(speakers) else None)),
+                    "content": first["content"],
+                    "first_published": first["published"],
+                    "first_outlet": first["outlet"],
+                    "first_article": first["article_id"],
+                    "n_articles": chain["article_id"].nunique(),
+                    "n_outlets": chain["outlet"].nunique(),
+                    "relays": ", ".join(relays),
+                }
+            )
+        columns = ["provenance_id", *ORIGIN_COLUMNS, "first_article"]
+        # the most repeated first: a quotation in five outlets says more than one copied once
+        return pd.DataFrame(rows, columns=columns).sort_values("n_articles", ascending=False, kind="stable")
+
+    return cached(chains, "quote-origins", build, sources=(chains,))
+
+
+def _chain_html(chains: pd.DataFrame, provenance_id: str) -> str:
+    """The copies of one quotation: who said it first (article, date, outlet), then every repeat and its relay."""
+    chain = chains[chains["provenance_id"] == provenance_id]
+    if chain.empty:
+        return ""
+    first = chain.iloc[0]
+    who = h.escape(h.text_or(first["speaker_name"], "an unnamed speaker"))
+    where = h.escape(h.text_or(first["outlet"], "an unknown outlet"))
+    when = h.escape(h.text_or(first["published"], "an unknown date"))
+    title = h.escape(h.text_or(first["title"], h.text_or(first["article_id"])))
+    head = (
+        f"<p><strong>First seen:</strong> {who}, in {where} on {when} (“{title}”). "
+        f"Repeated in {len(chain) - 1} more quote{'s' if len(chain) != 2 else ''}, earliest first:</p>"
+    )
+    shown = chain.rename(columns={"speaker_name": "speaker"})
+    return head + h.table(shown, columns=CHAIN_COLUMNS, max_rows=PAGE_ROWS)
+
+
+def render_quote_provenance(corpus: Any, selection: Any = None, *, max_quotes: int = 10, **_: Any) -> str:
+    """Quotations seen in several articles, each with who said it first and who repeated it (escaped HTML)."""
+    title = "Quote provenance: who said it first, who repeated it"
+    rows = provenance_rows(corpus, selection)
+    if rows.empty:
+        why = "" if "provenance_id" in corpus.quotes.columns else " (the quotes plugin's corpus step has not run)"
+        return h.section(title, f'<p class="pl-muted">No quotation appears in more than one article{why}.</p>')
+    picked = getattr(selection, "provenance", None) if selection is not None else None
+    shown = rows[rows["provenance_id"] == picked] if picked in set(rows["provenance_id"]) else rows.head(max_quotes)
+    chains = _provenance(corpus)
+    body = "".join(
+        f'<div class="pl-provenance">{_chain_html(chains, group_id)}</div>' for group_id in shown["provenance_id"]
+    )
+    return h.section(title, body + page_note(len(shown), len(rows)))
+
+
+def provenance_label(corpus: Any, provenance_id: str, *, words: int = 8) -> str:
+    """How the dashboard names a picked quotation: its first speaker and first words."""
+    chains = _provenance(corpus)
+    chain = chains[chains["provenance_id"] == provenance_id]
+    if chain.empty:
+        return str(provenance_id)
+    first = chain.iloc[0]
+    content = h.text_or(first["content"]).split()
+    text = " ".join(content[:words]) + ("…" if len(content) > words else "")
+    return f"{h.text_or(first['speaker_name'], 'unknown speaker')}: “{text}” ({chain['article_id'].nunique()} articles)"
+
+
+def quote_provenance_view(corpus: Any, selection: Any, **options: Any) -> Any:
+    """Quotations seen in several articles; click one (or Enter on it) to pick it and read its chain of copies.
+
+    Picking sets the shared selection's ``provenance`` part, so the other views
+    narrow to the articles that carry the quotation; picking it again lets go.
+    """
+    import ipywidgets as widgets
+
+    from toolkit.sdk import RowTable, row_table_html
+
+    state: dict[str, Any] = {}
+    table = RowTable(rows=lambda: state["rows"], filename="quote_provenance.csv")
+    chain = widgets.HTML()
+
+    def refresh(_: Any = None) -> None:
+        rows = provenance_rows(corpus, selection)
+        state["rows"] = rows
+        picked = getattr(selection, "provenance", None)
+        if rows.empty:
+            table.html = '<p class="pl-muted">No quotation appears in more than one article in this selection.</p>'
+        else:
+            table.html = row_table_html(
+                rows,
+                id_column="provenance_id",
+                columns=ORIGIN_COLUMNS,
+                headers=["said first by", "quote", "first published", "first outlet", "articles", "outlets", "via"],
+                selected=[picked] if picked else [],
+                max_rows=PAGE_ROWS,
+                total=len(rows),
+            )
+        chain.value = _chain_html(_provenance(corpus), picked) if picked else ""
+
+    def pick(provenance_id: str) -> None:
+        selection.provenance = None if getattr(selection, "provenance", None) == provenance_id else provenance_id
+
+    table.on_pick(pick)
+    selection.on_change(_when_changed(selection, ("entities", "date_range", "articles", "provenance"), refresh))
+    refresh()
+    box = widgets.VBox([table, chain])
+    box.rows = lambda: state["rows"]
+    box.table = table
+    box.chain = chain
+    return box

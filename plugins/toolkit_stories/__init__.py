@@ -11,8 +11,9 @@ and marks near-duplicate and syndicated copies in ``articles.duplicate_of``:
   nearest neighbours (sparse, top-k: never an n x n matrix), damps links between
   articles published far apart, and joins articles by average-link clustering,
   which does not chain unrelated stories through one shared word;
-- the ``stories`` view and its static renderer list the stories
-  (:mod:`toolkit_stories.views`).
+- the ``stories`` view and its static renderer list the stories with a chart
+  of when each ran (:mod:`toolkit_stories.views`); the report's "News stories"
+  section shows every story with its articles and which are copies.
 
 Options (``toolkit.analyze(..., options={"stories": {...}})``): ``threshold``
 (the average similarity two groups of articles need to be joined),
@@ -28,7 +29,7 @@ The defaults were tuned on one half of fnc1-train's stories
 ('stories', ('stories', 'story_terms', 'articles.story_id', 'articles.duplicate_of'))
 """
 
-from toolkit.sdk import Plugin, lazy
+from toolkit.sdk import Plugin, ReportSection, lazy
 
 __all__ = ["plugin"]
 __version__ = "0.1.0"
@@ -45,8 +46,21 @@ plugin = Plugin(
     corpus_step=lazy("toolkit_stories.step:stories_step"),
     views={"stories": lazy("toolkit_stories.views:stories_view")},
     renderers={"stories": lazy("toolkit_stories.views:render_stories")},
+    # full width, first of "More views" (before claims_overview, 55): the table and the chart of when
+    # each story ran need the width (beside the reader, in a third of the screen, the chart was cut off)
     places={"stories": "more"},
+    dashboard={"stories": 52},
     titles={"stories": "News stories"},
+    report_sections=(
+        ReportSection(
+            key="stories",
+            title="News stories",
+            renderers=("stories",),
+            table="stories",
+            columns=("label", "date_start", "date_end", "article_ids"),
+            order=5,
+        ),
+    ),
     options={
         "threshold": 0.225,
         "duplicate_threshold": 0.9,

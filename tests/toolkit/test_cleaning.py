@@ -144,3 +144,60 @@ def test_dialogue_lines_span_the_turns_and_the_last_answer():
     lines = INTERVIEWER_ONLY.splitlines()
     assert dialogue_lines(lines) == range(2, 8)
     assert dialogue_lines(["Headline", "Body one.", "Body two."]) == range(0)
+
+
+# issue #18: the author's byline survived cleaning and became a PERSON of the story
+def test_signature_name_above_an_author_bio_is_removed_as_a_byline():
+    raw = (
+        "Harbour talks resumed in Portavel on Tuesday.\n\n"
+        "The minister said the ferry line would reopen.\n\n"
+        "Odile Brannagh\n\n"
+        '"Tea enthusiast. Amateur baker. Web nerd."\n'
+    )
+    cleaned, removed = clean_text(raw)
+    assert "Odile Brannagh" not in cleaned
+    assert ("Odile Brannagh\n", "byline") in [(raw[s:e], r) for s, e, r in removed]
+    assert cleaned.startswith("Harbour talks resumed")
+
+
+def test_by_line_at_the_top_is_removed_and_names_the_author():
+    from toolkit.cleaning import byline_author
+
+    raw = "Ferry strike ends\nBy Tomasz Wel and Ana Ruiz, Staff Writers\nThe strike ended on Monday.\n"
+    cleaned, removed = clean_text(raw)
+    assert cleaned == "Ferry strike ends\nThe strike ended on Monday.\n"
+    assert [r for _, _, r in removed] == ["byline"]
+    assert byline_author(raw[removed[0][0] : removed[0][1]], alone=False) == "Tomasz Wel and Ana Ruiz"
+
+
+def test_a_bare_name_inside_the_story_is_kept():
+    # a heading-like name with story after it is not a signature
+    raw = "Profile\n\nMarta Vindel\n\nMarta Vindel grew up in Portavel and ran the ferry company for years.\n"
+    cleaned, removed = clean_text(raw)
+    assert cleaned == raw and removed == []
+
+
+def test_a_closing_sentence_is_not_taken_for_a_byline():
+    raw = "Talks resumed.\n\nBy then the ferry had left.\n"
+    cleaned, _removed = clean_text(raw)
+    assert cleaned == raw
+
+
+def test_loader_records_the_author_and_reports_it(tmp_path):
+    from toolkit.loaders import load
+
+    (tmp_path / "a.txt").write_text(
+        "Ferries run again in Portavel.\n\nThe port said so on Monday.\n\nIlse Marrow\n", encoding="utf-8"
+    )
+    articles, report = load([tmp_path / "a.txt"])
+    assert articles[0].author == "Ilse Marrow"
+    assert articles[0].row()["author"] == "Ilse Marrow"
+    assert "Ilse Marrow" not in articles[0].text
+    assert "Ilse Marrow" in report.entries[0].reason
+
+
+def test_a_signature_s_closing_full_stop_is_not_part_of_the_author():
+    from toolkit.cleaning import byline_author
+
+    assert byline_author("Ilse Marrow.", alone=True) == "Ilse Marrow"
+    assert byline_author("Ilse M.", alone=True) == "Ilse M."

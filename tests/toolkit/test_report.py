@@ -258,14 +258,29 @@ def test_contested_claims_come_from_the_claims_plugins_table() -> None:
 
 
 def test_sections_are_the_declared_ones_in_order() -> None:
-    assert [s.key for s in report.sections()] == ["timeline", "entities", "quotes", "claims"]
+    assert [s.key for s in report.sections()] == [
+        "stories",
+        "timeline",
+        "entities",
+        "quotes",
+        "quote_provenance",
+        "claims",
+    ]
     extra = Plugin(
         name="zz_picks",
         report_sections=(ReportSection(key="picks", title="Picks", order=15, renderers=("picks",), table="articles"),),
     )
     with registry.enabled(extra):
-        assert [s.key for s in report.sections()] == ["timeline", "picks", "entities", "quotes", "claims"]
-    with pytest.raises(KeyError, match=r"No report section 'picks'\. The installed plugins declare: timeline"):
+        assert [s.key for s in report.sections()] == [
+            "stories",
+            "timeline",
+            "picks",
+            "entities",
+            "quotes",
+            "quote_provenance",
+            "claims",
+        ]
+    with pytest.raises(KeyError, match=r"No report section 'picks'\. The installed plugins declare: stories"):
         report.section_html(_corpus(), "picks")
 
 

@@ -35,7 +35,7 @@ def corpus(tmp_path_factory):
     import toolkit_entities.component  # noqa: F401  registers the factory even without entry points
 
     inputs = sorted(str(p) for p in SAMPLE.glob("*.txt"))
-    assert len(inputs) == 13, f"expected the 13 bundled articles in {SAMPLE}, found {len(inputs)}"
+    assert len(inputs) == 15, f"expected the 15 bundled articles in {SAMPLE}, found {len(inputs)}"
     return toolkit.analyze(
         inputs,
         metadata=str(SAMPLE / "metadata.csv"),

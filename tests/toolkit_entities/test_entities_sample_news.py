@@ -74,3 +74,60 @@ def test_alias_table_written_beside_the_tables(real_corpus):
 
     table = load_alias_table(real_corpus.path / "aliases.yaml")
     assert table.suggestions, "the run should list its merges for review"
+
+
+# issue #18: each error class found on these articles, checked by what generalises (no names)
+def test_no_place_region_or_peoples_republic_is_a_person(real_corpus):
+    import re
+
+    from toolkit_entities.rules.context import PLACE_NOUNS
+
+    texts = dict(zip(real_corpus.articles["article_id"], real_corpus.articles["text"]))
+    persons = real_corpus.mentions[real_corpus.mentions["label"] == "PERSON"]
+    for m in persons.itertuples():
+        after = re.match(r"\s+(\w+)", texts[m.article_id][m.end : m.end + 30])
+        assert not (after and after.group(1).lower() in PLACE_NOUNS), m.text
+        assert "Republic" not in m.text
+
+
+def test_the_byline_is_recorded_and_never_an_entity(real_corpus):
+    articles = real_corpus.articles
+    authors = [a for a in articles["author"].dropna()]
+    assert authors, "cleaning found no byline in the real articles"
+    names = set(real_corpus.mentions["text"])
+    for author in authors:
+        assert author not in names
+        assert all(author not in text for text in articles["text"])
+
+
+def test_no_office_title_word_is_an_entity(real_corpus):
+    from toolkit_entities.rules.names import ROLE_WORDS
+
+    # "State" from "Chairman of State Affairs"; a body's name ("Foreign Ministry") is made of such words too
+    for text in set(real_corpus.mentions["text"]):
+        assert " " in text or text.lower() not in ROLE_WORDS, text
+
+
+def test_one_entity_per_government_body_and_country(real_corpus):
+    from toolkit_entities.rules.names import body_name
+
+    m = real_corpus.mentions
+    bodies: dict = {}
+    for text, entity in zip(m["text"], m["entity_id"]):
+        body = body_name(text)
+        if body is not None and body.country is not None:
+            bodies.setdefault(body, set()).add(entity)
+    assert bodies, "no government body named with its country"
+    assert all(len(ids) == 1 for ids in bodies.values()), bodies
+
+
+def test_nationality_adjectives_point_at_their_country_and_leave_the_who_view(real_corpus):
+    from toolkit_entities.views import entity_rows
+
+    m = real_corpus.mentions
+    norp = m[m["label"] == "NORP"]
+    countries = set(real_corpus.entities.loc[real_corpus.entities["label"] == "GPE", "entity_id"])
+    pointed = norp[norp["refers_to"].notna()]
+    assert len(pointed) >= len(norp) / 2
+    assert set(pointed["refers_to"]) <= countries
+    assert "NORP" not in set(entity_rows(real_corpus)["label"])

@@ -115,7 +115,16 @@ def test_plugin_declares_the_contract():
     assert plugin.provides == ("quotes",)
     assert set(plugin.uses) == {"mentions", "entities"} and plugin.requires == ()
     assert plugin.component == "presslens_quotes"
-    assert set(plugin.views) == set(plugin.renderers) == {"quote_explorer", "who_said_what", "speakers_of_entity"}
+    assert (
+        set(plugin.views)
+        == set(plugin.renderers)
+        == {
+            "quote_explorer",
+            "who_said_what",
+            "speakers_of_entity",
+            "quote_provenance",
+        }
+    )
 
 
 def test_corpus_step_joins_speakers_and_relays():
@@ -128,8 +137,13 @@ def test_corpus_step_joins_speakers_and_relays():
     assert second["via_entity_id"] == "E-nor"
 
 
-def test_corpus_step_without_entities_changes_nothing():
-    assert corpus_step({"quotes": quotes_table()}, StepContext()) == {}
+def test_corpus_step_without_entities_links_no_speakers_and_only_adds_provenance():
+    before = quotes_table()
+    after = corpus_step({"quotes": before}, StepContext())["quotes"]
+    # the provenance link needs only the quotes' text; the speaker joins need mentions, so nothing else moves
+    assert list(after.columns) == [*before.columns, "provenance_id"]
+    pd.testing.assert_frame_equal(after[list(before.columns)], before)
+    assert after["provenance_id"].isna().all()  # both quotes are in one article: no copy elsewhere
 
 
 @pytest.fixture()

@@ -38,7 +38,9 @@ def test_init_declares_the_plugin_and_nothing_else():
     assert isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant), "a docstring first"
     assert not [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
     imports = [n for n in body if isinstance(n, (ast.Import, ast.ImportFrom))]
-    assert [(n.module, sorted(a.name for a in n.names)) for n in imports] == [("toolkit.sdk", ["Plugin", "lazy"])]
+    assert [(n.module, sorted(a.name for a in n.names)) for n in imports] == [
+        ("toolkit.sdk", ["Plugin", "ReportSection", "lazy"])
+    ]
     assigned = [t.id for n in body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)]
     assert assigned == ["__all__", "__version__", "plugin"]
 

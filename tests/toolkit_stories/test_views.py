@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 import toolkit_stories
-from toolkit_stories.views import render_stories, stories_view, story_rows
+from toolkit_stories.views import (
+    render_stories,
+    render_story_report,
+    stories_chart,
+    stories_view,
+    story_chart_data,
+    story_rows,
+)
 
 import toolkit
 from toolkit.sdk import Selection, conform
@@ -104,6 +111,54 @@ def test_picking_a_story_selects_its_articles_and_clearing_lets_go(corpus):
     selection.clear()
     assert view.picker.value == ""
     assert len(view.rows()) == 2
+
+
+def test_chart_data_has_a_dot_per_dated_article_and_marks_copies(corpus):
+    data = story_chart_data(corpus, story_rows(corpus))
+    assert sorted(data["published"]) == ["2031-04-02", "2031-04-03", "2031-05-01"]
+    assert data.set_index("title").loc["Dam copy", "copy"] == "copy"
+    # the biggest story gets the first row of the chart
+    assert data.sort_values("rank")["story_id"].iloc[0] == "story-1"
+    spec = stories_chart(data).to_dict()
+    assert len(next(iter(spec["datasets"].values()))) == 3
+
+
+def test_chart_leaves_out_undated_articles(corpus):
+    undated = corpus.articles.assign(published=[None, "2031-04-03", "2031-05-01"])
+    data = story_chart_data(toolkit.Corpus({**corpus.tables, "articles": undated}), story_rows(corpus))
+    assert "<b>Dam</b> bursts" not in set(data["title"]) and len(data) == 2
+
+
+def test_report_section_lists_every_story_with_its_articles_and_copies(corpus):
+    page = render_story_report(corpus)
+    assert page == render_stories(corpus, static=True)  # the report calls the renderer with static=True
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; dam" in page
+    assert "Tarsk Daily" in page and "Kessock Post" in page  # both stories' articles, with no pick
+    # the copy names the outlet and date of the article it copies
+    assert "copy of" in page and "Orin Wire, 2031-04-02" in page and "1 copy of another outlet" in page
+    assert "<svg" in page or "vl-convert" in page
+
+
+def test_view_draws_the_chart_and_keeps_it_when_the_selection_moves(corpus):
+    selection = Selection()
+    view = stories_view(corpus, selection)
+    assert len(view.chart.children) == 1
+    chart = view.chart.children[0]
+    selection.entities = ["E2"]
+    assert view.chart.children == (chart,)  # the same widget, its rows swapped
+    rows = next(iter(chart.spec["datasets"].values()))
+    assert {r["story_id"] for r in rows} == {"story-2"}
+
+
+def test_a_click_on_a_dot_of_the_chart_picks_its_story(corpus):
+    from altair.jupyter.jupyter_chart import PointSelection
+
+    selection = Selection()
+    view = stories_view(corpus, selection)
+    chart = view.chart.children[0]
+    # what the front end does on a click (Python may not set a selection; Altair's own setter may)
+    chart.selections._set_value("pick", PointSelection(name="pick", value=[{"story_id": "story-2"}], store=[]))
+    assert selection.articles == ["a3"] and view.picker.value == "story-2"
 
 
 def test_a_corpus_without_stories_says_so():

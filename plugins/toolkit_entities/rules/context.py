@@ -23,6 +23,8 @@ _PACKAGE = "toolkit_entities"
 
 # Prepositions after which a name is a place ("in Portmere", "near Kellin").
 LOCATIVE_PREPOSITIONS = word_list("locative_prepositions", package=_PACKAGE)
+# Nouns after which (or ending which) a name is a place ("Velm region", "Marl People's Republic").
+PLACE_NOUNS = word_list("place_nouns", package=_PACKAGE)
 
 
 def _inflections(lemma: str) -> set[str]:
@@ -66,6 +68,11 @@ def mention_weight(text: str, start: int, end: int, label: str, n_words: int) ->
     if label != "PERSON":
         if previous.lower() in LOCATIVE_PREPOSITIONS:
             weight += 2.0
+        if label == "GPE":
+            after = _NEXT_WORD.match(text, end, end + 40)
+            last = text[max(start, end - 20) : end].split()[-1:] if end > start else []
+            if (after and after.group(1).lower() in PLACE_NOUNS) or (last and last[0].lower() in PLACE_NOUNS):
+                weight += 3.0  # "Velm region": the text says it is a place
         return weight
     if is_title_word(previous):
         weight += 2.0

@@ -11,10 +11,17 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
+from toolkit.sdk import word_list
+
 from .groups import _form, _Group, _is_part, _label_class
 from .names import (
+    BODY_HEADS,
     ROLE_WORDS,
+    BodyName,
     acronym_of,
+    body_name,
+    capital_state,
+    country_canonical,
     demonym_of,
     is_acronym,
     is_title_word,
@@ -22,10 +29,38 @@ from .names import (
     name_boundaries,
     name_key,
     name_tokens,
+    nationality_country,
     token_key,
 )
 
 __all__ = ["_Merges"]
+
+# Legal-form words that end a company's name ("Corp.", "Ltd"): lexicon/company_suffixes.txt.
+COMPANY_SUFFIXES = word_list("company_suffixes", package="toolkit_entities")
+
+
+class _CoMentions:
+    """Which entities each article names, to choose between candidates by the company they keep."""
+
+    def __init__(self, clusters: dict[int, list[_Group]]) -> None:
+        self.roots_of_article: dict[str, set[int]] = defaultdict(set)
+        self.articles_of_root: dict[int, set[str]] = defaultdict(set)
+        for root, groups in clusters.items():
+            for g in groups:
+                self.roots_of_article[g.article_id].add(root)
+                self.articles_of_root[root].add(g.article_id)
+
+    def around(self, root: int) -> set[int]:
+        return {r for a in self.articles_of_root.get(root, ()) for r in self.roots_of_article[a]}
+
+    def best(self, root: int, candidates: Sequence[int]) -> list[int]:
+        """The candidate whose articles name the most entities that ``root``'s articles name too,
+        when it leads the next by at least two; else none."""
+        mine = self.around(root) - {root}
+        scores = sorted(((len((self.around(c) - {c}) & mine), c) for c in candidates), reverse=True)
+        if scores and scores[0][0] >= 2 and (len(scores) == 1 or scores[0][0] >= scores[1][0] + 2):
+            return [scores[0][1]]
+        return []
 
 
 class _Merges:
@@ -48,9 +83,16 @@ class _Merges:
         a club in a line of sports results stays apart from the city."""
         first: dict[tuple[tuple[str, ...], str], int] = {}
         for g in self._live():
+            if self._countryless_body(g) is not None:
+                continue  # "the Foreign Ministry" of one article may be another country's: see _merge_bodies
+            if self._lone_person(g):
+                continue  # "Bush" of one article may be another Bush: see _merge_lone_names
             # an article that lists the name with scores talks about the club throughout
             team = bool(self._team_rows) and any(i in self._team_rows for i in g.rows)
-            slot = (g.key, "team" if team else "name")
+            key = g.key
+            if len(key) > 1 and key[-1] in COMPANY_SUFFIXES and _label_class(self._vote(g.rows)) == "org":
+                key = key[:-1]  # "Vesta Holdings Corp." is "Vesta Holdings"
+            slot = (key, "team" if team else "name")
             if slot in first:
                 self._union(first[slot], g.gid)
             else:
@@ -147,40 +189,59 @@ class _Merges:
                         first, second, self.labels[a], "written as a name and its acronym in parentheses", applied=True
                     )
 
+    def _lone_person(self, g: _Group) -> bool:
+        """A one-word person name ("Bush"): which full name it is, is decided article by article."""
+        return len(g.key) == 1 and not g.key[0].startswith("@") and self._vote(g.rows) == "PERSON"
+
     def _merge_lone_names(self) -> None:
-        """A name seen only in part in an article ("Putin") joins the one full
-        person name in the corpus that begins or ends with it; with two or more
-        candidates ("Kim" with several Kims) it stays alone."""
+        """A name seen only in part in an article ("Putin") joins the full name in the corpus that
+        begins or ends with it: the only one, else the one whose articles share the most other names
+        with its own (a corpus often has several Bushes; the story around tells them apart). A lone
+        organisation word ("Saints") joins an organisation's full name ("New Orleans Saints") the
+        same way. With no clear choice it stays alone."""
         clusters = self._clusters()
         full = {
             root: gs
             for root, gs in clusters.items()
-            if self._cluster_label(gs) == "PERSON" and max(len(g.key) for g in gs) > 1
+            if self._cluster_label(gs) in ("PERSON", "ORG")
+            and max(len(g.key) for g in gs) > 1
+            and not any(g.key[0].startswith("@") for g in gs)
         }
+        full_label = {root: self._cluster_label(gs) for root, gs in full.items()}
         order = {root: k for k, root in enumerate(full)}
         by_end: dict[str, set[int]] = defaultdict(set)
         for r, gs in full.items():
             for g in gs:
                 by_end[g.key[0]].add(r)
                 by_end[g.key[-1]].add(r)
+        context = _CoMentions(clusters)
         for root, groups in list(clusters.items()):
             if root in full or self._cluster_label(groups) not in ("PERSON", "ORG", "NORP", "GPE"):
                 continue
             key = max((g.key for g in groups), key=len)
             if key[0].startswith("@") or not self._may_be_name_part(groups):
                 continue  # countries, acronyms, titles and nationality words are not partial person names
+            label = self._cluster_label(groups)
+            if label != "PERSON" and len(key) > 1:
+                continue  # a multi-word organisation is not a partial person name
+            # an organisation word joins organisations only ("Saints"), a person word persons only,
+            # unless the model read a surname as an organisation ("Morozova"): then persons too
+            wanted = ("PERSON", "ORG") if label == "ORG" else ("PERSON",)
+            if label == "ORG" and len(key) == 1 and key[0] in BODY_HEADS:
+                continue  # "the Police", "the Ministry": a kind of body, not a name
             # through the index of first and last words: comparing with every full name was quadratic
             near = by_end.get(key[0], set()) | by_end.get(key[-1], set())
             candidates = [
                 r
                 for r in sorted(near, key=order.__getitem__)
-                if any(len(g.key) > len(key) and _is_part(key, g.key) for g in full[r])
+                if full_label[r] in wanted and any(len(g.key) > len(key) and _is_part(key, g.key) for g in full[r])
             ]
+            if label == "ORG" and any(full_label[r] == "ORG" for r in candidates):
+                candidates = [r for r in candidates if full_label[r] == "ORG"]
+            if len(candidates) > 1:
+                candidates = context.best(root, candidates)
             if len(candidates) != 1:
                 continue
-            label = self._cluster_label(groups)
-            if label != "PERSON" and len(key) > 1:
-                continue  # a multi-word organisation is not a partial person name
             target = candidates[0]
             if self._union(target, root):
                 short = self.text_of[groups[0].rows[0]]
@@ -188,10 +249,29 @@ class _Merges:
                 self._note(
                     short,
                     long_name,
-                    "PERSON",
-                    f"'{short}' is part of only one full name in the corpus ({long_name})",
+                    full_label[target],
+                    f"'{short}' is part of only one full name in the corpus ({long_name}), "
+                    "or of the one named in articles about the same things",
                     applied=True,
                 )
+
+        # one-word person names no article settled: with the rest of their spelling, as any name; and
+        # where every settled one went to the same full name, there too
+        settled: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        open_groups: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        after = self._clusters()
+        for g in self._live():
+            if self._lone_person(g):
+                root = self.uf.find(g.gid)
+                if len(after[root]) == 1:
+                    open_groups[g.key].append(g.gid)
+                else:
+                    settled[g.key].add(root)
+        for key, gids in open_groups.items():
+            targets = {self.uf.find(r) for r in settled.get(key, ())}
+            first = next(iter(targets)) if len(targets) == 1 else gids[0]
+            for gid in gids:
+                self._union(first, gid)
 
     def _merge_acronyms(self) -> None:
         """An acronym joins the one multi-word name in the corpus whose initials
@@ -205,6 +285,7 @@ class _Merges:
                 continue
             names[other] = self._display_name(gs)
             index[names[other][:1].upper()].append(other)
+        context = _CoMentions(clusters)
         for root, groups in list(clusters.items()):
             acronym = next((g.key[1] for g in groups if g.key[0] == "@acronym"), None)
             if acronym is None or any(g.key[0] == "@country" for g in groups):
@@ -218,6 +299,10 @@ class _Merges:
                 name = names[other]
                 if acronym_of(name, acronym):
                     candidates.append((other, name, _label_class(self._cluster_label(clusters[other])) == cls))
+            if len(candidates) > 1:
+                # several names with these initials: the one named in articles about the same things
+                chosen = context.best(root, [c[0] for c in candidates if c[2]])
+                candidates = [c for c in candidates if c[0] in chosen] or candidates
             if len(candidates) == 1 and candidates[0][2] and self._union(candidates[0][0], root):
                 self._note(
                     short,
@@ -229,6 +314,91 @@ class _Merges:
             else:
                 for _, name, _ in candidates:
                     self._note(short, name, None, f"'{short}' is made of the initials of '{name}'", applied=False)
+
+    def _body(self, g: _Group) -> BodyName | None:
+        """The government body a group names (see :func:`.names.body_name`), for organisations only."""
+        if g.key[0].startswith("@") or _label_class(self._vote(g.rows)) != "org":
+            return None
+        return body_name(self.text_of[g.rows[0]])
+
+    def _countryless_body(self, g: _Group) -> BodyName | None:
+        body = self._body(g)
+        return body if body is not None and body.country is None else None
+
+    def _article_countries(self) -> dict[str, Counter]:
+        """Per article, the countries its names point at: the country, its capital, its adjective."""
+        found: dict[str, Counter] = defaultdict(Counter)
+        for g in self._live():
+            if g.key[0] == "@country":
+                country = country_canonical(self.text_of[g.rows[0]])
+            else:
+                text = self.text_of[g.rows[0]]
+                country = capital_state(text) or nationality_country(text)
+                if country is None and (body := self._body(g)) is not None:
+                    country = body.country
+            if country:
+                found[g.article_id][country] += len(g.rows)
+        return found
+
+    def _merge_bodies(self) -> None:
+        """A government body is one entity however it is written ("Russian Ministry of Foreign
+        Affairs", "Russia's Foreign Ministry"), apart from its country and from the same body of
+        another country. Named without its country ("the Foreign Ministry"), it joins the body of
+        the country its article makes clear: the one whose full name the article uses, else the one
+        country among the article's countries that has that body in the corpus. Otherwise it stays
+        with the same words elsewhere, as any name does."""
+        full: dict[BodyName, int] = {}
+        by_kind: dict[tuple[str, frozenset[str]], set[str]] = defaultdict(set)
+        short: list[tuple[_Group, BodyName]] = []
+        for g in self._live():
+            body = self._body(g)
+            if body is None:
+                continue
+            if body.country is None:
+                short.append((g, body))
+                continue
+            by_kind[body.kind].add(body.country)
+            if body in full:
+                if (
+                    self._union(full[body], g.gid)
+                    and self.text_of[g.rows[0]] != self.text_of[self.groups[full[body]].rows[0]]
+                ):
+                    self._note(
+                        self.text_of[self.groups[full[body]].rows[0]],
+                        self.text_of[g.rows[0]],
+                        "ORG",
+                        "the same government body of the same country, written two ways",
+                        applied=True,
+                    )
+            else:
+                full[body] = g.gid
+        if not short:
+            return
+        countries = self._article_countries()
+        unresolved: dict[tuple[str, ...], int] = {}
+        for g, body in short:
+            in_article = countries.get(g.article_id, Counter())
+            candidates = [c for c in sorted(by_kind.get(body.kind, ())) if c in in_article]
+            if len(candidates) > 1:
+                # the body of the country the article names most, if it clearly leads
+                ranked = sorted(candidates, key=lambda c: -in_article[c])
+                if in_article[ranked[0]] >= 2 * in_article[ranked[1]]:
+                    candidates = ranked[:1]
+            if len(candidates) == 1:
+                target = full[BodyName((candidates[0], *body.kind))]
+                if self._union(target, g.gid):
+                    self._note(
+                        self.text_of[self.groups[target].rows[0]],
+                        self.text_of[g.rows[0]],
+                        "ORG",
+                        f"the body named without its country, in an article about {candidates[0]}",
+                        applied=True,
+                    )
+                continue
+            if g.key in unresolved:
+                self._union(unresolved[g.key], g.gid)
+            else:
+                unresolved[g.key] = g.gid
 
     def _propose_similar(self) -> None:
         """Person names that look alike but differ in a word: a suggestion, never a merge."""

@@ -62,6 +62,10 @@ __all__ = [
     "demonym_of",
     "title_prefix",
     "name_boundaries",
+    "nationality_country",
+    "BodyName",
+    "BODY_HEADS",
+    "body_name",
 ]
 
 # Words that precede a name but are not part of it (stripped from PERSON spans
@@ -409,3 +413,105 @@ def acronym_of(long_name: str, acronym: str) -> bool:
         return bool(inner) and j + 1 < len(letters) and inner[0] == letters[j + 1] and match(i + 1, j + 2)
 
     return match(0, 0)
+
+
+# Nationality adjectives the rule below cannot derive ("French", "Dutch"): adjective -> country.
+_IRREGULAR_DEMONYMS: dict[str, str] = {
+    k.lower(): v for k, v in lexicon("irregular_demonyms", package=_PACKAGE).items() if not k.startswith("_")
+}
+
+
+@lru_cache(maxsize=65536)
+def nationality_country(text: str) -> str | None:
+    """The country a nationality adjective belongs to ("North Korean" -> "North Korea"), or None.
+
+    Worked out from the country's names (its last word plus a demonym ending, the words
+    before it unchanged) and a short list of irregular adjectives, so any country's
+    adjective is found without a list of them.
+
+    >>> nationality_country("North Korean"), nationality_country("Ukrainian"), nationality_country("Dutch")
+    ('North Korea', 'Ukraine', 'Netherlands')
+    >>> nationality_country("Korean") is None, nationality_country("Indiana") is None  # ambiguous; not a demonym
+    (True, True)
+    """
+    words = name_tokens(text, drop_titles=False)
+    if not words or len(words) > 3:
+        return None
+    if len(words) == 1 and words[0] in _IRREGULAR_DEMONYMS:
+        return _IRREGULAR_DEMONYMS[words[0]]
+    found = {
+        country
+        for key, country in _COUNTRY_INDEX.items()
+        if (parts := key.split())
+        and len(parts) == len(words)
+        and parts[:-1] == list(words[:-1])
+        and demonym_of(words[-1], parts[-1])
+    }
+    # "Korean" fits North and South Korea alike: an adjective of two countries names neither
+    return found.pop() if len(found) == 1 else None
+
+
+# Head nouns of government bodies ("Ministry", "Department"): lexicon/body_heads.txt.
+BODY_HEADS = _BODY_HEADS = word_list("body_heads", package=_PACKAGE)
+# Words that add nothing to which body it is: "Ministry of Foreign Affairs" is the "Foreign Ministry".
+_BODY_FILLER = frozenset({"of", "the", "for", "and", "affairs", "s"})
+_SPELLINGS = {"defence": "defense", "labour": "labor", "ministries": "ministry", "departments": "department"}
+
+
+class BodyName(tuple[str | None, str, frozenset[str]]):
+    """A government body's name taken apart: (country or None, head noun, qualifying words)."""
+
+    __slots__ = ()
+
+    @property
+    def country(self) -> str | None:
+        return self[0]
+
+    @property
+    def kind(self) -> tuple[str, frozenset[str]]:
+        """The body without its country: ("ministry", {"foreign"})."""
+        return self[1], self[2]
+
+
+@lru_cache(maxsize=65536)
+def body_name(text: str) -> BodyName | None:
+    """A government body's name as (country, head, qualifiers), or None if ``text`` is not one.
+
+    The country comes from a nationality adjective or a country name before the body or
+    after a final "of"; the qualifiers are the other words, so the word orders and
+    spellings news mixes compare equal.
+
+    >>> body_name("Russian Ministry of Foreign Affairs") == body_name("Russia's Foreign Ministry")
+    True
+    >>> body_name("Foreign Ministries of the Russian Federation") == body_name("Russian Foreign Ministry")
+    True
+    >>> body_name("Foreign Ministry")
+    (None, 'ministry', frozenset({'foreign'}))
+    >>> body_name("Kastovian Defence Ministry") == body_name("Sundrian Defense Ministry"), body_name("Anna Berg")
+    (False, None)
+    """
+    words = [w for w in name_tokens(text, drop_titles=False) if w]
+    if len(words) < 2:
+        return None
+    country = None
+    for n in (3, 2, 1):  # a country or its adjective first: "North Korean ...", "Russia's ..."
+        if len(words) > n:
+            head = " ".join(words[:n])
+            found = country_canonical(head) or nationality_country(head)
+            if found:
+                country, words = found, words[n:]
+                break
+    if country is None and "of" in words:  # "... of the Russian Federation"
+        cut = len(words) - 1 - words[::-1].index("of")
+        tail = " ".join(w for w in words[cut + 1 :] if w != "the")
+        found = country_canonical(tail) if tail else None
+        if found:
+            country, words = found, words[:cut]
+    words = [_SPELLINGS.get(w, w) for w in words if w not in _BODY_FILLER]
+    heads = [w for w in words if w in _BODY_HEADS]
+    if len(heads) != 1 or not 1 <= len(words) <= 4:
+        return None  # no head, or a body inside a body ("Defence Ministry's Equipment Department")
+    qualifiers = frozenset(w for w in words if w != heads[0])
+    if not qualifiers and country is None:
+        return None  # "the Ministry" alone says too little
+    return BodyName((country, heads[0], qualifiers))

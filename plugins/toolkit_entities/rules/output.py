@@ -7,7 +7,7 @@ from collections import Counter
 import pandas as pd
 
 from .ids import entity_id
-from .names import capital_state, country_canonical, name_key
+from .names import capital_state, country_canonical, name_key, nationality_country
 
 __all__ = ["_Output"]
 
@@ -90,7 +90,16 @@ class _Output:
         by_key = {}
         for row in entity_rows:
             by_key.setdefault(name_key(row["name"]), row["entity_id"])
-        refers_to_name = self.m["refers_to_name"].take(self.order)
+        refers_to_name = self.m["refers_to_name"].take(self.order).tolist()
+        if metonymy:
+            # a nationality adjective ("North Korean") stands for its country, as a capital does
+            nationality: dict[str, str | None] = {}
+            for i, label in enumerate(label_of_row):
+                if label == "NORP" and not (isinstance(refers_to_name[i], str) and refers_to_name[i]):
+                    text = self.text_of[i]
+                    if text not in nationality:
+                        nationality[text] = nationality_country(text)
+                    refers_to_name[i] = nationality[text]
         refers_to: dict[str, str | None] = {}  # per distinct name, not per mention
         refers_to_of_row = [
             None
@@ -100,18 +109,16 @@ class _Output:
             else refers_to.setdefault(s, by_key.get(name_key(s)))
             for s in refers_to_name
         ]
-        del refers_to_name
         self._release()
         # the returned table: one sorted copy of the columns passed through, made only now that the
         # resolver's per-mention lists are gone (the copy and those lists together set this step's peak)
-        kept = ["article_id", "start", "end", "text", "mention_id", "spacy_label", "source", "refers_to_name"]
+        kept = ["article_id", "start", "end", "text", "mention_id", "spacy_label", "source"]
         m = self.m[kept].take(self.order).reset_index(drop=True)
         m["label"] = label_of_row
         m["entity_id"] = entity_of_row
         del label_of_row, entity_of_row
         m["refers_to"] = refers_to_of_row
-        if not metonymy:
-            m["refers_to_name"] = None
+        m["refers_to_name"] = refers_to_name if metonymy else None
         decided = {s.suggestion_id: s for s in self.table.suggestions}
         suggestions = pd.DataFrame(
             [

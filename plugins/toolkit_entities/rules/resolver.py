@@ -163,6 +163,7 @@ class Resolver(_Merges, _Output):
         self._merge_parenthesised()
         self._merge_lone_names()
         self._merge_acronyms()
+        self._merge_bodies()
         self._propose_similar()
 
     def _new_group(self, aid: str, key: tuple[str, ...]) -> _Group:
