@@ -95,7 +95,9 @@ def test_corpus_step_links_every_speaker():
 
     quotes = pd.DataFrame(
         {
+            "quote_id": ["q1"],
             "article_id": ["a"],
+            "content": ["that the border was closed"],
             "speaker_start": [0],
             "speaker_end": [20],
             "speaker_ref_start": [0],
