@@ -42,9 +42,19 @@ def _claimants(
 ) -> list[tuple[str | None, str | None]]:
     """One (entity_id, name) per claimant; "Ostland and Westmark deny" gives two.
 
-    Only coordinated names split a speaker ("X and Y", "X, Y"); "an Ostlandian
-    Foreign Ministry spokeswoman Anna Berg" is one claimant.
+    The quotes table's ``speakers`` list (with ``speaker_entity_ids``) says who they
+    are, so the two tables agree; a table without it (made by an older quotes plugin)
+    is split here: only coordinated names split a speaker ("X and Y", "X, Y"); "an
+    Ostlandian Foreign Ministry spokeswoman Anna Berg" is one claimant.
     """
+    listed = _listed(getattr(quote, "speakers", None))
+    if listed is not None and len(listed) > 1:
+        ids = _listed(getattr(quote, "speaker_entity_ids", None)) or [None] * len(listed)
+        pairs = [(text_of(e) or None, text_of(n) or None) for e, n in zip(ids, listed)]
+        # one claim per speaker: the same entity named twice is one claimant
+        return list({(e or n or ""): (e, names.get(e, n) if e else n) for e, n in pairs}.values())
+    if listed is not None:
+        return _one_claimant(quote, names)
     speaker_ids: list[str] = []
     if offsets.speaker_start is not None and offsets.speaker_end is not None and len(mentions):
         spans = _within(mentions, offsets.speaker_start, offsets.speaker_end)
@@ -53,13 +63,27 @@ def _claimants(
         ):
             speaker_ids = list(dict.fromkeys(e for _, _, e in spans))
     if len(speaker_ids) < 2:
-        # a single claimant: the quotes plugin's resolution (which also follows pronouns) wins
-        single = text_of(quote.speaker_entity_id)
-        speaker_ids = [single] if single else []
-    if not speaker_ids:
-        return [(None, text_of(getattr(quote, "speaker_name", None)) or None)]
+        return _one_claimant(quote, names)
+    return [(eid, names.get(eid) or eid) for eid in speaker_ids]
+
+
+def _one_claimant(quote: Any, names: Mapping[str, str]) -> list[tuple[str | None, str | None]]:
+    """A single claimant: the quotes plugin's resolution (which also follows pronouns)."""
+    single = text_of(quote.speaker_entity_id)
     fallback = text_of(getattr(quote, "speaker_name", None))
-    return [(eid, names.get(eid) or (fallback if len(speaker_ids) == 1 else None) or eid) for eid in speaker_ids]
+    if not single:
+        return [(None, fallback or None)]
+    return [(single, names.get(single) or fallback or single)]
+
+
+def _listed(value: Any) -> list[Any] | None:
+    """A list cell as a list; None when the column is absent or the cell missing."""
+    if value is None or isinstance(value, str):
+        return None
+    try:
+        return list(value)
+    except TypeError:  # a missing cell (NaN, pd.NA)
+        return None
 
 
 _COORDINATION = re.compile(r"\s*(?:,\s*)?(?:and|&|as well as|or|,)\s*", re.I)
