@@ -74,3 +74,36 @@ def test_a_sentence_start_far_back_in_a_long_line_is_found() -> None:
     text = "First one. " + "word " * 5000 + "here"
     assert clause_floor(text, len(text) - 2) == len("First one. ")
     assert clause_floor("no end " * 2000, 13000) == 0
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_rule_span_index_answers_as_a_scan_of_every_rule_quote(seed: int) -> None:
+    """The learned model's index of the rules' quotes (issue #20: it compared every cue with every quote)."""
+    from toolkit_quotes.rules.learned import _RuleSpans, words_of
+    from toolkit_quotes.rules.records import Quote
+
+    rng = random.Random(seed)
+    words = ["said", "the", "minister", "rockets", "were", "fired", "at", "dawn", "and", "dusk"]
+    text = " ".join(rng.choice(words) for _ in range(300))
+    size = len(text)
+    quotes = []
+    for _ in range(rng.randint(0, 25)):
+        start = rng.randrange(size - 2)
+        end = rng.randint(start + 1, min(size, start + rng.choice((5, 40, 400))))
+        quotes.append(Quote(kind="indirect", content_start=start, content_end=end, content_parts=((start, end),)))
+    index = _RuleSpans(text, quotes)
+    for _ in range(60):
+        point = rng.randrange(size)
+        assert index.covers(point) == any(q.content_start <= point <= q.content_end for q in quotes)
+        start = rng.randrange(size - 1)
+        end = rng.randint(start + 1, min(size, start + 120))
+        mine = words_of(text, start, end)
+        by_scan = max(
+            (
+                len(mine & other) / len(mine | other)
+                for other in (words_of(text, q.content_start, q.content_end) for q in quotes)
+                if mine & other
+            ),
+            default=0.0,
+        )
+        assert index.overlap(start, end) == pytest.approx(by_scan)

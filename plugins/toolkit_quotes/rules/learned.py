@@ -33,6 +33,8 @@ from __future__ import annotations
 import json
 import math
 import re
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -144,8 +146,7 @@ def candidates(
         own = _rule_features(doc, quote, cue, cue_lemmas)
         found.append(Candidate(quote=quote, group=group, features=own))
         group += 1
-    rule_ranges = [(q.content_start, q.content_end) for q in rule_quotes]
-    rule_words = [words_of(text, q.content_start, q.content_end) for q in rule_quotes]
+    rules = _RuleSpans(text, rule_quotes)
     bounds = _sentence_bounds(doc)
     # only tokens whose lemma is a cue lemma, found on the lemma ids: most tokens never become Token objects
     wanted = {get_string_id(lemma) for lemma in (cue_lemmas if active is None else active)}
@@ -165,7 +166,7 @@ def candidates(
         sent = bounds[token.i]
         speaker = speaker_of(token) if token.pos_ in ("VERB", "AUX") else _noun_holder(token)
         base = _cue_features(token, lemma, rate, speaker, sent)
-        if any(s <= token.idx <= e for s, e in rule_ranges):
+        if rules.covers(token.idx):
             base += ("cue_inside_rule_quote",)
         for cut, span in _cuts(doc, text, token, speaker, sent):
             start, end = span
@@ -182,17 +183,56 @@ def candidates(
                 source="learned",
             )
             # how much of a rule's quote this cut repeats: a repeat adds nothing the rules did not find
-            overlap = 0.0
-            if any(s < end and start < e for s, e in rule_ranges):
-                mine = words_of(text, start, end)
-                overlap = max(
-                    (len(mine & other) / len(mine | other) for other in rule_words if mine & other), default=0.0
-                )
+            overlap = rules.overlap(start, end)
             features = base + _cut_features(doc, text, token, cut, span, kind)
             features += (f"rule_overlap={_bucket(overlap, (0.0, 0.25, 0.5, 0.75))}",)
             found.append(Candidate(quote=quote, group=group, features=features))
         group += 1
     return found
+
+
+class _RuleSpans:
+    """The rules' quote contents, indexed so that each cue asks about the few near it, not all of them.
+
+    Every cue of a long article used to be compared with every rule quote (quadratic on an article of
+    thousands of short quotes, issue #20); sorted starts with a running maximum of ends answer "does any
+    content cover this point / overlap this span" by bisection, and only the contents that can overlap are
+    compared word by word.
+    """
+
+    def __init__(self, text: str, quotes: list[Quote]) -> None:
+        spans = sorted((q.content_start, q.content_end) for q in quotes)
+        self._text = text
+        self._starts = [s for s, _ in spans]
+        self._ends = [e for _, e in spans]
+        self._reach: list[int] = []  # the furthest end of the contents up to each one
+        for end in self._ends:
+            self._reach.append(max(end, self._reach[-1]) if self._reach else end)
+        self._longest = max((e - s for s, e in spans), default=0)
+        self._words: dict[int, frozenset[tuple[int, int]]] = {}
+
+    def covers(self, point: int) -> bool:
+        """Whether some content spans ``point`` (its ends included)."""
+        i = bisect_right(self._starts, point)
+        return i > 0 and self._reach[i - 1] >= point
+
+    def overlap(self, start: int, end: int) -> float:
+        """The largest share of words (Jaccard) the span has in common with one rule content, 0 when none."""
+        i = bisect_left(self._starts, end)  # contents starting before ``end``
+        if i == 0 or self._reach[i - 1] <= start:
+            return 0.0
+        mine = words_of(self._text, start, end)
+        best = 0.0
+        # a content overlapping the span starts at most ``longest`` characters before it
+        for j in range(i - 1, bisect_left(self._starts, start - self._longest) - 1, -1):
+            if self._ends[j] <= start:
+                continue
+            other = self._words.get(j)
+            if other is None:
+                other = self._words[j] = words_of(self._text, self._starts[j], self._ends[j])
+            if mine & other:
+                best = max(best, len(mine & other) / len(mine | other))
+        return best
 
 
 def _cue_token(doc: Doc, quote: Quote) -> Token | None:
@@ -405,6 +445,8 @@ def choose(
         if candidate.group not in best or p > best[candidate.group][1]:
             best[candidate.group] = (candidate, p)
     kept: list[tuple[Candidate, float, frozenset[tuple[int, int]]]] = []
+    # the kept cuts holding each word: a cut is compared only with those it shares a word with
+    holders: defaultdict[tuple[int, int], list[int]] = defaultdict(list)
     for candidate, p in sorted(best.values(), key=lambda pair: -pair[1]):
         marked = candidate.features[0] == "rule" and candidate.quote.kind != "indirect"
         # words in quotation marks are evidence the model was not trained to overrule: it only judges
@@ -413,8 +455,11 @@ def choose(
             continue
         q = candidate.quote
         mine = words_of(text, q.content_start, q.content_end)
-        if any(len(mine & other) / max(1, len(mine | other)) >= 0.5 for _, _, other in kept):
+        sharing = {k for word in mine for k in holders.get(word, ())}
+        if any(len(mine & kept[k][2]) / max(1, len(mine | kept[k][2])) >= 0.5 for k in sharing):
             continue
+        for word in mine:
+            holders[word].append(len(kept))
         kept.append((candidate, p, mine))
     return [(c, p) for c, p, _ in kept]
 
