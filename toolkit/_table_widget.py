@@ -239,6 +239,9 @@ def row_table_html(
     >>> html = row_table_html(pd.DataFrame({"id": ["r1", "r2"], "name": ["<A>", "B"]}), id_column="id", selected=["r2"])
     >>> 'data-row-id="r1"' in html, "&lt;A&gt;" in html, html.count('aria-selected="true"')
     (True, True, 1)
+    >>> '<td class="pl-date">2024-01-05</td>' in row_table_html(
+    ...     pd.DataFrame({"id": ["s1"], "date_start": ["2024-01-05"]}), id_column="id")
+    True
     """
     columns = list(columns) if columns is not None else [c for c in frame.columns if c != id_column]
     headers = list(headers) if headers is not None else [c.replace("_", " ") for c in columns]
@@ -246,11 +249,13 @@ def row_table_html(
     shown = frame.head(max_rows)
     ids = [h.text_or(v) for v in shown[id_column].tolist()] if len(shown) else []
     cells = [[h.escape(_cell(v)) for v in shown[c].tolist()] for c in columns]
+    # date columns never wrap ("2023-/09-14" read as two lines is no date), as in the static tables
+    opens = [h._cell_open(c) for c in columns]
     body = []
     for i, row_id in enumerate(ids):
         picked = row_id in chosen
         marker = "▶" if picked else ""
-        tds = "".join(f"<td>{column[i]}</td>" for column in cells)
+        tds = "".join(f"{opens[j]}{column[i]}</td>" for j, column in enumerate(cells))
         body.append(
             f'<tr tabindex="0" data-row-id="{h.escape(row_id)}" aria-selected="{"true" if picked else "false"}">'
             f'<td class="pl-marker" aria-hidden="true">{marker}</td>{tds}</tr>'
