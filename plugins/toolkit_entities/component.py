@@ -59,6 +59,7 @@ from .rules.names import (
     is_title_word,
     looks_like_demonym,
     name_tokens,
+    nationality_country,
     title_prefix,
 )
 
@@ -189,6 +190,7 @@ class EntitiesComponent:
         if self.propagate:
             spans = _relabel_by_agreement(spans)
             spans = _recover_repeats(doc, spans)
+            spans = _recover_countries(doc, spans)
         spans = filter_spans(spans)  # sorted by start already
         text = doc_text(doc)
         for span in spans:
@@ -494,10 +496,12 @@ def _names_in_standings_are_teams(doc: Doc, spans: list[Span]) -> list[Span]:
         model = {(s.start, s.end): s for s in out}
         for run in runs:
             first, last = run[0], run[-1] + 1
+            if doc[first].lower_ in _MONTHS_DAYS:
+                continue  # a fixture list's date ("June 5-9")
             kept = model.get((first, last))
             if is_country(doc[first:last].text) or any(doc[i].text.endswith(".") for i in run):
                 continue
-            if kept is not None and (kept.label_ == "PERSON" and last - first > 1 or kept.label_ == "ORG"):
+            if kept is not None and ((kept.label_ == "PERSON" and last - first > 1) or kept.label_ == "ORG"):
                 continue
             out = [s for s in out if not (s.start < last and first < s.end)]
             out.append(
@@ -740,6 +744,7 @@ def _relabel_by_agreement(spans: list[Span]) -> list[Span]:
     votes: dict[tuple[str, ...], Counter] = defaultdict(Counter)
     counts: Counter = Counter()
     person_words: Counter = Counter()
+    org_heads: Counter = Counter()
     text = doc_text(spans[0].doc) if spans else ""
     texts = [text[span.start_char : span.end_char] for span in spans]  # Span.text joins tokens on each access
     span_words = [name_tokens(span_text) for span_text in texts]
@@ -750,6 +755,8 @@ def _relabel_by_agreement(spans: list[Span]) -> list[Span]:
             for word in words:
                 if word not in ROLE_WORDS and not is_title_word(word):
                     person_words[word] += 1
+        if span.label_ == "ORG" and len(words) > 1 and words[0] not in ROLE_WORDS:
+            org_heads[words[0]] += 1  # "Velmar Holdings Inc": "Velmar" alone is the company
     out = []
     for span, span_text, words in zip(spans, texts, span_words):
         label = span.label_
@@ -765,6 +772,8 @@ def _relabel_by_agreement(spans: list[Span]) -> list[Span]:
             # "Morozova" (ORG) after "Anna Morozova" (PERSON): a surname, not an organisation
             if counts[words] <= person_words[words[0]] * 2 or label == "ORG":
                 label = "PERSON"
+        elif len(words) == 1 and label == "PERSON" and org_heads.get(words[0]) and not person_words.get(words[0]):
+            label = "ORG"  # the short form of an organisation the document names in full
         if label != span.label_:
             span = _new_span(
                 span.doc,
@@ -776,6 +785,32 @@ def _relabel_by_agreement(spans: list[Span]) -> list[Span]:
             )
         out.append(span)
     return out
+
+
+def _recover_countries(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Country names and nationality adjectives the model left untagged ("Belarus", "AUSTRALIA",
+    "French") are added: the country lexicon knows every country by each of its forms, and the
+    adjectives follow from them; a capitalised word is needed, so "china" the porcelain is not."""
+    taken = {i for s in spans for i in range(s.start, s.end)}
+    found = []
+    i = 0
+    while i < len(doc):
+        if i in taken or not doc[i].text[:1].isupper() or not doc[i].is_alpha:
+            i += 1
+            continue
+        for width in (3, 2, 1):
+            end = i + width
+            if end > len(doc) or any(j in taken or not doc[j].text[:1].isupper() for j in range(i, end)):
+                continue
+            surface = doc[i:end].text
+            label = "GPE" if is_country(surface) else "NORP" if nationality_country(surface) else None
+            if label is not None and not (width == 1 and doc[i].is_sent_start and doc[i].pos_ not in ("PROPN", "ADJ")):
+                found.append(_new_span(doc, i, end, label, source="lexicon", spacy_label=None))
+                i = end
+                break
+        else:
+            i += 1
+    return sorted([*spans, *found], key=lambda s: s.start) if found else spans
 
 
 def _recover_repeats(doc: Doc, spans: list[Span]) -> list[Span]:

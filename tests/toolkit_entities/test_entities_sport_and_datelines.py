@@ -4,7 +4,7 @@ reports, and the place of a wire dateline, read from cues that hold for names ne
 from __future__ import annotations
 
 import spacy
-from spacy.tokens import Doc, Span
+from spacy.tokens import Span
 
 import toolkit_entities.component  # noqa: F401  registers "presslens_entities"
 from toolkit_entities.component import SPAN_KEY
@@ -66,3 +66,25 @@ def test_dateline_words_are_places_even_when_the_model_missed_or_mislabelled_the
 def test_a_line_that_is_not_a_dateline_is_left_alone():
     text = "The vote on 2024-03-01 was close .\n"
     assert _run(text, []) == []
+
+
+def test_untagged_countries_and_nationality_adjectives_are_recovered():
+    text = "Officials from Belarus and AUSTRALIA met French envoys in Velmport ."
+    found = _run(text, [("Velmport", "GPE")])
+    assert ("Belarus", "GPE") in found and ("AUSTRALIA", "GPE") in found and ("French", "NORP") in found
+
+
+def test_lower_case_country_word_is_not_recovered():
+    assert _run("They sold fine china and turkey at the market .", []) == []
+
+
+def test_one_word_short_form_of_a_named_company_is_an_organisation():
+    text = "Velmar Holdings Inc said profits rose . Velmar will pay a dividend ."
+    found = _run(text, [("Velmar Holdings Inc", "ORG"), ("Velmar", "PERSON")])
+    assert found == [("Velmar Holdings Inc", "ORG"), ("Velmar", "ORG")]
+
+
+def test_surname_of_a_person_is_not_taken_for_a_company_short_form():
+    text = "Anna Velmar joined Velmar Holdings Inc . Velmar said she was pleased ."
+    found = _run(text, [("Anna Velmar", "PERSON"), ("Velmar Holdings Inc", "ORG"), ("Velmar", "PERSON")])
+    assert found[-1] == ("Velmar", "PERSON")
