@@ -267,6 +267,13 @@ def _cut_numbers_and_lines(span: Span) -> Span | None:
         if "\n" in doc[i].whitespace_ or doc[i + 1].is_space or "\n" in doc[i + 1].text:
             end = i + 1  # keep the first line: the model's reading started there
             break
+        following = doc[i + 1]
+        if following.text in ("(", ")") or (
+            following.text in ("-", "–", "—") and doc[i].whitespace_ and following.whitespace_
+        ):
+            # a bracket or a spaced dash separates two names ("Ana Berg ( Marland", "Marland - Ana Berg")
+            end = i + 1
+            break
     # a sentence-opening adverb or determiner glued to a name ("Later Ri said")
     while (
         end - start > 1

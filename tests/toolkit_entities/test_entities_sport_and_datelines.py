@@ -88,3 +88,10 @@ def test_surname_of_a_person_is_not_taken_for_a_company_short_form():
     text = "Anna Velmar joined Velmar Holdings Inc . Velmar said she was pleased ."
     found = _run(text, [("Anna Velmar", "PERSON"), ("Velmar Holdings Inc", "ORG"), ("Velmar", "PERSON")])
     assert found[-1] == ("Velmar", "PERSON")
+
+
+def test_a_span_run_over_a_bracket_or_a_spaced_dash_keeps_its_first_name():
+    found = _run("Winner : Anna Tolle ( Marland ) won .", [("Anna Tolle ( Marland", "PERSON")])
+    assert ("Anna Tolle", "PERSON") in found and not any("(" in t for t, _ in found)
+    found = _run("Ana Berg - Velm Orel signed .", [("Ana Berg - Velm Orel", "PERSON")])
+    assert found[0] == ("Ana Berg", "PERSON")
