@@ -49,6 +49,7 @@ from spacy.util import filter_spans
 from toolkit.sdk import doc_text, lexicon, word_list
 
 from .rules.context import LOCATIVE_PREPOSITIONS, REPORTING_VERB_FORMS
+from .rules.descriptions import descriptions
 from .rules.ids import mention_id
 from .rules.names import (
     NAME_LABELS,
@@ -224,6 +225,7 @@ def extract(doc: Any, article: Any, options: Mapping[str, Any]) -> dict[str, lis
     rows = []
     text = doc_text(doc)  # Doc.text joins every token on each access: read it once per article
     metonymy = options.get("metonymy", True)
+    row_of_span: dict[tuple[int, int], dict[str, Any]] = {}
     for span in doc.spans[SPAN_KEY]:
         # character-level trim: the tokeniser may glue punctuation to a name ("Jong-un,…")
         left, right = clean_surface(text[span.start_char : span.end_char])
@@ -242,8 +244,31 @@ def extract(doc: Any, article: Any, options: Mapping[str, Any]) -> dict[str, lis
                 "spacy_label": span_value(span, "presslens_spacy_label") or label,
                 "source": span_value(span, "presslens_source") or "model",
                 "refers_to_name": span_value(span, "presslens_refers_to") if metonymy else None,
+                "form": "name",
+                "antecedent_id": None,
             }
         )
+        row_of_span[(span.start_char, span.end_char)] = rows[-1]
+    if options.get("descriptions", False):
+        for found in descriptions(doc, list(doc.spans[SPAN_KEY])):
+            antecedent = row_of_span.get((found.antecedent.start_char, found.antecedent.end_char))
+            if antecedent is None:
+                continue
+            rows.append(
+                {
+                    "mention_id": mention_id(article.article_id, found.start, found.end),
+                    "start": found.start,
+                    "end": found.end,
+                    "text": text[found.start : found.end],
+                    "label": antecedent["label"],
+                    "entity_id": None,
+                    "spacy_label": None,
+                    "source": "coreference",
+                    "refers_to_name": None,
+                    "form": found.form,
+                    "antecedent_id": antecedent["mention_id"],
+                }
+            )
     return {"mentions": rows}
 
 
