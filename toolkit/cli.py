@@ -203,7 +203,7 @@ def _build_parser(*, export_folder: str | None = None) -> argparse.ArgumentParse
     report.add_argument("--plugins", help="comma-separated plugin names (default: all installed)")
     report.add_argument("--work-dir", help="keep the tables (and an executed --template notebook) here")
     report.add_argument(
-        "--template", help="run this report notebook with papermill instead (e.g. notebooks/report.ipynb)"
+        "--template", help="run this report notebook with papermill instead (e.g. toolkit/templates/report.ipynb)"
     )
     report.add_argument("--kernel", default="python3", help="Jupyter kernel that runs --template (default python3)")
     evaluate = sub.add_parser(

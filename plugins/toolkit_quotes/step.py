@@ -15,6 +15,7 @@ it needs only the quotes' own text: which copy came first is read from
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,6 +46,13 @@ def link_spans(spans: pd.DataFrame, mentions: pd.DataFrame) -> pd.Series:
     for aid, m_start, m_end, entity in zip(*(values(linked[c]) for c in ("article_id", "start", "end", "entity_id"))):
         entity = str(entity)
         by_article.setdefault(aid, []).append((int(m_start), int(m_end), same.setdefault(entity, entity)))
+    # per article, the mentions' positions in order of start and the longest mention: a span looks only at
+    # the mentions that can overlap it (one scan of every mention per span was quadratic in a long article)
+    ordered: dict[Any, tuple[list[int], list[int], int]] = {}
+    for aid, mentions_of in by_article.items():
+        order = sorted(range(len(mentions_of)), key=lambda k: mentions_of[k][0])
+        longest = max(m_end - m_start for m_start, m_end, _ in mentions_of)
+        ordered[aid] = ([mentions_of[k][0] for k in order], order, longest)
     found: list[str | None] = []
     for aid, start, end in zip(*(values(spans[c]) for c in ("article_id", "start", "end"))):
         candidates = by_article.get(aid)
@@ -52,8 +60,11 @@ def link_spans(spans: pd.DataFrame, mentions: pd.DataFrame) -> pd.Series:
             found.append(None)
             continue
         start, end = int(start), int(end)
+        starts, order, longest = ordered[aid]
+        # a mention overlaps only if it starts before ``end`` and after ``start - longest``
+        window = order[bisect.bisect_right(starts, start - longest) : bisect.bisect_left(starts, end)]
         best, best_overlap = None, 0
-        for m_start, m_end, entity in candidates:  # first mention wins ties, as idxmax did
+        for m_start, m_end, entity in map(candidates.__getitem__, sorted(window)):  # first mention wins ties
             overlap = min(m_end, end) - max(m_start, start)
             if overlap > best_overlap:
                 best, best_overlap = entity, overlap

@@ -22,6 +22,9 @@ Boilerplate lines (bios, comment prompts, captions) never yield a quote.
 
 from __future__ import annotations
 
+import bisect
+import itertools
+
 from spacy.tokens import Doc
 
 from toolkit.sdk import doc_text
@@ -84,8 +87,14 @@ def _find_quotes(doc: Doc, text: str, options: QuoteOptions) -> tuple[list[Quote
         if draft is not None:
             drafts.append(draft)
             used_cues.add(token.i)
+    # whether a draft holds the stretch, by bisection over the drafts in order of start with the furthest
+    # end reached so far (asking every draft for every stretch was quadratic in the article's quotes)
+    held = sorted(d.content for d in drafts)
+    held_starts = [start for start, _ in held]
+    reach = list(itertools.accumulate((end for _, end in held), max))
     for index, stretch in enumerate(stretches):
-        if any(d.content[0] <= stretch.start and stretch.end <= d.content[1] for d in drafts):
+        k = bisect.bisect_right(held_starts, stretch.start)
+        if k and reach[k - 1] >= stretch.end:
             used_stretches.add(index)
 
     if options.beliefs:
@@ -132,14 +141,19 @@ def _drop_nested(drafts: list[Draft]) -> list[Draft]:
     """
     dropped: set[int] = set()
     by_size = sorted(range(len(drafts)), key=lambda i: drafts[i].content[1] - drafts[i].content[0], reverse=True)
+    # each outer draft looks only at the cues inside its content, found by bisection (in the drafts' order):
+    # comparing every pair made an article with thousands of quotes quadratic
+    cued = sorted((d.cue[0], j) for j, d in enumerate(drafts) if d.cue is not None and d.source != "colon-block")
+    cue_starts = [start for start, _ in cued]
     for i in by_size:
         outer = drafts[i]
         if i in dropped:
             continue
-        for j, inner in enumerate(drafts):
-            if j == i or j in dropped or inner.cue is None or inner.source == "colon-block":
-                continue
-            if not (outer.content[0] <= inner.cue[0] < outer.content[1]):
+        lo = bisect.bisect_left(cue_starts, outer.content[0])
+        hi = bisect.bisect_left(cue_starts, outer.content[1])
+        for j in sorted(j for _, j in cued[lo:hi]):
+            inner = drafts[j]
+            if j == i or j in dropped or inner.cue is None:
                 continue
             same_speaker = (
                 outer.speaker is not None

@@ -140,8 +140,9 @@ def relay_quotes(doc: Doc, drafts: list[Draft], stretches: tuple[Stretch, ...]) 
             )
     _source_frames(doc, drafts, stretches)
     # a medium reporting someone else's words: "… the spokesperson said, the agency wrote"
+    cue_tokens = {d.cue_token for d in drafts}  # a set, not a scan of every draft per verb
     for verb in verb_like_tokens(doc):
-        if not is_cue_verb(verb, QuoteOptions(beliefs=False)) or any(d.cue_token == verb.i for d in drafts):
+        if not is_cue_verb(verb, QuoteOptions(beliefs=False)) or verb.i in cue_tokens:
             continue
         medium = speaker_of(verb)
         if medium is None or not is_medium(medium):

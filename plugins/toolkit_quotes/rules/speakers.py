@@ -164,7 +164,14 @@ def _named_part(span: Span) -> Span | None:
     root = span.root
     # a person anywhere in the phrase names the speaker ("the office of Minister X");
     # other names only when they are the phrase's head ("The White House", not "The Russian minister")
-    people = [e for e in person_mentions(span.doc) if e.start >= span.start and e.end <= span.end]
+    mentions = person_mentions(span.doc)
+    first = bisect.bisect_left(_person_starts(span.doc), span.start)  # they are in order of start
+    people = []
+    for k in range(first, len(mentions)):
+        if mentions[k].start >= span.end:
+            break
+        if mentions[k].end <= span.end:
+            people.append(mentions[k])
     if people:
         return max(people, key=len)
     if root.lower_ in ROLE_NOUNS or root.lemma_.lower() in ROLE_NOUNS:
@@ -190,6 +197,16 @@ def _named_part(span: Span) -> Span | None:
 def person_mentions(doc: Doc) -> list[Span]:
     """Spans that name a person (computed once per :func:`~toolkit_quotes.rules.memo.per_doc_memo` scope)."""
     return memoised(doc, "person_mentions", _person_mentions)
+
+
+def _person_starts(doc: Doc) -> list[int]:
+    """The token start of each of :func:`person_mentions` (in order): a rule finds its window by bisection."""
+    return memoised(doc, "person_starts", lambda d: [e.start for e in person_mentions(d)])
+
+
+def _person_start_chars(doc: Doc) -> list[int]:
+    """The character start of each of :func:`person_mentions` (in order)."""
+    return memoised(doc, "person_start_chars", lambda d: [e.start_char for e in person_mentions(d)])
 
 
 def _person_mentions(doc: Doc) -> list[Span]:
@@ -351,7 +368,10 @@ def _resolve_description(doc: Doc, speaker: Span) -> Resolution:
     }
     window_start = max(0, speaker.start_char - _DESCRIPTION_WINDOW_CHARS)
     candidates = []
-    for ent in person_mentions(doc):
+    # only the mentions that start in the window (by bisection: they are in order of start)
+    starts = _person_start_chars(doc)
+    window = slice(bisect.bisect_left(starts, window_start), bisect.bisect_left(starts, speaker.start_char))
+    for ent in person_mentions(doc)[window]:
         if ent.end_char > speaker.start_char or ent.start_char < window_start:
             continue
         context = _title_context(doc, ent)
