@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     by_article = {aid: set() for aid in ids}
     for m in corpus.mentions.itertuples(index=False):
-        if m.label in LABEL_MAP:
+        if m.label in LABEL_MAP and getattr(m, "form", "name") in ("name", None):  # names only, not "he"
             by_article[m.article_id].add((int(m.start), int(m.end), LABEL_MAP[m.label]))
     presslens = [by_article[aid] for aid in ids]
     presslens_s = time.perf_counter() - started

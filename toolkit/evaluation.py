@@ -175,6 +175,8 @@ def evaluate_mentions(
     )
     found: dict[str, set[Mention]] = {aid: set() for aid in ids}
     mentions = corpus.mentions
+    if "form" in mentions.columns:  # pronouns and descriptions ("he", "the company") are not names
+        mentions = mentions[mentions["form"].fillna("name") == "name"]
     for article_id, start, end, label in zip(
         mentions["article_id"], mentions["start"], mentions["end"], mentions["label"]
     ):

@@ -15,7 +15,9 @@ Options (``toolkit.analyze(..., options={"entities": {...}})``): ``alias_table``
 with new suggestions; default ``OUT/aliases.yaml``, read back on every re-run
 and checked before any NLP by the ``validate`` hook), ``metonymy`` (record ``refers_to`` for capitals standing
 for their state; default True), ``recover`` (find split and missed mentions of
-known names; default True), ``write_aliases`` (default True).
+known names; default True), ``write_aliases`` (default True), ``descriptions`` (add pronoun and
+description mentions — "he", "the minister", "the company" — joined to the one name they can stand
+for, with ``form`` "pronoun" or "nominal"; name views leave them out; default False).
 
 >>> plugin.name, plugin.provides
 ('entities', ('mentions', 'entities'))
@@ -47,7 +49,7 @@ plugin = Plugin(
         "mentions_over_time": lazy("toolkit_entities.views:render_mentions_over_time"),
         "merge_suggestions": lazy("toolkit_entities.views:render_merge_suggestions"),
     },
-    options={"alias_table": None, "metonymy": True, "recover": True, "write_aliases": True},
+    options={"alias_table": None, "metonymy": True, "recover": True, "write_aliases": True, "descriptions": False},
     dashboard={"entity_table": 10},
     places={"entity_table": "who", "kwic": "more", "mentions_over_time": "more", "merge_suggestions": "more"},
     titles={

@@ -49,6 +49,7 @@ from spacy.util import filter_spans
 from toolkit.sdk import doc_text, lexicon, word_list
 
 from .rules.context import LOCATIVE_PREPOSITIONS, REPORTING_VERB_FORMS
+from .rules.descriptions import descriptions
 from .rules.ids import mention_id
 from .rules.names import (
     NAME_LABELS,
@@ -59,6 +60,7 @@ from .rules.names import (
     is_title_word,
     looks_like_demonym,
     name_tokens,
+    nationality_country,
     title_prefix,
 )
 
@@ -182,11 +184,14 @@ class EntitiesComponent:
         spans = _drop_headline_labels(doc, spans)
         spans = _drop_office_title_words(doc, spans)
         spans = _labels_from_cues(spans)
+        spans = _datelines_are_places(doc, spans)
         if self.teams:
             spans = _places_with_scores_are_teams(doc, spans)
+            spans = _names_in_standings_are_teams(doc, spans)
         if self.propagate:
             spans = _relabel_by_agreement(spans)
             spans = _recover_repeats(doc, spans)
+            spans = _recover_countries(doc, spans)
         spans = filter_spans(spans)  # sorted by start already
         text = doc_text(doc)
         for span in spans:
@@ -220,6 +225,7 @@ def extract(doc: Any, article: Any, options: Mapping[str, Any]) -> dict[str, lis
     rows = []
     text = doc_text(doc)  # Doc.text joins every token on each access: read it once per article
     metonymy = options.get("metonymy", True)
+    row_of_span: dict[tuple[int, int], dict[str, Any]] = {}
     for span in doc.spans[SPAN_KEY]:
         # character-level trim: the tokeniser may glue punctuation to a name ("Jong-un,…")
         left, right = clean_surface(text[span.start_char : span.end_char])
@@ -238,8 +244,31 @@ def extract(doc: Any, article: Any, options: Mapping[str, Any]) -> dict[str, lis
                 "spacy_label": span_value(span, "presslens_spacy_label") or label,
                 "source": span_value(span, "presslens_source") or "model",
                 "refers_to_name": span_value(span, "presslens_refers_to") if metonymy else None,
+                "form": "name",
+                "antecedent_id": None,
             }
         )
+        row_of_span[(span.start_char, span.end_char)] = rows[-1]
+    if options.get("descriptions", False):
+        for found in descriptions(doc, list(doc.spans[SPAN_KEY])):
+            antecedent = row_of_span.get((found.antecedent.start_char, found.antecedent.end_char))
+            if antecedent is None:
+                continue
+            rows.append(
+                {
+                    "mention_id": mention_id(article.article_id, found.start, found.end),
+                    "start": found.start,
+                    "end": found.end,
+                    "text": text[found.start : found.end],
+                    "label": antecedent["label"],
+                    "entity_id": None,
+                    "spacy_label": None,
+                    "source": "coreference",
+                    "refers_to_name": None,
+                    "form": found.form,
+                    "antecedent_id": antecedent["mention_id"],
+                }
+            )
     return {"mentions": rows}
 
 
@@ -262,6 +291,13 @@ def _cut_numbers_and_lines(span: Span) -> Span | None:
     for i in range(start, end - 1):
         if "\n" in doc[i].whitespace_ or doc[i + 1].is_space or "\n" in doc[i + 1].text:
             end = i + 1  # keep the first line: the model's reading started there
+            break
+        following = doc[i + 1]
+        if following.text in ("(", ")") or (
+            following.text in ("-", "–", "—") and doc[i].whitespace_ and following.whitespace_
+        ):
+            # a bracket or a spaced dash separates two names ("Ana Berg ( Marland", "Marland - Ana Berg")
+            end = i + 1
             break
     # a sentence-opening adverb or determiner glued to a name ("Later Ri said")
     while (
@@ -454,6 +490,138 @@ def _places_with_scores_are_teams(doc: Doc, spans: list[Span]) -> list[Span]:
     return out
 
 
+# Words that put two sides of a match around them ("Velm beat Torsk", "Velm v Torsk", "drew with Torsk").
+_MATCH_WORDS_BETWEEN = frozenset({"beat", "beats", "defeated", "v", "vs", "vs.", "versus"})
+_MATCH_WORDS_BEFORE = frozenset({("drew", "with"), ("draw", "with"), ("lost", "to"), ("losing", "to")})
+
+
+def _names_in_standings_are_teams(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Clubs named by their city or by a short name, read from how sport writes them:
+
+    - a line of names and figures only, starting with a name: a standings row ("Velm 12 8 3 .640 -")
+      or a results line ("Velm 2 Torsk 1"): each run of capitalised words is a team, unless it is a
+      country (national teams are read as their country), has an initial ("W. Tolle 111") or is the
+      model's multi-word person ("Ana Berg 68 70"): players come with a first name or an initial;
+    - a city or region on either side of "beat", "v" or after "drew with" / "lost to"."""
+    out = list(spans)
+    text = doc_text(doc)
+    for start, end in _lines(doc):
+        if _ISO_DATE.search(text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1])]):
+            continue  # a dateline: its words are places
+        tokens = [t for t in doc[start:end] if t.text not in ("-", "(", ")", ",", ":")]
+        runs: list[list[int]] = []
+        figures, previous_figure = 0, True
+        for token in tokens:
+            if _FIGURE.fullmatch(token.text):
+                figures += 1
+                previous_figure = True
+            elif token.is_alpha and token.text[:1].isupper():
+                if previous_figure:
+                    runs.append([])
+                runs[-1].append(token.i)
+                previous_figure = False
+            else:
+                runs = []
+                break
+        if figures < 2 or not runs or not tokens or tokens[0].i != runs[0][0]:
+            continue
+        model = {(s.start, s.end): s for s in out}
+        for run in runs:
+            first, last = run[0], run[-1] + 1
+            if doc[first].lower_ in _MONTHS_DAYS:
+                continue  # a fixture list's date ("June 5-9")
+            kept = model.get((first, last))
+            if is_country(doc[first:last].text) or any(doc[i].text.endswith(".") for i in run):
+                continue
+            if kept is not None and ((kept.label_ == "PERSON" and last - first > 1) or kept.label_ == "ORG"):
+                continue
+            out = [s for s in out if not (s.start < last and first < s.end)]
+            out.append(
+                _new_span(
+                    doc,
+                    first,
+                    last,
+                    "ORG",
+                    source="team",
+                    spacy_label=(span_value(kept, "presslens_spacy_label") or kept.label_) if kept else None,
+                )
+            )
+    out.sort(key=lambda s: s.start)
+    for n, span in enumerate(out):
+        if span.label_ not in ("GPE", "LOC") or is_country(span.text):
+            continue
+        before = doc[span.start - 1].lower_ if span.start > 0 else ""
+        before2 = (doc[span.start - 2].lower_, before) if span.start > 1 else ("", "")
+        after = doc[span.end].lower_ if span.end < len(doc) else ""
+        if before in _MATCH_WORDS_BETWEEN or after in _MATCH_WORDS_BETWEEN or before2 in _MATCH_WORDS_BEFORE:
+            out[n] = _new_span(
+                doc,
+                span.start,
+                span.end,
+                "ORG",
+                source="team",
+                spacy_label=span_value(span, "presslens_spacy_label") or span.label_,
+            )
+    return out
+
+
+def _lines(doc: Doc) -> list[tuple[int, int]]:
+    """``(start, end)`` token ranges of the document's lines."""
+    lines, start = [], 0
+    for token in doc:
+        if token.is_space or "\n" in token.text:
+            if token.i > start:
+                lines.append((start, token.i))
+            start = token.i + 1
+        elif "\n" in token.whitespace_:
+            lines.append((start, token.i + 1))
+            start = token.i + 1
+    if start < len(doc):
+        lines.append((start, len(doc)))
+    return lines
+
+
+_ISO_DATE = re.compile(r"\s(\d{4}-\d{2}-\d{2})\s*$")
+# a score, a rank or a ratio in a table: "2", "2-1", "4:23", ".640", "1/2"
+_FIGURE = re.compile(r"[-+]?(?:\d+(?:[-:./]\d+)*|\.\d+)(?:st|nd|rd|th)?")
+
+
+def _datelines_are_places(doc: Doc, spans: list[Span]) -> list[Span]:
+    """A dateline — a short line of capitalised place words and then a date ("VELM 2024-03-01",
+    "TORSK , Marland 2024-03-01") — names where the story was filed: its words are places,
+    whatever the model read in them (it often misses a city written in capitals)."""
+    added: list[Span] = []
+    replaced: set[int] = set()
+    text = doc_text(doc)
+    for start, end in _lines(doc):
+        line = text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1])]
+        date = _ISO_DATE.search(line)
+        if date is None or end - start > 12:
+            continue
+        date_start = doc[start].idx + date.start(1)
+        end = next((t.i for t in doc[start:end] if t.idx >= date_start), end)
+        groups: list[list[int]] = [[]]
+        for token in doc[start:end]:
+            if token.text == ",":
+                groups.append([])
+            elif token.is_alpha and token.text[:1].isupper():
+                groups[-1].append(token.i)
+            else:
+                groups = []
+                break
+        for group in groups:
+            if not group:
+                continue
+            label = "GPE"
+            for span in spans:
+                if span.start < group[-1] + 1 and group[0] < span.end:
+                    replaced.add(id(span))
+            added.append(_new_span(doc, group[0], group[-1] + 1, label, source="dateline", spacy_label=None))
+    if not added:
+        return spans
+    return sorted([s for s in spans if id(s) not in replaced] + added, key=lambda s: s.start)
+
+
 def _numeric_line(doc: Doc, i: int) -> bool:
     text = doc_text(doc)
     start = text.rfind("\n", 0, doc[i].idx) + 1
@@ -598,6 +766,8 @@ def _name_weight(span: Span, words: tuple[str, ...]) -> float:
             weight += 1.0
     elif span.label_ in ("GPE", "ORG", "WORK_OF_ART") and cue_label(span) == span.label_:
         weight += 3.0  # "Velm region", "the programme Vel Nocturno": the words say what it is
+    if span_value(span, "presslens_source") in ("team", "dateline"):
+        weight += 3.0  # a standings row, a match report or a dateline says what it is
     return weight
 
 
@@ -606,6 +776,7 @@ def _relabel_by_agreement(spans: list[Span]) -> list[Span]:
     votes: dict[tuple[str, ...], Counter] = defaultdict(Counter)
     counts: Counter = Counter()
     person_words: Counter = Counter()
+    org_heads: Counter = Counter()
     text = doc_text(spans[0].doc) if spans else ""
     texts = [text[span.start_char : span.end_char] for span in spans]  # Span.text joins tokens on each access
     span_words = [name_tokens(span_text) for span_text in texts]
@@ -616,6 +787,8 @@ def _relabel_by_agreement(spans: list[Span]) -> list[Span]:
             for word in words:
                 if word not in ROLE_WORDS and not is_title_word(word):
                     person_words[word] += 1
+        if span.label_ == "ORG" and len(words) > 1 and words[0] not in ROLE_WORDS:
+            org_heads[words[0]] += 1  # "Velmar Holdings Inc": "Velmar" alone is the company
     out = []
     for span, span_text, words in zip(spans, texts, span_words):
         label = span.label_
@@ -631,6 +804,8 @@ def _relabel_by_agreement(spans: list[Span]) -> list[Span]:
             # "Morozova" (ORG) after "Anna Morozova" (PERSON): a surname, not an organisation
             if counts[words] <= person_words[words[0]] * 2 or label == "ORG":
                 label = "PERSON"
+        elif len(words) == 1 and label == "PERSON" and org_heads.get(words[0]) and not person_words.get(words[0]):
+            label = "ORG"  # the short form of an organisation the document names in full
         if label != span.label_:
             span = _new_span(
                 span.doc,
@@ -642,6 +817,32 @@ def _relabel_by_agreement(spans: list[Span]) -> list[Span]:
             )
         out.append(span)
     return out
+
+
+def _recover_countries(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Country names and nationality adjectives the model left untagged ("Belarus", "AUSTRALIA",
+    "French") are added: the country lexicon knows every country by each of its forms, and the
+    adjectives follow from them; a capitalised word is needed, so "china" the porcelain is not."""
+    taken = {i for s in spans for i in range(s.start, s.end)}
+    found = []
+    i = 0
+    while i < len(doc):
+        if i in taken or not doc[i].text[:1].isupper() or not doc[i].is_alpha:
+            i += 1
+            continue
+        for width in (3, 2, 1):
+            end = i + width
+            if end > len(doc) or any(j in taken or not doc[j].text[:1].isupper() for j in range(i, end)):
+                continue
+            surface = doc[i:end].text
+            label = "GPE" if is_country(surface) else "NORP" if nationality_country(surface) else None
+            if label is not None and not (width == 1 and doc[i].is_sent_start and doc[i].pos_ not in ("PROPN", "ADJ")):
+                found.append(_new_span(doc, i, end, label, source="lexicon", spacy_label=None))
+                i = end
+                break
+        else:
+            i += 1
+    return sorted([*spans, *found], key=lambda s: s.start) if found else spans
 
 
 def _recover_repeats(doc: Doc, spans: list[Span]) -> list[Span]:

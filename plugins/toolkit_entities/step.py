@@ -91,6 +91,10 @@ def resolve(
     """Resolve ``tables["mentions"]`` to entities; returns mentions, entities and suggestions."""
     table = alias_table if isinstance(alias_table, AliasTable) else load_alias_table(alias_table)
     mentions = _prepare(tables.get("mentions"))
+    # pronouns and descriptions take the entity of the name they stand for, after the names resolve
+    described = mentions[mentions["form"] != "name"]
+    if len(described):
+        mentions = mentions[mentions["form"] == "name"].reset_index(drop=True)
     articles = tables.get("articles")
     if recover and articles is not None and len(articles) and len(mentions):
         mentions = recover_known_names(mentions, articles, table)
@@ -104,11 +108,30 @@ def resolve(
     resolver = Resolver(mentions, order, table, articles=articles, outlets=outlets)
     resolver.run()
     mentions, entities, suggestions = resolver.tables(articles, metonymy=metonymy)
+    mentions = _with_descriptions(mentions, described)
 
     target = table.path if table.path is not None else alias_table_path(None, out_dir)
     if write_aliases and target is not None:
         save_alias_table(table.with_suggestions(resolver.suggestions), target)
     return {"mentions": mentions, "entities": entities, SUGGESTIONS_TABLE: suggestions}
+
+
+def _with_descriptions(mentions: pd.DataFrame, described: pd.DataFrame) -> pd.DataFrame:
+    """The resolved name mentions (``form`` "name") and the pronoun and description mentions, each in
+    the entity and with the label of its antecedent; one whose antecedent found no entity is dropped."""
+    mentions["form"] = "name"
+    mentions["antecedent_id"] = None
+    if not len(described):
+        return mentions
+    names = mentions.set_index("mention_id")
+    described = described.assign(
+        entity_id=described["antecedent_id"].map(names["entity_id"]),
+        label=described["antecedent_id"].map(names["label"]),
+        refers_to=None,
+    )
+    described = described[described["entity_id"].notna()][list(mentions.columns)]
+    joined = pd.concat([mentions, described], ignore_index=True)
+    return joined.iloc[_sorted_order(joined)].reset_index(drop=True)
 
 
 def _sorted_order(mentions: pd.DataFrame) -> Any:
@@ -138,6 +161,8 @@ def _prepare(frame: pd.DataFrame | None) -> pd.DataFrame:
         "spacy_label",
         "source",
         "refers_to_name",
+        "form",
+        "antecedent_id",
     ]
     if frame is None or not len(frame):
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
@@ -155,4 +180,5 @@ def _prepare(frame: pd.DataFrame | None) -> pd.DataFrame:
         ]
     frame["spacy_label"] = frame["spacy_label"].where(frame["spacy_label"].notna(), frame["label"])
     frame["source"] = frame["source"].fillna("model")
+    frame["form"] = frame["form"].fillna("name")
     return frame

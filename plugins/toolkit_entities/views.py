@@ -68,8 +68,23 @@ _SORTS = ("n_mentions", "n_articles", "name", "first_published", "last_published
 
 
 # --- data ---------------------------------------------------------------------------------
-def _mentions_in_scope(corpus: Any, selection: Any) -> pd.DataFrame:
+def _names(corpus: Any) -> pd.DataFrame:
+    """The name mentions: pronouns and descriptions joined to an entity (``form`` "pronoun" or
+    "nominal", the ``descriptions`` option) are left out of the name views and charts. The table
+    itself when it holds names only, so the views' caches keyed on it still hold."""
     mentions = corpus.mentions
+    if "form" not in mentions.columns:
+        return mentions
+
+    def build() -> pd.DataFrame:
+        names = mentions["form"].fillna("name") == "name"
+        return mentions if bool(names.all()) else mentions[names].reset_index(drop=True)
+
+    return cached(corpus, "entities:name-mentions", build, sources=(corpus.mentions,))
+
+
+def _mentions_in_scope(corpus: Any, selection: Any) -> pd.DataFrame:
+    mentions = _names(corpus)
     if selection is not None and (selection.articles or selection.date_range):
         mentions = selection.narrow(mentions, corpus, parts=("articles", "date_range"))
     return mentions
@@ -80,7 +95,7 @@ def _mention_dates(corpus: Any) -> pd.Series:
     return cached(
         corpus,
         "entities:mention-dates",
-        lambda: corpus.mentions["article_id"].map(_published(corpus)),
+        lambda: _names(corpus)["article_id"].map(_published(corpus)),
         sources=(corpus.mentions, corpus.articles),
     )
 
@@ -186,9 +201,9 @@ def _day_text(days: np.ndarray, found: np.ndarray) -> np.ndarray:
 
 def _scope_mask(corpus: Any, selection: Any) -> np.ndarray | None:
     """The mentions in the selection's articles and dates (``None``: all), shared with every view."""
-    if selection is None or not (selection.articles or selection.date_range) or not len(corpus.mentions):
+    if selection is None or not (selection.articles or selection.date_range) or not len(_names(corpus)):
         return None
-    return selection.mask(corpus.mentions, corpus, parts=("articles", "date_range"))
+    return selection.mask(_names(corpus), corpus, parts=("articles", "date_range"))
 
 
 @dataclass(frozen=True)
@@ -222,7 +237,7 @@ class _MentionCodes:
 
 def _mention_codes(corpus: Any) -> _MentionCodes:
     def build() -> _MentionCodes:
-        mentions = corpus.mentions
+        mentions = _names(corpus)
         entity, entity_ids = pd.factorize(mentions["entity_id"].astype(object), sort=True)
         day, days = pd.factorize(_mention_dates(corpus).astype(object), sort=True)
         article, _ = pd.factorize(mentions["article_id"].astype(object))
@@ -254,7 +269,7 @@ def _mentions_by_article(corpus: Any) -> tuple[pd.DataFrame, np.ndarray]:
     """
 
     def build() -> tuple[pd.DataFrame, np.ndarray]:
-        mentions = corpus.mentions.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
+        mentions = _names(corpus).sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
         return mentions, mentions["article_id"].astype(str).to_numpy(dtype=object)
 
     return cached(corpus, "entities:mentions-by-article", build, sources=(corpus.mentions,))
@@ -320,7 +335,7 @@ def _contexts(corpus: Any, window: int) -> pd.DataFrame:
 
     def build() -> pd.DataFrame:
         columns = ["article_id", "published", "entity_id", "name", "label", "left", "mention", "right", "start", "end"]
-        mentions = corpus.mentions
+        mentions = _names(corpus)
         texts = dict(zip(corpus.articles["article_id"], corpus.articles["text"]))
         left, middle, right = [], [], []
         for article_id, start, end in zip(mentions["article_id"], mentions["start"], mentions["end"]):
@@ -602,7 +617,7 @@ def entity_table_view(corpus: Any, selection: Any, **options: Any) -> Any:
 
     from toolkit.sdk import RowTable, row_table_html
 
-    prepare(corpus.mentions, corpus, parts=("articles", "date_range"))  # so the first change is not the slow one
+    prepare(_names(corpus), corpus, parts=("articles", "date_range"))  # so the first change is not the slow one
 
     labels = sorted(corpus.entities["label"].dropna().unique()) if len(corpus.entities) else []
     query = widgets.Text(placeholder="filter names and aliases", description="Filter")
@@ -688,7 +703,7 @@ def mentions_over_time_view(
     """Altair chart of mentions per publication date; clicking a line selects the entity."""
     import ipywidgets as widgets
 
-    prepare(corpus.mentions, corpus, parts=("articles", "date_range"))
+    prepare(_names(corpus), corpus, parts=("articles", "date_range"))
     holder = widgets.VBox()
     state: dict[str, Any] = {}
     template = spec_template(mentions_chart(pd.DataFrame(columns=_MENTIONS_COLUMNS)), _MENTIONS_DATA)
