@@ -248,7 +248,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     corpus = analyse(args.data, args.out / (f"limit-{args.limit}" if args.limit else "all"), ids, quiet=False)
     analyse_s = time.perf_counter() - started
     articles = corpus.articles.set_index("article_id")
-    texts = [articles.at[a, "text"] for a in ids]
+    failed = [a for a in ids if a not in articles.index]
+    if failed:
+        # an article the run reports as failed has no tables: scored as its own story, and said so
+        print(f"{len(failed)} article(s) failed to analyse and are scored as singletons: {', '.join(failed[:5])}")
+    texts = [articles.at[a, "text"] if a in articles.index else "" for a in ids]
 
     started = time.perf_counter()
     systems = {"tfidf_baseline": tfidf_baseline(ids, texts)}

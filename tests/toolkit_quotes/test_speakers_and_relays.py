@@ -222,6 +222,20 @@ def test_relayed_statement_keeps_its_own_speaker(nlp):
     assert not any(r["speaker_text"] == "the WPA" for r in rows)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rebel fighters have claimed a Dunmore engineer was detained near the Harl crossing, it was reported.",
+        "Harbour workers insisted that the cranes had been sabotaged overnight, it was reported on Monday.",
+    ],
+)
+def test_relaying_verb_without_a_subject_keeps_the_statement(nlp, text):
+    """Bug: a relaying verb with no subject after a statement ("…, it was reported") raised AssertionError in
+    the quotes component, and the article failed (one article of FNC-1's 1 673)."""
+    rows = rows_of(nlp, text)
+    assert [r["speaker_text"] for r in rows] == [" ".join(text.split()[:2])]
+
+
 def test_reported_statement_of_a_named_person(nlp):
     text = (
         "However, the mayor stressed in the interview that the city never approved the plan, "

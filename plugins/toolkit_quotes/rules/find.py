@@ -200,7 +200,7 @@ def _relays(outer: Draft, inner: Draft) -> bool:
 def _take_over(outer: Draft, inner: Draft) -> None:
     """The relayed statement becomes the quote: the inner speaker and cue, the message from the inner
     verb's clause to the end of the outer message, and the outer speaker as its relay."""
-    assert outer.speaker is not None and inner.speaker is not None and inner.cue is not None
+    assert inner.speaker is not None and inner.cue is not None
     doc = inner.speaker.doc
     start = inner.content[0]
     if inner.cue_token is not None:
@@ -211,7 +211,9 @@ def _take_over(outer: Draft, inner: Draft) -> None:
     if outer.content[0] <= start < outer.content[1]:
         outer.content = (start, outer.content[1])
         outer.parts = [(max(a, start), b) for a, b in outer.parts if b > start] or [outer.content]
-    outer.via = (outer.speaker.start_char, outer.speaker.end_char)
+    # a relaying verb with no subject found ("…, was written") still hands the quote to the inner speaker
+    if outer.speaker is not None:
+        outer.via = (outer.speaker.start_char, outer.speaker.end_char)
     outer.speaker = inner.speaker
     outer.cue, outer.cue_token = inner.cue, inner.cue_token
 
