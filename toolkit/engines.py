@@ -633,7 +633,7 @@ class _RemoteEngine:
         self.fallback_reason: str | None = None
         # seconds: in the workers summed over tasks (model load, spaCy, extract, pickling), and
         # in this process (start-up until the first results, waiting for results, unpickling)
-        self._timings: collections.Counter[str] = collections.Counter()
+        self._timings: collections.defaultdict[str, float] = collections.defaultdict(float)
 
     # subclasses
     def _start(self) -> None: ...
@@ -643,7 +643,7 @@ class _RemoteEngine:
 
     @property
     def task_size(self) -> int:
-        """Articles per task: a quarter of ``batch_size`` (at least 8).
+        """Articles per task: a quarter of ``batch_size`` (at least 8, at most ``batch_size``).
 
         Workers finish the run together only if the last tasks are short: with tasks of 64
         articles, one worker sat idle for up to a whole task (~6 s of news) while the other
@@ -651,7 +651,7 @@ class _RemoteEngine:
         is as fast on batches of 16 as of 64, and a task's overhead (pickling its articles and
         rows) is per article, so smaller tasks cost nothing else.
         """
-        return max(8, self.config.batch_size // 4)
+        return min(self.config.batch_size, max(8, self.config.batch_size // 4))
 
     def close(self) -> None: ...
 
