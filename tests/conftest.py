@@ -37,7 +37,7 @@ def standard_plugin_problem(name: str) -> str | None:
         return f"the standard plugin {name!r} failed to load: {registry.load_errors[name]}"
     return (
         f"the standard plugin {name!r} is not installed (no 'presslens.plugins' entry point named {name!r}); "
-        "run `make setup` (pip install -e '.[dev,eval]')"
+        "run `make setup` (pip install -e '.[dev,eval,lab,dask,sql]')"
     )
 
 

@@ -22,12 +22,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import anywidget
 import numpy as np
 import pandas as pd
 import traitlets
 
 from . import html as h
+from ._extras import missing_extra
+
+try:
+    import anywidget
+except ImportError as exc:  # the base install has no widgets: say which extra brings them
+    raise missing_extra("lab", feature="The clickable table of the live views", module="anywidget") from exc
 
 __all__ = ["RowTable", "row_table_html", "csv_text"]
 

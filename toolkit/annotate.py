@@ -11,12 +11,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import anywidget
 import pandas as pd
 import traitlets
 
 from . import html as h
+from ._extras import missing_extra
 from .teaching import SpanScore, score_spans, toolkit_spans
+
+try:
+    import anywidget
+except ImportError as exc:  # the base install has no widgets: say which extra brings them
+    raise missing_extra("lab", feature="The annotation widget", module="anywidget") from exc
 
 if TYPE_CHECKING:
     from .pipeline import Corpus

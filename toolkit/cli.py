@@ -203,7 +203,7 @@ def _build_parser(*, export_folder: str | None = None) -> argparse.ArgumentParse
     report.add_argument("--plugins", help="comma-separated plugin names (default: all installed)")
     report.add_argument("--work-dir", help="keep the tables (and an executed --template notebook) here")
     report.add_argument(
-        "--template", help="run this report notebook with papermill instead (e.g. notebooks/report.ipynb)"
+        "--template", help="run this report notebook with papermill instead (e.g. toolkit/templates/report.ipynb)"
     )
     report.add_argument("--kernel", default="python3", help="Jupyter kernel that runs --template (default python3)")
     evaluate = sub.add_parser(
@@ -222,6 +222,10 @@ def _build_parser(*, export_folder: str | None = None) -> argparse.ArgumentParse
     mentions.add_argument("--gold", required=True, help="the CoNLL-format NER file")
     mentions.add_argument("--model", help="spaCy pipeline name or path")
     mentions.add_argument("--json", action="store_true", help="print the scores as JSON")
+    for name in _evaluable_plugins():  # plugins that score themselves (Plugin.evaluate), e.g. quotes
+        scored = what.add_parser(name, help=f"{name}: scored by its plugin against a gold folder")
+        scored.add_argument("--gold", required=True, help="the gold folder (the plugin's docs say its layout)")
+        scored.add_argument("--model", help="spaCy pipeline name or path")
     for command in [
         *sub.choices.values(),
         *what.choices.values(),
@@ -392,7 +396,24 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    return EVALUATIONS[args.what](args)
+    if args.what in EVALUATIONS:
+        return EVALUATIONS[args.what](args)
+    from .registry import registry
+
+    plugin = registry.get(args.what)
+    assert plugin.evaluate is not None  # argparse offered only plugins that can be evaluated
+    print(plugin.evaluate(Path(args.gold), model=args.model))
+    return errors.EXIT_OK
+
+
+def _evaluable_plugins() -> list[str]:
+    """Installed plugins with an ``evaluate`` hook; none when the registry cannot load (the core still works)."""
+    try:
+        from .registry import registry
+
+        return sorted(p.name for p in registry.all() if p.evaluate is not None and p.name not in EVALUATIONS)
+    except Exception:  # a broken plugin must not break `presslens --help`; `presslens plugins` reports it
+        return []
 
 
 def _evaluate_mentions(args: argparse.Namespace) -> int:

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import errors
+from . import _extras, errors
 from .records import Article
 from .registry import Plugin
 
@@ -129,13 +129,17 @@ class RunConfig:
 # the per-article work, identical in every engine
 def build_nlp(config: RunConfig, chosen: Sequence[Plugin]) -> Any:
     """The spaCy pipeline for a run: the model plus each chosen plugin's component."""
-    from .nlp import load_model
+    from .nlp import BOUNDED_SENTENCES, ensure_components, load_model
 
     nlp = load_model(config.model)
     for plugin in chosen:
         if plugin.component and plugin.component not in nlp.pipe_names:
             cfg = {**plugin.component_config, **config.options.get(plugin.name, {}).get("component", {})}
             nlp.add_pipe(plugin.component, config=cfg)
+    if "parser" in nlp.pipe_names and BOUNDED_SENTENCES not in nlp.pipe_names:
+        # right before the parser, after any component that sets boundaries of its own (see bound_sentences)
+        ensure_components()
+        nlp.add_pipe(BOUNDED_SENTENCES, before="parser")
     return nlp
 
 
@@ -783,6 +787,8 @@ class DaskEngine(_RemoteEngine):
     def __init__(
         self, config: RunConfig, chosen: Sequence[Plugin], *, scheduler: str | None = None, workers: int | None = None
     ) -> None:
+        # checked here, before any work: a missing package is the user's to fix, not a reason to fall back
+        _extras.require("dask", feature="The Dask engine (engine='dask', --engine dask)")
         super().__init__(config, chosen)
         self.scheduler = scheduler
         self.workers = workers
@@ -791,12 +797,8 @@ class DaskEngine(_RemoteEngine):
         self._nthreads = 1
 
     def _start(self) -> None:
-        try:
-            from dask.distributed import Client, LocalCluster
-        except ImportError as exc:  # pragma: no cover - dask is a dependency; kept for slim installs
-            raise errors.PressLensError(
-                "The Dask engine needs dask.distributed: pip install 'dask[distributed]'."
-            ) from exc
+        from dask.distributed import Client, LocalCluster
+
         if self.scheduler:
             try:
                 self._client = Client(self.scheduler, timeout="30s")

@@ -7,6 +7,7 @@ import re
 __all__ = [
     "PressLensError",
     "MissingRequirementError",
+    "MissingExtraError",
     "PluginCycleError",
     "ModelNotFoundError",
     "InputError",
@@ -68,6 +69,13 @@ class PressLensError(Exception):
 
 class MissingRequirementError(PressLensError):
     """A plugin needs a table or column that no enabled plugin provides."""
+
+
+class MissingExtraError(PressLensError, ImportError):
+    """A feature needs a package of an optional extra (``presslens[lab]`` ...) that is not installed.
+
+    An ``ImportError`` too, so code that guards an optional import with ``except ImportError`` still works.
+    """
 
 
 class PluginCycleError(PressLensError):

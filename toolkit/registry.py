@@ -177,6 +177,9 @@ class Plugin:
     highlights: tuple[HighlightLayer, ...] = ()
     report_sections: tuple[ReportSection, ...] = ()
     derived: Mapping[str, Callable[..., pd.DataFrame]] = field(default_factory=dict)
+    # ``evaluate(gold_dir, *, model=None) -> text``: scores the plugin on a user's own gold annotations
+    # (``presslens evaluate NAME --gold DIR``) and returns the figures as printable text
+    evaluate: Callable[..., str] | None = None
 
     def summary(self) -> dict[str, Any]:
         return {

@@ -14,7 +14,7 @@ drawn by vl-convert, and the page carries no script at all.
 
 :func:`report_html` builds the page in Python, with no kernel: this is what
 ``presslens report`` does, from an analysis folder (:func:`report_from_folder`)
-or after analysing (:func:`build_report`). ``notebooks/report.ipynb`` calls the
+or after analysing (:func:`build_report`). ``toolkit/templates/report.ipynb`` calls the
 same functions cell by cell, for a user who wants to edit a report; pass it as
 ``template=`` (CLI ``--template``) to run it with papermill instead.
 
@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from . import errors
+from . import _extras, errors
 from . import html as h
 from ._io import atomic_write_bytes
 from .registry import HighlightLayer, ReportSection, derived_table
@@ -471,6 +471,7 @@ def report_command(
 
 def show(markup: str) -> None:
     """Display HTML in a notebook (the report template's only output call)."""
+    _extras.require("lab", feature="report.show (HTML in a notebook)", modules=("IPython",))
     from IPython.display import HTML, display
 
     display(HTML(markup))
@@ -479,11 +480,14 @@ def show(markup: str) -> None:
 # ---------------------------------------------------------------------------
 # running and exporting
 def default_template() -> Path:
-    """``notebooks/report.ipynb`` beside the package (``$PRESSLENS_REPORT_TEMPLATE`` overrides it)."""
+    """The report notebook shipped inside the package (``$PRESSLENS_REPORT_TEMPLATE`` overrides it).
+
+    It is package data, so an installed wheel has it as a checkout does.
+    """
     override = os.environ.get(TEMPLATE_ENV)
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[1] / "notebooks" / "report.ipynb"
+    return Path(__file__).resolve().parent / "templates" / "report.ipynb"
 
 
 _SRC_ATTR = re.compile(r"""\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
@@ -528,6 +532,7 @@ def _static_outputs(nb: Any) -> Any:
 
 def export_html(notebook: str | os.PathLike[str] | Any, *, title: str = "PressLens report") -> str:
     """An executed notebook as ONE standalone page: outputs only, no input cells, no scripts."""
+    _extras.require("lab", feature="Exporting a report notebook", modules=("nbformat", "nbconvert"))
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -652,7 +657,7 @@ def build_report(
 
     Without ``template`` the page is built in this process (:func:`report_html`);
     the tables go to ``work_dir`` when given. With ``template`` (a report
-    notebook such as ``notebooks/report.ipynb``) the notebook runs with
+    notebook such as :func:`default_template`) the notebook runs with
     papermill in a ``kernel_name`` kernel and its outputs are exported; the
     executed notebook is kept in ``work_dir`` (or, on failure, in a temporary
     folder it names).
@@ -716,11 +721,14 @@ def _run_template(
     command: str,
 ) -> Path:
     """Run a report notebook with papermill and export its outputs as one page."""
+    _extras.require(
+        "lab", feature="A report notebook (template=, --template)", modules=("papermill", "nbconvert", "ipykernel")
+    )
     import papermill
 
     if not template.is_file():
         raise ReportError(
-            f"Report template not found at {template}. Expected a notebook such as notebooks/report.ipynb "
+            f"Report template not found at {template}. Expected a report notebook "
             f"(the default is {default_template()}); pass template=PATH (CLI: --template) or set ${TEMPLATE_ENV}."
         )
     keep = work_dir is not None

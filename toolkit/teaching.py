@@ -44,9 +44,8 @@ __all__ = [
     "view_or_note",
 ]
 
-# Which stances put a claimant on the asserting side of a group (the exercise's question: who asserted,
-# who denied). Which groups are contested is the claims plugin's answer, not the exercises'.
-POSITIVE_STANCES = frozenset({"assert", "accuse", "support", "call"})
+# Which groups are contested, and which side each claim takes, is the claims plugin's answer (the "side"
+# column of its contested_claims table: "for", "against" or none), not the exercises'.
 # Derived tables the standard plugins declare (``Plugin.derived``); the exercises read them, not plugin tables.
 SPEAKERS = "quote_speakers"  # one row per quote: article_id, the speaker (entity_id, name), start, end (its content)
 CONTESTED = "contested_claims"  # the claims of the groups the claims plugin finds contested
@@ -459,7 +458,8 @@ def check_claim(
         def named(rows: pd.DataFrame) -> dict[str, list[str]]:
             return {aliases[e][0]: aliases[e][1] for e in rows["claimant_entity_id"].dropna().unique() if e in aliases}
 
-        return named(group[group["stance"].isin(POSITIVE_STANCES)]), named(group[group["stance"] == "deny"])
+        side = group["side"] if "side" in group.columns else pd.Series(None, index=group.index, dtype=object)
+        return named(group[side == "for"]), named(group[side == "against"])
 
     # a group's key is a value of the group_id column: the checker cannot know its type
     groups: list[tuple[Any, pd.DataFrame]] = list(claims.groupby("group_id", sort=False))
@@ -482,7 +482,11 @@ def check_claim(
     proposition = group["proposition"].dropna().iloc[0] if group["proposition"].notna().any() else "?"
     comparisons = [_compare_names("Asserted by", asserted_by, pro), _compare_names("Denied by", denied_by, con)]
     if first_denied is not None:
-        denials = group.loc[group["stance"] == "deny", "published"].dropna()
+        denials = (
+            group.loc[group["side"] == "against", "published"].dropna()
+            if "side" in group
+            else group["published"].iloc[:0]
+        )
         theirs = str(denials.min()) if len(denials) else "no dated denial"
         same = str(first_denied)[:10] == theirs
         comparisons.append(

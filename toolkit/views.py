@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import traitlets
 
+from . import _extras
 from . import html as h
 from .registry import CORE_PARTS, PLACES, HighlightLayer, SelectionPart, registry
 
@@ -69,6 +70,7 @@ __all__ = [
     "prepare",
 ]
 
+LIVE_MODULES = ("ipywidgets", "anywidget")  # what the live views draw with: the "lab" extra
 PAGE_ROWS = 200  # rows a list view draws at once; rows() still returns every row the selection allows
 
 PARTS = CORE_PARTS  # the core's own parts; :func:`parts` adds the installed plugins'
@@ -702,6 +704,7 @@ def renderers() -> list[str]:
 
 def view(corpus: Corpus, name: str, *, selection: Selection | None = None, **options: Any) -> Any:
     """One view as a widget, observing ``selection`` (a new one if not given)."""
+    _extras.require("lab", feature="A live view (toolkit.view)", modules=LIVE_MODULES)
     catalog = _catalog("views")
     if name not in catalog:
         raise KeyError(f"No view named {name!r}. Available views: {', '.join(sorted(catalog))}.")
@@ -1081,6 +1084,9 @@ def dashboard(
                 heading = f"<h2>{h.escape(PLACE_TITLES[place])}</h2>"
                 places.append(f'<section class="pl-place pl-place-{place}">{heading}{body}</section>')
         return h.page(f"<h1>{h.escape(title)}</h1>{state}{''.join(places)}", title=title)
+    _extras.require(
+        "lab", feature="The live dashboard (static=True gives an HTML page without it)", modules=LIVE_MODULES
+    )
     board = _dashboard_class()(corpus, selection, catalog, chosen)
     if not (progressive is not False and _build_progressively(board)):
         board.wait()

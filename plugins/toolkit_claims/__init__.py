@@ -5,9 +5,12 @@ grouped into the same proposition across articles.
   quotes component found (``doc._.presslens_quote_records``) as a claim and
   stores the reading (``claim_readings``, cached with the article);
 - once per corpus, :func:`toolkit_claims.step.claims_step` makes the ``claims``
-  table: one claim per claimant, with entities, dates and groups of the same
-  proposition across articles; :func:`toolkit_claims.step.contested_claims`
-  defines a contested claim;
+  table: one claim per claimant, with entities, dates, the proposition in the
+  article's own words (with its offsets) and groups of the same proposition
+  across the articles of a story (``articles.story_id``, when the stories step
+  ran; across stories only on strong evidence);
+  :func:`toolkit_claims.step.contested_claims` lists the contested groups
+  (:func:`toolkit_claims.step.contest_score`: a claimant for, a different one against);
 - views and static renderers show them (:mod:`toolkit_claims.views`).
 
 Options (``toolkit.analyze(..., options={"claims": {...}})``): ``embeddings``
@@ -29,7 +32,8 @@ plugin = Plugin(
     description="Claims from quotes: claimant, stance (assert/deny/accuse/support/call/other), proposition, "
     "entities, dates, and groups of the same proposition across articles.",
     requires=("quotes",),
-    uses=("mentions", "entities", "events", "timexes"),
+    # articles.story_id: claims are grouped within a story, so this step runs after the stories step when present
+    uses=("mentions", "entities", "events", "timexes", "articles.story_id"),
     # "claim_readings" is per-article and cached; requiring "quotes" orders this extract after the quotes component
     provides=("claims", "claim_readings"),
     extract=lazy("toolkit_claims.component:extract"),
@@ -42,7 +46,7 @@ plugin = Plugin(
         "contested_claims": lazy("toolkit_claims.views:render_contested_claims"),
         "claims_overview": lazy("toolkit_claims.views:render_claims_overview"),
     },
-    options={"embeddings": "auto", "threshold": 0.34},
+    options={"embeddings": "auto", "threshold": 0.36},
     selection_parts=(
         SelectionPart(
             name="claim_group",

@@ -10,6 +10,7 @@ definition of a contested claim that every view and report uses.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,19 +20,51 @@ import pandas as pd
 
 from toolkit.sdk import StepContext, conform, empty_table, load_model, release_free_memory, stable_id, values
 
-from .rules.anaphora import _antecedents, _Grouping
+from .rules.anaphora import ArticleQuote, _antecedents, _Grouping
 from .rules.claimants import ArticleContext, QuoteClaim, _entity_names, read_claim
 from .rules.grouping import Frame, GroupingConfig, load_encoder
 from .rules.passages import _paragraph_start
 from .rules.slices import _ByArticle, _concat, _quotes_in_order, _Readings
 
-__all__ = ["claims_step", "build_claims", "ClaimOptions", "contested_claims", "FOR", "AGAINST"]
+__all__ = [
+    "claims_step",
+    "build_claims",
+    "ClaimOptions",
+    "contested_claims",
+    "contest_score",
+    "FOR",
+    "AGAINST",
+    "UNKNOWN_CLAIMANT",
+]
 
 READINGS = "claim_readings"  # the per-article table the component writes
 
 # the sides a claimant takes on a proposition (see contested_claims)
 FOR = ("assert", "accuse", "support", "call")
 AGAINST = ("deny",)
+UNKNOWN_CLAIMANT = "unknown"  # the claimant of a claim whose speaker is not named: no voice on either side
+
+
+def contest_score(n_for: Any, n_against: Any, n_voices: Any) -> Any:
+    """How contested a group is, by THE rule of PressLens: a group is contested when at
+    least one claimant is for it and at least one *different* claimant is against it.
+
+    ``n_for``/``n_against`` count the distinct named claimants on each side,
+    ``n_voices`` the distinct named claimants on either side (so one claimant who
+    says both is one voice, not a dispute). The score is the smaller side, 0 when
+    the group is not contested. Works on numbers and on numpy arrays alike.
+
+    >>> contest_score(1, 1, 2), contest_score(1, 1, 1), contest_score(1, 0, 1), contest_score(3, 2, 5)
+    (1, 0, 0, 2)
+    """
+    import numpy as np
+
+    score = np.where(
+        (np.asarray(n_for) > 0) & (np.asarray(n_against) > 0) & (np.asarray(n_voices) >= 2),
+        np.minimum(n_for, n_against),
+        0,
+    )
+    return int(score) if score.ndim == 0 else score
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -115,12 +148,13 @@ def build_claims(
     published: dict[str, Any] = (
         dict(zip(articles.index.astype(str), articles["published"].astype(object))) if "published" in articles else {}
     )
+    block_of = _story_blocks(articles)
     release_free_memory()  # sorting the quotes' keys left ~25 MB of freed Python strings resident
     # texts are only compared when sentence embeddings are (see group_claims)
     embedded = options.grouping.embeddings != "off" and load_encoder() is not None
     state = _Grouping(texts=[] if embedded else None)
     frames: list[pd.DataFrame] = []
-    article_quotes: list[tuple[int, int, int, bool]] = []  # the current article's quotes, see _antecedents
+    article_quotes: list[ArticleQuote] = []  # the current article's quotes, see _antecedents
     current: str | None = None
     current_text = ""
     last_quote_id: str | None = None
@@ -160,11 +194,20 @@ def build_claims(
             claim = _shared(read_claim(quote, offsets, reading, article, with_text=state.texts is not None), one)
             first = state.n_rows
             article_quotes.append(
-                (claim.order, _paragraph_start(current_text, claim.sentence[0]), first, claim.anaphoric)
+                ArticleQuote(
+                    start=claim.order,
+                    paragraph=_paragraph_start(current_text, claim.sentence[0]),
+                    first=first,
+                    anaphoric=claim.anaphoric,
+                    stance=claim.stance,
+                    named=any(claimant_id or name for claimant_id, name in claim.claimants),
+                )
             )
             if claim.quote_id != last_quote_id:
                 state.quote_runs += 1
                 last_quote_id = claim.quote_id
+            block = block_of(article_id)
+            quote_anchor = _quote_anchor(claim.evidence)
             for claimant_id, claimant_name in claim.claimants:
                 rows.append(
                     (
@@ -186,9 +229,20 @@ def build_claims(
                         claim.confidence,
                         claim.evidence,
                         *claim.sentence,
+                        claim.proposition_start,
+                        claim.proposition_end,
+                        claim.proposition_key,
                     )
                 )
-                state.add(claim.terms, claim.entities, claim.frame, claim.stance, claim.text)
+                state.add(
+                    claim.terms,
+                    claim.entities,
+                    claim.frame,
+                    claim.stance,
+                    claim.text,
+                    block=block,
+                    anchors=_anchors(quote_anchor, claimant_id or claimant_name, claim),
+                )
             # the claimants of one quote ("X and Y deny ...") state one proposition
             state.links += [(first, other) for other in range(first + 1, state.n_rows)]
         if rows:
@@ -254,7 +308,49 @@ _CLAIM_COLUMNS = (
     "evidence",
     "sentence_start",
     "sentence_end",
+    "proposition_start",
+    "proposition_end",
+    "proposition_key",
 )
+
+
+def _story_blocks(articles: pd.DataFrame) -> Callable[[str], int]:
+    """Each article's story as a small int (see :func:`toolkit_claims.rules.grouping.group_claims`).
+
+    Without a stories step (no ``story_id`` values) the corpus is one story, as
+    it was before stories existed; an article the step left without a story is
+    a story of its own.
+    """
+    if "story_id" not in articles.columns or not articles["story_id"].notna().any():
+        return lambda article_id: 0
+    numbers: dict[Any, int] = {}
+    story = {str(a): s for a, s in zip(articles.index, articles["story_id"].astype(object))}
+
+    def block(article_id: str) -> int:
+        key = story.get(article_id)
+        key = key if isinstance(key, str) and key else ("article", article_id)
+        return numbers.setdefault(key, len(numbers))
+
+    return block
+
+
+_WORD = re.compile(r"\w+")
+_QUOTE_ANCHOR_WORDS = 8  # a shorter quotation ("it is a lie") is said in many stories
+
+
+def _quote_anchor(evidence: str) -> str | None:
+    """The quotation as a key two stories can share: its words, lower-cased, when it is long enough to be one remark."""
+    words = _WORD.findall(evidence.lower())
+    return "q:" + " ".join(words) if len(words) >= _QUOTE_ANCHOR_WORDS else None
+
+
+def _anchors(quote: str | None, claimant: str | None, claim: QuoteClaim) -> tuple[str, ...]:
+    """Strong evidence that two claims of different stories are one: the same quotation, or the same
+    claimant stating the same proposition on the same date."""
+    found = [quote] if quote else []
+    if claimant and claim.proposition_key and claim.date_start:
+        found.append(f"c:{claimant.lower()}|{claim.proposition_key}|{claim.date_start}")
+    return tuple(found)
 
 
 def _table(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
@@ -268,8 +364,10 @@ def contested_claims(corpus: Any) -> pd.DataFrame:
 
     A group of claims (the same proposition across articles, ``group_id``) is
     contested when some claimant takes a position for it (stance ``assert``,
-    ``accuse``, ``support`` or ``call``: :data:`FOR`) and some claimant denies
-    it (``deny``: :data:`AGAINST`). Claims stated as ``other`` take no side.
+    ``accuse``, ``support`` or ``call``: :data:`FOR`) and some *other* claimant
+    denies it (``deny``: :data:`AGAINST`); see :func:`contest_score`. Claims
+    stated as ``other`` take no side; claims whose speaker is not named keep
+    their side but do not count towards contested.
 
     ``corpus`` is anything with a ``claims`` table (a :class:`toolkit.Corpus`);
     its ``entities`` and ``articles`` are read when it has them. Returns every
@@ -285,6 +383,9 @@ def contested_claims(corpus: Any) -> pd.DataFrame:
     >>> rows = contested_claims(type("Corpus", (), {"claims": claims})())
     >>> rows[["claim_id", "side", "n_for", "n_against", "contested"]].values.tolist()
     [['c1', 'for', 1, 1, 1], ['c2', 'against', 1, 1, 1]]
+    >>> claims["claimant_name"] = ["A", "A", "A", "B"]  # one claimant on both sides is no dispute
+    >>> len(contested_claims(type("Corpus", (), {"claims": claims})()))
+    0
     """
     claims = corpus.claims
     extra = ["claimant", "side", "published", "n_for", "n_against", "contested"]
@@ -302,14 +403,17 @@ def contested_claims(corpus: Any) -> pd.DataFrame:
     fallback = rows["claimant_name"] if "claimant_name" in rows else pd.Series(None, index=rows.index, dtype=object)
     # the claimant as the claims views name them: two claims by one name are one voice
     rows["claimant"] = [
-        names[e] if isinstance(e, str) and e in names else (f if isinstance(f, str) else "unknown")
+        names[e] if isinstance(e, str) and e in names else (f if isinstance(f, str) else UNKNOWN_CLAIMANT)
         for e, f in zip(rows["claimant_entity_id"], fallback)
     ]
     rows["side"] = rows["stance"].map({**dict.fromkeys(FOR, "for"), **dict.fromkeys(AGAINST, "against")})
-    voices = rows.dropna(subset=["group_id", "side"]).groupby(["group_id", "side"])["claimant"].nunique().unstack()
+    # an unnamed source is shown on its side, but only named claimants make a group contested
+    sided = rows[rows["claimant"] != UNKNOWN_CLAIMANT].dropna(subset=["group_id", "side"])
+    voices = sided.groupby(["group_id", "side"])["claimant"].nunique().unstack()
     counts = voices.reindex(columns=["for", "against"]).fillna(0).astype(int)
     counts.columns = ["n_for", "n_against"]
-    counts["contested"] = counts[["n_for", "n_against"]].min(axis=1)
+    n_voices = sided.groupby("group_id")["claimant"].nunique().reindex(counts.index).fillna(0)
+    counts["contested"] = contest_score(counts["n_for"].to_numpy(), counts["n_against"].to_numpy(), n_voices)
     counts = counts[counts["contested"] > 0]
     rows = rows[rows["group_id"].isin(counts.index)].join(counts, on="group_id")
     articles = getattr(corpus, "articles", None)

@@ -27,7 +27,7 @@ from toolkit.sdk import (
     svg,
 )
 
-from .step import AGAINST, FOR
+from .step import AGAINST, FOR, UNKNOWN_CLAIMANT, contest_score
 
 __all__ = [
     "contested_claims_view",
@@ -41,7 +41,6 @@ __all__ = [
 # which side of a proposition each stance takes (FOR, AGAINST): defined once, with "contested", in
 # toolkit_claims.step.contested_claims
 STANCE_ORDER = ["accuse", "assert", "support", "call", "other", "deny"]
-UNKNOWN_CLAIMANT = "unknown"  # the claimant column's value when no claimant is named
 _OVERVIEW_COLUMNS = ["contested", "proposition", "stances", "n_claimants", "n_articles", "first", "last", "group_id"]
 _ALL = ("entities", "date_range", "articles", "claim_group")
 _COLUMNS = ["date_start", "claimant", "stance", "proposition", "evidence", "outlet", "title", "article_id"]
@@ -161,6 +160,8 @@ class _ClaimCodes:
     stance: np.ndarray
     stances: np.ndarray
     claimants: DistinctPairs
+    claimant: np.ndarray  # each claim's claimant code
+    unknown: int  # the code of UNKNOWN_CLAIMANT (-2 when no claim has it)
     articles: DistinctPairs
     propositions: DistinctPairs
     proposition_text: np.ndarray
@@ -179,12 +180,16 @@ class _ClaimCodes:
         stance, stances = codes("stance", sort=False)
         proposition, proposition_text = codes("proposition", sort=True)
         date, date_text = codes("date_start", sort=True)  # ISO dates compare as text, as the groupby did
+        claimant, claimant_names = codes("claimant", sort=False)
+        unknown = np.flatnonzero(claimant_names == UNKNOWN_CLAIMANT)
         return cls(
             group=group,
             group_ids=group_ids,
             stance=stance,
             stances=stances,
-            claimants=DistinctPairs.of(group, codes("claimant", sort=False)[0]),
+            claimants=DistinctPairs.of(group, claimant),
+            claimant=claimant,
+            unknown=int(unknown[0]) if len(unknown) else -2,
             articles=DistinctPairs.of(group, codes("article_id", sort=False)[0]),
             propositions=DistinctPairs.of(group, proposition),
             proposition_text=proposition_text,
@@ -210,10 +215,14 @@ class _ClaimCodes:
         first_row = np.full(n_groups, len(rows), dtype=np.int64)
         np.minimum.at(first_row, group, np.arange(len(rows)))
         stance = self.stance[rows]
-        sides = [rows[np.isin(stance, np.flatnonzero(np.isin(self.stances, list(names))))] for names in (FOR, AGAINST)]
+        # a claim takes a side only when its claimant is named (see toolkit_claims.step.contest_score)
+        named = rows[self.claimant[rows] != self.unknown]
+        named_stance = self.stance[named]
+        sides = [named[np.isin(named_stance, np.flatnonzero(np.isin(self.stances, list(s))))] for s in (FOR, AGAINST)]
         n_for, n_against = (self.claimants.distinct(side, n_groups)[present] for side in sides)
+        n_voices = self.claimants.distinct(np.concatenate(sides), n_groups)[present]
         n_claims = sizes[present]
-        contested = np.minimum(n_for, n_against)
+        contested = contest_score(n_for, n_against, n_voices)
         n_claimants = self.claimants.distinct(rows, n_groups)[present]
         out = columns_frame(
             {

@@ -7,6 +7,11 @@ With the entities plugin in the same run the corpus step links speakers and
 relays to entities; without it the plugin works alone and names speakers by
 the text they resolve to.
 
+Options (``toolkit.analyze(..., options={"quotes": {...}})``): ``model`` —
+``"learned"`` (default: the rules, then a model trained on annotated news that
+accepts their quotes and finds reported speech they miss, with a calibrated
+``confidence`` per quote) or ``"rules-only"``.
+
 >>> plugin.name, plugin.provides, plugin.component
 ('quotes', ('quotes',), 'presslens_quotes')
 """
@@ -101,5 +106,6 @@ plugin = Plugin(
         "quote_speakers": lazy("toolkit_quotes.views:quote_speakers"),
         "quote_provenance": lazy("toolkit_quotes.views:quote_provenance"),
     },
-    options={"provenance_min_words": 8, "provenance_similarity": 90.0},
+    options={"provenance_min_words": 8, "provenance_similarity": 90.0, "model": "learned"},
+    evaluate=lazy("toolkit_quotes.rules.scoring:evaluate"),
 )

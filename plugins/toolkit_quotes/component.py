@@ -11,6 +11,10 @@ Works in any spaCy pipeline with a parser::
     doc._.presslens_quotes             # the full records (speaker, cue, via …)
     doc._.presslens_quote_records      # per quote: its id and offsets, as plain dicts
 
+``model``: ``"learned"`` (default) runs the rules and then the learned model
+(:mod:`.rules.learned`, weights shipped with the plugin) that accepts their
+quotes and finds reported speech they miss; ``"rules-only"`` stops after the rules.
+
 ``presslens_quote_records`` is what other components and plugins read: a tuple
 of dicts with ``quote_id``, ``kind``, ``content_start``, ``content_end``,
 ``cue_start`` and ``cue_end`` (character offsets into the Doc's text; the cue's
@@ -38,6 +42,7 @@ from spacy.tokens import Doc, Span
 from toolkit.sdk import doc_text, stable_id
 
 from .rules import Quote, QuoteOptions, find_quotes
+from .rules.learned import load_model, refine
 
 __all__ = [
     "make_quotes",
@@ -49,9 +54,11 @@ __all__ = [
     "quote_records",
     "quote_rows",
     "extract",
+    "MODELS",
 ]
 
 SPAN_KEY = "presslens_quotes"
+MODELS = ("learned", "rules-only")
 
 
 def ensure_extensions() -> None:
@@ -65,6 +72,8 @@ def ensure_extensions() -> None:
         Doc.set_extension("presslens_quote_records", default=None)
     if not Doc.has_extension("presslens_quote_problems"):
         Doc.set_extension("presslens_quote_problems", default=None)
+    if not Doc.has_extension("presslens_quote_model"):
+        Doc.set_extension("presslens_quote_model", default=None)
 
 
 @dataclass(frozen=True)
@@ -72,10 +81,23 @@ class QuotesComponent:
     """Finds attributions in a parsed Doc and stores them on it."""
 
     options: QuoteOptions
+    model: str = "learned"
+
+    def __post_init__(self) -> None:
+        if self.model not in MODELS:
+            raise ValueError(
+                f"Unknown quotes model {self.model!r}: expected one of {', '.join(MODELS)} "
+                "(options={'quotes': {'model': 'rules-only'}} turns the learned model off)."
+            )
+        if self.model == "learned":
+            load_model()  # a missing weights file fails here, before any article, with the command that rebuilds it
 
     def __call__(self, doc: Doc) -> Doc:
         ensure_extensions()
         quotes, problems = find_quotes(doc, options=self.options)
+        if self.model == "learned":
+            quotes = refine(doc, quotes)
+        doc._.presslens_quote_model = self.model
         doc._.presslens_quotes = tuple(quotes)
         doc._.presslens_quote_records = quote_records(doc._.presslens_article_id or "", quotes)
         doc._.presslens_quote_problems = tuple(problems)
@@ -119,16 +141,22 @@ def _content_span(doc: Doc, quote: Quote) -> Span | None:
     "presslens_quotes",
     assigns=["doc.spans", "doc._.presslens_quotes", "doc._.presslens_quote_records"],
     requires=["token.dep", "token.lemma", "token.pos", "doc.sents"],
-    default_config={"beliefs": True, "min_direct_words": 3, "split_lines": True},
+    default_config={"beliefs": True, "min_direct_words": 3, "split_lines": True, "model": "learned"},
 )
 def make_quotes(
-    nlp: Language, name: str, *, beliefs: bool = True, min_direct_words: int = 3, split_lines: bool = True
+    nlp: Language,
+    name: str,
+    *,
+    beliefs: bool = True,
+    min_direct_words: int = 3,
+    split_lines: bool = True,
+    model: str = "learned",
 ) -> QuotesComponent:
     """Create the quotes component; see :class:`toolkit_quotes.rules.QuoteOptions` for the options."""
     ensure_extensions()
     if split_lines and "parser" in nlp.pipe_names and "presslens_line_sentences" not in nlp.pipe_names:
         nlp.add_pipe("presslens_line_sentences", before="parser")
-    return QuotesComponent(QuoteOptions(beliefs=beliefs, min_direct_words=min_direct_words))
+    return QuotesComponent(QuoteOptions(beliefs=beliefs, min_direct_words=min_direct_words), model=model)
 
 
 @Language.component("presslens_line_sentences")
@@ -179,11 +207,13 @@ def quote_rows(doc: Doc, article_id: str, quotes: tuple[Quote, ...] | list[Quote
 
 
 def extract(doc: Doc, article: Any, options: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """The plugin's ``extract``: reads ``doc._.presslens_quotes`` (or finds them if the component did not run)."""
+    """The plugin's ``extract``: reads ``doc._.presslens_quotes``, or runs the component on the Doc when it did
+    not run or ran with another ``model`` than the run's options ask for (the rules need no second parse)."""
     ensure_extensions()
-    quotes = doc._.presslens_quotes
-    if quotes is None:
+    model = str(options.get("model", "learned"))
+    if doc._.presslens_quotes is None or doc._.presslens_quote_model != model:
         known = {k: options[k] for k in ("beliefs", "min_direct_words") if k in options}
-        quotes, _ = find_quotes(doc, options=QuoteOptions(**known))
+        QuotesComponent(QuoteOptions(**known), model=model)(doc)
+    quotes = doc._.presslens_quotes
     article_id = getattr(article, "article_id", None) or doc._.presslens_article_id or ""
     return {"quotes": quote_rows(doc, article_id, quotes)}

@@ -15,6 +15,7 @@ it needs only the quotes' own text: which copy came first is read from
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,6 +46,13 @@ def link_spans(spans: pd.DataFrame, mentions: pd.DataFrame) -> pd.Series:
     for aid, m_start, m_end, entity in zip(*(values(linked[c]) for c in ("article_id", "start", "end", "entity_id"))):
         entity = str(entity)
         by_article.setdefault(aid, []).append((int(m_start), int(m_end), same.setdefault(entity, entity)))
+    # per article, the mentions' positions in order of start and the longest mention: a span looks only at
+    # the mentions that can overlap it (one scan of every mention per span was quadratic in a long article)
+    ordered: dict[Any, tuple[list[int], list[int], int]] = {}
+    for aid, mentions_of in by_article.items():
+        order = sorted(range(len(mentions_of)), key=lambda k: mentions_of[k][0])
+        longest = max(m_end - m_start for m_start, m_end, _ in mentions_of)
+        ordered[aid] = ([mentions_of[k][0] for k in order], order, longest)
     found: list[str | None] = []
     for aid, start, end in zip(*(values(spans[c]) for c in ("article_id", "start", "end"))):
         candidates = by_article.get(aid)
@@ -52,8 +60,11 @@ def link_spans(spans: pd.DataFrame, mentions: pd.DataFrame) -> pd.Series:
             found.append(None)
             continue
         start, end = int(start), int(end)
+        starts, order, longest = ordered[aid]
+        # a mention overlaps only if it starts before ``end`` and after ``start - longest``
+        window = order[bisect.bisect_right(starts, start - longest) : bisect.bisect_left(starts, end)]
         best, best_overlap = None, 0
-        for m_start, m_end, entity in candidates:  # first mention wins ties, as idxmax did
+        for m_start, m_end, entity in map(candidates.__getitem__, sorted(window)):  # first mention wins ties
             overlap = min(m_end, end) - max(m_start, start)
             if overlap > best_overlap:
                 best, best_overlap = entity, overlap
@@ -97,15 +108,26 @@ def _link_entities(quotes: pd.DataFrame, mentions: pd.DataFrame, entities: pd.Da
     ref_end = _column(quotes, "speaker_ref_end").fillna(_column(quotes, "speaker_end"))
     speakers = pd.DataFrame({"article_id": quotes["article_id"], "start": ref_start, "end": ref_end})
     # an unresolved pronoun or description has no reference: never link its bare text
-    unresolved = _column(quotes, "speaker_resolution").isin(["unresolved", "none"])
+    resolution = _column(quotes, "speaker_resolution")
+    unresolved = resolution.isin(["unresolved", "none"])
     speakers.loc[unresolved, ["start", "end"]] = pd.NA
+    # an office or a description resolved to a phrase ("Ostland's embassy", "the latest poll by the Herald")
+    # is linked by its last word, its head: never to a name inside it
+    by_head = resolution.isin(["office", "description"]) & speakers["end"].notna()
+    speakers.loc[by_head, "start"] = speakers.loc[by_head, "end"] - 1
     quotes["speaker_entity_id"] = link_spans(speakers, mentions).astype("string")
     via = pd.DataFrame(
         {"article_id": quotes["article_id"], "start": _column(quotes, "via_start"), "end": _column(quotes, "via_end")}
     )
     quotes["via_entity_id"] = link_spans(via, mentions).astype("string")
-    if entities is not None and not entities.empty:
-        names = dict(zip(entities["entity_id"].astype(str), entities["name"]))
+    names = (
+        dict(zip(entities["entity_id"].astype(str), entities["name"]))
+        if entities is not None and not entities.empty
+        else {}
+    )
+    if "speaker_spans" in quotes:
+        quotes["speaker_entity_ids"], quotes["speakers"] = _link_speakers(quotes, mentions, names)
+    if names:
         # plain Python over object values: pandas' Series.where on an all-missing Arrow column raises
         # "Converting strings to null" (found by the property tests)
         fallback = quotes["speaker_name"].astype(object) if "speaker_name" in quotes else [None] * len(quotes)
@@ -113,6 +135,48 @@ def _link_entities(quotes: pd.DataFrame, mentions: pd.DataFrame, entities: pd.Da
         quotes["speaker_name"] = pd.Series(
             [c if c is not None else f for c, f in zip(canonical, fallback)], index=quotes.index, dtype=object
         ).astype("string")
+
+
+def _link_speakers(
+    quotes: pd.DataFrame, mentions: pd.DataFrame, names: Mapping[str, str]
+) -> tuple[list[list[str | None]], list[list[str]]]:
+    """Every speaker of each quote linked like the first: its entity id, and the entity's name for its own.
+
+    The first speaker is the contract columns' one, so it takes ``speaker_entity_id`` as it is
+    (that link also follows the speaker span when the quote has one speaker).
+    """
+    flat_rows: list[tuple[Any, int, int]] = []
+    owners: list[tuple[int, int]] = []
+    spans_per_quote = list(quotes["speaker_spans"])
+    for q, (aid, spans) in enumerate(zip(quotes["article_id"], spans_per_quote)):
+        for k, span in enumerate(_listed(spans)):
+            if k and span is not None and len(span) == 2:
+                # the other speakers are names or pronouns resolved to names: their whole span links
+                flat_rows.append((aid, int(span[0]), int(span[1])))
+                owners.append((q, k))
+    linked: dict[tuple[int, int], str | None] = {}
+    if flat_rows:
+        frame = pd.DataFrame(flat_rows, columns=["article_id", "start", "end"])
+        linked = dict(zip(owners, link_spans(frame, mentions).tolist()))
+    first = quotes["speaker_entity_id"].tolist()
+    ids: list[list[str | None]] = []
+    spoken: list[list[str]] = []
+    for q, (spans, given) in enumerate(zip(spans_per_quote, quotes["speakers"])):
+        given_names = [str(n) for n in _listed(given)]
+        row_ids = [
+            (None if pd.isna(first[q]) else str(first[q])) if k == 0 else linked.get((q, k))
+            for k in range(len(_listed(spans)))
+        ]
+        ids.append(row_ids)
+        spoken.append([names.get(e, n) if e is not None else n for e, n in zip(row_ids, given_names)])
+    return ids, spoken
+
+
+def _listed(value: Any) -> list[Any]:
+    """A list cell as a list (Parquet gives arrays; a missing cell is no items)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return []
+    return [None if v is None else (list(v) if not isinstance(v, str) and hasattr(v, "__len__") else v) for v in value]
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:

@@ -608,16 +608,30 @@ def _template(*, binned: bool, color: str, width: int) -> dict[str, Any]:
 
 
 def _fill(node: Any, values: dict[Any, Any]) -> Any:
-    """``node`` with every placeholder replaced (a list holding only a placeholder counts as one)."""
-    if isinstance(node, dict):
-        return {k: _fill(v, values) for k, v in node.items()}
-    if isinstance(node, list):
-        if len(node) == 1 and isinstance(node[0], str) and node[0] in values:
-            return values[node[0]]
-        return [_fill(v, values) for v in node]
-    if isinstance(node, (str, int)) and not isinstance(node, bool) and node in values:
-        return values[node]
-    return node
+    """``node`` with every placeholder replaced (a list holding only a placeholder counts as one).
+
+    Walked with a stack of (node, the container its copy goes in, its key there), not by recursion,
+    so a nesting of any depth is filled.
+    """
+    root: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any]] = [(node, root, 0)]
+    while stack:
+        item, parent, key = stack.pop()
+        if isinstance(item, dict):
+            copy: Any = dict.fromkeys(item)  # the keys in their order; the values are filled in below
+            stack.extend((value, copy, k) for k, value in item.items())
+        elif isinstance(item, list):
+            if len(item) == 1 and isinstance(item[0], str) and item[0] in values:
+                copy = values[item[0]]
+            else:
+                copy = [None] * len(item)
+                stack.extend((value, copy, i) for i, value in enumerate(item))
+        elif isinstance(item, (str, int)) and not isinstance(item, bool) and item in values:
+            copy = values[item]
+        else:
+            copy = item
+        parent[key] = copy
+    return root[0]
 
 
 def _live_spec(

@@ -375,7 +375,9 @@ def hostile_corpus(folder: Path) -> tuple[Path, Path]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("template", [None, REPO / "notebooks" / "report.ipynb"], ids=["kernel-free", "notebook"])
+@pytest.mark.parametrize(
+    "template", [None, REPO / "toolkit" / "templates" / "report.ipynb"], ids=["kernel-free", "notebook"]
+)
 def test_report_command_writes_one_inert_offline_page(tmp_path: Path, template: Path | None) -> None:
     folder, metadata = hostile_corpus(tmp_path / "news")
     out = tmp_path / "r.html"

@@ -22,7 +22,9 @@ def _contested_stand_in(corpus: Corpus) -> pd.DataFrame:
     """Stands in for the claims plugin's ``contested_claims``: the claims rows of groups asserted and denied."""
     claims = corpus.claims
     sides = claims.groupby("group_id")["stance"].agg(lambda s: "deny" in set(s) and len(set(s) - {"deny"}) > 0)
-    return claims[claims["group_id"].map(sides)]
+    rows = claims[claims["group_id"].map(sides)]
+    # the side each claim takes is the plugin's answer too (its "side" column), not the exercise's
+    return rows.assign(side=rows["stance"].map(lambda s: "against" if s == "deny" else "for"))
 
 
 @pytest.fixture(autouse=True)

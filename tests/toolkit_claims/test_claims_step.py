@@ -123,9 +123,20 @@ def test_stance_and_proposition(claims, index):
     _text, _speaker, _cue, _content, stance, words = CASES[index]
     row = claims.set_index("quote_id").loc[f"q{index}"]
     assert row["stance"] == stance, row.to_dict()
-    for word in words:
-        assert word.lower() in row["proposition"].lower(), (word, row["proposition"])
+    for word in words:  # the key grouping compares is normalised: lemmas ("rose" -> "rise")
+        assert word.lower() in row["proposition_key"], (word, row["proposition_key"])
     assert row["claimant_entity_id"] == f"S{index}"
+
+
+def test_propositions_are_the_articles_own_words(claims):
+    """Issue #17: propositions read as lemma strings ("deny: happen"); they are now a span of the article."""
+    texts = dict(zip(_tables(CASES)["articles"]["article_id"], _tables(CASES)["articles"]["text"]))
+    for row in claims.itertuples():
+        text = texts[row.article_id]
+        assert row.proposition == text[row.proposition_start : row.proposition_end], row
+        assert row.proposition and not row.proposition[0].isspace() and not row.proposition.endswith(".")
+    said = claims.set_index("quote_id").loc["q6"]  # "The agency said that prices rose by four percent."
+    assert said["proposition"] == "prices rose by four percent"
 
 
 def test_contract_columns_dates_and_confidence(claims):

@@ -14,12 +14,16 @@ def _reference(claims: pd.DataFrame) -> pd.DataFrame:
     """The first implementation: one pandas groupby per column."""
     frame = claims[["group_id", "claimant", "stance", "proposition", "article_id", "date_start"]]
     groups = frame.groupby("group_id", sort=False)
-    pro = frame[frame["stance"].isin(FOR)].groupby("group_id")["claimant"].nunique()
-    con = frame[frame["stance"].isin(AGAINST)].groupby("group_id")["claimant"].nunique()
+    # a side is taken by a named claimant; contested needs a claimant against other than the one for
+    named = frame[frame["claimant"].ne("unknown").fillna(True).astype(bool)]
+    pro = named[named["stance"].isin(FOR)].groupby("group_id")["claimant"].nunique()
+    con = named[named["stance"].isin(AGAINST)].groupby("group_id")["claimant"].nunique()
+    voices = named[named["stance"].isin(FOR + AGAINST)].groupby("group_id")["claimant"].nunique()
     out = pd.DataFrame({"n_claims": groups.size()})
     out["n_for"] = pro.reindex(out.index, fill_value=0).astype(int)
     out["n_against"] = con.reindex(out.index, fill_value=0).astype(int)
-    out["contested"] = out[["n_for", "n_against"]].min(axis=1)
+    two = voices.reindex(out.index, fill_value=0).astype(int) >= 2
+    out["contested"] = out[["n_for", "n_against"]].min(axis=1).where(two, 0)
     out["n_claimants"] = groups["claimant"].nunique()
     out["n_articles"] = groups["article_id"].nunique()
     counts = frame.groupby(["group_id", "stance"]).size()
@@ -74,7 +78,7 @@ def _claims(seed: int, n: int) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "group_id": pick(["g1", "g2", "g3", "g10", None], [0.3, 0.3, 0.2, 0.15, 0.05]),
-            "claimant": pick(["A", "B", "C", "D", None]),
+            "claimant": pick(["A", "B", "C", "D", "unknown", None]),
             "stance": pick(["assert", "deny", "accuse", "support", "call", "other", "hedge", None]),
             "proposition": pick(["x", "y", "z", None]),
             "article_id": pick(["a1", "a2", "a3"]),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 
-from toolkit.sdk import timex_range
+from toolkit.sdk import timex_range, word_list
 
 from .cells import present, text_of
 from .grouping import Frame, entity_key, lexical_terms, term_set
@@ -33,6 +33,7 @@ __all__ = [
     "_entity_names",
     "_date",
     "_confidence",
+    "proposition_span",
 ]
 
 
@@ -41,9 +42,19 @@ def _claimants(
 ) -> list[tuple[str | None, str | None]]:
     """One (entity_id, name) per claimant; "Ostland and Westmark deny" gives two.
 
-    Only coordinated names split a speaker ("X and Y", "X, Y"); "an Ostlandian
-    Foreign Ministry spokeswoman Anna Berg" is one claimant.
+    The quotes table's ``speakers`` list (with ``speaker_entity_ids``) says who they
+    are, so the two tables agree; a table without it (made by an older quotes plugin)
+    is split here: only coordinated names split a speaker ("X and Y", "X, Y"); "an
+    Ostlandian Foreign Ministry spokeswoman Anna Berg" is one claimant.
     """
+    listed = _listed(getattr(quote, "speakers", None))
+    if listed is not None and len(listed) > 1:
+        ids = _listed(getattr(quote, "speaker_entity_ids", None)) or [None] * len(listed)
+        pairs = [(text_of(e) or None, text_of(n) or None) for e, n in zip(ids, listed)]
+        # one claim per speaker: the same entity named twice is one claimant
+        return list({(e or n or ""): (e, names.get(e, n) if e else n) for e, n in pairs}.values())
+    if listed is not None:
+        return _one_claimant(quote, names)
     speaker_ids: list[str] = []
     if offsets.speaker_start is not None and offsets.speaker_end is not None and len(mentions):
         spans = _within(mentions, offsets.speaker_start, offsets.speaker_end)
@@ -52,13 +63,27 @@ def _claimants(
         ):
             speaker_ids = list(dict.fromkeys(e for _, _, e in spans))
     if len(speaker_ids) < 2:
-        # a single claimant: the quotes plugin's resolution (which also follows pronouns) wins
-        single = text_of(quote.speaker_entity_id)
-        speaker_ids = [single] if single else []
-    if not speaker_ids:
-        return [(None, text_of(getattr(quote, "speaker_name", None)) or None)]
+        return _one_claimant(quote, names)
+    return [(eid, names.get(eid) or eid) for eid in speaker_ids]
+
+
+def _one_claimant(quote: Any, names: Mapping[str, str]) -> list[tuple[str | None, str | None]]:
+    """A single claimant: the quotes plugin's resolution (which also follows pronouns)."""
+    single = text_of(quote.speaker_entity_id)
     fallback = text_of(getattr(quote, "speaker_name", None))
-    return [(eid, names.get(eid) or (fallback if len(speaker_ids) == 1 else None) or eid) for eid in speaker_ids]
+    if not single:
+        return [(None, fallback or None)]
+    return [(single, names.get(single) or fallback or single)]
+
+
+def _listed(value: Any) -> list[Any] | None:
+    """A list cell as a list; None when the column is absent or the cell missing."""
+    if value is None or isinstance(value, str):
+        return None
+    try:
+        return list(value)
+    except TypeError:  # a missing cell (NaN, pd.NA)
+        return None
 
 
 _COORDINATION = re.compile(r"\s*(?:,\s*)?(?:and|&|as well as|or|,)\s*", re.I)
@@ -172,7 +197,10 @@ class QuoteClaim(NamedTuple):
     quote_id: str
     claimants: list[tuple[str | None, str | None]]
     stance: str
-    proposition: str
+    proposition: str  # the article's own words (``text[proposition_start:proposition_end]``)
+    proposition_start: int
+    proposition_end: int
+    proposition_key: str  # the normalised paraphrase grouping compares ("sell arms"), not for reading
     about: list[str]
     date_start: str | None
     date_end: str | None
@@ -225,11 +253,19 @@ def read_claim(
     # the proposition's own clause, not the whole quote: a long quote's later
     # sentences comment on the claim and would drown what it is about
     terms = term_set(reading["word_terms"]) | lexical_terms([(w, "NOUN") for w in reading["proposition"].split()])
+    start, end = proposition_span(article.text, core)
+    for wider in (span, sentence):  # a clause of punctuation only: the quote's words, else its sentence
+        if start < end:
+            break
+        start, end = proposition_span(article.text, wider)
     return QuoteClaim(
         quote_id=str(quote.quote_id),
         claimants=claimants,
         stance=reading["stance"],
-        proposition=reading["proposition"],
+        proposition=article.text[start:end],
+        proposition_start=start,
+        proposition_end=end,
+        proposition_key=str(reading["proposition"] or "").lower(),
         about=about,
         date_start=date_start,
         date_end=date_end,
@@ -247,3 +283,54 @@ def read_claim(
         order=offsets.content_start if offsets.content_start is not None else span[0],
         anaphoric=bool(reading["anaphoric"]),
     )
+
+
+_MAX_PROPOSITION_CHARS = 240  # a proposition is read in a table cell: a clause, not a paragraph
+_EDGE = " \t\n\r,;:.\"'“”‘’()-–—"
+
+
+def proposition_span(text: str, core: tuple[int, int]) -> tuple[int, int]:
+    """The proposition as the article words it: ``core`` (its own clause) without the
+    quotation marks and punctuation at its edges, cut at a word boundary when longer
+    than a table cell can show. Offsets into ``text``, so the view can point at them.
+
+    >>> text = 'He said "Ostland sold rockets to Marea." Then he left.'
+    >>> start, end = proposition_span(text, (8, 40))
+    >>> text[start:end]
+    'Ostland sold rockets to Marea'
+    >>> text = "She said that the port was closed."
+    >>> text[slice(*proposition_span(text, (9, 34)))]
+    'the port was closed'
+    >>> text = "They denied it, saying that would never happen."
+    >>> text[slice(*proposition_span(text, (23, 46)))]
+    'that would never happen'
+    """
+    start, end = max(0, core[0]), min(len(text), core[1])
+    if end - start > _MAX_PROPOSITION_CHARS:
+        cut = text.rfind(" ", start, start + _MAX_PROPOSITION_CHARS)
+        end = cut if cut > start else start + _MAX_PROPOSITION_CHARS
+    while start < end and text[start] in _EDGE:
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    found = _COMPLEMENTISER.match(text, start, end)
+    # "said that X": the proposition is X; but in "saying that would never happen" "that" is the subject
+    if found and found.group(1).lower() not in _VERB_NEXT:
+        start = found.end()
+    return start, end
+
+
+_COMPLEMENTISER = re.compile(r"that\s+(?=(\w+))", re.I)
+# a verb right after "that" makes "that" a pronoun: the auxiliaries and the forms of be, have and do
+_VERB_NEXT = word_list("auxiliaries", package="toolkit_claims") | {
+    "is",
+    "are",
+    "was",
+    "were",
+    "am",
+    "has",
+    "had",
+    "does",
+    "did",
+    "'s",
+}

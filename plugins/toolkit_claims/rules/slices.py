@@ -35,6 +35,8 @@ _QUOTE_COLUMNS = (
     "speaker_end",
     "speaker_entity_id",
     "speaker_name",
+    "speakers",
+    "speaker_entity_ids",
     "confidence",
 )
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from toolkit.sdk import lexicon, word_list
 
@@ -394,25 +394,25 @@ def acronym_of(long_name: str, acronym: str) -> bool:
     words = [w for w in re.split(r"[\s\-]+", strip_accents(long_name).replace("’", "'")) if w]
     if not letters or len(words) < 2:
         return False
-
-    @cache
-    def match(i: int, j: int) -> bool:
-        if j == len(letters):
-            return all(w.lower() in _MINOR for w in words[i:])
-        if i == len(words):
-            return False
-        word = words[i]
-        if word.lower() in _MINOR and match(i + 1, j):
-            return True
+    n, m = len(words), len(letters)
+    minor = [w.lower() in _MINOR for w in words]
+    rest_minor = [True] * (n + 1)  # rest_minor[i]: every word from the i-th on is a minor word
+    for i in range(n - 1, -1, -1):
+        rest_minor[i] = minor[i] and rest_minor[i + 1]
+    # matched[j]: whether words i.. spell letters j.. — built from the last word back, one row per word
+    # (a recursion over the words ran out of stack on a long name)
+    matched = [j == m for j in range(m + 1)]  # no words left: only no letters left matches
+    for i in range(n - 1, -1, -1):
+        word, below = words[i], matched
         # this word gives 1..3 letters: its initial, then optional further capitals inside it
-        if word[0].upper() != letters[j]:
-            return False
-        if match(i + 1, j + 1):
-            return True
-        inner = [c for c in word[1:] if c.isupper()]
-        return bool(inner) and j + 1 < len(letters) and inner[0] == letters[j + 1] and match(i + 1, j + 2)
-
-    return match(0, 0)
+        inner = next((c for c in word[1:] if c.isupper()), None)
+        matched = [False] * m + [rest_minor[i]]
+        for j in range(m):
+            matched[j] = (minor[i] and below[j]) or (
+                word[0].upper() == letters[j]
+                and (below[j + 1] or (inner is not None and j + 1 < m and inner == letters[j + 1] and below[j + 2]))
+            )
+    return matched[0]
 
 
 # Nationality adjectives the rule below cannot derive ("French", "Dutch"): adjective -> country.

@@ -7,6 +7,7 @@ romanisation (by their transliteration keys), with spaCy's tokeniser only.
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -295,8 +296,15 @@ def _recover_chunk(
         spans = list(zip(index, columns.start[rows].tolist(), columns.end[rows].tolist()))
         codes, labels = columns.spacy_label
         label_of = dict(zip(index, map(labels.__getitem__, codes[rows].tolist())))
+        # the mentions a match can overlap, by bisection over them in order of start (a scan of every
+        # mention per match was quadratic in a long article)
+        order = sorted(range(len(spans)), key=lambda k: spans[k][1])
+        span_starts = [spans[k][1] for k in order]
+        longest = max((e - s for _, s, e in spans), default=0)
         for start, end, name_label in matches:
-            overlapping = [(i, s, e) for i, s, e in spans if s < end and start < e]
+            window = order[bisect.bisect_right(span_starts, start - longest) : bisect.bisect_left(span_starts, end)]
+            # in the mentions' own order, as before: the first overlapping one gives the label
+            overlapping = [(i, s, e) for i, s, e in map(spans.__getitem__, sorted(window)) if s < end and start < e]
             if any(s < start or e > end for _, s, e in overlapping):
                 continue  # the match sits inside (or across) a longer mention: leave it
             if any(s == start and e == end for _, s, e in overlapping):

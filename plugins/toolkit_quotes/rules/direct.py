@@ -17,7 +17,7 @@ from toolkit.sdk import doc_text
 from .marks import Stretch
 from .memo import tokens_between
 from .records import Draft, QuoteOptions
-from .spans import CLOSERS, FINITE_TAGS, clause_floor, kind_for, trim, word_count
+from .spans import CLOSERS, FINITE_TAGS, clause_floor, kind_for, next_opening, trim, word_count
 from .speakers import noun_phrase, person_mentions, speaker_of
 from .verbs import cue_in, cue_span, has_cue_child, is_cue_verb
 from .words import ANSWER_NOUNS, PERSON_SUBJECT_PRONOUNS, SPEECH_VERBS, SUBORDINATORS
@@ -227,7 +227,7 @@ def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> To
         return None
     # “… .” ends a sentence: only a lower-case cue continues it (“… .” he said), not a new sentence
     sentence_closed = inner_tail.endswith((".", "!", "?"))
-    next_open = min((s.start for s in stretches if s.start >= stretch.end), default=len(text))
+    next_open = next_opening(stretches, stretch.end, len(text))
     limit = min(next_open, len(text))
     tokens = tokens_between(doc, stretch.end, limit)[:40]
     if sentence_closed and tokens and tokens[0].text[:1].isupper() and tokens[0].pos_ != "PROPN":

@@ -22,6 +22,9 @@ Boilerplate lines (bios, comment prompts, captions) never yield a quote.
 
 from __future__ import annotations
 
+import bisect
+import itertools
+
 from spacy.tokens import Doc
 
 from toolkit.sdk import doc_text
@@ -31,12 +34,13 @@ from .marks import MarkProblem, scan_quotes
 from .memo import per_doc_memo, verb_like_tokens
 from .nouns import noun_messages
 from .paragraphs import colon_blocks, continuations, paragraph_openers, speaker_lines
-from .records import Draft, Quote, QuoteOptions
-from .relays import is_medium, relay_quotes
+from .records import CoSpeaker, Draft, Quote, QuoteOptions
+from .relays import as_medium, is_medium, relay_quotes
 from .reported import clause_quote
 from .spans import boilerplate_ranges, overlaps_any
-from .speakers import EarlierSpeaker, EarlierSpeakers, RangeIndex, person_mentions, resolve_speaker
+from .speakers import EarlierSpeaker, EarlierSpeakers, RangeIndex, conjuncts, person_mentions, resolve_speaker
 from .verbs import is_cue_verb, is_message_verb
+from .words import RELAYING_VERBS, REPRESENTATIVE_NOUNS, ROLE_NOUNS
 
 
 # ---------------------------------------------------------------------------
@@ -84,8 +88,14 @@ def _find_quotes(doc: Doc, text: str, options: QuoteOptions) -> tuple[list[Quote
         if draft is not None:
             drafts.append(draft)
             used_cues.add(token.i)
+    # whether a draft holds the stretch, by bisection over the drafts in order of start with the furthest
+    # end reached so far (asking every draft for every stretch was quadratic in the article's quotes)
+    held = sorted(d.content for d in drafts)
+    held_starts = [start for start, _ in held]
+    reach = list(itertools.accumulate((end for _, end in held), max))
     for index, stretch in enumerate(stretches):
-        if any(d.content[0] <= stretch.start and stretch.end <= d.content[1] for d in drafts):
+        k = bisect.bisect_right(held_starts, stretch.start)
+        if k and reach[k - 1] >= stretch.end:
             used_stretches.add(index)
 
     if options.beliefs:
@@ -127,19 +137,26 @@ def _drop_nested(drafts: list[Draft]) -> list[Draft]:
     Inside quotation marks a speaker's own "we say that …" is part of the quote. In
     reported speech the outer attribution is kept ("the office stated that the
     country considers …") — except when the outer speaker is a medium relaying
-    someone (then the inner quote is kept with the medium as ``via``) or the same
-    speaker through a more specific verb ("defended by saying: …").
+    someone (then the inner quote is kept with the medium as ``via``), when it relays
+    a statement with a verb after it ("X emphasized that …, the outlet wrote": X's quote
+    with the outlet as ``via``), or the same speaker through a more specific verb
+    ("defended by saying: …").
     """
     dropped: set[int] = set()
     by_size = sorted(range(len(drafts)), key=lambda i: drafts[i].content[1] - drafts[i].content[0], reverse=True)
+    # each outer draft looks only at the cues inside its content, found by bisection (in the drafts' order):
+    # comparing every pair made an article with thousands of quotes quadratic
+    cued = sorted((d.cue[0], j) for j, d in enumerate(drafts) if d.cue is not None and d.source != "colon-block")
+    cue_starts = [start for start, _ in cued]
     for i in by_size:
         outer = drafts[i]
         if i in dropped:
             continue
-        for j, inner in enumerate(drafts):
-            if j == i or j in dropped or inner.cue is None or inner.source == "colon-block":
-                continue
-            if not (outer.content[0] <= inner.cue[0] < outer.content[1]):
+        lo = bisect.bisect_left(cue_starts, outer.content[0])
+        hi = bisect.bisect_left(cue_starts, outer.content[1])
+        for j in sorted(j for _, j in cued[lo:hi]):
+            inner = drafts[j]
+            if j == i or j in dropped or inner.cue is None:
                 continue
             same_speaker = (
                 outer.speaker is not None
@@ -149,7 +166,10 @@ def _drop_nested(drafts: list[Draft]) -> list[Draft]:
             )
             if outer.kind == "direct" and outer.source != "clause":
                 dropped.add(j)
-            elif outer.speaker is not None and is_medium(outer.speaker) and inner.speaker is not None:
+            elif _relays(outer, inner):
+                _take_over(outer, inner)
+                dropped.add(j)
+            elif outer.speaker is not None and inner.speaker is not None and is_medium(outer.speaker):
                 inner.via = inner.via or (outer.speaker.start_char, outer.speaker.end_char)
                 dropped.add(i)
                 break
@@ -161,6 +181,41 @@ def _drop_nested(drafts: list[Draft]) -> list[Draft]:
     return [d for k, d in enumerate(drafts) if k not in dropped]
 
 
+def _relays(outer: Draft, inner: Draft) -> bool:
+    """ "However, the spokesperson emphasized that …, the outlet wrote": the outlet passes on the
+    spokesperson's own statement, so the spokesperson is the speaker and the outlet the relay.
+
+    Only for a relaying verb after the whole message, whose message is the inner quote's clause, speaker and all.
+    """
+    if outer.cue is None or outer.cue_token is None or inner.speaker is None or outer.cue[0] < outer.content[1]:
+        return False
+    doc = inner.speaker.doc
+    if doc[outer.cue_token].lemma_.lower() not in RELAYING_VERBS or inner.cue_token is None:
+        return False
+    if doc[inner.cue_token].head.i != outer.cue_token:
+        return False  # only the statement the outlet reports, not a clause further inside it
+    return outer.content[0] <= inner.speaker.start_char and inner.speaker.end_char <= outer.content[1]
+
+
+def _take_over(outer: Draft, inner: Draft) -> None:
+    """The relayed statement becomes the quote: the inner speaker and cue, the message from the inner
+    verb's clause to the end of the outer message, and the outer speaker as its relay."""
+    assert outer.speaker is not None and inner.speaker is not None and inner.cue is not None
+    doc = inner.speaker.doc
+    start = inner.content[0]
+    if inner.cue_token is not None:
+        verb = doc[inner.cue_token]
+        clauses = [c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i]
+        if clauses:
+            start = clauses[0].left_edge.idx
+    if outer.content[0] <= start < outer.content[1]:
+        outer.content = (start, outer.content[1])
+        outer.parts = [(max(a, start), b) for a, b in outer.parts if b > start] or [outer.content]
+    outer.via = (outer.speaker.start_char, outer.speaker.end_char)
+    outer.speaker = inner.speaker
+    outer.cue, outer.cue_token = inner.cue, inner.cue_token
+
+
 def _resolve_all(doc: Doc, drafts: list[Draft]) -> list[Quote]:
     quotes: list[Quote] = []
     # built once: each speaker asks them by bisection
@@ -169,34 +224,70 @@ def _resolve_all(doc: Doc, drafts: list[Draft]) -> list[Quote]:
     messages = RangeIndex([d.content for d in drafts])
     people = {(p.start_char, p.end_char) for p in person_mentions(doc)}
     resolved: dict[int, tuple] = {}
+    co_speakers: dict[int, tuple[CoSpeaker, ...]] = {}
     for draft in sorted(drafts, key=lambda d: d.cue[0] if d.cue else d.content[0]):
         speaker = draft.speaker
         if draft.inherited_from is not None and id(draft.inherited_from) in resolved:
             res = resolved[id(draft.inherited_from)]
             ref_start, ref_end, confidence, how = res
             confidence = round(confidence * 0.9, 3)
+            co_speakers[id(draft)] = co_speakers.get(id(draft.inherited_from), ())
         else:
             # the contents around the speaker do not count: a speaker inside a quote is quoting someone
-            resolution = resolve_speaker(
-                doc,
-                speaker,
-                earlier=earlier,
-                exclude=contents,
-                messages=messages,
-                exclude_around=speaker.start_char if speaker is not None else None,
-            )
+            phrases = conjuncts(speaker) if speaker is not None and len(speaker) else []
+            resolutions = [
+                resolve_speaker(
+                    doc,
+                    phrase,
+                    earlier=earlier,
+                    exclude=contents,
+                    messages=messages,
+                    exclude_around=phrase.start_char if phrase is not None else None,
+                )
+                for phrase in (phrases if len(phrases) > 1 else [speaker])
+            ]
+            resolution = resolutions[0]
             ref_start, ref_end = resolution.ref_start, resolution.ref_end
             confidence, how = resolution.confidence, resolution.how
+            if len(phrases) > 1:
+                # "Ostland and Westmark deny …": every one of them speaks; the first fills the contract columns
+                co_speakers[id(draft)] = tuple(
+                    CoSpeaker(
+                        start=phrase.start_char,
+                        end=phrase.end_char,
+                        ref_start=r.ref_start,
+                        ref_end=r.ref_end,
+                        resolution=r.how,
+                    )
+                    for phrase, r in zip(phrases, resolutions)
+                )
         resolved[id(draft)] = (ref_start, ref_end, confidence, how)
         if ref_start is not None and ref_end is not None:
             ref = doc.char_span(ref_start, ref_end, alignment_mode="expand")
-            if (ref_start, ref_end) in people or how in ("pronoun", "description"):
+            if (ref_start, ref_end) in people or how == "pronoun":
                 label = "PERSON"
+            elif how == "office":
+                label = "ORG"  # an office or its organisation: never the antecedent of "he" or "she"
             else:
                 label = ref.root.ent_type_ if ref is not None else ""
+            if label not in ("PERSON", "ORG", "GPE", "NORP") and ref is not None and ref.root.tag_ in ("NNS", "NNPS"):
+                label = "PLURAL"  # "the report's authors": what a later "they" stands for
             at = speaker.start_char if speaker is not None else draft.content[0]
             earlier.add(EarlierSpeaker(at=at, ref_start=ref_start, ref_end=ref_end, label=label))
+        elif (
+            speaker is not None
+            and len(speaker) > 1
+            and speaker.root.tag_ in ("NNS", "NNPS")
+            and speaker.root.lemma_.lower() in ROLE_NOUNS | REPRESENTATIVE_NOUNS
+        ):
+            # an unresolved group of people ("the report's authors") is still who a later "they" is
+            earlier.add(
+                EarlierSpeaker(
+                    at=speaker.start_char, ref_start=speaker.start_char, ref_end=speaker.end_char, label="PLURAL"
+                )
+            )
         parts = tuple(sorted(set(draft.parts or [draft.content])))
+        via = as_medium(doc, draft.via)
         quotes.append(
             Quote(
                 kind=draft.kind,
@@ -211,8 +302,9 @@ def _resolve_all(doc: Doc, drafts: list[Draft]) -> list[Quote]:
                 speaker_ref_end=ref_end,
                 speaker_confidence=confidence,
                 speaker_resolution=how,
-                via_start=draft.via[0] if draft.via else None,
-                via_end=draft.via[1] if draft.via else None,
+                via_start=via[0] if via else None,
+                via_end=via[1] if via else None,
+                speakers=co_speakers.get(id(draft), ()),
                 source=draft.source,
             )
         )

@@ -22,12 +22,38 @@ class QuoteOptions:
 
 
 @dataclass(frozen=True, kw_only=True)
+class CoSpeaker:
+    """One of several speakers of a quote ("Ostland and Westmark deny …"): its phrase and what it resolves to."""
+
+    start: int
+    end: int
+    ref_start: int | None = None
+    ref_end: int | None = None
+    resolution: str = "none"
+
+    def name(self, text: str) -> str:
+        """The name it resolves to, else its own phrase."""
+        if self.ref_start is not None and self.ref_end is not None:
+            return text[self.ref_start : self.ref_end]
+        return text[self.start : self.end]
+
+    def reference(self) -> list[int] | None:
+        """``[ref_start, ref_end]``, or None when the phrase resolves to nothing."""
+        if self.ref_start is None or self.ref_end is None:
+            return None
+        return [self.ref_start, self.ref_end]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Quote:
     """One attribution: who (speaker), how (cue), what (content), through whom (via).
 
     Offsets are character offsets into ``doc.text``, end exclusive; ``None`` when absent.
     ``content_parts`` lists the content's pieces when a speaker and cue interrupt it
     (“A,” he said. “B.”); ``speaker_ref_*`` is the named mention the speaker resolves to.
+    ``speakers`` holds every speaker of a coordinated subject ("Ostland and Westmark
+    deny …"), the first of them being the one of ``speaker_ref_*``; empty when the
+    speaker is one.
     """
 
     kind: str  # direct, partial, indirect or mixed
@@ -44,9 +70,12 @@ class Quote:
     speaker_resolution: str = "none"
     via_start: int | None = None
     via_end: int | None = None
+    speakers: tuple[CoSpeaker, ...] = ()
     # which rule found it: quote-after, quote-before, dash, colon-headline, clause, noun, attitude, relay,
     # colon-block, speaker-line, continuation, unattributed
     source: str = ""
+    # the learned model's calibrated probability that this is an attribution; None from the rules alone
+    confidence: float | None = None
 
     def row(self, text: str) -> dict[str, object]:
         """The quote as a row of the ``quotes`` table (without ids and the corpus-level joins)."""
@@ -75,7 +104,27 @@ class Quote:
             "via_text": piece(self.via_start, self.via_end),
             "content_parts": [list(p) for p in self.content_parts],
             "rule": self.source,
+            "confidence": self.confidence,
+            # every speaker, the first being the contract columns' one: its name, and the span it
+            # resolves to (null when unresolved) for the corpus step to link to an entity
+            "speakers": [s.name(text) for s in self.all_speakers()],
+            "speaker_spans": [s.reference() for s in self.all_speakers()],
         }
+
+    def all_speakers(self) -> tuple[CoSpeaker, ...]:
+        """``speakers``, or the one speaker of the contract columns (none when there is no speaker)."""
+        if self.speakers:
+            return self.speakers
+        if self.speaker_start is None or self.speaker_end is None:
+            return ()
+        one = CoSpeaker(
+            start=self.speaker_start,
+            end=self.speaker_end,
+            ref_start=self.speaker_ref_start,
+            ref_end=self.speaker_ref_end,
+            resolution=self.speaker_resolution,
+        )
+        return (one,)
 
 
 @dataclass(kw_only=True)

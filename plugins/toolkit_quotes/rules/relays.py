@@ -140,8 +140,9 @@ def relay_quotes(doc: Doc, drafts: list[Draft], stretches: tuple[Stretch, ...]) 
             )
     _source_frames(doc, drafts, stretches)
     # a medium reporting someone else's words: "… the spokesperson said, the agency wrote"
+    cue_tokens = {d.cue_token for d in drafts}  # a set, not a scan of every draft per verb
     for verb in verb_like_tokens(doc):
-        if not is_cue_verb(verb, QuoteOptions(beliefs=False)) or any(d.cue_token == verb.i for d in drafts):
+        if not is_cue_verb(verb, QuoteOptions(beliefs=False)) or verb.i in cue_tokens:
             continue
         medium = speaker_of(verb)
         if medium is None or not is_medium(medium):
@@ -217,6 +218,31 @@ def _relay_at(doc: Doc, i: int) -> tuple[str, ...] | None:
     for phrase in RELAY_PHRASES:
         if i + len(phrase) <= len(doc) and all(doc[i + k].lower_ == w for k, w in enumerate(phrase)):
             return phrase
+    return None
+
+
+def as_medium(doc: Doc, via: tuple[int, int] | None) -> tuple[int, int] | None:
+    """A relay as a medium (agency, outlet, broadcaster, ministry website), never a nationality or a country.
+
+    "Ostlandian" or "Ostland" alone is no relay; when the medium is named right after the
+    adjective ("Ostlandian news agency ONA" cut short) the relay runs on to it.
+    """
+    if via is None:
+        return None
+    span = doc.char_span(via[0], via[1], alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    root = span.root
+    if root.ent_type_ not in ("NORP", "GPE") and root.pos_ != "ADJ":
+        return via
+    for token in doc[span.end : min(span.end + 5, span.sent.end)]:
+        if token.is_punct or token.pos_ in ("VERB", "AUX", "ADP"):
+            break
+        if token.lemma_.lower() in MEDIA_NOUNS or (token.ent_type_ == "ORG" and token.ent_iob_ == "B"):
+            end = noun_phrase(token).end if token.ent_type_ != "ORG" else token.i + 1
+            while end < len(doc) and doc[end].ent_iob_ == "I":
+                end += 1
+            return (span.start_char, doc[end - 1].idx + len(doc[end - 1].text))
     return None
 
 

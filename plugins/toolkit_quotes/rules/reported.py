@@ -51,9 +51,12 @@ from .words import (
     PHYSICAL_SENSE_VERBS,
     PREPOSITIONAL_STANCE_VERBS,
     PREPOSITIONAL_VERBS,
+    PROMPT_NOUNS,
+    PROMPTED_VERBS,
     PRONOUN_CONTENT,
     QUESTION_VERBS,
     REGARD_VERBS,
+    RELAYING_VERBS,
     SOURCE_NOUNS,
     SPEECH_VERBS,
     STANCE_PREPOSITIONS,
@@ -80,7 +83,12 @@ def clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options:
         and not quoted_share(doc, verb.left_edge.idx, verb.right_edge.idx + len(verb.right_edge), stretches)[1]
     ):
         return None  # "earned $98,000, compared with $93,000": a comparison by the writer, not a likening
-    if not speech and any(c.dep_ == "prt" and not (lemma in TALK_VERBS and c.lower_ == "out") for c in verb.children):
+    if not speech and any(
+        c.dep_ == "prt"
+        and not (lemma in TALK_VERBS and c.lower_ == "out")
+        and not any(g.dep_ == "pobj" for g in c.children)  # "called on X to …": a preposition taken for a particle
+        for c in verb.children
+    ):
         return None  # "show up", "find out": not belief
     if lemma == "make":
         message = _made_clear(verb)
@@ -149,6 +157,8 @@ def clause_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...], options:
     if not message:
         return None
     message = cut_tail(sorted(message, key=lambda t: t.i))
+    if _no_message(verb, lemma, message):
+        return None
     # the message never swallows the speaker or the cue
     speaker = speaker_of(verb)
     span = span_of(message)
@@ -246,6 +256,29 @@ def _parenthetical_quote(doc: Doc, verb: Token, stretches: tuple[Stretch, ...]) 
         cue_token=verb.i,
         speaker=speaker,
         source="clause",
+    )
+
+
+def _no_message(verb: Token, lemma: str, message: list[Token]) -> bool:
+    """A nominal "message" that says nothing was said: what was asked ("answered the question of
+    the journalists"), or what a negated verb did not report ("hasn't reported about the meeting")."""
+    inside = {t.i for t in message}
+    heads = [t for t in message if t.head.i not in inside]
+    if (
+        lemma in PROMPTED_VERBS
+        and heads
+        and heads[0].dep_ == "dobj"
+        and heads[0].pos_ == "NOUN"
+        and heads[0].lower_ in PROMPT_NOUNS
+    ):
+        return True  # "the question whether …" is still what was asked ("did not respond to requests" is a stance)
+    if any(t.pos_ in ("VERB", "AUX") for t in message):
+        return False  # a clause says something
+    # an outlet's report only: "did not rule out new taxes", "did not respond to requests" still take a stance
+    return (
+        lemma in RELAYING_VERBS
+        and any(c.dep_ == "neg" for c in verb.children)
+        and not any(t.text in OPENERS for t in message)
     )
 
 
@@ -441,7 +474,8 @@ def _call_message(verb: Token) -> list[Token]:
     ):
         return []
     children = list(verb.children)
-    for prep in (c for c in children if c.dep_ == "prep" and c.i > verb.i):
+    # "on" is sometimes parsed as a particle with an object of its own: a preposition all the same
+    for prep in (c for c in children if c.dep_ in ("prep", "prt") and c.i > verb.i):
         objects = [g for g in prep.children if g.dep_ == "pobj"]
         if prep.lower_ == "for" and (objects or any(g.dep_ == "pcomp" for g in prep.children)):
             return right_extent(verb, prep)[1:]  # "called for a recount", "called for cutting taxes"

@@ -27,16 +27,21 @@ from .records import QuoteOptions
 from .verbs import is_cue_verb
 from .words import (
     FEMININE_TITLES,
+    GROUP_PRONOUNS,
     INDEFINITE_DETERMINERS,
     MASCULINE_TITLES,
     ORGANISATION_HEADS,
+    ORGANISATION_KINDS,
     PERSON_PRONOUNS,
+    REPRESENTATIVE_NOUNS,
     ROLE_NOUNS,
     SPEECH_VERBS,
 )
 
 _NAMED_LABELS = ("PERSON", "ORG", "GPE", "NORP", "FAC")
 _PRONOUN_WINDOW_SENTS = 4
+# what a small tagger calls an organisation's name: a medium's name is often taken for a person or a work
+_KIND_LABELS = ("ORG", "NORP", "GPE", "FAC", "PERSON", "PRODUCT", "WORK_OF_ART")
 _DESCRIPTION_WINDOW_CHARS = 6000
 
 
@@ -47,7 +52,7 @@ class Resolution:
     ref_start: int | None
     ref_end: int | None
     confidence: float
-    how: str  # named / pronoun / description / unresolved / none
+    how: str  # named / pronoun / description / office / unresolved / none
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -138,6 +143,9 @@ def resolve_speaker(
     """
     if speaker is None or not len(speaker):
         return NO_SPEAKER
+    office = _office_of(speaker)
+    if office is not None:
+        return office
     named = _named_part(speaker)
     if named is not None:
         confidence = 0.95 if named.label_ == "PERSON" else 0.9
@@ -152,11 +160,271 @@ def resolve_speaker(
             messages if isinstance(messages, RangeIndex) else RangeIndex(messages),
             exclude_around,
         )
+    if len(speaker) == 1 and root.lower_ in GROUP_PRONOUNS:
+        return _resolve_group_pronoun(
+            doc,
+            speaker,
+            earlier if isinstance(earlier, EarlierSpeakers) else EarlierSpeakers(earlier),
+            exclude if isinstance(exclude, RangeIndex) else RangeIndex(exclude),
+            exclude_around,
+        )
     if root.pos_ in ("NOUN", "PROPN") and (root.lemma_.lower() in ROLE_NOUNS or root.lower_ in ROLE_NOUNS):
         if any(t.lower_ in INDEFINITE_DETERMINERS for t in speaker if t.i < root.i):
             return UNRESOLVED  # an indefinite description introduces someone new
-        return _resolve_description(doc, speaker)
+        found = _resolve_description(doc, speaker)
+        if found is UNRESOLVED and (root.lower_ in REPRESENTATIVE_NOUNS or root.lemma_.lower() in REPRESENTATIVE_NOUNS):
+            found = _earlier_office(doc, speaker)
+        # a person's title alone ("the nominee") is left open: an earlier phrase with the same title
+        # often carries an organisation's name ("the GOP nominee") and would link to it
+        return found
+    if root.pos_ in ("NOUN", "PROPN") and _kind_of(root) is not None:
+        if any(t.lower_ in INDEFINITE_DETERMINERS for t in speaker if t.i < root.i):
+            return UNRESOLVED
+        found = _resolve_kind(doc, speaker)
+        return found if found is not UNRESOLVED else _same_head(doc, speaker, exclude)
+    if root.pos_ == "NOUN" and _definite(speaker):
+        return _same_head(doc, speaker, exclude)
     return UNRESOLVED
+
+
+def _definite(speaker: Span) -> bool:
+    """ "the report", "this study", "the firm's lawyers": a phrase pointing back at something named before."""
+    root = speaker.root
+    return any((c.dep_ == "det" and c.lower_ in _DEFINITE_DETERMINERS) or c.dep_ == "poss" for c in root.children)
+
+
+_DEFINITE_DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
+
+
+def _same_head(doc: Doc, speaker: Span, exclude: Sequence[tuple[int, int]] | RangeIndex = ()) -> Resolution:
+    """ "The study found …" after "a study by the institute": the latest earlier phrase with the same head noun.
+
+    A fallback for definite descriptions the name rules leave open; names in quotations do not count.
+    """
+    root = speaker.root
+    if not any(c.dep_ == "det" and c.lower_ in _DEFINITE_DETERMINERS for c in root.children) or root.like_num:
+        return UNRESOLVED  # "Smith's statement" is her own, new one; "the thousands of …" counts
+    if any(c.dep_ == "prep" and c.i > root.i for c in root.children):
+        return UNRESOLVED  # "the post by an unknown author": a description that introduces its referent
+    lemma = root.lemma_.lower()
+    index = exclude if isinstance(exclude, RangeIndex) else RangeIndex(exclude)
+    window_start = max(0, speaker.start_char - _DESCRIPTION_WINDOW_CHARS)
+    for token in reversed(doc[: speaker.start]):
+        if token.idx < window_start:
+            break
+        if token.lemma_.lower() != lemma or token.pos_ not in ("NOUN", "PROPN") or token.dep_ == "compound":
+            continue
+        if (token.tag_ in ("NNS", "NNPS")) != (root.tag_ in ("NNS", "NNPS")):
+            continue  # "the team" is not "two teams"
+        if index.holds(token.idx, token.idx + len(token.text)):
+            continue
+        phrase = doc[token.left_edge.i if token.left_edge.i <= token.i else token.i : token.i + 1]
+        return Resolution(ref_start=phrase.start_char, ref_end=phrase.end_char, confidence=0.6, how="description")
+    return UNRESOLVED
+
+
+def _resolve_group_pronoun(
+    doc: Doc, speaker: Span, earlier: EarlierSpeakers, exclude: RangeIndex, exclude_around: int | None
+) -> Resolution:
+    """ "it said": the latest organisation or place; "they said": the latest plural subject or organisation.
+
+    Looked for in the pronoun's sentence and the two before it, outside quotations; an earlier
+    quote's speaker of the right kind comes first when no other candidate stands after it.
+    """
+    token = speaker.root
+    plural = token.lower_ != "it"
+    sents = memoised(doc, "sents", lambda d: list(d.sents))
+    sent_starts = memoised(
+        doc, "sent_starts", lambda d: [s.start for s in memoised(d, "sents", lambda e: list(e.sents))]
+    )
+    k = max(0, bisect.bisect_right(sent_starts, token.i) - 1)
+    window_start = sents[max(0, k - 2)].start if sents else 0
+    best: Span | None = None
+    last = earlier.latest(before=speaker.start_char, since=sents[max(0, k - 2)].start_char if sents else 0)
+    if last is not None and last.label in (("ORG", "NORP", "PLURAL") if plural else ("ORG", "GPE")):
+        return Resolution(ref_start=last.ref_start, ref_end=last.ref_end, confidence=0.6, how="pronoun")
+    for candidate in reversed(doc[window_start : speaker.start]):
+        if exclude.holds(candidate.idx, candidate.idx + len(candidate.text), unless_around=exclude_around):
+            continue
+        if candidate.dep_ not in ("nsubj", "nsubjpass", "pobj", "dobj", "appos"):
+            continue
+        if not plural and candidate.ent_type_ in ("ORG", "GPE") and candidate.ent_iob_ in ("B", "I"):
+            # "they" is not looked for among names: a tagger's ORG is too often a person or a court
+            ent = next((e for e in memoised(doc, "ents", lambda d: d.ents) if e.start <= candidate.i < e.end), None)
+            if ent is not None:
+                best = ent
+                break
+
+        if (
+            plural
+            and candidate.tag_ in ("NNS", "NNPS")
+            and candidate.dep_ in ("nsubj", "nsubjpass")
+            and candidate.lemma_.lower() in ROLE_NOUNS
+        ):
+            best = doc[candidate.left_edge.i : candidate.i + 1]  # "officials said …; they added"
+            break
+    if best is None:
+        return UNRESOLVED
+    return Resolution(ref_start=best.start_char, ref_end=best.end_char, confidence=0.5, how="pronoun")
+
+
+def _office_of(speaker: Span) -> Resolution | None:
+    """ "The office of Minister X", "a spokesperson for the Defence Ministry", "the minister's aides":
+    a body or a representative speaking for someone is not the one it speaks for.
+
+    Only when the phrase's head is such a noun and a name hangs on it through a preposition
+    or as its possessor. The reference is the organisation named there, else the head's own
+    words ("the office of assistants"); ``None`` when the phrase is not of that shape.
+    """
+    root = speaker.root
+    if root.pos_ != "NOUN" or (
+        root.lower_ not in REPRESENTATIVE_NOUNS and root.lemma_.lower() not in REPRESENTATIVE_NOUNS
+    ):
+        return None
+    ents = [
+        e
+        for e in memoised(speaker.doc, "ents", lambda d: d.ents)
+        if e.start >= speaker.start and e.end <= speaker.end and not (e.start <= root.i < e.end)
+    ]
+    people = [e for e in person_mentions(speaker.doc) if e.start >= speaker.start and e.end <= speaker.end]
+    # whom it speaks for hangs on it by "of", "for" or "to", or as a possessor; "its embassy in X" is where it is
+    spoken_for = [
+        e
+        for e in [*ents, *people]
+        if _hangs_on(e.root, root) and not (e.root.dep_ == "pobj" and e.root.head.lower_ not in ("of", "for", "to"))
+    ]
+    if not spoken_for:
+        return None
+    # an organisation it speaks for ("a spokesperson for the Defence Ministry"); a country only as the
+    # preposition's own object ("the embassy of Ostland"), not as a modifier of the person named
+    organisations = [
+        e
+        for e in spoken_for
+        if e not in people
+        and (
+            e.label_ == "ORG"
+            or (
+                e.label_ == "GPE"
+                and e.root.dep_ == "pobj"
+                and e.root.head.head == root
+                and e.root.head.lower_ in ("of", "for", "to")  # "its embassy in X" is only where it stands
+            )
+        )
+    ]
+    person_branches = [c for c in root.children if c.i > root.i and c.dep_ == "prep" and _holds_any(c, people)]
+    # "the office of assistants to Ostland's Minister X": a name modifying the person is not the office's
+    organisations = [o for o in organisations if not any(_holds_any(b, [o]) for b in person_branches)]
+    if organisations:
+        chosen = max(organisations, key=lambda e: (e.label_ == "ORG", len(e)))
+        return Resolution(ref_start=chosen.start_char, ref_end=chosen.end_char, confidence=0.8, how="office")
+    if not any(c.dep_ == "prep" and c.i > root.i and _holds_any(c, spoken_for) for c in root.children) and not [
+        t for t in speaker.doc[root.i + 1 : speaker.end] if t.dep_ == "prep" and _holds_any(t, spoken_for)
+    ]:
+        # "Ostland's embassy", "the minister's aides": the whole phrase names the office (the corpus step
+        # links an office by its head, the last word, so never to the possessor)
+        whole = speaker.doc[max(speaker.start, root.left_edge.i) : root.i + 1]
+        return Resolution(ref_start=whole.start_char, ref_end=whole.end_char, confidence=0.7, how="office")
+    # the head's own words, before the phrase naming whom it speaks for
+    cut = min(
+        (c.left_edge.i for c in root.children if c.i > root.i and c.dep_ == "prep" and _holds_any(c, spoken_for)),
+        default=root.i + 1,
+    )
+    start = min((t.i for t in root.lefts if t.dep_ != "poss" and not _holds_any(t, spoken_for)), default=root.i)
+    start = max(start, speaker.start)
+    # "the office of assistants to Minister X": the office's own words run up to the name's preposition
+    inner = [t for t in speaker.doc[root.i + 1 : speaker.end] if t.dep_ == "prep" and _holds_any(t, spoken_for)]
+    if inner:
+        cut = min(cut, inner[0].i)
+    own = speaker.doc[start:cut]
+    return Resolution(ref_start=own.start_char, ref_end=own.end_char, confidence=0.7, how="office")
+
+
+def _earlier_office(doc: Doc, speaker: Span) -> Resolution:
+    """ "The spokesperson emphasized …" after "a spokesperson for the Defence Ministry said …": the
+    same representative again, so the same organisation."""
+    root = speaker.root
+    lemma = root.lemma_.lower()
+    window_start = max(0, speaker.start_char - _DESCRIPTION_WINDOW_CHARS)
+    for token in reversed(doc[: speaker.start]):
+        if token.idx < window_start:
+            break
+        if token.lemma_.lower() == lemma and token.pos_ == "NOUN":
+            found = _office_of(noun_phrase(token))
+            if found is not None and found.ref_start is not None:
+                ref = doc.char_span(found.ref_start, found.ref_end or found.ref_start, alignment_mode="expand")
+                if ref is not None and ref.root.ent_type_ == "ORG":
+                    return Resolution(ref_start=found.ref_start, ref_end=found.ref_end, confidence=0.65, how="office")
+            return UNRESOLVED  # the latest one of them speaks for nobody named
+    return UNRESOLVED
+
+
+def _hangs_on(token: Token, head: Token) -> bool:
+    """Whether ``token`` depends on ``head`` through a preposition or as a possessor ("of X", "X's")."""
+    current, through = token, False
+    for _ in range(8):
+        if current.dep_ in ("prep", "poss", "pobj") or (current.dep_ == "case" and current.head.dep_ == "poss"):
+            through = True
+        if current.head is current:
+            return False
+        if current.head == head:
+            return through or current.dep_ in ("prep", "poss")
+        current = current.head
+    return False
+
+
+def _holds_any(token: Token, spans: Sequence[Span]) -> bool:
+    subtree = range(token.left_edge.i, token.right_edge.i + 1)
+    return any(s.root.i in subtree for s in spans)
+
+
+def _kind_of(token: Token) -> str | None:
+    """The kind of organisation a head noun names ("agency", "ministry"), if it is one."""
+    for word in (token.lower_, token.lemma_.lower()):
+        if word in ORGANISATION_KINDS:
+            return word
+    return None
+
+
+def _resolve_kind(doc: Doc, speaker: Span) -> Resolution:
+    """ "The agency noted …": the latest organisation named as one of that kind, in its name or beside it."""
+    kind = _kind_of(speaker.root)
+    marks = ORGANISATION_KINDS.get(kind or "", frozenset())
+    window_start = max(0, speaker.start_char - _DESCRIPTION_WINDOW_CHARS)
+    chosen = None
+    for ent in memoised(doc, "ents", lambda d: d.ents):
+        if ent.start_char < window_start or ent.label_ not in _KIND_LABELS:
+            continue
+        if ent.end_char > speaker.start_char:
+            break
+        words = {t.lower_ for t in ent} | {t.lemma_.lower() for t in ent}
+        if "@" + ent.label_ in marks or (ent.label_ == "ORG" and words & marks) or _kind_beside(doc, ent, marks):
+            chosen = ent
+    if chosen is None:
+        return UNRESOLVED
+    return Resolution(ref_start=chosen.start_char, ref_end=chosen.end_char, confidence=0.75, how="description")
+
+
+def _kind_beside(doc: Doc, ent: Span, marks: frozenset[str]) -> bool:
+    """ "the news agency KCNA", "KCNA news agency", "Ostnews, the state broadcaster,": a kind word next to a name."""
+
+    def marked(token: Token) -> bool:
+        return token.lower_ in marks or token.lemma_.lower() in marks
+
+    # the word right before the name ("… news agency KCNA")
+    if ent.start > ent.sent.start and marked(doc[ent.start - 1]):
+        return True
+    # the head of the phrase right after it ("KCNA news agency", "Ostnews, the state broadcaster,"),
+    # not a word inside it ("Anna Berg, the agency's director")
+    run = []
+    for k, token in enumerate(doc[ent.end : min(ent.sent.end, ent.end + 6)]):
+        if k == 0 and token.text == ",":
+            continue
+        if token.tag_ == "POS":
+            return False  # "the agency's director": the kind word is a possessor, not the head
+        if token.is_punct or token.pos_ in ("VERB", "AUX", "ADP", "PART", "CCONJ"):
+            break
+        run.append(token)
+    return bool(run) and marked(run[-1])
 
 
 def _named_part(span: Span) -> Span | None:
@@ -164,7 +432,14 @@ def _named_part(span: Span) -> Span | None:
     root = span.root
     # a person anywhere in the phrase names the speaker ("the office of Minister X");
     # other names only when they are the phrase's head ("The White House", not "The Russian minister")
-    people = [e for e in person_mentions(span.doc) if e.start >= span.start and e.end <= span.end]
+    mentions = person_mentions(span.doc)
+    first = bisect.bisect_left(_person_starts(span.doc), span.start)  # they are in order of start
+    people = []
+    for k in range(first, len(mentions)):
+        if mentions[k].start >= span.end:
+            break
+        if mentions[k].end <= span.end:
+            people.append(mentions[k])
     if people:
         return max(people, key=len)
     if root.lower_ in ROLE_NOUNS or root.lemma_.lower() in ROLE_NOUNS:
@@ -190,6 +465,16 @@ def _named_part(span: Span) -> Span | None:
 def person_mentions(doc: Doc) -> list[Span]:
     """Spans that name a person (computed once per :func:`~toolkit_quotes.rules.memo.per_doc_memo` scope)."""
     return memoised(doc, "person_mentions", _person_mentions)
+
+
+def _person_starts(doc: Doc) -> list[int]:
+    """The token start of each of :func:`person_mentions` (in order): a rule finds its window by bisection."""
+    return memoised(doc, "person_starts", lambda d: [e.start for e in person_mentions(d)])
+
+
+def _person_start_chars(doc: Doc) -> list[int]:
+    """The character start of each of :func:`person_mentions` (in order)."""
+    return memoised(doc, "person_start_chars", lambda d: [e.start_char for e in person_mentions(d)])
 
 
 def _person_mentions(doc: Doc) -> list[Span]:
@@ -351,7 +636,10 @@ def _resolve_description(doc: Doc, speaker: Span) -> Resolution:
     }
     window_start = max(0, speaker.start_char - _DESCRIPTION_WINDOW_CHARS)
     candidates = []
-    for ent in person_mentions(doc):
+    # only the mentions that start in the window (by bisection: they are in order of start)
+    starts = _person_start_chars(doc)
+    window = slice(bisect.bisect_left(starts, window_start), bisect.bisect_left(starts, speaker.start_char))
+    for ent in person_mentions(doc)[window]:
         if ent.end_char > speaker.start_char or ent.start_char < window_start:
             continue
         context = _title_context(doc, ent)
@@ -370,6 +658,8 @@ def _resolve_description(doc: Doc, speaker: Span) -> Resolution:
 def speaker_of(token: Token) -> Span | None:
     """The phrase naming who speaks: the subject, the agent of a passive, or the governing verb's subject."""
     doc = token.doc
+    if reduced_passive(token):
+        return None
     seen = 0
     current = token
     while current is not None and seen < 6:
@@ -418,6 +708,68 @@ def speaker_of(token: Token) -> Span | None:
     if followers and token.i > 0 and doc[token.i - 1].text in (",", "’", "”", "'", '"'):
         return clip_line(noun_phrase(followers[0]), token)
     return None
+
+
+def reduced_passive(token: Token) -> bool:
+    """A headline's passive without its auxiliary: "Ostland accused of waging war", "Residents urged to leave".
+
+    Its subject is the one accused or urged, never the speaker. A participle with an
+    auxiliary, an object or a clause of its own is an active verb ("Ostland accused Westmark …").
+    """
+    if token.tag_ != "VBN":
+        return False
+    deps = {c.dep_ for c in token.children}
+    if deps & {"aux", "auxpass", "dobj", "ccomp", "dative", "agent"}:
+        return False
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.i < token.i for c in token.children)
+
+
+def conjuncts(speaker: Span) -> list[Span]:
+    """The coordinated phrases of a speaker ("Ostland and Westmark", "the union, the mayor and Ann Lee").
+
+    One phrase when the speaker is not coordinated, or when a name runs across the
+    coordination ("the Ministry of Trade and Industry" is one speaker).
+    """
+    root = speaker.root
+    heads = [root]
+    k = 0
+    while k < len(heads):
+        heads.extend(c for c in heads[k].children if c.dep_ == "conj" and speaker.start <= c.i < speaker.end)
+        k += 1
+    if len(heads) < 2:
+        return [speaker]
+    doc = speaker.doc
+    phrases = []
+    for head in sorted(heads, key=lambda t: t.i):
+        # the head's own phrase: its subtree without the later conjuncts and the words joining them
+        later = [c for c in head.children if c.i > head.i and (c.dep_ in ("conj", "cc") or c.is_punct)]
+        end = min((c.left_edge.i for c in later), default=head.right_edge.i + 1)
+        start = max(head.left_edge.i, speaker.start)
+        end = min(end, speaker.end)
+        while end > start + 1 and doc[end - 1].is_punct:
+            end -= 1
+        if start >= end or not _speaks_alone(head, k=len(phrases)):
+            return [speaker]
+        phrases.append(doc[start:end])
+    ents = memoised(doc, "ents", lambda d: d.ents)
+    for ent in ents:
+        inside = [p for p in phrases if p.start < ent.end and ent.start < p.end]
+        if len(inside) > 1:
+            return [speaker]
+    return phrases
+
+
+def _speaks_alone(head: Token, *, k: int) -> bool:
+    """Whether a conjunct names a speaker of its own: a name, a pronoun, or a noun with its own determiner
+    or in the plural ("regulators and environmental groups"). "The former senator and current nominee" is one
+    person with two titles (the second shares the first's determiner); "Trump and has" is a misparse."""
+    if head.pos_ in ("PROPN", "PRON") or head.ent_type_:
+        return True
+    if head.pos_ != "NOUN":
+        return False
+    if head.tag_ in ("NNS", "NNPS"):
+        return True
+    return k == 0 or any(c.dep_ in ("det", "poss") for c in head.children)
 
 
 def clip_line(span: Span, anchor: Token) -> Span | None:

@@ -8,9 +8,10 @@ right, so that each can read the narrative anchor the dates before it set.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from .dates import Point, parse_value
@@ -105,17 +106,25 @@ def _find(
             candidates.append((match.start(), match.end(), rule.priority, -index, rule, match))
     # longest match first; on ties the higher priority, then the earlier rule
     candidates.sort(key=lambda c: (-(c[1] - c[0]), -c[2], -c[3], c[0]))
-    taken: list[tuple[int, int]] = []
+    # the spans taken so far never overlap, so in order of start they are in order of end too: a candidate
+    # overlaps one iff the last taken span starting before its end reaches past its start (bisection, not a
+    # scan of every taken span per candidate, which was quadratic in a page of dates)
+    taken_starts: list[int] = []
+    taken_ends: list[int] = []
     chosen = []
     for start, end, _, _, rule, match in candidates:
-        if any(start < e and s < end for s, e in taken):
+        k = bisect.bisect_left(taken_starts, end)
+        if k and taken_ends[k - 1] > start:
             continue
         chosen.append((start, end, rule, match))
-        taken.append((start, end))
+        taken_starts.insert(k, start)
+        taken_ends.insert(k, end)
     chosen.sort(key=lambda c: c[0])
-    hint_spans = [(int(s), int(e)) for s, e in hints]
+    hint_spans = sorted((int(s), int(e)) for s, e in hints)
+    reach = list(itertools.accumulate((e for _, e in hint_spans), max))
+    held = _Holders(starts=[s for s, _ in hint_spans], reach=reach)
     for start, end, rule, match in chosen:
-        if rule.name == "year" and not _year_ok(match, text, hint_spans):
+        if rule.name == "year" and not _year_ok(match, text, held):
             continue
         try:
             produced = rule.resolve(match, ctx)
@@ -164,11 +173,24 @@ def _with_interval(timex: Timex, out: Out) -> Timex:
     return replace(timex, value_start=first[0].isoformat(), value_end=last[1].isoformat())
 
 
-def _year_ok(match: re.Match[str], text: str, hints: Sequence[tuple[int, int]]) -> bool:
+@dataclass(frozen=True)
+class _Holders:
+    """Spans in order of start (``starts``) with the furthest end reached by the first k + 1 (``reach``)."""
+
+    starts: list[int]
+    reach: list[int]
+
+    def hold(self, start: int, end: int) -> bool:
+        """Whether one of the spans holds [start, end) — by bisection, not a scan per year."""
+        k = bisect.bisect_right(self.starts, start)
+        return k > 0 and self.reach[k - 1] >= end
+
+
+def _year_ok(match: re.Match[str], text: str, hints: _Holders) -> bool:
     if match.group("fiscal") or match.group("mod") or match.group("year2"):
         return True
     start, end = match.span()
-    if any(s <= start and end <= e for s, e in hints):
+    if hints.hold(start, end):
         return True
     before = text[max(0, start - 25) : start]
     if TEMPORAL_PREP.search(before) or re.search(r"(?:[,(]|\b(?:year|since|in|of|by))\s*$", before, re.I):

@@ -1,0 +1,278 @@
+"""Train the learned quote-attribution model: PolNeAR train to fit, dev's even half to tune.
+
+    python benchmarks/train_quotes.py [--train DIR] [--dev DIR] [--cache DIR] [--out PATH]
+
+Writes ``plugins/toolkit_quotes/rules/learned_weights.json`` (weights, cue lemmas,
+threshold, calibration) — the only artefact; no training text or span leaves
+this script. Reproducible: fixed seed, sorted inputs, a deterministic solver.
+
+Steps:
+
+1. parse every article with the pipeline PressLens runs (parses cached under
+   ``--cache``, default ``/tmp/presslens-quotes-parses``, keyed by split and
+   model: parsing 840 articles takes minutes);
+2. learn the cue lemmas: for each lemma, the share of its occurrences in train
+   that are the head of an annotated Cue (kept when it heads at least 3 cues);
+3. candidates and features from :mod:`toolkit_quotes.rules.learned`; a
+   candidate is positive when its content shares at least half its words
+   (Jaccard) with a gold content — the benchmark's own matching;
+4. a logistic regression per regularisation strength in ``--grid``; the
+   strength and the acceptance threshold are picked by overlap F1 on dev's EVEN
+   half only (articles at even positions in sorted order); Platt scaling and the
+   speaker-confidence bins are fitted on the even half too;
+5. dev's ODD half is never looked at here: ``benchmarks/eval_quotes.py`` reports it as the held-out figure.
+
+Needs scikit-learn (a training-time dependency only; inference needs nothing but the JSON).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / ".." / "shared" / "data" / "eval"
+SEED = 0
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+RULE_THRESHOLDS = (0.0, 0.1, 0.2, 0.3, 0.4)
+MIN_RATE = 0.02  # a lemma heading cues less often than this proposes too many candidates for what it finds
+
+
+def parsed(split_dir: Path, cache: Path, model: str | None):
+    """(stem, text, gold, doc) per article; parses cached as a DocBin keyed by folder, texts and model."""
+    from spacy.tokens import DocBin
+
+    import toolkit_quotes.component  # noqa: F401  (registers the factory)
+    from toolkit.nlp import load_model
+    from toolkit_quotes.rules.scoring import load_gold
+
+    documents = load_gold(split_dir)
+    nlp = load_model(model)
+    nlp.add_pipe("presslens_quotes", config={"model": "rules-only"})  # its line-sentence step shapes the parse
+    digest = hashlib.sha1(("\0".join(t for _, t, _ in documents) + nlp.meta["name"]).encode()).hexdigest()[:12]
+    path = cache / f"{split_dir.name}-{digest}.spacy"
+    if path.is_file():
+        docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
+    else:
+        docs = []
+        db = DocBin(
+            attrs=["ORTH", "TAG", "HEAD", "DEP", "ENT_IOB", "ENT_TYPE", "LEMMA", "MORPH", "POS", "SENT_START", "NORM"]
+        )
+        with nlp.select_pipes(disable=["presslens_quotes"]):
+            for doc in nlp.pipe((t for _, t, _ in documents), batch_size=16):
+                db.add(doc)
+                docs.append(doc)
+        cache.mkdir(parents=True, exist_ok=True)
+        db.to_disk(path)
+    return [(stem, text, gold, doc) for (stem, text, gold), doc in zip(documents, docs)]
+
+
+def cue_rates(train) -> dict[str, float]:
+    """lemma -> share of its occurrences heading a gold Cue (lemmas heading at least 3 cues, ``MIN_RATE`` of them)."""
+    heads: Counter[str] = Counter()
+    totals: Counter[str] = Counter()
+    for _, _, gold, doc in train:
+        totals.update(t.lemma_.lower() for t in doc if not t.is_punct and not t.is_space)
+        for attribution in gold:
+            for start, end in attribution.cue[:1]:
+                span = doc.char_span(start, end, alignment_mode="expand")
+                if span is not None and len(span):
+                    heads[span.root.lemma_.lower()] += 1
+    rates = {lemma: n / totals[lemma] for lemma, n in sorted(heads.items()) if n >= 3 and totals[lemma]}
+    return {lemma: round(rate, 4) for lemma, rate in rates.items() if rate >= MIN_RATE}
+
+
+def rule_quotes(doc):
+    from toolkit_quotes.rules import find_quotes
+
+    return find_quotes(doc)[0]
+
+
+def featurise(documents, rates):
+    """Per article: its candidates, and per candidate whether it matches a gold content."""
+    from toolkit_quotes.rules.learned import candidates
+    from toolkit_quotes.rules.scoring import jaccard, words
+
+    out = []
+    for _, text, gold, doc in documents:
+        rules = rule_quotes(doc)
+        cands = candidates(doc, rules, rates)
+        gold_words = [words(text, g.content) for g in gold]
+        # a new cue is worth keeping only for a gold attribution no rule quote already finds
+        rule_words = [words(text, q.content_parts or ((q.content_start, q.content_end),)) for q in rules]
+        found = {i for i, g in enumerate(gold_words) if any(jaccard(r, g) >= 0.5 for r in rule_words if r & g)}
+        labels = []
+        for c in cands:
+            mine = words(text, c.quote.content_parts or ((c.quote.content_start, c.quote.content_end),))
+            targets = range(len(gold_words)) if c.features[0] != "extra" else set(range(len(gold_words))) - found
+            labels.append(int(any(jaccard(mine, gold_words[i]) >= 0.5 for i in targets if gold_words[i] & mine)))
+        out.append((text, gold, doc, cands, labels))
+    return out
+
+
+def evaluate(featured, scored_by_article, threshold, rule_threshold):
+    """Overlap figures of the choice at the thresholds (raw probabilities, given per article),
+    and (p, matched) per kept quote."""
+    from toolkit_quotes.rules.learned import choose
+    from toolkit_quotes.rules.scoring import Tally, quote_predictions, score
+
+    tally = Tally()
+    kept_flags = []
+    for (text, gold, _doc, _cands, _labels), scored in zip(featured, scored_by_article):
+        kept = choose(text, scored, threshold, rule_threshold)
+        predictions = quote_predictions([c.quote for c, _ in kept])
+        matches = score(text, gold, predictions, tally)
+        kept_flags += [(p, int(j in matches)) for j, (_, p) in enumerate(kept)]
+    return tally.summary(), kept_flags
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--train", type=Path, default=DATA / "polnear-train")
+    parser.add_argument("--dev", type=Path, default=DATA / "polnear-dev")
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/presslens-quotes-parses"))
+    parser.add_argument("--model", default=None, help="spaCy pipeline (default: PressLens's)")
+    parser.add_argument("--grid", default="0.03,0.1,0.3,1.0", help="regularisation strengths C to try")
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "plugins" / "toolkit_quotes" / "rules" / "learned_weights.json"
+    )
+    args = parser.parse_args(argv)
+    for folder in (args.train, args.dev):
+        if not (folder / "attributions").is_dir():
+            print(f"No PolNeAR split at {folder.resolve()} (expected attributions/ and text/). Pass --train/--dev.")
+            return 2
+    import numpy as np
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    started = time.perf_counter()
+    train = parsed(args.train, args.cache, args.model)
+    dev = parsed(args.dev, args.cache, args.model)
+    tune = dev[0::2]  # the even half; the odd half stays unseen
+    print(f"parsed {len(train)} train, {len(dev)} dev articles in {time.perf_counter() - started:.0f}s", flush=True)
+    rates = cue_rates(train)
+    print(f"{len(rates)} cue lemmas", flush=True)
+    train_f = featurise(train, rates)
+    tune_f = featurise(tune, rates)
+    rows = [dict.fromkeys(c.features, 1) for *_, cands, _ in train_f for c in cands]
+    y = np.array([label for *_, labels in train_f for label in labels])
+    vectoriser = DictVectorizer()
+    X = vectoriser.fit_transform(rows).tocsr()
+    X.indices, X.indptr = X.indices.astype(np.int32), X.indptr.astype(np.int32)  # liblinear takes 32-bit indices
+    names = vectoriser.get_feature_names_out()
+    print(f"{X.shape[0]} candidates ({y.mean():.3f} positive), {X.shape[1]} features", flush=True)
+    best = None
+    for C in (float(v) for v in args.grid.split(",")):
+        fitted = LogisticRegression(C=C, max_iter=2000, solver="liblinear", random_state=SEED).fit(X, y)
+        weights = {str(n): float(w) for n, w in zip(names, fitted.coef_[0]) if abs(w) >= 1e-4}
+        bias = float(fitted.intercept_[0])
+
+        def logit(features, weights=weights, bias=bias):
+            return bias + sum(weights.get(f, 0.0) for f in features)
+
+        probabilities = [[(c, 1 / (1 + math.exp(-logit(c.features)))) for c in cands] for *_, cands, _ in tune_f]
+        for rule_threshold in RULE_THRESHOLDS:
+            for threshold in THRESHOLDS:
+                summary, _ = evaluate(tune_f, probabilities, threshold, rule_threshold)
+                f1 = summary["overlap_f1"]
+                print(
+                    f"C={C} rule threshold={rule_threshold} threshold={threshold}: even-half overlap F1 {f1:.3f} "
+                    f"P {summary['overlap_precision']:.3f} R {summary['overlap_recall']:.3f} "
+                    f"indirect {summary['recall_indirect']:.3f} direct {summary['recall_direct']:.3f}",
+                    flush=True,
+                )
+                if best is None or f1 > best[0]:
+                    best = (f1, C, threshold, rule_threshold, weights, bias)
+    assert best is not None
+    f1, C, threshold, rule_threshold, weights, bias = best
+
+    def chosen_logit(features):
+        return bias + sum(weights.get(f, 0.0) for f in features)
+
+    # Platt scaling on the even half's kept quotes: p_raw -> observed match
+    chosen = [[(c, 1 / (1 + math.exp(-chosen_logit(c.features)))) for c in cands] for *_, cands, _ in tune_f]
+    _, flags = evaluate(tune_f, chosen, threshold, rule_threshold)
+    raw = np.array([[math.log(p / (1 - p))] for p, _ in flags])
+    hit = np.array([m for _, m in flags])
+    platt = LogisticRegression(C=1e6, solver="lbfgs").fit(raw, hit)
+    a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
+    raw_threshold = math.log(threshold / (1 - threshold))
+    calibrated_threshold = 1 / (1 + math.exp(-(a * raw_threshold + b)))
+    raw_rule = math.log(max(rule_threshold, 1e-6) / (1 - rule_threshold))
+    calibrated_rule = 1 / (1 + math.exp(-(a * raw_rule + b))) if rule_threshold > 0 else 0.0
+    # the lemmas whose candidates ever pass the threshold on train: the only ones worth trying at run time
+    active = sorted(
+        {
+            c.features[1].removeprefix("lemma=")
+            for *_, cands, _ in train_f
+            for c in cands
+            if c.features[0] == "extra" and chosen_logit(c.features) >= raw_threshold
+        }
+    )
+    print(f"{len(active)} of {len(rates)} cue lemmas ever pass the threshold on train", flush=True)
+    speaker_bins = speaker_calibration(tune, weights, bias, rates, threshold, rule_threshold)
+    artefact = {
+        "format": 1,
+        "description": "PressLens learned quote attribution: logistic model over parse candidates (MODEL_CARD.md)",
+        "trained_on": f"PolNeAR train ({len(train)} articles); tuned on the even half of PolNeAR dev",
+        "seed": SEED,
+        "C": C,
+        "even_half_overlap_f1": round(f1, 4),
+        "bias": round(bias, 5),
+        "threshold": round(calibrated_threshold, 5),
+        "rule_threshold": round(calibrated_rule, 5),
+        "platt": [round(a, 5), round(b, 5)],
+        "speaker_bins": speaker_bins,
+        "cue_lemmas": rates,
+        "active_lemmas": active,
+        "weights": {k: round(v, 5) for k, v in sorted(weights.items())},
+    }
+    args.out.write_text(json.dumps(artefact, indent=0, sort_keys=False) + "\n", "utf-8")
+    print(
+        f"picked C={C}, threshold {threshold} (calibrated {calibrated_threshold:.3f}), rule threshold "
+        f"{rule_threshold} (calibrated {calibrated_rule:.3f}), even-half F1 {f1:.3f}; "
+        f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB) in {time.perf_counter() - started:.0f}s"
+    )
+    return 0
+
+
+def speaker_calibration(tune, weights, bias, rates, threshold, rule_threshold):
+    """(raw speaker confidence up to, observed share of right speakers) on the even half's matched quotes."""
+    from toolkit_quotes.rules.learned import LearnedModel, refine
+    from toolkit_quotes.rules.scoring import Tally, jaccard, quote_predictions, score, words
+
+    model = LearnedModel(
+        weights=weights,
+        bias=bias,
+        cue_lemmas=rates,
+        threshold=threshold,
+        rule_threshold=rule_threshold,
+        platt=(1.0, 0.0),
+    )
+    pairs = []
+    for _, text, gold, doc in tune:
+        quotes = refine(doc, rule_quotes(doc), model)
+        predictions = quote_predictions(quotes)
+        matches = score(text, gold, predictions, Tally())
+        for j, i in matches.items():
+            if gold[i].source and quotes[j].speaker_start is not None:
+                right = jaccard(words(text, gold[i].source), words(text, predictions[j][1])) >= 0.5
+                pairs.append((quotes[j].speaker_confidence, int(right)))
+    bins = []
+    lower = -1.0
+    for upto in (0.0, 0.5, 0.7, 0.85, 0.9, 0.95, 1.0):
+        inside = [r for c, r in pairs if lower < c <= upto]
+        lower = upto
+        if inside:
+            bins.append((upto, round(sum(inside) / len(inside), 4)))
+    return bins
+
+
+if __name__ == "__main__":
+    sys.exit(main())
