@@ -32,7 +32,6 @@ import importlib.metadata as md
 import importlib.util
 import json
 import os
-import pickle
 import signal
 import threading
 import time
@@ -544,7 +543,9 @@ def run_partition_packed(payload: bytes, articles: Sequence[Article]) -> Packed:
     before = processor.timings()
     results = run_partition(payload, articles)
     packing = time.perf_counter()
-    packed = pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
+    import cloudpickle  # the pool and Dask pickle results anyway: here once, and timed
+
+    packed = cloudpickle.dumps(results)
     spent = {key: value - before.get(key, 0.0) for key, value in processor.timings().items()}
     spent["pack_s"] = time.perf_counter() - packing
     return packed, spent
@@ -682,7 +683,9 @@ class _RemoteEngine:
     def _unpack(self, packed: Packed, started_at: float | None) -> list[Result]:
         data, spent = packed
         unpacking = time.perf_counter()
-        results: list[Result] = pickle.loads(data)
+        import cloudpickle
+
+        results: list[Result] = cloudpickle.loads(data)  # our own workers' bytes, never from disk
         self._timings["unpack_s"] += time.perf_counter() - unpacking
         self._timings["results_mb"] += len(data) / 2**20
         for key, value in spent.items():
