@@ -302,6 +302,10 @@ class ArticleProcessor:
         self._nlp: Any = None
         self._lock = threading.Lock()
         self.load_s = 0.0  # seconds spent loading the pipeline (reported by the local engine)
+        # where the per-article time goes, for the manifest's timings: the whole of process()
+        # (spaCy is that minus the plugins' extract) and the plugins' extract alone
+        self.process_s = 0.0
+        self.extract_s = 0.0
         self._extracting = ""  # the plugin whose extract is running
 
     @property
@@ -342,19 +346,24 @@ class ArticleProcessor:
             return []
         with self._lock, fewer_collections():
             nlp = self.nlp
-            # the loader decides which texts are too long (max_chars); what it let through, spaCy must take
-            longest = max(len(article.text) for article in articles)
-            nlp.max_length = max(nlp.max_length, longest + 1)
-            budget = self.config.article_timeout
+            started = time.perf_counter()
             try:
-                with time_budget(_batch_budget(budget, len(articles))):
-                    # one Doc at a time leaves nlp.pipe; it is dropped as soon as its rows exist
-                    processed = nlp.pipe(
-                        (self._doc(article) for article in articles), batch_size=self.config.batch_size
-                    )
-                    return [self._extract(doc, article) for article, doc in zip(articles, processed, strict=True)]
-            except Exception:  # ArticleTimeout included: find which article, one at a time
-                return [self._one(article) for article in articles]
+                return self._process(nlp, articles)
+            finally:
+                self.process_s += time.perf_counter() - started
+
+    def _process(self, nlp: Any, articles: Sequence[Article]) -> list[Result]:
+        # the loader decides which texts are too long (max_chars); what it let through, spaCy must take
+        longest = max(len(article.text) for article in articles)
+        nlp.max_length = max(nlp.max_length, longest + 1)
+        budget = self.config.article_timeout
+        try:
+            with time_budget(_batch_budget(budget, len(articles))):
+                # one Doc at a time leaves nlp.pipe; it is dropped as soon as its rows exist
+                processed = nlp.pipe((self._doc(article) for article in articles), batch_size=self.config.batch_size)
+                return [self._extract(doc, article) for article, doc in zip(articles, processed, strict=True)]
+        except Exception:  # ArticleTimeout included: find which article, one at a time
+            return [self._one(article) for article in articles]
 
     def _doc(self, article: Article) -> Any:
         doc = self.nlp.make_doc(article.text)
@@ -372,15 +381,29 @@ class ArticleProcessor:
         A timeout passes through: under a batch's budget it does not say which article was slow.
         """
         rows: Rows = {}
-        for plugin in self.chosen:
-            self._extracting = plugin.name  # for a timeout's message (see _one)
-            try:
-                _add_plugin_rows(rows, plugin, doc, article, self.config)
-            except errors.ArticleTimeout:
-                raise
-            except Exception as exc:
-                return ArticleFailure.of(exc, plugin=plugin.name, step="extract", budget=self.config.article_timeout)
-        return rows
+        started = time.perf_counter()
+        try:
+            for plugin in self.chosen:
+                self._extracting = plugin.name  # for a timeout's message (see _one)
+                try:
+                    _add_plugin_rows(rows, plugin, doc, article, self.config)
+                except errors.ArticleTimeout:
+                    raise
+                except Exception as exc:
+                    return ArticleFailure.of(
+                        exc, plugin=plugin.name, step="extract", budget=self.config.article_timeout
+                    )
+            return rows
+        finally:
+            self.extract_s += time.perf_counter() - started
+
+    def timings(self) -> dict[str, float]:
+        """Seconds so far: loading the pipeline, spaCy (the pipe and its components), the plugins' extract."""
+        return {
+            "model_load_s": self.load_s,
+            "spacy_s": self.process_s - self.extract_s,
+            "extract_s": self.extract_s,
+        }
 
     def _one(self, article: Article) -> Result:
         budget = self.config.article_timeout
@@ -506,6 +529,28 @@ def run_partition(payload: bytes, articles: Sequence[Article]) -> list[Result]:
     return processor.process(articles)
 
 
+Packed = tuple[bytes, dict[str, float]]
+
+
+def run_partition_packed(payload: bytes, articles: Sequence[Article]) -> Packed:
+    """:func:`run_partition`, its results pickled here and the seconds it spent beside them.
+
+    Pickling in the worker, timed, shows what sending results back costs (the pool and Dask
+    then move one bytes object); the seconds (model load, spaCy, extract, pickling) go into
+    the manifest's timings, so a run says where its workers' time went.
+    """
+    processor = _processor_for(payload)
+    before = processor.timings()
+    results = run_partition(payload, articles)
+    packing = time.perf_counter()
+    import cloudpickle  # the pool and Dask pickle results anyway: here once, and timed
+
+    packed = cloudpickle.dumps(results)
+    spent = {key: value - before.get(key, 0.0) for key, value in processor.timings().items()}
+    spent["pack_s"] = time.perf_counter() - packing
+    return packed, spent
+
+
 _POOL_PAYLOAD: bytes | None = None
 
 
@@ -514,9 +559,9 @@ def _init_pool_worker(payload: bytes) -> None:
     _POOL_PAYLOAD = payload
 
 
-def _run_pool_task(articles: Sequence[Article]) -> list[Result]:
+def _run_pool_task(articles: Sequence[Article]) -> Packed:
     assert _POOL_PAYLOAD is not None, "pool worker was not initialised"
-    return run_partition(_POOL_PAYLOAD, articles)
+    return run_partition_packed(_POOL_PAYLOAD, articles)
 
 
 # ---------------------------------------------------------------------------
@@ -536,9 +581,14 @@ class LocalEngine:
     def describe(self) -> dict[str, Any]:
         return {"engine": "local", "workers": 1}
 
+    @property
+    def task_size(self) -> int:
+        """Articles per batch handed to :meth:`map` (one process: spaCy's own batch size)."""
+        return self.processor.config.batch_size
+
     def timings(self) -> dict[str, float]:
-        """Where this engine's time went, beyond the articles themselves (for the manifest's timings)."""
-        return {"model_load_s": self.processor.load_s}
+        """Where this engine's time went (for the manifest's timings)."""
+        return self.processor.timings()
 
     def close(self) -> None:
         self.processor.release()
@@ -586,12 +636,27 @@ class _RemoteEngine:
         self._payload: bytes | None = None
         self._fallback: ArticleProcessor | None = None
         self.fallback_reason: str | None = None
+        # seconds: in the workers summed over tasks (model load, spaCy, extract, pickling), and
+        # in this process (start-up until the first results, waiting for results, unpickling)
+        self._timings: collections.defaultdict[str, float] = collections.defaultdict(float)
 
     # subclasses
     def _start(self) -> None: ...
     def _submit(self, articles: Sequence[Article]) -> Any: ...
     def _window(self) -> int:
         return 4
+
+    @property
+    def task_size(self) -> int:
+        """Articles per task: a quarter of ``batch_size`` (at least 8, at most ``batch_size``).
+
+        Workers finish the run together only if the last tasks are short: with tasks of 64
+        articles, one worker sat idle for up to a whole task (~6 s of news) while the other
+        finished the last one, a tenth of a 840-article run on two cores. spaCy's CPU pipeline
+        is as fast on batches of 16 as of 64, and a task's overhead (pickling its articles and
+        rows) is per article, so smaller tasks cost nothing else.
+        """
+        return min(self.config.batch_size, max(8, self.config.batch_size // 4))
 
     def close(self) -> None: ...
 
@@ -607,14 +672,46 @@ class _RemoteEngine:
             self._fallback = ArticleProcessor(self.config, self.chosen)
             self.close()
 
+    def timings(self) -> dict[str, float]:
+        """Where this engine's time went (for the manifest's timings): ``worker_*`` are summed
+        over the workers' tasks; ``worker_model_load_s`` is one worker's (they load side by side)."""
+        spent = {key: round(value, 3) for key, value in self._timings.items()}
+        if self._fallback is not None:
+            spent.update(self._fallback.timings())
+        return spent
+
+    def _unpack(self, packed: Packed, started_at: float | None) -> list[Result]:
+        data, spent = packed
+        unpacking = time.perf_counter()
+        import cloudpickle
+
+        results: list[Result] = cloudpickle.loads(data)  # our own workers' bytes, never from disk
+        self._timings["unpack_s"] += time.perf_counter() - unpacking
+        self._timings["results_mb"] += len(data) / 2**20
+        for key, value in spent.items():
+            if key == "model_load_s":
+                self._timings["worker_model_load_s"] = max(self._timings["worker_model_load_s"], value)
+            else:
+                self._timings[f"worker_{key}"] += value
+        if started_at is not None and "first_results_s" not in self._timings:
+            # from starting the workers to the first results here: spawning them and importing
+            # PressLens is what is left once the model load and the first batch are taken off
+            first = time.perf_counter() - started_at
+            self._timings["first_results_s"] = first
+            work = sum(spent.get(k, 0.0) for k in ("model_load_s", "spacy_s", "extract_s", "pack_s"))
+            self._timings["worker_start_s"] = max(0.0, first - work)
+        return results
+
     def map(self, batches: Iterable[tuple[Tag, Sequence[Article]]]) -> Iterator[tuple[Tag, list[Result]]]:
         started = False
+        started_at: float | None = None
 
         def submit(articles: Sequence[Article]) -> Any:
-            nonlocal started
+            nonlocal started, started_at
             if self._fallback is None and not started:
                 try:
                     self._payload = make_payload(self.config, self.chosen)
+                    started_at = time.perf_counter()
                     self._start()
                 except errors.PressLensError as exc:
                     self._use_fallback(str(exc))
@@ -629,7 +726,11 @@ class _RemoteEngine:
             rows = None
             if self._fallback is None:
                 try:
-                    rows = future.result()
+                    waiting = time.perf_counter()
+                    packed = future.result()
+                    self._timings["wait_s"] += time.perf_counter() - waiting
+                    # a tuple from a worker; [] for an empty batch, None when the fallback computes it
+                    rows = self._unpack(packed, started_at) if isinstance(packed, tuple) else packed
                 except WorkerSetupError as exc:
                     self._use_fallback(str(exc))
                 except concurrent.futures.process.BrokenProcessPool as exc:
@@ -719,7 +820,7 @@ class DaskEngine(_RemoteEngine):
         self._nthreads = max(1, sum(self._client.nthreads().values()))
 
     def _submit(self, articles: Sequence[Article]) -> Any:
-        return self._client.submit(run_partition, self._payload, list(articles), pure=False)
+        return self._client.submit(run_partition_packed, self._payload, list(articles), pure=False)
 
     def _window(self) -> int:
         return 2 * self._nthreads + 1 if self._client is not None else 4

@@ -572,7 +572,8 @@ def _analyze(
 
     def batches() -> Iterator[tuple[tuple[list[Article], dict[str, Any]], list[Article]]]:
         # articles go to the engine one batch at a time; cache hits never reach the engine
-        for batch in _batched(_drain(articles), max(1, config.batch_size)):
+        # the engine's task size: remote engines take smaller tasks so the workers finish together
+        for batch in _batched(_drain(articles), max(1, getattr(runner, "task_size", config.batch_size))):
             cached: dict[str, Any] = {}
             todo: list[Article] = []
             for article in batch:
@@ -597,7 +598,7 @@ def _analyze(
 
     # where an incremental run's time goes: reading the cache, writing it, and (in the
     # engine) loading the model are fixed costs; the rest of analyse_s is the new articles
-    timings.update(cache_read_s=0.0, cache_write_s=0.0)
+    timings.update(cache_read_s=0.0, cache_write_s=0.0, table_build_s=0.0)
     from tqdm.auto import tqdm
 
     dropped_stale = _drop_stale_cache(cache_dir) if cache_dir is not None else 0
@@ -629,9 +630,11 @@ def _analyze(
                         timings["cache_write_s"] += time.perf_counter() - write_started
                 elif rows is not None:
                     counts["from_cache"] += 1
+                build_started = time.perf_counter()
                 builder.add("articles", [article.row()])
                 for table, items in (rows or {}).items():
                     builder.add(table, items)
+                timings["table_build_s"] += time.perf_counter() - build_started
             bar.update(len(batch))
         finished = True
     finally:
@@ -651,8 +654,10 @@ def _analyze(
     if strict and report.n_problems:  # skipped or failed inputs, and warnings (bad dates, renamed ids)
         raise errors.NothingLoadedError(errors.STRICT_FAILED.format(n=report.n_problems, report=report.summary()))
 
+    build_started = time.perf_counter()
     tables = builder.tables()
     del builder
+    timings["table_build_s"] += time.perf_counter() - build_started
     release_free_memory()
     step_started = time.perf_counter()
     for plugin in chosen:

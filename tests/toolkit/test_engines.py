@@ -118,6 +118,19 @@ def test_two_worker_processes_give_the_local_tables_in_input_order(corpus_dir, l
     assert len(local_tables.mentions) > 9 * 3  # the check below compares real NLP output
     assert_same_tables(local_tables, pooled)
     assert pooled.articles["article_id"].tolist() == [f"story{i:02d}" for i in range(9)]
+    # the workers' time is in the manifest, split as scale.py's breakdown reads it
+    timings = pooled.manifest["timings"]
+    assert timings["worker_model_load_s"] > 0 and timings["worker_spacy_s"] > 0 and timings["worker_extract_s"] > 0
+    assert timings["results_mb"] > 0 and 0 < timings["first_results_s"] <= timings["analyse_s"]
+
+
+def test_remote_engines_take_smaller_tasks_so_the_workers_finish_together():
+    """Issue 22: with tasks of a whole batch (64 articles) one worker sat idle while the other
+    finished the last task; the pool and Dask take a quarter batch, never more than a batch."""
+    pool = engines.make_engine("local", engines.RunConfig(batch_size=64, workers=2), [])
+    assert pool.task_size == 16
+    assert engines.make_engine("dask", engines.RunConfig(batch_size=4, workers=2), []).task_size == 4
+    assert engines.make_engine("local", engines.RunConfig(batch_size=64), []).task_size == 64
 
 
 @pytest.mark.slow
