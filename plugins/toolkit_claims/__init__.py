@@ -46,7 +46,7 @@ plugin = Plugin(
         "contested_claims": lazy("toolkit_claims.views:render_contested_claims"),
         "claims_overview": lazy("toolkit_claims.views:render_claims_overview"),
     },
-    options={"embeddings": "auto", "threshold": 0.36},
+    options={"embeddings": "auto", "threshold": 0.38},
     selection_parts=(
         SelectionPart(
             name="claim_group",
