@@ -66,7 +66,8 @@ def test_every_package_data_pattern_matches_something(wheel: Path) -> None:
     names = wheel_names(wheel)
     package_data = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
     for package, patterns in package_data.items():
-        prefixes = [f"{package}/"] if package != "*" else [f"{root.name}/" for root in PACKAGE_ROOTS]
+        # a dotted key ("toolkit_quotes.rules") names a subpackage: its files sit under its folder path
+        prefixes = [package.replace(".", "/") + "/"] if package != "*" else [f"{root.name}/" for root in PACKAGE_ROOTS]
         for pattern in patterns:
             hits = [n for n in names for p in prefixes if fnmatch.fnmatch(n, p + pattern)]
             assert hits, f"package-data {package!r}: {pattern!r} matches no file in the wheel"
