@@ -120,7 +120,8 @@ def test_two_worker_processes_give_the_local_tables_in_input_order(corpus_dir, l
     assert pooled.articles["article_id"].tolist() == [f"story{i:02d}" for i in range(9)]
     # the workers' time is in the manifest, split as scale.py's breakdown reads it
     timings = pooled.manifest["timings"]
-    assert timings["worker_model_load_s"] > 0 and timings["worker_spacy_s"] > 0 and timings["worker_extract_s"] > 0
+    # extract time is rounded to milliseconds and can be 0.0 on nine short stories: present, never negative
+    assert timings["worker_model_load_s"] > 0 and timings["worker_spacy_s"] > 0 and timings["worker_extract_s"] >= 0
     assert timings["results_mb"] > 0 and 0 < timings["first_results_s"] <= timings["analyse_s"]
 
 
