@@ -26,22 +26,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from toolkit.evaluation import CONLL_TYPES, LABEL_MAP
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "eval" / "conll2003-dev"
-LABEL_MAP = {
-    "PERSON": "PER",
-    "ORG": "ORG",
-    "GPE": "LOC",
-    "LOC": "LOC",
-    "FAC": "LOC",
-    "NORP": "MISC",
-    "EVENT": "MISC",
-    "WORK_OF_ART": "MISC",
-    "LAW": "MISC",
-    "LANGUAGE": "MISC",
-    "PRODUCT": "MISC",
-}
-TYPES = ("PER", "ORG", "LOC", "MISC")
+# the one mapping of spaCy's labels onto CoNLL's, shared with `presslens evaluate mentions`
+TYPES = CONLL_TYPES
 _DATELINE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
