@@ -13,11 +13,16 @@ Conventions, the same for both systems:
 - Only selected sentences are annotated, so a predicted mention that matches no
   gold mention is not scored (neither right nor wrong).
 - A predicted mention matches a gold mention when their spans are equal after
-  dropping a leading "the " and a trailing possessive "'s" from both; failing
-  that, when it ends where the gold span ends and the gold words before it are
-  all lower-case ("in Queens", "the city of Bandar Abbas": ECB+ annotates some
-  named mentions as the phrase around the name, and the name is what is
-  clustered).
+  dropping a leading "the ", a trailing possessive ("'s", or "'" after an s:
+  "Saints'") and a trailing full stop ("Jr." / "Jr": ECB+'s tokens leave the
+  stop of an abbreviation that ends a sentence or precedes a comma outside the
+  span) from both; failing that, when it ends where the gold span ends and the
+  gold words before it are all lower-case ("in Queens", "the city of Bandar
+  Abbas": ECB+ annotates some named mentions as the phrase around the name, and
+  the name is what is clustered); failing that, when the gold span is a place
+  and the region it lies in ("in Mannheim, Germany", "Springfield, Mo": ECB+
+  clusters it as the place) and the predicted mention is that place, after
+  lower-case words only.
 - The response holds exactly the gold mentions: a matched one sits in its
   predicted cluster (``mentions.entity_id`` for PressLens; the exact string for
   the baseline), restricted to the topic; an unmatched one (the system found no
@@ -75,10 +80,13 @@ def span_key(text: str, start: int, end: int) -> tuple[int, int]:
     if lowered.startswith("the "):
         start += 4
         piece = piece[4:]
-    for tail in ("'s", "’s"):
+    for tail in ("'s", "’s", "s'", "s’"):
         if piece.endswith(tail):
-            end -= len(tail)
+            end -= 1 if tail[0] == "s" else len(tail)  # "Saints'" -> "Saints"
+            piece = text[start:end]
             break
+    if piece.endswith(".") and len(piece) > 1:
+        end -= 1  # "Jr." and "Jr", "N.J." and "N.J" (see the conventions)
     return start, end
 
 
@@ -170,6 +178,15 @@ def match(predicted: dict[tuple[int, int], Hashable], text: str, start: int, end
         before = text[key[0] : s].split()
         if all(w.islower() for w in before):
             return predicted[(s, key[1])]
+    # "in Mannheim, Germany": the place before the comma, the region after it one name
+    piece = text[key[0] : key[1]]
+    comma = piece.find(", ")
+    region = piece[comma + 2 :].split()
+    if comma > 0 and piece.count(",") == 1 and region and all(w[:1].isupper() for w in region):
+        place_end = key[0] + comma
+        for s, e in predicted:
+            if e == place_end and key[0] <= s and all(w.islower() for w in text[key[0] : s].split()):
+                return predicted[(s, e)]
     return None
 
 

@@ -179,6 +179,7 @@ class EntitiesComponent:
         if self.extend_names:
             spans = _extend_person_names(doc, spans)
             spans = _split_trailing_person(doc, spans)
+            spans = _join_nicknames(doc, spans)
         spans = _strip_person_titles(doc, spans)
         spans = _cut_headline_persons(doc, spans)
         spans = _drop_headline_labels(doc, spans)
@@ -391,6 +392,53 @@ def _extend_person_names(doc: Doc, spans: list[Span]) -> list[Span]:
             span = _new_span(doc, span.start, end, "PERSON", source="extended", spacy_label=span.label_)
         out.append(span)
     return [s for s in out if id(s) not in dropped]
+
+
+_OPEN_QUOTES = frozenset({"'", '"', "“", "‘"})
+_CLOSE_QUOTES = frozenset({"'", '"', "”", "’"})
+
+
+def _join_nicknames(doc: Doc, spans: list[Span]) -> list[Span]:
+    """A quoted nickname between a given name and a surname is part of the name ("Vincent 'The Chin'
+    Gigante", "Vincent \u201cChin\u201d Gigante"): the model tags the two halves apart, or one of them only.
+    The given name is one or two capitalised words, the nickname up to three words in quotes, the
+    surname one capitalised word; the model must read the given name or the surname as a person."""
+    person_at = {i: s for s in spans if s.label_ == "PERSON" for i in range(s.start, s.end)}
+    # where a nickname may open: inside or right after a span ("Vincent '"), or before a person's surname
+    openings = set()
+    for span in spans:
+        openings.add(next((i for i in range(span.start + 1, span.end) if doc[i].text in _OPEN_QUOTES), span.end))
+        if span.label_ == "PERSON" and span.start >= 3 and doc[span.start - 1].text in _CLOSE_QUOTES:
+            openings.update(i for i in range(span.start - 5, span.start - 2) if i >= 0 and doc[i].text in _OPEN_QUOTES)
+    joined: list[Span] = []
+    for opening in sorted(openings):
+        if not 0 < opening < len(doc) - 3 or doc[opening].text not in _OPEN_QUOTES or doc[opening].whitespace_:
+            continue
+        first = opening
+        while first > 0 and opening - first < 2 and doc[first - 1].is_alpha and doc[first - 1].is_title:
+            first -= 1
+        close = next((i for i in range(opening + 2, min(opening + 5, len(doc))) if doc[i].text in _CLOSE_QUOTES), None)
+        if first == opening or close is None or close + 1 >= len(doc):
+            continue
+        nickname, surname = doc[opening + 1 : close], doc[close + 1]
+        if not (
+            all(t.is_alpha and (t.is_title or t.lower_ == "the") for t in nickname)
+            and nickname[-1].is_title
+            and surname.is_alpha
+            and surname.is_title
+            and (close + 1 in person_at or first in person_at)
+        ):
+            continue
+        follower = person_at.get(close + 1)
+        if follower is not None and len(follower) > 1:
+            continue  # a full name of its own follows ("Ana Berg 'Velm' Tom Orel"): two people
+        joined.append(_new_span(doc, first, close + 2, "PERSON", source="extended", spacy_label="PERSON"))
+    if not joined:
+        return spans
+    joined = filter_spans(joined)
+    covered = {i for s in joined for i in range(s.start, s.end)}
+    kept = [s for s in spans if not any(i in covered for i in range(s.start, s.end))]
+    return sorted([*kept, *joined], key=lambda s: s.start)
 
 
 def _split_trailing_person(doc: Doc, spans: list[Span]) -> list[Span]:
@@ -699,30 +747,63 @@ def _title_case_line(text: str, start: int, end: int) -> bool:
 
 
 def _cut_headline_persons(doc: Doc, spans: list[Span]) -> list[Span]:
-    """In a title-case headline the model runs a person's name into the words after it ("Ana Berg
-    Checks Into Rehab"): the span is cut after its last word that the text uses elsewhere ("Ana Berg"
-    when the story says "Berg"), when the whole span is found nowhere else."""
+    """In a title-case headline the model runs a name into the words after it ("Ana Berg Checks Into
+    Rehab", "Velmar Launches Patch"): when the whole span is found nowhere else in the text, it is cut to
+    its longest beginning that the text uses elsewhere ("Ana Berg"); failing that, a person's name is cut
+    after its last word the text uses elsewhere ("Berg"). The words cut off are the headline's verb and
+    object, which the story writes in lower case or not at all."""
     text = doc_text(doc)
     out = []
     for span in spans:
-        if span.label_ == "PERSON" and len(span) >= 3 and _title_case_line(text, span.start_char, span.end_char):
+        if (
+            len(span) >= 2
+            and span.label_ in ("PERSON", "ORG", "GPE", "NORP", "PRODUCT", "WORK_OF_ART")
+            and _title_case_line(text, span.start_char, span.end_char)
+            and not is_country(text[span.start_char : span.end_char])
+        ):
             whole = text[span.start_char : span.end_char]
             elsewhere = text[: span.start_char] + "\n" + text[span.end_char :]
             if whole not in elsewhere:
-                for end in range(span.end - 1, span.start, -1):
-                    word = doc[end - 1].text
-                    if word[:1].isupper() and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", elsewhere):
-                        span = _new_span(
-                            doc,
-                            span.start,
-                            end,
-                            "PERSON",
-                            source=span_value(span, "presslens_source") or "model",
-                            spacy_label=span_value(span, "presslens_spacy_label") or span.label_,
-                        )
-                        break
+                end = _used_beginning(doc, span, elsewhere)
+                if end is None and span.label_ == "PERSON" and len(span) >= 3:
+                    end = next(
+                        (
+                            e
+                            for e in range(span.end - 1, span.start, -1)
+                            if doc[e - 1].text[:1].isupper() and _used_elsewhere(doc[e - 1].text, elsewhere)
+                        ),
+                        None,
+                    )
+                if end is not None:
+                    span = _new_span(
+                        doc,
+                        span.start,
+                        end,
+                        span.label_,
+                        source=span_value(span, "presslens_source") or "model",
+                        spacy_label=span_value(span, "presslens_spacy_label") or span.label_,
+                    )
         out.append(span)
     return out
+
+
+def _used_elsewhere(words: str, elsewhere: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(words)}(?!\w)", elsewhere) is not None
+
+
+def _used_beginning(doc: Doc, span: Span, elsewhere: str) -> int | None:
+    """The end of the longest beginning of ``span`` (shorter than it, ending in a capitalised word)
+    that ``elsewhere`` uses as a name of its own, not run into a further capitalised word ("United"
+    of "United Nations" is no name of its own); None if there is none."""
+    text = doc_text(doc)
+    for end in range(span.end - 1, span.start, -1):
+        last = doc[end - 1]
+        if not (last.is_alpha and last.text[:1].isupper()):
+            continue
+        beginning = re.escape(text[span.start_char : last.idx + len(last)])
+        if re.search(rf"(?<!\w){beginning}(?!\w)(?![ \t]+[A-Z])", elsewhere):
+            return end
+    return None
 
 
 def _drop_office_title_words(doc: Doc, spans: list[Span]) -> list[Span]:

@@ -63,6 +63,27 @@ class _CoMentions:
         return []
 
 
+def _contains_name(full: tuple[str, ...], short: tuple[str, ...]) -> bool:
+    """Whether the name ``short`` is ``full`` with words left out: in the middle (same first and last
+    word), or at one end (a run of words that begins or ends ``full``).
+
+    >>> _contains_name(("dirk", "a", "kempthorne"), ("dirk", "kempthorne"))
+    True
+    >>> _contains_name(("comedian", "ellen", "marsh"), ("ellen", "marsh"))
+    True
+    >>> _contains_name(("ana", "berg"), ("tom", "berg")), _contains_name(("ana", "lu", "berg"), ("lu", "ana"))
+    (False, False)
+    """
+    if len(short) < 2 or len(short) >= len(full):
+        return False
+    if full[: len(short)] == short or full[-len(short) :] == short:
+        return True
+    if full[0] != short[0] or full[-1] != short[-1]:
+        return False
+    rest = iter(full[1:-1])
+    return all(word in rest for word in short[1:-1])  # the middle words in order
+
+
 class _Merges:
     """The merge rules; run in this order by :meth:`.resolver.Resolver.run`."""
 
@@ -188,6 +209,53 @@ class _Merges:
                     self._note(
                         first, second, self.labels[a], "written as a name and its acronym in parentheses", applied=True
                     )
+
+    def _merge_name_parts(self) -> None:
+        """A person's name written with fewer words joins the one fuller name in the corpus that
+        contains it: middle names, initials or a nickname left out ("Dirk Kempthorne", "Dirk A.
+        Kempthorne"; "Vincent Gigante", "Vincent 'The Chin' Gigante"), or words before or after it
+        ("Ellen Marsh" in "Comedian Ellen Marsh", "Ana Berg" in "Ana Berg Jr"). The shorter name must
+        keep the fuller one's first or last word; among several fuller names, the one named in
+        articles about the same things, as for a lone surname; else it stays apart."""
+        clusters = self._clusters()
+        persons = {
+            root: {g.key for g in gs if len(g.key) > 1 and not g.key[0].startswith("@")}
+            for root, gs in clusters.items()
+            if self._cluster_label(gs) == "PERSON"
+        }
+        persons = {root: keys for root, keys in persons.items() if keys}
+        by_first: dict[str, set[int]] = defaultdict(set)
+        by_last: dict[str, set[int]] = defaultdict(set)
+        for root, keys in persons.items():
+            for key in keys:
+                by_first[key[0]].add(root)
+                by_last[key[-1]].add(root)
+        context = _CoMentions(clusters)
+        # shortest names first, so that "Ana Berg" meets "Ana Maria Berg" before that one meets a longer one
+        for root in sorted(persons, key=lambda r: (max(len(k) for k in persons[r]), r)):
+            key = max(persons[root], key=len)
+            candidates = sorted(
+                other
+                for other in by_first.get(key[0], set()) | by_last.get(key[-1], set())
+                if other != root and any(_contains_name(full, key) for full in persons[other])
+            )
+            if len(candidates) > 1:
+                candidates = context.best(root, candidates)
+            if len(candidates) != 1:
+                continue
+            target = self.uf.find(candidates[0])
+            if self.uf.find(root) == target:
+                continue
+            if self._union(target, root):
+                short, long_name = self.text_of[clusters[root][0].rows[0]], self._display_name(clusters[candidates[0]])
+                self._note(
+                    short,
+                    long_name,
+                    "PERSON",
+                    f"'{short}' is '{long_name}' with fewer words, the only such fuller name in the corpus "
+                    "or the one named in articles about the same things",
+                    applied=True,
+                )
 
     def _lone_person(self, g: _Group) -> bool:
         """A one-word person name ("Bush"): which full name it is, is decided article by article."""

@@ -1,8 +1,12 @@
 """Recovery: the occurrences of known names that the model split ("Ri Son" + "Gwon") or missed.
 
-Known names are the multi-word person names the corpus confirms and every
-name of the alias table; they are looked for in every article, in any
-romanisation (by their transliteration keys), with spaCy's tokeniser only.
+Known names are the multi-word person names the corpus confirms, the one-word
+names of people, organisations and places the corpus tags more than once, and
+every name of the alias table; they are looked for in every article, in any
+romanisation (by their transliteration keys), with spaCy's tokeniser only. A
+one-word name is taken only inside a sentence and outside a title-case
+headline, where a capital letter says it is a name ("told TMZ", not "People
+say" or "Saints Place Bush On Injured List").
 """
 
 from __future__ import annotations
@@ -15,11 +19,16 @@ from typing import Any
 
 import pandas as pd
 
-from toolkit.sdk import itertuples
+from toolkit.sdk import itertuples, word_list
 
 from .aliases import AliasTable
 from .ids import mention_id
-from .names import country_canonical, name_tokens, title_prefix, token_key
+from .names import ROLE_WORDS, country_canonical, is_title_word, name_tokens, title_prefix, token_key
+
+_MONTHS_DAYS = word_list("months_days", package="toolkit_entities")
+# one-word names worth looking for: the model's label for them, seen at least this often in the corpus
+_ONE_WORD_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
+_ONE_WORD_MIN_COUNT = 2
 
 __all__ = ["recover_known_names", "_KnownNameFinder", "_first_seen_counts"]
 
@@ -190,11 +199,18 @@ def _known_names(mentions: pd.DataFrame, table: AliasTable) -> dict[tuple[str, .
         )
         for pair, count in zip(pairs, counts.tolist()):
             counted[pair] = counted.get(pair, 0) + count
+    one_word: dict[tuple[str, ...], Counter] = defaultdict(Counter)
     for (text, label), count in counted.items():
         words = name_tokens(str(text))
         if len(words) >= 2 and country_canonical(str(text)) is None:
             votes[tuple(token_key(w) for w in words)][label] += count
+        elif len(words) == 1 and _may_be_one_word_name(str(text), words[0]):
+            one_word[(token_key(words[0]),)][label] += count
     known = {key: "PERSON" for key, v in votes.items() if v.most_common(1)[0][0] == "PERSON"}
+    for key, v in one_word.items():
+        label, n = v.most_common(1)[0]
+        if label in _ONE_WORD_LABELS and sum(v.values()) >= _ONE_WORD_MIN_COUNT and n * 2 > sum(v.values()):
+            known.setdefault(key, label)
     # a title phrase ("Defence Minister") is never worth looking for as a name
     known = {key: label for key, label in known.items() if title_prefix(list(key)) < len(key)}
     for _, label, names in table.merge_groups():
@@ -207,6 +223,33 @@ def _known_names(mentions: pd.DataFrame, table: AliasTable) -> dict[tuple[str, .
     return known
 
 
+def _may_be_one_word_name(text: str, word: str) -> bool:
+    """Whether a one-word mention may be looked for elsewhere: a capitalised word of three letters or
+    more (or an acronym) that is no title, office word, month or day, and no country (the entities
+    component finds those)."""
+    return (
+        text[:1].isupper()
+        and (len(word) >= 3 or text.isupper())
+        and word.isalpha()
+        and not is_title_word(word)
+        and word not in ROLE_WORDS
+        and word not in _MONTHS_DAYS
+        and country_canonical(text) is None
+    )
+
+
+def _names_a_thing_here(text: str, start: int, end: int) -> bool:
+    """Whether a capitalised word at ``start:end`` reads as a name there: not the first word of a
+    sentence, a line or a quotation, and not in a title-case headline (where every word is capitalised)."""
+    before = text[:start].rstrip(" \t")
+    if not before or before[-1] in "\n.!?:;\"'“”‘’([—–-*•|":
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    words = [w for w in text[line_start : line_end if line_end >= 0 else len(text)].split() if w[:1].isalpha()]
+    return not (len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words))
+
+
 # articles tokenised and looked up together: big enough that numpy's per-call cost is spread,
 # small enough that their token arrays stay a few MB
 _RECOVERY_CHUNK = 128
@@ -217,6 +260,10 @@ def recover_known_names(mentions: pd.DataFrame, articles: pd.DataFrame, table: A
     import numpy as np
 
     known = _known_names(mentions, table)
+    # the alias table's names are the user's: found wherever they occur, one word or more
+    listed = frozenset(
+        token_key(w) for _, _, names in table.merge_groups() for name in names for w in name_tokens(name)
+    )
     if not known:
         return mentions
     import spacy
@@ -244,9 +291,9 @@ def recover_known_names(mentions: pd.DataFrame, articles: pd.DataFrame, table: A
     for aid, text in itertuples(articles[["article_id", "text"]]):
         chunk.append((str(aid), str(text)))
         if len(chunk) == _RECOVERY_CHUNK:
-            _recover_chunk(chunk, tokenizer, finder, columns, span_of, by_article, added, drop)
+            _recover_chunk(chunk, tokenizer, finder, columns, span_of, by_article, added, drop, listed)
             chunk = []
-    _recover_chunk(chunk, tokenizer, finder, columns, span_of, by_article, added, drop)
+    _recover_chunk(chunk, tokenizer, finder, columns, span_of, by_article, added, drop, listed)
     if not added:
         return mentions
     kept = mentions.drop(index=sorted(drop))
@@ -282,6 +329,7 @@ def _recover_chunk(
     by_article: Any,
     added: list[dict[str, Any]],
     drop: set[Any],
+    listed: frozenset[str] = frozenset(),
 ) -> None:
     if not chunk:
         return
@@ -302,6 +350,13 @@ def _recover_chunk(
         span_starts = [spans[k][1] for k in order]
         longest = max((e - s for _, s, e in spans), default=0)
         for start, end, name_label in matches:
+            word = text[start:end]
+            if (
+                not any(c in " -‐" for c in word)
+                and token_key(word.lower()) not in listed
+                and not _names_a_thing_here(text, start, end)
+            ):
+                continue  # a one-word name where any word is capitalised
             window = order[bisect.bisect_right(span_starts, start - longest) : bisect.bisect_left(span_starts, end)]
             # in the mentions' own order, as before: the first overlapping one gives the label
             overlapping = [(i, s, e) for i, s, e in map(spans.__getitem__, sorted(window)) if s < end and start < e]
