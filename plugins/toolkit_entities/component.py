@@ -61,6 +61,7 @@ from .rules.names import (
     looks_like_demonym,
     name_tokens,
     nationality_country,
+    title_case_line,
     title_prefix,
 )
 
@@ -738,14 +739,6 @@ def _labels_from_cues(spans: list[Span]) -> list[Span]:
     return out
 
 
-def _title_case_line(text: str, start: int, end: int) -> bool:
-    """Whether the line around ``start:end`` is a headline in title case ("Ana Berg Checks Into Rehab")."""
-    left = text.rfind("\n", 0, start) + 1
-    right = text.find("\n", end)
-    words = [w for w in text[left : right if right >= 0 else len(text)].split() if w[:1].isalpha()]
-    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
-
-
 def _cut_headline_persons(doc: Doc, spans: list[Span]) -> list[Span]:
     """In a title-case headline the model runs a name into the words after it ("Ana Berg Checks Into
     Rehab", "Velmar Launches Patch"): when the whole span is found nowhere else in the text, it is cut to
@@ -758,7 +751,7 @@ def _cut_headline_persons(doc: Doc, spans: list[Span]) -> list[Span]:
         if (
             len(span) >= 2
             and span.label_ in ("PERSON", "ORG", "GPE", "NORP", "PRODUCT", "WORK_OF_ART")
-            and _title_case_line(text, span.start_char, span.end_char)
+            and title_case_line(text, span.start_char, span.end_char)
             and not is_country(text[span.start_char : span.end_char])
         ):
             whole = text[span.start_char : span.end_char]

@@ -231,23 +231,25 @@ class _Merges:
                 by_first[key[0]].add(root)
                 by_last[key[-1]].add(root)
         context = _CoMentions(clusters)
-        # shortest names first, so that "Ana Berg" meets "Ana Maria Berg" before that one meets a longer one
-        for root in sorted(persons, key=lambda r: (max(len(k) for k in persons[r]), r)):
+        # longest names first: "Ana Maria Berg" joins "Ana Maria Lu Berg" before "Ana Berg" looks, so
+        # that it sees one fuller name there, not two
+        for root in sorted(persons, key=lambda r: (-max(len(k) for k in persons[r]), r)):
             key = max(persons[root], key=len)
             candidates = sorted(
-                other
-                for other in by_first.get(key[0], set()) | by_last.get(key[-1], set())
-                if other != root and any(_contains_name(full, key) for full in persons[other])
+                {
+                    self.uf.find(other)
+                    for other in by_first.get(key[0], set()) | by_last.get(key[-1], set())
+                    if any(_contains_name(full, key) for full in persons[other])
+                }
+                - {self.uf.find(root)}
             )
             if len(candidates) > 1:
                 candidates = context.best(root, candidates)
             if len(candidates) != 1:
                 continue
-            target = self.uf.find(candidates[0])
-            if self.uf.find(root) == target:
-                continue
-            if self._union(target, root):
-                short, long_name = self.text_of[clusters[root][0].rows[0]], self._display_name(clusters[candidates[0]])
+            if self._union(candidates[0], root):
+                short = self.text_of[clusters[root][0].rows[0]]
+                long_name = self._display_name(clusters.get(candidates[0], []) or clusters[root])
                 self._note(
                     short,
                     long_name,

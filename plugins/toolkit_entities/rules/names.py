@@ -66,6 +66,7 @@ __all__ = [
     "BodyName",
     "BODY_HEADS",
     "body_name",
+    "title_case_line",
 ]
 
 # Words that precede a name but are not part of it (stripped from PERSON spans
@@ -310,7 +311,15 @@ def name_key(text: str) -> tuple[str, ...]:
     if is_acronym(text):
         # "UN" is an acronym, never the syllable "Un" of a romanised name
         return ("@acronym", re.sub(r"[^A-Z]", "", text))
-    return tuple(token_key(w) for w in name_tokens(text))
+    words = name_tokens(text)
+    if len(words) > 1 and words[0] in _ABBREVIATED_FIRST_WORDS:
+        words = (_ABBREVIATED_FIRST_WORDS[words[0]], *words[1:])  # "Mt Cook" is "Mount Cook"
+    return tuple(token_key(w) for w in words)
+
+
+_ABBREVIATED_FIRST_WORDS: dict[str, str] = {
+    k: v for k, v in lexicon("name_abbreviations", package=_PACKAGE).items() if not k.startswith("_")
+}
 
 
 # Official names, acronyms and short forms of countries that news text mixes (a generic gazetteer):
@@ -515,3 +524,22 @@ def body_name(text: str) -> BodyName | None:
     if not qualifiers and country is None:
         return None  # "the Ministry" alone says too little
     return BodyName((country, heads[0], qualifiers))
+
+
+def title_case_line(text: str, start: int, end: int) -> bool:
+    """Whether the line around ``start:end`` is a headline in title case ("Ana Berg Checks Into Rehab",
+    "Ana Berg Returns to Host the Awards"): at least three words, four in five of them capitalised,
+    not counting the minor words title case leaves in lower case.
+
+    >>> text = "Ana Berg Returns to Host the Awards\\nAna Berg will host them."
+    >>> title_case_line(text, 0, 8), title_case_line(text, 36, 44)
+    (True, False)
+    """
+    left = text.rfind("\n", 0, start) + 1
+    right = text.find("\n", end)
+    words = [
+        w
+        for w in text[left : right if right >= 0 else len(text)].split()
+        if w[:1].isalpha() and w.lower() not in _MINOR
+    ]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)

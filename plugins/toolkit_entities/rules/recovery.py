@@ -23,7 +23,15 @@ from toolkit.sdk import itertuples, word_list
 
 from .aliases import AliasTable
 from .ids import mention_id
-from .names import ROLE_WORDS, country_canonical, is_title_word, name_tokens, title_prefix, token_key
+from .names import (
+    ROLE_WORDS,
+    country_canonical,
+    is_title_word,
+    name_tokens,
+    title_case_line,
+    title_prefix,
+    token_key,
+)
 
 _MONTHS_DAYS = word_list("months_days", package="toolkit_entities")
 # one-word names worth looking for: the model's label for them, seen at least this often in the corpus
@@ -244,10 +252,7 @@ def _names_a_thing_here(text: str, start: int, end: int) -> bool:
     before = text[:start].rstrip(" \t")
     if not before or before[-1] in "\n.!?:;\"'“”‘’([—–-*•|":
         return False
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    words = [w for w in text[line_start : line_end if line_end >= 0 else len(text)].split() if w[:1].isalpha()]
-    return not (len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words))
+    return not title_case_line(text, start, end)
 
 
 # articles tokenised and looked up together: big enough that numpy's per-call cost is spread,
@@ -259,7 +264,16 @@ def recover_known_names(mentions: pd.DataFrame, articles: pd.DataFrame, table: A
     """Add the occurrences of known names the model split or missed (see module docstring)."""
     import numpy as np
 
-    known = _known_names(mentions, table)
+    # each article's mention rows (in table order) through one sorted array of row numbers,
+    # not a tuple per mention: those tuples were 40 MB on 10 000 articles
+    codes, ids = pd.factorize(mentions["article_id"], use_na_sentinel=False)
+    by_article = np.argsort(codes, kind="stable")
+    edges = np.searchsorted(codes[by_article], np.arange(len(ids) + 1))
+    span_of = {str(a): (int(edges[k]), int(edges[k + 1])) for k, a in enumerate(ids)}
+
+    # a name the model ran into a title-case headline ("Ana Berg Checks Into Rehab") is no known name
+    in_headline = _in_headlines(mentions, articles, span_of, by_article)
+    known = _known_names(mentions[~in_headline] if in_headline.any() else mentions, table)
     # the alias table's names are the user's: found wherever they occur, one word or more
     listed = frozenset(
         token_key(w) for _, _, names in table.merge_groups() for name in names for w in name_tokens(name)
@@ -270,13 +284,6 @@ def recover_known_names(mentions: pd.DataFrame, articles: pd.DataFrame, table: A
 
     tokenizer = spacy.blank("en").tokenizer  # the model's own tokenisation rules, without a pipeline
     finder = _KnownNameFinder(known, tokenizer.vocab.strings)
-
-    # each article's mention rows (in table order) through one sorted array of row numbers,
-    # not a tuple per mention: those tuples were 40 MB on 10 000 articles
-    codes, ids = pd.factorize(mentions["article_id"], use_na_sentinel=False)
-    by_article = np.argsort(codes, kind="stable")
-    edges = np.searchsorted(codes[by_article], np.arange(len(ids) + 1))
-    span_of = {str(a): (int(edges[k]), int(edges[k + 1])) for k, a in enumerate(ids)}
     columns = _RowColumns(
         index=mentions.index.to_numpy(),
         start=mentions["start"].to_numpy(dtype=np.int64),
@@ -298,6 +305,29 @@ def recover_known_names(mentions: pd.DataFrame, articles: pd.DataFrame, table: A
         return mentions
     kept = mentions.drop(index=sorted(drop))
     return pd.concat([kept, pd.DataFrame(added)], ignore_index=True)
+
+
+def _in_headlines(
+    mentions: pd.DataFrame, articles: pd.DataFrame, span_of: Mapping[str, tuple[int, int]], by_article: Any
+) -> Any:
+    """Which rows are multi-word mentions in a title-case headline (the only rows whose context the
+    known names need: one-word names count only where found inside a sentence, see below)."""
+    import numpy as np
+
+    flags = np.zeros(len(mentions), dtype=bool)
+    multi = mentions["text"].astype(str).str.contains(" ", regex=False).to_numpy()
+    if not multi.any():
+        return flags
+    wanted = {aid for aid, (lo, hi) in span_of.items() if multi[by_article[lo:hi]].any()}
+    starts, ends = mentions["start"].to_numpy(dtype=np.int64), mentions["end"].to_numpy(dtype=np.int64)
+    for aid, text in itertuples(articles[["article_id", "text"]]):
+        if str(aid) not in wanted:
+            continue
+        lo, hi = span_of[str(aid)]
+        text = str(text)
+        for row in by_article[lo:hi][multi[by_article[lo:hi]]].tolist():
+            flags[row] = title_case_line(text, int(starts[row]), int(ends[row]))
+    return flags
 
 
 def _codes_and_values(column: pd.Series) -> tuple[Any, list[Any]]:
@@ -350,6 +380,11 @@ def _recover_chunk(
         span_starts = [spans[k][1] for k in order]
         longest = max((e - s for _, s, e in spans), default=0)
         for start, end, name_label in matches:
+            window = order[bisect.bisect_right(span_starts, start - longest) : bisect.bisect_left(span_starts, end)]
+            # in the mentions' own order, as before: the first overlapping one gives the label
+            overlapping = [(i, s, e) for i, s, e in map(spans.__getitem__, sorted(window)) if s < end and start < e]
+            if any(s == start and e == end for _, s, e in overlapping):
+                continue  # already there
             word = text[start:end]
             if (
                 not any(c in " -‐" for c in word)
@@ -357,13 +392,14 @@ def _recover_chunk(
                 and not _names_a_thing_here(text, start, end)
             ):
                 continue  # a one-word name where any word is capitalised
-            window = order[bisect.bisect_right(span_starts, start - longest) : bisect.bisect_left(span_starts, end)]
-            # in the mentions' own order, as before: the first overlapping one gives the label
-            overlapping = [(i, s, e) for i, s, e in map(spans.__getitem__, sorted(window)) if s < end and start < e]
-            if any(s < start or e > end for _, s, e in overlapping):
+            if overlapping and title_case_line(text, start, end):
+                # in a title-case headline the model runs names into the words after them: a known
+                # name that begins the model's longer mention is the name ("Ana Berg" of "Ana Berg
+                # Checks Into Rehab"); a known name is never stretched over the headline's words
+                if not (len(overlapping) == 1 and overlapping[0][1] == start and overlapping[0][2] > end):
+                    continue
+            elif any(s < start or e > end for _, s, e in overlapping):
                 continue  # the match sits inside (or across) a longer mention: leave it
-            if any(s == start and e == end for _, s, e in overlapping):
-                continue  # already there
             drop.update(i for i, _, _ in overlapping)
             spacy_label = label_of[overlapping[0][0]] if overlapping else None
             added.append(
