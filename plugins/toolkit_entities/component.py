@@ -182,6 +182,7 @@ class EntitiesComponent:
             spans = _split_trailing_person(doc, spans)
             spans = _join_nicknames(doc, spans)
         spans = _strip_person_titles(doc, spans)
+        spans = _strip_common_noun_openers(doc, spans)
         spans = _cut_headline_persons(doc, spans)
         spans = _drop_headline_labels(doc, spans)
         spans = _drop_office_title_words(doc, spans)
@@ -492,6 +493,34 @@ def _strip_person_titles(doc: Doc, spans: list[Span]) -> list[Span]:
     return out
 
 
+def _strip_common_noun_openers(doc: Doc, spans: list[Span]) -> list[Span]:
+    """A sentence that opens with an occupation before a full name ("Comedian Ana Berg will host")
+    gives the model a three-word person: the first word goes when the text also writes it in lower
+    case ("the comedian"), so it is a common noun, and a full name of two words or more remains."""
+    text = doc_text(doc)
+    out = []
+    for span in spans:
+        first = span[0] if span.label_ == "PERSON" and len(span) >= 3 else None
+        if (
+            first is not None
+            and first.is_sent_start
+            and first.is_alpha
+            and first.is_title
+            and all(t.is_alpha and t.text[:1].isupper() for t in span[1:])
+            and re.search(rf"(?<![\w-]){re.escape(first.lower_)}(?![\w-])", text) is not None
+        ):
+            span = _new_span(
+                doc,
+                span.start + 1,
+                span.end,
+                "PERSON",
+                source=span_value(span, "presslens_source") or "model",
+                spacy_label=span_value(span, "presslens_spacy_label") or span.label_,
+            )
+        out.append(span)
+    return out
+
+
 def _drop_headline_labels(doc: Doc, spans: list[Span]) -> list[Span]:
     """A single capitalised word opening a line and followed by a colon
     ("Analysis: ...", "Explainer: ...") is a rubric, unless the text uses the
@@ -795,7 +824,9 @@ def _used_beginning(doc: Doc, span: Span, elsewhere: str) -> int | None:
             continue
         beginning = re.escape(text[span.start_char : last.idx + len(last)])
         if re.search(rf"(?<!\w){beginning}(?!\w)(?![ \t]+[A-Z])", elsewhere):
-            return end
+            # the first word cut off is the headline's own ("Checks"), not a name the text uses again
+            # ("Samokhalova" of "Svetlana Samokhalova" in a line of results)
+            return None if _used_elsewhere(doc[end].text, elsewhere) else end
     return None
 
 

@@ -113,6 +113,10 @@ class _Merges:
             key = g.key
             if len(key) > 1 and key[-1] in COMPANY_SUFFIXES and _label_class(self._vote(g.rows)) == "org":
                 key = key[:-1]  # "Vesta Holdings Corp." is "Vesta Holdings"
+            if len(key) >= 3 and not key[0].startswith("@"):
+                # a long name written with a word in the singular or the plural is one name
+                # ("Central Election Commission", "Central Elections Commission")
+                key = tuple(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in key)
             slot = (key, "team" if team else "name")
             if slot in first:
                 self._union(first[slot], g.gid)

@@ -526,10 +526,11 @@ def body_name(text: str) -> BodyName | None:
     return BodyName((country, heads[0], qualifiers))
 
 
-def title_case_line(text: str, start: int, end: int) -> bool:
+def title_case_line(text: str, start: int, end: int, *, figures: bool = True) -> bool:
     """Whether the line around ``start:end`` is a headline in title case ("Ana Berg Checks Into Rehab",
     "Ana Berg Returns to Host the Awards"): at least three words, four in five of them capitalised,
-    not counting the minor words title case leaves in lower case.
+    not counting the minor words title case leaves in lower case. With ``figures=False`` a line with a
+    figure of its own (a line of results or standings) is no headline.
 
     >>> text = "Ana Berg Returns to Host the Awards\\nAna Berg will host them."
     >>> title_case_line(text, 0, 8), title_case_line(text, 36, 44)
@@ -537,9 +538,11 @@ def title_case_line(text: str, start: int, end: int) -> bool:
     """
     left = text.rfind("\n", 0, start) + 1
     right = text.find("\n", end)
-    words = [
-        w
-        for w in text[left : right if right >= 0 else len(text)].split()
-        if w[:1].isalpha() and w.lower() not in _MINOR
-    ]
+    line = text[left : right if right >= 0 else len(text)].split()
+    if not figures and any(_FIGURE.fullmatch(w) for w in line):
+        return False  # a line of results or standings ("3. Ana Berg (Velm) 3:46.21"), not a headline
+    words = [w for w in line if w[:1].isalpha() and w.lower() not in _MINOR]
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+_FIGURE = re.compile(r"\d[\d.,:/-]*")

@@ -34,6 +34,7 @@ from .names import (
 )
 
 _MONTHS_DAYS = word_list("months_days", package="toolkit_entities")
+_MINOR_WORDS = word_list("minor_words", package="toolkit_entities")
 # one-word names worth looking for: the model's label for them, seen at least this often in the corpus
 _ONE_WORD_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
 _ONE_WORD_MIN_COUNT = 2
@@ -217,7 +218,8 @@ def _known_names(mentions: pd.DataFrame, table: AliasTable) -> dict[tuple[str, .
     known = {key: "PERSON" for key, v in votes.items() if v.most_common(1)[0][0] == "PERSON"}
     for key, v in one_word.items():
         label, n = v.most_common(1)[0]
-        if label in _ONE_WORD_LABELS and sum(v.values()) >= _ONE_WORD_MIN_COUNT and n * 2 > sum(v.values()):
+        # the model must agree with itself: a word it reads as a person here and a club there is left alone
+        if label in _ONE_WORD_LABELS and sum(v.values()) >= _ONE_WORD_MIN_COUNT and n * 3 >= 2 * sum(v.values()):
             known.setdefault(key, label)
     # a title phrase ("Defence Minister") is never worth looking for as a name
     known = {key: label for key, label in known.items() if title_prefix(list(key)) < len(key)}
@@ -237,7 +239,7 @@ def _may_be_one_word_name(text: str, word: str) -> bool:
     component finds those)."""
     return (
         text[:1].isupper()
-        and (len(word) >= 3 or text.isupper())
+        and len(word) >= (2 if text.isupper() else 3)
         and word.isalpha()
         and not is_title_word(word)
         and word not in ROLE_WORDS
@@ -247,12 +249,30 @@ def _may_be_one_word_name(text: str, word: str) -> bool:
 
 
 def _names_a_thing_here(text: str, start: int, end: int) -> bool:
-    """Whether a capitalised word at ``start:end`` reads as a name there: not the first word of a
-    sentence, a line or a quotation, and not in a title-case headline (where every word is capitalised)."""
-    before = text[:start].rstrip(" \t")
+    """Whether a capitalised word at ``start:end`` reads as a name of its own there: not the first
+    word of a sentence, a line or a quotation, not in a title-case headline (where every word is
+    capitalised), not a word of a longer name ("Dow Jones", "Queen of South", "Add Men's") and not
+    after a figure ("10:30 PM", "117th Street")."""
+    before = text[max(0, start - 40) : start].rstrip(" \t")
     if not before or before[-1] in "\n.!?:;\"'“”‘’([—–-*•|":
         return False
-    return not title_case_line(text, start, end)
+    words_before = before.split()
+    previous = words_before[-1]
+    if (
+        previous[:1].isupper()
+        or previous[:1].isdigit()
+        or (previous in _MINOR_WORDS and len(words_before) > 1 and words_before[-2][:1].isupper())
+    ):
+        return False
+    after = text[end : end + 40].lstrip(" \t")
+    following = after.split(None, 1)[0] if after.strip() else ""
+    if (
+        following[:1].isupper()
+        or following[:2] in ("'s", "’s")
+        or (following in _MINOR_WORDS and after[len(following) :].lstrip()[:1].isupper())
+    ):
+        return False
+    return not title_case_line(text, start, end, figures=False)
 
 
 # articles tokenised and looked up together: big enough that numpy's per-call cost is spread,
@@ -326,7 +346,7 @@ def _in_headlines(
         lo, hi = span_of[str(aid)]
         text = str(text)
         for row in by_article[lo:hi][multi[by_article[lo:hi]]].tolist():
-            flags[row] = title_case_line(text, int(starts[row]), int(ends[row]))
+            flags[row] = title_case_line(text, int(starts[row]), int(ends[row]), figures=False)
     return flags
 
 
@@ -392,7 +412,7 @@ def _recover_chunk(
                 and not _names_a_thing_here(text, start, end)
             ):
                 continue  # a one-word name where any word is capitalised
-            if overlapping and title_case_line(text, start, end):
+            if overlapping and title_case_line(text, start, end, figures=False):
                 # in a title-case headline the model runs names into the words after them: a known
                 # name that begins the model's longer mention is the name ("Ana Berg" of "Ana Berg
                 # Checks Into Rehab"); a known name is never stretched over the headline's words
