@@ -13,7 +13,7 @@ Conventions, the same for both systems:
 - Only selected sentences are annotated, so a predicted mention that matches no
   gold mention is not scored (neither right nor wrong).
 - A predicted mention matches a gold mention when their spans are equal after
-  dropping a leading "the ", a trailing possessive ("'s", or "'" after an s:
+  dropping quotation marks around them, a leading "the ", a trailing possessive ("'s", or "'" after an s:
   "Saints'") and a trailing full stop ("Jr." / "Jr": ECB+'s tokens leave the
   stop of an abbreviation that ends a sentence or precedes a comma outside the
   span) from both; failing that, when it ends where the gold span ends and the
@@ -73,9 +73,22 @@ class GoldMention:
     cluster: str
 
 
+_QUOTES = "'\"“”‘`"
+
+
 def span_key(text: str, start: int, end: int) -> tuple[int, int]:
-    """The span with a leading "the " and a trailing possessive dropped, so "the EU's" matches "EU"."""
+    """The span without quotation marks around it, a leading "the ", a trailing possessive and a
+    trailing full stop, so "the EU's" matches "EU" (see the conventions)."""
     piece = text[start:end]
+    # quotation marks around a name are no part of it ("'Tara Reid", "''The Hollywood Reporter''")
+    while piece[:1] in _QUOTES and len(piece) > 1:
+        start, piece = start + 1, piece[1:]
+    while len(piece) > 2:
+        # a closing single quote alone may be a plural possessive ("Saints'"): only a doubled one goes
+        cut = 2 if piece.endswith("''") else 1 if piece[-1] in _QUOTES and piece[-1] != "'" else 0
+        if not cut:
+            break
+        end, piece = end - cut, piece[:-cut]
     lowered = piece.lower()
     if lowered.startswith("the "):
         start += 4

@@ -786,7 +786,12 @@ def _cut_headline_persons(doc: Doc, spans: list[Span]) -> list[Span]:
             whole = text[span.start_char : span.end_char]
             elsewhere = text[: span.start_char] + "\n" + text[span.end_char :]
             if whole not in elsewhere:
-                end = _used_beginning(doc, span, elsewhere)
+                # a line of results is no headline: "Rose Cheruiyot (Kenya) 15:05" keeps its surname
+                end = (
+                    _used_beginning(doc, span, elsewhere)
+                    if title_case_line(text, span.start_char, span.end_char, figures=False)
+                    else None
+                )
                 if end is None and span.label_ == "PERSON" and len(span) >= 3:
                     end = next(
                         (

@@ -178,10 +178,11 @@ def eval_coref():
         ("The Velm Saints' coach left.", "Velm Saints'", "Velm Saints", True),
         ("Ana Berg Jr., 49, escaped.", "Ana Berg Jr", "Ana Berg Jr.", True),
         ("The fight was in Velmar, Kastovia on Sunday.", "in Velmar, Kastovia", "Velmar", True),
+        ("She told ''The Velm Reporter'' so.", "''The Velm Reporter''", "Velm Reporter", True),
         ("The fight was in Velmar, Kastovia on Sunday.", "in Velmar, Kastovia", "Kastovia", False),
         ("He hired Ana Berg, Tom Orel and Lu Vask.", "Ana Berg, Tom Orel and Lu Vask", "Ana Berg", False),
     ],
-    ids=["plural-possessive", "abbreviation-stop", "place-and-region", "region-is-not-the-place", "a-list"],
+    ids=["plural-possessive", "abbreviation-stop", "place-and-region", "quotes", "region-is-not-the-place", "a-list"],
 )
 def test_eval_coref_mention_matching(eval_coref, text, gold, predicted, matches):
     start = text.index(gold)
