@@ -183,6 +183,7 @@ class EntitiesComponent:
             spans = _join_nicknames(doc, spans)
         spans = _strip_person_titles(doc, spans)
         spans = _strip_common_noun_openers(doc, spans)
+        spans = _strip_trailing_titles(doc, spans)
         spans = _cut_headline_persons(doc, spans)
         spans = _drop_headline_labels(doc, spans)
         spans = _drop_office_title_words(doc, spans)
@@ -514,6 +515,31 @@ def _strip_common_noun_openers(doc: Doc, spans: list[Span]) -> list[Span]:
                 span.start + 1,
                 span.end,
                 "PERSON",
+                source=span_value(span, "presslens_source") or "model",
+                spacy_label=span_value(span, "presslens_spacy_label") or span.label_,
+            )
+        out.append(span)
+    return out
+
+
+def _strip_trailing_titles(doc: Doc, spans: list[Span]) -> list[Span]:
+    """An organisation run into the title of the person named after it ("Velm Homicide Capt. Ana
+    Berg" read as "Velm Homicide Capt"): the title goes, the organisation stays."""
+    out = []
+    for span in spans:
+        if (
+            span.label_ in ("ORG", "GPE", "FAC")
+            and len(span) >= 2
+            and span.end + 1 < len(doc)
+            and is_title_word(span[-1].text)
+            and not any(is_title_word(t.text) for t in span[:-1])
+            and (doc[span.end].is_title or (doc[span.end].text == "." and doc[span.end + 1].is_title))
+        ):
+            span = _new_span(
+                doc,
+                span.start,
+                span.end - 1,
+                span.label_,
                 source=span_value(span, "presslens_source") or "model",
                 spacy_label=span_value(span, "presslens_spacy_label") or span.label_,
             )

@@ -189,3 +189,25 @@ def test_eval_coref_mention_matching(eval_coref, text, gold, predicted, matches)
     p_start = text.index(predicted, start)
     found = eval_coref.predicted_by_article([("x", p_start, p_start + len(predicted), "E1")], {"x": text})["x"]
     assert (eval_coref.match(found, text, start, start + len(gold)) == "E1") is matches
+
+
+def test_an_organisation_run_into_the_title_of_the_person_after_it_loses_the_title():
+    text = "She opened fire, Velmar Homicide Capt. Ana Berg said."
+    found = _spans(text, [("Velmar Homicide Capt", "ORG"), ("Ana Berg", "PERSON")])
+    assert ("Velmar Homicide", "ORG") in found
+
+
+def test_an_occupation_opening_a_sentence_is_no_part_of_the_name_when_the_text_uses_it_in_lower_case():
+    text = "Comedian Ana Maria Berg will host the show. The comedian said so."
+    assert _spans(text, [("Comedian Ana Maria Berg", "PERSON")]) == [("Ana Maria Berg", "PERSON")]
+
+
+def test_a_one_word_name_after_a_comma_is_recovered():
+    texts = {
+        "a": "Her agent told Zelvox on Friday. Then Zelvox said it.",
+        "b": "It arrived late Thursday, Zelvox said.",
+    }
+    mentions = _mentions([("a", 15, "Zelvox", "ORG"), ("a", 38, "Zelvox", "ORG")])
+    articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "published": None})
+    found = resolve({"mentions": mentions, "articles": articles}, write_aliases=False)["mentions"]
+    assert found.loc[found["article_id"] == "b", "text"].tolist() == ["Zelvox"]

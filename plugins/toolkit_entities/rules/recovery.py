@@ -258,7 +258,9 @@ def _names_a_thing_here(text: str, start: int, end: int) -> bool:
         return False
     words_before = before.split()
     previous = words_before[-1]
-    if (
+    # a capitalised word or a figure right before it, with no punctuation between, makes it part of a longer
+    # name; "late Thursday, Velmo reported" does not
+    if previous[-1:].isalnum() and (
         previous[:1].isupper()
         or previous[:1].isdigit()
         or (previous in _MINOR_WORDS and len(words_before) > 1 and words_before[-2][:1].isupper())
@@ -267,7 +269,7 @@ def _names_a_thing_here(text: str, start: int, end: int) -> bool:
     after = text[end : end + 40].lstrip(" \t")
     following = after.split(None, 1)[0] if after.strip() else ""
     if (
-        following[:1].isupper()
+        (following[:1].isupper() and after[:1].isalnum())
         or following[:2] in ("'s", "’s")
         or (following in _MINOR_WORDS and after[len(following) :].lstrip()[:1].isupper())
     ):
