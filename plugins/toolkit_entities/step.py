@@ -1,8 +1,9 @@
 """The corpus step: mentions resolved to entities across the whole corpus.
 
-1. **Recovery** (:mod:`.rules.recovery`). The corpus's known person names (and
-   the alias table's) are found, in any romanisation, where the model split
-   ("Ri Son" + "Gwon") or missed them.
+1. **Recovery** (:mod:`.rules.recovery`). The corpus's known person names, its
+   one-word names (standing alone inside a sentence) and the alias table's are
+   found, in any romanisation, where the model split ("Ri Son" + "Gwon") or
+   missed them.
 2. **Within an article** (:mod:`.rules.resolver`) a surname or partial name
    links to the full name used nearest before it ("Morozova" -> "Anna
    Morozova", "Son Gwon" -> "Ri Son Gwon").
@@ -10,8 +11,10 @@
    transliteration key merge (Sergei/Sergey, Choe/Choi, Son/Song, Hui/Hee),
    names that differ only in where hyphens and spaces split them merge
    (Sol-Haval/Solhaval), country forms merge with their short name (DPRK,
-   Russian Federation), "Long Name (ACRONYM)" pairs merge, and a lone surname
-   joins the one full name in the corpus that ends (or begins) with it. Names
+   Russian Federation), "Long Name (ACRONYM)" pairs merge, a person's name with
+   fewer words joins the one fuller name containing it ("Dirk Kempthorne",
+   "Dirk A. Kempthorne"), and a lone surname joins the one full name in the
+   corpus that ends (or begins) with it. Names
    whose words differ stay apart: similarity alone does not decide, it only
    produces a suggestion.
 4. **Labels** are repaired by agreement: one name is one entity whatever label
