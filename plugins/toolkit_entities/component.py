@@ -797,7 +797,8 @@ def _labels_from_cues(spans: list[Span]) -> list[Span]:
 def _cut_headline_persons(doc: Doc, spans: list[Span]) -> list[Span]:
     """In a title-case headline the model runs a name into the words after it ("Ana Berg Checks Into
     Rehab", "Velmar Launches Patch"): when the whole span is found nowhere else in the text, it is cut to
-    its longest beginning that the text uses elsewhere ("Ana Berg"); failing that, a person's name is cut
+    its longest beginning that the text uses elsewhere ("Ana Berg") where the next word reads as the
+    headline's verb (-s, -ed, -ly); failing that, a person's name is cut
     after its last word the text uses elsewhere ("Berg"). The words cut off are the headline's verb and
     object, which the story writes in lower case or not at all."""
     text = doc_text(doc)
@@ -855,9 +856,11 @@ def _used_beginning(doc: Doc, span: Span, elsewhere: str) -> int | None:
             continue
         beginning = re.escape(text[span.start_char : last.idx + len(last)])
         if re.search(rf"(?<!\w){beginning}(?!\w)(?![ \t]+[A-Z])", elsewhere):
-            # the first word cut off is the headline's own ("Checks"), not a name the text uses again
-            # ("Samokhalova" of "Svetlana Samokhalova" in a line of results)
-            return None if _used_elsewhere(doc[end].text, elsewhere) else end
+            # the first word cut off is the headline's verb ("Checks", "Launches", "Reportedly"), not a
+            # word of the name ("Foundation", "Atoll") nor a name the text uses again ("Samokhalova")
+            cut = doc[end].text
+            verb_like = cut.lower().endswith(("s", "ed", "ly")) and not cut.lower().endswith("ss")
+            return end if verb_like and not cut.isupper() and not _used_elsewhere(cut, elsewhere) else None
     return None
 
 

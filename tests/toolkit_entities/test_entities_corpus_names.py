@@ -211,3 +211,10 @@ def test_a_one_word_name_after_a_comma_is_recovered():
     articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "published": None})
     found = resolve({"mentions": mentions, "articles": articles}, write_aliases=False)["mentions"]
     assert found.loc[found["article_id"] == "b", "text"].tolist() == ["Zelvox"]
+
+
+def test_a_headline_name_is_not_cut_before_a_word_of_its_own():
+    # "Velm Caucus Foundation" keeps "Foundation": a noun of the name, not the headline's verb
+    text = "Velm Caucus Foundation Honors Its Leaders\nThe Velm Caucus met on Monday."
+    found = _spans(text, [("Velm Caucus Foundation", "ORG")])
+    assert ("Velm Caucus Foundation", "ORG") in found
