@@ -325,6 +325,13 @@ for _short, _forms in _COUNTRY_FORMS.items():
     for _form in (_short, *_forms):
         _COUNTRY_INDEX[" ".join(w for w in name_tokens(_form, drop_titles=False) if w != "the")] = _short
 
+# The country index by (leading words, first three letters of the last word): a demonym's stem is
+# the last word or all but its final letter, four letters at least, so it shares those three.
+_NATIONALITY_CANDIDATES: dict[tuple[tuple[str, ...], str], list[tuple[str, str]]] = {}
+for _key, _country in _COUNTRY_INDEX.items():
+    if _parts := tuple(_key.split()):
+        _NATIONALITY_CANDIDATES.setdefault((_parts[:-1], _parts[-1][:3]), []).append((_parts[-1], _country))
+
 # Capitals and the seats of government news uses for the state ("Pyongyang said").
 _CAPITALS: dict[str, str] = lexicon("capitals", package=_PACKAGE)
 _CAPITAL_INDEX = {" ".join(w for w in name_tokens(k, drop_titles=False) if w != "the"): v for k, v in _CAPITALS.items()}
@@ -439,13 +446,12 @@ def nationality_country(text: str) -> str | None:
         return None
     if len(words) == 1 and words[0] in _IRREGULAR_DEMONYMS:
         return _IRREGULAR_DEMONYMS[words[0]]
+    # only the country names with the same leading words and the same first three letters can fit:
+    # a scan of every country name per new word was two thirds of the entities component's time
     found = {
         country
-        for key, country in _COUNTRY_INDEX.items()
-        if (parts := key.split())
-        and len(parts) == len(words)
-        and parts[:-1] == list(words[:-1])
-        and demonym_of(words[-1], parts[-1])
+        for last, country in _NATIONALITY_CANDIDATES.get((words[:-1], words[-1][:3]), ())
+        if demonym_of(words[-1], last)
     }
     # "Korean" fits North and South Korea alike: an adjective of two countries names neither
     return found.pop() if len(found) == 1 else None
