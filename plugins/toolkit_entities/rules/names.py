@@ -290,12 +290,18 @@ def token_key(word: str) -> str:
     if not key.isalpha():
         return key
     syllable = len(key) <= 5 and bool(_SYLLABLE.match(key))
-    for pattern, repl in _RULES:
-        key = re.sub(pattern, repl, key)
+    for pattern, repl in _COMPILED_RULES:
+        key = pattern.sub(repl, key)
     if syllable:
-        for pattern, repl in _SYLLABLE_RULES:
-            key = re.sub(pattern, repl, key)
+        for pattern, repl in _COMPILED_SYLLABLE_RULES:
+            key = pattern.sub(repl, key)
     return key
+
+
+# compiled once: re.sub with a pattern string looks it up in re's cache on every call, which was most
+# of this function's time (it runs for every distinct capitalised word of the corpus)
+_COMPILED_RULES = tuple((re.compile(pattern), repl) for pattern, repl in _RULES)
+_COMPILED_SYLLABLE_RULES = tuple((re.compile(pattern), repl) for pattern, repl in _SYLLABLE_RULES)
 
 
 def name_key(text: str) -> tuple[str, ...]:
