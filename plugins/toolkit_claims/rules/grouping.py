@@ -769,7 +769,6 @@ def _average_linkage(
     n = len(features)
     # identical claims start as one group: their pair sums are size x size x similarity
     representative = _identical(features, config, embedded)
-    label = list(representative)  # each claim's group, named by its lowest position
     members: dict[int, list[int]] = {}
     for i, r in enumerate(representative):
         members.setdefault(r, []).append(i)
@@ -794,51 +793,81 @@ def _average_linkage(
     for i, j, value in zip(first[kept].tolist(), second[kept].tolist(), weighted.tolist()):
         sums[i][j] = sums[j][i] = value
     version = [0] * n
+    group = list(representative)  # each claim's group, by the key of its row in ``sums``
+    low = list(range(n))  # each group's lowest position: its label, and what ties are broken by
+    # per group, its neighbours whose average similarity with it reaches the threshold (a superset:
+    # see merge); a merge re-scores only these and the absorbed group's row, not the kept group's
+    # whole row, which in a large story grows to thousands of neighbours
+    near: dict[int, set[int]] = {}
 
-    def merge(i: int, j: int, *, queue: bool = True) -> None:
-        if j < i:
-            i, j = j, i
+    def entry(a: int, b: int, mean: float) -> tuple[float, int, int, int, int, int, int]:
+        if low[b] < low[a]:
+            a, b = b, a
+        return (-mean, low[a], low[b], a, b, version[a], version[b])
+
+    def merge(a: int, b: int, *, queue: bool = True) -> None:
+        # the group with the longer row keeps it: renaming the other's neighbours costs the shorter row,
+        # so a large group absorbing small ones is cheap (union by size); the label is the lowest position
+        i, j = (a, b) if len(sums[a]) >= len(sums[b]) else (b, a)
         row_i, row_j = sums[i], sums[j]
         row_i.pop(j, None)
         row_j.pop(i, None)
         for k, value in row_j.items():
-            row_i[k] = row_i.get(k, 0.0) + value
+            row_i[k] = row_i.get(k, 0.0) + value  # two terms, so the same sum whichever side keeps it
             row_k = sums[k]
             row_k[i] = row_k.get(i, 0.0) + row_k.pop(j)
         sums[j] = {}
         sizes[i] += sizes[j]
+        low[i] = min(low[i], low[j])
         moved = members.pop(j)
         for m in moved:
-            label[m] = i
+            group[m] = i
         members[i].extend(moved)
         version[i] += 1
         version[j] += 1
-        if queue:  # while links are merged there is no queue yet: it is built once from the rows after
-            for k in row_i:
-                push(i, k)
+        if not queue:  # while links are merged there is no queue yet: it is built once from the rows after
+            return
+        # a neighbour k of i alone (not of j) has the same sum over a larger size now: its average only
+        # fell, so it can reach the threshold only if it did before; j's neighbours are all re-scored
+        before_i, before_j = near.pop(i, set()), near.pop(j, set())
+        for k in (before_i | before_j) - {i, j}:
+            near[k].discard(i)
+            near[k].discard(j)
+        found: set[int] = set()
+        for k in itertools.chain(before_i, row_j):
+            if k in (i, j) or k in found:
+                continue
+            mean = row_i[k] / (sizes[i] * sizes[k])
+            if mean >= config.threshold:
+                found.add(k)
+                near[k].add(i)
+                heapq.heappush(heap, entry(i, k, mean))
+        near[i] = found
 
-    def push(a: int, b: int) -> None:
-        i, j = (a, b) if a < b else (b, a)
-        mean = sums[i][j] / (sizes[i] * sizes[j])
-        if mean >= config.threshold:
-            heapq.heappush(heap, (-mean, i, j, version[i], version[j]))
-
-    heap: list[tuple[float, int, int, int, int]] = []
+    heap: list[tuple[float, int, int, int, int, int, int]] = []
     for i, j in links:
-        if 0 <= i < n and 0 <= j < n and i != j and label[i] != label[j]:
-            merge(label[i], label[j], queue=False)
+        if 0 <= i < n and 0 <= j < n and i != j and group[i] != group[j]:
+            merge(group[i], group[j], queue=False)
     # only pairs that could merge are queued: a pair's sum changes only in merge(), which queues it
     # again, so one below the threshold now is never popped (most pairs are: the heap stays small)
     heap = [
-        (-mean, i, j, version[i], version[j])
+        entry(i, j, mean)
         for i in sorted(members)
         for j, value in sums[i].items()
         if i < j and (mean := value / (sizes[i] * sizes[j])) >= config.threshold
     ]
+    near.update((i, set()) for i in members)
+    for *_, i, j, _, _ in heap:
+        near[i].add(j)
+        near[j].add(i)
     heapq.heapify(heap)
     while heap:
-        negative, i, j, version_i, version_j = heapq.heappop(heap)
+        _, _, _, i, j, version_i, version_j = heapq.heappop(heap)
         if version_i != version[i] or version_j != version[j]:
             continue  # one of the groups has changed since this entry was pushed
         merge(i, j)
+    label = [0] * n
+    for key, positions in members.items():
+        for m in positions:
+            label[m] = low[key]
     return label
