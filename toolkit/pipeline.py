@@ -685,9 +685,10 @@ def _analyze(
                 )
             ) from exc
         timings[f"corpus_step_{plugin.name}_s"] = time.perf_counter() - plugin_started  # where a re-run's time goes
-        if memo is not None and (memo.reused or memo.computed):
+        if memo is not None:
             memo.sweep()  # what this run did not use: articles gone from the corpus, stories that changed
-            step_memos[plugin.name] = {"reused": memo.reused, "computed": memo.computed}
+            if memo.reused or memo.computed:
+                step_memos[plugin.name] = {"reused": memo.reused, "computed": memo.computed}
         for name, frame in changed.items():
             tables[name] = conform(name, frame) if name in TABLES else frame
         del changed
