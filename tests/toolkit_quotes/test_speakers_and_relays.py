@@ -334,8 +334,10 @@ def test_a_relative_pronoun_speaker_refers_to_its_noun(nlp):
 
 def test_a_statement_announcing_speaks_for_its_noun_not_an_occasion(nlp):
     """Bug: "a statement announcing that …" had no speaker; an occasion ("a news conference") never speaks."""
-    text = "The council issued a statement announcing that the road would close for a week."
-    assert only(rows_of(nlp, text), cue="announcing")["speaker_text"] == "a statement"
+    text = "A statement announcing that the road would close for a week was posted on Monday."
+    assert only(rows_of(nlp, text), cue="announcing")["speaker_text"] == "A statement"
+    text = "Senator Ann Lee released a statement on Tuesday admitting that she had doubts about the law."
+    assert only(rows_of(nlp, text), cue="admitting")["speaker_text"] == "Senator Ann Lee"
     text = "At a news conference announcing that the road would close, the mayor apologised."
     rows = [r for r in rows_of(nlp, text) if r.get("cue") == "announcing"]
     assert all(r["speaker_text"] != "a news conference" for r in rows)
@@ -383,3 +385,10 @@ def test_the_pronouns_an_article_uses_give_a_name_its_gender(nlp):
     )
     row = only(rows_of(nlp, text), speaker_text="He")
     assert row["speaker_ref_text"] == "Peter Holt"
+
+
+def test_a_name_modifying_a_message_noun_is_its_speaker(nlp):
+    """Bug: "a Westbrook Times report that …" had no speaker although the paper is named in the phrase."""
+    text = "A Pentagon statement that the base would close surprised residents on Monday."
+    row = only(rows_of(nlp, text), cue="statement")
+    assert row["speaker_text"] == "Pentagon"

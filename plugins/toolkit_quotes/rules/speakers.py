@@ -793,8 +793,13 @@ def speaker_of(token: Token) -> Span | None:
             # (a past participle does not: "the man accused of …" is the one accused; nor an occasion:
             # "at a news conference announcing …" — who held it is found further up)
             head = current.head
+            if head.dep_ == "dobj" and head.head.pos_ in ("VERB", "AUX"):
+                # "X released a statement saying …": who issued the statement speaks through it
+                issuer = speaker_of(head.head)
+                if issuer is not None:
+                    return issuer
             phrase = noun_phrase(head)
-            end = min(phrase.end, current.left_edge.i)
+            end = min(phrase.end, current.left_edge.i, head.i + 1)
             while end > phrase.start + 1 and doc[end - 1].is_punct:
                 end -= 1
             return clip_line(doc[phrase.start : end], current) if end > phrase.start else None
@@ -891,6 +896,25 @@ def clip_line(span: Span, anchor: Token) -> Span | None:
     if not tokens:
         return None
     return doc[tokens[0].i : tokens[-1].i + 1]
+
+
+def named_modifier(noun: Token) -> Span | None:
+    """The name a message noun carries as its modifier: "a New York Times report", "a Pentagon statement".
+
+    A person, organisation or place named in the noun's compound is who issued it; an adjective of
+    nationality ("a Russian report") is not a name of anyone in particular.
+    """
+    doc = noun.doc
+    for child in noun.children:
+        if child.dep_ == "compound" and child.i < noun.i and child.ent_type_ in ("PERSON", "ORG", "GPE"):
+            start = child.i
+            while start > 0 and doc[start].ent_iob_ == "I" and doc[start - 1].ent_type_ == child.ent_type_:
+                start -= 1
+            end = child.i + 1
+            while end < noun.i and doc[end].ent_iob_ == "I":
+                end += 1
+            return doc[start:end]
+    return None
 
 
 def noun_phrase(token: Token) -> Span:
