@@ -317,13 +317,6 @@ def test_definite_description_with_the_same_head(nlp):
 
 
 # 10. speaker phrases and references measured on annotated news (round 2) -----------------------------
-def test_a_participle_after_the_speaker_is_not_part_of_the_name(nlp):
-    """Bug: "Trump, speaking to a veterans group in Virginia" was the whole speaker phrase."""
-    text = "Mayor Ada Dunning, speaking to farmers in Elmton, said that the bridge would reopen in May."
-    row = only(rows_of(nlp, text), cue="said")
-    assert row["speaker_text"] == "Mayor Ada Dunning"
-
-
 def test_a_relative_pronoun_speaker_refers_to_its_noun(nlp):
     """Bug: "…, who promised that …" left the speaker "who" unresolved (no name behind it)."""
     text = "Residents cheered Senator Ann Dorsey, who promised that the bridge would reopen."
