@@ -45,6 +45,9 @@ DATA = ROOT / ".." / "shared" / "data" / "eval"
 SEED = 0
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9, 0.95)
 RULE_THRESHOLDS = (0.0, 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
+# a lemma whose candidates pass the threshold fewer times than this on train is not tried at run time: each
+# lemma tried costs a share of the pass on every article, and the rare ones add almost nothing found
+MIN_PASSES = 3
 MIN_RATE = 0.02  # a lemma heading cues less often than this proposes too many candidates for what it finds
 
 
@@ -250,16 +253,15 @@ def main(argv: list[str] | None = None) -> int:
     calibrated_threshold = 1 / (1 + math.exp(-(a * raw_threshold + b)))
     raw_rule = math.log(max(rule_threshold, 1e-6) / (1 - rule_threshold))
     calibrated_rule = 1 / (1 + math.exp(-(a * raw_rule + b))) if rule_threshold > 0 else 0.0
-    # the lemmas whose candidates ever pass the threshold on train: the only ones worth trying at run time
-    active = sorted(
-        {
-            c.features[1].removeprefix("lemma=")
-            for *_, cands, _ in train_f
-            for c in cands
-            if c.features[0] == "extra" and chosen_logit(c) >= raw_threshold
-        }
+    # the lemmas whose candidates pass the threshold at least MIN_PASSES times on train: the only ones tried at run time
+    passes: Counter[str] = Counter(
+        c.features[1].removeprefix("lemma=")
+        for *_, cands, _ in train_f
+        for c in cands
+        if c.features[0] == "extra" and chosen_logit(c) >= raw_threshold
     )
-    print(f"{len(active)} of {len(rates)} cue lemmas ever pass the threshold on train", flush=True)
+    active = sorted(lemma for lemma, n in passes.items() if n >= MIN_PASSES)
+    print(f"{len(active)} of {len(rates)} cue lemmas pass the threshold {MIN_PASSES}+ times on train", flush=True)
     speaker_bins = speaker_calibration(tune, weights, bias, dense, rates, threshold, rule_threshold)
     artefact = {
         "format": 1,

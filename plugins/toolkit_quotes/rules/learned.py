@@ -18,9 +18,9 @@ trained on annotated news (PolNeAR's train split; see ``MODEL_CARD.md``) knows:
    for new cues, both tuned on dev's even half); of two kept candidates whose
    contents are mostly the same words, the more probable one stays.
 
-At run time only the cue lemmas whose candidates ever passed the threshold in
-training propose new cues (``active_lemmas``): the others could not be kept, and
-trying them would cost a fifth of the parse.
+At run time only the cue lemmas whose candidates passed the threshold at least
+three times in training propose new cues (``active_lemmas``): the others are
+(nearly) never kept, and trying them would cost a fifth of the parse.
 
 The probability, calibrated on PolNeAR dev (Platt scaling), is the quote's
 ``confidence``. :func:`candidates` is shared with the training script
@@ -41,7 +41,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from spacy.attrs import LEMMA
+from spacy.attrs import ENT_TYPE, LEMMA, TAG
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
@@ -86,8 +86,8 @@ class LearnedModel:
     rule_threshold: float  # on the calibrated probability, for a rule's quote or another cut of its cue
     platt: tuple[float, float]  # calibrated p = sigmoid(a * raw_logit + b)
     speaker_bins: tuple[tuple[float, float], ...] = ()  # (raw speaker confidence up to, observed accuracy)
-    # the cue lemmas whose candidates ever passed the threshold in training: only they are tried at run
-    # time, which keeps the pass cheap (None: all of ``cue_lemmas``, as in training)
+    # the cue lemmas whose candidates passed the threshold often enough in training: only they are tried at
+    # run time, which keeps the pass cheap (None: all of ``cue_lemmas``, as in training)
     active_lemmas: frozenset[str] | None = None
     # weights of the token-vector part (``dense_vector``), empty for a model of string features only
     dense: np.ndarray | None = None
@@ -155,6 +155,7 @@ def candidates(
     found: list[Candidate] = []
     rule_cues: set[int] = set()
     bounds = _sentence_bounds(doc)
+    tokens = _Tokens(doc)
     tensor = _tensor(doc) if vectors else None
     group = 0
     for quote in rule_quotes:
@@ -163,7 +164,7 @@ def candidates(
             rule_cues.update(t.i for t in doc.char_span(quote.cue_start, quote.cue_end, alignment_mode="expand") or ())
         own = _rule_features(doc, quote, cue, cue_lemmas)
         if cue is not None:
-            own += _rule_context(doc, text, quote, cue, cue_lemmas, bounds)
+            own += _rule_context(doc, text, quote, cue, cue_lemmas, bounds, tokens)
         vector = None
         if tensor is not None and cue is not None:
             vector = dense_vector(
@@ -208,8 +209,9 @@ def candidates(
             )
             # how much of a rule's quote this cut repeats: a repeat adds nothing the rules did not find
             overlap = rules.overlap(start, end)
-            features = base + _cut_features(doc, text, token, cut, span, kind)
-            features += _content_features(doc, text, token, lemma, span, prefix="c")
+            content = doc.char_span(start, end, alignment_mode="expand")
+            features = base + _cut_features(text, token, cut, span, kind, content, tokens)
+            features += _content_features(doc, text, token, lemma, span, content, tokens, prefix="c")
             features += (f"rule_overlap={_bucket(overlap, (0.0, 0.25, 0.5, 0.75))}",)
             vector = None
             if tensor is not None:
@@ -263,6 +265,35 @@ class _RuleSpans:
             if mine & other:
                 best = max(best, len(mine & other) / len(mine | other))
         return best
+
+
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
+class _Tokens:
+    """Each token's tag and entity type as plain lists, and a running count of finite verbs.
+
+    The features ask of every cut of every cue whether it holds a finite verb and which entities; asking
+    the Tokens made a Token object per word per cut, most of the model's cost.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        strings = doc.vocab.strings
+        ids = doc.to_array([TAG, ENT_TYPE]).tolist() if len(doc) else []
+        self.tags = [strings[tag] for tag, _ in ids]
+        self.ents = [strings[ent] if ent else "" for _, ent in ids]
+        self.finite = [0]
+        for tag in self.tags:
+            self.finite.append(self.finite[-1] + (tag in _FINITE_TAGS))
+
+    def has_finite(self, span: Span) -> bool:
+        return self.finite[span.end] > self.finite[span.start]
+
+    def has_to(self, span: Span) -> bool:
+        return "TO" in self.tags[span.start : min(span.end, span.start + 3)]
+
+    def entity_types(self, span: Span) -> list[str]:
+        return sorted({e for e in self.ents[span.start : span.end] if e})
 
 
 DENSE_WIDTH = 96  # en_core_web_sm's tok2vec width: the vectors the dense weights were trained on
@@ -363,12 +394,13 @@ def _cue_features(
     return tuple(features)
 
 
-def _cut_features(doc: Doc, text: str, token: Token, cut: str, span: tuple[int, int], kind: str) -> tuple[str, ...]:
+def _cut_features(
+    text: str, token: Token, cut: str, span: tuple[int, int], kind: str, first: Span | None, tokens: _Tokens
+) -> tuple[str, ...]:
     start, end = span
     content = text[start:end]
     n_words = len(_WORD.findall(content))
     lemma = token.lemma_.lower()
-    first = doc.char_span(start, end, alignment_mode="expand")
     features = [
         f"cut={cut}",
         f"cut_lemma={cut}|{lemma}",
@@ -381,7 +413,7 @@ def _cut_features(doc: Doc, text: str, token: Token, cut: str, span: tuple[int, 
     if first is not None and len(first):
         features.append(f"cut_first={cut}|{first[0].lower_ if first[0].is_stop else first[0].pos_}")
         features.append(f"cut_root={cut}|{first.root.pos_}|{first.root.dep_}")
-        if any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in first):
+        if tokens.has_finite(first):
             features.append(f"cut_finite={cut}")
     if content.rstrip()[-1:] in '.!?"”':
         features.append(f"cut_ends_sentence={cut}")
@@ -423,7 +455,13 @@ def _rule_features(doc: Doc, quote: Quote, cue: Token | None, cue_lemmas: dict[s
 
 
 def _rule_context(
-    doc: Doc, text: str, quote: Quote, cue: Token, cue_lemmas: dict[str, float], bounds: list[tuple[int, int]]
+    doc: Doc,
+    text: str,
+    quote: Quote,
+    cue: Token,
+    cue_lemmas: dict[str, float],
+    bounds: list[tuple[int, int]],
+    tokens: _Tokens,
 ) -> tuple[str, ...]:
     """A rule quote's cue and content described the way an extra cue's are (own names: other weights).
 
@@ -435,12 +473,22 @@ def _rule_context(
     if quote.speaker_start is not None and quote.speaker_end is not None:
         speaker = doc.char_span(quote.speaker_start, quote.speaker_end, alignment_mode="expand")
     cue_part = _cue_features(cue, lemma, cue_lemmas.get(lemma, 0.0), speaker, bounds[cue.i])[1:]
-    content = _content_features(doc, text, cue, lemma, (quote.content_start, quote.content_end), prefix="rc")
+    span = (quote.content_start, quote.content_end)
+    words = doc.char_span(*span, alignment_mode="expand")
+    content = _content_features(doc, text, cue, lemma, span, words, tokens, prefix="rc")
     return tuple(f"r:{f}" for f in cue_part) + tuple(f"{quote.kind}|{f}" for f in content)
 
 
 def _content_features(
-    doc: Doc, text: str, cue: Token, lemma: str, span: tuple[int, int], *, prefix: str
+    doc: Doc,
+    text: str,
+    cue: Token,
+    lemma: str,
+    span: tuple[int, int],
+    content: Span | None,
+    tokens: _Tokens,
+    *,
+    prefix: str,
 ) -> tuple[str, ...]:
     """What the content is (a clause, a noun phrase, an infinitive) and its words, joined with the cue lemma.
 
@@ -448,7 +496,6 @@ def _content_features(
     governs: "warned that …" is, "warned residents" is not.
     """
     start, end = span
-    content = doc.char_span(start, end, alignment_mode="expand")
     if content is None or not len(content):
         return (f"{prefix}_empty",)
     root = content.root
@@ -457,9 +504,9 @@ def _content_features(
         "that"
         if first.lower_ in ("that", "whether", "if", "how", "why", "what")
         else "to"
-        if first.lower_ == "to" or any(t.tag_ == "TO" for t in content[:3])
+        if first.lower_ == "to" or tokens.has_to(content)
         else "finite"
-        if any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in content)
+        if tokens.has_finite(content)
         else "np"
         if root.pos_ in ("NOUN", "PROPN", "PRON")
         else "other"
@@ -475,7 +522,7 @@ def _content_features(
         f"{prefix}_first={first.lower_ if first.is_stop else first.pos_}",
         f"{prefix}_lemma_len={lemma}|{_bucket(n_words, (2, 5, 10, 20))}",
         f"{prefix}_shape_len={shape}|{_bucket(n_words, (2, 5, 10, 20))}",
-        f"{prefix}_ents={'+'.join(sorted({t.ent_type_ for t in content if t.ent_type_})[:2]) or 'none'}",
+        f"{prefix}_ents={'+'.join(tokens.entity_types(content)[:2]) or 'none'}",
     ]
     if cue.i + 1 < len(doc):
         features.append(
