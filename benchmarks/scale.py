@@ -3,7 +3,8 @@
 Measures, each configuration in its own subprocess (so its peak RSS is its own):
 bare ``nlp.pipe``; ``analyze`` single-process; ``--workers W``; a cached re-run;
 an incremental run (+1 % new articles, and +5 % to the same first run: their difference
-is the marginal cost of a new article); the Dask engine (LocalCluster); peak RSS at
+is the marginal cost of a new article; new texts when ``--limit`` leaves some, else copies of corpus
+texts under new ids and dates); the Dask engine (LocalCluster); peak RSS at
 N and at a larger N; dashboard selection latency at 100 000 rows. Prints a table
 with ratios against bare spaCy and writes ``benchmarks/results/scale.json``.
 
@@ -202,6 +203,10 @@ def child(kind: str, spec: dict[str, Any]) -> dict[str, Any]:
         elif kind == "selection":
             result.update(selection_latency(spec["rows"], spec["repeats"]))
         result["seconds"] = time.perf_counter() - started
+    # CPU seconds beside the wall clock: on a machine other work shares, they move far less than seconds
+    own, reaped = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    result["cpu_self_s"] = round(own.ru_utime + own.ru_stime, 3)
+    result["cpu_children_s"] = round(reaped.ru_utime + reaped.ru_stime, 3)  # worker processes, once they ended
     to_mb = 1 / 1024  # ru_maxrss is in KiB on Linux
     result["rss_self_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * to_mb
     result["rss_children_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * to_mb
@@ -449,16 +454,25 @@ def main() -> None:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     log = work / "children.log"
-    seeds = source_texts(args.source)[: args.limit or None]
+    texts = source_texts(args.source)
+    seeds = texts[: args.limit or None]
     if args.n is None:
         args.n = len(seeds) if args.source in EVAL_SOURCES else 2000
     words = write_corpus(work / "corpus", seeds, args.n)
     n_new = max(1, args.n // 100)
-    write_corpus(work / "new", seeds, n_new, offset=args.n)
     # a second, larger addition to the same first run: the difference between the two incremental
     # runs is what each further new article costs, with every fixed cost cancelled out
     n_more = 5 * n_new
-    write_corpus(work / "more", seeds, n_more, offset=args.n)
+    # new articles are texts the corpus does not hold when the source has them left (--limit): a copy
+    # of a text already analysed under another id would let the corpus steps' memos serve it
+    spare = texts[len(seeds) :] if args.n <= len(seeds) else []
+    if len(spare) >= n_more:
+        write_corpus(work / "new", spare, n_new)
+        write_corpus(work / "more", spare, n_more)
+    else:
+        write_corpus(work / "new", seeds, n_new, offset=args.n)
+        write_corpus(work / "more", seeds, n_more, offset=args.n)
+    results_new_texts = "distinct" if len(spare) >= n_more else "copies of corpus texts, new ids and dates"
     plugins = [p.strip() for p in args.plugins.split(",")] if args.plugins else None
     base = {"batch_size": args.batch_size, "model": args.model, "plugins": plugins, "engine": "local", "workers": 1}
     corpus_in = [str(work / "corpus")]
@@ -469,6 +483,7 @@ def main() -> None:
         "words": words,
         "source": args.source,
         "distinct_texts": len(seeds),
+        "incremental_texts": results_new_texts,
         "load_average": os.getloadavg(),
         "cpus": os.cpu_count(),
         "python": sys.version.split()[0],
@@ -687,6 +702,14 @@ def summarise(args: argparse.Namespace, m: dict[str, dict[str, Any]], work: Path
         share = m["single"]["seconds"] * inc.get("analysed", 0) / max(1, m["single"].get("analysed", 1))
         s["incremental_share_s"] = round(share, 2)
         s["incremental_over_share_s"] = round(inc["seconds"] - share, 2)
+        if "cpu_self_s" in inc and "cpu_self_s" in m["single"]:  # the same in CPU seconds (one process each)
+            cpu_share = m["single"]["cpu_self_s"] * inc.get("analysed", 0) / max(1, m["single"].get("analysed", 1))
+            s["incremental_cpu_share_s"] = round(cpu_share, 2)
+            s["incremental_cpu_over_share_s"] = round(inc["cpu_self_s"] - cpu_share, 2)
+            if "cpu_self_s" in m.get("cached", {}):  # what the unchanged re-run also pays: start-up, inputs
+                s["incremental_cpu_over_cached_and_share_s"] = round(
+                    inc["cpu_self_s"] - m["cached"]["cpu_self_s"] - cpu_share, 2
+                )
     if "dask" in m and "single" in m:
         s["dask_tables"] = compare_tables(work / "out-single-first", work / "out-dask")
     if "workers" in m and "single" in m:
@@ -736,7 +759,7 @@ def print_table(results: dict[str, Any]) -> None:
     print(f"\nPressLens scale benchmark: {results['n']} articles, {words} words, {results['cpus']} CPUs")
     print(
         f"{'configuration':<14}{'seconds':>9}{'words/s':>10}{'× bare':>8}{'analysed':>10}{'cached':>8}"
-        f"{'peak RSS MB':>13}{'tree RSS MB':>13}"
+        f"{'peak RSS MB':>13}{'tree RSS MB':>13}{'CPU s':>9}"
     )
     for name, row in m.items():
         if name == "selection":
@@ -744,9 +767,10 @@ def print_table(results: dict[str, Any]) -> None:
         n_words = results.get("words_large", 0) if name == "large" else words
         speed = n_words / row["seconds"]
         ratio = (speed / (words / bare)) if bare else float("nan")
+        cpu = row.get("cpu_self_s", 0) + row.get("cpu_children_s", 0)
         print(
             f"{name:<14}{row['seconds']:>9.1f}{speed:>10.0f}{ratio:>8.2f}{row.get('analysed', '-')!s:>10}"
-            f"{row.get('from_cache', '-')!s:>8}{peak(row):>13.0f}{row['rss_tree_peak_mb']:>13.0f}"
+            f"{row.get('from_cache', '-')!s:>8}{peak(row):>13.0f}{row['rss_tree_peak_mb']:>13.0f}{cpu:>9.1f}"
         )
     if "selection" in m:
         sel = m["selection"]

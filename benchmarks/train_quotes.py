@@ -8,12 +8,16 @@ this script. Reproducible: fixed seed, sorted inputs, a deterministic solver.
 
 Steps:
 
-1. parse every article with the pipeline PressLens runs (parses cached under
-   ``--cache``, default ``/tmp/presslens-quotes-parses``, keyed by split and
-   model: parsing 840 articles takes minutes);
+1. parse every article with the pipeline PressLens runs (parses and the
+   pipeline's token vectors cached under ``--cache``, default
+   ``/tmp/presslens-quotes-parses``, keyed by split and model: parsing 840
+   articles takes minutes);
 2. learn the cue lemmas: for each lemma, the share of its occurrences in train
    that are the head of an annotated Cue (kept when it heads at least 3 cues);
-3. candidates and features from :mod:`toolkit_quotes.rules.learned`; a
+3. candidates and features from :mod:`toolkit_quotes.rules.learned` (string
+   features; with ``--vectors`` also the tok2vec vectors at the cue, over the
+   content and over the speaker, standardised on train, the scaling folded into
+   the saved weights — measured no better on dev's even half, so off by default); a
    candidate is positive when its content shares at least half its words
    (Jaccard) with a gold content — the benchmark's own matching;
 4. a logistic regression per regularisation strength in ``--grid``; the
@@ -22,7 +26,7 @@ Steps:
    speaker-confidence bins are fitted on the even half too;
 5. dev's ODD half is never looked at here: ``benchmarks/eval_quotes.py`` reports it as the held-out figure.
 
-Needs scikit-learn (a training-time dependency only; inference needs nothing but the JSON).
+Needs scikit-learn (a training-time dependency only; inference needs the JSON and numpy, which spaCy brings).
 """
 
 from __future__ import annotations
@@ -39,13 +43,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / ".." / "shared" / "data" / "eval"
 SEED = 0
-THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
-RULE_THRESHOLDS = (0.0, 0.1, 0.2, 0.3, 0.4)
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9, 0.95)
+RULE_THRESHOLDS = (0.0, 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
+# a lemma whose candidates pass the threshold fewer times than this on train is not tried at run time: each
+# lemma tried costs a share of the pass on every article, and the rare ones add almost nothing found
+MIN_PASSES = 3
 MIN_RATE = 0.02  # a lemma heading cues less often than this proposes too many candidates for what it finds
 
 
 def parsed(split_dir: Path, cache: Path, model: str | None):
-    """(stem, text, gold, doc) per article; parses cached as a DocBin keyed by folder, texts and model."""
+    """(stem, text, gold, doc) per article; parses cached as a DocBin keyed by folder, texts and model.
+
+    The pipeline's token vectors (``doc.tensor``, which a DocBin does not keep) are cached beside it,
+    one array per article: the model's dense part reads them.
+    """
+    import numpy as np
     from spacy.tokens import DocBin
 
     import toolkit_quotes.component  # noqa: F401  (registers the factory)
@@ -57,8 +69,12 @@ def parsed(split_dir: Path, cache: Path, model: str | None):
     nlp.add_pipe("presslens_quotes", config={"model": "rules-only"})  # its line-sentence step shapes the parse
     digest = hashlib.sha1(("\0".join(t for _, t, _ in documents) + nlp.meta["name"]).encode()).hexdigest()[:12]
     path = cache / f"{split_dir.name}-{digest}.spacy"
-    if path.is_file():
+    vectors = cache / f"{split_dir.name}-{digest}-tensors.npz"
+    if path.is_file() and vectors.is_file():
         docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
+        with np.load(vectors) as stored:
+            for stem, doc in zip((s for s, _, _ in documents), docs):
+                doc.tensor = stored[stem].astype(np.float32)
     else:
         docs = []
         db = DocBin(
@@ -70,6 +86,7 @@ def parsed(split_dir: Path, cache: Path, model: str | None):
                 docs.append(doc)
         cache.mkdir(parents=True, exist_ok=True)
         db.to_disk(path)
+        np.savez(vectors, **{stem: doc.tensor.astype(np.float16) for (stem, _, _), doc in zip(documents, docs)})
     return [(stem, text, gold, doc) for (stem, text, gold), doc in zip(documents, docs)]
 
 
@@ -94,7 +111,7 @@ def rule_quotes(doc):
     return find_quotes(doc)[0]
 
 
-def featurise(documents, rates):
+def featurise(documents, rates, vectors=False):
     """Per article: its candidates, and per candidate whether it matches a gold content."""
     from toolkit_quotes.rules.learned import candidates
     from toolkit_quotes.rules.scoring import jaccard, words
@@ -102,7 +119,7 @@ def featurise(documents, rates):
     out = []
     for _, text, gold, doc in documents:
         rules = rule_quotes(doc)
-        cands = candidates(doc, rules, rates)
+        cands = candidates(doc, rules, rates, vectors=vectors and doc.tensor.size > 0)
         gold_words = [words(text, g.content) for g in gold]
         # a new cue is worth keeping only for a gold attribution no rule quote already finds
         rule_words = [words(text, q.content_parts or ((q.content_start, q.content_end),)) for q in rules]
@@ -138,7 +155,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dev", type=Path, default=DATA / "polnear-dev")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/presslens-quotes-parses"))
     parser.add_argument("--model", default=None, help="spaCy pipeline (default: PressLens's)")
-    parser.add_argument("--grid", default="0.03,0.1,0.3,1.0", help="regularisation strengths C to try")
+    parser.add_argument(
+        "--vectors",
+        action="store_true",
+        help="add the token-vector part (measured: no gain on dev's even half, and a cost at run time)",
+    )
+    parser.add_argument("--grid", default="0.03,0.1,0.3", help="regularisation strengths C to try")
     parser.add_argument(
         "--out", type=Path, default=ROOT / "plugins" / "toolkit_quotes" / "rules" / "learned_weights.json"
     )
@@ -158,25 +180,49 @@ def main(argv: list[str] | None = None) -> int:
     print(f"parsed {len(train)} train, {len(dev)} dev articles in {time.perf_counter() - started:.0f}s", flush=True)
     rates = cue_rates(train)
     print(f"{len(rates)} cue lemmas", flush=True)
-    train_f = featurise(train, rates)
-    tune_f = featurise(tune, rates)
+    train_f = featurise(train, rates, args.vectors)
+    tune_f = featurise(tune, rates, args.vectors)
     rows = [dict.fromkeys(c.features, 1) for *_, cands, _ in train_f for c in cands]
     y = np.array([label for *_, labels in train_f for label in labels])
     vectoriser = DictVectorizer()
     X = vectoriser.fit_transform(rows).tocsr()
+    # the token-vector part, standardised on train (the scaling is folded into the saved weights)
+    from scipy.sparse import csr_matrix, hstack
+
+    from toolkit_quotes.rules.learned import DENSE_WIDTH
+
+    use_dense = args.vectors
+    if use_dense:
+        width = 3 * DENSE_WIDTH
+        dense_rows = np.stack(
+            [
+                c.vector if c.vector is not None else np.zeros(width, np.float32)
+                for *_, cands, _ in train_f
+                for c in cands
+            ]
+        )
+        centre, scale = dense_rows.mean(axis=0), dense_rows.std(axis=0) + 1e-6
+        X = hstack([X, csr_matrix((dense_rows - centre) / scale)]).tocsr()
     X.indices, X.indptr = X.indices.astype(np.int32), X.indptr.astype(np.int32)  # liblinear takes 32-bit indices
     names = vectoriser.get_feature_names_out()
     print(f"{X.shape[0]} candidates ({y.mean():.3f} positive), {X.shape[1]} features", flush=True)
     best = None
     for C in (float(v) for v in args.grid.split(",")):
         fitted = LogisticRegression(C=C, max_iter=2000, solver="liblinear", random_state=SEED).fit(X, y)
-        weights = {str(n): float(w) for n, w in zip(names, fitted.coef_[0]) if abs(w) >= 1e-4}
+        coef = fitted.coef_[0]
+        weights = {str(n): float(w) for n, w in zip(names, coef[: len(names)]) if abs(w) >= 1e-4}
         bias = float(fitted.intercept_[0])
+        dense = None
+        if use_dense:
+            # w·(v - centre)/scale = (w/scale)·v - (w/scale)·centre: plain weights on the raw vector
+            dense = (coef[len(names) :] / scale).astype(np.float32)
+            bias -= float(dense @ centre)
 
-        def logit(features, weights=weights, bias=bias):
-            return bias + sum(weights.get(f, 0.0) for f in features)
+        def logit(c, weights=weights, bias=bias, dense=dense):
+            value = bias + sum(weights.get(f, 0.0) for f in c.features)
+            return value + (float(c.vector @ dense) if dense is not None and c.vector is not None else 0.0)
 
-        probabilities = [[(c, 1 / (1 + math.exp(-logit(c.features)))) for c in cands] for *_, cands, _ in tune_f]
+        probabilities = [[(c, _sigmoid(logit(c))) for c in cands] for *_, cands, _ in tune_f]
         for rule_threshold in RULE_THRESHOLDS:
             for threshold in THRESHOLDS:
                 summary, _ = evaluate(tune_f, probabilities, threshold, rule_threshold)
@@ -188,17 +234,18 @@ def main(argv: list[str] | None = None) -> int:
                     flush=True,
                 )
                 if best is None or f1 > best[0]:
-                    best = (f1, C, threshold, rule_threshold, weights, bias)
+                    best = (f1, C, threshold, rule_threshold, weights, bias, dense)
     assert best is not None
-    f1, C, threshold, rule_threshold, weights, bias = best
+    f1, C, threshold, rule_threshold, weights, bias, dense = best
 
-    def chosen_logit(features):
-        return bias + sum(weights.get(f, 0.0) for f in features)
+    def chosen_logit(c):
+        value = bias + sum(weights.get(f, 0.0) for f in c.features)
+        return value + (float(c.vector @ dense) if dense is not None and c.vector is not None else 0.0)
 
     # Platt scaling on the even half's kept quotes: p_raw -> observed match
-    chosen = [[(c, 1 / (1 + math.exp(-chosen_logit(c.features)))) for c in cands] for *_, cands, _ in tune_f]
+    chosen = [[(c, _sigmoid(chosen_logit(c))) for c in cands] for *_, cands, _ in tune_f]
     _, flags = evaluate(tune_f, chosen, threshold, rule_threshold)
-    raw = np.array([[math.log(p / (1 - p))] for p, _ in flags])
+    raw = np.array([[math.log(min(max(p, 1e-12), 1 - 1e-12) / (1 - min(max(p, 1e-12), 1 - 1e-12)))] for p, _ in flags])
     hit = np.array([m for _, m in flags])
     platt = LogisticRegression(C=1e6, solver="lbfgs").fit(raw, hit)
     a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
@@ -206,17 +253,16 @@ def main(argv: list[str] | None = None) -> int:
     calibrated_threshold = 1 / (1 + math.exp(-(a * raw_threshold + b)))
     raw_rule = math.log(max(rule_threshold, 1e-6) / (1 - rule_threshold))
     calibrated_rule = 1 / (1 + math.exp(-(a * raw_rule + b))) if rule_threshold > 0 else 0.0
-    # the lemmas whose candidates ever pass the threshold on train: the only ones worth trying at run time
-    active = sorted(
-        {
-            c.features[1].removeprefix("lemma=")
-            for *_, cands, _ in train_f
-            for c in cands
-            if c.features[0] == "extra" and chosen_logit(c.features) >= raw_threshold
-        }
+    # the lemmas whose candidates pass the threshold at least MIN_PASSES times on train: the only ones tried at run time
+    passes: Counter[str] = Counter(
+        c.features[1].removeprefix("lemma=")
+        for *_, cands, _ in train_f
+        for c in cands
+        if c.features[0] == "extra" and chosen_logit(c) >= raw_threshold
     )
-    print(f"{len(active)} of {len(rates)} cue lemmas ever pass the threshold on train", flush=True)
-    speaker_bins = speaker_calibration(tune, weights, bias, rates, threshold, rule_threshold)
+    active = sorted(lemma for lemma, n in passes.items() if n >= MIN_PASSES)
+    print(f"{len(active)} of {len(rates)} cue lemmas pass the threshold {MIN_PASSES}+ times on train", flush=True)
+    speaker_bins = speaker_calibration(tune, weights, bias, dense, rates, threshold, rule_threshold)
     artefact = {
         "format": 1,
         "description": "PressLens learned quote attribution: logistic model over parse candidates (MODEL_CARD.md)",
@@ -231,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
         "speaker_bins": speaker_bins,
         "cue_lemmas": rates,
         "active_lemmas": active,
+        "dense": [round(float(v), 6) for v in dense] if dense is not None else [],
         "weights": {k: round(v, 5) for k, v in sorted(weights.items())},
     }
     args.out.write_text(json.dumps(artefact, indent=0, sort_keys=False) + "\n", "utf-8")
@@ -242,7 +289,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def speaker_calibration(tune, weights, bias, rates, threshold, rule_threshold):
+def _sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-max(-40.0, min(40.0, x))))
+
+
+def speaker_calibration(tune, weights, bias, dense, rates, threshold, rule_threshold):
     """(raw speaker confidence up to, observed share of right speakers) on the even half's matched quotes."""
     from toolkit_quotes.rules.learned import LearnedModel, refine
     from toolkit_quotes.rules.scoring import Tally, jaccard, quote_predictions, score, words
@@ -254,6 +305,7 @@ def speaker_calibration(tune, weights, bias, rates, threshold, rule_threshold):
         threshold=threshold,
         rule_threshold=rule_threshold,
         platt=(1.0, 0.0),
+        dense=dense,
     )
     pairs = []
     for _, text, gold, doc in tune:

@@ -33,6 +33,7 @@ from . import __version__, errors
 from ._exports import ColumnLayout
 from ._fingerprint import code_fingerprint
 from ._io import atomic_path, atomic_write_json, output_lock, sha256_text
+from ._memo import StepMemo
 from ._memory import release_free_memory
 from .engines import (
     DEFAULT_ARTICLE_TIMEOUT,
@@ -56,6 +57,8 @@ __all__ = ["Corpus", "RunConfig", "analyze", "open_corpus"]
 # one sub-folder per cache key (see _analyze): entries written under another key are
 # recognised by their folder alone, and dropped
 CACHE_DIR = ".cache"
+# in a cache key's folder, beside the article entries' two-letter folders: one folder per step's memo
+STEP_MEMO_DIR = "steps"
 MANIFEST = "manifest.json"
 # Present while tables are being written: a folder holding it was left by a run
 # that stopped half-way and is not trusted (see Corpus.open).
@@ -660,10 +663,13 @@ def _analyze(
     timings["table_build_s"] += time.perf_counter() - build_started
     release_free_memory()
     step_started = time.perf_counter()
+    step_memos: dict[str, dict[str, int]] = {}
     for plugin in chosen:
         if plugin.corpus_step is None:
             continue
-        context = StepContext(options=config.plugin_options(plugin), out_dir=out, quiet=quiet)
+        # a step's memo sits beside the article cache, under the same key: new code or options start afresh
+        memo = StepMemo(cache_dir / STEP_MEMO_DIR / plugin.name) if cache_dir is not None else None
+        context = StepContext(options=config.plugin_options(plugin), out_dir=out, quiet=quiet, memo=memo)
         plugin_started = time.perf_counter()
         try:
             changed = plugin.corpus_step(tables, context) or {}
@@ -679,6 +685,10 @@ def _analyze(
                 )
             ) from exc
         timings[f"corpus_step_{plugin.name}_s"] = time.perf_counter() - plugin_started  # where a re-run's time goes
+        if memo is not None:
+            memo.sweep()  # what this run did not use: articles gone from the corpus, stories that changed
+            if memo.reused or memo.computed:
+                step_memos[plugin.name] = {"reused": memo.reused, "computed": memo.computed}
         for name, frame in changed.items():
             tables[name] = conform(name, frame) if name in TABLES else frame
         del changed
@@ -718,7 +728,12 @@ def _analyze(
         "from_cache": counts["from_cache"],
         "failed_articles": counts["failed"],
         "cache": (
-            {"key": cache_key, "dropped_stale": dropped_stale, "damaged": counts["cache_damaged"]}
+            {
+                "key": cache_key,
+                "dropped_stale": dropped_stale,
+                "damaged": counts["cache_damaged"],
+                "step_memos": step_memos,
+            }
             if cache_dir is not None
             else None
         ),

@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from . import errors
+from ._memo import StepMemo
 
 __all__ = [
     "Plugin",
@@ -56,6 +57,9 @@ class StepContext:
     options: Mapping[str, Any] = field(default_factory=dict)
     out_dir: Path | None = None
     quiet: bool = True
+    # what the step computed last run for parts of its input, by content key (see toolkit._memo);
+    # None without an output folder's cache: the step computes everything
+    memo: StepMemo | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

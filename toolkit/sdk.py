@@ -5,7 +5,8 @@ A plugin (standard or third-party) imports ``toolkit.sdk`` and the public
 test reads every plugin's imports and holds them to that. What is here is
 stable for plugin authors:
 
-- registration: :class:`Plugin`, :func:`lazy`, :class:`StepContext`, and the
+- registration: :class:`Plugin`, :func:`lazy`, :class:`StepContext` (with its
+  :class:`StepMemo`, what a corpus step keeps between runs), and the
   records a plugin declares what the core composes with: :class:`SelectionPart`,
   :class:`HighlightLayer`, :class:`ReportSection`;
 - ids and tables: :func:`stable_id`, :func:`conform`, :func:`empty_table`,
@@ -46,6 +47,7 @@ __all__ = [
     # registration
     "Plugin",
     "StepContext",
+    "StepMemo",
     "lazy",
     "SelectionPart",
     "HighlightLayer",
@@ -93,6 +95,7 @@ __all__ = [
 _LAZY = {
     "Plugin": ("toolkit.registry", "Plugin"),
     "StepContext": ("toolkit.registry", "StepContext"),
+    "StepMemo": ("toolkit._memo", "StepMemo"),
     "lazy": ("toolkit.registry", "lazy"),
     "SelectionPart": ("toolkit.registry", "SelectionPart"),
     "HighlightLayer": ("toolkit.registry", "HighlightLayer"),

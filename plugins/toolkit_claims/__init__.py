@@ -7,8 +7,9 @@ grouped into the same proposition across articles.
 - once per corpus, :func:`toolkit_claims.step.claims_step` makes the ``claims``
   table: one claim per claimant, with entities, dates, the proposition in the
   article's own words (with its offsets) and groups of the same proposition
-  across the articles of a story (``articles.story_id``, when the stories step
-  ran; across stories only on strong evidence);
+  across the articles of a story thread (``articles.thread_id``: the articles
+  of a story close to each other, when the stories step ran; else
+  ``articles.story_id``; across threads only on strong evidence);
   :func:`toolkit_claims.step.contested_claims` lists the contested groups
   (:func:`toolkit_claims.step.contest_score`: a claimant for, a different one against);
 - views and static renderers show them (:mod:`toolkit_claims.views`).
@@ -32,8 +33,9 @@ plugin = Plugin(
     description="Claims from quotes: claimant, stance (assert/deny/accuse/support/call/other), proposition, "
     "entities, dates, and groups of the same proposition across articles.",
     requires=("quotes",),
-    # articles.story_id: claims are grouped within a story, so this step runs after the stories step when present
-    uses=("mentions", "entities", "events", "timexes", "articles.story_id"),
+    # articles.thread_id / story_id: claims are grouped within a story's thread, so this step runs after the
+    # stories step when present
+    uses=("mentions", "entities", "events", "timexes", "articles.story_id", "articles.thread_id"),
     # "claim_readings" is per-article and cached; requiring "quotes" orders this extract after the quotes component
     provides=("claims", "claim_readings"),
     extract=lazy("toolkit_claims.component:extract"),

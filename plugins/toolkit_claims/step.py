@@ -315,16 +315,19 @@ _CLAIM_COLUMNS = (
 
 
 def _story_blocks(articles: pd.DataFrame) -> Callable[[str], int]:
-    """Each article's story as a small int (see :func:`toolkit_claims.rules.grouping.group_claims`).
+    """Each article's story thread as a small int (see :func:`toolkit_claims.rules.grouping.group_claims`).
 
-    Without a stories step (no ``story_id`` values) the corpus is one story, as
-    it was before stories existed; an article the step left without a story is
-    a story of its own.
+    Claims are compared within a thread (``articles.thread_id``: the articles of
+    a story close to each other), else within a story (``story_id``) when the
+    stories step wrote no threads. Without a stories step (no values) the corpus
+    is one story, as it was before stories existed; an article the step left
+    without a story is a story of its own.
     """
-    if "story_id" not in articles.columns or not articles["story_id"].notna().any():
+    column = next((c for c in ("thread_id", "story_id") if c in articles.columns and articles[c].notna().any()), None)
+    if column is None:
         return lambda article_id: 0
     numbers: dict[Any, int] = {}
-    story = {str(a): s for a, s in zip(articles.index, articles["story_id"].astype(object))}
+    story = {str(a): s for a, s in zip(articles.index, articles[column].astype(object))}
 
     def block(article_id: str) -> int:
         key = story.get(article_id)

@@ -79,6 +79,7 @@ def corpus_step(tables: Mapping[str, pd.DataFrame], context: Any) -> dict[str, p
         recover=bool(options.get("recover", True)),
         write_aliases=bool(options.get("write_aliases", True)),
         out_dir=out_dir,
+        memo=getattr(context, "memo", None),
     )
 
 
@@ -90,8 +91,12 @@ def resolve(
     recover: bool = True,
     write_aliases: bool = True,
     out_dir: Any = None,
+    memo: Any = None,
 ) -> dict[str, pd.DataFrame]:
-    """Resolve ``tables["mentions"]`` to entities; returns mentions, entities and suggestions."""
+    """Resolve ``tables["mentions"]`` to entities; returns mentions, entities and suggestions.
+
+    ``memo`` is the step's :class:`toolkit.sdk.StepMemo`, when the run has a cache: recovery keeps
+    each article's tokens there."""
     table = alias_table if isinstance(alias_table, AliasTable) else load_alias_table(alias_table)
     mentions = _prepare(tables.get("mentions"))
     # pronouns and descriptions take the entity of the name they stand for, after the names resolve
@@ -100,7 +105,7 @@ def resolve(
         mentions = mentions[mentions["form"] == "name"].reset_index(drop=True)
     articles = tables.get("articles")
     if recover and articles is not None and len(articles) and len(mentions):
-        mentions = recover_known_names(mentions, articles, table)
+        mentions = recover_known_names(mentions, articles, table, memo=memo)
     # the order of (article_id, start, end) as row numbers: a sorted copy of the whole table
     # (37 MB on 10 000 articles) is made once, for the returned table, after resolution
     order = _sorted_order(mentions)

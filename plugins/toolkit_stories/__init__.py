@@ -1,7 +1,9 @@
 """PressLens stories: articles clustered into the news stories they report.
 
 The plugin fills the ``stories`` table and ``articles.story_id`` (DESIGN.md),
-and marks near-duplicate and syndicated copies in ``articles.duplicate_of``:
+splits each story into threads of articles close to each other
+(``articles.thread_id``: the claims step groups claims within a thread), and
+marks near-duplicate and syndicated copies in ``articles.duplicate_of``:
 
 - per article, :func:`toolkit_stories.component.extract` counts the content
   words (lemmas) of the parsed Doc into one compact ``story_terms`` row, cached
@@ -17,6 +19,7 @@ and marks near-duplicate and syndicated copies in ``articles.duplicate_of``:
 
 Options (``toolkit.analyze(..., options={"stories": {...}})``): ``threshold``
 (the average similarity two groups of articles need to be joined),
+``thread_threshold`` (the same, for the threads within a story),
 ``duplicate_threshold`` (the similarity of words above which an article is a
 copy), ``entity_weight`` (share of the similarity given to shared entities),
 ``neighbours`` (links kept per article), ``date_window_days`` (publication gap
@@ -26,7 +29,7 @@ The defaults were tuned on one half of fnc1-train's stories
 (``benchmarks/eval_claims.py --grid``).
 
 >>> plugin.name, plugin.provides
-('stories', ('stories', 'story_terms', 'articles.story_id', 'articles.duplicate_of'))
+('stories', ('stories', 'story_terms', 'articles.story_id', 'articles.thread_id', 'articles.duplicate_of'))
 """
 
 from toolkit.sdk import Plugin, ReportSection, lazy
@@ -41,7 +44,7 @@ plugin = Plugin(
     "with near-duplicate and syndicated copies marked.",
     requires=("articles",),
     uses=("mentions", "entities", "timexes"),
-    provides=("stories", "story_terms", "articles.story_id", "articles.duplicate_of"),
+    provides=("stories", "story_terms", "articles.story_id", "articles.thread_id", "articles.duplicate_of"),
     extract=lazy("toolkit_stories.component:extract"),
     corpus_step=lazy("toolkit_stories.step:stories_step"),
     views={"stories": lazy("toolkit_stories.views:stories_view")},
@@ -63,6 +66,7 @@ plugin = Plugin(
     ),
     options={
         "threshold": 0.225,
+        "thread_threshold": 0.375,
         "duplicate_threshold": 0.9,
         "entity_weight": 0.2,
         "neighbours": 30,

@@ -354,3 +354,32 @@ def test_frame_words_map_verbs_and_nouns_onto_the_same_concepts(nlp):
     assert "~transfer" in shipped[0] and "~transfer" in transfer[0]
     assert "~weapon" in shipped[1] and "~weapon" in transfer[1]
     assert "~transfer" not in frame_words(list(nlp("prices rose sharply")))[0]
+
+
+@pytest.mark.parametrize("same_thread", [True, False], ids=["one-thread", "two-threads"])
+def test_claims_are_grouped_within_a_story_thread(nlp, same_thread):
+    # issue #17: a story can join two near topics (two price rumours of one product); claims of its two
+    # threads that merely say alike must not link their articles, while within a thread they group
+    first = "The vendor said that the steel model will cost five hundred dollars."
+    second = "An analyst said the steel edition would cost about five hundred dollars."
+    tables = {
+        "articles": conform(
+            "articles",
+            [
+                {"article_id": "a", "text": first, "published": "2024-03-01", "story_id": "s1"},
+                {"article_id": "b", "text": second, "published": "2024-03-02", "story_id": "s1"},
+            ],
+        ).assign(thread_id=["t1", "t1" if same_thread else "t2"]),
+        "quotes": conform(
+            "quotes",
+            [
+                _quote("q1", "a", first, "The vendor", "said", "the steel model will cost five hundred dollars"),
+                _quote(
+                    "q2", "b", second, "An analyst", "said", "the steel edition would cost about five hundred dollars"
+                ),
+            ],
+        ),
+    }
+    claims = build_claims(tables, nlp=nlp, options=ClaimOptions(grouping=GroupingConfig(embeddings="off")))
+    group = dict(zip(claims["quote_id"], claims["group_id"]))
+    assert (group["q1"] == group["q2"]) is same_thread, claims[["quote_id", "proposition", "group_id"]]

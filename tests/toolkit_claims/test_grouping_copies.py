@@ -112,3 +112,95 @@ def test_embedding_neighbours_without_copies_are_those_of_every_claim():
     by_nodes = _candidate_pairs(features, config, embedded, nodes=list(range(40)), weights=[1] * 40)
     assert by_nodes == _candidate_pairs(features, config, embedded)
     assert _identical(features, config, embedded) == list(range(40))  # no two embeddings are the same
+
+
+def _random_features(rng, n):
+    from toolkit_claims.rules.grouping import Frame
+
+    words = ["~weapon", "~transfer", "price", "law", "vote", "border", "oil", "rocket", "court", "fare"]
+    people = ["ostlandia", "westmark", "marea", "velmora"]
+    terms = [frozenset(rng.sample(words, rng.randint(0, 4))) for _ in range(n)]
+    vectors = _tfidf_vectors(terms)
+    out = []
+    for vector in vectors:
+        frame = (
+            None
+            if rng.random() < 0.2
+            else Frame(
+                predicates=frozenset(rng.sample(words[:4], rng.randint(0, 2))),
+                themes=frozenset(rng.sample(words[4:], rng.randint(0, 2))),
+                participants=frozenset(rng.sample(people, rng.randint(0, 2))),
+            )
+        )
+        out.append(
+            _Features(
+                lexical=vector,
+                entities=frozenset(rng.sample(people, rng.randint(0, 2))),
+                frame=frame,
+                stance=rng.choice(["assert", "accuse", "deny", "other", None]),
+            )
+        )
+    return out
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_similarities_computed_at_once_equal_the_pairwise_function(seed):
+    # a large story's pairs are scored by numpy; they must be what _similarity gives each pair
+    import numpy as np
+
+    from toolkit_claims.rules.grouping import _pair_similarities
+
+    rng = random.Random(seed)
+    features = _random_features(rng, 60)
+    first, second = np.triu_indices(60, 1)
+    embedded = None
+    if seed % 2:
+        vectors = np.random.default_rng(seed).normal(size=(60, 5))
+        embedded = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    at_once = _pair_similarities(features, CONFIG, first, second, embedded)
+    one_by_one = [
+        _similarity(
+            features[i], features[j], CONFIG, float(embedded[i] @ embedded[j]) if embedded is not None else None
+        )
+        for i, j in zip(first.tolist(), second.tolist())
+    ]
+    assert np.allclose(at_once, one_by_one, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_large_story_path_gives_the_groups_of_plain_average_linkage(monkeypatch, seed):
+    # scored at once, with the merge re-scoring only near neighbours and keeping the longer row,
+    # and no pair floor: the groups of the textbook algorithm
+    import toolkit_claims.rules.grouping as grouping
+
+    monkeypatch.setattr(grouping, "_VECTORISED_PAIRS", 0)
+    rng = random.Random(100 + seed)
+    vocabulary = ["~weapon", "~transfer", "price", "law", "vote", "border", "oil", "rocket", "court"]
+    people = ["ostlandia", "westmark", "marea"]
+    claims = [
+        (frozenset(rng.sample(vocabulary, rng.randint(1, 3))), frozenset(rng.sample(people, rng.randint(0, 2))))
+        for _ in range(60)
+    ]
+    terms, entities = [c[0] for c in claims], [c[1] for c in claims]
+    exact = GroupingConfig(embeddings="off", pair_floor=0.0)
+    ids, _ = group_claims(
+        [f"c{i}" for i in range(len(claims))], texts=[""] * len(claims), terms=terms, entities=entities, config=exact
+    )
+    expected = _dense_reference(_features(terms, entities), exact.threshold)
+    assert _partition(ids) == _partition(expected)
+
+
+@pytest.mark.parametrize("at_once", [False, True], ids=["pairwise", "at-once"])
+def test_a_neighbour_of_the_kept_group_alone_is_scored_again_after_a_merge(monkeypatch, at_once):
+    # five copies of A, then B (close to A) and C (close to A only). A and B merge first; the
+    # average of A+B with C is then 5 x 0.53 / 6 = 0.44, above the threshold: C must still join,
+    # though C is no neighbour of B (a merge re-scores the kept group's near neighbours too)
+    import toolkit_claims.rules.grouping as grouping
+
+    monkeypatch.setattr(grouping, "_VECTORISED_PAIRS", 0 if at_once else 10**9)
+    a = _Features(lexical={"x": 0.6, "y": 0.6, "z": 0.529}, entities=frozenset(), frame=None, stance=None)
+    b = _Features(lexical={"x": 0.7071, "y": 0.7071}, entities=frozenset(), frame=None, stance=None)
+    c = _Features(lexical={"z": 1.0}, entities=frozenset(), frame=None, stance=None)
+    labels = grouping._average_linkage([a] * 5 + [b, c], CONFIG)
+    assert labels == [0] * 7
+    assert _partition(labels) == _partition(_dense_reference([a] * 5 + [b, c], CONFIG.threshold))

@@ -64,6 +64,43 @@ def test_speaker_confidence_is_mapped_through_the_dev_bins():
     assert model.speaker_probability(0.95) == 0.9
 
 
+def test_the_token_vector_part_counts_only_when_the_model_has_one():
+    import numpy as np
+
+    from toolkit_quotes.rules.learned import LearnedModel
+
+    plain = LearnedModel(weights={}, bias=0.0, cue_lemmas={}, threshold=0.5, rule_threshold=0.5, platt=(1.0, 0.0))
+    dense = LearnedModel(
+        weights={},
+        bias=0.0,
+        cue_lemmas={},
+        threshold=0.5,
+        rule_threshold=0.5,
+        platt=(1.0, 0.0),
+        dense=np.array([1.0, -1.0], dtype=np.float32),
+    )
+    vector = np.array([2.0, 0.5], dtype=np.float32)
+    assert math.isclose(plain.logit([], vector), 0.0)
+    assert math.isclose(dense.logit([], vector), 1.5)
+    assert math.isclose(dense.logit([], None), 0.0), "a parse without token vectors scores on its strings alone"
+    assert math.isclose(dense.logit([], np.zeros(3, dtype=np.float32)), 0.0), "a vector of another width is ignored"
+
+
+def test_candidates_carry_vectors_only_when_asked_and_the_parse_has_them(parse):
+    from toolkit_quotes.rules import find_quotes
+    from toolkit_quotes.rules.learned import DENSE_WIDTH, candidates, load_model
+
+    doc = parse("The senator warned residents on Tuesday that the river would rise.")
+    rules = find_quotes(doc)[0]
+    lemmas = load_model().cue_lemmas
+    with_vectors = candidates(doc, rules, lemmas, vectors=True)
+    assert with_vectors and all(c.vector is not None and c.vector.shape == (3 * DENSE_WIDTH,) for c in with_vectors)
+    assert all(c.vector is None for c in candidates(doc, rules, lemmas, vectors=False))
+    # what a rule's reported speech is made of is described to the model: a clause opened by "that"
+    rule = next(c for c in with_vectors if c.features[0] == "rule")
+    assert any(f.endswith("rc_shape=that") for f in rule.features), rule.features
+
+
 def test_the_model_finds_reported_speech_and_calibrated_confidences(parse):
     from toolkit_quotes.rules import find_quotes
     from toolkit_quotes.rules.learned import refine

@@ -187,3 +187,19 @@ def test_the_per_article_terms_are_used_when_present():
     )
     story = _story_of(_run(articles, story_terms=terms))
     assert story["a00"] == story["a03"] and story["a01"] == story["a02"] and story["a00"] != story["a01"]
+
+
+def test_threads_subdivide_stories():
+    # threads are a tighter cut of the same clustering: never across two stories; at the story threshold
+    # they are the stories, and at a threshold nothing reaches only copies share a thread
+    texts = DAM + VOTE + [COPY_HEADER + DAM[0]]
+    articles = _articles(texts)
+    default = _run(articles)["articles"]
+    assert default["thread_id"].notna().all()
+    assert (default.groupby("thread_id")["story_id"].nunique() == 1).all()
+    loose = stories_step({"articles": articles}, StepContext(options={"thread_threshold": 0.0}))["articles"]
+    assert loose["thread_id"].nunique() == loose["story_id"].nunique() == 2
+    tight = stories_step({"articles": articles}, StepContext(options={"thread_threshold": 1.01}))["articles"]
+    thread = dict(zip(tight["article_id"], tight["thread_id"]))
+    assert thread["a06"] == thread["a00"]
+    assert tight["thread_id"].nunique() == len(texts) - 1

@@ -291,12 +291,18 @@ def token_key(word: str) -> str:
     if not key.isalpha():
         return key
     syllable = len(key) <= 5 and bool(_SYLLABLE.match(key))
-    for pattern, repl in _RULES:
-        key = re.sub(pattern, repl, key)
+    for pattern, repl in _COMPILED_RULES:
+        key = pattern.sub(repl, key)
     if syllable:
-        for pattern, repl in _SYLLABLE_RULES:
-            key = re.sub(pattern, repl, key)
+        for pattern, repl in _COMPILED_SYLLABLE_RULES:
+            key = pattern.sub(repl, key)
     return key
+
+
+# compiled once: re.sub with a pattern string looks it up in re's cache on every call, which was most
+# of this function's time (it runs for every distinct capitalised word of the corpus)
+_COMPILED_RULES = tuple((re.compile(pattern), repl) for pattern, repl in _RULES)
+_COMPILED_SYLLABLE_RULES = tuple((re.compile(pattern), repl) for pattern, repl in _SYLLABLE_RULES)
 
 
 def name_key(text: str) -> tuple[str, ...]:
@@ -333,6 +339,13 @@ _COUNTRY_INDEX: dict[str, str] = {" ".join(name_tokens(c, drop_titles=False)): c
 for _short, _forms in _COUNTRY_FORMS.items():
     for _form in (_short, *_forms):
         _COUNTRY_INDEX[" ".join(w for w in name_tokens(_form, drop_titles=False) if w != "the")] = _short
+
+# The country index by (leading words, first three letters of the last word): a demonym's stem is
+# the last word or all but its final letter, four letters at least, so it shares those three.
+_NATIONALITY_CANDIDATES: dict[tuple[tuple[str, ...], str], list[tuple[str, str]]] = {}
+for _key, _country in _COUNTRY_INDEX.items():
+    if _parts := tuple(_key.split()):
+        _NATIONALITY_CANDIDATES.setdefault((_parts[:-1], _parts[-1][:3]), []).append((_parts[-1], _country))
 
 # Capitals and the seats of government news uses for the state ("Pyongyang said").
 _CAPITALS: dict[str, str] = lexicon("capitals", package=_PACKAGE)
@@ -448,13 +461,12 @@ def nationality_country(text: str) -> str | None:
         return None
     if len(words) == 1 and words[0] in _IRREGULAR_DEMONYMS:
         return _IRREGULAR_DEMONYMS[words[0]]
+    # only the country names with the same leading words and the same first three letters can fit:
+    # a scan of every country name per new word was two thirds of the entities component's time
     found = {
         country
-        for key, country in _COUNTRY_INDEX.items()
-        if (parts := key.split())
-        and len(parts) == len(words)
-        and parts[:-1] == list(words[:-1])
-        and demonym_of(words[-1], parts[-1])
+        for last, country in _NATIONALITY_CANDIDATES.get((words[:-1], words[-1][:3]), ())
+        if demonym_of(words[-1], last)
     }
     # "Korean" fits North and South Korea alike: an adjective of two countries names neither
     return found.pop() if len(found) == 1 else None
@@ -530,7 +542,8 @@ def title_case_line(text: str, start: int, end: int, *, figures: bool = True) ->
     """Whether the line around ``start:end`` is a headline in title case ("Ana Berg Checks Into Rehab",
     "Ana Berg Returns to Host the Awards"): at least three words, four in five of them capitalised,
     not counting the minor words title case leaves in lower case. With ``figures=False`` a line with a
-    figure of its own (a line of results or standings) is no headline.
+    figure of its own (a line of results or standings) or ending in a full stop (a sentence full of
+    names) is no headline.
 
     >>> text = "Ana Berg Returns to Host the Awards\\nAna Berg will host them."
     >>> title_case_line(text, 0, 8), title_case_line(text, 36, 44)
@@ -539,6 +552,8 @@ def title_case_line(text: str, start: int, end: int, *, figures: bool = True) ->
     left = text.rfind("\n", 0, start) + 1
     right = text.find("\n", end)
     line = text[left : right if right >= 0 else len(text)].split()
+    if not figures and line and line[-1].endswith(".") and not line[-1].endswith(".."):
+        return False  # a sentence full of names ("Ana Berg Met Tom Orel in Velm."), not a headline
     if not figures and any(_FIGURE.fullmatch(w) for w in line):
         return False  # a line of results or standings ("3. Ana Berg (Velm) 3:46.21"), not a headline
     words = [w for w in line if w[:1].isalpha() and w.lower() not in _MINOR]

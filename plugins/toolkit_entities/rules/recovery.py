@@ -17,9 +17,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 import pandas as pd
 
-from toolkit.sdk import itertuples, word_list
+from toolkit.sdk import StepMemo, itertuples, word_list
 
 from .aliases import AliasTable
 from .ids import mention_id
@@ -282,8 +283,14 @@ def _names_a_thing_here(text: str, start: int, end: int) -> bool:
 _RECOVERY_CHUNK = 128
 
 
-def recover_known_names(mentions: pd.DataFrame, articles: pd.DataFrame, table: AliasTable) -> pd.DataFrame:
-    """Add the occurrences of known names the model split or missed (see module docstring)."""
+def recover_known_names(
+    mentions: pd.DataFrame, articles: pd.DataFrame, table: AliasTable, *, memo: StepMemo | None = None
+) -> pd.DataFrame:
+    """Add the occurrences of known names the model split or missed (see module docstring).
+
+    With a ``memo`` (the step's, see :class:`toolkit.sdk.StepMemo`), each article's tokens are
+    read back from the previous run instead of tokenised again: tokenising every article was
+    most of this step, and an incremental run changes only a few of them."""
     import numpy as np
 
     # each article's mention rows (in table order) through one sorted array of row numbers,
@@ -302,10 +309,8 @@ def recover_known_names(mentions: pd.DataFrame, articles: pd.DataFrame, table: A
     )
     if not known:
         return mentions
-    import spacy
-
-    tokenizer = spacy.blank("en").tokenizer  # the model's own tokenisation rules, without a pipeline
-    finder = _KnownNameFinder(known, tokenizer.vocab.strings)
+    tokens = _TokenTables(memo)
+    finder = _KnownNameFinder(known, tokens.strings)
     columns = _RowColumns(
         index=mentions.index.to_numpy(),
         start=mentions["start"].to_numpy(dtype=np.int64),
@@ -320,9 +325,9 @@ def recover_known_names(mentions: pd.DataFrame, articles: pd.DataFrame, table: A
     for aid, text in itertuples(articles[["article_id", "text"]]):
         chunk.append((str(aid), str(text)))
         if len(chunk) == _RECOVERY_CHUNK:
-            _recover_chunk(chunk, tokenizer, finder, columns, span_of, by_article, added, drop, listed)
+            _recover_chunk(chunk, tokens, finder, columns, span_of, by_article, added, drop, listed)
             chunk = []
-    _recover_chunk(chunk, tokenizer, finder, columns, span_of, by_article, added, drop, listed)
+    _recover_chunk(chunk, tokens, finder, columns, span_of, by_article, added, drop, listed)
     if not added:
         return mentions
     kept = mentions.drop(index=sorted(drop))
@@ -352,6 +357,64 @@ def _in_headlines(
     return flags
 
 
+class _TokenTables:
+    """Each article's :meth:`_KnownNameFinder.token_table` (ORTH, IDX, LENGTH), tokenised by
+    spaCy's English tokeniser (the model's own rules, without a pipeline), or read back from
+    the step's memo.
+
+    A memo entry is the article's distinct words (JSON) and, per token, the number of its word,
+    its offset and its length: ORTH is a hash of the word, so the words added to :attr:`strings`
+    give the same ORTH values back. With a memo the tokeniser is only built when an article is
+    missing from it (spaCy's blank pipeline takes a while to build).
+    """
+
+    def __init__(self, memo: StepMemo | None) -> None:
+        self.memo = memo
+        self._tokenizer: Any = None
+        if memo is None:
+            self.strings = self._tokenise_with().vocab.strings
+        else:
+            from spacy.strings import StringStore
+
+            self.strings = StringStore()
+
+    def table(self, text: str) -> Any:
+        if self.memo is None:
+            return _KnownNameFinder.token_table(self._tokenise_with()(text))
+        key = StepMemo.key(text)
+        entry = self.memo.get(key)
+        if entry is not None:
+            return self._decode(entry)
+        import numpy as np
+
+        doc = self._tokenise_with()(text)
+        table = _KnownNameFinder.token_table(doc)
+        distinct, codes = np.unique(table[:, 0], return_inverse=True)
+        words = [doc.vocab.strings[orth] for orth in distinct.tolist()]
+        for word in words:  # the finder reads each word back from its ORTH
+            self.strings.add(word)
+        encoded = orjson.dumps(words)
+        columns = np.stack([codes.reshape(-1), table[:, 1], table[:, 2]]).astype("<u4")
+        self.memo.put(key, len(encoded).to_bytes(4, "little") + encoded + columns.tobytes())
+        return table
+
+    def _decode(self, entry: bytes) -> Any:
+        import numpy as np
+
+        size = int.from_bytes(entry[:4], "little")
+        words = orjson.loads(entry[4 : 4 + size])
+        columns = np.frombuffer(entry[4 + size :], dtype="<u4").reshape(3, -1).astype(np.uint64)
+        orths = np.array([self.strings.add(word) for word in words], dtype=np.uint64)
+        return np.stack([orths[columns[0]], columns[1], columns[2]], axis=1)
+
+    def _tokenise_with(self) -> Any:
+        if self._tokenizer is None:
+            import spacy
+
+            self._tokenizer = spacy.blank("en").tokenizer
+        return self._tokenizer
+
+
 def _codes_and_values(column: pd.Series) -> tuple[Any, list[Any]]:
     """``column`` as integer codes and the list of its distinct values (one object per value).
 
@@ -374,7 +437,7 @@ class _RowColumns:
 
 def _recover_chunk(
     chunk: Sequence[tuple[str, str]],
-    tokenizer: Any,
+    tokens: _TokenTables,
     finder: _KnownNameFinder,
     columns: _RowColumns,
     span_of: Mapping[str, tuple[int, int]],
@@ -386,7 +449,7 @@ def _recover_chunk(
     if not chunk:
         return
     # only the token arrays are kept, not the Docs: a chunk of Docs held 30 MB on 10 000 articles
-    found = finder.find_many([finder.token_table(tokenizer(text)) for _, text in chunk])
+    found = finder.find_many([tokens.table(text) for _, text in chunk])
     for (aid, text), matches in zip(chunk, found):
         if not matches:
             continue

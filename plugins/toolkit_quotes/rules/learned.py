@@ -18,9 +18,9 @@ trained on annotated news (PolNeAR's train split; see ``MODEL_CARD.md``) knows:
    for new cues, both tuned on dev's even half); of two kept candidates whose
    contents are mostly the same words, the more probable one stays.
 
-At run time only the cue lemmas whose candidates ever passed the threshold in
-training propose new cues (``active_lemmas``): the others could not be kept, and
-trying them would cost a fifth of the parse.
+At run time only the cue lemmas whose candidates passed the threshold at least
+three times in training propose new cues (``active_lemmas``): the others are
+(nearly) never kept, and trying them would cost a fifth of the parse.
 
 The probability, calibrated on PolNeAR dev (Platt scaling), is the quote's
 ``confidence``. :func:`candidates` is shared with the training script
@@ -40,7 +40,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from spacy.attrs import LEMMA
+import numpy as np
+from spacy.attrs import ENT_TYPE, LEMMA, TAG
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
@@ -69,6 +70,9 @@ class Candidate:
     quote: Quote
     group: int
     features: tuple[str, ...]
+    # the pipeline's token vectors at the cue, over the content and over the speaker (``dense_vector``);
+    # None when the parse has none
+    vector: np.ndarray | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,17 +86,22 @@ class LearnedModel:
     rule_threshold: float  # on the calibrated probability, for a rule's quote or another cut of its cue
     platt: tuple[float, float]  # calibrated p = sigmoid(a * raw_logit + b)
     speaker_bins: tuple[tuple[float, float], ...] = ()  # (raw speaker confidence up to, observed accuracy)
-    # the cue lemmas whose candidates ever passed the threshold in training: only they are tried at run
-    # time, which keeps the pass cheap (None: all of ``cue_lemmas``, as in training)
+    # the cue lemmas whose candidates passed the threshold often enough in training: only they are tried at
+    # run time, which keeps the pass cheap (None: all of ``cue_lemmas``, as in training)
     active_lemmas: frozenset[str] | None = None
+    # weights of the token-vector part (``dense_vector``), empty for a model of string features only
+    dense: np.ndarray | None = None
 
-    def logit(self, features: Iterable[str]) -> float:
+    def logit(self, features: Iterable[str], vector: np.ndarray | None = None) -> float:
         weights = self.weights
-        return self.bias + sum(weights.get(f, 0.0) for f in features)
+        value = self.bias + sum(weights.get(f, 0.0) for f in features)
+        if vector is not None and self.dense is not None and vector.shape == self.dense.shape:
+            value += float(vector @ self.dense)
+        return value
 
-    def probability(self, features: Iterable[str]) -> float:
+    def probability(self, features: Iterable[str], vector: np.ndarray | None = None) -> float:
         a, b = self.platt
-        return _sigmoid(a * self.logit(features) + b)
+        return _sigmoid(a * self.logit(features, vector) + b)
 
     def speaker_probability(self, raw: float) -> float:
         """The observed share of right speaker spans among dev quotes with this raw resolution confidence.
@@ -126,28 +135,44 @@ def load_model(path: Path = WEIGHTS) -> LearnedModel:
         platt=(float(data["platt"][0]), float(data["platt"][1])),
         speaker_bins=tuple((float(a), float(b)) for a, b in data.get("speaker_bins", ())),
         active_lemmas=frozenset(data["active_lemmas"]) if "active_lemmas" in data else None,
+        dense=np.asarray(data["dense"], dtype=np.float32) if data.get("dense") else None,
     )
 
 
 # candidates -------------------------------------------------------------------------------------------
 def candidates(
-    doc: Doc, rule_quotes: list[Quote], cue_lemmas: dict[str, float], *, active: frozenset[str] | None = None
+    doc: Doc,
+    rule_quotes: list[Quote],
+    cue_lemmas: dict[str, float],
+    *,
+    active: frozenset[str] | None = None,
+    vectors: bool = True,
 ) -> list[Candidate]:
-    """The rules' quotes and the extra cues' cuts (for lemmas in ``active``, all when None), with their features."""
+    """The rules' quotes and the extra cues' cuts (for lemmas in ``active``, all when None), with their
+    features and, when ``vectors`` and the parse has token vectors, their :func:`dense_vector`."""
     text = doc_text(doc)
     stretches, _ = scan_quotes(text)
     found: list[Candidate] = []
     rule_cues: set[int] = set()
+    bounds = _sentence_bounds(doc)
+    tokens = _Tokens(doc)
+    tensor = _tensor(doc) if vectors else None
     group = 0
     for quote in rule_quotes:
         cue = _cue_token(doc, quote)
         if cue is not None:
             rule_cues.update(t.i for t in doc.char_span(quote.cue_start, quote.cue_end, alignment_mode="expand") or ())
         own = _rule_features(doc, quote, cue, cue_lemmas)
-        found.append(Candidate(quote=quote, group=group, features=own))
+        if cue is not None:
+            own += _rule_context(doc, text, quote, cue, cue_lemmas, bounds, tokens)
+        vector = None
+        if tensor is not None and cue is not None:
+            vector = dense_vector(
+                doc, tensor, cue.i, (quote.content_start, quote.content_end), _speaker_tokens(doc, quote)
+            )
+        found.append(Candidate(quote=quote, group=group, features=own, vector=vector))
         group += 1
     rules = _RuleSpans(text, rule_quotes)
-    bounds = _sentence_bounds(doc)
     # only tokens whose lemma is a cue lemma, found on the lemma ids: most tokens never become Token objects
     wanted = {get_string_id(lemma) for lemma in (cue_lemmas if active is None else active)}
     lemma_ids = doc.to_array([LEMMA])
@@ -184,9 +209,16 @@ def candidates(
             )
             # how much of a rule's quote this cut repeats: a repeat adds nothing the rules did not find
             overlap = rules.overlap(start, end)
-            features = base + _cut_features(doc, text, token, cut, span, kind)
+            content = doc.char_span(start, end, alignment_mode="expand")
+            features = base + _cut_features(text, token, cut, span, kind, content, tokens)
+            features += _content_features(doc, text, token, lemma, span, content, tokens, prefix="c")
             features += (f"rule_overlap={_bucket(overlap, (0.0, 0.25, 0.5, 0.75))}",)
-            found.append(Candidate(quote=quote, group=group, features=features))
+            vector = None
+            if tensor is not None:
+                vector = dense_vector(
+                    doc, tensor, token.i, span, (speaker.start, speaker.end) if speaker is not None else None
+                )
+            found.append(Candidate(quote=quote, group=group, features=features, vector=vector))
         group += 1
     return found
 
@@ -233,6 +265,68 @@ class _RuleSpans:
             if mine & other:
                 best = max(best, len(mine & other) / len(mine | other))
         return best
+
+
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
+class _Tokens:
+    """Each token's tag and entity type as plain lists, and a running count of finite verbs.
+
+    The features ask of every cut of every cue whether it holds a finite verb and which entities; asking
+    the Tokens made a Token object per word per cut, most of the model's cost.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        strings = doc.vocab.strings
+        ids = doc.to_array([TAG, ENT_TYPE]).tolist() if len(doc) else []
+        self.tags = [strings[tag] for tag, _ in ids]
+        self.ents = [strings[ent] if ent else "" for _, ent in ids]
+        self.finite = [0]
+        for tag in self.tags:
+            self.finite.append(self.finite[-1] + (tag in _FINITE_TAGS))
+
+    def has_finite(self, span: Span) -> bool:
+        return self.finite[span.end] > self.finite[span.start]
+
+    def has_to(self, span: Span) -> bool:
+        return "TO" in self.tags[span.start : min(span.end, span.start + 3)]
+
+    def entity_types(self, span: Span) -> list[str]:
+        return sorted({e for e in self.ents[span.start : span.end] if e})
+
+
+DENSE_WIDTH = 96  # en_core_web_sm's tok2vec width: the vectors the dense weights were trained on
+
+
+def _tensor(doc: Doc) -> np.ndarray | None:
+    """The pipeline's token vectors, if the parse kept them and they are the width the model knows."""
+    tensor = doc.tensor
+    if not isinstance(tensor, np.ndarray) or tensor.ndim != 2 or tensor.shape != (len(doc), DENSE_WIDTH):
+        return None
+    return tensor
+
+
+def _speaker_tokens(doc: Doc, quote: Quote) -> tuple[int, int] | None:
+    if quote.speaker_start is None or quote.speaker_end is None:
+        return None
+    span = doc.char_span(quote.speaker_start, quote.speaker_end, alignment_mode="expand")
+    return (span.start, span.end) if span is not None and len(span) else None
+
+
+def dense_vector(
+    doc: Doc, tensor: np.ndarray, cue: int, content: tuple[int, int], speaker: tuple[int, int] | None
+) -> np.ndarray:
+    """The cue's token vector, the mean over the content's tokens and over the speaker's (zeros: none).
+
+    The tok2vec the parser already ran reads each word in its context: what string features cannot say
+    ("warned residents" against "warned that"), the vectors around the cue and content partly do.
+    """
+    span = doc.char_span(content[0], content[1], alignment_mode="expand")
+    zeros = np.zeros(DENSE_WIDTH, dtype=np.float32)
+    content_mean = tensor[span.start : span.end].mean(axis=0) if span is not None and len(span) else zeros
+    speaker_mean = tensor[speaker[0] : speaker[1]].mean(axis=0) if speaker is not None else zeros
+    return np.concatenate([tensor[cue], content_mean, speaker_mean]).astype(np.float32)
 
 
 def _cue_token(doc: Doc, quote: Quote) -> Token | None:
@@ -282,6 +376,8 @@ def _cue_features(
         f"head_dep={head.dep_}",
         f"head_pos={head.pos_}",
         f"speaker={_speaker_kind(speaker)}",
+        f"lemma_speaker_kind={lemma}|{_speaker_kind(speaker)}",
+        f"speaker_head={speaker.root.lemma_.lower() if speaker is not None and speaker.root.pos_ == 'NOUN' else '-'}",
         f"speaker_side={'none' if speaker is None else ('before' if speaker.start < token.i else 'after')}",
         f"where={_bucket(position, (0.2, 0.5, 0.8))}",
         f"lemma_speaker={lemma}|{'none' if speaker is None else 'some'}",
@@ -298,12 +394,13 @@ def _cue_features(
     return tuple(features)
 
 
-def _cut_features(doc: Doc, text: str, token: Token, cut: str, span: tuple[int, int], kind: str) -> tuple[str, ...]:
+def _cut_features(
+    text: str, token: Token, cut: str, span: tuple[int, int], kind: str, first: Span | None, tokens: _Tokens
+) -> tuple[str, ...]:
     start, end = span
     content = text[start:end]
     n_words = len(_WORD.findall(content))
     lemma = token.lemma_.lower()
-    first = doc.char_span(start, end, alignment_mode="expand")
     features = [
         f"cut={cut}",
         f"cut_lemma={cut}|{lemma}",
@@ -316,7 +413,7 @@ def _cut_features(doc: Doc, text: str, token: Token, cut: str, span: tuple[int, 
     if first is not None and len(first):
         features.append(f"cut_first={cut}|{first[0].lower_ if first[0].is_stop else first[0].pos_}")
         features.append(f"cut_root={cut}|{first.root.pos_}|{first.root.dep_}")
-        if any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in first):
+        if tokens.has_finite(first):
             features.append(f"cut_finite={cut}")
     if content.rstrip()[-1:] in '.!?"”':
         features.append(f"cut_ends_sentence={cut}")
@@ -357,13 +454,93 @@ def _rule_features(doc: Doc, quote: Quote, cue: Token | None, cue_lemmas: dict[s
     return tuple(features)
 
 
+def _rule_context(
+    doc: Doc,
+    text: str,
+    quote: Quote,
+    cue: Token,
+    cue_lemmas: dict[str, float],
+    bounds: list[tuple[int, int]],
+    tokens: _Tokens,
+) -> tuple[str, ...]:
+    """A rule quote's cue and content described the way an extra cue's are (own names: other weights).
+
+    The rules' reported speech is where most false attributions come from ("upheld the actions",
+    "discuss his well-being"): what separates them is the cue word with the shape of its content.
+    """
+    lemma = cue.lemma_.lower()
+    speaker = None
+    if quote.speaker_start is not None and quote.speaker_end is not None:
+        speaker = doc.char_span(quote.speaker_start, quote.speaker_end, alignment_mode="expand")
+    cue_part = _cue_features(cue, lemma, cue_lemmas.get(lemma, 0.0), speaker, bounds[cue.i])[1:]
+    span = (quote.content_start, quote.content_end)
+    words = doc.char_span(*span, alignment_mode="expand")
+    content = _content_features(doc, text, cue, lemma, span, words, tokens, prefix="rc")
+    return tuple(f"r:{f}" for f in cue_part) + tuple(f"{quote.kind}|{f}" for f in content)
+
+
+def _content_features(
+    doc: Doc,
+    text: str,
+    cue: Token,
+    lemma: str,
+    span: tuple[int, int],
+    content: Span | None,
+    tokens: _Tokens,
+    *,
+    prefix: str,
+) -> tuple[str, ...]:
+    """What the content is (a clause, a noun phrase, an infinitive) and its words, joined with the cue lemma.
+
+    Whether annotated news calls something reported speech turns on the cue word together with what it
+    governs: "warned that …" is, "warned residents" is not.
+    """
+    start, end = span
+    if content is None or not len(content):
+        return (f"{prefix}_empty",)
+    root = content.root
+    first = content[0]
+    shape = (
+        "that"
+        if first.lower_ in ("that", "whether", "if", "how", "why", "what")
+        else "to"
+        if first.lower_ == "to" or tokens.has_to(content)
+        else "finite"
+        if tokens.has_finite(content)
+        else "np"
+        if root.pos_ in ("NOUN", "PROPN", "PRON")
+        else "other"
+    )
+    n_words = len(_WORD.findall(text[start:end]))
+    before = start < cue.idx
+    features = [
+        f"{prefix}_shape={shape}",
+        f"{prefix}_lemma_shape={lemma}|{shape}",
+        f"{prefix}_shape_side={shape}|{'before' if before else 'after'}",
+        f"{prefix}_root={root.lemma_.lower()}",
+        f"{prefix}_lemma_root={lemma}|{root.lemma_.lower()}",
+        f"{prefix}_first={first.lower_ if first.is_stop else first.pos_}",
+        f"{prefix}_lemma_len={lemma}|{_bucket(n_words, (2, 5, 10, 20))}",
+        f"{prefix}_shape_len={shape}|{_bucket(n_words, (2, 5, 10, 20))}",
+        f"{prefix}_ents={'+'.join(tokens.entity_types(content)[:2]) or 'none'}",
+    ]
+    if cue.i + 1 < len(doc):
+        features.append(
+            f"{prefix}_next={lemma}|{doc[cue.i + 1].lower_ if doc[cue.i + 1].is_stop else doc[cue.i + 1].pos_}"
+        )
+    return tuple(features)
+
+
 def _noun_holder(noun: Token) -> Span | None:
     """Who holds a message noun: its possessor ("Smith's claim") or the by-phrase ("a claim by Smith")."""
-    from .speakers import noun_phrase
+    from .speakers import named_modifier, noun_phrase
 
     for child in noun.children:
         if child.dep_ == "poss":
             return noun_phrase(child)
+    named = named_modifier(noun)
+    if named is not None:
+        return named
     for child in noun.children:
         if child.dep_ == "prep" and child.lower_ in ("by", "from"):
             objects = [g for g in child.children if g.dep_ == "pobj"]
@@ -469,8 +646,10 @@ def refine(doc: Doc, rule_quotes: list[Quote], model: LearnedModel | None = None
     model = model or load_model()
     text = doc_text(doc)
     scored = [
-        (c, model.probability(c.features))
-        for c in candidates(doc, rule_quotes, model.cue_lemmas, active=model.active_lemmas)
+        (c, model.probability(c.features, c.vector))
+        for c in candidates(
+            doc, rule_quotes, model.cue_lemmas, active=model.active_lemmas, vectors=model.dense is not None
+        )
     ]
     quotes = []
     for candidate, p in choose(text, scored, model.threshold, model.rule_threshold):

@@ -13,7 +13,7 @@ from .marks import Stretch
 from .records import Draft
 from .repairs import cut_tail
 from .spans import close_quotes, kind_for, line_part, span_of, trim, word_count
-from .speakers import clip_line, noun_phrase, speaker_of
+from .speakers import clip_line, named_modifier, noun_phrase, speaker_of
 from .words import (
     ATTITUDE_ADJECTIVES,
     FIRST_SECOND_PERSON,
@@ -73,6 +73,8 @@ def noun_messages(doc: Doc, drafts: list[Draft], stretches: tuple[Stretch, ...])
             speaker = noun_phrase(owners[0])
             if len(speaker) > 1 and speaker[-1].tag_ == "POS":  # "Smith's": the name without the clitic
                 speaker = speaker[:-1]
+        elif named_modifier(noun) is not None:
+            speaker = named_modifier(noun)
         elif noun.dep_ == "dobj" and noun.head.lemma_.lower() in VOICING_VERBS:
             speaker = speaker_of(noun.head)
         elif (

@@ -35,6 +35,7 @@ from .words import (
     PERSON_PRONOUNS,
     REPRESENTATIVE_NOUNS,
     ROLE_NOUNS,
+    SAYING_OCCASIONS,
     SPEECH_VERBS,
 )
 
@@ -110,11 +111,12 @@ class EarlierSpeakers:
         self._keys.insert(index, key)
         self._speakers.insert(index, speaker)
 
-    def latest(self, *, before: int, since: int) -> EarlierSpeaker | None:
-        """The speaker with the greatest ``at`` in ``[since, before)`` whose reference ends by ``before``."""
+    def latest(self, *, before: int, since: int, labels: Sequence[str] | None = None) -> EarlierSpeaker | None:
+        """The speaker with the greatest ``at`` in ``[since, before)`` whose reference ends by ``before``
+        (and whose label is one of ``labels``, when given)."""
         k = bisect.bisect_left(self._keys, (before, -len(self._keys) - 1)) - 1
         while k >= 0 and self._keys[k][0] >= since:
-            if self._speakers[k].ref_end <= before:
+            if self._speakers[k].ref_end <= before and (labels is None or self._speakers[k].label in labels):
                 return self._speakers[k]
             k -= 1
         return None
@@ -146,11 +148,20 @@ def resolve_speaker(
     office = _office_of(speaker)
     if office is not None:
         return office
+    antecedent = _relative_antecedent(speaker)
+    if antecedent is not None:
+        # "Ann Lee, who heads the board, said …": the relative pronoun is the speaker's phrase in the
+        # sentence, the noun it hangs on is whom it names
+        found = resolve_speaker(doc, antecedent, earlier=earlier, exclude=exclude, messages=messages)
+        return found if found.ref_start is not None else UNRESOLVED
     named = _named_part(speaker)
     if named is not None:
         confidence = 0.95 if named.label_ == "PERSON" else 0.9
         return Resolution(ref_start=named.start_char, ref_end=named.end_char, confidence=confidence, how="named")
     root = speaker.root
+    own = _own_name(speaker)
+    if own is not None:
+        return Resolution(ref_start=own.start_char, ref_end=own.end_char, confidence=0.8, how="named")
     if len(speaker) == 1 and root.lower_ in PERSON_PRONOUNS:
         return _resolve_pronoun(
             doc,
@@ -174,6 +185,10 @@ def resolve_speaker(
         found = _resolve_description(doc, speaker)
         if found is UNRESOLVED and (root.lower_ in REPRESENTATIVE_NOUNS or root.lemma_.lower() in REPRESENTATIVE_NOUNS):
             found = _earlier_office(doc, speaker)
+        if found is UNRESOLVED and root.tag_ == "NNS":
+            # "the authors said" after "the report's authors": a group named by its role is not one
+            # person's title, so the latest phrase with the same plural head is it
+            found = _same_head(doc, speaker, exclude)
         # a person's title alone ("the nominee") is left open: an earlier phrase with the same title
         # often carries an organisation's name ("the GOP nominee") and would link to it
         return found
@@ -185,6 +200,45 @@ def resolve_speaker(
     if root.pos_ == "NOUN" and _definite(speaker):
         return _same_head(doc, speaker, exclude)
     return UNRESOLVED
+
+
+def _own_name(speaker: Span) -> Span | None:
+    """A speaker phrase that is a name by itself, though no entity covers its head.
+
+    An acronym ("WHO", "NATO": a small tagger often reads them as words) and an organisation named with
+    its proper noun ("the New Zealand government", "the Labour party"): the phrase is the organisation,
+    not the place or the earlier organisation of that kind its head would otherwise resolve to.
+    """
+    root = speaker.root
+    if len(speaker) == 1 and len(root.text) >= 2 and root.text.isupper() and root.is_alpha:
+        return speaker
+    if root.pos_ != "NOUN" or _kind_of(root) is None:
+        return None
+    named = [
+        c
+        for c in root.children
+        if c.i < root.i and c.dep_ in ("compound", "amod", "nmod") and (c.pos_ == "PROPN" or c.ent_type_)
+    ]
+    if not named:
+        return None
+    start = speaker.start + 1 if speaker[0].dep_ == "det" else speaker.start
+    return speaker.doc[start : root.i + 1] if start <= root.i else None
+
+
+def _relative_antecedent(speaker: Span) -> Span | None:
+    """The noun phrase a relative pronoun speaker stands for ("who", "which", "that" heading a relative clause)."""
+    if len(speaker) != 1:
+        return None
+    pronoun = speaker[0]
+    clause = pronoun.head
+    if pronoun.tag_ not in ("WP", "WDT") or clause.dep_ != "relcl" or clause.head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    doc = speaker.doc
+    phrase = noun_phrase(clause.head)
+    end = min(phrase.end, clause.left_edge.i)
+    while end > phrase.start + 1 and doc[end - 1].is_punct:
+        end -= 1
+    return doc[phrase.start : end] if end > phrase.start else None
 
 
 def _definite(speaker: Span) -> bool:
@@ -264,7 +318,14 @@ def _resolve_group_pronoun(
             best = doc[candidate.left_edge.i : candidate.i + 1]  # "officials said …; they added"
             break
     if best is None:
-        return UNRESOLVED
+        # "The report's authors say …. The report has prompted calls …. They say …": nothing plural nearby,
+        # the group that last spoke a few sentences back is who "they" are
+        kinds = ("ORG", "NORP", "PLURAL") if plural else ("ORG", "GPE")
+        wider = sents[max(0, k - _PRONOUN_WINDOW_SENTS)].start_char if sents else 0
+        last = earlier.latest(before=speaker.start_char, since=wider, labels=kinds)
+        if last is None:
+            return UNRESOLVED
+        return Resolution(ref_start=last.ref_start, ref_end=last.ref_end, confidence=0.45, how="pronoun")
     return Resolution(ref_start=best.start_char, ref_end=best.end_char, confidence=0.5, how="pronoun")
 
 
@@ -507,14 +568,46 @@ def _person_mentions(doc: Doc) -> list[Span]:
 
 
 def _gender_of(doc: Doc, ent: Span) -> str | None:
-    """Gender only where the text states it (an honorific or gendered title right before the name)."""
+    """Gender only where the text states it: an honorific or gendered title right before the name, else
+    the pronouns the article uses for that name (:func:`_stated_genders`)."""
     for token in doc[max(0, ent.start - 3) : ent.start]:
         word = token.lower_
         if word in MASCULINE_TITLES:
             return "Masc"
         if word in FEMININE_TITLES:
             return "Fem"
-    return None
+    return memoised(doc, "stated_genders", _stated_genders).get(_surname(ent.text))
+
+
+def _stated_genders(doc: Doc) -> dict[str, str]:
+    """surname -> the gender of the pronouns the article uses right after that person as a subject.
+
+    "Gloria Mendes said her office …": the first gendered subject or possessive pronoun after a person
+    who is a subject, in the same sentence and before any other person is named, usually stands for them. One such
+    pronoun can be a slip ("Ann said he …" about someone else), so a name's gender is kept only when
+    its pronouns agree at least two to one.
+    """
+    votes: dict[str, list[str]] = {}
+    mentions = person_mentions(doc)
+    starts = [e.start for e in mentions]
+    for k, ent in enumerate(mentions):
+        if ent.root.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        stop = min(ent.sent.end, starts[k + 1] if k + 1 < len(starts) else len(doc))
+        for token in doc[ent.end : stop]:
+            gender = PERSON_PRONOUNS.get(token.lower_)
+            # an object pronoun of the person's own verb is someone else ("Ann thanked him")
+            if gender is not None and token.dep_ in ("nsubj", "nsubjpass", "poss"):
+                votes.setdefault(_surname(ent.text), []).append(gender)
+                break
+    stated = {}
+    for name, genders in votes.items():
+        masc, fem = genders.count("Masc"), genders.count("Fem")
+        if masc >= 2 * fem and masc:
+            stated[name] = "Masc"
+        elif fem >= 2 * masc and fem:
+            stated[name] = "Fem"
+    return stated
 
 
 def _resolve_pronoun(
@@ -690,6 +783,26 @@ def speaker_of(token: Token) -> Span | None:
             # "X said A were B and promised C": the parser hung "promised" inside the reported clause
             current = current.head.head
             continue
+        if (
+            current.dep_ == "acl"
+            and current.tag_ == "VBG"
+            and current.head.pos_ in ("NOUN", "PROPN")
+            and current.head.lemma_.lower() not in SAYING_OCCASIONS
+        ):
+            # "a statement announcing that …", "officials saying …": the noun the participle hangs on speaks
+            # (a past participle does not: "the man accused of …" is the one accused; nor an occasion:
+            # "at a news conference announcing …" — who held it is found further up)
+            head = current.head
+            if head.dep_ == "dobj" and head.head.pos_ in ("VERB", "AUX"):
+                # "X released a statement saying …": who issued the statement speaks through it
+                issuer = speaker_of(head.head)
+                if issuer is not None:
+                    return issuer
+            phrase = noun_phrase(head)
+            end = min(phrase.end, current.left_edge.i, head.i + 1)
+            while end > phrase.start + 1 and doc[end - 1].is_punct:
+                end -= 1
+            return clip_line(doc[phrase.start : end], current) if end > phrase.start else None
         if current.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acl") and current.head is not current:
             current = current.head
             if current.pos_ == "ADP":  # "by saying": the preposition hangs on the verb
@@ -785,11 +898,34 @@ def clip_line(span: Span, anchor: Token) -> Span | None:
     return doc[tokens[0].i : tokens[-1].i + 1]
 
 
+def named_modifier(noun: Token) -> Span | None:
+    """The name a message noun carries as its modifier: "a New York Times report", "a Pentagon statement".
+
+    A person, organisation or place named in the noun's compound is who issued it; an adjective of
+    nationality ("a Russian report") is not a name of anyone in particular.
+    """
+    doc = noun.doc
+    for child in noun.children:
+        if child.dep_ == "compound" and child.i < noun.i and child.ent_type_ in ("PERSON", "ORG", "GPE"):
+            start = child.i
+            while start > 0 and doc[start].ent_iob_ == "I" and doc[start - 1].ent_type_ == child.ent_type_:
+                start -= 1
+            end = child.i + 1
+            while end < noun.i and doc[end].ent_iob_ == "I":
+                end += 1
+            return doc[start:end]
+    return None
+
+
 def noun_phrase(token: Token) -> Span:
-    """A noun phrase without trailing punctuation or a relative clause set off by commas."""
+    """A noun phrase without trailing punctuation.
+
+    A clause after the name stays ("Ann Lee, who heads the board", "X, speaking to farmers"): annotated
+    news counts it in the speaker about as often as not, and the claims plugin reads the names in it as
+    part of the speaker, not as what the claim is about.
+    """
     doc = token.doc
     left, right = token.left_edge.i, token.right_edge.i
-    # cut at a comma that opens a relative clause or apposition after the head, only if very long
     while right > token.i and doc[right].is_punct:
         if doc[right].text == ")" and any(t.text == "(" for t in doc[left:right]):
             break  # "Chaffetz (R-Utah)": a closed bracket belongs to the phrase

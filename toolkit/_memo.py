@@ -1,0 +1,115 @@
+"""Step memos: what a corpus step computed for one part of its input, kept for the next run.
+
+A corpus step sees every table on every run, although an incremental run adds only a few
+articles. Whatever the step works out per article (or per story, per name …) from inputs
+that did not change can be read back instead of worked out again: the step derives a key
+from the content of those inputs (:meth:`StepMemo.key`) and asks the memo for it.
+
+The memo lives in the output folder's cache, under the run's cache key, which digests the
+core's and every plugin's code and data, the model and the options (see
+:mod:`toolkit.pipeline`): a changed rule or option starts with an empty memo, and the old
+one is deleted with the old cache entries. So a step never has to put its own version into
+a key; only the content of what it computes from.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import threading
+from pathlib import Path
+
+__all__ = ["StepMemo"]
+
+_KEY = re.compile(r"[0-9a-f]{16,64}")
+_CHECKSUM_LEN = 64  # a SHA-256 in hex
+
+
+class StepMemo:
+    """Bytes a corpus step keeps between runs, each under a key made from the content it came from.
+
+    ``get`` returns ``None`` for a key not stored (or stored damaged: each entry carries the
+    SHA-256 of its bytes); ``put`` stores one. After the step has finished, the core deletes
+    the entries this run neither read nor wrote (:meth:`sweep`), so the memo holds what the
+    latest run used and does not grow with articles long gone from the corpus.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     memo = StepMemo(Path(folder))
+    ...     key = StepMemo.key("an article's text")
+    ...     memo.get(key) is None, memo.put(key, b"its tokens"), memo.get(key), memo.reused, memo.computed
+    (True, None, b'its tokens', 1, 1)
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.reused = 0  # entries read back this run
+        self.computed = 0  # entries written this run
+        self._used: set[str] = set()
+
+    @staticmethod
+    def key(*parts: str | bytes) -> str:
+        """A key for the content ``parts`` (SHA-256, hex): equal parts give the equal key.
+
+        >>> StepMemo.key("a", "b") == StepMemo.key("a", "b") != StepMemo.key("ab")
+        True
+        """
+        digest = hashlib.sha256()
+        for part in parts:
+            data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+            digest.update(len(data).to_bytes(8, "little"))  # lengths first: ("a", "bc") is not ("ab", "c")
+            digest.update(data)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> bytes | None:
+        """The bytes stored under ``key``, or ``None`` when there are none (or they are damaged)."""
+        path = self._path(key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        head, payload = data[:_CHECKSUM_LEN], data[_CHECKSUM_LEN + 1 :]
+        if data[_CHECKSUM_LEN : _CHECKSUM_LEN + 1] != b"\n" or hashlib.sha256(payload).hexdigest().encode() != head:
+            return None  # damaged: the step computes it again and put() replaces it
+        self._used.add(key)
+        self.reused += 1
+        return payload
+
+    def put(self, key: str, data: bytes) -> None:
+        """Store ``data`` under ``key``, renamed into place (a reader never sees half an entry).
+
+        No fsync: a lost entry is only computed again next run."""
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            tmp.write_bytes(hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
+        self._used.add(key)
+        self.computed += 1
+
+    def sweep(self) -> int:
+        """Delete the entries this run did not use (and temporaries of a killed run); return how many."""
+        if not self.folder.is_dir():
+            return 0
+        dropped = 0
+        for path in self.folder.glob("*/*"):
+            if path.is_file() and path.name not in self._used:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    dropped += not path.name.startswith(".")
+        return dropped
+
+    def _path(self, key: str) -> Path:
+        if not isinstance(key, str) or not _KEY.fullmatch(key):
+            raise ValueError(
+                f"A step memo key must be 16 to 64 lower-case hex digits, got {key!r}. "
+                "Make keys with StepMemo.key(...) from the content they stand for."
+            )
+        return self.folder / key[:2] / key
