@@ -334,6 +334,14 @@ def recover_known_names(
     return pd.concat([kept, pd.DataFrame(added)], ignore_index=True)
 
 
+def _headline_verb(rest: str) -> bool:
+    """Whether the words after a name in a headline mention begin with the headline's verb ("Checks
+    Into Rehab", "Reportedly"), not with a word of the name ("Foundation")."""
+    words = rest.split()
+    first = words[0].lower() if words else ""
+    return first.endswith(("s", "ed", "ly")) and not first.endswith("ss") and not words[0].isupper()
+
+
 def _in_headlines(
     mentions: pd.DataFrame, articles: pd.DataFrame, span_of: Mapping[str, tuple[int, int]], by_article: Any
 ) -> Any:
@@ -481,7 +489,12 @@ def _recover_chunk(
                 # in a title-case headline the model runs names into the words after them: a known
                 # name that begins the model's longer mention is the name ("Ana Berg" of "Ana Berg
                 # Checks Into Rehab"); a known name is never stretched over the headline's words
-                if not (len(overlapping) == 1 and overlapping[0][1] == start and overlapping[0][2] > end):
+                if not (
+                    len(overlapping) == 1
+                    and overlapping[0][1] == start
+                    and overlapping[0][2] > end
+                    and _headline_verb(text[end : overlapping[0][2]])
+                ):
                     continue
             elif any(s < start or e > end for _, s, e in overlapping):
                 continue  # the match sits inside (or across) a longer mention: leave it
