@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,9 @@ __all__ = [
     "atomic_path",
     "atomic_write_bytes",
     "atomic_write_json",
+    "replace_unsynced",
+    "with_checksum",
+    "checked_payload",
     "write_parquet",
     "output_lock",
     "sha256_text",
@@ -85,6 +89,45 @@ def atomic_write_json(path: Path, obj: Any) -> None:
 
     options = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
     atomic_write_bytes(path, orjson.dumps(obj, default=str, option=options))
+
+
+CHECKSUM_LEN = 64  # a SHA-256 in hex
+
+
+def with_checksum(payload: bytes) -> bytes:
+    r"""``payload`` after its SHA-256 (hex) and a newline: the form of every cache and step-memo entry.
+
+    >>> checked_payload(with_checksum(b"rows")), checked_payload(with_checksum(b"rows").replace(b"rows", b"rowz"))
+    (b'rows', None)
+    """
+    return hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload
+
+
+def checked_payload(data: bytes) -> bytes | None:
+    """The payload of an entry written by :func:`with_checksum`, or ``None`` when it fails its checksum."""
+    head, newline, payload = data[:CHECKSUM_LEN], data[CHECKSUM_LEN : CHECKSUM_LEN + 1], data[CHECKSUM_LEN + 1 :]
+    if newline != b"\n" or hashlib.sha256(payload).hexdigest().encode("ascii") != head:
+        return None
+    return payload
+
+
+def replace_unsynced(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary renamed into place, with no fsync.
+
+    For entries whose loss in a crash costs only their recomputation (cache and memo entries):
+    a reader never sees half a file, and one fsync per entry would cost more than the analysis
+    of a short article. The temporary's name starts with a dot and is unique per process and
+    thread, so writers never collide and a sweep can tell it from an entry.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}{TEMP_SUFFIX}")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
 
 
 def write_parquet(path: Path, frame: pd.DataFrame) -> None:

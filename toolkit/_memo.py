@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
-import threading
 from pathlib import Path
+
+from ._io import checked_payload, replace_unsynced, with_checksum
 
 __all__ = ["StepMemo"]
 
 _KEY = re.compile(r"[0-9a-f]{16,64}")
-_CHECKSUM_LEN = 64  # a SHA-256 in hex
 
 
 class StepMemo:
@@ -70,8 +69,8 @@ class StepMemo:
             data = path.read_bytes()
         except OSError:
             return None
-        head, payload = data[:_CHECKSUM_LEN], data[_CHECKSUM_LEN + 1 :]
-        if data[_CHECKSUM_LEN : _CHECKSUM_LEN + 1] != b"\n" or hashlib.sha256(payload).hexdigest().encode() != head:
+        payload = checked_payload(data)
+        if payload is None:
             return None  # damaged: the step computes it again and put() replaces it
         self._used.add(key)
         self.reused += 1
@@ -81,16 +80,7 @@ class StepMemo:
         """Store ``data`` under ``key``, renamed into place (a reader never sees half an entry).
 
         No fsync: a lost entry is only computed again next run."""
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        try:
-            tmp.write_bytes(hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise
+        replace_unsynced(self._path(key), with_checksum(data))
         self._used.add(key)
         self.computed += 1
 

@@ -32,7 +32,15 @@ import pandas as pd
 from . import __version__, errors
 from ._exports import ColumnLayout
 from ._fingerprint import code_fingerprint
-from ._io import atomic_path, atomic_write_json, output_lock, sha256_text
+from ._io import (
+    atomic_path,
+    atomic_write_json,
+    checked_payload,
+    output_lock,
+    replace_unsynced,
+    sha256_text,
+    with_checksum,
+)
 from ._memo import StepMemo
 from ._memory import release_free_memory
 from .engines import (
@@ -866,8 +874,8 @@ def _read_cache_entry(cache_dir: Path, key: str) -> tuple[dict[str, list[dict[st
         data = path.read_bytes()
     except OSError:
         return None, False  # missing (or unreadable): analyse again
-    head, newline, payload = data[:_CHECKSUM_LEN], data[_CHECKSUM_LEN : _CHECKSUM_LEN + 1], data[_CHECKSUM_LEN + 1 :]
-    if newline != b"\n" or hashlib.sha256(payload).hexdigest().encode("ascii") != head:
+    payload = checked_payload(data)
+    if payload is None:
         return None, True
     try:
         rows = orjson.loads(payload)
@@ -877,9 +885,6 @@ def _read_cache_entry(cache_dir: Path, key: str) -> tuple[dict[str, list[dict[st
         isinstance(items, list) and all(isinstance(item, dict) for item in items) for items in rows.values()
     )
     return (rows, False) if valid else (None, True)  # damaged or foreign: analyse again rather than trust it
-
-
-_CHECKSUM_LEN = 64  # a SHA-256 in hex
 
 
 def _mark_failed(report: LoadReport, article: Article, reason: str) -> None:
@@ -931,20 +936,11 @@ def _encode_cache(rows: Mapping[str, Any]) -> bytes:
     The one difference: a NaN float is written as null, which reads back as a missing value.
     The payload follows its SHA-256 (hex) and a newline, checked when read."""
     payload = orjson.dumps(rows, default=str, option=orjson.OPT_SERIALIZE_NUMPY)  # numpy scalars as numbers
-    return hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload
+    return with_checksum(payload)
 
 
 def _write_cache_bytes(cache_dir: Path, key: str, data: bytes) -> None:
-    path = cache_dir / key[:2] / f"{key}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    replace_unsynced(cache_dir / key[:2] / f"{key}.json", data)
 
 
 class _CacheWriter:
