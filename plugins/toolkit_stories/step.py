@@ -150,17 +150,17 @@ def cluster_articles(
         np.array([b for _, b in copies], dtype=np.int64),
         np.ones(len(copies)),
     )
-    labels = average_link(n, links, threshold=options.threshold, must_join=copy_links)
-    tight = average_link(n, links, threshold=max(options.threshold, options.thread_threshold), must_join=copy_links)
-    # numbered within their story, so a thread never spans two stories whatever order the merges took
-    _, threads = np.unique(np.stack([labels, tight], axis=1), axis=0, return_inverse=True)
+    # threads: the same clustering stopped earlier, so a thread never spans two stories
+    labels, threads = average_link(
+        n, links, thresholds=(options.threshold, max(options.threshold, options.thread_threshold)), must_join=copy_links
+    )
     roots = copy_groups(n, copy_links)
     copy_of = np.full(n, -1, dtype=np.int64)
     first = _first_of_groups(roots, days)
     for i in range(n):
         if first[i] != i:
             copy_of[i] = first[i]
-    return Clustering(labels=labels, threads=threads.reshape(-1), copy_of=copy_of, links=links)
+    return Clustering(labels=labels, threads=threads, copy_of=copy_of, links=links)
 
 
 def _first_of_groups(roots: np.ndarray, days: np.ndarray | None) -> np.ndarray:

@@ -11,6 +11,7 @@ single bridge between two large groups is never enough.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -19,18 +20,21 @@ from .vectors import Links
 __all__ = ["average_link", "copy_groups"]
 
 
-def average_link(n: int, links: Links, *, threshold: float, must_join: Links | None = None) -> np.ndarray:
-    """A cluster label per article (0 .. clusters - 1, in order of first article).
+def average_link(
+    n: int, links: Links, *, thresholds: Sequence[float], must_join: Links | None = None
+) -> list[np.ndarray]:
+    """For each of ``thresholds``, a cluster label per article (0 .. clusters - 1, in order of first article).
 
     Groups are joined, best first, while the mean similarity over all pairs of
-    their articles (links not given count 0) is at least ``threshold``.
+    their articles (links not given count 0) is at least the threshold.
     ``must_join`` links (copies of one article) are joined before anything else.
+    Average linkage never joins at a higher mean than the join before, so the
+    clustering at a higher threshold is the same run stopped earlier: one run
+    gives every cut, and each cut subdivides the clusters of any lower one.
 
     >>> links = Links(np.array([0, 1, 2]), np.array([1, 2, 3]), np.array([0.9, 0.3, 0.9]))
-    >>> average_link(4, links, threshold=0.2).tolist()
-    [0, 0, 1, 1]
-    >>> average_link(4, links, threshold=0.05).tolist()
-    [0, 0, 0, 0]
+    >>> [labels.tolist() for labels in average_link(4, links, thresholds=(0.2, 0.05, 0.95))]
+    [[0, 0, 1, 1], [0, 0, 0, 0], [0, 1, 2, 3]]
     """
     parent = np.arange(n)
     size = dict.fromkeys(range(n), 1)
@@ -60,24 +64,34 @@ def average_link(n: int, links: Links, *, threshold: float, must_join: Links | N
         if ra != rb:
             join(ra, rb)
 
+    def cut() -> np.ndarray:
+        roots = np.array([_root(parent, i) for i in range(n)], dtype=np.int64)
+        _, first, labels = np.unique(roots, return_index=True, return_inverse=True)
+        rank = np.argsort(np.argsort(first))  # number clusters in order of their first article
+        return rank[labels.reshape(-1)]
+
+    pending = sorted(set(thresholds), reverse=True)  # the highest is reached first
+    cuts: dict[float, np.ndarray] = {}
     heap = [(-w / (size[a] * size[b]), a, b) for a in between for b, w in between[a].items() if a < b]
     heapq.heapify(heap)
-    while heap:
+    while heap and pending:
         negative, a, b = heapq.heappop(heap)
         if a not in size or b not in size:
             continue  # one side was joined into another group since
         mean = between[a].get(b, 0.0) / (size[a] * size[b])
         if abs(mean + negative) > 1e-12:
             continue  # stale: the groups changed since this entry was pushed (a fresh one is in the heap)
-        if mean < threshold:
+        while pending and mean < pending[0]:
+            cuts[pending.pop(0)] = cut()
+        if not pending:
             break
         kept = join(a, b)
         for c, w in between[kept].items():
             heapq.heappush(heap, (-w / (size[kept] * size[c]), min(kept, c), max(kept, c)))
-    roots = np.array([_root(parent, i) for i in range(n)], dtype=np.int64)
-    _, first, labels = np.unique(roots, return_index=True, return_inverse=True)
-    rank = np.argsort(np.argsort(first))  # number clusters in order of their first article
-    return rank[labels]
+    if pending:
+        last = cut()
+        cuts.update(dict.fromkeys(pending, last))
+    return [cuts[t] for t in thresholds]
 
 
 def copy_groups(n: int, links: Links) -> np.ndarray:
