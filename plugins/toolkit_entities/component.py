@@ -61,6 +61,7 @@ from .rules.names import (
     looks_like_demonym,
     name_tokens,
     nationality_country,
+    reads_as_headline_verb,
     title_case_line,
     title_prefix,
 )
@@ -859,8 +860,7 @@ def _used_beginning(doc: Doc, span: Span, elsewhere: str) -> int | None:
             # the first word cut off is the headline's verb ("Checks", "Launches", "Reportedly"), not a
             # word of the name ("Foundation", "Atoll") nor a name the text uses again ("Samokhalova")
             cut = doc[end].text
-            verb_like = cut.lower().endswith(("s", "ed", "ly")) and not cut.lower().endswith("ss")
-            return end if verb_like and not cut.isupper() and not _used_elsewhere(cut, elsewhere) else None
+            return end if reads_as_headline_verb(cut) and not _used_elsewhere(cut, elsewhere) else None
     return None
 
 

@@ -67,6 +67,7 @@ __all__ = [
     "BODY_HEADS",
     "body_name",
     "title_case_line",
+    "reads_as_headline_verb",
 ]
 
 # Words that precede a name but are not part of it (stripped from PERSON spans
@@ -561,3 +562,15 @@ def title_case_line(text: str, start: int, end: int, *, figures: bool = True) ->
 
 
 _FIGURE = re.compile(r"\d[\d.,:/-]*")
+
+
+def reads_as_headline_verb(word: str) -> bool:
+    """Whether ``word``, right after a name in a title-case headline, reads as the headline's verb
+    ("Checks", "Launched", "Reportedly") rather than a word of the name ("Foundation", "Atoll",
+    "Congress", "NASA").
+
+    >>> [reads_as_headline_verb(w) for w in ("Checks", "Reportedly", "Foundation", "Congress", "NEWS", "")]
+    [True, True, False, False, False, False]
+    """
+    lowered = word.lower()
+    return lowered.endswith(("s", "ed", "ly")) and not lowered.endswith("ss") and not word.isupper()

@@ -29,6 +29,7 @@ from .names import (
     country_canonical,
     is_title_word,
     name_tokens,
+    reads_as_headline_verb,
     title_case_line,
     title_prefix,
     token_key,
@@ -303,12 +304,12 @@ def recover_known_names(
     # a name the model ran into a title-case headline ("Ana Berg Checks Into Rehab") is no known name
     in_headline = _in_headlines(mentions, articles, span_of, by_article)
     known = _known_names(mentions[~in_headline] if in_headline.any() else mentions, table)
+    if not known:
+        return mentions
     # the alias table's names are the user's: found wherever they occur, one word or more
     listed = frozenset(
         token_key(w) for _, _, names in table.merge_groups() for name in names for w in name_tokens(name)
     )
-    if not known:
-        return mentions
     tokens = _TokenTables(memo)
     finder = _KnownNameFinder(known, tokens.strings)
     columns = _RowColumns(
@@ -332,14 +333,6 @@ def recover_known_names(
         return mentions
     kept = mentions.drop(index=sorted(drop))
     return pd.concat([kept, pd.DataFrame(added)], ignore_index=True)
-
-
-def _headline_verb(rest: str) -> bool:
-    """Whether the words after a name in a headline mention begin with the headline's verb ("Checks
-    Into Rehab", "Reportedly"), not with a word of the name ("Foundation")."""
-    words = rest.split()
-    first = words[0].lower() if words else ""
-    return first.endswith(("s", "ed", "ly")) and not first.endswith("ss") and not words[0].isupper()
 
 
 def _in_headlines(
@@ -493,7 +486,7 @@ def _recover_chunk(
                     len(overlapping) == 1
                     and overlapping[0][1] == start
                     and overlapping[0][2] > end
-                    and _headline_verb(text[end : overlapping[0][2]])
+                    and reads_as_headline_verb(next(iter(text[end : overlapping[0][2]].split()), ""))
                 ):
                     continue
             elif any(s < start or e > end for _, s, e in overlapping):
