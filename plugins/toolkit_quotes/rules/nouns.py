@@ -20,6 +20,7 @@ from .words import (
     HOLDER_NOUNS,
     MESSAGE_NOUNS,
     SPEECH_VERBS,
+    THIRD_PERSON_POSSESSIVES,
     TOPIC_NOUNS,
     VOICING_VERBS,
 )
@@ -73,6 +74,10 @@ def noun_messages(doc: Doc, drafts: list[Draft], stretches: tuple[Stretch, ...])
             speaker = noun_phrase(owners[0])
             if len(speaker) > 1 and speaker[-1].tag_ == "POS":  # "Smith's": the name without the clitic
                 speaker = speaker[:-1]
+            if owners[0].lower_ in THIRD_PERSON_POSSESSIVES:
+                # "Smith laid out her proposals", "Smith is doubling down on his attacks": the one whose
+                # clause it is holds the message; "her" is only that subject named again
+                speaker = _clause_subject(noun) or speaker
         elif named_modifier(noun) is not None:
             speaker = named_modifier(noun)
         elif noun.dep_ == "dobj" and noun.head.lemma_.lower() in VOICING_VERBS:
@@ -91,6 +96,10 @@ def noun_messages(doc: Doc, drafts: list[Draft], stretches: tuple[Stretch, ...])
             continue  # "Refusal to export arms" opening a line: a subheading, not a message
         if speaker is None and len(tokens) <= 3 and not any(t.pos_ in ("VERB", "AUX") for t in tokens):
             continue  # "an attack on the island", "demand for coal": a short topic nobody is named as holding
+        if speaker is None:
+            # "Smith has responded with attacks on …", "they extracted an agreement to …": the one acting
+            # with the message holds it (found after the filter above, which keys on a named holder)
+            speaker = _clause_subject(noun)
         drafts.append(
             Draft(
                 kind=kind_for(doc, start, end, stretches),
@@ -102,6 +111,28 @@ def noun_messages(doc: Doc, drafts: list[Draft], stretches: tuple[Stretch, ...])
                 source="noun",
             )
         )
+
+
+# a verb's preposition whose object is the subject's own message: "responded with attacks", "doubled down on
+# his claims", "returned to his argument"
+_WITH_MESSAGE_PREPOSITIONS = frozenset({"with", "on", "to"})
+
+
+def _clause_subject(noun: Token) -> Span | None:
+    """The subject of the verb whose object a noun is, directly or through a preposition ("on his attacks")."""
+    current = noun
+    for _ in range(3):
+        if current.dep_ not in ("dobj", "pobj", "prep") or current.head is current:
+            return None
+        if current.dep_ == "prep" and current.lower_ not in _WITH_MESSAGE_PREPOSITIONS:
+            return None  # "took offense at claims that …": the claims are someone else's
+        current = current.head
+        if current.pos_ == "VERB":
+            subject = speaker_of(current)
+            if subject is None or subject.root.lower_ in FIRST_SECOND_PERSON or subject.start > noun.i:
+                return None
+            return subject
+    return None
 
 
 def noun_message(noun: Token) -> list[Token]:
