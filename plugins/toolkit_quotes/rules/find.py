@@ -38,7 +38,15 @@ from .records import CoSpeaker, Draft, Quote, QuoteOptions
 from .relays import as_medium, is_medium, relay_quotes
 from .reported import clause_quote
 from .spans import boilerplate_ranges, overlaps_any
-from .speakers import EarlierSpeaker, EarlierSpeakers, RangeIndex, conjuncts, person_mentions, resolve_speaker
+from .speakers import (
+    EarlierSpeaker,
+    EarlierSpeakers,
+    RangeIndex,
+    conjuncts,
+    person_mentions,
+    resolve_speaker,
+    surname,
+)
 from .verbs import is_cue_verb, is_message_verb
 from .words import RELAYING_VERBS, REPRESENTATIVE_NOUNS, ROLE_NOUNS
 
@@ -225,6 +233,8 @@ def _resolve_all(doc: Doc, drafts: list[Draft]) -> list[Quote]:
     contents = RangeIndex([d.content for d in drafts if d.kind in ("direct", "mixed", "partial")])
     messages = RangeIndex([d.content for d in drafts])
     people = {(p.start_char, p.end_char) for p in person_mentions(doc)}
+    # "Wilkins said …" tagged an organisation after "Kristen Wilkins" was named: the surname of a person
+    surnames = {surname(p.text) for p in person_mentions(doc) if p.label_ == "PERSON"}
     resolved: dict[int, tuple] = {}
     co_speakers: dict[int, tuple[CoSpeaker, ...]] = {}
     for draft in sorted(drafts, key=lambda d: d.cue[0] if d.cue else d.content[0]):
@@ -266,7 +276,11 @@ def _resolve_all(doc: Doc, drafts: list[Draft]) -> list[Quote]:
         resolved[id(draft)] = (ref_start, ref_end, confidence, how)
         if ref_start is not None and ref_end is not None:
             ref = doc.char_span(ref_start, ref_end, alignment_mode="expand")
-            if (ref_start, ref_end) in people or how == "pronoun":
+            if (
+                (ref_start, ref_end) in people
+                or how == "pronoun"
+                or (ref is not None and surname(ref.text) in surnames)
+            ):
                 label = "PERSON"
             elif how == "office":
                 label = "ORG"  # an office or its organisation: never the antecedent of "he" or "she"

@@ -18,6 +18,8 @@ import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from spacy.attrs import LOWER
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from toolkit.sdk import doc_text
@@ -297,7 +299,10 @@ def _resolve_group_pronoun(
     last = earlier.latest(before=speaker.start_char, since=sents[max(0, k - 2)].start_char if sents else 0)
     if last is not None and last.label in (("ORG", "NORP", "PLURAL") if plural else ("ORG", "GPE")):
         return Resolution(ref_start=last.ref_start, ref_end=last.ref_end, confidence=0.6, how="pronoun")
-    for candidate in reversed(doc[window_start : speaker.start]):
+    if not plural:
+        # a subject first: "The Ostland Times cited figures from Westmark. It quoted …" is the paper
+        best = _latest_subject_body(doc, window_start, speaker, exclude, exclude_around)
+    for candidate in reversed(doc[window_start : speaker.start] if best is None else []):
         if exclude.holds(candidate.idx, candidate.idx + len(candidate.text), unless_around=exclude_around):
             continue
         if candidate.dep_ not in ("nsubj", "nsubjpass", "pobj", "dobj", "appos"):
@@ -327,6 +332,22 @@ def _resolve_group_pronoun(
             return UNRESOLVED
         return Resolution(ref_start=last.ref_start, ref_end=last.ref_end, confidence=0.45, how="pronoun")
     return Resolution(ref_start=best.start_char, ref_end=best.end_char, confidence=0.5, how="pronoun")
+
+
+def _latest_subject_body(
+    doc: Doc, window_start: int, speaker: Span, exclude: RangeIndex, exclude_around: int | None
+) -> Span | None:
+    """The latest organisation or place named as a subject between token ``window_start`` and ``speaker``,
+    outside quotations (the entities are in order: found by bisection, not a scan of the article)."""
+    ents = memoised(doc, "ents", lambda d: d.ents)
+    starts = memoised(doc, "ent_starts", lambda d: [e.start for e in memoised(d, "ents", lambda x: x.ents)])
+    for k in range(bisect.bisect_left(starts, speaker.start) - 1, bisect.bisect_left(starts, window_start) - 1, -1):
+        ent = ents[k]
+        if ent.label_ not in ("ORG", "GPE") or ent.root.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        if not exclude.holds(ent.start_char, ent.end_char, unless_around=exclude_around):
+            return ent
+    return None
 
 
 def _office_of(speaker: Span) -> Resolution | None:
@@ -564,7 +585,28 @@ def _person_mentions(doc: Doc) -> list[Span]:
                 and ent.root.dep_ in ("nsubj", "nsubjpass", "pobj")
             ):
                 found.append(ent)
+    found.extend(_surnames_again(doc, found))
     return sorted(found, key=lambda e: e.start)
+
+
+def _surnames_again(doc: Doc, people: list[Span]) -> list[Span]:
+    """A person's surname as a subject later in the article that the tagger left untagged ("Waters pointed
+    out …" after "Kathryn Waters"): a small tagger tags a repeated surname only some of the time.
+
+    Found on the lower-case ids, so only the words equal to a surname become Tokens.
+    """
+    names = {get_string_id(surname(p.text)) for p in people if p.label_ == "PERSON" and len(p) > 1}
+    if not names:
+        return []
+    found = []
+    for i, lower in enumerate(doc.to_array([LOWER]).tolist()):
+        if lower not in names:
+            continue
+        token = doc[i]
+        if token.ent_type_ or not token.is_title or token.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        found.append(Span(doc, i, i + 1, label="PERSON"))
+    return found
 
 
 def _gender_of(doc: Doc, ent: Span) -> str | None:
@@ -576,7 +618,7 @@ def _gender_of(doc: Doc, ent: Span) -> str | None:
             return "Masc"
         if word in FEMININE_TITLES:
             return "Fem"
-    return memoised(doc, "stated_genders", _stated_genders).get(_surname(ent.text))
+    return memoised(doc, "stated_genders", _stated_genders).get(surname(ent.text))
 
 
 def _stated_genders(doc: Doc) -> dict[str, str]:
@@ -596,9 +638,10 @@ def _stated_genders(doc: Doc) -> dict[str, str]:
         stop = min(ent.sent.end, starts[k + 1] if k + 1 < len(starts) else len(doc))
         for token in doc[ent.end : stop]:
             gender = PERSON_PRONOUNS.get(token.lower_)
-            # an object pronoun of the person's own verb is someone else ("Ann thanked him")
-            if gender is not None and token.dep_ in ("nsubj", "nsubjpass", "poss"):
-                votes.setdefault(_surname(ent.text), []).append(gender)
+            # an object pronoun of the person's own verb is someone else ("Ann thanked him"), and so is the
+            # subject of a relative clause about something else ("Ann showed the studio where he worked")
+            if gender is not None and token.dep_ in ("nsubj", "nsubjpass", "poss") and token.head.dep_ != "relcl":
+                votes.setdefault(surname(ent.text), []).append(gender)
                 break
     stated = {}
     for name, genders in votes.items():
@@ -663,7 +706,7 @@ def _resolve_pronoun(
     nearest = compatible[-1]
     recent_sents = {sents[k].start for k in range(max(0, sent_index - 1), sent_index + 1)}
     near = [e for e in compatible if e.sent.start in recent_sents] or [nearest]
-    distinct = {_surname(e.text) for e in near}
+    distinct = {surname(e.text) for e in near}
     # among several people nearby, the latest subject is the likeliest antecedent of a subject pronoun
     subjects = [e for e in near if e.root.dep_ in ("nsubj", "nsubjpass")]
     if len(distinct) > 1 and subjects:
@@ -677,13 +720,14 @@ def _gender_at(doc: Doc, start: int, end: int) -> str | None:
     return _gender_of(doc, span) if span is not None else None
 
 
-def _surname(name: str) -> str:
+def surname(name: str) -> str:
+    """A name's last word, lower case, without a possessive: how a person is named again."""
     parts = name.replace("’s", "").replace("'s", "").split()
     return parts[-1].lower() if parts else ""
 
 
 def _same_person(a: str, b: str) -> bool:
-    return _surname(a) == _surname(b)
+    return surname(a) == surname(b)
 
 
 def _title_context(doc: Doc, ent: Span) -> set[str]:
@@ -743,7 +787,7 @@ def _resolve_description(doc: Doc, speaker: Span) -> Resolution:
     chosen = candidates[-1]
     # The description is introduced with a full title once, then shortened ("Morozova"):
     # prefer the full mention, so the reference carries the whole name.
-    distinct = {_surname(c.text) for c in candidates}
+    distinct = {surname(c.text) for c in candidates}
     confidence = 0.8 if len(distinct) == 1 else 0.6
     return Resolution(ref_start=chosen.start_char, ref_end=chosen.end_char, confidence=confidence, how="description")
 
