@@ -27,7 +27,8 @@ def corpus():
     import toolkit
     from toolkit.registry import registry
 
-    names = ["quotes", "entities"] if "entities" in registry.names() else ["quotes"]
+    # claims too when installed: a quote's speakers and its claims' claimants must agree
+    names = ["quotes", *(name for name in ("entities", "claims") if name in registry.names())]
     # raw text (no cleaning): boilerplate must be kept out by the plugin itself
     return toolkit.analyze([SAMPLE], metadata=SAMPLE / "metadata.csv", plugins=names, clean=False, quiet=True)
 
@@ -103,3 +104,55 @@ def test_no_boilerplate_line_is_a_quote(corpus):
             line_end = text.find("\n", int(start))
             line = text[line_start : line_end if line_end >= 0 else len(text)]
             assert boilerplate_reason(line) is None, f"quote in a boilerplate line: {line[:60]!r}"
+
+
+# the issue's classes of error (#16), on the articles it found them in --------------------------------------
+@pytest.mark.parametrize("pair", [("Washington", "Kiev"), ("Pyongyang", "Moscow")])
+def test_coordinated_subject_keeps_both_speakers_and_claims_agree(corpus, pair):
+    rows = [r for r in corpus.quotes.to_dict("records") if r.get("speaker_text") == f"{pair[0]} and {pair[1]}"]
+    assert rows, f"no quote spoken by {pair[0]} and {pair[1]}"
+    for row in rows:
+        assert list(row["speakers"]) == list(pair)
+        if getattr(corpus, "claims", None) is not None and len(corpus.claims):
+            claimants = corpus.claims[corpus.claims["quote_id"] == row["quote_id"]]["claimant_name"]
+            assert sorted(claimants) == sorted(pair)
+
+
+def test_reduced_passive_headline_names_no_speaker(corpus):
+    rows = [
+        r
+        for r in corpus.quotes.to_dict("records")
+        if r.get("cue") == "accused" and str(r.get("content", "")).startswith("of waging")
+    ]
+    assert rows and all(pd.isna(r["speaker_start"]) for r in rows)
+
+
+def test_spokesperson_statement_goes_to_the_organisation(corpus):
+    rows = [r for r in corpus.quotes.to_dict("records") if str(r.get("speaker_text")).lower() == "the spokesperson"]
+    assert rows and all("Ministry" in str(r["speaker_ref_text"]) for r in rows)
+    office = [r for r in corpus.quotes.to_dict("records") if str(r.get("speaker_text")).startswith("the office of")]
+    assert office and all(r["speaker_resolution"] == "office" for r in office)
+    assert all("Choe" not in str(r["speaker_ref_text"]) and "Choi" not in str(r["speaker_ref_text"]) for r in office)
+
+
+def test_the_agency_is_the_agency_named_before(corpus):
+    rows = [r for r in corpus.quotes.to_dict("records") if r.get("speaker_text") == "The agency"]
+    assert rows and all(r["speaker_ref_text"] == "KCNA" for r in rows)
+
+
+def test_relay_is_a_medium_never_a_nationality(corpus):
+    vias = [v for v in corpus.quotes["via_text"] if isinstance(v, str)]
+    assert vias
+    # a nationality adjective or a country is one capitalised word; a medium's one-word name is an acronym
+    assert all(len(v.split()) > 1 or v.isupper() for v in vias), vias
+
+
+def test_no_quote_from_a_question_answered_or_a_meeting_not_reported(corpus):
+    for row in corpus.quotes.to_dict("records"):
+        assert not str(row.get("cue")).startswith("answered")
+        assert not (row.get("cue") == "reported" and str(row.get("content")).strip(". ") == "the meeting")
+
+
+def test_called_on_journalists_is_found(corpus):
+    rows = [r for r in corpus.quotes.to_dict("records") if r.get("cue") == "called on"]
+    assert rows and all("Lavrov" in speaker_of(r) for r in rows)

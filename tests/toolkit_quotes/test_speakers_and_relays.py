@@ -150,9 +150,29 @@ def test_where_an_office_stands_is_not_whom_it_speaks_for(nlp):
     assert row["speaker_resolution"] != "office" and row["speaker_ref_text"] is None
 
 
-def test_named_spokesperson_stays_the_person(nlp):
-    text = "Kremlin spokesman Dmitry Ivanov said that the visit was important."
-    assert only(rows_of(nlp, text), cue="said")["speaker_ref_text"] == "Dmitry Ivanov"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kremlin spokesman Dmitry Ivanov said that the visit was important.",
+        "A Westmark Foreign Ministry spokeswoman Olga Ivanova said that the visit was important.",
+    ],
+)
+def test_named_spokesperson_stays_the_person(nlp, text):
+    assert "Ivanov" in only(rows_of(nlp, text), cue="said")["speaker_ref_text"]
+
+
+@pytest.mark.parametrize(
+    "text, body",
+    [
+        ("The talks should prepare a state visit, a Kremlin spokesman said on Monday.", "Kremlin"),
+        ("A White House spokeswoman said that the president would not attend.", "White House"),
+    ],
+)
+def test_an_unnamed_spokesperson_of_a_named_body_goes_to_the_body(nlp, text, body):
+    """Bug: "…, a Kremlin spokesman said" stayed unresolved although the title names whom he speaks for."""
+    row = only(rows_of(nlp, text), cue="said")
+    assert row["speaker_resolution"] == "office"
+    assert row["speaker_ref_text"] == body
 
 
 # 3. "the agency", "the ministry", "the broadcaster" -----------------------------------------
@@ -564,3 +584,22 @@ def test_a_surname_tagged_as_an_organisation_is_a_person_for_she(nlp):
     doc = nlp.get_pipe("presslens_quotes")(doc)
     row = only([q.row(text) for q in doc._.presslens_quotes], speaker_text="She")
     assert row["speaker_ref_text"] == "Holloway"
+
+
+def test_a_name_left_dangling_before_and_is_a_co_speaker(nlp):
+    """Bug: "Washington and Kiev rejected the allegations" kept only "Kiev": the parser left "Washington" as a
+    sentence of its own and hung "and" on the verb (the parse is given by hand, as the parser made it)."""
+    from toolkit_quotes.rules.speakers import conjuncts, speaker_of
+
+    doc = _parsed(
+        nlp,
+        ["Ostland", "and", "Westmark", "rejected", "the", "claims", "."],
+        [0, 3, 3, 3, 5, 3, 3],
+        ["ROOT", "cc", "nsubj", "ROOT", "det", "dobj", "punct"],
+        ["NNP", "CC", "NNP", "VBD", "DT", "NNS", "."],
+        ["PROPN", "CCONJ", "PROPN", "VERB", "DET", "NOUN", "PUNCT"],
+        ents=["B-GPE", "O", "B-GPE", "O", "O", "O", "O"],
+    )
+    speaker = speaker_of(doc[3])
+    assert speaker.text == "Ostland and Westmark"
+    assert [p.text for p in conjuncts(speaker)] == ["Ostland", "Westmark"]

@@ -376,6 +376,16 @@ def _office_of(speaker: Span) -> Resolution | None:
         if _hangs_on(e.root, root) and not (e.root.dep_ == "pobj" and e.root.head.lower_ not in ("of", "for", "to"))
     ]
     if not spoken_for:
+        # "a Kremlin spokesman", "a White House spokeswoman": the body named as the title's modifier (a
+        # spokeswoman named herself, "… spokeswoman Ann Lee", is that person)
+        body = named_modifier(root)
+        if (
+            body is not None
+            and not people
+            and body.root.ent_type_ in ("ORG", "GPE", "FAC")
+            and body.start >= speaker.start
+        ):
+            return Resolution(ref_start=body.start_char, ref_end=body.end_char, confidence=0.75, how="office")
         return None
     # an organisation it speaks for ("a spokesperson for the Defence Ministry"); a country only as the
     # preposition's own object ("the embassy of Ostland"), not as a modifier of the person named
@@ -814,7 +824,7 @@ def speaker_of(token: Token) -> Span | None:
             # "…, says X": with two subjects the one after the verb is the speaker; before it, the nearest
             after = [c for c in subjects if c.i > current.i]
             subject = after[0] if after and len(subjects) > 1 else subjects[0] if len(subjects) == 1 else subjects[-1]
-            phrase = noun_phrase(subject)
+            phrase = _with_dangling_conjunct(noun_phrase(subject), current)
             for other in reversed([c for c in every_subject if c.i < subject.i]):
                 if other.right_edge.i + 1 == phrase.start:  # "ex - wife" split into three subjects: one phrase
                     phrase = doc[noun_phrase(other).start : phrase.end]
@@ -937,7 +947,7 @@ def conjuncts(speaker: Span) -> list[Span]:
         heads.extend(c for c in heads[k].children if c.dep_ == "conj" and speaker.start <= c.i < speaker.end)
         k += 1
     if len(heads) < 2:
-        return [speaker]
+        return _names_around_and(speaker)
     doc = speaker.doc
     phrases = []
     for head in sorted(heads, key=lambda t: t.i):
@@ -957,6 +967,42 @@ def conjuncts(speaker: Span) -> list[Span]:
         if len(inside) > 1:
             return [speaker]
     return phrases
+
+
+def _with_dangling_conjunct(phrase: Span, verb: Token) -> Span:
+    """ "Washington and Kiev rejected …" parsed with "Washington" left dangling and "and" hung on the verb:
+    the name before the "and" is part of the subject."""
+    doc = phrase.doc
+    if phrase.start < 2:
+        return phrase
+    joint, name = doc[phrase.start - 1], doc[phrase.start - 2]
+    if joint.dep_ != "cc" or joint.head not in (verb, phrase.root) or not _bare_name(name):
+        return phrase
+    if name.head.i != name.i and name.dep_ not in ("dep", "npadvmod"):
+        return phrase  # the name has a place of its own in the sentence
+    start = name.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    return doc[start : phrase.end]
+
+
+def _names_around_and(speaker: Span) -> list[Span]:
+    """The names on either side of "and" in a speaker the parser did not coordinate (see
+    :func:`_with_dangling_conjunct`); the speaker alone when it is anything else."""
+    joints = [t for t in speaker if t.dep_ == "cc" and t.lower_ in ("and", "or")]
+    if len(joints) != 1:
+        return [speaker]
+    doc = speaker.doc
+    pieces = [doc[speaker.start : joints[0].i], doc[joints[0].i + 1 : speaker.end]]
+    if all(len(p) and all(_bare_name(t) or t.dep_ == "det" for t in p) for p in pieces):
+        ents = memoised(doc, "ents", lambda d: d.ents)
+        if not any(e.start < joints[0].i < e.end for e in ents):
+            return pieces
+    return [speaker]
+
+
+def _bare_name(token: Token) -> bool:
+    return token.pos_ == "PROPN" or (token.ent_type_ in ("GPE", "ORG", "PERSON", "NORP") and token.pos_ != "ADP")
 
 
 def _speaks_alone(head: Token, *, k: int) -> bool:
