@@ -603,3 +603,26 @@ def test_a_name_left_dangling_before_and_is_a_co_speaker(nlp):
     speaker = speaker_of(doc[3])
     assert speaker.text == "Ostland and Westmark"
     assert [p.text for p in conjuncts(speaker)] == ["Ostland", "Westmark"]
+
+
+def test_a_participle_set_off_after_a_reported_clause_goes_with_the_saying(nlp):
+    """Bug: "X said he did not believe A, arguing that B" gave "arguing" the reported clause's "he"."""
+    text = "Senator Ann Lee said she did not believe the plan would work, arguing that the costs were too high."
+    assert only(rows_of(nlp, text), cue="arguing")["speaker_text"] == "Senator Ann Lee"
+
+
+def test_as_someone_pointed_out_names_the_speaker(nlp):
+    """Bug: "Hawaii, as one of the president's advisers pointed out, does not …" made Hawaii the speaker: the
+    parser read "as" as a preposition hung on the verb (the parse is given by hand, as the parser made it)."""
+    from toolkit_quotes.rules.speakers import speaker_of
+
+    doc = _parsed(
+        nlp,
+        ["Ostland", ",", "as", "her", "adviser", "pointed", "out", ",", "has", "no", "coast", "."],
+        [5, 5, 5, 4, 2, 5, 5, 5, 5, 10, 8, 5],
+        ["nsubj", "punct", "prep", "poss", "pobj", "ROOT", "prt", "punct", "advcl", "det", "dobj", "punct"],
+        ["NNP", ",", "IN", "PRP$", "NN", "VBD", "RP", ",", "VBZ", "DT", "NN", "."],
+        ["PROPN", "PUNCT", "ADP", "PRON", "NOUN", "VERB", "ADP", "PUNCT", "VERB", "DET", "NOUN", "PUNCT"],
+        ents=["B-GPE", "O", "O", "O", "O", "O", "O", "O", "O", "O", "O", "O"],
+    )
+    assert speaker_of(doc[5]).text == "her adviser"

@@ -810,6 +810,9 @@ def speaker_of(token: Token) -> Span | None:
     shown = _shown_speaking(token)
     if shown is not None:
         return shown
+    said_as = _as_someone_said(token)
+    if said_as is not None:
+        return said_as
     seen = 0
     current = token
     while current is not None and seen < 6:
@@ -846,6 +849,19 @@ def speaker_of(token: Token) -> Span | None:
             and is_cue_verb(current.head.head, QuoteOptions(beliefs=False))
         ):
             # "X said A were B and promised C": the parser hung "promised" inside the reported clause
+            current = current.head.head
+            continue
+        if (
+            current.dep_ == "advcl"
+            and current.tag_ == "VBG"
+            and current.left_edge.i > 0
+            and doc[current.left_edge.i - 1].text == ","
+            and current.head.dep_ == "ccomp"
+            and current.head.head.i < current.head.i < current.i
+            and is_cue_verb(current.head.head, QuoteOptions(beliefs=False))
+        ):
+            # "X said he did not believe A, arguing that B": the participle set off at the end goes with the
+            # saying, not with the reported clause the parser hung it on
             current = current.head.head
             continue
         if (
@@ -895,6 +911,17 @@ def speaker_of(token: Token) -> Span | None:
     ]
     if followers and token.i > 0 and doc[token.i - 1].text in (",", "’", "”", "'", '"'):
         return clip_line(noun_phrase(followers[0]), token)
+    return None
+
+
+def _as_someone_said(verb: Token) -> Span | None:
+    """ "Ostland, as one of her advisers pointed out, has no coast": the parser reads "as" as a preposition
+    with the speaker for its object, and the sentence's subject as the verb's."""
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ == "as" and child.i < verb.i and child.right_edge.i + 1 == verb.i:
+            objects = [g for g in child.children if g.dep_ == "pobj"]
+            if objects:
+                return clip_line(noun_phrase(objects[0]), verb)
     return None
 
 
