@@ -626,3 +626,21 @@ def test_as_someone_pointed_out_names_the_speaker(nlp):
         ents=["B-GPE", "O", "O", "O", "O", "O", "O", "O", "O", "O", "O", "O"],
     )
     assert speaker_of(doc[5]).text == "her adviser"
+
+
+@pytest.mark.parametrize(
+    "text, cue, speaker",
+    [
+        # the infinitive hangs on an adjective, the adjective on the copula that has the subject
+        (
+            "Rural voters are slightly more likely to say that the senator represents their views.",
+            "say",
+            "Rural voters",
+        ),
+        # a preposition of two words ("in addition to") before the participle
+        ("In addition to stating that the tax is unfair, the mayor has vowed to repeal it.", "stating", "the mayor"),
+    ],
+)
+def test_the_speaker_is_found_through_an_adjective_or_a_long_preposition(nlp, text, cue, speaker):
+    """Bug: "voters are more likely to say …" and "In addition to stating …, Clinton has vowed …" had no speaker."""
+    assert only(rows_of(nlp, text), cue=cue)["speaker_text"] == speaker

@@ -898,6 +898,15 @@ def speaker_of(token: Token) -> Span | None:
                 current = current.head
                 if current.pos_ == "ADV" and current.dep_ == "advmod":  # "aside from saying"
                     current = current.head
+                elif (
+                    current.pos_ == "NOUN"
+                    and current.dep_ == "pobj"
+                    and current.head.dep_ == "prep"
+                    and not any(c.dep_ in ("det", "poss") for c in current.children)
+                ):
+                    current = current.head.head  # "in addition to saying", "in response to claims"
+            elif current.pos_ == "ADJ" and current.dep_ == "acomp":
+                current = current.head  # "voters are more likely to say": the copula has the subject
             continue
         break
     # a headline inversion the parser read as an object: "…, says Foreign Minister X"
