@@ -644,3 +644,15 @@ def test_as_someone_pointed_out_names_the_speaker(nlp):
 def test_the_speaker_is_found_through_an_adjective_or_a_long_preposition(nlp, text, cue, speaker):
     """Bug: "voters are more likely to say …" and "In addition to stating …, Clinton has vowed …" had no speaker."""
     assert only(rows_of(nlp, text), cue=cue)["speaker_text"] == speaker
+
+
+def test_a_passive_stance_belongs_to_its_subject_unless_told(nlp):
+    """Bug: "The Times is expected to endorse …", "she is assured of …" had no speaker; "he was told that …"
+    and "it is believed that …" still name nobody who speaks."""
+    text = "The Ostland Herald is expected to endorse the governor next week."
+    assert only(rows_of(nlp, text), cue="expected")["speaker_text"] == "The Ostland Herald"
+    for text, cue in (
+        ("He was told that the bridge would close.", "told"),
+        ("It is believed that the mayor will resign.", "believed"),
+    ):
+        assert all(r["speaker_text"] is None for r in rows_of(nlp, text) if r.get("cue") == cue)

@@ -841,7 +841,13 @@ def speaker_of(token: Token) -> Span | None:
         if agents:
             return clip_line(noun_phrase(agents[0]), current)
         if passive:
-            return None  # "it is believed that …": nobody named
+            if current is token and not any(c.dep_ in ("ccomp", "dative", "dobj") for c in current.children):
+                subject = passive[0]
+                if subject.lower_ not in _EXPLETIVES and subject.pos_ in ("PROPN", "NOUN", "PRON"):
+                    # "The Times is expected to endorse X", "she is assured of winning": the subject holds
+                    # the stance; "it is believed that …" and "he was told that …" name nobody who speaks
+                    return clip_line(noun_phrase(subject), current)
+            return None
         if (
             current.dep_ == "conj"
             and current.head.dep_ == "ccomp"
@@ -1114,6 +1120,9 @@ def noun_phrase(token: Token) -> Span:
         left += 1
     return doc[left : right + 1]
 
+
+# subjects that stand for no one: "it is believed that …"
+_EXPLETIVES = frozenset({"it", "this", "that", "there", "which", "what"})
 
 # what a parser hangs before a subject across a comma that is not part of its name
 _FRONTED_DEPS = frozenset({"prep", "advcl", "acl", "npadvmod"})
