@@ -656,3 +656,9 @@ def test_a_passive_stance_belongs_to_its_subject_unless_told(nlp):
         ("It is believed that the mayor will resign.", "believed"),
     ):
         assert all(r["speaker_text"] is None for r in rows_of(nlp, text) if r.get("cue") == cue)
+
+
+def test_a_relative_clause_after_a_dash_leaves_the_speakers_phrase_too(nlp):
+    text = "Mr. Joyce – who is listed as a lawyer in Ostland – told reporters that the suit had no merit."
+    row = only(rows_of(nlp, text), cue="told")
+    assert row["speaker_text"] == "Mr. Joyce"

@@ -1112,7 +1112,7 @@ def noun_phrase(token: Token) -> Span:
         elif child.i < token.i and child.dep_ in _FRONTED_DEPS and child.right_edge.i + 1 < token.i:
             if doc[child.right_edge.i + 1].text == ",":
                 left = max(left, child.right_edge.i + 2)
-    while right > token.i and doc[right].is_punct:
+    while right > token.i and (doc[right].is_punct or doc[right].is_space):
         if doc[right].text == ")" and any(t.text == "(" for t in doc[left:right]):
             break  # "Chaffetz (R-Utah)": a closed bracket belongs to the phrase
         right -= 1
@@ -1129,10 +1129,19 @@ _FRONTED_DEPS = frozenset({"prep", "advcl", "acl", "npadvmod"})
 
 
 def _set_off_relative(child: Token) -> bool:
-    """ "…, who heads the board", "…, which owns the mine": a relative clause after a comma."""
+    """ "…, who heads the board", "… – which owns the mine": a relative clause after a comma or a dash."""
     doc = child.doc
     first = child.left_edge
-    return child.dep_ == "relcl" and first.i > 0 and doc[first.i - 1].text == "," and first.tag_ in ("WP", "WDT", "WP$")
+    if child.dep_ != "relcl" or first.tag_ not in ("WP", "WDT", "WP$"):
+        return False
+    before = first.i - 1
+    while before > 0 and doc[before].is_space:  # a no-break space is a token of its own
+        before -= 1
+    return before >= 0 and doc[before].text in _SETTING_OFF
+
+
+# what sets a clause off from the name before it
+_SETTING_OFF = frozenset({",", "–", "—", "―", "-", "--"})
 
 
 def _set_off_participle(child: Token) -> bool:
