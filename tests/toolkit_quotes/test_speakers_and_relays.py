@@ -662,3 +662,16 @@ def test_a_relative_clause_after_a_dash_leaves_the_speakers_phrase_too(nlp):
     text = "Mr. Joyce – who is listed as a lawyer in Ostland – told reporters that the suit had no merit."
     row = only(rows_of(nlp, text), cue="told")
     assert row["speaker_text"] == "Mr. Joyce"
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # where she is from, set off after the name (and her age), is not part of it
+        ("“It was fair,” said Mona Lamberg, 59, of North Dunmore.", "Mona Lamberg, 59"),
+        # nor is when and where she spoke, before the name
+        ("Saturday at the state party convention Sen. Ann Lee said that the plan failed.", "Sen. Ann Lee"),
+    ],
+)
+def test_where_and_when_a_named_person_spoke_is_not_her_name(nlp, text, speaker):
+    assert only(rows_of(nlp, text), cue="said")["speaker_text"] == speaker

@@ -1106,12 +1106,18 @@ def noun_phrase(token: Token) -> Span:
     """
     doc = token.doc
     left, right = token.left_edge.i, token.right_edge.i
+    name = token.pos_ == "PROPN"
     for child in token.children:
-        if child.i > token.i and (_set_off_participle(child) or (token.head.i > token.i and _set_off_relative(child))):
+        if child.i > token.i and (
+            _set_off_participle(child)
+            or (token.head.i > token.i and _set_off_relative(child))
+            or (name and _circumstance_of_a_name(child))
+        ):
             right = min(right, child.left_edge.i - 1)
         elif child.i < token.i and child.dep_ in _FRONTED_DEPS and child.right_edge.i + 1 < token.i:
-            if doc[child.right_edge.i + 1].text == ",":
-                left = max(left, child.right_edge.i + 2)
+            if doc[child.right_edge.i + 1].text == "," or name:
+                # a name has no preposition or time before it: "Saturday at the convention Sen. X said"
+                left = max(left, child.right_edge.i + 1)
     while right > token.i and (doc[right].is_punct or doc[right].is_space):
         if doc[right].text == ")" and any(t.text == "(" for t in doc[left:right]):
             break  # "Chaffetz (R-Utah)": a closed bracket belongs to the phrase
@@ -1126,6 +1132,18 @@ _EXPLETIVES = frozenset({"it", "this", "that", "there", "which", "what"})
 
 # what a parser hangs before a subject across a comma that is not part of its name
 _FRONTED_DEPS = frozenset({"prep", "advcl", "acl", "npadvmod"})
+
+
+def _circumstance_of_a_name(child: Token) -> bool:
+    """ "X, 59, of Sarasota", "X, in Kentucky,", "X at the time": where or when a named person spoke, or
+    where she is from, after the name; annotated news leaves them out of the source (an apposition after an
+    age, "X, 53, a security guard,", stays)."""
+    doc = child.doc
+    after_comma = child.left_edge.i > 0 and doc[child.left_edge.i - 1].text == ","
+    if child.dep_ != "prep" or (child.lower_ == "of" and not after_comma):
+        return False
+    objects = [g for g in child.children if g.dep_ == "pobj"]
+    return after_comma or any(g.ent_type_ in ("DATE", "TIME") or g.lemma_.lower() == "time" for g in objects)
 
 
 def _set_off_relative(child: Token) -> bool:
