@@ -1108,7 +1108,7 @@ def _metonym_state(span: Span, text: str) -> str | None:
         return None
     head = span.root
     subject = head
-    while subject.dep_ == "conj" and subject.head is not subject:
+    while subject.dep_ == "conj" and subject.head != subject:
         subject = subject.head  # "Seoul and Tokyo deny": the conjunct shares the role
     if subject.dep_ in ("nsubj", "nsubjpass") and subject.head.lemma_.lower() in _AGENT_VERBS:
         return state

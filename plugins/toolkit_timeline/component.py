@@ -165,7 +165,7 @@ def _tense_at(token: Token, verbs: dict[tuple[int, int], list[tuple[int, str]]] 
                 found = tense_of(head)
             if found is not None:
                 return found
-        if head.head is head:
+        if head.head == head:
             break
         head = head.head
     sent = token.sent if token.doc.has_annotation("SENT_START") or token.doc.has_annotation("DEP") else token.doc[:]

@@ -122,7 +122,7 @@ def _clause_subject(noun: Token) -> Span | None:
     """The subject of the verb whose object a noun is, directly or through a preposition ("on his attacks")."""
     current = noun
     for _ in range(3):
-        if current.dep_ not in ("dobj", "pobj", "prep") or current.head is current:
+        if current.dep_ not in ("dobj", "pobj", "prep") or current.head == current:
             return None
         if current.dep_ == "prep" and current.lower_ not in _WITH_MESSAGE_PREPOSITIONS:
             return None  # "took offense at claims that …": the claims are someone else's

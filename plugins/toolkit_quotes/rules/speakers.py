@@ -456,7 +456,7 @@ def _hangs_on(token: Token, head: Token) -> bool:
     for _ in range(8):
         if current.dep_ in ("prep", "poss", "pobj") or (current.dep_ == "case" and current.head.dep_ == "poss"):
             through = True
-        if current.head is current:
+        if current.head == current:
             return False
         if current.head == head:
             return through or current.dep_ in ("prep", "poss")
@@ -841,7 +841,7 @@ def speaker_of(token: Token) -> Span | None:
         if agents:
             return clip_line(noun_phrase(agents[0]), current)
         if passive:
-            if current is token and not any(c.dep_ in ("ccomp", "dative", "dobj") for c in current.children):
+            if current == token and not any(c.dep_ in ("ccomp", "dative", "dobj") for c in current.children):
                 subject = passive[0]
                 if subject.lower_ not in _EXPLETIVES and subject.pos_ in ("PROPN", "NOUN", "PRON"):
                     # "The Times is expected to endorse X", "she is assured of winning": the subject holds
@@ -895,7 +895,7 @@ def speaker_of(token: Token) -> Span | None:
             if objects:
                 # "the senator forced Dale to admit that …": who is made to speak is the object, not the subject
                 return clip_line(noun_phrase(objects[0]), current)
-        if current.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acl") and current.head is not current:
+        if current.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acl") and current.head != current:
             current = current.head
             if current.dep_ == "pobj" and current.head.pos_ == "ADP" and current.lemma_.lower() in SAYING_OCCASIONS:
                 # "she said at a news conference announcing …": the occasion hangs on the verb that speaks
