@@ -63,7 +63,7 @@ __all__ = ["Candidate", "COLUMNS", "Forest", "LearnedModel", "candidates", "cont
 WEIGHTS = Path(__file__).with_name("learned_weights.json")
 
 # the ways an extra cue's content can be cut (the model picks one per cue)
-_CUTS = ("comp", "right", "object", "left", "rest")
+_CUTS = ("comp", "right", "object", "prep", "left", "rest", "clause")
 _CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "parataxis"})
 _OBJECT_DEPS = frozenset({"dobj", "attr", "oprd", "acomp", "pobj", "dative"})
 _WORD = re.compile(r"\w+")
@@ -190,6 +190,9 @@ class LearnedModel:
     dense: np.ndarray | None = None
     # trees over the linear logit and the candidates around it (:func:`context`); None: the linear model decides
     forest: Forest | None = None
+    # a new cue's cut whose linear logit is below this is not worth the trees' time: it gets probability 0
+    # (trained the same way: the trees never saw such cuts)
+    floor: float = -math.inf
 
     def logit(self, features: Iterable[str], vector: np.ndarray | None = None) -> float:
         weights = self.weights
@@ -207,9 +210,14 @@ class LearnedModel:
         """The calibrated probability of each of an article's candidates: the trees' when the model has
         them (they weigh each candidate against the others), else the linear model's."""
         logits = np.asarray([self.logit(c.features, c.vector) for c in found], dtype=np.float64)
-        raw = self.forest.raw(context(found, logits)) if self.forest is not None else logits
         a, b = self.platt
-        return 1.0 / (1.0 + np.exp(-np.clip(a * raw + b, -40.0, 40.0)))
+        if self.forest is None:
+            return 1.0 / (1.0 + np.exp(-np.clip(a * logits + b, -40.0, 40.0)))
+        probabilities = np.zeros(len(found))
+        scored = worth_scoring(found, logits, self.floor)
+        raw = self.forest.raw(context(found, logits)[scored])
+        probabilities[scored] = 1.0 / (1.0 + np.exp(-np.clip(a * raw + b, -40.0, 40.0)))
+        return probabilities
 
     def speaker_probability(self, raw: float) -> float:
         """The observed share of right speaker spans among dev quotes with this raw resolution confidence.
@@ -252,6 +260,7 @@ def load_model(path: Path = WEIGHTS) -> LearnedModel:
         active_lemmas=frozenset(data["active_lemmas"]) if "active_lemmas" in data else None,
         dense=np.asarray(data["dense"], dtype=np.float32) if data.get("dense") else None,
         forest=forest,
+        floor=float(data.get("floor", -math.inf)),
     )
 
 
@@ -299,6 +308,10 @@ def candidates(
             rate=cue_lemmas.get(cue.lemma_.lower(), 0.0) if cue is not None else 0.0,
             overlap=1.0,
             inside_rule=False,
+            shape=_shape(content_span, tokens) if content_span is not None and len(content_span) else None,
+            negated="r:negated" in own,
+            modal="r:modal" in own,
+            speaker_kind=_speaker_kind(speaker_span),
             sentences=sentences,
             tokens=tokens,
         )
@@ -331,6 +344,7 @@ def candidates(
         sent = bounds[token.i]
         speaker = speaker_of(token) if token.pos_ in ("VERB", "AUX") else _noun_holder(token)
         base = _cue_features(token, lemma, rate, speaker, sent)
+        speaker_kind = _speaker_kind(speaker)
         inside_rule = rules.covers(token.idx)
         if inside_rule:
             base += ("cue_inside_rule_quote",)
@@ -352,7 +366,8 @@ def candidates(
             overlap = rules.overlap(start, end)
             content = doc.char_span(start, end, alignment_mode="expand")
             features = base + _cut_features(text, token, cut, span, kind, content, tokens)
-            features += _content_features(doc, text, token, lemma, span, content, tokens, prefix="c")
+            shape = _shape(content, tokens) if content is not None and len(content) else None
+            features += _content_features(doc, text, token, lemma, span, content, tokens, prefix="c", shape=shape)
             features += (f"rule_overlap={_bucket(overlap, (0.0, 0.25, 0.5, 0.75))}",)
             numbers = _describe(
                 text,
@@ -364,6 +379,10 @@ def candidates(
                 rate=rate,
                 overlap=overlap,
                 inside_rule=inside_rule,
+                shape=shape,
+                negated="negated" in base,
+                modal="modal" in base,
+                speaker_kind=speaker_kind,
                 sentences=sentences,
                 tokens=tokens,
             )
@@ -396,8 +415,10 @@ DESCRIPTORS = (
     "cut_comp",
     "cut_right",
     "cut_object",
+    "cut_prep",
     "cut_left",
     "cut_rest",
+    "cut_clause",
     "words",
     "rate",
     "cue_verb",
@@ -472,6 +493,10 @@ def _describe(
     rate: float,
     overlap: float,
     inside_rule: bool,
+    shape: str | None,
+    negated: bool,
+    modal: bool,
+    speaker_kind: str,
     sentences: _Sentences,
     tokens: _Tokens,
 ) -> tuple[float, ...]:
@@ -487,17 +512,17 @@ def _describe(
     values["rate"] = rate
     values["rule_overlap"] = overlap
     values["ends_sentence"] = float(text[quote.content_start : quote.content_end].rstrip()[-1:] in '.!?"”')
-    if content is not None and len(content):
-        shape = f"shape_{_shape(content, tokens)}"
-        if shape in values:
-            values[shape] = 1.0
+    if f"shape_{shape}" in values:
+        values[f"shape_{shape}"] = 1.0
+    values["negated"] = float(negated)
+    values["modal"] = float(modal)
     if cue is None:
         return tuple(values[name] for name in DESCRIPTORS)
     start, end = sentences.bounds[cue.i]
     number = sentences.number[cue.i]
     values["cue_verb"] = float(cue.pos_ in ("VERB", "AUX"))
     values["cue_noun"] = float(cue.pos_ == "NOUN")
-    kind = _speaker_kind(speaker)
+    kind = speaker_kind
     values["speaker_none"] = float(kind == "none")
     values["speaker_pronoun"] = float(kind.startswith("pron:"))
     values["speaker_person"] = float(kind == "ent:PERSON")
@@ -514,14 +539,13 @@ def _describe(
     values["sentence_stretches"] = float(sentences.stretches[number])
     values["sentence_rule_cues"] = float(sentences.rule_cues[number])
     values["sentence_number"] = float(number)
-    values["negated"] = float(any(c.dep_ == "neg" for c in cue.children))
-    values["modal"] = float(
-        any(
-            c.dep_ in ("aux", "auxpass") and c.lower_ in ("will", "would", "could", "might", "may")
-            for c in cue.children
-        )
-    )
     return tuple(values[name] for name in DESCRIPTORS)
+
+
+def worth_scoring(found: list[Candidate], logits: np.ndarray, floor: float) -> np.ndarray:
+    """Which candidates the trees score: every rule quote, and the new cues' cuts at or above ``floor``."""
+    rule = np.asarray([c.features[:1] != ("extra",) for c in found], dtype=bool)
+    return rule | (logits >= floor)
 
 
 def context(found: list[Candidate], logits: np.ndarray) -> np.ndarray:
@@ -849,6 +873,7 @@ def _content_features(
     tokens: _Tokens,
     *,
     prefix: str,
+    shape: str | None = None,
 ) -> tuple[str, ...]:
     """What the content is (a clause, a noun phrase, an infinitive) and its words, joined with the cue lemma.
 
@@ -860,7 +885,7 @@ def _content_features(
         return (f"{prefix}_empty",)
     root = content.root
     first = content[0]
-    shape = _shape(content, tokens)
+    shape = shape or _shape(content, tokens)
     n_words = len(_WORD.findall(text[start:end]))
     before = start < cue.idx
     features = [
@@ -932,8 +957,22 @@ def _cuts(
     objects = [c for c in token.children if c.dep_ in _OBJECT_DEPS or c.dep_ == "prep"]
     if objects:
         proposals.append(("object", list(_subtree(objects[0]))))
+    # the object of a preposition the cue governs: an attitude's target ("skepticism about X", "accused
+    # them of X"), which the object cut misses when a direct object comes first
+    for child in token.children:
+        if child.dep_ == "prep" and child.i > token.i:
+            governed = [g for g in child.children if g.dep_ in ("pobj", "pcomp")]
+            if governed:
+                proposals.append(("prep", list(_subtree(governed[0]))))
+                break
     if token.i + 1 < sent_end:
-        proposals.append(("rest", list(range(token.i + 1, sent_end))))
+        rest = list(range(token.i + 1, sent_end))
+        proposals.append(("rest", rest))
+        # the rest of the sentence up to where a new clause takes over (a dash, "; ", ", which …", ", but …"):
+        # annotators end the content there, the rest cut runs on
+        boundary = next((i for i in rest[3:] if _opens_clause(doc, i)), None)
+        if boundary is not None:
+            proposals.append(("clause", rest[: rest.index(boundary)]))
     if (speaker is not None and speaker.start > token.i) or (token.i - sent_start) > 3:
         left_end = min(token.i, speaker.start) if speaker is not None and speaker.start < token.i else token.i
         if left_end > sent_start:
@@ -960,6 +999,18 @@ def _cuts(
         seen.add((start, end))
         cuts.append((cut, (start, end)))
     return cuts
+
+
+_CLAUSE_MARKS = frozenset({"-", "--", "—", "–", ";"})
+_CLAUSE_OPENERS = frozenset({"which", "but", "while", "although", "though", "whereas", "as", "where", "who"})
+
+
+def _opens_clause(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` ends the clause before it: a dash or semicolon, or a comma before "which", "but", …"""
+    word = doc[i].text
+    if word in _CLAUSE_MARKS:
+        return True
+    return word == "," and i + 1 < len(doc) and doc[i + 1].lower_ in _CLAUSE_OPENERS
 
 
 def _subtree(token: Token) -> range:
