@@ -303,38 +303,3 @@ def test_the_trees_decide_when_the_model_has_them():
     # a new cue's cut the linear part scores below the floor is not worth the trees: never kept
     floored = replace(with_trees, floor=0.5)
     assert floored.probabilities(found).tolist() == [0.0, 0.0]
-
-
-@pytest.mark.parametrize(
-    ("text", "lemma", "cut", "content"),
-    [
-        ("The senator voiced deep skepticism about the new tax plan.", "skepticism", "prep", "the new tax plan"),
-        (
-            "Critics accused the council of hiding the audit from residents.",
-            "accuse",
-            "prep",
-            "hiding the audit from residents",
-        ),
-        (
-            "The mayor insisted the old bridge would reopen in May - a date few engineers believe.",
-            "insist",
-            "clause",
-            "the old bridge would reopen in May",
-        ),
-        (
-            "The minister promised lower fares for commuters, which the unions welcomed.",
-            "promise",
-            "clause",
-            "lower fares for commuters",
-        ),
-    ],
-    ids=["noun-about", "accuse-of", "dash", "which"],
-)
-def test_cuts_end_where_annotators_end_a_content(parse, text, lemma, cut, content):
-    """An attitude's target after a preposition, and a content that stops where a new clause takes over."""
-    from toolkit_quotes.rules.learned import candidates
-
-    doc = parse(text)
-    found = candidates(doc, [], {lemma: 0.5}, vectors=False)
-    contents = [doc.text[c.quote.content_start : c.quote.content_end] for c in found if f"cut={cut}" in c.features]
-    assert contents == [content]

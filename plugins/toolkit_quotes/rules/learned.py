@@ -1,4 +1,4 @@
-"""The learned attribution model: parse rules propose candidates, a linear model and trees accept them.
+"""The learned attribution model: parse rules propose candidates, a logistic model accepts them.
 
 The rules (:func:`.find.find_quotes`) find quotations well but reported speech
 without quote marks only about half the time. This pass adds what a model
@@ -11,13 +11,14 @@ trained on annotated news (PolNeAR's train split; see ``MODEL_CARD.md``) knows:
    agent (:func:`.speakers.speaker_of`);
 2. **scoring** — a linear model over sparse string features (cue lemma,
    dependency labels, position, punctuation, tense, speaker type, the cut), its
-   weights a JSON file, scores each candidate alone; gradient-boosted trees
-   (:class:`Forest`) then read its logit beside numbers that say what the
-   candidate is (:data:`DESCRIPTORS`: lengths, distances, the kind of speaker)
-   and how it stands against its rivals (:func:`context`: the other cuts of its
-   cue, the other cues of its sentence, a confident cue inside its content). The
-   linear part cannot weigh one candidate against another; the trees can, and
-   they decide;
+   weights a JSON file; inference is a sum of weights per candidate. A model may
+   also hold gradient-boosted trees (:class:`Forest`) that read the linear logit
+   beside numbers saying what the candidate is (:data:`DESCRIPTORS`: lengths,
+   distances, the kind of speaker) and how it stands against its rivals
+   (:func:`context`: the other cuts of its cue, the other cues of its sentence,
+   a confident cue inside its content), and then decide. They ranked candidates
+   better on dev but chose no better attributions, and cost a third more, so the
+   shipped model has none (``MODEL_CARD.md``, round 3);
 3. **choice** — per cue the best-scoring cut, kept when its calibrated
    probability reaches its threshold (one for the rules' quotes, a stricter one
    for new cues, both tuned on dev's even half); of two kept candidates whose
@@ -63,7 +64,7 @@ __all__ = ["Candidate", "COLUMNS", "Forest", "LearnedModel", "candidates", "cont
 WEIGHTS = Path(__file__).with_name("learned_weights.json")
 
 # the ways an extra cue's content can be cut (the model picks one per cue)
-_CUTS = ("comp", "right", "object", "prep", "left", "rest", "clause")
+_CUTS = ("comp", "right", "object", "left", "rest")
 _CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "parataxis"})
 _OBJECT_DEPS = frozenset({"dobj", "attr", "oprd", "acomp", "pobj", "dative"})
 _WORD = re.compile(r"\w+")
@@ -272,9 +273,11 @@ def candidates(
     *,
     active: frozenset[str] | None = None,
     vectors: bool = True,
+    numbers: bool = True,
 ) -> list[Candidate]:
     """The rules' quotes and the extra cues' cuts (for lemmas in ``active``, all when None), with their
-    features and, when ``vectors`` and the parse has token vectors, their :func:`dense_vector`."""
+    features, when ``numbers`` their :data:`DESCRIPTORS` (for the trees) and, when ``vectors`` and the parse
+    has token vectors, their :func:`dense_vector`."""
     text = doc_text(doc)
     stretches, _ = scan_quotes(text)
     found: list[Candidate] = []
@@ -282,7 +285,7 @@ def candidates(
     bounds = _sentence_bounds(doc)
     tokens = _Tokens(doc)
     tensor = _tensor(doc) if vectors else None
-    sentences = _Sentences(doc, bounds, stretches, rule_quotes)
+    sentences = _Sentences(doc, bounds, stretches, rule_quotes) if numbers else None
     group = 0
     for quote in rule_quotes:
         cue = _cue_token(doc, quote)
@@ -291,38 +294,43 @@ def candidates(
         own = _rule_features(doc, quote, cue, cue_lemmas)
         if cue is not None:
             own += _rule_context(doc, text, quote, cue, cue_lemmas, bounds, tokens)
-        speaker_span = None
-        if quote.speaker_start is not None and quote.speaker_end is not None:
-            speaker_span = doc.char_span(quote.speaker_start, quote.speaker_end, alignment_mode="expand")
-        content_span = doc.char_span(quote.content_start, quote.content_end, alignment_mode="expand")
-        anchor = (
-            cue if cue is not None else (content_span[0] if content_span is not None and len(content_span) else None)
-        )
-        numbers = _describe(
-            text,
-            quote,
-            cue,
-            content_span,
-            speaker_span,
-            cut="rule",
-            rate=cue_lemmas.get(cue.lemma_.lower(), 0.0) if cue is not None else 0.0,
-            overlap=1.0,
-            inside_rule=False,
-            shape=_shape(content_span, tokens) if content_span is not None and len(content_span) else None,
-            negated="r:negated" in own,
-            modal="r:modal" in own,
-            speaker_kind=_speaker_kind(speaker_span),
-            sentences=sentences,
-            tokens=tokens,
-        )
+        described: tuple[float, ...] = ()
+        sentence = 0
+        if sentences is not None:
+            speaker_span = None
+            if quote.speaker_start is not None and quote.speaker_end is not None:
+                speaker_span = doc.char_span(quote.speaker_start, quote.speaker_end, alignment_mode="expand")
+            content_span = doc.char_span(quote.content_start, quote.content_end, alignment_mode="expand")
+            described = _describe(
+                text,
+                quote,
+                cue,
+                content_span,
+                speaker_span,
+                cut="rule",
+                rate=cue_lemmas.get(cue.lemma_.lower(), 0.0) if cue is not None else 0.0,
+                overlap=1.0,
+                inside_rule=False,
+                shape=_shape(content_span, tokens) if content_span is not None and len(content_span) else None,
+                negated="r:negated" in own,
+                modal="r:modal" in own,
+                speaker_kind=_speaker_kind(speaker_span),
+                sentences=sentences,
+                tokens=tokens,
+            )
+            anchor = (
+                cue
+                if cue is not None
+                else (content_span[0] if content_span is not None and len(content_span) else None)
+            )
+            sentence = sentences.number[anchor.i] if anchor is not None else 0
         vector = None
         if tensor is not None and cue is not None:
             vector = dense_vector(
                 doc, tensor, cue.i, (quote.content_start, quote.content_end), _speaker_tokens(doc, quote)
             )
-        sentence = sentences.number[anchor.i] if anchor is not None else 0
         found.append(
-            Candidate(quote=quote, group=group, features=own, vector=vector, numbers=numbers, sentence=sentence)
+            Candidate(quote=quote, group=group, features=own, vector=vector, numbers=described, sentence=sentence)
         )
         group += 1
     rules = _RuleSpans(text, rule_quotes)
@@ -344,7 +352,6 @@ def candidates(
         sent = bounds[token.i]
         speaker = speaker_of(token) if token.pos_ in ("VERB", "AUX") else _noun_holder(token)
         base = _cue_features(token, lemma, rate, speaker, sent)
-        speaker_kind = _speaker_kind(speaker)
         inside_rule = rules.covers(token.idx)
         if inside_rule:
             base += ("cue_inside_rule_quote",)
@@ -369,23 +376,25 @@ def candidates(
             shape = _shape(content, tokens) if content is not None and len(content) else None
             features += _content_features(doc, text, token, lemma, span, content, tokens, prefix="c", shape=shape)
             features += (f"rule_overlap={_bucket(overlap, (0.0, 0.25, 0.5, 0.75))}",)
-            numbers = _describe(
-                text,
-                quote,
-                token,
-                content,
-                speaker,
-                cut=cut,
-                rate=rate,
-                overlap=overlap,
-                inside_rule=inside_rule,
-                shape=shape,
-                negated="negated" in base,
-                modal="modal" in base,
-                speaker_kind=speaker_kind,
-                sentences=sentences,
-                tokens=tokens,
-            )
+            described = ()
+            if sentences is not None:
+                described = _describe(
+                    text,
+                    quote,
+                    token,
+                    content,
+                    speaker,
+                    cut=cut,
+                    rate=rate,
+                    overlap=overlap,
+                    inside_rule=inside_rule,
+                    shape=shape,
+                    negated="negated" in base,
+                    modal="modal" in base,
+                    speaker_kind=_speaker_kind(speaker),
+                    sentences=sentences,
+                    tokens=tokens,
+                )
             vector = None
             if tensor is not None:
                 vector = dense_vector(
@@ -397,8 +406,8 @@ def candidates(
                     group=group,
                     features=features,
                     vector=vector,
-                    numbers=numbers,
-                    sentence=sentences.number[token.i],
+                    numbers=described,
+                    sentence=sentences.number[token.i] if sentences is not None else 0,
                 )
             )
         group += 1
@@ -415,10 +424,8 @@ DESCRIPTORS = (
     "cut_comp",
     "cut_right",
     "cut_object",
-    "cut_prep",
     "cut_left",
     "cut_rest",
-    "cut_clause",
     "words",
     "rate",
     "cue_verb",
@@ -957,22 +964,8 @@ def _cuts(
     objects = [c for c in token.children if c.dep_ in _OBJECT_DEPS or c.dep_ == "prep"]
     if objects:
         proposals.append(("object", list(_subtree(objects[0]))))
-    # the object of a preposition the cue governs: an attitude's target ("skepticism about X", "accused
-    # them of X"), which the object cut misses when a direct object comes first
-    for child in token.children:
-        if child.dep_ == "prep" and child.i > token.i:
-            governed = [g for g in child.children if g.dep_ in ("pobj", "pcomp")]
-            if governed:
-                proposals.append(("prep", list(_subtree(governed[0]))))
-                break
     if token.i + 1 < sent_end:
-        rest = list(range(token.i + 1, sent_end))
-        proposals.append(("rest", rest))
-        # the rest of the sentence up to where a new clause takes over (a dash, "; ", ", which …", ", but …"):
-        # annotators end the content there, the rest cut runs on
-        boundary = next((i for i in rest[3:] if _opens_clause(doc, i)), None)
-        if boundary is not None:
-            proposals.append(("clause", rest[: rest.index(boundary)]))
+        proposals.append(("rest", list(range(token.i + 1, sent_end))))
     if (speaker is not None and speaker.start > token.i) or (token.i - sent_start) > 3:
         left_end = min(token.i, speaker.start) if speaker is not None and speaker.start < token.i else token.i
         if left_end > sent_start:
@@ -999,18 +992,6 @@ def _cuts(
         seen.add((start, end))
         cuts.append((cut, (start, end)))
     return cuts
-
-
-_CLAUSE_MARKS = frozenset({"-", "--", "—", "–", ";"})
-_CLAUSE_OPENERS = frozenset({"which", "but", "while", "although", "though", "whereas", "as", "where", "who"})
-
-
-def _opens_clause(doc: Doc, i: int) -> bool:
-    """Whether token ``i`` ends the clause before it: a dash or semicolon, or a comma before "which", "but", …"""
-    word = doc[i].text
-    if word in _CLAUSE_MARKS:
-        return True
-    return word == "," and i + 1 < len(doc) and doc[i + 1].lower_ in _CLAUSE_OPENERS
 
 
 def _subtree(token: Token) -> range:
@@ -1058,7 +1039,14 @@ def refine(doc: Doc, rule_quotes: list[Quote], model: LearnedModel | None = None
     """The learned model's attributions: the rules' quotes it accepts plus the extra cues it finds."""
     model = model or load_model()
     text = doc_text(doc)
-    found = candidates(doc, rule_quotes, model.cue_lemmas, active=model.active_lemmas, vectors=model.dense is not None)
+    found = candidates(
+        doc,
+        rule_quotes,
+        model.cue_lemmas,
+        active=model.active_lemmas,
+        vectors=model.dense is not None,
+        numbers=model.forest is not None,
+    )
     scored = list(zip(found, model.probabilities(found).tolist()))
     quotes = []
     for candidate, p in choose(text, scored, model.threshold, model.rule_threshold):
