@@ -206,3 +206,100 @@ def test_presslens_evaluate_names_the_plugins_it_can_score(capsys):
         main(["evaluate", "nothing-here", "--gold", "."])
     assert exit_.value.code == 2
     assert "quotes" in capsys.readouterr().err
+
+
+# the trees over the linear model (round 3) ---------------------------------------------------------------
+def test_the_numpy_tree_walk_gives_scikit_learns_scores():
+    """The plugin walks exported trees with numpy; it must score exactly as the fitted model it came from."""
+    np = pytest.importorskip("numpy")
+    ensemble = pytest.importorskip("sklearn.ensemble")
+    from toolkit_quotes.rules.learned import Forest
+
+    generator = np.random.default_rng(0)
+    X = generator.normal(size=(400, 5))
+    X[:, 3] = generator.integers(0, 3, size=400)  # a column of few values: thresholds fall between them
+    y = ((X[:, 0] + X[:, 1] * X[:, 3] > 0.3) ^ (generator.random(400) < 0.1)).astype(int)
+    fitted = ensemble.HistGradientBoostingClassifier(max_iter=25, max_leaf_nodes=7, random_state=0).fit(X, y)
+    columns = ("a", "b", "c", "d", "e")
+    forest = Forest.from_json(Forest.from_sklearn(fitted, columns).to_json())
+    assert forest.columns == columns
+    probe = np.vstack([X[:50], generator.normal(size=(50, 5)) * 3])  # inside and outside the training range
+    assert np.allclose(forest.raw(probe), fitted.decision_function(probe), atol=1e-6)
+    assert forest.raw(np.zeros((0, 5))).shape == (0,)
+
+
+def _candidate(group, content, cue, *, sentence=0):
+    from toolkit_quotes.rules.learned import DESCRIPTORS, Candidate
+    from toolkit_quotes.rules.records import Quote
+
+    quote = Quote(
+        kind="indirect",
+        content_start=content[0],
+        content_end=content[1],
+        content_parts=(content,),
+        cue_start=cue,
+        cue_end=cue + 4,
+        source="learned",
+    )
+    return Candidate(
+        quote=quote, group=group, features=("extra",), numbers=(0.0,) * len(DESCRIPTORS), sentence=sentence
+    )
+
+
+def test_context_sets_each_cut_against_its_rivals():
+    import numpy as np
+
+    from toolkit_quotes.rules.learned import COLUMNS, context
+
+    # "Ann said the mayor claimed the bridge is safe." — cue "said" (two cuts), and "claimed" inside its content;
+    # a later sentence holds a third cue
+    found = [
+        _candidate(0, (9, 46), 4),  # everything after "said"
+        _candidate(0, (13, 46), 4),  # a shorter cut of "said"
+        _candidate(1, (27, 45), 19),  # "claimed"'s content
+        _candidate(2, (60, 80), 50, sentence=1),
+    ]
+    logits = np.array([1.0, -0.5, 2.0, 3.0])
+    table = context(found, logits)
+    column = {name: table[:, COLUMNS.index(name)] for name in COLUMNS}
+    assert column["group_rank"].tolist() == [0, 1, 0, 0]
+    assert column["group_size"].tolist() == [2, 2, 1, 1]
+    assert column["below_group_best"].tolist() == [0.0, 1.5, 0.0, 0.0]
+    assert column["above_group_next"][:2].tolist() == [1.5, -1.5]
+    # the best other cue of the same sentence: "claimed" for "said", "said" for "claimed", none in sentence 2
+    assert column["sentence_best_other"].tolist() == [2.0, 2.0, 1.0, -10.0]
+    # "claimed" lies inside both cuts of "said"; "said" lies inside nothing
+    assert column["nested_best"].tolist() == [2.0, 2.0, -10.0, -10.0]
+    assert column["enclosing_best"].tolist() == [-10.0, -10.0, 1.0, -10.0]
+
+
+def test_the_trees_decide_when_the_model_has_them():
+    from dataclasses import replace
+
+    import numpy as np
+
+    from toolkit_quotes.rules.learned import COLUMNS, Forest, LearnedModel
+
+    found = [_candidate(0, (9, 46), 4), _candidate(1, (60, 80), 50)]
+    linear = LearnedModel(weights={}, bias=0.0, cue_lemmas={}, threshold=0.5, rule_threshold=0.5, platt=(1.0, 0.0))
+    # one stump on the rank column: a cut ranked first scores +2, the others -2
+    stump = Forest(
+        columns=COLUMNS,
+        feature=np.array([COLUMNS.index("group_rank"), 0, 0]),
+        threshold=np.array([0.5, 0.0, 0.0]),
+        left=np.array([1, 1, 2]),
+        right=np.array([2, 1, 2]),
+        value=np.array([0.0, 2.0, -2.0]),
+        roots=np.array([0]),
+        depth=1,
+        baseline=0.0,
+    )
+    assert np.allclose(linear.probabilities(found), 0.5)
+    with_trees = LearnedModel(
+        weights={}, bias=0.0, cue_lemmas={}, threshold=0.5, rule_threshold=0.5, platt=(1.0, 0.0), forest=stump
+    )
+    assert np.allclose(with_trees.probabilities(found), 1 / (1 + np.exp(-2.0)))
+    assert with_trees.probabilities([]).shape == (0,)
+    # a new cue's cut the linear part scores below the floor is not worth the trees: never kept
+    floored = replace(with_trees, floor=0.5)
+    assert floored.probabilities(found).tolist() == [0.0, 0.0]

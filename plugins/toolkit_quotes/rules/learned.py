@@ -9,10 +9,16 @@ trained on annotated news (PolNeAR's train split; see ``MODEL_CARD.md``) knows:
    (its clausal complement, everything after it in the sentence, its object, the
    sentence before a trailing "…, he said"); the speaker is the cue's subject or
    agent (:func:`.speakers.speaker_of`);
-2. **scoring** — one linear model over sparse string features (cue lemma,
+2. **scoring** — a linear model over sparse string features (cue lemma,
    dependency labels, position, punctuation, tense, speaker type, the cut), its
-   weights a JSON file; inference is a sum of weights per candidate, no second
-   model pass;
+   weights a JSON file; inference is a sum of weights per candidate. A model may
+   also hold gradient-boosted trees (:class:`Forest`) that read the linear logit
+   beside numbers saying what the candidate is (:data:`DESCRIPTORS`: lengths,
+   distances, the kind of speaker) and how it stands against its rivals
+   (:func:`context`: the other cuts of its cue, the other cues of its sentence,
+   a confident cue inside its content), and then decide. They ranked candidates
+   better on dev but chose no better attributions, and cost a third more, so the
+   shipped model has none (``MODEL_CARD.md``, round 3);
 3. **choice** — per cue the best-scoring cut, kept when its calibrated
    probability reaches its threshold (one for the rules' quotes, a stricter one
    for new cues, both tuned on dev's even half); of two kept candidates whose
@@ -23,9 +29,9 @@ three times in training propose new cues (``active_lemmas``): the others are
 (nearly) never kept, and trying them would cost a fifth of the parse.
 
 The probability, calibrated on PolNeAR dev (Platt scaling), is the quote's
-``confidence``. :func:`candidates` is shared with the training script
-(``benchmarks/train_quotes.py``), so the features seen in training are the ones
-scored here.
+``confidence``. :func:`candidates` and :func:`context` are shared with the
+training script (``benchmarks/train_quotes.py``), so the features seen in
+training are the ones scored here.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from spacy.attrs import ENT_TYPE, LEMMA, TAG
@@ -47,12 +54,12 @@ from spacy.tokens import Doc, Span, Token
 
 from toolkit.sdk import doc_text
 
-from .marks import scan_quotes
+from .marks import Stretch, scan_quotes
 from .records import Quote
 from .spans import kind_for, line_part, trim
 from .speakers import resolve_speaker, speaker_of
 
-__all__ = ["Candidate", "LearnedModel", "candidates", "load_model", "refine", "WEIGHTS"]
+__all__ = ["Candidate", "COLUMNS", "Forest", "LearnedModel", "candidates", "context", "load_model", "refine", "WEIGHTS"]
 
 WEIGHTS = Path(__file__).with_name("learned_weights.json")
 
@@ -70,9 +77,100 @@ class Candidate:
     quote: Quote
     group: int
     features: tuple[str, ...]
+    # what the trees read of the candidate on its own (``DESCRIPTORS``, in that order) and its sentence's number
+    numbers: tuple[float, ...] = ()
+    sentence: int = 0
     # the pipeline's token vectors at the cue, over the content and over the speaker (``dense_vector``);
     # None when the parse has none
     vector: np.ndarray | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Forest:
+    """Gradient-boosted trees over :data:`COLUMNS`, flattened into node arrays and walked with numpy.
+
+    Trained with scikit-learn (``HistGradientBoostingClassifier``) and exported node by node, so the plugin
+    needs numpy only. All trees walk together, one level per step: a leaf points to itself, so after
+    ``depth`` steps every walk has reached its leaf. A value goes left when it is at most the node's
+    threshold, as in scikit-learn.
+    """
+
+    columns: tuple[str, ...]  # the names of the columns it reads (:data:`COLUMNS` for the shipped model)
+    feature: np.ndarray  # column read at each node (0 at a leaf)
+    threshold: np.ndarray
+    left: np.ndarray  # child node indices; a leaf's are its own
+    right: np.ndarray
+    value: np.ndarray  # a leaf's contribution to the score (0 at inner nodes)
+    roots: np.ndarray  # each tree's first node
+    depth: int
+    baseline: float
+
+    def raw(self, columns: np.ndarray) -> np.ndarray:
+        """The trees' summed score (a logit) for each row of ``columns``."""
+        if not len(columns):
+            return np.zeros(0)
+        rows = np.arange(len(columns))[:, None]
+        node = np.broadcast_to(self.roots, (len(columns), len(self.roots)))
+        for _ in range(self.depth):
+            go_left = columns[rows, self.feature[node]] <= self.threshold[node]
+            node = np.where(go_left, self.left[node], self.right[node])
+        return self.baseline + self.value[node].sum(axis=1)
+
+    @classmethod
+    def from_sklearn(cls, fitted: Any, columns: tuple[str, ...]) -> Forest:
+        """The trees of a fitted binary ``HistGradientBoostingClassifier`` (read from its predictors' node
+        records; training only: the plugin loads :meth:`from_json`)."""
+        feature, threshold, left, right, value, roots = [], [], [], [], [], []
+        depth = 0
+        for (tree,) in fitted._predictors:
+            offset = len(feature)
+            roots.append(offset)
+            for k, node in enumerate(tree.nodes):
+                leaf = bool(node["is_leaf"])
+                feature.append(0 if leaf else int(node["feature_idx"]))
+                threshold.append(0.0 if leaf else float(node["num_threshold"]))
+                left.append(offset + k if leaf else offset + int(node["left"]))
+                right.append(offset + k if leaf else offset + int(node["right"]))
+                value.append(float(node["value"]) if leaf else 0.0)
+                depth = max(depth, int(node["depth"]))
+        return cls(
+            columns=tuple(columns),
+            feature=np.asarray(feature, dtype=np.intp),
+            threshold=np.asarray(threshold, dtype=np.float64),
+            left=np.asarray(left, dtype=np.intp),
+            right=np.asarray(right, dtype=np.intp),
+            value=np.asarray(value, dtype=np.float64),
+            roots=np.asarray(roots, dtype=np.intp),
+            depth=depth,
+            baseline=float(np.ravel(fitted._baseline_prediction)[0]),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "columns": list(self.columns),
+            "baseline": self.baseline,
+            "depth": self.depth,
+            "roots": self.roots.tolist(),
+            "feature": self.feature.tolist(),
+            "threshold": self.threshold.tolist(),
+            "left": self.left.tolist(),
+            "right": self.right.tolist(),
+            "value": [round(v, 7) for v in self.value.tolist()],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Forest:
+        return cls(
+            columns=tuple(data["columns"]),
+            feature=np.asarray(data["feature"], dtype=np.intp),
+            threshold=np.asarray(data["threshold"], dtype=np.float64),
+            left=np.asarray(data["left"], dtype=np.intp),
+            right=np.asarray(data["right"], dtype=np.intp),
+            value=np.asarray(data["value"], dtype=np.float64),
+            roots=np.asarray(data["roots"], dtype=np.intp),
+            depth=int(data["depth"]),
+            baseline=float(data["baseline"]),
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -91,6 +189,11 @@ class LearnedModel:
     active_lemmas: frozenset[str] | None = None
     # weights of the token-vector part (``dense_vector``), empty for a model of string features only
     dense: np.ndarray | None = None
+    # trees over the linear logit and the candidates around it (:func:`context`); None: the linear model decides
+    forest: Forest | None = None
+    # a new cue's cut whose linear logit is below this is not worth the trees' time: it gets probability 0
+    # (trained the same way: the trees never saw such cuts)
+    floor: float = -math.inf
 
     def logit(self, features: Iterable[str], vector: np.ndarray | None = None) -> float:
         weights = self.weights
@@ -100,8 +203,22 @@ class LearnedModel:
         return value
 
     def probability(self, features: Iterable[str], vector: np.ndarray | None = None) -> float:
+        """One candidate's calibrated probability from the linear part alone (no trees: they need its rivals)."""
         a, b = self.platt
         return _sigmoid(a * self.logit(features, vector) + b)
+
+    def probabilities(self, found: list[Candidate]) -> np.ndarray:
+        """The calibrated probability of each of an article's candidates: the trees' when the model has
+        them (they weigh each candidate against the others), else the linear model's."""
+        logits = np.asarray([self.logit(c.features, c.vector) for c in found], dtype=np.float64)
+        a, b = self.platt
+        if self.forest is None:
+            return 1.0 / (1.0 + np.exp(-np.clip(a * logits + b, -40.0, 40.0)))
+        probabilities = np.zeros(len(found))
+        scored = worth_scoring(found, logits, self.floor)
+        raw = self.forest.raw(context(found, logits)[scored])
+        probabilities[scored] = 1.0 / (1.0 + np.exp(-np.clip(a * raw + b, -40.0, 40.0)))
+        return probabilities
 
     def speaker_probability(self, raw: float) -> float:
         """The observed share of right speaker spans among dev quotes with this raw resolution confidence.
@@ -126,6 +243,13 @@ def load_model(path: Path = WEIGHTS) -> LearnedModel:
             "run `python benchmarks/train_quotes.py` to rebuild it, or use the option model='rules-only'."
         )
     data = json.loads(path.read_text("utf-8"))
+    forest = Forest.from_json(data["forest"]) if data.get("forest") else None
+    if forest is not None and forest.columns != COLUMNS:
+        raise ValueError(
+            f"The learned quotes model {path} has trees reading other columns than this code describes "
+            f"(expected {len(COLUMNS)} named columns, found {len(forest.columns)} or other names). "
+            "Retrain it with `python benchmarks/train_quotes.py`, or use the option model='rules-only'."
+        )
     return LearnedModel(
         weights={str(k): float(v) for k, v in data["weights"].items()},
         bias=float(data["bias"]),
@@ -136,6 +260,8 @@ def load_model(path: Path = WEIGHTS) -> LearnedModel:
         speaker_bins=tuple((float(a), float(b)) for a, b in data.get("speaker_bins", ())),
         active_lemmas=frozenset(data["active_lemmas"]) if "active_lemmas" in data else None,
         dense=np.asarray(data["dense"], dtype=np.float32) if data.get("dense") else None,
+        forest=forest,
+        floor=float(data.get("floor", -math.inf)),
     )
 
 
@@ -147,9 +273,11 @@ def candidates(
     *,
     active: frozenset[str] | None = None,
     vectors: bool = True,
+    numbers: bool = True,
 ) -> list[Candidate]:
     """The rules' quotes and the extra cues' cuts (for lemmas in ``active``, all when None), with their
-    features and, when ``vectors`` and the parse has token vectors, their :func:`dense_vector`."""
+    features, when ``numbers`` their :data:`DESCRIPTORS` (for the trees) and, when ``vectors`` and the parse
+    has token vectors, their :func:`dense_vector`."""
     text = doc_text(doc)
     stretches, _ = scan_quotes(text)
     found: list[Candidate] = []
@@ -157,6 +285,7 @@ def candidates(
     bounds = _sentence_bounds(doc)
     tokens = _Tokens(doc)
     tensor = _tensor(doc) if vectors else None
+    sentences = _Sentences(doc, bounds, stretches, rule_quotes) if numbers else None
     group = 0
     for quote in rule_quotes:
         cue = _cue_token(doc, quote)
@@ -165,12 +294,44 @@ def candidates(
         own = _rule_features(doc, quote, cue, cue_lemmas)
         if cue is not None:
             own += _rule_context(doc, text, quote, cue, cue_lemmas, bounds, tokens)
+        described: tuple[float, ...] = ()
+        sentence = 0
+        if sentences is not None:
+            speaker_span = None
+            if quote.speaker_start is not None and quote.speaker_end is not None:
+                speaker_span = doc.char_span(quote.speaker_start, quote.speaker_end, alignment_mode="expand")
+            content_span = doc.char_span(quote.content_start, quote.content_end, alignment_mode="expand")
+            described = _describe(
+                text,
+                quote,
+                cue,
+                content_span,
+                speaker_span,
+                cut="rule",
+                rate=cue_lemmas.get(cue.lemma_.lower(), 0.0) if cue is not None else 0.0,
+                overlap=1.0,
+                inside_rule=False,
+                shape=_shape(content_span, tokens) if content_span is not None and len(content_span) else None,
+                negated="r:negated" in own,
+                modal="r:modal" in own,
+                speaker_kind=_speaker_kind(speaker_span),
+                sentences=sentences,
+                tokens=tokens,
+            )
+            anchor = (
+                cue
+                if cue is not None
+                else (content_span[0] if content_span is not None and len(content_span) else None)
+            )
+            sentence = sentences.number[anchor.i] if anchor is not None else 0
         vector = None
         if tensor is not None and cue is not None:
             vector = dense_vector(
                 doc, tensor, cue.i, (quote.content_start, quote.content_end), _speaker_tokens(doc, quote)
             )
-        found.append(Candidate(quote=quote, group=group, features=own, vector=vector))
+        found.append(
+            Candidate(quote=quote, group=group, features=own, vector=vector, numbers=described, sentence=sentence)
+        )
         group += 1
     rules = _RuleSpans(text, rule_quotes)
     # only tokens whose lemma is a cue lemma, found on the lemma ids: most tokens never become Token objects
@@ -191,7 +352,8 @@ def candidates(
         sent = bounds[token.i]
         speaker = speaker_of(token) if token.pos_ in ("VERB", "AUX") else _noun_holder(token)
         base = _cue_features(token, lemma, rate, speaker, sent)
-        if rules.covers(token.idx):
+        inside_rule = rules.covers(token.idx)
+        if inside_rule:
             base += ("cue_inside_rule_quote",)
         for cut, span in _cuts(doc, text, token, speaker, sent):
             start, end = span
@@ -211,16 +373,245 @@ def candidates(
             overlap = rules.overlap(start, end)
             content = doc.char_span(start, end, alignment_mode="expand")
             features = base + _cut_features(text, token, cut, span, kind, content, tokens)
-            features += _content_features(doc, text, token, lemma, span, content, tokens, prefix="c")
+            shape = _shape(content, tokens) if content is not None and len(content) else None
+            features += _content_features(doc, text, token, lemma, span, content, tokens, prefix="c", shape=shape)
             features += (f"rule_overlap={_bucket(overlap, (0.0, 0.25, 0.5, 0.75))}",)
+            described = ()
+            if sentences is not None:
+                described = _describe(
+                    text,
+                    quote,
+                    token,
+                    content,
+                    speaker,
+                    cut=cut,
+                    rate=rate,
+                    overlap=overlap,
+                    inside_rule=inside_rule,
+                    shape=shape,
+                    negated="negated" in base,
+                    modal="modal" in base,
+                    speaker_kind=_speaker_kind(speaker),
+                    sentences=sentences,
+                    tokens=tokens,
+                )
             vector = None
             if tensor is not None:
                 vector = dense_vector(
                     doc, tensor, token.i, span, (speaker.start, speaker.end) if speaker is not None else None
                 )
-            found.append(Candidate(quote=quote, group=group, features=features, vector=vector))
+            found.append(
+                Candidate(
+                    quote=quote,
+                    group=group,
+                    features=features,
+                    vector=vector,
+                    numbers=described,
+                    sentence=sentences.number[token.i] if sentences is not None else 0,
+                )
+            )
         group += 1
     return found
+
+
+# what the trees read of each candidate on its own (:func:`_describe`, in this order), then of the candidates
+# around it once the linear model has scored them all (:func:`context`)
+DESCRIPTORS = (
+    "rule",
+    "marked",
+    "direct",
+    "mixed",
+    "cut_comp",
+    "cut_right",
+    "cut_object",
+    "cut_left",
+    "cut_rest",
+    "words",
+    "rate",
+    "cue_verb",
+    "cue_noun",
+    "speaker_none",
+    "speaker_pronoun",
+    "speaker_person",
+    "speaker_organisation",
+    "speaker_before",
+    "speaker_gap",
+    "content_after",
+    "content_gap",
+    "sentence_share",
+    "cue_where",
+    "rule_overlap",
+    "cue_in_rule_quote",
+    "sentence_stretches",
+    "sentence_rule_cues",
+    "sentence_number",
+    "ends_sentence",
+    "shape_that",
+    "shape_to",
+    "shape_finite",
+    "shape_np",
+    "negated",
+    "modal",
+)
+CONTEXT = (
+    "logit",
+    "group_size",
+    "group_rank",
+    "below_group_best",
+    "above_group_next",
+    "sentence_best_other",
+    "sentence_groups_over",
+    "nested_best",
+    "enclosing_best",
+)
+COLUMNS = DESCRIPTORS + CONTEXT
+
+
+class _Sentences:
+    """Each token's sentence number, and per sentence how many quoted stretches and rule cues it holds."""
+
+    def __init__(self, doc: Doc, bounds: list[tuple[int, int]], stretches: Iterable[Stretch], quotes: list[Quote]):
+        self.number = [0] * len(doc)
+        starts: list[int] = []  # each sentence's first character
+        last = None
+        for i, bound in enumerate(bounds):
+            if bound != last:
+                starts.append(doc[bound[0]].idx)
+                last = bound
+            self.number[i] = len(starts) - 1
+        self.bounds = bounds
+        self.stretches = [0] * len(starts)
+        for stretch in stretches:
+            self.stretches[max(0, bisect_right(starts, stretch.start) - 1)] += 1
+        self.rule_cues = [0] * len(starts)
+        for quote in quotes:
+            if quote.cue_start is not None:
+                self.rule_cues[max(0, bisect_right(starts, quote.cue_start) - 1)] += 1
+
+
+def _describe(
+    text: str,
+    quote: Quote,
+    cue: Token | None,
+    content: Span | None,
+    speaker: Span | None,
+    *,
+    cut: str,
+    rate: float,
+    overlap: float,
+    inside_rule: bool,
+    shape: str | None,
+    negated: bool,
+    modal: bool,
+    speaker_kind: str,
+    sentences: _Sentences,
+    tokens: _Tokens,
+) -> tuple[float, ...]:
+    """The candidate's :data:`DESCRIPTORS`: numbers the trees split on, where string features only say yes or no."""
+    values = dict.fromkeys(DESCRIPTORS, 0.0)
+    values["rule"] = float(cut == "rule")
+    values["marked"] = float(cut == "rule" and quote.kind != "indirect")
+    values["direct"] = float(quote.kind == "direct")
+    values["mixed"] = float(quote.kind in ("mixed", "partial"))
+    if cut != "rule":
+        values[f"cut_{cut}"] = 1.0
+    values["words"] = float(len(_WORD.findall(text[quote.content_start : quote.content_end])))
+    values["rate"] = rate
+    values["rule_overlap"] = overlap
+    values["ends_sentence"] = float(text[quote.content_start : quote.content_end].rstrip()[-1:] in '.!?"”')
+    if f"shape_{shape}" in values:
+        values[f"shape_{shape}"] = 1.0
+    values["negated"] = float(negated)
+    values["modal"] = float(modal)
+    if cue is None:
+        return tuple(values[name] for name in DESCRIPTORS)
+    start, end = sentences.bounds[cue.i]
+    number = sentences.number[cue.i]
+    values["cue_verb"] = float(cue.pos_ in ("VERB", "AUX"))
+    values["cue_noun"] = float(cue.pos_ == "NOUN")
+    kind = speaker_kind
+    values["speaker_none"] = float(kind == "none")
+    values["speaker_pronoun"] = float(kind.startswith("pron:"))
+    values["speaker_person"] = float(kind == "ent:PERSON")
+    values["speaker_organisation"] = float(kind in ("ent:ORG", "ent:NORP", "ent:GPE"))
+    if speaker is not None:
+        values["speaker_before"] = float(speaker.start < cue.i)
+        values["speaker_gap"] = float(min(abs(speaker.start - cue.i), abs(speaker.end - 1 - cue.i)))
+    if content is not None and len(content):
+        values["content_after"] = float(content.start > cue.i)
+        values["content_gap"] = float(content.start - cue.i - 1 if content.start > cue.i else cue.i - content.end)
+        values["sentence_share"] = len(content) / max(1, end - start)
+    values["cue_where"] = (cue.i - start) / max(1, end - start)
+    values["cue_in_rule_quote"] = float(inside_rule)
+    values["sentence_stretches"] = float(sentences.stretches[number])
+    values["sentence_rule_cues"] = float(sentences.rule_cues[number])
+    values["sentence_number"] = float(number)
+    return tuple(values[name] for name in DESCRIPTORS)
+
+
+def worth_scoring(found: list[Candidate], logits: np.ndarray, floor: float) -> np.ndarray:
+    """Which candidates the trees score: every rule quote, and the new cues' cuts at or above ``floor``."""
+    rule = np.asarray([c.features[:1] != ("extra",) for c in found], dtype=bool)
+    return rule | (logits >= floor)
+
+
+def context(found: list[Candidate], logits: np.ndarray) -> np.ndarray:
+    """The trees' input: each candidate's :data:`DESCRIPTORS`, then its linear logit set against its rivals.
+
+    The linear model scores each cut alone; whether a cut wins depends on the others: the other cuts of its
+    cue (rank, margin), the other cues of its sentence, a confident cue inside its content (a nested
+    attribution, or a content that swallowed the next statement) and a confident content around its cue.
+    """
+    n = len(found)
+    columns = np.zeros((n, len(COLUMNS)), dtype=np.float64)
+    if not n:
+        return columns
+    columns[:, : len(DESCRIPTORS)] = np.asarray([c.numbers for c in found], dtype=np.float64)
+    groups = np.asarray([c.group for c in found])
+    ngroups = int(groups.max()) + 1
+    best = np.full(ngroups, -np.inf)
+    np.maximum.at(best, groups, logits)
+    size = np.bincount(groups, minlength=ngroups)
+    order = np.lexsort((-logits, groups))  # by group, best first
+    rank = np.empty(n, dtype=np.int64)
+    first = np.searchsorted(groups[order], np.arange(ngroups))
+    rank[order] = np.arange(n) - first[groups[order]]
+    # the best rival in the group: the runner-up for the best, the best for the others
+    runner = np.full(ngroups, -np.inf)
+    second = order[rank[order] == 1]
+    runner[groups[second]] = logits[second]
+    rival = np.where(rank == 0, runner[groups], best[groups])
+    k = len(DESCRIPTORS)
+    columns[:, k] = logits
+    columns[:, k + 1] = size[groups]
+    columns[:, k + 2] = rank
+    columns[:, k + 3] = best[groups] - logits
+    columns[:, k + 4] = np.where(np.isfinite(rival), logits - rival, 10.0)
+    # per group: its sentence, cue and best content, to set each candidate against the other groups
+    leaders = order[rank[order] == 0]
+    lead_sentence = np.asarray([found[i].sentence for i in leaders])
+    lead_cue = np.asarray([found[i].quote.cue_start if found[i].quote.cue_start is not None else -1 for i in leaders])
+    lead_start = np.asarray([found[i].quote.content_start for i in leaders])
+    lead_end = np.asarray([found[i].quote.content_end for i in leaders])
+    lead_logit = logits[leaders]
+    lead_group = groups[leaders]
+    # candidates against every group's leader, a block of rows at a time (an article of thousands of quotes
+    # would otherwise make matrices of millions)
+    sentence = np.asarray([c.sentence for c in found])
+    start = np.asarray([c.quote.content_start for c in found])
+    end = np.asarray([c.quote.content_end for c in found])
+    cue = np.asarray([c.quote.cue_start if c.quote.cue_start is not None else -1 for c in found])
+    for block in range(0, n, 256):
+        rows = slice(block, block + 256)
+        others = lead_group[None, :] != groups[rows, None]
+        same = others & (lead_sentence[None, :] == sentence[rows, None])
+        inside = others & (lead_cue[None, :] >= start[rows, None]) & (lead_cue[None, :] < end[rows, None])
+        around = others & (lead_start[None, :] <= cue[rows, None]) & (lead_end[None, :] > cue[rows, None])
+        columns[rows, k + 5] = np.where(same, lead_logit, -10.0).max(axis=1, initial=-10.0)
+        columns[rows, k + 6] = (same & (lead_logit > 0)).sum(axis=1)
+        columns[rows, k + 7] = np.where(inside, lead_logit, -10.0).max(axis=1, initial=-10.0)
+        columns[rows, k + 8] = np.where(around, lead_logit, -10.0).max(axis=1, initial=-10.0)
+    return columns
 
 
 class _RuleSpans:
@@ -489,6 +880,7 @@ def _content_features(
     tokens: _Tokens,
     *,
     prefix: str,
+    shape: str | None = None,
 ) -> tuple[str, ...]:
     """What the content is (a clause, a noun phrase, an infinitive) and its words, joined with the cue lemma.
 
@@ -500,17 +892,7 @@ def _content_features(
         return (f"{prefix}_empty",)
     root = content.root
     first = content[0]
-    shape = (
-        "that"
-        if first.lower_ in ("that", "whether", "if", "how", "why", "what")
-        else "to"
-        if first.lower_ == "to" or tokens.has_to(content)
-        else "finite"
-        if tokens.has_finite(content)
-        else "np"
-        if root.pos_ in ("NOUN", "PROPN", "PRON")
-        else "other"
-    )
+    shape = shape or _shape(content, tokens)
     n_words = len(_WORD.findall(text[start:end]))
     before = start < cue.idx
     features = [
@@ -529,6 +911,18 @@ def _content_features(
             f"{prefix}_next={lemma}|{doc[cue.i + 1].lower_ if doc[cue.i + 1].is_stop else doc[cue.i + 1].pos_}"
         )
     return tuple(features)
+
+
+def _shape(content: Span, tokens: _Tokens) -> str:
+    """What the content is: a "that" (or wh-) clause, an infinitive, a finite clause, a noun phrase or other."""
+    first = content[0]
+    if first.lower_ in ("that", "whether", "if", "how", "why", "what"):
+        return "that"
+    if first.lower_ == "to" or tokens.has_to(content):
+        return "to"
+    if tokens.has_finite(content):
+        return "finite"
+    return "np" if content.root.pos_ in ("NOUN", "PROPN", "PRON") else "other"
 
 
 def _noun_holder(noun: Token) -> Span | None:
@@ -645,12 +1039,15 @@ def refine(doc: Doc, rule_quotes: list[Quote], model: LearnedModel | None = None
     """The learned model's attributions: the rules' quotes it accepts plus the extra cues it finds."""
     model = model or load_model()
     text = doc_text(doc)
-    scored = [
-        (c, model.probability(c.features, c.vector))
-        for c in candidates(
-            doc, rule_quotes, model.cue_lemmas, active=model.active_lemmas, vectors=model.dense is not None
-        )
-    ]
+    found = candidates(
+        doc,
+        rule_quotes,
+        model.cue_lemmas,
+        active=model.active_lemmas,
+        vectors=model.dense is not None,
+        numbers=model.forest is not None,
+    )
+    scored = list(zip(found, model.probabilities(found).tolist()))
     quotes = []
     for candidate, p in choose(text, scored, model.threshold, model.rule_threshold):
         quote = candidate.quote
