@@ -782,6 +782,8 @@ def _labels_from_cues(spans: list[Span]) -> list[Span]:
     out = []
     for span in spans:
         cue = cue_label(span) if span.label_ in ("PERSON", "ORG", "NORP", "PRODUCT") else None
+        if cue is None and span.label_ == "PERSON" and _after_locative(span):
+            cue = "GPE"  # "a store in Velmar": people are seldom in or near a person
         if cue is not None and cue != span.label_ and (span.label_ == "PERSON" or cue == "GPE"):
             span = _new_span(
                 span.doc,
@@ -793,6 +795,16 @@ def _labels_from_cues(spans: list[Span]) -> list[Span]:
             )
         out.append(span)
     return out
+
+
+def _after_locative(span: Span) -> bool:
+    """Whether ``span`` follows a locative preposition ("in", "near") and is no possessive ("in
+    Berg's view") nor part of a longer run of capitalised words the model left out."""
+    doc = span.doc
+    if span.start == 0 or doc[span.start - 1].lower_ not in LOCATIVE_PREPOSITIONS:
+        return False
+    after = doc[span.end] if span.end < len(doc) else None
+    return after is None or not (after.lower_ in ("'s", "’s", "'") or after.text[:1].isupper())
 
 
 def _cut_headline_persons(doc: Doc, spans: list[Span]) -> list[Span]:
