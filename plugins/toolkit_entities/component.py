@@ -40,6 +40,7 @@ import re
 import string
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from spacy.language import Language
@@ -193,6 +194,7 @@ class EntitiesComponent:
         if self.teams:
             spans = _places_with_scores_are_teams(doc, spans)
             spans = _names_in_standings_are_teams(doc, spans)
+        spans = _outlets_from_cues(doc, spans)
         if self.propagate:
             spans = _relabel_by_agreement(spans)
             spans = _recover_repeats(doc, spans)
@@ -952,8 +954,9 @@ def _relabel_by_agreement(spans: list[Span]) -> list[Span]:
             and label in ("ORG", "GPE", "NORP", "PRODUCT", "LOC", "FAC")
             and not (label == "NORP" and looks_like_demonym(span_text))
         ):
-            # "Morozova" (ORG) after "Anna Morozova" (PERSON): a surname, not an organisation
-            if counts[words] <= person_words[words[0]] * 2 or label == "ORG":
+            # "Morozova" (ORG) after "Anna Morozova" (PERSON): a surname, not an organisation; nor a
+            # nationality when it has no nationality's ending, however often the model says so
+            if counts[words] <= person_words[words[0]] * 2 or label in ("ORG", "NORP"):
                 label = "PERSON"
         elif len(words) == 1 and label == "PERSON" and org_heads.get(words[0]) and not person_words.get(words[0]):
             label = "ORG"  # the short form of an organisation the document names in full
@@ -1108,6 +1111,82 @@ def _outlets_read_as_dates(doc: Doc, ents: list[Span]) -> list[Span]:
             continue
         out.append(ent)
     return out
+
+
+# After "told" or "<verb> to", the one told is tagged by the model when a person; an untagged
+# capitalised name there is the outlet or body told ("told Velmwire", "confirmed to Velmwire"),
+# often a common word the model reads as none ("People", "Access").
+_TOLD = frozenset({"told", "tells", "tell", "telling"})
+_GIVEN_TO = frozenset(
+    {"according", "confirmed", "confirms", "confirm", "revealed", "reveals", "explained", "explains", "said", "says"}
+)
+
+
+@lru_cache(maxsize=1)
+def _cue_hashes() -> tuple[frozenset[int], frozenset[int], int, frozenset[int]]:
+    """The hashes of the outlet cue words as ``doc.to_array(LOWER)`` gives them (spaCy's string
+    hashes are the same in every vocabulary): "told" words, "<verb> to" verbs, "to", reporting verbs."""
+    from spacy.strings import StringStore
+
+    strings = StringStore()
+    hashes = [frozenset(strings.add(w) for w in words) for words in (_TOLD, _GIVEN_TO, REPORTING_VERB_FORMS)]
+    return hashes[0], hashes[1], strings.add("to"), hashes[2] | {strings.add("is")}
+
+
+def _outlets_from_cues(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Untagged names the words around them make an organisation: a capitalised name after "told",
+    "according to" or "confirmed to" ("told Velmwire", "according to VELM"), and a name in capitals
+    before a reporting verb ("KTN reported", "VEL-TASS is reporting"): an outlet or a body."""
+    from spacy.attrs import LOWER
+
+    told, given, to, reporting = _cue_hashes()
+    # the cues are found in the token array: a Token object per word cost more than all the rest
+    lower = doc.to_array(LOWER).tolist()
+    starts = [
+        i
+        for i in range(1, len(lower))
+        if lower[i - 1] in told or (lower[i - 1] == to and i > 1 and lower[i - 2] in given)
+    ]
+    verbs = [i for i in range(1, len(lower)) if lower[i] in reporting]
+    if not starts and not verbs:
+        return spans
+    taken = {i for s in spans for i in range(s.start, s.end)}
+
+    def free_name(i: int) -> bool:
+        token = doc[i]
+        return i not in taken and token.is_alpha and token.text[:1].isupper() and not token.is_sent_start
+
+    found: list[tuple[int, int]] = []
+    for i in starts:
+        end = i
+        while end < len(doc) and end - i < 4 and free_name(end) and (end == i or "\n" not in doc[end - 1].whitespace_):
+            end += 1
+        if end > i and doc[i].text != "I" and not is_title_word(doc[i].text) and doc[i].lower_ not in _MONTHS_DAYS:
+            found.append((i, end))
+    for verb in verbs:
+        if not doc[verb].is_lower or (
+            doc[verb].lower_ == "is" and (verb + 1 >= len(doc) or doc[verb + 1].lower_ != "reporting")
+        ):
+            continue
+        start = verb
+        # a name in capitals, its parts joined by hyphens ("VEL-TASS")
+        while (
+            start > 0
+            and verb - start < 4
+            and (
+                (free_name(start - 1) and doc[start - 1].is_upper)
+                or (doc[start - 1].text == "-" and start - 1 not in taken)
+            )
+        ):
+            start -= 1
+        while start < verb and doc[start].text == "-":
+            start += 1
+        if start < verb and len(doc[start:verb].text) > 1 and doc[start].text != "I":
+            found.append((start, verb))
+    if not found:
+        return spans
+    added = [_new_span(doc, a, b, "ORG", source="cue", spacy_label=None) for a, b in sorted(set(found))]
+    return sorted([*spans, *filter_spans(added)], key=lambda s: s.start)
 
 
 def _metonym_state(span: Span, text: str) -> str | None:

@@ -66,6 +66,18 @@ def test_a_person_in_a_line_of_results_is_the_person_named_elsewhere():
     ) == [["Oleg Varensky"]]
 
 
+def test_a_person_one_article_reads_as_a_place_still_joins_his_line_of_results():
+    # the name is a place only if all its mentions together say so, not one article's
+    assert _entities(
+        [
+            ("a", 0, "Oleg Varensky", "PERSON", "model"),
+            ("a", 40, "Oleg Varensky", "PERSON", "model"),
+            ("b", 0, "Oleg Varensky", "GPE", "model"),
+            ("c", 0, "Oleg Varensky", "ORG", "team"),
+        ]
+    ) == [["Oleg Varensky"]]
+
+
 def test_a_club_in_a_line_of_results_stays_apart_from_its_city():
     assert _entities(
         [
@@ -108,3 +120,40 @@ def test_a_short_club_name_with_two_cities_to_choose_from_stays_apart():
         ]
     )
     assert ["Grey Herons"] in found
+
+
+def test_a_surname_the_model_reads_as_a_nationality_is_the_persons_however_often():
+    # the bug: a boxer's surname, tagged NORP a hundred times, turned the whole entity into a nationality
+    text = "Oleg Varensky won. Varensky was fast. Varensky said so. Varensky left. Varensky slept."
+    nlp = spacy.blank("en")
+    component = nlp.add_pipe("presslens_entities", config={"metonymy": False})
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(0, 13, label="PERSON")] + [
+        doc.char_span(i, i + 8, label="NORP") for i in range(14, len(text)) if text.startswith("Varensky", i)
+    ]
+    labels = {s.label_ for s in component(doc).spans[SPAN_KEY]}
+    assert labels == {"PERSON"}
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "expected"),
+    [
+        ("After the hearing her agent told Velmwire she was well.", [], ("Velmwire", "ORG")),
+        ("A source confirmed to Tarn Daily that the deal was off.", [], ("Tarn Daily", "ORG")),
+        ("The talks will go on, VELTA reported on Monday.", [], ("VELTA", "ORG")),
+        ("The talks will go on, VEL-TASS is reporting.", [], ("VEL-TASS", "ORG")),
+        ("He told Ana Berg so.", [("Ana Berg", "PERSON")], ("Ana Berg", "PERSON")),
+    ],
+    ids=["told", "confirmed-to", "acronym-reported", "hyphenated-acronym-is-reporting", "a-tagged-person-stays"],
+)
+def test_an_untagged_name_told_or_reporting_is_an_outlet(text, tagged, expected):
+    assert expected in _spans(text, tagged)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["He told me that I was right.", "She confirmed to reporters that it was over.", "They told Monday's meeting."],
+    ids=["pronouns", "lower-case", "a-day"],
+)
+def test_no_outlet_without_a_capitalised_name_after_the_cue(text):
+    assert _spans(text, []) == []

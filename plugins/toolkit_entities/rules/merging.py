@@ -105,9 +105,12 @@ class _Merges:
         first: dict[tuple[tuple[str, ...], str], int] = {}
         # a club stays apart only from the place it is named after: a person in a line of results
         # ("Ana Berg 2 Tom Orel 1") is the person read elsewhere
-        places = (
-            {g.key for g in self._live() if _label_class(self._vote(g.rows)) == "place"} if self._team_rows else set()
-        )
+        places: set[tuple[str, ...]] = set()
+        if self._team_rows:
+            rows_of_key: dict[tuple[str, ...], list[int]] = defaultdict(list)
+            for g in self._live():
+                rows_of_key[g.key].extend(i for i in g.rows if i not in self._team_rows)
+            places = {key for key, rows in rows_of_key.items() if _label_class(self._vote(rows)) == "place"}
         for g in self._live():
             if self._countryless_body(g) is not None:
                 continue  # "the Foreign Ministry" of one article may be another country's: see _merge_bodies
