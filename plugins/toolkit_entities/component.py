@@ -195,6 +195,7 @@ class EntitiesComponent:
             spans = _places_with_scores_are_teams(doc, spans)
             spans = _names_in_standings_are_teams(doc, spans)
         spans = _outlets_from_cues(doc, spans)
+        spans = _outlet_names(doc, spans)
         if self.propagate:
             spans = _relabel_by_agreement(spans)
             spans = _recover_repeats(doc, spans)
@@ -1118,19 +1119,74 @@ def _outlets_read_as_dates(doc: Doc, ents: list[Span]) -> list[Span]:
 # often a common word the model reads as none ("People", "Access").
 _TOLD = frozenset({"told", "tells", "tell", "telling"})
 _GIVEN_TO = frozenset(
-    {"according", "confirmed", "confirms", "confirm", "revealed", "reveals", "explained", "explains", "said", "says"}
+    {
+        "according",
+        "confirmed",
+        "confirms",
+        "confirm",
+        "revealed",
+        "reveals",
+        "explained",
+        "explains",
+        "said",
+        "says",
+        "spoke",
+        "speaking",
+        "talked",
+        "talking",
+    }
 )
 
 
+_OUTLET_HEADS = word_list("outlet_heads", package="toolkit_entities")
+
+
+def _outlet_names(doc: Doc, spans: list[Span]) -> list[Span]:
+    """A run of capitalised words ending in a publication's head word ("Velm Herald", "the Tarn Sun
+    Reporter", "ONE News") is an outlet: one organisation, over the spans the model made of its parts
+    ("Tarn" as a place). A head word alone, at a sentence's start or in a title-case headline, is none."""
+    from spacy.attrs import LOWER
+
+    heads = _cue_hashes()[4]
+    lower = doc.to_array(LOWER).tolist()
+    found = [i for i in range(1, len(lower)) if lower[i] in heads]
+    if not found:
+        return spans
+    text = doc_text(doc)
+    for i in found:
+        head = doc[i]
+        if not head.text[:1].isupper() or head.is_sent_start:
+            continue
+        start = i
+        while start > 0 and i - start < 3:
+            word = doc[start - 1]
+            if not (word.is_alpha and word.text[:1].isupper()) or word.lower_ == "the" or "\n" in word.whitespace_:
+                break
+            start -= 1
+            if word.is_sent_start:
+                break
+        if start == i or title_case_line(text, doc[start].idx, head.idx + len(head)):
+            continue
+        inside = [s for s in spans if s.start < i + 1 and start < s.end]
+        if any(s.start < start or s.end > i + 1 or (s.label_ == "PERSON" and len(s) > 1) for s in inside):
+            continue  # the run cuts a name in two, or holds a person's full name ("Ana Berg Times")
+        outlet = _new_span(doc, start, i + 1, "ORG", source="outlet", spacy_label=inside[0].label_ if inside else None)
+        spans = sorted([*(s for s in spans if s not in inside), outlet], key=lambda s: s.start)
+    return spans
+
+
 @lru_cache(maxsize=1)
-def _cue_hashes() -> tuple[frozenset[int], frozenset[int], int, frozenset[int]]:
+def _cue_hashes() -> tuple[frozenset[int], frozenset[int], int, frozenset[int], frozenset[int]]:
     """The hashes of the outlet cue words as ``doc.to_array(LOWER)`` gives them (spaCy's string
-    hashes are the same in every vocabulary): "told" words, "<verb> to" verbs, "to", reporting verbs."""
+    hashes are the same in every vocabulary): "told" words, "<verb> to" verbs, "to", reporting
+    verbs and "is", outlet head words."""
     from spacy.strings import StringStore
 
     strings = StringStore()
-    hashes = [frozenset(strings.add(w) for w in words) for words in (_TOLD, _GIVEN_TO, REPORTING_VERB_FORMS)]
-    return hashes[0], hashes[1], strings.add("to"), hashes[2] | {strings.add("is")}
+    told, given, reporting, heads = (
+        frozenset(strings.add(w) for w in words) for words in (_TOLD, _GIVEN_TO, REPORTING_VERB_FORMS, _OUTLET_HEADS)
+    )
+    return told, given, strings.add("to"), reporting | {strings.add("is")}, heads
 
 
 def _outlets_from_cues(doc: Doc, spans: list[Span]) -> list[Span]:
@@ -1139,7 +1195,7 @@ def _outlets_from_cues(doc: Doc, spans: list[Span]) -> list[Span]:
     before a reporting verb ("KTN reported", "VEL-TASS is reporting"): an outlet or a body."""
     from spacy.attrs import LOWER
 
-    told, given, to, reporting = _cue_hashes()
+    told, given, to, reporting, _ = _cue_hashes()
     # the cues are found in the token array: a Token object per word cost more than all the rest
     lower = doc.to_array(LOWER).tolist()
     starts = [

@@ -157,3 +157,29 @@ def test_an_untagged_name_told_or_reporting_is_an_outlet(text, tagged, expected)
 )
 def test_no_outlet_without_a_capitalised_name_after_the_cue(text):
     assert _spans(text, []) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "expected"),
+    [
+        ("The film is late, the Velm Reporter says.", [("Velm", "GPE")], ("Velm Reporter", "ORG")),
+        ("His brother spoke to TARN News about it.", [], ("TARN News", "ORG")),
+        ("She read the Velm Daily Herald each morning.", [("Velm", "GPE")], ("Velm Daily Herald", "ORG")),
+    ],
+    ids=["place-read-of-an-outlet", "untagged", "two-head-words"],
+)
+def test_a_capitalised_run_ending_in_a_publications_head_word_is_an_outlet(text, tagged, expected):
+    assert expected in _spans(text, tagged)
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged"),
+    [
+        ("Ana Berg Times Her Run Well\nShe ran on Sunday.", [("Ana Berg", "PERSON")]),
+        ("He said Ana Berg News was his source.", [("Ana Berg", "PERSON")]),
+        ("The good News spread fast.", []),
+    ],
+    ids=["title-case-headline", "a-persons-full-name", "a-head-word-alone"],
+)
+def test_no_outlet_from_a_headline_a_person_or_a_head_word_alone(text, tagged):
+    assert all(label != "ORG" for _, label in _spans(text, tagged))
