@@ -183,3 +183,28 @@ def test_a_capitalised_run_ending_in_a_publications_head_word_is_an_outlet(text,
 )
 def test_no_outlet_from_a_headline_a_person_or_a_head_word_alone(text, tagged):
     assert all(label != "ORG" for _, label in _spans(text, tagged))
+
+
+def test_the_navy_alone_is_the_navy_of_the_country_its_article_is_about():
+    found = _entities(
+        [
+            ("a", 0, "Norwegian Navy", "ORG", "model"),
+            ("a", 40, "Navy", "ORG", "model"),
+            ("b", 0, "Norway", "GPE", "model"),
+            ("b", 40, "Navy", "ORG", "model"),
+            ("c", 0, "Chilean Navy", "ORG", "model"),
+            ("c", 40, "Navy", "ORG", "model"),
+        ]
+    )
+    assert ["Navy", "Norwegian Navy"] in found and ["Chilean Navy", "Navy"] in found and len(found) == 3
+
+
+def test_the_ministry_alone_still_says_too_little():
+    found = _entities(
+        [
+            ("a", 0, "Norwegian Ministry of Health", "ORG", "model"),
+            ("b", 0, "Norway", "GPE", "model"),
+            ("b", 40, "Ministry", "ORG", "model"),
+        ]
+    )
+    assert ["Ministry"] in found
