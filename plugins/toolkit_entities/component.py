@@ -411,6 +411,7 @@ def _join_nicknames(doc: Doc, spans: list[Span]) -> list[Span]:
     The given name is one or two capitalised words, the nickname up to three words in quotes, the
     surname one capitalised word; the model must read the given name or the surname as a person."""
     person_at = {i: s for s in spans if s.label_ == "PERSON" for i in range(s.start, s.end)}
+    text = doc_text(doc)
     # where a nickname may open: inside or right after a span ("Vincent '"), or before a person's surname
     openings = set()
     for span in spans:
@@ -436,6 +437,8 @@ def _join_nicknames(doc: Doc, spans: list[Span]) -> list[Span]:
             and (close + 1 in person_at or first in person_at)
         ):
             continue
+        if reads_as_headline_verb(surname.text) and title_case_line(text, doc[first].idx, surname.idx + len(surname)):
+            continue  # a quoted title between a name and the headline's verb ("Ana Berg 'Night Music' Negotiations")
         follower = person_at.get(close + 1)
         if follower is not None and len(follower) > 1:
             continue  # a full name of its own follows ("Ana Berg 'Velm' Tom Orel"): two people
@@ -836,15 +839,16 @@ def _cut_headline_persons(doc: Doc, spans: list[Span]) -> list[Span]:
                     else None
                 )
                 if end is None and span.label_ == "PERSON" and len(span) >= 3:
+                    # from the last word: a surname the story uses again is kept ("Vincent 'The Chin' Gigante")
                     end = next(
                         (
                             e
-                            for e in range(span.end - 1, span.start, -1)
+                            for e in range(span.end, span.start, -1)
                             if doc[e - 1].text[:1].isupper() and _used_elsewhere(doc[e - 1].text, elsewhere)
                         ),
                         None,
                     )
-                if end is not None:
+                if end is not None and end < span.end:
                     span = _new_span(
                         doc,
                         span.start,

@@ -208,3 +208,16 @@ def test_the_ministry_alone_still_says_too_little():
         ]
     )
     assert ["Ministry"] in found
+
+
+def test_a_nicknamed_name_in_a_headline_keeps_the_surname_the_story_uses_again():
+    # the bug: the headline cut dropped the last word even when the story used it ("Vincent 'The Chin")
+    text = "Tomas 'The Hammer' Velgante: Mob Boss Dies In Prison\nVelgante, known as the Hammer, died. Tomas was ill."
+    found = _spans(text, [("Tomas", "PERSON"), ("Velgante", "PERSON")])
+    assert ("Tomas 'The Hammer' Velgante", "PERSON") in found
+
+
+def test_a_quoted_title_between_a_name_and_the_headlines_verb_is_no_nickname():
+    text = "Ana Berg 'Night Music' Negotiations Stall\nAna Berg is in talks to direct Night Music."
+    found = _spans(text, [("Ana Berg", "PERSON")])
+    assert ("Ana Berg", "PERSON") in found and not any("Night" in name for name, label in found if label == "PERSON")
