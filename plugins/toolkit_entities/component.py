@@ -839,11 +839,13 @@ def _cut_headline_persons(doc: Doc, spans: list[Span]) -> list[Span]:
                     else None
                 )
                 if end is None and span.label_ == "PERSON" and len(span) >= 3:
-                    # from the last word: a surname the story uses again is kept ("Vincent 'The Chin' Gigante")
+                    # the last word is the run-on's, except after a quoted nickname: a surname the story
+                    # uses again is kept there ("Vincent 'The Chin' Gigante")
+                    nickname = any(t.text in _OPEN_QUOTES for t in span)
                     end = next(
                         (
                             e
-                            for e in range(span.end, span.start, -1)
+                            for e in range(span.end if nickname else span.end - 1, span.start, -1)
                             if doc[e - 1].text[:1].isupper() and _used_elsewhere(doc[e - 1].text, elsewhere)
                         ),
                         None,

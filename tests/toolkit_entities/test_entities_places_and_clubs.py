@@ -221,3 +221,14 @@ def test_a_quoted_title_between_a_name_and_the_headlines_verb_is_no_nickname():
     text = "Ana Berg 'Night Music' Negotiations Stall\nAna Berg is in talks to direct Night Music."
     found = _spans(text, [("Ana Berg", "PERSON")])
     assert ("Ana Berg", "PERSON") in found and not any("Night" in name for name, label in found if label == "PERSON")
+
+
+def test_an_acronym_may_keep_the_the_its_full_name_drops():
+    found = _entities(
+        [
+            ("a", 0, "Velm Herald", "ORG", "model"),
+            ("b", 0, "TVH", "ORG", "model"),
+            ("c", 0, "VH", "ORG", "model"),
+        ]
+    )
+    assert ["TVH", "VH", "Velm Herald"] in found

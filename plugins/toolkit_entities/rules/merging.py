@@ -370,7 +370,7 @@ class _Merges:
     def _merge_acronyms(self) -> None:
         """An acronym joins the one multi-word name in the corpus whose initials
         it is, when both are read as the same kind of thing ("UN" and "United
-        Nations"); with two candidates it only becomes a suggestion."""
+        Nations", "TVH" and "[The] Velm Herald"); with two candidates it only becomes a suggestion."""
         clusters = self._clusters()
         names: dict[int, str] = {}
         index: dict[str, list[int]] = defaultdict(list)
@@ -387,11 +387,14 @@ class _Merges:
             short = self.text_of[groups[0].rows[0]]
             cls = _label_class(self._cluster_label(groups))
             candidates = []
-            for other in index.get(acronym[:1], ()):
+            # names by their first letter; after a "T", also those the "The" of the initials stands before
+            after_the = index.get(acronym[1:2], []) if acronym[:1] == "T" and acronym[1:2] != "T" else []
+            for other in [*index.get(acronym[:1], ()), *after_the]:
                 if other == root:
                     continue
                 name = names[other]
-                if acronym_of(name, acronym):
+                # a name whose "The" the mentions leave out may keep it in its initials ("THR")
+                if acronym_of(name, acronym) or (acronym[:1] == "T" and acronym_of(f"The {name}", acronym)):
                     candidates.append((other, name, _label_class(self._cluster_label(clusters[other])) == cls))
             if len(candidates) > 1:
                 # several names with these initials: the one named in articles about the same things
