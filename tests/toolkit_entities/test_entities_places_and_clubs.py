@@ -1,5 +1,7 @@
 """Issue #18, second pass on ECB+ losses: places the model reads as persons after "in", police and
-court titles before a name, a person in a line of results, and a club named without its city.
+court titles before a name, a person in a line of results, a club named without its city, outlets
+found by the words around them or by their head word, a surname read as a nationality, "the Navy"
+of the article's country, acronyms that keep "The", and nicknames in headlines.
 Invented names and sentences only."""
 
 from __future__ import annotations
