@@ -14,15 +14,21 @@ Conventions, the same for both systems:
   gold mention is not scored (neither right nor wrong).
 - A predicted mention matches a gold mention when their spans are equal after
   dropping quotation marks around them, a leading "the ", a trailing possessive ("'s", or "'" after an s:
-  "Saints'") and a trailing full stop ("Jr." / "Jr": ECB+'s tokens leave the
+  "Saints'") and a trailing full stop or comma ("Jr." / "Jr": ECB+'s tokens leave the
   stop of an abbreviation that ends a sentence or precedes a comma outside the
-  span) from both; failing that, when it ends where the gold span ends and the
-  gold words before it are all lower-case ("in Queens", "the city of Bandar
-  Abbas": ECB+ annotates some named mentions as the phrase around the name, and
-  the name is what is clustered); failing that, when the gold span is a place
-  and the region it lies in ("in Mannheim, Germany", "Springfield, Mo": ECB+
-  clusters it as the place) and the predicted mention is that place, after
-  lower-case words only.
+  span; "southern Iran,") from both; failing that, when it ends where the gold span
+  ends and the gold words before it are all lower-case, numbers, abbreviations
+  ending in a full stop or prepositions and articles capitalised in a headline
+  ("in Queens", "the city of Bandar Abbas", "35 miles southwest of Bandar Abbas",
+  "Ms. Palin", "Woman Killed In Queens": ECB+ annotates some named mentions as the
+  phrase around the name, and the name is what is clustered); failing that, when
+  the gold span is a place and the region it lies in ("in Mannheim, Germany",
+  "Springfield, Mo": ECB+ clusters it as the place) and the predicted mention is
+  that place, after such words only; failing that, when the predicted mention is
+  the gold span with one capitalised word before it ("Indian Navy" for the gold
+  "Navy", "Texas Department of Criminal Justice" for "Department of Criminal
+  Justice": ECB+ leaves a nationality, place or occupation before a name out of
+  some spans, and the mention names the same thing).
 - The response holds exactly the gold mentions: a matched one sits in its
   predicted cluster (``mentions.entity_id`` for PressLens; the exact string for
   the baseline), restricted to the topic; an unmatched one (the system found no
@@ -98,8 +104,8 @@ def span_key(text: str, start: int, end: int) -> tuple[int, int]:
             end -= 1 if tail[0] == "s" else len(tail)  # "Saints'" -> "Saints"
             piece = text[start:end]
             break
-    if piece.endswith(".") and len(piece) > 1:
-        end -= 1  # "Jr." and "Jr", "N.J." and "N.J" (see the conventions)
+    if piece[-1:] in (".", ",") and len(piece) > 1:
+        end -= 1  # "Jr." and "Jr", "N.J." and "N.J", "southern Iran," (see the conventions)
     return start, end
 
 
@@ -181,15 +187,25 @@ def evaluate(
     return row
 
 
+# prepositions and articles, which a headline capitalises ("Woman Killed In Queens")
+_FUNCTION_WORDS = frozenset({"in", "near", "at", "on", "of", "off", "from", "to", "into", "outside", "the", "a", "an"})
+
+
+def _around_name(words: list[str]) -> bool:
+    """Whether gold words before a name are the phrase around it, not part of it (see the conventions)."""
+    return all(
+        w.islower() or not any(c.isalpha() for c in w) or w.endswith(".") or w.lower() in _FUNCTION_WORDS for w in words
+    )
+
+
 def match(predicted: dict[tuple[int, int], Hashable], text: str, start: int, end: int) -> Hashable | None:
     """The cluster of the predicted mention matching the gold span ``start:end`` (see the conventions)."""
     key = span_key(text, start, end)
     if key in predicted:
         return predicted[key]
-    ends_here = sorted(s for s, e in predicted if e == key[1] and key[0] < s)
+    ends_here = sorted(s for s, e in predicted if e == key[1])
     for s in ends_here:
-        before = text[key[0] : s].split()
-        if all(w.islower() for w in before):
+        if key[0] < s and _around_name(text[key[0] : s].split()):
             return predicted[(s, key[1])]
     # "in Mannheim, Germany": the place before the comma, the region after it one name
     piece = text[key[0] : key[1]]
@@ -198,8 +214,13 @@ def match(predicted: dict[tuple[int, int], Hashable], text: str, start: int, end
     if comma > 0 and piece.count(",") == 1 and region and all(w[:1].isupper() for w in region):
         place_end = key[0] + comma
         for s, e in predicted:
-            if e == place_end and key[0] <= s and all(w.islower() for w in text[key[0] : s].split()):
+            if e == place_end and key[0] <= s and _around_name(text[key[0] : s].split()):
                 return predicted[(s, e)]
+    # "Indian Navy" for the gold "Navy": one capitalised word before the gold span
+    for s in ends_here:
+        before = text[s : key[0]].split()
+        if s < key[0] and len(before) == 1 and before[0][:1].isupper() and text[key[0] - 1].isspace():
+            return predicted[(s, key[1])]
     return None
 
 

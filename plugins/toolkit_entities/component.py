@@ -40,6 +40,7 @@ import re
 import string
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from spacy.language import Language
@@ -193,6 +194,8 @@ class EntitiesComponent:
         if self.teams:
             spans = _places_with_scores_are_teams(doc, spans)
             spans = _names_in_standings_are_teams(doc, spans)
+        spans = _outlets_from_cues(doc, spans)
+        spans = _outlet_names(doc, spans)
         if self.propagate:
             spans = _relabel_by_agreement(spans)
             spans = _recover_repeats(doc, spans)
@@ -408,6 +411,7 @@ def _join_nicknames(doc: Doc, spans: list[Span]) -> list[Span]:
     The given name is one or two capitalised words, the nickname up to three words in quotes, the
     surname one capitalised word; the model must read the given name or the surname as a person."""
     person_at = {i: s for s in spans if s.label_ == "PERSON" for i in range(s.start, s.end)}
+    text = doc_text(doc)
     # where a nickname may open: inside or right after a span ("Vincent '"), or before a person's surname
     openings = set()
     for span in spans:
@@ -433,6 +437,8 @@ def _join_nicknames(doc: Doc, spans: list[Span]) -> list[Span]:
             and (close + 1 in person_at or first in person_at)
         ):
             continue
+        if reads_as_headline_verb(surname.text) and title_case_line(text, doc[first].idx, surname.idx + len(surname)):
+            continue  # a quoted title between a name and the headline's verb ("Ana Berg 'Night Music' Negotiations")
         follower = person_at.get(close + 1)
         if follower is not None and len(follower) > 1:
             continue  # a full name of its own follows ("Ana Berg 'Velm' Tom Orel"): two people
@@ -782,6 +788,8 @@ def _labels_from_cues(spans: list[Span]) -> list[Span]:
     out = []
     for span in spans:
         cue = cue_label(span) if span.label_ in ("PERSON", "ORG", "NORP", "PRODUCT") else None
+        if cue is None and span.label_ == "PERSON" and _after_locative(span):
+            cue = "GPE"  # "a store in Velmar": people are seldom in or near a person
         if cue is not None and cue != span.label_ and (span.label_ == "PERSON" or cue == "GPE"):
             span = _new_span(
                 span.doc,
@@ -793,6 +801,16 @@ def _labels_from_cues(spans: list[Span]) -> list[Span]:
             )
         out.append(span)
     return out
+
+
+def _after_locative(span: Span) -> bool:
+    """Whether ``span`` follows a locative preposition ("in", "near") and is no possessive ("in
+    Berg's view") nor part of a longer run of capitalised words the model left out."""
+    doc = span.doc
+    if span.start == 0 or doc[span.start - 1].lower_ not in LOCATIVE_PREPOSITIONS:
+        return False
+    after = doc[span.end] if span.end < len(doc) else None
+    return after is None or not (after.lower_ in ("'s", "’s", "'") or after.text[:1].isupper())
 
 
 def _cut_headline_persons(doc: Doc, spans: list[Span]) -> list[Span]:
@@ -821,15 +839,18 @@ def _cut_headline_persons(doc: Doc, spans: list[Span]) -> list[Span]:
                     else None
                 )
                 if end is None and span.label_ == "PERSON" and len(span) >= 3:
+                    # the last word is the run-on's, except after a quoted nickname: a surname the story
+                    # uses again is kept there ("Vincent 'The Chin' Gigante")
+                    nickname = any(t.text in _OPEN_QUOTES for t in span)
                     end = next(
                         (
                             e
-                            for e in range(span.end - 1, span.start, -1)
+                            for e in range(span.end if nickname else span.end - 1, span.start, -1)
                             if doc[e - 1].text[:1].isupper() and _used_elsewhere(doc[e - 1].text, elsewhere)
                         ),
                         None,
                     )
-                if end is not None:
+                if end is not None and end < span.end:
                     span = _new_span(
                         doc,
                         span.start,
@@ -940,8 +961,9 @@ def _relabel_by_agreement(spans: list[Span]) -> list[Span]:
             and label in ("ORG", "GPE", "NORP", "PRODUCT", "LOC", "FAC")
             and not (label == "NORP" and looks_like_demonym(span_text))
         ):
-            # "Morozova" (ORG) after "Anna Morozova" (PERSON): a surname, not an organisation
-            if counts[words] <= person_words[words[0]] * 2 or label == "ORG":
+            # "Morozova" (ORG) after "Anna Morozova" (PERSON): a surname, not an organisation; nor a
+            # nationality when it has no nationality's ending, however often the model says so
+            if counts[words] <= person_words[words[0]] * 2 or label in ("ORG", "NORP"):
                 label = "PERSON"
         elif len(words) == 1 and label == "PERSON" and org_heads.get(words[0]) and not person_words.get(words[0]):
             label = "ORG"  # the short form of an organisation the document names in full
@@ -1096,6 +1118,137 @@ def _outlets_read_as_dates(doc: Doc, ents: list[Span]) -> list[Span]:
             continue
         out.append(ent)
     return out
+
+
+# After "told" or "<verb> to", the one told is tagged by the model when a person; an untagged
+# capitalised name there is the outlet or body told ("told Velmwire", "confirmed to Velmwire"),
+# often a common word the model reads as none ("People", "Access").
+_TOLD = frozenset({"told", "tells", "tell", "telling"})
+_GIVEN_TO = frozenset(
+    {
+        "according",
+        "confirmed",
+        "confirms",
+        "confirm",
+        "revealed",
+        "reveals",
+        "explained",
+        "explains",
+        "said",
+        "says",
+        "spoke",
+        "speaking",
+        "talked",
+        "talking",
+    }
+)
+
+
+_OUTLET_HEADS = word_list("outlet_heads", package="toolkit_entities")
+
+
+def _outlet_names(doc: Doc, spans: list[Span]) -> list[Span]:
+    """A run of capitalised words ending in a publication's head word ("Velm Herald", "the Tarn Sun
+    Reporter", "ONE News") is an outlet: one organisation, over the spans the model made of its parts
+    ("Tarn" as a place). A head word alone, at a sentence's start or in a title-case headline, is none."""
+    from spacy.attrs import LOWER
+
+    heads = _cue_hashes()[4]
+    lower = doc.to_array(LOWER).tolist()
+    found = [i for i in range(1, len(lower)) if lower[i] in heads]
+    if not found:
+        return spans
+    text = doc_text(doc)
+    for i in found:
+        head = doc[i]
+        if not head.text[:1].isupper() or head.is_sent_start:
+            continue
+        start = i
+        while start > 0 and i - start < 3:
+            word = doc[start - 1]
+            if not (word.is_alpha and word.text[:1].isupper()) or word.lower_ == "the" or "\n" in word.whitespace_:
+                break
+            start -= 1
+            if word.is_sent_start:
+                break
+        if start == i or title_case_line(text, doc[start].idx, head.idx + len(head)):
+            continue
+        inside = [s for s in spans if s.start < i + 1 and start < s.end]
+        if any(s.start < start or s.end > i + 1 or (s.label_ == "PERSON" and len(s) > 1) for s in inside):
+            continue  # the run cuts a name in two, or holds a person's full name ("Ana Berg Times")
+        outlet = _new_span(doc, start, i + 1, "ORG", source="outlet", spacy_label=inside[0].label_ if inside else None)
+        spans = sorted([*(s for s in spans if s not in inside), outlet], key=lambda s: s.start)
+    return spans
+
+
+@lru_cache(maxsize=1)
+def _cue_hashes() -> tuple[frozenset[int], frozenset[int], int, frozenset[int], frozenset[int]]:
+    """The hashes of the outlet cue words as ``doc.to_array(LOWER)`` gives them (spaCy's string
+    hashes are the same in every vocabulary): "told" words, "<verb> to" verbs, "to", reporting
+    verbs and "is", outlet head words."""
+    from spacy.strings import StringStore
+
+    strings = StringStore()
+    told, given, reporting, heads = (
+        frozenset(strings.add(w) for w in words) for words in (_TOLD, _GIVEN_TO, REPORTING_VERB_FORMS, _OUTLET_HEADS)
+    )
+    return told, given, strings.add("to"), reporting | {strings.add("is")}, heads
+
+
+def _outlets_from_cues(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Untagged names the words around them make an organisation: a capitalised name after "told",
+    "according to" or "confirmed to" ("told Velmwire", "according to VELM"), and a name in capitals
+    before a reporting verb ("KTN reported", "VEL-TASS is reporting"): an outlet or a body."""
+    from spacy.attrs import LOWER
+
+    told, given, to, reporting, _ = _cue_hashes()
+    # the cues are found in the token array: a Token object per word cost more than all the rest
+    lower = doc.to_array(LOWER).tolist()
+    starts = [
+        i
+        for i in range(1, len(lower))
+        if lower[i - 1] in told or (lower[i - 1] == to and i > 1 and lower[i - 2] in given)
+    ]
+    verbs = [i for i in range(1, len(lower)) if lower[i] in reporting]
+    if not starts and not verbs:
+        return spans
+    taken = {i for s in spans for i in range(s.start, s.end)}
+
+    def free_name(i: int) -> bool:
+        token = doc[i]
+        return i not in taken and token.is_alpha and token.text[:1].isupper() and not token.is_sent_start
+
+    found: list[tuple[int, int]] = []
+    for i in starts:
+        end = i
+        while end < len(doc) and end - i < 4 and free_name(end) and (end == i or "\n" not in doc[end - 1].whitespace_):
+            end += 1
+        if end > i and doc[i].text != "I" and not is_title_word(doc[i].text) and doc[i].lower_ not in _MONTHS_DAYS:
+            found.append((i, end))
+    for verb in verbs:
+        if not doc[verb].is_lower or (
+            doc[verb].lower_ == "is" and (verb + 1 >= len(doc) or doc[verb + 1].lower_ != "reporting")
+        ):
+            continue
+        start = verb
+        # a name in capitals, its parts joined by hyphens ("VEL-TASS")
+        while (
+            start > 0
+            and verb - start < 4
+            and (
+                (free_name(start - 1) and doc[start - 1].is_upper)
+                or (doc[start - 1].text == "-" and start - 1 not in taken)
+            )
+        ):
+            start -= 1
+        while start < verb and doc[start].text == "-":
+            start += 1
+        if start < verb and len(doc[start:verb].text) > 1 and doc[start].text != "I":
+            found.append((start, verb))
+    if not found:
+        return spans
+    added = [_new_span(doc, a, b, "ORG", source="cue", spacy_label=None) for a, b in sorted(set(found))]
+    return sorted([*spans, *filter_spans(added)], key=lambda s: s.start)
 
 
 def _metonym_state(span: Span, text: str) -> str | None:

@@ -181,12 +181,34 @@ def eval_coref():
         ("She told ''The Velm Reporter'' so.", "''The Velm Reporter''", "Velm Reporter", True),
         ("The fight was in Velmar, Kastovia on Sunday.", "in Velmar, Kastovia", "Kastovia", False),
         ("He hired Ana Berg, Tom Orel and Lu Vask.", "Ana Berg, Tom Orel and Lu Vask", "Ana Berg", False),
+        ("Storm Floods Homes In Velmar", "In Velmar", "Velmar", True),
+        ("The quake hit 40 miles north of Velm Harbour.", "40 miles north of Velm Harbour", "Velm Harbour", True),
+        ("It struck eastern Kastovia, killing two.", "eastern Kastovia,", "Kastovia", True),
+        ("That led Ms. Berg to resign.", "Ms. Berg", "Berg", True),
+        ("The Kastovian Navy said so.", "Navy", "Kastovian Navy", True),
+        ("The Velm Kastovian Navy said so.", "Navy", "Velm Kastovian Navy", False),
+        ("Ana Berg and Tom Orel met.", "Tom Orel", "Berg and Tom Orel", False),
     ],
-    ids=["plural-possessive", "abbreviation-stop", "place-and-region", "quotes", "region-is-not-the-place", "a-list"],
+    ids=[
+        "plural-possessive",
+        "abbreviation-stop",
+        "place-and-region",
+        "quotes",
+        "region-is-not-the-place",
+        "a-list",
+        "headline-preposition",
+        "distance-before-place",
+        "trailing-comma",
+        "honorific-in-gold",
+        "nationality-left-out-of-gold",
+        "two-words-before-gold",
+        "a-lower-case-word-before-is-no-modifier",
+    ],
 )
 def test_eval_coref_mention_matching(eval_coref, text, gold, predicted, matches):
     start = text.index(gold)
-    p_start = text.index(predicted, start)
+    # the predicted mention at or after the gold span, else the one that begins before it ("Kastovian Navy")
+    p_start = text.find(predicted, start) if predicted in text[start:] else text.index(predicted)
     found = eval_coref.predicted_by_article([("x", p_start, p_start + len(predicted), "E1")], {"x": text})["x"]
     assert (eval_coref.match(found, text, start, start + len(gold)) == "E1") is matches
 

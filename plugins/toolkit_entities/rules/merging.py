@@ -103,13 +103,21 @@ class _Merges:
         model gave them (the vote settles the label later). Only a city read as
         a club in a line of sports results stays apart from the city."""
         first: dict[tuple[tuple[str, ...], str], int] = {}
+        # a club stays apart only from the place it is named after: a person in a line of results
+        # ("Ana Berg 2 Tom Orel 1") is the person read elsewhere
+        places: set[tuple[str, ...]] = set()
+        if self._team_rows:
+            rows_of_key: dict[tuple[str, ...], list[int]] = defaultdict(list)
+            for g in self._live():
+                rows_of_key[g.key].extend(i for i in g.rows if i not in self._team_rows)
+            places = {key for key, rows in rows_of_key.items() if _label_class(self._vote(rows)) == "place"}
         for g in self._live():
             if self._countryless_body(g) is not None:
                 continue  # "the Foreign Ministry" of one article may be another country's: see _merge_bodies
             if self._lone_person(g):
                 continue  # "Bush" of one article may be another Bush: see _merge_lone_names
             # an article that lists the name with scores talks about the club throughout
-            team = bool(self._team_rows) and any(i in self._team_rows for i in g.rows)
+            team = g.key in places and any(i in self._team_rows for i in g.rows)
             key = g.key
             if len(key) > 1 and key[-1] in COMPANY_SUFFIXES and _label_class(self._vote(g.rows)) == "org":
                 key = key[:-1]  # "Vesta Holdings Corp." is "Vesta Holdings"
@@ -272,8 +280,10 @@ class _Merges:
         begins or ends with it: the only one, else the one whose articles share the most other names
         with its own (a corpus often has several Bushes; the story around tells them apart). A lone
         organisation word ("Saints") joins an organisation's full name ("New Orleans Saints") the
-        same way. With no clear choice it stays alone."""
+        same way, and a multi-word one ("Red Sox") a full name that is it after a place the corpus
+        names ("Boston Red Sox"). With no clear choice it stays alone."""
         clusters = self._clusters()
+        place_keys = {g.key for g in self._live() if _label_class(self._vote(g.rows)) == "place"}
         full = {
             root: gs
             for root, gs in clusters.items()
@@ -290,14 +300,14 @@ class _Merges:
                 by_end[g.key[-1]].add(r)
         context = _CoMentions(clusters)
         for root, groups in list(clusters.items()):
-            if root in full or self._cluster_label(groups) not in ("PERSON", "ORG", "NORP", "GPE"):
-                continue
+            label = self._cluster_label(groups)
+            if label not in ("PERSON", "ORG", "NORP", "GPE") or (root in full and label != "ORG"):
+                continue  # a full person name is no part of another; an organisation's may be ("Red Sox")
             key = max((g.key for g in groups), key=len)
             if key[0].startswith("@") or not self._may_be_name_part(groups):
                 continue  # countries, acronyms, titles and nationality words are not partial person names
-            label = self._cluster_label(groups)
-            if label != "PERSON" and len(key) > 1:
-                continue  # a multi-word organisation is not a partial person name
+            if label not in ("PERSON", "ORG") and len(key) > 1:
+                continue
             # an organisation word joins organisations only ("Saints"), a person word persons only,
             # unless the model read a surname as an organisation ("Morozova"): then persons too
             wanted = ("PERSON", "ORG") if label == "ORG" else ("PERSON",)
@@ -305,11 +315,21 @@ class _Merges:
                 continue  # "the Police", "the Ministry": a kind of body, not a name
             # through the index of first and last words: comparing with every full name was quadratic
             near = by_end.get(key[0], set()) | by_end.get(key[-1], set())
-            candidates = [
-                r
-                for r in sorted(near, key=order.__getitem__)
-                if full_label[r] in wanted and any(len(g.key) > len(key) and _is_part(key, g.key) for g in full[r])
-            ]
+            if label == "ORG" and len(key) > 1:
+                # a multi-word organisation is no partial person name: only its place may be left out
+                candidates = [
+                    r
+                    for r in sorted(near, key=order.__getitem__)
+                    if full_label[r] == "ORG"
+                    and r != root
+                    and any(g.key[-len(key) :] == key and g.key[: -len(key)] in place_keys for g in full[r])
+                ]
+            else:
+                candidates = [
+                    r
+                    for r in sorted(near, key=order.__getitem__)
+                    if full_label[r] in wanted and any(len(g.key) > len(key) and _is_part(key, g.key) for g in full[r])
+                ]
             if label == "ORG" and any(full_label[r] == "ORG" for r in candidates):
                 candidates = [r for r in candidates if full_label[r] == "ORG"]
             if len(candidates) > 1:
@@ -350,7 +370,7 @@ class _Merges:
     def _merge_acronyms(self) -> None:
         """An acronym joins the one multi-word name in the corpus whose initials
         it is, when both are read as the same kind of thing ("UN" and "United
-        Nations"); with two candidates it only becomes a suggestion."""
+        Nations", "TVH" and "[The] Velm Herald"); with two candidates it only becomes a suggestion."""
         clusters = self._clusters()
         names: dict[int, str] = {}
         index: dict[str, list[int]] = defaultdict(list)
@@ -367,11 +387,14 @@ class _Merges:
             short = self.text_of[groups[0].rows[0]]
             cls = _label_class(self._cluster_label(groups))
             candidates = []
-            for other in index.get(acronym[:1], ()):
+            # names by their first letter; after a "T", also those the "The" of the initials stands before
+            after_the = index.get(acronym[1:2], []) if acronym[:1] == "T" and acronym[1:2] != "T" else []
+            for other in [*index.get(acronym[:1], ()), *after_the]:
                 if other == root:
                     continue
                 name = names[other]
-                if acronym_of(name, acronym):
+                # a name whose "The" the mentions leave out may keep it in its initials ("THR")
+                if acronym_of(name, acronym) or (acronym[:1] == "T" and acronym_of(f"The {name}", acronym)):
                     candidates.append((other, name, _label_class(self._cluster_label(clusters[other])) == cls))
             if len(candidates) > 1:
                 # several names with these initials: the one named in articles about the same things

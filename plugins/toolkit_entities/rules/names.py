@@ -475,6 +475,8 @@ def nationality_country(text: str) -> str | None:
 
 # Head nouns of government bodies ("Ministry", "Department"): lexicon/body_heads.txt.
 BODY_HEADS = _BODY_HEADS = word_list("body_heads", package=_PACKAGE)
+# Heads that name a country's whole body alone ("the Navy"): lexicon/sole_body_heads.txt.
+_SOLE_BODY_HEADS = word_list("sole_body_heads", package=_PACKAGE)
 # Words that add nothing to which body it is: "Ministry of Foreign Affairs" is the "Foreign Ministry".
 _BODY_FILLER = frozenset({"of", "the", "for", "and", "affairs", "s"})
 _SPELLINGS = {"defence": "defense", "labour": "labor", "ministries": "ministry", "departments": "department"}
@@ -511,9 +513,11 @@ def body_name(text: str) -> BodyName | None:
     (None, 'ministry', frozenset({'foreign'}))
     >>> body_name("Kastovian Defence Ministry") == body_name("Sundrian Defense Ministry"), body_name("Anna Berg")
     (False, None)
+    >>> body_name("Navy"), body_name("Ministry")
+    ((None, 'navy', frozenset()), None)
     """
     words = [w for w in name_tokens(text, drop_titles=False) if w]
-    if len(words) < 2:
+    if len(words) < 2 and not (words and words[0] in _SOLE_BODY_HEADS):
         return None
     country = None
     for n in (3, 2, 1):  # a country or its adjective first: "North Korean ...", "Russia's ..."
@@ -534,8 +538,8 @@ def body_name(text: str) -> BodyName | None:
     if len(heads) != 1 or not 1 <= len(words) <= 4:
         return None  # no head, or a body inside a body ("Defence Ministry's Equipment Department")
     qualifiers = frozenset(w for w in words if w != heads[0])
-    if not qualifiers and country is None:
-        return None  # "the Ministry" alone says too little
+    if not qualifiers and country is None and heads[0] not in _SOLE_BODY_HEADS:
+        return None  # "the Ministry" alone says too little; "the Navy" is the country's
     return BodyName((country, heads[0], qualifiers))
 
 
