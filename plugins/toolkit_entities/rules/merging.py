@@ -30,6 +30,7 @@ from .names import (
     name_key,
     name_tokens,
     nationality_country,
+    strip_accents,
     token_key,
 )
 
@@ -359,6 +360,10 @@ class _Merges:
                 continue
             names[other] = self._display_name(gs)
             index[names[other][:1].upper()].append(other)
+        # the capitals a name could spell: acronym_of matches each letter of an acronym with a word's initial or a
+        # capital inside a word, so a name lacking one of the acronym's letters is skipped without the full test
+        # (68 000 tests were a fifth of this step on 840 articles)
+        spells = {other: frozenset(strip_accents(name).upper()) for other, name in names.items()}
         context = _CoMentions(clusters)
         for root, groups in list(clusters.items()):
             acronym = next((g.key[1] for g in groups if g.key[0] == "@acronym"), None)
@@ -366,9 +371,10 @@ class _Merges:
                 continue
             short = self.text_of[groups[0].rows[0]]
             cls = _label_class(self._cluster_label(groups))
+            letters = frozenset(c for c in acronym.upper() if "A" <= c <= "Z")
             candidates = []
             for other in index.get(acronym[:1], ()):
-                if other == root:
+                if other == root or not letters <= spells[other]:
                     continue
                 name = names[other]
                 if acronym_of(name, acronym):
