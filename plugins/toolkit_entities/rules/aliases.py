@@ -499,6 +499,9 @@ def load_alias_table(path: str | os.PathLike[str] | None) -> AliasTable:
 def _parse_yaml(text: str, path: Path) -> Any:
     import yaml
 
+    fast = _parse_yaml_without_aliases(text)
+    if fast is not _NOT_PARSED:
+        return fast
     loader = None
     try:
         loader = _loader_class()(text)  # the reader checks the characters already
@@ -514,6 +517,30 @@ def _parse_yaml(text: str, path: Path) -> Any:
     finally:
         if loader is not None:
             loader.dispose()
+
+
+_NOT_PARSED = object()
+
+
+def _parse_yaml_without_aliases(text: str) -> Any:
+    """The file's data read by libyaml when it has no YAML aliases (none can expand), else ``_NOT_PARSED``.
+
+    The bounded Python loader took 1.4 s for the 7 000 entries of 840 articles, read on every run (and
+    twice: by ``validate`` and by the step); libyaml's parser checks for aliases and reads it in 0.2 s.
+    A file with aliases, a file libyaml refuses, or a PyYAML without libyaml goes to the bounded
+    loader, which says what is wrong.
+    """
+    import yaml
+
+    c_loader = getattr(yaml, "CSafeLoader", None)
+    if c_loader is None:
+        return _NOT_PARSED
+    try:
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=c_loader)):
+            return _NOT_PARSED
+        return yaml.load(text, Loader=c_loader)
+    except yaml.YAMLError:
+        return _NOT_PARSED
 
 
 def _short_yaml_error(exc: Exception) -> str:
