@@ -532,13 +532,12 @@ def _parse_yaml_without_aliases(text: str) -> Any:
     """
     import yaml
 
-    c_loader = getattr(yaml, "CSafeLoader", None)
-    if c_loader is None:
+    if not hasattr(yaml, "CSafeLoader"):
         return _NOT_PARSED
     try:
-        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=c_loader)):
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.CSafeLoader)):
             return _NOT_PARSED
-        return yaml.load(text, Loader=c_loader)
+        return yaml.load(text, Loader=yaml.CSafeLoader)
     except yaml.YAMLError:
         return _NOT_PARSED
 
