@@ -21,6 +21,9 @@ caches hit almost every time there, so it flatters the figures). Larger runs (th
 memory run at ``--n-large``) repeat the texts with varied ids and dates. Articles are
 written as JSONL shards of 500, so the loader streams them shard by shard.
 
+The +1 % run's tables are compared with those of a run from scratch on the same articles
+(``incremental_check``, with the workers): the memos may only save work, never change a table.
+
 The workers run's time is broken down from its manifest's ``timings`` (model load,
 worker start, spaCy, plugin extract, sending results, table building, cache, corpus steps).
 """
@@ -435,7 +438,7 @@ def main() -> None:
         "--skip",
         default="",
         help="comma-separated steps to skip: bare,single,workers,cached,"
-        "incremental,incremental_more,dask,large,selection",
+        "incremental,incremental_more,incremental_check,dask,large,selection",
     )
     parser.add_argument("--work", default="/tmp/presslens-scale", help="scratch folder (emptied first)")
     parser.add_argument("--output", default=str(RESULTS / "scale.json"))
@@ -517,6 +520,13 @@ def main() -> None:
         "incremental_more",
         "analyze",
         {**base, "inputs": corpus_in + [str(work / "more")], "out": str(work / "out-more")},
+    )
+    # the tables of the +1 % run must be those of a run from scratch on the same articles (the step memos and
+    # the cleaning memo only save work): analysed afresh with the workers, compared in the summary
+    step(
+        "incremental_check",
+        "analyze",
+        {**base, "workers": args.workers, "inputs": corpus_in + [str(work / "new")], "out": str(work / "out-fresh")},
     )
     step("workers", "analyze", {**base, "workers": args.workers, "inputs": corpus_in, "out": str(work / "out-workers")})
     step(
@@ -714,6 +724,8 @@ def summarise(args: argparse.Namespace, m: dict[str, dict[str, Any]], work: Path
         s["dask_tables"] = compare_tables(work / "out-single-first", work / "out-dask")
     if "workers" in m and "single" in m:
         s["workers_tables"] = compare_tables(work / "out-single-first", work / "out-workers")
+    if "incremental_check" in m and "incremental" in m:
+        s["incremental_tables"] = compare_tables(work / "out-fresh", work / "out-single")
     small = m.get("rss_n") or m.get("single")
     if "large" in m and small:
         s["rss_n_mb"] = round(peak(small), 1)
@@ -739,6 +751,7 @@ def summarise(args: argparse.Namespace, m: dict[str, dict[str, Any]], work: Path
         if "rss_large_mb" in s
         else None,
         "dask_tables_equal": s["dask_tables"]["equal"] if "dask_tables" in s else None,
+        "incremental_tables_equal": s["incremental_tables"]["equal"] if "incremental_tables" in s else None,
         # the new articles cost what articles cost in the first run (fixed costs and corpus steps aside)
         "incremental_per_article": (s["incremental"]["per_article_ratio"] or 99)
         <= TARGETS["incremental_per_article_max"]

@@ -20,7 +20,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -420,8 +420,10 @@ class _Loader:
         exclude: Mapping[str, str],  # absolute path -> why it is not an article
         max_chars: int | None,
         output: str | None = None,
+        cleaner: Callable[[str], tuple[str, list[tuple[int, int, str]]]] = clean_text,
     ) -> None:
         self.clean = clean
+        self.cleaner = cleaner
         self.layout = layout
         self.report = report
         self.metadata = metadata
@@ -987,7 +989,7 @@ class _Loader:
         removed: list[tuple[int, int, str]] = []
         text = raw
         if self.clean and cleaned_by is None:
-            text, removed = clean_text(raw)
+            text, removed = self.cleaner(raw)
         meta_key = self._metadata_key(article)
         meta = self.metadata.get(meta_key) if meta_key is not None else None
         changes: dict[str, Any] = {"text": text, "raw_text": raw, "removed": tuple(removed)}
@@ -1309,6 +1311,7 @@ def iter_articles(
     columns: ColumnsSpec = None,
     max_chars: int | None = DEFAULT_MAX_CHARS,
     output: str | os.PathLike[str] | None = None,
+    cleaner: Callable[[str], tuple[str, list[tuple[int, int, str]]]] = clean_text,
 ) -> Iterator[Article]:
     """Stream articles from ``inputs``, recording every input in ``report``.
 
@@ -1319,6 +1322,9 @@ def iter_articles(
     Articles longer than ``max_chars`` characters are skipped with a reason
     (``None``: no limit). Nothing inside the folder ``output`` (the run's ``--out``),
     nor any other folder PressLens wrote, is read: each is skipped with a reason.
+
+    With ``clean``, each text goes through ``cleaner`` (:func:`~toolkit.cleaning.clean_text`, or
+    something that gives what it gives: the pipeline passes a :class:`toolkit._memo.CleaningMemo`'s).
     """
     if isinstance(inputs, (str, os.PathLike, pd.DataFrame, Article)):
         inputs = [inputs]
@@ -1350,6 +1356,7 @@ def iter_articles(
         exclude=exclude,
         max_chars=max_chars,
         output=os.path.realpath(os.fspath(output)) if output is not None else None,
+        cleaner=cleaner,
     )
     yield from loader.run(inputs)
     for key in sorted(set(meta) - set(loader.matched_metadata)):

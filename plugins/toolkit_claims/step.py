@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from toolkit.sdk import StepContext, conform, empty_table, load_model, release_free_memory, stable_id, values
+from toolkit.sdk import StepContext, StepMemo, conform, empty_table, load_model, release_free_memory, stable_id, values
 
 from .rules.anaphora import ArticleQuote, _antecedents, _Grouping
 from .rules.claimants import ArticleContext, QuoteClaim, _entity_names, read_claim
@@ -94,7 +94,7 @@ def claims_step(tables: Mapping[str, pd.DataFrame], context: StepContext) -> dic
     the model is loaded only if some quote has no reading.
     """
     options = ClaimOptions.from_mapping(context.options)
-    return {"claims": build_claims(tables, nlp=lambda: _nlp(options.model), options=options)}
+    return {"claims": build_claims(tables, nlp=lambda: _nlp(options.model), options=options, memo=context.memo)}
 
 
 @lru_cache(maxsize=2)
@@ -113,7 +113,12 @@ def claim_id(quote_id: str, claimant: str) -> str:
 
 
 def build_claims(
-    tables: Mapping[str, pd.DataFrame], *, nlp: Any, options: ClaimOptions = ClaimOptions(), chunk_rows: int = 2048
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    nlp: Any,
+    options: ClaimOptions = ClaimOptions(),
+    chunk_rows: int = 2048,
+    memo: StepMemo | None = None,
 ) -> pd.DataFrame:
     """Claims from the ``quotes`` table, using ``mentions``, ``entities``, ``events`` and ``timexes`` when present.
 
@@ -129,6 +134,9 @@ def build_claims(
     slice is what grouping needs, one small int per claim (which distinct
     features it has) and its stance: at 10 000 articles, per-claim Python rows
     and whole-corpus per-article tuples had taken this step to +248 MB.
+
+    ``memo`` (the step's, when the run has a cache) keeps each story thread's clustering of
+    claims, so a run that adds articles clusters only the threads they changed.
     """
     quotes = tables.get("quotes")
     if quotes is None or quotes.empty:
@@ -256,7 +264,7 @@ def build_claims(
         return empty_table("claims")
     claims = _concat(frames)
     del frames
-    group_ids, method = state.group(values(claims["claim_id"]), config=options.grouping)
+    group_ids, method = state.group(values(claims["claim_id"]), config=options.grouping, memo=memo)
     claims["group_id"] = pd.array(group_ids, dtype=claims["group_id"].dtype)
     claims["grouping_method"] = [method] * len(claims)
     duplicated = claims["claim_id"].duplicated().to_numpy()

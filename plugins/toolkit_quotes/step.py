@@ -89,6 +89,7 @@ def corpus_step(tables: Mapping[str, pd.DataFrame], context: StepContext) -> dic
             [str(a) for a in values(quotes["article_id"])],
             list(values(quotes["content"])),
             options=provenance_options(context.options),
+            memo=context.memo,
         ),
         index=quotes.index,
         dtype=object,

@@ -152,3 +152,72 @@ def test_changed_options_start_an_empty_memo_and_an_article_gone_leaves_it(tmp_p
         toolkit.analyze(inputs, out=out, plugins=["memo_probe"], quiet=True)
     assert COMPUTED == ["harbour"]
     assert not (out / ".cache" / key).exists()
+
+
+# ---------------------------------------------------------------------------
+# the cleaning memo: every run reads all its inputs, and cleaning was most of that
+
+
+BOILERPLATE = "Harbour reopens\n\nFerries resumed service on Tuesday.\nShare this story\nRead also: Tides\n"
+
+
+def test_cleaning_memo_gives_clean_texts_result_and_is_read_back(tmp_path):
+    from toolkit._memo import CleaningMemo
+    from toolkit.cleaning import clean_text
+
+    first = CleaningMemo(tmp_path / "cleaning.memo")
+    assert first.clean(BOILERPLATE) == clean_text(BOILERPLATE) and first.reused == 0
+    first.save()
+    again = CleaningMemo(tmp_path / "cleaning.memo")
+    assert again.clean(BOILERPLATE) == clean_text(BOILERPLATE) and again.reused == 1
+    plain = "Growers counted the apples twice.\n"
+    assert again.clean(plain) == (plain, []) and again.reused == 1  # a text it had not seen is cleaned
+    again.save()
+    assert CleaningMemo(tmp_path / "cleaning.memo")._stored.keys() == again._used.keys()
+
+
+def test_a_damaged_cleaning_memo_is_cleaned_again(tmp_path):
+    from toolkit._memo import CleaningMemo
+    from toolkit.cleaning import clean_text
+
+    memo = CleaningMemo(tmp_path / "cleaning.memo")
+    memo.clean(BOILERPLATE)
+    memo.save()
+    path = tmp_path / "cleaning.memo"
+    path.write_bytes(path.read_bytes().replace(b"share prompt", b"share prompX"))  # fails its checksum
+    damaged = CleaningMemo(path)
+    assert damaged.clean(BOILERPLATE) == clean_text(BOILERPLATE) and damaged.reused == 0
+
+
+def test_a_run_reads_cleaning_back_and_gives_the_same_articles(tmp_path, blank_model):
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    (inputs / "harbour.txt").write_text(BOILERPLATE)
+    write(inputs, ["orchard"])
+    with registry.enabled(memo_probe()):
+        first = toolkit.analyze(inputs, out=out, plugins=["memo_probe"], quiet=True)
+        write(inputs, ["bridge"])  # not an unchanged re-run: the inputs are read and cleaned
+        added = toolkit.analyze(inputs, out=out, plugins=["memo_probe"], quiet=True)
+    assert (out / ".cache" / added.manifest["cache"]["key"] / "cleaning.memo").is_file()
+    assert "Share this story" not in added.articles.set_index("article_id").loc["harbour", "text"]
+    kept = added.articles[added.articles["article_id"] != "bridge"].reset_index(drop=True)
+    assert kept.drop(columns=["story_id"], errors="ignore").equals(
+        first.articles.drop(columns=["story_id"], errors="ignore")
+    )
+
+
+def test_the_model_loads_while_the_cache_is_read_when_an_article_is_new(tmp_path, blank_model, monkeypatch):
+    """Issue 22: an incremental run loaded the model only at the first new article, after reading every
+    cached one; now it starts loading at once, on a thread, and not at all when nothing is new."""
+    started: list[str] = []
+    monkeypatch.setattr(engines.ArticleProcessor, "preload", lambda self: started.append("model"))
+    inputs, out = write(tmp_path / "in", ["harbour"]), tmp_path / "out"
+    with registry.enabled(memo_probe()):
+        toolkit.analyze(inputs, out=out, plugins=["memo_probe"], quiet=True)
+        assert started == ["model"]
+        (out / "manifest.json").unlink()  # not an unchanged re-run: every article is read from the cache
+        toolkit.analyze(inputs, out=out, plugins=["memo_probe"], quiet=True)
+        assert started == ["model"], "the model was loaded although every article came from the cache"
+        write(inputs, ["bridge"])
+        toolkit.analyze(inputs, out=out, plugins=["memo_probe"], quiet=True)
+    assert started == ["model", "model"]

@@ -204,3 +204,40 @@ def test_a_neighbour_of_the_kept_group_alone_is_scored_again_after_a_merge(monke
     labels = grouping._average_linkage([a] * 5 + [b, c], CONFIG)
     assert labels == [0] * 7
     assert _partition(labels) == _partition(_dense_reference([a] * 5 + [b, c], CONFIG.threshold))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_block_memo_gives_the_groups_of_a_fresh_run_when_a_block_changes(seed, tmp_path):
+    """Issue #22: each block's clustering is read back from the step memo; a block that gained claims
+    (a new article in its story) is clustered again, and every id equals that of a run without the memo."""
+    from toolkit.sdk import StepMemo
+
+    rng = random.Random(seed)
+    vocabulary = ["~weapon", "~transfer", "price", "law", "vote", "border", "oil", "rocket", "court"]
+
+    def claims(n):
+        terms = [frozenset(rng.sample(vocabulary, rng.randint(1, 3))) for _ in range(n)]
+        return terms, [frozenset(rng.sample(["ostlandia", "westmark"], rng.randint(0, 1))) for _ in range(n)]
+
+    terms, entities = claims(24)
+    blocks = [i % 4 for i in range(24)]
+    added_terms, added_entities = claims(3)  # a new article's claims, all in block 2
+
+    def group(memo, extra):
+        n = 24 + extra
+        return group_claims(
+            [f"c{i}" for i in range(n)],
+            texts=[""] * n,
+            terms=terms + added_terms[:extra],
+            entities=entities + added_entities[:extra],
+            blocks=blocks + [2] * extra,
+            links=[(0, 4)],
+            config=CONFIG,
+            memo=memo,
+        )[0]
+
+    first = StepMemo(tmp_path)
+    assert group(first, 0) == group(None, 0) and first.computed == 4
+    again = StepMemo(tmp_path)
+    assert group(again, 3) == group(None, 3)
+    assert (again.reused, again.computed) == (3, 1)  # only the block that gained claims is clustered again

@@ -244,3 +244,28 @@ def test_corpus_step_reads_back_the_table_in_out(tmp_path):
         assert {"Choe Son Hui", "Choi Song Hee", "Varga group"} <= names and len(names) == 3
         kept = load_alias_table(tmp_path / "aliases.yaml")
         assert kept.decided(sid).status == "rejected" and kept.entries == table.entries
+
+
+def test_libyaml_reads_a_table_without_aliases_as_the_bounded_loader_does(tmp_path):
+    """Issue 22: the table a run wrote is read back by libyaml (0.2 s instead of 1.4 s for 7 000 entries);
+    the data must be what the bounded Python loader gives, quoted oddities and all."""
+    from toolkit_entities.rules.aliases import _NOT_PARSED, _loader_class, _parse_yaml_without_aliases
+
+    text = (
+        "entities:\n"
+        "- name: Velm Harbour Authority\n  label: ORG\n  aliases: [VHA, 'yes', '2024-01-02', \"null\"]\n"
+        '- name: "Ostra: the Port"\n  label: GPE\n  aliases: []\n'
+        "never_merge:\n- [Kell, Kells]\n"
+        "suggestions:\n- {a: Ana Ruiz, b: A. Ruiz, status: open, score: 0.5}\n"
+    )
+    bounded = _loader_class()(text)
+    try:
+        expected = bounded.get_single_data()
+    finally:
+        bounded.dispose()
+    assert _parse_yaml_without_aliases(text) == expected
+    assert _parse_yaml_without_aliases("a: &x [1]\nb: *x\n") is _NOT_PARSED  # aliases: the bounded loader reads it
+    path = tmp_path / "aliases.yaml"
+    path.write_text("entities: [\n", encoding="utf-8")
+    with pytest.raises(AliasTableError, match="not valid YAML"):  # libyaml refuses it: the bounded loader says why
+        load_alias_table(path)

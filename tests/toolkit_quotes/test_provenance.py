@@ -271,3 +271,32 @@ def test_the_bundled_sample_shows_a_relayed_quote_and_a_syndicated_copy(tmp_path
     assert articles.loc["014_kellin_strikes_syndicated", "duplicate_of"] == "008_kellin_strikes"
     page = render_quote_provenance(corpus)
     assert "First seen:</strong> Paul Ambery, in Eastbridge Monitor on 2024-01-05" in page
+
+
+def test_verdicts_are_read_back_from_the_step_memo_and_give_the_same_ids(tmp_path, monkeypatch):
+    """Issue 22: a run that adds articles compares again nearly all the pairs the last run compared;
+    their verdicts come from the step memo, and the ids are those of a run without it."""
+    from toolkit.sdk import StepMemo
+    from toolkit_quotes.rules import provenance
+
+    quotes = [
+        "The tunnel under the estuary will carry freight trains by the spring of next year.",
+        "the tunnel under the estuary will carry freight trains by the spring of next year",
+        "The tunnel under the estuary will carry the freight trains by next spring, he said.",
+        "Nobody on the council has read the full report on the estuary tunnel yet, she said.",
+    ]
+    ids, articles = ["q1", "q2", "q3", "q4"], ["a", "b", "c", "d"]
+    new = "The council has not read the full report on the estuary tunnel yet, she said."
+    expected = link_quotes(ids, articles, quotes)
+    expected_added = link_quotes([*ids, "q5"], [*articles, "e"], [*quotes, new])
+    compared: list[str] = []
+    real = provenance._same_quotation
+    monkeypatch.setattr(provenance, "_same_quotation", lambda a, b, opts: compared.append(a + b) or real(a, b, opts))
+
+    assert link_quotes(ids, articles, quotes, memo=StepMemo(tmp_path)) == expected
+    assert compared, "the first run compares"
+    compared.clear()
+    assert link_quotes(ids, articles, quotes, memo=StepMemo(tmp_path)) == expected
+    assert compared == []  # every verdict read back
+    assert link_quotes([*ids, "q5"], [*articles, "e"], [*quotes, new], memo=StepMemo(tmp_path)) == expected_added
+    assert compared and all(normalise_quote(new) in pair for pair in compared)  # only pairs with the new quote

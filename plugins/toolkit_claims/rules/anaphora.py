@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from toolkit.sdk import StepMemo
+
 from .grouping import Frame, GroupingConfig, generic_claims, group_claims
 from .passages import _paragraph_start
 from .words import META_CONCEPTS
@@ -155,8 +157,11 @@ class _Grouping:
         if self.texts is not None:
             self.texts.append(text)
 
-    def group(self, claim_ids: Sequence[str], *, config: GroupingConfig) -> tuple[list[str], str]:
-        """Group ids (see :func:`group_claims`), after pointing-back claims took their antecedents' features."""
+    def group(
+        self, claim_ids: Sequence[str], *, config: GroupingConfig, memo: StepMemo | None = None
+    ) -> tuple[list[str], str]:
+        """Group ids (see :func:`group_claims`, which keeps each block's clustering in ``memo``), after
+        pointing-back claims took their antecedents' features."""
         distinct = list(self.features)
         takes = _inherit(self.feature_of, self.antecedents, self.quote_run, [f[2] for f in distinct])
         feature_of = [self.feature_of[k] for k in takes]
@@ -189,4 +194,5 @@ class _Grouping:
             pointing=pointing,
             anchors=self.anchors,
             config=config,
+            memo=memo,
         )

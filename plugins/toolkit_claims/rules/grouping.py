@@ -28,8 +28,9 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+import orjson
 
-from toolkit.sdk import stable_id, word_list
+from toolkit.sdk import StepMemo, stable_id, word_list
 
 from .words import CONCEPTS, CUE_STANCE
 
@@ -286,6 +287,7 @@ def group_claims(
     pointing: Sequence[bool] | None = None,
     anchors: Sequence[tuple[str, ...]] | None = None,
     config: GroupingConfig = GroupingConfig(),
+    memo: StepMemo | None = None,
 ) -> tuple[list[str], str]:
     """A deterministic group id per claim, and which method was used ("embeddings+lexical" or "lexical").
 
@@ -302,6 +304,10 @@ def group_claims(
     claim marked in ``followers`` (it states what a linked claim says, "the
     agency noted that Russia discovered this", and its own words would only
     dilute that claim's group's average similarity with the others).
+
+    With ``memo`` (the step's :class:`toolkit.sdk.StepMemo`), each block's clustering is kept under
+    the content of what decides it (see :func:`_block_key`), so a run that adds a few articles
+    clusters again only the blocks they changed. Not with embeddings: those are not in the key.
 
     >>> ids, how = group_claims(["a", "b", "c"], texts=["", "", ""],
     ...     terms=[frozenset({"~weapon", "~transfer"}), frozenset({"~weapon", "~transfer", "x"}), frozenset({"law"})],
@@ -330,13 +336,36 @@ def group_claims(
             "embeddings='auto' for the lexical fallback."
         )
     global_vectors = _tfidf_vectors(terms)
-    # words weighed by their rarity in the claim's own story: there, the story's topic words ("the watch",
-    # "the biopic") say nothing about which of its claims two claims are
-    vectors: list[dict[str, float]] = [{}] * n
     positions_of: dict[int, list[int]] = {}
     for i in range(n):
         positions_of.setdefault(blocks[i] if blocks is not None else 0, []).append(i)
-    for positions in positions_of.values():
+    by_block: dict[int, list[int]] = {}
+    for i in range(n):
+        if (generic is None or not generic[i]) and (followers is None or not followers[i]):
+            by_block.setdefault(blocks[i] if blocks is not None else 0, []).append(i)
+    links_of: dict[int, list[tuple[int, int]]] = {}  # each block's links, by position in the block's claims
+    local = {p: (block, k) for block, positions in by_block.items() for k, p in enumerate(positions)}
+    for i, j in links:
+        if i in local and j in local and local[i][0] == local[j][0]:
+            links_of.setdefault(local[i][0], []).append((local[i][1], local[j][1]))
+    del local
+    keys: dict[int, str] = {}
+    found: dict[int, list[int]] = {}  # the blocks the memo knows: their labels
+    if memo is not None and encoder is None:
+        for block, positions in by_block.items():
+            keys[block] = _block_key(
+                positions, positions_of[block], terms, entities, frames, stances, links_of.get(block, ()), config
+            )
+            stored = memo.get(keys[block])
+            labels = orjson.loads(stored) if stored is not None else None
+            if isinstance(labels, list) and len(labels) == len(positions):
+                found[block] = labels
+    # words weighed by their rarity in the claim's own story: there, the story's topic words ("the watch",
+    # "the biopic") say nothing about which of its claims two claims are (only the blocks clustered below)
+    vectors: list[dict[str, float]] = [{}] * n
+    for block, positions in positions_of.items():
+        if block in found:
+            continue
         for p, vector in zip(positions, _tfidf_vectors([terms[p] for p in positions])):
             vectors[p] = vector
     # claims with the same objects share one _Features (they are immutable), so copies cost a pointer each
@@ -355,20 +384,18 @@ def group_claims(
     if encoder is not None:
         embedded = encoder.encode(list(texts), normalize_embeddings=True, show_progress_bar=False, batch_size=64)
         method = "embeddings+lexical"
-    by_block: dict[int, list[int]] = {}
-    for i in range(n):
-        if (generic is None or not generic[i]) and (followers is None or not followers[i]):
-            by_block.setdefault(blocks[i] if blocks is not None else 0, []).append(i)
     parent = list(range(n))  # union-find over claims: blocks' groups, then links and anchors join them
-    for positions in by_block.values():
-        local = {p: k for k, p in enumerate(positions)}
-        inside = [(local[i], local[j]) for i, j in links if i in local and j in local]
-        labels = _average_linkage(
-            [features[p] for p in positions],
-            config,
-            links=inside,
-            embedded=embedded[positions] if embedded is not None else None,
-        )
+    for block, positions in by_block.items():
+        labels = found.get(block)
+        if labels is None:
+            labels = _average_linkage(
+                [features[p] for p in positions],
+                config,
+                links=links_of.get(block, ()),
+                embedded=embedded[positions] if embedded is not None else None,
+            )
+            if block in keys:
+                memo.put(keys[block], orjson.dumps(labels))
         for k, label in enumerate(labels):
             _union(parent, positions[k], positions[label])
     for i, j in links:
@@ -397,6 +424,41 @@ def group_claims(
     # the id names the members, so it is the same on every run over the same input
     names = {root: stable_id(*sorted(ids), prefix="G", length=10) for root, ids in members.items()}
     return [names[root] for root in roots], method
+
+
+def _block_key(
+    positions: Sequence[int],
+    everyone: Sequence[int],
+    terms: Sequence[frozenset[str]],
+    entities: Sequence[frozenset[str]],
+    frames: Sequence[Frame] | None,
+    stances: Sequence[str] | None,
+    links: Sequence[tuple[int, int]],
+    config: GroupingConfig,
+) -> str:
+    """The memo key of one block's clustering: all that :func:`_average_linkage` reads of it.
+
+    That is the compared claims' entities, frames and stances, their links, the configuration,
+    and the terms of ``everyone`` in the block (the compared claims' word weights are their
+    rarity among all of the block's claims, see :func:`_tfidf_vectors`), with which of those
+    are compared.
+    """
+    where = {p: k for k, p in enumerate(everyone)}
+
+    def frame(k: int) -> Any:
+        f = frames[k] if frames is not None else None
+        return None if f is None else [sorted(f.predicates), sorted(f.themes), sorted(f.participants)]
+
+    content = [
+        repr(config),
+        [sorted(terms[p]) for p in everyone],
+        [where[p] for p in positions],
+        [sorted(entities[p]) for p in positions],
+        [frame(p) for p in positions],
+        [stances[p] if stances is not None else None for p in positions],
+        [list(pair) for pair in links],
+    ]
+    return StepMemo.key(orjson.dumps(content))
 
 
 def _same_frame_pairs(
