@@ -927,12 +927,18 @@ def _shape(content: Span, tokens: _Tokens) -> str:
 
 
 def _noun_holder(noun: Token) -> Span | None:
-    """Who holds a message noun: its possessor ("Smith's claim") or the by-phrase ("a claim by Smith")."""
+    """Who holds a message noun: its possessor ("Smith's claim"), the subject of a verb read as a noun
+    ("the mayor plans to …"), or the by-phrase ("a claim by Smith")."""
     from .speakers import named_modifier, noun_phrase
 
     for child in noun.children:
         if child.dep_ == "poss":
             return noun_phrase(child)
+    # a verb read as a noun ("the candidate plans to …", "Smith's Claim That …"): the parser gave it a subject
+    # (+3 speakers on 160 PolNeAR train articles, none lost)
+    subjects = [c for c in noun.children if c.dep_ == "nsubj" and c.i < noun.i]
+    if subjects and not any(c.lemma_ == "be" and c.i < noun.i for c in noun.children):  # "X is the issue": a noun
+        return noun_phrase(subjects[-1])
     named = named_modifier(noun)
     if named is not None:
         return named
