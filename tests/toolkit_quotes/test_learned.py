@@ -303,3 +303,96 @@ def test_the_trees_decide_when_the_model_has_them():
     # a new cue's cut the linear part scores below the floor is not worth the trees: never kept
     floored = replace(with_trees, floor=0.5)
     assert floored.probabilities(found).tolist() == [0.0, 0.0]
+
+
+# the model's own quotes are resolved the rules' way (find.attribute) -------------------------------------
+def test_a_quote_only_the_model_finds_keeps_every_speaker_and_claims_agree(parse):
+    """Bug: a new cue's quote kept one speaker for "X and Y …" while claims split it into two claims."""
+    import pandas as pd
+
+    import toolkit
+    from toolkit.registry import registry
+    from toolkit_quotes.rules import find_quotes
+    from toolkit_quotes.rules.learned import refine
+
+    text = "The summit ended. Norvia and Kestria voiced doubts about the tariffs."
+    doc = parse(text)
+    cue = text.index("doubts")
+    assert not [q for q in find_quotes(doc)[0] if q.cue_start == cue], "the rules alone must miss this quote"
+    mine = [q for q in refine(doc, find_quotes(doc)[0]) if q.cue_start == cue]
+    assert len(mine) == 1 and mine[0].source == "learned"
+    row = mine[0].row(text)
+    assert row["speakers"] == ["Norvia", "Kestria"]
+    assert row["speaker_ref_text"] == "Norvia"  # the first speaker stays in the contract columns
+    if "claims" not in registry.names():
+        pytest.skip("claims plugin not installed")
+    corpus = toolkit.analyze(
+        [pd.DataFrame({"article_id": ["a"], "text": [text]})],
+        plugins=["quotes", *(n for n in ("entities", "claims") if n in registry.names())],
+        options={"quotes": {"model": "learned"}},
+        quiet=True,
+        cache=False,
+    )
+    quote = corpus.quotes[corpus.quotes["cue_start"] == cue]
+    assert list(quote["speakers"].iloc[0]) == ["Norvia", "Kestria"]
+    claimants = corpus.claims[corpus.claims["quote_id"] == quote["quote_id"].iloc[0]]["claimant_name"]
+    assert sorted(claimants) == ["Kestria", "Norvia"]
+
+
+def test_a_new_quote_takes_its_relay_the_rules_way_unless_a_rule_quote_holds_it(parse):
+    from toolkit_quotes.rules.find import attribute
+    from toolkit_quotes.rules.records import Draft, Quote
+
+    text = "Ostland voiced doubts about the tariffs, according to the Norvian News Agency."
+    doc = parse(text)
+    cue = text.index("doubts")
+
+    def draft():
+        start = text.index("about")
+        return Draft(
+            kind="indirect",
+            content=(start, text.index(",")),
+            cue=(cue, cue + len("doubts")),
+            speaker=doc.char_span(0, len("Ostland")),
+            source="learned",
+        )
+
+    (alone,) = attribute(doc, [draft()], settled=[])
+    assert text[alone.via_start : alone.via_end] == "the Norvian News Agency"
+    assert alone.speaker_ref_start == 0 and alone.speakers == ()
+    # a rule's quote cued later in the sentence is the relay's nearer quote: it keeps it
+    said = text.index("tariffs")
+    rival = Quote(kind="indirect", content_start=0, content_end=5, cue_start=said, cue_end=said + 7)
+    (second,) = attribute(doc, [draft()], settled=[rival])
+    assert second.via_start is None
+
+
+def test_a_verb_read_as_a_noun_holds_its_subject():
+    """A parser reading "plans" as a noun with a subject: the subject holds it; "X is the issue" is a noun."""
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from toolkit_quotes.rules.learned import _noun_holder
+
+    words = ["The", "new", "mayor", "plans", "to", "leave", "."]
+    doc = Doc(
+        Vocab(),
+        words=words,
+        heads=[2, 2, 3, 3, 5, 3, 3],
+        deps=["det", "amod", "nsubj", "ROOT", "aux", "xcomp", "punct"],
+        pos=["DET", "ADJ", "NOUN", "NOUN", "PART", "VERB", "PUNCT"],
+        tags=["DT", "JJ", "NN", "NNS", "TO", "VB", "."],
+        lemmas=["the", "new", "mayor", "plan", "to", "leave", "."],
+    )
+    assert _noun_holder(doc[3]).text == "The new mayor"
+    words = ["Trade", "is", "the", "issue", "."]
+    doc = Doc(
+        Vocab(),
+        words=words,
+        heads=[3, 3, 3, 3, 3],
+        deps=["nsubj", "cop", "det", "ROOT", "punct"],
+        pos=["NOUN", "AUX", "DET", "NOUN", "PUNCT"],
+        tags=["NN", "VBZ", "DT", "NN", "."],
+        lemmas=["trade", "be", "the", "issue", "."],
+    )
+    assert _noun_holder(doc[3]) is None

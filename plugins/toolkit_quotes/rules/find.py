@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from collections.abc import Sequence
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from toolkit.sdk import doc_text
 
@@ -226,18 +227,70 @@ def _take_over(outer: Draft, inner: Draft) -> None:
     outer.cue, outer.cue_token = inner.cue, inner.cue_token
 
 
-def _resolve_all(doc: Doc, drafts: list[Draft]) -> list[Quote]:
+def attribute(doc: Doc, drafts: list[Draft], *, settled: Sequence[Quote]) -> list[Quote]:
+    """Quotes found outside the rules (the learned model's new cues) given relays and speakers the rules' way.
+
+    ``settled`` are the quotes kept beside them, already resolved: they compete for the relays, are the
+    earlier speakers a "he" or "the agency" may stand for, and their contents are not speakers.
+    """
+    stretches, _ = scan_quotes(doc_text(doc))
+    # the settled quotes as drafts, so that a relay goes to the quote the rules would give it; the quotes
+    # relay_quotes drafts of its own are the rules' already, and are dropped with the list
+    rivals = [as_draft(doc, q) for q in settled]
+    relay_quotes(doc, rivals + drafts, stretches)
+    return _resolve_all(doc, drafts, settled=settled)
+
+
+def as_draft(doc: Doc, quote: Quote) -> Draft:
+    """A quote as the draft it was, for the passes that work on drafts."""
+    speaker = None
+    if quote.speaker_start is not None and quote.speaker_end is not None:
+        speaker = doc.char_span(quote.speaker_start, quote.speaker_end, alignment_mode="expand")
+    cue = (quote.cue_start, quote.cue_end) if quote.cue_start is not None and quote.cue_end is not None else None
+    via = (quote.via_start, quote.via_end) if quote.via_start is not None and quote.via_end is not None else None
+    cue_span = doc.char_span(cue[0], cue[1], alignment_mode="expand") if cue is not None else None
+    return Draft(
+        kind=quote.kind,
+        content=(quote.content_start, quote.content_end),
+        parts=list(quote.content_parts),
+        cue=cue,
+        cue_token=cue_span.root.i if cue_span is not None and len(cue_span) else None,
+        speaker=speaker,
+        via=via,
+        source=quote.source,
+    )
+
+
+def _resolve_all(doc: Doc, drafts: list[Draft], *, settled: Sequence[Quote] = ()) -> list[Quote]:
     quotes: list[Quote] = []
     # built once: each speaker asks them by bisection
     earlier = EarlierSpeakers()
-    contents = RangeIndex([d.content for d in drafts if d.kind in ("direct", "mixed", "partial")])
-    messages = RangeIndex([d.content for d in drafts])
+    spans = [d.content for d in drafts] + [(q.content_start, q.content_end) for q in settled]
+    kinds = [d.kind for d in drafts] + [q.kind for q in settled]
+    contents = RangeIndex([span for span, kind in zip(spans, kinds) if kind in ("direct", "mixed", "partial")])
+    messages = RangeIndex(spans)
     people = {(p.start_char, p.end_char) for p in person_mentions(doc)}
     # "Wilkins said …" tagged an organisation after "Kristen Wilkins" was named: the surname of a person
     surnames = {surname(p.text) for p in person_mentions(doc) if p.label_ == "PERSON"}
     resolved: dict[int, tuple] = {}
     co_speakers: dict[int, tuple[CoSpeaker, ...]] = {}
-    for draft in sorted(drafts, key=lambda d: d.cue[0] if d.cue else d.content[0]):
+    # the settled quotes speak in their turn: earlier speakers for the drafts after them
+    order: list[Draft | Quote] = [*drafts, *settled]
+    for draft in sorted(order, key=_cue_start):
+        if isinstance(draft, Quote):
+            if draft.speaker_start is not None and draft.speaker_end is not None:
+                _remember(
+                    doc,
+                    earlier,
+                    doc.char_span(draft.speaker_start, draft.speaker_end, alignment_mode="expand"),
+                    draft.speaker_ref_start,
+                    draft.speaker_ref_end,
+                    draft.speaker_resolution,
+                    draft.content_start,
+                    people=people,
+                    surnames=surnames,
+                )
+            continue
         speaker = draft.speaker
         if draft.inherited_from is not None and id(draft.inherited_from) in resolved:
             res = resolved[id(draft.inherited_from)]
@@ -274,34 +327,7 @@ def _resolve_all(doc: Doc, drafts: list[Draft]) -> list[Quote]:
                     for phrase, r in zip(phrases, resolutions)
                 )
         resolved[id(draft)] = (ref_start, ref_end, confidence, how)
-        if ref_start is not None and ref_end is not None:
-            ref = doc.char_span(ref_start, ref_end, alignment_mode="expand")
-            if (
-                (ref_start, ref_end) in people
-                or how == "pronoun"
-                or (ref is not None and surname(ref.text) in surnames)
-            ):
-                label = "PERSON"
-            elif how == "office":
-                label = "ORG"  # an office or its organisation: never the antecedent of "he" or "she"
-            else:
-                label = ref.root.ent_type_ if ref is not None else ""
-            if label not in ("PERSON", "ORG", "GPE", "NORP") and ref is not None and ref.root.tag_ in ("NNS", "NNPS"):
-                label = "PLURAL"  # "the report's authors": what a later "they" stands for
-            at = speaker.start_char if speaker is not None else draft.content[0]
-            earlier.add(EarlierSpeaker(at=at, ref_start=ref_start, ref_end=ref_end, label=label))
-        elif (
-            speaker is not None
-            and len(speaker) > 1
-            and speaker.root.tag_ in ("NNS", "NNPS")
-            and speaker.root.lemma_.lower() in ROLE_NOUNS | REPRESENTATIVE_NOUNS
-        ):
-            # an unresolved group of people ("the report's authors") is still who a later "they" is
-            earlier.add(
-                EarlierSpeaker(
-                    at=speaker.start_char, ref_start=speaker.start_char, ref_end=speaker.end_char, label="PLURAL"
-                )
-            )
+        _remember(doc, earlier, speaker, ref_start, ref_end, how, draft.content[0], people=people, surnames=surnames)
         parts = tuple(sorted(set(draft.parts or [draft.content])))
         via = as_medium(doc, draft.via)
         quotes.append(
@@ -326,3 +352,48 @@ def _resolve_all(doc: Doc, drafts: list[Draft]) -> list[Quote]:
         )
     quotes.sort(key=lambda q: (q.content_start, q.content_end))
     return quotes
+
+
+def _cue_start(item: Draft | Quote) -> int:
+    if isinstance(item, Quote):
+        return item.cue_start if item.cue_start is not None else item.content_start
+    return item.cue[0] if item.cue else item.content[0]
+
+
+def _remember(
+    doc: Doc,
+    earlier: EarlierSpeakers,
+    speaker: Span | None,
+    ref_start: int | None,
+    ref_end: int | None,
+    how: str,
+    content_start: int,
+    *,
+    people: set[tuple[int, int]],
+    surnames: set[str],
+) -> None:
+    """A resolved speaker as an earlier speaker, labelled with what a later "he", "they" or "the agency" stands for."""
+    if ref_start is not None and ref_end is not None:
+        ref = doc.char_span(ref_start, ref_end, alignment_mode="expand")
+        if (ref_start, ref_end) in people or how == "pronoun" or (ref is not None and surname(ref.text) in surnames):
+            label = "PERSON"
+        elif how == "office":
+            label = "ORG"  # an office or its organisation: never the antecedent of "he" or "she"
+        else:
+            label = ref.root.ent_type_ if ref is not None else ""
+        if label not in ("PERSON", "ORG", "GPE", "NORP") and ref is not None and ref.root.tag_ in ("NNS", "NNPS"):
+            label = "PLURAL"  # "the report's authors": what a later "they" stands for
+        at = speaker.start_char if speaker is not None else content_start
+        earlier.add(EarlierSpeaker(at=at, ref_start=ref_start, ref_end=ref_end, label=label))
+    elif (
+        speaker is not None
+        and len(speaker) > 1
+        and speaker.root.tag_ in ("NNS", "NNPS")
+        and speaker.root.lemma_.lower() in ROLE_NOUNS | REPRESENTATIVE_NOUNS
+    ):
+        # an unresolved group of people ("the report's authors") is still who a later "they" is
+        earlier.add(
+            EarlierSpeaker(
+                at=speaker.start_char, ref_start=speaker.start_char, ref_end=speaker.end_char, label="PLURAL"
+            )
+        )

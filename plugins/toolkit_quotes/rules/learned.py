@@ -54,10 +54,11 @@ from spacy.tokens import Doc, Span, Token
 
 from toolkit.sdk import doc_text
 
+from .find import as_draft, attribute
 from .marks import Stretch, scan_quotes
 from .records import Quote
 from .spans import kind_for, line_part, trim
-from .speakers import resolve_speaker, speaker_of
+from .speakers import speaker_of
 
 __all__ = ["Candidate", "COLUMNS", "Forest", "LearnedModel", "candidates", "context", "load_model", "refine", "WEIGHTS"]
 
@@ -926,12 +927,18 @@ def _shape(content: Span, tokens: _Tokens) -> str:
 
 
 def _noun_holder(noun: Token) -> Span | None:
-    """Who holds a message noun: its possessor ("Smith's claim") or the by-phrase ("a claim by Smith")."""
+    """Who holds a message noun: its possessor ("Smith's claim"), the subject of a verb read as a noun
+    ("the mayor plans to …"), or the by-phrase ("a claim by Smith")."""
     from .speakers import named_modifier, noun_phrase
 
     for child in noun.children:
         if child.dep_ == "poss":
             return noun_phrase(child)
+    # a verb read as a noun ("the candidate plans to …", "Smith's Claim That …"): the parser gave it a subject
+    # (+3 speakers on 160 PolNeAR train articles, none lost)
+    subjects = [c for c in noun.children if c.dep_ == "nsubj" and c.i < noun.i]
+    if subjects and not any(c.lemma_ == "be" and c.i < noun.i for c in noun.children):  # "X is the issue": a noun
+        return noun_phrase(subjects[-1])
     named = named_modifier(noun)
     if named is not None:
         return named
@@ -1048,23 +1055,15 @@ def refine(doc: Doc, rule_quotes: list[Quote], model: LearnedModel | None = None
         numbers=model.forest is not None,
     )
     scored = list(zip(found, model.probabilities(found).tolist()))
-    quotes = []
-    for candidate, p in choose(text, scored, model.threshold, model.rule_threshold):
-        quote = candidate.quote
-        if quote.source == "learned" and quote.speaker_start is not None and quote.speaker_end is not None:
-            speaker = doc.char_span(quote.speaker_start, quote.speaker_end, alignment_mode="expand")
-            resolution = resolve_speaker(doc, speaker, exclude_around=quote.speaker_start)
-            quote = replace(
-                quote,
-                speaker_ref_start=resolution.ref_start,
-                speaker_ref_end=resolution.ref_end,
-                speaker_confidence=resolution.confidence,
-                speaker_resolution=resolution.how,
-            )
-        # speaker_confidence stays the rules' resolution confidence: the dev bins (speaker_probability) measure
-        # whether the speaker *span* is right (PolNeAR's Source is "he" as often as a name), not whether the
-        # name it resolves to is, so mapping through them would give an unresolved "he" 0.88
-        quote = replace(quote, confidence=round(p, 3))
-        quotes.append(quote)
+    kept = choose(text, scored, model.threshold, model.rule_threshold)
+    # speaker_confidence stays the rules' resolution confidence: the dev bins (speaker_probability) measure
+    # whether the speaker *span* is right (PolNeAR's Source is "he" as often as a name), not whether the
+    # name it resolves to is, so mapping through them would give an unresolved "he" 0.88
+    quotes = [replace(c.quote, confidence=round(p, 3)) for c, p in kept if c.quote.source != "learned"]
+    new = {c.quote.cue_start: round(p, 3) for c, p in kept if c.quote.source == "learned"}
+    if new:
+        # the model's new cues get speakers, co-speakers and relays the rules' way, beside the rules' quotes
+        drafts = [as_draft(doc, c.quote) for c, _ in kept if c.quote.source == "learned"]
+        quotes += [replace(q, confidence=new[q.cue_start]) for q in attribute(doc, drafts, settled=quotes)]
     quotes.sort(key=lambda q: (q.content_start, q.content_end))
     return quotes
