@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 
 import pytest
 
@@ -37,29 +38,23 @@ def test_the_weights_are_small_data_with_everything_inference_needs():
     assert (WEIGHTS.parent / "MODEL_CARD.md").is_file(), "the weights ship with their model card"
 
 
-def test_probability_rises_with_the_evidence_and_stays_a_probability():
+def _neutral_model(**changes: Any) -> Any:
+    """A model with no weights, bias 0, thresholds 0.5 and an identity calibration, changed by ``changes``."""
     from toolkit_quotes.rules.learned import LearnedModel
 
-    model = LearnedModel(
-        weights={"a": 2.0, "b": -1.0}, bias=0.0, cue_lemmas={}, threshold=0.5, rule_threshold=0.5, platt=(1.0, 0.0)
-    )
+    base = {"weights": {}, "bias": 0.0, "cue_lemmas": {}, "threshold": 0.5, "rule_threshold": 0.5, "platt": (1.0, 0.0)}
+    return LearnedModel(**{**base, **changes})
+
+
+def test_probability_rises_with_the_evidence_and_stays_a_probability():
+    model = _neutral_model(weights={"a": 2.0, "b": -1.0})
     assert model.probability(["a"]) > model.probability([]) > model.probability(["b"])
     assert model.probability(["a"] * 100) <= 1.0 and model.probability(["b"] * 100) >= 0.0
     assert math.isclose(model.probability([]), 0.5)
 
 
 def test_speaker_confidence_is_mapped_through_the_dev_bins():
-    from toolkit_quotes.rules.learned import LearnedModel
-
-    model = LearnedModel(
-        weights={},
-        bias=0.0,
-        cue_lemmas={},
-        threshold=0.5,
-        rule_threshold=0.5,
-        platt=(1.0, 0.0),
-        speaker_bins=((0.5, 0.4), (1.0, 0.9)),
-    )
+    model = _neutral_model(speaker_bins=((0.5, 0.4), (1.0, 0.9)))
     assert model.speaker_probability(0.3) == 0.4
     assert model.speaker_probability(0.95) == 0.9
 
@@ -67,18 +62,8 @@ def test_speaker_confidence_is_mapped_through_the_dev_bins():
 def test_the_token_vector_part_counts_only_when_the_model_has_one():
     import numpy as np
 
-    from toolkit_quotes.rules.learned import LearnedModel
-
-    plain = LearnedModel(weights={}, bias=0.0, cue_lemmas={}, threshold=0.5, rule_threshold=0.5, platt=(1.0, 0.0))
-    dense = LearnedModel(
-        weights={},
-        bias=0.0,
-        cue_lemmas={},
-        threshold=0.5,
-        rule_threshold=0.5,
-        platt=(1.0, 0.0),
-        dense=np.array([1.0, -1.0], dtype=np.float32),
-    )
+    plain = _neutral_model()
+    dense = _neutral_model(dense=np.array([1.0, -1.0], dtype=np.float32))
     vector = np.array([2.0, 0.5], dtype=np.float32)
     assert math.isclose(plain.logit([], vector), 0.0)
     assert math.isclose(dense.logit([], vector), 1.5)
@@ -278,10 +263,10 @@ def test_the_trees_decide_when_the_model_has_them():
 
     import numpy as np
 
-    from toolkit_quotes.rules.learned import COLUMNS, Forest, LearnedModel
+    from toolkit_quotes.rules.learned import COLUMNS, Forest
 
     found = [_candidate(0, (9, 46), 4), _candidate(1, (60, 80), 50)]
-    linear = LearnedModel(weights={}, bias=0.0, cue_lemmas={}, threshold=0.5, rule_threshold=0.5, platt=(1.0, 0.0))
+    linear = _neutral_model()
     # one stump on the rank column: a cut ranked first scores +2, the others -2
     stump = Forest(
         columns=COLUMNS,
@@ -295,9 +280,7 @@ def test_the_trees_decide_when_the_model_has_them():
         baseline=0.0,
     )
     assert np.allclose(linear.probabilities(found), 0.5)
-    with_trees = LearnedModel(
-        weights={}, bias=0.0, cue_lemmas={}, threshold=0.5, rule_threshold=0.5, platt=(1.0, 0.0), forest=stump
-    )
+    with_trees = _neutral_model(forest=stump)
     assert np.allclose(with_trees.probabilities(found), 1 / (1 + np.exp(-2.0)))
     assert with_trees.probabilities([]).shape == (0,)
     # a new cue's cut the linear part scores below the floor is not worth the trees: never kept
