@@ -43,6 +43,7 @@ from toolkit.sdk import doc_text, stable_id
 
 from .rules import Quote, QuoteOptions, find_quotes
 from .rules.learned import load_model, refine
+from .rules.memo import per_doc_memo
 
 __all__ = [
     "make_quotes",
@@ -94,9 +95,12 @@ class QuotesComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         ensure_extensions()
-        quotes, problems = find_quotes(doc, options=self.options)
-        if self.model == "learned":
-            quotes = refine(doc, quotes)
+        # one memo scope for the rules and the learned pass: both ask for the article's people, sentences and
+        # stated genders, and the Doc does not change between them (a scope each rebuilt them: half the pass)
+        with per_doc_memo(doc):
+            quotes, problems = find_quotes(doc, options=self.options)
+            if self.model == "learned":
+                quotes = refine(doc, quotes)
         doc._.presslens_quote_model = self.model
         doc._.presslens_quotes = tuple(quotes)
         doc._.presslens_quote_records = quote_records(doc._.presslens_article_id or "", quotes)
