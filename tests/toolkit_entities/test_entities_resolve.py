@@ -286,3 +286,17 @@ def test_names_one_letter_apart_stay_apart_in_one_article_or_unrelated_stories()
     apart = _run([("a", 0, "Dana Rait", "PERSON"), ("b", 0, "Dana Raite", "PERSON"), ("b", 20, "Oslo", "GPE")])
     persons = apart["mentions"][apart["mentions"]["label"] == "PERSON"]
     assert persons["entity_id"].nunique() == 2
+
+
+def test_a_body_named_without_its_second_body_word_is_the_same_body():
+    result = _run(
+        [
+            ("a", 0, "Merton Police Department", "ORG"),
+            ("b", 0, "Merton Police", "ORG"),
+            ("c", 0, "Merton Police", "ORG"),
+            ("c", 30, "Merton Council", "ORG"),
+        ]
+    )
+    by_text = result["mentions"].groupby("text")["entity_id"].agg(set)
+    assert by_text["Merton Police"] == by_text["Merton Police Department"]
+    assert by_text["Merton Council"] != by_text["Merton Police"]

@@ -301,23 +301,26 @@ class _Merges:
         with its own (a corpus often has several Bushes; the story around tells them apart). A lone
         organisation word ("Saints") joins an organisation's full name ("New Orleans Saints") the
         same way, and a multi-word one ("Red Sox") a full name that is it after a place the corpus
-        names ("Boston Red Sox"). With no clear choice it stays alone."""
+        names ("Boston Red Sox") or before a second body word ("Velm Police" + "Department"). With
+        no clear choice it stays alone."""
         clusters = self._clusters()
         place_keys = {g.key for g in self._live() if _label_class(self._vote(g.rows)) == "place"}
         full = {
             root: gs
             for root, gs in clusters.items()
             if self._cluster_label(gs) in ("PERSON", "ORG")
-            and max(len(g.key) for g in gs) > 1
-            and not any(g.key[0].startswith("@") for g in gs)
+            # a full name, though its acronym may have joined it already ("Velm Micro Devices (VMD)")
+            and max((len(g.key) for g in gs if not g.key[0].startswith("@")), default=0) > 1
+            and not any(g.key[0] == "@country" for g in gs)
         }
         full_label = {root: self._cluster_label(gs) for root, gs in full.items()}
         order = {root: k for k, root in enumerate(full)}
         by_end: dict[str, set[int]] = defaultdict(set)
         for r, gs in full.items():
             for g in gs:
-                by_end[g.key[0]].add(r)
-                by_end[g.key[-1]].add(r)
+                if not g.key[0].startswith("@"):
+                    by_end[g.key[0]].add(r)
+                    by_end[g.key[-1]].add(r)
         context = _CoMentions(clusters)
         for root, groups in list(clusters.items()):
             label = self._cluster_label(groups)
@@ -336,13 +339,18 @@ class _Merges:
             # through the index of first and last words: comparing with every full name was quadratic
             near = by_end.get(key[0], set()) | by_end.get(key[-1], set())
             if label == "ORG" and len(key) > 1:
-                # a multi-word organisation is no partial person name: only its place may be left out
+                # a multi-word organisation is no partial person name: only its place may be left out, or
+                # a second body word after its own ("Velm Police" of the "Velm Police Department")
                 candidates = [
                     r
                     for r in sorted(near, key=order.__getitem__)
                     if full_label[r] == "ORG"
                     and r != root
-                    and any(g.key[-len(key) :] == key and g.key[: -len(key)] in place_keys for g in full[r])
+                    and any(
+                        (g.key[-len(key) :] == key and g.key[: -len(key)] in place_keys)
+                        or (g.key[:-1] == key and key[-1] in BODY_HEADS and g.key[-1] in BODY_HEADS)
+                        for g in full[r]
+                    )
                 ]
             else:
                 candidates = [
