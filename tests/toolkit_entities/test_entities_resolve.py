@@ -300,3 +300,8 @@ def test_a_body_named_without_its_second_body_word_is_the_same_body():
     by_text = result["mentions"].groupby("text")["entity_id"].agg(set)
     assert by_text["Merton Police"] == by_text["Merton Police Department"]
     assert by_text["Merton Council"] != by_text["Merton Police"]
+
+
+def test_a_site_named_with_its_web_address_is_the_organisation():
+    result = _run([("a", 0, "Vesta", "ORG"), ("b", 0, "Vesta.com", "ORG"), ("c", 0, "Vesta.com Inc.", "ORG")])
+    assert result["mentions"]["entity_id"].nunique() == 1

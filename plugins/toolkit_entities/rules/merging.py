@@ -139,8 +139,8 @@ class _Merges:
             # an article that lists the name with scores talks about the club throughout
             team = g.key in places and any(i in self._team_rows for i in g.rows)
             key = g.key
-            if len(key) > 1 and key[-1] in COMPANY_SUFFIXES and _label_class(self._vote(g.rows)) == "org":
-                key = key[:-1]  # "Vesta Holdings Corp." is "Vesta Holdings"
+            while len(key) > 1 and key[-1] in COMPANY_SUFFIXES and _label_class(self._vote(g.rows)) == "org":
+                key = key[:-1]  # "Vesta Holdings Corp." is "Vesta Holdings", "Vesta.com Inc." is "Vesta"
             if len(key) >= 3 and not key[0].startswith("@"):
                 # a long name written with a word in the singular or the plural is one name
                 # ("Central Election Commission", "Central Elections Commission")
