@@ -303,5 +303,14 @@ def test_a_body_named_without_its_second_body_word_is_the_same_body():
 
 
 def test_a_site_named_with_its_web_address_is_the_organisation():
-    result = _run([("a", 0, "Vesta", "ORG"), ("b", 0, "Vesta.com", "ORG"), ("c", 0, "Vesta.com Inc.", "ORG")])
-    assert result["mentions"]["entity_id"].nunique() == 1
+    # the same name, not a shorter one: "Vesta" joins "Vesta.com" even beside another Vesta company
+    result = _run(
+        [
+            ("a", 0, "Vesta", "ORG"),
+            ("b", 0, "Vesta.com", "ORG"),
+            ("c", 0, "Vesta.com Inc.", "ORG"),
+            ("d", 0, "Vesta Holdings", "ORG"),
+        ]
+    )
+    by_text = result["mentions"].set_index("text")["entity_id"]
+    assert by_text["Vesta"] == by_text["Vesta.com"] == by_text["Vesta.com Inc."] != by_text["Vesta Holdings"]
