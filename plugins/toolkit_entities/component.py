@@ -55,8 +55,10 @@ from .rules.ids import mention_id
 from .rules.names import (
     NAME_LABELS,
     ROLE_WORDS,
+    acronym_of,
     capital_state,
     clean_surface,
+    is_acronym,
     is_country,
     is_title_word,
     looks_like_demonym,
@@ -199,6 +201,7 @@ class EntitiesComponent:
         if self.propagate:
             spans = _relabel_by_agreement(spans)
             spans = _recover_repeats(doc, spans)
+            spans = _recover_acronyms(doc, spans)
             spans = _recover_countries(doc, spans)
         spans = filter_spans(spans)  # sorted by start already
         text = doc_text(doc)
@@ -1035,6 +1038,33 @@ def _recover_repeats(doc: Doc, spans: list[Span]) -> list[Span]:
         if end - start == 1 and (doc[start].is_sent_start and doc[start].pos_ != "PROPN"):
             continue  # a capitalised common word opening a sentence
         found.append(_new_span(doc, start, end, label, source="propagated", spacy_label=None))
+    return filter_spans([*spans, *found]) if found else spans
+
+
+def _recover_acronyms(doc: Doc, spans: list[Span]) -> list[Span]:
+    """An untagged acronym made of the initials of an organisation the document names in full
+    ("Halvern Micro Devices ... HMD") is that organisation's: the small model misses many capitals
+    it has not seen, and an acronym stands for the name the article spelled out. Not in text
+    written all in capitals, where every word looks like an acronym."""
+    if _mostly_upper(doc):
+        return spans
+    text = doc_text(doc)
+    expansions = {text[s.start_char : s.end_char]: s.label_ for s in spans if s.label_ in ("ORG", "FAC") and len(s) > 1}
+    if not expansions:
+        return spans
+    taken = {i for s in spans for i in range(s.start, s.end)}
+    found = []
+    for token in doc:
+        if token.i in taken or not is_acronym(token.text) or len(token.text.replace(".", "")) < 3:
+            continue
+        line_start = text.rfind("\n", 0, token.idx) + 1
+        line_end = text.find("\n", token.idx)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        if not any(c.islower() for c in line):
+            continue  # a headline in capitals: its words are no acronyms
+        labels = {label for name, label in expansions.items() if acronym_of(name, token.text)}
+        if len(labels) == 1:
+            found.append(_new_span(doc, token.i, token.i + 1, labels.pop(), source="propagated", spacy_label=None))
     return filter_spans([*spans, *found]) if found else spans
 
 

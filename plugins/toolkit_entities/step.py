@@ -14,9 +14,11 @@
    Russian Federation), "Long Name (ACRONYM)" pairs merge, a person's name with
    fewer words joins the one fuller name containing it ("Dirk Kempthorne",
    "Dirk A. Kempthorne"), and a lone surname joins the one full name in the
-   corpus that ends (or begins) with it. Names
-   whose words differ stay apart: similarity alone does not decide, it only
-   produces a suggestion.
+   corpus that ends (or begins) with it; a one-word "person" no full name holds
+   joins the same name the corpus reads as a place or organisation. Names whose
+   words differ stay apart: similarity alone does not decide, it only produces a
+   suggestion; only a person's name spelt one letter apart in articles about the
+   same things (never both in one article) merges.
 4. **Labels** are repaired by agreement: one name is one entity whatever label
    each sentence gave it, and the entity takes the label its confident mentions
    carry (a multi-word name, a place after "in", a person after a title or

@@ -69,3 +69,27 @@ def test_headline_rubric_is_not_a_name_but_a_repeated_speaker_is():
     ]
     texts = [s.text for s in component(doc).spans["presslens_entities"]]
     assert "Analysis" not in texts and texts.count("Vance") == 2
+
+
+def test_an_acronym_the_article_spells_out_is_the_organisations(nlp):
+    doc = nlp(
+        "Halvern Micro Devices said on Tuesday it would buy a rival. "
+        "The deal makes HMD the second largest maker of graphics chips."
+    )
+    found = {(s.text, s.label_) for s in doc.spans["presslens_entities"]}
+    assert ("HMD", "ORG") in found
+
+
+def test_acronym_recovery_needs_the_spelled_out_name_and_a_line_in_lower_case():
+    from toolkit_entities.component import _recover_acronyms
+
+    doc = spacy.blank("en")(
+        "Halvern Micro Devices won the contract, its chief executive said on a call with analysts.\n"
+        "HMD AND TARN RALLY\n"
+        "Shares in both companies rose after the TARN deal and the HMD deal went ahead as planned in spring."
+    )
+    name = doc.char_span(0, 21, label="ORG")
+    found = {(s.text, s.start_char) for s in _recover_acronyms(doc, [name])}
+    # the HMD of the sentence only: not the capitals headline's, and never TARN, which nothing spells out
+    assert {t for t, _ in found} == {"Halvern Micro Devices", "HMD"}
+    assert [start for t, start in found if t == "HMD"] == [doc.text.rindex("HMD")]

@@ -244,3 +244,73 @@ def test_partial_name_before_a_longer_name_whose_mentions_moved_away():
     ids = result["mentions"].set_index("start")["entity_id"]
     assert ids[0] == ids[90]
     assert ids[30] == ids[60]
+
+
+def test_one_word_person_reading_joins_the_place_the_corpus_reads_elsewhere():
+    # the model calls "Tarnow" a person in one article, a town in three: one name, one entity
+    result = _run(
+        [
+            ("a", 0, "Tarnow", "GPE"),
+            ("b", 0, "Tarnow", "GPE"),
+            ("c", 0, "Tarnow", "GPE"),
+            ("d", 10, "Tarnow", "PERSON"),
+        ]
+    )
+    mentions = result["mentions"]
+    assert mentions["entity_id"].nunique() == 1
+    assert set(mentions["label"]) == {"GPE"}
+
+
+def _story(article: str, person: str) -> list[tuple[str, int, str, str]]:
+    # one story told by several outlets: the same mountain, the same club, the same person
+    return [
+        (article, 0, person, "PERSON"),
+        (article, 40, "Mount Harrow", "LOC"),
+        (article, 70, "Velm Alpine Club", "ORG"),
+    ]
+
+
+def test_a_name_spelt_one_letter_apart_in_the_same_story_is_one_person():
+    result = _run([*_story("a", "Dana Rait"), *_story("b", "Dana Rait"), *_story("c", "Dana Raite")])
+    persons = result["mentions"][result["mentions"]["label"] == "PERSON"]
+    assert persons["entity_id"].nunique() == 1
+    applied = result["entity_suggestions"]
+    assert applied[applied["applied"] == True]["evidence"].str.contains("one letter changed").any()  # noqa: E712
+
+
+def test_names_one_letter_apart_stay_apart_in_one_article_or_unrelated_stories():
+    # two full names in one article are two people; so are names in stories that share nothing
+    together = _run([*_story("a", "Dana Rait"), ("a", 100, "Dana Raite", "PERSON"), *_story("b", "Dana Raite")])
+    persons = together["mentions"][together["mentions"]["label"] == "PERSON"]
+    assert persons["entity_id"].nunique() == 2
+    apart = _run([("a", 0, "Dana Rait", "PERSON"), ("b", 0, "Dana Raite", "PERSON"), ("b", 20, "Oslo", "GPE")])
+    persons = apart["mentions"][apart["mentions"]["label"] == "PERSON"]
+    assert persons["entity_id"].nunique() == 2
+
+
+def test_a_body_named_without_its_second_body_word_is_the_same_body():
+    result = _run(
+        [
+            ("a", 0, "Merton Police Department", "ORG"),
+            ("b", 0, "Merton Police", "ORG"),
+            ("c", 0, "Merton Police", "ORG"),
+            ("c", 30, "Merton Council", "ORG"),
+        ]
+    )
+    by_text = result["mentions"].groupby("text")["entity_id"].agg(set)
+    assert by_text["Merton Police"] == by_text["Merton Police Department"]
+    assert by_text["Merton Council"] != by_text["Merton Police"]
+
+
+def test_a_site_named_with_its_web_address_is_the_organisation():
+    # the same name, not a shorter one: "Vesta" joins "Vesta.com" even beside another Vesta company
+    result = _run(
+        [
+            ("a", 0, "Vesta", "ORG"),
+            ("b", 0, "Vesta.com", "ORG"),
+            ("c", 0, "Vesta.com Inc.", "ORG"),
+            ("d", 0, "Vesta Holdings", "ORG"),
+        ]
+    )
+    by_text = result["mentions"].set_index("text")["entity_id"]
+    assert by_text["Vesta"] == by_text["Vesta.com"] == by_text["Vesta.com Inc."] != by_text["Vesta Holdings"]
