@@ -57,6 +57,7 @@ __all__ = [
     "reader_rows",
     "highlight_rows",
     "chart_widget",
+    "redraws",
     "interval_to_dates",
     "svg",
     "cached",
@@ -1117,7 +1118,70 @@ def _html_view(
     return box
 
 
-_OFFLINE: dict[str, bool] = {}  # JupyterChart's bundled JavaScript is set up once per process
+# JupyterChart's front end embeds the chart again (Vega-Lite compiled, Vega parsed, every mark drawn
+# anew) whenever its spec changes, even when only the rows did; that was most of a selection's repaint.
+# The views' charts run altair's own front end with one change: a new spec that differs from the drawn
+# one only in its datasets' rows goes to Vega as a changeset of those rows (the way JupyterChart's
+# VegaFusion mode updates data), so marks, scales and the chart's selections update in place.
+_RESPEC_FROM, _RESPEC_TO = (
+    "model.on('change:spec', reembed);",
+    """model.on('change:spec', async () => {
+        const spec = model.get("spec");
+        if (drawn != null && sameButRows(drawn.spec, spec)) {
+            const before = drawn.spec;
+            drawn.spec = spec;
+            for (const [name, rows] of Object.entries(spec.datasets)) {
+                if (JSON.stringify(rows) !== JSON.stringify(before.datasets[name])) {
+                    setDataValue(drawn.view, name, [], structuredClone(rows));  // Vega writes into its rows
+                }
+            }
+            await drawn.view.runAsync();
+            return;
+        }
+        await reembed();
+    });""",
+)
+_PATCHES = (
+    ("let finalize;", "let finalize;\n    let drawn = null;  // the embedded view and the spec it drew"),
+    ("finalize();\n        }", "finalize();\n        }\n        drawn = null;"),
+    ("finalize = api.finalize;", 'finalize = api.finalize;\ndrawn = {view: api.view, spec: model.get("spec")};'),
+    (_RESPEC_FROM, _RESPEC_TO),
+)
+_SAME_BUT_ROWS = """
+function sameButRows(before, spec) {
+    if (!before || !spec || !before.datasets || !spec.datasets) return false;
+    const shape = (s) => JSON.stringify({...s, datasets: Object.keys(s.datasets).sort()});
+    return shape(before) === shape(spec);
+}
+"""
+
+
+@functools.cache
+def _live_chart_class(offline: bool) -> type:
+    """``alt.JupyterChart`` with the front end described above (bundled offline by vl-convert when ``offline``).
+
+    Should a later Altair change the lines patched here, the views fall back to
+    the plain ``JupyterChart``: slower repaints, the same charts.
+    """
+    import altair as alt
+    from altair.jupyter.jupyter_chart import load_js_src
+
+    source = load_js_src()
+    if not all(source.count(old) == 1 for old, _ in _PATCHES):
+        if offline:
+            alt.JupyterChart.enable_offline()
+        return cast("type", alt.JupyterChart)
+    for old, replacement in _PATCHES:
+        source = source.replace(old, replacement)
+    source += _SAME_BUT_ROWS
+    if offline:  # as JupyterChart.enable_offline does: the imports go, vl-convert bundles what they named
+        from altair.utils._importers import import_vl_convert, vl_version_for_vl_convert
+
+        lines = source.split("\n")
+        while lines and (not lines[0].strip() or lines[0].startswith(("import", "//"))):
+            lines.pop(0)
+        source = import_vl_convert().javascript_bundle("\n".join(lines), vl_version=vl_version_for_vl_convert())
+    return type("LiveChart", (alt.JupyterChart,), {"_esm": source, "__module__": __name__, "updates_rows": True})
 
 
 def chart_widget(chart: Any, *, offline: bool = True) -> Any:
@@ -1125,13 +1189,29 @@ def chart_widget(chart: Any, *, offline: bool = True) -> Any:
 
     SVG rather than canvas: each mark is an element with an ARIA label (screen readers read the
     chart, and the browser test clicks a mark by what it shows), and text stays sharp at any zoom.
+    Setting its ``spec`` to one that differs only in the datasets' rows updates the drawn chart in
+    place (see ``_live_chart_class``); any other change embeds it again.
     """
-    import altair as alt
+    return _live_chart_class(offline)(chart, embed_options={"renderer": "svg"})
 
-    if offline and not _OFFLINE:
-        alt.JupyterChart.enable_offline()
-        _OFFLINE["done"] = True
-    return alt.JupyterChart(chart, embed_options={"renderer": "svg"})
+
+def redraws(chart: Any, spec: Mapping[str, Any] | None) -> bool:
+    """Whether setting ``chart.spec = spec`` embeds ``chart`` (from :func:`chart_widget`) again.
+
+    Not when only the datasets' rows change: the drawn chart is updated and its
+    selections (a brush, a picked mark) stay as they are; an embedded-again chart
+    starts with them empty, and reports that.
+
+    >>> chart = type("Chart", (), {"updates_rows": True, "spec": {"mark": "point", "datasets": {"d": [1]}}})()
+    >>> redraws(chart, {"mark": "point", "datasets": {"d": [2]}}), redraws(chart, {"mark": "bar", "datasets": {}})
+    (False, True)
+    """
+    before = getattr(chart, "spec", None)
+    if not getattr(chart, "updates_rows", False) or not before or not spec:
+        return True
+    if "datasets" not in before or "datasets" not in spec:
+        return True
+    return {**before, "datasets": sorted(before["datasets"])} != {**spec, "datasets": sorted(spec["datasets"])}
 
 
 def spec_template(chart: Any, name: str) -> dict[str, Any]:
