@@ -907,11 +907,18 @@ def _dashboard_class() -> type:
                 main, layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start", width="100%")
             )
             children = [style, header, row]
+            # the views of "more" sit in closed panels: each follows its own copy of the selection,
+            # brought up to date when its panel opens (or its rows are asked for), so a change
+            # redraws only the views the reader can see; what they pick goes to the shared selection
+            self._hidden = {n: _HiddenSelection(selection) for n in groups["more"]}
             if groups["more"]:
                 more = widgets.Accordion(
                     children=[self._holder(n, heading=False) for n in groups["more"]],
                     titles=tuple(view_title(n) for n in groups["more"]),
                 )
+                self.more, self._more_names = more, list(groups["more"])
+                more.observe(lambda _: self._show_open(), names="selected_index")
+                selection.on_change(lambda _: self._show_open())
                 box = widgets.VBox(
                     [widgets.HTML(f'<h3 class="pl-place-title">{h.escape(PLACE_TITLES["more"])}</h3>'), more],
                     layout=widgets.Layout(width="100%", margin="2px"),
@@ -955,8 +962,9 @@ def _dashboard_class() -> type:
             if not self._queue:
                 return False
             name = self._queue.pop(0)
+            hidden = self._hidden.get(name)
             try:
-                panel = self._catalog[name](self.corpus, self.selection)
+                panel = self._catalog[name](self.corpus, hidden.copy if hidden else self.selection)
             except Exception as exc:  # one view that fails costs its place, not the dashboard
                 self.errors[name] = f"{type(exc).__name__}: {exc}"
                 panel = widgets.HTML(
@@ -964,11 +972,19 @@ def _dashboard_class() -> type:
                     f"{h.escape(self.errors[name])}</p>"
                 )
                 panel.rows = pd.DataFrame
+            if hidden is not None:
+                hidden.follow(panel)
             holder = self._holders[name]
             holder.children = [*holder._pl_heading, panel]
             self._built[name] = panel
             self._progress()
             return True
+
+        def _show_open(self) -> None:
+            """Bring the view of the open "more" panel up to date with the shared selection."""
+            index = self.more.selected_index
+            if index is not None:
+                self._hidden[self._more_names[index]].catch_up()
 
         def wait(self) -> None:
             """Build every view not built yet, now."""
@@ -1015,6 +1031,53 @@ def _dashboard_class() -> type:
                 self.chip_box.children = chips
 
     return Dashboard
+
+
+class _HiddenSelection:
+    """A copy of the shared selection for a view in a closed panel, brought up to date when it is shown.
+
+    The view observes ``copy``; :meth:`catch_up` sets the shared parts that
+    changed since (one redraw, however many changed); a part the view sets
+    itself goes to the shared selection at once. The view's ``rows()`` catches
+    up first, so it always answers for the shared selection.
+    """
+
+    def __init__(self, shared: Selection) -> None:
+        self.shared = shared
+        self.copy = Selection(**shared.state())
+        self.seen = self.copy.key()  # the shared state the copy last took
+        self.copy.on_change(self._picked)
+
+    def catch_up(self) -> None:
+        if self.shared.key() == self.seen:
+            return
+        self.seen = self.shared.key()
+        with self.copy.hold_trait_notifications():
+            for part, value in self.shared.state().items():
+                setattr(self.copy, part, value)
+
+    def _picked(self, _: Any = None) -> None:
+        """Parts the view set in its copy (they differ from what the copy last took) go to the shared selection."""
+        mine = dict(zip(self.copy.parts, self.copy.key()))
+        taken = dict(zip(self.copy.parts, self.seen))
+        changed = {part: getattr(self.copy, part) for part in self.copy.parts if mine[part] != taken[part]}
+        if changed:
+            self.seen = tuple(mine[p] if p in changed else v for p, v in zip(self.copy.parts, self.seen))
+            with self.shared.hold_trait_notifications():
+                for part, value in changed.items():
+                    setattr(self.shared, part, value)
+            self.catch_up()
+
+    def follow(self, panel: Any) -> None:
+        """Make ``panel.rows()`` catch up before answering."""
+        rows = getattr(panel, "rows", None)
+        if callable(rows):
+
+            def current() -> Any:
+                self.catch_up()
+                return rows()
+
+            panel.rows = current
 
 
 def _build_progressively(board: Any) -> bool:
@@ -1459,6 +1522,18 @@ def reader_rows(corpus: Corpus, selection: Selection | None) -> pd.DataFrame:
     return frame.sort_values("published", na_position="last")
 
 
+def _article(corpus: Corpus, article_id: str) -> dict[str, Any] | None:
+    """One article's row as a dict (``None``: no such article), found through the corpus's index.
+
+    Not ``articles.set_index(...).loc[...]``: that copies the whole table, texts included, per redraw.
+    """
+    position = int(_corpus_index(corpus).positions.get_indexer(pd.Index([article_id], dtype=object))[0])
+    if position < 0:
+        return None
+    articles = corpus.articles
+    return {column: articles[column].iloc[position] for column in articles.columns}
+
+
 def _article_html(
     corpus: Corpus, article: Mapping[str, Any], selection: Selection | None, layers: Sequence[HighlightLayer]
 ) -> str:
@@ -1492,8 +1567,8 @@ def render_article_reader(
     )
     ids = [article_id] if article_id else [str(a) for a in rows["article_id"].head(max_articles)]
     layers = registry.highlights()
-    texts = corpus.articles.set_index("article_id", drop=False)
-    parts = [_article_html(corpus, texts.loc[a].to_dict(), selection, layers) for a in ids if a in texts.index]
+    found = [a for a in map(functools.partial(_article, corpus), ids) if a is not None]
+    parts = [_article_html(corpus, article, selection, layers) for article in found]
     if not parts:
         parts.append('<p class="pl-muted">No article matches the selection.</p>')
     return h.section("Articles", listing + "".join(parts))
@@ -1520,11 +1595,10 @@ def article_reader_view(corpus: Corpus, selection: Selection, **_: Any) -> Any:
         columns = [c for c in ("published", "outlet", "title", "article_id") if c in rows.columns]
         chosen = [str(a) for a in rows["article_id"].head(1)]
         listing = row_table_html(rows, id_column="article_id", columns=columns, selected=chosen, max_rows=PAGE_ROWS)
-        layers = registry.highlights()
-        texts = corpus.articles.set_index("article_id", drop=False)
+        article = _article(corpus, chosen[0]) if chosen else None
         text = (
-            _article_html(corpus, texts.loc[chosen[0]].to_dict(), selection, layers)
-            if chosen and chosen[0] in texts.index
+            _article_html(corpus, article, selection, registry.highlights())
+            if article is not None
             else '<p class="pl-muted">No article matches the selection.</p>'
         )
         table.html = f'<div class="pl-reader-list">{listing}</div><article class="pl-reader-text">{text}</article>'

@@ -215,7 +215,7 @@ class Page:
         before = self.rows()
         ids = [self.outputs[n].get_attribute("data-pl-view") for n in others]
         start = self.page.evaluate(WATCH, [others, ids])
-        start = act() or start  # an input may give its own start (the moment the mouse button went down)
+        start = act() or start  # an input may give its own start (the moment of the click or the brush)
         self.page.wait_for_function(
             "start => performance.now() - Math.max(window.__lastChange, start + 2000) > 1000",
             arg=start,
@@ -300,12 +300,12 @@ def test_every_view_draws_without_javascript_errors_and_narrows(
         y = boxes[0]["y"] + boxes[0]["height"] / 2
         left, right = xs[0] - 8, xs[len(xs) // 2] + 8  # from the first event to the middle one
         page.mouse.move(left, y)
-        # from the button going down: the chart reports the brush while it is drawn, before the button is up
-        started = page.evaluate("() => performance.now()")
         page.mouse.down()
         page.mouse.move(right, y, steps=10)
+        # from the button going up, when the brush is done (the chart reports it while it is drawn too,
+        # and the views' last repaint is the one for the brush the reader let go of)
         page.mouse.up()
-        return started
+        return page.evaluate("() => performance.now()")
 
     narrowed, ms = notebook.narrowing(brush, source="timeline")
     page.screenshot(path=str(tmp_path / f"{which}-after-brush.png"))  # for a failure's post-mortem
