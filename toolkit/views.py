@@ -1490,7 +1490,10 @@ def highlight_rows(
     A layer that fails is left out (its error is in ``.attrs["errors"]``, which
     the reader shows), so one broken plugin does not cost the reader the text.
     """
-    frames, errors = [], []
+    errors: list[str] = []
+    # gathered as lists, one DataFrame at the end: a few pandas steps per layer cost more than the reader's
+    # whole redraw otherwise
+    columns: dict[str, list[Any]] = {c: [] for c in _SPAN_COLUMNS}
     for layer in registry.highlights() if layers is None else layers:
         try:
             found = layer.spans(corpus, article_id, selection)
@@ -1500,15 +1503,12 @@ def highlight_rows(
         frame = pd.DataFrame(found) if not isinstance(found, pd.DataFrame) else found
         if frame.empty:
             continue
-        if "layer" not in frame.columns:
-            frame = frame.assign(layer=layer.name)
-        for column in ("label", "title"):
-            if column not in frame.columns:
-                frame = frame.assign(**{column: layer.name})
-        if "picked" not in frame.columns:  # the span the selection picked (e.g. the selected quote): scrolled to
-            frame = frame.assign(picked=False)
-        frames.append(frame[_SPAN_COLUMNS])
-    spans = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_SPAN_COLUMNS)
+        # a layer names its spans' layer, label and title by its own name unless it says otherwise; "picked"
+        # is the span the selection picked (e.g. the selected quote), which the reader scrolls to
+        missing = {"layer": layer.name, "label": layer.name, "title": layer.name, "picked": False}
+        for column, values in columns.items():
+            values.extend(frame[column].tolist() if column in frame.columns else [missing[column]] * len(frame))
+    spans = pd.DataFrame(columns, columns=_SPAN_COLUMNS)
     spans = spans[spans["start"].notna() & spans["end"].notna()].reset_index(drop=True)
     spans.attrs["errors"] = errors
     return spans
