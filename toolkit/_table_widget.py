@@ -118,9 +118,11 @@ export default { render };
 """
 
 # JupyterLab's theme variables (light and dark), with fallbacks for other front ends;
-# a selected row has a marker and an outline, never only a colour
+# a selected row has a marker and an outline, never only a colour; a table off the screen is laid out
+# and painted when it scrolls into view (content-visibility), not on every change of the selection
 _CSS = """
-.pl-row-table{color:var(--jp-ui-font-color1,inherit);max-height:var(--pl-table-height,28em);overflow:auto}
+.pl-row-table{color:var(--jp-ui-font-color1,inherit);max-height:var(--pl-table-height,28em);overflow:auto;
+  content-visibility:auto;contain-intrinsic-size:auto 320px}
 .pl-row-table .pl-table-tools{display:flex;justify-content:flex-end;margin:2px 0}
 .pl-row-table .pl-csv{font:inherit;font-size:12px;cursor:pointer;color:var(--jp-ui-font-color1,inherit);
   background:var(--jp-layout-color2,transparent);border:1px solid var(--jp-border-color1,#888);

@@ -1204,8 +1204,12 @@ _RESPEC_FROM, _RESPEC_TO = (
         await reembed();
     });""",
 )
+# A notebook of many views (or a long dashboard) redraws them all after a change: the browser lays
+# out and paints only those on the screen, the others when they scroll into view (as JupyterLab does
+# for whole cells in its default windowing mode); the size a chart last had holds its place meanwhile.
+_OFF_SCREEN = 'el.style.contentVisibility = "auto";\n    el.style.containIntrinsicSize = "auto 320px";'
 _PATCHES = (
-    ("let finalize;", "let finalize;\n    let drawn = null;  // the embedded view and the spec it drew"),
+    ("let finalize;", "let finalize;\n    let drawn = null;  // the embedded view and its spec\n" + _OFF_SCREEN),
     ("finalize();\n        }", "finalize();\n        }\n        drawn = null;"),
     ("finalize = api.finalize;", 'finalize = api.finalize;\ndrawn = {view: api.view, spec: model.get("spec")};'),
     (_RESPEC_FROM, _RESPEC_TO),
