@@ -10,8 +10,8 @@ on the timeline, a click on a chart mark, and a click on a row of the entity tab
 the other views' rows (counted in the rendered HTML tables); in the dashboard a click on an entity
 row narrows the timeline and the claims (issue #15), and a click on a quote scrolls the article
 reader to it. The time from the input until the other views repainted is measured in the page and
-printed. The bundled sample's run writes a screenshot per
-view to docs/screenshots/ (the README shows some).
+printed, with when the kernel sent its last message and when the page took it in. The bundled
+sample's run writes a screenshot per view to docs/screenshots/ (the README shows some).
 """
 
 from __future__ import annotations
