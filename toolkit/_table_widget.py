@@ -118,9 +118,11 @@ export default { render };
 """
 
 # JupyterLab's theme variables (light and dark), with fallbacks for other front ends;
-# a selected row has a marker and an outline, never only a colour
+# a selected row has a marker and an outline, never only a colour; a table off the screen is laid out
+# and painted when it scrolls into view (content-visibility), not on every change of the selection
 _CSS = """
-.pl-row-table{color:var(--jp-ui-font-color1,inherit);max-height:var(--pl-table-height,28em);overflow:auto}
+.pl-row-table{color:var(--jp-ui-font-color1,inherit);max-height:var(--pl-table-height,28em);overflow:auto;
+  content-visibility:auto;contain-intrinsic-size:auto 320px}
 .pl-row-table .pl-table-tools{display:flex;justify-content:flex-end;margin:2px 0}
 .pl-row-table .pl-csv{font:inherit;font-size:12px;cursor:pointer;color:var(--jp-ui-font-color1,inherit);
   background:var(--jp-layout-color2,transparent);border:1px solid var(--jp-border-color1,#888);
@@ -246,9 +248,10 @@ def row_table_html(
     columns = list(columns) if columns is not None else [c for c in frame.columns if c != id_column]
     headers = list(headers) if headers is not None else [c.replace("_", " ") for c in columns]
     chosen = set(selected)
-    shown = frame.head(max_rows)
-    ids = [h.text_or(v) for v in shown[id_column].tolist()] if len(shown) else []
-    cells = [[h.escape(_cell(v)) for v in shown[c].tolist()] for c in columns]
+    # the first rows of the columns drawn, not frame.head(): that copies every column of the table
+    n_shown = min(len(frame), max_rows)
+    ids = [h.text_or(v) for v in frame[id_column].iloc[:n_shown].tolist()] if n_shown else []
+    cells = [[h.escape(_cell(v)) for v in frame[c].iloc[:n_shown].tolist()] for c in columns]
     # date columns never wrap ("2023-/09-14" read as two lines is no date), as in the static tables
     opens = [h._cell_open(c) for c in columns]
     body = []
@@ -266,8 +269,8 @@ def row_table_html(
     cap = f"<caption>{h.escape(caption)}</caption>" if caption else ""
     note = ""
     total = len(frame) if total is None else total
-    if total > len(shown):
-        note = f'<p class="pl-muted">showing {len(shown)} of {total} rows; filter to see the others</p>'
+    if total > n_shown:
+        note = f'<p class="pl-muted">showing {n_shown} of {total} rows; filter to see the others</p>'
     if not total:
         note = '<p class="pl-muted">No rows match the selection.</p>'
     return (

@@ -57,6 +57,7 @@ __all__ = [
     "reader_rows",
     "highlight_rows",
     "chart_widget",
+    "redraws",
     "interval_to_dates",
     "svg",
     "cached",
@@ -906,11 +907,18 @@ def _dashboard_class() -> type:
                 main, layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start", width="100%")
             )
             children = [style, header, row]
+            # the views of "more" sit in closed panels: each follows its own copy of the selection,
+            # brought up to date when its panel opens (or its rows are asked for), so a change
+            # redraws only the views the reader can see; what they pick goes to the shared selection
+            self._hidden = {n: _HiddenSelection(selection) for n in groups["more"]}
             if groups["more"]:
                 more = widgets.Accordion(
                     children=[self._holder(n, heading=False) for n in groups["more"]],
                     titles=tuple(view_title(n) for n in groups["more"]),
                 )
+                self.more, self._more_names = more, list(groups["more"])
+                more.observe(lambda _: self._show_open(), names="selected_index")
+                selection.on_change(lambda _: self._show_open())
                 box = widgets.VBox(
                     [widgets.HTML(f'<h3 class="pl-place-title">{h.escape(PLACE_TITLES["more"])}</h3>'), more],
                     layout=widgets.Layout(width="100%", margin="2px"),
@@ -954,8 +962,9 @@ def _dashboard_class() -> type:
             if not self._queue:
                 return False
             name = self._queue.pop(0)
+            hidden = self._hidden.get(name)
             try:
-                panel = self._catalog[name](self.corpus, self.selection)
+                panel = self._catalog[name](self.corpus, hidden.copy if hidden else self.selection)
             except Exception as exc:  # one view that fails costs its place, not the dashboard
                 self.errors[name] = f"{type(exc).__name__}: {exc}"
                 panel = widgets.HTML(
@@ -963,11 +972,19 @@ def _dashboard_class() -> type:
                     f"{h.escape(self.errors[name])}</p>"
                 )
                 panel.rows = pd.DataFrame
+            if hidden is not None:
+                hidden.follow(panel)
             holder = self._holders[name]
             holder.children = [*holder._pl_heading, panel]
             self._built[name] = panel
             self._progress()
             return True
+
+        def _show_open(self) -> None:
+            """Bring the view of the open "more" panel up to date with the shared selection."""
+            index = self.more.selected_index
+            if index is not None:
+                self._hidden[self._more_names[index]].catch_up()
 
         def wait(self) -> None:
             """Build every view not built yet, now."""
@@ -1014,6 +1031,53 @@ def _dashboard_class() -> type:
                 self.chip_box.children = chips
 
     return Dashboard
+
+
+class _HiddenSelection:
+    """A copy of the shared selection for a view in a closed panel, brought up to date when it is shown.
+
+    The view observes ``copy``; :meth:`catch_up` sets the shared parts that
+    changed since (one redraw, however many changed); a part the view sets
+    itself goes to the shared selection at once. The view's ``rows()`` catches
+    up first, so it always answers for the shared selection.
+    """
+
+    def __init__(self, shared: Selection) -> None:
+        self.shared = shared
+        self.copy = Selection(**shared.state())
+        self.seen = self.copy.key()  # the shared state the copy last took
+        self.copy.on_change(self._picked)
+
+    def catch_up(self) -> None:
+        if self.shared.key() == self.seen:
+            return
+        self.seen = self.shared.key()
+        with self.copy.hold_trait_notifications():
+            for part, value in self.shared.state().items():
+                setattr(self.copy, part, value)
+
+    def _picked(self, _: Any = None) -> None:
+        """Parts the view set in its copy (they differ from what the copy last took) go to the shared selection."""
+        mine = dict(zip(self.copy.parts, self.copy.key()))
+        taken = dict(zip(self.copy.parts, self.seen))
+        changed = {part: getattr(self.copy, part) for part in self.copy.parts if mine[part] != taken[part]}
+        if changed:
+            self.seen = tuple(mine[p] if p in changed else v for p, v in zip(self.copy.parts, self.seen))
+            with self.shared.hold_trait_notifications():
+                for part, value in changed.items():
+                    setattr(self.shared, part, value)
+            self.catch_up()
+
+    def follow(self, panel: Any) -> None:
+        """Make ``panel.rows()`` catch up before answering."""
+        rows = getattr(panel, "rows", None)
+        if callable(rows):
+
+            def current() -> Any:
+                self.catch_up()
+                return rows()
+
+            panel.rows = current
 
 
 def _build_progressively(board: Any) -> bool:
@@ -1117,7 +1181,74 @@ def _html_view(
     return box
 
 
-_OFFLINE: dict[str, bool] = {}  # JupyterChart's bundled JavaScript is set up once per process
+# JupyterChart's front end embeds the chart again (Vega-Lite compiled, Vega parsed, every mark drawn
+# anew) whenever its spec changes, even when only the rows did; that was most of a selection's repaint.
+# The views' charts run altair's own front end with one change: a new spec that differs from the drawn
+# one only in its datasets' rows goes to Vega as a changeset of those rows (the way JupyterChart's
+# VegaFusion mode updates data), so marks, scales and the chart's selections update in place.
+_RESPEC_FROM, _RESPEC_TO = (
+    "model.on('change:spec', reembed);",
+    """model.on('change:spec', async () => {
+        const spec = model.get("spec");
+        if (drawn != null && sameButRows(drawn.spec, spec)) {
+            const before = drawn.spec;
+            drawn.spec = spec;
+            for (const [name, rows] of Object.entries(spec.datasets)) {
+                if (JSON.stringify(rows) !== JSON.stringify(before.datasets[name])) {
+                    setDataValue(drawn.view, name, [], structuredClone(rows));  // Vega writes into its rows
+                }
+            }
+            await drawn.view.runAsync();
+            return;
+        }
+        await reembed();
+    });""",
+)
+# A notebook of many views (or a long dashboard) redraws them all after a change: the browser lays
+# out and paints only those on the screen, the others when they scroll into view (as JupyterLab does
+# for whole cells in its default windowing mode); the size a chart last had holds its place meanwhile.
+_OFF_SCREEN = 'el.style.contentVisibility = "auto";\n    el.style.containIntrinsicSize = "auto 320px";'
+_PATCHES = (
+    ("let finalize;", "let finalize;\n    let drawn = null;  // the embedded view and its spec\n" + _OFF_SCREEN),
+    ("finalize();\n        }", "finalize();\n        }\n        drawn = null;"),
+    ("finalize = api.finalize;", 'finalize = api.finalize;\ndrawn = {view: api.view, spec: model.get("spec")};'),
+    (_RESPEC_FROM, _RESPEC_TO),
+)
+_SAME_BUT_ROWS = """
+function sameButRows(before, spec) {
+    if (!before || !spec || !before.datasets || !spec.datasets) return false;
+    const shape = (s) => JSON.stringify({...s, datasets: Object.keys(s.datasets).sort()});
+    return shape(before) === shape(spec);
+}
+"""
+
+
+@functools.cache
+def _live_chart_class(offline: bool) -> type:
+    """``alt.JupyterChart`` with the front end described above (bundled offline by vl-convert when ``offline``).
+
+    Should a later Altair change the lines patched here, the views fall back to
+    the plain ``JupyterChart``: slower repaints, the same charts.
+    """
+    import altair as alt
+    from altair.jupyter.jupyter_chart import load_js_src
+
+    source = load_js_src()
+    if not all(source.count(old) == 1 for old, _ in _PATCHES):
+        if offline:
+            alt.JupyterChart.enable_offline()
+        return cast("type", alt.JupyterChart)
+    for old, replacement in _PATCHES:
+        source = source.replace(old, replacement)
+    source += _SAME_BUT_ROWS
+    if offline:  # as JupyterChart.enable_offline does: the imports go, vl-convert bundles what they named
+        from altair.utils._importers import import_vl_convert, vl_version_for_vl_convert
+
+        lines = source.split("\n")
+        while lines and (not lines[0].strip() or lines[0].startswith(("import", "//"))):
+            lines.pop(0)
+        source = import_vl_convert().javascript_bundle("\n".join(lines), vl_version=vl_version_for_vl_convert())
+    return type("LiveChart", (alt.JupyterChart,), {"_esm": source, "__module__": __name__, "updates_rows": True})
 
 
 def chart_widget(chart: Any, *, offline: bool = True) -> Any:
@@ -1125,13 +1256,29 @@ def chart_widget(chart: Any, *, offline: bool = True) -> Any:
 
     SVG rather than canvas: each mark is an element with an ARIA label (screen readers read the
     chart, and the browser test clicks a mark by what it shows), and text stays sharp at any zoom.
+    Setting its ``spec`` to one that differs only in the datasets' rows updates the drawn chart in
+    place (see ``_live_chart_class``); any other change embeds it again.
     """
-    import altair as alt
+    return _live_chart_class(offline)(chart, embed_options={"renderer": "svg"})
 
-    if offline and not _OFFLINE:
-        alt.JupyterChart.enable_offline()
-        _OFFLINE["done"] = True
-    return alt.JupyterChart(chart, embed_options={"renderer": "svg"})
+
+def redraws(chart: Any, spec: Mapping[str, Any] | None) -> bool:
+    """Whether setting ``chart.spec = spec`` embeds ``chart`` (from :func:`chart_widget`) again.
+
+    Not when only the datasets' rows change: the drawn chart is updated and its
+    selections (a brush, a picked mark) stay as they are; an embedded-again chart
+    starts with them empty, and reports that.
+
+    >>> chart = type("Chart", (), {"updates_rows": True, "spec": {"mark": "point", "datasets": {"d": [1]}}})()
+    >>> redraws(chart, {"mark": "point", "datasets": {"d": [2]}}), redraws(chart, {"mark": "bar", "datasets": {}})
+    (False, True)
+    """
+    before = getattr(chart, "spec", None)
+    if not getattr(chart, "updates_rows", False) or not before or not spec:
+        return True
+    if "datasets" not in before or "datasets" not in spec:
+        return True
+    return {**before, "datasets": sorted(before["datasets"])} != {**spec, "datasets": sorted(spec["datasets"])}
 
 
 def spec_template(chart: Any, name: str) -> dict[str, Any]:
@@ -1347,7 +1494,10 @@ def highlight_rows(
     A layer that fails is left out (its error is in ``.attrs["errors"]``, which
     the reader shows), so one broken plugin does not cost the reader the text.
     """
-    frames, errors = [], []
+    errors: list[str] = []
+    # gathered as lists, one DataFrame at the end: a few pandas steps per layer cost more than the reader's
+    # whole redraw otherwise
+    columns: dict[str, list[Any]] = {c: [] for c in _SPAN_COLUMNS}
     for layer in registry.highlights() if layers is None else layers:
         try:
             found = layer.spans(corpus, article_id, selection)
@@ -1357,15 +1507,12 @@ def highlight_rows(
         frame = pd.DataFrame(found) if not isinstance(found, pd.DataFrame) else found
         if frame.empty:
             continue
-        if "layer" not in frame.columns:
-            frame = frame.assign(layer=layer.name)
-        for column in ("label", "title"):
-            if column not in frame.columns:
-                frame = frame.assign(**{column: layer.name})
-        if "picked" not in frame.columns:  # the span the selection picked (e.g. the selected quote): scrolled to
-            frame = frame.assign(picked=False)
-        frames.append(frame[_SPAN_COLUMNS])
-    spans = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_SPAN_COLUMNS)
+        # a layer names its spans' layer, label and title by its own name unless it says otherwise; "picked"
+        # is the span the selection picked (e.g. the selected quote), which the reader scrolls to
+        missing = {"layer": layer.name, "label": layer.name, "title": layer.name, "picked": False}
+        for column, values in columns.items():
+            values.extend(frame[column].tolist() if column in frame.columns else [missing[column]] * len(frame))
+    spans = pd.DataFrame(columns, columns=_SPAN_COLUMNS)
     spans = spans[spans["start"].notna() & spans["end"].notna()].reset_index(drop=True)
     spans.attrs["errors"] = errors
     return spans
@@ -1377,6 +1524,18 @@ def reader_rows(corpus: Corpus, selection: Selection | None) -> pd.DataFrame:
     if selection is not None:
         frame = selection.narrow(frame, corpus, date_columns=("published", "published"))
     return frame.sort_values("published", na_position="last")
+
+
+def _article(corpus: Corpus, article_id: str) -> dict[str, Any] | None:
+    """One article's row as a dict (``None``: no such article), found through the corpus's index.
+
+    Not ``articles.set_index(...).loc[...]``: that copies the whole table, texts included, per redraw.
+    """
+    position = int(_corpus_index(corpus).positions.get_indexer(pd.Index([article_id], dtype=object))[0])
+    if position < 0:
+        return None
+    articles = corpus.articles
+    return {column: articles[column].iloc[position] for column in articles.columns}
 
 
 def _article_html(
@@ -1412,8 +1571,8 @@ def render_article_reader(
     )
     ids = [article_id] if article_id else [str(a) for a in rows["article_id"].head(max_articles)]
     layers = registry.highlights()
-    texts = corpus.articles.set_index("article_id", drop=False)
-    parts = [_article_html(corpus, texts.loc[a].to_dict(), selection, layers) for a in ids if a in texts.index]
+    found = [a for a in map(functools.partial(_article, corpus), ids) if a is not None]
+    parts = [_article_html(corpus, article, selection, layers) for article in found]
     if not parts:
         parts.append('<p class="pl-muted">No article matches the selection.</p>')
     return h.section("Articles", listing + "".join(parts))
@@ -1440,11 +1599,10 @@ def article_reader_view(corpus: Corpus, selection: Selection, **_: Any) -> Any:
         columns = [c for c in ("published", "outlet", "title", "article_id") if c in rows.columns]
         chosen = [str(a) for a in rows["article_id"].head(1)]
         listing = row_table_html(rows, id_column="article_id", columns=columns, selected=chosen, max_rows=PAGE_ROWS)
-        layers = registry.highlights()
-        texts = corpus.articles.set_index("article_id", drop=False)
+        article = _article(corpus, chosen[0]) if chosen else None
         text = (
-            _article_html(corpus, texts.loc[chosen[0]].to_dict(), selection, layers)
-            if chosen and chosen[0] in texts.index
+            _article_html(corpus, article, selection, registry.highlights())
+            if article is not None
             else '<p class="pl-muted">No article matches the selection.</p>'
         )
         table.html = f'<div class="pl-reader-list">{listing}</div><article class="pl-reader-text">{text}</article>'

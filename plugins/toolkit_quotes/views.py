@@ -605,16 +605,18 @@ def quote_explorer(corpus: Any, selection: Any, **options: Any) -> Any:
 
     def draw() -> None:
         rows = state["rows"]
-        page = rows.head(PAGE_ROWS)  # one page drawn; rows() keeps every row the filters allow
-        picked = rows[rows["quote_id"] == selection.quote] if selection.quote else rows.head(0)
-        if len(picked) and not picked["quote_id"].isin(page["quote_id"]).any():
-            page = pd.concat([picked, page])
+        # one page drawn (row_table_html takes its first rows); rows() keeps every row the filters allow
+        page, shown = rows, PAGE_ROWS
+        if selection.quote:
+            picked = rows[rows["quote_id"] == selection.quote]
+            if len(picked) and not picked["quote_id"].isin(rows["quote_id"].iloc[:PAGE_ROWS]).any():
+                page, shown = pd.concat([picked, rows.iloc[:PAGE_ROWS]]), PAGE_ROWS + len(picked)
         table.html = row_table_html(
             page,
             id_column="quote_id",
             columns=EXPLORER_COLUMNS,
             selected=[selection.quote] if selection.quote else [],
-            max_rows=len(page),
+            max_rows=shown,
             total=len(rows),
         )
         context.value = quote_context(corpus, selection.quote) if selection.quote else ""

@@ -465,7 +465,6 @@ def timeline_chart(
     return _chart(
         data,
         binned=binned,
-        groups=_chart_groups(data),
         color=color,
         width=width,
         interactive=interactive,
@@ -473,25 +472,18 @@ def timeline_chart(
     )
 
 
-def _chart_groups(data: pd.DataFrame) -> list[str]:
-    return sorted(data["group"].dropna().unique().tolist())
-
-
 def _chart(
     data: Any,
     *,
     binned: str | None,
-    groups: Any,
     color: str,
     width: int,
     interactive: bool,
     pick: bool,
-    height: Any = None,
     x_title: str | None = None,
 ) -> Any:
     import altair as alt
 
-    height = height if height is not None else max(60, 22 * max(1, len(groups)))
     tooltip = [
         alt.Tooltip("sentence:N", title="sentence" if not binned else "events"),
         alt.Tooltip("title:N", title="article"),
@@ -503,13 +495,15 @@ def _chart(
     ]
     from toolkit.sdk import date_axis
 
-    y = alt.Y("group:N", title=None, sort=groups, axis=alt.Axis(labelLimit=220))
+    # rows in the groups' text order and 22 px each, both from the data (Vega-Lite's default order and a
+    # height step), so the spec does not change with the selection and the live chart updates only its rows
+    y = alt.Y("group:N", title=None, axis=alt.Axis(labelLimit=220))
     # one legend for both panels, of colour and shape together (the "reported" panel's, which has no
     # rows to name its groups); the timeline's shape adds none of its own: with the bars' colour-only
     # marks in its layer it would not merge, and two legends titled alike would show
-    colour = alt.Color("group:N", title=color, sort=groups, scale=alt.Scale(scheme="tableau10"))
-    shape = alt.Shape("group:N", title=color, sort=groups)  # shape as well as colour: never colour alone
-    unlisted_shape = alt.Shape("group:N", title=color, sort=groups, legend=None)
+    colour = alt.Color("group:N", title=color, scale=alt.Scale(scheme="tableau10"))
+    shape = alt.Shape("group:N", title=color)  # shape as well as colour: never colour alone
+    unlisted_shape = alt.Shape("group:N", title=color, legend=None)
     base = alt.Chart(data)
     x_title = x_title if x_title is not None else "happened on" + (f" ({binned} bins)" if binned else "")
     x = alt.X("start:T", title=x_title, axis=date_axis())
@@ -532,7 +526,7 @@ def _chart(
         .encode(x=x, x2="stop:T", y=y, color=colour, tooltip=tooltip)
         .properties(name=_BARS_VIEW)
     )
-    timeline = alt.layer(bars, points).properties(width=width, height=height, title="When things happened")
+    timeline = alt.layer(bars, points).properties(width=width, height=alt.Step(22), title="When things happened")
     brush = alt.selection_interval(name="brush", encodings=["x"])
     reported = (
         base.mark_point(filled=True, opacity=0.7)
@@ -578,9 +572,9 @@ def _params(brush: Any, *, pick: bool) -> list[Any]:
 
 # The live view swaps the data of one spec rather than building and validating an Altair chart per
 # selection change (that costs more than all the filtering). A template is the spec of a chart whose
-# data, row labels, height and axis title are placeholders, filled in per change.
+# data and axis title (it names the bin unit) are placeholders, filled in per change.
 _DATASET = "presslens_events"
-_GROUPS, _HEIGHT, _X_TITLE = "\x00groups", -7301, "\x00x-title"
+_X_TITLE = "\x00x-title"
 _TEMPLATES: dict[tuple[Any, ...], dict[str, Any]] = {}
 _CHART_COLUMNS = [*_DATA_COLUMNS, "count", "start", "stop", "published_on", "span"]
 
@@ -595,12 +589,10 @@ def _template(*, binned: bool, color: str, width: int) -> dict[str, Any]:
         chart = _chart(
             pd.DataFrame(columns=_CHART_COLUMNS),
             binned="bins" if binned else None,
-            groups=[_GROUPS],
             color=color,
             width=width,
             interactive=True,
             pick=True,
-            height=_HEIGHT,
             x_title=_X_TITLE,
         )
         _TEMPLATES[key] = spec_template(chart, _DATASET)  # validated once, here
@@ -649,14 +641,9 @@ def _live_spec(
     if unrestricted and whole in index.whole:
         return index.whole[whole]
     data, binned = _chart_frame(corpus, selection, color=color, max_points=max_points)
-    groups = _chart_groups(data)
     spec = _fill(
         _template(binned=binned is not None, color=color, width=width),
-        {
-            _GROUPS: groups,
-            _HEIGHT: max(60, 22 * max(1, len(groups))),
-            _X_TITLE: "happened on" + (f" ({binned} bins)" if binned else ""),
-        },
+        {_X_TITLE: "happened on" + (f" ({binned} bins)" if binned else "")},
     )
     spec["datasets"] = {_DATASET: chart_records(data[[c for c in data.columns if c in _DRAWN]])}
     if unrestricted:
@@ -748,7 +735,7 @@ def timeline_view(
     import ipywidgets as widgets
 
     from toolkit import html as h
-    from toolkit.sdk import chart_widget, columns_frame, prepare
+    from toolkit.sdk import chart_widget, columns_frame, prepare, redraws
 
     width = 640
     # the indexes a change reads, built with the view rather than at the reader's first pick
@@ -766,7 +753,6 @@ def timeline_view(
         _chart(
             pd.DataFrame(columns=_CHART_COLUMNS),
             binned=None,
-            groups=[],
             color=color,
             width=width,
             interactive=True,
@@ -798,13 +784,14 @@ def timeline_view(
         listing.value = h.section(f"Events{note}", h.table(table))
 
     def rebuild(_: Any = None) -> None:
+        spec = _live_spec(corpus, selection, color=state["color"], max_points=max_points, width=width)
+        if selection.date_range and redraws(jchart, spec):
+            state["redrawn"] = True  # see on_brush
         state["updating"] = True
         try:
-            jchart.spec = _live_spec(corpus, selection, color=state["color"], max_points=max_points, width=width)
+            jchart.spec = spec
         finally:
             state["updating"] = False
-        if selection.date_range:
-            state["redrawn"] = True  # see on_brush
         refresh_list()
 
     def on_brush(change: Any) -> None:

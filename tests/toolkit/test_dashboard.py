@@ -261,3 +261,23 @@ def test_tables_escape_what_they_show():
     assert "&lt;script&gt;" in board.panels["entity_table"].table.html
     # a chip is a button whose description the front end writes as text, never as HTML
     assert {type(chip).__name__ for chip in board.chips} == {"Button"}
+
+
+# --- views in closed panels ------------------------------------------------------------------
+def test_a_view_in_a_closed_panel_redraws_when_opened_and_what_it_picks_reaches_every_view(corpus, board):
+    more = v.view_places(board.panels)["more"]
+    panel = board.panels["claims_overview"]
+    drawn = panel.table.html
+    board.selection.entities = ["FR"]
+    assert panel.table.html == drawn  # its panel is closed: no redraw for a change nobody sees
+    fresh = v.view(corpus, "claims_overview", selection=v.Selection(entities=["FR"]))
+    assert fresh.table.html != drawn  # (the change does narrow this view)
+    board.more.selected_index = more.index("claims_overview")
+    assert panel.table.html == fresh.table.html  # opened: drawn for the shared selection
+    board.more.selected_index = None
+    board.selection.clear()
+    # rows() answers for the shared selection even while the panel is closed
+    assert panel.rows().equals(v.view(corpus, "claims_overview", selection=v.Selection()).rows())
+    click(panel, "G1")  # a pick in the closed view's copy goes to the shared selection, and every view follows
+    assert board.selection.claim_group == "G1"
+    assert set(board.panels["contested_claims"].rows()["group_id"]) == {"G1"}

@@ -154,11 +154,12 @@ def test_brush_value_conversion():
 
 def test_brushing_still_reaches_the_selection_after_a_redraw_and_the_redraw_keeps_the_range():
     # regression: replacing the chart replaced chart.selections, so brushing stopped working after the
-    # first entity change; and a redrawn chart reports an empty brush, which must not clear the range
+    # first entity change; and a chart embedded again reports an empty brush, which must not clear the range
     selection = Selection()
     view = timeline_view(_corpus(), selection)
     chart = view.chart
     chart._vl_selections = {"brush": {"value": {"start": [_ms("2023-09-13"), _ms("2023-09-14")]}, "store": []}}
+    chart.updates_rows = False  # as a chart without the row updates: every change embeds it again
     selection.entities = ["E2"]  # the chart is redrawn
     chart._vl_selections = {"brush": {"value": {}, "store": []}}  # what the front end sends after redrawing
     assert selection.date_range == ("2023-09-13", "2023-09-14")
@@ -166,4 +167,19 @@ def test_brushing_still_reaches_the_selection_after_a_redraw_and_the_redraw_keep
     chart._vl_selections = {"brush": {"value": {"start": [_ms("2023-09-12"), _ms("2023-09-15")]}, "store": []}}
     assert selection.date_range == ("2023-09-12", "2023-09-15")
     chart._vl_selections = {"brush": {"value": {}, "store": []}}  # the reader clears the brush
+    assert selection.date_range is None
+
+
+def test_an_entity_change_updates_the_timeline_rows_in_place_and_the_brush_stays_the_readers():
+    selection = Selection()
+    view = timeline_view(_corpus(), selection)
+    chart = view.chart
+    chart._vl_selections = {"brush": {"value": {"start": [_ms("2023-09-13"), _ms("2023-09-14")]}, "store": []}}
+    before = chart.spec
+    selection.entities = ["E2"]
+    # only the rows changed: the front end updates them in the drawn chart, whose brush stays
+    assert chart.spec["datasets"] != before["datasets"]
+    assert {**chart.spec, "datasets": None} == {**before, "datasets": None}
+    assert selection.date_range == ("2023-09-13", "2023-09-14")
+    chart._vl_selections = {"brush": {"value": {}, "store": []}}  # so an empty brush is the reader clearing it
     assert selection.date_range is None

@@ -230,9 +230,7 @@ def test_live_spec_is_the_altair_spec_with_its_data_swapped(n, selection):
     corpus = _corpus(3, n)
     spec = tv._live_spec(corpus, selection, color="entity", max_points=500, width=640)
     data, binned = tv._chart_frame(corpus, selection, color="entity", max_points=500)
-    want = tv._chart(
-        data, binned=binned, groups=tv._chart_groups(data), color="entity", width=640, interactive=True, pick=True
-    ).to_dict()
+    want = tv._chart(data, binned=binned, color="entity", width=640, interactive=True, pick=True).to_dict()
     [values] = want.pop("datasets").values()
     got_values = spec.pop("datasets")[tv._DATASET]
     # the live data holds every field the spec reads, and nothing else
