@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -21,8 +21,7 @@ import pandas as pd
 from toolkit.sdk import StepContext, StepMemo, conform, empty_table, load_model, release_free_memory, stable_id, values
 
 from .rules.anaphora import ArticleQuote, _antecedents, _Grouping
-from .rules.claim_memo import read_claims
-from .rules.claimants import ArticleContext, QuoteClaim, _entity_names
+from .rules.claimants import ArticleContext, QuoteClaim, _entity_names, read_claim
 from .rules.grouping import Frame, GroupingConfig, load_encoder
 from .rules.passages import _paragraph_start
 from .rules.slices import _ByArticle, _concat, _quotes_in_order, _Readings
@@ -136,9 +135,8 @@ def build_claims(
     features it has) and its stance: at 10 000 articles, per-claim Python rows
     and whole-corpus per-article tuples had taken this step to +248 MB.
 
-    ``memo`` (the step's, when the run has a cache) keeps each article's claims and each story
-    thread's clustering of claims, so a run that adds articles reads only the quotes of articles
-    whose inputs changed (:mod:`.rules.claim_memo`) and clusters only the threads they changed.
+    ``memo`` (the step's, when the run has a cache) keeps each story thread's clustering of
+    claims, so a run that adds articles clusters only the threads they changed.
     """
     quotes = tables.get("quotes")
     if quotes is None or quotes.empty:
@@ -179,19 +177,11 @@ def build_claims(
         mentions_by_article, events_by_article, timexes_by_article = (
             table.rows(chunk_articles) for table in (mentions, events, timexes)
         )
-        context_of = partial(
-            _article_context,
-            texts=texts,
-            tables=(mentions_by_article, events_by_article, timexes_by_article),
-            published=published,
-            names=names,
-        )
+        contexts: dict[str, ArticleContext] = {}  # this slice's articles
         # one tuple per claim, made columns once per slice (19 appends a claim were a tenth of the time)
         rows: list[tuple[Any, ...]] = []
-        # an article's claims come from the memo when all they are read from is unchanged (see read_claims)
-        read = read_claims(chunk, context_of, with_text=state.texts is not None, memo=memo)
-        for (quote, _, _), quote_claim in zip(chunk, read):
-            if quote_claim is None:
+        for quote, offsets, reading in chunk:
+            if reading is None:
                 continue
             article_id = str(quote.article_id)
             article_id = one(article_id, article_id)
@@ -199,7 +189,17 @@ def build_claims(
                 if current is not None:
                     _antecedents(article_quotes, current_text, state.antecedents)
                 article_quotes, current, current_text = [], article_id, texts[article_id]
-            claim = _shared(quote_claim, one)
+            article = contexts.get(article_id)
+            if article is None:
+                article = contexts[article_id] = ArticleContext(
+                    text=current_text,
+                    mentions=mentions_by_article.get(article_id, ()),
+                    events=events_by_article.get(article_id, ()),
+                    timexes=timexes_by_article.get(article_id, ()),
+                    published=published.get(article_id),
+                    names=names,
+                )
+            claim = _shared(read_claim(quote, offsets, reading, article, with_text=state.texts is not None), one)
             first = state.n_rows
             article_quotes.append(
                 ArticleQuote(
@@ -255,7 +255,7 @@ def build_claims(
             state.links += [(first, other) for other in range(first + 1, state.n_rows)]
         if rows:
             frames.append(conform("claims", pd.DataFrame(dict(zip(_CLAIM_COLUMNS, map(list, zip(*rows)))))))
-        del rows, chunk, texts, read, mentions_by_article, events_by_article, timexes_by_article
+        del rows, chunk, texts, contexts, mentions_by_article, events_by_article, timexes_by_article
         release_free_memory()
     if current is not None:
         _antecedents(article_quotes, current_text, state.antecedents)
@@ -270,26 +270,6 @@ def build_claims(
     duplicated = claims["claim_id"].duplicated().to_numpy()
     # a quote id seen twice gives its claims twice: the first is kept
     return claims[~duplicated].reset_index(drop=True) if duplicated.any() else claims
-
-
-def _article_context(
-    article_id: str,
-    *,
-    texts: Mapping[str, str],
-    tables: tuple[Mapping[str, Any], Mapping[str, Any], Mapping[str, Any]],
-    published: Mapping[str, Any],
-    names: Mapping[str, str],
-) -> ArticleContext:
-    """What reading a quote needs of its article (``tables``: this slice's mentions, events and timexes)."""
-    mentions, events, timexes = tables
-    return ArticleContext(
-        text=texts[article_id],
-        mentions=mentions.get(article_id, ()),
-        events=events.get(article_id, ()),
-        timexes=timexes.get(article_id, ()),
-        published=published.get(article_id),
-        names=names,
-    )
 
 
 def _shared(claim: QuoteClaim, one: Callable[[Any, Any], Any]) -> QuoteClaim:
