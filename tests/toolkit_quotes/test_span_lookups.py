@@ -8,10 +8,12 @@ from __future__ import annotations
 import random
 import re
 
+import pandas as pd
 import pytest
 
 from toolkit_quotes.rules.marks import Stretch
 from toolkit_quotes.rules.spans import clause_floor, close_quotes, next_opening, quoted_share
+from toolkit_quotes.step import link_spans
 
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+")
 
@@ -107,3 +109,54 @@ def test_rule_span_index_answers_as_a_scan_of_every_rule_quote(seed: int) -> Non
             default=0.0,
         )
         assert index.overlap(start, end) == pytest.approx(by_scan)
+
+
+# --- the corpus step's span linking (issue #22: arrays instead of a loop over every quote) ------------------
+def _link_by_scan(spans: pd.DataFrame, mentions: pd.DataFrame) -> list[str | None]:
+    """The entity of the mention of the same article overlapping each span most, the first in table order on a tie."""
+    found: list[str | None] = []
+    for aid, start, end in zip(spans["article_id"], spans["start"], spans["end"]):
+        best, best_overlap = None, 0
+        if not (pd.isna(aid) or pd.isna(start) or pd.isna(end)):
+            for m_aid, m_start, m_end, entity in zip(
+                mentions["article_id"], mentions["start"], mentions["end"], mentions["entity_id"]
+            ):
+                if m_aid != aid or pd.isna(entity) or pd.isna(m_start) or pd.isna(m_end):
+                    continue
+                overlap = min(int(m_end), int(end)) - max(int(m_start), int(start))
+                if overlap > best_overlap:
+                    best, best_overlap = str(entity), overlap
+        found.append(best)
+    return found
+
+
+def _random_link_tables(rng: random.Random) -> tuple[pd.DataFrame, pd.DataFrame]:
+    articles = [f"a{k}" for k in range(rng.randint(1, 4))]
+    mentions = []
+    for _ in range(rng.randint(1, 40)):
+        start = rng.randrange(200)
+        mentions.append(
+            {
+                "article_id": rng.choice(articles),
+                "start": start,
+                "end": start + rng.choice((1, 3, 8, 40)),
+                "entity_id": rng.choice(["E1", "E2", "E3", None]),
+            }
+        )
+    spans = []
+    for _ in range(rng.randint(1, 30)):
+        start = rng.randrange(-5, 220)
+        spans.append(
+            {
+                "article_id": rng.choice([*articles, "elsewhere", None]),
+                "start": rng.choice([start, None]) if rng.random() < 0.1 else start,
+                "end": start + rng.choice((0, 1, 4, 12, 60)),
+            }
+        )
+    return pd.DataFrame(spans), pd.DataFrame(mentions)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_link_spans_gives_what_a_scan_of_every_mention_gives(seed):
+    spans, mentions = _random_link_tables(random.Random(seed))
+    assert link_spans(spans, mentions).tolist() == _link_by_scan(spans, mentions)
