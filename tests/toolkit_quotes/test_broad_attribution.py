@@ -256,6 +256,16 @@ def test_a_clause_about_a_person_closed_by_a_colon_introduces_their_words(nlp):
     assert (row["kind"], row["speaker_text"]) == ("direct", "His")
 
 
+def test_a_named_organisation_closing_a_clause_with_a_colon_introduces_its_words(nlp):
+    """Bug: "The X Gazette was blunt about the vote: “…”" left the quote without a speaker (only a person's
+    clause introduced one) and took the clause before the colon for reported speech of "We"."""
+    text = "The Westmark Gazette was blunt about the vote: “We will not back this plan.”"
+    row = only(rows_of(nlp, text))
+    assert (row["kind"], row["cue"], row["speaker_text"]) == ("direct", ":", "The Westmark Gazette")
+    row = only(rows_of(nlp, "The Ostland Teachers Union went further: “The strike will go on until May.”"))
+    assert row["speaker_text"] == "The Ostland Teachers Union"
+
+
 def test_a_dash_set_quote_starts_at_its_mark(nlp):
     text = "The senator -- “a man of very few words,” as one aide put it -- left early."
     row = only(rows_of(nlp, text))
