@@ -812,3 +812,13 @@ def test_a_relative_clause_after_the_verb_that_describes_stays(nlp):
     text = "“The ferry will run all winter,” said Mirela Vostrikova, who runs the harbour office."
     row = only(rows_of(nlp, text), kind="direct")
     assert row["speaker_text"] == "Mirela Vostrikova, who runs the harbour office"
+
+
+def test_a_relay_phrase_names_its_source_as_the_speaker(nlp):
+    """Bug: the learned model's "according to X" quotes had no speaker: the relay phrase has no subject,
+    its source is the preposition's object (37 such quotes in PolNeAR's train split)."""
+    from toolkit_quotes.rules.speakers import speaker_of
+
+    doc = nlp("Ferry fares will rise in the spring, according to the Ostland Herald.")
+    according = next(t for t in doc if t.lower_ == "according")
+    assert speaker_of(according).text == "the Ostland Herald"

@@ -35,6 +35,7 @@ from .words import (
     ORGANISATION_HEADS,
     ORGANISATION_KINDS,
     PERSON_PRONOUNS,
+    RELAY_PHRASES,
     REPRESENTATIVE_NOUNS,
     ROLE_NOUNS,
     SAYING_OCCASIONS,
@@ -802,11 +803,35 @@ def _resolve_description(doc: Doc, speaker: Span) -> Resolution:
     return Resolution(ref_start=chosen.start_char, ref_end=chosen.end_char, confidence=confidence, how="description")
 
 
+def relay_phrase_at(doc: Doc, i: int) -> tuple[str, ...] | None:
+    """The relay phrase ("according to", "cited by") starting at token ``i``, if one does."""
+    for phrase in RELAY_PHRASES:
+        if i + len(phrase) <= len(doc) and all(doc[i + k].lower_ == w for k, w in enumerate(phrase)):
+            return phrase
+    return None
+
+
+def relayed_source(doc: Doc, i: int) -> Span | None:
+    """Who the relay phrase starting at token ``i`` names: "according to X", "cited by X" give X."""
+    phrase = relay_phrase_at(doc, i)
+    if phrase is None:
+        return None
+    last = doc[i + len(phrase) - 1]
+    objects = [c for c in last.children if c.dep_ == "pobj"] or [
+        t for t in doc[last.i + 1 : min(len(doc), last.i + 3)] if t.pos_ in ("PROPN", "NOUN")
+    ][:1]
+    return noun_phrase(objects[0]) if objects else None
+
+
 def speaker_of(token: Token) -> Span | None:
-    """The phrase naming who speaks: the subject, the agent of a passive, or the governing verb's subject."""
+    """The phrase naming who speaks: the subject, the agent of a passive, the governing verb's subject, or
+    the source a relay phrase names ("according to X": X)."""
     doc = token.doc
     if reduced_passive(token):
         return None
+    relayed = relayed_source(doc, token.i)
+    if relayed is not None:
+        return relayed
     shown = _shown_speaking(token)
     if shown is not None:
         return shown
