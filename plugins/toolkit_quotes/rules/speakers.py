@@ -35,6 +35,7 @@ from .words import (
     ORGANISATION_HEADS,
     ORGANISATION_KINDS,
     PERSON_PRONOUNS,
+    RELAY_FIRST_WORDS,
     RELAY_PHRASES,
     REPRESENTATIVE_NOUNS,
     ROLE_NOUNS,
@@ -805,6 +806,8 @@ def _resolve_description(doc: Doc, speaker: Span) -> Resolution:
 
 def relay_phrase_at(doc: Doc, i: int) -> tuple[str, ...] | None:
     """The relay phrase ("according to", "cited by") starting at token ``i``, if one does."""
+    if doc[i].lower_ not in RELAY_FIRST_WORDS:  # asked of every cue's speaker: most words start none
+        return None
     for phrase in RELAY_PHRASES:
         if i + len(phrase) <= len(doc) and all(doc[i + k].lower_ == w for k, w in enumerate(phrase)):
             return phrase
