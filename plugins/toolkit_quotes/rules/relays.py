@@ -19,13 +19,12 @@ from .marks import Stretch
 from .memo import memoised, tokens_lowered, verb_like_tokens
 from .records import Draft, QuoteOptions
 from .spans import SUBJECT_DEPS, close_quotes, kind_for, span_of, trim, word_count
-from .speakers import noun_phrase, speaker_of
+from .speakers import noun_phrase, relay_phrase_at, relayed_source, speaker_of
 from .verbs import is_cue_verb, is_message_verb
 from .words import (
     MEDIA_NOUNS,
     OPINION_FRAME_NOUNS,
     RELAY_FIRST_WORDS,
-    RELAY_PHRASES,
     SOURCE_NOUNS,
     THIRD_PERSON_POSSESSIVES,
 )
@@ -37,16 +36,13 @@ def relay_quotes(doc: Doc, drafts: list[Draft], stretches: tuple[Stretch, ...]) 
     text = doc_text(doc)
     for token in tokens_lowered(doc, RELAY_FIRST_WORDS):
         i = token.i
-        phrase = _relay_at(doc, i)
+        phrase = relay_phrase_at(doc, i)
         if phrase is None:
             continue
         last = doc[i + len(phrase) - 1]
-        objects = [c for c in last.children if c.dep_ == "pobj"] or [
-            t for t in doc[last.i + 1 : min(len(doc), last.i + 3)] if t.pos_ in ("PROPN", "NOUN")
-        ][:1]
-        if not objects:
+        source = relayed_source(doc, i)
+        if source is None:
             continue
-        source = noun_phrase(objects[0])
         via = (source.start_char, source.end_char)
         cue = (token.idx, last.idx + len(last.text))
         sent = token.sent
@@ -212,13 +208,6 @@ def _source_frames(doc: Doc, drafts: list[Draft], stretches: tuple[Stretch, ...]
                 source="relay",
             )
         )
-
-
-def _relay_at(doc: Doc, i: int) -> tuple[str, ...] | None:
-    for phrase in RELAY_PHRASES:
-        if i + len(phrase) <= len(doc) and all(doc[i + k].lower_ == w for k, w in enumerate(phrase)):
-            return phrase
-    return None
 
 
 def as_medium(doc: Doc, via: tuple[int, int] | None) -> tuple[int, int] | None:
