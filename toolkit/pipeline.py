@@ -670,6 +670,11 @@ def _analyze(
     # the previous run's rows as Arrow tables: a cached article's rows come from there when they can
     store_started = time.perf_counter()
     store = RowStore.read(cache_dir / ROW_STORE) if cache_dir is not None else None
+    if store is not None and not set(store.keys) <= {_cache_key(article, fingerprint) for article in articles}:
+        # a stored article left out or changed: the stored tables' column types are those of all their
+        # articles (an int column typed float by one article) and may be wider than the rest's alone, so
+        # the entries serve this run; adding articles, the case the store is for, keeps every one
+        store = None
     store_read_s = time.perf_counter() - store_started
     from_store = [0]
 
