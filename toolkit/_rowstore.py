@@ -31,7 +31,7 @@ import orjson
 
 from ._io import TEMP_SUFFIX
 
-__all__ = ["ROW_STORE", "ENTRY_COLUMN", "RowStore", "StoredRows", "write_row_store"]
+__all__ = ["ROW_STORE", "ENTRY_COLUMN", "RowStore", "RowStoreWriter", "StoredRows"]
 
 ROW_STORE = "rows.arrows"
 ENTRY_COLUMN = "__entry"
@@ -99,38 +99,51 @@ class RowStore:
         return StoredRows(ranges)
 
 
-def write_row_store(path: Path, keys: list[str], tables: list[tuple[str, Any]]) -> None:
-    """Write ``tables`` (name, Arrow table with an :data:`ENTRY_COLUMN`) and ``keys`` to ``path``.
+class RowStoreWriter:
+    """Writes a row store table by table (:meth:`add`), so that each table's Arrow data can be let go
+    once it is written: holding every table until the end kept the whole run's rows twice, as Arrow
+    and as DataFrames. :meth:`finish` writes the header and renames the file into place (no fsync:
+    a lost store costs only the JSON entries' reading); :meth:`abort` removes the temporary."""
 
-    Table by table, through a temporary renamed into place (no fsync: a lost store costs only the
-    JSON entries' reading), so that no second copy of every table is held while writing."""
-    import pyarrow as pa
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}{TEMP_SUFFIX}")
+        self._handle: Any = self._tmp.open("wb")
+        self._digest = hashlib.sha256()
+        self._lengths: list[list[Any]] = []
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}{TEMP_SUFFIX}")
-    digest = hashlib.sha256()
-    try:
-        with tmp.open("wb") as handle:
+    def add(self, name: str, table: Any) -> None:
+        """Write table ``name`` (an Arrow table with an :data:`ENTRY_COLUMN`)."""
+        import pyarrow as pa
 
-            def write(data: Any) -> None:
-                digest.update(data)
-                handle.write(data)
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        stream = sink.getvalue()
+        self._write(stream)
+        self._lengths.append([name, stream.size])
 
-            lengths = []
-            for name, table in tables:
-                sink = pa.BufferOutputStream()
-                with pa.ipc.new_stream(sink, table.schema) as writer:
-                    writer.write_table(table)
-                stream = sink.getvalue()
-                write(stream)
-                lengths.append([name, stream.size])
-                del stream
-            header = orjson.dumps({"keys": keys, "tables": lengths})
-            write(header)
-            write(len(header).to_bytes(8, "little"))
-            handle.write(digest.hexdigest().encode("ascii"))
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    def finish(self, keys: list[str]) -> None:
+        """Write the header (``keys``: the cache key of each article number) and put the file in place."""
+        try:
+            header = orjson.dumps({"keys": keys, "tables": self._lengths})
+            self._write(header)
+            self._write(len(header).to_bytes(8, "little"))
+            self._handle.write(self._digest.hexdigest().encode("ascii"))
+            self._handle.close()
+            os.replace(self._tmp, self.path)
+        except BaseException:
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        """Remove the temporary (and the previous store: this run's rows are not all in it)."""
+        self._handle.close()
+        for path in (self._tmp, self.path):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+    def _write(self, data: Any) -> None:
+        self._digest.update(data)
+        self._handle.write(data)

@@ -43,7 +43,7 @@ from ._io import (
 )
 from ._memo import CleaningMemo, StepMemo
 from ._memory import release_free_memory
-from ._rowstore import ENTRY_COLUMN, ROW_STORE, RowStore, StoredRows, write_row_store
+from ._rowstore import ENTRY_COLUMN, ROW_STORE, RowStore, RowStoreWriter, StoredRows
 from .cleaning import clean_text
 from .engines import (
     DEFAULT_ARTICLE_TIMEOUT,
@@ -414,26 +414,31 @@ class _TableBuilder:
         for table in [*self._pending, *self._stored]:
             self._flush(table)
             self._close_stored(table)
-        keys = [key for key in self._keys if key is not None]
-        writable: list[tuple[str, Any]] | None = [] if store is not None and len(keys) == len(self._keys) else None
-        tables: dict[str, pd.DataFrame] = {}
-        for name in [*TABLES, *(n for n in self._chunks if n not in TABLES)]:
-            chunks = self._chunks.pop(name, [])
-            combined = _combined(chunks)
-            if combined is not None:
-                chunks = [combined]
-                if writable is not None and name != "articles":
-                    writable.append((name, _with_entries(combined, self._entries.get(name, []))))
-            elif chunks:
-                writable = None  # a table Arrow cannot hold: no store (the JSON entries serve)
-            # third-party tables keep the columns their plugin gave them
-            tables[name] = _concat(name, chunks) if name in TABLES else _from_chunks(chunks)
-        if store is not None:
-            if writable is not None:
-                write_row_store(store, cast("list[str]", self._keys), writable)
-            else:
-                with contextlib.suppress(OSError):
-                    store.unlink()  # rows this run did not store must not be served next run
+        writer = RowStoreWriter(store) if store is not None else None
+        try:
+            if writer is not None and None in self._keys:
+                writer.abort()  # an article without a cache key: its rows cannot be found again
+                writer = None
+            tables: dict[str, pd.DataFrame] = {}
+            for name in [*TABLES, *(n for n in self._chunks if n not in TABLES)]:
+                chunks = self._chunks.pop(name, [])
+                combined = _combined(chunks)
+                if combined is not None:
+                    chunks = [combined]
+                    if writer is not None and name != "articles":
+                        writer.add(name, _with_entries(combined, self._entries.get(name, [])))
+                elif chunks and writer is not None:
+                    writer.abort()  # a table Arrow cannot hold: no store (the JSON entries serve)
+                    writer = None
+                del combined
+                # third-party tables keep the columns their plugin gave them
+                tables[name] = _concat(name, chunks) if name in TABLES else _from_chunks(chunks)
+            if writer is not None:
+                writer.finish(cast("list[str]", self._keys))
+                writer = None
+        finally:
+            if writer is not None:
+                writer.abort()
         return tables
 
 
