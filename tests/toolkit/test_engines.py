@@ -236,10 +236,10 @@ def test_tables_are_built_in_chunks_with_the_contract_dtypes(tmp_path, monkeypat
         }
 
     registry.register(Plugin(name="tiny", provides=("timexes", "extra"), extract=extract), replace=True)
-    built = toolkit.pipeline._TableBuilder.__init__  # the builder as it is, with chunks of two rows
-    monkeypatch.setattr(
-        toolkit.pipeline._TableBuilder, "__init__", lambda self, flush_rows=2: built(self, flush_rows=2)
-    )
+    from toolkit.pipeline import _TableBuilder
+
+    built = _TableBuilder.__init__  # the builder as it is, with chunks of two rows
+    monkeypatch.setattr(_TableBuilder, "__init__", lambda self, flush_rows=2: built(self, flush_rows=2))
     corpus = toolkit.analyze(
         write_corpus(tmp_path / "in", n=5), out=tmp_path / "out", plugins=["tiny"], batch_size=2, quiet=True
     )
