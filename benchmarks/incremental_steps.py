@@ -6,7 +6,7 @@ Every article's rows come from BASE's cache, read under the key BASE's manifest 
 whatever code runs now: so the corpus steps of the code under test run on the same rows,
 and two versions of the code can be compared without analysing the articles again.
 
-1. ``first``: SMALL on a copy of BASE without step memos (the steps compute everything);
+1. ``first``: SMALL on a copy of BASE without step memos or row store (the steps compute everything);
 2. ``incremental``: BIG on the same copy (the memos of step 1 are read back);
 3. ``fresh``: BIG on another copy without memos; every table must equal step 2's.
 
@@ -90,6 +90,8 @@ def main() -> None:
         shutil.copytree(args.base, folder)
         for memo in folder.glob(".cache/*/steps"):
             shutil.rmtree(memo)
+        for store in folder.glob(".cache/*/rows.arrows"):
+            store.unlink()  # the fresh run reads every article's entry; the first one writes the store anew
         (folder / "manifest.json").unlink()  # no unchanged-run shortcut
         return folder
 

@@ -43,6 +43,7 @@ from ._io import (
 )
 from ._memo import CleaningMemo, StepMemo
 from ._memory import release_free_memory
+from ._rowstore import ENTRY_COLUMN, ROW_STORE, RowStore, RowStoreWriter, StoredRows
 from .cleaning import clean_text
 from .engines import (
     DEFAULT_ARTICLE_TIMEOUT,
@@ -366,27 +367,104 @@ class _TableBuilder:
         self.flush_rows = flush_rows
         self._pending: dict[str, list[dict[str, Any]]] = {}
         self._chunks: dict[str, list[Any]] = {}
+        # for the row store: each article's cache key, and per table (article number, rows) in order
+        self._keys: list[str | None] = []
+        self._entries: dict[str, list[tuple[int, int]]] = {}
+        # per table, the stored rows being gathered: (stored table, start, end), one slice per run of articles
+        self._stored: dict[str, tuple[Any, int, int]] = {}
+
+    def article(self, key: str | None) -> None:
+        """The rows added from now on are the article's whose cache key is ``key`` (``None``: keep none)."""
+        self._keys.append(key)
 
     def add(self, table: str, rows: list[dict[str, Any]]) -> None:
+        self._close_stored(table)
         bucket = self._pending.setdefault(table, [])
         bucket.extend(rows)
+        self._entries.setdefault(table, []).append((len(self._keys) - 1, len(rows)))
         if len(bucket) >= self.flush_rows:
             self._flush(table)
+
+    def add_stored(self, stored: StoredRows) -> None:
+        """An article's rows from the row store: slices of the stored tables, consecutive articles' joined."""
+        for table, (source, start, end) in stored.ranges.items():
+            self._flush(table)
+            self._entries.setdefault(table, []).append((len(self._keys) - 1, end - start))
+            open_run = self._stored.get(table)
+            if open_run is not None and open_run[0] is source and open_run[2] == start:
+                self._stored[table] = (source, open_run[1], end)
+            else:
+                self._close_stored(table)
+                self._stored[table] = (source, start, end)
 
     def _flush(self, table: str) -> None:
         rows = self._pending.pop(table, [])
         if rows:
             self._chunks.setdefault(table, []).append(_rows_to_arrow(table, rows))
 
-    def tables(self) -> dict[str, pd.DataFrame]:
-        for table in list(self._pending):
+    def _close_stored(self, table: str) -> None:
+        run = self._stored.pop(table, None)
+        if run is not None:
+            source, start, end = run
+            self._chunks.setdefault(table, []).append(source.slice(start, end - start))
+
+    def tables(self, store: Path | None = None) -> dict[str, pd.DataFrame]:
+        """The tables; with ``store``, every table but ``articles`` is also written there (see
+        :mod:`toolkit._rowstore`), unless some article has no cache key or a table is no Arrow table."""
+        for table in [*self._pending, *self._stored]:
             self._flush(table)
-        tables: dict[str, pd.DataFrame] = {}
-        for name in [*TABLES, *(n for n in self._chunks if n not in TABLES)]:
-            chunks = self._chunks.pop(name, [])
-            # third-party tables keep the columns their plugin gave them
-            tables[name] = _concat(name, chunks) if name in TABLES else _from_chunks(chunks)
+            self._close_stored(table)
+        writer = RowStoreWriter(store) if store is not None else None
+        try:
+            if writer is not None and None in self._keys:
+                writer.abort()  # an article without a cache key: its rows cannot be found again
+                writer = None
+            tables: dict[str, pd.DataFrame] = {}
+            for name in [*TABLES, *(n for n in self._chunks if n not in TABLES)]:
+                chunks = self._chunks.pop(name, [])
+                combined = _combined(chunks)
+                if combined is not None:
+                    chunks = [combined]
+                    if writer is not None and name != "articles":
+                        writer.add(name, _with_entries(combined, self._entries.get(name, [])))
+                elif chunks and writer is not None:
+                    writer.abort()  # a table Arrow cannot hold: no store (the JSON entries serve)
+                    writer = None
+                del combined
+                # third-party tables keep the columns their plugin gave them
+                tables[name] = _concat(name, chunks) if name in TABLES else _from_chunks(chunks)
+            if writer is not None:
+                writer.finish(cast("list[str]", self._keys))
+                writer = None
+        finally:
+            if writer is not None:
+                writer.abort()
         return tables
+
+
+def _combined(chunks: list[Any]) -> Any:
+    """The Arrow tables ``chunks`` as one (their types unified), or ``None`` when some chunk is no
+    Arrow table or Arrow cannot unify their columns."""
+    import pyarrow as pa
+
+    if not chunks or not all(isinstance(c, pa.Table) for c in chunks):
+        return None
+    try:
+        return pa.concat_tables(chunks, promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+
+
+def _with_entries(table: Any, entries: list[tuple[int, int]]) -> Any:
+    """``table`` with its rows' article numbers (``entries``: runs of (article number, rows)) as a column."""
+    import numpy as np
+    import pyarrow as pa
+
+    numbers = np.repeat(
+        np.fromiter((n for n, _ in entries), dtype=np.int64, count=len(entries)),
+        np.fromiter((k for _, k in entries), dtype=np.int64, count=len(entries)),
+    )
+    return table.append_column(ENTRY_COLUMN, pa.array(numbers))
 
 
 def _rows_to_arrow(table: str, rows: list[dict[str, Any]]) -> Any:
@@ -430,14 +508,10 @@ def _from_chunks(chunks: list[Any]) -> pd.DataFrame:
     def nested_as_arrow(arrow_type: Any) -> Any:
         return pd.ArrowDtype(arrow_type) if pa.types.is_nested(arrow_type) else None
 
-    if all(isinstance(c, pa.Table) for c in chunks):
-        try:
-            table = pa.concat_tables(chunks, promote_options="permissive")
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            pass  # chunks whose columns Arrow cannot unify: go through pandas
-        else:
-            chunks.clear()
-            return table.to_pandas(types_mapper=nested_as_arrow)
+    table = _combined(chunks)  # None: chunks whose columns Arrow cannot unify go through pandas
+    if table is not None:
+        chunks.clear()
+        return table.to_pandas(types_mapper=nested_as_arrow)
     frames = [c.to_pandas(types_mapper=nested_as_arrow) if isinstance(c, pa.Table) else c for c in chunks]
     chunks.clear()
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
@@ -598,6 +672,17 @@ def _analyze(
     if preload is not None and needs_nlp and new_articles:
         preload()  # some article is new: the model loads while the cached ones are read (local engine)
 
+    # the previous run's rows as Arrow tables: a cached article's rows come from there when they can
+    store_started = time.perf_counter()
+    store = RowStore.read(cache_dir / ROW_STORE) if cache_dir is not None else None
+    if store is not None and not set(store.keys) <= {_cache_key(article, fingerprint) for article in articles}:
+        # a stored article left out or changed: the stored tables' column types are those of all their
+        # articles (an int column typed float by one article) and may be wider than the rest's alone, so
+        # the entries serve this run; adding articles, the case the store is for, keeps every one
+        store = None
+    store_read_s = time.perf_counter() - store_started
+    from_store = [0]
+
     def batches() -> Iterator[tuple[tuple[list[Article], dict[str, Any]], list[Article]]]:
         # articles go to the engine one batch at a time; cache hits never reach the engine
         # the engine's task size: remote engines take smaller tasks so the workers finish together
@@ -613,9 +698,14 @@ def _analyze(
                     }
                 )
                 read_started = time.perf_counter()
-                hit, damaged = (
-                    _read_cache_entry(cache_dir, _cache_key(article, fingerprint)) if cache_dir else (None, False)
-                )
+                key = _cache_key(article, fingerprint)
+                stored = store.rows_of(key) if store is not None else None
+                hit: Any
+                if stored is not None:
+                    hit, damaged = stored, False
+                    from_store[0] += 1
+                else:
+                    hit, damaged = _read_cache_entry(cache_dir, key) if cache_dir else (None, False)
                 counts["cache_damaged"] += damaged
                 timings["cache_read_s"] += time.perf_counter() - read_started
                 if hit is not None:
@@ -626,7 +716,7 @@ def _analyze(
 
     # where an incremental run's time goes: reading the cache, writing it, and (in the
     # engine) loading the model are fixed costs; the rest of analyse_s is the new articles
-    timings.update(cache_read_s=0.0, cache_write_s=0.0, table_build_s=0.0)
+    timings.update(cache_read_s=store_read_s, cache_write_s=0.0, table_build_s=0.0)
     from tqdm.auto import tqdm
 
     dropped_stale = _drop_stale_cache(cache_dir) if cache_dir is not None else 0
@@ -659,9 +749,13 @@ def _analyze(
                 elif rows is not None:
                     counts["from_cache"] += 1
                 build_started = time.perf_counter()
+                builder.article(_cache_key(article, fingerprint) if rows is not None else None)
                 builder.add("articles", [article.row()])
-                for table, items in (rows or {}).items():
-                    builder.add(table, items)
+                if isinstance(rows, StoredRows):
+                    builder.add_stored(rows)
+                else:
+                    for table, items in (rows or {}).items():
+                        builder.add(table, items)
                 timings["table_build_s"] += time.perf_counter() - build_started
             bar.update(len(batch))
         finished = True
@@ -683,8 +777,11 @@ def _analyze(
         raise errors.NothingLoadedError(errors.STRICT_FAILED.format(n=report.n_problems, report=report.summary()))
 
     build_started = time.perf_counter()
-    tables = builder.tables()
+    # the row store is written again when this run's rows are not all the stored ones
+    unchanged_store = store is not None and from_store[0] == len(manifest_inputs) == len(store.keys)
+    tables = builder.tables(cache_dir / ROW_STORE if cache_dir is not None and not unchanged_store else None)
     del builder
+    store = None  # its tables are in this run's tables now, or no longer needed
     timings["table_build_s"] += time.perf_counter() - build_started
     release_free_memory()
     step_started = time.perf_counter()

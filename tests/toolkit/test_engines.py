@@ -236,9 +236,10 @@ def test_tables_are_built_in_chunks_with_the_contract_dtypes(tmp_path, monkeypat
         }
 
     registry.register(Plugin(name="tiny", provides=("timexes", "extra"), extract=extract), replace=True)
-    monkeypatch.setattr(
-        toolkit.pipeline._TableBuilder, "__init__", lambda self, flush_rows=2: _builder_init(self, flush_rows)
-    )
+    from toolkit.pipeline import _TableBuilder
+
+    built = _TableBuilder.__init__  # the builder as it is, with chunks of two rows
+    monkeypatch.setattr(_TableBuilder, "__init__", lambda self, flush_rows=2: built(self, flush_rows=2))
     corpus = toolkit.analyze(
         write_corpus(tmp_path / "in", n=5), out=tmp_path / "out", plugins=["tiny"], batch_size=2, quiet=True
     )
@@ -247,12 +248,6 @@ def test_tables_are_built_in_chunks_with_the_contract_dtypes(tmp_path, monkeypat
     assert corpus.table("extra")["n"].tolist() == [1, 2, 3, 4, 5]
     reopened = toolkit.open(tmp_path / "out")
     pd.testing.assert_frame_equal(reopened.timexes, corpus.timexes)
-
-
-def _builder_init(self, flush_rows):
-    self.flush_rows = flush_rows
-    self._pending = {}
-    self._chunks = {}
 
 
 def test_written_parquet_keeps_lists_when_the_first_row_group_has_none(tmp_path):

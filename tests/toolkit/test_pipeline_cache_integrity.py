@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 import toolkit
+from toolkit._rowstore import ROW_STORE
 from toolkit.cli import main
 from toolkit.registry import Plugin, registry
 
@@ -64,6 +65,7 @@ def test_a_damaged_cache_entry_is_recomputed_and_reported_never_trusted(tmp_path
     assert len(entries) == 2
     entries[0].write_bytes(damage(entries[0].read_bytes()))
     (out / "manifest.json").unlink()  # not the unchanged-run shortcut: read the cache entry by entry
+    _drop_row_store(out)
 
     second = toolkit.analyze(frame, plugins=["spans"], quiet=True, out=out)
     assert second.manifest["cache"]["damaged"] == 1
@@ -71,6 +73,7 @@ def test_a_damaged_cache_entry_is_recomputed_and_reported_never_trusted(tmp_path
     pd.testing.assert_frame_equal(second.table("sentences"), first.table("sentences"))
     # the recomputed entry replaced the damaged one: the next run trusts it again
     (out / "manifest.json").unlink()
+    _drop_row_store(out)
     third = toolkit.analyze(frame, plugins=["spans"], quiet=True, out=out)
     assert third.manifest["cache"]["damaged"] == 0 and third.manifest["from_cache"] == 2
 
@@ -85,9 +88,17 @@ def test_the_cli_says_how_many_damaged_entries_it_recomputed(tmp_path, spans, ca
     for entry in (out / ".cache").rglob("*.json"):
         entry.write_bytes(truncate(entry.read_bytes()))
     (out / "manifest.json").unlink()
+    _drop_row_store(out)
     capsys.readouterr()
     assert main(["analyze", str(folder), "--out", str(out), "--plugins", "spans", "--quiet"]) == 0
     assert "recomputed 2 damaged cache entries" in capsys.readouterr().err
+
+
+def _drop_row_store(out):
+    """Without the row store every cached article is read from its entry (with it, no entry is read)."""
+    stores = list((out / ".cache").glob(f"*/{ROW_STORE}"))
+    assert len(stores) == 1
+    stores[0].unlink()
 
 
 def test_the_output_folder_inside_the_input_folder_is_never_read_back(tmp_path, spans):
