@@ -761,7 +761,8 @@ def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
 def _cue_features(
     token: Token, lemma: str, rate: float, speaker: Span | None, sent: tuple[int, int]
 ) -> tuple[str, ...]:
-    children = sorted({c.dep_ for c in token.children})
+    kids = list(token.children)  # each walk of Token.children makes its Tokens anew: once for the three questions
+    children = sorted({c.dep_ for c in kids})
     head = token.head
     position = (token.i - sent[0]) / max(1, sent[1] - sent[0])
     features = [
@@ -783,11 +784,9 @@ def _cue_features(
     ]
     features += [f"child={d}" for d in children]
     features += [f"lemma_child={lemma}|{d}" for d in children if d in _CLAUSE_DEPS or d in _OBJECT_DEPS or d == "prep"]
-    if any(c.dep_ == "neg" for c in token.children):
+    if any(c.dep_ == "neg" for c in kids):
         features.append("negated")
-    if any(
-        c.dep_ in ("aux", "auxpass") and c.lower_ in ("will", "would", "could", "might", "may") for c in token.children
-    ):
+    if any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("will", "would", "could", "might", "may") for c in kids):
         features.append("modal")
     return tuple(features)
 
@@ -968,13 +967,15 @@ def _cuts(
     """
     sent_start, sent_end = bounds
     proposals: list[tuple[str, list[int]]] = []
-    clauses = [c for c in token.children if c.dep_ in _CLAUSE_DEPS or (token.pos_ == "NOUN" and c.dep_ == "acl")]
+    children = list(token.children)  # walked three times below: its Tokens made once
+    noun = token.pos_ == "NOUN"
+    clauses = [c for c in children if c.dep_ in _CLAUSE_DEPS or (noun and c.dep_ == "acl")]
     if clauses:
         proposals.append(("comp", [i for c in clauses for i in _subtree(c)]))
-    right = [i for c in token.children if c.i > token.i and c.dep_ not in ("punct", "cc", "conj") for i in _subtree(c)]
+    right = [i for c in children if c.i > token.i and c.dep_ not in ("punct", "cc", "conj") for i in _subtree(c)]
     if right:
         proposals.append(("right", right))
-    objects = [c for c in token.children if c.dep_ in _OBJECT_DEPS or c.dep_ == "prep"]
+    objects = [c for c in children if c.dep_ in _OBJECT_DEPS or c.dep_ == "prep"]
     if objects:
         proposals.append(("object", list(_subtree(objects[0]))))
     if token.i + 1 < sent_end:

@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span, Token
 
 from toolkit.sdk import doc_text
 
-from .memo import memoised
+from .memo import memoised, memoised_per_token
 from .records import QuoteOptions
 from .verbs import is_cue_verb
 from .words import (
@@ -802,6 +802,7 @@ def _resolve_description(doc: Doc, speaker: Span) -> Resolution:
     return Resolution(ref_start=chosen.start_char, ref_end=chosen.end_char, confidence=confidence, how="description")
 
 
+@memoised_per_token  # the rules, the relays pass (twice) and the learned pass ask it of the same verbs
 def speaker_of(token: Token) -> Span | None:
     """The phrase naming who speaks: the subject, the agent of a passive, or the governing verb's subject."""
     doc = token.doc
