@@ -38,11 +38,13 @@ from __future__ import annotations
 
 import re
 import string
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from spacy.attrs import IDX, IS_ALPHA, IS_SPACE, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -622,10 +624,14 @@ def _names_in_standings_are_teams(doc: Doc, spans: list[Span]) -> list[Span]:
     for start, end in _lines(doc):
         if _ISO_DATE.search(text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1])]):
             continue  # a dateline: its words are places
-        tokens = [t for t in doc[start:end] if t.text not in ("-", "(", ")", ",", ":")]
+        # tokens made one at a time: a line of prose ends the walk at its first lowercase word
+        tokens = (t for t in doc[start:end] if t.text not in ("-", "(", ")", ",", ":"))
         runs: list[list[int]] = []
         figures, previous_figure = 0, True
+        first = None
         for token in tokens:
+            if first is None:
+                first = token.i
             if _FIGURE.fullmatch(token.text):
                 figures += 1
                 previous_figure = True
@@ -637,7 +643,7 @@ def _names_in_standings_are_teams(doc: Doc, spans: list[Span]) -> list[Span]:
             else:
                 runs = []
                 break
-        if figures < 2 or not runs or not tokens or tokens[0].i != runs[0][0]:
+        if figures < 2 or not runs or first != runs[0][0]:
             continue
         model = {(s.start, s.end): s for s in out}
         for run in runs:
@@ -680,19 +686,36 @@ def _names_in_standings_are_teams(doc: Doc, spans: list[Span]) -> list[Span]:
 
 
 def _lines(doc: Doc) -> list[tuple[int, int]]:
-    """``(start, end)`` token ranges of the document's lines."""
+    """``(start, end)`` token ranges of the document's lines: the tokens between whitespace tokens.
+
+    The whitespace tokens and the tokens holding a line break are read from the arrays and the breaks'
+    offsets (a token's own whitespace is one space at most, so a break is always inside a token):
+    walking the Tokens made an object per word of the article.
+
+    >>> import spacy
+    >>> _lines(spacy.blank("en")("A title\\n\\nFirst line.\\nSecond"))
+    [(0, 2), (3, 6), (7, 8)]
+    """
+    text = doc_text(doc)
+    starts, spaces = _token_starts(doc), doc.to_array(IS_SPACE).tolist()
+    ends = {i for i, space in enumerate(spaces) if space}
+    ends.update(bisect_right(starts, m.start()) - 1 for m in _NEWLINE.finditer(text))
     lines, start = [], 0
-    for token in doc:
-        if token.is_space or "\n" in token.text:
-            if token.i > start:
-                lines.append((start, token.i))
-            start = token.i + 1
-        elif "\n" in token.whitespace_:
-            lines.append((start, token.i + 1))
-            start = token.i + 1
+    for i in sorted(ends):
+        if i > start:
+            lines.append((start, i))
+        start = i + 1
     if start < len(doc):
         lines.append((start, len(doc)))
     return lines
+
+
+def _token_starts(doc: Doc) -> list[int]:
+    """Each token's character offset (``Token.idx``), read from the Doc's array, not from Token objects."""
+    return doc.to_array(IDX).tolist()
+
+
+_NEWLINE = re.compile("\n")
 
 
 _ISO_DATE = re.compile(r"\s(\d{4}-\d{2}-\d{2})\s*$")
@@ -989,16 +1012,23 @@ def _recover_countries(doc: Doc, spans: list[Span]) -> list[Span]:
     adjectives follow from them; a capitalised word is needed, so "china" the porcelain is not."""
     taken = {i for s in spans for i in range(s.start, s.end)}
     found = []
+    # a token's text starts at its offset: its first character, and whether it is a word, come from the
+    # arrays (asking ``doc[i]`` made three Token objects per word of the article)
+    text = doc_text(doc)
+    starts = _token_starts(doc)
+    capital = [text[start].isupper() for start in starts]
+    alpha = doc.to_array(IS_ALPHA).tolist()
+    ends = [start + size for start, size in zip(starts, doc.to_array(LENGTH).tolist())]
     i = 0
     while i < len(doc):
-        if i in taken or not doc[i].text[:1].isupper() or not doc[i].is_alpha:
+        if i in taken or not capital[i] or not alpha[i]:
             i += 1
             continue
         for width in (3, 2, 1):
             end = i + width
-            if end > len(doc) or any(j in taken or not doc[j].text[:1].isupper() for j in range(i, end)):
+            if end > len(doc) or any(j in taken or not capital[j] for j in range(i, end)):
                 continue
-            surface = doc[i:end].text
+            surface = text[starts[i] : ends[end - 1]]  # = doc[i:end].text
             label = "GPE" if is_country(surface) else "NORP" if nationality_country(surface) else None
             if label is not None and not (width == 1 and doc[i].is_sent_start and doc[i].pos_ not in ("PROPN", "ADJ")):
                 found.append(_new_span(doc, i, end, label, source="lexicon", spacy_label=None))
@@ -1054,17 +1084,19 @@ def _recover_acronyms(doc: Doc, spans: list[Span]) -> list[Span]:
         return spans
     taken = {i for s in spans for i in range(s.start, s.end)}
     found = []
-    for token in doc:
-        if token.i in taken or not is_acronym(token.text) or len(token.text.replace(".", "")) < 3:
+    # each word's text sliced by its offsets: iterating the Doc made a Token object per word
+    for i, (start, size) in enumerate(zip(_token_starts(doc), doc.to_array(LENGTH).tolist())):
+        word = text[start : start + size]
+        if i in taken or not is_acronym(word) or len(word.replace(".", "")) < 3:
             continue
-        line_start = text.rfind("\n", 0, token.idx) + 1
-        line_end = text.find("\n", token.idx)
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", start)
         line = text[line_start : line_end if line_end >= 0 else len(text)]
         if not any(c.islower() for c in line):
             continue  # a headline in capitals: its words are no acronyms
-        labels = {label for name, label in expansions.items() if acronym_of(name, token.text)}
+        labels = {label for name, label in expansions.items() if acronym_of(name, word)}
         if len(labels) == 1:
-            found.append(_new_span(doc, token.i, token.i + 1, labels.pop(), source="propagated", spacy_label=None))
+            found.append(_new_span(doc, i, i + 1, labels.pop(), source="propagated", spacy_label=None))
     return filter_spans([*spans, *found]) if found else spans
 
 

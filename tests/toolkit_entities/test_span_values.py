@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.tokens import Span
 
-from toolkit_entities.component import _letter_counts, _set_span_value, ensure_extensions, span_value
+from toolkit_entities.component import _letter_counts, _lines, _set_span_value, ensure_extensions, span_value
 
 NLP = spacy.blank("en")
 
@@ -41,3 +41,31 @@ def test_letter_counts_equal_counting_each_character(text):
 def test_letter_counts_on_mixed_scripts():
     text = "ΑΘΗΝΑ said ² Ⓐ ǅ Ünal 東京"
     assert _letter_counts(text) == _letter_counts_by_character(text)
+
+
+def _lines_by_token(doc) -> list[tuple[int, int]]:
+    # the plain walk over the Tokens that _lines replaced (issue #22)
+    lines, start = [], 0
+    for token in doc:
+        if token.is_space or "\n" in token.text:
+            if token.i > start:
+                lines.append((start, token.i))
+            start = token.i + 1
+        elif "\n" in token.whitespace_:
+            lines.append((start, token.i + 1))
+            start = token.i + 1
+    if start < len(doc):
+        lines.append((start, len(doc)))
+    return lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Velm", "beat", "2-1", ".", ",", " ", "  ", "\n", "\n\n", " \n ", "\t", "\r\n"])))
+def test_lines_equal_walking_the_tokens(pieces):
+    doc = NLP("".join(pieces))
+    assert _lines(doc) == _lines_by_token(doc)
+
+
+def test_lines_of_a_standings_table():
+    doc = NLP("Table\n\nVelm 12 8\nTorsk 11 7 \n")
+    assert [doc[start:end].text for start, end in _lines(doc)] == ["Table", "Velm 12 8", "Torsk 11 7"]

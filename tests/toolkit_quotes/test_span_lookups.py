@@ -160,3 +160,23 @@ def _random_link_tables(rng: random.Random) -> tuple[pd.DataFrame, pd.DataFrame]
 def test_link_spans_gives_what_a_scan_of_every_mention_gives(seed):
     spans, mentions = _random_link_tables(random.Random(seed))
     assert link_spans(spans, mentions).tolist() == _link_by_scan(spans, mentions)
+
+
+def test_speaker_of_within_a_memo_is_what_it_says_outside(nlp):
+    # speaker_of is answered once per token inside the component's memo scope (issue #22): the cached
+    # answers must be the plain ones, for every verb, asked twice
+    from toolkit_quotes.rules.memo import per_doc_memo, verb_like_tokens
+    from toolkit_quotes.rules.speakers import speaker_of
+
+    doc = nlp(
+        "The harbour master said the ferry would sail late. According to the council, repairs were approved, "
+        "and a spokeswoman for the port, Ilse Varn, told reporters she expected delays. Nobody was asked."
+    )
+    plain = [(v.i, speaker_of(v)) for v in verb_like_tokens(doc)]
+    assert any(span is not None for _, span in plain)
+    with per_doc_memo(doc):
+        for _ in range(2):
+            cached = [(v.i, speaker_of(v)) for v in verb_like_tokens(doc)]
+            assert [(i, None if s is None else (s.start, s.end)) for i, s in cached] == [
+                (i, None if s is None else (s.start, s.end)) for i, s in plain
+            ]

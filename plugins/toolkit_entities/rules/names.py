@@ -398,7 +398,11 @@ def is_acronym(text: str) -> bool:
     >>> is_acronym("DPRK"), is_acronym("Kim")
     (True, False)
     """
-    return bool(re.fullmatch(r"(?:[A-Z]\.?){2,6}", text.strip()))
+    return _ACRONYM.fullmatch(text.strip()) is not None
+
+
+# compiled once: the entities component asks it of every word of an article
+_ACRONYM = re.compile(r"(?:[A-Z]\.?){2,6}")
 
 
 def acronym_of(long_name: str, acronym: str) -> bool:

@@ -44,6 +44,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -197,8 +198,8 @@ class LearnedModel:
     floor: float = -math.inf
 
     def logit(self, features: Iterable[str], vector: np.ndarray | None = None) -> float:
-        weights = self.weights
-        value = self.bias + sum(weights.get(f, 0.0) for f in features)
+        # map over dict.get, not a generator: the same sum in the same order, without a Python frame per feature
+        value = self.bias + sum(map(self.weights.get, features, repeat(0.0)))
         if vector is not None and self.dense is not None and vector.shape == self.dense.shape:
             value += float(vector @ self.dense)
         return value
@@ -729,7 +730,12 @@ def _cue_token(doc: Doc, quote: Quote) -> Token | None:
 
 
 def _bucket(value: float, edges: tuple[float, ...]) -> int:
-    return sum(value > e for e in edges)
+    """How many of the (ascending) ``edges`` ``value`` is above, by bisection: asked of every cut, several times.
+
+    >>> _bucket(0.5, (0.0, 0.25, 0.5, 0.75)), _bucket(-1.0, (0.0, 0.5)), _bucket(9, (1, 2, 4))
+    (2, 0, 3)
+    """
+    return bisect_left(edges, value)
 
 
 def _speaker_kind(speaker: Span | None) -> str:
@@ -755,7 +761,8 @@ def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
 def _cue_features(
     token: Token, lemma: str, rate: float, speaker: Span | None, sent: tuple[int, int]
 ) -> tuple[str, ...]:
-    children = sorted({c.dep_ for c in token.children})
+    kids = list(token.children)  # each walk of Token.children makes its Tokens anew: once for the three questions
+    children = sorted({c.dep_ for c in kids})
     head = token.head
     position = (token.i - sent[0]) / max(1, sent[1] - sent[0])
     features = [
@@ -777,11 +784,9 @@ def _cue_features(
     ]
     features += [f"child={d}" for d in children]
     features += [f"lemma_child={lemma}|{d}" for d in children if d in _CLAUSE_DEPS or d in _OBJECT_DEPS or d == "prep"]
-    if any(c.dep_ == "neg" for c in token.children):
+    if any(c.dep_ == "neg" for c in kids):
         features.append("negated")
-    if any(
-        c.dep_ in ("aux", "auxpass") and c.lower_ in ("will", "would", "could", "might", "may") for c in token.children
-    ):
+    if any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("will", "would", "could", "might", "may") for c in kids):
         features.append("modal")
     return tuple(features)
 
@@ -962,13 +967,15 @@ def _cuts(
     """
     sent_start, sent_end = bounds
     proposals: list[tuple[str, list[int]]] = []
-    clauses = [c for c in token.children if c.dep_ in _CLAUSE_DEPS or (token.pos_ == "NOUN" and c.dep_ == "acl")]
+    children = list(token.children)  # walked three times below: its Tokens made once
+    noun = token.pos_ == "NOUN"
+    clauses = [c for c in children if c.dep_ in _CLAUSE_DEPS or (noun and c.dep_ == "acl")]
     if clauses:
         proposals.append(("comp", [i for c in clauses for i in _subtree(c)]))
-    right = [i for c in token.children if c.i > token.i and c.dep_ not in ("punct", "cc", "conj") for i in _subtree(c)]
+    right = [i for c in children if c.i > token.i and c.dep_ not in ("punct", "cc", "conj") for i in _subtree(c)]
     if right:
         proposals.append(("right", right))
-    objects = [c for c in token.children if c.dep_ in _OBJECT_DEPS or c.dep_ == "prep"]
+    objects = [c for c in children if c.dep_ in _OBJECT_DEPS or c.dep_ == "prep"]
     if objects:
         proposals.append(("object", list(_subtree(objects[0]))))
     if token.i + 1 < sent_end:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["Stretch", "MarkProblem", "scan_quotes", "DOUBLE_MARKS", "SINGLE_MARKS"]
 
@@ -65,6 +66,10 @@ class _Mark:
     can_close: bool
 
 
+# the rules, their attribution of the learned pass's cues and the learned pass each scan the article's marks: the
+# answer (frozen records in tuples) is kept for the last few texts. The rules read the text through doc_text, one
+# string object per article whose hash Python keeps, so a repeat look-up costs no pass over the text
+@lru_cache(maxsize=4)
 def scan_quotes(text: str) -> tuple[tuple[Stretch, ...], tuple[MarkProblem, ...]]:
     """Pair quote marks in ``text`` into stretches; never raises.
 

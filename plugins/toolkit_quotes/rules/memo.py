@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import functools
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -35,7 +36,7 @@ from spacy.attrs import IDX, LOWER, POS, TAG
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
-__all__ = ["per_doc_memo", "memoised", "tokens_between", "tokens_lowered", "verb_like_tokens"]
+__all__ = ["per_doc_memo", "memoised", "memoised_per_token", "tokens_between", "tokens_lowered", "verb_like_tokens"]
 
 _KEY = ("presslens_quotes", "memo")
 T = TypeVar("T")
@@ -62,6 +63,40 @@ def memoised(doc: Doc, name: str, compute: Callable[[Doc], T]) -> T:
     if name not in memo:
         memo[name] = compute(doc)
     return memo[name]
+
+
+def memoised_per_token(function: Callable[[Token], T]) -> Callable[[Token], T]:
+    """``function(token)`` once per token of a Doc while its :func:`per_doc_memo` is active (every call outside).
+
+    For a question about one token that several rules and the learned pass ask of the same tokens.
+
+    >>> import spacy
+    >>> calls = []
+    >>> @memoised_per_token
+    ... def shout(token):
+    ...     calls.append(token.i)
+    ...     return token.text.upper()
+    >>> doc = spacy.blank("en")("no way")
+    >>> with per_doc_memo(doc):
+    ...     [shout(doc[1]), shout(doc[1]), shout(doc[0])]
+    ['WAY', 'WAY', 'NO']
+    >>> calls
+    [1, 0]
+    """
+    name = f"per_token:{function.__module__}.{function.__qualname__}"
+
+    @functools.wraps(function)
+    def wrapper(token: Token) -> T:
+        memo: dict[str, Any] | None = token.doc.user_data.get(_KEY)
+        if memo is None:
+            return function(token)
+        answers: dict[int, T] = memo.setdefault(name, {})
+        i = token.i
+        if i not in answers:
+            answers[i] = function(token)
+        return answers[i]
+
+    return wrapper
 
 
 def tokens_between(doc: Doc, start: int, end: int) -> list[Token]:

@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span, Token
 
 from toolkit.sdk import doc_text
 
-from .memo import memoised
+from .memo import memoised, memoised_per_token
 from .records import QuoteOptions
 from .verbs import is_cue_verb
 from .words import (
@@ -826,6 +826,7 @@ def relayed_source(doc: Doc, i: int) -> Span | None:
     return noun_phrase(objects[0]) if objects else None
 
 
+@memoised_per_token  # the rules, the relays pass (twice) and the learned pass ask it of the same verbs
 def speaker_of(token: Token) -> Span | None:
     """The phrase naming who speaks: the subject, the agent of a passive, the governing verb's subject, or
     the source a relay phrase names ("according to X": X)."""
