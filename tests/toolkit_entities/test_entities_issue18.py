@@ -203,3 +203,20 @@ def test_a_company_with_and_without_its_legal_form_is_one():
     )
     assert _same(m, "Vesta Holdings Corp.", "Vesta Holdings")
     assert m.loc[m["text"] == "Ana Co", "label"].tolist() == ["PERSON"]
+
+
+def test_a_town_does_not_join_a_person_who_shares_its_name():
+    # bug: the town "Tarnow" of one story joined the person "Ilse Tarnow" of another through the
+    # lone-name merge, which took any one-word place for a surname
+    rows = [
+        ("a", 0, "Ilse Tarnow", "PERSON"),
+        ("a", 30, "Kestrel Bank", "ORG"),
+        ("a", 60, "Portavel", "GPE"),
+        ("b", 0, "Tarnow", "GPE"),
+        ("b", 30, "Dunavik Rovers", "ORG"),
+        ("b", 60, "Hestrel", "GPE"),
+    ]
+    assert not _same(_resolved(rows), "Tarnow", "Ilse Tarnow")
+    # a surname the model read as a place, in an article about the same things, is still the person
+    rows[3:] = [("b", 0, "Tarnow", "GPE"), ("b", 30, "Kestrel Bank", "ORG"), ("b", 60, "Portavel", "GPE")]
+    assert _same(_resolved(rows), "Tarnow", "Ilse Tarnow")
