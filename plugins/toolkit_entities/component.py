@@ -199,6 +199,7 @@ class EntitiesComponent:
         spans = _outlets_from_cues(doc, spans)
         spans = _outlet_names(doc, spans)
         if self.propagate:
+            spans = _split_coordinated(doc, spans)
             spans = _relabel_by_agreement(spans)
             spans = _recover_repeats(doc, spans)
             spans = _recover_acronyms(doc, spans)
@@ -471,6 +472,42 @@ def _split_trailing_person(doc: Doc, spans: list[Span]) -> list[Span]:
                 out.append(_new_span(doc, first, span.end, "PERSON", source="split", spacy_label=span.label_))
                 continue
         out.append(span)
+    return out
+
+
+_COORDINATORS = frozenset({"and", "or", ","})
+
+
+def _split_coordinated(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Split "<name> and <name>" ("Velmar and Tessin", "Ana Berg, Tom Orel") read as one name
+    when the document names each part on its own elsewhere, as the whole or the end of a
+    name; each part takes that name's label. One name with "and" inside ("Fish and Wildlife
+    Service", "Office of Management and Budget") has a part the document never uses alone,
+    or a lower-case word, and stays whole."""
+    if not any(t.text in _COORDINATORS for s in spans for t in s[1:-1]):
+        return spans
+    cut_at = [[t.i for t in s[1:-1] if t.text in _COORDINATORS] for s in spans]
+    # every run of words that ends a name named on its own, with that name's label ("Ana Berg", "Berg")
+    ends: dict[tuple[str, ...], str] = {}
+    for span, cuts in zip(spans, cut_at):
+        if not cuts:
+            words = tuple(t.text for t in span)
+            for k in range(len(words)):
+                if k == 0 or words[k:] not in ends:
+                    ends[words[k:]] = span.label_
+    out: list[Span] = []
+    for span, cuts in zip(spans, cut_at):
+        bounds = [span.start, *(b for c in cuts for b in (c, c + 1)), span.end]
+        parts = list(zip(bounds[::2], bounds[1::2]))
+        labels = [ends.get(tuple(t.text for t in doc[a:b]), "") for a, b in parts]
+        if not cuts or not all(
+            label and all(t.is_title or t.is_upper for t in doc[a:b]) for (a, b), label in zip(parts, labels)
+        ):
+            out.append(span)
+            continue
+        out.extend(
+            _new_span(doc, a, b, label, source="split", spacy_label=span.label_) for (a, b), label in zip(parts, labels)
+        )
     return out
 
 
@@ -1015,7 +1052,11 @@ def _recover_repeats(doc: Doc, spans: list[Span]) -> list[Span]:
     if not spans:
         return spans
     form_votes: dict[tuple[str, ...], Counter] = defaultdict(Counter)
-    upper = _mostly_upper(doc)
+    # a headline in capitals ("SAINTS SIGN VELM PLAYER") names what the body names in mixed case,
+    # and the small model tags few words in capitals
+    upper = _mostly_upper(doc) or _has_capitals_line(doc_text(doc))
+    # a word the document also writes in lower case is a common word too ("Page", "page")
+    lower_words = {t.text for t in doc if t.is_lower} if upper else set()
     for span in spans:
         tokens = list(span)  # each iteration of a Span builds its Token objects anew
         forms = {tuple(t.text for t in tokens)}
@@ -1025,7 +1066,13 @@ def _recover_repeats(doc: Doc, spans: list[Span]) -> list[Span]:
         if span.label_ == "PERSON" and len(names) > 2 and all(len(t) <= 4 for t in names[1:]) and names[0].is_title:
             forms.add((names[0].text,))  # East Asian order: the family name comes first ("Kim Jong Un" -> "Kim")
         if upper:  # headlines and wire-style all-capitals text
-            forms |= {tuple(w.upper() for w in form) for form in forms}
+            # not a one-word name that is also a month or a common word in capitals ("MAY", "PAGE")
+            forms |= {
+                tuple(w.upper() for w in form)
+                for form in forms
+                if len(form) > 1
+                or (len(form[0]) > 3 and form[0].lower() not in _MONTHS_DAYS and form[0].lower() not in lower_words)
+            }
         for form in forms:
             form_votes[form][span.label_] += 1
     taken = {i for s in spans for i in range(s.start, s.end)}
@@ -1095,6 +1142,15 @@ def _occurrences(doc: Doc, forms: dict[tuple[str, ...], str]) -> list[tuple[int,
             if tuple(words[i : i + len(hashes)]) == hashes:
                 found.append((i, i + len(hashes), label))
     return sorted(found)
+
+
+def _has_capitals_line(text: str) -> bool:
+    """Whether a line of ``text`` with two words at least is written all in capitals (a headline).
+
+    >>> _has_capitals_line("SAINTS SIGN VELM PLAYER\\nThe Saints signed him."), _has_capitals_line("AP\\nText")
+    (True, False)
+    """
+    return any(line.isupper() and " " in line.strip() for line in text.split("\n"))
 
 
 def _mostly_upper(doc: Doc) -> bool:

@@ -220,3 +220,58 @@ def test_a_town_does_not_join_a_person_who_shares_its_name():
     # a surname the model read as a place, in an article about the same things, is still the person
     rows[3:] = [("b", 0, "Tarnow", "GPE"), ("b", 30, "Kestrel Bank", "ORG"), ("b", 60, "Portavel", "GPE")]
     assert _same(_resolved(rows), "Tarnow", "Ilse Tarnow")
+
+
+@pytest.mark.parametrize(
+    ("text", "persons", "others", "expected"),
+    [
+        (
+            "Ana Berg met Tom Orel in the morning. Later Berg and Orel spoke to reporters.",
+            ["Ana Berg", "Tom Orel", "Berg and Orel"],
+            {},
+            {"Berg": "PERSON", "Orel": "PERSON"},
+        ),
+        (
+            "Velmar Bank said it had no plans, and Tessin Trust declined to comment. Velmar Bank, Tessin Trust "
+            "and Dunavik are all targets.",
+            [],
+            {"Velmar Bank": "ORG", "Tessin Trust": "ORG", "Velmar Bank, Tessin Trust and Dunavik": "ORG"},
+            {"Velmar Bank, Tessin Trust and Dunavik": "ORG"},
+        ),
+        (
+            "The Velm Fish and Game Service said on Monday that the service would act.",
+            [],
+            {"Velm Fish and Game Service": "ORG"},
+            {"Velm Fish and Game Service": "ORG"},
+        ),
+    ],
+    ids=["both-named-alone", "a-part-never-named-alone", "one-name-with-and"],
+)
+def test_coordinated_names_split_only_where_the_document_names_each_alone(nlp, text, persons, others, expected):
+    # bug: "X and Y" read as one name ("Locke and Salazar", "Mercantile and Commerce") hid both names
+    labels = _repaired(nlp, text, persons, others)
+    assert {t: labels.get(t) for t in expected} == expected
+    if "Berg" in expected:
+        assert "Berg and Orel" not in labels
+
+
+def test_a_headline_in_capitals_names_what_the_body_names():
+    # bug: the small model tags few words in a headline in capitals ("RED SOX MAKE OFFER TO TEIXEIRA"),
+    # so the names of the headline, which the body spells in mixed case, were missed
+    import spacy
+
+    from toolkit_entities.component import SPAN_KEY, EntitiesComponent
+
+    nlp = spacy.blank("en")
+    text = (
+        "VELMAR ROVERS SIGN TESSIN AS LEADERS TURN THE PAGE\n"
+        "The Velmar Rovers signed Anton Tessin.\nAna Page read a page."
+    )
+    doc = nlp.make_doc(text)
+    doc.ents = [
+        doc.char_span(text.index(name), text.index(name) + len(name), label=label)
+        for name, label in (("Velmar Rovers", "ORG"), ("Anton Tessin", "PERSON"), ("Ana Page", "PERSON"))
+    ]
+    found = {(s.text, s.label_) for s in EntitiesComponent()(doc).spans[SPAN_KEY]}
+    assert {("VELMAR ROVERS", "ORG"), ("TESSIN", "PERSON")} <= found
+    assert not any(t == "PAGE" for t, _ in found)  # the document writes "page" in lower case: a common word
