@@ -344,11 +344,39 @@ def _is_score(text: str) -> bool:
     return _SCORE.fullmatch(text) is not None
 
 
+def _cut_lower_tail(span: Span) -> Span:
+    """An organisation or a person never ends in lower-case words: the model runs a name on into
+    the noun or the word after it ("Velm Press news agency", "Velm Police and", "Ana Berg in").
+    Kept whole when what is left would be a nationality alone ("Sundrian defence ministry")."""
+    if span.label_ not in ("ORG", "PERSON") or not span[-1].is_lower:
+        return span
+    end = span.end
+    while end > span.start and span.doc[end - 1].is_lower:
+        end -= 1
+    last = span.doc[end - 1] if end > span.start else None
+    if (
+        last is None
+        or not (last.is_title or last.is_upper)
+        or looks_like_demonym(last.text)
+        or nationality_country(last.text)
+    ):
+        return span
+    return _new_span(
+        span.doc,
+        span.start,
+        end,
+        span.label_,
+        source=str(span_value(span, "presslens_source") or "model"),
+        spacy_label=str(span_value(span, "presslens_spacy_label") or span.label_),
+    )
+
+
 def _trim(span: Span) -> Span | None:
-    """The span without determiners, possessives and edge punctuation."""
+    """The span without determiners, possessives, edge punctuation and lower-case words at its end."""
     span = _cut_numbers_and_lines(span)
     if span is None:
         return None
+    span = _cut_lower_tail(span)
     text = doc_text(span.doc)  # Span.text joins its tokens on each access; a slice does not
     left, right = clean_surface(text[span.start_char : span.end_char])
     if not left and not right:

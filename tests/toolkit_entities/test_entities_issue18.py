@@ -275,3 +275,25 @@ def test_a_headline_in_capitals_names_what_the_body_names():
     found = {(s.text, s.label_) for s in EntitiesComponent()(doc).spans[SPAN_KEY]}
     assert {("VELMAR ROVERS", "ORG"), ("TESSIN", "PERSON")} <= found
     assert not any(t == "PAGE" for t, _ in found)  # the document writes "page" in lower case: a common word
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "label", "expected"),
+    [
+        ("The Velm Press news agency said so.", "Velm Press news agency", "ORG", "Velm Press"),
+        ("Officers of Tarn Police and firefighters came.", "Tarn Police and", "ORG", "Tarn Police"),
+        ("Ana Berg in a statement said no.", "Ana Berg in", "PERSON", "Ana Berg"),
+        ("The Sundrian defence ministry said no.", "Sundrian defence ministry", "ORG", "Sundrian defence ministry"),
+    ],
+    ids=["common-noun-after", "conjunction-after", "preposition-after", "nationality-left-alone-keeps-whole"],
+)
+def test_names_do_not_end_in_lower_case_words(text, tagged, label, expected):
+    # bug: the model ran names on into the next words ("Interfax news agency", "Oregon State Police and")
+    import spacy
+
+    from toolkit_entities.component import SPAN_KEY, EntitiesComponent
+
+    doc = spacy.blank("en").make_doc(text)
+    start = text.index(tagged)
+    doc.ents = [doc.char_span(start, start + len(tagged), label=label)]
+    assert [s.text for s in EntitiesComponent()(doc).spans[SPAN_KEY]] == [expected]
