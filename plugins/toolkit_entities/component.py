@@ -485,8 +485,11 @@ def _join_nicknames(doc: Doc, spans: list[Span]) -> list[Span]:
 
 def _split_trailing_person(doc: Doc, spans: list[Span]) -> list[Span]:
     """Split "<organisation> <Given> <Surname>" when the surname is a person
-    elsewhere in the document ("the Foreign Ministry's head, Ministry X Y")."""
-    surnames = {s[-1].text for s in spans if s.label_ == "PERSON" and s[-1].is_title}
+    elsewhere in the document ("the Foreign Ministry's head, Ministry X Y"): a full name
+    ending with the words split off, and not this same name read as a person ("Velm
+    Rehab Center" tagged a person elsewhere) nor a one-word "person" ("Padres")."""
+    full_names = [tuple(t.text for t in s) for s in spans if s.label_ == "PERSON" and len(s) > 1 and s[-1].is_title]
+    surnames = {words[-1] for words in full_names}
     out: list[Span] = []
     for span in spans:
         last = span[-1]
@@ -495,7 +498,13 @@ def _split_trailing_person(doc: Doc, spans: list[Span]) -> list[Span]:
             if span.end - 2 > span.start and doc[span.end - 2].is_title and doc[span.end - 2].pos_ == "PROPN":
                 first = span.end - 2  # one given name before the surname
             head = span.doc[span.start : first]
-            if head and head[-1].is_title:
+            words = tuple(t.text for t in span)
+            person = words[first - span.start :]
+            # a full name running into the organisation's words is the organisation read as a person
+            named = any(
+                n[-len(person) :] == person and not (len(n) > len(person) and words[-len(n) :] == n) for n in full_names
+            )
+            if head and head[-1].is_title and named:
                 out.append(_new_span(doc, span.start, first, span.label_, source="split", spacy_label=span.label_))
                 out.append(_new_span(doc, first, span.end, "PERSON", source="split", spacy_label=span.label_))
                 continue

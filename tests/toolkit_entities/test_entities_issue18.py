@@ -297,3 +297,25 @@ def test_names_do_not_end_in_lower_case_words(text, tagged, label, expected):
     start = text.index(tagged)
     doc.ents = [doc.char_span(start, start + len(tagged), label=label)]
     assert [s.text for s in EntitiesComponent()(doc).spans[SPAN_KEY]] == [expected]
+
+
+def test_an_organisation_is_not_split_at_a_word_only_its_own_person_reading_has(nlp):
+    # bug: "Betty Ford Center" was split into "Betty" and a person "Ford Center" because the model read
+    # the whole name as a person elsewhere; "San Diego Padres" because it read "Padres" alone as one
+    labels = _repaired(
+        nlp,
+        "Velmar Rehab Center staff said Padrones fans cheered. She entered the Velmar Rehab Center after "
+        "Ostrow Padrones won.",
+        ["Velmar Rehab Center", "Padrones"],
+        {"the Velmar Rehab Center": "ORG", "Ostrow Padrones": "ORG"},
+    )
+    assert "Rehab Center" not in labels and "Velmar" not in labels
+    assert labels.get("Ostrow Padrones") == "ORG"
+    # a person the document names in full is still split off ("Ministry X Y")
+    labels = _repaired(
+        nlp,
+        "Ana Berg spoke first. Then the Velm Trade Council Ana Berg, in a statement, said no.",
+        ["Ana Berg"],
+        {"Velm Trade Council Ana Berg": "ORG"},
+    )
+    assert labels.get("Velm Trade Council") == "ORG" and labels.get("Ana Berg") == "PERSON"
