@@ -44,7 +44,7 @@ from functools import lru_cache
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from toolkit.sdk import doc_text, lexicon, word_list
@@ -319,9 +319,9 @@ def _cut_numbers_and_lines(span: Span) -> Span | None:
     ):
         start += 1
     if span.label_ not in _NUMBERED_NAMES:
-        while end > start and (doc[end - 1].like_num or _is_score(doc[end - 1].text)):
+        while end > start and (_is_number(doc[end - 1]) or _is_score(doc[end - 1].text)):
             end -= 1
-        while start < end and (doc[start].like_num or _is_score(doc[start].text)):
+        while start < end and (_is_number(doc[start]) or _is_score(doc[start].text)):
             start += 1
     if (start, end) == (span.start, span.end):
         return span
@@ -338,6 +338,15 @@ def _cut_numbers_and_lines(span: Span) -> Span | None:
 
 
 _SCORE = re.compile(r"\d+(?:[-:./]\d+)*(?:st|nd|rd|th)?")
+
+
+def _is_number(token: Token) -> bool:
+    """A number, but not a capitalised ordinal word, which is part of many names ("First Union",
+    "Second City"; spaCy's ``like_num`` counts "First")."""
+    return token.like_num and not (token.is_title and token.is_alpha and token.lower_.endswith(_ORDINAL_ENDINGS))
+
+
+_ORDINAL_ENDINGS = ("st", "nd", "rd", "th")
 
 
 def _is_score(text: str) -> bool:

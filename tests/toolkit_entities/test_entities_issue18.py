@@ -319,3 +319,23 @@ def test_an_organisation_is_not_split_at_a_word_only_its_own_person_reading_has(
         {"Velm Trade Council Ana Berg": "ORG"},
     )
     assert labels.get("Velm Trade Council") == "ORG" and labels.get("Ana Berg") == "PERSON"
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "expected"),
+    [
+        ("Shares of First Velm Bank rose.", "First Velm Bank", "First Velm Bank"),
+        ("Rovers beat 3 Velm Athletic on Sunday.", "3 Velm Athletic", "Velm Athletic"),
+    ],
+    ids=["ordinal-word-kept", "figure-cut"],
+)
+def test_an_ordinal_word_opening_a_name_is_part_of_it(text, tagged, expected):
+    # bug: spaCy counts "First" as a number, so "First Union" lost its first word
+    import spacy
+
+    from toolkit_entities.component import SPAN_KEY, EntitiesComponent
+
+    doc = spacy.blank("en").make_doc(text)
+    start = text.index(tagged)
+    doc.ents = [doc.char_span(start, start + len(tagged), label="ORG")]
+    assert [s.text for s in EntitiesComponent()(doc).spans[SPAN_KEY]] == [expected]
