@@ -46,7 +46,7 @@ from typing import Any
 
 from spacy.attrs import IDX, IS_ALPHA, IS_SPACE, LENGTH
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from toolkit.sdk import doc_text, lexicon, word_list
@@ -201,6 +201,7 @@ class EntitiesComponent:
         spans = _outlets_from_cues(doc, spans)
         spans = _outlet_names(doc, spans)
         if self.propagate:
+            spans = _split_coordinated(doc, spans)
             spans = _relabel_by_agreement(spans)
             spans = _recover_repeats(doc, spans)
             spans = _recover_acronyms(doc, spans)
@@ -320,9 +321,9 @@ def _cut_numbers_and_lines(span: Span) -> Span | None:
     ):
         start += 1
     if span.label_ not in _NUMBERED_NAMES:
-        while end > start and (doc[end - 1].like_num or _is_score(doc[end - 1].text)):
+        while end > start and (_is_number(doc[end - 1]) or _is_score(doc[end - 1].text)):
             end -= 1
-        while start < end and (doc[start].like_num or _is_score(doc[start].text)):
+        while start < end and (_is_number(doc[start]) or _is_score(doc[start].text)):
             start += 1
     if (start, end) == (span.start, span.end):
         return span
@@ -341,15 +342,52 @@ def _cut_numbers_and_lines(span: Span) -> Span | None:
 _SCORE = re.compile(r"\d+(?:[-:./]\d+)*(?:st|nd|rd|th)?")
 
 
+def _is_number(token: Token) -> bool:
+    """A number, but not a capitalised ordinal word, which is part of many names ("First Union",
+    "Second City"; spaCy's ``like_num`` counts "First")."""
+    return token.like_num and not (token.is_title and token.is_alpha and token.lower_.endswith(_ORDINAL_ENDINGS))
+
+
+_ORDINAL_ENDINGS = ("st", "nd", "rd", "th")
+
+
 def _is_score(text: str) -> bool:
     return _SCORE.fullmatch(text) is not None
 
 
+def _cut_lower_tail(span: Span) -> Span:
+    """An organisation or a person never ends in lower-case words: the model runs a name on into
+    the noun or the word after it ("Velm Press news agency", "Velm Police and", "Ana Berg in").
+    Kept whole when what is left would be a nationality alone ("Sundrian defence ministry")."""
+    if span.label_ not in ("ORG", "PERSON") or not span[-1].is_lower:
+        return span
+    end = span.end
+    while end > span.start and span.doc[end - 1].is_lower:
+        end -= 1
+    last = span.doc[end - 1] if end > span.start else None
+    if (
+        last is None
+        or not (last.is_title or last.is_upper)
+        or looks_like_demonym(last.text)
+        or nationality_country(last.text)
+    ):
+        return span
+    return _new_span(
+        span.doc,
+        span.start,
+        end,
+        span.label_,
+        source=str(span_value(span, "presslens_source") or "model"),
+        spacy_label=str(span_value(span, "presslens_spacy_label") or span.label_),
+    )
+
+
 def _trim(span: Span) -> Span | None:
-    """The span without determiners, possessives and edge punctuation."""
+    """The span without determiners, possessives, edge punctuation and lower-case words at its end."""
     span = _cut_numbers_and_lines(span)
     if span is None:
         return None
+    span = _cut_lower_tail(span)
     text = doc_text(span.doc)  # Span.text joins its tokens on each access; a slice does not
     left, right = clean_surface(text[span.start_char : span.end_char])
     if not left and not right:
@@ -458,8 +496,11 @@ def _join_nicknames(doc: Doc, spans: list[Span]) -> list[Span]:
 
 def _split_trailing_person(doc: Doc, spans: list[Span]) -> list[Span]:
     """Split "<organisation> <Given> <Surname>" when the surname is a person
-    elsewhere in the document ("the Foreign Ministry's head, Ministry X Y")."""
-    surnames = {s[-1].text for s in spans if s.label_ == "PERSON" and s[-1].is_title}
+    elsewhere in the document ("the Foreign Ministry's head, Ministry X Y"): a full name
+    ending with the words split off, and not this same name read as a person ("Velm
+    Rehab Center" tagged a person elsewhere) nor a one-word "person" ("Padres")."""
+    full_names = [tuple(t.text for t in s) for s in spans if s.label_ == "PERSON" and len(s) > 1 and s[-1].is_title]
+    surnames = {words[-1] for words in full_names}
     out: list[Span] = []
     for span in spans:
         last = span[-1]
@@ -468,11 +509,53 @@ def _split_trailing_person(doc: Doc, spans: list[Span]) -> list[Span]:
             if span.end - 2 > span.start and doc[span.end - 2].is_title and doc[span.end - 2].pos_ == "PROPN":
                 first = span.end - 2  # one given name before the surname
             head = span.doc[span.start : first]
-            if head and head[-1].is_title:
+            words = tuple(t.text for t in span)
+            person = words[first - span.start :]
+            # a full name running into the organisation's words is the organisation read as a person
+            named = any(
+                n[-len(person) :] == person and not (len(n) > len(person) and words[-len(n) :] == n) for n in full_names
+            )
+            if head and head[-1].is_title and named:
                 out.append(_new_span(doc, span.start, first, span.label_, source="split", spacy_label=span.label_))
                 out.append(_new_span(doc, first, span.end, "PERSON", source="split", spacy_label=span.label_))
                 continue
         out.append(span)
+    return out
+
+
+_COORDINATORS = frozenset({"and", "or", ","})
+
+
+def _split_coordinated(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Split "<name> and <name>" ("Velmar and Tessin", "Ana Berg, Tom Orel") read as one name
+    when the document names each part on its own elsewhere, as the whole or the end of a
+    name; each part takes that name's label. One name with "and" inside ("Fish and Wildlife
+    Service", "Office of Management and Budget") has a part the document never uses alone,
+    or a lower-case word, and stays whole."""
+    if not any(t.text in _COORDINATORS for s in spans for t in s[1:-1]):
+        return spans
+    cut_at = [[t.i for t in s[1:-1] if t.text in _COORDINATORS] for s in spans]
+    # every run of words that ends a name named on its own, with that name's label ("Ana Berg", "Berg")
+    ends: dict[tuple[str, ...], str] = {}
+    for span, cuts in zip(spans, cut_at):
+        if not cuts:
+            words = tuple(t.text for t in span)
+            for k in range(len(words)):
+                if k == 0 or words[k:] not in ends:
+                    ends[words[k:]] = span.label_
+    out: list[Span] = []
+    for span, cuts in zip(spans, cut_at):
+        bounds = [span.start, *(b for c in cuts for b in (c, c + 1)), span.end]
+        parts = list(zip(bounds[::2], bounds[1::2]))
+        labels = [ends.get(tuple(t.text for t in doc[a:b]), "") for a, b in parts]
+        if not cuts or not all(
+            label and all(t.is_title or t.is_upper for t in doc[a:b]) for (a, b), label in zip(parts, labels)
+        ):
+            out.append(span)
+            continue
+        out.extend(
+            _new_span(doc, a, b, label, source="split", spacy_label=span.label_) for (a, b), label in zip(parts, labels)
+        )
     return out
 
 
@@ -1045,7 +1128,11 @@ def _recover_repeats(doc: Doc, spans: list[Span]) -> list[Span]:
     if not spans:
         return spans
     form_votes: dict[tuple[str, ...], Counter] = defaultdict(Counter)
-    upper = _mostly_upper(doc)
+    # a headline in capitals ("SAINTS SIGN VELM PLAYER") names what the body names in mixed case,
+    # and the small model tags few words in capitals
+    upper = _mostly_upper(doc) or _has_capitals_line(doc_text(doc))
+    # a word the document also writes in lower case is a common word too ("Page", "page")
+    lower_words = {t.text for t in doc if t.is_lower} if upper else set()
     for span in spans:
         tokens = list(span)  # each iteration of a Span builds its Token objects anew
         forms = {tuple(t.text for t in tokens)}
@@ -1055,7 +1142,13 @@ def _recover_repeats(doc: Doc, spans: list[Span]) -> list[Span]:
         if span.label_ == "PERSON" and len(names) > 2 and all(len(t) <= 4 for t in names[1:]) and names[0].is_title:
             forms.add((names[0].text,))  # East Asian order: the family name comes first ("Kim Jong Un" -> "Kim")
         if upper:  # headlines and wire-style all-capitals text
-            forms |= {tuple(w.upper() for w in form) for form in forms}
+            # not a one-word name that is also a month or a common word in capitals ("MAY", "PAGE")
+            forms |= {
+                tuple(w.upper() for w in form)
+                for form in forms
+                if len(form) > 1
+                or (len(form[0]) > 3 and form[0].lower() not in _MONTHS_DAYS and form[0].lower() not in lower_words)
+            }
         for form in forms:
             form_votes[form][span.label_] += 1
     taken = {i for s in spans for i in range(s.start, s.end)}
@@ -1127,6 +1220,15 @@ def _occurrences(doc: Doc, forms: dict[tuple[str, ...], str]) -> list[tuple[int,
             if tuple(words[i : i + len(hashes)]) == hashes:
                 found.append((i, i + len(hashes), label))
     return sorted(found)
+
+
+def _has_capitals_line(text: str) -> bool:
+    """Whether a line of ``text`` with two words at least is written all in capitals (a headline).
+
+    >>> _has_capitals_line("SAINTS SIGN VELM PLAYER\\nThe Saints signed him."), _has_capitals_line("AP\\nText")
+    (True, False)
+    """
+    return any(line.isupper() and " " in line.strip() for line in text.split("\n"))
 
 
 def _mostly_upper(doc: Doc) -> bool:

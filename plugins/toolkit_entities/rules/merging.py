@@ -301,7 +301,8 @@ class _Merges:
         with its own (a corpus often has several Bushes; the story around tells them apart). A lone
         organisation word ("Saints") joins an organisation's full name ("New Orleans Saints") the
         same way, and a multi-word one ("Red Sox") a full name that is it after a place the corpus
-        names ("Boston Red Sox") or before a second body word ("Velm Police" + "Department"). With
+        names ("Boston Red Sox") or before a second body word ("Velm Police" + "Department"). A word
+        read as a place or a nationality joins a person only in articles about the same things. With
         no clear choice it stays alone."""
         clusters = self._clusters()
         place_keys = {g.key for g in self._live() if _label_class(self._vote(g.rows)) == "place"}
@@ -360,7 +361,9 @@ class _Merges:
                 ]
             if label == "ORG" and any(full_label[r] == "ORG" for r in candidates):
                 candidates = [r for r in candidates if full_label[r] == "ORG"]
-            if len(candidates) > 1:
+            # a word the corpus reads as a place ("Tarnow", the town) is a person's surname ("Ilse
+            # Tarnow") only where the story says so: its articles must name the person's company too
+            if len(candidates) > 1 or (label in ("GPE", "NORP") and candidates):
                 candidates = context.best(root, candidates)
             if len(candidates) != 1:
                 continue
