@@ -343,7 +343,7 @@ _SCORE = re.compile(r"\d+(?:[-:./]\d+)*(?:st|nd|rd|th)?")
 
 
 def _is_number(token: Token) -> bool:
-    """A number, but not a capitalised ordinal word, which is part of many names ("First Union",
+    """A number, but not a capitalised ordinal word, which is part of many names ("First Corvan",
     "Second City"; spaCy's ``like_num`` counts "First")."""
     return token.like_num and not (token.is_title and token.is_alpha and token.lower_.endswith(_ORDINAL_ENDINGS))
 
@@ -498,7 +498,7 @@ def _split_trailing_person(doc: Doc, spans: list[Span]) -> list[Span]:
     """Split "<organisation> <Given> <Surname>" when the surname is a person
     elsewhere in the document ("the Foreign Ministry's head, Ministry X Y"): a full name
     ending with the words split off, and not this same name read as a person ("Velm
-    Rehab Center" tagged a person elsewhere) nor a one-word "person" ("Padres")."""
+    Rehab Center" tagged a person elsewhere) nor a one-word "person" ("Herons")."""
     full_names = [tuple(t.text for t in s) for s in spans if s.label_ == "PERSON" and len(s) > 1 and s[-1].is_title]
     surnames = {words[-1] for words in full_names}
     out: list[Span] = []
@@ -529,8 +529,8 @@ _COORDINATORS = frozenset({"and", "or", ","})
 def _split_coordinated(doc: Doc, spans: list[Span]) -> list[Span]:
     """Split "<name> and <name>" ("Velmar and Tessin", "Ana Berg, Tom Orel") read as one name
     when the document names each part on its own elsewhere, as the whole or the end of a
-    name; each part takes that name's label. One name with "and" inside ("Fish and Wildlife
-    Service", "Office of Management and Budget") has a part the document never uses alone,
+    name; each part takes that name's label. One name with "and" inside ("Roads and Rivers
+    Board", "Office of Management and Budget") has a part the document never uses alone,
     or a lower-case word, and stays whole."""
     if not any(t.text in _COORDINATORS for s in spans for t in s[1:-1]):
         return spans

@@ -206,20 +206,20 @@ def test_a_company_with_and_without_its_legal_form_is_one():
 
 
 def test_a_town_does_not_join_a_person_who_shares_its_name():
-    # bug: the town "Tarnow" of one story joined the person "Ilse Tarnow" of another through the
+    # bug: the town "Brenlo" of one story joined the person "Ilse Brenlo" of another through the
     # lone-name merge, which took any one-word place for a surname
     rows = [
-        ("a", 0, "Ilse Tarnow", "PERSON"),
+        ("a", 0, "Ilse Brenlo", "PERSON"),
         ("a", 30, "Kestrel Bank", "ORG"),
         ("a", 60, "Portavel", "GPE"),
-        ("b", 0, "Tarnow", "GPE"),
+        ("b", 0, "Brenlo", "GPE"),
         ("b", 30, "Dunavik Rovers", "ORG"),
         ("b", 60, "Hestrel", "GPE"),
     ]
-    assert not _same(_resolved(rows), "Tarnow", "Ilse Tarnow")
+    assert not _same(_resolved(rows), "Brenlo", "Ilse Brenlo")
     # a surname the model read as a place, in an article about the same things, is still the person
-    rows[3:] = [("b", 0, "Tarnow", "GPE"), ("b", 30, "Kestrel Bank", "ORG"), ("b", 60, "Portavel", "GPE")]
-    assert _same(_resolved(rows), "Tarnow", "Ilse Tarnow")
+    rows[3:] = [("b", 0, "Brenlo", "GPE"), ("b", 30, "Kestrel Bank", "ORG"), ("b", 60, "Portavel", "GPE")]
+    assert _same(_resolved(rows), "Brenlo", "Ilse Brenlo")
 
 
 @pytest.mark.parametrize(
@@ -248,7 +248,7 @@ def test_a_town_does_not_join_a_person_who_shares_its_name():
     ids=["both-named-alone", "a-part-never-named-alone", "one-name-with-and"],
 )
 def test_coordinated_names_split_only_where_the_document_names_each_alone(nlp, text, persons, others, expected):
-    # bug: "X and Y" read as one name ("Locke and Salazar", "Mercantile and Commerce") hid both names
+    # bug: "X and Y" read as one name ("Orel and Lund", "Velm and Tessin") hid both names
     labels = _repaired(nlp, text, persons, others)
     assert {t: labels.get(t) for t in expected} == expected
     if "Berg" in expected:
@@ -256,7 +256,7 @@ def test_coordinated_names_split_only_where_the_document_names_each_alone(nlp, t
 
 
 def test_a_headline_in_capitals_names_what_the_body_names():
-    # bug: the small model tags few words in a headline in capitals ("RED SOX MAKE OFFER TO TEIXEIRA"),
+    # bug: the small model tags few words in a headline in capitals ("HERONS MAKE OFFER TO DUNSTAN"),
     # so the names of the headline, which the body spells in mixed case, were missed
     import spacy
 
@@ -288,7 +288,7 @@ def test_a_headline_in_capitals_names_what_the_body_names():
     ids=["common-noun-after", "conjunction-after", "preposition-after", "nationality-left-alone-keeps-whole"],
 )
 def test_names_do_not_end_in_lower_case_words(text, tagged, label, expected):
-    # bug: the model ran names on into the next words ("Interfax news agency", "Oregon State Police and")
+    # bug: the model ran names on into the next words ("Velm Press news agency", "Tarn Police and")
     import spacy
 
     from toolkit_entities.component import SPAN_KEY, EntitiesComponent
@@ -300,8 +300,8 @@ def test_names_do_not_end_in_lower_case_words(text, tagged, label, expected):
 
 
 def test_an_organisation_is_not_split_at_a_word_only_its_own_person_reading_has(nlp):
-    # bug: "Betty Ford Center" was split into "Betty" and a person "Ford Center" because the model read
-    # the whole name as a person elsewhere; "San Diego Padres" because it read "Padres" alone as one
+    # bug: "Ana Lund Center" was split into "Ana" and a person "Lund Center" because the model read
+    # the whole name as a person elsewhere; "Port Velm Herons" because it read "Herons" alone as one
     labels = _repaired(
         nlp,
         "Velmar Rehab Center staff said Padrones fans cheered. She entered the Velmar Rehab Center after "
@@ -330,7 +330,7 @@ def test_an_organisation_is_not_split_at_a_word_only_its_own_person_reading_has(
     ids=["ordinal-word-kept", "figure-cut"],
 )
 def test_an_ordinal_word_opening_a_name_is_part_of_it(text, tagged, expected):
-    # bug: spaCy counts "First" as a number, so "First Union" lost its first word
+    # bug: spaCy counts "First" as a number, so "First Corvan" lost its first word
     import spacy
 
     from toolkit_entities.component import SPAN_KEY, EntitiesComponent

@@ -247,13 +247,13 @@ def test_partial_name_before_a_longer_name_whose_mentions_moved_away():
 
 
 def test_one_word_person_reading_joins_the_place_the_corpus_reads_elsewhere():
-    # the model calls "Tarnow" a person in one article, a town in three: one name, one entity
+    # the model calls "Brenlo" a person in one article, a town in three: one name, one entity
     result = _run(
         [
-            ("a", 0, "Tarnow", "GPE"),
-            ("b", 0, "Tarnow", "GPE"),
-            ("c", 0, "Tarnow", "GPE"),
-            ("d", 10, "Tarnow", "PERSON"),
+            ("a", 0, "Brenlo", "GPE"),
+            ("b", 0, "Brenlo", "GPE"),
+            ("c", 0, "Brenlo", "GPE"),
+            ("d", 10, "Brenlo", "PERSON"),
         ]
     )
     mentions = result["mentions"]

@@ -744,7 +744,7 @@ _QUOTE = {  # “Rents will rise,” — its parse, the words hanging on "rise" 
     ids=["compound-before", "adverb-after", "object-after", "no-name"],
 )
 def test_a_name_beside_the_verb_after_a_quote_speaks(nlp, after, heads, deps, tags, pos, speaker):
-    """Bug: "“…,” Conway notes" and "“…,” said Skelly, explaining …" had no speaker: the parser read the
+    """Bug: "“…,” Marlow notes" and "“…,” said Dunstan, explaining …" had no speaker: the parser read the
     lone name as a compound or an adverb, not as the subject (50 quotes of PolNeAR's train split)."""
     from toolkit_quotes.rules import find_quotes
 

@@ -361,8 +361,8 @@ class _Merges:
                 ]
             if label == "ORG" and any(full_label[r] == "ORG" for r in candidates):
                 candidates = [r for r in candidates if full_label[r] == "ORG"]
-            # a word the corpus reads as a place ("Tarnow", the town) is a person's surname ("Ilse
-            # Tarnow") only where the story says so: its articles must name the person's company too
+            # a word the corpus reads as a place ("Brenlo", the town) is a person's surname ("Ilse
+            # Brenlo") only where the story says so: its articles must name the person's company too
             if len(candidates) > 1 or (label in ("GPE", "NORP") and candidates):
                 candidates = context.best(root, candidates)
             if len(candidates) != 1:

@@ -203,7 +203,7 @@ def _quote_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...], ver
 
 
 def _name_beside(doc: Doc, stretch: Stretch, verb: Token) -> Span | None:
-    """ "“…,” Conway notes", "“…,” said Skelly, explaining …": a name right before or right after the
+    """ "“…,” Marlow notes", "“…,” said Dunstan, explaining …": a name right before or right after the
     verb that follows the quote, when the parser did not make it the subject (it reads a lone name there
     as a compound or an adverb as often as not: 50 such quotes of PolNeAR's train split had no speaker).
 
