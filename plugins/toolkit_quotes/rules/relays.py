@@ -19,7 +19,7 @@ from .marks import Stretch
 from .memo import memoised, tokens_lowered, verb_like_tokens
 from .records import Draft, QuoteOptions
 from .spans import SUBJECT_DEPS, close_quotes, kind_for, span_of, trim, word_count
-from .speakers import noun_phrase, relay_phrase_at, relayed_source, speaker_of
+from .speakers import noun_phrase, relay_phrase_at, source_after, speaker_of
 from .verbs import is_cue_verb, is_message_verb
 from .words import (
     MEDIA_NOUNS,
@@ -40,7 +40,7 @@ def relay_quotes(doc: Doc, drafts: list[Draft], stretches: tuple[Stretch, ...]) 
         if phrase is None:
             continue
         last = doc[i + len(phrase) - 1]
-        source = relayed_source(doc, i)
+        source = source_after(last)
         if source is None:
             continue
         via = (source.start_char, source.end_char)

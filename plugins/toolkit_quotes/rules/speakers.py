@@ -817,9 +817,13 @@ def relay_phrase_at(doc: Doc, i: int) -> tuple[str, ...] | None:
 def relayed_source(doc: Doc, i: int) -> Span | None:
     """Who the relay phrase starting at token ``i`` names: "according to X", "cited by X" give X."""
     phrase = relay_phrase_at(doc, i)
-    if phrase is None:
-        return None
-    last = doc[i + len(phrase) - 1]
+    return None if phrase is None else source_after(doc[i + len(phrase) - 1])
+
+
+def source_after(last: Token) -> Span | None:
+    """The source named after a relay phrase whose last word is ``last``: its object, or failing that a
+    noun or name within the next two words."""
+    doc = last.doc
     objects = [c for c in last.children if c.dep_ == "pobj"] or [
         t for t in doc[last.i + 1 : min(len(doc), last.i + 3)] if t.pos_ in ("PROPN", "NOUN")
     ][:1]
@@ -967,7 +971,7 @@ def _unattached_subject(verb: Token) -> Span | None:
     Only a run of naming words that touches the verb (adverbs between them aside) and does not follow a
     preposition ("voters going to the polls Tuesday say" has no speaker found this way).
     """
-    if verb.tag_ not in ("VBD", "VBZ", "VBP") or any(c.dep_ in _SUBJECT_DEPS for c in verb.children):
+    if verb.tag_ not in ("VBD", "VBZ", "VBP") or any(c.dep_ in _ANY_SUBJECT_DEPS for c in verb.children):
         return None
     doc, sentence = verb.doc, verb.sent
     i = verb.i - 1
@@ -981,7 +985,9 @@ def _unattached_subject(verb: Token) -> Span | None:
     return naming_run(words)
 
 
-_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
+# every subject relation, expletives too ("there", "it"): a verb with any of them has its subject
+# (spans.SUBJECT_DEPS holds only the relations a speaker can stand in)
+_ANY_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
 
 # the words a name or a description is made of, whatever the parser made of them
 _NAMING_POS = frozenset({"DET", "ADJ", "NUM", "NOUN", "PROPN"})
