@@ -665,17 +665,18 @@ def _analyze(
             previous.manifest["timings_this_run"] = {"total_s": round(time.perf_counter() - started, 3)}
             return previous
 
+    # each article's cache key, hashed once from its text, by article object (the list lets the articles go
+    # as they stream: see _drain)
+    keys = {id(article): _cache_key(article, fingerprint) for article in articles}
     preload = getattr(runner, "preload", None)
-    new_articles = cache_dir is None or not all(
-        _cache_path(cache_dir, _cache_key(article, fingerprint)).is_file() for article in articles
-    )
+    new_articles = cache_dir is None or not all(_cache_path(cache_dir, key).is_file() for key in keys.values())
     if preload is not None and needs_nlp and new_articles:
         preload()  # some article is new: the model loads while the cached ones are read (local engine)
 
     # the previous run's rows as Arrow tables: a cached article's rows come from there when they can
     store_started = time.perf_counter()
     store = RowStore.read(cache_dir / ROW_STORE) if cache_dir is not None else None
-    if store is not None and not set(store.keys) <= {_cache_key(article, fingerprint) for article in articles}:
+    if store is not None and not set(store.keys) <= set(keys.values()):
         # a stored article left out or changed: the stored tables' column types are those of all their
         # articles (an int column typed float by one article) and may be wider than the rest's alone, so
         # the entries serve this run; adding articles, the case the store is for, keeps every one
@@ -698,7 +699,7 @@ def _analyze(
                     }
                 )
                 read_started = time.perf_counter()
-                key = _cache_key(article, fingerprint)
+                key = keys[id(article)]
                 stored = store.rows_of(key) if store is not None else None
                 hit: Any
                 if stored is not None:
@@ -744,12 +745,12 @@ def _analyze(
                     counts["analysed"] += 1
                     if writer is not None:
                         write_started = time.perf_counter()
-                        writer.put(_cache_key(article, fingerprint), rows)
+                        writer.put(keys[id(article)], rows)
                         timings["cache_write_s"] += time.perf_counter() - write_started
                 elif rows is not None:
                     counts["from_cache"] += 1
                 build_started = time.perf_counter()
-                builder.article(_cache_key(article, fingerprint) if rows is not None else None)
+                builder.article(keys[id(article)] if rows is not None else None)
                 builder.add("articles", [article.row()])
                 if isinstance(rows, StoredRows):
                     builder.add_stored(rows)
