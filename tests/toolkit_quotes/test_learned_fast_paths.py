@@ -106,3 +106,31 @@ def test_cuts_agree_with_the_plain_lists_of_indices(seed: int) -> None:
             start = rng.randrange(n)
             speaker = doc[start : rng.randint(start + 1, min(n, start + 4))]
         assert _cuts(doc, text, token, speaker, bounds) == _plain_cuts(doc, text, token, speaker, bounds)
+
+
+@pytest.mark.parametrize("seed", range(50))
+def test_words_of_gives_each_word_match_in_the_window(seed: int) -> None:
+    from toolkit_quotes.rules.learned import words_of
+
+    rng = random.Random(seed)
+    text = "".join(rng.choice(["ab", "c", " ", "n't", ",", "\n", "é"]) for _ in range(200))
+    for _ in range(20):
+        start = rng.randrange(len(text))
+        end = rng.randint(start, len(text))
+        plain = frozenset((m.start(), m.end()) for m in _WORD.finditer(text, start, end))
+        assert words_of(text, start, end) == plain
+
+
+@pytest.mark.parametrize("seed", range(50))
+def test_entity_types_are_the_sorted_types_of_the_span_tokens(seed: int) -> None:
+    from toolkit_quotes.rules.learned import _Tokens
+
+    rng = random.Random(seed)
+    n = rng.randint(1, 30)
+    ents = [rng.choice(["", "", "PERSON", "ORG", "GPE"]) for _ in range(n)]
+    doc = Doc(Vocab(), words=["w"] * n, ents=[f"B-{e}" if e else "O" for e in ents])
+    tokens = _Tokens(doc)
+    for _ in range(10):
+        start = rng.randrange(n)
+        span = doc[start : rng.randint(start, n)]
+        assert tokens.entity_types(span) == sorted({t.ent_type_ for t in span if t.ent_type_})

@@ -686,7 +686,9 @@ class _Tokens:
         return "TO" in self.tags[span.start : min(span.end, span.start + 3)]
 
     def entity_types(self, span: Span) -> list[str]:
-        return sorted({e for e in self.ents[span.start : span.end] if e})
+        found = set(self.ents[span.start : span.end])  # a set of the slice, then without "": no frame per token
+        found.discard("")
+        return sorted(found)
 
 
 DENSE_WIDTH = 96  # en_core_web_sm's tok2vec width: the vectors the dense weights were trained on
@@ -764,6 +766,7 @@ def _cue_features(
     kids = list(token.children)  # each walk of Token.children makes its Tokens anew: once for the three questions
     children = sorted({c.dep_ for c in kids})
     head = token.head
+    speaker_kind = _speaker_kind(speaker)  # once: each asks for the speaker's root, a walk of its tokens
     position = (token.i - sent[0]) / max(1, sent[1] - sent[0])
     features = [
         "extra",
@@ -774,8 +777,8 @@ def _cue_features(
         f"dep={token.dep_}",
         f"head_dep={head.dep_}",
         f"head_pos={head.pos_}",
-        f"speaker={_speaker_kind(speaker)}",
-        f"lemma_speaker_kind={lemma}|{_speaker_kind(speaker)}",
+        f"speaker={speaker_kind}",
+        f"lemma_speaker_kind={lemma}|{speaker_kind}",
         f"speaker_head={speaker.root.lemma_.lower() if speaker is not None and speaker.root.pos_ == 'NOUN' else '-'}",
         f"speaker_side={'none' if speaker is None else ('before' if speaker.start < token.i else 'after')}",
         f"where={_bucket(position, (0.2, 0.5, 0.8))}",
@@ -1034,7 +1037,11 @@ def _subtree(token: Token) -> tuple[int, int]:
 
 # choice ------------------------------------------------------------------------------------------------
 def words_of(text: str, start: int, end: int) -> frozenset[tuple[int, int]]:
-    return frozenset((m.start(), m.end()) for m in _WORD.finditer(text, start, end))
+    # the matches' spans through map, not a generator: asked of nearly every cut, a frame per word showed
+    return frozenset(map(_SPAN, _WORD.finditer(text, start, end)))
+
+
+_SPAN = re.Match.span
 
 
 def choose(
