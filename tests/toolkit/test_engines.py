@@ -122,6 +122,7 @@ def test_two_worker_processes_give_the_local_tables_in_input_order(corpus_dir, l
     timings = pooled.manifest["timings"]
     # extract time is rounded to milliseconds and can be 0.0 on nine short stories: present, never negative
     assert timings["worker_model_load_s"] > 0 and timings["worker_spacy_s"] > 0 and timings["worker_extract_s"] >= 0
+    assert timings["worker_process_cpu_s"] > 0
     assert timings["results_mb"] > 0 and 0 < timings["first_results_s"] <= timings["analyse_s"]
 
 

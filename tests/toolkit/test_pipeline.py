@@ -62,6 +62,8 @@ def test_cached_rerun_does_no_nlp_work_and_gives_the_same_tables(tmp_path, count
     assert 0 < timings["model_load_s"] < timings["analyse_s"] and timings["cache_read_s"] < timings["analyse_s"]
     # spaCy and the plugins' extract are timed apart (this extract reads one token: far cheaper)
     assert timings["spacy_s"] > timings["extract_s"] >= 0 and timings["table_build_s"] >= 0
+    # and their CPU seconds beside the wall seconds (work apart from waiting for a core)
+    assert timings["process_cpu_s"] > 0
     assert third.manifest["timings"].get("model_load_s", 0) == 0  # everything came from the cache: no model
 
 
