@@ -134,3 +134,17 @@ def test_entity_types_are_the_sorted_types_of_the_span_tokens(seed: int) -> None
         start = rng.randrange(n)
         span = doc[start : rng.randint(start, n)]
         assert tokens.entity_types(span) == sorted({t.ent_type_ for t in span if t.ent_type_})
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_token_lists_hold_each_tokens_tag_type_and_the_finite_verbs_before_it(seed: int) -> None:
+    from toolkit_quotes.rules.learned import _Tokens
+
+    rng = random.Random(seed)
+    n = rng.randint(1, 30)
+    tags = [rng.choice(["VBD", "VBZ", "NN", "MD", "DT", ""]) for _ in range(n)]
+    ents = [rng.choice(["", "PERSON", "ORG"]) for _ in range(n)]
+    doc = Doc(Vocab(), words=["w"] * n, tags=tags, ents=[f"B-{e}" if e else "O" for e in ents])
+    tokens = _Tokens(doc)
+    assert tokens.tags == [t.tag_ for t in doc] and tokens.ents == [t.ent_type_ for t in doc]
+    assert tokens.finite == [sum(t.tag_ in {"VBD", "VBZ", "VBP", "MD"} for t in doc[:k]) for k in range(n + 1)]

@@ -44,7 +44,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from itertools import repeat
+from itertools import accumulate, repeat
 from pathlib import Path
 from typing import Any
 
@@ -672,12 +672,12 @@ class _Tokens:
 
     def __init__(self, doc: Doc) -> None:
         strings = doc.vocab.strings
-        ids = doc.to_array([TAG, ENT_TYPE]).tolist() if len(doc) else []
-        self.tags = [strings[tag] for tag, _ in ids]
-        self.ents = [strings[ent] if ent else "" for _, ent in ids]
-        self.finite = [0]
-        for tag in self.tags:
-            self.finite.append(self.finite[-1] + (tag in _FINITE_TAGS))
+        tag_ids, ent_ids = doc.to_array([TAG, ENT_TYPE]).T.tolist() if len(doc) else ([], [])
+        # each distinct tag and type decoded once: the string store decodes on every look-up (0 is "")
+        names = {i: strings[i] for i in {*tag_ids, *ent_ids}}
+        self.tags = [names[i] for i in tag_ids]
+        self.ents = [names[i] for i in ent_ids]
+        self.finite = list(accumulate((tag in _FINITE_TAGS for tag in self.tags), initial=0))
 
     def has_finite(self, span: Span) -> bool:
         return self.finite[span.end] > self.finite[span.start]
