@@ -764,7 +764,8 @@ def _cue_features(
     token: Token, lemma: str, rate: float, speaker: Span | None, sent: tuple[int, int]
 ) -> tuple[str, ...]:
     kids = list(token.children)  # each walk of Token.children makes its Tokens anew: once for the three questions
-    children = sorted({c.dep_ for c in kids})
+    deps = [c.dep_ for c in kids]  # and each dep_ is a string look-up: once per child
+    children = sorted(set(deps))
     head = token.head
     speaker_kind = _speaker_kind(speaker)  # once: each asks for the speaker's root, a walk of its tokens
     position = (token.i - sent[0]) / max(1, sent[1] - sent[0])
@@ -787,9 +788,11 @@ def _cue_features(
     ]
     features += [f"child={d}" for d in children]
     features += [f"lemma_child={lemma}|{d}" for d in children if d in _CLAUSE_DEPS or d in _OBJECT_DEPS or d == "prep"]
-    if any(c.dep_ == "neg" for c in kids):
+    if "neg" in deps:
         features.append("negated")
-    if any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("will", "would", "could", "might", "may") for c in kids):
+    if any(
+        d in ("aux", "auxpass") and c.lower_ in ("will", "would", "could", "might", "may") for c, d in zip(kids, deps)
+    ):
         features.append("modal")
     return tuple(features)
 
