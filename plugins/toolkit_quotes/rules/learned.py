@@ -815,7 +815,8 @@ def _cut_features(
     ]
     if first is not None and len(first):
         features.append(f"cut_first={cut}|{first[0].lower_ if first[0].is_stop else first[0].pos_}")
-        features.append(f"cut_root={cut}|{first.root.pos_}|{first.root.dep_}")
+        root = first.root  # Span.root walks the span's tokens: once
+        features.append(f"cut_root={cut}|{root.pos_}|{root.dep_}")
         if tokens.has_finite(first):
             features.append(f"cut_finite={cut}")
     if content.rstrip()[-1:] in '.!?"”':
@@ -902,26 +903,25 @@ def _content_features(
     start, end = span
     if content is None or not len(content):
         return (f"{prefix}_empty",)
-    root = content.root
+    root = content.root.lemma_.lower()  # each Token attribute is a look-up: read once, used twice
     first = content[0]
     shape = shape or _shape(content, tokens)
-    n_words = len(_WORD.findall(text[start:end]))
+    length = _bucket(len(_WORD.findall(text[start:end])), (2, 5, 10, 20))  # the words' count, bucketed
     before = start < cue.idx
     features = [
         f"{prefix}_shape={shape}",
         f"{prefix}_lemma_shape={lemma}|{shape}",
         f"{prefix}_shape_side={shape}|{'before' if before else 'after'}",
-        f"{prefix}_root={root.lemma_.lower()}",
-        f"{prefix}_lemma_root={lemma}|{root.lemma_.lower()}",
+        f"{prefix}_root={root}",
+        f"{prefix}_lemma_root={lemma}|{root}",
         f"{prefix}_first={first.lower_ if first.is_stop else first.pos_}",
-        f"{prefix}_lemma_len={lemma}|{_bucket(n_words, (2, 5, 10, 20))}",
-        f"{prefix}_shape_len={shape}|{_bucket(n_words, (2, 5, 10, 20))}",
+        f"{prefix}_lemma_len={lemma}|{length}",
+        f"{prefix}_shape_len={shape}|{length}",
         f"{prefix}_ents={'+'.join(tokens.entity_types(content)[:2]) or 'none'}",
     ]
     if cue.i + 1 < len(doc):
-        features.append(
-            f"{prefix}_next={lemma}|{doc[cue.i + 1].lower_ if doc[cue.i + 1].is_stop else doc[cue.i + 1].pos_}"
-        )
+        following = doc[cue.i + 1]
+        features.append(f"{prefix}_next={lemma}|{following.lower_ if following.is_stop else following.pos_}")
     return tuple(features)
 
 
