@@ -404,3 +404,15 @@ def test_question_then_capitalised_speaker_the_tagger_read_as_a_noun(nlp):
 def test_a_new_sentence_after_a_closed_quotation_is_not_its_cue(nlp):
     _, rows = quotes_of(nlp, "He paused. “We will see.” Critics said the plan would fail.")
     assert not any(row["kind"] == "direct" and row["cue"] == "said" for row in rows)
+
+
+def test_a_person_closing_a_paragraph_with_a_colon_introduces_the_quotation_below(nlp):
+    text = "Seventeen-year-old Mira Stone echoed:\n\n“He speaks his mind, and that is what the town needs.”\n"
+    _, rows = quotes_of(nlp, text)
+    row = only(rows, kind="direct")
+    assert row["speaker_text"] == "Seventeen-year-old Mira Stone" and row["content"].startswith("“He speaks")
+
+
+def test_a_thing_closing_a_paragraph_with_a_colon_introduces_no_one(nlp):
+    _, rows = quotes_of(nlp, "The plan has three parts:\n\n“Build, repair and maintain the roads of the county.”\n")
+    assert not any(row["speaker_text"] for row in rows)

@@ -99,10 +99,12 @@ def direct_quote(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> 
 
 def _person_colon(doc: Doc, stretch: Stretch) -> Draft | None:
     """ "Smith was blunt about the vote: “…”": a clause about a person or a named organisation, closed by a
-    colon, introduces their words (only with such a subject: "The plan has three parts: “…”" introduces none)."""
+    colon, introduces their words (only with such a subject: "The plan has three parts: “…”" introduces none),
+    on its line or in the paragraph it ends ("Ann Lee echoed:" / “…”)."""
     text = doc_text(doc)
     colon = len(text[: stretch.start].rstrip()) - 1
-    if colon < 0 or text[colon] != ":" or "\n" in text[colon : stretch.start]:
+    # the quotation may open the next paragraph ("Ann Lee echoed:" on a line of its own), not one further
+    if colon < 0 or text[colon] != ":" or text.count("\n", colon, stretch.start) > 2:
         return None
     tokens = tokens_between(doc, colon, colon + 1)
     if not tokens or tokens[0].i == 0:
