@@ -416,3 +416,19 @@ def test_a_person_closing_a_paragraph_with_a_colon_introduces_the_quotation_belo
 def test_a_thing_closing_a_paragraph_with_a_colon_introduces_no_one(nlp):
     _, rows = quotes_of(nlp, "The plan has three parts:\n\n“Build, repair and maintain the roads of the county.”\n")
     assert not any(row["speaker_text"] for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Frost: 'Never, ever underestimate the mayor.'\n\nCouncillor Ann Frost has advice for all.", "Frost"),
+        ("Update: 'The bridge is closed until further notice.'\n\nThe city closed the bridge on Monday.", None),
+    ],
+    ids=["name-read-as-noun", "label-names-no-one"],
+)
+def test_headline_name_and_colon_the_tagger_read_as_a_noun(nlp, text, speaker):
+    doc, rows = quotes_of(nlp, text)
+    assert doc[0].tag_ == "NN"  # the case these pin: no proper noun before the colon
+    assert [row["speaker_text"] for row in rows if row["kind"] == "direct" and row["speaker_text"]] == (
+        [speaker] if speaker else []
+    )

@@ -237,9 +237,22 @@ def _colon_speaker(doc: Doc, stretch: Stretch) -> tuple[Span, int] | None:
     if owners:
         owner = noun_phrase(owners[0])
         return (owner[:-1] if len(owner) > 1 and owner[-1].tag_ == "POS" else owner), colon
-    if not any(t.pos_ == "PROPN" for t in span):
+    if not any(t.pos_ == "PROPN" for t in span) and not _name_the_article_gives(span):
         return None
     return span, colon
+
+
+def _name_the_article_gives(span: Span) -> bool:
+    """ "Marlow: ‘…’" at the top of an article: the tagger reads a lone capitalised name opening a headline
+    as a common noun; it is a name when every word is capitalised and its last word ends a person or an
+    organisation the article names elsewhere ("Ann Marlow has some advice …")."""
+    if len(span) > 4 or not all(t.text[:1].isupper() for t in span if not t.is_punct):
+        return False
+    last = span[-1].text
+    return any(
+        ent.label_ in ("PERSON", "ORG") and ent[-1].text == last and not (span.start <= ent.start < span.end)
+        for ent in span.doc.ents
+    )
 
 
 def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> Token | None:
