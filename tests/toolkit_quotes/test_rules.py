@@ -432,3 +432,10 @@ def test_headline_name_and_colon_the_tagger_read_as_a_noun(nlp, text, speaker):
     assert [row["speaker_text"] for row in rows if row["kind"] == "direct" and row["speaker_text"]] == (
         [speaker] if speaker else []
     )
+
+
+def test_according_to_inside_a_quotation_is_no_relay(nlp):
+    text = "“It goes according to age groups,” said Maeve Olsen, a retired cook."
+    _, rows = quotes_of(nlp, text)
+    row = only(rows)
+    assert (row["content"], row["cue"], row["via_text"]) == ("“It goes according to age groups,”", "said", None)
