@@ -360,3 +360,82 @@ def test_outlet_label_before_a_headline_is_not_a_speaker(nlp):
 def test_section_label_before_a_headline_is_not_a_speaker(nlp):
     _, rows = quotes_of(nlp, "Explainer: how the two ports became rivals\n\nThe ports opened in the same year.")
     assert [r for r in rows if r["rule"] == "speaker-line"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "cue", "speaker"),
+    [
+        ("“Sit down, please,” Dana Whitlow barked, and all sat.", "“Sit down, please,”", "barked", "Dana Whitlow"),
+        ("“Nobody here is a fool,” Ellwood assured the crowd.", "“Nobody here is a fool,”", "assured", "Ellwood"),
+        ("“What a night!” beamed Orla Venn of Dunmore.", "“What a night!”", "beamed", "Orla Venn of Dunmore"),
+        ("“Never again!” the marchers cried out.", "“Never again!”", "cried out", "the marchers"),
+    ],
+    ids=["name-verb", "verb-with-addressee", "inverted", "group-with-particle"],
+)
+def test_any_verb_beside_its_subject_after_a_quotation_is_its_cue(nlp, text, content, cue, speaker):
+    _, rows = quotes_of(nlp, text)
+    row = only(rows, kind="direct")
+    assert (row["content"], row["cue"], row["speaker_text"]) == (content, cue, speaker)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“Harbour Lights,” the musical, won eleven awards last year.",
+        "The slogan “Build It Better” resonated with voters across the valley.",
+        "“Harbour Lights” is the best show in town, the critics agree.",
+    ],
+    ids=["title-subject", "no-closing-punctuation", "quote-as-subject"],
+)
+def test_a_quoted_title_before_its_own_verb_has_no_cue(nlp, text):
+    _, rows = quotes_of(nlp, text)
+    assert not any(row["kind"] == "direct" and row["cue"] not in (None, "agree") for row in rows)
+
+
+def test_question_then_capitalised_speaker_the_tagger_read_as_a_noun(nlp):
+    # the tagger reads a surname that is also a word ("Price") as a common noun after "?"
+    text = "“You think I will change?” Price asked reporters on Friday. “I will not.”"
+    doc, rows = quotes_of(nlp, text)
+    assert next(t for t in doc if t.text == "Price").tag_ == "NN"  # the case this test is about
+    row = only(rows, kind="direct")
+    assert row["content"].startswith("“You think I will change?”") and row["speaker_text"] == "Price"
+
+
+def test_a_new_sentence_after_a_closed_quotation_is_not_its_cue(nlp):
+    _, rows = quotes_of(nlp, "He paused. “We will see.” Critics said the plan would fail.")
+    assert not any(row["kind"] == "direct" and row["cue"] == "said" for row in rows)
+
+
+def test_a_person_closing_a_paragraph_with_a_colon_introduces_the_quotation_below(nlp):
+    text = "Seventeen-year-old Mira Stone echoed:\n\n“He speaks his mind, and that is what the town needs.”\n"
+    _, rows = quotes_of(nlp, text)
+    row = only(rows, kind="direct")
+    assert row["speaker_text"] == "Seventeen-year-old Mira Stone" and row["content"].startswith("“He speaks")
+
+
+def test_a_thing_closing_a_paragraph_with_a_colon_introduces_no_one(nlp):
+    _, rows = quotes_of(nlp, "The plan has three parts:\n\n“Build, repair and maintain the roads of the county.”\n")
+    assert not any(row["speaker_text"] for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Frost: 'Never, ever underestimate the mayor.'\n\nCouncillor Ann Frost has advice for all.", "Frost"),
+        ("Update: 'The bridge is closed until further notice.'\n\nThe city closed the bridge on Monday.", None),
+    ],
+    ids=["name-read-as-noun", "label-names-no-one"],
+)
+def test_headline_name_and_colon_the_tagger_read_as_a_noun(nlp, text, speaker):
+    doc, rows = quotes_of(nlp, text)
+    assert doc[0].tag_ == "NN"  # the case these pin: no proper noun before the colon
+    assert [row["speaker_text"] for row in rows if row["kind"] == "direct" and row["speaker_text"]] == (
+        [speaker] if speaker else []
+    )
+
+
+def test_according_to_inside_a_quotation_is_no_relay(nlp):
+    text = "“It goes according to age groups,” said Maeve Olsen, a retired cook."
+    _, rows = quotes_of(nlp, text)
+    row = only(rows)
+    assert (row["content"], row["cue"], row["via_text"]) == ("“It goes according to age groups,”", "said", None)

@@ -99,10 +99,12 @@ def direct_quote(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> 
 
 def _person_colon(doc: Doc, stretch: Stretch) -> Draft | None:
     """ "Smith was blunt about the vote: “…”": a clause about a person or a named organisation, closed by a
-    colon, introduces their words (only with such a subject: "The plan has three parts: “…”" introduces none)."""
+    colon, introduces their words (only with such a subject: "The plan has three parts: “…”" introduces none),
+    on its line or in the paragraph it ends ("Ann Lee echoed:" / “…”)."""
     text = doc_text(doc)
     colon = len(text[: stretch.start].rstrip()) - 1
-    if colon < 0 or text[colon] != ":" or "\n" in text[colon : stretch.start]:
+    # the quotation may open the next paragraph ("Ann Lee echoed:" on a line of its own), not one further
+    if colon < 0 or text[colon] != ":" or text.count("\n", colon, stretch.start) > 2:
         return None
     tokens = tokens_between(doc, colon, colon + 1)
     if not tokens or tokens[0].i == 0:
@@ -235,9 +237,22 @@ def _colon_speaker(doc: Doc, stretch: Stretch) -> tuple[Span, int] | None:
     if owners:
         owner = noun_phrase(owners[0])
         return (owner[:-1] if len(owner) > 1 and owner[-1].tag_ == "POS" else owner), colon
-    if not any(t.pos_ == "PROPN" for t in span):
+    if not any(t.pos_ == "PROPN" for t in span) and not _name_the_article_gives(span):
         return None
     return span, colon
+
+
+def _name_the_article_gives(span: Span) -> bool:
+    """ "Marlow: ‘…’" at the top of an article: the tagger reads a lone capitalised name opening a headline
+    as a common noun; it is a name when every word is capitalised and its last word ends a person or an
+    organisation the article names elsewhere ("Ann Marlow has some advice …")."""
+    if len(span) > 4 or not all(t.text[:1].isupper() for t in span if not t.is_punct):
+        return False
+    last = span[-1].text
+    return any(
+        ent.label_ in ("PERSON", "ORG") and ent[-1].text == last and not (span.start <= ent.start < span.end)
+        for ent in span.doc.ents
+    )
 
 
 def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> Token | None:
@@ -254,8 +269,17 @@ def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> To
     next_open = next_opening(stretches, stretch.end, len(text))
     limit = min(next_open, len(text))
     tokens = tokens_between(doc, stretch.end, limit)[:40]
-    if sentence_closed and tokens and tokens[0].text[:1].isupper() and tokens[0].pos_ != "PROPN":
+    if (
+        sentence_closed
+        and tokens
+        and tokens[0].text[:1].isupper()
+        and tokens[0].pos_ != "PROPN"
+        and not _untagged_name_speaking(tokens[0])
+    ):
         return None
+    # “…!” beamed a guest, “…,” Marlow barked: after a quotation closed by a comma, "!" or "?", a verb whose
+    # subject stands right beside it and that reports nothing else is the quotation's cue, whatever its lemma
+    closed_as_speech = inner_tail.endswith((",", "!", "?")) or outer.startswith(",")
     for token in tokens:
         if token.text in (".", "!", "?", "\n") or "\n" in token.text:
             break
@@ -272,7 +296,46 @@ def _cue_after(doc: Doc, stretch: Stretch, stretches: tuple[Stretch, ...]) -> To
             continue  # “…,” adding that …: the participle reports a message of its own; the quote's cue is elsewhere
         if is_cue_verb(token, QuoteOptions(beliefs=False)):
             return token
+        if closed_as_speech and _quoting_verb(token, tokens):
+            return token
     return None
+
+
+def _untagged_name_speaking(first: Token) -> bool:
+    """ "“…?” Marlow asked reporters": a capitalised word after a closed quotation that the tagger read as a
+    common noun but that is the subject of a reporting verb right after it, which reports no clause of its own
+    (a new sentence, "Critics said the plan …", reports one)."""
+    verb = first.head
+    return (
+        first.dep_ == "nsubj"
+        and first.tag_ in ("NN", "NNS")
+        and 0 < verb.i - first.i <= 2
+        and is_cue_verb(verb, QuoteOptions(beliefs=False))
+        and not any(c.dep_ in _REPORTED_DEPS and c.i > verb.i for c in verb.children)
+    )
+
+
+# what a verb reports or describes besides a quotation: a clause, an infinitive, a predicate
+_REPORTED_DEPS = frozenset({"ccomp", "xcomp", "attr", "acomp", "oprd"})
+
+
+def _quoting_verb(verb: Token, after: list[Token]) -> bool:
+    """A finite verb right after a quotation whose subject fills the gap from the closing mark to it
+    (“…,” Marlow barked) or follows it straight after the mark (“…!” beamed a guest), that heads its clause
+    and reports no clause or predicate of its own: the quotation is what it says, whatever its lemma."""
+    if verb.pos_ != "VERB" or verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.dep_ not in ("ROOT", "parataxis", "ccomp"):
+        return False
+    if any(c.dep_ in _REPORTED_DEPS and c.i > verb.i for c in verb.children):
+        return False
+    words = [t for t in after if not (t.is_punct or t.is_space)]
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if not words or not subjects:
+        return False
+    subject = subjects[0]
+    if words[0].i == verb.i:  # inverted: “…!” beamed Donald
+        return subject.i > verb.i and subject.left_edge.i == verb.i + 1
+    before = [t for t in words if t.i < verb.i]
+    return bool(before) and before[0].i == subject.left_edge.i and subject.right_edge.i == verb.i - 1
 
 
 def _cue_before(doc: Doc, stretch: Stretch) -> Token | None:

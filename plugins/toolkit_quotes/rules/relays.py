@@ -81,6 +81,9 @@ def relay_quotes(doc: Doc, drafts: list[Draft], stretches: tuple[Stretch, ...]) 
             continue
         if phrase[0] != "according" and phrase[:2] != ("in", "the"):
             continue
+        if any(s.inner_start <= token.idx < s.inner_end for s in stretches):
+            # “It's according to age groups,” said Lee: words of the quoted speaker, not a source of the writer's
+            continue
         # alone: "according to X" attributes the clause around it to X
         outside = [t for t in sent if not (cue[0] <= t.idx < source.end_char)]
         before = [t for t in outside if t.idx < cue[0]]
