@@ -4,7 +4,8 @@ The plugin fills the ``mentions`` and ``entities`` tables (DESIGN.md):
 
 - per article, the ``presslens_entities`` spaCy component repairs the model's
   name mentions and :func:`toolkit_entities.component.extract` turns them into
-  rows;
+  rows, and keeps the tokens a known name can match in one ``name_tokens`` row
+  (so the corpus step never tokenises the article again);
 - once per corpus, :func:`toolkit_entities.step.corpus_step` resolves the
   mentions to entities (partial names, transliteration variants, country forms,
   acronyms, label agreement, the alias table, metonymy);
@@ -20,7 +21,7 @@ description mentions — "he", "the minister", "the company" — joined to the o
 for, with ``form`` "pronoun" or "nominal"; name views leave them out; default False).
 
 >>> plugin.name, plugin.provides
-('entities', ('mentions', 'entities'))
+('entities', ('mentions', 'entities', 'name_tokens'))
 """
 
 from toolkit.sdk import HighlightLayer, Plugin, ReportSection, lazy
@@ -32,7 +33,7 @@ plugin = Plugin(
     version="0.1.0",
     description="Name mentions resolved to one entity per person, organisation and country, with views.",
     requires=("articles",),
-    provides=("mentions", "entities"),
+    provides=("mentions", "entities", "name_tokens"),
     component="presslens_entities",
     extract=lazy("toolkit_entities.component:extract"),
     corpus_step=lazy("toolkit_entities.step:corpus_step"),

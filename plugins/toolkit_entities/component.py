@@ -70,6 +70,7 @@ from .rules.names import (
     title_case_line,
     title_prefix,
 )
+from .rules.recovery import NAME_TOKENS, name_token_row
 
 __all__ = ["make_entities", "EntitiesComponent", "extract", "SPAN_KEY", "NAME_LABELS", "ensure_extensions"]
 
@@ -283,7 +284,8 @@ def extract(doc: Any, article: Any, options: Mapping[str, Any]) -> dict[str, lis
                     "antecedent_id": antecedent["mention_id"],
                 }
             )
-    return {"mentions": rows}
+    # the tokens recovery matches known names against, from this parse: not tokenised again in the corpus step
+    return {"mentions": rows, NAME_TOKENS: [name_token_row(doc)]}
 
 
 # --- the repairs, each a small function over spans -----------------------------------

@@ -46,7 +46,7 @@ import pandas as pd
 from .rules.aliases import AliasTable, alias_table_path, load_alias_table, save_alias_table
 from .rules.ids import mention_id
 from .rules.names import name_key
-from .rules.recovery import recover_known_names
+from .rules.recovery import NAME_TOKENS, recover_known_names
 from .rules.resolver import Resolver
 
 __all__ = ["resolve", "corpus_step", "validate", "SUGGESTIONS_TABLE"]
@@ -98,7 +98,8 @@ def resolve(
     """Resolve ``tables["mentions"]`` to entities; returns mentions, entities and suggestions.
 
     ``memo`` is the step's :class:`toolkit.sdk.StepMemo`, when the run has a cache: recovery keeps
-    each article's tokens there."""
+    there the tokens of each article that has no ``name_tokens`` row (the extract's, see
+    :func:`.rules.recovery.name_token_row`)."""
     table = alias_table if isinstance(alias_table, AliasTable) else load_alias_table(alias_table)
     mentions = _prepare(tables.get("mentions"))
     # pronouns and descriptions take the entity of the name they stand for, after the names resolve
@@ -107,7 +108,7 @@ def resolve(
         mentions = mentions[mentions["form"] == "name"].reset_index(drop=True)
     articles = tables.get("articles")
     if recover and articles is not None and len(articles) and len(mentions):
-        mentions = recover_known_names(mentions, articles, table, memo=memo)
+        mentions = recover_known_names(mentions, articles, table, memo=memo, name_tokens=tables.get(NAME_TOKENS))
     # the order of (article_id, start, end) as row numbers: a sorted copy of the whole table
     # (37 MB on 10 000 articles) is made once, for the returned table, after resolution
     order = _sorted_order(mentions)

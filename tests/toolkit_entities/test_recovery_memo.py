@@ -83,3 +83,55 @@ def test_an_article_without_words_round_trips(tmp_path, text):
     first = recover_known_names(mentions, articles, table, memo=StepMemo(tmp_path))
     second = recover_known_names(mentions, articles, table, memo=StepMemo(tmp_path))
     pd.testing.assert_frame_equal(first, second)
+
+
+def _name_tokens(ids):
+    """The ``name_tokens`` rows the extract writes, from a blank English parse of each text."""
+    import spacy
+
+    from toolkit_entities.rules.recovery import name_token_row
+
+    nlp = spacy.blank("en")
+    return pd.DataFrame([{"article_id": i, **name_token_row(nlp(TEXTS[i]))} for i in ids])
+
+
+def test_tokens_from_the_extracts_name_tokens_rows_give_the_rows_tokenising_gives(tmp_path, monkeypatch):
+    """Issue #22: the extract keeps the tokens a known name can match, so the corpus step no longer
+    tokenises each article again; the rows must be the ones tokenising the whole text gives."""
+    table = load_alias_table(None)
+    mentions, articles = tables(["a0", "a1", "a2"])
+    plain = recover_known_names(mentions, articles, table)
+    assert (plain["source"] == "known-name").sum() >= 2  # hyphens, accents, a headline line: it finds names
+
+    import spacy
+
+    def no_tokeniser(*args, **kwargs):
+        raise AssertionError("tokenised an article that has a name_tokens row")
+
+    rows = _name_tokens(["a0", "a1", "a2"])
+    monkeypatch.setattr(spacy, "blank", no_tokeniser)
+    memo = StepMemo(tmp_path)
+    pd.testing.assert_frame_equal(plain, recover_known_names(mentions, articles, table, memo=memo, name_tokens=rows))
+    assert memo.computed == 0  # nothing to keep: the rows are cached with their articles
+
+
+def test_an_article_without_a_name_tokens_row_is_tokenised(tmp_path):
+    table = load_alias_table(None)
+    mentions, articles = tables(["a0", "a1", "a2"])
+    memo = StepMemo(tmp_path)
+    found = recover_known_names(mentions, articles, table, memo=memo, name_tokens=_name_tokens(["a1"]))
+    pd.testing.assert_frame_equal(recover_known_names(mentions, articles, table), found)
+    assert memo.computed == 2  # a0 and a2
+
+
+def test_name_tokens_rows_keep_only_what_a_name_can_match():
+    import spacy
+
+    from toolkit_entities.rules.recovery import name_token_row
+
+    doc = spacy.blank("en")("the talks, said Ana Berg-Lund, and ex-minister tom Vell, ended at 5 pm.")
+    row = name_token_row(doc)
+    assert row["n_tokens"] == len(doc)
+    assert row["words"] == ["Ana", "Berg", "-", "Lund", "-", "minister", "Vell"]
+    assert [doc[k].text for k in row["positions"]] == row["words"]
+    assert row["starts"] == [doc[k].idx for k in row["positions"]]

@@ -300,3 +300,31 @@ def test_verdicts_are_read_back_from_the_step_memo_and_give_the_same_ids(tmp_pat
     assert compared == []  # every verdict read back
     assert link_quotes([*ids, "q5"], [*articles, "e"], [*quotes, new], memo=StepMemo(tmp_path)) == expected_added
     assert compared and all(normalise_quote(new) in pair for pair in compared)  # only pairs with the new quote
+
+
+def test_same_quotation_with_score_cutoffs_gives_the_verdicts_of_the_plain_scores():
+    """``_same_quotation`` asks rapidfuzz with ``score_cutoff`` (a speed-up): pinned to the plain scores
+    on every pair of invented quotes, trimmed, reworded and unrelated, near both thresholds."""
+    import itertools
+
+    from rapidfuzz import fuzz
+
+    from toolkit_quotes.rules.provenance import _same_quotation
+
+    opts = ProvenanceOptions()
+    words = FERRY.lower().split()
+    variants = [normalise_quote(t) for t in (FERRY, FERRY_RELAYED, OTHER, SHORT)]
+    variants += [" ".join(words[k:]) for k in range(1, 6)] + [" ".join(words[:-k]) for k in range(1, 6)]
+    variants += [" ".join(words[:k] + ["quay"] + words[k + 1 :]) for k in range(0, len(words), 3)]
+    variants += [" ".join(words[:k] + words[k + 1 :]) for k in range(0, len(words), 4)]
+
+    def plain(left: str, right: str) -> bool:
+        if fuzz.ratio(left, right) >= opts.similarity:
+            return True
+        shorter, longer = sorted((left, right), key=len)
+        return len(shorter) >= opts.min_share * len(longer) and fuzz.partial_ratio(shorter, longer) >= opts.containment
+
+    pairs = list(itertools.permutations(variants, 2))
+    verdicts = [_same_quotation(a, b, opts) for a, b in pairs]
+    assert verdicts == [plain(a, b) for a, b in pairs]
+    assert any(verdicts) and not all(verdicts)  # both answers occur, so the comparison can fail

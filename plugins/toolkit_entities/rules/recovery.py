@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 import pandas as pd
 
-from toolkit.sdk import StepMemo, itertuples, word_list
+from toolkit.sdk import StepMemo, itertuples, values, word_list
 
 from .aliases import AliasTable
 from .ids import mention_id
@@ -41,7 +41,46 @@ _MINOR_WORDS = word_list("minor_words", package="toolkit_entities")
 _ONE_WORD_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
 _ONE_WORD_MIN_COUNT = 2
 
-__all__ = ["recover_known_names", "_KnownNameFinder", "_first_seen_counts"]
+__all__ = ["recover_known_names", "name_token_row", "NAME_TOKENS", "_KnownNameFinder", "_first_seen_counts"]
+
+# the per-article table of the tokens recovery can match (see name_token_row)
+NAME_TOKENS = "name_tokens"
+# the tokens a known name may have between two of its words ("Jong-un")
+HYPHENS = ("-", "‐")
+
+
+def name_token_row(doc: Any) -> dict[str, Any]:
+    """The tokens of ``doc`` a known name can match, as one row: the finder's token table without the rest.
+
+    Recovery used to tokenise every article again in the corpus step (5.8 of the 7 CPU seconds it took
+    on 848 PolNeAR articles, after the stream, in the main process); the parsed Doc has those tokens
+    already, so the article's extract keeps them, in the workers and cached with the article. A token
+    counts when it is a hyphen, a capitalised word, or a word after a hyphen: every other token has no
+    name key (see :meth:`_KnownNameFinder._key_pair`) and becomes a placeholder with none
+    (:meth:`_TokenTables.from_row`), so the matches are those of the whole token table.
+
+    >>> import spacy
+    >>> name_token_row(spacy.blank("en")("talks with Kim Jong-un ended"))
+    {'n_tokens': 7, 'positions': [2, 3, 4, 5], 'starts': [11, 15, 19, 20], 'words': ['Kim', 'Jong', '-', 'un']}
+    """
+    import numpy as np
+
+    table = _KnownNameFinder.token_table(doc)
+    distinct, codes = np.unique(table[:, 0], return_inverse=True)
+    codes = codes.reshape(-1)
+    words = [doc.vocab.strings[orth] for orth in distinct.tolist()]
+    hyphen = np.array([w in HYPHENS for w in words], dtype=bool)[codes]
+    alpha = np.array([w[:1].isalpha() for w in words], dtype=bool)[codes]
+    upper = np.array([w[:1].isupper() for w in words], dtype=bool)[codes]
+    after_hyphen = np.zeros(len(codes), dtype=bool)
+    after_hyphen[1:] = hyphen[:-1]
+    kept = np.flatnonzero(hyphen | (alpha & (upper | after_hyphen)))
+    return {
+        "n_tokens": len(codes),
+        "positions": kept.tolist(),
+        "starts": table[kept, 1].tolist(),
+        "words": [words[c] for c in codes[kept].tolist()],
+    }
 
 
 class _KnownNameFinder:
@@ -71,7 +110,7 @@ class _KnownNameFinder:
             ids = tuple(self._part_id.setdefault(part, len(self._part_id) + 1) for part in key)
             self.by_first[ids[0]].append((ids, label))
         self.firsts = np.array(sorted(self.by_first), dtype=np.int64)
-        self.hyphens = np.array([strings.add("-"), strings.add("‐")], dtype=np.uint64)
+        self.hyphens = np.array([strings.add(h) for h in HYPHENS], dtype=np.uint64)
         # ORTH values seen so far (sorted) and their (key as a capitalised word, key after a hyphen)
         self._seen = np.zeros(0, dtype=np.uint64)
         self._pairs = np.zeros((0, 2), dtype=np.int64)
@@ -285,13 +324,19 @@ _RECOVERY_CHUNK = 128
 
 
 def recover_known_names(
-    mentions: pd.DataFrame, articles: pd.DataFrame, table: AliasTable, *, memo: StepMemo | None = None
+    mentions: pd.DataFrame,
+    articles: pd.DataFrame,
+    table: AliasTable,
+    *,
+    memo: StepMemo | None = None,
+    name_tokens: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Add the occurrences of known names the model split or missed (see module docstring).
 
-    With a ``memo`` (the step's, see :class:`toolkit.sdk.StepMemo`), each article's tokens are
-    read back from the previous run instead of tokenised again: tokenising every article was
-    most of this step, and an incremental run changes only a few of them."""
+    An article's tokens come from its ``name_tokens`` row (:func:`name_token_row`, written by the
+    extract from the parsed Doc) when it has one; else it is tokenised here. With a ``memo`` (the
+    step's, see :class:`toolkit.sdk.StepMemo`), those tokens are read back from the previous run
+    instead of tokenised again: an incremental run changes only a few articles."""
     import numpy as np
 
     # each article's mention rows (in table order) through one sorted array of row numbers,
@@ -319,6 +364,7 @@ def recover_known_names(
         spacy_label=_codes_and_values(mentions["spacy_label"]),
     )
 
+    rows = _NameTokenRows(name_tokens)
     added: list[dict[str, Any]] = []
     drop: set[Any] = set()
     # a chunk of articles' texts at a time: the whole corpus as Python strings is not needed at once
@@ -326,9 +372,9 @@ def recover_known_names(
     for aid, text in itertuples(articles[["article_id", "text"]]):
         chunk.append((str(aid), str(text)))
         if len(chunk) == _RECOVERY_CHUNK:
-            _recover_chunk(chunk, tokens, finder, columns, span_of, by_article, added, drop, listed)
+            _recover_chunk(chunk, tokens, finder, columns, span_of, by_article, added, drop, listed, rows)
             chunk = []
-    _recover_chunk(chunk, tokens, finder, columns, span_of, by_article, added, drop, listed)
+    _recover_chunk(chunk, tokens, finder, columns, span_of, by_article, added, drop, listed, rows)
     if not added:
         return mentions
     kept = mentions.drop(index=sorted(drop))
@@ -399,6 +445,19 @@ class _TokenTables:
         self.memo.put(key, len(encoded).to_bytes(4, "little") + encoded + columns.tobytes())
         return table
 
+    def from_row(self, row: Mapping[str, Any]) -> Any:
+        """The token table of an article's :func:`name_token_row`: its tokens where they were, and a
+        placeholder (the empty string: no name key, no hyphen) for every other token."""
+        import numpy as np
+
+        table = np.zeros((int(row["n_tokens"]), 3), dtype=np.uint64)
+        positions = np.asarray(row["positions"], dtype=np.int64)
+        words = [str(word) for word in row["words"]]
+        table[positions, 0] = np.array([self.strings.add(word) for word in words], dtype=np.uint64)
+        table[positions, 1] = np.asarray(row["starts"], dtype=np.uint64)
+        table[positions, 2] = np.array([len(word) for word in words], dtype=np.uint64)
+        return table
+
     def _decode(self, entry: bytes) -> Any:
         import numpy as np
 
@@ -414,6 +473,29 @@ class _TokenTables:
 
             self._tokenizer = spacy.blank("en").tokenizer
         return self._tokenizer
+
+
+class _NameTokenRows:
+    """The ``name_tokens`` table's rows by article, made Python values a chunk of articles at a time
+    (all of them at once would be millions of small objects on a big corpus). An article with two
+    rows (an id given twice) or none is tokenised instead."""
+
+    _COLUMNS = ("n_tokens", "positions", "starts", "words")
+
+    def __init__(self, frame: pd.DataFrame | None) -> None:
+        self.frame = frame if frame is not None and set(self._COLUMNS) <= set(frame.columns) else None
+        self.row_of: dict[str, int] = {}
+        if self.frame is not None:
+            counts = Counter(str(a) for a in values(self.frame["article_id"]))
+            self.row_of = {str(a): k for k, a in enumerate(values(self.frame["article_id"])) if counts[str(a)] == 1}
+
+    def of(self, article_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        found = [a for a in article_ids if a in self.row_of]
+        if self.frame is None or not found:
+            return {}
+        part = self.frame.iloc[[self.row_of[a] for a in found]]
+        columns = [values(part[c]) for c in self._COLUMNS]
+        return {a: dict(zip(self._COLUMNS, cells)) for a, *cells in zip(found, *columns)}
 
 
 def _codes_and_values(column: pd.Series) -> tuple[Any, list[Any]]:
@@ -446,11 +528,15 @@ def _recover_chunk(
     added: list[dict[str, Any]],
     drop: set[Any],
     listed: frozenset[str] = frozenset(),
+    rows: _NameTokenRows | None = None,
 ) -> None:
     if not chunk:
         return
+    given = rows.of([aid for aid, _ in chunk]) if rows is not None else {}
     # only the token arrays are kept, not the Docs: a chunk of Docs held 30 MB on 10 000 articles
-    found = finder.find_many([tokens.table(text) for _, text in chunk])
+    found = finder.find_many(
+        [tokens.from_row(given[aid]) if aid in given else tokens.table(text) for aid, text in chunk]
+    )
     for (aid, text), matches in zip(chunk, found):
         if not matches:
             continue

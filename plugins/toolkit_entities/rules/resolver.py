@@ -8,7 +8,7 @@ each holds one object per distinct value, and they are released once the entitie
 from __future__ import annotations
 
 import itertools
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -335,20 +335,29 @@ class Resolver(_Merges, _Output):
         )
 
     def _display_name(self, groups: Sequence[_Group]) -> str:
-        forms = Counter()
+        forms: dict[str, int] = {}  # in order of first mention, as a Counter's keys are
         first_seen: dict[str, tuple[str, int]] = {}
+        text_of, start_of = self.text_of, self.start_of
         for g in groups:
             for i in g.rows:
-                text = self.text_of[i]
-                forms[text] += 1
-                first_seen.setdefault(text, (g.article_id, self.start_of[i]))
-        longest = max(len(name_tokens(t)) for t in forms)
-        best = [t for t in forms if len(name_tokens(t)) == longest]
-        words = {t: {w.casefold() for w in name_tokens(t)} for t in forms}
+                text = text_of[i]
+                if text in forms:
+                    forms[text] += 1
+                else:
+                    forms[text] = 1
+                    first_seen[text] = (g.article_id, start_of[i])
+        # each spelling's words from the per-text cache (name_tokens three times per spelling per call was
+        # most of this method, called for every entity and again by the merges)
+        words_of = self._words_of
+        longest = max(len(words_of[t]) for t in forms)
+        best = [t for t in forms if len(words_of[t]) == longest]
+        if len(best) == 1:
+            return best[0]  # the only candidate: min() below would pick it whatever the support
+        words = {t: {w.casefold() for w in words_of[t]} for t in forms}
 
         def support(candidate: str) -> int:
-            # every mention whose words all appear in this spelling backs it: a surname-only
-            # a surname-only "Ri" backs "Ri Son Gwon" over a transliteration variant used as often
+            # every mention whose words all appear in this spelling backs it: a surname-only "Ri"
+            # backs "Ri Son Gwon" over a transliteration variant used as often
             return sum(n for form, n in forms.items() if words[form] <= words[candidate])
 
         return min(best, key=lambda t: (-support(t), -forms[t], first_seen[t]))

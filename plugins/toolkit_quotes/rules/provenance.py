@@ -150,10 +150,11 @@ def _candidate_pairs(texts: list[str], opts: ProvenanceOptions) -> Iterator[tupl
         for run in runs:
             postings.setdefault(run, []).append(index)
     lengths = [len(text) for text in texts]
+    # the runs that can propose a pair, in one set: each text's shared runs are then one C-level set
+    # intersection, not a look-up of every run of every text (most runs are in one text only)
+    proposing = {run for run, found in postings.items() if 2 <= len(found) <= opts.max_postings}
     for index, runs in enumerate(runs_of):
-        shared = sorted(
-            (run for run in runs if 2 <= len(postings[run]) <= opts.max_postings), key=lambda r: (len(postings[r]), r)
-        )
+        shared = sorted(runs.intersection(proposing), key=lambda r: (len(postings[r]), r))
         for run in shared[: opts.probes]:
             for other in postings[run]:
                 if other > index and min(lengths[index], lengths[other]) >= opts.min_share * max(
@@ -208,8 +209,13 @@ class _Verdicts:
 def _same_quotation(left: str, right: str, opts: ProvenanceOptions) -> bool:
     from rapidfuzz import fuzz
 
-    if fuzz.ratio(left, right) >= opts.similarity:
+    # with score_cutoff rapidfuzz returns 0 for a score below it and stops an alignment as soon as it
+    # cannot reach it: the same verdicts (tests/toolkit_quotes pin them to the scores without it), in less time
+    if fuzz.ratio(left, right, score_cutoff=opts.similarity) >= opts.similarity:
         return True
     shorter, longer = sorted((left, right), key=len)
     # a relay that trims the quote: most of the longer one, nearly word for word
-    return len(shorter) >= opts.min_share * len(longer) and fuzz.partial_ratio(shorter, longer) >= opts.containment
+    return (
+        len(shorter) >= opts.min_share * len(longer)
+        and fuzz.partial_ratio(shorter, longer, score_cutoff=opts.containment) >= opts.containment
+    )
