@@ -85,6 +85,19 @@ def _contains_name(full: tuple[str, ...], short: tuple[str, ...]) -> bool:
     return all(word in rest for word in short[1:-1])  # the middle words in order
 
 
+def _heads(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """Whether the name ``short`` is the head of the longer ``full``: its last words, or the words
+    before its "of".
+
+    >>> _heads(("academy",), ("academy", "of", "arts")), _heads(("saints",), ("new", "orleans", "saints"))
+    (True, True)
+    >>> _heads(("academy",), ("academy", "award"))
+    False
+    """
+    n = len(short)
+    return n < len(full) and (full[-n:] == short or (full[:n] == short and full[n] == "of"))
+
+
 def _spelling_slip(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, str] | None:
     """The one word two names' keys differ in, when it differs by one letter (added, dropped or
     changed) and has four letters at least; else None.
@@ -361,6 +374,11 @@ class _Merges:
                 ]
             if label == "ORG" and any(full_label[r] == "ORG" for r in candidates):
                 candidates = [r for r in candidates if full_label[r] == "ORG"]
+            if label == "ORG" and len(candidates) > 1:
+                # "the Academy" is the "Academy of Arts and Sciences", not the "Academy Awards": of several
+                # full names, the one the word heads (ends it, or comes before its "of")
+                headed = [r for r in candidates if any(_heads(key, g.key) for g in full[r])]
+                candidates = headed if len(headed) == 1 else candidates
             # a word the corpus reads as a place ("Brenlo", the town) is a person's surname ("Ilse
             # Brenlo") only where the story says so: its articles must name the person's company too
             if len(candidates) > 1 or (label in ("GPE", "NORP") and candidates):
