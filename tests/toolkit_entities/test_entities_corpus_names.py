@@ -240,3 +240,41 @@ def test_a_headline_name_is_not_cut_before_a_word_of_its_own():
     text = "Velm Caucus Foundation Honors Its Leaders\nThe Velm Caucus met on Monday."
     found = _spans(text, [("Velm Caucus Foundation", "ORG")])
     assert ("Velm Caucus Foundation", "ORG") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged"),
+    [
+        ("Officers of the Velmor Police searched the house.", ("Velmor Police", "GPE")),
+        ("A spokesman for the Ostrak Interior Ministry declined to comment.", ("Ostrak Interior Ministry", "PERSON")),
+        ("The Dunavik Parliament voted on Monday.", ("Dunavik Parliament", "NORP")),
+    ],
+    ids=["place-read-as-place", "body-read-as-person", "body-read-as-nationality"],
+)
+def test_a_name_ending_in_a_bodys_head_noun_is_an_organisation(text, tagged):
+    # issue #18: organisation names the small model labels GPE or PERSON ("New York Police" a GPE,
+    # "Surrey Police" a PERSON) never met their organisation's other names
+    assert _spans(text, [tagged]) == [(tagged[0], "ORG")]
+
+
+def test_a_place_noun_still_makes_a_place_and_a_lower_case_head_no_organisation():
+    assert _spans("Floods hit the Dunavik region again.", [("Dunavik", "PERSON")]) == [("Dunavik", "GPE")]
+    assert _spans("Velmor said police were called.", [("Velmor", "GPE")]) == [("Velmor", "GPE")]
+
+
+def test_a_lone_organisation_word_joins_the_one_full_name_it_heads():
+    # issue #18: "the Academy" joined the "Academy Awards" (or stayed alone between it and the
+    # "Academy of Motion Picture Arts and Sciences"): an organisation's short form is the head of its
+    # full name, its last word or the word before its "of"
+    rows = [
+        ("a", 0, "Guild of Harbour Pilots", "ORG"),
+        ("b", 0, "Guild Medals", "ORG"),
+        ("c", 0, "Guild", "ORG"),
+    ]
+    entity = _entity_of(resolve({"mentions": _mentions(rows)}, recover=False, write_aliases=False))
+    assert entity["Guild"] == entity["Guild of Harbour Pilots"]
+    assert entity["Guild"] != entity["Guild Medals"]
+    # two full names it heads: no guess
+    rows[1] = ("b", 0, "Guild of River Pilots", "ORG")
+    entity = _entity_of(resolve({"mentions": _mentions(rows)}, recover=False, write_aliases=False))
+    assert entity["Guild"] not in (entity["Guild of Harbour Pilots"], entity["Guild of River Pilots"])
