@@ -278,3 +278,38 @@ def test_a_lone_organisation_word_joins_the_one_full_name_it_heads():
     rows[1] = ("b", 0, "Guild of River Pilots", "ORG")
     entity = _entity_of(resolve({"mentions": _mentions(rows)}, recover=False, write_aliases=False))
     assert entity["Guild"] not in (entity["Guild of Harbour Pilots"], entity["Guild of River Pilots"])
+
+
+def test_an_acronym_joins_its_expansion_only_in_articles_about_the_same_things():
+    # bug: "BBC" of one story joined "Banstead Baptist Church" of another, the only name with its
+    # initials in the corpus; and "CBS" joined "county Board of Supervisors", no name at all
+    story = [("Tessa Marlow", "PERSON"), ("Portavel", "GPE")]
+    rows = [
+        ("a", 0, "Velm Board of Assessors", "ORG"),
+        *(("a", 40 + 20 * k, name, label) for k, (name, label) in enumerate(story)),
+        ("b", 0, "VBA", "ORG"),
+        *(("b", 40 + 20 * k, name, label) for k, (name, label) in enumerate(story)),
+        ("c", 0, "KRT", "ORG"),
+        ("c", 20, "Ivo Lind", "PERSON"),
+        ("d", 0, "Kestrel River Trust", "ORG"),
+        ("d", 30, "Dunavik", "GPE"),
+        ("e", 0, "DBS", "ORG"),
+        ("e", 10, "dunavik Board of Surveyors", "ORG"),
+    ]
+    entity = _entity_of(resolve({"mentions": _mentions(rows)}, recover=False, write_aliases=False))
+    assert entity["VBA"] == entity["Velm Board of Assessors"]
+    assert entity["KRT"] != entity["Kestrel River Trust"]
+    assert entity["DBS"] != entity["dunavik Board of Surveyors"]
+
+
+def test_an_acronym_prefers_the_name_spelt_out_in_full():
+    # bug: "UN" stayed apart from "United Nations" because "U.S. Navy" had its initials too
+    rows = [
+        ("a", 0, "Velmar Nations", "ORG"),
+        ("a", 30, "VN", "ORG"),
+        ("b", 0, "V.K. Navy", "ORG"),
+        ("b", 30, "VN", "ORG"),
+    ]
+    entity = _entity_of(resolve({"mentions": _mentions(rows)}, recover=False, write_aliases=False))
+    assert entity["VN"] == entity["Velmar Nations"]
+    assert entity["VN"] != entity["V.K. Navy"]

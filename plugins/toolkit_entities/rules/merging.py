@@ -23,6 +23,7 @@ from .names import (
     capital_state,
     country_canonical,
     demonym_of,
+    has_abbreviation,
     is_acronym,
     is_title_word,
     looks_like_demonym,
@@ -32,6 +33,7 @@ from .names import (
     nationality_country,
     strip_accents,
     token_key,
+    written_as_name,
 )
 
 __all__ = ["_Merges"]
@@ -440,7 +442,8 @@ class _Merges:
     def _merge_acronyms(self) -> None:
         """An acronym joins the one multi-word name in the corpus whose initials
         it is, when both are read as the same kind of thing ("UN" and "United
-        Nations", "TVH" and "[The] Velm Herald"); with two candidates it only becomes a suggestion."""
+        Nations", "TVH" and "[The] Velm Herald") and are named in one article or in articles
+        about the same things; otherwise it only becomes a suggestion."""
         clusters = self._clusters()
         names: dict[int, str] = {}
         index: dict[str, list[int]] = defaultdict(list)
@@ -470,14 +473,25 @@ class _Merges:
                 if other == root or not needed <= spells[other]:
                     continue
                 name = names[other]
+                if not written_as_name(name):
+                    continue  # "injured reserve" is no name to spell "IR"
                 # a name whose "The" the mentions leave out may keep it in its initials ("THR")
                 if acronym_of(name, acronym) or (acronym[:1] == "T" and acronym_of(f"The {name}", acronym)):
                     candidates.append((other, name, _label_class(self._cluster_label(clusters[other])) == cls))
             if len(candidates) > 1:
-                # several names with these initials: the one named in articles about the same things
+                # several names with these initials: the ones spelt out in full ("United Nations", not
+                # "U.S. Navy" for "UN"), then the one named in articles about the same things
+                candidates = [c for c in candidates if not has_abbreviation(c[1])] or candidates
+            if len(candidates) > 1:
                 chosen = context.best(root, [c[0] for c in candidates if c[2]])
                 candidates = [c for c in candidates if c[0] in chosen] or candidates
-            if len(candidates) == 1 and candidates[0][2] and self._union(candidates[0][0], root):
+            # named in one article, or in articles about the same things: a "BBC" of one story is no
+            # "Banstead Baptist Church" of another
+            together = len(candidates) == 1 and bool(
+                context.articles_of_root[root] & context.articles_of_root[candidates[0][0]]
+                or context.best(root, [candidates[0][0]])
+            )
+            if together and candidates[0][2] and self._union(candidates[0][0], root):
                 self._note(
                     short,
                     candidates[0][1],

@@ -53,6 +53,8 @@ __all__ = [
     "capital_state",
     "acronym_of",
     "is_acronym",
+    "written_as_name",
+    "has_abbreviation",
     "is_country",
     "TITLES",
     "COUNTRIES",
@@ -440,6 +442,26 @@ def acronym_of(long_name: str, acronym: str) -> bool:
                 and (below[j + 1] or (inner is not None and j + 1 < m and inner == letters[j + 1] and below[j + 2]))
             )
     return matched[0]
+
+
+def written_as_name(text: str) -> bool:
+    """Whether every word of ``text`` is capitalised (or a figure), minor words ("of", "the") aside:
+    "injured reserve" and "county Board of Supervisors" are no names whose initials make an acronym.
+
+    >>> written_as_name("Bureau of Velm Affairs"), written_as_name("county Board of Supervisors")
+    (True, False)
+    """
+    return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _MINOR for w in text.split())
+
+
+def has_abbreviation(text: str) -> bool:
+    """Whether a word of ``text`` is itself an abbreviation ("U.S. Navy", "NYC Transit"), whose
+    initial alone stands in an acronym of the whole less surely than a spelt-out word's.
+
+    >>> has_abbreviation("U.S. Navy"), has_abbreviation("United Nations")
+    (True, False)
+    """
+    return any(is_acronym(w) for w in text.split())
 
 
 # Nationality adjectives the rule below cannot derive ("French", "Dutch"): adjective -> country.
