@@ -313,3 +313,22 @@ def test_an_acronym_prefers_the_name_spelt_out_in_full():
     entity = _entity_of(resolve({"mentions": _mentions(rows)}, recover=False, write_aliases=False))
     assert entity["VN"] == entity["Velmar Nations"]
     assert entity["VN"] != entity["V.K. Navy"]
+
+
+def test_a_body_named_with_a_word_in_the_plural_is_the_same_body():
+    # bug: "Central Elections Commission" stayed apart from "Central Election Commission": a body's
+    # qualifying words were compared in the number each article wrote them, and a body of no clear
+    # country joined only the same words in the same order
+    rows = [
+        ("a", 0, "Velm Election Commission", "ORG"),
+        ("b", 0, "Velm Elections Commission", "ORG"),
+        ("c", 0, "Commission of Velm Elections", "ORG"),
+        ("d", 0, "Velm Roads Commission", "ORG"),
+    ]
+    entity = _entity_of(resolve({"mentions": _mentions(rows)}, recover=False, write_aliases=False))
+    assert (
+        entity["Velm Elections Commission"]
+        == entity["Velm Election Commission"]
+        == entity["Commission of Velm Elections"]
+    )
+    assert entity["Velm Roads Commission"] != entity["Velm Election Commission"]

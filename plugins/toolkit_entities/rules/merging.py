@@ -31,6 +31,7 @@ from .names import (
     name_key,
     name_tokens,
     nationality_country,
+    singular,
     strip_accents,
     token_key,
     written_as_name,
@@ -159,7 +160,7 @@ class _Merges:
             if len(key) >= 3 and not key[0].startswith("@"):
                 # a long name written with a word in the singular or the plural is one name
                 # ("Central Election Commission", "Central Elections Commission")
-                key = tuple(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in key)
+                key = tuple(map(singular, key))
             slot = (key, "team" if team else "name")
             if slot in first:
                 self._union(first[slot], g.gid)
@@ -563,7 +564,9 @@ class _Merges:
         if not short:
             return
         countries = self._article_countries()
-        unresolved: dict[tuple[str, ...], int] = {}
+        # the body of no clear country, by its words in any order and number ("Election Commission",
+        # "Commission of Elections"): one entity, as one name is
+        unresolved: dict[tuple[str, frozenset[str]], int] = {}
         for g, body in short:
             in_article = countries.get(g.article_id, Counter())
             candidates = [c for c in sorted(by_kind.get(body.kind, ())) if c in in_article]
@@ -583,10 +586,10 @@ class _Merges:
                         applied=True,
                     )
                 continue
-            if g.key in unresolved:
-                self._union(unresolved[g.key], g.gid)
+            if body.kind in unresolved:
+                self._union(unresolved[body.kind], g.gid)
             else:
-                unresolved[g.key] = g.gid
+                unresolved[body.kind] = g.gid
 
     def _propose_similar(self) -> None:
         """Person names that look alike but differ in a word: a suggestion, and a merge only for a

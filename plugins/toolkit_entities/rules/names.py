@@ -68,6 +68,7 @@ __all__ = [
     "BodyName",
     "BODY_HEADS",
     "body_name",
+    "singular",
     "title_case_line",
     "reads_as_headline_verb",
 ]
@@ -508,6 +509,15 @@ _BODY_FILLER = frozenset({"of", "the", "for", "and", "affairs", "s"})
 _SPELLINGS = {"defence": "defense", "labour": "labor", "ministries": "ministry", "departments": "department"}
 
 
+def singular(word: str) -> str:
+    """A name word without a plural "-s" (news writes one name with a word in either number).
+
+    >>> singular("elections"), singular("press"), singular("bus")
+    ('election', 'press', 'bus')
+    """
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
 class BodyName(tuple[str | None, str, frozenset[str]]):
     """A government body's name taken apart: (country or None, head noun, qualifying words)."""
 
@@ -563,7 +573,8 @@ def body_name(text: str) -> BodyName | None:
     heads = [w for w in words if w in _BODY_HEADS]
     if len(heads) != 1 or not 1 <= len(words) <= 4:
         return None  # no head, or a body inside a body ("Defence Ministry's Equipment Department")
-    qualifiers = frozenset(w for w in words if w != heads[0])
+    # "Central Elections Commission" is the "Central Election Commission"
+    qualifiers = frozenset(singular(w) for w in words if w != heads[0])
     if not qualifiers and country is None and heads[0] not in _SOLE_BODY_HEADS:
         return None  # "the Ministry" alone says too little; "the Navy" is the country's
     return BodyName((country, heads[0], qualifiers))
