@@ -332,3 +332,21 @@ def test_a_body_named_with_a_word_in_the_plural_is_the_same_body():
         == entity["Commission of Velm Elections"]
     )
     assert entity["Velm Roads Commission"] != entity["Velm Election Commission"]
+
+
+def test_a_persons_name_after_a_nationality_adjective_joins_the_person():
+    # bug: "American <boxer's name>" (read as an organisation) stayed apart from the boxer's name
+    rows = [
+        ("a", 0, "Norwegian Tessa Marlow", "ORG"),
+        ("b", 0, "Tessa Marlow", "PERSON"),
+        ("c", 0, "Norwegian Ivo Lind", "PERSON"),
+        ("d", 0, "Ivo Lind", "PERSON"),
+        ("e", 0, "Ivo Lind", "PERSON"),
+    ]
+    entity = _entity_of(resolve({"mentions": _mentions(rows)}, recover=False, write_aliases=False))
+    assert entity["Norwegian Tessa Marlow"] == entity["Tessa Marlow"]
+    assert entity["Norwegian Ivo Lind"] == entity["Ivo Lind"]
+    # an organisation is left alone: "Norwegian Kestrel Bank" is not the "Kestrel Bank" of elsewhere
+    rows = [("a", 0, "Norwegian Kestrel Bank", "ORG"), ("b", 0, "Kestrel Bank", "ORG")]
+    entity = _entity_of(resolve({"mentions": _mentions(rows)}, recover=False, write_aliases=False))
+    assert entity["Norwegian Kestrel Bank"] != entity["Kestrel Bank"]

@@ -258,6 +258,30 @@ class _Merges:
                         first, second, self.labels[a], "written as a name and its acronym in parentheses", applied=True
                     )
 
+    def _merge_nationality_openers(self) -> None:
+        """A person's full name the model ran a nationality adjective into ("Velmish Ana Berg", often
+        read as an organisation) joins that person, when the corpus names exactly one person so
+        without the adjective."""
+        persons: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        openers = []
+        for g in self._live():
+            if g.key[0].startswith("@") or len(g.key) < 2:
+                continue
+            if len(g.key) >= 3 and nationality_country(self._words_of[self.text_of[g.rows[0]]][0]):
+                openers.append(g)
+            elif self._vote(g.rows) == "PERSON":
+                persons[g.key].append(g.gid)
+        for g in openers:
+            roots = {self.uf.find(gid) for gid in persons.get(g.key[1:], ())}
+            if len(roots) == 1 and self._union(roots.pop(), g.gid):
+                self._note(
+                    self.text_of[self.groups[persons[g.key[1:]][0]].rows[0]],
+                    self.text_of[g.rows[0]],
+                    "PERSON",
+                    "the same person's name after a nationality adjective",
+                    applied=True,
+                )
+
     def _merge_name_parts(self) -> None:
         """A person's name written with fewer words joins the one fuller name in the corpus that
         contains it: middle names, initials or a nickname left out ("Dirk Kempthorne", "Dirk A.
