@@ -146,20 +146,27 @@ def test_contains_name(full, short, expected):
     assert _contains_name(full, short) is expected
 
 
-def test_a_one_word_name_tagged_elsewhere_is_recovered_inside_a_sentence_only():
+def test_a_one_word_name_opening_a_sentence_is_recovered_only_where_never_a_common_word():
+    # issue #18: "<Club> put <player> on injured reserve" opening a line was never recovered, as the
+    # first word of a sentence is capitalised anyway; it is a name there when the article never
+    # writes the word in lower case
     texts = {
-        "a": "Her agent confirmed it to Zelvox on Friday. Zelvox said she was well.",
+        "a": "Her agent told it to Zelvox on Friday. Zelvox said so. She met Harbour, and Harbour agreed.",
         "b": "The singer told Zelvox that she was fine.",
         "c": "Zelvox has not confirmed it.",
+        "d": "Harbour fees rose again. The harbour was full.",
     }
-    mentions = _mentions([("a", 26, "Zelvox", "ORG"), ("a", 44, "Zelvox", "ORG")])
+    a = texts["a"]
+    tagged = [(a.index("Zelvox"), "Zelvox"), (a.rindex("Zelvox"), "Zelvox")]
+    tagged += [(a.index("Harbour"), "Harbour"), (a.rindex("Harbour"), "Harbour")]
+    mentions = _mentions([("a", start, name, "ORG") for start, name in tagged])
     articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "published": None})
-    result = resolve({"mentions": mentions, "articles": articles}, write_aliases=False)
-    found = result["mentions"]
+    found = resolve({"mentions": mentions, "articles": articles}, write_aliases=False)["mentions"]
     assert found.loc[found["article_id"] == "b", "text"].tolist() == ["Zelvox"]
     assert found.loc[found["article_id"] == "b", "source"].tolist() == ["known-name"]
-    assert "c" not in set(found["article_id"])  # the first word of a sentence is capitalised anyway
-    assert found["entity_id"].nunique() == 1
+    assert found.loc[found["article_id"] == "c", "text"].tolist() == ["Zelvox"]
+    assert "d" not in set(found["article_id"])  # "the harbour": a common word opening a sentence
+    assert found.loc[found["text"] == "Zelvox", "entity_id"].nunique() == 1
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ say" or "Saints Place Bush On Injured List").
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -252,22 +253,29 @@ def _may_be_one_word_name(text: str, word: str) -> bool:
 
 def _names_a_thing_here(text: str, start: int, end: int) -> bool:
     """Whether a capitalised word at ``start:end`` reads as a name of its own there: not the first
-    word of a sentence, a line or a quotation, not in a title-case headline (where every word is
+    word of a sentence, a line or a quotation unless the article never writes it in lower case, not
+    in a title-case headline (where every word is
     capitalised), not a word of a longer name ("Dow Jones", "Queen of South", "Add Men's") and not
     after a figure ("10:30 PM", "117th Street")."""
     before = text[max(0, start - 40) : start].rstrip(" \t")
-    if not before or before[-1] in "\n.!?:;\"'“”‘’([—–-*•|":
-        return False
-    words_before = before.split()
-    previous = words_before[-1]
-    # a capitalised word or a figure right before it, with no punctuation between, makes it part of a longer
-    # name; "late Thursday, Velmo reported" does not
-    if previous[-1:].isalnum() and (
-        previous[:1].isupper()
-        or previous[:1].isdigit()
-        or (previous in _MINOR_WORDS and len(words_before) > 1 and words_before[-2][:1].isupper())
-    ):
-        return False
+    opening = not before or before[-1] in "\n.!?:;\"'“”‘’([—–-*•|"
+    if opening:
+        # the first word of a sentence is capitalised anyway: a name there only if the article never
+        # writes the word in lower case ("Velmar said on Monday", not "People say" beside "people")
+        word = text[start:end]
+        if not word[:1].isupper() or re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", text):
+            return False
+    else:
+        words_before = before.split()
+        previous = words_before[-1]
+        # a capitalised word or a figure right before it, with no punctuation between, makes it part of a
+        # longer name; "late Thursday, Velmo reported" does not
+        if previous[-1:].isalnum() and (
+            previous[:1].isupper()
+            or previous[:1].isdigit()
+            or (previous in _MINOR_WORDS and len(words_before) > 1 and words_before[-2][:1].isupper())
+        ):
+            return False
     after = text[end : end + 40].lstrip(" \t")
     following = after.split(None, 1)[0] if after.strip() else ""
     if (
