@@ -357,3 +357,22 @@ def test_a_persons_name_after_a_nationality_adjective_joins_the_person():
     rows = [("a", 0, "Norwegian Kestrel Bank", "ORG"), ("b", 0, "Kestrel Bank", "ORG")]
     entity = _entity_of(resolve({"mentions": _mentions(rows)}, recover=False, write_aliases=False))
     assert entity["Norwegian Kestrel Bank"] != entity["Kestrel Bank"]
+
+
+def test_a_known_full_name_the_model_split_in_a_headline_is_recovered_whole():
+    # issue #18: "Hire <given name>" + "<surname>" and "<given name>" alone in title-case headlines
+    # kept the person's full name, known from the other articles, out of the headline
+    texts = {
+        "a": "Ana Berg joined the club. Ana Berg said so.",
+        "b": "Rovers Hire Ana Berg As Head Coach\nThe club named her on Monday.",
+        "c": "Ana Berg Checks Out Of Rehab Early\nShe left on Monday.",
+    }
+    b = texts["b"]
+    rows = [("a", 0, "Ana Berg", "PERSON"), ("a", 26, "Ana Berg", "PERSON")]
+    rows += [("b", b.index("Hire"), "Hire Ana", "PERSON"), ("b", b.index("Berg"), "Berg", "PERSON")]
+    rows += [("c", 0, "Ana", "PERSON")]
+    articles = pd.DataFrame({"article_id": list(texts), "text": list(texts.values()), "published": None})
+    found = resolve({"mentions": _mentions(rows), "articles": articles}, write_aliases=False)["mentions"]
+    assert found.loc[found["article_id"] == "b", "text"].tolist() == ["Ana Berg"]
+    assert found.loc[found["article_id"] == "c", "text"].tolist() == ["Ana Berg"]
+    assert found["entity_id"].nunique() == 1

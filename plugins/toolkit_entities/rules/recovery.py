@@ -489,8 +489,11 @@ def _recover_chunk(
             if overlapping and title_case_line(text, start, end, figures=False):
                 # in a title-case headline the model runs names into the words after them: a known
                 # name that begins the model's longer mention is the name ("Ana Berg" of "Ana Berg
-                # Checks Into Rehab"); a known name is never stretched over the headline's words
-                if not (
+                # Checks Into Rehab"); a known name is never stretched over the headline's words. A
+                # known full name no mention covers is the name the model split or cut short there
+                # ("Hire Ana" + "Berg", "Berg" alone)
+                split = any(c in " -‐" for c in word) and not any(s <= start and end <= e for _, s, e in overlapping)
+                if not split and not (
                     len(overlapping) == 1
                     and overlapping[0][1] == start
                     and overlapping[0][2] > end
