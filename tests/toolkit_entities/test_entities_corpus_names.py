@@ -146,15 +146,17 @@ def test_contains_name(full, short, expected):
     assert _contains_name(full, short) is expected
 
 
-def test_a_one_word_name_opening_a_sentence_is_recovered_only_where_never_a_common_word():
-    # issue #18: "<Club> put <player> on injured reserve" opening a line was never recovered, as the
-    # first word of a sentence is capitalised anyway; it is a name there when the article never
-    # writes the word in lower case
+def test_a_one_word_name_where_any_word_is_capitalised_is_recovered_only_where_never_a_common_word():
+    # issue #18: "<Club> put <player> on injured reserve" opening a line, or a club in a title-case
+    # headline, was never recovered, as any word is capitalised there; it is a name there when the
+    # article never writes the word in lower case
     texts = {
         "a": "Her agent told it to Zelvox on Friday. Zelvox said so. She met Harbour, and Harbour agreed.",
         "b": "The singer told Zelvox that she was fine.",
         "c": "Zelvox has not confirmed it.",
         "d": "Harbour fees rose again. The harbour was full.",
+        "e": "Rovers Sign Zelvox For Next Season\nThe deal was done.",
+        "f": "Velm Harbour Fees Rise Again\nThe harbour was full.",
     }
     a = texts["a"]
     tagged = [(a.index("Zelvox"), "Zelvox"), (a.rindex("Zelvox"), "Zelvox")]
@@ -165,7 +167,8 @@ def test_a_one_word_name_opening_a_sentence_is_recovered_only_where_never_a_comm
     assert found.loc[found["article_id"] == "b", "text"].tolist() == ["Zelvox"]
     assert found.loc[found["article_id"] == "b", "source"].tolist() == ["known-name"]
     assert found.loc[found["article_id"] == "c", "text"].tolist() == ["Zelvox"]
-    assert "d" not in set(found["article_id"])  # "the harbour": a common word opening a sentence
+    assert found.loc[found["article_id"] == "e", "text"].tolist() == ["Zelvox"]  # a title-case headline
+    assert not {"d", "f"} & set(found["article_id"])  # "the harbour": a common word, capitalised there
     assert found.loc[found["text"] == "Zelvox", "entity_id"].nunique() == 1
 
 

@@ -4,9 +4,10 @@ Known names are the multi-word person names the corpus confirms, the one-word
 names of people, organisations and places the corpus tags more than once, and
 every name of the alias table; they are looked for in every article, in any
 romanisation (by their transliteration keys), with spaCy's tokeniser only. A
-one-word name is taken only inside a sentence and outside a title-case
-headline, where a capital letter says it is a name ("told TMZ", not "People
-say" or "Saints Place Bush On Injured List").
+one-word name is taken inside a sentence, where a capital letter says it is a
+name ("told TMZ"); where any word is capitalised (opening a sentence, in a
+title-case headline) only if its article never writes the word in lower case
+("Velmar said", not "People say" beside "people").
 """
 
 from __future__ import annotations
@@ -252,18 +253,17 @@ def _may_be_one_word_name(text: str, word: str) -> bool:
 
 
 def _names_a_thing_here(text: str, start: int, end: int) -> bool:
-    """Whether a capitalised word at ``start:end`` reads as a name of its own there: not the first
-    word of a sentence, a line or a quotation unless the article never writes it in lower case, not
-    in a title-case headline (where every word is
-    capitalised), not a word of a longer name ("Dow Jones", "Queen of South", "Add Men's") and not
-    after a figure ("10:30 PM", "117th Street")."""
+    """Whether a capitalised word at ``start:end`` reads as a name of its own there. Where any word
+    is capitalised (the first word of a sentence, a line or a quotation; a title-case headline) only
+    if the article never writes it in lower case ("Velmar said on Monday", not "People say" beside
+    "people"); elsewhere if it is not a word of a longer name ("Dow Jones", "Queen of South", "Add
+    Men's") nor after a figure ("10:30 PM", "117th Street")."""
+    word = text[start:end]
+    if title_case_line(text, start, end, figures=False):
+        return word[:1].isupper() and not _written_in_lower_case(text, word)
     before = text[max(0, start - 40) : start].rstrip(" \t")
-    opening = not before or before[-1] in "\n.!?:;\"'“”‘’([—–-*•|"
-    if opening:
-        # the first word of a sentence is capitalised anyway: a name there only if the article never
-        # writes the word in lower case ("Velmar said on Monday", not "People say" beside "people")
-        word = text[start:end]
-        if not word[:1].isupper() or re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", text):
+    if not before or before[-1] in "\n.!?:;\"'“”‘’([—–-*•|":
+        if not word[:1].isupper() or _written_in_lower_case(text, word):
             return False
     else:
         words_before = before.split()
@@ -278,13 +278,15 @@ def _names_a_thing_here(text: str, start: int, end: int) -> bool:
             return False
     after = text[end : end + 40].lstrip(" \t")
     following = after.split(None, 1)[0] if after.strip() else ""
-    if (
+    return not (
         (following[:1].isupper() and after[:1].isalnum())
         or following[:2] in ("'s", "’s")
         or (following in _MINOR_WORDS and after[len(following) :].lstrip()[:1].isupper())
-    ):
-        return False
-    return not title_case_line(text, start, end, figures=False)
+    )
+
+
+def _written_in_lower_case(text: str, word: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", text) is not None
 
 
 # articles tokenised and looked up together: big enough that numpy's per-call cost is spread,
