@@ -157,6 +157,7 @@ def test_a_one_word_name_where_any_word_is_capitalised_is_recovered_only_where_n
         "d": "Harbour fees rose again. The harbour was full.",
         "e": "Rovers Sign Zelvox For Next Season\nThe deal was done.",
         "f": "Velm Harbour Fees Rise Again\nThe harbour was full.",
+        "g": "ZELVOX - ROVERS SIGN A KEEPER\nThe deal was done.",
     }
     a = texts["a"]
     tagged = [(a.index("Zelvox"), "Zelvox"), (a.rindex("Zelvox"), "Zelvox")]
@@ -169,6 +170,7 @@ def test_a_one_word_name_where_any_word_is_capitalised_is_recovered_only_where_n
     assert found.loc[found["article_id"] == "c", "text"].tolist() == ["Zelvox"]
     assert found.loc[found["article_id"] == "e", "text"].tolist() == ["Zelvox"]  # a title-case headline
     assert not {"d", "f"} & set(found["article_id"])  # "the harbour": a common word, capitalised there
+    assert "g" not in set(found["article_id"])  # a headline in capitals says nothing of its words
     assert found.loc[found["text"] == "Zelvox", "entity_id"].nunique() == 1
 
 

@@ -260,10 +260,10 @@ def _names_a_thing_here(text: str, start: int, end: int) -> bool:
     Men's") nor after a figure ("10:30 PM", "117th Street")."""
     word = text[start:end]
     if title_case_line(text, start, end, figures=False):
-        return word[:1].isupper() and not _written_in_lower_case(text, word)
+        return _unless_a_common_word(text, start, word)
     before = text[max(0, start - 40) : start].rstrip(" \t")
     if not before or before[-1] in "\n.!?:;\"'“”‘’([—–-*•|":
-        if not word[:1].isupper() or _written_in_lower_case(text, word):
+        if not _unless_a_common_word(text, start, word):
             return False
     else:
         words_before = before.split()
@@ -285,8 +285,18 @@ def _names_a_thing_here(text: str, start: int, end: int) -> bool:
     )
 
 
-def _written_in_lower_case(text: str, word: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", text) is not None
+def _unless_a_common_word(text: str, start: int, word: str) -> bool:
+    """Whether a capitalised ``word`` where any word is capitalised may be a name: the article never
+    writes it in lower case, and its line is no headline in capitals (whose every word, "SOCCER - ...",
+    is in capitals whatever it is)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    return (
+        word[:1].isupper()
+        and any(c.islower() for c in line)
+        and re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", text) is None
+    )
 
 
 # articles tokenised and looked up together: big enough that numpy's per-call cost is spread,
