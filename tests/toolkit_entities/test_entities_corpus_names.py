@@ -147,7 +147,7 @@ def test_contains_name(full, short, expected):
 
 
 def test_a_one_word_name_where_any_word_is_capitalised_is_recovered_only_where_never_a_common_word():
-    # issue #18: "<Club> put <player> on injured reserve" opening a line, or a club in a title-case
+    # issue #18: "<Club> sign <player>" opening a line, or a club in a title-case
     # headline, was never recovered, as any word is capitalised there; it is a name there when the
     # article never writes the word in lower case
     texts = {
@@ -275,8 +275,8 @@ def test_a_place_noun_still_makes_a_place_and_a_lower_case_head_no_organisation(
 
 
 def test_a_lone_organisation_word_joins_the_one_full_name_it_heads():
-    # issue #18: "the Academy" joined the "Academy Awards" (or stayed alone between it and the
-    # "Academy of Motion Picture Arts and Sciences"): an organisation's short form is the head of its
+    # issue #18: a lone organisation word joined (or stayed alone between) a full name it only
+    # modifies ("Guild Medals") and the one it heads: an organisation's short form is the head of its
     # full name, its last word or the word before its "of"
     rows = [
         ("a", 0, "Guild of Harbour Pilots", "ORG"),
@@ -293,8 +293,8 @@ def test_a_lone_organisation_word_joins_the_one_full_name_it_heads():
 
 
 def test_an_acronym_joins_its_expansion_only_in_articles_about_the_same_things():
-    # bug: "BBC" of one story joined "Banstead Baptist Church" of another, the only name with its
-    # initials in the corpus; and "CBS" joined "county Board of Supervisors", no name at all
+    # bug: an acronym of one story joined a name of another story, the only name with its initials
+    # in the corpus; and one joined a lower-case phrase with its initials, no name at all
     story = [("Tessa Marlow", "PERSON"), ("Portavel", "GPE")]
     rows = [
         ("a", 0, "Velm Board of Assessors", "ORG"),
@@ -315,7 +315,7 @@ def test_an_acronym_joins_its_expansion_only_in_articles_about_the_same_things()
 
 
 def test_an_acronym_prefers_the_name_spelt_out_in_full():
-    # bug: "UN" stayed apart from "United Nations" because "U.S. Navy" had its initials too
+    # bug: an acronym stayed apart from its expansion because a name with an abbreviation had its initials too
     rows = [
         ("a", 0, "Velmar Nations", "ORG"),
         ("a", 30, "VN", "ORG"),
@@ -328,7 +328,7 @@ def test_an_acronym_prefers_the_name_spelt_out_in_full():
 
 
 def test_a_body_named_with_a_word_in_the_plural_is_the_same_body():
-    # bug: "Central Elections Commission" stayed apart from "Central Election Commission": a body's
+    # bug: "<X> Elections Commission" stayed apart from "<X> Election Commission": a body's
     # qualifying words were compared in the number each article wrote them, and a body of no clear
     # country joined only the same words in the same order
     rows = [
@@ -347,7 +347,7 @@ def test_a_body_named_with_a_word_in_the_plural_is_the_same_body():
 
 
 def test_a_persons_name_after_a_nationality_adjective_joins_the_person():
-    # bug: "American <boxer's name>" (read as an organisation) stayed apart from the boxer's name
+    # bug: "<nationality> <person's name>" (read as an organisation) stayed apart from the person's name
     rows = [
         ("a", 0, "Norwegian Tessa Marlow", "ORG"),
         ("b", 0, "Tessa Marlow", "PERSON"),

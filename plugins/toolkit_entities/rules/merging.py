@@ -402,7 +402,7 @@ class _Merges:
             if label == "ORG" and any(full_label[r] == "ORG" for r in candidates):
                 candidates = [r for r in candidates if full_label[r] == "ORG"]
             if label == "ORG" and len(candidates) > 1:
-                # "the Academy" is the "Academy of Arts and Sciences", not the "Academy Awards": of several
+                # "the Guild" is the "Guild of Harbour Pilots", not the "Guild Medals": of several
                 # full names, the one the word heads (ends it, or comes before its "of")
                 headed = [r for r in candidates if any(_heads(key, g.key) for g in full[r])]
                 candidates = headed if len(headed) == 1 else candidates
@@ -499,19 +499,19 @@ class _Merges:
                     continue
                 name = names[other]
                 if not written_as_name(name):
-                    continue  # "injured reserve" is no name to spell "IR"
+                    continue  # "pension fund" is no name to spell "PF"
                 # a name whose "The" the mentions leave out may keep it in its initials ("THR")
                 if acronym_of(name, acronym) or (acronym[:1] == "T" and acronym_of(f"The {name}", acronym)):
                     candidates.append((other, name, _label_class(self._cluster_label(clusters[other])) == cls))
             if len(candidates) > 1:
-                # several names with these initials: the ones spelt out in full ("United Nations", not
-                # "U.S. Navy" for "UN"), then the one named in articles about the same things
+                # several names with these initials: the ones spelt out in full ("Velmar Nations", not
+                # "V.K. Navy" for "VN"), then the one named in articles about the same things
                 candidates = [c for c in candidates if not has_abbreviation(c[1])] or candidates
             if len(candidates) > 1:
                 chosen = context.best(root, [c[0] for c in candidates if c[2]])
                 candidates = [c for c in candidates if c[0] in chosen] or candidates
-            # named in one article, or in articles about the same things: a "BBC" of one story is no
-            # "Banstead Baptist Church" of another
+            # named in one article, or in articles about the same things: a "KRT" of one story is no
+            # "Kestrel River Trust" of another
             together = len(candidates) == 1 and bool(
                 context.articles_of_root[root] & context.articles_of_root[candidates[0][0]]
                 or context.best(root, [candidates[0][0]])

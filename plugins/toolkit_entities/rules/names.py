@@ -447,19 +447,19 @@ def acronym_of(long_name: str, acronym: str) -> bool:
 
 def written_as_name(text: str) -> bool:
     """Whether every word of ``text`` is capitalised (or a figure), minor words ("of", "the") aside:
-    "injured reserve" and "county Board of Supervisors" are no names whose initials make an acronym.
+    "pension fund" and "dunavik Board of Surveyors" are no names whose initials make an acronym.
 
-    >>> written_as_name("Bureau of Velm Affairs"), written_as_name("county Board of Supervisors")
+    >>> written_as_name("Bureau of Velm Affairs"), written_as_name("dunavik Board of Surveyors")
     (True, False)
     """
     return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _MINOR for w in text.split())
 
 
 def has_abbreviation(text: str) -> bool:
-    """Whether a word of ``text`` is itself an abbreviation ("U.S. Navy", "NYC Transit"), whose
+    """Whether a word of ``text`` is itself an abbreviation ("V.K. Navy", "VMC Transit"), whose
     initial alone stands in an acronym of the whole less surely than a spelt-out word's.
 
-    >>> has_abbreviation("U.S. Navy"), has_abbreviation("United Nations")
+    >>> has_abbreviation("V.K. Navy"), has_abbreviation("Velmar Nations")
     (True, False)
     """
     return any(is_acronym(w) for w in text.split())
@@ -573,7 +573,7 @@ def body_name(text: str) -> BodyName | None:
     heads = [w for w in words if w in _BODY_HEADS]
     if len(heads) != 1 or not 1 <= len(words) <= 4:
         return None  # no head, or a body inside a body ("Defence Ministry's Equipment Department")
-    # "Central Elections Commission" is the "Central Election Commission"
+    # "Velm Elections Commission" is the "Velm Election Commission"
     qualifiers = frozenset(singular(w) for w in words if w != heads[0])
     if not qualifiers and country is None and heads[0] not in _SOLE_BODY_HEADS:
         return None  # "the Ministry" alone says too little; "the Navy" is the country's

@@ -287,7 +287,7 @@ def _names_a_thing_here(text: str, start: int, end: int) -> bool:
 
 def _unless_a_common_word(text: str, start: int, word: str) -> bool:
     """Whether a capitalised ``word`` where any word is capitalised may be a name: the article never
-    writes it in lower case, and its line is no headline in capitals (whose every word, "SOCCER - ...",
+    writes it in lower case, and its line is no headline in capitals (whose every word, "ROWING - ...",
     is in capitals whatever it is)."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", start)
