@@ -55,6 +55,7 @@ from .rules.context import LOCATIVE_PREPOSITIONS, REPORTING_VERB_FORMS
 from .rules.descriptions import descriptions
 from .rules.ids import mention_id
 from .rules.names import (
+    BODY_HEADS,
     NAME_LABELS,
     ROLE_WORDS,
     acronym_of,
@@ -856,12 +857,15 @@ def _numeric_line(doc: Doc, i: int) -> bool:
 
 
 def cue_label(span: Span) -> str | None:
-    """The label the words around ``span`` give it, or None: a place noun after it or at its end
+    """The label the words around ``span`` give it, or None: a body's head noun at its end ("Velm
+    Police", "Marl Interior Ministry") makes it an organisation; a place noun after it or at its end
     ("Velm region", "the Velm and Torsk regions", "Marl People's Republic") makes it a place; a
     work noun before or after it ("the programme Vel Nocturno", "Vel Nocturno show") a work or
     a publication. Cues, not names: they hold for names never seen before."""
     doc = span.doc
     last = doc[span.end - 1]
+    if span.end - span.start > 1 and last.lower_ in BODY_HEADS and last.text[:1].isupper():
+        return "ORG"  # "Velm Police", "Ostrak Foreign Ministry": a body of a place, not the place or a person
     if last.lower_ in _PLACE_NOUNS and span.end - span.start > 1:
         return "GPE"
     # walk right over a list of names ("X, Y and Z regions") to the noun that ends it
@@ -898,10 +902,11 @@ def _labels_from_cues(spans: list[Span]) -> list[Span]:
     places, regions, "People's Republic" names and titles of programmes or newspapers are never persons."""
     out = []
     for span in spans:
-        cue = cue_label(span) if span.label_ in ("PERSON", "ORG", "NORP", "PRODUCT") else None
+        cue = cue_label(span) if span.label_ in ("PERSON", "ORG", "NORP", "PRODUCT", "GPE") else None
         if cue is None and span.label_ == "PERSON" and _after_locative(span):
             cue = "GPE"  # "a store in Velmar": people are seldom in or near a person
-        if cue is not None and cue != span.label_ and (span.label_ == "PERSON" or cue == "GPE"):
+        # a cue overrules a person, a place called a body ("Velm Police") and anything called a place
+        if cue is not None and cue != span.label_ and (span.label_ == "PERSON" or cue in ("GPE", "ORG")):
             span = _new_span(
                 span.doc,
                 span.start,

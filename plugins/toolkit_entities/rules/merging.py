@@ -23,6 +23,7 @@ from .names import (
     capital_state,
     country_canonical,
     demonym_of,
+    has_abbreviation,
     is_acronym,
     is_title_word,
     looks_like_demonym,
@@ -30,8 +31,10 @@ from .names import (
     name_key,
     name_tokens,
     nationality_country,
+    singular,
     strip_accents,
     token_key,
+    written_as_name,
 )
 
 __all__ = ["_Merges"]
@@ -83,6 +86,19 @@ def _contains_name(full: tuple[str, ...], short: tuple[str, ...]) -> bool:
         return False
     rest = iter(full[1:-1])
     return all(word in rest for word in short[1:-1])  # the middle words in order
+
+
+def _heads(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """Whether the name ``short`` is the head of the longer ``full``: its last words, or the words
+    before its "of".
+
+    >>> _heads(("academy",), ("academy", "of", "arts")), _heads(("saints",), ("new", "orleans", "saints"))
+    (True, True)
+    >>> _heads(("academy",), ("academy", "award"))
+    False
+    """
+    n = len(short)
+    return n < len(full) and (full[-n:] == short or (full[:n] == short and full[n] == "of"))
 
 
 def _spelling_slip(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, str] | None:
@@ -144,7 +160,7 @@ class _Merges:
             if len(key) >= 3 and not key[0].startswith("@"):
                 # a long name written with a word in the singular or the plural is one name
                 # ("Central Election Commission", "Central Elections Commission")
-                key = tuple(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in key)
+                key = tuple(map(singular, key))
             slot = (key, "team" if team else "name")
             if slot in first:
                 self._union(first[slot], g.gid)
@@ -241,6 +257,30 @@ class _Merges:
                     self._note(
                         first, second, self.labels[a], "written as a name and its acronym in parentheses", applied=True
                     )
+
+    def _merge_nationality_openers(self) -> None:
+        """A person's full name the model ran a nationality adjective into ("Velmish Ana Berg", often
+        read as an organisation) joins that person, when the corpus names exactly one person so
+        without the adjective."""
+        persons: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        openers = []
+        for g in self._live():
+            if g.key[0].startswith("@") or len(g.key) < 2:
+                continue
+            if len(g.key) >= 3 and nationality_country(self._words_of[self.text_of[g.rows[0]]][0]):
+                openers.append(g)
+            elif self._vote(g.rows) == "PERSON":
+                persons[g.key].append(g.gid)
+        for g in openers:
+            roots = {self.uf.find(gid) for gid in persons.get(g.key[1:], ())}
+            if len(roots) == 1 and self._union(roots.pop(), g.gid):
+                self._note(
+                    self.text_of[self.groups[persons[g.key[1:]][0]].rows[0]],
+                    self.text_of[g.rows[0]],
+                    "PERSON",
+                    "the same person's name after a nationality adjective",
+                    applied=True,
+                )
 
     def _merge_name_parts(self) -> None:
         """A person's name written with fewer words joins the one fuller name in the corpus that
@@ -361,6 +401,11 @@ class _Merges:
                 ]
             if label == "ORG" and any(full_label[r] == "ORG" for r in candidates):
                 candidates = [r for r in candidates if full_label[r] == "ORG"]
+            if label == "ORG" and len(candidates) > 1:
+                # "the Guild" is the "Guild of Harbour Pilots", not the "Guild Medals": of several
+                # full names, the one the word heads (ends it, or comes before its "of")
+                headed = [r for r in candidates if any(_heads(key, g.key) for g in full[r])]
+                candidates = headed if len(headed) == 1 else candidates
             # a word the corpus reads as a place ("Brenlo", the town) is a person's surname ("Ilse
             # Brenlo") only where the story says so: its articles must name the person's company too
             if len(candidates) > 1 or (label in ("GPE", "NORP") and candidates):
@@ -422,7 +467,8 @@ class _Merges:
     def _merge_acronyms(self) -> None:
         """An acronym joins the one multi-word name in the corpus whose initials
         it is, when both are read as the same kind of thing ("UN" and "United
-        Nations", "TVH" and "[The] Velm Herald"); with two candidates it only becomes a suggestion."""
+        Nations", "TVH" and "[The] Velm Herald") and are named in one article or in articles
+        about the same things; otherwise it only becomes a suggestion."""
         clusters = self._clusters()
         names: dict[int, str] = {}
         index: dict[str, list[int]] = defaultdict(list)
@@ -452,14 +498,25 @@ class _Merges:
                 if other == root or not needed <= spells[other]:
                     continue
                 name = names[other]
+                if not written_as_name(name):
+                    continue  # "pension fund" is no name to spell "PF"
                 # a name whose "The" the mentions leave out may keep it in its initials ("THR")
                 if acronym_of(name, acronym) or (acronym[:1] == "T" and acronym_of(f"The {name}", acronym)):
                     candidates.append((other, name, _label_class(self._cluster_label(clusters[other])) == cls))
             if len(candidates) > 1:
-                # several names with these initials: the one named in articles about the same things
+                # several names with these initials: the ones spelt out in full ("Velmar Nations", not
+                # "V.K. Navy" for "VN"), then the one named in articles about the same things
+                candidates = [c for c in candidates if not has_abbreviation(c[1])] or candidates
+            if len(candidates) > 1:
                 chosen = context.best(root, [c[0] for c in candidates if c[2]])
                 candidates = [c for c in candidates if c[0] in chosen] or candidates
-            if len(candidates) == 1 and candidates[0][2] and self._union(candidates[0][0], root):
+            # named in one article, or in articles about the same things: a "KRT" of one story is no
+            # "Kestrel River Trust" of another
+            together = len(candidates) == 1 and bool(
+                context.articles_of_root[root] & context.articles_of_root[candidates[0][0]]
+                or context.best(root, [candidates[0][0]])
+            )
+            if together and candidates[0][2] and self._union(candidates[0][0], root):
                 self._note(
                     short,
                     candidates[0][1],
@@ -531,7 +588,9 @@ class _Merges:
         if not short:
             return
         countries = self._article_countries()
-        unresolved: dict[tuple[str, ...], int] = {}
+        # the body of no clear country, by its words in any order and number ("Election Commission",
+        # "Commission of Elections"): one entity, as one name is
+        unresolved: dict[tuple[str, frozenset[str]], int] = {}
         for g, body in short:
             in_article = countries.get(g.article_id, Counter())
             candidates = [c for c in sorted(by_kind.get(body.kind, ())) if c in in_article]
@@ -551,10 +610,10 @@ class _Merges:
                         applied=True,
                     )
                 continue
-            if g.key in unresolved:
-                self._union(unresolved[g.key], g.gid)
+            if body.kind in unresolved:
+                self._union(unresolved[body.kind], g.gid)
             else:
-                unresolved[g.key] = g.gid
+                unresolved[body.kind] = g.gid
 
     def _propose_similar(self) -> None:
         """Person names that look alike but differ in a word: a suggestion, and a merge only for a

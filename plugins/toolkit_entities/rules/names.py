@@ -53,6 +53,8 @@ __all__ = [
     "capital_state",
     "acronym_of",
     "is_acronym",
+    "written_as_name",
+    "has_abbreviation",
     "is_country",
     "TITLES",
     "COUNTRIES",
@@ -66,6 +68,7 @@ __all__ = [
     "BodyName",
     "BODY_HEADS",
     "body_name",
+    "singular",
     "title_case_line",
     "reads_as_headline_verb",
 ]
@@ -442,6 +445,26 @@ def acronym_of(long_name: str, acronym: str) -> bool:
     return matched[0]
 
 
+def written_as_name(text: str) -> bool:
+    """Whether every word of ``text`` is capitalised (or a figure), minor words ("of", "the") aside:
+    "pension fund" and "dunavik Board of Surveyors" are no names whose initials make an acronym.
+
+    >>> written_as_name("Bureau of Velm Affairs"), written_as_name("dunavik Board of Surveyors")
+    (True, False)
+    """
+    return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _MINOR for w in text.split())
+
+
+def has_abbreviation(text: str) -> bool:
+    """Whether a word of ``text`` is itself an abbreviation ("V.K. Navy", "VMC Transit"), whose
+    initial alone stands in an acronym of the whole less surely than a spelt-out word's.
+
+    >>> has_abbreviation("V.K. Navy"), has_abbreviation("Velmar Nations")
+    (True, False)
+    """
+    return any(is_acronym(w) for w in text.split())
+
+
 # Nationality adjectives the rule below cannot derive ("French", "Dutch"): adjective -> country.
 _IRREGULAR_DEMONYMS: dict[str, str] = {
     k.lower(): v for k, v in lexicon("irregular_demonyms", package=_PACKAGE).items() if not k.startswith("_")
@@ -484,6 +507,15 @@ _SOLE_BODY_HEADS = word_list("sole_body_heads", package=_PACKAGE)
 # Words that add nothing to which body it is: "Ministry of Foreign Affairs" is the "Foreign Ministry".
 _BODY_FILLER = frozenset({"of", "the", "for", "and", "affairs", "s"})
 _SPELLINGS = {"defence": "defense", "labour": "labor", "ministries": "ministry", "departments": "department"}
+
+
+def singular(word: str) -> str:
+    """A name word without a plural "-s" (news writes one name with a word in either number).
+
+    >>> singular("elections"), singular("press"), singular("bus")
+    ('election', 'press', 'bus')
+    """
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 class BodyName(tuple[str | None, str, frozenset[str]]):
@@ -541,7 +573,8 @@ def body_name(text: str) -> BodyName | None:
     heads = [w for w in words if w in _BODY_HEADS]
     if len(heads) != 1 or not 1 <= len(words) <= 4:
         return None  # no head, or a body inside a body ("Defence Ministry's Equipment Department")
-    qualifiers = frozenset(w for w in words if w != heads[0])
+    # "Velm Elections Commission" is the "Velm Election Commission"
+    qualifiers = frozenset(singular(w) for w in words if w != heads[0])
     if not qualifiers and country is None and heads[0] not in _SOLE_BODY_HEADS:
         return None  # "the Ministry" alone says too little; "the Navy" is the country's
     return BodyName((country, heads[0], qualifiers))

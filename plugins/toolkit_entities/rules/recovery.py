@@ -4,14 +4,16 @@ Known names are the multi-word person names the corpus confirms, the one-word
 names of people, organisations and places the corpus tags more than once, and
 every name of the alias table; they are looked for in every article, in any
 romanisation (by their transliteration keys), with spaCy's tokeniser only. A
-one-word name is taken only inside a sentence and outside a title-case
-headline, where a capital letter says it is a name ("told TMZ", not "People
-say" or "Saints Place Bush On Injured List").
+one-word name is taken inside a sentence, where a capital letter says it is a
+name ("told TMZ"); where any word is capitalised (opening a sentence, in a
+title-case headline) only if its article never writes the word in lower case
+("Velmar said", not "People say" beside "people").
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -290,32 +292,50 @@ def _may_be_one_word_name(text: str, word: str) -> bool:
 
 
 def _names_a_thing_here(text: str, start: int, end: int) -> bool:
-    """Whether a capitalised word at ``start:end`` reads as a name of its own there: not the first
-    word of a sentence, a line or a quotation, not in a title-case headline (where every word is
-    capitalised), not a word of a longer name ("Dow Jones", "Queen of South", "Add Men's") and not
-    after a figure ("10:30 PM", "117th Street")."""
+    """Whether a capitalised word at ``start:end`` reads as a name of its own there. Where any word
+    is capitalised (the first word of a sentence, a line or a quotation; a title-case headline) only
+    if the article never writes it in lower case ("Velmar said on Monday", not "People say" beside
+    "people"); elsewhere if it is not a word of a longer name ("Dow Jones", "Queen of South", "Add
+    Men's") nor after a figure ("10:30 PM", "117th Street")."""
+    word = text[start:end]
+    if title_case_line(text, start, end, figures=False):
+        return _unless_a_common_word(text, start, word)
     before = text[max(0, start - 40) : start].rstrip(" \t")
     if not before or before[-1] in "\n.!?:;\"'“”‘’([—–-*•|":
-        return False
-    words_before = before.split()
-    previous = words_before[-1]
-    # a capitalised word or a figure right before it, with no punctuation between, makes it part of a longer
-    # name; "late Thursday, Velmo reported" does not
-    if previous[-1:].isalnum() and (
-        previous[:1].isupper()
-        or previous[:1].isdigit()
-        or (previous in _MINOR_WORDS and len(words_before) > 1 and words_before[-2][:1].isupper())
-    ):
-        return False
+        if not _unless_a_common_word(text, start, word):
+            return False
+    else:
+        words_before = before.split()
+        previous = words_before[-1]
+        # a capitalised word or a figure right before it, with no punctuation between, makes it part of a
+        # longer name; "late Thursday, Velmo reported" does not
+        if previous[-1:].isalnum() and (
+            previous[:1].isupper()
+            or previous[:1].isdigit()
+            or (previous in _MINOR_WORDS and len(words_before) > 1 and words_before[-2][:1].isupper())
+        ):
+            return False
     after = text[end : end + 40].lstrip(" \t")
     following = after.split(None, 1)[0] if after.strip() else ""
-    if (
+    return not (
         (following[:1].isupper() and after[:1].isalnum())
         or following[:2] in ("'s", "’s")
         or (following in _MINOR_WORDS and after[len(following) :].lstrip()[:1].isupper())
-    ):
-        return False
-    return not title_case_line(text, start, end, figures=False)
+    )
+
+
+def _unless_a_common_word(text: str, start: int, word: str) -> bool:
+    """Whether a capitalised ``word`` where any word is capitalised may be a name: the article never
+    writes it in lower case, and its line is no headline in capitals (whose every word, "ROWING - ...",
+    is in capitals whatever it is)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    return (
+        word[:1].isupper()
+        and any(c.islower() for c in line)
+        and re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", text) is None
+    )
 
 
 # articles tokenised and looked up together: big enough that numpy's per-call cost is spread,
@@ -567,8 +587,11 @@ def _recover_chunk(
             if overlapping and title_case_line(text, start, end, figures=False):
                 # in a title-case headline the model runs names into the words after them: a known
                 # name that begins the model's longer mention is the name ("Ana Berg" of "Ana Berg
-                # Checks Into Rehab"); a known name is never stretched over the headline's words
-                if not (
+                # Checks Into Rehab"); a known name is never stretched over the headline's words. A
+                # known full name no mention covers is the name the model split or cut short there
+                # ("Hire Ana" + "Berg", "Berg" alone)
+                split = any(c in " -‐" for c in word) and not any(s <= start and end <= e for _, s, e in overlapping)
+                if not split and not (
                     len(overlapping) == 1
                     and overlapping[0][1] == start
                     and overlapping[0][2] > end

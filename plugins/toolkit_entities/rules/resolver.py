@@ -161,6 +161,7 @@ class Resolver(_Merges, _Output):
         self._merge_same_key()
         self._merge_joined()
         self._merge_parenthesised()
+        self._merge_nationality_openers()
         self._merge_name_parts()
         self._merge_lone_names()
         self._merge_acronyms()
