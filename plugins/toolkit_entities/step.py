@@ -108,7 +108,7 @@ def resolve(
         mentions = mentions[mentions["form"] == "name"].reset_index(drop=True)
     articles = tables.get("articles")
     if recover and articles is not None and len(articles) and len(mentions):
-        mentions = recover_known_names(mentions, articles, table, memo=memo, name_tokens=tables.get(NAME_TOKENS))
+        mentions = recover_known_names(mentions, articles, table, memo=memo, token_rows=tables.get(NAME_TOKENS))
     # the order of (article_id, start, end) as row numbers: a sorted copy of the whole table
     # (37 MB on 10 000 articles) is made once, for the returned table, after resolution
     order = _sorted_order(mentions)

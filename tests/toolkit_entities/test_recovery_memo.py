@@ -111,7 +111,7 @@ def test_tokens_from_the_extracts_name_tokens_rows_give_the_rows_tokenising_give
     rows = _name_tokens(["a0", "a1", "a2"])
     monkeypatch.setattr(spacy, "blank", no_tokeniser)
     memo = StepMemo(tmp_path)
-    pd.testing.assert_frame_equal(plain, recover_known_names(mentions, articles, table, memo=memo, name_tokens=rows))
+    pd.testing.assert_frame_equal(plain, recover_known_names(mentions, articles, table, memo=memo, token_rows=rows))
     assert memo.computed == 0  # nothing to keep: the rows are cached with their articles
 
 
@@ -119,7 +119,7 @@ def test_an_article_without_a_name_tokens_row_is_tokenised(tmp_path):
     table = load_alias_table(None)
     mentions, articles = tables(["a0", "a1", "a2"])
     memo = StepMemo(tmp_path)
-    found = recover_known_names(mentions, articles, table, memo=memo, name_tokens=_name_tokens(["a1"]))
+    found = recover_known_names(mentions, articles, table, memo=memo, token_rows=_name_tokens(["a1"]))
     pd.testing.assert_frame_equal(recover_known_names(mentions, articles, table), found)
     assert memo.computed == 2  # a0 and a2
 

@@ -349,12 +349,13 @@ def recover_known_names(
     table: AliasTable,
     *,
     memo: StepMemo | None = None,
-    name_tokens: pd.DataFrame | None = None,
+    token_rows: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Add the occurrences of known names the model split or missed (see module docstring).
 
-    An article's tokens come from its ``name_tokens`` row (:func:`name_token_row`, written by the
-    extract from the parsed Doc) when it has one; else it is tokenised here. With a ``memo`` (the
+    An article's tokens come from its row in ``token_rows``, the ``name_tokens`` table
+    (:func:`name_token_row`, written by the extract from the parsed Doc), when it has one; else it
+    is tokenised here. With a ``memo`` (the
     step's, see :class:`toolkit.sdk.StepMemo`), those tokens are read back from the previous run
     instead of tokenised again: an incremental run changes only a few articles."""
     import numpy as np
@@ -384,7 +385,7 @@ def recover_known_names(
         spacy_label=_codes_and_values(mentions["spacy_label"]),
     )
 
-    rows = _NameTokenRows(name_tokens)
+    rows = _NameTokenRows(token_rows)
     added: list[dict[str, Any]] = []
     drop: set[Any] = set()
     # a chunk of articles' texts at a time: the whole corpus as Python strings is not needed at once
