@@ -34,7 +34,7 @@ try:
 except ImportError as exc:  # the base install has no widgets: say which extra brings them
     raise missing_extra("lab", feature="The clickable table of the live views", module="anywidget") from exc
 
-__all__ = ["RowTable", "row_table_html", "csv_text"]
+__all__ = ["RowTable", "LiveHTML", "row_table_html", "csv_text"]
 
 _ESM = r"""
 function render({ model, el }) {
@@ -235,6 +235,40 @@ class RowTable(anywidget.AnyWidget):
             self.pick(str(content["row_id"]))
         elif content.get("type") == "csv":
             self.send({"type": "csv", "text": self.csv(), "filename": self.filename})
+
+
+_LIVE_HTML_ESM = """
+function render({ model, el }) {
+  const draw = () => { el.innerHTML = model.get("value"); };
+  model.on("change:value", draw);
+  draw();
+  return () => model.off("change:value", draw);
+}
+export default { render };
+"""
+
+
+class LiveHTML(anywidget.AnyWidget):
+    """An HTML widget for the part of a view redrawn on every change, with the shared style given once.
+
+    Renderers' sections each carry :data:`toolkit.html.STYLE` in a ``<style>`` element. Redrawn in an
+    ``ipywidgets.HTML``, every change took one style sheet out of the page and put one in, and the
+    browser worked out the style of every element of every view again (1 000-2 000 in a notebook of
+    views). Here the style comes once, with the widget's CSS, and ``value`` is kept without it.
+
+    >>> from toolkit import html as h
+    >>> out = LiveHTML(value=h.section("Events", "<p>none</p>"))
+    >>> "<style>" in out.value, out.value
+    (False, '<section class="pl-root"><h3>Events</h3><p>none</p></section>')
+    """
+
+    _esm = traitlets.Unicode(_LIVE_HTML_ESM).tag(sync=True)
+    _css = traitlets.Unicode(h.STYLE).tag(sync=True)
+    value = traitlets.Unicode("").tag(sync=True)
+
+    @traitlets.validate("value")
+    def _without_style(self, proposal: Any) -> str:
+        return str(proposal["value"]).replace(h.STYLE_TAG, "")
 
 
 def _cell(value: Any) -> str:

@@ -257,6 +257,18 @@ def test_a_change_sends_every_views_redraw_together_after_all_of_them_redrew(cor
     assert len(redrawn) == len({id(w) for w in redrawn}), "a widget sent more than one message for one change"
 
 
+def test_no_view_redraws_a_style_sheet(board):
+    # issue #22: a section's <style> redrawn with every change made the browser restyle every view's elements
+    board.selection.entities = ["FR"]
+    styled = [
+        (name, type(widget).__name__)
+        for name, panel in board.panels.items()
+        for widget in _walk(panel)
+        if any("<style" in str(getattr(widget, trait, "") or "") for trait in ("value", "html"))
+    ]
+    assert not styled, f"views whose redrawn HTML carries a style sheet: {styled}"
+
+
 def test_in_an_event_loop_the_frame_returns_first_and_views_fill_in(corpus):
     async def run():
         board = v.dashboard(corpus)
