@@ -198,15 +198,18 @@ class Selection(traitlets.HasTraits):
         per change, 50 ms or more each in a notebook of views). Held until every listener has run, they
         arrive together and are drawn in one or two frames. :func:`view` and the dashboard call this;
         the held widgets are found when a change comes, so a view may replace its children meanwhile.
+        Anything but an ipywidgets widget is left alone: it has nothing to hold.
         """
-        self._shown.add(view)
+        if hasattr(view, "hold_sync"):
+            self._shown.add(view)
 
     @contextlib.contextmanager
     def _sent_together(self) -> Iterator[None]:
         with contextlib.ExitStack() as held:
             for view in list(self._shown):
                 for widget in _widget_tree(view):
-                    held.enter_context(widget.hold_sync())
+                    if hasattr(widget, "hold_sync"):
+                        held.enter_context(widget.hold_sync())
             yield
 
     def _changed(self, change: Any) -> None:

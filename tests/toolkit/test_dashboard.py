@@ -257,6 +257,14 @@ def test_a_change_sends_every_views_redraw_together_after_all_of_them_redrew(cor
     assert len(redrawn) == len({id(w) for w in redrawn}), "a widget sent more than one message for one change"
 
 
+def test_a_view_that_is_no_widget_is_shown_and_the_selection_still_notifies():
+    selection, calls = v.Selection(), []
+    selection.shows("<p>a static view</p>")
+    selection.on_change(calls.append)
+    selection.entities = ["FR"]
+    assert len(calls) == 1
+
+
 def test_no_view_redraws_a_style_sheet(board):
     # issue #22: a section's <style> redrawn with every change made the browser restyle every view's elements
     board.selection.entities = ["FR"]
