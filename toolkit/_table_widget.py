@@ -4,8 +4,8 @@ ipywidgets' ``HTML`` cannot send a click back to the kernel, and a widget per
 row freezes the front end (STYLE.md), so every list view draws its rows as one
 escaped HTML table inside this small ``anywidget`` (inline JavaScript, no CDN):
 
-- each row is ``<tr tabindex="0" data-row-id="…">``; a click, Enter or Space
-  sends ``{"type": "pick", "row_id": …}`` and the kernel calls the view's
+- each row is ``<tr tabindex="0" data-row-id="…">``; pressing it (the mouse
+  button going down), Enter or Space sends ``{"type": "pick", "row_id": …}`` and the kernel calls the view's
   ``on_pick`` callbacks (:meth:`RowTable.pick` does the same from Python);
   arrow keys move between rows;
 - the "Download CSV" button asks the kernel for the rows the view shows
@@ -34,7 +34,7 @@ try:
 except ImportError as exc:  # the base install has no widgets: say which extra brings them
     raise missing_extra("lab", feature="The clickable table of the live views", module="anywidget") from exc
 
-__all__ = ["RowTable", "row_table_html", "csv_text"]
+__all__ = ["RowTable", "LiveHTML", "row_table_html", "csv_text"]
 
 _ESM = r"""
 function render({ model, el }) {
@@ -53,12 +53,48 @@ function render({ model, el }) {
     const row = node && node.closest ? node.closest("tr[data-row-id]") : null;
     return row && body.contains(row) ? row : null;
   };
+  // the drawn html split around its one table body: a new html whose head and tail are the same
+  // changes only rows, and rows drawn already are kept (a narrowed table keeps most of them): the
+  // page lays out only the rows that changed, and the focused row is not taken out and put back
+  // (JupyterLab's focus handlers take 20-100 ms for each)
+  let drawn = null;
+  const split = (html) => {
+    const open = html.indexOf("<tbody>"), close = html.indexOf("</tbody>");
+    if (open < 0 || close < open || html.indexOf("<tbody>", open + 1) >= 0) return null;
+    const inner = html.slice(open + 7, close);
+    return { head: html.slice(0, open), tail: html.slice(close), rows: inner ? inner.split("</tr>").slice(0, -1) : [] };
+  };
+  const patchRows = (next) => {
+    const tbody = body.querySelector("tbody");
+    if (!tbody || tbody.children.length !== drawn.rows.length) return false;
+    const kept = new Map();
+    [...tbody.children].forEach((row, i) => {
+      if (!kept.has(drawn.rows[i])) kept.set(drawn.rows[i], []);
+      kept.get(drawn.rows[i]).push(row);
+    });
+    const wanted = next.rows.map((text) => (kept.get(text) || []).shift() || null);
+    const parser = document.createElement("template");
+    const missing = next.rows.filter((_, i) => !wanted[i]).map((row) => row + "</tr>");
+    parser.innerHTML = "<table><tbody>" + missing.join("") + "</tbody></table>";
+    const made = [...parser.content.querySelector("tbody").children];
+    for (const rows of kept.values()) rows.forEach((row) => row.remove());
+    let at = tbody.firstElementChild;
+    for (const row of wanted.map((r) => r || made.shift())) {
+      if (row === at) at = at.nextElementSibling;
+      else tbody.insertBefore(row, at);
+    }
+    return true;
+  };
   const draw = () => {
     const focused = rowOf(document.activeElement);
     const keep = focused ? focused.getAttribute("data-row-id") : null;
-    body.innerHTML = model.get("html");
+    const html = model.get("html");
+    const next = split(html);
+    const same = drawn && next && drawn.head === next.head && drawn.tail === next.tail;
+    if (!(same && patchRows(next))) body.innerHTML = html;
+    drawn = next;
     download.hidden = !model.get("downloadable");
-    if (keep !== null) {
+    if (keep !== null && !body.contains(document.activeElement)) {
       const again = [...body.querySelectorAll("tr[data-row-id]")].find((r) => r.getAttribute("data-row-id") === keep);
       if (again) again.focus({ preventScroll: true });
     }
@@ -71,8 +107,10 @@ function render({ model, el }) {
     }
   };
   const pick = (row) => model.send({ type: "pick", row_id: row.getAttribute("data-row-id") });
-  body.addEventListener("click", (event) => {
-    if (event.target.closest("a,button,input,select,textarea")) return;
+  // picked when the button goes down, not at the click: JupyterLab's own handling of the press (the
+  // cell made active, the focus moved: 100-200 ms on a busy page) then runs while the kernel redraws
+  body.addEventListener("pointerdown", (event) => {
+    if (!event.isPrimary || event.button !== 0 || event.target.closest("a,button,input,select,textarea")) return;
     const row = rowOf(event.target);
     if (row) pick(row);
   });
@@ -197,6 +235,40 @@ class RowTable(anywidget.AnyWidget):
             self.pick(str(content["row_id"]))
         elif content.get("type") == "csv":
             self.send({"type": "csv", "text": self.csv(), "filename": self.filename})
+
+
+_LIVE_HTML_ESM = """
+function render({ model, el }) {
+  const draw = () => { el.innerHTML = model.get("value"); };
+  model.on("change:value", draw);
+  draw();
+  return () => model.off("change:value", draw);
+}
+export default { render };
+"""
+
+
+class LiveHTML(anywidget.AnyWidget):
+    """An HTML widget for the part of a view redrawn on every change, with the shared style given once.
+
+    Renderers' sections each carry :data:`toolkit.html.STYLE` in a ``<style>`` element. Redrawn in an
+    ``ipywidgets.HTML``, every change took one style sheet out of the page and put one in, and the
+    browser worked out the style of every element of every view again (1 000-2 000 in a notebook of
+    views). Here the style comes once, with the widget's CSS, and ``value`` is kept without it.
+
+    >>> from toolkit import html as h
+    >>> out = LiveHTML(value=h.section("Events", "<p>none</p>"))
+    >>> "<style>" in out.value, out.value
+    (False, '<section class="pl-root"><h3>Events</h3><p>none</p></section>')
+    """
+
+    _esm = traitlets.Unicode(_LIVE_HTML_ESM).tag(sync=True)
+    _css = traitlets.Unicode(h.STYLE).tag(sync=True)
+    value = traitlets.Unicode("").tag(sync=True)
+
+    @traitlets.validate("value")
+    def _without_style(self, proposal: Any) -> str:
+        return str(proposal["value"]).replace(h.STYLE_TAG, "")
 
 
 def _cell(value: Any) -> str:

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-__all__ = ["escape", "text_or", "table", "highlight", "page", "section", "STYLE", "LABEL_COLOURS"]
+__all__ = ["escape", "text_or", "table", "highlight", "page", "section", "STYLE", "STYLE_TAG", "LABEL_COLOURS"]
 
 # Colour-blind-safe palette (Okabe–Ito) for the model's entity labels and TIMEX3 types; labels are also
 # written out, never colour alone. A plugin's own labels come with its highlight layer (``colours``).
@@ -49,6 +49,9 @@ STYLE = """
 .pl-root .pl-muted{opacity:.7}
 .pl-root h3{margin:.6em 0 .3em}
 """.strip()  # noqa: E501  (one CSS rule a line, as the browser's inspector shows it)
+# what every section carries, so a renderer's piece reads alike on its own; a page or a live view that
+# gives STYLE once takes it out of the pieces (see toolkit.report and toolkit.sdk.LiveHTML)
+STYLE_TAG = f"<style>{STYLE}</style>"
 
 
 def escape(value: Any) -> str:
@@ -241,4 +244,4 @@ def page(body: str, *, title: str = "PressLens", extra_head: str = "") -> str:
 
 
 def section(title: str, body: str) -> str:
-    return f'<section class="pl-root"><style>{STYLE}</style><h3>{escape(title)}</h3>{body}</section>'
+    return f'<section class="pl-root">{STYLE_TAG}<h3>{escape(title)}</h3>{body}</section>'

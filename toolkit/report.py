@@ -577,7 +577,7 @@ def report_html(
         _anchored("s-manifest", manifest_html(corpus, command=command, metadata=metadata)),
     ]
     # every renderer's piece carries the shared style so it stands alone in a notebook; the page needs it once
-    markup = "".join(body).replace(f"<style>{h.STYLE}</style>", "")
+    markup = "".join(body).replace(h.STYLE_TAG, "")
     page = h.page(markup, title=title, extra_head=f"<style>{REPORT_CSS}</style>")
     loads = external_resources(page)
     if loads:  # a renderer tried to pull code or style from the network: the page would not work offline

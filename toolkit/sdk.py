@@ -20,7 +20,8 @@ stable for plugin authors:
 - views: :class:`Selection` and the view helpers (offline charts, SVG export,
   brush to dates, paging, escaped HTML in :mod:`toolkit.html`), and
   :class:`RowTable`, the one clickable table every list view draws its rows in
-  (:func:`row_table_html`, :func:`csv_text`);
+  (:func:`row_table_html`, :func:`csv_text`), and :class:`LiveHTML` for the other
+  HTML a view redraws;
 - memory: :func:`release_free_memory`.
 
 Names resolve on first use, so ``from toolkit.sdk import Plugin, lazy`` in a
@@ -85,6 +86,7 @@ __all__ = [
     "PAGE_ROWS",
     "DistinctPairs",
     "RowTable",
+    "LiveHTML",
     "row_table_html",
     "csv_text",
     "html",
@@ -125,6 +127,7 @@ _LAZY = {
     "PAGE_ROWS": ("toolkit.views", "PAGE_ROWS"),
     "DistinctPairs": ("toolkit.views", "DistinctPairs"),
     "RowTable": ("toolkit._table_widget", "RowTable"),
+    "LiveHTML": ("toolkit._table_widget", "LiveHTML"),
     "row_table_html": ("toolkit._table_widget", "row_table_html"),
     "csv_text": ("toolkit._table_widget", "csv_text"),
     "html": ("toolkit.html", None),

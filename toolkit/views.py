@@ -156,6 +156,7 @@ class Selection(traitlets.HasTraits):
                 f"declares it (toolkit.plugins() lists them)."
             )
         self._listeners: list[Callable[[Any], None]] = []
+        self._shown: weakref.WeakSet[Any] = weakref.WeakSet()  # the views drawn for this selection (see shows)
         self._batch = 0
         self._dirty = False
         super().__init__(**kwargs)
@@ -189,6 +190,28 @@ class Selection(traitlets.HasTraits):
 
         self._listeners.append(callback)
 
+    def shows(self, view: Any) -> None:
+        """Send what ``view`` (a widget and those inside it) redraws for a change together with the other views.
+
+        Each listener sets its widgets' values as it goes, and ipywidgets sends one message per value at
+        once: the page then lays out and paints the notebook once per message that arrives (ten or more
+        per change, 50 ms or more each in a notebook of views). Held until every listener has run, they
+        arrive together and are drawn in one or two frames. :func:`view` and the dashboard call this;
+        the held widgets are found when a change comes, so a view may replace its children meanwhile.
+        Anything but an ipywidgets widget is left alone: it has nothing to hold.
+        """
+        if hasattr(view, "hold_sync"):
+            self._shown.add(view)
+
+    @contextlib.contextmanager
+    def _sent_together(self) -> Iterator[None]:
+        with contextlib.ExitStack() as held:
+            for view in list(self._shown):
+                for widget in _widget_tree(view):
+                    if hasattr(widget, "hold_sync"):
+                        held.enter_context(widget.hold_sync())
+            yield
+
     def _changed(self, change: Any) -> None:
         if self._batch:
             self._dirty = True
@@ -198,8 +221,9 @@ class Selection(traitlets.HasTraits):
     def _notify(self, change: Any) -> None:
         self.busy = True  # set before the work and cleared after, so a slow redraw shows as busy
         try:
-            for callback in list(self._listeners):
-                callback(change)
+            with self._sent_together():
+                for callback in list(self._listeners):
+                    callback(change)
         finally:
             self.busy = False
 
@@ -321,6 +345,13 @@ class Selection(traitlets.HasTraits):
             return index.with_entities(corpus, self.entities)
         declared = next(p for p in self._plugin_parts if p.name == part)
         return _plugin_part_mask(declared, getattr(self, part), corpus, index)
+
+
+def _widget_tree(widget: Any) -> Iterator[Any]:
+    """``widget`` and every widget inside it (through containers' ``children``)."""
+    yield widget
+    for child in getattr(widget, "children", ()) or ():
+        yield from _widget_tree(child)
 
 
 def _plugin_part_mask(part: SelectionPart, value: str, corpus: Corpus | None, index: _FrameIndex) -> np.ndarray | None:
@@ -709,7 +740,10 @@ def view(corpus: Corpus, name: str, *, selection: Selection | None = None, **opt
     catalog = _catalog("views")
     if name not in catalog:
         raise KeyError(f"No view named {name!r}. Available views: {', '.join(sorted(catalog))}.")
-    return catalog[name](corpus, selection if selection is not None else Selection(), **options)
+    selection = selection if selection is not None else Selection()
+    shown = catalog[name](corpus, selection, **options)
+    selection.shows(shown)
+    return shown
 
 
 def render(corpus: Corpus, name: str | None = None, *, selection: Selection | None = None, **options: Any) -> str:
@@ -972,6 +1006,7 @@ def _dashboard_class() -> type:
                     f"{h.escape(self.errors[name])}</p>"
                 )
                 panel.rows = pd.DataFrame
+            (hidden.copy if hidden else self.selection).shows(panel)
             if hidden is not None:
                 hidden.follow(panel)
             holder = self._holders[name]

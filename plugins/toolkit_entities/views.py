@@ -676,8 +676,10 @@ def kwic_view(corpus: Any, selection: Any, *, window: int = 60, **options: Any) 
     """Keyword-in-context lines for the selected entity across articles."""
     import ipywidgets as widgets
 
+    from toolkit.sdk import LiveHTML
+
     width = widgets.IntSlider(value=window, min=20, max=200, step=10, description="Context")
-    out = widgets.HTML()
+    out = LiveHTML()
     state: dict[str, Any] = {}
 
     def refresh(_: Any = None) -> None:
@@ -744,10 +746,12 @@ def merge_suggestions_view(corpus: Any, selection: Any, *, alias_table: Any = No
     """Accept, reject or split: each decision is written to the alias table at once."""
     import ipywidgets as widgets
 
+    from toolkit.sdk import LiveHTML
+
     from .rules.aliases import AliasTable, Suggestion, load_alias_table, save_alias_table
 
     path = _alias_path(corpus, alias_table)
-    listing = widgets.HTML()
+    listing = LiveHTML()
     status = widgets.HTML()
     choice = widgets.Dropdown(description="Suggestion", layout=widgets.Layout(width="auto"))
     accept = widgets.Button(description="Accept (merge)", icon="check")

@@ -721,10 +721,10 @@ def who_said_what(corpus: Any, selection: Any, *, top: int = CHART_TOP, **option
 
 def speakers_of_entity(corpus: Any, selection: Any, **options: Any) -> Any:
     """Who is quoted about the selected entity: one table that follows ``selection.entities``."""
-    import ipywidgets as widgets
+    from toolkit.sdk import LiveHTML
 
     _speaker_codes(corpus, _quote_index(corpus))  # built with the view, not at the first entity picked
-    out = widgets.HTML()
+    out = LiveHTML()
     state: dict[str, pd.DataFrame] = {}
 
     def refresh(_: Any = None) -> None:

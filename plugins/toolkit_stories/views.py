@@ -187,10 +187,10 @@ def stories_view(corpus: Any, selection: Selection, **options: Any) -> Any:
     """The stories table (click a row, or Enter on it, to select the story's articles; again to let go) and a picker."""
     import ipywidgets as widgets
 
-    from toolkit.sdk import RowTable, row_table_html, spec_template, spec_with_data
+    from toolkit.sdk import LiveHTML, RowTable, row_table_html, spec_template, spec_with_data
 
     picker = widgets.Dropdown(description="Story")
-    out = widgets.HTML()
+    out = LiveHTML()
     chart_box = widgets.VBox()
     charts: dict[str, Any] = {}
     table = RowTable(rows=lambda: story_rows(corpus, selection), filename="stories.csv")

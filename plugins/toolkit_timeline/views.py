@@ -735,7 +735,7 @@ def timeline_view(
     import ipywidgets as widgets
 
     from toolkit import html as h
-    from toolkit.sdk import chart_widget, columns_frame, prepare, redraws
+    from toolkit.sdk import LiveHTML, chart_widget, columns_frame, prepare, redraws
 
     width = 640
     # the indexes a change reads, built with the view rather than at the reader's first pick
@@ -761,7 +761,7 @@ def timeline_view(
         offline=offline,
     )
     toggle = widgets.ToggleButtons(options=list(COLOR_BY), value=color, description="Rows by")
-    listing = widgets.HTML()
+    listing = LiveHTML()
     state: dict[str, Any] = {"color": color, "updating": False}
 
     def rows() -> pd.DataFrame:

@@ -10,15 +10,18 @@ on the timeline, a click on a chart mark, and a click on a row of the entity tab
 the other views' rows (counted in the rendered HTML tables); in the dashboard a click on an entity
 row narrows the timeline and the claims (issue #15), and a click on a quote scrolls the article
 reader to it. The time from the input until the other views repainted is measured in the page and
-printed, with when the kernel sent its last message and when the page took it in. The bundled
+printed, with when the kernel sent its last message, when the page took it in, and the CPU time the
+page and the kernel spent on it (a figure a busy machine inflates much less than the times). The bundled
 sample's run writes a screenshot per view to docs/screenshots/ (the README shows some).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -164,42 +167,84 @@ KERNEL_MESSAGES = """() => {
 @dataclass(frozen=True)
 class Latency:
     """From the input, in ms: until the last narrowed view repainted; until the kernel sent its last message
-    (the kernel's part: the input's way there and every view's redraw) and until the page took it in."""
+    (the kernel's part: the input's way there and every view's redraw) and until the page took it in.
+
+    And the CPU each side spent on it, which a busy machine inflates far less than the times: the
+    page's main thread (Chromium's ThreadTime) and the kernel process, from the input until the page
+    had been still for a second.
+    """
 
     repaint: float
     sent: float
     arrived: float
+    page_cpu: float = float("nan")
+    kernel_cpu: float = float("nan")
 
     def __str__(self) -> str:
-        return f"{self.repaint:.0f} ms (kernel's last message sent at {self.sent:.0f}, taken in at {self.arrived:.0f})"
+        return (
+            f"{self.repaint:.0f} ms (kernel's last message sent at {self.sent:.0f}, taken in at {self.arrived:.0f};"
+            f" CPU: page {self.page_cpu:.0f} ms, kernel {self.kernel_cpu:.0f} ms)"
+        )
+
+
+def _process_cpu_ms(pid: int | None) -> float:
+    """User and system CPU time of process ``pid`` so far, in ms (NaN where /proc cannot tell)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, TypeError):
+        return float("nan")
+
+
+def _kernel_pid(base: str, token: str, notebook: str) -> int | None:
+    """The process of the kernel running ``notebook`` (its connection file names the kernel's id)."""
+    with urllib.request.urlopen(f"{base}/api/sessions?token={token}", timeout=10) as answer:
+        sessions = json.load(answer)
+    ids = [s["kernel"]["id"] for s in sessions if s.get("path", "").endswith(notebook)]
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (proc / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if any(f"kernel-{kernel_id}.json" in command for kernel_id in ids):
+            return int(proc.name)
+    return None
 
 
 class Page:
     """The rendered notebook: each view's output by name, their table rows, and what changed after an input."""
 
-    def __init__(self, page: Any, outputs: dict[str, Any], *, clear: Any, tag: str) -> None:
+    def __init__(self, page: Any, outputs: dict[str, Any], *, clear: Any, tag: str, kernel: int | None = None) -> None:
         self.page = page
+        self.kernel = kernel
+        self.cdp = page.context.new_cdp_session(page)
+        self.cdp.send("Performance.enable")
         self.outputs = outputs
         self.clear_button = clear
         for i, output in enumerate(outputs.values()):
             output.wait_for(state="attached", timeout=60_000)
             output.evaluate("(e, i) => e.setAttribute('data-pl-view', i)", f"{tag}{i}")
 
+    def page_cpu_ms(self) -> float:
+        metrics = self.cdp.send("Performance.getMetrics")["metrics"]
+        return next(m["value"] for m in metrics if m["name"] == "ThreadTime") * 1000
+
     @classmethod
-    def cells(cls, page: Any, names: list[str]) -> Page:
+    def cells(cls, page: Any, names: list[str], *, kernel: int | None = None) -> Page:
         """One cell per view, each found by the heading the notebook put above it."""
         outputs = {}
         for name in names:
             heading = page.locator("h3.pl-view-name", has_text=name).first
             outputs[name] = page.locator(".jp-OutputArea-output").filter(has=heading).first
-        return cls(page, outputs, clear=page.get_by_role("button", name="Clear the shared selection"), tag="cell")
+        clear = page.get_by_role("button", name="Clear the shared selection")
+        return cls(page, outputs, clear=clear, tag="cell", kernel=kernel)
 
     @classmethod
-    def dashboard(cls, page: Any, names: list[str]) -> Page:
+    def dashboard(cls, page: Any, names: list[str], *, kernel: int | None = None) -> Page:
         """The dashboard's views, each in its ``.pl-view-<name>`` holder (views it has no place for are left out)."""
         board = page.locator(".jp-OutputArea-output .pl-dashboard").first
         outputs = {n: board.locator(f".pl-view-{n}").first for n in names if board.locator(f".pl-view-{n}").count()}
-        return cls(page, outputs, clear=board.get_by_role("button", name="Clear all"), tag="board")
+        return cls(page, outputs, clear=board.get_by_role("button", name="Clear all"), tag="board", kernel=kernel)
 
     def rows(self) -> dict[str, int]:
         return {name: _rows(output) for name, output in self.outputs.items()}
@@ -220,6 +265,7 @@ class Page:
         before = self.rows()
         ids = [self.outputs[n].get_attribute("data-pl-view") for n in others]
         start = self.page.evaluate(WATCH, [others, ids])
+        cpu = self.page_cpu_ms(), _process_cpu_ms(self.kernel)
         start = act() or start  # an input may give its own start (the moment of the click or the brush)
         self.page.wait_for_function(
             "start => performance.now() - Math.max(window.__lastChange, start + 2000) > 1000",
@@ -227,6 +273,7 @@ class Page:
             polling=250,
             timeout=timeout_s * 1000,
         )
+        page_cpu, kernel_cpu = self.page_cpu_ms() - cpu[0], _process_cpu_ms(self.kernel) - cpu[1]
         now = self.rows()
         narrowed = {n: (before[n], now[n]) for n in others if now[n] < before[n]}
         repaint = self.page.evaluate("() => window.__repaint")
@@ -234,7 +281,8 @@ class Page:
         kernel = [(got - start, sent - start) for got, sent in messages if got > start]
         times = [repaint[n] - start for n in narrowed if n in repaint]
         last = kernel[-1] if kernel else (float("nan"), float("nan"))
-        return narrowed, Latency(max(times) if times else float("nan"), sent=last[1], arrived=last[0])
+        repaint = max(times) if times else float("nan")
+        return narrowed, Latency(repaint, sent=last[1], arrived=last[0], page_cpu=page_cpu, kernel_cpu=kernel_cpu)
 
 
 @pytest.mark.parametrize("which", ["sample", "real"])
@@ -262,7 +310,8 @@ def test_every_view_draws_without_javascript_errors_and_narrows(
     _run_all(page)
     _accept_kernel(page)
     _wait_run(page)
-    notebook = Page.cells(page, names)
+    kernel = _kernel_pid(base, token, f"views-{which}.ipynb")
+    notebook = Page.cells(page, names, kernel=kernel)
     # the dashboard builds its views in place after its cell returned: wait until its last table has rows
     board = page.locator(".jp-OutputArea-output").filter(has=page.locator(".pl-dashboard")).first
     board.wait_for(timeout=60_000)
@@ -366,7 +415,7 @@ def test_every_view_draws_without_javascript_errors_and_narrows(
 
     # 4. the dashboard (its own selection): a click on an entity row narrows the timeline and the claims,
     # the entity's chip appears; Enter on a focused row does the same as a click
-    dash = Page.dashboard(page, names)
+    dash = Page.dashboard(page, names, kernel=kernel)
     undone = dash.rows()
     entity = dash.outputs["entity_table"].locator("tr[data-row-id]").first
     entity_id = entity.get_attribute("data-row-id")

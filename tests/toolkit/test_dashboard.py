@@ -220,6 +220,63 @@ def test_the_busy_line_is_on_while_views_redraw(board):
     assert board.selection.busy is False
 
 
+def _record_messages(monkeypatch) -> tuple[list[tuple[object, bool]], dict[str, bool]]:
+    """Every widget message sent, with whether a selection listener was running when it was sent."""
+    import ipywidgets as widgets
+
+    sent: list[tuple[object, bool]] = []
+    state = {"running": False}
+    monkeypatch.setattr(widgets.Widget, "_send", lambda self, msg, buffers=None: sent.append((self, state["running"])))
+    return sent, state
+
+
+def _bracket(selection, state) -> None:
+    """Listeners first and last in line, so ``state["running"]`` is True while the views redraw."""
+    selection._listeners.insert(0, lambda _: state.update(running=True))
+    selection.on_change(lambda _: state.update(running=False))
+
+
+@pytest.mark.parametrize("where", ["notebook", "dashboard"])
+def test_a_change_sends_every_views_redraw_together_after_all_of_them_redrew(corpus, monkeypatch, where):
+    # issue #22: each value a view set went to the page at once, and the page laid out and painted the
+    # notebook once per message (ten or more per change); held, they arrive together and draw in a frame or two
+    sent, state = _record_messages(monkeypatch)
+    if where == "notebook":
+        selection = v.Selection()
+        shown = [v.view(corpus, name, selection=selection) for name in ("entity_table", "quote_explorer", "timeline")]
+    else:
+        board = v.dashboard(corpus)
+        selection, shown = board.selection, list(board.panels.values())
+    _bracket(selection, state)
+    inside = {id(w) for view in shown for w in _walk(view)}
+    sent.clear()
+    selection.entities = ["FR"]
+    redrawn = [widget for widget, _ in sent if id(widget) in inside]
+    assert redrawn, "no view sent its redraw"
+    assert not [w for w, running in sent if running and id(w) in inside], "a view's redraw was sent before the others"
+    assert len(redrawn) == len({id(w) for w in redrawn}), "a widget sent more than one message for one change"
+
+
+def test_a_view_that_is_no_widget_is_shown_and_the_selection_still_notifies():
+    selection, calls = v.Selection(), []
+    selection.shows("<p>a static view</p>")
+    selection.on_change(calls.append)
+    selection.entities = ["FR"]
+    assert len(calls) == 1
+
+
+def test_no_view_redraws_a_style_sheet(board):
+    # issue #22: a section's <style> redrawn with every change made the browser restyle every view's elements
+    board.selection.entities = ["FR"]
+    styled = [
+        (name, type(widget).__name__)
+        for name, panel in board.panels.items()
+        for widget in _walk(panel)
+        if any("<style" in str(getattr(widget, trait, "") or "") for trait in ("value", "html"))
+    ]
+    assert not styled, f"views whose redrawn HTML carries a style sheet: {styled}"
+
+
 def test_in_an_event_loop_the_frame_returns_first_and_views_fill_in(corpus):
     async def run():
         board = v.dashboard(corpus)

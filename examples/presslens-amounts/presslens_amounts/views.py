@@ -62,10 +62,10 @@ def render_amounts(corpus: Corpus, selection: Selection | None = None, **_: Any)
 
 def amounts_view(corpus: Corpus, selection: Selection, **_: Any) -> Any:
     """One HTML widget, redrawn when the selection changes; ``rows()`` gives the rows it shows."""
-    import ipywidgets as widgets
+    from toolkit.sdk import LiveHTML  # the live views' extra, only when a view is drawn
 
     prepare(_table(corpus), corpus)  # the selection's indexes now, not on the reader's first click
-    out = widgets.HTML()
+    out = LiveHTML()
 
     def refresh(_: Any = None) -> None:
         out.value = render_amounts(corpus, selection)  # update a value: prints from callbacks are lost
