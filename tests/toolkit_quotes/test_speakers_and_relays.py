@@ -888,8 +888,34 @@ def test_a_relay_phrase_names_its_source_as_the_speaker(nlp):
             3,
             None,
         ),
+        (  # ... but not an expletive's: "it is planned … and said …" names nobody
+            "It is planned for May and said that rents would rise.",
+            [2, 2, 2, 2, 3, 2, 2, 10, 10, 10, 6, 2],
+            ["nsubjpass", "auxpass", "ROOT", "prep", "pobj", "cc", "conj", "mark", "nsubj", "aux", "ccomp", "punct"],
+            ["PRP", "VBZ", "VBN", "IN", "NNP", "CC", "VBD", "IN", "NNS", "MD", "VB", "."],
+            ["PRON", "AUX", "VERB", "ADP", "PROPN", "CCONJ", "VERB", "SCONJ", "NOUN", "AUX", "VERB", "PUNCT"],
+            6,
+            None,
+        ),
+        (  # ... and a name touching the unlabelled verb is its subject, not the first verb's
+            "That is a share of what 20 experts say it costs.",
+            [1, 1, 3, 1, 3, 4, 7, 5, 1, 10, 8, 1],
+            ["nsubj", "ROOT", "det", "attr", "prep", "pobj", "nummod", "appos", "dep", "nsubj", "ccomp", "punct"],
+            ["DT", "VBZ", "DT", "NN", "IN", "WP", "CD", "NNS", "VBP", "PRP", "VBZ", "."],
+            ["DET", "AUX", "DET", "NOUN", "ADP", "PRON", "NUM", "NOUN", "VERB", "PRON", "VERB", "PUNCT"],
+            8,
+            "20 experts",
+        ),
     ],
-    ids=["despite", "passive-conjunct", "finite-acl", "unlabelled-second-verb", "participle-no-speaker"],
+    ids=[
+        "despite",
+        "passive-conjunct",
+        "finite-acl",
+        "unlabelled-second-verb",
+        "participle-no-speaker",
+        "expletive-passive-conjunct",
+        "name-beside-unlabelled-verb",
+    ],
 )
 def test_a_verb_the_parser_hung_off_its_subject_still_has_a_speaker(nlp, text, heads, deps, tags, pos, verb, speaker):
     """Bug: quotes with no speaker at all, the largest class of wrong speakers in PolNeAR's train split: the

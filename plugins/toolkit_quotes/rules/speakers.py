@@ -874,13 +874,14 @@ def speaker_of(token: Token) -> Span | None:
         agents = [g for c in current.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         if agents:
             return clip_line(noun_phrase(agents[0]), current)
-        if passive and came_by == "conj":
+        if passive and came_by == "conj" and _names_someone(passive[0]):
             # "Lee was forced into a retreat and said that …": the conjuncts share the passive's subject
+            # ("it's supposed to curb …, and persuade …" names nobody)
             return clip_line(noun_phrase(passive[0]), current)
         if passive:
             if current == token and not any(c.dep_ in ("ccomp", "dative", "dobj") for c in current.children):
                 subject = passive[0]
-                if subject.lower_ not in _EXPLETIVES and subject.pos_ in ("PROPN", "NOUN", "PRON"):
+                if _names_someone(subject):
                     # "The Times is expected to endorse X", "she is assured of winning": the subject holds
                     # the stance; "it is believed that …" and "he was told that …" name nobody who speaks
                     return clip_line(noun_phrase(subject), current)
@@ -946,9 +947,11 @@ def speaker_of(token: Token) -> Span | None:
             and current.tag_ in ("VBD", "VBZ", "VBP")
             and current.head.i < current.i
             and current.head.tag_ in ("VBD", "VBZ", "VBP")
+            and _unattached_subject(current) is None
         ):
             # "Dale paused, then revealed why …": a second finite verb the parser left unlabelled after a first
-            # one shares its subject, as a conjunct does (not after a participle: "voters going … say")
+            # one shares its subject, as a conjunct does (not after a participle: "voters going … say"; nor when
+            # a name touches it: "the $20 million experts say it costs")
             came_by, current = "conj", current.head
             continue
         if current.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acl") and current.head != current:
@@ -984,6 +987,11 @@ def speaker_of(token: Token) -> Span | None:
     if followers and token.i > 0 and doc[token.i - 1].text in (",", "’", "”", "'", '"'):
         return clip_line(noun_phrase(followers[0]), token)
     return _unattached_subject(token)
+
+
+def _names_someone(subject: Token) -> bool:
+    """A passive's subject that can hold a stance: not "it is believed that …", "there were said to be …"."""
+    return subject.lower_ not in _EXPLETIVES and subject.pos_ in ("PROPN", "NOUN", "PRON")
 
 
 def _unattached_subject(verb: Token) -> Span | None:
