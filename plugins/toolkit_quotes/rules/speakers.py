@@ -848,6 +848,7 @@ def speaker_of(token: Token) -> Span | None:
         return said_as
     seen = 0
     current = token
+    came_by = ""  # the relation climbed last, from a verb to the one it hangs on
     while current is not None and seen < 6:
         seen += 1
         subjects = every_subject = [c for c in current.children if c.dep_ in ("nsubj", "csubj")]
@@ -873,10 +874,14 @@ def speaker_of(token: Token) -> Span | None:
         agents = [g for c in current.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         if agents:
             return clip_line(noun_phrase(agents[0]), current)
+        if passive and came_by == "conj" and _names_someone(passive[0]):
+            # "Lee was forced into a retreat and said that …": the conjuncts share the passive's subject
+            # ("it's supposed to curb …, and persuade …" names nobody)
+            return clip_line(noun_phrase(passive[0]), current)
         if passive:
             if current == token and not any(c.dep_ in ("ccomp", "dative", "dobj") for c in current.children):
                 subject = passive[0]
-                if subject.lower_ not in _EXPLETIVES and subject.pos_ in ("PROPN", "NOUN", "PRON"):
+                if _names_someone(subject):
                     # "The Times is expected to endorse X", "she is assured of winning": the subject holds
                     # the stance; "it is believed that …" and "he was told that …" name nobody who speaks
                     return clip_line(noun_phrase(subject), current)
@@ -928,12 +933,34 @@ def speaker_of(token: Token) -> Span | None:
             if objects:
                 # "the senator forced Dale to admit that …": who is made to speak is the object, not the subject
                 return clip_line(noun_phrase(objects[0]), current)
+        if current.dep_ == "acl" and current.tag_ == "VBD" and _can_speak(current.head):
+            # "Two analysts, A and B, found in 2014 that …": a finite verb the parser hung on the noun before
+            # it as a clause describing it; the noun is its subject
+            head = current.head
+            phrase = noun_phrase(head)
+            end = min(phrase.end, current.left_edge.i)
+            while end > phrase.start + 1 and doc[end - 1].is_punct:
+                end -= 1
+            return clip_line(doc[phrase.start : end], current)
+        if (
+            current.dep_ == "dep"
+            and current.tag_ in ("VBD", "VBZ", "VBP")
+            and current.head.i < current.i
+            and current.head.tag_ in ("VBD", "VBZ", "VBP")
+            and _unattached_subject(current) is None
+        ):
+            # "Dale paused, then revealed why …": a second finite verb the parser left unlabelled after a first
+            # one shares its subject, as a conjunct does (not after a participle: "voters going … say"; nor when
+            # a name touches it: "the $20 million experts say it costs")
+            came_by, current = "conj", current.head
+            continue
         if current.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acl") and current.head != current:
+            came_by = current.dep_
             current = current.head
             if current.dep_ == "pobj" and current.head.pos_ == "ADP" and current.lemma_.lower() in SAYING_OCCASIONS:
                 # "she said at a news conference announcing …": the occasion hangs on the verb that speaks
                 current = current.head
-            if current.pos_ == "ADP":  # "by saying": the preposition hangs on the verb
+            if current.pos_ in ("ADP", "SCONJ"):  # "by saying", "despite admitting": it hangs on the verb
                 current = current.head
                 if current.pos_ == "ADV" and current.dep_ == "advmod":  # "aside from saying"
                     current = current.head
@@ -960,6 +987,11 @@ def speaker_of(token: Token) -> Span | None:
     if followers and token.i > 0 and doc[token.i - 1].text in (",", "’", "”", "'", '"'):
         return clip_line(noun_phrase(followers[0]), token)
     return _unattached_subject(token)
+
+
+def _names_someone(subject: Token) -> bool:
+    """A passive's subject that can hold a stance: not "it is believed that …", "there were said to be …"."""
+    return subject.lower_ not in _EXPLETIVES and subject.pos_ in ("PROPN", "NOUN", "PRON")
 
 
 def _unattached_subject(verb: Token) -> Span | None:
