@@ -1197,25 +1197,6 @@ def _dashboard_order(catalog: Mapping[str, Any]) -> list[str]:
 
 
 # --- widget helpers ------------------------------------------------------------------
-def _html_view(
-    render_rows: Callable[[], str], rows: Callable[[], pd.DataFrame], selection: Selection, controls: Sequence[Any] = ()
-) -> Any:
-    """One HTML widget (plus optional controls) re-rendered when the selection changes."""
-    import ipywidgets as widgets
-
-    out = widgets.HTML()
-
-    def refresh(_: Any = None) -> None:
-        out.value = render_rows()
-
-    selection.on_change(refresh)
-    refresh()
-    box = widgets.VBox([*controls, out]) if controls else out
-    box.rows = rows
-    box.html = out
-    return box
-
-
 # JupyterChart's front end embeds the chart again (Vega-Lite compiled, Vega parsed, every mark drawn
 # anew) whenever its spec changes, even when only the rows did; that was most of a selection's repaint.
 # The views' charts run altair's own front end with one change: a new spec that differs from the drawn
