@@ -90,6 +90,11 @@ def _entity_of(result) -> dict[str, set[str]]:
     return {text: set(mentions.loc[mentions["text"] == text, "entity_id"]) for text in set(mentions["text"])}
 
 
+def _entities_without_recovery(rows: list[tuple[str, int, str, str]]) -> dict[str, set[str]]:
+    """Each mention text's entity ids after the merges alone (no recovery, no alias file written)."""
+    return _entity_of(resolve({"mentions": _mentions(rows)}, recover=False, write_aliases=False))
+
+
 def test_a_name_with_fewer_words_joins_the_one_fuller_name():
     result = resolve(
         {
@@ -283,12 +288,12 @@ def test_a_lone_organisation_word_joins_the_one_full_name_it_heads():
         ("b", 0, "Guild Medals", "ORG"),
         ("c", 0, "Guild", "ORG"),
     ]
-    entity = _entity_of(resolve({"mentions": _mentions(rows)}, recover=False, write_aliases=False))
+    entity = _entities_without_recovery(rows)
     assert entity["Guild"] == entity["Guild of Harbour Pilots"]
     assert entity["Guild"] != entity["Guild Medals"]
     # two full names it heads: no guess
     rows[1] = ("b", 0, "Guild of River Pilots", "ORG")
-    entity = _entity_of(resolve({"mentions": _mentions(rows)}, recover=False, write_aliases=False))
+    entity = _entities_without_recovery(rows)
     assert entity["Guild"] not in (entity["Guild of Harbour Pilots"], entity["Guild of River Pilots"])
 
 
@@ -308,7 +313,7 @@ def test_an_acronym_joins_its_expansion_only_in_articles_about_the_same_things()
         ("e", 0, "DBS", "ORG"),
         ("e", 10, "dunavik Board of Surveyors", "ORG"),
     ]
-    entity = _entity_of(resolve({"mentions": _mentions(rows)}, recover=False, write_aliases=False))
+    entity = _entities_without_recovery(rows)
     assert entity["VBA"] == entity["Velm Board of Assessors"]
     assert entity["KRT"] != entity["Kestrel River Trust"]
     assert entity["DBS"] != entity["dunavik Board of Surveyors"]
@@ -322,7 +327,7 @@ def test_an_acronym_prefers_the_name_spelt_out_in_full():
         ("b", 0, "V.K. Navy", "ORG"),
         ("b", 30, "VN", "ORG"),
     ]
-    entity = _entity_of(resolve({"mentions": _mentions(rows)}, recover=False, write_aliases=False))
+    entity = _entities_without_recovery(rows)
     assert entity["VN"] == entity["Velmar Nations"]
     assert entity["VN"] != entity["V.K. Navy"]
 
@@ -337,7 +342,7 @@ def test_a_body_named_with_a_word_in_the_plural_is_the_same_body():
         ("c", 0, "Commission of Velm Elections", "ORG"),
         ("d", 0, "Velm Roads Commission", "ORG"),
     ]
-    entity = _entity_of(resolve({"mentions": _mentions(rows)}, recover=False, write_aliases=False))
+    entity = _entities_without_recovery(rows)
     assert (
         entity["Velm Elections Commission"]
         == entity["Velm Election Commission"]
@@ -355,12 +360,12 @@ def test_a_persons_name_after_a_nationality_adjective_joins_the_person():
         ("d", 0, "Ivo Lind", "PERSON"),
         ("e", 0, "Ivo Lind", "PERSON"),
     ]
-    entity = _entity_of(resolve({"mentions": _mentions(rows)}, recover=False, write_aliases=False))
+    entity = _entities_without_recovery(rows)
     assert entity["Norwegian Tessa Marlow"] == entity["Tessa Marlow"]
     assert entity["Norwegian Ivo Lind"] == entity["Ivo Lind"]
     # an organisation is left alone: "Norwegian Kestrel Bank" is not the "Kestrel Bank" of elsewhere
     rows = [("a", 0, "Norwegian Kestrel Bank", "ORG"), ("b", 0, "Kestrel Bank", "ORG")]
-    entity = _entity_of(resolve({"mentions": _mentions(rows)}, recover=False, write_aliases=False))
+    entity = _entities_without_recovery(rows)
     assert entity["Norwegian Kestrel Bank"] != entity["Kestrel Bank"]
 
 
