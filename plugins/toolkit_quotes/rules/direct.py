@@ -311,12 +311,17 @@ def _untagged_name_speaking(first: Token) -> bool:
         and first.tag_ in ("NN", "NNS")
         and 0 < verb.i - first.i <= 2
         and is_cue_verb(verb, QuoteOptions(beliefs=False))
-        and not any(c.dep_ in _REPORTED_DEPS and c.i > verb.i for c in verb.children)
+        and not _reports_more(verb)
     )
 
 
 # what a verb reports or describes besides a quotation: a clause, an infinitive, a predicate
 _REPORTED_DEPS = frozenset({"ccomp", "xcomp", "attr", "acomp", "oprd"})
+
+
+def _reports_more(verb: Token) -> bool:
+    """Whether ``verb`` reports or describes something after it besides a quotation (see _REPORTED_DEPS)."""
+    return any(c.dep_ in _REPORTED_DEPS and c.i > verb.i for c in verb.children)
 
 
 def _quoting_verb(verb: Token, after: list[Token]) -> bool:
@@ -325,7 +330,7 @@ def _quoting_verb(verb: Token, after: list[Token]) -> bool:
     and reports no clause or predicate of its own: the quotation is what it says, whatever its lemma."""
     if verb.pos_ != "VERB" or verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.dep_ not in ("ROOT", "parataxis", "ccomp"):
         return False
-    if any(c.dep_ in _REPORTED_DEPS and c.i > verb.i for c in verb.children):
+    if _reports_more(verb):
         return False
     words = [t for t in after if not (t.is_punct or t.is_space)]
     subjects = [c for c in verb.children if c.dep_ == "nsubj"]
